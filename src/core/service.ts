@@ -1,0 +1,897 @@
+/**
+ * Loads a service the way systemd does: the unit file, then its drop-ins in order, each assignment
+ * applied to one state with systemd's rules for empty, invalid and repeated values; then the settings
+ * systemd implies at load time and the checks that make it refuse a service.
+ * Facts: ../shared/reference/systemd-security-scoring.md ("Reading the directives", "Implied settings")
+ * and unit-file-loading.md (5.4, 5.5).
+ */
+import type { UnitName } from './specifiers.js'
+import { expandSpecifiers } from './specifiers.js'
+import { parseUnitText } from './syntax.js'
+import type { AddressFamilyState } from './values/address-families.js'
+import { applyAddressFamilyAssignment } from './values/address-families.js'
+import { ALL_CAPABILITIES, applyCapabilityAssignment, capabilityMask } from './values/capabilities.js'
+import { parseExecLine } from './values/exec.js'
+import type { IpPrefix } from './values/ip.js'
+import { parseIpAssignment } from './values/ip.js'
+import type { NamespaceState } from './values/namespaces.js'
+import { applyNamespaceAssignment } from './values/namespaces.js'
+import {
+  hasDotDot,
+  isAbsoluteNormalPath,
+  isDeviceNodePath,
+  isStrictUserName,
+  isValidCredentialName,
+  isValidUserOrGroup,
+  simplifyPath
+} from './values/paths.js'
+import type { SyscallFilter } from './values/syscalls.js'
+import { applyArchitecturesAssignment, applySyscallFilterAssignment } from './values/syscalls.js'
+import { extractFirstWord, extractWords, parseBoolean, parseCInteger } from './words.js'
+
+/** The newest systemd version whose behaviour the engine knows, and the oldest it models. */
+export const NEWEST_SYSTEMD_VERSION = 259
+export const OLDEST_SYSTEMD_VERSION = 240
+
+export interface SourceRef {
+  file: string
+  line: number
+}
+
+export interface UnitFileInput {
+  /** display path (POSIX, relative to the scan root) */
+  path: string
+  /** file content; null for a symlink to /dev/null */
+  bytes: Uint8Array | null
+}
+
+export interface LoadInput {
+  unit: UnitName
+  main: UnitFileInput
+  /** drop-ins in the order systemd applies them (see dropins.ts) */
+  dropIns: UnitFileInput[]
+  version: number
+}
+
+export type Severity = 'error' | 'warning' | 'notice'
+
+export interface Diagnostic extends SourceRef {
+  severity: Severity
+  /** stable identifier of the kind of problem */
+  code:
+    | 'syntax'
+    | 'ignored-value'
+    | 'ignored-by-version'
+    | 'unknown-key'
+    | 'wrong-section'
+    | 'dropped-words'
+    | 'dropin-stopped'
+  key?: string
+  message: string
+}
+
+export interface ServiceSettings {
+  user?: string
+  group?: string
+  dynamicUser: boolean
+  supplementaryGroups: string[]
+  privateDevices: boolean
+  privateMounts: boolean
+  privateNetwork: boolean
+  privateTmp: boolean
+  privateUsers: boolean
+  protectControlGroups: boolean
+  protectKernelModules: boolean
+  protectKernelTunables: boolean
+  protectKernelLogs: boolean
+  protectClock: boolean
+  protectHostname: boolean
+  lockPersonality: boolean
+  memoryDenyWriteExecute: boolean
+  noNewPrivileges: boolean
+  restrictRealtime: boolean
+  restrictSUIDSGID: boolean
+  removeIPC: boolean
+  protectHome: 'no' | 'yes' | 'read-only' | 'tmpfs'
+  protectSystem: 'no' | 'yes' | 'full' | 'strict'
+  rootDirectory?: string
+  rootImage?: string
+  capabilityBoundingSet: bigint
+  ambientCapabilities: bigint
+  umask: number
+  keyringMode: string
+  protectProc: string
+  procSubset: string
+  notifyAccess?: string
+  delegate: boolean
+  restrictNamespaces: NamespaceState
+  addressFamilies: AddressFamilyState | 'none'
+  syscallFilter?: SyscallFilter
+  syscallArchitectures: Set<string>
+  ipAddressDeny: IpPrefix[]
+  ipAddressAllow: IpPrefix[]
+  ipIngressFilterPath: string[]
+  ipEgressFilterPath: string[]
+  devicePolicy: 'auto' | 'closed' | 'strict'
+  deviceAllow: Array<{ path: string; rights: string }>
+  mountImages: number
+  loadCredentials: Map<string, boolean>
+  setCredentials: Map<string, boolean>
+  defaultDependencies: boolean
+  // settings that decide whether systemd accepts the service at all
+  type?: string
+  execStart: string[]
+  execStop: string[]
+  remainAfterExit: boolean
+  busName?: string
+  restart: string
+  restartForceExitStatus: boolean
+  exitType: string
+  pamName?: string
+  killMode: string
+  successAction: string
+  /** every ExecStart= command line as written (for the fix engine) */
+  execStartLines: string[]
+}
+
+export interface LoadedService {
+  status: 'loaded'
+  settings: ServiceSettings
+  /** where each directive was last effectively set (key → file:line) */
+  sources: Record<string, SourceRef>
+  /** the [Service] header of the unit file (or its first line) */
+  serviceHeader: SourceRef
+  diagnostics: Diagnostic[]
+  /** comment lines of the unit and drop-ins, for inline exceptions */
+  comments: Array<SourceRef & { text: string }>
+}
+
+export interface NotLoadedService {
+  status: 'masked' | 'invalid'
+  reason: string
+  at?: SourceRef
+  diagnostics: Diagnostic[]
+}
+
+export type LoadResult = LoadedService | NotLoadedService
+
+export function initialSettings(): ServiceSettings {
+  return {
+    dynamicUser: false,
+    supplementaryGroups: [],
+    privateDevices: false,
+    privateMounts: false,
+    privateNetwork: false,
+    privateTmp: false,
+    privateUsers: false,
+    protectControlGroups: false,
+    protectKernelModules: false,
+    protectKernelTunables: false,
+    protectKernelLogs: false,
+    protectClock: false,
+    protectHostname: false,
+    lockPersonality: false,
+    memoryDenyWriteExecute: false,
+    noNewPrivileges: false,
+    restrictRealtime: false,
+    restrictSUIDSGID: false,
+    removeIPC: false,
+    protectHome: 'no',
+    protectSystem: 'no',
+    capabilityBoundingSet: ALL_CAPABILITIES,
+    ambientCapabilities: 0n,
+    umask: 0o022,
+    keyringMode: 'private',
+    protectProc: 'default',
+    procSubset: 'all',
+    delegate: false,
+    restrictNamespaces: 'initial',
+    addressFamilies: undefined,
+    syscallArchitectures: new Set(),
+    ipAddressDeny: [],
+    ipAddressAllow: [],
+    ipIngressFilterPath: [],
+    ipEgressFilterPath: [],
+    devicePolicy: 'auto',
+    deviceAllow: [],
+    mountImages: 0,
+    loadCredentials: new Map(),
+    setCredentials: new Map(),
+    defaultDependencies: true,
+    execStart: [],
+    execStop: [],
+    remainAfterExit: false,
+    restart: 'no',
+    restartForceExitStatus: false,
+    exitType: 'main',
+    killMode: 'control-group',
+    successAction: 'none',
+    execStartLines: []
+  }
+}
+
+interface Context {
+  unit: UnitName
+  version: number
+}
+
+/** What applying one assignment did. */
+type Outcome =
+  | undefined
+  | { ignored: string; byVersion?: number }
+  | { fatal: string }
+  | { dropped: string[] }
+
+interface Directive {
+  section: 'Service' | 'Unit'
+  /** first systemd version that knows the key */
+  since?: number
+  apply(s: ServiceSettings, value: string, ctx: Context): Outcome
+}
+
+type BooleanKey = {
+  [K in keyof ServiceSettings]-?: ServiceSettings[K] extends boolean ? K : never
+}[keyof ServiceSettings]
+
+function booleanDirective(
+  key: BooleanKey,
+  options: { since?: number; extra?: Array<{ value: RegExp; since: number }> } = {}
+): Directive {
+  return {
+    section: 'Service',
+    since: options.since,
+    apply(s, value, ctx) {
+      const bool = parseBoolean(value)
+      if (bool !== undefined) {
+        s[key] = bool
+        return undefined
+      }
+      for (const extra of options.extra ?? []) {
+        if (!extra.value.test(value)) continue
+        if (ctx.version < extra.since) {
+          return { ignored: `'${value}' is not understood before systemd ${extra.since}`, byVersion: extra.since }
+        }
+        s[key] = true
+        return undefined
+      }
+      return { ignored: `'${value}' is not a boolean` }
+    }
+  }
+}
+
+function enumDirective<K extends keyof ServiceSettings>(
+  key: K,
+  values: readonly string[],
+  options: { since?: number; section?: 'Service' | 'Unit'; byVersion?: Record<string, number> } = {}
+): Directive {
+  return {
+    section: options.section ?? 'Service',
+    since: options.since,
+    apply(s, value, ctx) {
+      const since = options.byVersion?.[value]
+      if (since !== undefined && ctx.version < since) {
+        return { ignored: `'${value}' is not understood before systemd ${since}`, byVersion: since }
+      }
+      if (!values.includes(value) && since === undefined) {
+        return { ignored: `'${value}' is not one of ${values.join(', ')}` }
+      }
+      ;(s as unknown as Record<string, unknown>)[key] = value
+      return undefined
+    }
+  }
+}
+
+function userDirective(key: 'user' | 'group'): Directive {
+  return {
+    section: 'Service',
+    apply(s, value, ctx) {
+      if (value === '') {
+        s[key] = undefined
+        return undefined
+      }
+      const expanded = expandSpecifiers(value, ctx.unit)
+      if ('error' in expanded) return { fatal: `${expanded.error} in '${value}'` }
+      if (!isValidUserOrGroup(expanded.value)) {
+        return { fatal: `'${expanded.value}' is not a valid user or group name` }
+      }
+      s[key] = expanded.value
+      return undefined
+    }
+  }
+}
+
+function rootPathDirective(key: 'rootDirectory' | 'rootImage'): Directive {
+  return {
+    section: 'Service',
+    apply(s, value, ctx) {
+      if (value === '') {
+        s[key] = undefined
+        return undefined
+      }
+      const expanded = expandSpecifiers(value, ctx.unit)
+      if ('error' in expanded) return { fatal: `${expanded.error} in '${value}'` }
+      if (!isAbsoluteNormalPath(expanded.value)) {
+        return { fatal: `'${expanded.value}' is not an absolute path without '..'` }
+      }
+      s[key] = simplifyPath(expanded.value)
+      return undefined
+    }
+  }
+}
+
+function ipDirective(key: 'ipAddressDeny' | 'ipAddressAllow'): Directive {
+  return {
+    section: 'Service',
+    apply(s, value) {
+      if (value === '') {
+        s[key] = []
+        return undefined
+      }
+      const { prefixes, invalid } = parseIpAssignment(value)
+      s[key] = [...s[key], ...prefixes]
+      return invalid.length ? { dropped: invalid } : undefined
+    }
+  }
+}
+
+function ipFilterDirective(key: 'ipIngressFilterPath' | 'ipEgressFilterPath'): Directive {
+  return {
+    section: 'Service',
+    apply(s, value, ctx) {
+      if (value === '') {
+        s[key] = []
+        return undefined
+      }
+      const expanded = expandSpecifiers(value, ctx.unit)
+      if ('error' in expanded) return { ignored: expanded.error }
+      if (!isAbsoluteNormalPath(expanded.value)) return { ignored: 'not an absolute path' }
+      s[key] = [...s[key], expanded.value]
+      return undefined
+    }
+  }
+}
+
+function execDirective(key?: 'execStart' | 'execStop'): Directive {
+  return {
+    section: 'Service',
+    apply(s, value, ctx) {
+      const parsed = parseExecLine(value, ctx.unit)
+      if (key) {
+        if (parsed.reset) s[key] = []
+        s[key] = [...s[key], ...parsed.commands]
+        if (key === 'execStart') s.execStartLines = parsed.reset ? [] : [...s.execStartLines, value]
+      }
+      if (parsed.fatal) return { fatal: parsed.fatal }
+      if (parsed.ignored) return { ignored: parsed.ignored }
+      return undefined
+    }
+  }
+}
+
+function capabilityDirective(key: 'capabilityBoundingSet' | 'ambientCapabilities'): Directive {
+  const initial = key === 'capabilityBoundingSet' ? ALL_CAPABILITIES : 0n
+  return {
+    section: 'Service',
+    apply(s, value) {
+      const { next, unknown } = applyCapabilityAssignment(s[key], initial, value)
+      s[key] = next
+      return unknown.length ? { dropped: unknown } : undefined
+    }
+  }
+}
+
+function credentialDirective(
+  table: 'loadCredentials' | 'setCredentials',
+  encrypted: boolean,
+  since?: number
+): Directive {
+  return {
+    section: 'Service',
+    since,
+    apply(s, value) {
+      if (value === '') {
+        s[table] = new Map()
+        return undefined
+      }
+      const word = extractFirstWord(value, 0, { unquote: true, cunescape: true })
+      if (word === undefined || 'error' in word) return { ignored: 'invalid credential syntax' }
+      const text = word.word
+      const colon = text.indexOf(':')
+      const id = colon >= 0 ? text.slice(0, colon) : text
+      const rest = colon >= 0 ? text.slice(colon + 1) : undefined
+      if (!isValidCredentialName(id)) return { ignored: `'${id}' is not a valid credential name` }
+      if (table === 'loadCredentials') {
+        if (rest !== undefined && rest !== '') {
+          const validSource = rest.startsWith('/')
+            ? !hasDotDot(rest) && !rest.includes('//') && !rest.split('/').includes('.')
+            : isValidCredentialName(rest)
+          if (!validSource) return { ignored: `'${rest}' is not a valid credential source` }
+        }
+      } else {
+        if (rest === undefined || rest === '') return { ignored: 'credential data is empty' }
+        if (encrypted && !/^[A-Za-z0-9+/=\s]+$/.test(rest)) {
+          return { ignored: 'encrypted credential data is not Base64' }
+        }
+      }
+      const next = new Map(s[table])
+      next.set(id, encrypted)
+      s[table] = next
+      return undefined
+    }
+  }
+}
+
+const SERVICE_TYPES = ['simple', 'exec', 'forking', 'oneshot', 'dbus', 'notify', 'idle', 'notify-reload']
+const RESTART_VALUES = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always']
+const EMERGENCY_ACTIONS = [
+  'none',
+  'exit',
+  'exit-force',
+  'reboot',
+  'reboot-force',
+  'reboot-immediate',
+  'poweroff',
+  'poweroff-force',
+  'poweroff-immediate',
+  'halt',
+  'halt-force',
+  'halt-immediate',
+  'kexec',
+  'kexec-force',
+  'soft-reboot',
+  'soft-reboot-force'
+]
+
+/** The directives that matter for the score or for loading, keyed by their exact (case-sensitive) name. */
+export const DIRECTIVES: Readonly<Record<string, Directive>> = {
+  User: userDirective('user'),
+  Group: userDirective('group'),
+  DynamicUser: {
+    section: 'Service',
+    apply(s, value) {
+      const bool = parseBoolean(value)
+      if (bool === undefined) return { fatal: `DynamicUser= takes a boolean, got '${value}'` }
+      s.dynamicUser = bool
+      return undefined
+    }
+  },
+  SupplementaryGroups: {
+    section: 'Service',
+    apply(s, value, ctx) {
+      if (value === '') {
+        s.supplementaryGroups = []
+        return undefined
+      }
+      const groups: string[] = []
+      for (const word of extractWords(value).words) {
+        const expanded = expandSpecifiers(word, ctx.unit)
+        if ('error' in expanded) return { fatal: `${expanded.error} in '${word}'` }
+        if (!isValidUserOrGroup(expanded.value)) {
+          return { fatal: `'${expanded.value}' is not a valid group name` }
+        }
+        groups.push(expanded.value)
+      }
+      s.supplementaryGroups = [...s.supplementaryGroups, ...groups]
+      return undefined
+    }
+  },
+  PrivateDevices: booleanDirective('privateDevices'),
+  PrivateMounts: booleanDirective('privateMounts'),
+  PrivateNetwork: booleanDirective('privateNetwork'),
+  PrivateTmp: booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }),
+  PrivateUsers: booleanDirective('privateUsers', {
+    extra: [
+      { value: /^(self|identity)$/, since: 257 },
+      { value: /^full$/, since: 258 }
+    ]
+  }),
+  ProtectControlGroups: booleanDirective('protectControlGroups', {
+    extra: [{ value: /^(private|strict)$/, since: 257 }]
+  }),
+  ProtectKernelModules: booleanDirective('protectKernelModules'),
+  ProtectKernelTunables: booleanDirective('protectKernelTunables'),
+  ProtectKernelLogs: booleanDirective('protectKernelLogs', { since: 244 }),
+  ProtectClock: booleanDirective('protectClock', { since: 245 }),
+  ProtectHostname: booleanDirective('protectHostname', {
+    since: 242,
+    extra: [{ value: /^(private|yes:.+|private:.+)$/, since: 258 }]
+  }),
+  LockPersonality: booleanDirective('lockPersonality'),
+  MemoryDenyWriteExecute: booleanDirective('memoryDenyWriteExecute'),
+  NoNewPrivileges: booleanDirective('noNewPrivileges'),
+  RestrictRealtime: booleanDirective('restrictRealtime'),
+  RestrictSUIDSGID: booleanDirective('restrictSUIDSGID', { since: 242 }),
+  RemoveIPC: booleanDirective('removeIPC'),
+  ProtectHome: {
+    section: 'Service',
+    apply(s, value) {
+      const bool = parseBoolean(value)
+      if (bool !== undefined) s.protectHome = bool ? 'yes' : 'no'
+      else if (value === 'read-only' || value === 'tmpfs') s.protectHome = value
+      else return { ignored: `'${value}' is not a boolean, read-only or tmpfs` }
+      return undefined
+    }
+  },
+  ProtectSystem: {
+    section: 'Service',
+    apply(s, value) {
+      const bool = parseBoolean(value)
+      if (bool !== undefined) s.protectSystem = bool ? 'yes' : 'no'
+      else if (value === 'full' || value === 'strict') s.protectSystem = value
+      else return { ignored: `'${value}' is not a boolean, full or strict` }
+      return undefined
+    }
+  },
+  RootDirectory: rootPathDirective('rootDirectory'),
+  RootImage: rootPathDirective('rootImage'),
+  CapabilityBoundingSet: capabilityDirective('capabilityBoundingSet'),
+  AmbientCapabilities: capabilityDirective('ambientCapabilities'),
+  UMask: {
+    section: 'Service',
+    apply(s, value) {
+      if (!/^[0-7]+$/.test(value) || parseInt(value, 8) > 0o7777) {
+        return { ignored: `'${value}' is not an octal mode` }
+      }
+      s.umask = parseInt(value, 8)
+      return undefined
+    }
+  },
+  KeyringMode: enumDirective('keyringMode', ['inherit', 'private', 'shared']),
+  ProtectProc: enumDirective('protectProc', ['noaccess', 'invisible', 'ptraceable', 'default'], {
+    since: 247
+  }),
+  ProcSubset: enumDirective('procSubset', ['all', 'pid'], { since: 247 }),
+  NotifyAccess: enumDirective('notifyAccess', ['none', 'main', 'exec', 'all']),
+  Delegate: {
+    section: 'Service',
+    apply(s, value) {
+      if (value === '') {
+        s.delegate = true
+        return undefined
+      }
+      const bool = parseBoolean(value)
+      if (bool !== undefined) {
+        s.delegate = bool
+        return undefined
+      }
+      if (extractWords(value, { unquote: true }).error) return { ignored: 'unbalanced quoting' }
+      s.delegate = true
+      return undefined
+    }
+  },
+  RestrictNamespaces: {
+    section: 'Service',
+    apply(s, value) {
+      const next = applyNamespaceAssignment(s.restrictNamespaces, value)
+      if (next === undefined) return { ignored: `'${value}' is not a boolean or a namespace list` }
+      s.restrictNamespaces = next
+      return undefined
+    }
+  },
+  RestrictAddressFamilies: {
+    section: 'Service',
+    apply(s, value) {
+      const { next, unknown } = applyAddressFamilyAssignment(s.addressFamilies, value)
+      s.addressFamilies = next
+      return unknown.length ? { dropped: unknown } : undefined
+    }
+  },
+  SystemCallFilter: {
+    section: 'Service',
+    apply(s, value, ctx) {
+      const { next, ignored } = applySyscallFilterAssignment(s.syscallFilter, value, ctx.version)
+      s.syscallFilter = next
+      return ignored.length ? { dropped: ignored } : undefined
+    }
+  },
+  SystemCallArchitectures: {
+    section: 'Service',
+    apply(s, value) {
+      const { next, unknown } = applyArchitecturesAssignment(s.syscallArchitectures, value)
+      s.syscallArchitectures = next
+      return unknown.length ? { dropped: unknown } : undefined
+    }
+  },
+  IPAddressDeny: ipDirective('ipAddressDeny'),
+  IPAddressAllow: ipDirective('ipAddressAllow'),
+  IPIngressFilterPath: ipFilterDirective('ipIngressFilterPath'),
+  IPEgressFilterPath: ipFilterDirective('ipEgressFilterPath'),
+  DevicePolicy: enumDirective('devicePolicy', ['auto', 'closed', 'strict']),
+  DeviceAllow: {
+    section: 'Service',
+    apply(s, value, ctx) {
+      if (value === '') {
+        s.deviceAllow = []
+        return undefined
+      }
+      const first = extractFirstWord(value, 0, { unquote: true })
+      if (first === undefined || 'error' in first) return { ignored: 'invalid syntax' }
+      const expanded = expandSpecifiers(first.word, ctx.unit)
+      if ('error' in expanded) return { ignored: expanded.error }
+      let path = expanded.value
+      if (!path.startsWith('block-') && !path.startsWith('char-')) {
+        if (!isDeviceNodePath(path)) return { ignored: `'${path}' is not a device node path` }
+        path = simplifyPath(path)
+      }
+      const rights = value.slice(first.next)
+      if (rights !== '' && !/^[rwm]+$/.test(rights)) return { ignored: `invalid rights '${rights}'` }
+      s.deviceAllow = [...s.deviceAllow, { path, rights }]
+      return undefined
+    }
+  },
+  MountImages: {
+    section: 'Service',
+    since: 247,
+    apply(s, value, ctx) {
+      if (value === '') {
+        s.mountImages = 0
+        return undefined
+      }
+      let count = 0
+      for (const item of extractWords(value, { unquote: true }).words) {
+        const [source = '', destination] = item.split(':')
+        const src = expandSpecifiers(source.startsWith('-') ? source.slice(1) : source, ctx.unit)
+        const dst = destination === undefined ? undefined : expandSpecifiers(destination, ctx.unit)
+        if ('error' in src || dst === undefined || 'error' in dst) continue
+        if (isAbsoluteNormalPath(src.value) && isAbsoluteNormalPath(dst.value)) count++
+      }
+      s.mountImages += count
+      return undefined
+    }
+  },
+  LoadCredential: credentialDirective('loadCredentials', false),
+  LoadCredentialEncrypted: credentialDirective('loadCredentials', true, 250),
+  SetCredential: credentialDirective('setCredentials', false),
+  SetCredentialEncrypted: credentialDirective('setCredentials', true, 250),
+  Type: enumDirective('type', SERVICE_TYPES, { byVersion: { 'notify-reload': 253 } }),
+  ExecStart: execDirective('execStart'),
+  ExecStop: execDirective('execStop'),
+  ExecStartPre: execDirective(),
+  ExecStartPost: execDirective(),
+  ExecCondition: execDirective(),
+  ExecReload: execDirective(),
+  ExecStopPost: execDirective(),
+  RemainAfterExit: booleanDirective('remainAfterExit'),
+  BusName: {
+    section: 'Service',
+    apply(s, value) {
+      s.busName = value === '' ? undefined : value
+      return undefined
+    }
+  },
+  Restart: enumDirective('restart', RESTART_VALUES),
+  RestartForceExitStatus: {
+    section: 'Service',
+    apply(s, value) {
+      if (value === '') {
+        s.restartForceExitStatus = false
+        return undefined
+      }
+      const valid = extractWords(value).words.some((word) => {
+        const n = parseCInteger(word)
+        return (n !== undefined && n >= 0 && n <= 255) || /^(SIG)?[A-Z][A-Z0-9+-]*$/.test(word)
+      })
+      if (valid) s.restartForceExitStatus = true
+      return valid ? undefined : { ignored: 'no valid exit status' }
+    }
+  },
+  ExitType: enumDirective('exitType', ['main', 'cgroup'], { since: 250 }),
+  PAMName: {
+    section: 'Service',
+    apply(s, value) {
+      s.pamName = value === '' ? undefined : value
+      return undefined
+    }
+  },
+  KillMode: enumDirective('killMode', ['control-group', 'process', 'mixed', 'none']),
+  DefaultDependencies: {
+    section: 'Unit',
+    apply(s, value) {
+      const bool = parseBoolean(value)
+      if (bool === undefined) return { ignored: `'${value}' is not a boolean` }
+      s.defaultDependencies = bool
+      return undefined
+    }
+  },
+  SuccessAction: enumDirective('successAction', EMERGENCY_ACTIONS, {
+    section: 'Unit',
+    byVersion: { 'soft-reboot': 254, 'soft-reboot-force': 254, kexec: 253, 'kexec-force': 253 }
+  })
+}
+
+const LOWERCASE_DIRECTIVES = new Map(Object.keys(DIRECTIVES).map((key) => [key.toLowerCase(), key]))
+
+function describeDropped(key: string, words: string[]): string {
+  const shown = words.slice(0, 5).map((w) => `'${w}'`)
+  const more = words.length > 5 ? ` and ${words.length - 5} more` : ''
+  return `${key}=: ${shown.join(', ')}${more} not understood; systemd drops ${words.length === 1 ? 'it' : 'them'}`
+}
+
+/** Applies the assignments of one file; returns the fatal error, if any, that stopped it. */
+function applyFile(
+  file: UnitFileInput,
+  bytes: Uint8Array,
+  settings: ServiceSettings,
+  sources: Record<string, SourceRef>,
+  diagnostics: Diagnostic[],
+  comments: LoadedService['comments'],
+  ctx: Context
+): { fatal?: { line: number; message: string }; serviceLine?: number } {
+  const parsed = parseUnitText(bytes)
+  for (const warning of parsed.warnings) {
+    diagnostics.push({ file: file.path, line: warning.line, severity: 'notice', code: 'syntax', message: warning.message })
+  }
+  for (const comment of parsed.comments) comments.push({ file: file.path, ...comment })
+  for (const assignment of parsed.assignments) {
+    const at = { file: file.path, line: assignment.line }
+    const { key, value, section } = assignment
+    const directive = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined
+    if (!directive) {
+      const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase())
+      if (known) {
+        diagnostics.push({
+          ...at,
+          severity: 'error',
+          code: 'unknown-key',
+          key,
+          message: `'${key}' is not '${known}': keys are case-sensitive, so systemd ignores this line`
+        })
+      }
+      continue
+    }
+    if (directive.section !== section) {
+      diagnostics.push({
+        ...at,
+        severity: 'error',
+        code: 'wrong-section',
+        key,
+        message: `${key}= belongs in [${directive.section}]; under [${section}] systemd ignores it`
+      })
+      continue
+    }
+    if (directive.since !== undefined && ctx.version < directive.since) {
+      diagnostics.push({
+        ...at,
+        severity: 'warning',
+        code: 'ignored-by-version',
+        key,
+        message: `${key}= is ignored by systemd ${ctx.version} (it exists from ${directive.since})`
+      })
+      continue
+    }
+    const outcome = directive.apply(settings, value, ctx)
+    if (outcome === undefined) {
+      sources[key] = at
+    } else if ('fatal' in outcome) {
+      return { fatal: { line: assignment.line, message: `${key}=${value}: ${outcome.fatal}` } }
+    } else if ('dropped' in outcome) {
+      sources[key] = at
+      diagnostics.push({ ...at, severity: 'warning', code: 'dropped-words', key, message: describeDropped(key, outcome.dropped) })
+    } else {
+      diagnostics.push({
+        ...at,
+        severity: 'error',
+        code: outcome.byVersion ? 'ignored-by-version' : 'ignored-value',
+        key,
+        message: outcome.byVersion
+          ? `${key}=${value} is ignored by systemd ${ctx.version}: ${outcome.ignored}`
+          : `${key}=${value} is ignored by systemd: ${outcome.ignored}; the previous value stays`
+      })
+    }
+  }
+  return { fatal: parsed.fatal, serviceLine: parsed.sectionLines['Service'] }
+}
+
+/** Settings systemd implies at load time (unit_patch_contexts), offline as online. */
+function applyImpliedSettings(s: ServiceSettings, unit: UnitName): void {
+  if (s.dynamicUser) {
+    if (s.user === undefined) {
+      s.user = isStrictUserName(unit.prefix) ? unit.prefix : `_du${unit.prefix.length.toString(16)}`
+    }
+    s.privateTmp = true
+    s.removeIPC = true
+    s.protectSystem = 'strict'
+    if (s.protectHome === 'no') s.protectHome = 'read-only'
+    s.noNewPrivileges = true
+    s.restrictSUIDSGID = true
+  }
+  if (s.privateDevices) s.capabilityBoundingSet &= ~capabilityMask('CAP_MKNOD', 'CAP_SYS_RAWIO')
+  if (s.protectKernelModules) s.capabilityBoundingSet &= ~capabilityMask('CAP_SYS_MODULE')
+  if (s.protectKernelLogs) s.capabilityBoundingSet &= ~capabilityMask('CAP_SYSLOG')
+  if (s.protectClock) s.capabilityBoundingSet &= ~capabilityMask('CAP_SYS_TIME', 'CAP_WAKE_ALARM')
+  if (s.privateDevices && s.devicePolicy === 'auto') s.devicePolicy = 'closed'
+}
+
+/** Device entries systemd appends at load time; they only matter under a closed or strict policy. */
+export function impliedDeviceEntries(s: ServiceSettings, version: number): Array<{ path: string; rights: string }> {
+  const entries: Array<{ path: string; rights: string }> = []
+  if (s.devicePolicy === 'auto' && s.deviceAllow.length === 0) return entries
+  if (s.rootImage !== undefined || s.mountImages > 0) {
+    entries.push(
+      { path: '/dev/loop-control', rights: 'rw' },
+      { path: '/dev/mapper/control', rights: 'rw' },
+      { path: 'block-loop', rights: 'rwm' },
+      { path: 'block-blkext', rights: 'rwm' },
+      { path: 'block-device-mapper', rights: 'rwm' }
+    )
+  }
+  if (s.protectClock) entries.push({ path: 'char-rtc', rights: 'r' })
+  const encrypted = [...s.loadCredentials.values(), ...s.setCredentials.values()].some(Boolean)
+  if (encrypted && version < TPM_DEVICE_DROPPED_IN) entries.push({ path: '/dev/tpmrm0', rights: 'rw' })
+  return entries
+}
+
+/** From this version on, encrypted credentials no longer add /dev/tpmrm0 to the device list. */
+const TPM_DEVICE_DROPPED_IN = 259
+
+/** service_verify() and the Type= inference before it: why systemd would refuse this service. */
+function refusal(s: ServiceSettings): string | undefined {
+  const type = s.type ?? (s.busName ? 'dbus' : s.execStart.length ? 'simple' : 'oneshot')
+  const hasSuccessAction = s.successAction !== 'none'
+  if (!s.execStart.length && !s.execStop.length && !hasSuccessAction) {
+    return 'the service has no ExecStart=, ExecStop= or SuccessAction=; systemd refuses it'
+  }
+  if (type !== 'oneshot' && !s.execStart.length) {
+    return `Type=${type} without ExecStart=; systemd refuses it`
+  }
+  if (!s.remainAfterExit && !s.execStart.length && !hasSuccessAction) {
+    return 'no ExecStart= and no SuccessAction= without RemainAfterExit=yes; systemd refuses it'
+  }
+  if (type !== 'oneshot' && s.execStart.length > 1) {
+    return `more than one ExecStart= command with Type=${type}; systemd refuses it`
+  }
+  if (type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
+    return `Restart=${s.restart} with Type=oneshot; systemd refuses it`
+  }
+  if (type === 'oneshot' && s.restartForceExitStatus) {
+    return 'RestartForceExitStatus= with Type=oneshot; systemd refuses it'
+  }
+  if (type === 'oneshot' && s.exitType === 'cgroup') {
+    return 'ExitType=cgroup with Type=oneshot; systemd refuses it'
+  }
+  if (type === 'dbus' && !s.busName) return 'Type=dbus without BusName=; systemd refuses it'
+  if (s.pamName && s.killMode !== 'control-group' && s.killMode !== 'mixed') {
+    return `PAMName= with KillMode=${s.killMode}; systemd refuses it`
+  }
+  return undefined
+}
+
+/** Loads one service: main file, drop-ins, implied settings, refusal checks. */
+export function loadService(input: LoadInput): LoadResult {
+  const diagnostics: Diagnostic[] = []
+  const { main } = input
+  if (main.bytes === null || main.bytes.length === 0) {
+    return { status: 'masked', reason: 'the unit is masked (empty file or link to /dev/null)', diagnostics }
+  }
+  const ctx: Context = { unit: input.unit, version: input.version }
+  const settings = initialSettings()
+  const sources: Record<string, SourceRef> = {}
+  const comments: LoadedService['comments'] = []
+  const mainResult = applyFile(main, main.bytes, settings, sources, diagnostics, comments, ctx)
+  if (mainResult.fatal) {
+    return {
+      status: 'invalid',
+      reason: mainResult.fatal.message,
+      at: { file: main.path, line: mainResult.fatal.line },
+      diagnostics
+    }
+  }
+  for (const dropIn of input.dropIns) {
+    if (dropIn.bytes === null || dropIn.bytes.length === 0) continue
+    const result = applyFile(dropIn, dropIn.bytes, settings, sources, diagnostics, comments, ctx)
+    if (result.fatal) {
+      diagnostics.push({
+        file: dropIn.path,
+        line: result.fatal.line,
+        severity: 'error',
+        code: 'dropin-stopped',
+        message: `${result.fatal.message}; systemd ignores the rest of this drop-in`
+      })
+    }
+  }
+  applyImpliedSettings(settings, input.unit)
+  const refused = refusal(settings)
+  const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 }
+  if (refused) return { status: 'invalid', reason: refused, at: serviceHeader, diagnostics }
+  return { status: 'loaded', settings, sources, serviceHeader, diagnostics, comments }
+}

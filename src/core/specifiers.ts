@@ -1,0 +1,191 @@
+/**
+ * Unit names and the %-specifiers systemd expands in the directives that support them, with the
+ * values `systemd-analyze security --offline=true` uses for a system unit
+ * (unit-file-loading.md 5.6).
+ */
+
+export interface UnitName {
+  /** full name, e.g. foo-bar@inst.service */
+  name: string
+  /** name without the type suffix, e.g. foo-bar@inst */
+  stem: string
+  /** part before '@' (or the whole stem), e.g. foo-bar */
+  prefix: string
+  /** instance for instances ('' otherwise) */
+  instance: string
+  /** unit type suffix, e.g. service */
+  type: string
+  isTemplate: boolean
+  isInstance: boolean
+}
+
+const UNIT_NAME_MAX = 256
+const VALID_CHARS = /^[A-Za-z0-9:\-_.\\@]+$/
+
+/** Parses and validates a unit name (unit_name_is_valid()); undefined when systemd would reject it. */
+export function parseUnitName(name: string): UnitName | undefined {
+  if (name.length === 0 || name.length >= UNIT_NAME_MAX) return undefined
+  const dot = name.lastIndexOf('.')
+  if (dot <= 0) return undefined
+  const type = name.slice(dot + 1)
+  const stem = name.slice(0, dot)
+  if (!/^[a-z]+$/.test(type)) return undefined
+  if (!VALID_CHARS.test(stem)) return undefined
+  const at = stem.indexOf('@')
+  if (at === 0) return undefined
+  if (at < 0) {
+    return { name, stem, prefix: stem, instance: '', type, isTemplate: false, isInstance: false }
+  }
+  if (stem.indexOf('@', at + 1) >= 0) return undefined
+  const instance = stem.slice(at + 1)
+  return {
+    name,
+    stem,
+    prefix: stem.slice(0, at),
+    instance,
+    type,
+    isTemplate: instance === '',
+    isInstance: instance !== ''
+  }
+}
+
+/** The instance unit name systemd-analyze uses for a template file. */
+export function instantiate(template: UnitName, instance: string): UnitName {
+  const name = `${template.prefix}@${instance}.${template.type}`
+  return parseUnitName(name) ?? { ...template, name, instance, isTemplate: false, isInstance: true }
+}
+
+/** unit_name_unescape(): '-' becomes '/', \xNN is decoded. */
+export function unescapeUnitName(text: string): string {
+  let out = ''
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (c === '-') out += '/'
+    else if (c === '\\' && text[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+      out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16))
+      i += 3
+    } else out += c
+  }
+  return out
+}
+
+function unescapePath(text: string): string {
+  if (text === '-') return '/'
+  const unescaped = unescapeUnitName(text)
+  return unescaped.startsWith('/') ? unescaped : '/' + unescaped
+}
+
+export type SpecifierResult = { value: string } | { error: string }
+
+const POSSIBLE_SPECIFIERS = /[0-9A-Za-z]/
+
+/** Values for a system unit analysed offline. Host-dependent ones are placeholders of the right shape. */
+function specifierValue(letter: string, unit: UnitName): string | undefined {
+  const prefixLastDash = unit.prefix.lastIndexOf('-')
+  const jPart = prefixLastDash >= 0 ? unit.prefix.slice(prefixLastDash + 1) : unit.prefix
+  switch (letter) {
+    case 'n':
+      return unit.name
+    case 'N':
+      return unit.stem
+    case 'p':
+      return unit.prefix
+    case 'P':
+      return unescapeUnitName(unit.prefix)
+    case 'i':
+      return unit.instance
+    case 'I':
+      return unescapeUnitName(unit.instance)
+    case 'j':
+      return jPart
+    case 'J':
+      return unescapeUnitName(jPart)
+    case 'f':
+      return unescapePath(unit.instance || unit.prefix)
+    case 'u':
+    case 'g':
+      return 'root'
+    case 'U':
+    case 'G':
+      return '0'
+    case 'h':
+      return '/root'
+    case 's':
+      return '/bin/sh'
+    case 't':
+      return '/run'
+    case 'S':
+      return '/var/lib'
+    case 'C':
+      return '/var/cache'
+    case 'L':
+      return '/var/log'
+    case 'E':
+      return '/etc'
+    case 'T':
+      return '/tmp'
+    case 'V':
+      return '/var/tmp'
+    case 'd':
+      return `/run/credentials/${unit.name}`
+    case 'y':
+      return `/etc/systemd/system/${unit.isInstance ? `${unit.prefix}@.${unit.type}` : unit.name}`
+    case 'Y':
+      return '/etc/systemd/system'
+    case 'c':
+      return `/system.slice/${unit.name}`
+    case 'r':
+    case 'R':
+      return ''
+    case 'H':
+    case 'l':
+    case 'q':
+      return 'localhost'
+    case 'm':
+    case 'b':
+      return '0123456789abcdef0123456789abcdef'
+    case 'a':
+      return 'x86-64'
+    case 'o':
+      return 'debian'
+    case 'w':
+      return '12'
+    case 'v':
+      return '6.1.0'
+    case 'A':
+    case 'B':
+    case 'M':
+    case 'W':
+      return ''
+    default:
+      return undefined
+  }
+}
+
+/** specifier_printf(): expands %x; an unknown letter or digit is an error, other characters stay. */
+export function expandSpecifiers(text: string, unit: UnitName): SpecifierResult {
+  if (!text.includes('%')) return { value: text }
+  let out = ''
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (c !== '%') {
+      out += c
+      continue
+    }
+    const next = text[i + 1]
+    if (next === undefined) {
+      out += '%'
+      break
+    }
+    i++
+    if (next === '%') {
+      out += '%'
+      continue
+    }
+    const value = specifierValue(next, unit)
+    if (value !== undefined) out += value
+    else if (POSSIBLE_SPECIFIERS.test(next)) return { error: `unknown specifier %${next}` }
+    else out += '%' + next
+  }
+  return { value: out }
+}

@@ -1,0 +1,289 @@
+/**
+ * Unit-file syntax exactly as systemd's conf-parser reads it (v252 behaviour; unchanged through v259):
+ * physical lines end at LF, CR or NUL; comments are recognised on the raw line before the BOM is
+ * stripped; a line ending in an odd number of backslashes continues; UTF-8 is checked per logical
+ * line; an invalid section header, invalid UTF-8 or an over-long line stops the parse (fatal).
+ * See ../shared/reference/unit-file-loading.md, section 5.
+ */
+
+/** systemd's LONG_LINE_MAX: a physical line of this many bytes or more makes the file fail to load. */
+export const LONG_LINE_MAX = 1024 * 1024
+
+export interface Assignment {
+  section: string
+  key: string
+  value: string
+  /** 1-based physical line where the (possibly continued) assignment starts */
+  line: number
+}
+
+export interface Comment {
+  line: number
+  text: string
+}
+
+export interface SyntaxProblem {
+  line: number
+  message: string
+}
+
+export interface ParsedUnitText {
+  /** assignments in known sections, in file order, up to the first fatal error */
+  assignments: Assignment[]
+  /** line of the first header of each known section */
+  sectionLines: Record<string, number>
+  /** comment lines (for inline exceptions); invalid UTF-8 is replaced */
+  comments: Comment[]
+  /** non-fatal problems: systemd logs them and ignores the line */
+  warnings: SyntaxProblem[]
+  /** the error that stops systemd from reading the rest of this file */
+  fatal?: SyntaxProblem
+  /** total physical lines read */
+  lineCount: number
+}
+
+interface PhysicalLine {
+  text: string
+  /** false when the raw bytes of this line are not UTF-8 systemd accepts */
+  valid: boolean
+  byteLength: number
+}
+
+const LF = 10
+const CR = 13
+const NUL = 0
+const UTF8_BOM = '\uFEFF'
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
+const encoder = new TextEncoder()
+
+/** Noncharacters that systemd's utf8_is_valid() rejects although they are well-formed UTF-8. */
+const NONCHARACTER =
+  /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/
+
+function eolKind(code: number): number {
+  return code === LF ? 1 : code === CR ? 2 : code === NUL ? 4 : 0
+}
+
+/**
+ * Splits into physical lines like systemd's read_line(): LF, CR and NUL each end a line, and a run of
+ * them is one break as long as no kind repeats and nothing follows a NUL.
+ */
+function splitLineRanges(length: number, codeAt: (index: number) => number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = []
+  let start = 0
+  let i = 0
+  while (i < length) {
+    const kind = eolKind(codeAt(i))
+    if (kind === 0) {
+      i++
+      continue
+    }
+    ranges.push([start, i])
+    let seen = kind
+    i++
+    while (i < length && (seen & 4) === 0) {
+      const next = eolKind(codeAt(i))
+      if (next === 0 || (seen & next) !== 0) break
+      seen |= next
+      i++
+    }
+    start = i
+  }
+  if (start < length) ranges.push([start, length])
+  return ranges
+}
+
+function isSystemdValidUtf8(text: string): boolean {
+  return !NONCHARACTER.test(text)
+}
+
+function physicalLines(bytes: Uint8Array): PhysicalLine[] {
+  let whole: string | undefined
+  try {
+    whole = strictDecoder.decode(bytes)
+  } catch {
+    whole = undefined
+  }
+  if (whole !== undefined) {
+    const text = whole
+    const measure = bytes.length >= LONG_LINE_MAX
+    return splitLineRanges(text.length, (i) => text.charCodeAt(i)).map(([s, e]) => {
+      const line = text.slice(s, e)
+      return {
+        text: line,
+        valid: isSystemdValidUtf8(line),
+        byteLength: measure ? encoder.encode(line).length : e - s
+      }
+    })
+  }
+  // Some bytes are not UTF-8: decide line by line, since invalid bytes in comments are harmless.
+  return splitLineRanges(bytes.length, (i) => bytes[i]!).map(([s, e]) => {
+    const raw = bytes.subarray(s, e)
+    try {
+      const line = strictDecoder.decode(raw)
+      return { text: line, valid: isSystemdValidUtf8(line), byteLength: raw.length }
+    } catch {
+      return { text: lenientDecoder.decode(raw), valid: false, byteLength: raw.length }
+    }
+  })
+}
+
+const WHITESPACE = ' \t\n\r'
+
+/** systemd's strstrip(): trims space, tab, CR and LF (not other Unicode spaces). */
+export function strstrip(text: string): string {
+  let start = 0
+  let end = text.length
+  while (start < end && WHITESPACE.includes(text[start]!)) start++
+  while (end > start && WHITESPACE.includes(text[end - 1]!)) end--
+  return text.slice(start, end)
+}
+
+function skipLeadingWhitespace(text: string): string {
+  let start = 0
+  while (start < text.length && WHITESPACE.includes(text[start]!)) start++
+  return text.slice(start)
+}
+
+/** systemd's string_is_safe(): no control characters, quotes or backslashes. */
+export function stringIsSafe(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if ((c > 0 && c < 32) || c === 0x7f || c === 0x22 || c === 0x27 || c === 0x5c) return false
+  }
+  return true
+}
+
+function endsWithOddBackslashes(text: string): boolean {
+  let escaped = false
+  for (let i = 0; i < text.length; i++) {
+    if (escaped) escaped = false
+    else if (text.charCodeAt(i) === 0x5c) escaped = true
+  }
+  return escaped
+}
+
+/**
+ * Parses one unit file or drop-in. `knownSections` are the sections this unit type understands
+ * (for a service: Unit, Service, Install); lines in any other section are skipped.
+ */
+export function parseUnitText(
+  bytes: Uint8Array,
+  knownSections: readonly string[] = ['Unit', 'Service', 'Install']
+): ParsedUnitText {
+  const result: ParsedUnitText = {
+    assignments: [],
+    sectionLines: {},
+    comments: [],
+    warnings: [],
+    lineCount: 0
+  }
+  const lines = physicalLines(bytes)
+  let section: string | undefined
+  let sectionIgnored = false
+  let bomSeen = false
+  let continuation: { text: string; valid: boolean; line: number } | undefined
+
+  const parseLogicalLine = (raw: string, valid: boolean, line: number): boolean => {
+    const l = strstrip(raw)
+    if (l.length === 0) return true
+    if (!valid) {
+      result.fatal = { line, message: 'line is not valid UTF-8; systemd refuses the file' }
+      return false
+    }
+    if (l.startsWith('[')) {
+      if (!l.endsWith(']') || l.length < 2) {
+        result.fatal = { line, message: `invalid section header '${l}'` }
+        return false
+      }
+      const name = l.slice(1, -1)
+      if (!stringIsSafe(name)) {
+        result.fatal = { line, message: `bad characters in section header '${l}'` }
+        return false
+      }
+      if (knownSections.includes(name)) {
+        section = name
+        sectionIgnored = false
+        result.sectionLines[name] ??= line
+      } else {
+        section = undefined
+        sectionIgnored = true
+        if (!name.startsWith('X-')) {
+          result.warnings.push({ line, message: `unknown section [${name}]: its lines are ignored` })
+        }
+      }
+      return true
+    }
+    if (section === undefined) {
+      if (!sectionIgnored) {
+        result.warnings.push({ line, message: 'assignment outside of any section is ignored' })
+      }
+      return true
+    }
+    const eq = l.indexOf('=')
+    if (eq < 0) {
+      result.warnings.push({ line, message: "missing '=': line ignored" })
+      return true
+    }
+    if (eq === 0) {
+      result.warnings.push({ line, message: "missing key name before '=': line ignored" })
+      return true
+    }
+    result.assignments.push({
+      section,
+      key: strstrip(l.slice(0, eq)),
+      value: strstrip(l.slice(eq + 1)),
+      line
+    })
+    return true
+  }
+
+  for (let index = 0; index < lines.length; index++) {
+    const physical = lines[index]!
+    const lineNumber = index + 1
+    result.lineCount = lineNumber
+    if (physical.byteLength >= LONG_LINE_MAX) {
+      result.fatal = { line: lineNumber, message: 'line longer than 1 MiB; systemd refuses the file' }
+      return result
+    }
+    const stripped = skipLeadingWhitespace(physical.text)
+    if (stripped.length > 0 && (stripped[0] === '#' || stripped[0] === ';')) {
+      result.comments.push({ line: lineNumber, text: stripped })
+      continue
+    }
+    let text = physical.text
+    if (!bomSeen && text.startsWith(UTF8_BOM)) {
+      text = text.slice(1)
+      bomSeen = true
+    }
+    let logical: { text: string; valid: boolean; line: number }
+    if (continuation) {
+      if (continuation.text.length + text.length > LONG_LINE_MAX) {
+        const joinedBytes = encoder.encode(continuation.text).length + encoder.encode(text).length
+        if (joinedBytes > LONG_LINE_MAX) {
+          result.fatal = {
+            line: lineNumber,
+            message: 'continued line longer than 1 MiB; systemd refuses the file'
+          }
+          return result
+        }
+      }
+      continuation.text += text
+      continuation.valid &&= physical.valid
+      logical = continuation
+    } else {
+      logical = { text, valid: physical.valid, line: lineNumber }
+    }
+    if (endsWithOddBackslashes(logical.text)) {
+      logical.text = logical.text.slice(0, -1) + ' '
+      continuation = logical
+      continue
+    }
+    continuation = undefined
+    if (!parseLogicalLine(logical.text, logical.valid, logical.line)) return result
+  }
+  if (continuation) parseLogicalLine(continuation.text, continuation.valid, continuation.line)
+  return result
+}

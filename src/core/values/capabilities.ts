@@ -1,0 +1,109 @@
+/** Capability sets as CapabilityBoundingSet= and AmbientCapabilities= build them (64-bit masks). */
+import { extractWords, parseCInteger } from '../words.js'
+
+/** Capability names known to systemd 252..259, by kernel bit number. */
+export const CAPABILITY_NAMES: readonly string[] = [
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_DAC_READ_SEARCH',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETPCAP',
+  'CAP_LINUX_IMMUTABLE',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_NET_BROADCAST',
+  'CAP_NET_ADMIN',
+  'CAP_NET_RAW',
+  'CAP_IPC_LOCK',
+  'CAP_IPC_OWNER',
+  'CAP_SYS_MODULE',
+  'CAP_SYS_RAWIO',
+  'CAP_SYS_CHROOT',
+  'CAP_SYS_PTRACE',
+  'CAP_SYS_PACCT',
+  'CAP_SYS_ADMIN',
+  'CAP_SYS_BOOT',
+  'CAP_SYS_NICE',
+  'CAP_SYS_RESOURCE',
+  'CAP_SYS_TIME',
+  'CAP_SYS_TTY_CONFIG',
+  'CAP_MKNOD',
+  'CAP_LEASE',
+  'CAP_AUDIT_WRITE',
+  'CAP_AUDIT_CONTROL',
+  'CAP_SETFCAP',
+  'CAP_MAC_OVERRIDE',
+  'CAP_MAC_ADMIN',
+  'CAP_SYSLOG',
+  'CAP_WAKE_ALARM',
+  'CAP_BLOCK_SUSPEND',
+  'CAP_AUDIT_READ',
+  'CAP_PERFMON',
+  'CAP_BPF',
+  'CAP_CHECKPOINT_RESTORE'
+]
+
+export const ALL_CAPABILITIES = (1n << 64n) - 1n
+
+const BY_NAME = new Map(CAPABILITY_NAMES.map((name, bit) => [name, bit]))
+
+/** Bit mask of the named capabilities (names must be known). */
+export function capabilityMask(...names: string[]): bigint {
+  let mask = 0n
+  for (const name of names) {
+    const bit = BY_NAME.get(name)
+    if (bit === undefined) throw new Error(`unknown capability ${name}`)
+    mask |= 1n << BigInt(bit)
+  }
+  return mask
+}
+
+/** capability_from_name(): a name (any case) or a bit number 0..63; undefined otherwise. */
+export function capabilityFromWord(word: string): number | undefined {
+  const named = BY_NAME.get(word.toUpperCase())
+  if (named !== undefined) return named
+  const number = parseCInteger(word)
+  return number !== undefined && number >= 0 && number < 64 ? number : undefined
+}
+
+export interface CapabilityParse {
+  next: bigint
+  unknown: string[]
+}
+
+/**
+ * Applies one assignment (config_parse_capability_set): `initial` is the unit default (all for the
+ * bounding set, none for ambient). An empty result, or a set still at its default, is replaced;
+ * otherwise the words are merged in (`~` removes them).
+ */
+export function applyCapabilityAssignment(
+  current: bigint,
+  initial: bigint,
+  value: string
+): CapabilityParse {
+  const invert = value.startsWith('~')
+  const { words } = extractWords(invert ? value.slice(1) : value, { unquote: true })
+  let sum = 0n
+  const unknown: string[] = []
+  for (const word of words) {
+    const bit = capabilityFromWord(word)
+    if (bit === undefined) unknown.push(word)
+    else sum |= 1n << BigInt(bit)
+  }
+  let next: bigint
+  if (sum === 0n || current === initial) next = invert ? ALL_CAPABILITIES & ~sum : sum
+  else next = invert ? current & ~sum : current | sum
+  return { next, unknown }
+}
+
+/** Capability names in a mask, for messages. */
+export function capabilityNames(mask: bigint): string[] {
+  const names: string[] = []
+  for (let bit = 0; bit < 64; bit++) {
+    if ((mask >> BigInt(bit)) & 1n) names.push(CAPABILITY_NAMES[bit] ?? String(bit))
+  }
+  return names
+}

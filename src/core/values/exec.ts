@@ -1,0 +1,95 @@
+/** Exec*= command lines (config_parse_exec): how many commands a line adds, and when it is fatal. */
+import type { UnitName } from '../specifiers.js'
+import { expandSpecifiers } from '../specifiers.js'
+import { stringIsSafe } from '../syntax.js'
+import { extractFirstWord } from '../words.js'
+import { isValidFilename } from './paths.js'
+
+export interface ExecParse {
+  /** commands appended by this line (an empty assignment resets: see `reset`) */
+  commands: string[]
+  reset: boolean
+  /** the unit fails to load (no '-' prefix) */
+  fatal?: string
+  /** the rest of the line was ignored ('-' prefix, or a first word with bad quoting) */
+  ignored?: string
+}
+
+const WHITESPACE = ' \t\n\r'
+
+export function parseExecLine(value: string, unit: UnitName): ExecParse {
+  if (value === '') return { commands: [], reset: true }
+  const result: ExecParse = { commands: [], reset: false }
+  let position = 0
+  let semicolon: boolean
+  do {
+    semicolon = false
+    const first = extractFirstWord(value, position, { unquote: true, cunescape: true })
+    if (first === undefined) return result
+    if ('error' in first) {
+      result.ignored = `bad quoting in the command: ${first.error}`
+      return result
+    }
+    position = first.next
+    if (first.word === ';') {
+      semicolon = true
+      continue
+    }
+    let f = first.word
+    let ignoreFailure = false
+    let separateArgv0 = false
+    let noEnv = false
+    let privileged = 0 // 0 none, 1 '+', 2 '!', 3 '!!'
+    for (;;) {
+      const c = f[0]
+      if (c === '-' && !ignoreFailure) ignoreFailure = true
+      else if (c === '@' && !separateArgv0) separateArgv0 = true
+      else if (c === ':' && !noEnv) noEnv = true
+      else if (c === '+' && privileged === 0) privileged = 1
+      else if (c === '!' && privileged === 0) privileged = 2
+      else if (c === '!' && privileged === 2) privileged = 3
+      else break
+      f = f.slice(1)
+    }
+    const fail = (message: string): ExecParse => {
+      if (ignoreFailure) result.ignored = message
+      else result.fatal = message
+      return result
+    }
+    const expanded = expandSpecifiers(f, unit)
+    if ('error' in expanded) return fail(`${expanded.error} in '${f}'`)
+    const path = expanded.value
+    if (path === '') return fail('empty executable path')
+    if (!stringIsSafe(path)) return fail(`executable name contains special characters: ${path}`)
+    if (path.endsWith('/')) return fail(`executable path is a directory: ${path}`)
+    if (!path.startsWith('/') && !isValidFilename(path)) {
+      return fail(`neither an absolute path nor a plain file name: ${path}`)
+    }
+    let argc = separateArgv0 ? 0 : 1
+    while (position < value.length) {
+      const rest = value.slice(position)
+      if (rest[0] === ';' && (rest.length === 1 || WHITESPACE.includes(rest[1]!))) {
+        position += 1
+        while (position < value.length && WHITESPACE.includes(value[position]!)) position++
+        semicolon = true
+        break
+      }
+      if (rest.startsWith('\\;') && (rest.length === 2 || WHITESPACE.includes(rest[2]!))) {
+        position += 2
+        while (position < value.length && WHITESPACE.includes(value[position]!)) position++
+        argc++
+        continue
+      }
+      const word = extractFirstWord(value, position, { unquote: true, cunescape: true })
+      if (word === undefined) break
+      if ('error' in word) return fail(`bad quoting in an argument: ${word.error}`)
+      position = word.next
+      const resolved = expandSpecifiers(word.word, unit)
+      if ('error' in resolved) return fail(`${resolved.error} in argument '${word.word}'`)
+      argc++
+    }
+    if (argc === 0) return fail('empty executable name or zeroth argument')
+    result.commands.push(path)
+  } while (semicolon)
+  return result
+}

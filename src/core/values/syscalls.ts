@@ -1,0 +1,199 @@
+/** SystemCallFilter= and SystemCallArchitectures=: the filter state and the group walk systemd-analyze does. */
+import { ERRNO_NAMES } from '../data/errno-names.js'
+import { SYSCALL_GROUPS } from '../data/syscall-groups.js'
+import { extractWords, parseCInteger } from '../words.js'
+
+/** The eleven groups the analyzer checks, by json_field suffix. */
+export const CHECKED_SYSCALL_GROUPS = [
+  '@swap',
+  '@obsolete',
+  '@clock',
+  '@cpu-emulation',
+  '@debug',
+  '@mount',
+  '@module',
+  '@raw-io',
+  '@reboot',
+  '@privileged',
+  '@resources'
+] as const
+
+/** Members of the checked groups that libseccomp 2.5 has no x86-64 number for: the walk skips them. */
+const NOT_ON_X86_64 = new Set([
+  'bdflush',
+  'break',
+  'ftime',
+  'gtty',
+  'idle',
+  'lock',
+  'mpx',
+  'prof',
+  'profil',
+  'sgetmask',
+  'ssetmask',
+  'stime',
+  'stty',
+  'ulimit',
+  'clock_adjtime64',
+  'clock_settime64',
+  'subpage_prot',
+  'switch_endian',
+  'vm86',
+  'vm86old',
+  'rtas',
+  's390_runtime_instr',
+  'sys_debug_setcontext',
+  'umount',
+  'pciconfig_iobase',
+  'pciconfig_read',
+  'pciconfig_write',
+  's390_pci_mmio_read',
+  's390_pci_mmio_write',
+  'setfsuid32',
+  'setgroups32',
+  'setresuid32',
+  'setreuid32',
+  'setuid32',
+  'chown32',
+  'fchown32',
+  'lchown32',
+  'nice',
+  'open_tree_attr'
+])
+
+const ERRNOS = new Set(ERRNO_NAMES)
+
+/** Group members for a target version: @mount lists open_tree_attr instead of open_tree from v257. */
+export function groupMembers(group: string, version: number): readonly string[] | undefined {
+  const members = Object.hasOwn(SYSCALL_GROUPS, group) ? SYSCALL_GROUPS[group] : undefined
+  if (members && group === '@mount' && version >= 257) {
+    return members.map((m) => (m === 'open_tree' ? 'open_tree_attr' : m))
+  }
+  return members
+}
+
+function expand(name: string, version: number, into: string[], depth = 0): boolean {
+  if (!name.startsWith('@')) {
+    into.push(name)
+    return true
+  }
+  const members = groupMembers(name, version)
+  if (!members || depth > 8) return false
+  for (const member of members) expand(member, version, into, depth + 1)
+  return true
+}
+
+/** A filter: allow-list (names allowed) or deny-list (names denied). undefined = no filter. */
+export interface SyscallFilter {
+  allowList: boolean
+  names: Set<string>
+}
+
+function validErrno(text: string): boolean {
+  if (text === 'kill') return true
+  if (ERRNOS.has(text.toUpperCase())) return true
+  const number = parseCInteger(text)
+  return number !== undefined && number >= 0 && number <= 4095
+}
+
+export interface SyscallFilterParse {
+  next: SyscallFilter | undefined
+  ignored: string[]
+}
+
+/** Applies one SystemCallFilter= assignment (config_parse_syscall_filter). */
+export function applySyscallFilterAssignment(
+  current: SyscallFilter | undefined,
+  value: string,
+  version: number
+): SyscallFilterParse {
+  if (value === '') return { next: undefined, ignored: [] }
+  const invert = value.startsWith('~')
+  let filter: SyscallFilter
+  if (current === undefined) {
+    filter = { allowList: !invert, names: new Set() }
+    if (!invert) {
+      const defaults: string[] = []
+      expand('@default', version, defaults)
+      for (const name of defaults) filter.names.add(name)
+    }
+  } else {
+    filter = { allowList: current.allowList, names: new Set(current.names) }
+  }
+  const ignored: string[] = []
+  const { words } = extractWords(invert ? value.slice(1) : value)
+  for (const word of words) {
+    const colon = word.indexOf(':')
+    const name = colon >= 0 ? word.slice(0, colon) : word
+    if (colon >= 0 && (!invert || !validErrno(word.slice(colon + 1)))) {
+      ignored.push(word)
+      continue
+    }
+    const members: string[] = []
+    if (!expand(name, version, members)) {
+      ignored.push(word)
+      continue
+    }
+    const add = !invert === filter.allowList
+    for (const member of members) {
+      if (add) filter.names.add(member)
+      else filter.names.delete(member)
+    }
+  }
+  return { next: filter, ignored }
+}
+
+/** First member of `group` (walk order, nested groups in place) that the filter lets through. */
+export function firstUnfilteredMember(
+  filter: SyscallFilter | undefined,
+  group: string,
+  version: number
+): string | undefined {
+  const members: string[] = []
+  expand(group, version, members)
+  const allowList = filter?.allowList ?? false
+  for (const member of members) {
+    if (NOT_ON_X86_64.has(member)) continue
+    // Allow-list: an allowed member is bad. Deny-list: a member not denied is bad.
+    if ((filter?.names.has(member) ?? false) === allowList) return member
+  }
+  return undefined
+}
+
+export const ARCHITECTURES = new Set([
+  'native',
+  'x86',
+  'x86-64',
+  'x32',
+  'arm',
+  'arm64',
+  'mips',
+  'mips64',
+  'mips64-n32',
+  'mips-le',
+  'mips64-le',
+  'mips64-le-n32',
+  'parisc',
+  'parisc64',
+  'ppc',
+  'ppc64',
+  'ppc64-le',
+  'riscv64',
+  's390',
+  's390x'
+])
+
+/** Applies one SystemCallArchitectures= assignment: a union of known names, empty clears. */
+export function applyArchitecturesAssignment(
+  current: ReadonlySet<string>,
+  value: string
+): { next: Set<string>; unknown: string[] } {
+  if (value === '') return { next: new Set(), unknown: [] }
+  const next = new Set(current)
+  const unknown: string[] = []
+  for (const word of extractWords(value, { unquote: true }).words) {
+    if (ARCHITECTURES.has(word)) next.add(word)
+    else unknown.push(word)
+  }
+  return { next, unknown }
+}

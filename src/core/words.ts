@@ -1,0 +1,166 @@
+/**
+ * systemd's extract_first_word(): how a value is split into words. Directives differ in whether they
+ * remove quotes (UNQUOTE) and decode C escapes (CUNESCAPE); without UNQUOTE quote characters are
+ * ordinary characters. A backslash always makes the next character literal.
+ */
+
+export interface ExtractOptions {
+  unquote?: boolean
+  cunescape?: boolean
+}
+
+export interface ExtractedWords {
+  words: string[]
+  /** set when a quote was left open or a backslash ended the text: systemd stops there */
+  error?: string
+  /** text after the last extracted word (separators skipped) */
+  rest: string
+}
+
+const SEPARATORS = ' \t\n\r'
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+  s: ' '
+}
+
+/** Decodes one C escape starting after the backslash; undefined when systemd rejects it. */
+function cunescapeOne(text: string, index: number): { value: string; length: number } | undefined {
+  const c = text[index]
+  if (c === undefined) return undefined
+  const simple = SIMPLE_ESCAPES[c]
+  if (simple !== undefined) return { value: simple, length: 1 }
+  const hex = (count: number): number | undefined => {
+    const digits = text.slice(index + 1, index + 1 + count)
+    return digits.length === count && /^[0-9a-fA-F]+$/.test(digits) ? parseInt(digits, 16) : undefined
+  }
+  if (c === 'x') {
+    const code = hex(2)
+    return code === undefined || code === 0 ? undefined : { value: String.fromCharCode(code), length: 3 }
+  }
+  if (c === 'u' || c === 'U') {
+    const count = c === 'u' ? 4 : 8
+    const code = hex(count)
+    if (code === undefined || code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+      return undefined
+    }
+    return { value: String.fromCodePoint(code), length: count + 1 }
+  }
+  if (c >= '0' && c <= '7') {
+    const digits = text.slice(index, index + 3)
+    if (!/^[0-7]{3}$/.test(digits)) return undefined
+    const code = parseInt(digits, 8)
+    return code === 0 || code > 255 ? undefined : { value: String.fromCharCode(code), length: 3 }
+  }
+  return undefined
+}
+
+/** Extracts one word from `text` starting at `start`; returns undefined at the end of the text. */
+export function extractFirstWord(
+  text: string,
+  start: number,
+  options: ExtractOptions = {}
+): { word: string; next: number } | { error: string } | undefined {
+  let i = start
+  while (i < text.length && SEPARATORS.includes(text[i]!)) i++
+  if (i >= text.length) return undefined
+  let word = ''
+  let quote: string | undefined
+  for (; i < text.length; i++) {
+    const c = text[i]!
+    if (c === '\\') {
+      if (i + 1 >= text.length) return { error: 'trailing backslash' }
+      if (options.cunescape) {
+        const decoded = cunescapeOne(text, i + 1)
+        if (decoded) {
+          word += decoded.value
+          i += decoded.length
+        } else {
+          // systemd retries with relaxed unescaping: the backslash stays.
+          word += '\\' + text[i + 1]
+          i += 1
+        }
+      } else {
+        word += text[i + 1]
+        i += 1
+      }
+      continue
+    }
+    if (quote !== undefined) {
+      if (c === quote) quote = undefined
+      else word += c
+      continue
+    }
+    if (options.unquote && (c === '"' || c === "'")) {
+      quote = c
+      continue
+    }
+    if (SEPARATORS.includes(c)) break
+    word += c
+  }
+  if (quote !== undefined) return { error: 'unbalanced quoting' }
+  while (i < text.length && SEPARATORS.includes(text[i]!)) i++
+  return { word, next: i }
+}
+
+/** All words of a value, stopping at the first syntax error (words before it are kept). */
+export function extractWords(text: string, options: ExtractOptions = {}): ExtractedWords {
+  const words: string[] = []
+  let position = 0
+  for (;;) {
+    const result = extractFirstWord(text, position, options)
+    if (result === undefined) return { words, rest: '' }
+    if ('error' in result) return { words, error: result.error, rest: text.slice(position) }
+    words.push(result.word)
+    position = result.next
+  }
+}
+
+/** parse_boolean(): the spellings systemd accepts, case-insensitively. */
+export function parseBoolean(value: string): boolean | undefined {
+  switch (value.toLowerCase()) {
+    case '1':
+    case 'yes':
+    case 'y':
+    case 'true':
+    case 't':
+    case 'on':
+      return true
+    case '0':
+    case 'no':
+    case 'n':
+    case 'false':
+    case 'f':
+    case 'off':
+      return false
+    default:
+      return undefined
+  }
+}
+
+/**
+ * An integer in C strtol base-0 syntax plus the 0b/0o prefixes systemd's safe_atoi accepts:
+ * `21`, `+21`, `0x15`, `025`, `0o25`, `0b10101`. Returns undefined for anything else.
+ */
+export function parseCInteger(text: string): number | undefined {
+  const match = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text)
+  if (!match) return undefined
+  const body = match[2]!
+  let value: number
+  if (/^0[xX]/.test(body)) value = parseInt(body.slice(2), 16)
+  else if (/^0[oO]/.test(body)) value = parseInt(body.slice(2), 8)
+  else if (/^0[bB]/.test(body)) value = parseInt(body.slice(2), 2)
+  else if (body.length > 1 && body.startsWith('0')) value = parseInt(body.slice(1), 8)
+  else value = parseInt(body, 10)
+  if (!Number.isSafeInteger(value)) return undefined
+  return match[1] === '-' ? -value : value
+}
