@@ -4,8 +4,11 @@ import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
 
+// DIST_DIR lets scripts/check-dist.mjs build a second copy to compare with the committed one.
+const outDir = process.env.DIST_DIR ?? 'dist'
+
 const plugins = () => [
-  typescript({ tsconfig: 'tsconfig.build.json', noEmitOnError: true }),
+  typescript({ tsconfig: 'tsconfig.build.json', module: 'NodeNext', noEmitOnError: true, outDir, rootDir: 'src' }),
   nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
   commonjs(),
   json()
@@ -14,13 +17,13 @@ const plugins = () => [
 export default [
   {
     input: 'src/index.ts',
-    output: { file: 'dist/index.js', format: 'es', sourcemap: false },
+    output: { file: `${outDir}/index.js`, format: 'es', sourcemap: false },
     plugins: plugins()
   },
   {
     input: 'src/cli.ts',
     output: {
-      file: 'dist/cli.js',
+      file: `${outDir}/cli.js`,
       format: 'es',
       sourcemap: false,
       banner: '#!/usr/bin/env node'

@@ -3,7 +3,7 @@
  * every renderer and GitHub adapter.
  */
 import type { Policy } from './policy.js'
-import type { Score } from './score.js'
+import type { CheckResult } from './score.js'
 import { formatExposure, scoreService } from './score.js'
 import type { Diagnostic, SourceRef, UnitFileInput } from './service.js'
 import { loadService } from './service.js'
@@ -13,20 +13,8 @@ export const SCHEMA_VERSION = 1
 
 export type UnitStatus = 'scored' | 'masked' | 'invalid' | 'error'
 
-export interface CheckReport {
-  id: string
-  name: string
-  /** null when the row does not apply */
-  badness: number | null
-  weight: number
-  range: number
-  /** per-row exposure as systemd prints it (e.g. 0.2), null when 0 or N/A */
-  exposure: number | null
-  file: string
-  line: number
-  detail?: string
-  skipped?: string
-}
+/** One row of a unit's assessment (all rows, in systemd's table order). */
+export type CheckReport = CheckResult
 
 export interface UnitReport {
   /** POSIX path of the unit file, relative to the working directory */
@@ -68,21 +56,6 @@ export interface UnitSource {
   dropIns: UnitFileInput[]
 }
 
-function checkReports(score: Score): CheckReport[] {
-  return score.checks.map((check) => ({
-    id: check.id,
-    name: check.name,
-    badness: check.badness,
-    weight: check.weight,
-    range: check.range,
-    exposure: check.exposure === null ? null : check.exposure / 10,
-    file: check.source.file,
-    line: check.source.line,
-    ...(check.detail ? { detail: check.detail } : {}),
-    ...(check.skipped ? { skipped: check.skipped } : {})
-  }))
-}
-
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
 export function analyzeUnit(source: UnitSource, options: GateOptions): UnitReport {
   const loaded = loadService({ ...source, version: options.version })
@@ -116,7 +89,7 @@ export function analyzeUnit(source: UnitSource, options: GateOptions): UnitRepor
     rating: score.rating,
     passed: score.exposure <= options.threshold,
     serviceHeader: loaded.serviceHeader,
-    checks: checkReports(score)
+    checks: score.checks
   }
 }
 

@@ -10,20 +10,21 @@ import type { LoadedService, SourceRef } from './service.js'
 export interface CheckResult {
   id: string
   name: string
-  weight: number
-  range: number
   /** null when not applicable (excluded by policy, runs as root, boot-phase service) */
   badness: number | null
-  /** why the row is N/A */
-  skipped?: string
-  /** per-row exposure in tenths, as systemd's EXPOSURE column (display only) */
+  weight: number
+  range: number
+  /** per-row exposure as systemd's EXPOSURE column prints it (e.g. 0.2; display only), null when 0 or N/A */
   exposure: number | null
-  /** specifics: offending syscall, kept capabilities, value set */
-  detail?: string
   /** where the deciding directive was set, or the [Service] header */
-  source: SourceRef
+  file: string
+  line: number
   /** true when a directive of this row was set explicitly */
   explicit: boolean
+  /** specifics: offending syscall, kept capabilities, value set */
+  detail?: string
+  /** why the row is N/A */
+  skipped?: string
 }
 
 export interface Score {
@@ -66,24 +67,19 @@ export function runsPrivileged(service: LoadedService): boolean {
   return !dynamicUser && (user === undefined || user === '')
 }
 
-function sourceOf(check: CheckDefinition, service: LoadedService): { source: SourceRef; explicit: boolean } {
+function sourceOf(check: CheckDefinition, service: LoadedService, fileRank: Map<string, number>): SourceRef | undefined {
   let best: SourceRef | undefined
   let bestRank = -1
-  const files = new Map<string, number>()
-  const rank = (ref: SourceRef): number => {
-    if (!files.has(ref.file)) files.set(ref.file, files.size)
-    return files.get(ref.file)! * 1e9 + ref.line
-  }
   for (const key of check.directives) {
     const ref = service.sources[key]
     if (!ref) continue
-    const r = rank(ref)
-    if (r > bestRank) {
+    const rank = (fileRank.get(ref.file) ?? 0) * 1e9 + ref.line
+    if (rank > bestRank) {
       best = ref
-      bestRank = r
+      bestRank = rank
     }
   }
-  return best ? { source: best, explicit: true } : { source: service.serviceHeader, explicit: false }
+  return best
 }
 
 /** Assesses every row for the target version and computes the overall exposure. */
@@ -93,39 +89,51 @@ export function scoreService(service: LoadedService, version: number, policy: Po
     version,
     runsPrivileged: runsPrivileged(service)
   }
-  const rows: Array<Omit<CheckResult, 'exposure'>> = []
+  const fileRank = new Map(service.files.map((file, index) => [file, index]))
+  const header = service.serviceHeader
+  const checks: CheckResult[] = []
   let weightSum = 0
   let badnessSum = 0
   for (const check of checksFor(version)) {
     const override = policy.checks[check.id]
     const weight = override?.weight ?? check.weight
     const range = override?.range ?? check.range
-    const { source, explicit } = sourceOf(check, service)
-    const base = { id: check.id, name: check.name, weight, range, source, explicit }
+    const source = sourceOf(check, service, fileRank)
+    const row: CheckResult = {
+      id: check.id,
+      name: check.name,
+      badness: null,
+      weight,
+      range,
+      exposure: null,
+      file: (source ?? header).file,
+      line: (source ?? header).line,
+      explicit: source !== undefined
+    }
+    checks.push(row)
     if (check.bootPhaseExempt && !service.settings.defaultDependencies) {
-      rows.push({ ...base, badness: null, skipped: 'DefaultDependencies=no: special boot-phase service' })
+      row.skipped = 'DefaultDependencies=no: special boot-phase service'
       continue
     }
     if (weight === 0) {
-      rows.push({ ...base, badness: null, skipped: override?.reason ?? 'excluded by policy' })
+      row.skipped = override?.reason ?? 'excluded by policy'
       continue
     }
     const verdict = check.assess(ctx)
     if ('na' in verdict) {
-      rows.push({ ...base, badness: null, skipped: verdict.na })
+      row.skipped = verdict.na
       continue
     }
+    row.badness = verdict.badness
+    if (verdict.detail !== undefined) row.detail = verdict.detail
     badnessSum += divRoundUp(verdict.badness * weight, range)
     weightSum += weight
-    rows.push({ ...base, badness: verdict.badness, detail: verdict.detail })
   }
   const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum)
-  const checks = rows.map((row) => ({
-    ...row,
-    exposure:
-      row.badness === null || row.badness === 0 || weightSum === 0
-        ? null
-        : divRoundUp(divRoundUp(row.badness * row.weight * 100, row.range), weightSum)
-  }))
+  for (const row of checks) {
+    if (row.badness !== null && row.badness > 0) {
+      row.exposure = divRoundUp(divRoundUp(row.badness * row.weight * 100, row.range), weightSum) / 10
+    }
+  }
   return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks }
 }

@@ -144,6 +144,8 @@ export interface LoadedService {
   diagnostics: Diagnostic[]
   /** comment lines of the unit and drop-ins, for inline exceptions */
   comments: Array<SourceRef & { text: string }>
+  /** the unit file and the drop-ins applied, in order */
+  files: string[]
 }
 
 export interface NotLoadedService {
@@ -893,5 +895,6 @@ export function loadService(input: LoadInput): LoadResult {
   const refused = refusal(settings)
   const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 }
   if (refused) return { status: 'invalid', reason: refused, at: serviceHeader, diagnostics }
-  return { status: 'loaded', settings, sources, serviceHeader, diagnostics, comments }
+  const files = [main.path, ...input.dropIns.map((d) => d.path)]
+  return { status: 'loaded', settings, sources, serviceHeader, diagnostics, comments, files }
 }

@@ -46,6 +46,7 @@ interface PhysicalLine {
   text: string
   /** false when the raw bytes of this line are not UTF-8 systemd accepts */
   valid: boolean
+  /** UTF-8 bytes; only exact when the file itself is at least LONG_LINE_MAX bytes long */
   byteLength: number
 }
 
@@ -53,6 +54,7 @@ const LF = 10
 const CR = 13
 const NUL = 0
 const UTF8_BOM = '\uFEFF'
+const UTF8_BOM_BYTES = 3
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
@@ -184,7 +186,7 @@ export function parseUnitText(
   let section: string | undefined
   let sectionIgnored = false
   let bomSeen = false
-  let continuation: { text: string; valid: boolean; line: number } | undefined
+  let continuation: { text: string; valid: boolean; line: number; bytes: number } | undefined
 
   const parseLogicalLine = (raw: string, valid: boolean, line: number): boolean => {
     const l = strstrip(raw)
@@ -254,27 +256,28 @@ export function parseUnitText(
       continue
     }
     let text = physical.text
+    let textBytes = physical.byteLength
     if (!bomSeen && text.startsWith(UTF8_BOM)) {
       text = text.slice(1)
+      textBytes = Math.max(0, textBytes - UTF8_BOM_BYTES)
       bomSeen = true
     }
-    let logical: { text: string; valid: boolean; line: number }
+    let logical: { text: string; valid: boolean; line: number; bytes: number }
     if (continuation) {
-      if (continuation.text.length + text.length > LONG_LINE_MAX) {
-        const joinedBytes = encoder.encode(continuation.text).length + encoder.encode(text).length
-        if (joinedBytes > LONG_LINE_MAX) {
-          result.fatal = {
-            line: lineNumber,
-            message: 'continued line longer than 1 MiB; systemd refuses the file'
-          }
-          return result
+      // Bytes, not UTF-16 units: systemd compares strlen() of the joined text with LONG_LINE_MAX.
+      if (continuation.bytes + textBytes > LONG_LINE_MAX) {
+        result.fatal = {
+          line: lineNumber,
+          message: 'continued line longer than 1 MiB; systemd refuses the file'
         }
+        return result
       }
       continuation.text += text
+      continuation.bytes += textBytes
       continuation.valid &&= physical.valid
       logical = continuation
     } else {
-      logical = { text, valid: physical.valid, line: lineNumber }
+      logical = { text, valid: physical.valid, line: lineNumber, bytes: textBytes }
     }
     if (endsWithOddBackslashes(logical.text)) {
       logical.text = logical.text.slice(0, -1) + ' '

@@ -23,6 +23,8 @@ export interface ScanOptions extends GateOptions {
   cwd: string
   /** globs to skip (fast-glob syntax, relative to each scanned directory) */
   exclude?: string[]
+  /** keep rows at badness 0 in each report (they cost memory on large trees) */
+  keepPassingChecks?: boolean
   /** called every so often on large trees */
   onProgress?: (done: number, total: number) => void
 }
@@ -91,6 +93,15 @@ function createReader(roots: string[], cwd: string): Reader {
         if (!inside(real)) throw new ReadError(`symbolic link to ${link} leaves the scanned tree; not followed`)
         target = real
         stat = fs.statSync(real)
+      } else {
+        // Not a link itself, but maybe reached through one (a drop-in directory that is a link).
+        let real: string
+        try {
+          real = fs.realpathSync.native(file)
+        } catch (error) {
+          throw new ReadError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+        }
+        if (!inside(real)) throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`)
       }
       if (stat.isDirectory()) throw new ReadError('is a directory, not a unit file')
       if (!stat.isFile()) throw new ReadError('is not a regular file')
@@ -203,6 +214,7 @@ export function scanUnitFile(file: string, roots: string[], options: ScanOptions
   const { dropIns, problems } = collectDropIns(unit, path.dirname(file), read)
   const source: UnitSource = { unit, main, dropIns }
   const report = analyzeUnit(source, options)
+  if (!options.keepPassingChecks) report.checks = report.checks.filter((check) => check.badness !== 0)
   for (const problem of problems) {
     report.diagnostics.push({ file: shown, line: 1, severity: 'warning', code: 'syntax', message: problem })
   }

@@ -99,11 +99,16 @@ export function applyCapabilityAssignment(
   return { next, unknown }
 }
 
+const namesCache = new Map<bigint, string[]>()
+
 /** Capability names in a mask, for messages. */
 export function capabilityNames(mask: bigint): string[] {
+  const cached = namesCache.get(mask)
+  if (cached) return cached
   const names: string[] = []
   for (let bit = 0; bit < 64; bit++) {
     if ((mask >> BigInt(bit)) & 1n) names.push(CAPABILITY_NAMES[bit] ?? String(bit))
   }
+  if (namesCache.size < 4096) namesCache.set(mask, names)
   return names
 }

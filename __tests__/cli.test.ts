@@ -1,0 +1,160 @@
+/**
+ * The CLI as users run it: the committed bundle dist/cli.js in a child process, on the bundled
+ * examples and on temporary trees.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+
+const root = path.resolve(import.meta.dirname, '..')
+const cli = path.join(root, 'dist', 'cli.js')
+
+function run(args: string[], cwd = root) {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60_000 })
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+interface JsonUnit {
+  path: string
+  unit: string
+  status: string
+  score: number | null
+  rating: string | null
+  passed: boolean
+  checks: Array<{ id: string; badness: number | null; weight: number; range: number; file: string; line: number }>
+  suggestion: unknown
+}
+
+let tmp: string
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-cli-'))
+})
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+describe('systemd-hardening-gate CLI', () => {
+  it('scores the bundled examples as systemd 252 does and fails the gate', () => {
+    const { code, stdout } = run(['--format', 'json', '--systemd-version', '252', 'examples'])
+    expect(code).toBe(1)
+    const report = JSON.parse(stdout) as { schemaVersion: number; threshold: number; passed: boolean; units: JsonUnit[] }
+    expect(report.schemaVersion).toBe(1)
+    expect(report.threshold).toBe(5)
+    expect(report.passed).toBe(false)
+    const scores = Object.fromEntries(report.units.map((u) => [u.path, u.score]))
+    // Printed by `systemd-analyze security --offline=true` 252.38 for each file.
+    expect(scores).toEqual({
+      'examples/bare.service': 9.6,
+      'examples/baseline.service': 3.2,
+      'examples/cloudflared.service': 3.9,
+      'examples/dynamicuser-app.service': 8.3,
+      'examples/legacy-daemon.service': 9,
+      'examples/nodejs-app.service': 5.4,
+      'examples/postgresql.service': 4.9
+    })
+    const bare = report.units.find((u) => u.unit === 'bare.service')!
+    expect(bare).toMatchObject({ status: 'scored', rating: 'UNSAFE', passed: false, suggestion: null })
+    const network = bare.checks.find((c) => c.id === 'PrivateNetwork')!
+    expect(network).toMatchObject({ badness: 1, weight: 2500, range: 1, file: 'examples/bare.service' })
+    const legacy = report.units.find((u) => u.unit === 'legacy-daemon.service')!
+    const header = fs.readFileSync(path.join(root, 'examples/legacy-daemon.service'), 'utf8').split('\n')
+    const missing = legacy.checks.find((c) => c.id === 'PrivateNetwork')!
+    expect(header[missing.line - 1]).toBe('[Service]')
+    expect(legacy.checks.find((c) => c.id === 'PrivateTmp')).toBeUndefined()
+  })
+
+  it('passes when every unit is at or below the threshold', () => {
+    const { code, stdout } = run(['--threshold', '9.6', 'examples/bare.service'])
+    expect(code).toBe(0)
+    expect(stdout).toContain('9.6 UNSAFE')
+    expect(run(['--threshold', '9.5', 'examples/bare.service']).code).toBe(1)
+  })
+
+  it.each([
+    [['--threshold', 'abc', 'examples'], /--threshold/],
+    [['--threshold', '-1', 'examples'], /--threshold/],
+    [['--threshold', '10%', 'examples'], /--threshold/],
+    [['--threshold', '5.55', 'examples'], /--threshold/],
+    [['--format', 'yaml', 'examples'], /--format/],
+    [['--policy', 'no-such-policy', 'examples'], /unknown policy/],
+    [['--systemd-version', '199', 'examples'], /--systemd-version/],
+    [['--bogus', 'examples'], /Unknown option/],
+    [['does-not-exist'], /no such file/]
+  ])('exits 2 with a clear message for %j', (args, message) => {
+    const { code, stderr } = run(args)
+    expect(code).toBe(2)
+    expect(stderr).toMatch(message)
+  })
+
+  it('writes markdown and SARIF', () => {
+    const markdown = run(['--format', 'markdown', 'examples'])
+    expect(markdown.stdout).toContain('| bare.service | examples/bare.service | 9.6 | UNSAFE | ❌ fail |')
+    const out = path.join(tmp, 'gate.sarif')
+    expect(run(['--format', 'sarif', '--output', out, 'examples']).code).toBe(1)
+    const sarif = JSON.parse(fs.readFileSync(out, 'utf8'))
+    expect(sarif.version).toBe('2.1.0')
+    expect(sarif.runs[0].tool.driver.rules.length).toBeGreaterThanOrEqual(81)
+    const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'PrivateNetwork')
+    expect(result.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0)
+    expect(result.partialFingerprints['unitFinding/v1']).toMatch(/^[0-9a-f]{16}$/)
+  })
+
+  it('keeps every row with --all-checks, and only costly or skipped rows otherwise', () => {
+    const all = JSON.parse(run(['--format', 'json', '--all-checks', 'examples/baseline.service']).stdout)
+    const some = JSON.parse(run(['--format', 'json', 'examples/baseline.service']).stdout)
+    expect(all.units[0].checks).toHaveLength(81)
+    expect(some.units[0].checks.length).toBeLessThan(81)
+    expect(some.units[0].checks.every((c: { badness: number | null }) => c.badness !== 0)).toBe(true)
+  })
+
+  it('never lets unit text inject workflow commands or terminal escapes', () => {
+    const dir = path.join(tmp, 'inject')
+    fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(
+      path.join(dir, 'evil.service'),
+      '[Service]\nExecStart=/bin/true\nProtectSystem=x\n::stop-commands::token\n' +
+        'ProtectHome=\u001b[31m\n::set-output name=passed::true\nUser=bad\rname\n'
+    )
+    const { stdout } = run(['--format', 'text', dir])
+    for (const line of stdout.split('\n')) {
+      expect(line.startsWith('::')).toBe(false)
+      expect(line.startsWith('##[')).toBe(false)
+    }
+    expect(stdout).not.toContain('\u001b[31m')
+    expect(stdout).toContain('\\u001b')
+  })
+
+  it('reports masked, invalid and unreadable units per file and goes on', () => {
+    const dir = path.join(tmp, 'mixed')
+    fs.mkdirSync(path.join(dir, 'x.service'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'empty.service'), '')
+    fs.symlinkSync('/dev/null', path.join(dir, 'null.service'))
+    fs.symlinkSync('/etc/passwd', path.join(dir, 'outside.service'))
+    fs.writeFileSync(path.join(dir, 'noexec.service'), '[Service]\nUser=app\n')
+    fs.writeFileSync(path.join(dir, 'binary.service'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff, 0xfe, 0x00, 0x0a]))
+    fs.writeFileSync(path.join(dir, 'good.service'), '[Service]\nExecStart=/bin/true\nDynamicUser=yes\n')
+    const { code, stdout } = run(['--format', 'json', dir])
+    expect(code).toBe(1)
+    const units = (JSON.parse(stdout) as { units: JsonUnit[] }).units
+    const status = Object.fromEntries(units.map((u) => [u.unit, u.status]))
+    expect(status).toEqual({
+      'binary.service': 'invalid',
+      'empty.service': 'masked',
+      'good.service': 'scored',
+      'noexec.service': 'invalid',
+      'null.service': 'masked',
+      'outside.service': 'error',
+      'x.service': 'error'
+    })
+  })
+
+  it('skips .git and node_modules', () => {
+    const dir = path.join(tmp, 'skips')
+    for (const sub of ['.git', 'node_modules/pkg', 'units']) {
+      fs.mkdirSync(path.join(dir, sub), { recursive: true })
+      fs.writeFileSync(path.join(dir, sub, 'a.service'), '[Service]\nExecStart=/bin/true\n')
+    }
+    const units = (JSON.parse(run(['--format', 'json', dir]).stdout) as { units: JsonUnit[] }).units
+    expect(units.map((u) => path.relative(dir, path.join(root, u.path)))).toEqual(['units/a.service'])
+  })
+})

@@ -1,0 +1,21 @@
+/** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */
+
+/** Control characters, DEL, C1 controls, line/paragraph separators and bidi overrides, shown as escapes. */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+export function escapeControl(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** Markdown table cells and inline text: escapes pipes, HTML, mentions, references and backticks. */
+export function escapeMarkdown(text: string): string {
+  return escapeControl(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/`/g, '\\`')
+    .replace(/([*_[\]\\])/g, '\\$1')
+    .replace(/@(?=\w)/g, '@\u200b')
+    .replace(/#(?=\d)/g, '#\u200b')
+}

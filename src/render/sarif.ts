@@ -1,0 +1,116 @@
+/** SARIF 2.1.0 log for code scanning: one rule per check, results at the deciding line. */
+import { CHECKS } from '../core/checks.js'
+import type { GateReport, UnitReport } from '../core/report.js'
+
+const TOOL_URI = 'https://github.com/systemd-hardening-gate/systemd-hardening-gate'
+
+const EXTRA_RULES = [
+  {
+    id: 'unit-not-loaded',
+    name: 'UnitNotLoaded',
+    shortDescription: { text: 'systemd refuses to load this unit' },
+    fullDescription: { text: 'The unit has a fatal error (syntax, encoding, invalid setting or missing command), so systemd would not start it.' }
+  },
+  {
+    id: 'ignored-directive',
+    name: 'IgnoredDirective',
+    shortDescription: { text: 'A directive systemd ignores' },
+    fullDescription: { text: 'The line looks like a setting but systemd ignores it (invalid value, wrong case, wrong section, unknown to the target version), so it protects nothing.' }
+  },
+  {
+    id: 'unit-unreadable',
+    name: 'UnitUnreadable',
+    shortDescription: { text: 'The gate could not read this unit' },
+    fullDescription: { text: 'The file is not a regular file inside the scanned tree, or it is too large.' }
+  }
+]
+
+/** FNV-1a, 64-bit, hex: stable fingerprints without line numbers. */
+function fingerprint(text: string): string {
+  let hash = 0xcbf29ce484222325n
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte)
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn
+  }
+  return hash.toString(16).padStart(16, '0')
+}
+
+function location(file: string, line: number) {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: encodeURI(file) },
+      region: { startLine: Math.max(1, line) }
+    }
+  }
+}
+
+function unitResults(unit: UnitReport) {
+  const results: unknown[] = []
+  if (unit.status === 'invalid' || unit.status === 'error') {
+    results.push({
+      ruleId: unit.status === 'invalid' ? 'unit-not-loaded' : 'unit-unreadable',
+      level: 'error',
+      message: { text: `${unit.unit}: ${unit.reason ?? unit.status}` },
+      locations: [location(unit.at?.file ?? unit.path, unit.at?.line ?? 1)],
+      partialFingerprints: { 'unitFinding/v1': fingerprint(`${unit.path}\0${unit.status}\0${unit.reason}`) }
+    })
+  }
+  for (const check of unit.checks) {
+    if (check.badness === null || check.badness === 0) continue
+    const detail = check.detail ? ` (${check.detail})` : ''
+    results.push({
+      ruleId: check.id,
+      level: unit.passed ? 'note' : 'warning',
+      message: {
+        text: `${unit.unit} scores ${unit.score?.toFixed(1)} ${unit.rating}; ${check.name} adds ${(check.exposure ?? 0).toFixed(1)}${detail}`
+      },
+      locations: [location(check.file, check.line)],
+      partialFingerprints: { 'unitFinding/v1': fingerprint(`${unit.path}\0${check.id}\0${check.detail ?? ''}`) }
+    })
+  }
+  for (const diagnostic of unit.diagnostics) {
+    if (diagnostic.severity === 'notice') continue
+    results.push({
+      ruleId: 'ignored-directive',
+      level: diagnostic.severity === 'error' ? 'error' : 'warning',
+      message: { text: diagnostic.message },
+      locations: [location(diagnostic.file, diagnostic.line)],
+      partialFingerprints: {
+        'unitFinding/v1': fingerprint(`${diagnostic.file}\0${diagnostic.code}\0${diagnostic.message}`)
+      }
+    })
+  }
+  return results
+}
+
+export function renderSarif(report: GateReport, toolVersion: string): string {
+  const rules = [
+    ...CHECKS.map((check) => ({
+      id: check.id,
+      name: check.name,
+      shortDescription: { text: check.bad },
+      fullDescription: { text: `${check.bad} Fix: ${check.fix.join('; ')}.` },
+      help: {
+        text: `${check.good} Fix with ${check.fix.join(' and ')}. May break: ${check.breaks}`,
+        markdown: `${check.good}\n\nFix:\n\n\`\`\`ini\n[Service]\n${check.fix.join('\n')}\n\`\`\`\n\nWhen it may break a service: ${check.breaks}`
+      },
+      helpUri: check.man,
+      defaultConfiguration: { level: 'warning' },
+      properties: { weight: check.weight, range: check.range, tags: ['security', 'systemd'] }
+    })),
+    ...EXTRA_RULES
+  ]
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: { name: 'systemd-hardening-gate', version: toolVersion, informationUri: TOOL_URI, rules }
+        },
+        results: report.units.flatMap(unitResults)
+      }
+    ]
+  }
+  return JSON.stringify(log, null, 2) + '\n'
+}
