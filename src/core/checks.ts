@@ -161,10 +161,10 @@ function syscallCheck(group: string, weight: number, what: string): CheckDefinit
     man: `${EXEC}#SystemCallFilter=`,
     assess: ({ settings, version }) => {
       const filter = settings.syscallFilter
-      const offending = firstUnfilteredMember(filter, group, version)
       if (filter === undefined || (!filter.allowList && filter.names.size === 0)) {
         return { badness: 10, detail: 'no system call filter' }
       }
+      const offending = firstUnfilteredMember(filter, group, version)
       if (offending === undefined) return { badness: 0 }
       return filter.allowList
         ? { badness: 9, detail: `the allow-list includes ${offending}` }
@@ -821,7 +821,14 @@ export const CHECKS: readonly CheckDefinition[] = [
 
 export const CHECKS_BY_ID: ReadonlyMap<string, CheckDefinition> = new Map(CHECKS.map((c) => [c.id, c]))
 
+const checksByVersion = new Map<number, readonly CheckDefinition[]>()
+
 /** The rows a systemd version prints. */
-export function checksFor(version: number): CheckDefinition[] {
-  return CHECKS.filter((check) => check.since === undefined || version >= check.since)
+export function checksFor(version: number): readonly CheckDefinition[] {
+  let checks = checksByVersion.get(version)
+  if (!checks) {
+    checks = CHECKS.filter((check) => check.since === undefined || version >= check.since)
+    checksByVersion.set(version, checks)
+  }
+  return checks
 }

@@ -72,6 +72,21 @@ export function groupMembers(group: string, version: number): readonly string[] 
   return members
 }
 
+const expansionCache = new Map<string, readonly string[] | null>()
+
+/** Members of a name: itself, or a group's members recursively (cached); null for an unknown group. */
+function expansion(name: string, version: number): readonly string[] | null {
+  if (!name.startsWith('@')) return [name]
+  const key = `${version}:${name}`
+  let members = expansionCache.get(key)
+  if (members === undefined) {
+    const into: string[] = []
+    members = expand(name, version, into) ? into : null
+    expansionCache.set(key, members)
+  }
+  return members
+}
+
 function expand(name: string, version: number, into: string[], depth = 0): boolean {
   if (!name.startsWith('@')) {
     into.push(name)
@@ -112,13 +127,10 @@ export function applySyscallFilterAssignment(
   let filter: SyscallFilter
   if (current === undefined) {
     filter = { allowList: !invert, names: new Set() }
-    if (!invert) {
-      const defaults: string[] = []
-      expand('@default', version, defaults)
-      for (const name of defaults) filter.names.add(name)
-    }
+    if (!invert) for (const name of expansion('@default', version) ?? []) filter.names.add(name)
   } else {
-    filter = { allowList: current.allowList, names: new Set(current.names) }
+    // The state belongs to the one service being loaded: update it in place.
+    filter = current
   }
   const ignored: string[] = []
   const { words } = extractWords(invert ? value.slice(1) : value)
@@ -129,8 +141,8 @@ export function applySyscallFilterAssignment(
       ignored.push(word)
       continue
     }
-    const members: string[] = []
-    if (!expand(name, version, members)) {
+    const members = expansion(name, version)
+    if (members === null) {
       ignored.push(word)
       continue
     }
@@ -149,8 +161,7 @@ export function firstUnfilteredMember(
   group: string,
   version: number
 ): string | undefined {
-  const members: string[] = []
-  expand(group, version, members)
+  const members = expansion(group, version) ?? []
   const allowList = filter?.allowList ?? false
   for (const member of members) {
     if (NOT_ON_X86_64.has(member)) continue

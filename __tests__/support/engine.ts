@@ -1,0 +1,41 @@
+/** Runs the engine on an in-memory unit laid out like an oracle unit (same files, same drop-in rules). */
+import { dropInDirectoryNames, orderDropIns } from '../../src/core/dropins.js'
+import { DEFAULT_POLICY } from '../../src/core/policy.js'
+import type { Policy } from '../../src/core/policy.js'
+import type { UnitReport } from '../../src/core/report.js'
+import { analyzeUnit } from '../../src/core/report.js'
+import { parseUnitName } from '../../src/core/specifiers.js'
+import type { OracleUnit } from './oracle.js'
+
+const encoder = new TextEncoder()
+const toBytes = (content: string | Uint8Array): Uint8Array =>
+  typeof content === 'string' ? encoder.encode(content) : content
+
+/** The engine's report for a unit given as a map of files relative to the unit directory. */
+export function engineReport(
+  unit: OracleUnit,
+  options: { version?: number; policy?: Policy } = {}
+): UnitReport {
+  const name = parseUnitName(unit.name)
+  if (!name) throw new Error(`bad unit name ${unit.name}`)
+  const mainFile = Object.hasOwn(unit.files, unit.name)
+    ? unit.name
+    : `${name.prefix}@.${name.type}`
+  const content = unit.files[mainFile]
+  if (content === undefined) throw new Error(`no unit file for ${unit.name}`)
+  const directories = dropInDirectoryNames(name)
+  const candidates = Object.keys(unit.files).flatMap((file) => {
+    const slash = file.lastIndexOf('/')
+    if (slash < 0) return []
+    const directoryRank = directories.indexOf(file.slice(0, slash))
+    return directoryRank < 0 ? [] : [{ directoryRank, fileName: file.slice(slash + 1), path: file }]
+  })
+  return analyzeUnit(
+    {
+      unit: name,
+      main: { path: mainFile, bytes: toBytes(content) },
+      dropIns: orderDropIns(candidates).map((c) => ({ path: c.path, bytes: toBytes(unit.files[c.path]!) }))
+    },
+    { version: options.version ?? 252, policy: options.policy ?? DEFAULT_POLICY, threshold: 100 }
+  )
+}
