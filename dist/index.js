@@ -28984,7 +28984,6 @@ const UTF8_BOM = '\uFEFF';
 const UTF8_BOM_BYTES = 3;
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-const encoder$1 = new TextEncoder();
 /** Noncharacters that systemd's utf8_is_valid() rejects although they are well-formed UTF-8. */
 const NONCHARACTER = /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/;
 function eolKind(code) {
@@ -29023,6 +29022,16 @@ function splitLineRanges(length, codeAt) {
 function isSystemdValidUtf8(text) {
     return !NONCHARACTER.test(text);
 }
+/** UTF-8 length of well-formed text (a surrogate pair is 2 + 2 bytes), without encoding it. */
+function utf8Length(text) {
+    let bytes = text.length;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80)
+            bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+    }
+    return bytes;
+}
 function physicalLines(bytes) {
     let whole;
     try {
@@ -29033,27 +29042,40 @@ function physicalLines(bytes) {
     }
     if (whole !== undefined) {
         const text = whole;
-        const measure = bytes.length >= LONG_LINE_MAX;
         return splitLineRanges(text.length, (i) => text.charCodeAt(i)).map(([s, e]) => {
             const line = text.slice(s, e);
-            return {
-                text: line,
-                valid: isSystemdValidUtf8(line),
-                byteLength: measure ? encoder$1.encode(line).length : e - s
-            };
+            return { text: line, valid: isSystemdValidUtf8(line), byteLength: utf8Length(line) };
         });
     }
     // Some bytes are not UTF-8: decide line by line, since invalid bytes in comments are harmless.
+    // The lenient decoder marks invalid bytes with U+FFFD; the strict one (which throws, slowly) is only
+    // needed when the line also holds a real U+FFFD.
     return splitLineRanges(bytes.length, (i) => bytes[i]).map(([s, e]) => {
         const raw = bytes.subarray(s, e);
-        try {
-            const line = strictDecoder.decode(raw);
-            return { text: line, valid: isSystemdValidUtf8(line), byteLength: raw.length };
+        const line = lenientDecoder.decode(raw);
+        let valid = isSystemdValidUtf8(line);
+        if (valid && line.includes('\uFFFD') && !(hasEncodedReplacement(raw) && strictlyDecodes(raw))) {
+            valid = false;
         }
-        catch {
-            return { text: lenientDecoder.decode(raw), valid: false, byteLength: raw.length };
-        }
+        return { text: line, valid, byteLength: raw.length };
     });
+}
+/** Whether the bytes hold an encoded U+FFFD (EF BF BD). */
+function hasEncodedReplacement(raw) {
+    for (let i = raw.indexOf(0xef); i >= 0 && i + 2 < raw.length; i = raw.indexOf(0xef, i + 1)) {
+        if (raw[i + 1] === 0xbf && raw[i + 2] === 0xbd)
+            return true;
+    }
+    return false;
+}
+function strictlyDecodes(raw) {
+    try {
+        strictDecoder.decode(raw);
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 const WHITESPACE$1 = ' \t\n\r';
 /** systemd's strstrip(): trims space, tab, CR and LF (not other Unicode spaces). */
@@ -29081,15 +29103,12 @@ function stringIsSafe(text) {
     }
     return true;
 }
+/** Whether systemd's escape scan ends "escaped": the text ends in an odd run of backslashes. */
 function endsWithOddBackslashes(text) {
-    let escaped = false;
-    for (let i = 0; i < text.length; i++) {
-        if (escaped)
-            escaped = false;
-        else if (text.charCodeAt(i) === 0x5c)
-            escaped = true;
-    }
-    return escaped;
+    let run = 0;
+    while (run < text.length && text.charCodeAt(text.length - 1 - run) === 0x5c)
+        run++;
+    return run % 2 === 1;
 }
 /**
  * Parses one unit file or drop-in. `knownSections` are the sections this unit type understands
@@ -29107,6 +29126,7 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
     let section;
     let sectionIgnored = false;
     let bomSeen = false;
+    /** a continued line so far: its pieces (each final backslash already turned into a space) */
     let continuation;
     const parseLogicalLine = (raw, valid, line) => {
         const l = strstrip(raw);
@@ -29183,35 +29203,39 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
             textBytes = Math.max(0, textBytes - UTF8_BOM_BYTES);
             bomSeen = true;
         }
+        // Bytes, not UTF-16 units: systemd compares strlen() of the joined text with LONG_LINE_MAX.
+        if (continuation && continuation.bytes + textBytes > LONG_LINE_MAX) {
+            result.fatal = {
+                line: lineNumber,
+                message: 'continued line longer than 1 MiB; systemd refuses the file'
+            };
+            return result;
+        }
+        // systemd scans the whole joined text for a final unescaped backslash; since the text joined so
+        // far ends in the space that replaced a backslash, only this piece's trailing run can matter.
+        const continues = endsWithOddBackslashes(text);
+        const piece = continues ? text.slice(0, -1) + ' ' : text;
         let logical;
         if (continuation) {
-            // Bytes, not UTF-16 units: systemd compares strlen() of the joined text with LONG_LINE_MAX.
-            if (continuation.bytes + textBytes > LONG_LINE_MAX) {
-                result.fatal = {
-                    line: lineNumber,
-                    message: 'continued line longer than 1 MiB; systemd refuses the file'
-                };
-                return result;
-            }
-            continuation.text += text;
+            continuation.parts.push(piece);
             continuation.bytes += textBytes;
             continuation.valid &&= physical.valid;
             logical = continuation;
         }
         else {
-            logical = { text, valid: physical.valid, line: lineNumber, bytes: textBytes };
+            logical = { parts: [piece], valid: physical.valid, line: lineNumber, bytes: textBytes };
         }
-        if (endsWithOddBackslashes(logical.text)) {
-            logical.text = logical.text.slice(0, -1) + ' ';
+        if (continues) {
             continuation = logical;
             continue;
         }
         continuation = undefined;
-        if (!parseLogicalLine(logical.text, logical.valid, logical.line))
+        if (!parseLogicalLine(logical.parts.join(''), logical.valid, logical.line))
             return result;
     }
-    if (continuation)
-        parseLogicalLine(continuation.text, continuation.valid, continuation.line);
+    if (continuation) {
+        parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line);
+    }
     return result;
 }
 
@@ -29234,8 +29258,11 @@ const SIMPLE_ESCAPES = {
     "'": "'",
     s: ' '
 };
-/** Decodes one C escape starting after the backslash; undefined when systemd rejects it. */
-function cunescapeOne(text, index) {
+/**
+ * Decodes one C escape starting after the backslash; undefined when systemd rejects it. A NUL
+ * (`\\x00`, `\\000`, `\\u0000`) is rejected unless `acceptNul` (UNESCAPE_ACCEPT_NUL).
+ */
+function cunescapeOne(text, index, acceptNul = false) {
     const c = text[index];
     if (c === undefined)
         return undefined;
@@ -29244,16 +29271,23 @@ function cunescapeOne(text, index) {
         return { value: simple, length: 1 };
     const hex = (count) => {
         const digits = text.slice(index + 1, index + 1 + count);
-        return digits.length === count && /^[0-9a-fA-F]+$/.test(digits) ? parseInt(digits, 16) : undefined;
+        return digits.length === count && /^[0-9a-fA-F]+$/.test(digits)
+            ? parseInt(digits, 16)
+            : undefined;
     };
     if (c === 'x') {
         const code = hex(2);
-        return code === undefined || code === 0 ? undefined : { value: String.fromCharCode(code), length: 3 };
+        return code === undefined || (code === 0 && !acceptNul)
+            ? undefined
+            : { value: String.fromCharCode(code), length: 3 };
     }
     if (c === 'u' || c === 'U') {
         const count = c === 'u' ? 4 : 8;
         const code = hex(count);
-        if (code === undefined || code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+        if (code === undefined ||
+            (code === 0 && !acceptNul) ||
+            code > 0x10ffff ||
+            (code >= 0xd800 && code <= 0xdfff)) {
             return undefined;
         }
         return { value: String.fromCodePoint(code), length: count + 1 };
@@ -29263,9 +29297,23 @@ function cunescapeOne(text, index) {
         if (!/^[0-7]{3}$/.test(digits))
             return undefined;
         const code = parseInt(digits, 8);
-        return code === 0 || code > 255 ? undefined : { value: String.fromCharCode(code), length: 3 };
+        return (code === 0 && !acceptNul) || code > 255
+            ? undefined
+            : { value: String.fromCharCode(code), length: 3 };
     }
     return undefined;
+}
+/** cunescape() without UNESCAPE_RELAX: whether every backslash starts a valid escape. */
+function cunescapeValid(text, options = {}) {
+    for (let i = 0; i < text.length; i++) {
+        if (text[i] !== '\\')
+            continue;
+        const decoded = cunescapeOne(text, i + 1, options.acceptNul);
+        if (!decoded)
+            return false;
+        i += decoded.length;
+    }
+    return true;
 }
 /** Extracts one word from `text` starting at `start`; returns undefined at the end of the text. */
 function extractFirstWord(text, start, options = {}) {
@@ -29356,28 +29404,37 @@ function parseBoolean(value) {
     }
 }
 /**
- * An integer in C strtol base-0 syntax plus the 0b/0o prefixes systemd's safe_atoi accepts:
- * `21`, `+21`, `0x15`, `025`, `0o25`, `0b10101`. Returns undefined for anything else.
+ * systemd's safe_atoi()/safe_atou() with base 0: a `0b`/`0B`/`0o`/`0O` prefix at the very start
+ * selects base 2/8, then strtol() reads an optional sign and the digits (base 0: `0x` → 16, a leading
+ * `0` → 8, else 10). So `21`, `+21`, `0x15`, `+0x15`, `025`, `0o25`, `0b10101` and `0b+10101` are 21,
+ * while `+0b10101`, `08` and `0x` are not numbers. Returns undefined for anything else.
  */
 function parseCInteger(text) {
-    const match = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
-    if (!match)
+    let base = 0;
+    let rest = text;
+    if (/^0[bB]/.test(rest))
+        base = 2;
+    else if (/^0[oO]/.test(rest))
+        base = 8;
+    if (base)
+        rest = rest.slice(2);
+    const sign = rest[0] === '-' || rest[0] === '+' ? rest[0] : '';
+    rest = rest.slice(sign.length);
+    if (base === 0) {
+        if (/^0[xX][0-9a-fA-F]/.test(rest)) {
+            base = 16;
+            rest = rest.slice(2);
+        }
+        else
+            base = rest.startsWith('0') ? 8 : 10;
+    }
+    const digits = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[base];
+    if (!digits?.test(rest))
         return undefined;
-    const body = match[2];
-    let value;
-    if (/^0[xX]/.test(body))
-        value = parseInt(body.slice(2), 16);
-    else if (/^0[oO]/.test(body))
-        value = parseInt(body.slice(2), 8);
-    else if (/^0[bB]/.test(body))
-        value = parseInt(body.slice(2), 2);
-    else if (body.length > 1 && body.startsWith('0'))
-        value = parseInt(body.slice(1), 8);
-    else
-        value = parseInt(body, 10);
+    const value = parseInt(rest, base);
     if (!Number.isSafeInteger(value))
         return undefined;
-    return match[1] === '-' ? -value : value;
+    return sign === '-' ? -value : value;
 }
 
 /** RestrictAddressFamilies=: the list state and the five buckets systemd-analyze scores. */
@@ -29615,6 +29672,7 @@ function isValidUserOrGroup(name) {
         return false;
     if (name.includes(':') || name.includes('/'))
         return false;
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is rejected
     if (/[\x00-\x1f\x7f]/.test(name))
         return false;
     if (/^\s|\s$/.test(name))
@@ -29849,12 +29907,11 @@ function parseIpPrefix(word) {
     const max = family === 4 ? 32 : 128;
     let prefixLength = max;
     if (slash >= 0) {
-        const text = word.slice(slash + 1);
-        if (!/^[0-9]{1,3}$/.test(text))
+        // safe_atou8(): C integer syntax (`010` is 8, `0x8`, `0b1000`, `+8` and `-0` are valid)
+        const parsed = parseCInteger(word.slice(slash + 1));
+        if (parsed === undefined || parsed < 0 || parsed > max)
             return undefined;
-        prefixLength = Number(text);
-        if (prefixLength > max)
-            return undefined;
+        prefixLength = parsed + 0; // -0 is 0
     }
     return { family, bytes: mask(bytes, prefixLength), prefixLength };
 }
@@ -31174,6 +31231,20 @@ function groupMembers(group, version) {
     }
     return members;
 }
+const expansionCache = new Map();
+/** Members of a name: itself, or a group's members recursively (cached); null for an unknown group. */
+function expansion(name, version) {
+    if (!name.startsWith('@'))
+        return [name];
+    const key = `${version}:${name}`;
+    let members = expansionCache.get(key);
+    if (members === undefined) {
+        const into = [];
+        members = expand(name, version, into) ? into : null;
+        expansionCache.set(key, members);
+    }
+    return members;
+}
 function expand(name, version, into, depth = 0) {
     if (!name.startsWith('@')) {
         into.push(name);
@@ -31202,15 +31273,13 @@ function applySyscallFilterAssignment(current, value, version) {
     let filter;
     if (current === undefined) {
         filter = { allowList: !invert, names: new Set() };
-        if (!invert) {
-            const defaults = [];
-            expand('@default', version, defaults);
-            for (const name of defaults)
+        if (!invert)
+            for (const name of expansion('@default', version) ?? [])
                 filter.names.add(name);
-        }
     }
     else {
-        filter = { allowList: current.allowList, names: new Set(current.names) };
+        // The state belongs to the one service being loaded: update it in place.
+        filter = current;
     }
     const ignored = [];
     const { words } = extractWords(invert ? value.slice(1) : value);
@@ -31221,8 +31290,8 @@ function applySyscallFilterAssignment(current, value, version) {
             ignored.push(word);
             continue;
         }
-        const members = [];
-        if (!expand(name, version, members)) {
+        const members = expansion(name, version);
+        if (members === null) {
             ignored.push(word);
             continue;
         }
@@ -31238,8 +31307,7 @@ function applySyscallFilterAssignment(current, value, version) {
 }
 /** First member of `group` (walk order, nested groups in place) that the filter lets through. */
 function firstUnfilteredMember(filter, group, version) {
-    const members = [];
-    expand(group, version, members);
+    const members = expansion(group, version) ?? [];
     const allowList = filter?.allowList ?? false;
     for (const member of members) {
         if (NOT_ON_X86_64.has(member))
@@ -31485,38 +31553,89 @@ function capabilityDirective(key) {
         }
     };
 }
+/** Splits `ID:REST` at the first ':' not escaped by a backslash; undefined on a trailing backslash. */
+function splitCredential(value) {
+    let id = '';
+    for (let i = 0; i < value.length; i++) {
+        const c = value[i];
+        if (c === '\\') {
+            if (i + 1 >= value.length)
+                return undefined;
+            id += value[++i];
+        }
+        else if (c === ':') {
+            return { id, rest: value.slice(i + 1) };
+        }
+        else {
+            id += c;
+        }
+    }
+    return { id };
+}
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/**
+ * unbase64mem(): whitespace is skipped anywhere; complete 4-character blocks; '=' only as the last
+ * one or two characters of the last block, and then the unused bits must be zero.
+ */
+function isValidBase64(text) {
+    const chars = text.replace(/[ \t\n\r]/g, '');
+    if (chars.length % 4 !== 0)
+        return false;
+    for (let i = 0; i < chars.length; i += 4) {
+        const [a, b, c, d] = [...chars.slice(i, i + 4)].map((ch) => ch === '=' ? -2 : BASE64.indexOf(ch));
+        if (a < 0 || b < 0 || c === -1 || d === -1)
+            return false;
+        const last = i + 4 === chars.length;
+        if (c === -2)
+            return d === -2 && (b & 15) === 0 && last;
+        if (d === -2)
+            return (c & 3) === 0 && last;
+    }
+    return true;
+}
 function credentialDirective(table, encrypted, since) {
     return {
         section: 'Service',
         since,
-        apply(s, value) {
+        apply(s, value, ctx) {
             if (value === '') {
                 s[table] = new Map();
                 return undefined;
             }
-            const word = extractFirstWord(value, 0, { unquote: true, cunescape: true });
-            if (word === undefined || 'error' in word)
+            // extract_first_word(":", DONT_COALESCE_SEPARATORS): the ID ends at the first unescaped ':',
+            // quotes are ordinary characters; the rest of the line is the source or the data.
+            const split = splitCredential(value);
+            if (split === undefined)
                 return { ignored: 'invalid credential syntax' };
-            const text = word.word;
-            const colon = text.indexOf(':');
-            const id = colon >= 0 ? text.slice(0, colon) : text;
-            const rest = colon >= 0 ? text.slice(colon + 1) : undefined;
+            const expandedId = expandSpecifiers(split.id, ctx.unit);
+            if ('error' in expandedId)
+                return { ignored: `${expandedId.error} in '${split.id}'` };
+            const id = expandedId.value;
+            const rest = split.rest;
             if (!isValidCredentialName(id))
                 return { ignored: `'${id}' is not a valid credential name` };
             if (table === 'loadCredentials') {
                 if (rest !== undefined && rest !== '') {
-                    const validSource = rest.startsWith('/')
-                        ? !hasDotDot(rest) && !rest.includes('//') && !rest.split('/').includes('.')
-                        : isValidCredentialName(rest);
+                    const expanded = expandSpecifiers(rest, ctx.unit);
+                    if ('error' in expanded)
+                        return { ignored: `${expanded.error} in '${rest}'` };
+                    const source = expanded.value;
+                    const validSource = source.startsWith('/')
+                        ? !hasDotDot(source) && !source.includes('//') && !source.split('/').includes('.')
+                        : isValidCredentialName(source);
                     if (!validSource)
-                        return { ignored: `'${rest}' is not a valid credential source` };
+                        return { ignored: `'${source}' is not a valid credential source` };
                 }
             }
             else {
                 if (rest === undefined || rest === '')
                     return { ignored: 'credential data is empty' };
-                if (encrypted && !/^[A-Za-z0-9+/=\s]+$/.test(rest)) {
-                    return { ignored: 'encrypted credential data is not Base64' };
+                if (encrypted ? !isValidBase64(rest) : !cunescapeValid(rest, { acceptNul: true })) {
+                    return {
+                        ignored: encrypted
+                            ? 'encrypted credential data is not Base64'
+                            : 'invalid escape in the data'
+                    };
                 }
             }
             const next = new Map(s[table]);
@@ -32094,10 +32213,10 @@ function syscallCheck(group, weight, what) {
         man: `${EXEC}#SystemCallFilter=`,
         assess: ({ settings, version }) => {
             const filter = settings.syscallFilter;
-            const offending = firstUnfilteredMember(filter, group, version);
             if (filter === undefined || (!filter.allowList && filter.names.size === 0)) {
                 return { badness: 10, detail: 'no system call filter' };
             }
+            const offending = firstUnfilteredMember(filter, group, version);
             if (offending === undefined)
                 return { badness: 0 };
             return filter.allowList
@@ -32755,9 +32874,15 @@ const CHECKS = [
     }
 ];
 const CHECKS_BY_ID = new Map(CHECKS.map((c) => [c.id, c]));
+const checksByVersion = new Map();
 /** The rows a systemd version prints. */
 function checksFor(version) {
-    return CHECKS.filter((check) => check.since === undefined || version >= check.since);
+    let checks = checksByVersion.get(version);
+    if (!checks) {
+        checks = CHECKS.filter((check) => check.since === undefined || version >= check.since);
+        checksByVersion.set(version, checks);
+    }
+    return checks;
 }
 
 const RATINGS = [
@@ -32803,7 +32928,8 @@ function sourceOf(check, service, fileRank) {
     return best;
 }
 /** Assesses every row for the target version and computes the overall exposure. */
-function scoreService(service, version, policy) {
+function scoreService(service, version, policy, options = {}) {
+    const keepPassing = options.keepPassing ?? true;
     const ctx = {
         settings: service.settings,
         version,
@@ -32818,11 +32944,32 @@ function scoreService(service, version, policy) {
         const override = policy.checks[check.id];
         const weight = override?.weight ?? check.weight;
         const range = override?.range ?? check.range;
+        let skipped;
+        let verdict;
+        if (check.bootPhaseExempt && !service.settings.defaultDependencies) {
+            skipped = 'DefaultDependencies=no: special boot-phase service';
+        }
+        else if (weight === 0) {
+            skipped = override?.reason ?? 'excluded by policy';
+        }
+        else {
+            verdict = check.assess(ctx);
+            if ('na' in verdict)
+                skipped = verdict.na;
+        }
+        const badness = verdict && 'badness' in verdict ? verdict.badness : null;
+        if (badness !== null) {
+            badnessSum += divRoundUp(badness * weight, range);
+            weightSum += weight;
+        }
+        // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
+        if (badness === 0 && !keepPassing)
+            continue;
         const source = sourceOf(check, service, fileRank);
         const row = {
             id: check.id,
             name: check.name,
-            badness: null,
+            badness,
             weight,
             range,
             exposure: null,
@@ -32830,25 +32977,11 @@ function scoreService(service, version, policy) {
             line: (source ?? header).line,
             explicit: source !== undefined
         };
-        checks.push(row);
-        if (check.bootPhaseExempt && !service.settings.defaultDependencies) {
-            row.skipped = 'DefaultDependencies=no: special boot-phase service';
-            continue;
-        }
-        if (weight === 0) {
-            row.skipped = override?.reason ?? 'excluded by policy';
-            continue;
-        }
-        const verdict = check.assess(ctx);
-        if ('na' in verdict) {
-            row.skipped = verdict.na;
-            continue;
-        }
-        row.badness = verdict.badness;
-        if (verdict.detail !== undefined)
+        if (skipped !== undefined)
+            row.skipped = skipped;
+        if (verdict && 'badness' in verdict && verdict.detail !== undefined)
             row.detail = verdict.detail;
-        badnessSum += divRoundUp(verdict.badness * weight, range);
-        weightSum += weight;
+        checks.push(row);
     }
     const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum);
     for (const row of checks) {
@@ -32884,7 +33017,9 @@ function analyzeUnit(source, options) {
             checks: []
         };
     }
-    const score = scoreService(loaded, options.version, options.policy);
+    const score = scoreService(loaded, options.version, options.policy, {
+        keepPassing: options.keepPassingChecks ?? true
+    });
     return {
         ...base,
         status: 'scored',
@@ -33079,7 +33214,9 @@ function readSettings(env) {
     let version = NEWEST_SYSTEMD_VERSION;
     if (versionText !== '') {
         version = Number(versionText);
-        if (!/^[0-9]{3}$/.test(versionText) || version < OLDEST_SYSTEMD_VERSION || version > NEWEST_SYSTEMD_VERSION) {
+        if (!/^[0-9]{3}$/.test(versionText) ||
+            version < OLDEST_SYSTEMD_VERSION ||
+            version > NEWEST_SYSTEMD_VERSION) {
             throw new InputError(`Input 'systemd-version' must be ${OLDEST_SYSTEMD_VERSION}-${NEWEST_SYSTEMD_VERSION}, got '${versionText}'`);
         }
     }
@@ -41035,9 +41172,7 @@ function scanUnitFile(file, roots, options, reader) {
     }
     const { dropIns, problems } = collectDropIns(unit, path$1.dirname(file), read);
     const source = { unit, main, dropIns };
-    const report = analyzeUnit(source, options);
-    if (!options.keepPassingChecks)
-        report.checks = report.checks.filter((check) => check.badness !== 0);
+    const report = analyzeUnit(source, { ...options, keepPassingChecks: options.keepPassingChecks ?? false });
     for (const problem of problems) {
         report.diagnostics.push({ file: shown, line: 1, severity: 'warning', code: 'syntax', message: problem });
     }

@@ -23,7 +23,10 @@ export async function run(): Promise<void> {
     })
     for (const entry of missing) core.warning(`No such path: ${entry}`)
     const report = gateReport(units, settings)
-    const reportPath = path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), 'systemd-hardening-gate.json')
+    const reportPath = path.join(
+      process.env.RUNNER_TEMP ?? os.tmpdir(),
+      'systemd-hardening-gate.json'
+    )
     fs.writeFileSync(reportPath, JSON.stringify(report, null, 2))
     const scored = units.filter((u) => u.score !== null).map((u) => u.score!)
     const failed = units.filter((u) => !u.passed)
@@ -37,7 +40,10 @@ export async function run(): Promise<void> {
         `${failed.length} unit(s) fail the hardening gate (threshold ${(settings.threshold / 10).toFixed(1)}): ` +
           failed
             .slice(0, 10)
-            .map((u) => `${u.path} ${u.score === null ? u.status : `${u.score.toFixed(1)} ${u.rating}`}`)
+            .map(
+              (u) =>
+                `${u.path} ${u.score === null ? u.status : `${u.score.toFixed(1)} ${u.rating}`}`
+            )
             .join(', ')
       )
     }

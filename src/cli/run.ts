@@ -6,7 +6,7 @@ import type { GateReport } from '../core/report.js'
 import { gateReport } from '../core/report.js'
 import { NEWEST_SYSTEMD_VERSION, OLDEST_SYSTEMD_VERSION } from '../core/service.js'
 import { loadPolicy } from '../policies.js'
-import { renderJson } from '../render/json.js'
+import { renderJsonChunks } from '../render/json.js'
 import { renderMarkdown } from '../render/markdown.js'
 import { renderSarif } from '../render/sarif.js'
 import { renderText } from '../render/text.js'
@@ -47,7 +47,8 @@ export interface CliIO {
 class UsageError extends Error {}
 
 function parseVersion(text: string): number {
-  if (!/^[0-9]{3}$/.test(text)) throw new UsageError(`--systemd-version must be a number, got '${text}'`)
+  if (!/^[0-9]{3}$/.test(text))
+    throw new UsageError(`--systemd-version must be a number, got '${text}'`)
   const version = Number(text)
   if (version < OLDEST_SYSTEMD_VERSION || version > NEWEST_SYSTEMD_VERSION) {
     throw new UsageError(
@@ -99,13 +100,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (!['text', 'json', 'markdown', 'sarif'].includes(format)) {
       throw new UsageError(`--format must be text, json, markdown or sarif, got '${format}'`)
     }
-    const version = values['systemd-version'] ? parseVersion(values['systemd-version']) : NEWEST_SYSTEMD_VERSION
+    const version = values['systemd-version']
+      ? parseVersion(values['systemd-version'])
+      : NEWEST_SYSTEMD_VERSION
     const policy = loadPolicy(values.policy!, io.cwd)
     let threshold = policy.threshold ?? 50
     if (values.threshold !== undefined) {
       const parsed = parseThreshold(values.threshold)
       if (parsed === undefined) {
-        throw new UsageError(`--threshold must be a number from 0.0 to 10.0 with one decimal, got '${values.threshold}'`)
+        throw new UsageError(
+          `--threshold must be a number from 0.0 to 10.0 with one decimal, got '${values.threshold}'`
+        )
       }
       threshold = parsed
     }
@@ -116,22 +121,33 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       cwd: io.cwd,
       exclude: values.exclude,
       keepPassingChecks: values['all-checks'] === true,
-      onProgress: showProgress ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`) : undefined
+      onProgress: showProgress
+        ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
+        : undefined
     })
     if (showProgress && units.length >= 500) io.stderr('\n')
     if (missing.length) throw new UsageError(`no such file or directory: ${missing.join(', ')}`)
     report = gateReport(units, options)
-    const color = format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR
-    const text =
+    const color =
+      format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR
+    const chunks: Iterable<string> =
       format === 'json'
-        ? renderJson(report, { allChecks: values['all-checks'] === true })
+        ? renderJsonChunks(report)
         : format === 'markdown'
-          ? renderMarkdown(report)
+          ? [renderMarkdown(report)]
           : format === 'sarif'
-            ? renderSarif(report, VERSION)
-            : renderText(report, { color })
-    if (values.output) fs.writeFileSync(values.output, text)
-    else io.stdout(text)
+            ? [renderSarif(report, VERSION)]
+            : [renderText(report, { color })]
+    if (values.output) {
+      const fd = fs.openSync(values.output, 'w')
+      try {
+        for (const chunk of chunks) fs.writeSync(fd, chunk)
+      } finally {
+        fs.closeSync(fd)
+      }
+    } else {
+      for (const chunk of chunks) io.stdout(chunk)
+    }
   } catch (error) {
     if (error instanceof UsageError || error instanceof PolicyError) {
       io.stderr(`systemd-hardening-gate: ${error.message}\n`)

@@ -43,6 +43,8 @@ export interface UnitReport {
 }
 
 export interface GateOptions {
+  /** keep rows at badness 0 in each report (default true; large scans save memory without them) */
+  keepPassingChecks?: boolean
   /** target systemd version */
   version: number
   policy: Policy
@@ -80,7 +82,9 @@ export function analyzeUnit(source: UnitSource, options: GateOptions): UnitRepor
       checks: []
     }
   }
-  const score = scoreService(loaded, options.version, options.policy)
+  const score = scoreService(loaded, options.version, options.policy, {
+    keepPassing: options.keepPassingChecks ?? true
+  })
   return {
     ...base,
     status: 'scored',

@@ -83,7 +83,13 @@ function sourceOf(check: CheckDefinition, service: LoadedService, fileRank: Map<
 }
 
 /** Assesses every row for the target version and computes the overall exposure. */
-export function scoreService(service: LoadedService, version: number, policy: Policy): Score {
+export function scoreService(
+  service: LoadedService,
+  version: number,
+  policy: Policy,
+  options: { keepPassing?: boolean } = {}
+): Score {
+  const keepPassing = options.keepPassing ?? true
   const ctx: AssessContext = {
     settings: service.settings,
     version,
@@ -98,11 +104,28 @@ export function scoreService(service: LoadedService, version: number, policy: Po
     const override = policy.checks[check.id]
     const weight = override?.weight ?? check.weight
     const range = override?.range ?? check.range
+    let skipped: string | undefined
+    let verdict: ReturnType<typeof check.assess> | undefined
+    if (check.bootPhaseExempt && !service.settings.defaultDependencies) {
+      skipped = 'DefaultDependencies=no: special boot-phase service'
+    } else if (weight === 0) {
+      skipped = override?.reason ?? 'excluded by policy'
+    } else {
+      verdict = check.assess(ctx)
+      if ('na' in verdict) skipped = verdict.na
+    }
+    const badness = verdict && 'badness' in verdict ? verdict.badness : null
+    if (badness !== null) {
+      badnessSum += divRoundUp(badness * weight, range)
+      weightSum += weight
+    }
+    // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
+    if (badness === 0 && !keepPassing) continue
     const source = sourceOf(check, service, fileRank)
     const row: CheckResult = {
       id: check.id,
       name: check.name,
-      badness: null,
+      badness,
       weight,
       range,
       exposure: null,
@@ -110,24 +133,9 @@ export function scoreService(service: LoadedService, version: number, policy: Po
       line: (source ?? header).line,
       explicit: source !== undefined
     }
+    if (skipped !== undefined) row.skipped = skipped
+    if (verdict && 'badness' in verdict && verdict.detail !== undefined) row.detail = verdict.detail
     checks.push(row)
-    if (check.bootPhaseExempt && !service.settings.defaultDependencies) {
-      row.skipped = 'DefaultDependencies=no: special boot-phase service'
-      continue
-    }
-    if (weight === 0) {
-      row.skipped = override?.reason ?? 'excluded by policy'
-      continue
-    }
-    const verdict = check.assess(ctx)
-    if ('na' in verdict) {
-      row.skipped = verdict.na
-      continue
-    }
-    row.badness = verdict.badness
-    if (verdict.detail !== undefined) row.detail = verdict.detail
-    badnessSum += divRoundUp(verdict.badness * weight, range)
-    weightSum += weight
   }
   const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum)
   for (const row of checks) {

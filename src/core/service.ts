@@ -27,7 +27,13 @@ import {
 } from './values/paths.js'
 import type { SyscallFilter } from './values/syscalls.js'
 import { applyArchitecturesAssignment, applySyscallFilterAssignment } from './values/syscalls.js'
-import { extractFirstWord, extractWords, parseBoolean, parseCInteger } from './words.js'
+import {
+  cunescapeValid,
+  extractFirstWord,
+  extractWords,
+  parseBoolean,
+  parseCInteger
+} from './words.js'
 
 /** The newest systemd version whose behaviour the engine knows, and the oldest it models. */
 export const NEWEST_SYSTEMD_VERSION = 259
@@ -382,6 +388,44 @@ function capabilityDirective(key: 'capabilityBoundingSet' | 'ambientCapabilities
   }
 }
 
+/** Splits `ID:REST` at the first ':' not escaped by a backslash; undefined on a trailing backslash. */
+function splitCredential(value: string): { id: string; rest?: string } | undefined {
+  let id = ''
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!
+    if (c === '\\') {
+      if (i + 1 >= value.length) return undefined
+      id += value[++i]
+    } else if (c === ':') {
+      return { id, rest: value.slice(i + 1) }
+    } else {
+      id += c
+    }
+  }
+  return { id }
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+/**
+ * unbase64mem(): whitespace is skipped anywhere; complete 4-character blocks; '=' only as the last
+ * one or two characters of the last block, and then the unused bits must be zero.
+ */
+function isValidBase64(text: string): boolean {
+  const chars = text.replace(/[ \t\n\r]/g, '')
+  if (chars.length % 4 !== 0) return false
+  for (let i = 0; i < chars.length; i += 4) {
+    const [a, b, c, d] = [...chars.slice(i, i + 4)].map((ch) =>
+      ch === '=' ? -2 : BASE64.indexOf(ch)
+    )
+    if (a! < 0 || b! < 0 || c === -1 || d === -1) return false
+    const last = i + 4 === chars.length
+    if (c === -2) return d === -2 && (b! & 15) === 0 && last
+    if (d === -2) return (c! & 3) === 0 && last
+  }
+  return true
+}
+
 function credentialDirective(
   table: 'loadCredentials' | 'setCredentials',
   encrypted: boolean,
@@ -390,29 +434,38 @@ function credentialDirective(
   return {
     section: 'Service',
     since,
-    apply(s, value) {
+    apply(s, value, ctx) {
       if (value === '') {
         s[table] = new Map()
         return undefined
       }
-      const word = extractFirstWord(value, 0, { unquote: true, cunescape: true })
-      if (word === undefined || 'error' in word) return { ignored: 'invalid credential syntax' }
-      const text = word.word
-      const colon = text.indexOf(':')
-      const id = colon >= 0 ? text.slice(0, colon) : text
-      const rest = colon >= 0 ? text.slice(colon + 1) : undefined
+      // extract_first_word(":", DONT_COALESCE_SEPARATORS): the ID ends at the first unescaped ':',
+      // quotes are ordinary characters; the rest of the line is the source or the data.
+      const split = splitCredential(value)
+      if (split === undefined) return { ignored: 'invalid credential syntax' }
+      const expandedId = expandSpecifiers(split.id, ctx.unit)
+      if ('error' in expandedId) return { ignored: `${expandedId.error} in '${split.id}'` }
+      const id = expandedId.value
+      const rest = split.rest
       if (!isValidCredentialName(id)) return { ignored: `'${id}' is not a valid credential name` }
       if (table === 'loadCredentials') {
         if (rest !== undefined && rest !== '') {
-          const validSource = rest.startsWith('/')
-            ? !hasDotDot(rest) && !rest.includes('//') && !rest.split('/').includes('.')
-            : isValidCredentialName(rest)
-          if (!validSource) return { ignored: `'${rest}' is not a valid credential source` }
+          const expanded = expandSpecifiers(rest, ctx.unit)
+          if ('error' in expanded) return { ignored: `${expanded.error} in '${rest}'` }
+          const source = expanded.value
+          const validSource = source.startsWith('/')
+            ? !hasDotDot(source) && !source.includes('//') && !source.split('/').includes('.')
+            : isValidCredentialName(source)
+          if (!validSource) return { ignored: `'${source}' is not a valid credential source` }
         }
       } else {
         if (rest === undefined || rest === '') return { ignored: 'credential data is empty' }
-        if (encrypted && !/^[A-Za-z0-9+/=\s]+$/.test(rest)) {
-          return { ignored: 'encrypted credential data is not Base64' }
+        if (encrypted ? !isValidBase64(rest) : !cunescapeValid(rest, { acceptNul: true })) {
+          return {
+            ignored: encrypted
+              ? 'encrypted credential data is not Base64'
+              : 'invalid escape in the data'
+          }
         }
       }
       const next = new Map(s[table])

@@ -46,7 +46,7 @@ interface PhysicalLine {
   text: string
   /** false when the raw bytes of this line are not UTF-8 systemd accepts */
   valid: boolean
-  /** UTF-8 bytes; only exact when the file itself is at least LONG_LINE_MAX bytes long */
+  /** length in UTF-8 bytes */
   byteLength: number
 }
 
@@ -58,7 +58,6 @@ const UTF8_BOM_BYTES = 3
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
-const encoder = new TextEncoder()
 
 /** Noncharacters that systemd's utf8_is_valid() rejects although they are well-formed UTF-8. */
 const NONCHARACTER =
@@ -101,6 +100,16 @@ function isSystemdValidUtf8(text: string): boolean {
   return !NONCHARACTER.test(text)
 }
 
+/** UTF-8 length of well-formed text (a surrogate pair is 2 + 2 bytes), without encoding it. */
+function utf8Length(text: string): number {
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 0x80) bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2
+  }
+  return bytes
+}
+
 function physicalLines(bytes: Uint8Array): PhysicalLine[] {
   let whole: string | undefined
   try {
@@ -110,26 +119,40 @@ function physicalLines(bytes: Uint8Array): PhysicalLine[] {
   }
   if (whole !== undefined) {
     const text = whole
-    const measure = bytes.length >= LONG_LINE_MAX
     return splitLineRanges(text.length, (i) => text.charCodeAt(i)).map(([s, e]) => {
       const line = text.slice(s, e)
-      return {
-        text: line,
-        valid: isSystemdValidUtf8(line),
-        byteLength: measure ? encoder.encode(line).length : e - s
-      }
+      return { text: line, valid: isSystemdValidUtf8(line), byteLength: utf8Length(line) }
     })
   }
   // Some bytes are not UTF-8: decide line by line, since invalid bytes in comments are harmless.
+  // The lenient decoder marks invalid bytes with U+FFFD; the strict one (which throws, slowly) is only
+  // needed when the line also holds a real U+FFFD.
   return splitLineRanges(bytes.length, (i) => bytes[i]!).map(([s, e]) => {
     const raw = bytes.subarray(s, e)
-    try {
-      const line = strictDecoder.decode(raw)
-      return { text: line, valid: isSystemdValidUtf8(line), byteLength: raw.length }
-    } catch {
-      return { text: lenientDecoder.decode(raw), valid: false, byteLength: raw.length }
+    const line = lenientDecoder.decode(raw)
+    let valid = isSystemdValidUtf8(line)
+    if (valid && line.includes('\uFFFD') && !(hasEncodedReplacement(raw) && strictlyDecodes(raw))) {
+      valid = false
     }
+    return { text: line, valid, byteLength: raw.length }
   })
+}
+
+/** Whether the bytes hold an encoded U+FFFD (EF BF BD). */
+function hasEncodedReplacement(raw: Uint8Array): boolean {
+  for (let i = raw.indexOf(0xef); i >= 0 && i + 2 < raw.length; i = raw.indexOf(0xef, i + 1)) {
+    if (raw[i + 1] === 0xbf && raw[i + 2] === 0xbd) return true
+  }
+  return false
+}
+
+function strictlyDecodes(raw: Uint8Array): boolean {
+  try {
+    strictDecoder.decode(raw)
+    return true
+  } catch {
+    return false
+  }
 }
 
 const WHITESPACE = ' \t\n\r'
@@ -158,13 +181,11 @@ export function stringIsSafe(text: string): boolean {
   return true
 }
 
+/** Whether systemd's escape scan ends "escaped": the text ends in an odd run of backslashes. */
 function endsWithOddBackslashes(text: string): boolean {
-  let escaped = false
-  for (let i = 0; i < text.length; i++) {
-    if (escaped) escaped = false
-    else if (text.charCodeAt(i) === 0x5c) escaped = true
-  }
-  return escaped
+  let run = 0
+  while (run < text.length && text.charCodeAt(text.length - 1 - run) === 0x5c) run++
+  return run % 2 === 1
 }
 
 /**
@@ -186,7 +207,8 @@ export function parseUnitText(
   let section: string | undefined
   let sectionIgnored = false
   let bomSeen = false
-  let continuation: { text: string; valid: boolean; line: number; bytes: number } | undefined
+  /** a continued line so far: its pieces (each final backslash already turned into a space) */
+  let continuation: { parts: string[]; valid: boolean; line: number; bytes: number } | undefined
 
   const parseLogicalLine = (raw: string, valid: boolean, line: number): boolean => {
     const l = strstrip(raw)
@@ -262,31 +284,36 @@ export function parseUnitText(
       textBytes = Math.max(0, textBytes - UTF8_BOM_BYTES)
       bomSeen = true
     }
-    let logical: { text: string; valid: boolean; line: number; bytes: number }
-    if (continuation) {
-      // Bytes, not UTF-16 units: systemd compares strlen() of the joined text with LONG_LINE_MAX.
-      if (continuation.bytes + textBytes > LONG_LINE_MAX) {
-        result.fatal = {
-          line: lineNumber,
-          message: 'continued line longer than 1 MiB; systemd refuses the file'
-        }
-        return result
+    // Bytes, not UTF-16 units: systemd compares strlen() of the joined text with LONG_LINE_MAX.
+    if (continuation && continuation.bytes + textBytes > LONG_LINE_MAX) {
+      result.fatal = {
+        line: lineNumber,
+        message: 'continued line longer than 1 MiB; systemd refuses the file'
       }
-      continuation.text += text
+      return result
+    }
+    // systemd scans the whole joined text for a final unescaped backslash; since the text joined so
+    // far ends in the space that replaced a backslash, only this piece's trailing run can matter.
+    const continues = endsWithOddBackslashes(text)
+    const piece = continues ? text.slice(0, -1) + ' ' : text
+    let logical: { parts: string[]; valid: boolean; line: number; bytes: number }
+    if (continuation) {
+      continuation.parts.push(piece)
       continuation.bytes += textBytes
       continuation.valid &&= physical.valid
       logical = continuation
     } else {
-      logical = { text, valid: physical.valid, line: lineNumber, bytes: textBytes }
+      logical = { parts: [piece], valid: physical.valid, line: lineNumber, bytes: textBytes }
     }
-    if (endsWithOddBackslashes(logical.text)) {
-      logical.text = logical.text.slice(0, -1) + ' '
+    if (continues) {
       continuation = logical
       continue
     }
     continuation = undefined
-    if (!parseLogicalLine(logical.text, logical.valid, logical.line)) return result
+    if (!parseLogicalLine(logical.parts.join(''), logical.valid, logical.line)) return result
   }
-  if (continuation) parseLogicalLine(continuation.text, continuation.valid, continuation.line)
+  if (continuation) {
+    parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line)
+  }
   return result
 }

@@ -33,24 +33,40 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   s: ' '
 }
 
-/** Decodes one C escape starting after the backslash; undefined when systemd rejects it. */
-function cunescapeOne(text: string, index: number): { value: string; length: number } | undefined {
+/**
+ * Decodes one C escape starting after the backslash; undefined when systemd rejects it. A NUL
+ * (`\\x00`, `\\000`, `\\u0000`) is rejected unless `acceptNul` (UNESCAPE_ACCEPT_NUL).
+ */
+function cunescapeOne(
+  text: string,
+  index: number,
+  acceptNul = false
+): { value: string; length: number } | undefined {
   const c = text[index]
   if (c === undefined) return undefined
   const simple = SIMPLE_ESCAPES[c]
   if (simple !== undefined) return { value: simple, length: 1 }
   const hex = (count: number): number | undefined => {
     const digits = text.slice(index + 1, index + 1 + count)
-    return digits.length === count && /^[0-9a-fA-F]+$/.test(digits) ? parseInt(digits, 16) : undefined
+    return digits.length === count && /^[0-9a-fA-F]+$/.test(digits)
+      ? parseInt(digits, 16)
+      : undefined
   }
   if (c === 'x') {
     const code = hex(2)
-    return code === undefined || code === 0 ? undefined : { value: String.fromCharCode(code), length: 3 }
+    return code === undefined || (code === 0 && !acceptNul)
+      ? undefined
+      : { value: String.fromCharCode(code), length: 3 }
   }
   if (c === 'u' || c === 'U') {
     const count = c === 'u' ? 4 : 8
     const code = hex(count)
-    if (code === undefined || code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+    if (
+      code === undefined ||
+      (code === 0 && !acceptNul) ||
+      code > 0x10ffff ||
+      (code >= 0xd800 && code <= 0xdfff)
+    ) {
       return undefined
     }
     return { value: String.fromCodePoint(code), length: count + 1 }
@@ -59,9 +75,22 @@ function cunescapeOne(text: string, index: number): { value: string; length: num
     const digits = text.slice(index, index + 3)
     if (!/^[0-7]{3}$/.test(digits)) return undefined
     const code = parseInt(digits, 8)
-    return code === 0 || code > 255 ? undefined : { value: String.fromCharCode(code), length: 3 }
+    return (code === 0 && !acceptNul) || code > 255
+      ? undefined
+      : { value: String.fromCharCode(code), length: 3 }
   }
   return undefined
+}
+
+/** cunescape() without UNESCAPE_RELAX: whether every backslash starts a valid escape. */
+export function cunescapeValid(text: string, options: { acceptNul?: boolean } = {}): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '\\') continue
+    const decoded = cunescapeOne(text, i + 1, options.acceptNul)
+    if (!decoded) return false
+    i += decoded.length
+  }
+  return true
 }
 
 /** Extracts one word from `text` starting at `start`; returns undefined at the end of the text. */
@@ -148,19 +177,28 @@ export function parseBoolean(value: string): boolean | undefined {
 }
 
 /**
- * An integer in C strtol base-0 syntax plus the 0b/0o prefixes systemd's safe_atoi accepts:
- * `21`, `+21`, `0x15`, `025`, `0o25`, `0b10101`. Returns undefined for anything else.
+ * systemd's safe_atoi()/safe_atou() with base 0: a `0b`/`0B`/`0o`/`0O` prefix at the very start
+ * selects base 2/8, then strtol() reads an optional sign and the digits (base 0: `0x` → 16, a leading
+ * `0` → 8, else 10). So `21`, `+21`, `0x15`, `+0x15`, `025`, `0o25`, `0b10101` and `0b+10101` are 21,
+ * while `+0b10101`, `08` and `0x` are not numbers. Returns undefined for anything else.
  */
 export function parseCInteger(text: string): number | undefined {
-  const match = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text)
-  if (!match) return undefined
-  const body = match[2]!
-  let value: number
-  if (/^0[xX]/.test(body)) value = parseInt(body.slice(2), 16)
-  else if (/^0[oO]/.test(body)) value = parseInt(body.slice(2), 8)
-  else if (/^0[bB]/.test(body)) value = parseInt(body.slice(2), 2)
-  else if (body.length > 1 && body.startsWith('0')) value = parseInt(body.slice(1), 8)
-  else value = parseInt(body, 10)
+  let base = 0
+  let rest = text
+  if (/^0[bB]/.test(rest)) base = 2
+  else if (/^0[oO]/.test(rest)) base = 8
+  if (base) rest = rest.slice(2)
+  const sign = rest[0] === '-' || rest[0] === '+' ? rest[0] : ''
+  rest = rest.slice(sign.length)
+  if (base === 0) {
+    if (/^0[xX][0-9a-fA-F]/.test(rest)) {
+      base = 16
+      rest = rest.slice(2)
+    } else base = rest.startsWith('0') ? 8 : 10
+  }
+  const digits = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[base]
+  if (!digits?.test(rest)) return undefined
+  const value = parseInt(rest, base)
   if (!Number.isSafeInteger(value)) return undefined
-  return match[1] === '-' ? -value : value
+  return sign === '-' ? -value : value
 }

@@ -35,7 +35,9 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
   if (thresholdText !== '') {
     const parsed = parseThreshold(thresholdText)
     if (parsed === undefined) {
-      throw new InputError(`Input 'threshold' must be a number from 0.0 to 10.0 with one decimal, got '${thresholdText}'`)
+      throw new InputError(
+        `Input 'threshold' must be a number from 0.0 to 10.0 with one decimal, got '${thresholdText}'`
+      )
     }
     threshold = parsed
   }
@@ -43,7 +45,11 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
   let version = NEWEST_SYSTEMD_VERSION
   if (versionText !== '') {
     version = Number(versionText)
-    if (!/^[0-9]{3}$/.test(versionText) || version < OLDEST_SYSTEMD_VERSION || version > NEWEST_SYSTEMD_VERSION) {
+    if (
+      !/^[0-9]{3}$/.test(versionText) ||
+      version < OLDEST_SYSTEMD_VERSION ||
+      version > NEWEST_SYSTEMD_VERSION
+    ) {
       throw new InputError(
         `Input 'systemd-version' must be ${OLDEST_SYSTEMD_VERSION}-${NEWEST_SYSTEMD_VERSION}, got '${versionText}'`
       )

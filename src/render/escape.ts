@@ -1,6 +1,7 @@
 /** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */
 
 /** Control characters, DEL, C1 controls, line/paragraph separators and bidi overrides, shown as escapes. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
 export function escapeControl(text: string): string {

@@ -1,15 +1,15 @@
-/** The JSON report (schemaVersion 1): one line, rows at badness 0 left out unless asked for. */
+/** The JSON report (schemaVersion 1) on one line, produced in pieces so large trees never build one huge string. */
 import type { GateReport } from '../core/report.js'
 
-export interface JsonOptions {
-  /** keep every row, like systemd's own --json output, instead of only the ones that cost or were skipped */
-  allChecks: boolean
+/** The report as consecutive pieces of one JSON document (unit by unit). */
+export function* renderJsonChunks(report: GateReport): Generator<string> {
+  const { units, ...head } = report
+  const opening = JSON.stringify({ ...head, units: [] })
+  yield opening.slice(0, -2)
+  for (let i = 0; i < units.length; i++) yield (i ? ',' : '') + JSON.stringify(units[i])
+  yield ']}\n'
 }
 
-export function renderJson(report: GateReport, options: JsonOptions): string {
-  if (options.allChecks || report.units.every((u) => u.checks.every((c) => c.badness !== 0))) {
-    return JSON.stringify(report) + '\n'
-  }
-  const units = report.units.map((unit) => ({ ...unit, checks: unit.checks.filter((c) => c.badness !== 0) }))
-  return JSON.stringify({ ...report, units }) + '\n'
+export function renderJson(report: GateReport): string {
+  return [...renderJsonChunks(report)].join('')
 }

@@ -5,7 +5,9 @@ import { escapeMarkdown } from './escape.js'
 export function renderMarkdown(report: GateReport): string {
   const lines: string[] = []
   const failed = report.units.filter((u) => !u.passed)
-  lines.push(`## systemd hardening gate: ${report.passed ? 'passed' : `${failed.length} unit(s) failed`}`)
+  lines.push(
+    `## systemd hardening gate: ${report.passed ? 'passed' : `${failed.length} unit(s) failed`}`
+  )
   lines.push('')
   lines.push(
     `Threshold ${report.threshold.toFixed(1)} · systemd ${report.systemdVersion} · policy ${escapeMarkdown(report.policy)}`

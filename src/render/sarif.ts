@@ -9,19 +9,25 @@ const EXTRA_RULES = [
     id: 'unit-not-loaded',
     name: 'UnitNotLoaded',
     shortDescription: { text: 'systemd refuses to load this unit' },
-    fullDescription: { text: 'The unit has a fatal error (syntax, encoding, invalid setting or missing command), so systemd would not start it.' }
+    fullDescription: {
+      text: 'The unit has a fatal error (syntax, encoding, invalid setting or missing command), so systemd would not start it.'
+    }
   },
   {
     id: 'ignored-directive',
     name: 'IgnoredDirective',
     shortDescription: { text: 'A directive systemd ignores' },
-    fullDescription: { text: 'The line looks like a setting but systemd ignores it (invalid value, wrong case, wrong section, unknown to the target version), so it protects nothing.' }
+    fullDescription: {
+      text: 'The line looks like a setting but systemd ignores it (invalid value, wrong case, wrong section, unknown to the target version), so it protects nothing.'
+    }
   },
   {
     id: 'unit-unreadable',
     name: 'UnitUnreadable',
     shortDescription: { text: 'The gate could not read this unit' },
-    fullDescription: { text: 'The file is not a regular file inside the scanned tree, or it is too large.' }
+    fullDescription: {
+      text: 'The file is not a regular file inside the scanned tree, or it is too large.'
+    }
   }
 ]
 
@@ -52,7 +58,9 @@ function unitResults(unit: UnitReport) {
       level: 'error',
       message: { text: `${unit.unit}: ${unit.reason ?? unit.status}` },
       locations: [location(unit.at?.file ?? unit.path, unit.at?.line ?? 1)],
-      partialFingerprints: { 'unitFinding/v1': fingerprint(`${unit.path}\0${unit.status}\0${unit.reason}`) }
+      partialFingerprints: {
+        'unitFinding/v1': fingerprint(`${unit.path}\0${unit.status}\0${unit.reason}`)
+      }
     })
   }
   for (const check of unit.checks) {
@@ -65,7 +73,9 @@ function unitResults(unit: UnitReport) {
         text: `${unit.unit} scores ${unit.score?.toFixed(1)} ${unit.rating}; ${check.name} adds ${(check.exposure ?? 0).toFixed(1)}${detail}`
       },
       locations: [location(check.file, check.line)],
-      partialFingerprints: { 'unitFinding/v1': fingerprint(`${unit.path}\0${check.id}\0${check.detail ?? ''}`) }
+      partialFingerprints: {
+        'unitFinding/v1': fingerprint(`${unit.path}\0${check.id}\0${check.detail ?? ''}`)
+      }
     })
   }
   for (const diagnostic of unit.diagnostics) {
@@ -76,7 +86,9 @@ function unitResults(unit: UnitReport) {
       message: { text: diagnostic.message },
       locations: [location(diagnostic.file, diagnostic.line)],
       partialFingerprints: {
-        'unitFinding/v1': fingerprint(`${diagnostic.file}\0${diagnostic.code}\0${diagnostic.message}`)
+        'unitFinding/v1': fingerprint(
+          `${diagnostic.file}\0${diagnostic.code}\0${diagnostic.message}`
+        )
       }
     })
   }
@@ -106,7 +118,12 @@ export function renderSarif(report: GateReport, toolVersion: string): string {
     runs: [
       {
         tool: {
-          driver: { name: 'systemd-hardening-gate', version: toolVersion, informationUri: TOOL_URI, rules }
+          driver: {
+            name: 'systemd-hardening-gate',
+            version: toolVersion,
+            informationUri: TOOL_URI,
+            rules
+          }
         },
         results: report.units.flatMap(unitResults)
       }

@@ -41,7 +41,8 @@ export function renderText(report: GateReport, options: TextOptions): string {
         }
       }
     } else {
-      const label = unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`
+      const label =
+        unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`
       const at = unit.at ? `  ${escapeControl(unit.at.file)}:${unit.at.line}` : ''
       lines.push(`${mark} ${where}  ${escapeControl(label)}${at}`)
     }

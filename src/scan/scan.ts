@@ -23,8 +23,6 @@ export interface ScanOptions extends GateOptions {
   cwd: string
   /** globs to skip (fast-glob syntax, relative to each scanned directory) */
   exclude?: string[]
-  /** keep rows at badness 0 in each report (they cost memory on large trees) */
-  keepPassingChecks?: boolean
   /** called every so often on large trees */
   onProgress?: (done: number, total: number) => void
 }
@@ -213,8 +211,7 @@ export function scanUnitFile(file: string, roots: string[], options: ScanOptions
   }
   const { dropIns, problems } = collectDropIns(unit, path.dirname(file), read)
   const source: UnitSource = { unit, main, dropIns }
-  const report = analyzeUnit(source, options)
-  if (!options.keepPassingChecks) report.checks = report.checks.filter((check) => check.badness !== 0)
+  const report = analyzeUnit(source, { ...options, keepPassingChecks: options.keepPassingChecks ?? false })
   for (const problem of problems) {
     report.diagnostics.push({ file: shown, line: 1, severity: 'warning', code: 'syntax', message: problem })
   }

@@ -1,5 +1,5 @@
 /** IPAddressAllow=/IPAddressDeny= entries as systemd parses them (in_addr_prefix_from_string_auto). */
-import { extractWords } from '../words.js'
+import { extractWords, parseCInteger } from '../words.js'
 
 export interface IpPrefix {
   family: 4 | 6
@@ -79,10 +79,10 @@ export function parseIpPrefix(word: string): IpPrefix | undefined {
   const max = family === 4 ? 32 : 128
   let prefixLength = max
   if (slash >= 0) {
-    const text = word.slice(slash + 1)
-    if (!/^[0-9]{1,3}$/.test(text)) return undefined
-    prefixLength = Number(text)
-    if (prefixLength > max) return undefined
+    // safe_atou8(): C integer syntax (`010` is 8, `0x8`, `0b1000`, `+8` and `-0` are valid)
+    const parsed = parseCInteger(word.slice(slash + 1))
+    if (parsed === undefined || parsed < 0 || parsed > max) return undefined
+    prefixLength = parsed + 0 // -0 is 0
   }
   return { family, bytes: mask(bytes, prefixLength), prefixLength }
 }

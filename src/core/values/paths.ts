@@ -11,6 +11,7 @@ export function isValidUserOrGroup(name: string): boolean {
   if (/^-[0-9]+$/.test(name)) return false
   if (name === '.' || name === '..') return false
   if (name.includes(':') || name.includes('/')) return false
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is rejected
   if (/[\x00-\x1f\x7f]/.test(name)) return false
   if (/^\s|\s$/.test(name)) return false
   return true
