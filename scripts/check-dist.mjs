@@ -6,10 +6,14 @@ import * as path from 'node:path'
 
 const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-gate-dist-'))
 try {
-  execFileSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '--config', 'rollup.config.js', '--silent'], {
-    env: { ...process.env, DIST_DIR: fresh },
-    stdio: ['ignore', 'inherit', 'inherit']
-  })
+  execFileSync(
+    process.execPath,
+    ['node_modules/rollup/dist/bin/rollup', '--config', 'rollup.config.js', '--silent'],
+    {
+      env: { ...process.env, DIST_DIR: fresh },
+      stdio: ['ignore', 'inherit', 'inherit']
+    }
+  )
   const stale = []
   for (const name of ['index.js', 'cli.js']) {
     const committed = path.join('dist', name)
