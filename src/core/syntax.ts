@@ -71,8 +71,10 @@ function eolKind(code: number): number {
  * Splits into physical lines like systemd's read_line(): LF, CR and NUL each end a line, and a run of
  * them is one break as long as no kind repeats and nothing follows a NUL.
  */
-function splitLineRanges(length: number, codeAt: (index: number) => number): Array<[number, number]> {
-  const ranges: Array<[number, number]> = []
+function* splitLineRanges(
+  length: number,
+  codeAt: (index: number) => number
+): Generator<[number, number]> {
   let start = 0
   let i = 0
   while (i < length) {
@@ -81,7 +83,7 @@ function splitLineRanges(length: number, codeAt: (index: number) => number): Arr
       i++
       continue
     }
-    ranges.push([start, i])
+    yield [start, i]
     let seen = kind
     i++
     while (i < length && (seen & 4) === 0) {
@@ -92,8 +94,7 @@ function splitLineRanges(length: number, codeAt: (index: number) => number): Arr
     }
     start = i
   }
-  if (start < length) ranges.push([start, length])
-  return ranges
+  if (start < length) yield [start, length]
 }
 
 function isSystemdValidUtf8(text: string): boolean {
@@ -110,7 +111,8 @@ function utf8Length(text: string): number {
   return bytes
 }
 
-function physicalLines(bytes: Uint8Array): PhysicalLine[] {
+/** The physical lines, decoded one by one (lazily: a parse that stops early decodes no more). */
+function* physicalLines(bytes: Uint8Array): Generator<PhysicalLine> {
   let whole: string | undefined
   try {
     whole = strictDecoder.decode(bytes)
@@ -119,23 +121,24 @@ function physicalLines(bytes: Uint8Array): PhysicalLine[] {
   }
   if (whole !== undefined) {
     const text = whole
-    return splitLineRanges(text.length, (i) => text.charCodeAt(i)).map(([s, e]) => {
+    for (const [s, e] of splitLineRanges(text.length, (i) => text.charCodeAt(i))) {
       const line = text.slice(s, e)
-      return { text: line, valid: isSystemdValidUtf8(line), byteLength: utf8Length(line) }
-    })
+      yield { text: line, valid: isSystemdValidUtf8(line), byteLength: utf8Length(line) }
+    }
+    return
   }
   // Some bytes are not UTF-8: decide line by line, since invalid bytes in comments are harmless.
   // The lenient decoder marks invalid bytes with U+FFFD; the strict one (which throws, slowly) is only
   // needed when the line also holds a real U+FFFD.
-  return splitLineRanges(bytes.length, (i) => bytes[i]!).map(([s, e]) => {
+  for (const [s, e] of splitLineRanges(bytes.length, (i) => bytes[i]!)) {
     const raw = bytes.subarray(s, e)
     const line = lenientDecoder.decode(raw)
     let valid = isSystemdValidUtf8(line)
     if (valid && line.includes('\uFFFD') && !(hasEncodedReplacement(raw) && strictlyDecodes(raw))) {
       valid = false
     }
-    return { text: line, valid, byteLength: raw.length }
-  })
+    yield { text: line, valid, byteLength: raw.length }
+  }
 }
 
 /** Whether the bytes hold an encoded U+FFFD (EF BF BD). */
@@ -203,7 +206,6 @@ export function parseUnitText(
     warnings: [],
     lineCount: 0
   }
-  const lines = physicalLines(bytes)
   let section: string | undefined
   let sectionIgnored = false
   let bomSeen = false
@@ -235,7 +237,10 @@ export function parseUnitText(
         section = undefined
         sectionIgnored = true
         if (!name.startsWith('X-')) {
-          result.warnings.push({ line, message: `unknown section [${name}]: its lines are ignored` })
+          result.warnings.push({
+            line,
+            message: `unknown section [${name}]: its lines are ignored`
+          })
         }
       }
       return true
@@ -264,12 +269,15 @@ export function parseUnitText(
     return true
   }
 
-  for (let index = 0; index < lines.length; index++) {
-    const physical = lines[index]!
-    const lineNumber = index + 1
+  let lineNumber = 0
+  for (const physical of physicalLines(bytes)) {
+    lineNumber++
     result.lineCount = lineNumber
     if (physical.byteLength >= LONG_LINE_MAX) {
-      result.fatal = { line: lineNumber, message: 'line longer than 1 MiB; systemd refuses the file' }
+      result.fatal = {
+        line: lineNumber,
+        message: 'line longer than 1 MiB; systemd refuses the file'
+      }
       return result
     }
     const stripped = skipLeadingWhitespace(physical.text)

@@ -51,8 +51,27 @@ function createReader(roots: string[], cwd: string): Reader {
       return root
     }
   })
+  const realDirectories = new Map<string, string>()
+  /** realpath of a directory, cached: every unit in a directory shares it. */
+  const realDirectory = (dir: string): string => {
+    let real = realDirectories.get(dir)
+    if (real === undefined) {
+      try {
+        real = fs.realpathSync.native(dir)
+      } catch (error) {
+        throw new ReadError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+      }
+      realDirectories.set(dir, real)
+    }
+    return real
+  }
+  const within = (real: string, root: string): boolean =>
+    real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep)
+  // Repository internals are never unit files, even when a link points there.
+  const inGitDirectory = (real: string, root: string): boolean =>
+    path.relative(root, real).split(path.sep).includes('.git')
   const inside = (real: string): boolean =>
-    realRoots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep))
+    realRoots.some((root) => within(real, root) && !inGitDirectory(real, root))
   const display = (file: string): string => {
     const relative = path.relative(cwd, file)
     return toPosix(relative === '' ? path.basename(file) : relative)
@@ -93,13 +112,10 @@ function createReader(roots: string[], cwd: string): Reader {
         stat = fs.statSync(real)
       } else {
         // Not a link itself, but maybe reached through one (a drop-in directory that is a link).
-        let real: string
-        try {
-          real = fs.realpathSync.native(file)
-        } catch (error) {
-          throw new ReadError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+        const real = path.join(realDirectory(path.dirname(file)), path.basename(file))
+        if (!inside(real)) {
+          throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`)
         }
-        if (!inside(real)) throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`)
       }
       if (stat.isDirectory()) throw new ReadError('is a directory, not a unit file')
       if (!stat.isFile()) throw new ReadError('is not a regular file')

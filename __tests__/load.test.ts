@@ -1,0 +1,1004 @@
+/**
+ * Loading a service as systemd 252 does (unit-file-loading.md 5.1, 5.4-5.6 and
+ * systemd-security-scoring.md "Reading the directives" / "Implied settings"): directive semantics,
+ * where each setting came from, drop-in discovery and order, templates and specifiers, and the units
+ * systemd refuses. Every exposure and load failure written down below is what
+ * `systemd-analyze security --offline=true` printed for the same files (re-measure with
+ * LOADER_ORACLE=1, see support/units.ts).
+ */
+import { describe, expect, it } from '@jest/globals'
+import { dropInDirectoryNames, orderDropIns } from '../src/core/dropins.js'
+import type { LoadedService } from '../src/core/service.js'
+import { expandSpecifiers } from '../src/core/specifiers.js'
+import type { Files, Outcome, Rows } from './support/units.js'
+import {
+  BARE,
+  BARE_SCORE,
+  analyze,
+  expectOutcome,
+  load,
+  oracleAgreement,
+  unitNameOf
+} from './support/units.js'
+
+const H = BARE
+const S = (body: string): string => `[Service]\n${body}\n`
+
+function loaded(files: Files, name = 'a.service'): LoadedService {
+  const result = load(files, name)
+  if (result.status !== 'loaded') throw new Error(`not loaded: ${result.reason}`)
+  return result
+}
+
+type Row = [label: string, body: string, expected: Outcome, rows?: Rows]
+/** Rows with or without a 4th element: jest would pass its done callback in a missing one. */
+const expectRows = (rows: Row[]) =>
+  it.each(rows.map((row): [string, Row] => [row[0], row]))(
+    '%s',
+    (_label, [label, body, expected, checks]) => {
+      expectOutcome({ 'a.service': body }, expected, { label, rows: checks })
+    }
+  )
+
+describe('directive semantics', () => {
+  describe('repeated keys: the last valid assignment wins', () => {
+    expectRows([
+      [
+        'ProtectSystem=strict then full',
+        `${H}ProtectSystem=strict\nProtectSystem=full\n`,
+        9.5,
+        { ProtectSystem: 3 }
+      ],
+      [
+        'NoNewPrivileges=yes then no',
+        `${H}NoNewPrivileges=yes\nNoNewPrivileges=no\n`,
+        9.6,
+        { NoNewPrivileges: 1 }
+      ],
+      [
+        'User=foo then User= (unset: root)',
+        `${H}User=foo\nUser=\n`,
+        9.6,
+        { UserOrDynamicUser: 10 }
+      ],
+      [
+        'RootDirectory=/srv then RootDirectory=',
+        `${H}RootDirectory=/srv\nRootDirectory=\n`,
+        9.6,
+        { RootDirectoryOrRootImage: 1 }
+      ],
+      [
+        'KeyringMode=shared then PRIVATE (ignored)',
+        `${H}KeyringMode=shared\nKeyringMode=PRIVATE\n`,
+        9.8,
+        { KeyringMode: 1 }
+      ]
+    ])
+  })
+
+  describe('an empty assignment resets a list', () => {
+    expectRows([
+      [
+        'CapabilityBoundingSet=CAP_KILL, then CAP_SYS_ADMIN: merged',
+        `${H}CapabilityBoundingSet=CAP_KILL\nCapabilityBoundingSet=CAP_SYS_ADMIN\n`,
+        7.4,
+        { CapabilityBoundingSet_CAP_SYS_ADMIN: 1, CapabilityBoundingSet_CAP_KILL: 1 }
+      ],
+      [
+        'CapabilityBoundingSet=CAP_SYS_ADMIN then CapabilityBoundingSet=',
+        `${H}CapabilityBoundingSet=CAP_SYS_ADMIN\nCapabilityBoundingSet=\n`,
+        7.1,
+        { CapabilityBoundingSet_CAP_SYS_ADMIN: 0 }
+      ],
+      [
+        'CapabilityBoundingSet= reset then CAP_KILL',
+        `${H}CapabilityBoundingSet=CAP_SYS_ADMIN\nCapabilityBoundingSet=\nCapabilityBoundingSet=CAP_KILL\n`,
+        7.2,
+        { CapabilityBoundingSet_CAP_SYS_ADMIN: 0, CapabilityBoundingSet_CAP_KILL: 1 }
+      ],
+      [
+        'SystemCallFilter=@system-service',
+        `${H}SystemCallFilter=@system-service\n`,
+        8.2,
+        { SystemCallFilter_mount: 0 }
+      ],
+      [
+        'SystemCallFilter=@system-service then SystemCallFilter=',
+        `${H}SystemCallFilter=@system-service\nSystemCallFilter=\n`,
+        BARE_SCORE,
+        { SystemCallFilter_mount: 10 }
+      ],
+      [
+        'ExecStart= reset, then a new ExecStart=',
+        '[Service]\nExecStart=/bin/true\nExecStart=\nExecStart=/bin/false\n',
+        BARE_SCORE
+      ],
+      [
+        'a lone ExecStart= reset leaves no command',
+        '[Service]\nExecStart=/bin/true\nExecStart=\n',
+        'invalid'
+      ]
+    ])
+  })
+
+  describe('an empty or invalid assignment of a boolean or enum does not reset', () => {
+    expectRows([
+      [
+        'PrivateTmp=yes then PrivateTmp=',
+        `${H}PrivateTmp=yes\nPrivateTmp=\n`,
+        9.4,
+        { PrivateTmp: 0 }
+      ],
+      [
+        'ProtectSystem=strict then ProtectSystem=',
+        `${H}ProtectSystem=strict\nProtectSystem=\n`,
+        9.4,
+        { ProtectSystem: 0 }
+      ],
+      [
+        'ProtectHome=yes then ProtectHome=',
+        `${H}ProtectHome=yes\nProtectHome=\n`,
+        9.4,
+        { ProtectHome: 0 }
+      ],
+      ['UMask=077 then UMask=', `${H}UMask=077\nUMask=\n`, BARE_SCORE, { UMask: 0 }],
+      ['UMask=999 is ignored', `${H}UMask=999\n`, BARE_SCORE, { UMask: 5 }],
+      ['ProtectHome=bogus is ignored', `${H}ProtectHome=bogus\n`, BARE_SCORE, { ProtectHome: 10 }],
+      ['Type=bogus is ignored', `${H}Type=bogus\n`, BARE_SCORE]
+    ])
+  })
+
+  describe('boolean spellings are case-insensitive; nothing else is a boolean', () => {
+    const rows: Row[] = ['yes', 'YES', 'yES', 'On', 'on', 'true', 'TRUE', 't', 'T', 'y', '1'].map(
+      (word) => [
+        `NoNewPrivileges=${word}`,
+        `${H}NoNewPrivileges=${word}\n`,
+        9.4,
+        { NoNewPrivileges: 0 }
+      ]
+    )
+    rows.push(
+      ['PrivateTmp=On', `${H}PrivateTmp=On\n`, 9.4, { PrivateTmp: 0 }],
+      ['ProtectHome=t', `${H}ProtectHome=t\n`, 9.4, { ProtectHome: 0 }],
+      ['NoNewPrivileges=2', `${H}NoNewPrivileges=2\n`, 9.6, { NoNewPrivileges: 1 }],
+      ['NoNewPrivileges="yes"', `${H}NoNewPrivileges="yes"\n`, 9.6, { NoNewPrivileges: 1 }],
+      [
+        'NoNewPrivileges=yes please',
+        `${H}NoNewPrivileges=yes please\n`,
+        9.6,
+        { NoNewPrivileges: 1 }
+      ],
+      ['NoNewPrivileges=no after yes', `${H}NoNewPrivileges=yes\nNoNewPrivileges=off\n`, 9.6]
+    )
+    expectRows(rows)
+  })
+
+  describe('enum values are exact and lowercase', () => {
+    expectRows([
+      ['ProtectSystem=strict', `${H}ProtectSystem=strict\n`, 9.4, { ProtectSystem: 0 }],
+      [
+        'ProtectSystem=STRICT is ignored',
+        `${H}ProtectSystem=STRICT\n`,
+        BARE_SCORE,
+        { ProtectSystem: 10 }
+      ],
+      [
+        'ProtectSystem="strict" is ignored',
+        `${H}ProtectSystem="strict"\n`,
+        BARE_SCORE,
+        { ProtectSystem: 10 }
+      ],
+      [
+        'ProtectSystem=YES is the boolean yes',
+        `${H}ProtectSystem=YES\n`,
+        9.5,
+        { ProtectSystem: 5 }
+      ],
+      ['ProtectHome=tmpfs', `${H}ProtectHome=tmpfs\n`, 9.4, { ProtectHome: 1 }],
+      ['ProtectHome=TMPFS is ignored', `${H}ProtectHome=TMPFS\n`, BARE_SCORE, { ProtectHome: 10 }],
+      [
+        'ProtectHome=Read-Only is ignored',
+        `${H}ProtectHome=Read-Only\n`,
+        BARE_SCORE,
+        { ProtectHome: 10 }
+      ],
+      [
+        'ProtectProc=Invisible is ignored',
+        `${H}ProtectProc=Invisible\n`,
+        BARE_SCORE,
+        { ProtectProc: 3 }
+      ]
+    ])
+  })
+
+  describe('quoting only where systemd unquotes', () => {
+    expectRows([
+      [
+        'capabilities unquote: CAP_"SYS_ADMIN"',
+        `${H}CapabilityBoundingSet=CAP_"SYS_ADMIN"\n`,
+        7.3,
+        { CapabilityBoundingSet_CAP_SYS_ADMIN: 1 }
+      ],
+      [
+        'capabilities unquote: \'CAP_SYS_ADMIN\'""',
+        `${H}CapabilityBoundingSet='CAP_SYS_ADMIN'""\n`,
+        7.3,
+        { CapabilityBoundingSet_CAP_SYS_ADMIN: 1 }
+      ],
+      [
+        'a quoted part with a space is one (unknown) word',
+        `${H}CapabilityBoundingSet="CAP_SYS_ADMIN CAP_KILL"\n`,
+        7.1,
+        { CapabilityBoundingSet_CAP_SYS_ADMIN: 0 }
+      ],
+      [
+        'a backslash escapes: CAP_SYS\\_ADMIN',
+        `${H}CapabilityBoundingSet=CAP_SYS\\_ADMIN\n`,
+        7.3,
+        { CapabilityBoundingSet_CAP_SYS_ADMIN: 1 }
+      ],
+      [
+        '~ inside quotes is part of the name',
+        `${H}CapabilityBoundingSet="~CAP_SYS_ADMIN"\n`,
+        7.1,
+        { CapabilityBoundingSet_CAP_SYS_ADMIN: 0 }
+      ],
+      [
+        'an unbalanced quote keeps the words before it',
+        `${H}CapabilityBoundingSet=CAP_KILL "CAP_SYS_ADMIN\n`,
+        7.2,
+        { CapabilityBoundingSet_CAP_KILL: 1, CapabilityBoundingSet_CAP_SYS_ADMIN: 0 }
+      ],
+      [
+        'address families unquote',
+        `${H}RestrictAddressFamilies="AF_UNIX"\n`,
+        8.9,
+        { RestrictAddressFamilies_AF_UNIX: 1, RestrictAddressFamilies_OTHER: 0 }
+      ],
+      [
+        'architectures unquote',
+        `${H}SystemCallArchitectures="native"\n`,
+        9.4,
+        { SystemCallArchitectures: 0 }
+      ],
+      [
+        'SystemCallFilter keeps quotes: "@system-service" is an unknown word',
+        `${H}SystemCallFilter="@system-service"\n`,
+        8.0
+      ],
+      [
+        'SystemCallFilter keeps quotes in a later word',
+        `${H}SystemCallFilter=@system-service "@debug"\n`,
+        8.2
+      ],
+      [
+        'RestrictNamespaces keeps quotes: "net" is invalid',
+        `${H}RestrictNamespaces="net"\n`,
+        BARE_SCORE,
+        { RestrictNamespaces_net: 1 }
+      ],
+      ['SupplementaryGroups keeps quotes', `${H}User=foo\nSupplementaryGroups="wheel"\n`, 9.2],
+      [
+        'IPAddressDeny keeps quotes: "any" is invalid',
+        `${H}IPAddressDeny="any"\n`,
+        BARE_SCORE,
+        { IPAddressDeny: 10 }
+      ],
+      ['IPAddressDeny=any', `${H}IPAddressDeny=any\n`, 9.4, { IPAddressDeny: 0 }],
+      ['Delegate="yes" is a controller list: on', `${H}Delegate="yes"\n`, BARE_SCORE]
+    ])
+  })
+
+  it('reports an ignored value where systemd warns, and keeps the previous source', () => {
+    // systemd: "a.service:4: Failed to parse protect home value, ignoring: yes # c"
+    const service = loaded({ 'a.service': `${H}ProtectHome=read-only\nProtectHome=yes # c\n` })
+    expect(service.settings.protectHome).toBe('read-only')
+    expect(service.sources.ProtectHome).toEqual({ file: 'a.service', line: 3 })
+    expect(service.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'ignored-value',
+        key: 'ProtectHome',
+        file: 'a.service',
+        line: 4
+      })
+    )
+  })
+
+  it('reports a key in the wrong case as unknown-key', () => {
+    // systemd: "a.service:3: Unknown key 'nonewprivileges' in section [Service], ignoring."
+    const service = loaded({ 'a.service': `${H}nonewprivileges=yes\n` })
+    expect(service.settings.noNewPrivileges).toBe(false)
+    expect(service.diagnostics).toEqual([
+      expect.objectContaining({ code: 'unknown-key', key: 'nonewprivileges', line: 3 })
+    ])
+  })
+
+  it('reports a hardening key under [Unit] as wrong-section and ignores it', () => {
+    // systemd: "a.service:2: Unknown key 'NoNewPrivileges' in section [Unit], ignoring."
+    const service = loaded({ 'a.service': `[Unit]\nNoNewPrivileges=yes\n${H}` })
+    expect(service.settings.noNewPrivileges).toBe(false)
+    expect(service.sources.NoNewPrivileges).toBeUndefined()
+    expect(service.diagnostics).toEqual([
+      expect.objectContaining({ code: 'wrong-section', key: 'NoNewPrivileges', line: 2 })
+    ])
+  })
+
+  it('ignores unknown keys and X- keys without a diagnostic', () => {
+    expect(loaded({ 'a.service': `${H}Foo=bar\nX-Bar=1\n` }).diagnostics).toEqual([])
+  })
+})
+
+describe('where each setting comes from', () => {
+  const files: Files = {
+    'a.service':
+      '[Unit]\nDescription=x\n\n[Service]\nExecStart=/bin/true\nNoNewPrivileges=yes\nCapabilityBoundingSet=CAP_KILL \\\n  CAP_NET_RAW\nProtectSystem=full\n',
+    'a.service.d/10-a.conf': '# override\n[Service]\nProtectSystem=strict\n',
+    'a.service.d/20-b.conf': '[Service]\nPrivateTmp=yes\nPrivateTmp=bogus\n'
+  }
+
+  it('keeps file and line of the last effective assignment of every directive', () => {
+    const service = loaded(files)
+    expect(service.sources).toEqual({
+      ExecStart: { file: 'a.service', line: 5 },
+      NoNewPrivileges: { file: 'a.service', line: 6 },
+      // a continued assignment is reported at its first line
+      CapabilityBoundingSet: { file: 'a.service', line: 7 },
+      ProtectSystem: { file: 'a.service.d/10-a.conf', line: 3 },
+      PrivateTmp: { file: 'a.service.d/20-b.conf', line: 2 }
+    })
+    expect(service.serviceHeader).toEqual({ file: 'a.service', line: 4 })
+  })
+
+  it('points each check at its directive, and a missing one at the [Service] header', () => {
+    const report = expectOutcome(files, 6.7, {
+      rows: { NoNewPrivileges: 0, ProtectSystem: 0, PrivateTmp: 0, ProtectHome: 10 }
+    })
+    const at = (id: string) => {
+      const check = report.checks.find((c) => c.id === id)
+      return check && [check.file, check.line]
+    }
+    expect(at('NoNewPrivileges')).toEqual(['a.service', 6])
+    expect(at('CapabilityBoundingSet_CAP_SYS_ADMIN')).toEqual(['a.service', 7])
+    expect(at('ProtectSystem')).toEqual(['a.service.d/10-a.conf', 3])
+    expect(at('PrivateTmp')).toEqual(['a.service.d/20-b.conf', 2])
+    expect(at('ProtectHome')).toEqual(['a.service', 4])
+    expect(report.serviceHeader).toEqual({ file: 'a.service', line: 4 })
+    expect(report.dropIns).toEqual(['a.service.d/10-a.conf', 'a.service.d/20-b.conf'])
+  })
+
+  it('counts lines the way systemd does with CR and NUL line breaks', () => {
+    const service = loaded({
+      'a.service': '[Service]\rExecStart=/bin/true\r\rPrivateTmp=yes\0NoNewPrivileges=yes\n'
+    })
+    expect(service.sources.PrivateTmp).toEqual({ file: 'a.service', line: 4 })
+    expect(service.sources.NoNewPrivileges).toEqual({ file: 'a.service', line: 5 })
+  })
+
+  it('points at the line of a fatal setting, and at the [Service] header for a refused service', () => {
+    // systemd: "a.service:3: Invalid user/group name or numeric ID: 00"
+    expect(load({ 'a.service': `${H}User=00\n` })).toMatchObject({
+      status: 'invalid',
+      at: { file: 'a.service', line: 3 }
+    })
+    expect(
+      load({ 'a.service': '[Unit]\nDescription=x\n\n[Service]\nExecStart=/bin/true\nType=dbus\n' })
+    ).toMatchObject({
+      status: 'invalid',
+      reason: expect.stringMatching(/BusName/),
+      at: { file: 'a.service', line: 4 }
+    })
+  })
+})
+
+describe('drop-ins', () => {
+  it('searches the directories systemd searches, most specific first', () => {
+    expect(dropInDirectoryNames(unitNameOf('foo.service'))).toEqual(['foo.service.d', 'service.d'])
+    expect(dropInDirectoryNames(unitNameOf('foo-bar-baz.service'))).toEqual([
+      'foo-bar-baz.service.d',
+      'foo-bar-.service.d',
+      'foo-.service.d',
+      'service.d'
+    ])
+    expect(dropInDirectoryNames(unitNameOf('foo-bar@i.service'))).toEqual([
+      'foo-bar@i.service.d',
+      'foo-bar@.service.d',
+      'foo-.service.d',
+      'foo-@i.service.d',
+      'foo-@.service.d',
+      'service.d'
+    ])
+    expect(dropInDirectoryNames(unitNameOf('foo-bar-.service'))).toEqual([
+      'foo-bar-.service.d',
+      'foo-.service.d',
+      'service.d'
+    ])
+    expect(dropInDirectoryNames(unitNameOf('-foo.service'))).toEqual([
+      '-foo.service.d',
+      'service.d'
+    ])
+  })
+
+  it('orders by file name alone; the most specific copy of a name wins; only *.conf, no dot files', () => {
+    const c = (directoryRank: number, fileName: string) => ({
+      directoryRank,
+      fileName,
+      path: `${directoryRank}/${fileName}`
+    })
+    expect(
+      orderDropIns([
+        c(1, 'z.conf'),
+        c(0, '9-b.conf'),
+        c(0, '10-a.conf'),
+        c(1, '10-a.conf'),
+        c(0, 'a.txt'),
+        c(0, '.x.conf'),
+        c(0, 'x.conf.bak'),
+        c(2, 'a.conf')
+      ]).map((d) => d.path)
+    ).toEqual(['0/10-a.conf', '0/9-b.conf', '2/a.conf', '1/z.conf'])
+  })
+
+  const rows: Array<[string, string, Files, Outcome, Rows?]> = [
+    [
+      'NAME.service.d/*.conf is applied',
+      'foo.service',
+      { 'foo.service': H, 'foo.service.d/a.conf': S('NoNewPrivileges=yes') },
+      9.4
+    ],
+    [
+      'a later drop-in overrides the unit file',
+      'foo.service',
+      {
+        'foo.service': H + 'ProtectSystem=strict\n',
+        'foo.service.d/a.conf': S('ProtectSystem=full')
+      },
+      9.5,
+      { ProtectSystem: 3 }
+    ],
+    [
+      'a drop-in can reset CapabilityBoundingSet=',
+      'foo.service',
+      {
+        'foo.service': H + 'CapabilityBoundingSet=CAP_SYS_ADMIN\n',
+        'foo.service.d/a.conf': S('CapabilityBoundingSet=')
+      },
+      7.1
+    ],
+    [
+      'a drop-in can reset and replace ExecStart=',
+      'foo.service',
+      { 'foo.service': H, 'foo.service.d/a.conf': S('ExecStart=\nExecStart=/bin/false') },
+      BARE_SCORE
+    ],
+    [
+      'a drop-in adding a second ExecStart= gets the unit refused',
+      'foo.service',
+      { 'foo.service': H, 'foo.service.d/a.conf': S('ExecStart=/bin/false') },
+      'invalid'
+    ],
+    [
+      'a drop-in can supply the only ExecStart=',
+      'foo.service',
+      { 'foo.service': S('NoNewPrivileges=yes'), 'foo.service.d/a.conf': S('ExecStart=/bin/true') },
+      9.4
+    ],
+    [
+      'the template drop-in applies to an instance',
+      'foo@bar.service',
+      { 'foo@.service': H, 'foo@.service.d/a.conf': S('NoNewPrivileges=yes') },
+      9.4
+    ],
+    [
+      'the instance drop-in applies',
+      'foo@bar.service',
+      { 'foo@.service': H, 'foo@bar.service.d/a.conf': S('NoNewPrivileges=yes') },
+      9.4
+    ],
+    [
+      'a bare template is analysed as instance i',
+      'foo@.service',
+      { 'foo@.service': H, 'foo@i.service.d/a.conf': S('NoNewPrivileges=yes') },
+      9.4
+    ],
+    [
+      '... so foo@inst.service.d does not apply to it',
+      'foo@.service',
+      { 'foo@.service': H, 'foo@inst.service.d/a.conf': S('NoNewPrivileges=yes') },
+      BARE_SCORE
+    ],
+    [
+      'the instance copy of a name hides the template copy',
+      'foo@bar.service',
+      {
+        'foo@.service': H,
+        'foo@bar.service.d/a.conf': S('ProtectSystem=strict'),
+        'foo@.service.d/a.conf': S('NoNewPrivileges=yes')
+      },
+      9.4,
+      { ProtectSystem: 0, NoNewPrivileges: 1 }
+    ],
+    [
+      'prefix drop-in foo-.service.d for foo-bar.service',
+      'foo-bar.service',
+      { 'foo-bar.service': H, 'foo-.service.d/a.conf': S('NoNewPrivileges=yes') },
+      9.4
+    ],
+    [
+      'every dash prefix applies',
+      'foo-bar-baz.service',
+      {
+        'foo-bar-baz.service': H,
+        'foo-bar-.service.d/a.conf': S('NoNewPrivileges=yes'),
+        'foo-.service.d/b.conf': S('PrivateTmp=yes')
+      },
+      9.2
+    ],
+    [
+      'no prefix drop-in without a dash',
+      'foo.service',
+      { 'foo.service': H, 'foo-.service.d/a.conf': S('NoNewPrivileges=yes') },
+      BARE_SCORE
+    ],
+    [
+      'the dash chain of an instance',
+      'foo-bar@i.service',
+      {
+        'foo-bar@.service': H,
+        'foo-@i.service.d/a.conf': S('NoNewPrivileges=yes'),
+        'foo-@.service.d/b.conf': S('PrivateTmp=yes'),
+        'foo-.service.d/c.conf': S('ProtectHome=yes')
+      },
+      9.0
+    ],
+    [
+      'a trailing dash is chopped once',
+      'foo-bar-.service',
+      {
+        'foo-bar-.service': H,
+        'foo-.service.d/a.conf': S('NoNewPrivileges=yes'),
+        'foo-bar-.service.d/b.conf': S('PrivateTmp=yes')
+      },
+      9.2
+    ],
+    [
+      'type-wide service.d/ applies',
+      'foo.service',
+      { 'foo.service': H, 'service.d/a.conf': S('NoNewPrivileges=yes') },
+      9.4
+    ],
+    [
+      '10-a.conf is applied before 9-b.conf',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/10-a.conf': S('ProtectSystem=strict'),
+        'foo.service.d/9-b.conf': S('ProtectSystem=full')
+      },
+      9.5,
+      { ProtectSystem: 3 }
+    ],
+    [
+      '... and the other way round',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/10-a.conf': S('ProtectSystem=full'),
+        'foo.service.d/9-b.conf': S('ProtectSystem=strict')
+      },
+      9.4,
+      { ProtectSystem: 0 }
+    ],
+    [
+      'service.d/z.conf comes after foo.service.d/a.conf',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/a.conf': S('ProtectSystem=strict'),
+        'service.d/z.conf': S('ProtectSystem=full')
+      },
+      9.5,
+      { ProtectSystem: 3 }
+    ],
+    [
+      'service.d/a.conf comes before foo.service.d/z.conf',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/z.conf': S('ProtectSystem=strict'),
+        'service.d/a.conf': S('ProtectSystem=full')
+      },
+      9.4,
+      { ProtectSystem: 0 }
+    ],
+    [
+      'same file name: the more specific directory wins',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/a.conf': S('ProtectSystem=strict'),
+        'service.d/a.conf': S('NoNewPrivileges=yes')
+      },
+      9.4,
+      { ProtectSystem: 0, NoNewPrivileges: 1 }
+    ],
+    [
+      'non-.conf files are ignored',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/a.txt': S('NoNewPrivileges=yes'),
+        'foo.service.d/a.conf.bak': S('PrivateTmp=yes'),
+        'foo.service.d/a.ignore': S('ProtectHome=yes')
+      },
+      BARE_SCORE
+    ],
+    [
+      'dot files are ignored',
+      'foo.service',
+      { 'foo.service': H, 'foo.service.d/.a.conf': S('NoNewPrivileges=yes') },
+      BARE_SCORE
+    ],
+    [
+      'a drop-in without a [Service] header applies nothing',
+      'foo.service',
+      { 'foo.service': H, 'foo.service.d/a.conf': 'NoNewPrivileges=yes\n' },
+      BARE_SCORE
+    ],
+    [
+      'no section carries over from one drop-in to the next',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/a.conf': S('NoNewPrivileges=yes'),
+        'foo.service.d/b.conf': 'PrivateTmp=yes\n'
+      },
+      9.4,
+      { NoNewPrivileges: 0, PrivateTmp: 1 }
+    ],
+    [
+      'a whitespace-only unit file loads when a drop-in supplies ExecStart=',
+      'foo.service',
+      { 'foo.service': '\n', 'foo.service.d/a.conf': H },
+      BARE_SCORE
+    ],
+    [
+      'each file strips its own first BOM',
+      'foo.service',
+      {
+        'foo.service': `\uFEFF${H}`,
+        'foo.service.d/a.conf': '\uFEFF[Service]\nNoNewPrivileges=yes\n'
+      },
+      9.4
+    ],
+    [
+      'a continuation at the end of a file does not run on into the next file',
+      'foo.service',
+      { 'foo.service': `${H}X-A=\\`, 'foo.service.d/a.conf': 'NoNewPrivileges=yes\n' },
+      BARE_SCORE
+    ],
+    [
+      'an empty drop-in is just empty',
+      'foo.service',
+      { 'foo.service': H, 'foo.service.d/a.conf': '' },
+      BARE_SCORE
+    ],
+    [
+      'DynamicUser=maybe stops only that drop-in',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/a.conf': S('NoNewPrivileges=yes\nDynamicUser=maybe\nPrivateTmp=yes'),
+        'foo.service.d/b.conf': S('ProtectHome=yes')
+      },
+      9.2,
+      { NoNewPrivileges: 0, PrivateTmp: 1, ProtectHome: 0 }
+    ],
+    [
+      'User=00 stops only that drop-in',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/a.conf': S('NoNewPrivileges=yes\nUser=00\nPrivateTmp=yes'),
+        'foo.service.d/b.conf': S('ProtectHome=yes')
+      },
+      9.2,
+      { NoNewPrivileges: 0, PrivateTmp: 1, ProtectHome: 0 }
+    ],
+    [
+      'a bad header stops only that drop-in',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/a.conf': S('NoNewPrivileges=yes\n[Foo\nPrivateTmp=yes'),
+        'foo.service.d/b.conf': S('ProtectHome=yes')
+      },
+      9.2,
+      { PrivateTmp: 1 }
+    ],
+    [
+      'invalid UTF-8 stops only that drop-in',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/a.conf': Uint8Array.from(
+          '[Service]\nNoNewPrivileges=yes\nX-A=\xff\nPrivateTmp=yes\n',
+          (c) => c.charCodeAt(0)
+        ),
+        'foo.service.d/b.conf': S('ProtectHome=yes')
+      },
+      9.2,
+      { PrivateTmp: 1 }
+    ],
+    [
+      'an over-long line stops only that drop-in',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/a.conf': S(
+          `NoNewPrivileges=yes\nX-A=${'x'.repeat(1048576)}\nPrivateTmp=yes`
+        ),
+        'foo.service.d/b.conf': S('ProtectHome=yes')
+      },
+      9.2,
+      { PrivateTmp: 1 }
+    ],
+    [
+      'an over-long continued line in 2-byte characters stops only that drop-in',
+      'foo.service',
+      {
+        'foo.service': H,
+        'foo.service.d/a.conf': S(
+          `NoNewPrivileges=yes\nX-A=${'é'.repeat(500000)}\\\n${'é'.repeat(500000)}\nPrivateTmp=yes`
+        )
+      },
+      9.4,
+      { PrivateTmp: 1 }
+    ]
+  ]
+  it.each(rows.map((row) => [row[0], row] as const))('%s', (_label, row) => {
+    const [label, name, files, expected, checks] = row
+    expectOutcome(files, expected, { name, label, rows: checks })
+  })
+
+  it('reports where a fatal error stopped a drop-in', () => {
+    const service = loaded({
+      'a.service': H,
+      'a.service.d/a.conf': S('NoNewPrivileges=yes\nDynamicUser=maybe\nPrivateTmp=yes')
+    })
+    expect(service.settings.noNewPrivileges).toBe(true)
+    expect(service.settings.privateTmp).toBe(false)
+    expect(service.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'dropin-stopped', file: 'a.service.d/a.conf', line: 3 })
+    )
+  })
+
+  it('treats a drop-in linked to /dev/null as empty; it still hides the same name elsewhere', () => {
+    const report = analyze({
+      'a.service': H,
+      'a.service.d/a.conf': null,
+      'service.d/a.conf': S('NoNewPrivileges=yes')
+    })
+    expect([report.status, report.score, report.dropIns]).toEqual([
+      'scored',
+      BARE_SCORE,
+      ['a.service.d/a.conf']
+    ])
+  })
+})
+
+describe('templates and specifiers', () => {
+  const T = (
+    label: string,
+    body: string,
+    expected: Outcome,
+    rows?: Rows
+  ): [string, string, Files, Outcome, Rows?] => [
+    label,
+    'foo@.service',
+    { 'foo@.service': body },
+    expected,
+    rows
+  ]
+  const U = (
+    label: string,
+    body: string,
+    expected: Outcome,
+    name = 'a.service',
+    rows?: Rows
+  ): [string, string, Files, Outcome, Rows?] => [label, name, { [name]: body }, expected, rows]
+  const rows = [
+    T('User=%i in a template runs as user i', `${H}User=%i\n`, 9.2, { UserOrDynamicUser: 0 }),
+    T('DynamicUser=yes in a template', `${H}DynamicUser=yes\n`, 8.4),
+    T('User=%p in a template', `${H}User=%p\n`, 9.2),
+    T('User=%n in a template', `${H}User=%n\n`, 9.2),
+    T('User=%N in a template', `${H}User=%N\n`, 9.2),
+    U('User=%i outside a template is empty: fatal', `${H}User=%i\n`, 'invalid'),
+    U('User=%u runs as root', `${H}User=%u\n`, BARE_SCORE, 'a.service', { UserOrDynamicUser: 10 }),
+    U('User=%U runs as root', `${H}User=%U\n`, BARE_SCORE),
+    U('User=%g runs as root', `${H}User=%g\n`, BARE_SCORE),
+    U('User=%n', `${H}User=%n\n`, 9.2),
+    U('User=%N', `${H}User=%N\n`, 9.2),
+    U('User=%p', `${H}User=%p\n`, 9.2),
+    U('User=%p in root.service is root', `${H}User=%p\n`, BARE_SCORE, 'root.service', {
+      UserOrDynamicUser: 10
+    }),
+    U('User=%N in root.service is root', `${H}User=%N\n`, BARE_SCORE, 'root.service'),
+    [
+      'User=%p in root@.service is root',
+      'root@.service',
+      { 'root@.service': `${H}User=%p\n` },
+      BARE_SCORE
+    ] as [string, string, Files, Outcome],
+    U('User=%Z is fatal', `${H}User=%Z\n`, 'invalid'),
+    U('Group=%Z is fatal', `${H}Group=%Z\n`, 'invalid'),
+    U('User=%h (a path) is fatal', `${H}User=%h\n`, 'invalid'),
+    U('User=%r (empty) is fatal', `${H}User=%r\n`, 'invalid'),
+    U('User=%% is the user %', `${H}User=%%\n`, 9.2),
+    U('User=a%%b', `${H}User=a%%b\n`, 9.2),
+    U('User=100% keeps a trailing %', `${H}User=100%\n`, 9.2),
+    U('User=a%-b keeps %-', `${H}User=a%-b\n`, 9.2),
+    U('ExecStart=/bin/echo %Z is fatal', '[Service]\nExecStart=/bin/echo %Z\n', 'invalid'),
+    U(
+      'ExecStart=-/bin/echo %Z is only ignored',
+      '[Service]\nExecStart=-/bin/echo %Z\nExecStart=/bin/true\n',
+      BARE_SCORE
+    ),
+    U('Description=%Z is only ignored', `[Unit]\nDescription=%Z\n${H}`, BARE_SCORE)
+  ]
+  it.each(rows.map((row) => [row[0], row] as const))('%s', (_label, row) => {
+    const [label, name, files, expected, checks] = row
+    expectOutcome(files, expected, { name, label, rows: checks })
+  })
+
+  it('analyses a bare template as instance i', () => {
+    const report = analyze({ 'foo@.service': `${H}User=%i\n` }, 'foo@.service')
+    expect([report.unit, report.path]).toEqual(['foo@i.service', 'foo@.service'])
+    expect(loaded({ 'foo@.service': `${H}User=%i\n` }, 'foo@.service').settings.user).toBe('i')
+  })
+
+  it.each([
+    ['%i', 'i'],
+    ['%I', 'i'],
+    ['%n', 'foo-bar@i.service'],
+    ['%N', 'foo-bar@i'],
+    ['%p', 'foo-bar'],
+    ['%j', 'bar'],
+    ['%u', 'root'],
+    ['%U', '0'],
+    ['%%', '%'],
+    ['100%', '100%'],
+    ['a%-b', 'a%-b']
+  ])('expands %s to %j for foo-bar@i.service', (text, value) => {
+    expect(expandSpecifiers(text, unitNameOf('foo-bar@.service'))).toEqual({ value })
+  })
+
+  it('rejects an unknown letter or digit', () => {
+    expect(expandSpecifiers('%Z', unitNameOf('a.service'))).toHaveProperty('error')
+    expect(expandSpecifiers('%0', unitNameOf('a.service'))).toHaveProperty('error')
+  })
+})
+
+describe('units systemd does not load', () => {
+  it.each<[string, Files, 'masked' | 'invalid', RegExp]>([
+    ['a 0-byte unit file is masked', { 'a.service': '' }, 'masked', /masked/],
+    ['a link to /dev/null is masked', { 'a.service': null }, 'masked', /masked/],
+    [
+      'only whitespace is not masked: no command',
+      { 'a.service': '\n  \n' },
+      'invalid',
+      /no ExecStart/
+    ],
+    [
+      'only a comment is not masked: no command',
+      { 'a.service': '# hi\n' },
+      'invalid',
+      /no ExecStart/
+    ],
+    ['no ExecStart=', { 'a.service': S('NoNewPrivileges=yes') }, 'invalid', /no ExecStart/],
+    ['ExecStop= alone', { 'a.service': S('ExecStop=/bin/true') }, 'invalid', /RemainAfterExit/],
+    [
+      'Type=oneshot + RemainAfterExit=yes without commands',
+      { 'a.service': S('Type=oneshot\nRemainAfterExit=yes') },
+      'invalid',
+      /no ExecStart/
+    ],
+    [
+      'two ExecStart= with Type=simple',
+      { 'a.service': S('ExecStart=/bin/true\nExecStart=/bin/false') },
+      'invalid',
+      /more than one ExecStart/
+    ],
+    [
+      'two commands in one ExecStart=',
+      { 'a.service': S('ExecStart=/bin/a ; /bin/b') },
+      'invalid',
+      /more than one ExecStart/
+    ],
+    ['Type=dbus without BusName=', { 'a.service': `${H}Type=dbus\n` }, 'invalid', /BusName/],
+    ['DynamicUser=maybe', { 'a.service': `${H}DynamicUser=maybe\n` }, 'invalid', /DynamicUser/],
+    ['an empty DynamicUser=', { 'a.service': `${H}DynamicUser=\n` }, 'invalid', /DynamicUser/],
+    ['User=00', { 'a.service': `${H}User=00\n` }, 'invalid', /00/],
+    ['User=65535', { 'a.service': `${H}User=65535\n` }, 'invalid', /65535/],
+    ['User=%Z', { 'a.service': `${H}User=%Z\n` }, 'invalid', /%Z/],
+    [
+      'RootDirectory=relative',
+      { 'a.service': `${H}RootDirectory=relative\n` },
+      'invalid',
+      /absolute/
+    ],
+    [
+      'RootDirectory=/srv/../x',
+      { 'a.service': `${H}RootDirectory=/srv/../x\n` },
+      'invalid',
+      /\.\./
+    ],
+    [
+      'SupplementaryGroups=bad:grp',
+      { 'a.service': `${H}User=foo\nSupplementaryGroups=bad:grp\n` },
+      'invalid',
+      /bad:grp/
+    ],
+    [
+      'an unbalanced quote in an ExecStart= argument',
+      { 'a.service': S('ExecStart=/bin/echo "unterminated') },
+      'invalid',
+      /quot/
+    ],
+    [
+      'a relative ExecStart= path',
+      { 'a.service': S('ExecStart=bin/true') },
+      'invalid',
+      /ExecStart/
+    ],
+    ['a bad section header', { 'a.service': `${H}[Unit\n` }, 'invalid', /section header/],
+    [
+      'invalid UTF-8',
+      { 'a.service': Uint8Array.from(`${H}X-A=\xff\n`, (c) => c.charCodeAt(0)) },
+      'invalid',
+      /UTF-8/
+    ],
+    ['the noncharacter U+FFFE', { 'a.service': `${H}X-A=\uFFFE\n` }, 'invalid', /UTF-8/],
+    [
+      'a line of 1048576 bytes',
+      { 'a.service': `${H}X-A=${'x'.repeat(1048572)}\n` },
+      'invalid',
+      /1 MiB/
+    ]
+  ])('%s', (label, files, status, reason) => {
+    const report = analyze(files)
+    expect({ label, status: report.status, reason: report.reason }).toEqual({
+      label,
+      status,
+      reason: expect.stringMatching(reason)
+    })
+    expect([report.score, report.checks]).toEqual([null, []])
+    // a masked unit cannot run; a refused one must not pass unseen
+    expect(report.passed).toBe(status === 'masked')
+    if (Object.values(files).every((v) => v !== null)) expectOutcome(files, status, { label })
+  })
+
+  it.each<[string, string, Outcome]>([
+    ['ExecStart=true (a plain name) loads', S('ExecStart=true'), BARE_SCORE],
+    [
+      'Type=oneshot with two ExecStart= loads',
+      S('Type=oneshot\nExecStart=/bin/true\nExecStart=/bin/false'),
+      BARE_SCORE
+    ],
+    ['Type=dbus with BusName= loads', `${H}Type=dbus\nBusName=org.example.X\n`, BARE_SCORE],
+    [
+      'SuccessAction= without commands loads',
+      '[Unit]\nSuccessAction=exit\n[Service]\nType=oneshot\n',
+      BARE_SCORE
+    ],
+    ['User=foo bar is a valid user name', `${H}User=foo bar\n`, 9.2],
+    [
+      'a DynamicUser= reset of User= keeps the dynamic user',
+      `${H}DynamicUser=yes\nUser=foo\nUser=\n`,
+      8.4
+    ]
+  ])('%s', (label, body, expected) => {
+    expectOutcome({ 'a.service': body }, expected, { label })
+  })
+})
+
+oracleAgreement()

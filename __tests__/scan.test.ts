@@ -1,0 +1,264 @@
+/**
+ * The file-system adapter on bad input: huge files, binary junk, over-long lines, directories and
+ * device nodes named like units, links out of the tree, to /dev/zero and to /dev/null, ignored
+ * directories. The outcomes systemd also has an opinion on (masked, does not load, drop-ins beside the
+ * unit) were checked with `systemd-analyze security --offline=true DIR/NAME.service` (systemd 252).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { DEFAULT_POLICY } from '../src/core/policy.js'
+import type { UnitReport } from '../src/core/report.js'
+import { findUnitFiles, MAX_UNIT_FILE_BYTES, scan, type ScanOptions } from '../src/scan/scan.js'
+import { BARE, BARE_SCORE } from './support/units.js'
+
+const H = BARE
+let base: string
+let repo: string
+let units: Map<string, UnitReport>
+
+function write(file: string, content: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, content)
+}
+
+/** The same pseudo-random bytes every run (the first line holds bytes >= 0x80 that are not UTF-8). */
+function junk(length: number): Uint8Array {
+  let x = 12345
+  return Uint8Array.from({ length }, () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0
+    return (x >>> 16) & 255
+  })
+}
+
+const options = (): ScanOptions => ({
+  cwd: base,
+  version: 252,
+  policy: DEFAULT_POLICY,
+  threshold: 100,
+  keepPassingChecks: true
+})
+
+let fifo = false
+
+beforeAll(async () => {
+  base = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-test-'))
+  repo = path.join(base, 'repo')
+  const outside = path.join(base, 'outside')
+  write(path.join(outside, 'hardened.service'), `${H}NoNewPrivileges=yes\n`)
+  write(path.join(outside, 'dropins', 'x.conf'), '[Service]\nNoNewPrivileges=yes\n')
+
+  write(path.join(repo, 'ok.service'), H)
+  write(path.join(repo, 'ok.service.d', '10-harden.conf'), '[Service]\nNoNewPrivileges=yes\n')
+  write(path.join(repo, 'service.d', 'README.txt'), 'not a drop-in\n')
+  write(path.join(repo, 'tpl@.service'), `${H}User=%i\n`)
+  write(path.join(repo, 'empty.service'), '')
+  fs.symlinkSync('/dev/null', path.join(repo, 'null.service'))
+  fs.symlinkSync('../../../../../../../../../../dev/null', path.join(repo, 'relnull.service'))
+  fs.symlinkSync('/dev/zero', path.join(repo, 'zero.service'))
+  fs.symlinkSync(path.join(outside, 'hardened.service'), path.join(repo, 'out.service'))
+  fs.symlinkSync('nowhere.service', path.join(repo, 'dangling.service'))
+  fs.symlinkSync('loop.service', path.join(repo, 'loop.service'))
+  fs.mkdirSync(path.join(repo, 'dir.service'))
+  write(path.join(repo, 'huge.service'), H)
+  fs.truncateSync(path.join(repo, 'huge.service'), MAX_UNIT_FILE_BYTES + 1)
+  write(path.join(repo, 'junk.service'), junk(4096))
+  write(path.join(repo, 'longline.service'), `${H}X-A=${'x'.repeat(1048572)}\n`)
+  write(
+    path.join(repo, 'bigcomments.service'),
+    '# c\n'.repeat(524288) + `${H}NoNewPrivileges=yes\n`
+  )
+  write(path.join(repo, 'nested', 'deep', 'inner.service'), `${H}PrivateTmp=yes\n`)
+  // a drop-in directory linked out of the tree is not read; one linked inside it is
+  write(path.join(repo, 'linkedout.service'), H)
+  fs.symlinkSync(path.join(outside, 'dropins'), path.join(repo, 'linkedout.service.d'))
+  write(path.join(repo, 'shared.d', 'x.conf'), '[Service]\nNoNewPrivileges=yes\n')
+  write(path.join(repo, 'linkedin.service'), H)
+  fs.symlinkSync(path.join(repo, 'shared.d'), path.join(repo, 'linkedin.service.d'))
+  // a directory named like a drop-in still hides the type-wide file of that name (as in systemd)
+  write(path.join(repo, 'dirdropin.service'), H)
+  fs.mkdirSync(path.join(repo, 'dirdropin.service.d', 'a.conf'), { recursive: true })
+  write(path.join(repo, 'dirdropin.service.d', 'b.conf'), '[Service]\nPrivateTmp=yes\n')
+  // skipped directories
+  write(path.join(repo, '.git', 'hooks', 'git.service'), H)
+  write(path.join(repo, '.git', 'config'), '[core]\n')
+  fs.symlinkSync('.git/config', path.join(repo, 'leak.service'))
+  write(path.join(repo, 'node_modules', 'pkg', 'npm.service'), H)
+  fifo = spawnSync('mkfifo', [path.join(repo, 'fifo.service')]).status === 0
+
+  units = new Map((await scan([repo], options())).units.map((u) => [u.path, u]))
+})
+
+afterAll(() => {
+  fs.rmSync(base, { recursive: true, force: true })
+})
+
+const unit = (name: string): UnitReport => {
+  const report = units.get(`repo/${name}`)
+  if (!report) throw new Error(`repo/${name} was not scanned`)
+  return report
+}
+
+describe('scan', () => {
+  it('reports every unit file of the tree, one bad file never stopping the others', () => {
+    const expected = [
+      'bigcomments.service',
+      'dangling.service',
+      'dir.service',
+      'dirdropin.service',
+      'empty.service',
+      ...(fifo ? ['fifo.service'] : []),
+      'huge.service',
+      'junk.service',
+      'leak.service',
+      'linkedin.service',
+      'linkedout.service',
+      'longline.service',
+      'loop.service',
+      'nested/deep/inner.service',
+      'null.service',
+      'ok.service',
+      'out.service',
+      'relnull.service',
+      'tpl@.service',
+      'zero.service'
+    ]
+    expect([...units.keys()].sort()).toEqual(expected.map((n) => `repo/${n}`))
+  })
+
+  it('skips .git and node_modules', () => {
+    expect([...units.keys()].filter((p) => /\.git|node_modules/.test(p))).toEqual([])
+  })
+
+  it('applies the drop-ins beside a unit and names them relative to cwd', () => {
+    expect(unit('ok.service')).toMatchObject({
+      status: 'scored',
+      score: 9.4,
+      dropIns: ['repo/ok.service.d/10-harden.conf']
+    })
+    expect(unit('nested/deep/inner.service')).toMatchObject({ status: 'scored', score: 9.4 })
+  })
+
+  it('analyses a bare template as instance i', () => {
+    expect(unit('tpl@.service')).toMatchObject({
+      unit: 'tpl@i.service',
+      status: 'scored',
+      score: 9.2
+    })
+  })
+
+  it.each(['empty.service', 'null.service', 'relnull.service'])('%s is masked', (name) => {
+    expect(unit(name)).toMatchObject({ status: 'masked', score: null, passed: true })
+  })
+
+  it('reports a file over MAX_UNIT_FILE_BYTES without reading it', () => {
+    expect(MAX_UNIT_FILE_BYTES).toBe(64 * 1024 * 1024)
+    expect(unit('huge.service')).toMatchObject({
+      status: 'error',
+      passed: false,
+      reason: expect.stringContaining(String(MAX_UNIT_FILE_BYTES + 1))
+    })
+  })
+
+  it('refuses binary junk as systemd does (not UTF-8 on line 1)', () => {
+    expect(unit('junk.service')).toMatchObject({
+      status: 'invalid',
+      at: { file: 'repo/junk.service', line: 1 },
+      reason: expect.stringMatching(/UTF-8/)
+    })
+  })
+
+  it('refuses a 1 MiB line as systemd does', () => {
+    expect(unit('longline.service')).toMatchObject({
+      status: 'invalid',
+      at: { file: 'repo/longline.service', line: 3 }
+    })
+  })
+
+  it('reads a 2 MiB file of short lines', () => {
+    expect(unit('bigcomments.service')).toMatchObject({ status: 'scored', score: 9.4 })
+  })
+
+  it.each<[string, RegExp]>([
+    ['dir.service', /directory/],
+    ['zero.service', /leaves the scanned tree/],
+    ['out.service', /leaves the scanned tree/],
+    ['leak.service', /leaves the scanned tree/],
+    ['dangling.service', /dangling/],
+    ['loop.service', /dangling/]
+  ])('%s is an error: %s', (name, reason) => {
+    expect(unit(name)).toMatchObject({
+      status: 'error',
+      score: null,
+      passed: false,
+      reason: expect.stringMatching(reason)
+    })
+  })
+
+  it('reports a FIFO named like a unit without blocking on it', () => {
+    if (!fifo) return
+    expect(unit('fifo.service')).toMatchObject({ status: 'error', reason: 'is not a regular file' })
+  })
+
+  it('does not read drop-ins through a directory link that leaves the tree, and says so', () => {
+    const report = unit('linkedout.service')
+    expect(report).toMatchObject({ status: 'scored', score: BARE_SCORE, dropIns: [] })
+    expect(report.diagnostics).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/outside the scanned tree/) })
+    )
+  })
+
+  it('reads drop-ins through a directory link inside the tree', () => {
+    expect(unit('linkedin.service')).toMatchObject({
+      status: 'scored',
+      score: 9.4,
+      dropIns: ['repo/linkedin.service.d/x.conf']
+    })
+  })
+
+  it('skips a directory named like a drop-in, with a diagnostic, and reads the others', () => {
+    const report = unit('dirdropin.service')
+    expect(report).toMatchObject({
+      status: 'scored',
+      score: 9.4,
+      dropIns: ['repo/dirdropin.service.d/b.conf']
+    })
+    expect(report.diagnostics).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/a\.conf: is a directory/) })
+    )
+  })
+
+  it('finishes on /dev/zero, a FIFO and a 64 MiB sparse file in well under a second each', async () => {
+    const names = ['zero.service', 'huge.service', ...(fifo ? ['fifo.service'] : [])]
+    const started = performance.now()
+    const { units: reports } = await scan(
+      names.map((n) => path.join(repo, n)),
+      options()
+    )
+    expect(reports.map((r) => r.status)).toEqual(names.map(() => 'error'))
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+})
+
+describe('findUnitFiles', () => {
+  it('keeps files given directly, globs directories and reports missing paths', async () => {
+    const found = await findUnitFiles(
+      ['repo/ok.service', 'repo/nested', 'repo/missing.service', 'repo/dangling.service'],
+      base
+    )
+    expect(found.files).toEqual([
+      path.join(repo, 'ok.service'),
+      path.join(repo, 'nested', 'deep', 'inner.service'),
+      path.join(repo, 'dangling.service')
+    ])
+    expect(found.missing).toEqual(['repo/missing.service'])
+  })
+
+  it('applies extra excludes', async () => {
+    const found = await findUnitFiles(['repo'], base, ['nested/**', '*.d/**'])
+    expect(found.files.some((f) => f.includes('nested'))).toBe(false)
+    expect(found.files).toContain(path.join(repo, 'ok.service'))
+  })
+})
