@@ -4,7 +4,7 @@
 // 1. Generates a deterministic tree of N unit files under .bench/tree/ (and the
 //    same units flat under .bench/root/etc/systemd/system/ for systemd-analyze).
 // 2. Times, as whole processes, R runs each of:
-//      a. the gate's CLI on the tree (node dist/cli.js --format json --output /dev/null .bench/tree)
+//      a. the gate's CLI on the tree, text report (as CI runs it) and JSON report (a2)
 //      b. a Node baseline that only starts, walks the tree and reads every file
 //      c. systemd-analyze security --offline=true --root=.bench/root <names...>
 // 3. Prints min/median wall time, peak RSS, units/s and ratios; writes .bench/results.json.
@@ -637,11 +637,11 @@ function summarise(label, command, walls, rssList, units, extra = {}) {
 
 // ---------------------------------------------------------------- rows
 
-function rowGate(opts, units) {
-  const cmdline = `node dist/cli.js --format json --output /dev/null .bench/tree`
+function rowGate(opts, units, format, label) {
+  const cmdline = `node dist/cli.js --format ${format} --output /dev/null .bench/tree`
   if (!fs.existsSync(CLI)) {
     return {
-      label: 'a. gate CLI',
+      label,
       command: cmdline,
       skipped: `dist/cli.js not found (build the CLI first: npm run bundle)`
     }
@@ -653,7 +653,7 @@ function rowGate(opts, units) {
     const res = runOnce(process.execPath, [
       'dist/cli.js',
       '--format',
-      'json',
+      format,
       '--output',
       '/dev/null',
       '.bench/tree'
@@ -661,7 +661,7 @@ function rowGate(opts, units) {
     // 0 = gate passed, 1 = gate failed (policy violations): both are normal results.
     if (res.status !== 0 && res.status !== 1) {
       return {
-        label: 'a. gate CLI',
+        label,
         command: cmdline,
         skipped: `CLI exited with status ${res.status ?? res.signal}: ${res.stderr.trim().split('\n').slice(-5).join(' | ')}`
       }
@@ -670,7 +670,7 @@ function rowGate(opts, units) {
     rss.push(res.rssKiB)
     statuses.push(res.status)
   }
-  return summarise('a. gate CLI', cmdline, walls, rss, units, { exitStatuses: statuses })
+  return summarise(label, cmdline, walls, rss, units, { exitStatuses: statuses })
 }
 
 const BASELINE_SCRIPT = `
@@ -864,8 +864,10 @@ function main() {
   }
   console.log(`bench: ${opts.runs} run(s) per row ...`)
 
-  const a = rowGate(opts, stats.units)
+  // The gate as CI runs it (text report) and with the full machine-readable report.
+  const a = rowGate(opts, stats.units, 'text', 'a. gate CLI text')
   if (a.skipped) console.log(`bench: a. gate CLI skipped: ${a.skipped}`)
+  const aJson = rowGate(opts, stats.units, 'json', 'a2. gate CLI json')
   const b = rowBaseline(opts, stats.units, stats.files)
   const c = rowSystemd(opts, names)
   if (!c.skipped) {
@@ -882,11 +884,13 @@ function main() {
     }
   }
 
-  const rows = [a, b, c]
+  const rows = [a, aJson, b, c]
   const ok = (r) => !r.skipped
   const ratios = {
     systemdAnalyzeOverGate: ok(a) && ok(c) ? c.medianSeconds / a.medianSeconds : null,
-    gateOverNodeBaseline: ok(a) && ok(b) ? a.medianSeconds / b.medianSeconds : null
+    gateOverNodeBaseline: ok(a) && ok(b) ? a.medianSeconds / b.medianSeconds : null,
+    systemdAnalyzeOverGateJson: ok(aJson) && ok(c) ? c.medianSeconds / aJson.medianSeconds : null,
+    gateJsonOverNodeBaseline: ok(aJson) && ok(b) ? aJson.medianSeconds / b.medianSeconds : null
   }
 
   console.log('')
@@ -898,6 +902,9 @@ function main() {
   console.log(
     `gate / node-baseline:     ${ratios.gateOverNodeBaseline == null ? 'n/a' : ratios.gateOverNodeBaseline.toFixed(2) + 'x'}`
   )
+  const x = (v) => (v == null ? 'n/a' : v.toFixed(2) + 'x')
+  console.log(`systemd-analyze / gate json: ${x(ratios.systemdAnalyzeOverGateJson)}`)
+  console.log(`gate json / node-baseline:   ${x(ratios.gateJsonOverNodeBaseline)}`)
   if (ok(c)) {
     console.log(
       `systemd-analyze: ${c.invocations} invocation(s) (ARG_MAX ${c.argMax}), ${c.analysedUnits}/${names.length} units analysed, ${c.version}`
@@ -914,7 +921,7 @@ function main() {
       gnuTime: HAVE_TIME
     },
     tree: { path: '.bench/tree', saRoot: '.bench/root', generateSeconds: genSeconds, ...stats },
-    rows: { a, b, c },
+    rows: { a, aJson, b, c },
     ratios
   }
   fs.writeFileSync(path.join(BENCH, 'results.json'), JSON.stringify(results, null, 2) + '\n')

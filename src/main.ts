@@ -1,53 +1,412 @@
 /**
- * The Action: inputs → scan → outputs and verdict. Annotations, summary, review and the regression
- * gate are issue #3/#4 work; this is the foundation they extend.
+ * The Action: inputs → the units to gate (changed since the base, from git) → scores, head and base →
+ * verdict → report, outputs, annotations, SARIF, job summary. The verdict depends on the scores
+ * only: anything that goes wrong while reporting is a warning and never changes the exit code.
  */
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { inspect } from 'node:util'
+import { VERSION } from './cli/run.js'
+import type { Policy } from './core/policy.js'
+import { parsePolicy } from './core/policy.js'
+import type { GateOptions, UnitReport } from './core/report.js'
 import { gateReport } from './core/report.js'
-import { readSettings } from './github/inputs.js'
-import { scan } from './scan/scan.js'
+import { planAnnotations } from './github/annotations.js'
+import { scoreAtBase } from './github/baseline.js'
+import type { Change, UnitChange } from './github/changes.js'
+import { parseNameStatus, relativeToWorkspace, selectChangedUnits } from './github/changes.js'
+import type { Comparison, CommitFacts } from './github/comparison.js'
+import { chooseComparison } from './github/comparison.js'
+import { commandSafe, redactSecrets } from './github/escape.js'
+import { describeEvent, parseEvent } from './github/event.js'
+import { readableRoots, resolveUnitFiles, writeFileSafely } from './github/files.js'
+import { Git, GitError } from './github/git.js'
+import type { Env, Settings } from './github/inputs.js'
+import { InputError, readSettings } from './github/inputs.js'
+import { buildSummary } from './github/summary.js'
+import type { Outcome } from './github/verdict.js'
+import { bySeverity, describeScore, judge, tenths } from './github/verdict.js'
+import { escapeMarkdown } from './render/escape.js'
+import { renderJsonChunks } from './render/json.js'
+import { renderSarif } from './render/sarif.js'
+import { scanUnitFile, templateInstance } from './scan/scan.js'
 
-export async function run(): Promise<void> {
+const toPosix = (p: string): string => p.split(path.sep).join('/')
+const short = (sha: string): string => sha.slice(0, 12)
+
+/** Markdown-safe notes for the summary, collected alongside the warnings. */
+class Notes {
+  readonly items: string[] = []
+  warn(text: string, properties?: core.AnnotationProperties): void {
+    core.warning(commandSafe(text), properties)
+    this.items.push(`⚠️ ${escapeMarkdown(text)}`)
+  }
+}
+
+function commitFacts(git: Git | undefined): CommitFacts {
+  return {
+    head: () => git?.commit('HEAD'),
+    resolve: (sha) => git?.commit(sha),
+    parents: (sha) => {
+      try {
+        return git ? git.parents(sha) : []
+      } catch {
+        return []
+      }
+    },
+    mergeBase: (a, b) => git?.mergeBase(a, b)
+  }
+}
+
+function readPayload(env: Env, notes: Notes): unknown {
+  const file = env.GITHUB_EVENT_PATH
+  if (!file) return {}
   try {
-    const settings = readSettings(process.env)
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
-    const { units, missing } = await scan(settings.paths, {
-      version: settings.version,
-      policy: settings.policy,
-      threshold: settings.threshold,
-      cwd: workspace,
-      exclude: settings.exclude
-    })
-    for (const entry of missing) core.warning(`No such path: ${entry}`)
-    const report = gateReport(units, settings)
-    const reportPath = path.join(
-      process.env.RUNNER_TEMP ?? os.tmpdir(),
-      'systemd-hardening-gate.json'
+    return JSON.parse(fs.readFileSync(file, 'utf8'))
+  } catch (error) {
+    notes.warn(`Cannot read the event payload ${file}: ${(error as Error).message}`)
+    return {}
+  }
+}
+
+/** Units whose file is a link inside the workspace: the link target's path, for change detection. */
+function linkTargets(files: string[], workspace: string): Map<string, string[]> {
+  const aliases = new Map<string, string[]>()
+  for (const file of files) {
+    try {
+      if (!fs.lstatSync(file).isSymbolicLink()) continue
+      const target = path.relative(workspace, fs.realpathSync(file))
+      if (!target.startsWith('..'))
+        aliases.set(toPosix(path.relative(workspace, file)), [toPosix(target)])
+    } catch {
+      // a dangling link: the scanner reports it
+    }
+  }
+  return aliases
+}
+
+/** Runs `work`; a failure becomes a warning (reporting never decides the verdict). */
+function attempt(what: string, notes: Notes, work: () => void): void {
+  try {
+    work()
+  } catch (error) {
+    notes.warn(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+/** The report as the CLI prints it: rows at badness 0 are left out, as without --all-checks. */
+function cliShaped(unit: UnitReport): UnitReport {
+  return { ...unit, checks: unit.checks.filter((c) => c.badness !== 0) }
+}
+
+function logOutcomes(outcomes: readonly Outcome[]): void {
+  for (const outcome of [...outcomes].sort(bySeverity)) {
+    const mark = outcome.failed ? '✗' : outcome.unit.passed ? '✓' : '!'
+    const base = outcome.base
+      ? ` (base ${describeScore(outcome.base)})`
+      : outcome.change === 'new'
+        ? ' (new)'
+        : ''
+    core.info(
+      commandSafe(
+        `${mark} ${outcome.unit.path}  ${describeScore(outcome.unit)}${base}: ${outcome.reason}`
+      )
     )
-    fs.writeFileSync(reportPath, JSON.stringify(report, null, 2))
-    const scored = units.filter((u) => u.score !== null).map((u) => u.score!)
-    const failed = units.filter((u) => !u.passed)
-    core.setOutput('passed', String(report.passed))
-    core.setOutput('max-score', scored.length ? Math.max(...scored).toFixed(1) : '')
-    core.setOutput('failed-units', String(failed.length))
-    core.setOutput('report', reportPath)
-    if (units.length === 0) core.info('No service units found: nothing to gate.')
-    if (!report.passed && settings.failOn !== 'never') {
-      core.setFailed(
-        `${failed.length} unit(s) fail the hardening gate (threshold ${(settings.threshold / 10).toFixed(1)}): ` +
-          failed
-            .slice(0, 10)
-            .map(
-              (u) =>
-                `${u.path} ${u.score === null ? u.status : `${u.score.toFixed(1)} ${u.rating}`}`
-            )
-            .join(', ')
+  }
+}
+
+interface Scope {
+  /** markdown-safe description */
+  text: string
+  /** gated units (workspace-relative paths); undefined: all */
+  selected?: ReadonlyMap<string, UnitChange>
+  /** what each unit's change was, when there is a base */
+  changed?: ReadonlyMap<string, UnitChange>
+}
+
+function chooseScope(
+  settings: Settings,
+  comparison: Comparison,
+  changes: Change[] | undefined,
+  unitPaths: string[],
+  aliases: ReadonlyMap<string, string[]>,
+  event: ReturnType<typeof parseEvent>
+): Scope {
+  const changed =
+    changes && selectChangedUnits(unitPaths, changes, templateInstance(settings.version), aliases)
+  if (settings.scope === 'all') return { text: 'all units (scope: all)', changed }
+  if (!changes || comparison.kind !== 'base') {
+    const why = comparison.kind === 'base' ? 'the changes could not be listed' : comparison.reason
+    return { text: `all units (${escapeMarkdown(why)})`, changed }
+  }
+  return {
+    text: `units changed by ${describeEvent(event)} since ${short(comparison.base)}`,
+    selected: changed,
+    changed
+  }
+}
+
+/**
+ * A policy file the change set modifies is applied as it is at the base: a pull request must not
+ * relax its own gate (under pull_request_target the workflow is trusted, the checkout is not). The
+ * change takes effect once merged. When the base has no such file, the checked-out one is used.
+ */
+function policyAtBase(
+  settings: Settings,
+  changes: Change[] | undefined,
+  comparison: Comparison,
+  git: Git | undefined,
+  event: ReturnType<typeof parseEvent>,
+  notes: Notes
+): Settings {
+  const file = settings.policyFile
+  if (!file || !changes || comparison.kind !== 'base' || !git) return settings
+  if (!changes.some((c) => c.path === file || c.oldPath === file)) return settings
+  const title = 'Gate policy changed'
+  const top = git.prefix === '' ? file : `${git.prefix}/${file}`
+  const entry = git.tree(comparison.base).get(top)
+  const bytes =
+    entry && entry.type === 'blob' && entry.mode !== '120000'
+      ? git.blobs([entry.oid]).get(entry.oid)
+      : undefined
+  if (!bytes) {
+    notes.warn(
+      `The policy file ${file} is new in ${describeEvent(event)}: it is applied as checked out.`,
+      { file, title }
+    )
+    return settings
+  }
+  let policy: Policy
+  try {
+    policy = parsePolicy(JSON.parse(bytes.toString('utf8')), path.posix.basename(file))
+  } catch (error) {
+    notes.warn(
+      `The policy file ${file} at the base cannot be used (${(error as Error).message}): the changed one is applied.`,
+      { file, title }
+    )
+    return settings
+  }
+  notes.warn(
+    `The policy file ${file} is changed by ${describeEvent(event)}: the gate applies it as it is at the base ${short(comparison.base)}; the change takes effect once merged.`,
+    { file, title }
+  )
+  return {
+    ...settings,
+    policy,
+    threshold: settings.thresholdFromInput ? settings.threshold : (policy.threshold ?? 50)
+  }
+}
+
+/** The whole run; returns the failure message when the gate fails the step. */
+async function gate(env: Env): Promise<string | undefined> {
+  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
+  let settings = readSettings(env, workspace)
+  if (settings.token) core.setSecret(settings.token)
+  const notes = new Notes()
+  const event = parseEvent(env.GITHUB_EVENT_NAME ?? '', readPayload(env, notes))
+
+  const found = await resolveUnitFiles(settings.paths, settings.exclude, workspace)
+  for (const entry of found.missing)
+    notes.warn(`Input 'paths': no such file or directory: ${entry}`)
+  const unitPaths = found.files.map((f) => toPosix(path.relative(workspace, f)))
+
+  // The base, from git only: the verdict never needs the network.
+  const opened = Git.open(workspace, env)
+  const git = opened instanceof GitError ? undefined : opened
+  let comparison = chooseComparison(event, commitFacts(git))
+  if (comparison.kind === 'mismatch') throw new InputError(`Wrong checkout: ${comparison.reason}`)
+  if (comparison.kind === 'unavailable' && opened instanceof GitError) {
+    comparison = {
+      kind: 'unavailable',
+      reason: `the workspace is not a git checkout (${opened.message})`
+    }
+  }
+  let changes: Change[] | undefined
+  if (comparison.kind === 'base' && git) {
+    try {
+      changes = relativeToWorkspace(
+        parseNameStatus(git.nameStatus(comparison.base, comparison.head)),
+        git.prefix
+      )
+    } catch (error) {
+      comparison = {
+        kind: 'unavailable',
+        reason: `cannot list the changes: ${(error as Error).message}`
+      }
+    }
+  }
+  if (comparison.kind === 'unavailable') {
+    notes.warn(
+      `No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`
+    )
+  }
+  settings = policyAtBase(settings, changes, comparison, git, event, notes)
+  const aliases = changes ? linkTargets(found.files, workspace) : new Map<string, string[]>()
+  const scope = chooseScope(settings, comparison, changes, unitPaths, aliases, event)
+
+  // Scores: every applicable row is kept so the savings of a fix are exact.
+  const options: GateOptions & { cwd: string } = {
+    version: settings.version,
+    policy: settings.policy,
+    threshold: settings.threshold,
+    cwd: workspace
+  }
+  const roots = readableRoots(workspace, found.outside)
+  const gated = found.files.filter((_, i) => !scope.selected || scope.selected.has(unitPaths[i]!))
+  const units = gated.map((file) =>
+    scanUnitFile(file, roots, { ...options, keepPassingChecks: true })
+  )
+
+  let bases: Map<string, UnitReport | null> | undefined
+  if (comparison.kind === 'base' && git) {
+    const base = comparison.base
+    try {
+      const basePaths = new Map(
+        units.map((u) => [u.path, scope.changed?.get(u.path)?.basePath ?? u.path])
+      )
+      // No drop-in suggestions for the base: only its score is compared.
+      const baseOptions = { ...options, keepPassingChecks: true, suggest: false }
+      bases = scoreAtBase(
+        basePaths,
+        { entries: git.tree(base), prefix: git.prefix, read: (oids) => git.blobs(oids) },
+        baseOptions,
+        templateInstance(settings.version)
+      )
+    } catch (error) {
+      notes.warn(
+        `Cannot read the units at the base ${short(base)}: ${(error as Error).message}. Units are judged by the threshold.`
       )
     }
+  }
+
+  const outcomes = judge(units, bases, settings.failOn, settings.threshold, scope.changed)
+  const failing = outcomes.filter((o) => o.failed)
+  const passed = failing.length === 0
+  const scored = units.filter((u) => u.score !== null).map((u) => u.score!)
+
+  // ---- reporting: each part on its own; none of it can change the verdict ----
+  const reportPath = path.join(
+    env.RUNNER_TEMP || os.tmpdir(),
+    `systemd-hardening-gate-${(env.GITHUB_ACTION || 'report').replace(/[^A-Za-z0-9_.-]/g, '_')}.json`
+  )
+  const report = gateReport(units.map(cliShaped), settings)
+  attempt('write the JSON report', notes, () => {
+    const fd = fs.openSync(reportPath, 'w')
+    try {
+      for (const chunk of renderJsonChunks(report)) fs.writeSync(fd, redactSecrets(chunk))
+    } finally {
+      fs.closeSync(fd)
+    }
+  })
+  attempt('set the outputs', notes, () => {
+    core.setOutput('passed', String(passed))
+    core.setOutput('max-score', scored.length ? Math.max(...scored).toFixed(1) : '')
+    core.setOutput('failed-units', String(failing.length))
+    core.setOutput('report', reportPath)
+  })
+
+  core.startGroup(
+    `systemd hardening gate: ${outcomes.length} unit(s) gated, ${failing.length} failing`
+  )
+  logOutcomes(outcomes)
+  core.endGroup()
+
+  const plan = planAnnotations(outcomes, { failOn: settings.failOn, threshold: settings.threshold })
+  attempt('emit the annotations', notes, () => {
+    for (const a of plan.annotations) {
+      const properties: core.AnnotationProperties = { title: a.title }
+      if (a.file !== undefined) properties.file = a.file
+      if (a.line !== undefined) properties.startLine = a.line
+      core[a.level](a.message, properties)
+    }
+  })
+  if (outcomes.length === 0) {
+    core.notice(
+      found.files.length === 0
+        ? `No service unit file matches the paths input: nothing to gate, the check passes.`
+        : `None of the ${found.files.length} unit files is changed by ${describeEvent(event)}: nothing to gate, the check passes.`,
+      { title: 'systemd hardening gate' }
+    )
+  }
+
+  if (settings.sarifFile) {
+    const sarifFile = settings.sarifFile
+    attempt(`write the SARIF file ${sarifFile}`, notes, () => {
+      // Code scanning compares whole-tree analyses, so the SARIF covers every unit the paths match.
+      const all = scope.selected
+        ? found.files.map((file) => scanUnitFile(file, roots, options))
+        : units.map(cliShaped)
+      const sarif = redactSecrets(renderSarif(gateReport(all, settings), VERSION))
+      writeFileSafely(path.resolve(workspace, sarifFile), sarif, [
+        workspace,
+        env.RUNNER_TEMP || os.tmpdir()
+      ])
+    })
+  }
+
+  const summaryFile = env.GITHUB_STEP_SUMMARY
+  if (summaryFile) {
+    attempt('write the job summary', notes, () => {
+      const summary = buildSummary({
+        outcomes,
+        failOn: settings.failOn,
+        threshold: settings.threshold,
+        policy: settings.policy.name,
+        version: settings.version,
+        scope: scope.text,
+        found: found.files.length,
+        passed,
+        notes: notes.items,
+        annotationsOmitted: plan.omitted
+      })
+      fs.appendFileSync(summaryFile, summary)
+    })
+  }
+
+  const limit = tenths(settings.threshold)
+  core.info(
+    passed
+      ? `Gate passed: ${outcomes.length} unit(s) gated, none fails (threshold ${limit}, fail-on ${settings.failOn}).`
+      : `Gate ${settings.failOn === 'never' ? 'would fail (fail-on: never)' : 'failed'}: ${failing.length} of ${outcomes.length} unit(s).`
+  )
+  if (passed || settings.failOn === 'never') return undefined
+  const listed = [...failing]
+    .sort(bySeverity)
+    .slice(0, 10)
+    .map((o) => `${o.unit.path} ${describeScore(o.unit)}`)
+  const more = failing.length > 10 ? `, and ${failing.length - 10} more` : ''
+  const criterion =
+    settings.failOn === 'regression'
+      ? `new above ${limit} or worse than the base`
+      : `threshold ${limit}`
+  return commandSafe(
+    `${failing.length} unit(s) fail the hardening gate (${criterion}): ${listed.join(', ')}${more}. See the annotations and the job summary.`
+  )
+}
+
+function describeThrown(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name
+  return `a non-Error value was thrown: ${inspect(error, { depth: 2, breakLength: Infinity })}`
+}
+
+export async function run(env: Env = process.env): Promise<void> {
+  try {
+    const failure = await gate(env)
+    if (failure !== undefined) core.setFailed(failure)
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : `unexpected error: ${String(error)}`)
+    if (error instanceof InputError) {
+      core.setFailed(commandSafe(error.message))
+      return
+    }
+    core.setFailed(
+      commandSafe(`systemd-hardening-gate stopped on an unexpected error: ${describeThrown(error)}`)
+    )
+    if (error instanceof Error && error.stack) {
+      core.startGroup('Stack trace')
+      for (const line of error.stack.split('\n')) core.info(commandSafe(`  ${line}`))
+      core.endGroup()
+    }
   }
 }

@@ -11,12 +11,13 @@ export function escapeControl(text: string): string {
 /** Markdown table cells and inline text: escapes pipes, HTML, mentions, references and backticks. */
 export function escapeMarkdown(text: string): string {
   return escapeControl(text)
+    .replace(/\\/g, '\\\\')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
     .replace(/`/g, '\\`')
-    .replace(/([*_[\]\\])/g, '\\$1')
+    .replace(/([*_[\]])/g, '\\$1')
     .replace(/@(?=\w)/g, '@\u200b')
     .replace(/#(?=\d)/g, '#\u200b')
 }

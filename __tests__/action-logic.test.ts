@@ -1,0 +1,595 @@
+/**
+ * The Action's pure parts, in process: inputs, event parsing, base choice, changed-unit selection,
+ * scoring at the base from git objects, the verdict, annotation caps, the summary and its limit,
+ * escaping; and run()'s handling of unexpected throws.
+ */
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { DEFAULT_POLICY } from '../src/core/policy.js'
+import type { UnitReport } from '../src/core/report.js'
+import { analyzeUnit } from '../src/core/report.js'
+import { parseUnitName } from '../src/core/specifiers.js'
+import {
+  ANNOTATION_LIMITS,
+  fileProperty,
+  planAnnotations,
+  TITLE_LIMIT
+} from '../src/github/annotations.js'
+import { scoreAtBase } from '../src/github/baseline.js'
+import { parseNameStatus, relativeToWorkspace, selectChangedUnits } from '../src/github/changes.js'
+import type { CommitFacts } from '../src/github/comparison.js'
+import { chooseComparison } from '../src/github/comparison.js'
+import {
+  codeFence,
+  commandSafe,
+  fencedBlock,
+  redactSecrets,
+  truncateText
+} from '../src/github/escape.js'
+import { parseEvent } from '../src/github/event.js'
+import type { TreeEntry } from '../src/github/git.js'
+import { InputError, readSettings } from '../src/github/inputs.js'
+import { buildSummary } from '../src/github/summary.js'
+import { compareWithBase, fixPlan, judge } from '../src/github/verdict.js'
+import { run } from '../src/main.js'
+
+const root = path.resolve(import.meta.dirname, '..')
+const BARE = '[Unit]\nDescription=x\n\n[Service]\nExecStart=/usr/bin/app\n'
+const HARDENED = fs.readFileSync(path.join(root, 'examples/baseline.service'), 'utf8')
+const encoder = new TextEncoder()
+
+function analyze(
+  text: string,
+  file = 'units/a.service',
+  dropIns: Record<string, string> = {},
+  threshold = 50
+): UnitReport {
+  const unit = parseUnitName(file.slice(file.lastIndexOf('/') + 1))!
+  return analyzeUnit(
+    {
+      unit,
+      main: { path: file, bytes: encoder.encode(text) },
+      dropIns: Object.entries(dropIns).map(([p, t]) => ({ path: p, bytes: encoder.encode(t) }))
+    },
+    { version: 259, policy: DEFAULT_POLICY, threshold }
+  )
+}
+
+describe('inputs', () => {
+  const env = (inputs: Record<string, string>) =>
+    Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+  it('has defaults for everything', () => {
+    const s = readSettings({}, root)
+    expect(s).toMatchObject({
+      paths: ['**/*.service'],
+      exclude: [],
+      threshold: 50,
+      version: 259,
+      failOn: 'threshold',
+      scope: 'changed',
+      review: false,
+      token: ''
+    })
+    expect(s.policy.name).toBe('baseline')
+    expect(s.policyFile).toBeUndefined()
+    expect(s.sarifFile).toBeUndefined()
+  })
+  it.each(['abc', '-1', '10%', '10.01', '5.05', 'NaN', '1e1', '0x5', '11'])(
+    'rejects threshold %s',
+    (threshold) => {
+      expect(() => readSettings(env({ threshold }), root)).toThrow(InputError)
+    }
+  )
+  it.each([
+    ['0', 0],
+    ['5', 50],
+    ['5.0', 50],
+    ['7.5', 75],
+    ['10', 100],
+    ['10.0', 100]
+  ])('accepts threshold %s', (threshold, tenths) => {
+    expect(readSettings(env({ threshold }), root).threshold).toBe(tenths)
+  })
+  it('names the input and the allowed values', () => {
+    expect(() => readSettings({ 'INPUT_FAIL-ON': 'always' }, root)).toThrow(
+      "Input 'fail-on' must be threshold, regression, never, got 'always'"
+    )
+    expect(() => readSettings({ INPUT_POLICY: '../nope.json' }, root)).toThrow(
+      "Input 'policy': cannot read policy file ../nope.json"
+    )
+    expect(() => readSettings({ 'INPUT_SARIF-FILE': 'a\nb' }, root)).toThrow(InputError)
+  })
+  it('reads a policy file relative to the workspace, and its threshold', () => {
+    const s = readSettings({ INPUT_POLICY: 'policies/baseline.json' }, root)
+    expect(s.policyFile).toBe('policies/baseline.json')
+    expect(s.threshold).toBe(50)
+  })
+  it('splits paths and exclude on lines, without comments', () => {
+    const s = readSettings(
+      { INPUT_PATHS: ' a/*.service \r\n# no\n\nb\n', INPUT_EXCLUDE: 'x/**' },
+      root
+    )
+    expect(s.paths).toEqual(['a/*.service', 'b'])
+    expect(s.exclude).toEqual(['x/**'])
+  })
+})
+
+describe('events', () => {
+  const a = 'a'.repeat(40)
+  const b = 'b'.repeat(40)
+  it('reads pull_request and pull_request_target payloads', () => {
+    const payload = {
+      number: 3,
+      pull_request: { number: 3, base: { sha: a, ref: 'main' }, head: { sha: b, repo: null } }
+    }
+    for (const name of ['pull_request', 'pull_request_target']) {
+      expect(parseEvent(name, payload)).toEqual({
+        name,
+        pullRequest: { number: 3, baseSha: a, headSha: b, baseRef: 'main' }
+      })
+    }
+  })
+  it('ignores malformed ids and all-zero befores', () => {
+    expect(parseEvent('push', { before: '0'.repeat(40), after: b })).toEqual({
+      name: 'push',
+      push: { before: undefined, after: b }
+    })
+    expect(
+      parseEvent('pull_request', { pull_request: { base: { sha: 'HEAD~1' }, head: { sha: 42 } } })
+        .pullRequest
+    ).toEqual({
+      number: undefined,
+      baseSha: undefined,
+      headSha: undefined,
+      baseRef: undefined
+    })
+    expect(parseEvent('merge_group', null)).toEqual({
+      name: 'merge_group',
+      mergeGroup: { baseSha: undefined, headSha: undefined }
+    })
+  })
+})
+
+describe('which base the checkout is compared with', () => {
+  const [BASE, HEAD, MERGE, MAIN, OTHER] = ['1', '2', '3', '4', '5'].map((c) => c.repeat(40)) as [
+    string,
+    string,
+    string,
+    string,
+    string
+  ]
+  function facts(
+    head: string,
+    present: string[],
+    parents: Record<string, string[]> = {}
+  ): CommitFacts {
+    return {
+      head: () => head,
+      resolve: (sha) => (present.includes(sha) ? sha : undefined),
+      parents: (sha) => parents[sha] ?? [],
+      mergeBase: (x, y) => (present.includes(x) && present.includes(y) ? BASE : undefined)
+    }
+  }
+  const prEvent = { name: 'pull_request', pullRequest: { number: 1, baseSha: BASE, headSha: HEAD } }
+  it('uses the first parent of the merge commit', () => {
+    expect(
+      chooseComparison(prEvent, facts(MERGE, [MERGE, MAIN, HEAD], { [MERGE]: [MAIN, HEAD] }))
+    ).toEqual({
+      kind: 'base',
+      base: MAIN,
+      head: MERGE,
+      how: 'first parent of the merge commit'
+    })
+  })
+  it('says fetch-depth 2 when the merge parent is missing', () => {
+    const c = chooseComparison(prEvent, facts(MERGE, [MERGE], { [MERGE]: [MAIN, HEAD] }))
+    expect(c.kind).toBe('unavailable')
+    expect(c.kind === 'unavailable' && c.reason).toContain('fetch-depth: 2')
+  })
+  it('uses the merge base when the head itself is checked out', () => {
+    expect(chooseComparison(prEvent, facts(HEAD, [HEAD, BASE]))).toMatchObject({
+      kind: 'base',
+      base: BASE,
+      head: HEAD
+    })
+    expect(chooseComparison(prEvent, facts(HEAD, [HEAD])).kind).toBe('unavailable')
+  })
+  it('refuses a checkout that is not the pull request', () => {
+    const c = chooseComparison(
+      { ...prEvent, name: 'pull_request_target' },
+      facts(OTHER, [OTHER, BASE])
+    )
+    expect(c.kind).toBe('mismatch')
+    expect(c.kind === 'mismatch' && c.reason).toContain('github.event.pull_request.head.sha')
+    expect(
+      chooseComparison(
+        { name: 'merge_group', mergeGroup: { baseSha: BASE, headSha: HEAD } },
+        facts(OTHER, [OTHER])
+      ).kind
+    ).toBe('mismatch')
+  })
+  it('has no base on schedule, workflow_dispatch and a branch-creating push', () => {
+    expect(chooseComparison({ name: 'schedule' }, facts(HEAD, [HEAD])).kind).toBe('none')
+    expect(chooseComparison({ name: 'workflow_dispatch' }, facts(HEAD, [HEAD])).kind).toBe('none')
+    expect(chooseComparison({ name: 'push', push: {} }, facts(HEAD, [HEAD])).kind).toBe('none')
+    expect(
+      chooseComparison({ name: 'push', push: { before: BASE } }, facts(HEAD, [HEAD, BASE]))
+    ).toMatchObject({ kind: 'base', base: BASE })
+  })
+})
+
+describe('changed units', () => {
+  it('parses diff-tree -z output, renames and odd names included', () => {
+    const raw = [
+      'M',
+      'a.service',
+      'R087',
+      'old name.service',
+      'new\nname.service',
+      'D',
+      'x.service.d/10.conf',
+      ''
+    ].join('\0')
+    expect(parseNameStatus(raw)).toEqual([
+      { status: 'M', path: 'a.service' },
+      { status: 'R', path: 'new\nname.service', oldPath: 'old name.service' },
+      { status: 'D', path: 'x.service.d/10.conf' }
+    ])
+  })
+  it('maps paths under a workspace prefix and drops the rest', () => {
+    const changes = [
+      { status: 'M', path: 'sub/a.service' },
+      { status: 'M', path: 'other/b.service' },
+      { status: 'R', path: 'other/c.service', oldPath: 'sub/c.service' }
+    ]
+    expect(relativeToWorkspace(changes, 'sub')).toEqual([
+      { status: 'M', path: 'a.service', oldPath: undefined },
+      { status: 'D', path: 'c.service' }
+    ])
+  })
+  it('selects units by their own file and by every drop-in directory systemd reads', () => {
+    const units = [
+      'u/foo-bar.service',
+      'u/tmpl@.service',
+      'u/plain.service',
+      'u/untouched.service',
+      'v/new.service',
+      'w/linked.service'
+    ]
+    const changes = [
+      { status: 'A', path: 'u/foo-.service.d/20-x.conf' },
+      { status: 'D', path: 'u/tmpl@.service.d/10-hardening.conf' },
+      { status: 'M', path: 'u/plain.service.d/README' },
+      { status: 'M', path: 'u/service.d/00-all.conf' },
+      { status: 'R', path: 'v/new.service', oldPath: 'v/old.service' },
+      { status: 'M', path: 'lib/real.service' }
+    ]
+    const selected = selectChangedUnits(
+      units,
+      changes,
+      'i',
+      new Map([['w/linked.service', ['lib/real.service']]])
+    )
+    expect([...selected.keys()].sort()).toEqual([
+      'u/foo-bar.service',
+      'u/plain.service',
+      'u/tmpl@.service',
+      'u/untouched.service',
+      'v/new.service',
+      'w/linked.service'
+    ])
+    expect(selected.get('u/foo-bar.service')!.reasons).toEqual([
+      'drop-in u/foo-.service.d/20-x.conf added',
+      'drop-in u/service.d/00-all.conf changed'
+    ])
+    expect(selected.get('u/tmpl@.service')!.reasons).toContain(
+      'drop-in u/tmpl@.service.d/10-hardening.conf removed'
+    )
+    // plain.service is there for the type-wide service.d only, not for the README
+    expect(selected.get('u/plain.service')!.reasons).toEqual([
+      'drop-in u/service.d/00-all.conf changed'
+    ])
+    expect(selected.get('v/new.service')).toEqual({
+      reasons: ['renamed from v/old.service'],
+      basePath: 'v/old.service'
+    })
+    expect(selected.get('w/linked.service')!.reasons).toEqual([
+      'link target lib/real.service changed'
+    ])
+  })
+})
+
+describe('units at the base, from git objects', () => {
+  function tree(files: Record<string, string | { link: string }>) {
+    const entries = new Map<string, TreeEntry>()
+    const blobs = new Map<string, Uint8Array>()
+    let n = 0
+    for (const [p, content] of Object.entries(files)) {
+      const oid = String(++n).padStart(40, '0')
+      const text = typeof content === 'string' ? content : content.link
+      blobs.set(oid, encoder.encode(text))
+      entries.set(p, {
+        mode: typeof content === 'string' ? '100644' : '120000',
+        type: 'blob',
+        oid,
+        size: text.length
+      })
+    }
+    const reads: string[][] = []
+    return {
+      reads,
+      tree: {
+        entries,
+        prefix: '',
+        read: (oids: string[]) => {
+          reads.push(oids)
+          return new Map(oids.map((o) => [o, blobs.get(o)!]))
+        }
+      }
+    }
+  }
+  const options = { version: 259, policy: DEFAULT_POLICY, threshold: 50 }
+  it('scores a unit with its drop-ins, follows links inside the tree, and knows new units', () => {
+    const t = tree({
+      'u/a.service': BARE,
+      'u/a.service.d/10-h.conf': '[Service]\nPrivateTmp=yes\nNoNewPrivileges=yes\n',
+      'u/service.d/00.conf': '[Service]\nProtectHome=yes\n',
+      'u/masked.service': { link: '/dev/null' },
+      'u/link.service': { link: '../lib/real.service' },
+      'lib/real.service': BARE,
+      'u/out.service': { link: '../../etc/passwd' }
+    })
+    const result = scoreAtBase(
+      new Map([
+        ['u/a.service', 'u/a.service'],
+        ['u/masked.service', 'u/masked.service'],
+        ['u/link.service', 'u/link.service'],
+        ['u/out.service', 'u/out.service'],
+        ['u/new.service', 'u/new.service']
+      ]),
+      t.tree,
+      options,
+      'i'
+    )
+    const withDropIns = analyze(BARE, 'u/a.service', {
+      'u/service.d/00.conf': '[Service]\nProtectHome=yes\n',
+      'u/a.service.d/10-h.conf': '[Service]\nPrivateTmp=yes\nNoNewPrivileges=yes\n'
+    })
+    expect(result.get('u/a.service')!.exposure).toBe(withDropIns.exposure)
+    expect(result.get('u/a.service')!.dropIns).toEqual([
+      'u/service.d/00.conf',
+      'u/a.service.d/10-h.conf'
+    ])
+    expect(result.get('u/masked.service')!.status).toBe('masked')
+    // The link's own name decides the drop-ins: the type-wide u/service.d applies.
+    expect(result.get('u/link.service')!.exposure).toBe(
+      analyze(BARE, 'u/link.service', { 'u/service.d/00.conf': '[Service]\nProtectHome=yes\n' })
+        .exposure
+    )
+    expect(result.get('u/out.service')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('leaves the repository')
+    })
+    expect(result.get('u/new.service')).toBeNull()
+    // The plain files and drop-ins come in one batch.
+    expect(t.reads[0]!.length).toBeGreaterThanOrEqual(3)
+  })
+})
+
+describe('the verdict', () => {
+  const legacy = analyze(BARE + 'PrivateTmp=yes\n', 'a.service')
+  const worse = analyze(BARE, 'a.service')
+  const good = analyze(HARDENED, 'a.service')
+  const invalid = analyze('[Service]\nExecStart=/bin/x\nDynamicUser=maybe\n', 'a.service')
+  it('compares with the base by state and score', () => {
+    expect(compareWithBase(worse, legacy)).toBe('worse')
+    expect(compareWithBase(legacy, worse)).toBe('better')
+    expect(compareWithBase(legacy, legacy)).toBe('same')
+    expect(compareWithBase(worse, null)).toBe('new')
+    expect(compareWithBase(worse, undefined)).toBe('unknown')
+    expect(compareWithBase(invalid, legacy)).toBe('worse')
+    expect(compareWithBase(legacy, invalid)).toBe('better')
+  })
+  it('threshold fails above it; regression fails only new-above or worse; never judges like threshold', () => {
+    const bases = new Map<string, UnitReport | null>([['a.service', legacy]])
+    const [t] = judge([legacy], bases, 'threshold', 50)
+    expect(t!.failed).toBe(true)
+    const [same] = judge([legacy], bases, 'regression', 50)
+    expect(same).toMatchObject({ failed: false, change: 'same' })
+    expect(same!.reason).toMatch(/^above 5\.0 but not worse than the base/)
+    const [w] = judge([worse], bases, 'regression', 50)
+    expect(w).toMatchObject({
+      failed: true,
+      change: 'worse',
+      reason: 'worse than the base: 9.4 UNSAFE → 9.6 UNSAFE'
+    })
+    const [fresh] = judge([worse], new Map([['a.service', null]]), 'regression', 50)
+    expect(fresh).toMatchObject({
+      failed: true,
+      change: 'new',
+      reason: 'new unit above the threshold 5.0'
+    })
+    const [ok] = judge([good], new Map([['a.service', null]]), 'regression', 50)
+    expect(ok!.failed).toBe(false)
+    // Without a base, regression is the threshold gate (fail closed).
+    expect(judge([legacy], undefined, 'regression', 50)[0]!.failed).toBe(true)
+    expect(judge([legacy], undefined, 'never', 50)[0]!.failed).toBe(true)
+  })
+  it('computes exactly what fixing the costliest checks saves', () => {
+    const plan = fixPlan(worse, 50, 1)!
+    expect(plan.top.map((c) => c.check.id)).toEqual(['PrivateNetwork'])
+    // Scoring the unit with the fix applied gives the same number.
+    expect(analyze(BARE + 'PrivateNetwork=yes\n').exposure).toBe(plan.afterTop)
+    expect(plan.toPass!.exposure).toBeLessThanOrEqual(50)
+    expect(fixPlan(good, 50)!.toPass).toBeUndefined()
+    expect(fixPlan(invalid, 50)).toBeUndefined()
+    // Rows at badness 0 left out: the plan refuses to guess.
+    expect(
+      fixPlan({ ...worse, checks: worse.checks.filter((c) => c.badness !== 0) }, 50)
+    ).toBeUndefined()
+  })
+})
+
+describe('annotations', () => {
+  const failing = Array.from({ length: 25 }, (_, i) =>
+    analyze(
+      BARE + 'ProtectHome=yes # c\n'.repeat(i % 2),
+      `u/s${String(i).padStart(2, '0')}.service`
+    )
+  )
+  it('keeps 10 errors and 10 warnings, most severe first, and counts the rest in a notice', () => {
+    const broken = analyze('[Service]\nExecStart=/bin/x\nDynamicUser=maybe\n', 'u/zz.service')
+    const plan = planAnnotations(judge([...failing, broken], undefined, 'threshold', 50), {
+      failOn: 'threshold',
+      threshold: 50
+    })
+    const count = (level: string) => plan.annotations.filter((a) => a.level === level).length
+    expect(count('error')).toBe(ANNOTATION_LIMITS.error)
+    expect(count('warning')).toBe(ANNOTATION_LIMITS.warning)
+    expect(count('notice')).toBe(1)
+    expect(plan.omitted).toEqual({ error: 16, warning: 2 })
+    expect(plan.annotations[0]).toMatchObject({
+      level: 'error',
+      title: 'zz.service: does not load',
+      file: 'u/zz.service',
+      line: 3
+    })
+    expect(plan.annotations.at(-1)!.message).toMatch(
+      /^16 more errors and 2 more warnings are not annotated/
+    )
+  })
+  it('uses warnings under fail-on: never, and nothing for passing units', () => {
+    const plan = planAnnotations(judge([failing[0]!, analyze(HARDENED)], undefined, 'never', 50), {
+      failOn: 'never',
+      threshold: 50
+    })
+    expect(plan.annotations.map((a) => a.level)).toEqual(['warning'])
+  })
+  it('bounds titles and drops file properties that could carry commands', () => {
+    const long = analyze(BARE, `u/${'x'.repeat(240)}.service`)
+    const [a] = planAnnotations(judge([long], undefined, 'threshold', 50), {
+      failOn: 'threshold',
+      threshold: 50
+    }).annotations
+    expect(a!.title.length).toBeLessThanOrEqual(TITLE_LIMIT)
+    expect(a!.title.endsWith('…')).toBe(true)
+    expect(fileProperty('a\nb.service')).toBeUndefined()
+    expect(fileProperty('a##[x.service')).toBeUndefined()
+    expect(fileProperty('a,b:c%.service')).toBe('a,b:c%.service')
+  })
+})
+
+describe('the job summary', () => {
+  const input = (outcomes: ReturnType<typeof judge>) => ({
+    outcomes,
+    failOn: 'threshold' as const,
+    threshold: 50,
+    policy: 'baseline',
+    version: 259,
+    scope: 'all units',
+    found: outcomes.length,
+    passed: outcomes.every((o) => !o.failed),
+    notes: []
+  })
+  it('cuts at the limit with a note, never splitting a row', () => {
+    const units = Array.from({ length: 300 }, (_, i) => analyze(BARE, `units/${i}.service`))
+    const full = buildSummary(input(judge(units, undefined, 'threshold', 50)))
+    expect(Buffer.byteLength(full)).toBeLessThan(1024 * 1024)
+    const cut = buildSummary(input(judge(units, undefined, 'threshold', 50)), 40_000)
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(40_000)
+    expect(cut).toMatch(
+      /This summary was cut to stay under GitHub's 1 MiB limit \(\d+ of 300 units in the table\)/
+    )
+    for (const line of cut.split('\n'))
+      if (line.startsWith('|')) expect(line.endsWith('|')).toBe(true)
+  })
+  it('renders the fix engine suggestion in a fence its content cannot close', () => {
+    const unit = {
+      ...analyze(BARE),
+      suggestion: {
+        path: 'units/a.service.d/10-hardening.conf',
+        dropIn: '[Service]\n# ```` @x\nPrivateTmp=yes\n',
+        score: 4.2
+      }
+    }
+    const text = buildSummary(input(judge([unit], undefined, 'threshold', 50)))
+    expect(text).toContain(
+      'Suggested drop-in units/a.service.d/10-hardening.conf (brings it to 4.2):'
+    )
+    expect(text).toContain('`````ini\n[Service]\n# ```` @x\nPrivateTmp=yes\n`````')
+  })
+  it('says so when there is nothing to gate', () => {
+    expect(buildSummary({ ...input([]), found: 3 })).toContain(
+      'No service unit is changed by this change set'
+    )
+  })
+})
+
+describe('escaping', () => {
+  it('keeps file text from forming workflow commands', () => {
+    expect(commandSafe('::stop-commands::x')).toBe(':\u200b:stop-commands::x')
+    expect(commandSafe(' \u00a0::add-mask::x')).toBe(' \u00a0:\u200b:add-mask::x')
+    expect(commandSafe('a ##[set-output name=x]y')).toBe('a #\u200b#[set-output name=x]y')
+    expect(commandSafe('a\r\n::error::b')).toBe('a\\u000d\\u000a::error::b')
+    expect(commandSafe('t ghp_' + 'a'.repeat(36))).toBe('t [redacted]')
+    expect(redactSecrets('AUTHORIZATION: basic eC1hY2Nlc3M=')).toBe(
+      'AUTHORIZATION: basic [redacted]'
+    )
+  })
+  it('builds fences longer than any backtick run', () => {
+    expect(codeFence('plain')).toBe('```')
+    expect(codeFence('a ````` b')).toBe('``````')
+    expect(fencedBlock('x', 'ini')).toBe('```ini\nx\n```')
+  })
+  it('truncates without splitting a surrogate pair', () => {
+    expect(truncateText('ab😀cd', 4)).toBe('ab…')
+    expect(truncateText('abc', 3)).toBe('abc')
+  })
+})
+
+describe('run()', () => {
+  let written: string[] = []
+  afterEach(() => {
+    jest.restoreAllMocks()
+    process.exitCode = undefined
+    written = []
+  })
+  function capture() {
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk))
+      return true
+    })
+  }
+  it('fails the step with a message when something that is not an Error is thrown', async () => {
+    capture()
+    const env = new Proxy({} as Record<string, string | undefined>, {
+      get(_, key) {
+        if (key === 'GITHUB_WORKSPACE') throw 'a plain string'
+        return undefined
+      }
+    })
+    await run(env)
+    expect(process.exitCode).toBe(1)
+    expect(written.join('')).toContain(
+      "::error::systemd-hardening-gate stopped on an unexpected error: a non-Error value was thrown: 'a plain string'"
+    )
+  })
+  it('gives the message of an unexpected Error, then its stack in a group', async () => {
+    capture()
+    const env = new Proxy({} as Record<string, string | undefined>, {
+      get(_, key) {
+        if (key === 'GITHUB_WORKSPACE') throw new RangeError('::stop-commands::boom')
+        return undefined
+      }
+    })
+    await run(env)
+    expect(process.exitCode).toBe(1)
+    const out = written.join('')
+    expect(out).toContain(
+      '::error::systemd-hardening-gate stopped on an unexpected error: ::stop-commands::boom'
+    )
+    expect(out).toContain('::group::Stack trace')
+    expect(out).not.toMatch(/^\s*::stop-commands/m)
+  })
+})

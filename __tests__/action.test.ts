@@ -1,0 +1,754 @@
+/**
+ * The Action end to end: the committed dist/index.js in a child process with the runner's
+ * environment, on temporary git repositories shaped like pull requests. Checks exit codes,
+ * annotations, outputs, the job summary, the report, SARIF, and that nothing from a file becomes a
+ * workflow command or reaches the network.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { mergeGroupPayload, pullRequestPayload, pushPayload } from './support/action-events.js'
+import type { ActionRun, Repo } from './support/action-harness.js'
+import {
+  cleanupRuns,
+  commandName,
+  createRepo,
+  git,
+  root,
+  runAction,
+  shallowClone,
+  tempDir,
+  writeFiles
+} from './support/action-harness.js'
+
+const BARE = '[Unit]\nDescription=Unhardened\n\n[Service]\nExecStart=/usr/bin/app\n'
+const HARDENED = fs.readFileSync(path.join(root, 'examples/baseline.service'), 'utf8')
+/** Above the threshold (legacy), with a little hardening that a change can take away. */
+const LEGACY =
+  '[Unit]\nDescription=Legacy\n\n[Service]\nExecStart=/usr/bin/legacy\nNoNewPrivileges=yes\nPrivateTmp=yes\nProtectSystem=full\n'
+const LEGACY_WORSE =
+  '[Unit]\nDescription=Legacy\n\n[Service]\nExecStart=/usr/bin/legacy\nNoNewPrivileges=yes\n'
+const HARDENING_DROP_IN =
+  '[Service]\nNoNewPrivileges=true\nPrivateTmp=true\nProtectHome=true\nProtectSystem=strict\n'
+
+const created: string[] = []
+afterAll(() => {
+  for (const dir of created) fs.rmSync(dir, { recursive: true, force: true })
+  cleanupRuns()
+})
+
+function repo(spec: Parameters<typeof createRepo>[0]): Repo {
+  const r = createRepo(spec)
+  created.push(r.dir)
+  return r
+}
+
+function pr(r: Repo, extra: Partial<Parameters<typeof pullRequestPayload>[0]> = {}) {
+  return pullRequestPayload({ baseSha: r.baseSha, headSha: r.headSha, ...extra })
+}
+
+const byName = (run: ActionRun, name: string) => run.commands.filter((l) => commandName(l) === name)
+
+/** What the runner would act on: every command must be one the gate itself emits. */
+function expectOnlyOwnCommands(run: ActionRun): void {
+  const allowed = new Set(['error', 'warning', 'notice', 'group', 'endgroup', 'add-mask', 'debug'])
+  for (const line of run.stdout.split('\n')) {
+    const name = commandName(line)
+    if (name !== undefined) expect(allowed.has(name)).toBe(true)
+    expect(line).not.toContain('##[')
+  }
+  for (const line of run.stderr.split('\n')) {
+    expect(commandName(line)).toBeUndefined()
+    expect(line).not.toContain('##[')
+  }
+}
+
+function reportOf(run: ActionRun) {
+  return JSON.parse(fs.readFileSync(run.outputs.report!, 'utf8')) as {
+    schemaVersion: number
+    threshold: number
+    passed: boolean
+    units: Array<{
+      path: string
+      score: number | null
+      passed: boolean
+      checks: Array<{ badness: number | null }>
+    }>
+  }
+}
+
+describe('a pull request with an unhardened unit (merge-commit checkout, fetch-depth 2)', () => {
+  let r: Repo
+  let run: ActionRun
+  it('fails the step with one annotation at the [Service] header', async () => {
+    r = repo({
+      base: { 'units/good.service': HARDENED, 'units/legacy.service': LEGACY },
+      head: { 'units/app.service': BARE },
+      mainAfter: { 'docs/notes.md': 'main moved on\n' }
+    })
+    const clone = shallowClone(r, 2)
+    created.push(clone)
+    run = await runAction({ workspace: clone, eventName: 'pull_request', payload: pr(r) })
+    expect(run.code).toBe(1)
+    const errors = byName(run, 'error')
+    expect(errors).toHaveLength(2)
+    expect(errors[0]).toMatch(
+      /^::error title=app\.service%3A 9\.6 UNSAFE%2C above 5\.0,file=units\/app\.service,line=4::Exposure 9\.6 UNSAFE is above the threshold 5\.0\.%0ACostliest: PrivateNetwork= not set \(\+0\.5\)/
+    )
+    expect(errors[0]).toContain('saves 1.1 (9.6 → 8.5)')
+    // The last error is the step's failure message, naming the unit.
+    expect(errors[1]).toBe(
+      '::error::1 unit(s) fail the hardening gate (threshold 5.0): units/app.service 9.6 UNSAFE. See the annotations and the job summary.'
+    )
+    expectOnlyOwnCommands(run)
+  })
+
+  it('gates only the units the pull request changed and reports them in the outputs', () => {
+    expect(run.outputs).toEqual({
+      passed: 'false',
+      'max-score': '9.6',
+      'failed-units': '1',
+      report: expect.stringMatching(/systemd-hardening-gate-hardening\.json$/)
+    })
+    const report = reportOf(run)
+    expect(report.schemaVersion).toBe(1)
+    expect(report.units.map((u) => [u.path, u.score, u.passed])).toEqual([
+      ['units/app.service', 9.6, false]
+    ])
+    // Same shape as the CLI's JSON: rows at badness 0 are left out.
+    expect(report.units[0]!.checks.every((c) => c.badness !== 0)).toBe(true)
+    expect(run.requests).toEqual([])
+  })
+
+  it('writes a job summary with the table, the base column and the costliest checks', () => {
+    const lines = run.summary.split('\n')
+    expect(lines[0]).toBe('## ❌ systemd hardening gate: 1 of 1 unit fails')
+    expect(run.summary).toContain(
+      `scope: units changed by pull request #42 since ${r.mergeSha === '' ? '' : git(r.dir, 'rev-parse', `${r.mergeSha}^1`).slice(0, 12)}`
+    )
+    expect(run.summary).toContain(
+      '| ❌ fail | app.service | units/app.service | 9.6 UNSAFE | new | above the threshold 5.0 |'
+    )
+    expect(run.summary).toContain('### ❌ units/app.service: 9.6 UNSAFE')
+    expect(run.summary).toContain('Gated because: unit file added.')
+    expect(run.summary).toMatch(
+      /\| \[PrivateNetwork=\]\(https:\/\/www\.freedesktop\.org\/[^)]+\) \| 0\.5 \| units\/app\.service:4 \(not set\) \|/
+    )
+    expect(run.summary).toContain('Fixing the 21 costliest brings it to 4.9, at or below 5.0.')
+  })
+
+  it('passes when the same unit is hardened, and leaves untouched legacy units alone', async () => {
+    const good = repo({
+      base: { 'units/legacy.service': LEGACY },
+      head: { 'units/app.service': HARDENED }
+    })
+    const ok = await runAction({
+      workspace: good.dir,
+      eventName: 'pull_request',
+      payload: pr(good)
+    })
+    expect(ok.code).toBe(0)
+    expect(byName(ok, 'error')).toEqual([])
+    expect(ok.outputs).toMatchObject({ passed: 'true', 'max-score': '3.2', 'failed-units': '0' })
+    expect(ok.summary.split('\n')[0]).toBe('## ✅ systemd hardening gate: passed (1 unit)')
+  })
+})
+
+describe('scope', () => {
+  it('passes with a notice when the pull request changes no unit', async () => {
+    const r = repo({ base: { 'units/legacy.service': BARE }, head: { 'README.md': 'docs only\n' } })
+    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    expect(run.code).toBe(0)
+    expect(byName(run, 'notice')).toEqual([
+      '::notice title=systemd hardening gate::None of the 1 unit files is changed by pull request #42: nothing to gate, the check passes.'
+    ])
+    expect(run.outputs).toMatchObject({ passed: 'true', 'max-score': '', 'failed-units': '0' })
+    expect(run.summary).toContain('## ✅ systemd hardening gate: nothing to gate')
+  })
+
+  it('passes with a notice when the repository has no unit file at all', async () => {
+    const r = repo({ base: {}, head: { 'src/main.c': 'int main;\n' } })
+    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    expect(run.code).toBe(0)
+    expect(byName(run, 'notice')[0]).toContain('No service unit file matches the paths input')
+  })
+
+  it('gates a unit whose drop-in alone changed, and shows base → head', async () => {
+    const r = repo({
+      base: {
+        'units/legacy-daemon.service': BARE,
+        'units/legacy-daemon.service.d/10-hardening.conf': HARDENING_DROP_IN
+      },
+      head: { 'units/legacy-daemon.service.d/10-hardening.conf': null }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'fail-on': 'regression' }
+    })
+    expect(run.code).toBe(1)
+    const errors = byName(run, 'error')
+    expect(errors[0]).toMatch(
+      /^::error title=legacy-daemon\.service%3A (\d\.\d) [A-Z]+ → 9\.6 UNSAFE%2C worse than the base,file=units\/legacy-daemon\.service,line=4::/
+    )
+    expect(run.summary).toMatch(
+      /\| ❌ fail \| legacy-daemon\.service \| units\/legacy-daemon\.service \| 9\.6 UNSAFE \| \d\.\d → 9\.6 \(\+\d\.\d\) 🔺 \|/
+    )
+    expect(run.summary).toContain('drop-in units/legacy-daemon.service.d/10-hardening.conf removed')
+  })
+
+  it('gates every unit with scope: all', async () => {
+    const r = repo({
+      base: { 'a.service': BARE, 'b.service': HARDENED },
+      head: { 'README.md': 'x\n' }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { scope: 'all' }
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs['failed-units']).toBe('1')
+    expect(reportOf(run).units.map((u) => u.path)).toEqual(['a.service', 'b.service'])
+  })
+
+  it('honours paths globs, directories and exclude', async () => {
+    const r = repo({
+      base: {},
+      head: {
+        'deploy/a.service': BARE,
+        'deploy/vendor/b.service': BARE,
+        'other/c.service': BARE,
+        'node_modules/x/d.service': BARE
+      }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { paths: 'deploy\n# a comment\nother/*.service\n', exclude: 'deploy/vendor/**' }
+    })
+    expect(reportOf(run).units.map((u) => u.path)).toEqual(['deploy/a.service', 'other/c.service'])
+  })
+})
+
+describe('fail-on: regression', () => {
+  const inputs = { 'fail-on': 'regression' }
+  it('lets an edited legacy unit pass when its score did not get worse, with a warning', async () => {
+    const r = repo({
+      base: { 'units/legacy.service': LEGACY },
+      head: { 'units/legacy.service': LEGACY + '# touched\n' }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs
+    })
+    expect(run.code).toBe(0)
+    expect(byName(run, 'error')).toEqual([])
+    expect(byName(run, 'warning')[0]).toMatch(
+      /^::warning title=legacy\.service%3A \d\.\d UNSAFE%2C above 5\.0 \(not worse than the base\)/
+    )
+    expect(run.outputs.passed).toBe('true')
+    expect(run.summary).toMatch(
+      /\| ⚠️ pass \(legacy\) \| legacy\.service \| units\/legacy\.service \| \d\.\d UNSAFE \| (\d\.\d) → \1 \(±0\.0\) \|/
+    )
+  })
+
+  it('fails a unit whose score got worse, at the line that got worse', async () => {
+    const r = repo({
+      base: { 'units/legacy.service': LEGACY },
+      head: { 'units/legacy.service': LEGACY_WORSE }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs
+    })
+    expect(run.code).toBe(1)
+    expect(byName(run, 'error')[0]).toMatch(
+      /worse than the base,file=units\/legacy\.service,line=4::Exposure rose from/
+    )
+    expect(run.summary).toContain('Checks that got worse since the base:')
+  })
+
+  it('fails a new unit above the threshold and passes a new one below it', async () => {
+    const r = repo({
+      base: { 'units/legacy.service': LEGACY },
+      head: { 'units/new.service': BARE, 'units/ok.service': HARDENED }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs['failed-units']).toBe('1')
+    expect(run.summary).toContain(
+      '| ❌ fail | new.service | units/new.service | 9.6 UNSAFE | new | new unit above the threshold 5.0 |'
+    )
+  })
+
+  it('compares a renamed unit with its old path', async () => {
+    const r = repo({
+      base: { 'units/old.service': LEGACY },
+      head: { 'units/old.service': null, 'units/renamed.service': LEGACY }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs
+    })
+    expect(run.code).toBe(0)
+    expect(run.summary).toContain('renamed from units/old.service')
+  })
+})
+
+describe('events', () => {
+  it('under pull_request_target refuses a checkout of the base branch instead of passing for nothing', async () => {
+    const r = repo({ base: {}, head: { 'units/app.service': BARE }, checkout: 'base' })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request_target',
+      payload: pr(r, { fork: true })
+    })
+    expect(run.code).toBe(1)
+    expect(byName(run, 'error')).toHaveLength(1)
+    expect(byName(run, 'error')[0]).toMatch(
+      /^::error::Wrong checkout: the checked-out commit [0-9a-f]{12} is neither the pull request's head/
+    )
+  })
+
+  it('under pull_request_target gates the checked-out head of a fork pull request (deleted fork too)', async () => {
+    const r = repo({ base: {}, head: { 'units/app.service': BARE }, checkout: 'head' })
+    for (const payload of [pr(r, { fork: true }), pr(r, { deletedFork: true })]) {
+      const run = await runAction({ workspace: r.dir, eventName: 'pull_request_target', payload })
+      expect(run.code).toBe(1)
+      expect(run.outputs['failed-units']).toBe('1')
+      expect(run.requests).toEqual([])
+    }
+  })
+
+  it('merge_group compares with the queue base', async () => {
+    const r = repo({
+      base: { 'units/a.service': HARDENED },
+      head: { 'units/b.service': BARE },
+      checkout: 'head'
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'merge_group',
+      payload: mergeGroupPayload(r.baseSha, r.headSha)
+    })
+    expect(run.code).toBe(1)
+    expect(reportOf(run).units.map((u) => u.path)).toEqual(['units/b.service'])
+  })
+
+  it('push compares with the commit before the push; a new branch gates everything', async () => {
+    const r = repo({
+      base: { 'units/a.service': BARE },
+      head: { 'units/b.service': HARDENED },
+      checkout: 'head'
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'push',
+      payload: pushPayload(r.baseSha, r.headSha)
+    })
+    expect(run.code).toBe(0)
+    expect(reportOf(run).units.map((u) => u.path)).toEqual(['units/b.service'])
+    const created2 = await runAction({
+      workspace: r.dir,
+      eventName: 'push',
+      payload: pushPayload('0'.repeat(40), r.headSha)
+    })
+    expect(created2.code).toBe(1)
+    expect(reportOf(created2).units.map((u) => u.path)).toEqual([
+      'units/a.service',
+      'units/b.service'
+    ])
+  })
+
+  it('schedule and workflow_dispatch gate every unit, also outside a git checkout', async () => {
+    const dir = tempDir('gate-plain-')
+    created.push(dir)
+    writeFiles(dir, { 'a.service': BARE, 'b.service': HARDENED })
+    for (const eventName of ['schedule', 'workflow_dispatch']) {
+      const run = await runAction({ workspace: dir, eventName, payload: {} })
+      expect(run.code).toBe(1)
+      expect(run.outputs['failed-units']).toBe('1')
+      expect(run.summary).toContain('scope: all units (a ')
+    }
+  })
+
+  it('with a depth-1 clone it cannot see the base: warns and gates every unit (fails closed)', async () => {
+    const r = repo({
+      base: { 'units/legacy.service': BARE },
+      head: { 'units/ok.service': HARDENED }
+    })
+    const clone = shallowClone(r, 1)
+    created.push(clone)
+    const run = await runAction({
+      workspace: clone,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'fail-on': 'regression' }
+    })
+    expect(byName(run, 'warning')[0]).toContain('No base to compare with')
+    expect(byName(run, 'warning')[0]).toContain('fetch-depth: 2')
+    expect(run.code).toBe(1)
+    expect(reportOf(run).units.map((u) => u.path)).toEqual([
+      'units/legacy.service',
+      'units/ok.service'
+    ])
+  })
+})
+
+describe('inputs', () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ threshold: 'abc' }, /^::error::Input 'threshold' must be a number from 0\.0 to 10\.0/],
+    [{ threshold: '-1' }, /^::error::Input 'threshold' must be/],
+    [{ threshold: '10%25' }, /^::error::Input 'threshold' must be/],
+    [{ threshold: 'NaN' }, /^::error::Input 'threshold' must be/],
+    [
+      { threshold: '50' },
+      /systemd-analyze's --threshold uses 0-100; this input uses the printed scale: 50 is 5\.0/
+    ],
+    [
+      { policy: 'no-such-policy' },
+      /^::error::Input 'policy': unknown policy 'no-such-policy' \(built-in: baseline\)/
+    ],
+    [
+      { 'fail-on': 'sometimes' },
+      /^::error::Input 'fail-on' must be threshold, regression, never, got 'sometimes'/
+    ],
+    [{ scope: 'some' }, /^::error::Input 'scope' must be changed, all/],
+    [{ review: 'yes' }, /^::error::Input 'review' must be true or false, got 'yes'/],
+    [
+      { 'systemd-version': '999' },
+      /^::error::Input 'systemd-version' must be a systemd version from 240 to 259/
+    ]
+  ]
+  it.each(cases)('%j fails the step with a clear message', async (inputs, message) => {
+    const r = repo({ base: {}, head: { 'ok.service': HARDENED } })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs
+    })
+    expect(run.code).toBe(1)
+    expect(byName(run, 'error')).toHaveLength(1)
+    expect(byName(run, 'error')[0]).toMatch(message)
+    expect(run.outputs.passed).toBeUndefined()
+  })
+
+  it('accepts valid values in the forms the runner passes them', async () => {
+    const r = repo({
+      base: {},
+      head: { 'ok.service': HARDENED, 'policy.json': '{"hardening-gate":{"threshold":3.0}}' }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: {
+        threshold: ' 4 ',
+        'systemd-version': '252',
+        review: 'TRUE',
+        policy: 'policy.json',
+        'fail-on': 'never'
+      }
+    })
+    expect(run.code).toBe(0)
+    expect(reportOf(run).threshold).toBe(4)
+  })
+
+  it('applies a policy file the pull request changes as it is at the base (no relaxing your own gate)', async () => {
+    const r = repo({
+      base: { 'old.service': BARE, 'policy.json': '{}' },
+      head: { 'policy.json': '{"hardening-gate":{"threshold":10}}', 'new.service': BARE }
+    })
+    for (const eventName of ['pull_request', 'pull_request_target']) {
+      const run = await runAction({
+        workspace: r.dir,
+        eventName,
+        payload: pr(r),
+        inputs: { policy: 'policy.json' }
+      })
+      expect(byName(run, 'warning')[0]).toMatch(
+        /^::warning title=Gate policy changed,file=policy\.json::The policy file policy\.json is changed by pull request #42: the gate applies it as it is at the base [0-9a-f]{12}; the change takes effect once merged\.$/
+      )
+      expect(reportOf(run).threshold).toBe(5)
+      expect(reportOf(run).units.map((u) => u.path)).toEqual(['new.service'])
+      expect(run.code).toBe(1)
+    }
+  })
+
+  it('fail-on: never reports with warnings and exits 0', async () => {
+    const r = repo({ base: {}, head: { 'app.service': BARE } })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'fail-on': 'never' }
+    })
+    expect(run.code).toBe(0)
+    expect(byName(run, 'error')).toEqual([])
+    expect(byName(run, 'warning')[0]).toMatch(
+      /^::warning title=app\.service%3A 9\.6 UNSAFE%2C above 5\.0,file=app\.service,line=4::/
+    )
+    expect(run.outputs).toMatchObject({ passed: 'false', 'failed-units': '1' })
+  })
+})
+
+describe('annotation limits', () => {
+  it('emits the 10 most severe errors, 10 warnings and a notice counting the rest', async () => {
+    const head: Record<string, string> = {}
+    for (let i = 0; i < 14; i++)
+      head[`u${String(i).padStart(2, '0')}.service`] = BARE + 'ProtectHome=yes # c\n'
+    head['broken.service'] = '[Service]\nExecStart=/bin/x\nDynamicUser=maybe\n'
+    const r = repo({ base: {}, head })
+    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    expect(run.code).toBe(1)
+    const errors = byName(run, 'error')
+    // 10 annotations plus the step's failure message
+    expect(errors).toHaveLength(11)
+    expect(errors[0]).toMatch(
+      /^::error title=broken\.service%3A does not load,file=broken\.service,line=3::/
+    )
+    expect(byName(run, 'warning')).toHaveLength(10)
+    expect(byName(run, 'notice')).toEqual([
+      '::notice title=More findings in the job summary::5 more errors and 4 more warnings are not annotated: GitHub shows at most 10 errors and 10 warnings per step. The job summary and the JSON report list every unit.'
+    ])
+    expect(run.summary).toContain('9 finding(s) beyond GitHub')
+    expect((run.summary.match(/^\| ❌ fail \|/gm) ?? []).length).toBe(15)
+  })
+})
+
+describe('untrusted unit files', () => {
+  it('cannot inject workflow commands, fake outputs, mentions or HTML', async () => {
+    const hostile =
+      '[Unit]\nDescription=::stop-commands::pwn @octocat <img src=x onerror=alert(1)> #1\n\n[Service]\nExecStart=/usr/bin/x\n' +
+      'ProtectHome=::stop-commands::pwn\n' +
+      'NoNewPrivileges=yes ##[set-output name=passed]true\n' +
+      'ProtectSystem=%0A::set-output name=passed::true\n' +
+      'PrivateTmp=```x</details><!-- m -->\n' +
+      'ProtectClock=yes\r::add-mask::9.6\r\n'
+    const r = repo({
+      base: {},
+      head: {
+        'units/::stop-commands::pwn.service': hostile,
+        'units/evil\n::set-output name=passed::true\r\n##[error]x.service': BARE,
+        'units/<img src=x>/a@octocat.service': hostile,
+        'units/a,b:c%d.service': hostile
+      }
+    })
+    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    expect(run.code).toBe(1)
+    expectOnlyOwnCommands(run)
+    // The runner's command parser would see only our own commands, each one line.
+    expect(run.stdout).not.toMatch(/^\s*::(stop-commands|set-output)/m)
+    expect(byName(run, 'add-mask')).toEqual([
+      '::add-mask::ghs_FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE1234'
+    ])
+    expect(run.outputs).toMatchObject({ passed: 'false', 'failed-units': '4' })
+    expect(Object.keys(run.outputs).sort()).toEqual([
+      'failed-units',
+      'max-score',
+      'passed',
+      'report'
+    ])
+    // Properties are escaped by @actions/core: the file name stays one property.
+    expect(run.stdout).toContain('file=units/a%2Cb%3Ac%25d.service::')
+    expect(run.stdout).toContain(
+      'file=units/%3A%3Astop-commands%3A%3Apwn.service,line=6::ProtectHome='
+    )
+    // A name with line breaks or `##[` is not passed as a property at all; the message names it, escaped.
+    expect(run.stdout).toContain(
+      '::error title=evil\\u000a%3A%3Aset-output name=passed%3A%3Atrue\\u000d\\u000a#\u200b#[error]x.service%3A cannot be read::'
+    )
+    const warnings = byName(run, 'warning').join('\n')
+    // Inside a command's data `::` is inert; `##[` is broken anyway and `%` is encoded by @actions/core.
+    expect(warnings).toContain(
+      "line=6::ProtectHome=::stop-commands::pwn is ignored by systemd: '::stop-commands::pwn'"
+    )
+    expect(warnings).toContain('yes #\u200b#[set-output name=passed]true')
+    expect(warnings).toContain('ProtectSystem=%250A::set-output')
+    // The summary: HTML and mentions are inert, the table is not broken by file names.
+    // Outside code fences (where mentions and HTML are inert) nothing is live.
+    const prose = run.summary.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, '')
+    expect(prose).not.toMatch(/<img|<\/details>|<!--|@octocat/)
+    expect(run.summary).toContain('&lt;img src=x&gt;')
+    expect(run.summary).toContain('a@\u200boctocat')
+    expect(run.summary).not.toContain('ghs_')
+  })
+
+  it('does not read a unit linked to .git/config (where a checkout keeps its token) or out of the workspace', async () => {
+    const r = repo({ base: {}, head: { 'units/a.service': HARDENED } })
+    fs.appendFileSync(
+      path.join(r.dir, '.git/config'),
+      '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic Z2hzX1NFQ1JFVFNFQ1JFVA==\n'
+    )
+    writeFiles(r.dir, {
+      'units/leak.service': { link: '../.git/config' },
+      'units/passwd.service': { link: '/etc/passwd' }
+    })
+    const run = await runAction({ workspace: r.dir, eventName: 'workflow_dispatch', payload: {} })
+    expect(run.code).toBe(1)
+    const report = fs.readFileSync(run.outputs.report!, 'utf8')
+    expect(report).toContain('leaves the scanned tree; not followed')
+    for (const text of [run.stdout, run.summary, report]) {
+      expect(text).not.toContain('Z2hzX1NFQ1JFVFNFQ1JFVA')
+      expect(text).not.toContain('root:x:0')
+    }
+  })
+
+  it('never echoes the token', async () => {
+    const r = repo({
+      base: {},
+      head: { 'app.service': BARE + 'Environment=TOKEN=ghp_' + 'A'.repeat(36) + '\n' }
+    })
+    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    expect(run.stdout).toContain('::add-mask::ghs_FAKE')
+    expect(run.stdout.replace(/::add-mask::.*/, '')).not.toContain('ghs_FAKE')
+    expect(run.summary).not.toContain('ghs_FAKE')
+    expect(run.requests).toEqual([])
+  })
+})
+
+describe('verdict integrity', () => {
+  it('a summary or outputs that cannot be written give warnings, never another exit code', async () => {
+    const r = repo({ base: {}, head: { 'bad.service': BARE } })
+    const good = repo({ base: {}, head: { 'ok.service': HARDENED } })
+    for (const [target, expected] of [
+      [r, 1],
+      [good, 0]
+    ] as const) {
+      const blocked = tempDir('gate-blocked-')
+      created.push(blocked)
+      const run = await runAction({
+        workspace: target.dir,
+        eventName: 'pull_request',
+        payload: pr(target),
+        summaryPath: blocked,
+        env: { GITHUB_OUTPUT: blocked, RUNNER_TEMP: path.join(blocked, 'missing') }
+      })
+      expect(run.code).toBe(expected)
+      const warnings = byName(run, 'warning').join('\n')
+      expect(warnings).toContain('Could not write the job summary')
+      expect(warnings).toContain('Could not set the outputs')
+      expect(warnings).toContain('Could not write the JSON report')
+    }
+  })
+})
+
+describe('job summary size', () => {
+  it('stays under 1 MiB with a note when hundreds of units fail', async () => {
+    const dir = tempDir('gate-many-')
+    created.push(dir)
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 700; i++)
+      files[`units/very/long/directory/name/for/size/unit-${i}.service`] =
+        BARE + 'ProtectHome=yes # c\n'
+    writeFiles(dir, files)
+    const run = await runAction({ workspace: dir, eventName: 'workflow_dispatch', payload: {} })
+    expect(run.code).toBe(1)
+    expect(run.outputs['failed-units']).toBe('700')
+    expect(Buffer.byteLength(run.summary)).toBeLessThan(1024 * 1024)
+    expect(Buffer.byteLength(run.summary)).toBeGreaterThan(900 * 1024)
+    expect(run.summary).toContain(
+      "This summary was cut to stay under GitHub's 1 MiB limit (700 of 700 units in the table)"
+    )
+    expect(byName(run, 'error')).toHaveLength(11)
+  })
+})
+
+describe('SARIF', () => {
+  interface Sarif {
+    version: string
+    $schema: string
+    runs: Array<{
+      tool: {
+        driver: {
+          name: string
+          rules: Array<{ id: string; helpUri?: string; help?: { text: string } }>
+        }
+      }
+      results: Array<{
+        ruleId: string
+        level: string
+        locations: Array<{
+          physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }
+        }>
+        partialFingerprints: Record<string, string>
+      }>
+    }>
+  }
+
+  it('writes a SARIF 2.1.0 log over every unit, stable across line shifts, never through a planted link', async () => {
+    const r = repo({
+      base: { 'units/legacy.service': LEGACY },
+      head: {
+        'units/app.service': BARE + 'ProtectSystem=no\n',
+        'results.sarif': { link: '/tmp/gate-sarif-victim' }
+      }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'sarif-file': 'results.sarif' }
+    })
+    expect(run.code).toBe(1)
+    expect(fs.existsSync('/tmp/gate-sarif-victim')).toBe(false)
+    expect(fs.lstatSync(path.join(r.dir, 'results.sarif')).isFile()).toBe(true)
+    const sarif = JSON.parse(fs.readFileSync(path.join(r.dir, 'results.sarif'), 'utf8')) as Sarif
+    expect(sarif.version).toBe('2.1.0')
+    expect(sarif.$schema).toMatch(/sarif-2\.1\.0/)
+    const [log] = sarif.runs
+    expect(log!.tool.driver.rules.length).toBeGreaterThanOrEqual(81)
+    for (const rule of log!.tool.driver.rules.slice(0, 81)) {
+      expect(rule.helpUri).toMatch(/^https:\/\//)
+      expect(rule.help?.text.length).toBeGreaterThan(10)
+    }
+    const uris = new Set(
+      log!.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri)
+    )
+    expect(uris).toEqual(new Set(['units/app.service', 'units/legacy.service']))
+    const protect = log!.results.find(
+      (x) =>
+        x.ruleId === 'ProtectSystem' &&
+        x.locations[0]!.physicalLocation.artifactLocation.uri === 'units/app.service'
+    )!
+    expect(protect.locations[0]!.physicalLocation.region.startLine).toBe(6)
+    for (const result of log!.results)
+      expect(result.locations[0]!.physicalLocation.region.startLine).toBeGreaterThanOrEqual(1)
+
+    // Shift every line down: the fingerprints stay.
+    writeFiles(r.dir, { 'units/app.service': '# comment\n\n' + BARE + 'ProtectSystem=no\n' })
+    const again = await runAction({
+      workspace: r.dir,
+      eventName: 'workflow_dispatch',
+      payload: {},
+      inputs: { 'sarif-file': 'results.sarif' }
+    })
+    expect(again.code).toBe(1)
+    const shifted = JSON.parse(fs.readFileSync(path.join(r.dir, 'results.sarif'), 'utf8')) as Sarif
+    const prints = (s: Sarif) =>
+      s.runs[0]!.results.map((x) => x.partialFingerprints['unitFinding/v1']).sort()
+    expect(prints(shifted)).toEqual(prints(sarif))
+    const moved = shifted.runs[0]!.results.find(
+      (x) =>
+        x.ruleId === 'ProtectSystem' &&
+        x.locations[0]!.physicalLocation.artifactLocation.uri === 'units/app.service'
+    )!
+    expect(moved.locations[0]!.physicalLocation.region.startLine).toBe(8)
+  })
+})

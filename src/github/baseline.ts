@@ -1,0 +1,206 @@
+/**
+ * Units as they were at the base commit, scored from git objects (never from the API, never from the
+ * working tree): the unit file and the drop-ins systemd would merge, as the base tree held them.
+ */
+import { dropInDirectoryNames, orderDropIns } from '../core/dropins.js'
+import type { GateOptions, UnitReport } from '../core/report.js'
+import { analyzeUnit, errorReport } from '../core/report.js'
+import type { UnitFileInput } from '../core/service.js'
+import { MAX_UNIT_FILE_BYTES } from '../scan/scan.js'
+import { analysedUnitName } from './changes.js'
+import type { TreeEntry } from './git.js'
+
+export interface BaseTree {
+  /** entries keyed by path relative to the repository top */
+  entries: ReadonlyMap<string, TreeEntry>
+  /** blob contents by id (a batch reader; may be called more than once) */
+  read(oids: string[]): ReadonlyMap<string, Uint8Array>
+  /** the workspace relative to the repository top ('' when equal) */
+  prefix: string
+}
+
+type Resolved =
+  | { kind: 'file'; path: string; entry: TreeEntry }
+  | { kind: 'dir'; path: string }
+  | { kind: 'devnull' }
+  | { kind: 'missing' }
+  | { kind: 'error'; reason: string }
+
+const MAX_LINK_HOPS = 40
+const SYMLINK = '120000'
+
+const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
+const join = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`)
+
+/** Normalises a POSIX path relative to the top; undefined when it climbs out. */
+function normalize(p: string): string | undefined {
+  const parts: string[] = []
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue
+    if (part === '..') {
+      if (parts.length === 0) return undefined
+      parts.pop()
+    } else parts.push(part)
+  }
+  return parts.join('/')
+}
+
+class BaseReader {
+  private readonly dirs = new Map<string, string[]>()
+  private readonly cache = new Map<string, Uint8Array>()
+
+  constructor(private readonly tree: BaseTree) {
+    for (const file of tree.entries.keys()) {
+      // Every ancestor directory of every entry.
+      let child = file
+      for (let dir = dirOf(file); ; dir = dirOf(dir)) {
+        const names = this.dirs.get(dir)
+        const name = child.slice(dir === '' ? 0 : dir.length + 1)
+        if (names) {
+          if (!names.includes(name)) names.push(name)
+          break
+        }
+        this.dirs.set(dir, [name])
+        if (dir === '') break
+        child = dir
+      }
+    }
+  }
+
+  prefetch(oids: string[]): void {
+    const wanted = oids.filter((oid) => !this.cache.has(oid))
+    for (const [oid, bytes] of this.tree.read(wanted)) this.cache.set(oid, bytes)
+  }
+
+  bytes(entry: TreeEntry): Uint8Array | undefined {
+    if (!this.cache.has(entry.oid)) this.prefetch([entry.oid])
+    return this.cache.get(entry.oid)
+  }
+
+  list(dir: string): string[] {
+    return this.dirs.get(dir) ?? []
+  }
+
+  /** Follows symbolic links inside the tree, as the scanner does in the checkout. */
+  resolve(start: string): Resolved {
+    let current = start
+    for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+      const entry = this.tree.entries.get(current)
+      if (!entry)
+        return this.dirs.has(current) ? { kind: 'dir', path: current } : { kind: 'missing' }
+      if (entry.mode !== SYMLINK) {
+        return entry.type === 'blob'
+          ? { kind: 'file', path: current, entry }
+          : { kind: 'error', reason: 'is not a regular file' }
+      }
+      const target = new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array())
+      if (target === '/dev/null') return { kind: 'devnull' }
+      const next = target.startsWith('/') ? undefined : normalize(join(dirOf(current), target))
+      if (next === undefined) {
+        return {
+          kind: 'error',
+          reason: `symbolic link to ${target} leaves the repository; not followed`
+        }
+      }
+      current = next
+    }
+    return { kind: 'error', reason: 'too many levels of symbolic links' }
+  }
+}
+
+/** Reads a resolved file, or says why not. */
+function readFile(reader: BaseReader, resolved: Resolved, shown: string): UnitFileInput | string {
+  if (resolved.kind === 'devnull') return { path: shown, bytes: null }
+  if (resolved.kind === 'error') return resolved.reason
+  if (resolved.kind !== 'file') return 'is a directory, not a unit file'
+  if ((resolved.entry.size ?? 0) > MAX_UNIT_FILE_BYTES) {
+    return `file is ${resolved.entry.size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`
+  }
+  const bytes = reader.bytes(resolved.entry)
+  return bytes ? { path: shown, bytes } : 'cannot read the blob'
+}
+
+/**
+ * Scores units at the base. `units` maps a workspace-relative unit path (as it is now) to its path at
+ * the base. The result maps the current path to the base report, or null when the base had no such
+ * unit file (a new unit).
+ */
+export function scoreAtBase(
+  units: ReadonlyMap<string, string>,
+  tree: BaseTree,
+  options: GateOptions,
+  templateInstance: string
+): Map<string, UnitReport | null> {
+  const reader = new BaseReader(tree)
+  const toTop = (p: string): string => join(tree.prefix, p)
+  const fromTop = (p: string): string =>
+    tree.prefix === ''
+      ? p
+      : p.startsWith(`${tree.prefix}/`)
+        ? p.slice(tree.prefix.length + 1)
+        : `/${p}`
+  // Read every plain unit file and drop-in in one batch before resolving anything.
+  const wanted: string[] = []
+  for (const basePath of units.values()) {
+    const top = toTop(basePath)
+    const entry = tree.entries.get(top)
+    if (entry) wanted.push(entry.oid)
+    const unit = analysedUnitName(top.slice(top.lastIndexOf('/') + 1), templateInstance)
+    if (!unit) continue
+    for (const name of dropInDirectoryNames(unit)) {
+      const dir = join(dirOf(top), name)
+      for (const file of reader.list(dir)) {
+        const dropIn = tree.entries.get(join(dir, file))
+        if (dropIn) wanted.push(dropIn.oid)
+      }
+    }
+  }
+  reader.prefetch(wanted)
+  const result = new Map<string, UnitReport | null>()
+  for (const [current, basePath] of units) {
+    const top = toTop(basePath)
+    const fileName = top.slice(top.lastIndexOf('/') + 1)
+    const resolved = reader.resolve(top)
+    if (resolved.kind === 'missing') {
+      result.set(current, null)
+      continue
+    }
+    const unit = analysedUnitName(fileName, templateInstance)
+    if (!unit || unit.type !== 'service') {
+      result.set(current, errorReport(basePath, fileName, 'not a valid service unit name'))
+      continue
+    }
+    const main = readFile(reader, resolved, basePath)
+    if (typeof main === 'string') {
+      result.set(current, errorReport(basePath, unit.name, main))
+      continue
+    }
+    const candidates: Array<{
+      directoryRank: number
+      fileName: string
+      path: string
+      real: string
+    }> = []
+    dropInDirectoryNames(unit).forEach((name, directoryRank) => {
+      const shown = join(dirOf(top), name)
+      const dir = reader.resolve(shown)
+      if (dir.kind !== 'dir') return
+      for (const file of reader.list(dir.path)) {
+        candidates.push({
+          directoryRank,
+          fileName: file,
+          path: join(shown, file),
+          real: join(dir.path, file)
+        })
+      }
+    })
+    const dropIns: UnitFileInput[] = []
+    for (const candidate of orderDropIns(candidates)) {
+      // Unreadable drop-ins are left out, as the scanner leaves them out of the score.
+      const input = readFile(reader, reader.resolve(candidate.real), fromTop(candidate.path))
+      if (typeof input !== 'string') dropIns.push(input)
+    }
+    result.set(current, analyzeUnit({ unit, main, dropIns }, options))
+  }
+  return result
+}

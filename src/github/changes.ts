@@ -1,0 +1,134 @@
+/**
+ * Which units a change touches (pure): a unit is changed when its own file changed, when a drop-in
+ * systemd would merge into it was added, edited or removed, or when it was renamed (then it is
+ * compared with its old path).
+ */
+import { dropInDirectoryNames, isDropInFileName } from '../core/dropins.js'
+import type { UnitName } from '../core/specifiers.js'
+import { instantiate, parseUnitName } from '../core/specifiers.js'
+
+export interface Change {
+  /** git's status letter: A, C, D, M, R, T, U, X */
+  status: string
+  /** path after the change (POSIX, workspace-relative) */
+  path: string
+  /** path before, for renames and copies */
+  oldPath?: string
+}
+
+/** Parses `git diff-tree -z --name-status` output. */
+export function parseNameStatus(raw: string): Change[] {
+  const fields = raw.split('\0')
+  const changes: Change[] = []
+  for (let i = 0; i < fields.length;) {
+    const code = fields[i++]
+    if (!code) continue
+    const status = code[0]!
+    if (status === 'R' || status === 'C') {
+      const oldPath = fields[i++]!
+      const newPath = fields[i++]!
+      changes.push({ status, path: newPath, oldPath })
+    } else {
+      changes.push({ status, path: fields[i++]! })
+    }
+  }
+  return changes
+}
+
+/** Maps paths relative to the repository top to paths relative to the workspace (drops the rest). */
+export function relativeToWorkspace(changes: Change[], prefix: string): Change[] {
+  if (prefix === '') return changes
+  const lead = `${prefix}/`
+  const strip = (p: string | undefined): string | undefined =>
+    p !== undefined && p.startsWith(lead) ? p.slice(lead.length) : undefined
+  const result: Change[] = []
+  for (const change of changes) {
+    const next = strip(change.path)
+    const old = strip(change.oldPath)
+    if (next !== undefined) result.push({ ...change, path: next, oldPath: old })
+    else if (old !== undefined) result.push({ status: 'D', path: old })
+  }
+  return result
+}
+
+/** The unit name systemd-analyze scores for a file name (templates as their instance). */
+export function analysedUnitName(fileName: string, templateInstance: string): UnitName | undefined {
+  const unit = parseUnitName(fileName)
+  if (!unit) return undefined
+  return unit.isTemplate ? instantiate(unit, templateInstance) : unit
+}
+
+export interface UnitChange {
+  /** why it is gated */
+  reasons: string[]
+  /** where the unit was at the base (its old path when renamed) */
+  basePath: string
+}
+
+const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
+const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1)
+const join = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`)
+
+/**
+ * The units among `units` (workspace-relative paths of unit files in the checkout) that the changes
+ * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target).
+ */
+export function selectChangedUnits(
+  units: string[],
+  changes: Change[],
+  templateInstance: string,
+  aliases: ReadonlyMap<string, string[]> = new Map()
+): Map<string, UnitChange> {
+  // Every path a change touched (both sides of a rename), with a description.
+  const touched = new Map<string, string>()
+  const renamedFrom = new Map<string, string>()
+  for (const change of changes) {
+    const verb =
+      change.status === 'A'
+        ? 'added'
+        : change.status === 'D'
+          ? 'removed'
+          : change.status === 'R'
+            ? 'renamed'
+            : 'changed'
+    touched.set(change.path, verb)
+    if (change.oldPath !== undefined) {
+      touched.set(change.oldPath, change.status === 'R' ? 'renamed' : 'copied')
+      if (change.status === 'R') renamedFrom.set(change.path, change.oldPath)
+    }
+  }
+  // Drop-in directories that saw a change, with the changes under each.
+  const dropInDirs = new Map<string, string[]>()
+  for (const [file, verb] of touched) {
+    const dir = dirOf(file)
+    if (!dir.endsWith('.d')) continue
+    if (!isDropInFileName(baseName(file))) continue
+    dropInDirs.set(dir, [...(dropInDirs.get(dir) ?? []), `drop-in ${file} ${verb}`])
+  }
+  const selected = new Map<string, UnitChange>()
+  for (const unitPath of units) {
+    const reasons: string[] = []
+    const own = touched.get(unitPath)
+    if (own)
+      reasons.push(
+        own === 'renamed' ? `renamed from ${renamedFrom.get(unitPath) ?? '?'}` : `unit file ${own}`
+      )
+    for (const alias of aliases.get(unitPath) ?? []) {
+      const verb = touched.get(alias)
+      if (verb) reasons.push(`link target ${alias} ${verb}`)
+    }
+    const unit = analysedUnitName(baseName(unitPath), templateInstance)
+    if (unit) {
+      const dir = dirOf(unitPath)
+      for (const name of dropInDirectoryNames(unit)) {
+        const dropInDir = join(dir, name)
+        reasons.push(...(dropInDirs.get(dropInDir) ?? []))
+        const dirVerb = touched.get(dropInDir)
+        if (dirVerb) reasons.push(`drop-in directory link ${dropInDir} ${dirVerb}`)
+      }
+    }
+    if (reasons.length)
+      selected.set(unitPath, { reasons, basePath: renamedFrom.get(unitPath) ?? unitPath })
+  }
+  return selected
+}

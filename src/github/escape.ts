@@ -1,0 +1,47 @@
+/**
+ * What stands between file-derived text and the runner: nothing read from a unit file may become a
+ * workflow command (`::cmd::` at a line start, `##[cmd]` anywhere), leak a token, or close a fence.
+ */
+import { escapeControl } from '../render/escape.js'
+
+const TOKENS = /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g
+const AUTHORIZATION = /\b(authorization:\s*(?:basic|bearer|token)\s+)[A-Za-z0-9+/=._~-]+/gi
+
+/** Replaces token-shaped strings (GitHub tokens, Authorization headers) before text leaves the process. */
+export function redactSecrets(text: string): string {
+  return text.replace(TOKENS, '[redacted]').replace(AUTHORIZATION, '$1[redacted]')
+}
+
+/**
+ * Text from a file made safe for one line of the log or an annotation: control characters (CR, LF,
+ * bidi overrides) shown as escapes, `##[` and a leading `::` broken with a zero-width space, tokens
+ * redacted. @actions/core's own %-escaping comes on top for annotation messages and properties.
+ */
+export function commandSafe(text: string): string {
+  return redactSecrets(escapeControl(text))
+    .replace(/##\[/g, '#\u200b#[')
+    .replace(/^(\s*):(?=:)/, '$1:\u200b')
+}
+
+/** A backtick fence longer than any backtick run in the content (at least 3). */
+export function codeFence(content: string): string {
+  let longest = 0
+  for (const run of content.match(/`+/g) ?? []) longest = Math.max(longest, run.length)
+  return '`'.repeat(Math.max(3, longest + 1))
+}
+
+/** A fenced code block that content cannot close; mentions and HTML are inert inside it. */
+export function fencedBlock(content: string, info = ''): string {
+  const fence = codeFence(content)
+  const body = content.endsWith('\n') ? content : `${content}\n`
+  return `${fence}${info}\n${body}${fence}`
+}
+
+/** Cuts text to at most `max` UTF-16 units without splitting a surrogate pair. */
+export function truncateText(text: string, max: number, ellipsis = '…'): string {
+  if (text.length <= max) return text
+  let end = Math.max(0, max - ellipsis.length)
+  const code = text.charCodeAt(end - 1)
+  if (code >= 0xd800 && code <= 0xdbff) end--
+  return text.slice(0, end) + ellipsis
+}

@@ -1,0 +1,139 @@
+/**
+ * The workspace side: which unit files the `paths`/`exclude` inputs name, the directories links may
+ * stay inside, and writing output files without following a link the checkout planted.
+ */
+import fg from 'fast-glob'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { DEFAULT_IGNORES } from '../scan/scan.js'
+
+export interface UnitFiles {
+  /** absolute paths, sorted, unique */
+  files: string[]
+  /** entries that are neither a glob nor an existing path */
+  missing: string[]
+  /** directories outside the workspace that entries named (allowed as link targets) */
+  outside: string[]
+}
+
+const toPosix = (p: string): string => p.split(path.sep).join('/')
+
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(parent, child)
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
+}
+
+/**
+ * Expands `paths` entries: a glob (fast-glob syntax, relative to the workspace), a directory (its
+ * `**\/*.service`) or a file. `exclude` globs are relative to the workspace; `.git` and
+ * `node_modules` are always skipped. Links are listed, never followed, here.
+ */
+export async function resolveUnitFiles(
+  entries: readonly string[],
+  exclude: readonly string[],
+  workspace: string
+): Promise<UnitFiles> {
+  const ignore = [...DEFAULT_IGNORES, ...exclude]
+  const found = new Set<string>()
+  const missing: string[] = []
+  const outside: string[] = []
+  const glob = (pattern: string, cwd: string) =>
+    fg(pattern, {
+      cwd,
+      dot: true,
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      ignore,
+      absolute: true
+    })
+  for (const entry of entries) {
+    if (fg.isDynamicPattern(entry)) {
+      for (const match of await glob(entry, workspace)) {
+        const file = path.normalize(match)
+        if (file.endsWith('.service')) found.add(file)
+        else if (fs.lstatSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+          const relative = toPosix(path.relative(workspace, file))
+          for (const unit of await glob(`${fg.escapePath(relative)}/**/*.service`, workspace)) {
+            found.add(path.normalize(unit))
+          }
+        }
+      }
+      continue
+    }
+    const absolute = path.resolve(workspace, entry)
+    const stat = fs.lstatSync(absolute, { throwIfNoEntry: false })
+    if (!stat) {
+      missing.push(entry)
+      continue
+    }
+    if (!stat.isDirectory()) {
+      found.add(absolute)
+      if (!isInside(absolute, workspace)) outside.push(path.dirname(absolute))
+      continue
+    }
+    if (isInside(absolute, workspace)) {
+      const relative = toPosix(path.relative(workspace, absolute))
+      const pattern = relative === '' ? '**/*.service' : `${fg.escapePath(relative)}/**/*.service`
+      for (const unit of await glob(pattern, workspace)) found.add(path.normalize(unit))
+    } else {
+      outside.push(absolute)
+      for (const unit of await glob('**/*.service', absolute)) found.add(path.normalize(unit))
+    }
+  }
+  return { files: [...found].sort(), missing, outside }
+}
+
+/**
+ * The directories unit files and drop-ins may resolve into: every top-level entry of the workspace
+ * except `.git` and links (so a unit linked to `.git/config`, where actions/checkout may keep a
+ * token, is refused as leaving the tree) plus any outside directory the inputs named.
+ */
+export function readableRoots(workspace: string, outside: readonly string[]): string[] {
+  let entries: fs.Dirent[] = []
+  try {
+    entries = fs.readdirSync(workspace, { withFileTypes: true })
+  } catch {
+    entries = []
+  }
+  // A top-level link is no root: the scanner resolves roots, and a link would make its target one.
+  const roots = entries
+    .filter((e) => e.name !== '.git' && !e.isSymbolicLink())
+    .map((e) => path.join(workspace, e.name))
+  return [...roots, ...outside]
+}
+
+/**
+ * Writes a file under one of `roots` (the workspace, RUNNER_TEMP), refusing a path that resolves
+ * elsewhere and replacing a symbolic link instead of writing through it.
+ */
+export function writeFileSafely(file: string, content: string, roots: readonly string[]): void {
+  const directory = path.dirname(file)
+  fs.mkdirSync(directory, { recursive: true })
+  const realDirectory = fs.realpathSync(directory)
+  const allowed = roots.some((root) => {
+    try {
+      return isInside(realDirectory, fs.realpathSync(root))
+    } catch {
+      return false
+    }
+  })
+  if (!allowed)
+    throw new Error(`${file} resolves outside the workspace and the runner's temporary directory`)
+  const target = path.join(realDirectory, path.basename(file))
+  const stat = fs.lstatSync(target, { throwIfNoEntry: false })
+  if (stat?.isSymbolicLink()) fs.unlinkSync(target)
+  else if (stat && !stat.isFile()) throw new Error(`${file} exists and is not a regular file`)
+  const fd = fs.openSync(
+    target,
+    fs.constants.O_WRONLY |
+      fs.constants.O_CREAT |
+      fs.constants.O_TRUNC |
+      (fs.constants.O_NOFOLLOW ?? 0),
+    0o644
+  )
+  try {
+    fs.writeFileSync(fd, content)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
