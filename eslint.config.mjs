@@ -21,8 +21,14 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@actions/*', '@octokit/*'], message: 'src/core must not know GitHub' },
-            { group: ['node:*', 'fs', 'path', 'child_process', 'process'], message: 'src/core is pure' },
-            { group: ['../github/*', '../cli/*', '../scan/*'], message: 'src/core does not import adapters' }
+            {
+              group: ['node:*', 'fs', 'path', 'child_process', 'process'],
+              message: 'src/core is pure'
+            },
+            {
+              group: ['../github/*', '../cli/*', '../scan/*'],
+              message: 'src/core does not import adapters'
+            }
           ]
         }
       ],

@@ -8,7 +8,13 @@ import typescript from '@rollup/plugin-typescript'
 const outDir = process.env.DIST_DIR ?? 'dist'
 
 const plugins = () => [
-  typescript({ tsconfig: 'tsconfig.build.json', module: 'NodeNext', noEmitOnError: true, outDir, rootDir: 'src' }),
+  typescript({
+    tsconfig: 'tsconfig.build.json',
+    module: 'NodeNext',
+    noEmitOnError: true,
+    outDir,
+    rootDir: 'src'
+  }),
   nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
   commonjs(),
   json()

@@ -12,7 +12,11 @@ const root = path.resolve(import.meta.dirname, '..')
 const cli = path.join(root, 'dist', 'cli.js')
 
 function run(args: string[], cwd = root) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60_000 })
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000
+  })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
@@ -23,7 +27,14 @@ interface JsonUnit {
   score: number | null
   rating: string | null
   passed: boolean
-  checks: Array<{ id: string; badness: number | null; weight: number; range: number; file: string; line: number }>
+  checks: Array<{
+    id: string
+    badness: number | null
+    weight: number
+    range: number
+    file: string
+    line: number
+  }>
   suggestion: unknown
 }
 
@@ -37,7 +48,12 @@ describe('systemd-hardening-gate CLI', () => {
   it('scores the bundled examples as systemd 252 does and fails the gate', () => {
     const { code, stdout } = run(['--format', 'json', '--systemd-version', '252', 'examples'])
     expect(code).toBe(1)
-    const report = JSON.parse(stdout) as { schemaVersion: number; threshold: number; passed: boolean; units: JsonUnit[] }
+    const report = JSON.parse(stdout) as {
+      schemaVersion: number
+      threshold: number
+      passed: boolean
+      units: JsonUnit[]
+    }
     expect(report.schemaVersion).toBe(1)
     expect(report.threshold).toBe(5)
     expect(report.passed).toBe(false)
@@ -53,11 +69,25 @@ describe('systemd-hardening-gate CLI', () => {
       'examples/postgresql.service': 4.9
     })
     const bare = report.units.find((u) => u.unit === 'bare.service')!
-    expect(bare).toMatchObject({ status: 'scored', rating: 'UNSAFE', passed: false, suggestion: null })
+    expect(bare).toMatchObject({
+      status: 'scored',
+      rating: 'UNSAFE',
+      passed: false,
+      suggestion: { path: 'examples/bare.service.d/hardening.conf' }
+    })
+    const baseline = report.units.find((u) => u.unit === 'baseline.service')!
+    expect(baseline.suggestion).toBeNull()
     const network = bare.checks.find((c) => c.id === 'PrivateNetwork')!
-    expect(network).toMatchObject({ badness: 1, weight: 2500, range: 1, file: 'examples/bare.service' })
+    expect(network).toMatchObject({
+      badness: 1,
+      weight: 2500,
+      range: 1,
+      file: 'examples/bare.service'
+    })
     const legacy = report.units.find((u) => u.unit === 'legacy-daemon.service')!
-    const header = fs.readFileSync(path.join(root, 'examples/legacy-daemon.service'), 'utf8').split('\n')
+    const header = fs
+      .readFileSync(path.join(root, 'examples/legacy-daemon.service'), 'utf8')
+      .split('\n')
     const missing = legacy.checks.find((c) => c.id === 'PrivateNetwork')!
     expect(header[missing.line - 1]).toBe('[Service]')
     expect(legacy.checks.find((c) => c.id === 'PrivateTmp')).toBeUndefined()
@@ -88,23 +118,31 @@ describe('systemd-hardening-gate CLI', () => {
 
   it('writes markdown and SARIF', () => {
     const markdown = run(['--format', 'markdown', 'examples'])
-    expect(markdown.stdout).toContain('| bare.service | examples/bare.service | 9.6 | UNSAFE | ❌ fail |')
+    expect(markdown.stdout).toContain(
+      '| bare.service | examples/bare.service | 9.6 | UNSAFE | ❌ fail |'
+    )
     const out = path.join(tmp, 'gate.sarif')
     expect(run(['--format', 'sarif', '--output', out, 'examples']).code).toBe(1)
     const sarif = JSON.parse(fs.readFileSync(out, 'utf8'))
     expect(sarif.version).toBe('2.1.0')
     expect(sarif.runs[0].tool.driver.rules.length).toBeGreaterThanOrEqual(81)
-    const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'PrivateNetwork')
+    const result = sarif.runs[0].results.find(
+      (r: { ruleId: string }) => r.ruleId === 'PrivateNetwork'
+    )
     expect(result.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0)
     expect(result.partialFingerprints['unitFinding/v1']).toMatch(/^[0-9a-f]{16}$/)
   })
 
   it('keeps every row with --all-checks, and only costly or skipped rows otherwise', () => {
-    const all = JSON.parse(run(['--format', 'json', '--all-checks', 'examples/baseline.service']).stdout)
+    const all = JSON.parse(
+      run(['--format', 'json', '--all-checks', 'examples/baseline.service']).stdout
+    )
     const some = JSON.parse(run(['--format', 'json', 'examples/baseline.service']).stdout)
     expect(all.units[0].checks).toHaveLength(81)
     expect(some.units[0].checks.length).toBeLessThan(81)
-    expect(some.units[0].checks.every((c: { badness: number | null }) => c.badness !== 0)).toBe(true)
+    expect(some.units[0].checks.every((c: { badness: number | null }) => c.badness !== 0)).toBe(
+      true
+    )
   })
 
   it('never lets unit text inject workflow commands or terminal escapes', () => {
@@ -131,8 +169,14 @@ describe('systemd-hardening-gate CLI', () => {
     fs.symlinkSync('/dev/null', path.join(dir, 'null.service'))
     fs.symlinkSync('/etc/passwd', path.join(dir, 'outside.service'))
     fs.writeFileSync(path.join(dir, 'noexec.service'), '[Service]\nUser=app\n')
-    fs.writeFileSync(path.join(dir, 'binary.service'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff, 0xfe, 0x00, 0x0a]))
-    fs.writeFileSync(path.join(dir, 'good.service'), '[Service]\nExecStart=/bin/true\nDynamicUser=yes\n')
+    fs.writeFileSync(
+      path.join(dir, 'binary.service'),
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff, 0xfe, 0x00, 0x0a])
+    )
+    fs.writeFileSync(
+      path.join(dir, 'good.service'),
+      '[Service]\nExecStart=/bin/true\nDynamicUser=yes\n'
+    )
     const { code, stdout } = run(['--format', 'json', dir])
     expect(code).toBe(1)
     const units = (JSON.parse(stdout) as { units: JsonUnit[] }).units
@@ -155,6 +199,8 @@ describe('systemd-hardening-gate CLI', () => {
       fs.writeFileSync(path.join(dir, sub, 'a.service'), '[Service]\nExecStart=/bin/true\n')
     }
     const units = (JSON.parse(run(['--format', 'json', dir]).stdout) as { units: JsonUnit[] }).units
-    expect(units.map((u) => path.relative(dir, path.join(root, u.path)))).toEqual(['units/a.service'])
+    expect(units.map((u) => path.relative(dir, path.join(root, u.path)))).toEqual([
+      'units/a.service'
+    ])
   })
 })

@@ -45,7 +45,10 @@ function compare(unit: OracleUnit, oracle: OracleResult): Disagreement[] {
   }
   if (!oursLoaded) return problems
   if (ours.exposure !== oracle.exposure) {
-    problems.push({ unit: unit.name, what: `exposure: engine ${ours.exposure}, systemd ${oracle.exposure}` })
+    problems.push({
+      unit: unit.name,
+      what: `exposure: engine ${ours.exposure}, systemd ${oracle.exposure}`
+    })
   }
   const rows = new Map(ours.checks.map((c) => [c.id, c.badness]))
   for (const [id, badness] of Object.entries(oracle.checks ?? {})) {
@@ -55,7 +58,10 @@ function compare(unit: OracleUnit, oracle: OracleResult): Disagreement[] {
     }
   }
   if (rows.size !== Object.keys(oracle.checks ?? {}).length) {
-    problems.push({ unit: unit.name, what: `engine has ${rows.size} rows, systemd ${Object.keys(oracle.checks ?? {}).length}` })
+    problems.push({
+      unit: unit.name,
+      what: `engine has ${rows.size} rows, systemd ${Object.keys(oracle.checks ?? {}).length}`
+    })
   }
   return problems
 }
@@ -113,19 +119,28 @@ describe('parity with systemd-analyze security --offline=true', () => {
     expect(units.length).toBeGreaterThan(20)
     // systemd refuses two services claiming one bus name in the same tree (an alias and its target):
     // units with BusName= get a tree of their own.
-    const claimsBusName = (u: OracleUnit): boolean => /^BusName=/m.test(String(Object.values(u.files)[0]))
+    const claimsBusName = (u: OracleUnit): boolean =>
+      /^BusName=/m.test(String(Object.values(u.files)[0]))
     const shared = await differential(units.filter((u) => !claimsBusName(u)))
     const alone = await differential(units.filter(claimsBusName), 1)
     const compared = shared.compared + alone.compared
     const disagreements = [...shared.disagreements, ...alone.disagreements]
-    console.log(`differential /lib/systemd/system: ${compared} units compared, ${disagreements.length} disagreements`)
+    console.log(
+      `differential /lib/systemd/system: ${compared} units compared, ${disagreements.length} disagreements`
+    )
     expect(disagreements.slice(0, 20)).toEqual([])
   })
 
-  maybe(`agrees on ${GENERATED_UNITS} generated units`, async () => {
-    const units = fc.sample(unitArbitrary('diff'), { numRuns: GENERATED_UNITS, seed: 20261122 })
-    const { compared, disagreements } = await differential(units)
-    console.log(`differential generated: ${compared} units compared, ${disagreements.length} disagreements`)
-    expect(disagreements.slice(0, 20)).toEqual([])
-  }, 300_000)
+  maybe(
+    `agrees on ${GENERATED_UNITS} generated units`,
+    async () => {
+      const units = fc.sample(unitArbitrary('diff'), { numRuns: GENERATED_UNITS, seed: 20261122 })
+      const { compared, disagreements } = await differential(units)
+      console.log(
+        `differential generated: ${compared} units compared, ${disagreements.length} disagreements`
+      )
+      expect(disagreements.slice(0, 20)).toEqual([])
+    },
+    300_000
+  )
 })

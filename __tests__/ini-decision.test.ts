@@ -18,13 +18,17 @@ describe('ini package versus systemd unit syntax', () => {
 
   it('does not join continuation lines', () => {
     const text = '[Service]\nCapabilityBoundingSet=CAP_KILL \\\n  CAP_SYS_ADMIN\n'
-    expect((ini.parse(text).Service as Record<string, unknown>).CapabilityBoundingSet).toBe('CAP_KILL \\')
+    expect((ini.parse(text).Service as Record<string, unknown>).CapabilityBoundingSet).toBe(
+      'CAP_KILL \\'
+    )
     expect(parseUnitText(bytes(text)).assignments[0]!.value).toBe('CAP_KILL    CAP_SYS_ADMIN')
   })
 
   it('collapses repeated keys, losing the order that list semantics and resets depend on', () => {
     const text = '[Service]\nSystemCallFilter=@system-service\nSystemCallFilter=~@privileged\n'
-    expect((ini.parse(text).Service as Record<string, unknown>).SystemCallFilter).toBe('~@privileged')
+    expect((ini.parse(text).Service as Record<string, unknown>).SystemCallFilter).toBe(
+      '~@privileged'
+    )
     expect(parseUnitText(bytes(text)).assignments.map((a) => a.value)).toEqual([
       '@system-service',
       '~@privileged'

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import * as fs$4 from 'node:fs';
-import { parseArgs } from 'node:util';
 import * as path$1 from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import require$$0 from 'os';
 import require$$0$1 from 'path';
@@ -61,7 +61,9 @@ function unescapeUnitName(text) {
         const c = text[i];
         if (c === '-')
             out += '/';
-        else if (c === '\\' && text[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+        else if (c === '\\' &&
+            text[i + 1] === 'x' &&
+            /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
             out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
             i += 3;
         }
@@ -216,8 +218,7 @@ function eolKind(code) {
  * Splits into physical lines like systemd's read_line(): LF, CR and NUL each end a line, and a run of
  * them is one break as long as no kind repeats and nothing follows a NUL.
  */
-function splitLineRanges(length, codeAt) {
-    const ranges = [];
+function* splitLineRanges(length, codeAt) {
     let start = 0;
     let i = 0;
     while (i < length) {
@@ -226,7 +227,7 @@ function splitLineRanges(length, codeAt) {
             i++;
             continue;
         }
-        ranges.push([start, i]);
+        yield [start, i];
         let seen = kind;
         i++;
         while (i < length && (seen & 4) === 0) {
@@ -239,8 +240,7 @@ function splitLineRanges(length, codeAt) {
         start = i;
     }
     if (start < length)
-        ranges.push([start, length]);
-    return ranges;
+        yield [start, length];
 }
 function isSystemdValidUtf8(text) {
     return !NONCHARACTER.test(text);
@@ -255,7 +255,8 @@ function utf8Length(text) {
     }
     return bytes;
 }
-function physicalLines(bytes) {
+/** The physical lines, decoded one by one (lazily: a parse that stops early decodes no more). */
+function* physicalLines(bytes) {
     let whole;
     try {
         whole = strictDecoder.decode(bytes);
@@ -265,23 +266,24 @@ function physicalLines(bytes) {
     }
     if (whole !== undefined) {
         const text = whole;
-        return splitLineRanges(text.length, (i) => text.charCodeAt(i)).map(([s, e]) => {
+        for (const [s, e] of splitLineRanges(text.length, (i) => text.charCodeAt(i))) {
             const line = text.slice(s, e);
-            return { text: line, valid: isSystemdValidUtf8(line), byteLength: utf8Length(line) };
-        });
+            yield { text: line, valid: isSystemdValidUtf8(line), byteLength: utf8Length(line) };
+        }
+        return;
     }
     // Some bytes are not UTF-8: decide line by line, since invalid bytes in comments are harmless.
     // The lenient decoder marks invalid bytes with U+FFFD; the strict one (which throws, slowly) is only
     // needed when the line also holds a real U+FFFD.
-    return splitLineRanges(bytes.length, (i) => bytes[i]).map(([s, e]) => {
+    for (const [s, e] of splitLineRanges(bytes.length, (i) => bytes[i])) {
         const raw = bytes.subarray(s, e);
         const line = lenientDecoder.decode(raw);
         let valid = isSystemdValidUtf8(line);
         if (valid && line.includes('\uFFFD') && !(hasEncodedReplacement(raw) && strictlyDecodes(raw))) {
             valid = false;
         }
-        return { text: line, valid, byteLength: raw.length };
-    });
+        yield { text: line, valid, byteLength: raw.length };
+    }
 }
 /** Whether the bytes hold an encoded U+FFFD (EF BF BD). */
 function hasEncodedReplacement(raw) {
@@ -345,7 +347,6 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
         warnings: [],
         lineCount: 0
     };
-    const lines = physicalLines(bytes);
     let section;
     let sectionIgnored = false;
     let bomSeen = false;
@@ -378,7 +379,10 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
                 section = undefined;
                 sectionIgnored = true;
                 if (!name.startsWith('X-')) {
-                    result.warnings.push({ line, message: `unknown section [${name}]: its lines are ignored` });
+                    result.warnings.push({
+                        line,
+                        message: `unknown section [${name}]: its lines are ignored`
+                    });
                 }
             }
             return true;
@@ -406,12 +410,15 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
         });
         return true;
     };
-    for (let index = 0; index < lines.length; index++) {
-        const physical = lines[index];
-        const lineNumber = index + 1;
+    let lineNumber = 0;
+    for (const physical of physicalLines(bytes)) {
+        lineNumber++;
         result.lineCount = lineNumber;
         if (physical.byteLength >= LONG_LINE_MAX) {
-            result.fatal = { line: lineNumber, message: 'line longer than 1 MiB; systemd refuses the file' };
+            result.fatal = {
+                line: lineNumber,
+                message: 'line longer than 1 MiB; systemd refuses the file'
+            };
             return result;
         }
         const stripped = skipLeadingWhitespace(physical.text);
@@ -934,7 +941,7 @@ function isDeviceNodePath(path) {
 }
 /** filename_is_valid(): a single path component. */
 function isValidFilename(name) {
-    return name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/');
+    return (name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/'));
 }
 /** credential_name_valid(): printable ASCII without '/' or ':'; not '.' or '..'. */
 function isValidCredentialName(name) {
@@ -2403,6 +2410,20 @@ const SYSCALL_GROUPS = {
 };
 
 /** SystemCallFilter= and SystemCallArchitectures=: the filter state and the group walk systemd-analyze does. */
+/** The eleven groups the analyzer checks, by json_field suffix. */
+const CHECKED_SYSCALL_GROUPS = [
+    '@swap',
+    '@obsolete',
+    '@clock',
+    '@cpu-emulation',
+    '@debug',
+    '@mount',
+    '@module',
+    '@raw-io',
+    '@reboot',
+    '@privileged',
+    '@resources'
+];
 /** Members of the checked groups that libseccomp 2.5 has no x86-64 number for: the walk skips them. */
 const NOT_ON_X86_64 = new Set([
     'bdflush',
@@ -2632,8 +2653,49 @@ function initialSettings() {
         exitType: 'main',
         killMode: 'control-group',
         successAction: 'none',
-        execStartLines: []
+        execStartLines: [],
+        recorded: {}
     };
+}
+/**
+ * Directives no check reads that tell the fix engine what a service does: where it writes, what it
+ * runs and when, what it depends on. Recording them changes no score and adds no diagnostic.
+ */
+const RECORDED_DIRECTIVES = {
+    PIDFile: 'Service',
+    WorkingDirectory: 'Service',
+    Environment: 'Service',
+    EnvironmentFile: 'Service',
+    ReadWritePaths: 'Service',
+    ReadOnlyPaths: 'Service',
+    InaccessiblePaths: 'Service',
+    BindPaths: 'Service',
+    BindReadOnlyPaths: 'Service',
+    TemporaryFileSystem: 'Service',
+    StateDirectory: 'Service',
+    CacheDirectory: 'Service',
+    LogsDirectory: 'Service',
+    RuntimeDirectory: 'Service',
+    ConfigurationDirectory: 'Service',
+    ExecStartPre: 'Service',
+    ExecStartPost: 'Service',
+    ExecCondition: 'Service',
+    ExecReload: 'Service',
+    ExecStop: 'Service',
+    ExecStopPost: 'Service',
+    CPUSchedulingPolicy: 'Service',
+    Sockets: 'Service',
+    SystemCallErrorNumber: 'Service',
+    Description: 'Unit',
+    After: 'Unit',
+    Wants: 'Unit',
+    Requires: 'Unit',
+    BindsTo: 'Unit',
+    RequiresMountsFor: 'Unit'
+};
+function record(s, key, value) {
+    const previous = s.recorded[key] ?? [];
+    s.recorded = { ...s.recorded, [key]: value === '' ? [] : [...previous, value] };
 }
 function booleanDirective(key, options = {}) {
     return {
@@ -2649,7 +2711,10 @@ function booleanDirective(key, options = {}) {
                 if (!extra.value.test(value))
                     continue;
                 if (ctx.version < extra.since) {
-                    return { ignored: `'${value}' is not understood before systemd ${extra.since}`, byVersion: extra.since };
+                    return {
+                        ignored: `'${value}' is not understood before systemd ${extra.since}`,
+                        byVersion: extra.since
+                    };
                 }
                 s[key] = true;
                 return undefined;
@@ -2868,8 +2933,25 @@ function credentialDirective(table, encrypted, since) {
         }
     };
 }
-const SERVICE_TYPES = ['simple', 'exec', 'forking', 'oneshot', 'dbus', 'notify', 'idle', 'notify-reload'];
-const RESTART_VALUES = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'];
+const SERVICE_TYPES = [
+    'simple',
+    'exec',
+    'forking',
+    'oneshot',
+    'dbus',
+    'notify',
+    'idle',
+    'notify-reload'
+];
+const RESTART_VALUES = [
+    'no',
+    'on-success',
+    'on-failure',
+    'on-abnormal',
+    'on-watchdog',
+    'on-abort',
+    'always'
+];
 const EMERGENCY_ACTIONS = [
     'none',
     'exit',
@@ -3172,13 +3254,22 @@ function describeDropped(key, words) {
 function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
     const parsed = parseUnitText(bytes);
     for (const warning of parsed.warnings) {
-        diagnostics.push({ file: file.path, line: warning.line, severity: 'notice', code: 'syntax', message: warning.message });
+        diagnostics.push({
+            file: file.path,
+            line: warning.line,
+            severity: 'notice',
+            code: 'syntax',
+            message: warning.message
+        });
     }
     for (const comment of parsed.comments)
         comments.push({ file: file.path, ...comment });
     for (const assignment of parsed.assignments) {
         const at = { file: file.path, line: assignment.line };
         const { key, value, section } = assignment;
+        if (Object.hasOwn(RECORDED_DIRECTIVES, key) && RECORDED_DIRECTIVES[key] === section) {
+            record(settings, key, value);
+        }
         const directive = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined;
         if (!directive) {
             const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase());
@@ -3222,7 +3313,13 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
         }
         else if ('dropped' in outcome) {
             sources[key] = at;
-            diagnostics.push({ ...at, severity: 'warning', code: 'dropped-words', key, message: describeDropped(key, outcome.dropped) });
+            diagnostics.push({
+                ...at,
+                severity: 'warning',
+                code: 'dropped-words',
+                key,
+                message: describeDropped(key, outcome.dropped)
+            });
         }
         else {
             diagnostics.push({
@@ -3238,6 +3335,18 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
     }
     return { fatal: parsed.fatal, serviceLine: parsed.sectionLines['Service'] };
 }
+/** The settings applyImpliedSettings() may change (the fix engine restores them between variants). */
+const IMPLIED_SETTINGS_KEYS = [
+    'user',
+    'privateTmp',
+    'removeIPC',
+    'protectSystem',
+    'protectHome',
+    'noNewPrivileges',
+    'restrictSUIDSGID',
+    'capabilityBoundingSet',
+    'devicePolicy'
+];
 /** Settings systemd implies at load time (unit_patch_contexts), offline as online. */
 function applyImpliedSettings(s, unit) {
     if (s.dynamicUser) {
@@ -3317,7 +3426,11 @@ function loadService(input) {
     const diagnostics = [];
     const { main } = input;
     if (main.bytes === null || main.bytes.length === 0) {
-        return { status: 'masked', reason: 'the unit is masked (empty file or link to /dev/null)', diagnostics };
+        return {
+            status: 'masked',
+            reason: 'the unit is masked (empty file or link to /dev/null)',
+            diagnostics
+        };
     }
     const ctx = { unit: input.unit, version: input.version };
     const settings = initialSettings();
@@ -3346,19 +3459,76 @@ function loadService(input) {
             });
         }
     }
+    const raw = copySettings(settings);
     applyImpliedSettings(settings, input.unit);
     const refused = refusal(settings);
     const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 };
     if (refused)
         return { status: 'invalid', reason: refused, at: serviceHeader, diagnostics };
     const files = [main.path, ...input.dropIns.map((d) => d.path)];
-    return { status: 'loaded', settings, sources, serviceHeader, diagnostics, comments, files };
+    return { status: 'loaded', settings, sources, serviceHeader, diagnostics, comments, files, raw };
+}
+// ---------------------------------------------------------------------------------------------------
+// For the fix engine: the settings before the implied ones, extended cheaply by more assignments.
+/**
+ * The settings after the unit file and the given drop-ins, before the settings systemd implies at
+ * load time (undefined when the unit file does not load). Diagnostics are discarded.
+ */
+function readRawSettings(input) {
+    const { main } = input;
+    if (main.bytes === null || main.bytes.length === 0)
+        return undefined;
+    const ctx = { unit: input.unit, version: input.version };
+    const settings = initialSettings();
+    if (applyFile(main, main.bytes, settings, {}, [], [], ctx).fatal)
+        return undefined;
+    for (const dropIn of input.dropIns)
+        applyDropInTo(settings, dropIn, input.unit, input.version);
+    return settings;
+}
+/** Applies one more drop-in file to raw settings, as loadService does (a fatal line stops the file). */
+function applyDropInTo(settings, dropIn, unit, version) {
+    if (dropIn.bytes === null || dropIn.bytes.length === 0)
+        return;
+    applyFile(dropIn, dropIn.bytes, settings, {}, [], [], { unit, version });
+}
+/**
+ * Applies one [Service] assignment to raw settings as a drop-in line would (no syntax layer: the
+ * caller writes plain values). Returns false when systemd would ignore or refuse the line.
+ */
+function applyServiceAssignment(settings, key, value, unit, version) {
+    if (Object.hasOwn(RECORDED_DIRECTIVES, key) && RECORDED_DIRECTIVES[key] === 'Service') {
+        record(settings, key, value);
+    }
+    const directive = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined;
+    if (!directive)
+        return Object.hasOwn(RECORDED_DIRECTIVES, key);
+    if (directive.section !== 'Service')
+        return false;
+    if (directive.since !== undefined && version < directive.since)
+        return false;
+    const outcome = directive.apply(settings, value, { unit, version });
+    return outcome === undefined;
+}
+/** A copy that later assignments can change without touching the original. */
+function copySettings(s) {
+    const copy = { ...s };
+    // The one value the directive appliers update in place (the others are replaced).
+    if (s.syscallFilter)
+        copy.syscallFilter = {
+            allowList: s.syscallFilter.allowList,
+            names: new Set(s.syscallFilter.names)
+        };
+    return copy;
 }
 
 const EXEC = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html';
 const RESOURCE = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.resource-control.html';
 const SERVICE = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html';
-const bad = (condition, detail) => ({ badness: condition ? 1 : 0, detail });
+const bad = (condition, detail) => ({
+    badness: condition ? 1 : 0,
+    detail
+});
 function booleanCheck(id, key, meta) {
     return {
         id,
@@ -3370,6 +3540,16 @@ function booleanCheck(id, key, meta) {
         ...meta,
         assess: ({ settings }) => bad(!settings[key])
     };
+}
+/** The detail text of a capability row, per kept subset (few distinct values: cached). */
+const keptNames = new Map();
+function keptText(kept) {
+    let text = keptNames.get(kept);
+    if (text === undefined) {
+        text = capabilityNames(kept).join(' ');
+        keptNames.set(kept, text);
+    }
+    return text;
 }
 function capabilityCheck(row) {
     const mask = capabilityMask(...row.caps);
@@ -3387,7 +3567,7 @@ function capabilityCheck(row) {
         man: `${EXEC}#CapabilityBoundingSet=`,
         assess: ({ settings }) => {
             const kept = settings.capabilityBoundingSet & mask;
-            return bad(kept !== 0n, kept ? capabilityNames(kept).join(' ') : undefined);
+            return bad(kept !== 0n, kept ? keptText(kept) : undefined);
         }
     };
 }
@@ -3485,7 +3665,9 @@ const CHECKS = [
         fix: ['SupplementaryGroups='],
         breaks: 'Groups that grant access to sockets or devices (e.g. a docker or dialout group) may be needed.',
         man: `${EXEC}#SupplementaryGroups=`,
-        assess: ({ settings, runsPrivileged }) => runsPrivileged ? { na: 'runs as root, groups do not matter' } : bad(settings.supplementaryGroups.length > 0)
+        assess: ({ settings, runsPrivileged }) => runsPrivileged
+            ? { na: 'runs as root, groups do not matter' }
+            : bad(settings.supplementaryGroups.length > 0)
     },
     booleanCheck('PrivateDevices', 'privateDevices', {
         weight: 1000,
@@ -3585,7 +3767,7 @@ const CHECKS = [
         good: 'The operating system directories are read-only for the service.',
         bad: 'The service can modify the operating system (/usr, /boot, /etc).',
         fix: ['ProtectSystem=strict'],
-        breaks: 'strict makes everything but /dev, /proc and /sys read-only: declare the paths the service writes with ReadWritePaths=, StateDirectory= or LogsDirectory=, or use full if it must write /etc.',
+        breaks: 'strict makes everything but /dev, /proc and /sys read-only: declare the paths the service writes with ReadWritePaths=, StateDirectory= or LogsDirectory=. A service that writes to /etc needs that path in ReadWritePaths= (full makes /etc read-only too; only ProtectSystem=yes leaves it writable).',
         man: `${EXEC}#ProtectSystem=`,
         assess: ({ settings }) => {
             const value = settings.protectSystem;
@@ -4079,7 +4261,10 @@ const CHECKS = [
             const entries = [...settings.deviceAllow, ...impliedDeviceEntries(settings, version)];
             if (entries.length === 0)
                 return { badness: 0 };
-            return { badness: 5, detail: `allows ${entries.map((e) => `${e.path}:${e.rights}`).join(' ')}` };
+            return {
+                badness: 5,
+                detail: `allows ${entries.map((e) => `${e.path}:${e.rights}`).join(' ')}`
+            };
         }
     },
     {
@@ -4097,6 +4282,15 @@ const CHECKS = [
     }
 ];
 const CHECKS_BY_ID = new Map(CHECKS.map((c) => [c.id, c]));
+/**
+ * The repository path of a check's documentation page, for links: `docs/checks/<id>.md` with the id
+ * URL-encoded (systemd's CAP_NET_* json_field ends in ')', written %29). Prefix it with the
+ * repository's web address for an absolute link.
+ */
+function docsUrl(id) {
+    const encoded = encodeURIComponent(id).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return `docs/checks/${encoded}.md`;
+}
 const checksByVersion = new Map();
 /** The rows a systemd version prints. */
 function checksFor(version) {
@@ -4109,9 +4303,221 @@ function checksFor(version) {
 }
 
 /**
+ * Justified exceptions: a check a unit is allowed to fail, with the reason written down (seed:
+ * "document why each relaxation is needed"). An allowed check counts as if a policy gave it weight 0
+ * for that unit only. Exceptions come from a comment in the unit or one of its drop-ins:
+ *
+ *     # hardening-gate: allow MemoryDenyWriteExecute -- Node.js JIT needs writable code pages
+ *     # hardening-gate: allow PrivateNetwork, IPAddressDeny until 2026-12-31 -- serves HTTP
+ *
+ * or from the policy file ("hardening-gate".exceptions: unit globs, checks, reason, until). An
+ * exception without a reason, naming an unknown check, past its date, or inline where the policy
+ * forbids inline exceptions is not applied and fails the unit with a message saying why.
+ */
+/** The inline syntax, for messages and documentation. */
+const INLINE_SYNTAX = '# hardening-gate: allow CHECK[, CHECK...] [until YYYY-MM-DD] -- reason';
+const MARKER = /^[#;]\s*hardening-gate\s*:\s*/i;
+/** A calendar date written YYYY-MM-DD. */
+function isIsoDate(text) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+    if (!m)
+        return false;
+    const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    return date.toISOString().slice(0, 10) === text;
+}
+/** Today as YYYY-MM-DD (UTC): the default when the caller does not pass a date. */
+function isoToday() {
+    return new Date().toISOString().slice(0, 10);
+}
+/** Ids without systemd's quirky trailing ')' resolve to the real id too. */
+const QUIRKY = new Map(CHECKS.filter((c) => c.id.endsWith(')')).map((c) => [c.id.slice(0, -1), c.id]));
+/**
+ * The check ids a name covers: a check id (json_field), or a directive name that several rows read
+ * first (CapabilityBoundingSet, RestrictNamespaces, RestrictAddressFamilies, SystemCallFilter, User).
+ */
+function checkIdsFor(name) {
+    if (CHECKS_BY_ID.has(name))
+        return [name];
+    const quirky = QUIRKY.get(name);
+    if (quirky)
+        return [quirky];
+    return CHECKS.filter((c) => c.directives[0] === name).map((c) => c.id);
+}
+/** A unit glob: `*` and `?` stay within a path component, `**` crosses them, `{a,b}` alternates. */
+function globToRegExp(glob) {
+    let out = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*') {
+            if (glob[i + 1] === '*') {
+                out += '.*';
+                i++;
+                if (glob[i + 1] === '/')
+                    i++;
+            }
+            else {
+                out += '[^/]*';
+            }
+        }
+        else if (c === '?') {
+            out += '[^/]';
+        }
+        else if (c === '{') {
+            const end = glob.indexOf('}', i);
+            if (end < 0) {
+                out += '\\{';
+                continue;
+            }
+            const options = glob.slice(i + 1, end).split(',');
+            out += `(?:${options.map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+            i = end;
+        }
+        else {
+            out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        }
+    }
+    return new RegExp(`^${out}$`);
+}
+/** Whether a unit glob names this unit: by file or unit name, or by path when the glob has a '/'. */
+function unitMatches(glob, names) {
+    const re = globToRegExp(glob);
+    if (glob.includes('/'))
+        return re.test(names.path) || re.test(names.path.replace(/^\.\//, ''));
+    return re.test(names.file) || re.test(names.unit);
+}
+/** Parses the text after the marker; returns an error message when it does not follow the syntax. */
+function parseInline(rest) {
+    const m = /^allow\s+(.*)$/i.exec(rest);
+    if (!m)
+        return { error: `not an exception; the syntax is: ${INLINE_SYNTAX}` };
+    let body = m[1];
+    let reason = '';
+    const dash = body.indexOf('--');
+    if (dash >= 0) {
+        reason = body.slice(dash + 2).trim();
+        body = body.slice(0, dash);
+    }
+    let until;
+    const untilMatch = /\buntil\s+(\S+)\s*$/i.exec(body);
+    if (untilMatch) {
+        until = untilMatch[1];
+        body = body.slice(0, untilMatch.index);
+    }
+    const written = body
+        .split(/[\s,]+/)
+        .map((w) => w.trim())
+        .filter((w) => w !== '');
+    if (written.length === 0)
+        return { error: `no check named; the syntax is: ${INLINE_SYNTAX}` };
+    return { written, until, reason };
+}
+function checkValidity(report, policy, today) {
+    if (report.reason === '') {
+        return `exception for ${report.written.join(', ')} has no reason: write why the relaxation is needed after '--'`;
+    }
+    if (report.until !== undefined && !isIsoDate(report.until)) {
+        return `exception for ${report.written.join(', ')}: 'until ${report.until}' is not a date YYYY-MM-DD`;
+    }
+    if (report.until !== undefined && report.until < today) {
+        return `exception for ${report.written.join(', ')} expired on ${report.until}; renew it with a new date or fix the unit`;
+    }
+    if (report.until === undefined && policy.requireExpiry) {
+        return `exception for ${report.written.join(', ')} has no expiry date; policy ${policy.name} requires 'until YYYY-MM-DD'`;
+    }
+    return undefined;
+}
+/**
+ * The exceptions that apply to one unit: inline comments of its files and the policy's entries that
+ * match it, each validated. Valid ones go into `allowed`.
+ */
+function resolveExceptions(comments, policy, names, today) {
+    const reports = [];
+    for (const comment of comments) {
+        const marker = MARKER.exec(comment.text);
+        if (!marker)
+            continue;
+        const at = { file: comment.file, line: comment.line };
+        const parsed = parseInline(comment.text.slice(marker[0].length).trim());
+        if ('error' in parsed) {
+            reports.push({
+                checks: [],
+                written: [],
+                reason: '',
+                source: 'inline',
+                ...at,
+                error: parsed.error
+            });
+            continue;
+        }
+        const report = {
+            checks: [],
+            written: parsed.written,
+            reason: parsed.reason,
+            source: 'inline',
+            ...at
+        };
+        if (parsed.until !== undefined)
+            report.until = parsed.until;
+        const unknown = parsed.written.filter((w) => checkIdsFor(w).length === 0);
+        report.checks = [...new Set(parsed.written.flatMap(checkIdsFor))];
+        if (unknown.length) {
+            report.error = `unknown check id ${unknown.map((u) => `'${u}'`).join(', ')} in exception (ids are the json_field names, e.g. MemoryDenyWriteExecute, CapabilityBoundingSet_CAP_SYS_ADMIN, or a directive such as SystemCallFilter)`;
+        }
+        else if (policy.inlineExceptions === 'forbid') {
+            report.error = `inline exceptions are forbidden by policy ${policy.name}; only the policy file may grant them`;
+        }
+        else {
+            const problem = checkValidity(report, policy, today);
+            if (problem)
+                report.error = problem;
+        }
+        reports.push(report);
+    }
+    for (const exception of policy.exceptions ?? []) {
+        if (!exception.units.some((glob) => unitMatches(glob, names)))
+            continue;
+        const report = {
+            checks: exception.checks,
+            written: exception.written,
+            reason: exception.reason,
+            source: 'policy',
+            policy: exception.policy
+        };
+        if (exception.until !== undefined)
+            report.until = exception.until;
+        const problem = checkValidity(report, policy, today);
+        if (problem)
+            report.error = problem;
+        reports.push(report);
+    }
+    const allowed = new Map();
+    for (const report of reports) {
+        if (report.error !== undefined)
+            continue;
+        for (const id of report.checks)
+            if (!allowed.has(id))
+                allowed.set(id, report);
+    }
+    return { allowed, reports };
+}
+/** The policy with the allowed checks at weight 0 for this unit (systemd's "excluded by policy"). */
+function policyWithExceptions(policy, allowed) {
+    if (allowed.size === 0)
+        return policy;
+    const checks = { ...policy.checks };
+    for (const [id, report] of allowed) {
+        const where = report.source === 'inline' ? `${report.file}:${report.line}` : `policy ${report.policy}`;
+        checks[id] = { ...checks[id], weight: 0, reason: `allowed (${where}): ${report.reason}` };
+    }
+    return { ...policy, checks };
+}
+
+/**
  * Policies in systemd's --security-policy JSON format: a top-level object keyed by json_field, each
  * `{ "weight": N, "range": N }` (weight 0 skips the check). The gate's own settings live under the
- * key "hardening-gate", which systemd ignores, so one file serves both tools.
+ * key "hardening-gate", which systemd ignores, so one file serves both tools: the threshold, the
+ * justified exceptions, whether units may grant themselves exceptions inline, and the fix engine's
+ * preferences.
  */
 const GATE_KEY = 'hardening-gate';
 class PolicyError extends Error {
@@ -4120,6 +4526,15 @@ class PolicyError extends Error {
         this.name = 'PolicyError';
     }
 }
+const DEFAULT_FIX = {
+    mode: 'minimal',
+    maxPhase: 5,
+    avoid: {},
+    identity: 'auto',
+    network: 'auto',
+    addressFamilies: [],
+    keepCapabilities: []
+};
 const DEFAULT_POLICY = { name: 'systemd defaults', checks: {} };
 const MAX_WEIGHT = 1_000_000;
 function isRecord(value) {
@@ -4132,19 +4547,162 @@ function parseThreshold(text) {
         return undefined;
     return Math.round(Number(value) * 10);
 }
+const FIX_KEYS = [
+    'target',
+    'mode',
+    'maxPhase',
+    'avoid',
+    'identity',
+    'network',
+    'addressFamilies',
+    'keepCapabilities'
+];
+const GATE_KEYS = [
+    'description',
+    'threshold',
+    'extends',
+    'exceptions',
+    'inlineExceptions',
+    'requireExpiry',
+    'fix'
+];
+function stringList(value, what, name) {
+    const list = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(list) || !list.every((v) => typeof v === 'string' && v.trim() !== '')) {
+        throw new PolicyError(`${name}: ${what} must be a string or a list of non-empty strings`);
+    }
+    return list.map((v) => v.trim());
+}
+function parseFix(entry, name, base) {
+    if (!isRecord(entry))
+        throw new PolicyError(`${name}: "${GATE_KEY}".fix must be an object`);
+    const unknown = Object.keys(entry).filter((k) => !FIX_KEYS.includes(k) && !k.startsWith('//'));
+    if (unknown.length) {
+        throw new PolicyError(`${name}: unknown fix setting "${unknown[0]}" (known: ${FIX_KEYS.join(', ')})`);
+    }
+    const fix = { ...base, avoid: { ...base.avoid } };
+    if (entry.target !== undefined) {
+        const target = typeof entry.target === 'number' || typeof entry.target === 'string'
+            ? parseThreshold(entry.target)
+            : undefined;
+        if (target === undefined) {
+            throw new PolicyError(`${name}: fix.target must be a number from 0.0 to 10.0 with one decimal`);
+        }
+        fix.target = target;
+    }
+    const choice = (key, values) => {
+        const value = entry[key];
+        if (value === undefined)
+            return undefined;
+        if (typeof value !== 'string' || !values.includes(value)) {
+            throw new PolicyError(`${name}: fix.${key} must be one of ${values.join(', ')}`);
+        }
+        return value;
+    };
+    fix.mode = choice('mode', ['minimal', 'baseline']) ?? fix.mode;
+    fix.identity = choice('identity', ['auto', 'keep']) ?? fix.identity;
+    fix.network = choice('network', ['auto', 'required', 'none']) ?? fix.network;
+    if (entry.maxPhase !== undefined) {
+        const phase = entry.maxPhase;
+        if (typeof phase !== 'number' || !Number.isInteger(phase) || phase < 1 || phase > 5) {
+            throw new PolicyError(`${name}: fix.maxPhase must be an integer from 1 to 5`);
+        }
+        fix.maxPhase = phase;
+    }
+    if (entry.avoid !== undefined) {
+        if (!isRecord(entry.avoid)) {
+            throw new PolicyError(`${name}: fix.avoid must map directive names to the reason`);
+        }
+        for (const [directive, reason] of Object.entries(entry.avoid)) {
+            if (typeof reason !== 'string' || reason.trim() === '') {
+                throw new PolicyError(`${name}: fix.avoid.${directive} needs a reason`);
+            }
+            if (!/^[A-Z][A-Za-z]+$/.test(directive)) {
+                throw new PolicyError(`${name}: fix.avoid: "${directive}" is not a directive name`);
+            }
+            fix.avoid[directive] = reason.trim();
+        }
+    }
+    if (entry.addressFamilies !== undefined) {
+        const families = stringList(entry.addressFamilies, 'fix.addressFamilies', name);
+        const bad = families.find((f) => !/^AF_[A-Z0-9]+$/.test(f));
+        if (bad)
+            throw new PolicyError(`${name}: fix.addressFamilies: "${bad}" is not an AF_* name`);
+        fix.addressFamilies = [...new Set([...base.addressFamilies, ...families])];
+    }
+    if (entry.keepCapabilities !== undefined) {
+        const caps = stringList(entry.keepCapabilities, 'fix.keepCapabilities', name);
+        const bad = caps.find((c) => !/^CAP_[A-Z_]+$/.test(c));
+        if (bad)
+            throw new PolicyError(`${name}: fix.keepCapabilities: "${bad}" is not a CAP_* name`);
+        fix.keepCapabilities = [...new Set([...base.keepCapabilities, ...caps])];
+    }
+    return fix;
+}
+function parseException(entry, index, name) {
+    const where = `${name}: exceptions[${index}]`;
+    if (!isRecord(entry))
+        throw new PolicyError(`${where} must be an object`);
+    const known = ['units', 'checks', 'reason', 'until'];
+    const unknown = Object.keys(entry).filter((k) => !known.includes(k) && !k.startsWith('//'));
+    if (unknown.length) {
+        throw new PolicyError(`${where}: unknown key "${unknown[0]}" (known: ${known.join(', ')})`);
+    }
+    if (entry.units === undefined)
+        throw new PolicyError(`${where}: "units" (unit globs) is missing`);
+    const units = stringList(entry.units, '"units"', where);
+    if (entry.checks === undefined)
+        throw new PolicyError(`${where}: "checks" is missing`);
+    const written = stringList(entry.checks, '"checks"', where);
+    const checks = [];
+    for (const id of written) {
+        const ids = checkIdsFor(id);
+        if (ids.length === 0)
+            throw new PolicyError(`${where}: unknown check id "${id}"`);
+        checks.push(...ids);
+    }
+    if (typeof entry.reason !== 'string' || entry.reason.trim() === '') {
+        throw new PolicyError(`${where}: an exception needs a "reason" (why the relaxation is needed)`);
+    }
+    let until;
+    if (entry.until !== undefined) {
+        if (typeof entry.until !== 'string' || !isIsoDate(entry.until)) {
+            throw new PolicyError(`${where}: "until" must be a date YYYY-MM-DD`);
+        }
+        until = entry.until;
+    }
+    return {
+        units,
+        checks: [...new Set(checks)],
+        written,
+        reason: entry.reason.trim(),
+        until,
+        policy: name
+    };
+}
 /**
  * Validates a policy document. Unknown check ids are an error (systemd would silently ignore a
- * misspelt key, so a policy that means to skip a check would do nothing).
+ * misspelt key, so a policy that means to skip a check would do nothing). `base` is the policy this
+ * one extends: weights and fix settings are overridden key by key, exceptions are added.
  */
 function parsePolicy(document, name, base = DEFAULT_POLICY) {
     if (!isRecord(document))
         throw new PolicyError(`${name}: a policy must be a JSON object`);
     const checks = { ...base.checks };
     let threshold = base.threshold;
+    let description = base.description;
+    const exceptions = [...(base.exceptions ?? [])];
+    let inlineExceptions = base.inlineExceptions;
+    let requireExpiry = base.requireExpiry;
+    let fix = base.fix;
     for (const [key, entry] of Object.entries(document)) {
         if (key === GATE_KEY) {
             if (!isRecord(entry))
                 throw new PolicyError(`${name}: "${GATE_KEY}" must be an object`);
+            const unknown = Object.keys(entry).filter((k) => !GATE_KEYS.includes(k) && !k.startsWith('//'));
+            if (unknown.length) {
+                throw new PolicyError(`${name}: unknown "${GATE_KEY}" setting "${unknown[0]}" (known: ${GATE_KEYS.join(', ')})`);
+            }
             if (entry.threshold !== undefined) {
                 const parsed = typeof entry.threshold === 'number' || typeof entry.threshold === 'string'
                     ? parseThreshold(entry.threshold)
@@ -4154,12 +4712,43 @@ function parsePolicy(document, name, base = DEFAULT_POLICY) {
                 }
                 threshold = parsed;
             }
+            if (entry.description !== undefined) {
+                if (typeof entry.description !== 'string') {
+                    throw new PolicyError(`${name}: description must be a string`);
+                }
+                description = entry.description;
+            }
+            if (entry.extends !== undefined && typeof entry.extends !== 'string') {
+                throw new PolicyError(`${name}: extends must be a policy name or a file path`);
+            }
+            if (entry.inlineExceptions !== undefined) {
+                if (entry.inlineExceptions !== 'allow' && entry.inlineExceptions !== 'forbid') {
+                    throw new PolicyError(`${name}: inlineExceptions must be "allow" or "forbid"`);
+                }
+                inlineExceptions = entry.inlineExceptions;
+            }
+            if (entry.requireExpiry !== undefined) {
+                if (typeof entry.requireExpiry !== 'boolean') {
+                    throw new PolicyError(`${name}: requireExpiry must be true or false`);
+                }
+                requireExpiry = entry.requireExpiry;
+            }
+            if (entry.exceptions !== undefined) {
+                if (!Array.isArray(entry.exceptions)) {
+                    throw new PolicyError(`${name}: exceptions must be a list`);
+                }
+                entry.exceptions.forEach((e, i) => exceptions.push(parseException(e, i, name)));
+            }
+            if (entry.fix !== undefined)
+                fix = parseFix(entry.fix, name, fix ?? DEFAULT_FIX);
             continue;
         }
         if (key.startsWith('$') || key.startsWith('//'))
             continue;
         if (!CHECKS_BY_ID.has(key)) {
-            const hint = CHECKS_BY_ID.has(`${key})`) ? ` (systemd's key is "${key})", with the parenthesis)` : '';
+            const hint = CHECKS_BY_ID.has(`${key})`)
+                ? ` (systemd's key is "${key})", with the parenthesis)`
+                : '';
             throw new PolicyError(`${name}: unknown check id "${key}"${hint}`);
         }
         if (!isRecord(entry))
@@ -4169,7 +4758,10 @@ function parsePolicy(document, name, base = DEFAULT_POLICY) {
             const value = entry[field];
             if (value === undefined)
                 continue;
-            if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_WEIGHT) {
+            if (typeof value !== 'number' ||
+                !Number.isInteger(value) ||
+                value < 0 ||
+                value > MAX_WEIGHT) {
                 throw new PolicyError(`${name}: "${key}".${field} must be an integer from 0 to ${MAX_WEIGHT}`);
             }
             if (field === 'range' && value === 0)
@@ -4186,8 +4778,169 @@ function parsePolicy(document, name, base = DEFAULT_POLICY) {
             override.reason = entry.reason;
         checks[key] = override;
     }
-    return { name, checks, threshold };
+    if (requireExpiry) {
+        const open = exceptions.find((e) => e.until === undefined);
+        if (open) {
+            throw new PolicyError(`${name}: requireExpiry is on but the exception for ${open.written.join(', ')} (from ${open.policy}) has no "until" date`);
+        }
+    }
+    const policy = { name, checks, threshold };
+    if (description !== undefined)
+        policy.description = description;
+    if (exceptions.length)
+        policy.exceptions = exceptions;
+    if (inlineExceptions !== undefined)
+        policy.inlineExceptions = inlineExceptions;
+    if (requireExpiry !== undefined)
+        policy.requireExpiry = requireExpiry;
+    if (fix !== undefined)
+        policy.fix = fix;
+    if (base !== DEFAULT_POLICY)
+        policy.extends = [...(base.extends ?? []), base.name];
+    return policy;
 }
+/**
+ * The policy as one systemd --security-policy document (weights and ranges after `extends`), with the
+ * gate's settings under "hardening-gate": what to pass to systemd-analyze to reproduce the gate.
+ */
+function policyDocument(policy) {
+    const gate = {};
+    if (policy.description !== undefined)
+        gate.description = policy.description;
+    if (policy.threshold !== undefined)
+        gate.threshold = policy.threshold / 10;
+    if (policy.inlineExceptions !== undefined)
+        gate.inlineExceptions = policy.inlineExceptions;
+    if (policy.requireExpiry !== undefined)
+        gate.requireExpiry = policy.requireExpiry;
+    if (policy.exceptions?.length) {
+        gate.exceptions = policy.exceptions.map((e) => ({
+            units: e.units,
+            checks: e.written,
+            reason: e.reason,
+            ...(e.until ? { until: e.until } : {})
+        }));
+    }
+    if (policy.fix) {
+        const { target, ...rest } = policy.fix;
+        gate.fix = { ...(target !== undefined ? { target: target / 10 } : {}), ...rest };
+    }
+    const document = { [GATE_KEY]: gate };
+    for (const [id, override] of Object.entries(policy.checks)) {
+        const entry = {};
+        if (override.weight !== undefined)
+            entry.weight = override.weight;
+        if (override.range !== undefined)
+            entry.range = override.range;
+        if (override.reason !== undefined)
+            entry.reason = override.reason;
+        document[id] = entry;
+    }
+    return document;
+}
+
+/** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
+function dashPrefixes(unit) {
+    const result = [];
+    const suffix = unit.isInstance ? `@${unit.instance}.${unit.type}` : `.${unit.type}`;
+    let prefix = unit.prefix;
+    if (prefix.endsWith('-'))
+        prefix = prefix.slice(0, -1);
+    for (;;) {
+        const dash = prefix.lastIndexOf('-');
+        if (dash <= 0)
+            break;
+        prefix = prefix.slice(0, dash);
+        result.push(`${prefix}-${suffix}`);
+    }
+    return result;
+}
+function namesFor(unit) {
+    const names = [unit.name];
+    if (unit.isInstance) {
+        const template = parseUnitName(`${unit.prefix}@.${unit.type}`);
+        if (template)
+            names.push(template.name, ...dashPrefixes(template));
+    }
+    for (const prefixed of dashPrefixes(unit)) {
+        const parsed = parseUnitName(prefixed);
+        if (parsed)
+            names.push(...namesFor(parsed).filter((n) => !names.includes(n)));
+    }
+    return names;
+}
+/** Drop-in directory names for a unit, most specific first, ending with the type-wide `service.d`. */
+function dropInDirectoryNames(unit) {
+    const dirs = namesFor(unit).map((name) => `${name}.d`);
+    dirs.push(`${unit.type}.d`);
+    return [...new Set(dirs)];
+}
+/** Whether systemd reads a file of this name from a drop-in directory. */
+function isDropInFileName(fileName) {
+    return fileName.endsWith('.conf') && !fileName.startsWith('.');
+}
+/**
+ * Keeps, for each file name, the copy from the most specific directory, then sorts by file name
+ * alone (byte order), whatever directory each comes from.
+ */
+function orderDropIns(candidates) {
+    const byName = new Map();
+    for (const candidate of candidates) {
+        if (!isDropInFileName(candidate.fileName))
+            continue;
+        const existing = byName.get(candidate.fileName);
+        if (!existing || candidate.directoryRank < existing.directoryRank) {
+            byName.set(candidate.fileName, candidate);
+        }
+    }
+    return [...byName.values()].sort((a, b) => compareBytes(a.fileName, b.fileName));
+}
+const encoder = new TextEncoder();
+/** strcmp() order on UTF-8 bytes. */
+function compareBytes(a, b) {
+    if (a === b)
+        return 0;
+    const x = encoder.encode(a);
+    const y = encoder.encode(b);
+    const n = Math.min(x.length, y.length);
+    for (let i = 0; i < n; i++)
+        if (x[i] !== y[i])
+            return x[i] - y[i];
+    return x.length - y.length;
+}
+
+/**
+ * The rollout phases of seed 004 ("Phase 1 - the low-risk trio" ... "Phase 5 - network
+ * restrictions"), and which phase each directive the fix engine writes belongs to. Suggested drop-ins
+ * are written one comment block per phase, so a team can roll them out phase by phase.
+ */
+const PHASES = [
+    {
+        number: 1,
+        title: 'low-risk trio',
+        watch: 'rarely breaks anything: setuid helpers (sudo, ping), files exchanged through /tmp, data in home directories'
+    },
+    {
+        number: 2,
+        title: 'file system: read-only OS, declared write paths',
+        watch: '"Read-only file system" and "Permission denied" in the journal: add the paths it writes'
+    },
+    {
+        number: 3,
+        title: 'identity',
+        watch: 'files it owns on disk and files only root may read; a stable UID needs User= instead of DynamicUser='
+    },
+    {
+        number: 4,
+        title: 'capabilities and system calls',
+        watch: '"Operation not permitted" (EPERM) in the journal, crashes of JIT runtimes'
+    },
+    {
+        number: 5,
+        title: 'network',
+        watch: 'the sockets it opens (ss -tulpn, ss -tnp); name resolution needs AF_UNIX and AF_INET/AF_INET6'
+    }
+];
 
 const RATINGS = [
     [100, 'DANGEROUS'],
@@ -4211,10 +4964,59 @@ function formatExposure(tenths) {
 const divRoundUp = (a, b) => Math.floor((a + b - 1) / b);
 /** Whether the effective user is root: User=root/0, or no User= without DynamicUser=. */
 function runsPrivileged(service) {
-    const { user, dynamicUser } = service.settings;
+    return settingsRunPrivileged(service.settings);
+}
+function settingsRunPrivileged(settings) {
+    const { user, dynamicUser } = settings;
     if (user === 'root' || user === '0')
         return true;
     return !dynamicUser && (user === undefined || user === '');
+}
+/** One row's share of the two sums ([0, 0] when not applicable): the formula of scoreService. */
+function rowContribution(check, ctx, policy) {
+    const override = policy.checks[check.id];
+    const weight = override?.weight ?? check.weight;
+    if (weight === 0 || (check.bootPhaseExempt && !ctx.settings.defaultDependencies))
+        return NO_ROW;
+    const verdict = check.assess(ctx);
+    if (!('badness' in verdict))
+        return NO_ROW;
+    return [divRoundUp(verdict.badness * weight, override?.range ?? check.range), weight];
+}
+const NO_ROW = [0, 0];
+/** The weight a row has under a policy (0: excluded). */
+function rowWeight(check, policy) {
+    return policy.checks[check.id]?.weight ?? check.weight;
+}
+/** ceil(badness * weight / range) of a row, or -1 when it is not applicable (weight must be > 0). */
+function rowBadnessShare(check, ctx, policy, weight) {
+    if (check.bootPhaseExempt && !ctx.settings.defaultDependencies)
+        return -1;
+    const verdict = check.assess(ctx);
+    if (!('badness' in verdict))
+        return -1;
+    return divRoundUp(verdict.badness * weight, policy.checks[check.id]?.range ?? check.range);
+}
+/** exposure (tenths) from the two sums */
+function exposureOfSums(badnessSum, weightSum) {
+    return weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum);
+}
+/**
+ * The overall exposure (tenths) of final settings, nothing else: the fix engine's check of its
+ * result. Same rows, weights and arithmetic as scoreService.
+ */
+function exposureOfSettings(settings, version, policy, options = {}) {
+    const ctx = { settings, version, runsPrivileged: settingsRunPrivileged(settings) };
+    let weightSum = 0;
+    let badnessSum = 0;
+    for (const check of checksFor(version)) {
+        const [badness, weight] = rowContribution(check, ctx, policy);
+        badnessSum += badness;
+        weightSum += weight;
+    }
+    if (options.fine)
+        return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
+    return exposureOfSums(badnessSum, weightSum);
 }
 function sourceOf(check, service, fileRank) {
     let best;
@@ -4290,10 +5092,2520 @@ function scoreService(service, version, policy, options = {}) {
     const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum);
     for (const row of checks) {
         if (row.badness !== null && row.badness > 0) {
-            row.exposure = divRoundUp(divRoundUp(row.badness * row.weight * 100, row.range), weightSum) / 10;
+            row.exposure =
+                divRoundUp(divRoundUp(row.badness * row.weight * 100, row.range), weightSum) / 10;
         }
     }
     return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
+}
+
+/**
+ * What a service needs, inferred from its unit alone (seed 000's "Common Gotchas" and seed 004's
+ * "observe first"): the program it runs (JIT runtimes, privilege-dropping daemons, time daemons,
+ * container managers ...), the ports it listens on, the paths it writes, whether it uses the network,
+ * devices, home directories. Every fact carries the evidence that produced it, so a suggestion can say
+ * why it left a directive out; facts the unit does not show become "observe first" notes.
+ */
+/** Printable ASCII only, short: evidence ends up in comments of a generated unit file. */
+function safeText(text, max = 70) {
+    // no control characters, and no backslash: a comment line must never look continued
+    const clean = text.replace(/[^\x20-\x5b\x5d-\x7e]/g, '?');
+    return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
+}
+/** A path that can be written into a drop-in as is: absolute, no spaces, quotes or escapes. */
+function isSafePath(path) {
+    // '%' only as the instance and name specifiers, which every path directive expands
+    return /^\/(?:[A-Za-z0-9._@+,=:/-]|%[iInNpPjJ%])*$/.test(path) && !path.split('/').includes('..');
+}
+// ---------------------------------------------------------------------------------------------------
+// knowledge about programs
+const PROGRAMS = [
+    // JIT runtimes (seed 000: "Node.js, Java, Python with JIT")
+    [
+        /^(node|nodejs|npm|npx|yarn|pnpm|pm2|deno|bun|ts-node|tsx|next|nuxt|code-server|kibana)$/,
+        ['jit'],
+        'Node.js/JavaScript JIT'
+    ],
+    [
+        /^(java|javaw|jsvc|catalina\.sh|mvn|gradle|sbt|kotlin|scala|clojure|lein|jruby|groovy|elasticsearch|opensearch|logstash|jenkins|cassandra|solr|keycloak|kc\.sh|neo4j|jetty|tomcat\d*|kafka-server-start\.sh|zookeeper-server-start\.sh|zkServer\.sh|standalone\.sh)$/,
+        ['jit'],
+        'Java JIT'
+    ],
+    [/^(dotnet|mono|pwsh)$/, ['jit'], '.NET JIT'],
+    [
+        /^(python[0-9.]*|pypy[0-9.]*|gunicorn|uvicorn|uwsgi|celery|hypercorn|daphne|waitress-serve|flask|django-admin|jupyter.*|supervisord|ansible.*|salt-.*|odoo.*|gns3server)$/,
+        ['jit'],
+        'Python (ctypes/cffi callbacks and JIT modules need writable code)'
+    ],
+    [
+        /^(ruby[0-9.]*|puma|unicorn|rails|bundle|sidekiq|rackup|thin|passenger.*)$/,
+        ['jit'],
+        'Ruby JIT'
+    ],
+    [/^(php[0-9.]*|php-fpm[0-9.]*|php-cgi[0-9.]*|php\d*-fpm)$/, ['jit'], 'PHP JIT/PCRE JIT'],
+    [
+        /^(erl|erlexec|beam|beam\.smp|elixir|iex|mix|rabbitmq-server|ejabberdctl|couchdb|emqx)$/,
+        ['jit'],
+        'Erlang BEAM JIT'
+    ],
+    [/^(luajit|openresty|julia|raku|perl6)$/, ['jit'], 'JIT runtime'],
+    [/^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/, ['jit'], 'PostgreSQL LLVM JIT'],
+    [
+        /^(chromium|chromium-browser|chrome|google-chrome|firefox|electron)$/,
+        ['jit', 'containers'],
+        'browser (JIT, sandbox namespaces)'
+    ],
+    [/^(qemu-.*|qemu|wine.*|box64|box86)$/, ['jit', 'multiarch', 'devices'], 'emulator'],
+    // interpreters/wrappers whose real program is unknown
+    [
+        /^(sh|bash|dash|zsh|ksh|busybox|env|nohup|nice|ionice|chpst|setsid|timeout|stdbuf|xargs)$/,
+        ['script'],
+        'a shell or wrapper'
+    ],
+    // login and sessions
+    [
+        /^(agetty|getty|mingetty|mgetty|login|sulogin|systemd-sulogin-shell|sshd|dropbear|xrdp|gdm.*|lightdm|sddm|cron|crond|anacron|atd|systemd-user-sessions|screen|tmux)$/,
+        ['login'],
+        'starts user sessions or jobs'
+    ],
+    // package managers and system writers
+    [
+        /^(apt|apt-get|aptitude|dpkg|unattended-upgrade|unattended-upgrades|dnf|dnf-automatic|yum|yum-cron|rpm|zypper|pacman|packagekitd|snapd|fwupd|fwupdmgr|apk|nix-daemon|apt\.systemd\.daily|dpkg-db-backup|update-.*|dpkg-reconfigure|debconf.*|needrestart|apt-listchanges)$/,
+        [
+            'package-manager',
+            'system-writer',
+            'devices',
+            'modules',
+            'sysctl',
+            'mount',
+            'setuid',
+            'script'
+        ],
+        'installs packages (their scripts may do anything)'
+    ],
+    [
+        /^(systemd-sysext|systemd-sysusers|systemd-tmpfiles|systemd-firstboot|systemd-machine-id-setup|systemd-machine-id-commit|useradd|groupadd|cloud-init|ldconfig|mandb|e2scrub.*|fsck.*|e2fsck|fstrim|mkfs.*|tune2fs|quotacheck|quotaon|systemd-quotacheck|systemd-random-seed|systemd-update-utmp|systemd-pstore|systemd-repart|systemd-growfs|systemd-fsck|systemd-remount-fs|systemd-binfmt|systemd-update-done|systemctl|journalctl|systemd-journald|rsync|restic|borg|duplicity|bacula-fd|etckeeper|certbot|dehydrated|acme\.sh|ssh-keygen|pam_namespace.*)$/,
+        ['system-writer'],
+        'maintains files all over the system'
+    ],
+    // privilege-dropping daemons (start as root, switch user themselves)
+    [
+        /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid)$/,
+        ['drops-privileges'],
+        'starts as root and switches user itself'
+    ],
+    // network daemons
+    [
+        /^(nginx|apache2|httpd|lighttpd|caddy|traefik|haproxy|envoy|varnishd|squid|squid3|sshd|dropbear|named|unbound|dnsmasq|pdns_server|pdns_recursor|knotd|kresd|coredns|nsd|cloudflared|ngrok|frpc|frps|tailscaled|headscale|zerotier-one|openvpn|wg-quick|charon|ipsec|strongswan|xl2tpd|pppd|postgres|postmaster|pg_ctlcluster|mysqld|mariadbd|mysqld_safe|mongod|mongos|redis-server|valkey-server|keydb-server|memcached|etcd|consul|nomad|vault|mosquitto|nats-server|prometheus|alertmanager|.*_exporter|grafana-server|grafana|influxd|telegraf|loki|promtail|chronyd|ntpd|ntpsec|openntpd|smbd|nmbd|winbindd|cupsd|cups-browsed|avahi-daemon|dhclient|dhcpd|dhcpcd|udhcpc|kea-.*|NetworkManager|systemd-networkd|systemd-resolved|systemd-timesyncd|vsftpd|proftpd|pure-ftpd|master|postfix|exim4?|dovecot|opendkim|spamd|clamd|freshclam|transmission-daemon|syncthing|dockerd|containerd|kubelet|k3s|snmpd|slapd|krb5kdc|radiusd|freeradius|asterisk|murmurd|minidlna|jellyfin|plexmediaserver|apt-cacher-ng|tor|privoxy|i2pd|bitcoind|geth|ipfs|rpcbind|nfsd|sssd|nslcd|ypbind|xinetd|inetd|php-fpm[0-9.]*|gunicorn|uvicorn|uwsgi|puma|unicorn|kibana|elasticsearch|opensearch|rabbitmq-server|beam\.smp|kafka-server-start\.sh|zookeeper-server-start\.sh|cassandra|minio|gitea|forgejo|gitlab-.*|mattermost|rocketchat|nextcloud|wordpress|ntfy|home-assistant|hass|gns3server|qbittorrent-nox|deluged|sabnzbd|nzbget|sonarr|radarr|lidarr|prowlarr|jackett|wpa_supplicant|hostapd|iwd|connmand|ModemManager|tincd|vpnc|openconnect|fail2ban-server|crowdsec|zabbix_agentd|zabbix_server|netdata|collectd|nrpe|monit|datadog-agent|amazon-ssm-agent|google_guest_agent|waagent|cloud-init)$/,
+        ['network'],
+        'a network service'
+    ],
+    // manages interfaces, routes, firewall (netlink, CAP_NET_ADMIN)
+    [
+        /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ifupdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|ModemManager|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|avahi-daemon|systemd-resolved|dnsmasq|ntpd|ntpsec|named|smbd|nmbd|systemd-network-generator|systemd-networkd-wait-online)$/,
+        ['netlink'],
+        'manages or watches network interfaces'
+    ],
+    [
+        /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|systemd-network-generator)$/,
+        ['net-admin'],
+        'configures interfaces, routes or the firewall'
+    ],
+    [
+        /^(dhclient|dhcpcd|udhcpc|dhcpd|kea-dhcp4|kea-dhcp6|tcpdump|dumpcap|tshark|wireshark|arpwatch|lldpd|ladvd|hostapd|wpa_supplicant|NetworkManager|systemd-networkd|keepalived|snort|suricata|zeek|bro|p0f|arping|pppoe|pppd|ptp4l|dnsmasq|ndppd|darkstat|iftop|nethogs|vnstatd|ntopng)$/,
+        ['packet'],
+        'uses raw packet sockets'
+    ],
+    // time
+    [
+        /^(chronyd|ntpd|ntpsec|ntpdate|openntpd|sntp|systemd-timesyncd|htpdate|ptp4l|phc2sys|timemaster|hwclock|adjtimex|chrony)$/,
+        ['time'],
+        'sets the clock'
+    ],
+    // kernel modules, tunables, logs
+    [
+        /^(modprobe|insmod|rmmod|depmod|kmod|systemd-modules-load|dkms|modules-load)$/,
+        ['modules'],
+        'loads kernel modules'
+    ],
+    [
+        /^(sysctl|systemd-sysctl|tuned|irqbalance|cpupower|procps|ksmtuned|numad|kubelet|k3s|dockerd|libvirtd)$/,
+        ['sysctl'],
+        'changes kernel tunables'
+    ],
+    [
+        /^(dmesg|klogd|rsyslogd|syslog-ng|syslogd|systemd-journald|journalbeat|fluent-bit|td-agent-bit)$/,
+        ['kmsg'],
+        'reads the kernel log'
+    ],
+    // containers, sandboxes, mounts
+    [
+        /^(dockerd|docker|containerd|containerd-shim.*|runc|crun|podman|conmon|buildkitd|buildah|lxc.*|lxd|incusd|systemd-nspawn|machinectl|bwrap|bubblewrap|flatpak|firejail|unshare|nsenter|kubelet|k3s|k0s|crio|snapd|libvirtd|virtqemud|firecracker|steam|distrobox|toolbox|gitlab-runner|Runner\.Listener|buildkite-agent|jenkins|act_runner|forgejo-runner)$/,
+        ['containers'],
+        'creates containers or namespaces'
+    ],
+    [
+        /^(mount|umount|automount|autofs|sshfs|rclone|s3fs|gcsfuse|goofys|fusermount3?|mount\..*|glusterd|glusterfsd|ceph-.*|zfs|zpool|zed|lvm|vgchange|cryptsetup|udisksd|nfsd|rpc\.mountd|systemd-remount-fs|systemd-volatile-root|systemd-repart|systemd-growfs|snapd|e2scrub.*)$/,
+        ['mount'],
+        'mounts file systems'
+    ],
+    // real time, host name, devices
+    [
+        /^(jackd|jackdbus|pipewire|pipewire-pulse|wireplumber|pulseaudio|rtkit-daemon|chronyd|ptp4l|phc2sys)$/,
+        ['realtime'],
+        'uses real-time scheduling'
+    ],
+    [
+        /^(hostname|hostnamectl|systemd-hostnamed|cloud-init|NetworkManager|dhclient)$/,
+        ['hostname'],
+        'sets the host name'
+    ],
+    [
+        /^(smartd|smartctl|hdparm|sdparm|fstrim|fsck.*|e2fsck|e2scrub.*|mdadm|mdmon|lvm|vgchange|multipathd|udevd|systemd-udevd|udevadm|nvme|sensors|fancontrol|ipmitool|ipmievd|dmidecode|cpupower|thermald|fwupd|bluetoothd|ModemManager|gpsd|pcscd|upower|upowerd|acpid|saned|lircd|Xorg|X|brltty|alsactl|pulseaudio|pipewire|plymouthd|loadkeys|setfont|setupcon|systemd-backlight|systemd-rfkill|systemd-vconsole-setup|rngd|tpm2-abrmd|tcsd|nvidia-persistenced|nvidia-.*|libvirtd|qemu.*|vmtoolsd|spice-vdagentd|hv_kvp_daemon|qemu-ga|agetty|getty|mingetty|mgetty|usbmuxd|ckb-next-daemon|openrgb|cups-browsed|cupsd|iio-sensor-proxy|bolt|boltd|zfs|zpool|zed|cryptsetup|systemd-cryptsetup|kmod|systemd-modules-load|systemd-fsck|systemd-quotacheck|quotaon|systemd-hibernate-resume|systemd-sleep|systemd-pstore|systemd-repart|systemd-growfs|systemd-random-seed|wpa_supplicant|hostapd|iwd|tailscaled|openvpn|wg-quick|zerotier-one|tincd|vpnc|openconnect)$/,
+        ['devices'],
+        'uses hardware devices'
+    ],
+    [
+        /^(sudo|su|pkexec|newgrp|sg|passwd|chsh|chfn|crontab|at|fusermount3?|Xorg\.wrap|sendmail|mail|mailx|postdrop|unix_chkpwd|ssh-keysign|mount|umount)$/,
+        ['setuid'],
+        'runs setuid programs'
+    ],
+    [
+        /^(dbus-daemon)$/,
+        ['setuid'],
+        'activates services through the setuid dbus-daemon-launch-helper'
+    ],
+    [
+        /^(chown|chgrp|chmod|install|mkdir|setfacl|chattr|mknod|ln|cp|mv|rm|touch|tee|sed|useradd|adduser|groupadd)$/,
+        ['setup-as-root'],
+        'prepares files as root'
+    ],
+    [
+        /^(wg-quick|resolvconf|netplan|ifup|ifdown|dhclient|dhclient-script|NetworkManager|systemd-resolved|cloud-init)$/,
+        ['system-writer'],
+        'rewrites network configuration (resolv.conf)'
+    ],
+    [
+        /^(gdb|gdbserver|strace|ltrace|perf|valgrind|bpftrace|systemd-coredump|apport|abrtd|crash)$/,
+        ['debug'],
+        'traces processes'
+    ],
+    [
+        /^(bpftool|bpftrace|cilium-agent|falco|tetragon|pixie|bcc.*|xdp-.*|scx_.*)$/,
+        ['bpf'],
+        'loads BPF programs'
+    ],
+    [
+        /^(swapon|swapoff|mkswap|zramctl|systemd-zram-setup|zram-generator|dphys-swapfile)$/,
+        ['swap'],
+        'manages swap'
+    ],
+    [
+        /^(reboot|poweroff|halt|shutdown|kexec|systemd-shutdown|systemd-reboot|systemd-sleep|systemd-hibernate.*)$/,
+        ['reboot'],
+        'reboots or suspends the machine'
+    ],
+    [
+        /^(zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|node_exporter|process-exporter|datadog-agent|nrpe|monit|glances|htop|atop|atopacctd|psacct|sysstat|sadc|falco|auditd|osqueryd|wazuh-.*|ossec-.*|crowdsec|fail2ban-server|supervisord|pm2|systemd-oomd|earlyoom)$/,
+        ['monitor'],
+        'watches other processes'
+    ],
+    [/^(auditd)$/, ['kmsg'], 'the audit daemon']
+];
+/** Where well-known programs keep their data (beyond /var/lib/NAME, /var/log/NAME, /var/cache/NAME). */
+const KNOWN_PATHS = [
+    [
+        /^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/,
+        ['/var/lib/postgresql', '/var/log/postgresql', '/run/postgresql']
+    ],
+    [
+        /^(mysqld|mariadbd|mysqld_safe|mariadbd-safe)$/,
+        ['/var/lib/mysql', '/var/log/mysql', '/run/mysqld']
+    ],
+    [/^(redis-server)$/, ['/var/lib/redis', '/var/log/redis', '/run/redis']],
+    [/^(valkey-server)$/, ['/var/lib/valkey', '/var/log/valkey', '/run/valkey']],
+    [/^(mongod|mongos)$/, ['/var/lib/mongodb', '/var/log/mongodb']],
+    [/^(nginx)$/, ['/var/log/nginx', '/var/lib/nginx', '/var/cache/nginx']],
+    [
+        /^(apache2|httpd)$/,
+        [
+            '/var/log/apache2',
+            '/var/log/httpd',
+            '/var/lib/apache2',
+            '/var/cache/apache2',
+            '/run/apache2',
+            '/run/httpd'
+        ]
+    ],
+    [/^(named)$/, ['/var/cache/bind', '/var/lib/bind', '/run/named']],
+    [/^(dnsmasq)$/, ['/var/lib/misc']],
+    [/^(squid|squid3)$/, ['/var/spool/squid', '/var/log/squid', '/var/cache/squid']],
+    [/^(master|postfix)$/, ['/var/spool/postfix', '/var/lib/postfix']],
+    [/^(dovecot)$/, ['/var/lib/dovecot', '/run/dovecot', '/var/mail']],
+    [/^(chronyd)$/, ['/var/lib/chrony', '/var/log/chrony', '/run/chrony']],
+    [/^(ntpd|ntpsec)$/, ['/var/lib/ntp', '/var/lib/ntpsec', '/var/log/ntpsec']],
+    [
+        /^(smbd|nmbd|winbindd)$/,
+        ['/var/lib/samba', '/var/cache/samba', '/var/log/samba', '/run/samba']
+    ],
+    [/^(cron|crond)$/, ['/var/spool/cron']],
+    [/^(rsyslogd|syslog-ng|syslogd)$/, ['/var/log', '/var/spool/rsyslog', '/var/lib/rsyslog']],
+    [/^(mandb)$/, ['/var/cache/man']],
+    [
+        /^(elasticsearch|opensearch)$/,
+        [
+            '/var/lib/elasticsearch',
+            '/var/log/elasticsearch',
+            '/var/lib/opensearch',
+            '/var/log/opensearch'
+        ]
+    ],
+    [/^(rabbitmq-server|beam\.smp)$/, ['/var/lib/rabbitmq', '/var/log/rabbitmq']],
+    [/^(grafana-server|grafana)$/, ['/var/lib/grafana', '/var/log/grafana']],
+    [/^(jenkins)$/, ['/var/lib/jenkins', '/var/cache/jenkins', '/var/log/jenkins']],
+    [/^(slapd)$/, ['/var/lib/ldap', '/run/slapd']],
+    [/^(fail2ban-server)$/, ['/var/lib/fail2ban', '/run/fail2ban']],
+    [/^(cupsd)$/, ['/var/spool/cups', '/var/cache/cups', '/var/log/cups', '/run/cups', '/etc/cups']],
+    [/^(sshd)$/, ['/run/sshd']],
+    [/^(snmpd)$/, ['/var/lib/snmp']],
+    [/^(haproxy)$/, ['/run/haproxy']],
+    [/^(php-fpm[0-9.]*|php\d*-fpm)$/, ['/run/php', '/var/log/php-fpm', '/var/lib/php']]
+];
+/** Program names too generic to name a data directory after. */
+const GENERIC_NAMES = /^(sh|bash|dash|zsh|env|node|nodejs|java|python[0-9.]*|ruby|perl|php[0-9.]*|dotnet|true|false|sleep|exec|nice|sudo|su|runuser|start-stop-daemon|systemctl|service|run|start|main|app|server|daemon|bin|s6-.*)$/;
+const traitCache = new Map();
+/** The traits a program name implies, with what the evidence should say. */
+function programTraits(base) {
+    const cached = traitCache.get(base);
+    if (cached)
+        return cached;
+    const out = [];
+    if (traitCache.size < 10000)
+        traitCache.set(base, out);
+    for (const [pattern, traits, what] of PROGRAMS) {
+        if (!pattern.test(base))
+            continue;
+        for (const trait of traits)
+            out.push([trait, `${base}${what ? ` (${what})` : ''}`]);
+    }
+    return out;
+}
+// ---------------------------------------------------------------------------------------------------
+// reading commands, environment, ports and paths
+const EXEC_PREFIX = /^[-@:+!]+/;
+/** Splits an Exec*= line into commands (';' separated), with systemd's quoting rules. */
+function splitCommands(line, directive) {
+    const commands = [];
+    let position = 0;
+    let argv = [];
+    let unsandboxed = false;
+    let elevated = false;
+    for (;;) {
+        const next = extractFirstWord(line, position, { unquote: true, cunescape: true });
+        if (next === undefined || 'error' in next)
+            break;
+        position = next.next;
+        if (next.word === ';') {
+            if (argv.length)
+                commands.push({ argv, directive, unsandboxed, elevated });
+            argv = [];
+            unsandboxed = false;
+            elevated = false;
+            continue;
+        }
+        if (argv.length === 0) {
+            const prefix = EXEC_PREFIX.exec(next.word)?.[0] ?? '';
+            unsandboxed = prefix.includes('+');
+            elevated = prefix.includes('!');
+            argv.push(next.word.slice(prefix.length));
+            // '@' means the next word is argv[0]: the path stays what runs.
+            if (prefix.includes('@')) {
+                const skip = extractFirstWord(line, position, { unquote: true, cunescape: true });
+                if (skip !== undefined && !('error' in skip))
+                    position = skip.next;
+            }
+        }
+        else {
+            argv.push(next.word);
+        }
+    }
+    if (argv.length)
+        commands.push({ argv, directive, unsandboxed, elevated });
+    return commands;
+}
+const basename = (path) => path.slice(path.lastIndexOf('/') + 1);
+/** The program names a command runs: argv0, and what an interpreter or wrapper starts. */
+function programsOf(argv) {
+    const names = [];
+    const first = basename(argv[0] ?? '');
+    if (first)
+        names.push(first);
+    // options of wrappers that take a value
+    const withValue = /^-(u|g|n|c|s|p|t|k|U|G)$|^--(user|group|uid|gid|chuid|adjustment|signal|kill-after|reuid|regid|groups|pidfile|make-pidfile|name)$/;
+    if (first === 'start-stop-daemon') {
+        const exec = argv.findIndex((w) => w === '--exec' || w === '-x' || w === '--startas' || w === '-a');
+        if (exec >= 0 && argv[exec + 1])
+            names.push(basename(argv[exec + 1]));
+    }
+    else if (/^(env|nice|ionice|nohup|setsid|timeout|stdbuf|chpst|sudo|runuser|setpriv|gosu|su-exec|s6-setuidgid|dumb-init|tini|catatonit|systemd-cat|flock|chrt|taskset|numactl|unbuffer)$/.test(first)) {
+        // gosu USER prog, su-exec USER prog, s6-setuidgid USER prog: the first plain word is the user
+        let skipUser = /^(gosu|su-exec|s6-setuidgid)$/.test(first);
+        // timeout DURATION prog, flock FILE prog, taskset MASK prog, chrt PRIO prog
+        let skipOne = /^(timeout|flock|taskset|chrt)$/.test(first);
+        for (let i = 1; i < argv.length; i++) {
+            const word = argv[i];
+            if (word === '--')
+                continue;
+            if (word.startsWith('-')) {
+                if (withValue.test(word))
+                    i++;
+                continue;
+            }
+            if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word))
+                continue;
+            if (skipUser) {
+                skipUser = false;
+                continue;
+            }
+            if (skipOne) {
+                skipOne = false;
+                continue;
+            }
+            names.push(basename(word));
+            break;
+        }
+    }
+    // an interpreter running a named script or module
+    const last = names[names.length - 1] ?? '';
+    if (/^(python[0-9.]*|node|nodejs|ruby|perl|php[0-9.]*|java|bash|sh|dash|deno|bun)$/.test(last)) {
+        const start = argv.findIndex((w) => basename(w) === last);
+        for (let i = start + 1; i < argv.length; i++) {
+            const word = argv[i];
+            if ((word === '-m' || word === '-jar') && argv[i + 1]) {
+                names.push(basename(argv[i + 1]));
+                break;
+            }
+            if (word === '-c')
+                break;
+            if (!word.startsWith('-')) {
+                names.push(basename(word));
+                break;
+            }
+        }
+    }
+    return names.filter((n) => n !== '');
+}
+const LOCAL_HOST = /^(127\.[0-9.]+|localhost|\[?::1\]?|ip6-localhost)$/;
+/** host:port or [v6]:port inside a word; port alone after a port-ish flag. */
+function portsInWord(word, where, hits) {
+    const re = /(?:^|[=\s,;/])(\[[0-9a-fA-F:.]*\]|[A-Za-z0-9.*-]*):(\d{1,5})(?=$|[/\s,;])/g;
+    let m;
+    while ((m = re.exec(word)) !== null) {
+        const host = m[1];
+        const port = Number(m[2]);
+        // not a time (12:30) or a ratio: a host part that is empty, an address or a name
+        if (port === 0 || port > 65535)
+            continue;
+        if (/^[0-9]{1,2}$/.test(host))
+            continue;
+        if (/^[a-z]+$/i.test(host) && !/^(localhost|any|all)$/i.test(host) && /:\/\//.test(word))
+            continue;
+        if (word.includes('://'))
+            continue;
+        hits.push({
+            port,
+            evidence: `${where} ${safeText(word, 50)}`,
+            local: LOCAL_HOST.test(host.replace(/^\[|\]$/g, ''))
+        });
+    }
+}
+const PORT_FLAG = /^-{1,2}([a-z0-9-]*port|p|listen|bind|addr|address|http|https|web\.listen-address|listen-address|http-addr)$/i;
+const PORT_FLAG_INLINE = /^-{1,2}([a-z0-9.-]*(port|listen|bind|addr|address))=(.+)$/i;
+function portsInArgv(argv, where, hits) {
+    for (let i = 1; i < argv.length; i++) {
+        const word = argv[i];
+        const inline = PORT_FLAG_INLINE.exec(word);
+        if (inline) {
+            const value = inline[3];
+            if (/^\d{1,5}$/.test(value)) {
+                const port = Number(value);
+                if (port > 0 && port <= 65535)
+                    hits.push({ port, evidence: `${where} ${safeText(word, 50)}`, local: false });
+            }
+            else {
+                portsInWord(`=${value}`, where, hits);
+            }
+            continue;
+        }
+        if (PORT_FLAG.test(word) && i + 1 < argv.length) {
+            const value = argv[i + 1];
+            if (/^\d{1,5}$/.test(value)) {
+                const port = Number(value);
+                if (port > 0 && port <= 65535) {
+                    hits.push({
+                        port,
+                        evidence: `${where} ${safeText(`${word} ${value}`, 50)}`,
+                        local: false
+                    });
+                }
+                i++;
+                continue;
+            }
+        }
+        portsInWord(word, where, hits);
+    }
+}
+/** KEY=VALUE pairs of Environment= lines (quotes removed, later ones win). */
+function environmentOf(lines) {
+    const env = new Map();
+    for (const line of lines) {
+        for (const word of extractWords(line, { unquote: true }).words) {
+            const eq = word.indexOf('=');
+            if (eq > 0)
+                env.set(word.slice(0, eq), word.slice(eq + 1));
+        }
+    }
+    return env;
+}
+const WRITE_FLAG = /(log|data|dir|db|database|state|cache|spool|pid|store|storage|var|lib|output|out|socket|sock|tmp|temp|upload|work|home|queue|journal|wal|backup|dump|save|record|persist)/i;
+const WRITE_PREFIXES = [
+    '/var/lib/',
+    '/var/log/',
+    '/var/cache/',
+    '/var/spool/',
+    '/var/tmp/',
+    '/var/www/',
+    '/run/',
+    '/var/run/',
+    '/srv/',
+    '/data/',
+    '/mnt/',
+    '/media/',
+    '/var/opt/',
+    '/var/backups/',
+    '/var/mail/'
+];
+const FILE_EXTENSION = /\.(pid|log|sock|socket|db|sqlite3?|lock|json|txt|out|err|csv|dat|state|journal)$/i;
+function normalisePath(path) {
+    let p = path.replace(/\/+/g, '/');
+    if (p.length > 1 && p.endsWith('/'))
+        p = p.slice(0, -1);
+    if (p === '/var/run' || p.startsWith('/var/run/'))
+        p = '/run' + p.slice('/var/run'.length);
+    if (p === '/var/lock' || p.startsWith('/var/lock/'))
+        p = '/run/lock' + p.slice('/var/lock'.length);
+    return p;
+}
+/** Absolute paths inside a word (a=/x, --flag=/x, /x:/y). */
+function pathsInWord(word) {
+    const out = [];
+    for (const part of word.split(/[=:,]/)) {
+        if (part.startsWith('/') && part.length > 1)
+            out.push(part);
+    }
+    return out;
+}
+// ---------------------------------------------------------------------------------------------------
+/** The needs of a loaded service. `sockets`: its companion .socket unit files, if any. */
+function buildProfile(loaded, unit, sockets = []) {
+    const s = loaded.settings;
+    const rec = s.recorded;
+    const traits = new Map();
+    const note = (trait, evidence) => {
+        if (!traits.has(trait))
+            traits.set(trait, safeText(evidence));
+    };
+    const runsAsRoot = settingsRunPrivileged(s);
+    // commands
+    const commands = [];
+    for (const line of s.execStartLines)
+        commands.push(...splitCommands(line, 'ExecStart'));
+    for (const directive of [
+        'ExecStartPre',
+        'ExecStartPost',
+        'ExecCondition',
+        'ExecReload',
+        'ExecStop',
+        'ExecStopPost'
+    ]) {
+        for (const line of rec[directive] ?? [])
+            commands.push(...splitCommands(line, directive));
+    }
+    const programs = [];
+    for (const command of commands) {
+        for (const name of programsOf(command.argv)) {
+            if (!programs.includes(name))
+                programs.push(name);
+            // '+' commands run outside the sandbox: what they do needs no exception
+            if (command.unsandboxed)
+                continue;
+            if (command.elevated)
+                note('drops-privileges', `${command.directive}=! runs ${name} as root, which changes credentials itself`);
+            for (const [trait, evidence] of programTraits(name)) {
+                // a root-only setup step matters only while the service is started as root
+                if (trait === 'setup-as-root' && command.directive === 'ExecStart')
+                    continue;
+                // a shell in ExecStartPre says little about the main program
+                if (trait === 'script' && command.directive !== 'ExecStart')
+                    continue;
+                note(trait, `${command.directive} runs ${evidence}`);
+            }
+        }
+    }
+    const sandboxedArgs = commands.filter((c) => !c.unsandboxed);
+    const allWords = sandboxedArgs.flatMap((c) => c.argv);
+    if (allWords.some((w) => /\$\{?[A-Za-z_]/.test(w))) {
+        note('unknown-options', 'the command line takes options from environment variables');
+    }
+    if (allWords.some((w) => /^\/(proc\/sys|sys)(\/|$)/.test(w)))
+        note('sysctl', 'a command writes /proc/sys or /sys');
+    if (allWords.some((w) => /^\/(dev\/kmsg|proc\/kmsg)$/.test(w)))
+        note('kmsg', 'a command reads the kernel log');
+    if (rec.Sockets?.length)
+        note('network', `Sockets=${rec.Sockets.join(' ')}`);
+    // environment
+    const env = environmentOf(rec.Environment ?? []);
+    const environmentFiles = (rec.EnvironmentFile ?? []).flatMap((line) => extractWords(line, { unquote: true }).words.map((w) => w.replace(/^-/, '')));
+    // ports: companion sockets, arguments, environment
+    const ports = [];
+    for (const socket of sockets) {
+        if (!socket.bytes)
+            continue;
+        const parsed = parseUnitText(socket.bytes, ['Unit', 'Socket', 'Install']);
+        for (const a of parsed.assignments) {
+            if (a.section !== 'Socket')
+                continue;
+            if (/^Listen(Stream|Datagram|SequentialPacket)$/.test(a.key)) {
+                const v = a.value.trim();
+                if (v.startsWith('/') || v.startsWith('@'))
+                    continue; // AF_UNIX socket
+                const m = /(?:^|:)(\d{1,5})$/.exec(v);
+                if (m) {
+                    const port = Number(m[1]);
+                    const host = v
+                        .slice(0, v.length - m[1].length)
+                        .replace(/:$/, '')
+                        .replace(/^\[|\]$/g, '');
+                    ports.push({
+                        port,
+                        evidence: `${socket.path}: ${a.key}=${safeText(v, 40)}`,
+                        local: LOCAL_HOST.test(host)
+                    });
+                }
+                note('network', `${socket.path}: ${a.key}=${safeText(v, 40)}`);
+            }
+            else if (a.key === 'ListenNetlink') {
+                note('netlink', `${socket.path}: ListenNetlink=${safeText(a.value, 40)}`);
+            }
+        }
+    }
+    for (const command of sandboxedArgs)
+        portsInArgv(command.argv, command.directive, ports);
+    for (const [key, value] of env) {
+        if (/PORT/i.test(key) && /^\d{1,5}$/.test(value)) {
+            const port = Number(value);
+            if (port > 0 && port <= 65535)
+                ports.push({
+                    port,
+                    evidence: `Environment=${safeText(`${key}=${value}`, 40)}`,
+                    local: false
+                });
+        }
+        else if (/(LISTEN|BIND|ADDR|HOST|URL|PORT)/i.test(key)) {
+            portsInWord(`=${value}`, `Environment=${key}`, ports);
+        }
+        if (/^(https?|wss?|tcp|udp|postgres(ql)?|mysql|redis|amqps?|mqtt|ldaps?):\/\//i.test(value)) {
+            note('network', `Environment=${key} is a network URL`);
+        }
+    }
+    for (const word of allWords) {
+        if (/^(https?|wss?|tcp|udp|postgres(ql)?|mysql|redis|amqps?|mqtt|ldaps?|grpc):\/\//i.test(word)) {
+            note('network', `argument ${safeText(word, 40)} is a network URL`);
+        }
+    }
+    if (ports.length)
+        note('network', ports[0].evidence);
+    const privileged = ports.find((p) => p.port < 1024);
+    if (privileged)
+        note('privileged-port', `port ${privileged.port} (${privileged.evidence})`);
+    const after = [
+        ...(rec.After ?? []),
+        ...(rec.Wants ?? []),
+        ...(rec.Requires ?? []),
+        ...(rec.BindsTo ?? [])
+    ].join(' ');
+    if (/\bnetwork-online\.target\b/.test(after))
+        note('network', 'ordered after network-online.target');
+    // what the unit already says about the network
+    const families = s.addressFamilies;
+    if (s.privateNetwork)
+        note('no-network', 'PrivateNetwork=yes is already set');
+    else if (families === 'none')
+        note('no-network', 'RestrictAddressFamilies=none is already set');
+    else if (families?.allowList && !families.families.has(2) && !families.families.has(10)) {
+        note('no-network', 'RestrictAddressFamilies= already allows no IP family');
+    }
+    const neededFamilies = new Set();
+    if (families !== undefined && families !== 'none' && families.allowList) {
+        for (const name of ['AF_UNIX', 'AF_INET', 'AF_INET6', 'AF_NETLINK', 'AF_PACKET']) {
+            const number = addressFamilyFromName(name);
+            if (number !== undefined && families.families.has(number))
+                neededFamilies.add(name);
+        }
+        if (neededFamilies.has('AF_NETLINK'))
+            note('netlink', 'RestrictAddressFamilies= already allows AF_NETLINK');
+        if (neededFamilies.has('AF_PACKET'))
+            note('packet', 'RestrictAddressFamilies= already allows AF_PACKET');
+    }
+    // capabilities the unit shows it needs
+    const neededCapabilities = new Set();
+    const explicitBoundingSet = loaded.sources['CapabilityBoundingSet'] !== undefined &&
+        s.capabilityBoundingSet !== ALL_CAPABILITIES;
+    if (explicitBoundingSet)
+        for (const cap of capabilityNames(s.capabilityBoundingSet))
+            neededCapabilities.add(cap);
+    for (const cap of capabilityNames(s.ambientCapabilities))
+        neededCapabilities.add(cap);
+    if (neededCapabilities.has('CAP_NET_ADMIN'))
+        note('net-admin', 'the unit grants CAP_NET_ADMIN');
+    if (neededCapabilities.has('CAP_SYS_TIME'))
+        note('time', 'the unit grants CAP_SYS_TIME');
+    if (neededCapabilities.has('CAP_SYS_MODULE'))
+        note('modules', 'the unit grants CAP_SYS_MODULE');
+    if (neededCapabilities.has('CAP_NET_RAW'))
+        note('packet', 'the unit grants CAP_NET_RAW');
+    if (neededCapabilities.has('CAP_SYSLOG'))
+        note('kmsg', 'the unit grants CAP_SYSLOG');
+    if (neededCapabilities.has('CAP_SYS_RAWIO'))
+        note('devices', 'the unit grants CAP_SYS_RAWIO');
+    if (traits.has('net-admin'))
+        note('netlink', traits.get('net-admin'));
+    // scheduling, delegation, PAM, devices
+    const policy = rec.CPUSchedulingPolicy?.at(-1);
+    if (policy === 'fifo' || policy === 'rr')
+        note('realtime', `CPUSchedulingPolicy=${policy}`);
+    if (s.delegate)
+        note('containers', 'Delegate= hands it a control group subtree');
+    if (s.pamName)
+        note('login', `PAMName=${s.pamName} opens login sessions`);
+    if (s.keyringMode === 'inherit' || s.keyringMode === 'shared') ;
+    const devices = new Set();
+    for (const entry of s.deviceAllow)
+        if (entry.path.startsWith('/dev/'))
+            devices.add(entry.path);
+    if (s.deviceAllow.length)
+        note('devices', `DeviceAllow=${s.deviceAllow[0].path} is set`);
+    const valueWords = [...allWords, ...env.values()];
+    for (const word of valueWords) {
+        for (const path of pathsInWord(word)) {
+            if (/^\/dev\/(null|zero|full|u?random|tty|stdin|stdout|stderr|log|shm|mqueue|pts|ptmx|fd)(\/|$)/.test(path))
+                continue;
+            if (path.startsWith('/dev/') && isSafePath(path)) {
+                devices.add(path);
+                note('devices', `uses ${path}`);
+            }
+        }
+    }
+    const groups = [s.group ?? '', ...s.supplementaryGroups];
+    const deviceGroup = groups.find((g) => /^(dialout|tty|video|audio|render|input|plugdev|disk|kvm|lp|uucp|cdrom|floppy|tape|sgx|gpio|i2c|spi|bluetooth|netdev|scanner|lpadmin)$/.test(g));
+    if (deviceGroup)
+        note('devices', `member of the ${deviceGroup} group`);
+    // where it writes
+    const writes = [];
+    const addWrite = (raw, evidence, file) => {
+        const path = normalisePath(raw);
+        if (!isSafePath(path) || path === '/')
+            return;
+        const isFile = file ?? FILE_EXTENSION.test(path);
+        if (writes.some((w) => w.path === path))
+            return;
+        writes.push({ path, file: isFile, evidence: safeText(evidence) });
+    };
+    const pidFile = rec.PIDFile?.at(-1);
+    if (pidFile)
+        addWrite(pidFile, `PIDFile=${pidFile}`, true);
+    const workingDirectory = rec.WorkingDirectory?.at(-1)?.replace(/^-/, '');
+    if (workingDirectory && workingDirectory.startsWith('/'))
+        addWrite(workingDirectory, `WorkingDirectory=${workingDirectory}`, false);
+    for (const command of sandboxedArgs) {
+        const argv = command.argv;
+        for (let i = 1; i < argv.length; i++) {
+            const word = argv[i];
+            const flag = /^-{1,2}([A-Za-z0-9._-]+)=(.*)$/.exec(word);
+            const candidates = [];
+            if (flag && flag[2].startsWith('/'))
+                candidates.push([flag[2], flag[1]]);
+            else if (word.startsWith('/')) {
+                const previous = argv[i - 1];
+                candidates.push([word, previous.startsWith('-') ? previous.replace(/^-+/, '') : '']);
+            }
+            else if (word.includes('=/')) {
+                const [key, value] = [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)];
+                candidates.push([value, key]);
+            }
+            for (const [path, flagName] of candidates) {
+                const normal = normalisePath(path);
+                const byFlag = flagName !== '' &&
+                    WRITE_FLAG.test(flagName) &&
+                    !/conf|config|cfg|cert|key|ca|include|bin|exec|root$/i.test(flagName);
+                const byPlace = WRITE_PREFIXES.some((p) => normal.startsWith(p) || `${normal}/` === p);
+                if (byFlag || byPlace)
+                    addWrite(path, `${command.directive} ${safeText(word, 50)}`);
+            }
+        }
+    }
+    for (const [key, value] of env) {
+        for (const path of pathsInWord(value)) {
+            const normal = normalisePath(path);
+            const byKey = WRITE_FLAG.test(key) && !/CONF|CONFIG|CFG|CERT|KEY|BIN|PATH$|INCLUDE/i.test(key);
+            const byPlace = WRITE_PREFIXES.some((p) => normal.startsWith(p));
+            if (byKey || byPlace)
+                addWrite(path, `Environment=${key}=${path}`);
+        }
+    }
+    for (const line of rec.ReadWritePaths ?? []) {
+        for (const word of extractWords(line, { unquote: true }).words) {
+            const path = word.replace(/^[-+]+/, '');
+            addWrite(path, `ReadWritePaths=${path}`, false);
+        }
+    }
+    for (const line of rec.RequiresMountsFor ?? []) {
+        for (const path of extractWords(line, { unquote: true }).words) {
+            const normal = normalisePath(path);
+            if (/^\/(var|srv|data|opt|mnt|media|home)\//.test(normal))
+                addWrite(path, `RequiresMountsFor=${path}`, false);
+        }
+    }
+    // what the unit does not say: where programs of these names keep their data
+    const mainPrograms = commands
+        .filter((c) => c.directive === 'ExecStart' && !c.unsandboxed)
+        .flatMap((c) => programsOf(c.argv));
+    const conventional = (path, why) => {
+        const before = writes.length;
+        addWrite(path, why, false);
+        if (writes.length > before)
+            writes[writes.length - 1].conventional = true;
+    };
+    for (const program of mainPrograms) {
+        for (const [pattern, paths] of KNOWN_PATHS) {
+            if (pattern.test(program))
+                for (const path of paths)
+                    conventional(path, `where ${program} keeps its files`);
+        }
+    }
+    {
+        const name = unit.prefix;
+        if (/^[a-z][a-z0-9._-]{1,40}$/.test(name) && !GENERIC_NAMES.test(name)) {
+            for (const root of ['/var/lib/', '/var/log/', '/var/cache/'])
+                conventional(`${root}${name}`, `the usual place for ${name}`);
+        }
+    }
+    const managed = {
+        state: (rec.StateDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
+        cache: (rec.CacheDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
+        logs: (rec.LogsDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
+        runtime: (rec.RuntimeDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean)
+    };
+    // home directories, /etc, shared /tmp
+    const homePaths = [
+        ...valueWords.flatMap(pathsInWord),
+        workingDirectory ?? '',
+        ...commands.map((c) => c.argv[0] ?? '')
+    ].filter((p) => /^\/(home|root)(\/|$)/.test(p) || p.startsWith('/run/user/'));
+    if (homePaths.length)
+        note('home-read', `uses ${homePaths[0]}`);
+    const homeWrite = writes.find((w) => /^\/(home|root)(\/|$)/.test(w.path) || w.path.startsWith('/run/user/'));
+    if (homeWrite)
+        note('home-write', homeWrite.evidence);
+    if (allWords.some((w) => w === '~' || w.startsWith('~/')) ||
+        valueWords.some((w) => w.includes('%h'))) {
+        note('home-read', 'a path in the home directory (~ or %h)');
+    }
+    const etcWrite = writes.find((w) => w.path === '/etc' || w.path.startsWith('/etc/'));
+    if (etcWrite)
+        note('etc-write', etcWrite.evidence);
+    const tmpSocket = writes.find((w) => /^\/(var\/)?tmp\//.test(w.path) && /\.(sock|socket)$/.test(w.path));
+    if (tmpSocket)
+        note('shared-tmp', `${tmpSocket.evidence}: others reach it through /tmp`);
+    const declaresWrites = s.dynamicUser ||
+        [
+            'ReadWritePaths',
+            'StateDirectory',
+            'CacheDirectory',
+            'LogsDirectory',
+            'RuntimeDirectory'
+        ].some((key) => (rec[key] ?? []).length > 0);
+    return {
+        declaresWrites,
+        unit: unit.name,
+        name: unit.prefix,
+        runsAsRoot,
+        user: runsAsRoot ? undefined : s.user,
+        commands,
+        programs,
+        traits,
+        ports,
+        writes,
+        devices: [...devices],
+        neededCapabilities,
+        neededFamilies,
+        environmentFiles,
+        managed,
+        explicitBoundingSet
+    };
+}
+
+/** The patch an object made with Object.create(base) collected: its own properties. */
+function patchFrom(changed, base) {
+    const fields = [];
+    const values = [];
+    for (const key of Object.keys(changed)) {
+        if (key === 'recorded')
+            continue;
+        const value = changed[key];
+        if (value === base[key])
+            continue;
+        fields.push(key);
+        values.push(value);
+    }
+    return { fields, values };
+}
+const PRIVILEGE = ['user', 'dynamicUser'];
+/** The settings fields a row reads. An unknown row reads everything (always assessed again). */
+function rowFields(check) {
+    const id = check.id;
+    if (id === 'UserOrDynamicUser')
+        return PRIVILEGE;
+    if (id === 'SupplementaryGroups')
+        return ['supplementaryGroups', ...PRIVILEGE];
+    if (id === 'RemoveIPC')
+        return ['removeIPC', ...PRIVILEGE];
+    if (id === 'RootDirectoryOrRootImage')
+        return ['rootDirectory', 'rootImage'];
+    if (id.startsWith('CapabilityBoundingSet_'))
+        return ['capabilityBoundingSet'];
+    if (id === 'AmbientCapabilities')
+        return ['ambientCapabilities'];
+    if (id === 'UMask')
+        return ['umask'];
+    if (id.startsWith('RestrictNamespaces_'))
+        return ['restrictNamespaces'];
+    if (id.startsWith('RestrictAddressFamilies_'))
+        return ['addressFamilies'];
+    if (id === 'SystemCallArchitectures')
+        return ['syscallArchitectures'];
+    if (id.startsWith('SystemCallFilter_'))
+        return ['syscallFilter'];
+    if (id === 'IPAddressDeny')
+        return ['ipAddressDeny', 'ipAddressAllow', 'ipIngressFilterPath', 'ipEgressFilterPath'];
+    if (id === 'DeviceAllow') {
+        return [
+            'devicePolicy',
+            'deviceAllow',
+            'rootImage',
+            'mountImages',
+            'protectClock',
+            'loadCredentials',
+            'setCredentials'
+        ];
+    }
+    // the rest read the field named like the row: ProtectHome -> protectHome, RestrictSUIDSGID -> ...
+    const field = `${id[0].toLowerCase()}${id.slice(1)}`;
+    return Object.hasOwn(SETTINGS_FIELDS, field) ? [field] : undefined;
+}
+const SETTINGS_FIELDS = {
+    ...initialSettings(),
+    user: undefined,
+    group: undefined,
+    rootDirectory: undefined,
+    rootImage: undefined,
+    notifyAccess: undefined,
+    syscallFilter: undefined
+};
+/** What applyImpliedSettings reads: when one of these changes, its outputs may change too. */
+const IMPLIED_INPUTS = new Set([
+    'dynamicUser',
+    'user',
+    'privateDevices',
+    'protectKernelModules',
+    'protectKernelLogs',
+    'protectClock',
+    'devicePolicy',
+    ...IMPLIED_SETTINGS_KEYS
+]);
+class VariantScorer {
+    unit;
+    version;
+    policy;
+    checks;
+    /** the current variant's raw settings (the base with the committed patches) */
+    raw;
+    /** the unit's own raw settings, for reverting a patch */
+    original;
+    /** per row: weight under the policy, and its share of the badness sum now (-1: N/A) */
+    weights;
+    shares;
+    badnessSum;
+    weightSum;
+    /** field → indexes of the rows that read it */
+    rowsByField = new Map();
+    /** rows that read fields rowFields() does not know: always assessed */
+    alwaysRows = [];
+    /** rows that read what the implied settings write */
+    impliedRows;
+    marks;
+    rows = [];
+    newShares = [];
+    /** variants scored (for tests and measurements) */
+    evaluations = 0;
+    constructor(base, unit, version, policy) {
+        this.unit = unit;
+        this.version = version;
+        this.policy = policy;
+        this.original = base;
+        this.raw = { ...base };
+        this.checks = checksFor(version);
+        this.marks = new Uint8Array(this.checks.length);
+        const final = { ...base };
+        applyImpliedSettings(final, unit);
+        const ctx = { settings: final, version, runsPrivileged: settingsRunPrivileged(final) };
+        this.weights = this.checks.map((check) => rowWeight(check, policy));
+        this.shares = this.checks.map((check, i) => this.weights[i] === 0 ? -1 : rowBadnessShare(check, ctx, policy, this.weights[i]));
+        let badnessSum = 0;
+        let weightSum = 0;
+        this.shares.forEach((share, i) => {
+            if (share < 0)
+                return;
+            badnessSum += share;
+            weightSum += this.weights[i];
+        });
+        this.badnessSum = badnessSum;
+        this.weightSum = weightSum;
+        this.checks.forEach((check, index) => {
+            if (this.weights[index] === 0)
+                return;
+            if (check.bootPhaseExempt && !base.defaultDependencies)
+                return;
+            const fields = rowFields(check);
+            if (fields === undefined) {
+                this.alwaysRows.push(index);
+                return;
+            }
+            for (const field of fields) {
+                const rows = this.rowsByField.get(field) ?? [];
+                rows.push(index);
+                this.rowsByField.set(field, rows);
+            }
+        });
+        this.impliedRows = this.rowsFor(IMPLIED_SETTINGS_KEYS);
+    }
+    rowsFor(fields) {
+        const rows = new Set();
+        for (const field of fields)
+            for (const row of this.rowsByField.get(field) ?? [])
+                rows.add(row);
+        return [...rows];
+    }
+    prepare(patch) {
+        patch.rows = this.rowsFor(patch.fields);
+        patch.implied = patch.fields.some((f) => IMPLIED_INPUTS.has(f));
+    }
+    /** The patch that undoes `patch`: its fields back to the unit's own values. */
+    revert(patch) {
+        const original = this.original;
+        return { fields: patch.fields, values: patch.fields.map((f) => original[f]) };
+    }
+    /** The current variant's exposure (tenths). */
+    get exposure() {
+        return exposureOfSums(this.badnessSum, this.weightSum);
+    }
+    /**
+     * The exposure of the current variant with `patches` applied, before rounding up
+     * (100 * badness / weight): it also sees changes too small to move the printed score.
+     * `Math.ceil(fine) <= t` exactly when the exposure is at most t tenths.
+     */
+    trial(patches) {
+        return this.run(patches, false);
+    }
+    /** Makes the current variant the one with `patches` applied; returns its exposure like trial(). */
+    commit(patches) {
+        return this.run(patches, true);
+    }
+    run(patches, keep) {
+        this.evaluations++;
+        const raw = this.raw;
+        const marks = this.marks;
+        const rows = this.rows;
+        rows.length = 0;
+        const savedFields = [];
+        const savedValues = [];
+        let implied = false;
+        for (let p = 0; p < patches.length; p++) {
+            const patch = patches[p];
+            if (patch.rows === undefined)
+                this.prepare(patch);
+            const { fields, values } = patch;
+            for (let i = 0; i < fields.length; i++) {
+                const field = fields[i];
+                savedFields.push(field);
+                savedValues.push(raw[field]);
+                raw[field] = values[i];
+            }
+            const patchRows = patch.rows;
+            for (let i = 0; i < patchRows.length; i++) {
+                const row = patchRows[i];
+                if (marks[row] === 0) {
+                    marks[row] = 1;
+                    rows.push(row);
+                }
+            }
+            if (patch.implied)
+                implied = true;
+        }
+        const extra = implied ? this.impliedRows.concat(this.alwaysRows) : this.alwaysRows;
+        for (let i = 0; i < extra.length; i++) {
+            const row = extra[i];
+            if (marks[row] === 0) {
+                marks[row] = 1;
+                rows.push(row);
+            }
+        }
+        let badnessSum = this.badnessSum;
+        let weightSum = this.weightSum;
+        if (rows.length) {
+            // rows are assessed on the final settings, as loading would leave them
+            const impliedBefore = IMPLIED_SETTINGS_KEYS.map((key) => raw[key]);
+            applyImpliedSettings(this.raw, this.unit);
+            const ctx = {
+                settings: this.raw,
+                version: this.version,
+                runsPrivileged: settingsRunPrivileged(this.raw)
+            };
+            const newShares = this.newShares;
+            for (let i = 0; i < rows.length; i++) {
+                const index = rows[i];
+                marks[index] = 0;
+                const weight = this.weights[index];
+                const old = this.shares[index];
+                if (old >= 0) {
+                    badnessSum -= old;
+                    weightSum -= weight;
+                }
+                const share = rowBadnessShare(this.checks[index], ctx, this.policy, weight);
+                newShares[i] = share;
+                if (share >= 0) {
+                    badnessSum += share;
+                    weightSum += weight;
+                }
+            }
+            IMPLIED_SETTINGS_KEYS.forEach((key, i) => (raw[key] = impliedBefore[i]));
+            if (keep) {
+                for (let i = 0; i < rows.length; i++)
+                    this.shares[rows[i]] = newShares[i];
+            }
+        }
+        if (keep) {
+            this.badnessSum = badnessSum;
+            this.weightSum = weightSum;
+        }
+        else {
+            for (let i = savedFields.length - 1; i >= 0; i--)
+                raw[savedFields[i]] = savedValues[i];
+        }
+        return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
+    }
+}
+
+/**
+ * The fix engine: for a unit above the threshold, the drop-in that brings it to the target with the
+ * least risk of breaking the service.
+ *
+ * 1. Candidates: every directive the engine knows how to write, one or two variants each (a safe one
+ *    and a stronger one), each with its rollout phase (phases.ts). What the unit shows about itself
+ *    (service-profile.ts) removes the candidates that would break it, with the reason.
+ * 2. Selection, phase by phase: a phase whose every candidate is needed is taken whole; in the phase
+ *    that reaches the target, candidates are taken by score gained until the target is met. Stronger
+ *    variants come after the safe ones of their phase. Then every chosen candidate that is not needed
+ *    to stay at the target is dropped, riskiest first (unless the policy asks for the full baseline).
+ * 3. Scores are exact: every variant is scored by the engine on the unit's own settings with the
+ *    drop-in's lines applied where systemd applies the file (its name sorts among the other drop-ins),
+ *    then the implied settings; the final drop-in text is loaded and scored again like any unit.
+ */
+/** First line of every drop-in the engine writes: `--fix` only ever overwrites files that start so. */
+const GENERATED_MARKER = '# Generated by systemd-hardening-gate';
+/** The file name suggested drop-ins get (beside the unit: NAME.service.d/hardening.conf). */
+const DROP_IN_NAME = 'hardening.conf';
+const CAP_ROOT_ADMIN_DROP = [
+    'CAP_SYS_ADMIN',
+    'CAP_SYS_PTRACE',
+    'CAP_SYS_MODULE',
+    'CAP_SYS_RAWIO',
+    'CAP_SYS_TIME',
+    'CAP_SYS_BOOT',
+    'CAP_MAC_ADMIN',
+    'CAP_MAC_OVERRIDE',
+    'CAP_AUDIT_CONTROL',
+    'CAP_AUDIT_READ',
+    'CAP_AUDIT_WRITE',
+    'CAP_SYSLOG',
+    'CAP_LINUX_IMMUTABLE',
+    'CAP_BPF',
+    'CAP_PERFMON',
+    'CAP_SYS_PACCT',
+    'CAP_SYS_TTY_CONFIG',
+    'CAP_WAKE_ALARM',
+    'CAP_BLOCK_SUSPEND',
+    'CAP_LEASE',
+    'CAP_MKNOD',
+    'CAP_NET_ADMIN',
+    'CAP_NET_BROADCAST',
+    'CAP_SYS_NICE',
+    'CAP_CHECKPOINT_RESTORE'
+];
+/** Capabilities each trait needs kept. */
+const TRAIT_CAPABILITIES = {
+    time: ['CAP_SYS_TIME'],
+    modules: ['CAP_SYS_MODULE'],
+    'net-admin': ['CAP_NET_ADMIN', 'CAP_NET_RAW'],
+    packet: ['CAP_NET_RAW'],
+    kmsg: ['CAP_SYSLOG'],
+    realtime: ['CAP_SYS_NICE'],
+    devices: ['CAP_SYS_RAWIO', 'CAP_SYS_ADMIN', 'CAP_MKNOD'],
+    mount: ['CAP_SYS_ADMIN'],
+    sysctl: ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN'],
+    debug: ['CAP_SYS_PTRACE'],
+    bpf: ['CAP_BPF', 'CAP_PERFMON', 'CAP_SYS_ADMIN', 'CAP_NET_ADMIN'],
+    swap: ['CAP_SYS_ADMIN'],
+    reboot: ['CAP_SYS_BOOT'],
+    hostname: ['CAP_SYS_ADMIN'],
+    'privileged-port': ['CAP_NET_BIND_SERVICE'],
+    'system-writer': [
+        'CAP_CHOWN',
+        'CAP_DAC_OVERRIDE',
+        'CAP_DAC_READ_SEARCH',
+        'CAP_FOWNER',
+        'CAP_FSETID',
+        'CAP_SETFCAP'
+    ],
+    setuid: ['CAP_SETUID', 'CAP_SETGID'],
+    'setup-as-root': ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID'],
+    monitor: ['CAP_SYS_PTRACE', 'CAP_DAC_READ_SEARCH'],
+    'drops-privileges': [
+        'CAP_SETUID',
+        'CAP_SETGID',
+        'CAP_SETPCAP',
+        'CAP_CHOWN',
+        'CAP_DAC_OVERRIDE',
+        'CAP_DAC_READ_SEARCH',
+        'CAP_FOWNER',
+        'CAP_FSETID',
+        'CAP_KILL',
+        'CAP_NET_BIND_SERVICE',
+        'CAP_SYS_CHROOT',
+        'CAP_SYS_RESOURCE',
+        'CAP_IPC_LOCK',
+        'CAP_AUDIT_WRITE'
+    ],
+    login: ['CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL']
+};
+/** Syscall groups each trait needs allowed. */
+const TRAIT_SYSCALLS = {
+    time: ['@clock'],
+    modules: ['@module'],
+    mount: ['@mount'],
+    containers: ['@mount', '@privileged', '@resources', '@debug'],
+    debug: ['@debug'],
+    devices: ['@raw-io'],
+    swap: ['@swap'],
+    reboot: ['@reboot'],
+    multiarch: ['@cpu-emulation'],
+    realtime: ['@resources'],
+    'drops-privileges': ['@privileged', '@resources'],
+    setuid: ['@privileged'],
+    login: ['@privileged', '@resources'],
+    'system-writer': ['@privileged'],
+    'net-admin': ['@privileged'],
+    bpf: ['@privileged'],
+    monitor: ['@debug']
+};
+/** Groups that are denied in the safe variant; @privileged and @resources only in the stronger one. */
+const RARE_GROUPS = CHECKED_SYSCALL_GROUPS.filter((g) => g !== '@privileged' && g !== '@resources');
+function firstTrait(profile, traits) {
+    for (const trait of traits) {
+        const evidence = profile.traits.get(trait);
+        if (evidence !== undefined)
+            return evidence;
+    }
+    return undefined;
+}
+const MANAGED_ROOTS = [
+    ['/var/lib/', 'StateDirectory'],
+    ['/var/cache/', 'CacheDirectory'],
+    ['/var/log/', 'LogsDirectory'],
+    ['/run/', 'RuntimeDirectory']
+];
+function planPaths(profile) {
+    const plan = { readWrite: [], runtime: [], managed: [], unmanaged: [], mustExist: [] };
+    const dropsPrivileges = profile.traits.has('drops-privileges');
+    const addRW = (path, evidence) => {
+        if (!plan.readWrite.some((p) => p.path === path || path.startsWith(`${p.path}/`))) {
+            plan.readWrite = plan.readWrite.filter((p) => !p.path.startsWith(`${path}/`));
+            plan.readWrite.push({ path, evidence });
+        }
+    };
+    for (const write of profile.writes) {
+        // /tmp and /var/tmp are private and writable with PrivateTmp=; home directories are ProtectHome='s
+        if (/^\/(var\/)?tmp(\/|$)/.test(write.path))
+            continue;
+        if (/^\/(home|root)(\/|$)/.test(write.path) || write.path.startsWith('/run/user/')) {
+            addRW(write.path, write.evidence);
+            continue;
+        }
+        const dir = write.file ? write.path.slice(0, write.path.lastIndexOf('/')) || '/' : write.path;
+        const managedRoot = MANAGED_ROOTS.find(([root]) => `${dir}/`.startsWith(root) && dir.length > root.length - 1);
+        if (managedRoot && dir.length >= managedRoot[0].length) {
+            const [root, key] = managedRoot;
+            const name = dir.slice(root.length).split('/')[0];
+            const top = `${root}${name}`;
+            if (/^[A-Za-z0-9._-]+$/.test(name) && !name.includes('%')) {
+                // a dynamic user gets a StateDirectory= for its usual place, other managed directories only
+                // where the unit shows them
+                if (!write.conventional || key === 'StateDirectory')
+                    plan.managed.push({ key, name, evidence: write.evidence });
+                const declared = (key === 'StateDirectory' &&
+                    profile.managed.state.some((n) => n.split('/')[0] === name)) ||
+                    (key === 'CacheDirectory' &&
+                        profile.managed.cache.some((n) => n.split('/')[0] === name)) ||
+                    (key === 'LogsDirectory' && profile.managed.logs.some((n) => n.split('/')[0] === name)) ||
+                    (key === 'RuntimeDirectory' &&
+                        profile.managed.runtime.some((n) => n.split('/')[0] === name));
+                if (declared)
+                    continue;
+                if (key === 'RuntimeDirectory' && !dropsPrivileges) {
+                    if (!plan.runtime.some((r) => r.name === name))
+                        plan.runtime.push({ name, evidence: write.evidence });
+                }
+                else {
+                    addRW(`-${top}`, write.evidence);
+                    if (key === 'RuntimeDirectory')
+                        plan.mustExist.push(top);
+                }
+                continue;
+            }
+        }
+        // a file directly in /run or /var/log, or any other place
+        plan.unmanaged.push(write.path);
+        if (dir === '/run')
+            addRW('/run', write.evidence);
+        else if (write.file && (dir === '/var/log' || dir === '/var/lib' || dir === '/var/cache')) {
+            addRW(`-${write.path}`, write.evidence);
+            plan.mustExist.push(write.path);
+        }
+        else
+            addRW(`-${dir}`, write.evidence);
+    }
+    return plan;
+}
+/** Everything the engine could write for this unit: allowed candidates and blocked directives. */
+function candidatesFor(profile, settings, loaded, fix, version) {
+    const candidates = [];
+    const blocked = [];
+    const observe = [];
+    const has = (trait) => profile.traits.has(trait);
+    const block = (directive, reason, lines) => {
+        blocked.push({ directive, reason, lines });
+    };
+    /** Adds a candidate unless a trait, the policy or the version rules it out. */
+    const offer = (candidate, breaking = []) => {
+        const avoid = fix.avoid[candidate.directive];
+        if (avoid !== undefined) {
+            block(candidate.directive, `policy: ${avoid}`, candidate.lines);
+            return false;
+        }
+        if (candidate.phase > fix.maxPhase)
+            return false;
+        // a package manager's scripts, and containers, may do anything a login session does
+        const why = firstTrait(profile, breaking.includes('login') ? [...breaking, 'package-manager', 'containers'] : breaking);
+        if (why !== undefined) {
+            block(candidate.directive, why, candidate.lines);
+            return false;
+        }
+        candidates.push(candidate);
+        return true;
+    };
+    const root = profile.runsAsRoot;
+    const user = settings.user;
+    // Phase 1 --------------------------------------------------------------------------------------
+    const nnpLines = [{ key: 'NoNewPrivileges', value: 'yes' }];
+    const ambient = capabilityNames(settings.ambientCapabilities);
+    const bounding = capabilityNames(settings.capabilityBoundingSet);
+    if (!root &&
+        has('privileged-port') &&
+        !ambient.includes('CAP_NET_BIND_SERVICE') &&
+        bounding.includes('CAP_NET_BIND_SERVICE')) {
+        nnpLines.push({
+            key: 'AmbientCapabilities',
+            value: 'CAP_NET_BIND_SERVICE',
+            note: `NoNewPrivileges= blocks file capabilities: keeps binding ${profile.traits.get('privileged-port')}`
+        });
+    }
+    offer({
+        id: 'NoNewPrivileges',
+        directive: 'NoNewPrivileges',
+        phase: 1,
+        stage: 0,
+        lines: nnpLines,
+        reason: 'setuid programs and file capabilities cannot raise its privileges'
+    }, ['setuid', 'login']);
+    offer({
+        id: 'PrivateTmp',
+        directive: 'PrivateTmp',
+        phase: 1,
+        stage: 0,
+        lines: [{ key: 'PrivateTmp', value: 'yes' }],
+        reason: 'its own /tmp and /var/tmp: no temp-file races with other services'
+    }, ['shared-tmp', 'login']);
+    const homeWrites = profile.writes.filter((w) => /^\/(home|root)(\/|$)/.test(w.path) || w.path.startsWith('/run/user/'));
+    if (has('home-write') || has('home-read') || has('system-writer')) {
+        const lines = [{ key: 'ProtectHome', value: 'read-only' }];
+        if (homeWrites.length) {
+            lines.push({
+                key: 'ReadWritePaths',
+                value: homeWrites.map((w) => `-${w.path}`).join(' '),
+                note: `it writes there: ${homeWrites.map((w) => w.evidence).join('; ')}`
+            });
+        }
+        offer({
+            id: 'ProtectHome',
+            directive: 'ProtectHome',
+            phase: 1,
+            stage: 0,
+            lines,
+            reason: `home directories read-only (${firstTrait(profile, ['home-write', 'home-read', 'system-writer'])}), not hidden`
+        }, ['login']);
+    }
+    else {
+        offer({
+            id: 'ProtectHome',
+            directive: 'ProtectHome',
+            phase: 1,
+            stage: 0,
+            lines: [{ key: 'ProtectHome', value: 'yes' }],
+            reason: 'home directories, /root and /run/user are invisible to it'
+        }, ['login']);
+        if (user !== undefined && !root && !settings.dynamicUser) {
+            observe.push({
+                text: `User=${safeText(user, 32)}: if the service keeps data in that user's home directory, use ProtectHome=read-only and ReadWritePaths= for it instead of ProtectHome=yes.`,
+                when: ['ProtectHome']
+            });
+        }
+    }
+    // Phase 2 --------------------------------------------------------------------------------------
+    const plan = planPaths(profile);
+    const rwLines = () => {
+        const lines = [];
+        if (plan.readWrite.length) {
+            lines.push({
+                key: 'ReadWritePaths',
+                value: plan.readWrite.map((p) => p.path).join(' '),
+                note: `where it writes: ${plan.readWrite.map((p) => `${p.path.replace(/^-/, '')} (${p.evidence})`).join('; ')}`
+            });
+        }
+        for (const r of plan.runtime) {
+            lines.push({
+                key: 'RuntimeDirectory',
+                value: r.name,
+                note: `/run/${r.name} (${r.evidence}), created for it at start`
+            });
+        }
+        return lines;
+    };
+    const tmpLines = !settings.privateTmp && has('shared-tmp')
+        ? [{ key: 'ReadWritePaths', value: '/tmp /var/tmp', note: 'it shares /tmp with others' }]
+        : [];
+    const needsPrivateTmp = !settings.privateTmp && !has('shared-tmp') ? ['PrivateTmp'] : [];
+    // strict is safe when the unit declares where it writes; otherwise full comes first and strict
+    // is the stronger variant, with the observation to make before it
+    const declared = profile.declaresWrites;
+    if (plan.mustExist.length) {
+        observe.push({
+            text: `${plan.mustExist.join(', ')} must exist before the service starts once ProtectSystem=strict is on (it cannot create it in a read-only directory): check a tmpfiles.d rule or the package creates it.`,
+            when: ['ProtectSystem']
+        });
+    }
+    const full = !declared &&
+        offer({
+            id: 'ProtectSystem-full',
+            directive: 'ProtectSystem',
+            phase: 2,
+            stage: 0,
+            lines: [{ key: 'ProtectSystem', value: 'full' }],
+            reason: '/usr, /boot and /etc read-only; /var and /run stay writable'
+        }, ['system-writer', 'package-manager', 'login', 'etc-write']);
+    offer({
+        id: 'ProtectSystem',
+        directive: 'ProtectSystem',
+        phase: 2,
+        stage: declared ? 0 : 1,
+        lines: [{ key: 'ProtectSystem', value: 'strict' }, ...rwLines(), ...tmpLines],
+        reason: declared
+            ? 'the whole OS read-only; only the declared paths stay writable'
+            : 'the whole OS read-only; only the paths below stay writable (observe first)',
+        supersedes: full ? 'ProtectSystem-full' : undefined,
+        requires: needsPrivateTmp
+    }, ['system-writer', 'package-manager', 'login']);
+    if (!declared) {
+        observe.push({
+            text: `Which files does it write? ${profile.writes.some((w) => !w.conventional) ? 'The unit shows some' : 'The unit shows none'}${profile.writes.some((w) => w.conventional)
+                ? `; the usual places (${profile.writes
+                    .filter((w) => w.conventional)
+                    .map((w) => w.path)
+                    .join(', ')}) are declared, and ignored when missing`
+                : ''}. Before ProtectSystem=strict or DynamicUser=, check \`ls -l /proc/PID/fd\` and the journal for "Read-only file system", and declare what it writes with ReadWritePaths= or StateDirectory=/LogsDirectory=.`,
+            when: ['ProtectSystem', 'DynamicUser']
+        });
+    }
+    offer({
+        id: 'ProtectKernelTunables',
+        directive: 'ProtectKernelTunables',
+        phase: 2,
+        stage: 0,
+        lines: [{ key: 'ProtectKernelTunables', value: 'yes' }],
+        reason: '/proc/sys and /sys read-only: it cannot retune the kernel'
+    }, ['sysctl', 'containers']);
+    offer({
+        id: 'ProtectKernelModules',
+        directive: 'ProtectKernelModules',
+        phase: 2,
+        stage: 0,
+        lines: [{ key: 'ProtectKernelModules', value: 'yes' }],
+        reason: 'it cannot load kernel modules'
+    }, ['modules', 'containers']);
+    offer({
+        id: 'ProtectKernelLogs',
+        directive: 'ProtectKernelLogs',
+        phase: 2,
+        stage: 0,
+        lines: [{ key: 'ProtectKernelLogs', value: 'yes' }],
+        reason: 'no access to the kernel log buffer'
+    }, ['kmsg', 'containers']);
+    offer({
+        id: 'ProtectControlGroups',
+        directive: 'ProtectControlGroups',
+        phase: 2,
+        stage: 0,
+        lines: [{ key: 'ProtectControlGroups', value: 'yes' }],
+        reason: 'the control group tree is read-only'
+    }, ['containers']);
+    if (profile.devices.length) {
+        const lines = [{ key: 'DevicePolicy', value: 'closed' }];
+        for (const device of profile.devices.filter(isSafePath)) {
+            const already = settings.deviceAllow.some((d) => d.path === device);
+            if (!already)
+                lines.push({ key: 'DeviceAllow', value: `${device} rw`, note: `it uses ${device}` });
+        }
+        if (settings.devicePolicy === 'auto') {
+            offer({
+                id: 'DevicePolicy',
+                directive: 'DevicePolicy',
+                phase: 2,
+                stage: 0,
+                lines,
+                reason: 'only the devices it names (instead of PrivateDevices=, which would hide them)'
+            }, ['login', 'containers']);
+        }
+        block('PrivateDevices', `it uses ${profile.devices.join(', ')}`, [
+            { key: 'PrivateDevices', value: 'yes' }
+        ]);
+    }
+    else {
+        offer({
+            id: 'PrivateDevices',
+            directive: 'PrivateDevices',
+            phase: 2,
+            stage: 0,
+            lines: [{ key: 'PrivateDevices', value: 'yes' }],
+            reason: 'a private /dev with pseudo devices only (null, zero, random, tty)'
+        }, ['devices', 'login', 'containers']);
+    }
+    if (version >= 247) {
+        offer({
+            id: 'ProtectProc',
+            directive: 'ProtectProc',
+            phase: 2,
+            stage: 0,
+            lines: [{ key: 'ProtectProc', value: 'invisible' }],
+            reason: "other users' processes are invisible in /proc"
+        }, ['monitor', 'login', 'debug', 'containers']);
+        offer({
+            id: 'ProcSubset',
+            directive: 'ProcSubset',
+            phase: 2,
+            stage: 1,
+            lines: [{ key: 'ProcSubset', value: 'pid' }],
+            reason: '/proc shows processes only, no kernel or system information'
+        }, [
+            'jit',
+            'script',
+            'monitor',
+            'login',
+            'containers',
+            'system-writer',
+            'sysctl',
+            'drops-privileges',
+            'unknown-options'
+        ]);
+    }
+    offer({
+        id: 'PrivateMounts',
+        directive: 'PrivateMounts',
+        phase: 2,
+        stage: 0,
+        lines: [{ key: 'PrivateMounts', value: 'yes' }],
+        reason: 'its mounts stay private to it'
+    }, ['mount', 'containers', 'login']);
+    if (loaded.sources['UMask'] === undefined) {
+        offer({
+            id: 'UMask',
+            directive: 'UMask',
+            phase: 2,
+            stage: 1,
+            lines: [{ key: 'UMask', value: '0077' }],
+            reason: 'files it creates are private to it'
+        }, ['login', 'system-writer', 'drops-privileges']);
+    }
+    else {
+        block('UMask', `UMask= is set in the unit (${loaded.sources['UMask'].file}:${loaded.sources['UMask'].line})`);
+    }
+    // Phase 3 --------------------------------------------------------------------------------------
+    const identityBlockers = [
+        'login',
+        'system-writer',
+        'drops-privileges',
+        'containers',
+        'mount',
+        'devices',
+        'net-admin',
+        'time',
+        'modules',
+        'sysctl',
+        'kmsg',
+        'setuid',
+        'debug',
+        'bpf',
+        'swap',
+        'reboot',
+        'etc-write',
+        'home-write',
+        'hostname',
+        'shared-tmp',
+        'setup-as-root'
+    ];
+    let identity = false;
+    const explicitRoot = (user === 'root' || user === '0') && loaded.sources['User'] !== undefined;
+    if (root || user === 'nobody') {
+        const lines = [];
+        if (user !== undefined)
+            lines.push({ key: 'User', value: '', note: `drops User=${safeText(user, 20)}` });
+        if (settings.group !== undefined)
+            lines.push({ key: 'Group', value: '' });
+        lines.push({ key: 'DynamicUser', value: 'yes' });
+        const keys = new Map();
+        for (const m of plan.managed) {
+            const list = keys.get(m.key) ?? [];
+            if (!list.includes(m.name))
+                list.push(m.name);
+            keys.set(m.key, list);
+        }
+        for (const [key, names] of keys) {
+            lines.push({
+                key,
+                value: names.join(' '),
+                note: `${key}: ${plan.managed
+                    .filter((m) => m.key === key)
+                    .map((m) => m.evidence)
+                    .join('; ')}`
+            });
+        }
+        if (has('privileged-port')) {
+            lines.push({
+                key: 'AmbientCapabilities',
+                value: 'CAP_NET_BIND_SERVICE',
+                note: `binds ${profile.traits.get('privileged-port')}`
+            });
+        }
+        const unmanaged = plan.unmanaged.filter((p) => !/^\/(var\/)?tmp(\/|$)/.test(p));
+        const avoid = fix.avoid['DynamicUser'] ?? fix.avoid['User'];
+        if (fix.identity === 'keep') {
+            block('DynamicUser', 'policy: keep the unit’s identity', lines);
+        }
+        else if (avoid !== undefined) {
+            block('DynamicUser', `policy: ${avoid}`, lines);
+        }
+        else if (explicitRoot) {
+            block('DynamicUser', `User=${user} is set explicitly (${loaded.sources['User'].file}:${loaded.sources['User'].line})`, lines);
+        }
+        else if (firstTrait(profile, identityBlockers) !== undefined) {
+            block('DynamicUser', firstTrait(profile, identityBlockers), lines);
+        }
+        else if (unmanaged.length) {
+            block('DynamicUser', `it writes ${unmanaged.join(', ')}, which a dynamic user cannot own`, lines);
+            observe.push({
+                text: `Phase 3 by hand: create a system user (useradd --system --shell /usr/sbin/nologin ${profile.name}), give it ${unmanaged.join(', ')}, and add User=${profile.name} Group=${profile.name}.`
+            });
+        }
+        else if (fix.maxPhase >= 3) {
+            identity = offer({
+                id: 'DynamicUser',
+                directive: 'DynamicUser',
+                phase: 3,
+                stage: 0,
+                lines,
+                reason: 'runs as a transient unprivileged user (implies NoNewPrivileges, PrivateTmp, ProtectSystem=strict, RestrictSUIDSGID, ProtectHome=read-only); data goes to systemd-managed directories',
+                requires: []
+            }, identityBlockers);
+            observe.push({
+                text: 'DynamicUser=: files it reads must be readable by an unprivileged user (keys, certificates: LoadCredential=); data it keeps must live in the declared StateDirectory=/CacheDirectory=/LogsDirectory=.',
+                when: ['DynamicUser']
+            });
+        }
+    }
+    else if (user !== undefined) {
+        block('DynamicUser', `runs as User=${safeText(user, 20)} already (a stable UID: keep it)`);
+    }
+    const nonRoot = !root;
+    offer({
+        id: 'RemoveIPC',
+        directive: 'RemoveIPC',
+        phase: 3,
+        stage: 0,
+        lines: [{ key: 'RemoveIPC', value: 'yes' }],
+        reason: 'its System V IPC objects and POSIX message queues are removed when it stops',
+        requires: nonRoot ? [] : ['DynamicUser']
+    }, ['login']);
+    if (nonRoot || identity) {
+        offer({
+            id: 'PrivateUsers',
+            directive: 'PrivateUsers',
+            phase: 3,
+            stage: 1,
+            lines: [{ key: 'PrivateUsers', value: 'yes' }],
+            reason: 'its own user namespace: no capabilities on the host',
+            requires: nonRoot ? [] : ['DynamicUser']
+        }, [
+            'privileged-port',
+            'containers',
+            'mount',
+            'devices',
+            'net-admin',
+            'login',
+            'setuid',
+            'drops-privileges',
+            'time',
+            'kmsg',
+            'sysctl'
+        ]);
+    }
+    if (settings.supplementaryGroups.length) {
+        block('SupplementaryGroups', `SupplementaryGroups=${safeText(settings.supplementaryGroups.join(' '), 40)} is set explicitly`);
+    }
+    // Phase 4 --------------------------------------------------------------------------------------
+    // an unprivileged process can use only ambient capabilities: it needs the ones the unit grants
+    // (and CAP_NET_BIND_SERVICE for a port below 1024); root may use every one its traits need
+    const userNeeded = new Set([...profile.neededCapabilities, ...fix.keepCapabilities]);
+    if (has('privileged-port'))
+        userNeeded.add('CAP_NET_BIND_SERVICE');
+    const needed = new Set(userNeeded);
+    for (const [trait, caps] of Object.entries(TRAIT_CAPABILITIES)) {
+        if (has(trait))
+            for (const cap of caps)
+                needed.add(cap);
+    }
+    const capsBlockers = ['containers', 'login'];
+    const userNeededList = [...userNeeded].sort();
+    const neededList = [...needed].sort();
+    const capLines = (list) => {
+        const lines = [{ key: 'CapabilityBoundingSet', value: '' }];
+        if (list.length) {
+            lines.push({
+                key: 'CapabilityBoundingSet',
+                value: list.join(' '),
+                note: `kept: ${list.map((cap) => capabilityReason(cap, profile)).join('; ')}`
+            });
+        }
+        return lines;
+    };
+    const userCapLines = () => capLines(userNeededList);
+    if (nonRoot) {
+        offer({
+            id: 'CapabilityBoundingSet',
+            directive: 'CapabilityBoundingSet',
+            phase: 4,
+            stage: 0,
+            lines: userCapLines(),
+            reason: 'no capabilities beyond the ones it needs (an unprivileged user has none to use)'
+        }, capsBlockers);
+    }
+    else {
+        const drop = CAP_ROOT_ADMIN_DROP.filter((cap) => !needed.has(cap));
+        const rootAdmin = offer({
+            id: 'CapabilityBoundingSet-admin',
+            directive: 'CapabilityBoundingSet',
+            phase: 4,
+            stage: 0,
+            lines: [{ key: 'CapabilityBoundingSet', value: `~${drop.join(' ')}` }],
+            reason: 'root without the administration capabilities a service does not use',
+            excludes: ['DynamicUser']
+        }, capsBlockers);
+        if (identity) {
+            offer({
+                id: 'CapabilityBoundingSet',
+                directive: 'CapabilityBoundingSet',
+                phase: 4,
+                stage: 0,
+                lines: userCapLines(),
+                reason: 'no capabilities beyond the ones it needs (it runs as a dynamic user)',
+                requires: ['DynamicUser']
+            }, capsBlockers);
+        }
+        offer({
+            id: 'CapabilityBoundingSet-root',
+            directive: 'CapabilityBoundingSet',
+            phase: 4,
+            stage: 1,
+            lines: capLines(neededList),
+            reason: 'root with only the capabilities the unit shows it needs (observe EPERM errors first)',
+            supersedes: rootAdmin ? 'CapabilityBoundingSet-admin' : undefined,
+            excludes: ['DynamicUser']
+        }, [
+            ...capsBlockers,
+            'drops-privileges',
+            'system-writer',
+            'setuid',
+            'script',
+            'unknown-options',
+            'monitor'
+        ]);
+        if (settings.ambientCapabilities !== 0n) {
+            offer({
+                id: 'AmbientCapabilities',
+                directive: 'AmbientCapabilities',
+                phase: 4,
+                stage: 0,
+                lines: [{ key: 'AmbientCapabilities', value: '' }],
+                reason: 'no ambient capabilities (as root it has them from the bounding set anyway)',
+                excludes: ['DynamicUser']
+            }, ['login']);
+        }
+    }
+    // system calls
+    const allowedGroups = new Set();
+    for (const [trait, groups] of Object.entries(TRAIT_SYSCALLS)) {
+        if (has(trait))
+            for (const group of groups)
+                allowedGroups.add(group);
+    }
+    if (root)
+        allowedGroups.add('@resources');
+    const denyRare = RARE_GROUPS.filter((g) => !allowedGroups.has(g));
+    const denyAll = CHECKED_SYSCALL_GROUPS.filter((g) => !allowedGroups.has(g));
+    const errnoLines = (loaded.settings.recorded['SystemCallErrorNumber'] ?? []).length
+        ? []
+        : [
+            {
+                key: 'SystemCallErrorNumber',
+                value: 'EPERM',
+                note: 'a filtered call fails with EPERM instead of killing the service'
+            }
+        ];
+    const syscallBlockers = ['containers', 'login'];
+    const rare = denyRare.length
+        ? offer({
+            id: 'SystemCallFilter',
+            directive: 'SystemCallFilter',
+            phase: 4,
+            stage: 0,
+            lines: [{ key: 'SystemCallFilter', value: `~${denyRare.join(' ')}` }, ...errnoLines],
+            reason: `denies system calls for ${denyRare.join(' ')}, which services rarely make`
+        }, syscallBlockers)
+        : false;
+    if (denyAll.length > denyRare.length) {
+        const seed = fix.mode === 'baseline' &&
+            settings.syscallFilter === undefined &&
+            denyAll.length === CHECKED_SYSCALL_GROUPS.length;
+        offer({
+            id: 'SystemCallFilter-strong',
+            directive: 'SystemCallFilter',
+            phase: 4,
+            stage: 1,
+            lines: seed
+                ? [
+                    { key: 'SystemCallFilter', value: '@system-service' },
+                    { key: 'SystemCallFilter', value: '~@privileged @resources' },
+                    ...errnoLines
+                ]
+                : [{ key: 'SystemCallFilter', value: `~${denyAll.join(' ')}` }, ...errnoLines],
+            reason: seed
+                ? 'only the system calls of ordinary services (the seed baseline), without @privileged and @resources'
+                : `denies ${denyAll.join(' ')}`,
+            supersedes: rare ? 'SystemCallFilter' : undefined
+        }, syscallBlockers);
+    }
+    {
+        const archs = settings.syscallArchitectures;
+        const lines = archs.size > 0 ? [{ key: 'SystemCallArchitectures', value: '' }] : [];
+        lines.push({ key: 'SystemCallArchitectures', value: 'native' });
+        offer({
+            id: 'SystemCallArchitectures',
+            directive: 'SystemCallArchitectures',
+            phase: 4,
+            stage: 0,
+            lines,
+            reason: 'native system calls only: no 32-bit ABI that filters forget'
+        }, ['multiarch', 'containers', 'login']);
+    }
+    offer({
+        id: 'MemoryDenyWriteExecute',
+        directive: 'MemoryDenyWriteExecute',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'MemoryDenyWriteExecute', value: 'yes' }],
+        reason: 'no memory both writable and executable (what injected code needs)'
+    }, ['jit', 'script', 'login', 'containers', 'multiarch', 'unknown-options']);
+    offer({
+        id: 'LockPersonality',
+        directive: 'LockPersonality',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'LockPersonality', value: 'yes' }],
+        reason: 'it cannot switch execution domain'
+    }, ['multiarch', 'login']);
+    offer({
+        id: 'RestrictRealtime',
+        directive: 'RestrictRealtime',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'RestrictRealtime', value: 'yes' }],
+        reason: 'no real-time scheduling that could starve the machine'
+    }, ['realtime', 'login']);
+    offer({
+        id: 'RestrictSUIDSGID',
+        directive: 'RestrictSUIDSGID',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'RestrictSUIDSGID', value: 'yes' }],
+        reason: 'it cannot create setuid or setgid files'
+    }, ['system-writer', 'login']);
+    offer({
+        id: 'RestrictNamespaces',
+        directive: 'RestrictNamespaces',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'RestrictNamespaces', value: 'yes' }],
+        reason: 'it cannot create namespaces (a common step of kernel exploits)'
+    }, ['containers', 'login', 'mount']);
+    offer({
+        id: 'ProtectClock',
+        directive: 'ProtectClock',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'ProtectClock', value: 'yes' }],
+        reason: 'it cannot set the system or hardware clock'
+    }, ['time', 'login']);
+    offer({
+        id: 'ProtectHostname',
+        directive: 'ProtectHostname',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'ProtectHostname', value: 'yes' }],
+        reason: 'it cannot change the host name'
+    }, ['hostname', 'containers', 'login']);
+    if (settings.keyringMode !== 'private') {
+        block('KeyringMode', `KeyringMode=${settings.keyringMode} is set explicitly`);
+    }
+    if (settings.notifyAccess === 'all') {
+        offer({
+            id: 'NotifyAccess',
+            directive: 'NotifyAccess',
+            phase: 4,
+            stage: 1,
+            lines: [{ key: 'NotifyAccess', value: 'exec' }],
+            reason: 'status notifications only from the main process and the Exec*= commands (observe: helpers that send them need all)'
+        }, ['login']);
+    }
+    if (settings.delegate)
+        block('Delegate', 'Delegate= is set explicitly: it manages its own control groups');
+    // Phase 5 --------------------------------------------------------------------------------------
+    const network = fix.network === 'none'
+        ? 'no'
+        : fix.network === 'required'
+            ? 'yes'
+            : has('no-network')
+                ? 'no'
+                : has('network') || has('privileged-port')
+                    ? 'yes'
+                    : 'unknown';
+    const families = new Set(['AF_UNIX', ...profile.neededFamilies, ...fix.addressFamilies]);
+    if (network !== 'no') {
+        families.add('AF_INET');
+        families.add('AF_INET6');
+    }
+    if (has('netlink'))
+        families.add('AF_NETLINK');
+    if (has('packet'))
+        families.add('AF_PACKET');
+    const familyList = [
+        'AF_UNIX',
+        'AF_INET',
+        'AF_INET6',
+        'AF_NETLINK',
+        'AF_PACKET',
+        ...[...families].sort()
+    ].filter((f, i, all) => families.has(f) && all.indexOf(f) === i);
+    const afLines = settings.addressFamilies !== undefined ? [{ key: 'RestrictAddressFamilies', value: '' }] : [];
+    afLines.push({
+        key: 'RestrictAddressFamilies',
+        value: familyList.join(' '),
+        note: network === 'no'
+            ? 'it uses no IP network'
+            : `kept: ${familyList.map((f) => familyReason(f, profile, network)).join('; ')}`
+    });
+    offer({
+        id: 'RestrictAddressFamilies',
+        directive: 'RestrictAddressFamilies',
+        phase: 5,
+        stage: 0,
+        lines: afLines,
+        reason: 'only the socket families it uses'
+    }, ['containers', 'login']);
+    const localOnly = profile.ports.length > 0 &&
+        profile.ports.every((p) => p.local) &&
+        network === 'yes' &&
+        profile.traits.get('network') === profile.ports[0].evidence;
+    if (network === 'no') {
+        offer({
+            id: 'PrivateNetwork',
+            directive: 'PrivateNetwork',
+            phase: 5,
+            stage: 0,
+            lines: [{ key: 'PrivateNetwork', value: 'yes' }],
+            reason: `no network but its own loopback (${firstTrait(profile, ['no-network']) ?? 'policy: network none'})`
+        }, ['containers', 'login', 'net-admin']);
+        offer({
+            id: 'IPAddressDeny',
+            directive: 'IPAddressDeny',
+            phase: 5,
+            stage: 0,
+            lines: [{ key: 'IPAddressDeny', value: 'any' }],
+            reason: 'no IP traffic at all'
+        }, ['containers', 'login']);
+    }
+    else {
+        const why = network === 'yes'
+            ? (profile.traits.get('network') ??
+                profile.traits.get('privileged-port') ??
+                'policy: network required')
+            : 'the unit does not show whether it uses the network (observe first)';
+        block('PrivateNetwork', why, [{ key: 'PrivateNetwork', value: 'yes' }]);
+        if (localOnly) {
+            offer({
+                id: 'IPAddressDeny',
+                directive: 'IPAddressDeny',
+                phase: 5,
+                stage: 1,
+                lines: [
+                    { key: 'IPAddressDeny', value: 'any' },
+                    {
+                        key: 'IPAddressAllow',
+                        value: 'localhost',
+                        note: `it listens on localhost only (${profile.ports[0].evidence})`
+                    }
+                ],
+                reason: 'IP traffic with localhost only (observe: outgoing connections to other hosts need IPAddressAllow=)'
+            }, ['containers', 'login']);
+        }
+        else {
+            block('IPAddressDeny', `${why}; the hosts it talks to are not in the unit`, [
+                { key: 'IPAddressDeny', value: 'any' }
+            ]);
+        }
+        if (network === 'unknown') {
+            observe.push({
+                text: 'Which ports and hosts does it use? The unit shows none, so the network stays (AF_INET/AF_INET6 kept, no PrivateNetwork=). Check `ss -tulpn` and `ss -tnp` while it runs: a service without sockets can add PrivateNetwork=yes; one that talks to a few hosts can add IPAddressDeny=any with IPAddressAllow= for them.'
+            });
+        }
+    }
+    // facts the unit hides
+    if (profile.environmentFiles.length || has('unknown-options')) {
+        const files = profile.environmentFiles.filter(isSafePath);
+        observe.push({
+            text: `Its options come from ${files.length ? `EnvironmentFile=${files.join(' ')}` : 'environment variables'}, which the gate cannot read: check them for ports below 1024 (CAP_NET_BIND_SERVICE) and data paths (ReadWritePaths=).`
+        });
+    }
+    if (has('script')) {
+        observe.push({
+            text: `ExecStart runs ${profile.traits.get('script')}: what it starts decides MemoryDenyWriteExecute= and the system-call filter, so MemoryDenyWriteExecute= is left out.`
+        });
+    }
+    if (root && !has('devices')) {
+        observe.push({
+            text: 'PrivateDevices=yes hides hardware: if it uses serial ports, disks or GPUs, use DevicePolicy=closed with DeviceAllow= for them instead.',
+            when: ['PrivateDevices']
+        });
+    }
+    return { candidates, blocked, observe };
+}
+function capabilityReason(cap, profile) {
+    if (profile.neededCapabilities.has(cap))
+        return `${cap} (set in the unit)`;
+    for (const [trait, caps] of Object.entries(TRAIT_CAPABILITIES)) {
+        if (caps.includes(cap) && profile.traits.has(trait))
+            return `${cap} (${profile.traits.get(trait)})`;
+    }
+    return `${cap} (policy)`;
+}
+function familyReason(family, profile, network) {
+    if (family === 'AF_UNIX')
+        return 'AF_UNIX (local sockets, logging)';
+    if (family === 'AF_INET' || family === 'AF_INET6') {
+        return `${family} (${network === 'yes' ? 'network' : 'network not ruled out'})`;
+    }
+    if (family === 'AF_NETLINK' && profile.traits.has('netlink'))
+        return `AF_NETLINK (${profile.traits.get('netlink')})`;
+    if (family === 'AF_PACKET' && profile.traits.has('packet'))
+        return `AF_PACKET (${profile.traits.get('packet')})`;
+    return `${family} (set in the unit or the policy)`;
+}
+/** Applies lines; false when the target version would ignore one of them. */
+function applyLines(settings, lines, ctx) {
+    let ok = true;
+    for (const line of lines) {
+        if (!applyServiceAssignment(settings, line.key, line.value, ctx.unit, ctx.version))
+            ok = false;
+    }
+    return ok;
+}
+/**
+ * What applying a candidate's lines to the base changes, as values to assign: evaluating a set is
+ * then assigning its patches, with no parsing. Valid because co-chosen candidates never write the
+ * same directive (variants of one directive supersede or exclude each other).
+ */
+/** The candidate's patch; undefined when the target version would ignore one of its lines. */
+function patchOf(candidate, ctx) {
+    // the lines write into an object whose prototype is the base: its own properties are the patch
+    const after = Object.create(ctx.base);
+    // SystemCallFilter= is the one directive whose value is updated in place: give it a copy
+    if (ctx.base.syscallFilter && candidate.lines.some((l) => l.key === 'SystemCallFilter')) {
+        after.syscallFilter = {
+            allowList: ctx.base.syscallFilter.allowList,
+            names: new Set(ctx.base.syscallFilter.names)
+        };
+    }
+    if (!applyLines(after, candidate.lines, ctx))
+        return undefined;
+    return patchFrom(after, ctx.base);
+}
+/** The patches from the scorer's current variant to `set`: take out what goes, then add what comes. */
+function deltaTo(set, ctx) {
+    const patches = [];
+    for (const c of ctx.current)
+        if (!set.includes(c))
+            patches.push(ctx.reverts.get(c.id));
+    for (const c of set)
+        if (!ctx.current.includes(c))
+            patches.push(ctx.patches.get(c.id));
+    return patches;
+}
+/**
+ * The exposure of the unit with these candidates, before rounding up (100 * badness / weight), so
+ * that changes too small to move the printed score still count; Math.ceil() gives the tenths.
+ */
+function evaluate(set, ctx) {
+    if (ctx.after.length > 0) {
+        // a drop-in sorting after ours may build on our lines (lists merge): apply everything in order
+        const settings = copySettings(ctx.base);
+        for (const candidate of set)
+            applyLines(settings, candidate.lines, ctx);
+        for (const dropIn of ctx.after)
+            applyDropInTo(settings, dropIn, ctx.unit, ctx.version);
+        applyImpliedSettings(settings, ctx.unit);
+        return exposureOfSettings(settings, ctx.version, ctx.policy, { fine: true });
+    }
+    return ctx.scorer.trial(deltaTo(set, ctx));
+}
+/** Makes `set` the scorer's current variant, so that the next variants differ from it by little. */
+function moveTo(set, ctx) {
+    if (ctx.after.length > 0)
+        return;
+    ctx.scorer.commit(deltaTo(set, ctx));
+    ctx.current = [...set];
+}
+/** The drop-in's order: phase, then stage, then the given rank. */
+function ordered(set, rank) {
+    return [...set].sort((a, b) => a.phase - b.phase || a.stage - b.stage || (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+}
+function allowedWith(candidate, set) {
+    if (candidate.requires?.some((id) => !set.some((c) => c.id === id)))
+        return false;
+    if (candidate.excludes?.some((id) => set.some((c) => c.id === id)))
+        return false;
+    return true;
+}
+function withCandidate(set, candidate) {
+    return [...set.filter((c) => c.id !== candidate.supersedes), candidate];
+}
+/** Chooses the candidates: phase by phase until the target, then drops what is not needed. */
+function search(candidates, ctx, start, target, mode) {
+    let chosen = [];
+    let exposure = start;
+    const rank = new Map();
+    const done = () => mode === 'minimal' && exposure <= target;
+    for (const phase of [1, 2, 3, 4, 5]) {
+        for (const stage of [0, 1]) {
+            if (done())
+                break;
+            const tier = candidates.filter((c) => c.phase === phase && c.stage === stage);
+            if (!tier.length)
+                continue;
+            // a tier that does not reach the target even whole is taken whole (baseline mode: always)
+            let whole = chosen;
+            for (const candidate of tier)
+                if (allowedWith(candidate, whole))
+                    whole = withCandidate(whole, candidate);
+            const wholeExposure = evaluate(whole, ctx);
+            if (mode === 'baseline' || wholeExposure > target) {
+                if (wholeExposure < exposure) {
+                    chosen = whole;
+                    exposure = wholeExposure;
+                    moveTo(chosen, ctx);
+                }
+                continue;
+            }
+            // the tier that reaches the target: its candidates by score gained, until the target
+            const gains = new Map();
+            for (const candidate of tier) {
+                if (!allowedWith(candidate, chosen))
+                    continue;
+                gains.set(candidate.id, exposure - evaluate(withCandidate(chosen, candidate), ctx));
+            }
+            const byGain = tier
+                .filter((c) => (gains.get(c.id) ?? 0) > 0)
+                .sort((a, b) => gains.get(b.id) - gains.get(a.id) || a.id.localeCompare(b.id));
+            for (const candidate of byGain) {
+                if (done())
+                    break;
+                if (!allowedWith(candidate, chosen))
+                    continue;
+                const next = withCandidate(chosen, candidate);
+                const nextExposure = evaluate(next, ctx);
+                if (nextExposure < exposure) {
+                    chosen = next;
+                    exposure = nextExposure;
+                    moveTo(chosen, ctx);
+                }
+            }
+        }
+    }
+    // Drop what is not needed, riskiest first (minimal: for the target; baseline: what gains nothing);
+    // a stronger variant may fall back to its safe one. The leave-one-out gains order each phase.
+    const limit = mode === 'minimal' && exposure <= target ? target : exposure;
+    for (const candidate of ordered(chosen, rank).reverse()) {
+        if (chosen.some((c) => c.requires?.includes(candidate.id)))
+            continue;
+        const without = chosen.filter((c) => c.id !== candidate.id);
+        const withoutExposure = evaluate(without, ctx);
+        // a larger gain sorts first within its phase
+        rank.set(candidate.id, exposure - withoutExposure);
+        if (withoutExposure <= limit) {
+            chosen = without;
+            exposure = withoutExposure;
+            moveTo(chosen, ctx);
+            continue;
+        }
+        const safer = candidate.supersedes
+            ? candidates.find((c) => c.id === candidate.supersedes)
+            : undefined;
+        if (safer && allowedWith(safer, without) && mode === 'minimal') {
+            const fallback = [...without, safer];
+            const fallbackExposure = evaluate(fallback, ctx);
+            if (fallbackExposure <= limit) {
+                chosen = fallback;
+                exposure = fallbackExposure;
+                moveTo(chosen, ctx);
+            }
+        }
+    }
+    return { chosen, rank };
+}
+// ---------------------------------------------------------------------------------------------------
+// the file
+function gainText(tenths) {
+    return tenths >= 0 ? `-${formatExposure(tenths)}` : `+${formatExposure(-tenths)}`;
+}
+/** Comment lines wrapped at 100 columns, each starting with '# ' (and an indent on continuation). */
+function comment(text, indent = '') {
+    const words = text.split(/\s+/).filter(Boolean);
+    const lines = [];
+    let line = `#${indent} `;
+    const start = line;
+    for (const word of words) {
+        if (line.length + word.length + 1 > 100 && line !== start) {
+            lines.push(line.trimEnd());
+            line = `#${indent}   `;
+        }
+        line += (line.endsWith(' ') ? '' : ' ') + word;
+    }
+    if (line.trim() !== '#')
+        lines.push(line.trimEnd());
+    return lines;
+}
+function lineText(line) {
+    return `${line.key}=${line.value}`;
+}
+// ---------------------------------------------------------------------------------------------------
+function dirnameOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '' : path.slice(0, slash + 1);
+}
+const decoder = new TextDecoder();
+function isGenerated(file) {
+    return (file.bytes !== null && decoder.decode(file.bytes.subarray(0, 200)).startsWith(GENERATED_MARKER));
+}
+/** Computes the suggestion for a unit above the target; undefined when it is at or below it. */
+function suggestDropIn(input) {
+    const { unit, main, version, loaded } = input;
+    const fix = input.policy.fix ?? DEFAULT_FIX;
+    const target = Math.min(fix.target ?? input.threshold, input.threshold);
+    // where the file goes: beside the unit file, in the directory of its file name (a template's drop-in
+    // directory serves every instance)
+    const fileName = main.path.slice(main.path.lastIndexOf('/') + 1);
+    const directory = `${dirnameOf(main.path)}${fileName}.d/`;
+    let name = DROP_IN_NAME;
+    let replaces;
+    for (const option of [DROP_IN_NAME, 'hardening-gate.conf', 'zz-hardening-gate.conf']) {
+        const sameName = input.dropIns.filter((d) => d.path.slice(d.path.lastIndexOf('/') + 1) === option);
+        const ours = sameName.find((d) => d.path === `${directory}${option}` && isGenerated(d));
+        if (sameName.length === 0 || (ours && sameName.length === 1)) {
+            name = option;
+            replaces = ours;
+            break;
+        }
+    }
+    const path = `${directory}${name}`;
+    const others = input.dropIns.filter((d) => d !== replaces);
+    const before = others.filter((d) => compareBytes(d.path.slice(d.path.lastIndexOf('/') + 1), name) < 0);
+    const after = others.filter((d) => compareBytes(d.path.slice(d.path.lastIndexOf('/') + 1), name) > 0);
+    // the settings the drop-in builds on: the unit and the drop-ins sorting before it
+    const base = before.length === input.dropIns.length
+        ? loaded.raw
+        : readRawSettings({ unit, main, dropIns: before, version });
+    if (!base)
+        return undefined;
+    const ctx = {
+        base,
+        after,
+        unit,
+        version,
+        policy: input.policy,
+        patches: new Map(),
+        reverts: new Map(),
+        scorer: new VariantScorer(base, unit, version, input.policy),
+        current: []
+    };
+    // the unit as it is without an earlier drop-in of ours
+    const start = evaluate([], ctx);
+    if (start <= target)
+        return undefined;
+    const profile = buildProfile(loaded, unit, input.sockets ?? []);
+    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, loaded.settings, loaded, fix, version);
+    // a line the target version does not know (or would ignore) drops its candidate
+    const candidates = offered.filter((c) => {
+        const patch = patchOf(c, ctx);
+        if (patch) {
+            ctx.patches.set(c.id, patch);
+            ctx.reverts.set(c.id, ctx.scorer.revert(patch));
+        }
+        return patch !== undefined;
+    });
+    const { chosen } = search(candidates, ctx, start, target, fix.mode);
+    // within a phase, the larger gain first: each candidate's share of the final drop-in
+    const all = evaluate(chosen, ctx);
+    const rank = new Map();
+    for (const candidate of chosen) {
+        rank.set(candidate.id, all -
+            evaluate(chosen.filter((c) => c !== candidate), ctx));
+    }
+    const inOrder = ordered(chosen, rank);
+    const chosenIds = new Set(chosen.map((c) => c.id));
+    const observe = observations
+        .filter((o) => o.when === undefined || o.when.some((id) => chosenIds.has(id)))
+        .map((o) => o.text);
+    // gains in the file's order, and the score after each phase
+    const gains = new Map();
+    const phaseScores = new Map();
+    let running = [];
+    const startTenths = Math.ceil(start);
+    let previous = startTenths;
+    for (const candidate of inOrder) {
+        running = [...running, candidate];
+        moveTo(running, ctx);
+        const now = Math.ceil(evaluate(running, ctx));
+        gains.set(candidate.id, previous - now);
+        phaseScores.set(candidate.phase, now);
+        previous = now;
+    }
+    // what the blocked directives would have gained on top of the suggestion
+    const notSuggested = [];
+    const seen = new Set();
+    const final = evaluate(inOrder, ctx);
+    for (const b of blocked) {
+        if (seen.has(b.directive))
+            continue;
+        seen.add(b.directive);
+        let gain;
+        if (b.lines) {
+            const extra = {
+                id: `blocked-${b.directive}`,
+                directive: b.directive,
+                phase: 9,
+                stage: 0,
+                lines: b.lines,
+                reason: ''
+            };
+            const patch = patchOf(extra, ctx);
+            if (!patch)
+                continue;
+            ctx.patches.set(extra.id, patch);
+            ctx.reverts.set(extra.id, ctx.scorer.revert(patch));
+            const withIt = evaluate([...inOrder.filter((c) => c.directive !== b.directive), extra], ctx);
+            // listed when it would lower the exposure at all, even by less than the printed 0.1
+            if (withIt >= final)
+                continue;
+            gain = previous - Math.ceil(withIt);
+        }
+        else {
+            const rows = CHECKS.filter((c) => c.directives[0] === b.directive);
+            if (!rows.length)
+                continue;
+        }
+        notSuggested.push({
+            directive: b.directive,
+            reason: b.reason,
+            ...(gain !== undefined ? { gain } : {})
+        });
+    }
+    // the file
+    const text = renderDropIn({
+        unitFile: fileName,
+        unit: unit.name,
+        version,
+        from: startTenths,
+        to: previous,
+        target,
+        inOrder,
+        gains,
+        phaseScores,
+        observe,
+        notSuggested,
+        mode: fix.mode,
+        exceptions: input.exceptions ?? [],
+        toolVersion: input.toolVersion
+    });
+    // verify: read the file as systemd would, on top of the unit, then the drop-ins after it
+    const verified = copySettings(base);
+    applyDropInTo(verified, { path, bytes: new TextEncoder().encode(text) }, unit, version);
+    for (const dropIn of after)
+        applyDropInTo(verified, dropIn, unit, version);
+    applyImpliedSettings(verified, unit);
+    const exposure = exposureOfSettings(verified, version, input.policy);
+    const phases = [];
+    for (const phase of PHASES) {
+        const directives = inOrder.filter((c) => c.phase === phase.number);
+        if (!directives.length)
+            continue;
+        phases.push({
+            phase: phase.number,
+            title: phase.title,
+            score: Number(formatExposure(phaseScores.get(phase.number))),
+            directives: directives.map((c) => ({
+                phase: c.phase,
+                lines: c.lines.map(lineText),
+                gain: gains.get(c.id) / 10,
+                reason: c.reason
+            }))
+        });
+    }
+    const suggestion = {
+        path,
+        dropIn: text,
+        score: Number(formatExposure(exposure)),
+        exposure,
+        rating: ratingOf(exposure),
+        from: Number(formatExposure(startTenths)),
+        target: target / 10,
+        reachesTarget: exposure <= target,
+        systemdVersion: version,
+        mode: fix.mode,
+        phases,
+        observe,
+        notSuggested: notSuggested.map((n) => ({
+            ...n,
+            ...(n.gain !== undefined ? { gain: n.gain / 10 } : {})
+        }))
+    };
+    if (replaces)
+        suggestion.replaces = replaces.path;
+    return suggestion;
+}
+function renderDropIn(r) {
+    const out = [];
+    const unitFile = safeText(r.unitFile, 120);
+    out.push(`${GENERATED_MARKER}${r.toolVersion ? ` ${r.toolVersion}` : ''} for ${unitFile}; --fix rewrites this file.`);
+    out.push(...comment(`Exposure ${formatExposure(r.from)} ${ratingOf(r.from)} -> ${formatExposure(r.to)} ${ratingOf(r.to)} with this file (target ${formatExposure(r.target)}, systemd ${r.version} rules; ${r.mode === 'baseline' ? 'full baseline' : 'only what the target needs'}).`));
+    out.push(`# Check: systemd-analyze security --offline=true ${safeText(r.unit, 120)}`);
+    out.push(...comment('Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. Roll back: delete this file, then systemctl daemon-reload and restart the service.'));
+    if (r.to > r.target) {
+        out.push(...comment(`This does not reach the target: the directives below would break the service, so the remaining exposure needs a justified exception (# hardening-gate: allow CHECK -- reason) or a change to the service.`));
+    }
+    if (r.observe.length) {
+        out.push('#');
+        out.push('# Observe first:');
+        for (const note of r.observe)
+            out.push(...comment(`- ${note}`));
+    }
+    if (r.notSuggested.length) {
+        out.push('#');
+        out.push('# Left out because they would likely break this service:');
+        for (const n of r.notSuggested) {
+            const gain = n.gain !== undefined ? ` (would gain ${gainText(n.gain)})` : '';
+            out.push(...comment(`- ${n.directive}=${gain}: ${safeText(n.reason, 160)}`));
+        }
+    }
+    const allowed = r.exceptions.filter((e) => e.error === undefined);
+    if (allowed.length) {
+        out.push('#');
+        out.push('# Not scored, by justified exception:');
+        for (const e of allowed)
+            out.push(...comment(`- ${e.written.join(', ')}: ${safeText(e.reason, 120)}`));
+    }
+    out.push('[Service]');
+    for (const phase of PHASES) {
+        const members = r.inOrder.filter((c) => c.phase === phase.number);
+        if (!members.length)
+            continue;
+        out.push('');
+        out.push(`# Phase ${phase.number}: ${phase.title} (score after this phase: ${formatExposure(r.phaseScores.get(phase.number))})`);
+        out.push(...comment(`Watch: ${phase.watch}.`));
+        for (const candidate of members) {
+            out.push(...comment(`${gainText(r.gains.get(candidate.id) ?? 0)}: ${candidate.reason}`));
+            for (const line of candidate.lines) {
+                if (line.note)
+                    out.push(...comment(line.note, '  '));
+                out.push(lineText(line));
+            }
+        }
+    }
+    return out.join('\n') + '\n';
 }
 
 const SCHEMA_VERSION = 1;
@@ -4305,6 +7617,7 @@ function analyzeUnit(source, options) {
         unit: source.unit.name,
         dropIns: source.dropIns.map((d) => d.path),
         diagnostics: loaded.diagnostics,
+        exceptions: [],
         suggestion: null
     };
     if (loaded.status !== 'loaded') {
@@ -4321,18 +7634,48 @@ function analyzeUnit(source, options) {
             checks: []
         };
     }
-    const score = scoreService(loaded, options.version, options.policy, {
+    const fileName = source.main.path.slice(source.main.path.lastIndexOf('/') + 1);
+    const exceptions = resolveExceptions(loaded.comments, options.policy, { path: source.main.path, file: fileName, unit: source.unit.name }, options.today ?? isoToday());
+    for (const e of exceptions.reports) {
+        if (e.error === undefined)
+            continue;
+        const at = e.file !== undefined ? { file: e.file, line: e.line ?? 1 } : loaded.serviceHeader;
+        base.diagnostics.push({
+            ...at,
+            severity: 'error',
+            code: 'invalid-exception',
+            message: e.source === 'policy' ? `policy ${e.policy}: ${e.error}` : e.error
+        });
+    }
+    const policy = policyWithExceptions(options.policy, exceptions.allowed);
+    const score = scoreService(loaded, options.version, policy, {
         keepPassing: options.keepPassingChecks ?? true
     });
+    const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined);
+    let suggestion = null;
+    if (score.exposure > options.threshold && options.suggest !== false) {
+        suggestion =
+            suggestDropIn({
+                ...source,
+                loaded,
+                version: options.version,
+                policy,
+                threshold: options.threshold,
+                exceptions: exceptions.reports,
+                toolVersion: options.toolVersion
+            }) ?? null;
+    }
     return {
         ...base,
         status: 'scored',
         score: Number(formatExposure(score.exposure)),
         exposure: score.exposure,
         rating: score.rating,
-        passed: score.exposure <= options.threshold,
+        passed: score.exposure <= options.threshold && !invalidExceptions,
         serviceHeader: loaded.serviceHeader,
-        checks: score.checks
+        checks: score.checks,
+        exceptions: exceptions.reports,
+        suggestion
     };
 }
 /** A unit the scanner could not read (unreadable, not a file, outside the tree, too large). */
@@ -4349,6 +7692,7 @@ function errorReport(path, unit, reason) {
         dropIns: [],
         checks: [],
         diagnostics: [],
+        exceptions: [],
         suggestion: null
     };
 }
@@ -4380,8 +7724,12 @@ function builtinPolicyNames() {
         return [];
     }
 }
-/** Loads a policy by built-in name or path (relative to cwd). Throws PolicyError with a clear message. */
-function loadPolicy(nameOrPath, cwd) {
+/**
+ * Loads a policy by built-in name or path (relative to cwd). A policy may extend another
+ * ("hardening-gate": { "extends": "baseline" } or a path relative to its own file): the base is loaded
+ * first and the file's settings apply on top. Throws PolicyError with a clear message.
+ */
+function loadPolicy(nameOrPath, cwd, seen = []) {
     const isName = /^[a-z0-9-]+$/.test(nameOrPath);
     const file = isName
         ? path$1.join(builtinPolicyDirectory(), `${nameOrPath}.json`)
@@ -4396,7 +7744,7 @@ function loadPolicy(nameOrPath, cwd) {
             throw new PolicyError(`unknown policy '${nameOrPath}'${known.length ? ` (built-in: ${known.join(', ')})` : ''}`);
         }
         if (isName)
-            return loadPolicy(`./${nameOrPath}`, cwd);
+            return loadPolicy(`./${nameOrPath}`, cwd, seen);
         throw new PolicyError(`cannot read policy file ${nameOrPath}`);
     }
     let document;
@@ -4406,7 +7754,30 @@ function loadPolicy(nameOrPath, cwd) {
     catch (error) {
         throw new PolicyError(`${nameOrPath}: not valid JSON (${error.message})`);
     }
-    return parsePolicy(document, isName ? nameOrPath : path$1.basename(file));
+    const name = isName ? nameOrPath : path$1.basename(file);
+    const base = baseOf(document, name, path$1.dirname(file), [...seen, file]);
+    return parsePolicy(document, name, base);
+}
+function baseOf(document, name, directory, seen) {
+    if (typeof document !== 'object' || document === null)
+        return undefined;
+    const gate = document[GATE_KEY];
+    if (typeof gate !== 'object' || gate === null)
+        return undefined;
+    const parent = gate.extends;
+    if (parent === undefined)
+        return undefined;
+    if (typeof parent !== 'string' || parent.trim() === '') {
+        throw new PolicyError(`${name}: extends must be a policy name or a file path`);
+    }
+    const isName = /^[a-z0-9-]+$/.test(parent);
+    const target = isName
+        ? path$1.join(builtinPolicyDirectory(), `${parent}.json`)
+        : path$1.resolve(directory, parent);
+    if (seen.includes(target) || seen.length > 8) {
+        throw new PolicyError(`${name}: "extends" makes a cycle (${[...seen, target].map((f) => path$1.basename(f)).join(' -> ')})`);
+    }
+    return loadPolicy(isName ? parent : target, directory, seen);
 }
 
 /** The report as consecutive pieces of one JSON document (unit by unit). */
@@ -4429,12 +7800,13 @@ function escapeControl(text) {
 /** Markdown table cells and inline text: escapes pipes, HTML, mentions, references and backticks. */
 function escapeMarkdown(text) {
     return escapeControl(text)
+        .replace(/\\/g, '\\\\')
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/\|/g, '\\|')
         .replace(/`/g, '\\`')
-        .replace(/([*_[\]\\])/g, '\\$1')
+        .replace(/([*_[\]])/g, '\\$1')
         .replace(/@(?=\w)/g, '@\u200b')
         .replace(/#(?=\d)/g, '#\u200b');
 }
@@ -4481,6 +7853,8 @@ function renderMarkdown(report) {
 
 /** SARIF 2.1.0 log for code scanning: one rule per check, results at the deciding line. */
 const TOOL_URI = 'https://github.com/systemd-hardening-gate/systemd-hardening-gate';
+/** Where the per-check pages are published (docs/checks/ of the default branch). */
+const DOCS_BASE = `${TOOL_URI}/blob/main/`;
 const EXTRA_RULES = [
     {
         id: 'unit-not-loaded',
@@ -4577,9 +7951,9 @@ function renderSarif(report, toolVersion) {
             fullDescription: { text: `${check.bad} Fix: ${check.fix.join('; ')}.` },
             help: {
                 text: `${check.good} Fix with ${check.fix.join(' and ')}. May break: ${check.breaks}`,
-                markdown: `${check.good}\n\nFix:\n\n\`\`\`ini\n[Service]\n${check.fix.join('\n')}\n\`\`\`\n\nWhen it may break a service: ${check.breaks}`
+                markdown: `${check.good}\n\nFix:\n\n\`\`\`ini\n[Service]\n${check.fix.join('\n')}\n\`\`\`\n\nWhen it may break a service: ${check.breaks}\n\nMore: [${check.id}](${DOCS_BASE}${docsUrl(check.id)}), [systemd.exec](${check.man})`
             },
-            helpUri: check.man,
+            helpUri: `${DOCS_BASE}${docsUrl(check.id)}`,
             defaultConfiguration: { level: 'warning' },
             properties: { weight: check.weight, range: check.range, tags: ['security', 'systemd'] }
         })),
@@ -4615,10 +7989,48 @@ function costliest(unit, count) {
         .sort((a, b) => (b.exposure ?? 0) - (a.exposure ?? 0) || b.weight - a.weight)
         .slice(0, count);
 }
+const signed = (gain) => gain >= 0 ? `-${gain.toFixed(1)}` : `+${(-gain).toFixed(1)}`;
+/** The suggested drop-in: its directives phase by phase with their gains, then what to check. */
+function renderSuggestion(unit, paint, full) {
+    const s = unit.suggestion;
+    if (!s)
+        return [];
+    const lines = [];
+    const where = escapeControl(s.path);
+    const rating = s.rating ? ` ${s.rating}` : '';
+    const reach = s.reachesTarget === false
+        ? paint('yellow', ` (target ${s.target?.toFixed(1)} not reachable without breaking it)`)
+        : '';
+    if (!s.phases?.length) {
+        lines.push(`    ${paint('yellow', 'fix:')} no drop-in: every directive that would lower the score is likely to break this service${reach}`);
+    }
+    else {
+        lines.push(`    ${paint('green', 'fix:')} ${where} -> ${s.score.toFixed(1)}${rating}${reach}`);
+    }
+    if (!full)
+        return lines;
+    for (const phase of s.phases ?? []) {
+        lines.push(`      ${paint('bold', `phase ${phase.phase}`)} ${phase.title} -> ${phase.score.toFixed(1)}`);
+        for (const directive of phase.directives) {
+            const [first, ...rest] = directive.lines;
+            lines.push(`        ${escapeControl(first ?? '').padEnd(40)} ${paint('dim', signed(directive.gain))}  ${escapeControl(directive.reason)}`);
+            for (const line of rest)
+                lines.push(`        ${escapeControl(line)}`);
+        }
+    }
+    for (const note of s.observe ?? [])
+        lines.push(`      ${paint('yellow', 'observe first:')} ${escapeControl(note)}`);
+    for (const left of s.notSuggested ?? []) {
+        const gain = left.gain !== undefined ? ` (${signed(left.gain)})` : '';
+        lines.push(`      ${paint('dim', 'left out:')} ${escapeControl(left.directive)}=${gain} ${escapeControl(left.reason)}`);
+    }
+    return lines;
+}
 function renderText(report, options) {
     const paint = painter(options.color);
     const lines = [];
     const top = options.topChecks ?? 5;
+    let fullLeft = options.fullSuggestions ?? 20;
     for (const unit of report.units) {
         const mark = unit.passed ? paint('green', '✓') : paint('red', '✗');
         const where = escapeControl(unit.path);
@@ -4643,12 +8055,38 @@ function renderText(report, options) {
             const color = diagnostic.severity === 'error' ? 'red' : 'yellow';
             lines.push(`    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}`);
         }
+        for (const exception of unit.exceptions ?? []) {
+            if (exception.error !== undefined)
+                continue;
+            const where = exception.source === 'inline'
+                ? `${exception.file}:${exception.line}`
+                : `policy ${exception.policy}`;
+            const until = exception.until ? ` until ${exception.until}` : '';
+            lines.push(`    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(where)}`);
+        }
+        if (unit.suggestion) {
+            lines.push(...renderSuggestion(unit, paint, fullLeft > 0));
+            fullLeft--;
+        }
     }
     const failed = report.units.filter((u) => !u.passed).length;
     const threshold = report.threshold.toFixed(1);
+    const exceptions = report.units.reduce((n, u) => n + (u.exceptions ?? []).filter((e) => e.error === undefined).length, 0);
+    const suggested = report.units.filter((u) => u.suggestion?.phases?.length).length;
+    const extras = [
+        exceptions ? `${exceptions} justified exception(s)` : '',
+        suggested ? `${suggested} suggested drop-in(s)` : ''
+    ].filter(Boolean);
     lines.push(report.units.length === 0
         ? 'No service units found.'
-        : `${report.units.length} unit(s), ${failed} failed (threshold ${threshold}, systemd ${report.systemdVersion}, policy ${escapeControl(report.policy)})`);
+        : `${report.units.length} unit(s), ${failed} failed (threshold ${threshold}, systemd ${report.systemdVersion}, policy ${escapeControl(report.policy)})${extras.length ? `; ${extras.join(', ')}` : ''}`);
+    const unsuggested = report.units.filter((u) => !u.passed &&
+        u.status === 'scored' &&
+        !u.suggestion &&
+        (u.exposure ?? 0) > report.threshold * 10).length;
+    if (fullLeft < 0 || unsuggested > 0) {
+        lines.push(`Drop-ins are shown for the first ${options.fullSuggestions ?? 20} failing units: --fix writes all of them, --format json --suggest lists them.`);
+    }
     return lines.join('\n') + '\n';
 }
 
@@ -12329,76 +15767,6 @@ function requireOut () {
 var outExports = requireOut();
 var fg = /*@__PURE__*/getDefaultExportFromCjs(outExports);
 
-/** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
-function dashPrefixes(unit) {
-    const result = [];
-    const suffix = unit.isInstance ? `@${unit.instance}.${unit.type}` : `.${unit.type}`;
-    let prefix = unit.prefix;
-    if (prefix.endsWith('-'))
-        prefix = prefix.slice(0, -1);
-    for (;;) {
-        const dash = prefix.lastIndexOf('-');
-        if (dash <= 0)
-            break;
-        prefix = prefix.slice(0, dash);
-        result.push(`${prefix}-${suffix}`);
-    }
-    return result;
-}
-function namesFor(unit) {
-    const names = [unit.name];
-    if (unit.isInstance) {
-        const template = parseUnitName(`${unit.prefix}@.${unit.type}`);
-        if (template)
-            names.push(template.name, ...dashPrefixes(template));
-    }
-    for (const prefixed of dashPrefixes(unit)) {
-        const parsed = parseUnitName(prefixed);
-        if (parsed)
-            names.push(...namesFor(parsed).filter((n) => !names.includes(n)));
-    }
-    return names;
-}
-/** Drop-in directory names for a unit, most specific first, ending with the type-wide `service.d`. */
-function dropInDirectoryNames(unit) {
-    const dirs = namesFor(unit).map((name) => `${name}.d`);
-    dirs.push(`${unit.type}.d`);
-    return [...new Set(dirs)];
-}
-/** Whether systemd reads a file of this name from a drop-in directory. */
-function isDropInFileName(fileName) {
-    return fileName.endsWith('.conf') && !fileName.startsWith('.');
-}
-/**
- * Keeps, for each file name, the copy from the most specific directory, then sorts by file name
- * alone (byte order), whatever directory each comes from.
- */
-function orderDropIns(candidates) {
-    const byName = new Map();
-    for (const candidate of candidates) {
-        if (!isDropInFileName(candidate.fileName))
-            continue;
-        const existing = byName.get(candidate.fileName);
-        if (!existing || candidate.directoryRank < existing.directoryRank) {
-            byName.set(candidate.fileName, candidate);
-        }
-    }
-    return [...byName.values()].sort((a, b) => compareBytes(a.fileName, b.fileName));
-}
-const encoder = new TextEncoder();
-/** strcmp() order on UTF-8 bytes. */
-function compareBytes(a, b) {
-    if (a === b)
-        return 0;
-    const x = encoder.encode(a);
-    const y = encoder.encode(b);
-    const n = Math.min(x.length, y.length);
-    for (let i = 0; i < n; i++)
-        if (x[i] !== y[i])
-            return x[i] - y[i];
-    return x.length - y.length;
-}
-
 /**
  * The file-system adapter: finds unit files (fast-glob), reads them and their drop-ins safely
  * (never following a link out of the scanned tree, never reading anything but regular files) and
@@ -12425,7 +15793,25 @@ function createReader(roots, cwd) {
             return root;
         }
     });
-    const inside = (real) => realRoots.some((root) => real === root || real.startsWith(root.endsWith(path$1.sep) ? root : root + path$1.sep));
+    const realDirectories = new Map();
+    /** realpath of a directory, cached: every unit in a directory shares it. */
+    const realDirectory = (dir) => {
+        let real = realDirectories.get(dir);
+        if (real === undefined) {
+            try {
+                real = fs$4.realpathSync.native(dir);
+            }
+            catch (error) {
+                throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
+            }
+            realDirectories.set(dir, real);
+        }
+        return real;
+    };
+    const within = (real, root) => real === root || real.startsWith(root.endsWith(path$1.sep) ? root : root + path$1.sep);
+    // Repository internals are never unit files, even when a link points there.
+    const inGitDirectory = (real, root) => path$1.relative(root, real).split(path$1.sep).includes('.git');
+    const inside = (real) => realRoots.some((root) => within(real, root) && !inGitDirectory(real, root));
     const display = (file) => {
         const relative = path$1.relative(cwd, file);
         return toPosix(relative === '' ? path$1.basename(file) : relative);
@@ -12474,15 +15860,10 @@ function createReader(roots, cwd) {
             }
             else {
                 // Not a link itself, but maybe reached through one (a drop-in directory that is a link).
-                let real;
-                try {
-                    real = fs$4.realpathSync.native(file);
-                }
-                catch (error) {
-                    throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
-                }
-                if (!inside(real))
+                const real = path$1.join(realDirectory(path$1.dirname(file)), path$1.basename(file));
+                if (!inside(real)) {
                     throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`);
+                }
             }
             if (stat.isDirectory())
                 throw new ReadError('is a directory, not a unit file');
@@ -12574,6 +15955,20 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
     }
     return { files: [...new Set(files)], roots, missing };
 }
+/** NAME.socket beside NAME.service (the fix engine reads the ports it is handed); unreadable: none. */
+function companionSockets(serviceFile, directory, reader) {
+    const socket = serviceFile.replace(/\.service$/, '.socket');
+    if (!reader.listDirectory(directory)?.has(socket))
+        return [];
+    try {
+        return [reader.read(path$1.join(directory, socket))];
+    }
+    catch (error) {
+        if (error instanceof ReadError)
+            return [];
+        throw error;
+    }
+}
 /** Reads one unit file and its drop-ins and analyses it. */
 function scanUnitFile(file, roots, options, reader) {
     const read = reader ?? createReader(roots, options.cwd);
@@ -12594,10 +15989,21 @@ function scanUnitFile(file, roots, options, reader) {
         return errorReport(shown, unit.name, error.message);
     }
     const { dropIns, problems } = collectDropIns(unit, path$1.dirname(file), read);
-    const source = { unit, main, dropIns };
-    const report = analyzeUnit(source, { ...options, keepPassingChecks: options.keepPassingChecks ?? false });
+    const sockets = companionSockets(base, path$1.dirname(file), read);
+    const source = { unit, main, dropIns, sockets };
+    const report = analyzeUnit(source, {
+        ...options,
+        keepPassingChecks: options.keepPassingChecks ?? false,
+        today: options.today ?? new Date().toISOString().slice(0, 10)
+    });
     for (const problem of problems) {
-        report.diagnostics.push({ file: shown, line: 1, severity: 'warning', code: 'syntax', message: problem });
+        report.diagnostics.push({
+            file: shown,
+            line: 1,
+            severity: 'warning',
+            code: 'syntax',
+            message: problem
+        });
     }
     return report;
 }
@@ -12606,8 +16012,13 @@ async function scan(inputs, options) {
     const { files, roots, missing } = await findUnitFiles(inputs, options.cwd, options.exclude);
     const reader = createReader(roots, options.cwd);
     const units = [];
+    let suggestions = 0;
     for (let i = 0; i < files.length; i++) {
-        units.push(scanUnitFile(files[i], roots, options, reader));
+        const limited = options.suggestLimit !== undefined && suggestions >= options.suggestLimit;
+        const report = scanUnitFile(files[i], roots, limited ? { ...options, suggest: false } : options, reader);
+        if (report.suggestion)
+            suggestions++;
+        units.push(report);
         if (options.onProgress && (i + 1) % 500 === 0)
             options.onProgress(i + 1, files.length);
     }
@@ -12616,6 +16027,8 @@ async function scan(inputs, options) {
 
 /** The command line: arguments → scan → report → exit status (0 pass, 1 gate failed, 2 usage error). */
 const VERSION = '0.1.0';
+/** Suggested drop-ins the text output shows in full. */
+const TEXT_SUGGESTIONS = 20;
 const USAGE = `Usage: systemd-hardening-gate [options] [PATH...]
 
 Scores systemd service units exactly like 'systemd-analyze security --offline=true'
@@ -12630,6 +16043,13 @@ PATH            unit files, or directories searched for *.service (default: .)
 --exclude GLOB  skip matching files (repeatable)
 --output FILE   write the report to FILE instead of standard output
 --all-checks    JSON: list every check row, not only those that cost exposure or were skipped
+--suggest       text: show the drop-in of every failing unit (default: the first 20);
+                JSON always carries each failing unit's drop-in in "suggestion"
+--no-suggest    compute no drop-ins (faster on very large trees)
+--fix           write the suggested drop-ins beside the units (NAME.service.d/hardening.conf);
+                never overwrites a file the gate did not write
+--print-policy  print the effective policy (after "extends") as one systemd --security-policy
+                file, and exit
 --no-color      plain text even on a terminal
 -h, --help      this help
 --version       print the version
@@ -12664,6 +16084,10 @@ async function runCli(argv, io) {
                 output: { type: 'string' },
                 'no-color': { type: 'boolean', default: false },
                 'all-checks': { type: 'boolean', default: false },
+                suggest: { type: 'boolean', default: false },
+                'no-suggest': { type: 'boolean', default: false },
+                fix: { type: 'boolean', default: false },
+                'print-policy': { type: 'boolean', default: false },
                 help: { type: 'boolean', short: 'h', default: false },
                 version: { type: 'boolean', default: false }
             }
@@ -12695,6 +16119,12 @@ async function runCli(argv, io) {
             ? parseVersion(values['systemd-version'])
             : NEWEST_SYSTEMD_VERSION;
         const policy = loadPolicy(values.policy, io.cwd);
+        if (values['print-policy']) {
+            io.stdout(JSON.stringify(policyDocument(policy), null, 2) + '\n');
+            return 0;
+        }
+        if (values.fix && values['no-suggest'])
+            throw new UsageError('--fix needs the suggestions: drop --no-suggest');
         let threshold = policy.threshold ?? 50;
         if (values.threshold !== undefined) {
             const parsed = parseThreshold(values.threshold);
@@ -12703,13 +16133,18 @@ async function runCli(argv, io) {
             }
             threshold = parsed;
         }
-        const options = { version, policy, threshold };
+        const suggest = !values['no-suggest'];
+        const options = { version, policy, threshold, suggest, toolVersion: VERSION };
         const showProgress = io.stderrIsTTY && format !== 'text';
         const { units, missing } = await scan(positionals.length ? positionals : ['.'], {
             ...options,
             cwd: io.cwd,
             exclude: values.exclude,
             keepPassingChecks: values['all-checks'] === true,
+            // text shows the first drop-ins in full; computing the others would only cost time
+            suggestLimit: (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
+                ? TEXT_SUGGESTIONS
+                : undefined,
             onProgress: showProgress
                 ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
                 : undefined
@@ -12719,6 +16154,8 @@ async function runCli(argv, io) {
         if (missing.length)
             throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
         report = gateReport(units, options);
+        if (values.fix)
+            writeDropIns(report, io);
         const color = format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR;
         const chunks = format === 'json'
             ? renderJsonChunks(report)
@@ -12726,7 +16163,7 @@ async function runCli(argv, io) {
                 ? [renderMarkdown(report)]
                 : format === 'sarif'
                     ? [renderSarif(report, VERSION)]
-                    : [renderText(report, { color })];
+                    : [renderText(report, { color, fullSuggestions: TEXT_SUGGESTIONS })];
         if (values.output) {
             const fd = fs$4.openSync(values.output, 'w');
             try {
@@ -12750,6 +16187,44 @@ async function runCli(argv, io) {
         throw error;
     }
     return report.passed ? 0 : 1;
+}
+/**
+ * --fix: writes each suggested drop-in beside its unit. A file that exists is only replaced when the
+ * gate wrote it (its first line is the marker); links are never followed.
+ */
+function writeDropIns(report, io) {
+    for (const unit of report.units) {
+        const suggestion = unit.suggestion;
+        if (!suggestion?.phases?.length)
+            continue;
+        const file = path$1.resolve(io.cwd, suggestion.path);
+        const shown = suggestion.path;
+        let existing;
+        try {
+            existing = fs$4.lstatSync(file);
+        }
+        catch {
+            existing = undefined;
+        }
+        try {
+            if (existing) {
+                const ours = existing.isFile() && fs$4.readFileSync(file, 'utf8').startsWith(GENERATED_MARKER);
+                if (!ours) {
+                    io.stderr(`systemd-hardening-gate: ${shown} exists and was not written by the gate: not overwritten\n`);
+                    continue;
+                }
+                fs$4.writeFileSync(file, suggestion.dropIn);
+            }
+            else {
+                fs$4.mkdirSync(path$1.dirname(file), { recursive: true });
+                fs$4.writeFileSync(file, suggestion.dropIn, { flag: 'wx' });
+            }
+            io.stderr(`wrote ${shown} (${unit.score?.toFixed(1)} -> ${suggestion.score.toFixed(1)})\n`);
+        }
+        catch (error) {
+            io.stderr(`systemd-hardening-gate: cannot write ${shown}: ${error.message}\n`);
+        }
+    }
 }
 
 /** Entry point of the `systemd-hardening-gate` command (bundled as dist/cli.js). */

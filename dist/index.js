@@ -1,14 +1,18 @@
 import * as os from 'os';
-import os__default from 'os';
+import os__default, { EOL } from 'os';
 import * as crypto from 'crypto';
 import * as fs$4 from 'fs';
-import fs__default, { promises } from 'fs';
-import path$2 from 'path';
-import http from 'http';
-import https from 'https';
+import fs__default, { promises, constants as constants$8, existsSync, readFileSync } from 'fs';
+import * as path$1 from 'path';
+import path__default from 'path';
+import * as http from 'http';
+import http__default from 'http';
+import * as https from 'https';
+import https__default from 'https';
 import 'net';
 import require$$1 from 'tls';
-import events$1 from 'events';
+import * as events$1 from 'events';
+import events__default from 'events';
 import 'assert';
 import require$$0 from 'util';
 import require$$0$2 from 'node:assert';
@@ -16,7 +20,7 @@ import require$$0$4 from 'node:net';
 import require$$2 from 'node:http';
 import require$$0$3 from 'node:stream';
 import require$$0$1 from 'node:buffer';
-import require$$0$5 from 'node:util';
+import require$$0$5, { inspect } from 'node:util';
 import require$$7 from 'node:querystring';
 import require$$8 from 'node:events';
 import require$$0$6 from 'node:diagnostics_channel';
@@ -29,13 +33,15 @@ import require$$1$3, { fileURLToPath } from 'node:url';
 import require$$5$2 from 'node:async_hooks';
 import require$$1$4 from 'node:console';
 import require$$1$5 from 'node:dns';
-import require$$5$3 from 'string_decoder';
-import 'child_process';
-import 'timers';
+import require$$5$3, { StringDecoder } from 'string_decoder';
+import * as child from 'child_process';
+import { setTimeout as setTimeout$1 } from 'timers';
 import * as fs$5 from 'node:fs';
 import * as os$1 from 'node:os';
-import * as path$1 from 'node:path';
+import * as path$2 from 'node:path';
 import require$$0$7 from 'stream';
+import { createHash, randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -108,6 +114,9 @@ function toCommandProperties(annotationProperties) {
 function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + os.EOL);
+}
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -188,6 +197,96 @@ function prepareKeyValueMessage(key, value) {
     return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
 }
 
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
 
 function getDefaultExportFromCjs (x) {
@@ -202,9 +301,9 @@ function requireTunnel$1 () {
 	if (hasRequiredTunnel$1) return tunnel$1;
 	hasRequiredTunnel$1 = 1;
 	var tls = require$$1;
-	var http$1 = http;
-	var https$1 = https;
-	var events = events$1;
+	var http = http__default;
+	var https = https__default;
+	var events = events__default;
 	var util = require$$0;
 
 
@@ -216,13 +315,13 @@ function requireTunnel$1 () {
 
 	function httpOverHttp(options) {
 	  var agent = new TunnelingAgent(options);
-	  agent.request = http$1.request;
+	  agent.request = http.request;
 	  return agent;
 	}
 
 	function httpsOverHttp(options) {
 	  var agent = new TunnelingAgent(options);
-	  agent.request = http$1.request;
+	  agent.request = http.request;
 	  agent.createSocket = createSecureSocket;
 	  agent.defaultPort = 443;
 	  return agent;
@@ -230,13 +329,13 @@ function requireTunnel$1 () {
 
 	function httpOverHttps(options) {
 	  var agent = new TunnelingAgent(options);
-	  agent.request = https$1.request;
+	  agent.request = https.request;
 	  return agent;
 	}
 
 	function httpsOverHttps(options) {
 	  var agent = new TunnelingAgent(options);
-	  agent.request = https$1.request;
+	  agent.request = https.request;
 	  agent.createSocket = createSecureSocket;
 	  agent.defaultPort = 443;
 	  return agent;
@@ -247,7 +346,7 @@ function requireTunnel$1 () {
 	  var self = this;
 	  self.options = options || {};
 	  self.proxyOptions = self.options.proxy || {};
-	  self.maxSockets = self.options.maxSockets || http$1.Agent.defaultMaxSockets;
+	  self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
 	  self.requests = [];
 	  self.sockets = [];
 
@@ -474,7 +573,7 @@ function requireTunnel () {
 	return tunnel;
 }
 
-requireTunnel();
+var tunnelExports = requireTunnel();
 
 var undici = {};
 
@@ -2210,11 +2309,11 @@ function requireDiagnostics () {
 	return diagnostics;
 }
 
-var request$1;
+var request$2;
 var hasRequiredRequest$1;
 
 function requireRequest$1 () {
-	if (hasRequiredRequest$1) return request$1;
+	if (hasRequiredRequest$1) return request$2;
 	hasRequiredRequest$1 = 1;
 
 	const {
@@ -2696,8 +2795,8 @@ function requireRequest$1 () {
 	  }
 	}
 
-	request$1 = Request;
-	return request$1;
+	request$2 = Request;
+	return request$2;
 }
 
 var dispatcher;
@@ -18281,11 +18380,11 @@ function requireDispatcherWeakref () {
 
 /* globals AbortController */
 
-var request;
+var request$1;
 var hasRequiredRequest;
 
 function requireRequest () {
-	if (hasRequiredRequest) return request;
+	if (hasRequiredRequest) return request$1;
 	hasRequiredRequest = 1;
 
 	const { extractBody, mixinBody, cloneBody, bodyUnusable } = requireBody();
@@ -19320,8 +19419,8 @@ function requireRequest () {
 	  }
 	]);
 
-	request = { Request, makeRequest, fromInnerRequest, cloneRequest };
-	return request;
+	request$1 = { Request, makeRequest, fromInnerRequest, cloneRequest };
+	return request$1;
 }
 
 var fetch_1;
@@ -24152,11 +24251,11 @@ function requireUtil$2 () {
 	return util$2;
 }
 
-var parse;
+var parse$2;
 var hasRequiredParse$2;
 
 function requireParse$2 () {
-	if (hasRequiredParse$2) return parse;
+	if (hasRequiredParse$2) return parse$2;
 	hasRequiredParse$2 = 1;
 
 	const { maxNameValuePairSize, maxAttributeValueSize } = requireConstants$4();
@@ -24463,11 +24562,11 @@ function requireParse$2 () {
 	  return parseUnparsedAttributes(unparsedAttributes, cookieAttributeList)
 	}
 
-	parse = {
+	parse$2 = {
 	  parseSetCookie,
 	  parseUnparsedAttributes
 	};
-	return parse;
+	return parse$2;
 }
 
 var cookies;
@@ -28560,10 +28659,10 @@ function requireUndici () {
 	return undici;
 }
 
-requireUndici();
+var undiciExports = requireUndici();
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter$a = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28611,20 +28710,637 @@ var MediaTypes;
 (function (MediaTypes) {
     MediaTypes["ApplicationJson"] = "application/json";
 })(MediaTypes || (MediaTypes = {}));
-[
+const HttpRedirectCodes = [
     HttpCodes.MovedPermanently,
     HttpCodes.ResourceMoved,
     HttpCodes.SeeOther,
     HttpCodes.TemporaryRedirect,
     HttpCodes.PermanentRedirect
 ];
-[
+const HttpResponseRetryCodes = [
     HttpCodes.BadGateway,
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter$a(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter$a(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter$a(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter$a(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter$a(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter$a(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys$1(this.requestOptions.headers), lowercaseKeys$1(headers || {}));
+        }
+        return lowercaseKeys$1(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys$1(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys$1(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnelExports.httpsOverHttps : tunnelExports.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnelExports.httpOverHttps : tunnelExports.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undiciExports.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter$a(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter$a(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys$1 = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter$9 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28633,8 +29349,30 @@ var MediaTypes;
         step((generator = generator.apply(thisArg, _arguments || [])).next());
     });
 };
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter$9(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
 
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter$8 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28643,8 +29381,68 @@ var MediaTypes;
         step((generator = generator.apply(thisArg, _arguments || [])).next());
     });
 };
+class OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return __awaiter$8(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return __awaiter$8(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
 
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter$7 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28654,8 +29452,306 @@ var MediaTypes;
     });
 };
 const { access, appendFile, writeFile } = promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return __awaiter$7(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, constants$8.R_OK | constants$8.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return __awaiter$7(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return __awaiter$7(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = _summary;
+const summary = _summary;
 
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path$1.sep);
+}
+
+var __awaiter$6 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28666,10 +29762,138 @@ const { access, appendFile, writeFile } = promises;
 };
 const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs$4.promises;
 // export const {open} = 'fs'
-process.platform === 'win32';
+const IS_WINDOWS$1 = process.platform === 'win32';
 fs$4.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter$6(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS$1) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter$6(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS$1) {
+                // on Windows, test for valid extension
+                const upperExt = path$1.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS$1) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = path$1.dirname(filePath);
+                        const upperName = path$1.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = path$1.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS$1) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
 
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter$5 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28678,8 +29902,97 @@ fs$4.constants.O_RDONLY;
         step((generator = generator.apply(thisArg, _arguments || [])).next());
     });
 };
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return __awaiter$5(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS$1) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return __awaiter$5(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS$1 && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(path$1.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(path$1.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(path$1.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(path$1.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
 
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter$4 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28689,9 +30002,577 @@ fs$4.constants.O_RDONLY;
     });
 };
 /* eslint-disable @typescript-eslint/unbound-method */
-process.platform === 'win32';
+const IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends events$1.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(os.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + os.EOL.length);
+                n = s.indexOf(os.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return __awaiter$4(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = path$1.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => __awaiter$4(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends events$1.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = setTimeout$1(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
 
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter$3 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28700,8 +30581,75 @@ process.platform === 'win32';
         step((generator = generator.apply(thisArg, _arguments || [])).next());
     });
 };
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return __awaiter$3(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return __awaiter$3(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
 
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter$2 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28710,10 +30658,70 @@ process.platform === 'win32';
         step((generator = generator.apply(thisArg, _arguments || [])).next());
     });
 };
-os__default.platform();
-os__default.arch();
+const getWindowsInfo = () => __awaiter$2(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => __awaiter$2(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => __awaiter$2(void 0, void 0, void 0, function* () {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = os__default.platform();
+const arch = os__default.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return __awaiter$2(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
 
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var platform$1 = /*#__PURE__*/Object.freeze({
+    __proto__: null,
+    arch: arch,
+    getDetails: getDetails,
+    isLinux: isLinux,
+    isMacOS: isMacOS,
+    isWindows: isWindows,
+    platform: platform
+});
+
+var __awaiter$1 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28736,6 +30744,127 @@ var ExitCode;
      */
     ExitCode[ExitCode["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path$1.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
 /**
  * Sets the value of an output.
  *
@@ -28751,6 +30880,14 @@ function setOutput(name, value) {
     process.stdout.write(os.EOL);
     issueCommand('set-output', { name }, toCommandValue(value));
 }
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
 //-----------------------------------------------------------------------
 // Results
 //-----------------------------------------------------------------------
@@ -28762,6 +30899,22 @@ function setOutput(name, value) {
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
     error$1(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -28780,12 +30933,120 @@ function warning(message, properties = {}) {
     issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
  * Writes info to log with console.log.
  * @param message info message
  */
 function info(message) {
     process.stdout.write(message + os.EOL);
 }
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return __awaiter$1(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return __awaiter$1(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+
+var core = /*#__PURE__*/Object.freeze({
+    __proto__: null,
+    get ExitCode () { return ExitCode; },
+    addPath: addPath,
+    debug: debug,
+    endGroup: endGroup,
+    error: error$1,
+    exportVariable: exportVariable,
+    getBooleanInput: getBooleanInput,
+    getIDToken: getIDToken,
+    getInput: getInput,
+    getMultilineInput: getMultilineInput,
+    getState: getState,
+    group: group,
+    info: info,
+    isDebug: isDebug,
+    markdownSummary: markdownSummary,
+    notice: notice,
+    platform: platform$1,
+    saveState: saveState,
+    setCommandEcho: setCommandEcho,
+    setFailed: setFailed,
+    setOutput: setOutput,
+    setSecret: setSecret,
+    startGroup: startGroup,
+    summary: summary,
+    toPlatformPath: toPlatformPath,
+    toPosixPath: toPosixPath,
+    toWin32Path: toWin32Path,
+    warning: warning
+});
 
 /**
  * Unit names and the %-specifiers systemd expands in the directives that support them, with the
@@ -28838,7 +31099,9 @@ function unescapeUnitName(text) {
         const c = text[i];
         if (c === '-')
             out += '/';
-        else if (c === '\\' && text[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+        else if (c === '\\' &&
+            text[i + 1] === 'x' &&
+            /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
             out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
             i += 3;
         }
@@ -28993,8 +31256,7 @@ function eolKind(code) {
  * Splits into physical lines like systemd's read_line(): LF, CR and NUL each end a line, and a run of
  * them is one break as long as no kind repeats and nothing follows a NUL.
  */
-function splitLineRanges(length, codeAt) {
-    const ranges = [];
+function* splitLineRanges(length, codeAt) {
     let start = 0;
     let i = 0;
     while (i < length) {
@@ -29003,7 +31265,7 @@ function splitLineRanges(length, codeAt) {
             i++;
             continue;
         }
-        ranges.push([start, i]);
+        yield [start, i];
         let seen = kind;
         i++;
         while (i < length && (seen & 4) === 0) {
@@ -29016,8 +31278,7 @@ function splitLineRanges(length, codeAt) {
         start = i;
     }
     if (start < length)
-        ranges.push([start, length]);
-    return ranges;
+        yield [start, length];
 }
 function isSystemdValidUtf8(text) {
     return !NONCHARACTER.test(text);
@@ -29032,7 +31293,8 @@ function utf8Length(text) {
     }
     return bytes;
 }
-function physicalLines(bytes) {
+/** The physical lines, decoded one by one (lazily: a parse that stops early decodes no more). */
+function* physicalLines(bytes) {
     let whole;
     try {
         whole = strictDecoder.decode(bytes);
@@ -29042,23 +31304,24 @@ function physicalLines(bytes) {
     }
     if (whole !== undefined) {
         const text = whole;
-        return splitLineRanges(text.length, (i) => text.charCodeAt(i)).map(([s, e]) => {
+        for (const [s, e] of splitLineRanges(text.length, (i) => text.charCodeAt(i))) {
             const line = text.slice(s, e);
-            return { text: line, valid: isSystemdValidUtf8(line), byteLength: utf8Length(line) };
-        });
+            yield { text: line, valid: isSystemdValidUtf8(line), byteLength: utf8Length(line) };
+        }
+        return;
     }
     // Some bytes are not UTF-8: decide line by line, since invalid bytes in comments are harmless.
     // The lenient decoder marks invalid bytes with U+FFFD; the strict one (which throws, slowly) is only
     // needed when the line also holds a real U+FFFD.
-    return splitLineRanges(bytes.length, (i) => bytes[i]).map(([s, e]) => {
+    for (const [s, e] of splitLineRanges(bytes.length, (i) => bytes[i])) {
         const raw = bytes.subarray(s, e);
         const line = lenientDecoder.decode(raw);
         let valid = isSystemdValidUtf8(line);
         if (valid && line.includes('\uFFFD') && !(hasEncodedReplacement(raw) && strictlyDecodes(raw))) {
             valid = false;
         }
-        return { text: line, valid, byteLength: raw.length };
-    });
+        yield { text: line, valid, byteLength: raw.length };
+    }
 }
 /** Whether the bytes hold an encoded U+FFFD (EF BF BD). */
 function hasEncodedReplacement(raw) {
@@ -29122,7 +31385,6 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
         warnings: [],
         lineCount: 0
     };
-    const lines = physicalLines(bytes);
     let section;
     let sectionIgnored = false;
     let bomSeen = false;
@@ -29155,7 +31417,10 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
                 section = undefined;
                 sectionIgnored = true;
                 if (!name.startsWith('X-')) {
-                    result.warnings.push({ line, message: `unknown section [${name}]: its lines are ignored` });
+                    result.warnings.push({
+                        line,
+                        message: `unknown section [${name}]: its lines are ignored`
+                    });
                 }
             }
             return true;
@@ -29183,12 +31448,15 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
         });
         return true;
     };
-    for (let index = 0; index < lines.length; index++) {
-        const physical = lines[index];
-        const lineNumber = index + 1;
+    let lineNumber = 0;
+    for (const physical of physicalLines(bytes)) {
+        lineNumber++;
         result.lineCount = lineNumber;
         if (physical.byteLength >= LONG_LINE_MAX) {
-            result.fatal = { line: lineNumber, message: 'line longer than 1 MiB; systemd refuses the file' };
+            result.fatal = {
+                line: lineNumber,
+                message: 'line longer than 1 MiB; systemd refuses the file'
+            };
             return result;
         }
         const stripped = skipLeadingWhitespace(physical.text);
@@ -29711,7 +31979,7 @@ function isDeviceNodePath(path) {
 }
 /** filename_is_valid(): a single path component. */
 function isValidFilename(name) {
-    return name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/');
+    return (name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/'));
 }
 /** credential_name_valid(): printable ASCII without '/' or ':'; not '.' or '..'. */
 function isValidCredentialName(name) {
@@ -31180,6 +33448,20 @@ const SYSCALL_GROUPS = {
 };
 
 /** SystemCallFilter= and SystemCallArchitectures=: the filter state and the group walk systemd-analyze does. */
+/** The eleven groups the analyzer checks, by json_field suffix. */
+const CHECKED_SYSCALL_GROUPS = [
+    '@swap',
+    '@obsolete',
+    '@clock',
+    '@cpu-emulation',
+    '@debug',
+    '@mount',
+    '@module',
+    '@raw-io',
+    '@reboot',
+    '@privileged',
+    '@resources'
+];
 /** Members of the checked groups that libseccomp 2.5 has no x86-64 number for: the walk skips them. */
 const NOT_ON_X86_64 = new Set([
     'bdflush',
@@ -31240,12 +33522,12 @@ function expansion(name, version) {
     let members = expansionCache.get(key);
     if (members === undefined) {
         const into = [];
-        members = expand(name, version, into) ? into : null;
+        members = expand$1(name, version, into) ? into : null;
         expansionCache.set(key, members);
     }
     return members;
 }
-function expand(name, version, into, depth = 0) {
+function expand$1(name, version, into, depth = 0) {
     if (!name.startsWith('@')) {
         into.push(name);
         return true;
@@ -31254,7 +33536,7 @@ function expand(name, version, into, depth = 0) {
     if (!members || depth > 8)
         return false;
     for (const member of members)
-        expand(member, version, into, depth + 1);
+        expand$1(member, version, into, depth + 1);
     return true;
 }
 function validErrno(text) {
@@ -31409,8 +33691,49 @@ function initialSettings() {
         exitType: 'main',
         killMode: 'control-group',
         successAction: 'none',
-        execStartLines: []
+        execStartLines: [],
+        recorded: {}
     };
+}
+/**
+ * Directives no check reads that tell the fix engine what a service does: where it writes, what it
+ * runs and when, what it depends on. Recording them changes no score and adds no diagnostic.
+ */
+const RECORDED_DIRECTIVES = {
+    PIDFile: 'Service',
+    WorkingDirectory: 'Service',
+    Environment: 'Service',
+    EnvironmentFile: 'Service',
+    ReadWritePaths: 'Service',
+    ReadOnlyPaths: 'Service',
+    InaccessiblePaths: 'Service',
+    BindPaths: 'Service',
+    BindReadOnlyPaths: 'Service',
+    TemporaryFileSystem: 'Service',
+    StateDirectory: 'Service',
+    CacheDirectory: 'Service',
+    LogsDirectory: 'Service',
+    RuntimeDirectory: 'Service',
+    ConfigurationDirectory: 'Service',
+    ExecStartPre: 'Service',
+    ExecStartPost: 'Service',
+    ExecCondition: 'Service',
+    ExecReload: 'Service',
+    ExecStop: 'Service',
+    ExecStopPost: 'Service',
+    CPUSchedulingPolicy: 'Service',
+    Sockets: 'Service',
+    SystemCallErrorNumber: 'Service',
+    Description: 'Unit',
+    After: 'Unit',
+    Wants: 'Unit',
+    Requires: 'Unit',
+    BindsTo: 'Unit',
+    RequiresMountsFor: 'Unit'
+};
+function record$2(s, key, value) {
+    const previous = s.recorded[key] ?? [];
+    s.recorded = { ...s.recorded, [key]: value === '' ? [] : [...previous, value] };
 }
 function booleanDirective(key, options = {}) {
     return {
@@ -31426,7 +33749,10 @@ function booleanDirective(key, options = {}) {
                 if (!extra.value.test(value))
                     continue;
                 if (ctx.version < extra.since) {
-                    return { ignored: `'${value}' is not understood before systemd ${extra.since}`, byVersion: extra.since };
+                    return {
+                        ignored: `'${value}' is not understood before systemd ${extra.since}`,
+                        byVersion: extra.since
+                    };
                 }
                 s[key] = true;
                 return undefined;
@@ -31645,8 +33971,25 @@ function credentialDirective(table, encrypted, since) {
         }
     };
 }
-const SERVICE_TYPES = ['simple', 'exec', 'forking', 'oneshot', 'dbus', 'notify', 'idle', 'notify-reload'];
-const RESTART_VALUES = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'];
+const SERVICE_TYPES = [
+    'simple',
+    'exec',
+    'forking',
+    'oneshot',
+    'dbus',
+    'notify',
+    'idle',
+    'notify-reload'
+];
+const RESTART_VALUES = [
+    'no',
+    'on-success',
+    'on-failure',
+    'on-abnormal',
+    'on-watchdog',
+    'on-abort',
+    'always'
+];
 const EMERGENCY_ACTIONS = [
     'none',
     'exit',
@@ -31949,13 +34292,22 @@ function describeDropped(key, words) {
 function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
     const parsed = parseUnitText(bytes);
     for (const warning of parsed.warnings) {
-        diagnostics.push({ file: file.path, line: warning.line, severity: 'notice', code: 'syntax', message: warning.message });
+        diagnostics.push({
+            file: file.path,
+            line: warning.line,
+            severity: 'notice',
+            code: 'syntax',
+            message: warning.message
+        });
     }
     for (const comment of parsed.comments)
         comments.push({ file: file.path, ...comment });
     for (const assignment of parsed.assignments) {
         const at = { file: file.path, line: assignment.line };
         const { key, value, section } = assignment;
+        if (Object.hasOwn(RECORDED_DIRECTIVES, key) && RECORDED_DIRECTIVES[key] === section) {
+            record$2(settings, key, value);
+        }
         const directive = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined;
         if (!directive) {
             const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase());
@@ -31999,7 +34351,13 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
         }
         else if ('dropped' in outcome) {
             sources[key] = at;
-            diagnostics.push({ ...at, severity: 'warning', code: 'dropped-words', key, message: describeDropped(key, outcome.dropped) });
+            diagnostics.push({
+                ...at,
+                severity: 'warning',
+                code: 'dropped-words',
+                key,
+                message: describeDropped(key, outcome.dropped)
+            });
         }
         else {
             diagnostics.push({
@@ -32015,6 +34373,18 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
     }
     return { fatal: parsed.fatal, serviceLine: parsed.sectionLines['Service'] };
 }
+/** The settings applyImpliedSettings() may change (the fix engine restores them between variants). */
+const IMPLIED_SETTINGS_KEYS = [
+    'user',
+    'privateTmp',
+    'removeIPC',
+    'protectSystem',
+    'protectHome',
+    'noNewPrivileges',
+    'restrictSUIDSGID',
+    'capabilityBoundingSet',
+    'devicePolicy'
+];
 /** Settings systemd implies at load time (unit_patch_contexts), offline as online. */
 function applyImpliedSettings(s, unit) {
     if (s.dynamicUser) {
@@ -32094,7 +34464,11 @@ function loadService(input) {
     const diagnostics = [];
     const { main } = input;
     if (main.bytes === null || main.bytes.length === 0) {
-        return { status: 'masked', reason: 'the unit is masked (empty file or link to /dev/null)', diagnostics };
+        return {
+            status: 'masked',
+            reason: 'the unit is masked (empty file or link to /dev/null)',
+            diagnostics
+        };
     }
     const ctx = { unit: input.unit, version: input.version };
     const settings = initialSettings();
@@ -32123,19 +34497,76 @@ function loadService(input) {
             });
         }
     }
+    const raw = copySettings(settings);
     applyImpliedSettings(settings, input.unit);
     const refused = refusal(settings);
     const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 };
     if (refused)
         return { status: 'invalid', reason: refused, at: serviceHeader, diagnostics };
     const files = [main.path, ...input.dropIns.map((d) => d.path)];
-    return { status: 'loaded', settings, sources, serviceHeader, diagnostics, comments, files };
+    return { status: 'loaded', settings, sources, serviceHeader, diagnostics, comments, files, raw };
+}
+// ---------------------------------------------------------------------------------------------------
+// For the fix engine: the settings before the implied ones, extended cheaply by more assignments.
+/**
+ * The settings after the unit file and the given drop-ins, before the settings systemd implies at
+ * load time (undefined when the unit file does not load). Diagnostics are discarded.
+ */
+function readRawSettings(input) {
+    const { main } = input;
+    if (main.bytes === null || main.bytes.length === 0)
+        return undefined;
+    const ctx = { unit: input.unit, version: input.version };
+    const settings = initialSettings();
+    if (applyFile(main, main.bytes, settings, {}, [], [], ctx).fatal)
+        return undefined;
+    for (const dropIn of input.dropIns)
+        applyDropInTo(settings, dropIn, input.unit, input.version);
+    return settings;
+}
+/** Applies one more drop-in file to raw settings, as loadService does (a fatal line stops the file). */
+function applyDropInTo(settings, dropIn, unit, version) {
+    if (dropIn.bytes === null || dropIn.bytes.length === 0)
+        return;
+    applyFile(dropIn, dropIn.bytes, settings, {}, [], [], { unit, version });
+}
+/**
+ * Applies one [Service] assignment to raw settings as a drop-in line would (no syntax layer: the
+ * caller writes plain values). Returns false when systemd would ignore or refuse the line.
+ */
+function applyServiceAssignment(settings, key, value, unit, version) {
+    if (Object.hasOwn(RECORDED_DIRECTIVES, key) && RECORDED_DIRECTIVES[key] === 'Service') {
+        record$2(settings, key, value);
+    }
+    const directive = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined;
+    if (!directive)
+        return Object.hasOwn(RECORDED_DIRECTIVES, key);
+    if (directive.section !== 'Service')
+        return false;
+    if (directive.since !== undefined && version < directive.since)
+        return false;
+    const outcome = directive.apply(settings, value, { unit, version });
+    return outcome === undefined;
+}
+/** A copy that later assignments can change without touching the original. */
+function copySettings(s) {
+    const copy = { ...s };
+    // The one value the directive appliers update in place (the others are replaced).
+    if (s.syscallFilter)
+        copy.syscallFilter = {
+            allowList: s.syscallFilter.allowList,
+            names: new Set(s.syscallFilter.names)
+        };
+    return copy;
 }
 
 const EXEC = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html';
 const RESOURCE = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.resource-control.html';
 const SERVICE = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html';
-const bad = (condition, detail) => ({ badness: condition ? 1 : 0, detail });
+const bad = (condition, detail) => ({
+    badness: condition ? 1 : 0,
+    detail
+});
 function booleanCheck(id, key, meta) {
     return {
         id,
@@ -32147,6 +34578,16 @@ function booleanCheck(id, key, meta) {
         ...meta,
         assess: ({ settings }) => bad(!settings[key])
     };
+}
+/** The detail text of a capability row, per kept subset (few distinct values: cached). */
+const keptNames = new Map();
+function keptText(kept) {
+    let text = keptNames.get(kept);
+    if (text === undefined) {
+        text = capabilityNames(kept).join(' ');
+        keptNames.set(kept, text);
+    }
+    return text;
 }
 function capabilityCheck(row) {
     const mask = capabilityMask(...row.caps);
@@ -32164,7 +34605,7 @@ function capabilityCheck(row) {
         man: `${EXEC}#CapabilityBoundingSet=`,
         assess: ({ settings }) => {
             const kept = settings.capabilityBoundingSet & mask;
-            return bad(kept !== 0n, kept ? capabilityNames(kept).join(' ') : undefined);
+            return bad(kept !== 0n, kept ? keptText(kept) : undefined);
         }
     };
 }
@@ -32262,7 +34703,9 @@ const CHECKS = [
         fix: ['SupplementaryGroups='],
         breaks: 'Groups that grant access to sockets or devices (e.g. a docker or dialout group) may be needed.',
         man: `${EXEC}#SupplementaryGroups=`,
-        assess: ({ settings, runsPrivileged }) => runsPrivileged ? { na: 'runs as root, groups do not matter' } : bad(settings.supplementaryGroups.length > 0)
+        assess: ({ settings, runsPrivileged }) => runsPrivileged
+            ? { na: 'runs as root, groups do not matter' }
+            : bad(settings.supplementaryGroups.length > 0)
     },
     booleanCheck('PrivateDevices', 'privateDevices', {
         weight: 1000,
@@ -32362,7 +34805,7 @@ const CHECKS = [
         good: 'The operating system directories are read-only for the service.',
         bad: 'The service can modify the operating system (/usr, /boot, /etc).',
         fix: ['ProtectSystem=strict'],
-        breaks: 'strict makes everything but /dev, /proc and /sys read-only: declare the paths the service writes with ReadWritePaths=, StateDirectory= or LogsDirectory=, or use full if it must write /etc.',
+        breaks: 'strict makes everything but /dev, /proc and /sys read-only: declare the paths the service writes with ReadWritePaths=, StateDirectory= or LogsDirectory=. A service that writes to /etc needs that path in ReadWritePaths= (full makes /etc read-only too; only ProtectSystem=yes leaves it writable).',
         man: `${EXEC}#ProtectSystem=`,
         assess: ({ settings }) => {
             const value = settings.protectSystem;
@@ -32856,7 +35299,10 @@ const CHECKS = [
             const entries = [...settings.deviceAllow, ...impliedDeviceEntries(settings, version)];
             if (entries.length === 0)
                 return { badness: 0 };
-            return { badness: 5, detail: `allows ${entries.map((e) => `${e.path}:${e.rights}`).join(' ')}` };
+            return {
+                badness: 5,
+                detail: `allows ${entries.map((e) => `${e.path}:${e.rights}`).join(' ')}`
+            };
         }
     },
     {
@@ -32874,6 +35320,15 @@ const CHECKS = [
     }
 ];
 const CHECKS_BY_ID = new Map(CHECKS.map((c) => [c.id, c]));
+/**
+ * The repository path of a check's documentation page, for links: `docs/checks/<id>.md` with the id
+ * URL-encoded (systemd's CAP_NET_* json_field ends in ')', written %29). Prefix it with the
+ * repository's web address for an absolute link.
+ */
+function docsUrl(id) {
+    const encoded = encodeURIComponent(id).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return `docs/checks/${encoded}.md`;
+}
 const checksByVersion = new Map();
 /** The rows a systemd version prints. */
 function checksFor(version) {
@@ -32884,6 +35339,607 @@ function checksFor(version) {
     }
     return checks;
 }
+
+/**
+ * Justified exceptions: a check a unit is allowed to fail, with the reason written down (seed:
+ * "document why each relaxation is needed"). An allowed check counts as if a policy gave it weight 0
+ * for that unit only. Exceptions come from a comment in the unit or one of its drop-ins:
+ *
+ *     # hardening-gate: allow MemoryDenyWriteExecute -- Node.js JIT needs writable code pages
+ *     # hardening-gate: allow PrivateNetwork, IPAddressDeny until 2026-12-31 -- serves HTTP
+ *
+ * or from the policy file ("hardening-gate".exceptions: unit globs, checks, reason, until). An
+ * exception without a reason, naming an unknown check, past its date, or inline where the policy
+ * forbids inline exceptions is not applied and fails the unit with a message saying why.
+ */
+/** The inline syntax, for messages and documentation. */
+const INLINE_SYNTAX = '# hardening-gate: allow CHECK[, CHECK...] [until YYYY-MM-DD] -- reason';
+const MARKER$1 = /^[#;]\s*hardening-gate\s*:\s*/i;
+/** A calendar date written YYYY-MM-DD. */
+function isIsoDate(text) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+    if (!m)
+        return false;
+    const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    return date.toISOString().slice(0, 10) === text;
+}
+/** Today as YYYY-MM-DD (UTC): the default when the caller does not pass a date. */
+function isoToday() {
+    return new Date().toISOString().slice(0, 10);
+}
+/** Ids without systemd's quirky trailing ')' resolve to the real id too. */
+const QUIRKY = new Map(CHECKS.filter((c) => c.id.endsWith(')')).map((c) => [c.id.slice(0, -1), c.id]));
+/**
+ * The check ids a name covers: a check id (json_field), or a directive name that several rows read
+ * first (CapabilityBoundingSet, RestrictNamespaces, RestrictAddressFamilies, SystemCallFilter, User).
+ */
+function checkIdsFor(name) {
+    if (CHECKS_BY_ID.has(name))
+        return [name];
+    const quirky = QUIRKY.get(name);
+    if (quirky)
+        return [quirky];
+    return CHECKS.filter((c) => c.directives[0] === name).map((c) => c.id);
+}
+/** A unit glob: `*` and `?` stay within a path component, `**` crosses them, `{a,b}` alternates. */
+function globToRegExp(glob) {
+    let out = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*') {
+            if (glob[i + 1] === '*') {
+                out += '.*';
+                i++;
+                if (glob[i + 1] === '/')
+                    i++;
+            }
+            else {
+                out += '[^/]*';
+            }
+        }
+        else if (c === '?') {
+            out += '[^/]';
+        }
+        else if (c === '{') {
+            const end = glob.indexOf('}', i);
+            if (end < 0) {
+                out += '\\{';
+                continue;
+            }
+            const options = glob.slice(i + 1, end).split(',');
+            out += `(?:${options.map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+            i = end;
+        }
+        else {
+            out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        }
+    }
+    return new RegExp(`^${out}$`);
+}
+/** Whether a unit glob names this unit: by file or unit name, or by path when the glob has a '/'. */
+function unitMatches(glob, names) {
+    const re = globToRegExp(glob);
+    if (glob.includes('/'))
+        return re.test(names.path) || re.test(names.path.replace(/^\.\//, ''));
+    return re.test(names.file) || re.test(names.unit);
+}
+/** Parses the text after the marker; returns an error message when it does not follow the syntax. */
+function parseInline(rest) {
+    const m = /^allow\s+(.*)$/i.exec(rest);
+    if (!m)
+        return { error: `not an exception; the syntax is: ${INLINE_SYNTAX}` };
+    let body = m[1];
+    let reason = '';
+    const dash = body.indexOf('--');
+    if (dash >= 0) {
+        reason = body.slice(dash + 2).trim();
+        body = body.slice(0, dash);
+    }
+    let until;
+    const untilMatch = /\buntil\s+(\S+)\s*$/i.exec(body);
+    if (untilMatch) {
+        until = untilMatch[1];
+        body = body.slice(0, untilMatch.index);
+    }
+    const written = body
+        .split(/[\s,]+/)
+        .map((w) => w.trim())
+        .filter((w) => w !== '');
+    if (written.length === 0)
+        return { error: `no check named; the syntax is: ${INLINE_SYNTAX}` };
+    return { written, until, reason };
+}
+function checkValidity(report, policy, today) {
+    if (report.reason === '') {
+        return `exception for ${report.written.join(', ')} has no reason: write why the relaxation is needed after '--'`;
+    }
+    if (report.until !== undefined && !isIsoDate(report.until)) {
+        return `exception for ${report.written.join(', ')}: 'until ${report.until}' is not a date YYYY-MM-DD`;
+    }
+    if (report.until !== undefined && report.until < today) {
+        return `exception for ${report.written.join(', ')} expired on ${report.until}; renew it with a new date or fix the unit`;
+    }
+    if (report.until === undefined && policy.requireExpiry) {
+        return `exception for ${report.written.join(', ')} has no expiry date; policy ${policy.name} requires 'until YYYY-MM-DD'`;
+    }
+    return undefined;
+}
+/**
+ * The exceptions that apply to one unit: inline comments of its files and the policy's entries that
+ * match it, each validated. Valid ones go into `allowed`.
+ */
+function resolveExceptions(comments, policy, names, today) {
+    const reports = [];
+    for (const comment of comments) {
+        const marker = MARKER$1.exec(comment.text);
+        if (!marker)
+            continue;
+        const at = { file: comment.file, line: comment.line };
+        const parsed = parseInline(comment.text.slice(marker[0].length).trim());
+        if ('error' in parsed) {
+            reports.push({
+                checks: [],
+                written: [],
+                reason: '',
+                source: 'inline',
+                ...at,
+                error: parsed.error
+            });
+            continue;
+        }
+        const report = {
+            checks: [],
+            written: parsed.written,
+            reason: parsed.reason,
+            source: 'inline',
+            ...at
+        };
+        if (parsed.until !== undefined)
+            report.until = parsed.until;
+        const unknown = parsed.written.filter((w) => checkIdsFor(w).length === 0);
+        report.checks = [...new Set(parsed.written.flatMap(checkIdsFor))];
+        if (unknown.length) {
+            report.error = `unknown check id ${unknown.map((u) => `'${u}'`).join(', ')} in exception (ids are the json_field names, e.g. MemoryDenyWriteExecute, CapabilityBoundingSet_CAP_SYS_ADMIN, or a directive such as SystemCallFilter)`;
+        }
+        else if (policy.inlineExceptions === 'forbid') {
+            report.error = `inline exceptions are forbidden by policy ${policy.name}; only the policy file may grant them`;
+        }
+        else {
+            const problem = checkValidity(report, policy, today);
+            if (problem)
+                report.error = problem;
+        }
+        reports.push(report);
+    }
+    for (const exception of policy.exceptions ?? []) {
+        if (!exception.units.some((glob) => unitMatches(glob, names)))
+            continue;
+        const report = {
+            checks: exception.checks,
+            written: exception.written,
+            reason: exception.reason,
+            source: 'policy',
+            policy: exception.policy
+        };
+        if (exception.until !== undefined)
+            report.until = exception.until;
+        const problem = checkValidity(report, policy, today);
+        if (problem)
+            report.error = problem;
+        reports.push(report);
+    }
+    const allowed = new Map();
+    for (const report of reports) {
+        if (report.error !== undefined)
+            continue;
+        for (const id of report.checks)
+            if (!allowed.has(id))
+                allowed.set(id, report);
+    }
+    return { allowed, reports };
+}
+/** The policy with the allowed checks at weight 0 for this unit (systemd's "excluded by policy"). */
+function policyWithExceptions(policy, allowed) {
+    if (allowed.size === 0)
+        return policy;
+    const checks = { ...policy.checks };
+    for (const [id, report] of allowed) {
+        const where = report.source === 'inline' ? `${report.file}:${report.line}` : `policy ${report.policy}`;
+        checks[id] = { ...checks[id], weight: 0, reason: `allowed (${where}): ${report.reason}` };
+    }
+    return { ...policy, checks };
+}
+
+/**
+ * Policies in systemd's --security-policy JSON format: a top-level object keyed by json_field, each
+ * `{ "weight": N, "range": N }` (weight 0 skips the check). The gate's own settings live under the
+ * key "hardening-gate", which systemd ignores, so one file serves both tools: the threshold, the
+ * justified exceptions, whether units may grant themselves exceptions inline, and the fix engine's
+ * preferences.
+ */
+const GATE_KEY = 'hardening-gate';
+class PolicyError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'PolicyError';
+    }
+}
+const DEFAULT_FIX = {
+    mode: 'minimal',
+    maxPhase: 5,
+    avoid: {},
+    identity: 'auto',
+    network: 'auto',
+    addressFamilies: [],
+    keepCapabilities: []
+};
+const DEFAULT_POLICY = { name: 'systemd defaults', checks: {} };
+const MAX_WEIGHT = 1_000_000;
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Parses a threshold on the printed 0.0-10.0 scale with at most one decimal; returns tenths. */
+function parseThreshold(text) {
+    const value = typeof text === 'number' ? String(text) : text.trim();
+    if (!/^(10(\.0)?|[0-9](\.[0-9])?)$/.test(value))
+        return undefined;
+    return Math.round(Number(value) * 10);
+}
+const FIX_KEYS = [
+    'target',
+    'mode',
+    'maxPhase',
+    'avoid',
+    'identity',
+    'network',
+    'addressFamilies',
+    'keepCapabilities'
+];
+const GATE_KEYS = [
+    'description',
+    'threshold',
+    'extends',
+    'exceptions',
+    'inlineExceptions',
+    'requireExpiry',
+    'fix'
+];
+function stringList(value, what, name) {
+    const list = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(list) || !list.every((v) => typeof v === 'string' && v.trim() !== '')) {
+        throw new PolicyError(`${name}: ${what} must be a string or a list of non-empty strings`);
+    }
+    return list.map((v) => v.trim());
+}
+function parseFix(entry, name, base) {
+    if (!isRecord(entry))
+        throw new PolicyError(`${name}: "${GATE_KEY}".fix must be an object`);
+    const unknown = Object.keys(entry).filter((k) => !FIX_KEYS.includes(k) && !k.startsWith('//'));
+    if (unknown.length) {
+        throw new PolicyError(`${name}: unknown fix setting "${unknown[0]}" (known: ${FIX_KEYS.join(', ')})`);
+    }
+    const fix = { ...base, avoid: { ...base.avoid } };
+    if (entry.target !== undefined) {
+        const target = typeof entry.target === 'number' || typeof entry.target === 'string'
+            ? parseThreshold(entry.target)
+            : undefined;
+        if (target === undefined) {
+            throw new PolicyError(`${name}: fix.target must be a number from 0.0 to 10.0 with one decimal`);
+        }
+        fix.target = target;
+    }
+    const choice = (key, values) => {
+        const value = entry[key];
+        if (value === undefined)
+            return undefined;
+        if (typeof value !== 'string' || !values.includes(value)) {
+            throw new PolicyError(`${name}: fix.${key} must be one of ${values.join(', ')}`);
+        }
+        return value;
+    };
+    fix.mode = choice('mode', ['minimal', 'baseline']) ?? fix.mode;
+    fix.identity = choice('identity', ['auto', 'keep']) ?? fix.identity;
+    fix.network = choice('network', ['auto', 'required', 'none']) ?? fix.network;
+    if (entry.maxPhase !== undefined) {
+        const phase = entry.maxPhase;
+        if (typeof phase !== 'number' || !Number.isInteger(phase) || phase < 1 || phase > 5) {
+            throw new PolicyError(`${name}: fix.maxPhase must be an integer from 1 to 5`);
+        }
+        fix.maxPhase = phase;
+    }
+    if (entry.avoid !== undefined) {
+        if (!isRecord(entry.avoid)) {
+            throw new PolicyError(`${name}: fix.avoid must map directive names to the reason`);
+        }
+        for (const [directive, reason] of Object.entries(entry.avoid)) {
+            if (typeof reason !== 'string' || reason.trim() === '') {
+                throw new PolicyError(`${name}: fix.avoid.${directive} needs a reason`);
+            }
+            if (!/^[A-Z][A-Za-z]+$/.test(directive)) {
+                throw new PolicyError(`${name}: fix.avoid: "${directive}" is not a directive name`);
+            }
+            fix.avoid[directive] = reason.trim();
+        }
+    }
+    if (entry.addressFamilies !== undefined) {
+        const families = stringList(entry.addressFamilies, 'fix.addressFamilies', name);
+        const bad = families.find((f) => !/^AF_[A-Z0-9]+$/.test(f));
+        if (bad)
+            throw new PolicyError(`${name}: fix.addressFamilies: "${bad}" is not an AF_* name`);
+        fix.addressFamilies = [...new Set([...base.addressFamilies, ...families])];
+    }
+    if (entry.keepCapabilities !== undefined) {
+        const caps = stringList(entry.keepCapabilities, 'fix.keepCapabilities', name);
+        const bad = caps.find((c) => !/^CAP_[A-Z_]+$/.test(c));
+        if (bad)
+            throw new PolicyError(`${name}: fix.keepCapabilities: "${bad}" is not a CAP_* name`);
+        fix.keepCapabilities = [...new Set([...base.keepCapabilities, ...caps])];
+    }
+    return fix;
+}
+function parseException(entry, index, name) {
+    const where = `${name}: exceptions[${index}]`;
+    if (!isRecord(entry))
+        throw new PolicyError(`${where} must be an object`);
+    const known = ['units', 'checks', 'reason', 'until'];
+    const unknown = Object.keys(entry).filter((k) => !known.includes(k) && !k.startsWith('//'));
+    if (unknown.length) {
+        throw new PolicyError(`${where}: unknown key "${unknown[0]}" (known: ${known.join(', ')})`);
+    }
+    if (entry.units === undefined)
+        throw new PolicyError(`${where}: "units" (unit globs) is missing`);
+    const units = stringList(entry.units, '"units"', where);
+    if (entry.checks === undefined)
+        throw new PolicyError(`${where}: "checks" is missing`);
+    const written = stringList(entry.checks, '"checks"', where);
+    const checks = [];
+    for (const id of written) {
+        const ids = checkIdsFor(id);
+        if (ids.length === 0)
+            throw new PolicyError(`${where}: unknown check id "${id}"`);
+        checks.push(...ids);
+    }
+    if (typeof entry.reason !== 'string' || entry.reason.trim() === '') {
+        throw new PolicyError(`${where}: an exception needs a "reason" (why the relaxation is needed)`);
+    }
+    let until;
+    if (entry.until !== undefined) {
+        if (typeof entry.until !== 'string' || !isIsoDate(entry.until)) {
+            throw new PolicyError(`${where}: "until" must be a date YYYY-MM-DD`);
+        }
+        until = entry.until;
+    }
+    return {
+        units,
+        checks: [...new Set(checks)],
+        written,
+        reason: entry.reason.trim(),
+        until,
+        policy: name
+    };
+}
+/**
+ * Validates a policy document. Unknown check ids are an error (systemd would silently ignore a
+ * misspelt key, so a policy that means to skip a check would do nothing). `base` is the policy this
+ * one extends: weights and fix settings are overridden key by key, exceptions are added.
+ */
+function parsePolicy(document, name, base = DEFAULT_POLICY) {
+    if (!isRecord(document))
+        throw new PolicyError(`${name}: a policy must be a JSON object`);
+    const checks = { ...base.checks };
+    let threshold = base.threshold;
+    let description = base.description;
+    const exceptions = [...(base.exceptions ?? [])];
+    let inlineExceptions = base.inlineExceptions;
+    let requireExpiry = base.requireExpiry;
+    let fix = base.fix;
+    for (const [key, entry] of Object.entries(document)) {
+        if (key === GATE_KEY) {
+            if (!isRecord(entry))
+                throw new PolicyError(`${name}: "${GATE_KEY}" must be an object`);
+            const unknown = Object.keys(entry).filter((k) => !GATE_KEYS.includes(k) && !k.startsWith('//'));
+            if (unknown.length) {
+                throw new PolicyError(`${name}: unknown "${GATE_KEY}" setting "${unknown[0]}" (known: ${GATE_KEYS.join(', ')})`);
+            }
+            if (entry.threshold !== undefined) {
+                const parsed = typeof entry.threshold === 'number' || typeof entry.threshold === 'string'
+                    ? parseThreshold(entry.threshold)
+                    : undefined;
+                if (parsed === undefined) {
+                    throw new PolicyError(`${name}: threshold must be a number from 0.0 to 10.0 with one decimal`);
+                }
+                threshold = parsed;
+            }
+            if (entry.description !== undefined) {
+                if (typeof entry.description !== 'string') {
+                    throw new PolicyError(`${name}: description must be a string`);
+                }
+                description = entry.description;
+            }
+            if (entry.extends !== undefined && typeof entry.extends !== 'string') {
+                throw new PolicyError(`${name}: extends must be a policy name or a file path`);
+            }
+            if (entry.inlineExceptions !== undefined) {
+                if (entry.inlineExceptions !== 'allow' && entry.inlineExceptions !== 'forbid') {
+                    throw new PolicyError(`${name}: inlineExceptions must be "allow" or "forbid"`);
+                }
+                inlineExceptions = entry.inlineExceptions;
+            }
+            if (entry.requireExpiry !== undefined) {
+                if (typeof entry.requireExpiry !== 'boolean') {
+                    throw new PolicyError(`${name}: requireExpiry must be true or false`);
+                }
+                requireExpiry = entry.requireExpiry;
+            }
+            if (entry.exceptions !== undefined) {
+                if (!Array.isArray(entry.exceptions)) {
+                    throw new PolicyError(`${name}: exceptions must be a list`);
+                }
+                entry.exceptions.forEach((e, i) => exceptions.push(parseException(e, i, name)));
+            }
+            if (entry.fix !== undefined)
+                fix = parseFix(entry.fix, name, fix ?? DEFAULT_FIX);
+            continue;
+        }
+        if (key.startsWith('$') || key.startsWith('//'))
+            continue;
+        if (!CHECKS_BY_ID.has(key)) {
+            const hint = CHECKS_BY_ID.has(`${key})`)
+                ? ` (systemd's key is "${key})", with the parenthesis)`
+                : '';
+            throw new PolicyError(`${name}: unknown check id "${key}"${hint}`);
+        }
+        if (!isRecord(entry))
+            throw new PolicyError(`${name}: "${key}" must be an object`);
+        const override = { ...checks[key] };
+        for (const field of ['weight', 'range']) {
+            const value = entry[field];
+            if (value === undefined)
+                continue;
+            if (typeof value !== 'number' ||
+                !Number.isInteger(value) ||
+                value < 0 ||
+                value > MAX_WEIGHT) {
+                throw new PolicyError(`${name}: "${key}".${field} must be an integer from 0 to ${MAX_WEIGHT}`);
+            }
+            if (field === 'range' && value === 0)
+                throw new PolicyError(`${name}: "${key}".range must not be 0`);
+            override[field] = value;
+        }
+        const check = CHECKS_BY_ID.get(key);
+        const range = override.range ?? check.range;
+        if (range < check.range) {
+            // systemd aborts when a badness exceeds the policy range.
+            throw new PolicyError(`${name}: "${key}".range must be at least ${check.range}`);
+        }
+        if (typeof entry.reason === 'string')
+            override.reason = entry.reason;
+        checks[key] = override;
+    }
+    if (requireExpiry) {
+        const open = exceptions.find((e) => e.until === undefined);
+        if (open) {
+            throw new PolicyError(`${name}: requireExpiry is on but the exception for ${open.written.join(', ')} (from ${open.policy}) has no "until" date`);
+        }
+    }
+    const policy = { name, checks, threshold };
+    if (description !== undefined)
+        policy.description = description;
+    if (exceptions.length)
+        policy.exceptions = exceptions;
+    if (inlineExceptions !== undefined)
+        policy.inlineExceptions = inlineExceptions;
+    if (requireExpiry !== undefined)
+        policy.requireExpiry = requireExpiry;
+    if (fix !== undefined)
+        policy.fix = fix;
+    if (base !== DEFAULT_POLICY)
+        policy.extends = [...(base.extends ?? []), base.name];
+    return policy;
+}
+
+/** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
+function dashPrefixes(unit) {
+    const result = [];
+    const suffix = unit.isInstance ? `@${unit.instance}.${unit.type}` : `.${unit.type}`;
+    let prefix = unit.prefix;
+    if (prefix.endsWith('-'))
+        prefix = prefix.slice(0, -1);
+    for (;;) {
+        const dash = prefix.lastIndexOf('-');
+        if (dash <= 0)
+            break;
+        prefix = prefix.slice(0, dash);
+        result.push(`${prefix}-${suffix}`);
+    }
+    return result;
+}
+function namesFor(unit) {
+    const names = [unit.name];
+    if (unit.isInstance) {
+        const template = parseUnitName(`${unit.prefix}@.${unit.type}`);
+        if (template)
+            names.push(template.name, ...dashPrefixes(template));
+    }
+    for (const prefixed of dashPrefixes(unit)) {
+        const parsed = parseUnitName(prefixed);
+        if (parsed)
+            names.push(...namesFor(parsed).filter((n) => !names.includes(n)));
+    }
+    return names;
+}
+/** Drop-in directory names for a unit, most specific first, ending with the type-wide `service.d`. */
+function dropInDirectoryNames(unit) {
+    const dirs = namesFor(unit).map((name) => `${name}.d`);
+    dirs.push(`${unit.type}.d`);
+    return [...new Set(dirs)];
+}
+/** Whether systemd reads a file of this name from a drop-in directory. */
+function isDropInFileName(fileName) {
+    return fileName.endsWith('.conf') && !fileName.startsWith('.');
+}
+/**
+ * Keeps, for each file name, the copy from the most specific directory, then sorts by file name
+ * alone (byte order), whatever directory each comes from.
+ */
+function orderDropIns(candidates) {
+    const byName = new Map();
+    for (const candidate of candidates) {
+        if (!isDropInFileName(candidate.fileName))
+            continue;
+        const existing = byName.get(candidate.fileName);
+        if (!existing || candidate.directoryRank < existing.directoryRank) {
+            byName.set(candidate.fileName, candidate);
+        }
+    }
+    return [...byName.values()].sort((a, b) => compareBytes(a.fileName, b.fileName));
+}
+const encoder = new TextEncoder();
+/** strcmp() order on UTF-8 bytes. */
+function compareBytes(a, b) {
+    if (a === b)
+        return 0;
+    const x = encoder.encode(a);
+    const y = encoder.encode(b);
+    const n = Math.min(x.length, y.length);
+    for (let i = 0; i < n; i++)
+        if (x[i] !== y[i])
+            return x[i] - y[i];
+    return x.length - y.length;
+}
+
+/**
+ * The rollout phases of seed 004 ("Phase 1 - the low-risk trio" ... "Phase 5 - network
+ * restrictions"), and which phase each directive the fix engine writes belongs to. Suggested drop-ins
+ * are written one comment block per phase, so a team can roll them out phase by phase.
+ */
+const PHASES = [
+    {
+        number: 1,
+        title: 'low-risk trio',
+        watch: 'rarely breaks anything: setuid helpers (sudo, ping), files exchanged through /tmp, data in home directories'
+    },
+    {
+        number: 2,
+        title: 'file system: read-only OS, declared write paths',
+        watch: '"Read-only file system" and "Permission denied" in the journal: add the paths it writes'
+    },
+    {
+        number: 3,
+        title: 'identity',
+        watch: 'files it owns on disk and files only root may read; a stable UID needs User= instead of DynamicUser='
+    },
+    {
+        number: 4,
+        title: 'capabilities and system calls',
+        watch: '"Operation not permitted" (EPERM) in the journal, crashes of JIT runtimes'
+    },
+    {
+        number: 5,
+        title: 'network',
+        watch: 'the sockets it opens (ss -tulpn, ss -tnp); name resolution needs AF_UNIX and AF_INET/AF_INET6'
+    }
+];
 
 const RATINGS = [
     [100, 'DANGEROUS'],
@@ -32904,13 +35960,62 @@ function ratingOf(exposure) {
 function formatExposure(tenths) {
     return `${Math.floor(tenths / 10)}.${tenths % 10}`;
 }
-const divRoundUp = (a, b) => Math.floor((a + b - 1) / b);
+const divRoundUp$1 = (a, b) => Math.floor((a + b - 1) / b);
 /** Whether the effective user is root: User=root/0, or no User= without DynamicUser=. */
 function runsPrivileged(service) {
-    const { user, dynamicUser } = service.settings;
+    return settingsRunPrivileged(service.settings);
+}
+function settingsRunPrivileged(settings) {
+    const { user, dynamicUser } = settings;
     if (user === 'root' || user === '0')
         return true;
     return !dynamicUser && (user === undefined || user === '');
+}
+/** One row's share of the two sums ([0, 0] when not applicable): the formula of scoreService. */
+function rowContribution(check, ctx, policy) {
+    const override = policy.checks[check.id];
+    const weight = override?.weight ?? check.weight;
+    if (weight === 0 || (check.bootPhaseExempt && !ctx.settings.defaultDependencies))
+        return NO_ROW;
+    const verdict = check.assess(ctx);
+    if (!('badness' in verdict))
+        return NO_ROW;
+    return [divRoundUp$1(verdict.badness * weight, override?.range ?? check.range), weight];
+}
+const NO_ROW = [0, 0];
+/** The weight a row has under a policy (0: excluded). */
+function rowWeight(check, policy) {
+    return policy.checks[check.id]?.weight ?? check.weight;
+}
+/** ceil(badness * weight / range) of a row, or -1 when it is not applicable (weight must be > 0). */
+function rowBadnessShare(check, ctx, policy, weight) {
+    if (check.bootPhaseExempt && !ctx.settings.defaultDependencies)
+        return -1;
+    const verdict = check.assess(ctx);
+    if (!('badness' in verdict))
+        return -1;
+    return divRoundUp$1(verdict.badness * weight, policy.checks[check.id]?.range ?? check.range);
+}
+/** exposure (tenths) from the two sums */
+function exposureOfSums(badnessSum, weightSum) {
+    return weightSum === 0 ? 0 : divRoundUp$1(badnessSum * 100, weightSum);
+}
+/**
+ * The overall exposure (tenths) of final settings, nothing else: the fix engine's check of its
+ * result. Same rows, weights and arithmetic as scoreService.
+ */
+function exposureOfSettings(settings, version, policy, options = {}) {
+    const ctx = { settings, version, runsPrivileged: settingsRunPrivileged(settings) };
+    let weightSum = 0;
+    let badnessSum = 0;
+    for (const check of checksFor(version)) {
+        const [badness, weight] = rowContribution(check, ctx, policy);
+        badnessSum += badness;
+        weightSum += weight;
+    }
+    if (options.fine)
+        return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
+    return exposureOfSums(badnessSum, weightSum);
 }
 function sourceOf(check, service, fileRank) {
     let best;
@@ -32959,7 +36064,7 @@ function scoreService(service, version, policy, options = {}) {
         }
         const badness = verdict && 'badness' in verdict ? verdict.badness : null;
         if (badness !== null) {
-            badnessSum += divRoundUp(badness * weight, range);
+            badnessSum += divRoundUp$1(badness * weight, range);
             weightSum += weight;
         }
         // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
@@ -32983,13 +36088,2523 @@ function scoreService(service, version, policy, options = {}) {
             row.detail = verdict.detail;
         checks.push(row);
     }
-    const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum);
+    const exposure = weightSum === 0 ? 0 : divRoundUp$1(badnessSum * 100, weightSum);
     for (const row of checks) {
         if (row.badness !== null && row.badness > 0) {
-            row.exposure = divRoundUp(divRoundUp(row.badness * row.weight * 100, row.range), weightSum) / 10;
+            row.exposure =
+                divRoundUp$1(divRoundUp$1(row.badness * row.weight * 100, row.range), weightSum) / 10;
         }
     }
     return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
+}
+
+/**
+ * What a service needs, inferred from its unit alone (seed 000's "Common Gotchas" and seed 004's
+ * "observe first"): the program it runs (JIT runtimes, privilege-dropping daemons, time daemons,
+ * container managers ...), the ports it listens on, the paths it writes, whether it uses the network,
+ * devices, home directories. Every fact carries the evidence that produced it, so a suggestion can say
+ * why it left a directive out; facts the unit does not show become "observe first" notes.
+ */
+/** Printable ASCII only, short: evidence ends up in comments of a generated unit file. */
+function safeText(text, max = 70) {
+    // no control characters, and no backslash: a comment line must never look continued
+    const clean = text.replace(/[^\x20-\x5b\x5d-\x7e]/g, '?');
+    return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
+}
+/** A path that can be written into a drop-in as is: absolute, no spaces, quotes or escapes. */
+function isSafePath(path) {
+    // '%' only as the instance and name specifiers, which every path directive expands
+    return /^\/(?:[A-Za-z0-9._@+,=:/-]|%[iInNpPjJ%])*$/.test(path) && !path.split('/').includes('..');
+}
+// ---------------------------------------------------------------------------------------------------
+// knowledge about programs
+const PROGRAMS = [
+    // JIT runtimes (seed 000: "Node.js, Java, Python with JIT")
+    [
+        /^(node|nodejs|npm|npx|yarn|pnpm|pm2|deno|bun|ts-node|tsx|next|nuxt|code-server|kibana)$/,
+        ['jit'],
+        'Node.js/JavaScript JIT'
+    ],
+    [
+        /^(java|javaw|jsvc|catalina\.sh|mvn|gradle|sbt|kotlin|scala|clojure|lein|jruby|groovy|elasticsearch|opensearch|logstash|jenkins|cassandra|solr|keycloak|kc\.sh|neo4j|jetty|tomcat\d*|kafka-server-start\.sh|zookeeper-server-start\.sh|zkServer\.sh|standalone\.sh)$/,
+        ['jit'],
+        'Java JIT'
+    ],
+    [/^(dotnet|mono|pwsh)$/, ['jit'], '.NET JIT'],
+    [
+        /^(python[0-9.]*|pypy[0-9.]*|gunicorn|uvicorn|uwsgi|celery|hypercorn|daphne|waitress-serve|flask|django-admin|jupyter.*|supervisord|ansible.*|salt-.*|odoo.*|gns3server)$/,
+        ['jit'],
+        'Python (ctypes/cffi callbacks and JIT modules need writable code)'
+    ],
+    [
+        /^(ruby[0-9.]*|puma|unicorn|rails|bundle|sidekiq|rackup|thin|passenger.*)$/,
+        ['jit'],
+        'Ruby JIT'
+    ],
+    [/^(php[0-9.]*|php-fpm[0-9.]*|php-cgi[0-9.]*|php\d*-fpm)$/, ['jit'], 'PHP JIT/PCRE JIT'],
+    [
+        /^(erl|erlexec|beam|beam\.smp|elixir|iex|mix|rabbitmq-server|ejabberdctl|couchdb|emqx)$/,
+        ['jit'],
+        'Erlang BEAM JIT'
+    ],
+    [/^(luajit|openresty|julia|raku|perl6)$/, ['jit'], 'JIT runtime'],
+    [/^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/, ['jit'], 'PostgreSQL LLVM JIT'],
+    [
+        /^(chromium|chromium-browser|chrome|google-chrome|firefox|electron)$/,
+        ['jit', 'containers'],
+        'browser (JIT, sandbox namespaces)'
+    ],
+    [/^(qemu-.*|qemu|wine.*|box64|box86)$/, ['jit', 'multiarch', 'devices'], 'emulator'],
+    // interpreters/wrappers whose real program is unknown
+    [
+        /^(sh|bash|dash|zsh|ksh|busybox|env|nohup|nice|ionice|chpst|setsid|timeout|stdbuf|xargs)$/,
+        ['script'],
+        'a shell or wrapper'
+    ],
+    // login and sessions
+    [
+        /^(agetty|getty|mingetty|mgetty|login|sulogin|systemd-sulogin-shell|sshd|dropbear|xrdp|gdm.*|lightdm|sddm|cron|crond|anacron|atd|systemd-user-sessions|screen|tmux)$/,
+        ['login'],
+        'starts user sessions or jobs'
+    ],
+    // package managers and system writers
+    [
+        /^(apt|apt-get|aptitude|dpkg|unattended-upgrade|unattended-upgrades|dnf|dnf-automatic|yum|yum-cron|rpm|zypper|pacman|packagekitd|snapd|fwupd|fwupdmgr|apk|nix-daemon|apt\.systemd\.daily|dpkg-db-backup|update-.*|dpkg-reconfigure|debconf.*|needrestart|apt-listchanges)$/,
+        [
+            'package-manager',
+            'system-writer',
+            'devices',
+            'modules',
+            'sysctl',
+            'mount',
+            'setuid',
+            'script'
+        ],
+        'installs packages (their scripts may do anything)'
+    ],
+    [
+        /^(systemd-sysext|systemd-sysusers|systemd-tmpfiles|systemd-firstboot|systemd-machine-id-setup|systemd-machine-id-commit|useradd|groupadd|cloud-init|ldconfig|mandb|e2scrub.*|fsck.*|e2fsck|fstrim|mkfs.*|tune2fs|quotacheck|quotaon|systemd-quotacheck|systemd-random-seed|systemd-update-utmp|systemd-pstore|systemd-repart|systemd-growfs|systemd-fsck|systemd-remount-fs|systemd-binfmt|systemd-update-done|systemctl|journalctl|systemd-journald|rsync|restic|borg|duplicity|bacula-fd|etckeeper|certbot|dehydrated|acme\.sh|ssh-keygen|pam_namespace.*)$/,
+        ['system-writer'],
+        'maintains files all over the system'
+    ],
+    // privilege-dropping daemons (start as root, switch user themselves)
+    [
+        /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid)$/,
+        ['drops-privileges'],
+        'starts as root and switches user itself'
+    ],
+    // network daemons
+    [
+        /^(nginx|apache2|httpd|lighttpd|caddy|traefik|haproxy|envoy|varnishd|squid|squid3|sshd|dropbear|named|unbound|dnsmasq|pdns_server|pdns_recursor|knotd|kresd|coredns|nsd|cloudflared|ngrok|frpc|frps|tailscaled|headscale|zerotier-one|openvpn|wg-quick|charon|ipsec|strongswan|xl2tpd|pppd|postgres|postmaster|pg_ctlcluster|mysqld|mariadbd|mysqld_safe|mongod|mongos|redis-server|valkey-server|keydb-server|memcached|etcd|consul|nomad|vault|mosquitto|nats-server|prometheus|alertmanager|.*_exporter|grafana-server|grafana|influxd|telegraf|loki|promtail|chronyd|ntpd|ntpsec|openntpd|smbd|nmbd|winbindd|cupsd|cups-browsed|avahi-daemon|dhclient|dhcpd|dhcpcd|udhcpc|kea-.*|NetworkManager|systemd-networkd|systemd-resolved|systemd-timesyncd|vsftpd|proftpd|pure-ftpd|master|postfix|exim4?|dovecot|opendkim|spamd|clamd|freshclam|transmission-daemon|syncthing|dockerd|containerd|kubelet|k3s|snmpd|slapd|krb5kdc|radiusd|freeradius|asterisk|murmurd|minidlna|jellyfin|plexmediaserver|apt-cacher-ng|tor|privoxy|i2pd|bitcoind|geth|ipfs|rpcbind|nfsd|sssd|nslcd|ypbind|xinetd|inetd|php-fpm[0-9.]*|gunicorn|uvicorn|uwsgi|puma|unicorn|kibana|elasticsearch|opensearch|rabbitmq-server|beam\.smp|kafka-server-start\.sh|zookeeper-server-start\.sh|cassandra|minio|gitea|forgejo|gitlab-.*|mattermost|rocketchat|nextcloud|wordpress|ntfy|home-assistant|hass|gns3server|qbittorrent-nox|deluged|sabnzbd|nzbget|sonarr|radarr|lidarr|prowlarr|jackett|wpa_supplicant|hostapd|iwd|connmand|ModemManager|tincd|vpnc|openconnect|fail2ban-server|crowdsec|zabbix_agentd|zabbix_server|netdata|collectd|nrpe|monit|datadog-agent|amazon-ssm-agent|google_guest_agent|waagent|cloud-init)$/,
+        ['network'],
+        'a network service'
+    ],
+    // manages interfaces, routes, firewall (netlink, CAP_NET_ADMIN)
+    [
+        /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ifupdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|ModemManager|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|avahi-daemon|systemd-resolved|dnsmasq|ntpd|ntpsec|named|smbd|nmbd|systemd-network-generator|systemd-networkd-wait-online)$/,
+        ['netlink'],
+        'manages or watches network interfaces'
+    ],
+    [
+        /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|systemd-network-generator)$/,
+        ['net-admin'],
+        'configures interfaces, routes or the firewall'
+    ],
+    [
+        /^(dhclient|dhcpcd|udhcpc|dhcpd|kea-dhcp4|kea-dhcp6|tcpdump|dumpcap|tshark|wireshark|arpwatch|lldpd|ladvd|hostapd|wpa_supplicant|NetworkManager|systemd-networkd|keepalived|snort|suricata|zeek|bro|p0f|arping|pppoe|pppd|ptp4l|dnsmasq|ndppd|darkstat|iftop|nethogs|vnstatd|ntopng)$/,
+        ['packet'],
+        'uses raw packet sockets'
+    ],
+    // time
+    [
+        /^(chronyd|ntpd|ntpsec|ntpdate|openntpd|sntp|systemd-timesyncd|htpdate|ptp4l|phc2sys|timemaster|hwclock|adjtimex|chrony)$/,
+        ['time'],
+        'sets the clock'
+    ],
+    // kernel modules, tunables, logs
+    [
+        /^(modprobe|insmod|rmmod|depmod|kmod|systemd-modules-load|dkms|modules-load)$/,
+        ['modules'],
+        'loads kernel modules'
+    ],
+    [
+        /^(sysctl|systemd-sysctl|tuned|irqbalance|cpupower|procps|ksmtuned|numad|kubelet|k3s|dockerd|libvirtd)$/,
+        ['sysctl'],
+        'changes kernel tunables'
+    ],
+    [
+        /^(dmesg|klogd|rsyslogd|syslog-ng|syslogd|systemd-journald|journalbeat|fluent-bit|td-agent-bit)$/,
+        ['kmsg'],
+        'reads the kernel log'
+    ],
+    // containers, sandboxes, mounts
+    [
+        /^(dockerd|docker|containerd|containerd-shim.*|runc|crun|podman|conmon|buildkitd|buildah|lxc.*|lxd|incusd|systemd-nspawn|machinectl|bwrap|bubblewrap|flatpak|firejail|unshare|nsenter|kubelet|k3s|k0s|crio|snapd|libvirtd|virtqemud|firecracker|steam|distrobox|toolbox|gitlab-runner|Runner\.Listener|buildkite-agent|jenkins|act_runner|forgejo-runner)$/,
+        ['containers'],
+        'creates containers or namespaces'
+    ],
+    [
+        /^(mount|umount|automount|autofs|sshfs|rclone|s3fs|gcsfuse|goofys|fusermount3?|mount\..*|glusterd|glusterfsd|ceph-.*|zfs|zpool|zed|lvm|vgchange|cryptsetup|udisksd|nfsd|rpc\.mountd|systemd-remount-fs|systemd-volatile-root|systemd-repart|systemd-growfs|snapd|e2scrub.*)$/,
+        ['mount'],
+        'mounts file systems'
+    ],
+    // real time, host name, devices
+    [
+        /^(jackd|jackdbus|pipewire|pipewire-pulse|wireplumber|pulseaudio|rtkit-daemon|chronyd|ptp4l|phc2sys)$/,
+        ['realtime'],
+        'uses real-time scheduling'
+    ],
+    [
+        /^(hostname|hostnamectl|systemd-hostnamed|cloud-init|NetworkManager|dhclient)$/,
+        ['hostname'],
+        'sets the host name'
+    ],
+    [
+        /^(smartd|smartctl|hdparm|sdparm|fstrim|fsck.*|e2fsck|e2scrub.*|mdadm|mdmon|lvm|vgchange|multipathd|udevd|systemd-udevd|udevadm|nvme|sensors|fancontrol|ipmitool|ipmievd|dmidecode|cpupower|thermald|fwupd|bluetoothd|ModemManager|gpsd|pcscd|upower|upowerd|acpid|saned|lircd|Xorg|X|brltty|alsactl|pulseaudio|pipewire|plymouthd|loadkeys|setfont|setupcon|systemd-backlight|systemd-rfkill|systemd-vconsole-setup|rngd|tpm2-abrmd|tcsd|nvidia-persistenced|nvidia-.*|libvirtd|qemu.*|vmtoolsd|spice-vdagentd|hv_kvp_daemon|qemu-ga|agetty|getty|mingetty|mgetty|usbmuxd|ckb-next-daemon|openrgb|cups-browsed|cupsd|iio-sensor-proxy|bolt|boltd|zfs|zpool|zed|cryptsetup|systemd-cryptsetup|kmod|systemd-modules-load|systemd-fsck|systemd-quotacheck|quotaon|systemd-hibernate-resume|systemd-sleep|systemd-pstore|systemd-repart|systemd-growfs|systemd-random-seed|wpa_supplicant|hostapd|iwd|tailscaled|openvpn|wg-quick|zerotier-one|tincd|vpnc|openconnect)$/,
+        ['devices'],
+        'uses hardware devices'
+    ],
+    [
+        /^(sudo|su|pkexec|newgrp|sg|passwd|chsh|chfn|crontab|at|fusermount3?|Xorg\.wrap|sendmail|mail|mailx|postdrop|unix_chkpwd|ssh-keysign|mount|umount)$/,
+        ['setuid'],
+        'runs setuid programs'
+    ],
+    [
+        /^(dbus-daemon)$/,
+        ['setuid'],
+        'activates services through the setuid dbus-daemon-launch-helper'
+    ],
+    [
+        /^(chown|chgrp|chmod|install|mkdir|setfacl|chattr|mknod|ln|cp|mv|rm|touch|tee|sed|useradd|adduser|groupadd)$/,
+        ['setup-as-root'],
+        'prepares files as root'
+    ],
+    [
+        /^(wg-quick|resolvconf|netplan|ifup|ifdown|dhclient|dhclient-script|NetworkManager|systemd-resolved|cloud-init)$/,
+        ['system-writer'],
+        'rewrites network configuration (resolv.conf)'
+    ],
+    [
+        /^(gdb|gdbserver|strace|ltrace|perf|valgrind|bpftrace|systemd-coredump|apport|abrtd|crash)$/,
+        ['debug'],
+        'traces processes'
+    ],
+    [
+        /^(bpftool|bpftrace|cilium-agent|falco|tetragon|pixie|bcc.*|xdp-.*|scx_.*)$/,
+        ['bpf'],
+        'loads BPF programs'
+    ],
+    [
+        /^(swapon|swapoff|mkswap|zramctl|systemd-zram-setup|zram-generator|dphys-swapfile)$/,
+        ['swap'],
+        'manages swap'
+    ],
+    [
+        /^(reboot|poweroff|halt|shutdown|kexec|systemd-shutdown|systemd-reboot|systemd-sleep|systemd-hibernate.*)$/,
+        ['reboot'],
+        'reboots or suspends the machine'
+    ],
+    [
+        /^(zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|node_exporter|process-exporter|datadog-agent|nrpe|monit|glances|htop|atop|atopacctd|psacct|sysstat|sadc|falco|auditd|osqueryd|wazuh-.*|ossec-.*|crowdsec|fail2ban-server|supervisord|pm2|systemd-oomd|earlyoom)$/,
+        ['monitor'],
+        'watches other processes'
+    ],
+    [/^(auditd)$/, ['kmsg'], 'the audit daemon']
+];
+/** Where well-known programs keep their data (beyond /var/lib/NAME, /var/log/NAME, /var/cache/NAME). */
+const KNOWN_PATHS = [
+    [
+        /^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/,
+        ['/var/lib/postgresql', '/var/log/postgresql', '/run/postgresql']
+    ],
+    [
+        /^(mysqld|mariadbd|mysqld_safe|mariadbd-safe)$/,
+        ['/var/lib/mysql', '/var/log/mysql', '/run/mysqld']
+    ],
+    [/^(redis-server)$/, ['/var/lib/redis', '/var/log/redis', '/run/redis']],
+    [/^(valkey-server)$/, ['/var/lib/valkey', '/var/log/valkey', '/run/valkey']],
+    [/^(mongod|mongos)$/, ['/var/lib/mongodb', '/var/log/mongodb']],
+    [/^(nginx)$/, ['/var/log/nginx', '/var/lib/nginx', '/var/cache/nginx']],
+    [
+        /^(apache2|httpd)$/,
+        [
+            '/var/log/apache2',
+            '/var/log/httpd',
+            '/var/lib/apache2',
+            '/var/cache/apache2',
+            '/run/apache2',
+            '/run/httpd'
+        ]
+    ],
+    [/^(named)$/, ['/var/cache/bind', '/var/lib/bind', '/run/named']],
+    [/^(dnsmasq)$/, ['/var/lib/misc']],
+    [/^(squid|squid3)$/, ['/var/spool/squid', '/var/log/squid', '/var/cache/squid']],
+    [/^(master|postfix)$/, ['/var/spool/postfix', '/var/lib/postfix']],
+    [/^(dovecot)$/, ['/var/lib/dovecot', '/run/dovecot', '/var/mail']],
+    [/^(chronyd)$/, ['/var/lib/chrony', '/var/log/chrony', '/run/chrony']],
+    [/^(ntpd|ntpsec)$/, ['/var/lib/ntp', '/var/lib/ntpsec', '/var/log/ntpsec']],
+    [
+        /^(smbd|nmbd|winbindd)$/,
+        ['/var/lib/samba', '/var/cache/samba', '/var/log/samba', '/run/samba']
+    ],
+    [/^(cron|crond)$/, ['/var/spool/cron']],
+    [/^(rsyslogd|syslog-ng|syslogd)$/, ['/var/log', '/var/spool/rsyslog', '/var/lib/rsyslog']],
+    [/^(mandb)$/, ['/var/cache/man']],
+    [
+        /^(elasticsearch|opensearch)$/,
+        [
+            '/var/lib/elasticsearch',
+            '/var/log/elasticsearch',
+            '/var/lib/opensearch',
+            '/var/log/opensearch'
+        ]
+    ],
+    [/^(rabbitmq-server|beam\.smp)$/, ['/var/lib/rabbitmq', '/var/log/rabbitmq']],
+    [/^(grafana-server|grafana)$/, ['/var/lib/grafana', '/var/log/grafana']],
+    [/^(jenkins)$/, ['/var/lib/jenkins', '/var/cache/jenkins', '/var/log/jenkins']],
+    [/^(slapd)$/, ['/var/lib/ldap', '/run/slapd']],
+    [/^(fail2ban-server)$/, ['/var/lib/fail2ban', '/run/fail2ban']],
+    [/^(cupsd)$/, ['/var/spool/cups', '/var/cache/cups', '/var/log/cups', '/run/cups', '/etc/cups']],
+    [/^(sshd)$/, ['/run/sshd']],
+    [/^(snmpd)$/, ['/var/lib/snmp']],
+    [/^(haproxy)$/, ['/run/haproxy']],
+    [/^(php-fpm[0-9.]*|php\d*-fpm)$/, ['/run/php', '/var/log/php-fpm', '/var/lib/php']]
+];
+/** Program names too generic to name a data directory after. */
+const GENERIC_NAMES = /^(sh|bash|dash|zsh|env|node|nodejs|java|python[0-9.]*|ruby|perl|php[0-9.]*|dotnet|true|false|sleep|exec|nice|sudo|su|runuser|start-stop-daemon|systemctl|service|run|start|main|app|server|daemon|bin|s6-.*)$/;
+const traitCache = new Map();
+/** The traits a program name implies, with what the evidence should say. */
+function programTraits(base) {
+    const cached = traitCache.get(base);
+    if (cached)
+        return cached;
+    const out = [];
+    if (traitCache.size < 10000)
+        traitCache.set(base, out);
+    for (const [pattern, traits, what] of PROGRAMS) {
+        if (!pattern.test(base))
+            continue;
+        for (const trait of traits)
+            out.push([trait, `${base}${what ? ` (${what})` : ''}`]);
+    }
+    return out;
+}
+// ---------------------------------------------------------------------------------------------------
+// reading commands, environment, ports and paths
+const EXEC_PREFIX = /^[-@:+!]+/;
+/** Splits an Exec*= line into commands (';' separated), with systemd's quoting rules. */
+function splitCommands(line, directive) {
+    const commands = [];
+    let position = 0;
+    let argv = [];
+    let unsandboxed = false;
+    let elevated = false;
+    for (;;) {
+        const next = extractFirstWord(line, position, { unquote: true, cunescape: true });
+        if (next === undefined || 'error' in next)
+            break;
+        position = next.next;
+        if (next.word === ';') {
+            if (argv.length)
+                commands.push({ argv, directive, unsandboxed, elevated });
+            argv = [];
+            unsandboxed = false;
+            elevated = false;
+            continue;
+        }
+        if (argv.length === 0) {
+            const prefix = EXEC_PREFIX.exec(next.word)?.[0] ?? '';
+            unsandboxed = prefix.includes('+');
+            elevated = prefix.includes('!');
+            argv.push(next.word.slice(prefix.length));
+            // '@' means the next word is argv[0]: the path stays what runs.
+            if (prefix.includes('@')) {
+                const skip = extractFirstWord(line, position, { unquote: true, cunescape: true });
+                if (skip !== undefined && !('error' in skip))
+                    position = skip.next;
+            }
+        }
+        else {
+            argv.push(next.word);
+        }
+    }
+    if (argv.length)
+        commands.push({ argv, directive, unsandboxed, elevated });
+    return commands;
+}
+const basename = (path) => path.slice(path.lastIndexOf('/') + 1);
+/** The program names a command runs: argv0, and what an interpreter or wrapper starts. */
+function programsOf(argv) {
+    const names = [];
+    const first = basename(argv[0] ?? '');
+    if (first)
+        names.push(first);
+    // options of wrappers that take a value
+    const withValue = /^-(u|g|n|c|s|p|t|k|U|G)$|^--(user|group|uid|gid|chuid|adjustment|signal|kill-after|reuid|regid|groups|pidfile|make-pidfile|name)$/;
+    if (first === 'start-stop-daemon') {
+        const exec = argv.findIndex((w) => w === '--exec' || w === '-x' || w === '--startas' || w === '-a');
+        if (exec >= 0 && argv[exec + 1])
+            names.push(basename(argv[exec + 1]));
+    }
+    else if (/^(env|nice|ionice|nohup|setsid|timeout|stdbuf|chpst|sudo|runuser|setpriv|gosu|su-exec|s6-setuidgid|dumb-init|tini|catatonit|systemd-cat|flock|chrt|taskset|numactl|unbuffer)$/.test(first)) {
+        // gosu USER prog, su-exec USER prog, s6-setuidgid USER prog: the first plain word is the user
+        let skipUser = /^(gosu|su-exec|s6-setuidgid)$/.test(first);
+        // timeout DURATION prog, flock FILE prog, taskset MASK prog, chrt PRIO prog
+        let skipOne = /^(timeout|flock|taskset|chrt)$/.test(first);
+        for (let i = 1; i < argv.length; i++) {
+            const word = argv[i];
+            if (word === '--')
+                continue;
+            if (word.startsWith('-')) {
+                if (withValue.test(word))
+                    i++;
+                continue;
+            }
+            if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word))
+                continue;
+            if (skipUser) {
+                skipUser = false;
+                continue;
+            }
+            if (skipOne) {
+                skipOne = false;
+                continue;
+            }
+            names.push(basename(word));
+            break;
+        }
+    }
+    // an interpreter running a named script or module
+    const last = names[names.length - 1] ?? '';
+    if (/^(python[0-9.]*|node|nodejs|ruby|perl|php[0-9.]*|java|bash|sh|dash|deno|bun)$/.test(last)) {
+        const start = argv.findIndex((w) => basename(w) === last);
+        for (let i = start + 1; i < argv.length; i++) {
+            const word = argv[i];
+            if ((word === '-m' || word === '-jar') && argv[i + 1]) {
+                names.push(basename(argv[i + 1]));
+                break;
+            }
+            if (word === '-c')
+                break;
+            if (!word.startsWith('-')) {
+                names.push(basename(word));
+                break;
+            }
+        }
+    }
+    return names.filter((n) => n !== '');
+}
+const LOCAL_HOST = /^(127\.[0-9.]+|localhost|\[?::1\]?|ip6-localhost)$/;
+/** host:port or [v6]:port inside a word; port alone after a port-ish flag. */
+function portsInWord(word, where, hits) {
+    const re = /(?:^|[=\s,;/])(\[[0-9a-fA-F:.]*\]|[A-Za-z0-9.*-]*):(\d{1,5})(?=$|[/\s,;])/g;
+    let m;
+    while ((m = re.exec(word)) !== null) {
+        const host = m[1];
+        const port = Number(m[2]);
+        // not a time (12:30) or a ratio: a host part that is empty, an address or a name
+        if (port === 0 || port > 65535)
+            continue;
+        if (/^[0-9]{1,2}$/.test(host))
+            continue;
+        if (/^[a-z]+$/i.test(host) && !/^(localhost|any|all)$/i.test(host) && /:\/\//.test(word))
+            continue;
+        if (word.includes('://'))
+            continue;
+        hits.push({
+            port,
+            evidence: `${where} ${safeText(word, 50)}`,
+            local: LOCAL_HOST.test(host.replace(/^\[|\]$/g, ''))
+        });
+    }
+}
+const PORT_FLAG = /^-{1,2}([a-z0-9-]*port|p|listen|bind|addr|address|http|https|web\.listen-address|listen-address|http-addr)$/i;
+const PORT_FLAG_INLINE = /^-{1,2}([a-z0-9.-]*(port|listen|bind|addr|address))=(.+)$/i;
+function portsInArgv(argv, where, hits) {
+    for (let i = 1; i < argv.length; i++) {
+        const word = argv[i];
+        const inline = PORT_FLAG_INLINE.exec(word);
+        if (inline) {
+            const value = inline[3];
+            if (/^\d{1,5}$/.test(value)) {
+                const port = Number(value);
+                if (port > 0 && port <= 65535)
+                    hits.push({ port, evidence: `${where} ${safeText(word, 50)}`, local: false });
+            }
+            else {
+                portsInWord(`=${value}`, where, hits);
+            }
+            continue;
+        }
+        if (PORT_FLAG.test(word) && i + 1 < argv.length) {
+            const value = argv[i + 1];
+            if (/^\d{1,5}$/.test(value)) {
+                const port = Number(value);
+                if (port > 0 && port <= 65535) {
+                    hits.push({
+                        port,
+                        evidence: `${where} ${safeText(`${word} ${value}`, 50)}`,
+                        local: false
+                    });
+                }
+                i++;
+                continue;
+            }
+        }
+        portsInWord(word, where, hits);
+    }
+}
+/** KEY=VALUE pairs of Environment= lines (quotes removed, later ones win). */
+function environmentOf(lines) {
+    const env = new Map();
+    for (const line of lines) {
+        for (const word of extractWords(line, { unquote: true }).words) {
+            const eq = word.indexOf('=');
+            if (eq > 0)
+                env.set(word.slice(0, eq), word.slice(eq + 1));
+        }
+    }
+    return env;
+}
+const WRITE_FLAG = /(log|data|dir|db|database|state|cache|spool|pid|store|storage|var|lib|output|out|socket|sock|tmp|temp|upload|work|home|queue|journal|wal|backup|dump|save|record|persist)/i;
+const WRITE_PREFIXES = [
+    '/var/lib/',
+    '/var/log/',
+    '/var/cache/',
+    '/var/spool/',
+    '/var/tmp/',
+    '/var/www/',
+    '/run/',
+    '/var/run/',
+    '/srv/',
+    '/data/',
+    '/mnt/',
+    '/media/',
+    '/var/opt/',
+    '/var/backups/',
+    '/var/mail/'
+];
+const FILE_EXTENSION = /\.(pid|log|sock|socket|db|sqlite3?|lock|json|txt|out|err|csv|dat|state|journal)$/i;
+function normalisePath(path) {
+    let p = path.replace(/\/+/g, '/');
+    if (p.length > 1 && p.endsWith('/'))
+        p = p.slice(0, -1);
+    if (p === '/var/run' || p.startsWith('/var/run/'))
+        p = '/run' + p.slice('/var/run'.length);
+    if (p === '/var/lock' || p.startsWith('/var/lock/'))
+        p = '/run/lock' + p.slice('/var/lock'.length);
+    return p;
+}
+/** Absolute paths inside a word (a=/x, --flag=/x, /x:/y). */
+function pathsInWord(word) {
+    const out = [];
+    for (const part of word.split(/[=:,]/)) {
+        if (part.startsWith('/') && part.length > 1)
+            out.push(part);
+    }
+    return out;
+}
+// ---------------------------------------------------------------------------------------------------
+/** The needs of a loaded service. `sockets`: its companion .socket unit files, if any. */
+function buildProfile(loaded, unit, sockets = []) {
+    const s = loaded.settings;
+    const rec = s.recorded;
+    const traits = new Map();
+    const note = (trait, evidence) => {
+        if (!traits.has(trait))
+            traits.set(trait, safeText(evidence));
+    };
+    const runsAsRoot = settingsRunPrivileged(s);
+    // commands
+    const commands = [];
+    for (const line of s.execStartLines)
+        commands.push(...splitCommands(line, 'ExecStart'));
+    for (const directive of [
+        'ExecStartPre',
+        'ExecStartPost',
+        'ExecCondition',
+        'ExecReload',
+        'ExecStop',
+        'ExecStopPost'
+    ]) {
+        for (const line of rec[directive] ?? [])
+            commands.push(...splitCommands(line, directive));
+    }
+    const programs = [];
+    for (const command of commands) {
+        for (const name of programsOf(command.argv)) {
+            if (!programs.includes(name))
+                programs.push(name);
+            // '+' commands run outside the sandbox: what they do needs no exception
+            if (command.unsandboxed)
+                continue;
+            if (command.elevated)
+                note('drops-privileges', `${command.directive}=! runs ${name} as root, which changes credentials itself`);
+            for (const [trait, evidence] of programTraits(name)) {
+                // a root-only setup step matters only while the service is started as root
+                if (trait === 'setup-as-root' && command.directive === 'ExecStart')
+                    continue;
+                // a shell in ExecStartPre says little about the main program
+                if (trait === 'script' && command.directive !== 'ExecStart')
+                    continue;
+                note(trait, `${command.directive} runs ${evidence}`);
+            }
+        }
+    }
+    const sandboxedArgs = commands.filter((c) => !c.unsandboxed);
+    const allWords = sandboxedArgs.flatMap((c) => c.argv);
+    if (allWords.some((w) => /\$\{?[A-Za-z_]/.test(w))) {
+        note('unknown-options', 'the command line takes options from environment variables');
+    }
+    if (allWords.some((w) => /^\/(proc\/sys|sys)(\/|$)/.test(w)))
+        note('sysctl', 'a command writes /proc/sys or /sys');
+    if (allWords.some((w) => /^\/(dev\/kmsg|proc\/kmsg)$/.test(w)))
+        note('kmsg', 'a command reads the kernel log');
+    if (rec.Sockets?.length)
+        note('network', `Sockets=${rec.Sockets.join(' ')}`);
+    // environment
+    const env = environmentOf(rec.Environment ?? []);
+    const environmentFiles = (rec.EnvironmentFile ?? []).flatMap((line) => extractWords(line, { unquote: true }).words.map((w) => w.replace(/^-/, '')));
+    // ports: companion sockets, arguments, environment
+    const ports = [];
+    for (const socket of sockets) {
+        if (!socket.bytes)
+            continue;
+        const parsed = parseUnitText(socket.bytes, ['Unit', 'Socket', 'Install']);
+        for (const a of parsed.assignments) {
+            if (a.section !== 'Socket')
+                continue;
+            if (/^Listen(Stream|Datagram|SequentialPacket)$/.test(a.key)) {
+                const v = a.value.trim();
+                if (v.startsWith('/') || v.startsWith('@'))
+                    continue; // AF_UNIX socket
+                const m = /(?:^|:)(\d{1,5})$/.exec(v);
+                if (m) {
+                    const port = Number(m[1]);
+                    const host = v
+                        .slice(0, v.length - m[1].length)
+                        .replace(/:$/, '')
+                        .replace(/^\[|\]$/g, '');
+                    ports.push({
+                        port,
+                        evidence: `${socket.path}: ${a.key}=${safeText(v, 40)}`,
+                        local: LOCAL_HOST.test(host)
+                    });
+                }
+                note('network', `${socket.path}: ${a.key}=${safeText(v, 40)}`);
+            }
+            else if (a.key === 'ListenNetlink') {
+                note('netlink', `${socket.path}: ListenNetlink=${safeText(a.value, 40)}`);
+            }
+        }
+    }
+    for (const command of sandboxedArgs)
+        portsInArgv(command.argv, command.directive, ports);
+    for (const [key, value] of env) {
+        if (/PORT/i.test(key) && /^\d{1,5}$/.test(value)) {
+            const port = Number(value);
+            if (port > 0 && port <= 65535)
+                ports.push({
+                    port,
+                    evidence: `Environment=${safeText(`${key}=${value}`, 40)}`,
+                    local: false
+                });
+        }
+        else if (/(LISTEN|BIND|ADDR|HOST|URL|PORT)/i.test(key)) {
+            portsInWord(`=${value}`, `Environment=${key}`, ports);
+        }
+        if (/^(https?|wss?|tcp|udp|postgres(ql)?|mysql|redis|amqps?|mqtt|ldaps?):\/\//i.test(value)) {
+            note('network', `Environment=${key} is a network URL`);
+        }
+    }
+    for (const word of allWords) {
+        if (/^(https?|wss?|tcp|udp|postgres(ql)?|mysql|redis|amqps?|mqtt|ldaps?|grpc):\/\//i.test(word)) {
+            note('network', `argument ${safeText(word, 40)} is a network URL`);
+        }
+    }
+    if (ports.length)
+        note('network', ports[0].evidence);
+    const privileged = ports.find((p) => p.port < 1024);
+    if (privileged)
+        note('privileged-port', `port ${privileged.port} (${privileged.evidence})`);
+    const after = [
+        ...(rec.After ?? []),
+        ...(rec.Wants ?? []),
+        ...(rec.Requires ?? []),
+        ...(rec.BindsTo ?? [])
+    ].join(' ');
+    if (/\bnetwork-online\.target\b/.test(after))
+        note('network', 'ordered after network-online.target');
+    // what the unit already says about the network
+    const families = s.addressFamilies;
+    if (s.privateNetwork)
+        note('no-network', 'PrivateNetwork=yes is already set');
+    else if (families === 'none')
+        note('no-network', 'RestrictAddressFamilies=none is already set');
+    else if (families?.allowList && !families.families.has(2) && !families.families.has(10)) {
+        note('no-network', 'RestrictAddressFamilies= already allows no IP family');
+    }
+    const neededFamilies = new Set();
+    if (families !== undefined && families !== 'none' && families.allowList) {
+        for (const name of ['AF_UNIX', 'AF_INET', 'AF_INET6', 'AF_NETLINK', 'AF_PACKET']) {
+            const number = addressFamilyFromName(name);
+            if (number !== undefined && families.families.has(number))
+                neededFamilies.add(name);
+        }
+        if (neededFamilies.has('AF_NETLINK'))
+            note('netlink', 'RestrictAddressFamilies= already allows AF_NETLINK');
+        if (neededFamilies.has('AF_PACKET'))
+            note('packet', 'RestrictAddressFamilies= already allows AF_PACKET');
+    }
+    // capabilities the unit shows it needs
+    const neededCapabilities = new Set();
+    const explicitBoundingSet = loaded.sources['CapabilityBoundingSet'] !== undefined &&
+        s.capabilityBoundingSet !== ALL_CAPABILITIES;
+    if (explicitBoundingSet)
+        for (const cap of capabilityNames(s.capabilityBoundingSet))
+            neededCapabilities.add(cap);
+    for (const cap of capabilityNames(s.ambientCapabilities))
+        neededCapabilities.add(cap);
+    if (neededCapabilities.has('CAP_NET_ADMIN'))
+        note('net-admin', 'the unit grants CAP_NET_ADMIN');
+    if (neededCapabilities.has('CAP_SYS_TIME'))
+        note('time', 'the unit grants CAP_SYS_TIME');
+    if (neededCapabilities.has('CAP_SYS_MODULE'))
+        note('modules', 'the unit grants CAP_SYS_MODULE');
+    if (neededCapabilities.has('CAP_NET_RAW'))
+        note('packet', 'the unit grants CAP_NET_RAW');
+    if (neededCapabilities.has('CAP_SYSLOG'))
+        note('kmsg', 'the unit grants CAP_SYSLOG');
+    if (neededCapabilities.has('CAP_SYS_RAWIO'))
+        note('devices', 'the unit grants CAP_SYS_RAWIO');
+    if (traits.has('net-admin'))
+        note('netlink', traits.get('net-admin'));
+    // scheduling, delegation, PAM, devices
+    const policy = rec.CPUSchedulingPolicy?.at(-1);
+    if (policy === 'fifo' || policy === 'rr')
+        note('realtime', `CPUSchedulingPolicy=${policy}`);
+    if (s.delegate)
+        note('containers', 'Delegate= hands it a control group subtree');
+    if (s.pamName)
+        note('login', `PAMName=${s.pamName} opens login sessions`);
+    if (s.keyringMode === 'inherit' || s.keyringMode === 'shared') ;
+    const devices = new Set();
+    for (const entry of s.deviceAllow)
+        if (entry.path.startsWith('/dev/'))
+            devices.add(entry.path);
+    if (s.deviceAllow.length)
+        note('devices', `DeviceAllow=${s.deviceAllow[0].path} is set`);
+    const valueWords = [...allWords, ...env.values()];
+    for (const word of valueWords) {
+        for (const path of pathsInWord(word)) {
+            if (/^\/dev\/(null|zero|full|u?random|tty|stdin|stdout|stderr|log|shm|mqueue|pts|ptmx|fd)(\/|$)/.test(path))
+                continue;
+            if (path.startsWith('/dev/') && isSafePath(path)) {
+                devices.add(path);
+                note('devices', `uses ${path}`);
+            }
+        }
+    }
+    const groups = [s.group ?? '', ...s.supplementaryGroups];
+    const deviceGroup = groups.find((g) => /^(dialout|tty|video|audio|render|input|plugdev|disk|kvm|lp|uucp|cdrom|floppy|tape|sgx|gpio|i2c|spi|bluetooth|netdev|scanner|lpadmin)$/.test(g));
+    if (deviceGroup)
+        note('devices', `member of the ${deviceGroup} group`);
+    // where it writes
+    const writes = [];
+    const addWrite = (raw, evidence, file) => {
+        const path = normalisePath(raw);
+        if (!isSafePath(path) || path === '/')
+            return;
+        const isFile = file ?? FILE_EXTENSION.test(path);
+        if (writes.some((w) => w.path === path))
+            return;
+        writes.push({ path, file: isFile, evidence: safeText(evidence) });
+    };
+    const pidFile = rec.PIDFile?.at(-1);
+    if (pidFile)
+        addWrite(pidFile, `PIDFile=${pidFile}`, true);
+    const workingDirectory = rec.WorkingDirectory?.at(-1)?.replace(/^-/, '');
+    if (workingDirectory && workingDirectory.startsWith('/'))
+        addWrite(workingDirectory, `WorkingDirectory=${workingDirectory}`, false);
+    for (const command of sandboxedArgs) {
+        const argv = command.argv;
+        for (let i = 1; i < argv.length; i++) {
+            const word = argv[i];
+            const flag = /^-{1,2}([A-Za-z0-9._-]+)=(.*)$/.exec(word);
+            const candidates = [];
+            if (flag && flag[2].startsWith('/'))
+                candidates.push([flag[2], flag[1]]);
+            else if (word.startsWith('/')) {
+                const previous = argv[i - 1];
+                candidates.push([word, previous.startsWith('-') ? previous.replace(/^-+/, '') : '']);
+            }
+            else if (word.includes('=/')) {
+                const [key, value] = [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)];
+                candidates.push([value, key]);
+            }
+            for (const [path, flagName] of candidates) {
+                const normal = normalisePath(path);
+                const byFlag = flagName !== '' &&
+                    WRITE_FLAG.test(flagName) &&
+                    !/conf|config|cfg|cert|key|ca|include|bin|exec|root$/i.test(flagName);
+                const byPlace = WRITE_PREFIXES.some((p) => normal.startsWith(p) || `${normal}/` === p);
+                if (byFlag || byPlace)
+                    addWrite(path, `${command.directive} ${safeText(word, 50)}`);
+            }
+        }
+    }
+    for (const [key, value] of env) {
+        for (const path of pathsInWord(value)) {
+            const normal = normalisePath(path);
+            const byKey = WRITE_FLAG.test(key) && !/CONF|CONFIG|CFG|CERT|KEY|BIN|PATH$|INCLUDE/i.test(key);
+            const byPlace = WRITE_PREFIXES.some((p) => normal.startsWith(p));
+            if (byKey || byPlace)
+                addWrite(path, `Environment=${key}=${path}`);
+        }
+    }
+    for (const line of rec.ReadWritePaths ?? []) {
+        for (const word of extractWords(line, { unquote: true }).words) {
+            const path = word.replace(/^[-+]+/, '');
+            addWrite(path, `ReadWritePaths=${path}`, false);
+        }
+    }
+    for (const line of rec.RequiresMountsFor ?? []) {
+        for (const path of extractWords(line, { unquote: true }).words) {
+            const normal = normalisePath(path);
+            if (/^\/(var|srv|data|opt|mnt|media|home)\//.test(normal))
+                addWrite(path, `RequiresMountsFor=${path}`, false);
+        }
+    }
+    // what the unit does not say: where programs of these names keep their data
+    const mainPrograms = commands
+        .filter((c) => c.directive === 'ExecStart' && !c.unsandboxed)
+        .flatMap((c) => programsOf(c.argv));
+    const conventional = (path, why) => {
+        const before = writes.length;
+        addWrite(path, why, false);
+        if (writes.length > before)
+            writes[writes.length - 1].conventional = true;
+    };
+    for (const program of mainPrograms) {
+        for (const [pattern, paths] of KNOWN_PATHS) {
+            if (pattern.test(program))
+                for (const path of paths)
+                    conventional(path, `where ${program} keeps its files`);
+        }
+    }
+    {
+        const name = unit.prefix;
+        if (/^[a-z][a-z0-9._-]{1,40}$/.test(name) && !GENERIC_NAMES.test(name)) {
+            for (const root of ['/var/lib/', '/var/log/', '/var/cache/'])
+                conventional(`${root}${name}`, `the usual place for ${name}`);
+        }
+    }
+    const managed = {
+        state: (rec.StateDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
+        cache: (rec.CacheDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
+        logs: (rec.LogsDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
+        runtime: (rec.RuntimeDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean)
+    };
+    // home directories, /etc, shared /tmp
+    const homePaths = [
+        ...valueWords.flatMap(pathsInWord),
+        workingDirectory ?? '',
+        ...commands.map((c) => c.argv[0] ?? '')
+    ].filter((p) => /^\/(home|root)(\/|$)/.test(p) || p.startsWith('/run/user/'));
+    if (homePaths.length)
+        note('home-read', `uses ${homePaths[0]}`);
+    const homeWrite = writes.find((w) => /^\/(home|root)(\/|$)/.test(w.path) || w.path.startsWith('/run/user/'));
+    if (homeWrite)
+        note('home-write', homeWrite.evidence);
+    if (allWords.some((w) => w === '~' || w.startsWith('~/')) ||
+        valueWords.some((w) => w.includes('%h'))) {
+        note('home-read', 'a path in the home directory (~ or %h)');
+    }
+    const etcWrite = writes.find((w) => w.path === '/etc' || w.path.startsWith('/etc/'));
+    if (etcWrite)
+        note('etc-write', etcWrite.evidence);
+    const tmpSocket = writes.find((w) => /^\/(var\/)?tmp\//.test(w.path) && /\.(sock|socket)$/.test(w.path));
+    if (tmpSocket)
+        note('shared-tmp', `${tmpSocket.evidence}: others reach it through /tmp`);
+    const declaresWrites = s.dynamicUser ||
+        [
+            'ReadWritePaths',
+            'StateDirectory',
+            'CacheDirectory',
+            'LogsDirectory',
+            'RuntimeDirectory'
+        ].some((key) => (rec[key] ?? []).length > 0);
+    return {
+        declaresWrites,
+        unit: unit.name,
+        name: unit.prefix,
+        runsAsRoot,
+        user: runsAsRoot ? undefined : s.user,
+        commands,
+        programs,
+        traits,
+        ports,
+        writes,
+        devices: [...devices],
+        neededCapabilities,
+        neededFamilies,
+        environmentFiles,
+        managed,
+        explicitBoundingSet
+    };
+}
+
+/** The patch an object made with Object.create(base) collected: its own properties. */
+function patchFrom(changed, base) {
+    const fields = [];
+    const values = [];
+    for (const key of Object.keys(changed)) {
+        if (key === 'recorded')
+            continue;
+        const value = changed[key];
+        if (value === base[key])
+            continue;
+        fields.push(key);
+        values.push(value);
+    }
+    return { fields, values };
+}
+const PRIVILEGE = ['user', 'dynamicUser'];
+/** The settings fields a row reads. An unknown row reads everything (always assessed again). */
+function rowFields(check) {
+    const id = check.id;
+    if (id === 'UserOrDynamicUser')
+        return PRIVILEGE;
+    if (id === 'SupplementaryGroups')
+        return ['supplementaryGroups', ...PRIVILEGE];
+    if (id === 'RemoveIPC')
+        return ['removeIPC', ...PRIVILEGE];
+    if (id === 'RootDirectoryOrRootImage')
+        return ['rootDirectory', 'rootImage'];
+    if (id.startsWith('CapabilityBoundingSet_'))
+        return ['capabilityBoundingSet'];
+    if (id === 'AmbientCapabilities')
+        return ['ambientCapabilities'];
+    if (id === 'UMask')
+        return ['umask'];
+    if (id.startsWith('RestrictNamespaces_'))
+        return ['restrictNamespaces'];
+    if (id.startsWith('RestrictAddressFamilies_'))
+        return ['addressFamilies'];
+    if (id === 'SystemCallArchitectures')
+        return ['syscallArchitectures'];
+    if (id.startsWith('SystemCallFilter_'))
+        return ['syscallFilter'];
+    if (id === 'IPAddressDeny')
+        return ['ipAddressDeny', 'ipAddressAllow', 'ipIngressFilterPath', 'ipEgressFilterPath'];
+    if (id === 'DeviceAllow') {
+        return [
+            'devicePolicy',
+            'deviceAllow',
+            'rootImage',
+            'mountImages',
+            'protectClock',
+            'loadCredentials',
+            'setCredentials'
+        ];
+    }
+    // the rest read the field named like the row: ProtectHome -> protectHome, RestrictSUIDSGID -> ...
+    const field = `${id[0].toLowerCase()}${id.slice(1)}`;
+    return Object.hasOwn(SETTINGS_FIELDS, field) ? [field] : undefined;
+}
+const SETTINGS_FIELDS = {
+    ...initialSettings(),
+    user: undefined,
+    group: undefined,
+    rootDirectory: undefined,
+    rootImage: undefined,
+    notifyAccess: undefined,
+    syscallFilter: undefined
+};
+/** What applyImpliedSettings reads: when one of these changes, its outputs may change too. */
+const IMPLIED_INPUTS = new Set([
+    'dynamicUser',
+    'user',
+    'privateDevices',
+    'protectKernelModules',
+    'protectKernelLogs',
+    'protectClock',
+    'devicePolicy',
+    ...IMPLIED_SETTINGS_KEYS
+]);
+class VariantScorer {
+    unit;
+    version;
+    policy;
+    checks;
+    /** the current variant's raw settings (the base with the committed patches) */
+    raw;
+    /** the unit's own raw settings, for reverting a patch */
+    original;
+    /** per row: weight under the policy, and its share of the badness sum now (-1: N/A) */
+    weights;
+    shares;
+    badnessSum;
+    weightSum;
+    /** field → indexes of the rows that read it */
+    rowsByField = new Map();
+    /** rows that read fields rowFields() does not know: always assessed */
+    alwaysRows = [];
+    /** rows that read what the implied settings write */
+    impliedRows;
+    marks;
+    rows = [];
+    newShares = [];
+    /** variants scored (for tests and measurements) */
+    evaluations = 0;
+    constructor(base, unit, version, policy) {
+        this.unit = unit;
+        this.version = version;
+        this.policy = policy;
+        this.original = base;
+        this.raw = { ...base };
+        this.checks = checksFor(version);
+        this.marks = new Uint8Array(this.checks.length);
+        const final = { ...base };
+        applyImpliedSettings(final, unit);
+        const ctx = { settings: final, version, runsPrivileged: settingsRunPrivileged(final) };
+        this.weights = this.checks.map((check) => rowWeight(check, policy));
+        this.shares = this.checks.map((check, i) => this.weights[i] === 0 ? -1 : rowBadnessShare(check, ctx, policy, this.weights[i]));
+        let badnessSum = 0;
+        let weightSum = 0;
+        this.shares.forEach((share, i) => {
+            if (share < 0)
+                return;
+            badnessSum += share;
+            weightSum += this.weights[i];
+        });
+        this.badnessSum = badnessSum;
+        this.weightSum = weightSum;
+        this.checks.forEach((check, index) => {
+            if (this.weights[index] === 0)
+                return;
+            if (check.bootPhaseExempt && !base.defaultDependencies)
+                return;
+            const fields = rowFields(check);
+            if (fields === undefined) {
+                this.alwaysRows.push(index);
+                return;
+            }
+            for (const field of fields) {
+                const rows = this.rowsByField.get(field) ?? [];
+                rows.push(index);
+                this.rowsByField.set(field, rows);
+            }
+        });
+        this.impliedRows = this.rowsFor(IMPLIED_SETTINGS_KEYS);
+    }
+    rowsFor(fields) {
+        const rows = new Set();
+        for (const field of fields)
+            for (const row of this.rowsByField.get(field) ?? [])
+                rows.add(row);
+        return [...rows];
+    }
+    prepare(patch) {
+        patch.rows = this.rowsFor(patch.fields);
+        patch.implied = patch.fields.some((f) => IMPLIED_INPUTS.has(f));
+    }
+    /** The patch that undoes `patch`: its fields back to the unit's own values. */
+    revert(patch) {
+        const original = this.original;
+        return { fields: patch.fields, values: patch.fields.map((f) => original[f]) };
+    }
+    /** The current variant's exposure (tenths). */
+    get exposure() {
+        return exposureOfSums(this.badnessSum, this.weightSum);
+    }
+    /**
+     * The exposure of the current variant with `patches` applied, before rounding up
+     * (100 * badness / weight): it also sees changes too small to move the printed score.
+     * `Math.ceil(fine) <= t` exactly when the exposure is at most t tenths.
+     */
+    trial(patches) {
+        return this.run(patches, false);
+    }
+    /** Makes the current variant the one with `patches` applied; returns its exposure like trial(). */
+    commit(patches) {
+        return this.run(patches, true);
+    }
+    run(patches, keep) {
+        this.evaluations++;
+        const raw = this.raw;
+        const marks = this.marks;
+        const rows = this.rows;
+        rows.length = 0;
+        const savedFields = [];
+        const savedValues = [];
+        let implied = false;
+        for (let p = 0; p < patches.length; p++) {
+            const patch = patches[p];
+            if (patch.rows === undefined)
+                this.prepare(patch);
+            const { fields, values } = patch;
+            for (let i = 0; i < fields.length; i++) {
+                const field = fields[i];
+                savedFields.push(field);
+                savedValues.push(raw[field]);
+                raw[field] = values[i];
+            }
+            const patchRows = patch.rows;
+            for (let i = 0; i < patchRows.length; i++) {
+                const row = patchRows[i];
+                if (marks[row] === 0) {
+                    marks[row] = 1;
+                    rows.push(row);
+                }
+            }
+            if (patch.implied)
+                implied = true;
+        }
+        const extra = implied ? this.impliedRows.concat(this.alwaysRows) : this.alwaysRows;
+        for (let i = 0; i < extra.length; i++) {
+            const row = extra[i];
+            if (marks[row] === 0) {
+                marks[row] = 1;
+                rows.push(row);
+            }
+        }
+        let badnessSum = this.badnessSum;
+        let weightSum = this.weightSum;
+        if (rows.length) {
+            // rows are assessed on the final settings, as loading would leave them
+            const impliedBefore = IMPLIED_SETTINGS_KEYS.map((key) => raw[key]);
+            applyImpliedSettings(this.raw, this.unit);
+            const ctx = {
+                settings: this.raw,
+                version: this.version,
+                runsPrivileged: settingsRunPrivileged(this.raw)
+            };
+            const newShares = this.newShares;
+            for (let i = 0; i < rows.length; i++) {
+                const index = rows[i];
+                marks[index] = 0;
+                const weight = this.weights[index];
+                const old = this.shares[index];
+                if (old >= 0) {
+                    badnessSum -= old;
+                    weightSum -= weight;
+                }
+                const share = rowBadnessShare(this.checks[index], ctx, this.policy, weight);
+                newShares[i] = share;
+                if (share >= 0) {
+                    badnessSum += share;
+                    weightSum += weight;
+                }
+            }
+            IMPLIED_SETTINGS_KEYS.forEach((key, i) => (raw[key] = impliedBefore[i]));
+            if (keep) {
+                for (let i = 0; i < rows.length; i++)
+                    this.shares[rows[i]] = newShares[i];
+            }
+        }
+        if (keep) {
+            this.badnessSum = badnessSum;
+            this.weightSum = weightSum;
+        }
+        else {
+            for (let i = savedFields.length - 1; i >= 0; i--)
+                raw[savedFields[i]] = savedValues[i];
+        }
+        return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
+    }
+}
+
+/**
+ * The fix engine: for a unit above the threshold, the drop-in that brings it to the target with the
+ * least risk of breaking the service.
+ *
+ * 1. Candidates: every directive the engine knows how to write, one or two variants each (a safe one
+ *    and a stronger one), each with its rollout phase (phases.ts). What the unit shows about itself
+ *    (service-profile.ts) removes the candidates that would break it, with the reason.
+ * 2. Selection, phase by phase: a phase whose every candidate is needed is taken whole; in the phase
+ *    that reaches the target, candidates are taken by score gained until the target is met. Stronger
+ *    variants come after the safe ones of their phase. Then every chosen candidate that is not needed
+ *    to stay at the target is dropped, riskiest first (unless the policy asks for the full baseline).
+ * 3. Scores are exact: every variant is scored by the engine on the unit's own settings with the
+ *    drop-in's lines applied where systemd applies the file (its name sorts among the other drop-ins),
+ *    then the implied settings; the final drop-in text is loaded and scored again like any unit.
+ */
+/** First line of every drop-in the engine writes: `--fix` only ever overwrites files that start so. */
+const GENERATED_MARKER = '# Generated by systemd-hardening-gate';
+/** The file name suggested drop-ins get (beside the unit: NAME.service.d/hardening.conf). */
+const DROP_IN_NAME = 'hardening.conf';
+const CAP_ROOT_ADMIN_DROP = [
+    'CAP_SYS_ADMIN',
+    'CAP_SYS_PTRACE',
+    'CAP_SYS_MODULE',
+    'CAP_SYS_RAWIO',
+    'CAP_SYS_TIME',
+    'CAP_SYS_BOOT',
+    'CAP_MAC_ADMIN',
+    'CAP_MAC_OVERRIDE',
+    'CAP_AUDIT_CONTROL',
+    'CAP_AUDIT_READ',
+    'CAP_AUDIT_WRITE',
+    'CAP_SYSLOG',
+    'CAP_LINUX_IMMUTABLE',
+    'CAP_BPF',
+    'CAP_PERFMON',
+    'CAP_SYS_PACCT',
+    'CAP_SYS_TTY_CONFIG',
+    'CAP_WAKE_ALARM',
+    'CAP_BLOCK_SUSPEND',
+    'CAP_LEASE',
+    'CAP_MKNOD',
+    'CAP_NET_ADMIN',
+    'CAP_NET_BROADCAST',
+    'CAP_SYS_NICE',
+    'CAP_CHECKPOINT_RESTORE'
+];
+/** Capabilities each trait needs kept. */
+const TRAIT_CAPABILITIES = {
+    time: ['CAP_SYS_TIME'],
+    modules: ['CAP_SYS_MODULE'],
+    'net-admin': ['CAP_NET_ADMIN', 'CAP_NET_RAW'],
+    packet: ['CAP_NET_RAW'],
+    kmsg: ['CAP_SYSLOG'],
+    realtime: ['CAP_SYS_NICE'],
+    devices: ['CAP_SYS_RAWIO', 'CAP_SYS_ADMIN', 'CAP_MKNOD'],
+    mount: ['CAP_SYS_ADMIN'],
+    sysctl: ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN'],
+    debug: ['CAP_SYS_PTRACE'],
+    bpf: ['CAP_BPF', 'CAP_PERFMON', 'CAP_SYS_ADMIN', 'CAP_NET_ADMIN'],
+    swap: ['CAP_SYS_ADMIN'],
+    reboot: ['CAP_SYS_BOOT'],
+    hostname: ['CAP_SYS_ADMIN'],
+    'privileged-port': ['CAP_NET_BIND_SERVICE'],
+    'system-writer': [
+        'CAP_CHOWN',
+        'CAP_DAC_OVERRIDE',
+        'CAP_DAC_READ_SEARCH',
+        'CAP_FOWNER',
+        'CAP_FSETID',
+        'CAP_SETFCAP'
+    ],
+    setuid: ['CAP_SETUID', 'CAP_SETGID'],
+    'setup-as-root': ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID'],
+    monitor: ['CAP_SYS_PTRACE', 'CAP_DAC_READ_SEARCH'],
+    'drops-privileges': [
+        'CAP_SETUID',
+        'CAP_SETGID',
+        'CAP_SETPCAP',
+        'CAP_CHOWN',
+        'CAP_DAC_OVERRIDE',
+        'CAP_DAC_READ_SEARCH',
+        'CAP_FOWNER',
+        'CAP_FSETID',
+        'CAP_KILL',
+        'CAP_NET_BIND_SERVICE',
+        'CAP_SYS_CHROOT',
+        'CAP_SYS_RESOURCE',
+        'CAP_IPC_LOCK',
+        'CAP_AUDIT_WRITE'
+    ],
+    login: ['CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL']
+};
+/** Syscall groups each trait needs allowed. */
+const TRAIT_SYSCALLS = {
+    time: ['@clock'],
+    modules: ['@module'],
+    mount: ['@mount'],
+    containers: ['@mount', '@privileged', '@resources', '@debug'],
+    debug: ['@debug'],
+    devices: ['@raw-io'],
+    swap: ['@swap'],
+    reboot: ['@reboot'],
+    multiarch: ['@cpu-emulation'],
+    realtime: ['@resources'],
+    'drops-privileges': ['@privileged', '@resources'],
+    setuid: ['@privileged'],
+    login: ['@privileged', '@resources'],
+    'system-writer': ['@privileged'],
+    'net-admin': ['@privileged'],
+    bpf: ['@privileged'],
+    monitor: ['@debug']
+};
+/** Groups that are denied in the safe variant; @privileged and @resources only in the stronger one. */
+const RARE_GROUPS = CHECKED_SYSCALL_GROUPS.filter((g) => g !== '@privileged' && g !== '@resources');
+function firstTrait(profile, traits) {
+    for (const trait of traits) {
+        const evidence = profile.traits.get(trait);
+        if (evidence !== undefined)
+            return evidence;
+    }
+    return undefined;
+}
+const MANAGED_ROOTS = [
+    ['/var/lib/', 'StateDirectory'],
+    ['/var/cache/', 'CacheDirectory'],
+    ['/var/log/', 'LogsDirectory'],
+    ['/run/', 'RuntimeDirectory']
+];
+function planPaths(profile) {
+    const plan = { readWrite: [], runtime: [], managed: [], unmanaged: [], mustExist: [] };
+    const dropsPrivileges = profile.traits.has('drops-privileges');
+    const addRW = (path, evidence) => {
+        if (!plan.readWrite.some((p) => p.path === path || path.startsWith(`${p.path}/`))) {
+            plan.readWrite = plan.readWrite.filter((p) => !p.path.startsWith(`${path}/`));
+            plan.readWrite.push({ path, evidence });
+        }
+    };
+    for (const write of profile.writes) {
+        // /tmp and /var/tmp are private and writable with PrivateTmp=; home directories are ProtectHome='s
+        if (/^\/(var\/)?tmp(\/|$)/.test(write.path))
+            continue;
+        if (/^\/(home|root)(\/|$)/.test(write.path) || write.path.startsWith('/run/user/')) {
+            addRW(write.path, write.evidence);
+            continue;
+        }
+        const dir = write.file ? write.path.slice(0, write.path.lastIndexOf('/')) || '/' : write.path;
+        const managedRoot = MANAGED_ROOTS.find(([root]) => `${dir}/`.startsWith(root) && dir.length > root.length - 1);
+        if (managedRoot && dir.length >= managedRoot[0].length) {
+            const [root, key] = managedRoot;
+            const name = dir.slice(root.length).split('/')[0];
+            const top = `${root}${name}`;
+            if (/^[A-Za-z0-9._-]+$/.test(name) && !name.includes('%')) {
+                // a dynamic user gets a StateDirectory= for its usual place, other managed directories only
+                // where the unit shows them
+                if (!write.conventional || key === 'StateDirectory')
+                    plan.managed.push({ key, name, evidence: write.evidence });
+                const declared = (key === 'StateDirectory' &&
+                    profile.managed.state.some((n) => n.split('/')[0] === name)) ||
+                    (key === 'CacheDirectory' &&
+                        profile.managed.cache.some((n) => n.split('/')[0] === name)) ||
+                    (key === 'LogsDirectory' && profile.managed.logs.some((n) => n.split('/')[0] === name)) ||
+                    (key === 'RuntimeDirectory' &&
+                        profile.managed.runtime.some((n) => n.split('/')[0] === name));
+                if (declared)
+                    continue;
+                if (key === 'RuntimeDirectory' && !dropsPrivileges) {
+                    if (!plan.runtime.some((r) => r.name === name))
+                        plan.runtime.push({ name, evidence: write.evidence });
+                }
+                else {
+                    addRW(`-${top}`, write.evidence);
+                    if (key === 'RuntimeDirectory')
+                        plan.mustExist.push(top);
+                }
+                continue;
+            }
+        }
+        // a file directly in /run or /var/log, or any other place
+        plan.unmanaged.push(write.path);
+        if (dir === '/run')
+            addRW('/run', write.evidence);
+        else if (write.file && (dir === '/var/log' || dir === '/var/lib' || dir === '/var/cache')) {
+            addRW(`-${write.path}`, write.evidence);
+            plan.mustExist.push(write.path);
+        }
+        else
+            addRW(`-${dir}`, write.evidence);
+    }
+    return plan;
+}
+/** Everything the engine could write for this unit: allowed candidates and blocked directives. */
+function candidatesFor(profile, settings, loaded, fix, version) {
+    const candidates = [];
+    const blocked = [];
+    const observe = [];
+    const has = (trait) => profile.traits.has(trait);
+    const block = (directive, reason, lines) => {
+        blocked.push({ directive, reason, lines });
+    };
+    /** Adds a candidate unless a trait, the policy or the version rules it out. */
+    const offer = (candidate, breaking = []) => {
+        const avoid = fix.avoid[candidate.directive];
+        if (avoid !== undefined) {
+            block(candidate.directive, `policy: ${avoid}`, candidate.lines);
+            return false;
+        }
+        if (candidate.phase > fix.maxPhase)
+            return false;
+        // a package manager's scripts, and containers, may do anything a login session does
+        const why = firstTrait(profile, breaking.includes('login') ? [...breaking, 'package-manager', 'containers'] : breaking);
+        if (why !== undefined) {
+            block(candidate.directive, why, candidate.lines);
+            return false;
+        }
+        candidates.push(candidate);
+        return true;
+    };
+    const root = profile.runsAsRoot;
+    const user = settings.user;
+    // Phase 1 --------------------------------------------------------------------------------------
+    const nnpLines = [{ key: 'NoNewPrivileges', value: 'yes' }];
+    const ambient = capabilityNames(settings.ambientCapabilities);
+    const bounding = capabilityNames(settings.capabilityBoundingSet);
+    if (!root &&
+        has('privileged-port') &&
+        !ambient.includes('CAP_NET_BIND_SERVICE') &&
+        bounding.includes('CAP_NET_BIND_SERVICE')) {
+        nnpLines.push({
+            key: 'AmbientCapabilities',
+            value: 'CAP_NET_BIND_SERVICE',
+            note: `NoNewPrivileges= blocks file capabilities: keeps binding ${profile.traits.get('privileged-port')}`
+        });
+    }
+    offer({
+        id: 'NoNewPrivileges',
+        directive: 'NoNewPrivileges',
+        phase: 1,
+        stage: 0,
+        lines: nnpLines,
+        reason: 'setuid programs and file capabilities cannot raise its privileges'
+    }, ['setuid', 'login']);
+    offer({
+        id: 'PrivateTmp',
+        directive: 'PrivateTmp',
+        phase: 1,
+        stage: 0,
+        lines: [{ key: 'PrivateTmp', value: 'yes' }],
+        reason: 'its own /tmp and /var/tmp: no temp-file races with other services'
+    }, ['shared-tmp', 'login']);
+    const homeWrites = profile.writes.filter((w) => /^\/(home|root)(\/|$)/.test(w.path) || w.path.startsWith('/run/user/'));
+    if (has('home-write') || has('home-read') || has('system-writer')) {
+        const lines = [{ key: 'ProtectHome', value: 'read-only' }];
+        if (homeWrites.length) {
+            lines.push({
+                key: 'ReadWritePaths',
+                value: homeWrites.map((w) => `-${w.path}`).join(' '),
+                note: `it writes there: ${homeWrites.map((w) => w.evidence).join('; ')}`
+            });
+        }
+        offer({
+            id: 'ProtectHome',
+            directive: 'ProtectHome',
+            phase: 1,
+            stage: 0,
+            lines,
+            reason: `home directories read-only (${firstTrait(profile, ['home-write', 'home-read', 'system-writer'])}), not hidden`
+        }, ['login']);
+    }
+    else {
+        offer({
+            id: 'ProtectHome',
+            directive: 'ProtectHome',
+            phase: 1,
+            stage: 0,
+            lines: [{ key: 'ProtectHome', value: 'yes' }],
+            reason: 'home directories, /root and /run/user are invisible to it'
+        }, ['login']);
+        if (user !== undefined && !root && !settings.dynamicUser) {
+            observe.push({
+                text: `User=${safeText(user, 32)}: if the service keeps data in that user's home directory, use ProtectHome=read-only and ReadWritePaths= for it instead of ProtectHome=yes.`,
+                when: ['ProtectHome']
+            });
+        }
+    }
+    // Phase 2 --------------------------------------------------------------------------------------
+    const plan = planPaths(profile);
+    const rwLines = () => {
+        const lines = [];
+        if (plan.readWrite.length) {
+            lines.push({
+                key: 'ReadWritePaths',
+                value: plan.readWrite.map((p) => p.path).join(' '),
+                note: `where it writes: ${plan.readWrite.map((p) => `${p.path.replace(/^-/, '')} (${p.evidence})`).join('; ')}`
+            });
+        }
+        for (const r of plan.runtime) {
+            lines.push({
+                key: 'RuntimeDirectory',
+                value: r.name,
+                note: `/run/${r.name} (${r.evidence}), created for it at start`
+            });
+        }
+        return lines;
+    };
+    const tmpLines = !settings.privateTmp && has('shared-tmp')
+        ? [{ key: 'ReadWritePaths', value: '/tmp /var/tmp', note: 'it shares /tmp with others' }]
+        : [];
+    const needsPrivateTmp = !settings.privateTmp && !has('shared-tmp') ? ['PrivateTmp'] : [];
+    // strict is safe when the unit declares where it writes; otherwise full comes first and strict
+    // is the stronger variant, with the observation to make before it
+    const declared = profile.declaresWrites;
+    if (plan.mustExist.length) {
+        observe.push({
+            text: `${plan.mustExist.join(', ')} must exist before the service starts once ProtectSystem=strict is on (it cannot create it in a read-only directory): check a tmpfiles.d rule or the package creates it.`,
+            when: ['ProtectSystem']
+        });
+    }
+    const full = !declared &&
+        offer({
+            id: 'ProtectSystem-full',
+            directive: 'ProtectSystem',
+            phase: 2,
+            stage: 0,
+            lines: [{ key: 'ProtectSystem', value: 'full' }],
+            reason: '/usr, /boot and /etc read-only; /var and /run stay writable'
+        }, ['system-writer', 'package-manager', 'login', 'etc-write']);
+    offer({
+        id: 'ProtectSystem',
+        directive: 'ProtectSystem',
+        phase: 2,
+        stage: declared ? 0 : 1,
+        lines: [{ key: 'ProtectSystem', value: 'strict' }, ...rwLines(), ...tmpLines],
+        reason: declared
+            ? 'the whole OS read-only; only the declared paths stay writable'
+            : 'the whole OS read-only; only the paths below stay writable (observe first)',
+        supersedes: full ? 'ProtectSystem-full' : undefined,
+        requires: needsPrivateTmp
+    }, ['system-writer', 'package-manager', 'login']);
+    if (!declared) {
+        observe.push({
+            text: `Which files does it write? ${profile.writes.some((w) => !w.conventional) ? 'The unit shows some' : 'The unit shows none'}${profile.writes.some((w) => w.conventional)
+                ? `; the usual places (${profile.writes
+                    .filter((w) => w.conventional)
+                    .map((w) => w.path)
+                    .join(', ')}) are declared, and ignored when missing`
+                : ''}. Before ProtectSystem=strict or DynamicUser=, check \`ls -l /proc/PID/fd\` and the journal for "Read-only file system", and declare what it writes with ReadWritePaths= or StateDirectory=/LogsDirectory=.`,
+            when: ['ProtectSystem', 'DynamicUser']
+        });
+    }
+    offer({
+        id: 'ProtectKernelTunables',
+        directive: 'ProtectKernelTunables',
+        phase: 2,
+        stage: 0,
+        lines: [{ key: 'ProtectKernelTunables', value: 'yes' }],
+        reason: '/proc/sys and /sys read-only: it cannot retune the kernel'
+    }, ['sysctl', 'containers']);
+    offer({
+        id: 'ProtectKernelModules',
+        directive: 'ProtectKernelModules',
+        phase: 2,
+        stage: 0,
+        lines: [{ key: 'ProtectKernelModules', value: 'yes' }],
+        reason: 'it cannot load kernel modules'
+    }, ['modules', 'containers']);
+    offer({
+        id: 'ProtectKernelLogs',
+        directive: 'ProtectKernelLogs',
+        phase: 2,
+        stage: 0,
+        lines: [{ key: 'ProtectKernelLogs', value: 'yes' }],
+        reason: 'no access to the kernel log buffer'
+    }, ['kmsg', 'containers']);
+    offer({
+        id: 'ProtectControlGroups',
+        directive: 'ProtectControlGroups',
+        phase: 2,
+        stage: 0,
+        lines: [{ key: 'ProtectControlGroups', value: 'yes' }],
+        reason: 'the control group tree is read-only'
+    }, ['containers']);
+    if (profile.devices.length) {
+        const lines = [{ key: 'DevicePolicy', value: 'closed' }];
+        for (const device of profile.devices.filter(isSafePath)) {
+            const already = settings.deviceAllow.some((d) => d.path === device);
+            if (!already)
+                lines.push({ key: 'DeviceAllow', value: `${device} rw`, note: `it uses ${device}` });
+        }
+        if (settings.devicePolicy === 'auto') {
+            offer({
+                id: 'DevicePolicy',
+                directive: 'DevicePolicy',
+                phase: 2,
+                stage: 0,
+                lines,
+                reason: 'only the devices it names (instead of PrivateDevices=, which would hide them)'
+            }, ['login', 'containers']);
+        }
+        block('PrivateDevices', `it uses ${profile.devices.join(', ')}`, [
+            { key: 'PrivateDevices', value: 'yes' }
+        ]);
+    }
+    else {
+        offer({
+            id: 'PrivateDevices',
+            directive: 'PrivateDevices',
+            phase: 2,
+            stage: 0,
+            lines: [{ key: 'PrivateDevices', value: 'yes' }],
+            reason: 'a private /dev with pseudo devices only (null, zero, random, tty)'
+        }, ['devices', 'login', 'containers']);
+    }
+    if (version >= 247) {
+        offer({
+            id: 'ProtectProc',
+            directive: 'ProtectProc',
+            phase: 2,
+            stage: 0,
+            lines: [{ key: 'ProtectProc', value: 'invisible' }],
+            reason: "other users' processes are invisible in /proc"
+        }, ['monitor', 'login', 'debug', 'containers']);
+        offer({
+            id: 'ProcSubset',
+            directive: 'ProcSubset',
+            phase: 2,
+            stage: 1,
+            lines: [{ key: 'ProcSubset', value: 'pid' }],
+            reason: '/proc shows processes only, no kernel or system information'
+        }, [
+            'jit',
+            'script',
+            'monitor',
+            'login',
+            'containers',
+            'system-writer',
+            'sysctl',
+            'drops-privileges',
+            'unknown-options'
+        ]);
+    }
+    offer({
+        id: 'PrivateMounts',
+        directive: 'PrivateMounts',
+        phase: 2,
+        stage: 0,
+        lines: [{ key: 'PrivateMounts', value: 'yes' }],
+        reason: 'its mounts stay private to it'
+    }, ['mount', 'containers', 'login']);
+    if (loaded.sources['UMask'] === undefined) {
+        offer({
+            id: 'UMask',
+            directive: 'UMask',
+            phase: 2,
+            stage: 1,
+            lines: [{ key: 'UMask', value: '0077' }],
+            reason: 'files it creates are private to it'
+        }, ['login', 'system-writer', 'drops-privileges']);
+    }
+    else {
+        block('UMask', `UMask= is set in the unit (${loaded.sources['UMask'].file}:${loaded.sources['UMask'].line})`);
+    }
+    // Phase 3 --------------------------------------------------------------------------------------
+    const identityBlockers = [
+        'login',
+        'system-writer',
+        'drops-privileges',
+        'containers',
+        'mount',
+        'devices',
+        'net-admin',
+        'time',
+        'modules',
+        'sysctl',
+        'kmsg',
+        'setuid',
+        'debug',
+        'bpf',
+        'swap',
+        'reboot',
+        'etc-write',
+        'home-write',
+        'hostname',
+        'shared-tmp',
+        'setup-as-root'
+    ];
+    let identity = false;
+    const explicitRoot = (user === 'root' || user === '0') && loaded.sources['User'] !== undefined;
+    if (root || user === 'nobody') {
+        const lines = [];
+        if (user !== undefined)
+            lines.push({ key: 'User', value: '', note: `drops User=${safeText(user, 20)}` });
+        if (settings.group !== undefined)
+            lines.push({ key: 'Group', value: '' });
+        lines.push({ key: 'DynamicUser', value: 'yes' });
+        const keys = new Map();
+        for (const m of plan.managed) {
+            const list = keys.get(m.key) ?? [];
+            if (!list.includes(m.name))
+                list.push(m.name);
+            keys.set(m.key, list);
+        }
+        for (const [key, names] of keys) {
+            lines.push({
+                key,
+                value: names.join(' '),
+                note: `${key}: ${plan.managed
+                    .filter((m) => m.key === key)
+                    .map((m) => m.evidence)
+                    .join('; ')}`
+            });
+        }
+        if (has('privileged-port')) {
+            lines.push({
+                key: 'AmbientCapabilities',
+                value: 'CAP_NET_BIND_SERVICE',
+                note: `binds ${profile.traits.get('privileged-port')}`
+            });
+        }
+        const unmanaged = plan.unmanaged.filter((p) => !/^\/(var\/)?tmp(\/|$)/.test(p));
+        const avoid = fix.avoid['DynamicUser'] ?? fix.avoid['User'];
+        if (fix.identity === 'keep') {
+            block('DynamicUser', 'policy: keep the unit’s identity', lines);
+        }
+        else if (avoid !== undefined) {
+            block('DynamicUser', `policy: ${avoid}`, lines);
+        }
+        else if (explicitRoot) {
+            block('DynamicUser', `User=${user} is set explicitly (${loaded.sources['User'].file}:${loaded.sources['User'].line})`, lines);
+        }
+        else if (firstTrait(profile, identityBlockers) !== undefined) {
+            block('DynamicUser', firstTrait(profile, identityBlockers), lines);
+        }
+        else if (unmanaged.length) {
+            block('DynamicUser', `it writes ${unmanaged.join(', ')}, which a dynamic user cannot own`, lines);
+            observe.push({
+                text: `Phase 3 by hand: create a system user (useradd --system --shell /usr/sbin/nologin ${profile.name}), give it ${unmanaged.join(', ')}, and add User=${profile.name} Group=${profile.name}.`
+            });
+        }
+        else if (fix.maxPhase >= 3) {
+            identity = offer({
+                id: 'DynamicUser',
+                directive: 'DynamicUser',
+                phase: 3,
+                stage: 0,
+                lines,
+                reason: 'runs as a transient unprivileged user (implies NoNewPrivileges, PrivateTmp, ProtectSystem=strict, RestrictSUIDSGID, ProtectHome=read-only); data goes to systemd-managed directories',
+                requires: []
+            }, identityBlockers);
+            observe.push({
+                text: 'DynamicUser=: files it reads must be readable by an unprivileged user (keys, certificates: LoadCredential=); data it keeps must live in the declared StateDirectory=/CacheDirectory=/LogsDirectory=.',
+                when: ['DynamicUser']
+            });
+        }
+    }
+    else if (user !== undefined) {
+        block('DynamicUser', `runs as User=${safeText(user, 20)} already (a stable UID: keep it)`);
+    }
+    const nonRoot = !root;
+    offer({
+        id: 'RemoveIPC',
+        directive: 'RemoveIPC',
+        phase: 3,
+        stage: 0,
+        lines: [{ key: 'RemoveIPC', value: 'yes' }],
+        reason: 'its System V IPC objects and POSIX message queues are removed when it stops',
+        requires: nonRoot ? [] : ['DynamicUser']
+    }, ['login']);
+    if (nonRoot || identity) {
+        offer({
+            id: 'PrivateUsers',
+            directive: 'PrivateUsers',
+            phase: 3,
+            stage: 1,
+            lines: [{ key: 'PrivateUsers', value: 'yes' }],
+            reason: 'its own user namespace: no capabilities on the host',
+            requires: nonRoot ? [] : ['DynamicUser']
+        }, [
+            'privileged-port',
+            'containers',
+            'mount',
+            'devices',
+            'net-admin',
+            'login',
+            'setuid',
+            'drops-privileges',
+            'time',
+            'kmsg',
+            'sysctl'
+        ]);
+    }
+    if (settings.supplementaryGroups.length) {
+        block('SupplementaryGroups', `SupplementaryGroups=${safeText(settings.supplementaryGroups.join(' '), 40)} is set explicitly`);
+    }
+    // Phase 4 --------------------------------------------------------------------------------------
+    // an unprivileged process can use only ambient capabilities: it needs the ones the unit grants
+    // (and CAP_NET_BIND_SERVICE for a port below 1024); root may use every one its traits need
+    const userNeeded = new Set([...profile.neededCapabilities, ...fix.keepCapabilities]);
+    if (has('privileged-port'))
+        userNeeded.add('CAP_NET_BIND_SERVICE');
+    const needed = new Set(userNeeded);
+    for (const [trait, caps] of Object.entries(TRAIT_CAPABILITIES)) {
+        if (has(trait))
+            for (const cap of caps)
+                needed.add(cap);
+    }
+    const capsBlockers = ['containers', 'login'];
+    const userNeededList = [...userNeeded].sort();
+    const neededList = [...needed].sort();
+    const capLines = (list) => {
+        const lines = [{ key: 'CapabilityBoundingSet', value: '' }];
+        if (list.length) {
+            lines.push({
+                key: 'CapabilityBoundingSet',
+                value: list.join(' '),
+                note: `kept: ${list.map((cap) => capabilityReason(cap, profile)).join('; ')}`
+            });
+        }
+        return lines;
+    };
+    const userCapLines = () => capLines(userNeededList);
+    if (nonRoot) {
+        offer({
+            id: 'CapabilityBoundingSet',
+            directive: 'CapabilityBoundingSet',
+            phase: 4,
+            stage: 0,
+            lines: userCapLines(),
+            reason: 'no capabilities beyond the ones it needs (an unprivileged user has none to use)'
+        }, capsBlockers);
+    }
+    else {
+        const drop = CAP_ROOT_ADMIN_DROP.filter((cap) => !needed.has(cap));
+        const rootAdmin = offer({
+            id: 'CapabilityBoundingSet-admin',
+            directive: 'CapabilityBoundingSet',
+            phase: 4,
+            stage: 0,
+            lines: [{ key: 'CapabilityBoundingSet', value: `~${drop.join(' ')}` }],
+            reason: 'root without the administration capabilities a service does not use',
+            excludes: ['DynamicUser']
+        }, capsBlockers);
+        if (identity) {
+            offer({
+                id: 'CapabilityBoundingSet',
+                directive: 'CapabilityBoundingSet',
+                phase: 4,
+                stage: 0,
+                lines: userCapLines(),
+                reason: 'no capabilities beyond the ones it needs (it runs as a dynamic user)',
+                requires: ['DynamicUser']
+            }, capsBlockers);
+        }
+        offer({
+            id: 'CapabilityBoundingSet-root',
+            directive: 'CapabilityBoundingSet',
+            phase: 4,
+            stage: 1,
+            lines: capLines(neededList),
+            reason: 'root with only the capabilities the unit shows it needs (observe EPERM errors first)',
+            supersedes: rootAdmin ? 'CapabilityBoundingSet-admin' : undefined,
+            excludes: ['DynamicUser']
+        }, [
+            ...capsBlockers,
+            'drops-privileges',
+            'system-writer',
+            'setuid',
+            'script',
+            'unknown-options',
+            'monitor'
+        ]);
+        if (settings.ambientCapabilities !== 0n) {
+            offer({
+                id: 'AmbientCapabilities',
+                directive: 'AmbientCapabilities',
+                phase: 4,
+                stage: 0,
+                lines: [{ key: 'AmbientCapabilities', value: '' }],
+                reason: 'no ambient capabilities (as root it has them from the bounding set anyway)',
+                excludes: ['DynamicUser']
+            }, ['login']);
+        }
+    }
+    // system calls
+    const allowedGroups = new Set();
+    for (const [trait, groups] of Object.entries(TRAIT_SYSCALLS)) {
+        if (has(trait))
+            for (const group of groups)
+                allowedGroups.add(group);
+    }
+    if (root)
+        allowedGroups.add('@resources');
+    const denyRare = RARE_GROUPS.filter((g) => !allowedGroups.has(g));
+    const denyAll = CHECKED_SYSCALL_GROUPS.filter((g) => !allowedGroups.has(g));
+    const errnoLines = (loaded.settings.recorded['SystemCallErrorNumber'] ?? []).length
+        ? []
+        : [
+            {
+                key: 'SystemCallErrorNumber',
+                value: 'EPERM',
+                note: 'a filtered call fails with EPERM instead of killing the service'
+            }
+        ];
+    const syscallBlockers = ['containers', 'login'];
+    const rare = denyRare.length
+        ? offer({
+            id: 'SystemCallFilter',
+            directive: 'SystemCallFilter',
+            phase: 4,
+            stage: 0,
+            lines: [{ key: 'SystemCallFilter', value: `~${denyRare.join(' ')}` }, ...errnoLines],
+            reason: `denies system calls for ${denyRare.join(' ')}, which services rarely make`
+        }, syscallBlockers)
+        : false;
+    if (denyAll.length > denyRare.length) {
+        const seed = fix.mode === 'baseline' &&
+            settings.syscallFilter === undefined &&
+            denyAll.length === CHECKED_SYSCALL_GROUPS.length;
+        offer({
+            id: 'SystemCallFilter-strong',
+            directive: 'SystemCallFilter',
+            phase: 4,
+            stage: 1,
+            lines: seed
+                ? [
+                    { key: 'SystemCallFilter', value: '@system-service' },
+                    { key: 'SystemCallFilter', value: '~@privileged @resources' },
+                    ...errnoLines
+                ]
+                : [{ key: 'SystemCallFilter', value: `~${denyAll.join(' ')}` }, ...errnoLines],
+            reason: seed
+                ? 'only the system calls of ordinary services (the seed baseline), without @privileged and @resources'
+                : `denies ${denyAll.join(' ')}`,
+            supersedes: rare ? 'SystemCallFilter' : undefined
+        }, syscallBlockers);
+    }
+    {
+        const archs = settings.syscallArchitectures;
+        const lines = archs.size > 0 ? [{ key: 'SystemCallArchitectures', value: '' }] : [];
+        lines.push({ key: 'SystemCallArchitectures', value: 'native' });
+        offer({
+            id: 'SystemCallArchitectures',
+            directive: 'SystemCallArchitectures',
+            phase: 4,
+            stage: 0,
+            lines,
+            reason: 'native system calls only: no 32-bit ABI that filters forget'
+        }, ['multiarch', 'containers', 'login']);
+    }
+    offer({
+        id: 'MemoryDenyWriteExecute',
+        directive: 'MemoryDenyWriteExecute',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'MemoryDenyWriteExecute', value: 'yes' }],
+        reason: 'no memory both writable and executable (what injected code needs)'
+    }, ['jit', 'script', 'login', 'containers', 'multiarch', 'unknown-options']);
+    offer({
+        id: 'LockPersonality',
+        directive: 'LockPersonality',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'LockPersonality', value: 'yes' }],
+        reason: 'it cannot switch execution domain'
+    }, ['multiarch', 'login']);
+    offer({
+        id: 'RestrictRealtime',
+        directive: 'RestrictRealtime',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'RestrictRealtime', value: 'yes' }],
+        reason: 'no real-time scheduling that could starve the machine'
+    }, ['realtime', 'login']);
+    offer({
+        id: 'RestrictSUIDSGID',
+        directive: 'RestrictSUIDSGID',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'RestrictSUIDSGID', value: 'yes' }],
+        reason: 'it cannot create setuid or setgid files'
+    }, ['system-writer', 'login']);
+    offer({
+        id: 'RestrictNamespaces',
+        directive: 'RestrictNamespaces',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'RestrictNamespaces', value: 'yes' }],
+        reason: 'it cannot create namespaces (a common step of kernel exploits)'
+    }, ['containers', 'login', 'mount']);
+    offer({
+        id: 'ProtectClock',
+        directive: 'ProtectClock',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'ProtectClock', value: 'yes' }],
+        reason: 'it cannot set the system or hardware clock'
+    }, ['time', 'login']);
+    offer({
+        id: 'ProtectHostname',
+        directive: 'ProtectHostname',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'ProtectHostname', value: 'yes' }],
+        reason: 'it cannot change the host name'
+    }, ['hostname', 'containers', 'login']);
+    if (settings.keyringMode !== 'private') {
+        block('KeyringMode', `KeyringMode=${settings.keyringMode} is set explicitly`);
+    }
+    if (settings.notifyAccess === 'all') {
+        offer({
+            id: 'NotifyAccess',
+            directive: 'NotifyAccess',
+            phase: 4,
+            stage: 1,
+            lines: [{ key: 'NotifyAccess', value: 'exec' }],
+            reason: 'status notifications only from the main process and the Exec*= commands (observe: helpers that send them need all)'
+        }, ['login']);
+    }
+    if (settings.delegate)
+        block('Delegate', 'Delegate= is set explicitly: it manages its own control groups');
+    // Phase 5 --------------------------------------------------------------------------------------
+    const network = fix.network === 'none'
+        ? 'no'
+        : fix.network === 'required'
+            ? 'yes'
+            : has('no-network')
+                ? 'no'
+                : has('network') || has('privileged-port')
+                    ? 'yes'
+                    : 'unknown';
+    const families = new Set(['AF_UNIX', ...profile.neededFamilies, ...fix.addressFamilies]);
+    if (network !== 'no') {
+        families.add('AF_INET');
+        families.add('AF_INET6');
+    }
+    if (has('netlink'))
+        families.add('AF_NETLINK');
+    if (has('packet'))
+        families.add('AF_PACKET');
+    const familyList = [
+        'AF_UNIX',
+        'AF_INET',
+        'AF_INET6',
+        'AF_NETLINK',
+        'AF_PACKET',
+        ...[...families].sort()
+    ].filter((f, i, all) => families.has(f) && all.indexOf(f) === i);
+    const afLines = settings.addressFamilies !== undefined ? [{ key: 'RestrictAddressFamilies', value: '' }] : [];
+    afLines.push({
+        key: 'RestrictAddressFamilies',
+        value: familyList.join(' '),
+        note: network === 'no'
+            ? 'it uses no IP network'
+            : `kept: ${familyList.map((f) => familyReason(f, profile, network)).join('; ')}`
+    });
+    offer({
+        id: 'RestrictAddressFamilies',
+        directive: 'RestrictAddressFamilies',
+        phase: 5,
+        stage: 0,
+        lines: afLines,
+        reason: 'only the socket families it uses'
+    }, ['containers', 'login']);
+    const localOnly = profile.ports.length > 0 &&
+        profile.ports.every((p) => p.local) &&
+        network === 'yes' &&
+        profile.traits.get('network') === profile.ports[0].evidence;
+    if (network === 'no') {
+        offer({
+            id: 'PrivateNetwork',
+            directive: 'PrivateNetwork',
+            phase: 5,
+            stage: 0,
+            lines: [{ key: 'PrivateNetwork', value: 'yes' }],
+            reason: `no network but its own loopback (${firstTrait(profile, ['no-network']) ?? 'policy: network none'})`
+        }, ['containers', 'login', 'net-admin']);
+        offer({
+            id: 'IPAddressDeny',
+            directive: 'IPAddressDeny',
+            phase: 5,
+            stage: 0,
+            lines: [{ key: 'IPAddressDeny', value: 'any' }],
+            reason: 'no IP traffic at all'
+        }, ['containers', 'login']);
+    }
+    else {
+        const why = network === 'yes'
+            ? (profile.traits.get('network') ??
+                profile.traits.get('privileged-port') ??
+                'policy: network required')
+            : 'the unit does not show whether it uses the network (observe first)';
+        block('PrivateNetwork', why, [{ key: 'PrivateNetwork', value: 'yes' }]);
+        if (localOnly) {
+            offer({
+                id: 'IPAddressDeny',
+                directive: 'IPAddressDeny',
+                phase: 5,
+                stage: 1,
+                lines: [
+                    { key: 'IPAddressDeny', value: 'any' },
+                    {
+                        key: 'IPAddressAllow',
+                        value: 'localhost',
+                        note: `it listens on localhost only (${profile.ports[0].evidence})`
+                    }
+                ],
+                reason: 'IP traffic with localhost only (observe: outgoing connections to other hosts need IPAddressAllow=)'
+            }, ['containers', 'login']);
+        }
+        else {
+            block('IPAddressDeny', `${why}; the hosts it talks to are not in the unit`, [
+                { key: 'IPAddressDeny', value: 'any' }
+            ]);
+        }
+        if (network === 'unknown') {
+            observe.push({
+                text: 'Which ports and hosts does it use? The unit shows none, so the network stays (AF_INET/AF_INET6 kept, no PrivateNetwork=). Check `ss -tulpn` and `ss -tnp` while it runs: a service without sockets can add PrivateNetwork=yes; one that talks to a few hosts can add IPAddressDeny=any with IPAddressAllow= for them.'
+            });
+        }
+    }
+    // facts the unit hides
+    if (profile.environmentFiles.length || has('unknown-options')) {
+        const files = profile.environmentFiles.filter(isSafePath);
+        observe.push({
+            text: `Its options come from ${files.length ? `EnvironmentFile=${files.join(' ')}` : 'environment variables'}, which the gate cannot read: check them for ports below 1024 (CAP_NET_BIND_SERVICE) and data paths (ReadWritePaths=).`
+        });
+    }
+    if (has('script')) {
+        observe.push({
+            text: `ExecStart runs ${profile.traits.get('script')}: what it starts decides MemoryDenyWriteExecute= and the system-call filter, so MemoryDenyWriteExecute= is left out.`
+        });
+    }
+    if (root && !has('devices')) {
+        observe.push({
+            text: 'PrivateDevices=yes hides hardware: if it uses serial ports, disks or GPUs, use DevicePolicy=closed with DeviceAllow= for them instead.',
+            when: ['PrivateDevices']
+        });
+    }
+    return { candidates, blocked, observe };
+}
+function capabilityReason(cap, profile) {
+    if (profile.neededCapabilities.has(cap))
+        return `${cap} (set in the unit)`;
+    for (const [trait, caps] of Object.entries(TRAIT_CAPABILITIES)) {
+        if (caps.includes(cap) && profile.traits.has(trait))
+            return `${cap} (${profile.traits.get(trait)})`;
+    }
+    return `${cap} (policy)`;
+}
+function familyReason(family, profile, network) {
+    if (family === 'AF_UNIX')
+        return 'AF_UNIX (local sockets, logging)';
+    if (family === 'AF_INET' || family === 'AF_INET6') {
+        return `${family} (${network === 'yes' ? 'network' : 'network not ruled out'})`;
+    }
+    if (family === 'AF_NETLINK' && profile.traits.has('netlink'))
+        return `AF_NETLINK (${profile.traits.get('netlink')})`;
+    if (family === 'AF_PACKET' && profile.traits.has('packet'))
+        return `AF_PACKET (${profile.traits.get('packet')})`;
+    return `${family} (set in the unit or the policy)`;
+}
+/** Applies lines; false when the target version would ignore one of them. */
+function applyLines(settings, lines, ctx) {
+    let ok = true;
+    for (const line of lines) {
+        if (!applyServiceAssignment(settings, line.key, line.value, ctx.unit, ctx.version))
+            ok = false;
+    }
+    return ok;
+}
+/**
+ * What applying a candidate's lines to the base changes, as values to assign: evaluating a set is
+ * then assigning its patches, with no parsing. Valid because co-chosen candidates never write the
+ * same directive (variants of one directive supersede or exclude each other).
+ */
+/** The candidate's patch; undefined when the target version would ignore one of its lines. */
+function patchOf(candidate, ctx) {
+    // the lines write into an object whose prototype is the base: its own properties are the patch
+    const after = Object.create(ctx.base);
+    // SystemCallFilter= is the one directive whose value is updated in place: give it a copy
+    if (ctx.base.syscallFilter && candidate.lines.some((l) => l.key === 'SystemCallFilter')) {
+        after.syscallFilter = {
+            allowList: ctx.base.syscallFilter.allowList,
+            names: new Set(ctx.base.syscallFilter.names)
+        };
+    }
+    if (!applyLines(after, candidate.lines, ctx))
+        return undefined;
+    return patchFrom(after, ctx.base);
+}
+/** The patches from the scorer's current variant to `set`: take out what goes, then add what comes. */
+function deltaTo(set, ctx) {
+    const patches = [];
+    for (const c of ctx.current)
+        if (!set.includes(c))
+            patches.push(ctx.reverts.get(c.id));
+    for (const c of set)
+        if (!ctx.current.includes(c))
+            patches.push(ctx.patches.get(c.id));
+    return patches;
+}
+/**
+ * The exposure of the unit with these candidates, before rounding up (100 * badness / weight), so
+ * that changes too small to move the printed score still count; Math.ceil() gives the tenths.
+ */
+function evaluate(set, ctx) {
+    if (ctx.after.length > 0) {
+        // a drop-in sorting after ours may build on our lines (lists merge): apply everything in order
+        const settings = copySettings(ctx.base);
+        for (const candidate of set)
+            applyLines(settings, candidate.lines, ctx);
+        for (const dropIn of ctx.after)
+            applyDropInTo(settings, dropIn, ctx.unit, ctx.version);
+        applyImpliedSettings(settings, ctx.unit);
+        return exposureOfSettings(settings, ctx.version, ctx.policy, { fine: true });
+    }
+    return ctx.scorer.trial(deltaTo(set, ctx));
+}
+/** Makes `set` the scorer's current variant, so that the next variants differ from it by little. */
+function moveTo(set, ctx) {
+    if (ctx.after.length > 0)
+        return;
+    ctx.scorer.commit(deltaTo(set, ctx));
+    ctx.current = [...set];
+}
+/** The drop-in's order: phase, then stage, then the given rank. */
+function ordered(set, rank) {
+    return [...set].sort((a, b) => a.phase - b.phase || a.stage - b.stage || (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+}
+function allowedWith(candidate, set) {
+    if (candidate.requires?.some((id) => !set.some((c) => c.id === id)))
+        return false;
+    if (candidate.excludes?.some((id) => set.some((c) => c.id === id)))
+        return false;
+    return true;
+}
+function withCandidate(set, candidate) {
+    return [...set.filter((c) => c.id !== candidate.supersedes), candidate];
+}
+/** Chooses the candidates: phase by phase until the target, then drops what is not needed. */
+function search(candidates, ctx, start, target, mode) {
+    let chosen = [];
+    let exposure = start;
+    const rank = new Map();
+    const done = () => mode === 'minimal' && exposure <= target;
+    for (const phase of [1, 2, 3, 4, 5]) {
+        for (const stage of [0, 1]) {
+            if (done())
+                break;
+            const tier = candidates.filter((c) => c.phase === phase && c.stage === stage);
+            if (!tier.length)
+                continue;
+            // a tier that does not reach the target even whole is taken whole (baseline mode: always)
+            let whole = chosen;
+            for (const candidate of tier)
+                if (allowedWith(candidate, whole))
+                    whole = withCandidate(whole, candidate);
+            const wholeExposure = evaluate(whole, ctx);
+            if (mode === 'baseline' || wholeExposure > target) {
+                if (wholeExposure < exposure) {
+                    chosen = whole;
+                    exposure = wholeExposure;
+                    moveTo(chosen, ctx);
+                }
+                continue;
+            }
+            // the tier that reaches the target: its candidates by score gained, until the target
+            const gains = new Map();
+            for (const candidate of tier) {
+                if (!allowedWith(candidate, chosen))
+                    continue;
+                gains.set(candidate.id, exposure - evaluate(withCandidate(chosen, candidate), ctx));
+            }
+            const byGain = tier
+                .filter((c) => (gains.get(c.id) ?? 0) > 0)
+                .sort((a, b) => gains.get(b.id) - gains.get(a.id) || a.id.localeCompare(b.id));
+            for (const candidate of byGain) {
+                if (done())
+                    break;
+                if (!allowedWith(candidate, chosen))
+                    continue;
+                const next = withCandidate(chosen, candidate);
+                const nextExposure = evaluate(next, ctx);
+                if (nextExposure < exposure) {
+                    chosen = next;
+                    exposure = nextExposure;
+                    moveTo(chosen, ctx);
+                }
+            }
+        }
+    }
+    // Drop what is not needed, riskiest first (minimal: for the target; baseline: what gains nothing);
+    // a stronger variant may fall back to its safe one. The leave-one-out gains order each phase.
+    const limit = mode === 'minimal' && exposure <= target ? target : exposure;
+    for (const candidate of ordered(chosen, rank).reverse()) {
+        if (chosen.some((c) => c.requires?.includes(candidate.id)))
+            continue;
+        const without = chosen.filter((c) => c.id !== candidate.id);
+        const withoutExposure = evaluate(without, ctx);
+        // a larger gain sorts first within its phase
+        rank.set(candidate.id, exposure - withoutExposure);
+        if (withoutExposure <= limit) {
+            chosen = without;
+            exposure = withoutExposure;
+            moveTo(chosen, ctx);
+            continue;
+        }
+        const safer = candidate.supersedes
+            ? candidates.find((c) => c.id === candidate.supersedes)
+            : undefined;
+        if (safer && allowedWith(safer, without) && mode === 'minimal') {
+            const fallback = [...without, safer];
+            const fallbackExposure = evaluate(fallback, ctx);
+            if (fallbackExposure <= limit) {
+                chosen = fallback;
+                exposure = fallbackExposure;
+                moveTo(chosen, ctx);
+            }
+        }
+    }
+    return { chosen, rank };
+}
+// ---------------------------------------------------------------------------------------------------
+// the file
+function gainText(tenths) {
+    return tenths >= 0 ? `-${formatExposure(tenths)}` : `+${formatExposure(-tenths)}`;
+}
+/** Comment lines wrapped at 100 columns, each starting with '# ' (and an indent on continuation). */
+function comment(text, indent = '') {
+    const words = text.split(/\s+/).filter(Boolean);
+    const lines = [];
+    let line = `#${indent} `;
+    const start = line;
+    for (const word of words) {
+        if (line.length + word.length + 1 > 100 && line !== start) {
+            lines.push(line.trimEnd());
+            line = `#${indent}   `;
+        }
+        line += (line.endsWith(' ') ? '' : ' ') + word;
+    }
+    if (line.trim() !== '#')
+        lines.push(line.trimEnd());
+    return lines;
+}
+function lineText(line) {
+    return `${line.key}=${line.value}`;
+}
+// ---------------------------------------------------------------------------------------------------
+function dirnameOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '' : path.slice(0, slash + 1);
+}
+const decoder$1 = new TextDecoder();
+function isGenerated(file) {
+    return (file.bytes !== null && decoder$1.decode(file.bytes.subarray(0, 200)).startsWith(GENERATED_MARKER));
+}
+/** Computes the suggestion for a unit above the target; undefined when it is at or below it. */
+function suggestDropIn(input) {
+    const { unit, main, version, loaded } = input;
+    const fix = input.policy.fix ?? DEFAULT_FIX;
+    const target = Math.min(fix.target ?? input.threshold, input.threshold);
+    // where the file goes: beside the unit file, in the directory of its file name (a template's drop-in
+    // directory serves every instance)
+    const fileName = main.path.slice(main.path.lastIndexOf('/') + 1);
+    const directory = `${dirnameOf(main.path)}${fileName}.d/`;
+    let name = DROP_IN_NAME;
+    let replaces;
+    for (const option of [DROP_IN_NAME, 'hardening-gate.conf', 'zz-hardening-gate.conf']) {
+        const sameName = input.dropIns.filter((d) => d.path.slice(d.path.lastIndexOf('/') + 1) === option);
+        const ours = sameName.find((d) => d.path === `${directory}${option}` && isGenerated(d));
+        if (sameName.length === 0 || (ours && sameName.length === 1)) {
+            name = option;
+            replaces = ours;
+            break;
+        }
+    }
+    const path = `${directory}${name}`;
+    const others = input.dropIns.filter((d) => d !== replaces);
+    const before = others.filter((d) => compareBytes(d.path.slice(d.path.lastIndexOf('/') + 1), name) < 0);
+    const after = others.filter((d) => compareBytes(d.path.slice(d.path.lastIndexOf('/') + 1), name) > 0);
+    // the settings the drop-in builds on: the unit and the drop-ins sorting before it
+    const base = before.length === input.dropIns.length
+        ? loaded.raw
+        : readRawSettings({ unit, main, dropIns: before, version });
+    if (!base)
+        return undefined;
+    const ctx = {
+        base,
+        after,
+        unit,
+        version,
+        policy: input.policy,
+        patches: new Map(),
+        reverts: new Map(),
+        scorer: new VariantScorer(base, unit, version, input.policy),
+        current: []
+    };
+    // the unit as it is without an earlier drop-in of ours
+    const start = evaluate([], ctx);
+    if (start <= target)
+        return undefined;
+    const profile = buildProfile(loaded, unit, input.sockets ?? []);
+    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, loaded.settings, loaded, fix, version);
+    // a line the target version does not know (or would ignore) drops its candidate
+    const candidates = offered.filter((c) => {
+        const patch = patchOf(c, ctx);
+        if (patch) {
+            ctx.patches.set(c.id, patch);
+            ctx.reverts.set(c.id, ctx.scorer.revert(patch));
+        }
+        return patch !== undefined;
+    });
+    const { chosen } = search(candidates, ctx, start, target, fix.mode);
+    // within a phase, the larger gain first: each candidate's share of the final drop-in
+    const all = evaluate(chosen, ctx);
+    const rank = new Map();
+    for (const candidate of chosen) {
+        rank.set(candidate.id, all -
+            evaluate(chosen.filter((c) => c !== candidate), ctx));
+    }
+    const inOrder = ordered(chosen, rank);
+    const chosenIds = new Set(chosen.map((c) => c.id));
+    const observe = observations
+        .filter((o) => o.when === undefined || o.when.some((id) => chosenIds.has(id)))
+        .map((o) => o.text);
+    // gains in the file's order, and the score after each phase
+    const gains = new Map();
+    const phaseScores = new Map();
+    let running = [];
+    const startTenths = Math.ceil(start);
+    let previous = startTenths;
+    for (const candidate of inOrder) {
+        running = [...running, candidate];
+        moveTo(running, ctx);
+        const now = Math.ceil(evaluate(running, ctx));
+        gains.set(candidate.id, previous - now);
+        phaseScores.set(candidate.phase, now);
+        previous = now;
+    }
+    // what the blocked directives would have gained on top of the suggestion
+    const notSuggested = [];
+    const seen = new Set();
+    const final = evaluate(inOrder, ctx);
+    for (const b of blocked) {
+        if (seen.has(b.directive))
+            continue;
+        seen.add(b.directive);
+        let gain;
+        if (b.lines) {
+            const extra = {
+                id: `blocked-${b.directive}`,
+                directive: b.directive,
+                phase: 9,
+                stage: 0,
+                lines: b.lines,
+                reason: ''
+            };
+            const patch = patchOf(extra, ctx);
+            if (!patch)
+                continue;
+            ctx.patches.set(extra.id, patch);
+            ctx.reverts.set(extra.id, ctx.scorer.revert(patch));
+            const withIt = evaluate([...inOrder.filter((c) => c.directive !== b.directive), extra], ctx);
+            // listed when it would lower the exposure at all, even by less than the printed 0.1
+            if (withIt >= final)
+                continue;
+            gain = previous - Math.ceil(withIt);
+        }
+        else {
+            const rows = CHECKS.filter((c) => c.directives[0] === b.directive);
+            if (!rows.length)
+                continue;
+        }
+        notSuggested.push({
+            directive: b.directive,
+            reason: b.reason,
+            ...(gain !== undefined ? { gain } : {})
+        });
+    }
+    // the file
+    const text = renderDropIn({
+        unitFile: fileName,
+        unit: unit.name,
+        version,
+        from: startTenths,
+        to: previous,
+        target,
+        inOrder,
+        gains,
+        phaseScores,
+        observe,
+        notSuggested,
+        mode: fix.mode,
+        exceptions: input.exceptions ?? [],
+        toolVersion: input.toolVersion
+    });
+    // verify: read the file as systemd would, on top of the unit, then the drop-ins after it
+    const verified = copySettings(base);
+    applyDropInTo(verified, { path, bytes: new TextEncoder().encode(text) }, unit, version);
+    for (const dropIn of after)
+        applyDropInTo(verified, dropIn, unit, version);
+    applyImpliedSettings(verified, unit);
+    const exposure = exposureOfSettings(verified, version, input.policy);
+    const phases = [];
+    for (const phase of PHASES) {
+        const directives = inOrder.filter((c) => c.phase === phase.number);
+        if (!directives.length)
+            continue;
+        phases.push({
+            phase: phase.number,
+            title: phase.title,
+            score: Number(formatExposure(phaseScores.get(phase.number))),
+            directives: directives.map((c) => ({
+                phase: c.phase,
+                lines: c.lines.map(lineText),
+                gain: gains.get(c.id) / 10,
+                reason: c.reason
+            }))
+        });
+    }
+    const suggestion = {
+        path,
+        dropIn: text,
+        score: Number(formatExposure(exposure)),
+        exposure,
+        rating: ratingOf(exposure),
+        from: Number(formatExposure(startTenths)),
+        target: target / 10,
+        reachesTarget: exposure <= target,
+        systemdVersion: version,
+        mode: fix.mode,
+        phases,
+        observe,
+        notSuggested: notSuggested.map((n) => ({
+            ...n,
+            ...(n.gain !== undefined ? { gain: n.gain / 10 } : {})
+        }))
+    };
+    if (replaces)
+        suggestion.replaces = replaces.path;
+    return suggestion;
+}
+function renderDropIn(r) {
+    const out = [];
+    const unitFile = safeText(r.unitFile, 120);
+    out.push(`${GENERATED_MARKER}${r.toolVersion ? ` ${r.toolVersion}` : ''} for ${unitFile}; --fix rewrites this file.`);
+    out.push(...comment(`Exposure ${formatExposure(r.from)} ${ratingOf(r.from)} -> ${formatExposure(r.to)} ${ratingOf(r.to)} with this file (target ${formatExposure(r.target)}, systemd ${r.version} rules; ${r.mode === 'baseline' ? 'full baseline' : 'only what the target needs'}).`));
+    out.push(`# Check: systemd-analyze security --offline=true ${safeText(r.unit, 120)}`);
+    out.push(...comment('Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. Roll back: delete this file, then systemctl daemon-reload and restart the service.'));
+    if (r.to > r.target) {
+        out.push(...comment(`This does not reach the target: the directives below would break the service, so the remaining exposure needs a justified exception (# hardening-gate: allow CHECK -- reason) or a change to the service.`));
+    }
+    if (r.observe.length) {
+        out.push('#');
+        out.push('# Observe first:');
+        for (const note of r.observe)
+            out.push(...comment(`- ${note}`));
+    }
+    if (r.notSuggested.length) {
+        out.push('#');
+        out.push('# Left out because they would likely break this service:');
+        for (const n of r.notSuggested) {
+            const gain = n.gain !== undefined ? ` (would gain ${gainText(n.gain)})` : '';
+            out.push(...comment(`- ${n.directive}=${gain}: ${safeText(n.reason, 160)}`));
+        }
+    }
+    const allowed = r.exceptions.filter((e) => e.error === undefined);
+    if (allowed.length) {
+        out.push('#');
+        out.push('# Not scored, by justified exception:');
+        for (const e of allowed)
+            out.push(...comment(`- ${e.written.join(', ')}: ${safeText(e.reason, 120)}`));
+    }
+    out.push('[Service]');
+    for (const phase of PHASES) {
+        const members = r.inOrder.filter((c) => c.phase === phase.number);
+        if (!members.length)
+            continue;
+        out.push('');
+        out.push(`# Phase ${phase.number}: ${phase.title} (score after this phase: ${formatExposure(r.phaseScores.get(phase.number))})`);
+        out.push(...comment(`Watch: ${phase.watch}.`));
+        for (const candidate of members) {
+            out.push(...comment(`${gainText(r.gains.get(candidate.id) ?? 0)}: ${candidate.reason}`));
+            for (const line of candidate.lines) {
+                if (line.note)
+                    out.push(...comment(line.note, '  '));
+                out.push(lineText(line));
+            }
+        }
+    }
+    return out.join('\n') + '\n';
 }
 
 const SCHEMA_VERSION = 1;
@@ -33001,6 +38616,7 @@ function analyzeUnit(source, options) {
         unit: source.unit.name,
         dropIns: source.dropIns.map((d) => d.path),
         diagnostics: loaded.diagnostics,
+        exceptions: [],
         suggestion: null
     };
     if (loaded.status !== 'loaded') {
@@ -33017,18 +38633,48 @@ function analyzeUnit(source, options) {
             checks: []
         };
     }
-    const score = scoreService(loaded, options.version, options.policy, {
+    const fileName = source.main.path.slice(source.main.path.lastIndexOf('/') + 1);
+    const exceptions = resolveExceptions(loaded.comments, options.policy, { path: source.main.path, file: fileName, unit: source.unit.name }, options.today ?? isoToday());
+    for (const e of exceptions.reports) {
+        if (e.error === undefined)
+            continue;
+        const at = e.file !== undefined ? { file: e.file, line: e.line ?? 1 } : loaded.serviceHeader;
+        base.diagnostics.push({
+            ...at,
+            severity: 'error',
+            code: 'invalid-exception',
+            message: e.source === 'policy' ? `policy ${e.policy}: ${e.error}` : e.error
+        });
+    }
+    const policy = policyWithExceptions(options.policy, exceptions.allowed);
+    const score = scoreService(loaded, options.version, policy, {
         keepPassing: options.keepPassingChecks ?? true
     });
+    const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined);
+    let suggestion = null;
+    if (score.exposure > options.threshold && options.suggest !== false) {
+        suggestion =
+            suggestDropIn({
+                ...source,
+                loaded,
+                version: options.version,
+                policy,
+                threshold: options.threshold,
+                exceptions: exceptions.reports,
+                toolVersion: options.toolVersion
+            }) ?? null;
+    }
     return {
         ...base,
         status: 'scored',
         score: Number(formatExposure(score.exposure)),
         exposure: score.exposure,
         rating: score.rating,
-        passed: score.exposure <= options.threshold,
+        passed: score.exposure <= options.threshold && !invalidExceptions,
         serviceHeader: loaded.serviceHeader,
-        checks: score.checks
+        checks: score.checks,
+        exceptions: exceptions.reports,
+        suggestion
     };
 }
 /** A unit the scanner could not read (unreadable, not a file, outside the tree, too large). */
@@ -33045,6 +38691,7 @@ function errorReport(path, unit, reason) {
         dropIns: [],
         checks: [],
         diagnostics: [],
+        exceptions: [],
         suggestion: null
     };
 }
@@ -33059,91 +38706,10 @@ function gateReport(units, options) {
     };
 }
 
-/**
- * Policies in systemd's --security-policy JSON format: a top-level object keyed by json_field, each
- * `{ "weight": N, "range": N }` (weight 0 skips the check). The gate's own settings live under the
- * key "hardening-gate", which systemd ignores, so one file serves both tools.
- */
-const GATE_KEY = 'hardening-gate';
-class PolicyError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'PolicyError';
-    }
-}
-const DEFAULT_POLICY = { name: 'systemd defaults', checks: {} };
-const MAX_WEIGHT = 1_000_000;
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** Parses a threshold on the printed 0.0-10.0 scale with at most one decimal; returns tenths. */
-function parseThreshold(text) {
-    const value = typeof text === 'number' ? String(text) : text.trim();
-    if (!/^(10(\.0)?|[0-9](\.[0-9])?)$/.test(value))
-        return undefined;
-    return Math.round(Number(value) * 10);
-}
-/**
- * Validates a policy document. Unknown check ids are an error (systemd would silently ignore a
- * misspelt key, so a policy that means to skip a check would do nothing).
- */
-function parsePolicy(document, name, base = DEFAULT_POLICY) {
-    if (!isRecord(document))
-        throw new PolicyError(`${name}: a policy must be a JSON object`);
-    const checks = { ...base.checks };
-    let threshold = base.threshold;
-    for (const [key, entry] of Object.entries(document)) {
-        if (key === GATE_KEY) {
-            if (!isRecord(entry))
-                throw new PolicyError(`${name}: "${GATE_KEY}" must be an object`);
-            if (entry.threshold !== undefined) {
-                const parsed = typeof entry.threshold === 'number' || typeof entry.threshold === 'string'
-                    ? parseThreshold(entry.threshold)
-                    : undefined;
-                if (parsed === undefined) {
-                    throw new PolicyError(`${name}: threshold must be a number from 0.0 to 10.0 with one decimal`);
-                }
-                threshold = parsed;
-            }
-            continue;
-        }
-        if (key.startsWith('$') || key.startsWith('//'))
-            continue;
-        if (!CHECKS_BY_ID.has(key)) {
-            const hint = CHECKS_BY_ID.has(`${key})`) ? ` (systemd's key is "${key})", with the parenthesis)` : '';
-            throw new PolicyError(`${name}: unknown check id "${key}"${hint}`);
-        }
-        if (!isRecord(entry))
-            throw new PolicyError(`${name}: "${key}" must be an object`);
-        const override = { ...checks[key] };
-        for (const field of ['weight', 'range']) {
-            const value = entry[field];
-            if (value === undefined)
-                continue;
-            if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_WEIGHT) {
-                throw new PolicyError(`${name}: "${key}".${field} must be an integer from 0 to ${MAX_WEIGHT}`);
-            }
-            if (field === 'range' && value === 0)
-                throw new PolicyError(`${name}: "${key}".range must not be 0`);
-            override[field] = value;
-        }
-        const check = CHECKS_BY_ID.get(key);
-        const range = override.range ?? check.range;
-        if (range < check.range) {
-            // systemd aborts when a badness exceeds the policy range.
-            throw new PolicyError(`${name}: "${key}".range must be at least ${check.range}`);
-        }
-        if (typeof entry.reason === 'string')
-            override.reason = entry.reason;
-        checks[key] = override;
-    }
-    return { name, checks, threshold };
-}
-
 /** Resolves --policy / the `policy` input: a built-in name (policies/NAME.json) or a file path. */
 /** policies/ beside dist/ (bundle) or beside src/ (sources under test). */
 function builtinPolicyDirectory() {
-    return path$1.resolve(path$1.dirname(fileURLToPath(import.meta.url)), '..', 'policies');
+    return path$2.resolve(path$2.dirname(fileURLToPath(import.meta.url)), '..', 'policies');
 }
 function builtinPolicyNames() {
     try {
@@ -33157,23 +38723,27 @@ function builtinPolicyNames() {
         return [];
     }
 }
-/** Loads a policy by built-in name or path (relative to cwd). Throws PolicyError with a clear message. */
-function loadPolicy(nameOrPath, cwd) {
+/**
+ * Loads a policy by built-in name or path (relative to cwd). A policy may extend another
+ * ("hardening-gate": { "extends": "baseline" } or a path relative to its own file): the base is loaded
+ * first and the file's settings apply on top. Throws PolicyError with a clear message.
+ */
+function loadPolicy(nameOrPath, cwd, seen = []) {
     const isName = /^[a-z0-9-]+$/.test(nameOrPath);
     const file = isName
-        ? path$1.join(builtinPolicyDirectory(), `${nameOrPath}.json`)
-        : path$1.resolve(cwd, nameOrPath);
+        ? path$2.join(builtinPolicyDirectory(), `${nameOrPath}.json`)
+        : path$2.resolve(cwd, nameOrPath);
     let text;
     try {
         text = fs$5.readFileSync(file, 'utf8');
     }
     catch {
-        if (isName && !fs$5.existsSync(path$1.resolve(cwd, nameOrPath))) {
+        if (isName && !fs$5.existsSync(path$2.resolve(cwd, nameOrPath))) {
             const known = builtinPolicyNames();
             throw new PolicyError(`unknown policy '${nameOrPath}'${known.length ? ` (built-in: ${known.join(', ')})` : ''}`);
         }
         if (isName)
-            return loadPolicy(`./${nameOrPath}`, cwd);
+            return loadPolicy(`./${nameOrPath}`, cwd, seen);
         throw new PolicyError(`cannot read policy file ${nameOrPath}`);
     }
     let document;
@@ -33183,56 +38753,189 @@ function loadPolicy(nameOrPath, cwd) {
     catch (error) {
         throw new PolicyError(`${nameOrPath}: not valid JSON (${error.message})`);
     }
-    return parsePolicy(document, isName ? nameOrPath : path$1.basename(file));
+    const name = isName ? nameOrPath : path$2.basename(file);
+    const base = baseOf(document, name, path$2.dirname(file), [...seen, file]);
+    return parsePolicy(document, name, base);
+}
+function baseOf(document, name, directory, seen) {
+    if (typeof document !== 'object' || document === null)
+        return undefined;
+    const gate = document[GATE_KEY];
+    if (typeof gate !== 'object' || gate === null)
+        return undefined;
+    const parent = gate.extends;
+    if (parent === undefined)
+        return undefined;
+    if (typeof parent !== 'string' || parent.trim() === '') {
+        throw new PolicyError(`${name}: extends must be a policy name or a file path`);
+    }
+    const isName = /^[a-z0-9-]+$/.test(parent);
+    const target = isName
+        ? path$2.join(builtinPolicyDirectory(), `${parent}.json`)
+        : path$2.resolve(directory, parent);
+    if (seen.includes(target) || seen.length > 8) {
+        throw new PolicyError(`${name}: "extends" makes a cycle (${[...seen, target].map((f) => path$2.basename(f)).join(' -> ')})`);
+    }
+    return loadPolicy(isName ? parent : target, directory, seen);
 }
 
-class InputError extends Error {
+/** The report as consecutive pieces of one JSON document (unit by unit). */
+function* renderJsonChunks(report) {
+    const { units, ...head } = report;
+    const opening = JSON.stringify({ ...head, units: [] });
+    yield opening.slice(0, -2);
+    for (let i = 0; i < units.length; i++)
+        yield (i ? ',' : '') + JSON.stringify(units[i]);
+    yield ']}\n';
 }
-/** The runner passes input NAME as INPUT_<NAME upper-cased, spaces as '_'>; hyphens are kept. */
-function inputValue(env, name) {
-    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+
+/** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */
+/** Control characters, DEL, C1 controls, line/paragraph separators and bidi overrides, shown as escapes. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function escapeControl(text) {
+    return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
-function lines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l !== '' && !l.startsWith('#'));
+/** Markdown table cells and inline text: escapes pipes, HTML, mentions, references and backticks. */
+function escapeMarkdown(text) {
+    return escapeControl(text)
+        .replace(/\\/g, '\\\\')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '\\|')
+        .replace(/`/g, '\\`')
+        .replace(/([*_[\]])/g, '\\$1')
+        .replace(/@(?=\w)/g, '@\u200b')
+        .replace(/#(?=\d)/g, '#\u200b');
 }
-function readSettings(env) {
-    const cwd = env.GITHUB_WORKSPACE ?? process.cwd();
-    const policy = loadPolicy(inputValue(env, 'policy') || 'baseline', cwd);
-    const thresholdText = inputValue(env, 'threshold');
-    let threshold = policy.threshold ?? 50;
-    if (thresholdText !== '') {
-        const parsed = parseThreshold(thresholdText);
-        if (parsed === undefined) {
-            throw new InputError(`Input 'threshold' must be a number from 0.0 to 10.0 with one decimal, got '${thresholdText}'`);
+
+/** SARIF 2.1.0 log for code scanning: one rule per check, results at the deciding line. */
+const TOOL_URI = 'https://github.com/systemd-hardening-gate/systemd-hardening-gate';
+/** Where the per-check pages are published (docs/checks/ of the default branch). */
+const DOCS_BASE = `${TOOL_URI}/blob/main/`;
+const EXTRA_RULES = [
+    {
+        id: 'unit-not-loaded',
+        name: 'UnitNotLoaded',
+        shortDescription: { text: 'systemd refuses to load this unit' },
+        fullDescription: {
+            text: 'The unit has a fatal error (syntax, encoding, invalid setting or missing command), so systemd would not start it.'
         }
-        threshold = parsed;
-    }
-    const versionText = inputValue(env, 'systemd-version');
-    let version = NEWEST_SYSTEMD_VERSION;
-    if (versionText !== '') {
-        version = Number(versionText);
-        if (!/^[0-9]{3}$/.test(versionText) ||
-            version < OLDEST_SYSTEMD_VERSION ||
-            version > NEWEST_SYSTEMD_VERSION) {
-            throw new InputError(`Input 'systemd-version' must be ${OLDEST_SYSTEMD_VERSION}-${NEWEST_SYSTEMD_VERSION}, got '${versionText}'`);
+    },
+    {
+        id: 'ignored-directive',
+        name: 'IgnoredDirective',
+        shortDescription: { text: 'A directive systemd ignores' },
+        fullDescription: {
+            text: 'The line looks like a setting but systemd ignores it (invalid value, wrong case, wrong section, unknown to the target version), so it protects nothing.'
+        }
+    },
+    {
+        id: 'unit-unreadable',
+        name: 'UnitUnreadable',
+        shortDescription: { text: 'The gate could not read this unit' },
+        fullDescription: {
+            text: 'The file is not a regular file inside the scanned tree, or it is too large.'
         }
     }
-    const failOn = inputValue(env, 'fail-on') || 'threshold';
-    if (failOn !== 'threshold' && failOn !== 'never') {
-        throw new InputError(`Input 'fail-on' must be threshold or never, got '${failOn}'`);
+];
+/** FNV-1a, 64-bit, hex: stable fingerprints without line numbers. */
+function fingerprint$1(text) {
+    let hash = 0xcbf29ce484222325n;
+    for (const byte of new TextEncoder().encode(text)) {
+        hash ^= BigInt(byte);
+        hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
     }
-    const paths = lines(inputValue(env, 'paths'));
+    return hash.toString(16).padStart(16, '0');
+}
+function location(file, line) {
     return {
-        paths: paths.length ? paths : ['.'],
-        exclude: lines(inputValue(env, 'exclude')),
-        threshold,
-        policy,
-        version,
-        failOn
+        physicalLocation: {
+            artifactLocation: { uri: encodeURI(file) },
+            region: { startLine: Math.max(1, line) }
+        }
     };
+}
+function unitResults(unit) {
+    const results = [];
+    if (unit.status === 'invalid' || unit.status === 'error') {
+        results.push({
+            ruleId: unit.status === 'invalid' ? 'unit-not-loaded' : 'unit-unreadable',
+            level: 'error',
+            message: { text: `${unit.unit}: ${unit.reason ?? unit.status}` },
+            locations: [location(unit.at?.file ?? unit.path, unit.at?.line ?? 1)],
+            partialFingerprints: {
+                'unitFinding/v1': fingerprint$1(`${unit.path}\0${unit.status}\0${unit.reason}`)
+            }
+        });
+    }
+    for (const check of unit.checks) {
+        if (check.badness === null || check.badness === 0)
+            continue;
+        const detail = check.detail ? ` (${check.detail})` : '';
+        results.push({
+            ruleId: check.id,
+            level: unit.passed ? 'note' : 'warning',
+            message: {
+                text: `${unit.unit} scores ${unit.score?.toFixed(1)} ${unit.rating}; ${check.name} adds ${(check.exposure ?? 0).toFixed(1)}${detail}`
+            },
+            locations: [location(check.file, check.line)],
+            partialFingerprints: {
+                'unitFinding/v1': fingerprint$1(`${unit.path}\0${check.id}\0${check.detail ?? ''}`)
+            }
+        });
+    }
+    for (const diagnostic of unit.diagnostics) {
+        if (diagnostic.severity === 'notice')
+            continue;
+        results.push({
+            ruleId: 'ignored-directive',
+            level: diagnostic.severity === 'error' ? 'error' : 'warning',
+            message: { text: diagnostic.message },
+            locations: [location(diagnostic.file, diagnostic.line)],
+            partialFingerprints: {
+                'unitFinding/v1': fingerprint$1(`${diagnostic.file}\0${diagnostic.code}\0${diagnostic.message}`)
+            }
+        });
+    }
+    return results;
+}
+function renderSarif(report, toolVersion) {
+    const rules = [
+        ...CHECKS.map((check) => ({
+            id: check.id,
+            name: check.name,
+            shortDescription: { text: check.bad },
+            fullDescription: { text: `${check.bad} Fix: ${check.fix.join('; ')}.` },
+            help: {
+                text: `${check.good} Fix with ${check.fix.join(' and ')}. May break: ${check.breaks}`,
+                markdown: `${check.good}\n\nFix:\n\n\`\`\`ini\n[Service]\n${check.fix.join('\n')}\n\`\`\`\n\nWhen it may break a service: ${check.breaks}\n\nMore: [${check.id}](${DOCS_BASE}${docsUrl(check.id)}), [systemd.exec](${check.man})`
+            },
+            helpUri: `${DOCS_BASE}${docsUrl(check.id)}`,
+            defaultConfiguration: { level: 'warning' },
+            properties: { weight: check.weight, range: check.range, tags: ['security', 'systemd'] }
+        })),
+        ...EXTRA_RULES
+    ];
+    const log = {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: 'systemd-hardening-gate',
+                        version: toolVersion,
+                        informationUri: TOOL_URI,
+                        rules
+                    }
+                },
+                results: report.units.flatMap(unitResults)
+            }
+        ]
+    };
+    return JSON.stringify(log, null, 2) + '\n';
 }
 
 var tasks = {};
@@ -33324,7 +39027,7 @@ function requirePath () {
 	Object.defineProperty(path, "__esModule", { value: true });
 	path.convertPosixPathToPattern = path.convertWindowsPathToPattern = path.convertPathToPattern = path.escapePosixPath = path.escapeWindowsPath = path.escape = path.removeLeadingDotSegment = path.makeAbsolute = path.unixify = void 0;
 	const os = os__default;
-	const path$1 = path$2;
+	const path$1 = path__default;
 	const IS_WINDOWS_PLATFORM = os.platform() === 'win32';
 	const LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2; // ./ or .\\
 	/**
@@ -33589,7 +39292,7 @@ function requireGlobParent () {
 	hasRequiredGlobParent = 1;
 
 	var isGlob = requireIsGlob();
-	var pathPosixDirname = path$2.posix.dirname;
+	var pathPosixDirname = path__default.posix.dirname;
 	var isWin32 = os__default.platform() === 'win32';
 
 	var slash = '/';
@@ -35161,7 +40864,7 @@ function requireConstants$1 () {
 	if (hasRequiredConstants$1) return constants$1;
 	hasRequiredConstants$1 = 1;
 
-	const path = path$2;
+	const path = path__default;
 	const WIN_SLASH = '\\\\/';
 	const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
 
@@ -35353,7 +41056,7 @@ function requireUtils$2 () {
 	hasRequiredUtils$2 = 1;
 	(function (exports) {
 
-		const path = path$2;
+		const path = path__default;
 		const win32 = process.platform === 'win32';
 		const {
 		  REGEX_BACKSLASH,
@@ -37225,7 +42928,7 @@ function requirePicomatch$1 () {
 	if (hasRequiredPicomatch$1) return picomatch_1;
 	hasRequiredPicomatch$1 = 1;
 
-	const path = path$2;
+	const path = path__default;
 	const scan = requireScan();
 	const parse = requireParse();
 	const utils = requireUtils$2();
@@ -38068,7 +43771,7 @@ function requirePattern () {
 	hasRequiredPattern = 1;
 	Object.defineProperty(pattern, "__esModule", { value: true });
 	pattern.isAbsolute = pattern.partitionAbsoluteAndRelative = pattern.removeDuplicateSlashes = pattern.matchAny = pattern.convertPatternsToRe = pattern.makeRe = pattern.getPatternParts = pattern.expandBraceExpansion = pattern.expandPatternsWithBraceExpansion = pattern.isAffectDepthOfReadingPattern = pattern.endsWithSlashGlobStar = pattern.hasGlobStar = pattern.getBaseDirectory = pattern.isPatternRelatedToParentDirectory = pattern.getPatternsOutsideCurrentDirectory = pattern.getPatternsInsideCurrentDirectory = pattern.getPositivePatterns = pattern.getNegativePatterns = pattern.isPositivePattern = pattern.isNegativePattern = pattern.convertToNegativePattern = pattern.convertToPositivePattern = pattern.isDynamicPattern = pattern.isStaticPattern = void 0;
-	const path = path$2;
+	const path = path__default;
 	const globParent = requireGlobParent();
 	const micromatch = requireMicromatch();
 	const GLOBSTAR = '**';
@@ -39174,7 +44877,7 @@ function requireSettings$2 () {
 	if (hasRequiredSettings$2) return settings$2;
 	hasRequiredSettings$2 = 1;
 	Object.defineProperty(settings$2, "__esModule", { value: true });
-	const path = path$2;
+	const path = path__default;
 	const fsStat = requireOut$3();
 	const fs = requireFs();
 	class Settings {
@@ -39696,7 +45399,7 @@ function requireAsync$3 () {
 	if (hasRequiredAsync$3) return async$2;
 	hasRequiredAsync$3 = 1;
 	Object.defineProperty(async$2, "__esModule", { value: true });
-	const events_1 = events$1;
+	const events_1 = events__default;
 	const fsScandir = requireOut$2();
 	const fastq = requireQueue();
 	const common = requireCommon();
@@ -39973,7 +45676,7 @@ function requireSettings$1 () {
 	if (hasRequiredSettings$1) return settings$1;
 	hasRequiredSettings$1 = 1;
 	Object.defineProperty(settings$1, "__esModule", { value: true });
-	const path = path$2;
+	const path = path__default;
 	const fsScandir = requireOut$2();
 	class Settings {
 	    constructor(_options = {}) {
@@ -40049,7 +45752,7 @@ function requireReader () {
 	if (hasRequiredReader) return reader;
 	hasRequiredReader = 1;
 	Object.defineProperty(reader, "__esModule", { value: true });
-	const path = path$2;
+	const path = path__default;
 	const fsStat = requireOut$3();
 	const utils = requireUtils$1();
 	class Reader {
@@ -40522,7 +46225,7 @@ function requireProvider () {
 	if (hasRequiredProvider) return provider;
 	hasRequiredProvider = 1;
 	Object.defineProperty(provider, "__esModule", { value: true });
-	const path = path$2;
+	const path = path__default;
 	const deep_1 = requireDeep();
 	const entry_1 = requireEntry$1();
 	const error_1 = requireError();
@@ -40906,76 +46609,6 @@ function requireOut () {
 var outExports = requireOut();
 var fg = /*@__PURE__*/getDefaultExportFromCjs(outExports);
 
-/** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
-function dashPrefixes(unit) {
-    const result = [];
-    const suffix = unit.isInstance ? `@${unit.instance}.${unit.type}` : `.${unit.type}`;
-    let prefix = unit.prefix;
-    if (prefix.endsWith('-'))
-        prefix = prefix.slice(0, -1);
-    for (;;) {
-        const dash = prefix.lastIndexOf('-');
-        if (dash <= 0)
-            break;
-        prefix = prefix.slice(0, dash);
-        result.push(`${prefix}-${suffix}`);
-    }
-    return result;
-}
-function namesFor(unit) {
-    const names = [unit.name];
-    if (unit.isInstance) {
-        const template = parseUnitName(`${unit.prefix}@.${unit.type}`);
-        if (template)
-            names.push(template.name, ...dashPrefixes(template));
-    }
-    for (const prefixed of dashPrefixes(unit)) {
-        const parsed = parseUnitName(prefixed);
-        if (parsed)
-            names.push(...namesFor(parsed).filter((n) => !names.includes(n)));
-    }
-    return names;
-}
-/** Drop-in directory names for a unit, most specific first, ending with the type-wide `service.d`. */
-function dropInDirectoryNames(unit) {
-    const dirs = namesFor(unit).map((name) => `${name}.d`);
-    dirs.push(`${unit.type}.d`);
-    return [...new Set(dirs)];
-}
-/** Whether systemd reads a file of this name from a drop-in directory. */
-function isDropInFileName(fileName) {
-    return fileName.endsWith('.conf') && !fileName.startsWith('.');
-}
-/**
- * Keeps, for each file name, the copy from the most specific directory, then sorts by file name
- * alone (byte order), whatever directory each comes from.
- */
-function orderDropIns(candidates) {
-    const byName = new Map();
-    for (const candidate of candidates) {
-        if (!isDropInFileName(candidate.fileName))
-            continue;
-        const existing = byName.get(candidate.fileName);
-        if (!existing || candidate.directoryRank < existing.directoryRank) {
-            byName.set(candidate.fileName, candidate);
-        }
-    }
-    return [...byName.values()].sort((a, b) => compareBytes(a.fileName, b.fileName));
-}
-const encoder = new TextEncoder();
-/** strcmp() order on UTF-8 bytes. */
-function compareBytes(a, b) {
-    if (a === b)
-        return 0;
-    const x = encoder.encode(a);
-    const y = encoder.encode(b);
-    const n = Math.min(x.length, y.length);
-    for (let i = 0; i < n; i++)
-        if (x[i] !== y[i])
-            return x[i] - y[i];
-    return x.length - y.length;
-}
-
 /**
  * The file-system adapter: finds unit files (fast-glob), reads them and their drop-ins safely
  * (never following a link out of the scanned tree, never reading anything but regular files) and
@@ -40990,7 +46623,7 @@ class ReadError extends Error {
 function templateInstance(version) {
     return version >= 257 ? 'test_instance' : 'i';
 }
-const toPosix = (p) => p.split(path$1.sep).join('/');
+const toPosix$3 = (p) => p.split(path$2.sep).join('/');
 /** Reads files below the scan roots only; caches directory listings. */
 function createReader(roots, cwd) {
     const listings = new Map();
@@ -41002,10 +46635,28 @@ function createReader(roots, cwd) {
             return root;
         }
     });
-    const inside = (real) => realRoots.some((root) => real === root || real.startsWith(root.endsWith(path$1.sep) ? root : root + path$1.sep));
+    const realDirectories = new Map();
+    /** realpath of a directory, cached: every unit in a directory shares it. */
+    const realDirectory = (dir) => {
+        let real = realDirectories.get(dir);
+        if (real === undefined) {
+            try {
+                real = fs$5.realpathSync.native(dir);
+            }
+            catch (error) {
+                throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
+            }
+            realDirectories.set(dir, real);
+        }
+        return real;
+    };
+    const within = (real, root) => real === root || real.startsWith(root.endsWith(path$2.sep) ? root : root + path$2.sep);
+    // Repository internals are never unit files, even when a link points there.
+    const inGitDirectory = (real, root) => path$2.relative(root, real).split(path$2.sep).includes('.git');
+    const inside = (real) => realRoots.some((root) => within(real, root) && !inGitDirectory(real, root));
     const display = (file) => {
-        const relative = path$1.relative(cwd, file);
-        return toPosix(relative === '' ? path$1.basename(file) : relative);
+        const relative = path$2.relative(cwd, file);
+        return toPosix$3(relative === '' ? path$2.basename(file) : relative);
     };
     return {
         listDirectory(dir) {
@@ -41051,15 +46702,10 @@ function createReader(roots, cwd) {
             }
             else {
                 // Not a link itself, but maybe reached through one (a drop-in directory that is a link).
-                let real;
-                try {
-                    real = fs$5.realpathSync.native(file);
-                }
-                catch (error) {
-                    throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
-                }
-                if (!inside(real))
+                const real = path$2.join(realDirectory(path$2.dirname(file)), path$2.basename(file));
+                if (!inside(real)) {
                     throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`);
+                }
             }
             if (stat.isDirectory())
                 throw new ReadError('is a directory, not a unit file');
@@ -41086,10 +46732,10 @@ function collectDropIns(unit, directory, reader) {
         dropInDirectoryNames(unit).forEach((dirName, directoryRank) => {
             if (!siblings.has(dirName))
                 return;
-            const dropInDir = path$1.join(directory, dirName);
+            const dropInDir = path$2.join(directory, dirName);
             for (const fileName of reader.listDirectory(dropInDir) ?? []) {
                 if (isDropInFileName(fileName)) {
-                    candidates.push({ directoryRank, fileName, path: path$1.join(dropInDir, fileName) });
+                    candidates.push({ directoryRank, fileName, path: path$2.join(dropInDir, fileName) });
                 }
             }
         });
@@ -41107,55 +46753,25 @@ function collectDropIns(unit, directory, reader) {
     }
     return { dropIns, problems };
 }
-/** Expands PATH arguments into unit file paths (files given directly are kept as they are). */
-async function findUnitFiles(inputs, cwd, exclude = []) {
-    const files = [];
-    const roots = [];
-    const missing = [];
-    for (const input of inputs) {
-        const absolute = path$1.resolve(cwd, input);
-        let stat;
-        try {
-            stat = fs$5.statSync(absolute);
-        }
-        catch {
-            stat = undefined;
-        }
-        if (!stat) {
-            try {
-                fs$5.lstatSync(absolute);
-                files.push(absolute);
-                roots.push(path$1.dirname(absolute));
-            }
-            catch {
-                missing.push(input);
-            }
-            continue;
-        }
-        if (!stat.isDirectory()) {
-            files.push(absolute);
-            roots.push(path$1.dirname(absolute));
-            continue;
-        }
-        roots.push(absolute);
-        const found = await fg('**/*.service', {
-            cwd: absolute,
-            absolute: true,
-            dot: true,
-            onlyFiles: false,
-            followSymbolicLinks: false,
-            ignore: [...DEFAULT_IGNORES, ...exclude]
-        });
-        // A drop-in directory's own name never ends in .service (it ends in .service.d).
-        files.push(...found.map((f) => path$1.normalize(f)).sort());
+/** NAME.socket beside NAME.service (the fix engine reads the ports it is handed); unreadable: none. */
+function companionSockets(serviceFile, directory, reader) {
+    const socket = serviceFile.replace(/\.service$/, '.socket');
+    if (!reader.listDirectory(directory)?.has(socket))
+        return [];
+    try {
+        return [reader.read(path$2.join(directory, socket))];
     }
-    return { files: [...new Set(files)], roots, missing };
+    catch (error) {
+        if (error instanceof ReadError)
+            return [];
+        throw error;
+    }
 }
 /** Reads one unit file and its drop-ins and analyses it. */
 function scanUnitFile(file, roots, options, reader) {
-    const read = reader ?? createReader(roots, options.cwd);
-    const base = path$1.basename(file);
-    const shown = toPosix(path$1.relative(options.cwd, file) || base);
+    const read = createReader(roots, options.cwd);
+    const base = path$2.basename(file);
+    const shown = toPosix$3(path$2.relative(options.cwd, file) || base);
     let unit = parseUnitName(base);
     if (!unit || unit.type !== 'service')
         return errorReport(shown, base, 'not a valid service unit name');
@@ -41170,65 +46786,10501 @@ function scanUnitFile(file, roots, options, reader) {
             throw error;
         return errorReport(shown, unit.name, error.message);
     }
-    const { dropIns, problems } = collectDropIns(unit, path$1.dirname(file), read);
-    const source = { unit, main, dropIns };
-    const report = analyzeUnit(source, { ...options, keepPassingChecks: options.keepPassingChecks ?? false });
+    const { dropIns, problems } = collectDropIns(unit, path$2.dirname(file), read);
+    const sockets = companionSockets(base, path$2.dirname(file), read);
+    const source = { unit, main, dropIns, sockets };
+    const report = analyzeUnit(source, {
+        ...options,
+        keepPassingChecks: options.keepPassingChecks ?? false,
+        today: options.today ?? new Date().toISOString().slice(0, 10)
+    });
     for (const problem of problems) {
-        report.diagnostics.push({ file: shown, line: 1, severity: 'warning', code: 'syntax', message: problem });
+        report.diagnostics.push({
+            file: shown,
+            line: 1,
+            severity: 'warning',
+            code: 'syntax',
+            message: problem
+        });
     }
     return report;
 }
-/** Scans PATH arguments: every unit found is analysed; one bad file never stops the others. */
-async function scan(inputs, options) {
-    const { files, roots, missing } = await findUnitFiles(inputs, options.cwd, options.exclude);
-    const reader = createReader(roots, options.cwd);
-    const units = [];
-    for (let i = 0; i < files.length; i++) {
-        units.push(scanUnitFile(files[i], roots, options, reader));
-        if (options.onProgress && (i + 1) % 500 === 0)
-            options.onProgress(i + 1, files.length);
+
+/** The command line: arguments → scan → report → exit status (0 pass, 1 gate failed, 2 usage error). */
+const VERSION$7 = '0.1.0';
+
+/**
+ * What stands between file-derived text and the runner: nothing read from a unit file may become a
+ * workflow command (`::cmd::` at a line start, `##[cmd]` anywhere), leak a token, or close a fence.
+ */
+const TOKENS = /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g;
+const AUTHORIZATION = /\b(authorization:\s*(?:basic|bearer|token)\s+)[A-Za-z0-9+/=._~-]+/gi;
+/** Replaces token-shaped strings (GitHub tokens, Authorization headers) before text leaves the process. */
+function redactSecrets(text) {
+    return text.replace(TOKENS, '[redacted]').replace(AUTHORIZATION, '$1[redacted]');
+}
+/**
+ * Text from a file made safe for one line of the log or an annotation: control characters (CR, LF,
+ * bidi overrides) shown as escapes, `##[` and a leading `::` broken with a zero-width space, tokens
+ * redacted. @actions/core's own %-escaping comes on top for annotation messages and properties.
+ */
+function commandSafe(text) {
+    return redactSecrets(escapeControl(text))
+        .replace(/##\[/g, '#\u200b#[')
+        .replace(/^(\s*):(?=:)/, '$1:\u200b');
+}
+/** A backtick fence longer than any backtick run in the content (at least 3). */
+function codeFence(content) {
+    let longest = 0;
+    for (const run of content.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    return '`'.repeat(Math.max(3, longest + 1));
+}
+/** A fenced code block that content cannot close; mentions and HTML are inert inside it. */
+function fencedBlock(content, info = '') {
+    const fence = codeFence(content);
+    const body = content.endsWith('\n') ? content : `${content}\n`;
+    return `${fence}${info}\n${body}${fence}`;
+}
+/** Cuts text to at most `max` UTF-16 units without splitting a surrogate pair. */
+function truncateText(text, max, ellipsis = '…') {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - ellipsis.length);
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end--;
+    return text.slice(0, end) + ellipsis;
+}
+
+/** Tenths on the printed scale: 96 → "9.6". */
+const tenths = (value) => (value / 10).toFixed(1);
+/** Orders states for the regression gate: masked (cannot run) < any score < does not load. */
+function rank(unit) {
+    if (unit.status === 'masked')
+        return -1;
+    if (unit.status === 'scored')
+        return unit.exposure ?? 0;
+    return 1000;
+}
+function compareWithBase(unit, base) {
+    if (base === undefined)
+        return 'unknown';
+    if (base === null)
+        return 'new';
+    const now = rank(unit);
+    const before = rank(base);
+    return now > before ? 'worse' : now < before ? 'better' : 'same';
+}
+/** "9.6 UNSAFE", "masked", "invalid" */
+function describeScore(unit) {
+    return unit.status === 'scored' ? `${unit.score.toFixed(1)} ${unit.rating}` : unit.status;
+}
+function judge(units, bases, failOn, threshold, gatedBecause = new Map()) {
+    const limit = tenths(threshold);
+    return units.map((unit) => {
+        const base = bases ? (bases.get(unit.path) ?? null) : undefined;
+        const change = compareWithBase(unit, base);
+        const above = !unit.passed;
+        const notLoaded = unit.status === 'invalid' || unit.status === 'error';
+        let failed;
+        let reason;
+        if (failOn === 'regression' && change !== 'unknown' && change !== 'new') {
+            failed = change === 'worse';
+            reason =
+                change === 'worse'
+                    ? `worse than the base: ${describeScore(base)} → ${describeScore(unit)}`
+                    : above
+                        ? `${notLoaded ? 'does not load' : `above ${limit}`} but not worse than the base (${describeScore(base)})`
+                        : `${change === 'better' ? 'better than' : 'same as'} the base`;
+        }
+        else {
+            failed = above;
+            const fresh = failOn === 'regression' && change === 'new' ? 'new unit ' : '';
+            reason = above
+                ? notLoaded
+                    ? `${fresh}${unit.status === 'invalid' ? 'does not load' : 'cannot be read'}: ${unit.reason ?? ''}`
+                    : `${fresh}above the threshold ${limit}`
+                : unit.status === 'masked'
+                    ? 'masked: systemd will not start it'
+                    : `at or below the threshold ${limit}`;
+        }
+        const because = gatedBecause.get(unit.path)?.reasons;
+        return { unit, base, change, failed, reason, ...(because ? { gatedBecause: because } : {}) };
+    });
+}
+/** Most severe first: failing before passing, units that do not load first, then by score, then path. */
+function bySeverity(a, b) {
+    const key = (o) => (o.failed ? 0 : 2000) +
+        (o.unit.status === 'scored'
+            ? 1000 - (o.unit.exposure ?? 0)
+            : o.unit.status === 'masked'
+                ? 1500
+                : 0);
+    return key(a) - key(b) || (a.unit.path < b.unit.path ? -1 : a.unit.path > b.unit.path ? 1 : 0);
+}
+const divRoundUp = (a, b) => Math.floor((a + b - 1) / b);
+const pointsOf = (check) => check.badness !== null && check.badness > 0
+    ? divRoundUp(check.badness * check.weight, check.range)
+    : 0;
+/** Rows that cost exposure, costliest first (ties: heavier weight, then table order). */
+function costliest(unit) {
+    return unit.checks
+        .map((check, index) => ({ check, points: pointsOf(check), index }))
+        .filter((c) => c.points > 0)
+        .sort((a, b) => b.points - a.points || b.check.weight - a.check.weight || a.index - b.index)
+        .map(({ check, points }) => ({ check, points }));
+}
+/**
+ * Exact savings: systemd's exposure is ceil(100 × Σ points / Σ weight) over the applicable rows, so
+ * fixing rows removes their points and keeps the weights. Needs every applicable row (reports made
+ * with keepPassingChecks); undefined when the rows do not reproduce the unit's exposure.
+ */
+function fixPlan(unit, threshold, count = 3) {
+    if (unit.status !== 'scored' || unit.exposure === null)
+        return undefined;
+    let weights = 0;
+    let points = 0;
+    for (const check of unit.checks) {
+        if (check.badness === null)
+            continue;
+        weights += check.weight;
+        points += pointsOf(check);
     }
-    return { units, missing };
+    const exposureWith = (sum) => (weights === 0 ? 0 : divRoundUp(sum * 100, weights));
+    if (exposureWith(points) !== unit.exposure)
+        return undefined;
+    const costs = costliest(unit);
+    const top = costs.slice(0, count);
+    const afterTop = exposureWith(points - top.reduce((s, c) => s + c.points, 0));
+    let remaining = points;
+    let toPass;
+    if (exposureWith(remaining) > threshold) {
+        for (let i = 0; i < costs.length; i++) {
+            remaining -= costs[i].points;
+            const exposure = exposureWith(remaining);
+            if (exposure <= threshold) {
+                toPass = { count: i + 1, exposure };
+                break;
+            }
+        }
+    }
+    return { top, afterTop, ...(toPass ? { toPass } : {}) };
+}
+/** Rows whose cost grew since the base, largest growth first. */
+function worsenedChecks(unit, base) {
+    const before = new Map(base.checks.map((c) => [c.id, pointsOf(c)]));
+    return unit.checks
+        .map((check) => ({ check, points: pointsOf(check), before: before.get(check.id) ?? 0 }))
+        .filter((c) => c.points > c.before)
+        .sort((a, b) => b.points - b.before - (a.points - a.before));
+}
+function suggestionOf(unit) {
+    const s = unit.suggestion;
+    if (!s || typeof s !== 'object')
+        return undefined;
+    if (typeof s.path !== 'string' || typeof s.dropIn !== 'string')
+        return undefined;
+    return {
+        path: s.path,
+        dropIn: s.dropIn,
+        ...(typeof s.score === 'number' ? { score: s.score } : {})
+    };
+}
+
+/** Per step; a job keeps 50 in all. */
+const ANNOTATION_LIMITS = {
+    error: 10,
+    warning: 10,
+    notice: 10
+};
+const TITLE_LIMIT = 255;
+const MESSAGE_LIMIT = 4000;
+const safe = commandSafe;
+function where(check) {
+    return check.explicit ? `line ${check.line}` : 'not set';
+}
+function costLine(cost) {
+    const detail = cost.check.detail ? `, ${safe(truncateText(cost.check.detail, 80))}` : '';
+    return `${safe(cost.check.name)} ${where(cost.check)}${detail} (+${(cost.check.exposure ?? 0).toFixed(1)})`;
+}
+function anchor(unit, check) {
+    if (check)
+        return { file: check.file, line: Math.max(1, check.line) };
+    if (unit.serviceHeader)
+        return { file: unit.serviceHeader.file, line: Math.max(1, unit.serviceHeader.line) };
+    return { file: unit.path };
+}
+function failureAnnotation(outcome, level, threshold) {
+    const { unit, base } = outcome;
+    const name = safe(unit.unit);
+    const limit = tenths(threshold);
+    if (unit.status === 'invalid') {
+        return {
+            level,
+            title: `${name}: does not load`,
+            message: `systemd refuses to load ${name}: ${safe(unit.reason ?? 'invalid')}. It would not start, so the gate fails it.`,
+            file: unit.at?.file ?? unit.path,
+            ...(unit.at ? { line: Math.max(1, unit.at.line) } : {})
+        };
+    }
+    if (unit.status !== 'scored') {
+        return {
+            level,
+            title: `${name}: cannot be read`,
+            message: `The gate could not read ${safe(unit.path)}: ${safe(unit.reason ?? unit.status)}.`,
+            file: unit.path
+        };
+    }
+    const lines = [];
+    if (outcome.change === 'worse' && base) {
+        const worse = worsenedChecks(unit, base);
+        lines.push(`Exposure rose from ${describeScore(base)} to ${describeScore(unit)} (threshold ${limit}).`);
+        if (worse.length)
+            lines.push(`Got worse: ${worse.slice(0, 3).map(costLine).join('; ')}.`);
+        return {
+            level,
+            title: `${name}: ${describeScore(base)} → ${describeScore(unit)}, worse than the base`,
+            message: lines.join('\n'),
+            ...anchor(unit, worse[0]?.check ?? costliest(unit)[0]?.check)
+        };
+    }
+    const plan = fixPlan(unit, threshold);
+    const top = plan?.top ?? costliest(unit).slice(0, 3);
+    lines.push(`Exposure ${describeScore(unit)} is above the threshold ${limit}.`);
+    if (top.length)
+        lines.push(`Costliest: ${top.map(costLine).join('; ')}.`);
+    if (plan && plan.top.length) {
+        const saving = `Fixing ${plan.top.length === 1 ? 'it' : `these ${plan.top.length}`} saves ${tenths(unit.exposure - plan.afterTop)} (${tenths(unit.exposure)} → ${tenths(plan.afterTop)})`;
+        const pass = plan.toPass
+            ? plan.toPass.count <= plan.top.length
+                ? ', enough to pass.'
+                : `; the ${plan.toPass.count} costliest bring it to ${tenths(plan.toPass.exposure)}.`
+            : '.';
+        lines.push(saving + pass);
+    }
+    const suggestion = suggestionOf(unit);
+    if (suggestion) {
+        const score = suggestion.score !== undefined ? ` brings it to ${suggestion.score.toFixed(1)}` : '';
+        lines.push(`Suggested drop-in ${safe(suggestion.path)}${score} (in the job summary).`);
+    }
+    lines.push('All checks: see the job summary.');
+    return {
+        level,
+        title: `${name}: ${describeScore(unit)}, above ${limit}`,
+        message: lines.join('\n'),
+        ...anchor(unit, top[0]?.check)
+    };
+}
+function legacyAnnotation(outcome, threshold) {
+    const { unit } = outcome;
+    return {
+        level: 'warning',
+        title: `${safe(unit.unit)}: ${describeScore(unit)}, above ${tenths(threshold)} (not worse than the base)`,
+        message: `${safe(unit.unit)} is above the threshold but no worse than at the base (${outcome.base ? describeScore(outcome.base) : '?'}), so the regression gate lets it pass.`,
+        ...anchor(unit, costliest(unit)[0]?.check)
+    };
+}
+function diagnosticAnnotations(unit) {
+    return unit.diagnostics
+        .filter((d) => d.severity !== 'notice')
+        .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))
+        .map((d) => ({
+        level: 'warning',
+        title: `${safe(unit.unit)}: systemd ignores this line`,
+        message: safe(d.message),
+        file: d.file,
+        line: Math.max(1, d.line)
+    }));
+}
+/**
+ * A file property the runner gets verbatim (after @actions/core's %-escaping): a path with control
+ * characters or `##[` is left out, so the annotation is not attached to a file rather than carrying
+ * such text in a command. The message still names the file, escaped.
+ */
+function fileProperty(file) {
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused
+    return file === undefined || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|##\[/.test(file)
+        ? undefined
+        : file;
+}
+function bounded(annotation) {
+    const result = {
+        level: annotation.level,
+        title: truncateText(annotation.title, TITLE_LIMIT),
+        message: truncateText(annotation.message, MESSAGE_LIMIT)
+    };
+    const file = fileProperty(annotation.file);
+    if (file !== undefined) {
+        result.file = file;
+        if (annotation.line !== undefined)
+            result.line = annotation.line;
+    }
+    return result;
+}
+function planAnnotations(outcomes, options) {
+    const sorted = [...outcomes].sort(bySeverity);
+    const failureLevel = options.failOn === 'never' ? 'warning' : 'error';
+    const candidates = [
+        ...sorted
+            .filter((o) => o.failed)
+            .map((o) => failureAnnotation(o, failureLevel, options.threshold)),
+        ...sorted
+            .filter((o) => !o.failed && !o.unit.passed && o.unit.status === 'scored')
+            .map((o) => legacyAnnotation(o, options.threshold)),
+        ...sorted.flatMap((o) => diagnosticAnnotations(o.unit))
+    ];
+    const used = { error: 0, warning: 0, notice: 0 };
+    const omitted = { error: 0, warning: 0 };
+    const annotations = [];
+    for (const candidate of candidates) {
+        if (used[candidate.level] < ANNOTATION_LIMITS[candidate.level]) {
+            used[candidate.level]++;
+            annotations.push(bounded(candidate));
+        }
+        else if (candidate.level !== 'notice')
+            omitted[candidate.level]++;
+    }
+    if (omitted.error || omitted.warning) {
+        const parts = [
+            omitted.error ? `${omitted.error} more error${omitted.error === 1 ? '' : 's'}` : '',
+            omitted.warning ? `${omitted.warning} more warning${omitted.warning === 1 ? '' : 's'}` : ''
+        ].filter(Boolean);
+        annotations.push({
+            level: 'notice',
+            title: 'More findings in the job summary',
+            message: `${parts.join(' and ')} are not annotated: GitHub shows at most ${ANNOTATION_LIMITS.error} errors and ${ANNOTATION_LIMITS.warning} warnings per step. The job summary and the JSON report list every unit.`
+        });
+    }
+    return { annotations, omitted };
 }
 
 /**
- * The Action: inputs → scan → outputs and verdict. Annotations, summary, review and the regression
- * gate are issue #3/#4 work; this is the foundation they extend.
+ * Which units a change touches (pure): a unit is changed when its own file changed, when a drop-in
+ * systemd would merge into it was added, edited or removed, or when it was renamed (then it is
+ * compared with its old path).
  */
-async function run() {
-    try {
-        const settings = readSettings(process.env);
-        const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-        const { units, missing } = await scan(settings.paths, {
-            version: settings.version,
-            policy: settings.policy,
-            threshold: settings.threshold,
-            cwd: workspace,
-            exclude: settings.exclude
-        });
-        for (const entry of missing)
-            warning(`No such path: ${entry}`);
-        const report = gateReport(units, settings);
-        const reportPath = path$1.join(process.env.RUNNER_TEMP ?? os$1.tmpdir(), 'systemd-hardening-gate.json');
-        fs$5.writeFileSync(reportPath, JSON.stringify(report, null, 2));
-        const scored = units.filter((u) => u.score !== null).map((u) => u.score);
-        const failed = units.filter((u) => !u.passed);
-        setOutput('passed', String(report.passed));
-        setOutput('max-score', scored.length ? Math.max(...scored).toFixed(1) : '');
-        setOutput('failed-units', String(failed.length));
-        setOutput('report', reportPath);
-        if (units.length === 0)
-            info('No service units found: nothing to gate.');
-        if (!report.passed && settings.failOn !== 'never') {
-            setFailed(`${failed.length} unit(s) fail the hardening gate (threshold ${(settings.threshold / 10).toFixed(1)}): ` +
-                failed
-                    .slice(0, 10)
-                    .map((u) => `${u.path} ${u.score === null ? u.status : `${u.score.toFixed(1)} ${u.rating}`}`)
-                    .join(', '));
+/** Parses `git diff-tree -z --name-status` output. */
+function parseNameStatus(raw) {
+    const fields = raw.split('\0');
+    const changes = [];
+    for (let i = 0; i < fields.length;) {
+        const code = fields[i++];
+        if (!code)
+            continue;
+        const status = code[0];
+        if (status === 'R' || status === 'C') {
+            const oldPath = fields[i++];
+            const newPath = fields[i++];
+            changes.push({ status, path: newPath, oldPath });
+        }
+        else {
+            changes.push({ status, path: fields[i++] });
         }
     }
+    return changes;
+}
+/** Maps paths relative to the repository top to paths relative to the workspace (drops the rest). */
+function relativeToWorkspace(changes, prefix) {
+    if (prefix === '')
+        return changes;
+    const lead = `${prefix}/`;
+    const strip = (p) => p !== undefined && p.startsWith(lead) ? p.slice(lead.length) : undefined;
+    const result = [];
+    for (const change of changes) {
+        const next = strip(change.path);
+        const old = strip(change.oldPath);
+        if (next !== undefined)
+            result.push({ ...change, path: next, oldPath: old });
+        else if (old !== undefined)
+            result.push({ status: 'D', path: old });
+    }
+    return result;
+}
+/** The unit name systemd-analyze scores for a file name (templates as their instance). */
+function analysedUnitName(fileName, templateInstance) {
+    const unit = parseUnitName(fileName);
+    if (!unit)
+        return undefined;
+    return unit.isTemplate ? instantiate(unit, templateInstance) : unit;
+}
+const dirOf$1 = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+const baseName = (p) => p.slice(p.lastIndexOf('/') + 1);
+const join$1 = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
+/**
+ * The units among `units` (workspace-relative paths of unit files in the checkout) that the changes
+ * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target).
+ */
+function selectChangedUnits(units, changes, templateInstance, aliases = new Map()) {
+    // Every path a change touched (both sides of a rename), with a description.
+    const touched = new Map();
+    const renamedFrom = new Map();
+    for (const change of changes) {
+        const verb = change.status === 'A'
+            ? 'added'
+            : change.status === 'D'
+                ? 'removed'
+                : change.status === 'R'
+                    ? 'renamed'
+                    : 'changed';
+        touched.set(change.path, verb);
+        if (change.oldPath !== undefined) {
+            touched.set(change.oldPath, change.status === 'R' ? 'renamed' : 'copied');
+            if (change.status === 'R')
+                renamedFrom.set(change.path, change.oldPath);
+        }
+    }
+    // Drop-in directories that saw a change, with the changes under each.
+    const dropInDirs = new Map();
+    for (const [file, verb] of touched) {
+        const dir = dirOf$1(file);
+        if (!dir.endsWith('.d'))
+            continue;
+        if (!isDropInFileName(baseName(file)))
+            continue;
+        dropInDirs.set(dir, [...(dropInDirs.get(dir) ?? []), `drop-in ${file} ${verb}`]);
+    }
+    const selected = new Map();
+    for (const unitPath of units) {
+        const reasons = [];
+        const own = touched.get(unitPath);
+        if (own)
+            reasons.push(own === 'renamed' ? `renamed from ${renamedFrom.get(unitPath) ?? '?'}` : `unit file ${own}`);
+        for (const alias of aliases.get(unitPath) ?? []) {
+            const verb = touched.get(alias);
+            if (verb)
+                reasons.push(`link target ${alias} ${verb}`);
+        }
+        const unit = analysedUnitName(baseName(unitPath), templateInstance);
+        if (unit) {
+            const dir = dirOf$1(unitPath);
+            for (const name of dropInDirectoryNames(unit)) {
+                const dropInDir = join$1(dir, name);
+                reasons.push(...(dropInDirs.get(dropInDir) ?? []));
+                const dirVerb = touched.get(dropInDir);
+                if (dirVerb)
+                    reasons.push(`drop-in directory link ${dropInDir} ${dirVerb}`);
+            }
+        }
+        if (reasons.length)
+            selected.set(unitPath, { reasons, basePath: renamedFrom.get(unitPath) ?? unitPath });
+    }
+    return selected;
+}
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if (existsSync(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+
+var lib = {};
+
+var proxy = {};
+
+var hasRequiredProxy;
+
+function requireProxy () {
+	if (hasRequiredProxy) return proxy;
+	hasRequiredProxy = 1;
+	Object.defineProperty(proxy, "__esModule", { value: true });
+	proxy.getProxyUrl = getProxyUrl;
+	proxy.checkBypass = checkBypass;
+	function getProxyUrl(reqUrl) {
+	    const usingSsl = reqUrl.protocol === 'https:';
+	    if (checkBypass(reqUrl)) {
+	        return undefined;
+	    }
+	    const proxyVar = (() => {
+	        if (usingSsl) {
+	            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+	        }
+	        else {
+	            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+	        }
+	    })();
+	    if (proxyVar) {
+	        try {
+	            return new DecodedURL(proxyVar);
+	        }
+	        catch (_a) {
+	            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+	                return new DecodedURL(`http://${proxyVar}`);
+	        }
+	    }
+	    else {
+	        return undefined;
+	    }
+	}
+	function checkBypass(reqUrl) {
+	    if (!reqUrl.hostname) {
+	        return false;
+	    }
+	    const reqHost = reqUrl.hostname;
+	    if (isLoopbackAddress(reqHost)) {
+	        return true;
+	    }
+	    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+	    if (!noProxy) {
+	        return false;
+	    }
+	    // Determine the request port
+	    let reqPort;
+	    if (reqUrl.port) {
+	        reqPort = Number(reqUrl.port);
+	    }
+	    else if (reqUrl.protocol === 'http:') {
+	        reqPort = 80;
+	    }
+	    else if (reqUrl.protocol === 'https:') {
+	        reqPort = 443;
+	    }
+	    // Format the request hostname and hostname with port
+	    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+	    if (typeof reqPort === 'number') {
+	        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+	    }
+	    // Compare request host against noproxy
+	    for (const upperNoProxyItem of noProxy
+	        .split(',')
+	        .map(x => x.trim().toUpperCase())
+	        .filter(x => x)) {
+	        if (upperNoProxyItem === '*' ||
+	            upperReqHosts.some(x => x === upperNoProxyItem ||
+	                x.endsWith(`.${upperNoProxyItem}`) ||
+	                (upperNoProxyItem.startsWith('.') &&
+	                    x.endsWith(`${upperNoProxyItem}`)))) {
+	            return true;
+	        }
+	    }
+	    return false;
+	}
+	function isLoopbackAddress(host) {
+	    const hostLower = host.toLowerCase();
+	    return (hostLower === 'localhost' ||
+	        hostLower.startsWith('127.') ||
+	        hostLower.startsWith('[::1]') ||
+	        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+	}
+	class DecodedURL extends URL {
+	    constructor(url, base) {
+	        super(url, base);
+	        this._decodedUsername = decodeURIComponent(super.username);
+	        this._decodedPassword = decodeURIComponent(super.password);
+	    }
+	    get username() {
+	        return this._decodedUsername;
+	    }
+	    get password() {
+	        return this._decodedPassword;
+	    }
+	}
+	
+	return proxy;
+}
+
+var hasRequiredLib;
+
+function requireLib () {
+	if (hasRequiredLib) return lib;
+	hasRequiredLib = 1;
+	/* eslint-disable @typescript-eslint/no-explicit-any */
+	var __createBinding = (lib && lib.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+	    if (k2 === undefined) k2 = k;
+	    var desc = Object.getOwnPropertyDescriptor(m, k);
+	    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+	      desc = { enumerable: true, get: function() { return m[k]; } };
+	    }
+	    Object.defineProperty(o, k2, desc);
+	}) : (function(o, m, k, k2) {
+	    if (k2 === undefined) k2 = k;
+	    o[k2] = m[k];
+	}));
+	var __setModuleDefault = (lib && lib.__setModuleDefault) || (Object.create ? (function(o, v) {
+	    Object.defineProperty(o, "default", { enumerable: true, value: v });
+	}) : function(o, v) {
+	    o["default"] = v;
+	});
+	var __importStar = (lib && lib.__importStar) || (function () {
+	    var ownKeys = function(o) {
+	        ownKeys = Object.getOwnPropertyNames || function (o) {
+	            var ar = [];
+	            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+	            return ar;
+	        };
+	        return ownKeys(o);
+	    };
+	    return function (mod) {
+	        if (mod && mod.__esModule) return mod;
+	        var result = {};
+	        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+	        __setModuleDefault(result, mod);
+	        return result;
+	    };
+	})();
+	var __awaiter = (lib && lib.__awaiter) || function (thisArg, _arguments, P, generator) {
+	    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+	    return new (P || (P = Promise))(function (resolve, reject) {
+	        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+	        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+	        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+	        step((generator = generator.apply(thisArg, _arguments || [])).next());
+	    });
+	};
+	Object.defineProperty(lib, "__esModule", { value: true });
+	lib.HttpClient = lib.HttpClientResponse = lib.HttpClientError = lib.MediaTypes = lib.Headers = lib.HttpCodes = void 0;
+	lib.getProxyUrl = getProxyUrl;
+	lib.isHttps = isHttps;
+	const http = __importStar(http__default);
+	const https = __importStar(https__default);
+	const pm = __importStar(requireProxy());
+	const tunnel = __importStar(requireTunnel());
+	const undici_1 = requireUndici();
+	var HttpCodes;
+	(function (HttpCodes) {
+	    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+	    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+	    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+	    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+	    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+	    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+	    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+	    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+	    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+	    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+	    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+	    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+	    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+	    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+	    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+	    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+	    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+	    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+	    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+	    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+	    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+	    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+	    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+	    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+	    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+	    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+	    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+	})(HttpCodes || (lib.HttpCodes = HttpCodes = {}));
+	var Headers;
+	(function (Headers) {
+	    Headers["Accept"] = "accept";
+	    Headers["ContentType"] = "content-type";
+	})(Headers || (lib.Headers = Headers = {}));
+	var MediaTypes;
+	(function (MediaTypes) {
+	    MediaTypes["ApplicationJson"] = "application/json";
+	})(MediaTypes || (lib.MediaTypes = MediaTypes = {}));
+	/**
+	 * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+	 * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+	 */
+	function getProxyUrl(serverUrl) {
+	    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+	    return proxyUrl ? proxyUrl.href : '';
+	}
+	const HttpRedirectCodes = [
+	    HttpCodes.MovedPermanently,
+	    HttpCodes.ResourceMoved,
+	    HttpCodes.SeeOther,
+	    HttpCodes.TemporaryRedirect,
+	    HttpCodes.PermanentRedirect
+	];
+	const HttpResponseRetryCodes = [
+	    HttpCodes.BadGateway,
+	    HttpCodes.ServiceUnavailable,
+	    HttpCodes.GatewayTimeout
+	];
+	const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+	const ExponentialBackoffCeiling = 10;
+	const ExponentialBackoffTimeSlice = 5;
+	class HttpClientError extends Error {
+	    constructor(message, statusCode) {
+	        super(message);
+	        this.name = 'HttpClientError';
+	        this.statusCode = statusCode;
+	        Object.setPrototypeOf(this, HttpClientError.prototype);
+	    }
+	}
+	lib.HttpClientError = HttpClientError;
+	class HttpClientResponse {
+	    constructor(message) {
+	        this.message = message;
+	    }
+	    readBody() {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+	                let output = Buffer.alloc(0);
+	                this.message.on('data', (chunk) => {
+	                    output = Buffer.concat([output, chunk]);
+	                });
+	                this.message.on('end', () => {
+	                    resolve(output.toString());
+	                });
+	            }));
+	        });
+	    }
+	    readBodyBuffer() {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+	                const chunks = [];
+	                this.message.on('data', (chunk) => {
+	                    chunks.push(chunk);
+	                });
+	                this.message.on('end', () => {
+	                    resolve(Buffer.concat(chunks));
+	                });
+	            }));
+	        });
+	    }
+	}
+	lib.HttpClientResponse = HttpClientResponse;
+	function isHttps(requestUrl) {
+	    const parsedUrl = new URL(requestUrl);
+	    return parsedUrl.protocol === 'https:';
+	}
+	class HttpClient {
+	    constructor(userAgent, handlers, requestOptions) {
+	        this._ignoreSslError = false;
+	        this._allowRedirects = true;
+	        this._allowRedirectDowngrade = false;
+	        this._maxRedirects = 50;
+	        this._allowRetries = false;
+	        this._maxRetries = 1;
+	        this._keepAlive = false;
+	        this._disposed = false;
+	        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+	        this.handlers = handlers || [];
+	        this.requestOptions = requestOptions;
+	        if (requestOptions) {
+	            if (requestOptions.ignoreSslError != null) {
+	                this._ignoreSslError = requestOptions.ignoreSslError;
+	            }
+	            this._socketTimeout = requestOptions.socketTimeout;
+	            if (requestOptions.allowRedirects != null) {
+	                this._allowRedirects = requestOptions.allowRedirects;
+	            }
+	            if (requestOptions.allowRedirectDowngrade != null) {
+	                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+	            }
+	            if (requestOptions.maxRedirects != null) {
+	                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+	            }
+	            if (requestOptions.keepAlive != null) {
+	                this._keepAlive = requestOptions.keepAlive;
+	            }
+	            if (requestOptions.allowRetries != null) {
+	                this._allowRetries = requestOptions.allowRetries;
+	            }
+	            if (requestOptions.maxRetries != null) {
+	                this._maxRetries = requestOptions.maxRetries;
+	            }
+	        }
+	    }
+	    options(requestUrl, additionalHeaders) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+	        });
+	    }
+	    get(requestUrl, additionalHeaders) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return this.request('GET', requestUrl, null, additionalHeaders || {});
+	        });
+	    }
+	    del(requestUrl, additionalHeaders) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+	        });
+	    }
+	    post(requestUrl, data, additionalHeaders) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return this.request('POST', requestUrl, data, additionalHeaders || {});
+	        });
+	    }
+	    patch(requestUrl, data, additionalHeaders) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+	        });
+	    }
+	    put(requestUrl, data, additionalHeaders) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+	        });
+	    }
+	    head(requestUrl, additionalHeaders) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+	        });
+	    }
+	    sendStream(verb, requestUrl, stream, additionalHeaders) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return this.request(verb, requestUrl, stream, additionalHeaders);
+	        });
+	    }
+	    /**
+	     * Gets a typed object from an endpoint
+	     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+	     */
+	    getJson(requestUrl_1) {
+	        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+	            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+	            const res = yield this.get(requestUrl, additionalHeaders);
+	            return this._processResponse(res, this.requestOptions);
+	        });
+	    }
+	    postJson(requestUrl_1, obj_1) {
+	        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+	            const data = JSON.stringify(obj, null, 2);
+	            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+	            additionalHeaders[Headers.ContentType] =
+	                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+	            const res = yield this.post(requestUrl, data, additionalHeaders);
+	            return this._processResponse(res, this.requestOptions);
+	        });
+	    }
+	    putJson(requestUrl_1, obj_1) {
+	        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+	            const data = JSON.stringify(obj, null, 2);
+	            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+	            additionalHeaders[Headers.ContentType] =
+	                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+	            const res = yield this.put(requestUrl, data, additionalHeaders);
+	            return this._processResponse(res, this.requestOptions);
+	        });
+	    }
+	    patchJson(requestUrl_1, obj_1) {
+	        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+	            const data = JSON.stringify(obj, null, 2);
+	            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+	            additionalHeaders[Headers.ContentType] =
+	                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+	            const res = yield this.patch(requestUrl, data, additionalHeaders);
+	            return this._processResponse(res, this.requestOptions);
+	        });
+	    }
+	    /**
+	     * Makes a raw http request.
+	     * All other methods such as get, post, patch, and request ultimately call this.
+	     * Prefer get, del, post and patch
+	     */
+	    request(verb, requestUrl, data, headers) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            if (this._disposed) {
+	                throw new Error('Client has already been disposed.');
+	            }
+	            const parsedUrl = new URL(requestUrl);
+	            let info = this._prepareRequest(verb, parsedUrl, headers);
+	            // Only perform retries on reads since writes may not be idempotent.
+	            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+	                ? this._maxRetries + 1
+	                : 1;
+	            let numTries = 0;
+	            let response;
+	            do {
+	                response = yield this.requestRaw(info, data);
+	                // Check if it's an authentication challenge
+	                if (response &&
+	                    response.message &&
+	                    response.message.statusCode === HttpCodes.Unauthorized) {
+	                    let authenticationHandler;
+	                    for (const handler of this.handlers) {
+	                        if (handler.canHandleAuthentication(response)) {
+	                            authenticationHandler = handler;
+	                            break;
+	                        }
+	                    }
+	                    if (authenticationHandler) {
+	                        return authenticationHandler.handleAuthentication(this, info, data);
+	                    }
+	                    else {
+	                        // We have received an unauthorized response but have no handlers to handle it.
+	                        // Let the response return to the caller.
+	                        return response;
+	                    }
+	                }
+	                let redirectsRemaining = this._maxRedirects;
+	                while (response.message.statusCode &&
+	                    HttpRedirectCodes.includes(response.message.statusCode) &&
+	                    this._allowRedirects &&
+	                    redirectsRemaining > 0) {
+	                    const redirectUrl = response.message.headers['location'];
+	                    if (!redirectUrl) {
+	                        // if there's no location to redirect to, we won't
+	                        break;
+	                    }
+	                    const parsedRedirectUrl = new URL(redirectUrl);
+	                    if (parsedUrl.protocol === 'https:' &&
+	                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+	                        !this._allowRedirectDowngrade) {
+	                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+	                    }
+	                    // we need to finish reading the response before reassigning response
+	                    // which will leak the open socket.
+	                    yield response.readBody();
+	                    // strip authorization header if redirected to a different hostname
+	                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+	                        for (const header in headers) {
+	                            // header names are case insensitive
+	                            if (header.toLowerCase() === 'authorization') {
+	                                delete headers[header];
+	                            }
+	                        }
+	                    }
+	                    // let's make the request with the new redirectUrl
+	                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+	                    response = yield this.requestRaw(info, data);
+	                    redirectsRemaining--;
+	                }
+	                if (!response.message.statusCode ||
+	                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+	                    // If not a retry code, return immediately instead of retrying
+	                    return response;
+	                }
+	                numTries += 1;
+	                if (numTries < maxTries) {
+	                    yield response.readBody();
+	                    yield this._performExponentialBackoff(numTries);
+	                }
+	            } while (numTries < maxTries);
+	            return response;
+	        });
+	    }
+	    /**
+	     * Needs to be called if keepAlive is set to true in request options.
+	     */
+	    dispose() {
+	        if (this._agent) {
+	            this._agent.destroy();
+	        }
+	        this._disposed = true;
+	    }
+	    /**
+	     * Raw request.
+	     * @param info
+	     * @param data
+	     */
+	    requestRaw(info, data) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return new Promise((resolve, reject) => {
+	                function callbackForResult(err, res) {
+	                    if (err) {
+	                        reject(err);
+	                    }
+	                    else if (!res) {
+	                        // If `err` is not passed, then `res` must be passed.
+	                        reject(new Error('Unknown error'));
+	                    }
+	                    else {
+	                        resolve(res);
+	                    }
+	                }
+	                this.requestRawWithCallback(info, data, callbackForResult);
+	            });
+	        });
+	    }
+	    /**
+	     * Raw request with callback.
+	     * @param info
+	     * @param data
+	     * @param onResult
+	     */
+	    requestRawWithCallback(info, data, onResult) {
+	        if (typeof data === 'string') {
+	            if (!info.options.headers) {
+	                info.options.headers = {};
+	            }
+	            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+	        }
+	        let callbackCalled = false;
+	        function handleResult(err, res) {
+	            if (!callbackCalled) {
+	                callbackCalled = true;
+	                onResult(err, res);
+	            }
+	        }
+	        const req = info.httpModule.request(info.options, (msg) => {
+	            const res = new HttpClientResponse(msg);
+	            handleResult(undefined, res);
+	        });
+	        let socket;
+	        req.on('socket', sock => {
+	            socket = sock;
+	        });
+	        // If we ever get disconnected, we want the socket to timeout eventually
+	        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+	            if (socket) {
+	                socket.end();
+	            }
+	            handleResult(new Error(`Request timeout: ${info.options.path}`));
+	        });
+	        req.on('error', function (err) {
+	            // err has statusCode property
+	            // res should have headers
+	            handleResult(err);
+	        });
+	        if (data && typeof data === 'string') {
+	            req.write(data, 'utf8');
+	        }
+	        if (data && typeof data !== 'string') {
+	            data.on('close', function () {
+	                req.end();
+	            });
+	            data.pipe(req);
+	        }
+	        else {
+	            req.end();
+	        }
+	    }
+	    /**
+	     * Gets an http agent. This function is useful when you need an http agent that handles
+	     * routing through a proxy server - depending upon the url and proxy environment variables.
+	     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+	     */
+	    getAgent(serverUrl) {
+	        const parsedUrl = new URL(serverUrl);
+	        return this._getAgent(parsedUrl);
+	    }
+	    getAgentDispatcher(serverUrl) {
+	        const parsedUrl = new URL(serverUrl);
+	        const proxyUrl = pm.getProxyUrl(parsedUrl);
+	        const useProxy = proxyUrl && proxyUrl.hostname;
+	        if (!useProxy) {
+	            return;
+	        }
+	        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+	    }
+	    _prepareRequest(method, requestUrl, headers) {
+	        const info = {};
+	        info.parsedUrl = requestUrl;
+	        const usingSsl = info.parsedUrl.protocol === 'https:';
+	        info.httpModule = usingSsl ? https : http;
+	        const defaultPort = usingSsl ? 443 : 80;
+	        info.options = {};
+	        info.options.host = info.parsedUrl.hostname;
+	        info.options.port = info.parsedUrl.port
+	            ? parseInt(info.parsedUrl.port)
+	            : defaultPort;
+	        info.options.path =
+	            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+	        info.options.method = method;
+	        info.options.headers = this._mergeHeaders(headers);
+	        if (this.userAgent != null) {
+	            info.options.headers['user-agent'] = this.userAgent;
+	        }
+	        info.options.agent = this._getAgent(info.parsedUrl);
+	        // gives handlers an opportunity to participate
+	        if (this.handlers) {
+	            for (const handler of this.handlers) {
+	                handler.prepareRequest(info.options);
+	            }
+	        }
+	        return info;
+	    }
+	    _mergeHeaders(headers) {
+	        if (this.requestOptions && this.requestOptions.headers) {
+	            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+	        }
+	        return lowercaseKeys(headers || {});
+	    }
+	    /**
+	     * Gets an existing header value or returns a default.
+	     * Handles converting number header values to strings since HTTP headers must be strings.
+	     * Note: This returns string | string[] since some headers can have multiple values.
+	     * For headers that must always be a single string (like Content-Type), use the
+	     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+	     */
+	    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+	        let clientHeader;
+	        if (this.requestOptions && this.requestOptions.headers) {
+	            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+	            if (headerValue) {
+	                clientHeader =
+	                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+	            }
+	        }
+	        const additionalValue = additionalHeaders[header];
+	        if (additionalValue !== undefined) {
+	            return typeof additionalValue === 'number'
+	                ? additionalValue.toString()
+	                : additionalValue;
+	        }
+	        if (clientHeader !== undefined) {
+	            return clientHeader;
+	        }
+	        return _default;
+	    }
+	    /**
+	     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+	     * Always returns a single string (not an array) since Content-Type should be a single value.
+	     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+	     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+	     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+	     */
+	    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+	        let clientHeader;
+	        if (this.requestOptions && this.requestOptions.headers) {
+	            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+	            if (headerValue) {
+	                if (typeof headerValue === 'number') {
+	                    clientHeader = String(headerValue);
+	                }
+	                else if (Array.isArray(headerValue)) {
+	                    clientHeader = headerValue.join(', ');
+	                }
+	                else {
+	                    clientHeader = headerValue;
+	                }
+	            }
+	        }
+	        const additionalValue = additionalHeaders[Headers.ContentType];
+	        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+	        if (additionalValue !== undefined) {
+	            if (typeof additionalValue === 'number') {
+	                return String(additionalValue);
+	            }
+	            else if (Array.isArray(additionalValue)) {
+	                return additionalValue.join(', ');
+	            }
+	            else {
+	                return additionalValue;
+	            }
+	        }
+	        if (clientHeader !== undefined) {
+	            return clientHeader;
+	        }
+	        return _default;
+	    }
+	    _getAgent(parsedUrl) {
+	        let agent;
+	        const proxyUrl = pm.getProxyUrl(parsedUrl);
+	        const useProxy = proxyUrl && proxyUrl.hostname;
+	        if (this._keepAlive && useProxy) {
+	            agent = this._proxyAgent;
+	        }
+	        if (!useProxy) {
+	            agent = this._agent;
+	        }
+	        // if agent is already assigned use that agent.
+	        if (agent) {
+	            return agent;
+	        }
+	        const usingSsl = parsedUrl.protocol === 'https:';
+	        let maxSockets = 100;
+	        if (this.requestOptions) {
+	            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+	        }
+	        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+	        if (proxyUrl && proxyUrl.hostname) {
+	            const agentOptions = {
+	                maxSockets,
+	                keepAlive: this._keepAlive,
+	                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+	                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+	                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+	            };
+	            let tunnelAgent;
+	            const overHttps = proxyUrl.protocol === 'https:';
+	            if (usingSsl) {
+	                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+	            }
+	            else {
+	                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+	            }
+	            agent = tunnelAgent(agentOptions);
+	            this._proxyAgent = agent;
+	        }
+	        // if tunneling agent isn't assigned create a new agent
+	        if (!agent) {
+	            const options = { keepAlive: this._keepAlive, maxSockets };
+	            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+	            this._agent = agent;
+	        }
+	        if (usingSsl && this._ignoreSslError) {
+	            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+	            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+	            // we have to cast it to any and change it directly
+	            agent.options = Object.assign(agent.options || {}, {
+	                rejectUnauthorized: false
+	            });
+	        }
+	        return agent;
+	    }
+	    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+	        let proxyAgent;
+	        if (this._keepAlive) {
+	            proxyAgent = this._proxyAgentDispatcher;
+	        }
+	        // if agent is already assigned use that agent.
+	        if (proxyAgent) {
+	            return proxyAgent;
+	        }
+	        const usingSsl = parsedUrl.protocol === 'https:';
+	        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+	            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+	        })));
+	        this._proxyAgentDispatcher = proxyAgent;
+	        if (usingSsl && this._ignoreSslError) {
+	            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+	            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+	            // we have to cast it to any and change it directly
+	            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+	                rejectUnauthorized: false
+	            });
+	        }
+	        return proxyAgent;
+	    }
+	    _getUserAgentWithOrchestrationId(userAgent) {
+	        const baseUserAgent = userAgent || 'actions/http-client';
+	        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+	        if (orchId) {
+	            // Sanitize the orchestration ID to ensure it contains only valid characters
+	            // Valid characters: 0-9, a-z, _, -, .
+	            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+	            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+	        }
+	        return baseUserAgent;
+	    }
+	    _performExponentialBackoff(retryNumber) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+	            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+	            return new Promise(resolve => setTimeout(() => resolve(), ms));
+	        });
+	    }
+	    _processResponse(res, options) {
+	        return __awaiter(this, void 0, void 0, function* () {
+	            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+	                const statusCode = res.message.statusCode || 0;
+	                const response = {
+	                    statusCode,
+	                    result: null,
+	                    headers: {}
+	                };
+	                // not found leads to null obj returned
+	                if (statusCode === HttpCodes.NotFound) {
+	                    resolve(response);
+	                }
+	                // get the result from the body
+	                function dateTimeDeserializer(key, value) {
+	                    if (typeof value === 'string') {
+	                        const a = new Date(value);
+	                        if (!isNaN(a.valueOf())) {
+	                            return a;
+	                        }
+	                    }
+	                    return value;
+	                }
+	                let obj;
+	                let contents;
+	                try {
+	                    contents = yield res.readBody();
+	                    if (contents && contents.length > 0) {
+	                        if (options && options.deserializeDates) {
+	                            obj = JSON.parse(contents, dateTimeDeserializer);
+	                        }
+	                        else {
+	                            obj = JSON.parse(contents);
+	                        }
+	                        response.result = obj;
+	                    }
+	                    response.headers = res.message.headers;
+	                }
+	                catch (err) {
+	                    // Invalid resource (contents not json);  leaving result obj null
+	                }
+	                // note that 3xx redirects are handled by the http layer.
+	                if (statusCode > 299) {
+	                    let msg;
+	                    // if exception/error in body, attempt to get better error
+	                    if (obj && obj.message) {
+	                        msg = obj.message;
+	                    }
+	                    else if (contents && contents.length > 0) {
+	                        // it may be the case that the exception is in the body message as string
+	                        msg = contents;
+	                    }
+	                    else {
+	                        msg = `Failed request: (${statusCode})`;
+	                    }
+	                    const err = new HttpClientError(msg, statusCode);
+	                    err.result = response.result;
+	                    reject(err);
+	                }
+	                else {
+	                    resolve(response);
+	                }
+	            }));
+	        });
+	    }
+	}
+	lib.HttpClient = HttpClient;
+	const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+	
+	return lib;
+}
+
+var libExports = requireLib();
+
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new libExports.HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new libExports.HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
+        return undiciExports.fetch(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+// @ts-check
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+var Hook = { Collection };
+
+// pkg/dist-src/defaults.js
+
+// pkg/dist-src/version.js
+var VERSION$6 = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${VERSION$6} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function isPlainObject$1(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject$1(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function parse$1(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return parse$1(merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults$2(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults$2.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse: parse$1
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults$2(null, DEFAULTS);
+
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Parse a `Content-Type` header.
+ */
+function parse(header, options) {
+    const stopFlags = SEMI_FLAG | (0);
+    const len = header.length;
+    let valueStart = 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+
+      if (!node.first && space) ;
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) ;
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) ;
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  return value;
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    return value;
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed);
+    }
+
+    throw error;
+  }
+};
+
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+// pkg/dist-src/index.js
+
+// pkg/dist-src/version.js
+var VERSION$5 = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${VERSION$5} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/is-plain-object.js
+function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+var noop$2 = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop$2);
+  }
+  const mimetype = parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop$2);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults$1(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: withDefaults$1.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: withDefaults$1.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = withDefaults$1(endpoint, defaults_default);
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+// pkg/dist-src/index.js
+
+// pkg/dist-src/version.js
+var VERSION$4 = "0.0.0-development";
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${VERSION$4} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+/* v8 ignore if -- @preserve */
+
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+const VERSION$3 = "7.0.8";
+
+const noop$1 = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = noop$1;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = noop$1;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${VERSION$3} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = VERSION$3;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new Hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+const VERSION$2 = "17.0.0";
+
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = VERSION$2;
+
+// pkg/dist-src/version.js
+var VERSION$1 = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = VERSION$1;
+
+new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+
+new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+
+var light$1 = {exports: {}};
+
+/**
+  * This file contains the Bottleneck library (MIT), compiled to ES2017, and without Clustering support.
+  * https://github.com/SGrondin/bottleneck
+  */
+var light = light$1.exports;
+
+var hasRequiredLight;
+
+function requireLight () {
+	if (hasRequiredLight) return light$1.exports;
+	hasRequiredLight = 1;
+	(function (module, exports) {
+		(function (global, factory) {
+			module.exports = factory() ;
+		}(light, (function () {
+			var commonjsGlobal$1 = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof commonjsGlobal !== 'undefined' ? commonjsGlobal : typeof self !== 'undefined' ? self : {};
+
+			function getCjsExportFromNamespace (n) {
+				return n && n['default'] || n;
+			}
+
+			var load = function(received, defaults, onto = {}) {
+			  var k, ref, v;
+			  for (k in defaults) {
+			    v = defaults[k];
+			    onto[k] = (ref = received[k]) != null ? ref : v;
+			  }
+			  return onto;
+			};
+
+			var overwrite = function(received, defaults, onto = {}) {
+			  var k, v;
+			  for (k in received) {
+			    v = received[k];
+			    if (defaults[k] !== void 0) {
+			      onto[k] = v;
+			    }
+			  }
+			  return onto;
+			};
+
+			var parser = {
+				load: load,
+				overwrite: overwrite
+			};
+
+			var DLList;
+
+			DLList = class DLList {
+			  constructor(incr, decr) {
+			    this.incr = incr;
+			    this.decr = decr;
+			    this._first = null;
+			    this._last = null;
+			    this.length = 0;
+			  }
+
+			  push(value) {
+			    var node;
+			    this.length++;
+			    if (typeof this.incr === "function") {
+			      this.incr();
+			    }
+			    node = {
+			      value,
+			      prev: this._last,
+			      next: null
+			    };
+			    if (this._last != null) {
+			      this._last.next = node;
+			      this._last = node;
+			    } else {
+			      this._first = this._last = node;
+			    }
+			    return void 0;
+			  }
+
+			  shift() {
+			    var value;
+			    if (this._first == null) {
+			      return;
+			    } else {
+			      this.length--;
+			      if (typeof this.decr === "function") {
+			        this.decr();
+			      }
+			    }
+			    value = this._first.value;
+			    if ((this._first = this._first.next) != null) {
+			      this._first.prev = null;
+			    } else {
+			      this._last = null;
+			    }
+			    return value;
+			  }
+
+			  first() {
+			    if (this._first != null) {
+			      return this._first.value;
+			    }
+			  }
+
+			  getArray() {
+			    var node, ref, results;
+			    node = this._first;
+			    results = [];
+			    while (node != null) {
+			      results.push((ref = node, node = node.next, ref.value));
+			    }
+			    return results;
+			  }
+
+			  forEachShift(cb) {
+			    var node;
+			    node = this.shift();
+			    while (node != null) {
+			      (cb(node), node = this.shift());
+			    }
+			    return void 0;
+			  }
+
+			  debug() {
+			    var node, ref, ref1, ref2, results;
+			    node = this._first;
+			    results = [];
+			    while (node != null) {
+			      results.push((ref = node, node = node.next, {
+			        value: ref.value,
+			        prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+			        next: (ref2 = ref.next) != null ? ref2.value : void 0
+			      }));
+			    }
+			    return results;
+			  }
+
+			};
+
+			var DLList_1 = DLList;
+
+			var Events;
+
+			Events = class Events {
+			  constructor(instance) {
+			    this.instance = instance;
+			    this._events = {};
+			    if ((this.instance.on != null) || (this.instance.once != null) || (this.instance.removeAllListeners != null)) {
+			      throw new Error("An Emitter already exists for this object");
+			    }
+			    this.instance.on = (name, cb) => {
+			      return this._addListener(name, "many", cb);
+			    };
+			    this.instance.once = (name, cb) => {
+			      return this._addListener(name, "once", cb);
+			    };
+			    this.instance.removeAllListeners = (name = null) => {
+			      if (name != null) {
+			        return delete this._events[name];
+			      } else {
+			        return this._events = {};
+			      }
+			    };
+			  }
+
+			  _addListener(name, status, cb) {
+			    var base;
+			    if ((base = this._events)[name] == null) {
+			      base[name] = [];
+			    }
+			    this._events[name].push({cb, status});
+			    return this.instance;
+			  }
+
+			  listenerCount(name) {
+			    if (this._events[name] != null) {
+			      return this._events[name].length;
+			    } else {
+			      return 0;
+			    }
+			  }
+
+			  async trigger(name, ...args) {
+			    var e, promises;
+			    try {
+			      if (name !== "debug") {
+			        this.trigger("debug", `Event triggered: ${name}`, args);
+			      }
+			      if (this._events[name] == null) {
+			        return;
+			      }
+			      this._events[name] = this._events[name].filter(function(listener) {
+			        return listener.status !== "none";
+			      });
+			      promises = this._events[name].map(async(listener) => {
+			        var e, returned;
+			        if (listener.status === "none") {
+			          return;
+			        }
+			        if (listener.status === "once") {
+			          listener.status = "none";
+			        }
+			        try {
+			          returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+			          if (typeof (returned != null ? returned.then : void 0) === "function") {
+			            return (await returned);
+			          } else {
+			            return returned;
+			          }
+			        } catch (error) {
+			          e = error;
+			          {
+			            this.trigger("error", e);
+			          }
+			          return null;
+			        }
+			      });
+			      return ((await Promise.all(promises))).find(function(x) {
+			        return x != null;
+			      });
+			    } catch (error) {
+			      e = error;
+			      {
+			        this.trigger("error", e);
+			      }
+			      return null;
+			    }
+			  }
+
+			};
+
+			var Events_1 = Events;
+
+			var DLList$1, Events$1, Queues;
+
+			DLList$1 = DLList_1;
+
+			Events$1 = Events_1;
+
+			Queues = class Queues {
+			  constructor(num_priorities) {
+			    this.Events = new Events$1(this);
+			    this._length = 0;
+			    this._lists = (function() {
+			      var j, ref, results;
+			      results = [];
+			      for (j = 1, ref = num_priorities; (1 <= ref ? j <= ref : j >= ref); 1 <= ref ? ++j : --j) {
+			        results.push(new DLList$1((() => {
+			          return this.incr();
+			        }), (() => {
+			          return this.decr();
+			        })));
+			      }
+			      return results;
+			    }).call(this);
+			  }
+
+			  incr() {
+			    if (this._length++ === 0) {
+			      return this.Events.trigger("leftzero");
+			    }
+			  }
+
+			  decr() {
+			    if (--this._length === 0) {
+			      return this.Events.trigger("zero");
+			    }
+			  }
+
+			  push(job) {
+			    return this._lists[job.options.priority].push(job);
+			  }
+
+			  queued(priority) {
+			    if (priority != null) {
+			      return this._lists[priority].length;
+			    } else {
+			      return this._length;
+			    }
+			  }
+
+			  shiftAll(fn) {
+			    return this._lists.forEach(function(list) {
+			      return list.forEachShift(fn);
+			    });
+			  }
+
+			  getFirst(arr = this._lists) {
+			    var j, len, list;
+			    for (j = 0, len = arr.length; j < len; j++) {
+			      list = arr[j];
+			      if (list.length > 0) {
+			        return list;
+			      }
+			    }
+			    return [];
+			  }
+
+			  shiftLastFrom(priority) {
+			    return this.getFirst(this._lists.slice(priority).reverse()).shift();
+			  }
+
+			};
+
+			var Queues_1 = Queues;
+
+			var BottleneckError;
+
+			BottleneckError = class BottleneckError extends Error {};
+
+			var BottleneckError_1 = BottleneckError;
+
+			var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+
+			NUM_PRIORITIES = 10;
+
+			DEFAULT_PRIORITY = 5;
+
+			parser$1 = parser;
+
+			BottleneckError$1 = BottleneckError_1;
+
+			Job = class Job {
+			  constructor(task, args, options, jobDefaults, rejectOnDrop, Events, _states, Promise) {
+			    this.task = task;
+			    this.args = args;
+			    this.rejectOnDrop = rejectOnDrop;
+			    this.Events = Events;
+			    this._states = _states;
+			    this.Promise = Promise;
+			    this.options = parser$1.load(options, jobDefaults);
+			    this.options.priority = this._sanitizePriority(this.options.priority);
+			    if (this.options.id === jobDefaults.id) {
+			      this.options.id = `${this.options.id}-${this._randomIndex()}`;
+			    }
+			    this.promise = new this.Promise((_resolve, _reject) => {
+			      this._resolve = _resolve;
+			      this._reject = _reject;
+			    });
+			    this.retryCount = 0;
+			  }
+
+			  _sanitizePriority(priority) {
+			    var sProperty;
+			    sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+			    if (sProperty < 0) {
+			      return 0;
+			    } else if (sProperty > NUM_PRIORITIES - 1) {
+			      return NUM_PRIORITIES - 1;
+			    } else {
+			      return sProperty;
+			    }
+			  }
+
+			  _randomIndex() {
+			    return Math.random().toString(36).slice(2);
+			  }
+
+			  doDrop({error, message = "This job has been dropped by Bottleneck"} = {}) {
+			    if (this._states.remove(this.options.id)) {
+			      if (this.rejectOnDrop) {
+			        this._reject(error != null ? error : new BottleneckError$1(message));
+			      }
+			      this.Events.trigger("dropped", {args: this.args, options: this.options, task: this.task, promise: this.promise});
+			      return true;
+			    } else {
+			      return false;
+			    }
+			  }
+
+			  _assertStatus(expected) {
+			    var status;
+			    status = this._states.jobStatus(this.options.id);
+			    if (!(status === expected || (expected === "DONE" && status === null))) {
+			      throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+			    }
+			  }
+
+			  doReceive() {
+			    this._states.start(this.options.id);
+			    return this.Events.trigger("received", {args: this.args, options: this.options});
+			  }
+
+			  doQueue(reachedHWM, blocked) {
+			    this._assertStatus("RECEIVED");
+			    this._states.next(this.options.id);
+			    return this.Events.trigger("queued", {args: this.args, options: this.options, reachedHWM, blocked});
+			  }
+
+			  doRun() {
+			    if (this.retryCount === 0) {
+			      this._assertStatus("QUEUED");
+			      this._states.next(this.options.id);
+			    } else {
+			      this._assertStatus("EXECUTING");
+			    }
+			    return this.Events.trigger("scheduled", {args: this.args, options: this.options});
+			  }
+
+			  async doExecute(chained, clearGlobalState, run, free) {
+			    var error, eventInfo, passed;
+			    if (this.retryCount === 0) {
+			      this._assertStatus("RUNNING");
+			      this._states.next(this.options.id);
+			    } else {
+			      this._assertStatus("EXECUTING");
+			    }
+			    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
+			    this.Events.trigger("executing", eventInfo);
+			    try {
+			      passed = (await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args)));
+			      if (clearGlobalState()) {
+			        this.doDone(eventInfo);
+			        await free(this.options, eventInfo);
+			        this._assertStatus("DONE");
+			        return this._resolve(passed);
+			      }
+			    } catch (error1) {
+			      error = error1;
+			      return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+			    }
+			  }
+
+			  doExpire(clearGlobalState, run, free) {
+			    var error, eventInfo;
+			    if (this._states.jobStatus(this.options.id === "RUNNING")) {
+			      this._states.next(this.options.id);
+			    }
+			    this._assertStatus("EXECUTING");
+			    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
+			    error = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+			    return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+			  }
+
+			  async _onFailure(error, eventInfo, clearGlobalState, run, free) {
+			    var retry, retryAfter;
+			    if (clearGlobalState()) {
+			      retry = (await this.Events.trigger("failed", error, eventInfo));
+			      if (retry != null) {
+			        retryAfter = ~~retry;
+			        this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+			        this.retryCount++;
+			        return run(retryAfter);
+			      } else {
+			        this.doDone(eventInfo);
+			        await free(this.options, eventInfo);
+			        this._assertStatus("DONE");
+			        return this._reject(error);
+			      }
+			    }
+			  }
+
+			  doDone(eventInfo) {
+			    this._assertStatus("EXECUTING");
+			    this._states.next(this.options.id);
+			    return this.Events.trigger("done", eventInfo);
+			  }
+
+			};
+
+			var Job_1 = Job;
+
+			var BottleneckError$2, LocalDatastore, parser$2;
+
+			parser$2 = parser;
+
+			BottleneckError$2 = BottleneckError_1;
+
+			LocalDatastore = class LocalDatastore {
+			  constructor(instance, storeOptions, storeInstanceOptions) {
+			    this.instance = instance;
+			    this.storeOptions = storeOptions;
+			    this.clientId = this.instance._randomIndex();
+			    parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+			    this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+			    this._running = 0;
+			    this._done = 0;
+			    this._unblockTime = 0;
+			    this.ready = this.Promise.resolve();
+			    this.clients = {};
+			    this._startHeartbeat();
+			  }
+
+			  _startHeartbeat() {
+			    var base;
+			    if ((this.heartbeat == null) && (((this.storeOptions.reservoirRefreshInterval != null) && (this.storeOptions.reservoirRefreshAmount != null)) || ((this.storeOptions.reservoirIncreaseInterval != null) && (this.storeOptions.reservoirIncreaseAmount != null)))) {
+			      return typeof (base = (this.heartbeat = setInterval(() => {
+			        var amount, incr, maximum, now, reservoir;
+			        now = Date.now();
+			        if ((this.storeOptions.reservoirRefreshInterval != null) && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+			          this._lastReservoirRefresh = now;
+			          this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+			          this.instance._drainAll(this.computeCapacity());
+			        }
+			        if ((this.storeOptions.reservoirIncreaseInterval != null) && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+			          ({
+			            reservoirIncreaseAmount: amount,
+			            reservoirIncreaseMaximum: maximum,
+			            reservoir
+			          } = this.storeOptions);
+			          this._lastReservoirIncrease = now;
+			          incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+			          if (incr > 0) {
+			            this.storeOptions.reservoir += incr;
+			            return this.instance._drainAll(this.computeCapacity());
+			          }
+			        }
+			      }, this.heartbeatInterval))).unref === "function" ? base.unref() : void 0;
+			    } else {
+			      return clearInterval(this.heartbeat);
+			    }
+			  }
+
+			  async __publish__(message) {
+			    await this.yieldLoop();
+			    return this.instance.Events.trigger("message", message.toString());
+			  }
+
+			  async __disconnect__(flush) {
+			    await this.yieldLoop();
+			    clearInterval(this.heartbeat);
+			    return this.Promise.resolve();
+			  }
+
+			  yieldLoop(t = 0) {
+			    return new this.Promise(function(resolve, reject) {
+			      return setTimeout(resolve, t);
+			    });
+			  }
+
+			  computePenalty() {
+			    var ref;
+			    return (ref = this.storeOptions.penalty) != null ? ref : (15 * this.storeOptions.minTime) || 5000;
+			  }
+
+			  async __updateSettings__(options) {
+			    await this.yieldLoop();
+			    parser$2.overwrite(options, options, this.storeOptions);
+			    this._startHeartbeat();
+			    this.instance._drainAll(this.computeCapacity());
+			    return true;
+			  }
+
+			  async __running__() {
+			    await this.yieldLoop();
+			    return this._running;
+			  }
+
+			  async __queued__() {
+			    await this.yieldLoop();
+			    return this.instance.queued();
+			  }
+
+			  async __done__() {
+			    await this.yieldLoop();
+			    return this._done;
+			  }
+
+			  async __groupCheck__(time) {
+			    await this.yieldLoop();
+			    return (this._nextRequest + this.timeout) < time;
+			  }
+
+			  computeCapacity() {
+			    var maxConcurrent, reservoir;
+			    ({maxConcurrent, reservoir} = this.storeOptions);
+			    if ((maxConcurrent != null) && (reservoir != null)) {
+			      return Math.min(maxConcurrent - this._running, reservoir);
+			    } else if (maxConcurrent != null) {
+			      return maxConcurrent - this._running;
+			    } else if (reservoir != null) {
+			      return reservoir;
+			    } else {
+			      return null;
+			    }
+			  }
+
+			  conditionsCheck(weight) {
+			    var capacity;
+			    capacity = this.computeCapacity();
+			    return (capacity == null) || weight <= capacity;
+			  }
+
+			  async __incrementReservoir__(incr) {
+			    var reservoir;
+			    await this.yieldLoop();
+			    reservoir = this.storeOptions.reservoir += incr;
+			    this.instance._drainAll(this.computeCapacity());
+			    return reservoir;
+			  }
+
+			  async __currentReservoir__() {
+			    await this.yieldLoop();
+			    return this.storeOptions.reservoir;
+			  }
+
+			  isBlocked(now) {
+			    return this._unblockTime >= now;
+			  }
+
+			  check(weight, now) {
+			    return this.conditionsCheck(weight) && (this._nextRequest - now) <= 0;
+			  }
+
+			  async __check__(weight) {
+			    var now;
+			    await this.yieldLoop();
+			    now = Date.now();
+			    return this.check(weight, now);
+			  }
+
+			  async __register__(index, weight, expiration) {
+			    var now, wait;
+			    await this.yieldLoop();
+			    now = Date.now();
+			    if (this.conditionsCheck(weight)) {
+			      this._running += weight;
+			      if (this.storeOptions.reservoir != null) {
+			        this.storeOptions.reservoir -= weight;
+			      }
+			      wait = Math.max(this._nextRequest - now, 0);
+			      this._nextRequest = now + wait + this.storeOptions.minTime;
+			      return {
+			        success: true,
+			        wait,
+			        reservoir: this.storeOptions.reservoir
+			      };
+			    } else {
+			      return {
+			        success: false
+			      };
+			    }
+			  }
+
+			  strategyIsBlock() {
+			    return this.storeOptions.strategy === 3;
+			  }
+
+			  async __submit__(queueLength, weight) {
+			    var blocked, now, reachedHWM;
+			    await this.yieldLoop();
+			    if ((this.storeOptions.maxConcurrent != null) && weight > this.storeOptions.maxConcurrent) {
+			      throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+			    }
+			    now = Date.now();
+			    reachedHWM = (this.storeOptions.highWater != null) && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+			    blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+			    if (blocked) {
+			      this._unblockTime = now + this.computePenalty();
+			      this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+			      this.instance._dropAllQueued();
+			    }
+			    return {
+			      reachedHWM,
+			      blocked,
+			      strategy: this.storeOptions.strategy
+			    };
+			  }
+
+			  async __free__(index, weight) {
+			    await this.yieldLoop();
+			    this._running -= weight;
+			    this._done += weight;
+			    this.instance._drainAll(this.computeCapacity());
+			    return {
+			      running: this._running
+			    };
+			  }
+
+			};
+
+			var LocalDatastore_1 = LocalDatastore;
+
+			var BottleneckError$3, States;
+
+			BottleneckError$3 = BottleneckError_1;
+
+			States = class States {
+			  constructor(status1) {
+			    this.status = status1;
+			    this._jobs = {};
+			    this.counts = this.status.map(function() {
+			      return 0;
+			    });
+			  }
+
+			  next(id) {
+			    var current, next;
+			    current = this._jobs[id];
+			    next = current + 1;
+			    if ((current != null) && next < this.status.length) {
+			      this.counts[current]--;
+			      this.counts[next]++;
+			      return this._jobs[id]++;
+			    } else if (current != null) {
+			      this.counts[current]--;
+			      return delete this._jobs[id];
+			    }
+			  }
+
+			  start(id) {
+			    var initial;
+			    initial = 0;
+			    this._jobs[id] = initial;
+			    return this.counts[initial]++;
+			  }
+
+			  remove(id) {
+			    var current;
+			    current = this._jobs[id];
+			    if (current != null) {
+			      this.counts[current]--;
+			      delete this._jobs[id];
+			    }
+			    return current != null;
+			  }
+
+			  jobStatus(id) {
+			    var ref;
+			    return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+			  }
+
+			  statusJobs(status) {
+			    var k, pos, ref, results, v;
+			    if (status != null) {
+			      pos = this.status.indexOf(status);
+			      if (pos < 0) {
+			        throw new BottleneckError$3(`status must be one of ${this.status.join(', ')}`);
+			      }
+			      ref = this._jobs;
+			      results = [];
+			      for (k in ref) {
+			        v = ref[k];
+			        if (v === pos) {
+			          results.push(k);
+			        }
+			      }
+			      return results;
+			    } else {
+			      return Object.keys(this._jobs);
+			    }
+			  }
+
+			  statusCounts() {
+			    return this.counts.reduce(((acc, v, i) => {
+			      acc[this.status[i]] = v;
+			      return acc;
+			    }), {});
+			  }
+
+			};
+
+			var States_1 = States;
+
+			var DLList$2, Sync;
+
+			DLList$2 = DLList_1;
+
+			Sync = class Sync {
+			  constructor(name, Promise) {
+			    this.schedule = this.schedule.bind(this);
+			    this.name = name;
+			    this.Promise = Promise;
+			    this._running = 0;
+			    this._queue = new DLList$2();
+			  }
+
+			  isEmpty() {
+			    return this._queue.length === 0;
+			  }
+
+			  async _tryToRun() {
+			    var args, cb, error, reject, resolve, returned, task;
+			    if ((this._running < 1) && this._queue.length > 0) {
+			      this._running++;
+			      ({task, args, resolve, reject} = this._queue.shift());
+			      cb = (await (async function() {
+			        try {
+			          returned = (await task(...args));
+			          return function() {
+			            return resolve(returned);
+			          };
+			        } catch (error1) {
+			          error = error1;
+			          return function() {
+			            return reject(error);
+			          };
+			        }
+			      })());
+			      this._running--;
+			      this._tryToRun();
+			      return cb();
+			    }
+			  }
+
+			  schedule(task, ...args) {
+			    var promise, reject, resolve;
+			    resolve = reject = null;
+			    promise = new this.Promise(function(_resolve, _reject) {
+			      resolve = _resolve;
+			      return reject = _reject;
+			    });
+			    this._queue.push({task, args, resolve, reject});
+			    this._tryToRun();
+			    return promise;
+			  }
+
+			};
+
+			var Sync_1 = Sync;
+
+			var version = "2.19.5";
+			var version$1 = {
+				version: version
+			};
+
+			var version$2 = /*#__PURE__*/Object.freeze({
+				version: version,
+				default: version$1
+			});
+
+			var require$$2 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+			var require$$3 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+			var require$$4 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+			var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+
+			parser$3 = parser;
+
+			Events$2 = Events_1;
+
+			RedisConnection$1 = require$$2;
+
+			IORedisConnection$1 = require$$3;
+
+			Scripts$1 = require$$4;
+
+			Group = (function() {
+			  class Group {
+			    constructor(limiterOptions = {}) {
+			      this.deleteKey = this.deleteKey.bind(this);
+			      this.limiterOptions = limiterOptions;
+			      parser$3.load(this.limiterOptions, this.defaults, this);
+			      this.Events = new Events$2(this);
+			      this.instances = {};
+			      this.Bottleneck = Bottleneck_1;
+			      this._startAutoCleanup();
+			      this.sharedConnection = this.connection != null;
+			      if (this.connection == null) {
+			        if (this.limiterOptions.datastore === "redis") {
+			          this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
+			        } else if (this.limiterOptions.datastore === "ioredis") {
+			          this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
+			        }
+			      }
+			    }
+
+			    key(key = "") {
+			      var ref;
+			      return (ref = this.instances[key]) != null ? ref : (() => {
+			        var limiter;
+			        limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+			          id: `${this.id}-${key}`,
+			          timeout: this.timeout,
+			          connection: this.connection
+			        }));
+			        this.Events.trigger("created", limiter, key);
+			        return limiter;
+			      })();
+			    }
+
+			    async deleteKey(key = "") {
+			      var deleted, instance;
+			      instance = this.instances[key];
+			      if (this.connection) {
+			        deleted = (await this.connection.__runCommand__(['del', ...Scripts$1.allKeys(`${this.id}-${key}`)]));
+			      }
+			      if (instance != null) {
+			        delete this.instances[key];
+			        await instance.disconnect();
+			      }
+			      return (instance != null) || deleted > 0;
+			    }
+
+			    limiters() {
+			      var k, ref, results, v;
+			      ref = this.instances;
+			      results = [];
+			      for (k in ref) {
+			        v = ref[k];
+			        results.push({
+			          key: k,
+			          limiter: v
+			        });
+			      }
+			      return results;
+			    }
+
+			    keys() {
+			      return Object.keys(this.instances);
+			    }
+
+			    async clusterKeys() {
+			      var cursor, end, found, i, k, keys, len, next, start;
+			      if (this.connection == null) {
+			        return this.Promise.resolve(this.keys());
+			      }
+			      keys = [];
+			      cursor = null;
+			      start = `b_${this.id}-`.length;
+			      end = "_settings".length;
+			      while (cursor !== 0) {
+			        [next, found] = (await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 10000]));
+			        cursor = ~~next;
+			        for (i = 0, len = found.length; i < len; i++) {
+			          k = found[i];
+			          keys.push(k.slice(start, -end));
+			        }
+			      }
+			      return keys;
+			    }
+
+			    _startAutoCleanup() {
+			      var base;
+			      clearInterval(this.interval);
+			      return typeof (base = (this.interval = setInterval(async() => {
+			        var e, k, ref, results, time, v;
+			        time = Date.now();
+			        ref = this.instances;
+			        results = [];
+			        for (k in ref) {
+			          v = ref[k];
+			          try {
+			            if ((await v._store.__groupCheck__(time))) {
+			              results.push(this.deleteKey(k));
+			            } else {
+			              results.push(void 0);
+			            }
+			          } catch (error) {
+			            e = error;
+			            results.push(v.Events.trigger("error", e));
+			          }
+			        }
+			        return results;
+			      }, this.timeout / 2))).unref === "function" ? base.unref() : void 0;
+			    }
+
+			    updateSettings(options = {}) {
+			      parser$3.overwrite(options, this.defaults, this);
+			      parser$3.overwrite(options, options, this.limiterOptions);
+			      if (options.timeout != null) {
+			        return this._startAutoCleanup();
+			      }
+			    }
+
+			    disconnect(flush = true) {
+			      var ref;
+			      if (!this.sharedConnection) {
+			        return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+			      }
+			    }
+
+			  }
+			  Group.prototype.defaults = {
+			    timeout: 1000 * 60 * 5,
+			    connection: null,
+			    Promise: Promise,
+			    id: "group-key"
+			  };
+
+			  return Group;
+
+			}).call(commonjsGlobal$1);
+
+			var Group_1 = Group;
+
+			var Batcher, Events$3, parser$4;
+
+			parser$4 = parser;
+
+			Events$3 = Events_1;
+
+			Batcher = (function() {
+			  class Batcher {
+			    constructor(options = {}) {
+			      this.options = options;
+			      parser$4.load(this.options, this.defaults, this);
+			      this.Events = new Events$3(this);
+			      this._arr = [];
+			      this._resetPromise();
+			      this._lastFlush = Date.now();
+			    }
+
+			    _resetPromise() {
+			      return this._promise = new this.Promise((res, rej) => {
+			        return this._resolve = res;
+			      });
+			    }
+
+			    _flush() {
+			      clearTimeout(this._timeout);
+			      this._lastFlush = Date.now();
+			      this._resolve();
+			      this.Events.trigger("batch", this._arr);
+			      this._arr = [];
+			      return this._resetPromise();
+			    }
+
+			    add(data) {
+			      var ret;
+			      this._arr.push(data);
+			      ret = this._promise;
+			      if (this._arr.length === this.maxSize) {
+			        this._flush();
+			      } else if ((this.maxTime != null) && this._arr.length === 1) {
+			        this._timeout = setTimeout(() => {
+			          return this._flush();
+			        }, this.maxTime);
+			      }
+			      return ret;
+			    }
+
+			  }
+			  Batcher.prototype.defaults = {
+			    maxTime: null,
+			    maxSize: null,
+			    Promise: Promise
+			  };
+
+			  return Batcher;
+
+			}).call(commonjsGlobal$1);
+
+			var Batcher_1 = Batcher;
+
+			var require$$4$1 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+			var require$$8 = getCjsExportFromNamespace(version$2);
+
+			var Bottleneck, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5,
+			  splice = [].splice;
+
+			NUM_PRIORITIES$1 = 10;
+
+			DEFAULT_PRIORITY$1 = 5;
+
+			parser$5 = parser;
+
+			Queues$1 = Queues_1;
+
+			Job$1 = Job_1;
+
+			LocalDatastore$1 = LocalDatastore_1;
+
+			RedisDatastore$1 = require$$4$1;
+
+			Events$4 = Events_1;
+
+			States$1 = States_1;
+
+			Sync$1 = Sync_1;
+
+			Bottleneck = (function() {
+			  class Bottleneck {
+			    constructor(options = {}, ...invalid) {
+			      var storeInstanceOptions, storeOptions;
+			      this._addToQueue = this._addToQueue.bind(this);
+			      this._validateOptions(options, invalid);
+			      parser$5.load(options, this.instanceDefaults, this);
+			      this._queues = new Queues$1(NUM_PRIORITIES$1);
+			      this._scheduled = {};
+			      this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+			      this._limiter = null;
+			      this.Events = new Events$4(this);
+			      this._submitLock = new Sync$1("submit", this.Promise);
+			      this._registerLock = new Sync$1("register", this.Promise);
+			      storeOptions = parser$5.load(options, this.storeDefaults, {});
+			      this._store = (function() {
+			        if (this.datastore === "redis" || this.datastore === "ioredis" || (this.connection != null)) {
+			          storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+			          return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+			        } else if (this.datastore === "local") {
+			          storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+			          return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+			        } else {
+			          throw new Bottleneck.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+			        }
+			      }).call(this);
+			      this._queues.on("leftzero", () => {
+			        var ref;
+			        return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+			      });
+			      this._queues.on("zero", () => {
+			        var ref;
+			        return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+			      });
+			    }
+
+			    _validateOptions(options, invalid) {
+			      if (!((options != null) && typeof options === "object" && invalid.length === 0)) {
+			        throw new Bottleneck.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+			      }
+			    }
+
+			    ready() {
+			      return this._store.ready;
+			    }
+
+			    clients() {
+			      return this._store.clients;
+			    }
+
+			    channel() {
+			      return `b_${this.id}`;
+			    }
+
+			    channel_client() {
+			      return `b_${this.id}_${this._store.clientId}`;
+			    }
+
+			    publish(message) {
+			      return this._store.__publish__(message);
+			    }
+
+			    disconnect(flush = true) {
+			      return this._store.__disconnect__(flush);
+			    }
+
+			    chain(_limiter) {
+			      this._limiter = _limiter;
+			      return this;
+			    }
+
+			    queued(priority) {
+			      return this._queues.queued(priority);
+			    }
+
+			    clusterQueued() {
+			      return this._store.__queued__();
+			    }
+
+			    empty() {
+			      return this.queued() === 0 && this._submitLock.isEmpty();
+			    }
+
+			    running() {
+			      return this._store.__running__();
+			    }
+
+			    done() {
+			      return this._store.__done__();
+			    }
+
+			    jobStatus(id) {
+			      return this._states.jobStatus(id);
+			    }
+
+			    jobs(status) {
+			      return this._states.statusJobs(status);
+			    }
+
+			    counts() {
+			      return this._states.statusCounts();
+			    }
+
+			    _randomIndex() {
+			      return Math.random().toString(36).slice(2);
+			    }
+
+			    check(weight = 1) {
+			      return this._store.__check__(weight);
+			    }
+
+			    _clearGlobalState(index) {
+			      if (this._scheduled[index] != null) {
+			        clearTimeout(this._scheduled[index].expiration);
+			        delete this._scheduled[index];
+			        return true;
+			      } else {
+			        return false;
+			      }
+			    }
+
+			    async _free(index, job, options, eventInfo) {
+			      var e, running;
+			      try {
+			        ({running} = (await this._store.__free__(index, options.weight)));
+			        this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+			        if (running === 0 && this.empty()) {
+			          return this.Events.trigger("idle");
+			        }
+			      } catch (error1) {
+			        e = error1;
+			        return this.Events.trigger("error", e);
+			      }
+			    }
+
+			    _run(index, job, wait) {
+			      var clearGlobalState, free, run;
+			      job.doRun();
+			      clearGlobalState = this._clearGlobalState.bind(this, index);
+			      run = this._run.bind(this, index, job);
+			      free = this._free.bind(this, index, job);
+			      return this._scheduled[index] = {
+			        timeout: setTimeout(() => {
+			          return job.doExecute(this._limiter, clearGlobalState, run, free);
+			        }, wait),
+			        expiration: job.options.expiration != null ? setTimeout(function() {
+			          return job.doExpire(clearGlobalState, run, free);
+			        }, wait + job.options.expiration) : void 0,
+			        job: job
+			      };
+			    }
+
+			    _drainOne(capacity) {
+			      return this._registerLock.schedule(() => {
+			        var args, index, next, options, queue;
+			        if (this.queued() === 0) {
+			          return this.Promise.resolve(null);
+			        }
+			        queue = this._queues.getFirst();
+			        ({options, args} = next = queue.first());
+			        if ((capacity != null) && options.weight > capacity) {
+			          return this.Promise.resolve(null);
+			        }
+			        this.Events.trigger("debug", `Draining ${options.id}`, {args, options});
+			        index = this._randomIndex();
+			        return this._store.__register__(index, options.weight, options.expiration).then(({success, wait, reservoir}) => {
+			          var empty;
+			          this.Events.trigger("debug", `Drained ${options.id}`, {success, args, options});
+			          if (success) {
+			            queue.shift();
+			            empty = this.empty();
+			            if (empty) {
+			              this.Events.trigger("empty");
+			            }
+			            if (reservoir === 0) {
+			              this.Events.trigger("depleted", empty);
+			            }
+			            this._run(index, next, wait);
+			            return this.Promise.resolve(options.weight);
+			          } else {
+			            return this.Promise.resolve(null);
+			          }
+			        });
+			      });
+			    }
+
+			    _drainAll(capacity, total = 0) {
+			      return this._drainOne(capacity).then((drained) => {
+			        var newCapacity;
+			        if (drained != null) {
+			          newCapacity = capacity != null ? capacity - drained : capacity;
+			          return this._drainAll(newCapacity, total + drained);
+			        } else {
+			          return this.Promise.resolve(total);
+			        }
+			      }).catch((e) => {
+			        return this.Events.trigger("error", e);
+			      });
+			    }
+
+			    _dropAllQueued(message) {
+			      return this._queues.shiftAll(function(job) {
+			        return job.doDrop({message});
+			      });
+			    }
+
+			    stop(options = {}) {
+			      var done, waitForExecuting;
+			      options = parser$5.load(options, this.stopDefaults);
+			      waitForExecuting = (at) => {
+			        var finished;
+			        finished = () => {
+			          var counts;
+			          counts = this._states.counts;
+			          return (counts[0] + counts[1] + counts[2] + counts[3]) === at;
+			        };
+			        return new this.Promise((resolve, reject) => {
+			          if (finished()) {
+			            return resolve();
+			          } else {
+			            return this.on("done", () => {
+			              if (finished()) {
+			                this.removeAllListeners("done");
+			                return resolve();
+			              }
+			            });
+			          }
+			        });
+			      };
+			      done = options.dropWaitingJobs ? (this._run = function(index, next) {
+			        return next.doDrop({
+			          message: options.dropErrorMessage
+			        });
+			      }, this._drainOne = () => {
+			        return this.Promise.resolve(null);
+			      }, this._registerLock.schedule(() => {
+			        return this._submitLock.schedule(() => {
+			          var k, ref, v;
+			          ref = this._scheduled;
+			          for (k in ref) {
+			            v = ref[k];
+			            if (this.jobStatus(v.job.options.id) === "RUNNING") {
+			              clearTimeout(v.timeout);
+			              clearTimeout(v.expiration);
+			              v.job.doDrop({
+			                message: options.dropErrorMessage
+			              });
+			            }
+			          }
+			          this._dropAllQueued(options.dropErrorMessage);
+			          return waitForExecuting(0);
+			        });
+			      })) : this.schedule({
+			        priority: NUM_PRIORITIES$1 - 1,
+			        weight: 0
+			      }, () => {
+			        return waitForExecuting(1);
+			      });
+			      this._receive = function(job) {
+			        return job._reject(new Bottleneck.prototype.BottleneckError(options.enqueueErrorMessage));
+			      };
+			      this.stop = () => {
+			        return this.Promise.reject(new Bottleneck.prototype.BottleneckError("stop() has already been called"));
+			      };
+			      return done;
+			    }
+
+			    async _addToQueue(job) {
+			      var args, blocked, error, options, reachedHWM, shifted, strategy;
+			      ({args, options} = job);
+			      try {
+			        ({reachedHWM, blocked, strategy} = (await this._store.__submit__(this.queued(), options.weight)));
+			      } catch (error1) {
+			        error = error1;
+			        this.Events.trigger("debug", `Could not queue ${options.id}`, {args, options, error});
+			        job.doDrop({error});
+			        return false;
+			      }
+			      if (blocked) {
+			        job.doDrop();
+			        return true;
+			      } else if (reachedHWM) {
+			        shifted = strategy === Bottleneck.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck.prototype.strategy.OVERFLOW ? job : void 0;
+			        if (shifted != null) {
+			          shifted.doDrop();
+			        }
+			        if ((shifted == null) || strategy === Bottleneck.prototype.strategy.OVERFLOW) {
+			          if (shifted == null) {
+			            job.doDrop();
+			          }
+			          return reachedHWM;
+			        }
+			      }
+			      job.doQueue(reachedHWM, blocked);
+			      this._queues.push(job);
+			      await this._drainAll();
+			      return reachedHWM;
+			    }
+
+			    _receive(job) {
+			      if (this._states.jobStatus(job.options.id) != null) {
+			        job._reject(new Bottleneck.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+			        return false;
+			      } else {
+			        job.doReceive();
+			        return this._submitLock.schedule(this._addToQueue, job);
+			      }
+			    }
+
+			    submit(...args) {
+			      var cb, fn, job, options, ref, ref1, task;
+			      if (typeof args[0] === "function") {
+			        ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+			        options = parser$5.load({}, this.jobDefaults);
+			      } else {
+			        ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+			        options = parser$5.load(options, this.jobDefaults);
+			      }
+			      task = (...args) => {
+			        return new this.Promise(function(resolve, reject) {
+			          return fn(...args, function(...args) {
+			            return (args[0] != null ? reject : resolve)(args);
+			          });
+			        });
+			      };
+			      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+			      job.promise.then(function(args) {
+			        return typeof cb === "function" ? cb(...args) : void 0;
+			      }).catch(function(args) {
+			        if (Array.isArray(args)) {
+			          return typeof cb === "function" ? cb(...args) : void 0;
+			        } else {
+			          return typeof cb === "function" ? cb(args) : void 0;
+			        }
+			      });
+			      return this._receive(job);
+			    }
+
+			    schedule(...args) {
+			      var job, options, task;
+			      if (typeof args[0] === "function") {
+			        [task, ...args] = args;
+			        options = {};
+			      } else {
+			        [options, task, ...args] = args;
+			      }
+			      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+			      this._receive(job);
+			      return job.promise;
+			    }
+
+			    wrap(fn) {
+			      var schedule, wrapped;
+			      schedule = this.schedule.bind(this);
+			      wrapped = function(...args) {
+			        return schedule(fn.bind(this), ...args);
+			      };
+			      wrapped.withOptions = function(options, ...args) {
+			        return schedule(options, fn, ...args);
+			      };
+			      return wrapped;
+			    }
+
+			    async updateSettings(options = {}) {
+			      await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+			      parser$5.overwrite(options, this.instanceDefaults, this);
+			      return this;
+			    }
+
+			    currentReservoir() {
+			      return this._store.__currentReservoir__();
+			    }
+
+			    incrementReservoir(incr = 0) {
+			      return this._store.__incrementReservoir__(incr);
+			    }
+
+			  }
+			  Bottleneck.default = Bottleneck;
+
+			  Bottleneck.Events = Events$4;
+
+			  Bottleneck.version = Bottleneck.prototype.version = require$$8.version;
+
+			  Bottleneck.strategy = Bottleneck.prototype.strategy = {
+			    LEAK: 1,
+			    OVERFLOW: 2,
+			    OVERFLOW_PRIORITY: 4,
+			    BLOCK: 3
+			  };
+
+			  Bottleneck.BottleneckError = Bottleneck.prototype.BottleneckError = BottleneckError_1;
+
+			  Bottleneck.Group = Bottleneck.prototype.Group = Group_1;
+
+			  Bottleneck.RedisConnection = Bottleneck.prototype.RedisConnection = require$$2;
+
+			  Bottleneck.IORedisConnection = Bottleneck.prototype.IORedisConnection = require$$3;
+
+			  Bottleneck.Batcher = Bottleneck.prototype.Batcher = Batcher_1;
+
+			  Bottleneck.prototype.jobDefaults = {
+			    priority: DEFAULT_PRIORITY$1,
+			    weight: 1,
+			    expiration: null,
+			    id: "<no-id>"
+			  };
+
+			  Bottleneck.prototype.storeDefaults = {
+			    maxConcurrent: null,
+			    minTime: 0,
+			    highWater: null,
+			    strategy: Bottleneck.prototype.strategy.LEAK,
+			    penalty: null,
+			    reservoir: null,
+			    reservoirRefreshInterval: null,
+			    reservoirRefreshAmount: null,
+			    reservoirIncreaseInterval: null,
+			    reservoirIncreaseAmount: null,
+			    reservoirIncreaseMaximum: null
+			  };
+
+			  Bottleneck.prototype.localStoreDefaults = {
+			    Promise: Promise,
+			    timeout: null,
+			    heartbeatInterval: 250
+			  };
+
+			  Bottleneck.prototype.redisStoreDefaults = {
+			    Promise: Promise,
+			    timeout: null,
+			    heartbeatInterval: 5000,
+			    clientTimeout: 10000,
+			    Redis: null,
+			    clientOptions: {},
+			    clusterNodes: null,
+			    clearDatastore: false,
+			    connection: null
+			  };
+
+			  Bottleneck.prototype.instanceDefaults = {
+			    datastore: "local",
+			    connection: null,
+			    id: "<no-id>",
+			    rejectOnDrop: true,
+			    trackDoneStatus: false,
+			    Promise: Promise
+			  };
+
+			  Bottleneck.prototype.stopDefaults = {
+			    enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+			    dropWaitingJobs: true,
+			    dropErrorMessage: "This limiter has been stopped."
+			  };
+
+			  return Bottleneck;
+
+			}).call(commonjsGlobal$1);
+
+			var Bottleneck_1 = Bottleneck;
+
+			var lib = Bottleneck_1;
+
+			return lib;
+
+		}))); 
+	} (light$1));
+	return light$1.exports;
+}
+
+var lightExports = requireLight();
+var Bottleneck = /*@__PURE__*/getDefaultExportFromCjs(lightExports);
+
+// pkg/dist-src/index.js
+
+// pkg/dist-src/version.js
+var VERSION = "0.0.0-development";
+
+// pkg/dist-src/wrap-request.js
+var noop = () => Promise.resolve();
+function wrapRequest(state, request, options) {
+  return state.retryLimiter.schedule(doRequest, state, request, options);
+}
+async function doRequest(state, request, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error) => error.type === "RATE_LIMITED")) {
+      const error = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+
+// pkg/dist-src/generated/triggers-notification-paths.js
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+
+// pkg/dist-src/route-matcher.js
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+
+// pkg/dist-src/index.js
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck, common) {
+  groups.global = new Bottleneck.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck: Bottleneck$1 = Bottleneck,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck$1, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck$1();
+    const events = {};
+    const emitter = new Bottleneck$1.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error, info) {
+      const [state2, request, options] = info.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error.status !== 401;
+      if (!(shouldRetryGraphQL || error.status === 403 || error.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request.retryCount;
+      request.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error.message)) {
+          const retryAfter2 = Number(error.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error.response.headers != null && error.response.headers["x-ratelimit-remaining"] === "0" || (error.response.data?.errors ?? []).some(
+          (error2) => error2.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request, options) => {
+    initializeBottleneck();
+    return wrapRequest(state, request, options);
+  });
+  return {};
+}
+throttling.VERSION = VERSION;
+throttling.triggersNotification = triggersNotification;
+
+/**
+ * The thin I/O of the review: the REST and GraphQL calls it makes, through an Octokit with
+ * @octokit/plugin-throttling (writes spaced 1 s apart, comment and review creation 3 s apart, as
+ * GitHub's secondary rate limits ask; bounded retries on rate-limit answers). Reads and edits
+ * (idempotent) are retried once on a 5xx or a network error; creations never are: the caller looks
+ * for its marker before posting again. Every call is time-bounded and counted.
+ */
+/** An API call that failed, classified for the caller. */
+class ApiFailure extends Error {
+    kind;
+    status;
+    request;
+    constructor(kind, status, message, request) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.request = request;
+        this.name = 'ApiFailure';
+    }
+}
+function dataMessage(data) {
+    if (data && typeof data === 'object' && 'message' in data) {
+        const message = data.message;
+        if (typeof message === 'string')
+            return message;
+    }
+    return undefined;
+}
+function classify(error, request) {
+    if (error instanceof ApiFailure)
+        return error;
+    const e = (error ?? {});
+    const status = typeof e.status === 'number' ? e.status : undefined;
+    const message = (dataMessage(e.response?.data) ?? e.message ?? String(error)).slice(0, 300);
+    const headers = e.response?.headers ?? {};
+    let kind = 'other';
+    if ((status === 403 || status === 429) &&
+        (/rate limit/i.test(message) || headers['x-ratelimit-remaining'] === '0'))
+        kind = 'rate-limited';
+    else if (status === 403 || status === 404)
+        kind = 'read-only';
+    else if (status === 401)
+        kind = 'unauthorized';
+    else if (status === 422)
+        kind = 'invalid';
+    else if (status !== undefined &&
+        status >= 500 &&
+        !/fetch failed|aborted|timeout|ECONN|socket/i.test(message))
+        kind = 'server';
+    else if (status === undefined || status >= 500)
+        kind = 'network';
+    return new ApiFailure(kind, status, message, request);
+}
+class ReviewClient {
+    octokit;
+    records = [];
+    owner;
+    repo;
+    scale;
+    sleep;
+    deadline;
+    timeout;
+    maxPages;
+    constructor(options) {
+        this.owner = options.owner;
+        this.repo = options.repo;
+        this.scale = options.timeScale ?? 1;
+        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.deadline = Date.now() + (options.budget ?? 5 * 60_000);
+        this.timeout = options.requestTimeout ?? 30_000;
+        this.maxPages = options.maxPages ?? 30;
+        const scale = this.scale;
+        const throttle = {
+            // GitHub: wait for the reset once when it is near; secondary limits: retry-after, twice at most
+            onRateLimit: (retryAfter, _o, _k, retryCount) => retryCount < 1 && retryAfter <= 60,
+            onSecondaryRateLimit: (retryAfter, _o, _k, retryCount) => retryCount < 2 && retryAfter <= 120,
+            retryAfterBaseValue: 1000 * scale,
+            fallbackSecondaryRateRetryAfter: 60,
+            // the plugin's own spacing (1 s between writes, 3 s between notifying creations), scaled
+            write: new Bottleneck.Group({ maxConcurrent: 1, minTime: Math.round(1000 * scale) }),
+            notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: Math.round(3000 * scale) }),
+            search: new Bottleneck.Group({ maxConcurrent: 1, minTime: Math.round(2000 * scale) })
+        };
+        // innermost (registered before the throttling plugin): sees every attempt on the wire
+        const wire = (octokit) => {
+            octokit.hook.wrap('request', async (request, opts) => {
+                const route = `${opts.method} ${routeOf(opts.url)}`;
+                if (Date.now() > this.deadline) {
+                    throw new ApiFailure('out-of-time', undefined, 'the review ran out of time', route);
+                }
+                opts.request = { ...opts.request, signal: AbortSignal.timeout(this.timeout) };
+                try {
+                    const response = await request(opts);
+                    this.records.push({
+                        method: opts.method,
+                        route: routeOf(opts.url),
+                        status: response.status
+                    });
+                    return response;
+                }
+                catch (error) {
+                    const status = error.status;
+                    this.records.push({
+                        method: opts.method,
+                        route: routeOf(opts.url),
+                        status: typeof status === 'number' ? status : 'error'
+                    });
+                    throw error;
+                }
+            });
+        };
+        this.octokit = getOctokit(options.token, { baseUrl: options.baseUrl, throttle, log: quietLog }, wire, throttling);
+    }
+    get requestCount() {
+        return this.records.length;
+    }
+    repoPath() {
+        return { owner: this.owner, repo: this.repo };
+    }
+    /** Runs an idempotent call, once more after a 5xx or a network error. */
+    async idempotent(what, call) {
+        try {
+            return await call();
+        }
+        catch (error) {
+            const failure = classify(error, what);
+            if (failure.kind !== 'server' && failure.kind !== 'network')
+                throw failure;
+            await this.sleep(1000 * this.scale);
+            try {
+                return await call();
+            }
+            catch (again) {
+                throw classify(again, what);
+            }
+        }
+    }
+    /** Runs a creation once: the caller decides what to do after a failure. */
+    async once(what, call) {
+        try {
+            return await call();
+        }
+        catch (error) {
+            throw classify(error, what);
+        }
+    }
+    /** Pages of up to 100 items, at most maxPages pages. */
+    async list(what, route, params) {
+        return this.idempotent(what, async () => {
+            const items = [];
+            let pages = 0;
+            const iterator = this.octokit.paginate.iterator(route, {
+                ...this.repoPath(),
+                ...params,
+                per_page: 100
+            });
+            for await (const page of iterator) {
+                items.push(...page.data);
+                if (++pages >= this.maxPages)
+                    break;
+            }
+            return items;
+        });
+    }
+    async getPull(number) {
+        const { data } = await this.idempotent('GET pull request', () => this.octokit.rest.pulls.get({ ...this.repoPath(), pull_number: number }));
+        return {
+            number: data.number,
+            headSha: data.head.sha,
+            baseSha: data.base.sha,
+            changedFiles: data.changed_files
+        };
+    }
+    /** The open pull request whose head is `label` (owner:branch) at `headSha`. */
+    async findPull(label, headSha) {
+        const pulls = await this.list('list pull requests', 'GET /repos/{owner}/{repo}/pulls', { head: label, state: 'open' });
+        const pull = pulls.find((p) => p.head.sha === headSha);
+        return pull && { number: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha };
+    }
+    async login() {
+        const { data } = await this.idempotent('GET /user', () => this.octokit.rest.users.getAuthenticated());
+        return data.login;
+    }
+    listFiles(number) {
+        return this.list('list the pull request files', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+            pull_number: number
+        });
+    }
+    listReviewComments(number) {
+        return this.list('list review comments', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', {
+            pull_number: number
+        });
+    }
+    listReviews(number) {
+        return this.list('list reviews', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+            pull_number: number
+        });
+    }
+    listIssueComments(number) {
+        return this.list('list issue comments', 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+            issue_number: number
+        });
+    }
+    async createReview(number, review) {
+        const { data } = await this.once('create the review', () => this.octokit.rest.pulls.createReview({
+            ...this.repoPath(),
+            pull_number: number,
+            commit_id: review.commit_id,
+            body: review.body,
+            event: 'COMMENT',
+            comments: review.comments
+        }));
+        return { id: data.id, user: data.user?.login };
+    }
+    async updateReviewComment(id, body) {
+        await this.idempotent('edit a review comment', () => this.octokit.rest.pulls.updateReviewComment({ ...this.repoPath(), comment_id: id, body }));
+    }
+    async createIssueComment(number, body) {
+        const { data } = await this.once('create the summary comment', () => this.octokit.rest.issues.createComment({ ...this.repoPath(), issue_number: number, body }));
+        return { id: data.id };
+    }
+    async updateIssueComment(id, body) {
+        await this.idempotent('edit the summary comment', () => this.octokit.rest.issues.updateComment({ ...this.repoPath(), comment_id: id, body }));
+    }
+    /** Review threads of the pull request: thread id by the database id of its first comment. */
+    async reviewThreads(number) {
+        const threads = new Map();
+        let after = null;
+        for (let page = 0; page < 10; page++) {
+            const result = await this.once('list review threads', () => this.octokit.graphql(THREADS_QUERY, { ...this.repoPath(), number, after }));
+            const connection = result.repository?.pullRequest?.reviewThreads;
+            if (!connection)
+                break;
+            for (const thread of connection.nodes ?? []) {
+                const first = thread?.comments?.nodes?.[0]?.databaseId;
+                if (thread && typeof first === 'number')
+                    threads.set(first, { id: thread.id, resolved: thread.isResolved });
+            }
+            if (!connection.pageInfo.hasNextPage)
+                break;
+            after = connection.pageInfo.endCursor;
+        }
+        return threads;
+    }
+    async resolveThread(threadId) {
+        await this.once('resolve a review thread', () => this.octokit.graphql('mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id isResolved } } }', { id: threadId }));
+    }
+}
+const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      reviewThreads(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id isResolved comments(first: 1) { nodes { databaseId } } }
+      }
+    }
+  }
+}`;
+/** The route without host and query, for the request log. */
+function routeOf(url) {
+    return String(url)
+        .replace(/^https?:\/\/[^/]+/, '')
+        .replace(/\?.*$/, '');
+}
+/** Octokit's own logging goes nowhere: the review reports through warnings and its summary line. */
+const quietLog = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined
+};
+
+/**
+ * The pull request's diff as GitHub sees it (pure): which lines of each file a review comment may
+ * point at. GitHub accepts a comment only on a RIGHT-side line (added or context) inside a hunk of
+ * the file's patch, and a multi-line comment only when start_line < line within one hunk; anything
+ * else is a 422 that rejects the whole review.
+ */
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+/** Parses the `patch` of a pull-request file (hunks only, as pulls.listFiles returns it). */
+function parsePatch(patch) {
+    const hunks = [];
+    let hunk;
+    let line = 0;
+    let oldLeft = 0;
+    let newLeft = 0;
+    for (const raw of patch.split('\n')) {
+        const header = HUNK_HEADER.exec(raw);
+        if (header) {
+            const newStart = Number(header[3]);
+            hunk = {
+                oldStart: Number(header[1]),
+                newStart,
+                newLines: header[4] === undefined ? 1 : Number(header[4]),
+                text: new Map(),
+                added: new Set()
+            };
+            hunks.push(hunk);
+            line = newStart;
+            oldLeft = header[2] === undefined ? 1 : Number(header[2]);
+            newLeft = hunk.newLines;
+            continue;
+        }
+        if (!hunk || (oldLeft <= 0 && newLeft <= 0))
+            continue;
+        const mark = raw[0];
+        if (mark === '+') {
+            hunk.text.set(line, raw.slice(1));
+            hunk.added.add(line);
+            line++;
+            newLeft--;
+        }
+        else if (mark === '-') {
+            oldLeft--;
+        }
+        else if (mark === ' ' || (raw === '' && newLeft > 0 && oldLeft > 0)) {
+            hunk.text.set(line, raw.slice(1));
+            line++;
+            newLeft--;
+            oldLeft--;
+        }
+        // '\ No newline at end of file' and anything else: not a line
+    }
+    return hunks;
+}
+function hunkOf(file, line) {
+    return file.hunks?.find((h) => h.text.has(line));
+}
+/** Every RIGHT-side line of the file's patch, in order. */
+function rightLines(file) {
+    return (file.hunks ?? []).flatMap((h) => [...h.text.keys()]);
+}
+/** Unquotes a path as git prints it ("a/b\tc" with C escapes) */
+function unquote(text) {
+    if (!text.startsWith('"'))
+        return text;
+    const bytes = [];
+    const escapes = {
+        n: 10,
+        t: 9,
+        r: 13,
+        '"': 34,
+        '\\': 92,
+        a: 7,
+        b: 8,
+        f: 12,
+        v: 11
+    };
+    for (let i = 1; i < text.length - 1; i++) {
+        const c = text[i];
+        if (c !== '\\') {
+            bytes.push(...Buffer.from(c, 'utf8'));
+            continue;
+        }
+        const next = text[++i];
+        if (/[0-7]/.test(next)) {
+            bytes.push(parseInt(text.slice(i, i + 3), 8));
+            i += 2;
+        }
+        else
+            bytes.push(escapes[next] ?? next.charCodeAt(0));
+    }
+    return Buffer.from(bytes).toString('utf8');
+}
+/**
+ * Parses `git diff-tree -p` output into per-file patches (the fallback when the API lists fewer
+ * files than the pull request has). Paths come from the `+++ b/` and `--- a/` lines.
+ */
+function parseGitPatches(text) {
+    const files = [];
+    const lines = text.split('\n');
+    let i = 0;
+    while (i < lines.length) {
+        if (!lines[i].startsWith('diff --git ')) {
+            i++;
+            continue;
+        }
+        let oldPath;
+        let newPath;
+        let status = 'modified';
+        let renameFrom;
+        let renameTo;
+        let binary = false;
+        i++;
+        while (i < lines.length &&
+            !lines[i].startsWith('diff --git ') &&
+            !lines[i].startsWith('@@')) {
+            const l = lines[i];
+            if (l.startsWith('--- '))
+                oldPath = l === '--- /dev/null' ? undefined : unquote(l.slice(4)).replace(/^a\//, '');
+            else if (l.startsWith('+++ '))
+                newPath = l === '+++ /dev/null' ? undefined : unquote(l.slice(4)).replace(/^b\//, '');
+            else if (l.startsWith('new file mode'))
+                status = 'added';
+            else if (l.startsWith('deleted file mode'))
+                status = 'removed';
+            else if (l.startsWith('rename from '))
+                renameFrom = unquote(l.slice(12));
+            else if (l.startsWith('rename to '))
+                renameTo = unquote(l.slice(10));
+            else if (l.startsWith('Binary files '))
+                binary = true;
+            i++;
+        }
+        const body = [];
+        while (i < lines.length && !lines[i].startsWith('diff --git '))
+            body.push(lines[i++]);
+        const path = newPath ?? renameTo ?? oldPath;
+        if (path === undefined)
+            continue;
+        if (renameTo !== undefined)
+            status = 'renamed';
+        files.push({
+            path,
+            ...(renameFrom !== undefined ? { previousPath: renameFrom } : {}),
+            status,
+            hunks: binary ? null : parsePatch(body.join('\n'))
+        });
+    }
+    return files;
+}
+
+/**
+ * Directives where the last assignment wins outright: an insecure line of these can be replaced in
+ * place. List-valued settings (paths, capabilities, system calls …) accumulate, so their lines are
+ * never replaced, only added to.
+ */
+const SINGLE_VALUED = new Set([
+    'NoNewPrivileges',
+    'PrivateTmp',
+    'PrivateDevices',
+    'PrivateNetwork',
+    'PrivateUsers',
+    'PrivateMounts',
+    'PrivateIPC',
+    'ProtectSystem',
+    'ProtectHome',
+    'ProtectKernelTunables',
+    'ProtectKernelModules',
+    'ProtectKernelLogs',
+    'ProtectControlGroups',
+    'ProtectClock',
+    'ProtectHostname',
+    'ProtectProc',
+    'ProcSubset',
+    'RestrictRealtime',
+    'RestrictSUIDSGID',
+    'LockPersonality',
+    'MemoryDenyWriteExecute',
+    'RemoveIPC',
+    'KeyringMode',
+    'NotifyAccess',
+    'UMask',
+    'DynamicUser',
+    'User',
+    'Group',
+    'DevicePolicy'
+]);
+/** The directive lines of a drop-in's [Service] section (comments and blank lines left out). */
+function dropInDirectives(dropIn) {
+    const lines = dropIn.split('\n');
+    const out = [];
+    let inService = false;
+    for (const raw of lines) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#') || line.startsWith(';'))
+            continue;
+        if (line.startsWith('[')) {
+            inService = line === '[Service]';
+            continue;
+        }
+        if (!inService)
+            continue;
+        // a continued line cannot be re-emitted line by line
+        if (line.endsWith('\\') || !line.includes('='))
+            return undefined;
+        out.push(line);
+    }
+    return out;
+}
+const keyOf = (line) => line.slice(0, line.indexOf('=')).trim();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+function textOf(file) {
+    if (!file.bytes)
+        return undefined;
+    try {
+        return decoder.decode(file.bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The file's last [Service] section (where later assignments win), by 0-based line index. */
+function lastServiceSection(lines) {
+    let header = -1;
+    for (let i = 0; i < lines.length; i++)
+        if (lines[i].trim() === '[Service]')
+            header = i;
+    if (header < 0)
+        return undefined;
+    let end = header;
+    for (let i = header + 1; i < lines.length && !lines[i].trim().startsWith('['); i++) {
+        if (lines[i].trim() !== '')
+            end = i;
+    }
+    return { header, last: end };
+}
+const continues = (line) => line !== undefined && /\\\s*$/.test(line) && !/^\s*[#;]/.test(line);
+/**
+ * The edit of one file, or why there is none. `fileIndex` is -1 for the unit file, else the index
+ * of the drop-in in `sources.dropIns`.
+ */
+function editFile(sources, fileIndex, patch, directives, expected, options) {
+    const file = fileIndex < 0 ? sources.main : sources.dropIns[fileIndex];
+    const text = textOf(file);
+    if (text === undefined)
+        return `${file.path} is not UTF-8 text`;
+    if (text.includes('\r'))
+        return `${file.path} has CR line breaks`;
+    const lines = text.split('\n');
+    const section = lastServiceSection(lines);
+    if (!section)
+        return `${file.path} has no [Service] section`;
+    // the anchor: the section's last line that the diff shows and that does not continue
+    let anchor = -1;
+    for (let i = section.last; i >= section.header; i--) {
+        if (hunkOf(patch, i + 1) && !continues(lines[i]) && !continues(lines[i - 1] ?? '')) {
+            anchor = i;
+            break;
+        }
+    }
+    if (anchor < 0)
+        return `the [Service] section of ${file.path} is not in the diff`;
+    const hunk = hunkOf(patch, anchor + 1);
+    // the diff must show the same text: the file read is the head the comment points at
+    // (replaced lines are checked below, with the range)
+    const adding = [...directives];
+    const replaced = [];
+    for (let i = section.header + 1; i <= anchor; i++) {
+        const line = lines[i];
+        const trimmed = line.trim();
+        if (trimmed.startsWith('#') || trimmed.startsWith(';') || !trimmed.includes('='))
+            continue;
+        if (continues(line) || continues(lines[i - 1]))
+            continue;
+        const key = keyOf(trimmed);
+        if (!SINGLE_VALUED.has(key) || !hunk.text.has(i + 1))
+            continue;
+        const same = adding.filter((d) => keyOf(d) === key);
+        if (same.length !== 1)
+            continue;
+        // a later line of the same key, before the anchor, would win over the replaced one
+        const later = lines
+            .slice(i + 1, anchor + 1)
+            .some((l) => l.trim().includes('=') && keyOf(l.trim()) === key);
+        if (later)
+            continue;
+        adding.splice(adding.indexOf(same[0]), 1);
+        replaced.push({ line: i + 1, from: line, to: same[0] });
+    }
+    const start = replaced.length ? replaced[0].line - 1 : anchor;
+    const replacement = [];
+    for (let i = start; i <= anchor; i++) {
+        const swap = replaced.find((r) => r.line === i + 1);
+        replacement.push(swap ? swap.to : lines[i]);
+    }
+    replacement.push(...adding);
+    for (let i = start; i <= anchor; i++) {
+        if (hunk.text.get(i + 1) !== lines[i]) {
+            return `${file.path} line ${i + 1} differs from the pull request's head`;
+        }
+    }
+    const edited = [...lines.slice(0, start), ...replacement, ...lines.slice(anchor + 1)].join('\n');
+    const bytes = new TextEncoder().encode(edited);
+    const main = fileIndex < 0 ? { path: file.path, bytes } : sources.main;
+    const dropIns = sources.dropIns.map((d, i) => (i === fileIndex ? { path: d.path, bytes } : d));
+    const after = analyzeUnit({ unit: sources.unit, main, dropIns }, { ...options, suggest: false, keepPassingChecks: true });
+    if (after.status !== 'scored' || after.exposure !== expected) {
+        return `the edited ${file.path} scores ${after.exposure === null ? after.status : (after.exposure / 10).toFixed(1)}, not the drop-in's ${(expected / 10).toFixed(1)}`;
+    }
+    return {
+        file: file.path,
+        target: fileIndex < 0 ? 'unit' : 'drop-in',
+        line: anchor + 1,
+        ...(start < anchor ? { startLine: start + 1 } : {}),
+        replacement,
+        directives,
+        replaced,
+        after
+    };
+}
+/**
+ * The one-click edit for a unit's suggested drop-in: in the unit file when its [Service] section is
+ * in the diff, else in a drop-in the pull request changes (the last in systemd's order first).
+ * Returns the reasons when no file can take it.
+ */
+function oneClickEdit(sources, suggestion, options) {
+    const directives = dropInDirectives(suggestion.dropIn);
+    if (!directives || directives.length === 0)
+        return { reasons: ['the drop-in has no directive lines'] };
+    const reasons = [];
+    const order = [-1, ...sources.dropIns.map((_, i) => sources.dropIns.length - 1 - i)];
+    for (const index of order) {
+        const file = index < 0 ? sources.main : sources.dropIns[index];
+        const patch = options.patches.get(file.path);
+        if (!patch)
+            continue;
+        if (index < 0 && options.vendored) {
+            reasons.push(`${file.path} is vendored`);
+            continue;
+        }
+        const edit = editFile(sources, index, patch, directives, suggestion.exposure, options);
+        if (typeof edit !== 'string')
+            return edit;
+        reasons.push(edit);
+    }
+    if (reasons.length === 0)
+        reasons.push('no file of the unit is in the diff');
+    return { reasons };
+}
+/** Paths of third-party units that should get a drop-in rather than an edit. */
+const VENDORED = /(^|\/)(vendor|vendored|third[_-]?party|3rdparty|external|upstream)\//i;
+function isVendored(path) {
+    return VENDORED.test(path);
+}
+
+/**
+ * Comment text (pure): neutralising untrusted text, hidden markers that identify the gate's own
+ * comments across runs, fingerprints, and bodies that fit GitHub's 65,536-character limit without
+ * breaking a code fence or a surrogate pair.
+ */
+/** GitHub rejects comment and review bodies longer than this (UTF-16 code units). */
+const BODY_LIMIT = 65536;
+/** Text from a unit file for prose and table cells: HTML, mentions, references, markers inert. */
+function untrusted(text, max = 300) {
+    return escapeMarkdown(redactSecrets(truncateText(text, max)));
+}
+/** A short, stable hash (hex) of the parts. */
+function fingerprint(...parts) {
+    const hash = createHash('sha256');
+    for (const part of parts)
+        hash.update(part).update('\0');
+    return hash.digest('hex').slice(0, 16);
+}
+const MARKER_PREFIX = '<!-- systemd-hardening-gate:';
+const MARKER = /^<!-- systemd-hardening-gate:(comment|review|summary) v1((?: [a-z]+=[A-Za-z0-9,._-]*)*) -->$/;
+function formatMarker(marker) {
+    const fields = [];
+    if (marker.key !== undefined)
+        fields.push(`key=${marker.key}`);
+    if (marker.fp !== undefined)
+        fields.push(`fp=${marker.fp}`);
+    if (marker.state !== undefined)
+        fields.push(`state=${marker.state}`);
+    if (marker.run !== undefined)
+        fields.push(`run=${marker.run}`);
+    if (marker.items !== undefined)
+        fields.push(`items=${marker.items.join(',')}`);
+    return `${MARKER_PREFIX}${marker.kind} v1${fields.map((f) => ` ${f}`).join('')} -->`;
+}
+/**
+ * The marker on the last line of a body, or undefined. Only the last line counts, so a marker quoted
+ * inside a code block (from a unit file) is never taken for one; callers also check the author.
+ */
+function parseMarker(body) {
+    if (!body)
+        return undefined;
+    const trimmed = body.replace(/\s+$/, '');
+    const last = trimmed.slice(trimmed.lastIndexOf('\n') + 1);
+    const match = MARKER.exec(last);
+    if (!match)
+        return undefined;
+    const marker = { kind: match[1] };
+    for (const field of match[2].trim().split(' ').filter(Boolean)) {
+        const eq = field.indexOf('=');
+        const name = field.slice(0, eq);
+        const value = field.slice(eq + 1);
+        if (name === 'key' && /^[0-9a-f]{16}$/.test(value))
+            marker.key = value;
+        else if (name === 'fp' && /^[0-9a-f]{16}$/.test(value))
+            marker.fp = value;
+        else if (name === 'state' && ['open', 'fixed', 'superseded'].includes(value))
+            marker.state = value;
+        else if (name === 'run')
+            marker.run = value;
+        else if (name === 'items')
+            marker.items = value === '' ? [] : value.split(',');
+    }
+    if (marker.kind === 'comment' && (marker.key === undefined || marker.fp === undefined))
+        return undefined;
+    return marker;
+}
+// ---- bodies under the limit --------------------------------------------------------------------
+/** The fence (```…) that opens at this line, if it is a fence line. */
+function fenceOf(line) {
+    return /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+}
+/**
+ * Cuts markdown to at most `max` characters: at a line boundary when possible, never inside a
+ * surrogate pair, closing a code fence left open, then the note. `max` includes the note.
+ */
+function truncateMarkdown(text, max, note) {
+    if (text.length <= max)
+        return text;
+    const budget = Math.max(0, max - note.length - 16);
+    let cut = truncateText(text, budget, '');
+    const newline = cut.lastIndexOf('\n');
+    if (newline > budget / 2)
+        cut = cut.slice(0, newline);
+    // a fence still open at the cut is closed with the same fence
+    let open;
+    for (const line of cut.split('\n')) {
+        const fence = fenceOf(line);
+        if (fence === undefined)
+            continue;
+        if (open === undefined)
+            open = fence;
+        else if (fence[0] === open[0] && fence.length >= open.length && line.trim() === fence)
+            open = undefined;
+    }
+    let closing = open !== undefined ? `\n${open}` : '';
+    if (cut.length + closing.length + note.length + 2 > max) {
+        cut = truncateText(cut, max - closing.length - note.length - 2, '');
+        closing = open !== undefined ? `\n${open}` : '';
+    }
+    return `${cut}${closing}\n\n${note}`;
+}
+/**
+ * A body made of a required head, optional parts (added in order while they fit) and the marker
+ * last. Parts that do not fit are left out whole; a head too long is cut by truncateMarkdown.
+ */
+function fitBody(head, optional, marker, limit = BODY_LIMIT, note = '✂️ Cut to fit GitHub’s comment size limit: the job summary has everything.') {
+    const reserve = marker.length + 2;
+    let body = truncateMarkdown(head, limit - reserve, note);
+    for (const part of optional) {
+        if (body.length + part.length + 2 + reserve > limit)
+            continue;
+        body += `\n\n${part}`;
+    }
+    return `${body}\n\n${marker}`;
+}
+
+/** Room left for the marker and the optional parts: a suggestion body must never be cut. */
+const SUGGESTION_LIMIT = BODY_LIMIT - 2000;
+const findingKey = (unitPath) => fingerprint('fix', unitPath);
+/** Units a pull request touches: their file or one of their drop-ins is in the diff. */
+function touched(unit, patches) {
+    return patches.has(unit.path) || unit.dropIns.some((d) => patches.has(d));
+}
+const score = (exposure) => tenths(exposure);
+function suggestionView(unit) {
+    const s = suggestionOf(unit);
+    if (!s || s.score === undefined)
+        return undefined;
+    const details = (unit.suggestion ?? {});
+    const exposure = typeof details.exposure === 'number' ? details.exposure : Math.round(s.score * 10);
+    return { path: s.path, dropIn: s.dropIn, exposure, rating: details.rating, details };
+}
+/** Why each directive is safe for this unit: the engine's reasons, with the score change. */
+function whyTable(view) {
+    const rows = [];
+    for (const phase of view.details.phases ?? []) {
+        for (const d of phase.directives) {
+            const gain = d.gain > 0 ? `−${d.gain.toFixed(1)}` : d.gain < 0 ? `+${(-d.gain).toFixed(1)}` : '±0.0';
+            rows.push(`| ${d.lines.map((l) => untrusted(l, 200)).join('<br>')} | ${gain} | ${untrusted(d.reason, 400)} |`);
+        }
+    }
+    if (!rows.length)
+        return [];
+    return [
+        '| Directive | Score | Why it is safe for this unit |',
+        '| --- | ---: | --- |',
+        ...rows.slice(0, 60)
+    ];
+}
+function notes(view) {
+    const out = [];
+    const observe = view.details.observe ?? [];
+    if (observe.length) {
+        out.push('<details><summary>Check before rolling out</summary>', '');
+        for (const o of observe.slice(0, 20))
+            out.push(`- ${untrusted(o, 600)}`);
+        out.push('', '</details>');
+    }
+    const left = view.details.notSuggested ?? [];
+    if (left.length) {
+        if (out.length)
+            out.push('');
+        out.push('<details><summary>Left out because they would likely break this service</summary>', '');
+        for (const n of left.slice(0, 20)) {
+            const gain = n.gain !== undefined ? ` (would gain ${n.gain.toFixed(1)})` : '';
+            out.push(`- ${untrusted(n.directive, 80)}=${gain}: ${untrusted(n.reason, 400)}`);
+        }
+        out.push('', '</details>');
+    }
+    return out;
+}
+function title(unit, view, how, threshold) {
+    const after = `${score(view.exposure)}${view.rating ? ` ${view.rating}` : ''}`;
+    return `**systemd hardening gate** · ${untrusted(unit.path)} scores **${untrusted(describeScore(unit))}** (threshold ${tenths(threshold)}): **${after}** ${how}.`;
+}
+function suggestionBody(unit, view, edit, threshold) {
+    const where = edit.target === 'unit'
+        ? 'Committing this suggestion adds'
+        : `Committing this suggestion to the drop-in ${untrusted(edit.file)} adds`;
+    const replaced = edit.replaced.length
+        ? ` and replaces ${edit.replaced.map((r) => `line ${r.line}`).join(', ')}`
+        : '';
+    return [
+        title(unit, view, 'with this suggestion', threshold),
+        '',
+        `${where} the directives of the gate's drop-in${replaced}; the engine scores the edited unit ${score(edit.after.exposure)} ${untrusted(edit.after.rating ?? '')}.`,
+        '',
+        fencedBlock(edit.replacement.join('\n'), 'suggestion'),
+        '',
+        ...whyTable(view),
+        '',
+        ...notes(view)
+    ].join('\n');
+}
+function dropInBody(unit, view, why, threshold) {
+    return [
+        title(unit, view, 'with this drop-in', threshold),
+        '',
+        `${why} Add this file beside the unit (ready to commit; it overrides nothing else in the unit):`,
+        '',
+        `**${untrusted(view.path)}**`,
+        '',
+        fencedBlock(view.dropIn, 'ini'),
+        '',
+        ...whyTable(view),
+        '',
+        ...notes(view)
+    ].join('\n');
+}
+/** A line to hang a drop-in comment on: the [Service] header when the diff shows it, else the first added line. */
+function dropInAnchor(unit, input) {
+    const files = [unit.path, ...unit.dropIns];
+    for (const file of files) {
+        const patch = input.patches.get(file);
+        if (!patch?.hunks?.length)
+            continue;
+        const header = unit.serviceHeader;
+        if (header && header.file === file && hunkOf(patch, header.line)) {
+            return { path: input.toRepo(file), line: header.line };
+        }
+        const added = patch.hunks.flatMap((h) => [...h.added]);
+        const line = added[0] ?? rightLines(patch)[0];
+        if (line !== undefined)
+            return { path: input.toRepo(file), line };
+    }
+    return undefined;
+}
+function buildFindings(input) {
+    const threshold = input.options.threshold;
+    const findings = [];
+    const unitNotes = new Map();
+    let withoutSuggestion = 0;
+    for (const outcome of [...input.outcomes].sort(bySeverity)) {
+        const { unit } = outcome;
+        const key = findingKey(unit.path);
+        unitNotes.set(key, outcome.failed
+            ? `${untrusted(unit.path)} scores ${untrusted(describeScore(unit))}; ${untrusted(outcome.reason)}`
+            : `${untrusted(unit.path)} now scores ${untrusted(describeScore(unit))}, ${untrusted(outcome.reason)}`);
+        if (!outcome.failed || !touched(unit, input.patches))
+            continue;
+        const view = suggestionView(unit);
+        if (!view) {
+            withoutSuggestion++;
+            continue;
+        }
+        const brief = `- ${untrusted(unit.path)}: ${untrusted(describeScore(unit))} → ${score(view.exposure)} with the drop-in ${untrusted(view.path)}`;
+        const item = [
+            `<details><summary>${untrusted(unit.path)}: ${untrusted(describeScore(unit))} → ${score(view.exposure)} with the drop-in ${untrusted(view.path)}</summary>`,
+            '',
+            fencedBlock(view.dropIn, 'ini'),
+            '',
+            '</details>'
+        ].join('\n');
+        const vendored = isVendored(unit.path);
+        const sources = input.sources(unit.path);
+        let edit;
+        let why;
+        if (!sources) {
+            why =
+                'The unit’s files at the pull request’s head could not be read, so no one-click suggestion.';
+        }
+        else {
+            const result = oneClickEdit(sources, view, {
+                ...input.options,
+                patches: input.patches,
+                vendored
+            });
+            if ('reasons' in result) {
+                why = vendored
+                    ? 'The unit file looks vendored (a third-party directory), so it is not edited.'
+                    : 'No line of the unit’s [Service] section that this pull request changes can take the directives, so no one-click suggestion.';
+            }
+            else if (suggestionBody(unit, view, result, threshold).length > SUGGESTION_LIMIT) {
+                // a suggestion cannot be cut: the drop-in (which re-emits no line of the unit) is shorter
+                why = 'The lines a one-click suggestion would re-emit are too long for a comment.';
+            }
+            else {
+                edit = result;
+                why = '';
+            }
+        }
+        if (edit) {
+            const anchor = {
+                path: input.toRepo(edit.file),
+                line: edit.line,
+                ...(edit.startLine !== undefined ? { startLine: edit.startLine } : {})
+            };
+            const body = suggestionBody(unit, view, edit, threshold);
+            findings.push({
+                key,
+                anchor,
+                suggestion: true,
+                body,
+                item,
+                brief,
+                fp: fingerprint(key, anchor.path, String(anchor.line), String(anchor.startLine ?? ''), body)
+            });
+            continue;
+        }
+        const body = dropInBody(unit, view, why, threshold);
+        const anchor = dropInAnchor(unit, input);
+        findings.push({
+            key,
+            ...(anchor ? { anchor } : {}),
+            suggestion: false,
+            body,
+            item,
+            brief,
+            fp: fingerprint(key, body)
+        });
+    }
+    return { findings, unitNotes, withoutSuggestion };
+}
+function change(outcome) {
+    const { unit, base } = outcome;
+    if (outcome.change === 'unknown')
+        return '–';
+    if (outcome.change === 'new' || !base)
+        return 'new';
+    if (unit.status === 'scored' && base.status === 'scored') {
+        const delta = unit.exposure - base.exposure;
+        return delta > 0 ? `+${tenths(delta)} 🔺` : delta < 0 ? `−${tenths(-delta)} 🔽` : '±0.0';
+    }
+    return outcome.change;
+}
+function result(outcome, failOn) {
+    if (outcome.failed)
+        return failOn === 'never' ? '⚠️ above' : '❌ fail';
+    return outcome.unit.passed ? '✅ pass' : '⚠️ pass (legacy)';
+}
+function stickyText(input) {
+    const sorted = [...input.outcomes].sort(bySeverity);
+    const failing = sorted.filter((o) => o.failed).length;
+    const limit = tenths(input.threshold);
+    const heading = sorted.length === 0
+        ? '### ✅ systemd hardening gate: no service unit changed'
+        : failing === 0
+            ? `### ✅ systemd hardening gate: passed (${sorted.length} unit${sorted.length === 1 ? '' : 's'}, threshold ${limit})`
+            : `### ${input.failOn === 'never' ? '⚠️' : '❌'} systemd hardening gate: ${failing} of ${sorted.length} unit${sorted.length === 1 ? '' : 's'} ${input.failOn === 'never' ? 'above' : 'fail'} the threshold ${limit}`;
+    const lines = [heading, ''];
+    lines.push(`Head ${input.headSha.slice(0, 7)}${input.baseSha ? ` compared with base ${input.baseSha.slice(0, 7)}` : ''} · fail-on: ${input.failOn} · verdict: **${input.passed ? 'pass' : input.failOn === 'never' ? 'report only' : 'fail'}**`);
+    if (sorted.length) {
+        lines.push('', '| Result | Unit | Base | Head | Change |', '| --- | --- | ---: | ---: | ---: |');
+        const shown = sorted.slice(0, 300);
+        for (const o of shown) {
+            const base = o.base ? untrusted(describeScore(o.base)) : o.change === 'new' ? 'new' : '–';
+            lines.push(`| ${result(o, input.failOn)} | ${untrusted(o.unit.path)} | ${base} | ${untrusted(describeScore(o.unit))} | ${change(o)} |`);
+        }
+        if (sorted.length > shown.length)
+            lines.push('', `… and ${sorted.length - shown.length} more units: see the job summary.`);
+    }
+    const suggestions = input.findings.filter((f) => f.suggestion).length;
+    const dropIns = input.findings.length - suggestions;
+    if (input.findings.length) {
+        lines.push('', `The review has ${suggestions} one-click suggestion${suggestions === 1 ? '' : 's'} and ${dropIns} drop-in${dropIns === 1 ? '' : 's'} for the failing units. This comment is edited in place on every run.`);
+    }
+    return lines.join('\n');
+}
+function reviewHead(input) {
+    const failing = input.outcomes.filter((o) => o.failed).length;
+    return `**systemd hardening gate** at ${input.headSha.slice(0, 7)}: ${failing} unit${failing === 1 ? '' : 's'} ${input.failOn === 'never' ? 'above' : 'fail'} the threshold ${tenths(input.threshold)}. Each comment below is a one-click suggestion or a drop-in that brings its unit to the score it states; the pull request's conversation has the summary table.`;
+}
+
+const MAX_INLINE = 30;
+const MAX_UPDATES = 30;
+const sameLogin = (a, b) => a.toLowerCase() === b.toLowerCase();
+function isOwn(author, body, identity) {
+    if (!sameLogin(author, identity.login))
+        return undefined;
+    return parseMarker(body);
+}
+function commentMarker(finding, state = 'open') {
+    return formatMarker({ kind: 'comment', key: finding.key, fp: finding.fp, state });
+}
+function commentBody(finding, limit = BODY_LIMIT) {
+    return fitBody(finding.body, [], commentMarker(finding), limit);
+}
+const short$2 = (sha) => sha.slice(0, 7);
+function planReview(input) {
+    const limit = input.limit ?? BODY_LIMIT;
+    const maxInline = input.maxInline ?? MAX_INLINE;
+    const maxUpdates = input.maxUpdates ?? MAX_UPDATES;
+    const { identity } = input;
+    // own top-level comments, and which have replies by anyone else
+    const own = [];
+    const repliedByOthers = new Set();
+    for (const comment of input.comments) {
+        if (comment.inReplyTo !== undefined) {
+            if (!sameLogin(comment.author, identity.login))
+                repliedByOthers.add(comment.inReplyTo);
+            continue;
+        }
+        const marker = isOwn(comment.author, comment.body, identity);
+        if (marker?.kind === 'comment')
+            own.push({ comment, marker });
+    }
+    // the live comment of each key: the newest that is not superseded
+    const live = new Map();
+    for (const o of own) {
+        if (o.marker.state === 'superseded')
+            continue;
+        const seen = live.get(o.marker.key);
+        if (!seen || seen.comment.id < o.comment.id)
+            live.set(o.marker.key, o);
+    }
+    const carried = new Set();
+    for (const review of input.reviews) {
+        const marker = isOwn(review.author, review.body, identity);
+        if (marker?.kind === 'review')
+            for (const fp of marker.items ?? [])
+                carried.add(fp);
+    }
+    const updates = [];
+    const fresh = [];
+    const bodyOnly = [];
+    let unchanged = 0;
+    let reused = 0;
+    const findingKeys = new Set();
+    for (const finding of input.findings) {
+        findingKeys.add(finding.key);
+        const current = live.get(finding.key);
+        if (!current) {
+            if (finding.anchor)
+                fresh.push(finding);
+            else
+                bodyOnly.push(finding);
+            continue;
+        }
+        const { comment, marker } = current;
+        const outdated = comment.line === null;
+        const samePlace = !!finding.anchor &&
+            comment.path === finding.anchor.path &&
+            comment.line === finding.anchor.line &&
+            (comment.startLine ?? undefined) === finding.anchor.startLine;
+        // a drop-in comment is valid wherever it is; a suggestion only on its lines
+        const fits = !outdated && (finding.suggestion ? samePlace : true);
+        if (marker.fp === finding.fp && marker.state === 'open' && (fits || !finding.anchor)) {
+            unchanged++;
+            if (!outdated)
+                reused++;
+            continue;
+        }
+        if (fits) {
+            updates.push({
+                id: comment.id,
+                body: commentBody(finding, limit),
+                reason: marker.state === 'open' ? 'changed' : 'reopened'
+            });
+            reused++;
+            continue;
+        }
+        if (marker.state === 'open') {
+            updates.push({
+                id: comment.id,
+                body: fitBody(`_Superseded at ${short$2(input.headSha)}: this finding changed and the lines it pointed at no longer fit; see the newer comment or the review._`, [], formatMarker({ kind: 'comment', key: marker.key, fp: marker.fp, state: 'superseded' }), limit),
+                reason: 'superseded'
+            });
+        }
+        if (finding.anchor)
+            fresh.push(finding);
+        else
+            bodyOnly.push(finding);
+    }
+    // findings that are gone: their open comments say so
+    const resolve = [];
+    for (const [key, { comment, marker }] of live) {
+        if (findingKeys.has(key) || marker.state !== 'open')
+            continue;
+        const note = input.unitNotes.get(key) ?? 'the gate no longer reports this finding for this pull request';
+        updates.push({
+            id: comment.id,
+            body: fitBody(`✅ **Resolved at ${short$2(input.headSha)}**: ${note}.`, [], formatMarker({ kind: 'comment', key, fp: marker.fp, state: 'fixed' }), limit),
+            reason: 'fixed'
+        });
+        if (!repliedByOthers.has(comment.id))
+            resolve.push(comment.id);
+    }
+    // new inline comments, within the per-pull-request budget
+    const budget = Math.max(0, maxInline - reused);
+    const inline = fresh.slice(0, budget);
+    const overflow = fresh.slice(budget);
+    const comments = inline.map((f) => ({
+        path: f.anchor.path,
+        line: f.anchor.line,
+        side: 'RIGHT',
+        ...(f.anchor.startLine !== undefined
+            ? { start_line: f.anchor.startLine, start_side: 'RIGHT' }
+            : {}),
+        body: commentBody(f, limit)
+    }));
+    // the review body carries what is not inline, unless an earlier review already did
+    const itemsNow = [...overflow, ...bodyOnly].filter((f) => !carried.has(f.fp));
+    let review;
+    if (comments.length || itemsNow.length) {
+        review = { body: reviewBody(input, itemsNow, overflow.length, limit), comments };
+    }
+    // edits: the changed ones first, at most maxUpdates per run
+    const order = { changed: 0, reopened: 0, superseded: 1, fixed: 2 };
+    updates.sort((a, b) => order[a.reason] - order[b.reason]);
+    const kept = updates.slice(0, maxUpdates);
+    const keptIds = new Set(kept.map((u) => u.id));
+    // the sticky comment: edited in place, created once something is gated
+    const stickyBody = fitBody(input.sticky, [], formatMarker({ kind: 'summary' }), limit);
+    let sticky;
+    const existing = input.issueComments
+        .filter((c) => isOwn(c.author, c.body, identity)?.kind === 'summary')
+        .sort((a, b) => a.id - b.id)[0];
+    if (existing) {
+        if (existing.body !== stickyBody)
+            sticky = { id: existing.id, body: stickyBody };
+    }
+    else if (input.createSticky)
+        sticky = { body: stickyBody };
+    return {
+        ...(review ? { review } : {}),
+        updates: kept,
+        resolve: resolve.filter((id) => keptIds.has(id)),
+        ...(sticky ? { sticky } : {}),
+        unchanged,
+        overflow: overflow.length,
+        deferred: updates.length - kept.length
+    };
+}
+function reviewBody(input, items, overflow, limit) {
+    const marker = formatMarker({
+        kind: 'review',
+        run: input.runId,
+        items: items.map((f) => f.fp)
+    });
+    const parts = [input.reviewHead];
+    if (overflow > 0) {
+        parts.push(`${overflow} more finding(s) are listed here rather than inline, to keep this pull request under ${input.maxInline ?? MAX_INLINE} open review comments.`);
+    }
+    // full items while they fit, then one line each, then a count
+    const reserve = marker.length + 400;
+    let used = parts.join('\n\n').length;
+    const full = [];
+    const brief = [];
+    let left = 0;
+    for (const item of items) {
+        if (brief.length === 0 && used + item.item.length + 2 < limit - reserve) {
+            full.push(item.item);
+            used += item.item.length + 2;
+        }
+        else if (used + item.brief.length + 1 < limit - reserve) {
+            brief.push(item.brief);
+            used += item.brief.length + 1;
+        }
+        else
+            left++;
+    }
+    parts.push(...full);
+    if (brief.length)
+        parts.push(brief.join('\n'));
+    if (left)
+        parts.push(`… and ${left} more: the job summary lists every unit and its drop-in.`);
+    const head = truncateMarkdown(parts.join('\n\n'), limit - marker.length - 2, '✂️ Cut to fit GitHub’s size limit: the job summary has everything.');
+    return `${head}\n\n${marker}`;
+}
+
+/**
+ * The pull-request review: one review per run (event COMMENT, at the head commit) with one-click
+ * suggestions and drop-ins for the failing units the pull request touches, one sticky comment with
+ * the base → head table, and the gate's earlier comments kept in step. Reporting only: every
+ * failure is a warning and the verdict is already decided.
+ *
+ * The identity whose comments are the gate's own: `github-actions[bot]` for installation tokens
+ * (the GITHUB_TOKEN; `GET /user` is refused to them), the token's user (`GET /user`) for personal and
+ * OAuth tokens. A review answered with another author is reported, and that author is used for the
+ * rest of the run.
+ */
+const ACTIONS_BOT = 'github-actions[bot]';
+function record$1(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+const SHA$1 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+/** The pull request to review, from the event: pull_request(_target), or a workflow_run of one. */
+function reviewTarget(eventName, payload) {
+    const body = record$1(payload) ?? {};
+    if (eventName === 'pull_request' || eventName === 'pull_request_target') {
+        const pr = record$1(body.pull_request);
+        const head = record$1(pr?.head)?.sha;
+        const base = record$1(pr?.base)?.sha;
+        const number = pr?.number;
+        if (typeof number !== 'number' || typeof head !== 'string' || !SHA$1.test(head))
+            return undefined;
+        return {
+            number,
+            headSha: head,
+            ...(typeof base === 'string' && SHA$1.test(base) ? { baseSha: base } : {}),
+            ...(typeof pr?.changed_files === 'number' ? { changedFiles: pr.changed_files } : {})
+        };
+    }
+    if (eventName === 'workflow_run') {
+        const run = record$1(body.workflow_run);
+        const headSha = run?.head_sha;
+        if (typeof headSha !== 'string' || !SHA$1.test(headSha))
+            return undefined;
+        if (run?.event !== 'pull_request' && run?.event !== 'pull_request_target')
+            return undefined;
+        const pulls = Array.isArray(run?.pull_requests) ? run.pull_requests : [];
+        for (const p of pulls) {
+            const pr = record$1(p);
+            if (typeof pr?.number === 'number' && record$1(pr.head)?.sha === headSha) {
+                return { number: pr.number, headSha };
+            }
+        }
+        // a fork's pull request is not listed in the payload: find it by its head
+        const owner = record$1(record$1(run?.head_repository)?.owner)?.login;
+        const branch = run?.head_branch;
+        if (typeof owner === 'string' && typeof branch === 'string' && /^[A-Za-z0-9-]+$/.test(owner)) {
+            return { headSha, label: `${owner}:${branch}` };
+        }
+    }
+    return undefined;
+}
+/** Installation tokens (ghs_: the GITHUB_TOKEN, apps) cannot call GET /user. */
+async function resolveIdentity(token, client) {
+    if (/^(ghp_|gho_|ghu_|github_pat_)/.test(token)) {
+        try {
+            return { login: await client.login() };
+        }
+        catch {
+            return { login: ACTIONS_BOT };
+        }
+    }
+    return { login: ACTIONS_BOT };
+}
+/** Reads a unit's files as the head commit has them (git), else from the checkout. */
+function sourceReader(input, headSha) {
+    const git = input.git;
+    const prefix = git?.prefix ?? '';
+    const toTop = (p) => (prefix === '' ? p : `${prefix}/${p}`);
+    let headTree;
+    if (git && git.commit(headSha)) {
+        try {
+            headTree = git.tree(headSha);
+        }
+        catch {
+            headTree = undefined;
+        }
+    }
+    const read = (p) => {
+        if (headTree && git) {
+            const entry = headTree.get(toTop(p));
+            if (!entry || entry.type !== 'blob' || entry.mode === '120000')
+                return undefined;
+            if ((entry.size ?? 0) > MAX_UNIT_FILE_BYTES)
+                return undefined;
+            const bytes = git.blobs([entry.oid]).get(entry.oid);
+            return bytes ? { path: p, bytes } : undefined;
+        }
+        const file = path$2.resolve(input.workspace, p);
+        if (!file.startsWith(input.workspace + path$2.sep))
+            return undefined;
+        try {
+            const stat = fs$5.lstatSync(file);
+            if (!stat.isFile() || stat.size > MAX_UNIT_FILE_BYTES)
+                return undefined;
+            return { path: p, bytes: fs$5.readFileSync(file) };
+        }
+        catch {
+            return undefined;
+        }
+    };
+    return (unitPath, dropIns) => {
+        const unit = analysedUnitName(path$2.posix.basename(unitPath), templateInstance(input.options.version));
+        if (!unit)
+            return undefined;
+        const main = read(unitPath);
+        if (!main)
+            return undefined;
+        const files = [];
+        for (const d of dropIns) {
+            const f = read(d);
+            if (f)
+                files.push(f);
+        }
+        return { unit, main, dropIns: files };
+    };
+}
+/** Patches by workspace-relative path: the API's, completed by a local diff when it lists too few. */
+function patchesFor(listed, target, input) {
+    const prefix = input.git?.prefix ?? '';
+    const fromTop = (p) => prefix === '' ? p : p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : undefined;
+    const patches = new Map();
+    const add = (file) => {
+        const local = fromTop(file.path);
+        if (local !== undefined && !patches.has(local))
+            patches.set(local, file);
+    };
+    for (const f of listed) {
+        if (f.status === 'removed')
+            continue;
+        add({
+            path: f.filename,
+            status: f.status,
+            ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
+            hunks: typeof f.patch === 'string' ? parsePatch(f.patch) : null
+        });
+    }
+    if ((target.changedFiles ?? 0) > listed.length) {
+        const git = input.git;
+        const base = target.baseSha && git?.commit(target.baseSha) && git.commit(target.headSha)
+            ? git.mergeBase(target.baseSha, target.headSha)
+            : undefined;
+        if (git && base) {
+            for (const file of parseGitPatches(git.patch(base, target.headSha))) {
+                if (file.status !== 'removed')
+                    add(file);
+            }
+            input.info(`Review: the API lists ${listed.length} of the pull request's ${target.changedFiles} files; the rest come from git diff.`);
+        }
+        else {
+            input.warn(`The API lists ${listed.length} of the pull request's ${target.changedFiles} files and the commits are not in the checkout (fetch-depth: 0): files beyond those get no inline comments.`);
+        }
+    }
+    return patches;
+}
+function toExisting(comments) {
+    return comments.map((c) => ({
+        id: c.id,
+        path: c.path,
+        line: c.line ?? null,
+        startLine: c.start_line ?? null,
+        body: c.body ?? '',
+        author: c.user?.login ?? '',
+        ...(typeof c.in_reply_to_id === 'number' ? { inReplyTo: c.in_reply_to_id } : {})
+    }));
+}
+const READ_ONLY_WARNING = 'The pull-request review was not posted: the token cannot write to this pull request (fork pull requests and Dependabot get a read-only GITHUB_TOKEN; the job needs `permissions: pull-requests: write`). The results are in the annotations and the job summary, and the verdict is unchanged. For comments on fork pull requests, see the README: two workflows, pull_request then workflow_run.';
+async function reviewPullRequest(input, deps = {}) {
+    const result = {
+        status: 'skipped',
+        updated: 0,
+        unchanged: 0,
+        requests: 0,
+        failures: []
+    };
+    let target = reviewTarget(input.eventName, input.payload);
+    if (!target) {
+        input.info(`Review: ${input.eventName || 'this event'} is not a pull request; no review to post.`);
+        return result;
+    }
+    if (!input.token) {
+        input.warn('Input review is true but github-token is empty: no review posted.');
+        return result;
+    }
+    const repository = input.env.GITHUB_REPOSITORY ?? '';
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+        input.warn(`GITHUB_REPOSITORY is not owner/name ('${repository.slice(0, 100)}'): no review posted.`);
+        return result;
+    }
+    const [owner, repo] = repository.split('/');
+    const scaleText = input.env.SYSTEMD_HARDENING_GATE_TIME_SCALE;
+    const timeScale = deps.timeScale ?? (scaleText && Number(scaleText) > 0 ? Math.min(1, Number(scaleText)) : 1);
+    const client = new ReviewClient({
+        token: input.token,
+        baseUrl: (input.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+        owner,
+        repo,
+        timeScale,
+        ...(deps.sleep ? { sleep: deps.sleep } : {})
+    });
+    const runId = deps.runId ??
+        `${input.env.GITHUB_RUN_ID ?? 'local'}.${input.env.GITHUB_RUN_ATTEMPT ?? '1'}.${randomUUID().slice(0, 8)}`;
+    const fail = (what, failure) => {
+        result.failures.push(`${what}: ${failure.status ?? failure.kind} ${failure.message}`);
+    };
+    try {
+        let pull;
+        if (target.number === undefined && target.label) {
+            pull = await client.findPull(target.label, target.headSha);
+            if (!pull) {
+                input.info(`Review: no open pull request has the head ${target.label} at ${target.headSha.slice(0, 7)}.`);
+                return result;
+            }
+        }
+        if (pull || (input.eventName === 'workflow_run' && target.number !== undefined)) {
+            pull = pull ?? (await client.getPull(target.number));
+            if (pull.headSha !== target.headSha) {
+                input.info(`Review: the pull request moved on to ${pull.headSha.slice(0, 7)}; this run's results are not posted.`);
+                return result;
+            }
+            target = {
+                ...target,
+                number: pull.number,
+                baseSha: pull.baseSha,
+                changedFiles: pull.changedFiles
+            };
+        }
+        const number = target.number;
+        const identity = await resolveIdentity(input.token, client);
+        const listed = await client.listFiles(number);
+        const patches = patchesFor(listed, target, input);
+        const read = sourceReader(input, target.headSha);
+        const inScope = input.outcomes.filter((o) => touched(o.unit, patches) || input.eventName !== 'workflow_run');
+        const { findings, unitNotes } = buildFindings({
+            outcomes: inScope.filter((o) => touched(o.unit, patches)),
+            sources: (unitPath) => {
+                const unit = inScope.find((o) => o.unit.path === unitPath)?.unit;
+                return unit ? read(unitPath, unit.dropIns) : undefined;
+            },
+            patches,
+            toRepo: (p) => (input.git?.prefix ? `${input.git.prefix}/${p}` : p),
+            options: input.options
+        });
+        // notes for every gated unit, touched or not (a comment may outlive the unit's change)
+        for (const [key, note] of buildFindings({
+            outcomes: inScope,
+            sources: () => undefined,
+            patches: new Map(),
+            toRepo: (p) => p,
+            options: input.options
+        }).unitNotes)
+            if (!unitNotes.has(key))
+                unitNotes.set(key, note);
+        const comments = toExisting(await client.listReviewComments(number));
+        const reviews = (await client.listReviews(number)).map((r) => ({
+            id: r.id,
+            body: r.body ?? '',
+            author: r.user?.login ?? ''
+        }));
+        const issueComments = (await client.listIssueComments(number)).map((c) => ({
+            id: c.id,
+            body: c.body ?? '',
+            author: c.user?.login ?? ''
+        }));
+        const sticky = {
+            outcomes: inScope,
+            failOn: input.failOn,
+            threshold: input.options.threshold,
+            headSha: target.headSha,
+            ...(input.baseSha ? { baseSha: input.baseSha } : {}),
+            passed: input.passed,
+            findings
+        };
+        const planInput = {
+            headSha: target.headSha,
+            identity,
+            findings,
+            unitNotes,
+            comments,
+            reviews,
+            issueComments,
+            sticky: stickyText(sticky),
+            createSticky: inScope.length > 0,
+            reviewHead: reviewHead(sticky),
+            runId,
+            ...(deps.maxInline !== undefined ? { maxInline: deps.maxInline } : {})
+        };
+        const plan = planReview(planInput);
+        result.unchanged = plan.unchanged;
+        await execute(plan, planInput, number, target.headSha, client, input, result, fail);
+        if (result.status === 'skipped')
+            result.status = 'posted';
+    }
     catch (error) {
-        setFailed(error instanceof Error ? error.message : `unexpected error: ${String(error)}`);
+        const failure = classify(error, 'review');
+        if (failure.kind === 'read-only' || failure.kind === 'unauthorized') {
+            result.status = 'read-only';
+            input.warn(READ_ONLY_WARNING);
+        }
+        else {
+            result.status = 'failed';
+            fail(failure.request, failure);
+        }
+    }
+    result.requests = client.requestCount;
+    if (result.failures.length) {
+        input.warn(`The pull-request review is incomplete (the verdict is unchanged): ${result.failures.slice(0, 5).join('; ')}`);
+    }
+    const posted = result.review
+        ? `1 review with ${result.review.comments} inline comment(s) (${result.review.suggestions} one-click suggestion(s))`
+        : 'no new review';
+    input.info(`Review: ${posted}; ${result.updated} comment(s) edited, ${result.unchanged} unchanged; summary comment ${result.sticky ?? 'not posted'}; ${result.requests} API request(s).`);
+    return result;
+}
+async function execute(plan, planInput, number, headSha, client, input, result, fail) {
+    const stopOn = (failure) => failure.kind === 'read-only' || failure.kind === 'unauthorized';
+    if (plan.review) {
+        const posted = await postReview(plan, planInput, number, headSha, client, fail);
+        if (posted === 'read-only') {
+            throw classify({ status: 403, message: 'Resource not accessible by integration' }, 'create the review');
+        }
+        if (posted) {
+            result.review = {
+                comments: posted.comments,
+                suggestions: posted.suggestions
+            };
+            if (posted.user && posted.user.toLowerCase() !== planInput.identity.login.toLowerCase()) {
+                input.warn(`The review was posted as ${posted.user}, not ${planInput.identity.login}: later runs will not recognise these comments as the gate's own (use the GITHUB_TOKEN).`);
+            }
+        }
+    }
+    for (const update of plan.updates) {
+        try {
+            await client.updateReviewComment(update.id, update.body);
+            result.updated++;
+        }
+        catch (error) {
+            const failure = classify(error, 'edit a review comment');
+            if (stopOn(failure))
+                throw failure;
+            fail('edit a review comment', failure);
+            if (failure.kind === 'rate-limited' || failure.kind === 'out-of-time')
+                break;
+        }
+    }
+    if (plan.deferred)
+        input.info(`Review: ${plan.deferred} comment edit(s) left for the next run.`);
+    if (plan.resolve.length) {
+        try {
+            const threads = await client.reviewThreads(number);
+            for (const id of plan.resolve) {
+                const thread = threads.get(id);
+                if (thread && !thread.resolved)
+                    await client.resolveThread(thread.id);
+            }
+        }
+        catch (error) {
+            // the GITHUB_TOKEN is often refused resolveReviewThread: the comment already says it is resolved
+            input.info(`Review: threads of resolved findings were not marked resolved (${classify(error, 'graphql').message}).`);
+        }
+    }
+    if (plan.sticky) {
+        try {
+            if (plan.sticky.id !== undefined) {
+                await client.updateIssueComment(plan.sticky.id, plan.sticky.body);
+                result.sticky = 'updated';
+            }
+            else {
+                result.sticky = await createOnce(() => client.createIssueComment(number, plan.sticky.body).then(() => 'created'), async () => (await client.listIssueComments(number)).some((c) => (c.user?.login ?? '').toLowerCase() === planInput.identity.login.toLowerCase() &&
+                    parseMarker(c.body)?.kind === 'summary')
+                    ? 'created'
+                    : undefined);
+            }
+        }
+        catch (error) {
+            const failure = classify(error, 'post the summary comment');
+            if (stopOn(failure))
+                throw failure;
+            fail('post the summary comment', failure);
+        }
+    }
+    else {
+        result.sticky = 'unchanged';
+    }
+}
+/**
+ * Runs a creation; after a 5xx or a network error, looks for what it would have created before
+ * trying once more (GitHub may have created it before failing).
+ */
+async function createOnce(create, exists) {
+    try {
+        return await create();
+    }
+    catch (error) {
+        const failure = classify(error, 'create');
+        if (failure.kind !== 'server' && failure.kind !== 'network')
+            throw failure;
+        const found = await exists();
+        if (found !== undefined)
+            return found;
+        return await create();
+    }
+}
+async function postReview(plan, planInput, number, headSha, client, fail) {
+    const review = plan.review;
+    const suggestions = (comments) => comments.filter((c) => /^`{3,}suggestion$/m.test(c.body)).length;
+    const send = async (body, comments) => {
+        const runId = parseMarker(body)?.run;
+        return createOnce(async () => {
+            const created = await client.createReview(number, {
+                commit_id: headSha,
+                body,
+                comments: comments
+            });
+            return { comments: comments.length, suggestions: suggestions(comments), user: created.user };
+        }, async () => {
+            const reviews = await client.listReviews(number);
+            const mine = reviews.find((r) => (r.user?.login ?? '').toLowerCase() === planInput.identity.login.toLowerCase() &&
+                runId !== undefined &&
+                parseMarker(r.body)?.run === runId);
+            return mine
+                ? {
+                    comments: comments.length,
+                    suggestions: suggestions(comments),
+                    user: mine.user?.login
+                }
+                : undefined;
+        });
+    };
+    try {
+        return await send(review.body, review.comments);
+    }
+    catch (error) {
+        const failure = classify(error, 'create the review');
+        if (failure.kind === 'read-only' || failure.kind === 'unauthorized')
+            return 'read-only';
+        if (failure.kind !== 'invalid' || review.comments.length === 0) {
+            fail('create the review', failure);
+            return undefined;
+        }
+        // a 422 rejects every comment: post the findings in the body instead
+        fail('create the review with inline comments', failure);
+        const bodyOnly = planReview({
+            ...planInput,
+            findings: planInput.findings.map((f) => ({ ...f, anchor: undefined })),
+            runId: `${planInput.runId}b`
+        });
+        if (!bodyOnly.review)
+            return undefined;
+        try {
+            return await send(bodyOnly.review.body, []);
+        }
+        catch (again) {
+            fail('create the review', classify(again, 'create the review'));
+            return undefined;
+        }
+    }
+}
+
+/**
+ * Units as they were at the base commit, scored from git objects (never from the API, never from the
+ * working tree): the unit file and the drop-ins systemd would merge, as the base tree held them.
+ */
+const MAX_LINK_HOPS = 40;
+const SYMLINK = '120000';
+const dirOf = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+const join = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
+/** Normalises a POSIX path relative to the top; undefined when it climbs out. */
+function normalize(p) {
+    const parts = [];
+    for (const part of p.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..') {
+            if (parts.length === 0)
+                return undefined;
+            parts.pop();
+        }
+        else
+            parts.push(part);
+    }
+    return parts.join('/');
+}
+class BaseReader {
+    tree;
+    dirs = new Map();
+    cache = new Map();
+    constructor(tree) {
+        this.tree = tree;
+        for (const file of tree.entries.keys()) {
+            // Every ancestor directory of every entry.
+            let child = file;
+            for (let dir = dirOf(file);; dir = dirOf(dir)) {
+                const names = this.dirs.get(dir);
+                const name = child.slice(dir === '' ? 0 : dir.length + 1);
+                if (names) {
+                    if (!names.includes(name))
+                        names.push(name);
+                    break;
+                }
+                this.dirs.set(dir, [name]);
+                if (dir === '')
+                    break;
+                child = dir;
+            }
+        }
+    }
+    prefetch(oids) {
+        const wanted = oids.filter((oid) => !this.cache.has(oid));
+        for (const [oid, bytes] of this.tree.read(wanted))
+            this.cache.set(oid, bytes);
+    }
+    bytes(entry) {
+        if (!this.cache.has(entry.oid))
+            this.prefetch([entry.oid]);
+        return this.cache.get(entry.oid);
+    }
+    list(dir) {
+        return this.dirs.get(dir) ?? [];
+    }
+    /** Follows symbolic links inside the tree, as the scanner does in the checkout. */
+    resolve(start) {
+        let current = start;
+        for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+            const entry = this.tree.entries.get(current);
+            if (!entry)
+                return this.dirs.has(current) ? { kind: 'dir', path: current } : { kind: 'missing' };
+            if (entry.mode !== SYMLINK) {
+                return entry.type === 'blob'
+                    ? { kind: 'file', path: current, entry }
+                    : { kind: 'error', reason: 'is not a regular file' };
+            }
+            const target = new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array());
+            if (target === '/dev/null')
+                return { kind: 'devnull' };
+            const next = target.startsWith('/') ? undefined : normalize(join(dirOf(current), target));
+            if (next === undefined) {
+                return {
+                    kind: 'error',
+                    reason: `symbolic link to ${target} leaves the repository; not followed`
+                };
+            }
+            current = next;
+        }
+        return { kind: 'error', reason: 'too many levels of symbolic links' };
+    }
+}
+/** Reads a resolved file, or says why not. */
+function readFile(reader, resolved, shown) {
+    if (resolved.kind === 'devnull')
+        return { path: shown, bytes: null };
+    if (resolved.kind === 'error')
+        return resolved.reason;
+    if (resolved.kind !== 'file')
+        return 'is a directory, not a unit file';
+    if ((resolved.entry.size ?? 0) > MAX_UNIT_FILE_BYTES) {
+        return `file is ${resolved.entry.size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`;
+    }
+    const bytes = reader.bytes(resolved.entry);
+    return bytes ? { path: shown, bytes } : 'cannot read the blob';
+}
+/**
+ * Scores units at the base. `units` maps a workspace-relative unit path (as it is now) to its path at
+ * the base. The result maps the current path to the base report, or null when the base had no such
+ * unit file (a new unit).
+ */
+function scoreAtBase(units, tree, options, templateInstance) {
+    const reader = new BaseReader(tree);
+    const toTop = (p) => join(tree.prefix, p);
+    const fromTop = (p) => tree.prefix === ''
+        ? p
+        : p.startsWith(`${tree.prefix}/`)
+            ? p.slice(tree.prefix.length + 1)
+            : `/${p}`;
+    // Read every plain unit file and drop-in in one batch before resolving anything.
+    const wanted = [];
+    for (const basePath of units.values()) {
+        const top = toTop(basePath);
+        const entry = tree.entries.get(top);
+        if (entry)
+            wanted.push(entry.oid);
+        const unit = analysedUnitName(top.slice(top.lastIndexOf('/') + 1), templateInstance);
+        if (!unit)
+            continue;
+        for (const name of dropInDirectoryNames(unit)) {
+            const dir = join(dirOf(top), name);
+            for (const file of reader.list(dir)) {
+                const dropIn = tree.entries.get(join(dir, file));
+                if (dropIn)
+                    wanted.push(dropIn.oid);
+            }
+        }
+    }
+    reader.prefetch(wanted);
+    const result = new Map();
+    for (const [current, basePath] of units) {
+        const top = toTop(basePath);
+        const fileName = top.slice(top.lastIndexOf('/') + 1);
+        const resolved = reader.resolve(top);
+        if (resolved.kind === 'missing') {
+            result.set(current, null);
+            continue;
+        }
+        const unit = analysedUnitName(fileName, templateInstance);
+        if (!unit || unit.type !== 'service') {
+            result.set(current, errorReport(basePath, fileName, 'not a valid service unit name'));
+            continue;
+        }
+        const main = readFile(reader, resolved, basePath);
+        if (typeof main === 'string') {
+            result.set(current, errorReport(basePath, unit.name, main));
+            continue;
+        }
+        const candidates = [];
+        dropInDirectoryNames(unit).forEach((name, directoryRank) => {
+            const shown = join(dirOf(top), name);
+            const dir = reader.resolve(shown);
+            if (dir.kind !== 'dir')
+                return;
+            for (const file of reader.list(dir.path)) {
+                candidates.push({
+                    directoryRank,
+                    fileName: file,
+                    path: join(shown, file),
+                    real: join(dir.path, file)
+                });
+            }
+        });
+        const dropIns = [];
+        for (const candidate of orderDropIns(candidates)) {
+            // Unreadable drop-ins are left out, as the scanner leaves them out of the score.
+            const input = readFile(reader, reader.resolve(candidate.real), fromTop(candidate.path));
+            if (typeof input !== 'string')
+                dropIns.push(input);
+        }
+        result.set(current, analyzeUnit({ unit, main, dropIns }, options));
+    }
+    return result;
+}
+
+const short$1 = (sha) => sha.slice(0, 12);
+const FETCH_HINT = 'check out with `fetch-depth: 0` (actions/checkout) so the base commit is present';
+function chooseComparison(event, facts) {
+    const pr = event.pullRequest;
+    const group = event.mergeGroup;
+    if (!pr && !group && !event.push) {
+        return { kind: 'none', reason: `a ${event.name || 'manual'} run has no base to compare with` };
+    }
+    const head = facts.head();
+    if (!head)
+        return { kind: 'unavailable', reason: 'the workspace has no checked-out commit' };
+    if (pr) {
+        if (pr.headSha && head !== pr.headSha) {
+            const parents = facts.parents(head);
+            if (parents.length === 2 && parents[1] === pr.headSha) {
+                // actions/checkout's default for pull_request: the merge commit refs/pull/N/merge.
+                const base = facts.resolve(parents[0]);
+                if (base)
+                    return { kind: 'base', base, head, how: 'first parent of the merge commit' };
+                return {
+                    kind: 'unavailable',
+                    reason: `the merge commit's base parent ${short$1(parents[0])} is not in the checkout (shallow clone): use \`fetch-depth: 2\` or 0`
+                };
+            }
+            return {
+                kind: 'mismatch',
+                reason: `the checked-out commit ${short$1(head)} is neither the pull request's head ${short$1(pr.headSha)} nor its merge commit. ` +
+                    `Under pull_request_target, check out the head: \`ref: \${{ github.event.pull_request.head.sha }}\` ` +
+                    `with \`persist-credentials: false\` (the gate only reads files, it never runs them)`
+            };
+        }
+        const baseSha = pr.baseSha ? facts.resolve(pr.baseSha) : undefined;
+        const base = baseSha ? facts.mergeBase(baseSha, head) : undefined;
+        if (base)
+            return { kind: 'base', base, head, how: 'merge base with the pull request base' };
+        return {
+            kind: 'unavailable',
+            reason: `the pull request's base ${pr.baseSha ? short$1(pr.baseSha) : '(not in the event)'} is not in the checkout: ${FETCH_HINT}`
+        };
+    }
+    if (group) {
+        if (group.headSha && head !== group.headSha) {
+            return {
+                kind: 'mismatch',
+                reason: `the checked-out commit ${short$1(head)} is not the merge group's head ${short$1(group.headSha)}`
+            };
+        }
+        const baseSha = group.baseSha ? facts.resolve(group.baseSha) : undefined;
+        const base = baseSha ? facts.mergeBase(baseSha, head) : undefined;
+        if (base)
+            return { kind: 'base', base, head, how: 'merge group base' };
+        return {
+            kind: 'unavailable',
+            reason: `the merge group's base ${group.baseSha ? short$1(group.baseSha) : '(not in the event)'} is not in the checkout: ${FETCH_HINT}`
+        };
+    }
+    const before = event.push?.before;
+    if (!before)
+        return {
+            kind: 'none',
+            reason: 'the push created the branch: no previous commit to compare with'
+        };
+    const beforeSha = facts.resolve(before);
+    const base = beforeSha ? facts.mergeBase(beforeSha, head) : undefined;
+    if (base)
+        return { kind: 'base', base, head, how: 'the branch before the push' };
+    return {
+        kind: 'unavailable',
+        reason: `the commit before the push ${short$1(before)} is not in the checkout: ${FETCH_HINT}`
+    };
+}
+
+/** The triggering event, read from GITHUB_EVENT_NAME and the GITHUB_EVENT_PATH payload (pure parsing). */
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const ZERO = /^0+$/;
+function record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+/** A commit id from the payload, or undefined (never an all-zero or malformed one). */
+function sha(value) {
+    return typeof value === 'string' && SHA.test(value) && !ZERO.test(value) ? value : undefined;
+}
+function parseEvent(name, payload) {
+    const body = record(payload) ?? {};
+    const event = { name };
+    if (PULL_REQUEST_EVENTS.includes(name)) {
+        const pr = record(body.pull_request);
+        const base = record(pr?.base);
+        const head = record(pr?.head);
+        const number = typeof pr?.number === 'number' ? pr.number : body.number;
+        event.pullRequest = {
+            number: typeof number === 'number' && Number.isSafeInteger(number) ? number : undefined,
+            baseSha: sha(base?.sha),
+            headSha: sha(head?.sha),
+            baseRef: typeof base?.ref === 'string' ? base.ref : undefined
+        };
+    }
+    else if (name === 'merge_group') {
+        const group = record(body.merge_group);
+        event.mergeGroup = { baseSha: sha(group?.base_sha), headSha: sha(group?.head_sha) };
+    }
+    else if (name === 'push') {
+        event.push = { before: sha(body.before), after: sha(body.after) };
+    }
+    return event;
+}
+/** How the summary names the comparison. */
+function describeEvent(event) {
+    if (event.pullRequest) {
+        return event.pullRequest.number !== undefined
+            ? `pull request #${event.pullRequest.number}`
+            : 'the pull request';
+    }
+    if (event.mergeGroup)
+        return 'the merge group';
+    if (event.push)
+        return 'the push';
+    return `the ${event.name || 'run'}`;
+}
+
+/**
+ * The workspace side: which unit files the `paths`/`exclude` inputs name, the directories links may
+ * stay inside, and writing output files without following a link the checkout planted.
+ */
+const toPosix$2 = (p) => p.split(path$2.sep).join('/');
+function isInside(child, parent) {
+    const relative = path$2.relative(parent, child);
+    return relative === '' || (!relative.startsWith('..') && !path$2.isAbsolute(relative));
+}
+/**
+ * Expands `paths` entries: a glob (fast-glob syntax, relative to the workspace), a directory (its
+ * `**\/*.service`) or a file. `exclude` globs are relative to the workspace; `.git` and
+ * `node_modules` are always skipped. Links are listed, never followed, here.
+ */
+async function resolveUnitFiles(entries, exclude, workspace) {
+    const ignore = [...DEFAULT_IGNORES, ...exclude];
+    const found = new Set();
+    const missing = [];
+    const outside = [];
+    const glob = (pattern, cwd) => fg(pattern, {
+        cwd,
+        dot: true,
+        onlyFiles: false,
+        followSymbolicLinks: false,
+        ignore,
+        absolute: true
+    });
+    for (const entry of entries) {
+        if (fg.isDynamicPattern(entry)) {
+            for (const match of await glob(entry, workspace)) {
+                const file = path$2.normalize(match);
+                if (file.endsWith('.service'))
+                    found.add(file);
+                else if (fs$5.lstatSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+                    const relative = toPosix$2(path$2.relative(workspace, file));
+                    for (const unit of await glob(`${fg.escapePath(relative)}/**/*.service`, workspace)) {
+                        found.add(path$2.normalize(unit));
+                    }
+                }
+            }
+            continue;
+        }
+        const absolute = path$2.resolve(workspace, entry);
+        const stat = fs$5.lstatSync(absolute, { throwIfNoEntry: false });
+        if (!stat) {
+            missing.push(entry);
+            continue;
+        }
+        if (!stat.isDirectory()) {
+            found.add(absolute);
+            if (!isInside(absolute, workspace))
+                outside.push(path$2.dirname(absolute));
+            continue;
+        }
+        if (isInside(absolute, workspace)) {
+            const relative = toPosix$2(path$2.relative(workspace, absolute));
+            const pattern = relative === '' ? '**/*.service' : `${fg.escapePath(relative)}/**/*.service`;
+            for (const unit of await glob(pattern, workspace))
+                found.add(path$2.normalize(unit));
+        }
+        else {
+            outside.push(absolute);
+            for (const unit of await glob('**/*.service', absolute))
+                found.add(path$2.normalize(unit));
+        }
+    }
+    return { files: [...found].sort(), missing, outside };
+}
+/**
+ * The directories unit files and drop-ins may resolve into: every top-level entry of the workspace
+ * except `.git` and links (so a unit linked to `.git/config`, where actions/checkout may keep a
+ * token, is refused as leaving the tree) plus any outside directory the inputs named.
+ */
+function readableRoots(workspace, outside) {
+    let entries = [];
+    try {
+        entries = fs$5.readdirSync(workspace, { withFileTypes: true });
+    }
+    catch {
+        entries = [];
+    }
+    // A top-level link is no root: the scanner resolves roots, and a link would make its target one.
+    const roots = entries
+        .filter((e) => e.name !== '.git' && !e.isSymbolicLink())
+        .map((e) => path$2.join(workspace, e.name));
+    return [...roots, ...outside];
+}
+/**
+ * Writes a file under one of `roots` (the workspace, RUNNER_TEMP), refusing a path that resolves
+ * elsewhere and replacing a symbolic link instead of writing through it.
+ */
+function writeFileSafely(file, content, roots) {
+    const directory = path$2.dirname(file);
+    fs$5.mkdirSync(directory, { recursive: true });
+    const realDirectory = fs$5.realpathSync(directory);
+    const allowed = roots.some((root) => {
+        try {
+            return isInside(realDirectory, fs$5.realpathSync(root));
+        }
+        catch {
+            return false;
+        }
+    });
+    if (!allowed)
+        throw new Error(`${file} resolves outside the workspace and the runner's temporary directory`);
+    const target = path$2.join(realDirectory, path$2.basename(file));
+    const stat = fs$5.lstatSync(target, { throwIfNoEntry: false });
+    if (stat?.isSymbolicLink())
+        fs$5.unlinkSync(target);
+    else if (stat && !stat.isFile())
+        throw new Error(`${file} exists and is not a regular file`);
+    const fd = fs$5.openSync(target, fs$5.constants.O_WRONLY |
+        fs$5.constants.O_CREAT |
+        fs$5.constants.O_TRUNC |
+        (fs$5.constants.O_NOFOLLOW ?? 0), 0o644);
+    try {
+        fs$5.writeFileSync(fd, content);
+    }
+    finally {
+        fs$5.closeSync(fd);
+    }
+}
+
+/**
+ * Read-only git plumbing on the checked-out workspace: which commit is checked out, its parents,
+ * the files changed since a base, and unit files as they were at the base. Only plumbing commands
+ * that never run filters, textconv, external diff drivers or hooks; nothing from the tree is executed.
+ */
+class GitError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'GitError';
+    }
+}
+/** Variables that would point git at another repository or make it prompt. */
+const DROPPED_ENV = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|NAMESPACE|CEILING_DIRECTORIES|EXTERNAL_DIFF|DIFF_OPTS|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+)$/;
+const MAX_BUFFER = 1024 * 1024 * 1024;
+class Git {
+    /** repository top level (absolute) */
+    top;
+    /** the workspace relative to the top level, POSIX, '' when equal */
+    prefix;
+    env;
+    constructor(top, prefix, env) {
+        this.top = top;
+        this.prefix = prefix;
+        this.env = env;
+    }
+    /** The repository containing `workspace`, or an error saying why there is none. */
+    static open(workspace, env = process.env) {
+        const cleanEnv = { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+        for (const [key, value] of Object.entries(env)) {
+            if (!DROPPED_ENV.test(key) && !(key in cleanEnv))
+                cleanEnv[key] = value;
+        }
+        let top;
+        try {
+            top = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+                cwd: workspace,
+                env: cleanEnv,
+                encoding: 'utf8',
+                stdio: ['ignore', 'pipe', 'pipe']
+            }).replace(/\n$/, '');
+        }
+        catch (error) {
+            const stderr = String(error.stderr ?? '').trim();
+            return new GitError(stderr.split('\n')[0] || error.message);
+        }
+        const prefix = path$2.relative(top, workspace).split(path$2.sep).join('/');
+        return new Git(top, prefix.startsWith('..') ? '' : prefix, cleanEnv);
+    }
+    run(args, input) {
+        try {
+            return execFileSync('git', ['-c', 'core.fsmonitor=false', '-c', 'core.quotepath=false', '--no-pager', ...args], {
+                cwd: this.top,
+                env: this.env,
+                input,
+                maxBuffer: MAX_BUFFER,
+                stdio: ['pipe', 'pipe', 'pipe']
+            });
+        }
+        catch (error) {
+            const stderr = String(error.stderr ?? '').trim();
+            throw new GitError(`git ${args[0]}: ${stderr.split('\n')[0] || error.message}`);
+        }
+    }
+    /** The full id of a commit present in the repository, or undefined. */
+    commit(rev) {
+        try {
+            const out = this.run([
+                'rev-parse',
+                '--verify',
+                '--quiet',
+                '--end-of-options',
+                `${rev}^{commit}`
+            ]);
+            return out.toString('utf8').trim() || undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** Parent ids recorded in a commit (also in a shallow clone, where the parents may be absent). */
+    parents(commit) {
+        const text = this.run(['cat-file', 'commit', commit]).toString('utf8');
+        const end = text.indexOf('\n\n');
+        return (end < 0 ? text : text.slice(0, end))
+            .split('\n')
+            .filter((l) => l.startsWith('parent '))
+            .map((l) => l.slice('parent '.length).trim());
+    }
+    mergeBase(a, b) {
+        try {
+            return this.run(['merge-base', a, b]).toString('utf8').trim() || undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** `git diff-tree -r -z --name-status -M base head`, raw (paths relative to the top level). */
+    nameStatus(base, head) {
+        return this.run([
+            'diff-tree',
+            '-r',
+            '-z',
+            '--no-commit-id',
+            '--name-status',
+            '-M',
+            '--no-ext-diff',
+            '--no-textconv',
+            base,
+            head
+        ]).toString('utf8');
+    }
+    /** `git diff-tree -p -M -U3 base head`: the patch GitHub shows for a pull request (review fallback). */
+    patch(base, head) {
+        return this.run([
+            'diff-tree',
+            '-r',
+            '-p',
+            '-M',
+            '-U3',
+            '--no-commit-id',
+            '--no-color',
+            '--no-ext-diff',
+            '--no-textconv',
+            base,
+            head
+        ]).toString('utf8');
+    }
+    /** Every entry of a commit's tree, keyed by path relative to the top level. */
+    tree(commit) {
+        const out = this.run(['ls-tree', '-r', '-z', '-l', '--full-tree', commit]).toString('utf8');
+        const entries = new Map();
+        for (const record of out.split('\0')) {
+            if (record === '')
+                continue;
+            const tab = record.indexOf('\t');
+            const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+            entries.set(record.slice(tab + 1), {
+                mode: mode,
+                type: type,
+                oid: oid,
+                size: size === undefined || size === '-' ? undefined : Number(size)
+            });
+        }
+        return entries;
+    }
+    /** Blob contents by id, in one `git cat-file --batch`. */
+    blobs(oids) {
+        const unique = [...new Set(oids)];
+        const result = new Map();
+        if (unique.length === 0)
+            return result;
+        const out = this.run(['cat-file', '--batch'], unique.join('\n') + '\n');
+        let at = 0;
+        for (const oid of unique) {
+            const eol = out.indexOf(0x0a, at);
+            if (eol < 0)
+                break;
+            const header = out.subarray(at, eol).toString('utf8').split(' ');
+            at = eol + 1;
+            if (header[1] === 'missing')
+                continue;
+            const size = Number(header[2]);
+            result.set(oid, out.subarray(at, at + size));
+            at += size + 1;
+        }
+        return result;
+    }
+}
+
+/**
+ * Action inputs, validated: the only reader of INPUT_* variables. A bad value throws InputError with a
+ * message naming the input, so the step fails clearly instead of passing silently.
+ */
+/** Input names as declared in action.yml. */
+const Inputs = {
+    paths: 'paths',
+    exclude: 'exclude',
+    threshold: 'threshold',
+    policy: 'policy',
+    systemdVersion: 'systemd-version',
+    failOn: 'fail-on',
+    scope: 'scope',
+    githubToken: 'github-token',
+    review: 'review',
+    sarifFile: 'sarif-file'
+};
+const FAIL_ON = ['threshold', 'regression', 'never'];
+const SCOPES = ['changed', 'all'];
+class InputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+/** The runner passes input NAME as INPUT_<NAME upper-cased, spaces as '_'>; hyphens are kept. */
+function inputValue(env, name) {
+    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/** Non-empty lines, trimmed; lines starting with '#' are comments. */
+function inputLines(text) {
+    return text
+        .split(/\r\n|\r|\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#'));
+}
+/** true/false as @actions/core's getBooleanInput accepts them; '' gives the default. */
+function parseBooleanInput(name, text, fallback) {
+    if (text === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(text))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(text))
+        return false;
+    throw new InputError(`Input '${name}' must be true or false, got '${text}'`);
+}
+function oneOf(name, text, allowed, fallback) {
+    if (text === '')
+        return fallback;
+    if (allowed.includes(text))
+        return text;
+    throw new InputError(`Input '${name}' must be ${allowed.join(', ')}, got '${text}'`);
+}
+function parseThresholdInput(text) {
+    if (text === '')
+        return undefined;
+    const parsed = parseThreshold(text);
+    if (parsed !== undefined)
+        return parsed;
+    const hint = /^[0-9]{2,3}$/.test(text) && Number(text) <= 100
+        ? ` (systemd-analyze's --threshold uses 0-100; this input uses the printed scale: ${text} is ${(Number(text) / 10).toFixed(1)})`
+        : '';
+    throw new InputError(`Input 'threshold' must be a number from 0.0 to 10.0 with at most one decimal, got '${text}'${hint}`);
+}
+function parseVersionInput(text) {
+    if (text === '')
+        return NEWEST_SYSTEMD_VERSION;
+    const version = Number(text);
+    if (!/^[0-9]{3}$/.test(text) ||
+        version < OLDEST_SYSTEMD_VERSION ||
+        version > NEWEST_SYSTEMD_VERSION) {
+        throw new InputError(`Input 'systemd-version' must be a systemd version from ${OLDEST_SYSTEMD_VERSION} to ${NEWEST_SYSTEMD_VERSION}, got '${text}'`);
+    }
+    return version;
+}
+const toPosix$1 = (p) => p.split(path$2.sep).join('/');
+/** The policy: a built-in name, else a file relative to the workspace. */
+function readPolicy(text, workspace) {
+    const name = text === '' ? 'baseline' : text;
+    const builtin = /^[a-z0-9-]+$/.test(name) && fs$5.existsSync(path$2.join(builtinPolicyDirectory(), `${name}.json`));
+    try {
+        const policy = loadPolicy(name, workspace);
+        return builtin
+            ? { policy }
+            : { policy, policyFile: toPosix$1(path$2.relative(workspace, path$2.resolve(workspace, name))) };
+    }
+    catch (error) {
+        if (error instanceof PolicyError)
+            throw new InputError(`Input 'policy': ${error.message}`);
+        throw error;
+    }
+}
+function readSettings(env, workspace) {
+    const version = parseVersionInput(inputValue(env, Inputs.systemdVersion));
+    const failOn = oneOf(Inputs.failOn, inputValue(env, Inputs.failOn), FAIL_ON, 'threshold');
+    const scope = oneOf(Inputs.scope, inputValue(env, Inputs.scope), SCOPES, 'changed');
+    const review = parseBooleanInput(Inputs.review, inputValue(env, Inputs.review), false);
+    const explicitThreshold = parseThresholdInput(inputValue(env, Inputs.threshold));
+    const { policy, policyFile } = readPolicy(inputValue(env, Inputs.policy), workspace);
+    const sarifText = inputValue(env, Inputs.sarifFile);
+    if (/[\0\r\n]/.test(sarifText))
+        throw new InputError(`Input 'sarif-file' must be one path`);
+    const paths = inputLines(inputValue(env, Inputs.paths));
+    return {
+        paths: paths.length ? paths : ['**/*.service'],
+        exclude: inputLines(inputValue(env, Inputs.exclude)),
+        threshold: explicitThreshold ?? policy.threshold ?? 50,
+        thresholdFromInput: explicitThreshold !== undefined,
+        policy,
+        policyFile,
+        version,
+        failOn,
+        scope,
+        token: inputValue(env, Inputs.githubToken),
+        review,
+        sarifFile: sarifText === '' ? undefined : sarifText
+    };
+}
+
+/**
+ * The job summary (pure): verdict, a table of gated units with the change versus the base, the
+ * costliest checks of each failing unit and the suggested drop-in. Everything from a file is
+ * escaped; the whole stays under GitHub's 1 MiB step-summary limit, cut with a note when needed.
+ */
+/** GitHub rejects a step summary over 1 MiB; stay well below it. */
+const SUMMARY_LIMIT = 1024 * 1024 - 24 * 1024;
+const md = (text) => escapeMarkdown(truncateText(text, 300));
+function changeCell(outcome) {
+    const { unit, base, change } = outcome;
+    if (change === 'unknown')
+        return '–';
+    if (change === 'new' || !base)
+        return 'new';
+    if (unit.status === 'scored' && base.status === 'scored') {
+        const delta = unit.exposure - base.exposure;
+        const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+        const arrow = delta > 0 ? ' 🔺' : delta < 0 ? ' 🔽' : '';
+        return `${base.score.toFixed(1)} → ${unit.score.toFixed(1)} (${sign}${tenths(Math.abs(delta))})${arrow}`;
+    }
+    return `${md(describeScore(base))} → ${md(describeScore(unit))}`;
+}
+function resultCell(outcome, failOn) {
+    if (outcome.failed)
+        return failOn === 'never' ? '⚠️ above' : '❌ fail';
+    if (!outcome.unit.passed)
+        return '⚠️ pass (legacy)';
+    return '✅ pass';
+}
+function checkLink(id, name) {
+    const man = CHECKS_BY_ID.get(id)?.man;
+    return man ? `[${md(name)}](${man})` : md(name);
+}
+function unitSection(outcome, threshold, failOn) {
+    const { unit, base } = outcome;
+    const lines = [];
+    const icon = outcome.failed && failOn !== 'never' ? '❌' : '⚠️';
+    lines.push(`### ${icon} ${md(unit.path)}: ${md(describeScore(unit))}`);
+    lines.push('');
+    lines.push(`${md(unit.unit)}: ${md(outcome.reason)}.`);
+    if (outcome.gatedBecause?.length) {
+        lines.push(`Gated because: ${outcome.gatedBecause.slice(0, 5).map(md).join('; ')}.`);
+    }
+    if (unit.dropIns.length)
+        lines.push(`Drop-ins merged: ${unit.dropIns.slice(0, 20).map(md).join(', ')}.`);
+    lines.push('');
+    if (unit.status !== 'scored') {
+        const at = unit.at ? ` (${md(unit.at.file)} line ${unit.at.line})` : '';
+        lines.push(`${unit.status === 'invalid' ? 'systemd refuses to load it' : 'The gate could not read it'}: ${md(unit.reason ?? '')}${at}.`);
+        return lines;
+    }
+    if (outcome.change === 'worse' && base) {
+        const worse = worsenedChecks(unit, base).slice(0, 10);
+        if (worse.length) {
+            lines.push('Checks that got worse since the base:');
+            lines.push('');
+            lines.push('| Check | Base | Now | Where | Detail |');
+            lines.push('| --- | ---: | ---: | --- | --- |');
+            for (const w of worse) {
+                lines.push(`| ${checkLink(w.check.id, w.check.name)} | ${w.before} | ${w.points} | ${md(w.check.file)}:${w.check.line} | ${md(w.check.detail ?? '')} |`);
+            }
+            lines.push('');
+        }
+    }
+    const costs = costliest(unit).slice(0, 10);
+    if (costs.length) {
+        lines.push('The checks that cost the most:');
+        lines.push('');
+        lines.push('| Check | Exposure | Where | Detail |');
+        lines.push('| --- | ---: | --- | --- |');
+        for (const { check } of costs) {
+            const where = `${md(check.file)}:${check.line}${check.explicit ? '' : ' (not set)'}`;
+            lines.push(`| ${checkLink(check.id, check.name)} | ${(check.exposure ?? 0).toFixed(1)} | ${where} | ${md(check.detail ?? '')} |`);
+        }
+        lines.push('');
+    }
+    const plan = fixPlan(unit, threshold);
+    if (plan && plan.top.length && !unit.passed) {
+        const pass = plan.toPass
+            ? ` Fixing the ${plan.toPass.count} costliest brings it to ${tenths(plan.toPass.exposure)}, at or below ${tenths(threshold)}.`
+            : '';
+        lines.push(`Fixing the ${plan.top.length} costliest saves ${tenths(unit.exposure - plan.afterTop)} (${tenths(unit.exposure)} → ${tenths(plan.afterTop)}).${pass}`);
+        lines.push('');
+    }
+    const suggestion = suggestionOf(unit);
+    if (suggestion) {
+        const score = suggestion.score !== undefined ? ` (brings it to ${suggestion.score.toFixed(1)})` : '';
+        lines.push(`Suggested drop-in ${md(suggestion.path)}${score}:`);
+        lines.push('');
+        lines.push(fencedBlock(suggestion.dropIn, 'ini'));
+        lines.push('');
+    }
+    return lines;
+}
+function ignoredLines(unit) {
+    const found = unit.diagnostics.filter((d) => d.severity !== 'notice').slice(0, 20);
+    if (!found.length)
+        return [];
+    return [
+        `Lines systemd ignores in ${md(unit.path)}:`,
+        '',
+        ...found.map((d) => `- ${md(d.file)}:${d.line}: ${md(d.message)}`),
+        ''
+    ];
+}
+function heading(input) {
+    const gated = input.outcomes.length;
+    const failing = input.outcomes.filter((o) => o.failed).length;
+    if (gated === 0)
+        return '## ✅ systemd hardening gate: nothing to gate';
+    if (failing === 0)
+        return `## ✅ systemd hardening gate: passed (${gated} unit${gated === 1 ? '' : 's'})`;
+    if (input.failOn === 'never') {
+        return `## ⚠️ systemd hardening gate: ${failing} of ${gated} units above the threshold (report only)`;
+    }
+    return `## ❌ systemd hardening gate: ${failing} of ${gated} unit${gated === 1 ? '' : 's'} fail${failing === 1 ? 's' : ''}`;
+}
+function criterion(input) {
+    const limit = tenths(input.threshold);
+    if (input.failOn === 'regression') {
+        return `fails on a new unit above ${limit} or a unit whose score got worse than at the base`;
+    }
+    if (input.failOn === 'never')
+        return `report only (threshold ${limit})`;
+    return `fails on a unit above ${limit}`;
+}
+function buildSummary(input, limit = SUMMARY_LIMIT) {
+    const out = [];
+    let bytes = 0;
+    let truncated = false;
+    const add = (text) => {
+        if (truncated)
+            return false;
+        const size = Buffer.byteLength(text, 'utf8') + 1;
+        if (bytes + size > limit - 2048) {
+            truncated = true;
+            return false;
+        }
+        out.push(text);
+        bytes += size;
+        return true;
+    };
+    const sorted = [...input.outcomes].sort(bySeverity);
+    add(heading(input));
+    add('');
+    add(`Gate: ${criterion(input)} · policy ${md(input.policy)} · systemd ${input.version} · scope: ${input.scope} (${sorted.length} of ${input.found} unit file${input.found === 1 ? '' : 's'} found)`);
+    add('');
+    for (const note of input.notes)
+        add(`> ${note}`);
+    if (input.notes.length)
+        add('');
+    if (sorted.length === 0) {
+        add(input.found === 0
+            ? 'No service unit file matches the `paths` input: nothing to gate, the check passes.'
+            : 'No service unit is changed by this change set: nothing to gate, the check passes.');
+        return out.join('\n') + '\n';
+    }
+    add('| Result | Unit | Path | Score | Base → now | Why |');
+    add('| --- | --- | --- | ---: | --- | --- |');
+    let rows = 0;
+    for (const outcome of sorted) {
+        const { unit } = outcome;
+        const ok = add(`| ${resultCell(outcome, input.failOn)} | ${md(unit.unit)} | ${md(unit.path)} | ${md(describeScore(unit))} | ${changeCell(outcome)} | ${md(outcome.reason)} |`);
+        if (!ok)
+            break;
+        rows++;
+    }
+    add('');
+    const omitted = input.annotationsOmitted;
+    if (omitted && (omitted.error || omitted.warning)) {
+        add(`${omitted.error + omitted.warning} finding(s) beyond GitHub's limit of 10 errors and 10 warnings per step are not annotated; they are all listed here.`);
+        add('');
+    }
+    for (const outcome of sorted) {
+        if (!outcome.failed && outcome.unit.passed)
+            continue;
+        const section = unitSection(outcome, input.threshold, input.failOn);
+        if (!add(section.join('\n')))
+            break;
+    }
+    for (const outcome of sorted) {
+        const section = ignoredLines(outcome.unit);
+        if (section.length && !add(section.join('\n')))
+            break;
+    }
+    let text = out.join('\n') + '\n';
+    if (truncated) {
+        text += `\n> ✂️ This summary was cut to stay under GitHub's 1 MiB limit (${rows} of ${sorted.length} units in the table). The JSON report (the \`report\` output) lists every unit.\n`;
+    }
+    return redactSecrets(text);
+}
+
+/**
+ * The Action: inputs → the units to gate (changed since the base, from git) → scores, head and base →
+ * verdict → report, outputs, annotations, SARIF, job summary. The verdict depends on the scores
+ * only: anything that goes wrong while reporting is a warning and never changes the exit code.
+ */
+const toPosix = (p) => p.split(path$2.sep).join('/');
+const short = (sha) => sha.slice(0, 12);
+/** Markdown-safe notes for the summary, collected alongside the warnings. */
+class Notes {
+    items = [];
+    warn(text, properties) {
+        warning(commandSafe(text), properties);
+        this.items.push(`⚠️ ${escapeMarkdown(text)}`);
+    }
+}
+function commitFacts(git) {
+    return {
+        head: () => git?.commit('HEAD'),
+        resolve: (sha) => git?.commit(sha),
+        parents: (sha) => {
+            try {
+                return git ? git.parents(sha) : [];
+            }
+            catch {
+                return [];
+            }
+        },
+        mergeBase: (a, b) => git?.mergeBase(a, b)
+    };
+}
+function readPayload(env, notes) {
+    const file = env.GITHUB_EVENT_PATH;
+    if (!file)
+        return {};
+    try {
+        return JSON.parse(fs$5.readFileSync(file, 'utf8'));
+    }
+    catch (error) {
+        notes.warn(`Cannot read the event payload ${file}: ${error.message}`);
+        return {};
+    }
+}
+/** Units whose file is a link inside the workspace: the link target's path, for change detection. */
+function linkTargets(files, workspace) {
+    const aliases = new Map();
+    for (const file of files) {
+        try {
+            if (!fs$5.lstatSync(file).isSymbolicLink())
+                continue;
+            const target = path$2.relative(workspace, fs$5.realpathSync(file));
+            if (!target.startsWith('..'))
+                aliases.set(toPosix(path$2.relative(workspace, file)), [toPosix(target)]);
+        }
+        catch {
+            // a dangling link: the scanner reports it
+        }
+    }
+    return aliases;
+}
+/** Runs `work`; a failure becomes a warning (reporting never decides the verdict). */
+function attempt(what, notes, work) {
+    try {
+        work();
+    }
+    catch (error) {
+        notes.warn(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+/** The report as the CLI prints it: rows at badness 0 are left out, as without --all-checks. */
+function cliShaped(unit) {
+    return { ...unit, checks: unit.checks.filter((c) => c.badness !== 0) };
+}
+function logOutcomes(outcomes) {
+    for (const outcome of [...outcomes].sort(bySeverity)) {
+        const mark = outcome.failed ? '✗' : outcome.unit.passed ? '✓' : '!';
+        const base = outcome.base
+            ? ` (base ${describeScore(outcome.base)})`
+            : outcome.change === 'new'
+                ? ' (new)'
+                : '';
+        info(commandSafe(`${mark} ${outcome.unit.path}  ${describeScore(outcome.unit)}${base}: ${outcome.reason}`));
+    }
+}
+function chooseScope(settings, comparison, changes, unitPaths, aliases, event) {
+    const changed = changes && selectChangedUnits(unitPaths, changes, templateInstance(settings.version), aliases);
+    if (settings.scope === 'all')
+        return { text: 'all units (scope: all)', changed };
+    if (!changes || comparison.kind !== 'base') {
+        const why = comparison.kind === 'base' ? 'the changes could not be listed' : comparison.reason;
+        return { text: `all units (${escapeMarkdown(why)})`, changed };
+    }
+    return {
+        text: `units changed by ${describeEvent(event)} since ${short(comparison.base)}`,
+        selected: changed,
+        changed
+    };
+}
+/**
+ * A policy file the change set modifies is applied as it is at the base: a pull request must not
+ * relax its own gate (under pull_request_target the workflow is trusted, the checkout is not). The
+ * change takes effect once merged. When the base has no such file, the checked-out one is used.
+ */
+function policyAtBase(settings, changes, comparison, git, event, notes) {
+    const file = settings.policyFile;
+    if (!file || !changes || comparison.kind !== 'base' || !git)
+        return settings;
+    if (!changes.some((c) => c.path === file || c.oldPath === file))
+        return settings;
+    const title = 'Gate policy changed';
+    const top = git.prefix === '' ? file : `${git.prefix}/${file}`;
+    const entry = git.tree(comparison.base).get(top);
+    const bytes = entry && entry.type === 'blob' && entry.mode !== '120000'
+        ? git.blobs([entry.oid]).get(entry.oid)
+        : undefined;
+    if (!bytes) {
+        notes.warn(`The policy file ${file} is new in ${describeEvent(event)}: it is applied as checked out.`, { file, title });
+        return settings;
+    }
+    let policy;
+    try {
+        policy = parsePolicy(JSON.parse(bytes.toString('utf8')), path$2.posix.basename(file));
+    }
+    catch (error) {
+        notes.warn(`The policy file ${file} at the base cannot be used (${error.message}): the changed one is applied.`, { file, title });
+        return settings;
+    }
+    notes.warn(`The policy file ${file} is changed by ${describeEvent(event)}: the gate applies it as it is at the base ${short(comparison.base)}; the change takes effect once merged.`, { file, title });
+    return {
+        ...settings,
+        policy,
+        threshold: settings.thresholdFromInput ? settings.threshold : (policy.threshold ?? 50)
+    };
+}
+/** The whole run; returns the failure message when the gate fails the step. */
+async function gate(env) {
+    const workspace = path$2.resolve(env.GITHUB_WORKSPACE || process.cwd());
+    let settings = readSettings(env, workspace);
+    if (settings.token)
+        setSecret(settings.token);
+    const notes = new Notes();
+    const payload = readPayload(env, notes);
+    const event = parseEvent(env.GITHUB_EVENT_NAME ?? '', payload);
+    const found = await resolveUnitFiles(settings.paths, settings.exclude, workspace);
+    for (const entry of found.missing)
+        notes.warn(`Input 'paths': no such file or directory: ${entry}`);
+    const unitPaths = found.files.map((f) => toPosix(path$2.relative(workspace, f)));
+    // The base, from git only: the verdict never needs the network.
+    const opened = Git.open(workspace, env);
+    const git = opened instanceof GitError ? undefined : opened;
+    let comparison = chooseComparison(event, commitFacts(git));
+    if (comparison.kind === 'mismatch')
+        throw new InputError(`Wrong checkout: ${comparison.reason}`);
+    if (comparison.kind === 'unavailable' && opened instanceof GitError) {
+        comparison = {
+            kind: 'unavailable',
+            reason: `the workspace is not a git checkout (${opened.message})`
+        };
+    }
+    let changes;
+    if (comparison.kind === 'base' && git) {
+        try {
+            changes = relativeToWorkspace(parseNameStatus(git.nameStatus(comparison.base, comparison.head)), git.prefix);
+        }
+        catch (error) {
+            comparison = {
+                kind: 'unavailable',
+                reason: `cannot list the changes: ${error.message}`
+            };
+        }
+    }
+    if (comparison.kind === 'unavailable') {
+        notes.warn(`No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`);
+    }
+    settings = policyAtBase(settings, changes, comparison, git, event, notes);
+    const aliases = changes ? linkTargets(found.files, workspace) : new Map();
+    const scope = chooseScope(settings, comparison, changes, unitPaths, aliases, event);
+    // Scores: every applicable row is kept so the savings of a fix are exact.
+    const options = {
+        version: settings.version,
+        policy: settings.policy,
+        threshold: settings.threshold,
+        cwd: workspace
+    };
+    const roots = readableRoots(workspace, found.outside);
+    const gated = found.files.filter((_, i) => !scope.selected || scope.selected.has(unitPaths[i]));
+    const units = gated.map((file) => scanUnitFile(file, roots, { ...options, keepPassingChecks: true }));
+    let bases;
+    if (comparison.kind === 'base' && git) {
+        const base = comparison.base;
+        try {
+            const basePaths = new Map(units.map((u) => [u.path, scope.changed?.get(u.path)?.basePath ?? u.path]));
+            // No drop-in suggestions for the base: only its score is compared.
+            const baseOptions = { ...options, keepPassingChecks: true, suggest: false };
+            bases = scoreAtBase(basePaths, { entries: git.tree(base), prefix: git.prefix, read: (oids) => git.blobs(oids) }, baseOptions, templateInstance(settings.version));
+        }
+        catch (error) {
+            notes.warn(`Cannot read the units at the base ${short(base)}: ${error.message}. Units are judged by the threshold.`);
+        }
+    }
+    const outcomes = judge(units, bases, settings.failOn, settings.threshold, scope.changed);
+    const failing = outcomes.filter((o) => o.failed);
+    const passed = failing.length === 0;
+    const scored = units.filter((u) => u.score !== null).map((u) => u.score);
+    // ---- reporting: each part on its own; none of it can change the verdict ----
+    const reportPath = path$2.join(env.RUNNER_TEMP || os$1.tmpdir(), `systemd-hardening-gate-${(env.GITHUB_ACTION || 'report').replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+    const report = gateReport(units.map(cliShaped), settings);
+    attempt('write the JSON report', notes, () => {
+        const fd = fs$5.openSync(reportPath, 'w');
+        try {
+            for (const chunk of renderJsonChunks(report))
+                fs$5.writeSync(fd, redactSecrets(chunk));
+        }
+        finally {
+            fs$5.closeSync(fd);
+        }
+    });
+    attempt('set the outputs', notes, () => {
+        setOutput('passed', String(passed));
+        setOutput('max-score', scored.length ? Math.max(...scored).toFixed(1) : '');
+        setOutput('failed-units', String(failing.length));
+        setOutput('report', reportPath);
+    });
+    startGroup(`systemd hardening gate: ${outcomes.length} unit(s) gated, ${failing.length} failing`);
+    logOutcomes(outcomes);
+    endGroup();
+    const plan = planAnnotations(outcomes, { failOn: settings.failOn, threshold: settings.threshold });
+    attempt('emit the annotations', notes, () => {
+        for (const a of plan.annotations) {
+            const properties = { title: a.title };
+            if (a.file !== undefined)
+                properties.file = a.file;
+            if (a.line !== undefined)
+                properties.startLine = a.line;
+            core[a.level](a.message, properties);
+        }
+    });
+    if (outcomes.length === 0) {
+        notice(found.files.length === 0
+            ? `No service unit file matches the paths input: nothing to gate, the check passes.`
+            : `None of the ${found.files.length} unit files is changed by ${describeEvent(event)}: nothing to gate, the check passes.`, { title: 'systemd hardening gate' });
+    }
+    if (settings.sarifFile) {
+        const sarifFile = settings.sarifFile;
+        attempt(`write the SARIF file ${sarifFile}`, notes, () => {
+            // Code scanning compares whole-tree analyses, so the SARIF covers every unit the paths match.
+            const all = scope.selected
+                ? found.files.map((file) => scanUnitFile(file, roots, options))
+                : units.map(cliShaped);
+            const sarif = redactSecrets(renderSarif(gateReport(all, settings), VERSION$7));
+            writeFileSafely(path$2.resolve(workspace, sarifFile), sarif, [
+                workspace,
+                env.RUNNER_TEMP || os$1.tmpdir()
+            ]);
+        });
+    }
+    if (settings.review) {
+        // after the verdict, before the summary (which lists its warnings); never changes the verdict
+        try {
+            await reviewPullRequest({
+                env,
+                token: settings.token,
+                eventName: env.GITHUB_EVENT_NAME ?? '',
+                payload,
+                outcomes,
+                options,
+                failOn: settings.failOn,
+                passed,
+                workspace,
+                git,
+                ...(comparison.kind === 'base' ? { baseSha: comparison.base } : {}),
+                warn: (text) => notes.warn(text),
+                info: (text) => info(commandSafe(text))
+            });
+        }
+        catch (error) {
+            notes.warn(`Could not post the pull-request review: ${describeThrown(error)}`);
+        }
+    }
+    const summaryFile = env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) {
+        attempt('write the job summary', notes, () => {
+            const summary = buildSummary({
+                outcomes,
+                failOn: settings.failOn,
+                threshold: settings.threshold,
+                policy: settings.policy.name,
+                version: settings.version,
+                scope: scope.text,
+                found: found.files.length,
+                passed,
+                notes: notes.items,
+                annotationsOmitted: plan.omitted
+            });
+            fs$5.appendFileSync(summaryFile, summary);
+        });
+    }
+    const limit = tenths(settings.threshold);
+    info(passed
+        ? `Gate passed: ${outcomes.length} unit(s) gated, none fails (threshold ${limit}, fail-on ${settings.failOn}).`
+        : `Gate ${settings.failOn === 'never' ? 'would fail (fail-on: never)' : 'failed'}: ${failing.length} of ${outcomes.length} unit(s).`);
+    if (passed || settings.failOn === 'never')
+        return undefined;
+    const listed = [...failing]
+        .sort(bySeverity)
+        .slice(0, 10)
+        .map((o) => `${o.unit.path} ${describeScore(o.unit)}`);
+    const more = failing.length > 10 ? `, and ${failing.length - 10} more` : '';
+    const criterion = settings.failOn === 'regression'
+        ? `new above ${limit} or worse than the base`
+        : `threshold ${limit}`;
+    return commandSafe(`${failing.length} unit(s) fail the hardening gate (${criterion}): ${listed.join(', ')}${more}. See the annotations and the job summary.`);
+}
+function describeThrown(error) {
+    if (error instanceof Error)
+        return error.message || error.name;
+    return `a non-Error value was thrown: ${inspect(error, { depth: 2, breakLength: Infinity })}`;
+}
+async function run(env = process.env) {
+    try {
+        const failure = await gate(env);
+        if (failure !== undefined)
+            setFailed(failure);
+    }
+    catch (error) {
+        if (error instanceof InputError) {
+            setFailed(commandSafe(error.message));
+            return;
+        }
+        setFailed(commandSafe(`systemd-hardening-gate stopped on an unexpected error: ${describeThrown(error)}`));
+        if (error instanceof Error && error.stack) {
+            startGroup('Stack trace');
+            for (const line of error.stack.split('\n'))
+                info(commandSafe(`  ${line}`));
+            endGroup();
+        }
     }
 }
 

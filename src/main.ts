@@ -14,6 +14,7 @@ import { parsePolicy } from './core/policy.js'
 import type { GateOptions, UnitReport } from './core/report.js'
 import { gateReport } from './core/report.js'
 import { planAnnotations } from './github/annotations.js'
+import { reviewPullRequest } from './github/review.js'
 import { scoreAtBase } from './github/baseline.js'
 import type { Change, UnitChange } from './github/changes.js'
 import { parseNameStatus, relativeToWorkspace, selectChangedUnits } from './github/changes.js'
@@ -205,7 +206,8 @@ async function gate(env: Env): Promise<string | undefined> {
   let settings = readSettings(env, workspace)
   if (settings.token) core.setSecret(settings.token)
   const notes = new Notes()
-  const event = parseEvent(env.GITHUB_EVENT_NAME ?? '', readPayload(env, notes))
+  const payload = readPayload(env, notes)
+  const event = parseEvent(env.GITHUB_EVENT_NAME ?? '', payload)
 
   const found = await resolveUnitFiles(settings.paths, settings.exclude, workspace)
   for (const entry of found.missing)
@@ -344,6 +346,29 @@ async function gate(env: Env): Promise<string | undefined> {
         env.RUNNER_TEMP || os.tmpdir()
       ])
     })
+  }
+
+  if (settings.review) {
+    // after the verdict, before the summary (which lists its warnings); never changes the verdict
+    try {
+      await reviewPullRequest({
+        env,
+        token: settings.token,
+        eventName: env.GITHUB_EVENT_NAME ?? '',
+        payload,
+        outcomes,
+        options,
+        failOn: settings.failOn,
+        passed,
+        workspace,
+        git,
+        ...(comparison.kind === 'base' ? { baseSha: comparison.base } : {}),
+        warn: (text) => notes.warn(text),
+        info: (text) => core.info(commandSafe(text))
+      })
+    } catch (error) {
+      notes.warn(`Could not post the pull-request review: ${describeThrown(error)}`)
+    }
   }
 
   const summaryFile = env.GITHUB_STEP_SUMMARY

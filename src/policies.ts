@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Policy } from './core/policy.js'
-import { PolicyError, parsePolicy } from './core/policy.js'
+import { GATE_KEY, PolicyError, parsePolicy } from './core/policy.js'
 
 /** policies/ beside dist/ (bundle) or beside src/ (sources under test). */
 export function builtinPolicyDirectory(): string {
@@ -22,8 +22,12 @@ export function builtinPolicyNames(): string[] {
   }
 }
 
-/** Loads a policy by built-in name or path (relative to cwd). Throws PolicyError with a clear message. */
-export function loadPolicy(nameOrPath: string, cwd: string): Policy {
+/**
+ * Loads a policy by built-in name or path (relative to cwd). A policy may extend another
+ * ("hardening-gate": { "extends": "baseline" } or a path relative to its own file): the base is loaded
+ * first and the file's settings apply on top. Throws PolicyError with a clear message.
+ */
+export function loadPolicy(nameOrPath: string, cwd: string, seen: string[] = []): Policy {
   const isName = /^[a-z0-9-]+$/.test(nameOrPath)
   const file = isName
     ? path.join(builtinPolicyDirectory(), `${nameOrPath}.json`)
@@ -38,7 +42,7 @@ export function loadPolicy(nameOrPath: string, cwd: string): Policy {
         `unknown policy '${nameOrPath}'${known.length ? ` (built-in: ${known.join(', ')})` : ''}`
       )
     }
-    if (isName) return loadPolicy(`./${nameOrPath}`, cwd)
+    if (isName) return loadPolicy(`./${nameOrPath}`, cwd, seen)
     throw new PolicyError(`cannot read policy file ${nameOrPath}`)
   }
   let document: unknown
@@ -47,5 +51,33 @@ export function loadPolicy(nameOrPath: string, cwd: string): Policy {
   } catch (error) {
     throw new PolicyError(`${nameOrPath}: not valid JSON (${(error as Error).message})`)
   }
-  return parsePolicy(document, isName ? nameOrPath : path.basename(file))
+  const name = isName ? nameOrPath : path.basename(file)
+  const base = baseOf(document, name, path.dirname(file), [...seen, file])
+  return parsePolicy(document, name, base)
+}
+
+function baseOf(
+  document: unknown,
+  name: string,
+  directory: string,
+  seen: string[]
+): Policy | undefined {
+  if (typeof document !== 'object' || document === null) return undefined
+  const gate = (document as Record<string, unknown>)[GATE_KEY]
+  if (typeof gate !== 'object' || gate === null) return undefined
+  const parent = (gate as Record<string, unknown>).extends
+  if (parent === undefined) return undefined
+  if (typeof parent !== 'string' || parent.trim() === '') {
+    throw new PolicyError(`${name}: extends must be a policy name or a file path`)
+  }
+  const isName = /^[a-z0-9-]+$/.test(parent)
+  const target = isName
+    ? path.join(builtinPolicyDirectory(), `${parent}.json`)
+    : path.resolve(directory, parent)
+  if (seen.includes(target) || seen.length > 8) {
+    throw new PolicyError(
+      `${name}: "extends" makes a cycle (${[...seen, target].map((f) => path.basename(f)).join(' -> ')})`
+    )
+  }
+  return loadPolicy(isName ? parent : target, directory, seen)
 }

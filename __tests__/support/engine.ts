@@ -18,9 +18,7 @@ export function engineReport(
 ): UnitReport {
   const name = parseUnitName(unit.name)
   if (!name) throw new Error(`bad unit name ${unit.name}`)
-  const mainFile = Object.hasOwn(unit.files, unit.name)
-    ? unit.name
-    : `${name.prefix}@.${name.type}`
+  const mainFile = Object.hasOwn(unit.files, unit.name) ? unit.name : `${name.prefix}@.${name.type}`
   const content = unit.files[mainFile]
   if (content === undefined) throw new Error(`no unit file for ${unit.name}`)
   const directories = dropInDirectoryNames(name)
@@ -34,7 +32,10 @@ export function engineReport(
     {
       unit: name,
       main: { path: mainFile, bytes: toBytes(content) },
-      dropIns: orderDropIns(candidates).map((c) => ({ path: c.path, bytes: toBytes(unit.files[c.path]!) }))
+      dropIns: orderDropIns(candidates).map((c) => ({
+        path: c.path,
+        bytes: toBytes(unit.files[c.path]!)
+      }))
     },
     { version: options.version ?? 252, policy: options.policy ?? DEFAULT_POLICY, threshold: 100 }
   )

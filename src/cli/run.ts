@@ -1,8 +1,10 @@
 /** The command line: arguments → scan → report → exit status (0 pass, 1 gate failed, 2 usage error). */
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { parseArgs } from 'node:util'
-import { PolicyError, parseThreshold } from '../core/policy.js'
+import { PolicyError, parseThreshold, policyDocument } from '../core/policy.js'
 import type { GateReport } from '../core/report.js'
+import { GENERATED_MARKER } from '../core/suggest.js'
 import { gateReport } from '../core/report.js'
 import { NEWEST_SYSTEMD_VERSION, OLDEST_SYSTEMD_VERSION } from '../core/service.js'
 import { loadPolicy } from '../policies.js'
@@ -13,6 +15,9 @@ import { renderText } from '../render/text.js'
 import { scan } from '../scan/scan.js'
 
 export const VERSION = '0.1.0'
+
+/** Suggested drop-ins the text output shows in full. */
+const TEXT_SUGGESTIONS = 20
 
 export const USAGE = `Usage: systemd-hardening-gate [options] [PATH...]
 
@@ -28,6 +33,13 @@ PATH            unit files, or directories searched for *.service (default: .)
 --exclude GLOB  skip matching files (repeatable)
 --output FILE   write the report to FILE instead of standard output
 --all-checks    JSON: list every check row, not only those that cost exposure or were skipped
+--suggest       text: show the drop-in of every failing unit (default: the first 20);
+                JSON always carries each failing unit's drop-in in "suggestion"
+--no-suggest    compute no drop-ins (faster on very large trees)
+--fix           write the suggested drop-ins beside the units (NAME.service.d/hardening.conf);
+                never overwrites a file the gate did not write
+--print-policy  print the effective policy (after "extends") as one systemd --security-policy
+                file, and exit
 --no-color      plain text even on a terminal
 -h, --help      this help
 --version       print the version
@@ -75,6 +87,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         output: { type: 'string' },
         'no-color': { type: 'boolean', default: false },
         'all-checks': { type: 'boolean', default: false },
+        suggest: { type: 'boolean', default: false },
+        'no-suggest': { type: 'boolean', default: false },
+        fix: { type: 'boolean', default: false },
+        'print-policy': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false }
       }
@@ -104,6 +120,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       ? parseVersion(values['systemd-version'])
       : NEWEST_SYSTEMD_VERSION
     const policy = loadPolicy(values.policy!, io.cwd)
+    if (values['print-policy']) {
+      io.stdout(JSON.stringify(policyDocument(policy), null, 2) + '\n')
+      return 0
+    }
+    if (values.fix && values['no-suggest'])
+      throw new UsageError('--fix needs the suggestions: drop --no-suggest')
     let threshold = policy.threshold ?? 50
     if (values.threshold !== undefined) {
       const parsed = parseThreshold(values.threshold)
@@ -114,13 +136,19 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       }
       threshold = parsed
     }
-    const options = { version, policy, threshold }
+    const suggest = !values['no-suggest']
+    const options = { version, policy, threshold, suggest, toolVersion: VERSION }
     const showProgress = io.stderrIsTTY && format !== 'text'
     const { units, missing } = await scan(positionals.length ? positionals : ['.'], {
       ...options,
       cwd: io.cwd,
       exclude: values.exclude,
       keepPassingChecks: values['all-checks'] === true,
+      // text shows the first drop-ins in full; computing the others would only cost time
+      suggestLimit:
+        (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
+          ? TEXT_SUGGESTIONS
+          : undefined,
       onProgress: showProgress
         ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
         : undefined
@@ -128,6 +156,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (showProgress && units.length >= 500) io.stderr('\n')
     if (missing.length) throw new UsageError(`no such file or directory: ${missing.join(', ')}`)
     report = gateReport(units, options)
+    if (values.fix) writeDropIns(report, io)
     const color =
       format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR
     const chunks: Iterable<string> =
@@ -137,7 +166,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           ? [renderMarkdown(report)]
           : format === 'sarif'
             ? [renderSarif(report, VERSION)]
-            : [renderText(report, { color })]
+            : [renderText(report, { color, fullSuggestions: TEXT_SUGGESTIONS })]
     if (values.output) {
       const fd = fs.openSync(values.output, 'w')
       try {
@@ -156,4 +185,41 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     throw error
   }
   return report.passed ? 0 : 1
+}
+
+/**
+ * --fix: writes each suggested drop-in beside its unit. A file that exists is only replaced when the
+ * gate wrote it (its first line is the marker); links are never followed.
+ */
+function writeDropIns(report: GateReport, io: CliIO): void {
+  for (const unit of report.units) {
+    const suggestion = unit.suggestion
+    if (!suggestion?.phases?.length) continue
+    const file = path.resolve(io.cwd, suggestion.path)
+    const shown = suggestion.path
+    let existing: fs.Stats | undefined
+    try {
+      existing = fs.lstatSync(file)
+    } catch {
+      existing = undefined
+    }
+    try {
+      if (existing) {
+        const ours = existing.isFile() && fs.readFileSync(file, 'utf8').startsWith(GENERATED_MARKER)
+        if (!ours) {
+          io.stderr(
+            `systemd-hardening-gate: ${shown} exists and was not written by the gate: not overwritten\n`
+          )
+          continue
+        }
+        fs.writeFileSync(file, suggestion.dropIn)
+      } else {
+        fs.mkdirSync(path.dirname(file), { recursive: true })
+        fs.writeFileSync(file, suggestion.dropIn, { flag: 'wx' })
+      }
+      io.stderr(`wrote ${shown} (${unit.score?.toFixed(1)} -> ${suggestion.score.toFixed(1)})\n`)
+    } catch (error) {
+      io.stderr(`systemd-hardening-gate: cannot write ${shown}: ${(error as Error).message}\n`)
+    }
+  }
 }

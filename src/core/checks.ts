@@ -50,10 +50,14 @@ export interface CheckDefinition {
 }
 
 const EXEC = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html'
-const RESOURCE = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.resource-control.html'
+const RESOURCE =
+  'https://www.freedesktop.org/software/systemd/man/latest/systemd.resource-control.html'
 const SERVICE = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html'
 
-const bad = (condition: boolean, detail?: string): Verdict => ({ badness: condition ? 1 : 0, detail })
+const bad = (condition: boolean, detail?: string): Verdict => ({
+  badness: condition ? 1 : 0,
+  detail
+})
 
 function booleanCheck(
   id: string,
@@ -84,6 +88,17 @@ interface CapabilityRow {
   since?: number
 }
 
+/** The detail text of a capability row, per kept subset (few distinct values: cached). */
+const keptNames = new Map<bigint, string>()
+function keptText(kept: bigint): string {
+  let text = keptNames.get(kept)
+  if (text === undefined) {
+    text = capabilityNames(kept).join(' ')
+    keptNames.set(kept, text)
+  }
+  return text
+}
+
 function capabilityCheck(row: CapabilityRow): CheckDefinition {
   const mask = capabilityMask(...row.caps)
   return {
@@ -100,7 +115,7 @@ function capabilityCheck(row: CapabilityRow): CheckDefinition {
     man: `${EXEC}#CapabilityBoundingSet=`,
     assess: ({ settings }) => {
       const kept = settings.capabilityBoundingSet & mask
-      return bad(kept !== 0n, kept ? capabilityNames(kept).join(' ') : undefined)
+      return bad(kept !== 0n, kept ? keptText(kept) : undefined)
     }
   }
 }
@@ -194,7 +209,8 @@ export const CHECKS: readonly CheckDefinition[] = [
     man: `${EXEC}#User=`,
     assess: ({ settings }) => {
       const user = settings.user
-      if (user === 'nobody') return { badness: 9, detail: 'User=nobody is shared by unrelated services' }
+      if (user === 'nobody')
+        return { badness: 9, detail: 'User=nobody is shared by unrelated services' }
       if (settings.dynamicUser && !isRoot(user)) return { badness: 0 }
       if (user !== undefined && user !== '' && !isRoot(user)) return { badness: 0 }
       return { badness: 10 }
@@ -209,22 +225,27 @@ export const CHECKS: readonly CheckDefinition[] = [
     good: 'The service has no supplementary groups.',
     bad: 'Supplementary groups widen what the service can read and write.',
     fix: ['SupplementaryGroups='],
-    breaks: 'Groups that grant access to sockets or devices (e.g. a docker or dialout group) may be needed.',
+    breaks:
+      'Groups that grant access to sockets or devices (e.g. a docker or dialout group) may be needed.',
     man: `${EXEC}#SupplementaryGroups=`,
     assess: ({ settings, runsPrivileged }) =>
-      runsPrivileged ? { na: 'runs as root, groups do not matter' } : bad(settings.supplementaryGroups.length > 0)
+      runsPrivileged
+        ? { na: 'runs as root, groups do not matter' }
+        : bad(settings.supplementaryGroups.length > 0)
   },
   booleanCheck('PrivateDevices', 'privateDevices', {
     weight: 1000,
     good: 'The service sees only pseudo devices such as /dev/null.',
     bad: 'The service can open hardware devices under /dev.',
-    breaks: 'Services that use real devices (GPUs, serial ports, disks) need DeviceAllow= entries instead.'
+    breaks:
+      'Services that use real devices (GPUs, serial ports, disks) need DeviceAllow= entries instead.'
   }),
   booleanCheck('PrivateMounts', 'privateMounts', {
     weight: 1000,
     good: 'Mounts made by the service stay private to it.',
     bad: 'The service shares the host mount namespace and its propagation.',
-    breaks: 'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
+    breaks:
+      'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
   }),
   booleanCheck('PrivateNetwork', 'privateNetwork', {
     weight: 2500,
@@ -244,7 +265,8 @@ export const CHECKS: readonly CheckDefinition[] = [
     weight: 1000,
     good: 'The service runs in its own user namespace.',
     bad: 'The service shares the host user namespace.',
-    breaks: 'Services that need real UIDs of other users, or capabilities on the host, cannot use it.'
+    breaks:
+      'Services that need real UIDs of other users, or capabilities on the host, cannot use it.'
   }),
   booleanCheck('ProtectControlGroups', 'protectControlGroups', {
     weight: 1000,
@@ -314,7 +336,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     bad: 'The service can modify the operating system (/usr, /boot, /etc).',
     fix: ['ProtectSystem=strict'],
     breaks:
-      'strict makes everything but /dev, /proc and /sys read-only: declare the paths the service writes with ReadWritePaths=, StateDirectory= or LogsDirectory=, or use full if it must write /etc.',
+      'strict makes everything but /dev, /proc and /sys read-only: declare the paths the service writes with ReadWritePaths=, StateDirectory= or LogsDirectory=. A service that writes to /etc needs that path in ReadWritePaths= (full makes /etc read-only too; only ProtectSystem=yes leaves it writable).',
     man: `${EXEC}#ProtectSystem=`,
     assess: ({ settings }) => {
       const value = settings.protectSystem
@@ -332,7 +354,8 @@ export const CHECKS: readonly CheckDefinition[] = [
     good: 'The service runs in its own root file system.',
     bad: 'The service runs in the host root file system.',
     fix: ['RootDirectory=/var/lib/machines/NAME'],
-    breaks: 'Needs a complete root tree or image for the service; only worth it for self-contained services.',
+    breaks:
+      'Needs a complete root tree or image for the service; only worth it for self-contained services.',
     man: `${EXEC}#RootDirectory=`,
     assess: ({ settings, version }) => {
       const hostRoot = (path: string | undefined): boolean => path === undefined || path === '/'
@@ -377,7 +400,8 @@ export const CHECKS: readonly CheckDefinition[] = [
     weight: 1500,
     good: 'The service cannot change its identity or capabilities.',
     bad: 'The service may switch user or group identity.',
-    breaks: 'Daemons that drop privileges themselves (start as root, then setuid) need CAP_SETUID/CAP_SETGID.'
+    breaks:
+      'Daemons that drop privileges themselves (start as root, then setuid) need CAP_SETUID/CAP_SETGID.'
   }),
   capabilityCheck({
     id: 'CAP_SYS_PTRACE',
@@ -449,7 +473,8 @@ export const CHECKS: readonly CheckDefinition[] = [
     weight: 500,
     good: 'The service cannot raise its priority or resource limits.',
     bad: 'The service may override scheduling and resource limits.',
-    breaks: 'Real-time and database services sometimes raise limits; prefer LimitNOFILE= and Nice= in the unit.'
+    breaks:
+      'Real-time and database services sometimes raise limits; prefer LimitNOFILE= and Nice= in the unit.'
   }),
   capabilityCheck({
     id: 'CAP_MKNOD',
@@ -476,7 +501,8 @@ export const CHECKS: readonly CheckDefinition[] = [
     weight: 1000,
     good: 'File permissions apply to the service.',
     bad: 'The service may bypass file permission checks.',
-    breaks: 'Backup tools and services running as root that read others’ files need CAP_DAC_READ_SEARCH.'
+    breaks:
+      'Backup tools and services running as root that read others’ files need CAP_DAC_READ_SEARCH.'
   }),
   capabilityCheck({
     id: 'CAP_KILL',
@@ -495,7 +521,8 @@ export const CHECKS: readonly CheckDefinition[] = [
       weight: 500,
       good: 'The service cannot bind privileged ports or use raw sockets.',
       bad: 'The service may bind ports below 1024 or craft raw packets.',
-      breaks: 'A service listening on a port below 1024 needs CAP_NET_BIND_SERVICE (also in AmbientCapabilities= when it runs as a user).'
+      breaks:
+        'A service listening on a port below 1024 needs CAP_NET_BIND_SERVICE (also in AmbientCapabilities= when it runs as a user).'
     }),
     // systemd's json_field really ends in ')' (v250..v259); policies must use the same key.
     id: 'CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)'
@@ -609,7 +636,8 @@ export const CHECKS: readonly CheckDefinition[] = [
     good: 'Files the service creates are private to it.',
     bad: 'Files the service creates are readable (or writable) by others.',
     fix: ['UMask=0077'],
-    breaks: 'Services that create files other users or groups must read need UMask=0027 and a shared group.',
+    breaks:
+      'Services that create files other users or groups must read need UMask=0027 and a shared group.',
     man: `${EXEC}#UMask=`,
     assess: ({ settings }) => {
       const u = settings.umask
@@ -688,7 +716,8 @@ export const CHECKS: readonly CheckDefinition[] = [
     good: 'IPC objects of the service are removed when it stops.',
     bad: 'IPC objects of the service survive it.',
     fix: ['RemoveIPC=yes'],
-    breaks: 'Services sharing System V IPC objects with other services under the same user need it off.',
+    breaks:
+      'Services sharing System V IPC objects with other services under the same user need it off.',
     man: `${EXEC}#RemoveIPC=`,
     assess: ({ settings, runsPrivileged }) =>
       runsPrivileged ? { na: 'runs as root, the option does not apply' } : bad(!settings.removeIPC)
@@ -780,7 +809,8 @@ export const CHECKS: readonly CheckDefinition[] = [
         settings.ipAddressDeny.some((p) => p.family === family && p.prefixLength === 0)
       if (!denyAll(4) || !denyAll(6)) return { badness: 10, detail: 'no deny-all IP policy' }
       const allow = settings.ipAddressAllow
-      if (allow.some((p) => !isLocalhostPrefix(p))) return { badness: 5, detail: 'allows hosts other than localhost' }
+      if (allow.some((p) => !isLocalhostPrefix(p)))
+        return { badness: 5, detail: 'allows hosts other than localhost' }
       if (allow.length) return { badness: 2, detail: 'allows localhost' }
       return { badness: 0 }
     }
@@ -797,10 +827,14 @@ export const CHECKS: readonly CheckDefinition[] = [
     breaks: 'Services that use devices need a DeviceAllow= entry for each one.',
     man: `${RESOURCE}#DeviceAllow=`,
     assess: ({ settings, version }) => {
-      if (settings.devicePolicy === 'auto') return { badness: 10, detail: 'no device access control' }
+      if (settings.devicePolicy === 'auto')
+        return { badness: 10, detail: 'no device access control' }
       const entries = [...settings.deviceAllow, ...impliedDeviceEntries(settings, version)]
       if (entries.length === 0) return { badness: 0 }
-      return { badness: 5, detail: `allows ${entries.map((e) => `${e.path}:${e.rights}`).join(' ')}` }
+      return {
+        badness: 5,
+        detail: `allows ${entries.map((e) => `${e.path}:${e.rights}`).join(' ')}`
+      }
     }
   },
   {
@@ -812,14 +846,38 @@ export const CHECKS: readonly CheckDefinition[] = [
     good: 'The service gets no ambient capabilities.',
     bad: 'The service runs with ambient capabilities.',
     fix: ['AmbientCapabilities='],
-    breaks: 'A service running as a user that must bind a port below 1024 needs AmbientCapabilities=CAP_NET_BIND_SERVICE.',
+    breaks:
+      'A service running as a user that must bind a port below 1024 needs AmbientCapabilities=CAP_NET_BIND_SERVICE.',
     man: `${EXEC}#AmbientCapabilities=`,
     assess: ({ settings }) =>
-      bad(settings.ambientCapabilities !== 0n, capabilityNames(settings.ambientCapabilities).join(' ') || undefined)
+      bad(
+        settings.ambientCapabilities !== 0n,
+        capabilityNames(settings.ambientCapabilities).join(' ') || undefined
+      )
   }
 ]
 
-export const CHECKS_BY_ID: ReadonlyMap<string, CheckDefinition> = new Map(CHECKS.map((c) => [c.id, c]))
+export const CHECKS_BY_ID: ReadonlyMap<string, CheckDefinition> = new Map(
+  CHECKS.map((c) => [c.id, c])
+)
+
+/** The file name of a check's documentation page: the id itself (docs/checks/<id>.md). */
+export function docsFileName(id: string): string {
+  return `${id}.md`
+}
+
+/**
+ * The repository path of a check's documentation page, for links: `docs/checks/<id>.md` with the id
+ * URL-encoded (systemd's CAP_NET_* json_field ends in ')', written %29). Prefix it with the
+ * repository's web address for an absolute link.
+ */
+export function docsUrl(id: string): string {
+  const encoded = encodeURIComponent(id).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
+  )
+  return `docs/checks/${encoded}.md`
+}
 
 const checksByVersion = new Map<number, readonly CheckDefinition[]>()
 

@@ -2,12 +2,16 @@
  * The report: one entry per unit, the JSON interface of the CLI (schemaVersion 1) and the input of
  * every renderer and GitHub adapter.
  */
+import type { ExceptionReport } from './exceptions.js'
+import { isoToday, policyWithExceptions, resolveExceptions } from './exceptions.js'
 import type { Policy } from './policy.js'
 import type { CheckResult } from './score.js'
 import { formatExposure, scoreService } from './score.js'
 import type { Diagnostic, SourceRef, UnitFileInput } from './service.js'
 import { loadService } from './service.js'
 import type { UnitName } from './specifiers.js'
+import type { Suggestion } from './suggest.js'
+import { suggestDropIn } from './suggest.js'
 
 export const SCHEMA_VERSION = 1
 
@@ -38,8 +42,13 @@ export interface UnitReport {
   serviceHeader?: SourceRef
   checks: CheckReport[]
   diagnostics: Diagnostic[]
-  /** filled by the fix engine */
-  suggestion: null | Record<string, unknown>
+  /**
+   * Justified exceptions that concern the unit (inline comments, policy entries): valid ones make
+   * their checks not count; one with an `error` is not applied and fails the unit.
+   */
+  exceptions: ExceptionReport[]
+  /** the fix engine's drop-in, for a unit above the threshold (null otherwise or when not asked) */
+  suggestion: Suggestion | null
 }
 
 export interface GateOptions {
@@ -50,12 +59,20 @@ export interface GateOptions {
   policy: Policy
   /** a unit fails when its exposure (tenths) is above this */
   threshold: number
+  /** compute a suggested drop-in for each unit above the threshold (default true) */
+  suggest?: boolean
+  /** today (YYYY-MM-DD), for exception expiry dates; default: the current UTC date */
+  today?: string
+  /** written into suggested drop-ins */
+  toolVersion?: string
 }
 
 export interface UnitSource {
   unit: UnitName
   main: UnitFileInput
   dropIns: UnitFileInput[]
+  /** the unit's companion socket units (NAME.socket), which show the ports it is handed */
+  sockets?: UnitFileInput[]
 }
 
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
@@ -66,6 +83,7 @@ export function analyzeUnit(source: UnitSource, options: GateOptions): UnitRepor
     unit: source.unit.name,
     dropIns: source.dropIns.map((d) => d.path),
     diagnostics: loaded.diagnostics,
+    exceptions: [] as ExceptionReport[],
     suggestion: null
   }
   if (loaded.status !== 'loaded') {
@@ -82,18 +100,53 @@ export function analyzeUnit(source: UnitSource, options: GateOptions): UnitRepor
       checks: []
     }
   }
-  const score = scoreService(loaded, options.version, options.policy, {
+  const fileName = source.main.path.slice(source.main.path.lastIndexOf('/') + 1)
+  const exceptions = resolveExceptions(
+    loaded.comments,
+    options.policy,
+    { path: source.main.path, file: fileName, unit: source.unit.name },
+    options.today ?? isoToday()
+  )
+  for (const e of exceptions.reports) {
+    if (e.error === undefined) continue
+    const at = e.file !== undefined ? { file: e.file, line: e.line ?? 1 } : loaded.serviceHeader
+    base.diagnostics.push({
+      ...at,
+      severity: 'error',
+      code: 'invalid-exception',
+      message: e.source === 'policy' ? `policy ${e.policy}: ${e.error}` : e.error
+    })
+  }
+  const policy = policyWithExceptions(options.policy, exceptions.allowed)
+  const score = scoreService(loaded, options.version, policy, {
     keepPassing: options.keepPassingChecks ?? true
   })
+  const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined)
+  let suggestion: Suggestion | null = null
+  if (score.exposure > options.threshold && options.suggest !== false) {
+    suggestion =
+      suggestDropIn({
+        ...source,
+        loaded,
+        version: options.version,
+        policy,
+        exposure: score.exposure,
+        threshold: options.threshold,
+        exceptions: exceptions.reports,
+        toolVersion: options.toolVersion
+      }) ?? null
+  }
   return {
     ...base,
     status: 'scored',
     score: Number(formatExposure(score.exposure)),
     exposure: score.exposure,
     rating: score.rating,
-    passed: score.exposure <= options.threshold,
+    passed: score.exposure <= options.threshold && !invalidExceptions,
     serviceHeader: loaded.serviceHeader,
-    checks: score.checks
+    checks: score.checks,
+    exceptions: exceptions.reports,
+    suggestion
   }
 }
 
@@ -111,6 +164,7 @@ export function errorReport(path: string, unit: string, reason: string): UnitRep
     dropIns: [],
     checks: [],
     diagnostics: [],
+    exceptions: [],
     suggestion: null
   }
 }

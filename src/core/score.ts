@@ -5,7 +5,7 @@
 import type { AssessContext, CheckDefinition } from './checks.js'
 import { checksFor } from './checks.js'
 import type { Policy } from './policy.js'
-import type { LoadedService, SourceRef } from './service.js'
+import type { LoadedService, ServiceSettings, SourceRef } from './service.js'
 
 export interface CheckResult {
   id: string
@@ -62,12 +62,81 @@ const divRoundUp = (a: number, b: number): number => Math.floor((a + b - 1) / b)
 
 /** Whether the effective user is root: User=root/0, or no User= without DynamicUser=. */
 export function runsPrivileged(service: LoadedService): boolean {
-  const { user, dynamicUser } = service.settings
+  return settingsRunPrivileged(service.settings)
+}
+
+export function settingsRunPrivileged(settings: ServiceSettings): boolean {
+  const { user, dynamicUser } = settings
   if (user === 'root' || user === '0') return true
   return !dynamicUser && (user === undefined || user === '')
 }
 
-function sourceOf(check: CheckDefinition, service: LoadedService, fileRank: Map<string, number>): SourceRef | undefined {
+/** One row's share of the two sums ([0, 0] when not applicable): the formula of scoreService. */
+export function rowContribution(
+  check: CheckDefinition,
+  ctx: AssessContext,
+  policy: Policy
+): readonly [badness: number, weight: number] {
+  const override = policy.checks[check.id]
+  const weight = override?.weight ?? check.weight
+  if (weight === 0 || (check.bootPhaseExempt && !ctx.settings.defaultDependencies)) return NO_ROW
+  const verdict = check.assess(ctx)
+  if (!('badness' in verdict)) return NO_ROW
+  return [divRoundUp(verdict.badness * weight, override?.range ?? check.range), weight]
+}
+
+const NO_ROW = [0, 0] as const
+
+/** The weight a row has under a policy (0: excluded). */
+export function rowWeight(check: CheckDefinition, policy: Policy): number {
+  return policy.checks[check.id]?.weight ?? check.weight
+}
+
+/** ceil(badness * weight / range) of a row, or -1 when it is not applicable (weight must be > 0). */
+export function rowBadnessShare(
+  check: CheckDefinition,
+  ctx: AssessContext,
+  policy: Policy,
+  weight: number
+): number {
+  if (check.bootPhaseExempt && !ctx.settings.defaultDependencies) return -1
+  const verdict = check.assess(ctx)
+  if (!('badness' in verdict)) return -1
+  return divRoundUp(verdict.badness * weight, policy.checks[check.id]?.range ?? check.range)
+}
+
+/** exposure (tenths) from the two sums */
+export function exposureOfSums(badnessSum: number, weightSum: number): number {
+  return weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum)
+}
+
+/**
+ * The overall exposure (tenths) of final settings, nothing else: the fix engine's check of its
+ * result. Same rows, weights and arithmetic as scoreService.
+ */
+export function exposureOfSettings(
+  settings: ServiceSettings,
+  version: number,
+  policy: Policy,
+  options: { fine?: boolean } = {}
+): number {
+  const ctx: AssessContext = { settings, version, runsPrivileged: settingsRunPrivileged(settings) }
+  let weightSum = 0
+  let badnessSum = 0
+  for (const check of checksFor(version)) {
+    const [badness, weight] = rowContribution(check, ctx, policy)
+    badnessSum += badness
+    weightSum += weight
+  }
+  if (options.fine) return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum
+  return exposureOfSums(badnessSum, weightSum)
+}
+
+function sourceOf(
+  check: CheckDefinition,
+  service: LoadedService,
+  fileRank: Map<string, number>
+): SourceRef | undefined {
   let best: SourceRef | undefined
   let bestRank = -1
   for (const key of check.directives) {
@@ -140,7 +209,8 @@ export function scoreService(
   const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum)
   for (const row of checks) {
     if (row.badness !== null && row.badness > 0) {
-      row.exposure = divRoundUp(divRoundUp(row.badness * row.weight * 100, row.range), weightSum) / 10
+      row.exposure =
+        divRoundUp(divRoundUp(row.badness * row.weight * 100, row.range), weightSum) / 10
     }
   }
   return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks }

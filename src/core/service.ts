@@ -10,7 +10,11 @@ import { expandSpecifiers } from './specifiers.js'
 import { parseUnitText } from './syntax.js'
 import type { AddressFamilyState } from './values/address-families.js'
 import { applyAddressFamilyAssignment } from './values/address-families.js'
-import { ALL_CAPABILITIES, applyCapabilityAssignment, capabilityMask } from './values/capabilities.js'
+import {
+  ALL_CAPABILITIES,
+  applyCapabilityAssignment,
+  capabilityMask
+} from './values/capabilities.js'
 import { parseExecLine } from './values/exec.js'
 import type { IpPrefix } from './values/ip.js'
 import { parseIpAssignment } from './values/ip.js'
@@ -72,6 +76,7 @@ export interface Diagnostic extends SourceRef {
     | 'wrong-section'
     | 'dropped-words'
     | 'dropin-stopped'
+    | 'invalid-exception'
   key?: string
   message: string
 }
@@ -138,6 +143,11 @@ export interface ServiceSettings {
   successAction: string
   /** every ExecStart= command line as written (for the fix engine) */
   execStartLines: string[]
+  /**
+   * Directives the score does not read but the fix engine does (RECORDED_DIRECTIVES), as written,
+   * in order; an empty assignment clears a key's list. Updated copy-on-write.
+   */
+  recorded: Readonly<Record<string, readonly string[]>>
 }
 
 export interface LoadedService {
@@ -152,6 +162,8 @@ export interface LoadedService {
   comments: Array<SourceRef & { text: string }>
   /** the unit file and the drop-ins applied, in order */
   files: string[]
+  /** the settings before the implied ones (what the fix engine builds its variants on) */
+  raw: ServiceSettings
 }
 
 export interface NotLoadedService {
@@ -214,8 +226,51 @@ export function initialSettings(): ServiceSettings {
     exitType: 'main',
     killMode: 'control-group',
     successAction: 'none',
-    execStartLines: []
+    execStartLines: [],
+    recorded: {}
   }
+}
+
+/**
+ * Directives no check reads that tell the fix engine what a service does: where it writes, what it
+ * runs and when, what it depends on. Recording them changes no score and adds no diagnostic.
+ */
+export const RECORDED_DIRECTIVES: Readonly<Record<string, 'Service' | 'Unit'>> = {
+  PIDFile: 'Service',
+  WorkingDirectory: 'Service',
+  Environment: 'Service',
+  EnvironmentFile: 'Service',
+  ReadWritePaths: 'Service',
+  ReadOnlyPaths: 'Service',
+  InaccessiblePaths: 'Service',
+  BindPaths: 'Service',
+  BindReadOnlyPaths: 'Service',
+  TemporaryFileSystem: 'Service',
+  StateDirectory: 'Service',
+  CacheDirectory: 'Service',
+  LogsDirectory: 'Service',
+  RuntimeDirectory: 'Service',
+  ConfigurationDirectory: 'Service',
+  ExecStartPre: 'Service',
+  ExecStartPost: 'Service',
+  ExecCondition: 'Service',
+  ExecReload: 'Service',
+  ExecStop: 'Service',
+  ExecStopPost: 'Service',
+  CPUSchedulingPolicy: 'Service',
+  Sockets: 'Service',
+  SystemCallErrorNumber: 'Service',
+  Description: 'Unit',
+  After: 'Unit',
+  Wants: 'Unit',
+  Requires: 'Unit',
+  BindsTo: 'Unit',
+  RequiresMountsFor: 'Unit'
+}
+
+function record(s: ServiceSettings, key: string, value: string): void {
+  const previous = s.recorded[key] ?? []
+  s.recorded = { ...s.recorded, [key]: value === '' ? [] : [...previous, value] }
 }
 
 interface Context {
@@ -225,10 +280,7 @@ interface Context {
 
 /** What applying one assignment did. */
 type Outcome =
-  | undefined
-  | { ignored: string; byVersion?: number }
-  | { fatal: string }
-  | { dropped: string[] }
+  undefined | { ignored: string; byVersion?: number } | { fatal: string } | { dropped: string[] }
 
 interface Directive {
   section: 'Service' | 'Unit'
@@ -257,7 +309,10 @@ function booleanDirective(
       for (const extra of options.extra ?? []) {
         if (!extra.value.test(value)) continue
         if (ctx.version < extra.since) {
-          return { ignored: `'${value}' is not understood before systemd ${extra.since}`, byVersion: extra.since }
+          return {
+            ignored: `'${value}' is not understood before systemd ${extra.since}`,
+            byVersion: extra.since
+          }
         }
         s[key] = true
         return undefined
@@ -476,8 +531,25 @@ function credentialDirective(
   }
 }
 
-const SERVICE_TYPES = ['simple', 'exec', 'forking', 'oneshot', 'dbus', 'notify', 'idle', 'notify-reload']
-const RESTART_VALUES = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always']
+const SERVICE_TYPES = [
+  'simple',
+  'exec',
+  'forking',
+  'oneshot',
+  'dbus',
+  'notify',
+  'idle',
+  'notify-reload'
+]
+const RESTART_VALUES = [
+  'no',
+  'on-success',
+  'on-failure',
+  'on-abnormal',
+  'on-watchdog',
+  'on-abort',
+  'always'
+]
 const EMERGENCY_ACTIONS = [
   'none',
   'exit',
@@ -669,7 +741,8 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
         path = simplifyPath(path)
       }
       const rights = value.slice(first.next)
-      if (rights !== '' && !/^[rwm]+$/.test(rights)) return { ignored: `invalid rights '${rights}'` }
+      if (rights !== '' && !/^[rwm]+$/.test(rights))
+        return { ignored: `invalid rights '${rights}'` }
       s.deviceAllow = [...s.deviceAllow, { path, rights }]
       return undefined
     }
@@ -774,12 +847,21 @@ function applyFile(
 ): { fatal?: { line: number; message: string }; serviceLine?: number } {
   const parsed = parseUnitText(bytes)
   for (const warning of parsed.warnings) {
-    diagnostics.push({ file: file.path, line: warning.line, severity: 'notice', code: 'syntax', message: warning.message })
+    diagnostics.push({
+      file: file.path,
+      line: warning.line,
+      severity: 'notice',
+      code: 'syntax',
+      message: warning.message
+    })
   }
   for (const comment of parsed.comments) comments.push({ file: file.path, ...comment })
   for (const assignment of parsed.assignments) {
     const at = { file: file.path, line: assignment.line }
     const { key, value, section } = assignment
+    if (Object.hasOwn(RECORDED_DIRECTIVES, key) && RECORDED_DIRECTIVES[key] === section) {
+      record(settings, key, value)
+    }
     const directive = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined
     if (!directive) {
       const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase())
@@ -821,7 +903,13 @@ function applyFile(
       return { fatal: { line: assignment.line, message: `${key}=${value}: ${outcome.fatal}` } }
     } else if ('dropped' in outcome) {
       sources[key] = at
-      diagnostics.push({ ...at, severity: 'warning', code: 'dropped-words', key, message: describeDropped(key, outcome.dropped) })
+      diagnostics.push({
+        ...at,
+        severity: 'warning',
+        code: 'dropped-words',
+        key,
+        message: describeDropped(key, outcome.dropped)
+      })
     } else {
       diagnostics.push({
         ...at,
@@ -837,8 +925,21 @@ function applyFile(
   return { fatal: parsed.fatal, serviceLine: parsed.sectionLines['Service'] }
 }
 
+/** The settings applyImpliedSettings() may change (the fix engine restores them between variants). */
+export const IMPLIED_SETTINGS_KEYS = [
+  'user',
+  'privateTmp',
+  'removeIPC',
+  'protectSystem',
+  'protectHome',
+  'noNewPrivileges',
+  'restrictSUIDSGID',
+  'capabilityBoundingSet',
+  'devicePolicy'
+] as const satisfies ReadonlyArray<keyof ServiceSettings>
+
 /** Settings systemd implies at load time (unit_patch_contexts), offline as online. */
-function applyImpliedSettings(s: ServiceSettings, unit: UnitName): void {
+export function applyImpliedSettings(s: ServiceSettings, unit: UnitName): void {
   if (s.dynamicUser) {
     if (s.user === undefined) {
       s.user = isStrictUserName(unit.prefix) ? unit.prefix : `_du${unit.prefix.length.toString(16)}`
@@ -858,7 +959,10 @@ function applyImpliedSettings(s: ServiceSettings, unit: UnitName): void {
 }
 
 /** Device entries systemd appends at load time; they only matter under a closed or strict policy. */
-export function impliedDeviceEntries(s: ServiceSettings, version: number): Array<{ path: string; rights: string }> {
+export function impliedDeviceEntries(
+  s: ServiceSettings,
+  version: number
+): Array<{ path: string; rights: string }> {
   const entries: Array<{ path: string; rights: string }> = []
   if (s.devicePolicy === 'auto' && s.deviceAllow.length === 0) return entries
   if (s.rootImage !== undefined || s.mountImages > 0) {
@@ -872,7 +976,8 @@ export function impliedDeviceEntries(s: ServiceSettings, version: number): Array
   }
   if (s.protectClock) entries.push({ path: 'char-rtc', rights: 'r' })
   const encrypted = [...s.loadCredentials.values(), ...s.setCredentials.values()].some(Boolean)
-  if (encrypted && version < TPM_DEVICE_DROPPED_IN) entries.push({ path: '/dev/tpmrm0', rights: 'rw' })
+  if (encrypted && version < TPM_DEVICE_DROPPED_IN)
+    entries.push({ path: '/dev/tpmrm0', rights: 'rw' })
   return entries
 }
 
@@ -916,7 +1021,11 @@ export function loadService(input: LoadInput): LoadResult {
   const diagnostics: Diagnostic[] = []
   const { main } = input
   if (main.bytes === null || main.bytes.length === 0) {
-    return { status: 'masked', reason: 'the unit is masked (empty file or link to /dev/null)', diagnostics }
+    return {
+      status: 'masked',
+      reason: 'the unit is masked (empty file or link to /dev/null)',
+      diagnostics
+    }
   }
   const ctx: Context = { unit: input.unit, version: input.version }
   const settings = initialSettings()
@@ -944,10 +1053,73 @@ export function loadService(input: LoadInput): LoadResult {
       })
     }
   }
+  const raw = copySettings(settings)
   applyImpliedSettings(settings, input.unit)
   const refused = refusal(settings)
   const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 }
   if (refused) return { status: 'invalid', reason: refused, at: serviceHeader, diagnostics }
   const files = [main.path, ...input.dropIns.map((d) => d.path)]
-  return { status: 'loaded', settings, sources, serviceHeader, diagnostics, comments, files }
+  return { status: 'loaded', settings, sources, serviceHeader, diagnostics, comments, files, raw }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// For the fix engine: the settings before the implied ones, extended cheaply by more assignments.
+
+/**
+ * The settings after the unit file and the given drop-ins, before the settings systemd implies at
+ * load time (undefined when the unit file does not load). Diagnostics are discarded.
+ */
+export function readRawSettings(input: LoadInput): ServiceSettings | undefined {
+  const { main } = input
+  if (main.bytes === null || main.bytes.length === 0) return undefined
+  const ctx: Context = { unit: input.unit, version: input.version }
+  const settings = initialSettings()
+  if (applyFile(main, main.bytes, settings, {}, [], [], ctx).fatal) return undefined
+  for (const dropIn of input.dropIns) applyDropInTo(settings, dropIn, input.unit, input.version)
+  return settings
+}
+
+/** Applies one more drop-in file to raw settings, as loadService does (a fatal line stops the file). */
+export function applyDropInTo(
+  settings: ServiceSettings,
+  dropIn: UnitFileInput,
+  unit: UnitName,
+  version: number
+): void {
+  if (dropIn.bytes === null || dropIn.bytes.length === 0) return
+  applyFile(dropIn, dropIn.bytes, settings, {}, [], [], { unit, version })
+}
+
+/**
+ * Applies one [Service] assignment to raw settings as a drop-in line would (no syntax layer: the
+ * caller writes plain values). Returns false when systemd would ignore or refuse the line.
+ */
+export function applyServiceAssignment(
+  settings: ServiceSettings,
+  key: string,
+  value: string,
+  unit: UnitName,
+  version: number
+): boolean {
+  if (Object.hasOwn(RECORDED_DIRECTIVES, key) && RECORDED_DIRECTIVES[key] === 'Service') {
+    record(settings, key, value)
+  }
+  const directive = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined
+  if (!directive) return Object.hasOwn(RECORDED_DIRECTIVES, key)
+  if (directive.section !== 'Service') return false
+  if (directive.since !== undefined && version < directive.since) return false
+  const outcome = directive.apply(settings, value, { unit, version })
+  return outcome === undefined
+}
+
+/** A copy that later assignments can change without touching the original. */
+export function copySettings(s: ServiceSettings): ServiceSettings {
+  const copy = { ...s }
+  // The one value the directive appliers update in place (the others are replaced).
+  if (s.syscallFilter)
+    copy.syscallFilter = {
+      allowList: s.syscallFilter.allowList,
+      names: new Set(s.syscallFilter.names)
+    }
+  return copy
 }

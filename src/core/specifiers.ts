@@ -61,7 +61,11 @@ export function unescapeUnitName(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!
     if (c === '-') out += '/'
-    else if (c === '\\' && text[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+    else if (
+      c === '\\' &&
+      text[i + 1] === 'x' &&
+      /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))
+    ) {
       out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16))
       i += 3
     } else out += c

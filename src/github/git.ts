@@ -132,6 +132,23 @@ export class Git {
     ]).toString('utf8')
   }
 
+  /** `git diff-tree -p -M -U3 base head`: the patch GitHub shows for a pull request (review fallback). */
+  patch(base: string, head: string): string {
+    return this.run([
+      'diff-tree',
+      '-r',
+      '-p',
+      '-M',
+      '-U3',
+      '--no-commit-id',
+      '--no-color',
+      '--no-ext-diff',
+      '--no-textconv',
+      base,
+      head
+    ]).toString('utf8')
+  }
+
   /** Every entry of a commit's tree, keyed by path relative to the top level. */
   tree(commit: string): Map<string, TreeEntry> {
     const out = this.run(['ls-tree', '-r', '-z', '-l', '--full-tree', commit]).toString('utf8')

@@ -1,8 +1,10 @@
 /** SARIF 2.1.0 log for code scanning: one rule per check, results at the deciding line. */
-import { CHECKS } from '../core/checks.js'
+import { CHECKS, docsUrl } from '../core/checks.js'
 import type { GateReport, UnitReport } from '../core/report.js'
 
 const TOOL_URI = 'https://github.com/systemd-hardening-gate/systemd-hardening-gate'
+/** Where the per-check pages are published (docs/checks/ of the default branch). */
+const DOCS_BASE = `${TOOL_URI}/blob/main/`
 
 const EXTRA_RULES = [
   {
@@ -104,9 +106,9 @@ export function renderSarif(report: GateReport, toolVersion: string): string {
       fullDescription: { text: `${check.bad} Fix: ${check.fix.join('; ')}.` },
       help: {
         text: `${check.good} Fix with ${check.fix.join(' and ')}. May break: ${check.breaks}`,
-        markdown: `${check.good}\n\nFix:\n\n\`\`\`ini\n[Service]\n${check.fix.join('\n')}\n\`\`\`\n\nWhen it may break a service: ${check.breaks}`
+        markdown: `${check.good}\n\nFix:\n\n\`\`\`ini\n[Service]\n${check.fix.join('\n')}\n\`\`\`\n\nWhen it may break a service: ${check.breaks}\n\nMore: [${check.id}](${DOCS_BASE}${docsUrl(check.id)}), [systemd.exec](${check.man})`
       },
-      helpUri: check.man,
+      helpUri: `${DOCS_BASE}${docsUrl(check.id)}`,
       defaultConfiguration: { level: 'warning' },
       properties: { weight: check.weight, range: check.range, tags: ['security', 'systemd'] }
     })),

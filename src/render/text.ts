@@ -6,6 +6,8 @@ export interface TextOptions {
   color: boolean
   /** rows listed per failing unit */
   topChecks?: number
+  /** failing units whose suggested drop-in is shown in full (the others get one line) */
+  fullSuggestions?: number
 }
 
 const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const
@@ -22,10 +24,58 @@ function costliest(unit: UnitReport, count: number) {
     .slice(0, count)
 }
 
+type Paint = ReturnType<typeof painter>
+
+const signed = (gain: number): string =>
+  gain >= 0 ? `-${gain.toFixed(1)}` : `+${(-gain).toFixed(1)}`
+
+/** The suggested drop-in: its directives phase by phase with their gains, then what to check. */
+function renderSuggestion(unit: UnitReport, paint: Paint, full: boolean): string[] {
+  const s = unit.suggestion
+  if (!s) return []
+  const lines: string[] = []
+  const where = escapeControl(s.path)
+  const rating = s.rating ? ` ${s.rating}` : ''
+  const reach =
+    s.reachesTarget === false
+      ? paint('yellow', ` (target ${s.target?.toFixed(1)} not reachable without breaking it)`)
+      : ''
+  if (!s.phases?.length) {
+    lines.push(
+      `    ${paint('yellow', 'fix:')} no drop-in: every directive that would lower the score is likely to break this service${reach}`
+    )
+  } else {
+    lines.push(`    ${paint('green', 'fix:')} ${where} -> ${s.score.toFixed(1)}${rating}${reach}`)
+  }
+  if (!full) return lines
+  for (const phase of s.phases ?? []) {
+    lines.push(
+      `      ${paint('bold', `phase ${phase.phase}`)} ${phase.title} -> ${phase.score.toFixed(1)}`
+    )
+    for (const directive of phase.directives) {
+      const [first, ...rest] = directive.lines
+      lines.push(
+        `        ${escapeControl(first ?? '').padEnd(40)} ${paint('dim', signed(directive.gain))}  ${escapeControl(directive.reason)}`
+      )
+      for (const line of rest) lines.push(`        ${escapeControl(line)}`)
+    }
+  }
+  for (const note of s.observe ?? [])
+    lines.push(`      ${paint('yellow', 'observe first:')} ${escapeControl(note)}`)
+  for (const left of s.notSuggested ?? []) {
+    const gain = left.gain !== undefined ? ` (${signed(left.gain)})` : ''
+    lines.push(
+      `      ${paint('dim', 'left out:')} ${escapeControl(left.directive)}=${gain} ${escapeControl(left.reason)}`
+    )
+  }
+  return lines
+}
+
 export function renderText(report: GateReport, options: TextOptions): string {
   const paint = painter(options.color)
   const lines: string[] = []
   const top = options.topChecks ?? 5
+  let fullLeft = options.fullSuggestions ?? 20
   for (const unit of report.units) {
     const mark = unit.passed ? paint('green', '✓') : paint('red', '✗')
     const where = escapeControl(unit.path)
@@ -53,13 +103,49 @@ export function renderText(report: GateReport, options: TextOptions): string {
         `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}`
       )
     }
+    for (const exception of unit.exceptions ?? []) {
+      if (exception.error !== undefined) continue
+      const where =
+        exception.source === 'inline'
+          ? `${exception.file}:${exception.line}`
+          : `policy ${exception.policy}`
+      const until = exception.until ? ` until ${exception.until}` : ''
+      lines.push(
+        `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(where)}`
+      )
+    }
+    if (unit.suggestion) {
+      lines.push(...renderSuggestion(unit, paint, fullLeft > 0))
+      fullLeft--
+    }
   }
   const failed = report.units.filter((u) => !u.passed).length
   const threshold = report.threshold.toFixed(1)
+  const exceptions = report.units.reduce(
+    (n, u) => n + (u.exceptions ?? []).filter((e) => e.error === undefined).length,
+    0
+  )
+  const suggested = report.units.filter((u) => u.suggestion?.phases?.length).length
+  const extras = [
+    exceptions ? `${exceptions} justified exception(s)` : '',
+    suggested ? `${suggested} suggested drop-in(s)` : ''
+  ].filter(Boolean)
   lines.push(
     report.units.length === 0
       ? 'No service units found.'
-      : `${report.units.length} unit(s), ${failed} failed (threshold ${threshold}, systemd ${report.systemdVersion}, policy ${escapeControl(report.policy)})`
+      : `${report.units.length} unit(s), ${failed} failed (threshold ${threshold}, systemd ${report.systemdVersion}, policy ${escapeControl(report.policy)})${extras.length ? `; ${extras.join(', ')}` : ''}`
   )
+  const unsuggested = report.units.filter(
+    (u) =>
+      !u.passed &&
+      u.status === 'scored' &&
+      !u.suggestion &&
+      (u.exposure ?? 0) > report.threshold * 10
+  ).length
+  if (fullLeft < 0 || unsuggested > 0) {
+    lines.push(
+      `Drop-ins are shown for the first ${options.fullSuggestions ?? 20} failing units: --fix writes all of them, --format json --suggest lists them.`
+    )
+  }
   return lines.join('\n') + '\n'
 }

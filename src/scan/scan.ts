@@ -25,6 +25,8 @@ export interface ScanOptions extends GateOptions {
   exclude?: string[]
   /** called every so often on large trees */
   onProgress?: (done: number, total: number) => void
+  /** compute suggested drop-ins for at most this many units (the first ones found) */
+  suggestLimit?: number
 }
 
 class ReadError extends Error {}
@@ -59,7 +61,9 @@ function createReader(roots: string[], cwd: string): Reader {
       try {
         real = fs.realpathSync.native(dir)
       } catch (error) {
-        throw new ReadError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+        throw new ReadError(
+          `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`
+        )
       }
       realDirectories.set(dir, real)
     }
@@ -94,7 +98,9 @@ function createReader(roots: string[], cwd: string): Reader {
       try {
         stat = fs.lstatSync(file)
       } catch (error) {
-        throw new ReadError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+        throw new ReadError(
+          `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`
+        )
       }
       let target = file
       if (stat.isSymbolicLink()) {
@@ -107,7 +113,8 @@ function createReader(roots: string[], cwd: string): Reader {
           throw new ReadError(`dangling symbolic link to ${link}`)
         }
         if (real === '/dev/null') return { path: shown, bytes: null }
-        if (!inside(real)) throw new ReadError(`symbolic link to ${link} leaves the scanned tree; not followed`)
+        if (!inside(real))
+          throw new ReadError(`symbolic link to ${link} leaves the scanned tree; not followed`)
         target = real
         stat = fs.statSync(real)
       } else {
@@ -120,12 +127,16 @@ function createReader(roots: string[], cwd: string): Reader {
       if (stat.isDirectory()) throw new ReadError('is a directory, not a unit file')
       if (!stat.isFile()) throw new ReadError('is not a regular file')
       if (stat.size > MAX_UNIT_FILE_BYTES) {
-        throw new ReadError(`file is ${stat.size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`)
+        throw new ReadError(
+          `file is ${stat.size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`
+        )
       }
       try {
         return { path: shown, bytes: fs.readFileSync(target) }
       } catch (error) {
-        throw new ReadError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+        throw new ReadError(
+          `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`
+        )
       }
     }
   }
@@ -210,13 +221,31 @@ export async function findUnitFiles(
   return { files: [...new Set(files)], roots, missing }
 }
 
+/** NAME.socket beside NAME.service (the fix engine reads the ports it is handed); unreadable: none. */
+function companionSockets(serviceFile: string, directory: string, reader: Reader): UnitFileInput[] {
+  const socket = serviceFile.replace(/\.service$/, '.socket')
+  if (!reader.listDirectory(directory)?.has(socket)) return []
+  try {
+    return [reader.read(path.join(directory, socket))]
+  } catch (error) {
+    if (error instanceof ReadError) return []
+    throw error
+  }
+}
+
 /** Reads one unit file and its drop-ins and analyses it. */
-export function scanUnitFile(file: string, roots: string[], options: ScanOptions, reader?: Reader): UnitReport {
+export function scanUnitFile(
+  file: string,
+  roots: string[],
+  options: ScanOptions,
+  reader?: Reader
+): UnitReport {
   const read = reader ?? createReader(roots, options.cwd)
   const base = path.basename(file)
   const shown = toPosix(path.relative(options.cwd, file) || base)
   let unit = parseUnitName(base)
-  if (!unit || unit.type !== 'service') return errorReport(shown, base, 'not a valid service unit name')
+  if (!unit || unit.type !== 'service')
+    return errorReport(shown, base, 'not a valid service unit name')
   if (unit.isTemplate) unit = instantiate(unit, templateInstance(options.version))
   let main: UnitFileInput
   try {
@@ -226,10 +255,21 @@ export function scanUnitFile(file: string, roots: string[], options: ScanOptions
     return errorReport(shown, unit.name, error.message)
   }
   const { dropIns, problems } = collectDropIns(unit, path.dirname(file), read)
-  const source: UnitSource = { unit, main, dropIns }
-  const report = analyzeUnit(source, { ...options, keepPassingChecks: options.keepPassingChecks ?? false })
+  const sockets = companionSockets(base, path.dirname(file), read)
+  const source: UnitSource = { unit, main, dropIns, sockets }
+  const report = analyzeUnit(source, {
+    ...options,
+    keepPassingChecks: options.keepPassingChecks ?? false,
+    today: options.today ?? new Date().toISOString().slice(0, 10)
+  })
   for (const problem of problems) {
-    report.diagnostics.push({ file: shown, line: 1, severity: 'warning', code: 'syntax', message: problem })
+    report.diagnostics.push({
+      file: shown,
+      line: 1,
+      severity: 'warning',
+      code: 'syntax',
+      message: problem
+    })
   }
   return report
 }
@@ -242,8 +282,17 @@ export async function scan(
   const { files, roots, missing } = await findUnitFiles(inputs, options.cwd, options.exclude)
   const reader = createReader(roots, options.cwd)
   const units: UnitReport[] = []
+  let suggestions = 0
   for (let i = 0; i < files.length; i++) {
-    units.push(scanUnitFile(files[i]!, roots, options, reader))
+    const limited = options.suggestLimit !== undefined && suggestions >= options.suggestLimit
+    const report = scanUnitFile(
+      files[i]!,
+      roots,
+      limited ? { ...options, suggest: false } : options,
+      reader
+    )
+    if (report.suggestion) suggestions++
+    units.push(report)
     if (options.onProgress && (i + 1) % 500 === 0) options.onProgress(i + 1, files.length)
   }
   return { units, missing }

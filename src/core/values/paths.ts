@@ -54,7 +54,9 @@ export function isDeviceNodePath(path: string): boolean {
 
 /** filename_is_valid(): a single path component. */
 export function isValidFilename(name: string): boolean {
-  return name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/')
+  return (
+    name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/')
+  )
 }
 
 /** credential_name_valid(): printable ASCII without '/' or ':'; not '.' or '..'. */

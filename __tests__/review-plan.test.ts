@@ -1,0 +1,251 @@
+/**
+ * The review's pure parts: diff hunks, markers, bodies under GitHub's limit, the plan (what to
+ * create, edit or leave), and which pull request an event is about.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { canComment, parseGitPatches, parsePatch } from '../src/github/review-diff.js'
+import type { ExistingComment, Finding, PlanInput } from '../src/github/review-plan.js'
+import { commentBody, planReview } from '../src/github/review-plan.js'
+import { reviewTarget } from '../src/github/review.js'
+import {
+  fingerprint,
+  fitBody,
+  formatMarker,
+  parseMarker,
+  truncateMarkdown
+} from '../src/github/review-text.js'
+
+const PATCH =
+  '@@ -1,3 +1,4 @@\n [Unit]\n-Description=a\n+Description=b\n+After=x\n \n@@ -10,2 +11,3 @@ [Service]\n ExecStart=/bin/a\n+User=a\n Restart=always'
+
+describe('diff hunks', () => {
+  const file = { path: 'a.service', status: 'modified', hunks: parsePatch(PATCH) }
+  it('allows RIGHT-side lines inside a hunk only, and ranges within one hunk', () => {
+    expect([1, 2, 3, 4, 5, 11, 12, 13, 14].map((l) => canComment(file, l))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      true,
+      true,
+      true,
+      false
+    ])
+    expect(canComment(file, 4, 1)).toBe(true)
+    expect(canComment(file, 12, 4)).toBe(false)
+    expect(canComment(file, 3, 3)).toBe(false)
+    expect(file.hunks[1]!.added).toEqual(new Set([12]))
+  })
+  it('has nothing to comment on without a patch', () => {
+    expect(canComment({ path: 'b', status: 'modified', hunks: null }, 1)).toBe(false)
+  })
+  it('reads git diff-tree patches with renames and quoted paths', () => {
+    const text = [
+      'diff --git a/old.service b/new.service',
+      'similarity index 90%',
+      'rename from old.service',
+      'rename to new.service',
+      '--- a/old.service',
+      '+++ b/new.service',
+      '@@ -1 +1 @@',
+      '-x',
+      '+y',
+      'diff --git "a/we\\"ird.service" "b/we\\"ird.service"',
+      'new file mode 100644',
+      '--- /dev/null',
+      '+++ "b/we\\"ird.service"',
+      '@@ -0,0 +1,2 @@',
+      '+[Service]',
+      '+ExecStart=/bin/x'
+    ].join('\n')
+    const files = parseGitPatches(text)
+    expect(files.map((f) => [f.path, f.status, f.previousPath])).toEqual([
+      ['new.service', 'renamed', 'old.service'],
+      ['we"ird.service', 'added', undefined]
+    ])
+    expect(canComment(files[1]!, 2, 1)).toBe(true)
+  })
+})
+
+describe('markers', () => {
+  it('round-trip, and only the last line counts', () => {
+    const marker = formatMarker({
+      kind: 'comment',
+      key: 'a'.repeat(16),
+      fp: 'b'.repeat(16),
+      state: 'fixed'
+    })
+    expect(parseMarker(`text\n\n${marker}\n`)).toEqual({
+      kind: 'comment',
+      key: 'a'.repeat(16),
+      fp: 'b'.repeat(16),
+      state: 'fixed'
+    })
+    expect(parseMarker(`${marker}\nmore text`)).toBeUndefined()
+    expect(parseMarker('<!-- systemd-hardening-gate:comment v1 key=x -->')).toBeUndefined()
+  })
+})
+
+describe('bodies under the limit', () => {
+  it('cut outside a surrogate pair, close an open fence, keep the marker last', () => {
+    const head = `intro\n\n\`\`\`\`ini\n${'😀'.repeat(40000)}\n\`\`\`\``
+    const body = fitBody(head, [], '<!-- m -->')
+    expect(body.length).toBeLessThanOrEqual(65536)
+    expect(body).toMatch(/\n````\n\n✂️ Cut to fit/)
+    expect(body.endsWith('<!-- m -->')).toBe(true)
+    expect(/[\ud800-\udbff](?![\udc00-\udfff])/.test(body)).toBe(false)
+    const cut = truncateMarkdown('a'.repeat(70000), 65536, 'note')
+    expect(cut.length).toBeLessThanOrEqual(65536)
+  })
+})
+
+const finding = (key: string, extra: Partial<Finding> = {}): Finding => ({
+  key: fingerprint(key),
+  anchor: { path: `units/${key}.service`, line: 5 },
+  suggestion: true,
+  body: `fix ${key}`,
+  item: `item ${key}`,
+  brief: `- ${key}`,
+  fp: fingerprint('fp', key),
+  ...extra
+})
+
+const BOT = { login: 'github-actions[bot]' }
+
+function input(extra: Partial<PlanInput>): PlanInput {
+  return {
+    headSha: 'c'.repeat(40),
+    identity: BOT,
+    findings: [],
+    unitNotes: new Map(),
+    comments: [],
+    reviews: [],
+    issueComments: [],
+    sticky: 'table',
+    createSticky: true,
+    reviewHead: 'head',
+    runId: 'run1',
+    ...extra
+  }
+}
+
+const posted = (f: Finding, id: number, extra: Partial<ExistingComment> = {}): ExistingComment => ({
+  id,
+  path: f.anchor!.path,
+  line: f.anchor!.line,
+  startLine: null,
+  body: commentBody(f),
+  author: BOT.login,
+  ...extra
+})
+
+describe('the plan', () => {
+  it('creates one review with the new findings and a sticky comment', () => {
+    const plan = planReview(
+      input({ findings: [finding('a'), finding('b', { anchor: undefined })] })
+    )
+    expect(plan.review!.comments.map((c) => c.path)).toEqual(['units/a.service'])
+    expect(plan.review!.body).toContain('item b')
+    expect(parseMarker(plan.review!.body)?.items).toEqual([finding('b').fp])
+    expect(plan.sticky).toEqual({ body: expect.stringContaining('table') })
+  })
+
+  it('leaves what is already posted, edits what changed, resolves what is gone', () => {
+    const a = finding('a')
+    const b = finding('b')
+    const gone = finding('g')
+    const comments = [posted(a, 1), posted(b, 2), posted(gone, 3)]
+    const changedB = { ...b, body: 'fix b, changed', fp: fingerprint('changed') }
+    const plan = planReview(input({ findings: [a, changedB], comments }))
+    expect(plan.review).toBeUndefined()
+    expect(plan.unchanged).toBe(1)
+    expect(plan.updates.map((u) => [u.id, u.reason])).toEqual([
+      [2, 'changed'],
+      [3, 'fixed']
+    ])
+    expect(plan.resolve).toEqual([3])
+  })
+
+  it('supersedes a suggestion whose lines moved and posts it anew', () => {
+    const a = finding('a')
+    const moved = { ...a, anchor: { path: a.anchor!.path, line: 9 }, fp: fingerprint('moved') }
+    const plan = planReview(input({ findings: [moved], comments: [posted(a, 1)] }))
+    expect(plan.updates.map((u) => u.reason)).toEqual(['superseded'])
+    expect(plan.review!.comments[0]!.line).toBe(9)
+  })
+
+  it('ignores markers in comments of anyone else, and keeps threads with replies open', () => {
+    const a = finding('a')
+    const forged = posted(a, 1, { author: 'mallory' })
+    const own = posted(finding('g'), 2)
+    const reply: ExistingComment = {
+      ...posted(a, 3, { author: 'octocat' }),
+      body: 'ok',
+      inReplyTo: 2
+    }
+    const plan = planReview(input({ findings: [a], comments: [forged, own, reply] }))
+    expect(plan.updates.map((u) => u.id)).toEqual([2])
+    expect(plan.resolve).toEqual([])
+    expect(plan.review!.comments).toHaveLength(1)
+  })
+
+  it('keeps at most 30 open inline comments and carries the rest in the body once', () => {
+    const many = Array.from({ length: 200 }, (_, i) => finding(`u${i}`))
+    const first = planReview(input({ findings: many }))
+    expect(first.review!.comments).toHaveLength(30)
+    expect(first.overflow).toBe(170)
+    expect(first.review!.body.length).toBeLessThanOrEqual(65536)
+    const comments = many.slice(0, 30).map((f, i) => posted(f, i + 1))
+    const reviews = [{ id: 1, body: first.review!.body, author: BOT.login }]
+    const again = planReview(input({ findings: many, comments, reviews }))
+    expect(again.review).toBeUndefined()
+    expect(again.updates).toEqual([])
+  })
+
+  it('edits the sticky comment only when its text changed', () => {
+    const sticky = {
+      id: 9,
+      body: fitBody('table', [], formatMarker({ kind: 'summary' })),
+      author: BOT.login
+    }
+    expect(planReview(input({ issueComments: [sticky] })).sticky).toBeUndefined()
+    expect(planReview(input({ issueComments: [sticky], sticky: 'new table' })).sticky?.id).toBe(9)
+    const forged = { ...sticky, author: 'mallory' }
+    expect(planReview(input({ issueComments: [forged] })).sticky).toEqual({
+      body: expect.any(String)
+    })
+  })
+})
+
+describe('the pull request an event is about', () => {
+  const sha = 'a'.repeat(40)
+  it('reads pull_request and workflow_run payloads', () => {
+    expect(
+      reviewTarget('pull_request', { pull_request: { number: 3, head: { sha }, base: { sha } } })
+    ).toEqual({
+      number: 3,
+      headSha: sha,
+      baseSha: sha
+    })
+    expect(reviewTarget('push', {})).toBeUndefined()
+    const run = {
+      event: 'pull_request',
+      head_sha: sha,
+      head_branch: 'fix',
+      head_repository: { owner: { login: 'fork-owner' } }
+    }
+    expect(reviewTarget('workflow_run', { workflow_run: { ...run, pull_requests: [] } })).toEqual({
+      headSha: sha,
+      label: 'fork-owner:fix'
+    })
+    expect(
+      reviewTarget('workflow_run', {
+        workflow_run: { ...run, pull_requests: [{ number: 8, head: { sha } }] }
+      })
+    ).toEqual({ number: 8, headSha: sha })
+    expect(
+      reviewTarget('workflow_run', { workflow_run: { ...run, event: 'push' } })
+    ).toBeUndefined()
+  })
+})

@@ -1,0 +1,177 @@
+/**
+ * The fix engine against systemd itself (skipped, saying so, where systemd-analyze is missing): for
+ * every unit of /lib/systemd/system, the bundled examples and the fixture units, the predicted score
+ * of the suggested drop-in equals what `systemd-analyze security --offline=true` prints with the
+ * drop-in in place, and `systemd-analyze verify` has nothing to say about the drop-in.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { Policy } from '../src/core/policy.js'
+import type { UnitReport } from '../src/core/report.js'
+import { loadPolicy } from '../src/policies.js'
+import { builtinPolicyDirectory } from '../src/policies.js'
+import fc from 'fast-check'
+import { oracleAvailable, oracleUnavailableReason, runOracle } from './support/oracle.js'
+import { unitArbitrary } from './support/unit-arbitrary.js'
+import { RULE_UNITS, THIRD_PARTY_UNITS } from './suggest-fixtures.js'
+import type { UnitFiles } from './suggest-support.js'
+import { exampleUnits, fixture, gate, systemUnits, withDropIn } from './suggest-support.js'
+
+const ROOT = path.resolve(import.meta.dirname, '..')
+const available = oracleAvailable()
+if (!available) console.warn(`SKIPPED suggest-oracle tests: ${oracleUnavailableReason()}`)
+const maybe = available ? it : it.skip
+const tmpDir = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
+
+const SYSTEM = systemUnits()
+const EXAMPLES = exampleUnits(ROOT)
+const FIXTURES = [...Object.values(RULE_UNITS).map(fixture), ...THIRD_PARTY_UNITS.map(fixture)]
+
+/** systemd refuses two services claiming one bus name in a tree: those get a root of their own. */
+const claimsBusName = (u: UnitFiles): boolean =>
+  /^BusName=/m.test(String(Object.values(u.files)[0]))
+
+interface Outcome {
+  unit: string
+  engine: number
+  systemd: number | undefined
+}
+
+async function compare(
+  units: UnitFiles[],
+  options: { policy?: Policy; policyFile?: string; threshold?: number }
+): Promise<{ reports: UnitReport[]; outcomes: Outcome[]; withDropIns: UnitFiles[] }> {
+  const reports = units.map((u) =>
+    gate(u, { policy: options.policy, threshold: options.threshold })
+  )
+  const suggested = units.flatMap((u, i) =>
+    reports[i]!.suggestion ? [{ unit: u, report: reports[i]! }] : []
+  )
+  const withDropIns = suggested.map(({ unit, report }) => withDropIn(unit, report.suggestion!))
+  const shared = withDropIns.filter((u) => !claimsBusName(u))
+  const alone = withDropIns.filter(claimsBusName)
+  const results = new Map<string, number | undefined>()
+  for (const [group, batchSize] of [
+    [shared, 200],
+    [alone, 1]
+  ] as const) {
+    const answers = await runOracle(group, { tmpDir, batchSize, policyFile: options.policyFile })
+    group.forEach((u, i) => results.set(u.name, answers[i]!.exposure))
+  }
+  const outcomes = suggested.map(({ unit, report }) => ({
+    unit: unit.name,
+    engine: report.suggestion!.exposure!,
+    systemd: results.get(unit.name)
+  }))
+  return { reports, outcomes, withDropIns }
+}
+
+/** Runs systemd-analyze verify on the units (with their drop-ins) and returns what it says about the suggested drop-ins. */
+function verify(units: UnitFiles[]): { checked: number; complaints: string[] } {
+  const root = fs.mkdtempSync(path.join(tmpDir, 'verify-'))
+  const complaints: string[] = []
+  try {
+    units.forEach((unit, index) => {
+      const dir = path.join(root, String(index))
+      for (const [file, content] of Object.entries(unit.files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+        fs.writeFileSync(path.join(dir, file), content)
+      }
+    })
+    const paths = units.map((unit, index) => path.join(root, String(index), unit.name))
+    for (let i = 0; i < paths.length; i += 50) {
+      const run = spawnSync('systemd-analyze', ['verify', '--man=no', ...paths.slice(i, i + 50)], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_LOG_LOCATION: '0' }
+      })
+      if (run.error) throw run.error
+      for (const line of `${run.stdout}\n${run.stderr}`.split('\n')) {
+        if (/\/(hardening|hardening-gate|zz-hardening-gate)\.conf\b/.test(line))
+          complaints.push(line.split(root).join(''))
+      }
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true })
+  }
+  return { checked: units.length, complaints }
+}
+
+describe('suggested drop-ins against systemd-analyze (systemd 252)', () => {
+  maybe('the verify harness does see a broken drop-in', () => {
+    const unit: UnitFiles = {
+      name: 'probe.service',
+      files: {
+        'probe.service': '[Service]\nExecStart=/bin/true\n',
+        'probe.service.d/hardening.conf': '[Service]\nProtectHome=maybe\nBogusKey=1\n'
+      }
+    }
+    expect(verify([unit]).complaints).toHaveLength(2)
+  })
+
+  maybe(
+    '/lib/systemd/system and the examples: the figures of issue #5',
+    async () => {
+      const units = [...SYSTEM, ...EXAMPLES]
+      const { reports, outcomes, withDropIns } = await compare(units, {})
+      const above = reports.filter((r) => r.status === 'scored' && r.exposure! > 50)
+      const reached = above.filter((r) => r.suggestion && r.suggestion.exposure! <= 50)
+      const matched = outcomes.filter((o) => o.engine === o.systemd)
+      const verified = verify(withDropIns)
+      console.log(
+        `suggestions for /lib/systemd/system + examples: ${above.length} units above 5.0, ` +
+          `${reached.length} reach 5.0 or below, ${matched.length}/${outcomes.length} predicted scores match systemd-analyze, ` +
+          `${verified.checked - new Set(verified.complaints.map((c) => c.split(':')[0])).size}/${verified.checked} pass systemd-analyze verify`
+      )
+      expect(above.every((r) => r.suggestion !== null)).toBe(true)
+      expect(outcomes.filter((o) => o.engine !== o.systemd)).toEqual([])
+      expect(verified.complaints).toEqual([])
+    },
+    300_000
+  )
+
+  maybe(
+    'fixture units, with every directive they tolerate (the strict policy)',
+    async () => {
+      const policy = { ...loadPolicy('strict', ROOT), threshold: 0 }
+      const { outcomes, withDropIns } = await compare([...FIXTURES, ...EXAMPLES], {
+        policy,
+        threshold: 0
+      })
+      expect(outcomes.length).toBeGreaterThan(20)
+      expect(outcomes.filter((o) => o.engine !== o.systemd)).toEqual([])
+      expect(verify(withDropIns).complaints).toEqual([])
+    },
+    300_000
+  )
+
+  maybe(
+    'with a policy that changes weights (web-jit), the prediction uses the policy like systemd does',
+    async () => {
+      const policy = loadPolicy('web-jit', ROOT)
+      const policyFile = path.join(builtinPolicyDirectory(), 'web-jit.json')
+      const { outcomes } = await compare([...FIXTURES, ...EXAMPLES, ...SYSTEM.slice(0, 40)], {
+        policy,
+        policyFile
+      })
+      expect(outcomes.length).toBeGreaterThan(20)
+      expect(outcomes.filter((o) => o.engine !== o.systemd)).toEqual([])
+    },
+    300_000
+  )
+
+  maybe(
+    'generated units (random directives, values and drop-ins): the prediction holds on odd units too',
+    async () => {
+      const units = fc.sample(unitArbitrary('fix'), { numRuns: 400, seed: 20260615 })
+      const { outcomes, withDropIns } = await compare(units, {})
+      expect(outcomes.length).toBeGreaterThan(100)
+      expect(outcomes.filter((o) => o.engine !== o.systemd).slice(0, 10)).toEqual([])
+      expect(verify(withDropIns).complaints.slice(0, 10)).toEqual([])
+    },
+    300_000
+  )
+})

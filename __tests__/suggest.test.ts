@@ -1,0 +1,424 @@
+/**
+ * The fix engine (issue #5, sections 1 and 2): a drop-in for every unit above the threshold, risk
+ * ordered in seed 004's phases, minimal, with each line's reason and gain, valid for the target
+ * systemd version, and what would break inferred from the unit itself (one test per rule). The
+ * comparison with systemd-analyze itself is in suggest-oracle.test.ts.
+ */
+import { describe, expect, it } from '@jest/globals'
+import * as path from 'node:path'
+import { parsePolicy } from '../src/core/policy.js'
+import { scoreService } from '../src/core/score.js'
+import { DIRECTIVES, RECORDED_DIRECTIVES } from '../src/core/service.js'
+import type { FullSuggestion } from '../src/core/suggest.js'
+import { GENERATED_MARKER } from '../src/core/suggest.js'
+import { capabilityNames } from '../src/core/values/capabilities.js'
+import { loadPolicy } from '../src/policies.js'
+import { RULE_UNITS, THIRD_PARTY_UNITS } from './suggest-fixtures.js'
+import type { UnitFiles } from './suggest-support.js'
+import {
+  exampleUnits,
+  fixture,
+  gate,
+  load,
+  suggestionOf,
+  systemUnits,
+  withDropIn
+} from './suggest-support.js'
+
+const ROOT = path.resolve(import.meta.dirname, '..')
+const BASELINE = loadPolicy('baseline', ROOT)
+/** every directive the unit tolerates, so the rules show in the drop-in */
+const FULL = loadPolicy('strict', ROOT)
+const STRICT_ALL = { ...FULL, threshold: 0 }
+
+const full = (unit: UnitFiles): FullSuggestion =>
+  suggestionOf(gate(unit, { policy: STRICT_ALL, threshold: 0 }))
+const rule = (key: keyof typeof RULE_UNITS): UnitFiles => fixture(RULE_UNITS[key])
+const directiveLines = (s: { dropIn: string }): string[] =>
+  s.dropIn.split('\n').filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('['))
+
+const CORPUS: UnitFiles[] = [
+  ...exampleUnits(ROOT),
+  ...Object.values(RULE_UNITS).map(fixture),
+  ...THIRD_PARTY_UNITS.map(fixture),
+  ...systemUnits()
+]
+
+describe('the suggested drop-in', () => {
+  it('is computed for units above the threshold only, beside the unit file', () => {
+    const [bare] = exampleUnits(ROOT).filter((u) => u.name === 'bare.service')
+    const report = gate(bare!)
+    const s = suggestionOf(report)
+    expect(s.path).toBe('bare.service.d/hardening.conf')
+    expect(s.from).toBe(9.6)
+    expect(s.score).toBeLessThanOrEqual(5)
+    expect(s.reachesTarget).toBe(true)
+    expect(s.dropIn.startsWith(GENERATED_MARKER)).toBe(true)
+    expect(gate(bare!, { threshold: 96 }).suggestion).toBeNull()
+    const baseline = exampleUnits(ROOT).find((u) => u.name === 'baseline.service')!
+    expect(gate(baseline).suggestion).toBeNull()
+  })
+
+  it('goes into the template’s drop-in directory for a template', () => {
+    const s = suggestionOf(
+      gate(fixture(THIRD_PARTY_UNITS.find((u) => u.name.startsWith('postgresql@'))!))
+    )
+    expect(s.path).toBe('postgresql@.service.d/hardening.conf')
+  })
+
+  it.each(CORPUS.map((u) => [u.name, u] as const))(
+    '%s: predicted score = the engine’s score of the unit with the drop-in merged',
+    (_name, unit) => {
+      const report = gate(unit)
+      if (!report.suggestion) return
+      const s = suggestionOf(report)
+      const merged = scoreService(load(withDropIn(unit, s)), 252, BASELINE)
+      expect(merged.exposure).toBe(s.exposure)
+      expect(s.score).toBe(merged.exposure / 10)
+      expect(s.phases.at(-1)?.score ?? s.from).toBe(s.score)
+    }
+  )
+
+  it.each(CORPUS.map((u) => [u.name, u] as const))(
+    '%s: minimal, phase-ordered, every line with its reason and gain, no end-of-line comments',
+    (_name, unit) => {
+      const report = gate(unit)
+      if (!report.suggestion) return
+      const s = suggestionOf(report)
+      // phases in order, one comment block each
+      const phases = s.phases.map((p) => p.phase)
+      expect(phases).toEqual([...phases].sort())
+      for (const phase of s.phases)
+        expect(s.dropIn).toContain(`# Phase ${phase.phase}: ${phase.title}`)
+      // a gain comment right above each directive's first line, and no '#' after a value
+      const lines = s.dropIn.split('\n')
+      for (const phase of s.phases) {
+        for (const directive of phase.directives) {
+          const at = lines.indexOf(directive.lines[0]!)
+          expect(at).toBeGreaterThan(0)
+          const above = lines
+            .slice(0, at)
+            .reverse()
+            .find((l) => /^# [-+]\d+\.\d: /.test(l))
+          expect(above).toBeDefined()
+        }
+      }
+      for (const line of directiveLines(s)) expect(line).not.toMatch(/\s#/)
+      // gains add up to the change
+      const total = s.phases.flatMap((p) => p.directives).reduce((sum, d) => sum + d.gain, 0)
+      expect(Math.round(total * 10)).toBe(Math.round((s.from - s.score) * 10))
+      // minimal: without any one directive the target is missed
+      if (s.reachesTarget) {
+        const groups = s.phases.flatMap((p) => p.directives)
+        for (const group of groups) {
+          const text = s.dropIn
+            .split('\n')
+            .filter((l) => !group.lines.includes(l))
+            .join('\n')
+          const without = scoreService(
+            load(withDropIn(unit, { path: s.path, dropIn: text })),
+            252,
+            BASELINE
+          )
+          expect({ without: group.lines[0], above: without.exposure > 50 }).toEqual({
+            without: group.lines[0],
+            above: true
+          })
+        }
+      }
+    }
+  )
+
+  it('writes only directives and values the target systemd version knows', () => {
+    for (const version of [240, 242, 244, 245, 247, 250, 252, 255, 259]) {
+      for (const unit of [...exampleUnits(ROOT), ...Object.values(RULE_UNITS).map(fixture)]) {
+        const report = gate(unit, { version, policy: STRICT_ALL, threshold: 0 })
+        if (!report.suggestion) continue
+        for (const line of directiveLines(report.suggestion)) {
+          const key = line.slice(0, line.indexOf('='))
+          const directive = DIRECTIVES[key]
+          const known =
+            Object.hasOwn(RECORDED_DIRECTIVES, key) ||
+            (directive !== undefined && (directive.since ?? 0) <= version)
+          expect({ version, line, known }).toEqual({ version, line, known: true })
+        }
+        // and the target version reads every line (nothing is ignored)
+        const merged = load(withDropIn(unit, report.suggestion), version)
+        expect(merged.diagnostics.filter((d) => d.file.endsWith('hardening.conf'))).toEqual([])
+      }
+    }
+    const old = directiveLines(full(fixture(RULE_UNITS.jitNode)))
+    expect(old.join('\n')).toContain('ProtectProc=invisible')
+    const v240 = gate(fixture(RULE_UNITS.jitNode), {
+      version: 240,
+      policy: STRICT_ALL,
+      threshold: 0
+    })
+    const text = v240.suggestion!.dropIn
+    for (const newer of [
+      'ProtectProc=',
+      'ProcSubset=',
+      'ProtectClock=',
+      'ProtectKernelLogs=',
+      'ProtectHostname=',
+      'RestrictSUIDSGID='
+    ]) {
+      expect(text).not.toContain(`\n${newer}`)
+    }
+  })
+
+  it('writes the full baseline when the policy asks for it', () => {
+    const [bare] = exampleUnits(ROOT).filter((u) => u.name === 'bare.service')
+    const minimal = suggestionOf(gate(bare!))
+    const baseline = suggestionOf(gate(bare!, { policy: FULL, threshold: 30 }))
+    expect(baseline.mode).toBe('baseline')
+    expect(directiveLines(baseline).length).toBeGreaterThan(directiveLines(minimal).length)
+    expect(baseline.score).toBeLessThan(minimal.score)
+    for (const line of [
+      'DynamicUser=yes',
+      'CapabilityBoundingSet=',
+      'RestrictNamespaces=yes',
+      'SystemCallArchitectures=native',
+      'MemoryDenyWriteExecute=yes'
+    ]) {
+      expect(directiveLines(baseline)).toContain(line)
+    }
+  })
+
+  it('stops at the policy’s last phase and aims at its target', () => {
+    const [bare] = exampleUnits(ROOT).filter((u) => u.name === 'bare.service')
+    const capped = suggestionOf(
+      gate(bare!, { policy: parsePolicy({ 'hardening-gate': { fix: { maxPhase: 2 } } }, 'p') })
+    )
+    expect(capped.phases.every((p) => p.phase <= 2)).toBe(true)
+    expect(capped.reachesTarget).toBe(false)
+    expect(capped.dropIn).toContain('does not reach the target')
+    const lower = suggestionOf(
+      gate(bare!, { policy: parsePolicy({ 'hardening-gate': { fix: { target: 4 } } }, 'p') })
+    )
+    expect(lower.score).toBeLessThanOrEqual(4)
+  })
+
+  it('replaces its own earlier drop-in, but never a file it did not write', () => {
+    const [bare] = exampleUnits(ROOT).filter((u) => u.name === 'bare.service')
+    const first = suggestionOf(gate(bare!))
+    const again = suggestionOf(
+      gate(withDropIn(bare!, { path: first.path, dropIn: first.dropIn }), { threshold: 40 })
+    )
+    expect(again.path).toBe(first.path)
+    expect(again.replaces).toBe(first.path)
+    expect(again.from).toBe(9.6)
+    const theirs = withDropIn(bare!, { path: first.path, dropIn: '[Service]\nPrivateTmp=yes\n' })
+    const other = suggestionOf(gate(theirs))
+    expect(other.path).not.toBe(first.path)
+    expect(other.replaces).toBeUndefined()
+    // a later drop-in that undoes a line is taken into account
+    const undone = withDropIn(bare!, {
+      path: 'bare.service.d/zz-local.conf',
+      dropIn: '[Service]\nCapabilityBoundingSet=~\n'
+    })
+    const s = suggestionOf(gate(undone))
+    expect(scoreService(load(withDropIn(undone, s)), 252, BASELINE).exposure).toBe(s.exposure)
+  })
+
+  it('lists the unit’s justified exceptions and does not fight them', () => {
+    const unit = rule('jitNode')
+    const text =
+      String(unit.files['jit-node.service']) +
+      '# hardening-gate: allow PrivateNetwork -- serves HTTP\n'
+    const everything = parsePolicy(
+      { 'hardening-gate': { fix: { mode: 'baseline' } } },
+      'everything'
+    )
+    const report = gate(
+      { name: unit.name, files: { 'jit-node.service': text } },
+      { policy: everything, threshold: 0 }
+    )
+    expect(report.exceptions.map((e) => e.error)).toEqual([undefined])
+    const s = suggestionOf(report)
+    expect(s.dropIn).toContain('# Not scored, by justified exception:')
+    expect(s.dropIn).toContain('PrivateNetwork: serves HTTP')
+    expect(s.notSuggested.map((n) => n.directive)).not.toContain('PrivateNetwork')
+  })
+})
+
+describe('knowing what would break', () => {
+  it.each([['jitNode'], ['jitJava'], ['jitPythonEnv'], ['jitErlang']] as const)(
+    'JIT runtime (%s): no MemoryDenyWriteExecute=',
+    (key) => {
+      const s = full(rule(key))
+      expect(directiveLines(s)).not.toContain('MemoryDenyWriteExecute=yes')
+      expect(s.notSuggested.find((n) => n.directive === 'MemoryDenyWriteExecute')?.reason).toMatch(
+        /JIT|Python/
+      )
+    }
+  )
+
+  it.each([['portInExecStart'], ['portInEnvironment'], ['portFromSocket']] as const)(
+    'privileged port (%s): CAP_NET_BIND_SERVICE stays in the bounding and ambient sets',
+    (key) => {
+      const unit = rule(key)
+      const s = full(unit)
+      const settings = load(withDropIn(unit, s)).settings
+      expect(capabilityNames(settings.capabilityBoundingSet)).toContain('CAP_NET_BIND_SERVICE')
+      if (settings.user !== 'root' && settings.user !== undefined) {
+        expect(capabilityNames(settings.ambientCapabilities)).toEqual(['CAP_NET_BIND_SERVICE'])
+      }
+      expect(capabilityNames(settings.capabilityBoundingSet)).not.toContain('CAP_SYS_ADMIN')
+    }
+  )
+
+  it('network use: no PrivateNetwork=, and AF_UNIX AF_INET AF_INET6 stay allowed', () => {
+    for (const key of ['networkDaemon', 'portInExecStart', 'jitJava'] as const) {
+      const s = full(rule(key))
+      expect(directiveLines(s)).not.toContain('PrivateNetwork=yes')
+      expect(directiveLines(s)).toContain('RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6')
+    }
+    expect(
+      full(rule('networkDaemon')).notSuggested.find((n) => n.directive === 'PrivateNetwork')?.reason
+    ).toMatch(/network-online|URL/)
+  })
+
+  it('network interfaces (a VPN): AF_NETLINK and CAP_NET_ADMIN stay', () => {
+    const unit = rule('interfaces')
+    const s = full(unit)
+    expect(directiveLines(s).find((l) => l.startsWith('RestrictAddressFamilies=AF'))).toBe(
+      'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK'
+    )
+    expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(
+      'CAP_NET_ADMIN'
+    )
+  })
+
+  it('ProtectSystem=strict declares what the unit shows it writes', () => {
+    const dataWriter = directiveLines(full(rule('writesDataDir'))).join('\n')
+    expect(dataWriter).toMatch(/ReadWritePaths=.*-\/srv\/data-writer\/db/)
+    expect(dataWriter).toMatch(/ReadWritePaths=.*-\/var\/log\/data-writer/)
+    const pid = directiveLines(full(rule('writesPidFile'))).join('\n')
+    expect(pid).toMatch(/RuntimeDirectory=pid-writer/)
+    const env = directiveLines(full(rule('writesFromEnvironment'))).join('\n')
+    expect(env).toMatch(/StateDirectory=env-writer|-\/var\/lib\/env-writer/)
+    const workdir = directiveLines(full(rule('workingDirectory'))).join('\n')
+    expect(workdir).toMatch(/ReadWritePaths=.*-\/opt\/workdir\/data/)
+    // and the evidence is written above the line
+    expect(full(rule('writesDataDir')).dropIn).toContain('--log-file=/var/log/data-writer/main.log')
+  })
+
+  it('without a write path in the unit: ProtectSystem=full first, and what to observe', () => {
+    const [bare] = exampleUnits(ROOT).filter((u) => u.name === 'bare.service')
+    const reason = 'tested separately'
+    const onlyProtectSystem = parsePolicy(
+      {
+        'hardening-gate': {
+          fix: {
+            avoid: Object.fromEntries(
+              [
+                'PrivateDevices',
+                'ProtectKernelTunables',
+                'ProtectKernelModules',
+                'ProtectKernelLogs',
+                'ProtectControlGroups',
+                'ProtectProc',
+                'PrivateMounts'
+              ].map((d) => [d, reason])
+            )
+          }
+        }
+      },
+      'p'
+    )
+    const s = suggestionOf(gate(bare!, { policy: onlyProtectSystem, threshold: 89 }))
+    expect(directiveLines(s)).toContain('ProtectSystem=full')
+    expect(directiveLines(s)).not.toContain('ProtectSystem=strict')
+    // strict is the stronger step, with the observation to make before it
+    const capped = suggestionOf(
+      gate(bare!, { policy: parsePolicy({ 'hardening-gate': { fix: { maxPhase: 2 } } }, 'p') })
+    )
+    expect(directiveLines(capped)).toContain('ProtectSystem=strict')
+    expect(capped.observe.join(' ')).toMatch(/Which files does it write\? The unit shows none/)
+    expect(capped.dropIn).toContain('# Observe first:')
+    expect(capped.dropIn).toMatch(
+      /the whole OS read-only; only the paths below stay writable \(observe first\)/
+    )
+  })
+
+  it('a stable UID: an existing User= is kept, never DynamicUser=', () => {
+    const unit = rule('stableUid')
+    const s = full(unit)
+    expect(
+      directiveLines(s).some((l) => l.startsWith('DynamicUser') || l.startsWith('User='))
+    ).toBe(false)
+    expect(load(withDropIn(unit, s)).settings).toMatchObject({
+      user: 'postgres',
+      dynamicUser: false
+    })
+    // a root service that writes outside the systemd-managed directories gets no DynamicUser= either
+    const data = full(rule('workingDirectory'))
+    expect(directiveLines(data).some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(data.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(
+      /a dynamic user cannot own/
+    )
+    expect(data.observe.join(' ')).toMatch(/create a system user/)
+  })
+
+  it('certificates and data in home directories: ProtectHome=read-only, writable where it writes', () => {
+    expect(directiveLines(full(rule('homeCertificate')))).toContain('ProtectHome=read-only')
+    const backup = directiveLines(full(rule('homeWrites')))
+    expect(backup).toContain('ProtectHome=read-only')
+    expect(backup).toContain('ReadWritePaths=-/home/alice/backups')
+  })
+
+  it('/etc writes: the path is declared under strict, never ProtectSystem=full (which makes /etc read-only)', () => {
+    const lines = directiveLines(full(rule('etcWrites')))
+    expect(lines).toContain('ProtectSystem=strict')
+    expect(lines.join('\n')).toMatch(/ReadWritePaths=.*-\/etc\/haproxy/)
+    expect(lines).not.toContain('ProtectSystem=full')
+  })
+
+  it('devices: DevicePolicy=closed with DeviceAllow= instead of PrivateDevices=', () => {
+    const s = full(rule('devices'))
+    expect(directiveLines(s)).toContain('DevicePolicy=closed')
+    expect(directiveLines(s)).toContain('DeviceAllow=/dev/ttyUSB0 rw')
+    expect(directiveLines(s)).not.toContain('PrivateDevices=yes')
+  })
+
+  it('options from an environment file: says what to check instead of guessing', () => {
+    expect(full(rule('unknownOptions')).observe.join(' ')).toMatch(
+      /EnvironmentFile=\/etc\/default\/opaque/
+    )
+  })
+
+  it('a time daemon keeps the clock: no ProtectClock=, CAP_SYS_TIME and @clock stay', () => {
+    const unit = rule('timeDaemon')
+    const s = full(unit)
+    expect(directiveLines(s)).not.toContain('ProtectClock=yes')
+    const settings = load(withDropIn(unit, s)).settings
+    expect(capabilityNames(settings.capabilityBoundingSet)).toContain('CAP_SYS_TIME')
+    expect(directiveLines(s).find((l) => l.startsWith('SystemCallFilter=~'))).not.toMatch(/@clock/)
+  })
+
+  it('a container manager: nothing that would break it, and the reason it cannot reach the target', () => {
+    const s = full(rule('container'))
+    for (const line of [
+      'NoNewPrivileges=yes',
+      'RestrictNamespaces=yes',
+      'ProtectControlGroups=yes',
+      'RestrictSUIDSGID=yes'
+    ]) {
+      expect(directiveLines(s)).not.toContain(line)
+    }
+    expect(s.reachesTarget).toBe(false)
+  })
+
+  it('a daemon that switches user itself keeps its identity and the capabilities to switch', () => {
+    const nginx = fixture(THIRD_PARTY_UNITS.find((u) => u.name === 'nginx.service')!)
+    const s = full(nginx)
+    expect(directiveLines(s).some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    const caps = capabilityNames(load(withDropIn(nginx, s)).settings.capabilityBoundingSet)
+    for (const cap of ['CAP_SETUID', 'CAP_SETGID', 'CAP_NET_BIND_SERVICE', 'CAP_CHOWN'])
+      expect(caps).toContain(cap)
+    expect(directiveLines(s).find((l) => l.startsWith('SystemCallFilter=~'))).not.toMatch(
+      /@privileged/
+    )
+  })
+})

@@ -1,0 +1,956 @@
+/**
+ * What a service needs, inferred from its unit alone (seed 000's "Common Gotchas" and seed 004's
+ * "observe first"): the program it runs (JIT runtimes, privilege-dropping daemons, time daemons,
+ * container managers ...), the ports it listens on, the paths it writes, whether it uses the network,
+ * devices, home directories. Every fact carries the evidence that produced it, so a suggestion can say
+ * why it left a directive out; facts the unit does not show become "observe first" notes.
+ */
+import { parseUnitText } from './syntax.js'
+import type { LoadedService, UnitFileInput } from './service.js'
+import { settingsRunPrivileged } from './score.js'
+import type { UnitName } from './specifiers.js'
+import { addressFamilyFromName } from './values/address-families.js'
+import { ALL_CAPABILITIES, capabilityNames } from './values/capabilities.js'
+import { extractFirstWord, extractWords } from './words.js'
+
+/** Things a service does that some hardening directive would break. */
+export type Trait =
+  | 'jit'
+  | 'script'
+  | 'network'
+  | 'no-network'
+  | 'netlink'
+  | 'packet'
+  | 'net-admin'
+  | 'privileged-port'
+  | 'time'
+  | 'modules'
+  | 'sysctl'
+  | 'kmsg'
+  | 'containers'
+  | 'mount'
+  | 'realtime'
+  | 'hostname'
+  | 'setuid'
+  | 'login'
+  | 'package-manager'
+  | 'system-writer'
+  | 'devices'
+  | 'drops-privileges'
+  | 'debug'
+  | 'bpf'
+  | 'swap'
+  | 'reboot'
+  | 'monitor'
+  | 'shared-tmp'
+  | 'setup-as-root'
+  | 'home-read'
+  | 'home-write'
+  | 'etc-write'
+  | 'multiarch'
+  | 'unknown-options'
+
+export interface WritePath {
+  /** absolute path (specifiers kept as written) */
+  path: string
+  /** the path is a file (PID file, log file): its directory matters */
+  file: boolean
+  evidence: string
+  /** not seen in the unit: where a program of this name usually keeps its data */
+  conventional?: boolean
+}
+
+export interface Command {
+  argv: string[]
+  /** ExecStart, ExecStartPre, ... */
+  directive: string
+  /** '+' prefix: runs with full privileges, outside the sandbox */
+  unsandboxed: boolean
+  /** '!' prefix: runs as root whatever User= says, and changes credentials itself */
+  elevated: boolean
+}
+
+export interface ServiceProfile {
+  /** the unit's name, e.g. foo.service or foo@i.service */
+  unit: string
+  /** the name for systemd-managed directories (StateDirectory= ...): the unit prefix */
+  name: string
+  runsAsRoot: boolean
+  /** User= as set, when not root */
+  user?: string
+  commands: Command[]
+  /** basenames of the programs run (argv0, and the program an interpreter or wrapper runs) */
+  programs: string[]
+  traits: Map<Trait, string>
+  /** ports seen in the unit, its sockets, arguments or environment */
+  ports: Array<{ port: number; evidence: string; local: boolean }>
+  writes: WritePath[]
+  /** device nodes the unit names */
+  devices: string[]
+  /** capabilities the unit shows it needs (explicit ambient or bounding sets, inferred) */
+  neededCapabilities: Set<string>
+  /** address families the unit shows it needs */
+  neededFamilies: Set<string>
+  /** EnvironmentFile= paths (their content is not visible) */
+  environmentFiles: string[]
+  /** systemd-managed directories already declared */
+  managed: { state: string[]; cache: string[]; logs: string[]; runtime: string[] }
+  /** the bounding set was restricted explicitly in the unit */
+  explicitBoundingSet: boolean
+  /** the unit itself says where it writes (ReadWritePaths=, StateDirectory= ..., DynamicUser=) */
+  declaresWrites: boolean
+}
+
+/** Printable ASCII only, short: evidence ends up in comments of a generated unit file. */
+export function safeText(text: string, max = 70): string {
+  // no control characters, and no backslash: a comment line must never look continued
+  const clean = text.replace(/[^\x20-\x5b\x5d-\x7e]/g, '?')
+  return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean
+}
+
+/** A path that can be written into a drop-in as is: absolute, no spaces, quotes or escapes. */
+export function isSafePath(path: string): boolean {
+  // '%' only as the instance and name specifiers, which every path directive expands
+  return /^\/(?:[A-Za-z0-9._@+,=:/-]|%[iInNpPjJ%])*$/.test(path) && !path.split('/').includes('..')
+}
+
+// ---------------------------------------------------------------------------------------------------
+// knowledge about programs
+
+const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
+  // JIT runtimes (seed 000: "Node.js, Java, Python with JIT")
+  [
+    /^(node|nodejs|npm|npx|yarn|pnpm|pm2|deno|bun|ts-node|tsx|next|nuxt|code-server|kibana)$/,
+    ['jit'],
+    'Node.js/JavaScript JIT'
+  ],
+  [
+    /^(java|javaw|jsvc|catalina\.sh|mvn|gradle|sbt|kotlin|scala|clojure|lein|jruby|groovy|elasticsearch|opensearch|logstash|jenkins|cassandra|solr|keycloak|kc\.sh|neo4j|jetty|tomcat\d*|kafka-server-start\.sh|zookeeper-server-start\.sh|zkServer\.sh|standalone\.sh)$/,
+    ['jit'],
+    'Java JIT'
+  ],
+  [/^(dotnet|mono|pwsh)$/, ['jit'], '.NET JIT'],
+  [
+    /^(python[0-9.]*|pypy[0-9.]*|gunicorn|uvicorn|uwsgi|celery|hypercorn|daphne|waitress-serve|flask|django-admin|jupyter.*|supervisord|ansible.*|salt-.*|odoo.*|gns3server)$/,
+    ['jit'],
+    'Python (ctypes/cffi callbacks and JIT modules need writable code)'
+  ],
+  [
+    /^(ruby[0-9.]*|puma|unicorn|rails|bundle|sidekiq|rackup|thin|passenger.*)$/,
+    ['jit'],
+    'Ruby JIT'
+  ],
+  [/^(php[0-9.]*|php-fpm[0-9.]*|php-cgi[0-9.]*|php\d*-fpm)$/, ['jit'], 'PHP JIT/PCRE JIT'],
+  [
+    /^(erl|erlexec|beam|beam\.smp|elixir|iex|mix|rabbitmq-server|ejabberdctl|couchdb|emqx)$/,
+    ['jit'],
+    'Erlang BEAM JIT'
+  ],
+  [/^(luajit|openresty|julia|raku|perl6)$/, ['jit'], 'JIT runtime'],
+  [/^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/, ['jit'], 'PostgreSQL LLVM JIT'],
+  [
+    /^(chromium|chromium-browser|chrome|google-chrome|firefox|electron)$/,
+    ['jit', 'containers'],
+    'browser (JIT, sandbox namespaces)'
+  ],
+  [/^(qemu-.*|qemu|wine.*|box64|box86)$/, ['jit', 'multiarch', 'devices'], 'emulator'],
+  // interpreters/wrappers whose real program is unknown
+  [
+    /^(sh|bash|dash|zsh|ksh|busybox|env|nohup|nice|ionice|chpst|setsid|timeout|stdbuf|xargs)$/,
+    ['script'],
+    'a shell or wrapper'
+  ],
+  // login and sessions
+  [
+    /^(agetty|getty|mingetty|mgetty|login|sulogin|systemd-sulogin-shell|sshd|dropbear|xrdp|gdm.*|lightdm|sddm|cron|crond|anacron|atd|systemd-user-sessions|screen|tmux)$/,
+    ['login'],
+    'starts user sessions or jobs'
+  ],
+  // package managers and system writers
+  [
+    /^(apt|apt-get|aptitude|dpkg|unattended-upgrade|unattended-upgrades|dnf|dnf-automatic|yum|yum-cron|rpm|zypper|pacman|packagekitd|snapd|fwupd|fwupdmgr|apk|nix-daemon|apt\.systemd\.daily|dpkg-db-backup|update-.*|dpkg-reconfigure|debconf.*|needrestart|apt-listchanges)$/,
+    [
+      'package-manager',
+      'system-writer',
+      'devices',
+      'modules',
+      'sysctl',
+      'mount',
+      'setuid',
+      'script'
+    ],
+    'installs packages (their scripts may do anything)'
+  ],
+  [
+    /^(systemd-sysext|systemd-sysusers|systemd-tmpfiles|systemd-firstboot|systemd-machine-id-setup|systemd-machine-id-commit|useradd|groupadd|cloud-init|ldconfig|mandb|e2scrub.*|fsck.*|e2fsck|fstrim|mkfs.*|tune2fs|quotacheck|quotaon|systemd-quotacheck|systemd-random-seed|systemd-update-utmp|systemd-pstore|systemd-repart|systemd-growfs|systemd-fsck|systemd-remount-fs|systemd-binfmt|systemd-update-done|systemctl|journalctl|systemd-journald|rsync|restic|borg|duplicity|bacula-fd|etckeeper|certbot|dehydrated|acme\.sh|ssh-keygen|pam_namespace.*)$/,
+    ['system-writer'],
+    'maintains files all over the system'
+  ],
+  // privilege-dropping daemons (start as root, switch user themselves)
+  [
+    /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid)$/,
+    ['drops-privileges'],
+    'starts as root and switches user itself'
+  ],
+  // network daemons
+  [
+    /^(nginx|apache2|httpd|lighttpd|caddy|traefik|haproxy|envoy|varnishd|squid|squid3|sshd|dropbear|named|unbound|dnsmasq|pdns_server|pdns_recursor|knotd|kresd|coredns|nsd|cloudflared|ngrok|frpc|frps|tailscaled|headscale|zerotier-one|openvpn|wg-quick|charon|ipsec|strongswan|xl2tpd|pppd|postgres|postmaster|pg_ctlcluster|mysqld|mariadbd|mysqld_safe|mongod|mongos|redis-server|valkey-server|keydb-server|memcached|etcd|consul|nomad|vault|mosquitto|nats-server|prometheus|alertmanager|.*_exporter|grafana-server|grafana|influxd|telegraf|loki|promtail|chronyd|ntpd|ntpsec|openntpd|smbd|nmbd|winbindd|cupsd|cups-browsed|avahi-daemon|dhclient|dhcpd|dhcpcd|udhcpc|kea-.*|NetworkManager|systemd-networkd|systemd-resolved|systemd-timesyncd|vsftpd|proftpd|pure-ftpd|master|postfix|exim4?|dovecot|opendkim|spamd|clamd|freshclam|transmission-daemon|syncthing|dockerd|containerd|kubelet|k3s|snmpd|slapd|krb5kdc|radiusd|freeradius|asterisk|murmurd|minidlna|jellyfin|plexmediaserver|apt-cacher-ng|tor|privoxy|i2pd|bitcoind|geth|ipfs|rpcbind|nfsd|sssd|nslcd|ypbind|xinetd|inetd|php-fpm[0-9.]*|gunicorn|uvicorn|uwsgi|puma|unicorn|kibana|elasticsearch|opensearch|rabbitmq-server|beam\.smp|kafka-server-start\.sh|zookeeper-server-start\.sh|cassandra|minio|gitea|forgejo|gitlab-.*|mattermost|rocketchat|nextcloud|wordpress|ntfy|home-assistant|hass|gns3server|qbittorrent-nox|deluged|sabnzbd|nzbget|sonarr|radarr|lidarr|prowlarr|jackett|wpa_supplicant|hostapd|iwd|connmand|ModemManager|tincd|vpnc|openconnect|fail2ban-server|crowdsec|zabbix_agentd|zabbix_server|netdata|collectd|nrpe|monit|datadog-agent|amazon-ssm-agent|google_guest_agent|waagent|cloud-init)$/,
+    ['network'],
+    'a network service'
+  ],
+  // manages interfaces, routes, firewall (netlink, CAP_NET_ADMIN)
+  [
+    /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ifupdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|ModemManager|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|avahi-daemon|systemd-resolved|dnsmasq|ntpd|ntpsec|named|smbd|nmbd|systemd-network-generator|systemd-networkd-wait-online)$/,
+    ['netlink'],
+    'manages or watches network interfaces'
+  ],
+  [
+    /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|systemd-network-generator)$/,
+    ['net-admin'],
+    'configures interfaces, routes or the firewall'
+  ],
+  [
+    /^(dhclient|dhcpcd|udhcpc|dhcpd|kea-dhcp4|kea-dhcp6|tcpdump|dumpcap|tshark|wireshark|arpwatch|lldpd|ladvd|hostapd|wpa_supplicant|NetworkManager|systemd-networkd|keepalived|snort|suricata|zeek|bro|p0f|arping|pppoe|pppd|ptp4l|dnsmasq|ndppd|darkstat|iftop|nethogs|vnstatd|ntopng)$/,
+    ['packet'],
+    'uses raw packet sockets'
+  ],
+  // time
+  [
+    /^(chronyd|ntpd|ntpsec|ntpdate|openntpd|sntp|systemd-timesyncd|htpdate|ptp4l|phc2sys|timemaster|hwclock|adjtimex|chrony)$/,
+    ['time'],
+    'sets the clock'
+  ],
+  // kernel modules, tunables, logs
+  [
+    /^(modprobe|insmod|rmmod|depmod|kmod|systemd-modules-load|dkms|modules-load)$/,
+    ['modules'],
+    'loads kernel modules'
+  ],
+  [
+    /^(sysctl|systemd-sysctl|tuned|irqbalance|cpupower|procps|ksmtuned|numad|kubelet|k3s|dockerd|libvirtd)$/,
+    ['sysctl'],
+    'changes kernel tunables'
+  ],
+  [
+    /^(dmesg|klogd|rsyslogd|syslog-ng|syslogd|systemd-journald|journalbeat|fluent-bit|td-agent-bit)$/,
+    ['kmsg'],
+    'reads the kernel log'
+  ],
+  // containers, sandboxes, mounts
+  [
+    /^(dockerd|docker|containerd|containerd-shim.*|runc|crun|podman|conmon|buildkitd|buildah|lxc.*|lxd|incusd|systemd-nspawn|machinectl|bwrap|bubblewrap|flatpak|firejail|unshare|nsenter|kubelet|k3s|k0s|crio|snapd|libvirtd|virtqemud|firecracker|steam|distrobox|toolbox|gitlab-runner|Runner\.Listener|buildkite-agent|jenkins|act_runner|forgejo-runner)$/,
+    ['containers'],
+    'creates containers or namespaces'
+  ],
+  [
+    /^(mount|umount|automount|autofs|sshfs|rclone|s3fs|gcsfuse|goofys|fusermount3?|mount\..*|glusterd|glusterfsd|ceph-.*|zfs|zpool|zed|lvm|vgchange|cryptsetup|udisksd|nfsd|rpc\.mountd|systemd-remount-fs|systemd-volatile-root|systemd-repart|systemd-growfs|snapd|e2scrub.*)$/,
+    ['mount'],
+    'mounts file systems'
+  ],
+  // real time, host name, devices
+  [
+    /^(jackd|jackdbus|pipewire|pipewire-pulse|wireplumber|pulseaudio|rtkit-daemon|chronyd|ptp4l|phc2sys)$/,
+    ['realtime'],
+    'uses real-time scheduling'
+  ],
+  [
+    /^(hostname|hostnamectl|systemd-hostnamed|cloud-init|NetworkManager|dhclient)$/,
+    ['hostname'],
+    'sets the host name'
+  ],
+  [
+    /^(smartd|smartctl|hdparm|sdparm|fstrim|fsck.*|e2fsck|e2scrub.*|mdadm|mdmon|lvm|vgchange|multipathd|udevd|systemd-udevd|udevadm|nvme|sensors|fancontrol|ipmitool|ipmievd|dmidecode|cpupower|thermald|fwupd|bluetoothd|ModemManager|gpsd|pcscd|upower|upowerd|acpid|saned|lircd|Xorg|X|brltty|alsactl|pulseaudio|pipewire|plymouthd|loadkeys|setfont|setupcon|systemd-backlight|systemd-rfkill|systemd-vconsole-setup|rngd|tpm2-abrmd|tcsd|nvidia-persistenced|nvidia-.*|libvirtd|qemu.*|vmtoolsd|spice-vdagentd|hv_kvp_daemon|qemu-ga|agetty|getty|mingetty|mgetty|usbmuxd|ckb-next-daemon|openrgb|cups-browsed|cupsd|iio-sensor-proxy|bolt|boltd|zfs|zpool|zed|cryptsetup|systemd-cryptsetup|kmod|systemd-modules-load|systemd-fsck|systemd-quotacheck|quotaon|systemd-hibernate-resume|systemd-sleep|systemd-pstore|systemd-repart|systemd-growfs|systemd-random-seed|wpa_supplicant|hostapd|iwd|tailscaled|openvpn|wg-quick|zerotier-one|tincd|vpnc|openconnect)$/,
+    ['devices'],
+    'uses hardware devices'
+  ],
+  [
+    /^(sudo|su|pkexec|newgrp|sg|passwd|chsh|chfn|crontab|at|fusermount3?|Xorg\.wrap|sendmail|mail|mailx|postdrop|unix_chkpwd|ssh-keysign|mount|umount)$/,
+    ['setuid'],
+    'runs setuid programs'
+  ],
+  [
+    /^(dbus-daemon)$/,
+    ['setuid'],
+    'activates services through the setuid dbus-daemon-launch-helper'
+  ],
+  [
+    /^(chown|chgrp|chmod|install|mkdir|setfacl|chattr|mknod|ln|cp|mv|rm|touch|tee|sed|useradd|adduser|groupadd)$/,
+    ['setup-as-root'],
+    'prepares files as root'
+  ],
+  [
+    /^(wg-quick|resolvconf|netplan|ifup|ifdown|dhclient|dhclient-script|NetworkManager|systemd-resolved|cloud-init)$/,
+    ['system-writer'],
+    'rewrites network configuration (resolv.conf)'
+  ],
+  [
+    /^(gdb|gdbserver|strace|ltrace|perf|valgrind|bpftrace|systemd-coredump|apport|abrtd|crash)$/,
+    ['debug'],
+    'traces processes'
+  ],
+  [
+    /^(bpftool|bpftrace|cilium-agent|falco|tetragon|pixie|bcc.*|xdp-.*|scx_.*)$/,
+    ['bpf'],
+    'loads BPF programs'
+  ],
+  [
+    /^(swapon|swapoff|mkswap|zramctl|systemd-zram-setup|zram-generator|dphys-swapfile)$/,
+    ['swap'],
+    'manages swap'
+  ],
+  [
+    /^(reboot|poweroff|halt|shutdown|kexec|systemd-shutdown|systemd-reboot|systemd-sleep|systemd-hibernate.*)$/,
+    ['reboot'],
+    'reboots or suspends the machine'
+  ],
+  [
+    /^(zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|node_exporter|process-exporter|datadog-agent|nrpe|monit|glances|htop|atop|atopacctd|psacct|sysstat|sadc|falco|auditd|osqueryd|wazuh-.*|ossec-.*|crowdsec|fail2ban-server|supervisord|pm2|systemd-oomd|earlyoom)$/,
+    ['monitor'],
+    'watches other processes'
+  ],
+  [/^(auditd)$/, ['kmsg'], 'the audit daemon']
+]
+
+/** Where well-known programs keep their data (beyond /var/lib/NAME, /var/log/NAME, /var/cache/NAME). */
+const KNOWN_PATHS: ReadonlyArray<[RegExp, string[]]> = [
+  [
+    /^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/,
+    ['/var/lib/postgresql', '/var/log/postgresql', '/run/postgresql']
+  ],
+  [
+    /^(mysqld|mariadbd|mysqld_safe|mariadbd-safe)$/,
+    ['/var/lib/mysql', '/var/log/mysql', '/run/mysqld']
+  ],
+  [/^(redis-server)$/, ['/var/lib/redis', '/var/log/redis', '/run/redis']],
+  [/^(valkey-server)$/, ['/var/lib/valkey', '/var/log/valkey', '/run/valkey']],
+  [/^(mongod|mongos)$/, ['/var/lib/mongodb', '/var/log/mongodb']],
+  [/^(nginx)$/, ['/var/log/nginx', '/var/lib/nginx', '/var/cache/nginx']],
+  [
+    /^(apache2|httpd)$/,
+    [
+      '/var/log/apache2',
+      '/var/log/httpd',
+      '/var/lib/apache2',
+      '/var/cache/apache2',
+      '/run/apache2',
+      '/run/httpd'
+    ]
+  ],
+  [/^(named)$/, ['/var/cache/bind', '/var/lib/bind', '/run/named']],
+  [/^(dnsmasq)$/, ['/var/lib/misc']],
+  [/^(squid|squid3)$/, ['/var/spool/squid', '/var/log/squid', '/var/cache/squid']],
+  [/^(master|postfix)$/, ['/var/spool/postfix', '/var/lib/postfix']],
+  [/^(dovecot)$/, ['/var/lib/dovecot', '/run/dovecot', '/var/mail']],
+  [/^(chronyd)$/, ['/var/lib/chrony', '/var/log/chrony', '/run/chrony']],
+  [/^(ntpd|ntpsec)$/, ['/var/lib/ntp', '/var/lib/ntpsec', '/var/log/ntpsec']],
+  [
+    /^(smbd|nmbd|winbindd)$/,
+    ['/var/lib/samba', '/var/cache/samba', '/var/log/samba', '/run/samba']
+  ],
+  [/^(cron|crond)$/, ['/var/spool/cron']],
+  [/^(rsyslogd|syslog-ng|syslogd)$/, ['/var/log', '/var/spool/rsyslog', '/var/lib/rsyslog']],
+  [/^(mandb)$/, ['/var/cache/man']],
+  [
+    /^(elasticsearch|opensearch)$/,
+    [
+      '/var/lib/elasticsearch',
+      '/var/log/elasticsearch',
+      '/var/lib/opensearch',
+      '/var/log/opensearch'
+    ]
+  ],
+  [/^(rabbitmq-server|beam\.smp)$/, ['/var/lib/rabbitmq', '/var/log/rabbitmq']],
+  [/^(grafana-server|grafana)$/, ['/var/lib/grafana', '/var/log/grafana']],
+  [/^(jenkins)$/, ['/var/lib/jenkins', '/var/cache/jenkins', '/var/log/jenkins']],
+  [/^(slapd)$/, ['/var/lib/ldap', '/run/slapd']],
+  [/^(fail2ban-server)$/, ['/var/lib/fail2ban', '/run/fail2ban']],
+  [/^(cupsd)$/, ['/var/spool/cups', '/var/cache/cups', '/var/log/cups', '/run/cups', '/etc/cups']],
+  [/^(sshd)$/, ['/run/sshd']],
+  [/^(snmpd)$/, ['/var/lib/snmp']],
+  [/^(haproxy)$/, ['/run/haproxy']],
+  [/^(php-fpm[0-9.]*|php\d*-fpm)$/, ['/run/php', '/var/log/php-fpm', '/var/lib/php']]
+]
+
+/** Program names too generic to name a data directory after. */
+const GENERIC_NAMES =
+  /^(sh|bash|dash|zsh|env|node|nodejs|java|python[0-9.]*|ruby|perl|php[0-9.]*|dotnet|true|false|sleep|exec|nice|sudo|su|runuser|start-stop-daemon|systemctl|service|run|start|main|app|server|daemon|bin|s6-.*)$/
+
+const traitCache = new Map<string, Array<[Trait, string]>>()
+
+/** The traits a program name implies, with what the evidence should say. */
+function programTraits(base: string): Array<[Trait, string]> {
+  const cached = traitCache.get(base)
+  if (cached) return cached
+  const out: Array<[Trait, string]> = []
+  if (traitCache.size < 10000) traitCache.set(base, out)
+  for (const [pattern, traits, what] of PROGRAMS) {
+    if (!pattern.test(base)) continue
+    for (const trait of traits) out.push([trait, `${base}${what ? ` (${what})` : ''}`])
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------------
+// reading commands, environment, ports and paths
+
+const EXEC_PREFIX = /^[-@:+!]+/
+
+/** Splits an Exec*= line into commands (';' separated), with systemd's quoting rules. */
+function splitCommands(line: string, directive: string): Command[] {
+  const commands: Command[] = []
+  let position = 0
+  let argv: string[] = []
+  let unsandboxed = false
+  let elevated = false
+  for (;;) {
+    const next = extractFirstWord(line, position, { unquote: true, cunescape: true })
+    if (next === undefined || 'error' in next) break
+    position = next.next
+    if (next.word === ';') {
+      if (argv.length) commands.push({ argv, directive, unsandboxed, elevated })
+      argv = []
+      unsandboxed = false
+      elevated = false
+      continue
+    }
+    if (argv.length === 0) {
+      const prefix = EXEC_PREFIX.exec(next.word)?.[0] ?? ''
+      unsandboxed = prefix.includes('+')
+      elevated = prefix.includes('!')
+      argv.push(next.word.slice(prefix.length))
+      // '@' means the next word is argv[0]: the path stays what runs.
+      if (prefix.includes('@')) {
+        const skip = extractFirstWord(line, position, { unquote: true, cunescape: true })
+        if (skip !== undefined && !('error' in skip)) position = skip.next
+      }
+    } else {
+      argv.push(next.word)
+    }
+  }
+  if (argv.length) commands.push({ argv, directive, unsandboxed, elevated })
+  return commands
+}
+
+const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
+
+/** The program names a command runs: argv0, and what an interpreter or wrapper starts. */
+function programsOf(argv: string[]): string[] {
+  const names: string[] = []
+  const first = basename(argv[0] ?? '')
+  if (first) names.push(first)
+  // options of wrappers that take a value
+  const withValue =
+    /^-(u|g|n|c|s|p|t|k|U|G)$|^--(user|group|uid|gid|chuid|adjustment|signal|kill-after|reuid|regid|groups|pidfile|make-pidfile|name)$/
+  if (first === 'start-stop-daemon') {
+    const exec = argv.findIndex(
+      (w) => w === '--exec' || w === '-x' || w === '--startas' || w === '-a'
+    )
+    if (exec >= 0 && argv[exec + 1]) names.push(basename(argv[exec + 1]!))
+  } else if (
+    /^(env|nice|ionice|nohup|setsid|timeout|stdbuf|chpst|sudo|runuser|setpriv|gosu|su-exec|s6-setuidgid|dumb-init|tini|catatonit|systemd-cat|flock|chrt|taskset|numactl|unbuffer)$/.test(
+      first
+    )
+  ) {
+    // gosu USER prog, su-exec USER prog, s6-setuidgid USER prog: the first plain word is the user
+    let skipUser = /^(gosu|su-exec|s6-setuidgid)$/.test(first)
+    // timeout DURATION prog, flock FILE prog, taskset MASK prog, chrt PRIO prog
+    let skipOne = /^(timeout|flock|taskset|chrt)$/.test(first)
+    for (let i = 1; i < argv.length; i++) {
+      const word = argv[i]!
+      if (word === '--') continue
+      if (word.startsWith('-')) {
+        if (withValue.test(word)) i++
+        continue
+      }
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) continue
+      if (skipUser) {
+        skipUser = false
+        continue
+      }
+      if (skipOne) {
+        skipOne = false
+        continue
+      }
+      names.push(basename(word))
+      break
+    }
+  }
+  // an interpreter running a named script or module
+  const last = names[names.length - 1] ?? ''
+  if (/^(python[0-9.]*|node|nodejs|ruby|perl|php[0-9.]*|java|bash|sh|dash|deno|bun)$/.test(last)) {
+    const start = argv.findIndex((w) => basename(w) === last)
+    for (let i = start + 1; i < argv.length; i++) {
+      const word = argv[i]!
+      if ((word === '-m' || word === '-jar') && argv[i + 1]) {
+        names.push(basename(argv[i + 1]!))
+        break
+      }
+      if (word === '-c') break
+      if (!word.startsWith('-')) {
+        names.push(basename(word))
+        break
+      }
+    }
+  }
+  return names.filter((n) => n !== '')
+}
+
+interface PortHit {
+  port: number
+  evidence: string
+  local: boolean
+}
+
+const LOCAL_HOST = /^(127\.[0-9.]+|localhost|\[?::1\]?|ip6-localhost)$/
+
+/** host:port or [v6]:port inside a word; port alone after a port-ish flag. */
+function portsInWord(word: string, where: string, hits: PortHit[]): void {
+  const re = /(?:^|[=\s,;/])(\[[0-9a-fA-F:.]*\]|[A-Za-z0-9.*-]*):(\d{1,5})(?=$|[/\s,;])/g
+  let m: RegExpExecArray | null
+  while ((m = re.exec(word)) !== null) {
+    const host = m[1]!
+    const port = Number(m[2])
+    // not a time (12:30) or a ratio: a host part that is empty, an address or a name
+    if (port === 0 || port > 65535) continue
+    if (/^[0-9]{1,2}$/.test(host)) continue
+    if (/^[a-z]+$/i.test(host) && !/^(localhost|any|all)$/i.test(host) && /:\/\//.test(word))
+      continue
+    if (word.includes('://')) continue
+    hits.push({
+      port,
+      evidence: `${where} ${safeText(word, 50)}`,
+      local: LOCAL_HOST.test(host.replace(/^\[|\]$/g, ''))
+    })
+  }
+}
+
+const PORT_FLAG =
+  /^-{1,2}([a-z0-9-]*port|p|listen|bind|addr|address|http|https|web\.listen-address|listen-address|http-addr)$/i
+const PORT_FLAG_INLINE = /^-{1,2}([a-z0-9.-]*(port|listen|bind|addr|address))=(.+)$/i
+
+function portsInArgv(argv: string[], where: string, hits: PortHit[]): void {
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i]!
+    const inline = PORT_FLAG_INLINE.exec(word)
+    if (inline) {
+      const value = inline[3]!
+      if (/^\d{1,5}$/.test(value)) {
+        const port = Number(value)
+        if (port > 0 && port <= 65535)
+          hits.push({ port, evidence: `${where} ${safeText(word, 50)}`, local: false })
+      } else {
+        portsInWord(`=${value}`, where, hits)
+      }
+      continue
+    }
+    if (PORT_FLAG.test(word) && i + 1 < argv.length) {
+      const value = argv[i + 1]!
+      if (/^\d{1,5}$/.test(value)) {
+        const port = Number(value)
+        if (port > 0 && port <= 65535) {
+          hits.push({
+            port,
+            evidence: `${where} ${safeText(`${word} ${value}`, 50)}`,
+            local: false
+          })
+        }
+        i++
+        continue
+      }
+    }
+    portsInWord(word, where, hits)
+  }
+}
+
+/** KEY=VALUE pairs of Environment= lines (quotes removed, later ones win). */
+function environmentOf(lines: readonly string[]): Map<string, string> {
+  const env = new Map<string, string>()
+  for (const line of lines) {
+    for (const word of extractWords(line, { unquote: true }).words) {
+      const eq = word.indexOf('=')
+      if (eq > 0) env.set(word.slice(0, eq), word.slice(eq + 1))
+    }
+  }
+  return env
+}
+
+const WRITE_FLAG =
+  /(log|data|dir|db|database|state|cache|spool|pid|store|storage|var|lib|output|out|socket|sock|tmp|temp|upload|work|home|queue|journal|wal|backup|dump|save|record|persist)/i
+const WRITE_PREFIXES = [
+  '/var/lib/',
+  '/var/log/',
+  '/var/cache/',
+  '/var/spool/',
+  '/var/tmp/',
+  '/var/www/',
+  '/run/',
+  '/var/run/',
+  '/srv/',
+  '/data/',
+  '/mnt/',
+  '/media/',
+  '/var/opt/',
+  '/var/backups/',
+  '/var/mail/'
+]
+const FILE_EXTENSION =
+  /\.(pid|log|sock|socket|db|sqlite3?|lock|json|txt|out|err|csv|dat|state|journal)$/i
+
+function normalisePath(path: string): string {
+  let p = path.replace(/\/+/g, '/')
+  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1)
+  if (p === '/var/run' || p.startsWith('/var/run/')) p = '/run' + p.slice('/var/run'.length)
+  if (p === '/var/lock' || p.startsWith('/var/lock/')) p = '/run/lock' + p.slice('/var/lock'.length)
+  return p
+}
+
+/** Absolute paths inside a word (a=/x, --flag=/x, /x:/y). */
+function pathsInWord(word: string): string[] {
+  const out: string[] = []
+  for (const part of word.split(/[=:,]/)) {
+    if (part.startsWith('/') && part.length > 1) out.push(part)
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** The needs of a loaded service. `sockets`: its companion .socket unit files, if any. */
+export function buildProfile(
+  loaded: LoadedService,
+  unit: UnitName,
+  sockets: readonly UnitFileInput[] = []
+): ServiceProfile {
+  const s = loaded.settings
+  const rec = s.recorded
+  const traits = new Map<Trait, string>()
+  const note = (trait: Trait, evidence: string): void => {
+    if (!traits.has(trait)) traits.set(trait, safeText(evidence))
+  }
+  const runsAsRoot = settingsRunPrivileged(s)
+
+  // commands
+  const commands: Command[] = []
+  for (const line of s.execStartLines) commands.push(...splitCommands(line, 'ExecStart'))
+  for (const directive of [
+    'ExecStartPre',
+    'ExecStartPost',
+    'ExecCondition',
+    'ExecReload',
+    'ExecStop',
+    'ExecStopPost'
+  ]) {
+    for (const line of rec[directive] ?? []) commands.push(...splitCommands(line, directive))
+  }
+  const programs: string[] = []
+  for (const command of commands) {
+    for (const name of programsOf(command.argv)) {
+      if (!programs.includes(name)) programs.push(name)
+      // '+' commands run outside the sandbox: what they do needs no exception
+      if (command.unsandboxed) continue
+      if (command.elevated)
+        note(
+          'drops-privileges',
+          `${command.directive}=! runs ${name} as root, which changes credentials itself`
+        )
+      for (const [trait, evidence] of programTraits(name)) {
+        // a root-only setup step matters only while the service is started as root
+        if (trait === 'setup-as-root' && command.directive === 'ExecStart') continue
+        // a shell in ExecStartPre says little about the main program
+        if (trait === 'script' && command.directive !== 'ExecStart') continue
+        note(trait, `${command.directive} runs ${evidence}`)
+      }
+    }
+  }
+  const sandboxedArgs = commands.filter((c) => !c.unsandboxed)
+  const allWords = sandboxedArgs.flatMap((c) => c.argv)
+  if (allWords.some((w) => /\$\{?[A-Za-z_]/.test(w))) {
+    note('unknown-options', 'the command line takes options from environment variables')
+  }
+  if (allWords.some((w) => /^\/(proc\/sys|sys)(\/|$)/.test(w)))
+    note('sysctl', 'a command writes /proc/sys or /sys')
+  if (allWords.some((w) => /^\/(dev\/kmsg|proc\/kmsg)$/.test(w)))
+    note('kmsg', 'a command reads the kernel log')
+  if (rec.Sockets?.length) note('network', `Sockets=${rec.Sockets.join(' ')}`)
+
+  // environment
+  const env = environmentOf(rec.Environment ?? [])
+  const environmentFiles = (rec.EnvironmentFile ?? []).flatMap((line) =>
+    extractWords(line, { unquote: true }).words.map((w) => w.replace(/^-/, ''))
+  )
+
+  // ports: companion sockets, arguments, environment
+  const ports: PortHit[] = []
+  for (const socket of sockets) {
+    if (!socket.bytes) continue
+    const parsed = parseUnitText(socket.bytes, ['Unit', 'Socket', 'Install'])
+    for (const a of parsed.assignments) {
+      if (a.section !== 'Socket') continue
+      if (/^Listen(Stream|Datagram|SequentialPacket)$/.test(a.key)) {
+        const v = a.value.trim()
+        if (v.startsWith('/') || v.startsWith('@')) continue // AF_UNIX socket
+        const m = /(?:^|:)(\d{1,5})$/.exec(v)
+        if (m) {
+          const port = Number(m[1])
+          const host = v
+            .slice(0, v.length - m[1]!.length)
+            .replace(/:$/, '')
+            .replace(/^\[|\]$/g, '')
+          ports.push({
+            port,
+            evidence: `${socket.path}: ${a.key}=${safeText(v, 40)}`,
+            local: LOCAL_HOST.test(host)
+          })
+        }
+        note('network', `${socket.path}: ${a.key}=${safeText(v, 40)}`)
+      } else if (a.key === 'ListenNetlink') {
+        note('netlink', `${socket.path}: ListenNetlink=${safeText(a.value, 40)}`)
+      }
+    }
+  }
+  for (const command of sandboxedArgs) portsInArgv(command.argv, command.directive, ports)
+  for (const [key, value] of env) {
+    if (/PORT/i.test(key) && /^\d{1,5}$/.test(value)) {
+      const port = Number(value)
+      if (port > 0 && port <= 65535)
+        ports.push({
+          port,
+          evidence: `Environment=${safeText(`${key}=${value}`, 40)}`,
+          local: false
+        })
+    } else if (/(LISTEN|BIND|ADDR|HOST|URL|PORT)/i.test(key)) {
+      portsInWord(`=${value}`, `Environment=${key}`, ports)
+    }
+    if (/^(https?|wss?|tcp|udp|postgres(ql)?|mysql|redis|amqps?|mqtt|ldaps?):\/\//i.test(value)) {
+      note('network', `Environment=${key} is a network URL`)
+    }
+  }
+  for (const word of allWords) {
+    if (
+      /^(https?|wss?|tcp|udp|postgres(ql)?|mysql|redis|amqps?|mqtt|ldaps?|grpc):\/\//i.test(word)
+    ) {
+      note('network', `argument ${safeText(word, 40)} is a network URL`)
+    }
+  }
+  if (ports.length) note('network', ports[0]!.evidence)
+  const privileged = ports.find((p) => p.port < 1024)
+  if (privileged) note('privileged-port', `port ${privileged.port} (${privileged.evidence})`)
+  const after = [
+    ...(rec.After ?? []),
+    ...(rec.Wants ?? []),
+    ...(rec.Requires ?? []),
+    ...(rec.BindsTo ?? [])
+  ].join(' ')
+  if (/\bnetwork-online\.target\b/.test(after))
+    note('network', 'ordered after network-online.target')
+
+  // what the unit already says about the network
+  const families = s.addressFamilies
+  if (s.privateNetwork) note('no-network', 'PrivateNetwork=yes is already set')
+  else if (families === 'none') note('no-network', 'RestrictAddressFamilies=none is already set')
+  else if (families?.allowList && !families.families.has(2) && !families.families.has(10)) {
+    note('no-network', 'RestrictAddressFamilies= already allows no IP family')
+  }
+  const neededFamilies = new Set<string>()
+  if (families !== undefined && families !== 'none' && families.allowList) {
+    for (const name of ['AF_UNIX', 'AF_INET', 'AF_INET6', 'AF_NETLINK', 'AF_PACKET']) {
+      const number = addressFamilyFromName(name)
+      if (number !== undefined && families.families.has(number)) neededFamilies.add(name)
+    }
+    if (neededFamilies.has('AF_NETLINK'))
+      note('netlink', 'RestrictAddressFamilies= already allows AF_NETLINK')
+    if (neededFamilies.has('AF_PACKET'))
+      note('packet', 'RestrictAddressFamilies= already allows AF_PACKET')
+  }
+
+  // capabilities the unit shows it needs
+  const neededCapabilities = new Set<string>()
+  const explicitBoundingSet =
+    loaded.sources['CapabilityBoundingSet'] !== undefined &&
+    s.capabilityBoundingSet !== ALL_CAPABILITIES
+  if (explicitBoundingSet)
+    for (const cap of capabilityNames(s.capabilityBoundingSet)) neededCapabilities.add(cap)
+  for (const cap of capabilityNames(s.ambientCapabilities)) neededCapabilities.add(cap)
+  if (neededCapabilities.has('CAP_NET_ADMIN')) note('net-admin', 'the unit grants CAP_NET_ADMIN')
+  if (neededCapabilities.has('CAP_SYS_TIME')) note('time', 'the unit grants CAP_SYS_TIME')
+  if (neededCapabilities.has('CAP_SYS_MODULE')) note('modules', 'the unit grants CAP_SYS_MODULE')
+  if (neededCapabilities.has('CAP_NET_RAW')) note('packet', 'the unit grants CAP_NET_RAW')
+  if (neededCapabilities.has('CAP_SYSLOG')) note('kmsg', 'the unit grants CAP_SYSLOG')
+  if (neededCapabilities.has('CAP_SYS_RAWIO')) note('devices', 'the unit grants CAP_SYS_RAWIO')
+  if (traits.has('net-admin')) note('netlink', traits.get('net-admin')!)
+
+  // scheduling, delegation, PAM, devices
+  const policy = rec.CPUSchedulingPolicy?.at(-1)
+  if (policy === 'fifo' || policy === 'rr') note('realtime', `CPUSchedulingPolicy=${policy}`)
+  if (s.delegate) note('containers', 'Delegate= hands it a control group subtree')
+  if (s.pamName) note('login', `PAMName=${s.pamName} opens login sessions`)
+  if (s.keyringMode === 'inherit' || s.keyringMode === 'shared') {
+    // an explicit keyring choice is deliberate (user@.service): leave it
+  }
+  const devices = new Set<string>()
+  for (const entry of s.deviceAllow) if (entry.path.startsWith('/dev/')) devices.add(entry.path)
+  if (s.deviceAllow.length) note('devices', `DeviceAllow=${s.deviceAllow[0]!.path} is set`)
+  const valueWords = [...allWords, ...env.values()]
+  for (const word of valueWords) {
+    for (const path of pathsInWord(word)) {
+      if (
+        /^\/dev\/(null|zero|full|u?random|tty|stdin|stdout|stderr|log|shm|mqueue|pts|ptmx|fd)(\/|$)/.test(
+          path
+        )
+      )
+        continue
+      if (path.startsWith('/dev/') && isSafePath(path)) {
+        devices.add(path)
+        note('devices', `uses ${path}`)
+      }
+    }
+  }
+  const groups = [s.group ?? '', ...s.supplementaryGroups]
+  const deviceGroup = groups.find((g) =>
+    /^(dialout|tty|video|audio|render|input|plugdev|disk|kvm|lp|uucp|cdrom|floppy|tape|sgx|gpio|i2c|spi|bluetooth|netdev|scanner|lpadmin)$/.test(
+      g
+    )
+  )
+  if (deviceGroup) note('devices', `member of the ${deviceGroup} group`)
+
+  // where it writes
+  const writes: WritePath[] = []
+  const addWrite = (raw: string, evidence: string, file?: boolean): void => {
+    const path = normalisePath(raw)
+    if (!isSafePath(path) || path === '/') return
+    const isFile = file ?? FILE_EXTENSION.test(path)
+    if (writes.some((w) => w.path === path)) return
+    writes.push({ path, file: isFile, evidence: safeText(evidence) })
+  }
+  const pidFile = rec.PIDFile?.at(-1)
+  if (pidFile) addWrite(pidFile, `PIDFile=${pidFile}`, true)
+  const workingDirectory = rec.WorkingDirectory?.at(-1)?.replace(/^-/, '')
+  if (workingDirectory && workingDirectory.startsWith('/'))
+    addWrite(workingDirectory, `WorkingDirectory=${workingDirectory}`, false)
+  for (const command of sandboxedArgs) {
+    const argv = command.argv
+    for (let i = 1; i < argv.length; i++) {
+      const word = argv[i]!
+      const flag = /^-{1,2}([A-Za-z0-9._-]+)=(.*)$/.exec(word)
+      const candidates: Array<[string, string]> = []
+      if (flag && flag[2]!.startsWith('/')) candidates.push([flag[2]!, flag[1]!])
+      else if (word.startsWith('/')) {
+        const previous = argv[i - 1]!
+        candidates.push([word, previous.startsWith('-') ? previous.replace(/^-+/, '') : ''])
+      } else if (word.includes('=/')) {
+        const [key, value] = [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]
+        candidates.push([value, key])
+      }
+      for (const [path, flagName] of candidates) {
+        const normal = normalisePath(path)
+        const byFlag =
+          flagName !== '' &&
+          WRITE_FLAG.test(flagName) &&
+          !/conf|config|cfg|cert|key|ca|include|bin|exec|root$/i.test(flagName)
+        const byPlace = WRITE_PREFIXES.some((p) => normal.startsWith(p) || `${normal}/` === p)
+        if (byFlag || byPlace) addWrite(path, `${command.directive} ${safeText(word, 50)}`)
+      }
+    }
+  }
+  for (const [key, value] of env) {
+    for (const path of pathsInWord(value)) {
+      const normal = normalisePath(path)
+      const byKey = WRITE_FLAG.test(key) && !/CONF|CONFIG|CFG|CERT|KEY|BIN|PATH$|INCLUDE/i.test(key)
+      const byPlace = WRITE_PREFIXES.some((p) => normal.startsWith(p))
+      if (byKey || byPlace) addWrite(path, `Environment=${key}=${path}`)
+    }
+  }
+  for (const line of rec.ReadWritePaths ?? []) {
+    for (const word of extractWords(line, { unquote: true }).words) {
+      const path = word.replace(/^[-+]+/, '')
+      addWrite(path, `ReadWritePaths=${path}`, false)
+    }
+  }
+  for (const line of rec.RequiresMountsFor ?? []) {
+    for (const path of extractWords(line, { unquote: true }).words) {
+      const normal = normalisePath(path)
+      if (/^\/(var|srv|data|opt|mnt|media|home)\//.test(normal))
+        addWrite(path, `RequiresMountsFor=${path}`, false)
+    }
+  }
+  // what the unit does not say: where programs of these names keep their data
+  const mainPrograms = commands
+    .filter((c) => c.directive === 'ExecStart' && !c.unsandboxed)
+    .flatMap((c) => programsOf(c.argv))
+  const conventional = (path: string, why: string): void => {
+    const before = writes.length
+    addWrite(path, why, false)
+    if (writes.length > before) writes[writes.length - 1]!.conventional = true
+  }
+  for (const program of mainPrograms) {
+    for (const [pattern, paths] of KNOWN_PATHS) {
+      if (pattern.test(program))
+        for (const path of paths) conventional(path, `where ${program} keeps its files`)
+    }
+  }
+  {
+    const name = unit.prefix
+    if (/^[a-z][a-z0-9._-]{1,40}$/.test(name) && !GENERIC_NAMES.test(name)) {
+      for (const root of ['/var/lib/', '/var/log/', '/var/cache/'])
+        conventional(`${root}${name}`, `the usual place for ${name}`)
+    }
+  }
+  const managed = {
+    state: (rec.StateDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
+    cache: (rec.CacheDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
+    logs: (rec.LogsDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
+    runtime: (rec.RuntimeDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean)
+  }
+
+  // home directories, /etc, shared /tmp
+  const homePaths = [
+    ...valueWords.flatMap(pathsInWord),
+    workingDirectory ?? '',
+    ...commands.map((c) => c.argv[0] ?? '')
+  ].filter((p) => /^\/(home|root)(\/|$)/.test(p) || p.startsWith('/run/user/'))
+  if (homePaths.length) note('home-read', `uses ${homePaths[0]}`)
+  const homeWrite = writes.find(
+    (w) => /^\/(home|root)(\/|$)/.test(w.path) || w.path.startsWith('/run/user/')
+  )
+  if (homeWrite) note('home-write', homeWrite.evidence)
+  if (
+    allWords.some((w) => w === '~' || w.startsWith('~/')) ||
+    valueWords.some((w) => w.includes('%h'))
+  ) {
+    note('home-read', 'a path in the home directory (~ or %h)')
+  }
+  const etcWrite = writes.find((w) => w.path === '/etc' || w.path.startsWith('/etc/'))
+  if (etcWrite) note('etc-write', etcWrite.evidence)
+  const tmpSocket = writes.find(
+    (w) => /^\/(var\/)?tmp\//.test(w.path) && /\.(sock|socket)$/.test(w.path)
+  )
+  if (tmpSocket) note('shared-tmp', `${tmpSocket.evidence}: others reach it through /tmp`)
+
+  const declaresWrites =
+    s.dynamicUser ||
+    [
+      'ReadWritePaths',
+      'StateDirectory',
+      'CacheDirectory',
+      'LogsDirectory',
+      'RuntimeDirectory'
+    ].some((key) => (rec[key] ?? []).length > 0)
+  return {
+    declaresWrites,
+    unit: unit.name,
+    name: unit.prefix,
+    runsAsRoot,
+    user: runsAsRoot ? undefined : s.user,
+    commands,
+    programs,
+    traits,
+    ports,
+    writes,
+    devices: [...devices],
+    neededCapabilities,
+    neededFamilies,
+    environmentFiles,
+    managed,
+    explicitBoundingSet
+  }
+}

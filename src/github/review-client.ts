@@ -1,0 +1,425 @@
+/**
+ * The thin I/O of the review: the REST and GraphQL calls it makes, through an Octokit with
+ * @octokit/plugin-throttling (writes spaced 1 s apart, comment and review creation 3 s apart, as
+ * GitHub's secondary rate limits ask; bounded retries on rate-limit answers). Reads and edits
+ * (idempotent) are retried once on a 5xx or a network error; creations never are: the caller looks
+ * for its marker before posting again. Every call is time-bounded and counted.
+ */
+import { getOctokit } from '@actions/github'
+import { throttling } from '@octokit/plugin-throttling'
+import Bottleneck from 'bottleneck/light.js'
+
+export type Octokit = ReturnType<typeof getOctokit>
+
+export interface ClientOptions {
+  token: string
+  /** REST base URL (GITHUB_API_URL), passed explicitly: @actions/github reads the env at import */
+  baseUrl: string
+  owner: string
+  repo: string
+  /** multiplies every wait (throttling spacing, retry delays): 1 in production, small in tests */
+  timeScale?: number
+  /** per-request time limit, ms */
+  requestTimeout?: number
+  /** no request starts after this many ms from the client's creation */
+  budget?: number
+  sleep?: (ms: number) => Promise<void>
+  /** pages of 100 read at most per list */
+  maxPages?: number
+}
+
+export type FailureKind =
+  | 'read-only'
+  | 'rate-limited'
+  | 'invalid'
+  | 'server'
+  | 'network'
+  | 'unauthorized'
+  | 'out-of-time'
+  | 'other'
+
+/** An API call that failed, classified for the caller. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    readonly status: number | undefined,
+    message: string,
+    readonly request: string
+  ) {
+    super(message)
+    this.name = 'ApiFailure'
+  }
+}
+
+interface HttpErrorLike {
+  status?: number
+  message?: string
+  response?: { headers?: Record<string, string | undefined>; data?: unknown }
+}
+
+function dataMessage(data: unknown): string | undefined {
+  if (data && typeof data === 'object' && 'message' in data) {
+    const message = (data as { message?: unknown }).message
+    if (typeof message === 'string') return message
+  }
+  return undefined
+}
+
+export function classify(error: unknown, request: string): ApiFailure {
+  if (error instanceof ApiFailure) return error
+  const e = (error ?? {}) as HttpErrorLike
+  const status = typeof e.status === 'number' ? e.status : undefined
+  const message = (dataMessage(e.response?.data) ?? e.message ?? String(error)).slice(0, 300)
+  const headers = e.response?.headers ?? {}
+  let kind: FailureKind = 'other'
+  if (
+    (status === 403 || status === 429) &&
+    (/rate limit/i.test(message) || headers['x-ratelimit-remaining'] === '0')
+  )
+    kind = 'rate-limited'
+  else if (status === 403 || status === 404) kind = 'read-only'
+  else if (status === 401) kind = 'unauthorized'
+  else if (status === 422) kind = 'invalid'
+  else if (
+    status !== undefined &&
+    status >= 500 &&
+    !/fetch failed|aborted|timeout|ECONN|socket/i.test(message)
+  )
+    kind = 'server'
+  else if (status === undefined || status >= 500) kind = 'network'
+  return new ApiFailure(kind, status, message, request)
+}
+
+export interface ListedFile {
+  filename: string
+  status: string
+  previous_filename?: string
+  patch?: string
+}
+
+export interface ListedComment {
+  id: number
+  node_id?: string
+  path: string
+  line?: number | null
+  start_line?: number | null
+  body: string
+  user: { login: string } | null
+  in_reply_to_id?: number
+}
+
+export interface ListedBody {
+  id: number
+  body: string | null
+  user: { login: string } | null
+}
+
+export interface PullFacts {
+  number: number
+  headSha: string
+  baseSha: string
+  changedFiles?: number
+}
+
+export interface RequestRecord {
+  method: string
+  route: string
+  status: number | 'error'
+}
+
+export class ReviewClient {
+  readonly octokit: Octokit
+  readonly records: RequestRecord[] = []
+  private readonly owner: string
+  private readonly repo: string
+  private readonly scale: number
+  private readonly sleep: (ms: number) => Promise<void>
+  private readonly deadline: number
+  private readonly timeout: number
+  private readonly maxPages: number
+
+  constructor(options: ClientOptions) {
+    this.owner = options.owner
+    this.repo = options.repo
+    this.scale = options.timeScale ?? 1
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.deadline = Date.now() + (options.budget ?? 5 * 60_000)
+    this.timeout = options.requestTimeout ?? 30_000
+    this.maxPages = options.maxPages ?? 30
+    const scale = this.scale
+    const throttle = {
+      // GitHub: wait for the reset once when it is near; secondary limits: retry-after, twice at most
+      onRateLimit: (retryAfter: number, _o: unknown, _k: unknown, retryCount: number) =>
+        retryCount < 1 && retryAfter <= 60,
+      onSecondaryRateLimit: (retryAfter: number, _o: unknown, _k: unknown, retryCount: number) =>
+        retryCount < 2 && retryAfter <= 120,
+      retryAfterBaseValue: 1000 * scale,
+      fallbackSecondaryRateRetryAfter: 60,
+      // the plugin's own spacing (1 s between writes, 3 s between notifying creations), scaled
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: Math.round(1000 * scale) }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: Math.round(3000 * scale) }),
+      search: new Bottleneck.Group({ maxConcurrent: 1, minTime: Math.round(2000 * scale) })
+    }
+    // innermost (registered before the throttling plugin): sees every attempt on the wire
+    const wire = (octokit: { hook: Octokit['hook'] }): void => {
+      octokit.hook.wrap('request', async (request, opts) => {
+        const route = `${opts.method} ${routeOf(opts.url)}`
+        if (Date.now() > this.deadline) {
+          throw new ApiFailure('out-of-time', undefined, 'the review ran out of time', route)
+        }
+        opts.request = { ...opts.request, signal: AbortSignal.timeout(this.timeout) }
+        try {
+          const response = await request(opts)
+          this.records.push({
+            method: opts.method,
+            route: routeOf(opts.url),
+            status: response.status
+          })
+          return response
+        } catch (error) {
+          const status = (error as HttpErrorLike).status
+          this.records.push({
+            method: opts.method,
+            route: routeOf(opts.url),
+            status: typeof status === 'number' ? status : 'error'
+          })
+          throw error
+        }
+      })
+    }
+    this.octokit = getOctokit(
+      options.token,
+      { baseUrl: options.baseUrl, throttle, log: quietLog } as Parameters<typeof getOctokit>[1],
+      wire as never,
+      throttling as never
+    )
+  }
+
+  get requestCount(): number {
+    return this.records.length
+  }
+
+  private repoPath(): { owner: string; repo: string } {
+    return { owner: this.owner, repo: this.repo }
+  }
+
+  /** Runs an idempotent call, once more after a 5xx or a network error. */
+  private async idempotent<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call()
+    } catch (error) {
+      const failure = classify(error, what)
+      if (failure.kind !== 'server' && failure.kind !== 'network') throw failure
+      await this.sleep(1000 * this.scale)
+      try {
+        return await call()
+      } catch (again) {
+        throw classify(again, what)
+      }
+    }
+  }
+
+  /** Runs a creation once: the caller decides what to do after a failure. */
+  private async once<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call()
+    } catch (error) {
+      throw classify(error, what)
+    }
+  }
+
+  /** Pages of up to 100 items, at most maxPages pages. */
+  private async list<T>(
+    what: string,
+    route: string,
+    params: Record<string, unknown>
+  ): Promise<T[]> {
+    return this.idempotent(what, async () => {
+      const items: T[] = []
+      let pages = 0
+      const iterator = this.octokit.paginate.iterator(route, {
+        ...this.repoPath(),
+        ...params,
+        per_page: 100
+      } as never) as AsyncIterable<{ data: T[] }>
+      for await (const page of iterator) {
+        items.push(...page.data)
+        if (++pages >= this.maxPages) break
+      }
+      return items
+    })
+  }
+
+  async getPull(number: number): Promise<PullFacts> {
+    const { data } = await this.idempotent('GET pull request', () =>
+      this.octokit.rest.pulls.get({ ...this.repoPath(), pull_number: number })
+    )
+    return {
+      number: data.number,
+      headSha: data.head.sha,
+      baseSha: data.base.sha,
+      changedFiles: data.changed_files
+    }
+  }
+
+  /** The open pull request whose head is `label` (owner:branch) at `headSha`. */
+  async findPull(label: string, headSha: string): Promise<PullFacts | undefined> {
+    const pulls = await this.list<{ number: number; head: { sha: string }; base: { sha: string } }>(
+      'list pull requests',
+      'GET /repos/{owner}/{repo}/pulls',
+      { head: label, state: 'open' }
+    )
+    const pull = pulls.find((p) => p.head.sha === headSha)
+    return pull && { number: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha }
+  }
+
+  async login(): Promise<string> {
+    const { data } = await this.idempotent('GET /user', () =>
+      this.octokit.rest.users.getAuthenticated()
+    )
+    return data.login
+  }
+
+  listFiles(number: number): Promise<ListedFile[]> {
+    return this.list(
+      'list the pull request files',
+      'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
+      {
+        pull_number: number
+      }
+    )
+  }
+
+  listReviewComments(number: number): Promise<ListedComment[]> {
+    return this.list(
+      'list review comments',
+      'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments',
+      {
+        pull_number: number
+      }
+    )
+  }
+
+  listReviews(number: number): Promise<ListedBody[]> {
+    return this.list('list reviews', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+      pull_number: number
+    })
+  }
+
+  listIssueComments(number: number): Promise<ListedBody[]> {
+    return this.list(
+      'list issue comments',
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      {
+        issue_number: number
+      }
+    )
+  }
+
+  async createReview(
+    number: number,
+    review: { commit_id: string; body: string; comments: Array<Record<string, unknown>> }
+  ): Promise<{ id: number; user: string | undefined }> {
+    const { data } = await this.once('create the review', () =>
+      this.octokit.rest.pulls.createReview({
+        ...this.repoPath(),
+        pull_number: number,
+        commit_id: review.commit_id,
+        body: review.body,
+        event: 'COMMENT',
+        comments: review.comments as never
+      })
+    )
+    return { id: data.id, user: data.user?.login }
+  }
+
+  async updateReviewComment(id: number, body: string): Promise<void> {
+    await this.idempotent('edit a review comment', () =>
+      this.octokit.rest.pulls.updateReviewComment({ ...this.repoPath(), comment_id: id, body })
+    )
+  }
+
+  async createIssueComment(number: number, body: string): Promise<{ id: number }> {
+    const { data } = await this.once('create the summary comment', () =>
+      this.octokit.rest.issues.createComment({ ...this.repoPath(), issue_number: number, body })
+    )
+    return { id: data.id }
+  }
+
+  async updateIssueComment(id: number, body: string): Promise<void> {
+    await this.idempotent('edit the summary comment', () =>
+      this.octokit.rest.issues.updateComment({ ...this.repoPath(), comment_id: id, body })
+    )
+  }
+
+  /** Review threads of the pull request: thread id by the database id of its first comment. */
+  async reviewThreads(number: number): Promise<Map<number, { id: string; resolved: boolean }>> {
+    const threads = new Map<number, { id: string; resolved: boolean }>()
+    let after: string | null = null
+    for (let page = 0; page < 10; page++) {
+      const result: ThreadsPage = await this.once('list review threads', () =>
+        this.octokit.graphql<ThreadsPage>(THREADS_QUERY, { ...this.repoPath(), number, after })
+      )
+      const connection = result.repository?.pullRequest?.reviewThreads
+      if (!connection) break
+      for (const thread of connection.nodes ?? []) {
+        const first = thread?.comments?.nodes?.[0]?.databaseId
+        if (thread && typeof first === 'number')
+          threads.set(first, { id: thread.id, resolved: thread.isResolved })
+      }
+      if (!connection.pageInfo.hasNextPage) break
+      after = connection.pageInfo.endCursor
+    }
+    return threads
+  }
+
+  async resolveThread(threadId: string): Promise<void> {
+    await this.once('resolve a review thread', () =>
+      this.octokit.graphql(
+        'mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id isResolved } } }',
+        { id: threadId }
+      )
+    )
+  }
+}
+
+interface ThreadsPage {
+  repository?: {
+    pullRequest?: {
+      reviewThreads: {
+        pageInfo: { hasNextPage: boolean; endCursor: string | null }
+        nodes?: Array<{
+          id: string
+          isResolved: boolean
+          comments?: { nodes?: Array<{ databaseId?: number } | null> }
+        } | null>
+      }
+    }
+  }
+}
+
+const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      reviewThreads(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id isResolved comments(first: 1) { nodes { databaseId } } }
+      }
+    }
+  }
+}`
+
+/** The route without host and query, for the request log. */
+function routeOf(url: string): string {
+  return String(url)
+    .replace(/^https?:\/\/[^/]+/, '')
+    .replace(/\?.*$/, '')
+}
+
+/** Octokit's own logging goes nowhere: the review reports through warnings and its summary line. */
+const quietLog = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined
+}
