@@ -3459,7 +3459,9 @@ function loadService(input) {
             });
         }
     }
-    const raw = copySettings(settings);
+    // Implied settings only reassign fields (never mutate the sets, maps and arrays inside), so a
+    // shallow copy keeps the settings as written; whoever edits them copies deeply (copySettings).
+    const raw = { ...settings };
     applyImpliedSettings(settings, input.unit);
     const refused = refusal(settings);
     const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 };
@@ -4839,6 +4841,165 @@ function policyDocument(policy) {
     return document;
 }
 
+const RATINGS = [
+    [100, 'DANGEROUS'],
+    [90, 'UNSAFE'],
+    [75, 'EXPOSED'],
+    [50, 'MEDIUM'],
+    [10, 'OK'],
+    [1, 'SAFE'],
+    [0, 'PERFECT']
+];
+function ratingOf(exposure) {
+    for (const [min, rating] of RATINGS)
+        if (exposure >= min)
+            return rating;
+    return 'PERFECT';
+}
+/** Tenths as systemd prints them: 96 → "9.6". */
+function formatExposure(tenths) {
+    return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+}
+const divRoundUp = (a, b) => Math.floor((a + b - 1) / b);
+/** Whether the effective user is root: User=root/0, or no User= without DynamicUser=. */
+function runsPrivileged(service) {
+    return settingsRunPrivileged(service.settings);
+}
+function settingsRunPrivileged(settings) {
+    const { user, dynamicUser } = settings;
+    if (user === 'root' || user === '0')
+        return true;
+    return !dynamicUser && (user === undefined || user === '');
+}
+/** One row's share of the two sums ([0, 0] when not applicable): the formula of scoreService. */
+function rowContribution(check, ctx, policy) {
+    const override = policy.checks[check.id];
+    const weight = override?.weight ?? check.weight;
+    if (weight === 0 || (check.bootPhaseExempt && !ctx.settings.defaultDependencies))
+        return NO_ROW;
+    const verdict = check.assess(ctx);
+    if (!('badness' in verdict))
+        return NO_ROW;
+    return [divRoundUp(verdict.badness * weight, override?.range ?? check.range), weight];
+}
+const NO_ROW = [0, 0];
+/** The weight a row has under a policy (0: excluded). */
+function rowWeight(check, policy) {
+    return policy.checks[check.id]?.weight ?? check.weight;
+}
+/** ceil(badness * weight / range) of a row, or -1 when it is not applicable (weight must be > 0). */
+function rowBadnessShare(check, ctx, policy, weight) {
+    if (check.bootPhaseExempt && !ctx.settings.defaultDependencies)
+        return -1;
+    const verdict = check.assess(ctx);
+    if (!('badness' in verdict))
+        return -1;
+    return divRoundUp(verdict.badness * weight, policy.checks[check.id]?.range ?? check.range);
+}
+/** exposure (tenths) from the two sums */
+function exposureOfSums(badnessSum, weightSum) {
+    return weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum);
+}
+/**
+ * The overall exposure (tenths) of final settings, nothing else: the fix engine's check of its
+ * result. Same rows, weights and arithmetic as scoreService.
+ */
+function exposureOfSettings(settings, version, policy, options = {}) {
+    const ctx = { settings, version, runsPrivileged: settingsRunPrivileged(settings) };
+    let weightSum = 0;
+    let badnessSum = 0;
+    for (const check of checksFor(version)) {
+        const [badness, weight] = rowContribution(check, ctx, policy);
+        badnessSum += badness;
+        weightSum += weight;
+    }
+    if (options.fine)
+        return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
+    return exposureOfSums(badnessSum, weightSum);
+}
+function sourceOf(check, service, fileRank) {
+    if (check.directives.length === 1)
+        return service.sources[check.directives[0]];
+    let best;
+    let bestRank = -1;
+    for (const key of check.directives) {
+        const ref = service.sources[key];
+        if (!ref)
+            continue;
+        const rank = (fileRank.get(ref.file) ?? 0) * 1e9 + ref.line;
+        if (rank > bestRank) {
+            best = ref;
+            bestRank = rank;
+        }
+    }
+    return best;
+}
+/** Assesses every row for the target version and computes the overall exposure. */
+function scoreService(service, version, policy, options = {}) {
+    const keepPassing = options.keepPassing ?? true;
+    const ctx = {
+        settings: service.settings,
+        version,
+        runsPrivileged: runsPrivileged(service)
+    };
+    const fileRank = new Map(service.files.map((file, index) => [file, index]));
+    const header = service.serviceHeader;
+    const checks = [];
+    let weightSum = 0;
+    let badnessSum = 0;
+    for (const check of checksFor(version)) {
+        const override = policy.checks[check.id];
+        const weight = override?.weight ?? check.weight;
+        const range = override?.range ?? check.range;
+        let skipped;
+        let verdict;
+        if (check.bootPhaseExempt && !service.settings.defaultDependencies) {
+            skipped = 'DefaultDependencies=no: special boot-phase service';
+        }
+        else if (weight === 0) {
+            skipped = override?.reason ?? 'excluded by policy';
+        }
+        else {
+            verdict = check.assess(ctx);
+            if ('na' in verdict)
+                skipped = verdict.na;
+        }
+        const badness = verdict && 'badness' in verdict ? verdict.badness : null;
+        if (badness !== null) {
+            badnessSum += divRoundUp(badness * weight, range);
+            weightSum += weight;
+        }
+        // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
+        if (badness === 0 && !keepPassing)
+            continue;
+        const source = sourceOf(check, service, fileRank);
+        const row = {
+            id: check.id,
+            name: check.name,
+            badness,
+            weight,
+            range,
+            exposure: null,
+            file: (source ?? header).file,
+            line: (source ?? header).line,
+            explicit: source !== undefined
+        };
+        if (skipped !== undefined)
+            row.skipped = skipped;
+        if (verdict && 'badness' in verdict && verdict.detail !== undefined)
+            row.detail = verdict.detail;
+        checks.push(row);
+    }
+    const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum);
+    for (const row of checks) {
+        if (row.badness !== null && row.badness > 0) {
+            row.exposure =
+                divRoundUp(divRoundUp(row.badness * row.weight * 100, row.range), weightSum) / 10;
+        }
+    }
+    return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
+}
+
 /** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
 function dashPrefixes(unit) {
     const result = [];
@@ -4941,163 +5102,6 @@ const PHASES = [
         watch: 'the sockets it opens (ss -tulpn, ss -tnp); name resolution needs AF_UNIX and AF_INET/AF_INET6'
     }
 ];
-
-const RATINGS = [
-    [100, 'DANGEROUS'],
-    [90, 'UNSAFE'],
-    [75, 'EXPOSED'],
-    [50, 'MEDIUM'],
-    [10, 'OK'],
-    [1, 'SAFE'],
-    [0, 'PERFECT']
-];
-function ratingOf(exposure) {
-    for (const [min, rating] of RATINGS)
-        if (exposure >= min)
-            return rating;
-    return 'PERFECT';
-}
-/** Tenths as systemd prints them: 96 → "9.6". */
-function formatExposure(tenths) {
-    return `${Math.floor(tenths / 10)}.${tenths % 10}`;
-}
-const divRoundUp = (a, b) => Math.floor((a + b - 1) / b);
-/** Whether the effective user is root: User=root/0, or no User= without DynamicUser=. */
-function runsPrivileged(service) {
-    return settingsRunPrivileged(service.settings);
-}
-function settingsRunPrivileged(settings) {
-    const { user, dynamicUser } = settings;
-    if (user === 'root' || user === '0')
-        return true;
-    return !dynamicUser && (user === undefined || user === '');
-}
-/** One row's share of the two sums ([0, 0] when not applicable): the formula of scoreService. */
-function rowContribution(check, ctx, policy) {
-    const override = policy.checks[check.id];
-    const weight = override?.weight ?? check.weight;
-    if (weight === 0 || (check.bootPhaseExempt && !ctx.settings.defaultDependencies))
-        return NO_ROW;
-    const verdict = check.assess(ctx);
-    if (!('badness' in verdict))
-        return NO_ROW;
-    return [divRoundUp(verdict.badness * weight, override?.range ?? check.range), weight];
-}
-const NO_ROW = [0, 0];
-/** The weight a row has under a policy (0: excluded). */
-function rowWeight(check, policy) {
-    return policy.checks[check.id]?.weight ?? check.weight;
-}
-/** ceil(badness * weight / range) of a row, or -1 when it is not applicable (weight must be > 0). */
-function rowBadnessShare(check, ctx, policy, weight) {
-    if (check.bootPhaseExempt && !ctx.settings.defaultDependencies)
-        return -1;
-    const verdict = check.assess(ctx);
-    if (!('badness' in verdict))
-        return -1;
-    return divRoundUp(verdict.badness * weight, policy.checks[check.id]?.range ?? check.range);
-}
-/** exposure (tenths) from the two sums */
-function exposureOfSums(badnessSum, weightSum) {
-    return weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum);
-}
-/**
- * The overall exposure (tenths) of final settings, nothing else: the fix engine's check of its
- * result. Same rows, weights and arithmetic as scoreService.
- */
-function exposureOfSettings(settings, version, policy, options = {}) {
-    const ctx = { settings, version, runsPrivileged: settingsRunPrivileged(settings) };
-    let weightSum = 0;
-    let badnessSum = 0;
-    for (const check of checksFor(version)) {
-        const [badness, weight] = rowContribution(check, ctx, policy);
-        badnessSum += badness;
-        weightSum += weight;
-    }
-    if (options.fine)
-        return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
-    return exposureOfSums(badnessSum, weightSum);
-}
-function sourceOf(check, service, fileRank) {
-    let best;
-    let bestRank = -1;
-    for (const key of check.directives) {
-        const ref = service.sources[key];
-        if (!ref)
-            continue;
-        const rank = (fileRank.get(ref.file) ?? 0) * 1e9 + ref.line;
-        if (rank > bestRank) {
-            best = ref;
-            bestRank = rank;
-        }
-    }
-    return best;
-}
-/** Assesses every row for the target version and computes the overall exposure. */
-function scoreService(service, version, policy, options = {}) {
-    const keepPassing = options.keepPassing ?? true;
-    const ctx = {
-        settings: service.settings,
-        version,
-        runsPrivileged: runsPrivileged(service)
-    };
-    const fileRank = new Map(service.files.map((file, index) => [file, index]));
-    const header = service.serviceHeader;
-    const checks = [];
-    let weightSum = 0;
-    let badnessSum = 0;
-    for (const check of checksFor(version)) {
-        const override = policy.checks[check.id];
-        const weight = override?.weight ?? check.weight;
-        const range = override?.range ?? check.range;
-        let skipped;
-        let verdict;
-        if (check.bootPhaseExempt && !service.settings.defaultDependencies) {
-            skipped = 'DefaultDependencies=no: special boot-phase service';
-        }
-        else if (weight === 0) {
-            skipped = override?.reason ?? 'excluded by policy';
-        }
-        else {
-            verdict = check.assess(ctx);
-            if ('na' in verdict)
-                skipped = verdict.na;
-        }
-        const badness = verdict && 'badness' in verdict ? verdict.badness : null;
-        if (badness !== null) {
-            badnessSum += divRoundUp(badness * weight, range);
-            weightSum += weight;
-        }
-        // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
-        if (badness === 0 && !keepPassing)
-            continue;
-        const source = sourceOf(check, service, fileRank);
-        const row = {
-            id: check.id,
-            name: check.name,
-            badness,
-            weight,
-            range,
-            exposure: null,
-            file: (source ?? header).file,
-            line: (source ?? header).line,
-            explicit: source !== undefined
-        };
-        if (skipped !== undefined)
-            row.skipped = skipped;
-        if (verdict && 'badness' in verdict && verdict.detail !== undefined)
-            row.detail = verdict.detail;
-        checks.push(row);
-    }
-    const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum);
-    for (const row of checks) {
-        if (row.badness !== null && row.badness > 0) {
-            row.exposure =
-                divRoundUp(divRoundUp(row.badness * row.weight * 100, row.range), weightSum) / 10;
-        }
-    }
-    return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
-}
 
 /**
  * What a service needs, inferred from its unit alone (seed 000's "Common Gotchas" and seed 004's
@@ -7780,14 +7784,13 @@ function baseOf(document, name, directory, seen) {
     return loadPolicy(isName ? parent : target, directory, seen);
 }
 
-/** The report as consecutive pieces of one JSON document (unit by unit). */
-function* renderJsonChunks(report) {
-    const { units, ...head } = report;
-    const opening = JSON.stringify({ ...head, units: [] });
-    yield opening.slice(0, -2);
-    for (let i = 0; i < units.length; i++)
-        yield (i ? ',' : '') + JSON.stringify(units[i]);
-    yield ']}\n';
+function createJsonStream(head) {
+    let count = 0;
+    return {
+        start: () => JSON.stringify({ ...head, units: [] }).slice(0, -2),
+        unit: (unit) => (count++ ? ',' : '') + JSON.stringify(unit),
+        end: (passed) => `],"passed":${passed}}\n`
+    };
 }
 
 /** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */
@@ -8026,68 +8029,84 @@ function renderSuggestion(unit, paint, full) {
     }
     return lines;
 }
-function renderText(report, options) {
+/** Renders unit by unit, counting what the closing summary needs, so no report must be kept. */
+function createTextStream(head, options) {
     const paint = painter(options.color);
-    const lines = [];
     const top = options.topChecks ?? 5;
     let fullLeft = options.fullSuggestions ?? 20;
-    for (const unit of report.units) {
-        const mark = unit.passed ? paint('green', '✓') : paint('red', '✗');
-        const where = escapeControl(unit.path);
-        if (unit.status === 'scored') {
-            const score = `${unit.score.toFixed(1)} ${unit.rating}`;
-            lines.push(`${mark} ${where}  ${unit.passed ? score : paint('bold', score)}`);
-            if (!unit.passed) {
-                for (const check of costliest(unit, top)) {
-                    const detail = check.detail ? ` (${escapeControl(check.detail)})` : '';
-                    lines.push(`    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${escapeControl(check.file)}:${check.line}`);
+    let total = 0;
+    let failed = 0;
+    let exceptions = 0;
+    let suggested = 0;
+    let unsuggested = 0;
+    return {
+        unit(unit) {
+            total++;
+            if (!unit.passed)
+                failed++;
+            exceptions += (unit.exceptions ?? []).filter((e) => e.error === undefined).length;
+            if (unit.suggestion?.phases?.length)
+                suggested++;
+            if (!unit.passed &&
+                unit.status === 'scored' &&
+                !unit.suggestion &&
+                (unit.exposure ?? 0) > head.threshold * 10) {
+                unsuggested++;
+            }
+            const lines = [];
+            const mark = unit.passed ? paint('green', '✓') : paint('red', '✗');
+            const where = escapeControl(unit.path);
+            if (unit.status === 'scored') {
+                const score = `${unit.score.toFixed(1)} ${unit.rating}`;
+                lines.push(`${mark} ${where}  ${unit.passed ? score : paint('bold', score)}`);
+                if (!unit.passed) {
+                    for (const check of costliest(unit, top)) {
+                        const detail = check.detail ? ` (${escapeControl(check.detail)})` : '';
+                        lines.push(`    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${escapeControl(check.file)}:${check.line}`);
+                    }
                 }
             }
+            else {
+                const label = unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`;
+                const at = unit.at ? `  ${escapeControl(unit.at.file)}:${unit.at.line}` : '';
+                lines.push(`${mark} ${where}  ${escapeControl(label)}${at}`);
+            }
+            for (const diagnostic of unit.diagnostics) {
+                if (diagnostic.severity === 'notice')
+                    continue;
+                const color = diagnostic.severity === 'error' ? 'red' : 'yellow';
+                lines.push(`    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}`);
+            }
+            for (const exception of unit.exceptions ?? []) {
+                if (exception.error !== undefined)
+                    continue;
+                const source = exception.source === 'inline'
+                    ? `${exception.file}:${exception.line}`
+                    : `policy ${exception.policy}`;
+                const until = exception.until ? ` until ${exception.until}` : '';
+                lines.push(`    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(source)}`);
+            }
+            if (unit.suggestion) {
+                lines.push(...renderSuggestion(unit, paint, fullLeft > 0));
+                fullLeft--;
+            }
+            return lines.join('\n') + '\n';
+        },
+        end() {
+            const lines = [];
+            const extras = [
+                exceptions ? `${exceptions} justified exception(s)` : '',
+                suggested ? `${suggested} suggested drop-in(s)` : ''
+            ].filter(Boolean);
+            lines.push(total === 0
+                ? 'No service units found.'
+                : `${total} unit(s), ${failed} failed (threshold ${head.threshold.toFixed(1)}, systemd ${head.systemdVersion}, policy ${escapeControl(head.policy)})${extras.length ? `; ${extras.join(', ')}` : ''}`);
+            if (fullLeft < 0 || unsuggested > 0) {
+                lines.push(`Drop-ins are shown for the first ${options.fullSuggestions ?? 20} failing units: --fix writes all of them, --format json lists them.`);
+            }
+            return lines.join('\n') + '\n';
         }
-        else {
-            const label = unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`;
-            const at = unit.at ? `  ${escapeControl(unit.at.file)}:${unit.at.line}` : '';
-            lines.push(`${mark} ${where}  ${escapeControl(label)}${at}`);
-        }
-        for (const diagnostic of unit.diagnostics) {
-            if (diagnostic.severity === 'notice')
-                continue;
-            const color = diagnostic.severity === 'error' ? 'red' : 'yellow';
-            lines.push(`    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}`);
-        }
-        for (const exception of unit.exceptions ?? []) {
-            if (exception.error !== undefined)
-                continue;
-            const where = exception.source === 'inline'
-                ? `${exception.file}:${exception.line}`
-                : `policy ${exception.policy}`;
-            const until = exception.until ? ` until ${exception.until}` : '';
-            lines.push(`    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(where)}`);
-        }
-        if (unit.suggestion) {
-            lines.push(...renderSuggestion(unit, paint, fullLeft > 0));
-            fullLeft--;
-        }
-    }
-    const failed = report.units.filter((u) => !u.passed).length;
-    const threshold = report.threshold.toFixed(1);
-    const exceptions = report.units.reduce((n, u) => n + (u.exceptions ?? []).filter((e) => e.error === undefined).length, 0);
-    const suggested = report.units.filter((u) => u.suggestion?.phases?.length).length;
-    const extras = [
-        exceptions ? `${exceptions} justified exception(s)` : '',
-        suggested ? `${suggested} suggested drop-in(s)` : ''
-    ].filter(Boolean);
-    lines.push(report.units.length === 0
-        ? 'No service units found.'
-        : `${report.units.length} unit(s), ${failed} failed (threshold ${threshold}, systemd ${report.systemdVersion}, policy ${escapeControl(report.policy)})${extras.length ? `; ${extras.join(', ')}` : ''}`);
-    const unsuggested = report.units.filter((u) => !u.passed &&
-        u.status === 'scored' &&
-        !u.suggestion &&
-        (u.exposure ?? 0) > report.threshold * 10).length;
-    if (fullLeft < 0 || unsuggested > 0) {
-        lines.push(`Drop-ins are shown for the first ${options.fullSuggestions ?? 20} failing units: --fix writes all of them, --format json --suggest lists them.`);
-    }
-    return lines.join('\n') + '\n';
+    };
 }
 
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
@@ -15942,7 +15961,7 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
             continue;
         }
         roots.push(absolute);
-        const found = await fg('**/*.service', {
+        const found = fg.sync('**/*.service', {
             cwd: absolute,
             absolute: true,
             dot: true,
@@ -16007,22 +16026,23 @@ function scanUnitFile(file, roots, options, reader) {
     }
     return report;
 }
-/** Scans PATH arguments: every unit found is analysed; one bad file never stops the others. */
-async function scan(inputs, options) {
+/** Finds the units now and analyses them lazily, one bad file never stopping the others. */
+async function scanEach(inputs, options) {
     const { files, roots, missing } = await findUnitFiles(inputs, options.cwd, options.exclude);
     const reader = createReader(roots, options.cwd);
-    const units = [];
-    let suggestions = 0;
-    for (let i = 0; i < files.length; i++) {
-        const limited = options.suggestLimit !== undefined && suggestions >= options.suggestLimit;
-        const report = scanUnitFile(files[i], roots, limited ? { ...options, suggest: false } : options, reader);
-        if (report.suggestion)
-            suggestions++;
-        units.push(report);
-        if (options.onProgress && (i + 1) % 500 === 0)
-            options.onProgress(i + 1, files.length);
+    function* analyse() {
+        let suggestions = 0;
+        for (let i = 0; i < files.length; i++) {
+            const limited = options.suggestLimit !== undefined && suggestions >= options.suggestLimit;
+            const report = scanUnitFile(files[i], roots, limited ? { ...options, suggest: false } : options, reader);
+            if (report.suggestion)
+                suggestions++;
+            if (options.onProgress && (i + 1) % 500 === 0)
+                options.onProgress(i + 1, files.length);
+            yield report;
+        }
     }
-    return { units, missing };
+    return { missing, total: files.length, units: analyse() };
 }
 
 /** The command line: arguments → scan → report → exit status (0 pass, 1 gate failed, 2 usage error). */
@@ -16109,7 +16129,7 @@ async function runCli(argv, io) {
         io.stdout(`${VERSION}\n`);
         return 0;
     }
-    let report;
+    let passed = true;
     try {
         const format = values.format;
         if (!['text', 'json', 'markdown', 'sarif'].includes(format)) {
@@ -16136,7 +16156,7 @@ async function runCli(argv, io) {
         const suggest = !values['no-suggest'];
         const options = { version, policy, threshold, suggest, toolVersion: VERSION };
         const showProgress = io.stderrIsTTY && format !== 'text';
-        const { units, missing } = await scan(positionals.length ? positionals : ['.'], {
+        const stream = await scanEach(positionals.length ? positionals : ['.'], {
             ...options,
             cwd: io.cwd,
             exclude: values.exclude,
@@ -16149,35 +16169,54 @@ async function runCli(argv, io) {
                 ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
                 : undefined
         });
-        if (showProgress && units.length >= 500)
-            io.stderr('\n');
-        if (missing.length)
-            throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
-        report = gateReport(units, options);
-        if (values.fix)
-            writeDropIns(report, io);
-        const color = format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR;
-        const chunks = format === 'json'
-            ? renderJsonChunks(report)
-            : format === 'markdown'
-                ? [renderMarkdown(report)]
-                : format === 'sarif'
-                    ? [renderSarif(report, VERSION)]
-                    : [renderText(report, { color, fullSuggestions: TEXT_SUGGESTIONS })];
-        if (values.output) {
-            const fd = fs$4.openSync(values.output, 'w');
-            try {
-                for (const chunk of chunks)
-                    fs$4.writeSync(fd, chunk);
+        if (stream.missing.length) {
+            throw new UsageError(`no such file or directory: ${stream.missing.join(', ')}`);
+        }
+        const fd = values.output ? fs$4.openSync(values.output, 'w') : undefined;
+        const write = (text) => {
+            if (fd === undefined)
+                io.stdout(text);
+            else
+                fs$4.writeSync(fd, text);
+        };
+        try {
+            const head = {
+                schemaVersion: SCHEMA_VERSION,
+                threshold: threshold / 10,
+                systemdVersion: version,
+                policy: policy.name
+            };
+            if (format === 'json' || format === 'text') {
+                // Streamed: each report is written and dropped, so memory stays flat on large trees.
+                const color = format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR;
+                const json = createJsonStream(head);
+                const text = createTextStream(head, { color, fullSuggestions: TEXT_SUGGESTIONS });
+                if (format === 'json')
+                    write(json.start());
+                for (const unit of stream.units) {
+                    if (!unit.passed)
+                        passed = false;
+                    if (values.fix)
+                        writeDropIn(unit, io);
+                    write(format === 'json' ? json.unit(unit) : text.unit(unit));
+                }
+                write(format === 'json' ? json.end(passed) : text.end());
             }
-            finally {
+            else {
+                const report = gateReport([...stream.units], options);
+                passed = report.passed;
+                if (values.fix)
+                    for (const unit of report.units)
+                        writeDropIn(unit, io);
+                write(format === 'markdown' ? renderMarkdown(report) : renderSarif(report, VERSION));
+            }
+        }
+        finally {
+            if (fd !== undefined)
                 fs$4.closeSync(fd);
-            }
         }
-        else {
-            for (const chunk of chunks)
-                io.stdout(chunk);
-        }
+        if (showProgress && stream.total >= 500)
+            io.stderr('\n');
     }
     catch (error) {
         if (error instanceof UsageError || error instanceof PolicyError) {
@@ -16186,17 +16225,17 @@ async function runCli(argv, io) {
         }
         throw error;
     }
-    return report.passed ? 0 : 1;
+    return passed ? 0 : 1;
 }
 /**
  * --fix: writes each suggested drop-in beside its unit. A file that exists is only replaced when the
  * gate wrote it (its first line is the marker); links are never followed.
  */
-function writeDropIns(report, io) {
-    for (const unit of report.units) {
+function writeDropIn(unit, io) {
+    {
         const suggestion = unit.suggestion;
         if (!suggestion?.phases?.length)
-            continue;
+            return;
         const file = path$1.resolve(io.cwd, suggestion.path);
         const shown = suggestion.path;
         let existing;
@@ -16211,7 +16250,7 @@ function writeDropIns(report, io) {
                 const ours = existing.isFile() && fs$4.readFileSync(file, 'utf8').startsWith(GENERATED_MARKER);
                 if (!ours) {
                     io.stderr(`systemd-hardening-gate: ${shown} exists and was not written by the gate: not overwritten\n`);
-                    continue;
+                    return;
                 }
                 fs$4.writeFileSync(file, suggestion.dropIn);
             }

@@ -34497,7 +34497,9 @@ function loadService(input) {
             });
         }
     }
-    const raw = copySettings(settings);
+    // Implied settings only reassign fields (never mutate the sets, maps and arrays inside), so a
+    // shallow copy keeps the settings as written; whoever edits them copies deeply (copySettings).
+    const raw = { ...settings };
     applyImpliedSettings(settings, input.unit);
     const refused = refusal(settings);
     const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 };
@@ -35838,6 +35840,165 @@ function parsePolicy(document, name, base = DEFAULT_POLICY) {
     return policy;
 }
 
+const RATINGS = [
+    [100, 'DANGEROUS'],
+    [90, 'UNSAFE'],
+    [75, 'EXPOSED'],
+    [50, 'MEDIUM'],
+    [10, 'OK'],
+    [1, 'SAFE'],
+    [0, 'PERFECT']
+];
+function ratingOf(exposure) {
+    for (const [min, rating] of RATINGS)
+        if (exposure >= min)
+            return rating;
+    return 'PERFECT';
+}
+/** Tenths as systemd prints them: 96 → "9.6". */
+function formatExposure(tenths) {
+    return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+}
+const divRoundUp$1 = (a, b) => Math.floor((a + b - 1) / b);
+/** Whether the effective user is root: User=root/0, or no User= without DynamicUser=. */
+function runsPrivileged(service) {
+    return settingsRunPrivileged(service.settings);
+}
+function settingsRunPrivileged(settings) {
+    const { user, dynamicUser } = settings;
+    if (user === 'root' || user === '0')
+        return true;
+    return !dynamicUser && (user === undefined || user === '');
+}
+/** One row's share of the two sums ([0, 0] when not applicable): the formula of scoreService. */
+function rowContribution(check, ctx, policy) {
+    const override = policy.checks[check.id];
+    const weight = override?.weight ?? check.weight;
+    if (weight === 0 || (check.bootPhaseExempt && !ctx.settings.defaultDependencies))
+        return NO_ROW;
+    const verdict = check.assess(ctx);
+    if (!('badness' in verdict))
+        return NO_ROW;
+    return [divRoundUp$1(verdict.badness * weight, override?.range ?? check.range), weight];
+}
+const NO_ROW = [0, 0];
+/** The weight a row has under a policy (0: excluded). */
+function rowWeight(check, policy) {
+    return policy.checks[check.id]?.weight ?? check.weight;
+}
+/** ceil(badness * weight / range) of a row, or -1 when it is not applicable (weight must be > 0). */
+function rowBadnessShare(check, ctx, policy, weight) {
+    if (check.bootPhaseExempt && !ctx.settings.defaultDependencies)
+        return -1;
+    const verdict = check.assess(ctx);
+    if (!('badness' in verdict))
+        return -1;
+    return divRoundUp$1(verdict.badness * weight, policy.checks[check.id]?.range ?? check.range);
+}
+/** exposure (tenths) from the two sums */
+function exposureOfSums(badnessSum, weightSum) {
+    return weightSum === 0 ? 0 : divRoundUp$1(badnessSum * 100, weightSum);
+}
+/**
+ * The overall exposure (tenths) of final settings, nothing else: the fix engine's check of its
+ * result. Same rows, weights and arithmetic as scoreService.
+ */
+function exposureOfSettings(settings, version, policy, options = {}) {
+    const ctx = { settings, version, runsPrivileged: settingsRunPrivileged(settings) };
+    let weightSum = 0;
+    let badnessSum = 0;
+    for (const check of checksFor(version)) {
+        const [badness, weight] = rowContribution(check, ctx, policy);
+        badnessSum += badness;
+        weightSum += weight;
+    }
+    if (options.fine)
+        return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
+    return exposureOfSums(badnessSum, weightSum);
+}
+function sourceOf(check, service, fileRank) {
+    if (check.directives.length === 1)
+        return service.sources[check.directives[0]];
+    let best;
+    let bestRank = -1;
+    for (const key of check.directives) {
+        const ref = service.sources[key];
+        if (!ref)
+            continue;
+        const rank = (fileRank.get(ref.file) ?? 0) * 1e9 + ref.line;
+        if (rank > bestRank) {
+            best = ref;
+            bestRank = rank;
+        }
+    }
+    return best;
+}
+/** Assesses every row for the target version and computes the overall exposure. */
+function scoreService(service, version, policy, options = {}) {
+    const keepPassing = options.keepPassing ?? true;
+    const ctx = {
+        settings: service.settings,
+        version,
+        runsPrivileged: runsPrivileged(service)
+    };
+    const fileRank = new Map(service.files.map((file, index) => [file, index]));
+    const header = service.serviceHeader;
+    const checks = [];
+    let weightSum = 0;
+    let badnessSum = 0;
+    for (const check of checksFor(version)) {
+        const override = policy.checks[check.id];
+        const weight = override?.weight ?? check.weight;
+        const range = override?.range ?? check.range;
+        let skipped;
+        let verdict;
+        if (check.bootPhaseExempt && !service.settings.defaultDependencies) {
+            skipped = 'DefaultDependencies=no: special boot-phase service';
+        }
+        else if (weight === 0) {
+            skipped = override?.reason ?? 'excluded by policy';
+        }
+        else {
+            verdict = check.assess(ctx);
+            if ('na' in verdict)
+                skipped = verdict.na;
+        }
+        const badness = verdict && 'badness' in verdict ? verdict.badness : null;
+        if (badness !== null) {
+            badnessSum += divRoundUp$1(badness * weight, range);
+            weightSum += weight;
+        }
+        // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
+        if (badness === 0 && !keepPassing)
+            continue;
+        const source = sourceOf(check, service, fileRank);
+        const row = {
+            id: check.id,
+            name: check.name,
+            badness,
+            weight,
+            range,
+            exposure: null,
+            file: (source ?? header).file,
+            line: (source ?? header).line,
+            explicit: source !== undefined
+        };
+        if (skipped !== undefined)
+            row.skipped = skipped;
+        if (verdict && 'badness' in verdict && verdict.detail !== undefined)
+            row.detail = verdict.detail;
+        checks.push(row);
+    }
+    const exposure = weightSum === 0 ? 0 : divRoundUp$1(badnessSum * 100, weightSum);
+    for (const row of checks) {
+        if (row.badness !== null && row.badness > 0) {
+            row.exposure =
+                divRoundUp$1(divRoundUp$1(row.badness * row.weight * 100, row.range), weightSum) / 10;
+        }
+    }
+    return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
+}
+
 /** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
 function dashPrefixes(unit) {
     const result = [];
@@ -35940,163 +36101,6 @@ const PHASES = [
         watch: 'the sockets it opens (ss -tulpn, ss -tnp); name resolution needs AF_UNIX and AF_INET/AF_INET6'
     }
 ];
-
-const RATINGS = [
-    [100, 'DANGEROUS'],
-    [90, 'UNSAFE'],
-    [75, 'EXPOSED'],
-    [50, 'MEDIUM'],
-    [10, 'OK'],
-    [1, 'SAFE'],
-    [0, 'PERFECT']
-];
-function ratingOf(exposure) {
-    for (const [min, rating] of RATINGS)
-        if (exposure >= min)
-            return rating;
-    return 'PERFECT';
-}
-/** Tenths as systemd prints them: 96 → "9.6". */
-function formatExposure(tenths) {
-    return `${Math.floor(tenths / 10)}.${tenths % 10}`;
-}
-const divRoundUp$1 = (a, b) => Math.floor((a + b - 1) / b);
-/** Whether the effective user is root: User=root/0, or no User= without DynamicUser=. */
-function runsPrivileged(service) {
-    return settingsRunPrivileged(service.settings);
-}
-function settingsRunPrivileged(settings) {
-    const { user, dynamicUser } = settings;
-    if (user === 'root' || user === '0')
-        return true;
-    return !dynamicUser && (user === undefined || user === '');
-}
-/** One row's share of the two sums ([0, 0] when not applicable): the formula of scoreService. */
-function rowContribution(check, ctx, policy) {
-    const override = policy.checks[check.id];
-    const weight = override?.weight ?? check.weight;
-    if (weight === 0 || (check.bootPhaseExempt && !ctx.settings.defaultDependencies))
-        return NO_ROW;
-    const verdict = check.assess(ctx);
-    if (!('badness' in verdict))
-        return NO_ROW;
-    return [divRoundUp$1(verdict.badness * weight, override?.range ?? check.range), weight];
-}
-const NO_ROW = [0, 0];
-/** The weight a row has under a policy (0: excluded). */
-function rowWeight(check, policy) {
-    return policy.checks[check.id]?.weight ?? check.weight;
-}
-/** ceil(badness * weight / range) of a row, or -1 when it is not applicable (weight must be > 0). */
-function rowBadnessShare(check, ctx, policy, weight) {
-    if (check.bootPhaseExempt && !ctx.settings.defaultDependencies)
-        return -1;
-    const verdict = check.assess(ctx);
-    if (!('badness' in verdict))
-        return -1;
-    return divRoundUp$1(verdict.badness * weight, policy.checks[check.id]?.range ?? check.range);
-}
-/** exposure (tenths) from the two sums */
-function exposureOfSums(badnessSum, weightSum) {
-    return weightSum === 0 ? 0 : divRoundUp$1(badnessSum * 100, weightSum);
-}
-/**
- * The overall exposure (tenths) of final settings, nothing else: the fix engine's check of its
- * result. Same rows, weights and arithmetic as scoreService.
- */
-function exposureOfSettings(settings, version, policy, options = {}) {
-    const ctx = { settings, version, runsPrivileged: settingsRunPrivileged(settings) };
-    let weightSum = 0;
-    let badnessSum = 0;
-    for (const check of checksFor(version)) {
-        const [badness, weight] = rowContribution(check, ctx, policy);
-        badnessSum += badness;
-        weightSum += weight;
-    }
-    if (options.fine)
-        return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
-    return exposureOfSums(badnessSum, weightSum);
-}
-function sourceOf(check, service, fileRank) {
-    let best;
-    let bestRank = -1;
-    for (const key of check.directives) {
-        const ref = service.sources[key];
-        if (!ref)
-            continue;
-        const rank = (fileRank.get(ref.file) ?? 0) * 1e9 + ref.line;
-        if (rank > bestRank) {
-            best = ref;
-            bestRank = rank;
-        }
-    }
-    return best;
-}
-/** Assesses every row for the target version and computes the overall exposure. */
-function scoreService(service, version, policy, options = {}) {
-    const keepPassing = options.keepPassing ?? true;
-    const ctx = {
-        settings: service.settings,
-        version,
-        runsPrivileged: runsPrivileged(service)
-    };
-    const fileRank = new Map(service.files.map((file, index) => [file, index]));
-    const header = service.serviceHeader;
-    const checks = [];
-    let weightSum = 0;
-    let badnessSum = 0;
-    for (const check of checksFor(version)) {
-        const override = policy.checks[check.id];
-        const weight = override?.weight ?? check.weight;
-        const range = override?.range ?? check.range;
-        let skipped;
-        let verdict;
-        if (check.bootPhaseExempt && !service.settings.defaultDependencies) {
-            skipped = 'DefaultDependencies=no: special boot-phase service';
-        }
-        else if (weight === 0) {
-            skipped = override?.reason ?? 'excluded by policy';
-        }
-        else {
-            verdict = check.assess(ctx);
-            if ('na' in verdict)
-                skipped = verdict.na;
-        }
-        const badness = verdict && 'badness' in verdict ? verdict.badness : null;
-        if (badness !== null) {
-            badnessSum += divRoundUp$1(badness * weight, range);
-            weightSum += weight;
-        }
-        // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
-        if (badness === 0 && !keepPassing)
-            continue;
-        const source = sourceOf(check, service, fileRank);
-        const row = {
-            id: check.id,
-            name: check.name,
-            badness,
-            weight,
-            range,
-            exposure: null,
-            file: (source ?? header).file,
-            line: (source ?? header).line,
-            explicit: source !== undefined
-        };
-        if (skipped !== undefined)
-            row.skipped = skipped;
-        if (verdict && 'badness' in verdict && verdict.detail !== undefined)
-            row.detail = verdict.detail;
-        checks.push(row);
-    }
-    const exposure = weightSum === 0 ? 0 : divRoundUp$1(badnessSum * 100, weightSum);
-    for (const row of checks) {
-        if (row.badness !== null && row.badness > 0) {
-            row.exposure =
-                divRoundUp$1(divRoundUp$1(row.badness * row.weight * 100, row.range), weightSum) / 10;
-        }
-    }
-    return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
-}
 
 /**
  * What a service needs, inferred from its unit alone (seed 000's "Common Gotchas" and seed 004's
@@ -38779,14 +38783,22 @@ function baseOf(document, name, directory, seen) {
     return loadPolicy(isName ? parent : target, directory, seen);
 }
 
-/** The report as consecutive pieces of one JSON document (unit by unit). */
+function createJsonStream(head) {
+    let count = 0;
+    return {
+        start: () => JSON.stringify({ ...head, units: [] }).slice(0, -2),
+        unit: (unit) => (count++ ? ',' : '') + JSON.stringify(unit),
+        end: (passed) => `],"passed":${passed}}\n`
+    };
+}
+/** The report as consecutive pieces of one JSON document. */
 function* renderJsonChunks(report) {
-    const { units, ...head } = report;
-    const opening = JSON.stringify({ ...head, units: [] });
-    yield opening.slice(0, -2);
-    for (let i = 0; i < units.length; i++)
-        yield (i ? ',' : '') + JSON.stringify(units[i]);
-    yield ']}\n';
+    const { units, passed, ...head } = report;
+    const stream = createJsonStream(head);
+    yield stream.start();
+    for (const unit of units)
+        yield stream.unit(unit);
+    yield stream.end(passed);
 }
 
 /** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */

@@ -3,16 +3,16 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { PolicyError, parseThreshold, policyDocument } from '../core/policy.js'
-import type { GateReport } from '../core/report.js'
+import type { UnitReport } from '../core/report.js'
+import { gateReport, SCHEMA_VERSION } from '../core/report.js'
 import { GENERATED_MARKER } from '../core/suggest.js'
-import { gateReport } from '../core/report.js'
 import { NEWEST_SYSTEMD_VERSION, OLDEST_SYSTEMD_VERSION } from '../core/service.js'
 import { loadPolicy } from '../policies.js'
-import { renderJsonChunks } from '../render/json.js'
+import { createJsonStream } from '../render/json.js'
 import { renderMarkdown } from '../render/markdown.js'
 import { renderSarif } from '../render/sarif.js'
-import { renderText } from '../render/text.js'
-import { scan } from '../scan/scan.js'
+import { createTextStream } from '../render/text.js'
+import { scanEach } from '../scan/scan.js'
 
 export const VERSION = '0.1.0'
 
@@ -110,7 +110,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${VERSION}\n`)
     return 0
   }
-  let report: GateReport
+  let passed = true
   try {
     const format = values.format!
     if (!['text', 'json', 'markdown', 'sarif'].includes(format)) {
@@ -139,7 +139,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const suggest = !values['no-suggest']
     const options = { version, policy, threshold, suggest, toolVersion: VERSION }
     const showProgress = io.stderrIsTTY && format !== 'text'
-    const { units, missing } = await scan(positionals.length ? positionals : ['.'], {
+    const stream = await scanEach(positionals.length ? positionals : ['.'], {
       ...options,
       cwd: io.cwd,
       exclude: values.exclude,
@@ -153,30 +153,44 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
         : undefined
     })
-    if (showProgress && units.length >= 500) io.stderr('\n')
-    if (missing.length) throw new UsageError(`no such file or directory: ${missing.join(', ')}`)
-    report = gateReport(units, options)
-    if (values.fix) writeDropIns(report, io)
-    const color =
-      format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR
-    const chunks: Iterable<string> =
-      format === 'json'
-        ? renderJsonChunks(report)
-        : format === 'markdown'
-          ? [renderMarkdown(report)]
-          : format === 'sarif'
-            ? [renderSarif(report, VERSION)]
-            : [renderText(report, { color, fullSuggestions: TEXT_SUGGESTIONS })]
-    if (values.output) {
-      const fd = fs.openSync(values.output, 'w')
-      try {
-        for (const chunk of chunks) fs.writeSync(fd, chunk)
-      } finally {
-        fs.closeSync(fd)
-      }
-    } else {
-      for (const chunk of chunks) io.stdout(chunk)
+    if (stream.missing.length) {
+      throw new UsageError(`no such file or directory: ${stream.missing.join(', ')}`)
     }
+    const fd = values.output ? fs.openSync(values.output, 'w') : undefined
+    const write = (text: string): void => {
+      if (fd === undefined) io.stdout(text)
+      else fs.writeSync(fd, text)
+    }
+    try {
+      const head = {
+        schemaVersion: SCHEMA_VERSION,
+        threshold: threshold / 10,
+        systemdVersion: version,
+        policy: policy.name
+      } as const
+      if (format === 'json' || format === 'text') {
+        // Streamed: each report is written and dropped, so memory stays flat on large trees.
+        const color =
+          format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR
+        const json = createJsonStream(head)
+        const text = createTextStream(head, { color, fullSuggestions: TEXT_SUGGESTIONS })
+        if (format === 'json') write(json.start())
+        for (const unit of stream.units) {
+          if (!unit.passed) passed = false
+          if (values.fix) writeDropIn(unit, io)
+          write(format === 'json' ? json.unit(unit) : text.unit(unit))
+        }
+        write(format === 'json' ? json.end(passed) : text.end())
+      } else {
+        const report = gateReport([...stream.units], options)
+        passed = report.passed
+        if (values.fix) for (const unit of report.units) writeDropIn(unit, io)
+        write(format === 'markdown' ? renderMarkdown(report) : renderSarif(report, VERSION))
+      }
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd)
+    }
+    if (showProgress && stream.total >= 500) io.stderr('\n')
   } catch (error) {
     if (error instanceof UsageError || error instanceof PolicyError) {
       io.stderr(`systemd-hardening-gate: ${error.message}\n`)
@@ -184,17 +198,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     throw error
   }
-  return report.passed ? 0 : 1
+  return passed ? 0 : 1
 }
 
 /**
  * --fix: writes each suggested drop-in beside its unit. A file that exists is only replaced when the
  * gate wrote it (its first line is the marker); links are never followed.
  */
-function writeDropIns(report: GateReport, io: CliIO): void {
-  for (const unit of report.units) {
+function writeDropIn(unit: UnitReport, io: CliIO): void {
+  {
     const suggestion = unit.suggestion
-    if (!suggestion?.phases?.length) continue
+    if (!suggestion?.phases?.length) return
     const file = path.resolve(io.cwd, suggestion.path)
     const shown = suggestion.path
     let existing: fs.Stats | undefined
@@ -210,7 +224,7 @@ function writeDropIns(report: GateReport, io: CliIO): void {
           io.stderr(
             `systemd-hardening-gate: ${shown} exists and was not written by the gate: not overwritten\n`
           )
-          continue
+          return
         }
         fs.writeFileSync(file, suggestion.dropIn)
       } else {

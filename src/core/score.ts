@@ -137,6 +137,7 @@ function sourceOf(
   service: LoadedService,
   fileRank: Map<string, number>
 ): SourceRef | undefined {
+  if (check.directives.length === 1) return service.sources[check.directives[0]!]
   let best: SourceRef | undefined
   let bestRank = -1
   for (const key of check.directives) {

@@ -1053,7 +1053,9 @@ export function loadService(input: LoadInput): LoadResult {
       })
     }
   }
-  const raw = copySettings(settings)
+  // Implied settings only reassign fields (never mutate the sets, maps and arrays inside), so a
+  // shallow copy keeps the settings as written; whoever edits them copies deeply (copySettings).
+  const raw = { ...settings }
   applyImpliedSettings(settings, input.unit)
   const refused = refusal(settings)
   const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 }

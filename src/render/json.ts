@@ -1,13 +1,33 @@
-/** The JSON report (schemaVersion 1) on one line, produced in pieces so large trees never build one huge string. */
-import type { GateReport } from '../core/report.js'
+/**
+ * The JSON report (schemaVersion 1) on one line, written unit by unit so that a large tree never
+ * builds one huge string or keeps every report: "passed" comes after "units" for that reason.
+ */
+import type { GateReport, UnitReport } from '../core/report.js'
 
-/** The report as consecutive pieces of one JSON document (unit by unit). */
+export type JsonHead = Omit<GateReport, 'units' | 'passed'>
+
+export interface JsonStream {
+  start(): string
+  unit(unit: UnitReport): string
+  end(passed: boolean): string
+}
+
+export function createJsonStream(head: JsonHead): JsonStream {
+  let count = 0
+  return {
+    start: () => JSON.stringify({ ...head, units: [] }).slice(0, -2),
+    unit: (unit) => (count++ ? ',' : '') + JSON.stringify(unit),
+    end: (passed) => `],"passed":${passed}}\n`
+  }
+}
+
+/** The report as consecutive pieces of one JSON document. */
 export function* renderJsonChunks(report: GateReport): Generator<string> {
-  const { units, ...head } = report
-  const opening = JSON.stringify({ ...head, units: [] })
-  yield opening.slice(0, -2)
-  for (let i = 0; i < units.length; i++) yield (i ? ',' : '') + JSON.stringify(units[i])
-  yield ']}\n'
+  const { units, passed, ...head } = report
+  const stream = createJsonStream(head)
+  yield stream.start()
+  for (const unit of units) yield stream.unit(unit)
+  yield stream.end(passed)
 }
 
 export function renderJson(report: GateReport): string {

@@ -71,81 +71,107 @@ function renderSuggestion(unit: UnitReport, paint: Paint, full: boolean): string
   return lines
 }
 
-export function renderText(report: GateReport, options: TextOptions): string {
+export interface TextHead {
+  threshold: number
+  systemdVersion: number
+  policy: string
+}
+
+export interface TextStream {
+  unit(unit: UnitReport): string
+  end(): string
+}
+
+/** Renders unit by unit, counting what the closing summary needs, so no report must be kept. */
+export function createTextStream(head: TextHead, options: TextOptions): TextStream {
   const paint = painter(options.color)
-  const lines: string[] = []
   const top = options.topChecks ?? 5
   let fullLeft = options.fullSuggestions ?? 20
-  for (const unit of report.units) {
-    const mark = unit.passed ? paint('green', '✓') : paint('red', '✗')
-    const where = escapeControl(unit.path)
-    if (unit.status === 'scored') {
-      const score = `${unit.score!.toFixed(1)} ${unit.rating}`
-      lines.push(`${mark} ${where}  ${unit.passed ? score : paint('bold', score)}`)
-      if (!unit.passed) {
-        for (const check of costliest(unit, top)) {
-          const detail = check.detail ? ` (${escapeControl(check.detail)})` : ''
-          lines.push(
-            `    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${escapeControl(check.file)}:${check.line}`
-          )
-        }
+  let total = 0
+  let failed = 0
+  let exceptions = 0
+  let suggested = 0
+  let unsuggested = 0
+  return {
+    unit(unit) {
+      total++
+      if (!unit.passed) failed++
+      exceptions += (unit.exceptions ?? []).filter((e) => e.error === undefined).length
+      if (unit.suggestion?.phases?.length) suggested++
+      if (
+        !unit.passed &&
+        unit.status === 'scored' &&
+        !unit.suggestion &&
+        (unit.exposure ?? 0) > head.threshold * 10
+      ) {
+        unsuggested++
       }
-    } else {
-      const label =
-        unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`
-      const at = unit.at ? `  ${escapeControl(unit.at.file)}:${unit.at.line}` : ''
-      lines.push(`${mark} ${where}  ${escapeControl(label)}${at}`)
-    }
-    for (const diagnostic of unit.diagnostics) {
-      if (diagnostic.severity === 'notice') continue
-      const color = diagnostic.severity === 'error' ? 'red' : 'yellow'
+      const lines: string[] = []
+      const mark = unit.passed ? paint('green', '✓') : paint('red', '✗')
+      const where = escapeControl(unit.path)
+      if (unit.status === 'scored') {
+        const score = `${unit.score!.toFixed(1)} ${unit.rating}`
+        lines.push(`${mark} ${where}  ${unit.passed ? score : paint('bold', score)}`)
+        if (!unit.passed) {
+          for (const check of costliest(unit, top)) {
+            const detail = check.detail ? ` (${escapeControl(check.detail)})` : ''
+            lines.push(
+              `    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${escapeControl(check.file)}:${check.line}`
+            )
+          }
+        }
+      } else {
+        const label =
+          unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`
+        const at = unit.at ? `  ${escapeControl(unit.at.file)}:${unit.at.line}` : ''
+        lines.push(`${mark} ${where}  ${escapeControl(label)}${at}`)
+      }
+      for (const diagnostic of unit.diagnostics) {
+        if (diagnostic.severity === 'notice') continue
+        const color = diagnostic.severity === 'error' ? 'red' : 'yellow'
+        lines.push(
+          `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}`
+        )
+      }
+      for (const exception of unit.exceptions ?? []) {
+        if (exception.error !== undefined) continue
+        const source =
+          exception.source === 'inline'
+            ? `${exception.file}:${exception.line}`
+            : `policy ${exception.policy}`
+        const until = exception.until ? ` until ${exception.until}` : ''
+        lines.push(
+          `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(source)}`
+        )
+      }
+      if (unit.suggestion) {
+        lines.push(...renderSuggestion(unit, paint, fullLeft > 0))
+        fullLeft--
+      }
+      return lines.join('\n') + '\n'
+    },
+    end() {
+      const lines: string[] = []
+      const extras = [
+        exceptions ? `${exceptions} justified exception(s)` : '',
+        suggested ? `${suggested} suggested drop-in(s)` : ''
+      ].filter(Boolean)
       lines.push(
-        `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}`
+        total === 0
+          ? 'No service units found.'
+          : `${total} unit(s), ${failed} failed (threshold ${head.threshold.toFixed(1)}, systemd ${head.systemdVersion}, policy ${escapeControl(head.policy)})${extras.length ? `; ${extras.join(', ')}` : ''}`
       )
-    }
-    for (const exception of unit.exceptions ?? []) {
-      if (exception.error !== undefined) continue
-      const where =
-        exception.source === 'inline'
-          ? `${exception.file}:${exception.line}`
-          : `policy ${exception.policy}`
-      const until = exception.until ? ` until ${exception.until}` : ''
-      lines.push(
-        `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(where)}`
-      )
-    }
-    if (unit.suggestion) {
-      lines.push(...renderSuggestion(unit, paint, fullLeft > 0))
-      fullLeft--
+      if (fullLeft < 0 || unsuggested > 0) {
+        lines.push(
+          `Drop-ins are shown for the first ${options.fullSuggestions ?? 20} failing units: --fix writes all of them, --format json lists them.`
+        )
+      }
+      return lines.join('\n') + '\n'
     }
   }
-  const failed = report.units.filter((u) => !u.passed).length
-  const threshold = report.threshold.toFixed(1)
-  const exceptions = report.units.reduce(
-    (n, u) => n + (u.exceptions ?? []).filter((e) => e.error === undefined).length,
-    0
-  )
-  const suggested = report.units.filter((u) => u.suggestion?.phases?.length).length
-  const extras = [
-    exceptions ? `${exceptions} justified exception(s)` : '',
-    suggested ? `${suggested} suggested drop-in(s)` : ''
-  ].filter(Boolean)
-  lines.push(
-    report.units.length === 0
-      ? 'No service units found.'
-      : `${report.units.length} unit(s), ${failed} failed (threshold ${threshold}, systemd ${report.systemdVersion}, policy ${escapeControl(report.policy)})${extras.length ? `; ${extras.join(', ')}` : ''}`
-  )
-  const unsuggested = report.units.filter(
-    (u) =>
-      !u.passed &&
-      u.status === 'scored' &&
-      !u.suggestion &&
-      (u.exposure ?? 0) > report.threshold * 10
-  ).length
-  if (fullLeft < 0 || unsuggested > 0) {
-    lines.push(
-      `Drop-ins are shown for the first ${options.fullSuggestions ?? 20} failing units: --fix writes all of them, --format json --suggest lists them.`
-    )
-  }
-  return lines.join('\n') + '\n'
+}
+
+export function renderText(report: GateReport, options: TextOptions): string {
+  const stream = createTextStream(report, options)
+  return report.units.map((u) => stream.unit(u)).join('') + stream.end()
 }

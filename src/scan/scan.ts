@@ -207,7 +207,7 @@ export async function findUnitFiles(
       continue
     }
     roots.push(absolute)
-    const found = await fg('**/*.service', {
+    const found = fg.sync('**/*.service', {
       cwd: absolute,
       absolute: true,
       dot: true,
@@ -275,25 +275,42 @@ export function scanUnitFile(
 }
 
 /** Scans PATH arguments: every unit found is analysed; one bad file never stops the others. */
+export interface UnitStream {
+  /** PATH arguments that do not exist */
+  missing: string[]
+  /** unit files found */
+  total: number
+  /** analyses the units one by one, in path order: a caller that does not keep them keeps memory flat */
+  units: Iterable<UnitReport>
+}
+
+/** Finds the units now and analyses them lazily, one bad file never stopping the others. */
+export async function scanEach(inputs: string[], options: ScanOptions): Promise<UnitStream> {
+  const { files, roots, missing } = await findUnitFiles(inputs, options.cwd, options.exclude)
+  const reader = createReader(roots, options.cwd)
+  function* analyse(): Generator<UnitReport> {
+    let suggestions = 0
+    for (let i = 0; i < files.length; i++) {
+      const limited = options.suggestLimit !== undefined && suggestions >= options.suggestLimit
+      const report = scanUnitFile(
+        files[i]!,
+        roots,
+        limited ? { ...options, suggest: false } : options,
+        reader
+      )
+      if (report.suggestion) suggestions++
+      if (options.onProgress && (i + 1) % 500 === 0) options.onProgress(i + 1, files.length)
+      yield report
+    }
+  }
+  return { missing, total: files.length, units: analyse() }
+}
+
+/** Scans PATH arguments and keeps every report. */
 export async function scan(
   inputs: string[],
   options: ScanOptions
 ): Promise<{ units: UnitReport[]; missing: string[] }> {
-  const { files, roots, missing } = await findUnitFiles(inputs, options.cwd, options.exclude)
-  const reader = createReader(roots, options.cwd)
-  const units: UnitReport[] = []
-  let suggestions = 0
-  for (let i = 0; i < files.length; i++) {
-    const limited = options.suggestLimit !== undefined && suggestions >= options.suggestLimit
-    const report = scanUnitFile(
-      files[i]!,
-      roots,
-      limited ? { ...options, suggest: false } : options,
-      reader
-    )
-    if (report.suggestion) suggestions++
-    units.push(report)
-    if (options.onProgress && (i + 1) % 500 === 0) options.onProgress(i + 1, files.length)
-  }
-  return { units, missing }
+  const stream = await scanEach(inputs, options)
+  return { units: [...stream.units], missing: stream.missing }
 }
