@@ -54,10 +54,14 @@ const RESOURCE =
   'https://www.freedesktop.org/software/systemd/man/latest/systemd.resource-control.html'
 const SERVICE = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html'
 
-const bad = (condition: boolean, detail?: string): Verdict => ({
-  badness: condition ? 1 : 0,
-  detail
-})
+// Shared verdicts for the common case: most rows of most units allocate nothing.
+const GOOD: Verdict = Object.freeze({ badness: 0 })
+const BAD: Verdict = Object.freeze({ badness: 1 })
+
+const NO_FILTER: Verdict = Object.freeze({ badness: 10, detail: 'no system call filter' })
+
+const bad = (condition: boolean, detail?: string): Verdict =>
+  detail === undefined ? (condition ? BAD : GOOD) : { badness: condition ? 1 : 0, detail }
 
 function booleanCheck(
   id: string,
@@ -88,15 +92,15 @@ interface CapabilityRow {
   since?: number
 }
 
-/** The detail text of a capability row, per kept subset (few distinct values: cached). */
-const keptNames = new Map<bigint, string>()
-function keptText(kept: bigint): string {
-  let text = keptNames.get(kept)
-  if (text === undefined) {
-    text = capabilityNames(kept).join(' ')
-    keptNames.set(kept, text)
+/** The verdict of a capability row, per kept subset (few distinct values: cached). */
+const keptVerdicts = new Map<bigint, Verdict>()
+function keptVerdict(kept: bigint): Verdict {
+  let verdict = keptVerdicts.get(kept)
+  if (verdict === undefined) {
+    verdict = Object.freeze({ badness: 1, detail: capabilityNames(kept).join(' ') })
+    if (keptVerdicts.size < 65536) keptVerdicts.set(kept, verdict)
   }
-  return text
+  return verdict
 }
 
 function capabilityCheck(row: CapabilityRow): CheckDefinition {
@@ -115,7 +119,7 @@ function capabilityCheck(row: CapabilityRow): CheckDefinition {
     man: `${EXEC}#CapabilityBoundingSet=`,
     assess: ({ settings }) => {
       const kept = settings.capabilityBoundingSet & mask
-      return bad(kept !== 0n, kept ? keptText(kept) : undefined)
+      return kept === 0n ? GOOD : keptVerdict(kept)
     }
   }
 }
@@ -176,9 +180,7 @@ function syscallCheck(group: string, weight: number, what: string): CheckDefinit
     man: `${EXEC}#SystemCallFilter=`,
     assess: ({ settings, version }) => {
       const filter = settings.syscallFilter
-      if (filter === undefined || (!filter.allowList && filter.names.size === 0)) {
-        return { badness: 10, detail: 'no system call filter' }
-      }
+      if (filter === undefined || (!filter.allowList && filter.names.size === 0)) return NO_FILTER
       const offending = firstUnfilteredMember(filter, group, version)
       if (offending === undefined) return { badness: 0 }
       return filter.allowList

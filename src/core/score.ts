@@ -135,7 +135,7 @@ export function exposureOfSettings(
 function sourceOf(
   check: CheckDefinition,
   service: LoadedService,
-  fileRank: Map<string, number>
+  ranks: () => Map<string, number>
 ): SourceRef | undefined {
   if (check.directives.length === 1) return service.sources[check.directives[0]!]
   let best: SourceRef | undefined
@@ -143,7 +143,7 @@ function sourceOf(
   for (const key of check.directives) {
     const ref = service.sources[key]
     if (!ref) continue
-    const rank = (fileRank.get(ref.file) ?? 0) * 1e9 + ref.line
+    const rank = (ranks().get(ref.file) ?? 0) * 1e9 + ref.line
     if (rank > bestRank) {
       best = ref
       bestRank = rank
@@ -153,6 +153,38 @@ function sourceOf(
 }
 
 /** Assesses every row for the target version and computes the overall exposure. */
+interface CompiledPolicy {
+  weights: number[]
+  ranges: number[]
+  reasons: Array<string | undefined>
+}
+
+const compiledPolicies = new WeakMap<Policy, Map<number, CompiledPolicy>>()
+
+/** Effective weight and range of every row for one policy and version, computed once. */
+function compile(
+  policy: Policy,
+  version: number,
+  checks: readonly CheckDefinition[]
+): CompiledPolicy {
+  let byVersion = compiledPolicies.get(policy)
+  if (!byVersion) {
+    byVersion = new Map()
+    compiledPolicies.set(policy, byVersion)
+  }
+  let compiled = byVersion.get(version)
+  if (!compiled) {
+    const overrides = checks.map((check) => policy.checks[check.id])
+    compiled = {
+      weights: checks.map((check, i) => overrides[i]?.weight ?? check.weight),
+      ranges: checks.map((check, i) => overrides[i]?.range ?? check.range),
+      reasons: overrides.map((override) => override?.reason)
+    }
+    byVersion.set(version, compiled)
+  }
+  return compiled
+}
+
 export function scoreService(
   service: LoadedService,
   version: number,
@@ -165,33 +197,40 @@ export function scoreService(
     version,
     runsPrivileged: runsPrivileged(service)
   }
-  const fileRank = new Map(service.files.map((file, index) => [file, index]))
+  let fileRank: Map<string, number> | undefined
+  const ranks = (): Map<string, number> =>
+    (fileRank ??= new Map(service.files.map((file, index) => [file, index])))
   const header = service.serviceHeader
+  const table = checksFor(version)
+  const { weights, ranges, reasons } = compile(policy, version, table)
+  const bootPhase = !service.settings.defaultDependencies
   const checks: CheckResult[] = []
   let weightSum = 0
   let badnessSum = 0
-  for (const check of checksFor(version)) {
-    const override = policy.checks[check.id]
-    const weight = override?.weight ?? check.weight
-    const range = override?.range ?? check.range
+  for (let i = 0; i < table.length; i++) {
+    const check = table[i]!
+    const weight = weights[i]!
+    const range = ranges[i]!
     let skipped: string | undefined
-    let verdict: ReturnType<typeof check.assess> | undefined
-    if (check.bootPhaseExempt && !service.settings.defaultDependencies) {
+    let badness: number | null = null
+    let detail: string | undefined
+    if (check.bootPhaseExempt && bootPhase) {
       skipped = 'DefaultDependencies=no: special boot-phase service'
     } else if (weight === 0) {
-      skipped = override?.reason ?? 'excluded by policy'
+      skipped = reasons[i] ?? 'excluded by policy'
     } else {
-      verdict = check.assess(ctx)
+      const verdict = check.assess(ctx)
       if ('na' in verdict) skipped = verdict.na
-    }
-    const badness = verdict && 'badness' in verdict ? verdict.badness : null
-    if (badness !== null) {
-      badnessSum += divRoundUp(badness * weight, range)
-      weightSum += weight
+      else {
+        badness = verdict.badness
+        detail = verdict.detail
+        badnessSum += divRoundUp(badness * weight, range)
+        weightSum += weight
+      }
     }
     // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
     if (badness === 0 && !keepPassing) continue
-    const source = sourceOf(check, service, fileRank)
+    const source = sourceOf(check, service, ranks)
     const row: CheckResult = {
       id: check.id,
       name: check.name,
@@ -204,7 +243,7 @@ export function scoreService(
       explicit: source !== undefined
     }
     if (skipped !== undefined) row.skipped = skipped
-    if (verdict && 'badness' in verdict && verdict.detail !== undefined) row.detail = verdict.detail
+    if (detail !== undefined) row.detail = detail
     checks.push(row)
   }
   const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum)
