@@ -204,3 +204,37 @@ describe('systemd-hardening-gate CLI', () => {
     ])
   })
 })
+
+describe('progress on large trees', () => {
+  it('prints a progress line on a terminal stderr, and none when stderr is not a terminal', async () => {
+    const { runCli } = await import('../src/cli/run.js')
+    const dir = path.join(tmp, 'large')
+    fs.mkdirSync(dir, { recursive: true })
+    for (let i = 0; i < 600; i++) {
+      fs.writeFileSync(
+        path.join(dir, `u${i}.service`),
+        '[Service]\nExecStart=/bin/true\nDynamicUser=yes\n'
+      )
+    }
+    const runIn = async (stderrIsTTY: boolean): Promise<string> => {
+      let stderr = ''
+      const code = await runCli(
+        ['--format', 'json', '--no-suggest', '--output', path.join(tmp, 'large.json'), dir],
+        {
+          cwd: root,
+          stdout: () => undefined,
+          stderr: (text) => {
+            stderr += text
+          },
+          isTTY: false,
+          stderrIsTTY,
+          env: {}
+        }
+      )
+      expect(code).toBe(1)
+      return stderr
+    }
+    expect(await runIn(true)).toContain('\rscanned 500/600 units')
+    expect(await runIn(false)).toBe('')
+  })
+})

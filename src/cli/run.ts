@@ -138,7 +138,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     const suggest = !values['no-suggest']
     const options = { version, policy, threshold, suggest, toolVersion: VERSION }
-    const showProgress = io.stderrIsTTY && format !== 'text'
+    // On a terminal, unless the report itself is being printed there.
+    const showProgress = io.stderrIsTTY && (format !== 'text' || values.output !== undefined)
     const stream = await scanEach(positionals.length ? positionals : ['.'], {
       ...options,
       cwd: io.cwd,
