@@ -32,7 +32,7 @@ import { bySeverity, describeScore, judge, tenths } from './github/verdict.js'
 import { escapeMarkdown } from './render/escape.js'
 import { renderJsonChunks } from './render/json.js'
 import { renderSarif } from './render/sarif.js'
-import { scanUnitFile, templateInstance } from './scan/scan.js'
+import { createReader, scanUnitFile, templateInstance } from './scan/scan.js'
 
 const toPosix = (p: string): string => p.split(path.sep).join('/')
 const short = (sha: string): string => sha.slice(0, 12)
@@ -257,8 +257,10 @@ async function gate(env: Env): Promise<string | undefined> {
   }
   const roots = readableRoots(workspace, found.outside)
   const gated = found.files.filter((_, i) => !scope.selected || scope.selected.has(unitPaths[i]!))
+  // One reader for every unit: directory listings and links are read once per directory.
+  const reader = createReader(roots, workspace)
   const units = gated.map((file) =>
-    scanUnitFile(file, roots, { ...options, keepPassingChecks: true })
+    scanUnitFile(file, roots, { ...options, keepPassingChecks: true }, reader)
   )
 
   let bases: Map<string, UnitReport | null> | undefined
@@ -338,7 +340,7 @@ async function gate(env: Env): Promise<string | undefined> {
     attempt(`write the SARIF file ${sarifFile}`, notes, () => {
       // Code scanning compares whole-tree analyses, so the SARIF covers every unit the paths match.
       const all = scope.selected
-        ? found.files.map((file) => scanUnitFile(file, roots, options))
+        ? found.files.map((file) => scanUnitFile(file, roots, options, reader))
         : units.map(cliShaped)
       const sarif = redactSecrets(renderSarif(gateReport(all, settings), VERSION))
       writeFileSafely(path.resolve(workspace, sarifFile), sarif, [

@@ -6,8 +6,15 @@
 import fg from 'fast-glob'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { dropInDirectoryNames, isDropInFileName, orderDropIns } from '../core/dropins.js'
-import type { GateOptions, UnitReport, UnitSource } from '../core/report.js'
+import type { AliasedDropInCandidate, AliasIndex, AliasLink } from '../core/dropins.js'
+import {
+  dropInChoices,
+  indexAliases,
+  isDropInFileName,
+  unitDropInDirectories,
+  unitNames
+} from '../core/dropins.js'
+import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
@@ -38,14 +45,51 @@ export function templateInstance(version: number): string {
 
 const toPosix = (p: string): string => p.split(path.sep).join('/')
 
-interface Reader {
+export interface Reader {
   read(file: string): UnitFileInput
   listDirectory(dir: string): Set<string> | undefined
+  /** which service files of a directory are aliases of which (symbolic links among them) */
+  aliases(dir: string): AliasIndex
 }
 
+interface Listing {
+  names: Set<string>
+  /** entries that are symbolic links */
+  links: string[]
+}
+
+const NO_ALIASES: AliasIndex = { resolved: new Map(), namesOf: new Map() }
+
 /** Reads files below the scan roots only; caches directory listings. */
-function createReader(roots: string[], cwd: string): Reader {
-  const listings = new Map<string, Set<string> | undefined>()
+export function createReader(roots: string[], cwd: string): Reader {
+  const listings = new Map<string, Listing | undefined>()
+  const aliasIndexes = new Map<string, AliasIndex>()
+  /** readlink() results, shared by the alias index and read() */
+  const linkTexts = new Map<string, string>()
+  const readLink = (file: string): string => {
+    let text = linkTexts.get(file)
+    if (text === undefined) {
+      text = fs.readlinkSync(file)
+      linkTexts.set(file, text)
+    }
+    return text
+  }
+  const list = (dir: string): Listing | undefined => {
+    if (listings.has(dir)) return listings.get(dir)
+    let listing: Listing | undefined
+    try {
+      // one getdents() per directory gives the link entries too: no lstat() per file
+      const entries = fs.readdirSync(dir, { withFileTypes: true })
+      listing = {
+        names: new Set(entries.map((e) => e.name)),
+        links: entries.filter((e) => e.isSymbolicLink()).map((e) => e.name)
+      }
+    } catch {
+      listing = undefined
+    }
+    listings.set(dir, listing)
+    return listing
+  }
   const realRoots = roots.map((root) => {
     try {
       return fs.realpathSync(root)
@@ -80,17 +124,51 @@ function createReader(roots: string[], cwd: string): Reader {
     const relative = path.relative(cwd, file)
     return toPosix(relative === '' ? path.basename(file) : relative)
   }
+  /**
+   * A link named like a service is an alias when its target lies in the same directory (or below it:
+   * systemd then takes the file of that name in the directory); one leaving the directory is a linked
+   * unit file, not an alias (undefined), as is a link whose directory does not exist.
+   */
+  const classifyLink = (dir: string, name: string): AliasLink | undefined => {
+    let target: string
+    try {
+      target = path.resolve(dir, readLink(path.join(dir, name)))
+    } catch {
+      return undefined
+    }
+    const parent = path.dirname(target)
+    if (parent === dir) return { target: path.basename(target), viaSubdirectory: false }
+    let realParent: string
+    let realDir: string
+    try {
+      // systemd resolves the directories on the way, not the file itself
+      realParent = realDirectory(parent)
+      realDir = realDirectory(dir)
+    } catch {
+      return undefined
+    }
+    if (realParent === realDir) return { target: path.basename(target), viaSubdirectory: false }
+    if (within(realParent, realDir)) return { target: path.basename(target), viaSubdirectory: true }
+    return undefined
+  }
   return {
     listDirectory(dir) {
-      if (listings.has(dir)) return listings.get(dir)
-      let entries: Set<string> | undefined
-      try {
-        entries = new Set(fs.readdirSync(dir))
-      } catch {
-        entries = undefined
+      return list(dir)?.names
+    },
+    aliases(dir) {
+      let index = aliasIndexes.get(dir)
+      if (index === undefined) {
+        const listing = list(dir)
+        const links = new Map<string, AliasLink>()
+        for (const name of listing?.links ?? []) {
+          if (parseUnitName(name)?.type !== 'service') continue
+          const link = classifyLink(dir, name)
+          if (link) links.set(name, link)
+        }
+        index = links.size === 0 ? NO_ALIASES : indexAliases(links, (n) => !!listing?.names.has(n))
+        aliasIndexes.set(dir, index)
       }
-      listings.set(dir, entries)
-      return entries
+      return index
     },
     read(file) {
       const shown = display(file)
@@ -104,7 +182,7 @@ function createReader(roots: string[], cwd: string): Reader {
       }
       let target = file
       if (stat.isSymbolicLink()) {
-        const link = fs.readlinkSync(file)
+        const link = readLink(file)
         if (link === '/dev/null') return { path: shown, bytes: null }
         let real: string
         try {
@@ -142,36 +220,57 @@ function createReader(roots: string[], cwd: string): Reader {
   }
 }
 
-/** Drop-ins beside the unit file, in systemd's order; unreadable ones become diagnostics. */
+interface CollectedDropIns {
+  /** the drop-ins in systemd's order, for each distinct pick systemd may make (see dropInChoices) */
+  orders: UnitFileInput[][]
+  /** unreadable drop-ins */
+  problems: string[]
+  conflicts: Array<{ fileName: string; paths: string[] }>
+  truncated: boolean
+}
+
+/**
+ * Drop-ins beside the unit file for every name of the unit, in systemd's order; unreadable ones
+ * become diagnostics.
+ */
 function collectDropIns(
-  unit: UnitName,
+  id: UnitName,
+  aliases: readonly UnitName[],
   directory: string,
   reader: Reader
-): { dropIns: UnitFileInput[]; problems: string[] } {
+): CollectedDropIns {
   const siblings = reader.listDirectory(directory)
-  const candidates: Array<{ directoryRank: number; fileName: string; path: string }> = []
-  const problems: string[] = []
+  const candidates: AliasedDropInCandidate[] = []
   if (siblings) {
-    dropInDirectoryNames(unit).forEach((dirName, directoryRank) => {
-      if (!siblings.has(dirName)) return
-      const dropInDir = path.join(directory, dirName)
+    unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
+      if (!siblings.has(name)) return
+      const dropInDir = path.join(directory, name)
       for (const fileName of reader.listDirectory(dropInDir) ?? []) {
-        if (isDropInFileName(fileName)) {
-          candidates.push({ directoryRank, fileName, path: path.join(dropInDir, fileName) })
-        }
+        if (!isDropInFileName(fileName)) continue
+        const candidate = { directoryRank, fileName, path: path.join(dropInDir, fileName) }
+        candidates.push(alias === undefined ? candidate : { ...candidate, alias })
       }
     })
   }
-  const dropIns: UnitFileInput[] = []
-  for (const candidate of orderDropIns(candidates)) {
-    try {
-      dropIns.push(reader.read(candidate.path))
-    } catch (error) {
-      if (!(error instanceof ReadError)) throw error
-      problems.push(`${candidate.path}: ${error.message}`)
+  const choices = dropInChoices(candidates)
+  const problems: string[] = []
+  const inputs = new Map<string, UnitFileInput | undefined>()
+  const load = (file: string): UnitFileInput | undefined => {
+    if (!inputs.has(file)) {
+      try {
+        inputs.set(file, reader.read(file))
+      } catch (error) {
+        if (!(error instanceof ReadError)) throw error
+        problems.push(`${file}: ${error.message}`)
+        inputs.set(file, undefined)
+      }
     }
+    return inputs.get(file)
   }
-  return { dropIns, problems }
+  const orders = choices.orders.map((order) =>
+    order.flatMap((candidate) => load(candidate.path) ?? [])
+  )
+  return { orders, problems, conflicts: choices.conflicts, truncated: choices.truncated }
 }
 
 /** Expands PATH arguments into unit file paths (files given directly are kept as they are). */
@@ -233,7 +332,19 @@ function companionSockets(serviceFile: string, directory: string, reader: Reader
   }
 }
 
-/** Reads one unit file and its drop-ins and analyses it. */
+/** The report that fails the gate first: not passed, then not loaded, then the higher exposure. */
+function worse(a: UnitReport, b: UnitReport): boolean {
+  if (a.passed !== b.passed) return !a.passed
+  const broken = (r: UnitReport): boolean => r.status !== 'scored' && r.status !== 'masked'
+  if (broken(a) !== broken(b)) return broken(a)
+  return (a.exposure ?? 0) > (b.exposure ?? 0)
+}
+
+/**
+ * Reads one unit file and its drop-ins and analyses it. An alias (a link to another unit file of the
+ * directory) is analysed as systemd does: under the name of the file it leads to, with the drop-ins
+ * of every name of the unit; the file a unit is read from gets its aliases' drop-ins too.
+ */
 export function scanUnitFile(
   file: string,
   roots: string[],
@@ -247,6 +358,7 @@ export function scanUnitFile(
   if (!unit || unit.type !== 'service')
     return errorReport(shown, base, 'not a valid service unit name')
   if (unit.isTemplate) unit = instantiate(unit, templateInstance(options.version))
+  const directory = path.dirname(file)
   let main: UnitFileInput
   try {
     main = read.read(file)
@@ -254,14 +366,63 @@ export function scanUnitFile(
     if (!(error instanceof ReadError)) throw error
     return errorReport(shown, unit.name, error.message)
   }
-  const { dropIns, problems } = collectDropIns(unit, path.dirname(file), read)
-  const sockets = companionSockets(base, path.dirname(file), read)
-  const source: UnitSource = { unit, main, dropIns, sockets }
-  const report = analyzeUnit(source, {
+  const names = unitNames(read.aliases(directory), base, unit)
+  if ('error' in names) {
+    return errorReport(shown, unit.name, `${names.error}; systemd does not find ${unit.name}`)
+  }
+  if (names.viaSubdirectory) {
+    // the link points below the directory, but systemd reads the file of that name beside it
+    try {
+      main = read.read(path.join(directory, names.fragment))
+    } catch (error) {
+      if (!(error instanceof ReadError)) throw error
+      return errorReport(shown, names.id.name, `${names.fragment}: ${error.message}`)
+    }
+  }
+  const { orders, problems, conflicts, truncated } = collectDropIns(
+    names.id,
+    names.aliases,
+    directory,
+    read
+  )
+  const sockets = companionSockets(base, directory, read)
+  const gateOptions = {
     ...options,
     keepPassingChecks: options.keepPassingChecks ?? false,
     today: options.today ?? new Date().toISOString().slice(0, 10)
-  })
+  }
+  const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
+    analyzeUnit(
+      { unit: names.id, main, dropIns, sockets },
+      suggest === undefined ? gateOptions : { ...gateOptions, suggest }
+    )
+  let report: UnitReport
+  if (orders.length === 1) {
+    report = analyse(orders[0]!)
+  } else {
+    // systemd lists the aliases in a random order: the gate judges the pick that scores worst
+    let worst = 0
+    let worstReport = analyse(orders[0]!, false)
+    for (let i = 1; i < orders.length; i++) {
+      const candidate = analyse(orders[i]!, false)
+      if (worse(candidate, worstReport)) [worst, worstReport] = [i, candidate]
+    }
+    report = gateOptions.suggest === false ? worstReport : analyse(orders[worst]!)
+  }
+  report.path = shown
+  const rel = (p: string): string => toPosix(path.relative(options.cwd, p))
+  for (const { fileName, paths } of conflicts) {
+    report.diagnostics.push({
+      file: shown,
+      line: 1,
+      severity: 'warning',
+      code: 'syntax',
+      message:
+        `${paths.map(rel).join(' and ')} belong to different aliases of ${names.id.name}: systemd ` +
+        `reads one ${fileName} of them, whichever alias it lists first (random from run to run); ` +
+        `the gate scores the worse pick${truncated ? ' among the first few' : ''}`
+    })
+  }
   for (const problem of problems) {
     report.diagnostics.push({
       file: shown,

@@ -1,0 +1,471 @@
+/**
+ * Unit aliases: a symbolic link among the unit files of a directory (`a.service -> real.service`).
+ * systemd treats every name as one unit: whichever name is analysed, the unit's id is the name of the
+ * file the chain of links ends at, and the drop-ins of every name are merged. Every expected score
+ * below was observed with `systemd-analyze security --offline=true DIR/NAME.service` (systemd 252;
+ * the same with --root=ROOT and the units in ROOT/etc/systemd/system); where systemd-analyze is
+ * installed, the last test runs every scanned unit through it again and compares.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { AliasedDropInCandidate } from '../src/core/dropins.js'
+import {
+  aliasProblem,
+  dropInChoices,
+  indexAliases,
+  unitDropInDirectories,
+  unitNames
+} from '../src/core/dropins.js'
+import { DEFAULT_POLICY } from '../src/core/policy.js'
+import type { UnitReport } from '../src/core/report.js'
+import { instantiate, parseUnitName } from '../src/core/specifiers.js'
+import { scan, type ScanOptions } from '../src/scan/scan.js'
+import { oracleAvailable, oracleUnavailableReason } from './support/oracle.js'
+import { BARE } from './support/units.js'
+
+let base: string
+let repo: string
+let units: Map<string, UnitReport>
+
+const conf = (...lines: string[]): string => `[Service]\n${lines.join('\n')}\n`
+
+function write(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, content)
+}
+
+function link(target: string, file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.symlinkSync(target, file)
+}
+
+const options = (): ScanOptions => ({
+  cwd: base,
+  version: 252,
+  policy: DEFAULT_POLICY,
+  threshold: 100,
+  keepPassingChecks: true
+})
+
+/** Unit names are prefixed with zz where the host's own unit directories must not know them. */
+function build(r: string): void {
+  const at = (p: string): string => path.join(r, p)
+  // the colleague's case
+  write(at('basic/real.service'), BARE)
+  link('real.service', at('basic/a.service'))
+  write(at('basic/a.service.d/x.conf'), conf('NoNewPrivileges=yes'))
+  write(at('basic/real.service.d/y.conf'), conf('PrivateTmp=yes'))
+  // DynamicUser='s default user is the id's prefix: "real" (8.4), "root" (runs as root, 8.8)
+  write(at('dyn1/real.service'), `${BARE}DynamicUser=yes\n`)
+  link('real.service', at('dyn1/root.service'))
+  write(at('dyn2/root.service'), `${BARE}DynamicUser=yes\n`)
+  link('root.service', at('dyn2/dyn.service'))
+  // specifiers of drop-ins expand with the id
+  write(at('spec1/spec.service'), BARE)
+  link('spec.service', at('spec1/root.service'))
+  write(at('spec1/spec.service.d/u.conf'), conf('User=%N'))
+  write(at('spec2/root.service'), BARE)
+  link('root.service', at('spec2/other.service'))
+  write(at('spec2/other.service.d/u.conf'), conf('User=%N'))
+  // ... but those of the unit file with the name it was asked for (a known gap, see below)
+  write(at('spec3/spec.service'), `${BARE}User=%N\n`)
+  link('spec.service', at('spec3/root.service'))
+  // the same file name in the id's and an alias's directory: the id's wins
+  write(at('prec/real.service'), BARE)
+  link('real.service', at('prec/a.service'))
+  write(at('prec/real.service.d/x.conf'), conf('PrivateTmp=yes'))
+  write(
+    at('prec/a.service.d/x.conf'),
+    conf('PrivateTmp=yes', 'NoNewPrivileges=yes', 'ProtectHome=yes')
+  )
+  // ... also over an alias's more specific directory, and an alias's directory over service.d
+  write(at('prec2/real-x.service'), BARE)
+  link('real-x.service', at('prec2/al.service'))
+  write(at('prec2/real-.service.d/y.conf'), conf('PrivateTmp=yes'))
+  write(at('prec2/al.service.d/y.conf'), conf('NoNewPrivileges=yes'))
+  write(at('prec2/service.d/z.conf'), conf('ProtectHome=yes'))
+  write(at('prec2/al.service.d/z.conf'), conf('PrivateDevices=yes'))
+  // a chain of aliases
+  write(at('chain/real.service'), BARE)
+  link('real.service', at('chain/b.service'))
+  link('b.service', at('chain/a.service'))
+  write(at('chain/a.service.d/1.conf'), conf('PrivateTmp=yes'))
+  write(at('chain/b.service.d/2.conf'), conf('NoNewPrivileges=yes'))
+  write(at('chain/real.service.d/3.conf'), conf('ProtectHome=yes'))
+  // dash-prefix directories of an alias's name
+  write(at('dash/real.service'), BARE)
+  link('real.service', at('dash/foo-bar.service'))
+  write(at('dash/foo-.service.d/1.conf'), conf('PrivateTmp=yes'))
+  // a template alias: analysed as instance i of the target template, with the alias's directories
+  write(at('tpl/foo@.service'), BARE)
+  link('foo@.service', at('tpl/bar@.service'))
+  write(at('tpl/bar@.service.d/1.conf'), conf('PrivateTmp=yes'))
+  write(at('tpl/bar@i.service.d/2.conf'), conf('NoNewPrivileges=yes'))
+  // an instance linked to another template is an alias of that instance only
+  write(at('inst/zzfoo@.service'), BARE)
+  link('zzfoo@.service', at('inst/zzx@bar.service'))
+  write(at('inst/zzx@bar.service.d/1.conf'), conf('PrivateTmp=yes'))
+  write(at('inst/zzfoo@bar.service.d/2.conf'), conf('NoNewPrivileges=yes'))
+  write(at('inst/zzx@.service.d/3.conf'), conf('ProtectHome=yes'))
+  // two aliases with the same drop-in name: systemd reads one, at random (9.0 or 9.4)
+  write(at('random/real.service'), BARE)
+  link('real.service', at('random/a1.service'))
+  link('real.service', at('random/a2.service'))
+  write(at('random/a1.service.d/x.conf'), conf('PrivateTmp=yes'))
+  write(
+    at('random/a2.service.d/x.conf'),
+    conf('PrivateTmp=yes', 'NoNewPrivileges=yes', 'ProtectHome=yes')
+  )
+  // links systemd refuses as aliases: "Unit ... not found"
+  write(at('invalid/zzb.socket'), '[Socket]\nListenStream=1234\n')
+  link('zzb.socket', at('invalid/zza1.service'))
+  write(at('invalid/zzt.txt'), BARE)
+  link('zzt.txt', at('invalid/zza2.service'))
+  write(at('invalid/zzb@.service'), BARE)
+  link('zzb@.service', at('invalid/zza3.service'))
+  // a link below the directory names the file of that name in the directory
+  write(at('nested/sub/zzonly.service'), BARE)
+  link('sub/zzonly.service', at('nested/zzsuba.service'))
+  write(at('nested/sub/zzsub2.service'), `${BARE}PrivateDevices=yes\n`)
+  write(at('nested/zzsub2.service'), BARE)
+  link('sub/zzsub2.service', at('nested/zzsubb.service'))
+  // a link leaving the directory is a linked unit file: its own name, its own drop-ins
+  write(at('linked/other/zz.service'), BARE)
+  write(at('linked/other/zz.service.d/1.conf'), conf('PrivateDevices=yes'))
+  link('../other/zz.service', at('linked/d/zzreal.service'))
+  link('zzreal.service', at('linked/d/zza.service'))
+  write(at('linked/d/zza.service.d/1.conf'), conf('PrivateTmp=yes'))
+  write(at('linked/d/zzreal.service.d/2.conf'), conf('NoNewPrivileges=yes'))
+  write(at('linked/d/zz.service.d/3.conf'), conf('ProtectHome=yes'))
+  // masked through an alias
+  link('/dev/null', at('masked/m2.service'))
+  link('m2.service', at('masked/m3.service'))
+  // an alias of a link out of the tree stays an error
+  link(path.join(base, 'outside', 'hardened.service'), at('out/zzout.service'))
+  link('zzout.service', at('out/zzalias.service'))
+}
+
+beforeAll(async () => {
+  base = fs.mkdtempSync(path.join(os.tmpdir(), 'alias-test-'))
+  repo = path.join(base, 'repo')
+  write(path.join(base, 'outside', 'hardened.service'), `${BARE}NoNewPrivileges=yes\n`)
+  build(repo)
+  units = new Map((await scan([repo], options())).units.map((u) => [u.path, u]))
+})
+
+afterAll(() => {
+  fs.rmSync(base, { recursive: true, force: true })
+})
+
+const unit = (name: string): UnitReport => {
+  const report = units.get(`repo/${name}`)
+  if (!report) throw new Error(`repo/${name} was not scanned`)
+  return report
+}
+
+describe('aliases', () => {
+  it('merges the drop-ins of both names and uses the target name, for either file', () => {
+    // systemd 252: 9.2 for a.service and real.service, "Overall exposure level for real.service"
+    for (const name of ['basic/a.service', 'basic/real.service']) {
+      expect(unit(name)).toMatchObject({
+        path: `repo/${name}`,
+        unit: 'real.service',
+        status: 'scored',
+        score: 9.2,
+        dropIns: ['repo/basic/a.service.d/x.conf', 'repo/basic/real.service.d/y.conf']
+      })
+    }
+  })
+
+  it('scans an alias given as a file the same way', async () => {
+    const { units: reports } = await scan(['repo/basic/a.service'], options())
+    expect(reports).toMatchObject([{ unit: 'real.service', score: 9.2 }])
+  })
+
+  it('takes the DynamicUser= default user from the id', () => {
+    // root.service -> real.service: user "real", 8.4 for both names
+    for (const name of ['dyn1/root.service', 'dyn1/real.service']) {
+      expect(unit(name)).toMatchObject({ unit: 'real.service', score: 8.4 })
+    }
+    // dyn.service -> root.service: user "root", runs as root, 8.8 for both names
+    for (const name of ['dyn2/dyn.service', 'dyn2/root.service']) {
+      expect(unit(name)).toMatchObject({ unit: 'root.service', score: 8.8 })
+    }
+  })
+
+  it('expands specifiers in drop-ins with the id', () => {
+    // User=%N in spec.service.d: "spec", 9.2 for both names
+    for (const name of ['spec1/root.service', 'spec1/spec.service']) {
+      expect(unit(name)).toMatchObject({ unit: 'spec.service', score: 9.2 })
+    }
+    // User=%N in other.service.d: "root", 9.6 for both names
+    for (const name of ['spec2/other.service', 'spec2/root.service']) {
+      expect(unit(name)).toMatchObject({ unit: 'root.service', score: 9.6 })
+    }
+  })
+
+  it('expands specifiers in the unit file itself with the name the unit was asked for', () => {
+    // systemd 252: 9.2 for spec.service (User=spec)
+    expect(unit('spec3/spec.service')).toMatchObject({ unit: 'spec.service', score: 9.2 })
+  })
+
+  // A known gap: loadService() expands the unit file and the drop-ins with one name. systemd parses
+  // the unit file before it learns the unit's other names (User=%N is "root" here: 9.6), the
+  // drop-ins after (the id, as above). Needs a second name in LoadInput (service.ts).
+  it.failing('expands specifiers in an alias file with the alias name (not yet)', () => {
+    expect(unit('spec3/root.service')).toMatchObject({ unit: 'spec.service', score: 9.6 })
+  })
+
+  it("prefers the id's drop-in of a file name over an alias's, whichever name is analysed", () => {
+    // x.conf of real.service.d only (PrivateTmp=yes): 9.4 for both names
+    for (const name of ['prec/a.service', 'prec/real.service']) {
+      expect(unit(name)).toMatchObject({
+        score: 9.4,
+        dropIns: ['repo/prec/real.service.d/x.conf']
+      })
+    }
+    // real-.service.d/y.conf (the id's dash prefix) beats al.service.d/y.conf; al.service.d/z.conf
+    // beats service.d/z.conf: PrivateTmp and PrivateDevices, 8.8 for both names
+    for (const name of ['prec2/al.service', 'prec2/real-x.service']) {
+      expect(unit(name)).toMatchObject({
+        unit: 'real-x.service',
+        score: 8.8,
+        dropIns: ['repo/prec2/real-.service.d/y.conf', 'repo/prec2/al.service.d/z.conf']
+      })
+    }
+  })
+
+  it('follows chains of aliases', () => {
+    // all three drop-ins, 9.0 for each name
+    for (const name of ['chain/a.service', 'chain/b.service', 'chain/real.service']) {
+      expect(unit(name)).toMatchObject({ unit: 'real.service', score: 9.0 })
+      expect(unit(name).dropIns).toHaveLength(3)
+    }
+  })
+
+  it("reads the dash-prefix directories of an alias's name", () => {
+    // foo-.service.d/1.conf: 9.4 for both names
+    for (const name of ['dash/foo-bar.service', 'dash/real.service']) {
+      expect(unit(name)).toMatchObject({ unit: 'real.service', score: 9.4 })
+    }
+  })
+
+  it('analyses a template alias as the instance of the target template', () => {
+    // bar@.service -> foo@.service: foo@i.service, bar@i.service.d and bar@.service.d, 9.2
+    for (const name of ['tpl/bar@.service', 'tpl/foo@.service']) {
+      expect(unit(name)).toMatchObject({ unit: 'foo@i.service', score: 9.2 })
+    }
+  })
+
+  it('gives an instance link to another template the drop-ins of its instance only', () => {
+    // zzx@bar.service -> zzfoo@.service: zzfoo@bar.service with all three drop-ins, 9.0
+    expect(unit('inst/zzx@bar.service')).toMatchObject({ unit: 'zzfoo@bar.service', score: 9.0 })
+    // the template as instance i has no alias: 9.6
+    expect(unit('inst/zzfoo@.service')).toMatchObject({ unit: 'zzfoo@i.service', score: 9.6 })
+  })
+
+  it('scores the worse pick when two aliases hold the same drop-in name, and says so', () => {
+    // systemd 252 prints 9.0 or 9.4 from run to run, for each of the three names
+    for (const name of ['random/a1.service', 'random/a2.service', 'random/real.service']) {
+      const report = unit(name)
+      expect(report).toMatchObject({ unit: 'real.service', score: 9.4 })
+      expect(report.dropIns).toEqual(['repo/random/a1.service.d/x.conf'])
+      expect(report.diagnostics).toContainEqual(
+        expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/random/) })
+      )
+    }
+  })
+
+  it.each([
+    ['zza1.service', /zzb\.socket, a unit of another type/],
+    ['zza2.service', /zzt\.txt, a unit of another type/],
+    ['zza3.service', /zzb@\.service, a template name, from a plain name/]
+  ])('reports invalid/%s as an error, as systemd does not find it', (name, reason) => {
+    expect(unit(`invalid/${name}`)).toMatchObject({
+      status: 'error',
+      passed: false,
+      reason: expect.stringMatching(reason)
+    })
+  })
+
+  it('takes a link below the directory as an alias of the file of that name in it', () => {
+    // systemd 252: "Unit zzsuba.service not found."
+    expect(unit('nested/zzsuba.service')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/zzonly\.service is not in the directory/)
+    })
+    // nested/zzsub2.service, not sub/zzsub2.service (PrivateDevices=yes): 9.6
+    expect(unit('nested/zzsubb.service')).toMatchObject({
+      path: 'repo/nested/zzsubb.service',
+      unit: 'zzsub2.service',
+      score: 9.6
+    })
+  })
+
+  it('treats a link leaving the directory as a unit of its own name', () => {
+    // zza.service -> zzreal.service -> ../other/zz.service: id zzreal.service, the drop-ins of
+    // zza and zzreal (not zz.service.d, nor other/zz.service.d): 9.2 for both names
+    for (const name of ['linked/d/zza.service', 'linked/d/zzreal.service']) {
+      expect(unit(name)).toMatchObject({ unit: 'zzreal.service', score: 9.2 })
+    }
+    // other/zz.service and its own drop-in (PrivateDevices=yes): 9.0
+    expect(unit('linked/other/zz.service')).toMatchObject({ unit: 'zz.service', score: 9.0 })
+  })
+
+  it('keeps masks and links out of the tree as they were', () => {
+    // systemd 252: "Unit m2.service is masked."
+    expect(unit('masked/m3.service')).toMatchObject({ status: 'masked' })
+    expect(unit('out/zzalias.service')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/leaves the scanned tree/)
+    })
+  })
+})
+
+describe('alias helpers (dropins.ts)', () => {
+  const name = (n: string): ReturnType<typeof parseUnitName> & object => parseUnitName(n)!
+
+  it('validates aliases as systemd does', () => {
+    expect(aliasProblem('a.service', 'b.service')).toBeUndefined()
+    expect(aliasProblem('a@.service', 'b@.service')).toBeUndefined()
+    expect(aliasProblem('a@x.service', 'b@.service')).toBeUndefined()
+    expect(aliasProblem('a@x.service', 'b@x.service')).toBeUndefined()
+    expect(aliasProblem('a@x.service', 'b@y.service')).toMatch(/another instance/)
+    expect(aliasProblem('a@.service', 'b.service')).toMatch(/plain name, from a template/)
+    expect(aliasProblem('a.service', 'a.service')).toMatch(/itself/)
+  })
+
+  it("lists the id's directories, then each alias's, then the type-wide one", () => {
+    expect(unitDropInDirectories(name('real-x.service'), [name('al-y.service')])).toEqual([
+      { name: 'real-x.service.d' },
+      { name: 'real-.service.d' },
+      { name: 'al-y.service.d', alias: 0 },
+      { name: 'al-.service.d', alias: 0 },
+      { name: 'service.d' }
+    ])
+  })
+
+  it('resolves chains and refuses loops', () => {
+    const index = indexAliases(
+      new Map([
+        ['a.service', { target: 'b.service', viaSubdirectory: false }],
+        ['b.service', { target: 'real.service', viaSubdirectory: false }],
+        ['x.service', { target: 'y.service', viaSubdirectory: false }],
+        ['y.service', { target: 'x.service', viaSubdirectory: false }]
+      ]),
+      () => true
+    )
+    expect(index.namesOf.get('real.service')).toEqual(['a.service', 'b.service'])
+    expect(index.resolved.get('x.service')).toEqual({
+      error: expect.stringMatching(/too many levels/)
+    })
+    const names = unitNames(index, 'real.service', name('real.service'))
+    expect(names).toMatchObject({
+      id: { name: 'real.service' },
+      aliases: [{ name: 'a.service' }, { name: 'b.service' }]
+    })
+    const template = unitNames(
+      indexAliases(
+        new Map([['b@.service', { target: 'f@.service', viaSubdirectory: false }]]),
+        () => true
+      ),
+      'b@.service',
+      instantiate(name('b@.service'), 'i')
+    )
+    expect(template).toMatchObject({
+      id: { name: 'f@i.service' },
+      aliases: [{ name: 'b@i.service' }]
+    })
+  })
+
+  it('offers every distinct pick among aliases, orderDropIns() first', () => {
+    const c = (
+      fileName: string,
+      directoryRank: number,
+      alias?: number
+    ): AliasedDropInCandidate => ({
+      fileName,
+      directoryRank,
+      path: `${directoryRank}/${fileName}`,
+      ...(alias === undefined ? {} : { alias })
+    })
+    const choices = dropInChoices([
+      c('x.conf', 1, 0),
+      c('x.conf', 2, 1),
+      c('x.conf', 3, 2),
+      c('y.conf', 0)
+    ])
+    expect(choices.orders.map((o) => o.map((d) => d.path))).toEqual([
+      ['1/x.conf', '0/y.conf'],
+      ['2/x.conf', '0/y.conf'],
+      ['3/x.conf', '0/y.conf']
+    ])
+    expect(choices.conflicts).toEqual([
+      { fileName: 'x.conf', paths: ['1/x.conf', '2/x.conf', '3/x.conf'] }
+    ])
+    // the id's own copy settles it
+    expect(
+      dropInChoices([c('x.conf', 0), c('x.conf', 1, 0), c('x.conf', 2, 1)]).orders
+    ).toHaveLength(1)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------------
+// the same tree through systemd itself
+
+const available = oracleAvailable()
+if (!available) console.warn(`SKIPPED alias oracle test: ${oracleUnavailableReason()}`)
+const maybe = available ? it : it.skip
+
+/** What `systemd-analyze security --offline=true FILE` says: [id, exposure] or not found/masked. */
+function systemdSays(file: string): { id: string; score: number } | 'not-found' | 'masked' {
+  const run = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', file], {
+    encoding: 'utf8',
+    timeout: 20000
+  })
+  const text = `${run.stdout}\n${run.stderr}`
+  const scored = /Overall exposure level for (\S+): (\d+\.\d)/.exec(text)
+  if (scored) return { id: scored[1]!, score: Number(scored[2]) }
+  if (/is masked/.test(text)) return 'masked'
+  if (/not found/.test(text)) return 'not-found'
+  throw new Error(`systemd-analyze on ${file}: ${text}`)
+}
+
+describe('aliases against systemd-analyze', () => {
+  maybe('every scanned unit gets the verdict, id and exposure systemd gives it', () => {
+    const skipped = new Set([
+      'repo/spec3/root.service', // the known gap above
+      'repo/out/zzout.service', // links out of the tree are not read, by design
+      'repo/out/zzalias.service'
+    ])
+    const disagreements: string[] = []
+    let compared = 0
+    for (const [shown, report] of units) {
+      if (skipped.has(shown)) continue
+      compared++
+      const says = systemdSays(path.join(base, shown))
+      const ours =
+        report.status === 'scored'
+          ? { id: report.unit, score: report.score }
+          : report.status === 'masked'
+            ? 'masked'
+            : 'not-found'
+      // two aliases with the same drop-in name: systemd's pick is random, the gate takes the worse
+      const random = shown.startsWith('repo/random/')
+      const agrees =
+        typeof says === 'string' || typeof ours === 'string'
+          ? says === ours
+          : says.id === ours.id && (random ? says.score <= ours.score! : says.score === ours.score)
+      if (!agrees)
+        disagreements.push(
+          `${shown}: systemd ${JSON.stringify(says)}, gate ${JSON.stringify(ours)}`
+        )
+    }
+    expect(disagreements).toEqual([])
+    expect(compared).toBe(units.size - skipped.size)
+    expect(compared).toBeGreaterThan(40)
+  })
+})
