@@ -212,10 +212,9 @@ describe('aliases', () => {
     expect(unit('spec3/spec.service')).toMatchObject({ unit: 'spec.service', score: 9.2 })
   })
 
-  // A known gap: loadService() expands the unit file and the drop-ins with one name. systemd parses
-  // the unit file before it learns the unit's other names (User=%N is "root" here: 9.6), the
-  // drop-ins after (the id, as above). Needs a second name in LoadInput (service.ts).
-  it.failing('expands specifiers in an alias file with the alias name (not yet)', () => {
+  // systemd parses the unit file before it learns the unit's other names (User=%N is "root" here:
+  // 9.6), the drop-ins after (with the id, as above).
+  it('expands specifiers in an alias file with the alias name', () => {
     expect(unit('spec3/root.service')).toMatchObject({ unit: 'spec.service', score: 9.6 })
   })
 

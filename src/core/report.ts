@@ -69,6 +69,8 @@ export interface GateOptions {
 
 export interface UnitSource {
   unit: UnitName
+  /** the alias name the unit file was reached by, when it is not the unit's id */
+  requestedAs?: UnitName
   main: UnitFileInput
   dropIns: UnitFileInput[]
   /** the unit's companion socket units (NAME.socket), which show the ports it is handed */

@@ -57,6 +57,11 @@ export interface UnitFileInput {
 
 export interface LoadInput {
   unit: UnitName
+  /**
+   * the name the unit file was asked for, when it differs from the unit's id (an alias): systemd
+   * expands the specifiers of the unit file with it, those of the drop-ins with the id
+   */
+  requestedAs?: UnitName
   main: UnitFileInput
   /** drop-ins in the order systemd applies them (see dropins.ts) */
   dropIns: UnitFileInput[]
@@ -1031,7 +1036,8 @@ export function loadService(input: LoadInput): LoadResult {
   const settings = initialSettings()
   const sources: Record<string, SourceRef> = {}
   const comments: LoadedService['comments'] = []
-  const mainResult = applyFile(main, main.bytes, settings, sources, diagnostics, comments, ctx)
+  const mainCtx = input.requestedAs ? { ...ctx, unit: input.requestedAs } : ctx
+  const mainResult = applyFile(main, main.bytes, settings, sources, diagnostics, comments, mainCtx)
   if (mainResult.fatal) {
     return {
       status: 'invalid',

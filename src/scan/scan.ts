@@ -393,7 +393,13 @@ export function scanUnitFile(
   }
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(
-      { unit: names.id, main, dropIns, sockets },
+      {
+        unit: names.id,
+        requestedAs: unit.name === names.id.name ? undefined : unit,
+        main,
+        dropIns,
+        sockets
+      },
       suggest === undefined ? gateOptions : { ...gateOptions, suggest }
     )
   let report: UnitReport
