@@ -3436,7 +3436,8 @@ function loadService(input) {
     const settings = initialSettings();
     const sources = {};
     const comments = [];
-    const mainResult = applyFile(main, main.bytes, settings, sources, diagnostics, comments, ctx);
+    const mainCtx = input.requestedAs ? { ...ctx, unit: input.requestedAs } : ctx;
+    const mainResult = applyFile(main, main.bytes, settings, sources, diagnostics, comments, mainCtx);
     if (mainResult.fatal) {
         return {
             status: 'invalid',
@@ -3527,10 +3528,11 @@ function copySettings(s) {
 const EXEC = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html';
 const RESOURCE = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.resource-control.html';
 const SERVICE = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html';
-const bad = (condition, detail) => ({
-    badness: condition ? 1 : 0,
-    detail
-});
+// Shared verdicts for the common case: most rows of most units allocate nothing.
+const GOOD = Object.freeze({ badness: 0 });
+const BAD = Object.freeze({ badness: 1 });
+const NO_FILTER = Object.freeze({ badness: 10, detail: 'no system call filter' });
+const bad = (condition, detail) => detail === undefined ? (condition ? BAD : GOOD) : { badness: condition ? 1 : 0, detail };
 function booleanCheck(id, key, meta) {
     return {
         id,
@@ -3543,15 +3545,16 @@ function booleanCheck(id, key, meta) {
         assess: ({ settings }) => bad(!settings[key])
     };
 }
-/** The detail text of a capability row, per kept subset (few distinct values: cached). */
-const keptNames = new Map();
-function keptText(kept) {
-    let text = keptNames.get(kept);
-    if (text === undefined) {
-        text = capabilityNames(kept).join(' ');
-        keptNames.set(kept, text);
+/** The verdict of a capability row, per kept subset (few distinct values: cached). */
+const keptVerdicts = new Map();
+function keptVerdict(kept) {
+    let verdict = keptVerdicts.get(kept);
+    if (verdict === undefined) {
+        verdict = Object.freeze({ badness: 1, detail: capabilityNames(kept).join(' ') });
+        if (keptVerdicts.size < 65536)
+            keptVerdicts.set(kept, verdict);
     }
-    return text;
+    return verdict;
 }
 function capabilityCheck(row) {
     const mask = capabilityMask(...row.caps);
@@ -3569,7 +3572,7 @@ function capabilityCheck(row) {
         man: `${EXEC}#CapabilityBoundingSet=`,
         assess: ({ settings }) => {
             const kept = settings.capabilityBoundingSet & mask;
-            return bad(kept !== 0n, kept ? keptText(kept) : undefined);
+            return kept === 0n ? GOOD : keptVerdict(kept);
         }
     };
 }
@@ -3618,9 +3621,8 @@ function syscallCheck(group, weight, what) {
         man: `${EXEC}#SystemCallFilter=`,
         assess: ({ settings, version }) => {
             const filter = settings.syscallFilter;
-            if (filter === undefined || (!filter.allowList && filter.names.size === 0)) {
-                return { badness: 10, detail: 'no system call filter' };
-            }
+            if (filter === undefined || (!filter.allowList && filter.names.size === 0))
+                return NO_FILTER;
             const offending = firstUnfilteredMember(filter, group, version);
             if (offending === undefined)
                 return { badness: 0 };
@@ -4917,7 +4919,7 @@ function exposureOfSettings(settings, version, policy, options = {}) {
         return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
     return exposureOfSums(badnessSum, weightSum);
 }
-function sourceOf(check, service, fileRank) {
+function sourceOf(check, service, ranks) {
     if (check.directives.length === 1)
         return service.sources[check.directives[0]];
     let best;
@@ -4926,7 +4928,7 @@ function sourceOf(check, service, fileRank) {
         const ref = service.sources[key];
         if (!ref)
             continue;
-        const rank = (fileRank.get(ref.file) ?? 0) * 1e9 + ref.line;
+        const rank = (ranks().get(ref.file) ?? 0) * 1e9 + ref.line;
         if (rank > bestRank) {
             best = ref;
             bestRank = rank;
@@ -4934,7 +4936,26 @@ function sourceOf(check, service, fileRank) {
     }
     return best;
 }
-/** Assesses every row for the target version and computes the overall exposure. */
+const compiledPolicies = new WeakMap();
+/** Effective weight and range of every row for one policy and version, computed once. */
+function compile(policy, version, checks) {
+    let byVersion = compiledPolicies.get(policy);
+    if (!byVersion) {
+        byVersion = new Map();
+        compiledPolicies.set(policy, byVersion);
+    }
+    let compiled = byVersion.get(version);
+    if (!compiled) {
+        const overrides = checks.map((check) => policy.checks[check.id]);
+        compiled = {
+            weights: checks.map((check, i) => overrides[i]?.weight ?? check.weight),
+            ranges: checks.map((check, i) => overrides[i]?.range ?? check.range),
+            reasons: overrides.map((override) => override?.reason)
+        };
+        byVersion.set(version, compiled);
+    }
+    return compiled;
+}
 function scoreService(service, version, policy, options = {}) {
     const keepPassing = options.keepPassing ?? true;
     const ctx = {
@@ -4942,37 +4963,43 @@ function scoreService(service, version, policy, options = {}) {
         version,
         runsPrivileged: runsPrivileged(service)
     };
-    const fileRank = new Map(service.files.map((file, index) => [file, index]));
+    let fileRank;
+    const ranks = () => (fileRank ??= new Map(service.files.map((file, index) => [file, index])));
     const header = service.serviceHeader;
+    const table = checksFor(version);
+    const { weights, ranges, reasons } = compile(policy, version, table);
+    const bootPhase = !service.settings.defaultDependencies;
     const checks = [];
     let weightSum = 0;
     let badnessSum = 0;
-    for (const check of checksFor(version)) {
-        const override = policy.checks[check.id];
-        const weight = override?.weight ?? check.weight;
-        const range = override?.range ?? check.range;
+    for (let i = 0; i < table.length; i++) {
+        const check = table[i];
+        const weight = weights[i];
+        const range = ranges[i];
         let skipped;
-        let verdict;
-        if (check.bootPhaseExempt && !service.settings.defaultDependencies) {
+        let badness = null;
+        let detail;
+        if (check.bootPhaseExempt && bootPhase) {
             skipped = 'DefaultDependencies=no: special boot-phase service';
         }
         else if (weight === 0) {
-            skipped = override?.reason ?? 'excluded by policy';
+            skipped = reasons[i] ?? 'excluded by policy';
         }
         else {
-            verdict = check.assess(ctx);
+            const verdict = check.assess(ctx);
             if ('na' in verdict)
                 skipped = verdict.na;
-        }
-        const badness = verdict && 'badness' in verdict ? verdict.badness : null;
-        if (badness !== null) {
-            badnessSum += divRoundUp(badness * weight, range);
-            weightSum += weight;
+            else {
+                badness = verdict.badness;
+                detail = verdict.detail;
+                badnessSum += divRoundUp(badness * weight, range);
+                weightSum += weight;
+            }
         }
         // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
         if (badness === 0 && !keepPassing)
             continue;
-        const source = sourceOf(check, service, fileRank);
+        const source = sourceOf(check, service, ranks);
         const row = {
             id: check.id,
             name: check.name,
@@ -4986,8 +5013,8 @@ function scoreService(service, version, policy, options = {}) {
         };
         if (skipped !== undefined)
             row.skipped = skipped;
-        if (verdict && 'badness' in verdict && verdict.detail !== undefined)
-            row.detail = verdict.detail;
+        if (detail !== undefined)
+            row.detail = detail;
         checks.push(row);
     }
     const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum);
@@ -5068,6 +5095,193 @@ function compareBytes(a, b) {
         if (x[i] !== y[i])
             return x[i] - y[i];
     return x.length - y.length;
+}
+/** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
+function aliasProblem(alias, target) {
+    const from = parseUnitName(alias);
+    const to = parseUnitName(target);
+    if (!from)
+        return `${alias} is not a valid unit name`;
+    if (!to)
+        return `it points to ${target}, which is not a valid unit name`;
+    if (from.type !== to.type)
+        return `it points to ${target}, a unit of another type`;
+    if (alias === target)
+        return 'it points to itself';
+    const kind = (u) => u.isTemplate ? 'template' : u.isInstance ? 'instance' : 'plain';
+    if (kind(from) !== kind(to) && !(from.isInstance && to.isTemplate)) {
+        return `it points to ${target}, a ${kind(to)} name, from a ${kind(from)} name`;
+    }
+    if (from.isInstance && to.isInstance && from.instance !== to.instance) {
+        return `it points to ${target}, another instance`;
+    }
+    return undefined;
+}
+/** systemd follows at most this many aliases (FOLLOW_MAX). */
+const MAX_ALIAS_HOPS = 32;
+/** Resolves every alias link of one directory; `exists` says whether a file name is in it. */
+function indexAliases(links, exists) {
+    const resolved = new Map();
+    const namesOf = new Map();
+    for (const name of [...links.keys()].sort(compareBytes)) {
+        let current = name;
+        let viaSubdirectory = false;
+        let result;
+        for (let hops = 0;; hops++) {
+            const link = links.get(current);
+            if (!link) {
+                result = exists(current)
+                    ? { fragment: current, viaSubdirectory }
+                    : { error: `alias target ${current} is not in the directory` };
+                break;
+            }
+            const problem = aliasProblem(current, link.target);
+            if (problem !== undefined || hops >= MAX_ALIAS_HOPS) {
+                const why = problem ?? 'too many levels of aliases';
+                result = { error: `systemd ignores the alias ${current}: ${why}` };
+                break;
+            }
+            viaSubdirectory ||= link.viaSubdirectory;
+            current = link.target;
+        }
+        resolved.set(name, result);
+        if ('fragment' in result) {
+            const names = namesOf.get(result.fragment);
+            if (names)
+                names.push(name);
+            else
+                namesOf.set(result.fragment, [name]);
+        }
+    }
+    return { resolved, namesOf };
+}
+/**
+ * The names of the unit systemd loads for `fileName` of a directory analysed as `analysed` (the
+ * file's own name, or the instance a template is analysed as).
+ */
+function unitNames(index, fileName, analysed) {
+    const resolution = index.resolved.get(fileName);
+    if (resolution && 'error' in resolution)
+        return { error: resolution.error };
+    const fragment = resolution ? resolution.fragment : fileName;
+    const parsed = parseUnitName(fragment);
+    if (!parsed)
+        return { error: `${fragment} is not a valid unit name` };
+    const id = parsed.isTemplate ? instantiate(parsed, analysed.instance) : parsed;
+    const names = new Set([analysed.name]);
+    for (const alias of index.namesOf.get(fragment) ?? []) {
+        const unit = parseUnitName(alias);
+        if (!unit)
+            continue;
+        if (unit.isTemplate)
+            names.add(instantiate(unit, analysed.instance).name);
+        else if (!unit.isInstance || unit.instance === analysed.instance)
+            names.add(unit.name);
+    }
+    names.delete(id.name);
+    const aliases = [...names]
+        .sort(compareBytes)
+        .map((name) => (name === analysed.name ? analysed : parseUnitName(name)))
+        .filter((unit) => unit !== undefined);
+    const viaSubdirectory = resolution !== undefined && resolution.viaSubdirectory;
+    return { id, fragment, aliases, viaSubdirectory };
+}
+/**
+ * Drop-in directories of a unit with aliases, in systemd's order: the id's (most specific first),
+ * then each alias's (skipping directories the id already lists; a directory two aliases share is
+ * listed for each), then the type-wide one. With no aliases: dropInDirectoryNames(id).
+ */
+function unitDropInDirectories(id, aliases) {
+    const own = dropInDirectoryNames(id);
+    const typeWide = own.pop();
+    const result = own.map((name) => ({ name }));
+    const seen = new Set(own);
+    aliases.forEach((alias, index) => {
+        for (const name of dropInDirectoryNames(alias).slice(0, -1)) {
+            if (!seen.has(name))
+                result.push({ name, alias: index });
+        }
+    });
+    result.push({ name: typeWide });
+    return result;
+}
+/**
+ * Every distinct outcome of systemd's random order of aliases: a file name that no directory of the
+ * id holds but directories of two aliases do is read from whichever alias systemd lists first.
+ */
+function dropInChoices(candidates, limit = 16) {
+    const first = orderDropIns(candidates);
+    if (!candidates.some((c) => c.alias !== undefined)) {
+        return { orders: [first], conflicts: [], truncated: false };
+    }
+    const byName = new Map();
+    for (const candidate of candidates) {
+        if (candidate.alias === undefined || !isDropInFileName(candidate.fileName))
+            continue;
+        let perAlias = byName.get(candidate.fileName);
+        if (!perAlias)
+            byName.set(candidate.fileName, (perAlias = new Map()));
+        const existing = perAlias.get(candidate.alias);
+        if (!existing || candidate.directoryRank < existing.directoryRank) {
+            perAlias.set(candidate.alias, candidate);
+        }
+    }
+    const winners = new Map(first.map((c) => [c.fileName, c]));
+    const contested = [];
+    for (const [fileName, perAlias] of byName) {
+        if (winners.get(fileName)?.alias === undefined)
+            continue; // the id's own directory wins
+        if (new Set([...perAlias.values()].map((c) => c.path)).size < 2)
+            continue;
+        contested.push({ fileName, perAlias });
+    }
+    const conflicts = contested.map(({ fileName, perAlias }) => ({
+        fileName,
+        paths: [...new Set([...perAlias.values()].map((c) => c.path))]
+    }));
+    if (contested.length === 0)
+        return { orders: [first], conflicts, truncated: false };
+    const involved = [...new Set(contested.flatMap((c) => [...c.perAlias.keys()]))].sort((a, b) => a - b);
+    const orders = [];
+    const seen = new Set();
+    // beyond 7 aliases only the first 5040 orders are tried
+    let truncated = involved.length > 7;
+    for (const permutation of permutations(involved)) {
+        const chosen = contested.map(({ perAlias }) => {
+            const alias = permutation.find((a) => perAlias.has(a));
+            return perAlias.get(alias);
+        });
+        const key = chosen.map((c) => c.path).join('\0');
+        if (seen.has(key))
+            continue;
+        if (orders.length >= limit) {
+            truncated = true;
+            break;
+        }
+        seen.add(key);
+        const picked = new Map(winners);
+        for (const c of chosen)
+            picked.set(c.fileName, c);
+        orders.push([...picked.values()].sort((a, b) => compareBytes(a.fileName, b.fileName)));
+    }
+    return { orders, conflicts, truncated };
+}
+/** Permutations in lexicographic order, the identity first; at most 5040 (7 elements' worth). */
+function* permutations(items) {
+    const a = [...items];
+    for (let count = 0; count < 5040; count++) {
+        yield [...a];
+        let i = a.length - 2;
+        while (i >= 0 && a[i] >= a[i + 1])
+            i--;
+        if (i < 0)
+            return;
+        let j = a.length - 1;
+        while (a[j] <= a[i])
+            j--;
+        [a[i], a[j]] = [a[j], a[i]];
+        a.splice(i + 1, a.length - i - 1, ...a.slice(i + 1).reverse());
+    }
 }
 
 /**
@@ -15801,9 +16015,39 @@ function templateInstance(version) {
     return version >= 257 ? 'test_instance' : 'i';
 }
 const toPosix = (p) => p.split(path$1.sep).join('/');
+const NO_ALIASES = { resolved: new Map(), namesOf: new Map() };
 /** Reads files below the scan roots only; caches directory listings. */
 function createReader(roots, cwd) {
     const listings = new Map();
+    const aliasIndexes = new Map();
+    /** readlink() results, shared by the alias index and read() */
+    const linkTexts = new Map();
+    const readLink = (file) => {
+        let text = linkTexts.get(file);
+        if (text === undefined) {
+            text = fs$4.readlinkSync(file);
+            linkTexts.set(file, text);
+        }
+        return text;
+    };
+    const list = (dir) => {
+        if (listings.has(dir))
+            return listings.get(dir);
+        let listing;
+        try {
+            // one getdents() per directory gives the link entries too: no lstat() per file
+            const entries = fs$4.readdirSync(dir, { withFileTypes: true });
+            listing = {
+                names: new Set(entries.map((e) => e.name)),
+                links: entries.filter((e) => e.isSymbolicLink()).map((e) => e.name)
+            };
+        }
+        catch {
+            listing = undefined;
+        }
+        listings.set(dir, listing);
+        return listing;
+    };
     const realRoots = roots.map((root) => {
         try {
             return fs$4.realpathSync(root);
@@ -15835,19 +16079,58 @@ function createReader(roots, cwd) {
         const relative = path$1.relative(cwd, file);
         return toPosix(relative === '' ? path$1.basename(file) : relative);
     };
+    /**
+     * A link named like a service is an alias when its target lies in the same directory (or below it:
+     * systemd then takes the file of that name in the directory); one leaving the directory is a linked
+     * unit file, not an alias (undefined), as is a link whose directory does not exist.
+     */
+    const classifyLink = (dir, name) => {
+        let target;
+        try {
+            target = path$1.resolve(dir, readLink(path$1.join(dir, name)));
+        }
+        catch {
+            return undefined;
+        }
+        const parent = path$1.dirname(target);
+        if (parent === dir)
+            return { target: path$1.basename(target), viaSubdirectory: false };
+        let realParent;
+        let realDir;
+        try {
+            // systemd resolves the directories on the way, not the file itself
+            realParent = realDirectory(parent);
+            realDir = realDirectory(dir);
+        }
+        catch {
+            return undefined;
+        }
+        if (realParent === realDir)
+            return { target: path$1.basename(target), viaSubdirectory: false };
+        if (within(realParent, realDir))
+            return { target: path$1.basename(target), viaSubdirectory: true };
+        return undefined;
+    };
     return {
         listDirectory(dir) {
-            if (listings.has(dir))
-                return listings.get(dir);
-            let entries;
-            try {
-                entries = new Set(fs$4.readdirSync(dir));
+            return list(dir)?.names;
+        },
+        aliases(dir) {
+            let index = aliasIndexes.get(dir);
+            if (index === undefined) {
+                const listing = list(dir);
+                const links = new Map();
+                for (const name of listing?.links ?? []) {
+                    if (parseUnitName(name)?.type !== 'service')
+                        continue;
+                    const link = classifyLink(dir, name);
+                    if (link)
+                        links.set(name, link);
+                }
+                index = links.size === 0 ? NO_ALIASES : indexAliases(links, (n) => !!listing?.names.has(n));
+                aliasIndexes.set(dir, index);
             }
-            catch {
-                entries = undefined;
-            }
-            listings.set(dir, entries);
-            return entries;
+            return index;
         },
         read(file) {
             const shown = display(file);
@@ -15860,7 +16143,7 @@ function createReader(roots, cwd) {
             }
             let target = file;
             if (stat.isSymbolicLink()) {
-                const link = fs$4.readlinkSync(file);
+                const link = readLink(file);
                 if (link === '/dev/null')
                     return { path: shown, bytes: null };
                 let real;
@@ -15900,35 +16183,45 @@ function createReader(roots, cwd) {
         }
     };
 }
-/** Drop-ins beside the unit file, in systemd's order; unreadable ones become diagnostics. */
-function collectDropIns(unit, directory, reader) {
+/**
+ * Drop-ins beside the unit file for every name of the unit, in systemd's order; unreadable ones
+ * become diagnostics.
+ */
+function collectDropIns(id, aliases, directory, reader) {
     const siblings = reader.listDirectory(directory);
     const candidates = [];
-    const problems = [];
     if (siblings) {
-        dropInDirectoryNames(unit).forEach((dirName, directoryRank) => {
-            if (!siblings.has(dirName))
+        unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
+            if (!siblings.has(name))
                 return;
-            const dropInDir = path$1.join(directory, dirName);
+            const dropInDir = path$1.join(directory, name);
             for (const fileName of reader.listDirectory(dropInDir) ?? []) {
-                if (isDropInFileName(fileName)) {
-                    candidates.push({ directoryRank, fileName, path: path$1.join(dropInDir, fileName) });
-                }
+                if (!isDropInFileName(fileName))
+                    continue;
+                const candidate = { directoryRank, fileName, path: path$1.join(dropInDir, fileName) };
+                candidates.push(alias === undefined ? candidate : { ...candidate, alias });
             }
         });
     }
-    const dropIns = [];
-    for (const candidate of orderDropIns(candidates)) {
-        try {
-            dropIns.push(reader.read(candidate.path));
+    const choices = dropInChoices(candidates);
+    const problems = [];
+    const inputs = new Map();
+    const load = (file) => {
+        if (!inputs.has(file)) {
+            try {
+                inputs.set(file, reader.read(file));
+            }
+            catch (error) {
+                if (!(error instanceof ReadError))
+                    throw error;
+                problems.push(`${file}: ${error.message}`);
+                inputs.set(file, undefined);
+            }
         }
-        catch (error) {
-            if (!(error instanceof ReadError))
-                throw error;
-            problems.push(`${candidate.path}: ${error.message}`);
-        }
-    }
-    return { dropIns, problems };
+        return inputs.get(file);
+    };
+    const orders = choices.orders.map((order) => order.flatMap((candidate) => load(candidate.path) ?? []));
+    return { orders, problems, conflicts: choices.conflicts, truncated: choices.truncated };
 }
 /** Expands PATH arguments into unit file paths (files given directly are kept as they are). */
 async function findUnitFiles(inputs, cwd, exclude = []) {
@@ -15988,7 +16281,20 @@ function companionSockets(serviceFile, directory, reader) {
         throw error;
     }
 }
-/** Reads one unit file and its drop-ins and analyses it. */
+/** The report that fails the gate first: not passed, then not loaded, then the higher exposure. */
+function worse(a, b) {
+    if (a.passed !== b.passed)
+        return !a.passed;
+    const broken = (r) => r.status !== 'scored' && r.status !== 'masked';
+    if (broken(a) !== broken(b))
+        return broken(a);
+    return (a.exposure ?? 0) > (b.exposure ?? 0);
+}
+/**
+ * Reads one unit file and its drop-ins and analyses it. An alias (a link to another unit file of the
+ * directory) is analysed as systemd does: under the name of the file it leads to, with the drop-ins
+ * of every name of the unit; the file a unit is read from gets its aliases' drop-ins too.
+ */
 function scanUnitFile(file, roots, options, reader) {
     const read = reader ?? createReader(roots, options.cwd);
     const base = path$1.basename(file);
@@ -15998,6 +16304,7 @@ function scanUnitFile(file, roots, options, reader) {
         return errorReport(shown, base, 'not a valid service unit name');
     if (unit.isTemplate)
         unit = instantiate(unit, templateInstance(options.version));
+    const directory = path$1.dirname(file);
     let main;
     try {
         main = read.read(file);
@@ -16007,14 +16314,63 @@ function scanUnitFile(file, roots, options, reader) {
             throw error;
         return errorReport(shown, unit.name, error.message);
     }
-    const { dropIns, problems } = collectDropIns(unit, path$1.dirname(file), read);
-    const sockets = companionSockets(base, path$1.dirname(file), read);
-    const source = { unit, main, dropIns, sockets };
-    const report = analyzeUnit(source, {
+    const names = unitNames(read.aliases(directory), base, unit);
+    if ('error' in names) {
+        return errorReport(shown, unit.name, `${names.error}; systemd does not find ${unit.name}`);
+    }
+    if (names.viaSubdirectory) {
+        // the link points below the directory, but systemd reads the file of that name beside it
+        try {
+            main = read.read(path$1.join(directory, names.fragment));
+        }
+        catch (error) {
+            if (!(error instanceof ReadError))
+                throw error;
+            return errorReport(shown, names.id.name, `${names.fragment}: ${error.message}`);
+        }
+    }
+    const { orders, problems, conflicts, truncated } = collectDropIns(names.id, names.aliases, directory, read);
+    const sockets = companionSockets(base, directory, read);
+    const gateOptions = {
         ...options,
         keepPassingChecks: options.keepPassingChecks ?? false,
         today: options.today ?? new Date().toISOString().slice(0, 10)
-    });
+    };
+    const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
+        unit: names.id,
+        requestedAs: unit.name === names.id.name ? undefined : unit,
+        main,
+        dropIns,
+        sockets
+    }, suggest === undefined ? gateOptions : { ...gateOptions, suggest });
+    let report;
+    if (orders.length === 1) {
+        report = analyse(orders[0]);
+    }
+    else {
+        // systemd lists the aliases in a random order: the gate judges the pick that scores worst
+        let worst = 0;
+        let worstReport = analyse(orders[0], false);
+        for (let i = 1; i < orders.length; i++) {
+            const candidate = analyse(orders[i], false);
+            if (worse(candidate, worstReport))
+                [worst, worstReport] = [i, candidate];
+        }
+        report = gateOptions.suggest === false ? worstReport : analyse(orders[worst]);
+    }
+    report.path = shown;
+    const rel = (p) => toPosix(path$1.relative(options.cwd, p));
+    for (const { fileName, paths } of conflicts) {
+        report.diagnostics.push({
+            file: shown,
+            line: 1,
+            severity: 'warning',
+            code: 'syntax',
+            message: `${paths.map(rel).join(' and ')} belong to different aliases of ${names.id.name}: systemd ` +
+                `reads one ${fileName} of them, whichever alias it lists first (random from run to run); ` +
+                `the gate scores the worse pick${truncated ? ' among the first few' : ''}`
+        });
+    }
     for (const problem of problems) {
         report.diagnostics.push({
             file: shown,
@@ -16155,7 +16511,8 @@ async function runCli(argv, io) {
         }
         const suggest = !values['no-suggest'];
         const options = { version, policy, threshold, suggest, toolVersion: VERSION };
-        const showProgress = io.stderrIsTTY && format !== 'text';
+        // On a terminal, unless the report itself is being printed there.
+        const showProgress = io.stderrIsTTY && (format !== 'text' || values.output !== undefined);
         const stream = await scanEach(positionals.length ? positionals : ['.'], {
             ...options,
             cwd: io.cwd,
