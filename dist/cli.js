@@ -5083,13 +5083,13 @@ function orderDropIns(candidates) {
     }
     return [...byName.values()].sort((a, b) => compareBytes(a.fileName, b.fileName));
 }
-const encoder = new TextEncoder();
+const encoder$1 = new TextEncoder();
 /** strcmp() order on UTF-8 bytes. */
 function compareBytes(a, b) {
     if (a === b)
         return 0;
-    const x = encoder.encode(a);
-    const y = encoder.encode(b);
+    const x = encoder$1.encode(a);
+    const y = encoder$1.encode(b);
     const n = Math.min(x.length, y.length);
     for (let i = 0; i < n; i++)
         if (x[i] !== y[i])
@@ -5592,6 +5592,40 @@ const KNOWN_PATHS = [
 /** Program names too generic to name a data directory after. */
 const GENERIC_NAMES = /^(sh|bash|dash|zsh|env|node|nodejs|java|python[0-9.]*|ruby|perl|php[0-9.]*|dotnet|true|false|sleep|exec|nice|sudo|su|runuser|start-stop-daemon|systemctl|service|run|start|main|app|server|daemon|bin|s6-.*)$/;
 const traitCache = new Map();
+const knownPathsCache = new Map();
+/** Where a program of this name keeps its data (KNOWN_PATHS). */
+function knownPaths(program) {
+    const cached = knownPathsCache.get(program);
+    if (cached)
+        return cached;
+    const out = [];
+    for (const [pattern, paths] of KNOWN_PATHS)
+        if (pattern.test(program))
+            out.push(...paths);
+    if (knownPathsCache.size < 10000)
+        knownPathsCache.set(program, out);
+    return out;
+}
+/** The names a StateDirectory=-like directive's lines declare. */
+function directoryNames(lines) {
+    const names = [];
+    for (const line of lines ?? [])
+        for (const name of line.split(/\s+/))
+            if (name)
+                names.push(name);
+    return names;
+}
+/**
+ * The recorded directives with one shape for every unit (every RECORDED_DIRECTIVES key, in its
+ * order), so that reading them by name stays fast whatever order a unit set them in.
+ */
+function recordedView(recorded) {
+    const view = { ...RECORDED_SHAPE };
+    for (const key in recorded)
+        view[key] = recorded[key];
+    return view;
+}
+const RECORDED_SHAPE = Object.fromEntries(Object.keys(RECORDED_DIRECTIVES).map((key) => [key, undefined]));
 /** The traits a program name implies, with what the evidence should say. */
 function programTraits(base) {
     const cached = traitCache.get(base);
@@ -5827,7 +5861,7 @@ function pathsInWord(word) {
 /** The needs of a loaded service. `sockets`: its companion .socket unit files, if any. */
 function buildProfile(loaded, unit, sockets = []) {
     const s = loaded.settings;
-    const rec = s.recorded;
+    const rec = recordedView(s.recorded);
     const traits = new Map();
     const note = (trait, evidence) => {
         if (!traits.has(trait))
@@ -5871,7 +5905,10 @@ function buildProfile(loaded, unit, sockets = []) {
         }
     }
     const sandboxedArgs = commands.filter((c) => !c.unsandboxed);
-    const allWords = sandboxedArgs.flatMap((c) => c.argv);
+    const allWords = [];
+    for (const command of sandboxedArgs)
+        for (const word of command.argv)
+            allWords.push(word);
     if (allWords.some((w) => /\$\{?[A-Za-z_]/.test(w))) {
         note('unknown-options', 'the command line takes options from environment variables');
     }
@@ -5883,7 +5920,11 @@ function buildProfile(loaded, unit, sockets = []) {
         note('network', `Sockets=${rec.Sockets.join(' ')}`);
     // environment
     const env = environmentOf(rec.Environment ?? []);
-    const environmentFiles = (rec.EnvironmentFile ?? []).flatMap((line) => extractWords(line, { unquote: true }).words.map((w) => w.replace(/^-/, '')));
+    const environmentFiles = [];
+    for (const line of rec.EnvironmentFile ?? []) {
+        for (const word of extractWords(line, { unquote: true }).words)
+            environmentFiles.push(word.replace(/^-/, ''));
+    }
     // ports: companion sockets, arguments, environment
     const ports = [];
     for (const socket of sockets) {
@@ -6095,9 +6136,11 @@ function buildProfile(loaded, unit, sockets = []) {
         }
     }
     // what the unit does not say: where programs of these names keep their data
-    const mainPrograms = commands
-        .filter((c) => c.directive === 'ExecStart' && !c.unsandboxed)
-        .flatMap((c) => programsOf(c.argv));
+    const mainPrograms = [];
+    for (const c of commands) {
+        if (c.directive === 'ExecStart' && !c.unsandboxed)
+            mainPrograms.push(...programsOf(c.argv));
+    }
     const conventional = (path, why) => {
         const before = writes.length;
         addWrite(path, why, false);
@@ -6105,11 +6148,8 @@ function buildProfile(loaded, unit, sockets = []) {
             writes[writes.length - 1].conventional = true;
     };
     for (const program of mainPrograms) {
-        for (const [pattern, paths] of KNOWN_PATHS) {
-            if (pattern.test(program))
-                for (const path of paths)
-                    conventional(path, `where ${program} keeps its files`);
-        }
+        for (const path of knownPaths(program))
+            conventional(path, `where ${program} keeps its files`);
     }
     {
         const name = unit.prefix;
@@ -6119,19 +6159,22 @@ function buildProfile(loaded, unit, sockets = []) {
         }
     }
     const managed = {
-        state: (rec.StateDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
-        cache: (rec.CacheDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
-        logs: (rec.LogsDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
-        runtime: (rec.RuntimeDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean)
+        state: directoryNames(rec.StateDirectory),
+        cache: directoryNames(rec.CacheDirectory),
+        logs: directoryNames(rec.LogsDirectory),
+        runtime: directoryNames(rec.RuntimeDirectory)
     };
     // home directories, /etc, shared /tmp
-    const homePaths = [
-        ...valueWords.flatMap(pathsInWord),
-        workingDirectory ?? '',
-        ...commands.map((c) => c.argv[0] ?? '')
-    ].filter((p) => /^\/(home|root)(\/|$)/.test(p) || p.startsWith('/run/user/'));
-    if (homePaths.length)
-        note('home-read', `uses ${homePaths[0]}`);
+    const homePaths = [];
+    for (const word of valueWords)
+        homePaths.push(...pathsInWord(word));
+    homePaths.push(workingDirectory ?? '');
+    for (const c of commands)
+        homePaths.push(c.argv[0] ?? '');
+    const isHomePath = (p) => /^\/(home|root)(\/|$)/.test(p) || p.startsWith('/run/user/');
+    const homePath = homePaths.find(isHomePath);
+    if (homePath !== undefined)
+        note('home-read', `uses ${homePath}`);
     const homeWrite = writes.find((w) => /^\/(home|root)(\/|$)/.test(w.path) || w.path.startsWith('/run/user/'));
     if (homeWrite)
         note('home-write', homeWrite.evidence);
@@ -6240,6 +6283,18 @@ const SETTINGS_FIELDS = {
     notifyAccess: undefined,
     syscallFilter: undefined
 };
+/**
+ * Every settings object a scorer assesses has the same fields in the same order (the ones settings
+ * may have at all first), so that the rows' property reads see one shape whatever the unit set.
+ */
+const SHAPE = Object.fromEntries(Object.keys({ ...SETTINGS_FIELDS, type: 0, busName: 0, pamName: 0 }).map((key) => [
+    key,
+    undefined
+]));
+/** A copy with SHAPE's fields first (the settings a scorer makes are plain objects). */
+function shapedCopy(settings) {
+    return Object.assign({ ...SHAPE }, settings);
+}
 /** What applyImpliedSettings reads: when one of these changes, its outputs may change too. */
 const IMPLIED_INPUTS = new Set([
     'dynamicUser',
@@ -6251,87 +6306,395 @@ const IMPLIED_INPUTS = new Set([
     'devicePolicy',
     ...IMPLIED_SETTINGS_KEYS
 ]);
+// Fields by number: the implied settings' keys first (0 .. IMPLIED_COUNT - 1), then the others as
+// patches name them.
+const IMPLIED_COUNT = IMPLIED_SETTINGS_KEYS.length;
+const IMPLIED_KEYS = new Set(IMPLIED_SETTINGS_KEYS);
+const FIELD_NAMES = [...IMPLIED_SETTINGS_KEYS];
+const FIELD_IDS = new Map(FIELD_NAMES.map((field, id) => [field, id]));
+const IS_IMPLIED_INPUT = FIELD_NAMES.map((field) => IMPLIED_INPUTS.has(field));
+function fieldId(field) {
+    let id = FIELD_IDS.get(field);
+    if (id === undefined) {
+        id = FIELD_NAMES.length;
+        FIELD_NAMES.push(field);
+        FIELD_IDS.set(field, id);
+        IS_IMPLIED_INPUT.push(IMPLIED_INPUTS.has(field));
+    }
+    return id;
+}
+function idsOf(patch) {
+    if (patch.ids === undefined)
+        patch.ids = patch.fields.map(fieldId);
+    return patch.ids;
+}
+const MAX_GROUP_VALUES = 4096;
+const NO_ROWS = [];
+/** Tables by the policy's checks object, then by version and DefaultDependencies=. */
+const TABLES = new WeakMap();
+function tablesFor(version, policy, defaultDependencies) {
+    let byVersion = TABLES.get(policy.checks);
+    if (byVersion === undefined) {
+        byVersion = new Map();
+        TABLES.set(policy.checks, byVersion);
+    }
+    const key = defaultDependencies ? version : -version;
+    let tables = byVersion.get(key);
+    if (tables === undefined) {
+        const checks = checksFor(version);
+        const weights = checks.map((check) => rowWeight(check, policy));
+        const groups = [];
+        const groupByField = new Map();
+        const rowsByField = new Map();
+        const singleRows = [];
+        const alwaysRows = [];
+        checks.forEach((check, index) => {
+            // rows that never count (excluded, or N/A for a boot-phase service) are never assessed
+            if (weights[index] === 0)
+                return;
+            if (check.bootPhaseExempt && !defaultDependencies)
+                return;
+            const fields = rowFields(check);
+            if (fields === undefined) {
+                singleRows.push(index);
+                alwaysRows.push(index);
+                return;
+            }
+            if (fields.length === 1) {
+                const field = fields[0];
+                let group = groupByField.get(field);
+                if (group === undefined) {
+                    group = groups.length;
+                    groups.push({ field, rows: [], byValue: new Map(), byObject: new WeakMap() });
+                    groupByField.set(field, group);
+                }
+                groups[group].rows.push(index);
+                return;
+            }
+            singleRows.push(index);
+            for (const field of fields) {
+                const rows = rowsByField.get(field) ?? [];
+                rows.push(index);
+                rowsByField.set(field, rows);
+            }
+        });
+        tables = {
+            checks,
+            weights,
+            groups,
+            groupByField,
+            rowsByField,
+            groupById: [],
+            rowsById: [],
+            singleRows,
+            alwaysRows,
+            readsByField: new Map()
+        };
+        byVersion.set(key, tables);
+    }
+    return tables;
+}
+function rowsOf(tables, id) {
+    let rows = tables.rowsById[id];
+    if (rows === undefined) {
+        rows = tables.rowsByField.get(FIELD_NAMES[id]) ?? NO_ROWS;
+        tables.rowsById[id] = rows;
+    }
+    return rows;
+}
+/** The fields read by the rows that read `field` (memoized in the tables). */
+function readsOf(tables, field) {
+    let reads = tables.readsByField.get(field);
+    if (reads === undefined) {
+        const set = new Set();
+        if (tables.groupByField.has(field))
+            set.add(field);
+        for (const row of tables.rowsByField.get(field) ?? [])
+            for (const read of rowFields(tables.checks[row]) ?? [])
+                set.add(read);
+        reads = [...set];
+        tables.readsByField.set(field, reads);
+    }
+    return reads;
+}
+function groupOf(tables, id) {
+    let group = tables.groupById[id];
+    if (group === undefined) {
+        group = tables.groupByField.get(FIELD_NAMES[id]) ?? -1;
+        tables.groupById[id] = group;
+    }
+    return group;
+}
+/** A group's sums for the final settings. */
+function groupSums(group, ctx, policy, tables) {
+    const value = ctx.settings[group.field];
+    const isObject = typeof value === 'object' && value !== null;
+    let sums = isObject ? group.byObject.get(value) : group.byValue.get(value);
+    if (sums !== undefined)
+        return sums;
+    let badness = 0;
+    let weight = 0;
+    for (const index of group.rows) {
+        const rowWeight = tables.weights[index];
+        const share = rowBadnessShare(tables.checks[index], ctx, policy, rowWeight);
+        if (share < 0)
+            continue;
+        badness += share;
+        weight += rowWeight;
+    }
+    sums = { badness, weight };
+    if (isObject)
+        group.byObject.set(value, sums);
+    else {
+        if (group.byValue.size >= MAX_GROUP_VALUES)
+            group.byValue.clear();
+        group.byValue.set(value, sums);
+    }
+    return sums;
+}
+/** IMPLIED_SETTINGS_KEYS as readImplied and writeImplied name them (the loops serve any other list) */
+const NAMED_IMPLIED_KEYS = [
+    'user',
+    'privateTmp',
+    'removeIPC',
+    'protectSystem',
+    'protectHome',
+    'noNewPrivileges',
+    'restrictSUIDSGID',
+    'capabilityBoundingSet',
+    'devicePolicy'
+];
+const NAMED = IMPLIED_SETTINGS_KEYS.length === NAMED_IMPLIED_KEYS.length &&
+    IMPLIED_SETTINGS_KEYS.every((key, k) => key === NAMED_IMPLIED_KEYS[k]);
+/** The implied settings' keys of `s`, in IMPLIED_SETTINGS_KEYS order. */
+function readImplied(s, out) {
+    if (!NAMED) {
+        for (let k = 0; k < IMPLIED_COUNT; k++)
+            out[k] = s[IMPLIED_SETTINGS_KEYS[k]];
+        return;
+    }
+    out[0] = s.user;
+    out[1] = s.privateTmp;
+    out[2] = s.removeIPC;
+    out[3] = s.protectSystem;
+    out[4] = s.protectHome;
+    out[5] = s.noNewPrivileges;
+    out[6] = s.restrictSUIDSGID;
+    out[7] = s.capabilityBoundingSet;
+    out[8] = s.devicePolicy;
+}
+function writeImplied(s, values) {
+    if (!NAMED) {
+        const settings = s;
+        for (let k = 0; k < IMPLIED_COUNT; k++)
+            settings[IMPLIED_SETTINGS_KEYS[k]] = values[k];
+        return;
+    }
+    s.user = values[0];
+    s.privateTmp = values[1];
+    s.removeIPC = values[2];
+    s.protectSystem = values[3];
+    s.protectHome = values[4];
+    s.noNewPrivileges = values[5];
+    s.restrictSUIDSGID = values[6];
+    s.capabilityBoundingSet = values[7];
+    s.devicePolicy = values[8];
+}
 class VariantScorer {
     unit;
-    version;
     policy;
-    checks;
-    /** the current variant's raw settings (the base with the committed patches) */
-    raw;
+    tables;
+    /**
+     * The current variant's final settings: the base with the committed patches, then the implied
+     * settings (which only change IMPLIED_SETTINGS_KEYS: their raw values are in `pre`)
+     */
+    settings;
+    /** the current variant's raw (pre-implied) values of IMPLIED_SETTINGS_KEYS */
+    pre;
     /** the unit's own raw settings, for reverting a patch */
     original;
-    /** per row: weight under the policy, and its share of the badness sum now (-1: N/A) */
-    weights;
+    /** per row scored one by one: its share of the badness sum now (-1: N/A) */
     shares;
+    /** per group: its sums now */
+    groupSums;
     badnessSum;
     weightSum;
-    /** field → indexes of the rows that read it */
-    rowsByField = new Map();
-    /** rows that read fields rowFields() does not know: always assessed */
-    alwaysRows = [];
-    /** rows that read what the implied settings write */
-    impliedRows;
+    ctx;
+    // scratch space of run(), kept between calls
     marks;
+    groupMarks;
+    fieldMarks = [];
     rows = [];
+    rowCount = 0;
+    groupCount = 0;
     newShares = [];
+    groups = [];
+    newGroupSums = [];
+    newPre = [];
+    oldFinal = [];
+    newFinal = [];
+    touched = [];
+    touchedBefore = [];
+    savedFields = [];
+    savedValues = [];
+    /** the last trial, which a commit of the same patches takes over without assessing again */
+    lastTrial;
+    lastImplied = false;
+    lastBadnessSum = 0;
+    lastWeightSum = 0;
+    /** the sums of the variant scored last (by trial() or commit()) */
+    scoredBadness = 0;
+    scoredWeight = 0;
     /** variants scored (for tests and measurements) */
     evaluations = 0;
     constructor(base, unit, version, policy) {
         this.unit = unit;
-        this.version = version;
         this.policy = policy;
         this.original = base;
-        this.raw = { ...base };
-        this.checks = checksFor(version);
-        this.marks = new Uint8Array(this.checks.length);
-        const final = { ...base };
-        applyImpliedSettings(final, unit);
-        const ctx = { settings: final, version, runsPrivileged: settingsRunPrivileged(final) };
-        this.weights = this.checks.map((check) => rowWeight(check, policy));
-        this.shares = this.checks.map((check, i) => this.weights[i] === 0 ? -1 : rowBadnessShare(check, ctx, policy, this.weights[i]));
+        const tables = tablesFor(version, policy, base.defaultDependencies);
+        this.tables = tables;
+        const { checks, weights } = tables;
+        // (plain arrays: typed arrays cost more to make than these few entries)
+        this.marks = new Array(checks.length).fill(0);
+        this.groupMarks = new Array(tables.groups.length).fill(0);
+        this.shares = new Array(checks.length).fill(-1);
+        const settings = shapedCopy(base);
+        this.pre = [];
+        readImplied(settings, this.pre);
+        applyImpliedSettings(settings, unit);
+        this.settings = settings;
+        this.ctx = { settings, version, runsPrivileged: settingsRunPrivileged(settings) };
         let badnessSum = 0;
         let weightSum = 0;
-        this.shares.forEach((share, i) => {
+        for (const index of tables.singleRows) {
+            const weight = weights[index];
+            const share = rowBadnessShare(checks[index], this.ctx, policy, weight);
+            this.shares[index] = share;
             if (share < 0)
-                return;
+                continue;
             badnessSum += share;
-            weightSum += this.weights[i];
-        });
+            weightSum += weight;
+        }
+        this.groupSums = tables.groups.map((group) => groupSums(group, this.ctx, policy, tables));
+        for (const sums of this.groupSums) {
+            badnessSum += sums.badness;
+            weightSum += sums.weight;
+        }
         this.badnessSum = badnessSum;
         this.weightSum = weightSum;
-        this.checks.forEach((check, index) => {
-            if (this.weights[index] === 0)
-                return;
-            if (check.bootPhaseExempt && !base.defaultDependencies)
-                return;
-            const fields = rowFields(check);
-            if (fields === undefined) {
-                this.alwaysRows.push(index);
-                return;
-            }
-            for (const field of fields) {
-                const rows = this.rowsByField.get(field) ?? [];
-                rows.push(index);
-                this.rowsByField.set(field, rows);
-            }
-        });
-        this.impliedRows = this.rowsFor(IMPLIED_SETTINGS_KEYS);
-    }
-    rowsFor(fields) {
-        const rows = new Set();
-        for (const field of fields)
-            for (const row of this.rowsByField.get(field) ?? [])
-                rows.add(row);
-        return [...rows];
-    }
-    prepare(patch) {
-        patch.rows = this.rowsFor(patch.fields);
-        patch.implied = patch.fields.some((f) => IMPLIED_INPUTS.has(f));
     }
     /** The patch that undoes `patch`: its fields back to the unit's own values. */
     revert(patch) {
         const original = this.original;
-        return { fields: patch.fields, values: patch.fields.map((f) => original[f]) };
+        return { fields: patch.fields, values: patch.fields.map((f) => original[f]), ids: idsOf(patch) };
+    }
+    /** The current variant's sums. */
+    get badness() {
+        return this.badnessSum;
+    }
+    get weight() {
+        return this.weightSum;
+    }
+    /**
+     * Which patches change the sums by the same amount whatever others are applied with them: they
+     * change no input of the implied settings, and no other patch changes (directly or through the
+     * implied settings) a field the rows they change read. Patches that write a field in common are
+     * taken as never applied together (variants of one directive): they do not count for each other,
+     * and `variants` lists them (by patch: the others that write one of its fields).
+     */
+    independent(patches) {
+        const tables = this.tables;
+        // by field: the patches that write it
+        const writers = new Map();
+        const impliedWriters = [];
+        for (let i = 0; i < patches.length; i++) {
+            let implied = false;
+            for (const field of patches[i].fields) {
+                const list = writers.get(field);
+                if (list === undefined)
+                    writers.set(field, [i]);
+                else if (list[list.length - 1] !== i)
+                    list.push(i);
+                if (IMPLIED_INPUTS.has(field))
+                    implied = true;
+            }
+            if (implied)
+                impliedWriters.push(i);
+        }
+        const variants = [];
+        const independent = [];
+        for (let i = 0; i < patches.length; i++) {
+            const fields = patches[i].fields;
+            const family = [];
+            for (const field of fields)
+                for (const j of writers.get(field))
+                    if (j !== i && !family.includes(j))
+                        family.push(j);
+            variants.push(family);
+            let alone = tables.alwaysRows.length === 0 && !impliedWriters.includes(i);
+            for (let f = 0; alone && f < fields.length; f++) {
+                for (const read of readsOf(tables, fields[f])) {
+                    // the implied settings' keys change with any input of theirs
+                    const others = IMPLIED_KEYS.has(read) ? impliedWriters : NO_ROWS;
+                    for (const j of writers.get(read) ?? NO_ROWS)
+                        if (j !== i && !family.includes(j))
+                            alone = false;
+                    for (const j of others)
+                        if (j !== i && !family.includes(j))
+                            alone = false;
+                }
+            }
+            independent.push(alone);
+        }
+        return { independent, variants };
+    }
+    /**
+     * What `patch` alone changes in the current variant's sums, found without assessing: when it
+     * changes no input of the implied settings and only fields whose rows are a group with known
+     * sums for its values (undefined otherwise: trial() tells).
+     */
+    alone(patch) {
+        const tables = this.tables;
+        if (tables.alwaysRows.length)
+            return undefined;
+        const ids = idsOf(patch);
+        let badness = 0;
+        let weight = 0;
+        for (let i = 0; i < ids.length; i++) {
+            const id = ids[i];
+            if (IS_IMPLIED_INPUT[id] || rowsOf(tables, id).length)
+                return undefined;
+            const index = groupOf(tables, id);
+            if (index < 0)
+                continue;
+            const group = tables.groups[index];
+            const value = patch.values[i];
+            const sums = typeof value === 'object' && value !== null
+                ? group.byObject.get(value)
+                : group.byValue.get(value);
+            if (sums === undefined)
+                return undefined;
+            const old = this.groupSums[index];
+            badness += sums.badness - old.badness;
+            weight += sums.weight - old.weight;
+        }
+        return { badness, weight };
+    }
+    /** The fields a patch changes: its own, and the implied settings' keys when it changes their input. */
+    writes(patch) {
+        const fields = new Set(patch.fields);
+        if (patch.fields.some((f) => IMPLIED_INPUTS.has(f)))
+            for (const key of IMPLIED_SETTINGS_KEYS)
+                fields.add(key);
+        return fields;
+    }
+    /** The fields read by the rows that read a field the patch writes. */
+    reads(patch) {
+        const fields = new Set();
+        for (const field of patch.fields)
+            for (const read of readsOf(this.tables, field))
+                fields.add(read);
+        return fields;
     }
     /** The current variant's exposure (tenths). */
     get exposure() {
@@ -6347,90 +6710,189 @@ class VariantScorer {
     }
     /** Makes the current variant the one with `patches` applied; returns its exposure like trial(). */
     commit(patches) {
+        const last = this.lastTrial;
+        if (last !== undefined &&
+            last.length === patches.length &&
+            last.every((p, i) => p === patches[i]))
+            return this.takeLastTrial(patches);
         return this.run(patches, true);
+    }
+    /** Commits the patches of the last trial with what it assessed. */
+    takeLastTrial(patches) {
+        this.lastTrial = undefined;
+        const settings = this.settings;
+        for (const patch of patches) {
+            const { fields, values } = patch;
+            const ids = idsOf(patch);
+            for (let i = 0; i < fields.length; i++)
+                if (ids[i] >= IMPLIED_COUNT)
+                    settings[fields[i]] = values[i];
+        }
+        if (this.lastImplied)
+            writeImplied(this.settings, this.newFinal);
+        this.keepAssessed(this.lastImplied);
+        this.badnessSum = this.scoredBadness = this.lastBadnessSum;
+        this.weightSum = this.scoredWeight = this.lastWeightSum;
+        return this.lastWeightSum === 0 ? 0 : (this.lastBadnessSum * 100) / this.lastWeightSum;
+    }
+    /** Keeps what run() assessed last as the current variant's. */
+    keepAssessed(implied) {
+        const rows = this.rows;
+        for (let i = 0; i < this.rowCount; i++)
+            this.shares[rows[i]] = this.newShares[i];
+        const groups = this.groups;
+        for (let i = 0; i < this.groupCount; i++)
+            this.groupSums[groups[i]] = this.newGroupSums[i];
+        if (implied)
+            for (let k = 0; k < IMPLIED_COUNT; k++)
+                this.pre[k] = this.newPre[k];
     }
     run(patches, keep) {
         this.evaluations++;
-        const raw = this.raw;
-        const marks = this.marks;
-        const rows = this.rows;
-        rows.length = 0;
-        const savedFields = [];
-        const savedValues = [];
+        this.lastTrial = undefined;
+        const settings = this.settings;
+        const raw = settings;
+        const tables = this.tables;
+        const fieldMarks = this.fieldMarks;
+        const touched = this.touched;
+        const touchedBefore = this.touchedBefore;
+        const savedFields = this.savedFields;
+        const savedValues = this.savedValues;
+        const newPre = this.newPre;
+        // (the scratch arrays keep their length: counts say how much of them is in use)
+        this.rowCount = 0;
+        this.groupCount = 0;
+        let touchedCount = 0;
+        let savedCount = 0;
+        for (let k = 0; k < IMPLIED_COUNT; k++)
+            newPre[k] = this.pre[k];
+        // assign the patches' values (the implied settings' keys: their raw values, aside), noting each
+        // field's value before
         let implied = false;
         for (let p = 0; p < patches.length; p++) {
             const patch = patches[p];
-            if (patch.rows === undefined)
-                this.prepare(patch);
+            const ids = idsOf(patch);
             const { fields, values } = patch;
             for (let i = 0; i < fields.length; i++) {
+                const id = ids[i];
+                if (IS_IMPLIED_INPUT[id])
+                    implied = true;
+                if (id < IMPLIED_COUNT) {
+                    newPre[id] = values[i];
+                    continue;
+                }
                 const field = fields[i];
-                savedFields.push(field);
-                savedValues.push(raw[field]);
+                const before = raw[field];
+                if (fieldMarks[id] !== 1) {
+                    fieldMarks[id] = 1;
+                    touched[touchedCount] = id;
+                    touchedBefore[touchedCount++] = before;
+                }
+                savedFields[savedCount] = field;
+                savedValues[savedCount++] = before;
                 raw[field] = values[i];
             }
-            const patchRows = patch.rows;
-            for (let i = 0; i < patchRows.length; i++) {
-                const row = patchRows[i];
-                if (marks[row] === 0) {
-                    marks[row] = 1;
-                    rows.push(row);
-                }
-            }
-            if (patch.implied)
-                implied = true;
         }
-        const extra = implied ? this.impliedRows.concat(this.alwaysRows) : this.alwaysRows;
-        for (let i = 0; i < extra.length; i++) {
-            const row = extra[i];
-            if (marks[row] === 0) {
-                marks[row] = 1;
-                rows.push(row);
-            }
+        // the rows of the fields that changed; the implied settings' keys by their final values
+        for (let t = 0; t < touchedCount; t++) {
+            const id = touched[t];
+            fieldMarks[id] = 0;
+            if (raw[FIELD_NAMES[id]] !== touchedBefore[t])
+                this.markField(id);
+        }
+        if (tables.alwaysRows.length)
+            this.markRows(tables.alwaysRows);
+        const oldFinal = this.oldFinal;
+        const newFinal = this.newFinal;
+        if (implied) {
+            readImplied(settings, oldFinal);
+            writeImplied(settings, newPre);
+            applyImpliedSettings(settings, this.unit);
+            readImplied(settings, newFinal);
+            for (let k = 0; k < IMPLIED_COUNT; k++)
+                if (newFinal[k] !== oldFinal[k])
+                    this.markField(k);
         }
         let badnessSum = this.badnessSum;
         let weightSum = this.weightSum;
-        if (rows.length) {
+        const rows = this.rows;
+        const groups = this.groups;
+        const rowCount = this.rowCount;
+        const groupCount = this.groupCount;
+        if (rowCount || groupCount) {
             // rows are assessed on the final settings, as loading would leave them
-            const impliedBefore = IMPLIED_SETTINGS_KEYS.map((key) => raw[key]);
-            applyImpliedSettings(this.raw, this.unit);
-            const ctx = {
-                settings: this.raw,
-                version: this.version,
-                runsPrivileged: settingsRunPrivileged(this.raw)
-            };
+            const ctx = this.ctx;
+            ctx.runsPrivileged = settingsRunPrivileged(settings);
+            const { checks, weights } = tables;
+            const marks = this.marks;
             const newShares = this.newShares;
-            for (let i = 0; i < rows.length; i++) {
+            for (let i = 0; i < rowCount; i++) {
                 const index = rows[i];
                 marks[index] = 0;
-                const weight = this.weights[index];
+                const weight = weights[index];
                 const old = this.shares[index];
                 if (old >= 0) {
                     badnessSum -= old;
                     weightSum -= weight;
                 }
-                const share = rowBadnessShare(this.checks[index], ctx, this.policy, weight);
+                const share = rowBadnessShare(checks[index], ctx, this.policy, weight);
                 newShares[i] = share;
                 if (share >= 0) {
                     badnessSum += share;
                     weightSum += weight;
                 }
             }
-            IMPLIED_SETTINGS_KEYS.forEach((key, i) => (raw[key] = impliedBefore[i]));
-            if (keep) {
-                for (let i = 0; i < rows.length; i++)
-                    this.shares[rows[i]] = newShares[i];
+            const groupMarks = this.groupMarks;
+            const newGroupSums = this.newGroupSums;
+            for (let i = 0; i < groupCount; i++) {
+                const index = groups[i];
+                groupMarks[index] = 0;
+                const old = this.groupSums[index];
+                const sums = groupSums(tables.groups[index], ctx, this.policy, tables);
+                newGroupSums[i] = sums;
+                badnessSum += sums.badness - old.badness;
+                weightSum += sums.weight - old.weight;
             }
         }
         if (keep) {
+            this.keepAssessed(implied);
             this.badnessSum = badnessSum;
             this.weightSum = weightSum;
+            this.ctx.runsPrivileged = settingsRunPrivileged(settings);
         }
         else {
-            for (let i = savedFields.length - 1; i >= 0; i--)
+            if (implied)
+                writeImplied(settings, oldFinal);
+            for (let i = savedCount - 1; i >= 0; i--)
                 raw[savedFields[i]] = savedValues[i];
+            this.ctx.runsPrivileged = settingsRunPrivileged(settings);
+            this.lastTrial = patches.slice();
+            this.lastImplied = implied;
+            this.lastBadnessSum = badnessSum;
+            this.lastWeightSum = weightSum;
         }
+        this.scoredBadness = badnessSum;
+        this.scoredWeight = weightSum;
         return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
+    }
+    /** Marks the group and the rows that read a field (by number). */
+    markField(id) {
+        const group = groupOf(this.tables, id);
+        if (group >= 0 && this.groupMarks[group] === 0) {
+            this.groupMarks[group] = 1;
+            this.groups[this.groupCount++] = group;
+        }
+        this.markRows(rowsOf(this.tables, id));
+    }
+    markRows(fieldRows) {
+        const marks = this.marks;
+        for (let i = 0; i < fieldRows.length; i++) {
+            const row = fieldRows[i];
+            if (marks[row] === 0) {
+                marks[row] = 1;
+                this.rows[this.rowCount++] = row;
+            }
+        }
     }
 }
 
@@ -6451,8 +6913,13 @@ class VariantScorer {
  */
 /** First line of every drop-in the engine writes: `--fix` only ever overwrites files that start so. */
 const GENERATED_MARKER = '# Generated by systemd-hardening-gate';
+/** The directives that decide a row (the first of its directives). */
+const ROW_DIRECTIVES = new Set(CHECKS.map((c) => c.directives[0]));
 /** The file name suggested drop-ins get (beside the unit: NAME.service.d/hardening.conf). */
 const DROP_IN_NAME = 'hardening.conf';
+function textOf(text) {
+    return typeof text === 'string' ? text : text();
+}
 const CAP_ROOT_ADMIN_DROP = [
     'CAP_SYS_ADMIN',
     'CAP_SYS_PTRACE',
@@ -6546,6 +7013,8 @@ const TRAIT_SYSCALLS = {
     bpf: ['@privileged'],
     monitor: ['@debug']
 };
+const TRAIT_CAPABILITY_ENTRIES = Object.entries(TRAIT_CAPABILITIES);
+const TRAIT_SYSCALL_ENTRIES = Object.entries(TRAIT_SYSCALLS);
 /** Groups that are denied in the safe variant; @privileged and @resources only in the stronger one. */
 const RARE_GROUPS = CHECKED_SYSCALL_GROUPS.filter((g) => g !== '@privileged' && g !== '@resources');
 function firstTrait(profile, traits) {
@@ -6726,7 +7195,7 @@ function candidatesFor(profile, settings, loaded, fix, version) {
             lines.push({
                 key: 'ReadWritePaths',
                 value: plan.readWrite.map((p) => p.path).join(' '),
-                note: `where it writes: ${plan.readWrite.map((p) => `${p.path.replace(/^-/, '')} (${p.evidence})`).join('; ')}`
+                note: () => `where it writes: ${plan.readWrite.map((p) => `${p.path.replace(/^-/, '')} (${p.evidence})`).join('; ')}`
             });
         }
         for (const r of plan.runtime) {
@@ -6774,7 +7243,7 @@ function candidatesFor(profile, settings, loaded, fix, version) {
     }, ['system-writer', 'package-manager', 'login']);
     if (!declared) {
         observe.push({
-            text: `Which files does it write? ${profile.writes.some((w) => !w.conventional) ? 'The unit shows some' : 'The unit shows none'}${profile.writes.some((w) => w.conventional)
+            text: () => `Which files does it write? ${profile.writes.some((w) => !w.conventional) ? 'The unit shows some' : 'The unit shows none'}${profile.writes.some((w) => w.conventional)
                 ? `; the usual places (${profile.writes
                     .filter((w) => w.conventional)
                     .map((w) => w.path)
@@ -6939,7 +7408,7 @@ function candidatesFor(profile, settings, loaded, fix, version) {
             lines.push({
                 key,
                 value: names.join(' '),
-                note: `${key}: ${plan.managed
+                note: () => `${key}: ${plan.managed
                     .filter((m) => m.key === key)
                     .map((m) => m.evidence)
                     .join('; ')}`
@@ -7034,7 +7503,7 @@ function candidatesFor(profile, settings, loaded, fix, version) {
     if (has('privileged-port'))
         userNeeded.add('CAP_NET_BIND_SERVICE');
     const needed = new Set(userNeeded);
-    for (const [trait, caps] of Object.entries(TRAIT_CAPABILITIES)) {
+    for (const [trait, caps] of TRAIT_CAPABILITY_ENTRIES) {
         if (has(trait))
             for (const cap of caps)
                 needed.add(cap);
@@ -7048,7 +7517,7 @@ function candidatesFor(profile, settings, loaded, fix, version) {
             lines.push({
                 key: 'CapabilityBoundingSet',
                 value: list.join(' '),
-                note: `kept: ${list.map((cap) => capabilityReason(cap, profile)).join('; ')}`
+                note: () => `kept: ${list.map((cap) => capabilityReason(cap, profile)).join('; ')}`
             });
         }
         return lines;
@@ -7118,7 +7587,7 @@ function candidatesFor(profile, settings, loaded, fix, version) {
     }
     // system calls
     const allowedGroups = new Set();
-    for (const [trait, groups] of Object.entries(TRAIT_SYSCALLS)) {
+    for (const [trait, groups] of TRAIT_SYSCALL_ENTRIES) {
         if (has(trait))
             for (const group of groups)
                 allowedGroups.add(group);
@@ -7286,7 +7755,7 @@ function candidatesFor(profile, settings, loaded, fix, version) {
         value: familyList.join(' '),
         note: network === 'no'
             ? 'it uses no IP network'
-            : `kept: ${familyList.map((f) => familyReason(f, profile, network)).join('; ')}`
+            : () => `kept: ${familyList.map((f) => familyReason(f, profile, network)).join('; ')}`
     });
     offer({
         id: 'RestrictAddressFamilies',
@@ -7376,11 +7845,21 @@ function candidatesFor(profile, settings, loaded, fix, version) {
 function capabilityReason(cap, profile) {
     if (profile.neededCapabilities.has(cap))
         return `${cap} (set in the unit)`;
-    for (const [trait, caps] of Object.entries(TRAIT_CAPABILITIES)) {
-        if (caps.includes(cap) && profile.traits.has(trait))
+    for (const trait of CAPABILITY_TRAITS.get(cap) ?? []) {
+        if (profile.traits.has(trait))
             return `${cap} (${profile.traits.get(trait)})`;
     }
     return `${cap} (policy)`;
+}
+/** By capability: the traits that need it, in TRAIT_CAPABILITIES order. */
+const CAPABILITY_TRAITS = new Map();
+for (const [trait, caps] of TRAIT_CAPABILITY_ENTRIES) {
+    for (const cap of caps) {
+        const traits = CAPABILITY_TRAITS.get(cap) ?? [];
+        if (!traits.includes(trait))
+            traits.push(trait);
+        CAPABILITY_TRAITS.set(cap, traits);
+    }
 }
 function familyReason(family, profile, network) {
     if (family === 'AF_UNIX')
@@ -7393,6 +7872,21 @@ function familyReason(family, profile, network) {
     if (family === 'AF_PACKET' && profile.traits.has('packet'))
         return `AF_PACKET (${profile.traits.get('packet')})`;
     return `${family} (set in the unit or the policy)`;
+}
+/** The candidate with its index, every field present (one object shape for the search). */
+function indexed(c, index) {
+    return {
+        id: c.id,
+        directive: c.directive,
+        phase: c.phase,
+        stage: c.stage,
+        lines: c.lines,
+        reason: c.reason,
+        supersedes: c.supersedes,
+        requires: c.requires,
+        excludes: c.excludes,
+        index
+    };
 }
 /** Applies lines; false when the target version would ignore one of them. */
 function applyLines(settings, lines, ctx) {
@@ -7410,53 +7904,402 @@ function applyLines(settings, lines, ctx) {
  */
 /** The candidate's patch; undefined when the target version would ignore one of its lines. */
 function patchOf(candidate, ctx) {
-    // the lines write into an object whose prototype is the base: its own properties are the patch
-    const after = Object.create(ctx.base);
-    // SystemCallFilter= is the one directive whose value is updated in place: give it a copy
-    if (ctx.base.syscallFilter && candidate.lines.some((l) => l.key === 'SystemCallFilter')) {
-        after.syscallFilter = {
-            allowList: ctx.base.syscallFilter.allowList,
-            names: new Set(ctx.base.syscallFilter.names)
-        };
+    let node = PATCHES.get(ctx.version);
+    if (node === undefined) {
+        node = {};
+        PATCHES.set(ctx.version, node);
     }
-    if (!applyLines(after, candidate.lines, ctx))
+    for (const line of candidate.lines) {
+        // lines that are only recorded change no setting a patch holds
+        if (Object.hasOwn(RECORDED_DIRECTIVES, line.key) && !Object.hasOwn(DIRECTIVES, line.key))
+            continue;
+        // specifiers expand with the unit's name: such lines are not shared between units
+        if (line.value.includes('%'))
+            return tracedPatch(candidate.lines, ctx).patch;
+        node = childNode(childNode(node, line.key), line.value);
+    }
+    const entries = node.entries;
+    if (entries !== undefined) {
+        for (const entry of entries)
+            if (readsMatch(entry, ctx))
+                return patchFromEntry(entry, ctx.base);
+    }
+    const traced = tracedPatch(candidate.lines, ctx);
+    if (traced.entry !== undefined) {
+        const list = (node.entries ??= []);
+        if (list.length >= MAX_PATCHES_PER_KEY)
+            list.shift();
+        list.push(traced.entry);
+    }
+    return traced.patch;
+}
+const PATCHES = new Map();
+let patchNodes = 0;
+const MAX_PATCH_NODES = 50_000;
+const MAX_PATCHES_PER_KEY = 16;
+function childNode(node, key) {
+    const next = (node.next ??= new Map());
+    let child = next.get(key);
+    if (child === undefined) {
+        // a bound on the memory: start again (the node being walked is dropped with the rest)
+        if (++patchNodes > MAX_PATCH_NODES) {
+            PATCHES.clear();
+            patchNodes = 0;
+        }
+        child = {};
+        next.set(key, child);
+    }
+    return child;
+}
+function readsMatch(entry, ctx) {
+    for (let i = 0; i < entry.reads.length; i++) {
+        if (serializedField(ctx, entry.reads[i]) !== entry.readValues[i])
+            return false;
+    }
+    return true;
+}
+/** The base's value of a field, serialized once per unit. */
+function serializedField(ctx, field) {
+    let text = ctx.serialized.get(field);
+    if (text === undefined && !ctx.serialized.has(field)) {
+        text = serialize(ctx.base[field]);
+        ctx.serialized.set(field, text);
+    }
+    return text;
+}
+function patchFromEntry(entry, base) {
+    if (!entry.ok)
         return undefined;
-    return patchFrom(after, ctx.base);
+    const fields = [];
+    const values = [];
+    let all = true;
+    for (let i = 0; i < entry.fields.length; i++) {
+        const field = entry.fields[i];
+        const source = entry.sources[i];
+        const value = source === undefined ? entry.values[i] : base[source];
+        if (value === base[field]) {
+            all = false;
+            continue;
+        }
+        fields.push(field);
+        values.push(value);
+    }
+    // the common case: one patch for every unit (the scorers only add the fields' numbers to it)
+    if (all && entry.sources.every((s) => s === undefined))
+        return (entry.shared ??= { fields, values });
+    return { fields, values };
+}
+/** Applies the lines to the base, noting what the appliers read from it. */
+function tracedPatch(lines, ctx) {
+    const base = ctx.base;
+    const reads = [];
+    const readObjects = [];
+    // 'recorded' is only read to be copied into the new 'recorded', which is no part of a patch
+    const traced = new Proxy(base, {
+        get(target, property) {
+            const value = Reflect.get(target, property);
+            if (typeof property === 'string' && property !== 'recorded') {
+                reads.push(property);
+                readObjects.push(value);
+            }
+            return value;
+        }
+    });
+    // the lines write into an object whose prototype is the base: its own properties are the patch
+    const after = Object.create(traced);
+    // SystemCallFilter= is the one directive whose value is updated in place: give it a copy
+    if (lines.some((l) => l.key === 'SystemCallFilter')) {
+        const filter = traced.syscallFilter;
+        if (filter)
+            after.syscallFilter = { allowList: filter.allowList, names: new Set(filter.names) };
+    }
+    const ok = applyLines(after, lines, ctx);
+    const fields = [];
+    const values = [];
+    for (const key of Object.keys(after)) {
+        if (key === 'recorded')
+            continue;
+        fields.push(key);
+        values.push(after[key]);
+    }
+    const patch = ok ? patchFrom(after, base) : undefined;
+    const readValues = [];
+    for (const object of readObjects) {
+        const text = serialize(object);
+        if (text === undefined)
+            return { patch };
+        readValues.push(text);
+    }
+    const sources = values.map((value) => {
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        const index = readObjects.indexOf(value);
+        return index < 0 ? undefined : reads[index];
+    });
+    return { patch, entry: { reads, readValues, ok, fields, values, sources } };
+}
+/** A value of the settings as text: equal texts for values that behave the same. */
+function serialize(value) {
+    switch (typeof value) {
+        case 'undefined':
+            return 'u';
+        case 'boolean':
+            return value ? 't' : 'f';
+        case 'number':
+            return Object.is(value, -0) ? 'n-0' : `n${value}`;
+        case 'bigint':
+            return `b${value.toString(16)}`;
+        case 'string':
+            return JSON.stringify(value);
+        case 'object':
+            break;
+        default:
+            return undefined;
+    }
+    if (value === null)
+        return 'N';
+    // the common collections: strings only
+    if (Array.isArray(value) || value instanceof Set) {
+        let strings = true;
+        for (const item of value) {
+            if (typeof item !== 'string') {
+                strings = false;
+                break;
+            }
+        }
+        if (strings)
+            return `${value instanceof Set ? 's' : 'a'}${JSON.stringify(Array.from(value))}`;
+    }
+    const parts = [];
+    const add = (item) => {
+        const text = serialize(item);
+        if (text === undefined)
+            return false;
+        parts.push(text);
+        return true;
+    };
+    if (Array.isArray(value)) {
+        for (const item of value)
+            if (!add(item))
+                return undefined;
+        return `[${parts.join(',')}]`;
+    }
+    if (value instanceof Set) {
+        for (const item of value)
+            if (!add(item))
+                return undefined;
+        return `S[${parts.join(',')}]`;
+    }
+    if (value instanceof Map) {
+        for (const [k, v] of value)
+            if (!add(k) || !add(v))
+                return undefined;
+        return `M[${parts.join(',')}]`;
+    }
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null)
+        return undefined;
+    for (const [k, v] of Object.entries(value)) {
+        parts.push(JSON.stringify(k));
+        if (!add(v))
+            return undefined;
+    }
+    return `{${parts.join(',')}}`;
 }
 /** The patches from the scorer's current variant to `set`: take out what goes, then add what comes. */
 function deltaTo(set, ctx) {
     const patches = [];
-    for (const c of ctx.current)
-        if (!set.includes(c))
-            patches.push(ctx.reverts.get(c.id));
+    const { inSet, inCurrent } = ctx;
     for (const c of set)
-        if (!ctx.current.includes(c))
-            patches.push(ctx.patches.get(c.id));
+        inSet[indexOf(c)] = 1;
+    for (const c of ctx.current)
+        if (inSet[indexOf(c)] === 0)
+            patches.push(ctx.reverts[indexOf(c)]);
+    for (const c of set)
+        if (inCurrent[indexOf(c)] === 0)
+            patches.push(ctx.patches[indexOf(c)]);
+    for (const c of set)
+        inSet[indexOf(c)] = 0;
     return patches;
+}
+function indexOf(candidate) {
+    return candidate.index;
 }
 /**
  * The exposure of the unit with these candidates, before rounding up (100 * badness / weight), so
  * that changes too small to move the printed score still count; Math.ceil() gives the tenths.
  */
 function evaluate(set, ctx) {
-    if (ctx.after.length > 0) {
-        // a drop-in sorting after ours may build on our lines (lists merge): apply everything in order
-        const settings = copySettings(ctx.base);
-        for (const candidate of set)
-            applyLines(settings, candidate.lines, ctx);
-        for (const dropIn of ctx.after)
-            applyDropInTo(settings, dropIn, ctx.unit, ctx.version);
-        applyImpliedSettings(settings, ctx.unit);
-        return exposureOfSettings(settings, ctx.version, ctx.policy, { fine: true });
+    if (ctx.fullScoring)
+        return evaluateFully(set, ctx);
+    // the set's bits (indexes below 30, then up to 51): its key (a small integer for up to 30
+    // candidates), and what decides how it is scored
+    let low = 0;
+    let high = 0;
+    for (const c of set) {
+        const index = indexOf(c);
+        if (index < 30)
+            low |= 1 << index;
+        else if (index < 52)
+            high |= 1 << (index - 30);
+        else
+            return scoreWhole(set, ctx);
     }
-    return ctx.scorer.trial(deltaTo(set, ctx));
+    // sets with a blocked directive are scored once: not kept
+    const kept = (low & ~ctx.candidatesLow) === 0 && (high & ~ctx.candidatesHigh) === 0;
+    const key = high * 0x40000000 + low;
+    if (kept) {
+        const known = ctx.exposures.get(key);
+        if (known !== undefined)
+            return known;
+    }
+    let split = true;
+    if ((low & ctx.againstLow) !== 0 || (high & ctx.againstHigh) !== 0) {
+        for (const c of set) {
+            for (const j of ctx.against[indexOf(c)]) {
+                if (((j < 30 ? low >>> j : high >>> (j - 30)) & 1) === 1)
+                    split = false;
+            }
+        }
+    }
+    let exposure = split ? scoreSplit(set, low, high, ctx) : NaN;
+    if (Number.isNaN(exposure))
+        exposure = scoreWhole(set, ctx);
+    if (kept)
+        ctx.exposures.set(key, exposure);
+    return exposure;
+}
+/** Sets a bit of a SearchContext's masks (indexes below 52). */
+function setBit(ctx, low, high, index) {
+    if (index < 30)
+        ctx[low] |= 1 << index;
+    else if (index < 52)
+        ctx[high] |= 1 << (index - 30);
+}
+/** Scores the whole set with the scorer. */
+function scoreWhole(set, ctx) {
+    ctx.scorer.trial(deltaTo(set, ctx));
+    const { scoredBadness: badness, scoredWeight: weight } = ctx.scorer;
+    return weight === 0 ? 0 : (badness * 100) / weight;
+}
+/**
+ * Scores a set in two parts: the scorer takes the candidates that interact (its current variant
+ * differs from theirs by little), each independent candidate adds what it changes alone
+ * (VariantScorer independent()). NaN when that cannot be measured now.
+ */
+function scoreSplit(set, low, high, ctx) {
+    const { scorer, independent } = ctx;
+    const key = (high & ~ctx.independentHigh) * 0x40000000 + (low & ~ctx.independentLow);
+    let sums = ctx.coupledSums.get(key);
+    if (sums === undefined) {
+        const coupled = [];
+        for (const c of set)
+            if (independent[indexOf(c)] === 0)
+                coupled.push(c);
+        const patches = deltaTo(coupled, ctx);
+        if (patches.length === 0)
+            sums = { badness: scorer.badness, weight: scorer.weight };
+        else {
+            scorer.trial(patches);
+            sums = { badness: scorer.scoredBadness, weight: scorer.scoredWeight };
+        }
+        ctx.coupledSums.set(key, sums);
+    }
+    let badness = sums.badness;
+    let weight = sums.weight;
+    for (const c of set) {
+        const index = indexOf(c);
+        if (independent[index] === 0)
+            continue;
+        if (Number.isNaN(ctx.deltaBadness[index])) {
+            // measured with no variant of its directive in the scorer's variant
+            for (const j of ctx.against[index])
+                if (ctx.inCurrent[j] === 1)
+                    return NaN;
+            const alone = scorer.alone(ctx.patches[index]);
+            if (alone !== undefined) {
+                ctx.deltaBadness[index] = alone.badness;
+                ctx.deltaWeight[index] = alone.weight;
+            }
+            else {
+                scorer.trial([ctx.patches[index]]);
+                ctx.deltaBadness[index] = scorer.scoredBadness - scorer.badness;
+                ctx.deltaWeight[index] = scorer.scoredWeight - scorer.weight;
+            }
+        }
+        badness += ctx.deltaBadness[index];
+        weight += ctx.deltaWeight[index];
+    }
+    return weight === 0 ? 0 : (badness * 100) / weight;
+}
+/** The exposure of the unit with these candidates, every line and drop-in applied again. */
+function evaluateFully(set, ctx) {
+    // a drop-in sorting after ours may build on our lines (lists merge): apply everything in order
+    const settings = copySettings(ctx.base);
+    for (const candidate of set)
+        applyLines(settings, candidate.lines, ctx);
+    for (const dropIn of ctx.after)
+        applyDropInTo(settings, dropIn, ctx.unit, ctx.version);
+    applyImpliedSettings(settings, ctx.unit);
+    return exposureOfSettings(settings, ctx.version, ctx.policy, { fine: true });
 }
 /** Makes `set` the scorer's current variant, so that the next variants differ from it by little. */
 function moveTo(set, ctx) {
-    if (ctx.after.length > 0)
+    if (ctx.fullScoring)
         return;
-    ctx.scorer.commit(deltaTo(set, ctx));
-    ctx.current = [...set];
+    // the scorer keeps the candidates that interact (see score())
+    const coupled = [];
+    for (const c of set)
+        if (ctx.independent[indexOf(c)] !== 1)
+            coupled.push(c);
+    const patches = deltaTo(coupled, ctx);
+    if (patches.length)
+        ctx.scorer.commit(patches);
+    for (const c of ctx.current)
+        ctx.inCurrent[indexOf(c)] = 0;
+    ctx.current = coupled;
+    for (const c of coupled)
+        ctx.inCurrent[indexOf(c)] = 1;
+}
+/**
+ * The drop-ins after ours applied once to the base, noting what they read from it and write: when
+ * they read nothing a candidate writes, every variant is the base with them applied, plus the
+ * candidates' patches (less what they overwrite).
+ */
+function applyAfter(base, after, unit, version) {
+    // a copy: SystemCallFilter= updates the filter in place
+    const settings = copySettings(base);
+    const reads = new Set();
+    // 'recorded' is only read to be copied into the new 'recorded', which no row reads
+    const traced = new Proxy(settings, {
+        get(target, property) {
+            if (typeof property === 'string' && property !== 'recorded')
+                reads.add(property);
+            return Reflect.get(target, property);
+        }
+    });
+    const written = Object.create(traced);
+    for (const dropIn of after)
+        applyDropInTo(written, dropIn, unit, version);
+    const writes = new Set(Object.keys(written));
+    writes.delete('recorded');
+    Object.assign(settings, written);
+    return { settings, reads, writes };
+}
+/** The candidate's patch on the scorer's settings: what a drop-in after ours overwrites drops out. */
+function scorerPatch(patch, ctx) {
+    const writes = ctx.afterWrites;
+    if (writes === undefined || !patch.fields.some((f) => writes.has(f)))
+        return patch;
+    const fields = [];
+    const values = [];
+    patch.fields.forEach((field, i) => {
+        if (writes.has(field))
+            return;
+        fields.push(field);
+        values.push(patch.values[i]);
+    });
+    return { fields, values };
 }
 /** The drop-in's order: phase, then stage, then the given rank. */
 function ordered(set, rank) {
@@ -7470,19 +8313,39 @@ function allowedWith(candidate, set) {
     return true;
 }
 function withCandidate(set, candidate) {
-    return [...set.filter((c) => c.id !== candidate.supersedes), candidate];
+    const next = [];
+    const supersedes = candidate.supersedes;
+    for (const c of set)
+        if (c.id !== supersedes)
+            next.push(c);
+    next.push(candidate);
+    return next;
 }
+/** String.prototype.localeCompare() without arguments, faster */
+const collator = new Intl.Collator();
 /** Chooses the candidates: phase by phase until the target, then drops what is not needed. */
 function search(candidates, ctx, start, target, mode) {
     let chosen = [];
     let exposure = start;
     const rank = new Map();
     const done = () => mode === 'minimal' && exposure <= target;
+    // the tiers: phase by phase, the safe variants then the stronger ones
+    const tiers = new Map();
+    for (const c of candidates) {
+        if (c.stage !== 0 && c.stage !== 1)
+            continue;
+        const key = c.phase * 2 + c.stage;
+        const tier = tiers.get(key);
+        if (tier)
+            tier.push(c);
+        else
+            tiers.set(key, [c]);
+    }
     for (const phase of [1, 2, 3, 4, 5]) {
         for (const stage of [0, 1]) {
             if (done())
                 break;
-            const tier = candidates.filter((c) => c.phase === phase && c.stage === stage);
+            const tier = tiers.get(phase * 2 + stage) ?? [];
             if (!tier.length)
                 continue;
             // a tier that does not reach the target even whole is taken whole (baseline mode: always)
@@ -7508,7 +8371,7 @@ function search(candidates, ctx, start, target, mode) {
             }
             const byGain = tier
                 .filter((c) => (gains.get(c.id) ?? 0) > 0)
-                .sort((a, b) => gains.get(b.id) - gains.get(a.id) || a.id.localeCompare(b.id));
+                .sort((a, b) => gains.get(b.id) - gains.get(a.id) || collator.compare(a.id, b.id));
             for (const candidate of byGain) {
                 if (done())
                     break;
@@ -7562,6 +8425,43 @@ function gainText(tenths) {
 }
 /** Comment lines wrapped at 100 columns, each starting with '# ' (and an indent on continuation). */
 function comment(text, indent = '') {
+    let cache = COMMENTS.get(indent);
+    if (cache === undefined) {
+        cache = new Map();
+        COMMENTS.set(indent, cache);
+    }
+    let lines = cache.get(text);
+    if (lines === undefined) {
+        lines = wrapComment(text, indent);
+        if (cache.size >= MAX_COMMENTS)
+            cache.clear();
+        cache.set(text, lines);
+    }
+    return lines;
+}
+/** Comments wrapped already, by indent and text: most texts recur in every drop-in. */
+const COMMENTS = new Map();
+const MAX_COMMENTS = 10_000;
+/** A candidate's comment line(s): its gain and its reason (by reason, then gain). */
+function reasonComment(gain, reason) {
+    let byGain = REASONS.get(reason);
+    if (byGain === undefined) {
+        if (REASONS.size >= MAX_COMMENTS)
+            REASONS.clear();
+        byGain = new Map();
+        REASONS.set(reason, byGain);
+    }
+    let lines = byGain.get(gain);
+    if (lines === undefined) {
+        lines = wrapComment(`${gainText(gain)}: ${reason}`, '');
+        byGain.set(gain, lines);
+    }
+    return lines;
+}
+const REASONS = new Map();
+/** The comment that heads a phase: what to watch. */
+const WATCH = new Map(PHASES.map((phase) => [phase.number, wrapComment(`Watch: ${phase.watch}.`, '')]));
+function wrapComment(text, indent) {
     const words = text.split(/\s+/).filter(Boolean);
     const lines = [];
     let line = `#${indent} `;
@@ -7586,6 +8486,7 @@ function dirnameOf(path) {
     return slash < 0 ? '' : path.slice(0, slash + 1);
 }
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 function isGenerated(file) {
     return (file.bytes !== null && decoder.decode(file.bytes.subarray(0, 200)).startsWith(GENERATED_MARKER));
 }
@@ -7594,131 +8495,35 @@ function suggestDropIn(input) {
     const { unit, main, version, loaded } = input;
     const fix = input.policy.fix ?? DEFAULT_FIX;
     const target = Math.min(fix.target ?? input.threshold, input.threshold);
-    // where the file goes: beside the unit file, in the directory of its file name (a template's drop-in
-    // directory serves every instance)
-    const fileName = main.path.slice(main.path.lastIndexOf('/') + 1);
-    const directory = `${dirnameOf(main.path)}${fileName}.d/`;
-    let name = DROP_IN_NAME;
-    let replaces;
-    for (const option of [DROP_IN_NAME, 'hardening-gate.conf', 'zz-hardening-gate.conf']) {
-        const sameName = input.dropIns.filter((d) => d.path.slice(d.path.lastIndexOf('/') + 1) === option);
-        const ours = sameName.find((d) => d.path === `${directory}${option}` && isGenerated(d));
-        if (sameName.length === 0 || (ours && sameName.length === 1)) {
-            name = option;
-            replaces = ours;
-            break;
-        }
-    }
-    const path = `${directory}${name}`;
-    const others = input.dropIns.filter((d) => d !== replaces);
-    const before = others.filter((d) => compareBytes(d.path.slice(d.path.lastIndexOf('/') + 1), name) < 0);
-    const after = others.filter((d) => compareBytes(d.path.slice(d.path.lastIndexOf('/') + 1), name) > 0);
+    const { fileName, path, replaces, before, after } = placement(main, input.dropIns);
     // the settings the drop-in builds on: the unit and the drop-ins sorting before it
     const base = before.length === input.dropIns.length
         ? loaded.raw
         : readRawSettings({ unit, main, dropIns: before, version });
     if (!base)
         return undefined;
-    const ctx = {
-        base,
-        after,
-        unit,
-        version,
-        policy: input.policy,
-        patches: new Map(),
-        reverts: new Map(),
-        scorer: new VariantScorer(base, unit, version, input.policy),
-        current: []
-    };
+    const ctx = newContext(base, after, unit, version, input.policy);
     // the unit as it is without an earlier drop-in of ours
     const start = evaluate([], ctx);
     if (start <= target)
         return undefined;
     const profile = buildProfile(loaded, unit, input.sockets ?? []);
     const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, loaded.settings, loaded, fix, version);
-    // a line the target version does not know (or would ignore) drops its candidate
-    const candidates = offered.filter((c) => {
-        const patch = patchOf(c, ctx);
-        if (patch) {
-            ctx.patches.set(c.id, patch);
-            ctx.reverts.set(c.id, ctx.scorer.revert(patch));
-        }
-        return patch !== undefined;
-    });
+    const candidates = prepare(offered, blocked.length, ctx);
     const { chosen } = search(candidates, ctx, start, target, fix.mode);
-    // within a phase, the larger gain first: each candidate's share of the final drop-in
-    const all = evaluate(chosen, ctx);
-    const rank = new Map();
-    for (const candidate of chosen) {
-        rank.set(candidate.id, all -
-            evaluate(chosen.filter((c) => c !== candidate), ctx));
-    }
-    const inOrder = ordered(chosen, rank);
+    const { inOrder, gains, phaseScores, to } = rankAndGains(chosen, ctx, start);
     const chosenIds = new Set(chosen.map((c) => c.id));
     const observe = observations
         .filter((o) => o.when === undefined || o.when.some((id) => chosenIds.has(id)))
-        .map((o) => o.text);
-    // gains in the file's order, and the score after each phase
-    const gains = new Map();
-    const phaseScores = new Map();
-    let running = [];
-    const startTenths = Math.ceil(start);
-    let previous = startTenths;
-    for (const candidate of inOrder) {
-        running = [...running, candidate];
-        moveTo(running, ctx);
-        const now = Math.ceil(evaluate(running, ctx));
-        gains.set(candidate.id, previous - now);
-        phaseScores.set(candidate.phase, now);
-        previous = now;
-    }
-    // what the blocked directives would have gained on top of the suggestion
-    const notSuggested = [];
-    const seen = new Set();
-    const final = evaluate(inOrder, ctx);
-    for (const b of blocked) {
-        if (seen.has(b.directive))
-            continue;
-        seen.add(b.directive);
-        let gain;
-        if (b.lines) {
-            const extra = {
-                id: `blocked-${b.directive}`,
-                directive: b.directive,
-                phase: 9,
-                stage: 0,
-                lines: b.lines,
-                reason: ''
-            };
-            const patch = patchOf(extra, ctx);
-            if (!patch)
-                continue;
-            ctx.patches.set(extra.id, patch);
-            ctx.reverts.set(extra.id, ctx.scorer.revert(patch));
-            const withIt = evaluate([...inOrder.filter((c) => c.directive !== b.directive), extra], ctx);
-            // listed when it would lower the exposure at all, even by less than the printed 0.1
-            if (withIt >= final)
-                continue;
-            gain = previous - Math.ceil(withIt);
-        }
-        else {
-            const rows = CHECKS.filter((c) => c.directives[0] === b.directive);
-            if (!rows.length)
-                continue;
-        }
-        notSuggested.push({
-            directive: b.directive,
-            reason: b.reason,
-            ...(gain !== undefined ? { gain } : {})
-        });
-    }
+        .map((o) => textOf(o.text));
+    const notSuggested = blockedGains(blocked, candidates.length, inOrder, to, ctx);
     // the file
     const text = renderDropIn({
         unitFile: fileName,
         unit: unit.name,
         version,
-        from: startTenths,
-        to: previous,
+        from: Math.ceil(start),
+        to,
         target,
         inOrder,
         gains,
@@ -7731,11 +8536,247 @@ function suggestDropIn(input) {
     });
     // verify: read the file as systemd would, on top of the unit, then the drop-ins after it
     const verified = copySettings(base);
-    applyDropInTo(verified, { path, bytes: new TextEncoder().encode(text) }, unit, version);
+    applyDropInTo(verified, { path, bytes: encoder.encode(text) }, unit, version);
     for (const dropIn of after)
         applyDropInTo(verified, dropIn, unit, version);
     applyImpliedSettings(verified, unit);
     const exposure = exposureOfSettings(verified, version, input.policy);
+    const suggestion = {
+        path,
+        dropIn: text,
+        score: Number(formatExposure(exposure)),
+        exposure,
+        rating: ratingOf(exposure),
+        from: Number(formatExposure(Math.ceil(start))),
+        target: target / 10,
+        reachesTarget: exposure <= target,
+        systemdVersion: version,
+        mode: fix.mode,
+        phases: phasesOf(inOrder, gains, phaseScores),
+        observe,
+        notSuggested: notSuggested.map((n) => ({
+            ...n,
+            ...(n.gain !== undefined ? { gain: n.gain / 10 } : {})
+        }))
+    };
+    if (replaces)
+        suggestion.replaces = replaces.path;
+    return suggestion;
+}
+/**
+ * Where the file goes: beside the unit file, in the directory of its file name (a template's
+ * drop-in directory serves every instance), named so that it replaces only an earlier drop-in of
+ * ours; and the drop-ins that sort before and after it.
+ */
+function placement(main, dropIns) {
+    const fileName = main.path.slice(main.path.lastIndexOf('/') + 1);
+    const directory = `${dirnameOf(main.path)}${fileName}.d/`;
+    let name = DROP_IN_NAME;
+    let replaces;
+    for (const option of [DROP_IN_NAME, 'hardening-gate.conf', 'zz-hardening-gate.conf']) {
+        const sameName = dropIns.filter((d) => d.path.slice(d.path.lastIndexOf('/') + 1) === option);
+        const ours = sameName.find((d) => d.path === `${directory}${option}` && isGenerated(d));
+        if (sameName.length === 0 || (ours && sameName.length === 1)) {
+            name = option;
+            replaces = ours;
+            break;
+        }
+    }
+    const others = dropIns.filter((d) => d !== replaces);
+    const before = others.filter((d) => compareBytes(d.path.slice(d.path.lastIndexOf('/') + 1), name) < 0);
+    const after = others.filter((d) => compareBytes(d.path.slice(d.path.lastIndexOf('/') + 1), name) > 0);
+    return { fileName, path: `${directory}${name}`, replaces, before, after };
+}
+function newContext(base, after, unit, version, policy) {
+    const ctx = {
+        base,
+        after,
+        // with drop-ins after ours, the first score applies them (prepare(): once for all variants)
+        fullScoring: after.length > 0,
+        unit,
+        version,
+        policy,
+        patches: [],
+        reverts: [],
+        scorer: undefined,
+        current: [],
+        inCurrent: [],
+        inSet: [],
+        exposures: new Map(),
+        independent: [],
+        independentLow: 0,
+        independentHigh: 0,
+        candidatesLow: 0,
+        candidatesHigh: 0,
+        againstLow: 0,
+        againstHigh: 0,
+        against: [],
+        reads: [],
+        deltaBadness: [],
+        deltaWeight: [],
+        coupledSums: new Map(),
+        serialized: new Map()
+    };
+    if (!ctx.fullScoring)
+        ctx.scorer = new VariantScorer(base, unit, version, policy);
+    return ctx;
+}
+/**
+ * The candidates the target version takes (a line it does not know, or would ignore, drops its
+ * candidate), with their indexes; the context's tables for them and `blockedCount` more.
+ */
+function prepare(offered, blockedCount, ctx) {
+    const patches = [];
+    const candidates = [];
+    for (const c of offered) {
+        const patch = patchOf(c, ctx);
+        if (patch === undefined)
+            continue;
+        patches.push(patch);
+        candidates.push(indexed(c, candidates.length));
+    }
+    if (ctx.fullScoring) {
+        const applied = applyAfter(ctx.base, ctx.after, ctx.unit, ctx.version);
+        if (!patches.some((p) => p.fields.some((f) => applied.reads.has(f)))) {
+            ctx.fullScoring = false;
+            ctx.afterReads = applied.reads;
+            ctx.afterWrites = applied.writes;
+            ctx.scorer = new VariantScorer(applied.settings, ctx.unit, ctx.version, ctx.policy);
+        }
+    }
+    // indexes: the candidates', then the blocked directives' (notSuggested)
+    const size = candidates.length + blockedCount;
+    // (plain arrays: typed arrays cost more to make than these few entries)
+    for (let i = 0; i < size; i++) {
+        ctx.inCurrent.push(0);
+        ctx.inSet.push(0);
+        ctx.independent.push(0);
+        ctx.against.push([]);
+    }
+    if (ctx.fullScoring)
+        return candidates;
+    for (let i = 0; i < candidates.length; i++) {
+        const patch = scorerPatch(patches[i], ctx);
+        ctx.patches[i] = patch;
+        ctx.reverts[i] = ctx.scorer.revert(patch);
+    }
+    const { independent, variants } = ctx.scorer.independent(ctx.patches);
+    independent.forEach((alone, i) => {
+        // (a set's bits go up to 51)
+        if (!alone || i >= 52)
+            return;
+        ctx.independent[i] = 1;
+        setBit(ctx, 'independentLow', 'independentHigh', i);
+    });
+    // candidates that write a field in common (variants of a directive) are not added up
+    variants.forEach((others, i) => {
+        for (const j of others)
+            if (ctx.independent[j] === 1)
+                ctx.against[i].push(j);
+        if (ctx.against[i].length)
+            setBit(ctx, 'againstLow', 'againstHigh', i);
+    });
+    for (let i = 0; i < candidates.length; i++) {
+        setBit(ctx, 'candidatesLow', 'candidatesHigh', i);
+        ctx.deltaBadness.push(NaN);
+        ctx.deltaWeight.push(NaN);
+    }
+    return candidates;
+}
+/**
+ * The drop-in's order (within a phase, the larger gain first: each candidate's share of the final
+ * drop-in), each candidate's gain in that order, the score after each phase and at the end (tenths).
+ */
+function rankAndGains(chosen, ctx, start) {
+    const all = evaluate(chosen, ctx);
+    const rank = new Map();
+    for (const candidate of chosen) {
+        rank.set(candidate.id, all -
+            evaluate(chosen.filter((c) => c !== candidate), ctx));
+    }
+    const inOrder = ordered(chosen, rank);
+    const gains = new Map();
+    const phaseScores = new Map();
+    let running = [];
+    let previous = Math.ceil(start);
+    for (const candidate of inOrder) {
+        running = [...running, candidate];
+        moveTo(running, ctx);
+        const now = Math.ceil(evaluate(running, ctx));
+        gains.set(candidate.id, previous - now);
+        phaseScores.set(candidate.phase, now);
+        previous = now;
+    }
+    return { inOrder, gains, phaseScores, to: previous };
+}
+/** What the blocked directives would have gained on top of the suggestion (`to`: its score). */
+function blockedGains(blocked, candidateCount, inOrder, to, ctx) {
+    const notSuggested = [];
+    const seen = new Set();
+    const final = evaluate(inOrder, ctx);
+    blocked.forEach((b, i) => {
+        if (seen.has(b.directive))
+            return;
+        seen.add(b.directive);
+        let gain;
+        if (b.lines) {
+            const withIt = blockedExposure(b, candidateCount + i, candidateCount, inOrder, ctx);
+            // listed when it would lower the exposure at all, even by less than the printed 0.1
+            if (withIt === undefined || withIt >= final)
+                return;
+            gain = to - Math.ceil(withIt);
+        }
+        else {
+            if (!ROW_DIRECTIVES.has(b.directive))
+                return;
+        }
+        notSuggested.push({
+            directive: b.directive,
+            reason: b.reason,
+            ...(gain !== undefined ? { gain } : {})
+        });
+    });
+    return notSuggested;
+}
+/** The exposure with a blocked directive's lines instead of its candidates; undefined: ignored. */
+function blockedExposure(b, index, candidateCount, inOrder, ctx) {
+    const extra = indexed({
+        id: `blocked-${b.directive}`,
+        directive: b.directive,
+        phase: 9,
+        stage: 0,
+        lines: b.lines,
+        reason: ''
+    }, index);
+    const patch = patchOf(extra, ctx);
+    if (!patch)
+        return undefined;
+    const set = [...inOrder.filter((c) => c.directive !== b.directive), extra];
+    // a drop-in after ours reads what this one writes
+    if (ctx.afterReads !== undefined && patch.fields.some((f) => ctx.afterReads.has(f)))
+        return evaluateFully(set, ctx);
+    if (!ctx.fullScoring) {
+        const scored = scorerPatch(patch, ctx);
+        ctx.patches[index] = scored;
+        ctx.reverts[index] = ctx.scorer.revert(scored);
+        // the independent candidates of the set it changes the rows of
+        const writes = ctx.scorer.writes(scored);
+        const against = ctx.against[index];
+        for (const c of set) {
+            const j = indexOf(c);
+            if (j >= candidateCount || ctx.independent[j] === 0)
+                continue;
+            const other = ctx.patches[j];
+            const reads = (ctx.reads[j] ??= [...ctx.scorer.reads(other)]);
+            if (other.fields.some((f) => writes.has(f)) || reads.some((f) => writes.has(f)))
+                against.push(j);
+        }
+        if (against.length)
+            setBit(ctx, 'againstLow', 'againstHigh', index);
+    }
+    return evaluate(set, ctx);
+}
+function phasesOf(inOrder, gains, phaseScores) {
     const phases = [];
     for (const phase of PHASES) {
         const directives = inOrder.filter((c) => c.phase === phase.number);
@@ -7753,27 +8794,7 @@ function suggestDropIn(input) {
             }))
         });
     }
-    const suggestion = {
-        path,
-        dropIn: text,
-        score: Number(formatExposure(exposure)),
-        exposure,
-        rating: ratingOf(exposure),
-        from: Number(formatExposure(startTenths)),
-        target: target / 10,
-        reachesTarget: exposure <= target,
-        systemdVersion: version,
-        mode: fix.mode,
-        phases,
-        observe,
-        notSuggested: notSuggested.map((n) => ({
-            ...n,
-            ...(n.gain !== undefined ? { gain: n.gain / 10 } : {})
-        }))
-    };
-    if (replaces)
-        suggestion.replaces = replaces.path;
-    return suggestion;
+    return phases;
 }
 function renderDropIn(r) {
     const out = [];
@@ -7813,12 +8834,12 @@ function renderDropIn(r) {
             continue;
         out.push('');
         out.push(`# Phase ${phase.number}: ${phase.title} (score after this phase: ${formatExposure(r.phaseScores.get(phase.number))})`);
-        out.push(...comment(`Watch: ${phase.watch}.`));
+        out.push(...WATCH.get(phase.number));
         for (const candidate of members) {
-            out.push(...comment(`${gainText(r.gains.get(candidate.id) ?? 0)}: ${candidate.reason}`));
+            out.push(...reasonComment(r.gains.get(candidate.id) ?? 0, candidate.reason));
             for (const line of candidate.lines) {
                 if (line.note)
-                    out.push(...comment(line.note, '  '));
+                    out.push(...comment(textOf(line.note), '  '));
                 out.push(lineText(line));
             }
         }

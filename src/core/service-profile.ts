@@ -7,6 +7,7 @@
  */
 import { parseUnitText } from './syntax.js'
 import type { LoadedService, UnitFileInput } from './service.js'
+import { RECORDED_DIRECTIVES } from './service.js'
 import { settingsRunPrivileged } from './score.js'
 import type { UnitName } from './specifiers.js'
 import { addressFamilyFromName } from './values/address-families.js'
@@ -376,6 +377,40 @@ const GENERIC_NAMES =
   /^(sh|bash|dash|zsh|env|node|nodejs|java|python[0-9.]*|ruby|perl|php[0-9.]*|dotnet|true|false|sleep|exec|nice|sudo|su|runuser|start-stop-daemon|systemctl|service|run|start|main|app|server|daemon|bin|s6-.*)$/
 
 const traitCache = new Map<string, Array<[Trait, string]>>()
+const knownPathsCache = new Map<string, string[]>()
+
+/** Where a program of this name keeps its data (KNOWN_PATHS). */
+function knownPaths(program: string): string[] {
+  const cached = knownPathsCache.get(program)
+  if (cached) return cached
+  const out: string[] = []
+  for (const [pattern, paths] of KNOWN_PATHS) if (pattern.test(program)) out.push(...paths)
+  if (knownPathsCache.size < 10000) knownPathsCache.set(program, out)
+  return out
+}
+
+/** The names a StateDirectory=-like directive's lines declare. */
+function directoryNames(lines: readonly string[] | undefined): string[] {
+  const names: string[] = []
+  for (const line of lines ?? []) for (const name of line.split(/\s+/)) if (name) names.push(name)
+  return names
+}
+
+/**
+ * The recorded directives with one shape for every unit (every RECORDED_DIRECTIVES key, in its
+ * order), so that reading them by name stays fast whatever order a unit set them in.
+ */
+function recordedView(
+  recorded: Readonly<Record<string, readonly string[]>>
+): Readonly<Record<string, readonly string[] | undefined>> {
+  const view: Record<string, readonly string[] | undefined> = { ...RECORDED_SHAPE }
+  for (const key in recorded) view[key] = recorded[key]
+  return view
+}
+
+const RECORDED_SHAPE: Readonly<Record<string, undefined>> = Object.fromEntries(
+  Object.keys(RECORDED_DIRECTIVES).map((key) => [key, undefined])
+)
 
 /** The traits a program name implies, with what the evidence should say. */
 function programTraits(base: string): Array<[Trait, string]> {
@@ -622,7 +657,7 @@ export function buildProfile(
   sockets: readonly UnitFileInput[] = []
 ): ServiceProfile {
   const s = loaded.settings
-  const rec = s.recorded
+  const rec = recordedView(s.recorded)
   const traits = new Map<Trait, string>()
   const note = (trait: Trait, evidence: string): void => {
     if (!traits.has(trait)) traits.set(trait, safeText(evidence))
@@ -663,7 +698,8 @@ export function buildProfile(
     }
   }
   const sandboxedArgs = commands.filter((c) => !c.unsandboxed)
-  const allWords = sandboxedArgs.flatMap((c) => c.argv)
+  const allWords: string[] = []
+  for (const command of sandboxedArgs) for (const word of command.argv) allWords.push(word)
   if (allWords.some((w) => /\$\{?[A-Za-z_]/.test(w))) {
     note('unknown-options', 'the command line takes options from environment variables')
   }
@@ -675,9 +711,11 @@ export function buildProfile(
 
   // environment
   const env = environmentOf(rec.Environment ?? [])
-  const environmentFiles = (rec.EnvironmentFile ?? []).flatMap((line) =>
-    extractWords(line, { unquote: true }).words.map((w) => w.replace(/^-/, ''))
-  )
+  const environmentFiles: string[] = []
+  for (const line of rec.EnvironmentFile ?? []) {
+    for (const word of extractWords(line, { unquote: true }).words)
+      environmentFiles.push(word.replace(/^-/, ''))
+  }
 
   // ports: companion sockets, arguments, environment
   const ports: PortHit[] = []
@@ -874,19 +912,17 @@ export function buildProfile(
     }
   }
   // what the unit does not say: where programs of these names keep their data
-  const mainPrograms = commands
-    .filter((c) => c.directive === 'ExecStart' && !c.unsandboxed)
-    .flatMap((c) => programsOf(c.argv))
+  const mainPrograms: string[] = []
+  for (const c of commands) {
+    if (c.directive === 'ExecStart' && !c.unsandboxed) mainPrograms.push(...programsOf(c.argv))
+  }
   const conventional = (path: string, why: string): void => {
     const before = writes.length
     addWrite(path, why, false)
     if (writes.length > before) writes[writes.length - 1]!.conventional = true
   }
   for (const program of mainPrograms) {
-    for (const [pattern, paths] of KNOWN_PATHS) {
-      if (pattern.test(program))
-        for (const path of paths) conventional(path, `where ${program} keeps its files`)
-    }
+    for (const path of knownPaths(program)) conventional(path, `where ${program} keeps its files`)
   }
   {
     const name = unit.prefix
@@ -896,19 +932,21 @@ export function buildProfile(
     }
   }
   const managed = {
-    state: (rec.StateDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
-    cache: (rec.CacheDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
-    logs: (rec.LogsDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean),
-    runtime: (rec.RuntimeDirectory ?? []).flatMap((l) => l.split(/\s+/)).filter(Boolean)
+    state: directoryNames(rec.StateDirectory),
+    cache: directoryNames(rec.CacheDirectory),
+    logs: directoryNames(rec.LogsDirectory),
+    runtime: directoryNames(rec.RuntimeDirectory)
   }
 
   // home directories, /etc, shared /tmp
-  const homePaths = [
-    ...valueWords.flatMap(pathsInWord),
-    workingDirectory ?? '',
-    ...commands.map((c) => c.argv[0] ?? '')
-  ].filter((p) => /^\/(home|root)(\/|$)/.test(p) || p.startsWith('/run/user/'))
-  if (homePaths.length) note('home-read', `uses ${homePaths[0]}`)
+  const homePaths: string[] = []
+  for (const word of valueWords) homePaths.push(...pathsInWord(word))
+  homePaths.push(workingDirectory ?? '')
+  for (const c of commands) homePaths.push(c.argv[0] ?? '')
+  const isHomePath = (p: string): boolean =>
+    /^\/(home|root)(\/|$)/.test(p) || p.startsWith('/run/user/')
+  const homePath = homePaths.find(isHomePath)
+  if (homePath !== undefined) note('home-read', `uses ${homePath}`)
   const homeWrite = writes.find(
     (w) => /^\/(home|root)(\/|$)/.test(w.path) || w.path.startsWith('/run/user/')
   )
