@@ -5317,6 +5317,694 @@ const PHASES = [
     }
 ];
 
+/** The patch an object made with Object.create(base) collected: its own properties. */
+function patchFrom(changed, base) {
+    const fields = [];
+    const values = [];
+    for (const key of Object.keys(changed)) {
+        if (key === 'recorded')
+            continue;
+        const value = changed[key];
+        if (value === base[key])
+            continue;
+        fields.push(key);
+        values.push(value);
+    }
+    return { fields, values };
+}
+const PRIVILEGE = ['user', 'dynamicUser'];
+/** The settings fields a row reads. An unknown row reads everything (always assessed again). */
+function rowFields(check) {
+    const id = check.id;
+    if (id === 'UserOrDynamicUser')
+        return PRIVILEGE;
+    if (id === 'SupplementaryGroups')
+        return ['supplementaryGroups', ...PRIVILEGE];
+    if (id === 'RemoveIPC')
+        return ['removeIPC', ...PRIVILEGE];
+    if (id === 'RootDirectoryOrRootImage')
+        return ['rootDirectory', 'rootImage'];
+    if (id.startsWith('CapabilityBoundingSet_'))
+        return ['capabilityBoundingSet'];
+    if (id === 'AmbientCapabilities')
+        return ['ambientCapabilities'];
+    if (id === 'UMask')
+        return ['umask'];
+    if (id.startsWith('RestrictNamespaces_'))
+        return ['restrictNamespaces'];
+    if (id.startsWith('RestrictAddressFamilies_'))
+        return ['addressFamilies'];
+    if (id === 'SystemCallArchitectures')
+        return ['syscallArchitectures'];
+    if (id.startsWith('SystemCallFilter_'))
+        return ['syscallFilter'];
+    if (id === 'IPAddressDeny')
+        return ['ipAddressDeny', 'ipAddressAllow', 'ipIngressFilterPath', 'ipEgressFilterPath'];
+    if (id === 'DeviceAllow') {
+        return [
+            'devicePolicy',
+            'deviceAllow',
+            'rootImage',
+            'mountImages',
+            'protectClock',
+            'loadCredentials',
+            'setCredentials'
+        ];
+    }
+    // the rest read the field named like the row: ProtectHome -> protectHome, RestrictSUIDSGID -> ...
+    const field = `${id[0].toLowerCase()}${id.slice(1)}`;
+    return Object.hasOwn(SETTINGS_FIELDS, field) ? [field] : undefined;
+}
+const SETTINGS_FIELDS = {
+    ...initialSettings(),
+    user: undefined,
+    group: undefined,
+    rootDirectory: undefined,
+    rootImage: undefined,
+    notifyAccess: undefined,
+    syscallFilter: undefined
+};
+/**
+ * Every settings object a scorer assesses has the same fields in the same order (the ones settings
+ * may have at all first), so that the rows' property reads see one shape whatever the unit set.
+ */
+const SHAPE = Object.fromEntries(Object.keys({ ...SETTINGS_FIELDS, type: 0, busName: 0, pamName: 0 }).map((key) => [
+    key,
+    undefined
+]));
+/** A copy with SHAPE's fields first (the settings a scorer makes are plain objects). */
+function shapedCopy(settings) {
+    return Object.assign({ ...SHAPE }, settings);
+}
+/**
+ * A shallow copy of plain settings with one shape whatever order their fields were set in: code
+ * that reads many fields by name (the fix engine) stays fast and is optimized early.
+ */
+function shapedSettings(settings) {
+    return shapedCopy(settings);
+}
+/** What applyImpliedSettings reads: when one of these changes, its outputs may change too. */
+const IMPLIED_INPUTS = new Set([
+    'dynamicUser',
+    'user',
+    'privateDevices',
+    'protectKernelModules',
+    'protectKernelLogs',
+    'protectClock',
+    'devicePolicy',
+    ...IMPLIED_SETTINGS_KEYS
+]);
+// Fields by number: the implied settings' keys first (0 .. IMPLIED_COUNT - 1), then the others as
+// patches name them.
+const IMPLIED_COUNT = IMPLIED_SETTINGS_KEYS.length;
+const IMPLIED_KEYS = new Set(IMPLIED_SETTINGS_KEYS);
+const FIELD_NAMES = [...IMPLIED_SETTINGS_KEYS];
+const FIELD_IDS = new Map(FIELD_NAMES.map((field, id) => [field, id]));
+const IS_IMPLIED_INPUT = FIELD_NAMES.map((field) => IMPLIED_INPUTS.has(field));
+function fieldId(field) {
+    let id = FIELD_IDS.get(field);
+    if (id === undefined) {
+        id = FIELD_NAMES.length;
+        FIELD_NAMES.push(field);
+        FIELD_IDS.set(field, id);
+        IS_IMPLIED_INPUT.push(IMPLIED_INPUTS.has(field));
+    }
+    return id;
+}
+function idsOf(patch) {
+    if (patch.ids === undefined)
+        patch.ids = patch.fields.map(fieldId);
+    return patch.ids;
+}
+const MAX_GROUP_VALUES = 4096;
+const NO_ROWS = [];
+/** Tables by the policy's checks object, then by version and DefaultDependencies=. */
+const TABLES = new WeakMap();
+function tablesFor(version, policy, defaultDependencies) {
+    let byVersion = TABLES.get(policy.checks);
+    if (byVersion === undefined) {
+        byVersion = new Map();
+        TABLES.set(policy.checks, byVersion);
+    }
+    const key = defaultDependencies ? version : -version;
+    let tables = byVersion.get(key);
+    if (tables === undefined) {
+        const checks = checksFor(version);
+        const weights = checks.map((check) => rowWeight(check, policy));
+        const groups = [];
+        const groupByField = new Map();
+        const rowsByField = new Map();
+        const singleRows = [];
+        const alwaysRows = [];
+        checks.forEach((check, index) => {
+            // rows that never count (excluded, or N/A for a boot-phase service) are never assessed
+            if (weights[index] === 0)
+                return;
+            if (check.bootPhaseExempt && !defaultDependencies)
+                return;
+            const fields = rowFields(check);
+            if (fields === undefined) {
+                singleRows.push(index);
+                alwaysRows.push(index);
+                return;
+            }
+            if (fields.length === 1) {
+                const field = fields[0];
+                let group = groupByField.get(field);
+                if (group === undefined) {
+                    group = groups.length;
+                    groups.push({ field, rows: [], byValue: new Map(), byObject: new WeakMap() });
+                    groupByField.set(field, group);
+                }
+                groups[group].rows.push(index);
+                return;
+            }
+            singleRows.push(index);
+            for (const field of fields) {
+                const rows = rowsByField.get(field) ?? [];
+                rows.push(index);
+                rowsByField.set(field, rows);
+            }
+        });
+        tables = {
+            checks,
+            weights,
+            groups,
+            groupByField,
+            rowsByField,
+            groupById: [],
+            rowsById: [],
+            singleRows,
+            alwaysRows,
+            readsByField: new Map()
+        };
+        byVersion.set(key, tables);
+    }
+    return tables;
+}
+function rowsOf(tables, id) {
+    let rows = tables.rowsById[id];
+    if (rows === undefined) {
+        rows = tables.rowsByField.get(FIELD_NAMES[id]) ?? NO_ROWS;
+        tables.rowsById[id] = rows;
+    }
+    return rows;
+}
+/** The fields read by the rows that read `field` (memoized in the tables). */
+function readsOf(tables, field) {
+    let reads = tables.readsByField.get(field);
+    if (reads === undefined) {
+        const set = new Set();
+        if (tables.groupByField.has(field))
+            set.add(field);
+        for (const row of tables.rowsByField.get(field) ?? [])
+            for (const read of rowFields(tables.checks[row]) ?? [])
+                set.add(read);
+        reads = [...set];
+        tables.readsByField.set(field, reads);
+    }
+    return reads;
+}
+function groupOf(tables, id) {
+    let group = tables.groupById[id];
+    if (group === undefined) {
+        group = tables.groupByField.get(FIELD_NAMES[id]) ?? -1;
+        tables.groupById[id] = group;
+    }
+    return group;
+}
+/** A group's sums for the final settings. */
+function groupSums(group, ctx, policy, tables) {
+    const value = ctx.settings[group.field];
+    const isObject = typeof value === 'object' && value !== null;
+    let sums = isObject ? group.byObject.get(value) : group.byValue.get(value);
+    if (sums !== undefined)
+        return sums;
+    let badness = 0;
+    let weight = 0;
+    for (const index of group.rows) {
+        const rowWeight = tables.weights[index];
+        const share = rowBadnessShare(tables.checks[index], ctx, policy, rowWeight);
+        if (share < 0)
+            continue;
+        badness += share;
+        weight += rowWeight;
+    }
+    sums = { badness, weight };
+    if (isObject)
+        group.byObject.set(value, sums);
+    else {
+        if (group.byValue.size >= MAX_GROUP_VALUES)
+            group.byValue.clear();
+        group.byValue.set(value, sums);
+    }
+    return sums;
+}
+/** IMPLIED_SETTINGS_KEYS as readImplied and writeImplied name them (the loops serve any other list) */
+const NAMED_IMPLIED_KEYS = [
+    'user',
+    'privateTmp',
+    'removeIPC',
+    'protectSystem',
+    'protectHome',
+    'noNewPrivileges',
+    'restrictSUIDSGID',
+    'capabilityBoundingSet',
+    'devicePolicy'
+];
+const NAMED = IMPLIED_SETTINGS_KEYS.length === NAMED_IMPLIED_KEYS.length &&
+    IMPLIED_SETTINGS_KEYS.every((key, k) => key === NAMED_IMPLIED_KEYS[k]);
+/** The implied settings' keys of `s`, in IMPLIED_SETTINGS_KEYS order. */
+function readImplied(s, out) {
+    if (!NAMED) {
+        for (let k = 0; k < IMPLIED_COUNT; k++)
+            out[k] = s[IMPLIED_SETTINGS_KEYS[k]];
+        return;
+    }
+    out[0] = s.user;
+    out[1] = s.privateTmp;
+    out[2] = s.removeIPC;
+    out[3] = s.protectSystem;
+    out[4] = s.protectHome;
+    out[5] = s.noNewPrivileges;
+    out[6] = s.restrictSUIDSGID;
+    out[7] = s.capabilityBoundingSet;
+    out[8] = s.devicePolicy;
+}
+function writeImplied(s, values) {
+    if (!NAMED) {
+        const settings = s;
+        for (let k = 0; k < IMPLIED_COUNT; k++)
+            settings[IMPLIED_SETTINGS_KEYS[k]] = values[k];
+        return;
+    }
+    s.user = values[0];
+    s.privateTmp = values[1];
+    s.removeIPC = values[2];
+    s.protectSystem = values[3];
+    s.protectHome = values[4];
+    s.noNewPrivileges = values[5];
+    s.restrictSUIDSGID = values[6];
+    s.capabilityBoundingSet = values[7];
+    s.devicePolicy = values[8];
+}
+class VariantScorer {
+    unit;
+    policy;
+    tables;
+    /**
+     * The current variant's final settings: the base with the committed patches, then the implied
+     * settings (which only change IMPLIED_SETTINGS_KEYS: their raw values are in `pre`)
+     */
+    settings;
+    /** the current variant's raw (pre-implied) values of IMPLIED_SETTINGS_KEYS */
+    pre;
+    /** the unit's own raw settings, for reverting a patch */
+    original;
+    /** per row scored one by one: its share of the badness sum now (-1: N/A) */
+    shares;
+    /** per group: its sums now */
+    groupSums;
+    badnessSum;
+    weightSum;
+    ctx;
+    // scratch space of run(), kept between calls
+    marks;
+    groupMarks;
+    fieldMarks = [];
+    rows = [];
+    rowCount = 0;
+    groupCount = 0;
+    newShares = [];
+    groups = [];
+    newGroupSums = [];
+    newPre = [];
+    oldFinal = [];
+    newFinal = [];
+    touched = [];
+    touchedBefore = [];
+    savedFields = [];
+    savedValues = [];
+    /** the last trial, which a commit of the same patches takes over without assessing again */
+    lastTrial;
+    lastImplied = false;
+    lastBadnessSum = 0;
+    lastWeightSum = 0;
+    /** the sums of the variant scored last (by trial() or commit()) */
+    scoredBadness = 0;
+    scoredWeight = 0;
+    /** variants scored (for tests and measurements) */
+    evaluations = 0;
+    constructor(base, unit, version, policy) {
+        this.unit = unit;
+        this.policy = policy;
+        // (one shape: reverting reads it by field name)
+        this.original = shapedCopy(base);
+        const tables = tablesFor(version, policy, base.defaultDependencies);
+        this.tables = tables;
+        const { checks, weights } = tables;
+        // (plain arrays: typed arrays cost more to make than these few entries)
+        this.marks = new Array(checks.length).fill(0);
+        this.groupMarks = new Array(tables.groups.length).fill(0);
+        this.shares = new Array(checks.length).fill(-1);
+        const settings = shapedCopy(base);
+        this.pre = [];
+        readImplied(settings, this.pre);
+        applyImpliedSettings(settings, unit);
+        this.settings = settings;
+        this.ctx = { settings, version, runsPrivileged: settingsRunPrivileged(settings) };
+        let badnessSum = 0;
+        let weightSum = 0;
+        for (const index of tables.singleRows) {
+            const weight = weights[index];
+            const share = rowBadnessShare(checks[index], this.ctx, policy, weight);
+            this.shares[index] = share;
+            if (share < 0)
+                continue;
+            badnessSum += share;
+            weightSum += weight;
+        }
+        this.groupSums = tables.groups.map((group) => groupSums(group, this.ctx, policy, tables));
+        for (const sums of this.groupSums) {
+            badnessSum += sums.badness;
+            weightSum += sums.weight;
+        }
+        this.badnessSum = badnessSum;
+        this.weightSum = weightSum;
+    }
+    /** The patch that undoes `patch`: its fields back to the unit's own values. */
+    revert(patch) {
+        const original = this.original;
+        return { fields: patch.fields, values: patch.fields.map((f) => original[f]), ids: idsOf(patch) };
+    }
+    /** The current variant's sums. */
+    get badness() {
+        return this.badnessSum;
+    }
+    get weight() {
+        return this.weightSum;
+    }
+    /**
+     * Which patches change the sums by the same amount whatever others are applied with them: they
+     * change no input of the implied settings, and no other patch changes (directly or through the
+     * implied settings) a field the rows they change read. Patches that write a field in common are
+     * taken as never applied together (variants of one directive): they do not count for each other,
+     * and `variants` lists them (by patch: the others that write one of its fields).
+     */
+    independent(patches) {
+        const tables = this.tables;
+        // by field: the patches that write it
+        const writers = new Map();
+        const impliedWriters = [];
+        for (let i = 0; i < patches.length; i++) {
+            let implied = false;
+            for (const field of patches[i].fields) {
+                const list = writers.get(field);
+                if (list === undefined)
+                    writers.set(field, [i]);
+                else if (list[list.length - 1] !== i)
+                    list.push(i);
+                if (IMPLIED_INPUTS.has(field))
+                    implied = true;
+            }
+            if (implied)
+                impliedWriters.push(i);
+        }
+        const variants = [];
+        const independent = [];
+        for (let i = 0; i < patches.length; i++) {
+            const fields = patches[i].fields;
+            const family = [];
+            for (const field of fields)
+                for (const j of writers.get(field))
+                    if (j !== i && !family.includes(j))
+                        family.push(j);
+            variants.push(family);
+            let alone = tables.alwaysRows.length === 0 && !impliedWriters.includes(i);
+            for (let f = 0; alone && f < fields.length; f++) {
+                for (const read of readsOf(tables, fields[f])) {
+                    // the implied settings' keys change with any input of theirs
+                    const others = IMPLIED_KEYS.has(read) ? impliedWriters : NO_ROWS;
+                    for (const j of writers.get(read) ?? NO_ROWS)
+                        if (j !== i && !family.includes(j))
+                            alone = false;
+                    for (const j of others)
+                        if (j !== i && !family.includes(j))
+                            alone = false;
+                }
+            }
+            independent.push(alone);
+        }
+        return { independent, variants };
+    }
+    /**
+     * What `patch` alone changes in the current variant's sums, found without assessing: when it
+     * changes no input of the implied settings and only fields whose rows are a group with known
+     * sums for its values (undefined otherwise: trial() tells).
+     */
+    alone(patch) {
+        const tables = this.tables;
+        if (tables.alwaysRows.length)
+            return undefined;
+        const ids = idsOf(patch);
+        let badness = 0;
+        let weight = 0;
+        for (let i = 0; i < ids.length; i++) {
+            const id = ids[i];
+            if (IS_IMPLIED_INPUT[id] || rowsOf(tables, id).length)
+                return undefined;
+            const index = groupOf(tables, id);
+            if (index < 0)
+                continue;
+            const group = tables.groups[index];
+            const value = patch.values[i];
+            const sums = typeof value === 'object' && value !== null
+                ? group.byObject.get(value)
+                : group.byValue.get(value);
+            if (sums === undefined)
+                return undefined;
+            const old = this.groupSums[index];
+            badness += sums.badness - old.badness;
+            weight += sums.weight - old.weight;
+        }
+        return { badness, weight };
+    }
+    /** The fields a patch changes: its own, and the implied settings' keys when it changes their input. */
+    writes(patch) {
+        const fields = new Set(patch.fields);
+        if (patch.fields.some((f) => IMPLIED_INPUTS.has(f)))
+            for (const key of IMPLIED_SETTINGS_KEYS)
+                fields.add(key);
+        return fields;
+    }
+    /** The fields read by the rows that read a field the patch writes. */
+    reads(patch) {
+        const fields = new Set();
+        for (const field of patch.fields)
+            for (const read of readsOf(this.tables, field))
+                fields.add(read);
+        return fields;
+    }
+    /** The current variant's exposure (tenths). */
+    get exposure() {
+        return exposureOfSums(this.badnessSum, this.weightSum);
+    }
+    /**
+     * The exposure of the current variant with `patches` applied, before rounding up
+     * (100 * badness / weight): it also sees changes too small to move the printed score.
+     * `Math.ceil(fine) <= t` exactly when the exposure is at most t tenths.
+     */
+    trial(patches) {
+        return this.run(patches, false);
+    }
+    /** Makes the current variant the one with `patches` applied; returns its exposure like trial(). */
+    commit(patches) {
+        const last = this.lastTrial;
+        if (last !== undefined &&
+            last.length === patches.length &&
+            last.every((p, i) => p === patches[i]))
+            return this.takeLastTrial(patches);
+        return this.run(patches, true);
+    }
+    /** Commits the patches of the last trial with what it assessed. */
+    takeLastTrial(patches) {
+        this.lastTrial = undefined;
+        const settings = this.settings;
+        for (const patch of patches) {
+            const { fields, values } = patch;
+            const ids = idsOf(patch);
+            for (let i = 0; i < fields.length; i++)
+                if (ids[i] >= IMPLIED_COUNT)
+                    settings[fields[i]] = values[i];
+        }
+        if (this.lastImplied)
+            writeImplied(this.settings, this.newFinal);
+        this.keepAssessed(this.lastImplied);
+        this.badnessSum = this.scoredBadness = this.lastBadnessSum;
+        this.weightSum = this.scoredWeight = this.lastWeightSum;
+        return this.lastWeightSum === 0 ? 0 : (this.lastBadnessSum * 100) / this.lastWeightSum;
+    }
+    /** Keeps what run() assessed last as the current variant's. */
+    keepAssessed(implied) {
+        const rows = this.rows;
+        for (let i = 0; i < this.rowCount; i++)
+            this.shares[rows[i]] = this.newShares[i];
+        const groups = this.groups;
+        for (let i = 0; i < this.groupCount; i++)
+            this.groupSums[groups[i]] = this.newGroupSums[i];
+        if (implied)
+            for (let k = 0; k < IMPLIED_COUNT; k++)
+                this.pre[k] = this.newPre[k];
+    }
+    run(patches, keep) {
+        this.evaluations++;
+        this.lastTrial = undefined;
+        const settings = this.settings;
+        const raw = settings;
+        const tables = this.tables;
+        const fieldMarks = this.fieldMarks;
+        const touched = this.touched;
+        const touchedBefore = this.touchedBefore;
+        const savedFields = this.savedFields;
+        const savedValues = this.savedValues;
+        const newPre = this.newPre;
+        // (the scratch arrays keep their length: counts say how much of them is in use)
+        this.rowCount = 0;
+        this.groupCount = 0;
+        let touchedCount = 0;
+        let savedCount = 0;
+        for (let k = 0; k < IMPLIED_COUNT; k++)
+            newPre[k] = this.pre[k];
+        // assign the patches' values (the implied settings' keys: their raw values, aside), noting each
+        // field's value before
+        let implied = false;
+        for (let p = 0; p < patches.length; p++) {
+            const patch = patches[p];
+            const ids = idsOf(patch);
+            const { fields, values } = patch;
+            for (let i = 0; i < fields.length; i++) {
+                const id = ids[i];
+                if (IS_IMPLIED_INPUT[id])
+                    implied = true;
+                if (id < IMPLIED_COUNT) {
+                    newPre[id] = values[i];
+                    continue;
+                }
+                const field = fields[i];
+                const before = raw[field];
+                if (fieldMarks[id] !== 1) {
+                    fieldMarks[id] = 1;
+                    touched[touchedCount] = id;
+                    touchedBefore[touchedCount++] = before;
+                }
+                savedFields[savedCount] = field;
+                savedValues[savedCount++] = before;
+                raw[field] = values[i];
+            }
+        }
+        // the rows of the fields that changed; the implied settings' keys by their final values
+        for (let t = 0; t < touchedCount; t++) {
+            const id = touched[t];
+            fieldMarks[id] = 0;
+            if (raw[FIELD_NAMES[id]] !== touchedBefore[t])
+                this.markField(id);
+        }
+        if (tables.alwaysRows.length)
+            this.markRows(tables.alwaysRows);
+        const oldFinal = this.oldFinal;
+        const newFinal = this.newFinal;
+        if (implied) {
+            readImplied(settings, oldFinal);
+            writeImplied(settings, newPre);
+            applyImpliedSettings(settings, this.unit);
+            readImplied(settings, newFinal);
+            for (let k = 0; k < IMPLIED_COUNT; k++)
+                if (newFinal[k] !== oldFinal[k])
+                    this.markField(k);
+        }
+        let badnessSum = this.badnessSum;
+        let weightSum = this.weightSum;
+        const rows = this.rows;
+        const groups = this.groups;
+        const rowCount = this.rowCount;
+        const groupCount = this.groupCount;
+        if (rowCount || groupCount) {
+            // rows are assessed on the final settings, as loading would leave them
+            const ctx = this.ctx;
+            ctx.runsPrivileged = settingsRunPrivileged(settings);
+            const { checks, weights } = tables;
+            const marks = this.marks;
+            const newShares = this.newShares;
+            for (let i = 0; i < rowCount; i++) {
+                const index = rows[i];
+                marks[index] = 0;
+                const weight = weights[index];
+                const old = this.shares[index];
+                if (old >= 0) {
+                    badnessSum -= old;
+                    weightSum -= weight;
+                }
+                const share = rowBadnessShare(checks[index], ctx, this.policy, weight);
+                newShares[i] = share;
+                if (share >= 0) {
+                    badnessSum += share;
+                    weightSum += weight;
+                }
+            }
+            const groupMarks = this.groupMarks;
+            const newGroupSums = this.newGroupSums;
+            for (let i = 0; i < groupCount; i++) {
+                const index = groups[i];
+                groupMarks[index] = 0;
+                const old = this.groupSums[index];
+                const sums = groupSums(tables.groups[index], ctx, this.policy, tables);
+                newGroupSums[i] = sums;
+                badnessSum += sums.badness - old.badness;
+                weightSum += sums.weight - old.weight;
+            }
+        }
+        if (keep) {
+            this.keepAssessed(implied);
+            this.badnessSum = badnessSum;
+            this.weightSum = weightSum;
+            this.ctx.runsPrivileged = settingsRunPrivileged(settings);
+        }
+        else {
+            if (implied)
+                writeImplied(settings, oldFinal);
+            for (let i = savedCount - 1; i >= 0; i--)
+                raw[savedFields[i]] = savedValues[i];
+            this.ctx.runsPrivileged = settingsRunPrivileged(settings);
+            this.lastTrial = patches.slice();
+            this.lastImplied = implied;
+            this.lastBadnessSum = badnessSum;
+            this.lastWeightSum = weightSum;
+        }
+        this.scoredBadness = badnessSum;
+        this.scoredWeight = weightSum;
+        return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
+    }
+    /** Marks the group and the rows that read a field (by number). */
+    markField(id) {
+        const group = groupOf(this.tables, id);
+        if (group >= 0 && this.groupMarks[group] === 0) {
+            this.groupMarks[group] = 1;
+            this.groups[this.groupCount++] = group;
+        }
+        this.markRows(rowsOf(this.tables, id));
+    }
+    markRows(fieldRows) {
+        const marks = this.marks;
+        for (let i = 0; i < fieldRows.length; i++) {
+            const row = fieldRows[i];
+            if (marks[row] === 0) {
+                marks[row] = 1;
+                this.rows[this.rowCount++] = row;
+            }
+        }
+    }
+}
+
 /**
  * What a service needs, inferred from its unit alone (seed 000's "Common Gotchas" and seed 004's
  * "observe first"): the program it runs (JIT runtimes, privilege-dropping daemons, time daemons,
@@ -5592,6 +6280,44 @@ const KNOWN_PATHS = [
 /** Program names too generic to name a data directory after. */
 const GENERIC_NAMES = /^(sh|bash|dash|zsh|env|node|nodejs|java|python[0-9.]*|ruby|perl|php[0-9.]*|dotnet|true|false|sleep|exec|nice|sudo|su|runuser|start-stop-daemon|systemctl|service|run|start|main|app|server|daemon|bin|s6-.*)$/;
 const traitCache = new Map();
+/**
+ * One regular expression that matches when one of the patterns does (they are all ^(...)$ without
+ * flags); undefined when one is not of that form.
+ */
+function anyOf(patterns) {
+    const inner = [];
+    for (const pattern of patterns) {
+        const source = pattern.source;
+        if (pattern.flags !== '' || !source.startsWith('^(') || !source.endsWith(')$'))
+            return undefined;
+        // the group opened after ^ closes right before $; no backreference (numbers change)
+        if (/\\[1-9k]/.test(source) || groupEnd(source, 1) !== source.length - 2)
+            return undefined;
+        inner.push(source.slice(1, -1));
+    }
+    return new RegExp(`^(?:${inner.join('|')})$`);
+}
+/** Where the group that opens at `start` closes in a pattern's source (-1: never). */
+function groupEnd(source, start) {
+    let depth = 0;
+    let inClass = false;
+    for (let i = start; i < source.length; i++) {
+        const c = source[i];
+        if (c === '\\')
+            i++;
+        else if (inClass)
+            inClass = c !== ']';
+        else if (c === '[')
+            inClass = true;
+        else if (c === '(')
+            depth++;
+        else if (c === ')' && --depth === 0)
+            return i;
+    }
+    return -1;
+}
+const ANY_PROGRAM = anyOf(PROGRAMS.map(([pattern]) => pattern));
+const ANY_KNOWN_PATHS = anyOf(KNOWN_PATHS.map(([pattern]) => pattern));
 const knownPathsCache = new Map();
 /** Where a program of this name keeps its data (KNOWN_PATHS). */
 function knownPaths(program) {
@@ -5599,9 +6325,10 @@ function knownPaths(program) {
     if (cached)
         return cached;
     const out = [];
-    for (const [pattern, paths] of KNOWN_PATHS)
-        if (pattern.test(program))
-            out.push(...paths);
+    if (ANY_KNOWN_PATHS === undefined || ANY_KNOWN_PATHS.test(program))
+        for (const [pattern, paths] of KNOWN_PATHS)
+            if (pattern.test(program))
+                out.push(...paths);
     if (knownPathsCache.size < 10000)
         knownPathsCache.set(program, out);
     return out;
@@ -5634,6 +6361,9 @@ function programTraits(base) {
     const out = [];
     if (traitCache.size < 10000)
         traitCache.set(base, out);
+    // most names match no pattern: one test tells
+    if (ANY_PROGRAM !== undefined && !ANY_PROGRAM.test(base))
+        return out;
     for (const [pattern, traits, what] of PROGRAMS) {
         if (!pattern.test(base))
             continue;
@@ -5860,7 +6590,8 @@ function pathsInWord(word) {
 // ---------------------------------------------------------------------------------------------------
 /** The needs of a loaded service. `sockets`: its companion .socket unit files, if any. */
 function buildProfile(loaded, unit, sockets = []) {
-    const s = loaded.settings;
+    // (one shape for every unit's settings and recorded directives: see shapedSettings)
+    const s = shapedSettings(loaded.settings);
     const rec = recordedView(s.recorded);
     const traits = new Map();
     const note = (trait, evidence) => {
@@ -6216,686 +6947,6 @@ function buildProfile(loaded, unit, sockets = []) {
     };
 }
 
-/** The patch an object made with Object.create(base) collected: its own properties. */
-function patchFrom(changed, base) {
-    const fields = [];
-    const values = [];
-    for (const key of Object.keys(changed)) {
-        if (key === 'recorded')
-            continue;
-        const value = changed[key];
-        if (value === base[key])
-            continue;
-        fields.push(key);
-        values.push(value);
-    }
-    return { fields, values };
-}
-const PRIVILEGE = ['user', 'dynamicUser'];
-/** The settings fields a row reads. An unknown row reads everything (always assessed again). */
-function rowFields(check) {
-    const id = check.id;
-    if (id === 'UserOrDynamicUser')
-        return PRIVILEGE;
-    if (id === 'SupplementaryGroups')
-        return ['supplementaryGroups', ...PRIVILEGE];
-    if (id === 'RemoveIPC')
-        return ['removeIPC', ...PRIVILEGE];
-    if (id === 'RootDirectoryOrRootImage')
-        return ['rootDirectory', 'rootImage'];
-    if (id.startsWith('CapabilityBoundingSet_'))
-        return ['capabilityBoundingSet'];
-    if (id === 'AmbientCapabilities')
-        return ['ambientCapabilities'];
-    if (id === 'UMask')
-        return ['umask'];
-    if (id.startsWith('RestrictNamespaces_'))
-        return ['restrictNamespaces'];
-    if (id.startsWith('RestrictAddressFamilies_'))
-        return ['addressFamilies'];
-    if (id === 'SystemCallArchitectures')
-        return ['syscallArchitectures'];
-    if (id.startsWith('SystemCallFilter_'))
-        return ['syscallFilter'];
-    if (id === 'IPAddressDeny')
-        return ['ipAddressDeny', 'ipAddressAllow', 'ipIngressFilterPath', 'ipEgressFilterPath'];
-    if (id === 'DeviceAllow') {
-        return [
-            'devicePolicy',
-            'deviceAllow',
-            'rootImage',
-            'mountImages',
-            'protectClock',
-            'loadCredentials',
-            'setCredentials'
-        ];
-    }
-    // the rest read the field named like the row: ProtectHome -> protectHome, RestrictSUIDSGID -> ...
-    const field = `${id[0].toLowerCase()}${id.slice(1)}`;
-    return Object.hasOwn(SETTINGS_FIELDS, field) ? [field] : undefined;
-}
-const SETTINGS_FIELDS = {
-    ...initialSettings(),
-    user: undefined,
-    group: undefined,
-    rootDirectory: undefined,
-    rootImage: undefined,
-    notifyAccess: undefined,
-    syscallFilter: undefined
-};
-/**
- * Every settings object a scorer assesses has the same fields in the same order (the ones settings
- * may have at all first), so that the rows' property reads see one shape whatever the unit set.
- */
-const SHAPE = Object.fromEntries(Object.keys({ ...SETTINGS_FIELDS, type: 0, busName: 0, pamName: 0 }).map((key) => [
-    key,
-    undefined
-]));
-/** A copy with SHAPE's fields first (the settings a scorer makes are plain objects). */
-function shapedCopy(settings) {
-    return Object.assign({ ...SHAPE }, settings);
-}
-/** What applyImpliedSettings reads: when one of these changes, its outputs may change too. */
-const IMPLIED_INPUTS = new Set([
-    'dynamicUser',
-    'user',
-    'privateDevices',
-    'protectKernelModules',
-    'protectKernelLogs',
-    'protectClock',
-    'devicePolicy',
-    ...IMPLIED_SETTINGS_KEYS
-]);
-// Fields by number: the implied settings' keys first (0 .. IMPLIED_COUNT - 1), then the others as
-// patches name them.
-const IMPLIED_COUNT = IMPLIED_SETTINGS_KEYS.length;
-const IMPLIED_KEYS = new Set(IMPLIED_SETTINGS_KEYS);
-const FIELD_NAMES = [...IMPLIED_SETTINGS_KEYS];
-const FIELD_IDS = new Map(FIELD_NAMES.map((field, id) => [field, id]));
-const IS_IMPLIED_INPUT = FIELD_NAMES.map((field) => IMPLIED_INPUTS.has(field));
-function fieldId(field) {
-    let id = FIELD_IDS.get(field);
-    if (id === undefined) {
-        id = FIELD_NAMES.length;
-        FIELD_NAMES.push(field);
-        FIELD_IDS.set(field, id);
-        IS_IMPLIED_INPUT.push(IMPLIED_INPUTS.has(field));
-    }
-    return id;
-}
-function idsOf(patch) {
-    if (patch.ids === undefined)
-        patch.ids = patch.fields.map(fieldId);
-    return patch.ids;
-}
-const MAX_GROUP_VALUES = 4096;
-const NO_ROWS = [];
-/** Tables by the policy's checks object, then by version and DefaultDependencies=. */
-const TABLES = new WeakMap();
-function tablesFor(version, policy, defaultDependencies) {
-    let byVersion = TABLES.get(policy.checks);
-    if (byVersion === undefined) {
-        byVersion = new Map();
-        TABLES.set(policy.checks, byVersion);
-    }
-    const key = defaultDependencies ? version : -version;
-    let tables = byVersion.get(key);
-    if (tables === undefined) {
-        const checks = checksFor(version);
-        const weights = checks.map((check) => rowWeight(check, policy));
-        const groups = [];
-        const groupByField = new Map();
-        const rowsByField = new Map();
-        const singleRows = [];
-        const alwaysRows = [];
-        checks.forEach((check, index) => {
-            // rows that never count (excluded, or N/A for a boot-phase service) are never assessed
-            if (weights[index] === 0)
-                return;
-            if (check.bootPhaseExempt && !defaultDependencies)
-                return;
-            const fields = rowFields(check);
-            if (fields === undefined) {
-                singleRows.push(index);
-                alwaysRows.push(index);
-                return;
-            }
-            if (fields.length === 1) {
-                const field = fields[0];
-                let group = groupByField.get(field);
-                if (group === undefined) {
-                    group = groups.length;
-                    groups.push({ field, rows: [], byValue: new Map(), byObject: new WeakMap() });
-                    groupByField.set(field, group);
-                }
-                groups[group].rows.push(index);
-                return;
-            }
-            singleRows.push(index);
-            for (const field of fields) {
-                const rows = rowsByField.get(field) ?? [];
-                rows.push(index);
-                rowsByField.set(field, rows);
-            }
-        });
-        tables = {
-            checks,
-            weights,
-            groups,
-            groupByField,
-            rowsByField,
-            groupById: [],
-            rowsById: [],
-            singleRows,
-            alwaysRows,
-            readsByField: new Map()
-        };
-        byVersion.set(key, tables);
-    }
-    return tables;
-}
-function rowsOf(tables, id) {
-    let rows = tables.rowsById[id];
-    if (rows === undefined) {
-        rows = tables.rowsByField.get(FIELD_NAMES[id]) ?? NO_ROWS;
-        tables.rowsById[id] = rows;
-    }
-    return rows;
-}
-/** The fields read by the rows that read `field` (memoized in the tables). */
-function readsOf(tables, field) {
-    let reads = tables.readsByField.get(field);
-    if (reads === undefined) {
-        const set = new Set();
-        if (tables.groupByField.has(field))
-            set.add(field);
-        for (const row of tables.rowsByField.get(field) ?? [])
-            for (const read of rowFields(tables.checks[row]) ?? [])
-                set.add(read);
-        reads = [...set];
-        tables.readsByField.set(field, reads);
-    }
-    return reads;
-}
-function groupOf(tables, id) {
-    let group = tables.groupById[id];
-    if (group === undefined) {
-        group = tables.groupByField.get(FIELD_NAMES[id]) ?? -1;
-        tables.groupById[id] = group;
-    }
-    return group;
-}
-/** A group's sums for the final settings. */
-function groupSums(group, ctx, policy, tables) {
-    const value = ctx.settings[group.field];
-    const isObject = typeof value === 'object' && value !== null;
-    let sums = isObject ? group.byObject.get(value) : group.byValue.get(value);
-    if (sums !== undefined)
-        return sums;
-    let badness = 0;
-    let weight = 0;
-    for (const index of group.rows) {
-        const rowWeight = tables.weights[index];
-        const share = rowBadnessShare(tables.checks[index], ctx, policy, rowWeight);
-        if (share < 0)
-            continue;
-        badness += share;
-        weight += rowWeight;
-    }
-    sums = { badness, weight };
-    if (isObject)
-        group.byObject.set(value, sums);
-    else {
-        if (group.byValue.size >= MAX_GROUP_VALUES)
-            group.byValue.clear();
-        group.byValue.set(value, sums);
-    }
-    return sums;
-}
-/** IMPLIED_SETTINGS_KEYS as readImplied and writeImplied name them (the loops serve any other list) */
-const NAMED_IMPLIED_KEYS = [
-    'user',
-    'privateTmp',
-    'removeIPC',
-    'protectSystem',
-    'protectHome',
-    'noNewPrivileges',
-    'restrictSUIDSGID',
-    'capabilityBoundingSet',
-    'devicePolicy'
-];
-const NAMED = IMPLIED_SETTINGS_KEYS.length === NAMED_IMPLIED_KEYS.length &&
-    IMPLIED_SETTINGS_KEYS.every((key, k) => key === NAMED_IMPLIED_KEYS[k]);
-/** The implied settings' keys of `s`, in IMPLIED_SETTINGS_KEYS order. */
-function readImplied(s, out) {
-    if (!NAMED) {
-        for (let k = 0; k < IMPLIED_COUNT; k++)
-            out[k] = s[IMPLIED_SETTINGS_KEYS[k]];
-        return;
-    }
-    out[0] = s.user;
-    out[1] = s.privateTmp;
-    out[2] = s.removeIPC;
-    out[3] = s.protectSystem;
-    out[4] = s.protectHome;
-    out[5] = s.noNewPrivileges;
-    out[6] = s.restrictSUIDSGID;
-    out[7] = s.capabilityBoundingSet;
-    out[8] = s.devicePolicy;
-}
-function writeImplied(s, values) {
-    if (!NAMED) {
-        const settings = s;
-        for (let k = 0; k < IMPLIED_COUNT; k++)
-            settings[IMPLIED_SETTINGS_KEYS[k]] = values[k];
-        return;
-    }
-    s.user = values[0];
-    s.privateTmp = values[1];
-    s.removeIPC = values[2];
-    s.protectSystem = values[3];
-    s.protectHome = values[4];
-    s.noNewPrivileges = values[5];
-    s.restrictSUIDSGID = values[6];
-    s.capabilityBoundingSet = values[7];
-    s.devicePolicy = values[8];
-}
-class VariantScorer {
-    unit;
-    policy;
-    tables;
-    /**
-     * The current variant's final settings: the base with the committed patches, then the implied
-     * settings (which only change IMPLIED_SETTINGS_KEYS: their raw values are in `pre`)
-     */
-    settings;
-    /** the current variant's raw (pre-implied) values of IMPLIED_SETTINGS_KEYS */
-    pre;
-    /** the unit's own raw settings, for reverting a patch */
-    original;
-    /** per row scored one by one: its share of the badness sum now (-1: N/A) */
-    shares;
-    /** per group: its sums now */
-    groupSums;
-    badnessSum;
-    weightSum;
-    ctx;
-    // scratch space of run(), kept between calls
-    marks;
-    groupMarks;
-    fieldMarks = [];
-    rows = [];
-    rowCount = 0;
-    groupCount = 0;
-    newShares = [];
-    groups = [];
-    newGroupSums = [];
-    newPre = [];
-    oldFinal = [];
-    newFinal = [];
-    touched = [];
-    touchedBefore = [];
-    savedFields = [];
-    savedValues = [];
-    /** the last trial, which a commit of the same patches takes over without assessing again */
-    lastTrial;
-    lastImplied = false;
-    lastBadnessSum = 0;
-    lastWeightSum = 0;
-    /** the sums of the variant scored last (by trial() or commit()) */
-    scoredBadness = 0;
-    scoredWeight = 0;
-    /** variants scored (for tests and measurements) */
-    evaluations = 0;
-    constructor(base, unit, version, policy) {
-        this.unit = unit;
-        this.policy = policy;
-        this.original = base;
-        const tables = tablesFor(version, policy, base.defaultDependencies);
-        this.tables = tables;
-        const { checks, weights } = tables;
-        // (plain arrays: typed arrays cost more to make than these few entries)
-        this.marks = new Array(checks.length).fill(0);
-        this.groupMarks = new Array(tables.groups.length).fill(0);
-        this.shares = new Array(checks.length).fill(-1);
-        const settings = shapedCopy(base);
-        this.pre = [];
-        readImplied(settings, this.pre);
-        applyImpliedSettings(settings, unit);
-        this.settings = settings;
-        this.ctx = { settings, version, runsPrivileged: settingsRunPrivileged(settings) };
-        let badnessSum = 0;
-        let weightSum = 0;
-        for (const index of tables.singleRows) {
-            const weight = weights[index];
-            const share = rowBadnessShare(checks[index], this.ctx, policy, weight);
-            this.shares[index] = share;
-            if (share < 0)
-                continue;
-            badnessSum += share;
-            weightSum += weight;
-        }
-        this.groupSums = tables.groups.map((group) => groupSums(group, this.ctx, policy, tables));
-        for (const sums of this.groupSums) {
-            badnessSum += sums.badness;
-            weightSum += sums.weight;
-        }
-        this.badnessSum = badnessSum;
-        this.weightSum = weightSum;
-    }
-    /** The patch that undoes `patch`: its fields back to the unit's own values. */
-    revert(patch) {
-        const original = this.original;
-        return { fields: patch.fields, values: patch.fields.map((f) => original[f]), ids: idsOf(patch) };
-    }
-    /** The current variant's sums. */
-    get badness() {
-        return this.badnessSum;
-    }
-    get weight() {
-        return this.weightSum;
-    }
-    /**
-     * Which patches change the sums by the same amount whatever others are applied with them: they
-     * change no input of the implied settings, and no other patch changes (directly or through the
-     * implied settings) a field the rows they change read. Patches that write a field in common are
-     * taken as never applied together (variants of one directive): they do not count for each other,
-     * and `variants` lists them (by patch: the others that write one of its fields).
-     */
-    independent(patches) {
-        const tables = this.tables;
-        // by field: the patches that write it
-        const writers = new Map();
-        const impliedWriters = [];
-        for (let i = 0; i < patches.length; i++) {
-            let implied = false;
-            for (const field of patches[i].fields) {
-                const list = writers.get(field);
-                if (list === undefined)
-                    writers.set(field, [i]);
-                else if (list[list.length - 1] !== i)
-                    list.push(i);
-                if (IMPLIED_INPUTS.has(field))
-                    implied = true;
-            }
-            if (implied)
-                impliedWriters.push(i);
-        }
-        const variants = [];
-        const independent = [];
-        for (let i = 0; i < patches.length; i++) {
-            const fields = patches[i].fields;
-            const family = [];
-            for (const field of fields)
-                for (const j of writers.get(field))
-                    if (j !== i && !family.includes(j))
-                        family.push(j);
-            variants.push(family);
-            let alone = tables.alwaysRows.length === 0 && !impliedWriters.includes(i);
-            for (let f = 0; alone && f < fields.length; f++) {
-                for (const read of readsOf(tables, fields[f])) {
-                    // the implied settings' keys change with any input of theirs
-                    const others = IMPLIED_KEYS.has(read) ? impliedWriters : NO_ROWS;
-                    for (const j of writers.get(read) ?? NO_ROWS)
-                        if (j !== i && !family.includes(j))
-                            alone = false;
-                    for (const j of others)
-                        if (j !== i && !family.includes(j))
-                            alone = false;
-                }
-            }
-            independent.push(alone);
-        }
-        return { independent, variants };
-    }
-    /**
-     * What `patch` alone changes in the current variant's sums, found without assessing: when it
-     * changes no input of the implied settings and only fields whose rows are a group with known
-     * sums for its values (undefined otherwise: trial() tells).
-     */
-    alone(patch) {
-        const tables = this.tables;
-        if (tables.alwaysRows.length)
-            return undefined;
-        const ids = idsOf(patch);
-        let badness = 0;
-        let weight = 0;
-        for (let i = 0; i < ids.length; i++) {
-            const id = ids[i];
-            if (IS_IMPLIED_INPUT[id] || rowsOf(tables, id).length)
-                return undefined;
-            const index = groupOf(tables, id);
-            if (index < 0)
-                continue;
-            const group = tables.groups[index];
-            const value = patch.values[i];
-            const sums = typeof value === 'object' && value !== null
-                ? group.byObject.get(value)
-                : group.byValue.get(value);
-            if (sums === undefined)
-                return undefined;
-            const old = this.groupSums[index];
-            badness += sums.badness - old.badness;
-            weight += sums.weight - old.weight;
-        }
-        return { badness, weight };
-    }
-    /** The fields a patch changes: its own, and the implied settings' keys when it changes their input. */
-    writes(patch) {
-        const fields = new Set(patch.fields);
-        if (patch.fields.some((f) => IMPLIED_INPUTS.has(f)))
-            for (const key of IMPLIED_SETTINGS_KEYS)
-                fields.add(key);
-        return fields;
-    }
-    /** The fields read by the rows that read a field the patch writes. */
-    reads(patch) {
-        const fields = new Set();
-        for (const field of patch.fields)
-            for (const read of readsOf(this.tables, field))
-                fields.add(read);
-        return fields;
-    }
-    /** The current variant's exposure (tenths). */
-    get exposure() {
-        return exposureOfSums(this.badnessSum, this.weightSum);
-    }
-    /**
-     * The exposure of the current variant with `patches` applied, before rounding up
-     * (100 * badness / weight): it also sees changes too small to move the printed score.
-     * `Math.ceil(fine) <= t` exactly when the exposure is at most t tenths.
-     */
-    trial(patches) {
-        return this.run(patches, false);
-    }
-    /** Makes the current variant the one with `patches` applied; returns its exposure like trial(). */
-    commit(patches) {
-        const last = this.lastTrial;
-        if (last !== undefined &&
-            last.length === patches.length &&
-            last.every((p, i) => p === patches[i]))
-            return this.takeLastTrial(patches);
-        return this.run(patches, true);
-    }
-    /** Commits the patches of the last trial with what it assessed. */
-    takeLastTrial(patches) {
-        this.lastTrial = undefined;
-        const settings = this.settings;
-        for (const patch of patches) {
-            const { fields, values } = patch;
-            const ids = idsOf(patch);
-            for (let i = 0; i < fields.length; i++)
-                if (ids[i] >= IMPLIED_COUNT)
-                    settings[fields[i]] = values[i];
-        }
-        if (this.lastImplied)
-            writeImplied(this.settings, this.newFinal);
-        this.keepAssessed(this.lastImplied);
-        this.badnessSum = this.scoredBadness = this.lastBadnessSum;
-        this.weightSum = this.scoredWeight = this.lastWeightSum;
-        return this.lastWeightSum === 0 ? 0 : (this.lastBadnessSum * 100) / this.lastWeightSum;
-    }
-    /** Keeps what run() assessed last as the current variant's. */
-    keepAssessed(implied) {
-        const rows = this.rows;
-        for (let i = 0; i < this.rowCount; i++)
-            this.shares[rows[i]] = this.newShares[i];
-        const groups = this.groups;
-        for (let i = 0; i < this.groupCount; i++)
-            this.groupSums[groups[i]] = this.newGroupSums[i];
-        if (implied)
-            for (let k = 0; k < IMPLIED_COUNT; k++)
-                this.pre[k] = this.newPre[k];
-    }
-    run(patches, keep) {
-        this.evaluations++;
-        this.lastTrial = undefined;
-        const settings = this.settings;
-        const raw = settings;
-        const tables = this.tables;
-        const fieldMarks = this.fieldMarks;
-        const touched = this.touched;
-        const touchedBefore = this.touchedBefore;
-        const savedFields = this.savedFields;
-        const savedValues = this.savedValues;
-        const newPre = this.newPre;
-        // (the scratch arrays keep their length: counts say how much of them is in use)
-        this.rowCount = 0;
-        this.groupCount = 0;
-        let touchedCount = 0;
-        let savedCount = 0;
-        for (let k = 0; k < IMPLIED_COUNT; k++)
-            newPre[k] = this.pre[k];
-        // assign the patches' values (the implied settings' keys: their raw values, aside), noting each
-        // field's value before
-        let implied = false;
-        for (let p = 0; p < patches.length; p++) {
-            const patch = patches[p];
-            const ids = idsOf(patch);
-            const { fields, values } = patch;
-            for (let i = 0; i < fields.length; i++) {
-                const id = ids[i];
-                if (IS_IMPLIED_INPUT[id])
-                    implied = true;
-                if (id < IMPLIED_COUNT) {
-                    newPre[id] = values[i];
-                    continue;
-                }
-                const field = fields[i];
-                const before = raw[field];
-                if (fieldMarks[id] !== 1) {
-                    fieldMarks[id] = 1;
-                    touched[touchedCount] = id;
-                    touchedBefore[touchedCount++] = before;
-                }
-                savedFields[savedCount] = field;
-                savedValues[savedCount++] = before;
-                raw[field] = values[i];
-            }
-        }
-        // the rows of the fields that changed; the implied settings' keys by their final values
-        for (let t = 0; t < touchedCount; t++) {
-            const id = touched[t];
-            fieldMarks[id] = 0;
-            if (raw[FIELD_NAMES[id]] !== touchedBefore[t])
-                this.markField(id);
-        }
-        if (tables.alwaysRows.length)
-            this.markRows(tables.alwaysRows);
-        const oldFinal = this.oldFinal;
-        const newFinal = this.newFinal;
-        if (implied) {
-            readImplied(settings, oldFinal);
-            writeImplied(settings, newPre);
-            applyImpliedSettings(settings, this.unit);
-            readImplied(settings, newFinal);
-            for (let k = 0; k < IMPLIED_COUNT; k++)
-                if (newFinal[k] !== oldFinal[k])
-                    this.markField(k);
-        }
-        let badnessSum = this.badnessSum;
-        let weightSum = this.weightSum;
-        const rows = this.rows;
-        const groups = this.groups;
-        const rowCount = this.rowCount;
-        const groupCount = this.groupCount;
-        if (rowCount || groupCount) {
-            // rows are assessed on the final settings, as loading would leave them
-            const ctx = this.ctx;
-            ctx.runsPrivileged = settingsRunPrivileged(settings);
-            const { checks, weights } = tables;
-            const marks = this.marks;
-            const newShares = this.newShares;
-            for (let i = 0; i < rowCount; i++) {
-                const index = rows[i];
-                marks[index] = 0;
-                const weight = weights[index];
-                const old = this.shares[index];
-                if (old >= 0) {
-                    badnessSum -= old;
-                    weightSum -= weight;
-                }
-                const share = rowBadnessShare(checks[index], ctx, this.policy, weight);
-                newShares[i] = share;
-                if (share >= 0) {
-                    badnessSum += share;
-                    weightSum += weight;
-                }
-            }
-            const groupMarks = this.groupMarks;
-            const newGroupSums = this.newGroupSums;
-            for (let i = 0; i < groupCount; i++) {
-                const index = groups[i];
-                groupMarks[index] = 0;
-                const old = this.groupSums[index];
-                const sums = groupSums(tables.groups[index], ctx, this.policy, tables);
-                newGroupSums[i] = sums;
-                badnessSum += sums.badness - old.badness;
-                weightSum += sums.weight - old.weight;
-            }
-        }
-        if (keep) {
-            this.keepAssessed(implied);
-            this.badnessSum = badnessSum;
-            this.weightSum = weightSum;
-            this.ctx.runsPrivileged = settingsRunPrivileged(settings);
-        }
-        else {
-            if (implied)
-                writeImplied(settings, oldFinal);
-            for (let i = savedCount - 1; i >= 0; i--)
-                raw[savedFields[i]] = savedValues[i];
-            this.ctx.runsPrivileged = settingsRunPrivileged(settings);
-            this.lastTrial = patches.slice();
-            this.lastImplied = implied;
-            this.lastBadnessSum = badnessSum;
-            this.lastWeightSum = weightSum;
-        }
-        this.scoredBadness = badnessSum;
-        this.scoredWeight = weightSum;
-        return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
-    }
-    /** Marks the group and the rows that read a field (by number). */
-    markField(id) {
-        const group = groupOf(this.tables, id);
-        if (group >= 0 && this.groupMarks[group] === 0) {
-            this.groupMarks[group] = 1;
-            this.groups[this.groupCount++] = group;
-        }
-        this.markRows(rowsOf(this.tables, id));
-    }
-    markRows(fieldRows) {
-        const marks = this.marks;
-        for (let i = 0; i < fieldRows.length; i++) {
-            const row = fieldRows[i];
-            if (marks[row] === 0) {
-                marks[row] = 1;
-                this.rows[this.rowCount++] = row;
-            }
-        }
-    }
-}
-
 /**
  * The fix engine: for a unit above the threshold, the drop-in that brings it to the target with the
  * least risk of breaking the service.
@@ -6910,6 +6961,11 @@ class VariantScorer {
  * 3. Scores are exact: every variant is scored by the engine on the unit's own settings with the
  *    drop-in's lines applied where systemd applies the file (its name sorts among the other drop-ins),
  *    then the implied settings; the final drop-in text is loaded and scored again like any unit.
+ * 4. Scoring many sets fast, with the same results: a candidate's effect is a patch of settings
+ *    fields, made once for every unit whose settings it reads the same way (patchOf); the scorer
+ *    takes a set from the variant it scored before (VariantScorer), a candidate that interacts with
+ *    no other adds its own change, every set is scored once; drop-ins sorting after ours are applied
+ *    once when they read nothing a candidate writes.
  */
 /** First line of every drop-in the engine writes: `--fix` only ever overwrites files that start so. */
 const GENERATED_MARKER = '# Generated by systemd-hardening-gate';
@@ -7017,6 +7073,8 @@ const TRAIT_CAPABILITY_ENTRIES = Object.entries(TRAIT_CAPABILITIES);
 const TRAIT_SYSCALL_ENTRIES = Object.entries(TRAIT_SYSCALLS);
 /** Groups that are denied in the safe variant; @privileged and @resources only in the stronger one. */
 const RARE_GROUPS = CHECKED_SYSCALL_GROUPS.filter((g) => g !== '@privileged' && g !== '@resources');
+/** What a login session may do, a package manager's scripts and containers may do too. */
+const LOGIN_LIKE = ['package-manager', 'containers'];
 function firstTrait(profile, traits) {
     for (const trait of traits) {
         const evidence = profile.traits.get(trait);
@@ -7093,8 +7151,11 @@ function planPaths(profile) {
     }
     return plan;
 }
+function unitSources(loaded) {
+    return { umask: loaded.sources['UMask'], user: loaded.sources['User'] };
+}
 /** Everything the engine could write for this unit: allowed candidates and blocked directives. */
-function candidatesFor(profile, settings, loaded, fix, version) {
+function candidatesFor(profile, settings, sources, fix, version) {
     const candidates = [];
     const blocked = [];
     const observe = [];
@@ -7112,7 +7173,8 @@ function candidatesFor(profile, settings, loaded, fix, version) {
         if (candidate.phase > fix.maxPhase)
             return false;
         // a package manager's scripts, and containers, may do anything a login session does
-        const why = firstTrait(profile, breaking.includes('login') ? [...breaking, 'package-manager', 'containers'] : breaking);
+        const why = firstTrait(profile, breaking) ??
+            (breaking.includes('login') ? firstTrait(profile, LOGIN_LIKE) : undefined);
         if (why !== undefined) {
             block(candidate.directive, why, candidate.lines);
             return false;
@@ -7351,7 +7413,7 @@ function candidatesFor(profile, settings, loaded, fix, version) {
         lines: [{ key: 'PrivateMounts', value: 'yes' }],
         reason: 'its mounts stay private to it'
     }, ['mount', 'containers', 'login']);
-    if (loaded.sources['UMask'] === undefined) {
+    if (sources.umask === undefined) {
         offer({
             id: 'UMask',
             directive: 'UMask',
@@ -7362,7 +7424,7 @@ function candidatesFor(profile, settings, loaded, fix, version) {
         }, ['login', 'system-writer', 'drops-privileges']);
     }
     else {
-        block('UMask', `UMask= is set in the unit (${loaded.sources['UMask'].file}:${loaded.sources['UMask'].line})`);
+        block('UMask', `UMask= is set in the unit (${sources.umask.file}:${sources.umask.line})`);
     }
     // Phase 3 --------------------------------------------------------------------------------------
     const identityBlockers = [
@@ -7389,7 +7451,7 @@ function candidatesFor(profile, settings, loaded, fix, version) {
         'setup-as-root'
     ];
     let identity = false;
-    const explicitRoot = (user === 'root' || user === '0') && loaded.sources['User'] !== undefined;
+    const explicitRoot = (user === 'root' || user === '0') && sources.user !== undefined;
     if (root || user === 'nobody') {
         const lines = [];
         if (user !== undefined)
@@ -7430,7 +7492,7 @@ function candidatesFor(profile, settings, loaded, fix, version) {
             block('DynamicUser', `policy: ${avoid}`, lines);
         }
         else if (explicitRoot) {
-            block('DynamicUser', `User=${user} is set explicitly (${loaded.sources['User'].file}:${loaded.sources['User'].line})`, lines);
+            block('DynamicUser', `User=${user} is set explicitly (${sources.user.file}:${sources.user.line})`, lines);
         }
         else if (firstTrait(profile, identityBlockers) !== undefined) {
             block('DynamicUser', firstTrait(profile, identityBlockers), lines);
@@ -7534,13 +7596,13 @@ function candidatesFor(profile, settings, loaded, fix, version) {
         }, capsBlockers);
     }
     else {
-        const drop = CAP_ROOT_ADMIN_DROP.filter((cap) => !needed.has(cap));
+        const drop = joined(CAP_ROOT_ADMIN_DROP, (cap) => !needed.has(cap));
         const rootAdmin = offer({
             id: 'CapabilityBoundingSet-admin',
             directive: 'CapabilityBoundingSet',
             phase: 4,
             stage: 0,
-            lines: [{ key: 'CapabilityBoundingSet', value: `~${drop.join(' ')}` }],
+            lines: [{ key: 'CapabilityBoundingSet', value: `~${drop}` }],
             reason: 'root without the administration capabilities a service does not use',
             excludes: ['DynamicUser']
         }, capsBlockers);
@@ -7596,7 +7658,9 @@ function candidatesFor(profile, settings, loaded, fix, version) {
         allowedGroups.add('@resources');
     const denyRare = RARE_GROUPS.filter((g) => !allowedGroups.has(g));
     const denyAll = CHECKED_SYSCALL_GROUPS.filter((g) => !allowedGroups.has(g));
-    const errnoLines = (loaded.settings.recorded['SystemCallErrorNumber'] ?? []).length
+    const denyRareText = joined(RARE_GROUPS, (g) => !allowedGroups.has(g));
+    const denyAllText = joined(CHECKED_SYSCALL_GROUPS, (g) => !allowedGroups.has(g));
+    const errnoLines = (recordedView(settings.recorded)['SystemCallErrorNumber'] ?? []).length
         ? []
         : [
             {
@@ -7612,8 +7676,8 @@ function candidatesFor(profile, settings, loaded, fix, version) {
             directive: 'SystemCallFilter',
             phase: 4,
             stage: 0,
-            lines: [{ key: 'SystemCallFilter', value: `~${denyRare.join(' ')}` }, ...errnoLines],
-            reason: `denies system calls for ${denyRare.join(' ')}, which services rarely make`
+            lines: [{ key: 'SystemCallFilter', value: `~${denyRareText}` }, ...errnoLines],
+            reason: `denies system calls for ${denyRareText}, which services rarely make`
         }, syscallBlockers)
         : false;
     if (denyAll.length > denyRare.length) {
@@ -7631,10 +7695,10 @@ function candidatesFor(profile, settings, loaded, fix, version) {
                     { key: 'SystemCallFilter', value: '~@privileged @resources' },
                     ...errnoLines
                 ]
-                : [{ key: 'SystemCallFilter', value: `~${denyAll.join(' ')}` }, ...errnoLines],
+                : [{ key: 'SystemCallFilter', value: `~${denyAllText}` }, ...errnoLines],
             reason: seed
                 ? 'only the system calls of ordinary services (the seed baseline), without @privileged and @resources'
-                : `denies ${denyAll.join(' ')}`,
+                : `denies ${denyAllText}`,
             supersedes: rare ? 'SystemCallFilter' : undefined
         }, syscallBlockers);
     }
@@ -7842,6 +7906,37 @@ function candidatesFor(profile, settings, loaded, fix, version) {
     }
     return { candidates, blocked, observe };
 }
+/**
+ * The members of a constant list that `keep` keeps, joined with spaces; the same string object for
+ * the same members (the engine's caches key on such strings: they hash once).
+ */
+function joined(list, keep) {
+    let key = 0;
+    const members = [];
+    for (let i = 0; i < list.length; i++) {
+        if (!keep(list[i]))
+            continue;
+        members.push(list[i]);
+        if (i < 30)
+            key |= 1 << i;
+        else
+            key = -1;
+    }
+    if (key < 0)
+        return members.join(' ');
+    let byKey = JOINED.get(list);
+    if (byKey === undefined) {
+        byKey = new Map();
+        JOINED.set(list, byKey);
+    }
+    let text = byKey.get(key);
+    if (text === undefined) {
+        text = members.join(' ');
+        byKey.set(key, text);
+    }
+    return text;
+}
+const JOINED = new Map();
 function capabilityReason(cap, profile) {
     if (profile.neededCapabilities.has(cap))
         return `${cap} (set in the unit)`;
@@ -7911,7 +8006,7 @@ function patchOf(candidate, ctx) {
     }
     for (const line of candidate.lines) {
         // lines that are only recorded change no setting a patch holds
-        if (Object.hasOwn(RECORDED_DIRECTIVES, line.key) && !Object.hasOwn(DIRECTIVES, line.key))
+        if (RECORDED_ONLY.has(line.key))
             continue;
         // specifiers expand with the unit's name: such lines are not shared between units
         if (line.value.includes('%'))
@@ -7933,6 +8028,8 @@ function patchOf(candidate, ctx) {
     }
     return traced.patch;
 }
+/** Directives that are only recorded: they change no setting a patch holds. */
+const RECORDED_ONLY = new Set(Object.keys(RECORDED_DIRECTIVES).filter((key) => !Object.hasOwn(DIRECTIVES, key)));
 const PATCHES = new Map();
 let patchNodes = 0;
 const MAX_PATCH_NODES = 50_000;
@@ -7953,19 +8050,10 @@ function childNode(node, key) {
 }
 function readsMatch(entry, ctx) {
     for (let i = 0; i < entry.reads.length; i++) {
-        if (serializedField(ctx, entry.reads[i]) !== entry.readValues[i])
+        if (!same(ctx.base[entry.reads[i]], entry.readValues[i]))
             return false;
     }
     return true;
-}
-/** The base's value of a field, serialized once per unit. */
-function serializedField(ctx, field) {
-    let text = ctx.serialized.get(field);
-    if (text === undefined && !ctx.serialized.has(field)) {
-        text = serialize(ctx.base[field]);
-        ctx.serialized.set(field, text);
-    }
-    return text;
 }
 function patchFromEntry(entry, base) {
     if (!entry.ok)
@@ -8024,11 +8112,11 @@ function tracedPatch(lines, ctx) {
     }
     const patch = ok ? patchFrom(after, base) : undefined;
     const readValues = [];
-    for (const object of readObjects) {
-        const text = serialize(object);
-        if (text === undefined)
+    for (const value of readObjects) {
+        const copy = snapshot(value);
+        if (copy === UNKNOWN)
             return { patch };
-        readValues.push(text);
+        readValues.push(copy);
     }
     const sources = values.map((value) => {
         if (typeof value !== 'object' || value === null)
@@ -8036,75 +8124,111 @@ function tracedPatch(lines, ctx) {
         const index = readObjects.indexOf(value);
         return index < 0 ? undefined : reads[index];
     });
-    return { patch, entry: { reads, readValues, ok, fields, values, sources } };
+    return {
+        patch,
+        entry: { reads, readValues, ok, fields, values, sources }
+    };
 }
-/** A value of the settings as text: equal texts for values that behave the same. */
-function serialize(value) {
-    switch (typeof value) {
-        case 'undefined':
-            return 'u';
-        case 'boolean':
-            return value ? 't' : 'f';
-        case 'number':
-            return Object.is(value, -0) ? 'n-0' : `n${value}`;
-        case 'bigint':
-            return `b${value.toString(16)}`;
-        case 'string':
-            return JSON.stringify(value);
-        case 'object':
-            break;
-        default:
-            return undefined;
-    }
-    if (value === null)
-        return 'N';
-    // the common collections: strings only
-    if (Array.isArray(value) || value instanceof Set) {
-        let strings = true;
-        for (const item of value) {
-            if (typeof item !== 'string') {
-                strings = false;
-                break;
-            }
-        }
-        if (strings)
-            return `${value instanceof Set ? 's' : 'a'}${JSON.stringify(Array.from(value))}`;
-    }
-    const parts = [];
+/**
+ * A value of the settings as it is now: primitives as they are, collections and plain objects copied
+ * (in order); UNKNOWN for anything else. same() tells whether a value is still (or again) that.
+ */
+function snapshot(value) {
+    if (typeof value === 'function')
+        return UNKNOWN;
+    if (typeof value !== 'object' || value === null)
+        return value;
+    const items = [];
     const add = (item) => {
-        const text = serialize(item);
-        if (text === undefined)
-            return false;
-        parts.push(text);
-        return true;
+        const copy = snapshot(item);
+        items.push(copy);
+        return copy !== UNKNOWN;
     };
     if (Array.isArray(value)) {
-        for (const item of value)
-            if (!add(item))
-                return undefined;
-        return `[${parts.join(',')}]`;
+        for (let i = 0; i < value.length; i++)
+            if (!add(value[i]))
+                return UNKNOWN;
+        return new Snapshot(Kind.Array, items);
     }
     if (value instanceof Set) {
         for (const item of value)
             if (!add(item))
-                return undefined;
-        return `S[${parts.join(',')}]`;
+                return UNKNOWN;
+        return new Snapshot(Kind.Set, items);
     }
     if (value instanceof Map) {
         for (const [k, v] of value)
             if (!add(k) || !add(v))
-                return undefined;
-        return `M[${parts.join(',')}]`;
+                return UNKNOWN;
+        return new Snapshot(Kind.Map, items);
     }
     const prototype = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null)
-        return undefined;
-    for (const [k, v] of Object.entries(value)) {
-        parts.push(JSON.stringify(k));
-        if (!add(v))
-            return undefined;
+        return UNKNOWN;
+    const keys = Object.keys(value);
+    for (const key of keys)
+        if (!add(value[key]))
+            return UNKNOWN;
+    return new Snapshot(Kind.Object, items, keys);
+}
+const UNKNOWN = Symbol('unknown');
+/** What a Snapshot copies. */
+const Kind = { Array: 0, Set: 1, Map: 2, Object: 3 };
+class Snapshot {
+    kind;
+    items;
+    keys;
+    constructor(kind, items, keys) {
+        this.kind = kind;
+        this.items = items;
+        this.keys = keys;
     }
-    return `{${parts.join(',')}}`;
+}
+function same(value, copy) {
+    if (!(copy instanceof Snapshot))
+        return Object.is(value, copy);
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const items = copy.items;
+    let i = 0;
+    switch (copy.kind) {
+        case Kind.Array:
+            if (!Array.isArray(value) || value.length !== items.length)
+                return false;
+            for (; i < items.length; i++)
+                if (!same(value[i], items[i]))
+                    return false;
+            return true;
+        case Kind.Set:
+            if (!(value instanceof Set) || value.size !== items.length)
+                return false;
+            for (const item of value)
+                if (!same(item, items[i++]))
+                    return false;
+            return true;
+        case Kind.Map:
+            if (!(value instanceof Map) || value.size * 2 !== items.length)
+                return false;
+            for (const [k, v] of value)
+                if (!same(k, items[i++]) || !same(v, items[i++]))
+                    return false;
+            return true;
+        default: {
+            const prototype = Object.getPrototypeOf(value);
+            if (prototype !== Object.prototype && prototype !== null)
+                return false;
+            const keys = Object.keys(value);
+            if (keys.length !== items.length)
+                return false;
+            for (; i < keys.length; i++) {
+                if (keys[i] !== copy.keys[i])
+                    return false;
+                if (!same(value[keys[i]], items[i]))
+                    return false;
+            }
+            return true;
+        }
+    }
 }
 /** The patches from the scorer's current variant to `set`: take out what goes, then add what comes. */
 function deltaTo(set, ctx) {
@@ -8132,18 +8256,32 @@ function indexOf(candidate) {
 function evaluate(set, ctx) {
     if (ctx.fullScoring)
         return evaluateFully(set, ctx);
-    // the set's bits (indexes below 30, then up to 51): its key (a small integer for up to 30
-    // candidates), and what decides how it is scored
+    // one pass: the set's bits (indexes below 30, then up to 51), its key (a small integer for up to
+    // 30 candidates), and what its independent candidates change
+    const { independent, deltaBadness, deltaWeight } = ctx;
     let low = 0;
     let high = 0;
+    let badness = 0;
+    let weight = 0;
+    let unknown = false;
     for (const c of set) {
         const index = indexOf(c);
-        if (index < 30)
+        // (a candidate twice, or an index beyond the bits: scored whole, without a key)
+        if (index < 30 && (low & (1 << index)) === 0)
             low |= 1 << index;
-        else if (index < 52)
+        else if (index >= 30 && index < 52 && (high & (1 << (index - 30))) === 0)
             high |= 1 << (index - 30);
         else
             return scoreWhole(set, ctx);
+        if (independent[index] === 1) {
+            const delta = deltaBadness[index];
+            if (Number.isNaN(delta))
+                unknown = true;
+            else {
+                badness += delta;
+                weight += deltaWeight[index];
+            }
+        }
     }
     // sets with a blocked directive are scored once: not kept
     const kept = (low & ~ctx.candidatesLow) === 0 && (high & ~ctx.candidatesHigh) === 0;
@@ -8162,13 +8300,33 @@ function evaluate(set, ctx) {
             }
         }
     }
-    let exposure = split ? scoreSplit(set, low, high, ctx) : NaN;
-    if (Number.isNaN(exposure))
+    let exposure = NaN;
+    if (split && (!unknown || measureAlone(set, ctx))) {
+        if (unknown) {
+            // what the independent candidates change, all known now
+            badness = 0;
+            weight = 0;
+            for (const c of set) {
+                const index = indexOf(c);
+                if (independent[index] === 0)
+                    continue;
+                badness += deltaBadness[index];
+                weight += deltaWeight[index];
+            }
+        }
+        const sums = coupledSums(set, low, high, ctx);
+        badness += sums.badness;
+        weight += sums.weight;
+        exposure = weight === 0 ? 0 : (badness * 100) / weight;
+    }
+    else
         exposure = scoreWhole(set, ctx);
     if (kept)
         ctx.exposures.set(key, exposure);
     return exposure;
 }
+/** No index (shared: never changed). */
+const NONE = [];
 /** Sets a bit of a SearchContext's masks (indexes below 52). */
 function setBit(ctx, low, high, index) {
     if (index < 30)
@@ -8183,18 +8341,18 @@ function scoreWhole(set, ctx) {
     return weight === 0 ? 0 : (badness * 100) / weight;
 }
 /**
- * Scores a set in two parts: the scorer takes the candidates that interact (its current variant
+ * A set is scored in two parts: the scorer takes the candidates that interact (its current variant
  * differs from theirs by little), each independent candidate adds what it changes alone
- * (VariantScorer independent()). NaN when that cannot be measured now.
+ * (VariantScorer independent()). These are the sums of the first part.
  */
-function scoreSplit(set, low, high, ctx) {
-    const { scorer, independent } = ctx;
+function coupledSums(set, low, high, ctx) {
+    const scorer = ctx.scorer;
     const key = (high & ~ctx.independentHigh) * 0x40000000 + (low & ~ctx.independentLow);
     let sums = ctx.coupledSums.get(key);
     if (sums === undefined) {
         const coupled = [];
         for (const c of set)
-            if (independent[indexOf(c)] === 0)
+            if (ctx.independent[indexOf(c)] === 0)
                 coupled.push(c);
         const patches = deltaTo(coupled, ctx);
         if (patches.length === 0)
@@ -8205,32 +8363,33 @@ function scoreSplit(set, low, high, ctx) {
         }
         ctx.coupledSums.set(key, sums);
     }
-    let badness = sums.badness;
-    let weight = sums.weight;
+    return sums;
+}
+/**
+ * Measures what the set's independent candidates not measured yet change alone; false when one
+ * cannot be measured now (a variant of its directive is in the scorer's variant).
+ */
+function measureAlone(set, ctx) {
+    const scorer = ctx.scorer;
     for (const c of set) {
         const index = indexOf(c);
-        if (independent[index] === 0)
+        if (ctx.independent[index] === 0 || !Number.isNaN(ctx.deltaBadness[index]))
             continue;
-        if (Number.isNaN(ctx.deltaBadness[index])) {
-            // measured with no variant of its directive in the scorer's variant
-            for (const j of ctx.against[index])
-                if (ctx.inCurrent[j] === 1)
-                    return NaN;
-            const alone = scorer.alone(ctx.patches[index]);
-            if (alone !== undefined) {
-                ctx.deltaBadness[index] = alone.badness;
-                ctx.deltaWeight[index] = alone.weight;
-            }
-            else {
-                scorer.trial([ctx.patches[index]]);
-                ctx.deltaBadness[index] = scorer.scoredBadness - scorer.badness;
-                ctx.deltaWeight[index] = scorer.scoredWeight - scorer.weight;
-            }
+        for (const j of ctx.against[index])
+            if (ctx.inCurrent[j] === 1)
+                return false;
+        const alone = scorer.alone(ctx.patches[index]);
+        if (alone !== undefined) {
+            ctx.deltaBadness[index] = alone.badness;
+            ctx.deltaWeight[index] = alone.weight;
         }
-        badness += ctx.deltaBadness[index];
-        weight += ctx.deltaWeight[index];
+        else {
+            scorer.trial([ctx.patches[index]]);
+            ctx.deltaBadness[index] = scorer.scoredBadness - scorer.badness;
+            ctx.deltaWeight[index] = scorer.scoredWeight - scorer.weight;
+        }
     }
-    return weight === 0 ? 0 : (badness * 100) / weight;
+    return true;
 }
 /** The exposure of the unit with these candidates, every line and drop-in applied again. */
 function evaluateFully(set, ctx) {
@@ -8424,6 +8583,7 @@ function gainText(tenths) {
     return tenths >= 0 ? `-${formatExposure(tenths)}` : `+${formatExposure(-tenths)}`;
 }
 /** Comment lines wrapped at 100 columns, each starting with '# ' (and an indent on continuation). */
+/** The comment's lines, each with its newline. */
 function comment(text, indent = '') {
     let cache = COMMENTS.get(indent);
     if (cache === undefined) {
@@ -8432,7 +8592,7 @@ function comment(text, indent = '') {
     }
     let lines = cache.get(text);
     if (lines === undefined) {
-        lines = wrapComment(text, indent);
+        lines = linesOf(wrapComment(text, indent));
         if (cache.size >= MAX_COMMENTS)
             cache.clear();
         cache.set(text, lines);
@@ -8453,14 +8613,21 @@ function reasonComment(gain, reason) {
     }
     let lines = byGain.get(gain);
     if (lines === undefined) {
-        lines = wrapComment(`${gainText(gain)}: ${reason}`, '');
+        lines = linesOf(wrapComment(`${gainText(gain)}: ${reason}`, ''));
         byGain.set(gain, lines);
     }
     return lines;
 }
 const REASONS = new Map();
+/** Lines as text, each with its newline. */
+function linesOf(lines) {
+    let text = '';
+    for (const line of lines)
+        text += `${line}\n`;
+    return text;
+}
 /** The comment that heads a phase: what to watch. */
-const WATCH = new Map(PHASES.map((phase) => [phase.number, wrapComment(`Watch: ${phase.watch}.`, '')]));
+const WATCH = new Map(PHASES.map((phase) => [phase.number, linesOf(wrapComment(`Watch: ${phase.watch}.`, ''))]));
 function wrapComment(text, indent) {
     const words = text.split(/\s+/).filter(Boolean);
     const lines = [];
@@ -8508,7 +8675,9 @@ function suggestDropIn(input) {
     if (start <= target)
         return undefined;
     const profile = buildProfile(loaded, unit, input.sockets ?? []);
-    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, loaded.settings, loaded, fix, version);
+    // one shape for every unit's settings (the code below reads many fields by name)
+    const settings = shapedSettings(loaded.settings);
+    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, settings, unitSources(loaded), fix, version);
     const candidates = prepare(offered, blocked.length, ctx);
     const { chosen } = search(candidates, ctx, start, target, fix.mode);
     const { inOrder, gains, phaseScores, to } = rankAndGains(chosen, ctx, start);
@@ -8614,8 +8783,7 @@ function newContext(base, after, unit, version, policy) {
         reads: [],
         deltaBadness: [],
         deltaWeight: [],
-        coupledSums: new Map(),
-        serialized: new Map()
+        coupledSums: new Map()
     };
     if (!ctx.fullScoring)
         ctx.scorer = new VariantScorer(base, unit, version, policy);
@@ -8651,7 +8819,7 @@ function prepare(offered, blockedCount, ctx) {
         ctx.inCurrent.push(0);
         ctx.inSet.push(0);
         ctx.independent.push(0);
-        ctx.against.push([]);
+        ctx.against.push(NONE);
     }
     if (ctx.fullScoring)
         return candidates;
@@ -8670,11 +8838,11 @@ function prepare(offered, blockedCount, ctx) {
     });
     // candidates that write a field in common (variants of a directive) are not added up
     variants.forEach((others, i) => {
-        for (const j of others)
-            if (ctx.independent[j] === 1)
-                ctx.against[i].push(j);
-        if (ctx.against[i].length)
-            setBit(ctx, 'againstLow', 'againstHigh', i);
+        const against = others.filter((j) => ctx.independent[j] === 1);
+        if (!against.length)
+            return;
+        ctx.against[i] = against;
+        setBit(ctx, 'againstLow', 'againstHigh', i);
     });
     for (let i = 0; i < candidates.length; i++) {
         setBit(ctx, 'candidatesLow', 'candidatesHigh', i);
@@ -8697,10 +8865,11 @@ function rankAndGains(chosen, ctx, start) {
     const inOrder = ordered(chosen, rank);
     const gains = new Map();
     const phaseScores = new Map();
-    let running = [];
+    // (moveTo and evaluate keep no reference to the set: it grows in place)
+    const running = [];
     let previous = Math.ceil(start);
     for (const candidate of inOrder) {
-        running = [...running, candidate];
+        running.push(candidate);
         moveTo(running, ctx);
         const now = Math.ceil(evaluate(running, ctx));
         gains.set(candidate.id, previous - now);
@@ -8761,7 +8930,7 @@ function blockedExposure(b, index, candidateCount, inOrder, ctx) {
         ctx.reverts[index] = ctx.scorer.revert(scored);
         // the independent candidates of the set it changes the rows of
         const writes = ctx.scorer.writes(scored);
-        const against = ctx.against[index];
+        const against = [];
         for (const c of set) {
             const j = indexOf(c);
             if (j >= candidateCount || ctx.independent[j] === 0)
@@ -8771,8 +8940,10 @@ function blockedExposure(b, index, candidateCount, inOrder, ctx) {
             if (other.fields.some((f) => writes.has(f)) || reads.some((f) => writes.has(f)))
                 against.push(j);
         }
-        if (against.length)
+        if (against.length) {
+            ctx.against[index] = against;
             setBit(ctx, 'againstLow', 'againstHigh', index);
+        }
     }
     return evaluate(set, ctx);
 }
@@ -8797,54 +8968,51 @@ function phasesOf(inOrder, gains, phaseScores) {
     return phases;
 }
 function renderDropIn(r) {
-    const out = [];
+    // (every line with its newline, appended)
+    let out = '';
     const unitFile = safeText(r.unitFile, 120);
-    out.push(`${GENERATED_MARKER}${r.toolVersion ? ` ${r.toolVersion}` : ''} for ${unitFile}; --fix rewrites this file.`);
-    out.push(...comment(`Exposure ${formatExposure(r.from)} ${ratingOf(r.from)} -> ${formatExposure(r.to)} ${ratingOf(r.to)} with this file (target ${formatExposure(r.target)}, systemd ${r.version} rules; ${r.mode === 'baseline' ? 'full baseline' : 'only what the target needs'}).`));
-    out.push(`# Check: systemd-analyze security --offline=true ${safeText(r.unit, 120)}`);
-    out.push(...comment('Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. Roll back: delete this file, then systemctl daemon-reload and restart the service.'));
+    out += `${GENERATED_MARKER}${r.toolVersion ? ` ${r.toolVersion}` : ''} for ${unitFile}; --fix rewrites this file.\n`;
+    out += comment(`Exposure ${formatExposure(r.from)} ${ratingOf(r.from)} -> ${formatExposure(r.to)} ${ratingOf(r.to)} with this file (target ${formatExposure(r.target)}, systemd ${r.version} rules; ${r.mode === 'baseline' ? 'full baseline' : 'only what the target needs'}).`);
+    out += `# Check: systemd-analyze security --offline=true ${safeText(r.unit, 120)}\n`;
+    out += comment('Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. Roll back: delete this file, then systemctl daemon-reload and restart the service.');
     if (r.to > r.target) {
-        out.push(...comment(`This does not reach the target: the directives below would break the service, so the remaining exposure needs a justified exception (# hardening-gate: allow CHECK -- reason) or a change to the service.`));
+        out += comment(`This does not reach the target: the directives below would break the service, so the remaining exposure needs a justified exception (# hardening-gate: allow CHECK -- reason) or a change to the service.`);
     }
     if (r.observe.length) {
-        out.push('#');
-        out.push('# Observe first:');
+        out += '#\n# Observe first:\n';
         for (const note of r.observe)
-            out.push(...comment(`- ${note}`));
+            out += comment(`- ${note}`);
     }
     if (r.notSuggested.length) {
-        out.push('#');
-        out.push('# Left out because they would likely break this service:');
+        out += '#\n# Left out because they would likely break this service:\n';
         for (const n of r.notSuggested) {
             const gain = n.gain !== undefined ? ` (would gain ${gainText(n.gain)})` : '';
-            out.push(...comment(`- ${n.directive}=${gain}: ${safeText(n.reason, 160)}`));
+            out += comment(`- ${n.directive}=${gain}: ${safeText(n.reason, 160)}`);
         }
     }
     const allowed = r.exceptions.filter((e) => e.error === undefined);
     if (allowed.length) {
-        out.push('#');
-        out.push('# Not scored, by justified exception:');
+        out += '#\n# Not scored, by justified exception:\n';
         for (const e of allowed)
-            out.push(...comment(`- ${e.written.join(', ')}: ${safeText(e.reason, 120)}`));
+            out += comment(`- ${e.written.join(', ')}: ${safeText(e.reason, 120)}`);
     }
-    out.push('[Service]');
+    out += '[Service]\n';
     for (const phase of PHASES) {
         const members = r.inOrder.filter((c) => c.phase === phase.number);
         if (!members.length)
             continue;
-        out.push('');
-        out.push(`# Phase ${phase.number}: ${phase.title} (score after this phase: ${formatExposure(r.phaseScores.get(phase.number))})`);
-        out.push(...WATCH.get(phase.number));
+        out += `\n# Phase ${phase.number}: ${phase.title} (score after this phase: ${formatExposure(r.phaseScores.get(phase.number))})\n`;
+        out += WATCH.get(phase.number);
         for (const candidate of members) {
-            out.push(...reasonComment(r.gains.get(candidate.id) ?? 0, candidate.reason));
+            out += reasonComment(r.gains.get(candidate.id) ?? 0, candidate.reason);
             for (const line of candidate.lines) {
                 if (line.note)
-                    out.push(...comment(textOf(line.note), '  '));
-                out.push(lineText(line));
+                    out += comment(textOf(line.note), '  ');
+                out += `${lineText(line)}\n`;
             }
         }
     }
-    return out.join('\n') + '\n';
+    return out;
 }
 
 const SCHEMA_VERSION = 1;

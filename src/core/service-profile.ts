@@ -12,6 +12,7 @@ import { settingsRunPrivileged } from './score.js'
 import type { UnitName } from './specifiers.js'
 import { addressFamilyFromName } from './values/address-families.js'
 import { ALL_CAPABILITIES, capabilityNames } from './values/capabilities.js'
+import { shapedSettings } from './variant-score.js'
 import { extractFirstWord, extractWords } from './words.js'
 
 /** Things a service does that some hardening directive would break. */
@@ -377,6 +378,40 @@ const GENERIC_NAMES =
   /^(sh|bash|dash|zsh|env|node|nodejs|java|python[0-9.]*|ruby|perl|php[0-9.]*|dotnet|true|false|sleep|exec|nice|sudo|su|runuser|start-stop-daemon|systemctl|service|run|start|main|app|server|daemon|bin|s6-.*)$/
 
 const traitCache = new Map<string, Array<[Trait, string]>>()
+
+/**
+ * One regular expression that matches when one of the patterns does (they are all ^(...)$ without
+ * flags); undefined when one is not of that form.
+ */
+function anyOf(patterns: readonly RegExp[]): RegExp | undefined {
+  const inner: string[] = []
+  for (const pattern of patterns) {
+    const source = pattern.source
+    if (pattern.flags !== '' || !source.startsWith('^(') || !source.endsWith(')$')) return undefined
+    // the group opened after ^ closes right before $; no backreference (numbers change)
+    if (/\\[1-9k]/.test(source) || groupEnd(source, 1) !== source.length - 2) return undefined
+    inner.push(source.slice(1, -1))
+  }
+  return new RegExp(`^(?:${inner.join('|')})$`)
+}
+
+/** Where the group that opens at `start` closes in a pattern's source (-1: never). */
+function groupEnd(source: string, start: number): number {
+  let depth = 0
+  let inClass = false
+  for (let i = start; i < source.length; i++) {
+    const c = source[i]
+    if (c === '\\') i++
+    else if (inClass) inClass = c !== ']'
+    else if (c === '[') inClass = true
+    else if (c === '(') depth++
+    else if (c === ')' && --depth === 0) return i
+  }
+  return -1
+}
+
+const ANY_PROGRAM = anyOf(PROGRAMS.map(([pattern]) => pattern))
+const ANY_KNOWN_PATHS = anyOf(KNOWN_PATHS.map(([pattern]) => pattern))
 const knownPathsCache = new Map<string, string[]>()
 
 /** Where a program of this name keeps its data (KNOWN_PATHS). */
@@ -384,7 +419,8 @@ function knownPaths(program: string): string[] {
   const cached = knownPathsCache.get(program)
   if (cached) return cached
   const out: string[] = []
-  for (const [pattern, paths] of KNOWN_PATHS) if (pattern.test(program)) out.push(...paths)
+  if (ANY_KNOWN_PATHS === undefined || ANY_KNOWN_PATHS.test(program))
+    for (const [pattern, paths] of KNOWN_PATHS) if (pattern.test(program)) out.push(...paths)
   if (knownPathsCache.size < 10000) knownPathsCache.set(program, out)
   return out
 }
@@ -400,7 +436,7 @@ function directoryNames(lines: readonly string[] | undefined): string[] {
  * The recorded directives with one shape for every unit (every RECORDED_DIRECTIVES key, in its
  * order), so that reading them by name stays fast whatever order a unit set them in.
  */
-function recordedView(
+export function recordedView(
   recorded: Readonly<Record<string, readonly string[]>>
 ): Readonly<Record<string, readonly string[] | undefined>> {
   const view: Record<string, readonly string[] | undefined> = { ...RECORDED_SHAPE }
@@ -418,6 +454,8 @@ function programTraits(base: string): Array<[Trait, string]> {
   if (cached) return cached
   const out: Array<[Trait, string]> = []
   if (traitCache.size < 10000) traitCache.set(base, out)
+  // most names match no pattern: one test tells
+  if (ANY_PROGRAM !== undefined && !ANY_PROGRAM.test(base)) return out
   for (const [pattern, traits, what] of PROGRAMS) {
     if (!pattern.test(base)) continue
     for (const trait of traits) out.push([trait, `${base}${what ? ` (${what})` : ''}`])
@@ -656,7 +694,8 @@ export function buildProfile(
   unit: UnitName,
   sockets: readonly UnitFileInput[] = []
 ): ServiceProfile {
-  const s = loaded.settings
+  // (one shape for every unit's settings and recorded directives: see shapedSettings)
+  const s = shapedSettings(loaded.settings)
   const rec = recordedView(s.recorded)
   const traits = new Map<Trait, string>()
   const note = (trait: Trait, evidence: string): void => {

@@ -12,6 +12,11 @@
  * 3. Scores are exact: every variant is scored by the engine on the unit's own settings with the
  *    drop-in's lines applied where systemd applies the file (its name sorts among the other drop-ins),
  *    then the implied settings; the final drop-in text is loaded and scored again like any unit.
+ * 4. Scoring many sets fast, with the same results: a candidate's effect is a patch of settings
+ *    fields, made once for every unit whose settings it reads the same way (patchOf); the scorer
+ *    takes a set from the variant it scored before (VariantScorer), a candidate that interacts with
+ *    no other adds its own change, every set is scored once; drop-ins sorting after ours are applied
+ *    once when they read nothing a candidate writes.
  */
 import { CHECKS } from './checks.js'
 import { compareBytes } from './dropins.js'
@@ -22,8 +27,8 @@ import { DEFAULT_FIX } from './policy.js'
 import type { Rating } from './score.js'
 import { exposureOfSettings, formatExposure, ratingOf } from './score.js'
 import type { ServiceProfile, Trait } from './service-profile.js'
-import { buildProfile, isSafePath, safeText } from './service-profile.js'
-import type { LoadedService, ServiceSettings, UnitFileInput } from './service.js'
+import { buildProfile, isSafePath, recordedView, safeText } from './service-profile.js'
+import type { LoadedService, ServiceSettings, SourceRef, UnitFileInput } from './service.js'
 import {
   applyDropInTo,
   applyImpliedSettings,
@@ -36,7 +41,7 @@ import {
 import type { UnitName } from './specifiers.js'
 import { capabilityNames } from './values/capabilities.js'
 import type { Patch } from './variant-score.js'
-import { patchFrom, VariantScorer } from './variant-score.js'
+import { patchFrom, shapedSettings, VariantScorer } from './variant-score.js'
 import { CHECKED_SYSCALL_GROUPS } from './values/syscalls.js'
 
 /** First line of every drop-in the engine writes: `--fix` only ever overwrites files that start so. */
@@ -265,6 +270,9 @@ const TRAIT_SYSCALL_ENTRIES = Object.entries(TRAIT_SYSCALLS) as ReadonlyArray<[T
 /** Groups that are denied in the safe variant; @privileged and @resources only in the stronger one. */
 const RARE_GROUPS = CHECKED_SYSCALL_GROUPS.filter((g) => g !== '@privileged' && g !== '@resources')
 
+/** What a login session may do, a package manager's scripts and containers may do too. */
+const LOGIN_LIKE: readonly Trait[] = ['package-manager', 'containers']
+
 function firstTrait(profile: ServiceProfile, traits: readonly Trait[]): string | undefined {
   for (const trait of traits) {
     const evidence = profile.traits.get(trait)
@@ -350,11 +358,21 @@ function planPaths(profile: ServiceProfile): PathPlan {
   return plan
 }
 
+/** Where the directives candidatesFor() asks about were set. */
+interface UnitSources {
+  umask?: SourceRef
+  user?: SourceRef
+}
+
+function unitSources(loaded: LoadedService): UnitSources {
+  return { umask: loaded.sources['UMask'], user: loaded.sources['User'] }
+}
+
 /** Everything the engine could write for this unit: allowed candidates and blocked directives. */
 function candidatesFor(
   profile: ServiceProfile,
   settings: ServiceSettings,
-  loaded: LoadedService,
+  sources: UnitSources,
   fix: FixPreferences,
   version: number
 ): { candidates: Candidate[]; blocked: Blocked[]; observe: Observation[] } {
@@ -374,10 +392,9 @@ function candidatesFor(
     }
     if (candidate.phase > fix.maxPhase) return false
     // a package manager's scripts, and containers, may do anything a login session does
-    const why = firstTrait(
-      profile,
-      breaking.includes('login') ? [...breaking, 'package-manager', 'containers'] : breaking
-    )
+    const why =
+      firstTrait(profile, breaking) ??
+      (breaking.includes('login') ? firstTrait(profile, LOGIN_LIKE) : undefined)
     if (why !== undefined) {
       block(candidate.directive, why, candidate.lines)
       return false
@@ -671,7 +688,7 @@ function candidatesFor(
     },
     ['mount', 'containers', 'login']
   )
-  if (loaded.sources['UMask'] === undefined) {
+  if (sources.umask === undefined) {
     offer(
       {
         id: 'UMask',
@@ -684,10 +701,7 @@ function candidatesFor(
       ['login', 'system-writer', 'drops-privileges']
     )
   } else {
-    block(
-      'UMask',
-      `UMask= is set in the unit (${loaded.sources['UMask'].file}:${loaded.sources['UMask'].line})`
-    )
+    block('UMask', `UMask= is set in the unit (${sources.umask.file}:${sources.umask.line})`)
   }
 
   // Phase 3 --------------------------------------------------------------------------------------
@@ -715,7 +729,7 @@ function candidatesFor(
     'setup-as-root'
   ]
   let identity = false
-  const explicitRoot = (user === 'root' || user === '0') && loaded.sources['User'] !== undefined
+  const explicitRoot = (user === 'root' || user === '0') && sources.user !== undefined
   if (root || user === 'nobody') {
     const lines: Line[] = []
     if (user !== undefined)
@@ -755,7 +769,7 @@ function candidatesFor(
     } else if (explicitRoot) {
       block(
         'DynamicUser',
-        `User=${user} is set explicitly (${loaded.sources['User']!.file}:${loaded.sources['User']!.line})`,
+        `User=${user} is set explicitly (${sources.user!.file}:${sources.user!.line})`,
         lines
       )
     } else if (firstTrait(profile, identityBlockers) !== undefined) {
@@ -874,14 +888,14 @@ function candidatesFor(
       capsBlockers
     )
   } else {
-    const drop = CAP_ROOT_ADMIN_DROP.filter((cap) => !needed.has(cap))
+    const drop = joined(CAP_ROOT_ADMIN_DROP, (cap) => !needed.has(cap))
     const rootAdmin = offer(
       {
         id: 'CapabilityBoundingSet-admin',
         directive: 'CapabilityBoundingSet',
         phase: 4,
         stage: 0,
-        lines: [{ key: 'CapabilityBoundingSet', value: `~${drop.join(' ')}` }],
+        lines: [{ key: 'CapabilityBoundingSet', value: `~${drop}` }],
         reason: 'root without the administration capabilities a service does not use',
         excludes: ['DynamicUser']
       },
@@ -946,7 +960,9 @@ function candidatesFor(
   if (root) allowedGroups.add('@resources')
   const denyRare = RARE_GROUPS.filter((g) => !allowedGroups.has(g))
   const denyAll = CHECKED_SYSCALL_GROUPS.filter((g) => !allowedGroups.has(g))
-  const errnoLines: Line[] = (loaded.settings.recorded['SystemCallErrorNumber'] ?? []).length
+  const denyRareText = joined(RARE_GROUPS, (g) => !allowedGroups.has(g))
+  const denyAllText = joined(CHECKED_SYSCALL_GROUPS, (g) => !allowedGroups.has(g))
+  const errnoLines: Line[] = (recordedView(settings.recorded)['SystemCallErrorNumber'] ?? []).length
     ? []
     : [
         {
@@ -963,8 +979,8 @@ function candidatesFor(
           directive: 'SystemCallFilter',
           phase: 4,
           stage: 0,
-          lines: [{ key: 'SystemCallFilter', value: `~${denyRare.join(' ')}` }, ...errnoLines],
-          reason: `denies system calls for ${denyRare.join(' ')}, which services rarely make`
+          lines: [{ key: 'SystemCallFilter', value: `~${denyRareText}` }, ...errnoLines],
+          reason: `denies system calls for ${denyRareText}, which services rarely make`
         },
         syscallBlockers
       )
@@ -986,10 +1002,10 @@ function candidatesFor(
               { key: 'SystemCallFilter', value: '~@privileged @resources' },
               ...errnoLines
             ]
-          : [{ key: 'SystemCallFilter', value: `~${denyAll.join(' ')}` }, ...errnoLines],
+          : [{ key: 'SystemCallFilter', value: `~${denyAllText}` }, ...errnoLines],
         reason: seed
           ? 'only the system calls of ordinary services (the seed baseline), without @privileged and @resources'
-          : `denies ${denyAll.join(' ')}`,
+          : `denies ${denyAllText}`,
         supersedes: rare ? 'SystemCallFilter' : undefined
       },
       syscallBlockers
@@ -1244,6 +1260,35 @@ function candidatesFor(
   return { candidates, blocked, observe }
 }
 
+/**
+ * The members of a constant list that `keep` keeps, joined with spaces; the same string object for
+ * the same members (the engine's caches key on such strings: they hash once).
+ */
+function joined(list: readonly string[], keep: (item: string) => boolean): string {
+  let key = 0
+  const members: string[] = []
+  for (let i = 0; i < list.length; i++) {
+    if (!keep(list[i]!)) continue
+    members.push(list[i]!)
+    if (i < 30) key |= 1 << i
+    else key = -1
+  }
+  if (key < 0) return members.join(' ')
+  let byKey = JOINED.get(list)
+  if (byKey === undefined) {
+    byKey = new Map()
+    JOINED.set(list, byKey)
+  }
+  let text = byKey.get(key)
+  if (text === undefined) {
+    text = members.join(' ')
+    byKey.set(key, text)
+  }
+  return text
+}
+
+const JOINED = new Map<readonly string[], Map<number, string>>()
+
 function capabilityReason(cap: string, profile: ServiceProfile): string {
   if (profile.neededCapabilities.has(cap)) return `${cap} (set in the unit)`
   for (const trait of CAPABILITY_TRAITS.get(cap) ?? []) {
@@ -1319,7 +1364,7 @@ interface SearchContext {
    * By index: the independent candidates that cannot be added to a set with it (they write a field
    * in common, or it changes what their rows read)
    */
-  against: number[][]
+  against: Array<readonly number[]>
   /** by candidate index: the fields its rows read (VariantScorer reads()), when asked */
   reads: Array<Field[] | undefined>
   /** by candidate index: what an independent candidate changes in the sums (NaN: not known yet) */
@@ -1327,8 +1372,6 @@ interface SearchContext {
   deltaWeight: number[]
   /** the sums of the interacting candidates' sets, by setKey */
   coupledSums: Map<number, { badness: number; weight: number }>
-  /** the base's values by field, serialized (patchOf) */
-  serialized: Map<Field, string | undefined>
 }
 
 /** Indexes in a SearchContext's tables: the candidates', then the blocked directives'. */
@@ -1379,8 +1422,7 @@ function patchOf(candidate: Candidate, ctx: SearchContext): Patch | undefined {
   }
   for (const line of candidate.lines) {
     // lines that are only recorded change no setting a patch holds
-    if (Object.hasOwn(RECORDED_DIRECTIVES, line.key) && !Object.hasOwn(DIRECTIVES, line.key))
-      continue
+    if (RECORDED_ONLY.has(line.key)) continue
     // specifiers expand with the unit's name: such lines are not shared between units
     if (line.value.includes('%')) return tracedPatch(candidate.lines, ctx).patch
     node = childNode(childNode(node, line.key), line.value)
@@ -1397,6 +1439,11 @@ function patchOf(candidate: Candidate, ctx: SearchContext): Patch | undefined {
   }
   return traced.patch
 }
+
+/** Directives that are only recorded: they change no setting a patch holds. */
+const RECORDED_ONLY: ReadonlySet<string> = new Set(
+  Object.keys(RECORDED_DIRECTIVES).filter((key) => !Object.hasOwn(DIRECTIVES, key))
+)
 
 /** The patches of lines by version, then by each line's key and value in turn. */
 interface PatchNode {
@@ -1430,9 +1477,9 @@ function childNode(node: PatchNode, key: string): PatchNode {
  * reads the same gets the same patch (fields whose result is what the base has already drop out).
  */
 interface PatchEntry {
-  /** the base's fields the appliers read, in order, and their values (serialized) */
+  /** the base's fields the appliers read, in order, and their values (objects: snapshot()) */
   reads: Field[]
-  readValues: string[]
+  readValues: unknown[]
   /** false: the target version ignores one of the lines */
   ok: boolean
   /** what the lines wrote (before comparing with the base) */
@@ -1448,19 +1495,9 @@ type Field = keyof ServiceSettings
 
 function readsMatch(entry: PatchEntry, ctx: SearchContext): boolean {
   for (let i = 0; i < entry.reads.length; i++) {
-    if (serializedField(ctx, entry.reads[i]!) !== entry.readValues[i]) return false
+    if (!same(ctx.base[entry.reads[i]!], entry.readValues[i])) return false
   }
   return true
-}
-
-/** The base's value of a field, serialized once per unit. */
-function serializedField(ctx: SearchContext, field: Field): string | undefined {
-  let text = ctx.serialized.get(field)
-  if (text === undefined && !ctx.serialized.has(field)) {
-    text = serialize(ctx.base[field])
-    ctx.serialized.set(field, text)
-  }
-  return text
 }
 
 function patchFromEntry(entry: PatchEntry, base: ServiceSettings): Patch | undefined {
@@ -1520,76 +1557,99 @@ function tracedPatch(
     values.push(after[key])
   }
   const patch = ok ? patchFrom(after, base) : undefined
-  const readValues: string[] = []
-  for (const object of readObjects) {
-    const text = serialize(object)
-    if (text === undefined) return { patch }
-    readValues.push(text)
+  const readValues: unknown[] = []
+  for (const value of readObjects) {
+    const copy = snapshot(value)
+    if (copy === UNKNOWN) return { patch }
+    readValues.push(copy)
   }
   const sources = values.map((value) => {
     if (typeof value !== 'object' || value === null) return undefined
     const index = readObjects.indexOf(value)
     return index < 0 ? undefined : reads[index]
   })
-  return { patch, entry: { reads, readValues, ok, fields, values, sources } }
+  return {
+    patch,
+    entry: { reads, readValues, ok, fields, values, sources }
+  }
 }
 
-/** A value of the settings as text: equal texts for values that behave the same. */
-function serialize(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'undefined':
-      return 'u'
-    case 'boolean':
-      return value ? 't' : 'f'
-    case 'number':
-      return Object.is(value, -0) ? 'n-0' : `n${value}`
-    case 'bigint':
-      return `b${value.toString(16)}`
-    case 'string':
-      return JSON.stringify(value)
-    case 'object':
-      break
-    default:
-      return undefined
-  }
-  if (value === null) return 'N'
-  // the common collections: strings only
-  if (Array.isArray(value) || value instanceof Set) {
-    let strings = true
-    for (const item of value) {
-      if (typeof item !== 'string') {
-        strings = false
-        break
-      }
-    }
-    if (strings) return `${value instanceof Set ? 's' : 'a'}${JSON.stringify(Array.from(value))}`
-  }
-  const parts: string[] = []
+/**
+ * A value of the settings as it is now: primitives as they are, collections and plain objects copied
+ * (in order); UNKNOWN for anything else. same() tells whether a value is still (or again) that.
+ */
+function snapshot(value: unknown): unknown {
+  if (typeof value === 'function') return UNKNOWN
+  if (typeof value !== 'object' || value === null) return value
+  const items: unknown[] = []
   const add = (item: unknown): boolean => {
-    const text = serialize(item)
-    if (text === undefined) return false
-    parts.push(text)
-    return true
+    const copy = snapshot(item)
+    items.push(copy)
+    return copy !== UNKNOWN
   }
   if (Array.isArray(value)) {
-    for (const item of value) if (!add(item)) return undefined
-    return `[${parts.join(',')}]`
+    for (let i = 0; i < value.length; i++) if (!add(value[i])) return UNKNOWN
+    return new Snapshot(Kind.Array, items)
   }
   if (value instanceof Set) {
-    for (const item of value) if (!add(item)) return undefined
-    return `S[${parts.join(',')}]`
+    for (const item of value) if (!add(item)) return UNKNOWN
+    return new Snapshot(Kind.Set, items)
   }
   if (value instanceof Map) {
-    for (const [k, v] of value) if (!add(k) || !add(v)) return undefined
-    return `M[${parts.join(',')}]`
+    for (const [k, v] of value) if (!add(k) || !add(v)) return UNKNOWN
+    return new Snapshot(Kind.Map, items)
   }
   const prototype = Object.getPrototypeOf(value) as unknown
-  if (prototype !== Object.prototype && prototype !== null) return undefined
-  for (const [k, v] of Object.entries(value)) {
-    parts.push(JSON.stringify(k))
-    if (!add(v)) return undefined
+  if (prototype !== Object.prototype && prototype !== null) return UNKNOWN
+  const keys = Object.keys(value)
+  for (const key of keys) if (!add((value as Record<string, unknown>)[key])) return UNKNOWN
+  return new Snapshot(Kind.Object, items, keys)
+}
+
+const UNKNOWN = Symbol('unknown')
+
+/** What a Snapshot copies. */
+const Kind = { Array: 0, Set: 1, Map: 2, Object: 3 } as const
+type Kind = (typeof Kind)[keyof typeof Kind]
+
+class Snapshot {
+  constructor(
+    readonly kind: Kind,
+    readonly items: readonly unknown[],
+    readonly keys?: readonly string[]
+  ) {}
+}
+
+function same(value: unknown, copy: unknown): boolean {
+  if (!(copy instanceof Snapshot)) return Object.is(value, copy)
+  if (typeof value !== 'object' || value === null) return false
+  const items = copy.items
+  let i = 0
+  switch (copy.kind) {
+    case Kind.Array:
+      if (!Array.isArray(value) || value.length !== items.length) return false
+      for (; i < items.length; i++) if (!same(value[i], items[i])) return false
+      return true
+    case Kind.Set:
+      if (!(value instanceof Set) || value.size !== items.length) return false
+      for (const item of value) if (!same(item, items[i++])) return false
+      return true
+    case Kind.Map:
+      if (!(value instanceof Map) || value.size * 2 !== items.length) return false
+      for (const [k, v] of value) if (!same(k, items[i++]) || !same(v, items[i++])) return false
+      return true
+    default: {
+      const prototype = Object.getPrototypeOf(value) as unknown
+      if (prototype !== Object.prototype && prototype !== null) return false
+      const keys = Object.keys(value)
+      if (keys.length !== items.length) return false
+      for (; i < keys.length; i++) {
+        if (keys[i] !== copy.keys![i]) return false
+        if (!same((value as Record<string, unknown>)[keys[i]!], items[i])) return false
+      }
+      return true
+    }
   }
-  return `{${parts.join(',')}}`
 }
 
 /** The patches from the scorer's current variant to `set`: take out what goes, then add what comes. */
@@ -1613,15 +1673,29 @@ function indexOf(candidate: Candidate): number {
  */
 function evaluate(set: readonly Candidate[], ctx: SearchContext): number {
   if (ctx.fullScoring) return evaluateFully(set, ctx)
-  // the set's bits (indexes below 30, then up to 51): its key (a small integer for up to 30
-  // candidates), and what decides how it is scored
+  // one pass: the set's bits (indexes below 30, then up to 51), its key (a small integer for up to
+  // 30 candidates), and what its independent candidates change
+  const { independent, deltaBadness, deltaWeight } = ctx
   let low = 0
   let high = 0
+  let badness = 0
+  let weight = 0
+  let unknown = false
   for (const c of set) {
     const index = indexOf(c)
-    if (index < 30) low |= 1 << index
-    else if (index < 52) high |= 1 << (index - 30)
+    // (a candidate twice, or an index beyond the bits: scored whole, without a key)
+    if (index < 30 && (low & (1 << index)) === 0) low |= 1 << index
+    else if (index >= 30 && index < 52 && (high & (1 << (index - 30))) === 0)
+      high |= 1 << (index - 30)
     else return scoreWhole(set, ctx)
+    if (independent[index] === 1) {
+      const delta = deltaBadness[index]!
+      if (Number.isNaN(delta)) unknown = true
+      else {
+        badness += delta
+        weight += deltaWeight[index]!
+      }
+    }
   }
   // sets with a blocked directive are scored once: not kept
   const kept = (low & ~ctx.candidatesLow) === 0 && (high & ~ctx.candidatesHigh) === 0
@@ -1638,11 +1712,30 @@ function evaluate(set: readonly Candidate[], ctx: SearchContext): number {
       }
     }
   }
-  let exposure = split ? scoreSplit(set, low, high, ctx) : NaN
-  if (Number.isNaN(exposure)) exposure = scoreWhole(set, ctx)
+  let exposure = NaN
+  if (split && (!unknown || measureAlone(set, ctx))) {
+    if (unknown) {
+      // what the independent candidates change, all known now
+      badness = 0
+      weight = 0
+      for (const c of set) {
+        const index = indexOf(c)
+        if (independent[index] === 0) continue
+        badness += deltaBadness[index]!
+        weight += deltaWeight[index]!
+      }
+    }
+    const sums = coupledSums(set, low, high, ctx)
+    badness += sums.badness
+    weight += sums.weight
+    exposure = weight === 0 ? 0 : (badness * 100) / weight
+  } else exposure = scoreWhole(set, ctx)
   if (kept) ctx.exposures.set(key, exposure)
   return exposure
 }
+
+/** No index (shared: never changed). */
+const NONE: readonly number[] = []
 
 /** Sets a bit of a SearchContext's masks (indexes below 52). */
 function setBit(
@@ -1663,22 +1756,22 @@ function scoreWhole(set: readonly Candidate[], ctx: SearchContext): number {
 }
 
 /**
- * Scores a set in two parts: the scorer takes the candidates that interact (its current variant
+ * A set is scored in two parts: the scorer takes the candidates that interact (its current variant
  * differs from theirs by little), each independent candidate adds what it changes alone
- * (VariantScorer independent()). NaN when that cannot be measured now.
+ * (VariantScorer independent()). These are the sums of the first part.
  */
-function scoreSplit(
+function coupledSums(
   set: readonly Candidate[],
   low: number,
   high: number,
   ctx: SearchContext
-): number {
-  const { scorer, independent } = ctx
+): { badness: number; weight: number } {
+  const scorer = ctx.scorer
   const key = (high & ~ctx.independentHigh) * 0x40000000 + (low & ~ctx.independentLow)
   let sums = ctx.coupledSums.get(key)
   if (sums === undefined) {
     const coupled: Candidate[] = []
-    for (const c of set) if (independent[indexOf(c)] === 0) coupled.push(c)
+    for (const c of set) if (ctx.independent[indexOf(c)] === 0) coupled.push(c)
     const patches = deltaTo(coupled, ctx)
     if (patches.length === 0) sums = { badness: scorer.badness, weight: scorer.weight }
     else {
@@ -1687,28 +1780,30 @@ function scoreSplit(
     }
     ctx.coupledSums.set(key, sums)
   }
-  let badness = sums.badness
-  let weight = sums.weight
+  return sums
+}
+
+/**
+ * Measures what the set's independent candidates not measured yet change alone; false when one
+ * cannot be measured now (a variant of its directive is in the scorer's variant).
+ */
+function measureAlone(set: readonly Candidate[], ctx: SearchContext): boolean {
+  const scorer = ctx.scorer
   for (const c of set) {
     const index = indexOf(c)
-    if (independent[index] === 0) continue
-    if (Number.isNaN(ctx.deltaBadness[index]!)) {
-      // measured with no variant of its directive in the scorer's variant
-      for (const j of ctx.against[index]!) if (ctx.inCurrent[j] === 1) return NaN
-      const alone = scorer.alone(ctx.patches[index]!)
-      if (alone !== undefined) {
-        ctx.deltaBadness[index] = alone.badness
-        ctx.deltaWeight[index] = alone.weight
-      } else {
-        scorer.trial([ctx.patches[index]!])
-        ctx.deltaBadness[index] = scorer.scoredBadness - scorer.badness
-        ctx.deltaWeight[index] = scorer.scoredWeight - scorer.weight
-      }
+    if (ctx.independent[index] === 0 || !Number.isNaN(ctx.deltaBadness[index]!)) continue
+    for (const j of ctx.against[index]!) if (ctx.inCurrent[j] === 1) return false
+    const alone = scorer.alone(ctx.patches[index]!)
+    if (alone !== undefined) {
+      ctx.deltaBadness[index] = alone.badness
+      ctx.deltaWeight[index] = alone.weight
+    } else {
+      scorer.trial([ctx.patches[index]!])
+      ctx.deltaBadness[index] = scorer.scoredBadness - scorer.badness
+      ctx.deltaWeight[index] = scorer.scoredWeight - scorer.weight
     }
-    badness += ctx.deltaBadness[index]!
-    weight += ctx.deltaWeight[index]!
   }
-  return weight === 0 ? 0 : (badness * 100) / weight
+  return true
 }
 
 /** The exposure of the unit with these candidates, every line and drop-in applied again. */
@@ -1902,7 +1997,8 @@ function gainText(tenths: number): string {
 }
 
 /** Comment lines wrapped at 100 columns, each starting with '# ' (and an indent on continuation). */
-function comment(text: string, indent = ''): readonly string[] {
+/** The comment's lines, each with its newline. */
+function comment(text: string, indent = ''): string {
   let cache = COMMENTS.get(indent)
   if (cache === undefined) {
     cache = new Map()
@@ -1910,7 +2006,7 @@ function comment(text: string, indent = ''): readonly string[] {
   }
   let lines = cache.get(text)
   if (lines === undefined) {
-    lines = wrapComment(text, indent)
+    lines = linesOf(wrapComment(text, indent))
     if (cache.size >= MAX_COMMENTS) cache.clear()
     cache.set(text, lines)
   }
@@ -1918,11 +2014,11 @@ function comment(text: string, indent = ''): readonly string[] {
 }
 
 /** Comments wrapped already, by indent and text: most texts recur in every drop-in. */
-const COMMENTS = new Map<string, Map<string, readonly string[]>>()
+const COMMENTS = new Map<string, Map<string, string>>()
 const MAX_COMMENTS = 10_000
 
 /** A candidate's comment line(s): its gain and its reason (by reason, then gain). */
-function reasonComment(gain: number, reason: string): readonly string[] {
+function reasonComment(gain: number, reason: string): string {
   let byGain = REASONS.get(reason)
   if (byGain === undefined) {
     if (REASONS.size >= MAX_COMMENTS) REASONS.clear()
@@ -1931,17 +2027,24 @@ function reasonComment(gain: number, reason: string): readonly string[] {
   }
   let lines = byGain.get(gain)
   if (lines === undefined) {
-    lines = wrapComment(`${gainText(gain)}: ${reason}`, '')
+    lines = linesOf(wrapComment(`${gainText(gain)}: ${reason}`, ''))
     byGain.set(gain, lines)
   }
   return lines
 }
 
-const REASONS = new Map<string, Map<number, readonly string[]>>()
+const REASONS = new Map<string, Map<number, string>>()
+
+/** Lines as text, each with its newline. */
+function linesOf(lines: readonly string[]): string {
+  let text = ''
+  for (const line of lines) text += `${line}\n`
+  return text
+}
 
 /** The comment that heads a phase: what to watch. */
-const WATCH: ReadonlyMap<number, readonly string[]> = new Map(
-  PHASES.map((phase) => [phase.number, wrapComment(`Watch: ${phase.watch}.`, '')])
+const WATCH: ReadonlyMap<number, string> = new Map(
+  PHASES.map((phase) => [phase.number, linesOf(wrapComment(`Watch: ${phase.watch}.`, ''))])
 )
 
 function wrapComment(text: string, indent: string): readonly string[] {
@@ -1998,11 +2101,13 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
   if (start <= target) return undefined
 
   const profile = buildProfile(loaded, unit, input.sockets ?? [])
+  // one shape for every unit's settings (the code below reads many fields by name)
+  const settings = shapedSettings(loaded.settings)
   const {
     candidates: offered,
     blocked,
     observe: observations
-  } = candidatesFor(profile, loaded.settings, loaded, fix, version)
+  } = candidatesFor(profile, settings, unitSources(loaded), fix, version)
   const candidates = prepare(offered, blocked.length, ctx)
   const { chosen } = search(candidates, ctx, start, target, fix.mode)
   const { inOrder, gains, phaseScores, to } = rankAndGains(chosen, ctx, start)
@@ -2130,8 +2235,7 @@ function newContext(
     reads: [],
     deltaBadness: [],
     deltaWeight: [],
-    coupledSums: new Map(),
-    serialized: new Map()
+    coupledSums: new Map()
   }
   if (!ctx.fullScoring) ctx.scorer = new VariantScorer(base, unit, version, policy)
   return ctx
@@ -2170,7 +2274,7 @@ function prepare(
     ctx.inCurrent.push(0)
     ctx.inSet.push(0)
     ctx.independent.push(0)
-    ctx.against.push([])
+    ctx.against.push(NONE)
   }
   if (ctx.fullScoring) return candidates
   for (let i = 0; i < candidates.length; i++) {
@@ -2187,8 +2291,10 @@ function prepare(
   })
   // candidates that write a field in common (variants of a directive) are not added up
   variants.forEach((others, i) => {
-    for (const j of others) if (ctx.independent[j] === 1) ctx.against[i]!.push(j)
-    if (ctx.against[i]!.length) setBit(ctx, 'againstLow', 'againstHigh', i)
+    const against = others.filter((j) => ctx.independent[j] === 1)
+    if (!against.length) return
+    ctx.against[i] = against
+    setBit(ctx, 'againstLow', 'againstHigh', i)
   })
   for (let i = 0; i < candidates.length; i++) {
     setBit(ctx, 'candidatesLow', 'candidatesHigh', i)
@@ -2227,10 +2333,11 @@ function rankAndGains(
   const inOrder = ordered(chosen, rank)
   const gains = new Map<string, number>()
   const phaseScores = new Map<number, number>()
-  let running: Candidate[] = []
+  // (moveTo and evaluate keep no reference to the set: it grows in place)
+  const running: Candidate[] = []
   let previous = Math.ceil(start)
   for (const candidate of inOrder) {
-    running = [...running, candidate]
+    running.push(candidate)
     moveTo(running, ctx)
     const now = Math.ceil(evaluate(running, ctx))
     gains.set(candidate.id, previous - now)
@@ -2303,7 +2410,7 @@ function blockedExposure(
     ctx.reverts[index] = ctx.scorer.revert(scored)
     // the independent candidates of the set it changes the rows of
     const writes = ctx.scorer.writes(scored)
-    const against = ctx.against[index]!
+    const against: number[] = []
     for (const c of set) {
       const j = indexOf(c)
       if (j >= candidateCount || ctx.independent[j] === 0) continue
@@ -2312,7 +2419,10 @@ function blockedExposure(
       if (other.fields.some((f) => writes.has(f)) || reads.some((f) => writes.has(f)))
         against.push(j)
     }
-    if (against.length) setBit(ctx, 'againstLow', 'againstHigh', index)
+    if (against.length) {
+      ctx.against[index] = against
+      setBit(ctx, 'againstLow', 'againstHigh', index)
+    }
   }
   return evaluate(set, ctx)
 }
@@ -2359,67 +2469,53 @@ interface RenderInput {
 }
 
 function renderDropIn(r: RenderInput): string {
-  const out: string[] = []
+  // (every line with its newline, appended)
+  let out = ''
   const unitFile = safeText(r.unitFile, 120)
-  out.push(
-    `${GENERATED_MARKER}${r.toolVersion ? ` ${r.toolVersion}` : ''} for ${unitFile}; --fix rewrites this file.`
+  out += `${GENERATED_MARKER}${r.toolVersion ? ` ${r.toolVersion}` : ''} for ${unitFile}; --fix rewrites this file.\n`
+  out += comment(
+    `Exposure ${formatExposure(r.from)} ${ratingOf(r.from)} -> ${formatExposure(r.to)} ${ratingOf(r.to)} with this file (target ${formatExposure(r.target)}, systemd ${r.version} rules; ${r.mode === 'baseline' ? 'full baseline' : 'only what the target needs'}).`
   )
-  out.push(
-    ...comment(
-      `Exposure ${formatExposure(r.from)} ${ratingOf(r.from)} -> ${formatExposure(r.to)} ${ratingOf(r.to)} with this file (target ${formatExposure(r.target)}, systemd ${r.version} rules; ${r.mode === 'baseline' ? 'full baseline' : 'only what the target needs'}).`
-    )
-  )
-  out.push(`# Check: systemd-analyze security --offline=true ${safeText(r.unit, 120)}`)
-  out.push(
-    ...comment(
-      'Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. Roll back: delete this file, then systemctl daemon-reload and restart the service.'
-    )
+  out += `# Check: systemd-analyze security --offline=true ${safeText(r.unit, 120)}\n`
+  out += comment(
+    'Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. Roll back: delete this file, then systemctl daemon-reload and restart the service.'
   )
   if (r.to > r.target) {
-    out.push(
-      ...comment(
-        `This does not reach the target: the directives below would break the service, so the remaining exposure needs a justified exception (# hardening-gate: allow CHECK -- reason) or a change to the service.`
-      )
+    out += comment(
+      `This does not reach the target: the directives below would break the service, so the remaining exposure needs a justified exception (# hardening-gate: allow CHECK -- reason) or a change to the service.`
     )
   }
   if (r.observe.length) {
-    out.push('#')
-    out.push('# Observe first:')
-    for (const note of r.observe) out.push(...comment(`- ${note}`))
+    out += '#\n# Observe first:\n'
+    for (const note of r.observe) out += comment(`- ${note}`)
   }
   if (r.notSuggested.length) {
-    out.push('#')
-    out.push('# Left out because they would likely break this service:')
+    out += '#\n# Left out because they would likely break this service:\n'
     for (const n of r.notSuggested) {
       const gain = n.gain !== undefined ? ` (would gain ${gainText(n.gain)})` : ''
-      out.push(...comment(`- ${n.directive}=${gain}: ${safeText(n.reason, 160)}`))
+      out += comment(`- ${n.directive}=${gain}: ${safeText(n.reason, 160)}`)
     }
   }
   const allowed = r.exceptions.filter((e) => e.error === undefined)
   if (allowed.length) {
-    out.push('#')
-    out.push('# Not scored, by justified exception:')
-    for (const e of allowed)
-      out.push(...comment(`- ${e.written.join(', ')}: ${safeText(e.reason, 120)}`))
+    out += '#\n# Not scored, by justified exception:\n'
+    for (const e of allowed) out += comment(`- ${e.written.join(', ')}: ${safeText(e.reason, 120)}`)
   }
-  out.push('[Service]')
+  out += '[Service]\n'
   for (const phase of PHASES) {
     const members = r.inOrder.filter((c) => c.phase === phase.number)
     if (!members.length) continue
-    out.push('')
-    out.push(
-      `# Phase ${phase.number}: ${phase.title} (score after this phase: ${formatExposure(r.phaseScores.get(phase.number)!)})`
-    )
-    out.push(...WATCH.get(phase.number)!)
+    out += `\n# Phase ${phase.number}: ${phase.title} (score after this phase: ${formatExposure(r.phaseScores.get(phase.number)!)})\n`
+    out += WATCH.get(phase.number)!
     for (const candidate of members) {
-      out.push(...reasonComment(r.gains.get(candidate.id) ?? 0, candidate.reason))
+      out += reasonComment(r.gains.get(candidate.id) ?? 0, candidate.reason)
       for (const line of candidate.lines) {
-        if (line.note) out.push(...comment(textOf(line.note), '  '))
-        out.push(lineText(line))
+        if (line.note) out += comment(textOf(line.note), '  ')
+        out += `${lineText(line)}\n`
       }
     }
   }
-  return out.join('\n') + '\n'
+  return out
 }
 
 /** The phase a check's fix belongs to (for the docs). */

@@ -2,8 +2,11 @@
  * Scores many variants of one service cheaply: a variant is the unit's raw settings with a few
  * fields replaced (the fix engine's candidates). Only the rows that read a field whose final value
  * (after the implied settings) changes are assessed again; the others keep their contribution to
- * the sums. Same formula as scoreService (rowContribution); __tests__/suggest-engine.test.ts checks
- * the result against a full scoring on every variant it tries.
+ * the sums. Rows that read a single field are scored as a group whose sums are remembered per value
+ * of that field, and the tables (rows by field, weights) are compiled once per policy, version and
+ * DefaultDependencies=: both serve every unit. Same formula as scoreService (rowContribution);
+ * __tests__/suggest-engine.test.ts checks the result against a full scoring on every variant it
+ * tries.
  */
 import type { AssessContext, CheckDefinition } from './checks.js'
 import { checksFor } from './checks.js'
@@ -95,6 +98,14 @@ const SHAPE: Readonly<Record<string, undefined>> = Object.fromEntries(
 /** A copy with SHAPE's fields first (the settings a scorer makes are plain objects). */
 function shapedCopy(settings: ServiceSettings): Record<string, unknown> {
   return Object.assign({ ...SHAPE }, settings)
+}
+
+/**
+ * A shallow copy of plain settings with one shape whatever order their fields were set in: code
+ * that reads many fields by name (the fix engine) stays fast and is optimized early.
+ */
+export function shapedSettings(settings: ServiceSettings): ServiceSettings {
+  return shapedCopy(settings) as unknown as ServiceSettings
 }
 
 /** What applyImpliedSettings reads: when one of these changes, its outputs may change too. */
@@ -397,7 +408,8 @@ export class VariantScorer {
     version: number,
     private readonly policy: Policy
   ) {
-    this.original = base
+    // (one shape: reverting reads it by field name)
+    this.original = shapedCopy(base) as unknown as ServiceSettings
     const tables = tablesFor(version, policy, base.defaultDependencies)
     this.tables = tables
     const { checks, weights } = tables
