@@ -3347,6 +3347,11 @@ const IMPLIED_SETTINGS_KEYS = [
     'capabilityBoundingSet',
     'devicePolicy'
 ];
+// Capabilities the implied settings remove from the bounding set (computed once, not per unit).
+const DROPPED_BY_PRIVATE_DEVICES = capabilityMask('CAP_MKNOD', 'CAP_SYS_RAWIO');
+const DROPPED_BY_PROTECT_KERNEL_MODULES = capabilityMask('CAP_SYS_MODULE');
+const DROPPED_BY_PROTECT_KERNEL_LOGS = capabilityMask('CAP_SYSLOG');
+const DROPPED_BY_PROTECT_CLOCK = capabilityMask('CAP_SYS_TIME', 'CAP_WAKE_ALARM');
 /** Settings systemd implies at load time (unit_patch_contexts), offline as online. */
 function applyImpliedSettings(s, unit) {
     if (s.dynamicUser) {
@@ -3362,13 +3367,13 @@ function applyImpliedSettings(s, unit) {
         s.restrictSUIDSGID = true;
     }
     if (s.privateDevices)
-        s.capabilityBoundingSet &= ~capabilityMask('CAP_MKNOD', 'CAP_SYS_RAWIO');
+        s.capabilityBoundingSet &= ~DROPPED_BY_PRIVATE_DEVICES;
     if (s.protectKernelModules)
-        s.capabilityBoundingSet &= ~capabilityMask('CAP_SYS_MODULE');
+        s.capabilityBoundingSet &= ~DROPPED_BY_PROTECT_KERNEL_MODULES;
     if (s.protectKernelLogs)
-        s.capabilityBoundingSet &= ~capabilityMask('CAP_SYSLOG');
+        s.capabilityBoundingSet &= ~DROPPED_BY_PROTECT_KERNEL_LOGS;
     if (s.protectClock)
-        s.capabilityBoundingSet &= ~capabilityMask('CAP_SYS_TIME', 'CAP_WAKE_ALARM');
+        s.capabilityBoundingSet &= ~DROPPED_BY_PROTECT_CLOCK;
     if (s.privateDevices && s.devicePolicy === 'auto')
         s.devicePolicy = 'closed';
 }

@@ -943,6 +943,12 @@ export const IMPLIED_SETTINGS_KEYS = [
   'devicePolicy'
 ] as const satisfies ReadonlyArray<keyof ServiceSettings>
 
+// Capabilities the implied settings remove from the bounding set (computed once, not per unit).
+const DROPPED_BY_PRIVATE_DEVICES = capabilityMask('CAP_MKNOD', 'CAP_SYS_RAWIO')
+const DROPPED_BY_PROTECT_KERNEL_MODULES = capabilityMask('CAP_SYS_MODULE')
+const DROPPED_BY_PROTECT_KERNEL_LOGS = capabilityMask('CAP_SYSLOG')
+const DROPPED_BY_PROTECT_CLOCK = capabilityMask('CAP_SYS_TIME', 'CAP_WAKE_ALARM')
+
 /** Settings systemd implies at load time (unit_patch_contexts), offline as online. */
 export function applyImpliedSettings(s: ServiceSettings, unit: UnitName): void {
   if (s.dynamicUser) {
@@ -956,10 +962,10 @@ export function applyImpliedSettings(s: ServiceSettings, unit: UnitName): void {
     s.noNewPrivileges = true
     s.restrictSUIDSGID = true
   }
-  if (s.privateDevices) s.capabilityBoundingSet &= ~capabilityMask('CAP_MKNOD', 'CAP_SYS_RAWIO')
-  if (s.protectKernelModules) s.capabilityBoundingSet &= ~capabilityMask('CAP_SYS_MODULE')
-  if (s.protectKernelLogs) s.capabilityBoundingSet &= ~capabilityMask('CAP_SYSLOG')
-  if (s.protectClock) s.capabilityBoundingSet &= ~capabilityMask('CAP_SYS_TIME', 'CAP_WAKE_ALARM')
+  if (s.privateDevices) s.capabilityBoundingSet &= ~DROPPED_BY_PRIVATE_DEVICES
+  if (s.protectKernelModules) s.capabilityBoundingSet &= ~DROPPED_BY_PROTECT_KERNEL_MODULES
+  if (s.protectKernelLogs) s.capabilityBoundingSet &= ~DROPPED_BY_PROTECT_KERNEL_LOGS
+  if (s.protectClock) s.capabilityBoundingSet &= ~DROPPED_BY_PROTECT_CLOCK
   if (s.privateDevices && s.devicePolicy === 'auto') s.devicePolicy = 'closed'
 }
 
