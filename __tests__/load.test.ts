@@ -293,7 +293,7 @@ describe('directive semantics', () => {
     // systemd: "a.service:4: Failed to parse protect home value, ignoring: yes # c"
     const service = loaded({ 'a.service': `${H}ProtectHome=read-only\nProtectHome=yes # c\n` })
     expect(service.settings.protectHome).toBe('read-only')
-    expect(service.sources.ProtectHome).toEqual({ file: 'a.service', line: 3 })
+    expect(service.sources.get('ProtectHome')).toEqual({ file: 'a.service', line: 3 })
     expect(service.diagnostics).toContainEqual(
       expect.objectContaining({
         code: 'ignored-value',
@@ -317,7 +317,7 @@ describe('directive semantics', () => {
     // systemd: "a.service:2: Unknown key 'NoNewPrivileges' in section [Unit], ignoring."
     const service = loaded({ 'a.service': `[Unit]\nNoNewPrivileges=yes\n${H}` })
     expect(service.settings.noNewPrivileges).toBe(false)
-    expect(service.sources.NoNewPrivileges).toBeUndefined()
+    expect(service.sources.get('NoNewPrivileges')).toBeUndefined()
     expect(service.diagnostics).toEqual([
       expect.objectContaining({ code: 'wrong-section', key: 'NoNewPrivileges', line: 2 })
     ])
@@ -338,7 +338,7 @@ describe('where each setting comes from', () => {
 
   it('keeps file and line of the last effective assignment of every directive', () => {
     const service = loaded(files)
-    expect(service.sources).toEqual({
+    expect(Object.fromEntries(service.sources)).toEqual({
       ExecStart: { file: 'a.service', line: 5 },
       NoNewPrivileges: { file: 'a.service', line: 6 },
       // a continued assignment is reported at its first line
@@ -370,8 +370,8 @@ describe('where each setting comes from', () => {
     const service = loaded({
       'a.service': '[Service]\rExecStart=/bin/true\r\rPrivateTmp=yes\0NoNewPrivileges=yes\n'
     })
-    expect(service.sources.PrivateTmp).toEqual({ file: 'a.service', line: 4 })
-    expect(service.sources.NoNewPrivileges).toEqual({ file: 'a.service', line: 5 })
+    expect(service.sources.get('PrivateTmp')).toEqual({ file: 'a.service', line: 4 })
+    expect(service.sources.get('NoNewPrivileges')).toEqual({ file: 'a.service', line: 5 })
   })
 
   it('points at the line of a fatal setting, and at the [Service] header for a refused service', () => {

@@ -33641,7 +33641,11 @@ function applyArchitecturesAssignment(current, value) {
 const NEWEST_SYSTEMD_VERSION = 259;
 const OLDEST_SYSTEMD_VERSION = 240;
 function initialSettings() {
+    // Every field is present from the start, unset ones as undefined: one object shape for every
+    // unit whatever its directives' order, which keeps the checks' property reads monomorphic.
     return {
+        user: undefined,
+        group: undefined,
         dynamicUser: false,
         supplementaryGroups: [],
         privateDevices: false,
@@ -33663,15 +33667,19 @@ function initialSettings() {
         removeIPC: false,
         protectHome: 'no',
         protectSystem: 'no',
+        rootDirectory: undefined,
+        rootImage: undefined,
         capabilityBoundingSet: ALL_CAPABILITIES,
         ambientCapabilities: 0n,
         umask: 0o022,
         keyringMode: 'private',
         protectProc: 'default',
         procSubset: 'all',
+        notifyAccess: undefined,
         delegate: false,
         restrictNamespaces: 'initial',
         addressFamilies: undefined,
+        syscallFilter: undefined,
         syscallArchitectures: new Set(),
         ipAddressDeny: [],
         ipAddressAllow: [],
@@ -33683,12 +33691,15 @@ function initialSettings() {
         loadCredentials: new Map(),
         setCredentials: new Map(),
         defaultDependencies: true,
+        type: undefined,
         execStart: [],
         execStop: [],
         remainAfterExit: false,
+        busName: undefined,
         restart: 'no',
         restartForceExitStatus: false,
         exitType: 'main',
+        pamName: undefined,
         killMode: 'control-group',
         successAction: 'none',
         execStartLines: [],
@@ -34344,13 +34355,13 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
         }
         const outcome = directive.apply(settings, value, ctx);
         if (outcome === undefined) {
-            sources[key] = at;
+            sources?.set(key, at);
         }
         else if ('fatal' in outcome) {
             return { fatal: { line: assignment.line, message: `${key}=${value}: ${outcome.fatal}` } };
         }
         else if ('dropped' in outcome) {
-            sources[key] = at;
+            sources?.set(key, at);
             diagnostics.push({
                 ...at,
                 severity: 'warning',
@@ -34477,7 +34488,7 @@ function loadService(input) {
     }
     const ctx = { unit: input.unit, version: input.version };
     const settings = initialSettings();
-    const sources = {};
+    const sources = new Map();
     const comments = [];
     const mainCtx = input.requestedAs ? { ...ctx, unit: input.requestedAs } : ctx;
     const mainResult = applyFile(main, main.bytes, settings, sources, diagnostics, comments, mainCtx);
@@ -34526,7 +34537,7 @@ function readRawSettings(input) {
         return undefined;
     const ctx = { unit: input.unit, version: input.version };
     const settings = initialSettings();
-    if (applyFile(main, main.bytes, settings, {}, [], [], ctx).fatal)
+    if (applyFile(main, main.bytes, settings, undefined, [], [], ctx).fatal)
         return undefined;
     for (const dropIn of input.dropIns)
         applyDropInTo(settings, dropIn, input.unit, input.version);
@@ -34536,7 +34547,7 @@ function readRawSettings(input) {
 function applyDropInTo(settings, dropIn, unit, version) {
     if (dropIn.bytes === null || dropIn.bytes.length === 0)
         return;
-    applyFile(dropIn, dropIn.bytes, settings, {}, [], [], { unit, version });
+    applyFile(dropIn, dropIn.bytes, settings, undefined, [], [], { unit, version });
 }
 /**
  * Applies one [Service] assignment to raw settings as a drop-in line would (no syntax layer: the
@@ -35925,11 +35936,11 @@ function exposureOfSettings(settings, version, policy, options = {}) {
 }
 function sourceOf(check, service, ranks) {
     if (check.directives.length === 1)
-        return service.sources[check.directives[0]];
+        return service.sources.get(check.directives[0]);
     let best;
     let bestRank = -1;
     for (const key of check.directives) {
-        const ref = service.sources[key];
+        const ref = service.sources.get(key);
         if (!ref)
             continue;
         const rank = (ranks().get(ref.file) ?? 0) * 1e9 + ref.line;
@@ -37753,8 +37764,7 @@ function buildProfile(loaded, unit, sockets = []) {
     }
     // capabilities the unit shows it needs
     const neededCapabilities = new Set();
-    const explicitBoundingSet = loaded.sources['CapabilityBoundingSet'] !== undefined &&
-        s.capabilityBoundingSet !== ALL_CAPABILITIES;
+    const explicitBoundingSet = loaded.sources.has('CapabilityBoundingSet') && s.capabilityBoundingSet !== ALL_CAPABILITIES;
     if (explicitBoundingSet)
         for (const cap of capabilityNames(s.capabilityBoundingSet))
             neededCapabilities.add(cap);
@@ -38156,7 +38166,7 @@ function planPaths(profile) {
     return plan;
 }
 function unitSources(loaded) {
-    return { umask: loaded.sources['UMask'], user: loaded.sources['User'] };
+    return { umask: loaded.sources.get('UMask'), user: loaded.sources.get('User') };
 }
 /** Everything the engine could write for this unit: allowed candidates and blocked directives. */
 function candidatesFor(profile, settings, sources, fix, version) {
@@ -48044,10 +48054,74 @@ function templateInstance(version) {
     return version >= 257 ? 'test_instance' : 'i';
 }
 const toPosix$3 = (p) => p.split(path$2.sep).join('/');
+function kindOf(entry) {
+    if (entry.isFile())
+        return 'file';
+    if (entry.isDirectory())
+        return 'directory';
+    if (entry.isSymbolicLink())
+        return 'link';
+    return 'other';
+}
+function listingOf(entries) {
+    const listing = { entries: new Map(), links: [] };
+    for (const entry of entries) {
+        const kind = kindOf(entry);
+        listing.entries.set(entry.name, kind);
+        if (kind === 'link')
+            listing.links.push(entry.name);
+    }
+    return listing;
+}
+// O_NOFOLLOW: an entry listed as a regular file is never read through a link swapped in later;
+// O_NONBLOCK: nor does a FIFO swapped in block the scan.
+const OPEN_REGULAR = fs$5.constants.O_RDONLY | fs$5.constants.O_NOFOLLOW | fs$5.constants.O_NONBLOCK;
+const CHUNK_BYTES = 64 * 1024;
+const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+/**
+ * Reads a file getdents() called regular: open, read, close (readFileSync would stat it too). A
+ * file that fills the first chunk is stat'ed, so the size limit is checked before reading on.
+ */
+function readRegularFile(file) {
+    const fd = fs$5.openSync(file, OPEN_REGULAR);
+    try {
+        const first = fs$5.readSync(fd, chunk, 0, CHUNK_BYTES, null);
+        // a short read of a regular file is its end: almost every unit file fits one chunk
+        if (first < CHUNK_BYTES)
+            return Buffer.from(chunk.subarray(0, first));
+        const stat = fs$5.fstatSync(fd);
+        if (!stat.isFile())
+            throw new ReadError('is not a regular file');
+        checkSize(stat.size);
+        const parts = [Buffer.from(chunk)];
+        let length = first;
+        for (;;) {
+            const part = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, stat.size - length + 1));
+            const got = fs$5.readSync(fd, part, 0, part.length, null);
+            if (got === 0)
+                break;
+            length += got;
+            checkSize(length);
+            parts.push(part.subarray(0, got));
+        }
+        return Buffer.concat(parts, length);
+    }
+    finally {
+        fs$5.closeSync(fd);
+    }
+}
+function checkSize(size) {
+    if (size > MAX_UNIT_FILE_BYTES) {
+        throw new ReadError(`file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`);
+    }
+}
 const NO_ALIASES = { resolved: new Map(), namesOf: new Map() };
-/** Reads files below the scan roots only; caches directory listings. */
-function createReader(roots, cwd) {
-    const listings = new Map();
+/**
+ * Reads files below the scan roots only; caches directory listings (`known`: listings the walk
+ * already made).
+ */
+function createReader(roots, cwd, known) {
+    const listings = new Map(known);
     const aliasIndexes = new Map();
     /** readlink() results, shared by the alias index and read() */
     const linkTexts = new Map();
@@ -48065,11 +48139,7 @@ function createReader(roots, cwd) {
         let listing;
         try {
             // one getdents() per directory gives the link entries too: no lstat() per file
-            const entries = fs$5.readdirSync(dir, { withFileTypes: true });
-            listing = {
-                names: new Set(entries.map((e) => e.name)),
-                links: entries.filter((e) => e.isSymbolicLink()).map((e) => e.name)
-            };
+            listing = listingOf(fs$5.readdirSync(dir, { withFileTypes: true }));
         }
         catch {
             listing = undefined;
@@ -48142,7 +48212,7 @@ function createReader(roots, cwd) {
     };
     return {
         listDirectory(dir) {
-            return list(dir)?.names;
+            return list(dir)?.entries;
         },
         aliases(dir) {
             let index = aliasIndexes.get(dir);
@@ -48156,13 +48226,30 @@ function createReader(roots, cwd) {
                     if (link)
                         links.set(name, link);
                 }
-                index = links.size === 0 ? NO_ALIASES : indexAliases(links, (n) => !!listing?.names.has(n));
+                index =
+                    links.size === 0 ? NO_ALIASES : indexAliases(links, (n) => !!listing?.entries.has(n));
                 aliasIndexes.set(dir, index);
             }
             return index;
         },
         read(file) {
             const shown = display(file);
+            const directory = path$2.dirname(file);
+            if (list(directory)?.entries.get(path$2.basename(file)) === 'file') {
+                // The listing says regular file: no lstat; its directory may still be reached by a link.
+                const real = path$2.join(realDirectory(directory), path$2.basename(file));
+                if (!inside(real)) {
+                    throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`);
+                }
+                try {
+                    return { path: shown, bytes: readRegularFile(file) };
+                }
+                catch (error) {
+                    if (error instanceof ReadError)
+                        throw error;
+                    throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
+                }
+            }
             let stat;
             try {
                 stat = fs$5.lstatSync(file);
@@ -48200,9 +48287,7 @@ function createReader(roots, cwd) {
                 throw new ReadError('is a directory, not a unit file');
             if (!stat.isFile())
                 throw new ReadError('is not a regular file');
-            if (stat.size > MAX_UNIT_FILE_BYTES) {
-                throw new ReadError(`file is ${stat.size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`);
-            }
+            checkSize(stat.size);
             try {
                 return { path: shown, bytes: fs$5.readFileSync(target) };
             }
@@ -48224,7 +48309,7 @@ function collectDropIns(id, aliases, directory, reader) {
             if (!siblings.has(name))
                 return;
             const dropInDir = path$2.join(directory, name);
-            for (const fileName of reader.listDirectory(dropInDir) ?? []) {
+            for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
                 if (!isDropInFileName(fileName))
                     continue;
                 const candidate = { directoryRank, fileName, path: path$2.join(dropInDir, fileName) };

@@ -158,9 +158,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       throw new UsageError(`no such file or directory: ${stream.missing.join(', ')}`)
     }
     const fd = values.output ? fs.openSync(values.output, 'w') : undefined
+    // Reports are small: written in 64 KiB batches, not one system call per unit.
+    let pending = ''
+    const flush = (): void => {
+      if (pending === '') return
+      if (fd === undefined) io.stdout(pending)
+      else fs.writeSync(fd, pending)
+      pending = ''
+    }
     const write = (text: string): void => {
-      if (fd === undefined) io.stdout(text)
-      else fs.writeSync(fd, text)
+      pending += text
+      if (pending.length >= 65536) flush()
     }
     try {
       const head = {
@@ -188,6 +196,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         if (values.fix) for (const unit of report.units) writeDropIn(unit, io)
         write(format === 'markdown' ? renderMarkdown(report) : renderSarif(report, VERSION))
       }
+      flush()
     } finally {
       if (fd !== undefined) fs.closeSync(fd)
     }

@@ -137,11 +137,11 @@ function sourceOf(
   service: LoadedService,
   ranks: () => Map<string, number>
 ): SourceRef | undefined {
-  if (check.directives.length === 1) return service.sources[check.directives[0]!]
+  if (check.directives.length === 1) return service.sources.get(check.directives[0]!)
   let best: SourceRef | undefined
   let bestRank = -1
   for (const key of check.directives) {
-    const ref = service.sources[key]
+    const ref = service.sources.get(key)
     if (!ref) continue
     const rank = (ranks().get(ref.file) ?? 0) * 1e9 + ref.line
     if (rank > bestRank) {

@@ -843,8 +843,7 @@ export function buildProfile(
   // capabilities the unit shows it needs
   const neededCapabilities = new Set<string>()
   const explicitBoundingSet =
-    loaded.sources['CapabilityBoundingSet'] !== undefined &&
-    s.capabilityBoundingSet !== ALL_CAPABILITIES
+    loaded.sources.has('CapabilityBoundingSet') && s.capabilityBoundingSet !== ALL_CAPABILITIES
   if (explicitBoundingSet)
     for (const cap of capabilityNames(s.capabilityBoundingSet)) neededCapabilities.add(cap)
   for (const cap of capabilityNames(s.ambientCapabilities)) neededCapabilities.add(cap)

@@ -159,7 +159,7 @@ export interface LoadedService {
   status: 'loaded'
   settings: ServiceSettings
   /** where each directive was last effectively set (key → file:line) */
-  sources: Record<string, SourceRef>
+  sources: Map<string, SourceRef>
   /** the [Service] header of the unit file (or its first line) */
   serviceHeader: SourceRef
   diagnostics: Diagnostic[]
@@ -181,7 +181,11 @@ export interface NotLoadedService {
 export type LoadResult = LoadedService | NotLoadedService
 
 export function initialSettings(): ServiceSettings {
+  // Every field is present from the start, unset ones as undefined: one object shape for every
+  // unit whatever its directives' order, which keeps the checks' property reads monomorphic.
   return {
+    user: undefined,
+    group: undefined,
     dynamicUser: false,
     supplementaryGroups: [],
     privateDevices: false,
@@ -203,15 +207,19 @@ export function initialSettings(): ServiceSettings {
     removeIPC: false,
     protectHome: 'no',
     protectSystem: 'no',
+    rootDirectory: undefined,
+    rootImage: undefined,
     capabilityBoundingSet: ALL_CAPABILITIES,
     ambientCapabilities: 0n,
     umask: 0o022,
     keyringMode: 'private',
     protectProc: 'default',
     procSubset: 'all',
+    notifyAccess: undefined,
     delegate: false,
     restrictNamespaces: 'initial',
     addressFamilies: undefined,
+    syscallFilter: undefined,
     syscallArchitectures: new Set(),
     ipAddressDeny: [],
     ipAddressAllow: [],
@@ -223,12 +231,15 @@ export function initialSettings(): ServiceSettings {
     loadCredentials: new Map(),
     setCredentials: new Map(),
     defaultDependencies: true,
+    type: undefined,
     execStart: [],
     execStop: [],
     remainAfterExit: false,
+    busName: undefined,
     restart: 'no',
     restartForceExitStatus: false,
     exitType: 'main',
+    pamName: undefined,
     killMode: 'control-group',
     successAction: 'none',
     execStartLines: [],
@@ -845,7 +856,7 @@ function applyFile(
   file: UnitFileInput,
   bytes: Uint8Array,
   settings: ServiceSettings,
-  sources: Record<string, SourceRef>,
+  sources: Map<string, SourceRef> | undefined,
   diagnostics: Diagnostic[],
   comments: LoadedService['comments'],
   ctx: Context
@@ -903,11 +914,11 @@ function applyFile(
     }
     const outcome = directive.apply(settings, value, ctx)
     if (outcome === undefined) {
-      sources[key] = at
+      sources?.set(key, at)
     } else if ('fatal' in outcome) {
       return { fatal: { line: assignment.line, message: `${key}=${value}: ${outcome.fatal}` } }
     } else if ('dropped' in outcome) {
-      sources[key] = at
+      sources?.set(key, at)
       diagnostics.push({
         ...at,
         severity: 'warning',
@@ -1040,7 +1051,7 @@ export function loadService(input: LoadInput): LoadResult {
   }
   const ctx: Context = { unit: input.unit, version: input.version }
   const settings = initialSettings()
-  const sources: Record<string, SourceRef> = {}
+  const sources = new Map<string, SourceRef>()
   const comments: LoadedService['comments'] = []
   const mainCtx = input.requestedAs ? { ...ctx, unit: input.requestedAs } : ctx
   const mainResult = applyFile(main, main.bytes, settings, sources, diagnostics, comments, mainCtx)
@@ -1088,7 +1099,7 @@ export function readRawSettings(input: LoadInput): ServiceSettings | undefined {
   if (main.bytes === null || main.bytes.length === 0) return undefined
   const ctx: Context = { unit: input.unit, version: input.version }
   const settings = initialSettings()
-  if (applyFile(main, main.bytes, settings, {}, [], [], ctx).fatal) return undefined
+  if (applyFile(main, main.bytes, settings, undefined, [], [], ctx).fatal) return undefined
   for (const dropIn of input.dropIns) applyDropInTo(settings, dropIn, input.unit, input.version)
   return settings
 }
@@ -1101,7 +1112,7 @@ export function applyDropInTo(
   version: number
 ): void {
   if (dropIn.bytes === null || dropIn.bytes.length === 0) return
-  applyFile(dropIn, dropIn.bytes, settings, {}, [], [], { unit, version })
+  applyFile(dropIn, dropIn.bytes, settings, undefined, [], [], { unit, version })
 }
 
 /**

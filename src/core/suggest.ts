@@ -365,7 +365,7 @@ interface UnitSources {
 }
 
 function unitSources(loaded: LoadedService): UnitSources {
-  return { umask: loaded.sources['UMask'], user: loaded.sources['User'] }
+  return { umask: loaded.sources.get('UMask'), user: loaded.sources.get('User') }
 }
 
 /** Everything the engine could write for this unit: allowed candidates and blocked directives. */
