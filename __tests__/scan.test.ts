@@ -5,13 +5,20 @@
  * unit) were checked with `systemd-analyze security --offline=true DIR/NAME.service` (systemd 252).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import fg from 'fast-glob'
 import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
-import { findUnitFiles, MAX_UNIT_FILE_BYTES, scan, type ScanOptions } from '../src/scan/scan.js'
+import {
+  DEFAULT_IGNORES,
+  findUnitFiles,
+  MAX_UNIT_FILE_BYTES,
+  scan,
+  type ScanOptions
+} from '../src/scan/scan.js'
 import { BARE, BARE_SCORE } from './support/units.js'
 
 const H = BARE
@@ -254,6 +261,53 @@ describe('findUnitFiles', () => {
       path.join(repo, 'dangling.service')
     ])
     expect(found.missing).toEqual(['repo/missing.service'])
+  })
+
+  it('finds exactly what fast-glob finds for **/*.service with the default ignores', async () => {
+    const tree = path.join(base, 'walk')
+    for (const file of [
+      'a.service',
+      'a.service.d/x.conf',
+      '.hidden/b.service',
+      'x/y/z/c@.service',
+      'x/.git/d.service',
+      '.git/e.service',
+      'node_modules/pkg/f.service',
+      'x/node_modules/g.service',
+      'notes.txt',
+      'x/service.d/h.conf'
+    ])
+      write(path.join(tree, file), H)
+    fs.mkdirSync(path.join(tree, 'dir.service', 'inner.service'), { recursive: true })
+    fs.symlinkSync(path.join(tree, 'x'), path.join(tree, 'linked-dir'))
+    fs.symlinkSync('a.service', path.join(tree, 'alias.service'))
+    fs.symlinkSync('x', path.join(tree, 'dirlink.service'))
+    fs.symlinkSync('/dev/null', path.join(tree, 'masked.service'))
+    const byFastGlob = fg
+      .sync('**/*.service', {
+        cwd: tree,
+        absolute: true,
+        dot: true,
+        onlyFiles: false,
+        followSymbolicLinks: false,
+        ignore: DEFAULT_IGNORES
+      })
+      .map((f) => path.normalize(f))
+      .sort()
+    const found = await findUnitFiles(['walk'], base)
+    expect(found.files).toEqual(byFastGlob)
+    expect(found.files.map((f) => path.relative(tree, f))).toEqual([
+      '.hidden/b.service',
+      'a.service',
+      'alias.service',
+      'dir.service',
+      'dir.service/inner.service',
+      'dirlink.service',
+      'masked.service',
+      'x/y/z/c@.service'
+    ])
+    // the walk's listings serve the reader: the drop-in directory is among them
+    expect(found.listings.get(path.join(tree, 'a.service.d'))?.entries.get('x.conf')).toBe('file')
   })
 
   it('applies extra excludes', async () => {

@@ -31293,8 +31293,12 @@ function utf8Length(text) {
     }
     return bytes;
 }
-/** The physical lines, decoded one by one (lazily: a parse that stops early decodes no more). */
-function* physicalLines(bytes) {
+/**
+ * Feeds the physical lines to `take` (text, systemd-valid UTF-8, length in bytes) until it returns
+ * false. The usual file (UTF-8, LF only, no noncharacter, under LONG_LINE_MAX) is split in one go;
+ * its lines are all valid and none can reach the limit, so their byte lengths are not counted.
+ */
+function eachPhysicalLine(bytes, take) {
     let whole;
     try {
         whole = strictDecoder.decode(bytes);
@@ -31304,9 +31308,18 @@ function* physicalLines(bytes) {
     }
     if (whole !== undefined) {
         const text = whole;
+        if (bytes.length < LONG_LINE_MAX && !OTHER_BREAKS.test(text) && !NONCHARACTER.test(text)) {
+            const lines = text.split('\n');
+            const count = text.endsWith('\n') ? lines.length - 1 : lines.length;
+            for (let i = 0; i < count; i++)
+                if (!take(lines[i], true, 0))
+                    return;
+            return;
+        }
         for (const [s, e] of splitLineRanges(text.length, (i) => text.charCodeAt(i))) {
             const line = text.slice(s, e);
-            yield { text: line, valid: isSystemdValidUtf8(line), byteLength: utf8Length(line) };
+            if (!take(line, isSystemdValidUtf8(line), utf8Length(line)))
+                return;
         }
         return;
     }
@@ -31320,9 +31333,12 @@ function* physicalLines(bytes) {
         if (valid && line.includes('\uFFFD') && !(hasEncodedReplacement(raw) && strictlyDecodes(raw))) {
             valid = false;
         }
-        yield { text: line, valid, byteLength: raw.length };
+        if (!take(line, valid, raw.length))
+            return;
     }
 }
+/** Line ends other than LF (CR and NUL also end a line for systemd). */
+const OTHER_BREAKS = /[\r\0]/;
 /** Whether the bytes hold an encoded U+FFFD (EF BF BD). */
 function hasEncodedReplacement(raw) {
     for (let i = raw.indexOf(0xef); i >= 0 && i + 2 < raw.length; i = raw.indexOf(0xef, i + 1)) {
@@ -31340,22 +31356,23 @@ function strictlyDecodes(raw) {
         return false;
     }
 }
-const WHITESPACE$1 = ' \t\n\r';
+/** space, tab, LF, CR: the characters systemd's strstrip() removes */
+const isStripped = (code) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 /** systemd's strstrip(): trims space, tab, CR and LF (not other Unicode spaces). */
 function strstrip(text) {
     let start = 0;
     let end = text.length;
-    while (start < end && WHITESPACE$1.includes(text[start]))
+    while (start < end && isStripped(text.charCodeAt(start)))
         start++;
-    while (end > start && WHITESPACE$1.includes(text[end - 1]))
+    while (end > start && isStripped(text.charCodeAt(end - 1)))
         end--;
-    return text.slice(start, end);
+    return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 function skipLeadingWhitespace(text) {
     let start = 0;
-    while (start < text.length && WHITESPACE$1.includes(text[start]))
+    while (start < text.length && isStripped(text.charCodeAt(start)))
         start++;
-    return text.slice(start);
+    return start === 0 ? text : text.slice(start);
 }
 /** systemd's string_is_safe(): no control characters, quotes or backslashes. */
 function stringIsSafe(text) {
@@ -31449,23 +31466,24 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
         return true;
     };
     let lineNumber = 0;
-    for (const physical of physicalLines(bytes)) {
+    let stopped = false;
+    eachPhysicalLine(bytes, (physicalText, physicalValid, physicalBytes) => {
         lineNumber++;
         result.lineCount = lineNumber;
-        if (physical.byteLength >= LONG_LINE_MAX) {
+        if (physicalBytes >= LONG_LINE_MAX) {
             result.fatal = {
                 line: lineNumber,
                 message: 'line longer than 1 MiB; systemd refuses the file'
             };
-            return result;
+            return !(stopped = true);
         }
-        const stripped = skipLeadingWhitespace(physical.text);
+        const stripped = skipLeadingWhitespace(physicalText);
         if (stripped.length > 0 && (stripped[0] === '#' || stripped[0] === ';')) {
             result.comments.push({ line: lineNumber, text: stripped });
-            continue;
+            return true;
         }
-        let text = physical.text;
-        let textBytes = physical.byteLength;
+        let text = physicalText;
+        let textBytes = physicalBytes;
         if (!bomSeen && text.startsWith(UTF8_BOM)) {
             text = text.slice(1);
             textBytes = Math.max(0, textBytes - UTF8_BOM_BYTES);
@@ -31477,30 +31495,40 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
                 line: lineNumber,
                 message: 'continued line longer than 1 MiB; systemd refuses the file'
             };
-            return result;
+            return !(stopped = true);
         }
         // systemd scans the whole joined text for a final unescaped backslash; since the text joined so
         // far ends in the space that replaced a backslash, only this piece's trailing run can matter.
         const continues = endsWithOddBackslashes(text);
         const piece = continues ? text.slice(0, -1) + ' ' : text;
+        if (!continuation && !continues) {
+            // the usual line: no continuation object
+            if (!parseLogicalLine(piece, physicalValid, lineNumber))
+                return !(stopped = true);
+            return true;
+        }
         let logical;
         if (continuation) {
             continuation.parts.push(piece);
             continuation.bytes += textBytes;
-            continuation.valid &&= physical.valid;
+            continuation.valid &&= physicalValid;
             logical = continuation;
         }
         else {
-            logical = { parts: [piece], valid: physical.valid, line: lineNumber, bytes: textBytes };
+            logical = { parts: [piece], valid: physicalValid, line: lineNumber, bytes: textBytes };
         }
         if (continues) {
             continuation = logical;
-            continue;
+            return true;
         }
         continuation = undefined;
-        if (!parseLogicalLine(logical.parts.join(''), logical.valid, logical.line))
-            return result;
-    }
+        if (!parseLogicalLine(logical.parts.join(''), logical.valid, logical.line)) {
+            return !(stopped = true);
+        }
+        return true;
+    });
+    if (stopped)
+        return result;
     if (continuation) {
         parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line);
     }
@@ -33742,9 +33770,20 @@ const RECORDED_DIRECTIVES = {
     BindsTo: 'Unit',
     RequiresMountsFor: 'Unit'
 };
-function record$2(s, key, value) {
-    const previous = s.recorded[key] ?? [];
-    s.recorded = { ...s.recorded, [key]: value === '' ? [] : [...previous, value] };
+function record$2(s, key, value, inPlace = false) {
+    const previous = s.recorded[key];
+    if (inPlace) {
+        // a load's own settings: nothing else holds their 'recorded' yet
+        const recorded = s.recorded;
+        if (value === '')
+            recorded[key] = [];
+        else if (previous)
+            previous.push(value);
+        else
+            recorded[key] = [value];
+        return;
+    }
+    s.recorded = { ...s.recorded, [key]: value === '' ? [] : [...(previous ?? []), value] };
 }
 function booleanDirective(key, options = {}) {
     return {
@@ -34317,7 +34356,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
         const at = { file: file.path, line: assignment.line };
         const { key, value, section } = assignment;
         if (Object.hasOwn(RECORDED_DIRECTIVES, key) && RECORDED_DIRECTIVES[key] === section) {
-            record$2(settings, key, value);
+            record$2(settings, key, value, ctx.ownsRecorded);
         }
         const directive = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined;
         if (!directive) {
@@ -34486,7 +34525,7 @@ function loadService(input) {
             diagnostics
         };
     }
-    const ctx = { unit: input.unit, version: input.version };
+    const ctx = { unit: input.unit, version: input.version, ownsRecorded: true };
     const settings = initialSettings();
     const sources = new Map();
     const comments = [];
@@ -36015,22 +36054,21 @@ function scoreService(service, version, policy, options = {}) {
         if (badness === 0 && !keepPassing)
             continue;
         const source = sourceOf(check, service, ranks);
-        const row = {
+        // one shape for every row (unset fields are undefined, which JSON leaves out)
+        const at = source ?? header;
+        checks.push({
             id: check.id,
             name: check.name,
             badness,
             weight,
             range,
             exposure: null,
-            file: (source ?? header).file,
-            line: (source ?? header).line,
-            explicit: source !== undefined
-        };
-        if (skipped !== undefined)
-            row.skipped = skipped;
-        if (detail !== undefined)
-            row.detail = detail;
-        checks.push(row);
+            file: at.file,
+            line: at.line,
+            explicit: source !== undefined,
+            skipped,
+            detail
+        });
     }
     const exposure = weightSum === 0 ? 0 : divRoundUp$1(badnessSum * 100, weightSum);
     for (const row of checks) {
@@ -48054,6 +48092,23 @@ function templateInstance(version) {
     return version >= 257 ? 'test_instance' : 'i';
 }
 const toPosix$3 = (p) => p.split(path$2.sep).join('/');
+/**
+ * POSIX paths relative to cwd as the report shows them; the relative directory is computed once
+ * per directory.
+ */
+function displayPaths(cwd) {
+    const prefixes = new Map();
+    return (file) => {
+        const directory = path$2.dirname(file);
+        let prefix = prefixes.get(directory);
+        if (prefix === undefined) {
+            const relative = toPosix$3(path$2.relative(cwd, directory));
+            prefix = relative === '' ? '' : relative + '/';
+            prefixes.set(directory, prefix);
+        }
+        return prefix + path$2.basename(file);
+    };
+}
 function kindOf(entry) {
     if (entry.isFile())
         return 'file';
@@ -48174,10 +48229,17 @@ function createReader(roots, cwd, known) {
     // Repository internals are never unit files, even when a link points there.
     const inGitDirectory = (real, root) => path$2.relative(root, real).split(path$2.sep).includes('.git');
     const inside = (real) => realRoots.some((root) => within(real, root) && !inGitDirectory(real, root));
-    const display = (file) => {
-        const relative = path$2.relative(cwd, file);
-        return toPosix$3(relative === '' ? path$2.basename(file) : relative);
+    const directoriesInside = new Map();
+    /** inside() of every entry of a real directory but one named .git (when the directory is), cached */
+    const directoryInside = (realDir) => {
+        let result = directoriesInside.get(realDir);
+        if (result === undefined) {
+            result = inside(realDir);
+            directoriesInside.set(realDir, result);
+        }
+        return result;
     };
+    const display = displayPaths(cwd);
     /**
      * A link named like a service is an alias when its target lies in the same directory (or below it:
      * systemd then takes the file of that name in the directory); one leaving the directory is a linked
@@ -48211,6 +48273,7 @@ function createReader(roots, cwd, known) {
         return undefined;
     };
     return {
+        display,
         listDirectory(dir) {
             return list(dir)?.entries;
         },
@@ -48233,16 +48296,18 @@ function createReader(roots, cwd, known) {
             return index;
         },
         read(file) {
-            const shown = display(file);
             const directory = path$2.dirname(file);
             if (list(directory)?.entries.get(path$2.basename(file)) === 'file') {
                 // The listing says regular file: no lstat; its directory may still be reached by a link.
-                const real = path$2.join(realDirectory(directory), path$2.basename(file));
-                if (!inside(real)) {
+                const realDir = realDirectory(directory);
+                const name = path$2.basename(file);
+                // (roots may be single files: a directory outside them may still hold one)
+                const real = path$2.join(realDir, name);
+                if (!(directoryInside(realDir) && name !== '.git') && !inside(real)) {
                     throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`);
                 }
                 try {
-                    return { path: shown, bytes: readRegularFile(file) };
+                    return { path: display(file), bytes: readRegularFile(file) };
                 }
                 catch (error) {
                     if (error instanceof ReadError)
@@ -48250,6 +48315,7 @@ function createReader(roots, cwd, known) {
                     throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
                 }
             }
+            const shown = display(file);
             let stat;
             try {
                 stat = fs$5.lstatSync(file);
@@ -48368,7 +48434,7 @@ function worse(a, b) {
 function scanUnitFile(file, roots, options, reader) {
     const read = reader ?? createReader(roots, options.cwd);
     const base = path$2.basename(file);
-    const shown = toPosix$3(path$2.relative(options.cwd, file) || base);
+    const shown = read.display(file);
     let unit = parseUnitName(base);
     if (!unit || unit.type !== 'service')
         return errorReport(shown, base, 'not a valid service unit name');

@@ -231,20 +231,21 @@ export function scoreService(
     // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
     if (badness === 0 && !keepPassing) continue
     const source = sourceOf(check, service, ranks)
-    const row: CheckResult = {
+    // one shape for every row (unset fields are undefined, which JSON leaves out)
+    const at = source ?? header
+    checks.push({
       id: check.id,
       name: check.name,
       badness,
       weight,
       range,
       exposure: null,
-      file: (source ?? header).file,
-      line: (source ?? header).line,
-      explicit: source !== undefined
-    }
-    if (skipped !== undefined) row.skipped = skipped
-    if (detail !== undefined) row.detail = detail
-    checks.push(row)
+      file: at.file,
+      line: at.line,
+      explicit: source !== undefined,
+      skipped,
+      detail
+    })
   }
   const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum)
   for (const row of checks) {

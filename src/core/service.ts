@@ -284,14 +284,24 @@ export const RECORDED_DIRECTIVES: Readonly<Record<string, 'Service' | 'Unit'>> =
   RequiresMountsFor: 'Unit'
 }
 
-function record(s: ServiceSettings, key: string, value: string): void {
-  const previous = s.recorded[key] ?? []
-  s.recorded = { ...s.recorded, [key]: value === '' ? [] : [...previous, value] }
+function record(s: ServiceSettings, key: string, value: string, inPlace = false): void {
+  const previous = s.recorded[key]
+  if (inPlace) {
+    // a load's own settings: nothing else holds their 'recorded' yet
+    const recorded = s.recorded as Record<string, string[]>
+    if (value === '') recorded[key] = []
+    else if (previous) (previous as string[]).push(value)
+    else recorded[key] = [value]
+    return
+  }
+  s.recorded = { ...s.recorded, [key]: value === '' ? [] : [...(previous ?? []), value] }
 }
 
 interface Context {
   unit: UnitName
   version: number
+  /** the settings were made for this load: 'recorded' may be updated in place */
+  ownsRecorded?: boolean
 }
 
 /** What applying one assignment did. */
@@ -876,7 +886,7 @@ function applyFile(
     const at = { file: file.path, line: assignment.line }
     const { key, value, section } = assignment
     if (Object.hasOwn(RECORDED_DIRECTIVES, key) && RECORDED_DIRECTIVES[key] === section) {
-      record(settings, key, value)
+      record(settings, key, value, ctx.ownsRecorded)
     }
     const directive = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined
     if (!directive) {
@@ -1049,7 +1059,7 @@ export function loadService(input: LoadInput): LoadResult {
       diagnostics
     }
   }
-  const ctx: Context = { unit: input.unit, version: input.version }
+  const ctx: Context = { unit: input.unit, version: input.version, ownsRecorded: true }
   const settings = initialSettings()
   const sources = new Map<string, SourceRef>()
   const comments: LoadedService['comments'] = []

@@ -42,14 +42,6 @@ export interface ParsedUnitText {
   lineCount: number
 }
 
-interface PhysicalLine {
-  text: string
-  /** false when the raw bytes of this line are not UTF-8 systemd accepts */
-  valid: boolean
-  /** length in UTF-8 bytes */
-  byteLength: number
-}
-
 const LF = 10
 const CR = 13
 const NUL = 0
@@ -111,8 +103,15 @@ function utf8Length(text: string): number {
   return bytes
 }
 
-/** The physical lines, decoded one by one (lazily: a parse that stops early decodes no more). */
-function* physicalLines(bytes: Uint8Array): Generator<PhysicalLine> {
+/**
+ * Feeds the physical lines to `take` (text, systemd-valid UTF-8, length in bytes) until it returns
+ * false. The usual file (UTF-8, LF only, no noncharacter, under LONG_LINE_MAX) is split in one go;
+ * its lines are all valid and none can reach the limit, so their byte lengths are not counted.
+ */
+function eachPhysicalLine(
+  bytes: Uint8Array,
+  take: (text: string, valid: boolean, byteLength: number) => boolean
+): void {
   let whole: string | undefined
   try {
     whole = strictDecoder.decode(bytes)
@@ -121,9 +120,15 @@ function* physicalLines(bytes: Uint8Array): Generator<PhysicalLine> {
   }
   if (whole !== undefined) {
     const text = whole
+    if (bytes.length < LONG_LINE_MAX && !OTHER_BREAKS.test(text) && !NONCHARACTER.test(text)) {
+      const lines = text.split('\n')
+      const count = text.endsWith('\n') ? lines.length - 1 : lines.length
+      for (let i = 0; i < count; i++) if (!take(lines[i]!, true, 0)) return
+      return
+    }
     for (const [s, e] of splitLineRanges(text.length, (i) => text.charCodeAt(i))) {
       const line = text.slice(s, e)
-      yield { text: line, valid: isSystemdValidUtf8(line), byteLength: utf8Length(line) }
+      if (!take(line, isSystemdValidUtf8(line), utf8Length(line))) return
     }
     return
   }
@@ -137,9 +142,12 @@ function* physicalLines(bytes: Uint8Array): Generator<PhysicalLine> {
     if (valid && line.includes('\uFFFD') && !(hasEncodedReplacement(raw) && strictlyDecodes(raw))) {
       valid = false
     }
-    yield { text: line, valid, byteLength: raw.length }
+    if (!take(line, valid, raw.length)) return
   }
 }
+
+/** Line ends other than LF (CR and NUL also end a line for systemd). */
+const OTHER_BREAKS = /[\r\0]/
 
 /** Whether the bytes hold an encoded U+FFFD (EF BF BD). */
 function hasEncodedReplacement(raw: Uint8Array): boolean {
@@ -158,21 +166,23 @@ function strictlyDecodes(raw: Uint8Array): boolean {
   }
 }
 
-const WHITESPACE = ' \t\n\r'
+/** space, tab, LF, CR: the characters systemd's strstrip() removes */
+const isStripped = (code: number): boolean =>
+  code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d
 
 /** systemd's strstrip(): trims space, tab, CR and LF (not other Unicode spaces). */
 export function strstrip(text: string): string {
   let start = 0
   let end = text.length
-  while (start < end && WHITESPACE.includes(text[start]!)) start++
-  while (end > start && WHITESPACE.includes(text[end - 1]!)) end--
-  return text.slice(start, end)
+  while (start < end && isStripped(text.charCodeAt(start))) start++
+  while (end > start && isStripped(text.charCodeAt(end - 1))) end--
+  return start === 0 && end === text.length ? text : text.slice(start, end)
 }
 
 function skipLeadingWhitespace(text: string): string {
   let start = 0
-  while (start < text.length && WHITESPACE.includes(text[start]!)) start++
-  return text.slice(start)
+  while (start < text.length && isStripped(text.charCodeAt(start))) start++
+  return start === 0 ? text : text.slice(start)
 }
 
 /** systemd's string_is_safe(): no control characters, quotes or backslashes. */
@@ -270,23 +280,24 @@ export function parseUnitText(
   }
 
   let lineNumber = 0
-  for (const physical of physicalLines(bytes)) {
+  let stopped = false
+  eachPhysicalLine(bytes, (physicalText, physicalValid, physicalBytes) => {
     lineNumber++
     result.lineCount = lineNumber
-    if (physical.byteLength >= LONG_LINE_MAX) {
+    if (physicalBytes >= LONG_LINE_MAX) {
       result.fatal = {
         line: lineNumber,
         message: 'line longer than 1 MiB; systemd refuses the file'
       }
-      return result
+      return !(stopped = true)
     }
-    const stripped = skipLeadingWhitespace(physical.text)
+    const stripped = skipLeadingWhitespace(physicalText)
     if (stripped.length > 0 && (stripped[0] === '#' || stripped[0] === ';')) {
       result.comments.push({ line: lineNumber, text: stripped })
-      continue
+      return true
     }
-    let text = physical.text
-    let textBytes = physical.byteLength
+    let text = physicalText
+    let textBytes = physicalBytes
     if (!bomSeen && text.startsWith(UTF8_BOM)) {
       text = text.slice(1)
       textBytes = Math.max(0, textBytes - UTF8_BOM_BYTES)
@@ -298,28 +309,37 @@ export function parseUnitText(
         line: lineNumber,
         message: 'continued line longer than 1 MiB; systemd refuses the file'
       }
-      return result
+      return !(stopped = true)
     }
     // systemd scans the whole joined text for a final unescaped backslash; since the text joined so
     // far ends in the space that replaced a backslash, only this piece's trailing run can matter.
     const continues = endsWithOddBackslashes(text)
     const piece = continues ? text.slice(0, -1) + ' ' : text
+    if (!continuation && !continues) {
+      // the usual line: no continuation object
+      if (!parseLogicalLine(piece, physicalValid, lineNumber)) return !(stopped = true)
+      return true
+    }
     let logical: { parts: string[]; valid: boolean; line: number; bytes: number }
     if (continuation) {
       continuation.parts.push(piece)
       continuation.bytes += textBytes
-      continuation.valid &&= physical.valid
+      continuation.valid &&= physicalValid
       logical = continuation
     } else {
-      logical = { parts: [piece], valid: physical.valid, line: lineNumber, bytes: textBytes }
+      logical = { parts: [piece], valid: physicalValid, line: lineNumber, bytes: textBytes }
     }
     if (continues) {
       continuation = logical
-      continue
+      return true
     }
     continuation = undefined
-    if (!parseLogicalLine(logical.parts.join(''), logical.valid, logical.line)) return result
-  }
+    if (!parseLogicalLine(logical.parts.join(''), logical.valid, logical.line)) {
+      return !(stopped = true)
+    }
+    return true
+  })
+  if (stopped) return result
   if (continuation) {
     parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line)
   }

@@ -45,8 +45,28 @@ export function templateInstance(version: number): string {
 
 const toPosix = (p: string): string => p.split(path.sep).join('/')
 
+/**
+ * POSIX paths relative to cwd as the report shows them; the relative directory is computed once
+ * per directory.
+ */
+function displayPaths(cwd: string): (file: string) => string {
+  const prefixes = new Map<string, string>()
+  return (file) => {
+    const directory = path.dirname(file)
+    let prefix = prefixes.get(directory)
+    if (prefix === undefined) {
+      const relative = toPosix(path.relative(cwd, directory))
+      prefix = relative === '' ? '' : relative + '/'
+      prefixes.set(directory, prefix)
+    }
+    return prefix + path.basename(file)
+  }
+}
+
 export interface Reader {
   read(file: string): UnitFileInput
+  /** the path as the report shows it (POSIX, relative to cwd) */
+  display(file: string): string
   /** the entries of a directory and what each is (undefined: not a readable directory) */
   listDirectory(dir: string): ReadonlyMap<string, EntryKind> | undefined
   /** which service files of a directory are aliases of which (symbolic links among them) */
@@ -187,10 +207,17 @@ export function createReader(
     path.relative(root, real).split(path.sep).includes('.git')
   const inside = (real: string): boolean =>
     realRoots.some((root) => within(real, root) && !inGitDirectory(real, root))
-  const display = (file: string): string => {
-    const relative = path.relative(cwd, file)
-    return toPosix(relative === '' ? path.basename(file) : relative)
+  const directoriesInside = new Map<string, boolean>()
+  /** inside() of every entry of a real directory but one named .git (when the directory is), cached */
+  const directoryInside = (realDir: string): boolean => {
+    let result = directoriesInside.get(realDir)
+    if (result === undefined) {
+      result = inside(realDir)
+      directoriesInside.set(realDir, result)
+    }
+    return result
   }
+  const display = displayPaths(cwd)
   /**
    * A link named like a service is an alias when its target lies in the same directory (or below it:
    * systemd then takes the file of that name in the directory); one leaving the directory is a linked
@@ -219,6 +246,7 @@ export function createReader(
     return undefined
   }
   return {
+    display,
     listDirectory(dir) {
       return list(dir)?.entries
     },
@@ -239,16 +267,18 @@ export function createReader(
       return index
     },
     read(file) {
-      const shown = display(file)
       const directory = path.dirname(file)
       if (list(directory)?.entries.get(path.basename(file)) === 'file') {
         // The listing says regular file: no lstat; its directory may still be reached by a link.
-        const real = path.join(realDirectory(directory), path.basename(file))
-        if (!inside(real)) {
+        const realDir = realDirectory(directory)
+        const name = path.basename(file)
+        // (roots may be single files: a directory outside them may still hold one)
+        const real = path.join(realDir, name)
+        if (!(directoryInside(realDir) && name !== '.git') && !inside(real)) {
           throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`)
         }
         try {
-          return { path: shown, bytes: readRegularFile(file) }
+          return { path: display(file), bytes: readRegularFile(file) }
         } catch (error) {
           if (error instanceof ReadError) throw error
           throw new ReadError(
@@ -256,6 +286,7 @@ export function createReader(
           )
         }
       }
+      const shown = display(file)
       let stat: fs.Stats
       try {
         stat = fs.lstatSync(file)
@@ -475,7 +506,7 @@ export function scanUnitFile(
 ): UnitReport {
   const read = reader ?? createReader(roots, options.cwd)
   const base = path.basename(file)
-  const shown = toPosix(path.relative(options.cwd, file) || base)
+  const shown = read.display(file)
   let unit = parseUnitName(base)
   if (!unit || unit.type !== 'service')
     return errorReport(shown, base, 'not a valid service unit name')
