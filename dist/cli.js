@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import * as fs$4 from 'node:fs';
+import * as os from 'node:os';
 import * as path$1 from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
 import require$$0 from 'os';
 import require$$0$1 from 'path';
 import require$$0$2 from 'util';
@@ -9240,11 +9242,16 @@ function baseOf(document, name, directory, seen) {
     return loadPolicy(isName ? parent : target, directory, seen);
 }
 
+/** One unit's entry in "units". */
+function unitJson(unit) {
+    return JSON.stringify(unit);
+}
 function createJsonStream(head) {
     let count = 0;
     return {
         start: () => JSON.stringify({ ...head, units: [] }).slice(0, -2),
-        unit: (unit) => (count++ ? ',' : '') + JSON.stringify(unit),
+        unit: (unit) => (count++ ? ',' : '') + unitJson(unit),
+        rendered: (json) => (count++ ? ',' : '') + json,
         end: (passed) => `],"passed":${passed}}\n`
     };
 }
@@ -9485,6 +9492,17 @@ function renderSuggestion(unit, paint, full) {
     }
     return lines;
 }
+function tallyOf(unit, threshold) {
+    return {
+        passed: unit.passed,
+        exceptions: (unit.exceptions ?? []).filter((e) => e.error === undefined).length,
+        suggested: !!unit.suggestion?.phases?.length,
+        unsuggested: !unit.passed &&
+            unit.status === 'scored' &&
+            !unit.suggestion &&
+            (unit.exposure ?? 0) > threshold * 10
+    };
+}
 /** Renders unit by unit, counting what the closing summary needs, so no report must be kept. */
 function createTextStream(head, options) {
     const paint = painter(options.color);
@@ -9495,20 +9513,20 @@ function createTextStream(head, options) {
     let exceptions = 0;
     let suggested = 0;
     let unsuggested = 0;
+    const count = (tally) => {
+        total++;
+        if (!tally.passed)
+            failed++;
+        exceptions += tally.exceptions;
+        if (tally.suggested)
+            suggested++;
+        if (tally.unsuggested)
+            unsuggested++;
+    };
     return {
+        count,
         unit(unit) {
-            total++;
-            if (!unit.passed)
-                failed++;
-            exceptions += (unit.exceptions ?? []).filter((e) => e.error === undefined).length;
-            if (unit.suggestion?.phases?.length)
-                suggested++;
-            if (!unit.passed &&
-                unit.status === 'scored' &&
-                !unit.suggestion &&
-                (unit.exposure ?? 0) > head.threshold * 10) {
-                unsuggested++;
-            }
+            count(tallyOf(unit, head.threshold));
             const lines = [];
             const mark = unit.passed ? paint('green', '✓') : paint('red', '✗');
             const where = escapeControl(unit.path);
@@ -17781,13 +17799,153 @@ async function scanEach(inputs, options) {
             yield report;
         }
     }
-    return { missing, total: files.length, units: analyse() };
+    return { missing, total: files.length, files, roots, units: analyse() };
+}
+
+/**
+ * Large scans on every core: worker threads analyse and render consecutive chunks of the unit files
+ * (each with its own reader), the main thread writes the chunks in path order. The output is the
+ * same as scanning in one thread, byte for byte (tested), because each unit's text depends only on
+ * that unit; the one exception, the text report's first suggested drop-ins, is left to the caller
+ * (see `wantsSuggestion`).
+ */
+/** Analyses and renders units (in a worker, or in the main thread for the same result). */
+function createUnitRenderer(job) {
+    const reader = createReader(job.roots, job.cwd);
+    const options = {
+        cwd: job.cwd,
+        version: job.version,
+        policy: job.policy,
+        threshold: job.threshold,
+        suggest: job.suggest,
+        keepPassingChecks: job.keepPassingChecks,
+        today: job.today,
+        toolVersion: job.toolVersion
+    };
+    const head = {
+        threshold: job.threshold / 10,
+        systemdVersion: job.version,
+        policy: job.policy.name
+    };
+    // Per-unit rendering only: the streams' running totals are kept by the main thread.
+    const text = createTextStream(head, { color: job.color, fullSuggestions: 0 });
+    const analyse = (file, suggest) => scanUnitFile(file, job.roots, { ...options, suggest }, reader);
+    return {
+        reader,
+        analyse,
+        render(file) {
+            const unit = analyse(file, job.suggest);
+            return {
+                output: job.format === 'json' ? unitJson(unit) : text.unit(unit),
+                tally: tallyOf(unit, head.threshold),
+                wantsSuggestion: unit.status === 'scored' && (unit.exposure ?? 0) > job.threshold
+            };
+        }
+    };
+}
+/** The worker side: answers chunk requests until the main thread ends it. */
+function serveScanWorker() {
+    const data = workerData;
+    if (isMainThread || !parentPort || data?.kind !== 'systemd-hardening-gate/scan')
+        return false;
+    const port = parentPort;
+    const renderer = createUnitRenderer(data.job);
+    port.on('message', (request) => {
+        let reply;
+        try {
+            reply = { chunk: request.chunk, units: request.files.map((f) => renderer.render(f)) };
+        }
+        catch (error) {
+            reply = {
+                chunk: request.chunk,
+                error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+            };
+        }
+        port.postMessage(reply);
+    });
+    return true;
+}
+/** Units per chunk: small enough to balance the workers, large enough to keep messages few. */
+function chunkSize(files, workers) {
+    return Math.min(500, Math.max(25, Math.ceil(files / (workers * 8))));
+}
+/** Analyses and renders `files` in worker threads; resolves when every chunk was handed over. */
+async function renderInParallel(files, job, options) {
+    const size = chunkSize(files.length, options.workers);
+    const chunks = [];
+    for (let i = 0; i < files.length; i += size)
+        chunks.push(files.slice(i, i + size));
+    const done = new Map();
+    let next = 0; // next chunk to hand out
+    let emitted = 0; // chunks written so far
+    let finished = 0; // units analysed so far
+    const workers = [];
+    try {
+        await new Promise((resolve, reject) => {
+            if (chunks.length === 0)
+                return resolve();
+            const count = Math.min(options.workers, chunks.length);
+            const give = (worker) => {
+                if (next >= chunks.length)
+                    return;
+                const request = { chunk: next, files: chunks[next] };
+                next++;
+                worker.postMessage(request);
+            };
+            for (let w = 0; w < count; w++) {
+                const data = { kind: 'systemd-hardening-gate/scan', job };
+                const worker = new Worker(options.workerUrl, { workerData: data });
+                workers.push(worker);
+                worker.on('error', reject);
+                worker.on('exit', (code) => {
+                    if (emitted < chunks.length)
+                        reject(new Error(`scan worker exited with code ${code}`));
+                });
+                worker.on('message', (reply) => {
+                    if ('error' in reply)
+                        return reject(new Error(`scan worker: ${reply.error}`));
+                    done.set(reply.chunk, reply.units);
+                    finished += reply.units.length;
+                    options.onProgress?.(finished, files.length);
+                    give(worker);
+                    try {
+                        for (let units = done.get(emitted); units; units = done.get(emitted)) {
+                            done.delete(emitted);
+                            options.onUnits(units, emitted * size);
+                            emitted++;
+                        }
+                    }
+                    catch (error) {
+                        return reject(error);
+                    }
+                    if (emitted === chunks.length)
+                        resolve();
+                });
+                // two chunks in flight per worker: it never waits for the main thread
+                give(worker);
+                give(worker);
+            }
+        });
+    }
+    finally {
+        await Promise.all(workers.map((worker) => worker.terminate()));
+    }
 }
 
 /** The command line: arguments → scan → report → exit status (0 pass, 1 gate failed, 2 usage error). */
 const VERSION = '0.1.0';
 /** Suggested drop-ins the text output shows in full. */
 const TEXT_SUGGESTIONS = 20;
+/** Below this many units, starting worker threads costs more than it saves. */
+const PARALLEL_MIN_UNITS = 1000;
+const MAX_WORKERS = 8;
+function parseJobs(text) {
+    if (text === undefined)
+        return undefined;
+    if (!/^[0-9]{1,3}$/.test(text) || Number(text) < 1)
+        throw new UsageError(`--jobs must be a whole number from 1, got '${text}'`);
+    return Number(text);
+}
 const USAGE = `Usage: systemd-hardening-gate [options] [PATH...]
 
 Scores systemd service units exactly like 'systemd-analyze security --offline=true'
@@ -17809,6 +17967,8 @@ PATH            unit files, or directories searched for *.service (default: .)
                 never overwrites a file the gate did not write
 --print-policy  print the effective policy (after "extends") as one systemd --security-policy
                 file, and exit
+--jobs N        worker threads for large scans (default: one per CPU from ${PARALLEL_MIN_UNITS} units on;
+                1 = none); text and JSON reports only, the output is the same
 --no-color      plain text even on a terminal
 -h, --help      this help
 --version       print the version
@@ -17847,6 +18007,7 @@ async function runCli(argv, io) {
                 'no-suggest': { type: 'boolean', default: false },
                 fix: { type: 'boolean', default: false },
                 'print-policy': { type: 'boolean', default: false },
+                jobs: { type: 'string' },
                 help: { type: 'boolean', short: 'h', default: false },
                 version: { type: 'boolean', default: false }
             }
@@ -17893,6 +18054,7 @@ async function runCli(argv, io) {
             threshold = parsed;
         }
         const suggest = !values['no-suggest'];
+        const jobs = parseJobs(values.jobs);
         const options = { version, policy, threshold, suggest, toolVersion: VERSION };
         // On a terminal, unless the report itself is being printed there.
         const showProgress = io.stderrIsTTY && (format !== 'text' || values.output !== undefined);
@@ -17936,6 +18098,16 @@ async function runCli(argv, io) {
                 systemdVersion: version,
                 policy: policy.name
             };
+            // Worker threads render text and JSON unit by unit (the first drop-ins of a text report are
+            // computed here); --suggest in text and --fix need every suggestion in this thread.
+            const parallel = !values.fix && (format === 'json' || (format === 'text' && !values.suggest));
+            const cpus = io.cpus ?? os.availableParallelism();
+            const workers = !parallel || !io.workerUrl
+                ? 1
+                : (jobs ?? (stream.total >= PARALLEL_MIN_UNITS ? Math.min(cpus, MAX_WORKERS) : 1));
+            if (io.env.SYSTEMD_HARDENING_GATE_DEBUG) {
+                io.stderr(`scan: ${stream.total} unit file(s), ${workers > 1 ? `${workers} worker threads` : 'one thread'}\n`);
+            }
             if (format === 'json' || format === 'text') {
                 // Streamed: each report is written and dropped, so memory stays flat on large trees.
                 const color = format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR;
@@ -17943,12 +18115,62 @@ async function runCli(argv, io) {
                 const text = createTextStream(head, { color, fullSuggestions: TEXT_SUGGESTIONS });
                 if (format === 'json')
                     write(json.start());
-                for (const unit of stream.units) {
-                    if (!unit.passed)
-                        passed = false;
-                    if (values.fix)
-                        writeDropIn(unit, io);
-                    write(format === 'json' ? json.unit(unit) : text.unit(unit));
+                if (workers > 1 && io.workerUrl) {
+                    const job = {
+                        roots: [...stream.roots],
+                        cwd: io.cwd,
+                        version,
+                        policy,
+                        threshold,
+                        // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
+                        suggest: format === 'json' && suggest,
+                        keepPassingChecks: values['all-checks'] === true,
+                        today: new Date().toISOString().slice(0, 10),
+                        toolVersion: VERSION,
+                        format,
+                        color
+                    };
+                    const here = createUnitRenderer(job);
+                    let suggestionsLeft = format === 'text' && suggest ? TEXT_SUGGESTIONS : 0;
+                    await renderInParallel(stream.files, job, {
+                        workerUrl: io.workerUrl,
+                        workers,
+                        onProgress: showProgress
+                            ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
+                            : undefined,
+                        onUnits: (units, first) => {
+                            units.forEach((unit, k) => {
+                                if (format === 'json') {
+                                    if (!unit.tally.passed)
+                                        passed = false;
+                                    write(json.rendered(unit.output));
+                                }
+                                else if (unit.wantsSuggestion && suggestionsLeft > 0) {
+                                    const report = here.analyse(stream.files[first + k], true);
+                                    if (report.suggestion)
+                                        suggestionsLeft--;
+                                    if (!report.passed)
+                                        passed = false;
+                                    write(text.unit(report));
+                                }
+                                else {
+                                    if (!unit.tally.passed)
+                                        passed = false;
+                                    text.count(unit.tally);
+                                    write(unit.output);
+                                }
+                            });
+                        }
+                    });
+                }
+                else {
+                    for (const unit of stream.units) {
+                        if (!unit.passed)
+                            passed = false;
+                        if (values.fix)
+                            writeDropIn(unit, io);
+                        write(format === 'json' ? json.unit(unit) : text.unit(unit));
+                    }
                 }
                 write(format === 'json' ? json.end(passed) : text.end());
             }
@@ -18017,17 +18239,25 @@ function writeDropIn(unit, io) {
     }
 }
 
-/** Entry point of the `systemd-hardening-gate` command (bundled as dist/cli.js). */
-runCli(process.argv.slice(2), {
-    cwd: process.cwd(),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    isTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
-    env: process.env
-}).then((code) => {
-    process.exitCode = code;
-}, (error) => {
-    process.stderr.write(`systemd-hardening-gate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 2;
-});
+/**
+ * Entry point of the `systemd-hardening-gate` command (bundled as dist/cli.js). The same file is the
+ * script of the scan's worker threads.
+ */
+if (!serveScanWorker())
+    main();
+function main() {
+    runCli(process.argv.slice(2), {
+        cwd: process.cwd(),
+        workerUrl: new URL(import.meta.url),
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        isTTY: process.stdout.isTTY === true,
+        stderrIsTTY: process.stderr.isTTY === true,
+        env: process.env
+    }).then((code) => {
+        process.exitCode = code;
+    }, (error) => {
+        process.stderr.write(`systemd-hardening-gate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.exitCode = 2;
+    });
+}

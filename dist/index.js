@@ -40239,11 +40239,16 @@ function baseOf(document, name, directory, seen) {
     return loadPolicy(isName ? parent : target, directory, seen);
 }
 
+/** One unit's entry in "units". */
+function unitJson(unit) {
+    return JSON.stringify(unit);
+}
 function createJsonStream(head) {
     let count = 0;
     return {
         start: () => JSON.stringify({ ...head, units: [] }).slice(0, -2),
-        unit: (unit) => (count++ ? ',' : '') + JSON.stringify(unit),
+        unit: (unit) => (count++ ? ',' : '') + unitJson(unit),
+        rendered: (json) => (count++ ? ',' : '') + json,
         end: (passed) => `],"passed":${passed}}\n`
     };
 }

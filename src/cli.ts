@@ -1,21 +1,30 @@
-/** Entry point of the `systemd-hardening-gate` command (bundled as dist/cli.js). */
+/**
+ * Entry point of the `systemd-hardening-gate` command (bundled as dist/cli.js). The same file is the
+ * script of the scan's worker threads.
+ */
 import { runCli } from './cli/run.js'
+import { serveScanWorker } from './scan/parallel.js'
 
-runCli(process.argv.slice(2), {
-  cwd: process.cwd(),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  isTTY: process.stdout.isTTY === true,
-  stderrIsTTY: process.stderr.isTTY === true,
-  env: process.env
-}).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `systemd-hardening-gate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
-    )
-    process.exitCode = 2
-  }
-)
+if (!serveScanWorker()) main()
+
+function main(): void {
+  runCli(process.argv.slice(2), {
+    cwd: process.cwd(),
+    workerUrl: new URL(import.meta.url),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    env: process.env
+  }).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `systemd-hardening-gate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
+      )
+      process.exitCode = 2
+    }
+  )
+}

@@ -1,5 +1,6 @@
 /** The command line: arguments → scan → report → exit status (0 pass, 1 gate failed, 2 usage error). */
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { PolicyError, parseThreshold, policyDocument } from '../core/policy.js'
@@ -12,12 +13,25 @@ import { createJsonStream } from '../render/json.js'
 import { renderMarkdown } from '../render/markdown.js'
 import { renderSarif } from '../render/sarif.js'
 import { createTextStream } from '../render/text.js'
+import type { ScanJob } from '../scan/parallel.js'
+import { createUnitRenderer, renderInParallel } from '../scan/parallel.js'
 import { scanEach } from '../scan/scan.js'
 
 export const VERSION = '0.1.0'
 
 /** Suggested drop-ins the text output shows in full. */
 const TEXT_SUGGESTIONS = 20
+
+/** Below this many units, starting worker threads costs more than it saves. */
+const PARALLEL_MIN_UNITS = 1000
+const MAX_WORKERS = 8
+
+function parseJobs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  if (!/^[0-9]{1,3}$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--jobs must be a whole number from 1, got '${text}'`)
+  return Number(text)
+}
 
 export const USAGE = `Usage: systemd-hardening-gate [options] [PATH...]
 
@@ -40,6 +54,8 @@ PATH            unit files, or directories searched for *.service (default: .)
                 never overwrites a file the gate did not write
 --print-policy  print the effective policy (after "extends") as one systemd --security-policy
                 file, and exit
+--jobs N        worker threads for large scans (default: one per CPU from ${PARALLEL_MIN_UNITS} units on;
+                1 = none); text and JSON reports only, the output is the same
 --no-color      plain text even on a terminal
 -h, --help      this help
 --version       print the version
@@ -49,6 +65,10 @@ Exit status: 0 every unit passed, 1 the gate failed, 2 usage or configuration er
 
 export interface CliIO {
   cwd: string
+  /** the script worker threads run (the CLI bundle); without it everything runs in this thread */
+  workerUrl?: URL
+  /** CPUs available (default: os.availableParallelism()) */
+  cpus?: number
   stdout: (text: string) => void
   stderr: (text: string) => void
   isTTY: boolean
@@ -91,6 +111,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         'no-suggest': { type: 'boolean', default: false },
         fix: { type: 'boolean', default: false },
         'print-policy': { type: 'boolean', default: false },
+        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false }
       }
@@ -137,6 +158,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       threshold = parsed
     }
     const suggest = !values['no-suggest']
+    const jobs = parseJobs(values.jobs)
     const options = { version, policy, threshold, suggest, toolVersion: VERSION }
     // On a terminal, unless the report itself is being printed there.
     const showProgress = io.stderrIsTTY && (format !== 'text' || values.output !== undefined)
@@ -177,6 +199,19 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         systemdVersion: version,
         policy: policy.name
       } as const
+      // Worker threads render text and JSON unit by unit (the first drop-ins of a text report are
+      // computed here); --suggest in text and --fix need every suggestion in this thread.
+      const parallel = !values.fix && (format === 'json' || (format === 'text' && !values.suggest))
+      const cpus = io.cpus ?? os.availableParallelism()
+      const workers =
+        !parallel || !io.workerUrl
+          ? 1
+          : (jobs ?? (stream.total >= PARALLEL_MIN_UNITS ? Math.min(cpus, MAX_WORKERS) : 1))
+      if (io.env.SYSTEMD_HARDENING_GATE_DEBUG) {
+        io.stderr(
+          `scan: ${stream.total} unit file(s), ${workers > 1 ? `${workers} worker threads` : 'one thread'}\n`
+        )
+      }
       if (format === 'json' || format === 'text') {
         // Streamed: each report is written and dropped, so memory stays flat on large trees.
         const color =
@@ -184,10 +219,53 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         const json = createJsonStream(head)
         const text = createTextStream(head, { color, fullSuggestions: TEXT_SUGGESTIONS })
         if (format === 'json') write(json.start())
-        for (const unit of stream.units) {
-          if (!unit.passed) passed = false
-          if (values.fix) writeDropIn(unit, io)
-          write(format === 'json' ? json.unit(unit) : text.unit(unit))
+        if (workers > 1 && io.workerUrl) {
+          const job: ScanJob = {
+            roots: [...stream.roots],
+            cwd: io.cwd,
+            version,
+            policy,
+            threshold,
+            // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
+            suggest: format === 'json' && suggest,
+            keepPassingChecks: values['all-checks'] === true,
+            today: new Date().toISOString().slice(0, 10),
+            toolVersion: VERSION,
+            format,
+            color
+          }
+          const here = createUnitRenderer(job)
+          let suggestionsLeft = format === 'text' && suggest ? TEXT_SUGGESTIONS : 0
+          await renderInParallel(stream.files, job, {
+            workerUrl: io.workerUrl,
+            workers,
+            onProgress: showProgress
+              ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
+              : undefined,
+            onUnits: (units, first) => {
+              units.forEach((unit, k) => {
+                if (format === 'json') {
+                  if (!unit.tally.passed) passed = false
+                  write(json.rendered(unit.output))
+                } else if (unit.wantsSuggestion && suggestionsLeft > 0) {
+                  const report = here.analyse(stream.files[first + k]!, true)
+                  if (report.suggestion) suggestionsLeft--
+                  if (!report.passed) passed = false
+                  write(text.unit(report))
+                } else {
+                  if (!unit.tally.passed) passed = false
+                  text.count(unit.tally)
+                  write(unit.output)
+                }
+              })
+            }
+          })
+        } else {
+          for (const unit of stream.units) {
+            if (!unit.passed) passed = false
+            if (values.fix) writeDropIn(unit, io)
+            write(format === 'json' ? json.unit(unit) : text.unit(unit))
+          }
         }
         write(format === 'json' ? json.end(passed) : text.end())
       } else {

@@ -6,9 +6,16 @@ import type { GateReport, UnitReport } from '../core/report.js'
 
 export type JsonHead = Omit<GateReport, 'units' | 'passed'>
 
+/** One unit's entry in "units". */
+export function unitJson(unit: UnitReport): string {
+  return JSON.stringify(unit)
+}
+
 export interface JsonStream {
   start(): string
   unit(unit: UnitReport): string
+  /** a unit rendered by unitJson() elsewhere */
+  rendered(json: string): string
   end(passed: boolean): string
 }
 
@@ -16,7 +23,8 @@ export function createJsonStream(head: JsonHead): JsonStream {
   let count = 0
   return {
     start: () => JSON.stringify({ ...head, units: [] }).slice(0, -2),
-    unit: (unit) => (count++ ? ',' : '') + JSON.stringify(unit),
+    unit: (unit) => (count++ ? ',' : '') + unitJson(unit),
+    rendered: (json) => (count++ ? ',' : '') + json,
     end: (passed) => `],"passed":${passed}}\n`
   }
 }

@@ -77,8 +77,34 @@ export interface TextHead {
   policy: string
 }
 
+/** What the closing summary counts of one unit. */
+export interface UnitTally {
+  passed: boolean
+  /** justified exceptions applied */
+  exceptions: number
+  /** it got a suggested drop-in with directives */
+  suggested: boolean
+  /** it fails above the threshold without a suggestion */
+  unsuggested: boolean
+}
+
+export function tallyOf(unit: UnitReport, threshold: number): UnitTally {
+  return {
+    passed: unit.passed,
+    exceptions: (unit.exceptions ?? []).filter((e) => e.error === undefined).length,
+    suggested: !!unit.suggestion?.phases?.length,
+    unsuggested:
+      !unit.passed &&
+      unit.status === 'scored' &&
+      !unit.suggestion &&
+      (unit.exposure ?? 0) > threshold * 10
+  }
+}
+
 export interface TextStream {
   unit(unit: UnitReport): string
+  /** counts a unit rendered elsewhere (by unit() of another stream, without a suggestion) */
+  count(tally: UnitTally): void
   end(): string
 }
 
@@ -92,20 +118,17 @@ export function createTextStream(head: TextHead, options: TextOptions): TextStre
   let exceptions = 0
   let suggested = 0
   let unsuggested = 0
+  const count = (tally: UnitTally): void => {
+    total++
+    if (!tally.passed) failed++
+    exceptions += tally.exceptions
+    if (tally.suggested) suggested++
+    if (tally.unsuggested) unsuggested++
+  }
   return {
+    count,
     unit(unit) {
-      total++
-      if (!unit.passed) failed++
-      exceptions += (unit.exceptions ?? []).filter((e) => e.error === undefined).length
-      if (unit.suggestion?.phases?.length) suggested++
-      if (
-        !unit.passed &&
-        unit.status === 'scored' &&
-        !unit.suggestion &&
-        (unit.exposure ?? 0) > head.threshold * 10
-      ) {
-        unsuggested++
-      }
+      count(tallyOf(unit, head.threshold))
       const lines: string[] = []
       const mark = unit.passed ? paint('green', '✓') : paint('red', '✗')
       const where = escapeControl(unit.path)

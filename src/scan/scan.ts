@@ -600,6 +600,10 @@ export interface UnitStream {
   missing: string[]
   /** unit files found */
   total: number
+  /** their absolute paths, in path order */
+  files: readonly string[]
+  /** the directories reads are confined to */
+  roots: readonly string[]
   /** analyses the units one by one, in path order: a caller that does not keep them keeps memory flat */
   units: Iterable<UnitReport>
 }
@@ -627,7 +631,7 @@ export async function scanEach(inputs: string[], options: ScanOptions): Promise<
       yield report
     }
   }
-  return { missing, total: files.length, units: analyse() }
+  return { missing, total: files.length, files, roots, units: analyse() }
 }
 
 /** Scans PATH arguments and keeps every report. */

@@ -1,0 +1,133 @@
+/**
+ * Worker threads (dist/cli.js --jobs N) must not change a byte of the report: a varied tree scanned
+ * with 3 workers and with none gives the same output and exit status in every mode that uses them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { chunkSize } from '../src/scan/parallel.js'
+
+const root = path.resolve(import.meta.dirname, '..')
+const cli = path.join(root, 'dist', 'cli.js')
+
+function run(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, SYSTEMD_HARDENING_GATE_DEBUG: '1' }
+  })
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = Math.imul(a ^ (a >>> 15), a | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const EXTRA_LINES = [
+  'NoNewPrivileges=yes',
+  'PrivateTmp=yes',
+  'ProtectSystem=strict',
+  'ProtectHome=yes',
+  'DynamicUser=yes',
+  'User=app',
+  'PrivateDevices=yes',
+  'CapabilityBoundingSet=CAP_NET_BIND_SERVICE',
+  'SystemCallFilter=@system-service',
+  'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX',
+  'ProtectKernelTunables=bogus',
+  'PrivateNetwork=yes',
+  'MemoryDenyWriteExecute=yes',
+  '# hardening-gate: allow PrivateNetwork -- it serves the network',
+  'ReadWritePaths=/var/lib/app'
+]
+
+let tree: string
+
+beforeAll(() => {
+  tree = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-parallel-'))
+  const examples = fs
+    .readdirSync(path.join(root, 'examples'))
+    .filter((name) => name.endsWith('.service'))
+    .map((name) => fs.readFileSync(path.join(root, 'examples', name), 'utf8'))
+  const next = random(7)
+  for (let i = 0; i < 160; i++) {
+    const dir = path.join(tree, `team-${i % 7}`)
+    fs.mkdirSync(dir, { recursive: true })
+    const name = i % 23 === 0 ? `tpl-${i}@.service` : `svc-${i}.service`
+    let text = examples[Math.floor(next() * examples.length)]!
+    if (next() < 0.8) text += '[Service]\n'
+    for (const line of EXTRA_LINES) if (next() < 0.15) text += `${line}\n`
+    if (i % 31 === 0) text = '[Service]\nType=simple\n' // no ExecStart=: invalid
+    if (i % 37 === 0) text = '' // masked
+    fs.writeFileSync(path.join(dir, name), text)
+    if (i % 5 === 0) {
+      fs.mkdirSync(path.join(dir, `${name}.d`))
+      fs.writeFileSync(path.join(dir, `${name}.d`, '10-harden.conf'), '[Service]\nPrivateTmp=yes\n')
+    }
+    if (i % 29 === 0) fs.symlinkSync(name, path.join(dir, `alias-${i}.service`))
+  }
+})
+
+afterAll(() => fs.rmSync(tree, { recursive: true, force: true }))
+
+describe('worker threads', () => {
+  it.each([
+    ['text', []],
+    ['text --no-suggest', ['--no-suggest']],
+    ['json', ['--format', 'json']],
+    ['json --all-checks --no-suggest', ['--format', 'json', '--all-checks', '--no-suggest']]
+  ])('%s: 3 workers give the same report as one thread', (_, args) => {
+    const serial = run([...args, '--jobs', '1', '.'], tree)
+    const parallel = run([...args, '--jobs', '3', '.'], tree)
+    expect(serial.stderr).toContain('one thread')
+    expect(parallel.stderr).toContain('3 worker threads')
+    expect(parallel.code).toBe(1)
+    expect(parallel.code).toBe(serial.code)
+    expect(parallel.stdout).toBe(serial.stdout)
+    expect(parallel.stdout.length).toBeGreaterThan(10_000)
+  })
+
+  it('shows the first 20 drop-ins of a text report in full, as in one thread', () => {
+    const parallel = run(['--jobs', '2', '.'], tree)
+    expect(parallel.stdout.match(/^ {6}phase \d/gm)?.length).toBeGreaterThan(20)
+    expect(parallel.stdout).toMatch(/ failed .*, 20 suggested drop-in\(s\)\n/)
+  })
+
+  it('stays in one thread for --suggest and the whole-report formats', () => {
+    for (const args of [['--suggest'], ['--format', 'sarif'], ['--format', 'markdown']]) {
+      expect(run([...args, '--jobs', '3', '.'], tree).stderr).toContain('one thread')
+    }
+  })
+
+  it('uses workers by itself only from 1000 units on', () => {
+    expect(run(['.'], tree).stderr).toContain('one thread')
+  })
+
+  it('rejects a --jobs that is not a positive whole number', () => {
+    for (const jobs of ['0', 'two', '1.5']) {
+      const result = run(['--jobs', jobs, '.'], tree)
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain('--jobs must be a whole number')
+    }
+  })
+})
+
+describe('chunkSize', () => {
+  it('gives each worker about eight chunks, from 25 to 500 units each', () => {
+    expect(chunkSize(10_000, 2)).toBe(500)
+    expect(chunkSize(10_000, 4)).toBe(313)
+    expect(chunkSize(160, 3)).toBe(25)
+    expect(chunkSize(1, 8)).toBe(25)
+  })
+})
