@@ -2545,11 +2545,22 @@ function applySyscallFilterAssignment(current, value, version) {
         return { next: undefined, ignored: [] };
     const invert = value.startsWith('~');
     let filter;
+    let cacheKey;
     if (current === undefined) {
-        filter = { allowList: !invert, names: new Set() };
+        // Most units write the same few first assignments (@system-service ...): their sets are shared.
+        cacheKey = `${version}\n${value}`;
+        const cached = firstAssignments.get(cacheKey);
+        if (cached) {
+            const next = { allowList: cached.allowList, names: cached.names, shared: true };
+            return { next, ignored: [...cached.ignored] };
+        }
+        filter = { allowList: !invert, names: new Set(), shared: false };
         if (!invert)
             for (const name of expansion('@default', version) ?? [])
                 filter.names.add(name);
+    }
+    else if (current.shared) {
+        filter = { allowList: current.allowList, names: new Set(current.names), shared: false };
     }
     else {
         // The state belongs to the one service being loaded: update it in place.
@@ -2577,8 +2588,14 @@ function applySyscallFilterAssignment(current, value, version) {
                 filter.names.delete(member);
         }
     }
+    if (cacheKey !== undefined && firstAssignments.size < 4096) {
+        firstAssignments.set(cacheKey, { allowList: filter.allowList, names: filter.names, ignored });
+        filter.shared = true;
+        return { next: filter, ignored: [...ignored] };
+    }
     return { next: filter, ignored };
 }
+const firstAssignments = new Map();
 /** First member of `group` (walk order, nested groups in place) that the filter lets through. */
 function firstUnfilteredMember(filter, group, version) {
     const members = expansion(group, version) ?? [];
@@ -3577,7 +3594,8 @@ function copySettings(s) {
     if (s.syscallFilter)
         copy.syscallFilter = {
             allowList: s.syscallFilter.allowList,
-            names: new Set(s.syscallFilter.names)
+            names: new Set(s.syscallFilter.names),
+            shared: false
         };
     return copy;
 }
@@ -8154,7 +8172,11 @@ function tracedPatch(lines, ctx) {
     if (lines.some((l) => l.key === 'SystemCallFilter')) {
         const filter = traced.syscallFilter;
         if (filter)
-            after.syscallFilter = { allowList: filter.allowList, names: new Set(filter.names) };
+            after.syscallFilter = {
+                allowList: filter.allowList,
+                names: new Set(filter.names),
+                shared: false
+            };
     }
     const ok = applyLines(after, lines, ctx);
     const fields = [];
@@ -9449,11 +9471,27 @@ const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 };
 function painter(enabled) {
     return (style, text) => enabled ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text;
 }
+/** before(a, b): a is listed before b (higher exposure, then higher weight; ties keep table order) */
+const before = (a, b) => (a.exposure ?? 0) > (b.exposure ?? 0) ||
+    ((a.exposure ?? 0) === (b.exposure ?? 0) && a.weight > b.weight);
+/** The `count` rows that cost most, in the order a stable sort would give: no full sort per unit. */
 function costliest(unit, count) {
-    return unit.checks
-        .filter((c) => c.badness !== null && c.badness > 0)
-        .sort((a, b) => (b.exposure ?? 0) - (a.exposure ?? 0) || b.weight - a.weight)
-        .slice(0, count);
+    const top = [];
+    if (count <= 0)
+        return top;
+    for (const check of unit.checks) {
+        if (check.badness === null || check.badness <= 0)
+            continue;
+        if (top.length === count && !before(check, top[count - 1]))
+            continue;
+        let at = top.length;
+        while (at > 0 && before(check, top[at - 1]))
+            at--;
+        top.splice(at, 0, check);
+        if (top.length > count)
+            top.pop();
+    }
+    return top;
 }
 const signed = (gain) => gain >= 0 ? `-${gain.toFixed(1)}` : `+${(-gain).toFixed(1)}`;
 /** The suggested drop-in: its directives phase by phase with their gains, then what to check. */

@@ -33581,11 +33581,22 @@ function applySyscallFilterAssignment(current, value, version) {
         return { next: undefined, ignored: [] };
     const invert = value.startsWith('~');
     let filter;
+    let cacheKey;
     if (current === undefined) {
-        filter = { allowList: !invert, names: new Set() };
+        // Most units write the same few first assignments (@system-service ...): their sets are shared.
+        cacheKey = `${version}\n${value}`;
+        const cached = firstAssignments.get(cacheKey);
+        if (cached) {
+            const next = { allowList: cached.allowList, names: cached.names, shared: true };
+            return { next, ignored: [...cached.ignored] };
+        }
+        filter = { allowList: !invert, names: new Set(), shared: false };
         if (!invert)
             for (const name of expansion('@default', version) ?? [])
                 filter.names.add(name);
+    }
+    else if (current.shared) {
+        filter = { allowList: current.allowList, names: new Set(current.names), shared: false };
     }
     else {
         // The state belongs to the one service being loaded: update it in place.
@@ -33613,8 +33624,14 @@ function applySyscallFilterAssignment(current, value, version) {
                 filter.names.delete(member);
         }
     }
+    if (cacheKey !== undefined && firstAssignments.size < 4096) {
+        firstAssignments.set(cacheKey, { allowList: filter.allowList, names: filter.names, ignored });
+        filter.shared = true;
+        return { next: filter, ignored: [...ignored] };
+    }
     return { next: filter, ignored };
 }
+const firstAssignments = new Map();
 /** First member of `group` (walk order, nested groups in place) that the filter lets through. */
 function firstUnfilteredMember(filter, group, version) {
     const members = expansion(group, version) ?? [];
@@ -34613,7 +34630,8 @@ function copySettings(s) {
     if (s.syscallFilter)
         copy.syscallFilter = {
             allowList: s.syscallFilter.allowList,
-            names: new Set(s.syscallFilter.names)
+            names: new Set(s.syscallFilter.names),
+            shared: false
         };
     return copy;
 }
@@ -39151,7 +39169,11 @@ function tracedPatch(lines, ctx) {
     if (lines.some((l) => l.key === 'SystemCallFilter')) {
         const filter = traced.syscallFilter;
         if (filter)
-            after.syscallFilter = { allowList: filter.allowList, names: new Set(filter.names) };
+            after.syscallFilter = {
+                allowList: filter.allowList,
+                names: new Set(filter.names),
+                shared: false
+            };
     }
     const ok = applyLines(after, lines, ctx);
     const fields = [];

@@ -1154,7 +1154,8 @@ export function copySettings(s: ServiceSettings): ServiceSettings {
   if (s.syscallFilter)
     copy.syscallFilter = {
       allowList: s.syscallFilter.allowList,
-      names: new Set(s.syscallFilter.names)
+      names: new Set(s.syscallFilter.names),
+      shared: false
     }
   return copy
 }

@@ -1546,7 +1546,12 @@ function tracedPatch(
   // SystemCallFilter= is the one directive whose value is updated in place: give it a copy
   if (lines.some((l) => l.key === 'SystemCallFilter')) {
     const filter = traced.syscallFilter
-    if (filter) after.syscallFilter = { allowList: filter.allowList, names: new Set(filter.names) }
+    if (filter)
+      after.syscallFilter = {
+        allowList: filter.allowList,
+        names: new Set(filter.names),
+        shared: false
+      }
   }
   const ok = applyLines(after, lines, ctx)
   const fields: Field[] = []

@@ -17,11 +17,26 @@ function painter(enabled: boolean) {
     enabled ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text
 }
 
-function costliest(unit: UnitReport, count: number) {
-  return unit.checks
-    .filter((c) => c.badness !== null && c.badness > 0)
-    .sort((a, b) => (b.exposure ?? 0) - (a.exposure ?? 0) || b.weight - a.weight)
-    .slice(0, count)
+type Check = UnitReport['checks'][number]
+
+/** before(a, b): a is listed before b (higher exposure, then higher weight; ties keep table order) */
+const before = (a: Check, b: Check): boolean =>
+  (a.exposure ?? 0) > (b.exposure ?? 0) ||
+  ((a.exposure ?? 0) === (b.exposure ?? 0) && a.weight > b.weight)
+
+/** The `count` rows that cost most, in the order a stable sort would give: no full sort per unit. */
+export function costliest(unit: UnitReport, count: number): Check[] {
+  const top: Check[] = []
+  if (count <= 0) return top
+  for (const check of unit.checks) {
+    if (check.badness === null || check.badness <= 0) continue
+    if (top.length === count && !before(check, top[count - 1]!)) continue
+    let at = top.length
+    while (at > 0 && before(check, top[at - 1]!)) at--
+    top.splice(at, 0, check)
+    if (top.length > count) top.pop()
+  }
+  return top
 }
 
 type Paint = ReturnType<typeof painter>

@@ -102,6 +102,8 @@ function expand(name: string, version: number, into: string[], depth = 0): boole
 export interface SyscallFilter {
   allowList: boolean
   names: Set<string>
+  /** `names` is shared (a cached first assignment): copied before it is changed */
+  shared?: boolean
 }
 
 function validErrno(text: string): boolean {
@@ -125,9 +127,19 @@ export function applySyscallFilterAssignment(
   if (value === '') return { next: undefined, ignored: [] }
   const invert = value.startsWith('~')
   let filter: SyscallFilter
+  let cacheKey: string | undefined
   if (current === undefined) {
-    filter = { allowList: !invert, names: new Set() }
+    // Most units write the same few first assignments (@system-service ...): their sets are shared.
+    cacheKey = `${version}\n${value}`
+    const cached = firstAssignments.get(cacheKey)
+    if (cached) {
+      const next = { allowList: cached.allowList, names: cached.names, shared: true }
+      return { next, ignored: [...cached.ignored] }
+    }
+    filter = { allowList: !invert, names: new Set(), shared: false }
     if (!invert) for (const name of expansion('@default', version) ?? []) filter.names.add(name)
+  } else if (current.shared) {
+    filter = { allowList: current.allowList, names: new Set(current.names), shared: false }
   } else {
     // The state belongs to the one service being loaded: update it in place.
     filter = current
@@ -152,8 +164,18 @@ export function applySyscallFilterAssignment(
       else filter.names.delete(member)
     }
   }
+  if (cacheKey !== undefined && firstAssignments.size < 4096) {
+    firstAssignments.set(cacheKey, { allowList: filter.allowList, names: filter.names, ignored })
+    filter.shared = true
+    return { next: filter, ignored: [...ignored] }
+  }
   return { next: filter, ignored }
 }
+
+const firstAssignments = new Map<
+  string,
+  { allowList: boolean; names: Set<string>; ignored: readonly string[] }
+>()
 
 /** First member of `group` (walk order, nested groups in place) that the filter lets through. */
 export function firstUnfilteredMember(

@@ -1,0 +1,66 @@
+/** The text report's row selection: the costliest rows without sorting every unit's rows. */
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import type { UnitReport } from '../src/core/report.js'
+import { costliest } from '../src/render/text.js'
+
+type Check = UnitReport['checks'][number]
+
+const row = (
+  i: number,
+  badness: number | null,
+  exposure: number | null,
+  weight: number
+): Check => ({
+  id: `row${i}`,
+  name: `row${i}=`,
+  badness,
+  weight,
+  range: 10,
+  exposure,
+  file: 'a.service',
+  line: i,
+  explicit: false
+})
+
+const unitWith = (checks: Check[]) => ({ checks }) as UnitReport
+
+/** The obvious definition: a stable sort of the costly rows. */
+const bySorting = (checks: Check[], count: number) =>
+  checks
+    .filter((c) => c.badness !== null && c.badness > 0)
+    .sort((a, b) => (b.exposure ?? 0) - (a.exposure ?? 0) || b.weight - a.weight)
+    .slice(0, count)
+
+describe('costliest', () => {
+  it('picks by exposure, then weight, ties in table order', () => {
+    const checks = [
+      row(0, 1, 0.2, 500),
+      row(1, 0, null, 2000),
+      row(2, 1, 0.3, 100),
+      row(3, 1, 0.2, 1000),
+      row(4, null, null, 3000),
+      row(5, 1, 0.2, 500)
+    ]
+    expect(costliest(unitWith(checks), 3).map((c) => c.id)).toEqual(['row2', 'row3', 'row0'])
+    expect(costliest(unitWith(checks), 0)).toEqual([])
+  })
+
+  it('agrees with a stable sort of the costly rows on any rows', () => {
+    const rows = fc.array(
+      fc.record({
+        badness: fc.option(fc.integer({ min: 0, max: 3 })),
+        exposure: fc.option(fc.constantFrom(0.1, 0.2, 0.3, 0.5)),
+        weight: fc.constantFrom(100, 500, 1000)
+      }),
+      { maxLength: 90 }
+    )
+    fc.assert(
+      fc.property(rows, fc.integer({ min: 0, max: 8 }), (specs, count) => {
+        const checks = specs.map((s, i) => row(i, s.badness, s.exposure, s.weight))
+        expect(costliest(unitWith(checks), count)).toEqual(bySorting(checks, count))
+      }),
+      { numRuns: 500 }
+    )
+  })
+})
