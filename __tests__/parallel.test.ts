@@ -91,7 +91,7 @@ describe('worker threads', () => {
     const serial = run([...args, '--jobs', '1', '.'], tree)
     const parallel = run([...args, '--jobs', '3', '.'], tree)
     expect(serial.stderr).toContain('one thread')
-    expect(parallel.stderr).toContain('3 worker threads')
+    expect(parallel.stderr).toContain('3 threads')
     expect(parallel.code).toBe(1)
     expect(parallel.code).toBe(serial.code)
     expect(parallel.stdout).toBe(serial.stdout)

@@ -17878,6 +17878,15 @@ function createUnitRenderer(job) {
                 tally: tallyOf(unit, head.threshold),
                 wantsSuggestion: unit.status === 'scored' && (unit.exposure ?? 0) > job.threshold
             };
+        },
+        renderChunk(files) {
+            const units = files.map((file) => this.render(file));
+            if (job.format !== 'json')
+                return { units };
+            const json = Buffer.from(units.map((unit) => unit.output).join(','));
+            for (const unit of units)
+                unit.output = '';
+            return { units, json };
         }
     };
 }
@@ -17891,7 +17900,7 @@ function serveScanWorker() {
     port.on('message', (request) => {
         let reply;
         try {
-            reply = { chunk: request.chunk, units: request.files.map((f) => renderer.render(f)) };
+            reply = { chunk: request.chunk, ...renderer.renderChunk(request.files) };
         }
         catch (error) {
             reply = {
@@ -17899,17 +17908,24 @@ function serveScanWorker() {
                 error: error instanceof Error ? (error.stack ?? error.message) : String(error)
             };
         }
-        port.postMessage(reply);
+        const bytes = 'json' in reply ? reply.json : undefined;
+        // a Buffer small enough to come from Node's shared pool is copied: only a whole one is moved
+        const movable = bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+        port.postMessage(reply, movable ? [bytes.buffer] : []);
     });
     return true;
 }
-/** Units per chunk: small enough to balance the workers, large enough to keep messages few. */
-function chunkSize(files, workers) {
-    return Math.min(500, Math.max(25, Math.ceil(files / (workers * 8))));
+/** Units per chunk: small enough to balance the threads, large enough to keep messages few. */
+function chunkSize(files, threads) {
+    return Math.min(500, Math.max(25, Math.ceil(files / (threads * 8))));
 }
-/** Analyses and renders `files` in worker threads; resolves when every chunk was handed over. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Analyses and renders `files` in this thread and in worker threads, chunk by chunk, and hands the
+ * chunks over in path order; resolves when all were handed over.
+ */
 async function renderInParallel(files, job, options) {
-    const size = chunkSize(files.length, options.workers);
+    const size = chunkSize(files.length, options.workers + 1);
     const chunks = [];
     for (let i = 0; i < files.length; i += size)
         chunks.push(files.slice(i, i + size));
@@ -17917,53 +17933,74 @@ async function renderInParallel(files, job, options) {
     let next = 0; // next chunk to hand out
     let emitted = 0; // chunks written so far
     let finished = 0; // units analysed so far
+    let failure;
     const workers = [];
+    const fail = (error) => {
+        failure ??= error;
+    };
+    /** a chunk is ready: hand over every chunk that is now next in order */
+    const ready = (index, chunk) => {
+        done.set(index, chunk);
+        finished += chunk.units.length;
+        options.onProgress?.(finished, files.length);
+        for (let first = done.get(emitted); first; first = done.get(emitted)) {
+            done.delete(emitted);
+            options.onChunk(first, emitted * size);
+            emitted++;
+        }
+    };
+    const give = (worker) => {
+        if (next >= chunks.length || failure !== undefined)
+            return;
+        const request = { chunk: next, files: chunks[next] };
+        next++;
+        worker.postMessage(request);
+    };
     try {
-        await new Promise((resolve, reject) => {
-            if (chunks.length === 0)
-                return resolve();
-            const count = Math.min(options.workers, chunks.length);
-            const give = (worker) => {
-                if (next >= chunks.length)
-                    return;
-                const request = { chunk: next, files: chunks[next] };
-                next++;
-                worker.postMessage(request);
-            };
-            for (let w = 0; w < count; w++) {
-                const data = { kind: 'systemd-hardening-gate/scan', job };
-                const worker = new Worker(options.workerUrl, { workerData: data });
-                workers.push(worker);
-                worker.on('error', reject);
-                worker.on('exit', (code) => {
-                    if (emitted < chunks.length)
-                        reject(new Error(`scan worker exited with code ${code}`));
-                });
-                worker.on('message', (reply) => {
-                    if ('error' in reply)
-                        return reject(new Error(`scan worker: ${reply.error}`));
-                    done.set(reply.chunk, reply.units);
-                    finished += reply.units.length;
-                    options.onProgress?.(finished, files.length);
+        let settle;
+        const allDone = new Promise((resolve) => (settle = resolve));
+        const wake = () => {
+            if (emitted === chunks.length || failure !== undefined)
+                settle?.();
+        };
+        for (let w = 0; w < Math.min(options.workers, chunks.length - 1); w++) {
+            const data = { kind: 'systemd-hardening-gate/scan', job };
+            const worker = new Worker(options.workerUrl, { workerData: data });
+            workers.push(worker);
+            worker.on('error', (error) => (fail(error), wake()));
+            worker.on('exit', (code) => {
+                if (emitted < chunks.length)
+                    fail(new Error(`scan worker exited with code ${code}`));
+                wake();
+            });
+            worker.on('message', (reply) => {
+                if ('error' in reply)
+                    fail(new Error(`scan worker: ${reply.error}`));
+                else {
                     give(worker);
                     try {
-                        for (let units = done.get(emitted); units; units = done.get(emitted)) {
-                            done.delete(emitted);
-                            options.onUnits(units, emitted * size);
-                            emitted++;
-                        }
+                        ready(reply.chunk, reply);
                     }
                     catch (error) {
-                        return reject(error);
+                        fail(error);
                     }
-                    if (emitted === chunks.length)
-                        resolve();
-                });
-                // two chunks in flight per worker: it never waits for the main thread
-                give(worker);
-                give(worker);
-            }
-        });
+                }
+                wake();
+            });
+            // two chunks in flight per worker: it does not wait while this thread renders one
+            give(worker);
+            give(worker);
+        }
+        // This thread takes the next chunk whenever it is free, and lets the workers' replies in between.
+        while (next < chunks.length && failure === undefined) {
+            const index = next++;
+            ready(index, options.local.renderChunk(chunks[index]));
+            await nextTurn();
+        }
+        wake();
+        await allDone;
+        if (failure !== undefined)
+            throw failure;
     }
     finally {
         await Promise.all(workers.map((worker) => worker.terminate()));
@@ -18005,8 +18042,8 @@ PATH            unit files, or directories searched for *.service (default: .)
                 never overwrites a file the gate did not write
 --print-policy  print the effective policy (after "extends") as one systemd --security-policy
                 file, and exit
---jobs N        worker threads for large scans (default: one per CPU from ${PARALLEL_MIN_UNITS} units on;
-                1 = none); text and JSON reports only, the output is the same
+--jobs N        threads for large scans (default: one per CPU from ${PARALLEL_MIN_UNITS} units on; 1 = no
+                worker threads); text and JSON reports only, the output is the same
 --no-color      plain text even on a terminal
 -h, --help      this help
 --version       print the version
@@ -18129,6 +18166,13 @@ async function runCli(argv, io) {
             if (pending.length >= 65536)
                 flush();
         };
+        const writeBytes = (bytes) => {
+            flush();
+            if (fd === undefined)
+                io.stdout(bytes);
+            else
+                fs$4.writeSync(fd, bytes);
+        };
         try {
             const head = {
                 schemaVersion: SCHEMA_VERSION,
@@ -18144,7 +18188,7 @@ async function runCli(argv, io) {
                 ? 1
                 : (jobs ?? (stream.total >= PARALLEL_MIN_UNITS ? Math.min(cpus, MAX_WORKERS) : 1));
             if (io.env.SYSTEMD_HARDENING_GATE_DEBUG) {
-                io.stderr(`scan: ${stream.total} unit file(s), ${workers > 1 ? `${workers} worker threads` : 'one thread'}\n`);
+                io.stderr(`scan: ${stream.total} unit file(s), ${workers > 1 ? `${workers} threads` : 'one thread'}\n`);
             }
             if (format === 'json' || format === 'text') {
                 // Streamed: each report is written and dropped, so memory stays flat on large trees.
@@ -18172,18 +18216,21 @@ async function runCli(argv, io) {
                     let suggestionsLeft = format === 'text' && suggest ? TEXT_SUGGESTIONS : 0;
                     await renderInParallel(stream.files, job, {
                         workerUrl: io.workerUrl,
-                        workers,
+                        workers: workers - 1,
+                        local: here,
                         onProgress: showProgress
                             ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
                             : undefined,
-                        onUnits: (units, first) => {
-                            units.forEach((unit, k) => {
-                                if (format === 'json') {
-                                    if (!unit.tally.passed)
-                                        passed = false;
-                                    write(json.rendered(unit.output));
-                                }
-                                else if (unit.wantsSuggestion && suggestionsLeft > 0) {
+                        onChunk: (chunk, first) => {
+                            if (chunk.json) {
+                                if (chunk.units.some((unit) => !unit.tally.passed))
+                                    passed = false;
+                                write(json.rendered(''));
+                                writeBytes(chunk.json);
+                                return;
+                            }
+                            chunk.units.forEach((unit, k) => {
+                                if (unit.wantsSuggestion && suggestionsLeft > 0) {
                                     const report = here.analyse(stream.files[first + k], true);
                                     if (report.suggestion)
                                         suggestionsLeft--;

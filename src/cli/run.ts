@@ -54,8 +54,8 @@ PATH            unit files, or directories searched for *.service (default: .)
                 never overwrites a file the gate did not write
 --print-policy  print the effective policy (after "extends") as one systemd --security-policy
                 file, and exit
---jobs N        worker threads for large scans (default: one per CPU from ${PARALLEL_MIN_UNITS} units on;
-                1 = none); text and JSON reports only, the output is the same
+--jobs N        threads for large scans (default: one per CPU from ${PARALLEL_MIN_UNITS} units on; 1 = no
+                worker threads); text and JSON reports only, the output is the same
 --no-color      plain text even on a terminal
 -h, --help      this help
 --version       print the version
@@ -69,7 +69,7 @@ export interface CliIO {
   workerUrl?: URL
   /** CPUs available (default: os.availableParallelism()) */
   cpus?: number
-  stdout: (text: string) => void
+  stdout: (text: string | Uint8Array) => void
   stderr: (text: string) => void
   isTTY: boolean
   stderrIsTTY: boolean
@@ -192,6 +192,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       pending += text
       if (pending.length >= 65536) flush()
     }
+    const writeBytes = (bytes: Uint8Array): void => {
+      flush()
+      if (fd === undefined) io.stdout(bytes)
+      else fs.writeSync(fd, bytes)
+    }
     try {
       const head = {
         schemaVersion: SCHEMA_VERSION,
@@ -209,7 +214,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           : (jobs ?? (stream.total >= PARALLEL_MIN_UNITS ? Math.min(cpus, MAX_WORKERS) : 1))
       if (io.env.SYSTEMD_HARDENING_GATE_DEBUG) {
         io.stderr(
-          `scan: ${stream.total} unit file(s), ${workers > 1 ? `${workers} worker threads` : 'one thread'}\n`
+          `scan: ${stream.total} unit file(s), ${workers > 1 ? `${workers} threads` : 'one thread'}\n`
         )
       }
       if (format === 'json' || format === 'text') {
@@ -238,16 +243,20 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           let suggestionsLeft = format === 'text' && suggest ? TEXT_SUGGESTIONS : 0
           await renderInParallel(stream.files, job, {
             workerUrl: io.workerUrl,
-            workers,
+            workers: workers - 1,
+            local: here,
             onProgress: showProgress
               ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
               : undefined,
-            onUnits: (units, first) => {
-              units.forEach((unit, k) => {
-                if (format === 'json') {
-                  if (!unit.tally.passed) passed = false
-                  write(json.rendered(unit.output))
-                } else if (unit.wantsSuggestion && suggestionsLeft > 0) {
+            onChunk: (chunk, first) => {
+              if (chunk.json) {
+                if (chunk.units.some((unit) => !unit.tally.passed)) passed = false
+                write(json.rendered(''))
+                writeBytes(chunk.json)
+                return
+              }
+              chunk.units.forEach((unit, k) => {
+                if (unit.wantsSuggestion && suggestionsLeft > 0) {
                   const report = here.analyse(stream.files[first + k]!, true)
                   if (report.suggestion) suggestionsLeft--
                   if (!report.passed) passed = false

@@ -32,7 +32,7 @@ export interface ScanJob {
 
 /** One unit as a worker rendered it. */
 export interface RenderedUnit {
-  /** the unit's part of the report */
+  /** the unit's part of a text report ('' in JSON: see RenderedChunk) */
   output: string
   tally: UnitTally
   /** it is scored above the threshold: the analysis would suggest a drop-in if asked */
@@ -44,13 +44,21 @@ interface WorkerData {
   job: ScanJob
 }
 
+/** A chunk of units: JSON reports come as UTF-8 bytes (moved, not copied, to the main thread). */
+export interface RenderedChunk {
+  units: RenderedUnit[]
+  /** JSON: the units' entries joined by commas */
+  json?: Uint8Array
+}
+
 type Request = { chunk: number; files: string[] }
-type Reply = { chunk: number; units: RenderedUnit[] } | { chunk: number; error: string }
+type Reply = ({ chunk: number } & RenderedChunk) | { chunk: number; error: string }
 
 /** Analyses and renders units (in a worker, or in the main thread for the same result). */
 export function createUnitRenderer(job: ScanJob): {
   reader: Reader
   render(file: string): RenderedUnit
+  renderChunk(files: readonly string[]): RenderedChunk
   /** the full report of one unit, with a suggestion when `suggest` */
   analyse(file: string, suggest: boolean): UnitReport
 } {
@@ -84,6 +92,13 @@ export function createUnitRenderer(job: ScanJob): {
         tally: tallyOf(unit, head.threshold),
         wantsSuggestion: unit.status === 'scored' && (unit.exposure ?? 0) > job.threshold
       }
+    },
+    renderChunk(files) {
+      const units = files.map((file) => this.render(file))
+      if (job.format !== 'json') return { units }
+      const json = Buffer.from(units.map((unit) => unit.output).join(','))
+      for (const unit of units) unit.output = ''
+      return { units, json }
     }
   }
 }
@@ -97,14 +112,17 @@ export function serveScanWorker(): boolean {
   port.on('message', (request: Request) => {
     let reply: Reply
     try {
-      reply = { chunk: request.chunk, units: request.files.map((f) => renderer.render(f)) }
+      reply = { chunk: request.chunk, ...renderer.renderChunk(request.files) }
     } catch (error) {
       reply = {
         chunk: request.chunk,
         error: error instanceof Error ? (error.stack ?? error.message) : String(error)
       }
     }
-    port.postMessage(reply)
+    const bytes = 'json' in reply ? reply.json : undefined
+    // a Buffer small enough to come from Node's shared pool is copied: only a whole one is moved
+    const movable = bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    port.postMessage(reply, movable ? [bytes.buffer as ArrayBuffer] : [])
   })
   return true
 }
@@ -112,71 +130,100 @@ export function serveScanWorker(): boolean {
 export interface ParallelOptions {
   /** the script that calls serveScanWorker() (the CLI bundle itself) */
   workerUrl: URL
+  /** worker threads besides this one (which takes chunks too) */
   workers: number
-  /** called with each chunk's units, in path order */
-  onUnits: (units: RenderedUnit[], first: number) => void
+  /** renders chunks in this thread */
+  local: ReturnType<typeof createUnitRenderer>
+  /** called with each chunk, in path order (`first`: the index of its first file) */
+  onChunk: (chunk: RenderedChunk, first: number) => void
   onProgress?: (done: number, total: number) => void
 }
 
-/** Units per chunk: small enough to balance the workers, large enough to keep messages few. */
-export function chunkSize(files: number, workers: number): number {
-  return Math.min(500, Math.max(25, Math.ceil(files / (workers * 8))))
+/** Units per chunk: small enough to balance the threads, large enough to keep messages few. */
+export function chunkSize(files: number, threads: number): number {
+  return Math.min(500, Math.max(25, Math.ceil(files / (threads * 8))))
 }
 
-/** Analyses and renders `files` in worker threads; resolves when every chunk was handed over. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+/**
+ * Analyses and renders `files` in this thread and in worker threads, chunk by chunk, and hands the
+ * chunks over in path order; resolves when all were handed over.
+ */
 export async function renderInParallel(
   files: readonly string[],
   job: ScanJob,
   options: ParallelOptions
 ): Promise<void> {
-  const size = chunkSize(files.length, options.workers)
+  const size = chunkSize(files.length, options.workers + 1)
   const chunks: string[][] = []
   for (let i = 0; i < files.length; i += size) chunks.push(files.slice(i, i + size))
-  const done = new Map<number, RenderedUnit[]>()
+  const done = new Map<number, RenderedChunk>()
   let next = 0 // next chunk to hand out
   let emitted = 0 // chunks written so far
   let finished = 0 // units analysed so far
+  let failure: unknown
   const workers: Worker[] = []
+  const fail = (error: unknown): void => {
+    failure ??= error
+  }
+  /** a chunk is ready: hand over every chunk that is now next in order */
+  const ready = (index: number, chunk: RenderedChunk): void => {
+    done.set(index, chunk)
+    finished += chunk.units.length
+    options.onProgress?.(finished, files.length)
+    for (let first = done.get(emitted); first; first = done.get(emitted)) {
+      done.delete(emitted)
+      options.onChunk(first, emitted * size)
+      emitted++
+    }
+  }
+  const give = (worker: Worker): void => {
+    if (next >= chunks.length || failure !== undefined) return
+    const request: Request = { chunk: next, files: chunks[next]! }
+    next++
+    worker.postMessage(request)
+  }
   try {
-    await new Promise<void>((resolve, reject) => {
-      if (chunks.length === 0) return resolve()
-      const count = Math.min(options.workers, chunks.length)
-      const give = (worker: Worker): void => {
-        if (next >= chunks.length) return
-        const request: Request = { chunk: next, files: chunks[next]! }
-        next++
-        worker.postMessage(request)
-      }
-      for (let w = 0; w < count; w++) {
-        const data: WorkerData = { kind: 'systemd-hardening-gate/scan', job }
-        const worker = new Worker(options.workerUrl, { workerData: data })
-        workers.push(worker)
-        worker.on('error', reject)
-        worker.on('exit', (code) => {
-          if (emitted < chunks.length) reject(new Error(`scan worker exited with code ${code}`))
-        })
-        worker.on('message', (reply: Reply) => {
-          if ('error' in reply) return reject(new Error(`scan worker: ${reply.error}`))
-          done.set(reply.chunk, reply.units)
-          finished += reply.units.length
-          options.onProgress?.(finished, files.length)
+    let settle: (() => void) | undefined
+    const allDone = new Promise<void>((resolve) => (settle = resolve))
+    const wake = (): void => {
+      if (emitted === chunks.length || failure !== undefined) settle?.()
+    }
+    for (let w = 0; w < Math.min(options.workers, chunks.length - 1); w++) {
+      const data: WorkerData = { kind: 'systemd-hardening-gate/scan', job }
+      const worker = new Worker(options.workerUrl, { workerData: data })
+      workers.push(worker)
+      worker.on('error', (error) => (fail(error), wake()))
+      worker.on('exit', (code) => {
+        if (emitted < chunks.length) fail(new Error(`scan worker exited with code ${code}`))
+        wake()
+      })
+      worker.on('message', (reply: Reply) => {
+        if ('error' in reply) fail(new Error(`scan worker: ${reply.error}`))
+        else {
           give(worker)
           try {
-            for (let units = done.get(emitted); units; units = done.get(emitted)) {
-              done.delete(emitted)
-              options.onUnits(units, emitted * size)
-              emitted++
-            }
+            ready(reply.chunk, reply)
           } catch (error) {
-            return reject(error)
+            fail(error)
           }
-          if (emitted === chunks.length) resolve()
-        })
-        // two chunks in flight per worker: it never waits for the main thread
-        give(worker)
-        give(worker)
-      }
-    })
+        }
+        wake()
+      })
+      // two chunks in flight per worker: it does not wait while this thread renders one
+      give(worker)
+      give(worker)
+    }
+    // This thread takes the next chunk whenever it is free, and lets the workers' replies in between.
+    while (next < chunks.length && failure === undefined) {
+      const index = next++
+      ready(index, options.local.renderChunk(chunks[index]!))
+      await nextTurn()
+    }
+    wake()
+    await allDone
+    if (failure !== undefined) throw failure
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()))
   }
