@@ -3682,6 +3682,8 @@ function addressFamilyCheck(id, name, bucket, weight, what) {
     };
 }
 function syscallCheck(group, weight, what) {
+    /** this row's verdicts per shared filter set, keyed by ±version (+ allow-list, - deny-list) */
+    const verdictsByFilter = new WeakMap();
     const suffix = group.slice(1).replace(/-/g, '_');
     return {
         id: `SystemCallFilter_${suffix}`,
@@ -3698,14 +3700,28 @@ function syscallCheck(group, weight, what) {
             const filter = settings.syscallFilter;
             if (filter === undefined || (!filter.allowList && filter.names.size === 0))
                 return NO_FILTER;
+            // A shared set never changes: its verdict is worked out once per version.
+            const cache = filter.shared ? sharedFilterVerdicts(filter.names) : undefined;
+            const key = filter.allowList ? version : -version;
+            const cached = cache?.get(key);
+            if (cached !== undefined)
+                return cached;
             const offending = firstUnfilteredMember(filter, group, version);
-            if (offending === undefined)
-                return { badness: 0 };
-            return filter.allowList
-                ? { badness: 9, detail: `the allow-list includes ${offending}` }
-                : { badness: 10, detail: `the deny-list misses ${offending}` };
+            const verdict = offending === undefined
+                ? GOOD
+                : Object.freeze(filter.allowList
+                    ? { badness: 9, detail: `the allow-list includes ${offending}` }
+                    : { badness: 10, detail: `the deny-list misses ${offending}` });
+            cache?.set(key, verdict);
+            return verdict;
         }
     };
+    function sharedFilterVerdicts(names) {
+        let verdicts = verdictsByFilter.get(names);
+        if (verdicts === undefined)
+            verdictsByFilter.set(names, (verdicts = new Map()));
+        return verdicts;
+    }
 }
 const isRoot = (user) => user === 'root' || user === '0';
 const CAPABILITY_BREAKS = 'A service that legitimately needs this capability fails with "Operation not permitted"; keep exactly the capabilities it needs in CapabilityBoundingSet=.';
@@ -17340,7 +17356,7 @@ function kindOf(entry) {
     return 'other';
 }
 function listingOf(entries) {
-    const listing = { entries: new Map(), links: [] };
+    const listing = { entries: new Map(), links: [], real: undefined };
     for (const entry of entries) {
         const kind = kindOf(entry);
         listing.entries.set(entry.name, kind);
@@ -17434,7 +17450,7 @@ function createReader(roots, cwd, known) {
     const realDirectories = new Map();
     /** realpath of a directory, cached: every unit in a directory shares it. */
     const realDirectory = (dir) => {
-        let real = realDirectories.get(dir);
+        let real = realDirectories.get(dir) ?? listings.get(dir)?.real;
         if (real === undefined) {
             try {
                 real = fs$4.realpathSync.native(dir);
@@ -17634,7 +17650,15 @@ const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
  */
 function walkServiceFiles(root, listings) {
     const found = [];
-    const visit = (dir) => {
+    let realRoot;
+    try {
+        realRoot = fs$4.realpathSync.native(root);
+    }
+    catch {
+        realRoot = undefined;
+    }
+    // Below the root the walk enters real directories only, so their real paths follow from its own.
+    const visit = (dir, real) => {
         let entries;
         try {
             entries = fs$4.readdirSync(dir, { withFileTypes: true });
@@ -17643,6 +17667,7 @@ function walkServiceFiles(root, listings) {
             return; // fast-glob skips what it cannot read as well
         }
         const listing = listingOf(entries);
+        listing.real = real;
         listings.set(dir, listing);
         for (const [name, kind] of listing.entries) {
             if (kind === 'directory' && SKIPPED_DIRECTORIES.has(name))
@@ -17651,10 +17676,10 @@ function walkServiceFiles(root, listings) {
             if (name.endsWith('.service'))
                 found.push(child);
             if (kind === 'directory')
-                visit(child);
+                visit(child, real === undefined ? undefined : path$1.join(real, name));
         }
     };
-    visit(root);
+    visit(root, realRoot);
     return found;
 }
 /** Expands PATH arguments into unit file paths (files given directly are kept as they are). */

@@ -165,6 +165,8 @@ function addressFamilyCheck(
 }
 
 function syscallCheck(group: string, weight: number, what: string): CheckDefinition {
+  /** this row's verdicts per shared filter set, keyed by ±version (+ allow-list, - deny-list) */
+  const verdictsByFilter = new WeakMap<Set<string>, Map<number, Verdict>>()
   const suffix = group.slice(1).replace(/-/g, '_')
   return {
     id: `SystemCallFilter_${suffix}`,
@@ -181,12 +183,29 @@ function syscallCheck(group: string, weight: number, what: string): CheckDefinit
     assess: ({ settings, version }) => {
       const filter = settings.syscallFilter
       if (filter === undefined || (!filter.allowList && filter.names.size === 0)) return NO_FILTER
+      // A shared set never changes: its verdict is worked out once per version.
+      const cache = filter.shared ? sharedFilterVerdicts(filter.names) : undefined
+      const key = filter.allowList ? version : -version
+      const cached = cache?.get(key)
+      if (cached !== undefined) return cached
       const offending = firstUnfilteredMember(filter, group, version)
-      if (offending === undefined) return { badness: 0 }
-      return filter.allowList
-        ? { badness: 9, detail: `the allow-list includes ${offending}` }
-        : { badness: 10, detail: `the deny-list misses ${offending}` }
+      const verdict: Verdict =
+        offending === undefined
+          ? GOOD
+          : Object.freeze(
+              filter.allowList
+                ? { badness: 9, detail: `the allow-list includes ${offending}` }
+                : { badness: 10, detail: `the deny-list misses ${offending}` }
+            )
+      cache?.set(key, verdict)
+      return verdict
     }
+  }
+
+  function sharedFilterVerdicts(names: Set<string>): Map<number, Verdict> {
+    let verdicts = verdictsByFilter.get(names)
+    if (verdicts === undefined) verdictsByFilter.set(names, (verdicts = new Map()))
+    return verdicts
   }
 }
 

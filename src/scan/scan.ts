@@ -80,6 +80,8 @@ export interface Listing {
   entries: Map<string, EntryKind>
   /** entries that are symbolic links */
   links: string[]
+  /** the directory's real path, when the walk knows it (it descends through no link) */
+  real?: string
 }
 
 function kindOf(entry: fs.Dirent): EntryKind {
@@ -90,7 +92,7 @@ function kindOf(entry: fs.Dirent): EntryKind {
 }
 
 function listingOf(entries: readonly fs.Dirent[]): Listing {
-  const listing: Listing = { entries: new Map(), links: [] }
+  const listing: Listing = { entries: new Map(), links: [], real: undefined }
   for (const entry of entries) {
     const kind = kindOf(entry)
     listing.entries.set(entry.name, kind)
@@ -187,7 +189,7 @@ export function createReader(
   const realDirectories = new Map<string, string>()
   /** realpath of a directory, cached: every unit in a directory shares it. */
   const realDirectory = (dir: string): string => {
-    let real = realDirectories.get(dir)
+    let real = realDirectories.get(dir) ?? listings.get(dir)?.real
     if (real === undefined) {
       try {
         real = fs.realpathSync.native(dir)
@@ -395,7 +397,14 @@ const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules'])
  */
 export function walkServiceFiles(root: string, listings: Map<string, Listing>): string[] {
   const found: string[] = []
-  const visit = (dir: string): void => {
+  let realRoot: string | undefined
+  try {
+    realRoot = fs.realpathSync.native(root)
+  } catch {
+    realRoot = undefined
+  }
+  // Below the root the walk enters real directories only, so their real paths follow from its own.
+  const visit = (dir: string, real: string | undefined): void => {
     let entries: fs.Dirent[]
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true })
@@ -403,15 +412,16 @@ export function walkServiceFiles(root: string, listings: Map<string, Listing>): 
       return // fast-glob skips what it cannot read as well
     }
     const listing = listingOf(entries)
+    listing.real = real
     listings.set(dir, listing)
     for (const [name, kind] of listing.entries) {
       if (kind === 'directory' && SKIPPED_DIRECTORIES.has(name)) continue
       const child = dir + path.sep + name
       if (name.endsWith('.service')) found.push(child)
-      if (kind === 'directory') visit(child)
+      if (kind === 'directory') visit(child, real === undefined ? undefined : path.join(real, name))
     }
   }
-  visit(root)
+  visit(root, realRoot)
   return found
 }
 
