@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { defaultThreads } from '../src/cli/run.js'
 import { chunkSize } from '../src/scan/parallel.js'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -120,6 +121,15 @@ describe('worker threads', () => {
       expect(result.code).toBe(2)
       expect(result.stderr).toContain('--jobs must be a whole number')
     }
+  })
+})
+
+describe('defaultThreads', () => {
+  it('uses worker threads from 4 CPUs and 1000 units on, leaving one CPU to V8', () => {
+    expect(defaultThreads(2, 10_000)).toBe(1)
+    expect(defaultThreads(4, 999)).toBe(1)
+    expect(defaultThreads(4, 1000)).toBe(3)
+    expect(defaultThreads(64, 10_000)).toBe(8)
   })
 })
 
