@@ -34350,6 +34350,9 @@ const DIRECTIVES = {
     })
 };
 const LOWERCASE_DIRECTIVES = new Map(Object.keys(DIRECTIVES).map((key) => [key.toLowerCase(), key]));
+// Maps: looked up for every line of every unit, with keys from the file.
+const DIRECTIVE_BY_KEY = new Map(Object.entries(DIRECTIVES));
+const RECORDED_SECTION = new Map(Object.entries(RECORDED_DIRECTIVES));
 function describeDropped(key, words) {
     const shown = words.slice(0, 5).map((w) => `'${w}'`);
     const more = words.length > 5 ? ` and ${words.length - 5} more` : '';
@@ -34370,12 +34373,11 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
     for (const comment of parsed.comments)
         comments.push({ file: file.path, ...comment });
     for (const assignment of parsed.assignments) {
-        const at = { file: file.path, line: assignment.line };
         const { key, value, section } = assignment;
-        if (Object.hasOwn(RECORDED_DIRECTIVES, key) && RECORDED_DIRECTIVES[key] === section) {
+        if (RECORDED_SECTION.get(key) === section)
             record$2(settings, key, value, ctx.ownsRecorded);
-        }
-        const directive = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined;
+        const directive = DIRECTIVE_BY_KEY.get(key);
+        const at = { file: file.path, line: assignment.line };
         if (!directive) {
             const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase());
             if (known) {
@@ -48510,18 +48512,20 @@ function scanUnitFile(file, roots, options, reader) {
     }
     const { orders, problems, conflicts, truncated } = collectDropIns(names.id, names.aliases, directory, read);
     const sockets = companionSockets(base, directory, read);
-    const gateOptions = {
-        ...options,
-        keepPassingChecks: options.keepPassingChecks ?? false,
-        today: options.today ?? new Date().toISOString().slice(0, 10)
-    };
+    const gateOptions = options.keepPassingChecks !== undefined && options.today !== undefined
+        ? options
+        : {
+            ...options,
+            keepPassingChecks: options.keepPassingChecks ?? false,
+            today: options.today ?? new Date().toISOString().slice(0, 10)
+        };
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,
         main,
         dropIns,
         sockets
-    }, suggest === undefined ? gateOptions : { ...gateOptions, suggest });
+    }, suggest === gateOptions.suggest ? gateOptions : { ...gateOptions, suggest });
     let report;
     if (orders.length === 1) {
         report = analyse(orders[0]);

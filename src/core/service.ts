@@ -854,6 +854,9 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
 }
 
 const LOWERCASE_DIRECTIVES = new Map(Object.keys(DIRECTIVES).map((key) => [key.toLowerCase(), key]))
+// Maps: looked up for every line of every unit, with keys from the file.
+const DIRECTIVE_BY_KEY = new Map(Object.entries(DIRECTIVES))
+const RECORDED_SECTION = new Map(Object.entries(RECORDED_DIRECTIVES))
 
 function describeDropped(key: string, words: string[]): string {
   const shown = words.slice(0, 5).map((w) => `'${w}'`)
@@ -883,12 +886,10 @@ function applyFile(
   }
   for (const comment of parsed.comments) comments.push({ file: file.path, ...comment })
   for (const assignment of parsed.assignments) {
-    const at = { file: file.path, line: assignment.line }
     const { key, value, section } = assignment
-    if (Object.hasOwn(RECORDED_DIRECTIVES, key) && RECORDED_DIRECTIVES[key] === section) {
-      record(settings, key, value, ctx.ownsRecorded)
-    }
-    const directive = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined
+    if (RECORDED_SECTION.get(key) === section) record(settings, key, value, ctx.ownsRecorded)
+    const directive = DIRECTIVE_BY_KEY.get(key)
+    const at = { file: file.path, line: assignment.line }
     if (!directive) {
       const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase())
       if (known) {

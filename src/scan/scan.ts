@@ -549,11 +549,14 @@ export function scanUnitFile(
     read
   )
   const sockets = companionSockets(base, directory, read)
-  const gateOptions = {
-    ...options,
-    keepPassingChecks: options.keepPassingChecks ?? false,
-    today: options.today ?? new Date().toISOString().slice(0, 10)
-  }
+  const gateOptions =
+    options.keepPassingChecks !== undefined && options.today !== undefined
+      ? options
+      : {
+          ...options,
+          keepPassingChecks: options.keepPassingChecks ?? false,
+          today: options.today ?? new Date().toISOString().slice(0, 10)
+        }
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(
       {
@@ -563,7 +566,7 @@ export function scanUnitFile(
         dropIns,
         sockets
       },
-      suggest === undefined ? gateOptions : { ...gateOptions, suggest }
+      suggest === gateOptions.suggest ? gateOptions : { ...gateOptions, suggest }
     )
   let report: UnitReport
   if (orders.length === 1) {
@@ -628,14 +631,16 @@ export async function scanEach(inputs: string[], options: ScanOptions): Promise<
   const reader = createReader(roots, options.cwd, listings)
   function* analyse(): Generator<UnitReport> {
     let suggestions = 0
+    // the options every unit shares, settled once
+    const shared: ScanOptions = {
+      ...options,
+      keepPassingChecks: options.keepPassingChecks ?? false,
+      today: options.today ?? new Date().toISOString().slice(0, 10)
+    }
+    const unsuggested: ScanOptions = { ...shared, suggest: false }
     for (let i = 0; i < files.length; i++) {
       const limited = options.suggestLimit !== undefined && suggestions >= options.suggestLimit
-      const report = scanUnitFile(
-        files[i]!,
-        roots,
-        limited ? { ...options, suggest: false } : options,
-        reader
-      )
+      const report = scanUnitFile(files[i]!, roots, limited ? unsuggested : shared, reader)
       if (report.suggestion) suggestions++
       if (options.onProgress && (i + 1) % 500 === 0) options.onProgress(i + 1, files.length)
       yield report
