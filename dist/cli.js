@@ -5050,6 +5050,8 @@ function compile(policy, version, checks) {
     return compiled;
 }
 function scoreService(service, version, policy, options = {}) {
+    if (options.costliest !== undefined)
+        return scoreCostliest(service, version, policy, options.costliest);
     const keepPassing = options.keepPassing ?? true;
     const ctx = {
         settings: service.settings,
@@ -5116,6 +5118,85 @@ function scoreService(service, version, policy, options = {}) {
                 divRoundUp(divRoundUp(row.badness * row.weight * 100, row.range), weightSum) / 10;
         }
     }
+    return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
+}
+/** A row costs more than another: higher exposure, then higher weight, then earlier in the table. */
+function costsMore(e, w, a, b) {
+    return e[a] > e[b] || (e[a] === e[b] && (w[a] > w[b] || (w[a] === w[b] && a < b)));
+}
+/**
+ * scoreService for a view that shows only the `count` costliest rows: the same sums and exposure,
+ * but row objects only for those rows (in table order), not for every costly one.
+ */
+function scoreCostliest(service, version, policy, count) {
+    const ctx = {
+        settings: service.settings,
+        version,
+        runsPrivileged: runsPrivileged(service)
+    };
+    const table = checksFor(version);
+    const { weights, ranges } = compile(policy, version, table);
+    const bootPhase = !service.settings.defaultDependencies;
+    const costly = [];
+    const badnesses = [];
+    const details = [];
+    let weightSum = 0;
+    let badnessSum = 0;
+    for (let i = 0; i < table.length; i++) {
+        const check = table[i];
+        const weight = weights[i];
+        if ((check.bootPhaseExempt && bootPhase) || weight === 0)
+            continue;
+        const verdict = check.assess(ctx);
+        if ('na' in verdict)
+            continue;
+        badnessSum += divRoundUp(verdict.badness * weight, ranges[i]);
+        weightSum += weight;
+        if (verdict.badness > 0) {
+            costly.push(i);
+            badnesses[i] = verdict.badness;
+            details[i] = verdict.detail;
+        }
+    }
+    const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum);
+    // per-row exposure in tenths, as scoreService computes it, and the `count` rows costing most
+    const rowExposure = [];
+    for (const i of costly) {
+        rowExposure[i] = divRoundUp(divRoundUp(badnesses[i] * weights[i] * 100, ranges[i]), weightSum);
+    }
+    const top = [];
+    for (const i of costly) {
+        let at = top.length;
+        while (at > 0 && costsMore(rowExposure, weights, i, top[at - 1]))
+            at--;
+        if (at < count) {
+            top.splice(at, 0, i);
+            if (top.length > count)
+                top.pop();
+        }
+    }
+    top.sort((a, b) => a - b);
+    let fileRank;
+    const ranks = () => (fileRank ??= new Map(service.files.map((file, index) => [file, index])));
+    const header = service.serviceHeader;
+    const checks = top.map((i) => {
+        const check = table[i];
+        const source = sourceOf(check, service, ranks);
+        const at = source ?? header;
+        return {
+            id: check.id,
+            name: check.name,
+            badness: badnesses[i],
+            weight: weights[i],
+            range: ranges[i],
+            exposure: rowExposure[i] / 10,
+            file: at.file,
+            line: at.line,
+            explicit: source !== undefined,
+            skipped: undefined,
+            detail: details[i]
+        };
+    });
     return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
 }
 
@@ -9151,7 +9232,8 @@ function analyzeUnit(source, options) {
     }
     const policy = policyWithExceptions(options.policy, exceptions.allowed);
     const score = scoreService(loaded, options.version, policy, {
-        keepPassing: options.keepPassingChecks ?? true
+        keepPassing: options.keepPassingChecks ?? true,
+        costliest: options.costliestChecks
     });
     const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined);
     let suggestion = null;
@@ -9162,6 +9244,7 @@ function analyzeUnit(source, options) {
                 loaded,
                 version: options.version,
                 policy,
+                exposure: score.exposure,
                 threshold: options.threshold,
                 exceptions: exceptions.reports,
                 toolVersion: options.toolVersion
@@ -17893,6 +17976,7 @@ function createUnitRenderer(job) {
         threshold: job.threshold,
         suggest: job.suggest,
         keepPassingChecks: job.keepPassingChecks,
+        costliestChecks: job.costliestChecks,
         today: job.today,
         toolVersion: job.toolVersion
     };
@@ -18047,6 +18131,8 @@ async function renderInParallel(files, job, options) {
 const VERSION = '0.1.0';
 /** Suggested drop-ins the text output shows in full. */
 const TEXT_SUGGESTIONS = 20;
+/** Checks the text output lists per failing unit (the others are not even built). */
+const TEXT_TOP_CHECKS = 5;
 /** Below this many units, starting worker threads costs more than it saves. */
 const PARALLEL_MIN_UNITS = 1000;
 const MAX_THREADS = 8;
@@ -18185,6 +18271,7 @@ async function runCli(argv, io) {
             cwd: io.cwd,
             exclude: values.exclude,
             keepPassingChecks: values['all-checks'] === true,
+            costliestChecks: format === 'text' ? TEXT_TOP_CHECKS : undefined,
             // text shows the first drop-ins in full; computing the others would only cost time
             suggestLimit: (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
                 ? TEXT_SUGGESTIONS
@@ -18239,7 +18326,11 @@ async function runCli(argv, io) {
                 // Streamed: each report is written and dropped, so memory stays flat on large trees.
                 const color = format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR;
                 const json = createJsonStream(head);
-                const text = createTextStream(head, { color, fullSuggestions: TEXT_SUGGESTIONS });
+                const text = createTextStream(head, {
+                    color,
+                    fullSuggestions: TEXT_SUGGESTIONS,
+                    topChecks: TEXT_TOP_CHECKS
+                });
                 if (format === 'json')
                     write(json.start());
                 if (workers > 1 && io.workerUrl) {
@@ -18252,6 +18343,7 @@ async function runCli(argv, io) {
                         // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
                         suggest: format === 'json' && suggest,
                         keepPassingChecks: values['all-checks'] === true,
+                        costliestChecks: format === 'text' ? TEXT_TOP_CHECKS : undefined,
                         today: new Date().toISOString().slice(0, 10),
                         toolVersion: VERSION,
                         format,

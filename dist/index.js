@@ -36047,6 +36047,8 @@ function compile(policy, version, checks) {
     return compiled;
 }
 function scoreService(service, version, policy, options = {}) {
+    if (options.costliest !== undefined)
+        return scoreCostliest(service, version, policy, options.costliest);
     const keepPassing = options.keepPassing ?? true;
     const ctx = {
         settings: service.settings,
@@ -36113,6 +36115,85 @@ function scoreService(service, version, policy, options = {}) {
                 divRoundUp$1(divRoundUp$1(row.badness * row.weight * 100, row.range), weightSum) / 10;
         }
     }
+    return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
+}
+/** A row costs more than another: higher exposure, then higher weight, then earlier in the table. */
+function costsMore(e, w, a, b) {
+    return e[a] > e[b] || (e[a] === e[b] && (w[a] > w[b] || (w[a] === w[b] && a < b)));
+}
+/**
+ * scoreService for a view that shows only the `count` costliest rows: the same sums and exposure,
+ * but row objects only for those rows (in table order), not for every costly one.
+ */
+function scoreCostliest(service, version, policy, count) {
+    const ctx = {
+        settings: service.settings,
+        version,
+        runsPrivileged: runsPrivileged(service)
+    };
+    const table = checksFor(version);
+    const { weights, ranges } = compile(policy, version, table);
+    const bootPhase = !service.settings.defaultDependencies;
+    const costly = [];
+    const badnesses = [];
+    const details = [];
+    let weightSum = 0;
+    let badnessSum = 0;
+    for (let i = 0; i < table.length; i++) {
+        const check = table[i];
+        const weight = weights[i];
+        if ((check.bootPhaseExempt && bootPhase) || weight === 0)
+            continue;
+        const verdict = check.assess(ctx);
+        if ('na' in verdict)
+            continue;
+        badnessSum += divRoundUp$1(verdict.badness * weight, ranges[i]);
+        weightSum += weight;
+        if (verdict.badness > 0) {
+            costly.push(i);
+            badnesses[i] = verdict.badness;
+            details[i] = verdict.detail;
+        }
+    }
+    const exposure = weightSum === 0 ? 0 : divRoundUp$1(badnessSum * 100, weightSum);
+    // per-row exposure in tenths, as scoreService computes it, and the `count` rows costing most
+    const rowExposure = [];
+    for (const i of costly) {
+        rowExposure[i] = divRoundUp$1(divRoundUp$1(badnesses[i] * weights[i] * 100, ranges[i]), weightSum);
+    }
+    const top = [];
+    for (const i of costly) {
+        let at = top.length;
+        while (at > 0 && costsMore(rowExposure, weights, i, top[at - 1]))
+            at--;
+        if (at < count) {
+            top.splice(at, 0, i);
+            if (top.length > count)
+                top.pop();
+        }
+    }
+    top.sort((a, b) => a - b);
+    let fileRank;
+    const ranks = () => (fileRank ??= new Map(service.files.map((file, index) => [file, index])));
+    const header = service.serviceHeader;
+    const checks = top.map((i) => {
+        const check = table[i];
+        const source = sourceOf(check, service, ranks);
+        const at = source ?? header;
+        return {
+            id: check.id,
+            name: check.name,
+            badness: badnesses[i],
+            weight: weights[i],
+            range: ranges[i],
+            exposure: rowExposure[i] / 10,
+            file: at.file,
+            line: at.line,
+            explicit: source !== undefined,
+            skipped: undefined,
+            detail: details[i]
+        };
+    });
     return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
 }
 
@@ -40148,7 +40229,8 @@ function analyzeUnit(source, options) {
     }
     const policy = policyWithExceptions(options.policy, exceptions.allowed);
     const score = scoreService(loaded, options.version, policy, {
-        keepPassing: options.keepPassingChecks ?? true
+        keepPassing: options.keepPassingChecks ?? true,
+        costliest: options.costliestChecks
     });
     const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined);
     let suggestion = null;
@@ -40159,6 +40241,7 @@ function analyzeUnit(source, options) {
                 loaded,
                 version: options.version,
                 policy,
+                exposure: score.exposure,
                 threshold: options.threshold,
                 exceptions: exceptions.reports,
                 toolVersion: options.toolVersion

@@ -14,7 +14,7 @@ const toBytes = (content: string | Uint8Array): Uint8Array =>
 /** The engine's report for a unit given as a map of files relative to the unit directory. */
 export function engineReport(
   unit: OracleUnit,
-  options: { version?: number; policy?: Policy } = {}
+  options: { version?: number; policy?: Policy; costliestChecks?: number } = {}
 ): UnitReport {
   const name = parseUnitName(unit.name)
   if (!name) throw new Error(`bad unit name ${unit.name}`)
@@ -37,6 +37,11 @@ export function engineReport(
         bytes: toBytes(unit.files[c.path]!)
       }))
     },
-    { version: options.version ?? 252, policy: options.policy ?? DEFAULT_POLICY, threshold: 100 }
+    {
+      version: options.version ?? 252,
+      policy: options.policy ?? DEFAULT_POLICY,
+      threshold: 100,
+      costliestChecks: options.costliestChecks
+    }
   )
 }

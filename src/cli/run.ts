@@ -21,6 +21,8 @@ export const VERSION = '0.1.0'
 
 /** Suggested drop-ins the text output shows in full. */
 const TEXT_SUGGESTIONS = 20
+/** Checks the text output lists per failing unit (the others are not even built). */
+const TEXT_TOP_CHECKS = 5
 
 /** Below this many units, starting worker threads costs more than it saves. */
 const PARALLEL_MIN_UNITS = 1000
@@ -178,6 +180,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       cwd: io.cwd,
       exclude: values.exclude,
       keepPassingChecks: values['all-checks'] === true,
+      costliestChecks: format === 'text' ? TEXT_TOP_CHECKS : undefined,
       // text shows the first drop-ins in full; computing the others would only cost time
       suggestLimit:
         (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
@@ -230,7 +233,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         const color =
           format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR
         const json = createJsonStream(head)
-        const text = createTextStream(head, { color, fullSuggestions: TEXT_SUGGESTIONS })
+        const text = createTextStream(head, {
+          color,
+          fullSuggestions: TEXT_SUGGESTIONS,
+          topChecks: TEXT_TOP_CHECKS
+        })
         if (format === 'json') write(json.start())
         if (workers > 1 && io.workerUrl) {
           const job: ScanJob = {
@@ -242,6 +249,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
             suggest: format === 'json' && suggest,
             keepPassingChecks: values['all-checks'] === true,
+            costliestChecks: format === 'text' ? TEXT_TOP_CHECKS : undefined,
             today: new Date().toISOString().slice(0, 10),
             toolVersion: VERSION,
             format,

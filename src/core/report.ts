@@ -54,6 +54,8 @@ export interface UnitReport {
 export interface GateOptions {
   /** keep rows at badness 0 in each report (default true; large scans save memory without them) */
   keepPassingChecks?: boolean
+  /** keep only the rows of this many highest exposures (a report that shows no more) */
+  costliestChecks?: number
   /** target systemd version */
   version: number
   policy: Policy
@@ -121,7 +123,8 @@ export function analyzeUnit(source: UnitSource, options: GateOptions): UnitRepor
   }
   const policy = policyWithExceptions(options.policy, exceptions.allowed)
   const score = scoreService(loaded, options.version, policy, {
-    keepPassing: options.keepPassingChecks ?? true
+    keepPassing: options.keepPassingChecks ?? true,
+    costliest: options.costliestChecks
   })
   const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined)
   let suggestion: Suggestion | null = null

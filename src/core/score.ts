@@ -189,8 +189,14 @@ export function scoreService(
   service: LoadedService,
   version: number,
   policy: Policy,
-  options: { keepPassing?: boolean } = {}
+  options: {
+    keepPassing?: boolean
+    /** keep only the rows of the `costliest` highest exposures (the text report's view) */
+    costliest?: number
+  } = {}
 ): Score {
+  if (options.costliest !== undefined)
+    return scoreCostliest(service, version, policy, options.costliest)
   const keepPassing = options.keepPassing ?? true
   const ctx: AssessContext = {
     settings: service.settings,
@@ -254,5 +260,91 @@ export function scoreService(
         divRoundUp(divRoundUp(row.badness * row.weight * 100, row.range), weightSum) / 10
     }
   }
+  return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks }
+}
+
+/** A row costs more than another: higher exposure, then higher weight, then earlier in the table. */
+function costsMore(e: number[], w: number[], a: number, b: number): boolean {
+  return e[a]! > e[b]! || (e[a] === e[b] && (w[a]! > w[b]! || (w[a] === w[b] && a < b)))
+}
+
+/**
+ * scoreService for a view that shows only the `count` costliest rows: the same sums and exposure,
+ * but row objects only for those rows (in table order), not for every costly one.
+ */
+function scoreCostliest(
+  service: LoadedService,
+  version: number,
+  policy: Policy,
+  count: number
+): Score {
+  const ctx: AssessContext = {
+    settings: service.settings,
+    version,
+    runsPrivileged: runsPrivileged(service)
+  }
+  const table = checksFor(version)
+  const { weights, ranges } = compile(policy, version, table)
+  const bootPhase = !service.settings.defaultDependencies
+  const costly: number[] = []
+  const badnesses: number[] = []
+  const details: Array<string | undefined> = []
+  let weightSum = 0
+  let badnessSum = 0
+  for (let i = 0; i < table.length; i++) {
+    const check = table[i]!
+    const weight = weights[i]!
+    if ((check.bootPhaseExempt && bootPhase) || weight === 0) continue
+    const verdict = check.assess(ctx)
+    if ('na' in verdict) continue
+    badnessSum += divRoundUp(verdict.badness * weight, ranges[i]!)
+    weightSum += weight
+    if (verdict.badness > 0) {
+      costly.push(i)
+      badnesses[i] = verdict.badness
+      details[i] = verdict.detail
+    }
+  }
+  const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum)
+  // per-row exposure in tenths, as scoreService computes it, and the `count` rows costing most
+  const rowExposure: number[] = []
+  for (const i of costly) {
+    rowExposure[i] = divRoundUp(
+      divRoundUp(badnesses[i]! * weights[i]! * 100, ranges[i]!),
+      weightSum
+    )
+  }
+  const top: number[] = []
+  for (const i of costly) {
+    let at = top.length
+    while (at > 0 && costsMore(rowExposure, weights, i, top[at - 1]!)) at--
+    if (at < count) {
+      top.splice(at, 0, i)
+      if (top.length > count) top.pop()
+    }
+  }
+  top.sort((a, b) => a - b)
+  let fileRank: Map<string, number> | undefined
+  const ranks = (): Map<string, number> =>
+    (fileRank ??= new Map(service.files.map((file, index) => [file, index])))
+  const header = service.serviceHeader
+  const checks: CheckResult[] = top.map((i) => {
+    const check = table[i]!
+    const source = sourceOf(check, service, ranks)
+    const at = source ?? header
+    return {
+      id: check.id,
+      name: check.name,
+      badness: badnesses[i]!,
+      weight: weights[i]!,
+      range: ranges[i]!,
+      exposure: rowExposure[i]! / 10,
+      file: at.file,
+      line: at.line,
+      explicit: source !== undefined,
+      skipped: undefined,
+      detail: details[i]
+    }
+  })
   return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks }
 }

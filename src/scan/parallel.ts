@@ -23,6 +23,7 @@ export interface ScanJob {
   threshold: number
   suggest: boolean
   keepPassingChecks: boolean
+  costliestChecks?: number
   /** fixed by the main thread, so that every worker judges exception dates on the same day */
   today: string
   toolVersion?: string
@@ -70,6 +71,7 @@ export function createUnitRenderer(job: ScanJob): {
     threshold: job.threshold,
     suggest: job.suggest,
     keepPassingChecks: job.keepPassingChecks,
+    costliestChecks: job.costliestChecks,
     today: job.today,
     toolVersion: job.toolVersion
   } satisfies GateOptions & { cwd: string }
