@@ -18296,6 +18296,13 @@ async function runCli(argv, io) {
             pending = '';
         };
         const write = (text) => {
+            if (text.length >= 16384) {
+                // a large piece (a JSON unit with its drop-in) goes out as it is: no copy into a batch
+                flush();
+                pending = text;
+                flush();
+                return;
+            }
             pending += text;
             if (pending.length >= 65536)
                 flush();

@@ -203,6 +203,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       pending = ''
     }
     const write = (text: string): void => {
+      if (text.length >= 16384) {
+        // a large piece (a JSON unit with its drop-in) goes out as it is: no copy into a batch
+        flush()
+        pending = text
+        flush()
+        return
+      }
       pending += text
       if (pending.length >= 65536) flush()
     }
