@@ -121,6 +121,9 @@ describe('systemd-hardening-gate CLI', () => {
     expect(markdown.stdout).toContain(
       '| bare.service | examples/bare.service | 9.6 | UNSAFE | ❌ fail |'
     )
+    expect(markdown.stdout).toMatch(
+      /<details><summary>Suggested drop-in examples\/bare\.service\.d\/hardening\.conf: \d\.\d [A-Z]+<\/summary>\n\n```ini\n[^]*\[Service\]\n[^]*```\n\n<\/details>/
+    )
     const out = path.join(tmp, 'gate.sarif')
     expect(run(['--format', 'sarif', '--output', out, 'examples']).code).toBe(1)
     const sarif = JSON.parse(fs.readFileSync(out, 'utf8'))

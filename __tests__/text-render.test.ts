@@ -1,7 +1,8 @@
-/** The text report's row selection: the costliest rows without sorting every unit's rows. */
+/** Renderers: the text report's row selection, the markdown report's drop-ins. */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import type { UnitReport } from '../src/core/report.js'
+import type { GateReport, UnitReport } from '../src/core/report.js'
+import { renderMarkdown } from '../src/render/markdown.js'
 import { costliest } from '../src/render/text.js'
 
 type Check = UnitReport['checks'][number]
@@ -62,5 +63,45 @@ describe('costliest', () => {
       }),
       { numRuns: 500 }
     )
+  })
+})
+
+describe('markdown drop-ins', () => {
+  it('folds the drop-in of a failing unit into a fence its content cannot close', () => {
+    const dropIn = '[Service]\n# from the unit: ```` @team <img src=x>\nProtectSystem=strict\n'
+    const unit = {
+      ...unitWith([row(0, 1, 0.5, 1000)]),
+      path: 'units/a.service',
+      unit: 'a.service',
+      status: 'scored',
+      score: 9.6,
+      exposure: 96,
+      rating: 'UNSAFE',
+      passed: false,
+      dropIns: [],
+      diagnostics: [],
+      exceptions: [],
+      suggestion: {
+        path: 'units/a.service.d/hardening.conf',
+        dropIn,
+        score: 4.9,
+        rating: 'OK',
+        phases: [{ phase: 1, title: 't', score: 4.9, directives: [] }]
+      }
+    } as unknown as UnitReport
+    const report: GateReport = {
+      schemaVersion: 1,
+      threshold: 5,
+      systemdVersion: 252,
+      policy: 'baseline',
+      passed: false,
+      units: [unit]
+    }
+    const markdown = renderMarkdown(report)
+    expect(markdown).toContain(
+      '<details><summary>Suggested drop-in units/a.service.d/hardening.conf: 4.9 OK</summary>'
+    )
+    // a longer fence than the 4 backticks inside, with the content verbatim
+    expect(markdown).toContain('`````ini\n' + dropIn + '`````\n\n</details>')
   })
 })

@@ -5012,6 +5012,15 @@ function exposureOfSettings(settings, version, policy, options = {}) {
         return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
     return exposureOfSums(badnessSum, weightSum);
 }
+function contextOf(service, version) {
+    return { settings: service.settings, version, runsPrivileged: runsPrivileged(service) };
+}
+/** Where each row's deciding directive was set (the file ranks are only built when needed). */
+function sourceFinder(service) {
+    let fileRank;
+    const ranks = () => (fileRank ??= new Map(service.files.map((file, index) => [file, index])));
+    return (check) => sourceOf(check, service, ranks);
+}
 function sourceOf(check, service, ranks) {
     if (check.directives.length === 1)
         return service.sources.get(check.directives[0]);
@@ -5053,13 +5062,8 @@ function scoreService(service, version, policy, options = {}) {
     if (options.costliest !== undefined)
         return scoreCostliest(service, version, policy, options.costliest);
     const keepPassing = options.keepPassing ?? true;
-    const ctx = {
-        settings: service.settings,
-        version,
-        runsPrivileged: runsPrivileged(service)
-    };
-    let fileRank;
-    const ranks = () => (fileRank ??= new Map(service.files.map((file, index) => [file, index])));
+    const ctx = contextOf(service, version);
+    const sourceFor = sourceFinder(service);
     const header = service.serviceHeader;
     const table = checksFor(version);
     const { weights, ranges, reasons } = compile(policy, version, table);
@@ -5094,7 +5098,7 @@ function scoreService(service, version, policy, options = {}) {
         // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
         if (badness === 0 && !keepPassing)
             continue;
-        const source = sourceOf(check, service, ranks);
+        const source = sourceFor(check);
         // one shape for every row (unset fields are undefined, which JSON leaves out)
         const at = source ?? header;
         checks.push({
@@ -5129,11 +5133,7 @@ function costsMore(e, w, a, b) {
  * but row objects only for those rows (in table order), not for every costly one.
  */
 function scoreCostliest(service, version, policy, count) {
-    const ctx = {
-        settings: service.settings,
-        version,
-        runsPrivileged: runsPrivileged(service)
-    };
+    const ctx = contextOf(service, version);
     const table = checksFor(version);
     const { weights, ranges } = compile(policy, version, table);
     const bootPhase = !service.settings.defaultDependencies;
@@ -5176,12 +5176,11 @@ function scoreCostliest(service, version, policy, count) {
         }
     }
     top.sort((a, b) => a - b);
-    let fileRank;
-    const ranks = () => (fileRank ??= new Map(service.files.map((file, index) => [file, index])));
+    const sourceFor = sourceFinder(service);
     const header = service.serviceHeader;
     const checks = top.map((i) => {
         const check = table[i];
-        const source = sourceOf(check, service, ranks);
+        const source = sourceFor(check);
         const at = source ?? header;
         return {
             id: check.id,
@@ -9399,173 +9398,18 @@ function escapeMarkdown(text) {
         .replace(/@(?=\w)/g, '@\u200b')
         .replace(/#(?=\d)/g, '#\u200b');
 }
-
-function renderMarkdown(report) {
-    const lines = [];
-    const failed = report.units.filter((u) => !u.passed);
-    lines.push(`## systemd hardening gate: ${report.passed ? 'passed' : `${failed.length} unit(s) failed`}`);
-    lines.push('');
-    lines.push(`Threshold ${report.threshold.toFixed(1)} · systemd ${report.systemdVersion} · policy ${escapeMarkdown(report.policy)}`);
-    lines.push('');
-    if (report.units.length === 0) {
-        lines.push('No service units found.');
-        return lines.join('\n') + '\n';
-    }
-    lines.push('| Unit | Path | Score | Rating | Result |');
-    lines.push('| --- | --- | ---: | --- | --- |');
-    for (const unit of report.units) {
-        const score = unit.score === null ? '–' : unit.score.toFixed(1);
-        const rating = unit.rating ?? unit.status;
-        const result = unit.passed ? '✅ pass' : '❌ fail';
-        lines.push(`| ${escapeMarkdown(unit.unit)} | ${escapeMarkdown(unit.path)} | ${score} | ${escapeMarkdown(rating)} | ${result} |`);
-    }
-    for (const unit of failed) {
-        lines.push('');
-        lines.push(`### ${escapeMarkdown(unit.path)}`);
-        lines.push('');
-        if (unit.status !== 'scored') {
-            lines.push(`${escapeMarkdown(unit.status)}: ${escapeMarkdown(unit.reason ?? '')}`);
-            continue;
-        }
-        lines.push('| Check | Exposure | Detail | Line |');
-        lines.push('| --- | ---: | --- | ---: |');
-        const costly = unit.checks
-            .filter((c) => c.badness !== null && c.badness > 0)
-            .sort((a, b) => (b.exposure ?? 0) - (a.exposure ?? 0))
-            .slice(0, 10);
-        for (const check of costly) {
-            lines.push(`| ${escapeMarkdown(check.id)} | ${(check.exposure ?? 0).toFixed(1)} | ${escapeMarkdown(check.detail ?? '')} | ${check.line} |`);
-        }
-    }
-    return lines.join('\n') + '\n';
+/** A backtick fence longer than any backtick run in the content (at least 3). */
+function codeFence(content) {
+    let longest = 0;
+    for (const run of content.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    return '`'.repeat(Math.max(3, longest + 1));
 }
-
-/** SARIF 2.1.0 log for code scanning: one rule per check, results at the deciding line. */
-const TOOL_URI = 'https://github.com/systemd-hardening-gate/systemd-hardening-gate';
-/** Where the per-check pages are published (docs/checks/ of the default branch). */
-const DOCS_BASE = `${TOOL_URI}/blob/main/`;
-const EXTRA_RULES = [
-    {
-        id: 'unit-not-loaded',
-        name: 'UnitNotLoaded',
-        shortDescription: { text: 'systemd refuses to load this unit' },
-        fullDescription: {
-            text: 'The unit has a fatal error (syntax, encoding, invalid setting or missing command), so systemd would not start it.'
-        }
-    },
-    {
-        id: 'ignored-directive',
-        name: 'IgnoredDirective',
-        shortDescription: { text: 'A directive systemd ignores' },
-        fullDescription: {
-            text: 'The line looks like a setting but systemd ignores it (invalid value, wrong case, wrong section, unknown to the target version), so it protects nothing.'
-        }
-    },
-    {
-        id: 'unit-unreadable',
-        name: 'UnitUnreadable',
-        shortDescription: { text: 'The gate could not read this unit' },
-        fullDescription: {
-            text: 'The file is not a regular file inside the scanned tree, or it is too large.'
-        }
-    }
-];
-/** FNV-1a, 64-bit, hex: stable fingerprints without line numbers. */
-function fingerprint(text) {
-    let hash = 0xcbf29ce484222325n;
-    for (const byte of new TextEncoder().encode(text)) {
-        hash ^= BigInt(byte);
-        hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
-    }
-    return hash.toString(16).padStart(16, '0');
-}
-function location(file, line) {
-    return {
-        physicalLocation: {
-            artifactLocation: { uri: encodeURI(file) },
-            region: { startLine: Math.max(1, line) }
-        }
-    };
-}
-function unitResults(unit) {
-    const results = [];
-    if (unit.status === 'invalid' || unit.status === 'error') {
-        results.push({
-            ruleId: unit.status === 'invalid' ? 'unit-not-loaded' : 'unit-unreadable',
-            level: 'error',
-            message: { text: `${unit.unit}: ${unit.reason ?? unit.status}` },
-            locations: [location(unit.at?.file ?? unit.path, unit.at?.line ?? 1)],
-            partialFingerprints: {
-                'unitFinding/v1': fingerprint(`${unit.path}\0${unit.status}\0${unit.reason}`)
-            }
-        });
-    }
-    for (const check of unit.checks) {
-        if (check.badness === null || check.badness === 0)
-            continue;
-        const detail = check.detail ? ` (${check.detail})` : '';
-        results.push({
-            ruleId: check.id,
-            level: unit.passed ? 'note' : 'warning',
-            message: {
-                text: `${unit.unit} scores ${unit.score?.toFixed(1)} ${unit.rating}; ${check.name} adds ${(check.exposure ?? 0).toFixed(1)}${detail}`
-            },
-            locations: [location(check.file, check.line)],
-            partialFingerprints: {
-                'unitFinding/v1': fingerprint(`${unit.path}\0${check.id}\0${check.detail ?? ''}`)
-            }
-        });
-    }
-    for (const diagnostic of unit.diagnostics) {
-        if (diagnostic.severity === 'notice')
-            continue;
-        results.push({
-            ruleId: 'ignored-directive',
-            level: diagnostic.severity === 'error' ? 'error' : 'warning',
-            message: { text: diagnostic.message },
-            locations: [location(diagnostic.file, diagnostic.line)],
-            partialFingerprints: {
-                'unitFinding/v1': fingerprint(`${diagnostic.file}\0${diagnostic.code}\0${diagnostic.message}`)
-            }
-        });
-    }
-    return results;
-}
-function renderSarif(report, toolVersion) {
-    const rules = [
-        ...CHECKS.map((check) => ({
-            id: check.id,
-            name: check.name,
-            shortDescription: { text: check.bad },
-            fullDescription: { text: `${check.bad} Fix: ${check.fix.join('; ')}.` },
-            help: {
-                text: `${check.good} Fix with ${check.fix.join(' and ')}. May break: ${check.breaks}`,
-                markdown: `${check.good}\n\nFix:\n\n\`\`\`ini\n[Service]\n${check.fix.join('\n')}\n\`\`\`\n\nWhen it may break a service: ${check.breaks}\n\nMore: [${check.id}](${DOCS_BASE}${docsUrl(check.id)}), [systemd.exec](${check.man})`
-            },
-            helpUri: `${DOCS_BASE}${docsUrl(check.id)}`,
-            defaultConfiguration: { level: 'warning' },
-            properties: { weight: check.weight, range: check.range, tags: ['security', 'systemd'] }
-        })),
-        ...EXTRA_RULES
-    ];
-    const log = {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: 'systemd-hardening-gate',
-                        version: toolVersion,
-                        informationUri: TOOL_URI,
-                        rules
-                    }
-                },
-                results: report.units.flatMap(unitResults)
-            }
-        ]
-    };
-    return JSON.stringify(log, null, 2) + '\n';
+/** A fenced code block that content cannot close; mentions and HTML are inert inside it. */
+function fencedBlock(content, info = '') {
+    const fence = codeFence(content);
+    const body = content.endsWith('\n') ? content : `${content}\n`;
+    return `${fence}${info}\n${body}${fence}`;
 }
 
 const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 };
@@ -9720,6 +9564,180 @@ function createTextStream(head, options) {
             return lines.join('\n') + '\n';
         }
     };
+}
+
+function renderMarkdown(report) {
+    const lines = [];
+    const failed = report.units.filter((u) => !u.passed);
+    lines.push(`## systemd hardening gate: ${report.passed ? 'passed' : `${failed.length} unit(s) failed`}`);
+    lines.push('');
+    lines.push(`Threshold ${report.threshold.toFixed(1)} · systemd ${report.systemdVersion} · policy ${escapeMarkdown(report.policy)}`);
+    lines.push('');
+    if (report.units.length === 0) {
+        lines.push('No service units found.');
+        return lines.join('\n') + '\n';
+    }
+    lines.push('| Unit | Path | Score | Rating | Result |');
+    lines.push('| --- | --- | ---: | --- | --- |');
+    for (const unit of report.units) {
+        const score = unit.score === null ? '–' : unit.score.toFixed(1);
+        const rating = unit.rating ?? unit.status;
+        const result = unit.passed ? '✅ pass' : '❌ fail';
+        lines.push(`| ${escapeMarkdown(unit.unit)} | ${escapeMarkdown(unit.path)} | ${score} | ${escapeMarkdown(rating)} | ${result} |`);
+    }
+    for (const unit of failed) {
+        lines.push('');
+        lines.push(`### ${escapeMarkdown(unit.path)}`);
+        lines.push('');
+        if (unit.status !== 'scored') {
+            lines.push(`${escapeMarkdown(unit.status)}: ${escapeMarkdown(unit.reason ?? '')}`);
+            continue;
+        }
+        lines.push('| Check | Exposure | Detail | Line |');
+        lines.push('| --- | ---: | --- | ---: |');
+        for (const check of costliest(unit, 10)) {
+            lines.push(`| ${escapeMarkdown(check.id)} | ${(check.exposure ?? 0).toFixed(1)} | ${escapeMarkdown(check.detail ?? '')} | ${check.line} |`);
+        }
+        const suggestion = unit.suggestion;
+        if (suggestion?.phases?.length) {
+            const rating = suggestion.rating ? ` ${suggestion.rating}` : '';
+            lines.push('');
+            lines.push(`<details><summary>Suggested drop-in ${escapeMarkdown(suggestion.path)}: ${suggestion.score.toFixed(1)}${escapeMarkdown(rating)}</summary>`);
+            lines.push('');
+            lines.push(fencedBlock(suggestion.dropIn, 'ini'));
+            lines.push('');
+            lines.push('</details>');
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+
+/** SARIF 2.1.0 log for code scanning: one rule per check, results at the deciding line. */
+const TOOL_URI = 'https://github.com/systemd-hardening-gate/systemd-hardening-gate';
+/** Where the per-check pages are published (docs/checks/ of the default branch). */
+const DOCS_BASE = `${TOOL_URI}/blob/main/`;
+const EXTRA_RULES = [
+    {
+        id: 'unit-not-loaded',
+        name: 'UnitNotLoaded',
+        shortDescription: { text: 'systemd refuses to load this unit' },
+        fullDescription: {
+            text: 'The unit has a fatal error (syntax, encoding, invalid setting or missing command), so systemd would not start it.'
+        }
+    },
+    {
+        id: 'ignored-directive',
+        name: 'IgnoredDirective',
+        shortDescription: { text: 'A directive systemd ignores' },
+        fullDescription: {
+            text: 'The line looks like a setting but systemd ignores it (invalid value, wrong case, wrong section, unknown to the target version), so it protects nothing.'
+        }
+    },
+    {
+        id: 'unit-unreadable',
+        name: 'UnitUnreadable',
+        shortDescription: { text: 'The gate could not read this unit' },
+        fullDescription: {
+            text: 'The file is not a regular file inside the scanned tree, or it is too large.'
+        }
+    }
+];
+/** FNV-1a, 64-bit, hex: stable fingerprints without line numbers. */
+function fingerprint(text) {
+    let hash = 0xcbf29ce484222325n;
+    for (const byte of new TextEncoder().encode(text)) {
+        hash ^= BigInt(byte);
+        hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+    }
+    return hash.toString(16).padStart(16, '0');
+}
+function location(file, line) {
+    return {
+        physicalLocation: {
+            artifactLocation: { uri: encodeURI(file) },
+            region: { startLine: Math.max(1, line) }
+        }
+    };
+}
+function unitResults(unit) {
+    const results = [];
+    if (unit.status === 'invalid' || unit.status === 'error') {
+        results.push({
+            ruleId: unit.status === 'invalid' ? 'unit-not-loaded' : 'unit-unreadable',
+            level: 'error',
+            message: { text: `${unit.unit}: ${unit.reason ?? unit.status}` },
+            locations: [location(unit.at?.file ?? unit.path, unit.at?.line ?? 1)],
+            partialFingerprints: {
+                'unitFinding/v1': fingerprint(`${unit.path}\0${unit.status}\0${unit.reason}`)
+            }
+        });
+    }
+    for (const check of unit.checks) {
+        if (check.badness === null || check.badness === 0)
+            continue;
+        const detail = check.detail ? ` (${check.detail})` : '';
+        results.push({
+            ruleId: check.id,
+            level: unit.passed ? 'note' : 'warning',
+            message: {
+                text: `${unit.unit} scores ${unit.score?.toFixed(1)} ${unit.rating}; ${check.name} adds ${(check.exposure ?? 0).toFixed(1)}${detail}`
+            },
+            locations: [location(check.file, check.line)],
+            partialFingerprints: {
+                'unitFinding/v1': fingerprint(`${unit.path}\0${check.id}\0${check.detail ?? ''}`)
+            }
+        });
+    }
+    for (const diagnostic of unit.diagnostics) {
+        if (diagnostic.severity === 'notice')
+            continue;
+        results.push({
+            ruleId: 'ignored-directive',
+            level: diagnostic.severity === 'error' ? 'error' : 'warning',
+            message: { text: diagnostic.message },
+            locations: [location(diagnostic.file, diagnostic.line)],
+            partialFingerprints: {
+                'unitFinding/v1': fingerprint(`${diagnostic.file}\0${diagnostic.code}\0${diagnostic.message}`)
+            }
+        });
+    }
+    return results;
+}
+function renderSarif(report, toolVersion) {
+    const rules = [
+        ...CHECKS.map((check) => ({
+            id: check.id,
+            name: check.name,
+            shortDescription: { text: check.bad },
+            fullDescription: { text: `${check.bad} Fix: ${check.fix.join('; ')}.` },
+            help: {
+                text: `${check.good} Fix with ${check.fix.join(' and ')}. May break: ${check.breaks}`,
+                markdown: `${check.good}\n\nFix:\n\n\`\`\`ini\n[Service]\n${check.fix.join('\n')}\n\`\`\`\n\nWhen it may break a service: ${check.breaks}\n\nMore: [${check.id}](${DOCS_BASE}${docsUrl(check.id)}), [systemd.exec](${check.man})`
+            },
+            helpUri: `${DOCS_BASE}${docsUrl(check.id)}`,
+            defaultConfiguration: { level: 'warning' },
+            properties: { weight: check.weight, range: check.range, tags: ['security', 'systemd'] }
+        })),
+        ...EXTRA_RULES
+    ];
+    const log = {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: 'systemd-hardening-gate',
+                        version: toolVersion,
+                        informationUri: TOOL_URI,
+                        rules
+                    }
+                },
+                results: report.units.flatMap(unitResults)
+            }
+        ]
+    };
+    return JSON.stringify(log, null, 2) + '\n';
 }
 
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};

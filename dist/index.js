@@ -36009,6 +36009,15 @@ function exposureOfSettings(settings, version, policy, options = {}) {
         return weightSum === 0 ? 0 : (badnessSum * 100) / weightSum;
     return exposureOfSums(badnessSum, weightSum);
 }
+function contextOf(service, version) {
+    return { settings: service.settings, version, runsPrivileged: runsPrivileged(service) };
+}
+/** Where each row's deciding directive was set (the file ranks are only built when needed). */
+function sourceFinder(service) {
+    let fileRank;
+    const ranks = () => (fileRank ??= new Map(service.files.map((file, index) => [file, index])));
+    return (check) => sourceOf(check, service, ranks);
+}
 function sourceOf(check, service, ranks) {
     if (check.directives.length === 1)
         return service.sources.get(check.directives[0]);
@@ -36050,13 +36059,8 @@ function scoreService(service, version, policy, options = {}) {
     if (options.costliest !== undefined)
         return scoreCostliest(service, version, policy, options.costliest);
     const keepPassing = options.keepPassing ?? true;
-    const ctx = {
-        settings: service.settings,
-        version,
-        runsPrivileged: runsPrivileged(service)
-    };
-    let fileRank;
-    const ranks = () => (fileRank ??= new Map(service.files.map((file, index) => [file, index])));
+    const ctx = contextOf(service, version);
+    const sourceFor = sourceFinder(service);
     const header = service.serviceHeader;
     const table = checksFor(version);
     const { weights, ranges, reasons } = compile(policy, version, table);
@@ -36091,7 +36095,7 @@ function scoreService(service, version, policy, options = {}) {
         // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
         if (badness === 0 && !keepPassing)
             continue;
-        const source = sourceOf(check, service, ranks);
+        const source = sourceFor(check);
         // one shape for every row (unset fields are undefined, which JSON leaves out)
         const at = source ?? header;
         checks.push({
@@ -36126,11 +36130,7 @@ function costsMore(e, w, a, b) {
  * but row objects only for those rows (in table order), not for every costly one.
  */
 function scoreCostliest(service, version, policy, count) {
-    const ctx = {
-        settings: service.settings,
-        version,
-        runsPrivileged: runsPrivileged(service)
-    };
+    const ctx = contextOf(service, version);
     const table = checksFor(version);
     const { weights, ranges } = compile(policy, version, table);
     const bootPhase = !service.settings.defaultDependencies;
@@ -36173,12 +36173,11 @@ function scoreCostliest(service, version, policy, count) {
         }
     }
     top.sort((a, b) => a - b);
-    let fileRank;
-    const ranks = () => (fileRank ??= new Map(service.files.map((file, index) => [file, index])));
+    const sourceFor = sourceFinder(service);
     const header = service.serviceHeader;
     const checks = top.map((i) => {
         const check = table[i];
-        const source = sourceOf(check, service, ranks);
+        const source = sourceFor(check);
         const at = source ?? header;
         return {
             id: check.id,
@@ -40404,6 +40403,19 @@ function escapeMarkdown(text) {
         .replace(/([*_[\]])/g, '\\$1')
         .replace(/@(?=\w)/g, '@\u200b')
         .replace(/#(?=\d)/g, '#\u200b');
+}
+/** A backtick fence longer than any backtick run in the content (at least 3). */
+function codeFence(content) {
+    let longest = 0;
+    for (const run of content.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    return '`'.repeat(Math.max(3, longest + 1));
+}
+/** A fenced code block that content cannot close; mentions and HTML are inert inside it. */
+function fencedBlock(content, info = '') {
+    const fence = codeFence(content);
+    const body = content.endsWith('\n') ? content : `${content}\n`;
+    return `${fence}${info}\n${body}${fence}`;
 }
 
 /** SARIF 2.1.0 log for code scanning: one rule per check, results at the deciding line. */
@@ -48671,19 +48683,6 @@ function commandSafe(text) {
     return redactSecrets(escapeControl(text))
         .replace(/##\[/g, '#\u200b#[')
         .replace(/^(\s*):(?=:)/, '$1:\u200b');
-}
-/** A backtick fence longer than any backtick run in the content (at least 3). */
-function codeFence(content) {
-    let longest = 0;
-    for (const run of content.match(/`+/g) ?? [])
-        longest = Math.max(longest, run.length);
-    return '`'.repeat(Math.max(3, longest + 1));
-}
-/** A fenced code block that content cannot close; mentions and HTML are inert inside it. */
-function fencedBlock(content, info = '') {
-    const fence = codeFence(content);
-    const body = content.endsWith('\n') ? content : `${content}\n`;
-    return `${fence}${info}\n${body}${fence}`;
 }
 /** Cuts text to at most `max` UTF-16 units without splitting a surrogate pair. */
 function truncateText(text, max, ellipsis = '…') {

@@ -132,6 +132,18 @@ export function exposureOfSettings(
   return exposureOfSums(badnessSum, weightSum)
 }
 
+function contextOf(service: LoadedService, version: number): AssessContext {
+  return { settings: service.settings, version, runsPrivileged: runsPrivileged(service) }
+}
+
+/** Where each row's deciding directive was set (the file ranks are only built when needed). */
+function sourceFinder(service: LoadedService): (check: CheckDefinition) => SourceRef | undefined {
+  let fileRank: Map<string, number> | undefined
+  const ranks = (): Map<string, number> =>
+    (fileRank ??= new Map(service.files.map((file, index) => [file, index])))
+  return (check) => sourceOf(check, service, ranks)
+}
+
 function sourceOf(
   check: CheckDefinition,
   service: LoadedService,
@@ -198,14 +210,8 @@ export function scoreService(
   if (options.costliest !== undefined)
     return scoreCostliest(service, version, policy, options.costliest)
   const keepPassing = options.keepPassing ?? true
-  const ctx: AssessContext = {
-    settings: service.settings,
-    version,
-    runsPrivileged: runsPrivileged(service)
-  }
-  let fileRank: Map<string, number> | undefined
-  const ranks = (): Map<string, number> =>
-    (fileRank ??= new Map(service.files.map((file, index) => [file, index])))
+  const ctx = contextOf(service, version)
+  const sourceFor = sourceFinder(service)
   const header = service.serviceHeader
   const table = checksFor(version)
   const { weights, ranges, reasons } = compile(policy, version, table)
@@ -236,7 +242,7 @@ export function scoreService(
     }
     // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
     if (badness === 0 && !keepPassing) continue
-    const source = sourceOf(check, service, ranks)
+    const source = sourceFor(check)
     // one shape for every row (unset fields are undefined, which JSON leaves out)
     const at = source ?? header
     checks.push({
@@ -278,11 +284,7 @@ function scoreCostliest(
   policy: Policy,
   count: number
 ): Score {
-  const ctx: AssessContext = {
-    settings: service.settings,
-    version,
-    runsPrivileged: runsPrivileged(service)
-  }
+  const ctx = contextOf(service, version)
   const table = checksFor(version)
   const { weights, ranges } = compile(policy, version, table)
   const bootPhase = !service.settings.defaultDependencies
@@ -324,13 +326,11 @@ function scoreCostliest(
     }
   }
   top.sort((a, b) => a - b)
-  let fileRank: Map<string, number> | undefined
-  const ranks = (): Map<string, number> =>
-    (fileRank ??= new Map(service.files.map((file, index) => [file, index])))
+  const sourceFor = sourceFinder(service)
   const header = service.serviceHeader
   const checks: CheckResult[] = top.map((i) => {
     const check = table[i]!
-    const source = sourceOf(check, service, ranks)
+    const source = sourceFor(check)
     const at = source ?? header
     return {
       id: check.id,

@@ -4,6 +4,8 @@
  */
 import { escapeControl } from '../render/escape.js'
 
+export { codeFence, fencedBlock } from '../render/escape.js'
+
 const TOKENS = /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g
 const AUTHORIZATION = /\b(authorization:\s*(?:basic|bearer|token)\s+)[A-Za-z0-9+/=._~-]+/gi
 
@@ -21,20 +23,6 @@ export function commandSafe(text: string): string {
   return redactSecrets(escapeControl(text))
     .replace(/##\[/g, '#\u200b#[')
     .replace(/^(\s*):(?=:)/, '$1:\u200b')
-}
-
-/** A backtick fence longer than any backtick run in the content (at least 3). */
-export function codeFence(content: string): string {
-  let longest = 0
-  for (const run of content.match(/`+/g) ?? []) longest = Math.max(longest, run.length)
-  return '`'.repeat(Math.max(3, longest + 1))
-}
-
-/** A fenced code block that content cannot close; mentions and HTML are inert inside it. */
-export function fencedBlock(content: string, info = ''): string {
-  const fence = codeFence(content)
-  const body = content.endsWith('\n') ? content : `${content}\n`
-  return `${fence}${info}\n${body}${fence}`
 }
 
 /** Cuts text to at most `max` UTF-16 units without splitting a surrogate pair. */

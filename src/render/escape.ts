@@ -21,3 +21,17 @@ export function escapeMarkdown(text: string): string {
     .replace(/@(?=\w)/g, '@\u200b')
     .replace(/#(?=\d)/g, '#\u200b')
 }
+
+/** A backtick fence longer than any backtick run in the content (at least 3). */
+export function codeFence(content: string): string {
+  let longest = 0
+  for (const run of content.match(/`+/g) ?? []) longest = Math.max(longest, run.length)
+  return '`'.repeat(Math.max(3, longest + 1))
+}
+
+/** A fenced code block that content cannot close; mentions and HTML are inert inside it. */
+export function fencedBlock(content: string, info = ''): string {
+  const fence = codeFence(content)
+  const body = content.endsWith('\n') ? content : `${content}\n`
+  return `${fence}${info}\n${body}${fence}`
+}

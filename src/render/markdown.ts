@@ -1,6 +1,10 @@
-/** Markdown report (job summaries, PR comments): a table of units and the costliest checks. */
+/**
+ * Markdown report (job summaries, PR comments): a table of units, then per failing unit its costliest
+ * checks and the suggested drop-in, folded, in a fence its content cannot close.
+ */
 import type { GateReport } from '../core/report.js'
-import { escapeMarkdown } from './escape.js'
+import { escapeMarkdown, fencedBlock } from './escape.js'
+import { costliest } from './text.js'
 
 export function renderMarkdown(report: GateReport): string {
   const lines: string[] = []
@@ -37,14 +41,22 @@ export function renderMarkdown(report: GateReport): string {
     }
     lines.push('| Check | Exposure | Detail | Line |')
     lines.push('| --- | ---: | --- | ---: |')
-    const costly = unit.checks
-      .filter((c) => c.badness !== null && c.badness > 0)
-      .sort((a, b) => (b.exposure ?? 0) - (a.exposure ?? 0))
-      .slice(0, 10)
-    for (const check of costly) {
+    for (const check of costliest(unit, 10)) {
       lines.push(
         `| ${escapeMarkdown(check.id)} | ${(check.exposure ?? 0).toFixed(1)} | ${escapeMarkdown(check.detail ?? '')} | ${check.line} |`
       )
+    }
+    const suggestion = unit.suggestion
+    if (suggestion?.phases?.length) {
+      const rating = suggestion.rating ? ` ${suggestion.rating}` : ''
+      lines.push('')
+      lines.push(
+        `<details><summary>Suggested drop-in ${escapeMarkdown(suggestion.path)}: ${suggestion.score.toFixed(1)}${escapeMarkdown(rating)}</summary>`
+      )
+      lines.push('')
+      lines.push(fencedBlock(suggestion.dropIn, 'ini'))
+      lines.push('')
+      lines.push('</details>')
     }
   }
   return lines.join('\n') + '\n'
