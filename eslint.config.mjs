@@ -4,7 +4,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'coverage/', 'node_modules/', '.bench/'] },
+  { ignores: ['dist/', 'build/', 'coverage/', 'node_modules/', '.bench/', '.parity/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

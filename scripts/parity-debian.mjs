@@ -1,0 +1,499 @@
+#!/usr/bin/env node
+// Score parity on real Debian units: systemd-hardening-gate vs `systemd-analyze security --offline=true`.
+//
+// 1. Builds a package list from the local apt index: every package whose Depends/Pre-Depends name
+//    init-system-helpers, plus every package that ships files under lib/systemd/system according
+//    to apt's Contents index when there is one (apt-file installed). Or --packages a,b,c.
+// 2. apt-get downloads the .debs into <cache>/debs (kept between runs: delete them to get newer
+//    versions) and extracts each one with dpkg-deb -x into <cache>/x/<deb name> (kept too).
+// 3. Copies each package's system units (*.service, *.socket, *.service.d/) into
+//    <cache>/roots/<pkg>/etc/systemd/system/, replacing symlinks inside the package by the file
+//    they point to and keeping /dev/null links (masks).
+// 4. Scores every service with systemd-analyze (the oracle) and with dist/cli.js, and compares the
+//    status, the overall score and every check row (badness, weight, range).
+// 5. Prints a summary and writes <cache>/results.md and <cache>/results.json.
+//
+// Usage: node scripts/parity-debian.mjs [--packages a,b,c] [--limit N] [--cache DIR] [--update]
+//                                        [--jobs N] [--timeout S]
+// Needs a Debian host (apt-get, dpkg-deb, systemd-analyze; Debian 12 has systemd 252) and a built
+// dist/cli.js (npm run bundle). Exit: 0 no disagreement, 1 disagreements, 2 usage/environment error.
+// Only node: built-ins are used.
+
+import { execFile, spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import readline from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { parseArgs as parseArgv } from 'node:util'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const CLI = path.join(ROOT, 'dist', 'cli.js')
+// systemd prints UINT64_MAX as the badness of rows that do not apply; JSON.parse rounds it to 2^64.
+const NA = 2 ** 64
+// Searched in this order, later wins on equal names: Debian's systemd prefers /etc, then /lib.
+const SYS_DIRS = ['usr/lib/systemd/system', 'lib/systemd/system', 'etc/systemd/system']
+const OVERALL = /Overall exposure level for (\S+): (\d+\.\d) (\S+)/g
+
+// ---------------------------------------------------------------- arguments
+
+function parseArgs(argv) {
+  const [str, bool] = [{ type: 'string' }, { type: 'boolean' }]
+  const options = { packages: str, limit: str, cache: str, update: bool, jobs: str, timeout: str }
+  let values
+  try {
+    values = parseArgv({
+      args: argv,
+      options: { ...options, help: { ...bool, short: 'h' } }
+    }).values
+  } catch (e) {
+    usage(e.message)
+  }
+  if (values.help) usage()
+  const int = (flag, def, min) => {
+    const v = values[flag]
+    if (v === undefined) return def
+    const n = Number(v)
+    if (!Number.isInteger(n) || n < min) usage(`--${flag} expects an integer >= ${min}, got ${v}`)
+    return n
+  }
+  const packages = values.packages?.split(/\s*,\s*/).filter(Boolean) ?? null
+  if (packages && !packages.length) usage('--packages needs at least one package name')
+  return {
+    packages,
+    limit: int('limit', null, 1),
+    cache: path.resolve(values.cache ?? path.join(ROOT, '.parity')),
+    update: values.update ?? false,
+    jobs: int('jobs', 2, 1),
+    timeout: int('timeout', 60, 1) * 1000
+  }
+}
+
+function usage(err) {
+  const text =
+    'Usage: node scripts/parity-debian.mjs [options]\n' +
+    '  --packages a,b,c  check these Debian packages (default: every package in the apt index that\n' +
+    '                    depends on init-system-helpers or ships lib/systemd/system files)\n' +
+    '  --limit N         only the first N packages, sorted by name (a quick run)\n' +
+    '  --cache DIR       downloads, extracted trees, roots and results (default: <repo>/.parity)\n' +
+    '  --update          run apt-get update first (needed when the apt lists are missing)\n' +
+    '  --jobs N          packages checked in parallel (default 2)\n' +
+    '  --timeout S       per-command timeout in seconds (default 60)\n' +
+    '  -h, --help        this help\n'
+  if (err) fail(`${err}\n${text}`)
+  process.stdout.write(text)
+  process.exit(0)
+}
+
+function fail(msg) {
+  process.stderr.write(`parity: ${msg}\n`)
+  process.exit(2)
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** Run a command without a shell; never rejects. code: exit status, 'TIMEOUT' or an error code. */
+function run(cmd, args, { env, cwd, timeout } = {}) {
+  return new Promise((resolve) => {
+    const o = { env: { ...process.env, ...env }, cwd, timeout, maxBuffer: 256 << 20 }
+    execFile(cmd, args, { ...o, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+      const code = !err ? 0 : err.killed ? 'TIMEOUT' : (err.code ?? err.signal)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+const which = (cmd) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', cmd]).status === 0
+
+const lastLine = (s) => String(s).trim().split('\n').pop() ?? ''
+
+async function pool(items, n, fn) {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++])
+  }
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker))
+}
+
+// ---------------------------------------------------------------- package list and downloads
+
+/** The apt index files on disk, as {kind: 'Packages' | 'Contents-deb' | ..., file}. */
+function aptLists() {
+  const fmt = ['indextargets', '--format', '$(CREATED_BY) $(FILENAME)']
+  const out = spawnSync('apt-get', fmt, { encoding: 'utf8' }).stdout
+  const files = [...out.matchAll(/^(\S+) (.+)$/gm)]
+    .map((m) => ({ kind: m[1], file: m[2] }))
+    .filter((t) => fs.existsSync(t.file))
+  if (!files.some((t) => t.kind === 'Packages')) {
+    fail(
+      'the apt package lists are missing (usual in container images), so packages can be neither ' +
+        'listed nor downloaded. Run again with --update to run apt-get update (needs root and network).'
+    )
+  }
+  return files
+}
+
+async function defaultPackages(indexFiles) {
+  // dumpavail prints every available package's record, already decompressed.
+  const r = spawnSync('apt-cache', ['dumpavail'], { encoding: 'utf8', maxBuffer: 1 << 30 })
+  if (r.status !== 0) fail(`apt-cache dumpavail failed: ${lastLine(r.stderr)}`)
+  const known = new Set()
+  const names = new Set()
+  let pkg = null
+  for (const line of r.stdout.split('\n')) {
+    if (line.startsWith('Package: ')) known.add((pkg = line.slice(9).trim()))
+    else if (/^(Pre-)?Depends:.*\binit-system-helpers\b/.test(line)) names.add(pkg)
+  }
+  // Packages index files do not list files; apt-file's Contents index does ("path  sect/pkg,...").
+  const helper = '/usr/lib/apt/apt-helper' // its cat-file decompresses any index format
+  let contents = indexFiles.filter((t) => t.kind.startsWith('Contents-deb'))
+  if (!fs.existsSync(helper)) contents = []
+  for (const { file } of contents) {
+    const cat = spawn(helper, ['cat-file', file], { stdio: ['ignore', 'pipe', 'ignore'] })
+    for await (const line of readline.createInterface({ input: cat.stdout })) {
+      if (!/^(usr\/)?lib\/systemd\/system\//.test(line)) continue
+      for (const loc of line.slice(line.search(/\S+$/)).split(',')) {
+        const name = loc.slice(loc.lastIndexOf('/') + 1)
+        if (known.has(name)) names.add(name)
+      }
+    }
+  }
+  console.log(
+    `parity: apt index: ${known.size} packages, ${names.size} selected ` +
+      (contents.length ? `(Contents index used)` : `(no Contents index: by Depends only)`)
+  )
+  return [...names]
+}
+
+/** pkg -> its .deb in dir (named <pkg>_<version>_<arch>.deb; a cached one is never refreshed). */
+function debsIn(dir) {
+  const debs = fs.readdirSync(dir).filter((f) => f.endsWith('.deb'))
+  return new Map(debs.sort().map((f) => [f.slice(0, f.indexOf('_')), path.join(dir, f)]))
+}
+
+function download(pkgs, dir, failures) {
+  const missing = () => pkgs.filter((p) => !debsIn(dir).has(p))
+  const todo = missing()
+  if (!todo.length) return
+  console.log(`parity: apt-get download ${todo.length} package(s) into ${dir} ...`)
+  // Batches are fast, but apt gives up on a whole batch for one bad name: retry those alone.
+  const get = (names) => spawnSync('apt-get', ['download', '-q', ...names], { cwd: dir })
+  for (let i = 0; i < todo.length; i += 100) get(todo.slice(i, i + 100))
+  for (const p of missing()) {
+    const r = get([p])
+    if (r.status !== 0) failures.push({ pkg: p, stage: 'download', reason: lastLine(r.stderr) })
+  }
+}
+
+// ---------------------------------------------------------------- units
+
+/** Follow a (chained) link inside the package tree. */
+function resolveIn(pkgRoot, p, depth = 0) {
+  const st = depth > 20 ? null : fs.lstatSync(p, { throwIfNoEntry: false })
+  if (!st) return { kind: 'dangling' }
+  if (!st.isSymbolicLink()) return { kind: st.isDirectory() ? 'dir' : 'file', real: p }
+  const t = fs.readlinkSync(p)
+  if (t === '/dev/null') return { kind: 'null' }
+  const next = t.startsWith('/') ? path.join(pkgRoot, t) : path.join(path.dirname(p), t)
+  if (!path.resolve(next).startsWith(path.resolve(pkgRoot) + '/')) return { kind: 'dangling' }
+  return resolveIn(pkgRoot, next, depth + 1)
+}
+
+function copyEntry(pkgRoot, src, dst) {
+  const r = resolveIn(pkgRoot, src)
+  if (r.kind === 'null') fs.symlinkSync('/dev/null', dst)
+  else if (r.kind === 'file') fs.copyFileSync(r.real, dst)
+  else if (r.kind === 'dir') {
+    fs.mkdirSync(dst, { recursive: true })
+    for (const e of fs.readdirSync(r.real))
+      copyEntry(pkgRoot, path.join(r.real, e), path.join(dst, e))
+  } else fs.symlinkSync(fs.readlinkSync(src), dst) // dangling: keep the link as shipped
+}
+
+const wanted = (n) => /\.(service|socket)$|\.service\.d$/.test(n) || n === 'service.d'
+
+/** Build <root>/etc/systemd/system from the package tree; returns its *.service names. */
+function collectUnits(pkgRoot, root) {
+  fs.rmSync(root, { recursive: true, force: true })
+  const entries = new Map()
+  for (const d of SYS_DIRS) {
+    const full = path.join(pkgRoot, d)
+    if (!fs.existsSync(full)) continue
+    for (const e of fs.readdirSync(full)) if (wanted(e)) entries.set(e, path.join(full, e))
+  }
+  const services = [...entries.keys()].filter((n) => n.endsWith('.service')).sort()
+  if (!services.length) return services
+  const unitDir = path.join(root, 'etc', 'systemd', 'system')
+  fs.mkdirSync(unitDir, { recursive: true })
+  for (const [name, src] of entries) copyEntry(pkgRoot, src, path.join(unitDir, name))
+  return services
+}
+
+// ---------------------------------------------------------------- the two tools
+
+// A template cannot be loaded as such: systemd-analyze is given an instance of it.
+const oracleName = (f) => f.replace(/@\.service$/, '@i.service')
+
+/** --json=short prints one array per unit and line. */
+const jsonLines = (s) => {
+  try {
+    return JSON.parse(`[${s.trim().split('\n').join(',')}]`)
+  } catch {
+    return null
+  }
+}
+
+/** file -> {code, score, stderr, checks}, from as few systemd-analyze calls as possible. */
+async function runOracle(root, files, timeout) {
+  const base = ['security', '--offline=true', `--root=${root}`, '--no-pager']
+  const sa = (args, env) => run('systemd-analyze', [...base, ...args], { timeout, env })
+  const debug = { SYSTEMD_ANALYZE_DEBUG: '1' } // adds json_field, weight, badness, range to rows
+  const names = files.map(oracleName)
+  const txt = await sa(names)
+  const scored = new Map([...txt.stdout.matchAll(OVERALL)].map((m) => [m[1], Number(m[2])]))
+  // --json prints one table per loaded unit, in argument order but without its name: map them
+  // only when the text run scored exactly those units in that order.
+  const tables = jsonLines((await sa(['--json=short', ...names], debug)).stdout)
+  const order = names.filter((n) => scored.has(n))
+  const byName =
+    tables?.length === order.length && order.join() === [...scored.keys()].join()
+      ? new Map(order.map((n, i) => [n, tables[i]]))
+      : new Map()
+  const out = {}
+  for (const [i, file] of files.entries()) {
+    const name = names[i]
+    let o = { code: 0, score: scored.get(name) ?? null, stderr: '', checks: byName.get(name) }
+    if (o.score == null) {
+      // Not scored together with the others: alone, its stderr says why (masked, refused).
+      const one = await sa([name])
+      const score = [...one.stdout.matchAll(OVERALL)][0]?.[2]
+      o = { code: one.code, score: score ? Number(score) : null, stderr: one.stderr.trim() }
+    }
+    if (o.score != null && !o.checks) {
+      o.checks = jsonLines((await sa(['--json=short', name], debug)).stdout)?.[0] ?? null
+    }
+    out[file] = o
+  }
+  return out
+}
+
+async function runOurs(root, opts) {
+  const dir = path.join(root, 'etc', 'systemd', 'system')
+  const args = [CLI, '--format', 'json', '--systemd-version', String(opts.systemdVersion)]
+  args.push('--no-suggest', '--all-checks', dir)
+  const r = await run(process.execPath, args, { timeout: opts.timeout, cwd: opts.cache })
+  try {
+    return { code: r.code, units: JSON.parse(r.stdout).units }
+  } catch {
+    return { code: r.code, error: `exit ${r.code}: ${lastLine(r.stderr)}`, units: [] }
+  }
+}
+
+// ---------------------------------------------------------------- comparison (as compare.mjs)
+
+function oracleStatus(o) {
+  if (o.code === 'TIMEOUT') return 'timeout'
+  if (o.score != null) return 'scored'
+  return /is masked/.test(o.stderr) ? 'masked' : 'refused'
+}
+
+function compareUnit(pkg, file, o, u) {
+  const row = {
+    pkg,
+    unit: file,
+    agree: false,
+    oracleStatus: oracleStatus(o),
+    oursStatus: u?.status ?? 'missing',
+    oracleScore: o.score,
+    oursScore: u?.score ?? null,
+    oracleMsg: o.score == null ? o.stderr.slice(0, 2000) : '',
+    oursReason: u?.reason ?? '',
+    diffs: []
+  }
+  const [os, us] = [row.oracleStatus, row.oursStatus]
+  if (os === 'scored' && us === 'scored') {
+    if (!o.checks) row.oracleMsg = 'systemd-analyze --json printed no rows for this unit'
+    const cell = (c, badness) => c && { badness, weight: c.weight, range: c.range }
+    const mine = new Map(u.checks.map((c) => [c.id, c]))
+    for (const c of o.checks ?? []) {
+      const m = mine.get(c.json_field)
+      const ob = c.badness === NA ? null : c.badness
+      mine.delete(c.json_field)
+      if (!m || ob !== m.badness || c.weight !== m.weight || c.range !== m.range) {
+        row.diffs.push({ id: c.json_field, oracle: cell(c, ob), ours: cell(m, m?.badness) })
+      }
+    }
+    for (const [id, m] of mine) row.diffs.push({ id, oracle: null, ours: cell(m, m.badness) })
+    row.agree = o.score === u.score && !!o.checks && !row.diffs.length
+  } else row.agree = (os === 'masked' && us === 'masked') || (os === 'refused' && us === 'invalid')
+  return row
+}
+
+// ---------------------------------------------------------------- report
+
+const side = (status, score, msg) =>
+  `${status}${score == null ? '' : ' ' + score}${msg ? ` (${msg.replace(/\s*\n\s*/g, ' | ')})` : ''}`
+const cellText = (c) => (c ? `${c.badness} (weight ${c.weight}, range ${c.range})` : 'absent')
+const diffText = (d) => `${d.id}: oracle ${cellText(d.oracle)} vs ours ${cellText(d.ours)}`
+const failText = (f) => `${f.stage} ${f.pkg}${f.unit ? '/' + f.unit : ''}: ${f.reason}`
+
+function summaryLines(s) {
+  return [
+    `packages:       ${s.packages} (.deb available: ${s.debs}, with system services: ${s.withServices})`,
+    `units compared: ${s.units}`,
+    `agreements:     ${s.agreements}`,
+    `disagreements:  ${s.disagreements}`,
+    `failures:       ${s.failures} (download, extraction or tool errors)`
+  ]
+}
+
+function writeReport(cache, res) {
+  fs.writeFileSync(path.join(cache, 'results.json'), JSON.stringify(res, null, 1) + '\n')
+  const { summary: s, disagreements, failures, rows } = res
+  const list = (lines, sep = '\n') => (lines.length ? lines.join(sep) : 'None.')
+  const unit = (r) =>
+    [`### ${r.pkg} / ${r.unit}\n`, `- oracle: ${side(r.oracleStatus, r.oracleScore, r.oracleMsg)}`]
+      .concat(`- ours: ${side(r.oursStatus, r.oursScore, r.oursReason)}`)
+      .concat(r.diffs.map((d) => `  - ${diffText(d)}`))
+      .join('\n')
+  const table = rows.map((r) => {
+    const cells = [r.pkg, r.unit, side(r.oracleStatus, r.oracleScore)]
+    return `| ${cells.concat(side(r.oursStatus, r.oursScore), r.agree ? 'yes' : '**NO**').join(' | ')} |`
+  })
+  const md = `# Score parity on Debian packages: systemd-hardening-gate vs \`systemd-analyze security --offline=true\`
+
+Generated ${res.generatedAt} by \`${res.command}\` in ${s.seconds} s
+(${res.systemd}; the CLI is run with \`--systemd-version ${res.systemdVersion}\`).
+
+${summaryLines(s)
+  .map((l) => `- ${l.replace(/:\s+/, ': ')}`)
+  .join('\n')}
+- oracle statuses: ${JSON.stringify(s.oracleStatuses)}; ours: ${JSON.stringify(s.oursStatuses)}
+
+Agreement = same status (masked/masked, oracle refused/ours invalid), or both scored with the same
+overall score and, for every row, the same badness (UINT64_MAX = null), weight and range.
+
+## Disagreements
+
+${list(disagreements.map(unit), '\n\n')}
+
+## Failures
+
+${list(failures.map((f) => `- ${failText(f)}`))}
+
+## All units
+
+| package | unit | oracle | ours | agree |
+|---|---|---|---|---|
+${table.join('\n')}
+`
+  fs.writeFileSync(path.join(cache, 'results.md'), md)
+}
+
+// ---------------------------------------------------------------- main
+
+/** Extract, collect, run both tools and compare one package; returns its rows (none: no services). */
+async function checkPackage(pkg, deb, opts, failures) {
+  const tree = path.join(opts.cache, 'x', path.basename(deb, '.deb'))
+  if (!fs.existsSync(tree)) {
+    // Extract beside the final name and rename, so that an interrupted run leaves no half tree.
+    fs.rmSync(tree + '.part', { recursive: true, force: true })
+    const r = await run('dpkg-deb', ['-x', deb, tree + '.part'], { timeout: opts.timeout })
+    if (r.code !== 0) {
+      failures.push({ pkg, stage: 'extract', reason: `${r.code}: ${lastLine(r.stderr)}` })
+      return []
+    }
+    fs.renameSync(tree + '.part', tree)
+  }
+  const root = path.join(opts.cache, 'roots', pkg)
+  const files = collectUnits(tree, root)
+  if (!files.length) return []
+  const oracle = await runOracle(root, files, opts.timeout)
+  const ours = await runOurs(root, opts)
+  if (ours.error) failures.push({ pkg, stage: 'ours', reason: ours.error })
+  const byFile = new Map(ours.units.map((u) => [path.basename(u.path), u]))
+  for (const f of files.filter((f) => oracle[f].code === 'TIMEOUT')) {
+    failures.push({ pkg, unit: f, stage: 'oracle', reason: 'systemd-analyze timed out' })
+  }
+  return files.map((f) => compareUnit(pkg, f, oracle[f], byFile.get(f)))
+}
+
+async function main() {
+  const t0 = Date.now()
+  const opts = parseArgs(process.argv.slice(2))
+  for (const tool of ['systemd-analyze', 'apt-get', 'apt-cache', 'dpkg-deb']) {
+    if (!which(tool)) fail(`${tool} not found: this needs a Debian host with apt and systemd`)
+  }
+  if (!fs.existsSync(CLI)) fail(`${CLI} not found: build the CLI first (npm run bundle)`)
+  const systemd = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' }).stdout
+  const systemdLine = systemd.split('\n')[0]
+  // The CLI must model the systemd it is compared with (Debian 12: 252).
+  opts.systemdVersion = Number(/^systemd (\d+)/.exec(systemd)?.[1] ?? 252)
+  if (opts.update) {
+    console.log('parity: apt-get update ...')
+    if (spawnSync('apt-get', ['update'], { stdio: 'inherit' }).status !== 0) {
+      fail('apt-get update failed (it needs root and network access)')
+    }
+  }
+  const debsDir = path.join(opts.cache, 'debs')
+  for (const d of [debsDir, path.join(opts.cache, 'x')]) fs.mkdirSync(d, { recursive: true })
+
+  let pkgs = opts.packages ?? (await defaultPackages(aptLists()))
+  pkgs = [...new Set(pkgs)].sort().slice(0, opts.limit ?? undefined)
+  console.log(`parity: ${pkgs.length} package(s), cache ${opts.cache}, ${systemdLine}`)
+  const failures = []
+  if (pkgs.some((p) => !debsIn(debsDir).has(p))) {
+    if (opts.packages) aptLists() // the default list has already checked the apt lists
+    download(pkgs, debsDir, failures)
+  }
+  const debs = debsIn(debsDir)
+  const todo = pkgs.filter((p) => debs.has(p))
+  const rows = []
+  let done = 0
+  let withServices = 0
+  await pool(todo, opts.jobs, async (pkg) => {
+    const mine = await checkPackage(pkg, debs.get(pkg), opts, failures)
+    rows.push(...mine)
+    withServices += mine.length ? 1 : 0
+    const bad = mine.filter((r) => !r.agree).length
+    if (bad) console.log(`parity: ${pkg}: ${bad} of ${mine.length} unit(s) disagree`)
+    if (++done % 50 === 0 || done === todo.length) {
+      console.log(`parity: [${done}/${todo.length}] packages checked, ${rows.length} units`)
+    }
+  })
+
+  rows.sort((a, b) => a.pkg.localeCompare(b.pkg) || a.unit.localeCompare(b.unit))
+  failures.sort((a, b) => a.pkg.localeCompare(b.pkg))
+  const count = (k) => rows.reduce((m, r) => ((m[r[k]] = (m[r[k]] ?? 0) + 1), m), {})
+  const disagreements = rows.filter((r) => !r.agree)
+  const summary = {
+    packages: pkgs.length,
+    debs: todo.length,
+    withServices,
+    units: rows.length,
+    agreements: rows.length - disagreements.length,
+    disagreements: disagreements.length,
+    failures: failures.length,
+    seconds: Math.round((Date.now() - t0) / 100) / 10,
+    oracleStatuses: count('oracleStatus'),
+    oursStatuses: count('oursStatus')
+  }
+  const command = ['node scripts/parity-debian.mjs', ...process.argv.slice(2)].join(' ')
+  const head = { generatedAt: new Date().toISOString(), command, systemd: systemdLine }
+  const res = { ...head, systemdVersion: opts.systemdVersion, summary, failures }
+  writeReport(opts.cache, { ...res, disagreements, rows })
+
+  console.log('')
+  for (const r of disagreements) {
+    console.log(
+      `DISAGREE ${r.pkg}/${r.unit}: oracle ${side(r.oracleStatus, r.oracleScore)}, ours ${side(r.oursStatus, r.oursScore, r.oursReason)}`
+    )
+    for (const d of r.diffs) console.log(`  ${diffText(d)}`)
+  }
+  for (const f of failures) console.log(`FAILED ${failText(f)}`)
+  console.log([...summaryLines(summary), `time:           ${summary.seconds} s`].join('\n'))
+  console.log(`\nparity: wrote ${path.join(opts.cache, 'results.md')} and results.json`)
+  if (!rows.length) fail('no unit could be compared (see the failures above)')
+  process.exit(disagreements.length ? 1 : 0)
+}
+
+await main()
