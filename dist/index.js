@@ -39653,7 +39653,8 @@ function withCandidate(set, candidate) {
     return next;
 }
 /** String.prototype.localeCompare() without arguments, faster */
-const collator = new Intl.Collator();
+// created when first needed: building a collator costs a few milliseconds at every start
+let collator;
 /** Chooses the candidates: phase by phase until the target, then drops what is not needed. */
 function search(candidates, ctx, start, target, mode) {
     let chosen = [];
@@ -39702,7 +39703,8 @@ function search(candidates, ctx, start, target, mode) {
             }
             const byGain = tier
                 .filter((c) => (gains.get(c.id) ?? 0) > 0)
-                .sort((a, b) => gains.get(b.id) - gains.get(a.id) || collator.compare(a.id, b.id));
+                .sort((a, b) => gains.get(b.id) - gains.get(a.id) ||
+                (collator ??= new Intl.Collator()).compare(a.id, b.id));
             for (const candidate of byGain) {
                 if (done())
                     break;

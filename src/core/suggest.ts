@@ -1900,7 +1900,8 @@ function withCandidate(set: readonly Candidate[], candidate: Candidate): Candida
 }
 
 /** String.prototype.localeCompare() without arguments, faster */
-const collator = new Intl.Collator()
+// created when first needed: building a collator costs a few milliseconds at every start
+let collator: Intl.Collator | undefined
 
 /** Chooses the candidates: phase by phase until the target, then drops what is not needed. */
 function search(
@@ -1949,7 +1950,11 @@ function search(
       }
       const byGain = tier
         .filter((c) => (gains.get(c.id) ?? 0) > 0)
-        .sort((a, b) => gains.get(b.id)! - gains.get(a.id)! || collator.compare(a.id, b.id))
+        .sort(
+          (a, b) =>
+            gains.get(b.id)! - gains.get(a.id)! ||
+            (collator ??= new Intl.Collator()).compare(a.id, b.id)
+        )
       for (const candidate of byGain) {
         if (done()) break
         if (!allowedWith(candidate, chosen)) continue
