@@ -310,6 +310,14 @@ describe('findUnitFiles', () => {
     expect(found.listings.get(path.join(tree, 'a.service.d'))?.entries.get('x.conf')).toBe('file')
   })
 
+  it('walks a tree nested as deep as a path can go', async () => {
+    let dir = path.join(base, 'deep')
+    for (let depth = 0; dir.length < 4000; depth++) dir = path.join(dir, 'd')
+    write(path.join(dir, 'bottom.service'), H)
+    const found = await findUnitFiles(['deep'], base)
+    expect(found.files.map((f) => path.basename(f))).toEqual(['bottom.service'])
+  })
+
   it('applies extra excludes', async () => {
     const found = await findUnitFiles(['repo'], base, ['nested/**', '*.d/**'])
     expect(found.files.some((f) => f.includes('nested'))).toBe(false)

@@ -17763,13 +17763,16 @@ function walkServiceFiles(root, listings) {
         realRoot = undefined;
     }
     // Below the root the walk enters real directories only, so their real paths follow from its own.
-    const visit = (dir, real) => {
+    // A list of directories to visit, not recursion: any depth a checkout can hold is walked.
+    const pending = [[root, realRoot]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [dir, real] = next;
         let entries;
         try {
             entries = fs$4.readdirSync(dir, { withFileTypes: true });
         }
         catch {
-            return; // fast-glob skips what it cannot read as well
+            continue; // fast-glob skips what it cannot read as well
         }
         const listing = listingOf(entries);
         listing.real = real;
@@ -17781,10 +17784,9 @@ function walkServiceFiles(root, listings) {
             if (name.endsWith('.service'))
                 found.push(child);
             if (kind === 'directory')
-                visit(child, real === undefined ? undefined : path$1.join(real, name));
+                pending.push([child, real === undefined ? undefined : path$1.join(real, name)]);
         }
-    };
-    visit(root, realRoot);
+    }
     return found;
 }
 /** Expands PATH arguments into unit file paths (files given directly are kept as they are). */
@@ -17832,7 +17834,8 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
             })
                 .map((f) => path$1.normalize(f));
         // A drop-in directory's own name never ends in .service (it ends in .service.d).
-        files.push(...found.sort());
+        for (const file of found.sort())
+            files.push(file); // no spread: a tree may hold 100,000s
     }
     return { files: [...new Set(files)], roots, missing, listings };
 }

@@ -404,12 +404,15 @@ export function walkServiceFiles(root: string, listings: Map<string, Listing>): 
     realRoot = undefined
   }
   // Below the root the walk enters real directories only, so their real paths follow from its own.
-  const visit = (dir: string, real: string | undefined): void => {
+  // A list of directories to visit, not recursion: any depth a checkout can hold is walked.
+  const pending: Array<[dir: string, real: string | undefined]> = [[root, realRoot]]
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [dir, real] = next
     let entries: fs.Dirent[]
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true })
     } catch {
-      return // fast-glob skips what it cannot read as well
+      continue // fast-glob skips what it cannot read as well
     }
     const listing = listingOf(entries)
     listing.real = real
@@ -418,10 +421,10 @@ export function walkServiceFiles(root: string, listings: Map<string, Listing>): 
       if (kind === 'directory' && SKIPPED_DIRECTORIES.has(name)) continue
       const child = dir + path.sep + name
       if (name.endsWith('.service')) found.push(child)
-      if (kind === 'directory') visit(child, real === undefined ? undefined : path.join(real, name))
+      if (kind === 'directory')
+        pending.push([child, real === undefined ? undefined : path.join(real, name)])
     }
   }
-  visit(root, realRoot)
   return found
 }
 
@@ -478,7 +481,7 @@ export async function findUnitFiles(
             })
             .map((f) => path.normalize(f))
     // A drop-in directory's own name never ends in .service (it ends in .service.d).
-    files.push(...found.sort())
+    for (const file of found.sort()) files.push(file) // no spread: a tree may hold 100,000s
   }
   return { files: [...new Set(files)], roots, missing, listings }
 }
