@@ -3,26 +3,15 @@
  * with 3 workers and with none gives the same output and exit status in every mode that uses them.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { defaultThreads } from '../src/cli/run.js'
 import { chunkSize } from '../src/scan/parallel.js'
+import { root, runCli } from './support/cli-process.js'
 
-const root = path.resolve(import.meta.dirname, '..')
-const cli = path.join(root, 'dist', 'cli.js')
-
-function run(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [cli, ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 60_000,
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, SYSTEMD_HARDENING_GATE_DEBUG: '1' }
-  })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
+const run = (args: string[], cwd: string) =>
+  runCli(args, cwd, { SYSTEMD_HARDENING_GATE_DEBUG: '1' })
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function random(seed: number): () => number {

@@ -4,22 +4,10 @@
  * write, --print-policy, and exceptions in the summary.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-
-const root = path.resolve(import.meta.dirname, '..')
-const cli = path.join(root, 'dist', 'cli.js')
-
-function run(args: string[], cwd = root) {
-  const result = spawnSync(process.execPath, [cli, ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 60_000
-  })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
+import { runCli as run } from './support/cli-process.js'
 
 let tmp: string
 beforeAll(() => {

@@ -1,0 +1,24 @@
+/** The CLI as users run it: the committed bundle dist/cli.js in a child process. */
+import { spawnSync } from 'node:child_process'
+import * as path from 'node:path'
+
+export const root = path.resolve(import.meta.dirname, '..', '..')
+export const cli = path.join(root, 'dist', 'cli.js')
+
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs dist/cli.js with `args` in `cwd` (default: the repository), extra environment on top. */
+export function runCli(args: string[], cwd = root, env: Record<string, string> = {}): CliRun {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, ...env }
+  })
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
