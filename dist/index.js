@@ -33581,15 +33581,19 @@ function applySyscallFilterAssignment(current, value, version) {
         return { next: undefined, ignored: [] };
     const invert = value.startsWith('~');
     let filter;
-    let cacheKey;
-    if (current === undefined) {
-        // Most units write the same few first assignments (@system-service ...): their sets are shared.
-        cacheKey = `${version}\n${value}`;
-        const cached = firstAssignments.get(cacheKey);
+    // Most units write the same few assignments (@system-service, then ~@privileged @resources ...):
+    // from no filter or from a shared set, each assignment's result is a shared set too, made once.
+    let cache;
+    const cacheKey = `${version}\n${value}`;
+    if (current === undefined || current.shared) {
+        cache = current === undefined ? firstAssignments : transitionsFrom(current.names);
+        const cached = cache.get(cacheKey);
         if (cached) {
             const next = { allowList: cached.allowList, names: cached.names, shared: true };
             return { next, ignored: [...cached.ignored] };
         }
+    }
+    if (current === undefined) {
         filter = { allowList: !invert, names: new Set(), shared: false };
         if (!invert)
             for (const name of expansion('@default', version) ?? [])
@@ -33624,14 +33628,27 @@ function applySyscallFilterAssignment(current, value, version) {
                 filter.names.delete(member);
         }
     }
-    if (cacheKey !== undefined && firstAssignments.size < 4096) {
-        firstAssignments.set(cacheKey, { allowList: filter.allowList, names: filter.names, ignored });
+    if (cache !== undefined && cachedSets < MAX_CACHED_SETS) {
+        cachedSets++;
+        cache.set(cacheKey, { allowList: filter.allowList, names: filter.names, ignored });
         filter.shared = true;
         return { next: filter, ignored: [...ignored] };
     }
     return { next: filter, ignored };
 }
+/** Sets kept at most (a few hundred system call names each): bounds memory whatever the input. */
+const MAX_CACHED_SETS = 512;
+let cachedSets = 0;
+/** Results of a first assignment, by version and value */
 const firstAssignments = new Map();
+/** Results of an assignment to a shared set, by version and value */
+const transitions = new WeakMap();
+function transitionsFrom(names) {
+    let byValue = transitions.get(names);
+    if (!byValue)
+        transitions.set(names, (byValue = new Map()));
+    return byValue;
+}
 /** First member of `group` (walk order, nested groups in place) that the filter lets through. */
 function firstUnfilteredMember(filter, group, version) {
     const members = expansion(group, version) ?? [];
@@ -36121,6 +36138,13 @@ function scoreService(service, version, policy, options = {}) {
     }
     return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
 }
+const MAX_ROWS = 256;
+const scratch = {
+    costly: new Int32Array(MAX_ROWS),
+    badnesses: new Int32Array(MAX_ROWS),
+    rowExposure: new Int32Array(MAX_ROWS),
+    details: new Array(MAX_ROWS).fill(undefined)
+};
 /** A row costs more than another: higher exposure, then higher weight, then earlier in the table. */
 function costsMore(e, w, a, b) {
     return e[a] > e[b] || (e[a] === e[b] && (w[a] > w[b] || (w[a] === w[b] && a < b)));
@@ -36134,9 +36158,9 @@ function scoreCostliest(service, version, policy, count) {
     const table = checksFor(version);
     const { weights, ranges } = compile(policy, version, table);
     const bootPhase = !service.settings.defaultDependencies;
-    const costly = [];
-    const badnesses = [];
-    const details = [];
+    // Scratch rows, reused from unit to unit (scoring never re-enters itself): nothing per row.
+    const { costly, badnesses, details, rowExposure } = scratch;
+    let costlyCount = 0;
     let weightSum = 0;
     let badnessSum = 0;
     for (let i = 0; i < table.length; i++) {
@@ -36150,19 +36174,20 @@ function scoreCostliest(service, version, policy, count) {
         badnessSum += divRoundUp$1(verdict.badness * weight, ranges[i]);
         weightSum += weight;
         if (verdict.badness > 0) {
-            costly.push(i);
+            costly[costlyCount++] = i;
             badnesses[i] = verdict.badness;
             details[i] = verdict.detail;
         }
     }
     const exposure = weightSum === 0 ? 0 : divRoundUp$1(badnessSum * 100, weightSum);
     // per-row exposure in tenths, as scoreService computes it, and the `count` rows costing most
-    const rowExposure = [];
-    for (const i of costly) {
+    for (let k = 0; k < costlyCount; k++) {
+        const i = costly[k];
         rowExposure[i] = divRoundUp$1(divRoundUp$1(badnesses[i] * weights[i] * 100, ranges[i]), weightSum);
     }
     const top = [];
-    for (const i of costly) {
+    for (let k = 0; k < costlyCount; k++) {
+        const i = costly[k];
         let at = top.length;
         while (at > 0 && costsMore(rowExposure, weights, i, top[at - 1]))
             at--;

@@ -269,8 +269,16 @@ export function scoreService(
   return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks }
 }
 
+const MAX_ROWS = 256
+const scratch = {
+  costly: new Int32Array(MAX_ROWS),
+  badnesses: new Int32Array(MAX_ROWS),
+  rowExposure: new Int32Array(MAX_ROWS),
+  details: new Array<string | undefined>(MAX_ROWS).fill(undefined)
+}
+
 /** A row costs more than another: higher exposure, then higher weight, then earlier in the table. */
-function costsMore(e: number[], w: number[], a: number, b: number): boolean {
+function costsMore(e: ArrayLike<number>, w: number[], a: number, b: number): boolean {
   return e[a]! > e[b]! || (e[a] === e[b] && (w[a]! > w[b]! || (w[a] === w[b] && a < b)))
 }
 
@@ -288,9 +296,9 @@ function scoreCostliest(
   const table = checksFor(version)
   const { weights, ranges } = compile(policy, version, table)
   const bootPhase = !service.settings.defaultDependencies
-  const costly: number[] = []
-  const badnesses: number[] = []
-  const details: Array<string | undefined> = []
+  // Scratch rows, reused from unit to unit (scoring never re-enters itself): nothing per row.
+  const { costly, badnesses, details, rowExposure } = scratch
+  let costlyCount = 0
   let weightSum = 0
   let badnessSum = 0
   for (let i = 0; i < table.length; i++) {
@@ -302,22 +310,23 @@ function scoreCostliest(
     badnessSum += divRoundUp(verdict.badness * weight, ranges[i]!)
     weightSum += weight
     if (verdict.badness > 0) {
-      costly.push(i)
+      costly[costlyCount++] = i
       badnesses[i] = verdict.badness
       details[i] = verdict.detail
     }
   }
   const exposure = weightSum === 0 ? 0 : divRoundUp(badnessSum * 100, weightSum)
   // per-row exposure in tenths, as scoreService computes it, and the `count` rows costing most
-  const rowExposure: number[] = []
-  for (const i of costly) {
+  for (let k = 0; k < costlyCount; k++) {
+    const i = costly[k]!
     rowExposure[i] = divRoundUp(
       divRoundUp(badnesses[i]! * weights[i]! * 100, ranges[i]!),
       weightSum
     )
   }
   const top: number[] = []
-  for (const i of costly) {
+  for (let k = 0; k < costlyCount; k++) {
+    const i = costly[k]!
     let at = top.length
     while (at > 0 && costsMore(rowExposure, weights, i, top[at - 1]!)) at--
     if (at < count) {

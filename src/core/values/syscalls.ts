@@ -127,15 +127,19 @@ export function applySyscallFilterAssignment(
   if (value === '') return { next: undefined, ignored: [] }
   const invert = value.startsWith('~')
   let filter: SyscallFilter
-  let cacheKey: string | undefined
-  if (current === undefined) {
-    // Most units write the same few first assignments (@system-service ...): their sets are shared.
-    cacheKey = `${version}\n${value}`
-    const cached = firstAssignments.get(cacheKey)
+  // Most units write the same few assignments (@system-service, then ~@privileged @resources ...):
+  // from no filter or from a shared set, each assignment's result is a shared set too, made once.
+  let cache: Map<string, CachedFilter> | undefined
+  const cacheKey = `${version}\n${value}`
+  if (current === undefined || current.shared) {
+    cache = current === undefined ? firstAssignments : transitionsFrom(current.names)
+    const cached = cache.get(cacheKey)
     if (cached) {
       const next = { allowList: cached.allowList, names: cached.names, shared: true }
       return { next, ignored: [...cached.ignored] }
     }
+  }
+  if (current === undefined) {
     filter = { allowList: !invert, names: new Set(), shared: false }
     if (!invert) for (const name of expansion('@default', version) ?? []) filter.names.add(name)
   } else if (current.shared) {
@@ -164,18 +168,34 @@ export function applySyscallFilterAssignment(
       else filter.names.delete(member)
     }
   }
-  if (cacheKey !== undefined && firstAssignments.size < 4096) {
-    firstAssignments.set(cacheKey, { allowList: filter.allowList, names: filter.names, ignored })
+  if (cache !== undefined && cachedSets < MAX_CACHED_SETS) {
+    cachedSets++
+    cache.set(cacheKey, { allowList: filter.allowList, names: filter.names, ignored })
     filter.shared = true
     return { next: filter, ignored: [...ignored] }
   }
   return { next: filter, ignored }
 }
 
-const firstAssignments = new Map<
-  string,
-  { allowList: boolean; names: Set<string>; ignored: readonly string[] }
->()
+interface CachedFilter {
+  allowList: boolean
+  names: Set<string>
+  ignored: readonly string[]
+}
+
+/** Sets kept at most (a few hundred system call names each): bounds memory whatever the input. */
+const MAX_CACHED_SETS = 512
+let cachedSets = 0
+/** Results of a first assignment, by version and value */
+const firstAssignments = new Map<string, CachedFilter>()
+/** Results of an assignment to a shared set, by version and value */
+const transitions = new WeakMap<Set<string>, Map<string, CachedFilter>>()
+
+function transitionsFrom(names: Set<string>): Map<string, CachedFilter> {
+  let byValue = transitions.get(names)
+  if (!byValue) transitions.set(names, (byValue = new Map()))
+  return byValue
+}
 
 /** First member of `group` (walk order, nested groups in place) that the filter lets through. */
 export function firstUnfilteredMember(
