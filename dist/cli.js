@@ -582,7 +582,16 @@ function extractFirstWord(text, start, options = {}) {
         i++;
     if (i >= text.length)
         return undefined;
-    let word = '';
+    // The usual word has no escapes or quotes: one slice instead of a character at a time.
+    let plain = i;
+    while (plain < text.length) {
+        const c = text[plain];
+        if (c === '\\' || SEPARATORS.includes(c) || (options.unquote && (c === '"' || c === "'")))
+            break;
+        plain++;
+    }
+    let word = text.slice(i, plain);
+    i = plain;
     let quote;
     for (; i < text.length; i++) {
         const c = text[i];
@@ -3331,6 +3340,16 @@ const DIRECTIVES = {
     })
 };
 const LOWERCASE_DIRECTIVES = new Map(Object.keys(DIRECTIVES).map((key) => [key.toLowerCase(), key]));
+/** The directive a key names but for its case (undefined: none), remembered for the usual keys. */
+const caseMismatches = new Map();
+function caseMismatch(key) {
+    if (caseMismatches.has(key))
+        return caseMismatches.get(key);
+    const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase());
+    if (caseMismatches.size < 4096)
+        caseMismatches.set(key, known);
+    return known;
+}
 // Maps: looked up for every line of every unit, with keys from the file.
 const DIRECTIVE_BY_KEY = new Map(Object.entries(DIRECTIVES));
 const RECORDED_SECTION = new Map(Object.entries(RECORDED_DIRECTIVES));
@@ -3358,12 +3377,12 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
         if (RECORDED_SECTION.get(key) === section)
             record(settings, key, value, ctx.ownsRecorded);
         const directive = DIRECTIVE_BY_KEY.get(key);
-        const at = { file: file.path, line: assignment.line };
         if (!directive) {
-            const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase());
+            const known = caseMismatch(key);
             if (known) {
                 diagnostics.push({
-                    ...at,
+                    file: file.path,
+                    line: assignment.line,
                     severity: 'error',
                     code: 'unknown-key',
                     key,
@@ -3372,6 +3391,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
             }
             continue;
         }
+        const at = { file: file.path, line: assignment.line };
         if (directive.section !== section) {
             diagnostics.push({
                 ...at,
@@ -17669,9 +17689,11 @@ function createReader(roots, cwd, known) {
                 const realDir = realDirectory(directory);
                 const name = path$1.basename(file);
                 // (roots may be single files: a directory outside them may still hold one)
-                const real = path$1.join(realDir, name);
-                if (!(directoryInside(realDir) && name !== '.git') && !inside(real)) {
-                    throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`);
+                if (!(directoryInside(realDir) && name !== '.git')) {
+                    const real = path$1.join(realDir, name);
+                    if (!inside(real)) {
+                        throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`);
+                    }
                 }
                 try {
                     return { path: display(file), bytes: readRegularFile(file) };

@@ -854,6 +854,15 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
 }
 
 const LOWERCASE_DIRECTIVES = new Map(Object.keys(DIRECTIVES).map((key) => [key.toLowerCase(), key]))
+/** The directive a key names but for its case (undefined: none), remembered for the usual keys. */
+const caseMismatches = new Map<string, string | undefined>()
+function caseMismatch(key: string): string | undefined {
+  if (caseMismatches.has(key)) return caseMismatches.get(key)
+  const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase())
+  if (caseMismatches.size < 4096) caseMismatches.set(key, known)
+  return known
+}
+
 // Maps: looked up for every line of every unit, with keys from the file.
 const DIRECTIVE_BY_KEY = new Map(Object.entries(DIRECTIVES))
 const RECORDED_SECTION = new Map(Object.entries(RECORDED_DIRECTIVES))
@@ -889,12 +898,12 @@ function applyFile(
     const { key, value, section } = assignment
     if (RECORDED_SECTION.get(key) === section) record(settings, key, value, ctx.ownsRecorded)
     const directive = DIRECTIVE_BY_KEY.get(key)
-    const at = { file: file.path, line: assignment.line }
     if (!directive) {
-      const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase())
+      const known = caseMismatch(key)
       if (known) {
         diagnostics.push({
-          ...at,
+          file: file.path,
+          line: assignment.line,
           severity: 'error',
           code: 'unknown-key',
           key,
@@ -903,6 +912,7 @@ function applyFile(
       }
       continue
     }
+    const at = { file: file.path, line: assignment.line }
     if (directive.section !== section) {
       diagnostics.push({
         ...at,

@@ -102,7 +102,15 @@ export function extractFirstWord(
   let i = start
   while (i < text.length && SEPARATORS.includes(text[i]!)) i++
   if (i >= text.length) return undefined
-  let word = ''
+  // The usual word has no escapes or quotes: one slice instead of a character at a time.
+  let plain = i
+  while (plain < text.length) {
+    const c = text[plain]!
+    if (c === '\\' || SEPARATORS.includes(c) || (options.unquote && (c === '"' || c === "'"))) break
+    plain++
+  }
+  let word = text.slice(i, plain)
+  i = plain
   let quote: string | undefined
   for (; i < text.length; i++) {
     const c = text[i]!

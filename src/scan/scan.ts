@@ -275,9 +275,11 @@ export function createReader(
         const realDir = realDirectory(directory)
         const name = path.basename(file)
         // (roots may be single files: a directory outside them may still hold one)
-        const real = path.join(realDir, name)
-        if (!(directoryInside(realDir) && name !== '.git') && !inside(real)) {
-          throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`)
+        if (!(directoryInside(realDir) && name !== '.git')) {
+          const real = path.join(realDir, name)
+          if (!inside(real)) {
+            throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`)
+          }
         }
         try {
           return { path: display(file), bytes: readRegularFile(file) }

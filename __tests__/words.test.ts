@@ -1,0 +1,71 @@
+/**
+ * Word splitting (systemd's extract_first_word): the fast path for plain words must split exactly
+ * like the character-by-character reading it short-cuts.
+ */
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import type { ExtractOptions } from '../src/core/words.js'
+import { extractWords } from '../src/core/words.js'
+
+const SEPARATORS = ' \t\n\r'
+
+/** The reference: one character at a time, no escapes decoded beyond the next character. */
+function referenceWords(
+  text: string,
+  options: ExtractOptions
+): { words: string[]; error?: string } {
+  const words: string[] = []
+  let i = 0
+  for (;;) {
+    while (i < text.length && SEPARATORS.includes(text[i]!)) i++
+    if (i >= text.length) return { words }
+    let word = ''
+    let quote: string | undefined
+    for (; i < text.length; i++) {
+      const c = text[i]!
+      if (c === '\\') {
+        if (i + 1 >= text.length) return { words, error: 'trailing backslash' }
+        word += text[i + 1]
+        i += 1
+        continue
+      }
+      if (quote !== undefined) {
+        if (c === quote) quote = undefined
+        else word += c
+        continue
+      }
+      if (options.unquote && (c === '"' || c === "'")) {
+        quote = c
+        continue
+      }
+      if (SEPARATORS.includes(c)) break
+      word += c
+    }
+    if (quote !== undefined) return { words, error: 'unbalanced quoting' }
+    words.push(word)
+  }
+}
+
+describe('extractWords', () => {
+  it('splits plain words, quotes and escapes like the character-by-character reading', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '/', ' ', '\t', '"', "'", '\\', '=') })
+    fc.assert(
+      fc.property(text, fc.boolean(), (value, unquote) => {
+        const got = extractWords(value, { unquote })
+        const expected = referenceWords(value, { unquote })
+        expect(got.words).toEqual(expected.words)
+        expect(got.error).toBe(expected.error)
+      }),
+      { numRuns: 3000 }
+    )
+  })
+
+  it('keeps plain words as they are', () => {
+    expect(extractWords('  /usr/bin/app --port=80\t-v ').words).toEqual([
+      '/usr/bin/app',
+      '--port=80',
+      '-v'
+    ])
+    expect(extractWords('"a b" c\\ d', { unquote: true }).words).toEqual(['a b', 'c d'])
+  })
+})
