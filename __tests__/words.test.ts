@@ -1,10 +1,11 @@
 /**
- * Word splitting (systemd's extract_first_word): the fast path for plain words must split exactly
- * like the character-by-character reading it short-cuts.
+ * Fast paths that must agree with the slow definitions they short-cut: word splitting (systemd's
+ * extract_first_word) and the byte order of drop-in file names (strcmp on UTF-8).
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import type { ExtractOptions } from '../src/core/words.js'
+import { compareBytes } from '../src/core/dropins.js'
 import { extractWords } from '../src/core/words.js'
 
 const SEPARATORS = ' \t\n\r'
@@ -67,5 +68,25 @@ describe('extractWords', () => {
       '-v'
     ])
     expect(extractWords('"a b" c\\ d', { unquote: true }).words).toEqual(['a b', 'c d'])
+  })
+})
+
+describe('compareBytes', () => {
+  it('orders strings as strcmp() orders their UTF-8 bytes', () => {
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('a', 'b', '-', '.', '@'),
+        fc.constantFrom('é', '\uffff', '\ue000', '😀', '𝄞'),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })
+      )
+    })
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(Math.sign(compareBytes(a, b))).toBe(
+          Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)))
+        )
+      }),
+      { numRuns: 3000 }
+    )
   })
 })

@@ -73,6 +73,14 @@ const encoder = new TextEncoder()
 /** strcmp() order on UTF-8 bytes. */
 export function compareBytes(a: string, b: string): number {
   if (a === b) return 0
+  // UTF-16 units below the surrogates order as their UTF-8 bytes do: encode only past them.
+  const length = Math.min(a.length, b.length)
+  let i = 0
+  while (i < length && a.charCodeAt(i) === b.charCodeAt(i)) i++
+  if (i === length) return a.length - b.length
+  const p = a.charCodeAt(i)
+  const q = b.charCodeAt(i)
+  if (p < 0xd800 && q < 0xd800) return p - q
   const x = encoder.encode(a)
   const y = encoder.encode(b)
   const n = Math.min(x.length, y.length)
