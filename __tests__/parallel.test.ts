@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { defaultThreads } from '../src/cli/run.js'
+import { defaultThreads, threadsFor } from '../src/cli/run.js'
 import { chunkSize } from '../src/scan/parallel.js'
 import { root, runCli } from './support/cli-process.js'
 
@@ -119,6 +119,13 @@ describe('defaultThreads', () => {
     expect(defaultThreads(4, 999)).toBe(1)
     expect(defaultThreads(4, 1000)).toBe(3)
     expect(defaultThreads(64, 10_000)).toBe(8)
+  })
+
+  it('gives JSON reports worker threads only when --jobs asks for them (memory)', () => {
+    expect(threadsFor('text', undefined, 8, 10_000)).toBe(7)
+    expect(threadsFor('json', undefined, 8, 10_000)).toBe(1)
+    expect(threadsFor('json', 3, 8, 10_000)).toBe(3)
+    expect(threadsFor('text', 1, 8, 10_000)).toBe(1)
   })
 })
 

@@ -32,11 +32,22 @@ const MAX_THREADS = 8
  * Threads a large scan uses by default. Each worker thread warms up its own copy of the engine and
  * V8 keeps a core busy with compilation and garbage collection: measured on 2 CPUs, a second thread
  * made the 10,000-unit scan slower (0.67 s against 0.58 s), so workers start from 4 CPUs, one CPU
- * left to V8.
+ * left to V8. JSON only with --jobs: each thread holds its own share of a report that can be hundreds
+ * of megabytes (500-900 MB peak with two threads against 195 MB in one).
  */
 export function defaultThreads(cpus: number, units: number): number {
   if (units < PARALLEL_MIN_UNITS || cpus < 4) return 1
   return Math.min(cpus - 1, MAX_THREADS)
+}
+
+/** Threads for a text or JSON scan: --jobs when given, else the default (text only). */
+export function threadsFor(
+  format: 'text' | 'json',
+  jobs: number | undefined,
+  cpus: number,
+  units: number
+): number {
+  return jobs ?? (format === 'text' ? defaultThreads(cpus, units) : 1)
 }
 
 function parseJobs(text: string | undefined): number | undefined {
@@ -67,8 +78,8 @@ PATH            unit files, or directories searched for *.service (default: .)
                 never overwrites a file the gate did not write
 --print-policy  print the effective policy (after "extends") as one systemd --security-policy
                 file, and exit
---jobs N        threads for large scans (default: CPUs - 1 from 4 CPUs and ${PARALLEL_MIN_UNITS} units on,
-                else 1 = no worker threads); text and JSON reports only, same output
+--jobs N        threads for large scans (text: CPUs - 1 from 4 CPUs and ${PARALLEL_MIN_UNITS} units on, else
+                1 = no worker threads; JSON: 1 unless given); text and JSON only, same output
 --no-color      plain text even on a terminal
 -h, --help      this help
 --version       print the version
@@ -229,7 +240,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       // computed here); --suggest in text and --fix need every suggestion in this thread.
       const parallel = !values.fix && (format === 'json' || (format === 'text' && !values.suggest))
       const cpus = io.cpus ?? os.availableParallelism()
-      const workers = !parallel || !io.workerUrl ? 1 : (jobs ?? defaultThreads(cpus, stream.total))
+      const workers = !parallel || !io.workerUrl ? 1 : threadsFor(format, jobs, cpus, stream.total)
       if (io.env.SYSTEMD_HARDENING_GATE_DEBUG) {
         io.stderr(
           `scan: ${stream.total} unit file(s), ${workers > 1 ? `${workers} threads` : 'one thread'}\n`
