@@ -198,6 +198,29 @@ describe('scope', () => {
     expect(run.summary).toContain('drop-in units/legacy-daemon.service.d/10-hardening.conf removed')
   })
 
+  it('scores an aliased unit at the base as now: with the drop-ins of every name', async () => {
+    const r = repo({
+      base: {
+        'units/app.service': LEGACY,
+        'units/alias.service': { link: 'app.service' },
+        'units/alias.service.d/10-hardening.conf': HARDENING_DROP_IN
+      },
+      head: { 'units/app.service': `${LEGACY}# touched\n` }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'fail-on': 'regression' }
+    })
+    const row = run.summary.split('\n').find((line) => line.includes('| units/app.service |'))
+    // the alias's drop-in applies at the base as it does now: the same score, not an "improvement"
+    const [, base, now] = /\| (\d\.\d) → (\d\.\d) /.exec(row ?? '') ?? []
+    expect(base).toBeDefined()
+    expect(base).toBe(now)
+    expect(run.code).toBe(0)
+  })
+
   it('gates every unit with scope: all', async () => {
     const r = repo({
       base: { 'a.service': BARE, 'b.service': HARDENED },

@@ -49107,7 +49107,7 @@ function analysedUnitName(fileName, templateInstance) {
     return unit.isTemplate ? instantiate(unit, templateInstance) : unit;
 }
 const dirOf$1 = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
-const baseName = (p) => p.slice(p.lastIndexOf('/') + 1);
+const baseName$1 = (p) => p.slice(p.lastIndexOf('/') + 1);
 const join$1 = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
 /**
  * The units among `units` (workspace-relative paths of unit files in the checkout) that the changes
@@ -49138,7 +49138,7 @@ function selectChangedUnits(units, changes, templateInstance, aliases = new Map(
         const dir = dirOf$1(file);
         if (!dir.endsWith('.d'))
             continue;
-        if (!isDropInFileName(baseName(file)))
+        if (!isDropInFileName(baseName$1(file)))
             continue;
         dropInDirs.set(dir, [...(dropInDirs.get(dir) ?? []), `drop-in ${file} ${verb}`]);
     }
@@ -49153,7 +49153,7 @@ function selectChangedUnits(units, changes, templateInstance, aliases = new Map(
             if (verb)
                 reasons.push(`link target ${alias} ${verb}`);
         }
-        const unit = analysedUnitName(baseName(unitPath), templateInstance);
+        const unit = analysedUnitName(baseName$1(unitPath), templateInstance);
         if (unit) {
             const dir = dirOf$1(unitPath);
             for (const name of dropInDirectoryNames(unit)) {
@@ -57941,13 +57941,10 @@ async function postReview(plan, planInput, number, headSha, client, fail) {
     }
 }
 
-/**
- * Units as they were at the base commit, scored from git objects (never from the API, never from the
- * working tree): the unit file and the drop-ins systemd would merge, as the base tree held them.
- */
 const MAX_LINK_HOPS = 40;
 const SYMLINK = '120000';
 const dirOf = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+const baseName = (p) => p.slice(p.lastIndexOf('/') + 1);
 const join = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
 /** Normalises a POSIX path relative to the top; undefined when it climbs out. */
 function normalize(p) {
@@ -58001,6 +57998,43 @@ class BaseReader {
     }
     list(dir) {
         return this.dirs.get(dir) ?? [];
+    }
+    aliasIndexes = new Map();
+    /**
+     * The alias links among a directory's service files, classified as the scanner classifies them in
+     * the checkout: a relative link whose target lies in the directory (or below it) is an alias.
+     */
+    aliases(dir) {
+        let index = this.aliasIndexes.get(dir);
+        if (index)
+            return index;
+        const links = new Map();
+        const names = this.list(dir);
+        for (const name of names) {
+            const entry = this.tree.entries.get(join(dir, name));
+            if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service')
+                continue;
+            const text = new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array());
+            const target = text.startsWith('/') ? undefined : normalize(join(dir, text));
+            if (target === undefined)
+                continue;
+            // systemd resolves the directories on the way, not the file itself
+            const parent = this.resolve(dirOf(target));
+            const here = this.resolve(dir);
+            if (parent.kind !== 'dir' || here.kind !== 'dir')
+                continue;
+            if (parent.path === here.path)
+                links.set(name, { target: baseName(target), viaSubdirectory: false });
+            else if (here.path === '' || parent.path.startsWith(`${here.path}/`)) {
+                links.set(name, { target: baseName(target), viaSubdirectory: true });
+            }
+        }
+        index =
+            links.size === 0
+                ? { resolved: new Map(), namesOf: new Map() }
+                : indexAliases(links, (n) => names.includes(n));
+        this.aliasIndexes.set(dir, index);
+        return index;
     }
     /** Follows symbolic links inside the tree, as the scanner does in the checkout. */
     resolve(start) {
@@ -58090,34 +58124,55 @@ function scoreAtBase(units, tree, options, templateInstance) {
             result.set(current, errorReport(basePath, fileName, 'not a valid service unit name'));
             continue;
         }
-        const main = readFile(reader, resolved, basePath);
+        // An alias is the unit of the file it leads to, with the drop-ins of every name (as scanned now).
+        const directory = dirOf(top);
+        const names = unitNames(reader.aliases(directory), fileName, unit);
+        if ('error' in names) {
+            result.set(current, errorReport(basePath, unit.name, `${names.error}; systemd does not find ${unit.name}`));
+            continue;
+        }
+        const main = names.viaSubdirectory
+            ? readFile(reader, reader.resolve(join(directory, names.fragment)), basePath)
+            : readFile(reader, resolved, basePath);
         if (typeof main === 'string') {
-            result.set(current, errorReport(basePath, unit.name, main));
+            result.set(current, errorReport(basePath, names.id.name, main));
             continue;
         }
         const candidates = [];
-        dropInDirectoryNames(unit).forEach((name, directoryRank) => {
-            const shown = join(dirOf(top), name);
+        unitDropInDirectories(names.id, names.aliases).forEach(({ name, alias }, directoryRank) => {
+            const shown = join(directory, name);
             const dir = reader.resolve(shown);
             if (dir.kind !== 'dir')
                 return;
             for (const file of reader.list(dir.path)) {
-                candidates.push({
+                const candidate = {
                     directoryRank,
                     fileName: file,
                     path: join(shown, file),
                     real: join(dir.path, file)
-                });
+                };
+                candidates.push(alias === undefined ? candidate : { ...candidate, alias });
             }
         });
-        const dropIns = [];
-        for (const candidate of orderDropIns(candidates)) {
-            // Unreadable drop-ins are left out, as the scanner leaves them out of the score.
-            const input = readFile(reader, reader.resolve(candidate.real), fromTop(candidate.path));
-            if (typeof input !== 'string')
-                dropIns.push(input);
+        const analyse = (order) => {
+            const dropIns = [];
+            for (const candidate of order) {
+                // Unreadable drop-ins are left out, as the scanner leaves them out of the score.
+                const input = readFile(reader, reader.resolve(candidate.real), fromTop(candidate.path));
+                if (typeof input !== 'string')
+                    dropIns.push(input);
+            }
+            const requestedAs = unit.name === names.id.name ? undefined : unit;
+            return analyzeUnit({ unit: names.id, requestedAs, main, dropIns }, options);
+        };
+        // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
+        let report;
+        for (const order of dropInChoices(candidates).orders) {
+            const candidate = analyse(order);
+            if (!report || worse(candidate, report))
+                report = candidate;
         }
-        result.set(current, analyzeUnit({ unit, main, dropIns }, options));
+        result.set(current, report);
     }
     return result;
 }

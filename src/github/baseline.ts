@@ -2,11 +2,19 @@
  * Units as they were at the base commit, scored from git objects (never from the API, never from the
  * working tree): the unit file and the drop-ins systemd would merge, as the base tree held them.
  */
-import { dropInDirectoryNames, orderDropIns } from '../core/dropins.js'
+import type { AliasedDropInCandidate, AliasIndex, AliasLink } from '../core/dropins.js'
+import {
+  dropInChoices,
+  dropInDirectoryNames,
+  indexAliases,
+  unitDropInDirectories,
+  unitNames
+} from '../core/dropins.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
-import { MAX_UNIT_FILE_BYTES } from '../scan/scan.js'
+import { parseUnitName } from '../core/specifiers.js'
+import { MAX_UNIT_FILE_BYTES, worse } from '../scan/scan.js'
 import { analysedUnitName } from './changes.js'
 import type { TreeEntry } from './git.js'
 
@@ -30,6 +38,7 @@ const MAX_LINK_HOPS = 40
 const SYMLINK = '120000'
 
 const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
+const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1)
 const join = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`)
 
 /** Normalises a POSIX path relative to the top; undefined when it climbs out. */
@@ -79,6 +88,41 @@ class BaseReader {
 
   list(dir: string): string[] {
     return this.dirs.get(dir) ?? []
+  }
+
+  private readonly aliasIndexes = new Map<string, AliasIndex>()
+
+  /**
+   * The alias links among a directory's service files, classified as the scanner classifies them in
+   * the checkout: a relative link whose target lies in the directory (or below it) is an alias.
+   */
+  aliases(dir: string): AliasIndex {
+    let index = this.aliasIndexes.get(dir)
+    if (index) return index
+    const links = new Map<string, AliasLink>()
+    const names = this.list(dir)
+    for (const name of names) {
+      const entry = this.tree.entries.get(join(dir, name))
+      if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service') continue
+      const text = new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array())
+      const target = text.startsWith('/') ? undefined : normalize(join(dir, text))
+      if (target === undefined) continue
+      // systemd resolves the directories on the way, not the file itself
+      const parent = this.resolve(dirOf(target))
+      const here = this.resolve(dir)
+      if (parent.kind !== 'dir' || here.kind !== 'dir') continue
+      if (parent.path === here.path)
+        links.set(name, { target: baseName(target), viaSubdirectory: false })
+      else if (here.path === '' || parent.path.startsWith(`${here.path}/`)) {
+        links.set(name, { target: baseName(target), viaSubdirectory: true })
+      }
+    }
+    index =
+      links.size === 0
+        ? { resolved: new Map(), namesOf: new Map() }
+        : indexAliases(links, (n) => names.includes(n))
+    this.aliasIndexes.set(dir, index)
+    return index
   }
 
   /** Follows symbolic links inside the tree, as the scanner does in the checkout. */
@@ -170,37 +214,55 @@ export function scoreAtBase(
       result.set(current, errorReport(basePath, fileName, 'not a valid service unit name'))
       continue
     }
-    const main = readFile(reader, resolved, basePath)
-    if (typeof main === 'string') {
-      result.set(current, errorReport(basePath, unit.name, main))
+    // An alias is the unit of the file it leads to, with the drop-ins of every name (as scanned now).
+    const directory = dirOf(top)
+    const names = unitNames(reader.aliases(directory), fileName, unit)
+    if ('error' in names) {
+      result.set(
+        current,
+        errorReport(basePath, unit.name, `${names.error}; systemd does not find ${unit.name}`)
+      )
       continue
     }
-    const candidates: Array<{
-      directoryRank: number
-      fileName: string
-      path: string
-      real: string
-    }> = []
-    dropInDirectoryNames(unit).forEach((name, directoryRank) => {
-      const shown = join(dirOf(top), name)
+    const main = names.viaSubdirectory
+      ? readFile(reader, reader.resolve(join(directory, names.fragment)), basePath)
+      : readFile(reader, resolved, basePath)
+    if (typeof main === 'string') {
+      result.set(current, errorReport(basePath, names.id.name, main))
+      continue
+    }
+    const candidates: Array<AliasedDropInCandidate & { real: string }> = []
+    unitDropInDirectories(names.id, names.aliases).forEach(({ name, alias }, directoryRank) => {
+      const shown = join(directory, name)
       const dir = reader.resolve(shown)
       if (dir.kind !== 'dir') return
       for (const file of reader.list(dir.path)) {
-        candidates.push({
+        const candidate = {
           directoryRank,
           fileName: file,
           path: join(shown, file),
           real: join(dir.path, file)
-        })
+        }
+        candidates.push(alias === undefined ? candidate : { ...candidate, alias })
       }
     })
-    const dropIns: UnitFileInput[] = []
-    for (const candidate of orderDropIns(candidates)) {
-      // Unreadable drop-ins are left out, as the scanner leaves them out of the score.
-      const input = readFile(reader, reader.resolve(candidate.real), fromTop(candidate.path))
-      if (typeof input !== 'string') dropIns.push(input)
+    const analyse = (order: typeof candidates): UnitReport => {
+      const dropIns: UnitFileInput[] = []
+      for (const candidate of order) {
+        // Unreadable drop-ins are left out, as the scanner leaves them out of the score.
+        const input = readFile(reader, reader.resolve(candidate.real), fromTop(candidate.path))
+        if (typeof input !== 'string') dropIns.push(input)
+      }
+      const requestedAs = unit.name === names.id.name ? undefined : unit
+      return analyzeUnit({ unit: names.id, requestedAs, main, dropIns }, options)
     }
-    result.set(current, analyzeUnit({ unit, main, dropIns }, options))
+    // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
+    let report: UnitReport | undefined
+    for (const order of dropInChoices(candidates).orders) {
+      const candidate = analyse(order)
+      if (!report || worse(candidate, report)) report = candidate
+    }
+    result.set(current, report!)
   }
   return result
 }

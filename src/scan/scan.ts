@@ -501,7 +501,7 @@ function companionSockets(serviceFile: string, directory: string, reader: Reader
 }
 
 /** The report that fails the gate first: not passed, then not loaded, then the higher exposure. */
-function worse(a: UnitReport, b: UnitReport): boolean {
+export function worse(a: UnitReport, b: UnitReport): boolean {
   if (a.passed !== b.passed) return !a.passed
   const broken = (r: UnitReport): boolean => r.status !== 'scored' && r.status !== 'masked'
   if (broken(a) !== broken(b)) return broken(a)
