@@ -13,6 +13,7 @@ import { exposureOfSettings } from '../src/core/score.js'
 import type { ServiceSettings } from '../src/core/service.js'
 import { applyImpliedSettings, applyServiceAssignment, copySettings } from '../src/core/service.js'
 import { parseUnitName } from '../src/core/specifiers.js'
+import { copySyscallFilter } from '../src/core/values/syscalls.js'
 import type { Patch } from '../src/core/variant-score.js'
 import { patchFrom, rowFields, VariantScorer } from '../src/core/variant-score.js'
 import { RULE_UNITS, THIRD_PARTY_UNITS } from './suggest-fixtures.js'
@@ -120,10 +121,7 @@ describe('VariantScorer', () => {
         const changed = Object.create(base) as ServiceSettings
         // as the engine does: only a SystemCallFilter= line gets its own copy of the filter
         if (base.syscallFilter && lines.some(([key]) => key === 'SystemCallFilter')) {
-          changed.syscallFilter = {
-            allowList: base.syscallFilter.allowList,
-            names: new Set(base.syscallFilter.names)
-          }
+          changed.syscallFilter = copySyscallFilter(base.syscallFilter)
         }
         for (const [key, value] of lines) applyServiceAssignment(changed, key, value, name, 252)
         return patchFrom(changed, base)

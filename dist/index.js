@@ -33576,6 +33576,10 @@ function expand$1(name, version, into, depth = 0) {
         expand$1(member, version, into, depth + 1);
     return true;
 }
+/** A filter of its own: later assignments may change it in place. */
+function copySyscallFilter(filter) {
+    return { allowList: filter.allowList, names: new Set(filter.names), shared: false };
+}
 function validErrno(text) {
     if (text === 'kill')
         return true;
@@ -33609,7 +33613,7 @@ function applySyscallFilterAssignment(current, value, version) {
                 filter.names.add(name);
     }
     else if (current.shared) {
-        filter = { allowList: current.allowList, names: new Set(current.names), shared: false };
+        filter = copySyscallFilter(current);
     }
     else {
         // The state belongs to the one service being loaded: update it in place.
@@ -34667,11 +34671,7 @@ function copySettings(s) {
     const copy = { ...s };
     // The one value the directive appliers update in place (the others are replaced).
     if (s.syscallFilter)
-        copy.syscallFilter = {
-            allowList: s.syscallFilter.allowList,
-            names: new Set(s.syscallFilter.names),
-            shared: false
-        };
+        copy.syscallFilter = copySyscallFilter(s.syscallFilter);
     return copy;
 }
 
@@ -39323,11 +39323,7 @@ function tracedPatch(lines, ctx) {
     if (lines.some((l) => l.key === 'SystemCallFilter')) {
         const filter = traced.syscallFilter;
         if (filter)
-            after.syscallFilter = {
-                allowList: filter.allowList,
-                names: new Set(filter.names),
-                shared: false
-            };
+            after.syscallFilter = copySyscallFilter(filter);
     }
     const ok = applyLines(after, lines, ctx);
     const fields = [];

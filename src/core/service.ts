@@ -30,7 +30,11 @@ import {
   simplifyPath
 } from './values/paths.js'
 import type { SyscallFilter } from './values/syscalls.js'
-import { applyArchitecturesAssignment, applySyscallFilterAssignment } from './values/syscalls.js'
+import {
+  applyArchitecturesAssignment,
+  applySyscallFilterAssignment,
+  copySyscallFilter
+} from './values/syscalls.js'
 import {
   cunescapeValid,
   extractFirstWord,
@@ -1162,11 +1166,6 @@ export function applyServiceAssignment(
 export function copySettings(s: ServiceSettings): ServiceSettings {
   const copy = { ...s }
   // The one value the directive appliers update in place (the others are replaced).
-  if (s.syscallFilter)
-    copy.syscallFilter = {
-      allowList: s.syscallFilter.allowList,
-      names: new Set(s.syscallFilter.names),
-      shared: false
-    }
+  if (s.syscallFilter) copy.syscallFilter = copySyscallFilter(s.syscallFilter)
   return copy
 }

@@ -102,8 +102,13 @@ function expand(name: string, version: number, into: string[], depth = 0): boole
 export interface SyscallFilter {
   allowList: boolean
   names: Set<string>
-  /** `names` is shared (a cached first assignment): copied before it is changed */
+  /** `names` is shared (a cached assignment result): copied before it is changed */
   shared?: boolean
+}
+
+/** A filter of its own: later assignments may change it in place. */
+export function copySyscallFilter(filter: SyscallFilter): SyscallFilter {
+  return { allowList: filter.allowList, names: new Set(filter.names), shared: false }
 }
 
 function validErrno(text: string): boolean {
@@ -143,7 +148,7 @@ export function applySyscallFilterAssignment(
     filter = { allowList: !invert, names: new Set(), shared: false }
     if (!invert) for (const name of expansion('@default', version) ?? []) filter.names.add(name)
   } else if (current.shared) {
-    filter = { allowList: current.allowList, names: new Set(current.names), shared: false }
+    filter = copySyscallFilter(current)
   } else {
     // The state belongs to the one service being loaded: update it in place.
     filter = current
