@@ -36049,6 +36049,41 @@ function exposureOfSettings(settings, version, policy, options = {}) {
 function contextOf(service, version) {
     return { settings: service.settings, version, runsPrivileged: runsPrivileged(service) };
 }
+/** A row of the report; one shape for every row (unset fields are undefined, which JSON leaves out). */
+function checkRow(check, values, source, header) {
+    const at = source ?? header;
+    return {
+        id: check.id,
+        name: check.name,
+        badness: values.badness,
+        weight: values.weight,
+        range: values.range,
+        exposure: values.exposure,
+        file: at.file,
+        line: at.line,
+        explicit: source !== undefined,
+        skipped: values.skipped,
+        detail: values.detail
+    };
+}
+/** A row's exposure in tenths, as systemd's EXPOSURE column rounds it (badness > 0). */
+function rowExposureTenths(badness, weight, range, weightSum) {
+    return divRoundUp$1(divRoundUp$1(badness * weight * 100, range), weightSum);
+}
+/**
+ * Adds `item` to `top`, which keeps the `count` best items, best first; an item only passes those
+ * it is strictly better than, so equal ones keep their order of arrival.
+ */
+function keepBest(top, item, count, better) {
+    if (count <= 0 || (top.length === count && !better(item, top[count - 1])))
+        return;
+    let at = top.length;
+    while (at > 0 && better(item, top[at - 1]))
+        at--;
+    top.splice(at, 0, item);
+    if (top.length > count)
+        top.pop();
+}
 /** Where each row's deciding directive was set (the file ranks are only built when needed). */
 function sourceFinder(service) {
     let fileRank;
@@ -36132,28 +36167,12 @@ function scoreService(service, version, policy, options = {}) {
         // Rows at badness 0 are only built when asked for: on large trees they are most of the work.
         if (badness === 0 && !keepPassing)
             continue;
-        const source = sourceFor(check);
-        // one shape for every row (unset fields are undefined, which JSON leaves out)
-        const at = source ?? header;
-        checks.push({
-            id: check.id,
-            name: check.name,
-            badness,
-            weight,
-            range,
-            exposure: null,
-            file: at.file,
-            line: at.line,
-            explicit: source !== undefined,
-            skipped,
-            detail
-        });
+        checks.push(checkRow(check, { badness, weight, range, exposure: null, skipped, detail }, sourceFor(check), header));
     }
     const exposure = weightSum === 0 ? 0 : divRoundUp$1(badnessSum * 100, weightSum);
     for (const row of checks) {
         if (row.badness !== null && row.badness > 0) {
-            row.exposure =
-                divRoundUp$1(divRoundUp$1(row.badness * row.weight * 100, row.range), weightSum) / 10;
+            row.exposure = rowExposureTenths(row.badness, row.weight, row.range, weightSum) / 10;
         }
     }
     return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
@@ -36165,10 +36184,6 @@ const scratch = {
     rowExposure: new Int32Array(MAX_ROWS),
     details: new Array(MAX_ROWS).fill(undefined)
 };
-/** A row costs more than another: higher exposure, then higher weight, then earlier in the table. */
-function costsMore(e, w, a, b) {
-    return e[a] > e[b] || (e[a] === e[b] && (w[a] > w[b] || (w[a] === w[b] && a < b)));
-}
 /**
  * scoreService for a view that shows only the `count` costliest rows: the same sums and exposure,
  * but row objects only for those rows (in table order), not for every costly one.
@@ -36203,41 +36218,24 @@ function scoreCostliest(service, version, policy, count) {
     // per-row exposure in tenths, as scoreService computes it, and the `count` rows costing most
     for (let k = 0; k < costlyCount; k++) {
         const i = costly[k];
-        rowExposure[i] = divRoundUp$1(divRoundUp$1(badnesses[i] * weights[i] * 100, ranges[i]), weightSum);
+        rowExposure[i] = rowExposureTenths(badnesses[i], weights[i], ranges[i], weightSum);
     }
+    // higher exposure, then higher weight, then earlier in the table (the text report's order)
+    const costsMore = (a, b) => rowExposure[a] > rowExposure[b] ||
+        (rowExposure[a] === rowExposure[b] && weights[a] > weights[b]);
     const top = [];
-    for (let k = 0; k < costlyCount; k++) {
-        const i = costly[k];
-        let at = top.length;
-        while (at > 0 && costsMore(rowExposure, weights, i, top[at - 1]))
-            at--;
-        if (at < count) {
-            top.splice(at, 0, i);
-            if (top.length > count)
-                top.pop();
-        }
-    }
+    for (let k = 0; k < costlyCount; k++)
+        keepBest(top, costly[k], count, costsMore);
     top.sort((a, b) => a - b);
     const sourceFor = sourceFinder(service);
-    const header = service.serviceHeader;
-    const checks = top.map((i) => {
-        const check = table[i];
-        const source = sourceFor(check);
-        const at = source ?? header;
-        return {
-            id: check.id,
-            name: check.name,
-            badness: badnesses[i],
-            weight: weights[i],
-            range: ranges[i],
-            exposure: rowExposure[i] / 10,
-            file: at.file,
-            line: at.line,
-            explicit: source !== undefined,
-            skipped: undefined,
-            detail: details[i]
-        };
-    });
+    const checks = top.map((i) => checkRow(table[i], {
+        badness: badnesses[i],
+        weight: weights[i],
+        range: ranges[i],
+        exposure: rowExposure[i] / 10,
+        skipped: undefined,
+        detail: details[i]
+    }, sourceFor(table[i]), service.serviceHeader));
     return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
 }
 

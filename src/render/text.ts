@@ -1,5 +1,6 @@
 /** Human-readable report for terminals and logs. */
 import type { GateReport, UnitReport } from '../core/report.js'
+import { keepBest } from '../core/score.js'
 import { escapeControl } from './escape.js'
 
 export interface TextOptions {
@@ -27,14 +28,8 @@ const before = (a: Check, b: Check): boolean =>
 /** The `count` rows that cost most, in the order a stable sort would give: no full sort per unit. */
 export function costliest(unit: UnitReport, count: number): Check[] {
   const top: Check[] = []
-  if (count <= 0) return top
   for (const check of unit.checks) {
-    if (check.badness === null || check.badness <= 0) continue
-    if (top.length === count && !before(check, top[count - 1]!)) continue
-    let at = top.length
-    while (at > 0 && before(check, top[at - 1]!)) at--
-    top.splice(at, 0, check)
-    if (top.length > count) top.pop()
+    if (check.badness !== null && check.badness > 0) keepBest(top, check, count, before)
   }
   return top
 }
