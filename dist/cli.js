@@ -17469,6 +17469,8 @@ const MAX_UNIT_FILE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_IGNORES = ['**/.git/**', '**/node_modules/**'];
 class ReadError extends Error {
 }
+/** The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. */
+const cannotRead = (error) => new ReadError(`cannot read: ${error.code ?? String(error)}`);
 /** The instance name systemd-analyze gives a bare template: "i" up to v256, "test_instance" after. */
 function templateInstance(version) {
     return version >= 257 ? 'test_instance' : 'i';
@@ -17500,8 +17502,8 @@ function kindOf(entry) {
         return 'link';
     return 'other';
 }
-function listingOf(entries) {
-    const listing = { entries: new Map(), links: [], real: undefined };
+function listingOf(entries, real) {
+    const listing = { entries: new Map(), links: [], real };
     for (const entry of entries) {
         const kind = kindOf(entry);
         listing.entries.set(entry.name, kind);
@@ -17601,7 +17603,7 @@ function createReader(roots, cwd, known) {
                 real = fs$4.realpathSync.native(dir);
             }
             catch (error) {
-                throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
+                throw cannotRead(error);
             }
             realDirectories.set(dir, real);
         }
@@ -17679,10 +17681,10 @@ function createReader(roots, cwd, known) {
         },
         read(file) {
             const directory = path$1.dirname(file);
-            if (list(directory)?.entries.get(path$1.basename(file)) === 'file') {
+            const name = path$1.basename(file);
+            if (list(directory)?.entries.get(name) === 'file') {
                 // The listing says regular file: no lstat; its directory may still be reached by a link.
                 const realDir = realDirectory(directory);
-                const name = path$1.basename(file);
                 // (roots may be single files: a directory outside them may still hold one)
                 if (!(directoryInside(realDir) && name !== '.git')) {
                     const real = path$1.join(realDir, name);
@@ -17696,7 +17698,7 @@ function createReader(roots, cwd, known) {
                 catch (error) {
                     if (error instanceof ReadError)
                         throw error;
-                    throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
+                    throw cannotRead(error);
                 }
             }
             const shown = display(file);
@@ -17705,7 +17707,7 @@ function createReader(roots, cwd, known) {
                 stat = fs$4.lstatSync(file);
             }
             catch (error) {
-                throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
+                throw cannotRead(error);
             }
             let target = file;
             if (stat.isSymbolicLink()) {
@@ -17742,7 +17744,7 @@ function createReader(roots, cwd, known) {
                 return { path: shown, bytes: fs$4.readFileSync(target) };
             }
             catch (error) {
-                throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
+                throw cannotRead(error);
             }
         }
     };
@@ -17816,8 +17818,7 @@ function walkServiceFiles(root, listings) {
         catch {
             continue; // fast-glob skips what it cannot read as well
         }
-        const listing = listingOf(entries);
-        listing.real = real;
+        const listing = listingOf(entries, real);
         listings.set(dir, listing);
         for (const [name, kind] of listing.entries) {
             if (kind === 'directory' && SKIPPED_DIRECTORIES.has(name))
@@ -17904,6 +17905,16 @@ function worse(a, b) {
         return broken(a);
     return (a.exposure ?? 0) > (b.exposure ?? 0);
 }
+/** A scan's defaults: only the rows that cost (large trees), exception dates judged on today. */
+function withScanDefaults(options) {
+    if (options.keepPassingChecks !== undefined && options.today !== undefined)
+        return options;
+    return {
+        ...options,
+        keepPassingChecks: options.keepPassingChecks ?? false,
+        today: options.today ?? isoToday()
+    };
+}
 /**
  * Reads one unit file and its drop-ins and analyses it. An alias (a link to another unit file of the
  * directory) is analysed as systemd does: under the name of the file it leads to, with the drop-ins
@@ -17945,13 +17956,7 @@ function scanUnitFile(file, roots, options, reader) {
     }
     const { orders, problems, conflicts, truncated } = collectDropIns(names.id, names.aliases, directory, read);
     const sockets = companionSockets(base, directory, read);
-    const gateOptions = options.keepPassingChecks !== undefined && options.today !== undefined
-        ? options
-        : {
-            ...options,
-            keepPassingChecks: options.keepPassingChecks ?? false,
-            today: options.today ?? new Date().toISOString().slice(0, 10)
-        };
+    const gateOptions = withScanDefaults(options);
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,
@@ -18005,11 +18010,7 @@ async function scanEach(inputs, options) {
     function* analyse() {
         let suggestions = 0;
         // the options every unit shares, settled once
-        const shared = {
-            ...options,
-            keepPassingChecks: options.keepPassingChecks ?? false,
-            today: options.today ?? new Date().toISOString().slice(0, 10)
-        };
+        const shared = withScanDefaults(options);
         const unsuggested = { ...shared, suggest: false };
         for (let i = 0; i < files.length; i++) {
             const limited = options.suggestLimit !== undefined && suggestions >= options.suggestLimit;
@@ -18334,14 +18335,18 @@ async function runCli(argv, io) {
         const suggest = !values['no-suggest'];
         const jobs = parseJobs(values.jobs);
         const options = { version, policy, threshold, suggest, toolVersion: VERSION };
+        // the rows each report keeps: text shows the few that cost most, --all-checks every one
+        const rows = {
+            keepPassingChecks: values['all-checks'] === true,
+            costliestChecks: format === 'text' ? TEXT_TOP_CHECKS : undefined
+        };
         // On a terminal, unless the report itself is being printed there.
         const showProgress = io.stderrIsTTY && (format !== 'text' || values.output !== undefined);
         const stream = await scanEach(positionals.length ? positionals : ['.'], {
             ...options,
             cwd: io.cwd,
             exclude: values.exclude,
-            keepPassingChecks: values['all-checks'] === true,
-            costliestChecks: format === 'text' ? TEXT_TOP_CHECKS : undefined,
+            ...rows,
             // text shows the first drop-ins in full; computing the others would only cost time
             suggestLimit: (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
                 ? TEXT_SUGGESTIONS
@@ -18356,21 +18361,24 @@ async function runCli(argv, io) {
         const fd = values.output ? fs$4.openSync(values.output, 'w') : undefined;
         // Reports are small: written in 64 KiB batches, not one system call per unit.
         let pending = '';
-        const flush = () => {
-            if (pending === '')
-                return;
+        const out = (data) => {
             if (fd === undefined)
-                io.stdout(pending);
+                io.stdout(data);
+            else if (typeof data === 'string')
+                fs$4.writeSync(fd, data);
             else
-                fs$4.writeSync(fd, pending);
+                fs$4.writeSync(fd, data);
+        };
+        const flush = () => {
+            if (pending !== '')
+                out(pending);
             pending = '';
         };
         const write = (text) => {
             if (text.length >= 16384) {
                 // a large piece (a JSON unit with its drop-in) goes out as it is: no copy into a batch
                 flush();
-                pending = text;
-                flush();
+                out(text);
                 return;
             }
             pending += text;
@@ -18379,10 +18387,7 @@ async function runCli(argv, io) {
         };
         const writeBytes = (bytes) => {
             flush();
-            if (fd === undefined)
-                io.stdout(bytes);
-            else
-                fs$4.writeSync(fd, bytes);
+            out(bytes);
         };
         try {
             const head = {
@@ -18419,9 +18424,8 @@ async function runCli(argv, io) {
                         threshold,
                         // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
                         suggest: format === 'json' && suggest,
-                        keepPassingChecks: values['all-checks'] === true,
-                        costliestChecks: format === 'text' ? TEXT_TOP_CHECKS : undefined,
-                        today: new Date().toISOString().slice(0, 10),
+                        ...rows,
+                        today: isoToday(),
                         toolVersion: VERSION,
                         format,
                         color
@@ -18439,7 +18443,7 @@ async function runCli(argv, io) {
                             if (chunk.json) {
                                 if (chunk.units.some((unit) => !unit.tally.passed))
                                     passed = false;
-                                write(json.rendered(''));
+                                write(json.rendered('')); // the comma before this chunk's entries, if any
                                 writeBytes(chunk.json);
                                 return;
                             }

@@ -48279,6 +48279,8 @@ const MAX_UNIT_FILE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_IGNORES = ['**/.git/**', '**/node_modules/**'];
 class ReadError extends Error {
 }
+/** The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. */
+const cannotRead = (error) => new ReadError(`cannot read: ${error.code ?? String(error)}`);
 /** The instance name systemd-analyze gives a bare template: "i" up to v256, "test_instance" after. */
 function templateInstance(version) {
     return version >= 257 ? 'test_instance' : 'i';
@@ -48310,8 +48312,8 @@ function kindOf(entry) {
         return 'link';
     return 'other';
 }
-function listingOf(entries) {
-    const listing = { entries: new Map(), links: [], real: undefined };
+function listingOf(entries, real) {
+    const listing = { entries: new Map(), links: [], real };
     for (const entry of entries) {
         const kind = kindOf(entry);
         listing.entries.set(entry.name, kind);
@@ -48411,7 +48413,7 @@ function createReader(roots, cwd, known) {
                 real = fs$5.realpathSync.native(dir);
             }
             catch (error) {
-                throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
+                throw cannotRead(error);
             }
             realDirectories.set(dir, real);
         }
@@ -48489,10 +48491,10 @@ function createReader(roots, cwd, known) {
         },
         read(file) {
             const directory = path$2.dirname(file);
-            if (list(directory)?.entries.get(path$2.basename(file)) === 'file') {
+            const name = path$2.basename(file);
+            if (list(directory)?.entries.get(name) === 'file') {
                 // The listing says regular file: no lstat; its directory may still be reached by a link.
                 const realDir = realDirectory(directory);
-                const name = path$2.basename(file);
                 // (roots may be single files: a directory outside them may still hold one)
                 if (!(directoryInside(realDir) && name !== '.git')) {
                     const real = path$2.join(realDir, name);
@@ -48506,7 +48508,7 @@ function createReader(roots, cwd, known) {
                 catch (error) {
                     if (error instanceof ReadError)
                         throw error;
-                    throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
+                    throw cannotRead(error);
                 }
             }
             const shown = display(file);
@@ -48515,7 +48517,7 @@ function createReader(roots, cwd, known) {
                 stat = fs$5.lstatSync(file);
             }
             catch (error) {
-                throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
+                throw cannotRead(error);
             }
             let target = file;
             if (stat.isSymbolicLink()) {
@@ -48552,7 +48554,7 @@ function createReader(roots, cwd, known) {
                 return { path: shown, bytes: fs$5.readFileSync(target) };
             }
             catch (error) {
-                throw new ReadError(`cannot read: ${error.code ?? String(error)}`);
+                throw cannotRead(error);
             }
         }
     };
@@ -48620,6 +48622,16 @@ function worse(a, b) {
         return broken(a);
     return (a.exposure ?? 0) > (b.exposure ?? 0);
 }
+/** A scan's defaults: only the rows that cost (large trees), exception dates judged on today. */
+function withScanDefaults(options) {
+    if (options.keepPassingChecks !== undefined && options.today !== undefined)
+        return options;
+    return {
+        ...options,
+        keepPassingChecks: options.keepPassingChecks ?? false,
+        today: options.today ?? isoToday()
+    };
+}
 /**
  * Reads one unit file and its drop-ins and analyses it. An alias (a link to another unit file of the
  * directory) is analysed as systemd does: under the name of the file it leads to, with the drop-ins
@@ -48661,13 +48673,7 @@ function scanUnitFile(file, roots, options, reader) {
     }
     const { orders, problems, conflicts, truncated } = collectDropIns(names.id, names.aliases, directory, read);
     const sockets = companionSockets(base, directory, read);
-    const gateOptions = options.keepPassingChecks !== undefined && options.today !== undefined
-        ? options
-        : {
-            ...options,
-            keepPassingChecks: options.keepPassingChecks ?? false,
-            today: options.today ?? new Date().toISOString().slice(0, 10)
-        };
+    const gateOptions = withScanDefaults(options);
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,

@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
+import { isoToday } from '../core/exceptions.js'
 import { PolicyError, parseThreshold, policyDocument } from '../core/policy.js'
 import type { UnitReport } from '../core/report.js'
 import { gateReport, SCHEMA_VERSION } from '../core/report.js'
@@ -184,14 +185,18 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const suggest = !values['no-suggest']
     const jobs = parseJobs(values.jobs)
     const options = { version, policy, threshold, suggest, toolVersion: VERSION }
+    // the rows each report keeps: text shows the few that cost most, --all-checks every one
+    const rows = {
+      keepPassingChecks: values['all-checks'] === true,
+      costliestChecks: format === 'text' ? TEXT_TOP_CHECKS : undefined
+    }
     // On a terminal, unless the report itself is being printed there.
     const showProgress = io.stderrIsTTY && (format !== 'text' || values.output !== undefined)
     const stream = await scanEach(positionals.length ? positionals : ['.'], {
       ...options,
       cwd: io.cwd,
       exclude: values.exclude,
-      keepPassingChecks: values['all-checks'] === true,
-      costliestChecks: format === 'text' ? TEXT_TOP_CHECKS : undefined,
+      ...rows,
       // text shows the first drop-ins in full; computing the others would only cost time
       suggestLimit:
         (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
@@ -207,18 +212,20 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const fd = values.output ? fs.openSync(values.output, 'w') : undefined
     // Reports are small: written in 64 KiB batches, not one system call per unit.
     let pending = ''
+    const out = (data: string | Uint8Array): void => {
+      if (fd === undefined) io.stdout(data)
+      else if (typeof data === 'string') fs.writeSync(fd, data)
+      else fs.writeSync(fd, data)
+    }
     const flush = (): void => {
-      if (pending === '') return
-      if (fd === undefined) io.stdout(pending)
-      else fs.writeSync(fd, pending)
+      if (pending !== '') out(pending)
       pending = ''
     }
     const write = (text: string): void => {
       if (text.length >= 16384) {
         // a large piece (a JSON unit with its drop-in) goes out as it is: no copy into a batch
         flush()
-        pending = text
-        flush()
+        out(text)
         return
       }
       pending += text
@@ -226,8 +233,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     const writeBytes = (bytes: Uint8Array): void => {
       flush()
-      if (fd === undefined) io.stdout(bytes)
-      else fs.writeSync(fd, bytes)
+      out(bytes)
     }
     try {
       const head = {
@@ -266,9 +272,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             threshold,
             // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
             suggest: format === 'json' && suggest,
-            keepPassingChecks: values['all-checks'] === true,
-            costliestChecks: format === 'text' ? TEXT_TOP_CHECKS : undefined,
-            today: new Date().toISOString().slice(0, 10),
+            ...rows,
+            today: isoToday(),
             toolVersion: VERSION,
             format,
             color
@@ -285,7 +290,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             onChunk: (chunk, first) => {
               if (chunk.json) {
                 if (chunk.units.some((unit) => !unit.tally.passed)) passed = false
-                write(json.rendered(''))
+                write(json.rendered('')) // the comma before this chunk's entries, if any
                 writeBytes(chunk.json)
                 return
               }

@@ -14,6 +14,7 @@ import {
   unitDropInDirectories,
   unitNames
 } from '../core/dropins.js'
+import { isoToday } from '../core/exceptions.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
@@ -37,6 +38,10 @@ export interface ScanOptions extends GateOptions {
 }
 
 class ReadError extends Error {}
+
+/** The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. */
+const cannotRead = (error: unknown): ReadError =>
+  new ReadError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
 
 /** The instance name systemd-analyze gives a bare template: "i" up to v256, "test_instance" after. */
 export function templateInstance(version: number): string {
@@ -91,8 +96,8 @@ function kindOf(entry: fs.Dirent): EntryKind {
   return 'other'
 }
 
-function listingOf(entries: readonly fs.Dirent[]): Listing {
-  const listing: Listing = { entries: new Map(), links: [], real: undefined }
+function listingOf(entries: readonly fs.Dirent[], real?: string): Listing {
+  const listing: Listing = { entries: new Map(), links: [], real }
   for (const entry of entries) {
     const kind = kindOf(entry)
     listing.entries.set(entry.name, kind)
@@ -194,9 +199,7 @@ export function createReader(
       try {
         real = fs.realpathSync.native(dir)
       } catch (error) {
-        throw new ReadError(
-          `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`
-        )
+        throw cannotRead(error)
       }
       realDirectories.set(dir, real)
     }
@@ -270,10 +273,10 @@ export function createReader(
     },
     read(file) {
       const directory = path.dirname(file)
-      if (list(directory)?.entries.get(path.basename(file)) === 'file') {
+      const name = path.basename(file)
+      if (list(directory)?.entries.get(name) === 'file') {
         // The listing says regular file: no lstat; its directory may still be reached by a link.
         const realDir = realDirectory(directory)
-        const name = path.basename(file)
         // (roots may be single files: a directory outside them may still hold one)
         if (!(directoryInside(realDir) && name !== '.git')) {
           const real = path.join(realDir, name)
@@ -285,9 +288,7 @@ export function createReader(
           return { path: display(file), bytes: readRegularFile(file) }
         } catch (error) {
           if (error instanceof ReadError) throw error
-          throw new ReadError(
-            `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`
-          )
+          throw cannotRead(error)
         }
       }
       const shown = display(file)
@@ -295,9 +296,7 @@ export function createReader(
       try {
         stat = fs.lstatSync(file)
       } catch (error) {
-        throw new ReadError(
-          `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`
-        )
+        throw cannotRead(error)
       }
       let target = file
       if (stat.isSymbolicLink()) {
@@ -327,9 +326,7 @@ export function createReader(
       try {
         return { path: shown, bytes: fs.readFileSync(target) }
       } catch (error) {
-        throw new ReadError(
-          `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`
-        )
+        throw cannotRead(error)
       }
     }
   }
@@ -416,8 +413,7 @@ export function walkServiceFiles(root: string, listings: Map<string, Listing>): 
     } catch {
       continue // fast-glob skips what it cannot read as well
     }
-    const listing = listingOf(entries)
-    listing.real = real
+    const listing = listingOf(entries, real)
     listings.set(dir, listing)
     for (const [name, kind] of listing.entries) {
       if (kind === 'directory' && SKIPPED_DIRECTORIES.has(name)) continue
@@ -508,6 +504,16 @@ export function worse(a: UnitReport, b: UnitReport): boolean {
   return (a.exposure ?? 0) > (b.exposure ?? 0)
 }
 
+/** A scan's defaults: only the rows that cost (large trees), exception dates judged on today. */
+function withScanDefaults(options: ScanOptions): ScanOptions {
+  if (options.keepPassingChecks !== undefined && options.today !== undefined) return options
+  return {
+    ...options,
+    keepPassingChecks: options.keepPassingChecks ?? false,
+    today: options.today ?? isoToday()
+  }
+}
+
 /**
  * Reads one unit file and its drop-ins and analyses it. An alias (a link to another unit file of the
  * directory) is analysed as systemd does: under the name of the file it leads to, with the drop-ins
@@ -554,14 +560,7 @@ export function scanUnitFile(
     read
   )
   const sockets = companionSockets(base, directory, read)
-  const gateOptions =
-    options.keepPassingChecks !== undefined && options.today !== undefined
-      ? options
-      : {
-          ...options,
-          keepPassingChecks: options.keepPassingChecks ?? false,
-          today: options.today ?? new Date().toISOString().slice(0, 10)
-        }
+  const gateOptions = withScanDefaults(options)
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(
       {
@@ -637,11 +636,7 @@ export async function scanEach(inputs: string[], options: ScanOptions): Promise<
   function* analyse(): Generator<UnitReport> {
     let suggestions = 0
     // the options every unit shares, settled once
-    const shared: ScanOptions = {
-      ...options,
-      keepPassingChecks: options.keepPassingChecks ?? false,
-      today: options.today ?? new Date().toISOString().slice(0, 10)
-    }
+    const shared = withScanDefaults(options)
     const unsuggested: ScanOptions = { ...shared, suggest: false }
     for (let i = 0; i < files.length; i++) {
       const limited = options.suggestLimit !== undefined && suggestions >= options.suggestLimit
