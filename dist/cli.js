@@ -5322,6 +5322,17 @@ function compareBytes(a, b) {
             return x[i] - y[i];
     return x.length - y.length;
 }
+/**
+ * What a link of `directory` to the file `target` of `targetDirectory` is (both directories
+ * resolved, POSIX): an alias when the target lies in the directory or below it, else undefined (a
+ * linked unit file).
+ */
+function aliasLinkFor(target, targetDirectory, directory) {
+    if (targetDirectory === directory)
+        return { target, viaSubdirectory: false };
+    const below = directory === '' || directory.endsWith('/') ? directory : `${directory}/`;
+    return targetDirectory.startsWith(below) ? { target, viaSubdirectory: true } : undefined;
+}
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 function aliasProblem(alias, target) {
     const from = parseUnitName(alias);
@@ -5343,6 +5354,8 @@ function aliasProblem(alias, target) {
     }
     return undefined;
 }
+/** The index of a directory without alias links. */
+const NO_ALIASES = { resolved: new Map(), namesOf: new Map() };
 /** systemd follows at most this many aliases (FOLLOW_MAX). */
 const MAX_ALIAS_HOPS = 32;
 /** Resolves every alias link of one directory; `exists` says whether a file name is in it. */
@@ -17460,7 +17473,7 @@ var outExports = requireOut();
 var fg = /*@__PURE__*/getDefaultExportFromCjs(outExports);
 
 /**
- * The file-system adapter: finds unit files (fast-glob), reads them and their drop-ins safely
+ * The file-system adapter: finds unit files (its own walk; fast-glob for --exclude), reads them and their drop-ins safely
  * (never following a link out of the scanned tree, never reading anything but regular files) and
  * hands their bytes to the pure core.
  */
@@ -17554,7 +17567,6 @@ function checkSize(size) {
         throw new ReadError(`file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`);
     }
 }
-const NO_ALIASES = { resolved: new Map(), namesOf: new Map() };
 /**
  * Reads files below the scan roots only; caches directory listings (`known`: listings the walk
  * already made).
@@ -17650,11 +17662,7 @@ function createReader(roots, cwd, known) {
         catch {
             return undefined;
         }
-        if (realParent === realDir)
-            return { target: path$1.basename(target), viaSubdirectory: false };
-        if (within(realParent, realDir))
-            return { target: path$1.basename(target), viaSubdirectory: true };
-        return undefined;
+        return aliasLinkFor(path$1.basename(target), realParent, realDir);
     };
     return {
         display,
@@ -18054,19 +18062,18 @@ function createUnitRenderer(job) {
     // Per-unit rendering only: the streams' running totals are kept by the main thread.
     const text = createTextStream(head, { color: job.color, fullSuggestions: 0 });
     const analyse = (file, suggest) => scanUnitFile(file, job.roots, { ...options, suggest }, reader);
+    const render = (file) => {
+        const unit = analyse(file, job.suggest);
+        return {
+            output: job.format === 'json' ? unitJson(unit) : text.unit(unit),
+            tally: tallyOf(unit, head.threshold),
+            wantsSuggestion: unit.status === 'scored' && (unit.exposure ?? 0) > job.threshold
+        };
+    };
     return {
-        reader,
         analyse,
-        render(file) {
-            const unit = analyse(file, job.suggest);
-            return {
-                output: job.format === 'json' ? unitJson(unit) : text.unit(unit),
-                tally: tallyOf(unit, head.threshold),
-                wantsSuggestion: unit.status === 'scored' && (unit.exposure ?? 0) > job.threshold
-            };
-        },
         renderChunk(files) {
-            const units = files.map((file) => this.render(file));
+            const units = files.map(render);
             if (job.format !== 'json')
                 return { units };
             const json = Buffer.from(units.map((unit) => unit.output).join(','));

@@ -36319,6 +36319,17 @@ function compareBytes(a, b) {
             return x[i] - y[i];
     return x.length - y.length;
 }
+/**
+ * What a link of `directory` to the file `target` of `targetDirectory` is (both directories
+ * resolved, POSIX): an alias when the target lies in the directory or below it, else undefined (a
+ * linked unit file).
+ */
+function aliasLinkFor(target, targetDirectory, directory) {
+    if (targetDirectory === directory)
+        return { target, viaSubdirectory: false };
+    const below = directory === '' || directory.endsWith('/') ? directory : `${directory}/`;
+    return targetDirectory.startsWith(below) ? { target, viaSubdirectory: true } : undefined;
+}
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 function aliasProblem(alias, target) {
     const from = parseUnitName(alias);
@@ -36340,6 +36351,8 @@ function aliasProblem(alias, target) {
     }
     return undefined;
 }
+/** The index of a directory without alias links. */
+const NO_ALIASES = { resolved: new Map(), namesOf: new Map() };
 /** systemd follows at most this many aliases (FOLLOW_MAX). */
 const MAX_ALIAS_HOPS = 32;
 /** Resolves every alias link of one directory; `exists` says whether a file name is in it. */
@@ -48270,7 +48283,7 @@ var outExports = requireOut();
 var fg = /*@__PURE__*/getDefaultExportFromCjs(outExports);
 
 /**
- * The file-system adapter: finds unit files (fast-glob), reads them and their drop-ins safely
+ * The file-system adapter: finds unit files (its own walk; fast-glob for --exclude), reads them and their drop-ins safely
  * (never following a link out of the scanned tree, never reading anything but regular files) and
  * hands their bytes to the pure core.
  */
@@ -48364,7 +48377,6 @@ function checkSize(size) {
         throw new ReadError(`file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`);
     }
 }
-const NO_ALIASES = { resolved: new Map(), namesOf: new Map() };
 /**
  * Reads files below the scan roots only; caches directory listings (`known`: listings the walk
  * already made).
@@ -48460,11 +48472,7 @@ function createReader(roots, cwd, known) {
         catch {
             return undefined;
         }
-        if (realParent === realDir)
-            return { target: path$2.basename(target), viaSubdirectory: false };
-        if (within(realParent, realDir))
-            return { target: path$2.basename(target), viaSubdirectory: true };
-        return undefined;
+        return aliasLinkFor(path$2.basename(target), realParent, realDir);
     };
     return {
         display,
@@ -58014,7 +58022,7 @@ class BaseReader {
             const entry = this.tree.entries.get(join(dir, name));
             if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service')
                 continue;
-            const text = new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array());
+            const text = this.linkText(entry);
             const target = text.startsWith('/') ? undefined : normalize(join(dir, text));
             if (target === undefined)
                 continue;
@@ -58023,18 +58031,17 @@ class BaseReader {
             const here = this.resolve(dir);
             if (parent.kind !== 'dir' || here.kind !== 'dir')
                 continue;
-            if (parent.path === here.path)
-                links.set(name, { target: baseName(target), viaSubdirectory: false });
-            else if (here.path === '' || parent.path.startsWith(`${here.path}/`)) {
-                links.set(name, { target: baseName(target), viaSubdirectory: true });
-            }
+            const link = aliasLinkFor(baseName(target), parent.path, here.path);
+            if (link)
+                links.set(name, link);
         }
-        index =
-            links.size === 0
-                ? { resolved: new Map(), namesOf: new Map() }
-                : indexAliases(links, (n) => names.includes(n));
+        index = links.size === 0 ? NO_ALIASES : indexAliases(links, (n) => names.includes(n));
         this.aliasIndexes.set(dir, index);
         return index;
+    }
+    /** What a symbolic link's blob says it points to. */
+    linkText(entry) {
+        return new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array());
     }
     /** Follows symbolic links inside the tree, as the scanner does in the checkout. */
     resolve(start) {
@@ -58048,7 +58055,7 @@ class BaseReader {
                     ? { kind: 'file', path: current, entry }
                     : { kind: 'error', reason: 'is not a regular file' };
             }
-            const target = new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array());
+            const target = this.linkText(entry);
             if (target === '/dev/null')
                 return { kind: 'devnull' };
             const next = target.startsWith('/') ? undefined : normalize(join(dirOf(current), target));

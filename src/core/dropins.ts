@@ -104,6 +104,21 @@ export interface AliasLink {
   viaSubdirectory: boolean
 }
 
+/**
+ * What a link of `directory` to the file `target` of `targetDirectory` is (both directories
+ * resolved, POSIX): an alias when the target lies in the directory or below it, else undefined (a
+ * linked unit file).
+ */
+export function aliasLinkFor(
+  target: string,
+  targetDirectory: string,
+  directory: string
+): AliasLink | undefined {
+  if (targetDirectory === directory) return { target, viaSubdirectory: false }
+  const below = directory === '' || directory.endsWith('/') ? directory : `${directory}/`
+  return targetDirectory.startsWith(below) ? { target, viaSubdirectory: true } : undefined
+}
+
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 export function aliasProblem(alias: string, target: string): string | undefined {
   const from = parseUnitName(alias)
@@ -131,6 +146,9 @@ export interface AliasIndex {
   /** file name → the alias links whose chain ends at it, in byte order */
   namesOf: ReadonlyMap<string, readonly string[]>
 }
+
+/** The index of a directory without alias links. */
+export const NO_ALIASES: AliasIndex = { resolved: new Map(), namesOf: new Map() }
 
 /** systemd follows at most this many aliases (FOLLOW_MAX). */
 const MAX_ALIAS_HOPS = 32

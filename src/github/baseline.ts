@@ -4,9 +4,11 @@
  */
 import type { AliasedDropInCandidate, AliasIndex, AliasLink } from '../core/dropins.js'
 import {
+  aliasLinkFor,
   dropInChoices,
   dropInDirectoryNames,
   indexAliases,
+  NO_ALIASES,
   unitDropInDirectories,
   unitNames
 } from '../core/dropins.js'
@@ -104,25 +106,24 @@ class BaseReader {
     for (const name of names) {
       const entry = this.tree.entries.get(join(dir, name))
       if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service') continue
-      const text = new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array())
+      const text = this.linkText(entry)
       const target = text.startsWith('/') ? undefined : normalize(join(dir, text))
       if (target === undefined) continue
       // systemd resolves the directories on the way, not the file itself
       const parent = this.resolve(dirOf(target))
       const here = this.resolve(dir)
       if (parent.kind !== 'dir' || here.kind !== 'dir') continue
-      if (parent.path === here.path)
-        links.set(name, { target: baseName(target), viaSubdirectory: false })
-      else if (here.path === '' || parent.path.startsWith(`${here.path}/`)) {
-        links.set(name, { target: baseName(target), viaSubdirectory: true })
-      }
+      const link = aliasLinkFor(baseName(target), parent.path, here.path)
+      if (link) links.set(name, link)
     }
-    index =
-      links.size === 0
-        ? { resolved: new Map(), namesOf: new Map() }
-        : indexAliases(links, (n) => names.includes(n))
+    index = links.size === 0 ? NO_ALIASES : indexAliases(links, (n) => names.includes(n))
     this.aliasIndexes.set(dir, index)
     return index
+  }
+
+  /** What a symbolic link's blob says it points to. */
+  private linkText(entry: TreeEntry): string {
+    return new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array())
   }
 
   /** Follows symbolic links inside the tree, as the scanner does in the checkout. */
@@ -137,7 +138,7 @@ class BaseReader {
           ? { kind: 'file', path: current, entry }
           : { kind: 'error', reason: 'is not a regular file' }
       }
-      const target = new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array())
+      const target = this.linkText(entry)
       if (target === '/dev/null') return { kind: 'devnull' }
       const next = target.startsWith('/') ? undefined : normalize(join(dirOf(current), target))
       if (next === undefined) {

@@ -11,7 +11,6 @@ import type { Policy } from '../core/policy.js'
 import { unitJson } from '../render/json.js'
 import { createTextStream, tallyOf } from '../render/text.js'
 import type { UnitTally } from '../render/text.js'
-import type { Reader } from './scan.js'
 import { createReader, scanUnitFile } from './scan.js'
 
 /** What a worker needs to analyse and render units exactly as the main thread would. */
@@ -57,8 +56,6 @@ type Reply = ({ chunk: number } & RenderedChunk) | { chunk: number; error: strin
 
 /** Analyses and renders units (in a worker, or in the main thread for the same result). */
 export function createUnitRenderer(job: ScanJob): {
-  reader: Reader
-  render(file: string): RenderedUnit
   renderChunk(files: readonly string[]): RenderedChunk
   /** the full report of one unit, with a suggestion when `suggest` */
   analyse(file: string, suggest: boolean): UnitReport
@@ -84,19 +81,18 @@ export function createUnitRenderer(job: ScanJob): {
   const text = createTextStream(head, { color: job.color, fullSuggestions: 0 })
   const analyse = (file: string, suggest: boolean): UnitReport =>
     scanUnitFile(file, job.roots, { ...options, suggest }, reader)
+  const render = (file: string): RenderedUnit => {
+    const unit = analyse(file, job.suggest)
+    return {
+      output: job.format === 'json' ? unitJson(unit) : text.unit(unit),
+      tally: tallyOf(unit, head.threshold),
+      wantsSuggestion: unit.status === 'scored' && (unit.exposure ?? 0) > job.threshold
+    }
+  }
   return {
-    reader,
     analyse,
-    render(file) {
-      const unit = analyse(file, job.suggest)
-      return {
-        output: job.format === 'json' ? unitJson(unit) : text.unit(unit),
-        tally: tallyOf(unit, head.threshold),
-        wantsSuggestion: unit.status === 'scored' && (unit.exposure ?? 0) > job.threshold
-      }
-    },
     renderChunk(files) {
-      const units = files.map((file) => this.render(file))
+      const units = files.map(render)
       if (job.format !== 'json') return { units }
       const json = Buffer.from(units.map((unit) => unit.output).join(','))
       for (const unit of units) unit.output = ''

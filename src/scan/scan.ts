@@ -1,5 +1,5 @@
 /**
- * The file-system adapter: finds unit files (fast-glob), reads them and their drop-ins safely
+ * The file-system adapter: finds unit files (its own walk; fast-glob for --exclude), reads them and their drop-ins safely
  * (never following a link out of the scanned tree, never reading anything but regular files) and
  * hands their bytes to the pure core.
  */
@@ -8,9 +8,11 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { AliasedDropInCandidate, AliasIndex, AliasLink } from '../core/dropins.js'
 import {
+  aliasLinkFor,
   dropInChoices,
   indexAliases,
   isDropInFileName,
+  NO_ALIASES,
   unitDropInDirectories,
   unitNames
 } from '../core/dropins.js'
@@ -149,8 +151,6 @@ function checkSize(size: number): void {
   }
 }
 
-const NO_ALIASES: AliasIndex = { resolved: new Map(), namesOf: new Map() }
-
 /**
  * Reads files below the scan roots only; caches directory listings (`known`: listings the walk
  * already made).
@@ -246,9 +246,7 @@ export function createReader(
     } catch {
       return undefined
     }
-    if (realParent === realDir) return { target: path.basename(target), viaSubdirectory: false }
-    if (within(realParent, realDir)) return { target: path.basename(target), viaSubdirectory: true }
-    return undefined
+    return aliasLinkFor(path.basename(target), realParent, realDir)
   }
   return {
     display,
