@@ -7,9 +7,10 @@
  * LOADER_ORACLE=1, see support/units.ts).
  */
 import { describe, expect, it } from '@jest/globals'
-import { dropInDirectoryNames, orderDropIns } from '../src/core/dropins.js'
+import fc from 'fast-check'
+import { dropInDirectoryNames, dropInLead, orderDropIns } from '../src/core/dropins.js'
 import type { LoadedService } from '../src/core/service.js'
-import { expandSpecifiers } from '../src/core/specifiers.js'
+import { expandSpecifiers, parseUnitName } from '../src/core/specifiers.js'
 import type { Files, Outcome, Rows } from './support/units.js'
 import {
   BARE,
@@ -416,6 +417,36 @@ describe('drop-ins', () => {
       '-foo.service.d',
       'service.d'
     ])
+  })
+
+  it('every drop-in directory but the type-wide one keeps the lead of the unit name (the scan skips directories without it)', () => {
+    expect(dropInLead('foo-bar@i.service')).toBe('foo-')
+    expect(dropInLead('foo@i.service')).toBe('foo@')
+    expect(dropInLead('foo.service')).toBe('foo.')
+    expect(dropInLead('-foo.service')).toBe('-')
+    const part = fc.stringMatching(/^[a-z.:_\\-]{1,6}$/)
+    const unitName = fc
+      .tuple(fc.array(part, { minLength: 1, maxLength: 4 }), fc.option(part, { nil: undefined }))
+      .map(([prefix, instance]) =>
+        instance === undefined
+          ? `${prefix.join('-')}.service`
+          : `${prefix.join('-')}@${instance}.service`
+      )
+    let checked = 0
+    fc.assert(
+      fc.property(unitName, (name) => {
+        const unit = parseUnitName(name)
+        fc.pre(unit !== undefined)
+        checked++
+        const directories = dropInDirectoryNames(unit!)
+        expect(directories.at(-1)).toBe('service.d')
+        for (const directory of directories.slice(0, -1)) {
+          expect(dropInLead(directory)).toBe(dropInLead(unit!.name))
+        }
+      }),
+      { numRuns: 2000 }
+    )
+    expect(checked).toBeGreaterThan(1000)
   })
 
   it('orders by file name alone; the most specific copy of a name wins; only *.conf, no dot files', () => {

@@ -249,6 +249,41 @@ describe('scan', () => {
   })
 })
 
+describe('drop-in directories beside the units', () => {
+  it('finds type-wide, prefix, template and own directories, and none for a unit no directory names', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-dropins-'))
+    try {
+      const conf = (directive: string): string => `[Service]\n${directive}\n`
+      write(path.join(dir, 'units', 'web-api@.service'), H)
+      write(
+        path.join(dir, 'units', 'web-api@.service.d', '30-template.conf'),
+        conf('PrivateTmp=yes')
+      )
+      write(path.join(dir, 'units', 'web-.service.d', '20-prefix.conf'), conf('ProtectHome=yes'))
+      write(path.join(dir, 'units', 'web.service'), H)
+      write(path.join(dir, 'units', 'db.service'), H)
+      write(path.join(dir, 'units', 'db.service.d', '40-own.conf'), conf('NoNewPrivileges=yes'))
+      write(path.join(dir, 'units', 'cache.service'), H)
+      write(path.join(dir, 'alone', 'x-y.service'), H)
+      write(path.join(dir, 'alone', 'service.d', '10-all.conf'), conf('PrivateDevices=yes'))
+      const { units: reports } = await scan([dir], { ...options(), cwd: dir })
+      const dropIns = Object.fromEntries(reports.map((r) => [r.path, r.dropIns]))
+      expect(dropIns).toEqual({
+        'alone/x-y.service': ['alone/service.d/10-all.conf'],
+        'units/cache.service': [],
+        'units/db.service': ['units/db.service.d/40-own.conf'],
+        'units/web-api@.service': [
+          'units/web-.service.d/20-prefix.conf',
+          'units/web-api@.service.d/30-template.conf'
+        ],
+        'units/web.service': []
+      })
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('findUnitFiles', () => {
   it('keeps files given directly, globs directories and reports missing paths', async () => {
     const found = await findUnitFiles(

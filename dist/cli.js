@@ -5278,6 +5278,19 @@ function dropInDirectoryNames(unit) {
     dirs.push(`${unit.type}.d`);
     return [...new Set(dirs)];
 }
+/**
+ * A unit name up to and including its first '-', '@' or '.'. Every drop-in directory name of a unit
+ * but the type-wide one (NAME.d, template and dash-prefix names) keeps that much of the unit's name,
+ * so a directory holding no `.d` entry of this lead holds no drop-ins for the unit but type-wide ones.
+ */
+function dropInLead(name) {
+    for (let i = 0; i < name.length; i++) {
+        const c = name.charCodeAt(i);
+        if (c === 0x2d || c === 0x40 || c === 0x2e)
+            return name.slice(0, i + 1);
+    }
+    return name;
+}
 /** Whether systemd reads a file of this name from a drop-in directory. */
 function isDropInFileName(fileName) {
     return fileName.endsWith('.conf') && !fileName.startsWith('.');
@@ -5407,8 +5420,14 @@ function unitNames(index, fileName, analysed) {
     if (!parsed)
         return { error: `${fragment} is not a valid unit name` };
     const id = parsed.isTemplate ? instantiate(parsed, analysed.instance) : parsed;
+    const viaSubdirectory = resolution !== undefined && resolution.viaSubdirectory;
+    const otherNames = index.namesOf.get(fragment);
+    if (otherNames === undefined) {
+        // the usual unit: no link leads to it, so its only other name is the one it was asked by
+        return { id, fragment, aliases: analysed.name === id.name ? [] : [analysed], viaSubdirectory };
+    }
     const names = new Set([analysed.name]);
-    for (const alias of index.namesOf.get(fragment) ?? []) {
+    for (const alias of otherNames) {
         const unit = parseUnitName(alias);
         if (!unit)
             continue;
@@ -5422,7 +5441,6 @@ function unitNames(index, fileName, analysed) {
         .sort(compareBytes)
         .map((name) => (name === analysed.name ? analysed : parseUnitName(name)))
         .filter((unit) => unit !== undefined);
-    const viaSubdirectory = resolution !== undefined && resolution.viaSubdirectory;
     return { id, fragment, aliases, viaSubdirectory };
 }
 /**
@@ -9447,7 +9465,12 @@ function createJsonStream(head) {
 /** Control characters, DEL, C1 controls, line/paragraph separators and bidi overrides, shown as escapes. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** The same class without the g flag: a test that keeps no lastIndex. */
+const HAS_UNSAFE = new RegExp(UNSAFE.source);
 function escapeControl(text) {
+    // most text is clean: a test is cheaper than a replace that finds nothing
+    if (!HAS_UNSAFE.test(text))
+        return text;
     return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 /** Markdown table cells and inline text: escapes pipes, HTML, mentions, references and backticks. */
@@ -9530,10 +9553,17 @@ function renderSuggestion(unit, paint, full) {
     }
     return lines;
 }
+function countApplied(exceptions) {
+    let count = 0;
+    for (const e of exceptions ?? [])
+        if (e.error === undefined)
+            count++;
+    return count;
+}
 function tallyOf(unit, threshold) {
     return {
         passed: unit.passed,
-        exceptions: (unit.exceptions ?? []).filter((e) => e.error === undefined).length,
+        exceptions: countApplied(unit.exceptions),
         suggested: !!unit.suggestion?.phases?.length,
         unsuggested: !unit.passed &&
             unit.status === 'scored' &&
@@ -9565,29 +9595,30 @@ function createTextStream(head, options) {
         count,
         unit(unit) {
             count(tallyOf(unit, head.threshold));
-            const lines = [];
+            // one string built line by line (tens of thousands of units: no array per unit)
             const mark = unit.passed ? paint('green', '✓') : paint('red', '✗');
             const where = escapeControl(unit.path);
+            let text;
             if (unit.status === 'scored') {
                 const score = `${unit.score.toFixed(1)} ${unit.rating}`;
-                lines.push(`${mark} ${where}  ${unit.passed ? score : paint('bold', score)}`);
+                text = `${mark} ${where}  ${unit.passed ? score : paint('bold', score)}\n`;
                 if (!unit.passed) {
                     for (const check of costliest(unit, top)) {
                         const detail = check.detail ? ` (${escapeControl(check.detail)})` : '';
-                        lines.push(`    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${escapeControl(check.file)}:${check.line}`);
+                        text += `    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${escapeControl(check.file)}:${check.line}\n`;
                     }
                 }
             }
             else {
                 const label = unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`;
                 const at = unit.at ? `  ${escapeControl(unit.at.file)}:${unit.at.line}` : '';
-                lines.push(`${mark} ${where}  ${escapeControl(label)}${at}`);
+                text = `${mark} ${where}  ${escapeControl(label)}${at}\n`;
             }
             for (const diagnostic of unit.diagnostics) {
                 if (diagnostic.severity === 'notice')
                     continue;
                 const color = diagnostic.severity === 'error' ? 'red' : 'yellow';
-                lines.push(`    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}`);
+                text += `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}\n`;
             }
             for (const exception of unit.exceptions ?? []) {
                 if (exception.error !== undefined)
@@ -9596,13 +9627,14 @@ function createTextStream(head, options) {
                     ? `${exception.file}:${exception.line}`
                     : `policy ${exception.policy}`;
                 const until = exception.until ? ` until ${exception.until}` : '';
-                lines.push(`    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(source)}`);
+                text += `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(source)}\n`;
             }
             if (unit.suggestion) {
-                lines.push(...renderSuggestion(unit, paint, fullLeft > 0));
+                for (const line of renderSuggestion(unit, paint, fullLeft > 0))
+                    text += `${line}\n`;
                 fullLeft--;
             }
-            return lines.join('\n') + '\n';
+            return text;
         },
         end() {
             const lines = [];
@@ -17757,26 +17789,41 @@ function createReader(roots, cwd, known) {
         }
     };
 }
+/** The leads (dropInLead) of a directory's entries named *.d, computed once per listing. */
+const dropInLeadsByListing = new WeakMap();
+/** Whether a directory may hold drop-in directories of a unit (its own or the type-wide one). */
+function mayHoldDropIns(siblings, id) {
+    let leads = dropInLeadsByListing.get(siblings);
+    if (leads === undefined) {
+        leads = new Set();
+        for (const name of siblings.keys())
+            if (name.endsWith('.d'))
+                leads.add(dropInLead(name));
+        dropInLeadsByListing.set(siblings, leads);
+    }
+    return leads.size > 0 && (leads.has(dropInLead(id.name)) || siblings.has(`${id.type}.d`));
+}
 /**
  * Drop-ins beside the unit file for every name of the unit, in systemd's order; unreadable ones
  * become diagnostics.
  */
 function collectDropIns(id, aliases, directory, reader) {
     const siblings = reader.listDirectory(directory);
-    const candidates = [];
-    if (siblings) {
-        unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
-            if (!siblings.has(name))
-                return;
-            const dropInDir = path$1.join(directory, name);
-            for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
-                if (!isDropInFileName(fileName))
-                    continue;
-                const candidate = { directoryRank, fileName, path: path$1.join(dropInDir, fileName) };
-                candidates.push(alias === undefined ? candidate : { ...candidate, alias });
-            }
-        });
+    if (!siblings || (aliases.length === 0 && !mayHoldDropIns(siblings, id))) {
+        return { orders: [[]], problems: [], conflicts: [], truncated: false };
     }
+    const candidates = [];
+    unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
+        if (!siblings.has(name))
+            return;
+        const dropInDir = path$1.join(directory, name);
+        for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
+            if (!isDropInFileName(fileName))
+                continue;
+            const candidate = { directoryRank, fileName, path: path$1.join(dropInDir, fileName) };
+            candidates.push(alias === undefined ? candidate : { ...candidate, alias });
+        }
+    });
     const choices = dropInChoices(candidates);
     const problems = [];
     const inputs = new Map();

@@ -36275,6 +36275,19 @@ function dropInDirectoryNames(unit) {
     dirs.push(`${unit.type}.d`);
     return [...new Set(dirs)];
 }
+/**
+ * A unit name up to and including its first '-', '@' or '.'. Every drop-in directory name of a unit
+ * but the type-wide one (NAME.d, template and dash-prefix names) keeps that much of the unit's name,
+ * so a directory holding no `.d` entry of this lead holds no drop-ins for the unit but type-wide ones.
+ */
+function dropInLead(name) {
+    for (let i = 0; i < name.length; i++) {
+        const c = name.charCodeAt(i);
+        if (c === 0x2d || c === 0x40 || c === 0x2e)
+            return name.slice(0, i + 1);
+    }
+    return name;
+}
 /** Whether systemd reads a file of this name from a drop-in directory. */
 function isDropInFileName(fileName) {
     return fileName.endsWith('.conf') && !fileName.startsWith('.');
@@ -36404,8 +36417,14 @@ function unitNames(index, fileName, analysed) {
     if (!parsed)
         return { error: `${fragment} is not a valid unit name` };
     const id = parsed.isTemplate ? instantiate(parsed, analysed.instance) : parsed;
+    const viaSubdirectory = resolution !== undefined && resolution.viaSubdirectory;
+    const otherNames = index.namesOf.get(fragment);
+    if (otherNames === undefined) {
+        // the usual unit: no link leads to it, so its only other name is the one it was asked by
+        return { id, fragment, aliases: analysed.name === id.name ? [] : [analysed], viaSubdirectory };
+    }
     const names = new Set([analysed.name]);
-    for (const alias of index.namesOf.get(fragment) ?? []) {
+    for (const alias of otherNames) {
         const unit = parseUnitName(alias);
         if (!unit)
             continue;
@@ -36419,7 +36438,6 @@ function unitNames(index, fileName, analysed) {
         .sort(compareBytes)
         .map((name) => (name === analysed.name ? analysed : parseUnitName(name)))
         .filter((unit) => unit !== undefined);
-    const viaSubdirectory = resolution !== undefined && resolution.viaSubdirectory;
     return { id, fragment, aliases, viaSubdirectory };
 }
 /**
@@ -40453,7 +40471,12 @@ function* renderJsonChunks(report) {
 /** Control characters, DEL, C1 controls, line/paragraph separators and bidi overrides, shown as escapes. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** The same class without the g flag: a test that keeps no lastIndex. */
+const HAS_UNSAFE = new RegExp(UNSAFE.source);
 function escapeControl(text) {
+    // most text is clean: a test is cheaper than a replace that finds nothing
+    if (!HAS_UNSAFE.test(text))
+        return text;
     return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 /** Markdown table cells and inline text: escapes pipes, HTML, mentions, references and backticks. */
@@ -48567,26 +48590,41 @@ function createReader(roots, cwd, known) {
         }
     };
 }
+/** The leads (dropInLead) of a directory's entries named *.d, computed once per listing. */
+const dropInLeadsByListing = new WeakMap();
+/** Whether a directory may hold drop-in directories of a unit (its own or the type-wide one). */
+function mayHoldDropIns(siblings, id) {
+    let leads = dropInLeadsByListing.get(siblings);
+    if (leads === undefined) {
+        leads = new Set();
+        for (const name of siblings.keys())
+            if (name.endsWith('.d'))
+                leads.add(dropInLead(name));
+        dropInLeadsByListing.set(siblings, leads);
+    }
+    return leads.size > 0 && (leads.has(dropInLead(id.name)) || siblings.has(`${id.type}.d`));
+}
 /**
  * Drop-ins beside the unit file for every name of the unit, in systemd's order; unreadable ones
  * become diagnostics.
  */
 function collectDropIns(id, aliases, directory, reader) {
     const siblings = reader.listDirectory(directory);
-    const candidates = [];
-    if (siblings) {
-        unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
-            if (!siblings.has(name))
-                return;
-            const dropInDir = path$2.join(directory, name);
-            for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
-                if (!isDropInFileName(fileName))
-                    continue;
-                const candidate = { directoryRank, fileName, path: path$2.join(dropInDir, fileName) };
-                candidates.push(alias === undefined ? candidate : { ...candidate, alias });
-            }
-        });
+    if (!siblings || (aliases.length === 0 && !mayHoldDropIns(siblings, id))) {
+        return { orders: [[]], problems: [], conflicts: [], truncated: false };
     }
+    const candidates = [];
+    unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
+        if (!siblings.has(name))
+            return;
+        const dropInDir = path$2.join(directory, name);
+        for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
+            if (!isDropInFileName(fileName))
+                continue;
+            const candidate = { directoryRank, fileName, path: path$2.join(dropInDir, fileName) };
+            candidates.push(alias === undefined ? candidate : { ...candidate, alias });
+        }
+    });
     const choices = dropInChoices(candidates);
     const problems = [];
     const inputs = new Map();

@@ -40,6 +40,19 @@ export function dropInDirectoryNames(unit: UnitName): string[] {
   return [...new Set(dirs)]
 }
 
+/**
+ * A unit name up to and including its first '-', '@' or '.'. Every drop-in directory name of a unit
+ * but the type-wide one (NAME.d, template and dash-prefix names) keeps that much of the unit's name,
+ * so a directory holding no `.d` entry of this lead holds no drop-ins for the unit but type-wide ones.
+ */
+export function dropInLead(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c === 0x2d || c === 0x40 || c === 0x2e) return name.slice(0, i + 1)
+  }
+  return name
+}
+
 export interface DropInCandidate {
   /** index into dropInDirectoryNames() (lower = more specific) */
   directoryRank: number
@@ -217,8 +230,14 @@ export function unitNames(
   const parsed = parseUnitName(fragment)
   if (!parsed) return { error: `${fragment} is not a valid unit name` }
   const id = parsed.isTemplate ? instantiate(parsed, analysed.instance) : parsed
+  const viaSubdirectory = resolution !== undefined && resolution.viaSubdirectory
+  const otherNames = index.namesOf.get(fragment)
+  if (otherNames === undefined) {
+    // the usual unit: no link leads to it, so its only other name is the one it was asked by
+    return { id, fragment, aliases: analysed.name === id.name ? [] : [analysed], viaSubdirectory }
+  }
   const names = new Set<string>([analysed.name])
-  for (const alias of index.namesOf.get(fragment) ?? []) {
+  for (const alias of otherNames) {
     const unit = parseUnitName(alias)
     if (!unit) continue
     if (unit.isTemplate) names.add(instantiate(unit, analysed.instance).name)
@@ -229,7 +248,6 @@ export function unitNames(
     .sort(compareBytes)
     .map((name) => (name === analysed.name ? analysed : parseUnitName(name)))
     .filter((unit): unit is UnitName => unit !== undefined)
-  const viaSubdirectory = resolution !== undefined && resolution.viaSubdirectory
   return { id, fragment, aliases, viaSubdirectory }
 }
 

@@ -98,10 +98,16 @@ export interface UnitTally {
   unsuggested: boolean
 }
 
+function countApplied(exceptions: UnitReport['exceptions'] | undefined): number {
+  let count = 0
+  for (const e of exceptions ?? []) if (e.error === undefined) count++
+  return count
+}
+
 export function tallyOf(unit: UnitReport, threshold: number): UnitTally {
   return {
     passed: unit.passed,
-    exceptions: (unit.exceptions ?? []).filter((e) => e.error === undefined).length,
+    exceptions: countApplied(unit.exceptions),
     suggested: !!unit.suggestion?.phases?.length,
     unsuggested:
       !unit.passed &&
@@ -139,32 +145,29 @@ export function createTextStream(head: TextHead, options: TextOptions): TextStre
     count,
     unit(unit) {
       count(tallyOf(unit, head.threshold))
-      const lines: string[] = []
+      // one string built line by line (tens of thousands of units: no array per unit)
       const mark = unit.passed ? paint('green', '✓') : paint('red', '✗')
       const where = escapeControl(unit.path)
+      let text: string
       if (unit.status === 'scored') {
         const score = `${unit.score!.toFixed(1)} ${unit.rating}`
-        lines.push(`${mark} ${where}  ${unit.passed ? score : paint('bold', score)}`)
+        text = `${mark} ${where}  ${unit.passed ? score : paint('bold', score)}\n`
         if (!unit.passed) {
           for (const check of costliest(unit, top)) {
             const detail = check.detail ? ` (${escapeControl(check.detail)})` : ''
-            lines.push(
-              `    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${escapeControl(check.file)}:${check.line}`
-            )
+            text += `    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${escapeControl(check.file)}:${check.line}\n`
           }
         }
       } else {
         const label =
           unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`
         const at = unit.at ? `  ${escapeControl(unit.at.file)}:${unit.at.line}` : ''
-        lines.push(`${mark} ${where}  ${escapeControl(label)}${at}`)
+        text = `${mark} ${where}  ${escapeControl(label)}${at}\n`
       }
       for (const diagnostic of unit.diagnostics) {
         if (diagnostic.severity === 'notice') continue
         const color = diagnostic.severity === 'error' ? 'red' : 'yellow'
-        lines.push(
-          `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}`
-        )
+        text += `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}\n`
       }
       for (const exception of unit.exceptions ?? []) {
         if (exception.error !== undefined) continue
@@ -173,15 +176,13 @@ export function createTextStream(head: TextHead, options: TextOptions): TextStre
             ? `${exception.file}:${exception.line}`
             : `policy ${exception.policy}`
         const until = exception.until ? ` until ${exception.until}` : ''
-        lines.push(
-          `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(source)}`
-        )
+        text += `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(source)}\n`
       }
       if (unit.suggestion) {
-        lines.push(...renderSuggestion(unit, paint, fullLeft > 0))
+        for (const line of renderSuggestion(unit, paint, fullLeft > 0)) text += `${line}\n`
         fullLeft--
       }
-      return lines.join('\n') + '\n'
+      return text
     },
     end() {
       const lines: string[] = []

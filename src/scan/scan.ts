@@ -10,6 +10,7 @@ import type { AliasedDropInCandidate, AliasIndex, AliasLink } from '../core/drop
 import {
   aliasLinkFor,
   dropInChoices,
+  dropInLead,
   indexAliases,
   isDropInFileName,
   NO_ALIASES,
@@ -330,6 +331,21 @@ export function createReader(
   }
 }
 
+/** The leads (dropInLead) of a directory's entries named *.d, computed once per listing. */
+const dropInLeadsByListing = new WeakMap<ReadonlyMap<string, EntryKind>, Set<string>>()
+
+/** Whether a directory may hold drop-in directories of a unit (its own or the type-wide one). */
+function mayHoldDropIns(siblings: ReadonlyMap<string, EntryKind>, id: UnitName): boolean {
+  let leads = dropInLeadsByListing.get(siblings)
+  if (leads === undefined) {
+    leads = new Set()
+    for (const name of siblings.keys()) if (name.endsWith('.d')) leads.add(dropInLead(name))
+    dropInLeadsByListing.set(siblings, leads)
+  }
+  return leads.size > 0 && (leads.has(dropInLead(id.name)) || siblings.has(`${id.type}.d`))
+}
+
+
 interface CollectedDropIns {
   /** the drop-ins in systemd's order, for each distinct pick systemd may make (see dropInChoices) */
   orders: UnitFileInput[][]
@@ -350,18 +366,19 @@ function collectDropIns(
   reader: Reader
 ): CollectedDropIns {
   const siblings = reader.listDirectory(directory)
-  const candidates: AliasedDropInCandidate[] = []
-  if (siblings) {
-    unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
-      if (!siblings.has(name)) return
-      const dropInDir = path.join(directory, name)
-      for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
-        if (!isDropInFileName(fileName)) continue
-        const candidate = { directoryRank, fileName, path: path.join(dropInDir, fileName) }
-        candidates.push(alias === undefined ? candidate : { ...candidate, alias })
-      }
-    })
+  if (!siblings || (aliases.length === 0 && !mayHoldDropIns(siblings, id))) {
+    return { orders: [[]], problems: [], conflicts: [], truncated: false }
   }
+  const candidates: AliasedDropInCandidate[] = []
+  unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
+    if (!siblings.has(name)) return
+    const dropInDir = path.join(directory, name)
+    for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
+      if (!isDropInFileName(fileName)) continue
+      const candidate = { directoryRank, fileName, path: path.join(dropInDir, fileName) }
+      candidates.push(alias === undefined ? candidate : { ...candidate, alias })
+    }
+  })
   const choices = dropInChoices(candidates)
   const problems: string[] = []
   const inputs = new Map<string, UnitFileInput | undefined>()
