@@ -345,7 +345,6 @@ function mayHoldDropIns(siblings: ReadonlyMap<string, EntryKind>, id: UnitName):
   return leads.size > 0 && (leads.has(dropInLead(id.name)) || siblings.has(`${id.type}.d`))
 }
 
-
 interface CollectedDropIns {
   /** the drop-ins in systemd's order, for each distinct pick systemd may make (see dropInChoices) */
   orders: UnitFileInput[][]
