@@ -8,7 +8,12 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { dropInDirectoryNames, dropInLead, orderDropIns } from '../src/core/dropins.js'
+import {
+  dropInDirectoryNames,
+  dropInLead,
+  isDashPrefixName,
+  orderDropIns
+} from '../src/core/dropins.js'
 import type { LoadedService } from '../src/core/service.js'
 import { expandSpecifiers, parseUnitName } from '../src/core/specifiers.js'
 import type { Files, Outcome, Rows } from './support/units.js'
@@ -419,7 +424,7 @@ describe('drop-ins', () => {
     ])
   })
 
-  it('every drop-in directory but the type-wide one keeps the lead of the unit name (the scan skips directories without it)', () => {
+  it("every drop-in directory but the type-wide, own and template ones is a dash-prefix name of the unit name's lead (what the scan looks for)", () => {
     expect(dropInLead('foo-bar@i.service')).toBe('foo-')
     expect(dropInLead('foo@i.service')).toBe('foo@')
     expect(dropInLead('foo.service')).toBe('foo.')
@@ -440,8 +445,11 @@ describe('drop-ins', () => {
         checked++
         const directories = dropInDirectoryNames(unit!)
         expect(directories.at(-1)).toBe('service.d')
+        const own = [`${unit!.name}.d`, `${unit!.prefix}@.service.d`]
         for (const directory of directories.slice(0, -1)) {
           expect(dropInLead(directory)).toBe(dropInLead(unit!.name))
+          // the scan looks up the own and template names; any other must look like a dash prefix
+          if (!own.includes(directory)) expect(isDashPrefixName(directory)).toBe(true)
         }
       }),
       { numRuns: 2000 }

@@ -16,6 +16,7 @@ import { parseUnitName } from '../src/core/specifiers.js'
 import { copySyscallFilter } from '../src/core/values/syscalls.js'
 import type { Patch } from '../src/core/variant-score.js'
 import { patchFrom, rowFields, VariantScorer } from '../src/core/variant-score.js'
+import { compareIds } from '../src/core/suggest.js'
 import { RULE_UNITS, THIRD_PARTY_UNITS } from './suggest-fixtures.js'
 import { exampleUnits, fixture, load, systemUnits } from './suggest-support.js'
 
@@ -170,5 +171,39 @@ describe('VariantScorer', () => {
       )
     }
     expect(compared).toBeGreaterThan(1000)
+  })
+})
+
+describe('compareIds (ties between equal gains)', () => {
+  const collator = new Intl.Collator()
+  const sign = (n: number): number => Math.sign(n)
+
+  it('orders ids of letters, digits and dashes exactly as localeCompare() does', () => {
+    const id = fc.string({
+      unit: fc.constantFrom('a', 'b', 'z', 'A', 'B', 'Z', 'i', 'I', '0', '5', '9', '-'),
+      maxLength: 8
+    })
+    fc.assert(
+      fc.property(id, id, (a, b) => {
+        expect(sign(compareIds(a, b))).toBe(sign(collator.compare(a, b)))
+      }),
+      { numRuns: 20000 }
+    )
+    const ids = [
+      'blocked-PrivateNetwork',
+      'CapabilityBoundingSet',
+      'CapabilityBoundingSet-admin',
+      'ProtectSystem-full',
+      'ProtectSystem',
+      'UMask',
+      'user',
+      'IPAddressDeny'
+    ]
+    expect([...ids].sort(compareIds)).toEqual([...ids].sort((a, b) => a.localeCompare(b)))
+  })
+
+  it('falls back to the collator for anything else', () => {
+    expect(sign(compareIds('é', 'f'))).toBe(sign(collator.compare('é', 'f')))
+    expect(sign(compareIds('a_b', 'a-b'))).toBe(sign(collator.compare('a_b', 'a-b')))
   })
 })

@@ -53,6 +53,14 @@ export function dropInLead(name: string): string {
   return name
 }
 
+/**
+ * Whether a name may be a dash-prefix name (foo-.service, foo-@i.service, foo-@.service): every
+ * name systemd searches for a unit but its own, its template's and the type-wide one is.
+ */
+export function isDashPrefixName(name: string): boolean {
+  return name.includes('-.') || name.includes('-@')
+}
+
 export interface DropInCandidate {
   /** index into dropInDirectoryNames() (lower = more specific) */
   directoryRank: number

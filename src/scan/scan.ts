@@ -11,6 +11,7 @@ import {
   aliasLinkFor,
   dropInChoices,
   dropInLead,
+  isDashPrefixName,
   indexAliases,
   isDropInFileName,
   NO_ALIASES,
@@ -331,18 +332,28 @@ export function createReader(
   }
 }
 
-/** The leads (dropInLead) of a directory's entries named *.d, computed once per listing. */
-const dropInLeadsByListing = new WeakMap<ReadonlyMap<string, EntryKind>, Set<string>>()
+/**
+ * The leads (dropInLead) of a directory's drop-in directories named like dash prefixes
+ * (foo-.service.d, foo-@i.service.d), computed once per listing.
+ */
+const prefixLeadsByListing = new WeakMap<ReadonlyMap<string, EntryKind>, Set<string>>()
 
-/** Whether a directory may hold drop-in directories of a unit (its own or the type-wide one). */
+/**
+ * Whether a directory may hold drop-in directories of a unit: the type-wide one, the unit's own,
+ * its template's, or a dash-prefix one of its lead (every other name systemd searches is one).
+ */
 function mayHoldDropIns(siblings: ReadonlyMap<string, EntryKind>, id: UnitName): boolean {
-  let leads = dropInLeadsByListing.get(siblings)
-  if (leads === undefined) {
-    leads = new Set()
-    for (const name of siblings.keys()) if (name.endsWith('.d')) leads.add(dropInLead(name))
-    dropInLeadsByListing.set(siblings, leads)
+  if (siblings.has(`${id.type}.d`) || siblings.has(`${id.name}.d`)) return true
+  if (id.isInstance && siblings.has(`${id.prefix}@.${id.type}.d`)) return true
+  let prefixLeads = prefixLeadsByListing.get(siblings)
+  if (prefixLeads === undefined) {
+    prefixLeads = new Set()
+    for (const name of siblings.keys()) {
+      if (name.endsWith('.d') && isDashPrefixName(name)) prefixLeads.add(dropInLead(name))
+    }
+    prefixLeadsByListing.set(siblings, prefixLeads)
   }
-  return leads.size > 0 && (leads.has(dropInLead(id.name)) || siblings.has(`${id.type}.d`))
+  return prefixLeads.size > 0 && prefixLeads.has(dropInLead(id.name))
 }
 
 interface CollectedDropIns {
