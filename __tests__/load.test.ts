@@ -15,15 +15,20 @@ import {
   orderDropIns
 } from '../src/core/dropins.js'
 import type { LoadedService } from '../src/core/service.js'
+import { loadService } from '../src/core/service.js'
+import { scoreService } from '../src/core/score.js'
+import { DEFAULT_POLICY } from '../src/core/policy.js'
 import { expandSpecifiers, parseUnitName } from '../src/core/specifiers.js'
 import type { Files, Outcome, Rows } from './support/units.js'
 import {
   BARE,
   BARE_SCORE,
+  VERSION,
   analyze,
   expectOutcome,
   load,
   oracleAgreement,
+  sourceOf,
   unitNameOf
 } from './support/units.js'
 
@@ -393,6 +398,31 @@ describe('where each setting comes from', () => {
       reason: expect.stringMatching(/BusName/),
       at: { file: 'a.service', line: 4 }
     })
+  })
+})
+
+describe('recording the directives for the fix engine', () => {
+  const files = {
+    'a.service': `${H}User=app\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\n`,
+    'a.service.d/10.conf': '[Service]\nPrivateTmp=yes\nReadWritePaths=/var/lib/a\n'
+  }
+  const loadWith = (record: boolean | undefined): LoadedService => {
+    const result = loadService({ ...sourceOf(files, 'a.service'), version: VERSION, record })
+    if (result.status !== 'loaded') throw new Error(`not loaded: ${result.reason}`)
+    return result
+  }
+
+  it('keeps every recorded directive by default, and none when told not to, with the same score', () => {
+    const kept = loadWith(undefined)
+    expect(kept.settings.recorded).toEqual({
+      SystemCallErrorNumber: ['EPERM'],
+      ReadWritePaths: ['/var/lib/a']
+    })
+    const skipped = loadWith(false)
+    expect(skipped.settings.recorded).toEqual({})
+    const score = (service: LoadedService) => scoreService(service, VERSION, DEFAULT_POLICY)
+    expect(score(skipped)).toEqual(score(kept))
+    expect(skipped.sources).toEqual(kept.sources)
   })
 })
 

@@ -34414,8 +34414,9 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
         comments.push({ file: file.path, ...comment });
     for (const assignment of parsed.assignments) {
         const { key, value, section } = assignment;
-        if (RECORDED_SECTION.get(key) === section)
+        if (!ctx.skipRecording && RECORDED_SECTION.get(key) === section) {
             record$2(settings, key, value, ctx.ownsRecorded);
+        }
         const directive = DIRECTIVE_BY_KEY.get(key);
         if (!directive) {
             const known = caseMismatch(key);
@@ -34585,7 +34586,12 @@ function loadService(input) {
             diagnostics
         };
     }
-    const ctx = { unit: input.unit, version: input.version, ownsRecorded: true };
+    const ctx = {
+        unit: input.unit,
+        version: input.version,
+        ownsRecorded: true,
+        skipRecording: input.record === false
+    };
     const settings = initialSettings();
     const sources = new Map();
     const comments = [];
@@ -40374,7 +40380,12 @@ function renderDropIn(r) {
 const SCHEMA_VERSION = 1;
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
 function analyzeUnit(source, options) {
-    const loaded = loadService({ ...source, version: options.version });
+    // the fix engine reads the directives as written: only a unit that may get a suggestion keeps them
+    const loaded = loadService({
+        ...source,
+        version: options.version,
+        record: options.suggest !== false
+    });
     const base = {
         path: source.main.path,
         unit: source.unit.name,

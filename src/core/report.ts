@@ -81,7 +81,12 @@ export interface UnitSource {
 
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
 export function analyzeUnit(source: UnitSource, options: GateOptions): UnitReport {
-  const loaded = loadService({ ...source, version: options.version })
+  // the fix engine reads the directives as written: only a unit that may get a suggestion keeps them
+  const loaded = loadService({
+    ...source,
+    version: options.version,
+    record: options.suggest !== false
+  })
   const base = {
     path: source.main.path,
     unit: source.unit.name,

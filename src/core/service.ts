@@ -70,6 +70,11 @@ export interface LoadInput {
   /** drop-ins in the order systemd applies them (see dropins.ts) */
   dropIns: UnitFileInput[]
   version: number
+  /**
+   * keep settings.recorded, the fix engine's copy of the directives (default true); a load whose
+   * unit gets no suggestion skips it
+   */
+  record?: boolean
 }
 
 export type Severity = 'error' | 'warning' | 'notice'
@@ -306,6 +311,8 @@ interface Context {
   version: number
   /** the settings were made for this load: 'recorded' may be updated in place */
   ownsRecorded?: boolean
+  /** settings.recorded is not kept */
+  skipRecording?: boolean
 }
 
 /** What applying one assignment did. */
@@ -900,7 +907,9 @@ function applyFile(
   for (const comment of parsed.comments) comments.push({ file: file.path, ...comment })
   for (const assignment of parsed.assignments) {
     const { key, value, section } = assignment
-    if (RECORDED_SECTION.get(key) === section) record(settings, key, value, ctx.ownsRecorded)
+    if (!ctx.skipRecording && RECORDED_SECTION.get(key) === section) {
+      record(settings, key, value, ctx.ownsRecorded)
+    }
     const directive = DIRECTIVE_BY_KEY.get(key)
     if (!directive) {
       const known = caseMismatch(key)
@@ -1074,7 +1083,12 @@ export function loadService(input: LoadInput): LoadResult {
       diagnostics
     }
   }
-  const ctx: Context = { unit: input.unit, version: input.version, ownsRecorded: true }
+  const ctx: Context = {
+    unit: input.unit,
+    version: input.version,
+    ownsRecorded: true,
+    skipRecording: input.record === false
+  }
   const settings = initialSettings()
   const sources = new Map<string, SourceRef>()
   const comments: LoadedService['comments'] = []
