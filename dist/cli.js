@@ -3678,6 +3678,9 @@ function keptVerdict(kept) {
 }
 function capabilityCheck(row) {
     const mask = capabilityMask(...row.caps);
+    /** the verdict for the last bounding set assessed */
+    let lastSet = -1n;
+    let lastVerdict = GOOD;
     return {
         id: `CapabilityBoundingSet_${row.id}`,
         name: `CapabilityBoundingSet=~${row.name}`,
@@ -3691,8 +3694,14 @@ function capabilityCheck(row) {
         breaks: row.breaks,
         man: `${EXEC}#CapabilityBoundingSet=`,
         assess: ({ settings }) => {
-            const kept = settings.capabilityBoundingSet & mask;
-            return kept === 0n ? GOOD : keptVerdict(kept);
+            // most units keep the default set or one of a few: a comparison spares the BigInt work
+            const set = settings.capabilityBoundingSet;
+            if (set === lastSet)
+                return lastVerdict;
+            const kept = set & mask;
+            lastVerdict = kept === 0n ? GOOD : keptVerdict(kept);
+            lastSet = set;
+            return lastVerdict;
         }
     };
 }
@@ -4989,9 +4998,9 @@ const RATINGS = [
     [0, 'PERFECT']
 ];
 function ratingOf(exposure) {
-    for (const [min, rating] of RATINGS)
-        if (exposure >= min)
-            return rating;
+    for (let i = 0; i < RATINGS.length; i++)
+        if (exposure >= RATINGS[i][0])
+            return RATINGS[i][1];
     return 'PERFECT';
 }
 /** Tenths as systemd prints them: 96 → "9.6". */
@@ -6653,8 +6662,11 @@ function groupEnd(source, start) {
     }
     return -1;
 }
-const matchPrograms = patternMatcher(PROGRAMS.map(([pattern]) => pattern));
-const matchKnownPaths = patternMatcher(KNOWN_PATHS.map(([pattern]) => pattern));
+// built at the first suggestion, not at every start
+let programMatcher;
+let knownPathsMatcher;
+const matchPrograms = (name) => (programMatcher ??= patternMatcher(PROGRAMS.map(([pattern]) => pattern)))(name);
+const matchKnownPaths = (name) => (knownPathsMatcher ??= patternMatcher(KNOWN_PATHS.map(([pattern]) => pattern)))(name);
 const knownPathsCache = new Map();
 /** Where a program of this name keeps its data (KNOWN_PATHS). */
 function knownPaths(program) {
@@ -18736,6 +18748,11 @@ function main() {
         env: process.env
     }).then((code) => {
         process.exitCode = code;
+        // Everything is written: exit now rather than tear down a large heap. Output still queued
+        // (a pipe on macOS) is left to the natural exit, which waits for it.
+        if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) {
+            process.exit(code);
+        }
     }, (error) => {
         process.stderr.write(`systemd-hardening-gate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         process.exitCode = 2;

@@ -34714,6 +34714,9 @@ function keptVerdict(kept) {
 }
 function capabilityCheck(row) {
     const mask = capabilityMask(...row.caps);
+    /** the verdict for the last bounding set assessed */
+    let lastSet = -1n;
+    let lastVerdict = GOOD;
     return {
         id: `CapabilityBoundingSet_${row.id}`,
         name: `CapabilityBoundingSet=~${row.name}`,
@@ -34727,8 +34730,14 @@ function capabilityCheck(row) {
         breaks: row.breaks,
         man: `${EXEC}#CapabilityBoundingSet=`,
         assess: ({ settings }) => {
-            const kept = settings.capabilityBoundingSet & mask;
-            return kept === 0n ? GOOD : keptVerdict(kept);
+            // most units keep the default set or one of a few: a comparison spares the BigInt work
+            const set = settings.capabilityBoundingSet;
+            if (set === lastSet)
+                return lastVerdict;
+            const kept = set & mask;
+            lastVerdict = kept === 0n ? GOOD : keptVerdict(kept);
+            lastSet = set;
+            return lastVerdict;
         }
     };
 }
@@ -35986,9 +35995,9 @@ const RATINGS = [
     [0, 'PERFECT']
 ];
 function ratingOf(exposure) {
-    for (const [min, rating] of RATINGS)
-        if (exposure >= min)
-            return rating;
+    for (let i = 0; i < RATINGS.length; i++)
+        if (exposure >= RATINGS[i][0])
+            return RATINGS[i][1];
     return 'PERFECT';
 }
 /** Tenths as systemd prints them: 96 → "9.6". */
@@ -37650,8 +37659,11 @@ function groupEnd(source, start) {
     }
     return -1;
 }
-const matchPrograms = patternMatcher(PROGRAMS.map(([pattern]) => pattern));
-const matchKnownPaths = patternMatcher(KNOWN_PATHS.map(([pattern]) => pattern));
+// built at the first suggestion, not at every start
+let programMatcher;
+let knownPathsMatcher;
+const matchPrograms = (name) => (programMatcher ??= patternMatcher(PROGRAMS.map(([pattern]) => pattern)))(name);
+const matchKnownPaths = (name) => (knownPathsMatcher ??= patternMatcher(KNOWN_PATHS.map(([pattern]) => pattern)))(name);
 const knownPathsCache = new Map();
 /** Where a program of this name keeps its data (KNOWN_PATHS). */
 function knownPaths(program) {

@@ -19,6 +19,11 @@ function main(): void {
   }).then(
     (code) => {
       process.exitCode = code
+      // Everything is written: exit now rather than tear down a large heap. Output still queued
+      // (a pipe on macOS) is left to the natural exit, which waits for it.
+      if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) {
+        process.exit(code)
+      }
     },
     (error: unknown) => {
       process.stderr.write(

@@ -105,6 +105,9 @@ function keptVerdict(kept: bigint): Verdict {
 
 function capabilityCheck(row: CapabilityRow): CheckDefinition {
   const mask = capabilityMask(...row.caps)
+  /** the verdict for the last bounding set assessed */
+  let lastSet = -1n
+  let lastVerdict: Verdict = GOOD
   return {
     id: `CapabilityBoundingSet_${row.id}`,
     name: `CapabilityBoundingSet=~${row.name}`,
@@ -118,8 +121,13 @@ function capabilityCheck(row: CapabilityRow): CheckDefinition {
     breaks: row.breaks,
     man: `${EXEC}#CapabilityBoundingSet=`,
     assess: ({ settings }) => {
-      const kept = settings.capabilityBoundingSet & mask
-      return kept === 0n ? GOOD : keptVerdict(kept)
+      // most units keep the default set or one of a few: a comparison spares the BigInt work
+      const set = settings.capabilityBoundingSet
+      if (set === lastSet) return lastVerdict
+      const kept = set & mask
+      lastVerdict = kept === 0n ? GOOD : keptVerdict(kept)
+      lastSet = set
+      return lastVerdict
     }
   }
 }

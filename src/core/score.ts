@@ -49,7 +49,7 @@ const RATINGS: ReadonlyArray<[number, Rating]> = [
 ]
 
 export function ratingOf(exposure: number): Rating {
-  for (const [min, rating] of RATINGS) if (exposure >= min) return rating
+  for (let i = 0; i < RATINGS.length; i++) if (exposure >= RATINGS[i]![0]) return RATINGS[i]![1]
   return 'PERFECT'
 }
 

@@ -468,8 +468,13 @@ function groupEnd(source: string, start: number): number {
   return -1
 }
 
-const matchPrograms = patternMatcher(PROGRAMS.map(([pattern]) => pattern))
-const matchKnownPaths = patternMatcher(KNOWN_PATHS.map(([pattern]) => pattern))
+// built at the first suggestion, not at every start
+let programMatcher: ((name: string) => number[]) | undefined
+let knownPathsMatcher: ((name: string) => number[]) | undefined
+const matchPrograms = (name: string): number[] =>
+  (programMatcher ??= patternMatcher(PROGRAMS.map(([pattern]) => pattern)))(name)
+const matchKnownPaths = (name: string): number[] =>
+  (knownPathsMatcher ??= patternMatcher(KNOWN_PATHS.map(([pattern]) => pattern)))(name)
 const knownPathsCache = new Map<string, string[]>()
 
 /** Where a program of this name keeps its data (KNOWN_PATHS). */
