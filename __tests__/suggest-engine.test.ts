@@ -116,7 +116,7 @@ describe('VariantScorer', () => {
       const loaded = load(unit)
       const name = parseUnitName(unit.name)!
       const policy = POLICIES[u % POLICIES.length]!
-      const base = loaded.raw
+      const base = loaded.raw!
       const scorer = new VariantScorer(base, name, 252, policy)
       const patches: Patch[] = LINES.map((lines) => {
         const changed = Object.create(base) as ServiceSettings

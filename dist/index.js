@@ -34621,14 +34621,25 @@ function loadService(input) {
     }
     // Implied settings only reassign fields (never mutate the sets, maps and arrays inside), so a
     // shallow copy keeps the settings as written; whoever edits them copies deeply (copySettings).
-    const raw = { ...settings };
+    const raw = ctx.skipRecording ? undefined : { ...settings };
     applyImpliedSettings(settings, input.unit);
     const refused = refusal(settings);
     const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 };
     if (refused)
         return { status: 'invalid', reason: refused, at: serviceHeader, diagnostics };
     const files = [main.path, ...input.dropIns.map((d) => d.path)];
-    return { status: 'loaded', settings, sources, serviceHeader, diagnostics, comments, files, raw };
+    const loaded = {
+        status: 'loaded',
+        settings,
+        sources,
+        serviceHeader,
+        diagnostics,
+        comments,
+        files
+    };
+    if (raw)
+        loaded.raw = raw;
+    return loaded;
 }
 // ---------------------------------------------------------------------------------------------------
 // For the fix engine: the settings before the implied ones, extended cheaply by more assignments.
@@ -40038,7 +40049,7 @@ function suggestDropIn(input) {
     const target = Math.min(fix.target ?? input.threshold, input.threshold);
     const { fileName, path, replaces, before, after } = placement(main, input.dropIns);
     // the settings the drop-in builds on: the unit and the drop-ins sorting before it
-    const base = before.length === input.dropIns.length
+    const base = before.length === input.dropIns.length && loaded.raw
         ? loaded.raw
         : readRawSettings({ unit, main, dropIns: before, version });
     if (!base)

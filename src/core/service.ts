@@ -176,8 +176,11 @@ export interface LoadedService {
   comments: Array<SourceRef & { text: string }>
   /** the unit file and the drop-ins applied, in order */
   files: string[]
-  /** the settings before the implied ones (what the fix engine builds its variants on) */
-  raw: ServiceSettings
+  /**
+   * the settings before the implied ones (what the fix engine builds its variants on); left out by
+   * a load that does not record (LoadInput.record false)
+   */
+  raw?: ServiceSettings
 }
 
 export interface NotLoadedService {
@@ -1117,13 +1120,23 @@ export function loadService(input: LoadInput): LoadResult {
   }
   // Implied settings only reassign fields (never mutate the sets, maps and arrays inside), so a
   // shallow copy keeps the settings as written; whoever edits them copies deeply (copySettings).
-  const raw = { ...settings }
+  const raw = ctx.skipRecording ? undefined : { ...settings }
   applyImpliedSettings(settings, input.unit)
   const refused = refusal(settings)
   const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 }
   if (refused) return { status: 'invalid', reason: refused, at: serviceHeader, diagnostics }
   const files = [main.path, ...input.dropIns.map((d) => d.path)]
-  return { status: 'loaded', settings, sources, serviceHeader, diagnostics, comments, files, raw }
+  const loaded: LoadedService = {
+    status: 'loaded',
+    settings,
+    sources,
+    serviceHeader,
+    diagnostics,
+    comments,
+    files
+  }
+  if (raw) loaded.raw = raw
+  return loaded
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -2124,7 +2124,7 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
   const { fileName, path, replaces, before, after } = placement(main, input.dropIns)
   // the settings the drop-in builds on: the unit and the drop-ins sorting before it
   const base =
-    before.length === input.dropIns.length
+    before.length === input.dropIns.length && loaded.raw
       ? loaded.raw
       : readRawSettings({ unit, main, dropIns: before, version })
   if (!base) return undefined
