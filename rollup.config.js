@@ -28,11 +28,15 @@ export default [
   },
   {
     input: 'src/cli.ts',
+    // fast-glob (only --exclude uses it) lives in a chunk that a start does not load
     output: {
-      file: `${outDir}/cli.js`,
+      dir: outDir,
+      entryFileNames: 'cli.js',
+      chunkFileNames: 'cli-[name].js',
+      manualChunks: (id) => (id.includes('/node_modules/') ? 'dependencies' : undefined),
       format: 'es',
       sourcemap: false,
-      banner: '#!/usr/bin/env node'
+      banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : '')
     },
     plugins: plugins()
   }

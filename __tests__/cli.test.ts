@@ -33,6 +33,28 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
 describe('systemd-hardening-gate CLI', () => {
+  it('skips what --exclude matches (fast-glob, from the bundle chunk only this option loads)', () => {
+    const { code, stdout, stderr } = run([
+      '--format',
+      'json',
+      '--exclude',
+      '**/bare.service',
+      '--exclude',
+      'nodejs-*',
+      'examples'
+    ])
+    expect(stderr).toBe('')
+    expect(code).toBe(1)
+    const paths = (JSON.parse(stdout) as { units: JsonUnit[] }).units.map((u) => u.path)
+    expect(paths).toEqual([
+      'examples/baseline.service',
+      'examples/cloudflared.service',
+      'examples/dynamicuser-app.service',
+      'examples/legacy-daemon.service',
+      'examples/postgresql.service'
+    ])
+  })
+
   it('scores the bundled examples as systemd 252 does and fails the gate', () => {
     const { code, stdout } = run(['--format', 'json', '--systemd-version', '252', 'examples'])
     expect(code).toBe(1)

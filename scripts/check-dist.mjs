@@ -15,12 +15,17 @@ try {
     }
   )
   const stale = []
-  for (const name of ['index.js', 'cli.js']) {
+  // every file of the build (the bundles and the CLI's chunks), and nothing else in dist/
+  const built = fs.readdirSync(fresh).sort()
+  for (const name of built) {
     const committed = path.join('dist', name)
     if (!fs.existsSync(committed)) stale.push(`${committed} is missing`)
     else if (!fs.readFileSync(committed).equals(fs.readFileSync(path.join(fresh, name)))) {
       stale.push(`${committed} differs from a fresh build`)
     }
+  }
+  for (const name of fs.readdirSync('dist')) {
+    if (!built.includes(name)) stale.push(`dist/${name} is not part of the build`)
   }
   if (stale.length) {
     console.error(`dist/ is stale: ${stale.join('; ')}. Run 'npm run bundle' and commit dist/.`)
