@@ -6,6 +6,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { CHECKS } from '../src/core/checks.js'
 import { DEFAULT_POLICY, parsePolicy } from '../src/core/policy.js'
+import { keepBest } from '../src/core/score.js'
 import { costliest } from '../src/render/text.js'
 import { engineReport } from './support/engine.js'
 import { unitArbitrary } from './support/unit-arbitrary.js'
@@ -39,6 +40,27 @@ describe('scoring only the costliest rows', () => {
         }
       ),
       { numRuns: 400 }
+    )
+  })
+})
+
+describe('keepBest', () => {
+  it('keeps the `count` best items, best first, equal ones in their order of arrival', () => {
+    const item = fc.record({ key: fc.integer({ min: 0, max: 5 }), arrival: fc.nat() })
+    fc.assert(
+      fc.property(
+        fc.array(item, { maxLength: 40 }),
+        fc.integer({ min: 0, max: 8 }),
+        (items, count) => {
+          const arrived = items.map((it, arrival) => ({ ...it, arrival }))
+          const top: typeof arrived = []
+          for (const it of arrived) keepBest(top, it, count, (a, b) => a.key > b.key)
+          // a stable sort by key, highest first, then the first `count`
+          const expected = [...arrived].sort((a, b) => b.key - a.key).slice(0, count)
+          expect(top).toEqual(expected)
+        }
+      ),
+      { numRuns: 3000 }
     )
   })
 })

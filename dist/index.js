@@ -36103,12 +36103,25 @@ function rowExposureTenths(badness, weight, range, weightSum) {
 function keepBest(top, item, count, better) {
     if (count <= 0 || (top.length === count && !better(item, top[count - 1])))
         return;
-    let at = top.length;
-    while (at > 0 && better(item, top[at - 1]))
+    // an insertion by hand: splice() would allocate an array of the removed items on every call
+    let at = top.length === count ? count - 1 : top.length;
+    while (at > 0 && better(item, top[at - 1])) {
+        top[at] = top[at - 1];
         at--;
-    top.splice(at, 0, item);
-    if (top.length > count)
-        top.pop();
+    }
+    top[at] = item;
+}
+/** Sorts a few numbers ascending in place (sort() allocates a work array on every call). */
+function sortSmall(values) {
+    for (let i = 1; i < values.length; i++) {
+        const value = values[i];
+        let at = i;
+        while (at > 0 && values[at - 1] > value) {
+            values[at] = values[at - 1];
+            at--;
+        }
+        values[at] = value;
+    }
 }
 /** Where each row's deciding directive was set (the file ranks are only built when needed). */
 function sourceFinder(service) {
@@ -36252,7 +36265,7 @@ function scoreCostliest(service, version, policy, count) {
     const top = [];
     for (let k = 0; k < costlyCount; k++)
         keepBest(top, costly[k], count, costsMore);
-    top.sort((a, b) => a - b);
+    sortSmall(top);
     const sourceFor = sourceFinder(service);
     const checks = top.map((i) => checkRow(table[i], {
         badness: badnesses[i],

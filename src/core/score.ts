@@ -180,10 +180,26 @@ export function keepBest<T>(
   better: (a: T, b: T) => boolean
 ): void {
   if (count <= 0 || (top.length === count && !better(item, top[count - 1]!))) return
-  let at = top.length
-  while (at > 0 && better(item, top[at - 1]!)) at--
-  top.splice(at, 0, item)
-  if (top.length > count) top.pop()
+  // an insertion by hand: splice() would allocate an array of the removed items on every call
+  let at = top.length === count ? count - 1 : top.length
+  while (at > 0 && better(item, top[at - 1]!)) {
+    top[at] = top[at - 1]!
+    at--
+  }
+  top[at] = item
+}
+
+/** Sorts a few numbers ascending in place (sort() allocates a work array on every call). */
+function sortSmall(values: number[]): void {
+  for (let i = 1; i < values.length; i++) {
+    const value = values[i]!
+    let at = i
+    while (at > 0 && values[at - 1]! > value) {
+      values[at] = values[at - 1]!
+      at--
+    }
+    values[at] = value
+  }
 }
 
 /** Where each row's deciding directive was set (the file ranks are only built when needed). */
@@ -363,7 +379,7 @@ function scoreCostliest(
     (rowExposure[a] === rowExposure[b] && weights[a]! > weights[b]!)
   const top: number[] = []
   for (let k = 0; k < costlyCount; k++) keepBest(top, costly[k]!, count, costsMore)
-  top.sort((a, b) => a - b)
+  sortSmall(top)
   const sourceFor = sourceFinder(service)
   const checks = top.map((i) =>
     checkRow(
