@@ -3686,6 +3686,7 @@ function capabilityCheck(row) {
     /** the verdict for the last bounding set assessed */
     let lastSet = -1n;
     let lastVerdict = GOOD;
+    let allKept;
     return {
         id: `CapabilityBoundingSet_${row.id}`,
         name: `CapabilityBoundingSet=~${row.name}`,
@@ -3704,7 +3705,9 @@ function capabilityCheck(row) {
             if (set === lastSet)
                 return lastVerdict;
             const kept = set & mask;
-            lastVerdict = kept === 0n ? GOOD : keptVerdict(kept);
+            // every capability of the row kept (the default set) is the common finding: no lookup
+            lastVerdict =
+                kept === 0n ? GOOD : kept === mask ? (allKept ??= keptVerdict(mask)) : keptVerdict(kept);
             lastSet = set;
             return lastVerdict;
         }
@@ -9970,6 +9973,32 @@ function renderSarif(report, toolVersion) {
 }
 
 /**
+ * dirname and basename for the scan's hot paths. path.dirname()/basename() validate and walk the
+ * whole string in JavaScript, several times per unit file; a search for the last separator gives
+ * the same answer for the paths the scan builds. The rarer shapes (no separator, a trailing one,
+ * doubled ones) and Windows go to node:path. Property-tested against path.posix.
+ */
+const SLASH = 0x2f;
+const POSIX = path.sep === '/';
+function directoryOf(file) {
+    if (!POSIX)
+        return path.dirname(file);
+    const slash = file.lastIndexOf('/');
+    if (slash <= 0 || slash === file.length - 1 || file.charCodeAt(slash - 1) === SLASH) {
+        return path.posix.dirname(file);
+    }
+    return file.slice(0, slash);
+}
+function baseNameOf(file) {
+    if (!POSIX)
+        return path.basename(file);
+    const slash = file.lastIndexOf('/');
+    if (slash < 0 || slash === file.length - 1)
+        return path.posix.basename(file);
+    return file.slice(slash + 1);
+}
+
+/**
  * The file-system adapter: finds unit files (its own walk; fast-glob for --exclude), reads them and their drop-ins safely
  * (never following a link out of the scanned tree, never reading anything but regular files) and
  * hands their bytes to the pure core.
@@ -9993,14 +10022,14 @@ const toPosix = (p) => p.split(path.sep).join('/');
 function displayPaths(cwd) {
     const prefixes = new Map();
     return (file) => {
-        const directory = path.dirname(file);
+        const directory = directoryOf(file);
         let prefix = prefixes.get(directory);
         if (prefix === undefined) {
             const relative = toPosix(path.relative(cwd, directory));
             prefix = relative === '' ? '' : relative + '/';
             prefixes.set(directory, prefix);
         }
-        return prefix + path.basename(file);
+        return prefix + baseNameOf(file);
     };
 }
 function kindOf(entry) {
@@ -10120,7 +10149,7 @@ function createReader(roots, cwd, known) {
     };
     const within = (real, root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
     // Repository internals are never unit files, even when a link points there.
-    const inGitDirectory = (real, root) => path.relative(root, real).split(path.sep).includes('.git');
+    const inGitDirectory = (real, root) => real.includes('.git') && path.relative(root, real).split(path.sep).includes('.git');
     const inside = (real) => realRoots.some((root) => within(real, root) && !inGitDirectory(real, root));
     const directoriesInside = new Map();
     /** inside() of every entry of a real directory but one named .git (when the directory is), cached */
@@ -10185,8 +10214,8 @@ function createReader(roots, cwd, known) {
             return index;
         },
         read(file) {
-            const directory = path.dirname(file);
-            const name = path.basename(file);
+            const directory = directoryOf(file);
+            const name = baseNameOf(file);
             if (list(directory)?.entries.get(name) === 'file') {
                 // The listing says regular file: no lstat; its directory may still be reached by a link.
                 const realDir = realDirectory(directory);
@@ -10235,7 +10264,7 @@ function createReader(roots, cwd, known) {
             }
             else {
                 // Not a link itself, but maybe reached through one (a drop-in directory that is a link).
-                const real = path.join(realDirectory(path.dirname(file)), path.basename(file));
+                const real = path.join(realDirectory(directoryOf(file)), baseNameOf(file));
                 if (!inside(real)) {
                     throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`);
                 }
@@ -10460,14 +10489,14 @@ function withScanDefaults(options) {
  */
 function scanUnitFile(file, roots, options, reader) {
     const read = reader ?? createReader(roots, options.cwd);
-    const base = path.basename(file);
+    const base = baseNameOf(file);
     const shown = read.display(file);
     let unit = parseUnitName(base);
     if (!unit || unit.type !== 'service')
         return errorReport(shown, base, 'not a valid service unit name');
     if (unit.isTemplate)
         unit = instantiate(unit, templateInstance(options.version));
-    const directory = path.dirname(file);
+    const directory = directoryOf(file);
     let main;
     try {
         main = read.read(file);

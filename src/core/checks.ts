@@ -108,6 +108,7 @@ function capabilityCheck(row: CapabilityRow): CheckDefinition {
   /** the verdict for the last bounding set assessed */
   let lastSet = -1n
   let lastVerdict: Verdict = GOOD
+  let allKept: Verdict | undefined
   return {
     id: `CapabilityBoundingSet_${row.id}`,
     name: `CapabilityBoundingSet=~${row.name}`,
@@ -125,7 +126,9 @@ function capabilityCheck(row: CapabilityRow): CheckDefinition {
       const set = settings.capabilityBoundingSet
       if (set === lastSet) return lastVerdict
       const kept = set & mask
-      lastVerdict = kept === 0n ? GOOD : keptVerdict(kept)
+      // every capability of the row kept (the default set) is the common finding: no lookup
+      lastVerdict =
+        kept === 0n ? GOOD : kept === mask ? (allKept ??= keptVerdict(mask)) : keptVerdict(kept)
       lastSet = set
       return lastVerdict
     }

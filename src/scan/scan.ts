@@ -23,6 +23,7 @@ import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { instantiate, parseUnitName } from '../core/specifiers.js'
+import { baseNameOf, directoryOf } from './paths.js'
 
 /** Files larger than this are reported, not read: no real unit file comes close. */
 export const MAX_UNIT_FILE_BYTES = 64 * 1024 * 1024
@@ -60,14 +61,14 @@ const toPosix = (p: string): string => p.split(path.sep).join('/')
 function displayPaths(cwd: string): (file: string) => string {
   const prefixes = new Map<string, string>()
   return (file) => {
-    const directory = path.dirname(file)
+    const directory = directoryOf(file)
     let prefix = prefixes.get(directory)
     if (prefix === undefined) {
       const relative = toPosix(path.relative(cwd, directory))
       prefix = relative === '' ? '' : relative + '/'
       prefixes.set(directory, prefix)
     }
-    return prefix + path.basename(file)
+    return prefix + baseNameOf(file)
   }
 }
 
@@ -210,7 +211,7 @@ export function createReader(
     real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep)
   // Repository internals are never unit files, even when a link points there.
   const inGitDirectory = (real: string, root: string): boolean =>
-    path.relative(root, real).split(path.sep).includes('.git')
+    real.includes('.git') && path.relative(root, real).split(path.sep).includes('.git')
   const inside = (real: string): boolean =>
     realRoots.some((root) => within(real, root) && !inGitDirectory(real, root))
   const directoriesInside = new Map<string, boolean>()
@@ -271,8 +272,8 @@ export function createReader(
       return index
     },
     read(file) {
-      const directory = path.dirname(file)
-      const name = path.basename(file)
+      const directory = directoryOf(file)
+      const name = baseNameOf(file)
       if (list(directory)?.entries.get(name) === 'file') {
         // The listing says regular file: no lstat; its directory may still be reached by a link.
         const realDir = realDirectory(directory)
@@ -314,7 +315,7 @@ export function createReader(
         stat = fs.statSync(real)
       } else {
         // Not a link itself, but maybe reached through one (a drop-in directory that is a link).
-        const real = path.join(realDirectory(path.dirname(file)), path.basename(file))
+        const real = path.join(realDirectory(directoryOf(file)), baseNameOf(file))
         if (!inside(real)) {
           throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`)
         }
@@ -558,13 +559,13 @@ export function scanUnitFile(
   reader?: Reader
 ): UnitReport {
   const read = reader ?? createReader(roots, options.cwd)
-  const base = path.basename(file)
+  const base = baseNameOf(file)
   const shown = read.display(file)
   let unit = parseUnitName(base)
   if (!unit || unit.type !== 'service')
     return errorReport(shown, base, 'not a valid service unit name')
   if (unit.isTemplate) unit = instantiate(unit, templateInstance(options.version))
-  const directory = path.dirname(file)
+  const directory = directoryOf(file)
   let main: UnitFileInput
   try {
     main = read.read(file)

@@ -1,0 +1,26 @@
+/**
+ * dirname and basename for the scan's hot paths. path.dirname()/basename() validate and walk the
+ * whole string in JavaScript, several times per unit file; a search for the last separator gives
+ * the same answer for the paths the scan builds. The rarer shapes (no separator, a trailing one,
+ * doubled ones) and Windows go to node:path. Property-tested against path.posix.
+ */
+import * as path from 'node:path'
+
+const SLASH = 0x2f
+const POSIX = path.sep === '/'
+
+export function directoryOf(file: string): string {
+  if (!POSIX) return path.dirname(file)
+  const slash = file.lastIndexOf('/')
+  if (slash <= 0 || slash === file.length - 1 || file.charCodeAt(slash - 1) === SLASH) {
+    return path.posix.dirname(file)
+  }
+  return file.slice(0, slash)
+}
+
+export function baseNameOf(file: string): string {
+  if (!POSIX) return path.basename(file)
+  const slash = file.lastIndexOf('/')
+  if (slash < 0 || slash === file.length - 1) return path.posix.basename(file)
+  return file.slice(slash + 1)
+}
