@@ -499,6 +499,8 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
  * ordinary characters. A backslash always makes the next character literal.
  */
 const SEPARATORS = ' \t\n\r';
+/** SEPARATORS by character code (the scans below read codes: no one-character strings) */
+const isSeparator = (code) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 const SIMPLE_ESCAPES = {
     a: '\x07',
     b: '\b',
@@ -572,15 +574,16 @@ function cunescapeValid(text, options = {}) {
 /** Extracts one word from `text` starting at `start`; returns undefined at the end of the text. */
 function extractFirstWord(text, start, options = {}) {
     let i = start;
-    while (i < text.length && SEPARATORS.includes(text[i]))
+    while (i < text.length && isSeparator(text.charCodeAt(i)))
         i++;
     if (i >= text.length)
         return undefined;
     // The usual word has no escapes or quotes: one slice instead of a character at a time.
+    const unquote = options.unquote === true;
     let plain = i;
     while (plain < text.length) {
-        const c = text[plain];
-        if (c === '\\' || SEPARATORS.includes(c) || (options.unquote && (c === '"' || c === "'")))
+        const c = text.charCodeAt(plain);
+        if (c === 0x5c || isSeparator(c) || (unquote && (c === 0x22 || c === 0x27)))
             break;
         plain++;
     }
@@ -627,7 +630,7 @@ function extractFirstWord(text, start, options = {}) {
     }
     if (quote !== undefined)
         return { error: 'unbalanced quoting' };
-    while (i < text.length && SEPARATORS.includes(text[i]))
+    while (i < text.length && isSeparator(text.charCodeAt(i)))
         i++;
     return { word, next: i };
 }

@@ -19,6 +19,10 @@ export interface ExtractedWords {
 
 const SEPARATORS = ' \t\n\r'
 
+/** SEPARATORS by character code (the scans below read codes: no one-character strings) */
+const isSeparator = (code: number): boolean =>
+  code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d
+
 const SIMPLE_ESCAPES: Record<string, string> = {
   a: '\x07',
   b: '\b',
@@ -100,13 +104,14 @@ export function extractFirstWord(
   options: ExtractOptions = {}
 ): { word: string; next: number } | { error: string } | undefined {
   let i = start
-  while (i < text.length && SEPARATORS.includes(text[i]!)) i++
+  while (i < text.length && isSeparator(text.charCodeAt(i))) i++
   if (i >= text.length) return undefined
   // The usual word has no escapes or quotes: one slice instead of a character at a time.
+  const unquote = options.unquote === true
   let plain = i
   while (plain < text.length) {
-    const c = text[plain]!
-    if (c === '\\' || SEPARATORS.includes(c) || (options.unquote && (c === '"' || c === "'"))) break
+    const c = text.charCodeAt(plain)
+    if (c === 0x5c || isSeparator(c) || (unquote && (c === 0x22 || c === 0x27))) break
     plain++
   }
   let word = text.slice(i, plain)
@@ -145,7 +150,7 @@ export function extractFirstWord(
     word += c
   }
   if (quote !== undefined) return { error: 'unbalanced quoting' }
-  while (i < text.length && SEPARATORS.includes(text[i]!)) i++
+  while (i < text.length && isSeparator(text.charCodeAt(i))) i++
   return { word, next: i }
 }
 
