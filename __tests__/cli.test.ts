@@ -251,3 +251,81 @@ describe('progress on large trees', () => {
     expect(await runIn(false)).toBe('')
   })
 })
+
+describe('a slow standard output', () => {
+  it('waits for it to drain instead of queueing the reports, in one thread and with workers', async () => {
+    const { runCli } = await import('../src/cli/run.js')
+    const dir = path.join(tmp, 'slow-output')
+    fs.mkdirSync(dir, { recursive: true })
+    for (let i = 0; i < 300; i++) {
+      fs.writeFileSync(path.join(dir, `u${i}.service`), `[Service]\nExecStart=/bin/true ${i}\n`)
+    }
+    const runWith = async (jobs: string, full: boolean) => {
+      let output = ''
+      let draining = false
+      let drains = 0
+      let writesWhileFull = 0
+      let worstBurst = 0
+      const code = await runCli(['--format', 'json', '--no-suggest', '--jobs', jobs, dir], {
+        cwd: root,
+        workerUrl: new URL('../dist/cli.js', import.meta.url),
+        cpus: 2,
+        stdout: (text) => {
+          output += typeof text === 'string' ? text : Buffer.from(text).toString('utf8')
+          if (draining) worstBurst = Math.max(worstBurst, ++writesWhileFull)
+          return !full
+        },
+        drained: () => {
+          drains++
+          draining = true
+          return new Promise((resolve) =>
+            setTimeout(() => {
+              draining = false
+              writesWhileFull = 0
+              resolve()
+            }, 1)
+          )
+        },
+        stderr: () => undefined,
+        isTTY: false,
+        stderrIsTTY: false,
+        env: {}
+      })
+      expect(code).toBe(1)
+      return { output, drains, worstBurst }
+    }
+    const free = await runWith('1', false)
+    expect(free.drains).toBe(0)
+    const slow = await runWith('1', true)
+    expect(slow.output).toBe(free.output)
+    // one thread: a unit's report at most, then it waits
+    expect(slow.drains).toBeGreaterThan(3)
+    expect(slow.worstBurst).toBeLessThanOrEqual(2)
+    const parallel = await runWith('2', true)
+    expect(parallel.output).toBe(free.output)
+    expect(parallel.drains).toBeGreaterThan(0)
+  })
+})
+
+describe('a reader that stops reading', () => {
+  it('ends the scan at once, quietly, with status 1 (like `| head`)', async () => {
+    const { spawn } = await import('node:child_process')
+    const { cli } = await import('./support/cli-process.js')
+    const dir = path.join(tmp, 'closed-output')
+    fs.mkdirSync(dir, { recursive: true })
+    for (let i = 0; i < 2000; i++) {
+      fs.writeFileSync(path.join(dir, `u${i}.service`), `[Service]\nExecStart=/bin/true ${i}\n`)
+    }
+    const child = spawn(process.execPath, [cli, '--format', 'json', '--all-checks', dir], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stderr = ''
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()))
+    // read one piece, then close our end, as head does
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()))
+    child.stdout.destroy()
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(code).toBe(1)
+    expect(stderr).toBe('')
+  })
+})

@@ -10694,6 +10694,9 @@ async function renderInParallel(files, job, options) {
         failure ??= error;
     };
     /** a chunk is ready: hand over every chunk that is now next in order */
+    /** settles when the output takes more again; workers that asked meanwhile wait in `waiting` */
+    let resumed;
+    const waiting = [];
     const ready = (index, chunk) => {
         done.set(index, chunk);
         finished += chunk.units.length;
@@ -10703,8 +10706,20 @@ async function renderInParallel(files, job, options) {
             options.onChunk(first, emitted * size);
             emitted++;
         }
+        const full = resumed === undefined ? options.outputFull?.() : undefined;
+        if (full) {
+            resumed = full.then(() => {
+                resumed = undefined;
+                for (const worker of waiting.splice(0))
+                    give(worker);
+            });
+        }
     };
     const give = (worker) => {
+        if (resumed !== undefined) {
+            waiting.push(worker);
+            return;
+        }
         if (next >= chunks.length || failure !== undefined)
             return;
         const request = { chunk: next, files: chunks[next] };
@@ -10748,6 +10763,10 @@ async function renderInParallel(files, job, options) {
         }
         // This thread takes the next chunk whenever it is free, and lets the workers' replies in between.
         while (next < chunks.length && failure === undefined) {
+            if (resumed !== undefined) {
+                await resumed;
+                continue;
+            }
             const index = next++;
             ready(index, options.local.renderChunk(chunks[index]));
             await nextTurn();
@@ -10930,13 +10949,20 @@ async function runCli(argv, io) {
         const fd = values.output ? fs.openSync(values.output, 'w') : undefined;
         // Reports are small: written in 64 KiB batches, not one system call per unit.
         let pending = '';
+        /** set while standard output is full: the scan waits for it rather than queue its reports */
+        let outputFull;
         const out = (data) => {
-            if (fd === undefined)
-                io.stdout(data);
-            else if (typeof data === 'string')
-                fs.writeSync(fd, data);
-            else
-                fs.writeSync(fd, data);
+            if (fd !== undefined) {
+                if (typeof data === 'string')
+                    fs.writeSync(fd, data);
+                else
+                    fs.writeSync(fd, data);
+            }
+            else if (io.stdout(data) === false && io.drained && outputFull === undefined) {
+                outputFull = io.drained().then(() => {
+                    outputFull = undefined;
+                });
+            }
         };
         const flush = () => {
             if (pending !== '')
@@ -11008,6 +11034,7 @@ async function runCli(argv, io) {
                         onProgress: showProgress
                             ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
                             : undefined,
+                        outputFull: () => outputFull,
                         onChunk: (chunk, first) => {
                             if (chunk.json) {
                                 if (chunk.units.some((unit) => !unit.tally.passed))
@@ -11042,6 +11069,8 @@ async function runCli(argv, io) {
                         if (values.fix)
                             writeDropIn(unit, io);
                         write(format === 'json' ? json.unit(unit) : text.unit(unit));
+                        if (outputFull)
+                            await outputFull;
                     }
                 }
                 write(format === 'json' ? json.end(passed) : text.end());
@@ -11118,10 +11147,18 @@ function writeDropIn(unit, io) {
 if (!serveScanWorker())
     main();
 function main() {
+    // A reader that stops reading (`| head`) ends the scan at once, quietly; a gate whose report was
+    // cut short never passes.
+    process.stdout.on('error', (error) => {
+        if (error.code === 'EPIPE')
+            process.exit(1);
+        throw error;
+    });
     runCli(process.argv.slice(2), {
         cwd: process.cwd(),
         workerUrl: new URL(import.meta.url),
         stdout: (text) => process.stdout.write(text),
+        drained: () => settledWhenDrained(process.stdout),
         stderr: (text) => process.stderr.write(text),
         isTTY: process.stdout.isTTY === true,
         stderrIsTTY: process.stderr.isTTY === true,
@@ -11136,5 +11173,15 @@ function main() {
     }, (error) => {
         process.stderr.write(`systemd-hardening-gate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         process.exitCode = 2;
+    });
+}
+/** Settles when a stream takes more writes again, or can take none any more (closed, failed). */
+function settledWhenDrained(stream) {
+    return new Promise((resolve) => {
+        const done = () => {
+            stream.off('drain', done).off('close', done).off('error', done);
+            resolve();
+        };
+        stream.once('drain', done).once('close', done).once('error', done);
     });
 }

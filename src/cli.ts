@@ -8,10 +8,17 @@ import { serveScanWorker } from './scan/parallel.js'
 if (!serveScanWorker()) main()
 
 function main(): void {
+  // A reader that stops reading (`| head`) ends the scan at once, quietly; a gate whose report was
+  // cut short never passes.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(1)
+    throw error
+  })
   runCli(process.argv.slice(2), {
     cwd: process.cwd(),
     workerUrl: new URL(import.meta.url),
     stdout: (text) => process.stdout.write(text),
+    drained: () => settledWhenDrained(process.stdout),
     stderr: (text) => process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
@@ -32,4 +39,15 @@ function main(): void {
       process.exitCode = 2
     }
   )
+}
+
+/** Settles when a stream takes more writes again, or can take none any more (closed, failed). */
+function settledWhenDrained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done).off('close', done).off('error', done)
+      resolve()
+    }
+    stream.once('drain', done).once('close', done).once('error', done)
+  })
 }

@@ -94,7 +94,10 @@ export interface CliIO {
   workerUrl?: URL
   /** CPUs available (default: os.availableParallelism()) */
   cpus?: number
-  stdout: (text: string | Uint8Array) => void
+  /** false: the output is full (a slow pipe); the CLI writes more after `drained` settles */
+  stdout: (text: string | Uint8Array) => boolean | void
+  /** settles when standard output takes more again (or is closed) */
+  drained?: () => Promise<void>
   stderr: (text: string) => void
   isTTY: boolean
   stderrIsTTY: boolean
@@ -212,10 +215,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const fd = values.output ? fs.openSync(values.output, 'w') : undefined
     // Reports are small: written in 64 KiB batches, not one system call per unit.
     let pending = ''
+    /** set while standard output is full: the scan waits for it rather than queue its reports */
+    let outputFull: Promise<void> | undefined
     const out = (data: string | Uint8Array): void => {
-      if (fd === undefined) io.stdout(data)
-      else if (typeof data === 'string') fs.writeSync(fd, data)
-      else fs.writeSync(fd, data)
+      if (fd !== undefined) {
+        if (typeof data === 'string') fs.writeSync(fd, data)
+        else fs.writeSync(fd, data)
+      } else if (io.stdout(data) === false && io.drained && outputFull === undefined) {
+        outputFull = io.drained().then(() => {
+          outputFull = undefined
+        })
+      }
     }
     const flush = (): void => {
       if (pending !== '') out(pending)
@@ -287,6 +297,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             onProgress: showProgress
               ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
               : undefined,
+            outputFull: () => outputFull,
             onChunk: (chunk, first) => {
               if (chunk.json) {
                 if (chunk.units.some((unit) => !unit.tally.passed)) passed = false
@@ -313,6 +324,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             if (!unit.passed) passed = false
             if (values.fix) writeDropIn(unit, io)
             write(format === 'json' ? json.unit(unit) : text.unit(unit))
+            if (outputFull) await outputFull
           }
         }
         write(format === 'json' ? json.end(passed) : text.end())

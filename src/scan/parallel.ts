@@ -135,6 +135,11 @@ export interface ParallelOptions {
   /** called with each chunk, in path order (`first`: the index of its first file) */
   onChunk: (chunk: RenderedChunk, first: number) => void
   onProgress?: (done: number, total: number) => void
+  /**
+   * a promise while the output cannot take more (a slow pipe): no chunk is handed out until it
+   * settles, so rendered reports do not pile up in memory
+   */
+  outputFull?: () => Promise<void> | undefined
 }
 
 /** Units per chunk: small enough to balance the threads, large enough to keep messages few. */
@@ -166,6 +171,9 @@ export async function renderInParallel(
     failure ??= error
   }
   /** a chunk is ready: hand over every chunk that is now next in order */
+  /** settles when the output takes more again; workers that asked meanwhile wait in `waiting` */
+  let resumed: Promise<void> | undefined
+  const waiting: Worker[] = []
   const ready = (index: number, chunk: RenderedChunk): void => {
     done.set(index, chunk)
     finished += chunk.units.length
@@ -175,8 +183,19 @@ export async function renderInParallel(
       options.onChunk(first, emitted * size)
       emitted++
     }
+    const full = resumed === undefined ? options.outputFull?.() : undefined
+    if (full) {
+      resumed = full.then(() => {
+        resumed = undefined
+        for (const worker of waiting.splice(0)) give(worker)
+      })
+    }
   }
   const give = (worker: Worker): void => {
+    if (resumed !== undefined) {
+      waiting.push(worker)
+      return
+    }
     if (next >= chunks.length || failure !== undefined) return
     const request: Request = { chunk: next, files: chunks[next]! }
     next++
@@ -215,6 +234,10 @@ export async function renderInParallel(
     }
     // This thread takes the next chunk whenever it is free, and lets the workers' replies in between.
     while (next < chunks.length && failure === undefined) {
+      if (resumed !== undefined) {
+        await resumed
+        continue
+      }
       const index = next++
       ready(index, options.local.renderChunk(chunks[index]!))
       await nextTurn()
