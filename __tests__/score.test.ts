@@ -162,6 +162,27 @@ describe('per-row exposure', () => {
   })
 })
 
+describe("the report's score", () => {
+  it('is the number systemd prints: tenths / 10 equals the parsed "9.6" for every exposure', () => {
+    for (let tenths = 0; tenths <= 100; tenths++) {
+      expect(tenths / 10).toBe(Number(formatExposure(tenths)))
+    }
+    const report = analyzeUnit(
+      {
+        unit: parseUnitName('a.service')!,
+        main: {
+          path: 'a.service',
+          bytes: new TextEncoder().encode('[Service]\nExecStart=/bin/true\n')
+        },
+        dropIns: []
+      },
+      { version: VERSION, policy: DEFAULT_POLICY, threshold: 50 }
+    )
+    expect(report.score).toBe(Number(formatExposure(report.exposure!)))
+    expect(String(report.score)).toBe(formatExposure(report.exposure!))
+  })
+})
+
 describe('ratings', () => {
   it.each([
     [0, 'PERFECT'],

@@ -9483,7 +9483,8 @@ function analyzeUnit(source, options) {
     return {
         ...base,
         status: 'scored',
-        score: Number(formatExposure(score.exposure)),
+        // tenths / 10 is the double nearest the printed score, as parsing "9.6" gives
+        score: score.exposure / 10,
         exposure: score.exposure,
         rating: score.rating,
         passed: score.exposure <= options.threshold && !invalidExceptions,
@@ -10450,7 +10451,8 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
         for (const file of found.sort())
             files.push(file); // no spread: a tree may hold 100,000s
     }
-    return { files: [...new Set(files)], roots, missing, listings };
+    // one directory (the usual call) lists each file once: only several inputs can repeat one
+    return { files: inputs.length > 1 ? [...new Set(files)] : files, roots, missing, listings };
 }
 /** NAME.socket beside NAME.service (the fix engine reads the ports it is handed); unreadable: none. */
 function companionSockets(serviceFile, directory, reader) {

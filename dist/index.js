@@ -40486,7 +40486,8 @@ function analyzeUnit(source, options) {
     return {
         ...base,
         status: 'scored',
-        score: Number(formatExposure(score.exposure)),
+        // tenths / 10 is the double nearest the printed score, as parsing "9.6" gives
+        score: score.exposure / 10,
         exposure: score.exposure,
         rating: score.rating,
         passed: score.exposure <= options.threshold && !invalidExceptions,

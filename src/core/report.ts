@@ -6,7 +6,7 @@ import type { ExceptionReport } from './exceptions.js'
 import { isoToday, policyWithExceptions, resolveExceptions } from './exceptions.js'
 import type { Policy } from './policy.js'
 import type { CheckResult } from './score.js'
-import { formatExposure, scoreService } from './score.js'
+import { scoreService } from './score.js'
 import type { Diagnostic, SourceRef, UnitFileInput } from './service.js'
 import { loadService } from './service.js'
 import type { UnitName } from './specifiers.js'
@@ -149,7 +149,8 @@ export function analyzeUnit(source: UnitSource, options: GateOptions): UnitRepor
   return {
     ...base,
     status: 'scored',
-    score: Number(formatExposure(score.exposure)),
+    // tenths / 10 is the double nearest the printed score, as parsing "9.6" gives
+    score: score.exposure / 10,
     exposure: score.exposure,
     rating: score.rating,
     passed: score.exposure <= options.threshold && !invalidExceptions,

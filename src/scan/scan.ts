@@ -514,7 +514,8 @@ export async function findUnitFiles(
     // A drop-in directory's own name never ends in .service (it ends in .service.d).
     for (const file of found.sort()) files.push(file) // no spread: a tree may hold 100,000s
   }
-  return { files: [...new Set(files)], roots, missing, listings }
+  // one directory (the usual call) lists each file once: only several inputs can repeat one
+  return { files: inputs.length > 1 ? [...new Set(files)] : files, roots, missing, listings }
 }
 
 /** NAME.socket beside NAME.service (the fix engine reads the ports it is handed); unreadable: none. */
