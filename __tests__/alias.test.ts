@@ -324,6 +324,50 @@ describe('aliases', () => {
   })
 })
 
+describe('suggested drop-ins of aliases', () => {
+  it('go to the directory of the unit the alias names, the same file for both names, and deliver', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alias-suggest-'))
+    try {
+      write(path.join(dir, 'u', 'zzsug.service'), BARE)
+      link('zzsug.service', path.join(dir, 'u', 'zzsugalias.service'))
+      write(path.join(dir, 'u', 'zzsugalias.service.d', '10.conf'), conf('PrivateTmp=yes'))
+      write(path.join(dir, 't', 'zztpl@.service'), BARE)
+      link('zztpl@.service', path.join(dir, 't', 'zzother@.service'))
+      const scanned = async () =>
+        new Map(
+          (await scan([dir], { ...options(), cwd: dir, threshold: 50 })).units.map((u) => [
+            u.path,
+            u
+          ])
+        )
+      const before = await scanned()
+      const suggested = (name: string) => before.get(name)?.suggestion?.path
+      expect(suggested('u/zzsugalias.service')).toBe('u/zzsug.service.d/hardening.conf')
+      expect(suggested('u/zzsug.service')).toBe('u/zzsug.service.d/hardening.conf')
+      expect(suggested('t/zzother@.service')).toBe('t/zztpl@.service.d/hardening.conf')
+      expect(suggested('t/zztpl@.service')).toBe('t/zztpl@.service.d/hardening.conf')
+      // written once, the drop-in brings the unit to the promised score under either name
+      for (const report of [
+        before.get('u/zzsugalias.service')!,
+        before.get('t/zzother@.service')!
+      ]) {
+        write(path.join(dir, report.suggestion!.path), report.suggestion!.dropIn)
+      }
+      const after = await scanned()
+      for (const name of [
+        'u/zzsugalias.service',
+        'u/zzsug.service',
+        't/zzother@.service',
+        't/zztpl@.service'
+      ]) {
+        expect([name, after.get(name)!.score]).toEqual([name, before.get(name)!.suggestion!.score])
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('alias helpers (dropins.ts)', () => {
   const name = (n: string): ReturnType<typeof parseUnitName> & object => parseUnitName(n)!
 

@@ -9063,7 +9063,7 @@ function suggestDropIn(input) {
     const { unit, main, version, loaded } = input;
     const fix = input.policy.fix ?? DEFAULT_FIX;
     const target = Math.min(fix.target ?? input.threshold, input.threshold);
-    const { fileName, path, replaces, before, after } = placement(main, input.dropIns);
+    const { fileName, path, replaces, before, after } = placement(main, input.dropIns, input.requestedAs && unit);
     // the settings the drop-in builds on: the unit and the drop-ins sorting before it
     const base = before.length === input.dropIns.length && loaded.raw
         ? loaded.raw
@@ -9138,9 +9138,17 @@ function suggestDropIn(input) {
  * drop-in directory serves every instance), named so that it replaces only an earlier drop-in of
  * ours; and the drop-ins that sort before and after it.
  */
-function placement(main, dropIns) {
+function placement(main, dropIns, aliasOf) {
     const fileName = main.path.slice(main.path.lastIndexOf('/') + 1);
-    const directory = `${dirnameOf(main.path)}${fileName}.d/`;
+    // An alias's drop-in goes beside it, into the directory of the unit it names (its template's for
+    // a template): systemd reads that one whichever name starts the unit, and the report of the unit
+    // file itself suggests the same file.
+    const owner = aliasOf === undefined
+        ? fileName
+        : fileName.includes('@.')
+            ? `${aliasOf.prefix}@.${aliasOf.type}`
+            : aliasOf.name;
+    const directory = `${dirnameOf(main.path)}${owner}.d/`;
     let name = DROP_IN_NAME;
     let replaces;
     for (const option of [DROP_IN_NAME, 'hardening-gate.conf', 'zz-hardening-gate.conf']) {

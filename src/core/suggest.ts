@@ -104,6 +104,8 @@ export type FullSuggestion = Suggestion & SuggestionDetails
 
 export interface SuggestInput {
   unit: UnitName
+  /** the name the unit file was read by when it is an alias of `unit` (see LoadInput) */
+  requestedAs?: UnitName
   main: UnitFileInput
   dropIns: UnitFileInput[]
   /** companion socket units (NAME.socket) */
@@ -2121,7 +2123,11 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
   const { unit, main, version, loaded } = input
   const fix = input.policy.fix ?? DEFAULT_FIX
   const target = Math.min(fix.target ?? input.threshold, input.threshold)
-  const { fileName, path, replaces, before, after } = placement(main, input.dropIns)
+  const { fileName, path, replaces, before, after } = placement(
+    main,
+    input.dropIns,
+    input.requestedAs && unit
+  )
   // the settings the drop-in builds on: the unit and the drop-ins sorting before it
   const base =
     before.length === input.dropIns.length && loaded.raw
@@ -2204,7 +2210,8 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
  */
 function placement(
   main: UnitFileInput,
-  dropIns: readonly UnitFileInput[]
+  dropIns: readonly UnitFileInput[],
+  aliasOf?: UnitName
 ): {
   fileName: string
   path: string
@@ -2213,7 +2220,16 @@ function placement(
   after: UnitFileInput[]
 } {
   const fileName = main.path.slice(main.path.lastIndexOf('/') + 1)
-  const directory = `${dirnameOf(main.path)}${fileName}.d/`
+  // An alias's drop-in goes beside it, into the directory of the unit it names (its template's for
+  // a template): systemd reads that one whichever name starts the unit, and the report of the unit
+  // file itself suggests the same file.
+  const owner =
+    aliasOf === undefined
+      ? fileName
+      : fileName.includes('@.')
+        ? `${aliasOf.prefix}@.${aliasOf.type}`
+        : aliasOf.name
+  const directory = `${dirnameOf(main.path)}${owner}.d/`
   let name = DROP_IN_NAME
   let replaces: UnitFileInput | undefined
   for (const option of [DROP_IN_NAME, 'hardening-gate.conf', 'zz-hardening-gate.conf']) {
