@@ -4650,6 +4650,9 @@ function resolveExceptions(comments, policy, names, today) {
             report.error = problem;
         reports.push(report);
     }
+    // the usual unit: no exception at all
+    if (reports.length === 0)
+        return { allowed: NONE_ALLOWED, reports };
     const allowed = new Map();
     for (const report of reports) {
         if (report.error !== undefined)
@@ -4660,6 +4663,7 @@ function resolveExceptions(comments, policy, names, today) {
     }
     return { allowed, reports };
 }
+const NONE_ALLOWED = new Map();
 /** The policy with the allowed checks at weight 0 for this unit (systemd's "excluded by policy"). */
 function policyWithExceptions(policy, allowed) {
     if (allowed.size === 0)
@@ -10464,7 +10468,7 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
 }
 /** NAME.socket beside NAME.service (the fix engine reads the ports it is handed); unreadable: none. */
 function companionSockets(serviceFile, directory, reader) {
-    const socket = serviceFile.replace(/\.service$/, '.socket');
+    const socket = `${serviceFile.slice(0, -'.service'.length)}.socket`;
     if (!reader.listDirectory(directory)?.has(socket))
         return [];
     try {

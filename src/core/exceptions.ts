@@ -35,7 +35,7 @@ export interface ExceptionReport {
 
 export interface ResolvedExceptions {
   /** check id → the (valid) exception that allows it */
-  allowed: Map<string, ExceptionReport>
+  allowed: ReadonlyMap<string, ExceptionReport>
   /** every exception that concerns the unit, valid or not */
   reports: ExceptionReport[]
 }
@@ -224,6 +224,8 @@ export function resolveExceptions(
     if (problem) report.error = problem
     reports.push(report)
   }
+  // the usual unit: no exception at all
+  if (reports.length === 0) return { allowed: NONE_ALLOWED, reports }
   const allowed = new Map<string, ExceptionReport>()
   for (const report of reports) {
     if (report.error !== undefined) continue
@@ -231,6 +233,8 @@ export function resolveExceptions(
   }
   return { allowed, reports }
 }
+
+const NONE_ALLOWED: ReadonlyMap<string, ExceptionReport> = new Map()
 
 /** The policy with the allowed checks at weight 0 for this unit (systemd's "excluded by policy"). */
 export function policyWithExceptions(

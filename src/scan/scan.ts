@@ -520,7 +520,7 @@ export async function findUnitFiles(
 
 /** NAME.socket beside NAME.service (the fix engine reads the ports it is handed); unreadable: none. */
 function companionSockets(serviceFile: string, directory: string, reader: Reader): UnitFileInput[] {
-  const socket = serviceFile.replace(/\.service$/, '.socket')
+  const socket = `${serviceFile.slice(0, -'.service'.length)}.socket`
   if (!reader.listDirectory(directory)?.has(socket)) return []
   try {
     return [reader.read(path.join(directory, socket))]
