@@ -2676,6 +2676,11 @@ function applyArchitecturesAssignment(current, value) {
 /** The newest systemd version whose behaviour the engine knows, and the oldest it models. */
 const NEWEST_SYSTEMD_VERSION = 259;
 const OLDEST_SYSTEMD_VERSION = 240;
+// Empty lists, sets and maps shared by every unit's initial settings: the directives replace them
+// (copy-on-write, which the readonly types enforce), none fills them in place.
+const NONE$1 = Object.freeze([]);
+const NO_ARCHITECTURES = new Set();
+const NO_CREDENTIALS = new Map();
 function initialSettings() {
     // Every field is present from the start, unset ones as undefined: one object shape for every
     // unit whatever its directives' order, which keeps the checks' property reads monomorphic.
@@ -2683,7 +2688,7 @@ function initialSettings() {
         user: undefined,
         group: undefined,
         dynamicUser: false,
-        supplementaryGroups: [],
+        supplementaryGroups: NONE$1,
         privateDevices: false,
         privateMounts: false,
         privateNetwork: false,
@@ -2716,20 +2721,20 @@ function initialSettings() {
         restrictNamespaces: 'initial',
         addressFamilies: undefined,
         syscallFilter: undefined,
-        syscallArchitectures: new Set(),
-        ipAddressDeny: [],
-        ipAddressAllow: [],
-        ipIngressFilterPath: [],
-        ipEgressFilterPath: [],
+        syscallArchitectures: NO_ARCHITECTURES,
+        ipAddressDeny: NONE$1,
+        ipAddressAllow: NONE$1,
+        ipIngressFilterPath: NONE$1,
+        ipEgressFilterPath: NONE$1,
         devicePolicy: 'auto',
-        deviceAllow: [],
+        deviceAllow: NONE$1,
         mountImages: 0,
-        loadCredentials: new Map(),
-        setCredentials: new Map(),
+        loadCredentials: NO_CREDENTIALS,
+        setCredentials: NO_CREDENTIALS,
         defaultDependencies: true,
         type: undefined,
-        execStart: [],
-        execStop: [],
+        execStart: NONE$1,
+        execStop: NONE$1,
         remainAfterExit: false,
         busName: undefined,
         restart: 'no',
@@ -2738,7 +2743,7 @@ function initialSettings() {
         pamName: undefined,
         killMode: 'control-group',
         successAction: 'none',
-        execStartLines: [],
+        execStartLines: NONE$1,
         recorded: {}
     };
 }

@@ -99,7 +99,7 @@ export interface ServiceSettings {
   user?: string
   group?: string
   dynamicUser: boolean
-  supplementaryGroups: string[]
+  supplementaryGroups: readonly string[]
   privateDevices: boolean
   privateMounts: boolean
   privateNetwork: boolean
@@ -132,21 +132,21 @@ export interface ServiceSettings {
   restrictNamespaces: NamespaceState
   addressFamilies: AddressFamilyState | 'none'
   syscallFilter?: SyscallFilter
-  syscallArchitectures: Set<string>
-  ipAddressDeny: IpPrefix[]
-  ipAddressAllow: IpPrefix[]
-  ipIngressFilterPath: string[]
-  ipEgressFilterPath: string[]
+  syscallArchitectures: ReadonlySet<string>
+  ipAddressDeny: readonly IpPrefix[]
+  ipAddressAllow: readonly IpPrefix[]
+  ipIngressFilterPath: readonly string[]
+  ipEgressFilterPath: readonly string[]
   devicePolicy: 'auto' | 'closed' | 'strict'
-  deviceAllow: Array<{ path: string; rights: string }>
+  deviceAllow: ReadonlyArray<{ path: string; rights: string }>
   mountImages: number
-  loadCredentials: Map<string, boolean>
-  setCredentials: Map<string, boolean>
+  loadCredentials: ReadonlyMap<string, boolean>
+  setCredentials: ReadonlyMap<string, boolean>
   defaultDependencies: boolean
   // settings that decide whether systemd accepts the service at all
   type?: string
-  execStart: string[]
-  execStop: string[]
+  execStart: readonly string[]
+  execStop: readonly string[]
   remainAfterExit: boolean
   busName?: string
   restart: string
@@ -156,7 +156,7 @@ export interface ServiceSettings {
   killMode: string
   successAction: string
   /** every ExecStart= command line as written (for the fix engine) */
-  execStartLines: string[]
+  execStartLines: readonly string[]
   /**
    * Directives the score does not read but the fix engine does (RECORDED_DIRECTIVES), as written,
    * in order; an empty assignment clears a key's list. Updated copy-on-write.
@@ -192,6 +192,12 @@ export interface NotLoadedService {
 
 export type LoadResult = LoadedService | NotLoadedService
 
+// Empty lists, sets and maps shared by every unit's initial settings: the directives replace them
+// (copy-on-write, which the readonly types enforce), none fills them in place.
+const NONE: readonly never[] = Object.freeze([])
+const NO_ARCHITECTURES: ReadonlySet<string> = new Set()
+const NO_CREDENTIALS: ReadonlyMap<string, boolean> = new Map()
+
 export function initialSettings(): ServiceSettings {
   // Every field is present from the start, unset ones as undefined: one object shape for every
   // unit whatever its directives' order, which keeps the checks' property reads monomorphic.
@@ -199,7 +205,7 @@ export function initialSettings(): ServiceSettings {
     user: undefined,
     group: undefined,
     dynamicUser: false,
-    supplementaryGroups: [],
+    supplementaryGroups: NONE,
     privateDevices: false,
     privateMounts: false,
     privateNetwork: false,
@@ -232,20 +238,20 @@ export function initialSettings(): ServiceSettings {
     restrictNamespaces: 'initial',
     addressFamilies: undefined,
     syscallFilter: undefined,
-    syscallArchitectures: new Set(),
-    ipAddressDeny: [],
-    ipAddressAllow: [],
-    ipIngressFilterPath: [],
-    ipEgressFilterPath: [],
+    syscallArchitectures: NO_ARCHITECTURES,
+    ipAddressDeny: NONE,
+    ipAddressAllow: NONE,
+    ipIngressFilterPath: NONE,
+    ipEgressFilterPath: NONE,
     devicePolicy: 'auto',
-    deviceAllow: [],
+    deviceAllow: NONE,
     mountImages: 0,
-    loadCredentials: new Map(),
-    setCredentials: new Map(),
+    loadCredentials: NO_CREDENTIALS,
+    setCredentials: NO_CREDENTIALS,
     defaultDependencies: true,
     type: undefined,
-    execStart: [],
-    execStop: [],
+    execStart: NONE,
+    execStop: NONE,
     remainAfterExit: false,
     busName: undefined,
     restart: 'no',
@@ -254,7 +260,7 @@ export function initialSettings(): ServiceSettings {
     pamName: undefined,
     killMode: 'control-group',
     successAction: 'none',
-    execStartLines: [],
+    execStartLines: NONE,
     recorded: {}
   }
 }
