@@ -10966,8 +10966,11 @@ async function runCli(argv, io) {
             throw new UsageError(`no such file or directory: ${stream.missing.join(', ')}`);
         }
         const fd = values.output ? fs.openSync(values.output, 'w') : undefined;
-        // Reports are small: written in 64 KiB batches, not one system call per unit.
-        let pending = '';
+        // Reports are small: encoded into 64 KiB batches, not one system call (nor one long string to
+        // flatten and encode) per unit. A batch handed out is never written to again.
+        const BATCH = 64 * 1024;
+        let batch = Buffer.allocUnsafe(BATCH * 4);
+        let used = 0;
         /** set while standard output is full: the scan waits for it rather than queue its reports */
         let outputFull;
         const out = (data) => {
@@ -10984,9 +10987,12 @@ async function runCli(argv, io) {
             }
         };
         const flush = () => {
-            if (pending !== '')
-                out(pending);
-            pending = '';
+            if (used === 0)
+                return;
+            const full = batch.subarray(0, used);
+            batch = Buffer.allocUnsafe(BATCH * 4);
+            used = 0;
+            out(full);
         };
         const write = (text) => {
             if (text.length >= 16384) {
@@ -10995,8 +11001,9 @@ async function runCli(argv, io) {
                 out(text);
                 return;
             }
-            pending += text;
-            if (pending.length >= 65536)
+            // at most 3 bytes per UTF-16 unit: the batch always has room for the text it takes
+            used += batch.write(text, used);
+            if (used >= BATCH)
                 flush();
         };
         const writeBytes = (bytes) => {
