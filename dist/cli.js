@@ -6653,44 +6653,45 @@ function topAlternatives(pattern) {
     if (/\\[1-9k]/.test(source) || groupEnd(source, 1) !== source.length - 2)
         return undefined;
     const alternatives = [];
-    let depth = 0;
-    let inClass = false;
     let from = 2;
-    for (let i = 2; i < source.length - 2; i++) {
-        const c = source[i];
-        if (c === '\\')
-            i++;
-        else if (inClass)
-            inClass = c !== ']';
-        else if (c === '[')
-            inClass = true;
-        else if (c === '(')
-            depth++;
-        else if (c === ')')
-            depth--;
-        else if (c === '|' && depth === 0) {
+    eachStructural(source, 2, source.length - 2, (i, c, depth) => {
+        if (c === '|' && depth === 0) {
             alternatives.push(source.slice(from, i));
             from = i + 1;
         }
-    }
+        return false;
+    });
     alternatives.push(source.slice(from, source.length - 2));
     return alternatives;
 }
 /** Where the group that opens at `start` closes in a pattern's source (-1: never). */
 function groupEnd(source, start) {
+    return eachStructural(source, start, source.length, (_, c, depth) => c === ')' && depth === 0);
+}
+/**
+ * Visits the characters of a pattern's source from `from` to `to` that are neither escaped nor in
+ * a character class, with the group depth after each; returns where `visit` said stop (-1: never).
+ */
+function eachStructural(source, from, to, visit) {
     let depth = 0;
     let inClass = false;
-    for (let i = start; i < source.length; i++) {
+    for (let i = from; i < to; i++) {
         const c = source[i];
-        if (c === '\\')
+        if (c === '\\') {
             i++;
-        else if (inClass)
+            continue;
+        }
+        if (inClass) {
             inClass = c !== ']';
-        else if (c === '[')
+            continue;
+        }
+        if (c === '[')
             inClass = true;
         else if (c === '(')
             depth++;
-        else if (c === ')' && --depth === 0)
+        else if (c === ')')
+            depth--;
+        if (visit(i, c, depth))
             return i;
     }
     return -1;

@@ -434,36 +434,49 @@ function topAlternatives(pattern: RegExp): string[] | undefined {
   // the group opened after ^ closes right before $; no backreference (numbers change)
   if (/\\[1-9k]/.test(source) || groupEnd(source, 1) !== source.length - 2) return undefined
   const alternatives: string[] = []
-  let depth = 0
-  let inClass = false
   let from = 2
-  for (let i = 2; i < source.length - 2; i++) {
-    const c = source[i]
-    if (c === '\\') i++
-    else if (inClass) inClass = c !== ']'
-    else if (c === '[') inClass = true
-    else if (c === '(') depth++
-    else if (c === ')') depth--
-    else if (c === '|' && depth === 0) {
+  eachStructural(source, 2, source.length - 2, (i, c, depth) => {
+    if (c === '|' && depth === 0) {
       alternatives.push(source.slice(from, i))
       from = i + 1
     }
-  }
+    return false
+  })
   alternatives.push(source.slice(from, source.length - 2))
   return alternatives
 }
 
 /** Where the group that opens at `start` closes in a pattern's source (-1: never). */
 function groupEnd(source: string, start: number): number {
+  return eachStructural(source, start, source.length, (_, c, depth) => c === ')' && depth === 0)
+}
+
+/**
+ * Visits the characters of a pattern's source from `from` to `to` that are neither escaped nor in
+ * a character class, with the group depth after each; returns where `visit` said stop (-1: never).
+ */
+function eachStructural(
+  source: string,
+  from: number,
+  to: number,
+  visit: (index: number, char: string, depth: number) => boolean
+): number {
   let depth = 0
   let inClass = false
-  for (let i = start; i < source.length; i++) {
-    const c = source[i]
-    if (c === '\\') i++
-    else if (inClass) inClass = c !== ']'
-    else if (c === '[') inClass = true
+  for (let i = from; i < to; i++) {
+    const c = source[i]!
+    if (c === '\\') {
+      i++
+      continue
+    }
+    if (inClass) {
+      inClass = c !== ']'
+      continue
+    }
+    if (c === '[') inClass = true
     else if (c === '(') depth++
-    else if (c === ')' && --depth === 0) return i
+    else if (c === ')') depth--
+    if (visit(i, c, depth)) return i
   }
   return -1
 }
