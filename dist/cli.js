@@ -10415,7 +10415,7 @@ function walkServiceFiles(root, listings) {
     return found;
 }
 /**
- * fast-glob, loaded when --exclude needs it: the CLI bundle keeps it in a chunk of its own, a fifth of
+ * fast-glob, loaded when --exclude needs it: the CLI bundle keeps it in a chunk of its own, a third of
  * the code that every start would otherwise compile.
  */
 async function fastGlob() {

@@ -10,8 +10,8 @@ import {
   aliasLinkFor,
   dropInChoices,
   dropInLead,
-  isDashPrefixName,
   indexAliases,
+  isDashPrefixName,
   isDropInFileName,
   NO_ALIASES,
   unitDropInDirectories,
@@ -452,7 +452,7 @@ export function walkServiceFiles(root: string, listings: Map<string, Listing>): 
 }
 
 /**
- * fast-glob, loaded when --exclude needs it: the CLI bundle keeps it in a chunk of its own, a fifth of
+ * fast-glob, loaded when --exclude needs it: the CLI bundle keeps it in a chunk of its own, a third of
  * the code that every start would otherwise compile.
  */
 async function fastGlob(): Promise<typeof import('fast-glob')> {
