@@ -113,6 +113,59 @@ describe('worker threads', () => {
   })
 })
 
+describe('a large JSON report with drop-ins', () => {
+  let large: string
+  beforeAll(() => {
+    // 1,000 units (where the worker starts), a few distinct bodies, some failing, some not
+    large = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-stream-'))
+    const bodies = [
+      '[Service]\nExecStart=/usr/bin/app --port 8080\n',
+      '[Service]\nExecStart=/usr/bin/worker\nDynamicUser=yes\nPrivateDevices=yes\n',
+      `${fs.readFileSync(path.join(root, 'examples', 'baseline.service'), 'utf8')}`,
+      '[Service]\nType=simple\n' // no ExecStart=: invalid
+    ]
+    for (let i = 0; i < 1000; i++) {
+      const dir = path.join(large, `d${i % 10}`)
+      fs.mkdirSync(dir, { recursive: true })
+      fs.writeFileSync(path.join(dir, `u${i}.service`), bodies[i % bodies.length]!)
+    }
+  })
+  afterAll(() => fs.rmSync(large, { recursive: true, force: true }))
+
+  it('is made by one worker thread that writes it itself, byte for byte as in this thread', () => {
+    const worker = run(['--format', 'json', '.'], large)
+    const here = run(['--format', 'json', '--jobs', '1', '.'], large)
+    expect(worker.stderr).toContain('one worker thread')
+    expect(here.stderr).toContain('one thread')
+    expect(worker.code).toBe(1)
+    expect(worker.code).toBe(here.code)
+    expect(worker.stdout).toBe(here.stdout)
+    const report = JSON.parse(worker.stdout) as { units: Array<{ suggestion: unknown }> }
+    expect(report.units).toHaveLength(1000)
+    expect(report.units.filter((u) => u.suggestion !== null).length).toBeGreaterThan(400)
+    // into a file as well
+    const file = path.join(large, 'report.json')
+    expect(run(['--format', 'json', '--output', file, '.'], large).code).toBe(1)
+    expect(fs.readFileSync(file, 'utf8')).toBe(here.stdout)
+  })
+
+  it('ends at once, quietly, with status 1 when its reader stops reading', async () => {
+    const { spawn } = await import('node:child_process')
+    const { cli } = await import('./support/cli-process.js')
+    const child = spawn(process.execPath, [cli, '--format', 'json', '.'], {
+      cwd: large,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stderr = ''
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()))
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()))
+    child.stdout.destroy()
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(code).toBe(1)
+    expect(stderr).toBe('')
+  })
+})
+
 describe('defaultThreads', () => {
   it('uses worker threads from 4 CPUs and 1000 units on, leaving one CPU to V8', () => {
     expect(defaultThreads(2, 10_000)).toBe(1)

@@ -5366,7 +5366,7 @@ function orderDropIns(candidates) {
     }
     return [...byName.values()].sort((a, b) => compareBytes(a.fileName, b.fileName));
 }
-const encoder$1 = new TextEncoder();
+const encoder$2 = new TextEncoder();
 /** strcmp() order on UTF-8 bytes. */
 function compareBytes(a, b) {
     if (a === b)
@@ -5382,8 +5382,8 @@ function compareBytes(a, b) {
     const q = b.charCodeAt(i);
     if (p < 0xd800 && q < 0xd800)
         return p - q;
-    const x = encoder$1.encode(a);
-    const y = encoder$1.encode(b);
+    const x = encoder$2.encode(a);
+    const y = encoder$2.encode(b);
     const n = Math.min(x.length, y.length);
     for (let i = 0; i < n; i++)
         if (x[i] !== y[i])
@@ -9064,7 +9064,7 @@ function dirnameOf(path) {
     return slash < 0 ? '' : path.slice(0, slash + 1);
 }
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
+const encoder$1 = new TextEncoder();
 function isGenerated(file) {
     return (file.bytes !== null && decoder.decode(file.bytes.subarray(0, 200)).startsWith(GENERATED_MARKER));
 }
@@ -9116,7 +9116,7 @@ function suggestDropIn(input) {
     });
     // verify: read the file as systemd would, on top of the unit, then the drop-ins after it
     const verified = copySettings(base);
-    applyDropInTo(verified, { path, bytes: encoder.encode(text) }, unit, version);
+    applyDropInTo(verified, { path, bytes: encoder$1.encode(text) }, unit, version);
     for (const dropIn of after)
         applyDropInTo(verified, dropIn, unit, version);
     applyImpliedSettings(verified, unit);
@@ -10668,7 +10668,13 @@ function createUnitRenderer(job) {
 /** The worker side: answers chunk requests until the main thread ends it. */
 function serveScanWorker() {
     const data = workerData;
-    if (isMainThread || !parentPort || data?.kind !== 'systemd-hardening-gate/scan')
+    if (isMainThread || !parentPort)
+        return false;
+    if (data?.kind === 'systemd-hardening-gate/stream') {
+        streamJson(data, parentPort);
+        return true;
+    }
+    if (data?.kind !== 'systemd-hardening-gate/scan')
         return false;
     const port = parentPort;
     const renderer = createUnitRenderer(data.job);
@@ -10800,6 +10806,115 @@ async function renderInParallel(files, job, options) {
         await Promise.all(workers.map((worker) => worker.terminate()));
     }
 }
+// ---------------------------------------------------------------------------------------------------
+// A JSON report made in one worker thread that writes it itself. V8 grows a thread's young
+// generation to its maximum on a long scan, and a worker's can be capped: the 10,000-unit report
+// with every drop-in peaked at 190-209 MB in the main thread, ~160 MB this way. Its bytes go straight
+// to the output: handed to the main thread, they piled up there until its next collection.
+/**
+ * The young generation of a worker thread (MB): smaller than V8's default maximum, it bounds the
+ * peak at a small cost in collections.
+ */
+const WORKER_YOUNG_GENERATION_MB = 24;
+const STREAM_BATCH = 64 * 1024;
+/** The worker side of streamJsonInWorker: the units' JSON entries, comma-separated, to `fd`. */
+function streamJson(data, port) {
+    try {
+        const renderer = createUnitRenderer(data.job);
+        const batch = Buffer.allocUnsafe(STREAM_BATCH * 4);
+        let used = 0;
+        let done = 0;
+        let passed = true;
+        for (const file of data.files) {
+            const unit = renderer.analyse(file, data.job.suggest);
+            if (!unit.passed)
+                passed = false;
+            const entry = (done++ ? ',' : '') + unitJson(unit);
+            if (entry.length >= STREAM_BATCH) {
+                writeAll(data.fd, batch.subarray(0, used));
+                used = 0;
+                writeAll(data.fd, Buffer.from(entry));
+            }
+            else {
+                used += batch.write(entry, used); // at most 3 bytes per UTF-16 unit: there is room
+                if (used >= STREAM_BATCH) {
+                    writeAll(data.fd, batch.subarray(0, used));
+                    used = 0;
+                }
+            }
+            if (done % 500 === 0)
+                port.postMessage({ progress: done });
+        }
+        writeAll(data.fd, batch.subarray(0, used));
+        port.postMessage({ end: true, passed });
+    }
+    catch (error) {
+        const closed = error.code === 'EPIPE';
+        port.postMessage(closed
+            ? { closed: true }
+            : {
+                error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+            });
+    }
+}
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * Writes all of `bytes` to `fd`, whatever it is: a pipe the main thread's stream made non-blocking
+ * answers EAGAIN when full (then this thread waits a millisecond and tries again) or takes part.
+ */
+function writeAll(fd, bytes) {
+    let offset = 0;
+    while (offset < bytes.length) {
+        try {
+            offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+        }
+        catch (error) {
+            if (error.code !== 'EAGAIN')
+                throw error;
+            Atomics.wait(pause, 0, 0, 1);
+        }
+    }
+}
+/** The output was closed by its reader (EPIPE): the report could not be written. */
+class OutputClosedError extends Error {
+}
+/**
+ * Analyses `files` in one worker thread with a capped young generation, which writes their JSON
+ * entries (comma-separated, in path order) to `fd` itself; resolves with whether every unit passed.
+ */
+async function streamJsonInWorker(files, job, options) {
+    const data = { kind: 'systemd-hardening-gate/stream', job, files, fd: options.fd };
+    const worker = new Worker(options.workerUrl, {
+        workerData: data,
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB }
+    });
+    try {
+        return await new Promise((resolve, reject) => {
+            let settled = false;
+            worker.on('error', reject);
+            worker.on('exit', (code) => {
+                if (!settled)
+                    reject(new Error(`scan worker exited with code ${code}`));
+            });
+            worker.on('message', (message) => {
+                if ('progress' in message)
+                    options.onProgress?.(message.progress, files.length);
+                else {
+                    settled = true;
+                    if ('end' in message)
+                        resolve(message.passed);
+                    else if ('closed' in message)
+                        reject(new OutputClosedError('the output was closed'));
+                    else
+                        reject(new Error(`scan worker: ${message.error}`));
+                }
+            });
+        });
+    }
+    finally {
+        await worker.terminate();
+    }
+}
 
 /** The command line: arguments → scan → report → exit status (0 pass, 1 gate failed, 2 usage error). */
 const VERSION = '0.1.0';
@@ -10815,7 +10930,8 @@ const MAX_THREADS = 8;
  * V8 keeps a core busy with compilation and garbage collection: measured on 2 CPUs, a second thread
  * made the 10,000-unit scan slower (0.67 s against 0.58 s), so workers start from 4 CPUs, one CPU
  * left to V8. JSON only with --jobs: each thread holds its own share of a report that can be hundreds
- * of megabytes (500-900 MB peak with two threads against 195 MB in one).
+ * of megabytes (500-900 MB peak with two threads against 195 MB in one); a large JSON report with
+ * drop-ins goes to one worker with a capped young generation instead (streamJsonInWorker).
  */
 function defaultThreads(cpus, units) {
     if (units < PARALLEL_MIN_UNITS || cpus < 4)
@@ -10863,6 +10979,11 @@ PATH            unit files, or directories searched for *.service (default: .)
 Exit status: 0 every unit passed, 1 the gate failed, 2 usage or configuration error.
 `;
 class UsageError extends Error {
+}
+const encoder = new TextEncoder();
+/** EPIPE: the reader closed the output. */
+function isClosedOutput(error) {
+    return error?.code === 'EPIPE';
 }
 function parseVersion(text) {
     if (!/^[0-9]{3}$/.test(text))
@@ -11023,8 +11144,23 @@ async function runCli(argv, io) {
             const parallel = !values.fix && (format === 'json' || (format === 'text' && !values.suggest));
             const cpus = io.cpus ?? os.availableParallelism();
             const workers = !parallel || !io.workerUrl ? 1 : threadsFor(format, jobs, cpus, stream.total);
+            // A large JSON report with drop-ins is made by one worker thread whose memory can be capped,
+            // and which writes it itself (see streamJsonInWorker).
+            const target = fd ?? io.stdoutFd;
+            const oneWorker = parallel &&
+                format === 'json' &&
+                suggest &&
+                jobs === undefined &&
+                stream.total >= PARALLEL_MIN_UNITS &&
+                target !== undefined &&
+                io.workerUrl !== undefined;
             if (io.env.SYSTEMD_HARDENING_GATE_DEBUG) {
-                io.stderr(`scan: ${stream.total} unit file(s), ${workers > 1 ? `${workers} threads` : 'one thread'}\n`);
+                const threads = oneWorker
+                    ? 'one worker thread'
+                    : workers > 1
+                        ? `${workers} threads`
+                        : 'one thread';
+                io.stderr(`scan: ${stream.total} unit file(s), ${threads}\n`);
             }
             if (format === 'json' || format === 'text') {
                 // Streamed: each report is written and dropped, so memory stays flat on large trees.
@@ -11035,23 +11171,50 @@ async function runCli(argv, io) {
                     fullSuggestions: TEXT_SUGGESTIONS,
                     topChecks: TEXT_TOP_CHECKS
                 });
-                if (format === 'json')
-                    write(json.start());
-                if (workers > 1 && io.workerUrl) {
-                    const job = {
-                        roots: [...stream.roots],
-                        cwd: io.cwd,
-                        version,
-                        policy,
-                        threshold,
-                        // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
-                        suggest: format === 'json' && suggest,
-                        ...rows,
-                        today: isoToday(),
-                        toolVersion: VERSION,
-                        format,
-                        color
-                    };
+                const job = {
+                    roots: [...stream.roots],
+                    cwd: io.cwd,
+                    version,
+                    policy,
+                    threshold,
+                    // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
+                    suggest: format === 'json' && suggest,
+                    ...rows,
+                    today: isoToday(),
+                    toolVersion: VERSION,
+                    format,
+                    color
+                };
+                if (oneWorker && target !== undefined && io.workerUrl) {
+                    // the worker writes the entries to the output itself: nothing may be queued before them
+                    flush();
+                    let progressShown = 0;
+                    try {
+                        writeAll(target, encoder.encode(json.start()));
+                        passed = await streamJsonInWorker(stream.files, job, {
+                            workerUrl: io.workerUrl,
+                            fd: target,
+                            onProgress: showProgress
+                                ? (done, total) => {
+                                    if (done - progressShown < 500)
+                                        return;
+                                    progressShown = done;
+                                    io.stderr(`\rscanned ${done}/${total} units`);
+                                }
+                                : undefined
+                        });
+                        writeAll(target, encoder.encode(json.end(passed)));
+                    }
+                    catch (error) {
+                        // a reader that stops reading: the report is cut short, and such a gate never passes
+                        if (error instanceof OutputClosedError || isClosedOutput(error))
+                            return 1;
+                        throw error;
+                    }
+                }
+                else if (workers > 1 && io.workerUrl) {
+                    if (format === 'json')
+                        write(json.start());
                     const here = createUnitRenderer(job);
                     let suggestionsLeft = format === 'text' && suggest ? TEXT_SUGGESTIONS : 0;
                     await renderInParallel(stream.files, job, {
@@ -11090,6 +11253,8 @@ async function runCli(argv, io) {
                     });
                 }
                 else {
+                    if (format === 'json')
+                        write(json.start());
                     for (const unit of stream.units) {
                         if (!unit.passed)
                             passed = false;
@@ -11100,7 +11265,8 @@ async function runCli(argv, io) {
                             await outputFull;
                     }
                 }
-                write(format === 'json' ? json.end(passed) : text.end());
+                if (!oneWorker)
+                    write(format === 'json' ? json.end(passed) : text.end());
             }
             else {
                 const report = gateReport([...stream.units], options);
@@ -11186,6 +11352,7 @@ function main() {
         workerUrl: new URL(import.meta.url),
         stdout: (text) => process.stdout.write(text),
         drained: () => settledWhenDrained(process.stdout),
+        stdoutFd: 1,
         stderr: (text) => process.stderr.write(text),
         isTTY: process.stdout.isTTY === true,
         stderrIsTTY: process.stderr.isTTY === true,

@@ -19,6 +19,7 @@ function main(): void {
     workerUrl: new URL(import.meta.url),
     stdout: (text) => process.stdout.write(text),
     drained: () => settledWhenDrained(process.stdout),
+    stdoutFd: 1,
     stderr: (text) => process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,

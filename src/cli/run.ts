@@ -15,7 +15,13 @@ import { renderMarkdown } from '../render/markdown.js'
 import { renderSarif } from '../render/sarif.js'
 import { createTextStream } from '../render/text.js'
 import type { ScanJob } from '../scan/parallel.js'
-import { createUnitRenderer, renderInParallel } from '../scan/parallel.js'
+import {
+  createUnitRenderer,
+  OutputClosedError,
+  renderInParallel,
+  streamJsonInWorker,
+  writeAll
+} from '../scan/parallel.js'
 import { scanEach } from '../scan/scan.js'
 
 export const VERSION = '0.1.0'
@@ -34,7 +40,8 @@ const MAX_THREADS = 8
  * V8 keeps a core busy with compilation and garbage collection: measured on 2 CPUs, a second thread
  * made the 10,000-unit scan slower (0.67 s against 0.58 s), so workers start from 4 CPUs, one CPU
  * left to V8. JSON only with --jobs: each thread holds its own share of a report that can be hundreds
- * of megabytes (500-900 MB peak with two threads against 195 MB in one).
+ * of megabytes (500-900 MB peak with two threads against 195 MB in one); a large JSON report with
+ * drop-ins goes to one worker with a capped young generation instead (streamJsonInWorker).
  */
 export function defaultThreads(cpus: number, units: number): number {
   if (units < PARALLEL_MIN_UNITS || cpus < 4) return 1
@@ -98,6 +105,8 @@ export interface CliIO {
   stdout: (text: string | Uint8Array) => boolean | void
   /** settles when standard output takes more again (or is closed) */
   drained?: () => Promise<void>
+  /** standard output's file descriptor, for a worker thread that writes a report itself */
+  stdoutFd?: number
   stderr: (text: string) => void
   isTTY: boolean
   stderrIsTTY: boolean
@@ -105,6 +114,13 @@ export interface CliIO {
 }
 
 class UsageError extends Error {}
+
+const encoder = new TextEncoder()
+
+/** EPIPE: the reader closed the output. */
+function isClosedOutput(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE'
+}
 
 function parseVersion(text: string): number {
   if (!/^[0-9]{3}$/.test(text))
@@ -264,10 +280,24 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const parallel = !values.fix && (format === 'json' || (format === 'text' && !values.suggest))
       const cpus = io.cpus ?? os.availableParallelism()
       const workers = !parallel || !io.workerUrl ? 1 : threadsFor(format, jobs, cpus, stream.total)
+      // A large JSON report with drop-ins is made by one worker thread whose memory can be capped,
+      // and which writes it itself (see streamJsonInWorker).
+      const target = fd ?? io.stdoutFd
+      const oneWorker =
+        parallel &&
+        format === 'json' &&
+        suggest &&
+        jobs === undefined &&
+        stream.total >= PARALLEL_MIN_UNITS &&
+        target !== undefined &&
+        io.workerUrl !== undefined
       if (io.env.SYSTEMD_HARDENING_GATE_DEBUG) {
-        io.stderr(
-          `scan: ${stream.total} unit file(s), ${workers > 1 ? `${workers} threads` : 'one thread'}\n`
-        )
+        const threads = oneWorker
+          ? 'one worker thread'
+          : workers > 1
+            ? `${workers} threads`
+            : 'one thread'
+        io.stderr(`scan: ${stream.total} unit file(s), ${threads}\n`)
       }
       if (format === 'json' || format === 'text') {
         // Streamed: each report is written and dropped, so memory stays flat on large trees.
@@ -279,22 +309,45 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           fullSuggestions: TEXT_SUGGESTIONS,
           topChecks: TEXT_TOP_CHECKS
         })
-        if (format === 'json') write(json.start())
-        if (workers > 1 && io.workerUrl) {
-          const job: ScanJob = {
-            roots: [...stream.roots],
-            cwd: io.cwd,
-            version,
-            policy,
-            threshold,
-            // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
-            suggest: format === 'json' && suggest,
-            ...rows,
-            today: isoToday(),
-            toolVersion: VERSION,
-            format,
-            color
+        const job: ScanJob = {
+          roots: [...stream.roots],
+          cwd: io.cwd,
+          version,
+          policy,
+          threshold,
+          // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
+          suggest: format === 'json' && suggest,
+          ...rows,
+          today: isoToday(),
+          toolVersion: VERSION,
+          format,
+          color
+        }
+        if (oneWorker && target !== undefined && io.workerUrl) {
+          // the worker writes the entries to the output itself: nothing may be queued before them
+          flush()
+          let progressShown = 0
+          try {
+            writeAll(target, encoder.encode(json.start()))
+            passed = await streamJsonInWorker(stream.files, job, {
+              workerUrl: io.workerUrl,
+              fd: target,
+              onProgress: showProgress
+                ? (done, total) => {
+                    if (done - progressShown < 500) return
+                    progressShown = done
+                    io.stderr(`\rscanned ${done}/${total} units`)
+                  }
+                : undefined
+            })
+            writeAll(target, encoder.encode(json.end(passed)))
+          } catch (error) {
+            // a reader that stops reading: the report is cut short, and such a gate never passes
+            if (error instanceof OutputClosedError || isClosedOutput(error)) return 1
+            throw error
           }
+        } else if (workers > 1 && io.workerUrl) {
+          if (format === 'json') write(json.start())
           const here = createUnitRenderer(job)
           let suggestionsLeft = format === 'text' && suggest ? TEXT_SUGGESTIONS : 0
           await renderInParallel(stream.files, job, {
@@ -327,6 +380,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             }
           })
         } else {
+          if (format === 'json') write(json.start())
           for (const unit of stream.units) {
             if (!unit.passed) passed = false
             if (values.fix) writeDropIn(unit, io)
@@ -334,7 +388,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             if (outputFull) await outputFull
           }
         }
-        write(format === 'json' ? json.end(passed) : text.end())
+        if (!oneWorker) write(format === 'json' ? json.end(passed) : text.end())
       } else {
         const report = gateReport([...stream.units], options)
         passed = report.passed
