@@ -8,7 +8,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { defaultThreads, threadsFor } from '../src/cli/run.js'
 import { chunkSize } from '../src/scan/parallel.js'
-import { root, runCli } from './support/cli-process.js'
+import { root, runCli, runUntilFirstOutput } from './support/cli-process.js'
 
 const run = (args: string[], cwd: string) =>
   runCli(args, cwd, { SYSTEMD_HARDENING_GATE_DEBUG: '1' })
@@ -150,19 +150,10 @@ describe('a large JSON report with drop-ins', () => {
   })
 
   it('ends at once, quietly, with status 1 when its reader stops reading', async () => {
-    const { spawn } = await import('node:child_process')
-    const { cli } = await import('./support/cli-process.js')
-    const child = spawn(process.execPath, [cli, '--format', 'json', '.'], {
-      cwd: large,
-      stdio: ['ignore', 'pipe', 'pipe']
+    expect(await runUntilFirstOutput(['--format', 'json', '.'], large)).toEqual({
+      code: 1,
+      stderr: ''
     })
-    let stderr = ''
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()))
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()))
-    child.stdout.destroy()
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
-    expect(code).toBe(1)
-    expect(stderr).toBe('')
   })
 })
 

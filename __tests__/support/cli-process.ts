@@ -1,5 +1,5 @@
 /** The CLI as users run it: the committed bundle dist/cli.js in a child process. */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import * as path from 'node:path'
 
 export const root = path.resolve(import.meta.dirname, '..', '..')
@@ -21,4 +21,21 @@ export function runCli(args: string[], cwd = root, env: Record<string, string> =
     env: { ...process.env, ...env }
   })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+/**
+ * Runs dist/cli.js, reads the first piece of its output and closes the pipe, as `| head` does;
+ * resolves with its exit status and what it wrote to stderr.
+ */
+export async function runUntilFirstOutput(
+  args: string[],
+  cwd = root
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()))
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()))
+  child.stdout.destroy()
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  return { code, stderr }
 }
