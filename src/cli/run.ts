@@ -87,7 +87,8 @@ PATH            unit files, or directories searched for *.service (default: .)
 --print-policy  print the effective policy (after "extends") as one systemd --security-policy
                 file, and exit
 --jobs N        threads for large scans (text: CPUs - 1 from 4 CPUs and ${PARALLEL_MIN_UNITS} units on, else
-                1 = no worker threads; JSON: 1 unless given); text and JSON only, same output
+                1 = no worker threads; JSON: 1 unless given, a large report with drop-ins
+                in one memory-capped worker); text and JSON only, same output
 --no-color      plain text even on a terminal
 -h, --help      this help
 --version       print the version
