@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import * as path from 'node:path'
-import { baseNameOf, directoryOf } from '../src/scan/paths.js'
+import { baseNameOf, directoryOf, entryPath } from '../src/scan/paths.js'
 
 describe('directoryOf and baseNameOf', () => {
   it('agree with path.dirname and path.basename', () => {
@@ -21,5 +21,33 @@ describe('directoryOf and baseNameOf', () => {
         path.dirname(file),
         path.basename(file)
       ])
+  })
+})
+
+describe('entryPath', () => {
+  it('agrees with path.join for an entry name in a normalized directory', () => {
+    const segment = fc.string({
+      unit: fc.constantFrom('a', 'b', '.', '-', 'é'),
+      minLength: 1,
+      maxLength: 4
+    })
+    const directory = fc
+      .tuple(fc.boolean(), fc.array(segment, { maxLength: 4 }))
+      .map(([absolute, parts]) => path.normalize((absolute ? '/' : '') + parts.join('/')))
+    fc.assert(
+      fc.property(directory, segment, (dir, name) => {
+        expect(entryPath(dir, name)).toBe(path.join(dir, name))
+      }),
+      { numRuns: 20000 }
+    )
+    for (const [dir, name] of [
+      ['/', 'x.service'],
+      ['/srv/u', 'a.service.d'],
+      ['.', 'x'],
+      ['', 'x'],
+      ['/a', '..'],
+      ['/a', '.']
+    ] as const)
+      expect(entryPath(dir, name)).toBe(path.join(dir, name))
   })
 })

@@ -10019,6 +10019,21 @@ function baseNameOf(file) {
         return path.posix.basename(file);
     return file.slice(slash + 1);
 }
+/**
+ * path.join(directory, name) for a directory entry's name (no separator, not '.' or '..') in a
+ * normalized directory, without normalizing the whole path again.
+ */
+function entryPath(directory, name) {
+    if (!POSIX ||
+        directory === '' ||
+        directory === '.' ||
+        name === '' ||
+        name === '.' ||
+        name === '..') {
+        return path.join(directory, name);
+    }
+    return directory.endsWith('/') ? directory + name : `${directory}/${name}`;
+}
 
 /**
  * The file-system adapter: finds unit files (its own walk; fast-glob for --exclude), reads them and their drop-ins safely
@@ -10243,7 +10258,7 @@ function createReader(roots, cwd, known) {
                 const realDir = realDirectory(directory);
                 // (roots may be single files: a directory outside them may still hold one)
                 if (!(directoryInside(realDir) && name !== '.git')) {
-                    const real = path.join(realDir, name);
+                    const real = entryPath(realDir, name);
                     if (!inside(real)) {
                         throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`);
                     }
@@ -10343,11 +10358,11 @@ function collectDropIns(id, aliases, directory, reader) {
     unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
         if (!siblings.has(name))
             return;
-        const dropInDir = path.join(directory, name);
+        const dropInDir = entryPath(directory, name);
         for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
             if (!isDropInFileName(fileName))
                 continue;
-            const candidate = { directoryRank, fileName, path: path.join(dropInDir, fileName) };
+            const candidate = { directoryRank, fileName, path: entryPath(dropInDir, fileName) };
             candidates.push(alias === undefined ? candidate : { ...candidate, alias });
         }
     });
@@ -10409,7 +10424,7 @@ function walkServiceFiles(root, listings) {
             if (name.endsWith('.service'))
                 found.push(child);
             if (kind === 'directory')
-                pending.push([child, real === undefined ? undefined : path.join(real, name)]);
+                pending.push([child, real === undefined ? undefined : entryPath(real, name)]);
         }
     }
     return found;

@@ -40832,6 +40832,21 @@ function baseNameOf(file) {
         return path$2.posix.basename(file);
     return file.slice(slash + 1);
 }
+/**
+ * path.join(directory, name) for a directory entry's name (no separator, not '.' or '..') in a
+ * normalized directory, without normalizing the whole path again.
+ */
+function entryPath(directory, name) {
+    if (!POSIX ||
+        directory === '' ||
+        directory === '.' ||
+        name === '' ||
+        name === '.' ||
+        name === '..') {
+        return path$2.join(directory, name);
+    }
+    return directory.endsWith('/') ? directory + name : `${directory}/${name}`;
+}
 
 /**
  * The file-system adapter: finds unit files (its own walk; fast-glob for --exclude), reads them and their drop-ins safely
@@ -41056,7 +41071,7 @@ function createReader(roots, cwd, known) {
                 const realDir = realDirectory(directory);
                 // (roots may be single files: a directory outside them may still hold one)
                 if (!(directoryInside(realDir) && name !== '.git')) {
-                    const real = path$2.join(realDir, name);
+                    const real = entryPath(realDir, name);
                     if (!inside(real)) {
                         throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`);
                     }
@@ -41156,11 +41171,11 @@ function collectDropIns(id, aliases, directory, reader) {
     unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
         if (!siblings.has(name))
             return;
-        const dropInDir = path$2.join(directory, name);
+        const dropInDir = entryPath(directory, name);
         for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
             if (!isDropInFileName(fileName))
                 continue;
-            const candidate = { directoryRank, fileName, path: path$2.join(dropInDir, fileName) };
+            const candidate = { directoryRank, fileName, path: entryPath(dropInDir, fileName) };
             candidates.push(alias === undefined ? candidate : { ...candidate, alias });
         }
     });

@@ -24,3 +24,21 @@ export function baseNameOf(file: string): string {
   if (slash < 0 || slash === file.length - 1) return path.posix.basename(file)
   return file.slice(slash + 1)
 }
+
+/**
+ * path.join(directory, name) for a directory entry's name (no separator, not '.' or '..') in a
+ * normalized directory, without normalizing the whole path again.
+ */
+export function entryPath(directory: string, name: string): string {
+  if (
+    !POSIX ||
+    directory === '' ||
+    directory === '.' ||
+    name === '' ||
+    name === '.' ||
+    name === '..'
+  ) {
+    return path.join(directory, name)
+  }
+  return directory.endsWith('/') ? directory + name : `${directory}/${name}`
+}

@@ -23,7 +23,7 @@ import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { instantiate, parseUnitName } from '../core/specifiers.js'
-import { baseNameOf, directoryOf } from './paths.js'
+import { baseNameOf, directoryOf, entryPath } from './paths.js'
 
 /** Files larger than this are reported, not read: no real unit file comes close. */
 export const MAX_UNIT_FILE_BYTES = 64 * 1024 * 1024
@@ -279,7 +279,7 @@ export function createReader(
         const realDir = realDirectory(directory)
         // (roots may be single files: a directory outside them may still hold one)
         if (!(directoryInside(realDir) && name !== '.git')) {
-          const real = path.join(realDir, name)
+          const real = entryPath(realDir, name)
           if (!inside(real)) {
             throw new ReadError(`resolves to ${real} outside the scanned tree; not followed`)
           }
@@ -382,10 +382,10 @@ function collectDropIns(
   const candidates: AliasedDropInCandidate[] = []
   unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
     if (!siblings.has(name)) return
-    const dropInDir = path.join(directory, name)
+    const dropInDir = entryPath(directory, name)
     for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
       if (!isDropInFileName(fileName)) continue
-      const candidate = { directoryRank, fileName, path: path.join(dropInDir, fileName) }
+      const candidate = { directoryRank, fileName, path: entryPath(dropInDir, fileName) }
       candidates.push(alias === undefined ? candidate : { ...candidate, alias })
     }
   })
@@ -445,7 +445,7 @@ export function walkServiceFiles(root: string, listings: Map<string, Listing>): 
       const child = dir + path.sep + name
       if (name.endsWith('.service')) found.push(child)
       if (kind === 'directory')
-        pending.push([child, real === undefined ? undefined : path.join(real, name)])
+        pending.push([child, real === undefined ? undefined : entryPath(real, name)])
     }
   }
   return found
