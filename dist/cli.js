@@ -9628,6 +9628,46 @@ function createJsonStream(head) {
     };
 }
 
+/**
+ * Rendered reports on their way out: small pieces encoded into 64 KiB byte batches (not one system
+ * call, nor one long string to flatten and encode, per unit), large ones passed on as they are.
+ * A batch handed to the sink is never written to again, so a sink may keep it (a queued pipe write).
+ */
+/** Bytes a batch collects before it is handed on. */
+const BATCH = 64 * 1024;
+/** A piece this long goes out alone: copying it into a batch would gain nothing. */
+const LARGE_PIECE = 16 * 1024;
+function createByteBatches(sink) {
+    // at most 3 bytes per UTF-16 unit: a batch under BATCH always has room for a smaller piece
+    let batch = Buffer.allocUnsafe(BATCH + 3 * LARGE_PIECE);
+    let used = 0;
+    const flush = () => {
+        if (used === 0)
+            return;
+        const full = batch.subarray(0, used);
+        batch = Buffer.allocUnsafe(BATCH + 3 * LARGE_PIECE);
+        used = 0;
+        sink(full);
+    };
+    return {
+        write(text) {
+            if (text.length >= LARGE_PIECE) {
+                flush();
+                sink(Buffer.from(text));
+                return;
+            }
+            used += batch.write(text, used);
+            if (used >= BATCH)
+                flush();
+        },
+        writeBytes(bytes) {
+            flush();
+            sink(bytes);
+        },
+        flush
+    };
+}
+
 /** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */
 /** Control characters, DEL, C1 controls, line/paragraph separators and bidi overrides, shown as escapes. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
@@ -10734,10 +10774,10 @@ async function renderInParallel(files, job, options) {
     const fail = (error) => {
         failure ??= error;
     };
-    /** a chunk is ready: hand over every chunk that is now next in order */
     /** settles when the output takes more again; workers that asked meanwhile wait in `waiting` */
     let resumed;
     const waiting = [];
+    /** a chunk is ready: hand over every chunk that is now next in order */
     const ready = (index, chunk) => {
         done.set(index, chunk);
         finished += chunk.units.length;
@@ -10831,36 +10871,22 @@ async function renderInParallel(files, job, options) {
  * peak at a small cost in collections.
  */
 const WORKER_YOUNG_GENERATION_MB = 24;
-const STREAM_BATCH = 64 * 1024;
 /** The worker side of streamJsonInWorker: the units' JSON entries, comma-separated, to `fd`. */
 function streamJson(data, port) {
     try {
         const renderer = createUnitRenderer(data.job);
-        const batch = Buffer.allocUnsafe(STREAM_BATCH * 4);
-        let used = 0;
+        const out = createByteBatches((bytes) => writeAll(data.fd, bytes));
         let done = 0;
         let passed = true;
         for (const file of data.files) {
             const unit = renderer.analyse(file, data.job.suggest);
             if (!unit.passed)
                 passed = false;
-            const entry = (done++ ? ',' : '') + unitJson(unit);
-            if (entry.length >= STREAM_BATCH) {
-                writeAll(data.fd, batch.subarray(0, used));
-                used = 0;
-                writeAll(data.fd, Buffer.from(entry));
-            }
-            else {
-                used += batch.write(entry, used); // at most 3 bytes per UTF-16 unit: there is room
-                if (used >= STREAM_BATCH) {
-                    writeAll(data.fd, batch.subarray(0, used));
-                    used = 0;
-                }
-            }
+            out.write((done++ ? ',' : '') + unitJson(unit));
             if (done % 500 === 0)
                 port.postMessage({ progress: done });
         }
-        writeAll(data.fd, batch.subarray(0, used));
+        out.flush();
         port.postMessage({ end: true, passed });
     }
     catch (error) {
@@ -10890,9 +10916,6 @@ function writeAll(fd, bytes) {
         }
     }
 }
-/** The output was closed by its reader (EPIPE): the report could not be written. */
-class OutputClosedError extends Error {
-}
 /**
  * Analyses `files` in one worker thread with a capped young generation, which writes their JSON
  * entries (comma-separated, in path order) to `fd` itself; resolves with whether every unit passed.
@@ -10918,8 +10941,9 @@ async function streamJsonInWorker(files, job, options) {
                     settled = true;
                     if ('end' in message)
                         resolve(message.passed);
+                    // as a write of this thread would fail: the reader closed the output
                     else if ('closed' in message)
-                        reject(new OutputClosedError('the output was closed'));
+                        reject(Object.assign(new Error('the output was closed'), { code: 'EPIPE' }));
                     else
                         reject(new Error(`scan worker: ${message.error}`));
                 }
@@ -11104,50 +11128,17 @@ async function runCli(argv, io) {
             throw new UsageError(`no such file or directory: ${stream.missing.join(', ')}`);
         }
         const fd = values.output ? fs.openSync(values.output, 'w') : undefined;
-        // Reports are small: encoded into 64 KiB batches, not one system call (nor one long string to
-        // flatten and encode) per unit. A batch handed out is never written to again.
-        const BATCH = 64 * 1024;
-        let batch = Buffer.allocUnsafe(BATCH * 4);
-        let used = 0;
         /** set while standard output is full: the scan waits for it rather than queue its reports */
         let outputFull;
-        const out = (data) => {
-            if (fd !== undefined) {
-                if (typeof data === 'string')
-                    fs.writeSync(fd, data);
-                else
-                    fs.writeSync(fd, data);
-            }
-            else if (io.stdout(data) === false && io.drained && outputFull === undefined) {
+        const { write, writeBytes, flush } = createByteBatches((bytes) => {
+            if (fd !== undefined)
+                fs.writeSync(fd, bytes);
+            else if (io.stdout(bytes) === false && io.drained && outputFull === undefined) {
                 outputFull = io.drained().then(() => {
                     outputFull = undefined;
                 });
             }
-        };
-        const flush = () => {
-            if (used === 0)
-                return;
-            const full = batch.subarray(0, used);
-            batch = Buffer.allocUnsafe(BATCH * 4);
-            used = 0;
-            out(full);
-        };
-        const write = (text) => {
-            if (text.length >= 16384) {
-                // a large piece (a JSON unit with its drop-in) goes out as it is: no copy into a batch
-                flush();
-                out(text);
-                return;
-            }
-            // at most 3 bytes per UTF-16 unit: the batch always has room for the text it takes
-            used += batch.write(text, used);
-            if (used >= BATCH)
-                flush();
-        };
-        const writeBytes = (bytes) => {
-            flush();
-            out(bytes);
-        };
+        });
         try {
             const head = {
                 schemaVersion: SCHEMA_VERSION,
@@ -11169,7 +11160,9 @@ async function runCli(argv, io) {
                 jobs === undefined &&
                 stream.total >= PARALLEL_MIN_UNITS &&
                 target !== undefined &&
-                io.workerUrl !== undefined;
+                io.workerUrl !== undefined
+                ? { workerUrl: io.workerUrl, fd: target }
+                : undefined;
             if (io.env.SYSTEMD_HARDENING_GATE_DEBUG) {
                 const threads = oneWorker
                     ? 'one worker thread'
@@ -11201,15 +11194,14 @@ async function runCli(argv, io) {
                     format,
                     color
                 };
-                if (oneWorker && target !== undefined && io.workerUrl) {
+                if (oneWorker) {
                     // the worker writes the entries to the output itself: nothing may be queued before them
                     flush();
                     let progressShown = 0;
                     try {
-                        writeAll(target, encoder.encode(json.start()));
+                        writeAll(oneWorker.fd, encoder.encode(json.start()));
                         passed = await streamJsonInWorker(stream.files, job, {
-                            workerUrl: io.workerUrl,
-                            fd: target,
+                            ...oneWorker,
                             onProgress: showProgress
                                 ? (done, total) => {
                                     if (done - progressShown < 500)
@@ -11219,11 +11211,11 @@ async function runCli(argv, io) {
                                 }
                                 : undefined
                         });
-                        writeAll(target, encoder.encode(json.end(passed)));
+                        writeAll(oneWorker.fd, encoder.encode(json.end(passed)));
                     }
                     catch (error) {
                         // a reader that stops reading: the report is cut short, and such a gate never passes
-                        if (error instanceof OutputClosedError || isClosedOutput(error))
+                        if (isClosedOutput(error))
                             return 1;
                         throw error;
                     }

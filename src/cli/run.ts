@@ -11,13 +11,13 @@ import { GENERATED_MARKER } from '../core/suggest.js'
 import { NEWEST_SYSTEMD_VERSION, OLDEST_SYSTEMD_VERSION } from '../core/service.js'
 import { loadPolicy } from '../policies.js'
 import { createJsonStream } from '../render/json.js'
+import { createByteBatches } from '../render/batches.js'
 import { renderMarkdown } from '../render/markdown.js'
 import { renderSarif } from '../render/sarif.js'
 import { createTextStream } from '../render/text.js'
 import type { ScanJob } from '../scan/parallel.js'
 import {
   createUnitRenderer,
-  OutputClosedError,
   renderInParallel,
   streamJsonInWorker,
   writeAll
@@ -230,45 +230,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       throw new UsageError(`no such file or directory: ${stream.missing.join(', ')}`)
     }
     const fd = values.output ? fs.openSync(values.output, 'w') : undefined
-    // Reports are small: encoded into 64 KiB batches, not one system call (nor one long string to
-    // flatten and encode) per unit. A batch handed out is never written to again.
-    const BATCH = 64 * 1024
-    let batch = Buffer.allocUnsafe(BATCH * 4)
-    let used = 0
     /** set while standard output is full: the scan waits for it rather than queue its reports */
     let outputFull: Promise<void> | undefined
-    const out = (data: string | Uint8Array): void => {
-      if (fd !== undefined) {
-        if (typeof data === 'string') fs.writeSync(fd, data)
-        else fs.writeSync(fd, data)
-      } else if (io.stdout(data) === false && io.drained && outputFull === undefined) {
+    const { write, writeBytes, flush } = createByteBatches((bytes) => {
+      if (fd !== undefined) fs.writeSync(fd, bytes)
+      else if (io.stdout(bytes) === false && io.drained && outputFull === undefined) {
         outputFull = io.drained().then(() => {
           outputFull = undefined
         })
       }
-    }
-    const flush = (): void => {
-      if (used === 0) return
-      const full = batch.subarray(0, used)
-      batch = Buffer.allocUnsafe(BATCH * 4)
-      used = 0
-      out(full)
-    }
-    const write = (text: string): void => {
-      if (text.length >= 16384) {
-        // a large piece (a JSON unit with its drop-in) goes out as it is: no copy into a batch
-        flush()
-        out(text)
-        return
-      }
-      // at most 3 bytes per UTF-16 unit: the batch always has room for the text it takes
-      used += batch.write(text, used)
-      if (used >= BATCH) flush()
-    }
-    const writeBytes = (bytes: Uint8Array): void => {
-      flush()
-      out(bytes)
-    }
+    })
     try {
       const head = {
         schemaVersion: SCHEMA_VERSION,
@@ -292,6 +263,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         stream.total >= PARALLEL_MIN_UNITS &&
         target !== undefined &&
         io.workerUrl !== undefined
+          ? { workerUrl: io.workerUrl, fd: target }
+          : undefined
       if (io.env.SYSTEMD_HARDENING_GATE_DEBUG) {
         const threads = oneWorker
           ? 'one worker thread'
@@ -324,15 +297,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           format,
           color
         }
-        if (oneWorker && target !== undefined && io.workerUrl) {
+        if (oneWorker) {
           // the worker writes the entries to the output itself: nothing may be queued before them
           flush()
           let progressShown = 0
           try {
-            writeAll(target, encoder.encode(json.start()))
+            writeAll(oneWorker.fd, encoder.encode(json.start()))
             passed = await streamJsonInWorker(stream.files, job, {
-              workerUrl: io.workerUrl,
-              fd: target,
+              ...oneWorker,
               onProgress: showProgress
                 ? (done, total) => {
                     if (done - progressShown < 500) return
@@ -341,10 +313,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
                   }
                 : undefined
             })
-            writeAll(target, encoder.encode(json.end(passed)))
+            writeAll(oneWorker.fd, encoder.encode(json.end(passed)))
           } catch (error) {
             // a reader that stops reading: the report is cut short, and such a gate never passes
-            if (error instanceof OutputClosedError || isClosedOutput(error)) return 1
+            if (isClosedOutput(error)) return 1
             throw error
           }
         } else if (workers > 1 && io.workerUrl) {

@@ -9,6 +9,7 @@ import * as fs from 'node:fs'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import type { Policy } from '../core/policy.js'
+import { createByteBatches } from '../render/batches.js'
 import { unitJson } from '../render/json.js'
 import { createTextStream, tallyOf } from '../render/text.js'
 import type { UnitTally } from '../render/text.js'
@@ -187,10 +188,10 @@ export async function renderInParallel(
   const fail = (error: unknown): void => {
     failure ??= error
   }
-  /** a chunk is ready: hand over every chunk that is now next in order */
   /** settles when the output takes more again; workers that asked meanwhile wait in `waiting` */
   let resumed: Promise<void> | undefined
   const waiting: Worker[] = []
+  /** a chunk is ready: hand over every chunk that is now next in order */
   const ready = (index: number, chunk: RenderedChunk): void => {
     done.set(index, chunk)
     finished += chunk.units.length
@@ -279,34 +280,20 @@ export async function renderInParallel(
  */
 export const WORKER_YOUNG_GENERATION_MB = 24
 
-const STREAM_BATCH = 64 * 1024
-
 /** The worker side of streamJsonInWorker: the units' JSON entries, comma-separated, to `fd`. */
 function streamJson(data: StreamData, port: NonNullable<typeof parentPort>): void {
   try {
     const renderer = createUnitRenderer(data.job)
-    const batch = Buffer.allocUnsafe(STREAM_BATCH * 4)
-    let used = 0
+    const out = createByteBatches((bytes) => writeAll(data.fd, bytes))
     let done = 0
     let passed = true
     for (const file of data.files) {
       const unit = renderer.analyse(file, data.job.suggest)
       if (!unit.passed) passed = false
-      const entry = (done++ ? ',' : '') + unitJson(unit)
-      if (entry.length >= STREAM_BATCH) {
-        writeAll(data.fd, batch.subarray(0, used))
-        used = 0
-        writeAll(data.fd, Buffer.from(entry))
-      } else {
-        used += batch.write(entry, used) // at most 3 bytes per UTF-16 unit: there is room
-        if (used >= STREAM_BATCH) {
-          writeAll(data.fd, batch.subarray(0, used))
-          used = 0
-        }
-      }
+      out.write((done++ ? ',' : '') + unitJson(unit))
       if (done % 500 === 0) port.postMessage({ progress: done } satisfies StreamMessage)
     }
-    writeAll(data.fd, batch.subarray(0, used))
+    out.flush()
     port.postMessage({ end: true, passed } satisfies StreamMessage)
   } catch (error) {
     const closed = (error as NodeJS.ErrnoException).code === 'EPIPE'
@@ -338,9 +325,6 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
   }
 }
 
-/** The output was closed by its reader (EPIPE): the report could not be written. */
-export class OutputClosedError extends Error {}
-
 /**
  * Analyses `files` in one worker thread with a capped young generation, which writes their JSON
  * entries (comma-separated, in path order) to `fd` itself; resolves with whether every unit passed.
@@ -367,7 +351,9 @@ export async function streamJsonInWorker(
         else {
           settled = true
           if ('end' in message) resolve(message.passed)
-          else if ('closed' in message) reject(new OutputClosedError('the output was closed'))
+          // as a write of this thread would fail: the reader closed the output
+          else if ('closed' in message)
+            reject(Object.assign(new Error('the output was closed'), { code: 'EPIPE' }))
           else reject(new Error(`scan worker: ${message.error}`))
         }
       })
