@@ -11,7 +11,8 @@ import { isDeepStrictEqual } from 'util'
 import { CHECKS, CHECKS_BY_ID } from '../src/core/checks.js'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import { analyzeUnit, type UnitReport } from '../src/core/report.js'
-import { DIRECTIVES } from '../src/core/service.js'
+import { DIRECTIVES, loadService } from '../src/core/service.js'
+import { runsPrivileged } from '../src/core/score.js'
 import { parseUnitName } from '../src/core/specifiers.js'
 import { BASE, CHECK_EXAMPLES, type Example } from './check-examples.js'
 import {
@@ -161,6 +162,36 @@ describe('check table', () => {
     expect(CHECKS).toHaveLength(81)
     expect(new Set(CHECKS.map((c) => c.id)).size).toBe(81)
     expect(new Set(CHECKS.map((c) => c.name)).size).toBe(81)
+  })
+
+  it('gives every row, and every verdict of the examples, one shape (the scoring loop relies on it)', () => {
+    const rowKeys = Object.keys(CHECKS[0]!)
+    for (const check of CHECKS) expect(Object.keys(check)).toEqual(rowKeys)
+    const unit = parseUnitName('example.service')!
+    let verdicts = 0
+    for (const examples of Object.values(CHECK_EXAMPLES)) {
+      for (const example of [...examples.good, ...examples.bad, ...(examples.na ?? [])]) {
+        const { code, base } = typeof example === 'string' ? { code: example, base: BASE } : example
+        const text = (base ?? BASE) + code
+        const loaded = loadService({
+          unit,
+          main: { path: 'example.service', bytes: Buffer.from(text) },
+          dropIns: [],
+          version: VERSION
+        })
+        if (loaded.status !== 'loaded') continue
+        const ctx = {
+          settings: loaded.settings,
+          version: VERSION,
+          runsPrivileged: runsPrivileged(loaded)
+        }
+        for (const check of CHECKS) {
+          expect(Object.keys(check.assess(ctx))).toEqual(['badness', 'detail', 'na'])
+          verdicts++
+        }
+      }
+    }
+    expect(verdicts).toBeGreaterThan(81 * 100)
   })
 
   it('sums the default weights to 56460', () => {

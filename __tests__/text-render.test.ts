@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import type { GateReport, UnitReport } from '../src/core/report.js'
 import { renderMarkdown } from '../src/render/markdown.js'
-import { costliest } from '../src/render/text.js'
+import { costliest, createTextStream } from '../src/render/text.js'
 
 type Check = UnitReport['checks'][number]
 
@@ -103,5 +103,42 @@ describe('markdown drop-ins', () => {
     )
     // a longer fence than the 4 backticks inside, with the content verbatim
     expect(markdown).toContain('`````ini\n' + dropIn + '`````\n\n</details>')
+  })
+})
+
+describe('text stream', () => {
+  const head = { threshold: 5, systemdVersion: 252, policy: 'baseline' }
+  const unit = (passed: boolean, path: string) =>
+    ({
+      ...unitWith([row(0, 1, 0.5, 1000), row(1, 0, null, 10)]),
+      path,
+      unit: 'a.service',
+      status: 'scored',
+      score: passed ? 1.2 : 9.6,
+      exposure: passed ? 12 : 96,
+      rating: passed ? 'OK' : 'UNSAFE',
+      passed,
+      dropIns: [],
+      diagnostics: [],
+      exceptions: []
+    }) as unknown as UnitReport
+
+  it('writes a unit as its mark, then the rest of its text: what unit() returns', () => {
+    for (const color of [false, true]) {
+      const whole = createTextStream(head, { color })
+      const pieces = createTextStream(head, { color })
+      for (const u of [unit(false, 'units/a.service'), unit(true, 'units/é.service')]) {
+        const written: string[] = []
+        pieces.writeUnit(u, (text) => written.push(text))
+        expect(written).toHaveLength(2)
+        expect(written[0]).toContain(u.passed ? '✓' : '✗')
+        // the rest holds no mark: it stays a one-byte string for the common ASCII path
+        expect(written[1]).not.toMatch(/[✓✗]/)
+        expect(written.join('')).toBe(whole.unit(u))
+      }
+      // both streams counted the same units
+      expect(pieces.end()).toBe(whole.end())
+      expect(pieces.end()).toContain('2 unit(s), 1 failed')
+    }
   })
 })

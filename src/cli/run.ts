@@ -343,7 +343,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
                   const report = here.analyse(stream.files[first + k]!, true)
                   if (report.suggestion) suggestionsLeft--
                   if (!report.passed) passed = false
-                  write(text.unit(report))
+                  text.writeUnit(report, write)
                 } else {
                   if (!unit.tally.passed) passed = false
                   text.count(unit.tally)
@@ -357,7 +357,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           for (const unit of stream.units) {
             if (!unit.passed) passed = false
             if (values.fix) writeDropIn(unit, io)
-            write(format === 'json' ? json.unit(unit) : text.unit(unit))
+            if (format === 'json') write(json.unit(unit))
+            else text.writeUnit(unit, write)
             if (outputFull) await outputFull
           }
         }

@@ -20,8 +20,29 @@ export interface AssessContext {
   runsPrivileged: boolean
 }
 
-/** A row's verdict: a badness in 0..range, or not applicable with the reason. */
-export type Verdict = { badness: number; detail?: string } | { na: string }
+/**
+ * A row's verdict: a badness in 0..range, or not applicable (`na` says why). Every verdict has this
+ * one shape (made by verdict() or notApplicable()), so the scoring loop reads it without the
+ * megamorphic lookups that differently shaped objects cost on every row of every unit.
+ */
+export interface Verdict {
+  readonly badness: number
+  readonly detail: string | undefined
+  /** the reason the row does not apply; badness is then meaningless */
+  readonly na: string | undefined
+}
+
+export const verdict = (badness: number, detail?: string): Verdict => ({
+  badness,
+  detail,
+  na: undefined
+})
+
+export const notApplicable = (reason: string): Verdict => ({
+  badness: 0,
+  detail: undefined,
+  na: reason
+})
 
 export interface CheckDefinition {
   /** systemd's json_field: the stable id, the policy key, the docs page name */
@@ -55,17 +76,31 @@ const RESOURCE =
 const SERVICE = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html'
 
 // Shared verdicts for the common case: most rows of most units allocate nothing.
-const GOOD: Verdict = Object.freeze({ badness: 0 })
-const BAD: Verdict = Object.freeze({ badness: 1 })
+const GOOD = verdict(0)
+const BAD = verdict(1)
+const WORST = verdict(10)
 
-const NO_FILTER: Verdict = Object.freeze({ badness: 10, detail: 'no system call filter' })
+const NO_FILTER = verdict(10, 'no system call filter')
 
-const bad = (condition: boolean, detail?: string): Verdict =>
-  detail === undefined ? (condition ? BAD : GOOD) : { badness: condition ? 1 : 0, detail }
+const bad = (condition: boolean): Verdict => (condition ? BAD : GOOD)
+
+/** Verdicts whose detail derives from a setting with few distinct values, made once per value. */
+function verdictCache<K>(make: (value: K) => Verdict): (value: K) => Verdict {
+  const made = new Map<K, Verdict>()
+  return (value) => {
+    let found = made.get(value)
+    if (found === undefined) {
+      found = make(value)
+      if (made.size < 4096) made.set(value, found)
+    }
+    return found
+  }
+}
 
 function booleanCheck(
   id: string,
-  key: keyof ServiceSettings,
+  /** a getter per row, not a key: one shared `settings[key]` lookup site would be megamorphic */
+  enabled: (settings: ServiceSettings) => boolean,
   meta: Pick<CheckDefinition, 'weight' | 'good' | 'bad' | 'breaks'> &
     Partial<Pick<CheckDefinition, 'since' | 'bootPhaseExempt' | 'fix' | 'man'>>
 ): CheckDefinition {
@@ -77,7 +112,7 @@ function booleanCheck(
     fix: meta.fix ?? [`${id}=yes`],
     man: meta.man ?? `${EXEC}#${id}=`,
     ...meta,
-    assess: ({ settings }) => bad(!settings[key])
+    assess: ({ settings }) => bad(!enabled(settings))
   }
 }
 
@@ -95,12 +130,12 @@ interface CapabilityRow {
 /** The verdict of a capability row, per kept subset (few distinct values: cached). */
 const keptVerdicts = new Map<bigint, Verdict>()
 function keptVerdict(kept: bigint): Verdict {
-  let verdict = keptVerdicts.get(kept)
-  if (verdict === undefined) {
-    verdict = Object.freeze({ badness: 1, detail: capabilityNames(kept).join(' ') })
-    if (keptVerdicts.size < 65536) keptVerdicts.set(kept, verdict)
+  let found = keptVerdicts.get(kept)
+  if (found === undefined) {
+    found = verdict(1, capabilityNames(kept).join(' '))
+    if (keptVerdicts.size < 65536) keptVerdicts.set(kept, found)
   }
-  return verdict
+  return found
 }
 
 function capabilityCheck(row: CapabilityRow): CheckDefinition {
@@ -200,16 +235,14 @@ function syscallCheck(group: string, weight: number, what: string): CheckDefinit
       const cached = cache?.get(key)
       if (cached !== undefined) return cached
       const offending = firstUnfilteredMember(filter, group, version)
-      const verdict: Verdict =
+      const found =
         offending === undefined
           ? GOOD
-          : Object.freeze(
-              filter.allowList
-                ? { badness: 9, detail: `the allow-list includes ${offending}` }
-                : { badness: 10, detail: `the deny-list misses ${offending}` }
-            )
-      cache?.set(key, verdict)
-      return verdict
+          : filter.allowList
+            ? verdict(9, `the allow-list includes ${offending}`)
+            : verdict(10, `the deny-list misses ${offending}`)
+      cache?.set(key, found)
+      return found
     }
   }
 
@@ -220,13 +253,74 @@ function syscallCheck(group: string, weight: number, what: string): CheckDefinit
   }
 }
 
+/**
+ * The row with its fields in one fixed order: rows made by different helpers would have different
+ * hidden classes, and the scoring loop's reads of `assess` and `bootPhaseExempt` would be
+ * megamorphic lookups on every row of every unit.
+ */
+function uniformRow(row: CheckDefinition): CheckDefinition {
+  return {
+    id: row.id,
+    name: row.name,
+    weight: row.weight,
+    range: row.range,
+    since: row.since,
+    bootPhaseExempt: row.bootPhaseExempt ?? false,
+    directives: row.directives,
+    good: row.good,
+    bad: row.bad,
+    fix: row.fix,
+    breaks: row.breaks,
+    man: row.man,
+    assess: row.assess
+  }
+}
+
 const isRoot = (user: string | undefined): boolean => user === 'root' || user === '0'
+
+const SHARED_NOBODY = verdict(9, 'User=nobody is shared by unrelated services')
+const GROUPS_AS_ROOT = notApplicable('runs as root, groups do not matter')
+const IPC_AS_ROOT = notApplicable('runs as root, the option does not apply')
+const NO_ARCHITECTURE_RESTRICTION = verdict(10, 'no architecture restriction')
+const CUSTOM_IP_FILTERS = verdict(0, 'custom BPF filters')
+const NO_IP_POLICY = verdict(10, 'no deny-all IP policy')
+const ALLOWS_OTHER_HOSTS = verdict(5, 'allows hosts other than localhost')
+const ALLOWS_LOCALHOST = verdict(2, 'allows localhost')
+const NO_DEVICE_CONTROL = verdict(10, 'no device access control')
+
+const protectHomeVerdict = verdictCache((value: string) => {
+  const badness = value === 'yes' ? 0 : value === 'tmpfs' ? 1 : value === 'read-only' ? 5 : 10
+  return verdict(badness, badness ? `ProtectHome=${value}` : undefined)
+})
+
+const protectSystemVerdict = verdictCache((value: string) => {
+  const badness = value === 'strict' ? 0 : value === 'full' ? 3 : value === 'yes' ? 5 : 10
+  return verdict(badness, badness ? `ProtectSystem=${value}` : undefined)
+})
+
+const protectProcVerdict = verdictCache((value: string) => {
+  if (value === 'invisible' || value === 'ptraceable') return GOOD
+  return verdict(value === 'noaccess' ? 1 : 3, `ProtectProc=${value}`)
+})
+
+const ambientVerdict = verdictCache((ambient: bigint) =>
+  verdict(1, capabilityNames(ambient).join(' ') || undefined)
+)
+
+const umaskVerdict = verdictCache((umask: number) => {
+  const text = `UMask=${umask.toString(8).padStart(4, '0')}`
+  if (!(umask & 0o002)) return verdict(10, `${text}: files are world-writable`)
+  if (!(umask & 0o004)) return verdict(5, `${text}: files are world-readable`)
+  if (!(umask & 0o020)) return verdict(2, `${text}: files are group-writable`)
+  if (!(umask & 0o040)) return verdict(1, `${text}: files are group-readable`)
+  return GOOD
+})
 
 const CAPABILITY_BREAKS =
   'A service that legitimately needs this capability fails with "Operation not permitted"; keep exactly the capabilities it needs in CapabilityBoundingSet=.'
 
 /** The table, in systemd's order. */
-export const CHECKS: readonly CheckDefinition[] = [
+const ROWS: readonly CheckDefinition[] = [
   {
     id: 'UserOrDynamicUser',
     name: 'User=/DynamicUser=',
@@ -241,11 +335,10 @@ export const CHECKS: readonly CheckDefinition[] = [
     man: `${EXEC}#User=`,
     assess: ({ settings }) => {
       const user = settings.user
-      if (user === 'nobody')
-        return { badness: 9, detail: 'User=nobody is shared by unrelated services' }
-      if (settings.dynamicUser && !isRoot(user)) return { badness: 0 }
-      if (user !== undefined && user !== '' && !isRoot(user)) return { badness: 0 }
-      return { badness: 10 }
+      if (user === 'nobody') return SHARED_NOBODY
+      if (settings.dynamicUser && !isRoot(user)) return GOOD
+      if (user !== undefined && user !== '' && !isRoot(user)) return GOOD
+      return WORST
     }
   },
   {
@@ -261,71 +354,69 @@ export const CHECKS: readonly CheckDefinition[] = [
       'Groups that grant access to sockets or devices (e.g. a docker or dialout group) may be needed.',
     man: `${EXEC}#SupplementaryGroups=`,
     assess: ({ settings, runsPrivileged }) =>
-      runsPrivileged
-        ? { na: 'runs as root, groups do not matter' }
-        : bad(settings.supplementaryGroups.length > 0)
+      runsPrivileged ? GROUPS_AS_ROOT : bad(settings.supplementaryGroups.length > 0)
   },
-  booleanCheck('PrivateDevices', 'privateDevices', {
+  booleanCheck('PrivateDevices', (s) => s.privateDevices, {
     weight: 1000,
     good: 'The service sees only pseudo devices such as /dev/null.',
     bad: 'The service can open hardware devices under /dev.',
     breaks:
       'Services that use real devices (GPUs, serial ports, disks) need DeviceAllow= entries instead.'
   }),
-  booleanCheck('PrivateMounts', 'privateMounts', {
+  booleanCheck('PrivateMounts', (s) => s.privateMounts, {
     weight: 1000,
     good: 'Mounts made by the service stay private to it.',
     bad: 'The service shares the host mount namespace and its propagation.',
     breaks:
       'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
   }),
-  booleanCheck('PrivateNetwork', 'privateNetwork', {
+  booleanCheck('PrivateNetwork', (s) => s.privateNetwork, {
     weight: 2500,
     good: 'The service has no network access beyond its own loopback.',
     bad: 'The service can reach every network the host can.',
     breaks:
       'Anything that listens on or connects to the network, including DNS lookups, breaks; use RestrictAddressFamilies= and IPAddressDeny= instead.'
   }),
-  booleanCheck('PrivateTmp', 'privateTmp', {
+  booleanCheck('PrivateTmp', (s) => s.privateTmp, {
     weight: 1000,
     bootPhaseExempt: true,
     good: 'The service has its own /tmp and /var/tmp.',
     bad: 'The service shares /tmp with every other process: temp-file races and leaks.',
     breaks: 'Services that exchange files with others through /tmp need a shared directory instead.'
   }),
-  booleanCheck('PrivateUsers', 'privateUsers', {
+  booleanCheck('PrivateUsers', (s) => s.privateUsers, {
     weight: 1000,
     good: 'The service runs in its own user namespace.',
     bad: 'The service shares the host user namespace.',
     breaks:
       'Services that need real UIDs of other users, or capabilities on the host, cannot use it.'
   }),
-  booleanCheck('ProtectControlGroups', 'protectControlGroups', {
+  booleanCheck('ProtectControlGroups', (s) => s.protectControlGroups, {
     weight: 1000,
     good: 'The control group tree is read-only for the service.',
     bad: 'The service can modify the control group tree.',
     breaks: 'Container managers and cgroup-delegating services need write access.'
   }),
-  booleanCheck('ProtectKernelModules', 'protectKernelModules', {
+  booleanCheck('ProtectKernelModules', (s) => s.protectKernelModules, {
     weight: 1000,
     good: 'The service cannot load kernel modules.',
     bad: 'The service may load kernel modules, i.e. run code in the kernel.',
     breaks: 'Only services that load drivers need this off.'
   }),
-  booleanCheck('ProtectKernelTunables', 'protectKernelTunables', {
+  booleanCheck('ProtectKernelTunables', (s) => s.protectKernelTunables, {
     weight: 1000,
     good: 'Kernel tunables in /proc/sys and /sys are read-only for the service.',
     bad: 'The service can change kernel tunables.',
     breaks: 'Services that tune sysctls or write to /sys need it off.'
   }),
-  booleanCheck('ProtectKernelLogs', 'protectKernelLogs', {
+  booleanCheck('ProtectKernelLogs', (s) => s.protectKernelLogs, {
     weight: 1000,
     since: 244,
     good: 'The service cannot read or write the kernel log buffer.',
     bad: 'The service can read the kernel log, which leaks addresses and secrets.',
     breaks: 'Log collectors that read /dev/kmsg need it off.'
   }),
-  booleanCheck('ProtectClock', 'protectClock', {
+  booleanCheck('ProtectClock', (s) => s.protectClock, {
     weight: 1000,
     since: 245,
     good: 'The service cannot change the system clock.',
@@ -344,13 +435,9 @@ export const CHECKS: readonly CheckDefinition[] = [
     fix: ['ProtectHome=yes'],
     breaks: 'Services that serve or back up home directories need ProtectHome=read-only or no.',
     man: `${EXEC}#ProtectHome=`,
-    assess: ({ settings }) => {
-      const value = settings.protectHome
-      const badness = value === 'yes' ? 0 : value === 'tmpfs' ? 1 : value === 'read-only' ? 5 : 10
-      return { badness, detail: badness ? `ProtectHome=${value}` : undefined }
-    }
+    assess: ({ settings }) => protectHomeVerdict(settings.protectHome)
   },
-  booleanCheck('ProtectHostname', 'protectHostname', {
+  booleanCheck('ProtectHostname', (s) => s.protectHostname, {
     weight: 50,
     since: 242,
     good: 'The service cannot change the host name.',
@@ -370,11 +457,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     breaks:
       'strict makes everything but /dev, /proc and /sys read-only: declare the paths the service writes with ReadWritePaths=, StateDirectory= or LogsDirectory=. A service that writes to /etc needs that path in ReadWritePaths= (full makes /etc read-only too; only ProtectSystem=yes leaves it writable).',
     man: `${EXEC}#ProtectSystem=`,
-    assess: ({ settings }) => {
-      const value = settings.protectSystem
-      const badness = value === 'strict' ? 0 : value === 'full' ? 3 : value === 'yes' ? 5 : 10
-      return { badness, detail: badness ? `ProtectSystem=${value}` : undefined }
-    }
+    assess: ({ settings }) => protectSystemVerdict(settings.protectSystem)
   },
   {
     id: 'RootDirectoryOrRootImage',
@@ -397,20 +480,20 @@ export const CHECKS: readonly CheckDefinition[] = [
       return bad(version === 243 || version === 244 ? rd || ri : rd && ri)
     }
   },
-  booleanCheck('LockPersonality', 'lockPersonality', {
+  booleanCheck('LockPersonality', (s) => s.lockPersonality, {
     weight: 100,
     good: 'The service cannot change its execution domain.',
     bad: 'The service may switch personality, e.g. to emulate another architecture.',
     breaks: 'Only emulators and some legacy 32-bit software need it off.'
   }),
-  booleanCheck('MemoryDenyWriteExecute', 'memoryDenyWriteExecute', {
+  booleanCheck('MemoryDenyWriteExecute', (s) => s.memoryDenyWriteExecute, {
     weight: 100,
     good: 'The service cannot create memory that is both writable and executable.',
     bad: 'The service may create writable and executable memory, which shellcode needs.',
     breaks:
       'JIT runtimes (Node.js, Java, .NET, Python with JIT, LuaJIT, browsers) crash with it: leave it off for them and say why.'
   }),
-  booleanCheck('NoNewPrivileges', 'noNewPrivileges', {
+  booleanCheck('NoNewPrivileges', (s) => s.noNewPrivileges, {
     weight: 1000,
     good: 'The service and its children cannot gain privileges.',
     bad: 'The service may gain privileges through setuid binaries or file capabilities.',
@@ -671,15 +754,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     breaks:
       'Services that create files other users or groups must read need UMask=0027 and a shared group.',
     man: `${EXEC}#UMask=`,
-    assess: ({ settings }) => {
-      const u = settings.umask
-      const text = `UMask=${u.toString(8).padStart(4, '0')}`
-      if (!(u & 0o002)) return { badness: 10, detail: `${text}: files are world-writable` }
-      if (!(u & 0o004)) return { badness: 5, detail: `${text}: files are world-readable` }
-      if (!(u & 0o020)) return { badness: 2, detail: `${text}: files are group-writable` }
-      if (!(u & 0o040)) return { badness: 1, detail: `${text}: files are group-readable` }
-      return { badness: 0 }
-    }
+    assess: ({ settings }) => umaskVerdict(settings.umask)
   },
   {
     id: 'KeyringMode',
@@ -706,11 +781,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     fix: ['ProtectProc=invisible'],
     breaks: 'Monitoring agents that inspect other processes need ProtectProc=default.',
     man: `${EXEC}#ProtectProc=`,
-    assess: ({ settings }) => {
-      const value = settings.protectProc
-      if (value === 'invisible' || value === 'ptraceable') return { badness: 0 }
-      return { badness: value === 'noaccess' ? 1 : 3, detail: `ProtectProc=${value}` }
-    }
+    assess: ({ settings }) => protectProcVerdict(settings.protectProc)
   },
   {
     id: 'ProcSubset',
@@ -752,7 +823,7 @@ export const CHECKS: readonly CheckDefinition[] = [
       'Services sharing System V IPC objects with other services under the same user need it off.',
     man: `${EXEC}#RemoveIPC=`,
     assess: ({ settings, runsPrivileged }) =>
-      runsPrivileged ? { na: 'runs as root, the option does not apply' } : bad(!settings.removeIPC)
+      runsPrivileged ? IPC_AS_ROOT : bad(!settings.removeIPC)
   },
   {
     id: 'Delegate',
@@ -767,13 +838,13 @@ export const CHECKS: readonly CheckDefinition[] = [
     man: `${RESOURCE}#Delegate=`,
     assess: ({ settings }) => bad(settings.delegate)
   },
-  booleanCheck('RestrictRealtime', 'restrictRealtime', {
+  booleanCheck('RestrictRealtime', (s) => s.restrictRealtime, {
     weight: 500,
     good: 'The service cannot use real-time scheduling.',
     bad: 'The service may take real-time priority and starve the system.',
     breaks: 'Audio and other real-time services need it off.'
   }),
-  booleanCheck('RestrictSUIDSGID', 'restrictSUIDSGID', {
+  booleanCheck('RestrictSUIDSGID', (s) => s.restrictSUIDSGID, {
     weight: 1000,
     since: 242,
     good: 'The service cannot create setuid or setgid files.',
@@ -805,9 +876,9 @@ export const CHECKS: readonly CheckDefinition[] = [
     man: `${EXEC}#SystemCallArchitectures=`,
     assess: ({ settings }) => {
       const archs = settings.syscallArchitectures
-      if (archs.size === 0) return { badness: 10, detail: 'no architecture restriction' }
-      if (archs.size === 1 && archs.has('native')) return { badness: 0 }
-      return { badness: 8, detail: `allows ${[...archs].join(' ')}` }
+      if (archs.size === 0) return NO_ARCHITECTURE_RESTRICTION
+      if (archs.size === 1 && archs.has('native')) return GOOD
+      return verdict(8, `allows ${[...archs].join(' ')}`)
     }
   },
   syscallCheck('@swap', 1000, 'swap management'),
@@ -835,16 +906,15 @@ export const CHECKS: readonly CheckDefinition[] = [
     man: `${RESOURCE}#IPAddressAllow=ADDRESS%5B/PREFIXLENGTH%5D%E2%80%A6`,
     assess: ({ settings }) => {
       if (settings.ipIngressFilterPath.length || settings.ipEgressFilterPath.length) {
-        return { badness: 0, detail: 'custom BPF filters' }
+        return CUSTOM_IP_FILTERS
       }
       const denyAll = (family: 4 | 6): boolean =>
         settings.ipAddressDeny.some((p) => p.family === family && p.prefixLength === 0)
-      if (!denyAll(4) || !denyAll(6)) return { badness: 10, detail: 'no deny-all IP policy' }
+      if (!denyAll(4) || !denyAll(6)) return NO_IP_POLICY
       const allow = settings.ipAddressAllow
-      if (allow.some((p) => !isLocalhostPrefix(p)))
-        return { badness: 5, detail: 'allows hosts other than localhost' }
-      if (allow.length) return { badness: 2, detail: 'allows localhost' }
-      return { badness: 0 }
+      if (allow.some((p) => !isLocalhostPrefix(p))) return ALLOWS_OTHER_HOSTS
+      if (allow.length) return ALLOWS_LOCALHOST
+      return GOOD
     }
   },
   {
@@ -859,14 +929,10 @@ export const CHECKS: readonly CheckDefinition[] = [
     breaks: 'Services that use devices need a DeviceAllow= entry for each one.',
     man: `${RESOURCE}#DeviceAllow=`,
     assess: ({ settings, version }) => {
-      if (settings.devicePolicy === 'auto')
-        return { badness: 10, detail: 'no device access control' }
+      if (settings.devicePolicy === 'auto') return NO_DEVICE_CONTROL
       const entries = [...settings.deviceAllow, ...impliedDeviceEntries(settings, version)]
-      if (entries.length === 0) return { badness: 0 }
-      return {
-        badness: 5,
-        detail: `allows ${entries.map((e) => `${e.path}:${e.rights}`).join(' ')}`
-      }
+      if (entries.length === 0) return GOOD
+      return verdict(5, `allows ${entries.map((e) => `${e.path}:${e.rights}`).join(' ')}`)
     }
   },
   {
@@ -882,12 +948,12 @@ export const CHECKS: readonly CheckDefinition[] = [
       'A service running as a user that must bind a port below 1024 needs AmbientCapabilities=CAP_NET_BIND_SERVICE.',
     man: `${EXEC}#AmbientCapabilities=`,
     assess: ({ settings }) =>
-      bad(
-        settings.ambientCapabilities !== 0n,
-        capabilityNames(settings.ambientCapabilities).join(' ') || undefined
-      )
+      settings.ambientCapabilities === 0n ? GOOD : ambientVerdict(settings.ambientCapabilities)
   }
 ]
+
+/** The table as the scoring loop reads it: every row of one shape (see uniformRow). */
+export const CHECKS: readonly CheckDefinition[] = ROWS.map(uniformRow)
 
 export const CHECKS_BY_ID: ReadonlyMap<string, CheckDefinition> = new Map(
   CHECKS.map((c) => [c.id, c])

@@ -81,7 +81,7 @@ export function rowContribution(
   const weight = override?.weight ?? check.weight
   if (weight === 0 || (check.bootPhaseExempt && !ctx.settings.defaultDependencies)) return NO_ROW
   const verdict = check.assess(ctx)
-  if (!('badness' in verdict)) return NO_ROW
+  if (verdict.na !== undefined) return NO_ROW
   return [divRoundUp(verdict.badness * weight, override?.range ?? check.range), weight]
 }
 
@@ -101,7 +101,7 @@ export function rowBadnessShare(
 ): number {
   if (check.bootPhaseExempt && !ctx.settings.defaultDependencies) return -1
   const verdict = check.assess(ctx)
-  if (!('badness' in verdict)) return -1
+  if (verdict.na !== undefined) return -1
   return divRoundUp(verdict.badness * weight, policy.checks[check.id]?.range ?? check.range)
 }
 
@@ -298,7 +298,7 @@ export function scoreService(
       skipped = reasons[i] ?? 'excluded by policy'
     } else {
       const verdict = check.assess(ctx)
-      if ('na' in verdict) skipped = verdict.na
+      if (verdict.na !== undefined) skipped = verdict.na
       else {
         badness = verdict.badness
         detail = verdict.detail
@@ -358,7 +358,7 @@ function scoreCostliest(
     const weight = weights[i]!
     if ((check.bootPhaseExempt && bootPhase) || weight === 0) continue
     const verdict = check.assess(ctx)
-    if ('na' in verdict) continue
+    if (verdict.na !== undefined) continue
     badnessSum += divRoundUp(verdict.badness * weight, ranges[i]!)
     weightSum += weight
     if (verdict.badness > 0) {

@@ -883,9 +883,22 @@ function caseMismatch(key: string): string | undefined {
   return known
 }
 
-// Maps: looked up for every line of every unit, with keys from the file.
-const DIRECTIVE_BY_KEY = new Map(Object.entries(DIRECTIVES))
-const RECORDED_SECTION = new Map(Object.entries(RECORDED_DIRECTIVES))
+// One lookup for every line of every unit, with a key from the file.
+interface KeyInfo {
+  /** the key as an internalized literal: a key sliced out of a line (13+ characters) is a string
+   * every Map hashes anew and compares in a slow runtime call, so it is looked up only once */
+  name: string
+  directive: Directive | undefined
+  /** the section in which the fix engine records it */
+  recordedIn: string | undefined
+}
+
+const KEY_INFO = new Map<string, KeyInfo>(
+  [...new Set([...Object.keys(DIRECTIVES), ...Object.keys(RECORDED_DIRECTIVES)])].map((name) => [
+    name,
+    { name, directive: DIRECTIVES[name], recordedIn: RECORDED_DIRECTIVES[name] }
+  ])
+)
 
 function describeDropped(key: string, words: string[]): string {
   const shown = words.slice(0, 5).map((w) => `'${w}'`)
@@ -915,11 +928,13 @@ function applyFile(
   }
   for (const comment of parsed.comments) comments.push({ file: file.path, ...comment })
   for (const assignment of parsed.assignments) {
-    const { key, value, section } = assignment
-    if (!ctx.skipRecording && RECORDED_SECTION.get(key) === section) {
+    const { value, section } = assignment
+    const info = KEY_INFO.get(assignment.key)
+    const key = info?.name ?? assignment.key
+    if (!ctx.skipRecording && info?.recordedIn === section) {
       record(settings, key, value, ctx.ownsRecorded)
     }
-    const directive = DIRECTIVE_BY_KEY.get(key)
+    const directive = info?.directive
     if (!directive) {
       const known = caseMismatch(key)
       if (known) {

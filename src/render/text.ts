@@ -119,6 +119,11 @@ export function tallyOf(unit: UnitReport, threshold: number): UnitTally {
 
 export interface TextStream {
   unit(unit: UnitReport): string
+  /**
+   * unit()'s text handed to `write` in two pieces, the status mark and the rest: with the ✓ or ✗
+   * inside, V8 would hold the whole text as UTF-16 and encode it several times slower.
+   */
+  writeUnit(unit: UnitReport, write: (text: string) => void): void
   /** counts a unit rendered elsewhere (by unit() of another stream, without a suggestion) */
   count(tally: UnitTally): void
   end(): string
@@ -141,48 +146,56 @@ export function createTextStream(head: TextHead, options: TextOptions): TextStre
     if (tally.suggested) suggested++
     if (tally.unsuggested) unsuggested++
   }
+  /** the unit's text after its status mark: one string built line by line (no array per unit) */
+  const linesAfterMark = (unit: UnitReport): string => {
+    count(tallyOf(unit, head.threshold))
+    const where = escapeControl(unit.path)
+    let text: string
+    if (unit.status === 'scored') {
+      const score = `${unit.score!.toFixed(1)} ${unit.rating}`
+      text = ` ${where}  ${unit.passed ? score : paint('bold', score)}\n`
+      if (!unit.passed) {
+        for (const check of costliest(unit, top)) {
+          const detail = check.detail ? ` (${escapeControl(check.detail)})` : ''
+          text += `    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${escapeControl(check.file)}:${check.line}\n`
+        }
+      }
+    } else {
+      const label =
+        unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`
+      const at = unit.at ? `  ${escapeControl(unit.at.file)}:${unit.at.line}` : ''
+      text = ` ${where}  ${escapeControl(label)}${at}\n`
+    }
+    for (const diagnostic of unit.diagnostics) {
+      if (diagnostic.severity === 'notice') continue
+      const color = diagnostic.severity === 'error' ? 'red' : 'yellow'
+      text += `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}\n`
+    }
+    for (const exception of unit.exceptions ?? []) {
+      if (exception.error !== undefined) continue
+      const source =
+        exception.source === 'inline'
+          ? `${exception.file}:${exception.line}`
+          : `policy ${exception.policy}`
+      const until = exception.until ? ` until ${exception.until}` : ''
+      text += `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(source)}\n`
+    }
+    if (unit.suggestion) {
+      for (const line of renderSuggestion(unit, paint, fullLeft > 0)) text += `${line}\n`
+      fullLeft--
+    }
+    return text
+  }
+  const markOf = (unit: UnitReport): string =>
+    unit.passed ? paint('green', '✓') : paint('red', '✗')
   return {
     count,
     unit(unit) {
-      count(tallyOf(unit, head.threshold))
-      // one string built line by line (tens of thousands of units: no array per unit)
-      const mark = unit.passed ? paint('green', '✓') : paint('red', '✗')
-      const where = escapeControl(unit.path)
-      let text: string
-      if (unit.status === 'scored') {
-        const score = `${unit.score!.toFixed(1)} ${unit.rating}`
-        text = `${mark} ${where}  ${unit.passed ? score : paint('bold', score)}\n`
-        if (!unit.passed) {
-          for (const check of costliest(unit, top)) {
-            const detail = check.detail ? ` (${escapeControl(check.detail)})` : ''
-            text += `    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${escapeControl(check.file)}:${check.line}\n`
-          }
-        }
-      } else {
-        const label =
-          unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`
-        const at = unit.at ? `  ${escapeControl(unit.at.file)}:${unit.at.line}` : ''
-        text = `${mark} ${where}  ${escapeControl(label)}${at}\n`
-      }
-      for (const diagnostic of unit.diagnostics) {
-        if (diagnostic.severity === 'notice') continue
-        const color = diagnostic.severity === 'error' ? 'red' : 'yellow'
-        text += `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}\n`
-      }
-      for (const exception of unit.exceptions ?? []) {
-        if (exception.error !== undefined) continue
-        const source =
-          exception.source === 'inline'
-            ? `${exception.file}:${exception.line}`
-            : `policy ${exception.policy}`
-        const until = exception.until ? ` until ${exception.until}` : ''
-        text += `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(source)}\n`
-      }
-      if (unit.suggestion) {
-        for (const line of renderSuggestion(unit, paint, fullLeft > 0)) text += `${line}\n`
-        fullLeft--
-      }
-      return text
+      return markOf(unit) + linesAfterMark(unit)
+    },
+    writeUnit(unit, write) {
+      write(markOf(unit))
+      write(linesAfterMark(unit))
     },
     end() {
       const lines: string[] = []

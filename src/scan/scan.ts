@@ -54,28 +54,17 @@ export function templateInstance(version: number): string {
 
 const toPosix = (p: string): string => p.split(path.sep).join('/')
 
-/**
- * POSIX paths relative to cwd as the report shows them; the relative directory is computed once
- * per directory.
- */
-function displayPaths(cwd: string): (file: string) => string {
-  const prefixes = new Map<string, string>()
-  return (file) => {
-    const directory = directoryOf(file)
-    let prefix = prefixes.get(directory)
-    if (prefix === undefined) {
-      const relative = toPosix(path.relative(cwd, directory))
-      prefix = relative === '' ? '' : relative + '/'
-      prefixes.set(directory, prefix)
-    }
-    return prefix + baseNameOf(file)
-  }
+/** What a report shows before the names of a directory's files: its POSIX path relative to cwd. */
+function displayPrefix(cwd: string, directory: string): string {
+  const relative = toPosix(path.relative(cwd, directory))
+  return relative === '' ? '' : relative + '/'
 }
 
 export interface Reader {
-  read(file: string): UnitFileInput
+  /** `directory`: directoryOf(file), when the caller has it already */
+  read(file: string, directory?: string): UnitFileInput
   /** the path as the report shows it (POSIX, relative to cwd) */
-  display(file: string): string
+  display(file: string, directory?: string): string
   /** the entries of a directory and what each is (undefined: not a readable directory) */
   listDirectory(dir: string): ReadonlyMap<string, EntryKind> | undefined
   /** which service files of a directory are aliases of which (symbolic links among them) */
@@ -163,7 +152,45 @@ export function createReader(
   known?: ReadonlyMap<string, Listing>
 ): Reader {
   const listings = new Map<string, Listing | undefined>(known)
-  const aliasIndexes = new Map<string, AliasIndex>()
+  /** What is known of a directory; one lookup per run of files in it (see createDirectoryMemo). */
+  interface DirectoryState {
+    /** its listing (undefined: not a readable directory), once asked for */
+    listing: Listing | undefined
+    listed: boolean
+    /** its realpath, once asked for */
+    real: string | undefined
+    /** displayPrefix(), once asked for */
+    prefix: string | undefined
+    aliases: AliasIndex | undefined
+  }
+  const states = new Map<string, DirectoryState>()
+  let lastDirectory: string | undefined
+  let lastState: DirectoryState | undefined
+  const stateOf = (dir: string): DirectoryState => {
+    if (dir === lastDirectory) return lastState!
+    let state = states.get(dir)
+    if (state === undefined) {
+      state = {
+        listing: undefined,
+        listed: false,
+        real: undefined,
+        prefix: undefined,
+        aliases: undefined
+      }
+      states.set(dir, state)
+    }
+    lastDirectory = dir
+    lastState = state
+    return state
+  }
+  const listingIn = (dir: string): Listing | undefined => {
+    const state = stateOf(dir)
+    if (!state.listed) {
+      state.listing = list(dir)
+      state.listed = true
+    }
+    return state.listing
+  }
   /** readlink() results, shared by the alias index and read() */
   const linkTexts = new Map<string, string>()
   const readLink = (file: string): string => {
@@ -193,19 +220,17 @@ export function createReader(
       return root
     }
   })
-  const realDirectories = new Map<string, string>()
   /** realpath of a directory, cached: every unit in a directory shares it. */
   const realDirectory = (dir: string): string => {
-    let real = realDirectories.get(dir) ?? listings.get(dir)?.real
-    if (real === undefined) {
+    const state = stateOf(dir)
+    if (state.real === undefined) {
       try {
-        real = fs.realpathSync.native(dir)
+        state.real = listings.get(dir)?.real ?? fs.realpathSync.native(dir)
       } catch (error) {
         throw cannotRead(error)
       }
-      realDirectories.set(dir, real)
     }
-    return real
+    return state.real
   }
   const within = (real: string, root: string): boolean =>
     real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep)
@@ -224,7 +249,10 @@ export function createReader(
     }
     return result
   }
-  const display = displayPaths(cwd)
+  const display = (file: string, directory = directoryOf(file)): string => {
+    const state = stateOf(directory)
+    return (state.prefix ??= displayPrefix(cwd, directory)) + baseNameOf(file)
+  }
   /**
    * A link named like a service is an alias when its target lies in the same directory (or below it:
    * systemd then takes the file of that name in the directory); one leaving the directory is a linked
@@ -253,28 +281,26 @@ export function createReader(
   return {
     display,
     listDirectory(dir) {
-      return list(dir)?.entries
+      return listingIn(dir)?.entries
     },
     aliases(dir) {
-      let index = aliasIndexes.get(dir)
-      if (index === undefined) {
-        const listing = list(dir)
+      const state = stateOf(dir)
+      if (state.aliases === undefined) {
+        const listing = listingIn(dir)
         const links = new Map<string, AliasLink>()
         for (const name of listing?.links ?? []) {
           if (parseUnitName(name)?.type !== 'service') continue
           const link = classifyLink(dir, name)
           if (link) links.set(name, link)
         }
-        index =
+        state.aliases =
           links.size === 0 ? NO_ALIASES : indexAliases(links, (n) => !!listing?.entries.has(n))
-        aliasIndexes.set(dir, index)
       }
-      return index
+      return state.aliases
     },
-    read(file) {
-      const directory = directoryOf(file)
+    read(file, directory = directoryOf(file)) {
       const name = baseNameOf(file)
-      if (list(directory)?.entries.get(name) === 'file') {
+      if (listingIn(directory)?.entries.get(name) === 'file') {
         // The listing says regular file: no lstat; its directory may still be reached by a link.
         const realDir = realDirectory(directory)
         // (roots may be single files: a directory outside them may still hold one)
@@ -285,7 +311,7 @@ export function createReader(
           }
         }
         try {
-          return { path: display(file), bytes: readRegularFile(file) }
+          return { path: display(file, directory), bytes: readRegularFile(file) }
         } catch (error) {
           if (error instanceof ReadError) throw error
           throw cannotRead(error)
@@ -561,15 +587,15 @@ export function scanUnitFile(
 ): UnitReport {
   const read = reader ?? createReader(roots, options.cwd)
   const base = baseNameOf(file)
-  const shown = read.display(file)
+  const directory = directoryOf(file)
+  const shown = read.display(file, directory)
   let unit = parseUnitName(base)
   if (!unit || unit.type !== 'service')
     return errorReport(shown, base, 'not a valid service unit name')
   if (unit.isTemplate) unit = instantiate(unit, templateInstance(options.version))
-  const directory = directoryOf(file)
   let main: UnitFileInput
   try {
-    main = read.read(file)
+    main = read.read(file, directory)
   } catch (error) {
     if (!(error instanceof ReadError)) throw error
     return errorReport(shown, unit.name, error.message)
