@@ -1010,6 +1010,15 @@ describe('units systemd does not load', () => {
       'invalid',
       /bad:grp/
     ],
+    // found by the parity run on Debian 13 units (systemd-halt.service): halt* arrived with 254
+    ...['halt', 'halt-force', 'halt-immediate'].map(
+      (action): [string, Record<string, string>, 'invalid', RegExp] => [
+        `SuccessAction=${action} alone before systemd 254`,
+        { 'a.service': `[Unit]\nSuccessAction=${action}\n[Service]\nType=oneshot\n` },
+        'invalid',
+        /no ExecStart=/
+      ]
+    ),
     [
       'an unbalanced quote in an ExecStart= argument',
       { 'a.service': S('ExecStart=/bin/echo "unterminated') },

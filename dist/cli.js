@@ -3342,7 +3342,16 @@ const DIRECTIVES = {
     },
     SuccessAction: enumDirective('successAction', EMERGENCY_ACTIONS, {
         section: 'Unit',
-        byVersion: { 'soft-reboot': 254, 'soft-reboot-force': 254, kexec: 253, 'kexec-force': 253 }
+        byVersion: {
+            'soft-reboot': 254,
+            'soft-reboot-force': 254,
+            kexec: 253,
+            'kexec-force': 253,
+            // systemd 252 refuses them, 254 (Debian's backport, checked) accepts them
+            halt: 254,
+            'halt-force': 254,
+            'halt-immediate': 254
+        }
     })
 };
 const LOWERCASE_DIRECTIVES = new Map(Object.keys(DIRECTIVES).map((key) => [key.toLowerCase(), key]));

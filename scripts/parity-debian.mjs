@@ -4,17 +4,20 @@
 // 1. Builds a package list from the local apt index: every package whose Depends/Pre-Depends name
 //    init-system-helpers, plus every package that ships files under lib/systemd/system according
 //    to apt's Contents index when there is one (apt-file installed). Or --packages a,b,c.
+//    --suite trixie (or sid, ...) uses a private apt state under <cache>/apt instead of the host's
+//    (own sources list, lists, cache and an empty dpkg status; the Contents index included), so
+//    units written for a newer systemd can be scored without touching the host's apt.
 // 2. apt-get downloads the .debs into <cache>/debs (kept between runs: delete them to get newer
 //    versions) and extracts each one with dpkg-deb -x into <cache>/x/<deb name> (kept too).
 // 3. Copies each package's system units (*.service, *.socket, *.service.d/) into
 //    <cache>/roots/<pkg>/etc/systemd/system/, replacing symlinks inside the package by the file
 //    they point to and keeping /dev/null links (masks).
-// 4. Scores every service with systemd-analyze (the oracle) and with dist/cli.js, and compares the
-//    status, the overall score and every check row (badness, weight, range).
+// 4. Scores every service with systemd-analyze (the oracle) and with dist/cli.js (or --cli FILE),
+//    and compares the status, the overall score and every check row (badness, weight, range).
 // 5. Prints a summary and writes <cache>/results.md and <cache>/results.json.
 //
 // Usage: node scripts/parity-debian.mjs [--packages a,b,c] [--limit N] [--cache DIR] [--update]
-//                                        [--jobs N] [--timeout S]
+//                                        [--jobs N] [--timeout S] [--suite NAME] [--cli FILE]
 // Needs a Debian host (apt-get, dpkg-deb, systemd-analyze; Debian 12 has systemd 252) and a built
 // dist/cli.js (npm run bundle). Exit: 0 no disagreement, 1 disagreements, 2 usage/environment error.
 // Only node: built-ins are used.
@@ -33,12 +36,18 @@ const NA = 2 ** 64
 // Searched in this order, later wins on equal names: Debian's systemd prefers /etc, then /lib.
 const SYS_DIRS = ['usr/lib/systemd/system', 'lib/systemd/system', 'etc/systemd/system']
 const OVERALL = /Overall exposure level for (\S+): (\d+\.\d) (\S+)/g
+const MIRROR = 'http://deb.debian.org/debian'
+const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg'
+// Given first to every apt-get/apt-cache call: empty for the host's apt, ['-c', <private conf>]
+// with --suite.
+const aptArgs = []
 
 // ---------------------------------------------------------------- arguments
 
 function parseArgs(argv) {
   const [str, bool] = [{ type: 'string' }, { type: 'boolean' }]
   const options = { packages: str, limit: str, cache: str, update: bool, jobs: str, timeout: str }
+  Object.assign(options, { suite: str, cli: str })
   let values
   try {
     values = parseArgv({
@@ -58,13 +67,19 @@ function parseArgs(argv) {
   }
   const packages = values.packages?.split(/\s*,\s*/).filter(Boolean) ?? null
   if (packages && !packages.length) usage('--packages needs at least one package name')
+  // The name ends up in a sources file: no spaces or newlines.
+  if (values.suite !== undefined && !/^[a-z0-9][a-z0-9.+-]*$/.test(values.suite)) {
+    usage(`--suite expects a suite name such as trixie or sid, got ${values.suite}`)
+  }
   return {
     packages,
     limit: int('limit', null, 1),
     cache: path.resolve(values.cache ?? path.join(ROOT, '.parity')),
     update: values.update ?? false,
     jobs: int('jobs', 2, 1),
-    timeout: int('timeout', 60, 1) * 1000
+    timeout: int('timeout', 60, 1) * 1000,
+    suite: values.suite ?? null,
+    cli: path.resolve(values.cli ?? CLI)
   }
 }
 
@@ -75,7 +90,13 @@ function usage(err) {
     '                    depends on init-system-helpers or ships lib/systemd/system files)\n' +
     '  --limit N         only the first N packages, sorted by name (a quick run)\n' +
     '  --cache DIR       downloads, extracted trees, roots and results (default: <repo>/.parity)\n' +
-    '  --update          run apt-get update first (needed when the apt lists are missing)\n' +
+    '  --update          run apt-get update first (needed when the apt lists are missing; with\n' +
+    '                    --suite, updates only the private state)\n' +
+    '  --suite NAME      take the packages from this Debian suite (trixie, sid, ...) through a\n' +
+    "                    private apt state in <cache>/apt (run --update once); the host's apt\n" +
+    '                    sources and lists are not used or touched\n' +
+    '  --cli FILE        the CLI bundle to test (default: <repo>/dist/cli.js; it finds the\n' +
+    '                    policies in ../policies from its own directory)\n' +
     '  --jobs N          packages checked in parallel (default 2)\n' +
     '  --timeout S       per-command timeout in seconds (default 60)\n' +
     '  -h, --help        this help\n'
@@ -116,10 +137,75 @@ async function pool(items, n, fn) {
 
 // ---------------------------------------------------------------- package list and downloads
 
+/**
+ * --suite: write <cache>/apt/apt.conf, a private apt state for that suite, and pass it to every
+ * apt call. Only the paths are redirected: the host's apt.conf.d (proxy, GzipIndexes, ...) still
+ * applies, but its sources, lists, cache, pinning and dpkg status are never read or written.
+ */
+function privateApt(suite, cache) {
+  const dir = path.join(cache, 'apt')
+  const empty = path.join(dir, 'empty.d') // stands in for sources.list.d and preferences.d
+  const dirs = [empty, path.join(dir, 'lists', 'partial'), path.join(dir, 'cache', 'archives')]
+  for (const d of dirs) fs.mkdirSync(d, { recursive: true })
+  const sources = path.join(dir, 'sources.sources') // the .sources extension selects deb822
+  const src = ['Types: deb', `URIs: ${MIRROR}`, `Suites: ${suite}`, 'Components: main']
+  fs.writeFileSync(sources, src.concat(`Signed-By: ${KEYRING}`, '').join('\n'))
+  // Nothing is installed from this state: an empty dpkg status keeps the host's out of it.
+  if (!fs.existsSync(path.join(dir, 'status'))) fs.writeFileSync(path.join(dir, 'status'), '')
+  const q = (v) => `"${v}"`
+  const conf = [
+    `Dir::Etc::SourceList ${q(sources)};`,
+    `Dir::Etc::SourceParts ${q(empty)};`,
+    `Dir::Etc::Preferences ${q(path.join(dir, 'preferences'))};`, // absent: no pinning
+    `Dir::Etc::PreferencesParts ${q(empty)};`,
+    `Dir::State ${q(dir)};`,
+    `Dir::State::Lists ${q(path.join(dir, 'lists'))};`,
+    `Dir::State::status ${q(path.join(dir, 'status'))};`,
+    `Dir::State::extended_states ${q(path.join(dir, 'extended_states'))};`,
+    `Dir::Cache ${q(path.join(dir, 'cache'))};`,
+    // The host's update hooks (PackageKit, AppStream refresh) concern the host's lists only.
+    '#clear APT::Update::Pre-Invoke;',
+    '#clear APT::Update::Post-Invoke;',
+    '#clear APT::Update::Post-Invoke-Success;',
+    ''
+  ]
+  const file = path.join(dir, 'apt.conf')
+  fs.writeFileSync(file, conf.join('\n'))
+  aptArgs.push('-c', file)
+}
+
+/**
+ * --suite: the suite's Contents index (main, native arch and all), so that packages that ship
+ * units but do not depend on init-system-helpers are found too. Fetched directly, not as an apt
+ * index target: deb.debian.org has served Contents files whose size did not match the Release
+ * (apt then fails the whole update). They only select packages; apt still verifies every .deb.
+ */
+async function suiteContents(opts) {
+  const dir = path.join(opts.cache, 'apt', 'contents')
+  fs.mkdirSync(dir, { recursive: true })
+  const arch = spawnSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).stdout.trim()
+  const files = []
+  for (const a of [arch, 'all']) {
+    const file = path.join(dir, `Contents-${a}.gz`)
+    if (opts.update || !fs.existsSync(file)) {
+      const url = `${MIRROR}/dists/${opts.suite}/main/Contents-${a}.gz`
+      const res = await fetch(url).catch((e) => ({ ok: false, status: e.message }))
+      if (!res.ok) {
+        console.log(`parity: ${url}: ${res.status} (packages are selected without it)`)
+        continue
+      }
+      fs.writeFileSync(file + '.part', Buffer.from(await res.arrayBuffer()))
+      fs.renameSync(file + '.part', file)
+    }
+    files.push({ kind: 'Contents-deb', file })
+  }
+  return files
+}
+
 /** The apt index files on disk, as {kind: 'Packages' | 'Contents-deb' | ..., file}. */
 function aptLists() {
   const fmt = ['indextargets', '--format', '$(CREATED_BY) $(FILENAME)']
-  const out = spawnSync('apt-get', fmt, { encoding: 'utf8' }).stdout
+  const out = spawnSync('apt-get', [...aptArgs, ...fmt], { encoding: 'utf8' }).stdout
   const files = [...out.matchAll(/^(\S+) (.+)$/gm)]
     .map((m) => ({ kind: m[1], file: m[2] }))
     .filter((t) => fs.existsSync(t.file))
@@ -134,7 +220,8 @@ function aptLists() {
 
 async function defaultPackages(indexFiles) {
   // dumpavail prints every available package's record, already decompressed.
-  const r = spawnSync('apt-cache', ['dumpavail'], { encoding: 'utf8', maxBuffer: 1 << 30 })
+  const o = { encoding: 'utf8', maxBuffer: 1 << 30 }
+  const r = spawnSync('apt-cache', [...aptArgs, 'dumpavail'], o)
   if (r.status !== 0) fail(`apt-cache dumpavail failed: ${lastLine(r.stderr)}`)
   const known = new Set()
   const names = new Set()
@@ -143,6 +230,7 @@ async function defaultPackages(indexFiles) {
     if (line.startsWith('Package: ')) known.add((pkg = line.slice(9).trim()))
     else if (/^(Pre-)?Depends:.*\binit-system-helpers\b/.test(line)) names.add(pkg)
   }
+  const byDepends = names.size
   // Packages index files do not list files; apt-file's Contents index does ("path  sect/pkg,...").
   const helper = '/usr/lib/apt/apt-helper' // its cat-file decompresses any index format
   let contents = indexFiles.filter((t) => t.kind.startsWith('Contents-deb'))
@@ -159,7 +247,9 @@ async function defaultPackages(indexFiles) {
   }
   console.log(
     `parity: apt index: ${known.size} packages, ${names.size} selected ` +
-      (contents.length ? `(Contents index used)` : `(no Contents index: by Depends only)`)
+      (contents.length
+        ? `(${byDepends} by Depends, ${names.size - byDepends} more from the Contents index)`
+        : `(no Contents index: by Depends only)`)
   )
   return [...names]
 }
@@ -176,7 +266,8 @@ function download(pkgs, dir, failures) {
   if (!todo.length) return
   console.log(`parity: apt-get download ${todo.length} package(s) into ${dir} ...`)
   // Batches are fast, but apt gives up on a whole batch for one bad name: retry those alone.
-  const get = (names) => spawnSync('apt-get', ['download', '-q', ...names], { cwd: dir })
+  const get = (names) =>
+    spawnSync('apt-get', [...aptArgs, 'download', '-q', ...names], { cwd: dir })
   for (let i = 0; i < todo.length; i += 100) get(todo.slice(i, i + 100))
   for (const p of missing()) {
     const r = get([p])
@@ -278,7 +369,7 @@ async function runOracle(root, files, timeout) {
 
 async function runOurs(root, opts) {
   const dir = path.join(root, 'etc', 'systemd', 'system')
-  const args = [CLI, '--format', 'json', '--systemd-version', String(opts.systemdVersion)]
+  const args = [opts.cli, '--format', 'json', '--systemd-version', String(opts.systemdVersion)]
   args.push('--no-suggest', '--all-checks', dir)
   const r = await run(process.execPath, args, { timeout: opts.timeout, cwd: opts.cache })
   try {
@@ -362,7 +453,8 @@ function writeReport(cache, res) {
   const md = `# Score parity on Debian packages: systemd-hardening-gate vs \`systemd-analyze security --offline=true\`
 
 Generated ${res.generatedAt} by \`${res.command}\` in ${s.seconds} s
-(${res.systemd}; the CLI is run with \`--systemd-version ${res.systemdVersion}\`).
+(${res.systemd}; the CLI ${res.cli} is run with \`--systemd-version ${res.systemdVersion}\`;
+packages from ${res.suite}).
 
 ${summaryLines(s)
   .map((l) => `- ${l.replace(/:\s+/, ': ')}`)
@@ -410,7 +502,11 @@ async function checkPackage(pkg, deb, opts, failures) {
   const oracle = await runOracle(root, files, opts.timeout)
   const ours = await runOurs(root, opts)
   if (ours.error) failures.push({ pkg, stage: 'ours', reason: ours.error })
-  const byFile = new Map(ours.units.map((u) => [path.basename(u.path), u]))
+  // Keyed by the path under the unit directory, not the base name: a package can ship a directory
+  // named like a unit with the unit inside (svxlink-gpio in sid), and the CLI reports both.
+  const unitDir = path.join(root, 'etc', 'systemd', 'system')
+  const rel = (u) => path.relative(unitDir, path.resolve(opts.cache, u.path))
+  const byFile = new Map(ours.units.map((u) => [rel(u), u]))
   for (const f of files.filter((f) => oracle[f].code === 'TIMEOUT')) {
     failures.push({ pkg, unit: f, stage: 'oracle', reason: 'systemd-analyze timed out' })
   }
@@ -423,23 +519,30 @@ async function main() {
   for (const tool of ['systemd-analyze', 'apt-get', 'apt-cache', 'dpkg-deb']) {
     if (!which(tool)) fail(`${tool} not found: this needs a Debian host with apt and systemd`)
   }
-  if (!fs.existsSync(CLI)) fail(`${CLI} not found: build the CLI first (npm run bundle)`)
+  if (!fs.existsSync(opts.cli)) fail(`${opts.cli} not found: build the CLI first (npm run bundle)`)
   const systemd = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' }).stdout
   const systemdLine = systemd.split('\n')[0]
   // The CLI must model the systemd it is compared with (Debian 12: 252).
   opts.systemdVersion = Number(/^systemd (\d+)/.exec(systemd)?.[1] ?? 252)
+  if (opts.suite) privateApt(opts.suite, opts.cache)
   if (opts.update) {
-    console.log('parity: apt-get update ...')
-    if (spawnSync('apt-get', ['update'], { stdio: 'inherit' }).status !== 0) {
+    console.log(
+      `parity: apt-get update${opts.suite ? ` (private state for ${opts.suite})` : ''} ...`
+    )
+    if (spawnSync('apt-get', [...aptArgs, 'update'], { stdio: 'inherit' }).status !== 0) {
       fail('apt-get update failed (it needs root and network access)')
     }
   }
   const debsDir = path.join(opts.cache, 'debs')
   for (const d of [debsDir, path.join(opts.cache, 'x')]) fs.mkdirSync(d, { recursive: true })
 
-  let pkgs = opts.packages ?? (await defaultPackages(aptLists()))
+  // --suite: its Contents index is fetched beside the apt lists (see suiteContents).
+  const contents = opts.suite && !opts.packages ? await suiteContents(opts) : []
+  let pkgs = opts.packages ?? (await defaultPackages(aptLists().concat(contents)))
   pkgs = [...new Set(pkgs)].sort().slice(0, opts.limit ?? undefined)
-  console.log(`parity: ${pkgs.length} package(s), cache ${opts.cache}, ${systemdLine}`)
+  const from = opts.suite ? `suite ${opts.suite}, ` : ''
+  console.log(`parity: ${pkgs.length} package(s), ${from}cache ${opts.cache}, ${systemdLine}`)
+  console.log(`parity: CLI ${opts.cli}`)
   const failures = []
   if (pkgs.some((p) => !debsIn(debsDir).has(p))) {
     if (opts.packages) aptLists() // the default list has already checked the apt lists
@@ -479,6 +582,7 @@ async function main() {
   }
   const command = ['node scripts/parity-debian.mjs', ...process.argv.slice(2)].join(' ')
   const head = { generatedAt: new Date().toISOString(), command, systemd: systemdLine }
+  Object.assign(head, { suite: opts.suite ?? 'host apt', cli: opts.cli })
   const res = { ...head, systemdVersion: opts.systemdVersion, summary, failures }
   writeReport(opts.cache, { ...res, disagreements, rows })
 
