@@ -34397,20 +34397,24 @@ const DIRECTIVES = {
     })
 };
 const LOWERCASE_DIRECTIVES = new Map(Object.keys(DIRECTIVES).map((key) => [key.toLowerCase(), key]));
-/** The directive a key names but for its case (undefined: none), remembered for the usual keys. */
-const caseMismatches = new Map();
-function caseMismatch(key) {
-    if (caseMismatches.has(key))
-        return caseMismatches.get(key);
-    const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase());
-    if (caseMismatches.size < 4096)
-        caseMismatches.set(key, known);
-    return known;
-}
 const KEY_INFO = new Map([...new Set([...Object.keys(DIRECTIVES), ...Object.keys(RECORDED_DIRECTIVES)])].map((name) => [
     name,
-    { name, directive: DIRECTIVES[name], recordedIn: RECORDED_DIRECTIVES[name] }
+    { name, directive: DIRECTIVES[name], recordedIn: RECORDED_DIRECTIVES[name], caseOf: undefined }
 ]));
+const KNOWN_KEYS = KEY_INFO.size;
+/** What a key is; the keys the gate does not read (Description=, After= ...) are remembered too. */
+function keyInfo(key) {
+    let info = KEY_INFO.get(key);
+    if (info === undefined) {
+        // a copy: the key may be a slice that keeps the whole file it came from in memory
+        const name = (' ' + key).slice(1);
+        const caseOf = LOWERCASE_DIRECTIVES.get(name.toLowerCase());
+        info = { name, directive: undefined, recordedIn: undefined, caseOf };
+        if (KEY_INFO.size < KNOWN_KEYS + 4096)
+            KEY_INFO.set(name, info);
+    }
+    return info;
+}
 function describeDropped(key, words) {
     const shown = words.slice(0, 5).map((w) => `'${w}'`);
     const more = words.length > 5 ? ` and ${words.length - 5} more` : '';
@@ -34432,14 +34436,14 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
         comments.push({ file: file.path, ...comment });
     for (const assignment of parsed.assignments) {
         const { value, section } = assignment;
-        const info = KEY_INFO.get(assignment.key);
-        const key = info?.name ?? assignment.key;
-        if (!ctx.skipRecording && info?.recordedIn === section) {
+        const info = keyInfo(assignment.key);
+        const key = info.name;
+        if (!ctx.skipRecording && info.recordedIn === section) {
             record$2(settings, key, value, ctx.ownsRecorded);
         }
-        const directive = info?.directive;
+        const directive = info.directive;
         if (!directive) {
-            const known = caseMismatch(key);
+            const known = info.caseOf;
             if (known) {
                 diagnostics.push({
                     file: file.path,

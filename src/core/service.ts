@@ -883,14 +883,6 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
 }
 
 const LOWERCASE_DIRECTIVES = new Map(Object.keys(DIRECTIVES).map((key) => [key.toLowerCase(), key]))
-/** The directive a key names but for its case (undefined: none), remembered for the usual keys. */
-const caseMismatches = new Map<string, string | undefined>()
-function caseMismatch(key: string): string | undefined {
-  if (caseMismatches.has(key)) return caseMismatches.get(key)
-  const known = LOWERCASE_DIRECTIVES.get(key.toLowerCase())
-  if (caseMismatches.size < 4096) caseMismatches.set(key, known)
-  return known
-}
 
 // One lookup for every line of every unit, with a key from the file.
 interface KeyInfo {
@@ -900,14 +892,30 @@ interface KeyInfo {
   directive: Directive | undefined
   /** the section in which the fix engine records it */
   recordedIn: string | undefined
+  /** for a key the gate does not read: the directive it names but for its case, if any */
+  caseOf: string | undefined
 }
 
 const KEY_INFO = new Map<string, KeyInfo>(
   [...new Set([...Object.keys(DIRECTIVES), ...Object.keys(RECORDED_DIRECTIVES)])].map((name) => [
     name,
-    { name, directive: DIRECTIVES[name], recordedIn: RECORDED_DIRECTIVES[name] }
+    { name, directive: DIRECTIVES[name], recordedIn: RECORDED_DIRECTIVES[name], caseOf: undefined }
   ])
 )
+const KNOWN_KEYS = KEY_INFO.size
+
+/** What a key is; the keys the gate does not read (Description=, After= ...) are remembered too. */
+function keyInfo(key: string): KeyInfo {
+  let info = KEY_INFO.get(key)
+  if (info === undefined) {
+    // a copy: the key may be a slice that keeps the whole file it came from in memory
+    const name = (' ' + key).slice(1)
+    const caseOf = LOWERCASE_DIRECTIVES.get(name.toLowerCase())
+    info = { name, directive: undefined, recordedIn: undefined, caseOf }
+    if (KEY_INFO.size < KNOWN_KEYS + 4096) KEY_INFO.set(name, info)
+  }
+  return info
+}
 
 function describeDropped(key: string, words: string[]): string {
   const shown = words.slice(0, 5).map((w) => `'${w}'`)
@@ -938,14 +946,14 @@ function applyFile(
   for (const comment of parsed.comments) comments.push({ file: file.path, ...comment })
   for (const assignment of parsed.assignments) {
     const { value, section } = assignment
-    const info = KEY_INFO.get(assignment.key)
-    const key = info?.name ?? assignment.key
-    if (!ctx.skipRecording && info?.recordedIn === section) {
+    const info = keyInfo(assignment.key)
+    const key = info.name
+    if (!ctx.skipRecording && info.recordedIn === section) {
       record(settings, key, value, ctx.ownsRecorded)
     }
-    const directive = info?.directive
+    const directive = info.directive
     if (!directive) {
-      const known = caseMismatch(key)
+      const known = info.caseOf
       if (known) {
         diagnostics.push({
           file: file.path,
