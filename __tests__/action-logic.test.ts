@@ -402,7 +402,7 @@ describe('the verdict', () => {
     expect(w).toMatchObject({
       failed: true,
       change: 'worse',
-      reason: 'worse than the base: 9.4 UNSAFE → 9.6 UNSAFE'
+      reason: 'worse than the base: 9.2 UNSAFE → 9.4 UNSAFE'
     })
     const [fresh] = judge([worse], new Map([['a.service', null]]), 'regression', 50)
     expect(fresh).toMatchObject({

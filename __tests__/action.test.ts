@@ -93,12 +93,12 @@ describe('a pull request with an unhardened unit (merge-commit checkout, fetch-d
     const errors = byName(run, 'error')
     expect(errors).toHaveLength(2)
     expect(errors[0]).toMatch(
-      /^::error title=app\.service%3A 9\.6 UNSAFE%2C above 5\.0,file=units\/app\.service,line=4::Exposure 9\.6 UNSAFE is above the threshold 5\.0\.%0ACostliest: PrivateNetwork= not set \(\+0\.5\)/
+      /^::error title=app\.service%3A 9\.4 UNSAFE%2C above 5\.0,file=units\/app\.service,line=4::Exposure 9\.4 UNSAFE is above the threshold 5\.0\.%0ACostliest: PrivateNetwork= not set \(\+0\.5\)/
     )
-    expect(errors[0]).toContain('saves 1.1 (9.6 → 8.5)')
+    expect(errors[0]).toContain('saves 1.1 (9.4 → 8.3)')
     // The last error is the step's failure message, naming the unit.
     expect(errors[1]).toBe(
-      '::error::1 unit(s) fail the hardening gate (threshold 5.0): units/app.service 9.6 UNSAFE. See the annotations and the job summary.'
+      '::error::1 unit(s) fail the hardening gate (threshold 5.0): units/app.service 9.4 UNSAFE. See the annotations and the job summary.'
     )
     expectOnlyOwnCommands(run)
   })
@@ -106,14 +106,14 @@ describe('a pull request with an unhardened unit (merge-commit checkout, fetch-d
   it('gates only the units the pull request changed and reports them in the outputs', () => {
     expect(run.outputs).toEqual({
       passed: 'false',
-      'max-score': '9.6',
+      'max-score': '9.4',
       'failed-units': '1',
       report: expect.stringMatching(/systemd-hardening-gate-hardening\.json$/)
     })
     const report = reportOf(run)
     expect(report.schemaVersion).toBe(1)
     expect(report.units.map((u) => [u.path, u.score, u.passed])).toEqual([
-      ['units/app.service', 9.6, false]
+      ['units/app.service', 9.4, false]
     ])
     // Same shape as the CLI's JSON: rows at badness 0 are left out.
     expect(report.units[0]!.checks.every((c) => c.badness !== 0)).toBe(true)
@@ -127,14 +127,14 @@ describe('a pull request with an unhardened unit (merge-commit checkout, fetch-d
       `scope: units changed by pull request #42 since ${r.mergeSha === '' ? '' : git(r.dir, 'rev-parse', `${r.mergeSha}^1`).slice(0, 12)}`
     )
     expect(run.summary).toContain(
-      '| ❌ fail | app.service | units/app.service | 9.6 UNSAFE | new | above the threshold 5.0 |'
+      '| ❌ fail | app.service | units/app.service | 9.4 UNSAFE | new | above the threshold 5.0 |'
     )
-    expect(run.summary).toContain('### ❌ units/app.service: 9.6 UNSAFE')
+    expect(run.summary).toContain('### ❌ units/app.service: 9.4 UNSAFE')
     expect(run.summary).toContain('Gated because: unit file added.')
     expect(run.summary).toMatch(
       /\| \[PrivateNetwork=\]\(https:\/\/www\.freedesktop\.org\/[^)]+\) \| 0\.5 \| units\/app\.service:4 \(not set\) \|/
     )
-    expect(run.summary).toContain('Fixing the 21 costliest brings it to 4.9, at or below 5.0.')
+    expect(run.summary).toContain('Fixing the 20 costliest brings it to 4.9, at or below 5.0.')
   })
 
   it('passes when the same unit is hardened, and leaves untouched legacy units alone', async () => {
@@ -149,7 +149,7 @@ describe('a pull request with an unhardened unit (merge-commit checkout, fetch-d
     })
     expect(ok.code).toBe(0)
     expect(byName(ok, 'error')).toEqual([])
-    expect(ok.outputs).toMatchObject({ passed: 'true', 'max-score': '3.2', 'failed-units': '0' })
+    expect(ok.outputs).toMatchObject({ passed: 'true', 'max-score': '3.1', 'failed-units': '0' })
     expect(ok.summary.split('\n')[0]).toBe('## ✅ systemd hardening gate: passed (1 unit)')
   })
 })
@@ -190,10 +190,10 @@ describe('scope', () => {
     expect(run.code).toBe(1)
     const errors = byName(run, 'error')
     expect(errors[0]).toMatch(
-      /^::error title=legacy-daemon\.service%3A (\d\.\d) [A-Z]+ → 9\.6 UNSAFE%2C worse than the base,file=units\/legacy-daemon\.service,line=4::/
+      /^::error title=legacy-daemon\.service%3A (\d\.\d) [A-Z]+ → 9\.4 UNSAFE%2C worse than the base,file=units\/legacy-daemon\.service,line=4::/
     )
     expect(run.summary).toMatch(
-      /\| ❌ fail \| legacy-daemon\.service \| units\/legacy-daemon\.service \| 9\.6 UNSAFE \| \d\.\d → 9\.6 \(\+\d\.\d\) 🔺 \|/
+      /\| ❌ fail \| legacy-daemon\.service \| units\/legacy-daemon\.service \| 9\.4 UNSAFE \| \d\.\d → 9\.4 \(\+\d\.\d\) 🔺 \|/
     )
     expect(run.summary).toContain('drop-in units/legacy-daemon.service.d/10-hardening.conf removed')
   })
@@ -273,11 +273,11 @@ describe('fail-on: regression', () => {
     expect(run.code).toBe(0)
     expect(byName(run, 'error')).toEqual([])
     expect(byName(run, 'warning')[0]).toMatch(
-      /^::warning title=legacy\.service%3A \d\.\d UNSAFE%2C above 5\.0 \(not worse than the base\)/
+      /^::warning title=legacy\.service%3A \d\.\d [A-Z]+%2C above 5\.0 \(not worse than the base\)/
     )
     expect(run.outputs.passed).toBe('true')
     expect(run.summary).toMatch(
-      /\| ⚠️ pass \(legacy\) \| legacy\.service \| units\/legacy\.service \| \d\.\d UNSAFE \| (\d\.\d) → \1 \(±0\.0\) \|/
+      /\| ⚠️ pass \(legacy\) \| legacy\.service \| units\/legacy\.service \| \d\.\d [A-Z]+ \| (\d\.\d) → \1 \(±0\.0\) \|/
     )
   })
 
@@ -313,7 +313,7 @@ describe('fail-on: regression', () => {
     expect(run.code).toBe(1)
     expect(run.outputs['failed-units']).toBe('1')
     expect(run.summary).toContain(
-      '| ❌ fail | new.service | units/new.service | 9.6 UNSAFE | new | new unit above the threshold 5.0 |'
+      '| ❌ fail | new.service | units/new.service | 9.4 UNSAFE | new | new unit above the threshold 5.0 |'
     )
   })
 
@@ -525,7 +525,7 @@ describe('inputs', () => {
     expect(run.code).toBe(0)
     expect(byName(run, 'error')).toEqual([])
     expect(byName(run, 'warning')[0]).toMatch(
-      /^::warning title=app\.service%3A 9\.6 UNSAFE%2C above 5\.0,file=app\.service,line=4::/
+      /^::warning title=app\.service%3A 9\.4 UNSAFE%2C above 5\.0,file=app\.service,line=4::/
     )
     expect(run.outputs).toMatchObject({ passed: 'false', 'failed-units': '1' })
   })

@@ -157,6 +157,42 @@ describe.each(CHECKS.map((check) => check.id))('%s', (id) => {
   })
 })
 
+describe('PrivateMounts= across systemd versions', () => {
+  // Read off Debian's systemd-analyze 252, 254 (bookworm-backports), 257 (trixie) and 262 (sid):
+  // from 254 the setting is a tristate and an unset one counts as good; only "no" is bad.
+  const cases: Array<[lines: string, before254: number, from254: number]> = [
+    ['', 1, 0],
+    ['PrivateMounts=', 1, 0],
+    ['PrivateMounts=yes', 0, 0],
+    ['PrivateMounts=no', 1, 1],
+    ['PrivateMounts=garbage', 1, 0],
+    ['PrivateMounts=no\nPrivateMounts=', 1, 0],
+    ['PrivateMounts=no\nPrivateMounts=garbage', 1, 1],
+    ['PrivateMounts=yes\nPrivateMounts=', 0, 0]
+  ]
+  it.each(cases)('%j: badness %d before 254, %d from 254', (lines, before254, from254) => {
+    const unit = parseUnitName('pm.service')!
+    const badnessAt = (version: number) => {
+      const report = analyzeUnit(
+        {
+          unit,
+          main: { path: 'pm.service', bytes: encoder.encode(BASE + lines + '\n') },
+          dropIns: []
+        },
+        { version, policy: DEFAULT_POLICY, threshold: 100 }
+      )
+      return rowBadness(report, 'PrivateMounts')
+    }
+    expect([252, 253, 254, 257, 259].map(badnessAt)).toEqual([
+      before254,
+      before254,
+      from254,
+      from254,
+      from254
+    ])
+  })
+})
+
 describe('check table', () => {
   it('has 81 rows with unique ids and names', () => {
     expect(CHECKS).toHaveLength(81)

@@ -104,10 +104,13 @@ describe('systemd-hardening-gate CLI', () => {
   })
 
   it('passes when every unit is at or below the threshold', () => {
-    const { code, stdout } = run(['--threshold', '9.6', 'examples/bare.service'])
+    // 9.4 for systemd 254 and later (9.6 for 252: an unset PrivateMounts= counts as bad there)
+    const { code, stdout } = run(['--threshold', '9.4', 'examples/bare.service'])
     expect(code).toBe(0)
-    expect(stdout).toContain('9.6 UNSAFE')
-    expect(run(['--threshold', '9.5', 'examples/bare.service']).code).toBe(1)
+    expect(stdout).toContain('9.4 UNSAFE')
+    expect(run(['--threshold', '9.3', 'examples/bare.service']).code).toBe(1)
+    const old = run(['--systemd-version', '252', '--threshold', '9.5', 'examples/bare.service'])
+    expect([old.code, old.stdout]).toEqual([1, expect.stringContaining('9.6 UNSAFE')])
   })
 
   it.each([
@@ -129,7 +132,7 @@ describe('systemd-hardening-gate CLI', () => {
   it('writes markdown and SARIF', () => {
     const markdown = run(['--format', 'markdown', 'examples'])
     expect(markdown.stdout).toContain(
-      '| bare.service | examples/bare.service | 9.6 | UNSAFE | ❌ fail |'
+      '| bare.service | examples/bare.service | 9.4 | UNSAFE | ❌ fail |'
     )
     expect(markdown.stdout).toMatch(
       /<details><summary>Suggested drop-in examples\/bare\.service\.d\/hardening\.conf: \d\.\d [A-Z]+<\/summary>\n\n```ini\n[^]*\[Service\]\n[^]*```\n\n<\/details>/

@@ -155,10 +155,10 @@ describe('a pull request that adds an unhardened unit', () => {
     const comment = fake.reviewComments[0]!
     expect(comment.path).toBe('units/app.service')
     expect(comment.body).toContain('```suggestion\n')
-    expect(comment.body).toMatch(/scores \*\*9\.6 UNSAFE\*\*/)
+    expect(comment.body).toMatch(/scores \*\*9\.4 UNSAFE\*\*/)
     expect(fake.issueComments).toHaveLength(1)
     expect(fake.issueComments[0]!.body).toContain(
-      '| ❌ fail | units/app.service | new | 9.6 UNSAFE | new |'
+      '| ❌ fail | units/app.service | new | 9.4 UNSAFE | new |'
     )
     expect(parseMarker(fake.issueComments[0]!.body)?.kind).toBe('summary')
     expect(fake.count('GET', /^\/user$/)).toBe(0)

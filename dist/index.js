@@ -33732,7 +33732,7 @@ function initialSettings() {
         dynamicUser: false,
         supplementaryGroups: NONE$1,
         privateDevices: false,
-        privateMounts: false,
+        privateMounts: undefined,
         privateNetwork: false,
         privateTmp: false,
         privateUsers: false,
@@ -33840,6 +33840,11 @@ function record$2(s, key, value, inPlace = false) {
     }
     s.recorded = { ...s.recorded, [key]: value === '' ? [] : [...(previous ?? []), value] };
 }
+/**
+ * From this version PrivateMounts= is a tristate, and systemd-analyze counts an unset one as good
+ * (checked with Debian's 254, 257 and 262: only an explicit "no" is bad there; 252 wants "yes").
+ */
+const PRIVATE_MOUNTS_TRISTATE = 254;
 function booleanDirective(key, options = {}) {
     return {
         section: 'Service',
@@ -34149,7 +34154,20 @@ const DIRECTIVES = {
         }
     },
     PrivateDevices: booleanDirective('privateDevices'),
-    PrivateMounts: booleanDirective('privateMounts'),
+    PrivateMounts: {
+        section: 'Service',
+        apply(s, value, ctx) {
+            const bool = parseBoolean(value);
+            if (bool !== undefined)
+                s.privateMounts = bool;
+            // a tristate from 254: the empty assignment resets it (before, it was no boolean)
+            else if (value === '' && ctx.version >= PRIVATE_MOUNTS_TRISTATE)
+                s.privateMounts = undefined;
+            else
+                return { ignored: `'${value}' is not a boolean` };
+            return undefined;
+        }
+    },
     PrivateNetwork: booleanDirective('privateNetwork'),
     PrivateTmp: booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }),
     PrivateUsers: booleanDirective('privateUsers', {
@@ -34979,12 +34997,18 @@ const ROWS = [
         bad: 'The service can open hardware devices under /dev.',
         breaks: 'Services that use real devices (GPUs, serial ports, disks) need DeviceAllow= entries instead.'
     }),
-    booleanCheck('PrivateMounts', (s) => s.privateMounts, {
-        weight: 1000,
-        good: 'Mounts made by the service stay private to it.',
-        bad: 'The service shares the host mount namespace and its propagation.',
-        breaks: 'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
-    }),
+    {
+        ...booleanCheck('PrivateMounts', (s) => s.privateMounts === true, {
+            weight: 1000,
+            good: 'Mounts made by the service stay private to it.',
+            bad: 'The service shares the host mount namespace and its propagation.',
+            breaks: 'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
+        }),
+        // systemd-analyze from 254 on reads an unset PrivateMounts= as set (see PRIVATE_MOUNTS_TRISTATE)
+        assess: ({ settings, version }) => bad(version >= PRIVATE_MOUNTS_TRISTATE
+            ? settings.privateMounts === false
+            : settings.privateMounts !== true)
+    },
     booleanCheck('PrivateNetwork', (s) => s.privateNetwork, {
         weight: 2500,
         good: 'The service has no network access beyond its own loopback.',

@@ -5,7 +5,7 @@
  * Descriptions are this project's own words.
  */
 import type { ServiceSettings } from './service.js'
-import { impliedDeviceEntries } from './service.js'
+import { impliedDeviceEntries, PRIVATE_MOUNTS_TRISTATE } from './service.js'
 import { bucketRestricted } from './values/address-families.js'
 import type { AddressFamilyBucket } from './values/address-families.js'
 import { capabilityMask, capabilityNames } from './values/capabilities.js'
@@ -363,13 +363,22 @@ const ROWS: readonly CheckDefinition[] = [
     breaks:
       'Services that use real devices (GPUs, serial ports, disks) need DeviceAllow= entries instead.'
   }),
-  booleanCheck('PrivateMounts', (s) => s.privateMounts, {
-    weight: 1000,
-    good: 'Mounts made by the service stay private to it.',
-    bad: 'The service shares the host mount namespace and its propagation.',
-    breaks:
-      'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
-  }),
+  {
+    ...booleanCheck('PrivateMounts', (s) => s.privateMounts === true, {
+      weight: 1000,
+      good: 'Mounts made by the service stay private to it.',
+      bad: 'The service shares the host mount namespace and its propagation.',
+      breaks:
+        'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
+    }),
+    // systemd-analyze from 254 on reads an unset PrivateMounts= as set (see PRIVATE_MOUNTS_TRISTATE)
+    assess: ({ settings, version }) =>
+      bad(
+        version >= PRIVATE_MOUNTS_TRISTATE
+          ? settings.privateMounts === false
+          : settings.privateMounts !== true
+      )
+  },
   booleanCheck('PrivateNetwork', (s) => s.privateNetwork, {
     weight: 2500,
     good: 'The service has no network access beyond its own loopback.',

@@ -101,7 +101,8 @@ export interface ServiceSettings {
   dynamicUser: boolean
   supplementaryGroups: readonly string[]
   privateDevices: boolean
-  privateMounts: boolean
+  /** undefined: never set, or reset by an empty assignment (a tristate from systemd 254) */
+  privateMounts: boolean | undefined
   privateNetwork: boolean
   privateTmp: boolean
   privateUsers: boolean
@@ -207,7 +208,7 @@ export function initialSettings(): ServiceSettings {
     dynamicUser: false,
     supplementaryGroups: NONE,
     privateDevices: false,
-    privateMounts: false,
+    privateMounts: undefined,
     privateNetwork: false,
     privateTmp: false,
     privateUsers: false,
@@ -338,6 +339,12 @@ interface Directive {
 type BooleanKey = {
   [K in keyof ServiceSettings]-?: ServiceSettings[K] extends boolean ? K : never
 }[keyof ServiceSettings]
+
+/**
+ * From this version PrivateMounts= is a tristate, and systemd-analyze counts an unset one as good
+ * (checked with Debian's 254, 257 and 262: only an explicit "no" is bad there; 252 wants "yes").
+ */
+export const PRIVATE_MOUNTS_TRISTATE = 254
 
 function booleanDirective(
   key: BooleanKey,
@@ -649,7 +656,17 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
     }
   },
   PrivateDevices: booleanDirective('privateDevices'),
-  PrivateMounts: booleanDirective('privateMounts'),
+  PrivateMounts: {
+    section: 'Service',
+    apply(s, value, ctx) {
+      const bool = parseBoolean(value)
+      if (bool !== undefined) s.privateMounts = bool
+      // a tristate from 254: the empty assignment resets it (before, it was no boolean)
+      else if (value === '' && ctx.version >= PRIVATE_MOUNTS_TRISTATE) s.privateMounts = undefined
+      else return { ignored: `'${value}' is not a boolean` }
+      return undefined
+    }
+  },
   PrivateNetwork: booleanDirective('privateNetwork'),
   PrivateTmp: booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }),
   PrivateUsers: booleanDirective('privateUsers', {
