@@ -12,12 +12,16 @@
 // 3. Copies each package's system units (*.service, *.socket, *.service.d/) into
 //    <cache>/roots/<pkg>/etc/systemd/system/, replacing symlinks inside the package by the file
 //    they point to and keeping /dev/null links (masks).
-// 4. Scores every service with systemd-analyze (the oracle) and with dist/cli.js (or --cli FILE),
-//    and compares the status, the overall score and every check row (badness, weight, range).
+// 4. Scores every service with systemd-analyze (the oracle; or --oracle FILE, another build such
+//    as a newer Debian's systemd-analyze, run with the caller's environment, LD_LIBRARY_PATH
+//    included) and with dist/cli.js (or --cli FILE), the latter with --systemd-version set to the
+//    oracle's version, and compares the status, the overall score and every check row (badness,
+//    weight, range).
 // 5. Prints a summary and writes <cache>/results.md and <cache>/results.json.
 //
 // Usage: node scripts/parity-debian.mjs [--packages a,b,c] [--limit N] [--cache DIR] [--update]
 //                                        [--jobs N] [--timeout S] [--suite NAME] [--cli FILE]
+//                                        [--oracle FILE]
 // Needs a Debian host (apt-get, dpkg-deb, systemd-analyze; Debian 12 has systemd 252) and a built
 // dist/cli.js (npm run bundle). Exit: 0 no disagreement, 1 disagreements, 2 usage/environment error.
 // Only node: built-ins are used.
@@ -35,6 +39,7 @@ const CLI = path.join(ROOT, 'dist', 'cli.js')
 const NA = 2 ** 64
 // Searched in this order, later wins on equal names: Debian's systemd prefers /etc, then /lib.
 const SYS_DIRS = ['usr/lib/systemd/system', 'lib/systemd/system', 'etc/systemd/system']
+const SA = 'systemd-analyze'
 const OVERALL = /Overall exposure level for (\S+): (\d+\.\d) (\S+)/g
 const MIRROR = 'http://deb.debian.org/debian'
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg'
@@ -47,7 +52,7 @@ const aptArgs = []
 function parseArgs(argv) {
   const [str, bool] = [{ type: 'string' }, { type: 'boolean' }]
   const options = { packages: str, limit: str, cache: str, update: bool, jobs: str, timeout: str }
-  Object.assign(options, { suite: str, cli: str })
+  Object.assign(options, { suite: str, cli: str, oracle: str })
   let values
   try {
     values = parseArgv({
@@ -79,7 +84,9 @@ function parseArgs(argv) {
     jobs: int('jobs', 2, 1),
     timeout: int('timeout', 60, 1) * 1000,
     suite: values.suite ?? null,
-    cli: path.resolve(values.cli ?? CLI)
+    cli: path.resolve(values.cli ?? CLI),
+    // A bare name is looked up in PATH; anything with a slash is a file.
+    oracle: values.oracle?.includes('/') ? path.resolve(values.oracle) : (values.oracle ?? SA)
   }
 }
 
@@ -97,6 +104,9 @@ function usage(err) {
     '                    sources and lists are not used or touched\n' +
     '  --cli FILE        the CLI bundle to test (default: <repo>/dist/cli.js; it finds the\n' +
     '                    policies in ../policies from its own directory)\n' +
+    '  --oracle FILE     the systemd-analyze to compare with (default: systemd-analyze from\n' +
+    '                    PATH); the CLI is run with --systemd-version set to its version. It\n' +
+    '                    gets this environment: give LD_LIBRARY_PATH for an extracted build\n' +
     '  --jobs N          packages checked in parallel (default 2)\n' +
     '  --timeout S       per-command timeout in seconds (default 60)\n' +
     '  -h, --help        this help\n'
@@ -334,9 +344,10 @@ const jsonLines = (s) => {
 }
 
 /** file -> {code, score, stderr, checks}, from as few systemd-analyze calls as possible. */
-async function runOracle(root, files, timeout) {
+async function runOracle(root, files, { oracle, timeout }) {
   const base = ['security', '--offline=true', `--root=${root}`, '--no-pager']
-  const sa = (args, env) => run('systemd-analyze', [...base, ...args], { timeout, env })
+  // run() passes process.env (LD_LIBRARY_PATH for --oracle) plus env.
+  const sa = (args, env) => run(oracle, [...base, ...args], { timeout, env })
   const debug = { SYSTEMD_ANALYZE_DEBUG: '1' } // adds json_field, weight, badness, range to rows
   const names = files.map(oracleName)
   const txt = await sa(names)
@@ -453,7 +464,7 @@ function writeReport(cache, res) {
   const md = `# Score parity on Debian packages: systemd-hardening-gate vs \`systemd-analyze security --offline=true\`
 
 Generated ${res.generatedAt} by \`${res.command}\` in ${s.seconds} s
-(${res.systemd}; the CLI ${res.cli} is run with \`--systemd-version ${res.systemdVersion}\`;
+(oracle ${res.oracle}: ${res.systemd}; the CLI ${res.cli} is run with \`--systemd-version ${res.systemdVersion}\`;
 packages from ${res.suite}).
 
 ${summaryLines(s)
@@ -499,7 +510,7 @@ async function checkPackage(pkg, deb, opts, failures) {
   const root = path.join(opts.cache, 'roots', pkg)
   const files = collectUnits(tree, root)
   if (!files.length) return []
-  const oracle = await runOracle(root, files, opts.timeout)
+  const oracle = await runOracle(root, files, opts)
   const ours = await runOurs(root, opts)
   if (ours.error) failures.push({ pkg, stage: 'ours', reason: ours.error })
   // Keyed by the path under the unit directory, not the base name: a package can ship a directory
@@ -516,14 +527,21 @@ async function checkPackage(pkg, deb, opts, failures) {
 async function main() {
   const t0 = Date.now()
   const opts = parseArgs(process.argv.slice(2))
-  for (const tool of ['systemd-analyze', 'apt-get', 'apt-cache', 'dpkg-deb']) {
+  for (const tool of ['apt-get', 'apt-cache', 'dpkg-deb']) {
     if (!which(tool)) fail(`${tool} not found: this needs a Debian host with apt and systemd`)
   }
+  if (!which(opts.oracle)) fail(`${opts.oracle} not found (--oracle; default systemd-analyze)`)
   if (!fs.existsSync(opts.cli)) fail(`${opts.cli} not found: build the CLI first (npm run bundle)`)
-  const systemd = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' }).stdout
-  const systemdLine = systemd.split('\n')[0]
-  // The CLI must model the systemd it is compared with (Debian 12: 252).
-  opts.systemdVersion = Number(/^systemd (\d+)/.exec(systemd)?.[1] ?? 252)
+  // The oracle's own version (Debian 12: 252), with the environment it is later run with.
+  const ver = spawnSync(opts.oracle, ['--version'], { encoding: 'utf8' })
+  const systemdLine = String(ver.stdout).split('\n')[0]
+  const version = /^systemd (\d+)\b/.exec(systemdLine)?.[1]
+  if (ver.status !== 0 || !version) {
+    const why = ver.error?.message ?? lastLine(ver.stderr || ver.stdout)
+    fail(`${opts.oracle} --version failed or printed no "systemd N" line: ${why}`)
+  }
+  // The CLI must model the systemd it is compared with.
+  opts.systemdVersion = Number(version)
   if (opts.suite) privateApt(opts.suite, opts.cache)
   if (opts.update) {
     console.log(
@@ -542,7 +560,8 @@ async function main() {
   pkgs = [...new Set(pkgs)].sort().slice(0, opts.limit ?? undefined)
   const from = opts.suite ? `suite ${opts.suite}, ` : ''
   console.log(`parity: ${pkgs.length} package(s), ${from}cache ${opts.cache}, ${systemdLine}`)
-  console.log(`parity: CLI ${opts.cli}`)
+  console.log(`parity: CLI ${opts.cli} --systemd-version ${opts.systemdVersion}`)
+  console.log(`parity: oracle ${opts.oracle}`)
   const failures = []
   if (pkgs.some((p) => !debsIn(debsDir).has(p))) {
     if (opts.packages) aptLists() // the default list has already checked the apt lists
@@ -582,6 +601,7 @@ async function main() {
   }
   const command = ['node scripts/parity-debian.mjs', ...process.argv.slice(2)].join(' ')
   const head = { generatedAt: new Date().toISOString(), command, systemd: systemdLine }
+  head.oracle = opts.oracle
   Object.assign(head, { suite: opts.suite ?? 'host apt', cli: opts.cli })
   const res = { ...head, systemdVersion: opts.systemdVersion, summary, failures }
   writeReport(opts.cache, { ...res, disagreements, rows })
