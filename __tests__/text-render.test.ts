@@ -1,7 +1,8 @@
-/** Renderers: the text report's row selection, the markdown report's drop-ins. */
+/** Renderers: the text report's row selection and stream, the markdown report's drop-ins, JSON entries. */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import type { GateReport, UnitReport } from '../src/core/report.js'
+import { unitJson } from '../src/render/json.js'
 import { renderMarkdown } from '../src/render/markdown.js'
 import { costliest, createTextStream } from '../src/render/text.js'
 
@@ -140,5 +141,25 @@ describe('text stream', () => {
       expect(pieces.end()).toBe(whole.end())
       expect(pieces.end()).toContain('2 unit(s), 1 failed')
     }
+  })
+})
+
+describe('JSON entry', () => {
+  it('is the JSON of the unit, with systemd’s "…" row name escaped so the entry stays one-byte', () => {
+    const wide = { ...row(1, 1, 0.2, 1250), id: 'RestrictAddressFamilies_OTHER' }
+    wide.name = 'RestrictAddressFamilies=~…'
+    const unit = {
+      ...unitWith([row(0, 1, 0.5, 1000), wide, { ...wide, file: 'b.service.d/x.conf' }]),
+      path: 'units/é/a.service',
+      // a string value that looks like the stand-in must stay as it is
+      diagnostics: [{ file: 'a', line: 1, message: '"name":"RestrictAddressFamilies=~?"' }]
+    } as unknown as UnitReport
+    const json = unitJson(unit)
+    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(unit)))
+    expect(json).not.toContain('…')
+    expect(json.split('"name":"RestrictAddressFamilies=~\\u2026"')).toHaveLength(3)
+    // a unit without such a row is JSON.stringify's output, byte for byte
+    const plain = unitWith([row(0, 1, 0.5, 1000)])
+    expect(unitJson(plain)).toBe(JSON.stringify(plain))
   })
 })
