@@ -155,9 +155,13 @@ export function createTextStream(head: TextHead, options: TextOptions): TextStre
       const score = `${unit.score!.toFixed(1)} ${unit.rating}`
       text = ` ${where}  ${unit.passed ? score : paint('bold', score)}\n`
       if (!unit.passed) {
+        // the rows of a unit mostly share one file: escaped once
+        let file: string | undefined
+        let shownFile = ''
         for (const check of costliest(unit, top)) {
+          if (check.file !== file) shownFile = escapeControl((file = check.file))
           const detail = check.detail ? ` (${escapeControl(check.detail)})` : ''
-          text += `    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${escapeControl(check.file)}:${check.line}\n`
+          text += `    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${shownFile}:${check.line}\n`
         }
       }
     } else {
