@@ -331,8 +331,10 @@ function collectUnits(pkgRoot, root) {
 
 // ---------------------------------------------------------------- the two tools
 
-// A template cannot be loaded as such: systemd-analyze is given an instance of it.
-const oracleName = (f) => f.replace(/@\.service$/, '@i.service')
+// A template cannot be loaded as such: systemd-analyze is given an instance of it, named as
+// systemd-analyze itself names one for a bare template (and as the CLI does): "i" up to 256.
+const oracleName = (f, version) =>
+  f.replace(/@\.service$/, `@${version >= 257 ? 'test_instance' : 'i'}.service`)
 
 /** --json=short prints one array per unit and line. */
 const jsonLines = (s) => {
@@ -344,12 +346,12 @@ const jsonLines = (s) => {
 }
 
 /** file -> {code, score, stderr, checks}, from as few systemd-analyze calls as possible. */
-async function runOracle(root, files, { oracle, timeout }) {
+async function runOracle(root, files, { oracle, timeout, systemdVersion }) {
   const base = ['security', '--offline=true', `--root=${root}`, '--no-pager']
   // run() passes process.env (LD_LIBRARY_PATH for --oracle) plus env.
   const sa = (args, env) => run(oracle, [...base, ...args], { timeout, env })
   const debug = { SYSTEMD_ANALYZE_DEBUG: '1' } // adds json_field, weight, badness, range to rows
-  const names = files.map(oracleName)
+  const names = files.map((f) => oracleName(f, systemdVersion))
   const txt = await sa(names)
   const scored = new Map([...txt.stdout.matchAll(OVERALL)].map((m) => [m[1], Number(m[2])]))
   // --json prints one table per loaded unit, in argument order but without its name: map them
