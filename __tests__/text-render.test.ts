@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import type { GateReport, UnitReport } from '../src/core/report.js'
 import { unitJson } from '../src/render/json.js'
 import { renderMarkdown } from '../src/render/markdown.js'
+import { renderSarif } from '../src/render/sarif.js'
 import { costliest, createTextStream } from '../src/render/text.js'
 
 type Check = UnitReport['checks'][number]
@@ -161,5 +162,48 @@ describe('JSON entry', () => {
     // a unit without such a row is JSON.stringify's output, byte for byte
     const plain = unitWith([row(0, 1, 0.5, 1000)])
     expect(unitJson(plain)).toBe(JSON.stringify(plain))
+  })
+})
+
+describe('SARIF log', () => {
+  const report = (units: UnitReport[]): GateReport => ({
+    schemaVersion: 1,
+    threshold: 5,
+    systemdVersion: 259,
+    policy: 'baseline',
+    passed: false,
+    units
+  })
+  const failing = (path: string, checks: Check[]) =>
+    ({
+      ...unitWith(checks),
+      path,
+      unit: path.slice(path.lastIndexOf('/') + 1),
+      status: 'scored',
+      score: 9.4,
+      exposure: 94,
+      rating: 'UNSAFE',
+      passed: false,
+      dropIns: [],
+      diagnostics: [{ file: path, line: 2, severity: 'error', code: 'x', message: 'm "q" \\' }],
+      exceptions: []
+    }) as unknown as UnitReport
+
+  it('is written unit by unit exactly as JSON.stringify(log, null, 2) prints it', () => {
+    for (const units of [
+      [],
+      [failing('a.service', [])],
+      [
+        failing('a.service', [row(0, 1, 0.5, 1000), row(1, 2, 0.3, 100)]),
+        failing('b.service', [row(2, 1, 0.1, 50)])
+      ]
+    ]) {
+      const text = renderSarif(report(units), '1.2.3')
+      const log = JSON.parse(text)
+      expect(text).toBe(JSON.stringify(log, null, 2) + '\n')
+      // 2 rows + 1 diagnostic per unit above
+      expect(log.runs[0].results).toHaveLength(units.reduce((n, u) => n + u.checks.length + 1, 0))
+      expect(log.runs[0].tool.driver.rules.length).toBeGreaterThan(81)
+    }
   })
 })

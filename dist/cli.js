@@ -10147,8 +10147,8 @@ function unitResults(unit) {
     }
     return results;
 }
-function renderSarif(report, toolVersion) {
-    const rules = [
+function rules() {
+    return [
         ...CHECKS.map((check) => ({
             id: check.id,
             name: check.name,
@@ -10164,7 +10164,16 @@ function renderSarif(report, toolVersion) {
         })),
         ...EXTRA_RULES
     ];
-    const log = {
+}
+/** Where the results array sits in the log: its items are indented this much. */
+const RESULTS_KEY = '"results": []';
+const RESULT_INDENT = ' '.repeat(8);
+/**
+ * The log as JSON.stringify(log, null, 2) prints it, written unit by unit: a large tree's results
+ * (tens of thousands) are never held together, nor the whole text.
+ */
+function createSarifStream(toolVersion) {
+    const empty = JSON.stringify({
         $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
         version: '2.1.0',
         runs: [
@@ -10174,14 +10183,29 @@ function renderSarif(report, toolVersion) {
                         name: 'systemd-hardening-gate',
                         version: toolVersion,
                         informationUri: TOOL_URI,
-                        rules
+                        rules: rules()
                     }
                 },
-                results: report.units.flatMap(unitResults)
+                results: []
             }
         ]
+    }, null, 2);
+    const at = empty.lastIndexOf(RESULTS_KEY);
+    const before = empty.slice(0, at + RESULTS_KEY.length - 1);
+    const after = empty.slice(at + RESULTS_KEY.length - 1);
+    let count = 0;
+    return {
+        start: () => before,
+        unit(unit) {
+            let text = '';
+            for (const result of unitResults(unit)) {
+                const body = JSON.stringify(result, null, 2).split('\n').join(`\n${RESULT_INDENT}`);
+                text += `${count++ ? ',' : ''}\n${RESULT_INDENT}${body}`;
+            }
+            return text;
+        },
+        end: () => (count ? `\n      ${after}` : after) + '\n'
     };
-    return JSON.stringify(log, null, 2) + '\n';
 }
 
 /**
@@ -11444,13 +11468,28 @@ async function runCli(argv, io) {
                 if (!oneWorker)
                     write(format === 'json' ? json.end(passed) : text.end());
             }
+            else if (format === 'sarif') {
+                // streamed too: a large tree has tens of thousands of results
+                const sarif = createSarifStream(VERSION);
+                write(sarif.start());
+                for (const unit of stream.units) {
+                    if (!unit.passed)
+                        passed = false;
+                    if (values.fix)
+                        writeDropIn(unit, io);
+                    write(sarif.unit(unit));
+                    if (outputFull)
+                        await outputFull;
+                }
+                write(sarif.end());
+            }
             else {
                 const report = gateReport([...stream.units], options);
                 passed = report.passed;
                 if (values.fix)
                     for (const unit of report.units)
                         writeDropIn(unit, io);
-                write(format === 'markdown' ? renderMarkdown(report) : renderSarif(report, VERSION));
+                write(renderMarkdown(report));
             }
             flush();
         }

@@ -13,7 +13,7 @@ import { loadPolicy } from '../policies.js'
 import { createJsonStream } from '../render/json.js'
 import { createByteBatches } from '../render/batches.js'
 import { renderMarkdown } from '../render/markdown.js'
-import { renderSarif } from '../render/sarif.js'
+import { createSarifStream } from '../render/sarif.js'
 import { createTextStream } from '../render/text.js'
 import type { ScanJob } from '../scan/parallel.js'
 import {
@@ -363,11 +363,22 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           }
         }
         if (!oneWorker) write(format === 'json' ? json.end(passed) : text.end())
+      } else if (format === 'sarif') {
+        // streamed too: a large tree has tens of thousands of results
+        const sarif = createSarifStream(VERSION)
+        write(sarif.start())
+        for (const unit of stream.units) {
+          if (!unit.passed) passed = false
+          if (values.fix) writeDropIn(unit, io)
+          write(sarif.unit(unit))
+          if (outputFull) await outputFull
+        }
+        write(sarif.end())
       } else {
         const report = gateReport([...stream.units], options)
         passed = report.passed
         if (values.fix) for (const unit of report.units) writeDropIn(unit, io)
-        write(format === 'markdown' ? renderMarkdown(report) : renderSarif(report, VERSION))
+        write(renderMarkdown(report))
       }
       flush()
     } finally {
