@@ -9625,16 +9625,6 @@ function errorReport(path, unit, reason) {
         suggestion: null
     };
 }
-function gateReport(units, options) {
-    return {
-        schemaVersion: SCHEMA_VERSION,
-        threshold: options.threshold / 10,
-        systemdVersion: options.version,
-        policy: options.policy.name,
-        passed: units.every((u) => u.passed),
-        units
-    };
-}
 
 /** Resolves --policy / the `policy` input: a built-in name (policies/NAME.json) or a file path. */
 /** policies/ beside dist/ (bundle) or beside src/ (sources under test). */
@@ -10010,48 +10000,64 @@ function createTextStream(head, options) {
     };
 }
 
-function renderMarkdown(report) {
-    const lines = [];
-    const failed = report.units.filter((u) => !u.passed);
-    lines.push(`## systemd hardening gate: ${report.passed ? 'passed' : `${failed.length} unit(s) failed`}`);
-    lines.push('');
-    lines.push(`Threshold ${report.threshold.toFixed(1)} · systemd ${report.systemdVersion} · policy ${escapeMarkdown(report.policy)}`);
-    lines.push('');
-    if (report.units.length === 0) {
-        lines.push('No service units found.');
+/**
+ * The report's heading counts the failing units, so nothing can be written before the last one;
+ * what is kept until then is each unit's rendered lines, not its report (on large trees the reports
+ * with their drop-ins are ten times the text).
+ */
+function createMarkdownStream(head) {
+    const rows = [];
+    const details = [];
+    return {
+        unit(unit) {
+            const score = unit.score === null ? '–' : unit.score.toFixed(1);
+            const rating = unit.rating ?? unit.status;
+            const result = unit.passed ? '✅ pass' : '❌ fail';
+            rows.push(`| ${escapeMarkdown(unit.unit)} | ${escapeMarkdown(unit.path)} | ${score} | ${escapeMarkdown(rating)} | ${result} |\n`);
+            if (!unit.passed)
+                details.push(failingUnit(unit));
+        },
+        end() {
+            const passed = details.length === 0;
+            const lines = [
+                `## systemd hardening gate: ${passed ? 'passed' : `${details.length} unit(s) failed`}\n`,
+                '\n',
+                `Threshold ${head.threshold.toFixed(1)} · systemd ${head.systemdVersion} · policy ${escapeMarkdown(head.policy)}\n`,
+                '\n'
+            ];
+            if (rows.length === 0)
+                return [...lines, 'No service units found.\n'];
+            return [
+                ...lines,
+                '| Unit | Path | Score | Rating | Result |\n',
+                '| --- | --- | ---: | --- | --- |\n',
+                ...rows,
+                ...details
+            ];
+        }
+    };
+}
+/** A failing unit's section: its costliest checks and its drop-in, folded. */
+function failingUnit(unit) {
+    const lines = ['', `### ${escapeMarkdown(unit.path)}`, ''];
+    if (unit.status !== 'scored') {
+        lines.push(`${escapeMarkdown(unit.status)}: ${escapeMarkdown(unit.reason ?? '')}`);
         return lines.join('\n') + '\n';
     }
-    lines.push('| Unit | Path | Score | Rating | Result |');
-    lines.push('| --- | --- | ---: | --- | --- |');
-    for (const unit of report.units) {
-        const score = unit.score === null ? '–' : unit.score.toFixed(1);
-        const rating = unit.rating ?? unit.status;
-        const result = unit.passed ? '✅ pass' : '❌ fail';
-        lines.push(`| ${escapeMarkdown(unit.unit)} | ${escapeMarkdown(unit.path)} | ${score} | ${escapeMarkdown(rating)} | ${result} |`);
+    lines.push('| Check | Exposure | Detail | Line |');
+    lines.push('| --- | ---: | --- | ---: |');
+    for (const check of costliest(unit, 10)) {
+        lines.push(`| ${escapeMarkdown(check.id)} | ${(check.exposure ?? 0).toFixed(1)} | ${escapeMarkdown(check.detail ?? '')} | ${check.line} |`);
     }
-    for (const unit of failed) {
+    const suggestion = unit.suggestion;
+    if (suggestion?.phases?.length) {
+        const rating = suggestion.rating ? ` ${suggestion.rating}` : '';
         lines.push('');
-        lines.push(`### ${escapeMarkdown(unit.path)}`);
+        lines.push(`<details><summary>Suggested drop-in ${escapeMarkdown(suggestion.path)}: ${suggestion.score.toFixed(1)}${escapeMarkdown(rating)}</summary>`);
         lines.push('');
-        if (unit.status !== 'scored') {
-            lines.push(`${escapeMarkdown(unit.status)}: ${escapeMarkdown(unit.reason ?? '')}`);
-            continue;
-        }
-        lines.push('| Check | Exposure | Detail | Line |');
-        lines.push('| --- | ---: | --- | ---: |');
-        for (const check of costliest(unit, 10)) {
-            lines.push(`| ${escapeMarkdown(check.id)} | ${(check.exposure ?? 0).toFixed(1)} | ${escapeMarkdown(check.detail ?? '')} | ${check.line} |`);
-        }
-        const suggestion = unit.suggestion;
-        if (suggestion?.phases?.length) {
-            const rating = suggestion.rating ? ` ${suggestion.rating}` : '';
-            lines.push('');
-            lines.push(`<details><summary>Suggested drop-in ${escapeMarkdown(suggestion.path)}: ${suggestion.score.toFixed(1)}${escapeMarkdown(rating)}</summary>`);
-            lines.push('');
-            lines.push(fencedBlock(suggestion.dropIn, 'ini'));
-            lines.push('');
-            lines.push('</details>');
-        }
+        lines.push(fencedBlock(suggestion.dropIn, 'ini'));
+        lines.push('');
+        lines.push('</details>');
     }
     return lines.join('\n') + '\n';
 }
@@ -11484,12 +11490,17 @@ async function runCli(argv, io) {
                 write(sarif.end());
             }
             else {
-                const report = gateReport([...stream.units], options);
-                passed = report.passed;
-                if (values.fix)
-                    for (const unit of report.units)
+                // markdown: the heading counts the failures, so units are kept as rendered text until the end
+                const markdown = createMarkdownStream(head);
+                for (const unit of stream.units) {
+                    if (!unit.passed)
+                        passed = false;
+                    if (values.fix)
                         writeDropIn(unit, io);
-                write(renderMarkdown(report));
+                    markdown.unit(unit);
+                }
+                for (const piece of markdown.end())
+                    write(piece);
             }
             flush();
         }

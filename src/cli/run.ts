@@ -6,13 +6,13 @@ import { parseArgs } from 'node:util'
 import { isoToday } from '../core/exceptions.js'
 import { PolicyError, parseThreshold, policyDocument } from '../core/policy.js'
 import type { UnitReport } from '../core/report.js'
-import { gateReport, SCHEMA_VERSION } from '../core/report.js'
+import { SCHEMA_VERSION } from '../core/report.js'
 import { GENERATED_MARKER } from '../core/suggest.js'
 import { NEWEST_SYSTEMD_VERSION, OLDEST_SYSTEMD_VERSION } from '../core/service.js'
 import { loadPolicy } from '../policies.js'
 import { createJsonStream } from '../render/json.js'
 import { createByteBatches } from '../render/batches.js'
-import { renderMarkdown } from '../render/markdown.js'
+import { createMarkdownStream } from '../render/markdown.js'
 import { createSarifStream } from '../render/sarif.js'
 import { createTextStream } from '../render/text.js'
 import type { ScanJob } from '../scan/parallel.js'
@@ -375,10 +375,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         }
         write(sarif.end())
       } else {
-        const report = gateReport([...stream.units], options)
-        passed = report.passed
-        if (values.fix) for (const unit of report.units) writeDropIn(unit, io)
-        write(renderMarkdown(report))
+        // markdown: the heading counts the failures, so units are kept as rendered text until the end
+        const markdown = createMarkdownStream(head)
+        for (const unit of stream.units) {
+          if (!unit.passed) passed = false
+          if (values.fix) writeDropIn(unit, io)
+          markdown.unit(unit)
+        }
+        for (const piece of markdown.end()) write(piece)
       }
       flush()
     } finally {
