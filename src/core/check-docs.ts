@@ -30,7 +30,8 @@ const ENGINE: Record<string, { writes: string; leavesOut: string }> = {
       'services that use hardware (disks, serial ports, GPUs, TPM, input devices, members of the dialout/video/render... groups), login sessions and container managers.'
   },
   PrivateMounts: {
-    writes: '`PrivateMounts=yes`.',
+    writes:
+      '`PrivateMounts=yes`. From systemd 254, systemd-analyze counts an unset `PrivateMounts=` as set (only `PrivateMounts=no` costs there), so at those versions the row only fails on an explicit `no`.',
     leavesOut:
       'services that mount file systems for others to see (automounters, FUSE, storage agents) and container managers.'
   },
