@@ -3735,7 +3735,7 @@ enabled, meta) {
         fix: meta.fix ?? [`${id}=yes`],
         man: meta.man ?? `${EXEC}#${id}=`,
         ...meta,
-        assess: ({ settings }) => bad(!enabled(settings))
+        assess: ({ settings, version }) => bad(!enabled(settings, version))
     };
 }
 /** The verdict of a capability row, per kept subset (few distinct values: cached). */
@@ -3955,18 +3955,14 @@ const ROWS = [
         bad: 'The service can open hardware devices under /dev.',
         breaks: 'Services that use real devices (GPUs, serial ports, disks) need DeviceAllow= entries instead.'
     }),
-    {
-        ...booleanCheck('PrivateMounts', (s) => s.privateMounts === true, {
-            weight: 1000,
-            good: 'Mounts made by the service stay private to it.',
-            bad: 'The service shares the host mount namespace and its propagation.',
-            breaks: 'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
-        }),
-        // systemd-analyze from 254 on reads an unset PrivateMounts= as set (see PRIVATE_MOUNTS_TRISTATE)
-        assess: ({ settings, version }) => bad(version >= PRIVATE_MOUNTS_TRISTATE
-            ? settings.privateMounts === false
-            : settings.privateMounts !== true)
-    },
+    booleanCheck('PrivateMounts', 
+    // systemd-analyze from 254 on reads an unset PrivateMounts= as set (see PRIVATE_MOUNTS_TRISTATE)
+    (s, version) => version >= PRIVATE_MOUNTS_TRISTATE ? s.privateMounts !== false : s.privateMounts === true, {
+        weight: 1000,
+        good: 'Mounts made by the service stay private to it.',
+        bad: 'The service shares the host mount namespace and its propagation.',
+        breaks: 'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
+    }),
     booleanCheck('PrivateNetwork', (s) => s.privateNetwork, {
         weight: 2500,
         good: 'The service has no network access beyond its own loopback.',
@@ -11341,6 +11337,19 @@ async function runCli(argv, io) {
                 systemdVersion: version,
                 policy: policy.name
             };
+            /** Every unit in path order, with what each report does for it: the verdict, --fix, and a wait
+             * while the output is full (the scan then waits rather than queue its reports). */
+            const eachUnit = async (emit) => {
+                for (const unit of stream.units) {
+                    if (!unit.passed)
+                        passed = false;
+                    if (values.fix)
+                        writeDropIn(unit, io);
+                    emit(unit);
+                    if (outputFull)
+                        await outputFull;
+                }
+            };
             // Worker threads render text and JSON unit by unit (the first drop-ins of a text report are
             // computed here); --suggest in text and --fix need every suggestion in this thread.
             const parallel = !values.fix && (format === 'json' || (format === 'text' && !values.suggest));
@@ -11458,18 +11467,7 @@ async function runCli(argv, io) {
                 else {
                     if (format === 'json')
                         write(json.start());
-                    for (const unit of stream.units) {
-                        if (!unit.passed)
-                            passed = false;
-                        if (values.fix)
-                            writeDropIn(unit, io);
-                        if (format === 'json')
-                            write(json.unit(unit));
-                        else
-                            text.writeUnit(unit, write);
-                        if (outputFull)
-                            await outputFull;
-                    }
+                    await eachUnit((unit) => format === 'json' ? write(json.unit(unit)) : text.writeUnit(unit, write));
                 }
                 if (!oneWorker)
                     write(format === 'json' ? json.end(passed) : text.end());
@@ -11478,27 +11476,13 @@ async function runCli(argv, io) {
                 // streamed too: a large tree has tens of thousands of results
                 const sarif = createSarifStream(VERSION);
                 write(sarif.start());
-                for (const unit of stream.units) {
-                    if (!unit.passed)
-                        passed = false;
-                    if (values.fix)
-                        writeDropIn(unit, io);
-                    write(sarif.unit(unit));
-                    if (outputFull)
-                        await outputFull;
-                }
+                await eachUnit((unit) => write(sarif.unit(unit)));
                 write(sarif.end());
             }
             else {
                 // markdown: the heading counts the failures, so units are kept as rendered text until the end
                 const markdown = createMarkdownStream(head);
-                for (const unit of stream.units) {
-                    if (!unit.passed)
-                        passed = false;
-                    if (values.fix)
-                        writeDropIn(unit, io);
-                    markdown.unit(unit);
-                }
+                await eachUnit((unit) => markdown.unit(unit));
                 for (const piece of markdown.end())
                     write(piece);
             }

@@ -34777,7 +34777,7 @@ enabled, meta) {
         fix: meta.fix ?? [`${id}=yes`],
         man: meta.man ?? `${EXEC}#${id}=`,
         ...meta,
-        assess: ({ settings }) => bad(!enabled(settings))
+        assess: ({ settings, version }) => bad(!enabled(settings, version))
     };
 }
 /** The verdict of a capability row, per kept subset (few distinct values: cached). */
@@ -34997,18 +34997,14 @@ const ROWS = [
         bad: 'The service can open hardware devices under /dev.',
         breaks: 'Services that use real devices (GPUs, serial ports, disks) need DeviceAllow= entries instead.'
     }),
-    {
-        ...booleanCheck('PrivateMounts', (s) => s.privateMounts === true, {
-            weight: 1000,
-            good: 'Mounts made by the service stay private to it.',
-            bad: 'The service shares the host mount namespace and its propagation.',
-            breaks: 'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
-        }),
-        // systemd-analyze from 254 on reads an unset PrivateMounts= as set (see PRIVATE_MOUNTS_TRISTATE)
-        assess: ({ settings, version }) => bad(version >= PRIVATE_MOUNTS_TRISTATE
-            ? settings.privateMounts === false
-            : settings.privateMounts !== true)
-    },
+    booleanCheck('PrivateMounts', 
+    // systemd-analyze from 254 on reads an unset PrivateMounts= as set (see PRIVATE_MOUNTS_TRISTATE)
+    (s, version) => version >= PRIVATE_MOUNTS_TRISTATE ? s.privateMounts !== false : s.privateMounts === true, {
+        weight: 1000,
+        good: 'Mounts made by the service stay private to it.',
+        bad: 'The service shares the host mount namespace and its propagation.',
+        breaks: 'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
+    }),
     booleanCheck('PrivateNetwork', (s) => s.privateNetwork, {
         weight: 2500,
         good: 'The service has no network access beyond its own loopback.',

@@ -247,6 +247,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         systemdVersion: version,
         policy: policy.name
       } as const
+      /** Every unit in path order, with what each report does for it: the verdict, --fix, and a wait
+       * while the output is full (the scan then waits rather than queue its reports). */
+      const eachUnit = async (emit: (unit: UnitReport) => void): Promise<void> => {
+        for (const unit of stream.units) {
+          if (!unit.passed) passed = false
+          if (values.fix) writeDropIn(unit, io)
+          emit(unit)
+          if (outputFull) await outputFull
+        }
+      }
       // Worker threads render text and JSON unit by unit (the first drop-ins of a text report are
       // computed here); --suggest in text and --fix need every suggestion in this thread.
       const parallel = !values.fix && (format === 'json' || (format === 'text' && !values.suggest))
@@ -354,34 +364,21 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           })
         } else {
           if (format === 'json') write(json.start())
-          for (const unit of stream.units) {
-            if (!unit.passed) passed = false
-            if (values.fix) writeDropIn(unit, io)
-            if (format === 'json') write(json.unit(unit))
-            else text.writeUnit(unit, write)
-            if (outputFull) await outputFull
-          }
+          await eachUnit((unit) =>
+            format === 'json' ? write(json.unit(unit)) : text.writeUnit(unit, write)
+          )
         }
         if (!oneWorker) write(format === 'json' ? json.end(passed) : text.end())
       } else if (format === 'sarif') {
         // streamed too: a large tree has tens of thousands of results
         const sarif = createSarifStream(VERSION)
         write(sarif.start())
-        for (const unit of stream.units) {
-          if (!unit.passed) passed = false
-          if (values.fix) writeDropIn(unit, io)
-          write(sarif.unit(unit))
-          if (outputFull) await outputFull
-        }
+        await eachUnit((unit) => write(sarif.unit(unit)))
         write(sarif.end())
       } else {
         // markdown: the heading counts the failures, so units are kept as rendered text until the end
         const markdown = createMarkdownStream(head)
-        for (const unit of stream.units) {
-          if (!unit.passed) passed = false
-          if (values.fix) writeDropIn(unit, io)
-          markdown.unit(unit)
-        }
+        await eachUnit((unit) => markdown.unit(unit))
         for (const piece of markdown.end()) write(piece)
       }
       flush()

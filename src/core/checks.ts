@@ -100,7 +100,7 @@ function verdictCache<K>(make: (value: K) => Verdict): (value: K) => Verdict {
 function booleanCheck(
   id: string,
   /** a getter per row, not a key: one shared `settings[key]` lookup site would be megamorphic */
-  enabled: (settings: ServiceSettings) => boolean,
+  enabled: (settings: ServiceSettings, version: number) => boolean,
   meta: Pick<CheckDefinition, 'weight' | 'good' | 'bad' | 'breaks'> &
     Partial<Pick<CheckDefinition, 'since' | 'bootPhaseExempt' | 'fix' | 'man'>>
 ): CheckDefinition {
@@ -112,7 +112,7 @@ function booleanCheck(
     fix: meta.fix ?? [`${id}=yes`],
     man: meta.man ?? `${EXEC}#${id}=`,
     ...meta,
-    assess: ({ settings }) => bad(!enabled(settings))
+    assess: ({ settings, version }) => bad(!enabled(settings, version))
   }
 }
 
@@ -363,22 +363,19 @@ const ROWS: readonly CheckDefinition[] = [
     breaks:
       'Services that use real devices (GPUs, serial ports, disks) need DeviceAllow= entries instead.'
   }),
-  {
-    ...booleanCheck('PrivateMounts', (s) => s.privateMounts === true, {
+  booleanCheck(
+    'PrivateMounts',
+    // systemd-analyze from 254 on reads an unset PrivateMounts= as set (see PRIVATE_MOUNTS_TRISTATE)
+    (s, version) =>
+      version >= PRIVATE_MOUNTS_TRISTATE ? s.privateMounts !== false : s.privateMounts === true,
+    {
       weight: 1000,
       good: 'Mounts made by the service stay private to it.',
       bad: 'The service shares the host mount namespace and its propagation.',
       breaks:
         'Services that mount file systems for others to see (automounters, storage agents) must not use it.'
-    }),
-    // systemd-analyze from 254 on reads an unset PrivateMounts= as set (see PRIVATE_MOUNTS_TRISTATE)
-    assess: ({ settings, version }) =>
-      bad(
-        version >= PRIVATE_MOUNTS_TRISTATE
-          ? settings.privateMounts === false
-          : settings.privateMounts !== true
-      )
-  },
+    }
+  ),
   booleanCheck('PrivateNetwork', (s) => s.privateNetwork, {
     weight: 2500,
     good: 'The service has no network access beyond its own loopback.',

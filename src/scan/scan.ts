@@ -152,7 +152,7 @@ export function createReader(
   known?: ReadonlyMap<string, Listing>
 ): Reader {
   const listings = new Map<string, Listing | undefined>(known)
-  /** What is known of a directory; one lookup per run of files in it (see createDirectoryMemo). */
+  /** What the reader caches of a directory, in one record: one lookup instead of one per cache. */
   interface DirectoryState {
     /** its listing (undefined: not a readable directory), once asked for */
     listing: Listing | undefined
