@@ -149,11 +149,28 @@ describe('a large JSON report with drop-ins', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(here.stdout)
   })
 
+  it('in markdown is made by one worker thread too, byte for byte as in this thread', () => {
+    const worker = run(['--format', 'markdown', '.'], large)
+    const here = run(['--format', 'markdown', '--jobs', '1', '.'], large)
+    expect(worker.stderr).toContain('one worker thread')
+    expect(here.stderr).toContain('one thread')
+    expect(worker.code).toBe(1)
+    expect(here.code).toBe(1)
+    expect(worker.stdout).toBe(here.stdout)
+    expect(worker.stdout).toMatch(/^## systemd hardening gate: 750 unit\(s\) failed\n/)
+    expect(worker.stdout.match(/^\| u\d+\.service \|/gm)).toHaveLength(1000)
+    expect(worker.stdout.match(/<summary>Suggested drop-in /g)).toHaveLength(500)
+    // without drop-ins it stays here
+    expect(run(['--format', 'markdown', '--no-suggest', '.'], large).stderr).toContain('one thread')
+  })
+
   it('ends at once, quietly, with status 1 when its reader stops reading', async () => {
-    expect(await runUntilFirstOutput(['--format', 'json', '.'], large)).toEqual({
-      code: 1,
-      stderr: ''
-    })
+    for (const format of ['json', 'markdown']) {
+      expect(await runUntilFirstOutput(['--format', format, '.'], large)).toEqual({
+        code: 1,
+        stderr: ''
+      })
+    }
   })
 })
 

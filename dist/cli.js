@@ -9996,40 +9996,57 @@ function createTextStream(head, options) {
     };
 }
 
+/** Rendered text kept as UTF-8 bytes, outside V8's heap, until it can be written. */
+function createHeldBytes() {
+    const parts = [];
+    // a batch is a view of a larger buffer: a copy keeps only its bytes
+    const batches = createByteBatches((bytes) => parts.push(new Uint8Array(bytes)));
+    return {
+        write: batches.write,
+        parts() {
+            batches.flush();
+            return parts;
+        }
+    };
+}
 /**
  * The report's heading counts the failing units, so nothing can be written before the last one;
- * what is kept until then is each unit's rendered lines, not its report (on large trees the reports
- * with their drop-ins are ten times the text).
+ * what is kept until then is each unit's rendered lines as bytes, not its report (on large trees the
+ * reports with their drop-ins are ten times the text, and held as strings the text made V8 grow its
+ * heap by twice its size: 317 MB peak on the 10,000-unit bench tree).
  */
 function createMarkdownStream(head) {
-    const rows = [];
-    const details = [];
+    const rows = createHeldBytes();
+    const details = createHeldBytes();
+    let units = 0;
+    let failed = 0;
     return {
         unit(unit) {
             const score = unit.score === null ? '–' : unit.score.toFixed(1);
             const rating = unit.rating ?? unit.status;
             const result = unit.passed ? '✅ pass' : '❌ fail';
-            rows.push(`| ${escapeMarkdown(unit.unit)} | ${escapeMarkdown(unit.path)} | ${score} | ${escapeMarkdown(rating)} | ${result} |\n`);
-            if (!unit.passed)
-                details.push(failingUnit(unit));
+            units++;
+            rows.write(`| ${escapeMarkdown(unit.unit)} | ${escapeMarkdown(unit.path)} | ${score} | ${escapeMarkdown(rating)} | ${result} |\n`);
+            if (!unit.passed) {
+                failed++;
+                details.write(failingUnit(unit));
+            }
         },
-        end() {
-            const passed = details.length === 0;
-            const lines = [
-                `## systemd hardening gate: ${passed ? 'passed' : `${details.length} unit(s) failed`}\n`,
-                '\n',
-                `Threshold ${head.threshold.toFixed(1)} · systemd ${head.systemdVersion} · policy ${escapeMarkdown(head.policy)}\n`,
-                '\n'
-            ];
-            if (rows.length === 0)
-                return [...lines, 'No service units found.\n'];
-            return [
-                ...lines,
-                '| Unit | Path | Score | Rating | Result |\n',
-                '| --- | --- | ---: | --- | --- |\n',
-                ...rows,
-                ...details
-            ];
+        end(write, writeBytes) {
+            write(`## systemd hardening gate: ${failed === 0 ? 'passed' : `${failed} unit(s) failed`}\n`);
+            write('\n');
+            write(`Threshold ${head.threshold.toFixed(1)} · systemd ${head.systemdVersion} · policy ${escapeMarkdown(head.policy)}\n`);
+            write('\n');
+            if (units === 0) {
+                write('No service units found.\n');
+                return;
+            }
+            write('| Unit | Path | Score | Rating | Result |\n');
+            write('| --- | --- | ---: | --- | --- |\n');
+            for (const bytes of rows.parts())
+                writeBytes(bytes);
+            for (const bytes of details.parts())
+                writeBytes(bytes);
         }
     };
 }
@@ -10917,7 +10934,7 @@ function serveScanWorker() {
     if (isMainThread || !parentPort)
         return false;
     if (data?.kind === 'systemd-hardening-gate/stream') {
-        streamJson(data, parentPort);
+        streamReport(data, parentPort);
         return true;
     }
     if (data?.kind !== 'systemd-hardening-gate/scan')
@@ -11053,30 +11070,46 @@ async function renderInParallel(files, job, options) {
     }
 }
 // ---------------------------------------------------------------------------------------------------
-// A JSON report made in one worker thread that writes it itself. V8 grows a thread's young
-// generation to its maximum on a long scan, and a worker's can be capped: the 10,000-unit report
-// with every drop-in peaked at 190-209 MB in the main thread, ~160 MB this way. Its bytes go straight
-// to the output: handed to the main thread, they piled up there until its next collection.
+// A JSON or markdown report made in one worker thread that writes it itself. V8 grows a thread's
+// young generation to its maximum on a long scan, and a worker's can be capped: the 10,000-unit JSON
+// report with every drop-in peaked at 190-209 MB in the main thread, ~160 MB this way (markdown:
+// 317 MB in the main thread). Its bytes go straight to the output: handed to the main thread, they
+// piled up there until its next collection.
 /**
  * The young generation of a worker thread (MB): smaller than V8's default maximum, it bounds the
  * peak at a small cost in collections.
  */
 const WORKER_YOUNG_GENERATION_MB = 24;
-/** The worker side of streamJsonInWorker: the units' JSON entries, comma-separated, to `fd`. */
-function streamJson(data, port) {
+/**
+ * The worker side of streamReportInWorker. JSON: the units' entries, comma-separated, written as they
+ * come. Markdown: the whole report at the end (its heading counts the failures).
+ */
+function streamReport(data, port) {
     try {
-        const renderer = createUnitRenderer(data.job);
+        const { job } = data;
+        const renderer = createUnitRenderer(job);
         const out = createByteBatches((bytes) => writeAll(data.fd, bytes));
+        const markdown = job.format === 'markdown'
+            ? createMarkdownStream({
+                threshold: job.threshold / 10,
+                systemdVersion: job.version,
+                policy: job.policy.name
+            })
+            : undefined;
         let done = 0;
         let passed = true;
         for (const file of data.files) {
-            const unit = renderer.analyse(file, data.job.suggest);
+            const unit = renderer.analyse(file, job.suggest);
             if (!unit.passed)
                 passed = false;
-            out.write((done++ ? ',' : '') + unitJson(unit));
-            if (done % 500 === 0)
+            if (markdown)
+                markdown.unit(unit);
+            else
+                out.write((done ? ',' : '') + unitJson(unit));
+            if (++done % 500 === 0)
                 port.postMessage({ progress: done });
         }
+        markdown?.end(out.write, out.writeBytes);
         out.flush();
         port.postMessage({ end: true, passed });
     }
@@ -11108,10 +11141,11 @@ function writeAll(fd, bytes) {
     }
 }
 /**
- * Analyses `files` in one worker thread with a capped young generation, which writes their JSON
- * entries (comma-separated, in path order) to `fd` itself; resolves with whether every unit passed.
+ * Analyses `files` in one worker thread with a capped young generation, which writes their report to
+ * `fd` itself (JSON: the units' entries, comma-separated, in path order; markdown: the whole report);
+ * resolves with whether every unit passed.
  */
-async function streamJsonInWorker(files, job, options) {
+async function streamReportInWorker(files, job, options) {
     const data = { kind: 'systemd-hardening-gate/stream', job, files, fd: options.fd };
     const worker = new Worker(options.workerUrl, {
         workerData: data,
@@ -11161,7 +11195,7 @@ const MAX_THREADS = 8;
  * made the 10,000-unit scan slower (0.67 s against 0.58 s), so workers start from 4 CPUs, one CPU
  * left to V8. JSON only with --jobs: each thread holds its own share of a report that can be hundreds
  * of megabytes (500-900 MB peak with two threads against 195 MB in one); a large JSON report with
- * drop-ins goes to one worker with a capped young generation instead (streamJsonInWorker).
+ * drop-ins goes to one worker with a capped young generation instead (streamReportInWorker).
  */
 function defaultThreads(cpus, units) {
     if (units < PARALLEL_MIN_UNITS || cpus < 4)
@@ -11201,8 +11235,8 @@ PATH            unit files, or directories searched for *.service (default: .)
 --print-policy  print the effective policy (after "extends") as one systemd --security-policy
                 file, and exit
 --jobs N        threads for large scans (text: CPUs - 1 from 4 CPUs and ${PARALLEL_MIN_UNITS} units on, else
-                1 = no worker threads; JSON: 1 unless given, a large report with drop-ins
-                in one memory-capped worker); text and JSON only, same output
+                1 = no worker threads; JSON: 1 unless given; a large JSON or markdown
+                report with drop-ins in one memory-capped worker unless given); same output
 --no-color      plain text even on a terminal
 -h, --help      this help
 --version       print the version
@@ -11215,6 +11249,10 @@ const encoder = new TextEncoder();
 /** EPIPE: the reader closed the output. */
 function isClosedOutput(error) {
     return error?.code === 'EPIPE';
+}
+const FORMATS = ['text', 'json', 'markdown', 'sarif'];
+function isFormat(text) {
+    return FORMATS.includes(text);
 }
 function parseVersion(text) {
     if (!/^[0-9]{3}$/.test(text))
@@ -11271,7 +11309,7 @@ async function runCli(argv, io) {
     let passed = true;
     try {
         const format = values.format;
-        if (!['text', 'json', 'markdown', 'sarif'].includes(format)) {
+        if (!isFormat(format)) {
             throw new UsageError(`--format must be text, json, markdown or sarif, got '${format}'`);
         }
         const version = values['systemd-version']
@@ -11355,11 +11393,11 @@ async function runCli(argv, io) {
             const parallel = !values.fix && (format === 'json' || (format === 'text' && !values.suggest));
             const cpus = io.cpus ?? os.availableParallelism();
             const workers = !parallel || !io.workerUrl ? 1 : threadsFor(format, jobs, cpus, stream.total);
-            // A large JSON report with drop-ins is made by one worker thread whose memory can be capped,
-            // and which writes it itself (see streamJsonInWorker).
+            // A large JSON or markdown report with drop-ins is made by one worker thread whose memory can
+            // be capped, and which writes it itself (see streamReportInWorker).
             const target = fd ?? io.stdoutFd;
-            const oneWorker = parallel &&
-                format === 'json' &&
+            const oneWorker = !values.fix &&
+                (format === 'json' || format === 'markdown') &&
                 suggest &&
                 jobs === undefined &&
                 stream.total >= PARALLEL_MIN_UNITS &&
@@ -11375,7 +11413,39 @@ async function runCli(argv, io) {
                         : 'one thread';
                 io.stderr(`scan: ${stream.total} unit file(s), ${threads}\n`);
             }
-            if (format === 'json' || format === 'text') {
+            const job = {
+                roots: [...stream.roots],
+                cwd: io.cwd,
+                version,
+                policy,
+                threshold,
+                // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
+                suggest: format !== 'text' && suggest,
+                ...rows,
+                today: isoToday(),
+                toolVersion: VERSION,
+                // a SARIF report is made in this thread: the job never leaves it
+                format: format === 'sarif' ? 'text' : format,
+                color: false
+            };
+            if (oneWorker && format === 'markdown') {
+                // the worker writes the whole report: nothing may be queued before it
+                flush();
+                try {
+                    passed = await streamReportInWorker(stream.files, job, {
+                        ...oneWorker,
+                        onProgress: showProgress
+                            ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
+                            : undefined
+                    });
+                }
+                catch (error) {
+                    if (isClosedOutput(error))
+                        return 1;
+                    throw error;
+                }
+            }
+            else if (format === 'json' || format === 'text') {
                 // Streamed: each report is written and dropped, so memory stays flat on large trees.
                 const color = format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR;
                 const json = createJsonStream(head);
@@ -11384,27 +11454,14 @@ async function runCli(argv, io) {
                     fullSuggestions: TEXT_SUGGESTIONS,
                     topChecks: TEXT_TOP_CHECKS
                 });
-                const job = {
-                    roots: [...stream.roots],
-                    cwd: io.cwd,
-                    version,
-                    policy,
-                    threshold,
-                    // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
-                    suggest: format === 'json' && suggest,
-                    ...rows,
-                    today: isoToday(),
-                    toolVersion: VERSION,
-                    format,
-                    color
-                };
+                job.color = color;
                 if (oneWorker) {
                     // the worker writes the entries to the output itself: nothing may be queued before them
                     flush();
                     let progressShown = 0;
                     try {
                         writeAll(oneWorker.fd, encoder.encode(json.start()));
-                        passed = await streamJsonInWorker(stream.files, job, {
+                        passed = await streamReportInWorker(stream.files, job, {
                             ...oneWorker,
                             onProgress: showProgress
                                 ? (done, total) => {
@@ -11483,8 +11540,7 @@ async function runCli(argv, io) {
                 // markdown: the heading counts the failures, so units are kept as rendered text until the end
                 const markdown = createMarkdownStream(head);
                 await eachUnit((unit) => markdown.unit(unit));
-                for (const piece of markdown.end())
-                    write(piece);
+                markdown.end(write, writeBytes);
             }
             flush();
         }

@@ -19,7 +19,7 @@ import type { ScanJob } from '../scan/parallel.js'
 import {
   createUnitRenderer,
   renderInParallel,
-  streamJsonInWorker,
+  streamReportInWorker,
   writeAll
 } from '../scan/parallel.js'
 import { scanEach } from '../scan/scan.js'
@@ -41,7 +41,7 @@ const MAX_THREADS = 8
  * made the 10,000-unit scan slower (0.67 s against 0.58 s), so workers start from 4 CPUs, one CPU
  * left to V8. JSON only with --jobs: each thread holds its own share of a report that can be hundreds
  * of megabytes (500-900 MB peak with two threads against 195 MB in one); a large JSON report with
- * drop-ins goes to one worker with a capped young generation instead (streamJsonInWorker).
+ * drop-ins goes to one worker with a capped young generation instead (streamReportInWorker).
  */
 export function defaultThreads(cpus: number, units: number): number {
   if (units < PARALLEL_MIN_UNITS || cpus < 4) return 1
@@ -87,8 +87,8 @@ PATH            unit files, or directories searched for *.service (default: .)
 --print-policy  print the effective policy (after "extends") as one systemd --security-policy
                 file, and exit
 --jobs N        threads for large scans (text: CPUs - 1 from 4 CPUs and ${PARALLEL_MIN_UNITS} units on, else
-                1 = no worker threads; JSON: 1 unless given, a large report with drop-ins
-                in one memory-capped worker); text and JSON only, same output
+                1 = no worker threads; JSON: 1 unless given; a large JSON or markdown
+                report with drop-ins in one memory-capped worker unless given); same output
 --no-color      plain text even on a terminal
 -h, --help      this help
 --version       print the version
@@ -121,6 +121,12 @@ const encoder = new TextEncoder()
 /** EPIPE: the reader closed the output. */
 function isClosedOutput(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE'
+}
+
+const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const
+
+function isFormat(text: string): text is (typeof FORMATS)[number] {
+  return (FORMATS as readonly string[]).includes(text)
 }
 
 function parseVersion(text: string): number {
@@ -179,7 +185,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let passed = true
   try {
     const format = values.format!
-    if (!['text', 'json', 'markdown', 'sarif'].includes(format)) {
+    if (!isFormat(format)) {
       throw new UsageError(`--format must be text, json, markdown or sarif, got '${format}'`)
     }
     const version = values['systemd-version']
@@ -262,12 +268,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const parallel = !values.fix && (format === 'json' || (format === 'text' && !values.suggest))
       const cpus = io.cpus ?? os.availableParallelism()
       const workers = !parallel || !io.workerUrl ? 1 : threadsFor(format, jobs, cpus, stream.total)
-      // A large JSON report with drop-ins is made by one worker thread whose memory can be capped,
-      // and which writes it itself (see streamJsonInWorker).
+      // A large JSON or markdown report with drop-ins is made by one worker thread whose memory can
+      // be capped, and which writes it itself (see streamReportInWorker).
       const target = fd ?? io.stdoutFd
       const oneWorker =
-        parallel &&
-        format === 'json' &&
+        !values.fix &&
+        (format === 'json' || format === 'markdown') &&
         suggest &&
         jobs === undefined &&
         stream.total >= PARALLEL_MIN_UNITS &&
@@ -283,7 +289,36 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             : 'one thread'
         io.stderr(`scan: ${stream.total} unit file(s), ${threads}\n`)
       }
-      if (format === 'json' || format === 'text') {
+      const job: ScanJob = {
+        roots: [...stream.roots],
+        cwd: io.cwd,
+        version,
+        policy,
+        threshold,
+        // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
+        suggest: format !== 'text' && suggest,
+        ...rows,
+        today: isoToday(),
+        toolVersion: VERSION,
+        // a SARIF report is made in this thread: the job never leaves it
+        format: format === 'sarif' ? 'text' : format,
+        color: false
+      }
+      if (oneWorker && format === 'markdown') {
+        // the worker writes the whole report: nothing may be queued before it
+        flush()
+        try {
+          passed = await streamReportInWorker(stream.files, job, {
+            ...oneWorker,
+            onProgress: showProgress
+              ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
+              : undefined
+          })
+        } catch (error) {
+          if (isClosedOutput(error)) return 1
+          throw error
+        }
+      } else if (format === 'json' || format === 'text') {
         // Streamed: each report is written and dropped, so memory stays flat on large trees.
         const color =
           format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR
@@ -293,27 +328,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           fullSuggestions: TEXT_SUGGESTIONS,
           topChecks: TEXT_TOP_CHECKS
         })
-        const job: ScanJob = {
-          roots: [...stream.roots],
-          cwd: io.cwd,
-          version,
-          policy,
-          threshold,
-          // text: the first TEXT_SUGGESTIONS drop-ins are computed below, in order
-          suggest: format === 'json' && suggest,
-          ...rows,
-          today: isoToday(),
-          toolVersion: VERSION,
-          format,
-          color
-        }
+        job.color = color
         if (oneWorker) {
           // the worker writes the entries to the output itself: nothing may be queued before them
           flush()
           let progressShown = 0
           try {
             writeAll(oneWorker.fd, encoder.encode(json.start()))
-            passed = await streamJsonInWorker(stream.files, job, {
+            passed = await streamReportInWorker(stream.files, job, {
               ...oneWorker,
               onProgress: showProgress
                 ? (done, total) => {
@@ -379,7 +401,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         // markdown: the heading counts the failures, so units are kept as rendered text until the end
         const markdown = createMarkdownStream(head)
         await eachUnit((unit) => markdown.unit(unit))
-        for (const piece of markdown.end()) write(piece)
+        markdown.end(write, writeBytes)
       }
       flush()
     } finally {

@@ -11,6 +11,7 @@ import type { GateOptions, UnitReport } from '../core/report.js'
 import type { Policy } from '../core/policy.js'
 import { createByteBatches } from '../render/batches.js'
 import { unitJson } from '../render/json.js'
+import { createMarkdownStream } from '../render/markdown.js'
 import { createTextStream, tallyOf } from '../render/text.js'
 import type { UnitTally } from '../render/text.js'
 import { createReader, scanUnitFile } from './scan.js'
@@ -28,7 +29,7 @@ export interface ScanJob {
   /** fixed by the main thread, so that every worker judges exception dates on the same day */
   today: string
   toolVersion?: string
-  format: 'text' | 'json'
+  format: 'text' | 'json' | 'markdown'
   color: boolean
 }
 
@@ -46,7 +47,7 @@ interface WorkerData {
   job: ScanJob
 }
 
-/** The streaming worker's task: every file, in order, written to `fd` (see streamJsonInWorker). */
+/** The streaming worker's task: every file, in order, written to `fd` (see streamReportInWorker). */
 interface StreamData {
   kind: 'systemd-hardening-gate/stream'
   job: ScanJob
@@ -119,7 +120,7 @@ export function serveScanWorker(): boolean {
   const data = workerData as WorkerData | StreamData | undefined
   if (isMainThread || !parentPort) return false
   if (data?.kind === 'systemd-hardening-gate/stream') {
-    streamJson(data, parentPort)
+    streamReport(data, parentPort)
     return true
   }
   if (data?.kind !== 'systemd-hardening-gate/scan') return false
@@ -269,10 +270,11 @@ export async function renderInParallel(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// A JSON report made in one worker thread that writes it itself. V8 grows a thread's young
-// generation to its maximum on a long scan, and a worker's can be capped: the 10,000-unit report
-// with every drop-in peaked at 190-209 MB in the main thread, ~160 MB this way. Its bytes go straight
-// to the output: handed to the main thread, they piled up there until its next collection.
+// A JSON or markdown report made in one worker thread that writes it itself. V8 grows a thread's
+// young generation to its maximum on a long scan, and a worker's can be capped: the 10,000-unit JSON
+// report with every drop-in peaked at 190-209 MB in the main thread, ~160 MB this way (markdown:
+// 317 MB in the main thread). Its bytes go straight to the output: handed to the main thread, they
+// piled up there until its next collection.
 
 /**
  * The young generation of a worker thread (MB): smaller than V8's default maximum, it bounds the
@@ -280,19 +282,33 @@ export async function renderInParallel(
  */
 export const WORKER_YOUNG_GENERATION_MB = 24
 
-/** The worker side of streamJsonInWorker: the units' JSON entries, comma-separated, to `fd`. */
-function streamJson(data: StreamData, port: NonNullable<typeof parentPort>): void {
+/**
+ * The worker side of streamReportInWorker. JSON: the units' entries, comma-separated, written as they
+ * come. Markdown: the whole report at the end (its heading counts the failures).
+ */
+function streamReport(data: StreamData, port: NonNullable<typeof parentPort>): void {
   try {
-    const renderer = createUnitRenderer(data.job)
+    const { job } = data
+    const renderer = createUnitRenderer(job)
     const out = createByteBatches((bytes) => writeAll(data.fd, bytes))
+    const markdown =
+      job.format === 'markdown'
+        ? createMarkdownStream({
+            threshold: job.threshold / 10,
+            systemdVersion: job.version,
+            policy: job.policy.name
+          })
+        : undefined
     let done = 0
     let passed = true
     for (const file of data.files) {
-      const unit = renderer.analyse(file, data.job.suggest)
+      const unit = renderer.analyse(file, job.suggest)
       if (!unit.passed) passed = false
-      out.write((done++ ? ',' : '') + unitJson(unit))
-      if (done % 500 === 0) port.postMessage({ progress: done } satisfies StreamMessage)
+      if (markdown) markdown.unit(unit)
+      else out.write((done ? ',' : '') + unitJson(unit))
+      if (++done % 500 === 0) port.postMessage({ progress: done } satisfies StreamMessage)
     }
+    markdown?.end(out.write, out.writeBytes)
     out.flush()
     port.postMessage({ end: true, passed } satisfies StreamMessage)
   } catch (error) {
@@ -326,10 +342,11 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 /**
- * Analyses `files` in one worker thread with a capped young generation, which writes their JSON
- * entries (comma-separated, in path order) to `fd` itself; resolves with whether every unit passed.
+ * Analyses `files` in one worker thread with a capped young generation, which writes their report to
+ * `fd` itself (JSON: the units' entries, comma-separated, in path order; markdown: the whole report);
+ * resolves with whether every unit passed.
  */
-export async function streamJsonInWorker(
+export async function streamReportInWorker(
   files: readonly string[],
   job: ScanJob,
   options: { workerUrl: URL; fd: number; onProgress?: (done: number, total: number) => void }
