@@ -428,7 +428,13 @@ function compareUnit(pkg, file, o, u) {
     }
     for (const [id, m] of mine) row.diffs.push({ id, oracle: null, ours: cell(m, m.badness) })
     row.agree = o.score === u.score && !!o.checks && !row.diffs.length
-  } else row.agree = (os === 'masked' && us === 'masked') || (os === 'refused' && us === 'invalid')
+  } else {
+    // `error`: the gate could not read it (a directory named like a unit, say), which systemd
+    // refuses as well ("not found"); both leave it unscored and the gate fails it
+    row.agree =
+      (os === 'masked' && us === 'masked') ||
+      (os === 'refused' && (us === 'invalid' || us === 'error'))
+  }
   return row
 }
 
@@ -474,7 +480,7 @@ ${summaryLines(s)
   .join('\n')}
 - oracle statuses: ${JSON.stringify(s.oracleStatuses)}; ours: ${JSON.stringify(s.oursStatuses)}
 
-Agreement = same status (masked/masked, oracle refused/ours invalid), or both scored with the same
+Agreement = same status (masked/masked, oracle refused/ours invalid or error), or both scored with the same
 overall score and, for every row, the same badness (UINT64_MAX = null), weight and range.
 
 ## Disagreements
