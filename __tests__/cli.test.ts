@@ -147,6 +147,21 @@ describe('systemd-hardening-gate CLI', () => {
     )
     expect(result.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0)
     expect(result.partialFingerprints['unitFinding/v1']).toMatch(/^[0-9a-f]{16}$/)
+    expect(run(['--format', 'sarif', '--output', out, 'examples']).stderr).toBe('')
+  })
+
+  it('warns when a SARIF log has more results than code scanning keeps', () => {
+    // a bare unit has 74 results: 340 of them pass 25,000
+    const dir = fs.mkdtempSync(path.join(tmp, 'many-'))
+    const bare = fs.readFileSync(path.join(root, 'examples', 'bare.service'))
+    for (let i = 0; i < 340; i++) fs.writeFileSync(path.join(dir, `u${i}.service`), bare)
+    const out = path.join(tmp, 'many.sarif')
+    const result = run(['--format', 'sarif', '--output', out, dir])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(
+      /^systemd-hardening-gate: warning: The SARIF log is too large for code scanning: it has 25160 results and GitHub keeps only the 5000 most severe/
+    )
+    expect(JSON.parse(fs.readFileSync(out, 'utf8')).runs[0].results).toHaveLength(25160)
   })
 
   it('keeps every row with --all-checks, and only costly or skipped rows otherwise', () => {

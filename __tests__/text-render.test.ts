@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import type { GateReport, UnitReport } from '../src/core/report.js'
 import { unitJson } from '../src/render/json.js'
 import { renderMarkdown } from '../src/render/markdown.js'
-import { renderSarif } from '../src/render/sarif.js'
+import { codeScanningLimitWarning, renderSarif, renderSarifCounted } from '../src/render/sarif.js'
 import { costliest, createTextStream } from '../src/render/text.js'
 
 type Check = UnitReport['checks'][number]
@@ -205,5 +205,18 @@ describe('SARIF log', () => {
       expect(log.runs[0].results).toHaveLength(units.reduce((n, u) => n + u.checks.length + 1, 0))
       expect(log.runs[0].tool.driver.rules.length).toBeGreaterThan(81)
     }
+  })
+
+  it('counts its results, and says when code scanning would cut or refuse the log', () => {
+    const units = [failing('a.service', [row(0, 1, 0.5, 1000), row(1, 2, 0.3, 100)])]
+    expect(renderSarifCounted(report(units), '1.2.3').results).toBe(3)
+    expect(codeScanningLimitWarning(25_000, 10 * 1024 * 1024)).toBeUndefined()
+    expect(codeScanningLimitWarning(25_001)).toMatch(
+      /has 25001 results and GitHub keeps only the 5000 most severe of a run over 25000/
+    )
+    const both = codeScanningLimitWarning(30_000, 12 * 1024 * 1024)
+    expect(both).toMatch(
+      /12\.0 MB gzip-compressed and GitHub refuses uploads over 10 MB; it has 30000/
+    )
   })
 })

@@ -10184,6 +10184,21 @@ function rules() {
         ...EXTRA_RULES
     ];
 }
+/** GitHub code scanning's upload limits (docs: code scanning, SARIF results exceed/file too large). */
+const CODE_SCANNING_LIMITS = {
+    /** a run with more results keeps only the most severe `keptResults` */
+    results: 25_000,
+    keptResults: 5_000};
+/** What code scanning will do with a log this large, or undefined when it takes it whole. */
+function codeScanningLimitWarning(results, gzipBytes) {
+    const problems = [];
+    if (results > CODE_SCANNING_LIMITS.results) {
+        problems.push(`it has ${results} results and GitHub keeps only the ${CODE_SCANNING_LIMITS.keptResults} most severe of a run over ${CODE_SCANNING_LIMITS.results}`);
+    }
+    if (problems.length === 0)
+        return undefined;
+    return `The SARIF log is too large for code scanning: ${problems.join('; ')}. Narrow the units it covers (paths, exclude) or split them into several uploads with their own category.`;
+}
 /** Where the results array sits in the log: its items are indented this much. */
 const RESULTS_KEY = '"results": []';
 const RESULT_INDENT = ' '.repeat(8);
@@ -10223,7 +10238,8 @@ function createSarifStream(toolVersion) {
             }
             return text;
         },
-        end: () => (count ? `\n      ${after}` : after) + '\n'
+        end: () => (count ? `\n      ${after}` : after) + '\n',
+        results: () => count
     };
 }
 
@@ -11535,6 +11551,9 @@ async function runCli(argv, io) {
                 write(sarif.start());
                 await eachUnit((unit) => write(sarif.unit(unit)));
                 write(sarif.end());
+                const tooLarge = codeScanningLimitWarning(sarif.results());
+                if (tooLarge)
+                    io.stderr(`systemd-hardening-gate: warning: ${tooLarge}\n`);
             }
             else {
                 // markdown: the heading counts the failures, so units are kept as rendered text until the end

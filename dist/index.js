@@ -10,7 +10,7 @@ import http__default from 'http';
 import * as https from 'https';
 import https__default from 'https';
 import 'net';
-import require$$1 from 'tls';
+import require$$1$1 from 'tls';
 import * as events$1 from 'events';
 import events__default from 'events';
 import 'assert';
@@ -25,10 +25,11 @@ import require$$7 from 'node:querystring';
 import require$$8 from 'node:events';
 import require$$0$6 from 'node:diagnostics_channel';
 import require$$5 from 'node:tls';
-import require$$1$2 from 'node:zlib';
+import * as require$$1 from 'node:zlib';
+import require$$1__default from 'node:zlib';
 import require$$5$1 from 'node:perf_hooks';
 import require$$8$1 from 'node:util/types';
-import require$$1$1 from 'node:worker_threads';
+import require$$1$2 from 'node:worker_threads';
 import require$$1$3, { fileURLToPath } from 'node:url';
 import require$$5$2 from 'node:async_hooks';
 import require$$1$4 from 'node:console';
@@ -300,7 +301,7 @@ var hasRequiredTunnel$1;
 function requireTunnel$1 () {
 	if (hasRequiredTunnel$1) return tunnel$1;
 	hasRequiredTunnel$1 = 1;
-	var tls = require$$1;
+	var tls = require$$1$1;
 	var http = http__default;
 	var https = https__default;
 	var events = events__default;
@@ -5040,7 +5041,7 @@ function requireWebidl () {
 	hasRequiredWebidl = 1;
 
 	const { types, inspect } = require$$0$5;
-	const { markAsUncloneable } = require$$1$1;
+	const { markAsUncloneable } = require$$1$2;
 	const { toUSVString } = requireUtil$7();
 
 	/** @type {import('../../../types/webidl').Webidl} */
@@ -5743,7 +5744,7 @@ function requireUtil$6 () {
 	hasRequiredUtil$6 = 1;
 
 	const { Transform } = require$$0$3;
-	const zlib = require$$1$2;
+	const zlib = require$$1__default;
 	const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = requireConstants$5();
 	const { getGlobalOrigin } = requireGlobal$1();
 	const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = requireDataUrl();
@@ -19439,7 +19440,7 @@ function requireFetch () {
 	} = requireResponse();
 	const { HeadersList } = requireHeaders();
 	const { Request, cloneRequest } = requireRequest();
-	const zlib = require$$1$2;
+	const zlib = require$$1__default;
 	const {
 	  bytesMatch,
 	  makePolicyContainer,
@@ -24771,7 +24772,7 @@ function requireEvents () {
 	const { webidl } = requireWebidl();
 	const { kEnumerableProperty } = requireUtil$7();
 	const { kConstruct } = requireSymbols$4();
-	const { MessagePort } = require$$1$1;
+	const { MessagePort } = require$$1$2;
 
 	/**
 	 * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -26009,7 +26010,7 @@ function requirePermessageDeflate () {
 	if (hasRequiredPermessageDeflate) return permessageDeflate;
 	hasRequiredPermessageDeflate = 1;
 
-	const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = require$$1$2;
+	const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = require$$1__default;
 	const { isValidClientWindowBits } = requireUtil$1();
 	const { MessageSizeExceededError } = requireErrors();
 
@@ -40922,6 +40923,28 @@ function rules() {
         ...EXTRA_RULES
     ];
 }
+/** GitHub code scanning's upload limits (docs: code scanning, SARIF results exceed/file too large). */
+const CODE_SCANNING_LIMITS = {
+    /** a run with more results keeps only the most severe `keptResults` */
+    results: 25_000,
+    keptResults: 5_000,
+    /** a larger upload is refused */
+    gzipBytes: 10 * 1024 * 1024
+};
+/** What code scanning will do with a log this large, or undefined when it takes it whole. */
+function codeScanningLimitWarning(results, gzipBytes) {
+    const problems = [];
+    if (gzipBytes !== undefined && gzipBytes > CODE_SCANNING_LIMITS.gzipBytes) {
+        const mb = (gzipBytes / 1024 / 1024).toFixed(1);
+        problems.push(`it is ${mb} MB gzip-compressed and GitHub refuses uploads over 10 MB`);
+    }
+    if (results > CODE_SCANNING_LIMITS.results) {
+        problems.push(`it has ${results} results and GitHub keeps only the ${CODE_SCANNING_LIMITS.keptResults} most severe of a run over ${CODE_SCANNING_LIMITS.results}`);
+    }
+    if (problems.length === 0)
+        return undefined;
+    return `The SARIF log is too large for code scanning: ${problems.join('; ')}. Narrow the units it covers (paths, exclude) or split them into several uploads with their own category.`;
+}
 /** Where the results array sits in the log: its items are indented this much. */
 const RESULTS_KEY = '"results": []';
 const RESULT_INDENT = ' '.repeat(8);
@@ -40961,12 +40984,15 @@ function createSarifStream(toolVersion) {
             }
             return text;
         },
-        end: () => (count ? `\n      ${after}` : after) + '\n'
+        end: () => (count ? `\n      ${after}` : after) + '\n',
+        results: () => count
     };
 }
-function renderSarif(report, toolVersion) {
+/** The log and how many results it holds. */
+function renderSarifCounted(report, toolVersion) {
     const stream = createSarifStream(toolVersion);
-    return stream.start() + report.units.map((unit) => stream.unit(unit)).join('') + stream.end();
+    const sarif = stream.start() + report.units.map((unit) => stream.unit(unit)).join('') + stream.end();
+    return { sarif, results: stream.results() };
 }
 
 /**
@@ -59610,11 +59636,15 @@ async function gate(env) {
             const all = scope.selected
                 ? found.files.map((file) => scanUnitFile(file, roots, options, reader))
                 : units.map(cliShaped);
-            const sarif = redactSecrets(renderSarif(gateReport(all, settings), VERSION$7));
+            const { sarif: log, results } = renderSarifCounted(gateReport(all, settings), VERSION$7);
+            const sarif = redactSecrets(log);
             writeFileSafely(path$2.resolve(workspace, sarifFile), sarif, [
                 workspace,
                 env.RUNNER_TEMP || os$1.tmpdir()
             ]);
+            const tooLarge = codeScanningLimitWarning(results, require$$1.gzipSync(sarif).length);
+            if (tooLarge)
+                notes.warn(tooLarge);
         });
     }
     if (settings.review) {

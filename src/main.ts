@@ -8,6 +8,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { inspect } from 'node:util'
+import * as zlib from 'node:zlib'
 import { VERSION } from './cli/run.js'
 import type { Policy } from './core/policy.js'
 import { parsePolicy } from './core/policy.js'
@@ -31,7 +32,7 @@ import type { Outcome } from './github/verdict.js'
 import { bySeverity, describeScore, judge, tenths } from './github/verdict.js'
 import { escapeMarkdown } from './render/escape.js'
 import { renderJsonChunks } from './render/json.js'
-import { renderSarif } from './render/sarif.js'
+import { codeScanningLimitWarning, renderSarifCounted } from './render/sarif.js'
 import { createReader, scanUnitFile, templateInstance } from './scan/scan.js'
 
 const toPosix = (p: string): string => p.split(path.sep).join('/')
@@ -342,11 +343,14 @@ async function gate(env: Env): Promise<string | undefined> {
       const all = scope.selected
         ? found.files.map((file) => scanUnitFile(file, roots, options, reader))
         : units.map(cliShaped)
-      const sarif = redactSecrets(renderSarif(gateReport(all, settings), VERSION))
+      const { sarif: log, results } = renderSarifCounted(gateReport(all, settings), VERSION)
+      const sarif = redactSecrets(log)
       writeFileSafely(path.resolve(workspace, sarifFile), sarif, [
         workspace,
         env.RUNNER_TEMP || os.tmpdir()
       ])
+      const tooLarge = codeScanningLimitWarning(results, zlib.gzipSync(sarif).length)
+      if (tooLarge) notes.warn(tooLarge)
     })
   }
 

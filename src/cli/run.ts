@@ -13,7 +13,7 @@ import { loadPolicy } from '../policies.js'
 import { createJsonStream } from '../render/json.js'
 import { createByteBatches } from '../render/batches.js'
 import { createMarkdownStream } from '../render/markdown.js'
-import { createSarifStream } from '../render/sarif.js'
+import { codeScanningLimitWarning, createSarifStream } from '../render/sarif.js'
 import { createTextStream } from '../render/text.js'
 import type { ScanJob } from '../scan/parallel.js'
 import {
@@ -397,6 +397,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         write(sarif.start())
         await eachUnit((unit) => write(sarif.unit(unit)))
         write(sarif.end())
+        const tooLarge = codeScanningLimitWarning(sarif.results())
+        if (tooLarge) io.stderr(`systemd-hardening-gate: warning: ${tooLarge}\n`)
       } else {
         // markdown: the heading counts the failures, so units are kept as rendered text until the end
         const markdown = createMarkdownStream(head)

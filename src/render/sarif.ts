@@ -120,6 +120,33 @@ export interface SarifStream {
   start(): string
   unit(unit: UnitReport): string
   end(): string
+  /** results written so far */
+  results(): number
+}
+
+/** GitHub code scanning's upload limits (docs: code scanning, SARIF results exceed/file too large). */
+export const CODE_SCANNING_LIMITS = {
+  /** a run with more results keeps only the most severe `keptResults` */
+  results: 25_000,
+  keptResults: 5_000,
+  /** a larger upload is refused */
+  gzipBytes: 10 * 1024 * 1024
+} as const
+
+/** What code scanning will do with a log this large, or undefined when it takes it whole. */
+export function codeScanningLimitWarning(results: number, gzipBytes?: number): string | undefined {
+  const problems: string[] = []
+  if (gzipBytes !== undefined && gzipBytes > CODE_SCANNING_LIMITS.gzipBytes) {
+    const mb = (gzipBytes / 1024 / 1024).toFixed(1)
+    problems.push(`it is ${mb} MB gzip-compressed and GitHub refuses uploads over 10 MB`)
+  }
+  if (results > CODE_SCANNING_LIMITS.results) {
+    problems.push(
+      `it has ${results} results and GitHub keeps only the ${CODE_SCANNING_LIMITS.keptResults} most severe of a run over ${CODE_SCANNING_LIMITS.results}`
+    )
+  }
+  if (problems.length === 0) return undefined
+  return `The SARIF log is too large for code scanning: ${problems.join('; ')}. Narrow the units it covers (paths, exclude) or split them into several uploads with their own category.`
 }
 
 /** Where the results array sits in the log: its items are indented this much. */
@@ -166,11 +193,22 @@ export function createSarifStream(toolVersion: string): SarifStream {
       }
       return text
     },
-    end: () => (count ? `\n      ${after}` : after) + '\n'
+    end: () => (count ? `\n      ${after}` : after) + '\n',
+    results: () => count
   }
 }
 
 export function renderSarif(report: GateReport, toolVersion: string): string {
+  return renderSarifCounted(report, toolVersion).sarif
+}
+
+/** The log and how many results it holds. */
+export function renderSarifCounted(
+  report: GateReport,
+  toolVersion: string
+): { sarif: string; results: number } {
   const stream = createSarifStream(toolVersion)
-  return stream.start() + report.units.map((unit) => stream.unit(unit)).join('') + stream.end()
+  const sarif =
+    stream.start() + report.units.map((unit) => stream.unit(unit)).join('') + stream.end()
+  return { sarif, results: stream.results() }
 }
