@@ -941,12 +941,21 @@ describe('templates and specifiers', () => {
     ['100%', '100%'],
     ['a%-b', 'a%-b']
   ])('expands %s to %j for foo-bar@i.service', (text, value) => {
-    expect(expandSpecifiers(text, unitNameOf('foo-bar@.service'))).toEqual({ value })
+    expect(expandSpecifiers(text, unitNameOf('foo-bar@.service'), 252)).toEqual({ value })
   })
 
   it('rejects an unknown letter or digit', () => {
-    expect(expandSpecifiers('%Z', unitNameOf('a.service'))).toHaveProperty('error')
-    expect(expandSpecifiers('%0', unitNameOf('a.service'))).toHaveProperty('error')
+    expect(expandSpecifiers('%Z', unitNameOf('a.service'), 259)).toHaveProperty('error')
+    expect(expandSpecifiers('%0', unitNameOf('a.service'), 259)).toHaveProperty('error')
+  })
+
+  it('knows %D from systemd 256 on', () => {
+    expect(expandSpecifiers('/srv/%D', unitNameOf('a.service'), 255)).toEqual({
+      error: 'unknown specifier %D'
+    })
+    expect(expandSpecifiers('/srv/%D', unitNameOf('a.service'), 256)).toEqual({
+      value: '/srv//usr/share'
+    })
   })
 })
 

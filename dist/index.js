@@ -31118,8 +31118,10 @@ function unescapePath(text) {
     return unescaped.startsWith('/') ? unescaped : '/' + unescaped;
 }
 const POSSIBLE_SPECIFIERS = /[0-9A-Za-z]/;
+/** %D (the data directory) is known from this version (NEWS 256; 252 and 254 refuse it). */
+const DATA_DIRECTORY_SPECIFIER = 256;
 /** Values for a system unit analysed offline. Host-dependent ones are placeholders of the right shape. */
-function specifierValue(letter, unit) {
+function specifierValue(letter, unit, version) {
     const prefixLastDash = unit.prefix.lastIndexOf('-');
     const jPart = prefixLastDash >= 0 ? unit.prefix.slice(prefixLastDash + 1) : unit.prefix;
     switch (letter) {
@@ -31165,6 +31167,8 @@ function specifierValue(letter, unit) {
             return '/tmp';
         case 'V':
             return '/var/tmp';
+        case 'D':
+            return version >= DATA_DIRECTORY_SPECIFIER ? '/usr/share' : undefined;
         case 'd':
             return `/run/credentials/${unit.name}`;
         case 'y':
@@ -31201,7 +31205,7 @@ function specifierValue(letter, unit) {
     }
 }
 /** specifier_printf(): expands %x; an unknown letter or digit is an error, other characters stay. */
-function expandSpecifiers(text, unit) {
+function expandSpecifiers(text, unit, version) {
     if (!text.includes('%'))
         return { value: text };
     let out = '';
@@ -31221,7 +31225,7 @@ function expandSpecifiers(text, unit) {
             out += '%';
             continue;
         }
-        const value = specifierValue(next, unit);
+        const value = specifierValue(next, unit, version);
         if (value !== undefined)
             out += value;
         else if (POSSIBLE_SPECIFIERS.test(next))
@@ -31903,8 +31907,24 @@ const CAPABILITY_NAMES = [
     'CAP_BPF',
     'CAP_CHECKPOINT_RESTORE'
 ];
+/** The unit default of the bounding set (before 259 also what `~` alone gave: every bit). */
 const ALL_CAPABILITIES = (1n << 64n) - 1n;
+/** From 259, what `~` with no valid name gives: every capability systemd can name (CAP_MASK_ALL). */
+const CAP_MASK_ALL = (1n << 63n) - 1n;
+/** Capability 63 is refused from this version (CAP_LIMIT 62: UINT64_MAX marks an unset set). */
+const CAPABILITY_63_REFUSED = 254;
+/**
+ * From this version an assignment replaces the bounding set only while it is unset: `~` with no
+ * valid name gives CAP_MASK_ALL, which is a set value, so later assignments merge into it (checked
+ * with Ubuntu's 259 and Debian's 262; 257 and 252 replace after it).
+ */
+const CAPABILITY_SET_UNSET_MARKER = 259;
+/** Every known capability is in the mask: the set restricts nothing. */
+function grantsEveryCapability(mask) {
+    return (mask & KNOWN_CAPABILITIES) === KNOWN_CAPABILITIES;
+}
 const BY_NAME = new Map(CAPABILITY_NAMES.map((name, bit) => [name, bit]));
+const KNOWN_CAPABILITIES = (1n << BigInt(CAPABILITY_NAMES.length)) - 1n;
 /** Bit mask of the named capabilities (names must be known). */
 function capabilityMask(...names) {
     let mask = 0n;
@@ -31916,34 +31936,42 @@ function capabilityMask(...names) {
     }
     return mask;
 }
-/** capability_from_name(): a name (any case) or a bit number 0..63; undefined otherwise. */
-function capabilityFromWord(word) {
+/**
+ * capability_from_name(): a name (any case) or a bit number 0..63 (0..62 from systemd 254);
+ * undefined otherwise.
+ */
+function capabilityFromWord(word, version = 0) {
     const named = BY_NAME.get(word.toUpperCase());
     if (named !== undefined)
         return named;
     const number = parseCInteger(word);
-    return number !== undefined && number >= 0 && number < 64 ? number : undefined;
+    const limit = version >= CAPABILITY_63_REFUSED ? 63 : 64;
+    return number !== undefined && number >= 0 && number < limit ? number : undefined;
 }
 /**
  * Applies one assignment (config_parse_capability_set): `initial` is the unit default (all for the
  * bounding set, none for ambient). An empty result, or a set still at its default, is replaced;
- * otherwise the words are merged in (`~` removes them).
+ * otherwise the words are merged in (`~` removes them). From 259 the bounding set's `~` alone
+ * gives CAP_MASK_ALL, no longer its default (see CAPABILITY_SET_UNSET_MARKER).
  */
-function applyCapabilityAssignment(current, initial, value) {
+function applyCapabilityAssignment(current, initial, value, version = 0) {
     const invert = value.startsWith('~');
     const { words } = extractWords(invert ? value.slice(1) : value, { unquote: true });
     let sum = 0n;
     const unknown = [];
     for (const word of words) {
-        const bit = capabilityFromWord(word);
+        const bit = capabilityFromWord(word, version);
         if (bit === undefined)
             unknown.push(word);
         else
             sum |= 1n << BigInt(bit);
     }
+    const all = initial === ALL_CAPABILITIES && version >= CAPABILITY_SET_UNSET_MARKER
+        ? CAP_MASK_ALL
+        : ALL_CAPABILITIES;
     let next;
     if (sum === 0n || current === initial)
-        next = invert ? ALL_CAPABILITIES & ~sum : sum;
+        next = invert ? all & ~sum : sum;
     else
         next = invert ? current & ~sum : current | sum;
     return { next, unknown };
@@ -32034,7 +32062,7 @@ function isValidCredentialName(name) {
 }
 
 const WHITESPACE = ' \t\n\r';
-function parseExecLine(value, unit) {
+function parseExecLine(value, unit, version) {
     if (value === '')
         return { commands: [], reset: true };
     const result = { commands: [], reset: false };
@@ -32084,7 +32112,7 @@ function parseExecLine(value, unit) {
                 result.fatal = message;
             return result;
         };
-        const expanded = expandSpecifiers(f, unit);
+        const expanded = expandSpecifiers(f, unit, version);
         if ('error' in expanded)
             return fail(`${expanded.error} in '${f}'`);
         const path = expanded.value;
@@ -32120,7 +32148,7 @@ function parseExecLine(value, unit) {
             if ('error' in word)
                 return fail(`bad quoting in an argument: ${word.error}`);
             position = word.next;
-            const resolved = expandSpecifiers(word.word, unit);
+            const resolved = expandSpecifiers(word.word, unit, version);
             if ('error' in resolved)
                 return fail(`${resolved.error} in argument '${word.word}'`);
             argc++;
@@ -33546,10 +33574,15 @@ const NOT_ON_X86_64 = new Set([
     'open_tree_attr'
 ]);
 const ERRNOS = new Set(ERRNO_NAMES);
-/** Group members for a target version: @mount lists open_tree_attr instead of open_tree from v257. */
+/**
+ * @mount lists open_tree_attr instead of open_tree from this version (upstream PR #38060, July 2025;
+ * Debian's 257.13 still lists open_tree, Ubuntu's 259 does not).
+ */
+const MOUNT_GROUP_OPEN_TREE_ATTR = 258;
+/** Group members for a target version (see MOUNT_GROUP_OPEN_TREE_ATTR). */
 function groupMembers(group, version) {
     const members = Object.hasOwn(SYSCALL_GROUPS, group) ? SYSCALL_GROUPS[group] : undefined;
-    if (members && group === '@mount' && version >= 257) {
+    if (members && group === '@mount' && version >= MOUNT_GROUP_OPEN_TREE_ATTR) {
         return members.map((m) => (m === 'open_tree' ? 'open_tree_attr' : m));
     }
     return members;
@@ -33856,6 +33889,10 @@ function booleanDirective(key, options = {}) {
                 s[key] = bool;
                 return undefined;
             }
+            if (value === '' && options.emptyResetsSince && ctx.version >= options.emptyResetsSince) {
+                s[key] = false;
+                return undefined;
+            }
             for (const extra of options.extra ?? []) {
                 if (!extra.value.test(value))
                     continue;
@@ -33897,7 +33934,7 @@ function userDirective(key) {
                 s[key] = undefined;
                 return undefined;
             }
-            const expanded = expandSpecifiers(value, ctx.unit);
+            const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
             if ('error' in expanded)
                 return { fatal: `${expanded.error} in '${value}'` };
             if (!isValidUserOrGroup(expanded.value)) {
@@ -33916,7 +33953,7 @@ function rootPathDirective(key) {
                 s[key] = undefined;
                 return undefined;
             }
-            const expanded = expandSpecifiers(value, ctx.unit);
+            const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
             if ('error' in expanded)
                 return { fatal: `${expanded.error} in '${value}'` };
             if (!isAbsoluteNormalPath(expanded.value)) {
@@ -33949,7 +33986,7 @@ function ipFilterDirective(key) {
                 s[key] = [];
                 return undefined;
             }
-            const expanded = expandSpecifiers(value, ctx.unit);
+            const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
             if ('error' in expanded)
                 return { ignored: expanded.error };
             if (!isAbsoluteNormalPath(expanded.value))
@@ -33963,7 +34000,7 @@ function execDirective(key) {
     return {
         section: 'Service',
         apply(s, value, ctx) {
-            const parsed = parseExecLine(value, ctx.unit);
+            const parsed = parseExecLine(value, ctx.unit, ctx.version);
             if (key) {
                 if (parsed.reset)
                     s[key] = [];
@@ -33983,8 +34020,8 @@ function capabilityDirective(key) {
     const initial = key === 'capabilityBoundingSet' ? ALL_CAPABILITIES : 0n;
     return {
         section: 'Service',
-        apply(s, value) {
-            const { next, unknown } = applyCapabilityAssignment(s[key], initial, value);
+        apply(s, value, ctx) {
+            const { next, unknown } = applyCapabilityAssignment(s[key], initial, value, ctx.version);
             s[key] = next;
             return unknown.length ? { dropped: unknown } : undefined;
         }
@@ -34044,7 +34081,7 @@ function credentialDirective(table, encrypted, since) {
             const split = splitCredential(value);
             if (split === undefined)
                 return { ignored: 'invalid credential syntax' };
-            const expandedId = expandSpecifiers(split.id, ctx.unit);
+            const expandedId = expandSpecifiers(split.id, ctx.unit, ctx.version);
             if ('error' in expandedId)
                 return { ignored: `${expandedId.error} in '${split.id}'` };
             const id = expandedId.value;
@@ -34053,7 +34090,7 @@ function credentialDirective(table, encrypted, since) {
                 return { ignored: `'${id}' is not a valid credential name` };
             if (table === 'loadCredentials') {
                 if (rest !== undefined && rest !== '') {
-                    const expanded = expandSpecifiers(rest, ctx.unit);
+                    const expanded = expandSpecifiers(rest, ctx.unit, ctx.version);
                     if ('error' in expanded)
                         return { ignored: `${expanded.error} in '${rest}'` };
                     const source = expanded.value;
@@ -34142,7 +34179,7 @@ const DIRECTIVES = {
             }
             const groups = [];
             for (const word of extractWords(value).words) {
-                const expanded = expandSpecifiers(word, ctx.unit);
+                const expanded = expandSpecifiers(word, ctx.unit, ctx.version);
                 if ('error' in expanded)
                     return { fatal: `${expanded.error} in '${word}'` };
                 if (!isValidUserOrGroup(expanded.value)) {
@@ -34186,7 +34223,9 @@ const DIRECTIVES = {
     ProtectClock: booleanDirective('protectClock', { since: 245 }),
     ProtectHostname: booleanDirective('protectHostname', {
         since: 242,
-        extra: [{ value: /^(private|yes:.+|private:.+)$/, since: 258 }]
+        extra: [{ value: /^(private|yes:.+|private:.+)$/, since: 258 }],
+        // checked with 259 and 262 (257 keeps the value); 258, which brought the enum, assumed alike
+        emptyResetsSince: 258
     }),
     LockPersonality: booleanDirective('lockPersonality'),
     MemoryDenyWriteExecute: booleanDirective('memoryDenyWriteExecute'),
@@ -34307,7 +34346,7 @@ const DIRECTIVES = {
             const first = extractFirstWord(value, 0, { unquote: true });
             if (first === undefined || 'error' in first)
                 return { ignored: 'invalid syntax' };
-            const expanded = expandSpecifiers(first.word, ctx.unit);
+            const expanded = expandSpecifiers(first.word, ctx.unit, ctx.version);
             if ('error' in expanded)
                 return { ignored: expanded.error };
             let path = expanded.value;
@@ -34334,8 +34373,10 @@ const DIRECTIVES = {
             let count = 0;
             for (const item of extractWords(value, { unquote: true }).words) {
                 const [source = '', destination] = item.split(':');
-                const src = expandSpecifiers(source.startsWith('-') ? source.slice(1) : source, ctx.unit);
-                const dst = destination === undefined ? undefined : expandSpecifiers(destination, ctx.unit);
+                const src = expandSpecifiers(source.startsWith('-') ? source.slice(1) : source, ctx.unit, ctx.version);
+                const dst = destination === undefined
+                    ? undefined
+                    : expandSpecifiers(destination, ctx.unit, ctx.version);
                 if ('error' in src || dst === undefined || 'error' in dst)
                     continue;
                 if (isAbsoluteNormalPath(src.value) && isAbsoluteNormalPath(dst.value))
@@ -38221,7 +38262,7 @@ function buildProfile(loaded, unit, sockets = []) {
     }
     // capabilities the unit shows it needs
     const neededCapabilities = new Set();
-    const explicitBoundingSet = loaded.sources.has('CapabilityBoundingSet') && s.capabilityBoundingSet !== ALL_CAPABILITIES;
+    const explicitBoundingSet = loaded.sources.has('CapabilityBoundingSet') && !grantsEveryCapability(s.capabilityBoundingSet);
     if (explicitBoundingSet)
         for (const cap of capabilityNames(s.capabilityBoundingSet))
             neededCapabilities.add(cap);

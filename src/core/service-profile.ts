@@ -11,7 +11,7 @@ import { RECORDED_DIRECTIVES } from './service.js'
 import { settingsRunPrivileged } from './score.js'
 import type { UnitName } from './specifiers.js'
 import { addressFamilyFromName } from './values/address-families.js'
-import { ALL_CAPABILITIES, capabilityNames } from './values/capabilities.js'
+import { capabilityNames, grantsEveryCapability } from './values/capabilities.js'
 import { shapedSettings } from './variant-score.js'
 import { extractFirstWord, extractWords } from './words.js'
 
@@ -916,7 +916,7 @@ export function buildProfile(
   // capabilities the unit shows it needs
   const neededCapabilities = new Set<string>()
   const explicitBoundingSet =
-    loaded.sources.has('CapabilityBoundingSet') && s.capabilityBoundingSet !== ALL_CAPABILITIES
+    loaded.sources.has('CapabilityBoundingSet') && !grantsEveryCapability(s.capabilityBoundingSet)
   if (explicitBoundingSet)
     for (const cap of capabilityNames(s.capabilityBoundingSet)) neededCapabilities.add(cap)
   for (const cap of capabilityNames(s.ambientCapabilities)) neededCapabilities.add(cap)

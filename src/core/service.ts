@@ -348,7 +348,12 @@ export const PRIVATE_MOUNTS_TRISTATE = 254
 
 function booleanDirective(
   key: BooleanKey,
-  options: { since?: number; extra?: Array<{ value: RegExp; since: number }> } = {}
+  options: {
+    since?: number
+    extra?: Array<{ value: RegExp; since: number }>
+    /** from this version the empty assignment resets the setting (an enum parser took it over) */
+    emptyResetsSince?: number
+  } = {}
 ): Directive {
   return {
     section: 'Service',
@@ -357,6 +362,10 @@ function booleanDirective(
       const bool = parseBoolean(value)
       if (bool !== undefined) {
         s[key] = bool
+        return undefined
+      }
+      if (value === '' && options.emptyResetsSince && ctx.version >= options.emptyResetsSince) {
+        s[key] = false
         return undefined
       }
       for (const extra of options.extra ?? []) {
@@ -405,7 +414,7 @@ function userDirective(key: 'user' | 'group'): Directive {
         s[key] = undefined
         return undefined
       }
-      const expanded = expandSpecifiers(value, ctx.unit)
+      const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
       if ('error' in expanded) return { fatal: `${expanded.error} in '${value}'` }
       if (!isValidUserOrGroup(expanded.value)) {
         return { fatal: `'${expanded.value}' is not a valid user or group name` }
@@ -424,7 +433,7 @@ function rootPathDirective(key: 'rootDirectory' | 'rootImage'): Directive {
         s[key] = undefined
         return undefined
       }
-      const expanded = expandSpecifiers(value, ctx.unit)
+      const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
       if ('error' in expanded) return { fatal: `${expanded.error} in '${value}'` }
       if (!isAbsoluteNormalPath(expanded.value)) {
         return { fatal: `'${expanded.value}' is not an absolute path without '..'` }
@@ -458,7 +467,7 @@ function ipFilterDirective(key: 'ipIngressFilterPath' | 'ipEgressFilterPath'): D
         s[key] = []
         return undefined
       }
-      const expanded = expandSpecifiers(value, ctx.unit)
+      const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
       if ('error' in expanded) return { ignored: expanded.error }
       if (!isAbsoluteNormalPath(expanded.value)) return { ignored: 'not an absolute path' }
       s[key] = [...s[key], expanded.value]
@@ -471,7 +480,7 @@ function execDirective(key?: 'execStart' | 'execStop'): Directive {
   return {
     section: 'Service',
     apply(s, value, ctx) {
-      const parsed = parseExecLine(value, ctx.unit)
+      const parsed = parseExecLine(value, ctx.unit, ctx.version)
       if (key) {
         if (parsed.reset) s[key] = []
         s[key] = [...s[key], ...parsed.commands]
@@ -488,8 +497,8 @@ function capabilityDirective(key: 'capabilityBoundingSet' | 'ambientCapabilities
   const initial = key === 'capabilityBoundingSet' ? ALL_CAPABILITIES : 0n
   return {
     section: 'Service',
-    apply(s, value) {
-      const { next, unknown } = applyCapabilityAssignment(s[key], initial, value)
+    apply(s, value, ctx) {
+      const { next, unknown } = applyCapabilityAssignment(s[key], initial, value, ctx.version)
       s[key] = next
       return unknown.length ? { dropped: unknown } : undefined
     }
@@ -551,14 +560,14 @@ function credentialDirective(
       // quotes are ordinary characters; the rest of the line is the source or the data.
       const split = splitCredential(value)
       if (split === undefined) return { ignored: 'invalid credential syntax' }
-      const expandedId = expandSpecifiers(split.id, ctx.unit)
+      const expandedId = expandSpecifiers(split.id, ctx.unit, ctx.version)
       if ('error' in expandedId) return { ignored: `${expandedId.error} in '${split.id}'` }
       const id = expandedId.value
       const rest = split.rest
       if (!isValidCredentialName(id)) return { ignored: `'${id}' is not a valid credential name` }
       if (table === 'loadCredentials') {
         if (rest !== undefined && rest !== '') {
-          const expanded = expandSpecifiers(rest, ctx.unit)
+          const expanded = expandSpecifiers(rest, ctx.unit, ctx.version)
           if ('error' in expanded) return { ignored: `${expanded.error} in '${rest}'` }
           const source = expanded.value
           const validSource = source.startsWith('/')
@@ -644,7 +653,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       }
       const groups: string[] = []
       for (const word of extractWords(value).words) {
-        const expanded = expandSpecifiers(word, ctx.unit)
+        const expanded = expandSpecifiers(word, ctx.unit, ctx.version)
         if ('error' in expanded) return { fatal: `${expanded.error} in '${word}'` }
         if (!isValidUserOrGroup(expanded.value)) {
           return { fatal: `'${expanded.value}' is not a valid group name` }
@@ -684,7 +693,9 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   ProtectClock: booleanDirective('protectClock', { since: 245 }),
   ProtectHostname: booleanDirective('protectHostname', {
     since: 242,
-    extra: [{ value: /^(private|yes:.+|private:.+)$/, since: 258 }]
+    extra: [{ value: /^(private|yes:.+|private:.+)$/, since: 258 }],
+    // checked with 259 and 262 (257 keeps the value); 258, which brought the enum, assumed alike
+    emptyResetsSince: 258
   }),
   LockPersonality: booleanDirective('lockPersonality'),
   MemoryDenyWriteExecute: booleanDirective('memoryDenyWriteExecute'),
@@ -796,7 +807,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       }
       const first = extractFirstWord(value, 0, { unquote: true })
       if (first === undefined || 'error' in first) return { ignored: 'invalid syntax' }
-      const expanded = expandSpecifiers(first.word, ctx.unit)
+      const expanded = expandSpecifiers(first.word, ctx.unit, ctx.version)
       if ('error' in expanded) return { ignored: expanded.error }
       let path = expanded.value
       if (!path.startsWith('block-') && !path.startsWith('char-')) {
@@ -821,8 +832,15 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       let count = 0
       for (const item of extractWords(value, { unquote: true }).words) {
         const [source = '', destination] = item.split(':')
-        const src = expandSpecifiers(source.startsWith('-') ? source.slice(1) : source, ctx.unit)
-        const dst = destination === undefined ? undefined : expandSpecifiers(destination, ctx.unit)
+        const src = expandSpecifiers(
+          source.startsWith('-') ? source.slice(1) : source,
+          ctx.unit,
+          ctx.version
+        )
+        const dst =
+          destination === undefined
+            ? undefined
+            : expandSpecifiers(destination, ctx.unit, ctx.version)
         if ('error' in src || dst === undefined || 'error' in dst) continue
         if (isAbsoluteNormalPath(src.value) && isAbsoluteNormalPath(dst.value)) count++
       }

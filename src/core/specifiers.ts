@@ -83,8 +83,11 @@ export type SpecifierResult = { value: string } | { error: string }
 
 const POSSIBLE_SPECIFIERS = /[0-9A-Za-z]/
 
+/** %D (the data directory) is known from this version (NEWS 256; 252 and 254 refuse it). */
+export const DATA_DIRECTORY_SPECIFIER = 256
+
 /** Values for a system unit analysed offline. Host-dependent ones are placeholders of the right shape. */
-function specifierValue(letter: string, unit: UnitName): string | undefined {
+function specifierValue(letter: string, unit: UnitName, version: number): string | undefined {
   const prefixLastDash = unit.prefix.lastIndexOf('-')
   const jPart = prefixLastDash >= 0 ? unit.prefix.slice(prefixLastDash + 1) : unit.prefix
   switch (letter) {
@@ -130,6 +133,8 @@ function specifierValue(letter: string, unit: UnitName): string | undefined {
       return '/tmp'
     case 'V':
       return '/var/tmp'
+    case 'D':
+      return version >= DATA_DIRECTORY_SPECIFIER ? '/usr/share' : undefined
     case 'd':
       return `/run/credentials/${unit.name}`
     case 'y':
@@ -167,7 +172,7 @@ function specifierValue(letter: string, unit: UnitName): string | undefined {
 }
 
 /** specifier_printf(): expands %x; an unknown letter or digit is an error, other characters stay. */
-export function expandSpecifiers(text: string, unit: UnitName): SpecifierResult {
+export function expandSpecifiers(text: string, unit: UnitName, version: number): SpecifierResult {
   if (!text.includes('%')) return { value: text }
   let out = ''
   for (let i = 0; i < text.length; i++) {
@@ -186,7 +191,7 @@ export function expandSpecifiers(text: string, unit: UnitName): SpecifierResult 
       out += '%'
       continue
     }
-    const value = specifierValue(next, unit)
+    const value = specifierValue(next, unit, version)
     if (value !== undefined) out += value
     else if (POSSIBLE_SPECIFIERS.test(next)) return { error: `unknown specifier %${next}` }
     else out += '%' + next

@@ -46,9 +46,27 @@ export const CAPABILITY_NAMES: readonly string[] = [
   'CAP_CHECKPOINT_RESTORE'
 ]
 
+/** The unit default of the bounding set (before 259 also what `~` alone gave: every bit). */
 export const ALL_CAPABILITIES = (1n << 64n) - 1n
+/** From 259, what `~` with no valid name gives: every capability systemd can name (CAP_MASK_ALL). */
+const CAP_MASK_ALL = (1n << 63n) - 1n
+
+/** Capability 63 is refused from this version (CAP_LIMIT 62: UINT64_MAX marks an unset set). */
+export const CAPABILITY_63_REFUSED = 254
+/**
+ * From this version an assignment replaces the bounding set only while it is unset: `~` with no
+ * valid name gives CAP_MASK_ALL, which is a set value, so later assignments merge into it (checked
+ * with Ubuntu's 259 and Debian's 262; 257 and 252 replace after it).
+ */
+export const CAPABILITY_SET_UNSET_MARKER = 259
+
+/** Every known capability is in the mask: the set restricts nothing. */
+export function grantsEveryCapability(mask: bigint): boolean {
+  return (mask & KNOWN_CAPABILITIES) === KNOWN_CAPABILITIES
+}
 
 const BY_NAME = new Map(CAPABILITY_NAMES.map((name, bit) => [name, bit]))
+const KNOWN_CAPABILITIES = (1n << BigInt(CAPABILITY_NAMES.length)) - 1n
 
 /** Bit mask of the named capabilities (names must be known). */
 export function capabilityMask(...names: string[]): bigint {
@@ -61,12 +79,16 @@ export function capabilityMask(...names: string[]): bigint {
   return mask
 }
 
-/** capability_from_name(): a name (any case) or a bit number 0..63; undefined otherwise. */
-export function capabilityFromWord(word: string): number | undefined {
+/**
+ * capability_from_name(): a name (any case) or a bit number 0..63 (0..62 from systemd 254);
+ * undefined otherwise.
+ */
+export function capabilityFromWord(word: string, version = 0): number | undefined {
   const named = BY_NAME.get(word.toUpperCase())
   if (named !== undefined) return named
   const number = parseCInteger(word)
-  return number !== undefined && number >= 0 && number < 64 ? number : undefined
+  const limit = version >= CAPABILITY_63_REFUSED ? 63 : 64
+  return number !== undefined && number >= 0 && number < limit ? number : undefined
 }
 
 export interface CapabilityParse {
@@ -77,24 +99,30 @@ export interface CapabilityParse {
 /**
  * Applies one assignment (config_parse_capability_set): `initial` is the unit default (all for the
  * bounding set, none for ambient). An empty result, or a set still at its default, is replaced;
- * otherwise the words are merged in (`~` removes them).
+ * otherwise the words are merged in (`~` removes them). From 259 the bounding set's `~` alone
+ * gives CAP_MASK_ALL, no longer its default (see CAPABILITY_SET_UNSET_MARKER).
  */
 export function applyCapabilityAssignment(
   current: bigint,
   initial: bigint,
-  value: string
+  value: string,
+  version = 0
 ): CapabilityParse {
   const invert = value.startsWith('~')
   const { words } = extractWords(invert ? value.slice(1) : value, { unquote: true })
   let sum = 0n
   const unknown: string[] = []
   for (const word of words) {
-    const bit = capabilityFromWord(word)
+    const bit = capabilityFromWord(word, version)
     if (bit === undefined) unknown.push(word)
     else sum |= 1n << BigInt(bit)
   }
+  const all =
+    initial === ALL_CAPABILITIES && version >= CAPABILITY_SET_UNSET_MARKER
+      ? CAP_MASK_ALL
+      : ALL_CAPABILITIES
   let next: bigint
-  if (sum === 0n || current === initial) next = invert ? ALL_CAPABILITIES & ~sum : sum
+  if (sum === 0n || current === initial) next = invert ? all & ~sum : sum
   else next = invert ? current & ~sum : current | sum
   return { next, unknown }
 }

@@ -17,7 +17,7 @@ export interface ExecParse {
 
 const WHITESPACE = ' \t\n\r'
 
-export function parseExecLine(value: string, unit: UnitName): ExecParse {
+export function parseExecLine(value: string, unit: UnitName, version: number): ExecParse {
   if (value === '') return { commands: [], reset: true }
   const result: ExecParse = { commands: [], reset: false }
   let position = 0
@@ -56,7 +56,7 @@ export function parseExecLine(value: string, unit: UnitName): ExecParse {
       else result.fatal = message
       return result
     }
-    const expanded = expandSpecifiers(f, unit)
+    const expanded = expandSpecifiers(f, unit, version)
     if ('error' in expanded) return fail(`${expanded.error} in '${f}'`)
     const path = expanded.value
     if (path === '') return fail('empty executable path')
@@ -84,7 +84,7 @@ export function parseExecLine(value: string, unit: UnitName): ExecParse {
       if (word === undefined) break
       if ('error' in word) return fail(`bad quoting in an argument: ${word.error}`)
       position = word.next
-      const resolved = expandSpecifiers(word.word, unit)
+      const resolved = expandSpecifiers(word.word, unit, version)
       if ('error' in resolved) return fail(`${resolved.error} in argument '${word.word}'`)
       argc++
     }

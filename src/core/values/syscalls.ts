@@ -63,10 +63,16 @@ const NOT_ON_X86_64 = new Set([
 
 const ERRNOS = new Set(ERRNO_NAMES)
 
-/** Group members for a target version: @mount lists open_tree_attr instead of open_tree from v257. */
+/**
+ * @mount lists open_tree_attr instead of open_tree from this version (upstream PR #38060, July 2025;
+ * Debian's 257.13 still lists open_tree, Ubuntu's 259 does not).
+ */
+export const MOUNT_GROUP_OPEN_TREE_ATTR = 258
+
+/** Group members for a target version (see MOUNT_GROUP_OPEN_TREE_ATTR). */
 export function groupMembers(group: string, version: number): readonly string[] | undefined {
   const members = Object.hasOwn(SYSCALL_GROUPS, group) ? SYSCALL_GROUPS[group] : undefined
-  if (members && group === '@mount' && version >= 257) {
+  if (members && group === '@mount' && version >= MOUNT_GROUP_OPEN_TREE_ATTR) {
     return members.map((m) => (m === 'open_tree' ? 'open_tree_attr' : m))
   }
   return members
