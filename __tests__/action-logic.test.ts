@@ -65,7 +65,7 @@ describe('inputs', () => {
       paths: ['**/*.service'],
       exclude: [],
       threshold: 50,
-      version: 259,
+      version: 262,
       failOn: 'threshold',
       scope: 'changed',
       review: false,

@@ -455,7 +455,7 @@ describe('inputs', () => {
     [{ review: 'yes' }, /^::error::Input 'review' must be true or false, got 'yes'/],
     [
       { 'systemd-version': '999' },
-      /^::error::Input 'systemd-version' must be a systemd version from 240 to 259/
+      /^::error::Input 'systemd-version' must be a systemd version from 240 to 262/
     ]
   ]
   it.each(cases)('%j fails the step with a clear message', async (inputs, message) => {

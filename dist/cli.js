@@ -2707,7 +2707,7 @@ function applyArchitecturesAssignment(current, value) {
 }
 
 /** The newest systemd version whose behaviour the engine knows, and the oldest it models. */
-const NEWEST_SYSTEMD_VERSION = 259;
+const NEWEST_SYSTEMD_VERSION = 262;
 const OLDEST_SYSTEMD_VERSION = 240;
 // Empty lists, sets and maps shared by every unit's initial settings: the directives replace them
 // (copy-on-write, which the readonly types enforce), none fills them in place.
@@ -2727,6 +2727,9 @@ function initialSettings() {
         privateNetwork: false,
         privateTmp: false,
         privateUsers: false,
+        privateUsersManaged: false,
+        userNamespacePath: undefined,
+        privatePIDs: false,
         protectControlGroups: false,
         protectKernelModules: false,
         protectKernelTunables: false,
@@ -2743,6 +2746,7 @@ function initialSettings() {
         protectSystem: 'no',
         rootDirectory: undefined,
         rootImage: undefined,
+        rootMStack: undefined,
         capabilityBoundingSet: ALL_CAPABILITIES,
         ambientCapabilities: 0n,
         umask: 0o022,
@@ -2762,6 +2766,9 @@ function initialSettings() {
         devicePolicy: 'auto',
         deviceAllow: NONE$1,
         mountImages: 0,
+        workingDirectory: undefined,
+        workingDirectoryHome: false,
+        mountPathLists: 0,
         loadCredentials: NO_CREDENTIALS,
         setCredentials: NO_CREDENTIALS,
         defaultDependencies: true,
@@ -2836,6 +2843,59 @@ function record(s, key, value, inPlace = false) {
  * (checked with Debian's 254, 257 and 262: only an explicit "no" is bad there; 252 wants "yes").
  */
 const PRIVATE_MOUNTS_TRISTATE = 254;
+/** PrivateUsers=managed and RootMStack= (NEWS 260; checked with Ubuntu's 261 and Debian's 262). */
+const PRIVATE_USERS_MANAGED = 260;
+const ROOT_MSTACK = 260;
+/**
+ * Refusals seen from 261 (Ubuntu's 261.3 and Debian's 262; 259 loads such units, no 260 binary was
+ * at hand): PrivateUsers= with UserNamespacePath=, PAMName= with PrivatePIDs=.
+ */
+const USER_NAMESPACE_PATH_REFUSED = 261;
+const PAM_PRIVATE_PIDS_REFUSED = 261;
+/** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
+const FORKING_PRIVATE_PIDS_REFUSED = 257;
+/**
+ * From 257 systemd refuses WorkingDirectory=~ with DynamicUser=yes, and a WorkingDirectory= below
+ * /proc, /sys or /dev when the service gets a mount namespace (checked with Debian's 257 and 262,
+ * Ubuntu's 259 and 261; from 261 PrivateTmp= counts as one).
+ */
+const WORKING_DIRECTORY_CHECKS = 257;
+const PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE = 261;
+/**
+ * Path lists that give the service a mount namespace once one holds a path (an empty assignment
+ * empties the list again); a bit each in ServiceSettings.mountPathLists.
+ */
+const MOUNT_PATH_LISTS = [
+    'ReadWritePaths',
+    'ReadOnlyPaths',
+    'InaccessiblePaths',
+    'ExecPaths',
+    'NoExecPaths',
+    'BindPaths',
+    'BindReadOnlyPaths',
+    'TemporaryFileSystem'
+];
+const MOUNT_PATH_LIST_DIRECTIVES = Object.fromEntries(MOUNT_PATH_LISTS.map((key, bit) => [
+    key,
+    {
+        section: 'Service',
+        apply(s, value, ctx) {
+            if (value === '') {
+                s.mountPathLists &= ~(1 << bit);
+                return undefined;
+            }
+            for (const word of extractWords(value, { unquote: true }).words) {
+                // '-' and '+' prefixes, then the path before any ':' (a bind source, tmpfs options)
+                const path = word.replace(/^[-+]+/, '').split(':')[0];
+                const expanded = expandSpecifiers(path, ctx.unit, ctx.version);
+                if ('error' in expanded || !isAbsoluteNormalPath(expanded.value))
+                    continue;
+                s.mountPathLists |= 1 << bit;
+            }
+            return undefined;
+        }
+    }
+]));
 function booleanDirective(key, options = {}) {
     return {
         section: 'Service',
@@ -2902,9 +2962,10 @@ function userDirective(key) {
         }
     };
 }
-function rootPathDirective(key) {
+function rootPathDirective(key, since) {
     return {
         section: 'Service',
+        since,
         apply(s, value, ctx) {
             if (value === '') {
                 s[key] = undefined;
@@ -3114,6 +3175,13 @@ const EMERGENCY_ACTIONS = [
     'soft-reboot-force'
 ];
 /** The directives that matter for the score or for loading, keyed by their exact (case-sensitive) name. */
+/** PrivateUsers= values other than "managed": a boolean, or a mode of newer versions. */
+const PRIVATE_USERS_MODES = booleanDirective('privateUsers', {
+    extra: [
+        { value: /^(self|identity)$/, since: 257 },
+        { value: /^full$/, since: 258 }
+    ]
+});
 const DIRECTIVES = {
     User: userDirective('user'),
     Group: userDirective('group'),
@@ -3165,12 +3233,46 @@ const DIRECTIVES = {
     },
     PrivateNetwork: booleanDirective('privateNetwork'),
     PrivateTmp: booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }),
-    PrivateUsers: booleanDirective('privateUsers', {
-        extra: [
-            { value: /^(self|identity)$/, since: 257 },
-            { value: /^full$/, since: 258 }
-        ]
-    }),
+    PrivateUsers: {
+        section: 'Service',
+        apply(s, value, ctx) {
+            if (value === 'managed') {
+                if (ctx.version < PRIVATE_USERS_MANAGED) {
+                    return {
+                        ignored: `'managed' is not understood before systemd ${PRIVATE_USERS_MANAGED}`,
+                        byVersion: PRIVATE_USERS_MANAGED
+                    };
+                }
+                s.privateUsers = true;
+                s.privateUsersManaged = true;
+                return undefined;
+            }
+            const outcome = PRIVATE_USERS_MODES.apply(s, value, ctx);
+            // any other value that took effect ends "managed"
+            if (outcome === undefined)
+                s.privateUsersManaged = false;
+            return outcome;
+        }
+    },
+    UserNamespacePath: {
+        section: 'Service',
+        since: 259,
+        apply(s, value, ctx) {
+            if (value === '') {
+                s.userNamespacePath = undefined;
+                return undefined;
+            }
+            const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
+            if ('error' in expanded)
+                return { ignored: `${expanded.error} in '${value}'` };
+            if (!isAbsoluteNormalPath(expanded.value)) {
+                return { ignored: `'${expanded.value}' is not an absolute path` };
+            }
+            s.userNamespacePath = simplifyPath(expanded.value);
+            return undefined;
+        }
+    },
+    PrivatePIDs: booleanDirective('privatePIDs', { since: 257 }),
     ProtectControlGroups: booleanDirective('protectControlGroups', {
         extra: [{ value: /^(private|strict)$/, since: 257 }]
     }),
@@ -3218,6 +3320,7 @@ const DIRECTIVES = {
     },
     RootDirectory: rootPathDirective('rootDirectory'),
     RootImage: rootPathDirective('rootImage'),
+    RootMStack: rootPathDirective('rootMStack', ROOT_MSTACK),
     CapabilityBoundingSet: capabilityDirective('capabilityBoundingSet'),
     AmbientCapabilities: capabilityDirective('ambientCapabilities'),
     UMask: {
@@ -3316,6 +3419,31 @@ const DIRECTIVES = {
             if (rights !== '' && !/^[rwm]+$/.test(rights))
                 return { ignored: `invalid rights '${rights}'` };
             s.deviceAllow = [...s.deviceAllow, { path, rights }];
+            return undefined;
+        }
+    },
+    ...MOUNT_PATH_LIST_DIRECTIVES,
+    WorkingDirectory: {
+        section: 'Service',
+        apply(s, value, ctx) {
+            s.workingDirectory = undefined;
+            s.workingDirectoryHome = false;
+            if (value === '')
+                return undefined;
+            const missingOk = value.startsWith('-');
+            const path = missingOk ? value.slice(1) : value;
+            if (path === '~') {
+                s.workingDirectoryHome = true;
+                return undefined;
+            }
+            const fail = (message) => missingOk ? { ignored: message } : { fatal: message };
+            const expanded = expandSpecifiers(path, ctx.unit, ctx.version);
+            if ('error' in expanded)
+                return fail(`${expanded.error} in '${path}'`);
+            if (!isAbsoluteNormalPath(expanded.value)) {
+                return fail(`'${expanded.value}' is not an absolute path without '..'`);
+            }
+            s.workingDirectory = simplifyPath(expanded.value);
             return undefined;
         }
     },
@@ -3572,7 +3700,7 @@ function impliedDeviceEntries(s, version) {
     const entries = [];
     if (s.devicePolicy === 'auto' && s.deviceAllow.length === 0)
         return entries;
-    if (s.rootImage !== undefined || s.mountImages > 0) {
+    if (s.rootImage !== undefined || s.rootMStack !== undefined || s.mountImages > 0) {
         entries.push({ path: '/dev/loop-control', rights: 'rw' }, { path: '/dev/mapper/control', rights: 'rw' }, { path: 'block-loop', rights: 'rwm' }, { path: 'block-blkext', rights: 'rwm' }, { path: 'block-device-mapper', rights: 'rwm' });
     }
     if (s.protectClock)
@@ -3584,8 +3712,54 @@ function impliedDeviceEntries(s, version) {
 }
 /** From this version on, encrypted credentials no longer add /dev/tpmrm0 to the device list. */
 const TPM_DEVICE_DROPPED_IN = 259;
+/** exec_needs_mount_namespace() as far as the gate reads the settings it looks at. */
+function needsMountNamespace(s, version) {
+    return (s.rootImage !== undefined ||
+        s.rootDirectory !== undefined ||
+        s.mountImages > 0 ||
+        s.mountPathLists !== 0 ||
+        s.privateDevices ||
+        s.privateMounts === true ||
+        (s.privateMounts === undefined && s.privateNetwork) ||
+        s.protectSystem !== 'no' ||
+        s.protectHome !== 'no' ||
+        s.protectKernelTunables ||
+        s.protectKernelModules ||
+        s.protectKernelLogs ||
+        s.protectControlGroups ||
+        s.protectProc !== 'default' ||
+        s.procSubset !== 'all' ||
+        (s.privateTmp && version >= PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE));
+}
+const API_FILE_SYSTEMS = /^\/(proc|sys|dev)(\/|$)/;
+/** Why systemd would refuse the service's combination of user, namespace and PID settings. */
+function contextRefusal(s, type, version) {
+    if (version >= FORKING_PRIVATE_PIDS_REFUSED && type === 'forking' && s.privatePIDs) {
+        return 'PrivatePIDs=yes with Type=forking; systemd refuses it';
+    }
+    if (version >= PAM_PRIVATE_PIDS_REFUSED && s.pamName && s.privatePIDs) {
+        return 'PAMName= with PrivatePIDs=yes; systemd refuses it';
+    }
+    if (s.privateUsersManaged &&
+        (s.user !== undefined || s.group !== undefined || s.dynamicUser || s.pamName)) {
+        return 'PrivateUsers=managed with User=, Group=, DynamicUser= or PAMName=; systemd refuses it';
+    }
+    if (version >= USER_NAMESPACE_PATH_REFUSED && s.privateUsers && s.userNamespacePath) {
+        return 'PrivateUsers= with UserNamespacePath=; systemd refuses it';
+    }
+    if (version >= WORKING_DIRECTORY_CHECKS) {
+        if (s.workingDirectoryHome && s.dynamicUser) {
+            return 'WorkingDirectory=~ with DynamicUser=yes; systemd refuses it';
+        }
+        const below = s.workingDirectory;
+        if (below !== undefined && API_FILE_SYSTEMS.test(below) && needsMountNamespace(s, version)) {
+            return `WorkingDirectory=${below} is below /proc, /sys or /dev in a service with a mount namespace; systemd refuses it`;
+        }
+    }
+    return undefined;
+}
 /** service_verify() and the Type= inference before it: why systemd would refuse this service. */
-function refusal(s) {
+function refusal(s, version) {
     const type = s.type ?? (s.busName ? 'dbus' : s.execStart.length ? 'simple' : 'oneshot');
     const hasSuccessAction = s.successAction !== 'none';
     if (!s.execStart.length && !s.execStop.length && !hasSuccessAction) {
@@ -3614,7 +3788,7 @@ function refusal(s) {
     if (s.pamName && s.killMode !== 'control-group' && s.killMode !== 'mixed') {
         return `PAMName= with KillMode=${s.killMode}; systemd refuses it`;
     }
-    return undefined;
+    return contextRefusal(s, type, version);
 }
 /** Loads one service: main file, drop-ins, implied settings, refusal checks. */
 function loadService(input) {
@@ -3664,7 +3838,7 @@ function loadService(input) {
     // shallow copy keeps the settings as written; whoever edits them copies deeply (copySettings).
     const raw = ctx.skipRecording ? undefined : { ...settings };
     applyImpliedSettings(settings, input.unit);
-    const refused = refusal(settings);
+    const refused = refusal(settings, input.version);
     const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 };
     if (refused)
         return { status: 'invalid', reason: refused, at: serviceHeader, diagnostics };

@@ -44,7 +44,7 @@ import {
 } from './words.js'
 
 /** The newest systemd version whose behaviour the engine knows, and the oldest it models. */
-export const NEWEST_SYSTEMD_VERSION = 259
+export const NEWEST_SYSTEMD_VERSION = 262
 export const OLDEST_SYSTEMD_VERSION = 240
 
 export interface SourceRef {
@@ -106,6 +106,12 @@ export interface ServiceSettings {
   privateNetwork: boolean
   privateTmp: boolean
   privateUsers: boolean
+  /** PrivateUsers=managed (from systemd 260): refused with a user, a group or PAM */
+  privateUsersManaged: boolean
+  /** UserNamespacePath= (from 259): from 261 refused with PrivateUsers= */
+  userNamespacePath?: string
+  /** PrivatePIDs= (from 257): refused with Type=forking, and from 261 with PAMName= */
+  privatePIDs: boolean
   protectControlGroups: boolean
   protectKernelModules: boolean
   protectKernelTunables: boolean
@@ -122,6 +128,8 @@ export interface ServiceSettings {
   protectSystem: 'no' | 'yes' | 'full' | 'strict'
   rootDirectory?: string
   rootImage?: string
+  /** RootMStack= (from 260): adds RootImage='s device entries */
+  rootMStack?: string
   capabilityBoundingSet: bigint
   ambientCapabilities: bigint
   umask: number
@@ -141,6 +149,12 @@ export interface ServiceSettings {
   devicePolicy: 'auto' | 'closed' | 'strict'
   deviceAllow: ReadonlyArray<{ path: string; rights: string }>
   mountImages: number
+  /** WorkingDirectory=, when a path (refused below /proc, /sys, /dev with mount namespacing, 257) */
+  workingDirectory?: string
+  /** WorkingDirectory=~ (refused with DynamicUser=yes from 257) */
+  workingDirectoryHome: boolean
+  /** one bit per path-list directive that holds a path: each makes systemd set up a mount namespace */
+  mountPathLists: number
   loadCredentials: ReadonlyMap<string, boolean>
   setCredentials: ReadonlyMap<string, boolean>
   defaultDependencies: boolean
@@ -212,6 +226,9 @@ export function initialSettings(): ServiceSettings {
     privateNetwork: false,
     privateTmp: false,
     privateUsers: false,
+    privateUsersManaged: false,
+    userNamespacePath: undefined,
+    privatePIDs: false,
     protectControlGroups: false,
     protectKernelModules: false,
     protectKernelTunables: false,
@@ -228,6 +245,7 @@ export function initialSettings(): ServiceSettings {
     protectSystem: 'no',
     rootDirectory: undefined,
     rootImage: undefined,
+    rootMStack: undefined,
     capabilityBoundingSet: ALL_CAPABILITIES,
     ambientCapabilities: 0n,
     umask: 0o022,
@@ -247,6 +265,9 @@ export function initialSettings(): ServiceSettings {
     devicePolicy: 'auto',
     deviceAllow: NONE,
     mountImages: 0,
+    workingDirectory: undefined,
+    workingDirectoryHome: false,
+    mountPathLists: 0,
     loadCredentials: NO_CREDENTIALS,
     setCredentials: NO_CREDENTIALS,
     defaultDependencies: true,
@@ -346,6 +367,63 @@ type BooleanKey = {
  */
 export const PRIVATE_MOUNTS_TRISTATE = 254
 
+/** PrivateUsers=managed and RootMStack= (NEWS 260; checked with Ubuntu's 261 and Debian's 262). */
+export const PRIVATE_USERS_MANAGED = 260
+export const ROOT_MSTACK = 260
+/**
+ * Refusals seen from 261 (Ubuntu's 261.3 and Debian's 262; 259 loads such units, no 260 binary was
+ * at hand): PrivateUsers= with UserNamespacePath=, PAMName= with PrivatePIDs=.
+ */
+export const USER_NAMESPACE_PATH_REFUSED = 261
+export const PAM_PRIVATE_PIDS_REFUSED = 261
+/** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
+export const FORKING_PRIVATE_PIDS_REFUSED = 257
+/**
+ * From 257 systemd refuses WorkingDirectory=~ with DynamicUser=yes, and a WorkingDirectory= below
+ * /proc, /sys or /dev when the service gets a mount namespace (checked with Debian's 257 and 262,
+ * Ubuntu's 259 and 261; from 261 PrivateTmp= counts as one).
+ */
+export const WORKING_DIRECTORY_CHECKS = 257
+export const PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE = 261
+
+/**
+ * Path lists that give the service a mount namespace once one holds a path (an empty assignment
+ * empties the list again); a bit each in ServiceSettings.mountPathLists.
+ */
+const MOUNT_PATH_LISTS = [
+  'ReadWritePaths',
+  'ReadOnlyPaths',
+  'InaccessiblePaths',
+  'ExecPaths',
+  'NoExecPaths',
+  'BindPaths',
+  'BindReadOnlyPaths',
+  'TemporaryFileSystem'
+] as const
+
+const MOUNT_PATH_LIST_DIRECTIVES: Record<string, Directive> = Object.fromEntries(
+  MOUNT_PATH_LISTS.map((key, bit) => [
+    key,
+    {
+      section: 'Service',
+      apply(s, value, ctx) {
+        if (value === '') {
+          s.mountPathLists &= ~(1 << bit)
+          return undefined
+        }
+        for (const word of extractWords(value, { unquote: true }).words) {
+          // '-' and '+' prefixes, then the path before any ':' (a bind source, tmpfs options)
+          const path = word.replace(/^[-+]+/, '').split(':')[0]!
+          const expanded = expandSpecifiers(path, ctx.unit, ctx.version)
+          if ('error' in expanded || !isAbsoluteNormalPath(expanded.value)) continue
+          s.mountPathLists |= 1 << bit
+        }
+        return undefined
+      }
+    } satisfies Directive
+  ])
+)
+
 function booleanDirective(
   key: BooleanKey,
   options: {
@@ -425,9 +503,13 @@ function userDirective(key: 'user' | 'group'): Directive {
   }
 }
 
-function rootPathDirective(key: 'rootDirectory' | 'rootImage'): Directive {
+function rootPathDirective(
+  key: 'rootDirectory' | 'rootImage' | 'rootMStack',
+  since?: number
+): Directive {
   return {
     section: 'Service',
+    since,
     apply(s, value, ctx) {
       if (value === '') {
         s[key] = undefined
@@ -632,6 +714,14 @@ const EMERGENCY_ACTIONS = [
 ]
 
 /** The directives that matter for the score or for loading, keyed by their exact (case-sensitive) name. */
+/** PrivateUsers= values other than "managed": a boolean, or a mode of newer versions. */
+const PRIVATE_USERS_MODES = booleanDirective('privateUsers', {
+  extra: [
+    { value: /^(self|identity)$/, since: 257 },
+    { value: /^full$/, since: 258 }
+  ]
+})
+
 export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   User: userDirective('user'),
   Group: userDirective('group'),
@@ -678,12 +768,44 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   },
   PrivateNetwork: booleanDirective('privateNetwork'),
   PrivateTmp: booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }),
-  PrivateUsers: booleanDirective('privateUsers', {
-    extra: [
-      { value: /^(self|identity)$/, since: 257 },
-      { value: /^full$/, since: 258 }
-    ]
-  }),
+  PrivateUsers: {
+    section: 'Service',
+    apply(s, value, ctx) {
+      if (value === 'managed') {
+        if (ctx.version < PRIVATE_USERS_MANAGED) {
+          return {
+            ignored: `'managed' is not understood before systemd ${PRIVATE_USERS_MANAGED}`,
+            byVersion: PRIVATE_USERS_MANAGED
+          }
+        }
+        s.privateUsers = true
+        s.privateUsersManaged = true
+        return undefined
+      }
+      const outcome = PRIVATE_USERS_MODES.apply(s, value, ctx)
+      // any other value that took effect ends "managed"
+      if (outcome === undefined) s.privateUsersManaged = false
+      return outcome
+    }
+  },
+  UserNamespacePath: {
+    section: 'Service',
+    since: 259,
+    apply(s, value, ctx) {
+      if (value === '') {
+        s.userNamespacePath = undefined
+        return undefined
+      }
+      const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
+      if ('error' in expanded) return { ignored: `${expanded.error} in '${value}'` }
+      if (!isAbsoluteNormalPath(expanded.value)) {
+        return { ignored: `'${expanded.value}' is not an absolute path` }
+      }
+      s.userNamespacePath = simplifyPath(expanded.value)
+      return undefined
+    }
+  },
+  PrivatePIDs: booleanDirective('privatePIDs', { since: 257 }),
   ProtectControlGroups: booleanDirective('protectControlGroups', {
     extra: [{ value: /^(private|strict)$/, since: 257 }]
   }),
@@ -725,6 +847,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   },
   RootDirectory: rootPathDirective('rootDirectory'),
   RootImage: rootPathDirective('rootImage'),
+  RootMStack: rootPathDirective('rootMStack', ROOT_MSTACK),
   CapabilityBoundingSet: capabilityDirective('capabilityBoundingSet'),
   AmbientCapabilities: capabilityDirective('ambientCapabilities'),
   UMask: {
@@ -818,6 +941,30 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       if (rights !== '' && !/^[rwm]+$/.test(rights))
         return { ignored: `invalid rights '${rights}'` }
       s.deviceAllow = [...s.deviceAllow, { path, rights }]
+      return undefined
+    }
+  },
+  ...MOUNT_PATH_LIST_DIRECTIVES,
+  WorkingDirectory: {
+    section: 'Service',
+    apply(s, value, ctx) {
+      s.workingDirectory = undefined
+      s.workingDirectoryHome = false
+      if (value === '') return undefined
+      const missingOk = value.startsWith('-')
+      const path = missingOk ? value.slice(1) : value
+      if (path === '~') {
+        s.workingDirectoryHome = true
+        return undefined
+      }
+      const fail = (message: string): Outcome =>
+        missingOk ? { ignored: message } : { fatal: message }
+      const expanded = expandSpecifiers(path, ctx.unit, ctx.version)
+      if ('error' in expanded) return fail(`${expanded.error} in '${path}'`)
+      if (!isAbsoluteNormalPath(expanded.value)) {
+        return fail(`'${expanded.value}' is not an absolute path without '..'`)
+      }
+      s.workingDirectory = simplifyPath(expanded.value)
       return undefined
     }
   },
@@ -1097,7 +1244,7 @@ export function impliedDeviceEntries(
 ): Array<{ path: string; rights: string }> {
   const entries: Array<{ path: string; rights: string }> = []
   if (s.devicePolicy === 'auto' && s.deviceAllow.length === 0) return entries
-  if (s.rootImage !== undefined || s.mountImages > 0) {
+  if (s.rootImage !== undefined || s.rootMStack !== undefined || s.mountImages > 0) {
     entries.push(
       { path: '/dev/loop-control', rights: 'rw' },
       { path: '/dev/mapper/control', rights: 'rw' },
@@ -1116,8 +1263,61 @@ export function impliedDeviceEntries(
 /** From this version on, encrypted credentials no longer add /dev/tpmrm0 to the device list. */
 const TPM_DEVICE_DROPPED_IN = 259
 
+/** exec_needs_mount_namespace() as far as the gate reads the settings it looks at. */
+function needsMountNamespace(s: ServiceSettings, version: number): boolean {
+  return (
+    s.rootImage !== undefined ||
+    s.rootDirectory !== undefined ||
+    s.mountImages > 0 ||
+    s.mountPathLists !== 0 ||
+    s.privateDevices ||
+    s.privateMounts === true ||
+    (s.privateMounts === undefined && s.privateNetwork) ||
+    s.protectSystem !== 'no' ||
+    s.protectHome !== 'no' ||
+    s.protectKernelTunables ||
+    s.protectKernelModules ||
+    s.protectKernelLogs ||
+    s.protectControlGroups ||
+    s.protectProc !== 'default' ||
+    s.procSubset !== 'all' ||
+    (s.privateTmp && version >= PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE)
+  )
+}
+
+const API_FILE_SYSTEMS = /^\/(proc|sys|dev)(\/|$)/
+
+/** Why systemd would refuse the service's combination of user, namespace and PID settings. */
+function contextRefusal(s: ServiceSettings, type: string, version: number): string | undefined {
+  if (version >= FORKING_PRIVATE_PIDS_REFUSED && type === 'forking' && s.privatePIDs) {
+    return 'PrivatePIDs=yes with Type=forking; systemd refuses it'
+  }
+  if (version >= PAM_PRIVATE_PIDS_REFUSED && s.pamName && s.privatePIDs) {
+    return 'PAMName= with PrivatePIDs=yes; systemd refuses it'
+  }
+  if (
+    s.privateUsersManaged &&
+    (s.user !== undefined || s.group !== undefined || s.dynamicUser || s.pamName)
+  ) {
+    return 'PrivateUsers=managed with User=, Group=, DynamicUser= or PAMName=; systemd refuses it'
+  }
+  if (version >= USER_NAMESPACE_PATH_REFUSED && s.privateUsers && s.userNamespacePath) {
+    return 'PrivateUsers= with UserNamespacePath=; systemd refuses it'
+  }
+  if (version >= WORKING_DIRECTORY_CHECKS) {
+    if (s.workingDirectoryHome && s.dynamicUser) {
+      return 'WorkingDirectory=~ with DynamicUser=yes; systemd refuses it'
+    }
+    const below = s.workingDirectory
+    if (below !== undefined && API_FILE_SYSTEMS.test(below) && needsMountNamespace(s, version)) {
+      return `WorkingDirectory=${below} is below /proc, /sys or /dev in a service with a mount namespace; systemd refuses it`
+    }
+  }
+  return undefined
+}
+
 /** service_verify() and the Type= inference before it: why systemd would refuse this service. */
-function refusal(s: ServiceSettings): string | undefined {
+function refusal(s: ServiceSettings, version: number): string | undefined {
   const type = s.type ?? (s.busName ? 'dbus' : s.execStart.length ? 'simple' : 'oneshot')
   const hasSuccessAction = s.successAction !== 'none'
   if (!s.execStart.length && !s.execStop.length && !hasSuccessAction) {
@@ -1145,7 +1345,7 @@ function refusal(s: ServiceSettings): string | undefined {
   if (s.pamName && s.killMode !== 'control-group' && s.killMode !== 'mixed') {
     return `PAMName= with KillMode=${s.killMode}; systemd refuses it`
   }
-  return undefined
+  return contextRefusal(s, type, version)
 }
 
 /** Loads one service: main file, drop-ins, implied settings, refusal checks. */
@@ -1195,7 +1395,7 @@ export function loadService(input: LoadInput): LoadResult {
   // shallow copy keeps the settings as written; whoever edits them copies deeply (copySettings).
   const raw = ctx.skipRecording ? undefined : { ...settings }
   applyImpliedSettings(settings, input.unit)
-  const refused = refusal(settings)
+  const refused = refusal(settings, input.version)
   const serviceHeader = { file: main.path, line: mainResult.serviceLine ?? 1 }
   if (refused) return { status: 'invalid', reason: refused, at: serviceHeader, diagnostics }
   const files = [main.path, ...input.dropIns.map((d) => d.path)]

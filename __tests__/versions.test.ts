@@ -1,0 +1,502 @@
+/**
+ * Version-dependent behaviour, case by case, as systemd-analyze itself reports it.
+ *
+ * Every expectation below was read off real binaries on 2026-12-05: Debian's systemd-analyze 252
+ * (252.38-1~deb12u1), 254 (254.26-1~bpo12+1), 257 (257.13-1~deb13u1) and 262 (262.1-1), and Ubuntu's
+ * 259 (259.9-0ubuntu0.1) and 261 (261.3-0ubuntu3). Each case was written, with exactly the bytes
+ * `files()` builds, under ROOT/etc/systemd/system and run with SYSTEMD_ANALYZE_DEBUG=1 as
+ * `systemd-analyze security --offline=true --root=ROOT [--json=short] probe.service`: the score is
+ * the one printed in "Overall exposure level", the badness values are the JSON rows' (null for N/A),
+ * and "refused" means systemd did not load the unit ("has a bad unit file setting").
+ * No 253, 255, 256, 258 or 260 binary was available: where a comment says "from 261" the change may
+ * already be in 260, "from 257" only means "after 254", "from 259" "after 257". The engine dates what
+ * systemd's NEWS dates (PrivateUsers=managed and RootMStack= 260, %D 256) and the rest by the first
+ * binary that shows it, except the @mount and ProtectHostname= changes (258, with the features
+ * that brought them).
+ *
+ * Adding a case is adding a row to CASES (run the unit through each binary, never guess).
+ */
+import { describe, expect, it } from '@jest/globals'
+import type { UnitReport } from '../src/core/report.js'
+import { engineReport } from './support/engine.js'
+
+/** The oracle versions, in the order of each case's `at`. */
+const VERSIONS = [252, 254, 257, 259, 261, 262] as const
+
+/** systemd refused to load the unit: the engine must report it invalid. */
+const REFUSED = 'refused'
+
+/** One oracle's answer: refused, or the score followed by the badness of each of the case's rows. */
+type Outcome = typeof REFUSED | readonly [score: number, ...badness: Array<number | null>]
+
+interface Case {
+  /** the test title: what the case shows */
+  what: string
+  /** lines appended to the [Service] section of BASE */
+  unit: string
+  /** lines of a [Service] drop-in, probe.service.d/10-override.conf */
+  dropIn?: string
+  /** json_field of the rows whose badness follows the score in each outcome */
+  rows: readonly string[]
+  /** one outcome per entry of VERSIONS */
+  at: readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]
+}
+
+const NAME = 'probe.service'
+const BASE = '[Unit]\nDescription=Version probe\n\n[Service]\nExecStart=/usr/bin/true\n'
+
+const CAPS = ['CapabilityBoundingSet_CAP_KILL', 'CapabilityBoundingSet_CAP_SYS_ADMIN'] as const
+const HOSTNAME = ['ProtectHostname'] as const
+const ROOT = ['RootDirectoryOrRootImage'] as const
+const MOUNT = ['SystemCallFilter_mount'] as const
+const SCORE_ONLY = [] as const
+const PRIVATE_USERS = ['PrivateUsers'] as const
+const USER = ['UserOrDynamicUser'] as const
+const PRIVATE_USERS_AND_USER = ['PrivateUsers', 'UserOrDynamicUser'] as const
+const MSTACK = ['DeviceAllow', 'RootDirectoryOrRootImage'] as const
+
+// Laid out by hand: prettier would give each version's answer a line of its own.
+// prettier-ignore
+const CASES: readonly Case[] = [
+  // CapabilityBoundingSet=: before 259 an assignment that finds the set equal to the default (all
+  // capabilities: untouched, or after `=~`, `=~CAP_BOGUS`, or a merge that refills it) replaces it; from
+  // 259 every assignment after the first merges and only the empty one resets. `~63` then a set: 252
+  // merges (as after `~40`), 254 and 257 replace (as after `=~`); the oracle host's cap_last_cap is 40.
+  {
+    what: 'CapabilityBoundingSet: a bounding set alone (control)',
+    unit: 'CapabilityBoundingSet=CAP_KILL',
+    rows: CAPS,
+    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0]]
+  },
+  {
+    what: 'CapabilityBoundingSet: reset, then a set (control)',
+    unit: 'CapabilityBoundingSet=\nCapabilityBoundingSet=CAP_KILL',
+    rows: CAPS,
+    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0]]
+  },
+  {
+    what: 'CapabilityBoundingSet: all inverted, then a set: replace before 259, merge from 259',
+    unit: 'CapabilityBoundingSet=~\nCapabilityBoundingSet=CAP_KILL',
+    rows: CAPS,
+    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+  },
+  {
+    what: 'CapabilityBoundingSet: the same across a drop-in',
+    unit: 'CapabilityBoundingSet=~',
+    dropIn: 'CapabilityBoundingSet=CAP_KILL',
+    rows: CAPS,
+    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+  },
+  {
+    what: 'CapabilityBoundingSet: an unknown name inverted, then a set',
+    unit: 'CapabilityBoundingSet=~CAP_BOGUS\nCapabilityBoundingSet=CAP_KILL',
+    rows: CAPS,
+    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+  },
+  {
+    what: 'CapabilityBoundingSet: a merge that refills the set, then a set',
+    unit: 'CapabilityBoundingSet=~CAP_KILL\nCapabilityBoundingSet=CAP_KILL\nCapabilityBoundingSet=CAP_SYS_ADMIN',
+    rows: CAPS,
+    at: [[7.3, 0, 1], [7.2, 0, 1], [7.2, 0, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+  },
+  {
+    what: 'CapabilityBoundingSet: ~63 (beyond the last capability), then a set',
+    unit: 'CapabilityBoundingSet=~63\nCapabilityBoundingSet=CAP_KILL',
+    rows: CAPS,
+    at: [[9.6, 1, 1], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+  },
+  {
+    what: 'CapabilityBoundingSet: ~40 (CAP_CHECKPOINT_RESTORE by number), then a set (control)',
+    unit: 'CapabilityBoundingSet=~40\nCapabilityBoundingSet=CAP_KILL',
+    rows: CAPS,
+    at: [[9.6, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+  },
+  {
+    what: 'CapabilityBoundingSet: all inverted alone (control)',
+    unit: 'CapabilityBoundingSet=~',
+    rows: CAPS,
+    at: [[9.6, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+  },
+  {
+    what: 'CapabilityBoundingSet: a set, then one inverted (control)',
+    unit: 'CapabilityBoundingSet=CAP_KILL\nCapabilityBoundingSet=~CAP_KILL',
+    rows: CAPS,
+    at: [[7.1, 0, 0], [6.9, 0, 0], [6.9, 0, 0], [6.9, 0, 0], [6.9, 0, 0], [6.9, 0, 0]]
+  },
+
+  // ProtectHostname=: `private`, `yes:NAME` and `private:NAME` count as protected from 259; the empty
+  // assignment resets the setting from 259 and is ignored before.
+  {
+    what: 'ProtectHostname: yes (control)',
+    unit: 'ProtectHostname=yes',
+    rows: HOSTNAME,
+    at: [[9.6, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0]]
+  },
+  {
+    what: 'ProtectHostname: yes, then empty',
+    unit: 'ProtectHostname=yes\nProtectHostname=',
+    rows: HOSTNAME,
+    at: [[9.6, 0], [9.4, 0], [9.4, 0], [9.4, 1], [9.4, 1], [9.4, 1]]
+  },
+  {
+    what: 'ProtectHostname: private',
+    unit: 'ProtectHostname=private',
+    rows: HOSTNAME,
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 0], [9.4, 0], [9.4, 0]]
+  },
+  {
+    what: 'ProtectHostname: yes with a hostname',
+    unit: 'ProtectHostname=yes:myhost',
+    rows: HOSTNAME,
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 0], [9.4, 0], [9.4, 0]]
+  },
+  {
+    what: 'ProtectHostname: private with a hostname',
+    unit: 'ProtectHostname=private:myhost',
+    rows: HOSTNAME,
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 0], [9.4, 0], [9.4, 0]]
+  },
+  {
+    what: 'ProtectHostname: private, then empty',
+    unit: 'ProtectHostname=private\nProtectHostname=',
+    rows: HOSTNAME,
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+  },
+  {
+    what: 'ProtectHostname: Private (values are case-sensitive)',
+    unit: 'ProtectHostname=Private',
+    rows: HOSTNAME,
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+  },
+  {
+    what: 'ProtectHostname: yes, then garbage (ignored)',
+    unit: 'ProtectHostname=yes\nProtectHostname=garbage',
+    rows: HOSTNAME,
+    at: [[9.6, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0]]
+  },
+
+  // %D (the shared data directory): 252 and 254 refuse a unit whose RootDirectory= or WorkingDirectory=
+  // uses it, 257 on resolves it; a unit using it in ReadWritePaths= loads with every version.
+  {
+    what: 'specifier %D: %D in RootDirectory=',
+    unit: 'RootDirectory=/srv/%D',
+    rows: ROOT,
+    at: [REFUSED, REFUSED, [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0]]
+  },
+  {
+    what: 'specifier %D: %D in WorkingDirectory=',
+    unit: 'WorkingDirectory=%D/x',
+    rows: ROOT,
+    at: [REFUSED, REFUSED, [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+  },
+  {
+    what: 'specifier %D: %D in ReadWritePaths=',
+    unit: 'ReadWritePaths=%D',
+    rows: ROOT,
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+  },
+
+  // @mount: from 259 open_tree is no longer a member (257 still counts it).
+  // libseccomp caveat: 252, 254, 257 and 262 ran on the host's libseccomp 2.5.4, 259 and 261 on their
+  // own 2.6.0; none of them knows open_tree_attr, so it is skipped. The 262 binary on Debian sid's
+  // libseccomp 2.6.1 knows it and scores the open_tree_attr allow-list 8.0 with SystemCallFilter_mount=9
+  // (and `~@mount` + `open_tree_attr` 9.4 with 10): the last case below holds for libseccomp <= 2.6.0 only.
+  {
+    what: 'SystemCallFilter @mount: ~@mount (control)',
+    unit: 'SystemCallFilter=~@mount',
+    rows: MOUNT,
+    at: [[9.4, 0], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0]]
+  },
+  {
+    what: 'SystemCallFilter @mount: ~@mount, then open_tree allowed back',
+    unit: 'SystemCallFilter=~@mount\nSystemCallFilter=open_tree',
+    rows: MOUNT,
+    at: [[9.6, 10], [9.4, 10], [9.4, 10], [9.2, 0], [9.2, 0], [9.2, 0]]
+  },
+  {
+    what: 'SystemCallFilter @mount: an allow-list of open_tree',
+    unit: 'SystemCallFilter=open_tree',
+    rows: MOUNT,
+    at: [[8.2, 9], [8.0, 9], [8.0, 9], [7.8, 0], [7.8, 0], [7.8, 0]]
+  },
+  {
+    what: 'SystemCallFilter @mount: ~@mount, then mount_setattr allowed back (control)',
+    unit: 'SystemCallFilter=~@mount\nSystemCallFilter=mount_setattr',
+    rows: MOUNT,
+    at: [[9.6, 10], [9.4, 10], [9.4, 10], [9.4, 10], [9.4, 10], [9.4, 10]]
+  },
+  {
+    what: 'SystemCallFilter @mount: an allow-list of open_tree_attr (libseccomp-dependent, see above)',
+    unit: 'SystemCallFilter=open_tree_attr',
+    rows: MOUNT,
+    at: [[8.0, 0], [7.8, 0], [7.8, 0], [7.8, 0], [7.8, 0], [7.8, 0]]
+  },
+
+  // WorkingDirectory= under /proc, /sys or /dev (with or without `-`) refuses the unit from 257 when
+  // ProtectSystem=, ProtectHome=, PrivateDevices=, DynamicUser= (among others) is set, with PrivateTmp=
+  // only from 261; never with ProtectHostname= or NoNewPrivileges=. /procx (no slash) is fine.
+  {
+    what: 'WorkingDirectory: /proc/x with ProtectSystem=strict',
+    unit: 'WorkingDirectory=/proc/x\nProtectSystem=strict',
+    rows: SCORE_ONLY,
+    at: [[9.4], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with PrivateDevices=yes',
+    unit: 'WorkingDirectory=/proc/x\nPrivateDevices=yes',
+    rows: SCORE_ONLY,
+    at: [[9.0], [8.8], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with DynamicUser=yes',
+    unit: 'WorkingDirectory=/proc/x\nDynamicUser=yes',
+    rows: SCORE_ONLY,
+    at: [[8.4], [8.2], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with PrivateTmp=yes',
+    unit: 'WorkingDirectory=/proc/x\nPrivateTmp=yes',
+    rows: SCORE_ONLY,
+    at: [[9.4], [9.2], [9.2], [9.2], REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with ProtectHostname=yes',
+    unit: 'WorkingDirectory=/proc/x\nProtectHostname=yes',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with NoNewPrivileges=yes',
+    unit: 'WorkingDirectory=/proc/x\nNoNewPrivileges=yes',
+    rows: SCORE_ONLY,
+    at: [[9.4], [9.2], [9.2], [9.2], [9.2], [9.2]]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with ProtectHome=yes',
+    unit: 'WorkingDirectory=/proc/x\nProtectHome=yes',
+    rows: SCORE_ONLY,
+    at: [[9.4], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /sys/x with ProtectSystem=strict',
+    unit: 'WorkingDirectory=/sys/x\nProtectSystem=strict',
+    rows: SCORE_ONLY,
+    at: [[9.4], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /sys/x with PrivateTmp=yes',
+    unit: 'WorkingDirectory=/sys/x\nPrivateTmp=yes',
+    rows: SCORE_ONLY,
+    at: [[9.4], [9.2], [9.2], [9.2], REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /dev/x with PrivateDevices=yes',
+    unit: 'WorkingDirectory=/dev/x\nPrivateDevices=yes',
+    rows: SCORE_ONLY,
+    at: [[9.0], [8.8], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: -/proc/x with ProtectSystem=strict',
+    unit: 'WorkingDirectory=-/proc/x\nProtectSystem=strict',
+    rows: SCORE_ONLY,
+    at: [[9.4], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /procx with ProtectSystem=strict (control)',
+    unit: 'WorkingDirectory=/procx\nProtectSystem=strict',
+    rows: SCORE_ONLY,
+    at: [[9.4], [9.2], [9.2], [9.2], [9.2], [9.2]]
+  },
+
+  // Other combinations systemd refuses to load: Type=forking with PrivatePIDs= from 257, PAMName= with
+  // PrivatePIDs= and PrivateUsers= with UserNamespacePath= from 261. PrivatePIDs= is an unknown key
+  // (ignored) before 257, UserNamespacePath= before 259.
+  {
+    what: 'refusals: Type=forking with PrivatePIDs=yes',
+    unit: 'Type=forking\nPrivatePIDs=yes',
+    rows: PRIVATE_USERS,
+    at: [[9.6, 1], [9.4, 1], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'refusals: PAMName= with PrivatePIDs=yes',
+    unit: 'PAMName=login\nPrivatePIDs=yes',
+    rows: PRIVATE_USERS,
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], REFUSED, REFUSED]
+  },
+  {
+    what: 'refusals: PrivateUsers=yes with UserNamespacePath=',
+    unit: 'PrivateUsers=yes\nUserNamespacePath=/proc/1/ns/user',
+    rows: PRIVATE_USERS,
+    at: [[9.4, 0], [9.2, 0], [9.2, 0], [9.2, 0], REFUSED, REFUSED]
+  },
+
+  // WorkingDirectory=~ with DynamicUser=yes is refused from 257.
+  {
+    what: 'WorkingDirectory=~: WorkingDirectory=~ with DynamicUser=yes',
+    unit: 'WorkingDirectory=~\nDynamicUser=yes',
+    rows: USER,
+    at: [[8.4, 0], [8.2, 0], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory=~: WorkingDirectory=~ with User= (control)',
+    unit: 'WorkingDirectory=~\nUser=svc',
+    rows: USER,
+    at: [[9.2, 0], [9.0, 0], [9.0, 0], [9.0, 0], [9.0, 0], [9.0, 0]]
+  },
+
+  // PrivateUsers=managed counts as private users from 261 and is then refused with User=, Group=,
+  // DynamicUser= or PAMName= (also from a drop-in; not once User= is reset). `PrivateUsers=` (empty) is
+  // rejected and ignored, not a reset. Before 261 the value is ignored; self and identity count from 257.
+  {
+    what: 'PrivateUsers=managed: managed',
+    unit: 'PrivateUsers=managed',
+    rows: PRIVATE_USERS_AND_USER,
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10]]
+  },
+  {
+    what: 'PrivateUsers=managed: Managed (values are case-sensitive)',
+    unit: 'PrivateUsers=Managed',
+    rows: PRIVATE_USERS_AND_USER,
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10]]
+  },
+  {
+    what: 'PrivateUsers=managed: managed, then empty',
+    unit: 'PrivateUsers=managed\nPrivateUsers=',
+    rows: PRIVATE_USERS_AND_USER,
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10]]
+  },
+  {
+    what: 'PrivateUsers=managed: managed with User=',
+    unit: 'PrivateUsers=managed\nUser=svc',
+    rows: PRIVATE_USERS_AND_USER,
+    at: [[9.2, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], REFUSED, REFUSED]
+  },
+  {
+    what: 'PrivateUsers=managed: managed with Group=',
+    unit: 'PrivateUsers=managed\nGroup=svc',
+    rows: PRIVATE_USERS_AND_USER,
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], REFUSED, REFUSED]
+  },
+  {
+    what: 'PrivateUsers=managed: managed with DynamicUser=yes',
+    unit: 'PrivateUsers=managed\nDynamicUser=yes',
+    rows: PRIVATE_USERS_AND_USER,
+    at: [[8.4, 1, 0], [8.2, 1, 0], [8.2, 1, 0], [8.2, 1, 0], REFUSED, REFUSED]
+  },
+  {
+    what: 'PrivateUsers=managed: managed with PAMName=',
+    unit: 'PrivateUsers=managed\nPAMName=login',
+    rows: PRIVATE_USERS_AND_USER,
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], REFUSED, REFUSED]
+  },
+  {
+    what: 'PrivateUsers=managed: managed with User= in a drop-in',
+    unit: 'PrivateUsers=managed',
+    dropIn: 'User=svc',
+    rows: PRIVATE_USERS_AND_USER,
+    at: [[9.2, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], REFUSED, REFUSED]
+  },
+  {
+    what: 'PrivateUsers=managed: managed with User= reset',
+    unit: 'PrivateUsers=managed\nUser=svc\nUser=',
+    rows: PRIVATE_USERS_AND_USER,
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10]]
+  },
+  {
+    what: 'PrivateUsers=managed: self (control)',
+    unit: 'PrivateUsers=self',
+    rows: PRIVATE_USERS_AND_USER,
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10], [9.2, 0, 10], [9.2, 0, 10]]
+  },
+
+  // RootMStack= is known from 261: with PrivateDevices=yes DeviceAllow= then scores 5 instead of 0; a
+  // relative path refuses the unit even when reset later; it never counts as RootDirectory=.
+  {
+    what: 'RootMStack: with PrivateDevices=yes',
+    unit: 'RootMStack=/var/lib/foo.mstack\nPrivateDevices=yes',
+    rows: MSTACK,
+    at: [[9.0, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.9, 5, 1], [8.9, 5, 1]]
+  },
+  {
+    what: 'RootMStack: PrivateDevices=yes alone (control)',
+    unit: 'PrivateDevices=yes',
+    rows: MSTACK,
+    at: [[9.0, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1]]
+  },
+  {
+    what: 'RootMStack: alone',
+    unit: 'RootMStack=/var/lib/foo.mstack',
+    rows: MSTACK,
+    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1]]
+  },
+  {
+    what: 'RootMStack: a relative path',
+    unit: 'RootMStack=relative',
+    rows: MSTACK,
+    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], REFUSED, REFUSED]
+  },
+  {
+    what: 'RootMStack: a relative path, then reset',
+    unit: 'RootMStack=relative\nRootMStack=',
+    rows: MSTACK,
+    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], REFUSED, REFUSED]
+  },
+  {
+    what: 'RootMStack: set, then reset',
+    unit: 'RootMStack=/x\nRootMStack=',
+    rows: MSTACK,
+    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1]]
+  }
+]
+
+/** The unit's files, relative to the unit directory, exactly as the oracles were given them. */
+function files(c: Case): Record<string, string> {
+  const files: Record<string, string> = { [NAME]: `${BASE}${c.unit}\n` }
+  if (c.dropIn !== undefined) files[`${NAME}.d/10-override.conf`] = `[Service]\n${c.dropIn}\n`
+  return files
+}
+
+interface Observation {
+  status: string
+  score?: number | null
+  rows?: Record<string, number | null | undefined>
+}
+
+function observe(report: UnitReport, rows: readonly string[]): Observation {
+  if (report.status !== 'scored') return { status: report.status }
+  const badness = (id: string) => report.checks.find((check) => check.id === id)?.badness
+  return {
+    status: report.status,
+    score: report.score,
+    rows: Object.fromEntries(rows.map((id) => [id, badness(id)]))
+  }
+}
+
+function expected(outcome: Outcome, rows: readonly string[]): Observation {
+  if (outcome === REFUSED) return { status: 'invalid' }
+  const [score, ...badness] = outcome
+  return {
+    status: 'scored',
+    score,
+    rows: Object.fromEntries(rows.map((id, i) => [id, badness[i]]))
+  }
+}
+
+describe('version table', () => {
+  it('gives every case a unique title and, for each version, a score and one badness per row', () => {
+    expect(new Set(CASES.map((c) => c.what)).size).toBe(CASES.length)
+    for (const c of CASES) {
+      for (const outcome of c.at) {
+        if (outcome !== REFUSED) expect(outcome).toHaveLength(1 + c.rows.length)
+      }
+    }
+  })
+})
+
+describe.each(CASES)('$what', (c) => {
+  const perVersion = VERSIONS.map((version, i) => [version, c.at[i]!] as const)
+  it.each(perVersion)('systemd %d', (version, outcome) => {
+    const report = engineReport({ name: NAME, files: files(c) }, { version })
+    expect(observe(report, c.rows)).toStrictEqual(expected(outcome, c.rows))
+  })
+})
