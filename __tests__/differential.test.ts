@@ -13,7 +13,12 @@ import { dropInDirectoryNames } from '../src/core/dropins.js'
 import { parseUnitName } from '../src/core/specifiers.js'
 import { engineReport } from './support/engine.js'
 import type { OracleResult, OracleUnit } from './support/oracle.js'
-import { oracleAvailable, oracleUnavailableReason, runOracle } from './support/oracle.js'
+import {
+  oracleAvailable,
+  oracleUnavailableReason,
+  oracleVersion,
+  runOracle
+} from './support/oracle.js'
 import { unitArbitrary } from './support/unit-arbitrary.js'
 
 const available = oracleAvailable()
@@ -26,6 +31,7 @@ const maybe = available ? it : it.skip
 const tmpDir = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
 
 const GENERATED_UNITS = Number(process.env.DIFFERENTIAL_UNITS ?? 1500)
+const SEED = Number(process.env.DIFFERENTIAL_SEED ?? 20261122)
 
 interface Disagreement {
   unit: string
@@ -33,7 +39,8 @@ interface Disagreement {
 }
 
 function compare(unit: OracleUnit, oracle: OracleResult): Disagreement[] {
-  const ours = engineReport(unit, { version: 252 })
+  // the host's systemd is 252; ORACLE_SYSTEMD_ANALYZE runs the suite against another version
+  const ours = engineReport(unit, { version: oracleVersion() || 252 })
   const problems: Disagreement[] = []
   const oursLoaded = ours.status === 'scored'
   if (oursLoaded !== (oracle.status === 'scored')) {
@@ -66,12 +73,27 @@ function compare(unit: OracleUnit, oracle: OracleResult): Disagreement[] {
   return problems
 }
 
+/** DIFFERENTIAL_DUMP=DIR: each unit the two disagree on is written there, files and all. */
+function dump(unit: OracleUnit): void {
+  const dir = process.env.DIFFERENTIAL_DUMP
+  if (!dir) return
+  for (const [file, content] of Object.entries(unit.files)) {
+    const target = path.join(dir, unit.name, file)
+    fs.mkdirSync(path.dirname(target), { recursive: true })
+    fs.writeFileSync(target, content)
+  }
+}
+
 async function differential(
   units: OracleUnit[],
   batchSize?: number
 ): Promise<{ compared: number; disagreements: Disagreement[] }> {
   const results = await runOracle(units, { tmpDir, batchSize })
-  const disagreements = units.flatMap((unit, index) => compare(unit, results[index]!))
+  const disagreements = units.flatMap((unit, index) => {
+    const problems = compare(unit, results[index]!)
+    if (problems.length) dump(unit)
+    return problems
+  })
   return { compared: units.length, disagreements }
 }
 
@@ -134,7 +156,7 @@ describe('parity with systemd-analyze security --offline=true', () => {
   maybe(
     `agrees on ${GENERATED_UNITS} generated units`,
     async () => {
-      const units = fc.sample(unitArbitrary('diff'), { numRuns: GENERATED_UNITS, seed: 20261122 })
+      const units = fc.sample(unitArbitrary('diff'), { numRuns: GENERATED_UNITS, seed: SEED })
       const { compared, disagreements } = await differential(units)
       console.log(
         `differential generated: ${compared} units compared, ${disagreements.length} disagreements`

@@ -315,6 +315,28 @@ describe('directive semantics', () => {
     )
   })
 
+  it('says which address families systemd skips after an unknown one (from 261)', () => {
+    const files = { 'a.service': `${H}RestrictAddressFamilies=AF_INET AF_BOGUS AF_CAN AF_UNIX\n` }
+    const at = (version: number) => {
+      const result = loadService({ ...sourceOf(files, 'a.service'), version })
+      if (result.status !== 'loaded') throw new Error(`not loaded: ${result.reason}`)
+      return result
+    }
+    expect(at(259).diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'dropped-words',
+        message: "RestrictAddressFamilies=: 'AF_BOGUS' not understood; systemd drops it"
+      })
+    ])
+    expect(at(261).diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'dropped-words',
+        message:
+          "RestrictAddressFamilies=: 'AF_BOGUS' not understood; systemd drops it and stops there: 'AF_CAN', 'AF_UNIX' after it are not applied either"
+      })
+    ])
+  })
+
   it('reports a key in the wrong case as unknown-key', () => {
     // systemd: "a.service:3: Unknown key 'nonewprivileges' in section [Service], ignoring."
     const service = loaded({ 'a.service': `${H}nonewprivileges=yes\n` })

@@ -54,6 +54,7 @@ const PRIVATE_USERS = ['PrivateUsers'] as const
 const USER = ['UserOrDynamicUser'] as const
 const PRIVATE_USERS_AND_USER = ['PrivateUsers', 'UserOrDynamicUser'] as const
 const MSTACK = ['DeviceAllow', 'RootDirectoryOrRootImage'] as const
+const FAMILIES = ['RestrictAddressFamilies_AF_INET_INET6', 'RestrictAddressFamilies_OTHER'] as const
 
 // Laid out by hand: prettier would give each version's answer a line of its own.
 // prettier-ignore
@@ -446,6 +447,32 @@ const CASES: readonly Case[] = [
     unit: 'RootMStack=/x\nRootMStack=',
     rows: MSTACK,
     at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1]]
+  },
+  // RestrictAddressFamilies=: from 261 a word that names no family (AF_BOGUS, AF_UNSPEC, none among
+  // others) ends the assignment, the words after it are not applied; 259 and before skip it and go on.
+  {
+    what: 'RestrictAddressFamilies: an unknown family between two',
+    unit: 'RestrictAddressFamilies=AF_INET AF_BOGUS AF_CAN',
+    rows: FAMILIES,
+    at: [[9.4, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.0, 1, 0], [9.0, 1, 0]]
+  },
+  {
+    what: 'RestrictAddressFamilies: AF_UNSPEC first',
+    unit: 'RestrictAddressFamilies=AF_UNSPEC AF_INET',
+    rows: FAMILIES,
+    at: [[9.1, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [8.7, 0, 0], [8.7, 0, 0]]
+  },
+  {
+    what: 'RestrictAddressFamilies: a deny-list cut short by AF_UNSPEC',
+    unit: 'RestrictAddressFamilies=~AF_CAN AF_UNSPEC AF_INET',
+    rows: FAMILIES,
+    at: [[9.1, 0, 0], [8.9, 0, 0], [8.9, 0, 0], [8.9, 0, 0], [9.2, 1, 0], [9.2, 1, 0]]
+  },
+  {
+    what: 'RestrictAddressFamilies: the next assignment goes on (control)',
+    unit: 'RestrictAddressFamilies=AF_INET AF_UNSPEC\nRestrictAddressFamilies=AF_CAN',
+    rows: FAMILIES,
+    at: [[9.4, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1]]
   }
 ]
 

@@ -31812,8 +31812,13 @@ function addressFamilyFromName(word) {
     const upper = word.toUpperCase();
     return Object.hasOwn(FAMILIES, upper) ? FAMILIES[upper] : undefined;
 }
+/**
+ * From this version a word that names no family ends the assignment: the words after it are not
+ * applied (seen in Ubuntu's 261 and Debian's 262; 259 skips the word and goes on).
+ */
+const UNKNOWN_FAMILY_ENDS_ASSIGNMENT = 261;
 /** Applies one assignment (config_parse_address_families). 'none' is the empty allow-list. */
-function applyAddressFamilyAssignment(current, value) {
+function applyAddressFamilyAssignment(current, value, version = 0) {
     if (value === '')
         return { next: undefined, unknown: [] };
     if (value === 'none')
@@ -31824,10 +31829,15 @@ function applyAddressFamilyAssignment(current, value) {
         : { allowList: current.allowList, families: new Set(current.families) };
     const { words, error } = extractWords(invert ? value.slice(1) : value, { unquote: true });
     const unknown = [];
-    for (const word of words) {
+    for (let i = 0; i < words.length; i++) {
+        const word = words[i];
         const family = addressFamilyFromName(word);
         if (family === undefined) {
             unknown.push(word);
+            if (version >= UNKNOWN_FAMILY_ENDS_ASSIGNMENT) {
+                const rest = words.slice(i + 1);
+                return { next: list, unknown, notApplied: rest, syntaxError: error };
+            }
             continue;
         }
         if (!invert === list.allowList)
@@ -34412,10 +34422,12 @@ const DIRECTIVES = {
     },
     RestrictAddressFamilies: {
         section: 'Service',
-        apply(s, value) {
-            const { next, unknown } = applyAddressFamilyAssignment(s.addressFamilies, value);
+        apply(s, value, ctx) {
+            const { next, unknown, notApplied } = applyAddressFamilyAssignment(s.addressFamilies, value, ctx.version);
             s.addressFamilies = next;
-            return unknown.length ? { dropped: unknown } : undefined;
+            if (!unknown.length)
+                return undefined;
+            return notApplied?.length ? { dropped: unknown, notApplied } : { dropped: unknown };
         }
     },
     SystemCallFilter: {
@@ -34603,10 +34615,15 @@ function keyInfo(key) {
     }
     return info;
 }
-function describeDropped(key, words) {
-    const shown = words.slice(0, 5).map((w) => `'${w}'`);
-    const more = words.length > 5 ? ` and ${words.length - 5} more` : '';
-    return `${key}=: ${shown.join(', ')}${more} not understood; systemd drops ${words.length === 1 ? 'it' : 'them'}`;
+function describeDropped(key, words, notApplied = []) {
+    const list = (items) => {
+        const shown = items.slice(0, 5).map((w) => `'${w}'`);
+        return shown.join(', ') + (items.length > 5 ? ` and ${items.length - 5} more` : '');
+    };
+    const dropped = `${key}=: ${list(words)} not understood; systemd drops ${words.length === 1 ? 'it' : 'them'}`;
+    if (!notApplied.length)
+        return dropped;
+    return `${dropped} and stops there: ${list(notApplied)} after it ${notApplied.length === 1 ? 'is' : 'are'} not applied either`;
 }
 /** Applies the assignments of one file; returns the fatal error, if any, that stopped it. */
 function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
@@ -34679,7 +34696,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
                 severity: 'warning',
                 code: 'dropped-words',
                 key,
-                message: describeDropped(key, outcome.dropped)
+                message: describeDropped(key, outcome.dropped, outcome.notApplied)
             });
         }
         else {

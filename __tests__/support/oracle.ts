@@ -84,7 +84,8 @@ export class OracleError extends Error {
   }
 }
 
-const ANALYZE = 'systemd-analyze'
+/** The oracle: the host's, or another build (ORACLE_SYSTEMD_ANALYZE=/path/to/systemd-analyze). */
+const ANALYZE = process.env.ORACLE_SYSTEMD_ANALYZE || 'systemd-analyze'
 const UNIT_DIR = path.join('etc', 'systemd', 'system')
 const DEFAULT_BATCH = 200
 const UINT64_MAX = '18446744073709551615'
@@ -149,6 +150,17 @@ function probeAvailability(): { ok: boolean; reason: string } {
 export function oracleAvailable(): boolean {
   availability ??= probeAvailability()
   return availability.ok
+}
+
+let version: number | undefined
+
+/** The oracle's systemd version ("systemd 252 (252.38-1~deb12u1)" -> 252); 0 when unknown. */
+export function oracleVersion(): number {
+  if (version === undefined) {
+    const run = spawnSync(ANALYZE, ['--version'], { encoding: 'utf8', timeout: 10000, env: ENV })
+    version = Number(/^systemd (\d+)\b/.exec(run.stdout ?? '')?.[1] ?? 0)
+  }
+  return version
 }
 
 /** Why oracleAvailable() is false ('' when it is available). */

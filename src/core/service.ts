@@ -348,7 +348,11 @@ interface Context {
 
 /** What applying one assignment did. */
 type Outcome =
-  undefined | { ignored: string; byVersion?: number } | { fatal: string } | { dropped: string[] }
+  | undefined
+  | { ignored: string; byVersion?: number }
+  | { fatal: string }
+  /** words systemd does not understand and, when it stops at one, the words it then skips */
+  | { dropped: string[]; notApplied?: string[] }
 
 interface Directive {
   section: 'Service' | 'Unit'
@@ -894,10 +898,15 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   },
   RestrictAddressFamilies: {
     section: 'Service',
-    apply(s, value) {
-      const { next, unknown } = applyAddressFamilyAssignment(s.addressFamilies, value)
+    apply(s, value, ctx) {
+      const { next, unknown, notApplied } = applyAddressFamilyAssignment(
+        s.addressFamilies,
+        value,
+        ctx.version
+      )
       s.addressFamilies = next
-      return unknown.length ? { dropped: unknown } : undefined
+      if (!unknown.length) return undefined
+      return notApplied?.length ? { dropped: unknown, notApplied } : { dropped: unknown }
     }
   },
   SystemCallFilter: {
@@ -1099,10 +1108,14 @@ function keyInfo(key: string): KeyInfo {
   return info
 }
 
-function describeDropped(key: string, words: string[]): string {
-  const shown = words.slice(0, 5).map((w) => `'${w}'`)
-  const more = words.length > 5 ? ` and ${words.length - 5} more` : ''
-  return `${key}=: ${shown.join(', ')}${more} not understood; systemd drops ${words.length === 1 ? 'it' : 'them'}`
+function describeDropped(key: string, words: string[], notApplied: string[] = []): string {
+  const list = (items: string[]): string => {
+    const shown = items.slice(0, 5).map((w) => `'${w}'`)
+    return shown.join(', ') + (items.length > 5 ? ` and ${items.length - 5} more` : '')
+  }
+  const dropped = `${key}=: ${list(words)} not understood; systemd drops ${words.length === 1 ? 'it' : 'them'}`
+  if (!notApplied.length) return dropped
+  return `${dropped} and stops there: ${list(notApplied)} after it ${notApplied.length === 1 ? 'is' : 'are'} not applied either`
 }
 
 /** Applies the assignments of one file; returns the fatal error, if any, that stopped it. */
@@ -1181,7 +1194,7 @@ function applyFile(
         severity: 'warning',
         code: 'dropped-words',
         key,
-        message: describeDropped(key, outcome.dropped)
+        message: describeDropped(key, outcome.dropped, outcome.notApplied)
       })
     } else {
       diagnostics.push({

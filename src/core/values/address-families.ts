@@ -76,13 +76,23 @@ export type AddressFamilyState = AddressFamilyList | undefined
 export interface AddressFamilyParse {
   next: AddressFamilyState | 'none'
   unknown: string[]
+  /** the words after an unknown one, from UNKNOWN_FAMILY_ENDS_ASSIGNMENT */
+  notApplied?: string[]
   syntaxError?: string
 }
 
+/**
+ * From this version a word that names no family ends the assignment: the words after it are not
+ * applied (seen in Ubuntu's 261 and Debian's 262; 259 skips the word and goes on).
+ */
+export const UNKNOWN_FAMILY_ENDS_ASSIGNMENT = 261
+
 /** Applies one assignment (config_parse_address_families). 'none' is the empty allow-list. */
+
 export function applyAddressFamilyAssignment(
   current: AddressFamilyState | 'none',
-  value: string
+  value: string,
+  version = 0
 ): AddressFamilyParse {
   if (value === '') return { next: undefined, unknown: [] }
   if (value === 'none') return { next: 'none', unknown: [] }
@@ -93,10 +103,15 @@ export function applyAddressFamilyAssignment(
       : { allowList: current.allowList, families: new Set(current.families) }
   const { words, error } = extractWords(invert ? value.slice(1) : value, { unquote: true })
   const unknown: string[] = []
-  for (const word of words) {
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!
     const family = addressFamilyFromName(word)
     if (family === undefined) {
       unknown.push(word)
+      if (version >= UNKNOWN_FAMILY_ENDS_ASSIGNMENT) {
+        const rest = words.slice(i + 1)
+        return { next: list, unknown, notApplied: rest, syntaxError: error }
+      }
       continue
     }
     if (!invert === list.allowList) list.families.add(family)
