@@ -175,6 +175,12 @@ const CASES: readonly Case[] = [
     rows: HOSTNAME,
     at: [[9.6, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0]]
   },
+  {
+    what: 'ProtectHostname: yes with an invalid host name (ignored)',
+    unit: 'ProtectHostname=yes:my_host',
+    rows: HOSTNAME,
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+  },
 
   // %D (the shared data directory): 252 and 254 refuse a unit whose RootDirectory= or WorkingDirectory=
   // uses it, 257 on resolves it; a unit using it in ReadWritePaths= loads with every version.

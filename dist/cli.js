@@ -959,7 +959,7 @@ function capabilityNames(mask) {
     return names;
 }
 
-/** User/group names, paths and device nodes as systemd validates them. */
+/** User/group names, host names, paths and device nodes as systemd validates them. */
 /** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
 function isValidUserOrGroup(name) {
     if (name.length === 0)
@@ -1026,6 +1026,38 @@ function isValidCredentialName(name) {
         /^[\x20-\x7e]+$/.test(name) &&
         !name.includes('/') &&
         !name.includes(':'));
+}
+const HOST_NAME_MAX = 64;
+/**
+ * hostname_is_valid() without flags (ProtectHostname=yes:NAME): labels of letters, digits and inner
+ * hyphens, joined by single dots, no trailing dot, at most 64 characters.
+ */
+function isValidHostname(name) {
+    if (name === '' || name.length > HOST_NAME_MAX)
+        return false;
+    let afterDot = true;
+    let afterHyphen = true;
+    for (let i = 0; i < name.length; i++) {
+        const c = name.charCodeAt(i);
+        if (c === 0x2e /* . */) {
+            if (afterDot || afterHyphen)
+                return false;
+            afterDot = true;
+            afterHyphen = false;
+        }
+        else if (c === 0x2d /* - */) {
+            if (afterDot)
+                return false;
+            afterHyphen = true;
+        }
+        else if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+            afterDot = afterHyphen = false;
+        }
+        else {
+            return false;
+        }
+    }
+    return !afterDot && !afterHyphen;
 }
 
 const WHITESPACE = ' \t\n\r';
@@ -2929,6 +2961,8 @@ function booleanDirective(key, options = {}) {
                         byVersion: extra.since
                     };
                 }
+                if (extra.valid && !extra.valid(value))
+                    return { ignored: `'${value}' is not valid` };
                 s[key] = true;
                 return undefined;
             }
@@ -3292,7 +3326,15 @@ const DIRECTIVES = {
     ProtectClock: booleanDirective('protectClock', { since: 245 }),
     ProtectHostname: booleanDirective('protectHostname', {
         since: 242,
-        extra: [{ value: /^(private|yes:.+|private:.+)$/, since: 258 }],
+        extra: [
+            { value: /^private$/, since: 258 },
+            // a host name for the unit's namespace: only a valid one (checked with 259)
+            {
+                value: /^(yes|private):/,
+                since: 258,
+                valid: (v) => isValidHostname(v.slice(v.indexOf(':') + 1))
+            }
+        ],
         // checked with 259 and 262 (257 keeps the value); 258, which brought the enum, assumed alike
         emptyResetsSince: 258
     }),

@@ -87,6 +87,42 @@ const rootDirArb = pick(
   [2, ['relative', '/srv/../etc']]
 )
 const rootImageArb = pick([60, ['/var/lib/machines/img.raw', '/', '/srv/os.img']], [15, ''])
+/** RootMStack= (260): fatal when not an absolute path, unknown before */
+const rootMStackArb = pick([60, ['/var/lib/foo.mstack', '/', '//srv/x']], [15, ''], [2, 'relative'])
+
+/** boolean settings that took more values in newer versions: each version scores them its way */
+const privateUsersArb = fc.oneof(
+  { weight: 70, arbitrary: boolArb },
+  {
+    weight: 30,
+    arbitrary: pick([10, ['self', 'identity', 'full', 'managed']], [2, ['Managed', 'SELF']])
+  }
+)
+const privateTmpArb = fc.oneof(
+  { weight: 80, arbitrary: boolArb },
+  { weight: 20, arbitrary: pick([10, 'disconnected'], [2, 'Disconnected']) }
+)
+const protectControlGroupsArb = fc.oneof(
+  { weight: 80, arbitrary: boolArb },
+  { weight: 20, arbitrary: pick([10, ['private', 'strict']], [2, 'Strict']) }
+)
+const protectHostnameArb = fc.oneof(
+  { weight: 75, arbitrary: boolArb },
+  { weight: 25, arbitrary: pick([10, ['private', 'yes:myhost', 'private:myhost']], [2, 'Private']) }
+)
+/** WorkingDirectory=: fatal when relative or with an unknown specifier (unless '-'); '~' is home */
+const workingDirectoryArb = pick(
+  [50, ['/srv/app', '-/srv/missing', '~', '-~', '/proc/sys', '/sys/kernel', '/dev/shm', '/procx']],
+  [10, ['', '%D/app', '/var/lib/%p']],
+  [2, ['relative', '%Z']]
+)
+/** path lists that give the service a mount namespace */
+const pathListArb = pick(
+  [60, ['/srv', '-/srv/missing /var/lib/x', '+/opt', '/run/app:/mnt:rbind', '/tmp:mode=0700']],
+  [15, ['', 'relative', '%D']]
+)
+const userNamespacePathArb = pick([10, ['/proc/1/ns/user', 'relative']], [3, ''])
+const pamNameArb = pick([10, ['login', 'systemd-user']], [3, ''])
 
 // prettier-ignore
 const CAPS = [
@@ -248,12 +284,24 @@ const SERVICE_DIRECTIVES: [string, Arb<string>, number][] = [
   // prettier-ignore
   ...(
     [
-      'PrivateDevices', 'PrivateMounts', 'PrivateNetwork', 'PrivateTmp', 'PrivateUsers',
-      'ProtectControlGroups', 'ProtectKernelModules', 'ProtectKernelTunables', 'ProtectKernelLogs',
-      'ProtectClock', 'ProtectHostname', 'LockPersonality', 'MemoryDenyWriteExecute', 'NoNewPrivileges',
-      'RestrictRealtime', 'RestrictSUIDSGID', 'RemoveIPC'
+      'PrivateDevices', 'PrivateMounts', 'PrivateNetwork', 'ProtectKernelModules',
+      'ProtectKernelTunables', 'ProtectKernelLogs', 'ProtectClock', 'LockPersonality',
+      'MemoryDenyWriteExecute', 'NoNewPrivileges', 'RestrictRealtime', 'RestrictSUIDSGID', 'RemoveIPC',
+      'PrivatePIDs'
     ] as const
   ).map((k): [string, Arb<string>, number] => [k, boolArb, 3]),
+  ['PrivateUsers', privateUsersArb, 3],
+  ['PrivateTmp', privateTmpArb, 3],
+  ['ProtectControlGroups', protectControlGroupsArb, 3],
+  ['ProtectHostname', protectHostnameArb, 3],
+  ['WorkingDirectory', workingDirectoryArb, 2],
+  ['ReadOnlyPaths', pathListArb, 1],
+  ['ReadWritePaths', pathListArb, 1],
+  ['BindPaths', pathListArb, 1],
+  ['TemporaryFileSystem', pathListArb, 1],
+  ['UserNamespacePath', userNamespacePathArb, 1],
+  ['PAMName', pamNameArb, 1],
+  ['RootMStack', rootMStackArb, 1],
   ['ProtectHome', protectHomeArb, 4],
   ['ProtectSystem', protectSystemArb, 4],
   ['RootDirectory', rootDirArb, 2],
@@ -287,7 +335,9 @@ const FATAL_KEYS = new Set([
   'DynamicUser',
   'SupplementaryGroups',
   'RootDirectory',
-  'RootImage'
+  'RootImage',
+  'RootMStack',
+  'WorkingDirectory'
 ])
 
 interface Assignment {

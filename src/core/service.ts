@@ -26,6 +26,7 @@ import {
   isDeviceNodePath,
   isStrictUserName,
   isValidCredentialName,
+  isValidHostname,
   isValidUserOrGroup,
   simplifyPath
 } from './values/paths.js'
@@ -432,7 +433,7 @@ function booleanDirective(
   key: BooleanKey,
   options: {
     since?: number
-    extra?: Array<{ value: RegExp; since: number }>
+    extra?: Array<{ value: RegExp; since: number; valid?: (value: string) => boolean }>
     /** from this version the empty assignment resets the setting (an enum parser took it over) */
     emptyResetsSince?: number
   } = {}
@@ -458,6 +459,7 @@ function booleanDirective(
             byVersion: extra.since
           }
         }
+        if (extra.valid && !extra.valid(value)) return { ignored: `'${value}' is not valid` }
         s[key] = true
         return undefined
       }
@@ -819,7 +821,15 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   ProtectClock: booleanDirective('protectClock', { since: 245 }),
   ProtectHostname: booleanDirective('protectHostname', {
     since: 242,
-    extra: [{ value: /^(private|yes:.+|private:.+)$/, since: 258 }],
+    extra: [
+      { value: /^private$/, since: 258 },
+      // a host name for the unit's namespace: only a valid one (checked with 259)
+      {
+        value: /^(yes|private):/,
+        since: 258,
+        valid: (v) => isValidHostname(v.slice(v.indexOf(':') + 1))
+      }
+    ],
     // checked with 259 and 262 (257 keeps the value); 258, which brought the enum, assumed alike
     emptyResetsSince: 258
   }),

@@ -1,4 +1,4 @@
-/** User/group names, paths and device nodes as systemd validates them. */
+/** User/group names, host names, paths and device nodes as systemd validates them. */
 
 /** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
 export function isValidUserOrGroup(name: string): boolean {
@@ -70,4 +70,32 @@ export function isValidCredentialName(name: string): boolean {
     !name.includes('/') &&
     !name.includes(':')
   )
+}
+
+const HOST_NAME_MAX = 64
+
+/**
+ * hostname_is_valid() without flags (ProtectHostname=yes:NAME): labels of letters, digits and inner
+ * hyphens, joined by single dots, no trailing dot, at most 64 characters.
+ */
+export function isValidHostname(name: string): boolean {
+  if (name === '' || name.length > HOST_NAME_MAX) return false
+  let afterDot = true
+  let afterHyphen = true
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c === 0x2e /* . */) {
+      if (afterDot || afterHyphen) return false
+      afterDot = true
+      afterHyphen = false
+    } else if (c === 0x2d /* - */) {
+      if (afterDot) return false
+      afterHyphen = true
+    } else if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+      afterDot = afterHyphen = false
+    } else {
+      return false
+    }
+  }
+  return !afterDot && !afterHyphen
 }
