@@ -240,8 +240,10 @@ const CASES: readonly Case[] = [
   },
 
   // WorkingDirectory= under /proc, /sys or /dev (with or without `-`) refuses the unit from 257 when
-  // ProtectSystem=, ProtectHome=, PrivateDevices=, DynamicUser= (among others) is set, with PrivateTmp=
-  // only from 261; never with ProtectHostname= or NoNewPrivileges=. /procx (no slash) is fine.
+  // the service gets a mount namespace: ProtectSystem=, ProtectHome=, PrivateDevices=, DynamicUser=,
+  // PrivateIPC=, MountFlags=private, PrivateTmp=disconnected (among others), PrivateTmp=yes only from
+  // 261, ProtectControlGroups=private from 259, RootDirectory= unless "/" or with MountAPIVFS=no; never
+  // with ProtectHostname= or NoNewPrivileges=. /procx (no slash) is fine.
   {
     what: 'WorkingDirectory: /proc/x with ProtectSystem=strict',
     unit: 'WorkingDirectory=/proc/x\nProtectSystem=strict',
@@ -313,6 +315,54 @@ const CASES: readonly Case[] = [
     unit: 'WorkingDirectory=/procx\nProtectSystem=strict',
     rows: SCORE_ONLY,
     at: [[9.4], [9.2], [9.2], [9.2], [9.2], [9.2]]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with PrivateTmp=disconnected',
+    unit: 'WorkingDirectory=/proc/x\nPrivateTmp=disconnected',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with PrivateIPC=yes',
+    unit: 'WorkingDirectory=/proc/x\nPrivateIPC=yes',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with MountFlags=private',
+    unit: 'WorkingDirectory=/proc/x\nMountFlags=private',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with ProtectControlGroups=private (from 259; 257 loads it)',
+    unit: 'WorkingDirectory=/proc/x\nProtectControlGroups=private',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.2], REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with RootDirectory= and MountAPIVFS=no (control)',
+    unit: 'WorkingDirectory=/proc/x\nRootDirectory=/srv\nMountAPIVFS=no',
+    rows: SCORE_ONLY,
+    at: [[9.5], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with RootDirectory=/ (control: the host root)',
+    unit: 'WorkingDirectory=/proc/x\nRootDirectory=/',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with PrivateNetwork=yes and PrivateMounts=no (control)',
+    unit: 'WorkingDirectory=/proc/x\nPrivateNetwork=yes\nPrivateMounts=no',
+    rows: SCORE_ONLY,
+    at: [[9.1], [9.1], [9.1], [9.1], [9.1], [9.1]]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x kept when a later one is invalid',
+    unit: 'WorkingDirectory=/proc/x\nProtectSystem=full\nWorkingDirectory=-relative',
+    rows: SCORE_ONLY,
+    at: [[9.5], [9.3], REFUSED, REFUSED, REFUSED, REFUSED]
   },
 
   // Other combinations systemd refuses to load: Type=forking with PrivatePIDs= from 257, PAMName= with

@@ -2810,7 +2810,7 @@ function initialSettings() {
         mountImages: 0,
         workingDirectory: undefined,
         workingDirectoryHome: false,
-        mountPathLists: 0,
+        mountNamespace: 0,
         loadCredentials: NO_CREDENTIALS,
         setCredentials: NO_CREDENTIALS,
         defaultDependencies: true,
@@ -2903,11 +2903,15 @@ const FORKING_PRIVATE_PIDS_REFUSED = 257;
  */
 const WORKING_DIRECTORY_CHECKS = 257;
 const PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE = 261;
+/** ProtectControlGroups=private counts as a mount namespace from here (259 checked, 257 not). */
+const CONTROL_GROUPS_PRIVATE_MOUNTS = 258;
 /**
- * Path lists that give the service a mount namespace once one holds a path (an empty assignment
- * empties the list again); a bit each in ServiceSettings.mountPathLists.
+ * Settings no check reads that decide, with the scored ones, whether systemd sets up a mount namespace
+ * for the service (exec_needs_mount_namespace()): a bit each in ServiceSettings.mountNamespace.
+ * Checked one by one against WorkingDirectory=/proc/x with Debian's 257 and 262 and Ubuntu's 259.
  */
-const MOUNT_PATH_LISTS = [
+const MOUNT_NAMESPACE_KEYS = [
+    // each of these gives a mount namespace once set (a path list once it holds a path)
     'ReadWritePaths',
     'ReadOnlyPaths',
     'InaccessiblePaths',
@@ -2915,29 +2919,131 @@ const MOUNT_PATH_LISTS = [
     'NoExecPaths',
     'BindPaths',
     'BindReadOnlyPaths',
-    'TemporaryFileSystem'
+    'TemporaryFileSystem',
+    'ExtensionDirectories',
+    'ExtensionImages',
+    'PrivateIPC',
+    'IPCNamespacePath',
+    'LogNamespace',
+    'BindLogSockets',
+    'MountFlags',
+    // these only with others: a network namespace (with PrivateMounts= unset), RootDirectory=
+    'NetworkNamespacePath',
+    'MountAPIVFS=no',
+    'RuntimeDirectory',
+    'StateDirectory',
+    'CacheDirectory',
+    'LogsDirectory',
+    'ConfigurationDirectory',
+    'PrivateTmp=disconnected',
+    'ProtectControlGroups=private'
 ];
-const MOUNT_PATH_LIST_DIRECTIVES = Object.fromEntries(MOUNT_PATH_LISTS.map((key, bit) => [
-    key,
-    {
+const MOUNT_NAMESPACE_BITS = Object.fromEntries(MOUNT_NAMESPACE_KEYS.map((key, bit) => [key, 1 << bit]));
+/** the bits that give a mount namespace by themselves */
+const MOUNTS_BY_THEMSELVES = (MOUNT_NAMESPACE_BITS.MountFlags << 1) - 1;
+const EXEC_DIRECTORIES = MOUNT_NAMESPACE_BITS.RuntimeDirectory |
+    MOUNT_NAMESPACE_BITS.StateDirectory |
+    MOUNT_NAMESPACE_BITS.CacheDirectory |
+    MOUNT_NAMESPACE_BITS.LogsDirectory |
+    MOUNT_NAMESPACE_BITS.ConfigurationDirectory;
+function setMountBit(s, bit, on) {
+    s.mountNamespace = on ? s.mountNamespace | bit : s.mountNamespace & ~bit;
+}
+/** A list of paths (prefixed '-' or '+', ':' options after): set once it holds an absolute one. */
+function mountPathListDirective(bit) {
+    return {
         section: 'Service',
         apply(s, value, ctx) {
             if (value === '') {
-                s.mountPathLists &= ~(1 << bit);
+                setMountBit(s, bit, false);
                 return undefined;
             }
             for (const word of extractWords(value, { unquote: true }).words) {
-                // '-' and '+' prefixes, then the path before any ':' (a bind source, tmpfs options)
                 const path = word.replace(/^[-+]+/, '').split(':')[0];
                 const expanded = expandSpecifiers(path, ctx.unit, ctx.version);
                 if ('error' in expanded || !isAbsoluteNormalPath(expanded.value))
                     continue;
-                s.mountPathLists |= 1 << bit;
+                setMountBit(s, bit, true);
             }
             return undefined;
         }
+    };
+}
+/** A single value, set unless empty. */
+function mountValueDirective(bit) {
+    return {
+        section: 'Service',
+        apply(s, value) {
+            setMountBit(s, bit, value !== '');
+            return undefined;
+        }
+    };
+}
+/** A boolean, set when `when` (true or false) is given. */
+function mountBooleanDirective(bit, when) {
+    return {
+        section: 'Service',
+        apply(s, value) {
+            const bool = parseBoolean(value);
+            if (bool === undefined)
+                return { ignored: `'${value}' is not a boolean` };
+            setMountBit(s, bit, bool === when);
+            return undefined;
+        }
+    };
+}
+const MOUNT_NAMESPACE_DIRECTIVES = {
+    ...Object.fromEntries([
+        'ReadWritePaths',
+        'ReadOnlyPaths',
+        'InaccessiblePaths',
+        'ExecPaths',
+        'NoExecPaths',
+        'BindPaths',
+        'BindReadOnlyPaths',
+        'TemporaryFileSystem',
+        'ExtensionDirectories',
+        'ExtensionImages',
+        'RuntimeDirectory',
+        'StateDirectory',
+        'CacheDirectory',
+        'LogsDirectory',
+        'ConfigurationDirectory'
+    ].map((key) => [
+        key,
+        key.endsWith('Directory')
+            ? mountValueDirective(MOUNT_NAMESPACE_BITS[key])
+            : mountPathListDirective(MOUNT_NAMESPACE_BITS[key])
+    ])),
+    IPCNamespacePath: mountValueDirective(MOUNT_NAMESPACE_BITS.IPCNamespacePath),
+    LogNamespace: mountValueDirective(MOUNT_NAMESPACE_BITS.LogNamespace),
+    NetworkNamespacePath: mountValueDirective(MOUNT_NAMESPACE_BITS.NetworkNamespacePath),
+    PrivateIPC: mountBooleanDirective(MOUNT_NAMESPACE_BITS.PrivateIPC, true),
+    BindLogSockets: mountBooleanDirective(MOUNT_NAMESPACE_BITS.BindLogSockets, true),
+    MountAPIVFS: mountBooleanDirective(MOUNT_NAMESPACE_BITS['MountAPIVFS=no'], false),
+    MountFlags: {
+        section: 'Service',
+        apply(s, value) {
+            if (value !== '' && value !== 'shared' && value !== 'slave' && value !== 'private') {
+                return { ignored: `'${value}' is not shared, slave or private` };
+            }
+            setMountBit(s, MOUNT_NAMESPACE_BITS.MountFlags, value === 'slave' || value === 'private');
+            return undefined;
+        }
     }
-]));
+};
+/** A directive that also remembers whether its value was `mode` (a bit of mountNamespace). */
+function noteMode(directive, mode, bit) {
+    return {
+        ...directive,
+        apply(s, value, ctx) {
+            const outcome = directive.apply(s, value, ctx);
+            if (outcome === undefined)
+                setMountBit(s, bit, value === mode);
+            return outcome;
+        }
+    };
+}
 function booleanDirective(key, options = {}) {
     return {
         section: 'Service',
@@ -3276,7 +3382,7 @@ const DIRECTIVES = {
         }
     },
     PrivateNetwork: booleanDirective('privateNetwork'),
-    PrivateTmp: booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }),
+    PrivateTmp: noteMode(booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }), 'disconnected', MOUNT_NAMESPACE_BITS['PrivateTmp=disconnected']),
     PrivateUsers: {
         section: 'Service',
         apply(s, value, ctx) {
@@ -3317,9 +3423,9 @@ const DIRECTIVES = {
         }
     },
     PrivatePIDs: booleanDirective('privatePIDs', { since: 257 }),
-    ProtectControlGroups: booleanDirective('protectControlGroups', {
+    ProtectControlGroups: noteMode(booleanDirective('protectControlGroups', {
         extra: [{ value: /^(private|strict)$/, since: 257 }]
-    }),
+    }), 'private', MOUNT_NAMESPACE_BITS['ProtectControlGroups=private']),
     ProtectKernelModules: booleanDirective('protectKernelModules'),
     ProtectKernelTunables: booleanDirective('protectKernelTunables'),
     ProtectKernelLogs: booleanDirective('protectKernelLogs', { since: 244 }),
@@ -3476,17 +3582,20 @@ const DIRECTIVES = {
             return undefined;
         }
     },
-    ...MOUNT_PATH_LIST_DIRECTIVES,
+    ...MOUNT_NAMESPACE_DIRECTIVES,
     WorkingDirectory: {
         section: 'Service',
         apply(s, value, ctx) {
-            s.workingDirectory = undefined;
-            s.workingDirectoryHome = false;
-            if (value === '')
+            // an invalid path leaves the previous one in place
+            if (value === '') {
+                s.workingDirectory = undefined;
+                s.workingDirectoryHome = false;
                 return undefined;
+            }
             const missingOk = value.startsWith('-');
             const path = missingOk ? value.slice(1) : value;
             if (path === '~') {
+                s.workingDirectory = undefined;
                 s.workingDirectoryHome = true;
                 return undefined;
             }
@@ -3498,6 +3607,7 @@ const DIRECTIVES = {
                 return fail(`'${expanded.value}' is not an absolute path without '..'`);
             }
             s.workingDirectory = simplifyPath(expanded.value);
+            s.workingDirectoryHome = false;
             return undefined;
         }
     },
@@ -3771,24 +3881,34 @@ function impliedDeviceEntries(s, version) {
 }
 /** From this version on, encrypted credentials no longer add /dev/tpmrm0 to the device list. */
 const TPM_DEVICE_DROPPED_IN = 259;
-/** exec_needs_mount_namespace() as far as the gate reads the settings it looks at. */
+/** exec_needs_mount_namespace(), as systemd asks it when it loads the unit. */
 function needsMountNamespace(s, version) {
-    return (s.rootImage !== undefined ||
-        s.rootDirectory !== undefined ||
+    const m = s.mountNamespace;
+    const bits = MOUNT_NAMESPACE_BITS;
+    return ((m & MOUNTS_BY_THEMSELVES) !== 0 ||
+        s.rootImage !== undefined ||
         s.mountImages > 0 ||
-        s.mountPathLists !== 0 ||
+        // RootDirectory= mounts the API file systems unless MountAPIVFS=no, and the exec directories
+        (s.rootDirectory !== undefined &&
+            s.rootDirectory !== '/' &&
+            (!(m & bits['MountAPIVFS=no']) || (m & EXEC_DIRECTORIES) !== 0)) ||
         s.privateDevices ||
         s.privateMounts === true ||
-        (s.privateMounts === undefined && s.privateNetwork) ||
+        (s.privateMounts === undefined &&
+            (s.privateNetwork || (m & bits.NetworkNamespacePath) !== 0)) ||
         s.protectSystem !== 'no' ||
         s.protectHome !== 'no' ||
         s.protectKernelTunables ||
         s.protectKernelModules ||
         s.protectKernelLogs ||
-        s.protectControlGroups ||
+        // ProtectControlGroups=private only from 258 (257 gives it a cgroup namespace alone)
+        (s.protectControlGroups &&
+            (!(m & bits['ProtectControlGroups=private']) || version >= CONTROL_GROUPS_PRIVATE_MOUNTS)) ||
         s.protectProc !== 'default' ||
         s.procSubset !== 'all' ||
-        (s.privateTmp && version >= PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE));
+        s.privatePIDs ||
+        (s.privateTmp &&
+            ((m & bits['PrivateTmp=disconnected']) !== 0 || version >= PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE)));
 }
 const API_FILE_SYSTEMS = /^\/(proc|sys|dev)(\/|$)/;
 /** Why systemd would refuse the service's combination of user, namespace and PID settings. */
