@@ -359,6 +359,24 @@ const CASES: readonly Case[] = [
     at: [[9.1], [9.1], [9.1], [9.1], [9.1], [9.1]]
   },
   {
+    what: 'WorkingDirectory: /proc/x with BindPaths=-/opt',
+    unit: 'WorkingDirectory=/proc/x\nBindPaths=-/opt',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with BindPaths=+/opt (control: no such prefix there)',
+    unit: 'WorkingDirectory=/proc/x\nBindPaths=+/opt',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'WorkingDirectory: /proc/x with RootMStack=/',
+    unit: 'WorkingDirectory=/proc/x\nRootMStack=/',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], REFUSED, REFUSED]
+  },
+  {
     what: 'WorkingDirectory: /proc/x kept when a later one is invalid',
     unit: 'WorkingDirectory=/proc/x\nProtectSystem=full\nWorkingDirectory=-relative',
     rows: SCORE_ONLY,

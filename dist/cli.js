@@ -194,7 +194,7 @@ function expandSpecifiers(text, unit, version) {
 }
 
 /**
- * Unit-file syntax exactly as systemd's conf-parser reads it (v252 behaviour; unchanged through v259):
+ * Unit-file syntax exactly as systemd's conf-parser reads it (v252 behaviour; unchanged through v262):
  * physical lines end at LF, CR or NUL; comments are recognised on the raw line before the BOM is
  * stripped; a line ending in an odd number of backslashes continues; UTF-8 is checked per logical
  * line; an invalid section header, invalid UTF-8 or an over-long line stops the parse (fatal).
@@ -830,7 +830,7 @@ function bucketRestricted(state, bucket) {
 }
 
 /** Capability sets as CapabilityBoundingSet= and AmbientCapabilities= build them (64-bit masks). */
-/** Capability names known to systemd 252..259, by kernel bit number. */
+/** Capability names known to systemd 252..262, by kernel bit number (none added since Linux 5.9). */
 const CAPABILITY_NAMES = [
     'CAP_CHOWN',
     'CAP_DAC_OVERRIDE',
@@ -2949,8 +2949,11 @@ const EXEC_DIRECTORIES = MOUNT_NAMESPACE_BITS.RuntimeDirectory |
 function setMountBit(s, bit, on) {
     s.mountNamespace = on ? s.mountNamespace | bit : s.mountNamespace & ~bit;
 }
-/** A list of paths (prefixed '-' or '+', ':' options after): set once it holds an absolute one. */
-function mountPathListDirective(bit) {
+/**
+ * A list of paths (':' options after, `prefixes` before): set once it holds an absolute one. The
+ * *Paths= lists take '-' and '+', BindPaths= '-' only, TemporaryFileSystem= none (checked with 261).
+ */
+function mountPathListDirective(bit, prefixes) {
     return {
         section: 'Service',
         apply(s, value, ctx) {
@@ -2959,7 +2962,7 @@ function mountPathListDirective(bit) {
                 return undefined;
             }
             for (const word of extractWords(value, { unquote: true }).words) {
-                const path = word.replace(/^[-+]+/, '').split(':')[0];
+                const path = word.replace(prefixes, '').split(':')[0];
                 const expanded = expandSpecifiers(path, ctx.unit, ctx.version);
                 if ('error' in expanded || !isAbsoluteNormalPath(expanded.value))
                     continue;
@@ -2992,6 +2995,18 @@ function mountBooleanDirective(bit, when) {
         }
     };
 }
+/** The prefixes each path list takes ('-': missing is fine, '+': below the root directory). */
+const PATH_PREFIXES = {
+    ReadWritePaths: /^[-+]*/,
+    ReadOnlyPaths: /^[-+]*/,
+    InaccessiblePaths: /^[-+]*/,
+    ExecPaths: /^[-+]*/,
+    NoExecPaths: /^[-+]*/,
+    BindPaths: /^-/,
+    BindReadOnlyPaths: /^-/,
+    ExtensionDirectories: /^-/,
+    ExtensionImages: /^-/
+};
 const MOUNT_NAMESPACE_DIRECTIVES = {
     ...Object.fromEntries([
         'ReadWritePaths',
@@ -3013,7 +3028,7 @@ const MOUNT_NAMESPACE_DIRECTIVES = {
         key,
         key.endsWith('Directory')
             ? mountValueDirective(MOUNT_NAMESPACE_BITS[key])
-            : mountPathListDirective(MOUNT_NAMESPACE_BITS[key])
+            : mountPathListDirective(MOUNT_NAMESPACE_BITS[key], PATH_PREFIXES[key] ?? /^/)
     ])),
     IPCNamespacePath: mountValueDirective(MOUNT_NAMESPACE_BITS.IPCNamespacePath),
     LogNamespace: mountValueDirective(MOUNT_NAMESPACE_BITS.LogNamespace),
@@ -3887,6 +3902,7 @@ function needsMountNamespace(s, version) {
     const bits = MOUNT_NAMESPACE_BITS;
     return ((m & MOUNTS_BY_THEMSELVES) !== 0 ||
         s.rootImage !== undefined ||
+        s.rootMStack !== undefined ||
         s.mountImages > 0 ||
         // RootDirectory= mounts the API file systems unless MountAPIVFS=no, and the exec directories
         (s.rootDirectory !== undefined &&

@@ -444,8 +444,11 @@ function setMountBit(s: ServiceSettings, bit: number, on: boolean): void {
   s.mountNamespace = on ? s.mountNamespace | bit : s.mountNamespace & ~bit
 }
 
-/** A list of paths (prefixed '-' or '+', ':' options after): set once it holds an absolute one. */
-function mountPathListDirective(bit: number): Directive {
+/**
+ * A list of paths (':' options after, `prefixes` before): set once it holds an absolute one. The
+ * *Paths= lists take '-' and '+', BindPaths= '-' only, TemporaryFileSystem= none (checked with 261).
+ */
+function mountPathListDirective(bit: number, prefixes: RegExp): Directive {
   return {
     section: 'Service',
     apply(s, value, ctx) {
@@ -454,7 +457,7 @@ function mountPathListDirective(bit: number): Directive {
         return undefined
       }
       for (const word of extractWords(value, { unquote: true }).words) {
-        const path = word.replace(/^[-+]+/, '').split(':')[0]!
+        const path = word.replace(prefixes, '').split(':')[0]!
         const expanded = expandSpecifiers(path, ctx.unit, ctx.version)
         if ('error' in expanded || !isAbsoluteNormalPath(expanded.value)) continue
         setMountBit(s, bit, true)
@@ -488,6 +491,19 @@ function mountBooleanDirective(bit: number, when: boolean): Directive {
   }
 }
 
+/** The prefixes each path list takes ('-': missing is fine, '+': below the root directory). */
+const PATH_PREFIXES: Partial<Record<string, RegExp>> = {
+  ReadWritePaths: /^[-+]*/,
+  ReadOnlyPaths: /^[-+]*/,
+  InaccessiblePaths: /^[-+]*/,
+  ExecPaths: /^[-+]*/,
+  NoExecPaths: /^[-+]*/,
+  BindPaths: /^-/,
+  BindReadOnlyPaths: /^-/,
+  ExtensionDirectories: /^-/,
+  ExtensionImages: /^-/
+}
+
 const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = {
   ...Object.fromEntries(
     (
@@ -512,7 +528,7 @@ const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = {
       key,
       key.endsWith('Directory')
         ? mountValueDirective(MOUNT_NAMESPACE_BITS[key])
-        : mountPathListDirective(MOUNT_NAMESPACE_BITS[key])
+        : mountPathListDirective(MOUNT_NAMESPACE_BITS[key], PATH_PREFIXES[key] ?? /^/)
     ])
   ),
   IPCNamespacePath: mountValueDirective(MOUNT_NAMESPACE_BITS.IPCNamespacePath),
@@ -1422,6 +1438,7 @@ function needsMountNamespace(s: ServiceSettings, version: number): boolean {
   return (
     (m & MOUNTS_BY_THEMSELVES) !== 0 ||
     s.rootImage !== undefined ||
+    s.rootMStack !== undefined ||
     s.mountImages > 0 ||
     // RootDirectory= mounts the API file systems unless MountAPIVFS=no, and the exec directories
     (s.rootDirectory !== undefined &&

@@ -1,5 +1,5 @@
 /**
- * Unit-file syntax exactly as systemd's conf-parser reads it (v252 behaviour; unchanged through v259):
+ * Unit-file syntax exactly as systemd's conf-parser reads it (v252 behaviour; unchanged through v262):
  * physical lines end at LF, CR or NUL; comments are recognised on the raw line before the BOM is
  * stripped; a line ending in an odd number of backslashes continues; UTF-8 is checked per logical
  * line; an invalid section header, invalid UTF-8 or an over-long line stops the parse (fatal).

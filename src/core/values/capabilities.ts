@@ -1,7 +1,7 @@
 /** Capability sets as CapabilityBoundingSet= and AmbientCapabilities= build them (64-bit masks). */
 import { extractWords, parseCInteger } from '../words.js'
 
-/** Capability names known to systemd 252..259, by kernel bit number. */
+/** Capability names known to systemd 252..262, by kernel bit number (none added since Linux 5.9). */
 export const CAPABILITY_NAMES: readonly string[] = [
   'CAP_CHOWN',
   'CAP_DAC_OVERRIDE',
