@@ -243,6 +243,28 @@ describe('the suggested drop-in', () => {
 })
 
 describe('knowing what would break', () => {
+  // systemd refuses these units when the drop-in adds the wrong line: every suggestion must load
+  it.each<[string, string, number, string]>([
+    ['a working directory in /proc', 'WorkingDirectory=/proc/sys', 257, 'ProtectSystem'],
+    ['a working directory in /proc', 'WorkingDirectory=/proc/sys', 262, 'PrivateTmp'],
+    ['a working directory in /dev', 'WorkingDirectory=-/dev/shm', 259, 'PrivateDevices'],
+    ['the home directory', 'WorkingDirectory=~', 257, 'DynamicUser'],
+    ['PrivateUsers=managed', 'PrivateUsers=managed', 262, 'DynamicUser'],
+    ['a user namespace path', 'UserNamespacePath=/proc/1/ns/user', 262, 'PrivateUsers']
+  ])('%s (%s, systemd %d): no %s, and the unit still loads', (_, line, version, left) => {
+    const unit = {
+      name: 'probe.service',
+      files: { 'probe.service': `[Service]\nExecStart=/usr/bin/probe\n${line}\n` }
+    }
+    const s = suggestionOf(gate(unit, { policy: STRICT_ALL, threshold: 0, version }))
+    expect(directiveLines(s).some((l) => l.startsWith(`${left}=`))).toBe(false)
+    expect(s.notSuggested.find((n) => n.directive === left)?.reason).toMatch(
+      new RegExp(`^systemd ${version} would refuse the unit: `)
+    )
+    expect(load(withDropIn(unit, s), version).status).toBe('loaded')
+    expect(s.score).toBeLessThan(gate(unit, { version }).score!)
+  })
+
   it.each([['jitNode'], ['jitJava'], ['jitPythonEnv'], ['jitErlang']] as const)(
     'JIT runtime (%s): no MemoryDenyWriteExecute=',
     (key) => {

@@ -34996,6 +34996,17 @@ function contextRefusal(s, type, version) {
     }
     return undefined;
 }
+/**
+ * Whether hardening lines added to this service could make systemd refuse it: each refusal they can
+ * bring about needs a setting of the unit's own first (a WorkingDirectory= below /proc, /sys or /dev,
+ * WorkingDirectory=~, PrivateUsers=managed, UserNamespacePath=). Cheap: asked for every suggestion.
+ */
+function refusalProne(s) {
+    return ((s.workingDirectory !== undefined && API_FILE_SYSTEMS.test(s.workingDirectory)) ||
+        s.workingDirectoryHome ||
+        s.privateUsersManaged ||
+        s.userNamespacePath !== undefined);
+}
 /** service_verify() and the Type= inference before it: why systemd would refuse this service. */
 function refusal(s, version) {
     const type = s.type ?? (s.busName ? 'dbus' : s.execStart.length ? 'simple' : 'oneshot');
@@ -39035,8 +39046,26 @@ function planPaths(profile) {
 function unitSources(loaded) {
     return { umask: loaded.sources.get('UMask'), user: loaded.sources.get('User') };
 }
+/**
+ * The check for units where a hardening line can make systemd refuse the whole unit (a
+ * WorkingDirectory= below /proc with a mount namespace ...): the lines on top of the unit as it is,
+ * then its later drop-ins, as systemd reads them. Undefined for the others: nothing to check.
+ */
+function refusalCheck(loaded, base, after, unit, version) {
+    if (!refusalProne(loaded.settings))
+        return undefined;
+    return (lines) => {
+        const settings = copySettings(base);
+        for (const line of lines)
+            applyServiceAssignment(settings, line.key, line.value, unit, version);
+        for (const dropIn of after)
+            applyDropInTo(settings, dropIn, unit, version);
+        applyImpliedSettings(settings, unit);
+        return refusal(settings, version);
+    };
+}
 /** Everything the engine could write for this unit: allowed candidates and blocked directives. */
-function candidatesFor(profile, settings, sources, fix, version) {
+function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
     const candidates = [];
     const blocked = [];
     const observe = [];
@@ -39053,6 +39082,11 @@ function candidatesFor(profile, settings, sources, fix, version) {
         }
         if (candidate.phase > fix.maxPhase)
             return false;
+        const refused = refusedWith?.(candidate.lines);
+        if (refused !== undefined) {
+            block(candidate.directive, `systemd ${version} would refuse the unit: ${refused}`, candidate.lines);
+            return false;
+        }
         // a package manager's scripts, and containers, may do anything a login session does
         const why = firstTrait(profile, breaking) ??
             (breaking.includes('login') ? firstTrait(profile, LOGIN_LIKE) : undefined);
@@ -40593,7 +40627,7 @@ function suggestDropIn(input) {
     const profile = buildProfile(loaded, unit, input.sockets ?? []);
     // one shape for every unit's settings (the code below reads many fields by name)
     const settings = shapedSettings(loaded.settings);
-    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, settings, unitSources(loaded), fix, version);
+    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, settings, unitSources(loaded), fix, version, refusalCheck(loaded, base, after, unit, version));
     const candidates = prepare(offered, blocked.length, ctx);
     const { chosen } = search(candidates, ctx, start, target, fix.mode);
     const { inOrder, gains, phaseScores, to } = rankAndGains(chosen, ctx, start);
@@ -40625,6 +40659,9 @@ function suggestDropIn(input) {
     for (const dropIn of after)
         applyDropInTo(verified, dropIn, unit, version);
     applyImpliedSettings(verified, unit);
+    // every line was checked alone; a file systemd would refuse as a whole is never suggested
+    if (refusalProne(verified) && refusal(verified, version) !== undefined)
+        return undefined;
     const exposure = exposureOfSettings(verified, version, input.policy);
     const suggestion = {
         path,

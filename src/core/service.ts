@@ -1495,8 +1495,22 @@ function contextRefusal(s: ServiceSettings, type: string, version: number): stri
   return undefined
 }
 
+/**
+ * Whether hardening lines added to this service could make systemd refuse it: each refusal they can
+ * bring about needs a setting of the unit's own first (a WorkingDirectory= below /proc, /sys or /dev,
+ * WorkingDirectory=~, PrivateUsers=managed, UserNamespacePath=). Cheap: asked for every suggestion.
+ */
+export function refusalProne(s: ServiceSettings): boolean {
+  return (
+    (s.workingDirectory !== undefined && API_FILE_SYSTEMS.test(s.workingDirectory)) ||
+    s.workingDirectoryHome ||
+    s.privateUsersManaged ||
+    s.userNamespacePath !== undefined
+  )
+}
+
 /** service_verify() and the Type= inference before it: why systemd would refuse this service. */
-function refusal(s: ServiceSettings, version: number): string | undefined {
+export function refusal(s: ServiceSettings, version: number): string | undefined {
   const type = s.type ?? (s.busName ? 'dbus' : s.execStart.length ? 'simple' : 'oneshot')
   const hasSuccessAction = s.successAction !== 'none'
   if (!s.execStart.length && !s.execStop.length && !hasSuccessAction) {

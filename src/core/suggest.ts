@@ -36,7 +36,9 @@ import {
   copySettings,
   DIRECTIVES,
   readRawSettings,
-  RECORDED_DIRECTIVES
+  RECORDED_DIRECTIVES,
+  refusal,
+  refusalProne
 } from './service.js'
 import type { UnitName } from './specifiers.js'
 import { capabilityNames } from './values/capabilities.js'
@@ -370,13 +372,39 @@ function unitSources(loaded: LoadedService): UnitSources {
   return { umask: loaded.sources.get('UMask'), user: loaded.sources.get('User') }
 }
 
+/** Why systemd would refuse the unit with these lines added (undefined: it loads it). */
+type RefusalWith = (lines: readonly Line[]) => string | undefined
+
+/**
+ * The check for units where a hardening line can make systemd refuse the whole unit (a
+ * WorkingDirectory= below /proc with a mount namespace ...): the lines on top of the unit as it is,
+ * then its later drop-ins, as systemd reads them. Undefined for the others: nothing to check.
+ */
+function refusalCheck(
+  loaded: LoadedService,
+  base: ServiceSettings,
+  after: readonly UnitFileInput[],
+  unit: UnitName,
+  version: number
+): RefusalWith | undefined {
+  if (!refusalProne(loaded.settings)) return undefined
+  return (lines) => {
+    const settings = copySettings(base)
+    for (const line of lines) applyServiceAssignment(settings, line.key, line.value, unit, version)
+    for (const dropIn of after) applyDropInTo(settings, dropIn, unit, version)
+    applyImpliedSettings(settings, unit)
+    return refusal(settings, version)
+  }
+}
+
 /** Everything the engine could write for this unit: allowed candidates and blocked directives. */
 function candidatesFor(
   profile: ServiceProfile,
   settings: ServiceSettings,
   sources: UnitSources,
   fix: FixPreferences,
-  version: number
+  version: number,
+  refusedWith?: RefusalWith
 ): { candidates: Candidate[]; blocked: Blocked[]; observe: Observation[] } {
   const candidates: Candidate[] = []
   const blocked: Blocked[] = []
@@ -393,6 +421,15 @@ function candidatesFor(
       return false
     }
     if (candidate.phase > fix.maxPhase) return false
+    const refused = refusedWith?.(candidate.lines)
+    if (refused !== undefined) {
+      block(
+        candidate.directive,
+        `systemd ${version} would refuse the unit: ${refused}`,
+        candidate.lines
+      )
+      return false
+    }
     // a package manager's scripts, and containers, may do anything a login session does
     const why =
       firstTrait(profile, breaking) ??
@@ -2146,7 +2183,14 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
     candidates: offered,
     blocked,
     observe: observations
-  } = candidatesFor(profile, settings, unitSources(loaded), fix, version)
+  } = candidatesFor(
+    profile,
+    settings,
+    unitSources(loaded),
+    fix,
+    version,
+    refusalCheck(loaded, base, after, unit, version)
+  )
   const candidates = prepare(offered, blocked.length, ctx)
   const { chosen } = search(candidates, ctx, start, target, fix.mode)
   const { inOrder, gains, phaseScores, to } = rankAndGains(chosen, ctx, start)
@@ -2179,6 +2223,8 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
   applyDropInTo(verified, { path, bytes: encoder.encode(text) }, unit, version)
   for (const dropIn of after) applyDropInTo(verified, dropIn, unit, version)
   applyImpliedSettings(verified, unit)
+  // every line was checked alone; a file systemd would refuse as a whole is never suggested
+  if (refusalProne(verified) && refusal(verified, version) !== undefined) return undefined
   const exposure = exposureOfSettings(verified, version, input.policy)
 
   const suggestion: FullSuggestion = {
