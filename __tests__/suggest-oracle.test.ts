@@ -14,7 +14,12 @@ import type { UnitReport } from '../src/core/report.js'
 import { loadPolicy } from '../src/policies.js'
 import { builtinPolicyDirectory } from '../src/policies.js'
 import fc from 'fast-check'
-import { oracleAvailable, oracleUnavailableReason, runOracle } from './support/oracle.js'
+import {
+  oracleAvailable,
+  oracleUnavailableReason,
+  oracleVersion,
+  runOracle
+} from './support/oracle.js'
 import { unitArbitrary } from './support/unit-arbitrary.js'
 import { RULE_UNITS, THIRD_PARTY_UNITS } from './suggest-fixtures.js'
 import type { UnitFiles } from './suggest-support.js'
@@ -25,6 +30,9 @@ const available = oracleAvailable()
 if (!available) console.warn(`SKIPPED suggest-oracle tests: ${oracleUnavailableReason()}`)
 const maybe = available ? it : it.skip
 const tmpDir = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
+/** the host's systemd-analyze (252 here), or ORACLE_SYSTEMD_ANALYZE's, scored at its version */
+const ANALYZE = process.env.ORACLE_SYSTEMD_ANALYZE || 'systemd-analyze'
+const VERSION = (available && oracleVersion()) || 252
 
 const SYSTEM = systemUnits()
 const EXAMPLES = exampleUnits(ROOT)
@@ -45,7 +53,7 @@ async function compare(
   options: { policy?: Policy; policyFile?: string; threshold?: number }
 ): Promise<{ reports: UnitReport[]; outcomes: Outcome[]; withDropIns: UnitFiles[] }> {
   const reports = units.map((u) =>
-    gate(u, { policy: options.policy, threshold: options.threshold })
+    gate(u, { policy: options.policy, threshold: options.threshold, version: VERSION })
   )
   const suggested = units.flatMap((u, i) =>
     reports[i]!.suggestion ? [{ unit: u, report: reports[i]! }] : []
@@ -83,7 +91,7 @@ function verify(units: UnitFiles[]): { checked: number; complaints: string[] } {
     })
     const paths = units.map((unit, index) => path.join(root, String(index), unit.name))
     for (let i = 0; i < paths.length; i += 50) {
-      const run = spawnSync('systemd-analyze', ['verify', '--man=no', ...paths.slice(i, i + 50)], {
+      const run = spawnSync(ANALYZE, ['verify', '--man=no', ...paths.slice(i, i + 50)], {
         encoding: 'utf8',
         timeout: 120_000,
         env: { ...process.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_LOG_LOCATION: '0' }
@@ -100,7 +108,7 @@ function verify(units: UnitFiles[]): { checked: number; complaints: string[] } {
   return { checked: units.length, complaints }
 }
 
-describe('suggested drop-ins against systemd-analyze (systemd 252)', () => {
+describe(`suggested drop-ins against systemd-analyze (systemd ${VERSION})`, () => {
   maybe('the verify harness does see a broken drop-in', () => {
     const unit: UnitFiles = {
       name: 'probe.service',
@@ -166,7 +174,10 @@ describe('suggested drop-ins against systemd-analyze (systemd 252)', () => {
   maybe(
     'generated units (random directives, values and drop-ins): the prediction holds on odd units too',
     async () => {
-      const units = fc.sample(unitArbitrary('fix'), { numRuns: 400, seed: 20260615 })
+      const units = fc.sample(unitArbitrary('fix'), {
+        numRuns: Number(process.env.SUGGEST_ORACLE_UNITS ?? 400),
+        seed: Number(process.env.DIFFERENTIAL_SEED ?? 20260615)
+      })
       const { outcomes, withDropIns } = await compare(units, {})
       expect(outcomes.length).toBeGreaterThan(100)
       expect(outcomes.filter((o) => o.engine !== o.systemd).slice(0, 10)).toEqual([])
