@@ -394,160 +394,120 @@ export const PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE = 261
 /** ProtectControlGroups=private counts as a mount namespace from here (259 checked, 257 not). */
 export const CONTROL_GROUPS_PRIVATE_MOUNTS = 258
 
+/** How a setting that decides the mount namespace is read (see MOUNT_NAMESPACE_SETTINGS). */
+type MountSetting =
+  /** a list of paths, set once it holds an absolute one; `prefixes` are stripped first */
+  | { kind: 'paths'; prefixes: RegExp }
+  /** a single value, set unless empty */
+  | { kind: 'value' }
+  /** a boolean, set when it is `when` */
+  | { kind: 'boolean'; when: boolean }
+  /** MountFlags=: set for a propagation other than shared */
+  | { kind: 'propagation' }
+  /** a value of a scored directive, noted by its own directive (noteMode) */
+  | { kind: 'mode' }
+
 /**
  * Settings no check reads that decide, with the scored ones, whether systemd sets up a mount namespace
- * for the service (exec_needs_mount_namespace()): a bit each in ServiceSettings.mountNamespace.
- * Checked one by one against WorkingDirectory=/proc/x with Debian's 257 and 262 and Ubuntu's 259.
+ * for the service (exec_needs_mount_namespace()): a bit each in ServiceSettings.mountNamespace, in
+ * this order. Those marked `alone` give one by themselves; the others only with other settings (a
+ * network namespace with PrivateMounts= unset, RootDirectory=). Checked one by one against
+ * WorkingDirectory=/proc/x with Debian's 257 and 262 and Ubuntu's 259 and 261: the *Paths= lists
+ * take '-' and '+', the bind and extension lists '-' only, TemporaryFileSystem= none.
  */
-const MOUNT_NAMESPACE_KEYS = [
-  // each of these gives a mount namespace once set (a path list once it holds a path)
-  'ReadWritePaths',
-  'ReadOnlyPaths',
-  'InaccessiblePaths',
-  'ExecPaths',
-  'NoExecPaths',
-  'BindPaths',
-  'BindReadOnlyPaths',
-  'TemporaryFileSystem',
-  'ExtensionDirectories',
-  'ExtensionImages',
-  'PrivateIPC',
-  'IPCNamespacePath',
-  'LogNamespace',
-  'BindLogSockets',
-  'MountFlags',
-  // these only with others: a network namespace (with PrivateMounts= unset), RootDirectory=
-  'NetworkNamespacePath',
-  'MountAPIVFS=no',
-  'RuntimeDirectory',
-  'StateDirectory',
-  'CacheDirectory',
-  'LogsDirectory',
-  'ConfigurationDirectory',
-  'PrivateTmp=disconnected',
-  'ProtectControlGroups=private'
-] as const
+const MOUNT_NAMESPACE_SETTINGS = {
+  ReadWritePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
+  ReadOnlyPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
+  InaccessiblePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
+  ExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
+  NoExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
+  BindPaths: { kind: 'paths', prefixes: /^-/, alone: true },
+  BindReadOnlyPaths: { kind: 'paths', prefixes: /^-/, alone: true },
+  TemporaryFileSystem: { kind: 'paths', prefixes: /^/, alone: true },
+  ExtensionDirectories: { kind: 'paths', prefixes: /^-/, alone: true },
+  ExtensionImages: { kind: 'paths', prefixes: /^-/, alone: true },
+  PrivateIPC: { kind: 'boolean', when: true, alone: true },
+  IPCNamespacePath: { kind: 'value', alone: true },
+  LogNamespace: { kind: 'value', alone: true },
+  BindLogSockets: { kind: 'boolean', when: true, alone: true },
+  MountFlags: { kind: 'propagation', alone: true },
+  NetworkNamespacePath: { kind: 'value', alone: false },
+  'MountAPIVFS=no': { kind: 'boolean', when: false, alone: false },
+  RuntimeDirectory: { kind: 'value', alone: false },
+  StateDirectory: { kind: 'value', alone: false },
+  CacheDirectory: { kind: 'value', alone: false },
+  LogsDirectory: { kind: 'value', alone: false },
+  ConfigurationDirectory: { kind: 'value', alone: false },
+  'PrivateTmp=disconnected': { kind: 'mode', alone: false },
+  'ProtectControlGroups=private': { kind: 'mode', alone: false }
+} satisfies Record<string, MountSetting & { alone: boolean }>
 
+type MountSettingName = keyof typeof MOUNT_NAMESPACE_SETTINGS
+const MOUNT_SETTING_NAMES = Object.keys(MOUNT_NAMESPACE_SETTINGS) as MountSettingName[]
 const MOUNT_NAMESPACE_BITS = Object.fromEntries(
-  MOUNT_NAMESPACE_KEYS.map((key, bit) => [key, 1 << bit])
-) as Record<(typeof MOUNT_NAMESPACE_KEYS)[number], number>
+  MOUNT_SETTING_NAMES.map((name, bit) => [name, 1 << bit])
+) as Record<MountSettingName, number>
 /** the bits that give a mount namespace by themselves */
-const MOUNTS_BY_THEMSELVES = (MOUNT_NAMESPACE_BITS.MountFlags << 1) - 1
-const EXEC_DIRECTORIES =
-  MOUNT_NAMESPACE_BITS.RuntimeDirectory |
-  MOUNT_NAMESPACE_BITS.StateDirectory |
-  MOUNT_NAMESPACE_BITS.CacheDirectory |
-  MOUNT_NAMESPACE_BITS.LogsDirectory |
-  MOUNT_NAMESPACE_BITS.ConfigurationDirectory
+const MOUNTS_BY_THEMSELVES = MOUNT_SETTING_NAMES.filter(
+  (name) => MOUNT_NAMESPACE_SETTINGS[name].alone
+).reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0)
+const EXEC_DIRECTORIES = (
+  [
+    'RuntimeDirectory',
+    'StateDirectory',
+    'CacheDirectory',
+    'LogsDirectory',
+    'ConfigurationDirectory'
+  ] as const
+).reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0)
 
 function setMountBit(s: ServiceSettings, bit: number, on: boolean): void {
   s.mountNamespace = on ? s.mountNamespace | bit : s.mountNamespace & ~bit
 }
 
-/**
- * A list of paths (':' options after, `prefixes` before): set once it holds an absolute one. The
- * *Paths= lists take '-' and '+', BindPaths= '-' only, TemporaryFileSystem= none (checked with 261).
- */
-function mountPathListDirective(bit: number, prefixes: RegExp): Directive {
+/** The directive that keeps a setting's bit of ServiceSettings.mountNamespace up to date. */
+function mountSettingDirective(setting: MountSetting, bit: number): Directive {
   return {
     section: 'Service',
     apply(s, value, ctx) {
-      if (value === '') {
-        setMountBit(s, bit, false)
-        return undefined
+      switch (setting.kind) {
+        case 'paths':
+          if (value === '') setMountBit(s, bit, false)
+          for (const word of extractWords(value, { unquote: true }).words) {
+            const path = word.replace(setting.prefixes, '').split(':')[0]!
+            const expanded = expandSpecifiers(path, ctx.unit, ctx.version)
+            if ('error' in expanded || !isAbsoluteNormalPath(expanded.value)) continue
+            setMountBit(s, bit, true)
+          }
+          return undefined
+        case 'boolean': {
+          const bool = parseBoolean(value)
+          if (bool === undefined) return { ignored: `'${value}' is not a boolean` }
+          setMountBit(s, bit, bool === setting.when)
+          return undefined
+        }
+        case 'propagation':
+          if (value !== '' && value !== 'shared' && value !== 'slave' && value !== 'private') {
+            return { ignored: `'${value}' is not shared, slave or private` }
+          }
+          setMountBit(s, bit, value === 'slave' || value === 'private')
+          return undefined
+        default:
+          setMountBit(s, bit, value !== '')
+          return undefined
       }
-      for (const word of extractWords(value, { unquote: true }).words) {
-        const path = word.replace(prefixes, '').split(':')[0]!
-        const expanded = expandSpecifiers(path, ctx.unit, ctx.version)
-        if ('error' in expanded || !isAbsoluteNormalPath(expanded.value)) continue
-        setMountBit(s, bit, true)
-      }
-      return undefined
     }
   }
 }
 
-/** A single value, set unless empty. */
-function mountValueDirective(bit: number): Directive {
-  return {
-    section: 'Service',
-    apply(s, value) {
-      setMountBit(s, bit, value !== '')
-      return undefined
-    }
-  }
-}
-
-/** A boolean, set when `when` (true or false) is given. */
-function mountBooleanDirective(bit: number, when: boolean): Directive {
-  return {
-    section: 'Service',
-    apply(s, value) {
-      const bool = parseBoolean(value)
-      if (bool === undefined) return { ignored: `'${value}' is not a boolean` }
-      setMountBit(s, bit, bool === when)
-      return undefined
-    }
-  }
-}
-
-/** The prefixes each path list takes ('-': missing is fine, '+': below the root directory). */
-const PATH_PREFIXES: Partial<Record<string, RegExp>> = {
-  ReadWritePaths: /^[-+]*/,
-  ReadOnlyPaths: /^[-+]*/,
-  InaccessiblePaths: /^[-+]*/,
-  ExecPaths: /^[-+]*/,
-  NoExecPaths: /^[-+]*/,
-  BindPaths: /^-/,
-  BindReadOnlyPaths: /^-/,
-  ExtensionDirectories: /^-/,
-  ExtensionImages: /^-/
-}
-
-const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = {
-  ...Object.fromEntries(
-    (
-      [
-        'ReadWritePaths',
-        'ReadOnlyPaths',
-        'InaccessiblePaths',
-        'ExecPaths',
-        'NoExecPaths',
-        'BindPaths',
-        'BindReadOnlyPaths',
-        'TemporaryFileSystem',
-        'ExtensionDirectories',
-        'ExtensionImages',
-        'RuntimeDirectory',
-        'StateDirectory',
-        'CacheDirectory',
-        'LogsDirectory',
-        'ConfigurationDirectory'
-      ] as const
-    ).map((key) => [
-      key,
-      key.endsWith('Directory')
-        ? mountValueDirective(MOUNT_NAMESPACE_BITS[key])
-        : mountPathListDirective(MOUNT_NAMESPACE_BITS[key], PATH_PREFIXES[key] ?? /^/)
-    ])
-  ),
-  IPCNamespacePath: mountValueDirective(MOUNT_NAMESPACE_BITS.IPCNamespacePath),
-  LogNamespace: mountValueDirective(MOUNT_NAMESPACE_BITS.LogNamespace),
-  NetworkNamespacePath: mountValueDirective(MOUNT_NAMESPACE_BITS.NetworkNamespacePath),
-  PrivateIPC: mountBooleanDirective(MOUNT_NAMESPACE_BITS.PrivateIPC, true),
-  BindLogSockets: mountBooleanDirective(MOUNT_NAMESPACE_BITS.BindLogSockets, true),
-  MountAPIVFS: mountBooleanDirective(MOUNT_NAMESPACE_BITS['MountAPIVFS=no'], false),
-  MountFlags: {
-    section: 'Service',
-    apply(s, value) {
-      if (value !== '' && value !== 'shared' && value !== 'slave' && value !== 'private') {
-        return { ignored: `'${value}' is not shared, slave or private` }
-      }
-      setMountBit(s, MOUNT_NAMESPACE_BITS.MountFlags, value === 'slave' || value === 'private')
-      return undefined
-    }
-  }
-}
+/** The directives behind MOUNT_NAMESPACE_SETTINGS, by key ("MountAPIVFS=no" is MountAPIVFS=). */
+const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = Object.fromEntries(
+  MOUNT_SETTING_NAMES.flatMap((name) => {
+    const setting: MountSetting = MOUNT_NAMESPACE_SETTINGS[name]
+    if (setting.kind === 'mode') return []
+    return [[name.split('=')[0]!, mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])]]
+  })
+)
 
 /** A directive that also remembers whether its value was `mode` (a bit of mountNamespace). */
 function noteMode(directive: Directive, mode: string, bit: number): Directive {
