@@ -193,6 +193,539 @@ function expandSpecifiers(text, unit, version) {
     return { value: out };
 }
 
+/** User/group names, host names, paths and device nodes as systemd validates them. */
+/** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
+function isValidUserOrGroup(name) {
+    if (name.length === 0)
+        return false;
+    if (/^[0-9]+$/.test(name)) {
+        if (name.length > 1 && name.startsWith('0'))
+            return false;
+        const id = Number(name);
+        return id <= 4294967294 && id !== 65535;
+    }
+    if (/^-[0-9]+$/.test(name))
+        return false;
+    if (name === '.' || name === '..')
+        return false;
+    if (name.includes(':') || name.includes('/'))
+        return false;
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is rejected
+    if (/[\x00-\x1f\x7f]/.test(name))
+        return false;
+    if (/^\s|\s$/.test(name))
+        return false;
+    return true;
+}
+/** valid_user_group_name() strict mode: what a DynamicUser= default name must satisfy. */
+function isStrictUserName(name) {
+    return /^[A-Za-z_][A-Za-z0-9_-]{0,30}$/.test(name);
+}
+/** path_simplify(): collapses '//', drops '.' components and a trailing '/'. */
+function simplifyPath(path) {
+    const absolute = path.startsWith('/');
+    const parts = path.split('/').filter((part) => part !== '' && part !== '.');
+    const joined = parts.join('/');
+    if (absolute)
+        return '/' + joined;
+    return joined === '' ? '.' : joined;
+}
+function hasDotDot(path) {
+    return path.split('/').includes('..');
+}
+/** An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...). */
+function isAbsoluteNormalPath(path) {
+    return path.startsWith('/') && !hasDotDot(path);
+}
+/** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
+function isDeviceNodePath(path) {
+    if (hasDotDot(path))
+        return false;
+    const simple = simplifyPath(path);
+    return (simple === '/dev' ||
+        simple.startsWith('/dev/') ||
+        simple === '/run/systemd/inaccessible' ||
+        simple.startsWith('/run/systemd/inaccessible/'));
+}
+/** filename_is_valid(): a single path component. */
+function isValidFilename(name) {
+    return (name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/'));
+}
+/** credential_name_valid(): printable ASCII without '/' or ':'; not '.' or '..'. */
+function isValidCredentialName(name) {
+    return (name.length > 0 &&
+        name.length <= 255 &&
+        name !== '.' &&
+        name !== '..' &&
+        /^[\x20-\x7e]+$/.test(name) &&
+        !name.includes('/') &&
+        !name.includes(':'));
+}
+const HOST_NAME_MAX = 64;
+/**
+ * hostname_is_valid() without flags (ProtectHostname=yes:NAME): labels of letters, digits and inner
+ * hyphens, joined by single dots, no trailing dot, at most 64 characters.
+ */
+function isValidHostname(name) {
+    if (name === '' || name.length > HOST_NAME_MAX)
+        return false;
+    let afterDot = true;
+    let afterHyphen = true;
+    for (let i = 0; i < name.length; i++) {
+        const c = name.charCodeAt(i);
+        if (c === 0x2e /* . */) {
+            if (afterDot || afterHyphen)
+                return false;
+            afterDot = true;
+            afterHyphen = false;
+        }
+        else if (c === 0x2d /* - */) {
+            if (afterDot)
+                return false;
+            afterHyphen = true;
+        }
+        else if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+            afterDot = afterHyphen = false;
+        }
+        else {
+            return false;
+        }
+    }
+    return !afterDot && !afterHyphen;
+}
+
+/**
+ * systemd's extract_first_word(): how a value is split into words. Directives differ in whether they
+ * remove quotes (UNQUOTE) and decode C escapes (CUNESCAPE); without UNQUOTE quote characters are
+ * ordinary characters. A backslash always makes the next character literal.
+ */
+const SEPARATORS = ' \t\n\r';
+/** SEPARATORS by character code (the scans below read codes: no one-character strings) */
+const isSeparator = (code) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+const SIMPLE_ESCAPES = {
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+    '\\': '\\',
+    '"': '"',
+    "'": "'",
+    s: ' '
+};
+/**
+ * Decodes one C escape starting after the backslash; undefined when systemd rejects it. A NUL
+ * (`\\x00`, `\\000`, `\\u0000`) is rejected unless `acceptNul` (UNESCAPE_ACCEPT_NUL).
+ */
+function cunescapeOne(text, index, acceptNul = false) {
+    const c = text[index];
+    if (c === undefined)
+        return undefined;
+    const simple = SIMPLE_ESCAPES[c];
+    if (simple !== undefined)
+        return { value: simple, length: 1 };
+    const hex = (count) => {
+        const digits = text.slice(index + 1, index + 1 + count);
+        return digits.length === count && /^[0-9a-fA-F]+$/.test(digits)
+            ? parseInt(digits, 16)
+            : undefined;
+    };
+    if (c === 'x') {
+        const code = hex(2);
+        return code === undefined || (code === 0 && !acceptNul)
+            ? undefined
+            : { value: String.fromCharCode(code), length: 3 };
+    }
+    if (c === 'u' || c === 'U') {
+        const count = c === 'u' ? 4 : 8;
+        const code = hex(count);
+        if (code === undefined ||
+            (code === 0 && !acceptNul) ||
+            code > 0x10ffff ||
+            (code >= 0xd800 && code <= 0xdfff)) {
+            return undefined;
+        }
+        return { value: String.fromCodePoint(code), length: count + 1 };
+    }
+    if (c >= '0' && c <= '7') {
+        const digits = text.slice(index, index + 3);
+        if (!/^[0-7]{3}$/.test(digits))
+            return undefined;
+        const code = parseInt(digits, 8);
+        return (code === 0 && !acceptNul) || code > 255
+            ? undefined
+            : { value: String.fromCharCode(code), length: 3 };
+    }
+    return undefined;
+}
+/** cunescape() without UNESCAPE_RELAX: whether every backslash starts a valid escape. */
+function cunescapeValid(text, options = {}) {
+    for (let i = 0; i < text.length; i++) {
+        if (text[i] !== '\\')
+            continue;
+        const decoded = cunescapeOne(text, i + 1, options.acceptNul);
+        if (!decoded)
+            return false;
+        i += decoded.length;
+    }
+    return true;
+}
+/** Extracts one word from `text` starting at `start`; returns undefined at the end of the text. */
+function extractFirstWord(text, start, options = {}) {
+    let i = start;
+    while (i < text.length && isSeparator(text.charCodeAt(i)))
+        i++;
+    if (i >= text.length)
+        return undefined;
+    // The usual word has no escapes or quotes: one slice instead of a character at a time.
+    const unquote = options.unquote === true;
+    let plain = i;
+    while (plain < text.length) {
+        const c = text.charCodeAt(plain);
+        if (c === 0x5c || isSeparator(c) || (unquote && (c === 0x22 || c === 0x27)))
+            break;
+        plain++;
+    }
+    let word = text.slice(i, plain);
+    i = plain;
+    let quote;
+    for (; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\') {
+            if (i + 1 >= text.length)
+                return { error: 'trailing backslash' };
+            if (options.cunescape) {
+                const decoded = cunescapeOne(text, i + 1);
+                if (decoded) {
+                    word += decoded.value;
+                    i += decoded.length;
+                }
+                else {
+                    // systemd retries with relaxed unescaping: the backslash stays.
+                    word += '\\' + text[i + 1];
+                    i += 1;
+                }
+            }
+            else {
+                word += text[i + 1];
+                i += 1;
+            }
+            continue;
+        }
+        if (quote !== undefined) {
+            if (c === quote)
+                quote = undefined;
+            else
+                word += c;
+            continue;
+        }
+        if (options.unquote && (c === '"' || c === "'")) {
+            quote = c;
+            continue;
+        }
+        if (SEPARATORS.includes(c))
+            break;
+        word += c;
+    }
+    if (quote !== undefined)
+        return { error: 'unbalanced quoting' };
+    while (i < text.length && isSeparator(text.charCodeAt(i)))
+        i++;
+    return { word, next: i };
+}
+/** All words of a value, stopping at the first syntax error (words before it are kept). */
+function extractWords(text, options = {}) {
+    const words = [];
+    let position = 0;
+    for (;;) {
+        const result = extractFirstWord(text, position, options);
+        if (result === undefined)
+            return { words, rest: '' };
+        if ('error' in result)
+            return { words, error: result.error, rest: text.slice(position) };
+        words.push(result.word);
+        position = result.next;
+    }
+}
+/** parse_boolean(): the spellings systemd accepts, case-insensitively. */
+function parseBoolean(value) {
+    switch (value.toLowerCase()) {
+        case '1':
+        case 'yes':
+        case 'y':
+        case 'true':
+        case 't':
+        case 'on':
+            return true;
+        case '0':
+        case 'no':
+        case 'n':
+        case 'false':
+        case 'f':
+        case 'off':
+            return false;
+        default:
+            return undefined;
+    }
+}
+/**
+ * systemd's safe_atoi()/safe_atou() with base 0: a `0b`/`0B`/`0o`/`0O` prefix at the very start
+ * selects base 2/8, then strtol() reads an optional sign and the digits (base 0: `0x` → 16, a leading
+ * `0` → 8, else 10). So `21`, `+21`, `0x15`, `+0x15`, `025`, `0o25`, `0b10101` and `0b+10101` are 21,
+ * while `+0b10101`, `08` and `0x` are not numbers. Returns undefined for anything else.
+ */
+function parseCInteger(text) {
+    let base = 0;
+    let rest = text;
+    if (/^0[bB]/.test(rest))
+        base = 2;
+    else if (/^0[oO]/.test(rest))
+        base = 8;
+    if (base)
+        rest = rest.slice(2);
+    const sign = rest[0] === '-' || rest[0] === '+' ? rest[0] : '';
+    rest = rest.slice(sign.length);
+    if (base === 0) {
+        if (/^0[xX][0-9a-fA-F]/.test(rest)) {
+            base = 16;
+            rest = rest.slice(2);
+        }
+        else
+            base = rest.startsWith('0') ? 8 : 10;
+    }
+    const digits = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[base];
+    if (!digits?.test(rest))
+        return undefined;
+    const value = parseInt(rest, base);
+    if (!Number.isSafeInteger(value))
+        return undefined;
+    return sign === '-' ? -value : value;
+}
+
+/**
+ * Refusals seen from 261 (Ubuntu's 261.3 and Debian's 262; 259 loads such units, no 260 binary was
+ * at hand): PrivateUsers= with UserNamespacePath=, PAMName= with PrivatePIDs=.
+ */
+const USER_NAMESPACE_PATH_REFUSED = 261;
+const PAM_PRIVATE_PIDS_REFUSED = 261;
+/** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
+const FORKING_PRIVATE_PIDS_REFUSED = 257;
+/**
+ * From 257 systemd refuses WorkingDirectory=~ with DynamicUser=yes, and a WorkingDirectory= below
+ * /proc, /sys or /dev when the service gets a mount namespace (checked with Debian's 257 and 262,
+ * Ubuntu's 259 and 261; from 261 PrivateTmp= counts as one).
+ */
+const WORKING_DIRECTORY_CHECKS = 257;
+const PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE = 261;
+/** ProtectControlGroups=private counts as a mount namespace from here (259 checked, 257 not). */
+const CONTROL_GROUPS_PRIVATE_MOUNTS = 258;
+/**
+ * Settings no check reads that decide, with the scored ones, whether systemd sets up a mount namespace
+ * for the service (exec_needs_mount_namespace()): a bit each in ServiceSettings.mountNamespace, in
+ * this order. Those marked `alone` give one by themselves; the others only with other settings (a
+ * network namespace with PrivateMounts= unset, RootDirectory=). Checked one by one against
+ * WorkingDirectory=/proc/x with Debian's 257 and 262 and Ubuntu's 259 and 261: the *Paths= lists
+ * take '-' and '+', the bind and extension lists '-' only, TemporaryFileSystem= none.
+ */
+const MOUNT_NAMESPACE_SETTINGS = {
+    ReadWritePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
+    ReadOnlyPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
+    InaccessiblePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
+    ExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
+    NoExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
+    BindPaths: { kind: 'paths', prefixes: /^-/, alone: true },
+    BindReadOnlyPaths: { kind: 'paths', prefixes: /^-/, alone: true },
+    TemporaryFileSystem: { kind: 'paths', prefixes: /^/, alone: true },
+    ExtensionDirectories: { kind: 'paths', prefixes: /^-/, alone: true },
+    ExtensionImages: { kind: 'paths', prefixes: /^-/, alone: true },
+    PrivateIPC: { kind: 'boolean', when: true, alone: true },
+    IPCNamespacePath: { kind: 'value', alone: true },
+    LogNamespace: { kind: 'value', alone: true },
+    BindLogSockets: { kind: 'boolean', when: true, alone: true },
+    MountFlags: { kind: 'propagation', alone: true },
+    NetworkNamespacePath: { kind: 'value', alone: false },
+    'MountAPIVFS=no': { kind: 'boolean', when: false, alone: false },
+    RuntimeDirectory: { kind: 'value', alone: false },
+    StateDirectory: { kind: 'value', alone: false },
+    CacheDirectory: { kind: 'value', alone: false },
+    LogsDirectory: { kind: 'value', alone: false },
+    ConfigurationDirectory: { kind: 'value', alone: false },
+    'PrivateTmp=disconnected': { kind: 'mode', alone: false },
+    'ProtectControlGroups=private': { kind: 'mode', alone: false }
+};
+const MOUNT_SETTING_NAMES = Object.keys(MOUNT_NAMESPACE_SETTINGS);
+const MOUNT_NAMESPACE_BITS = Object.fromEntries(MOUNT_SETTING_NAMES.map((name, bit) => [name, 1 << bit]));
+/** the bits that give a mount namespace by themselves */
+const MOUNTS_BY_THEMSELVES = MOUNT_SETTING_NAMES.filter((name) => MOUNT_NAMESPACE_SETTINGS[name].alone).reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0);
+const EXEC_DIRECTORIES = [
+    'RuntimeDirectory',
+    'StateDirectory',
+    'CacheDirectory',
+    'LogsDirectory',
+    'ConfigurationDirectory'
+].reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0);
+function setMountBit(s, bit, on) {
+    s.mountNamespace = on ? s.mountNamespace | bit : s.mountNamespace & ~bit;
+}
+/** The directive that keeps a setting's bit of ServiceSettings.mountNamespace up to date. */
+function mountSettingDirective(setting, bit) {
+    return {
+        section: 'Service',
+        apply(s, value, ctx) {
+            switch (setting.kind) {
+                case 'paths':
+                    if (value === '')
+                        setMountBit(s, bit, false);
+                    for (const word of extractWords(value, { unquote: true }).words) {
+                        const path = word.replace(setting.prefixes, '').split(':')[0];
+                        const expanded = expandSpecifiers(path, ctx.unit, ctx.version);
+                        if ('error' in expanded || !isAbsoluteNormalPath(expanded.value))
+                            continue;
+                        setMountBit(s, bit, true);
+                    }
+                    return undefined;
+                case 'boolean': {
+                    const bool = parseBoolean(value);
+                    if (bool === undefined)
+                        return { ignored: `'${value}' is not a boolean` };
+                    setMountBit(s, bit, bool === setting.when);
+                    return undefined;
+                }
+                case 'propagation':
+                    if (value !== '' && value !== 'shared' && value !== 'slave' && value !== 'private') {
+                        return { ignored: `'${value}' is not shared, slave or private` };
+                    }
+                    setMountBit(s, bit, value === 'slave' || value === 'private');
+                    return undefined;
+                default:
+                    setMountBit(s, bit, value !== '');
+                    return undefined;
+            }
+        }
+    };
+}
+/** The directives behind MOUNT_NAMESPACE_SETTINGS, by key ("MountAPIVFS=no" is MountAPIVFS=). */
+const MOUNT_NAMESPACE_DIRECTIVES = Object.fromEntries(MOUNT_SETTING_NAMES.flatMap((name) => {
+    const setting = MOUNT_NAMESPACE_SETTINGS[name];
+    if (setting.kind === 'mode')
+        return [];
+    return [[name.split('=')[0], mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])]];
+}));
+/** A directive that also remembers whether its value was `mode` (a bit of mountNamespace). */
+function noteMode(directive, mode, bit) {
+    return {
+        ...directive,
+        apply(s, value, ctx) {
+            const outcome = directive.apply(s, value, ctx);
+            if (outcome === undefined)
+                setMountBit(s, bit, value === mode);
+            return outcome;
+        }
+    };
+}
+/** exec_needs_mount_namespace(), as systemd asks it when it loads the unit. */
+function needsMountNamespace(s, version) {
+    const m = s.mountNamespace;
+    const bits = MOUNT_NAMESPACE_BITS;
+    return ((m & MOUNTS_BY_THEMSELVES) !== 0 ||
+        s.rootImage !== undefined ||
+        s.rootMStack !== undefined ||
+        s.mountImages > 0 ||
+        // RootDirectory= mounts the API file systems unless MountAPIVFS=no, and the exec directories
+        (s.rootDirectory !== undefined &&
+            s.rootDirectory !== '/' &&
+            (!(m & bits['MountAPIVFS=no']) || (m & EXEC_DIRECTORIES) !== 0)) ||
+        s.privateDevices ||
+        s.privateMounts === true ||
+        (s.privateMounts === undefined &&
+            (s.privateNetwork || (m & bits.NetworkNamespacePath) !== 0)) ||
+        s.protectSystem !== 'no' ||
+        s.protectHome !== 'no' ||
+        s.protectKernelTunables ||
+        s.protectKernelModules ||
+        s.protectKernelLogs ||
+        // ProtectControlGroups=private only from 258 (257 gives it a cgroup namespace alone)
+        (s.protectControlGroups &&
+            (!(m & bits['ProtectControlGroups=private']) || version >= CONTROL_GROUPS_PRIVATE_MOUNTS)) ||
+        s.protectProc !== 'default' ||
+        s.procSubset !== 'all' ||
+        s.privatePIDs ||
+        (s.privateTmp &&
+            ((m & bits['PrivateTmp=disconnected']) !== 0 || version >= PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE)));
+}
+const API_FILE_SYSTEMS = /^\/(proc|sys|dev)(\/|$)/;
+/** Why systemd would refuse the service's combination of user, namespace and PID settings. */
+function contextRefusal(s, type, version) {
+    if (version >= FORKING_PRIVATE_PIDS_REFUSED && type === 'forking' && s.privatePIDs) {
+        return 'PrivatePIDs=yes with Type=forking; systemd refuses it';
+    }
+    if (version >= PAM_PRIVATE_PIDS_REFUSED && s.pamName && s.privatePIDs) {
+        return 'PAMName= with PrivatePIDs=yes; systemd refuses it';
+    }
+    if (s.privateUsersManaged &&
+        (s.user !== undefined || s.group !== undefined || s.dynamicUser || s.pamName)) {
+        return 'PrivateUsers=managed with User=, Group=, DynamicUser= or PAMName=; systemd refuses it';
+    }
+    if (version >= USER_NAMESPACE_PATH_REFUSED && s.privateUsers && s.userNamespacePath) {
+        return 'PrivateUsers= with UserNamespacePath=; systemd refuses it';
+    }
+    if (version >= WORKING_DIRECTORY_CHECKS) {
+        if (s.workingDirectoryHome && s.dynamicUser) {
+            return 'WorkingDirectory=~ with DynamicUser=yes; systemd refuses it';
+        }
+        const below = s.workingDirectory;
+        if (below !== undefined && API_FILE_SYSTEMS.test(below) && needsMountNamespace(s, version)) {
+            return `WorkingDirectory=${below} is below /proc, /sys or /dev in a service with a mount namespace; systemd refuses it`;
+        }
+    }
+    return undefined;
+}
+/**
+ * Whether hardening lines added to this service could make systemd refuse it: each refusal they can
+ * bring about needs a setting of the unit's own first (a WorkingDirectory= below /proc, /sys or /dev,
+ * WorkingDirectory=~, PrivateUsers=managed, UserNamespacePath=). Cheap: asked for every suggestion.
+ */
+function refusalProne(s) {
+    return ((s.workingDirectory !== undefined && API_FILE_SYSTEMS.test(s.workingDirectory)) ||
+        s.workingDirectoryHome ||
+        s.privateUsersManaged ||
+        s.userNamespacePath !== undefined);
+}
+/** service_verify() and the Type= inference before it: why systemd would refuse this service. */
+function refusal(s, version) {
+    const type = s.type ?? (s.busName ? 'dbus' : s.execStart.length ? 'simple' : 'oneshot');
+    const hasSuccessAction = s.successAction !== 'none';
+    if (!s.execStart.length && !s.execStop.length && !hasSuccessAction) {
+        return 'the service has no ExecStart=, ExecStop= or SuccessAction=; systemd refuses it';
+    }
+    if (type !== 'oneshot' && !s.execStart.length) {
+        return `Type=${type} without ExecStart=; systemd refuses it`;
+    }
+    if (!s.remainAfterExit && !s.execStart.length && !hasSuccessAction) {
+        return 'no ExecStart= and no SuccessAction= without RemainAfterExit=yes; systemd refuses it';
+    }
+    if (type !== 'oneshot' && s.execStart.length > 1) {
+        return `more than one ExecStart= command with Type=${type}; systemd refuses it`;
+    }
+    if (type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
+        return `Restart=${s.restart} with Type=oneshot; systemd refuses it`;
+    }
+    if (type === 'oneshot' && s.restartForceExitStatus) {
+        return 'RestartForceExitStatus= with Type=oneshot; systemd refuses it';
+    }
+    if (type === 'oneshot' && s.exitType === 'cgroup') {
+        return 'ExitType=cgroup with Type=oneshot; systemd refuses it';
+    }
+    if (type === 'dbus' && !s.busName)
+        return 'Type=dbus without BusName=; systemd refuses it';
+    if (s.pamName && s.killMode !== 'control-group' && s.killMode !== 'mixed') {
+        return `PAMName= with KillMode=${s.killMode}; systemd refuses it`;
+    }
+    return contextRefusal(s, type, version);
+}
+
 /**
  * Unit-file syntax exactly as systemd's conf-parser reads it (v252 behaviour; unchanged through v262):
  * physical lines end at LF, CR or NUL; comments are recognised on the raw line before the BOM is
@@ -497,216 +1030,6 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install']) {
     return result;
 }
 
-/**
- * systemd's extract_first_word(): how a value is split into words. Directives differ in whether they
- * remove quotes (UNQUOTE) and decode C escapes (CUNESCAPE); without UNQUOTE quote characters are
- * ordinary characters. A backslash always makes the next character literal.
- */
-const SEPARATORS = ' \t\n\r';
-/** SEPARATORS by character code (the scans below read codes: no one-character strings) */
-const isSeparator = (code) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
-const SIMPLE_ESCAPES = {
-    a: '\x07',
-    b: '\b',
-    f: '\f',
-    n: '\n',
-    r: '\r',
-    t: '\t',
-    v: '\v',
-    '\\': '\\',
-    '"': '"',
-    "'": "'",
-    s: ' '
-};
-/**
- * Decodes one C escape starting after the backslash; undefined when systemd rejects it. A NUL
- * (`\\x00`, `\\000`, `\\u0000`) is rejected unless `acceptNul` (UNESCAPE_ACCEPT_NUL).
- */
-function cunescapeOne(text, index, acceptNul = false) {
-    const c = text[index];
-    if (c === undefined)
-        return undefined;
-    const simple = SIMPLE_ESCAPES[c];
-    if (simple !== undefined)
-        return { value: simple, length: 1 };
-    const hex = (count) => {
-        const digits = text.slice(index + 1, index + 1 + count);
-        return digits.length === count && /^[0-9a-fA-F]+$/.test(digits)
-            ? parseInt(digits, 16)
-            : undefined;
-    };
-    if (c === 'x') {
-        const code = hex(2);
-        return code === undefined || (code === 0 && !acceptNul)
-            ? undefined
-            : { value: String.fromCharCode(code), length: 3 };
-    }
-    if (c === 'u' || c === 'U') {
-        const count = c === 'u' ? 4 : 8;
-        const code = hex(count);
-        if (code === undefined ||
-            (code === 0 && !acceptNul) ||
-            code > 0x10ffff ||
-            (code >= 0xd800 && code <= 0xdfff)) {
-            return undefined;
-        }
-        return { value: String.fromCodePoint(code), length: count + 1 };
-    }
-    if (c >= '0' && c <= '7') {
-        const digits = text.slice(index, index + 3);
-        if (!/^[0-7]{3}$/.test(digits))
-            return undefined;
-        const code = parseInt(digits, 8);
-        return (code === 0 && !acceptNul) || code > 255
-            ? undefined
-            : { value: String.fromCharCode(code), length: 3 };
-    }
-    return undefined;
-}
-/** cunescape() without UNESCAPE_RELAX: whether every backslash starts a valid escape. */
-function cunescapeValid(text, options = {}) {
-    for (let i = 0; i < text.length; i++) {
-        if (text[i] !== '\\')
-            continue;
-        const decoded = cunescapeOne(text, i + 1, options.acceptNul);
-        if (!decoded)
-            return false;
-        i += decoded.length;
-    }
-    return true;
-}
-/** Extracts one word from `text` starting at `start`; returns undefined at the end of the text. */
-function extractFirstWord(text, start, options = {}) {
-    let i = start;
-    while (i < text.length && isSeparator(text.charCodeAt(i)))
-        i++;
-    if (i >= text.length)
-        return undefined;
-    // The usual word has no escapes or quotes: one slice instead of a character at a time.
-    const unquote = options.unquote === true;
-    let plain = i;
-    while (plain < text.length) {
-        const c = text.charCodeAt(plain);
-        if (c === 0x5c || isSeparator(c) || (unquote && (c === 0x22 || c === 0x27)))
-            break;
-        plain++;
-    }
-    let word = text.slice(i, plain);
-    i = plain;
-    let quote;
-    for (; i < text.length; i++) {
-        const c = text[i];
-        if (c === '\\') {
-            if (i + 1 >= text.length)
-                return { error: 'trailing backslash' };
-            if (options.cunescape) {
-                const decoded = cunescapeOne(text, i + 1);
-                if (decoded) {
-                    word += decoded.value;
-                    i += decoded.length;
-                }
-                else {
-                    // systemd retries with relaxed unescaping: the backslash stays.
-                    word += '\\' + text[i + 1];
-                    i += 1;
-                }
-            }
-            else {
-                word += text[i + 1];
-                i += 1;
-            }
-            continue;
-        }
-        if (quote !== undefined) {
-            if (c === quote)
-                quote = undefined;
-            else
-                word += c;
-            continue;
-        }
-        if (options.unquote && (c === '"' || c === "'")) {
-            quote = c;
-            continue;
-        }
-        if (SEPARATORS.includes(c))
-            break;
-        word += c;
-    }
-    if (quote !== undefined)
-        return { error: 'unbalanced quoting' };
-    while (i < text.length && isSeparator(text.charCodeAt(i)))
-        i++;
-    return { word, next: i };
-}
-/** All words of a value, stopping at the first syntax error (words before it are kept). */
-function extractWords(text, options = {}) {
-    const words = [];
-    let position = 0;
-    for (;;) {
-        const result = extractFirstWord(text, position, options);
-        if (result === undefined)
-            return { words, rest: '' };
-        if ('error' in result)
-            return { words, error: result.error, rest: text.slice(position) };
-        words.push(result.word);
-        position = result.next;
-    }
-}
-/** parse_boolean(): the spellings systemd accepts, case-insensitively. */
-function parseBoolean(value) {
-    switch (value.toLowerCase()) {
-        case '1':
-        case 'yes':
-        case 'y':
-        case 'true':
-        case 't':
-        case 'on':
-            return true;
-        case '0':
-        case 'no':
-        case 'n':
-        case 'false':
-        case 'f':
-        case 'off':
-            return false;
-        default:
-            return undefined;
-    }
-}
-/**
- * systemd's safe_atoi()/safe_atou() with base 0: a `0b`/`0B`/`0o`/`0O` prefix at the very start
- * selects base 2/8, then strtol() reads an optional sign and the digits (base 0: `0x` → 16, a leading
- * `0` → 8, else 10). So `21`, `+21`, `0x15`, `+0x15`, `025`, `0o25`, `0b10101` and `0b+10101` are 21,
- * while `+0b10101`, `08` and `0x` are not numbers. Returns undefined for anything else.
- */
-function parseCInteger(text) {
-    let base = 0;
-    let rest = text;
-    if (/^0[bB]/.test(rest))
-        base = 2;
-    else if (/^0[oO]/.test(rest))
-        base = 8;
-    if (base)
-        rest = rest.slice(2);
-    const sign = rest[0] === '-' || rest[0] === '+' ? rest[0] : '';
-    rest = rest.slice(sign.length);
-    if (base === 0) {
-        if (/^0[xX][0-9a-fA-F]/.test(rest)) {
-            base = 16;
-            rest = rest.slice(2);
-        }
-        else
-            base = rest.startsWith('0') ? 8 : 10;
-    }
-    const digits = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[base];
-    if (!digits?.test(rest))
-        return undefined;
-    const value = parseInt(rest, base);
-    if (!Number.isSafeInteger(value))
-        return undefined;
-    return sign === '-' ? -value : value;
-}
-
 /** RestrictAddressFamilies=: the list state and the five buckets systemd-analyze scores. */
 /** glibc's AF_* constants (without AF_UNSPEC and AF_MAX); aliases share a number. */
 const FAMILIES = {
@@ -957,107 +1280,6 @@ function capabilityNames(mask) {
     if (namesCache.size < 4096)
         namesCache.set(mask, names);
     return names;
-}
-
-/** User/group names, host names, paths and device nodes as systemd validates them. */
-/** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
-function isValidUserOrGroup(name) {
-    if (name.length === 0)
-        return false;
-    if (/^[0-9]+$/.test(name)) {
-        if (name.length > 1 && name.startsWith('0'))
-            return false;
-        const id = Number(name);
-        return id <= 4294967294 && id !== 65535;
-    }
-    if (/^-[0-9]+$/.test(name))
-        return false;
-    if (name === '.' || name === '..')
-        return false;
-    if (name.includes(':') || name.includes('/'))
-        return false;
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is rejected
-    if (/[\x00-\x1f\x7f]/.test(name))
-        return false;
-    if (/^\s|\s$/.test(name))
-        return false;
-    return true;
-}
-/** valid_user_group_name() strict mode: what a DynamicUser= default name must satisfy. */
-function isStrictUserName(name) {
-    return /^[A-Za-z_][A-Za-z0-9_-]{0,30}$/.test(name);
-}
-/** path_simplify(): collapses '//', drops '.' components and a trailing '/'. */
-function simplifyPath(path) {
-    const absolute = path.startsWith('/');
-    const parts = path.split('/').filter((part) => part !== '' && part !== '.');
-    const joined = parts.join('/');
-    if (absolute)
-        return '/' + joined;
-    return joined === '' ? '.' : joined;
-}
-function hasDotDot(path) {
-    return path.split('/').includes('..');
-}
-/** An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...). */
-function isAbsoluteNormalPath(path) {
-    return path.startsWith('/') && !hasDotDot(path);
-}
-/** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
-function isDeviceNodePath(path) {
-    if (hasDotDot(path))
-        return false;
-    const simple = simplifyPath(path);
-    return (simple === '/dev' ||
-        simple.startsWith('/dev/') ||
-        simple === '/run/systemd/inaccessible' ||
-        simple.startsWith('/run/systemd/inaccessible/'));
-}
-/** filename_is_valid(): a single path component. */
-function isValidFilename(name) {
-    return (name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/'));
-}
-/** credential_name_valid(): printable ASCII without '/' or ':'; not '.' or '..'. */
-function isValidCredentialName(name) {
-    return (name.length > 0 &&
-        name.length <= 255 &&
-        name !== '.' &&
-        name !== '..' &&
-        /^[\x20-\x7e]+$/.test(name) &&
-        !name.includes('/') &&
-        !name.includes(':'));
-}
-const HOST_NAME_MAX = 64;
-/**
- * hostname_is_valid() without flags (ProtectHostname=yes:NAME): labels of letters, digits and inner
- * hyphens, joined by single dots, no trailing dot, at most 64 characters.
- */
-function isValidHostname(name) {
-    if (name === '' || name.length > HOST_NAME_MAX)
-        return false;
-    let afterDot = true;
-    let afterHyphen = true;
-    for (let i = 0; i < name.length; i++) {
-        const c = name.charCodeAt(i);
-        if (c === 0x2e /* . */) {
-            if (afterDot || afterHyphen)
-                return false;
-            afterDot = true;
-            afterHyphen = false;
-        }
-        else if (c === 0x2d /* - */) {
-            if (afterDot)
-                return false;
-            afterHyphen = true;
-        }
-        else if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
-            afterDot = afterHyphen = false;
-        }
-        else {
-            return false;
-        }
-    }
-    return !afterDot && !afterHyphen;
 }
 
 const WHITESPACE = ' \t\n\r';
@@ -2888,127 +3110,6 @@ const PRIVATE_MOUNTS_TRISTATE = 254;
 /** PrivateUsers=managed and RootMStack= (NEWS 260; checked with Ubuntu's 261 and Debian's 262). */
 const PRIVATE_USERS_MANAGED = 260;
 const ROOT_MSTACK = 260;
-/**
- * Refusals seen from 261 (Ubuntu's 261.3 and Debian's 262; 259 loads such units, no 260 binary was
- * at hand): PrivateUsers= with UserNamespacePath=, PAMName= with PrivatePIDs=.
- */
-const USER_NAMESPACE_PATH_REFUSED = 261;
-const PAM_PRIVATE_PIDS_REFUSED = 261;
-/** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
-const FORKING_PRIVATE_PIDS_REFUSED = 257;
-/**
- * From 257 systemd refuses WorkingDirectory=~ with DynamicUser=yes, and a WorkingDirectory= below
- * /proc, /sys or /dev when the service gets a mount namespace (checked with Debian's 257 and 262,
- * Ubuntu's 259 and 261; from 261 PrivateTmp= counts as one).
- */
-const WORKING_DIRECTORY_CHECKS = 257;
-const PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE = 261;
-/** ProtectControlGroups=private counts as a mount namespace from here (259 checked, 257 not). */
-const CONTROL_GROUPS_PRIVATE_MOUNTS = 258;
-/**
- * Settings no check reads that decide, with the scored ones, whether systemd sets up a mount namespace
- * for the service (exec_needs_mount_namespace()): a bit each in ServiceSettings.mountNamespace, in
- * this order. Those marked `alone` give one by themselves; the others only with other settings (a
- * network namespace with PrivateMounts= unset, RootDirectory=). Checked one by one against
- * WorkingDirectory=/proc/x with Debian's 257 and 262 and Ubuntu's 259 and 261: the *Paths= lists
- * take '-' and '+', the bind and extension lists '-' only, TemporaryFileSystem= none.
- */
-const MOUNT_NAMESPACE_SETTINGS = {
-    ReadWritePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-    ReadOnlyPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-    InaccessiblePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-    ExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-    NoExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-    BindPaths: { kind: 'paths', prefixes: /^-/, alone: true },
-    BindReadOnlyPaths: { kind: 'paths', prefixes: /^-/, alone: true },
-    TemporaryFileSystem: { kind: 'paths', prefixes: /^/, alone: true },
-    ExtensionDirectories: { kind: 'paths', prefixes: /^-/, alone: true },
-    ExtensionImages: { kind: 'paths', prefixes: /^-/, alone: true },
-    PrivateIPC: { kind: 'boolean', when: true, alone: true },
-    IPCNamespacePath: { kind: 'value', alone: true },
-    LogNamespace: { kind: 'value', alone: true },
-    BindLogSockets: { kind: 'boolean', when: true, alone: true },
-    MountFlags: { kind: 'propagation', alone: true },
-    NetworkNamespacePath: { kind: 'value', alone: false },
-    'MountAPIVFS=no': { kind: 'boolean', when: false, alone: false },
-    RuntimeDirectory: { kind: 'value', alone: false },
-    StateDirectory: { kind: 'value', alone: false },
-    CacheDirectory: { kind: 'value', alone: false },
-    LogsDirectory: { kind: 'value', alone: false },
-    ConfigurationDirectory: { kind: 'value', alone: false },
-    'PrivateTmp=disconnected': { kind: 'mode', alone: false },
-    'ProtectControlGroups=private': { kind: 'mode', alone: false }
-};
-const MOUNT_SETTING_NAMES = Object.keys(MOUNT_NAMESPACE_SETTINGS);
-const MOUNT_NAMESPACE_BITS = Object.fromEntries(MOUNT_SETTING_NAMES.map((name, bit) => [name, 1 << bit]));
-/** the bits that give a mount namespace by themselves */
-const MOUNTS_BY_THEMSELVES = MOUNT_SETTING_NAMES.filter((name) => MOUNT_NAMESPACE_SETTINGS[name].alone).reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0);
-const EXEC_DIRECTORIES = [
-    'RuntimeDirectory',
-    'StateDirectory',
-    'CacheDirectory',
-    'LogsDirectory',
-    'ConfigurationDirectory'
-].reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0);
-function setMountBit(s, bit, on) {
-    s.mountNamespace = on ? s.mountNamespace | bit : s.mountNamespace & ~bit;
-}
-/** The directive that keeps a setting's bit of ServiceSettings.mountNamespace up to date. */
-function mountSettingDirective(setting, bit) {
-    return {
-        section: 'Service',
-        apply(s, value, ctx) {
-            switch (setting.kind) {
-                case 'paths':
-                    if (value === '')
-                        setMountBit(s, bit, false);
-                    for (const word of extractWords(value, { unquote: true }).words) {
-                        const path = word.replace(setting.prefixes, '').split(':')[0];
-                        const expanded = expandSpecifiers(path, ctx.unit, ctx.version);
-                        if ('error' in expanded || !isAbsoluteNormalPath(expanded.value))
-                            continue;
-                        setMountBit(s, bit, true);
-                    }
-                    return undefined;
-                case 'boolean': {
-                    const bool = parseBoolean(value);
-                    if (bool === undefined)
-                        return { ignored: `'${value}' is not a boolean` };
-                    setMountBit(s, bit, bool === setting.when);
-                    return undefined;
-                }
-                case 'propagation':
-                    if (value !== '' && value !== 'shared' && value !== 'slave' && value !== 'private') {
-                        return { ignored: `'${value}' is not shared, slave or private` };
-                    }
-                    setMountBit(s, bit, value === 'slave' || value === 'private');
-                    return undefined;
-                default:
-                    setMountBit(s, bit, value !== '');
-                    return undefined;
-            }
-        }
-    };
-}
-/** The directives behind MOUNT_NAMESPACE_SETTINGS, by key ("MountAPIVFS=no" is MountAPIVFS=). */
-const MOUNT_NAMESPACE_DIRECTIVES = Object.fromEntries(MOUNT_SETTING_NAMES.flatMap((name) => {
-    const setting = MOUNT_NAMESPACE_SETTINGS[name];
-    if (setting.kind === 'mode')
-        return [];
-    return [[name.split('=')[0], mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])]];
-}));
-/** A directive that also remembers whether its value was `mode` (a bit of mountNamespace). */
-function noteMode(directive, mode, bit) {
-    return {
-        ...directive,
-        apply(s, value, ctx) {
-            const outcome = directive.apply(s, value, ctx);
-            if (outcome === undefined)
-                setMountBit(s, bit, value === mode);
-            return outcome;
-        }
-    };
-}
 function booleanDirective(key, options = {}) {
     return {
         section: 'Service',
@@ -3846,106 +3947,6 @@ function impliedDeviceEntries(s, version) {
 }
 /** From this version on, encrypted credentials no longer add /dev/tpmrm0 to the device list. */
 const TPM_DEVICE_DROPPED_IN = 259;
-/** exec_needs_mount_namespace(), as systemd asks it when it loads the unit. */
-function needsMountNamespace(s, version) {
-    const m = s.mountNamespace;
-    const bits = MOUNT_NAMESPACE_BITS;
-    return ((m & MOUNTS_BY_THEMSELVES) !== 0 ||
-        s.rootImage !== undefined ||
-        s.rootMStack !== undefined ||
-        s.mountImages > 0 ||
-        // RootDirectory= mounts the API file systems unless MountAPIVFS=no, and the exec directories
-        (s.rootDirectory !== undefined &&
-            s.rootDirectory !== '/' &&
-            (!(m & bits['MountAPIVFS=no']) || (m & EXEC_DIRECTORIES) !== 0)) ||
-        s.privateDevices ||
-        s.privateMounts === true ||
-        (s.privateMounts === undefined &&
-            (s.privateNetwork || (m & bits.NetworkNamespacePath) !== 0)) ||
-        s.protectSystem !== 'no' ||
-        s.protectHome !== 'no' ||
-        s.protectKernelTunables ||
-        s.protectKernelModules ||
-        s.protectKernelLogs ||
-        // ProtectControlGroups=private only from 258 (257 gives it a cgroup namespace alone)
-        (s.protectControlGroups &&
-            (!(m & bits['ProtectControlGroups=private']) || version >= CONTROL_GROUPS_PRIVATE_MOUNTS)) ||
-        s.protectProc !== 'default' ||
-        s.procSubset !== 'all' ||
-        s.privatePIDs ||
-        (s.privateTmp &&
-            ((m & bits['PrivateTmp=disconnected']) !== 0 || version >= PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE)));
-}
-const API_FILE_SYSTEMS = /^\/(proc|sys|dev)(\/|$)/;
-/** Why systemd would refuse the service's combination of user, namespace and PID settings. */
-function contextRefusal(s, type, version) {
-    if (version >= FORKING_PRIVATE_PIDS_REFUSED && type === 'forking' && s.privatePIDs) {
-        return 'PrivatePIDs=yes with Type=forking; systemd refuses it';
-    }
-    if (version >= PAM_PRIVATE_PIDS_REFUSED && s.pamName && s.privatePIDs) {
-        return 'PAMName= with PrivatePIDs=yes; systemd refuses it';
-    }
-    if (s.privateUsersManaged &&
-        (s.user !== undefined || s.group !== undefined || s.dynamicUser || s.pamName)) {
-        return 'PrivateUsers=managed with User=, Group=, DynamicUser= or PAMName=; systemd refuses it';
-    }
-    if (version >= USER_NAMESPACE_PATH_REFUSED && s.privateUsers && s.userNamespacePath) {
-        return 'PrivateUsers= with UserNamespacePath=; systemd refuses it';
-    }
-    if (version >= WORKING_DIRECTORY_CHECKS) {
-        if (s.workingDirectoryHome && s.dynamicUser) {
-            return 'WorkingDirectory=~ with DynamicUser=yes; systemd refuses it';
-        }
-        const below = s.workingDirectory;
-        if (below !== undefined && API_FILE_SYSTEMS.test(below) && needsMountNamespace(s, version)) {
-            return `WorkingDirectory=${below} is below /proc, /sys or /dev in a service with a mount namespace; systemd refuses it`;
-        }
-    }
-    return undefined;
-}
-/**
- * Whether hardening lines added to this service could make systemd refuse it: each refusal they can
- * bring about needs a setting of the unit's own first (a WorkingDirectory= below /proc, /sys or /dev,
- * WorkingDirectory=~, PrivateUsers=managed, UserNamespacePath=). Cheap: asked for every suggestion.
- */
-function refusalProne(s) {
-    return ((s.workingDirectory !== undefined && API_FILE_SYSTEMS.test(s.workingDirectory)) ||
-        s.workingDirectoryHome ||
-        s.privateUsersManaged ||
-        s.userNamespacePath !== undefined);
-}
-/** service_verify() and the Type= inference before it: why systemd would refuse this service. */
-function refusal(s, version) {
-    const type = s.type ?? (s.busName ? 'dbus' : s.execStart.length ? 'simple' : 'oneshot');
-    const hasSuccessAction = s.successAction !== 'none';
-    if (!s.execStart.length && !s.execStop.length && !hasSuccessAction) {
-        return 'the service has no ExecStart=, ExecStop= or SuccessAction=; systemd refuses it';
-    }
-    if (type !== 'oneshot' && !s.execStart.length) {
-        return `Type=${type} without ExecStart=; systemd refuses it`;
-    }
-    if (!s.remainAfterExit && !s.execStart.length && !hasSuccessAction) {
-        return 'no ExecStart= and no SuccessAction= without RemainAfterExit=yes; systemd refuses it';
-    }
-    if (type !== 'oneshot' && s.execStart.length > 1) {
-        return `more than one ExecStart= command with Type=${type}; systemd refuses it`;
-    }
-    if (type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
-        return `Restart=${s.restart} with Type=oneshot; systemd refuses it`;
-    }
-    if (type === 'oneshot' && s.restartForceExitStatus) {
-        return 'RestartForceExitStatus= with Type=oneshot; systemd refuses it';
-    }
-    if (type === 'oneshot' && s.exitType === 'cgroup') {
-        return 'ExitType=cgroup with Type=oneshot; systemd refuses it';
-    }
-    if (type === 'dbus' && !s.busName)
-        return 'Type=dbus without BusName=; systemd refuses it';
-    if (s.pamName && s.killMode !== 'control-group' && s.killMode !== 'mixed') {
-        return `PAMName= with KillMode=${s.killMode}; systemd refuses it`;
-    }
-    return contextRefusal(s, type, version);
-}
 /** Loads one service: main file, drop-ins, implied settings, refusal checks. */
 function loadService(input) {
     const diagnostics = [];

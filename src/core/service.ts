@@ -1,12 +1,13 @@
 /**
  * Loads a service the way systemd does: the unit file, then its drop-ins in order, each assignment
  * applied to one state with systemd's rules for empty, invalid and repeated values; then the settings
- * systemd implies at load time and the checks that make it refuse a service.
+ * systemd implies at load time and the checks that make it refuse a service (refusal.ts).
  * Facts: ../shared/reference/systemd-security-scoring.md ("Reading the directives", "Implied settings")
  * and unit-file-loading.md (5.4, 5.5).
  */
 import type { UnitName } from './specifiers.js'
 import { expandSpecifiers } from './specifiers.js'
+import { MOUNT_NAMESPACE_BITS, MOUNT_NAMESPACE_DIRECTIVES, noteMode, refusal } from './refusal.js'
 import { parseUnitText } from './syntax.js'
 import type { AddressFamilyState } from './values/address-families.js'
 import { applyAddressFamilyAssignment } from './values/address-families.js'
@@ -356,7 +357,7 @@ type Outcome =
   /** words systemd does not understand and, when it stops at one, the words it then skips */
   | { dropped: string[]; notApplied?: string[] }
 
-interface Directive {
+export interface Directive {
   section: 'Service' | 'Unit'
   /** first systemd version that knows the key */
   since?: number
@@ -376,151 +377,6 @@ export const PRIVATE_MOUNTS_TRISTATE = 254
 /** PrivateUsers=managed and RootMStack= (NEWS 260; checked with Ubuntu's 261 and Debian's 262). */
 export const PRIVATE_USERS_MANAGED = 260
 export const ROOT_MSTACK = 260
-/**
- * Refusals seen from 261 (Ubuntu's 261.3 and Debian's 262; 259 loads such units, no 260 binary was
- * at hand): PrivateUsers= with UserNamespacePath=, PAMName= with PrivatePIDs=.
- */
-export const USER_NAMESPACE_PATH_REFUSED = 261
-export const PAM_PRIVATE_PIDS_REFUSED = 261
-/** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
-export const FORKING_PRIVATE_PIDS_REFUSED = 257
-/**
- * From 257 systemd refuses WorkingDirectory=~ with DynamicUser=yes, and a WorkingDirectory= below
- * /proc, /sys or /dev when the service gets a mount namespace (checked with Debian's 257 and 262,
- * Ubuntu's 259 and 261; from 261 PrivateTmp= counts as one).
- */
-export const WORKING_DIRECTORY_CHECKS = 257
-export const PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE = 261
-/** ProtectControlGroups=private counts as a mount namespace from here (259 checked, 257 not). */
-export const CONTROL_GROUPS_PRIVATE_MOUNTS = 258
-
-/** How a setting that decides the mount namespace is read (see MOUNT_NAMESPACE_SETTINGS). */
-type MountSetting =
-  /** a list of paths, set once it holds an absolute one; `prefixes` are stripped first */
-  | { kind: 'paths'; prefixes: RegExp }
-  /** a single value, set unless empty */
-  | { kind: 'value' }
-  /** a boolean, set when it is `when` */
-  | { kind: 'boolean'; when: boolean }
-  /** MountFlags=: set for a propagation other than shared */
-  | { kind: 'propagation' }
-  /** a value of a scored directive, noted by its own directive (noteMode) */
-  | { kind: 'mode' }
-
-/**
- * Settings no check reads that decide, with the scored ones, whether systemd sets up a mount namespace
- * for the service (exec_needs_mount_namespace()): a bit each in ServiceSettings.mountNamespace, in
- * this order. Those marked `alone` give one by themselves; the others only with other settings (a
- * network namespace with PrivateMounts= unset, RootDirectory=). Checked one by one against
- * WorkingDirectory=/proc/x with Debian's 257 and 262 and Ubuntu's 259 and 261: the *Paths= lists
- * take '-' and '+', the bind and extension lists '-' only, TemporaryFileSystem= none.
- */
-const MOUNT_NAMESPACE_SETTINGS = {
-  ReadWritePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-  ReadOnlyPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-  InaccessiblePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-  ExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-  NoExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-  BindPaths: { kind: 'paths', prefixes: /^-/, alone: true },
-  BindReadOnlyPaths: { kind: 'paths', prefixes: /^-/, alone: true },
-  TemporaryFileSystem: { kind: 'paths', prefixes: /^/, alone: true },
-  ExtensionDirectories: { kind: 'paths', prefixes: /^-/, alone: true },
-  ExtensionImages: { kind: 'paths', prefixes: /^-/, alone: true },
-  PrivateIPC: { kind: 'boolean', when: true, alone: true },
-  IPCNamespacePath: { kind: 'value', alone: true },
-  LogNamespace: { kind: 'value', alone: true },
-  BindLogSockets: { kind: 'boolean', when: true, alone: true },
-  MountFlags: { kind: 'propagation', alone: true },
-  NetworkNamespacePath: { kind: 'value', alone: false },
-  'MountAPIVFS=no': { kind: 'boolean', when: false, alone: false },
-  RuntimeDirectory: { kind: 'value', alone: false },
-  StateDirectory: { kind: 'value', alone: false },
-  CacheDirectory: { kind: 'value', alone: false },
-  LogsDirectory: { kind: 'value', alone: false },
-  ConfigurationDirectory: { kind: 'value', alone: false },
-  'PrivateTmp=disconnected': { kind: 'mode', alone: false },
-  'ProtectControlGroups=private': { kind: 'mode', alone: false }
-} satisfies Record<string, MountSetting & { alone: boolean }>
-
-type MountSettingName = keyof typeof MOUNT_NAMESPACE_SETTINGS
-const MOUNT_SETTING_NAMES = Object.keys(MOUNT_NAMESPACE_SETTINGS) as MountSettingName[]
-const MOUNT_NAMESPACE_BITS = Object.fromEntries(
-  MOUNT_SETTING_NAMES.map((name, bit) => [name, 1 << bit])
-) as Record<MountSettingName, number>
-/** the bits that give a mount namespace by themselves */
-const MOUNTS_BY_THEMSELVES = MOUNT_SETTING_NAMES.filter(
-  (name) => MOUNT_NAMESPACE_SETTINGS[name].alone
-).reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0)
-const EXEC_DIRECTORIES = (
-  [
-    'RuntimeDirectory',
-    'StateDirectory',
-    'CacheDirectory',
-    'LogsDirectory',
-    'ConfigurationDirectory'
-  ] as const
-).reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0)
-
-function setMountBit(s: ServiceSettings, bit: number, on: boolean): void {
-  s.mountNamespace = on ? s.mountNamespace | bit : s.mountNamespace & ~bit
-}
-
-/** The directive that keeps a setting's bit of ServiceSettings.mountNamespace up to date. */
-function mountSettingDirective(setting: MountSetting, bit: number): Directive {
-  return {
-    section: 'Service',
-    apply(s, value, ctx) {
-      switch (setting.kind) {
-        case 'paths':
-          if (value === '') setMountBit(s, bit, false)
-          for (const word of extractWords(value, { unquote: true }).words) {
-            const path = word.replace(setting.prefixes, '').split(':')[0]!
-            const expanded = expandSpecifiers(path, ctx.unit, ctx.version)
-            if ('error' in expanded || !isAbsoluteNormalPath(expanded.value)) continue
-            setMountBit(s, bit, true)
-          }
-          return undefined
-        case 'boolean': {
-          const bool = parseBoolean(value)
-          if (bool === undefined) return { ignored: `'${value}' is not a boolean` }
-          setMountBit(s, bit, bool === setting.when)
-          return undefined
-        }
-        case 'propagation':
-          if (value !== '' && value !== 'shared' && value !== 'slave' && value !== 'private') {
-            return { ignored: `'${value}' is not shared, slave or private` }
-          }
-          setMountBit(s, bit, value === 'slave' || value === 'private')
-          return undefined
-        default:
-          setMountBit(s, bit, value !== '')
-          return undefined
-      }
-    }
-  }
-}
-
-/** The directives behind MOUNT_NAMESPACE_SETTINGS, by key ("MountAPIVFS=no" is MountAPIVFS=). */
-const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = Object.fromEntries(
-  MOUNT_SETTING_NAMES.flatMap((name) => {
-    const setting: MountSetting = MOUNT_NAMESPACE_SETTINGS[name]
-    if (setting.kind === 'mode') return []
-    return [[name.split('=')[0]!, mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])]]
-  })
-)
-
-/** A directive that also remembers whether its value was `mode` (a bit of mountNamespace). */
-function noteMode(directive: Directive, mode: string, bit: number): Directive {
-  return {
-    ...directive,
-    apply(s, value, ctx) {
-      const outcome = directive.apply(s, value, ctx)
-      if (outcome === undefined) setMountBit(s, bit, value === mode)
-      return outcome
-    }
-  }
-}
-
 function booleanDirective(
   key: BooleanKey,
   options: {
@@ -1390,116 +1246,6 @@ export function impliedDeviceEntries(
 
 /** From this version on, encrypted credentials no longer add /dev/tpmrm0 to the device list. */
 const TPM_DEVICE_DROPPED_IN = 259
-
-/** exec_needs_mount_namespace(), as systemd asks it when it loads the unit. */
-function needsMountNamespace(s: ServiceSettings, version: number): boolean {
-  const m = s.mountNamespace
-  const bits = MOUNT_NAMESPACE_BITS
-  return (
-    (m & MOUNTS_BY_THEMSELVES) !== 0 ||
-    s.rootImage !== undefined ||
-    s.rootMStack !== undefined ||
-    s.mountImages > 0 ||
-    // RootDirectory= mounts the API file systems unless MountAPIVFS=no, and the exec directories
-    (s.rootDirectory !== undefined &&
-      s.rootDirectory !== '/' &&
-      (!(m & bits['MountAPIVFS=no']) || (m & EXEC_DIRECTORIES) !== 0)) ||
-    s.privateDevices ||
-    s.privateMounts === true ||
-    (s.privateMounts === undefined &&
-      (s.privateNetwork || (m & bits.NetworkNamespacePath) !== 0)) ||
-    s.protectSystem !== 'no' ||
-    s.protectHome !== 'no' ||
-    s.protectKernelTunables ||
-    s.protectKernelModules ||
-    s.protectKernelLogs ||
-    // ProtectControlGroups=private only from 258 (257 gives it a cgroup namespace alone)
-    (s.protectControlGroups &&
-      (!(m & bits['ProtectControlGroups=private']) || version >= CONTROL_GROUPS_PRIVATE_MOUNTS)) ||
-    s.protectProc !== 'default' ||
-    s.procSubset !== 'all' ||
-    s.privatePIDs ||
-    (s.privateTmp &&
-      ((m & bits['PrivateTmp=disconnected']) !== 0 || version >= PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE))
-  )
-}
-
-const API_FILE_SYSTEMS = /^\/(proc|sys|dev)(\/|$)/
-
-/** Why systemd would refuse the service's combination of user, namespace and PID settings. */
-function contextRefusal(s: ServiceSettings, type: string, version: number): string | undefined {
-  if (version >= FORKING_PRIVATE_PIDS_REFUSED && type === 'forking' && s.privatePIDs) {
-    return 'PrivatePIDs=yes with Type=forking; systemd refuses it'
-  }
-  if (version >= PAM_PRIVATE_PIDS_REFUSED && s.pamName && s.privatePIDs) {
-    return 'PAMName= with PrivatePIDs=yes; systemd refuses it'
-  }
-  if (
-    s.privateUsersManaged &&
-    (s.user !== undefined || s.group !== undefined || s.dynamicUser || s.pamName)
-  ) {
-    return 'PrivateUsers=managed with User=, Group=, DynamicUser= or PAMName=; systemd refuses it'
-  }
-  if (version >= USER_NAMESPACE_PATH_REFUSED && s.privateUsers && s.userNamespacePath) {
-    return 'PrivateUsers= with UserNamespacePath=; systemd refuses it'
-  }
-  if (version >= WORKING_DIRECTORY_CHECKS) {
-    if (s.workingDirectoryHome && s.dynamicUser) {
-      return 'WorkingDirectory=~ with DynamicUser=yes; systemd refuses it'
-    }
-    const below = s.workingDirectory
-    if (below !== undefined && API_FILE_SYSTEMS.test(below) && needsMountNamespace(s, version)) {
-      return `WorkingDirectory=${below} is below /proc, /sys or /dev in a service with a mount namespace; systemd refuses it`
-    }
-  }
-  return undefined
-}
-
-/**
- * Whether hardening lines added to this service could make systemd refuse it: each refusal they can
- * bring about needs a setting of the unit's own first (a WorkingDirectory= below /proc, /sys or /dev,
- * WorkingDirectory=~, PrivateUsers=managed, UserNamespacePath=). Cheap: asked for every suggestion.
- */
-export function refusalProne(s: ServiceSettings): boolean {
-  return (
-    (s.workingDirectory !== undefined && API_FILE_SYSTEMS.test(s.workingDirectory)) ||
-    s.workingDirectoryHome ||
-    s.privateUsersManaged ||
-    s.userNamespacePath !== undefined
-  )
-}
-
-/** service_verify() and the Type= inference before it: why systemd would refuse this service. */
-export function refusal(s: ServiceSettings, version: number): string | undefined {
-  const type = s.type ?? (s.busName ? 'dbus' : s.execStart.length ? 'simple' : 'oneshot')
-  const hasSuccessAction = s.successAction !== 'none'
-  if (!s.execStart.length && !s.execStop.length && !hasSuccessAction) {
-    return 'the service has no ExecStart=, ExecStop= or SuccessAction=; systemd refuses it'
-  }
-  if (type !== 'oneshot' && !s.execStart.length) {
-    return `Type=${type} without ExecStart=; systemd refuses it`
-  }
-  if (!s.remainAfterExit && !s.execStart.length && !hasSuccessAction) {
-    return 'no ExecStart= and no SuccessAction= without RemainAfterExit=yes; systemd refuses it'
-  }
-  if (type !== 'oneshot' && s.execStart.length > 1) {
-    return `more than one ExecStart= command with Type=${type}; systemd refuses it`
-  }
-  if (type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
-    return `Restart=${s.restart} with Type=oneshot; systemd refuses it`
-  }
-  if (type === 'oneshot' && s.restartForceExitStatus) {
-    return 'RestartForceExitStatus= with Type=oneshot; systemd refuses it'
-  }
-  if (type === 'oneshot' && s.exitType === 'cgroup') {
-    return 'ExitType=cgroup with Type=oneshot; systemd refuses it'
-  }
-  if (type === 'dbus' && !s.busName) return 'Type=dbus without BusName=; systemd refuses it'
-  if (s.pamName && s.killMode !== 'control-group' && s.killMode !== 'mixed') {
-    return `PAMName= with KillMode=${s.killMode}; systemd refuses it`
-  }
-  return contextRefusal(s, type, version)
-}
 
 /** Loads one service: main file, drop-ins, implied settings, refusal checks. */
 export function loadService(input: LoadInput): LoadResult {

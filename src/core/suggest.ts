@@ -36,10 +36,9 @@ import {
   copySettings,
   DIRECTIVES,
   readRawSettings,
-  RECORDED_DIRECTIVES,
-  refusal,
-  refusalProne
+  RECORDED_DIRECTIVES
 } from './service.js'
+import { refusal, refusalProne } from './refusal.js'
 import type { UnitName } from './specifiers.js'
 import { capabilityNames } from './values/capabilities.js'
 import type { Patch } from './variant-score.js'
