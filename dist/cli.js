@@ -578,6 +578,9 @@ function mountSettingDirective(setting, bit) {
                 case 'paths':
                     if (value === '')
                         setMountBit(s, bit, false);
+                    // once the list holds a path only an empty assignment can change that: no need to read on
+                    else if (s.mountNamespace & bit)
+                        return undefined;
                     for (const word of extractWords(value, { unquote: true }).words) {
                         const path = word.replace(setting.prefixes, '').split(':')[0];
                         const expanded = expandSpecifiers(path, ctx.unit, ctx.version);
@@ -613,6 +616,24 @@ const MOUNT_NAMESPACE_DIRECTIVES = Object.fromEntries(MOUNT_SETTING_NAMES.flatMa
         return [];
     return [[name.split('=')[0], mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])]];
 }));
+/**
+ * Settings only the refusal checks read, never a scored row: the fix engine leaves them out of the
+ * variants it scores (a path in ReadWritePaths= would otherwise make every unit's patch its own).
+ */
+const REFUSAL_ONLY_FIELDS = new Set([
+    'mountNamespace',
+    'workingDirectory',
+    'workingDirectoryHome',
+    'privatePIDs',
+    'userNamespacePath'
+]);
+/** The directives that write nothing but REFUSAL_ONLY_FIELDS. */
+const REFUSAL_ONLY_DIRECTIVES = new Set([
+    ...Object.keys(MOUNT_NAMESPACE_DIRECTIVES),
+    'WorkingDirectory',
+    'PrivatePIDs',
+    'UserNamespacePath'
+]);
 /** A directive that also remembers whether its value was `mode` (a bit of mountNamespace). */
 function noteMode(directive, mode, bit) {
     return {
@@ -6097,7 +6118,7 @@ function patchFrom(changed, base) {
     const fields = [];
     const values = [];
     for (const key of Object.keys(changed)) {
-        if (key === 'recorded')
+        if (key === 'recorded' || REFUSAL_ONLY_FIELDS.has(key))
             continue;
         const value = changed[key];
         if (value === base[key])
@@ -6140,6 +6161,7 @@ function rowFields(check) {
             'devicePolicy',
             'deviceAllow',
             'rootImage',
+            'rootMStack',
             'mountImages',
             'protectClock',
             'loadCredentials',
@@ -8867,8 +8889,8 @@ function patchOf(candidate, ctx) {
         PATCHES.set(ctx.version, node);
     }
     for (const line of candidate.lines) {
-        // lines that are only recorded change no setting a patch holds
-        if (RECORDED_ONLY.has(line.key))
+        // lines that change no setting a patch holds
+        if (SCORE_NEUTRAL.has(line.key))
             continue;
         // specifiers expand with the unit's name: such lines are not shared between units
         if (line.value.includes('%'))
@@ -8890,8 +8912,16 @@ function patchOf(candidate, ctx) {
     }
     return traced.patch;
 }
-/** Directives that are only recorded: they change no setting a patch holds. */
-const RECORDED_ONLY = new Set(Object.keys(RECORDED_DIRECTIVES).filter((key) => !Object.hasOwn(DIRECTIVES, key)));
+/**
+ * Directives that change no setting a patch holds: only recorded, or read by the refusal checks
+ * alone (which the fix engine asks with the whole lines, see refusalCheck).
+ */
+const SCORE_NEUTRAL = new Set([
+    ...Object.keys(RECORDED_DIRECTIVES).filter((key) => !Object.hasOwn(DIRECTIVES, key)),
+    ...REFUSAL_ONLY_DIRECTIVES
+]);
+/** Fields no patch holds: 'recorded' (only copied on) and those only the refusal checks read. */
+const isUnscoredField = (field) => field === 'recorded' || REFUSAL_ONLY_FIELDS.has(field);
 const PATCHES = new Map();
 let patchNodes = 0;
 const MAX_PATCH_NODES = 50_000;
@@ -8948,7 +8978,7 @@ function tracedPatch(lines, ctx) {
     const traced = new Proxy(base, {
         get(target, property) {
             const value = Reflect.get(target, property);
-            if (typeof property === 'string' && property !== 'recorded') {
+            if (typeof property === 'string' && !isUnscoredField(property)) {
                 reads.push(property);
                 readObjects.push(value);
             }
@@ -8963,11 +8993,11 @@ function tracedPatch(lines, ctx) {
         if (filter)
             after.syscallFilter = copySyscallFilter(filter);
     }
-    const ok = applyLines(after, lines, ctx);
+    const ok = applyLines(after, lines.filter((line) => !SCORE_NEUTRAL.has(line.key)), ctx);
     const fields = [];
     const values = [];
     for (const key of Object.keys(after)) {
-        if (key === 'recorded')
+        if (isUnscoredField(key))
             continue;
         fields.push(key);
         values.push(after[key]);

@@ -105,6 +105,8 @@ function mountSettingDirective(setting: MountSetting, bit: number): Directive {
       switch (setting.kind) {
         case 'paths':
           if (value === '') setMountBit(s, bit, false)
+          // once the list holds a path only an empty assignment can change that: no need to read on
+          else if (s.mountNamespace & bit) return undefined
           for (const word of extractWords(value, { unquote: true }).words) {
             const path = word.replace(setting.prefixes, '').split(':')[0]!
             const expanded = expandSpecifiers(path, ctx.unit, ctx.version)
@@ -140,6 +142,26 @@ export const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = Object.from
     return [[name.split('=')[0]!, mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])]]
   })
 )
+
+/**
+ * Settings only the refusal checks read, never a scored row: the fix engine leaves them out of the
+ * variants it scores (a path in ReadWritePaths= would otherwise make every unit's patch its own).
+ */
+export const REFUSAL_ONLY_FIELDS: ReadonlySet<string> = new Set([
+  'mountNamespace',
+  'workingDirectory',
+  'workingDirectoryHome',
+  'privatePIDs',
+  'userNamespacePath'
+])
+
+/** The directives that write nothing but REFUSAL_ONLY_FIELDS. */
+export const REFUSAL_ONLY_DIRECTIVES: ReadonlySet<string> = new Set([
+  ...Object.keys(MOUNT_NAMESPACE_DIRECTIVES),
+  'WorkingDirectory',
+  'PrivatePIDs',
+  'UserNamespacePath'
+])
 
 /** A directive that also remembers whether its value was `mode` (a bit of mountNamespace). */
 export function noteMode(directive: Directive, mode: string, bit: number): Directive {

@@ -38,7 +38,7 @@ import {
   readRawSettings,
   RECORDED_DIRECTIVES
 } from './service.js'
-import { refusal, refusalProne } from './refusal.js'
+import { REFUSAL_ONLY_DIRECTIVES, REFUSAL_ONLY_FIELDS, refusal, refusalProne } from './refusal.js'
 import type { UnitName } from './specifiers.js'
 import { capabilityNames } from './values/capabilities.js'
 import type { Patch } from './variant-score.js'
@@ -1459,8 +1459,8 @@ function patchOf(candidate: Candidate, ctx: SearchContext): Patch | undefined {
     PATCHES.set(ctx.version, node)
   }
   for (const line of candidate.lines) {
-    // lines that are only recorded change no setting a patch holds
-    if (RECORDED_ONLY.has(line.key)) continue
+    // lines that change no setting a patch holds
+    if (SCORE_NEUTRAL.has(line.key)) continue
     // specifiers expand with the unit's name: such lines are not shared between units
     if (line.value.includes('%')) return tracedPatch(candidate.lines, ctx).patch
     node = childNode(childNode(node, line.key), line.value)
@@ -1478,10 +1478,18 @@ function patchOf(candidate: Candidate, ctx: SearchContext): Patch | undefined {
   return traced.patch
 }
 
-/** Directives that are only recorded: they change no setting a patch holds. */
-const RECORDED_ONLY: ReadonlySet<string> = new Set(
-  Object.keys(RECORDED_DIRECTIVES).filter((key) => !Object.hasOwn(DIRECTIVES, key))
-)
+/**
+ * Directives that change no setting a patch holds: only recorded, or read by the refusal checks
+ * alone (which the fix engine asks with the whole lines, see refusalCheck).
+ */
+const SCORE_NEUTRAL: ReadonlySet<string> = new Set([
+  ...Object.keys(RECORDED_DIRECTIVES).filter((key) => !Object.hasOwn(DIRECTIVES, key)),
+  ...REFUSAL_ONLY_DIRECTIVES
+])
+
+/** Fields no patch holds: 'recorded' (only copied on) and those only the refusal checks read. */
+const isUnscoredField = (field: string): boolean =>
+  field === 'recorded' || REFUSAL_ONLY_FIELDS.has(field)
 
 /** The patches of lines by version, then by each line's key and value in turn. */
 interface PatchNode {
@@ -1572,7 +1580,7 @@ function tracedPatch(
   const traced = new Proxy(base, {
     get(target, property) {
       const value = Reflect.get(target, property) as unknown
-      if (typeof property === 'string' && property !== 'recorded') {
+      if (typeof property === 'string' && !isUnscoredField(property)) {
         reads.push(property as Field)
         readObjects.push(value)
       }
@@ -1586,11 +1594,15 @@ function tracedPatch(
     const filter = traced.syscallFilter
     if (filter) after.syscallFilter = copySyscallFilter(filter)
   }
-  const ok = applyLines(after, lines, ctx)
+  const ok = applyLines(
+    after,
+    lines.filter((line) => !SCORE_NEUTRAL.has(line.key)),
+    ctx
+  )
   const fields: Field[] = []
   const values: unknown[] = []
   for (const key of Object.keys(after) as Field[]) {
-    if (key === 'recorded') continue
+    if (isUnscoredField(key)) continue
     fields.push(key)
     values.push(after[key])
   }

@@ -13,6 +13,7 @@ import { checksFor } from './checks.js'
 import type { Policy } from './policy.js'
 import { exposureOfSums, rowBadnessShare, rowWeight, settingsRunPrivileged } from './score.js'
 import type { ServiceSettings } from './service.js'
+import { REFUSAL_ONLY_FIELDS } from './refusal.js'
 import { applyImpliedSettings, IMPLIED_SETTINGS_KEYS, initialSettings } from './service.js'
 import type { UnitName } from './specifiers.js'
 
@@ -31,7 +32,7 @@ export function patchFrom(changed: object, base: ServiceSettings): Patch {
   const fields: Field[] = []
   const values: unknown[] = []
   for (const key of Object.keys(changed) as Field[]) {
-    if (key === 'recorded') continue
+    if (key === 'recorded' || REFUSAL_ONLY_FIELDS.has(key)) continue
     const value = (changed as Record<string, unknown>)[key]
     if (value === base[key]) continue
     fields.push(key)
@@ -63,6 +64,7 @@ export function rowFields(check: CheckDefinition): readonly Field[] | undefined 
       'devicePolicy',
       'deviceAllow',
       'rootImage',
+      'rootMStack',
       'mountImages',
       'protectClock',
       'loadCredentials',
