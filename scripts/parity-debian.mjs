@@ -53,6 +53,7 @@ function parseArgs(argv) {
   const [str, bool] = [{ type: 'string' }, { type: 'boolean' }]
   const options = { packages: str, limit: str, cache: str, update: bool, jobs: str, timeout: str }
   Object.assign(options, { suite: str, cli: str, oracle: str })
+  Object.assign(options, { mirror: str, keyring: str, components: str })
   let values
   try {
     values = parseArgv({
@@ -76,9 +77,23 @@ function parseArgs(argv) {
   if (values.suite !== undefined && !/^[a-z0-9][a-z0-9.+-]*$/.test(values.suite)) {
     usage(`--suite expects a suite name such as trixie or sid, got ${values.suite}`)
   }
+  const components = (values.components ?? 'main').split(/\s*,\s*/).filter(Boolean)
+  if (!components.length || !components.every((c) => /^[a-z0-9-]+$/.test(c))) {
+    usage(`--components expects names such as main,universe, got ${values.components}`)
+  }
+  // Both end up in the sources file too.
+  if (values.mirror !== undefined && !/^https?:\/\/[^\s]+$/.test(values.mirror)) {
+    usage(`--mirror expects an http(s) URL, got ${values.mirror}`)
+  }
+  if (values.keyring !== undefined && !fs.existsSync(values.keyring)) {
+    usage(`--keyring: no such file ${values.keyring}`)
+  }
   return {
     packages,
     limit: int('limit', null, 1),
+    mirror: (values.mirror ?? MIRROR).replace(/\/+$/, ''),
+    keyring: values.keyring ? path.resolve(values.keyring) : KEYRING,
+    components,
     cache: path.resolve(values.cache ?? path.join(ROOT, '.parity')),
     update: values.update ?? false,
     jobs: int('jobs', 2, 1),
@@ -102,6 +117,10 @@ function usage(err) {
     '  --suite NAME      take the packages from this Debian suite (trixie, sid, ...) through a\n' +
     "                    private apt state in <cache>/apt (run --update once); the host's apt\n" +
     '                    sources and lists are not used or touched\n' +
+    '  --mirror URL      with --suite: the archive (default http://deb.debian.org/debian; e.g.\n' +
+    '                    http://archive.ubuntu.com/ubuntu with --suite resolute)\n' +
+    "  --keyring FILE    with --suite: the archive's signing keys (default Debian's)\n" +
+    '  --components L    with --suite: the archive components (default main; e.g. main,universe)\n' +
     '  --cli FILE        the CLI bundle to test (default: <repo>/dist/cli.js; it finds the\n' +
     '                    policies in ../policies from its own directory)\n' +
     '  --oracle FILE     the systemd-analyze to compare with (default: systemd-analyze from\n' +
@@ -152,14 +171,16 @@ async function pool(items, n, fn) {
  * apt call. Only the paths are redirected: the host's apt.conf.d (proxy, GzipIndexes, ...) still
  * applies, but its sources, lists, cache, pinning and dpkg status are never read or written.
  */
-function privateApt(suite, cache) {
+function privateApt(opts) {
+  const { suite, cache } = opts
   const dir = path.join(cache, 'apt')
   const empty = path.join(dir, 'empty.d') // stands in for sources.list.d and preferences.d
   const dirs = [empty, path.join(dir, 'lists', 'partial'), path.join(dir, 'cache', 'archives')]
   for (const d of dirs) fs.mkdirSync(d, { recursive: true })
   const sources = path.join(dir, 'sources.sources') // the .sources extension selects deb822
-  const src = ['Types: deb', `URIs: ${MIRROR}`, `Suites: ${suite}`, 'Components: main']
-  fs.writeFileSync(sources, src.concat(`Signed-By: ${KEYRING}`, '').join('\n'))
+  const src = ['Types: deb', `URIs: ${opts.mirror}`, `Suites: ${suite}`]
+  src.push(`Components: ${opts.components.join(' ')}`, `Signed-By: ${opts.keyring}`, '')
+  fs.writeFileSync(sources, src.join('\n'))
   // Nothing is installed from this state: an empty dpkg status keeps the host's out of it.
   if (!fs.existsSync(path.join(dir, 'status'))) fs.writeFileSync(path.join(dir, 'status'), '')
   const q = (v) => `"${v}"`
@@ -195,19 +216,24 @@ async function suiteContents(opts) {
   fs.mkdirSync(dir, { recursive: true })
   const arch = spawnSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).stdout.trim()
   const files = []
+  // Debian keeps a Contents index per component, Ubuntu one per suite
+  const places = [...opts.components.map((c) => `${c}/`), '']
   for (const a of [arch, 'all']) {
-    const file = path.join(dir, `Contents-${a}.gz`)
-    if (opts.update || !fs.existsSync(file)) {
-      const url = `${MIRROR}/dists/${opts.suite}/main/Contents-${a}.gz`
-      const res = await fetch(url).catch((e) => ({ ok: false, status: e.message }))
-      if (!res.ok) {
-        console.log(`parity: ${url}: ${res.status} (packages are selected without it)`)
-        continue
+    for (const place of places) {
+      const file = path.join(dir, `Contents-${place.replace('/', '-')}${a}.gz`)
+      if (opts.update || !fs.existsSync(file)) {
+        const url = `${opts.mirror}/dists/${opts.suite}/${place}Contents-${a}.gz`
+        const res = await fetch(url).catch((e) => ({ ok: false, status: e.message }))
+        if (!res.ok) {
+          console.log(`parity: ${url}: ${res.status} (packages are selected without it)`)
+          continue
+        }
+        fs.writeFileSync(file + '.part', Buffer.from(await res.arrayBuffer()))
+        fs.renameSync(file + '.part', file)
       }
-      fs.writeFileSync(file + '.part', Buffer.from(await res.arrayBuffer()))
-      fs.renameSync(file + '.part', file)
+      files.push({ kind: 'Contents-deb', file })
+      break
     }
-    files.push({ kind: 'Contents-deb', file })
   }
   return files
 }
@@ -550,7 +576,7 @@ async function main() {
   }
   // The CLI must model the systemd it is compared with.
   opts.systemdVersion = Number(version)
-  if (opts.suite) privateApt(opts.suite, opts.cache)
+  if (opts.suite) privateApt(opts)
   if (opts.update) {
     console.log(
       `parity: apt-get update${opts.suite ? ` (private state for ${opts.suite})` : ''} ...`
