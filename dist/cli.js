@@ -634,17 +634,11 @@ const REFUSAL_ONLY_DIRECTIVES = new Set([
     'PrivatePIDs',
     'UserNamespacePath'
 ]);
-/** A directive that also remembers whether its value was `mode` (a bit of mountNamespace). */
-function noteMode(directive, mode, bit) {
-    return {
-        ...directive,
-        apply(s, value, ctx) {
-            const outcome = directive.apply(s, value, ctx);
-            if (outcome === undefined)
-                setMountBit(s, bit, value === mode);
-            return outcome;
-        }
-    };
+/** After an assignment of a scored directive: whether its value was the mode `name` names. */
+function noteMountMode(name) {
+    const bit = MOUNT_NAMESPACE_BITS[name];
+    const mode = name.split('=')[1];
+    return (s, value) => setMountBit(s, bit, value === mode);
 }
 /** exec_needs_mount_namespace(), as systemd asks it when it loads the unit. */
 function needsMountNamespace(s, version) {
@@ -3131,6 +3125,31 @@ const PRIVATE_MOUNTS_TRISTATE = 254;
 /** PrivateUsers=managed and RootMStack= (NEWS 260; checked with Ubuntu's 261 and Debian's 262). */
 const PRIVATE_USERS_MANAGED = 260;
 const ROOT_MSTACK = 260;
+/** The directive, and `effect` after each assignment it takes (not after one it ignores). */
+function whenApplied(directive, effect) {
+    return {
+        ...directive,
+        apply(s, value, ctx) {
+            const outcome = directive.apply(s, value, ctx);
+            if (outcome === undefined)
+                effect(s, value);
+            return outcome;
+        }
+    };
+}
+/**
+ * A path setting's value: specifiers expanded, then an absolute path without '..', simplified
+ * (path_simplify_and_warn() with PATH_CHECK_ABSOLUTE); else why not.
+ */
+function absolutePathOf(value, ctx) {
+    const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
+    if ('error' in expanded)
+        return { error: `${expanded.error} in '${value}'` };
+    if (!isAbsoluteNormalPath(expanded.value)) {
+        return { error: `'${expanded.value}' is not an absolute path without '..'` };
+    }
+    return { path: simplifyPath(expanded.value) };
+}
 function booleanDirective(key, options = {}) {
     return {
         section: 'Service',
@@ -3208,13 +3227,10 @@ function rootPathDirective(key, since) {
                 s[key] = undefined;
                 return undefined;
             }
-            const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
-            if ('error' in expanded)
-                return { fatal: `${expanded.error} in '${value}'` };
-            if (!isAbsoluteNormalPath(expanded.value)) {
-                return { fatal: `'${expanded.value}' is not an absolute path without '..'` };
-            }
-            s[key] = simplifyPath(expanded.value);
+            const resolved = absolutePathOf(value, ctx);
+            if ('error' in resolved)
+                return { fatal: resolved.error };
+            s[key] = resolved.path;
             return undefined;
         }
     };
@@ -3412,13 +3428,6 @@ const EMERGENCY_ACTIONS = [
     'soft-reboot-force'
 ];
 /** The directives that matter for the score or for loading, keyed by their exact (case-sensitive) name. */
-/** PrivateUsers= values other than "managed": a boolean, or a mode of newer versions. */
-const PRIVATE_USERS_MODES = booleanDirective('privateUsers', {
-    extra: [
-        { value: /^(self|identity)$/, since: 257 },
-        { value: /^full$/, since: 258 }
-    ]
-});
 const DIRECTIVES = {
     User: userDirective('user'),
     Group: userDirective('group'),
@@ -3469,28 +3478,16 @@ const DIRECTIVES = {
         }
     },
     PrivateNetwork: booleanDirective('privateNetwork'),
-    PrivateTmp: noteMode(booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }), 'disconnected', MOUNT_NAMESPACE_BITS['PrivateTmp=disconnected']),
-    PrivateUsers: {
-        section: 'Service',
-        apply(s, value, ctx) {
-            if (value === 'managed') {
-                if (ctx.version < PRIVATE_USERS_MANAGED) {
-                    return {
-                        ignored: `'managed' is not understood before systemd ${PRIVATE_USERS_MANAGED}`,
-                        byVersion: PRIVATE_USERS_MANAGED
-                    };
-                }
-                s.privateUsers = true;
-                s.privateUsersManaged = true;
-                return undefined;
-            }
-            const outcome = PRIVATE_USERS_MODES.apply(s, value, ctx);
-            // any other value that took effect ends "managed"
-            if (outcome === undefined)
-                s.privateUsersManaged = false;
-            return outcome;
-        }
-    },
+    PrivateTmp: whenApplied(booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }), noteMountMode('PrivateTmp=disconnected')),
+    PrivateUsers: whenApplied(booleanDirective('privateUsers', {
+        extra: [
+            { value: /^(self|identity)$/, since: 257 },
+            { value: /^full$/, since: 258 },
+            { value: /^managed$/, since: PRIVATE_USERS_MANAGED }
+        ]
+    }), (s, value) => {
+        s.privateUsersManaged = value === 'managed';
+    }),
     UserNamespacePath: {
         section: 'Service',
         since: 259,
@@ -3499,20 +3496,17 @@ const DIRECTIVES = {
                 s.userNamespacePath = undefined;
                 return undefined;
             }
-            const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
-            if ('error' in expanded)
-                return { ignored: `${expanded.error} in '${value}'` };
-            if (!isAbsoluteNormalPath(expanded.value)) {
-                return { ignored: `'${expanded.value}' is not an absolute path` };
-            }
-            s.userNamespacePath = simplifyPath(expanded.value);
+            const resolved = absolutePathOf(value, ctx);
+            if ('error' in resolved)
+                return { ignored: resolved.error };
+            s.userNamespacePath = resolved.path;
             return undefined;
         }
     },
     PrivatePIDs: booleanDirective('privatePIDs', { since: 257 }),
-    ProtectControlGroups: noteMode(booleanDirective('protectControlGroups', {
+    ProtectControlGroups: whenApplied(booleanDirective('protectControlGroups', {
         extra: [{ value: /^(private|strict)$/, since: 257 }]
-    }), 'private', MOUNT_NAMESPACE_BITS['ProtectControlGroups=private']),
+    }), noteMountMode('ProtectControlGroups=private')),
     ProtectKernelModules: booleanDirective('protectKernelModules'),
     ProtectKernelTunables: booleanDirective('protectKernelTunables'),
     ProtectKernelLogs: booleanDirective('protectKernelLogs', { since: 244 }),
@@ -3686,14 +3680,11 @@ const DIRECTIVES = {
                 s.workingDirectoryHome = true;
                 return undefined;
             }
-            const fail = (message) => missingOk ? { ignored: message } : { fatal: message };
-            const expanded = expandSpecifiers(path, ctx.unit, ctx.version);
-            if ('error' in expanded)
-                return fail(`${expanded.error} in '${path}'`);
-            if (!isAbsoluteNormalPath(expanded.value)) {
-                return fail(`'${expanded.value}' is not an absolute path without '..'`);
+            const resolved = absolutePathOf(path, ctx);
+            if ('error' in resolved) {
+                return missingOk ? { ignored: resolved.error } : { fatal: resolved.error };
             }
-            s.workingDirectory = simplifyPath(expanded.value);
+            s.workingDirectory = resolved.path;
             s.workingDirectoryHome = false;
             return undefined;
         }
@@ -6113,12 +6104,16 @@ const PHASES = [
     }
 ];
 
+/** Fields no patch holds: 'recorded' (only copied on) and those only the refusal checks read. */
+function isUnscoredField(field) {
+    return field === 'recorded' || REFUSAL_ONLY_FIELDS.has(field);
+}
 /** The patch an object made with Object.create(base) collected: its own properties. */
 function patchFrom(changed, base) {
     const fields = [];
     const values = [];
     for (const key of Object.keys(changed)) {
-        if (key === 'recorded' || REFUSAL_ONLY_FIELDS.has(key))
+        if (isUnscoredField(key))
             continue;
         const value = changed[key];
         if (value === base[key])
@@ -8020,17 +8015,16 @@ function unitSources(loaded) {
  * WorkingDirectory= below /proc with a mount namespace ...): the lines on top of the unit as it is,
  * then its later drop-ins, as systemd reads them. Undefined for the others: nothing to check.
  */
-function refusalCheck(loaded, base, after, unit, version) {
+function refusalCheck(loaded, ctx) {
     if (!refusalProne(loaded.settings))
         return undefined;
     return (lines) => {
-        const settings = copySettings(base);
-        for (const line of lines)
-            applyServiceAssignment(settings, line.key, line.value, unit, version);
-        for (const dropIn of after)
-            applyDropInTo(settings, dropIn, unit, version);
-        applyImpliedSettings(settings, unit);
-        return refusal(settings, version);
+        const settings = copySettings(ctx.base);
+        applyLines(settings, lines, ctx);
+        for (const dropIn of ctx.after)
+            applyDropInTo(settings, dropIn, ctx.unit, ctx.version);
+        applyImpliedSettings(settings, ctx.unit);
+        return refusal(settings, ctx.version);
     };
 }
 /** Everything the engine could write for this unit: allowed candidates and blocked directives. */
@@ -8920,8 +8914,6 @@ const SCORE_NEUTRAL = new Set([
     ...Object.keys(RECORDED_DIRECTIVES).filter((key) => !Object.hasOwn(DIRECTIVES, key)),
     ...REFUSAL_ONLY_DIRECTIVES
 ]);
-/** Fields no patch holds: 'recorded' (only copied on) and those only the refusal checks read. */
-const isUnscoredField = (field) => field === 'recorded' || REFUSAL_ONLY_FIELDS.has(field);
 const PATCHES = new Map();
 let patchNodes = 0;
 const MAX_PATCH_NODES = 50_000;
@@ -9604,7 +9596,7 @@ function suggestDropIn(input) {
     const profile = buildProfile(loaded, unit, input.sockets ?? []);
     // one shape for every unit's settings (the code below reads many fields by name)
     const settings = shapedSettings(loaded.settings);
-    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, settings, unitSources(loaded), fix, version, refusalCheck(loaded, base, after, unit, version));
+    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, settings, unitSources(loaded), fix, version, refusalCheck(loaded, ctx));
     const candidates = prepare(offered, blocked.length, ctx);
     const { chosen } = search(candidates, ctx, start, target, fix.mode);
     const { inOrder, gains, phaseScores, to } = rankAndGains(chosen, ctx, start);

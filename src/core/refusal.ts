@@ -36,7 +36,7 @@ type MountSetting =
   | { kind: 'boolean'; when: boolean }
   /** MountFlags=: set for a propagation other than shared */
   | { kind: 'propagation' }
-  /** a value of a scored directive, noted by its own directive (noteMode) */
+  /** a value of a scored directive, noted after its assignments (noteMountMode) */
   | { kind: 'mode' }
 
 /**
@@ -76,7 +76,7 @@ const MOUNT_NAMESPACE_SETTINGS = {
 
 type MountSettingName = keyof typeof MOUNT_NAMESPACE_SETTINGS
 const MOUNT_SETTING_NAMES = Object.keys(MOUNT_NAMESPACE_SETTINGS) as MountSettingName[]
-export const MOUNT_NAMESPACE_BITS = Object.fromEntries(
+const MOUNT_NAMESPACE_BITS = Object.fromEntries(
   MOUNT_SETTING_NAMES.map((name, bit) => [name, 1 << bit])
 ) as Record<MountSettingName, number>
 /** the bits that give a mount namespace by themselves */
@@ -163,16 +163,13 @@ export const REFUSAL_ONLY_DIRECTIVES: ReadonlySet<string> = new Set([
   'UserNamespacePath'
 ])
 
-/** A directive that also remembers whether its value was `mode` (a bit of mountNamespace). */
-export function noteMode(directive: Directive, mode: string, bit: number): Directive {
-  return {
-    ...directive,
-    apply(s, value, ctx) {
-      const outcome = directive.apply(s, value, ctx)
-      if (outcome === undefined) setMountBit(s, bit, value === mode)
-      return outcome
-    }
-  }
+/** After an assignment of a scored directive: whether its value was the mode `name` names. */
+export function noteMountMode(
+  name: 'PrivateTmp=disconnected' | 'ProtectControlGroups=private'
+): (s: ServiceSettings, value: string) => void {
+  const bit = MOUNT_NAMESPACE_BITS[name]
+  const mode = name.split('=')[1]
+  return (s, value) => setMountBit(s, bit, value === mode)
 }
 
 /** exec_needs_mount_namespace(), as systemd asks it when it loads the unit. */

@@ -7,7 +7,7 @@
  */
 import type { UnitName } from './specifiers.js'
 import { expandSpecifiers } from './specifiers.js'
-import { MOUNT_NAMESPACE_BITS, MOUNT_NAMESPACE_DIRECTIVES, noteMode, refusal } from './refusal.js'
+import { MOUNT_NAMESPACE_DIRECTIVES, noteMountMode, refusal } from './refusal.js'
 import { parseUnitText } from './syntax.js'
 import type { AddressFamilyState } from './values/address-families.js'
 import { applyAddressFamilyAssignment } from './values/address-families.js'
@@ -377,6 +377,34 @@ export const PRIVATE_MOUNTS_TRISTATE = 254
 /** PrivateUsers=managed and RootMStack= (NEWS 260; checked with Ubuntu's 261 and Debian's 262). */
 export const PRIVATE_USERS_MANAGED = 260
 export const ROOT_MSTACK = 260
+/** The directive, and `effect` after each assignment it takes (not after one it ignores). */
+function whenApplied(
+  directive: Directive,
+  effect: (s: ServiceSettings, value: string) => void
+): Directive {
+  return {
+    ...directive,
+    apply(s, value, ctx) {
+      const outcome = directive.apply(s, value, ctx)
+      if (outcome === undefined) effect(s, value)
+      return outcome
+    }
+  }
+}
+
+/**
+ * A path setting's value: specifiers expanded, then an absolute path without '..', simplified
+ * (path_simplify_and_warn() with PATH_CHECK_ABSOLUTE); else why not.
+ */
+function absolutePathOf(value: string, ctx: Context): { path: string } | { error: string } {
+  const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
+  if ('error' in expanded) return { error: `${expanded.error} in '${value}'` }
+  if (!isAbsoluteNormalPath(expanded.value)) {
+    return { error: `'${expanded.value}' is not an absolute path without '..'` }
+  }
+  return { path: simplifyPath(expanded.value) }
+}
+
 function booleanDirective(
   key: BooleanKey,
   options: {
@@ -469,12 +497,9 @@ function rootPathDirective(
         s[key] = undefined
         return undefined
       }
-      const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
-      if ('error' in expanded) return { fatal: `${expanded.error} in '${value}'` }
-      if (!isAbsoluteNormalPath(expanded.value)) {
-        return { fatal: `'${expanded.value}' is not an absolute path without '..'` }
-      }
-      s[key] = simplifyPath(expanded.value)
+      const resolved = absolutePathOf(value, ctx)
+      if ('error' in resolved) return { fatal: resolved.error }
+      s[key] = resolved.path
       return undefined
     }
   }
@@ -668,14 +693,6 @@ const EMERGENCY_ACTIONS = [
 ]
 
 /** The directives that matter for the score or for loading, keyed by their exact (case-sensitive) name. */
-/** PrivateUsers= values other than "managed": a boolean, or a mode of newer versions. */
-const PRIVATE_USERS_MODES = booleanDirective('privateUsers', {
-  extra: [
-    { value: /^(self|identity)$/, since: 257 },
-    { value: /^full$/, since: 258 }
-  ]
-})
-
 export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   User: userDirective('user'),
   Group: userDirective('group'),
@@ -721,31 +738,22 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
     }
   },
   PrivateNetwork: booleanDirective('privateNetwork'),
-  PrivateTmp: noteMode(
+  PrivateTmp: whenApplied(
     booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }),
-    'disconnected',
-    MOUNT_NAMESPACE_BITS['PrivateTmp=disconnected']
+    noteMountMode('PrivateTmp=disconnected')
   ),
-  PrivateUsers: {
-    section: 'Service',
-    apply(s, value, ctx) {
-      if (value === 'managed') {
-        if (ctx.version < PRIVATE_USERS_MANAGED) {
-          return {
-            ignored: `'managed' is not understood before systemd ${PRIVATE_USERS_MANAGED}`,
-            byVersion: PRIVATE_USERS_MANAGED
-          }
-        }
-        s.privateUsers = true
-        s.privateUsersManaged = true
-        return undefined
-      }
-      const outcome = PRIVATE_USERS_MODES.apply(s, value, ctx)
-      // any other value that took effect ends "managed"
-      if (outcome === undefined) s.privateUsersManaged = false
-      return outcome
+  PrivateUsers: whenApplied(
+    booleanDirective('privateUsers', {
+      extra: [
+        { value: /^(self|identity)$/, since: 257 },
+        { value: /^full$/, since: 258 },
+        { value: /^managed$/, since: PRIVATE_USERS_MANAGED }
+      ]
+    }),
+    (s, value) => {
+      s.privateUsersManaged = value === 'managed'
     }
-  },
+  ),
   UserNamespacePath: {
     section: 'Service',
     since: 259,
@@ -754,22 +762,18 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
         s.userNamespacePath = undefined
         return undefined
       }
-      const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
-      if ('error' in expanded) return { ignored: `${expanded.error} in '${value}'` }
-      if (!isAbsoluteNormalPath(expanded.value)) {
-        return { ignored: `'${expanded.value}' is not an absolute path` }
-      }
-      s.userNamespacePath = simplifyPath(expanded.value)
+      const resolved = absolutePathOf(value, ctx)
+      if ('error' in resolved) return { ignored: resolved.error }
+      s.userNamespacePath = resolved.path
       return undefined
     }
   },
   PrivatePIDs: booleanDirective('privatePIDs', { since: 257 }),
-  ProtectControlGroups: noteMode(
+  ProtectControlGroups: whenApplied(
     booleanDirective('protectControlGroups', {
       extra: [{ value: /^(private|strict)$/, since: 257 }]
     }),
-    'private',
-    MOUNT_NAMESPACE_BITS['ProtectControlGroups=private']
+    noteMountMode('ProtectControlGroups=private')
   ),
   ProtectKernelModules: booleanDirective('protectKernelModules'),
   ProtectKernelTunables: booleanDirective('protectKernelTunables'),
@@ -936,14 +940,11 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
         s.workingDirectoryHome = true
         return undefined
       }
-      const fail = (message: string): Outcome =>
-        missingOk ? { ignored: message } : { fatal: message }
-      const expanded = expandSpecifiers(path, ctx.unit, ctx.version)
-      if ('error' in expanded) return fail(`${expanded.error} in '${path}'`)
-      if (!isAbsoluteNormalPath(expanded.value)) {
-        return fail(`'${expanded.value}' is not an absolute path without '..'`)
+      const resolved = absolutePathOf(path, ctx)
+      if ('error' in resolved) {
+        return missingOk ? { ignored: resolved.error } : { fatal: resolved.error }
       }
-      s.workingDirectory = simplifyPath(expanded.value)
+      s.workingDirectory = resolved.path
       s.workingDirectoryHome = false
       return undefined
     }

@@ -38,11 +38,11 @@ import {
   readRawSettings,
   RECORDED_DIRECTIVES
 } from './service.js'
-import { REFUSAL_ONLY_DIRECTIVES, REFUSAL_ONLY_FIELDS, refusal, refusalProne } from './refusal.js'
+import { REFUSAL_ONLY_DIRECTIVES, refusal, refusalProne } from './refusal.js'
 import type { UnitName } from './specifiers.js'
 import { capabilityNames } from './values/capabilities.js'
 import type { Patch } from './variant-score.js'
-import { patchFrom, shapedSettings, VariantScorer } from './variant-score.js'
+import { isUnscoredField, patchFrom, shapedSettings, VariantScorer } from './variant-score.js'
 import { CHECKED_SYSCALL_GROUPS, copySyscallFilter } from './values/syscalls.js'
 
 /** First line of every drop-in the engine writes: `--fix` only ever overwrites files that start so. */
@@ -379,20 +379,14 @@ type RefusalWith = (lines: readonly Line[]) => string | undefined
  * WorkingDirectory= below /proc with a mount namespace ...): the lines on top of the unit as it is,
  * then its later drop-ins, as systemd reads them. Undefined for the others: nothing to check.
  */
-function refusalCheck(
-  loaded: LoadedService,
-  base: ServiceSettings,
-  after: readonly UnitFileInput[],
-  unit: UnitName,
-  version: number
-): RefusalWith | undefined {
+function refusalCheck(loaded: LoadedService, ctx: SearchContext): RefusalWith | undefined {
   if (!refusalProne(loaded.settings)) return undefined
   return (lines) => {
-    const settings = copySettings(base)
-    for (const line of lines) applyServiceAssignment(settings, line.key, line.value, unit, version)
-    for (const dropIn of after) applyDropInTo(settings, dropIn, unit, version)
-    applyImpliedSettings(settings, unit)
-    return refusal(settings, version)
+    const settings = copySettings(ctx.base)
+    applyLines(settings, lines, ctx)
+    for (const dropIn of ctx.after) applyDropInTo(settings, dropIn, ctx.unit, ctx.version)
+    applyImpliedSettings(settings, ctx.unit)
+    return refusal(settings, ctx.version)
   }
 }
 
@@ -1487,10 +1481,6 @@ const SCORE_NEUTRAL: ReadonlySet<string> = new Set([
   ...REFUSAL_ONLY_DIRECTIVES
 ])
 
-/** Fields no patch holds: 'recorded' (only copied on) and those only the refusal checks read. */
-const isUnscoredField = (field: string): boolean =>
-  field === 'recorded' || REFUSAL_ONLY_FIELDS.has(field)
-
 /** The patches of lines by version, then by each line's key and value in turn. */
 interface PatchNode {
   next?: Map<string, PatchNode>
@@ -2194,14 +2184,7 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
     candidates: offered,
     blocked,
     observe: observations
-  } = candidatesFor(
-    profile,
-    settings,
-    unitSources(loaded),
-    fix,
-    version,
-    refusalCheck(loaded, base, after, unit, version)
-  )
+  } = candidatesFor(profile, settings, unitSources(loaded), fix, version, refusalCheck(loaded, ctx))
   const candidates = prepare(offered, blocked.length, ctx)
   const { chosen } = search(candidates, ctx, start, target, fix.mode)
   const { inOrder, gains, phaseScores, to } = rankAndGains(chosen, ctx, start)

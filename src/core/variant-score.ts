@@ -27,12 +27,17 @@ export interface Patch {
   ids?: readonly number[]
 }
 
+/** Fields no patch holds: 'recorded' (only copied on) and those only the refusal checks read. */
+export function isUnscoredField(field: string): boolean {
+  return field === 'recorded' || REFUSAL_ONLY_FIELDS.has(field)
+}
+
 /** The patch an object made with Object.create(base) collected: its own properties. */
 export function patchFrom(changed: object, base: ServiceSettings): Patch {
   const fields: Field[] = []
   const values: unknown[] = []
   for (const key of Object.keys(changed) as Field[]) {
-    if (key === 'recorded' || REFUSAL_ONLY_FIELDS.has(key)) continue
+    if (isUnscoredField(key)) continue
     const value = (changed as Record<string, unknown>)[key]
     if (value === base[key]) continue
     fields.push(key)
