@@ -11864,22 +11864,37 @@ async function runCli(argv, io) {
                 format: format === 'sarif' ? 'text' : format,
                 color: false
             };
-            if (oneWorker && format === 'markdown') {
-                // the worker writes the whole report: nothing may be queued before it
+            /**
+             * The report made by the one worker thread, which writes it itself, between `start` and
+             * `end(passed)` written here; undefined when the reader closed the output (the report is then
+             * cut short, and such a gate never passes).
+             */
+            const inOneWorker = async (worker, start, end) => {
+                // nothing may be queued before what the worker writes
                 flush();
                 try {
-                    passed = await streamReportInWorker(stream.files, job, {
-                        ...oneWorker,
+                    writeAll(worker.fd, encoder.encode(start));
+                    const workerPassed = await streamReportInWorker(stream.files, job, {
+                        ...worker,
                         onProgress: showProgress
                             ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
                             : undefined
                     });
+                    writeAll(worker.fd, encoder.encode(end(workerPassed)));
+                    return workerPassed;
                 }
                 catch (error) {
                     if (isClosedOutput(error))
-                        return 1;
+                        return undefined;
                     throw error;
                 }
+            };
+            if (oneWorker && format === 'markdown') {
+                // the worker writes the whole report
+                const workerPassed = await inOneWorker(oneWorker, '', () => '');
+                if (workerPassed === undefined)
+                    return 1;
+                passed = workerPassed;
             }
             else if (format === 'json' || format === 'text') {
                 // Streamed: each report is written and dropped, so memory stays flat on large trees.
@@ -11892,30 +11907,11 @@ async function runCli(argv, io) {
                 });
                 job.color = color;
                 if (oneWorker) {
-                    // the worker writes the entries to the output itself: nothing may be queued before them
-                    flush();
-                    let progressShown = 0;
-                    try {
-                        writeAll(oneWorker.fd, encoder.encode(json.start()));
-                        passed = await streamReportInWorker(stream.files, job, {
-                            ...oneWorker,
-                            onProgress: showProgress
-                                ? (done, total) => {
-                                    if (done - progressShown < 500)
-                                        return;
-                                    progressShown = done;
-                                    io.stderr(`\rscanned ${done}/${total} units`);
-                                }
-                                : undefined
-                        });
-                        writeAll(oneWorker.fd, encoder.encode(json.end(passed)));
-                    }
-                    catch (error) {
-                        // a reader that stops reading: the report is cut short, and such a gate never passes
-                        if (isClosedOutput(error))
-                            return 1;
-                        throw error;
-                    }
+                    // the worker writes the entries; the opening and the closing are written here
+                    const workerPassed = await inOneWorker(oneWorker, json.start(), (ok) => json.end(ok));
+                    if (workerPassed === undefined)
+                        return 1;
+                    passed = workerPassed;
                 }
                 else if (workers > 1 && io.workerUrl) {
                     if (format === 'json')
