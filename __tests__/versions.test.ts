@@ -3,25 +3,37 @@
  *
  * Every expectation below was read off real binaries on 2026-12-05: Debian's systemd-analyze 252
  * (252.38-1~deb12u1), 254 (254.26-1~bpo12+1), 257 (257.13-1~deb13u1) and 262 (262.1-1), and Ubuntu's
- * 259 (259.9-0ubuntu0.1) and 261 (261.3-0ubuntu3). Each case was written, with exactly the bytes
- * `files()` builds, under ROOT/etc/systemd/system and run with SYSTEMD_ANALYZE_DEBUG=1 as
- * `systemd-analyze security --offline=true --root=ROOT [--json=short] probe.service`: the score is
- * the one printed in "Overall exposure level", the badness values are the JSON rows' (null for N/A),
- * and "refused" means systemd did not load the unit ("has a bad unit file setting").
- * No 253, 255, 256, 258 or 260 binary was available: where a comment says "from 261" the change may
- * already be in 260, "from 257" only means "after 254", "from 259" "after 257". The engine dates what
- * systemd's NEWS dates (PrivateUsers=managed and RootMStack= 260, %D 256) and the rest by the first
- * binary that shows it, except the @mount and ProtectHostname= changes (258, with the features
- * that brought them).
+ * 255 (255.4-1ubuntu8.19, Ubuntu 24.04), 259 (259.9-0ubuntu0.1) and 261 (261.3-0ubuntu3). Each case
+ * was written, with exactly the bytes `files()` builds, under ROOT/etc/systemd/system and run with
+ * SYSTEMD_ANALYZE_DEBUG=1 as `systemd-analyze security --offline=true --root=ROOT [--json=short]
+ * probe.service`: the score is the one printed in "Overall exposure level", the badness values are
+ * the JSON rows' (null for N/A), and "refused" means systemd did not load the unit ("has a bad unit
+ * file setting").
+ * No 253, 256, 258 or 260 binary was available: where a comment says "from 261" the change may
+ * already be in 260, "from 257" only means "after 255" (255 behaves like 254 in every such case),
+ * "from 259" "after 257". The engine dates what systemd's NEWS dates (PrivateUsers=managed and
+ * RootMStack= 260, %D 256) and the rest by the first binary that shows it, except the @mount and
+ * ProtectHostname= changes (258, with the features that brought them).
  *
- * Adding a case is adding a row to CASES (run the unit through each binary, never guess).
+ * Adding a case is adding a row to CASES (run the unit through each binary, never guess). Where
+ * systemd-analyze runs (the host's, or ORACLE_SYSTEMD_ANALYZE=FILE), the last test runs every case
+ * through it: the engine must agree at that version, and so must the table when it has the version's
+ * column; for a version it lacks, the test writes the column to paste (VERSIONS_COLUMN_OUT=FILE).
  */
 import { describe, expect, it } from '@jest/globals'
+import { isDeepStrictEqual } from 'node:util'
 import type { UnitReport } from '../src/core/report.js'
+import { writeFileSync } from 'node:fs'
 import { engineReport } from './support/engine.js'
+import {
+  oracleAvailable,
+  oracleUnavailableReason,
+  oracleVersion,
+  runOracle
+} from './support/oracle.js'
 
 /** The oracle versions, in the order of each case's `at`. */
-const VERSIONS = [252, 254, 257, 259, 261, 262] as const
+const VERSIONS = [252, 254, 255, 257, 259, 261, 262] as const
 
 /** systemd refused to load the unit: the engine must report it invalid. */
 const REFUSED = 'refused'
@@ -39,7 +51,7 @@ interface Case {
   /** json_field of the rows whose badness follows the score in each outcome */
   rows: readonly string[]
   /** one outcome per entry of VERSIONS */
-  at: readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]
+  at: readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]
 }
 
 const NAME = 'probe.service'
@@ -67,62 +79,62 @@ const CASES: readonly Case[] = [
     what: 'CapabilityBoundingSet: a bounding set alone (control)',
     unit: 'CapabilityBoundingSet=CAP_KILL',
     rows: CAPS,
-    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0]]
+    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0]]
   },
   {
     what: 'CapabilityBoundingSet: reset, then a set (control)',
     unit: 'CapabilityBoundingSet=\nCapabilityBoundingSet=CAP_KILL',
     rows: CAPS,
-    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0]]
+    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0]]
   },
   {
     what: 'CapabilityBoundingSet: all inverted, then a set: replace before 259, merge from 259',
     unit: 'CapabilityBoundingSet=~\nCapabilityBoundingSet=CAP_KILL',
     rows: CAPS,
-    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
   },
   {
     what: 'CapabilityBoundingSet: the same across a drop-in',
     unit: 'CapabilityBoundingSet=~',
     dropIn: 'CapabilityBoundingSet=CAP_KILL',
     rows: CAPS,
-    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
   },
   {
     what: 'CapabilityBoundingSet: an unknown name inverted, then a set',
     unit: 'CapabilityBoundingSet=~CAP_BOGUS\nCapabilityBoundingSet=CAP_KILL',
     rows: CAPS,
-    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+    at: [[7.2, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
   },
   {
     what: 'CapabilityBoundingSet: a merge that refills the set, then a set',
     unit: 'CapabilityBoundingSet=~CAP_KILL\nCapabilityBoundingSet=CAP_KILL\nCapabilityBoundingSet=CAP_SYS_ADMIN',
     rows: CAPS,
-    at: [[7.3, 0, 1], [7.2, 0, 1], [7.2, 0, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+    at: [[7.3, 0, 1], [7.2, 0, 1], [7.2, 0, 1], [7.2, 0, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
   },
   {
     what: 'CapabilityBoundingSet: ~63 (beyond the last capability), then a set',
     unit: 'CapabilityBoundingSet=~63\nCapabilityBoundingSet=CAP_KILL',
     rows: CAPS,
-    at: [[9.6, 1, 1], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+    at: [[9.6, 1, 1], [7.0, 1, 0], [7.0, 1, 0], [7.0, 1, 0], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
   },
   {
     what: 'CapabilityBoundingSet: ~40 (CAP_CHECKPOINT_RESTORE by number), then a set (control)',
     unit: 'CapabilityBoundingSet=~40\nCapabilityBoundingSet=CAP_KILL',
     rows: CAPS,
-    at: [[9.6, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+    at: [[9.6, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
   },
   {
     what: 'CapabilityBoundingSet: all inverted alone (control)',
     unit: 'CapabilityBoundingSet=~',
     rows: CAPS,
-    at: [[9.6, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
+    at: [[9.6, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1], [9.4, 1, 1]]
   },
   {
     what: 'CapabilityBoundingSet: a set, then one inverted (control)',
     unit: 'CapabilityBoundingSet=CAP_KILL\nCapabilityBoundingSet=~CAP_KILL',
     rows: CAPS,
-    at: [[7.1, 0, 0], [6.9, 0, 0], [6.9, 0, 0], [6.9, 0, 0], [6.9, 0, 0], [6.9, 0, 0]]
+    at: [[7.1, 0, 0], [6.9, 0, 0], [6.9, 0, 0], [6.9, 0, 0], [6.9, 0, 0], [6.9, 0, 0], [6.9, 0, 0]]
   },
 
   // ProtectHostname=: `private`, `yes:NAME` and `private:NAME` count as protected from 259; the empty
@@ -131,55 +143,55 @@ const CASES: readonly Case[] = [
     what: 'ProtectHostname: yes (control)',
     unit: 'ProtectHostname=yes',
     rows: HOSTNAME,
-    at: [[9.6, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0]]
+    at: [[9.6, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0]]
   },
   {
     what: 'ProtectHostname: yes, then empty',
     unit: 'ProtectHostname=yes\nProtectHostname=',
     rows: HOSTNAME,
-    at: [[9.6, 0], [9.4, 0], [9.4, 0], [9.4, 1], [9.4, 1], [9.4, 1]]
+    at: [[9.6, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 1], [9.4, 1], [9.4, 1]]
   },
   {
     what: 'ProtectHostname: private',
     unit: 'ProtectHostname=private',
     rows: HOSTNAME,
-    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 0], [9.4, 0], [9.4, 0]]
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 0], [9.4, 0], [9.4, 0]]
   },
   {
     what: 'ProtectHostname: yes with a hostname',
     unit: 'ProtectHostname=yes:myhost',
     rows: HOSTNAME,
-    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 0], [9.4, 0], [9.4, 0]]
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 0], [9.4, 0], [9.4, 0]]
   },
   {
     what: 'ProtectHostname: private with a hostname',
     unit: 'ProtectHostname=private:myhost',
     rows: HOSTNAME,
-    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 0], [9.4, 0], [9.4, 0]]
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 0], [9.4, 0], [9.4, 0]]
   },
   {
     what: 'ProtectHostname: private, then empty',
     unit: 'ProtectHostname=private\nProtectHostname=',
     rows: HOSTNAME,
-    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
   },
   {
     what: 'ProtectHostname: Private (values are case-sensitive)',
     unit: 'ProtectHostname=Private',
     rows: HOSTNAME,
-    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
   },
   {
     what: 'ProtectHostname: yes, then garbage (ignored)',
     unit: 'ProtectHostname=yes\nProtectHostname=garbage',
     rows: HOSTNAME,
-    at: [[9.6, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0]]
+    at: [[9.6, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0]]
   },
   {
     what: 'ProtectHostname: yes with an invalid host name (ignored)',
     unit: 'ProtectHostname=yes:my_host',
     rows: HOSTNAME,
-    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
   },
 
   // %D (the shared data directory): 252 and 254 refuse a unit whose RootDirectory= or WorkingDirectory=
@@ -188,19 +200,19 @@ const CASES: readonly Case[] = [
     what: 'specifier %D: %D in RootDirectory=',
     unit: 'RootDirectory=/srv/%D',
     rows: ROOT,
-    at: [REFUSED, REFUSED, [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0]]
+    at: [REFUSED, REFUSED, REFUSED, [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0]]
   },
   {
     what: 'specifier %D: %D in WorkingDirectory=',
     unit: 'WorkingDirectory=%D/x',
     rows: ROOT,
-    at: [REFUSED, REFUSED, [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+    at: [REFUSED, REFUSED, REFUSED, [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
   },
   {
     what: 'specifier %D: %D in ReadWritePaths=',
     unit: 'ReadWritePaths=%D',
     rows: ROOT,
-    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
   },
 
   // @mount: from 259 open_tree is no longer a member (257 still counts it).
@@ -212,31 +224,31 @@ const CASES: readonly Case[] = [
     what: 'SystemCallFilter @mount: ~@mount (control)',
     unit: 'SystemCallFilter=~@mount',
     rows: MOUNT,
-    at: [[9.4, 0], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0]]
+    at: [[9.4, 0], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0]]
   },
   {
     what: 'SystemCallFilter @mount: ~@mount, then open_tree allowed back',
     unit: 'SystemCallFilter=~@mount\nSystemCallFilter=open_tree',
     rows: MOUNT,
-    at: [[9.6, 10], [9.4, 10], [9.4, 10], [9.2, 0], [9.2, 0], [9.2, 0]]
+    at: [[9.6, 10], [9.4, 10], [9.4, 10], [9.4, 10], [9.2, 0], [9.2, 0], [9.2, 0]]
   },
   {
     what: 'SystemCallFilter @mount: an allow-list of open_tree',
     unit: 'SystemCallFilter=open_tree',
     rows: MOUNT,
-    at: [[8.2, 9], [8.0, 9], [8.0, 9], [7.8, 0], [7.8, 0], [7.8, 0]]
+    at: [[8.2, 9], [8.0, 9], [8.0, 9], [8.0, 9], [7.8, 0], [7.8, 0], [7.8, 0]]
   },
   {
     what: 'SystemCallFilter @mount: ~@mount, then mount_setattr allowed back (control)',
     unit: 'SystemCallFilter=~@mount\nSystemCallFilter=mount_setattr',
     rows: MOUNT,
-    at: [[9.6, 10], [9.4, 10], [9.4, 10], [9.4, 10], [9.4, 10], [9.4, 10]]
+    at: [[9.6, 10], [9.4, 10], [9.4, 10], [9.4, 10], [9.4, 10], [9.4, 10], [9.4, 10]]
   },
   {
     what: 'SystemCallFilter @mount: an allow-list of open_tree_attr (libseccomp-dependent, see above)',
     unit: 'SystemCallFilter=open_tree_attr',
     rows: MOUNT,
-    at: [[8.0, 0], [7.8, 0], [7.8, 0], [7.8, 0], [7.8, 0], [7.8, 0]]
+    at: [[8.0, 0], [7.8, 0], [7.8, 0], [7.8, 0], [7.8, 0], [7.8, 0], [7.8, 0]]
   },
 
   // WorkingDirectory= under /proc, /sys or /dev (with or without `-`) refuses the unit from 257 when
@@ -248,139 +260,139 @@ const CASES: readonly Case[] = [
     what: 'WorkingDirectory: /proc/x with ProtectSystem=strict',
     unit: 'WorkingDirectory=/proc/x\nProtectSystem=strict',
     rows: SCORE_ONLY,
-    at: [[9.4], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.4], [9.2], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /proc/x with PrivateDevices=yes',
     unit: 'WorkingDirectory=/proc/x\nPrivateDevices=yes',
     rows: SCORE_ONLY,
-    at: [[9.0], [8.8], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.0], [8.8], [8.8], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /proc/x with DynamicUser=yes',
     unit: 'WorkingDirectory=/proc/x\nDynamicUser=yes',
     rows: SCORE_ONLY,
-    at: [[8.4], [8.2], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[8.4], [8.2], [8.2], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /proc/x with PrivateTmp=yes',
     unit: 'WorkingDirectory=/proc/x\nPrivateTmp=yes',
     rows: SCORE_ONLY,
-    at: [[9.4], [9.2], [9.2], [9.2], REFUSED, REFUSED]
+    at: [[9.4], [9.2], [9.2], [9.2], [9.2], REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /proc/x with ProtectHostname=yes',
     unit: 'WorkingDirectory=/proc/x\nProtectHostname=yes',
     rows: SCORE_ONLY,
-    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4]]
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
   },
   {
     what: 'WorkingDirectory: /proc/x with NoNewPrivileges=yes',
     unit: 'WorkingDirectory=/proc/x\nNoNewPrivileges=yes',
     rows: SCORE_ONLY,
-    at: [[9.4], [9.2], [9.2], [9.2], [9.2], [9.2]]
+    at: [[9.4], [9.2], [9.2], [9.2], [9.2], [9.2], [9.2]]
   },
   {
     what: 'WorkingDirectory: /proc/x with ProtectHome=yes',
     unit: 'WorkingDirectory=/proc/x\nProtectHome=yes',
     rows: SCORE_ONLY,
-    at: [[9.4], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.4], [9.2], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /sys/x with ProtectSystem=strict',
     unit: 'WorkingDirectory=/sys/x\nProtectSystem=strict',
     rows: SCORE_ONLY,
-    at: [[9.4], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.4], [9.2], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /sys/x with PrivateTmp=yes',
     unit: 'WorkingDirectory=/sys/x\nPrivateTmp=yes',
     rows: SCORE_ONLY,
-    at: [[9.4], [9.2], [9.2], [9.2], REFUSED, REFUSED]
+    at: [[9.4], [9.2], [9.2], [9.2], [9.2], REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /dev/x with PrivateDevices=yes',
     unit: 'WorkingDirectory=/dev/x\nPrivateDevices=yes',
     rows: SCORE_ONLY,
-    at: [[9.0], [8.8], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.0], [8.8], [8.8], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: -/proc/x with ProtectSystem=strict',
     unit: 'WorkingDirectory=-/proc/x\nProtectSystem=strict',
     rows: SCORE_ONLY,
-    at: [[9.4], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.4], [9.2], [9.2], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /procx with ProtectSystem=strict (control)',
     unit: 'WorkingDirectory=/procx\nProtectSystem=strict',
     rows: SCORE_ONLY,
-    at: [[9.4], [9.2], [9.2], [9.2], [9.2], [9.2]]
+    at: [[9.4], [9.2], [9.2], [9.2], [9.2], [9.2], [9.2]]
   },
   {
     what: 'WorkingDirectory: /proc/x with PrivateTmp=disconnected',
     unit: 'WorkingDirectory=/proc/x\nPrivateTmp=disconnected',
     rows: SCORE_ONLY,
-    at: [[9.6], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /proc/x with PrivateIPC=yes',
     unit: 'WorkingDirectory=/proc/x\nPrivateIPC=yes',
     rows: SCORE_ONLY,
-    at: [[9.6], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /proc/x with MountFlags=private',
     unit: 'WorkingDirectory=/proc/x\nMountFlags=private',
     rows: SCORE_ONLY,
-    at: [[9.6], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /proc/x with ProtectControlGroups=private (from 259; 257 loads it)',
     unit: 'WorkingDirectory=/proc/x\nProtectControlGroups=private',
     rows: SCORE_ONLY,
-    at: [[9.6], [9.4], [9.2], REFUSED, REFUSED, REFUSED]
+    at: [[9.6], [9.4], [9.4], [9.2], REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /proc/x with RootDirectory= and MountAPIVFS=no (control)',
     unit: 'WorkingDirectory=/proc/x\nRootDirectory=/srv\nMountAPIVFS=no',
     rows: SCORE_ONLY,
-    at: [[9.5], [9.4], [9.4], [9.4], [9.4], [9.4]]
+    at: [[9.5], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
   },
   {
     what: 'WorkingDirectory: /proc/x with RootDirectory=/ (control: the host root)',
     unit: 'WorkingDirectory=/proc/x\nRootDirectory=/',
     rows: SCORE_ONLY,
-    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4]]
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
   },
   {
     what: 'WorkingDirectory: /proc/x with PrivateNetwork=yes and PrivateMounts=no (control)',
     unit: 'WorkingDirectory=/proc/x\nPrivateNetwork=yes\nPrivateMounts=no',
     rows: SCORE_ONLY,
-    at: [[9.1], [9.1], [9.1], [9.1], [9.1], [9.1]]
+    at: [[9.1], [9.1], [9.1], [9.1], [9.1], [9.1], [9.1]]
   },
   {
     what: 'WorkingDirectory: /proc/x with BindPaths=-/opt',
     unit: 'WorkingDirectory=/proc/x\nBindPaths=-/opt',
     rows: SCORE_ONLY,
-    at: [[9.6], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /proc/x with BindPaths=+/opt (control: no such prefix there)',
     unit: 'WorkingDirectory=/proc/x\nBindPaths=+/opt',
     rows: SCORE_ONLY,
-    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4]]
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
   },
   {
     what: 'WorkingDirectory: /proc/x with RootMStack=/',
     unit: 'WorkingDirectory=/proc/x\nRootMStack=/',
     rows: SCORE_ONLY,
-    at: [[9.6], [9.4], [9.4], [9.4], REFUSED, REFUSED]
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory: /proc/x kept when a later one is invalid',
     unit: 'WorkingDirectory=/proc/x\nProtectSystem=full\nWorkingDirectory=-relative',
     rows: SCORE_ONLY,
-    at: [[9.5], [9.3], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.5], [9.3], [9.3], REFUSED, REFUSED, REFUSED, REFUSED]
   },
 
   // Other combinations systemd refuses to load: Type=forking with PrivatePIDs= from 257, PAMName= with
@@ -390,19 +402,19 @@ const CASES: readonly Case[] = [
     what: 'refusals: Type=forking with PrivatePIDs=yes',
     unit: 'Type=forking\nPrivatePIDs=yes',
     rows: PRIVATE_USERS,
-    at: [[9.6, 1], [9.4, 1], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'refusals: PAMName= with PrivatePIDs=yes',
     unit: 'PAMName=login\nPrivatePIDs=yes',
     rows: PRIVATE_USERS,
-    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], REFUSED, REFUSED]
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], REFUSED, REFUSED]
   },
   {
     what: 'refusals: PrivateUsers=yes with UserNamespacePath=',
     unit: 'PrivateUsers=yes\nUserNamespacePath=/proc/1/ns/user',
     rows: PRIVATE_USERS,
-    at: [[9.4, 0], [9.2, 0], [9.2, 0], [9.2, 0], REFUSED, REFUSED]
+    at: [[9.4, 0], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0], REFUSED, REFUSED]
   },
 
   // WorkingDirectory=~ with DynamicUser=yes is refused from 257.
@@ -410,13 +422,13 @@ const CASES: readonly Case[] = [
     what: 'WorkingDirectory=~: WorkingDirectory=~ with DynamicUser=yes',
     unit: 'WorkingDirectory=~\nDynamicUser=yes',
     rows: USER,
-    at: [[8.4, 0], [8.2, 0], REFUSED, REFUSED, REFUSED, REFUSED]
+    at: [[8.4, 0], [8.2, 0], [8.2, 0], REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
     what: 'WorkingDirectory=~: WorkingDirectory=~ with User= (control)',
     unit: 'WorkingDirectory=~\nUser=svc',
     rows: USER,
-    at: [[9.2, 0], [9.0, 0], [9.0, 0], [9.0, 0], [9.0, 0], [9.0, 0]]
+    at: [[9.2, 0], [9.0, 0], [9.0, 0], [9.0, 0], [9.0, 0], [9.0, 0], [9.0, 0]]
   },
 
   // PrivateUsers=managed counts as private users from 261 and is then refused with User=, Group=,
@@ -426,62 +438,62 @@ const CASES: readonly Case[] = [
     what: 'PrivateUsers=managed: managed',
     unit: 'PrivateUsers=managed',
     rows: PRIVATE_USERS_AND_USER,
-    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10]]
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10]]
   },
   {
     what: 'PrivateUsers=managed: Managed (values are case-sensitive)',
     unit: 'PrivateUsers=Managed',
     rows: PRIVATE_USERS_AND_USER,
-    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10]]
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10]]
   },
   {
     what: 'PrivateUsers=managed: managed, then empty',
     unit: 'PrivateUsers=managed\nPrivateUsers=',
     rows: PRIVATE_USERS_AND_USER,
-    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10]]
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10]]
   },
   {
     what: 'PrivateUsers=managed: managed with User=',
     unit: 'PrivateUsers=managed\nUser=svc',
     rows: PRIVATE_USERS_AND_USER,
-    at: [[9.2, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], REFUSED, REFUSED]
+    at: [[9.2, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], REFUSED, REFUSED]
   },
   {
     what: 'PrivateUsers=managed: managed with Group=',
     unit: 'PrivateUsers=managed\nGroup=svc',
     rows: PRIVATE_USERS_AND_USER,
-    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], REFUSED, REFUSED]
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], REFUSED, REFUSED]
   },
   {
     what: 'PrivateUsers=managed: managed with DynamicUser=yes',
     unit: 'PrivateUsers=managed\nDynamicUser=yes',
     rows: PRIVATE_USERS_AND_USER,
-    at: [[8.4, 1, 0], [8.2, 1, 0], [8.2, 1, 0], [8.2, 1, 0], REFUSED, REFUSED]
+    at: [[8.4, 1, 0], [8.2, 1, 0], [8.2, 1, 0], [8.2, 1, 0], [8.2, 1, 0], REFUSED, REFUSED]
   },
   {
     what: 'PrivateUsers=managed: managed with PAMName=',
     unit: 'PrivateUsers=managed\nPAMName=login',
     rows: PRIVATE_USERS_AND_USER,
-    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], REFUSED, REFUSED]
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], REFUSED, REFUSED]
   },
   {
     what: 'PrivateUsers=managed: managed with User= in a drop-in',
     unit: 'PrivateUsers=managed',
     dropIn: 'User=svc',
     rows: PRIVATE_USERS_AND_USER,
-    at: [[9.2, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], REFUSED, REFUSED]
+    at: [[9.2, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], REFUSED, REFUSED]
   },
   {
     what: 'PrivateUsers=managed: managed with User= reset',
     unit: 'PrivateUsers=managed\nUser=svc\nUser=',
     rows: PRIVATE_USERS_AND_USER,
-    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10]]
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10]]
   },
   {
     what: 'PrivateUsers=managed: self (control)',
     unit: 'PrivateUsers=self',
     rows: PRIVATE_USERS_AND_USER,
-    at: [[9.6, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10], [9.2, 0, 10], [9.2, 0, 10]]
+    at: [[9.6, 1, 10], [9.4, 1, 10], [9.4, 1, 10], [9.2, 0, 10], [9.2, 0, 10], [9.2, 0, 10], [9.2, 0, 10]]
   },
 
   // RootMStack= is known from 261: with PrivateDevices=yes DeviceAllow= then scores 5 instead of 0; a
@@ -490,37 +502,37 @@ const CASES: readonly Case[] = [
     what: 'RootMStack: with PrivateDevices=yes',
     unit: 'RootMStack=/var/lib/foo.mstack\nPrivateDevices=yes',
     rows: MSTACK,
-    at: [[9.0, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.9, 5, 1], [8.9, 5, 1]]
+    at: [[9.0, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.9, 5, 1], [8.9, 5, 1]]
   },
   {
     what: 'RootMStack: PrivateDevices=yes alone (control)',
     unit: 'PrivateDevices=yes',
     rows: MSTACK,
-    at: [[9.0, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1]]
+    at: [[9.0, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1], [8.8, 0, 1]]
   },
   {
     what: 'RootMStack: alone',
     unit: 'RootMStack=/var/lib/foo.mstack',
     rows: MSTACK,
-    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1]]
+    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1]]
   },
   {
     what: 'RootMStack: a relative path',
     unit: 'RootMStack=relative',
     rows: MSTACK,
-    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], REFUSED, REFUSED]
+    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], REFUSED, REFUSED]
   },
   {
     what: 'RootMStack: a relative path, then reset',
     unit: 'RootMStack=relative\nRootMStack=',
     rows: MSTACK,
-    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], REFUSED, REFUSED]
+    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], REFUSED, REFUSED]
   },
   {
     what: 'RootMStack: set, then reset',
     unit: 'RootMStack=/x\nRootMStack=',
     rows: MSTACK,
-    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1]]
+    at: [[9.6, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1], [9.4, 10, 1]]
   },
   // RestrictAddressFamilies=: from 261 a word that names no family (AF_BOGUS, AF_UNSPEC, none among
   // others) ends the assignment, the words after it are not applied; 259 and before skip it and go on.
@@ -528,25 +540,25 @@ const CASES: readonly Case[] = [
     what: 'RestrictAddressFamilies: an unknown family between two',
     unit: 'RestrictAddressFamilies=AF_INET AF_BOGUS AF_CAN',
     rows: FAMILIES,
-    at: [[9.4, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.0, 1, 0], [9.0, 1, 0]]
+    at: [[9.4, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.0, 1, 0], [9.0, 1, 0]]
   },
   {
     what: 'RestrictAddressFamilies: AF_UNSPEC first',
     unit: 'RestrictAddressFamilies=AF_UNSPEC AF_INET',
     rows: FAMILIES,
-    at: [[9.1, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [8.7, 0, 0], [8.7, 0, 0]]
+    at: [[9.1, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [9.0, 1, 0], [8.7, 0, 0], [8.7, 0, 0]]
   },
   {
     what: 'RestrictAddressFamilies: a deny-list cut short by AF_UNSPEC',
     unit: 'RestrictAddressFamilies=~AF_CAN AF_UNSPEC AF_INET',
     rows: FAMILIES,
-    at: [[9.1, 0, 0], [8.9, 0, 0], [8.9, 0, 0], [8.9, 0, 0], [9.2, 1, 0], [9.2, 1, 0]]
+    at: [[9.1, 0, 0], [8.9, 0, 0], [8.9, 0, 0], [8.9, 0, 0], [8.9, 0, 0], [9.2, 1, 0], [9.2, 1, 0]]
   },
   {
     what: 'RestrictAddressFamilies: the next assignment goes on (control)',
     unit: 'RestrictAddressFamilies=AF_INET AF_UNSPEC\nRestrictAddressFamilies=AF_CAN',
     rows: FAMILIES,
-    at: [[9.4, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1]]
+    at: [[9.4, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1]]
   }
 ]
 
@@ -600,4 +612,49 @@ describe.each(CASES)('$what', (c) => {
     const report = engineReport({ name: NAME, files: files(c) }, { version })
     expect(observe(report, c.rows)).toStrictEqual(expected(outcome, c.rows))
   })
+})
+
+/** How a case's outcome is written in CASES (scores with one decimal, as systemd prints them). */
+function written(outcome: Outcome): string {
+  if (outcome === REFUSED) return 'REFUSED'
+  const [score, ...badness] = outcome
+  return `[${[score.toFixed(1), ...badness.map(String)].join(', ')}]`
+}
+
+describe('the table against the live systemd-analyze', () => {
+  const available = oracleAvailable()
+  if (!available) console.warn(`SKIPPED live version table: ${oracleUnavailableReason()}`)
+  ;(available ? it : it.skip)(
+    "every case, at the oracle's own version",
+    async () => {
+      const version = oracleVersion()
+      const column = VERSIONS.indexOf(version as (typeof VERSIONS)[number])
+      const results = await runOracle(CASES.map((c) => ({ name: NAME, files: files(c) })))
+      const differences: string[] = []
+      const observed = CASES.map((c, i) => {
+        const r = results[i]!
+        const outcome: Outcome =
+          r.status === 'scored'
+            ? [r.exposure! / 10, ...c.rows.map((id) => r.checks![id] ?? null)]
+            : REFUSED
+        const engine = engineReport({ name: NAME, files: files(c) }, { version })
+        if (!isDeepStrictEqual(observe(engine, c.rows), expected(outcome, c.rows))) {
+          differences.push(
+            `${c.what}: engine ${JSON.stringify(observe(engine, c.rows))}, systemd ${written(outcome)}`
+          )
+        }
+        if (column >= 0 && written(c.at[column]!) !== written(outcome)) {
+          differences.push(
+            `${c.what}: the table says ${written(c.at[column]!)}, systemd ${written(outcome)}`
+          )
+        }
+        return outcome
+      })
+      if (column < 0 && process.env.VERSIONS_COLUMN_OUT) {
+        writeFileSync(process.env.VERSIONS_COLUMN_OUT, observed.map(written).join('\n') + '\n')
+      }
+      expect(differences).toStrictEqual([])
+    },
+    120_000
+  )
 })

@@ -515,7 +515,7 @@ const FORKING_PRIVATE_PIDS_REFUSED = 257;
 /**
  * From 257 systemd refuses WorkingDirectory=~ with DynamicUser=yes, and a WorkingDirectory= below
  * /proc, /sys or /dev when the service gets a mount namespace (checked with Debian's 257 and 262,
- * Ubuntu's 259 and 261; from 261 PrivateTmp= counts as one).
+ * Ubuntu's 259 and 261; Ubuntu's 255 loads such units; from 261 PrivateTmp= counts as one).
  */
 const WORKING_DIRECTORY_CHECKS = 257;
 const PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE = 261;
