@@ -17,11 +17,14 @@
 //    included) and with dist/cli.js (or --cli FILE), the latter with --systemd-version set to the
 //    oracle's version, and compares the status, the overall score and every check row (badness,
 //    weight, range).
-// 5. Prints a summary and writes <cache>/results.md and <cache>/results.json.
+// 5. With --fix: copies each package's root to <cache>/roots-fixed/<pkg>, lets the CLI write its
+//    drop-ins there (--fix, at --fix-threshold and --fix-policy), and has the oracle score every
+//    unit that got one: systemd must load it and print the score the drop-in's header predicts.
+// 6. Prints a summary and writes <cache>/results.md and <cache>/results.json.
 //
 // Usage: node scripts/parity-debian.mjs [--packages a,b,c] [--limit N] [--cache DIR] [--update]
 //                                        [--jobs N] [--timeout S] [--suite NAME] [--cli FILE]
-//                                        [--oracle FILE]
+//                                        [--oracle FILE] [--fix [--fix-threshold N] [--fix-policy P]]
 // Needs a Debian host (apt-get, dpkg-deb, systemd-analyze; Debian 12 has systemd 252) and a built
 // dist/cli.js (npm run bundle). Exit: 0 no disagreement, 1 disagreements, 2 usage/environment error.
 // Only node: built-ins are used.
@@ -54,6 +57,7 @@ function parseArgs(argv) {
   const options = { packages: str, limit: str, cache: str, update: bool, jobs: str, timeout: str }
   Object.assign(options, { suite: str, cli: str, oracle: str })
   Object.assign(options, { mirror: str, keyring: str, components: str })
+  Object.assign(options, { fix: bool, 'fix-threshold': str, 'fix-policy': str })
   let values
   try {
     values = parseArgv({
@@ -88,6 +92,13 @@ function parseArgs(argv) {
   if (values.keyring !== undefined && !fs.existsSync(values.keyring)) {
     usage(`--keyring: no such file ${values.keyring}`)
   }
+  const fixThreshold = values['fix-threshold'] ?? '5.0'
+  if (!/^(10(\.0)?|\d(\.\d)?)$/.test(fixThreshold)) {
+    usage(`--fix-threshold expects 0.0-10.0 with one decimal, got ${fixThreshold}`)
+  }
+  if ((values['fix-threshold'] ?? values['fix-policy']) !== undefined && !values.fix) {
+    usage('--fix-threshold and --fix-policy go with --fix')
+  }
   return {
     packages,
     limit: int('limit', null, 1),
@@ -101,7 +112,8 @@ function parseArgs(argv) {
     suite: values.suite ?? null,
     cli: path.resolve(values.cli ?? CLI),
     // A bare name is looked up in PATH; anything with a slash is a file.
-    oracle: values.oracle?.includes('/') ? path.resolve(values.oracle) : (values.oracle ?? SA)
+    oracle: values.oracle?.includes('/') ? path.resolve(values.oracle) : (values.oracle ?? SA),
+    fix: values.fix ? { threshold: fixThreshold, policy: values['fix-policy'] ?? 'baseline' } : null
   }
 }
 
@@ -126,6 +138,11 @@ function usage(err) {
     '  --oracle FILE     the systemd-analyze to compare with (default: systemd-analyze from\n' +
     '                    PATH); the CLI is run with --systemd-version set to its version. It\n' +
     '                    gets this environment: give LD_LIBRARY_PATH for an extracted build\n' +
+    '  --fix             also check the fix engine: the CLI writes its drop-ins into a copy of\n' +
+    '                    each root (--fix), and the oracle must load every unit that got one\n' +
+    '                    and print the score the drop-in predicts\n' +
+    '  --fix-threshold N the threshold the drop-ins aim at (default 5.0)\n' +
+    '  --fix-policy P    the policy name or file they are made for (default baseline)\n' +
     '  --jobs N          packages checked in parallel (default 2)\n' +
     '  --timeout S       per-command timeout in seconds (default 60)\n' +
     '  -h, --help        this help\n'
@@ -418,6 +435,54 @@ async function runOurs(root, opts) {
   }
 }
 
+/**
+ * --fix: the CLI writes its drop-ins into a copy of the root; the oracle scores each unit that got
+ * one. Returns one row per drop-in: systemd loads the unit and prints the predicted score, or not.
+ */
+async function checkFixes(pkg, root, files, opts, failures) {
+  const fixed = path.join(opts.cache, 'roots-fixed', pkg)
+  fs.rmSync(fixed, { recursive: true, force: true })
+  fs.cpSync(root, fixed, { recursive: true, verbatimSymlinks: true })
+  const unitDir = path.join(fixed, 'etc', 'systemd', 'system')
+  const args = [opts.cli, '--format', 'json', '--systemd-version', String(opts.systemdVersion)]
+  args.push('--threshold', opts.fix.threshold, '--policy', opts.fix.policy, '--fix', unitDir)
+  const r = await run(process.execPath, args, { timeout: opts.timeout, cwd: opts.cache })
+  let units
+  try {
+    units = JSON.parse(r.stdout).units
+  } catch {
+    failures.push({ pkg, stage: 'fix', reason: `exit ${r.code}: ${lastLine(r.stderr)}` })
+    return []
+  }
+  const rel = (u) => path.relative(unitDir, path.resolve(opts.cache, u.path))
+  const suggested = new Map()
+  for (const u of units) {
+    const s = u.suggestion
+    // no phases: every directive that would help was left out as unsafe, and --fix writes nothing
+    if (!s?.phases.length || !files.includes(rel(u))) continue
+    if (!fs.existsSync(path.resolve(opts.cache, s.path))) {
+      failures.push({ pkg, unit: rel(u), stage: 'fix', reason: `--fix did not write ${s.path}` })
+      continue
+    }
+    suggested.set(rel(u), { unit: u, suggestion: s })
+  }
+  if (!suggested.size) return []
+  const oracle = await runOracle(fixed, [...suggested.keys()], opts)
+  return [...suggested].map(([file, { unit, suggestion }]) => {
+    const o = oracle[file]
+    return {
+      pkg,
+      unit: file,
+      from: unit.score,
+      predicted: suggestion.score,
+      oracleStatus: oracleStatus(o),
+      oracleScore: o.score,
+      oracleMsg: o.score == null ? o.stderr.slice(0, 2000) : '',
+      agree: o.score != null && o.score === suggestion.score
+    }
+  })
+}
+
 // ---------------------------------------------------------------- comparison (as compare.mjs)
 
 function oracleStatus(o) {
@@ -473,18 +538,27 @@ const diffText = (d) => `${d.id}: oracle ${cellText(d.oracle)} vs ours ${cellTex
 const failText = (f) => `${f.stage} ${f.pkg}${f.unit ? '/' + f.unit : ''}: ${f.reason}`
 
 function summaryLines(s) {
-  return [
+  const lines = [
     `packages:       ${s.packages} (.deb available: ${s.debs}, with system services: ${s.withServices})`,
     `units compared: ${s.units}`,
     `agreements:     ${s.agreements}`,
     `disagreements:  ${s.disagreements}`,
     `failures:       ${s.failures} (download, extraction or tool errors)`
   ]
+  if (s.fixes) {
+    lines.push(
+      `drop-ins:       ${s.fixes.written} written (--fix, threshold ${s.fixes.threshold}, policy ${s.fixes.policy}), ${s.fixes.agree} loaded with the predicted score`
+    )
+  }
+  return lines
 }
+
+const fixText = (f) =>
+  `${f.pkg}/${f.unit}: ${f.from} -> predicted ${f.predicted}, oracle ${side(f.oracleStatus, f.oracleScore, f.oracleMsg)}`
 
 function writeReport(cache, res) {
   fs.writeFileSync(path.join(cache, 'results.json'), JSON.stringify(res, null, 1) + '\n')
-  const { summary: s, disagreements, failures, rows } = res
+  const { summary: s, disagreements, failures, rows, fixRows } = res
   const list = (lines, sep = '\n') => (lines.length ? lines.join(sep) : 'None.')
   const unit = (r) =>
     [`### ${r.pkg} / ${r.unit}\n`, `- oracle: ${side(r.oracleStatus, r.oracleScore, r.oracleMsg)}`]
@@ -516,7 +590,15 @@ ${list(disagreements.map(unit), '\n\n')}
 ## Failures
 
 ${list(failures.map((f) => `- ${failText(f)}`))}
+${
+  fixRows
+    ? `
+## Drop-ins that did not load with the predicted score (--fix)
 
+${list(fixRows.filter((f) => !f.agree).map((f) => `- ${fixText(f)}`))}
+`
+    : ''
+}
 ## All units
 
 | package | unit | oracle | ours | agree |
@@ -528,7 +610,10 @@ ${table.join('\n')}
 
 // ---------------------------------------------------------------- main
 
-/** Extract, collect, run both tools and compare one package; returns its rows (none: no services). */
+/**
+ * Extract, collect, run both tools and compare one package; returns its rows (none: no services)
+ * and, with --fix, its drop-in rows.
+ */
 async function checkPackage(pkg, deb, opts, failures) {
   const tree = path.join(opts.cache, 'x', path.basename(deb, '.deb'))
   if (!fs.existsSync(tree)) {
@@ -537,15 +622,16 @@ async function checkPackage(pkg, deb, opts, failures) {
     const r = await run('dpkg-deb', ['-x', deb, tree + '.part'], { timeout: opts.timeout })
     if (r.code !== 0) {
       failures.push({ pkg, stage: 'extract', reason: `${r.code}: ${lastLine(r.stderr)}` })
-      return []
+      return { rows: [], fixes: [] }
     }
     fs.renameSync(tree + '.part', tree)
   }
   const root = path.join(opts.cache, 'roots', pkg)
   const files = collectUnits(tree, root)
-  if (!files.length) return []
+  if (!files.length) return { rows: [], fixes: [] }
   const oracle = await runOracle(root, files, opts)
   const ours = await runOurs(root, opts)
+  const fixes = opts.fix ? await checkFixes(pkg, root, files, opts, failures) : []
   if (ours.error) failures.push({ pkg, stage: 'ours', reason: ours.error })
   // Keyed by the path under the unit directory, not the base name: a package can ship a directory
   // named like a unit with the unit inside (svxlink-gpio in sid), and the CLI reports both.
@@ -555,7 +641,7 @@ async function checkPackage(pkg, deb, opts, failures) {
   for (const f of files.filter((f) => oracle[f].code === 'TIMEOUT')) {
     failures.push({ pkg, unit: f, stage: 'oracle', reason: 'systemd-analyze timed out' })
   }
-  return files.map((f) => compareUnit(pkg, f, oracle[f], byFile.get(f)))
+  return { rows: files.map((f) => compareUnit(pkg, f, oracle[f], byFile.get(f))), fixes }
 }
 
 async function main() {
@@ -604,11 +690,13 @@ async function main() {
   const debs = debsIn(debsDir)
   const todo = pkgs.filter((p) => debs.has(p))
   const rows = []
+  const fixRows = []
   let done = 0
   let withServices = 0
   await pool(todo, opts.jobs, async (pkg) => {
-    const mine = await checkPackage(pkg, debs.get(pkg), opts, failures)
+    const { rows: mine, fixes } = await checkPackage(pkg, debs.get(pkg), opts, failures)
     rows.push(...mine)
+    fixRows.push(...fixes)
     withServices += mine.length ? 1 : 0
     const bad = mine.filter((r) => !r.agree).length
     if (bad) console.log(`parity: ${pkg}: ${bad} of ${mine.length} unit(s) disagree`)
@@ -631,14 +719,20 @@ async function main() {
     failures: failures.length,
     seconds: Math.round((Date.now() - t0) / 100) / 10,
     oracleStatuses: count('oracleStatus'),
-    oursStatuses: count('oursStatus')
+    oursStatuses: count('oursStatus'),
+    fixes: opts.fix && {
+      ...opts.fix,
+      written: fixRows.length,
+      agree: fixRows.filter((f) => f.agree).length
+    }
   }
+  fixRows.sort((a, b) => a.pkg.localeCompare(b.pkg) || a.unit.localeCompare(b.unit))
   const command = ['node scripts/parity-debian.mjs', ...process.argv.slice(2)].join(' ')
   const head = { generatedAt: new Date().toISOString(), command, systemd: systemdLine }
   head.oracle = opts.oracle
   Object.assign(head, { suite: opts.suite ?? 'host apt', cli: opts.cli })
   const res = { ...head, systemdVersion: opts.systemdVersion, summary, failures }
-  writeReport(opts.cache, { ...res, disagreements, rows })
+  writeReport(opts.cache, { ...res, disagreements, rows, fixRows: opts.fix ? fixRows : undefined })
 
   console.log('')
   for (const r of disagreements) {
@@ -647,11 +741,12 @@ async function main() {
     )
     for (const d of r.diffs) console.log(`  ${diffText(d)}`)
   }
+  for (const f of fixRows.filter((f) => !f.agree)) console.log(`DROP-IN ${fixText(f)}`)
   for (const f of failures) console.log(`FAILED ${failText(f)}`)
   console.log([...summaryLines(summary), `time:           ${summary.seconds} s`].join('\n'))
   console.log(`\nparity: wrote ${path.join(opts.cache, 'results.md')} and results.json`)
   if (!rows.length) fail('no unit could be compared (see the failures above)')
-  process.exit(disagreements.length ? 1 : 0)
+  process.exit(disagreements.length || fixRows.some((f) => !f.agree) ? 1 : 0)
 }
 
 await main()
