@@ -9,22 +9,30 @@ import { costliest } from './text.js'
 
 export type MarkdownHead = Pick<GateReport, 'threshold' | 'systemdVersion' | 'policy'>
 
+/** Where rendered text waits for the heading: in memory, or for a large report in a file. */
+export interface HeldBytes {
+  write(text: string): void
+  /** hands every held byte on, in order; nothing can be written afterwards */
+  drain(writeBytes: (bytes: Uint8Array) => void): void
+}
+
 export interface MarkdownStream {
   unit(unit: UnitReport): void
   /** writes the report, once every unit has been added: its heading, then what the units left */
   end(write: (text: string) => void, writeBytes: (bytes: Uint8Array) => void): void
 }
 
-/** Rendered text kept as UTF-8 bytes, outside V8's heap, until it can be written. */
-function createHeldBytes(): { write(text: string): void; parts(): Uint8Array[] } {
+/** Rendered text kept in memory as UTF-8 bytes, outside V8's heap, until it can be written. */
+export function createHeldBytes(): HeldBytes {
   const parts: Uint8Array[] = []
   // a batch is a view of a larger buffer: a copy keeps only its bytes
   const batches = createByteBatches((bytes) => parts.push(new Uint8Array(bytes)))
   return {
     write: batches.write,
-    parts() {
+    drain(writeBytes) {
       batches.flush()
-      return parts
+      for (const bytes of parts) writeBytes(bytes)
+      parts.length = 0
     }
   }
 }
@@ -33,11 +41,14 @@ function createHeldBytes(): { write(text: string): void; parts(): Uint8Array[] }
  * The report's heading counts the failing units, so nothing can be written before the last one;
  * what is kept until then is each unit's rendered lines as bytes, not its report (on large trees the
  * reports with their drop-ins are ten times the text, and held as strings the text made V8 grow its
- * heap by twice its size: 317 MB peak on the 10,000-unit bench tree).
+ * heap by twice its size: 317 MB peak on the 10,000-unit bench tree). The failing units' sections,
+ * most of the report, wait in `details` (a file, for a large report: see createSpilledBytes).
  */
-export function createMarkdownStream(head: MarkdownHead): MarkdownStream {
+export function createMarkdownStream(
+  head: MarkdownHead,
+  details: HeldBytes = createHeldBytes()
+): MarkdownStream {
   const rows = createHeldBytes()
-  const details = createHeldBytes()
   let units = 0
   let failed = 0
   return {
@@ -63,12 +74,13 @@ export function createMarkdownStream(head: MarkdownHead): MarkdownStream {
       write('\n')
       if (units === 0) {
         write('No service units found.\n')
+        details.drain(() => {}) // empty: this only releases it
         return
       }
       write('| Unit | Path | Score | Rating | Result |\n')
       write('| --- | --- | ---: | --- | --- |\n')
-      for (const bytes of rows.parts()) writeBytes(bytes)
-      for (const bytes of details.parts()) writeBytes(bytes)
+      rows.drain(writeBytes)
+      details.drain(writeBytes)
     }
   }
 }

@@ -15,6 +15,7 @@ import { createMarkdownStream } from '../render/markdown.js'
 import { createTextStream, tallyOf } from '../render/text.js'
 import type { UnitTally } from '../render/text.js'
 import { createReader, scanUnitFile } from './scan.js'
+import { createSpilledBytes } from './spill.js'
 
 /** What a worker needs to analyse and render units exactly as the main thread would. */
 export interface ScanJob {
@@ -293,11 +294,10 @@ function streamReport(data: StreamData, port: NonNullable<typeof parentPort>): v
     const out = createByteBatches((bytes) => writeAll(data.fd, bytes))
     const markdown =
       job.format === 'markdown'
-        ? createMarkdownStream({
-            threshold: job.threshold / 10,
-            systemdVersion: job.version,
-            policy: job.policy.name
-          })
+        ? createMarkdownStream(
+            { threshold: job.threshold / 10, systemdVersion: job.version, policy: job.policy.name },
+            createSpilledBytes()
+          )
         : undefined
     let done = 0
     let passed = true
