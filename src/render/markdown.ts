@@ -23,7 +23,7 @@ export interface MarkdownStream {
 }
 
 /** Rendered text kept in memory as UTF-8 bytes, outside V8's heap, until it can be written. */
-export function createHeldBytes(): HeldBytes {
+function createHeldBytes(): HeldBytes {
   const parts: Uint8Array[] = []
   // a batch is a view of a larger buffer: a copy keeps only its bytes
   const batches = createByteBatches((bytes) => parts.push(new Uint8Array(bytes)))
