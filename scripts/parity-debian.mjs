@@ -19,7 +19,8 @@
 //    weight, range).
 // 5. With --fix: copies each package's root to <cache>/roots-fixed/<pkg>, lets the CLI write its
 //    drop-ins there (--fix, at --fix-threshold and --fix-policy), and has the oracle score every
-//    unit that got one: systemd must load it and print the score the drop-in's header predicts.
+//    unit that got one: systemd must load it, print the score the drop-in's header predicts, and
+//    `systemd-analyze verify` must say nothing about the drop-in.
 // 6. Prints a summary and writes <cache>/results.md and <cache>/results.json.
 //
 // Usage: node scripts/parity-debian.mjs [--packages a,b,c] [--limit N] [--cache DIR] [--update]
@@ -140,7 +141,7 @@ function usage(err) {
     '                    gets this environment: give LD_LIBRARY_PATH for an extracted build\n' +
     '  --fix             also check the fix engine: the CLI writes its drop-ins into a copy of\n' +
     '                    each root (--fix), and the oracle must load every unit that got one\n' +
-    '                    and print the score the drop-in predicts\n' +
+    '                    and print the score the drop-in predicts; verify must say nothing of it\n' +
     '  --fix-threshold N the threshold the drop-ins aim at (default 5.0)\n' +
     '  --fix-policy P    the policy name or file they are made for (default baseline)\n' +
     '  --jobs N          packages checked in parallel (default 2)\n' +
@@ -468,8 +469,10 @@ async function checkFixes(pkg, root, files, opts, failures) {
   }
   if (!suggested.size) return []
   const oracle = await runOracle(fixed, [...suggested.keys()], opts)
+  const complaints = await verifyDropIns(unitDir, [...suggested.keys()], opts)
   return [...suggested].map(([file, { unit, suggestion }]) => {
     const o = oracle[file]
+    const verify = complaints.get(path.resolve(opts.cache, suggestion.path)) ?? []
     return {
       pkg,
       unit: file,
@@ -478,9 +481,37 @@ async function checkFixes(pkg, root, files, opts, failures) {
       oracleStatus: oracleStatus(o),
       oracleScore: o.score,
       oracleMsg: o.score == null ? o.stderr.slice(0, 2000) : '',
-      agree: o.score != null && o.score === suggestion.score
+      verify,
+      agree: o.score != null && o.score === suggestion.score && verify.length === 0
     }
   })
+}
+
+/**
+ * `systemd-analyze verify` on the units given (as paths, instances for templates): what it says
+ * about each drop-in the CLI wrote, by the drop-in's path. What it says about the unit itself (a
+ * program missing on this machine, say) is not the drop-in's doing.
+ */
+async function verifyDropIns(unitDir, files, opts) {
+  const byDropIn = new Map()
+  const env = { SYSTEMD_LOG_COLOR: '0', SYSTEMD_LOG_LOCATION: '0' }
+  for (let i = 0; i < files.length; i += 50) {
+    const paths = files
+      .slice(i, i + 50)
+      .map((f) => path.join(unitDir, oracleName(f, opts.systemdVersion)))
+    const r = await run(opts.oracle, ['verify', '--man=no', ...paths], {
+      timeout: opts.timeout,
+      env
+    })
+    for (const line of `${r.stdout}\n${r.stderr}`.split('\n')) {
+      const m = /^(\/\S+\/hardening\.conf):/.exec(line)
+      if (!m) continue
+      const said = byDropIn.get(m[1]) ?? []
+      if (!said.includes(line)) said.push(line)
+      byDropIn.set(m[1], said)
+    }
+  }
+  return byDropIn
 }
 
 // ---------------------------------------------------------------- comparison (as compare.mjs)
@@ -547,14 +578,15 @@ function summaryLines(s) {
   ]
   if (s.fixes) {
     lines.push(
-      `drop-ins:       ${s.fixes.written} written (--fix, threshold ${s.fixes.threshold}, policy ${s.fixes.policy}), ${s.fixes.agree} loaded with the predicted score`
+      `drop-ins:       ${s.fixes.written} written (--fix, threshold ${s.fixes.threshold}, policy ${s.fixes.policy}), ${s.fixes.agree} loaded with the predicted score and passed verify`
     )
   }
   return lines
 }
 
 const fixText = (f) =>
-  `${f.pkg}/${f.unit}: ${f.from} -> predicted ${f.predicted}, oracle ${side(f.oracleStatus, f.oracleScore, f.oracleMsg)}`
+  `${f.pkg}/${f.unit}: ${f.from} -> predicted ${f.predicted}, oracle ${side(f.oracleStatus, f.oracleScore, f.oracleMsg)}` +
+  (f.verify.length ? `; verify: ${f.verify.join(' | ')}` : '')
 
 function writeReport(cache, res) {
   fs.writeFileSync(path.join(cache, 'results.json'), JSON.stringify(res, null, 1) + '\n')
@@ -593,7 +625,7 @@ ${list(failures.map((f) => `- ${failText(f)}`))}
 ${
   fixRows
     ? `
-## Drop-ins that did not load with the predicted score (--fix)
+## Drop-ins that did not load with the predicted score or that verify complained about (--fix)
 
 ${list(fixRows.filter((f) => !f.agree).map((f) => `- ${fixText(f)}`))}
 `
