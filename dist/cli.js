@@ -193,7 +193,6 @@ function expandSpecifiers(text, unit, version) {
     return { value: out };
 }
 
-/** User/group names, host names, paths and device nodes as systemd validates them. */
 /** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
 function isValidUserOrGroup(name) {
     if (name.length === 0)
@@ -236,6 +235,19 @@ function hasDotDot(path) {
 /** An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...). */
 function isAbsoluteNormalPath(path) {
     return path.startsWith('/') && !hasDotDot(path);
+}
+/**
+ * A path setting's value: specifiers expanded, then an absolute path without '..', simplified
+ * (path_simplify_and_warn() with PATH_CHECK_ABSOLUTE); else why not.
+ */
+function absolutePathOf(value, unit, version) {
+    const expanded = expandSpecifiers(value, unit, version);
+    if ('error' in expanded)
+        return { error: `${expanded.error} in '${value}'` };
+    if (!isAbsoluteNormalPath(expanded.value)) {
+        return { error: `'${expanded.value}' is not an absolute path without '..'` };
+    }
+    return { path: simplifyPath(expanded.value) };
 }
 /** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
 function isDeviceNodePath(path) {
@@ -583,8 +595,7 @@ function mountSettingDirective(setting, bit) {
                         return undefined;
                     for (const word of extractWords(value, { unquote: true }).words) {
                         const path = word.replace(setting.prefixes, '').split(':')[0];
-                        const expanded = expandSpecifiers(path, ctx.unit, ctx.version);
-                        if ('error' in expanded || !isAbsoluteNormalPath(expanded.value))
+                        if ('error' in absolutePathOf(path, ctx.unit, ctx.version))
                             continue;
                         setMountBit(s, bit, true);
                     }
@@ -3137,19 +3148,6 @@ function whenApplied(directive, effect) {
         }
     };
 }
-/**
- * A path setting's value: specifiers expanded, then an absolute path without '..', simplified
- * (path_simplify_and_warn() with PATH_CHECK_ABSOLUTE); else why not.
- */
-function absolutePathOf(value, ctx) {
-    const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
-    if ('error' in expanded)
-        return { error: `${expanded.error} in '${value}'` };
-    if (!isAbsoluteNormalPath(expanded.value)) {
-        return { error: `'${expanded.value}' is not an absolute path without '..'` };
-    }
-    return { path: simplifyPath(expanded.value) };
-}
 function booleanDirective(key, options = {}) {
     return {
         section: 'Service',
@@ -3227,7 +3225,7 @@ function rootPathDirective(key, since) {
                 s[key] = undefined;
                 return undefined;
             }
-            const resolved = absolutePathOf(value, ctx);
+            const resolved = absolutePathOf(value, ctx.unit, ctx.version);
             if ('error' in resolved)
                 return { fatal: resolved.error };
             s[key] = resolved.path;
@@ -3496,7 +3494,7 @@ const DIRECTIVES = {
                 s.userNamespacePath = undefined;
                 return undefined;
             }
-            const resolved = absolutePathOf(value, ctx);
+            const resolved = absolutePathOf(value, ctx.unit, ctx.version);
             if ('error' in resolved)
                 return { ignored: resolved.error };
             s.userNamespacePath = resolved.path;
@@ -3680,7 +3678,7 @@ const DIRECTIVES = {
                 s.workingDirectoryHome = true;
                 return undefined;
             }
-            const resolved = absolutePathOf(path, ctx);
+            const resolved = absolutePathOf(path, ctx.unit, ctx.version);
             if ('error' in resolved) {
                 return missingOk ? { ignored: resolved.error } : { fatal: resolved.error };
             }

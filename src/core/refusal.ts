@@ -4,8 +4,7 @@
  * decide that namespace and no check reads are kept here as bits (MOUNT_NAMESPACE_SETTINGS).
  */
 import type { Directive, ServiceSettings } from './service.js'
-import { expandSpecifiers } from './specifiers.js'
-import { isAbsoluteNormalPath } from './values/paths.js'
+import { absolutePathOf } from './values/paths.js'
 import { extractWords, parseBoolean } from './words.js'
 
 /**
@@ -109,8 +108,7 @@ function mountSettingDirective(setting: MountSetting, bit: number): Directive {
           else if (s.mountNamespace & bit) return undefined
           for (const word of extractWords(value, { unquote: true }).words) {
             const path = word.replace(setting.prefixes, '').split(':')[0]!
-            const expanded = expandSpecifiers(path, ctx.unit, ctx.version)
-            if ('error' in expanded || !isAbsoluteNormalPath(expanded.value)) continue
+            if ('error' in absolutePathOf(path, ctx.unit, ctx.version)) continue
             setMountBit(s, bit, true)
           }
           return undefined

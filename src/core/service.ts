@@ -22,6 +22,7 @@ import { parseIpAssignment } from './values/ip.js'
 import type { NamespaceState } from './values/namespaces.js'
 import { applyNamespaceAssignment } from './values/namespaces.js'
 import {
+  absolutePathOf,
   hasDotDot,
   isAbsoluteNormalPath,
   isDeviceNodePath,
@@ -392,19 +393,6 @@ function whenApplied(
   }
 }
 
-/**
- * A path setting's value: specifiers expanded, then an absolute path without '..', simplified
- * (path_simplify_and_warn() with PATH_CHECK_ABSOLUTE); else why not.
- */
-function absolutePathOf(value: string, ctx: Context): { path: string } | { error: string } {
-  const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
-  if ('error' in expanded) return { error: `${expanded.error} in '${value}'` }
-  if (!isAbsoluteNormalPath(expanded.value)) {
-    return { error: `'${expanded.value}' is not an absolute path without '..'` }
-  }
-  return { path: simplifyPath(expanded.value) }
-}
-
 function booleanDirective(
   key: BooleanKey,
   options: {
@@ -497,7 +485,7 @@ function rootPathDirective(
         s[key] = undefined
         return undefined
       }
-      const resolved = absolutePathOf(value, ctx)
+      const resolved = absolutePathOf(value, ctx.unit, ctx.version)
       if ('error' in resolved) return { fatal: resolved.error }
       s[key] = resolved.path
       return undefined
@@ -762,7 +750,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
         s.userNamespacePath = undefined
         return undefined
       }
-      const resolved = absolutePathOf(value, ctx)
+      const resolved = absolutePathOf(value, ctx.unit, ctx.version)
       if ('error' in resolved) return { ignored: resolved.error }
       s.userNamespacePath = resolved.path
       return undefined
@@ -940,7 +928,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
         s.workingDirectoryHome = true
         return undefined
       }
-      const resolved = absolutePathOf(path, ctx)
+      const resolved = absolutePathOf(path, ctx.unit, ctx.version)
       if ('error' in resolved) {
         return missingOk ? { ignored: resolved.error } : { fatal: resolved.error }
       }

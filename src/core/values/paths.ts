@@ -1,4 +1,6 @@
 /** User/group names, host names, paths and device nodes as systemd validates them. */
+import type { UnitName } from '../specifiers.js'
+import { expandSpecifiers } from '../specifiers.js'
 
 /** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
 export function isValidUserOrGroup(name: string): boolean {
@@ -38,6 +40,23 @@ export function hasDotDot(path: string): boolean {
 /** An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...). */
 export function isAbsoluteNormalPath(path: string): boolean {
   return path.startsWith('/') && !hasDotDot(path)
+}
+
+/**
+ * A path setting's value: specifiers expanded, then an absolute path without '..', simplified
+ * (path_simplify_and_warn() with PATH_CHECK_ABSOLUTE); else why not.
+ */
+export function absolutePathOf(
+  value: string,
+  unit: UnitName,
+  version: number
+): { path: string } | { error: string } {
+  const expanded = expandSpecifiers(value, unit, version)
+  if ('error' in expanded) return { error: `${expanded.error} in '${value}'` }
+  if (!isAbsoluteNormalPath(expanded.value)) {
+    return { error: `'${expanded.value}' is not an absolute path without '..'` }
+  }
+  return { path: simplifyPath(expanded.value) }
 }
 
 /** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
