@@ -11904,6 +11904,7 @@ async function runCli(argv, io) {
                         : 'one thread';
                 io.stderr(`scan: ${stream.total} unit file(s), ${threads}\n`);
             }
+            const color = format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR;
             const job = {
                 roots: [...stream.roots],
                 cwd: io.cwd,
@@ -11917,7 +11918,7 @@ async function runCli(argv, io) {
                 toolVersion: VERSION,
                 // a SARIF report is made in this thread: the job never leaves it
                 format: format === 'sarif' ? 'text' : format,
-                color: false
+                color
             };
             /**
              * The report made by the one worker thread, which writes it itself, between `start` and
@@ -11953,14 +11954,12 @@ async function runCli(argv, io) {
             }
             else if (format === 'json' || format === 'text') {
                 // Streamed: each report is written and dropped, so memory stays flat on large trees.
-                const color = format === 'text' && io.isTTY && !values.output && !values['no-color'] && !io.env.NO_COLOR;
                 const json = createJsonStream(head);
                 const text = createTextStream(head, {
                     color,
                     fullSuggestions: TEXT_SUGGESTIONS,
                     topChecks: TEXT_TOP_CHECKS
                 });
-                job.color = color;
                 if (oneWorker) {
                     // the worker writes the entries; the opening and the closing are written here
                     const workerPassed = await inOneWorker(oneWorker, json.start(), (ok) => json.end(ok));

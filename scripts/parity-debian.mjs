@@ -22,10 +22,14 @@
 //    unit that got one: systemd must load it, print the score the drop-in's header predicts, and
 //    `systemd-analyze verify` must say nothing about the drop-in.
 // 6. Prints a summary and writes <cache>/results.md and <cache>/results.json.
+// --trees DIR replaces steps 1-3 for unit files gathered elsewhere (from repositories, say): every
+// directory below DIR holding *.service files becomes a root, with the sockets and drop-in
+// directories beside them.
 //
 // Usage: node scripts/parity-debian.mjs [--packages a,b,c] [--limit N] [--cache DIR] [--update]
 //                                        [--jobs N] [--timeout S] [--suite NAME] [--cli FILE]
 //                                        [--oracle FILE] [--fix [--fix-threshold N] [--fix-policy P]]
+//                                        [--trees DIR]
 // Needs a Debian host (apt-get, dpkg-deb, systemd-analyze; Debian 12 has systemd 252) and a built
 // dist/cli.js (npm run bundle). Exit: 0 no disagreement, 1 disagreements, 2 usage/environment error.
 // Only node: built-ins are used.
@@ -58,7 +62,7 @@ function parseArgs(argv) {
   const options = { packages: str, limit: str, cache: str, update: bool, jobs: str, timeout: str }
   Object.assign(options, { suite: str, cli: str, oracle: str })
   Object.assign(options, { mirror: str, keyring: str, components: str })
-  Object.assign(options, { fix: bool, 'fix-threshold': str, 'fix-policy': str })
+  Object.assign(options, { fix: bool, 'fix-threshold': str, 'fix-policy': str, trees: str })
   let values
   try {
     values = parseArgv({
@@ -93,6 +97,14 @@ function parseArgs(argv) {
   if (values.keyring !== undefined && !fs.existsSync(values.keyring)) {
     usage(`--keyring: no such file ${values.keyring}`)
   }
+  if (values.trees !== undefined) {
+    if (!fs.statSync(values.trees, { throwIfNoEntry: false })?.isDirectory()) {
+      usage(`--trees: no such directory ${values.trees}`)
+    }
+    const apt = ['packages', 'suite', 'update', 'mirror', 'keyring', 'components']
+    const clash = apt.filter((flag) => values[flag] !== undefined)
+    if (clash.length) usage(`--trees takes no Debian packages: drop --${clash.join(', --')}`)
+  }
   const fixThreshold = values['fix-threshold'] ?? '5.0'
   if (!/^(10(\.0)?|\d(\.\d)?)$/.test(fixThreshold)) {
     usage(`--fix-threshold expects 0.0-10.0 with one decimal, got ${fixThreshold}`)
@@ -111,6 +123,7 @@ function parseArgs(argv) {
     jobs: int('jobs', 2, 1),
     timeout: int('timeout', 60, 1) * 1000,
     suite: values.suite ?? null,
+    trees: values.trees === undefined ? null : path.resolve(values.trees),
     cli: path.resolve(values.cli ?? CLI),
     // A bare name is looked up in PATH; anything with a slash is a file.
     oracle: values.oracle?.includes('/') ? path.resolve(values.oracle) : (values.oracle ?? SA),
@@ -139,6 +152,9 @@ function usage(err) {
     '  --oracle FILE     the systemd-analyze to compare with (default: systemd-analyze from\n' +
     '                    PATH); the CLI is run with --systemd-version set to its version. It\n' +
     '                    gets this environment: give LD_LIBRARY_PATH for an extracted build\n' +
+    '  --trees DIR       no Debian packages: every directory below DIR that holds *.service files\n' +
+    '                    (unit files collected from anywhere, e.g. repositories) is a root of\n' +
+    '                    its own, with the sockets and drop-in directories beside them\n' +
     '  --fix             also check the fix engine: the CLI writes its drop-ins into a copy of\n' +
     '                    each root (--fix), and the oracle must load every unit that got one\n' +
     '                    and print the score the drop-in predicts; verify must say nothing of it\n' +
@@ -356,12 +372,14 @@ function copyEntry(pkgRoot, src, dst) {
 
 const wanted = (n) => /\.(service|socket)$|\.service\.d$/.test(n) || n === 'service.d'
 
-/** Build <root>/etc/systemd/system from the package tree; returns its *.service names. */
-function collectUnits(pkgRoot, root) {
+/**
+ * Build <root>/etc/systemd/system from the unit directories of a package tree (by default its
+ * system unit directories; links resolve inside the tree); returns its *.service names.
+ */
+function collectUnits(pkgRoot, root, dirs = SYS_DIRS.map((d) => path.join(pkgRoot, d))) {
   fs.rmSync(root, { recursive: true, force: true })
   const entries = new Map()
-  for (const d of SYS_DIRS) {
-    const full = path.join(pkgRoot, d)
+  for (const full of dirs) {
     if (!fs.existsSync(full)) continue
     for (const e of fs.readdirSync(full)) if (wanted(e)) entries.set(e, path.join(full, e))
   }
@@ -424,6 +442,13 @@ async function runOracle(root, files, { oracle, timeout, systemdVersion }) {
   return out
 }
 
+/**
+ * The path of a unit the CLI reported (relative to the cache, where it runs) below the unit
+ * directory: the key both tools' results are matched on.
+ */
+const unitPathIn = (unitDir, opts) => (unit) =>
+  path.relative(unitDir, path.resolve(opts.cache, unit.path))
+
 async function runOurs(root, opts) {
   const dir = path.join(root, 'etc', 'systemd', 'system')
   const args = [opts.cli, '--format', 'json', '--systemd-version', String(opts.systemdVersion)]
@@ -441,7 +466,7 @@ async function runOurs(root, opts) {
  * one. Returns one row per drop-in: systemd loads the unit and prints the predicted score, or not.
  */
 async function checkFixes(pkg, root, files, opts, failures) {
-  const fixed = path.join(opts.cache, 'roots-fixed', pkg)
+  const fixed = path.join(opts.cache, 'roots-fixed', encodeURIComponent(pkg))
   fs.rmSync(fixed, { recursive: true, force: true })
   fs.cpSync(root, fixed, { recursive: true, verbatimSymlinks: true })
   const unitDir = path.join(fixed, 'etc', 'systemd', 'system')
@@ -455,7 +480,7 @@ async function checkFixes(pkg, root, files, opts, failures) {
     failures.push({ pkg, stage: 'fix', reason: `exit ${r.code}: ${lastLine(r.stderr)}` })
     return []
   }
-  const rel = (u) => path.relative(unitDir, path.resolve(opts.cache, u.path))
+  const rel = unitPathIn(unitDir, opts)
   const suggested = new Map()
   for (const u of units) {
     const s = u.suggestion
@@ -570,7 +595,9 @@ const failText = (f) => `${f.stage} ${f.pkg}${f.unit ? '/' + f.unit : ''}: ${f.r
 
 function summaryLines(s) {
   const lines = [
-    `packages:       ${s.packages} (.deb available: ${s.debs}, with system services: ${s.withServices})`,
+    s.trees
+      ? `directories:    ${s.packages} holding services`
+      : `packages:       ${s.packages} (.deb available: ${s.debs}, with system services: ${s.withServices})`,
     `units compared: ${s.units}`,
     `agreements:     ${s.agreements}`,
     `disagreements:  ${s.disagreements}`,
@@ -647,6 +674,7 @@ ${table.join('\n')}
  * and, with --fix, its drop-in rows.
  */
 async function checkPackage(pkg, deb, opts, failures) {
+  if (opts.trees) return checkRoot(pkg, collectTree(pkg, opts), opts, failures)
   const tree = path.join(opts.cache, 'x', path.basename(deb, '.deb'))
   if (!fs.existsSync(tree)) {
     // Extract beside the final name and rename, so that an interrupted run leaves no half tree.
@@ -659,7 +687,35 @@ async function checkPackage(pkg, deb, opts, failures) {
     fs.renameSync(tree + '.part', tree)
   }
   const root = path.join(opts.cache, 'roots', pkg)
-  const files = collectUnits(tree, root)
+  return checkRoot(pkg, { root, files: collectUnits(tree, root) }, opts, failures)
+}
+
+/** --trees: the root of one directory of the trees (named by its path below them) */
+function collectTree(pkg, opts) {
+  // a flat name: one directory of the trees may hold another, and their roots are rebuilt in parallel
+  const root = path.join(opts.cache, 'roots', encodeURIComponent(pkg))
+  const tree = path.join(opts.trees, pkg.split('/')[0])
+  return { root, files: collectUnits(tree, root, [path.join(opts.trees, pkg)]) }
+}
+
+/** --trees: every directory below them holding a *.service entry (not inside a drop-in directory) */
+function treeDirectories(trees) {
+  const found = []
+  const walk = (dir, rel) => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true })
+    if (rel && entries.some((e) => e.name.endsWith('.service'))) found.push(rel)
+    for (const e of entries) {
+      if (e.isDirectory() && !e.name.endsWith('.d') && e.name !== '.git') {
+        walk(path.join(dir, e.name), rel ? `${rel}/${e.name}` : e.name)
+      }
+    }
+  }
+  walk(trees, '')
+  return found
+}
+
+/** Run both tools on a root and compare them unit by unit (and the drop-ins with --fix). */
+async function checkRoot(pkg, { root, files }, opts, failures) {
   if (!files.length) return { rows: [], fixes: [] }
   const oracle = await runOracle(root, files, opts)
   const ours = await runOurs(root, opts)
@@ -668,7 +724,7 @@ async function checkPackage(pkg, deb, opts, failures) {
   // Keyed by the path under the unit directory, not the base name: a package can ship a directory
   // named like a unit with the unit inside (svxlink-gpio in sid), and the CLI reports both.
   const unitDir = path.join(root, 'etc', 'systemd', 'system')
-  const rel = (u) => path.relative(unitDir, path.resolve(opts.cache, u.path))
+  const rel = unitPathIn(unitDir, opts)
   const byFile = new Map(ours.units.map((u) => [rel(u), u]))
   for (const f of files.filter((f) => oracle[f].code === 'TIMEOUT')) {
     failures.push({ pkg, unit: f, stage: 'oracle', reason: 'systemd-analyze timed out' })
@@ -679,7 +735,7 @@ async function checkPackage(pkg, deb, opts, failures) {
 async function main() {
   const t0 = Date.now()
   const opts = parseArgs(process.argv.slice(2))
-  for (const tool of ['apt-get', 'apt-cache', 'dpkg-deb']) {
+  for (const tool of opts.trees ? [] : ['apt-get', 'apt-cache', 'dpkg-deb']) {
     if (!which(tool)) fail(`${tool} not found: this needs a Debian host with apt and systemd`)
   }
   if (!which(opts.oracle)) fail(`${opts.oracle} not found (--oracle; default systemd-analyze)`)
@@ -707,19 +763,21 @@ async function main() {
   for (const d of [debsDir, path.join(opts.cache, 'x')]) fs.mkdirSync(d, { recursive: true })
 
   // --suite: its Contents index is fetched beside the apt lists (see suiteContents).
-  const contents = opts.suite && !opts.packages ? await suiteContents(opts) : []
-  let pkgs = opts.packages ?? (await defaultPackages(aptLists().concat(contents)))
+  const contents = opts.suite && !opts.packages && !opts.trees ? await suiteContents(opts) : []
+  let pkgs = opts.trees
+    ? treeDirectories(opts.trees)
+    : (opts.packages ?? (await defaultPackages(aptLists().concat(contents))))
   pkgs = [...new Set(pkgs)].sort().slice(0, opts.limit ?? undefined)
-  const from = opts.suite ? `suite ${opts.suite}, ` : ''
+  const from = opts.suite ? `suite ${opts.suite}, ` : opts.trees ? `trees ${opts.trees}, ` : ''
   console.log(`parity: ${pkgs.length} package(s), ${from}cache ${opts.cache}, ${systemdLine}`)
   console.log(`parity: CLI ${opts.cli} --systemd-version ${opts.systemdVersion}`)
   console.log(`parity: oracle ${opts.oracle}`)
   const failures = []
-  if (pkgs.some((p) => !debsIn(debsDir).has(p))) {
+  if (!opts.trees && pkgs.some((p) => !debsIn(debsDir).has(p))) {
     if (opts.packages) aptLists() // the default list has already checked the apt lists
     download(pkgs, debsDir, failures)
   }
-  const debs = debsIn(debsDir)
+  const debs = opts.trees ? new Map(pkgs.map((p) => [p, null])) : debsIn(debsDir)
   const todo = pkgs.filter((p) => debs.has(p))
   const rows = []
   const fixRows = []
@@ -742,6 +800,7 @@ async function main() {
   const count = (k) => rows.reduce((m, r) => ((m[r[k]] = (m[r[k]] ?? 0) + 1), m), {})
   const disagreements = rows.filter((r) => !r.agree)
   const summary = {
+    trees: opts.trees !== null,
     packages: pkgs.length,
     debs: todo.length,
     withServices,
@@ -762,7 +821,8 @@ async function main() {
   const command = ['node scripts/parity-debian.mjs', ...process.argv.slice(2)].join(' ')
   const head = { generatedAt: new Date().toISOString(), command, systemd: systemdLine }
   head.oracle = opts.oracle
-  Object.assign(head, { suite: opts.suite ?? 'host apt', cli: opts.cli })
+  const source = opts.trees ? `trees ${opts.trees}` : (opts.suite ?? 'host apt')
+  Object.assign(head, { suite: source, cli: opts.cli })
   const res = { ...head, systemdVersion: opts.systemdVersion, summary, failures }
   writeReport(opts.cache, { ...res, disagreements, rows, fixRows: opts.fix ? fixRows : undefined })
 
