@@ -98,6 +98,32 @@ export const RULE_UNITS = {
   container: unit(
     'containers.service',
     '[Service]\nExecStart=/usr/bin/dockerd -H fd://\nDelegate=yes\n'
+  ),
+  // the rules below come from units in public repositories whose drop-ins would have broken them
+  shellWritesSys: unit(
+    'backlight.service',
+    "[Service]\nType=oneshot\nUser=panel\nExecStart=/bin/sh -c '/bin/echo 1 > /sys/class/backlight/panel/bl_power'\n"
+  ),
+  shellRunsVpn: unit(
+    'shell-vpn.service',
+    '[Service]\nExecStart=/bin/bash -euo pipefail -c "exec openvpn --config /etc/openvpn/client.conf"\n'
+  ),
+  tunnel: unit(
+    'mesh.service',
+    '[Service]\nExecStart=/usr/bin/nebula -config /etc/nebula/config.yml\n'
+  ),
+  signals: unit('oom-killer.service', '[Service]\nExecStart=/usr/bin/earlyoom -r 3600\n'),
+  oneShotTask: unit(
+    'first-boot.service',
+    '[Unit]\nConditionFirstBoot=yes\n\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/usr/lib/vendor/first-boot-setup\n'
+  ),
+  earlyBootTask: unit(
+    'early-task.service',
+    '[Unit]\nDefaultDependencies=no\nBefore=sysinit.target\n\n[Service]\nExecStart=/usr/libexec/vendor-early-task\n'
+  ),
+  console: unit(
+    'maintenance-shell.service',
+    '[Unit]\nDefaultDependencies=no\n\n[Service]\nType=idle\nUser=root\nExecStart=/usr/local/bin/maintenance-menu\nStandardInput=tty-force\n'
   )
 } satisfies Record<string, FixtureUnit>
 

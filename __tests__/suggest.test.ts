@@ -432,6 +432,90 @@ describe('knowing what would break', () => {
     expect(s.reachesTarget).toBe(false)
   })
 
+  it('a shell script writing /sys: /sys stays writable (no ProtectKernelTunables=)', () => {
+    const s = full(rule('shellWritesSys'))
+    expect(directiveLines(s)).not.toContain('ProtectKernelTunables=yes')
+    expect(s.notSuggested.find((n) => n.directive === 'ProtectKernelTunables')?.reason).toMatch(
+      /\/sys/
+    )
+  })
+
+  it('what `sh -c` runs counts: a VPN started from a shell keeps AF_NETLINK and CAP_NET_ADMIN', () => {
+    const unit = rule('shellRunsVpn')
+    const s = full(unit)
+    expect(directiveLines(s).find((l) => l.startsWith('RestrictAddressFamilies=AF'))).toBe(
+      'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK'
+    )
+    expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(
+      'CAP_NET_ADMIN'
+    )
+    expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(/openvpn/)
+  })
+
+  it('a tunnel daemon keeps root, /dev/net/tun and CAP_NET_ADMIN', () => {
+    const unit = rule('tunnel')
+    const s = full(unit)
+    const lines = directiveLines(s)
+    expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(lines).not.toContain('PrivateDevices=yes')
+    expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(
+      'CAP_NET_ADMIN'
+    )
+    expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(/tunnel/)
+  })
+
+  it("a daemon that signals other services' processes sees them and keeps CAP_KILL", () => {
+    const unit = rule('signals')
+    const s = full(unit)
+    const lines = directiveLines(s)
+    expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(lines).not.toContain('ProtectProc=invisible')
+    expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(
+      'CAP_KILL'
+    )
+  })
+
+  it.each([
+    ['oneShotTask', /^Type=oneshot: first-boot-setup runs as root/],
+    ['earlyBootTask', /^DefaultDependencies=no: vendor-early-task runs as root in early boot/]
+  ] as const)(
+    'a root task of unknown needs (%s) keeps its identity, the file system and the devices',
+    (key, reason) => {
+      const s = full(rule(key))
+      const lines = directiveLines(s)
+      for (const directive of ['DynamicUser', 'ProtectSystem', 'PrivateDevices', 'PrivateMounts'])
+        expect(lines.some((l) => l.startsWith(`${directive}=`))).toBe(false)
+      expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(reason)
+      // what cannot break it still goes in
+      expect(lines).toContain('ProtectKernelModules=yes')
+    }
+  )
+
+  it('the same program in a long-running service, or run as another user, is not such a task', () => {
+    const daemon = {
+      name: 'vendor-daemon.service',
+      files: { 'vendor-daemon.service': '[Service]\nExecStart=/usr/lib/vendor/first-boot-setup\n' }
+    }
+    expect(directiveLines(full(daemon))).toContain('DynamicUser=yes')
+    const asUser = {
+      name: 'vendor-task.service',
+      files: {
+        'vendor-task.service':
+          '[Service]\nType=oneshot\nUser=vendor\nExecStart=/usr/lib/vendor/first-boot-setup\n'
+      }
+    }
+    expect(directiveLines(full(asUser))).toContain('ProtectSystem=strict')
+  })
+
+  it('an interactive console (StandardInput=tty-force) is left as a login session', () => {
+    const s = full(rule('console'))
+    for (const line of ['NoNewPrivileges=yes', 'PrivateTmp=yes', 'RestrictSUIDSGID=yes'])
+      expect(directiveLines(s)).not.toContain(line)
+    expect(s.notSuggested.find((n) => n.directive === 'NoNewPrivileges')?.reason).toMatch(
+      /StandardInput=tty-force/
+    )
+  })
+
   it('a daemon that switches user itself keeps its identity and the capabilities to switch', () => {
     const nginx = fixture(THIRD_PARTY_UNITS.find((u) => u.name === 'nginx.service')!)
     const s = full(nginx)

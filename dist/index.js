@@ -34149,6 +34149,7 @@ const RECORDED_DIRECTIVES = {
     CPUSchedulingPolicy: 'Service',
     Sockets: 'Service',
     SystemCallErrorNumber: 'Service',
+    StandardInput: 'Service',
     Description: 'Unit',
     After: 'Unit',
     Wants: 'Unit',
@@ -37929,7 +37930,7 @@ const PROGRAMS = [
         'loads kernel modules'
     ],
     [
-        /^(sysctl|systemd-sysctl|tuned|irqbalance|cpupower|procps|ksmtuned|numad|kubelet|k3s|dockerd|libvirtd)$/,
+        /^(sysctl|systemd-sysctl|tuned|tuned-ppd|power-profiles-daemon|irqbalance|cpupower|procps|ksmtuned|numad|kubelet|k3s|dockerd|libvirtd)$/,
         ['sysctl'],
         'changes kernel tunables'
     ],
@@ -38010,7 +38011,70 @@ const PROGRAMS = [
         ['monitor'],
         'watches other processes'
     ],
-    [/^(auditd)$/, ['kmsg'], 'the audit daemon']
+    [/^(auditd)$/, ['kmsg'], 'the audit daemon'],
+    // seen on units in public repositories (the GitHub corpus in the README): programs whose needs a
+    // drop-in broke when the engine did not know them
+    [
+        /^(cri-containerd|cri-dockerd|rke2|nomad)$/,
+        ['containers', 'network'],
+        'runs containers or other workloads'
+    ],
+    [
+        /^(kube-proxy|flanneld|calico-node|sshuttle|ovs-vswitchd|ovs-ctl|ovn-controller)$/,
+        ['network', 'netlink', 'net-admin'],
+        'programs the firewall and routes'
+    ],
+    [
+        /^(nebula|netbird|mullvad-daemon|wireguard-go|boringtun|yggdrasil|cjdroute|vpnserver|vpnclient|vpnbridge|openfortivpn|ziti-edge-tunnel|tun2socks|nordvpnd|warp-svc|innernet|innernet-server)$/,
+        ['network', 'netlink', 'net-admin', 'devices'],
+        'creates a tunnel interface (/dev/net/tun, CAP_NET_ADMIN)'
+    ],
+    [
+        /^(spotifyd|librespot|raspotify|mopidy|mpd|shairport-sync|snapclient|squeezelite|owntone|forked-daapd)$/,
+        ['devices'],
+        'plays audio (sound devices)'
+    ],
+    [
+        /^(ceph-osd|ceph-volume|rbdmap|rbd|rbd-nbd|iscsid|iscsiadm|tgtd|nbd-client|drbdadm|stratisd|snapperd|snapper|btrfs|container-storage-setup|growpart|sgdisk|sfdisk|parted|resize2fs|xfs_growfs|wipefs|blkdeactivate|pvcreate|vgcreate|lvcreate|lvextend|losetup|kpartx|dmsetup)$/,
+        ['devices', 'mount', 'system-writer'],
+        'manages disks and block devices'
+    ],
+    [
+        /^(puppet|chef-client|cinc-client|salt-minion|salt-call|ansible-pull|cf-agent|cf-execd|mgmt)$/,
+        [
+            'package-manager',
+            'system-writer',
+            'devices',
+            'modules',
+            'sysctl',
+            'mount',
+            'setuid',
+            'script'
+        ],
+        'configuration management (it may change anything)'
+    ],
+    [/^(code-server|jupyterhub|ttyd|gotty|shellinaboxd|wetty)$/, ['login'], 'gives users a shell'],
+    [
+        /^(earlyoom|nohang|oomd|systemd-oomd|pkill|killall|kill)$/,
+        ['signals'],
+        "signals other services' processes"
+    ],
+    [
+        /^(borgmatic|rsnapshot|kopia|duplicacy|duplicati|bup|rdiff-backup|bareos-fd|urbackupclientbackend)$/,
+        ['system-writer'],
+        'backs up files from all over the system'
+    ],
+    [
+        /^(setsebool|semodule|restorecon|restorecond|fixfiles|load_policy|augenrules|auditctl|aa-enforce|apparmor_parser)$/,
+        ['system-writer'],
+        'changes the security policy'
+    ],
+    [
+        /^(btuart|hciattach|cec-client|cec-ctl|rfkill|iw)$/,
+        ['devices'],
+        'configures hardware (Bluetooth, HDMI-CEC, radios)'
+    ],
+    [/^(rfkill|iw)$/, ['net-admin', 'netlink'], 'configures wireless interfaces']
 ];
 /** Where well-known programs keep their data (beyond /var/lib/NAME, /var/log/NAME, /var/cache/NAME). */
 const KNOWN_PATHS = [
@@ -38275,6 +38339,61 @@ function splitCommands(line, directive) {
     return commands;
 }
 const basename = (path) => path.slice(path.lastIndexOf('/') + 1);
+const SHELLS = /^(sh|bash|dash|zsh|ksh|mksh|ash)$/;
+/**
+ * The command string of `sh -c STRING` (also `bash -euo pipefail -c`, `sh -ec`, `busybox sh -c`), or
+ * undefined when the command is not a shell running one.
+ */
+function shellScriptOf(argv) {
+    let i = 1;
+    if (basename(argv[0] ?? '') === 'busybox' && SHELLS.test(argv[1] ?? ''))
+        i = 2;
+    else if (!SHELLS.test(basename(argv[0] ?? '')))
+        return undefined;
+    let command = false;
+    for (; i < argv.length; i++) {
+        const word = argv[i];
+        if (word === '--' || word === '-')
+            continue;
+        if (/^[-+]-?[A-Za-z]/.test(word)) {
+            if (word.startsWith('--'))
+                continue; // --norc, --login ...
+            if (word.slice(1).includes('c'))
+                command = true;
+            if (word.slice(1).includes('o'))
+                i++; // -o OPTION, -euo pipefail
+            continue;
+        }
+        return command ? word : undefined;
+    }
+    return undefined;
+}
+/** Shell words that start a command without being its program. */
+const SHELL_KEYWORDS = /^(exec|command|builtin|time|!|then|do|else|elif|if|while|until|fi|done|esac|in|\{|\})$/;
+/**
+ * The simple commands of a shell script, roughly: split at ; & | ( ) ` $( and newlines, quotes
+ * dropped, keywords and leading assignments skipped, redirections kept as their target (a command
+ * that writes `> /sys/...` shows the path). Enough to see which programs it runs and which paths it
+ * names; variables stay as written. Linear in the script's length.
+ */
+function scriptCommands(script) {
+    const commands = [];
+    for (const segment of script.split(/[;&|()`\n]|\$\(/)) {
+        const argv = [];
+        for (const raw of segment.split(/\s+/)) {
+            // a redirection's target stays as a word of its own ('2>/dev/null' -> '/dev/null')
+            const word = raw.replace(/^\d*[<>]+/, '').replace(/["']/g, '');
+            if (word === '')
+                continue;
+            if (argv.length === 0 && (SHELL_KEYWORDS.test(word) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)))
+                continue;
+            argv.push(word);
+        }
+        if (argv.length)
+            commands.push(argv);
+    }
+    return commands;
+}
 /** The program names a command runs: argv0, and what an interpreter or wrapper starts. */
 function programsOf(argv) {
     const names = [];
@@ -38460,8 +38579,19 @@ function buildProfile(loaded, unit, sockets = []) {
     const runsAsRoot = settingsRunPrivileged(s);
     // commands
     const commands = [];
+    const addCommands = (line, directive) => {
+        for (const command of splitCommands(line, directive)) {
+            commands.push(command);
+            // what `sh -c '...'` runs counts as run by the same directive
+            const script = shellScriptOf(command.argv);
+            if (script === undefined)
+                continue;
+            for (const argv of scriptCommands(script))
+                commands.push({ ...command, argv });
+        }
+    };
     for (const line of s.execStartLines)
-        commands.push(...splitCommands(line, 'ExecStart'));
+        addCommands(line, 'ExecStart');
     for (const directive of [
         'ExecStartPre',
         'ExecStartPost',
@@ -38471,7 +38601,7 @@ function buildProfile(loaded, unit, sockets = []) {
         'ExecStopPost'
     ]) {
         for (const line of rec[directive] ?? [])
-            commands.push(...splitCommands(line, directive));
+            addCommands(line, directive);
     }
     const programs = [];
     for (const command of commands) {
@@ -38494,6 +38624,28 @@ function buildProfile(loaded, unit, sockets = []) {
             }
         }
     }
+    // A one-shot or early-boot task that runs as root a program the table does not know (a setup script,
+    // say: these were most of the drop-ins that broke a service in public repositories): what it
+    // changes is not in the unit, so it keeps its identity, the file system and the devices.
+    const settings = loaded.settings;
+    if (runsAsRoot && (settings.type === 'oneshot' || !settings.defaultDependencies)) {
+        // (a unit without ExecStart=, such as a one-shot with only ExecStop=, by what it does run)
+        const sandboxed = commands.filter((c) => !c.unsandboxed);
+        const starts = sandboxed.filter((c) => c.directive === 'ExecStart');
+        const main = starts.length ? starts : sandboxed;
+        const known = main.some((c) => programsOf(c.argv).some((name) => programTraits(name).some(([trait]) => trait !== 'script' && trait !== 'setup-as-root')));
+        const program = main[0] ? basename(main[0].argv[0] ?? '') : '';
+        if (!known && program !== '') {
+            const evidence = settings.defaultDependencies
+                ? `Type=oneshot: ${program} runs as root, a task of unknown needs`
+                : `DefaultDependencies=no: ${program} runs as root in early boot`;
+            for (const trait of ['system-writer', 'devices', 'mount'])
+                note(trait, evidence);
+        }
+    }
+    const standardInput = rec.StandardInput?.at(-1);
+    if (standardInput?.startsWith('tty'))
+        note('login', `StandardInput=${standardInput}: an interactive console session`);
     const sandboxedArgs = commands.filter((c) => !c.unsandboxed);
     const allWords = [];
     for (const command of sandboxedArgs)
@@ -38889,6 +39041,7 @@ const TRAIT_CAPABILITIES = {
     setuid: ['CAP_SETUID', 'CAP_SETGID'],
     'setup-as-root': ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID'],
     monitor: ['CAP_SYS_PTRACE', 'CAP_DAC_READ_SEARCH'],
+    signals: ['CAP_KILL', 'CAP_SYS_RESOURCE'],
     'drops-privileges': [
         'CAP_SETUID',
         'CAP_SETGID',
@@ -39265,7 +39418,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
             stage: 0,
             lines: [{ key: 'ProtectProc', value: 'invisible' }],
             reason: "other users' processes are invisible in /proc"
-        }, ['monitor', 'login', 'debug', 'containers']);
+        }, ['monitor', 'signals', 'login', 'debug', 'containers']);
         offer({
             id: 'ProcSubset',
             directive: 'ProcSubset',
@@ -39328,7 +39481,8 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
         'home-write',
         'hostname',
         'shared-tmp',
-        'setup-as-root'
+        'setup-as-root',
+        'signals'
     ];
     let identity = false;
     const explicitRoot = (user === 'root' || user === '0') && sources.user !== undefined;
@@ -39432,7 +39586,8 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
             'drops-privileges',
             'time',
             'kmsg',
-            'sysctl'
+            'sysctl',
+            'signals'
         ]);
     }
     if (settings.supplementaryGroups.length) {

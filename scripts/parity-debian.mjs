@@ -705,7 +705,8 @@ function treeDirectories(trees) {
     const entries = fs.readdirSync(dir, { withFileTypes: true })
     if (rel && entries.some((e) => e.name.endsWith('.service'))) found.push(rel)
     for (const e of entries) {
-      if (e.isDirectory() && !e.name.endsWith('.d') && e.name !== '.git') {
+      // a drop-in directory goes with the units beside it
+      if (e.isDirectory() && !/^(.+\.)?service\.d$/.test(e.name) && e.name !== '.git') {
         walk(path.join(dir, e.name), rel ? `${rel}/${e.name}` : e.name)
       }
     }

@@ -320,6 +320,7 @@ export const RECORDED_DIRECTIVES: Readonly<Record<string, 'Service' | 'Unit'>> =
   CPUSchedulingPolicy: 'Service',
   Sockets: 'Service',
   SystemCallErrorNumber: 'Service',
+  StandardInput: 'Service',
   Description: 'Unit',
   After: 'Unit',
   Wants: 'Unit',

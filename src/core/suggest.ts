@@ -225,6 +225,7 @@ const TRAIT_CAPABILITIES: Partial<Record<Trait, string[]>> = {
   setuid: ['CAP_SETUID', 'CAP_SETGID'],
   'setup-as-root': ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID'],
   monitor: ['CAP_SYS_PTRACE', 'CAP_DAC_READ_SEARCH'],
+  signals: ['CAP_KILL', 'CAP_SYS_RESOURCE'],
   'drops-privileges': [
     'CAP_SETUID',
     'CAP_SETGID',
@@ -685,7 +686,7 @@ function candidatesFor(
         lines: [{ key: 'ProtectProc', value: 'invisible' }],
         reason: "other users' processes are invisible in /proc"
       },
-      ['monitor', 'login', 'debug', 'containers']
+      ['monitor', 'signals', 'login', 'debug', 'containers']
     )
     offer(
       {
@@ -758,7 +759,8 @@ function candidatesFor(
     'home-write',
     'hostname',
     'shared-tmp',
-    'setup-as-root'
+    'setup-as-root',
+    'signals'
   ]
   let identity = false
   const explicitRoot = (user === 'root' || user === '0') && sources.user !== undefined
@@ -872,7 +874,8 @@ function candidatesFor(
         'drops-privileges',
         'time',
         'kmsg',
-        'sysctl'
+        'sysctl',
+        'signals'
       ]
     )
   }
