@@ -121,6 +121,14 @@ export const RULE_UNITS = {
     'early-task.service',
     '[Unit]\nDefaultDependencies=no\nBefore=sysinit.target\n\n[Service]\nExecStart=/usr/libexec/vendor-early-task\n'
   ),
+  userSpecifiers: unit(
+    'notifier.service',
+    '[Service]\nExecStart=/usr/bin/notifier --config "%h/.config/notifier/client.yml"\n'
+  ),
+  switchesByOption: unit(
+    'switcher.service',
+    '[Service]\nExecStart=/usr/sbin/switcherd -f --setuser switcher --setgroup switcher\n'
+  ),
   console: unit(
     'maintenance-shell.service',
     '[Unit]\nDefaultDependencies=no\n\n[Service]\nType=idle\nUser=root\nExecStart=/usr/local/bin/maintenance-menu\nStandardInput=tty-force\n'

@@ -507,6 +507,24 @@ describe('knowing what would break', () => {
     expect(directiveLines(full(asUser))).toContain('ProtectSystem=strict')
   })
 
+  it('%h in the unit (the user’s home): no DynamicUser=, whose home is /', () => {
+    const s = full(rule('userSpecifiers'))
+    expect(directiveLines(s).some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(
+      /^%h in .*home directory/
+    )
+  })
+
+  it('a daemon that switches user by an option (--setuser) keeps root and CAP_SETUID', () => {
+    const unit = rule('switchesByOption')
+    const s = full(unit)
+    expect(directiveLines(s).some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(/--setuser/)
+    expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(
+      'CAP_SETUID'
+    )
+  })
+
   it('an interactive console (StandardInput=tty-force) is left as a login session', () => {
     const s = full(rule('console'))
     for (const line of ['NoNewPrivileges=yes', 'PrivateTmp=yes', 'RestrictSUIDSGID=yes'])

@@ -45,6 +45,7 @@ export type Trait =
   | 'reboot'
   | 'monitor'
   | 'signals'
+  | 'user-specifiers'
   | 'shared-tmp'
   | 'setup-as-root'
   | 'home-read'
@@ -191,7 +192,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   ],
   // privilege-dropping daemons (start as root, switch user themselves)
   [
-    /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid)$/,
+    /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid|pdns_server|pdns_recursor|dnsdist|murmurd|radosgw)$/,
     ['drops-privileges'],
     'starts as root and switches user itself'
   ],
@@ -325,7 +326,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     'programs the firewall and routes'
   ],
   [
-    /^(nebula|netbird|mullvad-daemon|wireguard-go|boringtun|yggdrasil|cjdroute|vpnserver|vpnclient|vpnbridge|openfortivpn|ziti-edge-tunnel|tun2socks|nordvpnd|warp-svc|innernet|innernet-server)$/,
+    /^(nebula|netbird|relaynode|mullvad-daemon|wireguard-go|boringtun|yggdrasil|cjdroute|vpnserver|vpnclient|vpnbridge|openfortivpn|ziti-edge-tunnel|tun2socks|nordvpnd|warp-svc|innernet|innernet-server)$/,
     ['network', 'netlink', 'net-admin', 'devices'],
     'creates a tunnel interface (/dev/net/tun, CAP_NET_ADMIN)'
   ],
@@ -355,7 +356,8 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   ],
   [/^(code-server|jupyterhub|ttyd|gotty|shellinaboxd|wetty)$/, ['login'], 'gives users a shell'],
   [
-    /^(earlyoom|nohang|oomd|systemd-oomd|pkill|killall|kill)$/,
+    // (not kill, pkill, killall: in ExecReload= and ExecStop= they signal the service itself)
+    /^(earlyoom|nohang|oomd|systemd-oomd)$/,
     ['signals'],
     "signals other services' processes"
   ],
@@ -939,8 +941,11 @@ export function buildProfile(
   // changes is not in the unit, so it keeps its identity, the file system and the devices.
   const settings = loaded.settings
   if (runsAsRoot && (settings.type === 'oneshot' || !settings.defaultDependencies)) {
-    // (a unit without ExecStart=, such as a one-shot with only ExecStop=, by what it does run)
-    const sandboxed = commands.filter((c) => !c.unsandboxed)
+    // (a unit whose ExecStart= does nothing, such as a one-shot with only ExecStop=, by what it
+    // does run; one that runs nothing but `true` or `sleep` has no needs to keep)
+    const sandboxed = commands.filter(
+      (c) => !c.unsandboxed && !/^(true|false|sleep|echo|:)$/.test(basename(c.argv[0] ?? ''))
+    )
     const starts = sandboxed.filter((c) => c.directive === 'ExecStart')
     const main = starts.length ? starts : sandboxed
     const known = main.some((c) =>
@@ -1218,6 +1223,19 @@ export function buildProfile(
   ) {
     note('home-read', 'a path in the home directory (~ or %h)')
   }
+  // a dynamic user's name and home (/) replace the ones these specifiers stood for
+  for (const word of [...valueWords, workingDirectory ?? '']) {
+    const specifier = /%[hu~U]/.exec(word.replace(/%%/g, ''))?.[0]
+    if (specifier === undefined) continue
+    const what = specifier === '%h' || specifier === '%~' ? 'home directory' : 'name'
+    note('user-specifiers', `${specifier} in ${word} is the user's ${what}`)
+    break
+  }
+  // switches user by an option (ceph's --setuser, --runas ...)
+  const switchFlag = allWords.find((w) =>
+    /^--?(setuser|setuid|runas|run-as|drop-privileges?)(=|$)/.test(w)
+  )
+  if (switchFlag !== undefined) note('drops-privileges', `${switchFlag} switches user itself`)
   const etcWrite = writes.find((w) => w.path === '/etc' || w.path.startsWith('/etc/'))
   if (etcWrite) note('etc-write', etcWrite.evidence)
   const tmpSocket = writes.find(

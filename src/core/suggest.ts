@@ -760,7 +760,8 @@ function candidatesFor(
     'hostname',
     'shared-tmp',
     'setup-as-root',
-    'signals'
+    'signals',
+    'user-specifiers'
   ]
   let identity = false
   const explicitRoot = (user === 'root' || user === '0') && sources.user !== undefined
