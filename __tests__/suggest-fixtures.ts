@@ -129,6 +129,10 @@ export const RULE_UNITS = {
     'switcher.service',
     '[Service]\nExecStart=/usr/sbin/switcherd -f --setuser switcher --setgroup switcher\n'
   ),
+  printer: unit(
+    'printer.service',
+    '[Service]\nUser=pi\nExecStart=/home/pi/OctoPrint/venv/bin/octoprint serve\n'
+  ),
   console: unit(
     'maintenance-shell.service',
     '[Unit]\nDefaultDependencies=no\n\n[Service]\nType=idle\nUser=root\nExecStart=/usr/local/bin/maintenance-menu\nStandardInput=tty-force\n'

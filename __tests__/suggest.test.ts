@@ -525,6 +525,14 @@ describe('knowing what would break', () => {
     )
   })
 
+  it('a program known to talk to hardware (a 3D printer on a serial port) keeps /dev', () => {
+    const s = full(rule('printer'))
+    expect(directiveLines(s)).not.toContain('PrivateDevices=yes')
+    expect(s.notSuggested.find((n) => n.directive === 'PrivateDevices')?.reason).toMatch(
+      /octoprint/
+    )
+  })
+
   it('an interactive console (StandardInput=tty-force) is left as a login session', () => {
     const s = full(rule('console'))
     for (const line of ['NoNewPrivileges=yes', 'PrivateTmp=yes', 'RestrictSUIDSGID=yes'])

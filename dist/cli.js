@@ -7071,7 +7071,12 @@ const PROGRAMS = [
         ['devices'],
         'configures hardware (Bluetooth, HDMI-CEC, radios)'
     ],
-    [/^(rfkill|iw)$/, ['net-admin', 'netlink'], 'configures wireless interfaces']
+    [/^(rfkill|iw)$/, ['net-admin', 'netlink'], 'configures wireless interfaces'],
+    [
+        /^(octoprint|klippy|klippy\.py|kvmd.*|ser2net|rtl_433|rtl_tcp|dump1090.*|readsb|motion|mjpg_streamer|ustreamer|fswebcam|upsd|upsmon|upsdrvctl|usbhid-ups|nut-driver|zwave-js-server)$/,
+        ['devices'],
+        'talks to hardware (serial ports, USB, cameras, radios, UPS)'
+    ]
 ];
 /** Where well-known programs keep their data (beyond /var/lib/NAME, /var/log/NAME, /var/cache/NAME). */
 const KNOWN_PATHS = [
