@@ -38374,6 +38374,8 @@ function shellScriptOf(argv) {
     }
     return undefined;
 }
+/** How much of a `sh -c` script the profile reads. */
+const SCRIPT_LIMIT = 16 * 1024;
 /** Shell words that start a command without being its program. */
 const SHELL_KEYWORDS = /^(exec|command|builtin|time|!|then|do|else|elif|if|while|until|fi|done|esac|in|\{|\})$/;
 /**
@@ -38592,7 +38594,8 @@ function buildProfile(loaded, unit, sockets = []) {
             const script = shellScriptOf(command.argv);
             if (script === undefined)
                 continue;
-            for (const argv of scriptCommands(script))
+            // (a real one is short: a hostile one of 100,000s of commands costs no more than its start)
+            for (const argv of scriptCommands(script.slice(0, SCRIPT_LIMIT)).slice(0, 64))
                 commands.push({ ...command, argv });
         }
     };
