@@ -7931,10 +7931,10 @@ function buildProfile(loaded, unit, sockets = []) {
     }
     // a dynamic user's name and home (/) replace the ones these specifiers stood for
     for (const word of [...valueWords, workingDirectory ?? '']) {
-        const specifier = /%[hu~U]/.exec(word.replace(/%%/g, ''))?.[0];
+        const specifier = /%[huU]/.exec(word.replace(/%%/g, ''))?.[0];
         if (specifier === undefined)
             continue;
-        const what = specifier === '%h' || specifier === '%~' ? 'home directory' : 'name';
+        const what = { '%h': 'home directory', '%u': 'name', '%U': 'UID' }[specifier];
         note('user-specifiers', `${specifier} in ${word} is the user's ${what}`);
         break;
     }
