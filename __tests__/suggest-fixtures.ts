@@ -133,6 +133,10 @@ export const RULE_UNITS = {
     'printer.service',
     '[Service]\nUser=pi\nExecStart=/home/pi/OctoPrint/venv/bin/octoprint serve\n'
   ),
+  homeApplication: unit(
+    'home-app.service',
+    '[Service]\nExecStart=/home/app/venv/bin/python -m app.server\n'
+  ),
   console: unit(
     'maintenance-shell.service',
     '[Unit]\nDefaultDependencies=no\n\n[Service]\nType=idle\nUser=root\nExecStart=/usr/local/bin/maintenance-menu\nStandardInput=tty-force\n'

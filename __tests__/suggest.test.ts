@@ -533,6 +533,15 @@ describe('knowing what would break', () => {
     )
   })
 
+  it('an application installed in a home directory may write there, and keeps its user', () => {
+    const s = full(rule('homeApplication'))
+    const lines = directiveLines(s)
+    expect(lines).toContain('ProtectHome=read-only')
+    expect(lines.join('\n')).toMatch(/ReadWritePaths=.*\/home\/app(\s|$)/)
+    expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(directiveLines(full(rule('printer'))).join('\n')).toMatch(/ReadWritePaths=.*\/home\/pi/)
+  })
+
   it('an interactive console (StandardInput=tty-force) is left as a login session', () => {
     const s = full(rule('console'))
     for (const line of ['NoNewPrivileges=yes', 'PrivateTmp=yes', 'RestrictSUIDSGID=yes'])

@@ -1141,6 +1141,12 @@ export function buildProfile(
   const workingDirectory = rec.WorkingDirectory?.at(-1)?.replace(/^-/, '')
   if (workingDirectory && workingDirectory.startsWith('/'))
     addWrite(workingDirectory, `WorkingDirectory=${workingDirectory}`, false)
+  // an application installed in a home directory (a virtualenv, a checkout) keeps its data there
+  const homeProgram = sandboxedArgs.find((c) => /^\/(home\/[^/]+|root)\//.test(c.argv[0] ?? ''))
+  if (homeProgram) {
+    const home = /^\/(home\/[^/]+|root)\//.exec(homeProgram.argv[0]!)![1]!
+    addWrite(`/${home}`, `${homeProgram.directive} runs ${homeProgram.argv[0]}`, false)
+  }
   for (const command of sandboxedArgs) {
     const argv = command.argv
     for (let i = 1; i < argv.length; i++) {
