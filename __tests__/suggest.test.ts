@@ -540,6 +540,14 @@ describe('knowing what would break', () => {
     expect(lines.join('\n')).toMatch(/ReadWritePaths=.*\/home\/app(\s|$)/)
     expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
     expect(directiveLines(full(rule('printer'))).join('\n')).toMatch(/ReadWritePaths=.*\/home\/pi/)
+    const sourced = {
+      name: 'worker.service',
+      files: {
+        'worker.service':
+          "[Service]\nExecStart=/bin/bash -c 'source /home/flow/venv/bin/activate && exec flowd worker'\n"
+      }
+    }
+    expect(directiveLines(full(sourced)).join('\n')).toMatch(/ReadWritePaths=.*\/home\/flow(\s|$)/)
   })
 
   it('an interactive console (StandardInput=tty-force) is left as a login session', () => {

@@ -1142,10 +1142,14 @@ export function buildProfile(
   if (workingDirectory && workingDirectory.startsWith('/'))
     addWrite(workingDirectory, `WorkingDirectory=${workingDirectory}`, false)
   // an application installed in a home directory (a virtualenv, a checkout) keeps its data there
-  const homeProgram = sandboxedArgs.find((c) => /^\/(home\/[^/]+|root)\//.test(c.argv[0] ?? ''))
-  if (homeProgram) {
-    const home = /^\/(home\/[^/]+|root)\//.exec(homeProgram.argv[0]!)![1]!
-    addWrite(`/${home}`, `${homeProgram.directive} runs ${homeProgram.argv[0]}`, false)
+  for (const command of sandboxedArgs) {
+    // the program, or the environment a script sources first (`source ~/venv/bin/activate && ...`)
+    const [first, second] = command.argv
+    const program = first === 'source' || first === '.' ? (second ?? '') : (first ?? '')
+    const home = /^\/(home\/[^/]+|root)\//.exec(program)?.[1]
+    if (home === undefined) continue
+    addWrite(`/${home}`, `${command.directive} runs ${program}`, false)
+    break
   }
   for (const command of sandboxedArgs) {
     const argv = command.argv
