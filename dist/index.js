@@ -37820,6 +37820,17 @@ function isSafePath(path) {
 }
 // ---------------------------------------------------------------------------------------------------
 // knowledge about programs
+/** The traits of a program that may change anything: a package manager's scripts, a configuration agent. */
+const MAY_CHANGE_ANYTHING = [
+    'package-manager',
+    'system-writer',
+    'devices',
+    'modules',
+    'sysctl',
+    'mount',
+    'setuid',
+    'script'
+];
 const PROGRAMS = [
     // JIT runtimes (seed 000: "Node.js, Java, Python with JIT")
     [
@@ -37872,16 +37883,7 @@ const PROGRAMS = [
     // package managers and system writers
     [
         /^(apt|apt-get|aptitude|dpkg|unattended-upgrade|unattended-upgrades|dnf|dnf-automatic|yum|yum-cron|rpm|zypper|pacman|packagekitd|snapd|fwupd|fwupdmgr|apk|nix-daemon|apt\.systemd\.daily|dpkg-db-backup|update-.*|dpkg-reconfigure|debconf.*|needrestart|apt-listchanges)$/,
-        [
-            'package-manager',
-            'system-writer',
-            'devices',
-            'modules',
-            'sysctl',
-            'mount',
-            'setuid',
-            'script'
-        ],
+        MAY_CHANGE_ANYTHING,
         'installs packages (their scripts may do anything)'
     ],
     [
@@ -38041,16 +38043,7 @@ const PROGRAMS = [
     ],
     [
         /^(puppet|chef-client|cinc-client|salt-minion|salt-call|ansible-pull|cf-agent|cf-execd|mgmt)$/,
-        [
-            'package-manager',
-            'system-writer',
-            'devices',
-            'modules',
-            'sysctl',
-            'mount',
-            'setuid',
-            'script'
-        ],
+        MAY_CHANGE_ANYTHING,
         'configuration management (it may change anything)'
     ],
     [/^(code-server|jupyterhub|ttyd|gotty|shellinaboxd|wetty)$/, ['login'], 'gives users a shell'],

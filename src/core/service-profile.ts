@@ -121,6 +121,18 @@ export function isSafePath(path: string): boolean {
 // ---------------------------------------------------------------------------------------------------
 // knowledge about programs
 
+/** The traits of a program that may change anything: a package manager's scripts, a configuration agent. */
+const MAY_CHANGE_ANYTHING: Trait[] = [
+  'package-manager',
+  'system-writer',
+  'devices',
+  'modules',
+  'sysctl',
+  'mount',
+  'setuid',
+  'script'
+]
+
 export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   // JIT runtimes (seed 000: "Node.js, Java, Python with JIT")
   [
@@ -173,16 +185,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   // package managers and system writers
   [
     /^(apt|apt-get|aptitude|dpkg|unattended-upgrade|unattended-upgrades|dnf|dnf-automatic|yum|yum-cron|rpm|zypper|pacman|packagekitd|snapd|fwupd|fwupdmgr|apk|nix-daemon|apt\.systemd\.daily|dpkg-db-backup|update-.*|dpkg-reconfigure|debconf.*|needrestart|apt-listchanges)$/,
-    [
-      'package-manager',
-      'system-writer',
-      'devices',
-      'modules',
-      'sysctl',
-      'mount',
-      'setuid',
-      'script'
-    ],
+    MAY_CHANGE_ANYTHING,
     'installs packages (their scripts may do anything)'
   ],
   [
@@ -342,16 +345,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   ],
   [
     /^(puppet|chef-client|cinc-client|salt-minion|salt-call|ansible-pull|cf-agent|cf-execd|mgmt)$/,
-    [
-      'package-manager',
-      'system-writer',
-      'devices',
-      'modules',
-      'sysctl',
-      'mount',
-      'setuid',
-      'script'
-    ],
+    MAY_CHANGE_ANYTHING,
     'configuration management (it may change anything)'
   ],
   [/^(code-server|jupyterhub|ttyd|gotty|shellinaboxd|wetty)$/, ['login'], 'gives users a shell'],
