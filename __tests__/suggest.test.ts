@@ -479,12 +479,19 @@ describe('knowing what would break', () => {
     ['oneShotTask', /^Type=oneshot: first-boot-setup runs as root/],
     ['earlyBootTask', /^DefaultDependencies=no: vendor-early-task runs as root in early boot/]
   ] as const)(
-    'a root task of unknown needs (%s) keeps its identity, the file system and the devices',
+    'a root task of unknown needs (%s) keeps its identity, the file system, the devices, /sys and netlink',
     (key, reason) => {
       const s = full(rule(key))
       const lines = directiveLines(s)
-      for (const directive of ['DynamicUser', 'ProtectSystem', 'PrivateDevices', 'PrivateMounts'])
+      for (const directive of [
+        'DynamicUser',
+        'ProtectSystem',
+        'PrivateDevices',
+        'PrivateMounts',
+        'ProtectKernelTunables'
+      ])
         expect(lines.some((l) => l.startsWith(`${directive}=`))).toBe(false)
+      expect(lines.find((l) => l.startsWith('RestrictAddressFamilies=AF'))).toMatch(/AF_NETLINK/)
       expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(reason)
       // what cannot break it still goes in
       expect(lines).toContain('ProtectKernelModules=yes')

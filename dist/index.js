@@ -38628,7 +38628,8 @@ function buildProfile(loaded, unit, sockets = []) {
     }
     // A one-shot or early-boot task that runs as root a program the table does not know (a setup script,
     // say: these were most of the drop-ins that broke a service in public repositories): what it
-    // changes is not in the unit, so it keeps its identity, the file system and the devices.
+    // changes is not in the unit, so it keeps its identity, the file system, the devices, /sys and
+    // netlink (interfaces, rfkill).
     const settings = loaded.settings;
     if (runsAsRoot && (settings.type === 'oneshot' || !settings.defaultDependencies)) {
         // (a unit whose ExecStart= does nothing, such as a one-shot with only ExecStop=, by what it
@@ -38642,7 +38643,7 @@ function buildProfile(loaded, unit, sockets = []) {
             const evidence = settings.defaultDependencies
                 ? `Type=oneshot: ${program} runs as root, a task of unknown needs`
                 : `DefaultDependencies=no: ${program} runs as root in early boot`;
-            for (const trait of ['system-writer', 'devices', 'mount'])
+            for (const trait of ['system-writer', 'devices', 'mount', 'sysctl', 'netlink'])
                 note(trait, evidence);
         }
     }
