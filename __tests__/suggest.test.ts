@@ -452,27 +452,23 @@ describe('knowing what would break', () => {
     expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(/openvpn/)
   })
 
-  it('a tunnel daemon keeps root, /dev/net/tun and CAP_NET_ADMIN', () => {
-    const unit = rule('tunnel')
+  it.each([
+    ['a tunnel daemon', 'PrivateDevices=yes', 'CAP_NET_ADMIN', 'tunnel', /tunnel/],
+    [
+      "a daemon that signals other services' processes",
+      'ProtectProc=invisible',
+      'CAP_KILL',
+      'signals',
+      /signals/
+    ]
+  ] as const)('%s keeps root: no %s, and %s stays', (_, line, cap, key, reason) => {
+    const unit = rule(key)
     const s = full(unit)
     const lines = directiveLines(s)
     expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
-    expect(lines).not.toContain('PrivateDevices=yes')
-    expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(
-      'CAP_NET_ADMIN'
-    )
-    expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(/tunnel/)
-  })
-
-  it("a daemon that signals other services' processes sees them and keeps CAP_KILL", () => {
-    const unit = rule('signals')
-    const s = full(unit)
-    const lines = directiveLines(s)
-    expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
-    expect(lines).not.toContain('ProtectProc=invisible')
-    expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(
-      'CAP_KILL'
-    )
+    expect(lines).not.toContain(line)
+    expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(cap)
+    expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(reason)
   })
 
   it.each([
