@@ -301,16 +301,20 @@ describe('knowing what would break', () => {
     ).toMatch(/network-online|URL/)
   })
 
-  it('network interfaces (a VPN): AF_NETLINK and CAP_NET_ADMIN stay', () => {
-    const unit = rule('interfaces')
-    const s = full(unit)
-    expect(directiveLines(s).find((l) => l.startsWith('RestrictAddressFamilies=AF'))).toBe(
-      'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK'
-    )
-    expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(
-      'CAP_NET_ADMIN'
-    )
-  })
+  // shellRunsVpn: the VPN is what `sh -c '...'` runs
+  it.each([['interfaces'], ['shellRunsVpn']] as const)(
+    'network interfaces (a VPN, %s): AF_NETLINK and CAP_NET_ADMIN stay',
+    (key) => {
+      const unit = rule(key)
+      const s = full(unit)
+      expect(directiveLines(s).find((l) => l.startsWith('RestrictAddressFamilies=AF'))).toBe(
+        'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK'
+      )
+      expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(
+        'CAP_NET_ADMIN'
+      )
+    }
+  )
 
   it('ProtectSystem=strict declares what the unit shows it writes', () => {
     const dataWriter = directiveLines(full(rule('writesDataDir'))).join('\n')
@@ -440,15 +444,8 @@ describe('knowing what would break', () => {
     )
   })
 
-  it('what `sh -c` runs counts: a VPN started from a shell keeps AF_NETLINK and CAP_NET_ADMIN', () => {
-    const unit = rule('shellRunsVpn')
-    const s = full(unit)
-    expect(directiveLines(s).find((l) => l.startsWith('RestrictAddressFamilies=AF'))).toBe(
-      'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK'
-    )
-    expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(
-      'CAP_NET_ADMIN'
-    )
+  it('what `sh -c` runs counts: the VPN it starts is why it keeps root', () => {
+    const s = full(rule('shellRunsVpn'))
     expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(/openvpn/)
   })
 
