@@ -559,6 +559,31 @@ const CASES: readonly Case[] = [
     unit: 'RestrictAddressFamilies=AF_INET AF_UNSPEC\nRestrictAddressFamilies=AF_CAN',
     rows: FAMILIES,
     at: [[9.4, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1], [9.2, 1, 1]]
+  },
+  // a glob character in an executable path (found in a repository unit: /home/[USERNAME]/...)
+  {
+    what: 'Exec path: a glob character is a special character from 261',
+    unit: 'ExecStartPre=/usr/bin/a*b',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], REFUSED, REFUSED]
+  },
+  {
+    what: 'Exec path: "[" in ExecStop= as well',
+    unit: 'ExecStop=/home/[USERNAME]/stop.sh',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], REFUSED, REFUSED]
+  },
+  {
+    what: 'Exec path: with "-" the line is ignored, not fatal',
+    unit: 'ExecStopPost=-/usr/bin/a?b',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Exec path: "]" alone and globs in arguments are fine',
+    unit: 'ExecStartPre=/usr/bin/a]b /x/*',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
   }
 ]
 
