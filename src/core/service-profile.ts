@@ -921,6 +921,8 @@ export function buildProfile(
     for (const line of rec[directive] ?? []) addCommands(line, directive)
   }
   const programs: string[] = []
+  /** sandboxed commands whose program the table knows for more than being a script or a setup step */
+  const knownCommands = new Set<Command>()
   for (const command of commands) {
     for (const name of programsOf(command.argv)) {
       if (!programs.includes(name)) programs.push(name)
@@ -932,6 +934,7 @@ export function buildProfile(
           `${command.directive}=! runs ${name} as root, which changes credentials itself`
         )
       for (const [trait, evidence] of programTraits(name)) {
+        if (trait !== 'script' && trait !== 'setup-as-root') knownCommands.add(command)
         // a root-only setup step matters only while the service is started as root
         if (trait === 'setup-as-root' && command.directive === 'ExecStart') continue
         // a shell in ExecStartPre says little about the main program
@@ -940,6 +943,7 @@ export function buildProfile(
       }
     }
   }
+  const sandboxedArgs = commands.filter((c) => !c.unsandboxed)
   // A one-shot or early-boot task that runs as root a program the table does not know (a setup script,
   // say: these were most of the drop-ins that broke a service in public repositories): what it
   // changes is not in the unit, so it keeps its identity, the file system, the devices, /sys and
@@ -948,16 +952,12 @@ export function buildProfile(
   if (runsAsRoot && (settings.type === 'oneshot' || !settings.defaultDependencies)) {
     // (a unit whose ExecStart= does nothing, such as a one-shot with only ExecStop=, by what it
     // does run; one that runs nothing but `true` or `sleep` has no needs to keep)
-    const sandboxed = commands.filter(
-      (c) => !c.unsandboxed && !/^(true|false|sleep|echo|:)$/.test(basename(c.argv[0] ?? ''))
+    const doing = sandboxedArgs.filter(
+      (c) => !/^(true|false|sleep|echo|:)$/.test(basename(c.argv[0] ?? ''))
     )
-    const starts = sandboxed.filter((c) => c.directive === 'ExecStart')
-    const main = starts.length ? starts : sandboxed
-    const known = main.some((c) =>
-      programsOf(c.argv).some((name) =>
-        programTraits(name).some(([trait]) => trait !== 'script' && trait !== 'setup-as-root')
-      )
-    )
+    const starts = doing.filter((c) => c.directive === 'ExecStart')
+    const main = starts.length ? starts : doing
+    const known = main.some((c) => knownCommands.has(c))
     const program = main[0] ? basename(main[0].argv[0] ?? '') : ''
     if (!known && program !== '') {
       const evidence = settings.defaultDependencies
@@ -970,7 +970,6 @@ export function buildProfile(
   const standardInput = rec.StandardInput?.at(-1)
   if (standardInput?.startsWith('tty'))
     note('login', `StandardInput=${standardInput}: an interactive console session`)
-  const sandboxedArgs = commands.filter((c) => !c.unsandboxed)
   const allWords: string[] = []
   for (const command of sandboxedArgs) for (const word of command.argv) allWords.push(word)
   if (allWords.some((w) => /\$\{?[A-Za-z_]/.test(w))) {
