@@ -778,8 +778,9 @@ async function main() {
     if (opts.packages) aptLists() // the default list has already checked the apt lists
     download(pkgs, debsDir, failures)
   }
-  const debs = opts.trees ? new Map(pkgs.map((p) => [p, null])) : debsIn(debsDir)
-  const todo = pkgs.filter((p) => debs.has(p))
+  // --trees: every directory is there already, and no .deb goes with it
+  const debs = opts.trees ? new Map() : debsIn(debsDir)
+  const todo = opts.trees ? pkgs : pkgs.filter((p) => debs.has(p))
   const rows = []
   const fixRows = []
   let done = 0
