@@ -359,3 +359,19 @@ describe('findUnitFiles', () => {
     expect(found.files).toContain(path.join(repo, 'ok.service'))
   })
 })
+
+describe('the service manager a unit is for', () => {
+  it('is read from the whole path, even when the report shows only the file name', async () => {
+    const userDir = path.join(base, 'home', '.config', 'systemd', 'user')
+    write(path.join(userDir, 'agent.service'), '[Service]\nExecStart=/usr/bin/agent\n')
+    const systemDir = path.join(base, 'etc', 'systemd', 'system')
+    write(path.join(systemDir, 'agent.service'), '[Service]\nExecStart=/usr/bin/agent\n')
+    const observed = async (cwd: string): Promise<string[]> => {
+      const { units: found } = await scan(['.'], { ...options(), cwd, threshold: 50 })
+      expect(found.map((u) => u.path)).toEqual(['agent.service'])
+      return found[0]!.suggestion!.observe ?? []
+    }
+    expect((await observed(userDir)).some((o) => o.startsWith('A user unit'))).toBe(true)
+    expect((await observed(systemDir)).some((o) => o.startsWith('A user unit'))).toBe(false)
+  })
+})

@@ -28,6 +28,8 @@ export interface RunOptions {
   /** tenths (default 50) */
   threshold?: number
   version?: number
+  /** the directory the unit file is in, as the report shows it (default: none) */
+  directory?: string
 }
 
 function layout(unit: UnitFiles) {
@@ -55,7 +57,15 @@ function layout(unit: UnitFiles) {
 export function gate(unit: UnitFiles, options: RunOptions = {}): UnitReport {
   const { name, mainFile, dropIns, sockets } = layout(unit)
   return analyzeUnit(
-    { unit: name, main: { path: mainFile, bytes: bytes(unit.files[mainFile]!) }, dropIns, sockets },
+    {
+      unit: name,
+      main: {
+        path: options.directory === undefined ? mainFile : `${options.directory}/${mainFile}`,
+        bytes: bytes(unit.files[mainFile]!)
+      },
+      dropIns,
+      sockets
+    },
     {
       version: options.version ?? 252,
       policy: options.policy ?? DEFAULT_POLICY,

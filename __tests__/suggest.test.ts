@@ -515,6 +515,94 @@ describe('knowing what would break', () => {
     )
   })
 
+  describe('a user unit (systemctl --user)', () => {
+    const syncerText = (extra = '', target = 'default.target'): string =>
+      `[Unit]\nDescription=sync\n[Service]\nExecStart=/usr/bin/syncer --serve\n${extra}[Install]\nWantedBy=${target}\n`
+    const syncer = (extra = ''): UnitFiles => ({
+      name: 'syncer.service',
+      files: { 'syncer.service': syncerText(extra) }
+    })
+    const syncerUser = (target = 'default.target'): UnitFiles => ({
+      name: 'syncer-user.service',
+      files: { 'syncer-user.service': syncerText('', target) }
+    })
+    const userUnitLines = new Set([
+      'NoNewPrivileges',
+      'LockPersonality',
+      'MemoryDenyWriteExecute',
+      'RestrictAddressFamilies',
+      'RestrictNamespaces',
+      'RestrictRealtime',
+      'RestrictSUIDSGID',
+      'SystemCallArchitectures',
+      'SystemCallFilter',
+      'SystemCallErrorNumber',
+      'UMask',
+      'NotifyAccess'
+    ])
+    const keys = (s: FullSuggestion): string[] => directiveLines(s).map((l) => l.split('=')[0]!)
+    const fullAt = (unit: UnitFiles, directory: string): FullSuggestion =>
+      suggestionOf(gate(unit, { policy: STRICT_ALL, threshold: 0, directory }))
+    const isUserScoped = (s: FullSuggestion): boolean =>
+      s.observe.some((o) => o.startsWith('A user unit (systemctl --user)'))
+
+    it.each<[string, UnitFiles, string, RegExp]>([
+      ['in systemd/user/', syncer(), '.config/systemd/user', /systemd\/user\/ directory/],
+      [
+        'in a user/ directory, no User=',
+        syncer(),
+        'contrib/user',
+        /user\/ directory; it sets no User=/
+      ],
+      [
+        'named -user.service, in default.target',
+        syncerUser(),
+        'contrib',
+        /-user\.service; WantedBy=default\.target/
+      ],
+      [
+        'PartOf=graphical-session.target',
+        {
+          name: 'tray.service',
+          files: {
+            'tray.service':
+              '[Unit]\nPartOf=graphical-session.target\n[Service]\nExecStart=/usr/bin/tray\n'
+          }
+        },
+        'contrib',
+        /PartOf=graphical-session\.target: only user managers have it\. /
+      ]
+    ])(
+      '%s: only what a user manager applies; the rest left out, saying why',
+      (_, unit, dir, why) => {
+        const s = fullAt(unit, dir)
+        expect(isUserScoped(s)).toBe(true)
+        expect(s.observe.find((o) => o.startsWith('A user unit'))).toMatch(why)
+        for (const key of keys(s)) expect(userUnitLines).toContain(key)
+        expect(keys(s)).toContain('SystemCallFilter')
+        const reasons = new Map(s.notSuggested.map((n) => [n.directive, n.reason]))
+        expect(reasons.get('DynamicUser')).toBe('a user unit: its manager cannot switch users')
+        expect(reasons.get('CapabilityBoundingSet')).toMatch(/218\/CAPABILITIES/)
+        expect(reasons.get('ProtectKernelModules')).toMatch(/218\/CAPABILITIES/)
+        expect(reasons.get('ProtectSystem')).toMatch(/PrivateUsers=/)
+        expect(load(withDropIn(unit, s)).status).toBe('loaded')
+      }
+    )
+
+    it.each<[string, UnitFiles, string]>([
+      ['in systemd/system/, named -user.service', syncerUser(), 'etc/systemd/system'],
+      ['in a user/ directory with User=', syncer('User=syncer\n'), 'contrib/user'],
+      ['in a user/ directory with DynamicUser=', syncer('DynamicUser=yes\n'), 'contrib/user'],
+      ['named -user.service, in multi-user.target', syncerUser('multi-user.target'), 'contrib'],
+      ['in default.target, nothing else', syncer(), 'contrib']
+    ])('%s: a system unit, hardened as one', (_, unit, dir) => {
+      const s = fullAt(unit, dir)
+      expect(isUserScoped(s)).toBe(false)
+      expect(keys(s)).toContain('PrivateDevices')
+      expect(s.notSuggested.some((n) => n.reason.startsWith('a user unit'))).toBe(false)
+    })
+  })
+
   it('a daemon that switches user by an option (--setuser) keeps root and CAP_SETUID', () => {
     const unit = rule('switchesByOption')
     const s = full(unit)

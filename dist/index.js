@@ -34160,7 +34160,9 @@ const RECORDED_DIRECTIVES = {
     Wants: 'Unit',
     Requires: 'Unit',
     BindsTo: 'Unit',
-    RequiresMountsFor: 'Unit'
+    PartOf: 'Unit',
+    RequiresMountsFor: 'Unit',
+    WantedBy: 'Install'
 };
 function record$2(s, key, value, inPlace = false) {
     const previous = s.recorded[key];
@@ -37112,6 +37114,53 @@ const PHASES = [
     }
 ];
 
+/**
+ * Which service manager a unit file is written for: the system's (PID 1) or a user's
+ * (`systemctl --user`). The score is the same either way (systemd-analyze scores what the file
+ * says), but the fixes are not: a per-user manager has no privileges to switch users, change the
+ * capability bounding set or set up mount namespaces, so most hardening directives make a user
+ * service fail or do nothing there (systemd.exec(5); systemd issues #4959, #33167).
+ *
+ * Pure: the caller passes the path it has (absolute, or relative to a repository).
+ */
+/**
+ * What a unit file's path says. systemd's own unit directories are decisive: every search path of
+ * the user manager (`~/.config/systemd/user`, `/etc/systemd/user`, `/usr/lib/systemd/user` ...)
+ * ends in systemd/user, every one of the system manager's in systemd/system. Repositories also keep
+ * user units in a directory named `user` or name them `foo.user.service`, `foo-user.service`: signs.
+ */
+function scopeOfPath(path) {
+    const slash = path.lastIndexOf('/');
+    const directory = slash < 0 ? '' : path.slice(0, slash);
+    const name = path.slice(slash + 1);
+    // the directory nearest the file decides: a user unit kept below an etc/systemd/system/ tree is
+    // still in .../systemd/user/
+    const segments = directory.split('/');
+    for (let i = segments.length - 1; i > 0; i--) {
+        if (segments[i - 1] !== 'systemd')
+            continue;
+        if (segments[i] === 'user') {
+            return { scope: 'user', evidence: 'its file is in a systemd/user/ directory' };
+        }
+        if (segments[i] === 'system')
+            return { scope: 'system', evidence: '' };
+    }
+    if (segments[segments.length - 1] === 'user') {
+        return { scope: 'user', evidence: 'its file is in a user/ directory', weak: true };
+    }
+    if (/[._-]user(@[^/]*)?\.service$/.test(name)) {
+        return {
+            scope: 'user',
+            evidence: `its name ends in ${name.slice(name.search(/[._-]user(@[^/]*)?\.service$/))}`,
+            weak: true,
+            byName: true
+        };
+    }
+    return undefined;
+}
+/** Targets only a user's service manager has (systemd.special(7), "Special user units"). */
+const USER_ONLY_TARGETS = /(^|\s)(graphical-session(-pre)?|xdg-desktop-autostart)\.target(\s|$)/;
+
 /** Fields no patch holds: 'recorded' (only copied on) and those only the refusal checks read. */
 function isUnscoredField(field) {
     return field === 'recorded' || REFUSAL_ONLY_FIELDS.has(field);
@@ -38284,6 +38333,34 @@ function recordedView(recorded) {
     return view;
 }
 const RECORDED_SHAPE = Object.fromEntries(Object.keys(RECORDED_DIRECTIVES).map((key) => [key, undefined]));
+/**
+ * Why the unit is for a user's service manager, if it is: systemd's directory says so, or a sign in
+ * its path that the unit does not contradict (a user unit sets no User= and no DynamicUser=; one
+ * named like foo-user.service is also installed into default.target), or a target only user
+ * managers have.
+ */
+function userManagerEvidence(scope, s, rec) {
+    if (scope?.scope === 'system')
+        return undefined;
+    if (scope !== undefined && !scope.weak)
+        return scope.evidence;
+    const ownUser = s.user === undefined && !s.dynamicUser;
+    if (scope !== undefined && ownUser) {
+        if (!scope.byName)
+            return `${scope.evidence}; it sets no User=`;
+        if ((rec.WantedBy ?? []).some((line) => /(^|\s)default\.target(\s|$)/.test(line))) {
+            return `${scope.evidence}; WantedBy=default.target, no User=`;
+        }
+    }
+    for (const key of ['After', 'Wants', 'Requires', 'BindsTo', 'PartOf', 'WantedBy']) {
+        const line = rec[key]?.find((value) => USER_ONLY_TARGETS.test(value));
+        if (line !== undefined) {
+            const target = USER_ONLY_TARGETS.exec(line)[2];
+            return `${key}=${target}.target: only user managers have it`;
+        }
+    }
+    return undefined;
+}
 /** The traits a program name implies, with what the evidence should say. */
 function programTraits(base) {
     const cached = traitCache.get(base);
@@ -38573,7 +38650,7 @@ function pathsInWord(word) {
 }
 // ---------------------------------------------------------------------------------------------------
 /** The needs of a loaded service. `sockets`: its companion .socket unit files, if any. */
-function buildProfile(loaded, unit, sockets = []) {
+function buildProfile(loaded, unit, sockets = [], scope) {
     // (one shape for every unit's settings and recorded directives: see shapedSettings)
     const s = shapedSettings(loaded.settings);
     const rec = recordedView(s.recorded);
@@ -38750,6 +38827,9 @@ function buildProfile(loaded, unit, sockets = []) {
     ].join(' ');
     if (/\bnetwork-online\.target\b/.test(after))
         note('network', 'ordered after network-online.target');
+    const userManager = userManagerEvidence(scope, s, rec);
+    if (userManager !== undefined)
+        note('user-manager', userManager);
     // what the unit already says about the network
     const families = s.addressFamilies;
     if (s.privateNetwork)
@@ -39220,11 +39300,50 @@ function refusalCheck(loaded, ctx) {
     };
 }
 /** Everything the engine could write for this unit: allowed candidates and blocked directives. */
+/**
+ * What a user's service manager applies to its services: seccomp filters and no_new_privs, which
+ * need no privileges (it implies NoNewPrivileges= for the filters itself), and the umask. Everything
+ * else the fix engine offers needs privileges it lacks (systemd.exec(5), "only available for system
+ * services"): a service given it fails to start or runs unprotected.
+ */
+const WORKS_IN_USER_MANAGER = new Set([
+    'NoNewPrivileges',
+    'LockPersonality',
+    'MemoryDenyWriteExecute',
+    'RestrictAddressFamilies',
+    'RestrictNamespaces',
+    'RestrictRealtime',
+    'RestrictSUIDSGID',
+    'SystemCallArchitectures',
+    'SystemCallFilter',
+    'UMask',
+    'NotifyAccess'
+]);
+/** Why a directive is not for a user service (see WORKS_IN_USER_MANAGER). */
+function userManagerCannot(directive) {
+    switch (directive) {
+        case 'DynamicUser':
+        case 'User':
+            return 'a user unit: its manager cannot switch users';
+        case 'CapabilityBoundingSet':
+        case 'AmbientCapabilities':
+        case 'ProtectKernelModules':
+        case 'ProtectKernelLogs':
+        case 'ProtectClock':
+            return 'a user unit: its manager cannot shrink the bounding set (fails, 218/CAPABILITIES)';
+        case 'IPAddressDeny':
+        case 'DevicePolicy':
+            return 'a user unit: its manager cannot attach BPF programs (ignored)';
+        default:
+            return 'a user unit: namespaces need PrivateUsers=, which distributions may restrict';
+    }
+}
 function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
     const candidates = [];
     const blocked = [];
     const observe = [];
     const has = (trait) => profile.traits.has(trait);
+    const userManager = profile.traits.get('user-manager');
     const block = (directive, reason, lines) => {
         blocked.push({ directive, reason, lines });
     };
@@ -39237,6 +39356,10 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
         }
         if (candidate.phase > fix.maxPhase)
             return false;
+        if (userManager !== undefined && !WORKS_IN_USER_MANAGER.has(candidate.directive)) {
+            block(candidate.directive, userManagerCannot(candidate.directive), candidate.lines);
+            return false;
+        }
         const refused = refusedWith?.(candidate.lines);
         if (refused !== undefined) {
             block(candidate.directive, `systemd ${version} would refuse the unit: ${refused}`, candidate.lines);
@@ -39254,6 +39377,11 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
     };
     const root = profile.runsAsRoot;
     const user = settings.user;
+    if (userManager !== undefined) {
+        observe.push({
+            text: `A user unit (systemctl --user): ${userManager}. A user's service manager applies system-call filters, NoNewPrivileges= and UMask=; the other directives need privileges it lacks (systemd.exec(5)), so they are left out.`
+        });
+    }
     // Phase 1 --------------------------------------------------------------------------------------
     const nnpLines = [{ key: 'NoNewPrivileges', value: 'yes' }];
     const ambient = capabilityNames(settings.ambientCapabilities);
@@ -40788,7 +40916,7 @@ function suggestDropIn(input) {
     const start = evaluate([], ctx);
     if (start <= target)
         return undefined;
-    const profile = buildProfile(loaded, unit, input.sockets ?? []);
+    const profile = buildProfile(loaded, unit, input.sockets ?? [], input.scope ?? scopeOfPath(main.path));
     // one shape for every unit's settings (the code below reads many fields by name)
     const settings = shapedSettings(loaded.settings);
     const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, settings, unitSources(loaded), fix, version, refusalCheck(loaded, ctx));
@@ -42087,13 +42215,17 @@ function scanUnitFile(file, roots, options, reader) {
     }
     const { orders, problems, conflicts, truncated } = collectDropIns(names.id, names.aliases, directory, read);
     const sockets = companionSockets(base, directory, read);
+    // the whole path shows the manager when the report's path cannot (a scan run inside ~/.config/systemd/user)
     const gateOptions = withScanDefaults(options);
+    const whole = gateOptions.suggest === false ? undefined : scopeOfPath(toPosix$3(file));
+    const scope = whole !== undefined && !whole.weak ? whole : undefined;
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,
         main,
         dropIns,
-        sockets
+        sockets,
+        scope
     }, suggest === gateOptions.suggest ? gateOptions : { ...gateOptions, suggest });
     let report;
     if (orders.length === 1) {

@@ -11,6 +11,7 @@ import type { Diagnostic, SourceRef, UnitFileInput } from './service.js'
 import { loadService } from './service.js'
 import type { UnitName } from './specifiers.js'
 import type { Suggestion } from './suggest.js'
+import type { ScopeHint } from './scope.js'
 import { suggestDropIn } from './suggest.js'
 
 export const SCHEMA_VERSION = 1
@@ -77,6 +78,8 @@ export interface UnitSource {
   dropIns: UnitFileInput[]
   /** the unit's companion socket units (NAME.socket), which show the ports it is handed */
   sockets?: UnitFileInput[]
+  /** which service manager loads it, when the caller knows more than main.path shows */
+  scope?: ScopeHint
 }
 
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */

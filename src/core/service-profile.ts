@@ -6,8 +6,10 @@
  * why it left a directive out; facts the unit does not show become "observe first" notes.
  */
 import { parseUnitText } from './syntax.js'
-import type { LoadedService, UnitFileInput } from './service.js'
+import type { LoadedService, ServiceSettings, UnitFileInput } from './service.js'
 import { RECORDED_DIRECTIVES } from './service.js'
+import type { ScopeHint } from './scope.js'
+import { USER_ONLY_TARGETS } from './scope.js'
 import { settingsRunPrivileged } from './score.js'
 import type { UnitName } from './specifiers.js'
 import { addressFamilyFromName } from './values/address-families.js'
@@ -53,6 +55,7 @@ export type Trait =
   | 'etc-write'
   | 'multiarch'
   | 'unknown-options'
+  | 'user-manager'
 
 export interface WritePath {
   /** absolute path (specifiers kept as written) */
@@ -588,6 +591,36 @@ const RECORDED_SHAPE: Readonly<Record<string, undefined>> = Object.fromEntries(
   Object.keys(RECORDED_DIRECTIVES).map((key) => [key, undefined])
 )
 
+/**
+ * Why the unit is for a user's service manager, if it is: systemd's directory says so, or a sign in
+ * its path that the unit does not contradict (a user unit sets no User= and no DynamicUser=; one
+ * named like foo-user.service is also installed into default.target), or a target only user
+ * managers have.
+ */
+function userManagerEvidence(
+  scope: ScopeHint | undefined,
+  s: Pick<ServiceSettings, 'user' | 'dynamicUser'>,
+  rec: Readonly<Record<string, readonly string[] | undefined>>
+): string | undefined {
+  if (scope?.scope === 'system') return undefined
+  if (scope !== undefined && !scope.weak) return scope.evidence
+  const ownUser = s.user === undefined && !s.dynamicUser
+  if (scope !== undefined && ownUser) {
+    if (!scope.byName) return `${scope.evidence}; it sets no User=`
+    if ((rec.WantedBy ?? []).some((line) => /(^|\s)default\.target(\s|$)/.test(line))) {
+      return `${scope.evidence}; WantedBy=default.target, no User=`
+    }
+  }
+  for (const key of ['After', 'Wants', 'Requires', 'BindsTo', 'PartOf', 'WantedBy']) {
+    const line = rec[key]?.find((value) => USER_ONLY_TARGETS.test(value))
+    if (line !== undefined) {
+      const target = USER_ONLY_TARGETS.exec(line)![2]!
+      return `${key}=${target}.target: only user managers have it`
+    }
+  }
+  return undefined
+}
+
 /** The traits a program name implies, with what the evidence should say. */
 function programTraits(base: string): Array<[Trait, string]> {
   const cached = traitCache.get(base)
@@ -885,7 +918,8 @@ function pathsInWord(word: string): string[] {
 export function buildProfile(
   loaded: LoadedService,
   unit: UnitName,
-  sockets: readonly UnitFileInput[] = []
+  sockets: readonly UnitFileInput[] = [],
+  scope?: ScopeHint
 ): ServiceProfile {
   // (one shape for every unit's settings and recorded directives: see shapedSettings)
   const s = shapedSettings(loaded.settings)
@@ -1053,6 +1087,8 @@ export function buildProfile(
   ].join(' ')
   if (/\bnetwork-online\.target\b/.test(after))
     note('network', 'ordered after network-online.target')
+  const userManager = userManagerEvidence(scope, s, rec)
+  if (userManager !== undefined) note('user-manager', userManager)
 
   // what the unit already says about the network
   const families = s.addressFamilies

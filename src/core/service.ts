@@ -295,7 +295,7 @@ export function initialSettings(): ServiceSettings {
  * Directives no check reads that tell the fix engine what a service does: where it writes, what it
  * runs and when, what it depends on. Recording them changes no score and adds no diagnostic.
  */
-export const RECORDED_DIRECTIVES: Readonly<Record<string, 'Service' | 'Unit'>> = {
+export const RECORDED_DIRECTIVES: Readonly<Record<string, 'Service' | 'Unit' | 'Install'>> = {
   PIDFile: 'Service',
   WorkingDirectory: 'Service',
   Environment: 'Service',
@@ -326,7 +326,9 @@ export const RECORDED_DIRECTIVES: Readonly<Record<string, 'Service' | 'Unit'>> =
   Wants: 'Unit',
   Requires: 'Unit',
   BindsTo: 'Unit',
-  RequiresMountsFor: 'Unit'
+  PartOf: 'Unit',
+  RequiresMountsFor: 'Unit',
+  WantedBy: 'Install'
 }
 
 function record(s: ServiceSettings, key: string, value: string, inPlace = false): void {

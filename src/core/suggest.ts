@@ -28,6 +28,8 @@ import type { Rating } from './score.js'
 import { exposureOfSettings, formatExposure, ratingOf } from './score.js'
 import type { ServiceProfile, Trait } from './service-profile.js'
 import { buildProfile, isSafePath, recordedView, safeText } from './service-profile.js'
+import type { ScopeHint } from './scope.js'
+import { scopeOfPath } from './scope.js'
 import type { LoadedService, ServiceSettings, SourceRef, UnitFileInput } from './service.js'
 import {
   applyDropInTo,
@@ -121,6 +123,8 @@ export interface SuggestInput {
   threshold: number
   exceptions?: readonly ExceptionReport[]
   toolVersion?: string
+  /** which service manager the unit is for, as its path shows (default: read from main.path) */
+  scope?: ScopeHint
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -392,6 +396,46 @@ function refusalCheck(loaded: LoadedService, ctx: SearchContext): RefusalWith | 
 }
 
 /** Everything the engine could write for this unit: allowed candidates and blocked directives. */
+/**
+ * What a user's service manager applies to its services: seccomp filters and no_new_privs, which
+ * need no privileges (it implies NoNewPrivileges= for the filters itself), and the umask. Everything
+ * else the fix engine offers needs privileges it lacks (systemd.exec(5), "only available for system
+ * services"): a service given it fails to start or runs unprotected.
+ */
+const WORKS_IN_USER_MANAGER: ReadonlySet<string> = new Set([
+  'NoNewPrivileges',
+  'LockPersonality',
+  'MemoryDenyWriteExecute',
+  'RestrictAddressFamilies',
+  'RestrictNamespaces',
+  'RestrictRealtime',
+  'RestrictSUIDSGID',
+  'SystemCallArchitectures',
+  'SystemCallFilter',
+  'UMask',
+  'NotifyAccess'
+])
+
+/** Why a directive is not for a user service (see WORKS_IN_USER_MANAGER). */
+function userManagerCannot(directive: string): string {
+  switch (directive) {
+    case 'DynamicUser':
+    case 'User':
+      return 'a user unit: its manager cannot switch users'
+    case 'CapabilityBoundingSet':
+    case 'AmbientCapabilities':
+    case 'ProtectKernelModules':
+    case 'ProtectKernelLogs':
+    case 'ProtectClock':
+      return 'a user unit: its manager cannot shrink the bounding set (fails, 218/CAPABILITIES)'
+    case 'IPAddressDeny':
+    case 'DevicePolicy':
+      return 'a user unit: its manager cannot attach BPF programs (ignored)'
+    default:
+      return 'a user unit: namespaces need PrivateUsers=, which distributions may restrict'
+  }
+}
+
 function candidatesFor(
   profile: ServiceProfile,
   settings: ServiceSettings,
@@ -404,6 +448,7 @@ function candidatesFor(
   const blocked: Blocked[] = []
   const observe: Observation[] = []
   const has = (trait: Trait): boolean => profile.traits.has(trait)
+  const userManager = profile.traits.get('user-manager')
   const block = (directive: string, reason: string, lines?: Line[]): void => {
     blocked.push({ directive, reason, lines })
   }
@@ -415,6 +460,10 @@ function candidatesFor(
       return false
     }
     if (candidate.phase > fix.maxPhase) return false
+    if (userManager !== undefined && !WORKS_IN_USER_MANAGER.has(candidate.directive)) {
+      block(candidate.directive, userManagerCannot(candidate.directive), candidate.lines)
+      return false
+    }
     const refused = refusedWith?.(candidate.lines)
     if (refused !== undefined) {
       block(
@@ -437,6 +486,11 @@ function candidatesFor(
   }
   const root = profile.runsAsRoot
   const user = settings.user
+  if (userManager !== undefined) {
+    observe.push({
+      text: `A user unit (systemctl --user): ${userManager}. A user's service manager applies system-call filters, NoNewPrivileges= and UMask=; the other directives need privileges it lacks (systemd.exec(5)), so they are left out.`
+    })
+  }
 
   // Phase 1 --------------------------------------------------------------------------------------
   const nnpLines: Line[] = [{ key: 'NoNewPrivileges', value: 'yes' }]
@@ -2181,7 +2235,12 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
   const start = evaluate([], ctx)
   if (start <= target) return undefined
 
-  const profile = buildProfile(loaded, unit, input.sockets ?? [])
+  const profile = buildProfile(
+    loaded,
+    unit,
+    input.sockets ?? [],
+    input.scope ?? scopeOfPath(main.path)
+  )
   // one shape for every unit's settings (the code below reads many fields by name)
   const settings = shapedSettings(loaded.settings)
   const {

@@ -20,6 +20,7 @@ import {
 import { isoToday } from '../core/exceptions.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
+import { scopeOfPath } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { instantiate, parseUnitName } from '../core/specifiers.js'
@@ -620,7 +621,10 @@ export function scanUnitFile(
     read
   )
   const sockets = companionSockets(base, directory, read)
+  // the whole path shows the manager when the report's path cannot (a scan run inside ~/.config/systemd/user)
   const gateOptions = withScanDefaults(options)
+  const whole = gateOptions.suggest === false ? undefined : scopeOfPath(toPosix(file))
+  const scope = whole !== undefined && !whole.weak ? whole : undefined
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(
       {
@@ -628,7 +632,8 @@ export function scanUnitFile(
         requestedAs: unit.name === names.id.name ? undefined : unit,
         main,
         dropIns,
-        sockets
+        sockets,
+        scope
       },
       suggest === gateOptions.suggest ? gateOptions : { ...gateOptions, suggest }
     )
