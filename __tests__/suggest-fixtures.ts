@@ -137,6 +137,27 @@ export const RULE_UNITS = {
     'home-app.service',
     '[Service]\nExecStart=/home/app/venv/bin/python -m app.server\n'
   ),
+  interpretedHomeApplication: unit(
+    'bot.service',
+    '[Service]\nExecStart=/usr/bin/python3 -u /home/pi/bot/main.py --token-file token\n'
+  ),
+  cloudAgent: unit(
+    'cloud-agent.service',
+    '[Unit]\nWants=network-online.target\n[Service]\nType=simple\nExecStart=/usr/bin/python3 -u /usr/sbin/waagent -daemon\n'
+  ),
+  logAgent: unit(
+    'log-agent.service',
+    '[Service]\nExecStart=/opt/aws/amazon-cloudwatch-agent/bin/start-amazon-cloudwatch-agent\n'
+  ),
+  namedCamera: unit(
+    'camera.service',
+    '[Service]\nExecStart=/usr/share/ingest/ingest.py --port 30000\n'
+  ),
+  describedHardware: unit(
+    'panel.service',
+    '[Unit]\nDescription=Reads the GPIO buttons of the front panel\n[Service]\nExecStart=/usr/local/bin/panel\n'
+  ),
+  hardwareProgram: unit('startup.service', '[Service]\nExecStart=/usr/sbin/doorcam_server\n'),
   console: unit(
     'maintenance-shell.service',
     '[Unit]\nDefaultDependencies=no\n\n[Service]\nType=idle\nUser=root\nExecStart=/usr/local/bin/maintenance-menu\nStandardInput=tty-force\n'

@@ -638,6 +638,54 @@ describe('knowing what would break', () => {
     expect(directiveLines(full(sourced)).join('\n')).toMatch(/ReadWritePaths=.*\/home\/flow(\s|$)/)
   })
 
+  it('a script an interpreter runs from a home directory: that home stays writable, and the user', () => {
+    const s = full(rule('interpretedHomeApplication'))
+    const lines = directiveLines(s)
+    expect(lines).toContain('ProtectHome=read-only')
+    expect(lines.join('\n')).toMatch(/ReadWritePaths=.*\/home\/pi(\s|$)/)
+    expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(
+      /python3 \/home\/pi\/bot\/main\.py/
+    )
+  })
+
+  it('a cloud VM agent keeps root and may change anything', () => {
+    const s = full(rule('cloudAgent'))
+    const lines = directiveLines(s)
+    expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(lines.some((l) => l.startsWith('ProtectSystem'))).toBe(false)
+    expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(
+      /waagent \(a cloud VM agent/
+    )
+  })
+
+  it('an agent that reads the whole system keeps root, reads every home and file, sees every process', () => {
+    const unit = rule('logAgent')
+    const s = full(unit)
+    const lines = directiveLines(s)
+    expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(lines).toContain('ProtectHome=read-only')
+    expect(lines).not.toContain('ProtectProc=invisible')
+    expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toEqual(
+      expect.arrayContaining(['CAP_DAC_READ_SEARCH', 'CAP_DAC_OVERRIDE'])
+    )
+    expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(
+      /reads the whole system/
+    )
+  })
+
+  it.each([
+    ['namedCamera', /^its name says camera/],
+    ['describedHardware', /^its Description= says gpio/],
+    ['hardwareProgram', /^the program says doorcam/]
+  ] as const)('a unit named for hardware (%s) keeps /dev and its identity', (key, reason) => {
+    const s = full(rule(key))
+    const lines = directiveLines(s)
+    expect(lines).not.toContain('PrivateDevices=yes')
+    expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(s.notSuggested.find((n) => n.directive === 'PrivateDevices')?.reason).toMatch(reason)
+  })
+
   it('an interactive console (StandardInput=tty-force) is left as a login session', () => {
     const s = full(rule('console'))
     for (const line of ['NoNewPrivileges=yes', 'PrivateTmp=yes', 'RestrictSUIDSGID=yes'])

@@ -38127,6 +38127,49 @@ const PROGRAMS = [
         /^(octoprint|klippy|klippy\.py|kvmd.*|ser2net|rtl_433|rtl_tcp|dump1090.*|readsb|motion|mjpg_streamer|ustreamer|fswebcam|upsd|upsmon|upsdrvctl|usbhid-ups|nut-driver|zwave-js-server)$/,
         ['devices'],
         'talks to hardware (serial ports, USB, cameras, radios, UPS)'
+    ],
+    // a second batch of repository units (README, "Fixes")
+    [
+        /^(waagent|WALinuxAgent|apt-setup|google_guest_agent|google_guest_agent_manager|google_osconfig_agent|google_metadata_script_runner|amazon-ssm-agent|ssm-agent-worker|cloud-init|oracle-cloud-agent)$/,
+        [...MAY_CHANGE_ANYTHING, 'network'],
+        'a cloud VM agent (it creates users, mounts disks, installs packages)'
+    ],
+    [
+        /^(amazon-cloudwatch-agent|start-amazon-cloudwatch-agent|cwagent-otel-collector|newrelic-infra|newrelic-infra-service|collectd|datadog-agent|filebeat|auditbeat|metricbeat|fluentd|td-agent|fluent-bit|td-agent-bit|promtail|otelcol|otelcol-contrib|splunkd|nxlog|lynis|rkhunter|chkrootkit|aide|tripwire|osqueryd|wazuh-.*|ossec-.*)$/,
+        // (logs, other services' files, every process)
+        ['reads-everything', 'monitor'],
+        'reads the whole system'
+    ],
+    [
+        /^(amazon-ecs-init|amazon-ecs-agent|amazon-ecs-volume-plugin|docker-compose|nerdctl|ctr)$/,
+        ['containers'],
+        'runs containers'
+    ],
+    [
+        /^(softetherd|edge)$/,
+        ['network', 'netlink', 'net-admin', 'devices'],
+        'creates a tunnel interface (/dev/net/tun, CAP_NET_ADMIN)'
+    ],
+    [
+        /^(swtpm|tpm_server|tpm2-abrmd|keylime_agent|dcgm-init|nv-hostengine|nvidia-smi)$/,
+        ['devices'],
+        'uses the TPM or the GPU'
+    ],
+    [
+        /^(pi-?)?fan([-_]?(control(ler)?|ctl|daemon|service))?(\.(py|rb|sh|pl|js))?$|gpio/i,
+        ['devices', 'sysctl'],
+        'drives hardware pins (GPIO, /sys)'
+    ],
+    [
+        /^scylla_.*$/,
+        ['system-writer', 'devices', 'sysctl'],
+        "one of ScyllaDB's scripts that tune the machine"
+    ],
+    [/^(teleport)$/, ['login', 'network'], 'gives users a shell'],
+    [
+        /^(mfsmaster|mfschunkserver|mfsmetalogger|mfscgiserv|lfscgiserv|rspamd)$/,
+        ['drops-privileges'],
+        'starts as root and switches user itself'
     ]
 ];
 /** Where well-known programs keep their data (beyond /var/lib/NAME, /var/log/NAME, /var/cache/NAME). */
@@ -38361,6 +38404,19 @@ function userManagerEvidence(scope, s, rec) {
     }
     return undefined;
 }
+/** Words that name hardware a service drives (cameras, fans, GPIO pins, buses, sensors, the TPM). */
+const HARDWARE_WORD = /^(camera|cam|webcam|[a-z]+cam|gpio[a-z0-9]*|fans?|oled|lcd|i2c|spi|uart|serial|gps|sdr|zigbee[a-z0-9]*|zwave[a-z0-9]*|modbus|servo|pwm|neopixels?|ws281x|buzzer|thermostat|ds18b20|dht(11|22)|bm[ep]280|hdmi[a-z0-9]*|v4l2?[a-z0-9]*|uvc|tpm[0-9]*|sensors?)$/;
+/** The first hardware word in a name or text (split at anything but letters and digits). */
+function hardwareWord(text, where) {
+    for (const word of text
+        .toLowerCase()
+        .slice(0, 200)
+        .split(/[^a-z0-9]+/)) {
+        if (HARDWARE_WORD.test(word))
+            return `${where} says ${word}: it drives hardware`;
+    }
+    return undefined;
+}
 /** The traits a program name implies, with what the evidence should say. */
 function programTraits(base) {
     const cached = traitCache.get(base);
@@ -38478,6 +38534,21 @@ function scriptCommands(script) {
     return commands;
 }
 /** The program names a command runs: argv0, and what an interpreter or wrapper starts. */
+/** Programs that run a script or module named after them (python3 app.py, java -jar app.jar). */
+const INTERPRETERS = /^(python[0-9.]*|node|nodejs|ruby|perl|php[0-9.]*|java|bash|sh|dash|deno|bun)$/;
+/** The script an interpreter runs (python3 -u /home/pi/app.py), if argv starts with one. */
+function scriptOf(argv) {
+    if (!INTERPRETERS.test(basename(argv[0] ?? '')))
+        return undefined;
+    for (let i = 1; i < argv.length; i++) {
+        const word = argv[i];
+        if (word === '-c' || word === '-m' || word === '-e')
+            return undefined;
+        if (!word.startsWith('-'))
+            return word;
+    }
+    return undefined;
+}
 function programsOf(argv) {
     const names = [];
     const first = basename(argv[0] ?? '');
@@ -38520,7 +38591,7 @@ function programsOf(argv) {
     }
     // an interpreter running a named script or module
     const last = names[names.length - 1] ?? '';
-    if (/^(python[0-9.]*|node|nodejs|ruby|perl|php[0-9.]*|java|bash|sh|dash|deno|bun)$/.test(last)) {
+    if (INTERPRETERS.test(last)) {
         const start = argv.findIndex((w) => basename(w) === last);
         for (let i = start + 1; i < argv.length; i++) {
             const word = argv[i];
@@ -38737,6 +38808,14 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     const standardInput = rec.StandardInput?.at(-1);
     if (standardInput?.startsWith('tty'))
         note('login', `StandardInput=${standardInput}: an interactive console session`);
+    // A unit named for a piece of hardware (camera.service, a fan controller, Description=GPIO
+    // buttons): small repositories hold many, and a private /dev or a dynamic user breaks them.
+    const named = hardwareWord(unit.prefix, 'its name');
+    const described = hardwareWord(rec.Description?.at(-1) ?? '', 'its Description=');
+    const program = programs.map((p) => hardwareWord(p, 'the program')).find((w) => w !== undefined);
+    const hardware = named ?? described ?? program;
+    if (hardware !== undefined)
+        note('devices', hardware);
     const allWords = [];
     for (const command of sandboxedArgs)
         for (const word of command.argv)
@@ -38923,12 +39002,16 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     // an application installed in a home directory (a virtualenv, a checkout) keeps its data there
     for (const command of sandboxedArgs) {
         // the program, or the environment a script sources first (`source ~/venv/bin/activate && ...`)
+        // (or the script an interpreter in /usr/bin runs: python3 /home/pi/app/main.py)
         const [first, second] = command.argv;
         const program = first === 'source' || first === '.' ? (second ?? '') : (first ?? '');
-        const home = /^\/(home\/[^/]+|root)\//.exec(program)?.[1];
+        const inHome = (path) => /^\/(home\/[^/]+|root)\//.exec(path)?.[1];
+        const script = scriptOf(command.argv);
+        const home = inHome(program) ?? (script !== undefined ? inHome(script) : undefined);
         if (home === undefined)
             continue;
-        addWrite(`/${home}`, `${command.directive} runs ${program}`, false);
+        const ran = inHome(program) !== undefined ? program : `${basename(program)} ${script}`;
+        addWrite(`/${home}`, `${command.directive} runs ${ran}`, false);
         break;
     }
     for (const command of sandboxedArgs) {
@@ -39159,6 +39242,7 @@ const TRAIT_CAPABILITIES = {
     'setup-as-root': ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID'],
     monitor: ['CAP_SYS_PTRACE', 'CAP_DAC_READ_SEARCH'],
     signals: ['CAP_KILL', 'CAP_SYS_RESOURCE'],
+    'reads-everything': ['CAP_DAC_READ_SEARCH', 'CAP_DAC_OVERRIDE'],
     'drops-privileges': [
         'CAP_SETUID',
         'CAP_SETGID',
@@ -39413,7 +39497,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
         reason: 'its own /tmp and /var/tmp: no temp-file races with other services'
     }, ['shared-tmp', 'login']);
     const homeWrites = profile.writes.filter((w) => /^\/(home|root)(\/|$)/.test(w.path) || w.path.startsWith('/run/user/'));
-    if (has('home-write') || has('home-read') || has('system-writer')) {
+    if (has('home-write') || has('home-read') || has('system-writer') || has('reads-everything')) {
         const lines = [{ key: 'ProtectHome', value: 'read-only' }];
         if (homeWrites.length) {
             lines.push({
@@ -39428,7 +39512,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
             phase: 1,
             stage: 0,
             lines,
-            reason: `home directories read-only (${firstTrait(profile, ['home-write', 'home-read', 'system-writer'])}), not hidden`
+            reason: `home directories read-only (${firstTrait(profile, ['home-write', 'home-read', 'system-writer', 'reads-everything'])}), not hidden`
         }, ['login']);
     }
     else {
@@ -39583,7 +39667,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
             stage: 0,
             lines: [{ key: 'ProtectProc', value: 'invisible' }],
             reason: "other users' processes are invisible in /proc"
-        }, ['monitor', 'signals', 'login', 'debug', 'containers']);
+        }, ['monitor', 'signals', 'login', 'debug', 'containers', 'reads-everything']);
         offer({
             id: 'ProcSubset',
             directive: 'ProcSubset',
@@ -39648,6 +39732,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
         'shared-tmp',
         'setup-as-root',
         'signals',
+        'reads-everything',
         'user-specifiers'
     ];
     let identity = false;

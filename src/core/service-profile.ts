@@ -47,6 +47,7 @@ export type Trait =
   | 'reboot'
   | 'monitor'
   | 'signals'
+  | 'reads-everything'
   | 'user-specifiers'
   | 'shared-tmp'
   | 'setup-as-root'
@@ -378,6 +379,49 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     /^(octoprint|klippy|klippy\.py|kvmd.*|ser2net|rtl_433|rtl_tcp|dump1090.*|readsb|motion|mjpg_streamer|ustreamer|fswebcam|upsd|upsmon|upsdrvctl|usbhid-ups|nut-driver|zwave-js-server)$/,
     ['devices'],
     'talks to hardware (serial ports, USB, cameras, radios, UPS)'
+  ],
+  // a second batch of repository units (README, "Fixes")
+  [
+    /^(waagent|WALinuxAgent|apt-setup|google_guest_agent|google_guest_agent_manager|google_osconfig_agent|google_metadata_script_runner|amazon-ssm-agent|ssm-agent-worker|cloud-init|oracle-cloud-agent)$/,
+    [...MAY_CHANGE_ANYTHING, 'network'],
+    'a cloud VM agent (it creates users, mounts disks, installs packages)'
+  ],
+  [
+    /^(amazon-cloudwatch-agent|start-amazon-cloudwatch-agent|cwagent-otel-collector|newrelic-infra|newrelic-infra-service|collectd|datadog-agent|filebeat|auditbeat|metricbeat|fluentd|td-agent|fluent-bit|td-agent-bit|promtail|otelcol|otelcol-contrib|splunkd|nxlog|lynis|rkhunter|chkrootkit|aide|tripwire|osqueryd|wazuh-.*|ossec-.*)$/,
+    // (logs, other services' files, every process)
+    ['reads-everything', 'monitor'],
+    'reads the whole system'
+  ],
+  [
+    /^(amazon-ecs-init|amazon-ecs-agent|amazon-ecs-volume-plugin|docker-compose|nerdctl|ctr)$/,
+    ['containers'],
+    'runs containers'
+  ],
+  [
+    /^(softetherd|edge)$/,
+    ['network', 'netlink', 'net-admin', 'devices'],
+    'creates a tunnel interface (/dev/net/tun, CAP_NET_ADMIN)'
+  ],
+  [
+    /^(swtpm|tpm_server|tpm2-abrmd|keylime_agent|dcgm-init|nv-hostengine|nvidia-smi)$/,
+    ['devices'],
+    'uses the TPM or the GPU'
+  ],
+  [
+    /^(pi-?)?fan([-_]?(control(ler)?|ctl|daemon|service))?(\.(py|rb|sh|pl|js))?$|gpio/i,
+    ['devices', 'sysctl'],
+    'drives hardware pins (GPIO, /sys)'
+  ],
+  [
+    /^scylla_.*$/,
+    ['system-writer', 'devices', 'sysctl'],
+    "one of ScyllaDB's scripts that tune the machine"
+  ],
+  [/^(teleport)$/, ['login', 'network'], 'gives users a shell'],
+  [
+    /^(mfsmaster|mfschunkserver|mfsmetalogger|mfscgiserv|lfscgiserv|rspamd)$/,
+    ['drops-privileges'],
+    'starts as root and switches user itself'
   ]
 ]
 
@@ -621,6 +665,21 @@ function userManagerEvidence(
   return undefined
 }
 
+/** Words that name hardware a service drives (cameras, fans, GPIO pins, buses, sensors, the TPM). */
+const HARDWARE_WORD =
+  /^(camera|cam|webcam|[a-z]+cam|gpio[a-z0-9]*|fans?|oled|lcd|i2c|spi|uart|serial|gps|sdr|zigbee[a-z0-9]*|zwave[a-z0-9]*|modbus|servo|pwm|neopixels?|ws281x|buzzer|thermostat|ds18b20|dht(11|22)|bm[ep]280|hdmi[a-z0-9]*|v4l2?[a-z0-9]*|uvc|tpm[0-9]*|sensors?)$/
+
+/** The first hardware word in a name or text (split at anything but letters and digits). */
+function hardwareWord(text: string, where: string): string | undefined {
+  for (const word of text
+    .toLowerCase()
+    .slice(0, 200)
+    .split(/[^a-z0-9]+/)) {
+    if (HARDWARE_WORD.test(word)) return `${where} says ${word}: it drives hardware`
+  }
+  return undefined
+}
+
 /** The traits a program name implies, with what the evidence should say. */
 function programTraits(base: string): Array<[Trait, string]> {
   const cached = traitCache.get(base)
@@ -733,6 +792,20 @@ export function scriptCommands(script: string): string[][] {
 }
 
 /** The program names a command runs: argv0, and what an interpreter or wrapper starts. */
+/** Programs that run a script or module named after them (python3 app.py, java -jar app.jar). */
+const INTERPRETERS = /^(python[0-9.]*|node|nodejs|ruby|perl|php[0-9.]*|java|bash|sh|dash|deno|bun)$/
+
+/** The script an interpreter runs (python3 -u /home/pi/app.py), if argv starts with one. */
+function scriptOf(argv: readonly string[]): string | undefined {
+  if (!INTERPRETERS.test(basename(argv[0] ?? ''))) return undefined
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i]!
+    if (word === '-c' || word === '-m' || word === '-e') return undefined
+    if (!word.startsWith('-')) return word
+  }
+  return undefined
+}
+
 function programsOf(argv: string[]): string[] {
   const names: string[] = []
   const first = basename(argv[0] ?? '')
@@ -776,7 +849,7 @@ function programsOf(argv: string[]): string[] {
   }
   // an interpreter running a named script or module
   const last = names[names.length - 1] ?? ''
-  if (/^(python[0-9.]*|node|nodejs|ruby|perl|php[0-9.]*|java|bash|sh|dash|deno|bun)$/.test(last)) {
+  if (INTERPRETERS.test(last)) {
     const start = argv.findIndex((w) => basename(w) === last)
     for (let i = start + 1; i < argv.length; i++) {
       const word = argv[i]!
@@ -1004,6 +1077,13 @@ export function buildProfile(
   const standardInput = rec.StandardInput?.at(-1)
   if (standardInput?.startsWith('tty'))
     note('login', `StandardInput=${standardInput}: an interactive console session`)
+  // A unit named for a piece of hardware (camera.service, a fan controller, Description=GPIO
+  // buttons): small repositories hold many, and a private /dev or a dynamic user breaks them.
+  const named = hardwareWord(unit.prefix, 'its name')
+  const described = hardwareWord(rec.Description?.at(-1) ?? '', 'its Description=')
+  const program = programs.map((p) => hardwareWord(p, 'the program')).find((w) => w !== undefined)
+  const hardware = named ?? described ?? program
+  if (hardware !== undefined) note('devices', hardware)
   const allWords: string[] = []
   for (const command of sandboxedArgs) for (const word of command.argv) allWords.push(word)
   if (allWords.some((w) => /\$\{?[A-Za-z_]/.test(w))) {
@@ -1175,11 +1255,15 @@ export function buildProfile(
   // an application installed in a home directory (a virtualenv, a checkout) keeps its data there
   for (const command of sandboxedArgs) {
     // the program, or the environment a script sources first (`source ~/venv/bin/activate && ...`)
+    // (or the script an interpreter in /usr/bin runs: python3 /home/pi/app/main.py)
     const [first, second] = command.argv
     const program = first === 'source' || first === '.' ? (second ?? '') : (first ?? '')
-    const home = /^\/(home\/[^/]+|root)\//.exec(program)?.[1]
+    const inHome = (path: string): string | undefined => /^\/(home\/[^/]+|root)\//.exec(path)?.[1]
+    const script = scriptOf(command.argv)
+    const home = inHome(program) ?? (script !== undefined ? inHome(script) : undefined)
     if (home === undefined) continue
-    addWrite(`/${home}`, `${command.directive} runs ${program}`, false)
+    const ran = inHome(program) !== undefined ? program : `${basename(program)} ${script}`
+    addWrite(`/${home}`, `${command.directive} runs ${ran}`, false)
     break
   }
   for (const command of sandboxedArgs) {

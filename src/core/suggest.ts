@@ -230,6 +230,7 @@ const TRAIT_CAPABILITIES: Partial<Record<Trait, string[]>> = {
   'setup-as-root': ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID'],
   monitor: ['CAP_SYS_PTRACE', 'CAP_DAC_READ_SEARCH'],
   signals: ['CAP_KILL', 'CAP_SYS_RESOURCE'],
+  'reads-everything': ['CAP_DAC_READ_SEARCH', 'CAP_DAC_OVERRIDE'],
   'drops-privileges': [
     'CAP_SETUID',
     'CAP_SETGID',
@@ -533,7 +534,7 @@ function candidatesFor(
   const homeWrites = profile.writes.filter(
     (w) => /^\/(home|root)(\/|$)/.test(w.path) || w.path.startsWith('/run/user/')
   )
-  if (has('home-write') || has('home-read') || has('system-writer')) {
+  if (has('home-write') || has('home-read') || has('system-writer') || has('reads-everything')) {
     const lines: Line[] = [{ key: 'ProtectHome', value: 'read-only' }]
     if (homeWrites.length) {
       lines.push({
@@ -549,7 +550,7 @@ function candidatesFor(
         phase: 1,
         stage: 0,
         lines,
-        reason: `home directories read-only (${firstTrait(profile, ['home-write', 'home-read', 'system-writer'])}), not hidden`
+        reason: `home directories read-only (${firstTrait(profile, ['home-write', 'home-read', 'system-writer', 'reads-everything'])}), not hidden`
       },
       ['login']
     )
@@ -740,7 +741,7 @@ function candidatesFor(
         lines: [{ key: 'ProtectProc', value: 'invisible' }],
         reason: "other users' processes are invisible in /proc"
       },
-      ['monitor', 'signals', 'login', 'debug', 'containers']
+      ['monitor', 'signals', 'login', 'debug', 'containers', 'reads-everything']
     )
     offer(
       {
@@ -815,6 +816,7 @@ function candidatesFor(
     'shared-tmp',
     'setup-as-root',
     'signals',
+    'reads-everything',
     'user-specifiers'
   ]
   let identity = false
