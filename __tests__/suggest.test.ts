@@ -675,16 +675,20 @@ describe('knowing what would break', () => {
   })
 
   it.each([
-    ['namedCamera', /^its name says camera/],
-    ['describedHardware', /^its Description= says gpio/],
-    ['hardwareProgram', /^the program says doorcam/]
-  ] as const)('a unit named for hardware (%s) keeps /dev and its identity', (key, reason) => {
-    const s = full(rule(key))
-    const lines = directiveLines(s)
-    expect(lines).not.toContain('PrivateDevices=yes')
-    expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
-    expect(s.notSuggested.find((n) => n.directive === 'PrivateDevices')?.reason).toMatch(reason)
-  })
+    ['namedCamera', /^its name says camera/, false],
+    ['describedHardware', /^its Description= says gpio/, true],
+    ['hardwareProgram', /^the program says doorcam/, false]
+  ] as const)(
+    'a unit named for hardware (%s) keeps /dev and its identity (and /sys for pins)',
+    (key, reason, pins) => {
+      const s = full(rule(key))
+      const lines = directiveLines(s)
+      expect(lines).not.toContain('PrivateDevices=yes')
+      expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
+      expect(s.notSuggested.find((n) => n.directive === 'PrivateDevices')?.reason).toMatch(reason)
+      expect(lines.includes('ProtectKernelTunables=yes')).toBe(!pins)
+    }
+  )
 
   it('an interactive console (StandardInput=tty-force) is left as a login session', () => {
     const s = full(rule('console'))

@@ -6119,6 +6119,8 @@ const PHASES = [
  *
  * Pure: the caller passes the path it has (absolute, or relative to a repository).
  */
+/** foo.user.service, foo-user.service, foo_user@.service */
+const USER_SUFFIX = /[._-]user(@[^/]*)?\.service$/;
 /**
  * What a unit file's path says. systemd's own unit directories are decisive: every search path of
  * the user manager (`~/.config/systemd/user`, `/etc/systemd/user`, `/usr/lib/systemd/user` ...)
@@ -6144,10 +6146,11 @@ function scopeOfPath(path) {
     if (segments[segments.length - 1] === 'user') {
         return { scope: 'user', evidence: 'its file is in a user/ directory', weak: true };
     }
-    if (/[._-]user(@[^/]*)?\.service$/.test(name)) {
+    const userSuffix = USER_SUFFIX.exec(name);
+    if (userSuffix !== null) {
         return {
             scope: 'user',
-            evidence: `its name ends in ${name.slice(name.search(/[._-]user(@[^/]*)?\.service$/))}`,
+            evidence: `its name ends in ${userSuffix[0]}`,
             weak: true,
             byName: true
         };
@@ -7152,11 +7155,6 @@ const PROGRAMS = [
         'uses the TPM or the GPU'
     ],
     [
-        /^(pi-?)?fan([-_]?(control(ler)?|ctl|daemon|service))?(\.(py|rb|sh|pl|js))?$|gpio/i,
-        ['devices', 'sysctl'],
-        'drives hardware pins (GPIO, /sys)'
-    ],
-    [
         /^scylla_.*$/,
         ['system-writer', 'devices', 'sysctl'],
         "one of ScyllaDB's scripts that tune the machine"
@@ -7401,15 +7399,19 @@ function userManagerEvidence(scope, s, rec) {
     return undefined;
 }
 /** Words that name hardware a service drives (cameras, fans, GPIO pins, buses, sensors, the TPM). */
-const HARDWARE_WORD = /^(camera|cam|webcam|[a-z]+cam|gpio[a-z0-9]*|fans?|oled|lcd|i2c|spi|uart|serial|gps|sdr|zigbee[a-z0-9]*|zwave[a-z0-9]*|modbus|servo|pwm|neopixels?|ws281x|buzzer|thermostat|ds18b20|dht(11|22)|bm[ep]280|hdmi[a-z0-9]*|v4l2?[a-z0-9]*|uvc|tpm[0-9]*|sensors?)$/;
+const HARDWARE_WORD = /^(camera|cam|webcam|[a-z]+cam|oled|lcd|i2c|spi|uart|serial|gps|sdr|zigbee[a-z0-9]*|zwave[a-z0-9]*|modbus|thermostat|ds18b20|dht(11|22)|bm[ep]280|hdmi[a-z0-9]*|v4l2?[a-z0-9]*|uvc|tpm[0-9]*|sensors?)$/;
+/** Of those, pins driven through /sys (GPIO, PWM): /sys must stay writable too. */
+const PIN_WORD = /^((pi)?fans?|gpio[a-z0-9]*|pwm|servo|buzzer|leds?|neopixels?|ws281x)$/;
 /** The first hardware word in a name or text (split at anything but letters and digits). */
 function hardwareWord(text, where) {
     for (const word of text
         .toLowerCase()
         .slice(0, 200)
         .split(/[^a-z0-9]+/)) {
-        if (HARDWARE_WORD.test(word))
-            return `${where} says ${word}: it drives hardware`;
+        const pins = PIN_WORD.test(word);
+        if (pins || HARDWARE_WORD.test(word)) {
+            return { evidence: `${where} says ${word}: it drives hardware`, pins };
+        }
     }
     return undefined;
 }
@@ -7810,8 +7812,11 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     const described = hardwareWord(rec.Description?.at(-1) ?? '', 'its Description=');
     const program = programs.map((p) => hardwareWord(p, 'the program')).find((w) => w !== undefined);
     const hardware = named ?? described ?? program;
-    if (hardware !== undefined)
-        note('devices', hardware);
+    if (hardware !== undefined) {
+        note('devices', hardware.evidence);
+        if (hardware.pins)
+            note('sysctl', hardware.evidence);
+    }
     const allWords = [];
     for (const command of sandboxedArgs)
         for (const word of command.argv)

@@ -23,6 +23,9 @@ export interface ScopeHint {
   byName?: boolean
 }
 
+/** foo.user.service, foo-user.service, foo_user@.service */
+const USER_SUFFIX = /[._-]user(@[^/]*)?\.service$/
+
 /**
  * What a unit file's path says. systemd's own unit directories are decisive: every search path of
  * the user manager (`~/.config/systemd/user`, `/etc/systemd/user`, `/usr/lib/systemd/user` ...)
@@ -46,10 +49,11 @@ export function scopeOfPath(path: string): ScopeHint | undefined {
   if (segments[segments.length - 1] === 'user') {
     return { scope: 'user', evidence: 'its file is in a user/ directory', weak: true }
   }
-  if (/[._-]user(@[^/]*)?\.service$/.test(name)) {
+  const userSuffix = USER_SUFFIX.exec(name)
+  if (userSuffix !== null) {
     return {
       scope: 'user',
-      evidence: `its name ends in ${name.slice(name.search(/[._-]user(@[^/]*)?\.service$/))}`,
+      evidence: `its name ends in ${userSuffix[0]}`,
       weak: true,
       byName: true
     }

@@ -408,11 +408,6 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     'uses the TPM or the GPU'
   ],
   [
-    /^(pi-?)?fan([-_]?(control(ler)?|ctl|daemon|service))?(\.(py|rb|sh|pl|js))?$|gpio/i,
-    ['devices', 'sysctl'],
-    'drives hardware pins (GPIO, /sys)'
-  ],
-  [
     /^scylla_.*$/,
     ['system-writer', 'devices', 'sysctl'],
     "one of ScyllaDB's scripts that tune the machine"
@@ -667,15 +662,23 @@ function userManagerEvidence(
 
 /** Words that name hardware a service drives (cameras, fans, GPIO pins, buses, sensors, the TPM). */
 const HARDWARE_WORD =
-  /^(camera|cam|webcam|[a-z]+cam|gpio[a-z0-9]*|fans?|oled|lcd|i2c|spi|uart|serial|gps|sdr|zigbee[a-z0-9]*|zwave[a-z0-9]*|modbus|servo|pwm|neopixels?|ws281x|buzzer|thermostat|ds18b20|dht(11|22)|bm[ep]280|hdmi[a-z0-9]*|v4l2?[a-z0-9]*|uvc|tpm[0-9]*|sensors?)$/
+  /^(camera|cam|webcam|[a-z]+cam|oled|lcd|i2c|spi|uart|serial|gps|sdr|zigbee[a-z0-9]*|zwave[a-z0-9]*|modbus|thermostat|ds18b20|dht(11|22)|bm[ep]280|hdmi[a-z0-9]*|v4l2?[a-z0-9]*|uvc|tpm[0-9]*|sensors?)$/
+/** Of those, pins driven through /sys (GPIO, PWM): /sys must stay writable too. */
+const PIN_WORD = /^((pi)?fans?|gpio[a-z0-9]*|pwm|servo|buzzer|leds?|neopixels?|ws281x)$/
 
 /** The first hardware word in a name or text (split at anything but letters and digits). */
-function hardwareWord(text: string, where: string): string | undefined {
+function hardwareWord(
+  text: string,
+  where: string
+): { evidence: string; pins: boolean } | undefined {
   for (const word of text
     .toLowerCase()
     .slice(0, 200)
     .split(/[^a-z0-9]+/)) {
-    if (HARDWARE_WORD.test(word)) return `${where} says ${word}: it drives hardware`
+    const pins = PIN_WORD.test(word)
+    if (pins || HARDWARE_WORD.test(word)) {
+      return { evidence: `${where} says ${word}: it drives hardware`, pins }
+    }
   }
   return undefined
 }
@@ -1083,7 +1086,10 @@ export function buildProfile(
   const described = hardwareWord(rec.Description?.at(-1) ?? '', 'its Description=')
   const program = programs.map((p) => hardwareWord(p, 'the program')).find((w) => w !== undefined)
   const hardware = named ?? described ?? program
-  if (hardware !== undefined) note('devices', hardware)
+  if (hardware !== undefined) {
+    note('devices', hardware.evidence)
+    if (hardware.pins) note('sysctl', hardware.evidence)
+  }
   const allWords: string[] = []
   for (const command of sandboxedArgs) for (const word of command.argv) allWords.push(word)
   if (allWords.some((w) => /\$\{?[A-Za-z_]/.test(w))) {
