@@ -647,6 +647,19 @@ describe('knowing what would break', () => {
     expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(
       /python3 \/home\/pi\/bot\/main\.py/
     )
+    // a relative script: from the working directory, or from / without one
+    for (const [line, home] of [
+      ['ExecStart=/usr/bin/python3 home/pi/sensor/send.py', '/home/pi'],
+      ['WorkingDirectory=/home\nExecStart=/usr/bin/python3 ada/app/main.py', '/home/ada']
+    ]) {
+      const relative = {
+        name: 'relative.service',
+        files: { 'relative.service': `[Service]\n${line}\n` }
+      }
+      expect(directiveLines(full(relative)).join('\n')).toMatch(
+        new RegExp(`ReadWritePaths=.*${home}(\\s|$)`)
+      )
+    }
   })
 
   it('a cloud VM agent keeps root and may change anything', () => {

@@ -39011,7 +39011,11 @@ function buildProfile(loaded, unit, sockets = [], scope) {
         const [first, second] = command.argv;
         const program = first === 'source' || first === '.' ? (second ?? '') : (first ?? '');
         const inHome = (path) => /^\/(home\/[^/]+|root)\//.exec(path)?.[1];
-        const script = scriptOf(command.argv);
+        // (a relative script is found from the working directory, / when there is none)
+        const named = scriptOf(command.argv);
+        const script = named === undefined || named.startsWith('/')
+            ? named
+            : normalisePath(`${workingDirectory?.startsWith('/') ? workingDirectory : ''}/${named}`);
         const home = inHome(program) ?? (script !== undefined ? inHome(script) : undefined);
         if (home === undefined)
             continue;
