@@ -7131,7 +7131,8 @@ const PROGRAMS = [
     [
         /^(waagent|WALinuxAgent|apt-setup|google_guest_agent|google_guest_agent_manager|google_osconfig_agent|google_metadata_script_runner|amazon-ssm-agent|ssm-agent-worker|cloud-init|oracle-cloud-agent)$/,
         [...MAY_CHANGE_ANYTHING, 'network'],
-        'a cloud VM agent (it creates users, mounts disks, installs packages)'
+        // (it creates users, mounts disks, installs packages)
+        'a cloud VM agent'
     ],
     [
         /^(amazon-cloudwatch-agent|start-amazon-cloudwatch-agent|cwagent-otel-collector|newrelic-infra|newrelic-infra-service|collectd|datadog-agent|filebeat|auditbeat|metricbeat|fluentd|td-agent|fluent-bit|td-agent-bit|promtail|otelcol|otelcol-contrib|splunkd|nxlog|lynis|rkhunter|chkrootkit|aide|tripwire|osqueryd|wazuh-.*|ossec-.*)$/,
