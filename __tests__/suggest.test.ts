@@ -692,6 +692,40 @@ describe('knowing what would break', () => {
     }
   )
 
+  it.each([
+    [
+      'a packet sniffer (raw sockets)',
+      '/usr/bin/suricata -i eth0',
+      /suricata \(uses raw packet sockets\)/
+    ],
+    [
+      'a daemon with its own -user option',
+      '/usr/sbin/hinsightd -user www -group www',
+      /^-user switches user itself/
+    ],
+    [
+      'a daemon with its own --user= option',
+      '/usr/sbin/queued --user=queue',
+      /^--user=queue switches user itself/
+    ],
+    ['a salt master', '/usr/bin/salt-master', /keeps its keys in \/etc\/salt/]
+  ])('%s keeps its identity (no DynamicUser=)', (_, command, reason) => {
+    const unit = { name: 'd.service', files: { 'd.service': `[Service]\nExecStart=${command}\n` } }
+    const s = full(unit)
+    expect(directiveLines(s).some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(reason)
+  })
+
+  it('an option named --user in a command other than ExecStart= does not count', () => {
+    const unit = {
+      name: 'd.service',
+      files: {
+        'd.service': '[Service]\nExecStartPre=/usr/bin/tool --user=app\nExecStart=/usr/bin/appd\n'
+      }
+    }
+    expect(directiveLines(full(unit))).toContain('DynamicUser=yes')
+  })
+
   it('an interactive console (StandardInput=tty-force) is left as a login session', () => {
     const s = full(rule('console'))
     for (const line of ['NoNewPrivileges=yes', 'PrivateTmp=yes', 'RestrictSUIDSGID=yes'])

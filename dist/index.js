@@ -37950,7 +37950,7 @@ const PROGRAMS = [
     ],
     // privilege-dropping daemons (start as root, switch user themselves)
     [
-        /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid|pdns_server|pdns_recursor|dnsdist|murmurd|radosgw)$/,
+        /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid|pdns_server|pdns_recursor|dnsdist|murmurd|radosgw|apachectl|bftpd|mosquitto|nrpe|prosody|prosodyctl|h2o|samba|incrond|cron|crond|cronie|fcron|anacron|atd)$/,
         ['drops-privileges'],
         'starts as root and switches user itself'
     ],
@@ -37972,7 +37972,7 @@ const PROGRAMS = [
         'configures interfaces, routes or the firewall'
     ],
     [
-        /^(dhclient|dhcpcd|udhcpc|dhcpd|kea-dhcp4|kea-dhcp6|tcpdump|dumpcap|tshark|wireshark|arpwatch|lldpd|ladvd|hostapd|wpa_supplicant|NetworkManager|systemd-networkd|keepalived|snort|suricata|zeek|bro|p0f|arping|pppoe|pppd|ptp4l|dnsmasq|ndppd|darkstat|iftop|nethogs|vnstatd|ntopng)$/,
+        /^(dhclient|dhcpcd|udhcpc|dhcpd|kea-dhcp4|kea-dhcp6|tcpdump|dumpcap|tshark|wireshark|arpwatch|lldpd|ladvd|hostapd|wpa_supplicant|NetworkManager|systemd-networkd|keepalived|snort|suricata|zeek|bro|p0f|arping|pppoe|pppd|ptp4l|dnsmasq|ndppd|darkstat|iftop|nethogs|vnstatd|ntopng|pmacctd|nfacctd|sfacctd|softflowd|fprobe|argus)$/,
         ['packet'],
         'uses raw packet sockets'
     ],
@@ -38051,7 +38051,7 @@ const PROGRAMS = [
         'traces processes'
     ],
     [
-        /^(bpftool|bpftrace|cilium-agent|falco|tetragon|pixie|bcc.*|xdp-.*|scx_.*)$/,
+        /^(bpftool|bpftrace|cilium-agent|falco|tetragon|pixie|bcc.*|xdp-.*|scx_.*|below)$/,
         ['bpf'],
         'loads BPF programs'
     ],
@@ -38066,7 +38066,7 @@ const PROGRAMS = [
         'reboots or suspends the machine'
     ],
     [
-        /^(zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|node_exporter|process-exporter|datadog-agent|nrpe|monit|glances|htop|atop|atopacctd|psacct|sysstat|sadc|falco|auditd|osqueryd|wazuh-.*|ossec-.*|crowdsec|fail2ban-server|supervisord|pm2|systemd-oomd|earlyoom)$/,
+        /^(zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|node_exporter|process-exporter|datadog-agent|nrpe|monit|glances|htop|atop|atopacctd|psacct|sysstat|sadc|falco|auditd|osqueryd|wazuh-.*|ossec-.*|crowdsec|fail2ban-server|supervisord|pm2|systemd-oomd|earlyoom|atop\.daily|below)$/,
         ['monitor'],
         'watches other processes'
     ],
@@ -38099,7 +38099,7 @@ const PROGRAMS = [
         'manages disks and block devices'
     ],
     [
-        /^(puppet|chef-client|cinc-client|salt-minion|salt-call|ansible-pull|cf-agent|cf-execd|mgmt)$/,
+        /^(puppet|chef-client|cinc-client|salt-minion|salt-call|ansible-pull|cf-agent|cf-execd|mgmt|cf-monitord|cf-serverd|fleetd|monit|openafs-client-systemd-helper\.sh)$/,
         MAY_CHANGE_ANYTHING,
         'configuration management (it may change anything)'
     ],
@@ -38127,7 +38127,7 @@ const PROGRAMS = [
     ],
     [/^(rfkill|iw)$/, ['net-admin', 'netlink'], 'configures wireless interfaces'],
     [
-        /^(octoprint|klippy|klippy\.py|kvmd.*|ser2net|rtl_433|rtl_tcp|dump1090.*|readsb|motion|mjpg_streamer|ustreamer|fswebcam|upsd|upsmon|upsdrvctl|usbhid-ups|nut-driver|zwave-js-server)$/,
+        /^(octoprint|klippy|klippy\.py|kvmd.*|ser2net|rtl_433|rtl_tcp|dump1090.*|readsb|motion|mjpg_streamer|ustreamer|fswebcam|upsd|upsmon|upsdrvctl|usbhid-ups|nut-driver|zwave-js-server|cgminer|bfgminer|cdemu-daemon|cdemu-daemon-system\.sh|mcelog|actkbd|triggerhappy|thd|evrouter|keyd|kmonad|bluealsa|bluealsa-aplay)$/,
         ['devices'],
         'talks to hardware (serial ports, USB, cameras, radios, UPS)'
     ],
@@ -38139,7 +38139,7 @@ const PROGRAMS = [
         'a cloud VM agent'
     ],
     [
-        /^(amazon-cloudwatch-agent|start-amazon-cloudwatch-agent|cwagent-otel-collector|newrelic-infra|newrelic-infra-service|collectd|datadog-agent|filebeat|auditbeat|metricbeat|fluentd|td-agent|fluent-bit|td-agent-bit|promtail|otelcol|otelcol-contrib|splunkd|nxlog|lynis|rkhunter|chkrootkit|aide|tripwire|osqueryd|wazuh-.*|ossec-.*)$/,
+        /^(amazon-cloudwatch-agent|start-amazon-cloudwatch-agent|cwagent-otel-collector|newrelic-infra|newrelic-infra-service|collectd|datadog-agent|filebeat|auditbeat|metricbeat|fluentd|td-agent|fluent-bit|td-agent-bit|promtail|otelcol|otelcol-contrib|splunkd|nxlog|lynis|rkhunter|chkrootkit|aide|tripwire|osqueryd|wazuh-.*|ossec-.*|atop|atop\.daily|atopacctd|below)$/,
         // (logs, other services' files, every process)
         ['reads-everything', 'monitor'],
         'reads the whole system'
@@ -38165,6 +38165,7 @@ const PROGRAMS = [
         "one of ScyllaDB's scripts that tune the machine"
     ],
     [/^(teleport)$/, ['login', 'network'], 'gives users a shell'],
+    [/^(salt-master|salt-api|salt-syndic)$/, ['etc-write'], 'keeps its keys in /etc/salt'],
     [
         /^(mfsmaster|mfschunkserver|mfsmetalogger|mfscgiserv|lfscgiserv|rspamd)$/,
         ['drops-privileges'],
@@ -39133,6 +39134,13 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     const switchFlag = allWords.find((w) => /^--?(setuser|setuid|runas|run-as|drop-privileges?)(=|$)/.test(w));
     if (switchFlag !== undefined)
         note('drops-privileges', `${switchFlag} switches user itself`);
+    // a daemon's own --user/-user option (dhcpd -user dhcp, mysqld --user=mysql) does too
+    const userFlag = sandboxedArgs
+        .filter((c) => c.directive === 'ExecStart')
+        .flatMap((c) => c.argv.slice(1))
+        .find((w) => /^--?(user|uid|username)(=|$)/.test(w));
+    if (userFlag !== undefined)
+        note('drops-privileges', `${userFlag} switches user itself`);
     const etcWrite = writes.find((w) => w.path === '/etc' || w.path.startsWith('/etc/'));
     if (etcWrite)
         note('etc-write', etcWrite.evidence);
@@ -39727,6 +39735,8 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
         'mount',
         'devices',
         'net-admin',
+        // (raw sockets need CAP_NET_RAW, which a dynamic user does not get)
+        'packet',
         'time',
         'modules',
         'sysctl',

@@ -801,6 +801,8 @@ function candidatesFor(
     'mount',
     'devices',
     'net-admin',
+    // (raw sockets need CAP_NET_RAW, which a dynamic user does not get)
+    'packet',
     'time',
     'modules',
     'sysctl',
