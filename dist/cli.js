@@ -524,6 +524,8 @@ const USER_NAMESPACE_PATH_REFUSED = 261;
 const PAM_PRIVATE_PIDS_REFUSED = 261;
 /** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
 const FORKING_PRIVATE_PIDS_REFUSED = 257;
+/** a user manager refuses DynamicUser= (257 does, 255 does not; 256 unverified, follows 255) */
+const USER_DYNAMIC_USER_REFUSED = 257;
 /**
  * From 257 systemd refuses WorkingDirectory=~ with DynamicUser=yes, and a WorkingDirectory= below
  * /proc, /sys or /dev when the service gets a mount namespace (checked with Debian's 257 and 262,
@@ -716,6 +718,7 @@ function contextRefusal(s, type, version) {
 function refusalProne(s) {
     return ((s.workingDirectory !== undefined && API_FILE_SYSTEMS.test(s.workingDirectory)) ||
         s.workingDirectoryHome ||
+        (s.userManager && s.dynamicUser) ||
         s.privateUsersManaged ||
         s.userNamespacePath !== undefined);
 }
@@ -748,6 +751,9 @@ function refusal(s, version) {
         return 'Type=dbus without BusName=; systemd refuses it';
     if (s.pamName && s.killMode !== 'control-group' && s.killMode !== 'mixed') {
         return `PAMName= with KillMode=${s.killMode}; systemd refuses it`;
+    }
+    if (s.userManager && s.dynamicUser && version >= USER_DYNAMIC_USER_REFUSED) {
+        return 'DynamicUser= in a unit of a user manager, which systemd does not support; it refuses it';
     }
     return contextRefusal(s, type, version);
 }
@@ -3009,6 +3015,15 @@ const OLDEST_SYSTEMD_VERSION = 240;
 const NONE$1 = Object.freeze([]);
 const NO_ARCHITECTURES = new Set();
 const NO_CREDENTIALS = new Map();
+/** The settings before any file: a user's manager gives its services KeyringMode=inherit. */
+function settingsFor(manager) {
+    const settings = initialSettings();
+    if (manager === 'user') {
+        settings.userManager = true;
+        settings.keyringMode = 'inherit';
+    }
+    return settings;
+}
 function initialSettings() {
     // Every field is present from the start, unset ones as undefined: one object shape for every
     // unit whatever its directives' order, which keeps the checks' property reads monomorphic.
@@ -3046,6 +3061,7 @@ function initialSettings() {
         ambientCapabilities: 0n,
         umask: 0o022,
         keyringMode: 'private',
+        userManager: false,
         protectProc: 'default',
         procSubset: 'all',
         notifyAccess: undefined,
@@ -3982,7 +3998,7 @@ function loadService(input) {
         ownsRecorded: true,
         skipRecording: input.record === false
     };
-    const settings = initialSettings();
+    const settings = settingsFor(input.manager);
     const sources = new Map();
     const comments = [];
     const mainCtx = input.requestedAs ? { ...ctx, unit: input.requestedAs } : ctx;
@@ -4042,7 +4058,7 @@ function readRawSettings(input) {
     if (main.bytes === null || main.bytes.length === 0)
         return undefined;
     const ctx = { unit: input.unit, version: input.version };
-    const settings = initialSettings();
+    const settings = settingsFor(input.manager);
     if (applyFile(main, main.bytes, settings, undefined, [], [], ctx).fatal)
         return undefined;
     for (const dropIn of input.dropIns)
@@ -4269,6 +4285,15 @@ const isRoot = (user) => user === 'root' || user === '0';
 const SHARED_NOBODY = verdict(9, 'User=nobody is shared by unrelated services');
 const GROUPS_AS_ROOT = notApplicable('runs as root, groups do not matter');
 const IPC_AS_ROOT = notApplicable('runs as root, the option does not apply');
+const CALLING_USER = verdict(0, "runs under the calling user's identity (a user's service manager)");
+const IPC_USER_MANAGER = notApplicable('RemoveIPC= has no effect on the services of a user manager');
+/**
+ * From 259 (257 does not; 258 unverified) systemd-analyze --user judges a user unit's identity as
+ * its manager runs it: unset or root User= is the calling user (good), supplementary groups count,
+ * RemoveIPC= does not apply.
+ */
+const USER_MANAGER_IDENTITY = 259;
+const judgedAsUser = (settings, version) => settings.userManager && version >= USER_MANAGER_IDENTITY;
 const NO_ARCHITECTURE_RESTRICTION = verdict(10, 'no architecture restriction');
 const CUSTOM_IP_FILTERS = verdict(0, 'custom BPF filters');
 const NO_IP_POLICY = verdict(10, 'no deny-all IP policy');
@@ -4315,7 +4340,7 @@ const ROWS = [
         fix: ['DynamicUser=yes'],
         breaks: 'Files the service owns on disk need a stable UID: create a system user and set User= instead of DynamicUser=, or move the data to StateDirectory=.',
         man: `${EXEC}#User=`,
-        assess: ({ settings }) => {
+        assess: ({ settings, version }) => {
             const user = settings.user;
             if (user === 'nobody')
                 return SHARED_NOBODY;
@@ -4323,7 +4348,7 @@ const ROWS = [
                 return GOOD;
             if (user !== undefined && user !== '' && !isRoot(user))
                 return GOOD;
-            return WORST;
+            return judgedAsUser(settings, version) ? CALLING_USER : WORST;
         }
     },
     {
@@ -4337,7 +4362,9 @@ const ROWS = [
         fix: ['SupplementaryGroups='],
         breaks: 'Groups that grant access to sockets or devices (e.g. a docker or dialout group) may be needed.',
         man: `${EXEC}#SupplementaryGroups=`,
-        assess: ({ settings, runsPrivileged }) => runsPrivileged ? GROUPS_AS_ROOT : bad(settings.supplementaryGroups.length > 0)
+        assess: ({ settings, runsPrivileged, version }) => runsPrivileged && !judgedAsUser(settings, version)
+            ? GROUPS_AS_ROOT
+            : bad(settings.supplementaryGroups.length > 0)
     },
     booleanCheck('PrivateDevices', (s) => s.privateDevices, {
         weight: 1000,
@@ -4794,7 +4821,11 @@ const ROWS = [
         fix: ['RemoveIPC=yes'],
         breaks: 'Services sharing System V IPC objects with other services under the same user need it off.',
         man: `${EXEC}#RemoveIPC=`,
-        assess: ({ settings, runsPrivileged }) => runsPrivileged ? IPC_AS_ROOT : bad(!settings.removeIPC)
+        assess: ({ settings, runsPrivileged, version }) => judgedAsUser(settings, version)
+            ? IPC_USER_MANAGER
+            : runsPrivileged
+                ? IPC_AS_ROOT
+                : bad(!settings.removeIPC)
     },
     {
         id: 'Delegate',
@@ -5771,6 +5802,56 @@ function scoreCostliest(service, version, policy, count) {
     return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
 }
 
+/**
+ * Which service manager a unit file is written for: the system's (PID 1) or a user's
+ * (`systemctl --user`). The score is the same either way (systemd-analyze scores what the file
+ * says), but the fixes are not: a per-user manager has no privileges to switch users, change the
+ * capability bounding set or set up mount namespaces, so most hardening directives make a user
+ * service fail or do nothing there (systemd.exec(5); systemd issues #4959, #33167).
+ *
+ * Pure: the caller passes the path it has (absolute, or relative to a repository).
+ */
+/** foo.user.service, foo-user.service, foo_user@.service */
+const USER_SUFFIX = /[._-]user(@[^/]*)?\.service$/;
+/**
+ * What a unit file's path says. systemd's own unit directories are decisive: every search path of
+ * the user manager (`~/.config/systemd/user`, `/etc/systemd/user`, `/usr/lib/systemd/user` ...)
+ * ends in systemd/user, every one of the system manager's in systemd/system. Repositories also keep
+ * user units in a directory named `user` or name them `foo.user.service`, `foo-user.service`: signs.
+ */
+function scopeOfPath(path) {
+    const slash = path.lastIndexOf('/');
+    const directory = slash < 0 ? '' : path.slice(0, slash);
+    const name = path.slice(slash + 1);
+    // the directory nearest the file decides: a user unit kept below an etc/systemd/system/ tree is
+    // still in .../systemd/user/
+    const segments = directory.split('/');
+    for (let i = segments.length - 1; i > 0; i--) {
+        if (segments[i - 1] !== 'systemd')
+            continue;
+        if (segments[i] === 'user') {
+            return { scope: 'user', evidence: 'its file is in a systemd/user/ directory' };
+        }
+        if (segments[i] === 'system')
+            return { scope: 'system', evidence: '' };
+    }
+    if (segments[segments.length - 1] === 'user') {
+        return { scope: 'user', evidence: 'its file is in a user/ directory', weak: true };
+    }
+    const userSuffix = USER_SUFFIX.exec(name);
+    if (userSuffix !== null) {
+        return {
+            scope: 'user',
+            evidence: `its name ends in ${userSuffix[0]}`,
+            weak: true,
+            byName: true
+        };
+    }
+    return undefined;
+}
+/** Targets only a user's service manager has (systemd.special(7), "Special user units"). */
+const USER_ONLY_TARGETS = /(^|\s)(graphical-session(-pre)?|xdg-desktop-autostart)\.target(\s|$)/;
+
 /** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
 function dashPrefixes(unit) {
     const result = [];
@@ -6109,56 +6190,6 @@ const PHASES = [
         watch: 'the sockets it opens (ss -tulpn, ss -tnp); name resolution needs AF_UNIX and AF_INET/AF_INET6'
     }
 ];
-
-/**
- * Which service manager a unit file is written for: the system's (PID 1) or a user's
- * (`systemctl --user`). The score is the same either way (systemd-analyze scores what the file
- * says), but the fixes are not: a per-user manager has no privileges to switch users, change the
- * capability bounding set or set up mount namespaces, so most hardening directives make a user
- * service fail or do nothing there (systemd.exec(5); systemd issues #4959, #33167).
- *
- * Pure: the caller passes the path it has (absolute, or relative to a repository).
- */
-/** foo.user.service, foo-user.service, foo_user@.service */
-const USER_SUFFIX = /[._-]user(@[^/]*)?\.service$/;
-/**
- * What a unit file's path says. systemd's own unit directories are decisive: every search path of
- * the user manager (`~/.config/systemd/user`, `/etc/systemd/user`, `/usr/lib/systemd/user` ...)
- * ends in systemd/user, every one of the system manager's in systemd/system. Repositories also keep
- * user units in a directory named `user` or name them `foo.user.service`, `foo-user.service`: signs.
- */
-function scopeOfPath(path) {
-    const slash = path.lastIndexOf('/');
-    const directory = slash < 0 ? '' : path.slice(0, slash);
-    const name = path.slice(slash + 1);
-    // the directory nearest the file decides: a user unit kept below an etc/systemd/system/ tree is
-    // still in .../systemd/user/
-    const segments = directory.split('/');
-    for (let i = segments.length - 1; i > 0; i--) {
-        if (segments[i - 1] !== 'systemd')
-            continue;
-        if (segments[i] === 'user') {
-            return { scope: 'user', evidence: 'its file is in a systemd/user/ directory' };
-        }
-        if (segments[i] === 'system')
-            return { scope: 'system', evidence: '' };
-    }
-    if (segments[segments.length - 1] === 'user') {
-        return { scope: 'user', evidence: 'its file is in a user/ directory', weak: true };
-    }
-    const userSuffix = USER_SUFFIX.exec(name);
-    if (userSuffix !== null) {
-        return {
-            scope: 'user',
-            evidence: `its name ends in ${userSuffix[0]}`,
-            weak: true,
-            byName: true
-        };
-    }
-    return undefined;
-}
-/** Targets only a user's service manager has (systemd.special(7), "Special user units"). */
-const USER_ONLY_TARGETS = /(^|\s)(graphical-session(-pre)?|xdg-desktop-autostart)\.target(\s|$)/;
 
 /** Fields no patch holds: 'recorded' (only copied on) and those only the refusal checks read. */
 function isUnscoredField(field) {
@@ -10009,7 +10040,13 @@ function suggestDropIn(input) {
     // the settings the drop-in builds on: the unit and the drop-ins sorting before it
     const base = before.length === input.dropIns.length && loaded.raw
         ? loaded.raw
-        : readRawSettings({ unit, main, dropIns: before, version });
+        : readRawSettings({
+            unit,
+            main,
+            dropIns: before,
+            version,
+            manager: loaded.settings.userManager ? 'user' : undefined
+        });
     if (!base)
         return undefined;
     const ctx = newContext(base, after, unit, version, input.policy);
@@ -10370,17 +10407,29 @@ function renderDropIn(r) {
 }
 
 const SCHEMA_VERSION = 1;
+/**
+ * The manager a unit is scored for: a user's when its file is in a systemd/user/ directory (where
+ * only `systemctl --user` loads it from, and `systemd-analyze --user security` scores it); the
+ * weaker signs in a path only guide the fix engine.
+ */
+function managerOf(source) {
+    const hint = source.scope ?? scopeOfPath(source.main.path);
+    return hint?.scope === 'user' && !hint.weak ? 'user' : undefined;
+}
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
 function analyzeUnit(source, options) {
     // the fix engine reads the directives as written: only a unit that may get a suggestion keeps them
+    const manager = managerOf(source);
     const loaded = loadService({
         ...source,
         version: options.version,
-        record: options.suggest !== false
+        record: options.suggest !== false,
+        manager
     });
     const base = {
         path: source.main.path,
         unit: source.unit.name,
+        manager,
         dropIns: source.dropIns.map((d) => d.path),
         diagnostics: loaded.diagnostics,
         exceptions: [],
@@ -10773,7 +10822,9 @@ function createTextStream(head, options) {
         let text;
         if (unit.status === 'scored') {
             const score = `${unit.score.toFixed(1)} ${unit.rating}`;
-            text = ` ${where}  ${unit.passed ? score : paint('bold', score)}\n`;
+            // scored as `systemd-analyze --user security` does
+            const manager = unit.manager === 'user' ? ' (user unit)' : '';
+            text = ` ${where}  ${unit.passed ? score : paint('bold', score)}${manager}\n`;
             if (!unit.passed) {
                 // the rows of a unit mostly share one file: escaped once
                 let file;

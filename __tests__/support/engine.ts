@@ -14,7 +14,13 @@ const toBytes = (content: string | Uint8Array): Uint8Array =>
 /** The engine's report for a unit given as a map of files relative to the unit directory. */
 export function engineReport(
   unit: OracleUnit,
-  options: { version?: number; policy?: Policy; costliestChecks?: number } = {}
+  options: {
+    version?: number
+    policy?: Policy
+    costliestChecks?: number
+    /** the directory the report shows the unit in (say .config/systemd/user for a user unit) */
+    directory?: string
+  } = {}
 ): UnitReport {
   const name = parseUnitName(unit.name)
   if (!name) throw new Error(`bad unit name ${unit.name}`)
@@ -31,7 +37,10 @@ export function engineReport(
   return analyzeUnit(
     {
       unit: name,
-      main: { path: mainFile, bytes: toBytes(content) },
+      main: {
+        path: options.directory === undefined ? mainFile : `${options.directory}/${mainFile}`,
+        bytes: toBytes(content)
+      },
       dropIns: orderDropIns(candidates).map((c) => ({
         path: c.path,
         bytes: toBytes(unit.files[c.path]!)

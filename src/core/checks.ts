@@ -281,6 +281,17 @@ const isRoot = (user: string | undefined): boolean => user === 'root' || user ==
 const SHARED_NOBODY = verdict(9, 'User=nobody is shared by unrelated services')
 const GROUPS_AS_ROOT = notApplicable('runs as root, groups do not matter')
 const IPC_AS_ROOT = notApplicable('runs as root, the option does not apply')
+const CALLING_USER = verdict(0, "runs under the calling user's identity (a user's service manager)")
+const IPC_USER_MANAGER = notApplicable('RemoveIPC= has no effect on the services of a user manager')
+
+/**
+ * From 259 (257 does not; 258 unverified) systemd-analyze --user judges a user unit's identity as
+ * its manager runs it: unset or root User= is the calling user (good), supplementary groups count,
+ * RemoveIPC= does not apply.
+ */
+export const USER_MANAGER_IDENTITY = 259
+const judgedAsUser = (settings: ServiceSettings, version: number): boolean =>
+  settings.userManager && version >= USER_MANAGER_IDENTITY
 const NO_ARCHITECTURE_RESTRICTION = verdict(10, 'no architecture restriction')
 const CUSTOM_IP_FILTERS = verdict(0, 'custom BPF filters')
 const NO_IP_POLICY = verdict(10, 'no deny-all IP policy')
@@ -333,12 +344,12 @@ const ROWS: readonly CheckDefinition[] = [
     breaks:
       'Files the service owns on disk need a stable UID: create a system user and set User= instead of DynamicUser=, or move the data to StateDirectory=.',
     man: `${EXEC}#User=`,
-    assess: ({ settings }) => {
+    assess: ({ settings, version }) => {
       const user = settings.user
       if (user === 'nobody') return SHARED_NOBODY
       if (settings.dynamicUser && !isRoot(user)) return GOOD
       if (user !== undefined && user !== '' && !isRoot(user)) return GOOD
-      return WORST
+      return judgedAsUser(settings, version) ? CALLING_USER : WORST
     }
   },
   {
@@ -353,8 +364,10 @@ const ROWS: readonly CheckDefinition[] = [
     breaks:
       'Groups that grant access to sockets or devices (e.g. a docker or dialout group) may be needed.',
     man: `${EXEC}#SupplementaryGroups=`,
-    assess: ({ settings, runsPrivileged }) =>
-      runsPrivileged ? GROUPS_AS_ROOT : bad(settings.supplementaryGroups.length > 0)
+    assess: ({ settings, runsPrivileged, version }) =>
+      runsPrivileged && !judgedAsUser(settings, version)
+        ? GROUPS_AS_ROOT
+        : bad(settings.supplementaryGroups.length > 0)
   },
   booleanCheck('PrivateDevices', (s) => s.privateDevices, {
     weight: 1000,
@@ -828,8 +841,12 @@ const ROWS: readonly CheckDefinition[] = [
     breaks:
       'Services sharing System V IPC objects with other services under the same user need it off.',
     man: `${EXEC}#RemoveIPC=`,
-    assess: ({ settings, runsPrivileged }) =>
-      runsPrivileged ? IPC_AS_ROOT : bad(!settings.removeIPC)
+    assess: ({ settings, runsPrivileged, version }) =>
+      judgedAsUser(settings, version)
+        ? IPC_USER_MANAGER
+        : runsPrivileged
+          ? IPC_AS_ROOT
+          : bad(!settings.removeIPC)
   },
   {
     id: 'Delegate',

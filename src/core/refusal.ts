@@ -15,6 +15,8 @@ export const USER_NAMESPACE_PATH_REFUSED = 261
 export const PAM_PRIVATE_PIDS_REFUSED = 261
 /** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
 export const FORKING_PRIVATE_PIDS_REFUSED = 257
+/** a user manager refuses DynamicUser= (257 does, 255 does not; 256 unverified, follows 255) */
+export const USER_DYNAMIC_USER_REFUSED = 257
 /**
  * From 257 systemd refuses WorkingDirectory=~ with DynamicUser=yes, and a WorkingDirectory= below
  * /proc, /sys or /dev when the service gets a mount namespace (checked with Debian's 257 and 262,
@@ -243,6 +245,7 @@ export function refusalProne(s: ServiceSettings): boolean {
   return (
     (s.workingDirectory !== undefined && API_FILE_SYSTEMS.test(s.workingDirectory)) ||
     s.workingDirectoryHome ||
+    (s.userManager && s.dynamicUser) ||
     s.privateUsersManaged ||
     s.userNamespacePath !== undefined
   )
@@ -276,6 +279,9 @@ export function refusal(s: ServiceSettings, version: number): string | undefined
   if (type === 'dbus' && !s.busName) return 'Type=dbus without BusName=; systemd refuses it'
   if (s.pamName && s.killMode !== 'control-group' && s.killMode !== 'mixed') {
     return `PAMName= with KillMode=${s.killMode}; systemd refuses it`
+  }
+  if (s.userManager && s.dynamicUser && version >= USER_DYNAMIC_USER_REFUSED) {
+    return 'DynamicUser= in a unit of a user manager, which systemd does not support; it refuses it'
   }
   return contextRefusal(s, type, version)
 }

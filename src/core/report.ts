@@ -11,7 +11,8 @@ import type { Diagnostic, SourceRef, UnitFileInput } from './service.js'
 import { loadService } from './service.js'
 import type { UnitName } from './specifiers.js'
 import type { Suggestion } from './suggest.js'
-import type { ScopeHint } from './scope.js'
+import type { ManagerScope, ScopeHint } from './scope.js'
+import { scopeOfPath } from './scope.js'
 import { suggestDropIn } from './suggest.js'
 
 export const SCHEMA_VERSION = 1
@@ -26,6 +27,8 @@ export interface UnitReport {
   path: string
   /** unit name as analysed (templates as an instance) */
   unit: string
+  /** "user" for a unit of a user's service manager (scored as `systemd-analyze --user` does) */
+  manager?: ManagerScope
   status: UnitStatus
   /** overall exposure, e.g. 9.6 (null unless scored) */
   score: number | null
@@ -82,17 +85,30 @@ export interface UnitSource {
   scope?: ScopeHint
 }
 
+/**
+ * The manager a unit is scored for: a user's when its file is in a systemd/user/ directory (where
+ * only `systemctl --user` loads it from, and `systemd-analyze --user security` scores it); the
+ * weaker signs in a path only guide the fix engine.
+ */
+export function managerOf(source: Pick<UnitSource, 'main' | 'scope'>): ManagerScope | undefined {
+  const hint = source.scope ?? scopeOfPath(source.main.path)
+  return hint?.scope === 'user' && !hint.weak ? 'user' : undefined
+}
+
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
 export function analyzeUnit(source: UnitSource, options: GateOptions): UnitReport {
   // the fix engine reads the directives as written: only a unit that may get a suggestion keeps them
+  const manager = managerOf(source)
   const loaded = loadService({
     ...source,
     version: options.version,
-    record: options.suggest !== false
+    record: options.suggest !== false,
+    manager
   })
   const base = {
     path: source.main.path,
     unit: source.unit.name,
+    manager,
     dropIns: source.dropIns.map((d) => d.path),
     diagnostics: loaded.diagnostics,
     exceptions: [] as ExceptionReport[],

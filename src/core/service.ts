@@ -5,6 +5,7 @@
  * Facts: ../shared/reference/systemd-security-scoring.md ("Reading the directives", "Implied settings")
  * and unit-file-loading.md (5.4, 5.5).
  */
+import type { ManagerScope } from './scope.js'
 import type { UnitName } from './specifiers.js'
 import { expandSpecifiers } from './specifiers.js'
 import { MOUNT_NAMESPACE_DIRECTIVES, noteMountMode, refusal } from './refusal.js'
@@ -78,6 +79,8 @@ export interface LoadInput {
    * unit gets no suggestion skips it
    */
   record?: boolean
+  /** the service manager that loads it (default: the system's) */
+  manager?: ManagerScope
 }
 
 export type Severity = 'error' | 'warning' | 'notice'
@@ -137,6 +140,11 @@ export interface ServiceSettings {
   ambientCapabilities: bigint
   umask: number
   keyringMode: string
+  /**
+   * loaded by a user's service manager (systemctl --user): KeyringMode= defaults to inherit, and
+   * systemd-analyze judges the identity rows differently (see checks.ts)
+   */
+  userManager: boolean
   protectProc: string
   procSubset: string
   notifyAccess?: string
@@ -217,6 +225,16 @@ const NONE: readonly never[] = Object.freeze([])
 const NO_ARCHITECTURES: ReadonlySet<string> = new Set()
 const NO_CREDENTIALS: ReadonlyMap<string, boolean> = new Map()
 
+/** The settings before any file: a user's manager gives its services KeyringMode=inherit. */
+function settingsFor(manager: ManagerScope | undefined): ServiceSettings {
+  const settings = initialSettings()
+  if (manager === 'user') {
+    settings.userManager = true
+    settings.keyringMode = 'inherit'
+  }
+  return settings
+}
+
 export function initialSettings(): ServiceSettings {
   // Every field is present from the start, unset ones as undefined: one object shape for every
   // unit whatever its directives' order, which keeps the checks' property reads monomorphic.
@@ -254,6 +272,7 @@ export function initialSettings(): ServiceSettings {
     ambientCapabilities: 0n,
     umask: 0o022,
     keyringMode: 'private',
+    userManager: false,
     protectProc: 'default',
     procSubset: 'all',
     notifyAccess: undefined,
@@ -1256,7 +1275,7 @@ export function loadService(input: LoadInput): LoadResult {
     ownsRecorded: true,
     skipRecording: input.record === false
   }
-  const settings = initialSettings()
+  const settings = settingsFor(input.manager)
   const sources = new Map<string, SourceRef>()
   const comments: LoadedService['comments'] = []
   const mainCtx = input.requestedAs ? { ...ctx, unit: input.requestedAs } : ctx
@@ -1314,7 +1333,7 @@ export function readRawSettings(input: LoadInput): ServiceSettings | undefined {
   const { main } = input
   if (main.bytes === null || main.bytes.length === 0) return undefined
   const ctx: Context = { unit: input.unit, version: input.version }
-  const settings = initialSettings()
+  const settings = settingsFor(input.manager)
   if (applyFile(main, main.bytes, settings, undefined, [], [], ctx).fatal) return undefined
   for (const dropIn of input.dropIns) applyDropInTo(settings, dropIn, input.unit, input.version)
   return settings

@@ -2232,7 +2232,13 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
   const base =
     before.length === input.dropIns.length && loaded.raw
       ? loaded.raw
-      : readRawSettings({ unit, main, dropIns: before, version })
+      : readRawSettings({
+          unit,
+          main,
+          dropIns: before,
+          version,
+          manager: loaded.settings.userManager ? 'user' : undefined
+        })
   if (!base) return undefined
   const ctx = newContext(base, after, unit, version, input.policy)
   // the unit as it is without an earlier drop-in of ours

@@ -153,7 +153,9 @@ export function createTextStream(head: TextHead, options: TextOptions): TextStre
     let text: string
     if (unit.status === 'scored') {
       const score = `${unit.score!.toFixed(1)} ${unit.rating}`
-      text = ` ${where}  ${unit.passed ? score : paint('bold', score)}\n`
+      // scored as `systemd-analyze --user security` does
+      const manager = unit.manager === 'user' ? ' (user unit)' : ''
+      text = ` ${where}  ${unit.passed ? score : paint('bold', score)}${manager}\n`
       if (!unit.passed) {
         // the rows of a unit mostly share one file: escaped once
         let file: string | undefined

@@ -1,0 +1,344 @@
+/**
+ * Units of a user's service manager (`systemctl --user`), scored as `systemd-analyze --user security
+ * --offline=true` scores them: the gate does so for a unit file in a systemd/user/ directory (every
+ * search path of the user manager ends so). Every expectation was read off the seven binaries of
+ * versions.test.ts (Debian's 252, 254, 257, 262; Ubuntu's 255, 259, 261) on 2026-12-05, each case
+ * written as ./probe.service in an empty directory and run there with XDG_RUNTIME_DIR set (the user
+ * manager needs one even offline; `--user` cannot be combined with `--root`) and
+ * SYSTEMD_ANALYZE_DEBUG=1 for the rows' badness. What changes for a user unit:
+ * - KeyringMode= defaults to inherit (a system service's default is private): always;
+ * - from 259 (257 does not; 258 unverified) an unset or root User= is "the calling user's identity"
+ *   (good), supplementary groups count whoever it runs as, and RemoveIPC= does not apply;
+ * - from 257 (255 does not; 256 unverified) DynamicUser= makes systemd refuse the unit.
+ * The last test runs every case through the live systemd-analyze in user mode (the host's, or
+ * ORACLE_SYSTEMD_ANALYZE=FILE) and requires the engine to agree at its version.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
+import type { UnitReport } from '../src/core/report.js'
+import { engineReport } from './support/engine.js'
+import { oracleAvailable, oracleUnavailableReason, oracleVersion } from './support/oracle.js'
+
+const VERSIONS = [252, 254, 255, 257, 259, 261, 262] as const
+const REFUSED = 'refused'
+type Outcome = typeof REFUSED | readonly [score: number, ...badness: Array<number | null>]
+
+/** the rows a user manager changes, in the order of each outcome's badness values */
+const ROWS = ['KeyringMode', 'UserOrDynamicUser', 'SupplementaryGroups', 'RemoveIPC'] as const
+const NAME = 'probe.service'
+const BASE = '[Unit]\nDescription=Version probe\n\n[Service]\nExecStart=/usr/bin/true\n'
+const USER_DIRECTORY = '.config/systemd/user'
+
+interface Case {
+  what: string
+  /** lines appended to the [Service] section of BASE */
+  unit: string
+  at: readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]
+}
+
+const CASES: Case[] = [
+  {
+    what: 'no User= (the calling user)',
+    unit: '',
+    at: [
+      [9.8, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null]
+    ]
+  },
+  {
+    what: 'User=root',
+    unit: 'User=root\n',
+    at: [
+      [9.8, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null]
+    ]
+  },
+  {
+    what: 'User=0',
+    unit: 'User=0\n',
+    at: [
+      [9.8, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null]
+    ]
+  },
+  {
+    what: 'a static user',
+    unit: 'User=bob\n',
+    at: [
+      [9.4, 1, 0, 0, 1],
+      [9.2, 1, 0, 0, 1],
+      [9.2, 1, 0, 0, 1],
+      [9.2, 1, 0, 0, 1],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null]
+    ]
+  },
+  {
+    what: 'User=nobody',
+    unit: 'User=nobody\n',
+    at: [
+      [9.7, 1, 9, 0, 1],
+      [9.5, 1, 9, 0, 1],
+      [9.5, 1, 9, 0, 1],
+      [9.5, 1, 9, 0, 1],
+      [9.5, 1, 9, 0, null],
+      [9.5, 1, 9, 0, null],
+      [9.5, 1, 9, 0, null]
+    ]
+  },
+  {
+    what: 'supplementary groups, no User=',
+    unit: 'SupplementaryGroups=wheel\n',
+    at: [
+      [9.8, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.2, 1, 0, 1, null],
+      [9.2, 1, 0, 1, null],
+      [9.2, 1, 0, 1, null]
+    ]
+  },
+  {
+    what: 'supplementary groups and a static user',
+    unit: 'User=bob\nSupplementaryGroups=wheel\n',
+    at: [
+      [9.4, 1, 0, 1, 1],
+      [9.2, 1, 0, 1, 1],
+      [9.2, 1, 0, 1, 1],
+      [9.2, 1, 0, 1, 1],
+      [9.2, 1, 0, 1, null],
+      [9.2, 1, 0, 1, null],
+      [9.2, 1, 0, 1, null]
+    ]
+  },
+  {
+    what: 'RemoveIPC=yes, no User=',
+    unit: 'RemoveIPC=yes\n',
+    at: [
+      [9.8, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null]
+    ]
+  },
+  {
+    what: 'RemoveIPC=yes and a static user',
+    unit: 'User=bob\nRemoveIPC=yes\n',
+    at: [
+      [9.4, 1, 0, 0, 0],
+      [9.2, 1, 0, 0, 0],
+      [9.2, 1, 0, 0, 0],
+      [9.2, 1, 0, 0, 0],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null]
+    ]
+  },
+  {
+    what: 'KeyringMode=private',
+    unit: 'KeyringMode=private\n',
+    at: [
+      [9.6, 0, 10, null, null],
+      [9.4, 0, 10, null, null],
+      [9.4, 0, 10, null, null],
+      [9.4, 0, 10, null, null],
+      [9.0, 0, 0, 0, null],
+      [9.0, 0, 0, 0, null],
+      [9.0, 0, 0, 0, null]
+    ]
+  },
+  {
+    what: 'KeyringMode=shared',
+    unit: 'KeyringMode=shared\n',
+    at: [
+      [9.8, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null]
+    ]
+  },
+  {
+    what: 'DynamicUser=yes',
+    unit: 'DynamicUser=yes\n',
+    at: [
+      [8.6, 1, 0, 0, 0],
+      [8.4, 1, 0, 0, 0],
+      [8.4, 1, 0, 0, 0],
+      REFUSED,
+      REFUSED,
+      REFUSED,
+      REFUSED
+    ]
+  },
+  {
+    what: 'DynamicUser=no',
+    unit: 'DynamicUser=no\n',
+    at: [
+      [9.8, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.6, 1, 10, null, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null],
+      [9.2, 1, 0, 0, null]
+    ]
+  },
+  {
+    what: 'sandboxed',
+    unit: 'ProtectSystem=strict\nPrivateTmp=yes\nNoNewPrivileges=yes\nPrivateUsers=yes\nCapabilityBoundingSet=\n',
+    at: [
+      [6.5, 1, 10, null, null],
+      [6.4, 1, 10, null, null],
+      [6.4, 1, 10, null, null],
+      [6.4, 1, 10, null, null],
+      [6.0, 1, 0, 0, null],
+      [6.0, 1, 0, 0, null],
+      [6.0, 1, 0, 0, null]
+    ]
+  }
+]
+
+interface Observation {
+  status: string
+  score?: number | null
+  rows?: Record<string, number | null | undefined>
+}
+
+function observe(report: UnitReport): Observation {
+  if (report.status !== 'scored') return { status: report.status }
+  const badness = (id: string) => report.checks.find((check) => check.id === id)?.badness
+  return {
+    status: report.status,
+    score: report.score,
+    rows: Object.fromEntries(ROWS.map((id) => [id, badness(id)]))
+  }
+}
+
+function expected(outcome: Outcome): Observation {
+  if (outcome === REFUSED) return { status: 'invalid' }
+  const [score, ...badness] = outcome
+  return {
+    status: 'scored',
+    score,
+    rows: Object.fromEntries(ROWS.map((id, i) => [id, badness[i]]))
+  }
+}
+
+const asUserUnit = (c: Case, version: number): UnitReport =>
+  engineReport(
+    { name: NAME, files: { [NAME]: BASE + c.unit } },
+    { version, directory: USER_DIRECTORY }
+  )
+
+describe.each(CASES)('a user unit: $what', (c) => {
+  it.each(VERSIONS.map((version, i) => [version, c.at[i]!] as const))(
+    'systemd %d',
+    (version, outcome) => {
+      const report = asUserUnit(c, version)
+      expect(report.manager).toBe('user')
+      expect(observe(report)).toStrictEqual(expected(outcome))
+    }
+  )
+})
+
+describe('the same file elsewhere', () => {
+  it('is a system unit, and scored as one', () => {
+    for (const directory of ['etc/systemd/system', 'contrib', 'contrib/user']) {
+      const report = engineReport(
+        { name: NAME, files: { [NAME]: BASE } },
+        { version: 259, directory }
+      )
+      expect(report.manager).toBeUndefined()
+      expect(report.score).toBe(9.4)
+    }
+  })
+})
+
+/** What the live systemd-analyze says of a case in user mode. */
+function liveOutcome(c: Case, workDirectory: string): Outcome {
+  const analyze = process.env.ORACLE_SYSTEMD_ANALYZE || 'systemd-analyze'
+  const directory = mkdtempSync(path.join(workDirectory, 'case-'))
+  writeFileSync(path.join(directory, NAME), BASE + c.unit)
+  const runtime = path.join(directory, 'runtime')
+  mkdirSync(runtime, { mode: 0o700 })
+  const env = { ...process.env, XDG_RUNTIME_DIR: runtime, SYSTEMD_ANALYZE_DEBUG: '1' }
+  const run = (extra: string[]) =>
+    spawnSync(analyze, ['--user', 'security', '--offline=true', ...extra, `./${NAME}`], {
+      cwd: directory,
+      env,
+      encoding: 'utf8'
+    })
+  const text = run([])
+  const score = /Overall exposure level for probe\.service: ([0-9.]+)/.exec(text.stdout)
+  if (!score) return REFUSED
+  const rows = JSON.parse(run(['--json=short']).stdout) as Array<{
+    json_field: string
+    badness: number
+  }>
+  const badness = (id: string) => {
+    const value = rows.find((row) => row.json_field === id)!.badness
+    return value > 1000 ? null : value
+  }
+  return [Number(score[1]), ...ROWS.map(badness)]
+}
+
+describe('the user-unit table against the live systemd-analyze --user', () => {
+  const available = oracleAvailable()
+  if (!available) console.warn(`SKIPPED live user-unit table: ${oracleUnavailableReason()}`)
+  ;(available ? it : it.skip)(
+    "every case, at the oracle's own version",
+    () => {
+      const version = oracleVersion()
+      const column = VERSIONS.indexOf(version as (typeof VERSIONS)[number])
+      const work = mkdtempSync(path.join(os.tmpdir(), 'user-units-'))
+      try {
+        const differences: string[] = []
+        for (const c of CASES) {
+          const outcome = liveOutcome(c, work)
+          const engine = observe(asUserUnit(c, version))
+          if (!isDeepStrictEqual(engine, expected(outcome))) {
+            differences.push(
+              `${c.what}: engine ${JSON.stringify(engine)}, systemd ${JSON.stringify(outcome)}`
+            )
+          }
+          if (column >= 0 && !isDeepStrictEqual(c.at[column], outcome)) {
+            differences.push(
+              `${c.what}: the table says ${JSON.stringify(c.at[column])}, systemd ${JSON.stringify(outcome)}`
+            )
+          }
+        }
+        expect(differences).toStrictEqual([])
+      } finally {
+        rmSync(work, { recursive: true, force: true })
+      }
+    },
+    60_000
+  )
+})
