@@ -40,45 +40,35 @@ interface Case {
   at: readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]
 }
 
+/**
+ * What systemd says of a user unit that leaves its identity to its manager (no User=, root, 0, and
+ * the settings that change nothing for it): before 259 root (10), from 259 the calling user (0).
+ */
+const THE_CALLING_USER: Case['at'] = [
+  [9.8, 1, 10, null, null],
+  [9.6, 1, 10, null, null],
+  [9.6, 1, 10, null, null],
+  [9.6, 1, 10, null, null],
+  [9.2, 1, 0, 0, null],
+  [9.2, 1, 0, 0, null],
+  [9.2, 1, 0, 0, null]
+]
+
 const CASES: Case[] = [
   {
     what: 'no User= (the calling user)',
     unit: '',
-    at: [
-      [9.8, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null]
-    ]
+    at: THE_CALLING_USER
   },
   {
     what: 'User=root',
     unit: 'User=root\n',
-    at: [
-      [9.8, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null]
-    ]
+    at: THE_CALLING_USER
   },
   {
     what: 'User=0',
     unit: 'User=0\n',
-    at: [
-      [9.8, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null]
-    ]
+    at: THE_CALLING_USER
   },
   {
     what: 'a static user',
@@ -135,15 +125,7 @@ const CASES: Case[] = [
   {
     what: 'RemoveIPC=yes, no User=',
     unit: 'RemoveIPC=yes\n',
-    at: [
-      [9.8, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null]
-    ]
+    at: THE_CALLING_USER
   },
   {
     what: 'RemoveIPC=yes and a static user',
@@ -174,15 +156,7 @@ const CASES: Case[] = [
   {
     what: 'KeyringMode=shared',
     unit: 'KeyringMode=shared\n',
-    at: [
-      [9.8, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null]
-    ]
+    at: THE_CALLING_USER
   },
   {
     what: 'DynamicUser=yes',
@@ -200,15 +174,7 @@ const CASES: Case[] = [
   {
     what: 'DynamicUser=no',
     unit: 'DynamicUser=no\n',
-    at: [
-      [9.8, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.6, 1, 10, null, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null],
-      [9.2, 1, 0, 0, null]
-    ]
+    at: THE_CALLING_USER
   },
   {
     what: 'sandboxed',
