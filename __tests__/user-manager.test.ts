@@ -9,7 +9,9 @@
  * - KeyringMode= defaults to inherit (a system service's default is private): always;
  * - from 259 (257 does not; 258 unverified) an unset or root User= is "the calling user's identity"
  *   (good), supplementary groups count whoever it runs as, and RemoveIPC= does not apply;
- * - from 257 (255 does not; 256 unverified) DynamicUser= makes systemd refuse the unit.
+ * - from 257 (255 does not; 256 unverified) DynamicUser= makes systemd refuse the unit;
+ * - SuccessAction= takes only what a user manager can do: from 254 not reboot* or poweroff*, from
+ *   257 nothing but exit and exit-force (an ignored action leaves a unit refused, see ACTIONS).
  * The last test runs every case through the live systemd-analyze in user mode (the host's, or
  * ORACLE_SYSTEMD_ANALYZE=FILE) and requires the engine to agree at its version.
  */
@@ -247,11 +249,45 @@ describe('the same file elsewhere', () => {
   })
 })
 
+/**
+ * A one-shot user unit that only has SuccessAction=: systemd loads it (true) when the user manager
+ * takes the action, and refuses it when it ignores it (same seven binaries, same way).
+ */
+const ACTION_PROBE = (action: string): string =>
+  `[Unit]\nSuccessAction=${action}\n\n[Service]\nType=oneshot\nExecStop=/bin/true\n`
+const ACTIONS: ReadonlyArray<[action: string, loads: readonly boolean[]]> = [
+  // 252 (before 254) takes reboot and poweroff, 254-255 ignore them, as every later one does
+  ['reboot', [true, false, false, false, false, false, false]],
+  ['reboot-immediate', [true, false, false, false, false, false, false]],
+  ['poweroff-force', [true, false, false, false, false, false, false]],
+  // unknown to 252; 254-255 take them, from 257 they are ignored
+  ['halt', [false, true, true, false, false, false, false]],
+  ['kexec-force', [false, true, true, false, false, false, false]],
+  ['soft-reboot', [false, true, true, false, false, false, false]],
+  ['exit', [true, true, true, true, true, true, true]],
+  ['exit-force', [true, true, true, true, true, true, true]]
+]
+
+const actionProbe = (action: string, version: number): UnitReport =>
+  engineReport(
+    { name: NAME, files: { [NAME]: ACTION_PROBE(action) } },
+    { version, directory: USER_DIRECTORY }
+  )
+
+describe.each(ACTIONS)('a user unit with only SuccessAction=%s', (action, loads) => {
+  it.each(VERSIONS.map((version, i) => [version, loads[i]!] as const))(
+    'systemd %d loads it: %s',
+    (version, loaded) => {
+      expect(actionProbe(action, version).status).toBe(loaded ? 'scored' : 'invalid')
+    }
+  )
+})
+
 /** What the live systemd-analyze says of a case in user mode. */
-function liveOutcome(c: Case, workDirectory: string): Outcome {
+function liveOutcome(unitText: string, workDirectory: string): Outcome {
   const analyze = process.env.ORACLE_SYSTEMD_ANALYZE || 'systemd-analyze'
   const directory = mkdtempSync(path.join(workDirectory, 'case-'))
-  writeFileSync(path.join(directory, NAME), BASE + c.unit)
+  writeFileSync(path.join(directory, NAME), unitText)
   const runtime = path.join(directory, 'runtime')
   mkdirSync(runtime, { mode: 0o700 })
   const env = { ...process.env, XDG_RUNTIME_DIR: runtime, SYSTEMD_ANALYZE_DEBUG: '1' }
@@ -287,7 +323,7 @@ describe('the user-unit table against the live systemd-analyze --user', () => {
       try {
         const differences: string[] = []
         for (const c of CASES) {
-          const outcome = liveOutcome(c, work)
+          const outcome = liveOutcome(BASE + c.unit, work)
           const engine = observe(asUserUnit(c, version))
           if (!isDeepStrictEqual(engine, expected(outcome))) {
             differences.push(
@@ -297,6 +333,20 @@ describe('the user-unit table against the live systemd-analyze --user', () => {
           if (column >= 0 && !isDeepStrictEqual(c.at[column], outcome)) {
             differences.push(
               `${c.what}: the table says ${JSON.stringify(c.at[column])}, systemd ${JSON.stringify(outcome)}`
+            )
+          }
+        }
+        for (const [action, loads] of ACTIONS) {
+          const loaded = liveOutcome(ACTION_PROBE(action), work) !== REFUSED
+          const status = actionProbe(action, version).status
+          if ((status === 'scored') !== loaded) {
+            differences.push(
+              `SuccessAction=${action}: engine ${status}, systemd loads it: ${loaded}`
+            )
+          }
+          if (column >= 0 && loads[column] !== loaded) {
+            differences.push(
+              `SuccessAction=${action}: the table says ${loads[column]}, systemd ${loaded}`
             )
           }
         }

@@ -3221,6 +3221,33 @@ function enumDirective(key, values, options = {}) {
         }
     };
 }
+/**
+ * A user's service manager ignores the actions it cannot take ("SuccessAction= specified as user
+ * mode action, ignoring"), and a user unit that relies on one (systemd-poweroff.service as a user
+ * unit) is then refused: from 254 (252 does not; 253 unverified) reboot* and poweroff*, from 257
+ * (255 does not; 256 unverified) every action but exit and exit-force.
+ */
+const USER_MANAGER_ACTIONS = 254;
+const USER_MANAGER_ALL_ACTIONS = 257;
+const USER_ACTIONS = new Set(['none', 'exit', 'exit-force']);
+function takenByUserManager(value, version) {
+    if (version < USER_MANAGER_ACTIONS || USER_ACTIONS.has(value))
+        return true;
+    return version < USER_MANAGER_ALL_ACTIONS && !/^(reboot|poweroff)/.test(value);
+}
+function actionsOfTheManager(directive) {
+    return {
+        ...directive,
+        apply(s, value, ctx) {
+            if (s.userManager &&
+                EMERGENCY_ACTIONS.includes(value) &&
+                !takenByUserManager(value, ctx.version)) {
+                return { ignored: `'${value}' is not an action a user's service manager takes` };
+            }
+            return directive.apply(s, value, ctx);
+        }
+    };
+}
 function userDirective(key) {
     return {
         section: 'Service',
@@ -3791,7 +3818,7 @@ const DIRECTIVES = {
             return undefined;
         }
     },
-    SuccessAction: enumDirective('successAction', EMERGENCY_ACTIONS, {
+    SuccessAction: actionsOfTheManager(enumDirective('successAction', EMERGENCY_ACTIONS, {
         section: 'Unit',
         byVersion: {
             'soft-reboot': 254,
@@ -3803,7 +3830,7 @@ const DIRECTIVES = {
             'halt-force': 254,
             'halt-immediate': 254
         }
-    })
+    }))
 };
 const LOWERCASE_DIRECTIVES = new Map(Object.keys(DIRECTIVES).map((key) => [key.toLowerCase(), key]));
 const KEY_INFO = new Map([...new Set([...Object.keys(DIRECTIVES), ...Object.keys(RECORDED_DIRECTIVES)])].map((name) => [

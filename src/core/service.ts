@@ -476,6 +476,37 @@ function enumDirective<K extends keyof ServiceSettings>(
   }
 }
 
+/**
+ * A user's service manager ignores the actions it cannot take ("SuccessAction= specified as user
+ * mode action, ignoring"), and a user unit that relies on one (systemd-poweroff.service as a user
+ * unit) is then refused: from 254 (252 does not; 253 unverified) reboot* and poweroff*, from 257
+ * (255 does not; 256 unverified) every action but exit and exit-force.
+ */
+export const USER_MANAGER_ACTIONS = 254
+export const USER_MANAGER_ALL_ACTIONS = 257
+const USER_ACTIONS: ReadonlySet<string> = new Set(['none', 'exit', 'exit-force'])
+
+function takenByUserManager(value: string, version: number): boolean {
+  if (version < USER_MANAGER_ACTIONS || USER_ACTIONS.has(value)) return true
+  return version < USER_MANAGER_ALL_ACTIONS && !/^(reboot|poweroff)/.test(value)
+}
+
+function actionsOfTheManager(directive: Directive): Directive {
+  return {
+    ...directive,
+    apply(s, value, ctx) {
+      if (
+        s.userManager &&
+        EMERGENCY_ACTIONS.includes(value) &&
+        !takenByUserManager(value, ctx.version)
+      ) {
+        return { ignored: `'${value}' is not an action a user's service manager takes` }
+      }
+      return directive.apply(s, value, ctx)
+    }
+  }
+}
+
 function userDirective(key: 'user' | 'group'): Directive {
   return {
     section: 'Service',
@@ -1040,19 +1071,21 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       return undefined
     }
   },
-  SuccessAction: enumDirective('successAction', EMERGENCY_ACTIONS, {
-    section: 'Unit',
-    byVersion: {
-      'soft-reboot': 254,
-      'soft-reboot-force': 254,
-      kexec: 253,
-      'kexec-force': 253,
-      // systemd 252 refuses them, 254 (Debian's backport, checked) accepts them
-      halt: 254,
-      'halt-force': 254,
-      'halt-immediate': 254
-    }
-  })
+  SuccessAction: actionsOfTheManager(
+    enumDirective('successAction', EMERGENCY_ACTIONS, {
+      section: 'Unit',
+      byVersion: {
+        'soft-reboot': 254,
+        'soft-reboot-force': 254,
+        kexec: 253,
+        'kexec-force': 253,
+        // systemd 252 refuses them, 254 (Debian's backport, checked) accepts them
+        halt: 254,
+        'halt-force': 254,
+        'halt-immediate': 254
+      }
+    })
+  )
 }
 
 const LOWERCASE_DIRECTIVES = new Map(Object.keys(DIRECTIVES).map((key) => [key.toLowerCase(), key]))
