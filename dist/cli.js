@@ -10440,6 +10440,9 @@ const SCHEMA_VERSION = 1;
  * weaker signs in a path only guide the fix engine.
  */
 function managerOf(source) {
+    // (most paths say nothing of it: no split of every path)
+    if (source.scope === undefined && !source.main.path.includes('systemd/user'))
+        return undefined;
     const hint = source.scope ?? scopeOfPath(source.main.path);
     return hint?.scope === 'user' && !hint.weak ? 'user' : undefined;
 }

@@ -91,6 +91,8 @@ export interface UnitSource {
  * weaker signs in a path only guide the fix engine.
  */
 export function managerOf(source: Pick<UnitSource, 'main' | 'scope'>): ManagerScope | undefined {
+  // (most paths say nothing of it: no split of every path)
+  if (source.scope === undefined && !source.main.path.includes('systemd/user')) return undefined
   const hint = source.scope ?? scopeOfPath(source.main.path)
   return hint?.scope === 'user' && !hint.weak ? 'user' : undefined
 }
