@@ -234,6 +234,26 @@ describe('systemd-hardening-gate CLI', () => {
       'units/a.service'
     ])
   })
+
+  it('--user scores every unit as a user manager does, in one thread or several', () => {
+    const dir = path.join(tmp, 'user-flag')
+    fs.mkdirSync(dir, { recursive: true })
+    for (let i = 0; i < 12; i++) {
+      fs.writeFileSync(path.join(dir, `u${i}.service`), `[Service]\nExecStart=/bin/true ${i}\n`)
+    }
+    const scores = (...extra: string[]) =>
+      (
+        JSON.parse(
+          run(['--format', 'json', '--no-suggest', '--systemd-version', '252', ...extra, dir])
+            .stdout
+        ) as { units: Array<JsonUnit & { manager?: string }> }
+      ).units.map((u) => `${u.manager ?? 'system'} ${u.score}`)
+    // systemd-analyze (--user) security --offline=true, 252: KeyringMode= inherit costs 0.2
+    expect(new Set(scores())).toEqual(new Set(['system 9.6']))
+    expect(new Set(scores('--user'))).toEqual(new Set(['user 9.8']))
+    expect(scores('--user', '--jobs', '2')).toEqual(scores('--user'))
+    expect(run(['--user', '--no-suggest', dir]).stdout).toMatch(/9\.[0-9] UNSAFE \(user unit\)/)
+  })
 })
 
 describe('progress on large trees', () => {

@@ -374,4 +374,21 @@ describe('the service manager a unit is for', () => {
     expect((await observed(userDir)).some((o) => o.startsWith('A user unit'))).toBe(true)
     expect((await observed(systemDir)).some((o) => o.startsWith('A user unit'))).toBe(false)
   })
+
+  it('scores a unit as its manager does, with or without drop-ins, and every unit with --user', async () => {
+    const userDir = path.join(base, 'home2', '.config', 'systemd', 'user')
+    write(path.join(userDir, 'agent.service'), '[Service]\nExecStart=/usr/bin/agent\n')
+    const plain = path.join(base, 'plain')
+    write(path.join(plain, 'agent.service'), '[Service]\nExecStart=/usr/bin/agent\n')
+    const scored = async (cwd: string, more: Partial<ScanOptions> = {}) => {
+      const { units: found } = await scan(['.'], { ...options(), cwd, ...more })
+      return found.map((u) => [u.manager, u.score])
+    }
+    // systemd-analyze (--user) security --offline=true at 252: KeyringMode= inherit costs 0.2
+    for (const suggest of [true, false]) {
+      expect(await scored(userDir, { suggest })).toEqual([['user', 9.8]])
+      expect(await scored(plain, { suggest })).toEqual([[undefined, 9.6]])
+    }
+    expect(await scored(plain, { userManager: true })).toEqual([['user', 9.8]])
+  })
 })

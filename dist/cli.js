@@ -11218,6 +11218,11 @@ function entryPath(directory, name) {
 /** Files larger than this are reported, not read: no real unit file comes close. */
 const MAX_UNIT_FILE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_IGNORES = ['**/.git/**', '**/node_modules/**'];
+/** What --user says of every unit. */
+const USER_FLAG = {
+    scope: 'user',
+    evidence: 'the scan was asked for user units (--user)'
+};
 class ReadError extends Error {
 }
 /** The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. */
@@ -11753,8 +11758,16 @@ function scanUnitFile(file, roots, options, reader) {
     const sockets = companionSockets(base, directory, read);
     // the whole path shows the manager when the report's path cannot (a scan run inside ~/.config/systemd/user)
     const gateOptions = withScanDefaults(options);
-    const whole = gateOptions.suggest === false ? undefined : scopeOfPath(toPosix(file));
-    const scope = whole !== undefined && !whole.weak ? whole : undefined;
+    // --user, or the whole path when it shows the manager that the report's path cannot (a scan run
+    // inside ~/.config/systemd/user)
+    let scope;
+    if (options.userManager)
+        scope = USER_FLAG;
+    else if (file.includes('systemd' + path.sep + 'user')) {
+        const whole = scopeOfPath(toPosix(file));
+        if (whole !== undefined && !whole.weak)
+            scope = whole;
+    }
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,
@@ -11903,7 +11916,8 @@ function createUnitRenderer(job) {
         keepPassingChecks: job.keepPassingChecks,
         costliestChecks: job.costliestChecks,
         today: job.today,
-        toolVersion: job.toolVersion
+        toolVersion: job.toolVersion,
+        userManager: job.userManager
     };
     const head = {
         threshold: job.threshold / 10,
@@ -12226,6 +12240,8 @@ PATH            unit files, or directories searched for *.service (default: .)
 --policy P      built-in policy name or policy JSON file (default: baseline)
 --systemd-version N
                 target systemd version, ${OLDEST_SYSTEMD_VERSION}-${NEWEST_SYSTEMD_VERSION} (default ${NEWEST_SYSTEMD_VERSION}; Debian 12 is 252)
+--user          score every unit as a unit of a user's service manager, as
+                'systemd-analyze --user' does (default: those in systemd/user/ directories)
 --exclude GLOB  skip matching files (repeatable)
 --output FILE   write the report to FILE instead of standard output
 --all-checks    JSON: list every check row, not only those that cost exposure or were skipped
@@ -12284,6 +12300,7 @@ async function runCli(argv, io) {
                 'all-checks': { type: 'boolean', default: false },
                 suggest: { type: 'boolean', default: false },
                 'no-suggest': { type: 'boolean', default: false },
+                user: { type: 'boolean', default: false },
                 fix: { type: 'boolean', default: false },
                 'print-policy': { type: 'boolean', default: false },
                 jobs: { type: 'string' },
@@ -12334,7 +12351,8 @@ async function runCli(argv, io) {
         }
         const suggest = !values['no-suggest'];
         const jobs = parseJobs(values.jobs);
-        const options = { version, policy, threshold, suggest, toolVersion: VERSION };
+        const userManager = values.user === true;
+        const options = { version, policy, threshold, suggest, toolVersion: VERSION, userManager };
         // the rows each report keeps: text shows the few that cost most, --all-checks every one
         const rows = {
             keepPassingChecks: values['all-checks'] === true,
@@ -12427,6 +12445,7 @@ async function runCli(argv, io) {
                 ...rows,
                 today: isoToday(),
                 toolVersion: VERSION,
+                userManager,
                 // a SARIF report is made in this thread: the job never leaves it
                 format: format === 'sarif' ? 'text' : format,
                 color

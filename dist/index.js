@@ -41967,6 +41967,11 @@ function entryPath(directory, name) {
 /** Files larger than this are reported, not read: no real unit file comes close. */
 const MAX_UNIT_FILE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_IGNORES = ['**/.git/**', '**/node_modules/**'];
+/** What --user says of every unit. */
+const USER_FLAG = {
+    scope: 'user',
+    evidence: 'the scan was asked for user units (--user)'
+};
 class ReadError extends Error {
 }
 /** The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. */
@@ -42401,8 +42406,16 @@ function scanUnitFile(file, roots, options, reader) {
     const sockets = companionSockets(base, directory, read);
     // the whole path shows the manager when the report's path cannot (a scan run inside ~/.config/systemd/user)
     const gateOptions = withScanDefaults(options);
-    const whole = gateOptions.suggest === false ? undefined : scopeOfPath(toPosix$3(file));
-    const scope = whole !== undefined && !whole.weak ? whole : undefined;
+    // --user, or the whole path when it shows the manager that the report's path cannot (a scan run
+    // inside ~/.config/systemd/user)
+    let scope;
+    if (options.userManager)
+        scope = USER_FLAG;
+    else if (file.includes('systemd' + path$2.sep + 'user')) {
+        const whole = scopeOfPath(toPosix$3(file));
+        if (whole !== undefined && !whole.weak)
+            scope = whole;
+    }
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,

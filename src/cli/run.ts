@@ -76,6 +76,8 @@ PATH            unit files, or directories searched for *.service (default: .)
 --policy P      built-in policy name or policy JSON file (default: baseline)
 --systemd-version N
                 target systemd version, ${OLDEST_SYSTEMD_VERSION}-${NEWEST_SYSTEMD_VERSION} (default ${NEWEST_SYSTEMD_VERSION}; Debian 12 is 252)
+--user          score every unit as a unit of a user's service manager, as
+                'systemd-analyze --user' does (default: those in systemd/user/ directories)
 --exclude GLOB  skip matching files (repeatable)
 --output FILE   write the report to FILE instead of standard output
 --all-checks    JSON: list every check row, not only those that cost exposure or were skipped
@@ -160,6 +162,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         'all-checks': { type: 'boolean', default: false },
         suggest: { type: 'boolean', default: false },
         'no-suggest': { type: 'boolean', default: false },
+        user: { type: 'boolean', default: false },
         fix: { type: 'boolean', default: false },
         'print-policy': { type: 'boolean', default: false },
         jobs: { type: 'string' },
@@ -210,7 +213,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     const suggest = !values['no-suggest']
     const jobs = parseJobs(values.jobs)
-    const options = { version, policy, threshold, suggest, toolVersion: VERSION }
+    const userManager = values.user === true
+    const options = { version, policy, threshold, suggest, toolVersion: VERSION, userManager }
     // the rows each report keeps: text shows the few that cost most, --all-checks every one
     const rows = {
       keepPassingChecks: values['all-checks'] === true,
@@ -302,6 +306,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         ...rows,
         today: isoToday(),
         toolVersion: VERSION,
+        userManager,
         // a SARIF report is made in this thread: the job never leaves it
         format: format === 'sarif' ? 'text' : format,
         color

@@ -30,6 +30,8 @@ export interface ScanJob {
   /** fixed by the main thread, so that every worker judges exception dates on the same day */
   today: string
   toolVersion?: string
+  /** --user: every unit is a user manager's */
+  userManager?: boolean
   format: 'text' | 'json' | 'markdown'
   color: boolean
 }
@@ -85,8 +87,9 @@ export function createUnitRenderer(job: ScanJob): {
     keepPassingChecks: job.keepPassingChecks,
     costliestChecks: job.costliestChecks,
     today: job.today,
-    toolVersion: job.toolVersion
-  } satisfies GateOptions & { cwd: string }
+    toolVersion: job.toolVersion,
+    userManager: job.userManager
+  } satisfies GateOptions & { cwd: string; userManager?: boolean }
   const head = {
     threshold: job.threshold / 10,
     systemdVersion: job.version,

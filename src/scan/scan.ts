@@ -20,6 +20,7 @@ import {
 import { isoToday } from '../core/exceptions.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
+import type { ScopeHint } from '../core/scope.js'
 import { scopeOfPath } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
@@ -40,6 +41,14 @@ export interface ScanOptions extends GateOptions {
   onProgress?: (done: number, total: number) => void
   /** compute suggested drop-ins for at most this many units (the first ones found) */
   suggestLimit?: number
+  /** every unit is a user's (--user, as systemd-analyze --user): else the path of each decides */
+  userManager?: boolean
+}
+
+/** What --user says of every unit. */
+const USER_FLAG: ScopeHint = {
+  scope: 'user',
+  evidence: 'the scan was asked for user units (--user)'
 }
 
 class ReadError extends Error {}
@@ -623,8 +632,14 @@ export function scanUnitFile(
   const sockets = companionSockets(base, directory, read)
   // the whole path shows the manager when the report's path cannot (a scan run inside ~/.config/systemd/user)
   const gateOptions = withScanDefaults(options)
-  const whole = gateOptions.suggest === false ? undefined : scopeOfPath(toPosix(file))
-  const scope = whole !== undefined && !whole.weak ? whole : undefined
+  // --user, or the whole path when it shows the manager that the report's path cannot (a scan run
+  // inside ~/.config/systemd/user)
+  let scope: ScopeHint | undefined
+  if (options.userManager) scope = USER_FLAG
+  else if (file.includes('systemd' + path.sep + 'user')) {
+    const whole = scopeOfPath(toPosix(file))
+    if (whole !== undefined && !whole.weak) scope = whole
+  }
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(
       {
