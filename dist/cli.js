@@ -5831,10 +5831,11 @@ function scoreCostliest(service, version, policy, count) {
 
 /**
  * Which service manager a unit file is written for: the system's (PID 1) or a user's
- * (`systemctl --user`). The score is the same either way (systemd-analyze scores what the file
- * says), but the fixes are not: a per-user manager has no privileges to switch users, change the
- * capability bounding set or set up mount namespaces, so most hardening directives make a user
- * service fail or do nothing there (systemd.exec(5); systemd issues #4959, #33167).
+ * (`systemctl --user`). A unit in a systemd/user/ directory is scored as `systemd-analyze --user`
+ * scores it (KeyringMode= and the identity rows differ, see service.ts and checks.ts); the fixes
+ * differ for every sign of a user unit: a per-user manager has no privileges to switch users,
+ * change the capability bounding set or set up mount namespaces, so most hardening directives make
+ * a user service fail or do nothing there (systemd.exec(5); systemd issues #4959, #33167).
  *
  * Pure: the caller passes the path it has (absolute, or relative to a repository).
  */
@@ -5875,6 +5876,17 @@ function scopeOfPath(path) {
         };
     }
     return undefined;
+}
+/**
+ * The hint of a path that puts a unit under a user's manager for certain (a systemd/user/
+ * directory), if it does: what the score follows; the weaker signs guide only the fix engine.
+ */
+function userDirectoryOf(path) {
+    // (most paths say nothing of it: no split of every path)
+    if (!path.includes('systemd/user'))
+        return undefined;
+    const hint = scopeOfPath(path);
+    return hint?.scope === 'user' && !hint.weak ? hint : undefined;
 }
 /** Targets only a user's service manager has (systemd.special(7), "Special user units"). */
 const USER_ONLY_TARGETS = /(^|\s)(graphical-session(-pre)?|xdg-desktop-autostart)\.target(\s|$)/;
@@ -7004,7 +7016,7 @@ const PROGRAMS = [
     ],
     // privilege-dropping daemons (start as root, switch user themselves)
     [
-        /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid|pdns_server|pdns_recursor|dnsdist|murmurd|radosgw|apachectl|bftpd|mosquitto|nrpe|prosody|prosodyctl|h2o|samba|incrond|cron|crond|cronie|fcron|anacron|atd)$/,
+        /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid|pdns_server|pdns_recursor|dnsdist|murmurd|radosgw|apachectl|bftpd|mosquitto|nrpe|prosody|prosodyctl|h2o|samba|incrond|cron|crond|cronie|fcron|anacron|atd|mfsmaster|mfschunkserver|mfsmetalogger|mfscgiserv|lfscgiserv|rspamd)$/,
         ['drops-privileges'],
         'starts as root and switches user itself'
     ],
@@ -7138,7 +7150,7 @@ const PROGRAMS = [
         'programs the firewall and routes'
     ],
     [
-        /^(nebula|netbird|relaynode|mullvad-daemon|wireguard-go|boringtun|yggdrasil|cjdroute|vpnserver|vpnclient|vpnbridge|openfortivpn|ziti-edge-tunnel|tun2socks|nordvpnd|warp-svc|innernet|innernet-server)$/,
+        /^(nebula|netbird|relaynode|mullvad-daemon|wireguard-go|boringtun|yggdrasil|cjdroute|vpnserver|vpnclient|vpnbridge|openfortivpn|ziti-edge-tunnel|tun2socks|nordvpnd|warp-svc|innernet|innernet-server|softetherd|edge)$/,
         ['network', 'netlink', 'net-admin', 'devices'],
         'creates a tunnel interface (/dev/net/tun, CAP_NET_ADMIN)'
     ],
@@ -7204,11 +7216,6 @@ const PROGRAMS = [
         'runs containers'
     ],
     [
-        /^(softetherd|edge)$/,
-        ['network', 'netlink', 'net-admin', 'devices'],
-        'creates a tunnel interface (/dev/net/tun, CAP_NET_ADMIN)'
-    ],
-    [
         /^(swtpm|tpm_server|tpm2-abrmd|keylime_agent|dcgm-init|nv-hostengine|nvidia-smi)$/,
         ['devices'],
         'uses the TPM or the GPU'
@@ -7219,12 +7226,7 @@ const PROGRAMS = [
         "one of ScyllaDB's scripts that tune the machine"
     ],
     [/^(teleport)$/, ['login', 'network'], 'gives users a shell'],
-    [/^(salt-master|salt-api|salt-syndic)$/, ['etc-write'], 'keeps its keys in /etc/salt'],
-    [
-        /^(mfsmaster|mfschunkserver|mfsmetalogger|mfscgiserv|lfscgiserv|rspamd)$/,
-        ['drops-privileges'],
-        'starts as root and switches user itself'
-    ]
+    [/^(salt-master|salt-api|salt-syndic)$/, ['etc-write'], 'keeps its keys in /etc/salt']
 ];
 /** Where well-known programs keep their data (beyond /var/lib/NAME, /var/log/NAME, /var/cache/NAME). */
 const KNOWN_PATHS = [
@@ -7591,22 +7593,35 @@ function scriptCommands(script) {
     }
     return commands;
 }
-/** The program names a command runs: argv0, and what an interpreter or wrapper starts. */
 /** Programs that run a script or module named after them (python3 app.py, java -jar app.jar). */
 const INTERPRETERS = /^(python[0-9.]*|node|nodejs|ruby|perl|php[0-9.]*|java|bash|sh|dash|deno|bun)$/;
-/** The script an interpreter runs (python3 -u /home/pi/app.py), if argv starts with one. */
-function scriptOf(argv) {
-    if (!INTERPRETERS.test(basename(argv[0] ?? '')))
-        return undefined;
-    for (let i = 1; i < argv.length; i++) {
+/**
+ * Where the words after an interpreter (from argv[start]) name what it runs: the word after -m or
+ * -jar, else the first that is no option; none at -c (code follows).
+ */
+function interpretedIndex(argv, start) {
+    for (let i = start; i < argv.length; i++) {
         const word = argv[i];
-        if (word === '-c' || word === '-m' || word === '-e')
+        if ((word === '-m' || word === '-jar') && argv[i + 1])
+            return i + 1;
+        if (word === '-c')
             return undefined;
         if (!word.startsWith('-'))
-            return word;
+            return i;
     }
     return undefined;
 }
+/** The script file an interpreter runs (python3 -u /home/pi/app.py), if argv starts with one. */
+function scriptOf(argv) {
+    if (!INTERPRETERS.test(basename(argv[0] ?? '')))
+        return undefined;
+    const index = interpretedIndex(argv, 1);
+    // a module name (-m) or code (-e) is no file
+    if (index === undefined || argv[index - 1] === '-m' || argv[index - 1] === '-e')
+        return undefined;
+    return argv[index];
+}
+/** The program names a command runs: argv0, and what an interpreter or wrapper starts. */
 function programsOf(argv) {
     const names = [];
     const first = basename(argv[0] ?? '');
@@ -7650,20 +7665,9 @@ function programsOf(argv) {
     // an interpreter running a named script or module
     const last = names[names.length - 1] ?? '';
     if (INTERPRETERS.test(last)) {
-        const start = argv.findIndex((w) => basename(w) === last);
-        for (let i = start + 1; i < argv.length; i++) {
-            const word = argv[i];
-            if ((word === '-m' || word === '-jar') && argv[i + 1]) {
-                names.push(basename(argv[i + 1]));
-                break;
-            }
-            if (word === '-c')
-                break;
-            if (!word.startsWith('-')) {
-                names.push(basename(word));
-                break;
-            }
-        }
+        const index = interpretedIndex(argv, argv.findIndex((w) => basename(w) === last) + 1);
+        if (index !== undefined)
+            names.push(basename(argv[index]));
     }
     return names.filter((n) => n !== '');
 }
@@ -7868,10 +7872,9 @@ function buildProfile(loaded, unit, sockets = [], scope) {
         note('login', `StandardInput=${standardInput}: an interactive console session`);
     // A unit named for a piece of hardware (camera.service, a fan controller, Description=GPIO
     // buttons): small repositories hold many, and a private /dev or a dynamic user breaks them.
-    const named = hardwareWord(unit.prefix, 'its name');
-    const described = hardwareWord(rec.Description?.at(-1) ?? '', 'its Description=');
-    const program = programs.map((p) => hardwareWord(p, 'the program')).find((w) => w !== undefined);
-    const hardware = named ?? described ?? program;
+    const hardware = hardwareWord(unit.prefix, 'its name') ??
+        hardwareWord(rec.Description?.at(-1) ?? '', 'its Description=') ??
+        programs.map((p) => hardwareWord(p, 'the program')).find((w) => w !== undefined);
     if (hardware !== undefined) {
         note('devices', hardware.evidence);
         if (hardware.pins)
@@ -8061,21 +8064,27 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     if (workingDirectory && workingDirectory.startsWith('/'))
         addWrite(workingDirectory, `WorkingDirectory=${workingDirectory}`, false);
     // an application installed in a home directory (a virtualenv, a checkout) keeps its data there
+    const homeOf = (path) => /^\/(home\/[^/]+|root)\//.exec(path)?.[1];
     for (const command of sandboxedArgs) {
         // the program, or the environment a script sources first (`source ~/venv/bin/activate && ...`)
-        // (or the script an interpreter in /usr/bin runs: python3 /home/pi/app/main.py)
         const [first, second] = command.argv;
         const program = first === 'source' || first === '.' ? (second ?? '') : (first ?? '');
-        const inHome = (path) => /^\/(home\/[^/]+|root)\//.exec(path)?.[1];
-        // (a relative script is found from the working directory, / when there is none)
-        const named = scriptOf(command.argv);
-        const script = named === undefined || named.startsWith('/')
-            ? named
-            : normalisePath(`${workingDirectory?.startsWith('/') ? workingDirectory : ''}/${named}`);
-        const home = inHome(program) ?? (script !== undefined ? inHome(script) : undefined);
+        let home = homeOf(program);
+        let ran = program;
+        if (home === undefined) {
+            // or the script an interpreter in /usr/bin runs (python3 /home/pi/app/main.py); a relative
+            // one is found from the working directory, / when there is none
+            const named = scriptOf(command.argv);
+            if (named === undefined)
+                continue;
+            const script = named.startsWith('/')
+                ? named
+                : normalisePath(`${workingDirectory?.startsWith('/') ? workingDirectory : ''}/${named}`);
+            home = homeOf(script);
+            ran = `${basename(program)} ${script}`;
+        }
         if (home === undefined)
             continue;
-        const ran = inHome(program) !== undefined ? program : `${basename(program)} ${script}`;
         addWrite(`/${home}`, `${command.directive} runs ${ran}`, false);
         break;
     }
@@ -10440,10 +10449,7 @@ const SCHEMA_VERSION = 1;
  * weaker signs in a path only guide the fix engine.
  */
 function managerOf(source) {
-    // (most paths say nothing of it: no split of every path)
-    if (source.scope === undefined && !source.main.path.includes('systemd/user'))
-        return undefined;
-    const hint = source.scope ?? scopeOfPath(source.main.path);
+    const hint = source.scope ?? userDirectoryOf(source.main.path);
     return hint?.scope === 'user' && !hint.weak ? 'user' : undefined;
 }
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
@@ -11231,7 +11237,7 @@ const cannotRead = (error) => new ReadError(`cannot read: ${error.code ?? String
 function templateInstance(version) {
     return version >= 257 ? 'test_instance' : 'i';
 }
-const toPosix = (p) => p.split(path.sep).join('/');
+const toPosix = (p) => (path.sep === '/' ? p : p.split(path.sep).join('/'));
 /** What a report shows before the names of a directory's files: its POSIX path relative to cwd. */
 function displayPrefix(cwd, directory) {
     const relative = toPosix(path.relative(cwd, directory));
@@ -11756,18 +11762,10 @@ function scanUnitFile(file, roots, options, reader) {
     }
     const { orders, problems, conflicts, truncated } = collectDropIns(names.id, names.aliases, directory, read);
     const sockets = companionSockets(base, directory, read);
-    // the whole path shows the manager when the report's path cannot (a scan run inside ~/.config/systemd/user)
     const gateOptions = withScanDefaults(options);
     // --user, or the whole path when it shows the manager that the report's path cannot (a scan run
     // inside ~/.config/systemd/user)
-    let scope;
-    if (options.userManager)
-        scope = USER_FLAG;
-    else if (file.includes('systemd' + path.sep + 'user')) {
-        const whole = scopeOfPath(toPosix(file));
-        if (whole !== undefined && !whole.weak)
-            scope = whole;
-    }
+    const scope = options.userManager ? USER_FLAG : userDirectoryOf(toPosix(file));
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,

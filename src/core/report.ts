@@ -12,7 +12,7 @@ import { loadService } from './service.js'
 import type { UnitName } from './specifiers.js'
 import type { Suggestion } from './suggest.js'
 import type { ManagerScope, ScopeHint } from './scope.js'
-import { scopeOfPath } from './scope.js'
+import { userDirectoryOf } from './scope.js'
 import { suggestDropIn } from './suggest.js'
 
 export const SCHEMA_VERSION = 1
@@ -91,9 +91,7 @@ export interface UnitSource {
  * weaker signs in a path only guide the fix engine.
  */
 export function managerOf(source: Pick<UnitSource, 'main' | 'scope'>): ManagerScope | undefined {
-  // (most paths say nothing of it: no split of every path)
-  if (source.scope === undefined && !source.main.path.includes('systemd/user')) return undefined
-  const hint = source.scope ?? scopeOfPath(source.main.path)
+  const hint = source.scope ?? userDirectoryOf(source.main.path)
   return hint?.scope === 'user' && !hint.weak ? 'user' : undefined
 }
 

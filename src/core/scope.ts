@@ -1,9 +1,10 @@
 /**
  * Which service manager a unit file is written for: the system's (PID 1) or a user's
- * (`systemctl --user`). The score is the same either way (systemd-analyze scores what the file
- * says), but the fixes are not: a per-user manager has no privileges to switch users, change the
- * capability bounding set or set up mount namespaces, so most hardening directives make a user
- * service fail or do nothing there (systemd.exec(5); systemd issues #4959, #33167).
+ * (`systemctl --user`). A unit in a systemd/user/ directory is scored as `systemd-analyze --user`
+ * scores it (KeyringMode= and the identity rows differ, see service.ts and checks.ts); the fixes
+ * differ for every sign of a user unit: a per-user manager has no privileges to switch users,
+ * change the capability bounding set or set up mount namespaces, so most hardening directives make
+ * a user service fail or do nothing there (systemd.exec(5); systemd issues #4959, #33167).
  *
  * Pure: the caller passes the path it has (absolute, or relative to a repository).
  */
@@ -59,6 +60,17 @@ export function scopeOfPath(path: string): ScopeHint | undefined {
     }
   }
   return undefined
+}
+
+/**
+ * The hint of a path that puts a unit under a user's manager for certain (a systemd/user/
+ * directory), if it does: what the score follows; the weaker signs guide only the fix engine.
+ */
+export function userDirectoryOf(path: string): ScopeHint | undefined {
+  // (most paths say nothing of it: no split of every path)
+  if (!path.includes('systemd/user')) return undefined
+  const hint = scopeOfPath(path)
+  return hint?.scope === 'user' && !hint.weak ? hint : undefined
 }
 
 /** Targets only a user's service manager has (systemd.special(7), "Special user units"). */

@@ -199,7 +199,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   ],
   // privilege-dropping daemons (start as root, switch user themselves)
   [
-    /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid|pdns_server|pdns_recursor|dnsdist|murmurd|radosgw|apachectl|bftpd|mosquitto|nrpe|prosody|prosodyctl|h2o|samba|incrond|cron|crond|cronie|fcron|anacron|atd)$/,
+    /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid|pdns_server|pdns_recursor|dnsdist|murmurd|radosgw|apachectl|bftpd|mosquitto|nrpe|prosody|prosodyctl|h2o|samba|incrond|cron|crond|cronie|fcron|anacron|atd|mfsmaster|mfschunkserver|mfsmetalogger|mfscgiserv|lfscgiserv|rspamd)$/,
     ['drops-privileges'],
     'starts as root and switches user itself'
   ],
@@ -333,7 +333,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     'programs the firewall and routes'
   ],
   [
-    /^(nebula|netbird|relaynode|mullvad-daemon|wireguard-go|boringtun|yggdrasil|cjdroute|vpnserver|vpnclient|vpnbridge|openfortivpn|ziti-edge-tunnel|tun2socks|nordvpnd|warp-svc|innernet|innernet-server)$/,
+    /^(nebula|netbird|relaynode|mullvad-daemon|wireguard-go|boringtun|yggdrasil|cjdroute|vpnserver|vpnclient|vpnbridge|openfortivpn|ziti-edge-tunnel|tun2socks|nordvpnd|warp-svc|innernet|innernet-server|softetherd|edge)$/,
     ['network', 'netlink', 'net-admin', 'devices'],
     'creates a tunnel interface (/dev/net/tun, CAP_NET_ADMIN)'
   ],
@@ -399,11 +399,6 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     'runs containers'
   ],
   [
-    /^(softetherd|edge)$/,
-    ['network', 'netlink', 'net-admin', 'devices'],
-    'creates a tunnel interface (/dev/net/tun, CAP_NET_ADMIN)'
-  ],
-  [
     /^(swtpm|tpm_server|tpm2-abrmd|keylime_agent|dcgm-init|nv-hostengine|nvidia-smi)$/,
     ['devices'],
     'uses the TPM or the GPU'
@@ -414,12 +409,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     "one of ScyllaDB's scripts that tune the machine"
   ],
   [/^(teleport)$/, ['login', 'network'], 'gives users a shell'],
-  [/^(salt-master|salt-api|salt-syndic)$/, ['etc-write'], 'keeps its keys in /etc/salt'],
-  [
-    /^(mfsmaster|mfschunkserver|mfsmetalogger|mfscgiserv|lfscgiserv|rspamd)$/,
-    ['drops-privileges'],
-    'starts as root and switches user itself'
-  ]
+  [/^(salt-master|salt-api|salt-syndic)$/, ['etc-write'], 'keeps its keys in /etc/salt']
 ]
 
 /** Where well-known programs keep their data (beyond /var/lib/NAME, /var/log/NAME, /var/cache/NAME). */
@@ -796,21 +786,33 @@ export function scriptCommands(script: string): string[][] {
   return commands
 }
 
-/** The program names a command runs: argv0, and what an interpreter or wrapper starts. */
 /** Programs that run a script or module named after them (python3 app.py, java -jar app.jar). */
 const INTERPRETERS = /^(python[0-9.]*|node|nodejs|ruby|perl|php[0-9.]*|java|bash|sh|dash|deno|bun)$/
 
-/** The script an interpreter runs (python3 -u /home/pi/app.py), if argv starts with one. */
-function scriptOf(argv: readonly string[]): string | undefined {
-  if (!INTERPRETERS.test(basename(argv[0] ?? ''))) return undefined
-  for (let i = 1; i < argv.length; i++) {
+/**
+ * Where the words after an interpreter (from argv[start]) name what it runs: the word after -m or
+ * -jar, else the first that is no option; none at -c (code follows).
+ */
+function interpretedIndex(argv: readonly string[], start: number): number | undefined {
+  for (let i = start; i < argv.length; i++) {
     const word = argv[i]!
-    if (word === '-c' || word === '-m' || word === '-e') return undefined
-    if (!word.startsWith('-')) return word
+    if ((word === '-m' || word === '-jar') && argv[i + 1]) return i + 1
+    if (word === '-c') return undefined
+    if (!word.startsWith('-')) return i
   }
   return undefined
 }
 
+/** The script file an interpreter runs (python3 -u /home/pi/app.py), if argv starts with one. */
+function scriptOf(argv: readonly string[]): string | undefined {
+  if (!INTERPRETERS.test(basename(argv[0] ?? ''))) return undefined
+  const index = interpretedIndex(argv, 1)
+  // a module name (-m) or code (-e) is no file
+  if (index === undefined || argv[index - 1] === '-m' || argv[index - 1] === '-e') return undefined
+  return argv[index]
+}
+
+/** The program names a command runs: argv0, and what an interpreter or wrapper starts. */
 function programsOf(argv: string[]): string[] {
   const names: string[] = []
   const first = basename(argv[0] ?? '')
@@ -855,19 +857,8 @@ function programsOf(argv: string[]): string[] {
   // an interpreter running a named script or module
   const last = names[names.length - 1] ?? ''
   if (INTERPRETERS.test(last)) {
-    const start = argv.findIndex((w) => basename(w) === last)
-    for (let i = start + 1; i < argv.length; i++) {
-      const word = argv[i]!
-      if ((word === '-m' || word === '-jar') && argv[i + 1]) {
-        names.push(basename(argv[i + 1]!))
-        break
-      }
-      if (word === '-c') break
-      if (!word.startsWith('-')) {
-        names.push(basename(word))
-        break
-      }
-    }
+    const index = interpretedIndex(argv, argv.findIndex((w) => basename(w) === last) + 1)
+    if (index !== undefined) names.push(basename(argv[index]!))
   }
   return names.filter((n) => n !== '')
 }
@@ -1084,10 +1075,10 @@ export function buildProfile(
     note('login', `StandardInput=${standardInput}: an interactive console session`)
   // A unit named for a piece of hardware (camera.service, a fan controller, Description=GPIO
   // buttons): small repositories hold many, and a private /dev or a dynamic user breaks them.
-  const named = hardwareWord(unit.prefix, 'its name')
-  const described = hardwareWord(rec.Description?.at(-1) ?? '', 'its Description=')
-  const program = programs.map((p) => hardwareWord(p, 'the program')).find((w) => w !== undefined)
-  const hardware = named ?? described ?? program
+  const hardware =
+    hardwareWord(unit.prefix, 'its name') ??
+    hardwareWord(rec.Description?.at(-1) ?? '', 'its Description=') ??
+    programs.map((p) => hardwareWord(p, 'the program')).find((w) => w !== undefined)
   if (hardware !== undefined) {
     note('devices', hardware.evidence)
     if (hardware.pins) note('sysctl', hardware.evidence)
@@ -1261,21 +1252,25 @@ export function buildProfile(
   if (workingDirectory && workingDirectory.startsWith('/'))
     addWrite(workingDirectory, `WorkingDirectory=${workingDirectory}`, false)
   // an application installed in a home directory (a virtualenv, a checkout) keeps its data there
+  const homeOf = (path: string): string | undefined => /^\/(home\/[^/]+|root)\//.exec(path)?.[1]
   for (const command of sandboxedArgs) {
     // the program, or the environment a script sources first (`source ~/venv/bin/activate && ...`)
-    // (or the script an interpreter in /usr/bin runs: python3 /home/pi/app/main.py)
     const [first, second] = command.argv
     const program = first === 'source' || first === '.' ? (second ?? '') : (first ?? '')
-    const inHome = (path: string): string | undefined => /^\/(home\/[^/]+|root)\//.exec(path)?.[1]
-    // (a relative script is found from the working directory, / when there is none)
-    const named = scriptOf(command.argv)
-    const script =
-      named === undefined || named.startsWith('/')
+    let home = homeOf(program)
+    let ran = program
+    if (home === undefined) {
+      // or the script an interpreter in /usr/bin runs (python3 /home/pi/app/main.py); a relative
+      // one is found from the working directory, / when there is none
+      const named = scriptOf(command.argv)
+      if (named === undefined) continue
+      const script = named.startsWith('/')
         ? named
         : normalisePath(`${workingDirectory?.startsWith('/') ? workingDirectory : ''}/${named}`)
-    const home = inHome(program) ?? (script !== undefined ? inHome(script) : undefined)
+      home = homeOf(script)
+      ran = `${basename(program)} ${script}`
+    }
     if (home === undefined) continue
-    const ran = inHome(program) !== undefined ? program : `${basename(program)} ${script}`
     addWrite(`/${home}`, `${command.directive} runs ${ran}`, false)
     break
   }

@@ -21,7 +21,7 @@ import { isoToday } from '../core/exceptions.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { ScopeHint } from '../core/scope.js'
-import { scopeOfPath } from '../core/scope.js'
+import { userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { instantiate, parseUnitName } from '../core/specifiers.js'
@@ -62,7 +62,7 @@ export function templateInstance(version: number): string {
   return version >= 257 ? 'test_instance' : 'i'
 }
 
-const toPosix = (p: string): string => p.split(path.sep).join('/')
+const toPosix = (p: string): string => (path.sep === '/' ? p : p.split(path.sep).join('/'))
 
 /** What a report shows before the names of a directory's files: its POSIX path relative to cwd. */
 function displayPrefix(cwd: string, directory: string): string {
@@ -630,16 +630,10 @@ export function scanUnitFile(
     read
   )
   const sockets = companionSockets(base, directory, read)
-  // the whole path shows the manager when the report's path cannot (a scan run inside ~/.config/systemd/user)
   const gateOptions = withScanDefaults(options)
   // --user, or the whole path when it shows the manager that the report's path cannot (a scan run
   // inside ~/.config/systemd/user)
-  let scope: ScopeHint | undefined
-  if (options.userManager) scope = USER_FLAG
-  else if (file.includes('systemd' + path.sep + 'user')) {
-    const whole = scopeOfPath(toPosix(file))
-    if (whole !== undefined && !whole.weak) scope = whole
-  }
+  const scope = options.userManager ? USER_FLAG : userDirectoryOf(toPosix(file))
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(
       {
