@@ -23,11 +23,11 @@ import * as path from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import type { UnitReport } from '../src/core/report.js'
 import { engineReport } from './support/engine.js'
+import type { Observation, Outcome } from './support/outcomes.js'
+import { expected as expectedOf, observe as observeRows, REFUSED } from './support/outcomes.js'
 import { oracleAvailable, oracleUnavailableReason, oracleVersion } from './support/oracle.js'
 
 const VERSIONS = [252, 254, 255, 257, 259, 261, 262] as const
-const REFUSED = 'refused'
-type Outcome = typeof REFUSED | readonly [score: number, ...badness: Array<number | null>]
 
 /** the rows a user manager changes, in the order of each outcome's badness values */
 const ROWS = ['KeyringMode', 'UserOrDynamicUser', 'SupplementaryGroups', 'RemoveIPC'] as const
@@ -193,31 +193,8 @@ const CASES: Case[] = [
   }
 ]
 
-interface Observation {
-  status: string
-  score?: number | null
-  rows?: Record<string, number | null | undefined>
-}
-
-function observe(report: UnitReport): Observation {
-  if (report.status !== 'scored') return { status: report.status }
-  const badness = (id: string) => report.checks.find((check) => check.id === id)?.badness
-  return {
-    status: report.status,
-    score: report.score,
-    rows: Object.fromEntries(ROWS.map((id) => [id, badness(id)]))
-  }
-}
-
-function expected(outcome: Outcome): Observation {
-  if (outcome === REFUSED) return { status: 'invalid' }
-  const [score, ...badness] = outcome
-  return {
-    status: 'scored',
-    score,
-    rows: Object.fromEntries(ROWS.map((id, i) => [id, badness[i]]))
-  }
-}
+const observe = (report: UnitReport): Observation => observeRows(report, ROWS)
+const expected = (outcome: Outcome): Observation => expectedOf(outcome, ROWS)
 
 const asUserUnit = (c: Case, version: number): UnitReport =>
   engineReport(

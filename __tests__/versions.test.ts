@@ -22,9 +22,10 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { isDeepStrictEqual } from 'node:util'
-import type { UnitReport } from '../src/core/report.js'
 import { writeFileSync } from 'node:fs'
 import { engineReport } from './support/engine.js'
+import type { Outcome } from './support/outcomes.js'
+import { expected, observe, REFUSED } from './support/outcomes.js'
 import {
   oracleAvailable,
   oracleUnavailableReason,
@@ -34,12 +35,6 @@ import {
 
 /** The oracle versions, in the order of each case's `at`. */
 const VERSIONS = [252, 254, 255, 257, 259, 261, 262] as const
-
-/** systemd refused to load the unit: the engine must report it invalid. */
-const REFUSED = 'refused'
-
-/** One oracle's answer: refused, or the score followed by the badness of each of the case's rows. */
-type Outcome = typeof REFUSED | readonly [score: number, ...badness: Array<number | null>]
 
 interface Case {
   /** the test title: what the case shows */
@@ -592,32 +587,6 @@ function files(c: Case): Record<string, string> {
   const files: Record<string, string> = { [NAME]: `${BASE}${c.unit}\n` }
   if (c.dropIn !== undefined) files[`${NAME}.d/10-override.conf`] = `[Service]\n${c.dropIn}\n`
   return files
-}
-
-interface Observation {
-  status: string
-  score?: number | null
-  rows?: Record<string, number | null | undefined>
-}
-
-function observe(report: UnitReport, rows: readonly string[]): Observation {
-  if (report.status !== 'scored') return { status: report.status }
-  const badness = (id: string) => report.checks.find((check) => check.id === id)?.badness
-  return {
-    status: report.status,
-    score: report.score,
-    rows: Object.fromEntries(rows.map((id) => [id, badness(id)]))
-  }
-}
-
-function expected(outcome: Outcome, rows: readonly string[]): Observation {
-  if (outcome === REFUSED) return { status: 'invalid' }
-  const [score, ...badness] = outcome
-  return {
-    status: 'scored',
-    score,
-    rows: Object.fromEntries(rows.map((id, i) => [id, badness[i]]))
-  }
 }
 
 describe('version table', () => {

@@ -1,0 +1,39 @@
+/**
+ * A case's outcome at one systemd version as a table writes it (versions.test.ts,
+ * user-manager.test.ts), and the same view of the engine's report, to compare the two.
+ */
+import type { UnitReport } from '../../src/core/report.js'
+
+/** systemd refused to load the unit: the engine must report it invalid. */
+export const REFUSED = 'refused'
+
+/** One oracle's answer: refused, or the score followed by the badness of each of the case's rows. */
+export type Outcome = typeof REFUSED | readonly [score: number, ...badness: Array<number | null>]
+
+export interface Observation {
+  status: string
+  score?: number | null
+  rows?: Record<string, number | null | undefined>
+}
+
+/** The engine's report seen as an outcome: status, score and the given rows' badness. */
+export function observe(report: UnitReport, rows: readonly string[]): Observation {
+  if (report.status !== 'scored') return { status: report.status }
+  const badness = (id: string) => report.checks.find((check) => check.id === id)?.badness
+  return {
+    status: report.status,
+    score: report.score,
+    rows: Object.fromEntries(rows.map((id) => [id, badness(id)]))
+  }
+}
+
+/** What a table's outcome says the engine's report must look like. */
+export function expected(outcome: Outcome, rows: readonly string[]): Observation {
+  if (outcome === REFUSED) return { status: 'invalid' }
+  const [score, ...badness] = outcome
+  return {
+    status: 'scored',
+    score,
+    rows: Object.fromEntries(rows.map((id, i) => [id, badness[i]]))
+  }
+}
