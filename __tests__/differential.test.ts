@@ -31,6 +31,7 @@ const maybe = available ? it : it.skip
 const tmpDir = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
 
 const GENERATED_UNITS = Number(process.env.DIFFERENTIAL_UNITS ?? 1500)
+const GENERATED_USER_UNITS = Number(process.env.DIFFERENTIAL_USER_UNITS ?? 500)
 const SEED = Number(process.env.DIFFERENTIAL_SEED ?? 20261122)
 
 interface Disagreement {
@@ -38,9 +39,25 @@ interface Disagreement {
   what: string
 }
 
-function compare(unit: OracleUnit, oracle: OracleResult): Disagreement[] {
+type Manager = 'system' | 'user'
+
+/** A user manager's units are the ones in a systemd/user/ directory. */
+const DIRECTORY: Record<Manager, string | undefined> = {
+  system: undefined,
+  user: '.config/systemd/user'
+}
+
+function compare(unit: OracleUnit, oracle: OracleResult, manager: Manager): Disagreement[] {
   // the host's systemd is 252; ORACLE_SYSTEMD_ANALYZE runs the suite against another version
-  const ours = engineReport(unit, { version: oracleVersion() || 252 })
+  const ours = engineReport(unit, {
+    version: oracleVersion() || 252,
+    directory: DIRECTORY[manager]
+  })
+  if ((ours.manager === 'user') !== (manager === 'user')) {
+    return [
+      { unit: unit.name, what: `engine scored it for the ${ours.manager ?? 'system'} manager` }
+    ]
+  }
   const problems: Disagreement[] = []
   const oursLoaded = ours.status === 'scored'
   if (oursLoaded !== (oracle.status === 'scored')) {
@@ -86,11 +103,14 @@ function dump(unit: OracleUnit): void {
 
 async function differential(
   units: OracleUnit[],
-  batchSize?: number
+  { batchSize, manager = 'system' }: { batchSize?: number; manager?: Manager } = {}
 ): Promise<{ compared: number; disagreements: Disagreement[] }> {
-  const results = await runOracle(units, { tmpDir, batchSize })
+  // A user unit's %D, %E and %t are the user manager's XDG directories, which the oracle puts in its
+  // roots: below /dev/shm, a WorkingDirectory=%D/app would be refused ("below /dev") from 257.
+  const roots = manager === 'user' ? os.tmpdir() : tmpDir
+  const results = await runOracle(units, { tmpDir: roots, batchSize, manager })
   const disagreements = units.flatMap((unit, index) => {
-    const problems = compare(unit, results[index]!)
+    const problems = compare(unit, results[index]!, manager)
     if (problems.length) dump(unit)
     return problems
   })
@@ -131,26 +151,38 @@ function systemUnit(directory: string, fileName: string): OracleUnit | undefined
 }
 
 describe('parity with systemd-analyze security --offline=true', () => {
-  maybe('agrees on every service unit in /lib/systemd/system', async () => {
-    const directory = '/lib/systemd/system'
-    const units = fs
-      .readdirSync(directory)
-      .filter((f) => f.endsWith('.service'))
-      .map((f) => systemUnit(directory, f))
-      .filter((u): u is OracleUnit => u !== undefined)
-    expect(units.length).toBeGreaterThan(20)
-    // systemd refuses two services claiming one bus name in the same tree (an alias and its target):
-    // units with BusName= get a tree of their own.
-    const claimsBusName = (u: OracleUnit): boolean =>
-      /^BusName=/m.test(String(Object.values(u.files)[0]))
-    const shared = await differential(units.filter((u) => !claimsBusName(u)))
-    const alone = await differential(units.filter(claimsBusName), 1)
-    const compared = shared.compared + alone.compared
-    const disagreements = [...shared.disagreements, ...alone.disagreements]
-    console.log(
-      `differential /lib/systemd/system: ${compared} units compared, ${disagreements.length} disagreements`
-    )
-    expect(disagreements.slice(0, 20)).toEqual([])
+  // The machine's units as a user's manager would score them too: its own user units, and its
+  // system services copied into a user directory (as a team might ship one for `systemctl --user`).
+  const HOST_UNITS: Array<[Manager, string[]]> = [
+    ['system', ['/lib/systemd/system']],
+    ['user', ['/usr/lib/systemd/user', '/lib/systemd/system']]
+  ]
+  describe.each(HOST_UNITS)('the machine’s units for the %s manager', (manager, directories) => {
+    maybe(`agrees on every service unit in ${directories.join(' and ')}`, async () => {
+      const units = directories.flatMap((directory) =>
+        fs
+          .readdirSync(directory)
+          .filter((f) => f.endsWith('.service'))
+          .map((f) => systemUnit(directory, f))
+          .filter((u): u is OracleUnit => u !== undefined)
+      )
+      expect(units.length).toBeGreaterThan(20)
+      // systemd refuses two services claiming one bus name in the same tree (an alias and its
+      // target): units with BusName= get a tree of their own.
+      const claimsBusName = (u: OracleUnit): boolean =>
+        /^BusName=/m.test(String(Object.values(u.files)[0]))
+      const shared = await differential(
+        units.filter((u) => !claimsBusName(u)),
+        { manager }
+      )
+      const alone = await differential(units.filter(claimsBusName), { batchSize: 1, manager })
+      const compared = shared.compared + alone.compared
+      const disagreements = [...shared.disagreements, ...alone.disagreements]
+      console.log(
+        `differential ${directories.join(' + ')} (${manager}): ${compared} units compared, ${disagreements.length} disagreements`
+      )
+      expect(disagreements.slice(0, 20)).toEqual([])
+    })
   })
 
   maybe(
@@ -160,6 +192,24 @@ describe('parity with systemd-analyze security --offline=true', () => {
       const { compared, disagreements } = await differential(units)
       console.log(
         `differential generated: ${compared} units compared, ${disagreements.length} disagreements`
+      )
+      expect(disagreements.slice(0, 20)).toEqual([])
+    },
+    300_000
+  )
+
+  // A user's manager scores a few rows otherwise and refuses other units (user-manager.test.ts has
+  // the rules); everything else about loading must be the same as for the system manager.
+  maybe(
+    `agrees on ${GENERATED_USER_UNITS} generated units as a user's manager (--user)`,
+    async () => {
+      const units = fc.sample(unitArbitrary('user'), {
+        numRuns: GENERATED_USER_UNITS,
+        seed: SEED + 1
+      })
+      const { compared, disagreements } = await differential(units, { manager: 'user' })
+      console.log(
+        `differential generated user units: ${compared} units compared, ${disagreements.length} disagreements`
       )
       expect(disagreements.slice(0, 20)).toEqual([])
     },

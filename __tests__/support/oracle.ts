@@ -4,7 +4,8 @@
  * is the number systemd prints, the per-row badness values come from systemd's JSON.
  *
  * How one batch is analysed (all measured on systemd 252):
- * - every unit of the batch is written under ROOT/etc/systemd/system of one fresh mkdtemp() root;
+ * - every unit of the batch is written under ROOT/etc/systemd/system of one fresh mkdtemp() root
+ *   (ROOT/systemd/user for a user manager's units: see OracleOptions.manager);
  * - `systemd-analyze security --offline=true --root=ROOT NAME...` is run twice, concurrently:
  *   with `--json=short` (one JSON array per scored unit, one per line, in command-line order) and as
  *   text (a table per scored unit ending in "Overall exposure level for NAME: 9.6 ..."), both with
@@ -73,6 +74,15 @@ export interface OracleOptions {
   /** where the temp roots are made (default: $ORACLE_TMPDIR, else os.tmpdir()); a tmpfs such as
    * /dev/shm is several times faster where /tmp is a slow disk */
   tmpDir?: string
+  /**
+   * 'user': analyse the units as a user's service manager does (`systemd-analyze --user`). `--user`
+   * cannot take `--root`, so the units go to ROOT/systemd/user with XDG_CONFIG_HOME=ROOT (the user
+   * manager's first search path) and XDG_DATA_HOME and XDG_RUNTIME_DIR inside ROOT too (the user
+   * manager needs a runtime directory even offline). HOME stays: it is a user unit's default
+   * WorkingDirectory=, and from 257 one below /dev (ROOT on /dev/shm) is refused with mount
+   * namespacing. Default 'system'.
+   */
+  manager?: 'system' | 'user'
 }
 
 /** The oracle could not produce an answer (systemd-analyze missing, crashed, timed out, or output that
@@ -87,6 +97,7 @@ export class OracleError extends Error {
 /** The oracle: the host's, or another build (ORACLE_SYSTEMD_ANALYZE=/path/to/systemd-analyze). */
 const ANALYZE = process.env.ORACLE_SYSTEMD_ANALYZE || 'systemd-analyze'
 const UNIT_DIR = path.join('etc', 'systemd', 'system')
+const USER_UNIT_DIR = path.join('systemd', 'user')
 const DEFAULT_BATCH = 200
 const UINT64_MAX = '18446744073709551615'
 
@@ -216,10 +227,10 @@ interface RunOutput {
   timedOut: boolean
 }
 
-function runAnalyze(args: string[], timeoutMs: number): Promise<RunOutput> {
+function runAnalyze(args: string[], timeoutMs: number, env = ENV): Promise<RunOutput> {
   stats.invocations++
   return new Promise((resolve, reject) => {
-    const child = spawn(ANALYZE, args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(ANALYZE, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
     const out: Buffer[] = []
     const err: Buffer[] = []
     let timedOut = false
@@ -426,8 +437,8 @@ function planBatches(units: OracleUnit[], batchSize: number): Planned[][] {
  * and the files are then written concurrently through libuv's thread pool, without blocking the event
  * loop (a blocked loop stalls the running systemd-analyze processes on full pipes).
  */
-async function writeRoot(root: string, members: Planned[]): Promise<void> {
-  const dir = path.join(root, UNIT_DIR)
+async function writeRoot(root: string, members: Planned[], ctx: Context): Promise<void> {
+  const dir = unitDirectory(root, ctx)
   const files: [string, string | Uint8Array][] = []
   const parents = new Set<string>()
   for (const { unit } of members) {
@@ -450,6 +461,26 @@ interface Context {
   policyFile?: string
   timeoutMs: number
   tmpDir: string
+  manager: 'system' | 'user'
+}
+
+/** Where a batch's units are written inside its root. */
+function unitDirectory(root: string, ctx: Context): string {
+  return path.join(root, ctx.manager === 'user' ? USER_UNIT_DIR : UNIT_DIR)
+}
+
+/** How systemd-analyze is told where the batch's units are: arguments and environment. */
+function managerOf(root: string, ctx: Context): { args: string[]; env: NodeJS.ProcessEnv } {
+  if (ctx.manager === 'system') return { args: ['security', `--root=${root}`], env: ENV }
+  return {
+    args: ['--user', 'security'],
+    env: {
+      ...ENV,
+      XDG_CONFIG_HOME: root,
+      XDG_DATA_HOME: path.join(root, 'data'),
+      XDG_RUNTIME_DIR: path.join(root, 'run')
+    }
+  }
 }
 
 /** Either the results of every member, or the reason the batch output cannot be trusted. */
@@ -457,12 +488,13 @@ type Attempt = { ok: true; results: OracleResult[] } | { ok: false; reason: stri
 
 async function attempt(root: string, members: Planned[], ctx: Context): Promise<Attempt> {
   const names = members.map((m) => m.unit.name)
-  const common = ['security', '--no-pager', '--offline=true', `--root=${root}`]
+  const manager = managerOf(root, ctx)
+  const common = [...manager.args, '--no-pager', '--offline=true']
   if (ctx.policyFile) common.push(`--security-policy=${ctx.policyFile}`)
   const timeout = ctx.timeoutMs + 50 * names.length
   const [json, text] = await Promise.all([
-    ctx.limiter.run(() => runAnalyze([...common, '--json=short', ...names], timeout)),
-    ctx.limiter.run(() => runAnalyze([...common, ...names], timeout))
+    ctx.limiter.run(() => runAnalyze([...common, '--json=short', ...names], timeout, manager.env)),
+    ctx.limiter.run(() => runAnalyze([...common, ...names], timeout, manager.env))
   ])
   for (const [label, run] of [
     ['json', json],
@@ -537,7 +569,7 @@ async function attempt(root: string, members: Planned[], ctx: Context): Promise<
         reason: `${unit.name} was skipped but stderr does not name it: ${text.stderr}`
       }
     }
-    const unitDir = path.join(root, UNIT_DIR) + path.sep
+    const unitDir = unitDirectory(root, ctx) + path.sep
     const own = Object.keys(unit.files).map((f) => unitDir + f)
     const message = stderrLines
       .filter((l) => mention.test(l) || own.some((f) => l.includes(f)))
@@ -553,7 +585,8 @@ async function runBatch(members: Planned[], ctx: Context): Promise<OracleResult[
   stats.batches++
   stats.units += members.length
   try {
-    await writeRoot(root, members)
+    await writeRoot(root, members, ctx)
+    if (ctx.manager === 'user') await mkdir(path.join(root, 'run'), { mode: 0o700 })
     const whole = await attempt(root, members, ctx)
     if (whole.ok) return whole.results
     if (members.length === 1) {
@@ -594,7 +627,8 @@ export async function runOracle(
     limiter: options.concurrency ? new Limiter(Math.max(1, options.concurrency)) : sharedLimiter,
     policyFile: options.policyFile ? path.resolve(options.policyFile) : undefined,
     timeoutMs: options.timeoutMs ?? 20000,
-    tmpDir: options.tmpDir ?? (process.env.ORACLE_TMPDIR || os.tmpdir())
+    tmpDir: options.tmpDir ?? (process.env.ORACLE_TMPDIR || os.tmpdir()),
+    manager: options.manager ?? 'system'
   }
   const batches = planBatches(units, Math.max(1, options.batchSize ?? DEFAULT_BATCH))
   const results: OracleResult[] = new Array<OracleResult>(units.length)
