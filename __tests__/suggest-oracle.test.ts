@@ -48,37 +48,48 @@ interface Outcome {
   systemd: number | undefined
 }
 
+/** Where a user's manager's units are; its oracle roots may not be below /dev (differential.test.ts). */
+const USER_DIRECTORY = '.config/systemd/user'
+
 async function compare(
   units: UnitFiles[],
-  options: { policy?: Policy; policyFile?: string; threshold?: number }
+  options: { policy?: Policy; policyFile?: string; threshold?: number; manager?: 'user' }
 ): Promise<{ reports: UnitReport[]; outcomes: Outcome[]; withDropIns: UnitFiles[] }> {
+  const user = options.manager === 'user'
+  const directory = user ? USER_DIRECTORY : undefined
   const reports = units.map((u) =>
-    gate(u, { policy: options.policy, threshold: options.threshold, version: VERSION })
+    gate(u, { policy: options.policy, threshold: options.threshold, version: VERSION, directory })
   )
   const suggested = units.flatMap((u, i) =>
     reports[i]!.suggestion ? [{ unit: u, report: reports[i]! }] : []
   )
-  const withDropIns = suggested.map(({ unit, report }) => withDropIn(unit, report.suggestion!))
-  const shared = withDropIns.filter((u) => !claimsBusName(u))
-  const alone = withDropIns.filter(claimsBusName)
-  const results = new Map<string, number | undefined>()
+  const withDropIns = suggested.map(({ unit, report }) =>
+    withDropIn(unit, report.suggestion!, directory)
+  )
+  // by unit, not by name: two corpora may hold units of one name (postgresql.service)
+  const results = new Map<UnitFiles, number | undefined>()
   for (const [group, batchSize] of [
-    [shared, 200],
-    [alone, 1]
+    [withDropIns.filter((u) => !claimsBusName(u)), 200],
+    [withDropIns.filter(claimsBusName), 1]
   ] as const) {
-    const answers = await runOracle(group, { tmpDir, batchSize, policyFile: options.policyFile })
-    group.forEach((u, i) => results.set(u.name, answers[i]!.exposure))
+    const answers = await runOracle(group, {
+      tmpDir: user ? os.tmpdir() : tmpDir,
+      batchSize,
+      policyFile: options.policyFile,
+      manager: options.manager
+    })
+    group.forEach((u, i) => results.set(u, answers[i]!.exposure))
   }
-  const outcomes = suggested.map(({ unit, report }) => ({
+  const outcomes = suggested.map(({ unit, report }, i) => ({
     unit: unit.name,
     engine: report.suggestion!.exposure!,
-    systemd: results.get(unit.name)
+    systemd: results.get(withDropIns[i]!)
   }))
   return { reports, outcomes, withDropIns }
 }
 
 /** Runs systemd-analyze verify on the units (with their drop-ins) and returns what it says about the suggested drop-ins. */
-function verify(units: UnitFiles[]): { checked: number; complaints: string[] } {
+function verify(units: UnitFiles[], manager?: 'user'): { checked: number; complaints: string[] } {
   const root = fs.mkdtempSync(path.join(tmpDir, 'verify-'))
   const complaints: string[] = []
   try {
@@ -91,10 +102,17 @@ function verify(units: UnitFiles[]): { checked: number; complaints: string[] } {
     })
     const paths = units.map((unit, index) => path.join(root, String(index), unit.name))
     for (let i = 0; i < paths.length; i += 50) {
-      const run = spawnSync(ANALYZE, ['verify', '--man=no', ...paths.slice(i, i + 50)], {
+      const scope = manager === 'user' ? ['--user'] : []
+      const run = spawnSync(ANALYZE, [...scope, 'verify', '--man=no', ...paths.slice(i, i + 50)], {
         encoding: 'utf8',
         timeout: 120_000,
-        env: { ...process.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_LOG_LOCATION: '0' }
+        env: {
+          ...process.env,
+          SYSTEMD_LOG_COLOR: '0',
+          SYSTEMD_LOG_LOCATION: '0',
+          // a user manager needs a runtime directory, even offline
+          ...(manager === 'user' ? { XDG_RUNTIME_DIR: runtimeDirectory(root) } : {})
+        }
       })
       if (run.error) throw run.error
       for (const line of `${run.stdout}\n${run.stderr}`.split('\n')) {
@@ -108,6 +126,12 @@ function verify(units: UnitFiles[]): { checked: number; complaints: string[] } {
   return { checked: units.length, complaints }
 }
 
+function runtimeDirectory(root: string): string {
+  const directory = path.join(root, '.runtime')
+  fs.mkdirSync(directory, { recursive: true, mode: 0o700 })
+  return directory
+}
+
 describe(`suggested drop-ins against systemd-analyze (systemd ${VERSION})`, () => {
   maybe('the verify harness does see a broken drop-in', () => {
     const unit: UnitFiles = {
@@ -118,6 +142,7 @@ describe(`suggested drop-ins against systemd-analyze (systemd ${VERSION})`, () =
       }
     }
     expect(verify([unit]).complaints).toHaveLength(2)
+    expect(verify([unit], 'user').complaints).toHaveLength(2)
   })
 
   maybe(
@@ -182,6 +207,29 @@ describe(`suggested drop-ins against systemd-analyze (systemd ${VERSION})`, () =
       expect(outcomes.length).toBeGreaterThan(100)
       expect(outcomes.filter((o) => o.engine !== o.systemd).slice(0, 10)).toEqual([])
       expect(verify(withDropIns).complaints.slice(0, 10)).toEqual([])
+    },
+    300_000
+  )
+
+  // A user unit's drop-in holds only what a user's manager can apply (suggest.test.ts), and is scored
+  // by the manager's own rules (user-manager.test.ts): systemd-analyze --user must print its score.
+  maybe(
+    "as a user's manager's units (--user): the machine's services and generated units",
+    async () => {
+      const generated = fc.sample(unitArbitrary('fix-user'), {
+        numRuns: Number(process.env.SUGGEST_ORACLE_UNITS ?? 400),
+        seed: Number(process.env.DIFFERENTIAL_SEED ?? 20260615) + 1
+      })
+      const { outcomes, withDropIns } = await compare([...SYSTEM, ...EXAMPLES, ...generated], {
+        manager: 'user'
+      })
+      const matched = outcomes.filter((o) => o.engine === o.systemd)
+      console.log(
+        `suggestions for user units: ${matched.length}/${outcomes.length} predicted scores match systemd-analyze --user`
+      )
+      expect(outcomes.length).toBeGreaterThan(200)
+      expect(outcomes.filter((o) => o.engine !== o.systemd).slice(0, 10)).toEqual([])
+      expect(verify(withDropIns, 'user').complaints.slice(0, 10)).toEqual([])
     },
     300_000
   )

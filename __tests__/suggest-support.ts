@@ -80,12 +80,21 @@ export function suggestionOf(report: UnitReport): FullSuggestion {
   return report.suggestion as FullSuggestion
 }
 
-/** The unit with a drop-in added at the suggestion's path: what systemd would read. */
+/**
+ * The unit with a drop-in added at the suggestion's path: what systemd would read. `directory` is
+ * the one the unit was reported in (RunOptions.directory), which the suggestion's path starts with.
+ */
 export function withDropIn(
   unit: UnitFiles,
-  suggestion: { path: string; dropIn: string }
+  suggestion: { path: string; dropIn: string },
+  directory?: string
 ): UnitFiles {
-  return { name: unit.name, files: { ...unit.files, [suggestion.path]: suggestion.dropIn } }
+  const prefix = directory === undefined ? '' : `${directory}/`
+  if (!suggestion.path.startsWith(prefix)) {
+    throw new Error(`${suggestion.path} is not in ${directory ?? 'the unit directory'}`)
+  }
+  const file = suggestion.path.slice(prefix.length)
+  return { name: unit.name, files: { ...unit.files, [file]: suggestion.dropIn } }
 }
 
 /** The unit loaded with all its files (e.g. with the suggested drop-in). */
