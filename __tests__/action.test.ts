@@ -70,9 +70,11 @@ function reportOf(run: ActionRun) {
     passed: boolean
     units: Array<{
       path: string
+      manager?: 'user'
       score: number | null
       passed: boolean
       checks: Array<{ badness: number | null }>
+      suggestion: { dropIn: string } | null
     }>
   }
 }
@@ -254,6 +256,35 @@ describe('scope', () => {
       inputs: { paths: 'deploy\n# a comment\nother/*.service\n', exclude: 'deploy/vendor/**' }
     })
     expect(reportOf(run).units.map((u) => u.path)).toEqual(['deploy/a.service', 'other/c.service'])
+  })
+})
+
+describe('user-units', () => {
+  it("scores the units it names as a user's manager does, at the base too", async () => {
+    const r = repo({
+      base: { 'deploy/agent.service': BARE, 'other/c.service': BARE },
+      head: { 'deploy/agent.service': BARE.replace('Unhardened', 'Agent') }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'user-units': 'deploy\nmissing/*.service\nnot-there.service', scope: 'all' }
+    })
+    const units = reportOf(run).units
+    expect(units.map((u) => [u.path, u.manager, u.score])).toEqual([
+      ['deploy/agent.service', 'user', 9.2],
+      ['other/c.service', undefined, 9.4]
+    ])
+    // the base is scored for the same manager: no change, where a system unit's 9.4 would show
+    const row = run.summary.split('\n').find((line) => line.includes('| deploy/agent.service |'))
+    expect(row).toContain('9.2 → 9.2')
+    expect(byName(run, 'warning').join('\n')).toContain(
+      "Input 'user-units': no such file or directory: not-there.service"
+    )
+    // its drop-in holds only what a user's manager applies
+    expect(units[0]!.suggestion!.dropIn).not.toMatch(/^(DynamicUser|ProtectSystem|PrivateTmp)=/m)
+    expect(units[1]!.suggestion!.dropIn).toMatch(/^DynamicUser=yes$/m)
   })
 })
 

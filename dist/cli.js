@@ -11765,7 +11765,7 @@ function scanUnitFile(file, roots, options, reader) {
     const gateOptions = withScanDefaults(options);
     // --user, or the whole path when it shows the manager that the report's path cannot (a scan run
     // inside ~/.config/systemd/user)
-    const scope = options.userManager ? USER_FLAG : userDirectoryOf(toPosix(file));
+    const scope = options.scope ?? (options.userManager ? USER_FLAG : userDirectoryOf(toPosix(file)));
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,

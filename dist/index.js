@@ -42413,7 +42413,7 @@ function scanUnitFile(file, roots, options, reader) {
     const gateOptions = withScanDefaults(options);
     // --user, or the whole path when it shows the manager that the report's path cannot (a scan run
     // inside ~/.config/systemd/user)
-    const scope = options.userManager ? USER_FLAG : userDirectoryOf(toPosix$3(file));
+    const scope = options.scope ?? (options.userManager ? USER_FLAG : userDirectoryOf(toPosix$3(file)));
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,
@@ -51832,7 +51832,9 @@ function readFile(reader, resolved, shown) {
  * the base. The result maps the current path to the base report, or null when the base had no such
  * unit file (a new unit).
  */
-function scoreAtBase(units, tree, options, templateInstance) {
+function scoreAtBase(units, tree, options, templateInstance, 
+/** the manager a unit (by its current path) is for, when not its path's (user-units input) */
+scopeOf = () => undefined) {
     const reader = new BaseReader(tree);
     const toTop = (p) => join(tree.prefix, p);
     const fromTop = (p) => tree.prefix === ''
@@ -51913,7 +51915,8 @@ function scoreAtBase(units, tree, options, templateInstance) {
                     dropIns.push(input);
             }
             const requestedAs = unit.name === names.id.name ? undefined : unit;
-            return analyzeUnit({ unit: names.id, requestedAs, main, dropIns }, options);
+            const scope = scopeOf(current);
+            return analyzeUnit({ unit: names.id, requestedAs, main, dropIns, scope }, options);
         };
         // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
         let report;
@@ -60028,7 +60031,8 @@ const Inputs = {
     scope: 'scope',
     githubToken: 'github-token',
     review: 'review',
-    sarifFile: 'sarif-file'
+    sarifFile: 'sarif-file',
+    userUnits: 'user-units'
 };
 const FAIL_ON = ['threshold', 'regression', 'never'];
 const SCOPES = ['changed', 'all'];
@@ -60128,7 +60132,8 @@ function readSettings(env, workspace) {
         scope,
         token: inputValue(env, Inputs.githubToken),
         review,
-        sarifFile: sarifText === '' ? undefined : sarifText
+        sarifFile: sarifText === '' ? undefined : sarifText,
+        userUnits: inputLines(inputValue(env, Inputs.userUnits))
     };
 }
 
@@ -60457,6 +60462,24 @@ function policyAtBase(settings, changes, comparison, git, event, notes) {
         threshold: settings.thresholdFromInput ? settings.threshold : (policy.threshold ?? 50)
     };
 }
+/** What the user-units input says of a unit. */
+const USER_UNITS_INPUT = {
+    scope: 'user',
+    evidence: "the Action's user-units input names it"
+};
+/**
+ * The units the user-units input names (workspace-relative POSIX paths): scored for a user's
+ * manager, at the base too (by the path the unit has now).
+ */
+async function userUnitScope(settings, workspace, notes) {
+    if (!settings.userUnits.length)
+        return () => undefined;
+    const named = await resolveUnitFiles(settings.userUnits, settings.exclude, workspace);
+    for (const entry of named.missing)
+        notes.warn(`Input 'user-units': no such file or directory: ${entry}`);
+    const paths = new Set(named.files.map((f) => toPosix(path$2.relative(workspace, f))));
+    return (unitPath) => (paths.has(unitPath) ? USER_UNITS_INPUT : undefined);
+}
 /** The whole run; returns the failure message when the gate fails the step. */
 async function gate(env) {
     const workspace = path$2.resolve(env.GITHUB_WORKSPACE || process.cwd());
@@ -60470,6 +60493,7 @@ async function gate(env) {
     for (const entry of found.missing)
         notes.warn(`Input 'paths': no such file or directory: ${entry}`);
     const unitPaths = found.files.map((f) => toPosix(path$2.relative(workspace, f)));
+    const scopeOf = await userUnitScope(settings, workspace, notes);
     // The base, from git only: the verdict never needs the network.
     const opened = Git.open(workspace, env);
     const git = opened instanceof GitError ? undefined : opened;
@@ -60511,7 +60535,11 @@ async function gate(env) {
     const gated = found.files.filter((_, i) => !scope.selected || scope.selected.has(unitPaths[i]));
     // One reader for every unit: directory listings and links are read once per directory.
     const reader = createReader(roots, workspace);
-    const units = gated.map((file) => scanUnitFile(file, roots, { ...options, keepPassingChecks: true }, reader));
+    const units = gated.map((file) => scanUnitFile(file, roots, {
+        ...options,
+        keepPassingChecks: true,
+        scope: scopeOf(toPosix(path$2.relative(workspace, file)))
+    }, reader));
     let bases;
     if (comparison.kind === 'base' && git) {
         const base = comparison.base;
@@ -60519,7 +60547,7 @@ async function gate(env) {
             const basePaths = new Map(units.map((u) => [u.path, scope.changed?.get(u.path)?.basePath ?? u.path]));
             // No drop-in suggestions for the base: only its score is compared.
             const baseOptions = { ...options, keepPassingChecks: true, suggest: false };
-            bases = scoreAtBase(basePaths, { entries: git.tree(base), prefix: git.prefix, read: (oids) => git.blobs(oids) }, baseOptions, templateInstance(settings.version));
+            bases = scoreAtBase(basePaths, { entries: git.tree(base), prefix: git.prefix, read: (oids) => git.blobs(oids) }, baseOptions, templateInstance(settings.version), scopeOf);
         }
         catch (error) {
             notes.warn(`Cannot read the units at the base ${short(base)}: ${error.message}. Units are judged by the threshold.`);

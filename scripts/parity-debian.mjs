@@ -47,6 +47,8 @@ const CLI = path.join(ROOT, 'dist', 'cli.js')
 const NA = 2 ** 64
 // Searched in this order, later wins on equal names: Debian's systemd prefers /etc, then /lib.
 const SYS_DIRS = ['usr/lib/systemd/system', 'lib/systemd/system', 'etc/systemd/system']
+// --user: a package's units for a user's manager, in the same order
+const USER_DIRS = ['usr/lib/systemd/user', 'lib/systemd/user', 'etc/systemd/user']
 const SA = 'systemd-analyze'
 const OVERALL = /Overall exposure level for (\S+): (\d+\.\d) (\S+)/g
 const MIRROR = 'http://deb.debian.org/debian'
@@ -63,6 +65,7 @@ function parseArgs(argv) {
   Object.assign(options, { suite: str, cli: str, oracle: str })
   Object.assign(options, { mirror: str, keyring: str, components: str })
   Object.assign(options, { fix: bool, 'fix-threshold': str, 'fix-policy': str, trees: str })
+  Object.assign(options, { user: bool })
   let values
   try {
     values = parseArgv({
@@ -127,7 +130,10 @@ function parseArgs(argv) {
     cli: path.resolve(values.cli ?? CLI),
     // A bare name is looked up in PATH; anything with a slash is a file.
     oracle: values.oracle?.includes('/') ? path.resolve(values.oracle) : (values.oracle ?? SA),
-    fix: values.fix ? { threshold: fixThreshold, policy: values['fix-policy'] ?? 'baseline' } : null
+    fix: values.fix
+      ? { threshold: fixThreshold, policy: values['fix-policy'] ?? 'baseline' }
+      : null,
+    user: values.user ?? false
   }
 }
 
@@ -155,6 +161,9 @@ function usage(err) {
     '  --trees DIR       no Debian packages: every directory below DIR that holds *.service files\n' +
     '                    (unit files collected from anywhere, e.g. repositories) is a root of\n' +
     '                    its own, with the sockets and drop-in directories beside them\n' +
+    "  --user            a user's manager's units: the packages' user units (usr/lib/systemd/user)\n" +
+    '                    or every unit of the trees, scored by systemd-analyze --user (roots in\n' +
+    '                    XDG_CONFIG_HOME, as --user cannot take --root) and the CLI with --user\n' +
     '  --fix             also check the fix engine: the CLI writes its drop-ins into a copy of\n' +
     '                    each root (--fix), and the oracle must load every unit that got one\n' +
     '                    and print the score the drop-in predicts; verify must say nothing of it\n' +
@@ -288,7 +297,7 @@ function aptLists() {
   return files
 }
 
-async function defaultPackages(indexFiles) {
+async function defaultPackages(indexFiles, opts) {
   // dumpavail prints every available package's record, already decompressed.
   const o = { encoding: 'utf8', maxBuffer: 1 << 30 }
   const r = spawnSync('apt-cache', [...aptArgs, 'dumpavail'], o)
@@ -298,17 +307,22 @@ async function defaultPackages(indexFiles) {
   let pkg = null
   for (const line of r.stdout.split('\n')) {
     if (line.startsWith('Package: ')) known.add((pkg = line.slice(9).trim()))
-    else if (/^(Pre-)?Depends:.*\binit-system-helpers\b/.test(line)) names.add(pkg)
+    // --user: user units need no init-system-helpers; only the Contents index finds them
+    else if (!opts.user && /^(Pre-)?Depends:.*\binit-system-helpers\b/.test(line)) names.add(pkg)
   }
   const byDepends = names.size
   // Packages index files do not list files; apt-file's Contents index does ("path  sect/pkg,...").
   const helper = '/usr/lib/apt/apt-helper' // its cat-file decompresses any index format
   let contents = indexFiles.filter((t) => t.kind.startsWith('Contents-deb'))
   if (!fs.existsSync(helper)) contents = []
+  if (opts.user && !contents.length) {
+    fail('--user selects packages by their files: it needs a Contents index (--suite, or apt-file)')
+  }
+  const unitFile = opts.user ? /^(usr\/)?lib\/systemd\/user\// : /^(usr\/)?lib\/systemd\/system\//
   for (const { file } of contents) {
     const cat = spawn(helper, ['cat-file', file], { stdio: ['ignore', 'pipe', 'ignore'] })
     for await (const line of readline.createInterface({ input: cat.stdout })) {
-      if (!/^(usr\/)?lib\/systemd\/system\//.test(line)) continue
+      if (!unitFile.test(line)) continue
       for (const loc of line.slice(line.search(/\S+$/)).split(',')) {
         const name = loc.slice(loc.lastIndexOf('/') + 1)
         if (known.has(name)) names.add(name)
@@ -370,13 +384,32 @@ function copyEntry(pkgRoot, src, dst) {
   } else fs.symlinkSync(fs.readlinkSync(src), dst) // dangling: keep the link as shipped
 }
 
+/** Where a root's units are: ROOT/etc/systemd/system, or with --user ROOT/systemd/user. */
+const unitDirOf = (root, opts) =>
+  opts.user ? path.join(root, 'systemd', 'user') : path.join(root, 'etc', 'systemd', 'system')
+
+/**
+ * How systemd-analyze reads a root: --root, or for a user's manager (which cannot take --root) the
+ * root as XDG_CONFIG_HOME (ROOT/systemd/user is then its first search path), with its data and
+ * runtime directories inside too (the user manager needs a runtime directory even offline).
+ */
+function oracleScope(root, opts) {
+  if (!opts.user) return { args: ['security', `--root=${root}`], env: {} }
+  const runtime = path.join(root, '.runtime')
+  fs.mkdirSync(runtime, { recursive: true, mode: 0o700 })
+  const env = { XDG_CONFIG_HOME: root, XDG_DATA_HOME: path.join(root, '.data') }
+  return { args: ['--user', 'security'], env: { ...env, XDG_RUNTIME_DIR: runtime } }
+}
+
 const wanted = (n) => /\.(service|socket)$|\.service\.d$/.test(n) || n === 'service.d'
 
 /**
- * Build <root>/etc/systemd/system from the unit directories of a package tree (by default its
- * system unit directories; links resolve inside the tree); returns its *.service names.
+ * Build the root's unit directory (unitDirOf) from the unit directories of a package tree (by
+ * default its system or, with --user, user unit directories; links resolve inside the tree);
+ * returns its *.service names.
  */
-function collectUnits(pkgRoot, root, dirs = SYS_DIRS.map((d) => path.join(pkgRoot, d))) {
+function collectUnits(pkgRoot, root, opts, dirs) {
+  dirs ??= (opts.user ? USER_DIRS : SYS_DIRS).map((d) => path.join(pkgRoot, d))
   fs.rmSync(root, { recursive: true, force: true })
   const entries = new Map()
   for (const full of dirs) {
@@ -385,7 +418,7 @@ function collectUnits(pkgRoot, root, dirs = SYS_DIRS.map((d) => path.join(pkgRoo
   }
   const services = [...entries.keys()].filter((n) => n.endsWith('.service')).sort()
   if (!services.length) return services
-  const unitDir = path.join(root, 'etc', 'systemd', 'system')
+  const unitDir = unitDirOf(root, opts)
   fs.mkdirSync(unitDir, { recursive: true })
   for (const [name, src] of entries) copyEntry(pkgRoot, src, path.join(unitDir, name))
   return services
@@ -408,10 +441,13 @@ const jsonLines = (s) => {
 }
 
 /** file -> {code, score, stderr, checks}, from as few systemd-analyze calls as possible. */
-async function runOracle(root, files, { oracle, timeout, systemdVersion }) {
-  const base = ['security', '--offline=true', `--root=${root}`, '--no-pager']
+async function runOracle(root, files, opts) {
+  const { oracle, timeout, systemdVersion } = opts
+  const scope = oracleScope(root, opts)
+  const base = [...scope.args, '--offline=true', '--no-pager']
   // run() passes process.env (LD_LIBRARY_PATH for --oracle) plus env.
-  const sa = (args, env) => run(oracle, [...base, ...args], { timeout, env })
+  const sa = (args, env) =>
+    run(oracle, [...base, ...args], { timeout, env: { ...scope.env, ...env } })
   const debug = { SYSTEMD_ANALYZE_DEBUG: '1' } // adds json_field, weight, badness, range to rows
   const names = files.map((f) => oracleName(f, systemdVersion))
   const txt = await sa(names)
@@ -449,10 +485,18 @@ async function runOracle(root, files, { oracle, timeout, systemdVersion }) {
 const unitPathIn = (unitDir, opts) => (unit) =>
   path.relative(unitDir, path.resolve(opts.cache, unit.path))
 
+/** The CLI's arguments for a root: the oracle's version, and --user with --user. */
+const cliArgs = (opts) => [
+  opts.cli,
+  '--format',
+  'json',
+  '--systemd-version',
+  String(opts.systemdVersion),
+  ...(opts.user ? ['--user'] : [])
+]
+
 async function runOurs(root, opts) {
-  const dir = path.join(root, 'etc', 'systemd', 'system')
-  const args = [opts.cli, '--format', 'json', '--systemd-version', String(opts.systemdVersion)]
-  args.push('--no-suggest', '--all-checks', dir)
+  const args = [...cliArgs(opts), '--no-suggest', '--all-checks', unitDirOf(root, opts)]
   const r = await run(process.execPath, args, { timeout: opts.timeout, cwd: opts.cache })
   try {
     return { code: r.code, units: JSON.parse(r.stdout).units }
@@ -469,9 +513,9 @@ async function checkFixes(pkg, root, files, opts, failures) {
   const fixed = path.join(opts.cache, 'roots-fixed', encodeURIComponent(pkg))
   fs.rmSync(fixed, { recursive: true, force: true })
   fs.cpSync(root, fixed, { recursive: true, verbatimSymlinks: true })
-  const unitDir = path.join(fixed, 'etc', 'systemd', 'system')
-  const args = [opts.cli, '--format', 'json', '--systemd-version', String(opts.systemdVersion)]
-  args.push('--threshold', opts.fix.threshold, '--policy', opts.fix.policy, '--fix', unitDir)
+  const unitDir = unitDirOf(fixed, opts)
+  const args = [...cliArgs(opts), '--threshold', opts.fix.threshold, '--policy', opts.fix.policy]
+  args.push('--fix', unitDir)
   const r = await run(process.execPath, args, { timeout: opts.timeout, cwd: opts.cache })
   let units
   try {
@@ -494,7 +538,7 @@ async function checkFixes(pkg, root, files, opts, failures) {
   }
   if (!suggested.size) return []
   const oracle = await runOracle(fixed, [...suggested.keys()], opts)
-  const complaints = await verifyDropIns(unitDir, [...suggested.keys()], opts)
+  const complaints = await verifyDropIns(fixed, [...suggested.keys()], opts)
   return [...suggested].map(([file, { unit, suggestion }]) => {
     const o = oracle[file]
     const verify = complaints.get(path.resolve(opts.cache, suggestion.path)) ?? []
@@ -517,14 +561,16 @@ async function checkFixes(pkg, root, files, opts, failures) {
  * about each drop-in the CLI wrote, by the drop-in's path. What it says about the unit itself (a
  * program missing on this machine, say) is not the drop-in's doing.
  */
-async function verifyDropIns(unitDir, files, opts) {
+async function verifyDropIns(root, files, opts) {
   const byDropIn = new Map()
-  const env = { SYSTEMD_LOG_COLOR: '0', SYSTEMD_LOG_LOCATION: '0' }
+  const scope = oracleScope(root, opts)
+  const env = { ...scope.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_LOG_LOCATION: '0' }
+  const manager = opts.user ? ['--user'] : []
   for (let i = 0; i < files.length; i += 50) {
     const paths = files
       .slice(i, i + 50)
-      .map((f) => path.join(unitDir, oracleName(f, opts.systemdVersion)))
-    const r = await run(opts.oracle, ['verify', '--man=no', ...paths], {
+      .map((f) => path.join(unitDirOf(root, opts), oracleName(f, opts.systemdVersion)))
+    const r = await run(opts.oracle, [...manager, 'verify', '--man=no', ...paths], {
       timeout: opts.timeout,
       env
     })
@@ -597,7 +643,7 @@ function summaryLines(s) {
   const lines = [
     s.trees
       ? `directories:    ${s.packages} holding services`
-      : `packages:       ${s.packages} (.deb available: ${s.debs}, with system services: ${s.withServices})`,
+      : `packages:       ${s.packages} (.deb available: ${s.debs}, with services: ${s.withServices})`,
     `units compared: ${s.units}`,
     `agreements:     ${s.agreements}`,
     `disagreements:  ${s.disagreements}`,
@@ -687,7 +733,7 @@ async function checkPackage(pkg, deb, opts, failures) {
     fs.renameSync(tree + '.part', tree)
   }
   const root = path.join(opts.cache, 'roots', pkg)
-  return checkRoot(pkg, { root, files: collectUnits(tree, root) }, opts, failures)
+  return checkRoot(pkg, { root, files: collectUnits(tree, root, opts) }, opts, failures)
 }
 
 /** --trees: the root of one directory of the trees (named by its path below them) */
@@ -695,7 +741,7 @@ function collectTree(pkg, opts) {
   // a flat name: one directory of the trees may hold another, and their roots are rebuilt in parallel
   const root = path.join(opts.cache, 'roots', encodeURIComponent(pkg))
   const tree = path.join(opts.trees, pkg.split('/')[0])
-  return { root, files: collectUnits(tree, root, [path.join(opts.trees, pkg)]) }
+  return { root, files: collectUnits(tree, root, opts, [path.join(opts.trees, pkg)]) }
 }
 
 /** --trees: every directory below them holding a *.service entry (not inside a drop-in directory) */
@@ -724,8 +770,7 @@ async function checkRoot(pkg, { root, files }, opts, failures) {
   if (ours.error) failures.push({ pkg, stage: 'ours', reason: ours.error })
   // Keyed by the path under the unit directory, not the base name: a package can ship a directory
   // named like a unit with the unit inside (svxlink-gpio in sid), and the CLI reports both.
-  const unitDir = path.join(root, 'etc', 'systemd', 'system')
-  const rel = unitPathIn(unitDir, opts)
+  const rel = unitPathIn(unitDirOf(root, opts), opts)
   const byFile = new Map(ours.units.map((u) => [rel(u), u]))
   for (const f of files.filter((f) => oracle[f].code === 'TIMEOUT')) {
     failures.push({ pkg, unit: f, stage: 'oracle', reason: 'systemd-analyze timed out' })
@@ -767,7 +812,7 @@ async function main() {
   const contents = opts.suite && !opts.packages && !opts.trees ? await suiteContents(opts) : []
   let pkgs = opts.trees
     ? treeDirectories(opts.trees)
-    : (opts.packages ?? (await defaultPackages(aptLists().concat(contents))))
+    : (opts.packages ?? (await defaultPackages(aptLists().concat(contents), opts)))
   pkgs = [...new Set(pkgs)].sort().slice(0, opts.limit ?? undefined)
   const from = opts.suite ? `suite ${opts.suite}, ` : opts.trees ? `trees ${opts.trees}, ` : ''
   console.log(`parity: ${pkgs.length} package(s), ${from}cache ${opts.cache}, ${systemdLine}`)

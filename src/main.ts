@@ -13,6 +13,7 @@ import { VERSION } from './cli/run.js'
 import type { Policy } from './core/policy.js'
 import { parsePolicy } from './core/policy.js'
 import type { GateOptions, UnitReport } from './core/report.js'
+import type { ScopeHint } from './core/scope.js'
 import { gateReport } from './core/report.js'
 import { planAnnotations } from './github/annotations.js'
 import { reviewPullRequest } from './github/review.js'
@@ -201,6 +202,29 @@ function policyAtBase(
   }
 }
 
+/** What the user-units input says of a unit. */
+const USER_UNITS_INPUT: ScopeHint = {
+  scope: 'user',
+  evidence: "the Action's user-units input names it"
+}
+
+/**
+ * The units the user-units input names (workspace-relative POSIX paths): scored for a user's
+ * manager, at the base too (by the path the unit has now).
+ */
+async function userUnitScope(
+  settings: Settings,
+  workspace: string,
+  notes: Notes
+): Promise<(unitPath: string) => ScopeHint | undefined> {
+  if (!settings.userUnits.length) return () => undefined
+  const named = await resolveUnitFiles(settings.userUnits, settings.exclude, workspace)
+  for (const entry of named.missing)
+    notes.warn(`Input 'user-units': no such file or directory: ${entry}`)
+  const paths = new Set(named.files.map((f) => toPosix(path.relative(workspace, f))))
+  return (unitPath) => (paths.has(unitPath) ? USER_UNITS_INPUT : undefined)
+}
+
 /** The whole run; returns the failure message when the gate fails the step. */
 async function gate(env: Env): Promise<string | undefined> {
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
@@ -214,6 +238,7 @@ async function gate(env: Env): Promise<string | undefined> {
   for (const entry of found.missing)
     notes.warn(`Input 'paths': no such file or directory: ${entry}`)
   const unitPaths = found.files.map((f) => toPosix(path.relative(workspace, f)))
+  const scopeOf = await userUnitScope(settings, workspace, notes)
 
   // The base, from git only: the verdict never needs the network.
   const opened = Git.open(workspace, env)
@@ -261,7 +286,16 @@ async function gate(env: Env): Promise<string | undefined> {
   // One reader for every unit: directory listings and links are read once per directory.
   const reader = createReader(roots, workspace)
   const units = gated.map((file) =>
-    scanUnitFile(file, roots, { ...options, keepPassingChecks: true }, reader)
+    scanUnitFile(
+      file,
+      roots,
+      {
+        ...options,
+        keepPassingChecks: true,
+        scope: scopeOf(toPosix(path.relative(workspace, file)))
+      },
+      reader
+    )
   )
 
   let bases: Map<string, UnitReport | null> | undefined
@@ -277,7 +311,8 @@ async function gate(env: Env): Promise<string | undefined> {
         basePaths,
         { entries: git.tree(base), prefix: git.prefix, read: (oids) => git.blobs(oids) },
         baseOptions,
-        templateInstance(settings.version)
+        templateInstance(settings.version),
+        scopeOf
       )
     } catch (error) {
       notes.warn(

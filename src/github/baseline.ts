@@ -13,6 +13,7 @@ import {
   unitNames
 } from '../core/dropins.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
+import type { ScopeHint } from '../core/scope.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import { parseUnitName } from '../core/specifiers.js'
@@ -174,7 +175,9 @@ export function scoreAtBase(
   units: ReadonlyMap<string, string>,
   tree: BaseTree,
   options: GateOptions,
-  templateInstance: string
+  templateInstance: string,
+  /** the manager a unit (by its current path) is for, when not its path's (user-units input) */
+  scopeOf: (current: string) => ScopeHint | undefined = () => undefined
 ): Map<string, UnitReport | null> {
   const reader = new BaseReader(tree)
   const toTop = (p: string): string => join(tree.prefix, p)
@@ -255,7 +258,8 @@ export function scoreAtBase(
         if (typeof input !== 'string') dropIns.push(input)
       }
       const requestedAs = unit.name === names.id.name ? undefined : unit
-      return analyzeUnit({ unit: names.id, requestedAs, main, dropIns }, options)
+      const scope = scopeOf(current)
+      return analyzeUnit({ unit: names.id, requestedAs, main, dropIns, scope }, options)
     }
     // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
     let report: UnitReport | undefined

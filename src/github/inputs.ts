@@ -20,7 +20,8 @@ export const Inputs = {
   scope: 'scope',
   githubToken: 'github-token',
   review: 'review',
-  sarifFile: 'sarif-file'
+  sarifFile: 'sarif-file',
+  userUnits: 'user-units'
 } as const
 
 export const FAIL_ON = ['threshold', 'regression', 'never'] as const
@@ -49,6 +50,8 @@ export interface Settings {
   review: boolean
   /** where to write SARIF (as given), or undefined */
   sarifFile?: string
+  /** globs, directories or files (as `paths`) of units for a user's service manager */
+  userUnits: string[]
 }
 
 export class InputError extends Error {
@@ -160,6 +163,7 @@ export function readSettings(env: Env, workspace: string): Settings {
     scope,
     token: inputValue(env, Inputs.githubToken),
     review,
-    sarifFile: sarifText === '' ? undefined : sarifText
+    sarifFile: sarifText === '' ? undefined : sarifText,
+    userUnits: inputLines(inputValue(env, Inputs.userUnits))
   }
 }

@@ -43,6 +43,8 @@ export interface ScanOptions extends GateOptions {
   suggestLimit?: number
   /** every unit is a user's (--user, as systemd-analyze --user): else the path of each decides */
   userManager?: boolean
+  /** the manager this unit is for, when the caller knows it (the Action's user-units input) */
+  scope?: ScopeHint
 }
 
 /** What --user says of every unit. */
@@ -633,7 +635,7 @@ export function scanUnitFile(
   const gateOptions = withScanDefaults(options)
   // --user, or the whole path when it shows the manager that the report's path cannot (a scan run
   // inside ~/.config/systemd/user)
-  const scope = options.userManager ? USER_FLAG : userDirectoryOf(toPosix(file))
+  const scope = options.scope ?? (options.userManager ? USER_FLAG : userDirectoryOf(toPosix(file)))
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(
       {
