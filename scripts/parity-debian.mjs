@@ -391,13 +391,14 @@ const unitDirOf = (root, opts) =>
 /**
  * How systemd-analyze reads a root: --root, or for a user's manager (which cannot take --root) the
  * root as XDG_CONFIG_HOME (ROOT/systemd/user is then its first search path), with its data and
- * runtime directories inside too (the user manager needs a runtime directory even offline).
+ * runtime directories beside it (the user manager needs a runtime directory even offline, and 255
+ * leaves a socket there, which the copy of the root for --fix could not take).
  */
 function oracleScope(root, opts) {
   if (!opts.user) return { args: ['security', `--root=${root}`], env: {} }
-  const runtime = path.join(root, '.runtime')
+  const runtime = `${root}.runtime`
   fs.mkdirSync(runtime, { recursive: true, mode: 0o700 })
-  const env = { XDG_CONFIG_HOME: root, XDG_DATA_HOME: path.join(root, '.data') }
+  const env = { XDG_CONFIG_HOME: root, XDG_DATA_HOME: `${root}.data` }
   return { args: ['--user', 'security'], env: { ...env, XDG_RUNTIME_DIR: runtime } }
 }
 
