@@ -41,17 +41,11 @@ interface Disagreement {
 
 type Manager = 'system' | 'user'
 
-/** A user manager's units are the ones in a systemd/user/ directory. */
-const DIRECTORY: Record<Manager, string | undefined> = {
-  system: undefined,
-  user: '.config/systemd/user'
-}
-
 function compare(unit: OracleUnit, oracle: OracleResult, manager: Manager): Disagreement[] {
   // the host's systemd is 252; ORACLE_SYSTEMD_ANALYZE runs the suite against another version
   const ours = engineReport(unit, {
     version: oracleVersion() || 252,
-    directory: DIRECTORY[manager]
+    manager: manager === 'user' ? 'user' : undefined
   })
   if ((ours.manager === 'user') !== (manager === 'user')) {
     return [

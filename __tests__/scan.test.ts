@@ -371,11 +371,13 @@ describe('the service manager a unit is for', () => {
       expect(found.map((u) => u.path)).toEqual(['agent.service'])
       return found[0]!.suggestion!.observe ?? []
     }
-    expect((await observed(userDir)).some((o) => o.startsWith('A user unit'))).toBe(true)
+    const userNote = (await observed(userDir)).find((o) => o.startsWith('A user unit'))
+    // scored as systemd-analyze security scores it without --user, and the note says how to ask
+    expect(userNote).toContain('prints without --user; --user (CLI) or the user-units input')
     expect((await observed(systemDir)).some((o) => o.startsWith('A user unit'))).toBe(false)
   })
 
-  it('scores a unit as its manager does, with or without drop-ins, and every unit with --user', async () => {
+  it('scores a unit as systemd-analyze does: for a user manager only when asked (--user), wherever it is', async () => {
     const userDir = path.join(base, 'home2', '.config', 'systemd', 'user')
     write(path.join(userDir, 'agent.service'), '[Service]\nExecStart=/usr/bin/agent\n')
     const plain = path.join(base, 'plain')
@@ -386,8 +388,9 @@ describe('the service manager a unit is for', () => {
     }
     // systemd-analyze (--user) security --offline=true at 252: KeyringMode= inherit costs 0.2
     for (const suggest of [true, false]) {
-      expect(await scored(userDir, { suggest })).toEqual([['user', 9.8]])
+      expect(await scored(userDir, { suggest })).toEqual([[undefined, 9.6]])
       expect(await scored(plain, { suggest })).toEqual([[undefined, 9.6]])
+      expect(await scored(userDir, { suggest, userManager: true })).toEqual([['user', 9.8]])
     }
     expect(await scored(plain, { userManager: true })).toEqual([['user', 9.8]])
   })

@@ -58,7 +58,13 @@ async function compare(
   const user = options.manager === 'user'
   const directory = user ? USER_DIRECTORY : undefined
   const reports = units.map((u) =>
-    gate(u, { policy: options.policy, threshold: options.threshold, version: VERSION, directory })
+    gate(u, {
+      policy: options.policy,
+      threshold: options.threshold,
+      version: VERSION,
+      directory,
+      manager: options.manager
+    })
   )
   const suggested = units.flatMap((u, i) =>
     reports[i]!.suggestion ? [{ unit: u, report: reports[i]! }] : []

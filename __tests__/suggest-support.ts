@@ -30,6 +30,8 @@ export interface RunOptions {
   version?: number
   /** the directory the unit file is in, as the report shows it (default: none) */
   directory?: string
+  /** 'user': scored as systemd-analyze --user scores it (--user) */
+  manager?: 'user'
 }
 
 function layout(unit: UnitFiles) {
@@ -64,7 +66,8 @@ export function gate(unit: UnitFiles, options: RunOptions = {}): UnitReport {
         bytes: bytes(unit.files[mainFile]!)
       },
       dropIns,
-      sockets
+      sockets,
+      manager: options.manager
     },
     {
       version: options.version ?? 252,

@@ -1,7 +1,7 @@
 /**
  * Units of a user's service manager (`systemctl --user`), scored as `systemd-analyze --user security
- * --offline=true` scores them: the gate does so for a unit file in a systemd/user/ directory (every
- * search path of the user manager ends so). Every expectation was read off the seven binaries of
+ * --offline=true` scores them: the gate does so when asked (CLI --user, the Action's user-units
+ * input), as systemd-analyze does with --user; never for its path alone. Every expectation was read off the seven binaries of
  * versions.test.ts (Debian's 252, 254, 257, 262; Ubuntu's 255, 259, 261) on 2026-12-05, each case
  * written as ./probe.service in an empty directory and run there with XDG_RUNTIME_DIR set (the user
  * manager needs one even offline; `--user` cannot be combined with `--root`) and
@@ -199,7 +199,7 @@ const expected = (outcome: Outcome): Observation => expectedOf(outcome, ROWS)
 const asUserUnit = (c: Case, version: number): UnitReport =>
   engineReport(
     { name: NAME, files: { [NAME]: BASE + c.unit } },
-    { version, directory: USER_DIRECTORY }
+    { version, directory: USER_DIRECTORY, manager: 'user' }
   )
 
 describe.each(CASES)('a user unit: $what', (c) => {
@@ -213,9 +213,10 @@ describe.each(CASES)('a user unit: $what', (c) => {
   )
 })
 
-describe('the same file elsewhere', () => {
-  it('is a system unit, and scored as one', () => {
-    for (const directory of ['etc/systemd/system', 'contrib', 'contrib/user']) {
+describe('the same file, not asked for as a user unit', () => {
+  // as systemd-analyze security without --user: the path never decides the score
+  it('is scored as a system unit, wherever it is', () => {
+    for (const directory of ['etc/systemd/system', 'contrib', 'contrib/user', USER_DIRECTORY]) {
       const report = engineReport(
         { name: NAME, files: { [NAME]: BASE } },
         { version: 259, directory }
@@ -248,7 +249,7 @@ const ACTIONS: ReadonlyArray<[action: string, loads: readonly boolean[]]> = [
 const actionProbe = (action: string, version: number): UnitReport =>
   engineReport(
     { name: NAME, files: { [NAME]: ACTION_PROBE(action) } },
-    { version, directory: USER_DIRECTORY }
+    { version, directory: USER_DIRECTORY, manager: 'user' }
   )
 
 describe.each(ACTIONS)('a user unit with only SuccessAction=%s', (action, loads) => {

@@ -5829,68 +5829,6 @@ function scoreCostliest(service, version, policy, count) {
     return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
 }
 
-/**
- * Which service manager a unit file is written for: the system's (PID 1) or a user's
- * (`systemctl --user`). A unit in a systemd/user/ directory is scored as `systemd-analyze --user`
- * scores it (KeyringMode= and the identity rows differ, see service.ts and checks.ts); the fixes
- * differ for every sign of a user unit: a per-user manager has no privileges to switch users,
- * change the capability bounding set or set up mount namespaces, so most hardening directives make
- * a user service fail or do nothing there (systemd.exec(5); systemd issues #4959, #33167).
- *
- * Pure: the caller passes the path it has (absolute, or relative to a repository).
- */
-/** foo.user.service, foo-user.service, foo_user@.service */
-const USER_SUFFIX = /[._-]user(@[^/]*)?\.service$/;
-/**
- * What a unit file's path says. systemd's own unit directories are decisive: every search path of
- * the user manager (`~/.config/systemd/user`, `/etc/systemd/user`, `/usr/lib/systemd/user` ...)
- * ends in systemd/user, every one of the system manager's in systemd/system. Repositories also keep
- * user units in a directory named `user` or name them `foo.user.service`, `foo-user.service`: signs.
- */
-function scopeOfPath(path) {
-    const slash = path.lastIndexOf('/');
-    const directory = slash < 0 ? '' : path.slice(0, slash);
-    const name = path.slice(slash + 1);
-    // the directory nearest the file decides: a user unit kept below an etc/systemd/system/ tree is
-    // still in .../systemd/user/
-    const segments = directory.split('/');
-    for (let i = segments.length - 1; i > 0; i--) {
-        if (segments[i - 1] !== 'systemd')
-            continue;
-        if (segments[i] === 'user') {
-            return { scope: 'user', evidence: 'its file is in a systemd/user/ directory' };
-        }
-        if (segments[i] === 'system')
-            return { scope: 'system', evidence: '' };
-    }
-    if (segments[segments.length - 1] === 'user') {
-        return { scope: 'user', evidence: 'its file is in a user/ directory', weak: true };
-    }
-    const userSuffix = USER_SUFFIX.exec(name);
-    if (userSuffix !== null) {
-        return {
-            scope: 'user',
-            evidence: `its name ends in ${userSuffix[0]}`,
-            weak: true,
-            byName: true
-        };
-    }
-    return undefined;
-}
-/**
- * The hint of a path that puts a unit under a user's manager for certain (a systemd/user/
- * directory), if it does: what the score follows; the weaker signs guide only the fix engine.
- */
-function userDirectoryOf(path) {
-    // (most paths say nothing of it: no split of every path)
-    if (!path.includes('systemd/user'))
-        return undefined;
-    const hint = scopeOfPath(path);
-    return hint?.scope === 'user' && !hint.weak ? hint : undefined;
-}
-/** Targets only a user's service manager has (systemd.special(7), "Special user units"). */
-const USER_ONLY_TARGETS = /(^|\s)(graphical-session(-pre)?|xdg-desktop-autostart)\.target(\s|$)/;
-
 /** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
 function dashPrefixes(unit) {
     const result = [];
@@ -6229,6 +6167,70 @@ const PHASES = [
         watch: 'the sockets it opens (ss -tulpn, ss -tnp); name resolution needs AF_UNIX and AF_INET/AF_INET6'
     }
 ];
+
+/**
+ * Which service manager a unit file is written for: the system's (PID 1) or a user's
+ * (`systemctl --user`). The score follows only what the caller asks for (--user, the Action's
+ * user-units input), as systemd-analyze's follows --user, never the path (KeyringMode= and the
+ * identity rows differ, see service.ts and checks.ts); the fixes differ for every sign of a user
+ * unit: a per-user manager has no privileges to switch users,
+ * change the capability bounding set or set up mount namespaces, so most hardening directives make
+ * a user service fail or do nothing there (systemd.exec(5); systemd issues #4959, #33167).
+ *
+ * Pure: the caller passes the path it has (absolute, or relative to a repository).
+ */
+/** foo.user.service, foo-user.service, foo_user@.service */
+const USER_SUFFIX = /[._-]user(@[^/]*)?\.service$/;
+/**
+ * What a unit file's path says. systemd's own unit directories are decisive: every search path of
+ * the user manager (`~/.config/systemd/user`, `/etc/systemd/user`, `/usr/lib/systemd/user` ...)
+ * ends in systemd/user, every one of the system manager's in systemd/system. Repositories also keep
+ * user units in a directory named `user` or name them `foo.user.service`, `foo-user.service`: signs.
+ */
+function scopeOfPath(path) {
+    const slash = path.lastIndexOf('/');
+    const directory = slash < 0 ? '' : path.slice(0, slash);
+    const name = path.slice(slash + 1);
+    // the directory nearest the file decides: a user unit kept below an etc/systemd/system/ tree is
+    // still in .../systemd/user/
+    const segments = directory.split('/');
+    for (let i = segments.length - 1; i > 0; i--) {
+        if (segments[i - 1] !== 'systemd')
+            continue;
+        if (segments[i] === 'user') {
+            return { scope: 'user', evidence: 'its file is in a systemd/user/ directory' };
+        }
+        if (segments[i] === 'system')
+            return { scope: 'system', evidence: '' };
+    }
+    if (segments[segments.length - 1] === 'user') {
+        return { scope: 'user', evidence: 'its file is in a user/ directory', weak: true };
+    }
+    const userSuffix = USER_SUFFIX.exec(name);
+    if (userSuffix !== null) {
+        return {
+            scope: 'user',
+            evidence: `its name ends in ${userSuffix[0]}`,
+            weak: true,
+            byName: true
+        };
+    }
+    return undefined;
+}
+/**
+ * The hint of a path that puts a unit under a user's manager for certain (a systemd/user/
+ * directory), if it does: the scan reads it off the whole path for the fix engine, where the
+ * report's path may not show it (a scan run inside ~/.config/systemd/user).
+ */
+function userDirectoryOf(path) {
+    // (most paths say nothing of it: no split of every path)
+    if (!path.includes('systemd/user'))
+        return undefined;
+    const hint = scopeOfPath(path);
+    return hint?.scope === 'user' && !hint.weak ? hint : undefined;
+}
+/** Targets only a user's service manager has (systemd.special(7), "Special user units"). */
+const USER_ONLY_TARGETS = /(^|\s)(graphical-session(-pre)?|xdg-desktop-autostart)\.target(\s|$)/;
 
 /** Fields no patch holds: 'recorded' (only copied on) and those only the refusal checks read. */
 function isUnscoredField(field) {
@@ -8543,8 +8545,12 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
     const root = profile.runsAsRoot;
     const user = settings.user;
     if (userManager !== undefined) {
+        // scored as asked: without --user, as systemd-analyze security scores it without --user
+        const scoredAs = settings.userManager
+            ? ''
+            : ' Its score is what systemd-analyze security prints without --user; --user (CLI) or the user-units input (Action) scores it as its own manager does.';
         observe.push({
-            text: `A user unit (systemctl --user): ${userManager}. A user's service manager applies system-call filters, NoNewPrivileges= and UMask=; the other directives need privileges it lacks (systemd.exec(5)), so they are left out.`
+            text: `A user unit (systemctl --user): ${userManager}. A user's service manager applies system-call filters, NoNewPrivileges= and UMask=; the other directives need privileges it lacks (systemd.exec(5)), so they are left out.${scoredAs}`
         });
     }
     // Phase 1 --------------------------------------------------------------------------------------
@@ -10443,19 +10449,10 @@ function renderDropIn(r) {
 }
 
 const SCHEMA_VERSION = 1;
-/**
- * The manager a unit is scored for: a user's when its file is in a systemd/user/ directory (where
- * only `systemctl --user` loads it from, and `systemd-analyze --user security` scores it); the
- * weaker signs in a path only guide the fix engine.
- */
-function managerOf(source) {
-    const hint = source.scope ?? userDirectoryOf(source.main.path);
-    return hint?.scope === 'user' && !hint.weak ? 'user' : undefined;
-}
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
 function analyzeUnit(source, options) {
     // the fix engine reads the directives as written: only a unit that may get a suggestion keeps them
-    const manager = managerOf(source);
+    const manager = source.manager === 'user' ? 'user' : undefined;
     const loaded = loadService({
         ...source,
         version: options.version,
@@ -11763,16 +11760,19 @@ function scanUnitFile(file, roots, options, reader) {
     const { orders, problems, conflicts, truncated } = collectDropIns(names.id, names.aliases, directory, read);
     const sockets = companionSockets(base, directory, read);
     const gateOptions = withScanDefaults(options);
-    // --user, or the whole path when it shows the manager that the report's path cannot (a scan run
-    // inside ~/.config/systemd/user)
-    const scope = options.scope ?? (options.userManager ? USER_FLAG : userDirectoryOf(toPosix(file)));
+    // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
+    // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
+    const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
+    const scope = asked ?? userDirectoryOf(toPosix(file));
+    const manager = asked?.scope === 'user' ? 'user' : undefined;
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,
         main,
         dropIns,
         sockets,
-        scope
+        scope,
+        manager
     }, suggest === gateOptions.suggest ? gateOptions : { ...gateOptions, suggest });
     let report;
     if (orders.length === 1) {
@@ -12239,7 +12239,7 @@ PATH            unit files, or directories searched for *.service (default: .)
 --systemd-version N
                 target systemd version, ${OLDEST_SYSTEMD_VERSION}-${NEWEST_SYSTEMD_VERSION} (default ${NEWEST_SYSTEMD_VERSION}; Debian 12 is 252)
 --user          score every unit as a unit of a user's service manager, as
-                'systemd-analyze --user' does (default: those in systemd/user/ directories)
+                'systemd-analyze --user' does (default: as systemd-analyze without --user)
 --exclude GLOB  skip matching files (repeatable)
 --output FILE   write the report to FILE instead of standard output
 --all-checks    JSON: list every check row, not only those that cost exposure or were skipped

@@ -20,6 +20,8 @@ export function engineReport(
     costliestChecks?: number
     /** the directory the report shows the unit in (say .config/systemd/user for a user unit) */
     directory?: string
+    /** 'user': scored as systemd-analyze --user scores it (--user) */
+    manager?: 'user'
   } = {}
 ): UnitReport {
   const name = parseUnitName(unit.name)
@@ -44,7 +46,8 @@ export function engineReport(
       dropIns: orderDropIns(candidates).map((c) => ({
         path: c.path,
         bytes: toBytes(unit.files[c.path]!)
-      }))
+      })),
+      manager: options.manager
     },
     {
       version: options.version ?? 252,

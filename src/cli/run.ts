@@ -77,7 +77,7 @@ PATH            unit files, or directories searched for *.service (default: .)
 --systemd-version N
                 target systemd version, ${OLDEST_SYSTEMD_VERSION}-${NEWEST_SYSTEMD_VERSION} (default ${NEWEST_SYSTEMD_VERSION}; Debian 12 is 252)
 --user          score every unit as a unit of a user's service manager, as
-                'systemd-analyze --user' does (default: those in systemd/user/ directories)
+                'systemd-analyze --user' does (default: as systemd-analyze without --user)
 --exclude GLOB  skip matching files (repeatable)
 --output FILE   write the report to FILE instead of standard output
 --all-checks    JSON: list every check row, not only those that cost exposure or were skipped

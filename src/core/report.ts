@@ -12,7 +12,6 @@ import { loadService } from './service.js'
 import type { UnitName } from './specifiers.js'
 import type { Suggestion } from './suggest.js'
 import type { ManagerScope, ScopeHint } from './scope.js'
-import { userDirectoryOf } from './scope.js'
 import { suggestDropIn } from './suggest.js'
 
 export const SCHEMA_VERSION = 1
@@ -81,24 +80,21 @@ export interface UnitSource {
   dropIns: UnitFileInput[]
   /** the unit's companion socket units (NAME.socket), which show the ports it is handed */
   sockets?: UnitFileInput[]
-  /** which service manager loads it, when the caller knows more than main.path shows */
+  /** which service manager loads it, when the caller knows more than main.path shows (the fix
+   * engine's guide: a user's manager cannot apply most hardening) */
   scope?: ScopeHint
-}
-
-/**
- * The manager a unit is scored for: a user's when its file is in a systemd/user/ directory (where
- * only `systemctl --user` loads it from, and `systemd-analyze --user security` scores it); the
- * weaker signs in a path only guide the fix engine.
- */
-export function managerOf(source: Pick<UnitSource, 'main' | 'scope'>): ManagerScope | undefined {
-  const hint = source.scope ?? userDirectoryOf(source.main.path)
-  return hint?.scope === 'user' && !hint.weak ? 'user' : undefined
+  /**
+   * 'user': score it as `systemd-analyze --user security` does, when asked to (--user, the Action's
+   * user-units input). As with systemd-analyze, a path never decides the score: a unit file in a
+   * systemd/user/ directory gets the number `systemd-analyze security` prints for it.
+   */
+  manager?: ManagerScope
 }
 
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
 export function analyzeUnit(source: UnitSource, options: GateOptions): UnitReport {
   // the fix engine reads the directives as written: only a unit that may get a suggestion keeps them
-  const manager = managerOf(source)
+  const manager: ManagerScope | undefined = source.manager === 'user' ? 'user' : undefined
   const loaded = loadService({
     ...source,
     version: options.version,

@@ -1,8 +1,9 @@
 /**
  * Which service manager a unit file is written for: the system's (PID 1) or a user's
- * (`systemctl --user`). A unit in a systemd/user/ directory is scored as `systemd-analyze --user`
- * scores it (KeyringMode= and the identity rows differ, see service.ts and checks.ts); the fixes
- * differ for every sign of a user unit: a per-user manager has no privileges to switch users,
+ * (`systemctl --user`). The score follows only what the caller asks for (--user, the Action's
+ * user-units input), as systemd-analyze's follows --user, never the path (KeyringMode= and the
+ * identity rows differ, see service.ts and checks.ts); the fixes differ for every sign of a user
+ * unit: a per-user manager has no privileges to switch users,
  * change the capability bounding set or set up mount namespaces, so most hardening directives make
  * a user service fail or do nothing there (systemd.exec(5); systemd issues #4959, #33167).
  *
@@ -64,7 +65,8 @@ export function scopeOfPath(path: string): ScopeHint | undefined {
 
 /**
  * The hint of a path that puts a unit under a user's manager for certain (a systemd/user/
- * directory), if it does: what the score follows; the weaker signs guide only the fix engine.
+ * directory), if it does: the scan reads it off the whole path for the fix engine, where the
+ * report's path may not show it (a scan run inside ~/.config/systemd/user).
  */
 export function userDirectoryOf(path: string): ScopeHint | undefined {
   // (most paths say nothing of it: no split of every path)

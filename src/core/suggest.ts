@@ -488,8 +488,12 @@ function candidatesFor(
   const root = profile.runsAsRoot
   const user = settings.user
   if (userManager !== undefined) {
+    // scored as asked: without --user, as systemd-analyze security scores it without --user
+    const scoredAs = settings.userManager
+      ? ''
+      : ' Its score is what systemd-analyze security prints without --user; --user (CLI) or the user-units input (Action) scores it as its own manager does.'
     observe.push({
-      text: `A user unit (systemctl --user): ${userManager}. A user's service manager applies system-call filters, NoNewPrivileges= and UMask=; the other directives need privileges it lacks (systemd.exec(5)), so they are left out.`
+      text: `A user unit (systemctl --user): ${userManager}. A user's service manager applies system-call filters, NoNewPrivileges= and UMask=; the other directives need privileges it lacks (systemd.exec(5)), so they are left out.${scoredAs}`
     })
   }
 

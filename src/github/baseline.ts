@@ -13,7 +13,7 @@ import {
   unitNames
 } from '../core/dropins.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
-import type { ScopeHint } from '../core/scope.js'
+import type { ManagerScope, ScopeHint } from '../core/scope.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import { parseUnitName } from '../core/specifiers.js'
@@ -259,7 +259,8 @@ export function scoreAtBase(
       }
       const requestedAs = unit.name === names.id.name ? undefined : unit
       const scope = scopeOf(current)
-      return analyzeUnit({ unit: names.id, requestedAs, main, dropIns, scope }, options)
+      const manager: ManagerScope | undefined = scope?.scope === 'user' ? 'user' : undefined
+      return analyzeUnit({ unit: names.id, requestedAs, main, dropIns, scope, manager }, options)
     }
     // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
     let report: UnitReport | undefined

@@ -20,7 +20,7 @@ import {
 import { isoToday } from '../core/exceptions.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
-import type { ScopeHint } from '../core/scope.js'
+import type { ManagerScope, ScopeHint } from '../core/scope.js'
 import { userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
@@ -633,9 +633,11 @@ export function scanUnitFile(
   )
   const sockets = companionSockets(base, directory, read)
   const gateOptions = withScanDefaults(options)
-  // --user, or the whole path when it shows the manager that the report's path cannot (a scan run
-  // inside ~/.config/systemd/user)
-  const scope = options.scope ?? (options.userManager ? USER_FLAG : userDirectoryOf(toPosix(file)))
+  // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
+  // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
+  const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined)
+  const scope = asked ?? userDirectoryOf(toPosix(file))
+  const manager: ManagerScope | undefined = asked?.scope === 'user' ? 'user' : undefined
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(
       {
@@ -644,7 +646,8 @@ export function scanUnitFile(
         main,
         dropIns,
         sockets,
-        scope
+        scope,
+        manager
       },
       suggest === gateOptions.suggest ? gateOptions : { ...gateOptions, suggest }
     )
