@@ -41,9 +41,10 @@ export interface ScanOptions extends GateOptions {
   onProgress?: (done: number, total: number) => void
   /** compute suggested drop-ins for at most this many units (the first ones found) */
   suggestLimit?: number
-  /** every unit is a user's (--user, as systemd-analyze --user): else the path of each decides */
+  /** every unit is a user's (--user, as systemd-analyze --user): else the system's, as
+   * systemd-analyze scores it without --user (a path guides only the fixes) */
   userManager?: boolean
-  /** the manager this unit is for, when the caller knows it (the Action's user-units input) */
+  /** the manager this unit is scored for, when the caller was told (the Action's user-units input) */
   scope?: ScopeHint
 }
 
