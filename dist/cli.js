@@ -6229,6 +6229,10 @@ function userDirectoryOf(path) {
     const hint = scopeOfPath(path);
     return hint?.scope === 'user' && !hint.weak ? hint : undefined;
 }
+/** The manager a unit is scored for when the caller's hint says which (--user, user-units). */
+function managerAskedBy(hint) {
+    return hint?.scope === 'user' ? 'user' : undefined;
+}
 /** Targets only a user's service manager has (systemd.special(7), "Special user units"). */
 const USER_ONLY_TARGETS = /(^|\s)(graphical-session(-pre)?|xdg-desktop-autostart)\.target(\s|$)/;
 
@@ -11764,7 +11768,7 @@ function scanUnitFile(file, roots, options, reader) {
     // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
     const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const scope = asked ?? userDirectoryOf(toPosix(file));
-    const manager = asked?.scope === 'user' ? 'user' : undefined;
+    const manager = managerAskedBy(asked);
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,

@@ -37233,6 +37233,10 @@ function userDirectoryOf(path) {
     const hint = scopeOfPath(path);
     return hint?.scope === 'user' && !hint.weak ? hint : undefined;
 }
+/** The manager a unit is scored for when the caller's hint says which (--user, user-units). */
+function managerAskedBy(hint) {
+    return hint?.scope === 'user' ? 'user' : undefined;
+}
 /** Targets only a user's service manager has (systemd.special(7), "Special user units"). */
 const USER_ONLY_TARGETS = /(^|\s)(graphical-session(-pre)?|xdg-desktop-autostart)\.target(\s|$)/;
 
@@ -42412,7 +42416,7 @@ function scanUnitFile(file, roots, options, reader) {
     // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
     const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const scope = asked ?? userDirectoryOf(toPosix$3(file));
-    const manager = asked?.scope === 'user' ? 'user' : undefined;
+    const manager = managerAskedBy(asked);
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         unit: names.id,
         requestedAs: unit.name === names.id.name ? undefined : unit,
@@ -51916,7 +51920,7 @@ scopeOf = () => undefined) {
             }
             const requestedAs = unit.name === names.id.name ? undefined : unit;
             const scope = scopeOf(current);
-            const manager = scope?.scope === 'user' ? 'user' : undefined;
+            const manager = managerAskedBy(scope);
             return analyzeUnit({ unit: names.id, requestedAs, main, dropIns, scope, manager }, options);
         };
         // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
@@ -60533,14 +60537,10 @@ async function gate(env) {
         cwd: workspace
     };
     const roots = readableRoots(workspace, found.outside);
-    const gated = found.files.filter((_, i) => !scope.selected || scope.selected.has(unitPaths[i]));
+    const gated = found.files.flatMap((_, i) => !scope.selected || scope.selected.has(unitPaths[i]) ? [i] : []);
     // One reader for every unit: directory listings and links are read once per directory.
     const reader = createReader(roots, workspace);
-    const units = gated.map((file) => scanUnitFile(file, roots, {
-        ...options,
-        keepPassingChecks: true,
-        scope: scopeOf(toPosix(path$2.relative(workspace, file)))
-    }, reader));
+    const units = gated.map((i) => scanUnitFile(found.files[i], roots, { ...options, keepPassingChecks: true, scope: scopeOf(unitPaths[i]) }, reader));
     let bases;
     if (comparison.kind === 'base' && git) {
         const base = comparison.base;

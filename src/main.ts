@@ -282,18 +282,16 @@ async function gate(env: Env): Promise<string | undefined> {
     cwd: workspace
   }
   const roots = readableRoots(workspace, found.outside)
-  const gated = found.files.filter((_, i) => !scope.selected || scope.selected.has(unitPaths[i]!))
+  const gated = found.files.flatMap((_, i) =>
+    !scope.selected || scope.selected.has(unitPaths[i]!) ? [i] : []
+  )
   // One reader for every unit: directory listings and links are read once per directory.
   const reader = createReader(roots, workspace)
-  const units = gated.map((file) =>
+  const units = gated.map((i) =>
     scanUnitFile(
-      file,
+      found.files[i]!,
       roots,
-      {
-        ...options,
-        keepPassingChecks: true,
-        scope: scopeOf(toPosix(path.relative(workspace, file)))
-      },
+      { ...options, keepPassingChecks: true, scope: scopeOf(unitPaths[i]!) },
       reader
     )
   )

@@ -75,6 +75,11 @@ export function userDirectoryOf(path: string): ScopeHint | undefined {
   return hint?.scope === 'user' && !hint.weak ? hint : undefined
 }
 
+/** The manager a unit is scored for when the caller's hint says which (--user, user-units). */
+export function managerAskedBy(hint: ScopeHint | undefined): ManagerScope | undefined {
+  return hint?.scope === 'user' ? 'user' : undefined
+}
+
 /** Targets only a user's service manager has (systemd.special(7), "Special user units"). */
 export const USER_ONLY_TARGETS =
   /(^|\s)(graphical-session(-pre)?|xdg-desktop-autostart)\.target(\s|$)/

@@ -13,7 +13,8 @@ import {
   unitNames
 } from '../core/dropins.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
-import type { ManagerScope, ScopeHint } from '../core/scope.js'
+import type { ScopeHint } from '../core/scope.js'
+import { managerAskedBy } from '../core/scope.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import { parseUnitName } from '../core/specifiers.js'
@@ -259,7 +260,7 @@ export function scoreAtBase(
       }
       const requestedAs = unit.name === names.id.name ? undefined : unit
       const scope = scopeOf(current)
-      const manager: ManagerScope | undefined = scope?.scope === 'user' ? 'user' : undefined
+      const manager = managerAskedBy(scope)
       return analyzeUnit({ unit: names.id, requestedAs, main, dropIns, scope, manager }, options)
     }
     // systemd lists the aliases in a random order: as in the checkout, the worse pick counts

@@ -20,8 +20,8 @@ import {
 import { isoToday } from '../core/exceptions.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
-import type { ManagerScope, ScopeHint } from '../core/scope.js'
-import { userDirectoryOf } from '../core/scope.js'
+import type { ScopeHint } from '../core/scope.js'
+import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { instantiate, parseUnitName } from '../core/specifiers.js'
@@ -638,7 +638,7 @@ export function scanUnitFile(
   // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
   const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined)
   const scope = asked ?? userDirectoryOf(toPosix(file))
-  const manager: ManagerScope | undefined = asked?.scope === 'user' ? 'user' : undefined
+  const manager = managerAskedBy(asked)
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(
       {
