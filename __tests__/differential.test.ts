@@ -99,10 +99,7 @@ async function differential(
   units: OracleUnit[],
   { batchSize, manager = 'system' }: { batchSize?: number; manager?: Manager } = {}
 ): Promise<{ compared: number; disagreements: Disagreement[] }> {
-  // A user unit's %D, %E and %t are the user manager's XDG directories, which the oracle puts in its
-  // roots: below /dev/shm, a WorkingDirectory=%D/app would be refused ("below /dev") from 257.
-  const roots = manager === 'user' ? os.tmpdir() : tmpDir
-  const results = await runOracle(units, { tmpDir: roots, batchSize, manager })
+  const results = await runOracle(units, { tmpDir, batchSize, manager })
   const disagreements = units.flatMap((unit, index) => {
     const problems = compare(unit, results[index]!, manager)
     if (problems.length) dump(unit)

@@ -79,7 +79,7 @@ async function compare(
     [withDropIns.filter(claimsBusName), 1]
   ] as const) {
     const answers = await runOracle(group, {
-      tmpDir: user ? os.tmpdir() : tmpDir,
+      tmpDir,
       batchSize,
       policyFile: options.policyFile,
       manager: options.manager

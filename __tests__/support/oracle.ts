@@ -79,8 +79,9 @@ export interface OracleOptions {
    * cannot take `--root`, so the units go to ROOT/systemd/user with XDG_CONFIG_HOME=ROOT (the user
    * manager's first search path) and XDG_DATA_HOME and XDG_RUNTIME_DIR inside ROOT too (the user
    * manager needs a runtime directory even offline). HOME stays: it is a user unit's default
-   * WorkingDirectory=, and from 257 one below /dev (ROOT on /dev/shm) is refused with mount
-   * namespacing. Default 'system'.
+   * WorkingDirectory=. Its roots are never below /dev (a tmpDir on /dev/shm gives way to
+   * os.tmpdir()): a user unit's %D and %E are those XDG directories, and from 257 a
+   * WorkingDirectory=%D/app below /dev is refused with mount namespacing. Default 'system'.
    */
   manager?: 'system' | 'user'
 }
@@ -610,6 +611,13 @@ async function runBatch(members: Planned[], ctx: Context): Promise<OracleResult[
   }
 }
 
+/** Where the temp roots go: a user manager's may not be below /dev (OracleOptions.manager). */
+function rootsFor(options: OracleOptions): string {
+  const tmpDir = options.tmpDir ?? (process.env.ORACLE_TMPDIR || os.tmpdir())
+  const belowDev = path.resolve(tmpDir).startsWith('/dev/')
+  return options.manager === 'user' && belowDev ? os.tmpdir() : tmpDir
+}
+
 /**
  * Analyse units with systemd's own `systemd-analyze security --offline=true`. Results are in input
  * order, one per unit. Units are batched (many names per invocation) where that is safe; units with
@@ -627,7 +635,7 @@ export async function runOracle(
     limiter: options.concurrency ? new Limiter(Math.max(1, options.concurrency)) : sharedLimiter,
     policyFile: options.policyFile ? path.resolve(options.policyFile) : undefined,
     timeoutMs: options.timeoutMs ?? 20000,
-    tmpDir: options.tmpDir ?? (process.env.ORACLE_TMPDIR || os.tmpdir()),
+    tmpDir: rootsFor(options),
     manager: options.manager ?? 'system'
   }
   const batches = planBatches(units, Math.max(1, options.batchSize ?? DEFAULT_BATCH))
