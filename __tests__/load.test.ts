@@ -1018,6 +1018,23 @@ describe('units systemd does not load', () => {
       /more than one ExecStart/
     ],
     ['Type=dbus without BusName=', { 'a.service': `${H}Type=dbus\n` }, 'invalid', /BusName/],
+    // config_parse_bus_name() ignores a name sd-bus would not take (found by fuzzing)
+    ...[
+      'org.example.1x',
+      'orgexample',
+      'org..example',
+      'org.example.',
+      '.org.example',
+      'org.%Z',
+      'org.%%p.x',
+      '"org.example.X"',
+      `a.${'b'.repeat(254)}`
+    ].map((name): [string, Record<string, string>, 'invalid', RegExp] => [
+      `Type=dbus with the invalid BusName=${name.slice(0, 20)}`,
+      { 'a.service': `${H}Type=dbus\nBusName=${name}\n` },
+      'invalid',
+      /BusName/
+    ]),
     ['DynamicUser=maybe', { 'a.service': `${H}DynamicUser=maybe\n` }, 'invalid', /DynamicUser/],
     ['an empty DynamicUser=', { 'a.service': `${H}DynamicUser=\n` }, 'invalid', /DynamicUser/],
     ['User=00', { 'a.service': `${H}User=00\n` }, 'invalid', /00/],
@@ -1097,6 +1114,25 @@ describe('units systemd does not load', () => {
       BARE_SCORE
     ],
     ['Type=dbus with BusName= loads', `${H}Type=dbus\nBusName=org.example.X\n`, BARE_SCORE],
+    [
+      'an empty BusName= does not reset the name',
+      `${H}Type=dbus\nBusName=org.example.X\nBusName=\n`,
+      BARE_SCORE
+    ],
+    [
+      'an invalid BusName= keeps the one before',
+      `${H}Type=dbus\nBusName=org.example.X\nBusName=bad\n`,
+      BARE_SCORE
+    ],
+    ['a unique bus name, digits and all', `${H}Type=dbus\nBusName=:1.42\n`, BARE_SCORE],
+    ['BusName= with "_", "-" and digits', `${H}Type=dbus\nBusName=org.a_b-c.C9\n`, BARE_SCORE],
+    ['BusName= of 255 characters', `${H}Type=dbus\nBusName=a.${'b'.repeat(253)}\n`, BARE_SCORE],
+    ['BusName= through a specifier', `${H}Type=dbus\nBusName=org.%p.X\n`, BARE_SCORE],
+    [
+      'a PAMName= whose specifier fails is ignored, so KillMode=process is fine',
+      `${H}PAMName=%Z\nKillMode=process\n`,
+      BARE_SCORE
+    ],
     [
       'SuccessAction= without commands loads',
       '[Unit]\nSuccessAction=exit\n[Service]\nType=oneshot\n',

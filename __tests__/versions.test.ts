@@ -579,6 +579,95 @@ const CASES: readonly Case[] = [
     unit: 'ExecStartPre=/usr/bin/a]b /x/*',
     rows: SCORE_ONLY,
     at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  // the '|' prefix (NEWS 258: through the user's shell): its first word is the shell's, not checked
+  // (found by fuzzing the settings service_verify() reads)
+  {
+    what: 'Exec "|": the first word is not a path to check, from 258',
+    unit: 'ExecStart=\nExecStart=|foo/bar --x',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Exec "|": with "@" no word need follow',
+    unit: 'ExecStart=\nExecStart=@|',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Exec "|": the arguments\' specifiers are still expanded',
+    unit: 'ExecStart=\nExecStart=|/usr/bin/true %Z',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Exec "|": ";" still separates commands',
+    unit: 'ExecStart=\nExecStart=|/usr/bin/true ; /usr/bin/false',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  // BindPaths=: up to 257 the words are split at ':' and whitespace alike, so the destination after a
+  // bad source is read as a source; from 259 the entry is skipped whole (found by fuzzing)
+  {
+    what: 'BindPaths: after a bad source its destination binds up to 257',
+    unit: 'WorkingDirectory=/proc/sys\nBindPaths=x:/y',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'BindPaths: an empty destination',
+    unit: 'WorkingDirectory=/proc/sys\nBindPaths=/a::/y',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'BindPaths: a bad destination or option skips the entry, not the next',
+    unit: 'WorkingDirectory=/proc/sys\nBindPaths=/tmp:mode=0700 /a:/b:bogus',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'BindPaths: the next entry still binds',
+    unit: 'WorkingDirectory=/proc/sys\nBindPaths=/tmp:mode=0700 /b',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'BindPaths: an escaped ":" is part of the path',
+    unit: 'WorkingDirectory=/proc/sys\nBindPaths=/a\\:b',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'BindPaths: an unknown escape is a literal character up to 257, an error from 259',
+    unit: 'WorkingDirectory=/proc/sys\nBindPaths=/x\\y',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'ReadWritePaths: one "-" then one "+"; a ":" is part of the path',
+    unit: 'WorkingDirectory=/proc/sys\nReadWritePaths=+-/x --/x /q:/a/../b',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'ReadWritePaths: "-" and "+" (control)',
+    unit: 'WorkingDirectory=/proc/sys\nReadWritePaths=-+/x',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  // service_verify(): RestartForceExitStatus= with Type=oneshot is no longer refused after 255
+  {
+    what: 'RestartForceExitStatus: with Type=oneshot refused up to 255',
+    unit: 'Type=oneshot\nRestartForceExitStatus=1',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'RestartForceExitStatus: a signal name with Type=oneshot and Restart=on-failure',
+    unit: 'Type=oneshot\nRestartForceExitStatus=SIGTERM\nRestart=on-failure',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, [9.4], [9.4], [9.4], [9.4]]
   }
 ]
 

@@ -31236,119 +31236,6 @@ function expandSpecifiers(text, unit, version) {
     return { value: out };
 }
 
-/** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
-function isValidUserOrGroup(name) {
-    if (name.length === 0)
-        return false;
-    if (/^[0-9]+$/.test(name)) {
-        if (name.length > 1 && name.startsWith('0'))
-            return false;
-        const id = Number(name);
-        return id <= 4294967294 && id !== 65535;
-    }
-    if (/^-[0-9]+$/.test(name))
-        return false;
-    if (name === '.' || name === '..')
-        return false;
-    if (name.includes(':') || name.includes('/'))
-        return false;
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is rejected
-    if (/[\x00-\x1f\x7f]/.test(name))
-        return false;
-    if (/^\s|\s$/.test(name))
-        return false;
-    return true;
-}
-/** valid_user_group_name() strict mode: what a DynamicUser= default name must satisfy. */
-function isStrictUserName(name) {
-    return /^[A-Za-z_][A-Za-z0-9_-]{0,30}$/.test(name);
-}
-/** path_simplify(): collapses '//', drops '.' components and a trailing '/'. */
-function simplifyPath(path) {
-    const absolute = path.startsWith('/');
-    const parts = path.split('/').filter((part) => part !== '' && part !== '.');
-    const joined = parts.join('/');
-    if (absolute)
-        return '/' + joined;
-    return joined === '' ? '.' : joined;
-}
-function hasDotDot(path) {
-    return path.split('/').includes('..');
-}
-/** An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...). */
-function isAbsoluteNormalPath(path) {
-    return path.startsWith('/') && !hasDotDot(path);
-}
-/**
- * A path setting's value: specifiers expanded, then an absolute path without '..', simplified
- * (path_simplify_and_warn() with PATH_CHECK_ABSOLUTE); else why not.
- */
-function absolutePathOf(value, unit, version) {
-    const expanded = expandSpecifiers(value, unit, version);
-    if ('error' in expanded)
-        return { error: `${expanded.error} in '${value}'` };
-    if (!isAbsoluteNormalPath(expanded.value)) {
-        return { error: `'${expanded.value}' is not an absolute path without '..'` };
-    }
-    return { path: simplifyPath(expanded.value) };
-}
-/** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
-function isDeviceNodePath(path) {
-    if (hasDotDot(path))
-        return false;
-    const simple = simplifyPath(path);
-    return (simple === '/dev' ||
-        simple.startsWith('/dev/') ||
-        simple === '/run/systemd/inaccessible' ||
-        simple.startsWith('/run/systemd/inaccessible/'));
-}
-/** filename_is_valid(): a single path component. */
-function isValidFilename(name) {
-    return (name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/'));
-}
-/** credential_name_valid(): printable ASCII without '/' or ':'; not '.' or '..'. */
-function isValidCredentialName(name) {
-    return (name.length > 0 &&
-        name.length <= 255 &&
-        name !== '.' &&
-        name !== '..' &&
-        /^[\x20-\x7e]+$/.test(name) &&
-        !name.includes('/') &&
-        !name.includes(':'));
-}
-const HOST_NAME_MAX = 64;
-/**
- * hostname_is_valid() without flags (ProtectHostname=yes:NAME): labels of letters, digits and inner
- * hyphens, joined by single dots, no trailing dot, at most 64 characters.
- */
-function isValidHostname(name) {
-    if (name === '' || name.length > HOST_NAME_MAX)
-        return false;
-    let afterDot = true;
-    let afterHyphen = true;
-    for (let i = 0; i < name.length; i++) {
-        const c = name.charCodeAt(i);
-        if (c === 0x2e /* . */) {
-            if (afterDot || afterHyphen)
-                return false;
-            afterDot = true;
-            afterHyphen = false;
-        }
-        else if (c === 0x2d /* - */) {
-            if (afterDot)
-                return false;
-            afterHyphen = true;
-        }
-        else if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
-            afterDot = afterHyphen = false;
-        }
-        else {
-            return false;
-        }
-    }
-    return !afterDot && !afterHyphen;
-}
-
 /**
  * systemd's extract_first_word(): how a value is split into words. Directives differ in whether they
  * remove quotes (UNQUOTE) and decode C escapes (CUNESCAPE); without UNQUOTE quote characters are
@@ -31559,12 +31446,292 @@ function parseCInteger(text) {
     return sign === '-' ? -value : value;
 }
 
+/** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
+function isValidUserOrGroup(name) {
+    if (name.length === 0)
+        return false;
+    if (/^[0-9]+$/.test(name)) {
+        if (name.length > 1 && name.startsWith('0'))
+            return false;
+        const id = Number(name);
+        return id <= 4294967294 && id !== 65535;
+    }
+    if (/^-[0-9]+$/.test(name))
+        return false;
+    if (name === '.' || name === '..')
+        return false;
+    if (name.includes(':') || name.includes('/'))
+        return false;
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is rejected
+    if (/[\x00-\x1f\x7f]/.test(name))
+        return false;
+    if (/^\s|\s$/.test(name))
+        return false;
+    return true;
+}
+/** valid_user_group_name() strict mode: what a DynamicUser= default name must satisfy. */
+function isStrictUserName(name) {
+    return /^[A-Za-z_][A-Za-z0-9_-]{0,30}$/.test(name);
+}
+/** path_simplify(): collapses '//', drops '.' components and a trailing '/'. */
+function simplifyPath(path) {
+    const absolute = path.startsWith('/');
+    const parts = path.split('/').filter((part) => part !== '' && part !== '.');
+    const joined = parts.join('/');
+    if (absolute)
+        return '/' + joined;
+    return joined === '' ? '.' : joined;
+}
+function hasDotDot(path) {
+    return path.split('/').includes('..');
+}
+/** An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...). */
+function isAbsoluteNormalPath(path) {
+    return path.startsWith('/') && !hasDotDot(path);
+}
+/**
+ * A path setting's value: specifiers expanded, then an absolute path without '..', simplified
+ * (path_simplify_and_warn() with PATH_CHECK_ABSOLUTE); else why not.
+ */
+function absolutePathOf(value, unit, version) {
+    const expanded = expandSpecifiers(value, unit, version);
+    if ('error' in expanded)
+        return { error: `${expanded.error} in '${value}'` };
+    if (!isAbsoluteNormalPath(expanded.value)) {
+        return { error: `'${expanded.value}' is not an absolute path without '..'` };
+    }
+    return { path: simplifyPath(expanded.value) };
+}
+/** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
+function isDeviceNodePath(path) {
+    if (hasDotDot(path))
+        return false;
+    const simple = simplifyPath(path);
+    return (simple === '/dev' ||
+        simple.startsWith('/dev/') ||
+        simple === '/run/systemd/inaccessible' ||
+        simple.startsWith('/run/systemd/inaccessible/'));
+}
+/** filename_is_valid(): a single path component. */
+function isValidFilename(name) {
+    return (name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/'));
+}
+/** credential_name_valid(): printable ASCII without '/' or ':'; not '.' or '..'. */
+function isValidCredentialName(name) {
+    return (name.length > 0 &&
+        name.length <= 255 &&
+        name !== '.' &&
+        name !== '..' &&
+        /^[\x20-\x7e]+$/.test(name) &&
+        !name.includes('/') &&
+        !name.includes(':'));
+}
+const HOST_NAME_MAX = 64;
+/**
+ * hostname_is_valid() without flags (ProtectHostname=yes:NAME): labels of letters, digits and inner
+ * hyphens, joined by single dots, no trailing dot, at most 64 characters.
+ */
+function isValidHostname(name) {
+    if (name === '' || name.length > HOST_NAME_MAX)
+        return false;
+    let afterDot = true;
+    let afterHyphen = true;
+    for (let i = 0; i < name.length; i++) {
+        const c = name.charCodeAt(i);
+        if (c === 0x2e /* . */) {
+            if (afterDot || afterHyphen)
+                return false;
+            afterDot = true;
+            afterHyphen = false;
+        }
+        else if (c === 0x2d /* - */) {
+            if (afterDot)
+                return false;
+            afterHyphen = true;
+        }
+        else if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+            afterDot = afterHyphen = false;
+        }
+        else {
+            return false;
+        }
+    }
+    return !afterDot && !afterHyphen;
+}
+
+/**
+ * From here an entry is a whole word split at ':' afterwards, and one that fails is skipped whole:
+ * up to 257 the words are split at ':' and whitespace alike, so after a bad source its destination is
+ * read as the next source (`x:/y` binds /y at 252, 254, 255 and 257, nothing at 259, 261 and 262;
+ * 258 unverified, follows 257). The later splitting decodes C escapes, and an entry with an unknown
+ * one (`\y`) is skipped; before, a backslash only made the next character literal.
+ */
+const BIND_PATHS_BY_WHOLE_ENTRY = 259;
+const WHITESPACE$1 = ' \t\n\r';
+/**
+ * extract_first_word() with EXTRACT_DONT_COALESCE_SEPARATORS: a separator right at the start gives an
+ * empty word, and the end of the text gives one empty word before nothing. `escapes`: 'literal' (a
+ * backslash makes the next character literal), 'retain' (a backslash is an ordinary character) or
+ * 'cunescape' (C escapes, and an escaped separator or backslash; anything else is an error).
+ */
+function extractKeepingEmpty(text, start, separators, options) {
+    if (start === null)
+        return 'end';
+    let word = '';
+    let quote;
+    for (let i = start;; i++) {
+        if (i >= text.length) {
+            return quote === undefined ? { word, next: null, endedBy: undefined } : 'error';
+        }
+        const c = text[i];
+        if (c === '\\' && options.escapes !== 'retain') {
+            if (i + 1 >= text.length)
+                return 'error';
+            const next = text[i + 1];
+            if (options.escapes === 'literal') {
+                word += next;
+                i++;
+                continue;
+            }
+            const decoded = cunescapeOne(text, i + 1);
+            if (decoded) {
+                word += decoded.value;
+                i += decoded.length;
+            }
+            else if (separators.includes(next) || next === '\\') {
+                word += next;
+                i++;
+            }
+            else {
+                return 'error';
+            }
+            continue;
+        }
+        if (quote !== undefined) {
+            if (c === quote)
+                quote = undefined;
+            else
+                word += c;
+            continue;
+        }
+        if (options.unquote && (c === '"' || c === "'")) {
+            quote = c;
+            continue;
+        }
+        if (separators.includes(c))
+            return { word, next: i + 1, endedBy: c };
+        word += c;
+    }
+}
+/** The source, the destination or the options of an entry: whether systemd takes it. */
+function validSource(source, unit, version) {
+    const expanded = expandSpecifiers(source, unit, version);
+    if ('error' in expanded)
+        return false;
+    const path = expanded.value.startsWith('-') ? expanded.value.slice(1) : expanded.value;
+    return isAbsoluteNormalPath(path);
+}
+function validDestination(destination, unit, version) {
+    const expanded = expandSpecifiers(destination, unit, version);
+    return !('error' in expanded) && isAbsoluteNormalPath(expanded.value);
+}
+const validOptions = (options) => options === '' || options === 'rbind' || options === 'norbind';
+/** Whether the value of a BindPaths= or BindReadOnlyPaths= assignment adds a bind mount. */
+function addsBindMount(value, unit, version) {
+    return version >= BIND_PATHS_BY_WHOLE_ENTRY
+        ? wholeEntries(value, unit, version)
+        : wordByWord(value, unit, version);
+}
+/** Up to 257: source, destination and options read one after the other from the value. */
+function wordByWord(value, unit, version) {
+    const separators = ':' + WHITESPACE$1;
+    const flags = { unquote: true, escapes: 'literal' };
+    let position = 0;
+    for (;;) {
+        const source = extractKeepingEmpty(value, position, separators, flags);
+        if (source === 'end' || source === 'error')
+            return false;
+        position = source.next;
+        if (!validSource(source.word, unit, version))
+            continue;
+        if (source.endedBy !== ':')
+            return true;
+        const destination = extractKeepingEmpty(value, position, separators, flags);
+        if (destination === 'error')
+            return false;
+        if (destination === 'end')
+            continue;
+        position = destination.next;
+        if (!validDestination(destination.word, unit, version))
+            continue;
+        if (destination.endedBy !== ':')
+            return true;
+        // the options: one word up to whitespace (an ordinary extract_first_word, quotes removed)
+        while (position !== null && position < value.length && WHITESPACE$1.includes(value[position]))
+            position++;
+        const options = extractKeepingEmpty(value, position, WHITESPACE$1, flags);
+        if (options === 'error')
+            return false;
+        const text = options === 'end' ? '' : options.word;
+        position = options === 'end' ? null : options.next;
+        if (validOptions(text))
+            return true;
+    }
+}
+/** From 259: each whitespace-separated word is one entry, split at ':' afterwards. */
+function wholeEntries(value, unit, version) {
+    let position = 0;
+    for (;;) {
+        while (position < value.length && WHITESPACE$1.includes(value[position]))
+            position++;
+        if (position >= value.length)
+            return false;
+        const entry = extractKeepingEmpty(value, position, WHITESPACE$1, {
+            unquote: true,
+            escapes: 'retain'
+        });
+        if (entry === 'end' || entry === 'error')
+            return false;
+        position = entry.next ?? value.length;
+        const parts = [];
+        let at = 0;
+        let broken = false;
+        while (at !== null && !broken) {
+            const part = extractKeepingEmpty(entry.word, at, ':', {
+                unquote: false,
+                escapes: 'cunescape'
+            });
+            if (part === 'end')
+                break;
+            if (part === 'error')
+                broken = true;
+            else {
+                parts.push(part.word);
+                at = part.next;
+            }
+        }
+        const [source = '', destination, options, ...rest] = parts;
+        if (broken || rest.length > 0 || !validSource(source, unit, version))
+            continue;
+        if (destination !== undefined && !validDestination(destination, unit, version))
+            continue;
+        if (options !== undefined && !validOptions(options))
+            continue;
+        return true;
+    }
+}
+
 /**
  * Refusals seen from 261 (Ubuntu's 261.3 and Debian's 262; 259 loads such units, no 260 binary was
  * at hand): PrivateUsers= with UserNamespacePath=, PAMName= with PrivatePIDs=.
  */
 const USER_NAMESPACE_PATH_REFUSED = 261;
 const PAM_PRIVATE_PIDS_REFUSED = 261;
+/**
+ * RestartForceExitStatus= with Type=oneshot is refused up to here (252, 254 and 255 refuse it; 257,
+ * 259, 261 and 262 load it; 256 unverified, follows 255).
+ */
+const ONESHOT_RESTART_FORCE_EXIT_STATUS_REFUSED_UNTIL = 256;
 /** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
 const FORKING_PRIVATE_PIDS_REFUSED = 257;
 /** a user manager refuses DynamicUser= (257 does, 255 does not; 256 unverified, follows 255) */
@@ -31587,16 +31754,17 @@ const CONTROL_GROUPS_PRIVATE_MOUNTS = 258;
  * take '-' and '+', the bind and extension lists '-' only, TemporaryFileSystem= none.
  */
 const MOUNT_NAMESPACE_SETTINGS = {
-    ReadWritePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-    ReadOnlyPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-    InaccessiblePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-    ExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-    NoExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-    BindPaths: { kind: 'paths', prefixes: /^-/, alone: true },
-    BindReadOnlyPaths: { kind: 'paths', prefixes: /^-/, alone: true },
-    TemporaryFileSystem: { kind: 'paths', prefixes: /^/, alone: true },
+    // one '-', then one '+', in that order (`+-/x` and `--/x` are no paths)
+    ReadWritePaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
+    ReadOnlyPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
+    InaccessiblePaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
+    ExecPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
+    NoExecPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
+    BindPaths: { kind: 'binds', alone: true },
+    BindReadOnlyPaths: { kind: 'binds', alone: true },
+    TemporaryFileSystem: { kind: 'paths', prefixes: /^/, options: true, alone: true },
     ExtensionDirectories: { kind: 'paths', prefixes: /^-/, alone: true },
-    ExtensionImages: { kind: 'paths', prefixes: /^-/, alone: true },
+    ExtensionImages: { kind: 'paths', prefixes: /^-/, options: true, alone: true },
     PrivateIPC: { kind: 'boolean', when: true, alone: true },
     IPCNamespacePath: { kind: 'value', alone: true },
     LogNamespace: { kind: 'value', alone: true },
@@ -31639,9 +31807,17 @@ function mountSettingDirective(setting, bit) {
                     else if (s.mountNamespace & bit)
                         return undefined;
                     for (const word of extractWords(value, { unquote: true }).words) {
-                        const path = word.replace(setting.prefixes, '').split(':')[0];
+                        const unprefixed = word.replace(setting.prefixes, '');
+                        const path = setting.options ? unprefixed.split(':')[0] : unprefixed;
                         if ('error' in absolutePathOf(path, ctx.unit, ctx.version))
                             continue;
+                        setMountBit(s, bit, true);
+                    }
+                    return undefined;
+                case 'binds':
+                    if (value === '')
+                        setMountBit(s, bit, false);
+                    else if (!(s.mountNamespace & bit) && addsBindMount(value, ctx.unit, ctx.version)) {
                         setMountBit(s, bit, true);
                     }
                     return undefined;
@@ -31784,7 +31960,9 @@ function refusal(s, version) {
     if (type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
         return `Restart=${s.restart} with Type=oneshot; systemd refuses it`;
     }
-    if (type === 'oneshot' && s.restartForceExitStatus) {
+    if (type === 'oneshot' &&
+        s.restartForceExitStatus &&
+        version <= ONESHOT_RESTART_FORCE_EXIT_STATUS_REFUSED_UNTIL) {
         return 'RestartForceExitStatus= with Type=oneshot; systemd refuses it';
     }
     if (type === 'oneshot' && s.exitType === 'cgroup') {
@@ -32357,11 +32535,49 @@ function capabilityNames(mask) {
     return names;
 }
 
+/** D-Bus names as systemd checks them. */
+/** sd-bus's SD_BUS_MAXIMUM_NAME_LENGTH */
+const MAXIMUM_BUS_NAME_LENGTH = 255;
+const isLetter = (c) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+const isDigit = (c) => c >= 0x30 && c <= 0x39;
+/**
+ * sd-bus's service_name_is_valid(), which BusName= asks: dot-separated elements of ASCII letters,
+ * digits, '_' and '-', at least two, none empty, none starting with a digit (but in a unique name,
+ * ":1.42"), at most 255 characters in all.
+ */
+function isValidBusName(name) {
+    if (name === '' || name.length > MAXIMUM_BUS_NAME_LENGTH)
+        return false;
+    const unique = name.charCodeAt(0) === 0x3a;
+    let elementStart = true;
+    let dotted = false;
+    for (let i = unique ? 1 : 0; i < name.length; i++) {
+        const c = name.charCodeAt(i);
+        if (c === 0x2e) {
+            if (elementStart)
+                return false;
+            dotted = elementStart = true;
+            continue;
+        }
+        const good = isLetter(c) || c === 0x5f || c === 0x2d || (isDigit(c) && (!elementStart || unique));
+        if (!good)
+            return false;
+        elementStart = false;
+    }
+    return dotted && !elementStart;
+}
+
 /**
  * From this version a glob character (`*`, `?`, `[`) in the executable path is a special character
  * too (seen in 261 and 262, not in 259; 260 is unverified and follows 259; NEWS does not say).
  */
 const EXEC_PATH_GLOB_REFUSED = 261;
+/**
+ * The '|' prefix (NEWS 258): the command line runs through the user's shell, so its first word is
+ * the shell's to read and systemd checks nothing of it (257 refuses such a line; 259, 261 and 262
+ * take `|foo/bar`, `|%Z` and `|/bin/tru*` alike, and still expand the arguments' specifiers).
+ */
+const EXEC_VIA_SHELL = 258;
 const WHITESPACE = ' \t\n\r';
 function parseExecLine(value, unit, version) {
     if (value === '')
@@ -32388,6 +32604,7 @@ function parseExecLine(value, unit, version) {
         let separateArgv0 = false;
         let noEnv = false;
         let privileged = 0; // 0 none, 1 '+', 2 '!', 3 '!!'
+        let viaShell = false;
         for (;;) {
             const c = f[0];
             if (c === '-' && !ignoreFailure)
@@ -32402,6 +32619,8 @@ function parseExecLine(value, unit, version) {
                 privileged = 2;
             else if (c === '!' && privileged === 2)
                 privileged = 3;
+            else if (c === '|' && !viaShell && version >= EXEC_VIA_SHELL)
+                viaShell = true;
             else
                 break;
             f = f.slice(1);
@@ -32413,20 +32632,28 @@ function parseExecLine(value, unit, version) {
                 result.fatal = message;
             return result;
         };
-        const expanded = expandSpecifiers(f, unit, version);
-        if ('error' in expanded)
-            return fail(`${expanded.error} in '${f}'`);
-        const path = expanded.value;
-        if (path === '')
-            return fail('empty executable path');
-        if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && /[*?[]/.test(path)))
-            return fail(`executable name contains special characters: ${path}`);
-        if (path.endsWith('/'))
-            return fail(`executable path is a directory: ${path}`);
-        if (!path.startsWith('/') && !isValidFilename(path)) {
-            return fail(`neither an absolute path nor a plain file name: ${path}`);
+        let path;
+        if (viaShell) {
+            // the shell runs it: the program the fix engine looks for is the first word, when there is one
+            path = f === '' ? '/bin/sh' : f;
         }
-        let argc = separateArgv0 ? 0 : 1;
+        else {
+            const expanded = expandSpecifiers(f, unit, version);
+            if ('error' in expanded)
+                return fail(`${expanded.error} in '${f}'`);
+            path = expanded.value;
+            if (path === '')
+                return fail('empty executable path');
+            if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && /[*?[]/.test(path)))
+                return fail(`executable name contains special characters: ${path}`);
+            if (path.endsWith('/'))
+                return fail(`executable path is a directory: ${path}`);
+            if (!path.startsWith('/') && !isValidFilename(path)) {
+                return fail(`neither an absolute path nor a plain file name: ${path}`);
+            }
+        }
+        // through the shell, the shell is argv[0]: no word need follow, not even with '@'
+        let argc = separateArgv0 && !viaShell ? 0 : 1;
         while (position < value.length) {
             const rest = value.slice(position);
             if (rest[0] === ';' && (rest.length === 1 || WHITESPACE.includes(rest[1]))) {
@@ -34820,8 +35047,16 @@ const DIRECTIVES = {
     RemainAfterExit: booleanDirective('remainAfterExit'),
     BusName: {
         section: 'Service',
-        apply(s, value) {
-            s.busName = value === '' ? undefined : value;
+        // config_parse_bus_name(): specifiers expanded, then a name sd-bus would not take is ignored,
+        // the empty one too (it does not reset an earlier BusName=)
+        apply(s, value, ctx) {
+            const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
+            if ('error' in expanded)
+                return { ignored: `${expanded.error} in '${value}'` };
+            if (!isValidBusName(expanded.value)) {
+                return { ignored: `'${expanded.value}' is not a valid D-Bus name` };
+            }
+            s.busName = expanded.value;
             return undefined;
         }
     },
@@ -34845,8 +35080,12 @@ const DIRECTIVES = {
     ExitType: enumDirective('exitType', ['main', 'cgroup'], { since: 250 }),
     PAMName: {
         section: 'Service',
-        apply(s, value) {
-            s.pamName = value === '' ? undefined : value;
+        // config_parse_unit_string_printf(): a value whose specifiers do not expand is ignored
+        apply(s, value, ctx) {
+            const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
+            if ('error' in expanded)
+                return { ignored: `${expanded.error} in '${value}'` };
+            s.pamName = expanded.value === '' ? undefined : expanded.value;
             return undefined;
         }
     },

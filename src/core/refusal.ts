@@ -4,6 +4,7 @@
  * decide that namespace and no check reads are kept here as bits (MOUNT_NAMESPACE_SETTINGS).
  */
 import type { Directive, ServiceSettings } from './service.js'
+import { addsBindMount } from './values/bind-paths.js'
 import { absolutePathOf } from './values/paths.js'
 import { extractWords, parseBoolean } from './words.js'
 
@@ -13,6 +14,11 @@ import { extractWords, parseBoolean } from './words.js'
  */
 export const USER_NAMESPACE_PATH_REFUSED = 261
 export const PAM_PRIVATE_PIDS_REFUSED = 261
+/**
+ * RestartForceExitStatus= with Type=oneshot is refused up to here (252, 254 and 255 refuse it; 257,
+ * 259, 261 and 262 load it; 256 unverified, follows 255).
+ */
+export const ONESHOT_RESTART_FORCE_EXIT_STATUS_REFUSED_UNTIL = 256
 /** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
 export const FORKING_PRIVATE_PIDS_REFUSED = 257
 /** a user manager refuses DynamicUser= (257 does, 255 does not; 256 unverified, follows 255) */
@@ -29,8 +35,13 @@ export const CONTROL_GROUPS_PRIVATE_MOUNTS = 258
 
 /** How a setting that decides the mount namespace is read (see MOUNT_NAMESPACE_SETTINGS). */
 type MountSetting =
-  /** a list of paths, set once it holds an absolute one; `prefixes` are stripped first */
-  | { kind: 'paths'; prefixes: RegExp }
+  /**
+   * a list of paths, set once it holds an absolute one; `prefixes` are stripped first, and with
+   * `options` a word is PATH:OPTIONS (elsewhere a ':' is part of the path)
+   */
+  | { kind: 'paths'; prefixes: RegExp; options?: boolean }
+  /** BindPaths=, BindReadOnlyPaths=: set once an entry is a bind mount systemd takes */
+  | { kind: 'binds' }
   /** a single value, set unless empty */
   | { kind: 'value' }
   /** a boolean, set when it is `when` */
@@ -49,16 +60,17 @@ type MountSetting =
  * take '-' and '+', the bind and extension lists '-' only, TemporaryFileSystem= none.
  */
 const MOUNT_NAMESPACE_SETTINGS = {
-  ReadWritePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-  ReadOnlyPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-  InaccessiblePaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-  ExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-  NoExecPaths: { kind: 'paths', prefixes: /^[-+]*/, alone: true },
-  BindPaths: { kind: 'paths', prefixes: /^-/, alone: true },
-  BindReadOnlyPaths: { kind: 'paths', prefixes: /^-/, alone: true },
-  TemporaryFileSystem: { kind: 'paths', prefixes: /^/, alone: true },
+  // one '-', then one '+', in that order (`+-/x` and `--/x` are no paths)
+  ReadWritePaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
+  ReadOnlyPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
+  InaccessiblePaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
+  ExecPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
+  NoExecPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
+  BindPaths: { kind: 'binds', alone: true },
+  BindReadOnlyPaths: { kind: 'binds', alone: true },
+  TemporaryFileSystem: { kind: 'paths', prefixes: /^/, options: true, alone: true },
   ExtensionDirectories: { kind: 'paths', prefixes: /^-/, alone: true },
-  ExtensionImages: { kind: 'paths', prefixes: /^-/, alone: true },
+  ExtensionImages: { kind: 'paths', prefixes: /^-/, options: true, alone: true },
   PrivateIPC: { kind: 'boolean', when: true, alone: true },
   IPCNamespacePath: { kind: 'value', alone: true },
   LogNamespace: { kind: 'value', alone: true },
@@ -109,8 +121,15 @@ function mountSettingDirective(setting: MountSetting, bit: number): Directive {
           // once the list holds a path only an empty assignment can change that: no need to read on
           else if (s.mountNamespace & bit) return undefined
           for (const word of extractWords(value, { unquote: true }).words) {
-            const path = word.replace(setting.prefixes, '').split(':')[0]!
+            const unprefixed = word.replace(setting.prefixes, '')
+            const path = setting.options ? unprefixed.split(':')[0]! : unprefixed
             if ('error' in absolutePathOf(path, ctx.unit, ctx.version)) continue
+            setMountBit(s, bit, true)
+          }
+          return undefined
+        case 'binds':
+          if (value === '') setMountBit(s, bit, false)
+          else if (!(s.mountNamespace & bit) && addsBindMount(value, ctx.unit, ctx.version)) {
             setMountBit(s, bit, true)
           }
           return undefined
@@ -270,7 +289,11 @@ export function refusal(s: ServiceSettings, version: number): string | undefined
   if (type === 'oneshot' && (s.restart === 'always' || s.restart === 'on-success')) {
     return `Restart=${s.restart} with Type=oneshot; systemd refuses it`
   }
-  if (type === 'oneshot' && s.restartForceExitStatus) {
+  if (
+    type === 'oneshot' &&
+    s.restartForceExitStatus &&
+    version <= ONESHOT_RESTART_FORCE_EXIT_STATUS_REFUSED_UNTIL
+  ) {
     return 'RestartForceExitStatus= with Type=oneshot; systemd refuses it'
   }
   if (type === 'oneshot' && s.exitType === 'cgroup') {

@@ -17,6 +17,7 @@ import {
   applyCapabilityAssignment,
   capabilityMask
 } from './values/capabilities.js'
+import { isValidBusName } from './values/dbus.js'
 import { parseExecLine } from './values/exec.js'
 import type { IpPrefix } from './values/ip.js'
 import { parseIpAssignment } from './values/ip.js'
@@ -1032,8 +1033,15 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   RemainAfterExit: booleanDirective('remainAfterExit'),
   BusName: {
     section: 'Service',
-    apply(s, value) {
-      s.busName = value === '' ? undefined : value
+    // config_parse_bus_name(): specifiers expanded, then a name sd-bus would not take is ignored,
+    // the empty one too (it does not reset an earlier BusName=)
+    apply(s, value, ctx) {
+      const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
+      if ('error' in expanded) return { ignored: `${expanded.error} in '${value}'` }
+      if (!isValidBusName(expanded.value)) {
+        return { ignored: `'${expanded.value}' is not a valid D-Bus name` }
+      }
+      s.busName = expanded.value
       return undefined
     }
   },
@@ -1056,8 +1064,11 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   ExitType: enumDirective('exitType', ['main', 'cgroup'], { since: 250 }),
   PAMName: {
     section: 'Service',
-    apply(s, value) {
-      s.pamName = value === '' ? undefined : value
+    // config_parse_unit_string_printf(): a value whose specifiers do not expand is ignored
+    apply(s, value, ctx) {
+      const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
+      if ('error' in expanded) return { ignored: `${expanded.error} in '${value}'` }
+      s.pamName = expanded.value === '' ? undefined : expanded.value
       return undefined
     }
   },

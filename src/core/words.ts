@@ -41,7 +41,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
  * Decodes one C escape starting after the backslash; undefined when systemd rejects it. A NUL
  * (`\\x00`, `\\000`, `\\u0000`) is rejected unless `acceptNul` (UNESCAPE_ACCEPT_NUL).
  */
-function cunescapeOne(
+export function cunescapeOne(
   text: string,
   index: number,
   acceptNul = false

@@ -10,6 +10,12 @@ import { isValidFilename } from './paths.js'
  * too (seen in 261 and 262, not in 259; 260 is unverified and follows 259; NEWS does not say).
  */
 export const EXEC_PATH_GLOB_REFUSED = 261
+/**
+ * The '|' prefix (NEWS 258): the command line runs through the user's shell, so its first word is
+ * the shell's to read and systemd checks nothing of it (257 refuses such a line; 259, 261 and 262
+ * take `|foo/bar`, `|%Z` and `|/bin/tru*` alike, and still expand the arguments' specifiers).
+ */
+export const EXEC_VIA_SHELL = 258
 
 export interface ExecParse {
   /** commands appended by this line (an empty assignment resets: see `reset`) */
@@ -46,6 +52,7 @@ export function parseExecLine(value: string, unit: UnitName, version: number): E
     let separateArgv0 = false
     let noEnv = false
     let privileged = 0 // 0 none, 1 '+', 2 '!', 3 '!!'
+    let viaShell = false
     for (;;) {
       const c = f[0]
       if (c === '-' && !ignoreFailure) ignoreFailure = true
@@ -54,6 +61,7 @@ export function parseExecLine(value: string, unit: UnitName, version: number): E
       else if (c === '+' && privileged === 0) privileged = 1
       else if (c === '!' && privileged === 0) privileged = 2
       else if (c === '!' && privileged === 2) privileged = 3
+      else if (c === '|' && !viaShell && version >= EXEC_VIA_SHELL) viaShell = true
       else break
       f = f.slice(1)
     }
@@ -62,17 +70,24 @@ export function parseExecLine(value: string, unit: UnitName, version: number): E
       else result.fatal = message
       return result
     }
-    const expanded = expandSpecifiers(f, unit, version)
-    if ('error' in expanded) return fail(`${expanded.error} in '${f}'`)
-    const path = expanded.value
-    if (path === '') return fail('empty executable path')
-    if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && /[*?[]/.test(path)))
-      return fail(`executable name contains special characters: ${path}`)
-    if (path.endsWith('/')) return fail(`executable path is a directory: ${path}`)
-    if (!path.startsWith('/') && !isValidFilename(path)) {
-      return fail(`neither an absolute path nor a plain file name: ${path}`)
+    let path: string
+    if (viaShell) {
+      // the shell runs it: the program the fix engine looks for is the first word, when there is one
+      path = f === '' ? '/bin/sh' : f
+    } else {
+      const expanded = expandSpecifiers(f, unit, version)
+      if ('error' in expanded) return fail(`${expanded.error} in '${f}'`)
+      path = expanded.value
+      if (path === '') return fail('empty executable path')
+      if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && /[*?[]/.test(path)))
+        return fail(`executable name contains special characters: ${path}`)
+      if (path.endsWith('/')) return fail(`executable path is a directory: ${path}`)
+      if (!path.startsWith('/') && !isValidFilename(path)) {
+        return fail(`neither an absolute path nor a plain file name: ${path}`)
+      }
     }
-    let argc = separateArgv0 ? 0 : 1
+    // through the shell, the shell is argv[0]: no word need follow, not even with '@'
+    let argc = separateArgv0 && !viaShell ? 0 : 1
     while (position < value.length) {
       const rest = value.slice(position)
       if (rest[0] === ';' && (rest.length === 1 || WHITESPACE.includes(rest[1]!))) {

@@ -1,0 +1,169 @@
+/**
+ * BindPaths=, BindReadOnlyPaths= (config_parse_bind_paths): whether an assignment adds a bind mount,
+ * which gives the service a mount namespace (and so decides a refusal from 257). Each entry is
+ * SOURCE[:DESTINATION[:OPTIONS]]: an absolute source (one '-' may lead), an absolute destination,
+ * options empty, rbind or norbind; an entry that fails is skipped, a syntax error ends the value.
+ */
+import type { UnitName } from '../specifiers.js'
+import { expandSpecifiers } from '../specifiers.js'
+import { cunescapeOne } from '../words.js'
+import { isAbsoluteNormalPath } from './paths.js'
+
+/**
+ * From here an entry is a whole word split at ':' afterwards, and one that fails is skipped whole:
+ * up to 257 the words are split at ':' and whitespace alike, so after a bad source its destination is
+ * read as the next source (`x:/y` binds /y at 252, 254, 255 and 257, nothing at 259, 261 and 262;
+ * 258 unverified, follows 257). The later splitting decodes C escapes, and an entry with an unknown
+ * one (`\y`) is skipped; before, a backslash only made the next character literal.
+ */
+export const BIND_PATHS_BY_WHOLE_ENTRY = 259
+
+const WHITESPACE = ' \t\n\r'
+
+interface Word {
+  word: string
+  /** where the next word starts; null once the text is used up (systemd's p = NULL) */
+  next: number | null
+  /** the separator that ended the word */
+  endedBy: string | undefined
+}
+
+/**
+ * extract_first_word() with EXTRACT_DONT_COALESCE_SEPARATORS: a separator right at the start gives an
+ * empty word, and the end of the text gives one empty word before nothing. `escapes`: 'literal' (a
+ * backslash makes the next character literal), 'retain' (a backslash is an ordinary character) or
+ * 'cunescape' (C escapes, and an escaped separator or backslash; anything else is an error).
+ */
+function extractKeepingEmpty(
+  text: string,
+  start: number | null,
+  separators: string,
+  options: { unquote: boolean; escapes: 'literal' | 'retain' | 'cunescape' }
+): Word | 'end' | 'error' {
+  if (start === null) return 'end'
+  let word = ''
+  let quote: string | undefined
+  for (let i = start; ; i++) {
+    if (i >= text.length) {
+      return quote === undefined ? { word, next: null, endedBy: undefined } : 'error'
+    }
+    const c = text[i]!
+    if (c === '\\' && options.escapes !== 'retain') {
+      if (i + 1 >= text.length) return 'error'
+      const next = text[i + 1]!
+      if (options.escapes === 'literal') {
+        word += next
+        i++
+        continue
+      }
+      const decoded = cunescapeOne(text, i + 1)
+      if (decoded) {
+        word += decoded.value
+        i += decoded.length
+      } else if (separators.includes(next) || next === '\\') {
+        word += next
+        i++
+      } else {
+        return 'error'
+      }
+      continue
+    }
+    if (quote !== undefined) {
+      if (c === quote) quote = undefined
+      else word += c
+      continue
+    }
+    if (options.unquote && (c === '"' || c === "'")) {
+      quote = c
+      continue
+    }
+    if (separators.includes(c)) return { word, next: i + 1, endedBy: c }
+    word += c
+  }
+}
+
+/** The source, the destination or the options of an entry: whether systemd takes it. */
+function validSource(source: string, unit: UnitName, version: number): boolean {
+  const expanded = expandSpecifiers(source, unit, version)
+  if ('error' in expanded) return false
+  const path = expanded.value.startsWith('-') ? expanded.value.slice(1) : expanded.value
+  return isAbsoluteNormalPath(path)
+}
+
+function validDestination(destination: string, unit: UnitName, version: number): boolean {
+  const expanded = expandSpecifiers(destination, unit, version)
+  return !('error' in expanded) && isAbsoluteNormalPath(expanded.value)
+}
+
+const validOptions = (options: string): boolean =>
+  options === '' || options === 'rbind' || options === 'norbind'
+
+/** Whether the value of a BindPaths= or BindReadOnlyPaths= assignment adds a bind mount. */
+export function addsBindMount(value: string, unit: UnitName, version: number): boolean {
+  return version >= BIND_PATHS_BY_WHOLE_ENTRY
+    ? wholeEntries(value, unit, version)
+    : wordByWord(value, unit, version)
+}
+
+/** Up to 257: source, destination and options read one after the other from the value. */
+function wordByWord(value: string, unit: UnitName, version: number): boolean {
+  const separators = ':' + WHITESPACE
+  const flags = { unquote: true, escapes: 'literal' } as const
+  let position: number | null = 0
+  for (;;) {
+    const source = extractKeepingEmpty(value, position, separators, flags)
+    if (source === 'end' || source === 'error') return false
+    position = source.next
+    if (!validSource(source.word, unit, version)) continue
+    if (source.endedBy !== ':') return true
+    const destination = extractKeepingEmpty(value, position, separators, flags)
+    if (destination === 'error') return false
+    if (destination === 'end') continue
+    position = destination.next
+    if (!validDestination(destination.word, unit, version)) continue
+    if (destination.endedBy !== ':') return true
+    // the options: one word up to whitespace (an ordinary extract_first_word, quotes removed)
+    while (position !== null && position < value.length && WHITESPACE.includes(value[position]!))
+      position++
+    const options = extractKeepingEmpty(value, position, WHITESPACE, flags)
+    if (options === 'error') return false
+    const text = options === 'end' ? '' : options.word
+    position = options === 'end' ? null : options.next
+    if (validOptions(text)) return true
+  }
+}
+
+/** From 259: each whitespace-separated word is one entry, split at ':' afterwards. */
+function wholeEntries(value: string, unit: UnitName, version: number): boolean {
+  let position = 0
+  for (;;) {
+    while (position < value.length && WHITESPACE.includes(value[position]!)) position++
+    if (position >= value.length) return false
+    const entry = extractKeepingEmpty(value, position, WHITESPACE, {
+      unquote: true,
+      escapes: 'retain'
+    })
+    if (entry === 'end' || entry === 'error') return false
+    position = entry.next ?? value.length
+    const parts: string[] = []
+    let at: number | null = 0
+    let broken = false
+    while (at !== null && !broken) {
+      const part = extractKeepingEmpty(entry.word, at, ':', {
+        unquote: false,
+        escapes: 'cunescape'
+      })
+      if (part === 'end') break
+      if (part === 'error') broken = true
+      else {
+        parts.push(part.word)
+        at = part.next
+      }
+    }
+    const [source = '', destination, options, ...rest] = parts
+    if (broken || rest.length > 0 || !validSource(source, unit, version)) continue
+    if (destination !== undefined && !validDestination(destination, unit, version)) continue
+    if (options !== undefined && !validOptions(options)) continue
+    return true
+  }
+}
