@@ -656,6 +656,81 @@ const CASES: readonly Case[] = [
     rows: SCORE_ONLY,
     at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
   },
+  // What else gives a mount namespace, parsed as systemd parses it (found by fuzzing those settings)
+  {
+    what: 'Mount namespace: MountAPIVFS=yes by itself',
+    unit: 'WorkingDirectory=/proc/sys\nMountAPIVFS=yes',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Mount namespace: RootDirectory=/ with an exec directory',
+    unit: 'WorkingDirectory=/proc/sys\nRootDirectory=/\nRuntimeDirectory=app',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Mount namespace: RootDirectory=/ alone (control)',
+    unit: 'WorkingDirectory=/proc/sys\nRootDirectory=/',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Mount namespace: exec directories systemd skips',
+    unit: 'WorkingDirectory=/proc/sys\nRootDirectory=/\nRuntimeDirectory=private/x ../y /abs\nConfigurationDirectory=a:b',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Mount namespace: StateDirectory= with a link name',
+    unit: 'WorkingDirectory=/proc/sys\nRootDirectory=/\nStateDirectory=a:b',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Mount namespace: a LogNamespace= name systemd ignores',
+    unit: 'WorkingDirectory=/proc/sys\nLogNamespace=a b',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Mount namespace: a valid LogNamespace=',
+    unit: 'WorkingDirectory=/proc/sys\nLogNamespace=Foo-1.x',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Mount namespace: an IPCNamespacePath= that is no normal path',
+    unit: 'WorkingDirectory=/proc/sys\nIPCNamespacePath=/a/../b',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  // a section name with a glob character, or none, fails the file from 261
+  {
+    what: 'Section header: a glob character in the name',
+    unit: '[X-Glob*]',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], REFUSED, REFUSED]
+  },
+  {
+    what: 'Section header: an empty name',
+    unit: '[]',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], REFUSED, REFUSED]
+  },
+  // capabilities: from 254 an open quote no longer drops the word it is in
+  {
+    what: 'Capabilities: an open quote before a name',
+    unit: 'AmbientCapabilities="CAP_NET_RAW',
+    rows: ['AmbientCapabilities'],
+    at: [[9.6, 0], [9.5, 1], [9.5, 1], [9.5, 1], [9.5, 1], [9.5, 1], [9.5, 1]]
+  },
+  {
+    what: 'Capabilities: an open quote in a deny-list',
+    unit: 'CapabilityBoundingSet=~CAP_SYS_ADMIN "CAP_KILL',
+    rows: CAPS,
+    at: [[9.3, 1, 0], [9.0, 0, 0], [9.0, 0, 0], [9.0, 0, 0], [9.0, 0, 0], [9.0, 0, 0], [9.0, 0, 0]]
+  },
   // service_verify(): RestartForceExitStatus= with Type=oneshot is no longer refused after 255
   {
     what: 'RestartForceExitStatus: with Type=oneshot refused up to 255',

@@ -142,6 +142,14 @@ const restartArb = pick(
 )
 const restartForceArb = pick([10, ['1', 'SIGTERM', '0 SIGKILL', 'TERM']], [3, ['', 'abc', '256']])
 const exitTypeArb = pick([10, ['main', 'cgroup']], [2, ['', 'Cgroup']])
+// settings that give a mount namespace (with WorkingDirectory=/proc/sys a refusal from 257)
+const mountApiVfsArb = pick([10, ['yes', 'no']], [2, ['', 'bogus']])
+const logNamespaceArb = pick([10, ['app', 'Foo-1.x']], [4, ['', 'a b', 'a/b', '%i', '.']])
+const namespacePathArb = pick([10, ['/run/netns/app']], [4, ['', 'relative', '/a/../b', '%Z']])
+const execDirectoryArb = pick(
+  [10, ['app', 'app/sub', '%p', 'a:b']],
+  [4, ['', 'private', 'private/x', '../y', '/abs', 'a\\y']]
+)
 
 // prettier-ignore
 const CAPS = [
@@ -325,6 +333,13 @@ const SERVICE_DIRECTIVES: [string, Arb<string>, number][] = [
   ['Restart', restartArb, 1],
   ['RestartForceExitStatus', restartForceArb, 1],
   ['ExitType', exitTypeArb, 1],
+  ['MountAPIVFS', mountApiVfsArb, 1],
+  ['LogNamespace', logNamespaceArb, 1],
+  ['NetworkNamespacePath', namespacePathArb, 1],
+  ['IPCNamespacePath', namespacePathArb, 1],
+  ['RuntimeDirectory', execDirectoryArb, 1],
+  ['StateDirectory', execDirectoryArb, 1],
+  ['ConfigurationDirectory', execDirectoryArb, 1],
   ['RootMStack', rootMStackArb, 1],
   ['ProtectHome', protectHomeArb, 4],
   ['ProtectSystem', protectSystemArb, 4],

@@ -4,8 +4,9 @@
  * decide that namespace and no check reads are kept here as bits (MOUNT_NAMESPACE_SETTINGS).
  */
 import type { Directive, ServiceSettings } from './service.js'
+import { expandSpecifiers } from './specifiers.js'
 import { addsBindMount } from './values/bind-paths.js'
-import { absolutePathOf } from './values/paths.js'
+import { absolutePathOf, addsExecDirectory, isValidLogNamespace } from './values/paths.js'
 import { extractWords, parseBoolean } from './words.js'
 
 /**
@@ -42,8 +43,12 @@ type MountSetting =
   | { kind: 'paths'; prefixes: RegExp; options?: boolean }
   /** BindPaths=, BindReadOnlyPaths=: set once an entry is a bind mount systemd takes */
   | { kind: 'binds' }
-  /** a single value, set unless empty */
-  | { kind: 'value' }
+  /** NetworkNamespacePath=, IPCNamespacePath=: an absolute path (anything else is ignored) */
+  | { kind: 'path' }
+  /** LogNamespace=: a valid namespace name (anything else is ignored) */
+  | { kind: 'log-namespace' }
+  /** the exec directories: set once an entry is a directory systemd takes */
+  | { kind: 'directories'; configuration?: boolean }
   /** a boolean, set when it is `when` */
   | { kind: 'boolean'; when: boolean }
   /** MountFlags=: set for a propagation other than shared */
@@ -72,17 +77,22 @@ const MOUNT_NAMESPACE_SETTINGS = {
   ExtensionDirectories: { kind: 'paths', prefixes: /^-/, alone: true },
   ExtensionImages: { kind: 'paths', prefixes: /^-/, options: true, alone: true },
   PrivateIPC: { kind: 'boolean', when: true, alone: true },
-  IPCNamespacePath: { kind: 'value', alone: true },
-  LogNamespace: { kind: 'value', alone: true },
+  IPCNamespacePath: { kind: 'path', alone: true },
+  LogNamespace: { kind: 'log-namespace', alone: true },
   BindLogSockets: { kind: 'boolean', when: true, alone: true },
   MountFlags: { kind: 'propagation', alone: true },
-  NetworkNamespacePath: { kind: 'value', alone: false },
+  NetworkNamespacePath: { kind: 'path', alone: false },
+  // MountAPIVFS=yes mounts the API file systems in a namespace of their own; =no keeps RootDirectory=
+  // from doing so (checked with 257, 259 and 262: MountAPIVFS=yes alone is refused with
+  // WorkingDirectory=/proc/sys, RootDirectory=/ alone is not, RootDirectory=/ with a RuntimeDirectory=
+  // is again)
+  'MountAPIVFS=yes': { kind: 'boolean', when: true, alone: true },
   'MountAPIVFS=no': { kind: 'boolean', when: false, alone: false },
-  RuntimeDirectory: { kind: 'value', alone: false },
-  StateDirectory: { kind: 'value', alone: false },
-  CacheDirectory: { kind: 'value', alone: false },
-  LogsDirectory: { kind: 'value', alone: false },
-  ConfigurationDirectory: { kind: 'value', alone: false },
+  RuntimeDirectory: { kind: 'directories', alone: false },
+  StateDirectory: { kind: 'directories', alone: false },
+  CacheDirectory: { kind: 'directories', alone: false },
+  LogsDirectory: { kind: 'directories', alone: false },
+  ConfigurationDirectory: { kind: 'directories', configuration: true, alone: false },
   'PrivateTmp=disconnected': { kind: 'mode', alone: false },
   'ProtectControlGroups=private': { kind: 'mode', alone: false }
 } satisfies Record<string, MountSetting & { alone: boolean }>
@@ -139,28 +149,77 @@ function mountSettingDirective(setting: MountSetting, bit: number): Directive {
           setMountBit(s, bit, bool === setting.when)
           return undefined
         }
+        case 'path':
+        case 'log-namespace': {
+          if (value === '') {
+            setMountBit(s, bit, false)
+            return undefined
+          }
+          if (setting.kind === 'path') {
+            const resolved = absolutePathOf(value, ctx.unit, ctx.version)
+            if ('error' in resolved) return { ignored: resolved.error }
+          } else {
+            const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
+            if ('error' in expanded) return { ignored: `${expanded.error} in '${value}'` }
+            if (!isValidLogNamespace(expanded.value)) {
+              return { ignored: `'${expanded.value}' is not a valid log namespace` }
+            }
+          }
+          setMountBit(s, bit, true)
+          return undefined
+        }
+        case 'directories':
+          if (value === '') setMountBit(s, bit, false)
+          else if (
+            !(s.mountNamespace & bit) &&
+            addsExecDirectory(value, setting.configuration === true, ctx.unit, ctx.version)
+          ) {
+            setMountBit(s, bit, true)
+          }
+          return undefined
         case 'propagation':
           if (value !== '' && value !== 'shared' && value !== 'slave' && value !== 'private') {
             return { ignored: `'${value}' is not shared, slave or private` }
           }
           setMountBit(s, bit, value === 'slave' || value === 'private')
           return undefined
-        default:
-          setMountBit(s, bit, value !== '')
-          return undefined
       }
     }
   }
 }
 
-/** The directives behind MOUNT_NAMESPACE_SETTINGS, by key ("MountAPIVFS=no" is MountAPIVFS=). */
-export const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = Object.fromEntries(
-  MOUNT_SETTING_NAMES.flatMap((name) => {
+/**
+ * The directives behind MOUNT_NAMESPACE_SETTINGS, by key ("MountAPIVFS=yes" and "MountAPIVFS=no"
+ * are both MountAPIVFS=: it keeps both bits).
+ */
+export const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = (() => {
+  const byKey = new Map<string, Directive[]>()
+  for (const name of MOUNT_SETTING_NAMES) {
     const setting: MountSetting = MOUNT_NAMESPACE_SETTINGS[name]
-    if (setting.kind === 'mode') return []
-    return [[name.split('=')[0]!, mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])]]
-  })
-)
+    if (setting.kind === 'mode') continue
+    const key = name.split('=')[0]!
+    byKey.set(key, [
+      ...(byKey.get(key) ?? []),
+      mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])
+    ])
+  }
+  return Object.fromEntries(
+    [...byKey].map(([key, directives]): [string, Directive] => [
+      key,
+      directives.length === 1
+        ? directives[0]!
+        : {
+            section: 'Service',
+            apply(s, value, ctx) {
+              let outcome: ReturnType<Directive['apply']>
+              for (const directive of directives)
+                outcome = directive.apply(s, value, ctx) ?? outcome
+              return outcome
+            }
+          }
+    ])
+  )
+})()
 
 /**
  * Settings only the refusal checks read, never a scored row: the fix engine leaves them out of the
@@ -200,10 +259,11 @@ function needsMountNamespace(s: ServiceSettings, version: number): boolean {
     s.rootImage !== undefined ||
     s.rootMStack !== undefined ||
     s.mountImages > 0 ||
-    // RootDirectory= mounts the API file systems unless MountAPIVFS=no, and the exec directories
+    // RootDirectory= other than / mounts the API file systems unless MountAPIVFS=no (MountAPIVFS=yes
+    // does by itself), and any RootDirectory= its exec directories
     (s.rootDirectory !== undefined &&
-      s.rootDirectory !== '/' &&
-      (!(m & bits['MountAPIVFS=no']) || (m & EXEC_DIRECTORIES) !== 0)) ||
+      ((s.rootDirectory !== '/' && !(m & bits['MountAPIVFS=no'])) ||
+        (m & EXEC_DIRECTORIES) !== 0)) ||
     s.privateDevices ||
     s.privateMounts === true ||
     (s.privateMounts === undefined &&

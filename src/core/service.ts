@@ -1154,7 +1154,7 @@ function applyFile(
   comments: LoadedService['comments'],
   ctx: Context
 ): { fatal?: { line: number; message: string }; serviceLine?: number } {
-  const parsed = parseUnitText(bytes)
+  const parsed = parseUnitText(bytes, undefined, ctx.version)
   for (const warning of parsed.warnings) {
     diagnostics.push({
       file: file.path,

@@ -202,13 +202,22 @@ function endsWithOddBackslashes(text: string): boolean {
 }
 
 /**
+ * From here a section name that is empty or holds a glob character (`*`, `?`, `[`) makes the file
+ * fail to load: seen in 261 and 262, not in 259 (260 unverified, follows 259); `]` stays allowed.
+ */
+export const SECTION_NAME_GLOB_REFUSED = 261
+
+/**
  * Parses one unit file or drop-in. `knownSections` are the sections this unit type understands
- * (for a service: Unit, Service, Install); lines in any other section are skipped.
+ * (for a service: Unit, Service, Install); lines in any other section are skipped. `version`: the
+ * systemd whose header rules apply (undefined: the oldest's).
  */
 export function parseUnitText(
   bytes: Uint8Array,
-  knownSections: readonly string[] = ['Unit', 'Service', 'Install']
+  knownSections: readonly string[] = ['Unit', 'Service', 'Install'],
+  version?: number
 ): ParsedUnitText {
+  const globsRefused = version !== undefined && version >= SECTION_NAME_GLOB_REFUSED
   const result: ParsedUnitText = {
     assignments: [],
     sectionLines: {},
@@ -237,6 +246,10 @@ export function parseUnitText(
       const name = l.slice(1, -1)
       if (!stringIsSafe(name)) {
         result.fatal = { line, message: `bad characters in section header '${l}'` }
+        return false
+      }
+      if (globsRefused && (name === '' || /[*?[]/.test(name))) {
+        result.fatal = { line, message: `invalid section name in header '${l}'` }
         return false
       }
       if (knownSections.includes(name)) {

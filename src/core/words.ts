@@ -7,6 +7,10 @@
 export interface ExtractOptions {
   unquote?: boolean
   cunescape?: boolean
+  /** EXTRACT_RETAIN_ESCAPE: a backslash is an ordinary character, escaping nothing */
+  retainEscape?: boolean
+  /** EXTRACT_RELAX: an open quote or a final backslash ends the word instead of failing */
+  relax?: boolean
 }
 
 export interface ExtractedWords {
@@ -108,10 +112,11 @@ export function extractFirstWord(
   if (i >= text.length) return undefined
   // The usual word has no escapes or quotes: one slice instead of a character at a time.
   const unquote = options.unquote === true
+  const escapes = options.retainEscape !== true
   let plain = i
   while (plain < text.length) {
     const c = text.charCodeAt(plain)
-    if (c === 0x5c || isSeparator(c) || (unquote && (c === 0x22 || c === 0x27))) break
+    if ((c === 0x5c && escapes) || isSeparator(c) || (unquote && (c === 0x22 || c === 0x27))) break
     plain++
   }
   let word = text.slice(i, plain)
@@ -119,8 +124,10 @@ export function extractFirstWord(
   let quote: string | undefined
   for (; i < text.length; i++) {
     const c = text[i]!
-    if (c === '\\') {
-      if (i + 1 >= text.length) return { error: 'trailing backslash' }
+    if (c === '\\' && escapes) {
+      if (i + 1 >= text.length) {
+        return options.relax ? { word, next: text.length } : { error: 'trailing backslash' }
+      }
       if (options.cunescape) {
         const decoded = cunescapeOne(text, i + 1)
         if (decoded) {
@@ -149,7 +156,9 @@ export function extractFirstWord(
     if (SEPARATORS.includes(c)) break
     word += c
   }
-  if (quote !== undefined) return { error: 'unbalanced quoting' }
+  if (quote !== undefined) {
+    return options.relax ? { word, next: text.length } : { error: 'unbalanced quoting' }
+  }
   while (i < text.length && isSeparator(text.charCodeAt(i))) i++
   return { word, next: i }
 }

@@ -1,6 +1,7 @@
 /** User/group names, host names, paths and device nodes as systemd validates them. */
 import type { UnitName } from '../specifiers.js'
 import { expandSpecifiers } from '../specifiers.js'
+import { cunescapeOne, extractFirstWord } from '../words.js'
 
 /** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
 export function isValidUserOrGroup(name: string): boolean {
@@ -117,4 +118,94 @@ export function isValidHostname(name: string): boolean {
     }
   }
   return !afterDot && !afterHyphen
+}
+
+/** The longest LogNamespace= systemd takes (read off 257 and 262: 222 characters, not 223). */
+export const LOG_NAMESPACE_MAX = 222
+
+/**
+ * log_namespace_name_valid() as systemd-analyze applies it (read off 257 and 262): letters, digits and
+ * ":-_.@", at most 222 characters, not "." or "..".
+ */
+export function isValidLogNamespace(name: string): boolean {
+  return (
+    name.length > 0 &&
+    name.length <= LOG_NAMESPACE_MAX &&
+    name !== '.' &&
+    name !== '..' &&
+    /^[A-Za-z0-9:_.@-]+$/.test(name)
+  )
+}
+
+/** A relative path without '..' that is not '.' after simplification (PATH_CHECK_RELATIVE). */
+function isRelativeNormalPath(path: string): boolean {
+  return !path.startsWith('/') && !hasDotDot(path) && simplifyPath(path) !== '.'
+}
+
+/**
+ * Whether a RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory= or
+ * ConfigurationDirectory= value adds a directory (config_parse_exec_directories): each word is
+ * NAME[:LINK], both relative paths without '..' (NAME not below "private"; ConfigurationDirectory=
+ * takes no LINK), C escapes decoded; an entry that fails is skipped, a syntax error ends the value.
+ */
+export function addsExecDirectory(
+  value: string,
+  configuration: boolean,
+  unit: UnitName,
+  version: number
+): boolean {
+  let position = 0
+  for (;;) {
+    // words keep their backslashes here (EXTRACT_RETAIN_ESCAPE): the split below decodes them
+    const word = extractFirstWord(value, position, { unquote: true, retainEscape: true })
+    if (word === undefined || 'error' in word) return false
+    position = word.next
+    const parts = splitDirectoryEntry(word.word)
+    if (parts === undefined) return false
+    const [name, link] = parts
+    const expanded = expandSpecifiers(name, unit, version)
+    if ('error' in expanded || !isRelativeNormalPath(expanded.value)) continue
+    const simple = simplifyPath(expanded.value)
+    if (simple === 'private' || simple.startsWith('private/')) continue
+    if (link !== undefined && link !== '') {
+      if (configuration) continue
+      const target = expandSpecifiers(link, unit, version)
+      if ('error' in target || !isRelativeNormalPath(target.value)) continue
+    }
+    return true
+  }
+}
+
+/**
+ * extract_many_words(":", CUNESCAPE | UNESCAPE_SEPARATORS) for two words: NAME and the LINK after the
+ * first run of ':' (a later ':' is left unread); undefined on a bad escape or no NAME at all.
+ */
+function splitDirectoryEntry(entry: string): [string, string | undefined] | undefined {
+  const words: string[] = []
+  let current: string | undefined
+  for (let i = 0; i < entry.length && words.length < 2; i++) {
+    const c = entry[i]!
+    if (c === '\\') {
+      const next = entry[i + 1]
+      if (next === undefined) return undefined
+      const decoded = cunescapeOne(entry, i + 1)
+      if (decoded) {
+        current = (current ?? '') + decoded.value
+        i += decoded.length
+      } else if (next === ':' || next === '\\') {
+        current = (current ?? '') + next
+        i++
+      } else {
+        return undefined
+      }
+    } else if (c === ':') {
+      if (current !== undefined) words.push(current)
+      current = undefined
+    } else {
+      current = (current ?? '') + c
+    }
+  }
+  if (current !== undefined && words.length < 2) words.push(current)
+  if (words.length === 0) return undefined
+  return [words[0]!, words[1]]
 }
