@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import type { ExtractOptions } from '../src/core/words.js'
 import { compareBytes } from '../src/core/dropins.js'
-import { extractWords } from '../src/core/words.js'
+import { extractSeparatedWord, extractWords } from '../src/core/words.js'
 
 const SEPARATORS = ' \t\n\r'
 
@@ -68,6 +68,72 @@ describe('extractWords', () => {
       '-v'
     ])
     expect(extractWords('"a b" c\\ d', { unquote: true }).words).toEqual(['a b', 'c d'])
+  })
+})
+
+/** Every word extractSeparatedWord() gives, or the error that stopped it. */
+function separatedWords(
+  text: string,
+  separators: string,
+  options: Parameters<typeof extractSeparatedWord>[3]
+): { words: string[]; error?: string } {
+  const words: string[] = []
+  let at: number | null = 0
+  for (;;) {
+    const word = extractSeparatedWord(text, at, separators, options)
+    if (word === 'end') return { words }
+    if (word === 'error') return { words, error: 'error' }
+    words.push(word.word)
+    at = word.next
+  }
+}
+
+describe('extractSeparatedWord', () => {
+  it('with whitespace, coalescing and literal escapes, gives the words extractWords() gives', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '/', ' ', '\t', '"', "'", '\\', ':') })
+    fc.assert(
+      fc.property(text, fc.boolean(), (value, unquote) => {
+        const got = separatedWords(value, SEPARATORS, {
+          unquote,
+          escapes: 'literal',
+          coalesce: true
+        })
+        const expected = extractWords(value, { unquote })
+        expect(got.words).toEqual(expected.words)
+        expect(got.error !== undefined).toBe(expected.error !== undefined)
+      }),
+      { numRuns: 3000 }
+    )
+  })
+
+  it('without coalescing, gives an empty word for each separator run and one at the end', () => {
+    const options = { unquote: true, escapes: 'literal' } as const
+    expect(separatedWords('/a::/b', ':', options).words).toEqual(['/a', '', '/b'])
+    expect(separatedWords('/a:', ':', options).words).toEqual(['/a', ''])
+    expect(separatedWords('', ':', options).words).toEqual([''])
+    expect(separatedWords('"x:/y":z', ':', options).words).toEqual(['x:/y', 'z'])
+  })
+
+  it('decodes C escapes and escaped separators, and fails on any other escape', () => {
+    const options = { unquote: false, escapes: 'cunescape', coalesce: true } as const
+    expect(separatedWords('a\\:b:c\\x41', ':', options).words).toEqual(['a:b', 'cA'])
+    expect(separatedWords('a\\y:b', ':', options)).toEqual({ words: [], error: 'error' })
+    // 'retain' keeps the backslash and lets the separator after it end the word
+    expect(
+      separatedWords('a\\ b', SEPARATORS, { unquote: true, escapes: 'retain', coalesce: true })
+        .words
+    ).toEqual(['a\\', 'b'])
+  })
+})
+
+describe('extractWords with EXTRACT_RELAX', () => {
+  it('ends the word at an open quote or a final backslash instead of failing', () => {
+    expect(extractWords('CAP_A "CAP_B', { unquote: true })).toMatchObject({ words: ['CAP_A'] })
+    expect(extractWords('CAP_A "CAP_B', { unquote: true, relax: true }).words).toEqual([
+      'CAP_A',
+      'CAP_B'
+    ])
+    expect(extractWords('CAP_A CAP_B\\', { relax: true }).words).toEqual(['CAP_A', 'CAP_B'])
   })
 })
 

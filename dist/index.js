@@ -31380,6 +31380,77 @@ function extractFirstWord(text, start, options = {}) {
         i++;
     return { word, next: i };
 }
+/**
+ * extract_first_word() with the separators and flags a directive gives it (extractFirstWord() is the
+ * usual whitespace case, made fast). With EXTRACT_DONT_COALESCE_SEPARATORS (`coalesce` false) a
+ * separator right at the start gives an empty word, and the end of the text gives one empty word
+ * before nothing; else separators before and after a word are skipped. `escapes`: 'literal' (a
+ * backslash makes the next character literal), 'retain' (EXTRACT_RETAIN_ESCAPE: an ordinary
+ * character) or 'cunescape' (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS: C escapes, and an
+ * escaped separator or backslash; anything else is an error).
+ */
+function extractSeparatedWord(text, start, separators, options) {
+    if (start === null)
+        return 'end';
+    let first = start;
+    if (options.coalesce) {
+        while (first < text.length && separators.includes(text[first]))
+            first++;
+        if (first >= text.length)
+            return 'end';
+    }
+    let word = '';
+    let quote;
+    for (let i = first;; i++) {
+        if (i >= text.length) {
+            return quote === undefined ? { word, next: null, endedBy: undefined } : 'error';
+        }
+        const c = text[i];
+        if (c === '\\' && options.escapes !== 'retain') {
+            if (i + 1 >= text.length)
+                return 'error';
+            const next = text[i + 1];
+            if (options.escapes === 'literal') {
+                word += next;
+                i++;
+                continue;
+            }
+            const decoded = cunescapeOne(text, i + 1);
+            if (decoded) {
+                word += decoded.value;
+                i += decoded.length;
+            }
+            else if (separators.includes(next) || next === '\\') {
+                word += next;
+                i++;
+            }
+            else {
+                return 'error';
+            }
+            continue;
+        }
+        if (quote !== undefined) {
+            if (c === quote)
+                quote = undefined;
+            else
+                word += c;
+            continue;
+        }
+        if (options.unquote && (c === '"' || c === "'")) {
+            quote = c;
+            continue;
+        }
+        if (separators.includes(c)) {
+            let next = i + 1;
+            if (options.coalesce) {
+                while (next < text.length && separators.includes(text[next]))
+                    next++;
+            }
+            return { word, next: next < text.length || !options.coalesce ? next : null, endedBy: c };
+        }
+        word += c;
+    }
+}
 /** All words of a value, stopping at the first syntax error (words before it are kept). */
 function extractWords(text, options = {}) {
     const words = [];
@@ -31617,41 +31688,14 @@ function addsExecDirectory(value, configuration, unit, version) {
  * first run of ':' (a later ':' is left unread); undefined on a bad escape or no NAME at all.
  */
 function splitDirectoryEntry(entry) {
-    const words = [];
-    let current;
-    for (let i = 0; i < entry.length && words.length < 2; i++) {
-        const c = entry[i];
-        if (c === '\\') {
-            const next = entry[i + 1];
-            if (next === undefined)
-                return undefined;
-            const decoded = cunescapeOne(entry, i + 1);
-            if (decoded) {
-                current = (current ?? '') + decoded.value;
-                i += decoded.length;
-            }
-            else if (next === ':' || next === '\\') {
-                current = (current ?? '') + next;
-                i++;
-            }
-            else {
-                return undefined;
-            }
-        }
-        else if (c === ':') {
-            if (current !== undefined)
-                words.push(current);
-            current = undefined;
-        }
-        else {
-            current = (current ?? '') + c;
-        }
-    }
-    if (current !== undefined && words.length < 2)
-        words.push(current);
-    if (words.length === 0)
+    const options = { unquote: false, escapes: 'cunescape', coalesce: true };
+    const name = extractSeparatedWord(entry, 0, ':', options);
+    if (name === 'end' || name === 'error')
         return undefined;
-    return [words[0], words[1]];
+    const link = extractSeparatedWord(entry, name.next, ':', options);
+    if (link === 'error')
+        return undefined;
+    return [name.word, link === 'end' ? undefined : link.word];
 }
 
 /**
@@ -31663,61 +31707,6 @@ function splitDirectoryEntry(entry) {
  */
 const BIND_PATHS_BY_WHOLE_ENTRY = 259;
 const WHITESPACE$1 = ' \t\n\r';
-/**
- * extract_first_word() with EXTRACT_DONT_COALESCE_SEPARATORS: a separator right at the start gives an
- * empty word, and the end of the text gives one empty word before nothing. `escapes`: 'literal' (a
- * backslash makes the next character literal), 'retain' (a backslash is an ordinary character) or
- * 'cunescape' (C escapes, and an escaped separator or backslash; anything else is an error).
- */
-function extractKeepingEmpty(text, start, separators, options) {
-    if (start === null)
-        return 'end';
-    let word = '';
-    let quote;
-    for (let i = start;; i++) {
-        if (i >= text.length) {
-            return quote === undefined ? { word, next: null, endedBy: undefined } : 'error';
-        }
-        const c = text[i];
-        if (c === '\\' && options.escapes !== 'retain') {
-            if (i + 1 >= text.length)
-                return 'error';
-            const next = text[i + 1];
-            if (options.escapes === 'literal') {
-                word += next;
-                i++;
-                continue;
-            }
-            const decoded = cunescapeOne(text, i + 1);
-            if (decoded) {
-                word += decoded.value;
-                i += decoded.length;
-            }
-            else if (separators.includes(next) || next === '\\') {
-                word += next;
-                i++;
-            }
-            else {
-                return 'error';
-            }
-            continue;
-        }
-        if (quote !== undefined) {
-            if (c === quote)
-                quote = undefined;
-            else
-                word += c;
-            continue;
-        }
-        if (options.unquote && (c === '"' || c === "'")) {
-            quote = c;
-            continue;
-        }
-        if (separators.includes(c))
-            return { word, next: i + 1, endedBy: c };
-        word += c;
-    }
-}
 /** The source, the destination or the options of an entry: whether systemd takes it. */
 function validSource(source, unit, version) {
     const expanded = expandSpecifiers(source, unit, version);
@@ -31743,7 +31732,7 @@ function wordByWord(value, unit, version) {
     const flags = { unquote: true, escapes: 'literal' };
     let position = 0;
     for (;;) {
-        const source = extractKeepingEmpty(value, position, separators, flags);
+        const source = extractSeparatedWord(value, position, separators, flags);
         if (source === 'end' || source === 'error')
             return false;
         position = source.next;
@@ -31751,7 +31740,7 @@ function wordByWord(value, unit, version) {
             continue;
         if (source.endedBy !== ':')
             return true;
-        const destination = extractKeepingEmpty(value, position, separators, flags);
+        const destination = extractSeparatedWord(value, position, separators, flags);
         if (destination === 'error')
             return false;
         if (destination === 'end')
@@ -31764,7 +31753,7 @@ function wordByWord(value, unit, version) {
         // the options: one word up to whitespace (an ordinary extract_first_word, quotes removed)
         while (position !== null && position < value.length && WHITESPACE$1.includes(value[position]))
             position++;
-        const options = extractKeepingEmpty(value, position, WHITESPACE$1, flags);
+        const options = extractSeparatedWord(value, position, WHITESPACE$1, flags);
         if (options === 'error')
             return false;
         const text = options === 'end' ? '' : options.word;
@@ -31781,7 +31770,7 @@ function wholeEntries(value, unit, version) {
             position++;
         if (position >= value.length)
             return false;
-        const entry = extractKeepingEmpty(value, position, WHITESPACE$1, {
+        const entry = extractSeparatedWord(value, position, WHITESPACE$1, {
             unquote: true,
             escapes: 'retain'
         });
@@ -31792,7 +31781,7 @@ function wholeEntries(value, unit, version) {
         let at = 0;
         let broken = false;
         while (at !== null && !broken) {
-            const part = extractKeepingEmpty(entry.word, at, ':', {
+            const part = extractSeparatedWord(entry.word, at, ':', {
                 unquote: false,
                 escapes: 'cunescape'
             });

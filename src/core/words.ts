@@ -45,7 +45,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
  * Decodes one C escape starting after the backslash; undefined when systemd rejects it. A NUL
  * (`\\x00`, `\\000`, `\\u0000`) is rejected unless `acceptNul` (UNESCAPE_ACCEPT_NUL).
  */
-export function cunescapeOne(
+function cunescapeOne(
   text: string,
   index: number,
   acceptNul = false
@@ -161,6 +161,82 @@ export function extractFirstWord(
   }
   while (i < text.length && isSeparator(text.charCodeAt(i))) i++
   return { word, next: i }
+}
+
+export interface SeparatedWord {
+  word: string
+  /** where the next word starts; null once the text is used up (systemd's p = NULL) */
+  next: number | null
+  /** the separator that ended the word */
+  endedBy: string | undefined
+}
+
+/**
+ * extract_first_word() with the separators and flags a directive gives it (extractFirstWord() is the
+ * usual whitespace case, made fast). With EXTRACT_DONT_COALESCE_SEPARATORS (`coalesce` false) a
+ * separator right at the start gives an empty word, and the end of the text gives one empty word
+ * before nothing; else separators before and after a word are skipped. `escapes`: 'literal' (a
+ * backslash makes the next character literal), 'retain' (EXTRACT_RETAIN_ESCAPE: an ordinary
+ * character) or 'cunescape' (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS: C escapes, and an
+ * escaped separator or backslash; anything else is an error).
+ */
+export function extractSeparatedWord(
+  text: string,
+  start: number | null,
+  separators: string,
+  options: { unquote: boolean; escapes: 'literal' | 'retain' | 'cunescape'; coalesce?: boolean }
+): SeparatedWord | 'end' | 'error' {
+  if (start === null) return 'end'
+  let first = start
+  if (options.coalesce) {
+    while (first < text.length && separators.includes(text[first]!)) first++
+    if (first >= text.length) return 'end'
+  }
+  let word = ''
+  let quote: string | undefined
+  for (let i = first; ; i++) {
+    if (i >= text.length) {
+      return quote === undefined ? { word, next: null, endedBy: undefined } : 'error'
+    }
+    const c = text[i]!
+    if (c === '\\' && options.escapes !== 'retain') {
+      if (i + 1 >= text.length) return 'error'
+      const next = text[i + 1]!
+      if (options.escapes === 'literal') {
+        word += next
+        i++
+        continue
+      }
+      const decoded = cunescapeOne(text, i + 1)
+      if (decoded) {
+        word += decoded.value
+        i += decoded.length
+      } else if (separators.includes(next) || next === '\\') {
+        word += next
+        i++
+      } else {
+        return 'error'
+      }
+      continue
+    }
+    if (quote !== undefined) {
+      if (c === quote) quote = undefined
+      else word += c
+      continue
+    }
+    if (options.unquote && (c === '"' || c === "'")) {
+      quote = c
+      continue
+    }
+    if (separators.includes(c)) {
+      let next = i + 1
+      if (options.coalesce) {
+        while (next < text.length && separators.includes(text[next]!)) next++
+      }
+      return { word, next: next < text.length || !options.coalesce ? next : null, endedBy: c }
+    }
+    word += c
+  }
 }
 
 /** All words of a value, stopping at the first syntax error (words before it are kept). */

@@ -6,7 +6,7 @@
  */
 import type { UnitName } from '../specifiers.js'
 import { expandSpecifiers } from '../specifiers.js'
-import { cunescapeOne } from '../words.js'
+import { extractSeparatedWord } from '../words.js'
 import { isAbsoluteNormalPath } from './paths.js'
 
 /**
@@ -19,68 +19,6 @@ import { isAbsoluteNormalPath } from './paths.js'
 export const BIND_PATHS_BY_WHOLE_ENTRY = 259
 
 const WHITESPACE = ' \t\n\r'
-
-interface Word {
-  word: string
-  /** where the next word starts; null once the text is used up (systemd's p = NULL) */
-  next: number | null
-  /** the separator that ended the word */
-  endedBy: string | undefined
-}
-
-/**
- * extract_first_word() with EXTRACT_DONT_COALESCE_SEPARATORS: a separator right at the start gives an
- * empty word, and the end of the text gives one empty word before nothing. `escapes`: 'literal' (a
- * backslash makes the next character literal), 'retain' (a backslash is an ordinary character) or
- * 'cunescape' (C escapes, and an escaped separator or backslash; anything else is an error).
- */
-function extractKeepingEmpty(
-  text: string,
-  start: number | null,
-  separators: string,
-  options: { unquote: boolean; escapes: 'literal' | 'retain' | 'cunescape' }
-): Word | 'end' | 'error' {
-  if (start === null) return 'end'
-  let word = ''
-  let quote: string | undefined
-  for (let i = start; ; i++) {
-    if (i >= text.length) {
-      return quote === undefined ? { word, next: null, endedBy: undefined } : 'error'
-    }
-    const c = text[i]!
-    if (c === '\\' && options.escapes !== 'retain') {
-      if (i + 1 >= text.length) return 'error'
-      const next = text[i + 1]!
-      if (options.escapes === 'literal') {
-        word += next
-        i++
-        continue
-      }
-      const decoded = cunescapeOne(text, i + 1)
-      if (decoded) {
-        word += decoded.value
-        i += decoded.length
-      } else if (separators.includes(next) || next === '\\') {
-        word += next
-        i++
-      } else {
-        return 'error'
-      }
-      continue
-    }
-    if (quote !== undefined) {
-      if (c === quote) quote = undefined
-      else word += c
-      continue
-    }
-    if (options.unquote && (c === '"' || c === "'")) {
-      quote = c
-      continue
-    }
-    if (separators.includes(c)) return { word, next: i + 1, endedBy: c }
-    word += c
-  }
-}
 
 /** The source, the destination or the options of an entry: whether systemd takes it. */
 function validSource(source: string, unit: UnitName, version: number): boolean {
@@ -111,12 +49,12 @@ function wordByWord(value: string, unit: UnitName, version: number): boolean {
   const flags = { unquote: true, escapes: 'literal' } as const
   let position: number | null = 0
   for (;;) {
-    const source = extractKeepingEmpty(value, position, separators, flags)
+    const source = extractSeparatedWord(value, position, separators, flags)
     if (source === 'end' || source === 'error') return false
     position = source.next
     if (!validSource(source.word, unit, version)) continue
     if (source.endedBy !== ':') return true
-    const destination = extractKeepingEmpty(value, position, separators, flags)
+    const destination = extractSeparatedWord(value, position, separators, flags)
     if (destination === 'error') return false
     if (destination === 'end') continue
     position = destination.next
@@ -125,7 +63,7 @@ function wordByWord(value: string, unit: UnitName, version: number): boolean {
     // the options: one word up to whitespace (an ordinary extract_first_word, quotes removed)
     while (position !== null && position < value.length && WHITESPACE.includes(value[position]!))
       position++
-    const options = extractKeepingEmpty(value, position, WHITESPACE, flags)
+    const options = extractSeparatedWord(value, position, WHITESPACE, flags)
     if (options === 'error') return false
     const text = options === 'end' ? '' : options.word
     position = options === 'end' ? null : options.next
@@ -139,7 +77,7 @@ function wholeEntries(value: string, unit: UnitName, version: number): boolean {
   for (;;) {
     while (position < value.length && WHITESPACE.includes(value[position]!)) position++
     if (position >= value.length) return false
-    const entry = extractKeepingEmpty(value, position, WHITESPACE, {
+    const entry = extractSeparatedWord(value, position, WHITESPACE, {
       unquote: true,
       escapes: 'retain'
     })
@@ -149,7 +87,7 @@ function wholeEntries(value: string, unit: UnitName, version: number): boolean {
     let at: number | null = 0
     let broken = false
     while (at !== null && !broken) {
-      const part = extractKeepingEmpty(entry.word, at, ':', {
+      const part = extractSeparatedWord(entry.word, at, ':', {
         unquote: false,
         escapes: 'cunescape'
       })

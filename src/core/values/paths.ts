@@ -1,7 +1,7 @@
 /** User/group names, host names, paths and device nodes as systemd validates them. */
 import type { UnitName } from '../specifiers.js'
 import { expandSpecifiers } from '../specifiers.js'
-import { cunescapeOne, extractFirstWord } from '../words.js'
+import { extractFirstWord, extractSeparatedWord } from '../words.js'
 
 /** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
 export function isValidUserOrGroup(name: string): boolean {
@@ -181,31 +181,10 @@ export function addsExecDirectory(
  * first run of ':' (a later ':' is left unread); undefined on a bad escape or no NAME at all.
  */
 function splitDirectoryEntry(entry: string): [string, string | undefined] | undefined {
-  const words: string[] = []
-  let current: string | undefined
-  for (let i = 0; i < entry.length && words.length < 2; i++) {
-    const c = entry[i]!
-    if (c === '\\') {
-      const next = entry[i + 1]
-      if (next === undefined) return undefined
-      const decoded = cunescapeOne(entry, i + 1)
-      if (decoded) {
-        current = (current ?? '') + decoded.value
-        i += decoded.length
-      } else if (next === ':' || next === '\\') {
-        current = (current ?? '') + next
-        i++
-      } else {
-        return undefined
-      }
-    } else if (c === ':') {
-      if (current !== undefined) words.push(current)
-      current = undefined
-    } else {
-      current = (current ?? '') + c
-    }
-  }
-  if (current !== undefined && words.length < 2) words.push(current)
-  if (words.length === 0) return undefined
-  return [words[0]!, words[1]]
+  const options = { unquote: false, escapes: 'cunescape', coalesce: true } as const
+  const name = extractSeparatedWord(entry, 0, ':', options)
+  if (name === 'end' || name === 'error') return undefined
+  const link = extractSeparatedWord(entry, name.next, ':', options)
+  if (link === 'error') return undefined
+  return [name.word, link === 'end' ? undefined : link.word]
 }
