@@ -672,10 +672,7 @@ function validSource(source, unit, version) {
     const path = expanded.value.startsWith('-') ? expanded.value.slice(1) : expanded.value;
     return isAbsoluteNormalPath(path);
 }
-function validDestination(destination, unit, version) {
-    const expanded = expandSpecifiers(destination, unit, version);
-    return !('error' in expanded) && isAbsoluteNormalPath(expanded.value);
-}
+const validDestination = (destination, unit, version) => !('error' in absolutePathOf(destination, unit, version));
 const validOptions = (options) => options === '' || options === 'rbind' || options === 'norbind';
 /** Whether the value of a BindPaths= or BindReadOnlyPaths= assignment adds a bind mount. */
 function addsBindMount(value, unit, version) {
@@ -708,9 +705,7 @@ function wordByWord(value, unit, version) {
         if (destination.endedBy !== ':')
             return true;
         // the options: one word up to whitespace (an ordinary extract_first_word, quotes removed)
-        while (position !== null && position < value.length && WHITESPACE$1.includes(value[position]))
-            position++;
-        const options = extractSeparatedWord(value, position, WHITESPACE$1, flags);
+        const options = extractSeparatedWord(value, position, WHITESPACE$1, { ...flags, coalesce: true });
         if (options === 'error')
             return false;
         const text = options === 'end' ? '' : options.word;
@@ -723,17 +718,11 @@ function wordByWord(value, unit, version) {
 function wholeEntries(value, unit, version) {
     let position = 0;
     for (;;) {
-        while (position < value.length && WHITESPACE$1.includes(value[position]))
-            position++;
-        if (position >= value.length)
+        // words keep their backslashes here (EXTRACT_RETAIN_ESCAPE): the split below decodes them
+        const entry = extractFirstWord(value, position, { unquote: true, retainEscape: true });
+        if (entry === undefined || 'error' in entry)
             return false;
-        const entry = extractSeparatedWord(value, position, WHITESPACE$1, {
-            unquote: true,
-            escapes: 'retain'
-        });
-        if (entry === 'end' || entry === 'error')
-            return false;
-        position = entry.next ?? value.length;
+        position = entry.next;
         const parts = [];
         let at = 0;
         let broken = false;
@@ -787,6 +776,45 @@ const PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE = 261;
 /** ProtectControlGroups=private counts as a mount namespace from here (259 checked, 257 not). */
 const CONTROL_GROUPS_PRIVATE_MOUNTS = 258;
 /**
+ * A path list's `adds`: whether a word is an absolute path once `prefixes` are stripped; with
+ * `options` a word is PATH:OPTIONS (elsewhere a ':' is part of the path).
+ */
+function pathList(prefixes, options = false) {
+    return {
+        kind: 'list',
+        adds: (value, unit, version) => extractWords(value, { unquote: true }).words.some((word) => {
+            const unprefixed = word.replace(prefixes, '');
+            const path = options ? unprefixed.split(':')[0] : unprefixed;
+            return !('error' in absolutePathOf(path, unit, version));
+        })
+    };
+}
+const BINDS = { kind: 'list', adds: addsBindMount };
+const execDirectories = (configuration) => ({
+    kind: 'list',
+    adds: (value, unit, version) => addsExecDirectory(value, configuration, unit, version)
+});
+/** NetworkNamespacePath=, IPCNamespacePath=: an absolute path. */
+const NAMESPACE_PATH = {
+    kind: 'value',
+    invalid: (value, unit, version) => {
+        const resolved = absolutePathOf(value, unit, version);
+        return 'error' in resolved ? resolved.error : undefined;
+    }
+};
+/** LogNamespace=: a name systemd takes. */
+const LOG_NAMESPACE = {
+    kind: 'value',
+    invalid: (value, unit, version) => {
+        const expanded = expandSpecifiers(value, unit, version);
+        if ('error' in expanded)
+            return `${expanded.error} in '${value}'`;
+        return isValidLogNamespace(expanded.value)
+            ? undefined
+            : `'${expanded.value}' is not a valid log namespace`;
+    }
+};
+/**
  * Settings no check reads that decide, with the scored ones, whether systemd sets up a mount namespace
  * for the service (exec_needs_mount_namespace()): a bit each in ServiceSettings.mountNamespace, in
  * this order. Those marked `alone` give one by themselves; the others only with other settings (a
@@ -796,33 +824,33 @@ const CONTROL_GROUPS_PRIVATE_MOUNTS = 258;
  */
 const MOUNT_NAMESPACE_SETTINGS = {
     // one '-', then one '+', in that order (`+-/x` and `--/x` are no paths)
-    ReadWritePaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
-    ReadOnlyPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
-    InaccessiblePaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
-    ExecPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
-    NoExecPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
-    BindPaths: { kind: 'binds', alone: true },
-    BindReadOnlyPaths: { kind: 'binds', alone: true },
-    TemporaryFileSystem: { kind: 'paths', prefixes: /^/, options: true, alone: true },
-    ExtensionDirectories: { kind: 'paths', prefixes: /^-/, alone: true },
-    ExtensionImages: { kind: 'paths', prefixes: /^-/, options: true, alone: true },
+    ReadWritePaths: { ...pathList(/^-?\+?/), alone: true },
+    ReadOnlyPaths: { ...pathList(/^-?\+?/), alone: true },
+    InaccessiblePaths: { ...pathList(/^-?\+?/), alone: true },
+    ExecPaths: { ...pathList(/^-?\+?/), alone: true },
+    NoExecPaths: { ...pathList(/^-?\+?/), alone: true },
+    BindPaths: { ...BINDS, alone: true },
+    BindReadOnlyPaths: { ...BINDS, alone: true },
+    TemporaryFileSystem: { ...pathList(/^/, true), alone: true },
+    ExtensionDirectories: { ...pathList(/^-/), alone: true },
+    ExtensionImages: { ...pathList(/^-/, true), alone: true },
     PrivateIPC: { kind: 'boolean', when: true, alone: true },
-    IPCNamespacePath: { kind: 'path', alone: true },
-    LogNamespace: { kind: 'log-namespace', alone: true },
+    IPCNamespacePath: { ...NAMESPACE_PATH, alone: true },
+    LogNamespace: { ...LOG_NAMESPACE, alone: true },
     BindLogSockets: { kind: 'boolean', when: true, alone: true },
     MountFlags: { kind: 'propagation', alone: true },
-    NetworkNamespacePath: { kind: 'path', alone: false },
+    NetworkNamespacePath: { ...NAMESPACE_PATH, alone: false },
     // MountAPIVFS=yes mounts the API file systems in a namespace of their own; =no keeps RootDirectory=
     // from doing so (checked with 257, 259 and 262: MountAPIVFS=yes alone is refused with
     // WorkingDirectory=/proc/sys, RootDirectory=/ alone is not, RootDirectory=/ with a RuntimeDirectory=
     // is again)
     'MountAPIVFS=yes': { kind: 'boolean', when: true, alone: true },
     'MountAPIVFS=no': { kind: 'boolean', when: false, alone: false },
-    RuntimeDirectory: { kind: 'directories', alone: false },
-    StateDirectory: { kind: 'directories', alone: false },
-    CacheDirectory: { kind: 'directories', alone: false },
-    LogsDirectory: { kind: 'directories', alone: false },
-    ConfigurationDirectory: { kind: 'directories', configuration: true, alone: false },
+    RuntimeDirectory: { ...execDirectories(false), alone: false },
+    StateDirectory: { ...execDirectories(false), alone: false },
+    CacheDirectory: { ...execDirectories(false), alone: false },
+    LogsDirectory: { ...execDirectories(false), alone: false },
+    ConfigurationDirectory: { ...execDirectories(true), alone: false },
     'PrivateTmp=disconnected': { kind: 'mode', alone: false },
     'ProtectControlGroups=private': { kind: 'mode', alone: false }
 };
@@ -846,24 +874,11 @@ function mountSettingDirective(setting, bit) {
         section: 'Service',
         apply(s, value, ctx) {
             switch (setting.kind) {
-                case 'paths':
+                case 'list':
                     if (value === '')
                         setMountBit(s, bit, false);
-                    // once the list holds a path only an empty assignment can change that: no need to read on
-                    else if (s.mountNamespace & bit)
-                        return undefined;
-                    for (const word of extractWords(value, { unquote: true }).words) {
-                        const unprefixed = word.replace(setting.prefixes, '');
-                        const path = setting.options ? unprefixed.split(':')[0] : unprefixed;
-                        if ('error' in absolutePathOf(path, ctx.unit, ctx.version))
-                            continue;
-                        setMountBit(s, bit, true);
-                    }
-                    return undefined;
-                case 'binds':
-                    if (value === '')
-                        setMountBit(s, bit, false);
-                    else if (!(s.mountNamespace & bit) && addsBindMount(value, ctx.unit, ctx.version)) {
+                    // once the list holds an entry only an empty assignment can change that: no need to read on
+                    else if (!(s.mountNamespace & bit) && setting.adds(value, ctx.unit, ctx.version)) {
                         setMountBit(s, bit, true);
                     }
                     return undefined;
@@ -874,36 +889,13 @@ function mountSettingDirective(setting, bit) {
                     setMountBit(s, bit, bool === setting.when);
                     return undefined;
                 }
-                case 'path':
-                case 'log-namespace': {
-                    if (value === '') {
-                        setMountBit(s, bit, false);
-                        return undefined;
-                    }
-                    if (setting.kind === 'path') {
-                        const resolved = absolutePathOf(value, ctx.unit, ctx.version);
-                        if ('error' in resolved)
-                            return { ignored: resolved.error };
-                    }
-                    else {
-                        const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
-                        if ('error' in expanded)
-                            return { ignored: `${expanded.error} in '${value}'` };
-                        if (!isValidLogNamespace(expanded.value)) {
-                            return { ignored: `'${expanded.value}' is not a valid log namespace` };
-                        }
-                    }
-                    setMountBit(s, bit, true);
+                case 'value': {
+                    const invalid = value === '' ? undefined : setting.invalid(value, ctx.unit, ctx.version);
+                    if (invalid !== undefined)
+                        return { ignored: invalid };
+                    setMountBit(s, bit, value !== '');
                     return undefined;
                 }
-                case 'directories':
-                    if (value === '')
-                        setMountBit(s, bit, false);
-                    else if (!(s.mountNamespace & bit) &&
-                        addsExecDirectory(value, setting.configuration === true, ctx.unit, ctx.version)) {
-                        setMountBit(s, bit, true);
-                    }
-                    return undefined;
                 case 'propagation':
                     if (value !== '' && value !== 'shared' && value !== 'slave' && value !== 'private') {
                         return { ignored: `'${value}' is not shared, slave or private` };
@@ -1220,6 +1212,8 @@ function skipLeadingWhitespace(text) {
         start++;
     return start === 0 ? text : text.slice(start);
 }
+/** systemd's string_is_glob(): whether the text holds `*`, `?` or `[`. */
+const isGlob = (text) => /[*?[]/.test(text);
 /** systemd's string_is_safe(): no control characters, quotes or backslashes. */
 function stringIsSafe(text) {
     for (let i = 0; i < text.length; i++) {
@@ -1278,7 +1272,7 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install'], ve
                 result.fatal = { line, message: `bad characters in section header '${l}'` };
                 return false;
             }
-            if (globsRefused && (name === '' || /[*?[]/.test(name))) {
+            if (globsRefused && (name === '' || isGlob(name))) {
                 result.fatal = { line, message: `invalid section name in header '${l}'` };
                 return false;
             }
@@ -1762,7 +1756,7 @@ function parseExecLine(value, unit, version) {
             path = expanded.value;
             if (path === '')
                 return fail('empty executable path');
-            if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && /[*?[]/.test(path)))
+            if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && isGlob(path)))
                 return fail(`executable name contains special characters: ${path}`);
             if (path.endsWith('/'))
                 return fail(`executable path is a directory: ${path}`);

@@ -4,6 +4,7 @@
  * decide that namespace and no check reads are kept here as bits (MOUNT_NAMESPACE_SETTINGS).
  */
 import type { Directive, ServiceSettings } from './service.js'
+import type { UnitName } from './specifiers.js'
 import { expandSpecifiers } from './specifiers.js'
 import { addsBindMount } from './values/bind-paths.js'
 import { absolutePathOf, addsExecDirectory, isValidLogNamespace } from './values/paths.js'
@@ -37,24 +38,64 @@ export const CONTROL_GROUPS_PRIVATE_MOUNTS = 258
 /** How a setting that decides the mount namespace is read (see MOUNT_NAMESPACE_SETTINGS). */
 type MountSetting =
   /**
-   * a list of paths, set once it holds an absolute one; `prefixes` are stripped first, and with
-   * `options` a word is PATH:OPTIONS (elsewhere a ':' is part of the path)
+   * a list, set once an assignment adds an entry systemd takes (`adds`); only an empty assignment
+   * clears it
    */
-  | { kind: 'paths'; prefixes: RegExp; options?: boolean }
-  /** BindPaths=, BindReadOnlyPaths=: set once an entry is a bind mount systemd takes */
-  | { kind: 'binds' }
-  /** NetworkNamespacePath=, IPCNamespacePath=: an absolute path (anything else is ignored) */
-  | { kind: 'path' }
-  /** LogNamespace=: a valid namespace name (anything else is ignored) */
-  | { kind: 'log-namespace' }
-  /** the exec directories: set once an entry is a directory systemd takes */
-  | { kind: 'directories'; configuration?: boolean }
+  | { kind: 'list'; adds: (value: string, unit: UnitName, version: number) => boolean }
+  /** a single value, set unless empty; `invalid` says why systemd ignores a value, if it does */
+  | {
+      kind: 'value'
+      invalid: (value: string, unit: UnitName, version: number) => string | undefined
+    }
   /** a boolean, set when it is `when` */
   | { kind: 'boolean'; when: boolean }
   /** MountFlags=: set for a propagation other than shared */
   | { kind: 'propagation' }
   /** a value of a scored directive, noted after its assignments (noteMountMode) */
   | { kind: 'mode' }
+
+/**
+ * A path list's `adds`: whether a word is an absolute path once `prefixes` are stripped; with
+ * `options` a word is PATH:OPTIONS (elsewhere a ':' is part of the path).
+ */
+function pathList(prefixes: RegExp, options = false): MountSetting & { kind: 'list' } {
+  return {
+    kind: 'list',
+    adds: (value, unit, version) =>
+      extractWords(value, { unquote: true }).words.some((word) => {
+        const unprefixed = word.replace(prefixes, '')
+        const path = options ? unprefixed.split(':')[0]! : unprefixed
+        return !('error' in absolutePathOf(path, unit, version))
+      })
+  }
+}
+
+const BINDS = { kind: 'list', adds: addsBindMount } as const
+const execDirectories = (configuration: boolean): MountSetting => ({
+  kind: 'list',
+  adds: (value, unit, version) => addsExecDirectory(value, configuration, unit, version)
+})
+
+/** NetworkNamespacePath=, IPCNamespacePath=: an absolute path. */
+const NAMESPACE_PATH: MountSetting = {
+  kind: 'value',
+  invalid: (value, unit, version) => {
+    const resolved = absolutePathOf(value, unit, version)
+    return 'error' in resolved ? resolved.error : undefined
+  }
+}
+
+/** LogNamespace=: a name systemd takes. */
+const LOG_NAMESPACE: MountSetting = {
+  kind: 'value',
+  invalid: (value, unit, version) => {
+    const expanded = expandSpecifiers(value, unit, version)
+    if ('error' in expanded) return `${expanded.error} in '${value}'`
+    return isValidLogNamespace(expanded.value)
+      ? undefined
+      : `'${expanded.value}' is not a valid log namespace`
+  }
+}
 
 /**
  * Settings no check reads that decide, with the scored ones, whether systemd sets up a mount namespace
@@ -66,33 +107,33 @@ type MountSetting =
  */
 const MOUNT_NAMESPACE_SETTINGS = {
   // one '-', then one '+', in that order (`+-/x` and `--/x` are no paths)
-  ReadWritePaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
-  ReadOnlyPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
-  InaccessiblePaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
-  ExecPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
-  NoExecPaths: { kind: 'paths', prefixes: /^-?\+?/, alone: true },
-  BindPaths: { kind: 'binds', alone: true },
-  BindReadOnlyPaths: { kind: 'binds', alone: true },
-  TemporaryFileSystem: { kind: 'paths', prefixes: /^/, options: true, alone: true },
-  ExtensionDirectories: { kind: 'paths', prefixes: /^-/, alone: true },
-  ExtensionImages: { kind: 'paths', prefixes: /^-/, options: true, alone: true },
+  ReadWritePaths: { ...pathList(/^-?\+?/), alone: true },
+  ReadOnlyPaths: { ...pathList(/^-?\+?/), alone: true },
+  InaccessiblePaths: { ...pathList(/^-?\+?/), alone: true },
+  ExecPaths: { ...pathList(/^-?\+?/), alone: true },
+  NoExecPaths: { ...pathList(/^-?\+?/), alone: true },
+  BindPaths: { ...BINDS, alone: true },
+  BindReadOnlyPaths: { ...BINDS, alone: true },
+  TemporaryFileSystem: { ...pathList(/^/, true), alone: true },
+  ExtensionDirectories: { ...pathList(/^-/), alone: true },
+  ExtensionImages: { ...pathList(/^-/, true), alone: true },
   PrivateIPC: { kind: 'boolean', when: true, alone: true },
-  IPCNamespacePath: { kind: 'path', alone: true },
-  LogNamespace: { kind: 'log-namespace', alone: true },
+  IPCNamespacePath: { ...NAMESPACE_PATH, alone: true },
+  LogNamespace: { ...LOG_NAMESPACE, alone: true },
   BindLogSockets: { kind: 'boolean', when: true, alone: true },
   MountFlags: { kind: 'propagation', alone: true },
-  NetworkNamespacePath: { kind: 'path', alone: false },
+  NetworkNamespacePath: { ...NAMESPACE_PATH, alone: false },
   // MountAPIVFS=yes mounts the API file systems in a namespace of their own; =no keeps RootDirectory=
   // from doing so (checked with 257, 259 and 262: MountAPIVFS=yes alone is refused with
   // WorkingDirectory=/proc/sys, RootDirectory=/ alone is not, RootDirectory=/ with a RuntimeDirectory=
   // is again)
   'MountAPIVFS=yes': { kind: 'boolean', when: true, alone: true },
   'MountAPIVFS=no': { kind: 'boolean', when: false, alone: false },
-  RuntimeDirectory: { kind: 'directories', alone: false },
-  StateDirectory: { kind: 'directories', alone: false },
-  CacheDirectory: { kind: 'directories', alone: false },
-  LogsDirectory: { kind: 'directories', alone: false },
-  ConfigurationDirectory: { kind: 'directories', configuration: true, alone: false },
+  RuntimeDirectory: { ...execDirectories(false), alone: false },
+  StateDirectory: { ...execDirectories(false), alone: false },
+  CacheDirectory: { ...execDirectories(false), alone: false },
+  LogsDirectory: { ...execDirectories(false), alone: false },
+  ConfigurationDirectory: { ...execDirectories(true), alone: false },
   'PrivateTmp=disconnected': { kind: 'mode', alone: false },
   'ProtectControlGroups=private': { kind: 'mode', alone: false }
 } satisfies Record<string, MountSetting & { alone: boolean }>
@@ -126,20 +167,10 @@ function mountSettingDirective(setting: MountSetting, bit: number): Directive {
     section: 'Service',
     apply(s, value, ctx) {
       switch (setting.kind) {
-        case 'paths':
+        case 'list':
           if (value === '') setMountBit(s, bit, false)
-          // once the list holds a path only an empty assignment can change that: no need to read on
-          else if (s.mountNamespace & bit) return undefined
-          for (const word of extractWords(value, { unquote: true }).words) {
-            const unprefixed = word.replace(setting.prefixes, '')
-            const path = setting.options ? unprefixed.split(':')[0]! : unprefixed
-            if ('error' in absolutePathOf(path, ctx.unit, ctx.version)) continue
-            setMountBit(s, bit, true)
-          }
-          return undefined
-        case 'binds':
-          if (value === '') setMountBit(s, bit, false)
-          else if (!(s.mountNamespace & bit) && addsBindMount(value, ctx.unit, ctx.version)) {
+          // once the list holds an entry only an empty assignment can change that: no need to read on
+          else if (!(s.mountNamespace & bit) && setting.adds(value, ctx.unit, ctx.version)) {
             setMountBit(s, bit, true)
           }
           return undefined
@@ -149,34 +180,12 @@ function mountSettingDirective(setting: MountSetting, bit: number): Directive {
           setMountBit(s, bit, bool === setting.when)
           return undefined
         }
-        case 'path':
-        case 'log-namespace': {
-          if (value === '') {
-            setMountBit(s, bit, false)
-            return undefined
-          }
-          if (setting.kind === 'path') {
-            const resolved = absolutePathOf(value, ctx.unit, ctx.version)
-            if ('error' in resolved) return { ignored: resolved.error }
-          } else {
-            const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
-            if ('error' in expanded) return { ignored: `${expanded.error} in '${value}'` }
-            if (!isValidLogNamespace(expanded.value)) {
-              return { ignored: `'${expanded.value}' is not a valid log namespace` }
-            }
-          }
-          setMountBit(s, bit, true)
+        case 'value': {
+          const invalid = value === '' ? undefined : setting.invalid(value, ctx.unit, ctx.version)
+          if (invalid !== undefined) return { ignored: invalid }
+          setMountBit(s, bit, value !== '')
           return undefined
         }
-        case 'directories':
-          if (value === '') setMountBit(s, bit, false)
-          else if (
-            !(s.mountNamespace & bit) &&
-            addsExecDirectory(value, setting.configuration === true, ctx.unit, ctx.version)
-          ) {
-            setMountBit(s, bit, true)
-          }
-          return undefined
         case 'propagation':
           if (value !== '' && value !== 'shared' && value !== 'slave' && value !== 'private') {
             return { ignored: `'${value}' is not shared, slave or private` }

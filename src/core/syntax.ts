@@ -185,6 +185,9 @@ function skipLeadingWhitespace(text: string): string {
   return start === 0 ? text : text.slice(start)
 }
 
+/** systemd's string_is_glob(): whether the text holds `*`, `?` or `[`. */
+export const isGlob = (text: string): boolean => /[*?[]/.test(text)
+
 /** systemd's string_is_safe(): no control characters, quotes or backslashes. */
 export function stringIsSafe(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -248,7 +251,7 @@ export function parseUnitText(
         result.fatal = { line, message: `bad characters in section header '${l}'` }
         return false
       }
-      if (globsRefused && (name === '' || /[*?[]/.test(name))) {
+      if (globsRefused && (name === '' || isGlob(name))) {
         result.fatal = { line, message: `invalid section name in header '${l}'` }
         return false
       }

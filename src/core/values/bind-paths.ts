@@ -6,8 +6,8 @@
  */
 import type { UnitName } from '../specifiers.js'
 import { expandSpecifiers } from '../specifiers.js'
-import { extractSeparatedWord } from '../words.js'
-import { isAbsoluteNormalPath } from './paths.js'
+import { extractFirstWord, extractSeparatedWord } from '../words.js'
+import { absolutePathOf, isAbsoluteNormalPath } from './paths.js'
 
 /**
  * From here an entry is a whole word split at ':' afterwards, and one that fails is skipped whole:
@@ -28,10 +28,8 @@ function validSource(source: string, unit: UnitName, version: number): boolean {
   return isAbsoluteNormalPath(path)
 }
 
-function validDestination(destination: string, unit: UnitName, version: number): boolean {
-  const expanded = expandSpecifiers(destination, unit, version)
-  return !('error' in expanded) && isAbsoluteNormalPath(expanded.value)
-}
+const validDestination = (destination: string, unit: UnitName, version: number): boolean =>
+  !('error' in absolutePathOf(destination, unit, version))
 
 const validOptions = (options: string): boolean =>
   options === '' || options === 'rbind' || options === 'norbind'
@@ -61,9 +59,7 @@ function wordByWord(value: string, unit: UnitName, version: number): boolean {
     if (!validDestination(destination.word, unit, version)) continue
     if (destination.endedBy !== ':') return true
     // the options: one word up to whitespace (an ordinary extract_first_word, quotes removed)
-    while (position !== null && position < value.length && WHITESPACE.includes(value[position]!))
-      position++
-    const options = extractSeparatedWord(value, position, WHITESPACE, flags)
+    const options = extractSeparatedWord(value, position, WHITESPACE, { ...flags, coalesce: true })
     if (options === 'error') return false
     const text = options === 'end' ? '' : options.word
     position = options === 'end' ? null : options.next
@@ -75,14 +71,10 @@ function wordByWord(value: string, unit: UnitName, version: number): boolean {
 function wholeEntries(value: string, unit: UnitName, version: number): boolean {
   let position = 0
   for (;;) {
-    while (position < value.length && WHITESPACE.includes(value[position]!)) position++
-    if (position >= value.length) return false
-    const entry = extractSeparatedWord(value, position, WHITESPACE, {
-      unquote: true,
-      escapes: 'retain'
-    })
-    if (entry === 'end' || entry === 'error') return false
-    position = entry.next ?? value.length
+    // words keep their backslashes here (EXTRACT_RETAIN_ESCAPE): the split below decodes them
+    const entry = extractFirstWord(value, position, { unquote: true, retainEscape: true })
+    if (entry === undefined || 'error' in entry) return false
+    position = entry.next
     const parts: string[] = []
     let at: number | null = 0
     let broken = false

@@ -1,7 +1,7 @@
 /** Exec*= command lines (config_parse_exec): how many commands a line adds, and when it is fatal. */
 import type { UnitName } from '../specifiers.js'
 import { expandSpecifiers } from '../specifiers.js'
-import { stringIsSafe } from '../syntax.js'
+import { isGlob, stringIsSafe } from '../syntax.js'
 import { extractFirstWord } from '../words.js'
 import { isValidFilename } from './paths.js'
 
@@ -79,7 +79,7 @@ export function parseExecLine(value: string, unit: UnitName, version: number): E
       if ('error' in expanded) return fail(`${expanded.error} in '${f}'`)
       path = expanded.value
       if (path === '') return fail('empty executable path')
-      if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && /[*?[]/.test(path)))
+      if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && isGlob(path)))
         return fail(`executable name contains special characters: ${path}`)
       if (path.endsWith('/')) return fail(`executable path is a directory: ${path}`)
       if (!path.startsWith('/') && !isValidFilename(path)) {
