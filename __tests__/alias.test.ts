@@ -11,18 +11,20 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { AliasedDropInCandidate } from '../src/core/dropins.js'
+import type { AliasedDropInCandidate, AliasLink, NameMap } from '../src/core/dropins.js'
 import {
   aliasProblem,
+  buildNameMap,
   dropInChoices,
-  indexAliases,
   unitDropInDirectories,
   unitNames
 } from '../src/core/dropins.js'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
 import { instantiate, parseUnitName } from '../src/core/specifiers.js'
-import { scan, type ScanOptions } from '../src/scan/scan.js'
+import { scoreAtBase } from '../src/github/baseline.js'
+import { Git } from '../src/github/git.js'
+import { scan, templateInstance, type ScanOptions } from '../src/scan/scan.js'
 import { oracleAvailable, oracleUnavailableReason } from './support/oracle.js'
 import { BARE } from './support/units.js'
 
@@ -140,6 +142,36 @@ function build(r: string): void {
   write(at('linked/d/zza.service.d/1.conf'), conf('PrivateTmp=yes'))
   write(at('linked/d/zzreal.service.d/2.conf'), conf('NoNewPrivileges=yes'))
   write(at('linked/d/zz.service.d/3.conf'), conf('ProtectHome=yes'))
+  // an instance whose own name leads nowhere is loaded from its template (systemd 252-262)
+  write(at('fallback/zzt@.service'), `${BARE}PrivateTmp=yes\n`)
+  write(at('fallback/zzp.service'), BARE)
+  link('zzp.service', at('fallback/zzt@i.service')) // refused: an instance to a plain name
+  link('zzmissing@j.service', at('fallback/zzt@j.service')) // an alias to nothing
+  link('nodir/zzt@.service', at('fallback/zzt@m.service')) // into a directory that is not there
+  link('../nowhere/zzx.service', at('fallback/zzt@k.service')) // a linked unit file: its own
+  // ... also on the way: zza@i -> zzt@i (a refused link) is zzt@.service, as zzt@i.service
+  write(at('hop/zza@.service'), BARE)
+  write(at('hop/zzt@.service'), `${BARE}PrivateTmp=yes\n`)
+  write(at('hop/zzp.service'), BARE)
+  link('zzt@i.service', at('hop/zza@i.service'))
+  link('zzp.service', at('hop/zzt@i.service'))
+  // ... but an alias to a name the directory does not hold is no alias at all
+  write(at('nothing/zzt@.service'), BARE)
+  link('zzt@i.service', at('nothing/zzf@i.service'))
+  // a template is analysed as instance i: a file or link of that name in the directory is the unit
+  write(at('tplinst/zzv@.service'), BARE)
+  write(at('tplinst/zzv@i.service'), `${BARE}PrivateTmp=yes\nNoNewPrivileges=yes\n`)
+  write(at('tplmask/zzw@.service'), BARE)
+  link('/dev/null', at('tplmask/zzw@i.service'))
+  // ... unless the template file is a link that leads nowhere: then systemd-analyze finds nothing
+  write(at('brokentpl/zzt@.service'), `${BARE}PrivateTmp=yes\n`)
+  link('zznone@.service', at('brokentpl/zzv@.service'))
+  link('zzt@.service', at('brokentpl/zzv@i.service'))
+  // systemd follows at most 8 names: a chain of 8 links is not found, one of 7 is
+  write(at('chain8/zzreal.service'), `${BARE}PrivateTmp=yes\n`)
+  for (let i = 1; i <= 8; i++) {
+    link(i === 1 ? 'zzreal.service' : `zzh${i - 1}.service`, at(`chain8/zzh${i}.service`))
+  }
   // masked through an alias
   link('/dev/null', at('masked/m2.service'))
   link('m2.service', at('masked/m3.service'))
@@ -324,6 +356,104 @@ describe('aliases', () => {
   })
 })
 
+describe('looking a unit up by name, as systemd does', () => {
+  it('loads an instance whose own name leads nowhere from its template, and says why', () => {
+    for (const instance of ['i', 'j', 'm']) {
+      const report = unit(`fallback/zzt@${instance}.service`)
+      expect(report).toMatchObject({ unit: `zzt@${instance}.service`, score: 9.4 })
+      expect(report.diagnostics).toContainEqual(
+        expect.objectContaining({
+          message: expect.stringMatching(/systemd loads zzt@\w\.service from zzt@\.service/)
+        })
+      )
+    }
+    // a linked unit file is the instance's own file, even when it leads nowhere
+    expect(unit('fallback/zzt@k.service')).toMatchObject({ status: 'error' })
+  })
+
+  it('takes a missing instance on the way as its template', () => {
+    for (const name of ['hop/zza@.service', 'hop/zza@i.service']) {
+      expect(unit(name)).toMatchObject({ unit: 'zzt@i.service', score: 9.4 })
+    }
+  })
+
+  it('ignores an alias to a name the directory does not hold', () => {
+    expect(unit('nothing/zzf@i.service')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/zzt@i\.service, which is not there/)
+    })
+  })
+
+  it('scores a template as the instance of that name the directory holds', () => {
+    const report = unit('tplinst/zzv@.service')
+    expect(report).toMatchObject({ unit: 'zzv@i.service', score: 9.2 })
+    expect(report.diagnostics).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/holds: the score is that unit's/) })
+    )
+    expect(unit('tplmask/zzw@.service')).toMatchObject({ status: 'masked' })
+  })
+
+  it('finds nothing for a template file that is a broken link', () => {
+    expect(unit('brokentpl/zzv@.service')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/leads nowhere/)
+    })
+    expect(unit('brokentpl/zzv@i.service')).toMatchObject({ unit: 'zzt@i.service', score: 9.4 })
+  })
+
+  it('follows at most 8 names', () => {
+    expect(unit('chain8/zzh7.service')).toMatchObject({ unit: 'zzreal.service', score: 9.4 })
+    expect(unit('chain8/zzh8.service')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/more than 8 names/)
+    })
+  })
+})
+
+describe('the same tree at a base commit (the Action reads it from git objects)', () => {
+  it('gives every unit the verdict, id and exposure the scan gives it', () => {
+    const git = (...args: string[]): void => {
+      const run = spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' })
+      if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr}`)
+    }
+    git('init', '-q')
+    git('add', '-A')
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'units')
+    const repository = Git.open(repo)
+    if (!(repository instanceof Git)) throw repository
+    const head = repository.commit('HEAD')!
+    const paths = new Map(
+      [...units.keys()].map((p) => [p.slice('repo/'.length), p.slice('repo/'.length)])
+    )
+    const bases = scoreAtBase(
+      paths,
+      { entries: repository.tree(head), prefix: '', read: (oids) => repository.blobs(oids) },
+      { ...options(), suggest: false },
+      templateInstance(252)
+    )
+    const differences: string[] = []
+    const verdict = (r: UnitReport | null | undefined): string =>
+      r === null || r === undefined
+        ? 'absent'
+        : r.status === 'scored'
+          ? `${r.unit} ${r.score}`
+          : r.status === 'masked'
+            ? 'masked'
+            : 'not loaded'
+    for (const [shown, report] of units) {
+      const atBase = bases.get(shown.slice('repo/'.length))
+      // a link out of the repository is not followed at the base either; a dangling one is absent
+      const expected = verdict(report)
+      const got = verdict(atBase)
+      if (got !== expected && !(got === 'absent' && expected === 'not loaded')) {
+        differences.push(`${shown}: scan ${expected}, base ${got}`)
+      }
+    }
+    expect(differences).toEqual([])
+    expect(bases.size).toBe(units.size)
+  })
+})
+
 describe('suggested drop-ins of aliases', () => {
   it('go to the directory of the unit the alias names, the same file for both names, and deliver', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alias-suggest-'))
@@ -377,7 +507,7 @@ describe('alias helpers (dropins.ts)', () => {
     expect(aliasProblem('a@x.service', 'b@.service')).toBeUndefined()
     expect(aliasProblem('a@x.service', 'b@x.service')).toBeUndefined()
     expect(aliasProblem('a@x.service', 'b@y.service')).toMatch(/another instance/)
-    expect(aliasProblem('a@.service', 'b.service')).toMatch(/plain name, from a template/)
+    expect(aliasProblem('a@.service', 'b.service')).toMatch(/a plain name, from a template name/)
     expect(aliasProblem('a.service', 'a.service')).toMatch(/itself/)
   })
 
@@ -391,36 +521,108 @@ describe('alias helpers (dropins.ts)', () => {
     ])
   })
 
-  it('resolves chains and refuses loops', () => {
-    const index = indexAliases(
-      new Map([
-        ['a.service', { target: 'b.service', viaSubdirectory: false }],
-        ['b.service', { target: 'real.service', viaSubdirectory: false }],
-        ['x.service', { target: 'y.service', viaSubdirectory: false }],
-        ['y.service', { target: 'x.service', viaSubdirectory: false }]
-      ]),
-      () => true
+  const alias = (target: string): AliasLink => ({ target, viaSubdirectory: false })
+  const mapOf = (
+    files: string[],
+    links: Array<[string, AliasLink | 'linked' | { ignored: string }]>
+  ): NameMap => buildNameMap({ isFile: (n) => files.includes(n), links: new Map(links) })
+
+  it('resolves chains, lists every name of the unit, and refuses loops', () => {
+    const map = mapOf(
+      ['real.service'],
+      [
+        ['a.service', alias('b.service')],
+        ['b.service', alias('real.service')],
+        ['x.service', alias('y.service')],
+        ['y.service', alias('x.service')]
+      ]
     )
-    expect(index.namesOf.get('real.service')).toEqual(['a.service', 'b.service'])
-    expect(index.resolved.get('x.service')).toEqual({
-      error: expect.stringMatching(/too many levels/)
+    expect(map.namesOf('real.service')).toEqual(['real.service', 'a.service', 'b.service'])
+    for (const asked of ['real.service', 'a.service']) {
+      expect(unitNames(map, name(asked))).toMatchObject({
+        id: { name: 'real.service' },
+        fragment: 'real.service',
+        aliases: [{ name: 'a.service' }, { name: 'b.service' }]
+      })
+    }
+    expect(unitNames(map, name('x.service'))).toEqual({
+      error: expect.stringMatching(/more than 8 names/)
     })
-    const names = unitNames(index, 'real.service', name('real.service'))
-    expect(names).toMatchObject({
-      id: { name: 'real.service' },
-      aliases: [{ name: 'a.service' }, { name: 'b.service' }]
+  })
+
+  it('follows at most 8 names, as systemd does', () => {
+    const chain = (links: number): NameMap =>
+      mapOf(
+        ['real.service'],
+        Array.from({ length: links }, (_, i) => [
+          `h${i + 1}.service`,
+          alias(i === 0 ? 'real.service' : `h${i}.service`)
+        ])
+      )
+    expect(unitNames(chain(7), name('h7.service'))).toMatchObject({ id: { name: 'real.service' } })
+    expect(unitNames(chain(8), name('h8.service'))).toEqual({
+      error: expect.stringMatching(/more than 8 names/)
     })
-    const template = unitNames(
-      indexAliases(
-        new Map([['b@.service', { target: 'f@.service', viaSubdirectory: false }]]),
-        () => true
-      ),
-      'b@.service',
-      instantiate(name('b@.service'), 'i')
-    )
-    expect(template).toMatchObject({
+  })
+
+  it('analyses a template alias as that instance of the target template', () => {
+    const map = mapOf(['f@.service'], [['b@.service', alias('f@.service')]])
+    expect(unitNames(map, instantiate(name('b@.service'), 'i'))).toMatchObject({
       id: { name: 'f@i.service' },
+      fragment: 'f@.service',
       aliases: [{ name: 'b@i.service' }]
+    })
+  })
+
+  it('loads an instance from its template when its own name leads nowhere', () => {
+    const map = mapOf(
+      ['t@.service', 'p.service'],
+      [
+        ['t@i.service', alias('p.service')], // refused: an instance to a plain name
+        ['t@j.service', { ignored: 'it is a link to x@j.service, which is not there' }],
+        ['t@k.service', 'linked']
+      ]
+    )
+    expect(unitNames(map, name('t@i.service'))).toMatchObject({
+      id: { name: 't@i.service' },
+      fragment: 't@.service',
+      templateInstead: expect.stringMatching(/ignores the alias t@i\.service/)
+    })
+    expect(unitNames(map, name('t@j.service'))).toMatchObject({
+      fragment: 't@.service',
+      templateInstead: expect.stringMatching(/which is not there/)
+    })
+    // a linked unit file is the instance's own, whatever it leads to
+    expect(unitNames(map, name('t@k.service'))).toMatchObject({ fragment: 't@k.service' })
+    // a plain name has no template to fall back on
+    expect(unitNames(mapOf([], [['p.service', alias('q.service')]]), name('p.service'))).toEqual({
+      error: 'alias target q.service is not in the directory'
+    })
+  })
+
+  it('takes a missing instance on the way as its template', () => {
+    // a@i -> t@i, which is not a unit (a refused link): t@.service is the unit, t@i.service its id
+    const map = mapOf(
+      ['t@.service', 'a@.service', 'p.service'],
+      [
+        ['a@i.service', alias('t@i.service')],
+        ['t@i.service', alias('p.service')]
+      ]
+    )
+    expect(unitNames(map, name('a@i.service'))).toMatchObject({
+      id: { name: 't@i.service' },
+      fragment: 't@.service',
+      aliases: [{ name: 'a@i.service' }]
+    })
+  })
+
+  it('keeps an instance that leads elsewhere out of the names of a template unit', () => {
+    // b@.service -> f@.service, but b@i.service is a file of its own: not an alias of f@i.service
+    const map = mapOf(['f@.service', 'b@i.service'], [['b@.service', alias('f@.service')]])
+    expect(unitNames(map, name('f@i.service'))).toMatchObject({ id: { name: 'f@i.service' } })
+    expect((unitNames(map, name('f@i.service')) as { aliases: unknown[] }).aliases).toEqual([])
+    expect(unitNames(map, name('f@j.service'))).toMatchObject({
+      aliases: [{ name: 'b@j.service' }]
     })
   })
 

@@ -6346,90 +6346,188 @@ function aliasProblem(alias, target) {
         return `it points to ${target}, a unit of another type`;
     if (alias === target)
         return 'it points to itself';
-    const kind = (u) => u.isTemplate ? 'template' : u.isInstance ? 'instance' : 'plain';
+    const kind = (u) => u.isTemplate ? 'a template' : u.isInstance ? 'an instance' : 'a plain';
     if (kind(from) !== kind(to) && !(from.isInstance && to.isTemplate)) {
-        return `it points to ${target}, a ${kind(to)} name, from a ${kind(from)} name`;
+        return `it points to ${target}, ${kind(to)} name, from ${kind(from)} name`;
     }
     if (from.isInstance && to.isInstance && from.instance !== to.instance) {
         return `it points to ${target}, another instance`;
     }
     return undefined;
 }
-/** The index of a directory without alias links. */
-const NO_ALIASES = { resolved: new Map(), namesOf: new Map() };
-/** systemd follows at most this many aliases (FOLLOW_MAX). */
-const MAX_ALIAS_HOPS = 32;
-/** Resolves every alias link of one directory; `exists` says whether a file name is in it. */
-function indexAliases(links, exists) {
-    const resolved = new Map();
-    const namesOf = new Map();
-    for (const name of [...links.keys()].sort(compareBytes)) {
-        let current = name;
-        let viaSubdirectory = false;
-        let result;
-        for (let hops = 0;; hops++) {
-            const link = links.get(current);
-            if (!link) {
-                result = exists(current)
-                    ? { fragment: current, viaSubdirectory }
-                    : { error: `alias target ${current} is not in the directory` };
-                break;
-            }
-            const problem = aliasProblem(current, link.target);
-            if (problem !== undefined || hops >= MAX_ALIAS_HOPS) {
-                const why = problem ?? 'too many levels of aliases';
-                result = { error: `systemd ignores the alias ${current}: ${why}` };
-                break;
-            }
-            viaSubdirectory ||= link.viaSubdirectory;
-            current = link.target;
+/** systemd follows at most this many names (FOLLOW_MAX): a chain of 8 aliases is not found. */
+const FOLLOW_MAX = 8;
+/** unit_ids_map_get(): the unit file a name leads to. */
+function lookUp(map, name) {
+    let id;
+    for (let n = 0; n < FOLLOW_MAX; n++) {
+        let key = id ?? name;
+        let target = map.get(key);
+        if (target === undefined) {
+            if (id === undefined)
+                return 'not-found';
+            // a hop to an instance name that is not there is a hop to its template
+            const template = templateNameOf(id);
+            if (template === undefined)
+                return 'not-found';
+            key = template;
+            target = map.get(template);
+            if (target === undefined)
+                return 'not-found';
         }
-        resolved.set(name, result);
-        if ('fragment' in result) {
-            const names = namesOf.get(result.fragment);
-            if (names)
-                names.push(name);
-            else
-                namesOf.set(result.fragment, [name]);
-        }
+        if (target === null)
+            return { fragment: key };
+        id = target;
     }
-    return { resolved, namesOf };
+    return 'loop';
+}
+/** foo@.service for foo@bar.service and foo@.service; undefined for a plain name. */
+function templateNameOf(name) {
+    const unit = parseUnitName(name);
+    if (!unit || !(unit.isInstance || unit.isTemplate))
+        return undefined;
+    return `${unit.prefix}@.${unit.type}`;
+}
+/** The name map of a directory without links: every regular file is a unit file of its own name. */
+function plainNameMap(isFile) {
+    return {
+        get: (name) => (isFile(name) ? null : undefined),
+        refused: new Map(),
+        namesOf: (name) => (isFile(name) ? [name] : []),
+        hasLinks: false
+    };
+}
+/** unit_file_build_name_map() for one directory. */
+function buildNameMap({ isFile, links }) {
+    if (links.size === 0)
+        return plainNameMap(isFile);
+    const aliases = new Map();
+    const refused = new Map();
+    for (const [name, link] of links) {
+        if (link === 'linked') {
+            aliases.set(name, null);
+            continue;
+        }
+        if ('ignored' in link) {
+            refused.set(name, `systemd ignores ${name}: ${link.ignored}`);
+            continue;
+        }
+        const problem = aliasProblem(name, link.target);
+        if (problem === undefined)
+            aliases.set(name, link.target);
+        else
+            refused.set(name, `systemd ignores the alias ${name}: ${problem}`);
+    }
+    const get = (name) => aliases.has(name) ? aliases.get(name) : isFile(name) ? null : undefined;
+    // the reverse map, over the links; a regular file nothing leads to is only its own name
+    const reverse = new Map();
+    const add = (key, name) => {
+        const names = reverse.get(key);
+        if (names)
+            names.push(name);
+        else
+            reverse.set(key, [name]);
+    };
+    for (const name of [...aliases.keys()].sort(compareBytes)) {
+        const found = lookUp({ get }, name);
+        if (typeof found === 'string')
+            continue;
+        const from = parseUnitName(name);
+        const to = parseUnitName(found.fragment);
+        // an instance leading to a template is an alias of that instance of it only
+        const key = from?.isInstance && to?.isTemplate ? instantiate(to, from.instance).name : found.fragment;
+        add(key, name);
+    }
+    return {
+        get,
+        refused,
+        hasLinks: true,
+        namesOf: (name) => {
+            const names = reverse.get(name) ?? [];
+            return isFile(name) && !aliases.has(name) ? [name, ...names] : names;
+        }
+    };
 }
 /**
- * The names of the unit systemd loads for `fileName` of a directory analysed as `analysed` (the
- * file's own name, or the instance a template is analysed as).
+ * The unit systemd loads when asked for `asked` in a directory (unit_file_find_fragment(); a template
+ * file is asked for as the instance systemd-analyze gives it), or why it finds none.
  */
-function unitNames(index, fileName, analysed) {
-    const resolution = index.resolved.get(fileName);
-    if (resolution && 'error' in resolution)
-        return { error: resolution.error };
-    const fragment = resolution ? resolution.fragment : fileName;
+function unitNames(map, asked) {
+    let found = lookUp(map, asked.name);
+    const template = asked.isInstance ? `${asked.prefix}@.${asked.type}` : undefined;
+    if (found === 'not-found' && template !== undefined)
+        found = lookUp(map, template);
+    if (found === 'loop') {
+        return { error: `more than ${FOLLOW_MAX} names on the way from ${asked.name} (alias loop?)` };
+    }
+    if (found === 'not-found') {
+        const why = [asked.name, ...(template ? [template] : [])].map((n) => whyAbsent(map, n));
+        return { error: why.find((w) => w !== undefined) ?? `${asked.name} is not in the directory` };
+    }
+    const { fragment } = found;
+    // no links: the unit file of the name asked for, or of its template; no other name
+    if (!map.hasLinks)
+        return { id: asked, fragment, aliases: [] };
     const parsed = parseUnitName(fragment);
-    if (!parsed)
-        return { error: `${fragment} is not a valid unit name` };
-    const id = parsed.isTemplate ? instantiate(parsed, analysed.instance) : parsed;
-    const viaSubdirectory = resolution !== undefined && resolution.viaSubdirectory;
-    const otherNames = index.namesOf.get(fragment);
-    if (otherNames === undefined) {
-        // the usual unit: no link leads to it, so its only other name is the one it was asked by
-        return { id, fragment, aliases: analysed.name === id.name ? [] : [analysed], viaSubdirectory };
+    if (!parsed || (parsed.isTemplate && !asked.isInstance)) {
+        return { error: `${fragment} is not a unit file for ${asked.name}` };
     }
-    const names = new Set([analysed.name]);
-    for (const alias of otherNames) {
-        const unit = parseUnitName(alias);
-        if (!unit)
-            continue;
-        if (unit.isTemplate)
-            names.add(instantiate(unit, analysed.instance).name);
-        else if (!unit.isInstance || unit.instance === analysed.instance)
-            names.add(unit.name);
-    }
+    const id = parsed.isTemplate ? instantiate(parsed, asked.instance) : parsed;
+    // add_names(): the name asked for and its aliases, then the fragment's name and its aliases
+    const names = new Set();
+    const addNames = (name, fragmentName) => {
+        const own = parseUnitName(name);
+        if (own)
+            names.add(own.isTemplate ? instantiate(own, asked.instance).name : own.name);
+        for (const alias of map.namesOf(name)) {
+            const unit = parseUnitName(alias);
+            if (!unit)
+                continue;
+            if (!(asked.isInstance && unit.isTemplate)) {
+                names.add(alias);
+                continue;
+            }
+            const instance = instantiate(unit, asked.instance).name;
+            // an instance name that leads elsewhere is not an alias of this unit
+            const leadsTo = lookUp(map, instance);
+            if (fragmentName !== undefined &&
+                typeof leadsTo !== 'string' &&
+                leadsTo.fragment !== fragmentName)
+                continue;
+            names.add(instance);
+        }
+    };
+    addNames(asked.name);
+    if (fragment !== asked.name)
+        addNames(fragment, fragment);
     names.delete(id.name);
     const aliases = [...names]
         .sort(compareBytes)
-        .map((name) => (name === analysed.name ? analysed : parseUnitName(name)))
+        .map((name) => (name === asked.name ? asked : parseUnitName(name)))
         .filter((unit) => unit !== undefined);
-    return { id, fragment, aliases, viaSubdirectory };
+    const result = { id, fragment, aliases };
+    if (parsed.isTemplate && asked.isInstance && whyAbsent(map, asked.name) !== undefined) {
+        result.templateInstead = whyAbsent(map, asked.name);
+    }
+    return result;
+}
+/** Why a name the directory holds leads nowhere (undefined: the directory does not hold it). */
+function whyAbsent(map, name) {
+    const refused = map.refused.get(name);
+    if (refused !== undefined)
+        return refused;
+    let current = map.get(name);
+    if (current === undefined || current === null)
+        return undefined;
+    for (let n = 1; typeof current === 'string' && n < FOLLOW_MAX; n++) {
+        const next = map.get(current);
+        if (next === undefined) {
+            const refusedHop = map.refused.get(current);
+            return refusedHop ?? `alias target ${current} is not in the directory`;
+        }
+        current = next;
+    }
+    return undefined;
 }
 /**
  * Drop-in directories of a unit with aliases, in systemd's order: the id's (most specific first),
@@ -11628,6 +11726,34 @@ class ReadError extends Error {
 }
 /** The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. */
 const cannotRead = (error) => new ReadError(`cannot read: ${error.code ?? String(error)}`);
+/** Whether a link leads to something (a loop or a missing target does not). */
+function followable(file) {
+    try {
+        fs.statSync(file);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function lstatOrUndefined(file) {
+    try {
+        return fs.lstatSync(file);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The real path of a directory, its missing tail kept as named (chase() with CHASE_NONEXISTENT). */
+function realPathAsFarAsItGoes(dir) {
+    try {
+        return fs.realpathSync.native(dir);
+    }
+    catch {
+        const parent = path.dirname(dir);
+        return parent === dir ? dir : path.join(realPathAsFarAsItGoes(parent), path.basename(dir));
+    }
+}
 /** The instance name systemd-analyze gives a bare template: "i" up to v256, "test_instance" after. */
 function templateInstance(version) {
     return version >= 257 ? 'test_instance' : 'i';
@@ -11718,7 +11844,7 @@ function createReader(roots, cwd, known) {
                 listed: false,
                 real: undefined,
                 prefix: undefined,
-                aliases: undefined
+                nameMap: undefined
             };
             states.set(dir, state);
         }
@@ -11799,8 +11925,8 @@ function createReader(roots, cwd, known) {
     };
     /**
      * A link named like a service is an alias when its target lies in the same directory (or below it:
-     * systemd then takes the file of that name in the directory); one leaving the directory is a linked
-     * unit file, not an alias (undefined), as is a link whose directory does not exist.
+     * systemd then takes the entry of that name in the directory); one leaving the directory is a
+     * linked unit file (a mask too); an unreadable link is no entry at all (undefined).
      */
     const classifyLink = (dir, name) => {
         let target;
@@ -11811,28 +11937,40 @@ function createReader(roots, cwd, known) {
             return undefined;
         }
         const parent = path.dirname(target);
-        if (parent === dir)
-            return { target: path.basename(target), viaSubdirectory: false };
-        let realParent;
-        let realDir;
-        try {
-            // systemd resolves the directories on the way, not the file itself
-            realParent = realDirectory(parent);
-            realDir = realDirectory(dir);
+        const targetName = path.basename(target);
+        let link;
+        if (parent === dir) {
+            link = { target: targetName, viaSubdirectory: false };
         }
-        catch {
-            return undefined;
+        else {
+            let realDir;
+            try {
+                realDir = realDirectory(dir);
+            }
+            catch {
+                return 'linked';
+            }
+            // systemd resolves the directories on the way, not the file itself; missing ones stay as named
+            link = aliasLinkFor(targetName, realPathAsFarAsItGoes(parent), realDir);
+            if (!link)
+                return 'linked';
         }
-        return aliasLinkFor(path.basename(target), realParent, realDir);
+        // an alias to nothing is no entry (systemd-analyze 252-262): its name may stand for a template
+        const exists = link.viaSubdirectory
+            ? lstatOrUndefined(target) !== undefined
+            : listingIn(dir)?.entries.has(targetName);
+        return exists
+            ? link
+            : { ignored: `it is a link to ${path.relative(dir, target)}, which is not there` };
     };
     return {
         display,
         listDirectory(dir) {
             return listingIn(dir)?.entries;
         },
-        aliases(dir) {
+        nameMap(dir) {
             const state = stateOf(dir);
-            if (state.aliases === undefined) {
+            if (state.nameMap === undefined) {
                 const listing = listingIn(dir);
                 const links = new Map();
                 for (const name of listing?.links ?? []) {
@@ -11842,10 +11980,12 @@ function createReader(roots, cwd, known) {
                     if (link)
                         links.set(name, link);
                 }
-                state.aliases =
-                    links.size === 0 ? NO_ALIASES : indexAliases(links, (n) => !!listing?.entries.has(n));
+                state.nameMap = buildNameMap({
+                    isFile: (n) => listing?.entries.get(n) === 'file',
+                    links
+                });
             }
-            return state.aliases;
+            return state.nameMap;
         },
         read(file, directory = directoryOf(file)) {
             const name = baseNameOf(file);
@@ -12132,28 +12272,47 @@ function scanUnitFile(file, roots, options, reader) {
     if (unit.isTemplate)
         unit = instantiate(unit, templateInstance(options.version));
     let main;
-    try {
-        main = read.read(file, directory);
-    }
-    catch (error) {
-        if (!(error instanceof ReadError))
-            throw error;
-        return errorReport(shown, unit.name, error.message);
-    }
-    const names = unitNames(read.aliases(directory), base, unit);
-    if ('error' in names) {
-        return errorReport(shown, unit.name, `${names.error}; systemd does not find ${unit.name}`);
-    }
-    if (names.viaSubdirectory) {
-        // the link points below the directory, but systemd reads the file of that name beside it
+    const kind = read.listDirectory(directory)?.get(base);
+    if (kind !== 'file' && kind !== 'link') {
+        // not an entry systemd looks at (a directory, a FIFO ...: say what it is), or a file given by
+        // path in a directory that cannot be listed (read as itself)
         try {
-            main = read.read(path.join(directory, names.fragment));
+            main = read.read(file, directory);
         }
         catch (error) {
             if (!(error instanceof ReadError))
                 throw error;
-            return errorReport(shown, names.id.name, `${names.fragment}: ${error.message}`);
+            return errorReport(shown, unit.name, error.message);
         }
+    }
+    if (kind === 'link' && base !== unit.name && !followable(file)) {
+        // a template file that is a broken link: systemd-analyze finds no instance of it (252-262)
+        return errorReport(shown, unit.name, `a symbolic link that leads nowhere; systemd does not find ${unit.name}`);
+    }
+    // systemd looks the unit up by name: the file, a link, or the template an instance stands for
+    const map = read.nameMap(directory);
+    const names = main ? { id: unit, fragment: base, aliases: [] } : unitNames(map, unit);
+    if ('error' in names) {
+        return errorReport(shown, unit.name, `${names.error}; systemd does not find ${unit.name}`);
+    }
+    if (!main) {
+        try {
+            main = read.read(names.fragment === base ? file : entryPath(directory, names.fragment), directory);
+        }
+        catch (error) {
+            if (!(error instanceof ReadError))
+                throw error;
+            const which = names.fragment === base ? '' : `${names.fragment}: `;
+            return errorReport(shown, names.id.name, which + error.message);
+        }
+    }
+    const lookupNotes = [];
+    if ('templateInstead' in names && names.templateInstead !== undefined) {
+        lookupNotes.push(`${names.templateInstead}; systemd loads ${unit.name} from ${names.fragment}`);
+    }
+    else if (base !== unit.name && names.fragment !== base && map.get(unit.name) !== undefined) {
+        lookupNotes.push(`systemd-analyze analyses the template ${base} as ${unit.name}, which this directory ` +
+            `holds: the score is that unit's (${names.fragment}), not the template's`);
     }
     const { orders, problems, conflicts, truncated } = collectDropIns(names.id, names.aliases, directory, read);
     const sockets = companionSockets(base, directory, read);
@@ -12200,7 +12359,7 @@ function scanUnitFile(file, roots, options, reader) {
                 `the gate scores the worse pick${truncated ? ' among the first few' : ''}`
         });
     }
-    for (const problem of problems) {
+    for (const problem of [...lookupNotes, ...problems]) {
         report.diagnostics.push({
             file: shown,
             line: 1,

@@ -110,18 +110,22 @@ export function compareBytes(a: string, b: string): number {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Aliases (unit-file-loading.md 5.5). Observed on systemd 252 (`systemd-analyze security --offline=true`,
-// by file path and with --root): a symbolic link among the unit files of a directory whose target lies
-// in the same directory (or below it) is an alias of the unit named by the target's file name in that
-// directory; a link leaving the directory is a "linked unit file" (its own name, its own drop-ins).
-// Whichever name is analysed, the unit's id is the name of the file the chain of aliases ends at, and
-// the drop-ins of every name are merged: the id's directories first (they win a file name), then those
-// of each alias (in the order of an unordered set, random from run to run), then the type-wide one.
+// Aliases (unit-file-loading.md 5.5), as systemd's unit_file_build_name_map() and
+// unit_file_find_fragment() read a directory: each service entry is a unit file (a regular file, or a
+// link leaving the directory: a linked unit file or a mask) or an alias (a link whose target lies in
+// the directory or below it names the file of the target's name in the directory); systemd leaves out
+// the aliases it refuses. A unit is looked up by the name it is asked for: the chain of aliases is
+// followed for at most FOLLOW_MAX names, a missing instance name on the way stands for its template,
+// and an instance that is not found is loaded from its template. The unit's id is the file name the
+// lookup ends at (with the instance asked for); its drop-ins are those of every name of the unit: the
+// id's directories first (they win a file name), then those of each alias (in the order of an
+// unordered set, random from run to run), then the type-wide one. Checked against systemd-analyze
+// 252, 257 and 262 on generated directories of links (README, parity).
 
 /** One symbolic link named like a unit, pointing at `target` (a file name in the same directory). */
 export interface AliasLink {
   target: string
-  /** the link points below the directory: systemd still takes the file of that name in the directory */
+  /** the link points below the directory: systemd still takes the entry of that name in it */
   viaSubdirectory: boolean
 }
 
@@ -149,9 +153,9 @@ export function aliasProblem(alias: string, target: string): string | undefined 
   if (from.type !== to.type) return `it points to ${target}, a unit of another type`
   if (alias === target) return 'it points to itself'
   const kind = (u: UnitName): string =>
-    u.isTemplate ? 'template' : u.isInstance ? 'instance' : 'plain'
+    u.isTemplate ? 'a template' : u.isInstance ? 'an instance' : 'a plain'
   if (kind(from) !== kind(to) && !(from.isInstance && to.isTemplate)) {
-    return `it points to ${target}, a ${kind(to)} name, from a ${kind(from)} name`
+    return `it points to ${target}, ${kind(to)} name, from ${kind(from)} name`
   }
   if (from.isInstance && to.isInstance && from.instance !== to.instance) {
     return `it points to ${target}, another instance`
@@ -159,104 +163,210 @@ export function aliasProblem(alias: string, target: string): string | undefined 
   return undefined
 }
 
-export type AliasResolution = { fragment: string; viaSubdirectory: boolean } | { error: string }
-
-export interface AliasIndex {
-  /** every alias link of the directory → the file its chain ends at, or why systemd refuses it */
-  resolved: ReadonlyMap<string, AliasResolution>
-  /** file name → the alias links whose chain ends at it, in byte order */
-  namesOf: ReadonlyMap<string, readonly string[]>
+/** A directory's service names as systemd maps them. */
+export interface NameMap {
+  /**
+   * What a name is in the directory: null a unit file (a regular file, or a link leaving the
+   * directory), a string the name it is an alias of, undefined neither (absent, or refused).
+   */
+  get(name: string): string | null | undefined
+  /** links systemd refuses as aliases, with the reason */
+  refused: ReadonlyMap<string, string>
+  /** the names whose lookup ends at this unit file name (systemd's unit_names_map) */
+  namesOf(name: string): readonly string[]
+  /** false: no links, every unit file is a unit of its own name only */
+  hasLinks: boolean
 }
 
-/** The index of a directory without alias links. */
-export const NO_ALIASES: AliasIndex = { resolved: new Map(), namesOf: new Map() }
+/** A directory's entries for buildNameMap(): its regular files, and its links as the caller classified them. */
+export interface DirectoryLinks {
+  /** whether the directory holds a regular file of this name */
+  isFile(name: string): boolean
+  /**
+   * its links named like units: an alias, 'linked' (leaving the directory, a mask included), or a
+   * link systemd leaves out for the reason given (an alias to nothing)
+   */
+  links: ReadonlyMap<string, AliasLink | 'linked' | { ignored: string }>
+}
 
-/** systemd follows at most this many aliases (FOLLOW_MAX). */
-const MAX_ALIAS_HOPS = 32
+/** systemd follows at most this many names (FOLLOW_MAX): a chain of 8 aliases is not found. */
+const FOLLOW_MAX = 8
 
-/** Resolves every alias link of one directory; `exists` says whether a file name is in it. */
-export function indexAliases(
-  links: ReadonlyMap<string, AliasLink>,
-  exists: (name: string) => boolean
-): AliasIndex {
-  const resolved = new Map<string, AliasResolution>()
-  const namesOf = new Map<string, string[]>()
-  for (const name of [...links.keys()].sort(compareBytes)) {
-    let current = name
-    let viaSubdirectory = false
-    let result: AliasResolution
-    for (let hops = 0; ; hops++) {
-      const link = links.get(current)
-      if (!link) {
-        result = exists(current)
-          ? { fragment: current, viaSubdirectory }
-          : { error: `alias target ${current} is not in the directory` }
-        break
-      }
-      const problem = aliasProblem(current, link.target)
-      if (problem !== undefined || hops >= MAX_ALIAS_HOPS) {
-        const why = problem ?? 'too many levels of aliases'
-        result = { error: `systemd ignores the alias ${current}: ${why}` }
-        break
-      }
-      viaSubdirectory ||= link.viaSubdirectory
-      current = link.target
+type Lookup = { fragment: string } | 'not-found' | 'loop'
+
+/** unit_ids_map_get(): the unit file a name leads to. */
+function lookUp(map: Pick<NameMap, 'get'>, name: string): Lookup {
+  let id: string | undefined
+  for (let n = 0; n < FOLLOW_MAX; n++) {
+    let key = id ?? name
+    let target = map.get(key)
+    if (target === undefined) {
+      if (id === undefined) return 'not-found'
+      // a hop to an instance name that is not there is a hop to its template
+      const template = templateNameOf(id)
+      if (template === undefined) return 'not-found'
+      key = template
+      target = map.get(template)
+      if (target === undefined) return 'not-found'
     }
-    resolved.set(name, result)
-    if ('fragment' in result) {
-      const names = namesOf.get(result.fragment)
-      if (names) names.push(name)
-      else namesOf.set(result.fragment, [name])
+    if (target === null) return { fragment: key }
+    id = target
+  }
+  return 'loop'
+}
+
+/** foo@.service for foo@bar.service and foo@.service; undefined for a plain name. */
+function templateNameOf(name: string): string | undefined {
+  const unit = parseUnitName(name)
+  if (!unit || !(unit.isInstance || unit.isTemplate)) return undefined
+  return `${unit.prefix}@.${unit.type}`
+}
+
+/** The name map of a directory without links: every regular file is a unit file of its own name. */
+function plainNameMap(isFile: (name: string) => boolean): NameMap {
+  return {
+    get: (name) => (isFile(name) ? null : undefined),
+    refused: new Map(),
+    namesOf: (name) => (isFile(name) ? [name] : []),
+    hasLinks: false
+  }
+}
+
+/** unit_file_build_name_map() for one directory. */
+export function buildNameMap({ isFile, links }: DirectoryLinks): NameMap {
+  if (links.size === 0) return plainNameMap(isFile)
+  const aliases = new Map<string, string | null>()
+  const refused = new Map<string, string>()
+  for (const [name, link] of links) {
+    if (link === 'linked') {
+      aliases.set(name, null)
+      continue
+    }
+    if ('ignored' in link) {
+      refused.set(name, `systemd ignores ${name}: ${link.ignored}`)
+      continue
+    }
+    const problem = aliasProblem(name, link.target)
+    if (problem === undefined) aliases.set(name, link.target)
+    else refused.set(name, `systemd ignores the alias ${name}: ${problem}`)
+  }
+  const get = (name: string): string | null | undefined =>
+    aliases.has(name) ? aliases.get(name) : isFile(name) ? null : undefined
+  // the reverse map, over the links; a regular file nothing leads to is only its own name
+  const reverse = new Map<string, string[]>()
+  const add = (key: string, name: string): void => {
+    const names = reverse.get(key)
+    if (names) names.push(name)
+    else reverse.set(key, [name])
+  }
+  for (const name of [...aliases.keys()].sort(compareBytes)) {
+    const found = lookUp({ get }, name)
+    if (typeof found === 'string') continue
+    const from = parseUnitName(name)
+    const to = parseUnitName(found.fragment)
+    // an instance leading to a template is an alias of that instance of it only
+    const key =
+      from?.isInstance && to?.isTemplate ? instantiate(to, from.instance).name : found.fragment
+    add(key, name)
+  }
+  return {
+    get,
+    refused,
+    hasLinks: true,
+    namesOf: (name) => {
+      const names = reverse.get(name) ?? []
+      return isFile(name) && !aliases.has(name) ? [name, ...names] : names
     }
   }
-  return { resolved, namesOf }
 }
 
 export interface UnitNames {
   /** the name systemd reports and uses for the unit (DynamicUser= user, drop-in specifiers) */
   id: UnitName
-  /** the file the unit is read from (a file name in the directory) */
+  /** the entry of the directory the unit is read from */
   fragment: string
-  /** the unit's other names, in byte order (the analysed name among them when it is an alias) */
+  /** the unit's other names, in byte order (the name asked for among them when it is not the id) */
   aliases: UnitName[]
-  /** some link of the chain points below the directory (the file read is not the link's target) */
-  viaSubdirectory: boolean
+  /** the instance asked for is loaded from its template although the directory holds that name */
+  templateInstead?: string
 }
 
 /**
- * The names of the unit systemd loads for `fileName` of a directory analysed as `analysed` (the
- * file's own name, or the instance a template is analysed as).
+ * The unit systemd loads when asked for `asked` in a directory (unit_file_find_fragment(); a template
+ * file is asked for as the instance systemd-analyze gives it), or why it finds none.
  */
-export function unitNames(
-  index: AliasIndex,
-  fileName: string,
-  analysed: UnitName
-): UnitNames | { error: string } {
-  const resolution = index.resolved.get(fileName)
-  if (resolution && 'error' in resolution) return { error: resolution.error }
-  const fragment = resolution ? resolution.fragment : fileName
+export function unitNames(map: NameMap, asked: UnitName): UnitNames | { error: string } {
+  let found = lookUp(map, asked.name)
+  const template = asked.isInstance ? `${asked.prefix}@.${asked.type}` : undefined
+  if (found === 'not-found' && template !== undefined) found = lookUp(map, template)
+  if (found === 'loop') {
+    return { error: `more than ${FOLLOW_MAX} names on the way from ${asked.name} (alias loop?)` }
+  }
+  if (found === 'not-found') {
+    const why = [asked.name, ...(template ? [template] : [])].map((n) => whyAbsent(map, n))
+    return { error: why.find((w) => w !== undefined) ?? `${asked.name} is not in the directory` }
+  }
+  const { fragment } = found
+  // no links: the unit file of the name asked for, or of its template; no other name
+  if (!map.hasLinks) return { id: asked, fragment, aliases: [] }
   const parsed = parseUnitName(fragment)
-  if (!parsed) return { error: `${fragment} is not a valid unit name` }
-  const id = parsed.isTemplate ? instantiate(parsed, analysed.instance) : parsed
-  const viaSubdirectory = resolution !== undefined && resolution.viaSubdirectory
-  const otherNames = index.namesOf.get(fragment)
-  if (otherNames === undefined) {
-    // the usual unit: no link leads to it, so its only other name is the one it was asked by
-    return { id, fragment, aliases: analysed.name === id.name ? [] : [analysed], viaSubdirectory }
+  if (!parsed || (parsed.isTemplate && !asked.isInstance)) {
+    return { error: `${fragment} is not a unit file for ${asked.name}` }
   }
-  const names = new Set<string>([analysed.name])
-  for (const alias of otherNames) {
-    const unit = parseUnitName(alias)
-    if (!unit) continue
-    if (unit.isTemplate) names.add(instantiate(unit, analysed.instance).name)
-    else if (!unit.isInstance || unit.instance === analysed.instance) names.add(unit.name)
+  const id = parsed.isTemplate ? instantiate(parsed, asked.instance) : parsed
+  // add_names(): the name asked for and its aliases, then the fragment's name and its aliases
+  const names = new Set<string>()
+  const addNames = (name: string, fragmentName?: string): void => {
+    const own = parseUnitName(name)
+    if (own) names.add(own.isTemplate ? instantiate(own, asked.instance).name : own.name)
+    for (const alias of map.namesOf(name)) {
+      const unit = parseUnitName(alias)
+      if (!unit) continue
+      if (!(asked.isInstance && unit.isTemplate)) {
+        names.add(alias)
+        continue
+      }
+      const instance = instantiate(unit, asked.instance).name
+      // an instance name that leads elsewhere is not an alias of this unit
+      const leadsTo = lookUp(map, instance)
+      if (
+        fragmentName !== undefined &&
+        typeof leadsTo !== 'string' &&
+        leadsTo.fragment !== fragmentName
+      )
+        continue
+      names.add(instance)
+    }
   }
+  addNames(asked.name)
+  if (fragment !== asked.name) addNames(fragment, fragment)
   names.delete(id.name)
   const aliases = [...names]
     .sort(compareBytes)
-    .map((name) => (name === analysed.name ? analysed : parseUnitName(name)))
+    .map((name) => (name === asked.name ? asked : parseUnitName(name)))
     .filter((unit): unit is UnitName => unit !== undefined)
-  return { id, fragment, aliases, viaSubdirectory }
+  const result: UnitNames = { id, fragment, aliases }
+  if (parsed.isTemplate && asked.isInstance && whyAbsent(map, asked.name) !== undefined) {
+    result.templateInstead = whyAbsent(map, asked.name)
+  }
+  return result
+}
+
+/** Why a name the directory holds leads nowhere (undefined: the directory does not hold it). */
+function whyAbsent(map: NameMap, name: string): string | undefined {
+  const refused = map.refused.get(name)
+  if (refused !== undefined) return refused
+  let current = map.get(name)
+  if (current === undefined || current === null) return undefined
+  for (let n = 1; typeof current === 'string' && n < FOLLOW_MAX; n++) {
+    const next: string | null | undefined = map.get(current)
+    if (next === undefined) {
+      const refusedHop = map.refused.get(current)
+      return refusedHop ?? `alias target ${current} is not in the directory`
+    }
+    current = next
+  }
+  return undefined
 }
 
 export interface UnitDropInDirectory {

@@ -2,13 +2,12 @@
  * Units as they were at the base commit, scored from git objects (never from the API, never from the
  * working tree): the unit file and the drop-ins systemd would merge, as the base tree held them.
  */
-import type { AliasedDropInCandidate, AliasIndex, AliasLink } from '../core/dropins.js'
+import type { AliasedDropInCandidate, AliasLink, NameMap } from '../core/dropins.js'
 import {
   aliasLinkFor,
+  buildNameMap,
   dropInChoices,
   dropInDirectoryNames,
-  indexAliases,
-  NO_ALIASES,
   unitDropInDirectories,
   unitNames
 } from '../core/dropins.js'
@@ -94,33 +93,55 @@ class BaseReader {
     return this.dirs.get(dir) ?? []
   }
 
-  private readonly aliasIndexes = new Map<string, AliasIndex>()
+  private readonly nameMaps = new Map<string, NameMap>()
 
   /**
-   * The alias links among a directory's service files, classified as the scanner classifies them in
-   * the checkout: a relative link whose target lies in the directory (or below it) is an alias.
+   * A directory's service names, its links classified as the scanner classifies them in the
+   * checkout: a relative link whose target lies in the directory (or below it) is an alias, any
+   * other a linked unit file (a mask too).
    */
-  aliases(dir: string): AliasIndex {
-    let index = this.aliasIndexes.get(dir)
-    if (index) return index
-    const links = new Map<string, AliasLink>()
+  nameMap(dir: string): NameMap {
+    let map = this.nameMaps.get(dir)
+    if (map) return map
+    const links = new Map<string, AliasLink | 'linked' | { ignored: string }>()
     const names = this.list(dir)
+    const entryOf = (name: string): TreeEntry | undefined => this.tree.entries.get(join(dir, name))
     for (const name of names) {
-      const entry = this.tree.entries.get(join(dir, name))
+      const entry = entryOf(name)
       if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service') continue
       const text = this.linkText(entry)
       const target = text.startsWith('/') ? undefined : normalize(join(dir, text))
-      if (target === undefined) continue
-      // systemd resolves the directories on the way, not the file itself
-      const parent = this.resolve(dirOf(target))
+      // systemd resolves the directories on the way, not the file itself; missing ones stay as named
+      const parent = target === undefined ? undefined : this.resolve(dirOf(target))
       const here = this.resolve(dir)
-      if (parent.kind !== 'dir' || here.kind !== 'dir') continue
-      const link = aliasLinkFor(baseName(target), parent.path, here.path)
-      if (link) links.set(name, link)
+      const parentPath =
+        parent?.kind === 'dir'
+          ? parent.path
+          : parent?.kind === 'missing'
+            ? dirOf(target!)
+            : undefined
+      const link =
+        parentPath !== undefined && here.kind === 'dir'
+          ? aliasLinkFor(baseName(target!), parentPath, here.path)
+          : undefined
+      if (!link) {
+        links.set(name, 'linked')
+        continue
+      }
+      // an alias to nothing is no entry: its name may stand for a template
+      const at = join(parentPath!, baseName(target!))
+      const exists = this.tree.entries.has(at) || this.dirs.has(at)
+      links.set(name, exists ? link : { ignored: `it is a link to ${text}, which is not there` })
     }
-    index = links.size === 0 ? NO_ALIASES : indexAliases(links, (n) => names.includes(n))
-    this.aliasIndexes.set(dir, index)
-    return index
+    map = buildNameMap({
+      isFile: (name) => {
+        const entry = entryOf(name)
+        return entry !== undefined && entry.mode !== SYMLINK && entry.type === 'blob'
+      },
+      links
+    })
+    this.nameMaps.set(dir, map)
+    return map
   }
 
   /** What a symbolic link's blob says it points to. */
@@ -159,6 +180,7 @@ class BaseReader {
 function readFile(reader: BaseReader, resolved: Resolved, shown: string): UnitFileInput | string {
   if (resolved.kind === 'devnull') return { path: shown, bytes: null }
   if (resolved.kind === 'error') return resolved.reason
+  if (resolved.kind === 'missing') return 'a symbolic link that leads nowhere'
   if (resolved.kind !== 'file') return 'is a directory, not a unit file'
   if ((resolved.entry.size ?? 0) > MAX_UNIT_FILE_BYTES) {
     return `file is ${resolved.entry.size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`
@@ -210,7 +232,8 @@ export function scoreAtBase(
     const top = toTop(basePath)
     const fileName = top.slice(top.lastIndexOf('/') + 1)
     const resolved = reader.resolve(top)
-    if (resolved.kind === 'missing') {
+    // no entry of that name: a new unit (a link that leads nowhere is an entry systemd looks at)
+    if (resolved.kind === 'missing' && !tree.entries.has(top)) {
       result.set(current, null)
       continue
     }
@@ -221,7 +244,20 @@ export function scoreAtBase(
     }
     // An alias is the unit of the file it leads to, with the drop-ins of every name (as scanned now).
     const directory = dirOf(top)
-    const names = unitNames(reader.aliases(directory), fileName, unit)
+    if ((resolved.kind === 'error' || resolved.kind === 'missing') && unit.name !== fileName) {
+      // a template file that is a broken link: systemd-analyze finds no instance of it
+      const why = resolved.kind === 'error' ? resolved.reason : 'a symbolic link that leads nowhere'
+      result.set(
+        current,
+        errorReport(basePath, unit.name, `${why}; systemd does not find ${unit.name}`)
+      )
+      continue
+    }
+    if (resolved.kind === 'dir') {
+      result.set(current, errorReport(basePath, unit.name, 'is a directory, not a unit file'))
+      continue
+    }
+    const names = unitNames(reader.nameMap(directory), unit)
     if ('error' in names) {
       result.set(
         current,
@@ -229,9 +265,11 @@ export function scoreAtBase(
       )
       continue
     }
-    const main = names.viaSubdirectory
-      ? readFile(reader, reader.resolve(join(directory, names.fragment)), basePath)
-      : readFile(reader, resolved, basePath)
+    const main = readFile(
+      reader,
+      names.fragment === fileName ? resolved : reader.resolve(join(directory, names.fragment)),
+      basePath
+    )
     if (typeof main === 'string') {
       result.set(current, errorReport(basePath, names.id.name, main))
       continue

@@ -5,15 +5,14 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { AliasedDropInCandidate, AliasIndex, AliasLink } from '../core/dropins.js'
+import type { AliasedDropInCandidate, AliasLink, NameMap } from '../core/dropins.js'
 import {
   aliasLinkFor,
+  buildNameMap,
   dropInChoices,
   dropInLead,
-  indexAliases,
   isDashPrefixName,
   isDropInFileName,
-  NO_ALIASES,
   unitDropInDirectories,
   unitNames
 } from '../core/dropins.js'
@@ -60,6 +59,34 @@ class ReadError extends Error {}
 const cannotRead = (error: unknown): ReadError =>
   new ReadError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
 
+/** Whether a link leads to something (a loop or a missing target does not). */
+function followable(file: string): boolean {
+  try {
+    fs.statSync(file)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file)
+  } catch {
+    return undefined
+  }
+}
+
+/** The real path of a directory, its missing tail kept as named (chase() with CHASE_NONEXISTENT). */
+function realPathAsFarAsItGoes(dir: string): string {
+  try {
+    return fs.realpathSync.native(dir)
+  } catch {
+    const parent = path.dirname(dir)
+    return parent === dir ? dir : path.join(realPathAsFarAsItGoes(parent), path.basename(dir))
+  }
+}
+
 /** The instance name systemd-analyze gives a bare template: "i" up to v256, "test_instance" after. */
 export function templateInstance(version: number): string {
   return version >= 257 ? 'test_instance' : 'i'
@@ -80,8 +107,8 @@ export interface Reader {
   display(file: string, directory?: string): string
   /** the entries of a directory and what each is (undefined: not a readable directory) */
   listDirectory(dir: string): ReadonlyMap<string, EntryKind> | undefined
-  /** which service files of a directory are aliases of which (symbolic links among them) */
-  aliases(dir: string): AliasIndex
+  /** the directory's service names as systemd maps them (its links classified) */
+  nameMap(dir: string): NameMap
 }
 
 /** What a directory entry is, as getdents() tells it (no stat needed). */
@@ -174,7 +201,7 @@ export function createReader(
     real: string | undefined
     /** displayPrefix(), once asked for */
     prefix: string | undefined
-    aliases: AliasIndex | undefined
+    nameMap: NameMap | undefined
   }
   const states = new Map<string, DirectoryState>()
   let lastDirectory: string | undefined
@@ -188,7 +215,7 @@ export function createReader(
         listed: false,
         real: undefined,
         prefix: undefined,
-        aliases: undefined
+        nameMap: undefined
       }
       states.set(dir, state)
     }
@@ -268,10 +295,13 @@ export function createReader(
   }
   /**
    * A link named like a service is an alias when its target lies in the same directory (or below it:
-   * systemd then takes the file of that name in the directory); one leaving the directory is a linked
-   * unit file, not an alias (undefined), as is a link whose directory does not exist.
+   * systemd then takes the entry of that name in the directory); one leaving the directory is a
+   * linked unit file (a mask too); an unreadable link is no entry at all (undefined).
    */
-  const classifyLink = (dir: string, name: string): AliasLink | undefined => {
+  const classifyLink = (
+    dir: string,
+    name: string
+  ): AliasLink | 'linked' | { ignored: string } | undefined => {
     let target: string
     try {
       target = path.resolve(dir, readLink(path.join(dir, name)))
@@ -279,37 +309,50 @@ export function createReader(
       return undefined
     }
     const parent = path.dirname(target)
-    if (parent === dir) return { target: path.basename(target), viaSubdirectory: false }
-    let realParent: string
-    let realDir: string
-    try {
-      // systemd resolves the directories on the way, not the file itself
-      realParent = realDirectory(parent)
-      realDir = realDirectory(dir)
-    } catch {
-      return undefined
+    const targetName = path.basename(target)
+    let link: AliasLink | undefined
+    if (parent === dir) {
+      link = { target: targetName, viaSubdirectory: false }
+    } else {
+      let realDir: string
+      try {
+        realDir = realDirectory(dir)
+      } catch {
+        return 'linked'
+      }
+      // systemd resolves the directories on the way, not the file itself; missing ones stay as named
+      link = aliasLinkFor(targetName, realPathAsFarAsItGoes(parent), realDir)
+      if (!link) return 'linked'
     }
-    return aliasLinkFor(path.basename(target), realParent, realDir)
+    // an alias to nothing is no entry (systemd-analyze 252-262): its name may stand for a template
+    const exists = link.viaSubdirectory
+      ? lstatOrUndefined(target) !== undefined
+      : listingIn(dir)?.entries.has(targetName)
+    return exists
+      ? link
+      : { ignored: `it is a link to ${path.relative(dir, target)}, which is not there` }
   }
   return {
     display,
     listDirectory(dir) {
       return listingIn(dir)?.entries
     },
-    aliases(dir) {
+    nameMap(dir) {
       const state = stateOf(dir)
-      if (state.aliases === undefined) {
+      if (state.nameMap === undefined) {
         const listing = listingIn(dir)
-        const links = new Map<string, AliasLink>()
+        const links = new Map<string, AliasLink | 'linked' | { ignored: string }>()
         for (const name of listing?.links ?? []) {
           if (parseUnitName(name)?.type !== 'service') continue
           const link = classifyLink(dir, name)
           if (link) links.set(name, link)
         }
-        state.aliases =
-          links.size === 0 ? NO_ALIASES : indexAliases(links, (n) => !!listing?.entries.has(n))
+        state.nameMap = buildNameMap({
+          isFile: (n) => listing?.entries.get(n) === 'file',
+          links
+        })
       }
-      return state.aliases
+      return state.nameMap
     },
     read(file, directory = directoryOf(file)) {
       const name = baseNameOf(file)
@@ -606,25 +649,52 @@ export function scanUnitFile(
   if (!unit || unit.type !== 'service')
     return errorReport(shown, base, 'not a valid service unit name')
   if (unit.isTemplate) unit = instantiate(unit, templateInstance(options.version))
-  let main: UnitFileInput
-  try {
-    main = read.read(file, directory)
-  } catch (error) {
-    if (!(error instanceof ReadError)) throw error
-    return errorReport(shown, unit.name, error.message)
+  let main: UnitFileInput | undefined
+  const kind = read.listDirectory(directory)?.get(base)
+  if (kind !== 'file' && kind !== 'link') {
+    // not an entry systemd looks at (a directory, a FIFO ...: say what it is), or a file given by
+    // path in a directory that cannot be listed (read as itself)
+    try {
+      main = read.read(file, directory)
+    } catch (error) {
+      if (!(error instanceof ReadError)) throw error
+      return errorReport(shown, unit.name, error.message)
+    }
   }
-  const names = unitNames(read.aliases(directory), base, unit)
+  if (kind === 'link' && base !== unit.name && !followable(file)) {
+    // a template file that is a broken link: systemd-analyze finds no instance of it (252-262)
+    return errorReport(
+      shown,
+      unit.name,
+      `a symbolic link that leads nowhere; systemd does not find ${unit.name}`
+    )
+  }
+  // systemd looks the unit up by name: the file, a link, or the template an instance stands for
+  const map = read.nameMap(directory)
+  const names = main ? { id: unit, fragment: base, aliases: [] } : unitNames(map, unit)
   if ('error' in names) {
     return errorReport(shown, unit.name, `${names.error}; systemd does not find ${unit.name}`)
   }
-  if (names.viaSubdirectory) {
-    // the link points below the directory, but systemd reads the file of that name beside it
+  if (!main) {
     try {
-      main = read.read(path.join(directory, names.fragment))
+      main = read.read(
+        names.fragment === base ? file : entryPath(directory, names.fragment),
+        directory
+      )
     } catch (error) {
       if (!(error instanceof ReadError)) throw error
-      return errorReport(shown, names.id.name, `${names.fragment}: ${error.message}`)
+      const which = names.fragment === base ? '' : `${names.fragment}: `
+      return errorReport(shown, names.id.name, which + error.message)
     }
+  }
+  const lookupNotes: string[] = []
+  if ('templateInstead' in names && names.templateInstead !== undefined) {
+    lookupNotes.push(`${names.templateInstead}; systemd loads ${unit.name} from ${names.fragment}`)
+  } else if (base !== unit.name && names.fragment !== base && map.get(unit.name) !== undefined) {
+    lookupNotes.push(
+      `systemd-analyze analyses the template ${base} as ${unit.name}, which this directory ` +
+        `holds: the score is that unit's (${names.fragment}), not the template's`
+    )
   }
   const { orders, problems, conflicts, truncated } = collectDropIns(
     names.id,
@@ -679,7 +749,7 @@ export function scanUnitFile(
         `the gate scores the worse pick${truncated ? ' among the first few' : ''}`
     })
   }
-  for (const problem of problems) {
+  for (const problem of [...lookupNotes, ...problems]) {
     report.diagnostics.push({
       file: shown,
       line: 1,
