@@ -155,9 +155,12 @@ function build(r: string): void {
   write(at('hop/zzp.service'), BARE)
   link('zzt@i.service', at('hop/zza@i.service'))
   link('zzp.service', at('hop/zzt@i.service'))
-  // ... but an alias to a name the directory does not hold is no alias at all
-  write(at('nothing/zzt@.service'), BARE)
+  // ... but systemd-analyze searches the directory of a link that leads nowhere only when the
+  // instance's own template is there (zzf@.service is not; zzg@.service is)
+  write(at('nothing/zzt@.service'), `${BARE}PrivateTmp=yes\n`)
   link('zzt@i.service', at('nothing/zzf@i.service'))
+  write(at('nothing/zzg@.service'), BARE)
+  link('zzt@i.service', at('nothing/zzg@i.service'))
   // a template is analysed as instance i: a file or link of that name in the directory is the unit
   write(at('tplinst/zzv@.service'), BARE)
   write(at('tplinst/zzv@i.service'), `${BARE}PrivateTmp=yes\nNoNewPrivileges=yes\n`)
@@ -167,6 +170,14 @@ function build(r: string): void {
   write(at('brokentpl/zzt@.service'), `${BARE}PrivateTmp=yes\n`)
   link('zznone@.service', at('brokentpl/zzv@.service'))
   link('zzt@.service', at('brokentpl/zzv@i.service'))
+  // the unit takes its file's name as id only if a name of it says so: zzu@i.service is a unit of
+  // its own (masked), so zzt@i.service keeps its name; likewise zzf@i.service beside a zzt@i.service
+  write(at('idkept/zzu@.service'), `${BARE}PrivateTmp=yes\n`)
+  link('zzu@.service', at('idkept/zzt@.service'))
+  link('/dev/null', at('idkept/zzu@i.service'))
+  write(at('idkept2/zzt@.service'), `${BARE}PrivateTmp=yes\n`)
+  write(at('idkept2/zzt@i.service'), BARE)
+  link('zzt@.service', at('idkept2/zzf@.service'))
   // systemd follows at most 8 names: a chain of 8 links is not found, one of 7 is
   write(at('chain8/zzreal.service'), `${BARE}PrivateTmp=yes\n`)
   for (let i = 1; i <= 8; i++) {
@@ -358,7 +369,7 @@ describe('aliases', () => {
 
 describe('looking a unit up by name, as systemd does', () => {
   it('loads an instance whose own name leads nowhere from its template, and says why', () => {
-    for (const instance of ['i', 'j', 'm']) {
+    for (const instance of ['i', 'j']) {
       const report = unit(`fallback/zzt@${instance}.service`)
       expect(report).toMatchObject({ unit: `zzt@${instance}.service`, score: 9.4 })
       expect(report.diagnostics).toContainEqual(
@@ -367,6 +378,8 @@ describe('looking a unit up by name, as systemd does', () => {
         })
       )
     }
+    // a link into a missing directory is an alias of the entry of that name (here the template)
+    expect(unit('fallback/zzt@m.service')).toMatchObject({ unit: 'zzt@m.service', score: 9.4 })
     // a linked unit file is the instance's own file, even when it leads nowhere
     expect(unit('fallback/zzt@k.service')).toMatchObject({ status: 'error' })
   })
@@ -377,11 +390,13 @@ describe('looking a unit up by name, as systemd does', () => {
     }
   })
 
-  it('ignores an alias to a name the directory does not hold', () => {
+  it('finds nothing for a link that leads nowhere unless its template is there', () => {
     expect(unit('nothing/zzf@i.service')).toMatchObject({
       status: 'error',
-      reason: expect.stringMatching(/zzt@i\.service, which is not there/)
+      reason: expect.stringMatching(/leads nowhere, nor does zzf@\.service beside it/)
     })
+    // zzg@i -> zzt@i, missing: zzt@.service, as zzt@i.service (not zzg@.service)
+    expect(unit('nothing/zzg@i.service')).toMatchObject({ unit: 'zzt@i.service', score: 9.4 })
   })
 
   it('scores a template as the instance of that name the directory holds', () => {
@@ -399,6 +414,13 @@ describe('looking a unit up by name, as systemd does', () => {
       reason: expect.stringMatching(/leads nowhere/)
     })
     expect(unit('brokentpl/zzv@i.service')).toMatchObject({ unit: 'zzt@i.service', score: 9.4 })
+  })
+
+  it("keeps the name asked for as id when the file's instance name is another unit's", () => {
+    expect(unit('idkept/zzt@.service')).toMatchObject({ unit: 'zzt@i.service', score: 9.4 })
+    expect(unit('idkept/zzu@.service')).toMatchObject({ status: 'masked' })
+    expect(unit('idkept2/zzf@.service')).toMatchObject({ unit: 'zzf@i.service', score: 9.4 })
+    expect(unit('idkept2/zzt@.service')).toMatchObject({ unit: 'zzt@i.service', score: 9.6 })
   })
 
   it('follows at most 8 names', () => {
@@ -522,10 +544,8 @@ describe('alias helpers (dropins.ts)', () => {
   })
 
   const alias = (target: string): AliasLink => ({ target, viaSubdirectory: false })
-  const mapOf = (
-    files: string[],
-    links: Array<[string, AliasLink | 'linked' | { ignored: string }]>
-  ): NameMap => buildNameMap({ isFile: (n) => files.includes(n), links: new Map(links) })
+  const mapOf = (files: string[], links: Array<[string, AliasLink | 'linked']>): NameMap =>
+    buildNameMap({ isFile: (n) => files.includes(n), links: new Map(links) })
 
   it('resolves chains, lists every name of the unit, and refuses loops', () => {
     const map = mapOf(
@@ -579,7 +599,7 @@ describe('alias helpers (dropins.ts)', () => {
       ['t@.service', 'p.service'],
       [
         ['t@i.service', alias('p.service')], // refused: an instance to a plain name
-        ['t@j.service', { ignored: 'it is a link to x@j.service, which is not there' }],
+        ['t@j.service', alias('x@j.service')], // to nothing (nor is there an x@.service)
         ['t@k.service', 'linked']
       ]
     )
@@ -590,7 +610,7 @@ describe('alias helpers (dropins.ts)', () => {
     })
     expect(unitNames(map, name('t@j.service'))).toMatchObject({
       fragment: 't@.service',
-      templateInstead: expect.stringMatching(/which is not there/)
+      templateInstead: 'alias target x@j.service is not in the directory'
     })
     // a linked unit file is the instance's own, whatever it leads to
     expect(unitNames(map, name('t@k.service'))).toMatchObject({ fragment: 't@k.service' })
@@ -613,6 +633,20 @@ describe('alias helpers (dropins.ts)', () => {
       id: { name: 't@i.service' },
       fragment: 't@.service',
       aliases: [{ name: 'a@i.service' }]
+    })
+  })
+
+  it("takes the file's name as id only when a name of the unit is it", () => {
+    // f@.service -> t@.service, and t@i.service is a unit of its own: f@i.service keeps its name
+    const map = mapOf(['t@.service', 't@i.service'], [['f@.service', alias('t@.service')]])
+    expect(unitNames(map, name('f@i.service'))).toMatchObject({
+      id: { name: 'f@i.service' },
+      fragment: 't@.service',
+      aliases: [{ name: 't@i.service' }]
+    })
+    expect(unitNames(map, name('f@j.service'))).toMatchObject({
+      id: { name: 't@j.service' },
+      aliases: [{ name: 'f@j.service' }]
     })
   })
 

@@ -37412,10 +37412,6 @@ function buildNameMap({ isFile, links }) {
             aliases.set(name, null);
             continue;
         }
-        if ('ignored' in link) {
-            refused.set(name, `systemd ignores ${name}: ${link.ignored}`);
-            continue;
-        }
         const problem = aliasProblem(name, link.target);
         if (problem === undefined)
             aliases.set(name, link.target);
@@ -37476,13 +37472,13 @@ function unitNames(map, asked) {
     if (!parsed || (parsed.isTemplate && !asked.isInstance)) {
         return { error: `${fragment} is not a unit file for ${asked.name}` };
     }
-    const id = parsed.isTemplate ? instantiate(parsed, asked.instance) : parsed;
-    // add_names(): the name asked for and its aliases, then the fragment's name and its aliases
+    const fileId = parsed.isTemplate ? instantiate(parsed, asked.instance) : parsed;
+    // add_names(): the name asked for and its aliases, then the fragment's name and its aliases. A
+    // template name is kept as written (the unit takes it as its instance of it), so the fragment's
+    // instance name is among them only when an alias adds it ...
     const names = new Set();
     const addNames = (name, fragmentName) => {
-        const own = parseUnitName(name);
-        if (own)
-            names.add(own.isTemplate ? instantiate(own, asked.instance).name : own.name);
+        names.add(name);
         for (const alias of map.namesOf(name)) {
             const unit = parseUnitName(alias);
             if (!unit)
@@ -37504,8 +37500,15 @@ function unitNames(map, asked) {
     addNames(asked.name);
     if (fragment !== asked.name)
         addNames(fragment, fragment);
-    names.delete(id.name);
-    const aliases = [...names]
+    // ... and only a name among them becomes the id (merge_by_names): else the unit keeps the name
+    // it was asked for
+    const id = names.has(fileId.name) ? fileId : asked;
+    const unitNamesOf = new Set([...names].map((name) => {
+        const unit = parseUnitName(name);
+        return unit?.isTemplate ? instantiate(unit, asked.instance).name : name;
+    }));
+    unitNamesOf.delete(id.name);
+    const aliases = [...unitNamesOf]
         .sort(compareBytes)
         .map((name) => (name === asked.name ? asked : parseUnitName(name)))
         .filter((unit) => unit !== undefined);
@@ -42485,14 +42488,6 @@ function followable(file) {
         return false;
     }
 }
-function lstatOrUndefined(file) {
-    try {
-        return fs$5.lstatSync(file);
-    }
-    catch {
-        return undefined;
-    }
-}
 /** The real path of a directory, its missing tail kept as named (chase() with CHASE_NONEXISTENT). */
 function realPathAsFarAsItGoes(dir) {
     try {
@@ -42686,31 +42681,17 @@ function createReader(roots, cwd, known) {
             return undefined;
         }
         const parent = path$2.dirname(target);
-        const targetName = path$2.basename(target);
-        let link;
-        if (parent === dir) {
-            link = { target: targetName, viaSubdirectory: false };
+        if (parent === dir)
+            return { target: path$2.basename(target), viaSubdirectory: false };
+        let realDir;
+        try {
+            realDir = realDirectory(dir);
         }
-        else {
-            let realDir;
-            try {
-                realDir = realDirectory(dir);
-            }
-            catch {
-                return 'linked';
-            }
-            // systemd resolves the directories on the way, not the file itself; missing ones stay as named
-            link = aliasLinkFor(targetName, realPathAsFarAsItGoes(parent), realDir);
-            if (!link)
-                return 'linked';
+        catch {
+            return 'linked';
         }
-        // an alias to nothing is no entry (systemd-analyze 252-262): its name may stand for a template
-        const exists = link.viaSubdirectory
-            ? lstatOrUndefined(target) !== undefined
-            : listingIn(dir)?.entries.has(targetName);
-        return exists
-            ? link
-            : { ignored: `it is a link to ${path$2.relative(dir, target)}, which is not there` };
+        // systemd resolves the directories on the way, not the file itself; missing ones stay as named
+        return aliasLinkFor(path$2.basename(target), realPathAsFarAsItGoes(parent), realDir) ?? 'linked';
     };
     return {
         display,
@@ -42933,9 +42914,15 @@ function scanUnitFile(file, roots, options, reader) {
             return errorReport(shown, unit.name, error.message);
         }
     }
-    if (kind === 'link' && base !== unit.name && !followable(file)) {
-        // a template file that is a broken link: systemd-analyze finds no instance of it (252-262)
-        return errorReport(shown, unit.name, `a symbolic link that leads nowhere; systemd does not find ${unit.name}`);
+    if (kind === 'link' && !followable(file)) {
+        // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
+        // instance's template does (252-262)
+        const named = parseUnitName(base);
+        const template = named.isInstance ? `${named.prefix}@.${named.type}` : undefined;
+        if (template === undefined || !followable(entryPath(directory, template))) {
+            return errorReport(shown, unit.name, `a symbolic link that leads nowhere${template ? `, nor does ${template} beside it` : ''}: ` +
+                `systemd-analyze does not look in its directory and does not find ${unit.name}`);
+        }
     }
     // systemd looks the unit up by name: the file, a link, or the template an instance stands for
     const map = read.nameMap(directory);
@@ -52337,14 +52324,7 @@ class BaseReader {
             const link = parentPath !== undefined && here.kind === 'dir'
                 ? aliasLinkFor(baseName(target), parentPath, here.path)
                 : undefined;
-            if (!link) {
-                links.set(name, 'linked');
-                continue;
-            }
-            // an alias to nothing is no entry: its name may stand for a template
-            const at = join(parentPath, baseName(target));
-            const exists = this.tree.entries.has(at) || this.dirs.has(at);
-            links.set(name, exists ? link : { ignored: `it is a link to ${text}, which is not there` });
+            links.set(name, link ?? 'linked');
         }
         map = buildNameMap({
             isFile: (name) => {
@@ -52455,11 +52435,17 @@ scopeOf = () => undefined) {
         }
         // An alias is the unit of the file it leads to, with the drop-ins of every name (as scanned now).
         const directory = dirOf(top);
-        if ((resolved.kind === 'error' || resolved.kind === 'missing') && unit.name !== fileName) {
-            // a template file that is a broken link: systemd-analyze finds no instance of it
-            const why = resolved.kind === 'error' ? resolved.reason : 'a symbolic link that leads nowhere';
-            result.set(current, errorReport(basePath, unit.name, `${why}; systemd does not find ${unit.name}`));
-            continue;
+        if (resolved.kind === 'error' || resolved.kind === 'missing') {
+            // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
+            // instance's template does
+            const named = parseUnitName(fileName);
+            const template = named?.isInstance ? `${named.prefix}@.${named.type}` : undefined;
+            const leads = (r) => r.kind === 'file' || r.kind === 'devnull';
+            if (template === undefined || !leads(reader.resolve(join(dirOf(top), template)))) {
+                const why = resolved.kind === 'error' ? resolved.reason : 'a symbolic link that leads nowhere';
+                result.set(current, errorReport(basePath, unit.name, `${why}; systemd does not find ${unit.name}`));
+                continue;
+            }
         }
         if (resolved.kind === 'dir') {
             result.set(current, errorReport(basePath, unit.name, 'is a directory, not a unit file'));

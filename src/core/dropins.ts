@@ -182,11 +182,8 @@ export interface NameMap {
 export interface DirectoryLinks {
   /** whether the directory holds a regular file of this name */
   isFile(name: string): boolean
-  /**
-   * its links named like units: an alias, 'linked' (leaving the directory, a mask included), or a
-   * link systemd leaves out for the reason given (an alias to nothing)
-   */
-  links: ReadonlyMap<string, AliasLink | 'linked' | { ignored: string }>
+  /** its links named like units: an alias, or 'linked' (leaving the directory, a mask included) */
+  links: ReadonlyMap<string, AliasLink | 'linked'>
 }
 
 /** systemd follows at most this many names (FOLLOW_MAX): a chain of 8 aliases is not found. */
@@ -240,10 +237,6 @@ export function buildNameMap({ isFile, links }: DirectoryLinks): NameMap {
   for (const [name, link] of links) {
     if (link === 'linked') {
       aliases.set(name, null)
-      continue
-    }
-    if ('ignored' in link) {
-      refused.set(name, `systemd ignores ${name}: ${link.ignored}`)
       continue
     }
     const problem = aliasProblem(name, link.target)
@@ -313,12 +306,13 @@ export function unitNames(map: NameMap, asked: UnitName): UnitNames | { error: s
   if (!parsed || (parsed.isTemplate && !asked.isInstance)) {
     return { error: `${fragment} is not a unit file for ${asked.name}` }
   }
-  const id = parsed.isTemplate ? instantiate(parsed, asked.instance) : parsed
-  // add_names(): the name asked for and its aliases, then the fragment's name and its aliases
+  const fileId = parsed.isTemplate ? instantiate(parsed, asked.instance) : parsed
+  // add_names(): the name asked for and its aliases, then the fragment's name and its aliases. A
+  // template name is kept as written (the unit takes it as its instance of it), so the fragment's
+  // instance name is among them only when an alias adds it ...
   const names = new Set<string>()
   const addNames = (name: string, fragmentName?: string): void => {
-    const own = parseUnitName(name)
-    if (own) names.add(own.isTemplate ? instantiate(own, asked.instance).name : own.name)
+    names.add(name)
     for (const alias of map.namesOf(name)) {
       const unit = parseUnitName(alias)
       if (!unit) continue
@@ -340,8 +334,17 @@ export function unitNames(map: NameMap, asked: UnitName): UnitNames | { error: s
   }
   addNames(asked.name)
   if (fragment !== asked.name) addNames(fragment, fragment)
-  names.delete(id.name)
-  const aliases = [...names]
+  // ... and only a name among them becomes the id (merge_by_names): else the unit keeps the name
+  // it was asked for
+  const id = names.has(fileId.name) ? fileId : asked
+  const unitNamesOf = new Set(
+    [...names].map((name) => {
+      const unit = parseUnitName(name)
+      return unit?.isTemplate ? instantiate(unit, asked.instance).name : name
+    })
+  )
+  unitNamesOf.delete(id.name)
+  const aliases = [...unitNamesOf]
     .sort(compareBytes)
     .map((name) => (name === asked.name ? asked : parseUnitName(name)))
     .filter((unit): unit is UnitName => unit !== undefined)

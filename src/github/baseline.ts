@@ -103,7 +103,7 @@ class BaseReader {
   nameMap(dir: string): NameMap {
     let map = this.nameMaps.get(dir)
     if (map) return map
-    const links = new Map<string, AliasLink | 'linked' | { ignored: string }>()
+    const links = new Map<string, AliasLink | 'linked'>()
     const names = this.list(dir)
     const entryOf = (name: string): TreeEntry | undefined => this.tree.entries.get(join(dir, name))
     for (const name of names) {
@@ -124,14 +124,7 @@ class BaseReader {
         parentPath !== undefined && here.kind === 'dir'
           ? aliasLinkFor(baseName(target!), parentPath, here.path)
           : undefined
-      if (!link) {
-        links.set(name, 'linked')
-        continue
-      }
-      // an alias to nothing is no entry: its name may stand for a template
-      const at = join(parentPath!, baseName(target!))
-      const exists = this.tree.entries.has(at) || this.dirs.has(at)
-      links.set(name, exists ? link : { ignored: `it is a link to ${text}, which is not there` })
+      links.set(name, link ?? 'linked')
     }
     map = buildNameMap({
       isFile: (name) => {
@@ -244,14 +237,21 @@ export function scoreAtBase(
     }
     // An alias is the unit of the file it leads to, with the drop-ins of every name (as scanned now).
     const directory = dirOf(top)
-    if ((resolved.kind === 'error' || resolved.kind === 'missing') && unit.name !== fileName) {
-      // a template file that is a broken link: systemd-analyze finds no instance of it
-      const why = resolved.kind === 'error' ? resolved.reason : 'a symbolic link that leads nowhere'
-      result.set(
-        current,
-        errorReport(basePath, unit.name, `${why}; systemd does not find ${unit.name}`)
-      )
-      continue
+    if (resolved.kind === 'error' || resolved.kind === 'missing') {
+      // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
+      // instance's template does
+      const named = parseUnitName(fileName)
+      const template = named?.isInstance ? `${named.prefix}@.${named.type}` : undefined
+      const leads = (r: Resolved): boolean => r.kind === 'file' || r.kind === 'devnull'
+      if (template === undefined || !leads(reader.resolve(join(dirOf(top), template)))) {
+        const why =
+          resolved.kind === 'error' ? resolved.reason : 'a symbolic link that leads nowhere'
+        result.set(
+          current,
+          errorReport(basePath, unit.name, `${why}; systemd does not find ${unit.name}`)
+        )
+        continue
+      }
     }
     if (resolved.kind === 'dir') {
       result.set(current, errorReport(basePath, unit.name, 'is a directory, not a unit file'))

@@ -69,14 +69,6 @@ function followable(file: string): boolean {
   }
 }
 
-function lstatOrUndefined(file: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(file)
-  } catch {
-    return undefined
-  }
-}
-
 /** The real path of a directory, its missing tail kept as named (chase() with CHASE_NONEXISTENT). */
 function realPathAsFarAsItGoes(dir: string): string {
   try {
@@ -298,10 +290,7 @@ export function createReader(
    * systemd then takes the entry of that name in the directory); one leaving the directory is a
    * linked unit file (a mask too); an unreadable link is no entry at all (undefined).
    */
-  const classifyLink = (
-    dir: string,
-    name: string
-  ): AliasLink | 'linked' | { ignored: string } | undefined => {
+  const classifyLink = (dir: string, name: string): AliasLink | 'linked' | undefined => {
     let target: string
     try {
       target = path.resolve(dir, readLink(path.join(dir, name)))
@@ -309,28 +298,15 @@ export function createReader(
       return undefined
     }
     const parent = path.dirname(target)
-    const targetName = path.basename(target)
-    let link: AliasLink | undefined
-    if (parent === dir) {
-      link = { target: targetName, viaSubdirectory: false }
-    } else {
-      let realDir: string
-      try {
-        realDir = realDirectory(dir)
-      } catch {
-        return 'linked'
-      }
-      // systemd resolves the directories on the way, not the file itself; missing ones stay as named
-      link = aliasLinkFor(targetName, realPathAsFarAsItGoes(parent), realDir)
-      if (!link) return 'linked'
+    if (parent === dir) return { target: path.basename(target), viaSubdirectory: false }
+    let realDir: string
+    try {
+      realDir = realDirectory(dir)
+    } catch {
+      return 'linked'
     }
-    // an alias to nothing is no entry (systemd-analyze 252-262): its name may stand for a template
-    const exists = link.viaSubdirectory
-      ? lstatOrUndefined(target) !== undefined
-      : listingIn(dir)?.entries.has(targetName)
-    return exists
-      ? link
-      : { ignored: `it is a link to ${path.relative(dir, target)}, which is not there` }
+    // systemd resolves the directories on the way, not the file itself; missing ones stay as named
+    return aliasLinkFor(path.basename(target), realPathAsFarAsItGoes(parent), realDir) ?? 'linked'
   }
   return {
     display,
@@ -341,7 +317,7 @@ export function createReader(
       const state = stateOf(dir)
       if (state.nameMap === undefined) {
         const listing = listingIn(dir)
-        const links = new Map<string, AliasLink | 'linked' | { ignored: string }>()
+        const links = new Map<string, AliasLink | 'linked'>()
         for (const name of listing?.links ?? []) {
           if (parseUnitName(name)?.type !== 'service') continue
           const link = classifyLink(dir, name)
@@ -661,13 +637,19 @@ export function scanUnitFile(
       return errorReport(shown, unit.name, error.message)
     }
   }
-  if (kind === 'link' && base !== unit.name && !followable(file)) {
-    // a template file that is a broken link: systemd-analyze finds no instance of it (252-262)
-    return errorReport(
-      shown,
-      unit.name,
-      `a symbolic link that leads nowhere; systemd does not find ${unit.name}`
-    )
+  if (kind === 'link' && !followable(file)) {
+    // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
+    // instance's template does (252-262)
+    const named = parseUnitName(base)!
+    const template = named.isInstance ? `${named.prefix}@.${named.type}` : undefined
+    if (template === undefined || !followable(entryPath(directory, template))) {
+      return errorReport(
+        shown,
+        unit.name,
+        `a symbolic link that leads nowhere${template ? `, nor does ${template} beside it` : ''}: ` +
+          `systemd-analyze does not look in its directory and does not find ${unit.name}`
+      )
+    }
   }
   // systemd looks the unit up by name: the file, a link, or the template an instance stands for
   const map = read.nameMap(directory)
