@@ -543,7 +543,7 @@ describe('alias helpers (dropins.ts)', () => {
     ])
   })
 
-  const alias = (target: string): AliasLink => ({ target, viaSubdirectory: false })
+  const alias = (target: string): AliasLink => ({ target })
   const mapOf = (files: string[], links: Array<[string, AliasLink | 'linked']>): NameMap =>
     buildNameMap({ isFile: (n) => files.includes(n), links: new Map(links) })
 

@@ -6330,9 +6330,9 @@ function compareBytes(a, b) {
  */
 function aliasLinkFor(target, targetDirectory, directory) {
     if (targetDirectory === directory)
-        return { target, viaSubdirectory: false };
+        return { target };
     const below = directory === '' || directory.endsWith('/') ? directory : `${directory}/`;
-    return targetDirectory.startsWith(below) ? { target, viaSubdirectory: true } : undefined;
+    return targetDirectory.startsWith(below) ? { target } : undefined;
 }
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 function aliasProblem(alias, target) {
@@ -11933,7 +11933,7 @@ function createReader(roots, cwd, known) {
         }
         const parent = path.dirname(target);
         if (parent === dir)
-            return { target: path.basename(target), viaSubdirectory: false };
+            return { target: path.basename(target) };
         let realDir;
         try {
             realDir = realDirectory(dir);

@@ -37334,9 +37334,9 @@ function compareBytes(a, b) {
  */
 function aliasLinkFor(target, targetDirectory, directory) {
     if (targetDirectory === directory)
-        return { target, viaSubdirectory: false };
+        return { target };
     const below = directory === '' || directory.endsWith('/') ? directory : `${directory}/`;
-    return targetDirectory.startsWith(below) ? { target, viaSubdirectory: true } : undefined;
+    return targetDirectory.startsWith(below) ? { target } : undefined;
 }
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 function aliasProblem(alias, target) {
@@ -42682,7 +42682,7 @@ function createReader(roots, cwd, known) {
         }
         const parent = path$2.dirname(target);
         if (parent === dir)
-            return { target: path$2.basename(target), viaSubdirectory: false };
+            return { target: path$2.basename(target) };
         let realDir;
         try {
             realDir = realDirectory(dir);

@@ -120,13 +120,14 @@ export function compareBytes(a: string, b: string): number {
 // lookup ends at (with the instance asked for); its drop-ins are those of every name of the unit: the
 // id's directories first (they win a file name), then those of each alias (in the order of an
 // unordered set, random from run to run), then the type-wide one. Checked against systemd-analyze
-// 252, 257 and 262 on generated directories of links (README, parity).
+// 252 to 262 on generated directories of links (README, footnote 7 of the parity table).
 
-/** One symbolic link named like a unit, pointing at `target` (a file name in the same directory). */
+/**
+ * One symbolic link named like a unit, pointing at `target`: the name of an entry of the same
+ * directory (a link below the directory names the entry of that name beside it, as for systemd).
+ */
 export interface AliasLink {
   target: string
-  /** the link points below the directory: systemd still takes the entry of that name in it */
-  viaSubdirectory: boolean
 }
 
 /**
@@ -139,9 +140,9 @@ export function aliasLinkFor(
   targetDirectory: string,
   directory: string
 ): AliasLink | undefined {
-  if (targetDirectory === directory) return { target, viaSubdirectory: false }
+  if (targetDirectory === directory) return { target }
   const below = directory === '' || directory.endsWith('/') ? directory : `${directory}/`
-  return targetDirectory.startsWith(below) ? { target, viaSubdirectory: true } : undefined
+  return targetDirectory.startsWith(below) ? { target } : undefined
 }
 
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */

@@ -298,7 +298,7 @@ export function createReader(
       return undefined
     }
     const parent = path.dirname(target)
-    if (parent === dir) return { target: path.basename(target), viaSubdirectory: false }
+    if (parent === dir) return { target: path.basename(target) }
     let realDir: string
     try {
       realDir = realDirectory(dir)
