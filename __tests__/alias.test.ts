@@ -178,6 +178,14 @@ function build(r: string): void {
   write(at('idkept2/zzt@.service'), `${BARE}PrivateTmp=yes\n`)
   write(at('idkept2/zzt@i.service'), BARE)
   link('zzt@.service', at('idkept2/zzf@.service'))
+  // a drop-in directory that is a relative link: systemd resolves the text from its working
+  // directory and reads nothing (an absolute link is followed: scan.test.ts, linkedin.service)
+  write(at('reldir/zzr.service'), BARE)
+  write(at('reldir/zzstore/x.conf'), conf('PrivateTmp=yes'))
+  link('zzstore', at('reldir/zzr.service.d'))
+  write(at('reldir/zzq.service'), BARE)
+  write(at('reldir/zzq.service.d/y.conf'), conf('NoNewPrivileges=yes'))
+  link('../zzstore/x.conf', at('reldir/zzq.service.d/x.conf')) // a relative drop-in file is read
   // systemd follows at most 8 names: a chain of 8 links is not found, one of 7 is
   write(at('chain8/zzreal.service'), `${BARE}PrivateTmp=yes\n`)
   for (let i = 1; i <= 8; i++) {
@@ -423,6 +431,19 @@ describe('looking a unit up by name, as systemd does', () => {
     expect(unit('idkept2/zzt@.service')).toMatchObject({ unit: 'zzt@i.service', score: 9.6 })
   })
 
+  it('reads no drop-ins through a drop-in directory that is a relative link, and says so', () => {
+    const report = unit('reldir/zzr.service')
+    expect(report).toMatchObject({ score: 9.6, dropIns: [] })
+    expect(report.diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringMatching(/zzr\.service\.d is a relative symbolic link/)
+      })
+    )
+    // a drop-in file that is a relative link is read as usual
+    expect(unit('reldir/zzq.service')).toMatchObject({ score: 9.2 })
+  })
+
   it('follows at most 8 names', () => {
     expect(unit('chain8/zzh7.service')).toMatchObject({ unit: 'zzreal.service', score: 9.4 })
     expect(unit('chain8/zzh8.service')).toMatchObject({
@@ -474,6 +495,39 @@ describe('the same tree at a base commit (the Action reads it from git objects)'
     expect(differences).toEqual([])
     expect(bases.size).toBe(units.size)
   })
+})
+
+describe('drop-ins that are links', () => {
+  // read off systemd-analyze 252, 254, 255, 257, 259 and 262 (the bare unit: 9.6 at 252, 9.4 later)
+  it.each([
+    [252, 'loop', 9.6],
+    [257, 'loop', 9.4],
+    [259, 'loop', 9.2],
+    [262, 'loop', 9.2],
+    [262, 'dangling', 9.4],
+    [262, 'null', 9.4],
+    [262, 'directory', 9.4]
+  ])(
+    'at %i a %s link takes its name from service.d (or not, from 259 for a loop)',
+    async (version, kind, score) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropin-link-'))
+      try {
+        write(path.join(dir, 'zzl.service'), BARE)
+        write(path.join(dir, 'service.d', '10-a.conf'), conf('PrivateTmp=yes'))
+        const target = {
+          loop: '../zzl.service.d/10-a.conf',
+          dangling: 'missing.conf',
+          null: '/dev/null',
+          directory: '..'
+        }[kind]!
+        link(target, path.join(dir, 'zzl.service.d', '10-a.conf'))
+        const [report] = (await scan([dir], { ...options(), cwd: dir, version })).units
+        expect(report).toMatchObject({ unit: 'zzl.service', score })
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true })
+      }
+    }
+  )
 })
 
 describe('suggested drop-ins of aliases', () => {

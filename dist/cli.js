@@ -6279,6 +6279,13 @@ function dropInLead(name) {
 function isDashPrefixName(name) {
     return name.includes('-.') || name.includes('-@');
 }
+/**
+ * From here a drop-in that is a link systemd cannot follow for too many levels (a loop) is left out
+ * before the file names are matched, so a file of that name in a less specific directory applies:
+ * seen in 259 and 262; 252-257 read the loop in its place (and nothing). 258 unverified, follows 257.
+ * A link to nothing, a directory or /dev/null still takes the name in every version.
+ */
+const LOOPING_DROP_IN_SKIPPED = 259;
 /** Whether systemd reads a file of this name from a drop-in directory. */
 function isDropInFileName(fileName) {
     return fileName.endsWith('.conf') && !fileName.startsWith('.');
@@ -11729,6 +11736,16 @@ class ReadError extends Error {
 }
 /** The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. */
 const cannotRead = (error) => new ReadError(`cannot read: ${error.code ?? String(error)}`);
+/** Whether following a link goes round for too many levels (ELOOP). */
+function loops(file) {
+    try {
+        fs.statSync(file);
+        return false;
+    }
+    catch (error) {
+        return error.code === 'ELOOP';
+    }
+}
 /** Whether a link leads to something (a loop or a missing target does not). */
 function followable(file) {
     try {
@@ -11946,6 +11963,14 @@ function createReader(roots, cwd, known) {
     };
     return {
         display,
+        linkText(file) {
+            try {
+                return readLink(file);
+            }
+            catch {
+                return undefined;
+            }
+        },
         listDirectory(dir) {
             return listingIn(dir)?.entries;
         },
@@ -12063,28 +12088,46 @@ function mayHoldDropIns(siblings, id) {
     return prefixLeads.size > 0 && prefixLeads.has(dropInLead(id.name));
 }
 /**
+ * A drop-in directory that is a link counts only when the link is absolute: systemd checks the
+ * link's text as a path from its own working directory (/ for the service manager; the same for
+ * systemd-analyze, from wherever it runs), so a relative link names no directory and is skipped.
+ */
+const isAbsoluteLink = (text) => text !== undefined && text.startsWith('/');
+const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic link: systemd resolves it from its working directory (/ for ` +
+    `the service manager), finds no directory there and reads none of its drop-ins; make it absolute`;
+/**
  * Drop-ins beside the unit file for every name of the unit, in systemd's order; unreadable ones
  * become diagnostics.
  */
-function collectDropIns(id, aliases, directory, reader) {
+function collectDropIns(id, aliases, directory, reader, version) {
     const siblings = reader.listDirectory(directory);
     if (!siblings || (aliases.length === 0 && !mayHoldDropIns(siblings, id))) {
         return { orders: [[]], problems: [], conflicts: [], truncated: false };
     }
     const candidates = [];
+    const problems = [];
     unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
-        if (!siblings.has(name))
+        const kind = siblings.get(name);
+        if (kind === undefined)
             return;
         const dropInDir = entryPath(directory, name);
-        for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
+        if (kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir))) {
+            problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, directory)));
+            return;
+        }
+        for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
             if (!isDropInFileName(fileName))
                 continue;
-            const candidate = { directoryRank, fileName, path: entryPath(dropInDir, fileName) };
+            const file = entryPath(dropInDir, fileName);
+            if (entryKind === 'link' && version >= LOOPING_DROP_IN_SKIPPED && loops(file)) {
+                problems.push(`${reader.display(file)}: a loop of symbolic links; systemd skips it`);
+                continue;
+            }
+            const candidate = { directoryRank, fileName, path: file };
             candidates.push(alias === undefined ? candidate : { ...candidate, alias });
         }
     });
     const choices = dropInChoices(candidates);
-    const problems = [];
     const inputs = new Map();
     const load = (file) => {
         if (!inputs.has(file)) {
@@ -12094,7 +12137,7 @@ function collectDropIns(id, aliases, directory, reader) {
             catch (error) {
                 if (!(error instanceof ReadError))
                     throw error;
-                problems.push(`${file}: ${error.message}`);
+                problems.push(`${reader.display(file)}: ${error.message}`);
                 inputs.set(file, undefined);
             }
         }
@@ -12301,7 +12344,7 @@ function scanUnitFile(file, roots, options, reader) {
         lookupNotes.push(`systemd-analyze analyses the template ${base} as ${unit.name}, which this directory ` +
             `holds: the score is that unit's (${names.fragment}), not the template's`);
     }
-    const { orders, problems, conflicts, truncated } = collectDropIns(names.id, names.aliases, directory, read);
+    const { orders, problems, conflicts, truncated } = collectDropIns(names.id, names.aliases, directory, read, options.version);
     const sockets = companionSockets(base, directory, read);
     const gateOptions = withScanDefaults(options);
     // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the

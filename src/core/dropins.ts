@@ -68,6 +68,14 @@ export interface DropInCandidate {
   path: string
 }
 
+/**
+ * From here a drop-in that is a link systemd cannot follow for too many levels (a loop) is left out
+ * before the file names are matched, so a file of that name in a less specific directory applies:
+ * seen in 259 and 262; 252-257 read the loop in its place (and nothing). 258 unverified, follows 257.
+ * A link to nothing, a directory or /dev/null still takes the name in every version.
+ */
+export const LOOPING_DROP_IN_SKIPPED = 259
+
 /** Whether systemd reads a file of this name from a drop-in directory. */
 export function isDropInFileName(fileName: string): boolean {
   return fileName.endsWith('.conf') && !fileName.startsWith('.')

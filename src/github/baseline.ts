@@ -8,6 +8,7 @@ import {
   buildNameMap,
   dropInChoices,
   dropInDirectoryNames,
+  LOOPING_DROP_IN_SKIPPED,
   unitDropInDirectories,
   unitNames
 } from '../core/dropins.js'
@@ -17,7 +18,7 @@ import { managerAskedBy } from '../core/scope.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import { parseUnitName } from '../core/specifiers.js'
-import { MAX_UNIT_FILE_BYTES, worse } from '../scan/scan.js'
+import { isAbsoluteLink, MAX_UNIT_FILE_BYTES, worse } from '../scan/scan.js'
 import { analysedUnitName } from './changes.js'
 import type { TreeEntry } from './git.js'
 
@@ -35,7 +36,7 @@ type Resolved =
   | { kind: 'dir'; path: string }
   | { kind: 'devnull' }
   | { kind: 'missing' }
-  | { kind: 'error'; reason: string }
+  | { kind: 'error'; reason: string; loop?: true }
 
 const MAX_LINK_HOPS = 40
 const SYMLINK = '120000'
@@ -138,7 +139,7 @@ class BaseReader {
   }
 
   /** What a symbolic link's blob says it points to. */
-  private linkText(entry: TreeEntry): string {
+  linkText(entry: TreeEntry): string {
     return new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array())
   }
 
@@ -165,7 +166,7 @@ class BaseReader {
       }
       current = next
     }
-    return { kind: 'error', reason: 'too many levels of symbolic links' }
+    return { kind: 'error', reason: 'too many levels of symbolic links', loop: true }
   }
 }
 
@@ -277,9 +278,15 @@ export function scoreAtBase(
     const candidates: Array<AliasedDropInCandidate & { real: string }> = []
     unitDropInDirectories(names.id, names.aliases).forEach(({ name, alias }, directoryRank) => {
       const shown = join(directory, name)
+      const entry = tree.entries.get(shown)
+      if (entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry))) return
       const dir = reader.resolve(shown)
       if (dir.kind !== 'dir') return
       for (const file of reader.list(dir.path)) {
+        if (options.version >= LOOPING_DROP_IN_SKIPPED) {
+          const target = reader.resolve(join(dir.path, file))
+          if (target.kind === 'error' && target.loop) continue
+        }
         const candidate = {
           directoryRank,
           fileName: file,

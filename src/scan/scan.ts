@@ -13,6 +13,7 @@ import {
   dropInLead,
   isDashPrefixName,
   isDropInFileName,
+  LOOPING_DROP_IN_SKIPPED,
   unitDropInDirectories,
   unitNames
 } from '../core/dropins.js'
@@ -59,6 +60,16 @@ class ReadError extends Error {}
 const cannotRead = (error: unknown): ReadError =>
   new ReadError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
 
+/** Whether following a link goes round for too many levels (ELOOP). */
+function loops(file: string): boolean {
+  try {
+    fs.statSync(file)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ELOOP'
+  }
+}
+
 /** Whether a link leads to something (a loop or a missing target does not). */
 function followable(file: string): boolean {
   try {
@@ -101,6 +112,8 @@ export interface Reader {
   listDirectory(dir: string): ReadonlyMap<string, EntryKind> | undefined
   /** the directory's service names as systemd maps them (its links classified) */
   nameMap(dir: string): NameMap
+  /** what a symbolic link says it points to (undefined: not a readable link) */
+  linkText(file: string): string | undefined
 }
 
 /** What a directory entry is, as getdents() tells it (no stat needed). */
@@ -310,6 +323,13 @@ export function createReader(
   }
   return {
     display,
+    linkText(file) {
+      try {
+        return readLink(file)
+      } catch {
+        return undefined
+      }
+    },
     listDirectory(dir) {
       return listingIn(dir)?.entries
     },
@@ -424,6 +444,18 @@ interface CollectedDropIns {
 }
 
 /**
+ * A drop-in directory that is a link counts only when the link is absolute: systemd checks the
+ * link's text as a path from its own working directory (/ for the service manager; the same for
+ * systemd-analyze, from wherever it runs), so a relative link names no directory and is skipped.
+ */
+export const isAbsoluteLink = (text: string | undefined): boolean =>
+  text !== undefined && text.startsWith('/')
+
+export const RELATIVE_DROP_IN_DIRECTORY = (shown: string): string =>
+  `${shown} is a relative symbolic link: systemd resolves it from its working directory (/ for ` +
+  `the service manager), finds no directory there and reads none of its drop-ins; make it absolute`
+
+/**
  * Drop-ins beside the unit file for every name of the unit, in systemd's order; unreadable ones
  * become diagnostics.
  */
@@ -431,24 +463,35 @@ function collectDropIns(
   id: UnitName,
   aliases: readonly UnitName[],
   directory: string,
-  reader: Reader
+  reader: Reader,
+  version: number
 ): CollectedDropIns {
   const siblings = reader.listDirectory(directory)
   if (!siblings || (aliases.length === 0 && !mayHoldDropIns(siblings, id))) {
     return { orders: [[]], problems: [], conflicts: [], truncated: false }
   }
   const candidates: AliasedDropInCandidate[] = []
+  const problems: string[] = []
   unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
-    if (!siblings.has(name)) return
+    const kind = siblings.get(name)
+    if (kind === undefined) return
     const dropInDir = entryPath(directory, name)
-    for (const fileName of reader.listDirectory(dropInDir)?.keys() ?? []) {
+    if (kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir))) {
+      problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, directory)))
+      return
+    }
+    for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
       if (!isDropInFileName(fileName)) continue
-      const candidate = { directoryRank, fileName, path: entryPath(dropInDir, fileName) }
+      const file = entryPath(dropInDir, fileName)
+      if (entryKind === 'link' && version >= LOOPING_DROP_IN_SKIPPED && loops(file)) {
+        problems.push(`${reader.display(file)}: a loop of symbolic links; systemd skips it`)
+        continue
+      }
+      const candidate = { directoryRank, fileName, path: file }
       candidates.push(alias === undefined ? candidate : { ...candidate, alias })
     }
   })
   const choices = dropInChoices(candidates)
-  const problems: string[] = []
   const inputs = new Map<string, UnitFileInput | undefined>()
   const load = (file: string): UnitFileInput | undefined => {
     if (!inputs.has(file)) {
@@ -456,7 +499,7 @@ function collectDropIns(
         inputs.set(file, reader.read(file))
       } catch (error) {
         if (!(error instanceof ReadError)) throw error
-        problems.push(`${file}: ${error.message}`)
+        problems.push(`${reader.display(file)}: ${error.message}`)
         inputs.set(file, undefined)
       }
     }
@@ -682,7 +725,8 @@ export function scanUnitFile(
     names.id,
     names.aliases,
     directory,
-    read
+    read,
+    options.version
   )
   const sockets = companionSockets(base, directory, read)
   const gateOptions = withScanDefaults(options)
