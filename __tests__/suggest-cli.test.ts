@@ -93,6 +93,37 @@ describe('suggestions in the CLI', () => {
     expect(result.stderr).not.toMatch(/wrote a\.service\.d\/hardening\.conf/)
   })
 
+  it('--fix writes one drop-in where two units would put different ones, and says so', () => {
+    // t@j.service is t@.service's instance j, with a drop-in of its own: the two units need
+    // different files, both in t@.service.d (the template's directory applies to every instance)
+    const dir = path.join(tmp, 'shared')
+    fs.mkdirSync(path.join(dir, 't@j.service.d'), { recursive: true })
+    fs.writeFileSync(
+      path.join(dir, 't@.service'),
+      '[Service]\nExecStart=/usr/bin/t --instance %i\n'
+    )
+    fs.symlinkSync('t@.service', path.join(dir, 't@j.service'))
+    fs.writeFileSync(
+      path.join(dir, 't@j.service.d', '10.conf'),
+      '[Service]\nPrivateTmp=yes\nNoNewPrivileges=yes\nProtectSystem=strict\nProtectHome=yes\n'
+    )
+    const out = run(['--fix', '--systemd-version', '252', '--format', 'json', '.'], dir)
+    const report = JSON.parse(out.stdout) as {
+      units: Array<{ unit: string; suggestion: { path: string; dropIn: string } | null }>
+    }
+    const [i, j] = ['t@i.service', 't@j.service'].map(
+      (name) => report.units.find((u) => u.unit === name)!.suggestion!
+    )
+    expect(i.path).toBe(j.path)
+    expect(i.dropIn).not.toBe(j.dropIn)
+    // the first unit's file is written (its predicted score holds); the other is told
+    expect(fs.readFileSync(path.join(dir, i.path), 'utf8')).toBe(i.dropIn)
+    expect(out.stderr.match(/^wrote /gm)).toHaveLength(1)
+    expect(out.stderr).toMatch(
+      /t@\.service\.d\/hardening\.conf is t@i\.service's drop-in, written just now, and applies to t@j\.service too/
+    )
+  })
+
   it('rejects --fix with --no-suggest', () => {
     const { code, stderr } = run(['--fix', '--no-suggest', 'examples'])
     expect(code).toBe(2)

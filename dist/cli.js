@@ -12982,12 +12982,13 @@ async function runCli(argv, io) {
             };
             /** Every unit in path order, with what each report does for it: the verdict, --fix, and a wait
              * while the output is full (the scan then waits rather than queue its reports). */
+            const written = new Map();
             const eachUnit = async (emit) => {
                 for (const unit of stream.units) {
                     if (!unit.passed)
                         passed = false;
                     if (values.fix)
-                        writeDropIn(unit, io);
+                        writeDropIn(unit, io, written);
                     emit(unit);
                     if (outputFull)
                         await outputFull;
@@ -13166,15 +13167,26 @@ async function runCli(argv, io) {
 }
 /**
  * --fix: writes each suggested drop-in beside its unit. A file that exists is only replaced when the
- * gate wrote it (its first line is the marker); links are never followed.
+ * gate wrote it (its first line is the marker); links are never followed. Units that share a
+ * drop-in directory (a template's instances, aliases) may be suggested different files for one
+ * path: the first unit's is written, so its predicted score holds, and the others are told.
  */
-function writeDropIn(unit, io) {
+function writeDropIn(unit, io, written) {
     {
         const suggestion = unit.suggestion;
         if (!suggestion?.phases?.length)
             return;
         const file = path.resolve(io.cwd, suggestion.path);
         const shown = suggestion.path;
+        const earlier = written.get(file);
+        if (earlier) {
+            if (earlier.dropIn !== suggestion.dropIn) {
+                io.stderr(`systemd-hardening-gate: ${shown} is ${earlier.unit}'s drop-in, written just now, and ` +
+                    `applies to ${unit.unit} too: ${unit.unit}'s own suggestion is not written (run --fix ` +
+                    `again to see its score with that file)\n`);
+            }
+            return;
+        }
         let existing;
         try {
             existing = fs.lstatSync(file);
@@ -13195,6 +13207,7 @@ function writeDropIn(unit, io) {
                 fs.mkdirSync(path.dirname(file), { recursive: true });
                 fs.writeFileSync(file, suggestion.dropIn, { flag: 'wx' });
             }
+            written.set(file, { unit: unit.unit, dropIn: suggestion.dropIn });
             io.stderr(`wrote ${shown} (${unit.score?.toFixed(1)} -> ${suggestion.score.toFixed(1)})\n`);
         }
         catch (error) {

@@ -259,10 +259,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       } as const
       /** Every unit in path order, with what each report does for it: the verdict, --fix, and a wait
        * while the output is full (the scan then waits rather than queue its reports). */
+      const written: WrittenDropIns = new Map()
       const eachUnit = async (emit: (unit: UnitReport) => void): Promise<void> => {
         for (const unit of stream.units) {
           if (!unit.passed) passed = false
-          if (values.fix) writeDropIn(unit, io)
+          if (values.fix) writeDropIn(unit, io, written)
           emit(unit)
           if (outputFull) await outputFull
         }
@@ -425,16 +426,32 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   return passed ? 0 : 1
 }
 
+/** The drop-ins --fix wrote in this run: file → the unit it was written for, and its text. */
+type WrittenDropIns = Map<string, { unit: string; dropIn: string }>
+
 /**
  * --fix: writes each suggested drop-in beside its unit. A file that exists is only replaced when the
- * gate wrote it (its first line is the marker); links are never followed.
+ * gate wrote it (its first line is the marker); links are never followed. Units that share a
+ * drop-in directory (a template's instances, aliases) may be suggested different files for one
+ * path: the first unit's is written, so its predicted score holds, and the others are told.
  */
-function writeDropIn(unit: UnitReport, io: CliIO): void {
+function writeDropIn(unit: UnitReport, io: CliIO, written: WrittenDropIns): void {
   {
     const suggestion = unit.suggestion
     if (!suggestion?.phases?.length) return
     const file = path.resolve(io.cwd, suggestion.path)
     const shown = suggestion.path
+    const earlier = written.get(file)
+    if (earlier) {
+      if (earlier.dropIn !== suggestion.dropIn) {
+        io.stderr(
+          `systemd-hardening-gate: ${shown} is ${earlier.unit}'s drop-in, written just now, and ` +
+            `applies to ${unit.unit} too: ${unit.unit}'s own suggestion is not written (run --fix ` +
+            `again to see its score with that file)\n`
+        )
+      }
+      return
+    }
     let existing: fs.Stats | undefined
     try {
       existing = fs.lstatSync(file)
@@ -455,6 +472,7 @@ function writeDropIn(unit: UnitReport, io: CliIO): void {
         fs.mkdirSync(path.dirname(file), { recursive: true })
         fs.writeFileSync(file, suggestion.dropIn, { flag: 'wx' })
       }
+      written.set(file, { unit: unit.unit, dropIn: suggestion.dropIn })
       io.stderr(`wrote ${shown} (${unit.score?.toFixed(1)} -> ${suggestion.score.toFixed(1)})\n`)
     } catch (error) {
       io.stderr(`systemd-hardening-gate: cannot write ${shown}: ${(error as Error).message}\n`)
