@@ -124,6 +124,20 @@ describe('suggestions in the CLI', () => {
     )
   })
 
+  it('--fix writes nothing through a drop-in directory that is a link', () => {
+    // systemd skips a relative link; an absolute one may be another unit's directory
+    const dir = path.join(tmp, 'linkdir')
+    fs.mkdirSync(path.join(dir, 'common.d'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'a.service'), BARE)
+    fs.symlinkSync('common.d', path.join(dir, 'a.service.d'))
+    const out = run(['--fix', '.'], dir)
+    expect(fs.readdirSync(path.join(dir, 'common.d'))).toEqual([])
+    expect(out.stderr).toMatch(
+      /a\.service\.d is a symbolic link: a\.service\.d\/hardening\.conf not written through it/
+    )
+    expect(out.stderr).not.toMatch(/^wrote /m)
+  })
+
   it('rejects --fix with --no-suggest', () => {
     const { code, stderr } = run(['--fix', '--no-suggest', 'examples'])
     expect(code).toBe(2)

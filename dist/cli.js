@@ -13187,6 +13187,20 @@ function writeDropIn(unit, io, written) {
             }
             return;
         }
+        let directory;
+        try {
+            directory = fs.lstatSync(path.dirname(file));
+        }
+        catch {
+            directory = undefined;
+        }
+        if (directory?.isSymbolicLink()) {
+            // systemd skips a relative link (and writing through an absolute one changes another
+            // directory, maybe other units'): the link has to become a directory first
+            io.stderr(`systemd-hardening-gate: ${path.dirname(shown)} is a symbolic link: ${shown} not written ` +
+                `through it (make it a directory of its own)\n`);
+            return;
+        }
         let existing;
         try {
             existing = fs.lstatSync(file);
