@@ -136,6 +136,13 @@ describe('suggestions in the CLI', () => {
       /a\.service\.d is a symbolic link: a\.service\.d\/hardening\.conf not written through it/
     )
     expect(out.stderr).not.toMatch(/^wrote /m)
+    // the report says so too (the Action shows the suggestion without writing it)
+    const report = JSON.parse(run(['--format', 'json', '.'], dir).stdout) as {
+      units: Array<{ diagnostics: Array<{ message: string }> }>
+    }
+    expect(report.units[0]!.diagnostics.map((d) => d.message)).toContainEqual(
+      expect.stringMatching(/the suggested drop-in goes into a\.service\.d, a symbolic link/)
+    )
   })
 
   it('rejects --fix with --no-suggest', () => {

@@ -43037,6 +43037,11 @@ function scanUnitFile(file, roots, options, reader) {
                 `the gate scores the worse pick${truncated ? ' among the first few' : ''}`
         });
     }
+    const suggestedIn = report.suggestion ? directoryOf(report.suggestion.path) : undefined;
+    if (suggestedIn && read.listDirectory(directory)?.get(baseNameOf(suggestedIn)) === 'link') {
+        problems.push(`the suggested drop-in goes into ${suggestedIn}, a symbolic link: make it a directory of ` +
+            `its own first (systemd skips a relative link; an absolute one may serve other units too)`);
+    }
     for (const problem of [...lookupNotes, ...problems]) {
         report.diagnostics.push({
             file: shown,
