@@ -223,6 +223,35 @@ describe('scope', () => {
     expect(run.code).toBe(0)
   })
 
+  it("gates a unit whose alias's drop-in changed, and the instance of a changed template", async () => {
+    const r = repo({
+      base: {
+        'units/app.service': BARE,
+        'units/alias.service': { link: 'app.service' },
+        'units/alias.service.d/10-hardening.conf': HARDENING_DROP_IN,
+        'units/web@.service': BARE,
+        // a link systemd refuses (an instance to a plain name): web@a.service is web@.service's
+        'units/web@a.service': { link: 'app.service' }
+      },
+      head: { 'units/alias.service.d/10-hardening.conf': null, 'units/web@.service': LEGACY }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'fail-on': 'regression' }
+    })
+    const gated = reportOf(run).units.map((u) => u.path)
+    expect(gated).toEqual(
+      expect.arrayContaining(['units/app.service', 'units/alias.service', 'units/web@a.service'])
+    )
+    // app.service is worse without its alias's drop-in: the gate fails on it as on alias.service
+    expect(run.summary).toContain('drop-in units/alias.service.d/10-hardening.conf removed')
+    expect(run.summary).toMatch(/❌ fail \| app\.service \| units\/app\.service/)
+    expect(run.summary).toContain('link target units/web@.service changed')
+    expect(run.code).toBe(1)
+  })
+
   it('gates every unit with scope: all', async () => {
     const r = repo({
       base: { 'a.service': BARE, 'b.service': HARDENED },

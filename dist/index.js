@@ -39956,7 +39956,7 @@ function planPaths(profile) {
     }
     return plan;
 }
-function unitSources(loaded) {
+function unitSources$1(loaded) {
     return { umask: loaded.sources.get('UMask'), user: loaded.sources.get('User') };
 }
 /**
@@ -41609,7 +41609,7 @@ function suggestDropIn(input) {
     const profile = buildProfile(loaded, unit, input.sockets ?? [], input.scope ?? scopeOfPath(main.path));
     // one shape for every unit's settings (the code below reads many fields by name)
     const settings = shapedSettings(loaded.settings);
-    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, settings, unitSources(loaded), fix, version, refusalCheck(loaded, ctx));
+    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, settings, unitSources$1(loaded), fix, version, refusalCheck(loaded, ctx));
     const candidates = prepare(offered, blocked.length, ctx);
     const { chosen } = search(candidates, ctx, start, target, fix.mode);
     const { inOrder, gains, phaseScores, to } = rankAndGains(chosen, ctx, start);
@@ -42929,6 +42929,23 @@ function withScanDefaults(options) {
     };
 }
 /**
+ * The names a unit file's unit goes by (its id and aliases) and the entry it is read from, as
+ * scanUnitFile() looks them up; undefined when systemd finds no unit. For the Action's change
+ * detection: the drop-in directories of every name, and the file read, feed the unit.
+ */
+function unitSources(file, reader, version) {
+    const directory = directoryOf(file);
+    let unit = parseUnitName(baseNameOf(file));
+    if (!unit || unit.type !== 'service')
+        return undefined;
+    if (unit.isTemplate)
+        unit = instantiate(unit, templateInstance(version));
+    const names = unitNames(reader.nameMap(directory), unit);
+    if ('error' in names)
+        return undefined;
+    return { names: [names.id, ...names.aliases], fragment: entryPath(directory, names.fragment) };
+}
+/**
  * Reads one unit file and its drop-ins and analyses it. An alias (a link to another unit file of the
  * directory) is analysed as systemd does: under the name of the file it leads to, with the drop-ins
  * of every name of the unit; the file a unit is read from gets its aliases' drop-ins too.
@@ -43454,9 +43471,11 @@ const baseName$1 = (p) => p.slice(p.lastIndexOf('/') + 1);
 const join$1 = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
 /**
  * The units among `units` (workspace-relative paths of unit files in the checkout) that the changes
- * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target).
+ * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target, the
+ * template an instance is loaded from); `otherNames` to the unit's other names (its id and aliases),
+ * whose drop-in directories systemd reads too.
  */
-function selectChangedUnits(units, changes, templateInstance, aliases = new Map()) {
+function selectChangedUnits(units, changes, templateInstance, aliases = new Map(), otherNames = new Map()) {
     // Every path a change touched (both sides of a rename), with a description.
     const touched = new Map();
     const renamedFrom = new Map();
@@ -43499,7 +43518,8 @@ function selectChangedUnits(units, changes, templateInstance, aliases = new Map(
         const unit = analysedUnitName(baseName$1(unitPath), templateInstance);
         if (unit) {
             const dir = dirOf$1(unitPath);
-            for (const name of dropInDirectoryNames(unit)) {
+            const names = [unit, ...(otherNames.get(unitPath) ?? [])];
+            for (const name of new Set(names.flatMap(dropInDirectoryNames))) {
                 const dropInDir = join$1(dir, name);
                 reasons.push(...(dropInDirs.get(dropInDir) ?? []));
                 const dirVerb = touched.get(dropInDir);
@@ -60999,22 +61019,47 @@ function readPayload(env, notes) {
         return {};
     }
 }
-/** Units whose file is a link inside the workspace: the link target's path, for change detection. */
-function linkTargets(files, workspace) {
+/**
+ * For change detection, what feeds each unit besides its own file: the files its content comes
+ * from (a link's target, the template or alias file systemd reads instead) and its other names,
+ * whose drop-in directories systemd reads too.
+ */
+function unitInputs(files, workspace, reader, version) {
     const aliases = new Map();
+    const otherNames = new Map();
+    const inside = (file) => {
+        const relative = path$2.relative(workspace, file);
+        return relative.startsWith('..') || path$2.isAbsolute(relative) ? undefined : toPosix(relative);
+    };
     for (const file of files) {
-        try {
-            if (!fs$5.lstatSync(file).isSymbolicLink())
+        const shown = inside(file);
+        if (shown === undefined)
+            continue;
+        const sources = new Set();
+        const found = unitSources(file, reader, version);
+        if (found) {
+            otherNames.set(shown, found.names);
+            if (found.fragment !== file)
+                sources.add(inside(found.fragment) ?? '');
+        }
+        for (const candidate of [file, found?.fragment]) {
+            if (candidate === undefined)
                 continue;
-            const target = path$2.relative(workspace, fs$5.realpathSync(file));
-            if (!target.startsWith('..'))
-                aliases.set(toPosix(path$2.relative(workspace, file)), [toPosix(target)]);
+            try {
+                if (fs$5.lstatSync(candidate).isSymbolicLink()) {
+                    sources.add(inside(fs$5.realpathSync(candidate)) ?? '');
+                }
+            }
+            catch {
+                // a dangling link: the scanner reports it
+            }
         }
-        catch {
-            // a dangling link: the scanner reports it
-        }
+        sources.delete('');
+        sources.delete(shown);
+        if (sources.size)
+            aliases.set(shown, [...sources]);
     }
-    return aliases;
+    return { aliases, otherNames };
 }
 /** Runs `work`; a failure becomes a warning (reporting never decides the verdict). */
 function attempt(what, notes, work) {
@@ -61040,8 +61085,9 @@ function logOutcomes(outcomes) {
         info(commandSafe(`${mark} ${outcome.unit.path}  ${describeScore(outcome.unit)}${base}: ${outcome.reason}`));
     }
 }
-function chooseScope(settings, comparison, changes, unitPaths, aliases, event) {
-    const changed = changes && selectChangedUnits(unitPaths, changes, templateInstance(settings.version), aliases);
+function chooseScope(settings, comparison, changes, unitPaths, inputs, event) {
+    const changed = changes &&
+        selectChangedUnits(unitPaths, changes, templateInstance(settings.version), inputs.aliases, inputs.otherNames);
     if (settings.scope === 'all')
         return { text: 'all units (scope: all)', changed };
     if (!changes || comparison.kind !== 'base') {
@@ -61150,8 +61196,13 @@ async function gate(env) {
         notes.warn(`No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`);
     }
     settings = policyAtBase(settings, changes, comparison, git, event, notes);
-    const aliases = changes ? linkTargets(found.files, workspace) : new Map();
-    const scope = chooseScope(settings, comparison, changes, unitPaths, aliases, event);
+    const roots = readableRoots(workspace, found.outside);
+    // One reader for every unit: directory listings and links are read once per directory.
+    const reader = createReader(roots, workspace);
+    const inputs = changes
+        ? unitInputs(found.files, workspace, reader, settings.version)
+        : { aliases: new Map(), otherNames: new Map() };
+    const scope = chooseScope(settings, comparison, changes, unitPaths, inputs, event);
     // Scores: every applicable row is kept so the savings of a fix are exact.
     const options = {
         version: settings.version,
@@ -61159,10 +61210,7 @@ async function gate(env) {
         threshold: settings.threshold,
         cwd: workspace
     };
-    const roots = readableRoots(workspace, found.outside);
     const gated = found.files.flatMap((_, i) => !scope.selected || scope.selected.has(unitPaths[i]) ? [i] : []);
-    // One reader for every unit: directory listings and links are read once per directory.
-    const reader = createReader(roots, workspace);
     const units = gated.map((i) => scanUnitFile(found.files[i], roots, { ...options, keepPassingChecks: true, scope: scopeOf(unitPaths[i]) }, reader));
     let bases;
     if (comparison.kind === 'base' && git) {

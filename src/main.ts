@@ -14,6 +14,7 @@ import type { Policy } from './core/policy.js'
 import { parsePolicy } from './core/policy.js'
 import type { GateOptions, UnitReport } from './core/report.js'
 import type { ScopeHint } from './core/scope.js'
+import type { UnitName } from './core/specifiers.js'
 import { gateReport } from './core/report.js'
 import { planAnnotations } from './github/annotations.js'
 import { reviewPullRequest } from './github/review.js'
@@ -34,7 +35,8 @@ import { bySeverity, describeScore, judge, tenths } from './github/verdict.js'
 import { escapeMarkdown } from './render/escape.js'
 import { renderJsonChunks } from './render/json.js'
 import { codeScanningLimitWarning, renderSarifCounted } from './render/sarif.js'
-import { createReader, scanUnitFile, templateInstance } from './scan/scan.js'
+import type { Reader } from './scan/scan.js'
+import { createReader, scanUnitFile, templateInstance, unitSources } from './scan/scan.js'
 
 const toPosix = (p: string): string => p.split(path.sep).join('/')
 const short = (sha: string): string => sha.slice(0, 12)
@@ -74,20 +76,47 @@ function readPayload(env: Env, notes: Notes): unknown {
   }
 }
 
-/** Units whose file is a link inside the workspace: the link target's path, for change detection. */
-function linkTargets(files: string[], workspace: string): Map<string, string[]> {
+/**
+ * For change detection, what feeds each unit besides its own file: the files its content comes
+ * from (a link's target, the template or alias file systemd reads instead) and its other names,
+ * whose drop-in directories systemd reads too.
+ */
+function unitInputs(
+  files: string[],
+  workspace: string,
+  reader: Reader,
+  version: number
+): { aliases: Map<string, string[]>; otherNames: Map<string, UnitName[]> } {
   const aliases = new Map<string, string[]>()
-  for (const file of files) {
-    try {
-      if (!fs.lstatSync(file).isSymbolicLink()) continue
-      const target = path.relative(workspace, fs.realpathSync(file))
-      if (!target.startsWith('..'))
-        aliases.set(toPosix(path.relative(workspace, file)), [toPosix(target)])
-    } catch {
-      // a dangling link: the scanner reports it
-    }
+  const otherNames = new Map<string, UnitName[]>()
+  const inside = (file: string): string | undefined => {
+    const relative = path.relative(workspace, file)
+    return relative.startsWith('..') || path.isAbsolute(relative) ? undefined : toPosix(relative)
   }
-  return aliases
+  for (const file of files) {
+    const shown = inside(file)
+    if (shown === undefined) continue
+    const sources = new Set<string>()
+    const found = unitSources(file, reader, version)
+    if (found) {
+      otherNames.set(shown, found.names)
+      if (found.fragment !== file) sources.add(inside(found.fragment) ?? '')
+    }
+    for (const candidate of [file, found?.fragment]) {
+      if (candidate === undefined) continue
+      try {
+        if (fs.lstatSync(candidate).isSymbolicLink()) {
+          sources.add(inside(fs.realpathSync(candidate)) ?? '')
+        }
+      } catch {
+        // a dangling link: the scanner reports it
+      }
+    }
+    sources.delete('')
+    sources.delete(shown)
+    if (sources.size) aliases.set(shown, [...sources])
+  }
+  return { aliases, otherNames }
 }
 
 /** Runs `work`; a failure becomes a warning (reporting never decides the verdict). */
@@ -134,11 +163,18 @@ function chooseScope(
   comparison: Comparison,
   changes: Change[] | undefined,
   unitPaths: string[],
-  aliases: ReadonlyMap<string, string[]>,
+  inputs: ReturnType<typeof unitInputs>,
   event: ReturnType<typeof parseEvent>
 ): Scope {
   const changed =
-    changes && selectChangedUnits(unitPaths, changes, templateInstance(settings.version), aliases)
+    changes &&
+    selectChangedUnits(
+      unitPaths,
+      changes,
+      templateInstance(settings.version),
+      inputs.aliases,
+      inputs.otherNames
+    )
   if (settings.scope === 'all') return { text: 'all units (scope: all)', changed }
   if (!changes || comparison.kind !== 'base') {
     const why = comparison.kind === 'base' ? 'the changes could not be listed' : comparison.reason
@@ -271,8 +307,13 @@ async function gate(env: Env): Promise<string | undefined> {
     )
   }
   settings = policyAtBase(settings, changes, comparison, git, event, notes)
-  const aliases = changes ? linkTargets(found.files, workspace) : new Map<string, string[]>()
-  const scope = chooseScope(settings, comparison, changes, unitPaths, aliases, event)
+  const roots = readableRoots(workspace, found.outside)
+  // One reader for every unit: directory listings and links are read once per directory.
+  const reader = createReader(roots, workspace)
+  const inputs = changes
+    ? unitInputs(found.files, workspace, reader, settings.version)
+    : { aliases: new Map<string, string[]>(), otherNames: new Map<string, UnitName[]>() }
+  const scope = chooseScope(settings, comparison, changes, unitPaths, inputs, event)
 
   // Scores: every applicable row is kept so the savings of a fix are exact.
   const options: GateOptions & { cwd: string } = {
@@ -281,12 +322,9 @@ async function gate(env: Env): Promise<string | undefined> {
     threshold: settings.threshold,
     cwd: workspace
   }
-  const roots = readableRoots(workspace, found.outside)
   const gated = found.files.flatMap((_, i) =>
     !scope.selected || scope.selected.has(unitPaths[i]!) ? [i] : []
   )
-  // One reader for every unit: directory listings and links are read once per directory.
-  const reader = createReader(roots, workspace)
   const units = gated.map((i) =>
     scanUnitFile(
       found.files[i]!,

@@ -71,13 +71,16 @@ const join = (dir: string, name: string): string => (dir === '' ? name : `${dir}
 
 /**
  * The units among `units` (workspace-relative paths of unit files in the checkout) that the changes
- * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target).
+ * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target, the
+ * template an instance is loaded from); `otherNames` to the unit's other names (its id and aliases),
+ * whose drop-in directories systemd reads too.
  */
 export function selectChangedUnits(
   units: string[],
   changes: Change[],
   templateInstance: string,
-  aliases: ReadonlyMap<string, string[]> = new Map()
+  aliases: ReadonlyMap<string, string[]> = new Map(),
+  otherNames: ReadonlyMap<string, readonly UnitName[]> = new Map()
 ): Map<string, UnitChange> {
   // Every path a change touched (both sides of a rename), with a description.
   const touched = new Map<string, string>()
@@ -120,7 +123,8 @@ export function selectChangedUnits(
     const unit = analysedUnitName(baseName(unitPath), templateInstance)
     if (unit) {
       const dir = dirOf(unitPath)
-      for (const name of dropInDirectoryNames(unit)) {
+      const names = [unit, ...(otherNames.get(unitPath) ?? [])]
+      for (const name of new Set(names.flatMap(dropInDirectoryNames))) {
         const dropInDir = join(dir, name)
         reasons.push(...(dropInDirs.get(dropInDir) ?? []))
         const dirVerb = touched.get(dropInDir)

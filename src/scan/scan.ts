@@ -650,6 +650,25 @@ function withScanDefaults(options: ScanOptions): ScanOptions {
 }
 
 /**
+ * The names a unit file's unit goes by (its id and aliases) and the entry it is read from, as
+ * scanUnitFile() looks them up; undefined when systemd finds no unit. For the Action's change
+ * detection: the drop-in directories of every name, and the file read, feed the unit.
+ */
+export function unitSources(
+  file: string,
+  reader: Reader,
+  version: number
+): { names: UnitName[]; fragment: string } | undefined {
+  const directory = directoryOf(file)
+  let unit = parseUnitName(baseNameOf(file))
+  if (!unit || unit.type !== 'service') return undefined
+  if (unit.isTemplate) unit = instantiate(unit, templateInstance(version))
+  const names = unitNames(reader.nameMap(directory), unit)
+  if ('error' in names) return undefined
+  return { names: [names.id, ...names.aliases], fragment: entryPath(directory, names.fragment) }
+}
+
+/**
  * Reads one unit file and its drop-ins and analyses it. An alias (a link to another unit file of the
  * directory) is analysed as systemd does: under the name of the file it leads to, with the drop-ins
  * of every name of the unit; the file a unit is read from gets its aliases' drop-ins too.
