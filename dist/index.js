@@ -42485,26 +42485,18 @@ class ReadError extends Error {
 }
 /** The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. */
 const cannotRead = (error) => new ReadError(`cannot read: ${error.code ?? String(error)}`);
-/** Whether following a link goes round for too many levels (ELOOP). */
-function loops(file) {
+/** Why following links from `file` leads nowhere (ENOENT, ELOOP ...), or undefined when it leads to something. */
+function followError(file) {
     try {
         fs$5.statSync(file);
-        return false;
+        return undefined;
     }
     catch (error) {
-        return error.code === 'ELOOP';
+        return error.code ?? 'error';
     }
 }
-/** Whether a link leads to something (a loop or a missing target does not). */
-function followable(file) {
-    try {
-        fs$5.statSync(file);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
+const followable = (file) => followError(file) === undefined;
+const loops = (file) => followError(file) === 'ELOOP';
 /** The real path of a directory, its missing tail kept as named (chase() with CHASE_NONEXISTENT). */
 function realPathAsFarAsItGoes(dir) {
     try {
@@ -42955,11 +42947,10 @@ function scanUnitFile(file, roots, options, reader) {
     const base = baseNameOf(file);
     const directory = directoryOf(file);
     const shown = read.display(file, directory);
-    let unit = parseUnitName(base);
-    if (!unit || unit.type !== 'service')
+    const named = parseUnitName(base);
+    if (!named || named.type !== 'service')
         return errorReport(shown, base, 'not a valid service unit name');
-    if (unit.isTemplate)
-        unit = instantiate(unit, templateInstance(options.version));
+    const unit = named.isTemplate ? instantiate(named, templateInstance(options.version)) : named;
     let main;
     const kind = read.listDirectory(directory)?.get(base);
     if (kind !== 'file' && kind !== 'link') {
@@ -42977,7 +42968,6 @@ function scanUnitFile(file, roots, options, reader) {
     if (kind === 'link' && !followable(file)) {
         // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
         // instance's template does (252-262)
-        const named = parseUnitName(base);
         const template = named.isInstance ? `${named.prefix}@.${named.type}` : undefined;
         if (template === undefined || !followable(entryPath(directory, template))) {
             return errorReport(shown, unit.name, `a symbolic link that leads nowhere${template ? `, nor does ${template} beside it` : ''}: ` +
@@ -61036,26 +61026,26 @@ function unitInputs(files, workspace, reader, version) {
         if (shown === undefined)
             continue;
         const sources = new Set();
+        const add = (source) => {
+            if (source !== undefined && source !== shown)
+                sources.add(source);
+        };
         const found = unitSources(file, reader, version);
         if (found) {
             otherNames.set(shown, found.names);
-            if (found.fragment !== file)
-                sources.add(inside(found.fragment) ?? '');
+            add(inside(found.fragment));
         }
         for (const candidate of [file, found?.fragment]) {
             if (candidate === undefined)
                 continue;
             try {
-                if (fs$5.lstatSync(candidate).isSymbolicLink()) {
-                    sources.add(inside(fs$5.realpathSync(candidate)) ?? '');
-                }
+                if (fs$5.lstatSync(candidate).isSymbolicLink())
+                    add(inside(fs$5.realpathSync(candidate)));
             }
             catch {
                 // a dangling link: the scanner reports it
             }
         }
-        sources.delete('');
-        sources.delete(shown);
         if (sources.size)
             aliases.set(shown, [...sources]);
     }

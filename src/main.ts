@@ -97,23 +97,22 @@ function unitInputs(
     const shown = inside(file)
     if (shown === undefined) continue
     const sources = new Set<string>()
+    const add = (source: string | undefined): void => {
+      if (source !== undefined && source !== shown) sources.add(source)
+    }
     const found = unitSources(file, reader, version)
     if (found) {
       otherNames.set(shown, found.names)
-      if (found.fragment !== file) sources.add(inside(found.fragment) ?? '')
+      add(inside(found.fragment))
     }
     for (const candidate of [file, found?.fragment]) {
       if (candidate === undefined) continue
       try {
-        if (fs.lstatSync(candidate).isSymbolicLink()) {
-          sources.add(inside(fs.realpathSync(candidate)) ?? '')
-        }
+        if (fs.lstatSync(candidate).isSymbolicLink()) add(inside(fs.realpathSync(candidate)))
       } catch {
         // a dangling link: the scanner reports it
       }
     }
-    sources.delete('')
-    sources.delete(shown)
     if (sources.size) aliases.set(shown, [...sources])
   }
   return { aliases, otherNames }

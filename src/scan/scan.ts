@@ -60,25 +60,18 @@ class ReadError extends Error {}
 const cannotRead = (error: unknown): ReadError =>
   new ReadError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
 
-/** Whether following a link goes round for too many levels (ELOOP). */
-function loops(file: string): boolean {
+/** Why following links from `file` leads nowhere (ENOENT, ELOOP ...), or undefined when it leads to something. */
+function followError(file: string): string | undefined {
   try {
     fs.statSync(file)
-    return false
+    return undefined
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ELOOP'
+    return (error as NodeJS.ErrnoException).code ?? 'error'
   }
 }
 
-/** Whether a link leads to something (a loop or a missing target does not). */
-function followable(file: string): boolean {
-  try {
-    fs.statSync(file)
-    return true
-  } catch {
-    return false
-  }
-}
+const followable = (file: string): boolean => followError(file) === undefined
+const loops = (file: string): boolean => followError(file) === 'ELOOP'
 
 /** The real path of a directory, its missing tail kept as named (chase() with CHASE_NONEXISTENT). */
 function realPathAsFarAsItGoes(dir: string): string {
@@ -683,10 +676,10 @@ export function scanUnitFile(
   const base = baseNameOf(file)
   const directory = directoryOf(file)
   const shown = read.display(file, directory)
-  let unit = parseUnitName(base)
-  if (!unit || unit.type !== 'service')
+  const named = parseUnitName(base)
+  if (!named || named.type !== 'service')
     return errorReport(shown, base, 'not a valid service unit name')
-  if (unit.isTemplate) unit = instantiate(unit, templateInstance(options.version))
+  const unit = named.isTemplate ? instantiate(named, templateInstance(options.version)) : named
   let main: UnitFileInput | undefined
   const kind = read.listDirectory(directory)?.get(base)
   if (kind !== 'file' && kind !== 'link') {
@@ -702,7 +695,6 @@ export function scanUnitFile(
   if (kind === 'link' && !followable(file)) {
     // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
     // instance's template does (252-262)
-    const named = parseUnitName(base)!
     const template = named.isInstance ? `${named.prefix}@.${named.type}` : undefined
     if (template === undefined || !followable(entryPath(directory, template))) {
       return errorReport(
