@@ -1038,6 +1038,15 @@ describe('units systemd does not load', () => {
     ['DynamicUser=maybe', { 'a.service': `${H}DynamicUser=maybe\n` }, 'invalid', /DynamicUser/],
     ['an empty DynamicUser=', { 'a.service': `${H}DynamicUser=\n` }, 'invalid', /DynamicUser/],
     ['User=00', { 'a.service': `${H}User=00\n` }, 'invalid', /00/],
+    // valid_user_group_name(): a dash and nothing but digits, "-" itself too
+    ['User=-', { 'a.service': `${H}User=-\n` }, 'invalid', /'-'/],
+    ['Group=-', { 'a.service': `${H}Group=-\n` }, 'invalid', /'-'/],
+    [
+      'SupplementaryGroups=-',
+      { 'a.service': `${H}User=foo\nSupplementaryGroups=-\n` },
+      'invalid',
+      /'-'/
+    ],
     ['User=65535', { 'a.service': `${H}User=65535\n` }, 'invalid', /65535/],
     ['User=%Z', { 'a.service': `${H}User=%Z\n` }, 'invalid', /%Z/],
     [
@@ -1139,6 +1148,10 @@ describe('units systemd does not load', () => {
       BARE_SCORE
     ],
     ['User=foo bar is a valid user name', `${H}User=foo bar\n`, 9.2],
+    ['User=-- is a valid user name', `${H}User=--\n`, 9.2],
+    ['User=-a is a valid user name', `${H}User=-a\n`, 9.2],
+    // only an ASCII space may not start or end a name
+    ['User= with U+00A0 at both ends is valid', `${H}User=\u00a0a\u00a0\n`, 9.2],
     [
       'a DynamicUser= reset of User= keeps the dynamic user',
       `${H}DynamicUser=yes\nUser=foo\nUser=\n`,

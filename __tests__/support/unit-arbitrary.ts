@@ -64,7 +64,8 @@ const userArb: Arb<string> = pick(
     ['svc', 'app-user', 'nobody', 'root', '0', '65534', '1000', 'www-data', 'foo bar', 'Daemon.1']
   ],
   [10, ['', '%u', '%p']],
-  [2, ['00', 'a:b']]
+  [2, ['--', '-a', '\u00a0a\u00a0']],
+  [2, ['00', 'a:b', '-']]
 )
 
 const groupsArb: Arb<string> = pick(

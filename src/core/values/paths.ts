@@ -11,12 +11,14 @@ export function isValidUserOrGroup(name: string): boolean {
     const id = Number(name)
     return id <= 4294967294 && id !== 65535
   }
-  if (/^-[0-9]+$/.test(name)) return false
+  // a dash and digits only, "-" itself too (in_charset() holds for the empty rest)
+  if (/^-[0-9]*$/.test(name)) return false
   if (name === '.' || name === '..') return false
   if (name.includes(':') || name.includes('/')) return false
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is rejected
   if (/[\x00-\x1f\x7f]/.test(name)) return false
-  if (/^\s|\s$/.test(name)) return false
+  // an ASCII space at either end (other white space, such as U+00A0, is allowed there)
+  if (name.startsWith(' ') || name.endsWith(' ')) return false
   return true
 }
 
