@@ -290,6 +290,11 @@ describe('directive semantics', () => {
       ],
       ['SupplementaryGroups keeps quotes', `${H}User=foo\nSupplementaryGroups="wheel"\n`, 9.2],
       [
+        'SupplementaryGroups= with an open quote: quotes are no syntax there',
+        `${H}User=foo\nSupplementaryGroups="wheel adm\n`,
+        9.2
+      ],
+      [
         'IPAddressDeny keeps quotes: "any" is invalid',
         `${H}IPAddressDeny="any"\n`,
         BARE_SCORE,
@@ -1041,6 +1046,14 @@ describe('units systemd does not load', () => {
     // valid_user_group_name(): a dash and nothing but digits, "-" itself too
     ['User=-', { 'a.service': `${H}User=-\n` }, 'invalid', /'-'/],
     ['Group=-', { 'a.service': `${H}Group=-\n` }, 'invalid', /'-'/],
+    // config_parse_user_group_strv_compat(): a syntax error is fatal too (a final backslash: the
+    // space after it keeps the line from continuing, strstrip() then drops it)
+    [
+      'SupplementaryGroups= ending in a backslash',
+      { 'a.service': `${H}User=foo\nSupplementaryGroups=wheel a\\ \n` },
+      'invalid',
+      /SupplementaryGroups=.*invalid syntax/
+    ],
     [
       'SupplementaryGroups=-',
       { 'a.service': `${H}User=foo\nSupplementaryGroups=-\n` },

@@ -3882,7 +3882,11 @@ const DIRECTIVES = {
                 return undefined;
             }
             const groups = [];
-            for (const word of extractWords(value).words) {
+            const { words, error } = extractWords(value);
+            // an open quote or a final backslash is a syntax error, fatal as a bad name is
+            if (error !== undefined)
+                return { fatal: `invalid syntax (${error})` };
+            for (const word of words) {
                 const expanded = expandSpecifiers(word, ctx.unit, ctx.version);
                 if ('error' in expanded)
                     return { fatal: `${expanded.error} in '${word}'` };
