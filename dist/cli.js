@@ -46,6 +46,10 @@ function parseUnitName(name) {
     };
 }
 /** The instance unit name systemd-analyze uses for a template file. */
+/** The template an instance is made from (foo@.service for foo@bar.service); undefined otherwise. */
+function templateOf(unit) {
+    return unit.isInstance ? `${unit.prefix}@.${unit.type}` : undefined;
+}
 function instantiate(template, instance) {
     const name = `${template.prefix}@${instance}.${template.type}`;
     return parseUnitName(name) ?? { ...template, name, instance, isTemplate: false, isInstance: true };
@@ -129,7 +133,7 @@ function specifierValue(letter, unit, version) {
         case 'd':
             return `/run/credentials/${unit.name}`;
         case 'y':
-            return `/etc/systemd/system/${unit.isInstance ? `${unit.prefix}@.${unit.type}` : unit.name}`;
+            return `/etc/systemd/system/${templateOf(unit) ?? unit.name}`;
         case 'Y':
             return '/etc/systemd/system';
         case 'c':
@@ -6397,9 +6401,7 @@ function lookUp(map, name) {
 /** foo@.service for foo@bar.service and foo@.service; undefined for a plain name. */
 function templateNameOf(name) {
     const unit = parseUnitName(name);
-    if (!unit || !(unit.isInstance || unit.isTemplate))
-        return undefined;
-    return `${unit.prefix}@.${unit.type}`;
+    return unit?.isTemplate ? unit.name : unit && templateOf(unit);
 }
 /** The name map of a directory without links: every regular file is a unit file of its own name. */
 function plainNameMap(isFile) {
@@ -6463,7 +6465,7 @@ function buildNameMap({ isFile, links }) {
  */
 function unitNames(map, asked) {
     let found = lookUp(map, asked.name);
-    const template = asked.isInstance ? `${asked.prefix}@.${asked.type}` : undefined;
+    const template = templateOf(asked);
     if (found === 'not-found' && template !== undefined)
         found = lookUp(map, template);
     if (found === 'loop') {
@@ -6522,9 +6524,9 @@ function unitNames(map, asked) {
         .map((name) => (name === asked.name ? asked : parseUnitName(name)))
         .filter((unit) => unit !== undefined);
     const result = { id, fragment, aliases };
-    if (parsed.isTemplate && asked.isInstance && whyAbsent(map, asked.name) !== undefined) {
-        result.templateInstead = whyAbsent(map, asked.name);
-    }
+    const ownEntryFails = parsed.isTemplate && asked.isInstance ? whyAbsent(map, asked.name) : undefined;
+    if (ownEntryFails !== undefined)
+        result.templateInstead = ownEntryFails;
     return result;
 }
 /** Why a name the directory holds leads nowhere (undefined: the directory does not hold it). */
@@ -12309,7 +12311,7 @@ function scanUnitFile(file, roots, options, reader) {
     if (kind === 'link' && !followable(file)) {
         // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
         // instance's template does (252-262)
-        const template = named.isInstance ? `${named.prefix}@.${named.type}` : undefined;
+        const template = templateOf(named);
         if (template === undefined || !followable(entryPath(directory, template))) {
             return errorReport(shown, unit.name, `a symbolic link that leads nowhere${template ? `, nor does ${template} beside it` : ''}: ` +
                 `systemd-analyze does not look in its directory and does not find ${unit.name}`);

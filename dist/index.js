@@ -31089,6 +31089,17 @@ function parseUnitName(name) {
     };
 }
 /** The instance unit name systemd-analyze uses for a template file. */
+/** The template an instance is made from (foo@.service for foo@bar.service); undefined otherwise. */
+function templateOf(unit) {
+    return unit.isInstance ? `${unit.prefix}@.${unit.type}` : undefined;
+}
+/** The unit name systemd-analyze scores for a file name (templates as their instance). */
+function analysedUnitName(fileName, templateInstance) {
+    const unit = parseUnitName(fileName);
+    if (!unit)
+        return undefined;
+    return unit.isTemplate ? instantiate(unit, templateInstance) : unit;
+}
 function instantiate(template, instance) {
     const name = `${template.prefix}@${instance}.${template.type}`;
     return parseUnitName(name) ?? { ...template, name, instance, isTemplate: false, isInstance: true };
@@ -31172,7 +31183,7 @@ function specifierValue(letter, unit, version) {
         case 'd':
             return `/run/credentials/${unit.name}`;
         case 'y':
-            return `/etc/systemd/system/${unit.isInstance ? `${unit.prefix}@.${unit.type}` : unit.name}`;
+            return `/etc/systemd/system/${templateOf(unit) ?? unit.name}`;
         case 'Y':
             return '/etc/systemd/system';
         case 'c':
@@ -37401,9 +37412,7 @@ function lookUp(map, name) {
 /** foo@.service for foo@bar.service and foo@.service; undefined for a plain name. */
 function templateNameOf(name) {
     const unit = parseUnitName(name);
-    if (!unit || !(unit.isInstance || unit.isTemplate))
-        return undefined;
-    return `${unit.prefix}@.${unit.type}`;
+    return unit?.isTemplate ? unit.name : unit && templateOf(unit);
 }
 /** The name map of a directory without links: every regular file is a unit file of its own name. */
 function plainNameMap(isFile) {
@@ -37467,7 +37476,7 @@ function buildNameMap({ isFile, links }) {
  */
 function unitNames(map, asked) {
     let found = lookUp(map, asked.name);
-    const template = asked.isInstance ? `${asked.prefix}@.${asked.type}` : undefined;
+    const template = templateOf(asked);
     if (found === 'not-found' && template !== undefined)
         found = lookUp(map, template);
     if (found === 'loop') {
@@ -37526,9 +37535,9 @@ function unitNames(map, asked) {
         .map((name) => (name === asked.name ? asked : parseUnitName(name)))
         .filter((unit) => unit !== undefined);
     const result = { id, fragment, aliases };
-    if (parsed.isTemplate && asked.isInstance && whyAbsent(map, asked.name) !== undefined) {
-        result.templateInstead = whyAbsent(map, asked.name);
-    }
+    const ownEntryFails = parsed.isTemplate && asked.isInstance ? whyAbsent(map, asked.name) : undefined;
+    if (ownEntryFails !== undefined)
+        result.templateInstead = ownEntryFails;
     return result;
 }
 /** Why a name the directory holds leads nowhere (undefined: the directory does not hold it). */
@@ -42933,11 +42942,9 @@ function withScanDefaults(options) {
  */
 function unitSources(file, reader, version) {
     const directory = directoryOf(file);
-    let unit = parseUnitName(baseNameOf(file));
-    if (!unit || unit.type !== 'service')
+    const unit = analysedUnitName(baseNameOf(file), templateInstance(version));
+    if (unit?.type !== 'service')
         return undefined;
-    if (unit.isTemplate)
-        unit = instantiate(unit, templateInstance(version));
     const names = unitNames(reader.nameMap(directory), unit);
     if ('error' in names)
         return undefined;
@@ -42974,7 +42981,7 @@ function scanUnitFile(file, roots, options, reader) {
     if (kind === 'link' && !followable(file)) {
         // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
         // instance's template does (252-262)
-        const template = named.isInstance ? `${named.prefix}@.${named.type}` : undefined;
+        const template = templateOf(named);
         if (template === undefined || !followable(entryPath(directory, template))) {
             return errorReport(shown, unit.name, `a symbolic link that leads nowhere${template ? `, nor does ${template} beside it` : ''}: ` +
                 `systemd-analyze does not look in its directory and does not find ${unit.name}`);
@@ -43411,122 +43418,6 @@ function planAnnotations(outcomes, options) {
         });
     }
     return { annotations, omitted };
-}
-
-/**
- * Which units a change touches (pure): a unit is changed when its own file changed, when a drop-in
- * systemd would merge into it was added, edited or removed, or when it was renamed (then it is
- * compared with its old path).
- */
-/** Parses `git diff-tree -z --name-status` output. */
-function parseNameStatus(raw) {
-    const fields = raw.split('\0');
-    const changes = [];
-    for (let i = 0; i < fields.length;) {
-        const code = fields[i++];
-        if (!code)
-            continue;
-        const status = code[0];
-        if (status === 'R' || status === 'C') {
-            const oldPath = fields[i++];
-            const newPath = fields[i++];
-            changes.push({ status, path: newPath, oldPath });
-        }
-        else {
-            changes.push({ status, path: fields[i++] });
-        }
-    }
-    return changes;
-}
-/** Maps paths relative to the repository top to paths relative to the workspace (drops the rest). */
-function relativeToWorkspace(changes, prefix) {
-    if (prefix === '')
-        return changes;
-    const lead = `${prefix}/`;
-    const strip = (p) => p !== undefined && p.startsWith(lead) ? p.slice(lead.length) : undefined;
-    const result = [];
-    for (const change of changes) {
-        const next = strip(change.path);
-        const old = strip(change.oldPath);
-        if (next !== undefined)
-            result.push({ ...change, path: next, oldPath: old });
-        else if (old !== undefined)
-            result.push({ status: 'D', path: old });
-    }
-    return result;
-}
-/** The unit name systemd-analyze scores for a file name (templates as their instance). */
-function analysedUnitName(fileName, templateInstance) {
-    const unit = parseUnitName(fileName);
-    if (!unit)
-        return undefined;
-    return unit.isTemplate ? instantiate(unit, templateInstance) : unit;
-}
-const dirOf$1 = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
-const baseName$1 = (p) => p.slice(p.lastIndexOf('/') + 1);
-const join$1 = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
-/**
- * The units among `units` (workspace-relative paths of unit files in the checkout) that the changes
- * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target, the
- * template an instance is loaded from); `otherNames` to the unit's other names (its id and aliases),
- * whose drop-in directories systemd reads too.
- */
-function selectChangedUnits(units, changes, templateInstance, aliases = new Map(), otherNames = new Map()) {
-    // Every path a change touched (both sides of a rename), with a description.
-    const touched = new Map();
-    const renamedFrom = new Map();
-    for (const change of changes) {
-        const verb = change.status === 'A'
-            ? 'added'
-            : change.status === 'D'
-                ? 'removed'
-                : change.status === 'R'
-                    ? 'renamed'
-                    : 'changed';
-        touched.set(change.path, verb);
-        if (change.oldPath !== undefined) {
-            touched.set(change.oldPath, change.status === 'R' ? 'renamed' : 'copied');
-            if (change.status === 'R')
-                renamedFrom.set(change.path, change.oldPath);
-        }
-    }
-    // Drop-in directories that saw a change, with the changes under each.
-    const dropInDirs = new Map();
-    for (const [file, verb] of touched) {
-        const dir = dirOf$1(file);
-        if (!dir.endsWith('.d'))
-            continue;
-        if (!isDropInFileName(baseName$1(file)))
-            continue;
-        dropInDirs.set(dir, [...(dropInDirs.get(dir) ?? []), `drop-in ${file} ${verb}`]);
-    }
-    const selected = new Map();
-    for (const unitPath of units) {
-        const reasons = [];
-        const own = touched.get(unitPath);
-        if (own)
-            reasons.push(own === 'renamed' ? `renamed from ${renamedFrom.get(unitPath) ?? '?'}` : `unit file ${own}`);
-        for (const alias of aliases.get(unitPath) ?? []) {
-            const verb = touched.get(alias);
-            if (verb)
-                reasons.push(`link target ${alias} ${verb}`);
-        }
-        const unit = analysedUnitName(baseName$1(unitPath), templateInstance);
-        if (unit) {
-            const dir = dirOf$1(unitPath);
-            const names = [unit, ...(otherNames.get(unitPath) ?? [])];
-            for (const name of new Set(names.flatMap(dropInDirectoryNames))) {
-                const dropInDir = join$1(dir, name);
-                reasons.push(...(dropInDirs.get(dropInDir) ?? []));
-                const dirVerb = touched.get(dropInDir);
-                if (dirVerb)
-                    reasons.push(`drop-in directory link ${dropInDir} ${dirVerb}`);
-            }
-        }
-        if (reasons.length)
-            selected.set(unitPath, { reasons, basePath: renamedFrom.get(unitPath) ?? unitPath });
-    }
-    return selected;
 }
 
 class Context {
@@ -52302,9 +52193,9 @@ async function postReview(plan, planInput, number, headSha, client, fail) {
 
 const MAX_LINK_HOPS = 40;
 const SYMLINK = '120000';
-const dirOf = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
-const baseName = (p) => p.slice(p.lastIndexOf('/') + 1);
-const join = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
+const dirOf$1 = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+const baseName$1 = (p) => p.slice(p.lastIndexOf('/') + 1);
+const join$1 = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
 /** Normalises a POSIX path relative to the top; undefined when it climbs out. */
 function normalize(p) {
     const parts = [];
@@ -52330,7 +52221,7 @@ class BaseReader {
         for (const file of tree.entries.keys()) {
             // Every ancestor directory of every entry.
             let child = file;
-            for (let dir = dirOf(file);; dir = dirOf(dir)) {
+            for (let dir = dirOf$1(file);; dir = dirOf$1(dir)) {
                 const names = this.dirs.get(dir);
                 const name = child.slice(dir === '' ? 0 : dir.length + 1);
                 if (names) {
@@ -52370,23 +52261,23 @@ class BaseReader {
             return map;
         const links = new Map();
         const names = this.list(dir);
-        const entryOf = (name) => this.tree.entries.get(join(dir, name));
+        const entryOf = (name) => this.tree.entries.get(join$1(dir, name));
         for (const name of names) {
             const entry = entryOf(name);
             if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service')
                 continue;
             const text = this.linkText(entry);
-            const target = text.startsWith('/') ? undefined : normalize(join(dir, text));
+            const target = text.startsWith('/') ? undefined : normalize(join$1(dir, text));
             // systemd resolves the directories on the way, not the file itself; missing ones stay as named
-            const parent = target === undefined ? undefined : this.resolve(dirOf(target));
+            const parent = target === undefined ? undefined : this.resolve(dirOf$1(target));
             const here = this.resolve(dir);
             const parentPath = parent?.kind === 'dir'
                 ? parent.path
                 : parent?.kind === 'missing'
-                    ? dirOf(target)
+                    ? dirOf$1(target)
                     : undefined;
             const link = parentPath !== undefined && here.kind === 'dir'
-                ? aliasLinkFor(baseName(target), parentPath, here.path)
+                ? aliasLinkFor(baseName$1(target), parentPath, here.path)
                 : undefined;
             links.set(name, link ?? 'linked');
         }
@@ -52419,7 +52310,7 @@ class BaseReader {
             const target = this.linkText(entry);
             if (target === '/dev/null')
                 return { kind: 'devnull' };
-            const next = target.startsWith('/') ? undefined : normalize(join(dirOf(current), target));
+            const next = target.startsWith('/') ? undefined : normalize(join$1(dirOf$1(current), target));
             if (next === undefined) {
                 return {
                     kind: 'error',
@@ -52456,7 +52347,7 @@ function scoreAtBase(units, tree, options, templateInstance,
 /** the manager a unit (by its current path) is for, when not its path's (user-units input) */
 scopeOf = () => undefined) {
     const reader = new BaseReader(tree);
-    const toTop = (p) => join(tree.prefix, p);
+    const toTop = (p) => join$1(tree.prefix, p);
     const fromTop = (p) => tree.prefix === ''
         ? p
         : p.startsWith(`${tree.prefix}/`)
@@ -52473,9 +52364,9 @@ scopeOf = () => undefined) {
         if (!unit)
             continue;
         for (const name of dropInDirectoryNames(unit)) {
-            const dir = join(dirOf(top), name);
+            const dir = join$1(dirOf$1(top), name);
             for (const file of reader.list(dir)) {
-                const dropIn = tree.entries.get(join(dir, file));
+                const dropIn = tree.entries.get(join$1(dir, file));
                 if (dropIn)
                     wanted.push(dropIn.oid);
             }
@@ -52498,14 +52389,14 @@ scopeOf = () => undefined) {
             continue;
         }
         // An alias is the unit of the file it leads to, with the drop-ins of every name (as scanned now).
-        const directory = dirOf(top);
+        const directory = dirOf$1(top);
         if (resolved.kind === 'error' || resolved.kind === 'missing') {
             // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
             // instance's template does
             const named = parseUnitName(fileName);
-            const template = named?.isInstance ? `${named.prefix}@.${named.type}` : undefined;
+            const template = named && templateOf(named);
             const leads = (r) => r.kind === 'file' || r.kind === 'devnull';
-            if (template === undefined || !leads(reader.resolve(join(dirOf(top), template)))) {
+            if (template === undefined || !leads(reader.resolve(join$1(dirOf$1(top), template)))) {
                 const why = resolved.kind === 'error' ? resolved.reason : 'a symbolic link that leads nowhere';
                 result.set(current, errorReport(basePath, unit.name, `${why}; systemd does not find ${unit.name}`));
                 continue;
@@ -52520,14 +52411,14 @@ scopeOf = () => undefined) {
             result.set(current, errorReport(basePath, unit.name, `${names.error}; systemd does not find ${unit.name}`));
             continue;
         }
-        const main = readFile(reader, names.fragment === fileName ? resolved : reader.resolve(join(directory, names.fragment)), basePath);
+        const main = readFile(reader, names.fragment === fileName ? resolved : reader.resolve(join$1(directory, names.fragment)), basePath);
         if (typeof main === 'string') {
             result.set(current, errorReport(basePath, names.id.name, main));
             continue;
         }
         const candidates = [];
         unitDropInDirectories(names.id, names.aliases).forEach(({ name, alias }, directoryRank) => {
-            const shown = join(directory, name);
+            const shown = join$1(directory, name);
             const entry = tree.entries.get(shown);
             if (entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry)))
                 return;
@@ -52536,15 +52427,15 @@ scopeOf = () => undefined) {
                 return;
             for (const file of reader.list(dir.path)) {
                 if (options.version >= LOOPING_DROP_IN_SKIPPED) {
-                    const target = reader.resolve(join(dir.path, file));
+                    const target = reader.resolve(join$1(dir.path, file));
                     if (target.kind === 'error' && target.loop)
                         continue;
                 }
                 const candidate = {
                     directoryRank,
                     fileName: file,
-                    path: join(shown, file),
-                    real: join(dir.path, file)
+                    path: join$1(shown, file),
+                    real: join$1(dir.path, file)
                 };
                 candidates.push(alias === undefined ? candidate : { ...candidate, alias });
             }
@@ -52572,6 +52463,115 @@ scopeOf = () => undefined) {
         result.set(current, report);
     }
     return result;
+}
+
+/**
+ * Which units a change touches (pure): a unit is changed when its own file changed, when a drop-in
+ * systemd would merge into it was added, edited or removed, or when it was renamed (then it is
+ * compared with its old path).
+ */
+/** Parses `git diff-tree -z --name-status` output. */
+function parseNameStatus(raw) {
+    const fields = raw.split('\0');
+    const changes = [];
+    for (let i = 0; i < fields.length;) {
+        const code = fields[i++];
+        if (!code)
+            continue;
+        const status = code[0];
+        if (status === 'R' || status === 'C') {
+            const oldPath = fields[i++];
+            const newPath = fields[i++];
+            changes.push({ status, path: newPath, oldPath });
+        }
+        else {
+            changes.push({ status, path: fields[i++] });
+        }
+    }
+    return changes;
+}
+/** Maps paths relative to the repository top to paths relative to the workspace (drops the rest). */
+function relativeToWorkspace(changes, prefix) {
+    if (prefix === '')
+        return changes;
+    const lead = `${prefix}/`;
+    const strip = (p) => p !== undefined && p.startsWith(lead) ? p.slice(lead.length) : undefined;
+    const result = [];
+    for (const change of changes) {
+        const next = strip(change.path);
+        const old = strip(change.oldPath);
+        if (next !== undefined)
+            result.push({ ...change, path: next, oldPath: old });
+        else if (old !== undefined)
+            result.push({ status: 'D', path: old });
+    }
+    return result;
+}
+const dirOf = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+const baseName = (p) => p.slice(p.lastIndexOf('/') + 1);
+const join = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
+/**
+ * The units among `units` (workspace-relative paths of unit files in the checkout) that the changes
+ * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target, the
+ * template an instance is loaded from); `otherNames` to the unit's other names (its id and aliases),
+ * whose drop-in directories systemd reads too.
+ */
+function selectChangedUnits(units, changes, templateInstance, aliases = new Map(), otherNames = new Map()) {
+    // Every path a change touched (both sides of a rename), with a description.
+    const touched = new Map();
+    const renamedFrom = new Map();
+    for (const change of changes) {
+        const verb = change.status === 'A'
+            ? 'added'
+            : change.status === 'D'
+                ? 'removed'
+                : change.status === 'R'
+                    ? 'renamed'
+                    : 'changed';
+        touched.set(change.path, verb);
+        if (change.oldPath !== undefined) {
+            touched.set(change.oldPath, change.status === 'R' ? 'renamed' : 'copied');
+            if (change.status === 'R')
+                renamedFrom.set(change.path, change.oldPath);
+        }
+    }
+    // Drop-in directories that saw a change, with the changes under each.
+    const dropInDirs = new Map();
+    for (const [file, verb] of touched) {
+        const dir = dirOf(file);
+        if (!dir.endsWith('.d'))
+            continue;
+        if (!isDropInFileName(baseName(file)))
+            continue;
+        dropInDirs.set(dir, [...(dropInDirs.get(dir) ?? []), `drop-in ${file} ${verb}`]);
+    }
+    const selected = new Map();
+    for (const unitPath of units) {
+        const reasons = [];
+        const own = touched.get(unitPath);
+        if (own)
+            reasons.push(own === 'renamed' ? `renamed from ${renamedFrom.get(unitPath) ?? '?'}` : `unit file ${own}`);
+        for (const alias of aliases.get(unitPath) ?? []) {
+            const verb = touched.get(alias);
+            if (verb)
+                reasons.push(`link target ${alias} ${verb}`);
+        }
+        const unit = analysedUnitName(baseName(unitPath), templateInstance);
+        if (unit) {
+            const dir = dirOf(unitPath);
+            const names = [unit, ...(otherNames.get(unitPath) ?? [])];
+            for (const name of new Set(names.flatMap(dropInDirectoryNames))) {
+                const dropInDir = join(dir, name);
+                reasons.push(...(dropInDirs.get(dropInDir) ?? []));
+                const dirVerb = touched.get(dropInDir);
+                if (dirVerb)
+                    reasons.push(`drop-in directory link ${dropInDir} ${dirVerb}`);
+            }
+        }
+        if (reasons.length)
+            selected.set(unitPath, { reasons, basePath: renamedFrom.get(unitPath) ?? unitPath });
+    }
+    return selected;
 }
 
 const short$1 = (sha) => sha.slice(0, 12);

@@ -3,7 +3,7 @@
  * searches for a unit, in precedence order, and how their *.conf files are merged and sorted.
  */
 import type { UnitName } from './specifiers.js'
-import { instantiate, parseUnitName } from './specifiers.js'
+import { instantiate, parseUnitName, templateOf } from './specifiers.js'
 
 /** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
 function dashPrefixes(unit: UnitName): string[] {
@@ -224,8 +224,7 @@ function lookUp(map: Pick<NameMap, 'get'>, name: string): Lookup {
 /** foo@.service for foo@bar.service and foo@.service; undefined for a plain name. */
 function templateNameOf(name: string): string | undefined {
   const unit = parseUnitName(name)
-  if (!unit || !(unit.isInstance || unit.isTemplate)) return undefined
-  return `${unit.prefix}@.${unit.type}`
+  return unit?.isTemplate ? unit.name : unit && templateOf(unit)
 }
 
 /** The name map of a directory without links: every regular file is a unit file of its own name. */
@@ -299,7 +298,7 @@ export interface UnitNames {
  */
 export function unitNames(map: NameMap, asked: UnitName): UnitNames | { error: string } {
   let found = lookUp(map, asked.name)
-  const template = asked.isInstance ? `${asked.prefix}@.${asked.type}` : undefined
+  const template = templateOf(asked)
   if (found === 'not-found' && template !== undefined) found = lookUp(map, template)
   if (found === 'loop') {
     return { error: `more than ${FOLLOW_MAX} names on the way from ${asked.name} (alias loop?)` }
@@ -358,9 +357,9 @@ export function unitNames(map: NameMap, asked: UnitName): UnitNames | { error: s
     .map((name) => (name === asked.name ? asked : parseUnitName(name)))
     .filter((unit): unit is UnitName => unit !== undefined)
   const result: UnitNames = { id, fragment, aliases }
-  if (parsed.isTemplate && asked.isInstance && whyAbsent(map, asked.name) !== undefined) {
-    result.templateInstead = whyAbsent(map, asked.name)
-  }
+  const ownEntryFails =
+    parsed.isTemplate && asked.isInstance ? whyAbsent(map, asked.name) : undefined
+  if (ownEntryFails !== undefined) result.templateInstead = ownEntryFails
   return result
 }
 

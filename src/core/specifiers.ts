@@ -50,6 +50,18 @@ export function parseUnitName(name: string): UnitName | undefined {
 }
 
 /** The instance unit name systemd-analyze uses for a template file. */
+/** The template an instance is made from (foo@.service for foo@bar.service); undefined otherwise. */
+export function templateOf(unit: UnitName): string | undefined {
+  return unit.isInstance ? `${unit.prefix}@.${unit.type}` : undefined
+}
+
+/** The unit name systemd-analyze scores for a file name (templates as their instance). */
+export function analysedUnitName(fileName: string, templateInstance: string): UnitName | undefined {
+  const unit = parseUnitName(fileName)
+  if (!unit) return undefined
+  return unit.isTemplate ? instantiate(unit, templateInstance) : unit
+}
+
 export function instantiate(template: UnitName, instance: string): UnitName {
   const name = `${template.prefix}@${instance}.${template.type}`
   return parseUnitName(name) ?? { ...template, name, instance, isTemplate: false, isInstance: true }
@@ -138,7 +150,7 @@ function specifierValue(letter: string, unit: UnitName, version: number): string
     case 'd':
       return `/run/credentials/${unit.name}`
     case 'y':
-      return `/etc/systemd/system/${unit.isInstance ? `${unit.prefix}@.${unit.type}` : unit.name}`
+      return `/etc/systemd/system/${templateOf(unit) ?? unit.name}`
     case 'Y':
       return '/etc/systemd/system'
     case 'c':

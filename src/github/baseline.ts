@@ -17,9 +17,8 @@ import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy } from '../core/scope.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
-import { parseUnitName } from '../core/specifiers.js'
+import { analysedUnitName, parseUnitName, templateOf } from '../core/specifiers.js'
 import { isAbsoluteLink, MAX_UNIT_FILE_BYTES, worse } from '../scan/scan.js'
-import { analysedUnitName } from './changes.js'
 import type { TreeEntry } from './git.js'
 
 export interface BaseTree {
@@ -242,7 +241,7 @@ export function scoreAtBase(
       // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
       // instance's template does
       const named = parseUnitName(fileName)
-      const template = named?.isInstance ? `${named.prefix}@.${named.type}` : undefined
+      const template = named && templateOf(named)
       const leads = (r: Resolved): boolean => r.kind === 'file' || r.kind === 'devnull'
       if (template === undefined || !leads(reader.resolve(join(dirOf(top), template)))) {
         const why =

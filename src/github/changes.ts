@@ -5,7 +5,7 @@
  */
 import { dropInDirectoryNames, isDropInFileName } from '../core/dropins.js'
 import type { UnitName } from '../core/specifiers.js'
-import { instantiate, parseUnitName } from '../core/specifiers.js'
+import { analysedUnitName } from '../core/specifiers.js'
 
 export interface Change {
   /** git's status letter: A, C, D, M, R, T, U, X */
@@ -49,13 +49,6 @@ export function relativeToWorkspace(changes: Change[], prefix: string): Change[]
     else if (old !== undefined) result.push({ status: 'D', path: old })
   }
   return result
-}
-
-/** The unit name systemd-analyze scores for a file name (templates as their instance). */
-export function analysedUnitName(fileName: string, templateInstance: string): UnitName | undefined {
-  const unit = parseUnitName(fileName)
-  if (!unit) return undefined
-  return unit.isTemplate ? instantiate(unit, templateInstance) : unit
 }
 
 export interface UnitChange {

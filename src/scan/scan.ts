@@ -24,7 +24,7 @@ import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
-import { instantiate, parseUnitName } from '../core/specifiers.js'
+import { analysedUnitName, instantiate, parseUnitName, templateOf } from '../core/specifiers.js'
 import { baseNameOf, directoryOf, entryPath } from './paths.js'
 
 /** Files larger than this are reported, not read: no real unit file comes close. */
@@ -653,9 +653,8 @@ export function unitSources(
   version: number
 ): { names: UnitName[]; fragment: string } | undefined {
   const directory = directoryOf(file)
-  let unit = parseUnitName(baseNameOf(file))
-  if (!unit || unit.type !== 'service') return undefined
-  if (unit.isTemplate) unit = instantiate(unit, templateInstance(version))
+  const unit = analysedUnitName(baseNameOf(file), templateInstance(version))
+  if (unit?.type !== 'service') return undefined
   const names = unitNames(reader.nameMap(directory), unit)
   if ('error' in names) return undefined
   return { names: [names.id, ...names.aliases], fragment: entryPath(directory, names.fragment) }
@@ -695,7 +694,7 @@ export function scanUnitFile(
   if (kind === 'link' && !followable(file)) {
     // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
     // instance's template does (252-262)
-    const template = named.isInstance ? `${named.prefix}@.${named.type}` : undefined
+    const template = templateOf(named)
     if (template === undefined || !followable(entryPath(directory, template))) {
       return errorReport(
         shown,
