@@ -17,7 +17,12 @@ import {
   TITLE_LIMIT
 } from '../src/github/annotations.js'
 import { scoreAtBase } from '../src/github/baseline.js'
-import { parseNameStatus, relativeToWorkspace, selectChangedUnits } from '../src/github/changes.js'
+import {
+  parseNameStatus,
+  relativeToWorkspace,
+  selectChangedUnits,
+  widenToChangedResults
+} from '../src/github/changes.js'
 import type { CommitFacts } from '../src/github/comparison.js'
 import { chooseComparison } from '../src/github/comparison.js'
 import {
@@ -297,6 +302,59 @@ describe('changed units', () => {
     expect(selected.get('w/linked.service')!.reasons).toEqual([
       'link target lib/real.service changed'
     ])
+  })
+
+  it('adds the units whose result differs from the base, whatever file changed it', () => {
+    const result = (unit: string, status: string, exposure: number | null, passed = false) => ({
+      status,
+      unit,
+      exposure,
+      passed
+    })
+    const selected = new Map([
+      ['own.service', { reasons: ['unit file changed'], basePath: 'own.service' }]
+    ])
+    const units = new Map([
+      ['own.service', result('own.service', 'scored', 80)],
+      ['same.service', result('same.service', 'scored', 96)],
+      ['worse.service', result('worse.service', 'scored', 96)],
+      ['renamed.service', result('other.service', 'scored', 96)],
+      ['passes.service', result('passes.service', 'scored', 50, true)],
+      ['broken@i.service', result('broken@i.service', 'error', null)],
+      ['masked.service', result('masked.service', 'masked', null, true)],
+      ['unknown.service', result('unknown.service', 'scored', 96)]
+    ])
+    const bases = new Map([
+      ['own.service', result('own.service', 'scored', 80)],
+      ['same.service', result('same.service', 'scored', 96)],
+      ['worse.service', result('worse.service', 'scored', 87)],
+      ['renamed.service', result('renamed.service', 'scored', 96)],
+      ['passes.service', result('passes.service', 'scored', 50)],
+      ['broken@i.service', result('broken@i.service', 'scored', 31, true)],
+      ['masked.service', result('masked.service', 'masked', null, true)],
+      ['unknown.service', null]
+    ])
+    const widened = widenToChangedResults(selected, units, bases)
+    expect([...widened.keys()].sort()).toEqual([
+      'broken@i.service',
+      'own.service',
+      'passes.service',
+      'renamed.service',
+      'unknown.service',
+      'worse.service'
+    ])
+    // a unit the changes already selected keeps its reasons
+    expect(widened.get('own.service')).toBe(selected.get('own.service'))
+    const why = (unit: string): string => widened.get(unit)!.reasons.join()
+    expect(why('worse.service')).toBe(
+      'its result changed through other files (names, links or drop-ins): worse.service 8.7 → worse.service 9.6'
+    )
+    expect(why('broken@i.service')).toMatch(/broken@i\.service 3\.1 → broken@i\.service error$/)
+    expect(why('renamed.service')).toMatch(/renamed\.service 9\.6 → other\.service 9\.6$/)
+    expect(why('unknown.service')).toMatch(/: absent → unknown\.service 9\.6$/)
+    expect(widened.get('worse.service')!.basePath).toBe('worse.service')
+    // the selection passed in is left as it was
+    expect([...selected.keys()]).toEqual(['own.service'])
   })
 })
 

@@ -5,6 +5,7 @@
  * workflow command or reaches the network.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { mergeGroupPayload, pullRequestPayload, pushPayload } from './support/action-events.js'
@@ -250,6 +251,87 @@ describe('scope', () => {
     expect(run.summary).toMatch(/❌ fail \| app\.service \| units\/app\.service/)
     expect(run.summary).toContain('link target units/web@.service changed')
     expect(run.code).toBe(1)
+  })
+
+  it('gates a unit changed through files it is not read from: an alias removed or added, a template moved away', async () => {
+    const r = repo({
+      base: {
+        // the alias's drop-in hardens app.service; removing the alias takes it away
+        'units/app.service': BARE,
+        'units/alias.service': { link: 'app.service' },
+        'units/alias.service.d/10-hardening.conf': HARDENING_DROP_IN,
+        // a drop-in waiting for a name: adding the alias gives it to web.service
+        'units/web.service': LEGACY,
+        'units/www.service.d/10-weaker.conf': '[Service]\nNoNewPrivileges=no\n',
+        // worker@i.service is a link to the template; moving the template away breaks the link
+        'units/worker@.service': HARDENED,
+        'units/worker@i.service': { link: 'worker@.service' },
+        'units/untouched.service': LEGACY
+      },
+      head: {
+        'units/alias.service': null,
+        'units/www.service': { link: 'web.service' },
+        'units/worker@.service': null,
+        'units/jobs@.service': HARDENED
+      }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'fail-on': 'regression' }
+    })
+    const gated = reportOf(run).units.map((u) => u.path)
+    // none of their files changed (at the head): their results did
+    expect(gated).toEqual(
+      expect.arrayContaining(['units/app.service', 'units/web.service', 'units/worker@i.service'])
+    )
+    expect(gated).not.toContain('units/untouched.service')
+    expect(run.summary).toMatch(/❌ fail \| app\.service \| units\/app\.service/)
+    expect(run.summary).toMatch(/❌ fail \| web\.service \| units\/web\.service/)
+    // (a zero-width space after the @ keeps it from being a mention)
+    expect(run.summary).toMatch(/❌ fail \| worker@\u200bi\.service \| .* \| 3\.1 OK → error \|/)
+    expect(run.summary).toContain(
+      'its result changed through other files (names, links or drop-ins): app.service 8.7 → app.service 9.4'
+    )
+    expect(run.code).toBe(1)
+  })
+
+  it('gates a unit whose base cannot be read, and every unit when the base tree cannot be', async () => {
+    const r = repo({
+      base: { 'units/a.service': BARE, 'units/b.service': LEGACY },
+      head: { 'units/a.service': `${BARE}# touched\n` }
+    })
+    // b.service's blob goes missing: the base tree lists it, reading it fails
+    const oid = git(r.dir, 'hash-object', 'units/b.service')
+    fs.rmSync(path.join(r.dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2)))
+    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    expect(reportOf(run).units.map((u) => u.path)).toEqual(['units/a.service', 'units/b.service'])
+    expect(run.stdout).toContain('✗ units/b.service  8.9 EXPOSED (base error)')
+
+    // a git that cannot list the base tree
+    const bin = tempDir('gate-git-')
+    created.push(bin)
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()
+    fs.writeFileSync(
+      path.join(bin, 'git'),
+      `#!/bin/sh\nfor a in "$@"; do [ "$a" = ls-tree ] && { echo "fatal: broken tree" >&2; exit 128; }; done\nexec ${realGit} "$@"\n`,
+      { mode: 0o755 }
+    )
+    const broken = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` }
+    })
+    expect(byName(broken, 'warning').join('\n')).toMatch(
+      /Cannot read the units at the base [0-9a-f]+: .*Units are judged by the threshold, and every unit is gated/
+    )
+    expect(reportOf(broken).units.map((u) => u.path)).toEqual([
+      'units/a.service',
+      'units/b.service'
+    ])
+    expect(broken.code).toBe(1)
   })
 
   it('gates every unit with scope: all', async () => {

@@ -52573,6 +52573,40 @@ function selectChangedUnits(units, changes, templateInstance, aliases = new Map(
     }
     return selected;
 }
+const describeResult = (r) => !r
+    ? 'absent'
+    : r.status === 'scored'
+        ? `${r.unit} ${((r.exposure ?? 0) / 10).toFixed(1)}`
+        : `${r.unit} ${r.status}`;
+/**
+ * The selection of `selectChangedUnits`, widened to every unit whose result differs from its result
+ * at the base. Files the changes touched are not the whole story: systemd finds a unit by name, so
+ * an alias added or removed beside it, a link retargeted or a template renamed away changes which
+ * names and drop-ins it has, while none of the files read for it changed (at the head). Comparing
+ * the results catches every such change, however it came about. `units` maps each unit's path to
+ * its report at the head, `bases` (from scoreAtBase) to its report at the base.
+ */
+function widenToChangedResults(selected, units, bases) {
+    const widened = new Map(selected);
+    for (const [unitPath, now] of units) {
+        if (widened.has(unitPath))
+            continue;
+        const before = bases.get(unitPath) ?? null;
+        if (before !== null &&
+            before.status === now.status &&
+            before.unit === now.unit &&
+            before.exposure === now.exposure &&
+            before.passed === now.passed)
+            continue;
+        widened.set(unitPath, {
+            reasons: [
+                `its result changed through other files (names, links or drop-ins): ${describeResult(before)} → ${describeResult(now)}`
+            ],
+            basePath: unitPath
+        });
+    }
+    return widened;
+}
 
 const short$1 = (sha) => sha.slice(0, 12);
 const FETCH_HINT = 'check out with `fetch-depth: 0` (actions/checkout) so the base commit is present';
@@ -61198,7 +61232,7 @@ async function gate(env) {
     const inputs = changes
         ? unitInputs(found.files, workspace, reader, settings.version)
         : { aliases: new Map(), otherNames: new Map() };
-    const scope = chooseScope(settings, comparison, changes, unitPaths, inputs, event);
+    let scope = chooseScope(settings, comparison, changes, unitPaths, inputs, event);
     // Scores: every applicable row is kept so the savings of a fix are exact.
     const options = {
         version: settings.version,
@@ -61206,21 +61240,29 @@ async function gate(env) {
         threshold: settings.threshold,
         cwd: workspace
     };
-    const gated = found.files.flatMap((_, i) => !scope.selected || scope.selected.has(unitPaths[i]) ? [i] : []);
-    const units = gated.map((i) => scanUnitFile(found.files[i], roots, { ...options, keepPassingChecks: true, scope: scopeOf(unitPaths[i]) }, reader));
+    // Every unit is scanned, gated or not: one whose own files did not change can still change (see
+    // widenToChangedResults), and the SARIF file covers them all.
+    const scanned = found.files.map((file, i) => scanUnitFile(file, roots, { ...options, keepPassingChecks: true, scope: scopeOf(unitPaths[i]) }, reader));
     let bases;
     if (comparison.kind === 'base' && git) {
         const base = comparison.base;
         try {
-            const basePaths = new Map(units.map((u) => [u.path, scope.changed?.get(u.path)?.basePath ?? u.path]));
+            const basePaths = new Map(unitPaths.map((p) => [p, scope.changed?.get(p)?.basePath ?? p]));
             // No drop-in suggestions for the base: only its score is compared.
             const baseOptions = { ...options, keepPassingChecks: true, suggest: false };
             bases = scoreAtBase(basePaths, { entries: git.tree(base), prefix: git.prefix, read: (oids) => git.blobs(oids) }, baseOptions, templateInstance(settings.version), scopeOf);
         }
         catch (error) {
-            notes.warn(`Cannot read the units at the base ${short(base)}: ${error.message}. Units are judged by the threshold.`);
+            notes.warn(`Cannot read the units at the base ${short(base)}: ${error.message}. Units are judged by the threshold${scope.selected ? ', and every unit is gated: without the base, a unit changed through another file cannot be told from one that did not change' : ''}.`);
         }
     }
+    if (scope.changed && bases) {
+        const atHead = new Map(unitPaths.map((p, i) => [p, scanned[i]]));
+        const widened = widenToChangedResults(scope.changed, atHead, bases);
+        scope = { ...scope, changed: widened, ...(scope.selected ? { selected: widened } : {}) };
+    }
+    const selected = bases || !scope.selected ? scope.selected : undefined;
+    const units = scanned.filter((_, i) => !selected || selected.has(unitPaths[i]));
     const outcomes = judge(units, bases, settings.failOn, settings.threshold, scope.changed);
     const failing = outcomes.filter((o) => o.failed);
     const passed = failing.length === 0;
@@ -61267,9 +61309,7 @@ async function gate(env) {
         const sarifFile = settings.sarifFile;
         attempt(`write the SARIF file ${sarifFile}`, notes, () => {
             // Code scanning compares whole-tree analyses, so the SARIF covers every unit the paths match.
-            const all = scope.selected
-                ? found.files.map((file) => scanUnitFile(file, roots, options, reader))
-                : units.map(cliShaped);
+            const all = scanned.map(cliShaped);
             const { sarif: log, results } = renderSarifCounted(gateReport(all, settings), VERSION$7);
             const sarif = redactSecrets(log);
             writeFileSafely(path$2.resolve(workspace, sarifFile), sarif, [

@@ -20,7 +20,12 @@ import { planAnnotations } from './github/annotations.js'
 import { reviewPullRequest } from './github/review.js'
 import { scoreAtBase } from './github/baseline.js'
 import type { Change, UnitChange } from './github/changes.js'
-import { parseNameStatus, relativeToWorkspace, selectChangedUnits } from './github/changes.js'
+import {
+  parseNameStatus,
+  relativeToWorkspace,
+  selectChangedUnits,
+  widenToChangedResults
+} from './github/changes.js'
 import type { Comparison, CommitFacts } from './github/comparison.js'
 import { chooseComparison } from './github/comparison.js'
 import { commandSafe, redactSecrets } from './github/escape.js'
@@ -312,7 +317,7 @@ async function gate(env: Env): Promise<string | undefined> {
   const inputs = changes
     ? unitInputs(found.files, workspace, reader, settings.version)
     : { aliases: new Map<string, string[]>(), otherNames: new Map<string, UnitName[]>() }
-  const scope = chooseScope(settings, comparison, changes, unitPaths, inputs, event)
+  let scope = chooseScope(settings, comparison, changes, unitPaths, inputs, event)
 
   // Scores: every applicable row is kept so the savings of a fix are exact.
   const options: GateOptions & { cwd: string } = {
@@ -321,12 +326,11 @@ async function gate(env: Env): Promise<string | undefined> {
     threshold: settings.threshold,
     cwd: workspace
   }
-  const gated = found.files.flatMap((_, i) =>
-    !scope.selected || scope.selected.has(unitPaths[i]!) ? [i] : []
-  )
-  const units = gated.map((i) =>
+  // Every unit is scanned, gated or not: one whose own files did not change can still change (see
+  // widenToChangedResults), and the SARIF file covers them all.
+  const scanned = found.files.map((file, i) =>
     scanUnitFile(
-      found.files[i]!,
+      file,
       roots,
       { ...options, keepPassingChecks: true, scope: scopeOf(unitPaths[i]!) },
       reader
@@ -337,9 +341,7 @@ async function gate(env: Env): Promise<string | undefined> {
   if (comparison.kind === 'base' && git) {
     const base = comparison.base
     try {
-      const basePaths = new Map(
-        units.map((u) => [u.path, scope.changed?.get(u.path)?.basePath ?? u.path])
-      )
+      const basePaths = new Map(unitPaths.map((p) => [p, scope.changed?.get(p)?.basePath ?? p]))
       // No drop-in suggestions for the base: only its score is compared.
       const baseOptions = { ...options, keepPassingChecks: true, suggest: false }
       bases = scoreAtBase(
@@ -351,10 +353,17 @@ async function gate(env: Env): Promise<string | undefined> {
       )
     } catch (error) {
       notes.warn(
-        `Cannot read the units at the base ${short(base)}: ${(error as Error).message}. Units are judged by the threshold.`
+        `Cannot read the units at the base ${short(base)}: ${(error as Error).message}. Units are judged by the threshold${scope.selected ? ', and every unit is gated: without the base, a unit changed through another file cannot be told from one that did not change' : ''}.`
       )
     }
   }
+  if (scope.changed && bases) {
+    const atHead = new Map(unitPaths.map((p, i) => [p, scanned[i]!]))
+    const widened = widenToChangedResults(scope.changed, atHead, bases)
+    scope = { ...scope, changed: widened, ...(scope.selected ? { selected: widened } : {}) }
+  }
+  const selected = bases || !scope.selected ? scope.selected : undefined
+  const units = scanned.filter((_, i) => !selected || selected.has(unitPaths[i]!))
 
   const outcomes = judge(units, bases, settings.failOn, settings.threshold, scope.changed)
   const failing = outcomes.filter((o) => o.failed)
@@ -410,9 +419,7 @@ async function gate(env: Env): Promise<string | undefined> {
     const sarifFile = settings.sarifFile
     attempt(`write the SARIF file ${sarifFile}`, notes, () => {
       // Code scanning compares whole-tree analyses, so the SARIF covers every unit the paths match.
-      const all = scope.selected
-        ? found.files.map((file) => scanUnitFile(file, roots, options, reader))
-        : units.map(cliShaped)
+      const all = scanned.map(cliShaped)
       const { sarif: log, results } = renderSarifCounted(gateReport(all, settings), VERSION)
       const sarif = redactSecrets(log)
       writeFileSafely(path.resolve(workspace, sarifFile), sarif, [

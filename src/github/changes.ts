@@ -129,3 +129,53 @@ export function selectChangedUnits(
   }
   return selected
 }
+
+/** What the gate concluded about a unit, as far as a change of it matters. */
+interface UnitResult {
+  status: string
+  unit: string
+  exposure: number | null
+  passed: boolean
+}
+
+const describeResult = (r: UnitResult | null | undefined): string =>
+  !r
+    ? 'absent'
+    : r.status === 'scored'
+      ? `${r.unit} ${((r.exposure ?? 0) / 10).toFixed(1)}`
+      : `${r.unit} ${r.status}`
+
+/**
+ * The selection of `selectChangedUnits`, widened to every unit whose result differs from its result
+ * at the base. Files the changes touched are not the whole story: systemd finds a unit by name, so
+ * an alias added or removed beside it, a link retargeted or a template renamed away changes which
+ * names and drop-ins it has, while none of the files read for it changed (at the head). Comparing
+ * the results catches every such change, however it came about. `units` maps each unit's path to
+ * its report at the head, `bases` (from scoreAtBase) to its report at the base.
+ */
+export function widenToChangedResults(
+  selected: ReadonlyMap<string, UnitChange>,
+  units: ReadonlyMap<string, UnitResult>,
+  bases: ReadonlyMap<string, UnitResult | null>
+): Map<string, UnitChange> {
+  const widened = new Map(selected)
+  for (const [unitPath, now] of units) {
+    if (widened.has(unitPath)) continue
+    const before = bases.get(unitPath) ?? null
+    if (
+      before !== null &&
+      before.status === now.status &&
+      before.unit === now.unit &&
+      before.exposure === now.exposure &&
+      before.passed === now.passed
+    )
+      continue
+    widened.set(unitPath, {
+      reasons: [
+        `its result changed through other files (names, links or drop-ins): ${describeResult(before)} → ${describeResult(now)}`
+      ],
+      basePath: unitPath
+    })
+  }
+  return widened
+}
