@@ -18,6 +18,7 @@ import type { UnitName } from './core/specifiers.js'
 import { gateReport } from './core/report.js'
 import { planAnnotations } from './github/annotations.js'
 import { reviewPullRequest } from './github/review.js'
+import type { BaseTree } from './github/baseline.js'
 import { scoreAtBase } from './github/baseline.js'
 import type { Change, UnitChange } from './github/changes.js'
 import {
@@ -326,44 +327,58 @@ async function gate(env: Env): Promise<string | undefined> {
     threshold: settings.threshold,
     cwd: workspace
   }
-  // Every unit is scanned, gated or not: one whose own files did not change can still change (see
-  // widenToChangedResults), and the SARIF file covers them all.
-  const scanned = found.files.map((file, i) =>
-    scanUnitFile(
-      file,
-      roots,
-      { ...options, keepPassingChecks: true, scope: scopeOf(unitPaths[i]!) },
-      reader
-    )
-  )
-
-  let bases: Map<string, UnitReport | null> | undefined
-  if (comparison.kind === 'base' && git) {
+  const scanAt = (i: number, gateOptions: typeof options): UnitReport =>
+    scanUnitFile(found.files[i]!, roots, { ...gateOptions, scope: scopeOf(unitPaths[i]!) }, reader)
+  // The base, read from git objects. When it cannot be read, units are judged by the threshold, and
+  // with scope changed every unit is gated: a unit changed through another file (see
+  // widenToChangedResults) cannot be told from one that did not change.
+  let baseUnreadable = false
+  let baseTree: BaseTree | undefined
+  const scoreBase = (
+    paths: ReadonlyMap<string, string>,
+    gateOptions: GateOptions
+  ): Map<string, UnitReport | null> | undefined => {
+    if (comparison.kind !== 'base' || !git || baseUnreadable) return undefined
     const base = comparison.base
     try {
-      const basePaths = new Map(unitPaths.map((p) => [p, scope.changed?.get(p)?.basePath ?? p]))
-      // No drop-in suggestions for the base: only its score is compared.
-      const baseOptions = { ...options, keepPassingChecks: true, suggest: false }
-      bases = scoreAtBase(
-        basePaths,
-        { entries: git.tree(base), prefix: git.prefix, read: (oids) => git.blobs(oids) },
-        baseOptions,
-        templateInstance(settings.version),
-        scopeOf
-      )
+      baseTree ??= { entries: git.tree(base), prefix: git.prefix, read: (oids) => git.blobs(oids) }
+      return scoreAtBase(paths, baseTree, gateOptions, templateInstance(settings.version), scopeOf)
     } catch (error) {
+      baseUnreadable = true
       notes.warn(
-        `Cannot read the units at the base ${short(base)}: ${(error as Error).message}. Units are judged by the threshold${scope.selected ? ', and every unit is gated: without the base, a unit changed through another file cannot be told from one that did not change' : ''}.`
+        `Cannot read the units at the base ${short(base)}: ${(error as Error).message}. Units are judged by the threshold${scope.selected ? ', and every unit is gated' : ''}.`
       )
+      return undefined
     }
   }
-  if (scope.changed && bases) {
-    const atHead = new Map(unitPaths.map((p, i) => [p, scanned[i]!]))
-    const widened = widenToChangedResults(scope.changed, atHead, bases)
-    scope = { ...scope, changed: widened, ...(scope.selected ? { selected: widened } : {}) }
+
+  // A unit none of whose files changed can still change (see widenToChangedResults): the others are
+  // scored at both commits, score only (no rows, no drop-ins), to find those.
+  if (scope.changed && comparison.kind === 'base') {
+    const changed = scope.changed
+    const others = unitPaths.flatMap((p, i) => (changed.has(p) ? [] : [i]))
+    const scoreOnly = { ...options, keepPassingChecks: false, costliestChecks: 0, suggest: false }
+    const atBase = scoreBase(new Map(others.map((i) => [unitPaths[i]!, unitPaths[i]!])), scoreOnly)
+    if (atBase) {
+      const atHead = new Map(others.map((i) => [unitPaths[i]!, scanAt(i, scoreOnly)]))
+      const widened = widenToChangedResults(changed, atHead, atBase)
+      scope = { ...scope, changed: widened, ...(scope.selected ? { selected: widened } : {}) }
+    }
   }
-  const selected = bases || !scope.selected ? scope.selected : undefined
-  const units = scanned.filter((_, i) => !selected || selected.has(unitPaths[i]!))
+  const selected = baseUnreadable ? undefined : scope.selected
+  const gated = unitPaths.flatMap((p, i) => (!selected || selected.has(p) ? [i] : []))
+  // Scores: every applicable row is kept so the savings of a fix are exact.
+  const units = gated.map((i) => scanAt(i, { ...options, keepPassingChecks: true }))
+  // No drop-in suggestions for the base: only its score is compared.
+  const bases = scoreBase(
+    new Map(
+      gated.map((i) => [
+        unitPaths[i]!,
+        scope.changed?.get(unitPaths[i]!)?.basePath ?? unitPaths[i]!
+      ])
+    ),
+    { ...options, keepPassingChecks: true, suggest: false }
+  )
 
   const outcomes = judge(units, bases, settings.failOn, settings.threshold, scope.changed)
   const failing = outcomes.filter((o) => o.failed)
@@ -419,7 +434,9 @@ async function gate(env: Env): Promise<string | undefined> {
     const sarifFile = settings.sarifFile
     attempt(`write the SARIF file ${sarifFile}`, notes, () => {
       // Code scanning compares whole-tree analyses, so the SARIF covers every unit the paths match.
-      const all = scanned.map(cliShaped)
+      const all = selected
+        ? found.files.map((file) => scanUnitFile(file, roots, options, reader))
+        : units.map(cliShaped)
       const { sarif: log, results } = renderSarifCounted(gateReport(all, settings), VERSION)
       const sarif = redactSecrets(log)
       writeFileSafely(path.resolve(workspace, sarifFile), sarif, [
