@@ -336,8 +336,14 @@ describe('scope', () => {
 
   it('gates every unit with scope: all', async () => {
     const r = repo({
-      base: { 'a.service': BARE, 'b.service': HARDENED },
-      head: { 'README.md': 'x\n' }
+      base: {
+        'a.service': BARE,
+        'b.service': HARDENED,
+        'c.service': LEGACY,
+        'alias.service': { link: 'c.service' },
+        'alias.service.d/10-hardening.conf': HARDENING_DROP_IN
+      },
+      head: { 'README.md': 'x\n', 'alias.service': null }
     })
     const run = await runAction({
       workspace: r.dir,
@@ -346,8 +352,12 @@ describe('scope', () => {
       inputs: { scope: 'all' }
     })
     expect(run.code).toBe(1)
-    expect(run.outputs['failed-units']).toBe('1')
-    expect(reportOf(run).units.map((u) => u.path)).toEqual(['a.service', 'b.service'])
+    expect(run.outputs['failed-units']).toBe('2')
+    expect(reportOf(run).units.map((u) => u.path)).toEqual(['a.service', 'b.service', 'c.service'])
+    // c.service lost its alias's drop-in: the summary says what changed it
+    expect(run.summary).toMatch(
+      /Gated because: its result changed through other files \(names, links or drop-ins\): c\.service \d\.\d → c\.service 8\.9\./
+    )
   })
 
   it('honours paths globs, directories and exclude', async () => {

@@ -352,17 +352,17 @@ async function gate(env: Env): Promise<string | undefined> {
     }
   }
 
-  // A unit none of whose files changed can still change (see widenToChangedResults): the others are
-  // scored at both commits, score only (no rows, no drop-ins), to find those.
-  if (scope.changed && comparison.kind === 'base') {
-    const changed = scope.changed
+  // A unit none of whose files changed can still change (see widenToChangedResults): with scope
+  // changed, the others are scored at both commits, score only (no rows, no drop-ins), to find those.
+  if (scope.selected && comparison.kind === 'base') {
+    const changed = scope.selected
     const others = unitPaths.flatMap((p, i) => (changed.has(p) ? [] : [i]))
     const scoreOnly = { ...options, keepPassingChecks: false, costliestChecks: 0, suggest: false }
     const atBase = scoreBase(new Map(others.map((i) => [unitPaths[i]!, unitPaths[i]!])), scoreOnly)
     if (atBase) {
       const atHead = new Map(others.map((i) => [unitPaths[i]!, scanAt(i, scoreOnly)]))
       const widened = widenToChangedResults(changed, atHead, atBase)
-      scope = { ...scope, changed: widened, ...(scope.selected ? { selected: widened } : {}) }
+      scope = { ...scope, changed: widened, selected: widened }
     }
   }
   const selected = baseUnreadable ? undefined : scope.selected
@@ -380,6 +380,11 @@ async function gate(env: Env): Promise<string | undefined> {
     { ...options, keepPassingChecks: true, suggest: false }
   )
 
+  // every unit is gated (scope all, no base ...): the comparison only explains why each changed
+  if (!selected && scope.changed && bases) {
+    const atHead = new Map(units.map((unit, k) => [unitPaths[gated[k]!]!, unit]))
+    scope = { ...scope, changed: widenToChangedResults(scope.changed, atHead, bases) }
+  }
   const outcomes = judge(units, bases, settings.failOn, settings.threshold, scope.changed)
   const failing = outcomes.filter((o) => o.failed)
   const passed = failing.length === 0
