@@ -1061,6 +1061,30 @@ describe('units systemd does not load', () => {
       /'-'/
     ],
     ['User=65535', { 'a.service': `${H}User=65535\n` }, 'invalid', /65535/],
+    // settings no check reads, whose bad values systemd refuses (found with a list of the parsers
+    // that return an error: config_parse_pid_file, config_parse_unit_path_printf, the labels)
+    ['PIDFile=/run/../x.pid', { 'a.service': `${H}PIDFile=/run/../x.pid\n` }, 'invalid', /PIDFile/],
+    [
+      'PIDFile=relative/../x.pid (made absolute below /run)',
+      { 'a.service': `${H}PIDFile=relative/../x.pid\n` },
+      'invalid',
+      /\/run\/relative\/\.\.\/x\.pid/
+    ],
+    [
+      'PIDFile= with a name over 255 bytes',
+      { 'a.service': `${H}PIDFile=/run/${'p'.repeat(256)}\n` },
+      'invalid',
+      /255 bytes/
+    ],
+    ['RootVerity=relative', { 'a.service': `${H}RootVerity=relative\n` }, 'invalid', /RootVerity/],
+    [
+      'RootDirectory= with a name over 255 bytes',
+      { 'a.service': `${H}RootDirectory=/${'r'.repeat(256)}\n` },
+      'invalid',
+      /255 bytes/
+    ],
+    ['AppArmorProfile=%Z', { 'a.service': `${H}AppArmorProfile=%Z\n` }, 'invalid', /%Z/],
+    ['SmackProcessLabel=%Z', { 'a.service': `${H}SmackProcessLabel=%Z\n` }, 'invalid', /%Z/],
     ['User=%Z', { 'a.service': `${H}User=%Z\n` }, 'invalid', /%Z/],
     [
       'RootDirectory=relative',
@@ -1130,6 +1154,23 @@ describe('units systemd does not load', () => {
 
   it.each<[string, string, Outcome]>([
     ['ExecStart=true (a plain name) loads', S('ExecStart=true'), BARE_SCORE],
+    ['PIDFile=x.pid (below /run) loads', `${H}PIDFile=x.pid\n`, BARE_SCORE],
+    [
+      'PIDFile= with an unknown specifier loads (the line is ignored)',
+      `${H}PIDFile=/run/%Z.pid\n`,
+      BARE_SCORE
+    ],
+    [
+      `PIDFile= with a name of 255 bytes loads`,
+      `${H}PIDFile=/run/${'p'.repeat(255)}\n`,
+      BARE_SCORE
+    ],
+    [
+      "SELinuxContext=-%Z loads ('-': a failed specifier is ignored)",
+      `${H}SELinuxContext=-%Z\n`,
+      BARE_SCORE
+    ],
+    ['RootImagePolicy= is an unknown key to systemd 252', `${H}RootImagePolicy=root\n`, BARE_SCORE],
     [
       'Type=oneshot with two ExecStart= loads',
       S('Type=oneshot\nExecStart=/bin/true\nExecStart=/bin/false'),

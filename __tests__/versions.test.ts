@@ -23,6 +23,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { isDeepStrictEqual } from 'node:util'
 import { writeFileSync } from 'node:fs'
+import { imagePolicyError } from '../src/core/values/image-policy.js'
 import { engineReport } from './support/engine.js'
 import type { Outcome } from './support/outcomes.js'
 import { expected, observe, REFUSED } from './support/outcomes.js'
@@ -743,6 +744,82 @@ const CASES: readonly Case[] = [
     unit: 'Type=oneshot\nRestartForceExitStatus=SIGTERM\nRestart=on-failure',
     rows: SCORE_ONLY,
     at: [REFUSED, REFUSED, REFUSED, [9.4], [9.4], [9.4], [9.4]]
+  },
+  // image policies (from 254): a policy image_policy_from_string() rejects refuses the unit; from 259
+  // unknown partition names and flags are skipped; 252 ignores the keys
+  {
+    what: 'Image policy: an unknown partition name',
+    unit: 'RootImagePolicy=bogus=verity',
+    rows: SCORE_ONLY,
+    at: [[9.6], REFUSED, REFUSED, REFUSED, [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Image policy: an unknown flag',
+    unit: 'MountImagePolicy=root=verity+bogus',
+    rows: SCORE_ONLY,
+    at: [[9.6], REFUSED, REFUSED, REFUSED, [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Image policy: an empty flag',
+    unit: 'RootImagePolicy=root=verity++signed',
+    rows: SCORE_ONLY,
+    at: [[9.6], REFUSED, REFUSED, REFUSED, [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Image policy: two rules for one partition',
+    unit: 'RootImagePolicy=root=verity:root=signed',
+    rows: SCORE_ONLY,
+    at: [[9.6], REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: "Image policy: a rule without '='",
+    unit: 'ExtensionImagePolicy=root',
+    rows: SCORE_ONLY,
+    at: [[9.6], REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Image policy: a final colon (an empty rule)',
+    unit: 'RootImagePolicy=root=verity:',
+    rows: SCORE_ONLY,
+    at: [[9.6], REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Image policy: well formed',
+    unit: 'RootImagePolicy=root=verity+signed:usr=open:=ignore',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Image policy: a bad one in a drop-in stops that drop-in',
+    unit: '',
+    dropIn: 'RootImagePolicy=root\nNoNewPrivileges=yes',
+    rows: ['NoNewPrivileges'],
+    at: [[9.4, 0], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+  },
+  // settings no check reads whose bad values refuse the unit in every version
+  {
+    what: "PIDFile: '..' once a relative path is put below /run",
+    unit: 'PIDFile=../x.pid',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Paths: a name over 255 bytes',
+    unit: `WorkingDirectory=/${'a'.repeat(256)}`,
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'SELinuxContext: an unknown specifier',
+    unit: 'SELinuxContext=%Z',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: "SELinuxContext: an unknown specifier after '-'",
+    unit: 'SELinuxContext=-%Z',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
   }
 ]
 
@@ -815,4 +892,57 @@ describe('the table against the live systemd-analyze', () => {
     },
     120_000
   )
+})
+
+describe('image policies: what each version refuses', () => {
+  // read off 254, 255, 257 (refused before 259) and 259, 261, 262 as RootImagePolicy= of a bare unit
+  it.each<[string, boolean, boolean]>([
+    ['bogus=verity', true, false],
+    ['root=bogus', true, false],
+    ['Root=verity', true, false],
+    ['root=Verity', true, false],
+    ['"root=verity"', true, false],
+    ['root-secondary=verity', true, false],
+    ['%i=verity', true, false],
+    ['root=verity;usr=signed', true, false],
+    ['root=verity++signed', true, false],
+    ['root=verity+', true, false],
+    ['root=verity+bogus', true, false],
+    ['=bogus', true, false],
+    ['bogus=', true, false],
+    ['bogus=verity:bogus=signed', true, false],
+    ['root=verity:root=signed', true, true],
+    ['bogus=verity:root=verity:root=signed', true, true],
+    ['root=bogus:root=verity', true, true],
+    ['=verity:=signed', true, true],
+    ['=verity:=bogus', true, true],
+    ['root', true, true],
+    ['bogus', true, true],
+    [':root=verity', true, true],
+    ['root=verity:', true, true],
+    ['root=verity::usr=signed', true, true],
+    ['root=', false, false],
+    ['root=-', false, false],
+    ['*', false, false],
+    ['-', false, false],
+    ['~', false, false],
+    ['root=ver\\ity', false, false],
+    [' root = verity + signed : usr = open', false, false],
+    ['tmp=verity', false, false],
+    ['var=verity', false, false],
+    ['root=read-only-on+growfs-off', false, false],
+    ['root=open:usr=ignore:=absent', false, false],
+    [
+      'root=verity:usr=verity:home=encrypted:srv=unused:esp=absent:xbootldr=open:swap=ignore:root-verity=open:usr-verity=open:root-verity-sig=open:usr-verity-sig=open:tmp=open:var=open',
+      false,
+      false
+    ]
+  ])('%s', (value, before, from259) => {
+    expect([254, 257, 259, 262].map((v) => imagePolicyError(value, v) !== undefined)).toEqual([
+      before,
+      before,
+      from259,
+      from259
+    ])
+  })
 })

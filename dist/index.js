@@ -31572,9 +31572,14 @@ function simplifyPath(path) {
 function hasDotDot(path) {
     return path.split('/').includes('..');
 }
+const encoder$2 = new TextEncoder();
+/** path_is_valid(): no component longer than NAME_MAX (255 bytes); the whole length is free. */
+function hasOverlongComponent(path) {
+    return path.split('/').some((part) => part.length > 85 && encoder$2.encode(part).length > 255);
+}
 /** An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...). */
 function isAbsoluteNormalPath(path) {
-    return path.startsWith('/') && !hasDotDot(path);
+    return path.startsWith('/') && !hasDotDot(path) && !hasOverlongComponent(path);
 }
 /**
  * A path setting's value: specifiers expanded, then an absolute path without '..', simplified
@@ -31585,7 +31590,9 @@ function absolutePathOf(value, unit, version) {
     if ('error' in expanded)
         return { error: `${expanded.error} in '${value}'` };
     if (!isAbsoluteNormalPath(expanded.value)) {
-        return { error: `'${expanded.value}' is not an absolute path without '..'` };
+        return {
+            error: `'${expanded.value}' is not an absolute path without '..' and without a name over 255 bytes`
+        };
     }
     return { path: simplifyPath(expanded.value) };
 }
@@ -32854,6 +32861,104 @@ function parseExecLine(value, unit, version) {
         result.commands.push(path);
     } while (semicolon);
     return result;
+}
+
+/**
+ * RootImagePolicy=, MountImagePolicy=, ExtensionImagePolicy= (config_parse_image_policy): a value
+ * image_policy_from_string() rejects makes the unit fail to load, in the unit file as for User=.
+ * The gate scores nothing from these settings; it only has to know when systemd refuses them.
+ */
+/** The three settings exist from 254 (systemd 252 ignores them as unknown keys). */
+const IMAGE_POLICIES = 254;
+/**
+ * From 259 an unknown partition name or flag is skipped (read off 259, 261 and 262; 254, 255 and
+ * 257 refuse the unit; 258 unverified, follows 257). A repeated rule, a rule without '=' and an
+ * empty rule are refused in every version.
+ */
+const GRACEFUL_IMAGE_POLICY = 259;
+const DESIGNATORS = new Set([
+    'root',
+    'usr',
+    'home',
+    'srv',
+    'esp',
+    'xbootldr',
+    'swap',
+    'root-verity',
+    'usr-verity',
+    'root-verity-sig',
+    'usr-verity-sig',
+    'tmp',
+    'var'
+]);
+const FLAGS = new Set([
+    'verity',
+    'signed',
+    'encrypted',
+    'unprotected',
+    'unused',
+    'absent',
+    'open',
+    'ignore',
+    'read-only-on',
+    'read-only-off',
+    'growfs-on',
+    'growfs-off'
+]);
+/** Splits as extract_first_word(EXTRACT_DONT_COALESCE_SEPARATORS) does: no quotes, '\x' is x. */
+const SPLIT = { unquote: false, escapes: 'literal', coalesce: false };
+/** strstrip(): the white space systemd strips (WHITESPACE). */
+const strip = (text) => text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '');
+/** Why systemd `version` refuses the policy, or undefined when it takes it. */
+function imagePolicyError(value, version) {
+    // the symbolic policies ("" is a reset, handled by the caller)
+    if (value === '' || value === '-' || value === '*' || value === '~')
+        return undefined;
+    const graceful = version >= GRACEFUL_IMAGE_POLICY;
+    const seen = new Set();
+    let start = 0;
+    for (;;) {
+        const rule = extractSeparatedWord(value, start, ':', SPLIT);
+        if (rule === 'end')
+            return undefined;
+        if (rule === 'error')
+            return 'a backslash at the end';
+        start = rule.next;
+        const name = extractSeparatedWord(rule.word, 0, '=', SPLIT);
+        if (name === 'error')
+            return 'a backslash at the end';
+        if (name === 'end' || name.endedBy === undefined) {
+            return rule.word === '' ? 'an empty rule' : `'${rule.word}' has no '='`;
+        }
+        const designator = strip(name.word);
+        if (designator !== '' && !DESIGNATORS.has(designator)) {
+            if (graceful)
+                continue;
+            return `'${designator}' is not a partition name (from ${GRACEFUL_IMAGE_POLICY} it is skipped)`;
+        }
+        if (seen.has(designator)) {
+            return designator === ''
+                ? 'the default rule (=...) is given twice'
+                : `two rules for '${designator}'`;
+        }
+        seen.add(designator);
+        const flags = strip(rule.word.slice(name.next ?? rule.word.length));
+        if (flags === '' || flags === '-')
+            continue;
+        let at = 0;
+        for (;;) {
+            const flag = extractSeparatedWord(flags, at, '+', SPLIT);
+            if (flag === 'end')
+                break;
+            if (flag === 'error')
+                return 'a backslash at the end';
+            at = flag.next;
+            const word = strip(flag.word);
+            if (!FLAGS.has(word) && !graceful) {
+                return `'${word}' is not a partition policy flag (from ${GRACEFUL_IMAGE_POLICY} it is skipped)`;
+            }
+        }
+    }
 }
 
 /** IPAddressAllow=/IPAddressDeny= entries as systemd parses them (in_addr_prefix_from_string_auto). */
@@ -34722,6 +34827,45 @@ function rootPathDirective(key, since) {
         }
     };
 }
+/** A path setting the gate does not score whose bad value is fatal (config_parse_unit_path_printf). */
+function checkedPath() {
+    return {
+        section: 'Service',
+        apply(_s, value, ctx) {
+            if (value === '')
+                return undefined;
+            const resolved = absolutePathOf(value, ctx.unit, ctx.version);
+            return 'error' in resolved ? { fatal: resolved.error } : undefined;
+        }
+    };
+}
+/** RootImagePolicy= and the like: a policy systemd cannot parse refuses the unit (see image-policy.ts). */
+function imagePolicyDirective() {
+    return {
+        section: 'Service',
+        since: IMAGE_POLICIES,
+        apply(_s, value, ctx) {
+            const error = imagePolicyError(value, ctx.version);
+            return error === undefined ? undefined : { fatal: `not an image policy: ${error}` };
+        }
+    };
+}
+/**
+ * SELinuxContext=, AppArmorProfile=, SmackProcessLabel=: only a failed specifier matters, fatal
+ * unless the value starts with '-'.
+ */
+function securityLabelDirective() {
+    return {
+        section: 'Service',
+        apply(_s, value, ctx) {
+            const optional = value.startsWith('-');
+            const expanded = expandSpecifiers(optional ? value.slice(1) : value, ctx.unit, ctx.version);
+            if (!('error' in expanded))
+                return undefined;
+            return optional ? { ignored: expanded.error } : { fatal: expanded.error };
+        }
+    };
+}
 function ipDirective(key) {
     return {
         section: 'Service',
@@ -35155,6 +35299,31 @@ const DIRECTIVES = {
         }
     },
     ...MOUNT_NAMESPACE_DIRECTIVES,
+    // Settings the gate does not score, read only because a bad value makes the unit fail to load.
+    PIDFile: {
+        section: 'Service',
+        apply(_s, value, ctx) {
+            if (value === '')
+                return undefined;
+            // config_parse_pid_file: a failed specifier is ignored; a relative path goes below /run
+            const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
+            if ('error' in expanded)
+                return { ignored: expanded.error };
+            const path = expanded.value.startsWith('/') ? expanded.value : `/run/${expanded.value}`;
+            if (hasDotDot(path) || hasOverlongComponent(path)) {
+                // systemd logs "ignoring" here, but returns the error: the unit does not load
+                return { fatal: `'${path}' has '..' or a name over 255 bytes` };
+            }
+            return undefined;
+        }
+    },
+    RootVerity: { ...checkedPath(), since: 246 },
+    RootImagePolicy: imagePolicyDirective(),
+    MountImagePolicy: imagePolicyDirective(),
+    ExtensionImagePolicy: imagePolicyDirective(),
+    SELinuxContext: securityLabelDirective(),
+    AppArmorProfile: securityLabelDirective(),
+    SmackProcessLabel: securityLabelDirective(),
     WorkingDirectory: {
         section: 'Service',
         apply(s, value, ctx) {

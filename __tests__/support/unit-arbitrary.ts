@@ -303,6 +303,23 @@ const deviceAllowArb = pick(
 )
 const mountImagesArb = pick([10, ['/img.raw:/mnt', 'rel.raw:/mnt', '-/opt/a.raw:/opt/a']], [3, ''])
 const credentialArb = pick([10, ['foo:/etc/foo', 'bar:relative']], [3, ''])
+// settings no check reads whose bad values refuse the unit
+const pidFileArb = pick(
+  [10, ['/run/app.pid', 'app.pid', '/var/run/%p.pid']],
+  [3, ['', '../x.pid', '/run/../x.pid', '/run/%Z.pid', `/run/${'p'.repeat(256)}`]]
+)
+const rootVerityArb = pick([10, ['/srv/os.verity', '']], [3, ['relative', '/a/../b', '%Z']])
+const imagePolicyArb = pick(
+  [10, ['root=verity+signed:usr=open', '*', '-', '~', '', '=ignore', 'root=verity:=absent']],
+  [
+    4,
+    ['root', 'root=verity:root=signed', 'bogus=verity', 'root=bogus', 'root=verity:', 'root=a++b']
+  ]
+)
+const securityLabelArb = pick(
+  [10, ['unconfined', 'system_u:system_r:app_t', '%p']],
+  [3, ['%Z', '-%Z', '']]
+)
 
 /** [key, value arbitrary, weight] for [Service] */
 const SERVICE_DIRECTIVES: [string, Arb<string>, number][] = [
@@ -342,6 +359,14 @@ const SERVICE_DIRECTIVES: [string, Arb<string>, number][] = [
   ['StateDirectory', execDirectoryArb, 1],
   ['ConfigurationDirectory', execDirectoryArb, 1],
   ['RootMStack', rootMStackArb, 1],
+  ['PIDFile', pidFileArb, 1],
+  ['RootVerity', rootVerityArb, 1],
+  ['RootImagePolicy', imagePolicyArb, 1],
+  ['MountImagePolicy', imagePolicyArb, 1],
+  ['ExtensionImagePolicy', imagePolicyArb, 1],
+  ['SELinuxContext', securityLabelArb, 1],
+  ['AppArmorProfile', securityLabelArb, 1],
+  ['SmackProcessLabel', securityLabelArb, 1],
   ['ProtectHome', protectHomeArb, 4],
   ['ProtectSystem', protectSystemArb, 4],
   ['RootDirectory', rootDirArb, 2],

@@ -19,6 +19,7 @@ import {
 } from './values/capabilities.js'
 import { isValidBusName } from './values/dbus.js'
 import { parseExecLine } from './values/exec.js'
+import { IMAGE_POLICIES, imagePolicyError } from './values/image-policy.js'
 import type { IpPrefix } from './values/ip.js'
 import { parseIpAssignment } from './values/ip.js'
 import type { NamespaceState } from './values/namespaces.js'
@@ -26,6 +27,7 @@ import { applyNamespaceAssignment } from './values/namespaces.js'
 import {
   absolutePathOf,
   hasDotDot,
+  hasOverlongComponent,
   isAbsoluteNormalPath,
   isDeviceNodePath,
   isStrictUserName,
@@ -547,6 +549,46 @@ function rootPathDirective(
   }
 }
 
+/** A path setting the gate does not score whose bad value is fatal (config_parse_unit_path_printf). */
+function checkedPath(): Directive {
+  return {
+    section: 'Service',
+    apply(_s, value, ctx) {
+      if (value === '') return undefined
+      const resolved = absolutePathOf(value, ctx.unit, ctx.version)
+      return 'error' in resolved ? { fatal: resolved.error } : undefined
+    }
+  }
+}
+
+/** RootImagePolicy= and the like: a policy systemd cannot parse refuses the unit (see image-policy.ts). */
+function imagePolicyDirective(): Directive {
+  return {
+    section: 'Service',
+    since: IMAGE_POLICIES,
+    apply(_s, value, ctx) {
+      const error = imagePolicyError(value, ctx.version)
+      return error === undefined ? undefined : { fatal: `not an image policy: ${error}` }
+    }
+  }
+}
+
+/**
+ * SELinuxContext=, AppArmorProfile=, SmackProcessLabel=: only a failed specifier matters, fatal
+ * unless the value starts with '-'.
+ */
+function securityLabelDirective(): Directive {
+  return {
+    section: 'Service',
+    apply(_s, value, ctx) {
+      const optional = value.startsWith('-')
+      const expanded = expandSpecifiers(optional ? value.slice(1) : value, ctx.unit, ctx.version)
+      if (!('error' in expanded)) return undefined
+      return optional ? { ignored: expanded.error } : { fatal: expanded.error }
+    }
+  }
+}
+
 function ipDirective(key: 'ipAddressDeny' | 'ipAddressAllow'): Directive {
   return {
     section: 'Service',
@@ -969,6 +1011,29 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
     }
   },
   ...MOUNT_NAMESPACE_DIRECTIVES,
+  // Settings the gate does not score, read only because a bad value makes the unit fail to load.
+  PIDFile: {
+    section: 'Service',
+    apply(_s, value, ctx) {
+      if (value === '') return undefined
+      // config_parse_pid_file: a failed specifier is ignored; a relative path goes below /run
+      const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
+      if ('error' in expanded) return { ignored: expanded.error }
+      const path = expanded.value.startsWith('/') ? expanded.value : `/run/${expanded.value}`
+      if (hasDotDot(path) || hasOverlongComponent(path)) {
+        // systemd logs "ignoring" here, but returns the error: the unit does not load
+        return { fatal: `'${path}' has '..' or a name over 255 bytes` }
+      }
+      return undefined
+    }
+  },
+  RootVerity: { ...checkedPath(), since: 246 },
+  RootImagePolicy: imagePolicyDirective(),
+  MountImagePolicy: imagePolicyDirective(),
+  ExtensionImagePolicy: imagePolicyDirective(),
+  SELinuxContext: securityLabelDirective(),
+  AppArmorProfile: securityLabelDirective(),
+  SmackProcessLabel: securityLabelDirective(),
   WorkingDirectory: {
     section: 'Service',
     apply(s, value, ctx) {

@@ -40,9 +40,16 @@ export function hasDotDot(path: string): boolean {
   return path.split('/').includes('..')
 }
 
+const encoder = new TextEncoder()
+
+/** path_is_valid(): no component longer than NAME_MAX (255 bytes); the whole length is free. */
+export function hasOverlongComponent(path: string): boolean {
+  return path.split('/').some((part) => part.length > 85 && encoder.encode(part).length > 255)
+}
+
 /** An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...). */
 export function isAbsoluteNormalPath(path: string): boolean {
-  return path.startsWith('/') && !hasDotDot(path)
+  return path.startsWith('/') && !hasDotDot(path) && !hasOverlongComponent(path)
 }
 
 /**
@@ -57,7 +64,9 @@ export function absolutePathOf(
   const expanded = expandSpecifiers(value, unit, version)
   if ('error' in expanded) return { error: `${expanded.error} in '${value}'` }
   if (!isAbsoluteNormalPath(expanded.value)) {
-    return { error: `'${expanded.value}' is not an absolute path without '..'` }
+    return {
+      error: `'${expanded.value}' is not an absolute path without '..' and without a name over 255 bytes`
+    }
   }
   return { path: simplifyPath(expanded.value) }
 }
