@@ -33,6 +33,9 @@ import {
 } from './support/units.js'
 
 const H = BARE
+/** An absolute path of `bytes` bytes, in names of 200 (none over NAME_MAX). */
+const LONG_PATH = (bytes: number): string =>
+  `/${'d'.repeat(200)}`.repeat(Math.ceil(bytes / 201)).slice(0, bytes)
 const S = (body: string): string => `[Service]\n${body}\n`
 
 function loaded(files: Files, name = 'a.service'): LoadedService {
@@ -1084,6 +1087,25 @@ describe('units systemd does not load', () => {
       /255 bytes/
     ],
     ['AppArmorProfile=%Z', { 'a.service': `${H}AppArmorProfile=%Z\n` }, 'invalid', /%Z/],
+    // unit_path_printf(): a path setting expanded to more than 4,095 bytes fails like a bad specifier
+    [
+      'RootDirectory= of 4,096 bytes',
+      { 'a.service': `${H}RootDirectory=${LONG_PATH(4096)}\n` },
+      'invalid',
+      /over 4095 bytes/
+    ],
+    [
+      'RootDirectory= of 4,095 bytes and a specifier that makes it longer',
+      { 'a.service': `${H}RootDirectory=${LONG_PATH(4094)}%n\n` },
+      'invalid',
+      /over 4095 bytes/
+    ],
+    [
+      'an ExecStart= program path of 4,096 bytes',
+      { 'a.service': S(`ExecStart=${LONG_PATH(4096)}`) },
+      'invalid',
+      /over 4095 bytes/
+    ],
     ['SmackProcessLabel=%Z', { 'a.service': `${H}SmackProcessLabel=%Z\n` }, 'invalid', /%Z/],
     ['User=%Z', { 'a.service': `${H}User=%Z\n` }, 'invalid', /%Z/],
     [
@@ -1155,6 +1177,12 @@ describe('units systemd does not load', () => {
   it.each<[string, string, Outcome]>([
     ['ExecStart=true (a plain name) loads', S('ExecStart=true'), BARE_SCORE],
     ['PIDFile=x.pid (below /run) loads', `${H}PIDFile=x.pid\n`, BARE_SCORE],
+    ['RootDirectory= of 4,095 bytes loads', `${H}RootDirectory=${LONG_PATH(4095)}\n`, 9.5],
+    [
+      "RootDirectory= of 4,094 bytes and '%%' loads",
+      `${H}RootDirectory=${LONG_PATH(4094)}%%\n`,
+      9.5
+    ],
     [
       'PIDFile= with an unknown specifier loads (the line is ignored)',
       `${H}PIDFile=/run/%Z.pid\n`,

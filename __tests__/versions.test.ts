@@ -815,6 +815,25 @@ const CASES: readonly Case[] = [
     rows: SCORE_ONLY,
     at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
   },
+  // unit_path_printf(): a path entry expanded to more than 4,095 bytes is skipped like a bad one
+  {
+    what: 'Mount namespace: a ReadWritePaths= entry over 4,095 bytes',
+    unit: `WorkingDirectory=/proc/sys\nReadWritePaths=/${'e'.repeat(200)}`.padEnd(
+      'WorkingDirectory=/proc/sys\nReadWritePaths='.length + 4096,
+      '/e'
+    ),
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Mount namespace: a ReadWritePaths= entry of 4,095 bytes',
+    unit: `WorkingDirectory=/proc/sys\nReadWritePaths=/${'e'.repeat(200)}`.padEnd(
+      'WorkingDirectory=/proc/sys\nReadWritePaths='.length + 4095,
+      '/e'
+    ),
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
   {
     what: "SELinuxContext: an unknown specifier after '-'",
     unit: 'SELinuxContext=-%Z',

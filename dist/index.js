@@ -31215,6 +31215,22 @@ function specifierValue(letter, unit, version) {
             return undefined;
     }
 }
+/** unit_path_printf()'s limit: a path setting expanded to more than PATH_MAX - 1 bytes fails. */
+const PATH_PRINTF_MAX = 4095;
+const pathEncoder = new TextEncoder();
+/**
+ * expandSpecifiers() for a path (unit_path_printf()): a result over PATH_PRINTF_MAX bytes is an
+ * error, fatal or ignored as a failed specifier is for the same setting (read off 252-262:
+ * RootDirectory= of 4,096 bytes refuses the unit, a ReadWritePaths= entry of 4,096 is skipped).
+ */
+function expandPathSpecifiers(text, unit, version) {
+    const expanded = expandSpecifiers(text, unit, version);
+    if ('error' in expanded || expanded.value.length * 3 <= PATH_PRINTF_MAX)
+        return expanded;
+    return pathEncoder.encode(expanded.value).length > PATH_PRINTF_MAX
+        ? { error: `a path over ${PATH_PRINTF_MAX} bytes` }
+        : expanded;
+}
 /** specifier_printf(): expands %x; an unknown letter or digit is an error, other characters stay. */
 function expandSpecifiers(text, unit, version) {
     if (!text.includes('%'))
@@ -31586,7 +31602,7 @@ function isAbsoluteNormalPath(path) {
  * (path_simplify_and_warn() with PATH_CHECK_ABSOLUTE); else why not.
  */
 function absolutePathOf(value, unit, version) {
-    const expanded = expandSpecifiers(value, unit, version);
+    const expanded = expandPathSpecifiers(value, unit, version);
     if ('error' in expanded)
         return { error: `${expanded.error} in '${value}'` };
     if (!isAbsoluteNormalPath(expanded.value)) {
@@ -31687,7 +31703,7 @@ function addsExecDirectory(value, configuration, unit, version) {
         if (parts === undefined)
             return false;
         const [name, link] = parts;
-        const expanded = expandSpecifiers(name, unit, version);
+        const expanded = expandPathSpecifiers(name, unit, version);
         if ('error' in expanded || !isRelativeNormalPath(expanded.value))
             continue;
         const simple = simplifyPath(expanded.value);
@@ -31696,7 +31712,7 @@ function addsExecDirectory(value, configuration, unit, version) {
         if (link !== undefined && link !== '') {
             if (configuration)
                 continue;
-            const target = expandSpecifiers(link, unit, version);
+            const target = expandPathSpecifiers(link, unit, version);
             if ('error' in target || !isRelativeNormalPath(target.value))
                 continue;
         }
@@ -31729,7 +31745,7 @@ const BIND_PATHS_BY_WHOLE_ENTRY = 259;
 const WHITESPACE$1 = ' \t\n\r';
 /** The source, the destination or the options of an entry: whether systemd takes it. */
 function validSource(source, unit, version) {
-    const expanded = expandSpecifiers(source, unit, version);
+    const expanded = expandPathSpecifiers(source, unit, version);
     if ('error' in expanded)
         return false;
     const path = expanded.value.startsWith('-') ? expanded.value.slice(1) : expanded.value;
@@ -32813,7 +32829,7 @@ function parseExecLine(value, unit, version) {
             path = f === '' ? '/bin/sh' : f;
         }
         else {
-            const expanded = expandSpecifiers(f, unit, version);
+            const expanded = expandPathSpecifiers(f, unit, version);
             if ('error' in expanded)
                 return fail(`${expanded.error} in '${f}'`);
             path = expanded.value;
@@ -34888,7 +34904,7 @@ function ipFilterDirective(key) {
                 s[key] = [];
                 return undefined;
             }
-            const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
+            const expanded = expandPathSpecifiers(value, ctx.unit, ctx.version);
             if ('error' in expanded)
                 return { ignored: expanded.error };
             if (!isAbsoluteNormalPath(expanded.value))
@@ -35306,7 +35322,7 @@ const DIRECTIVES = {
             if (value === '')
                 return undefined;
             // config_parse_pid_file: a failed specifier is ignored; a relative path goes below /run
-            const expanded = expandSpecifiers(value, ctx.unit, ctx.version);
+            const expanded = expandPathSpecifiers(value, ctx.unit, ctx.version);
             if ('error' in expanded)
                 return { ignored: expanded.error };
             const path = expanded.value.startsWith('/') ? expanded.value : `/run/${expanded.value}`;

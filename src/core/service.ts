@@ -7,7 +7,7 @@
  */
 import type { ManagerScope } from './scope.js'
 import type { UnitName } from './specifiers.js'
-import { expandSpecifiers } from './specifiers.js'
+import { expandPathSpecifiers, expandSpecifiers } from './specifiers.js'
 import { MOUNT_NAMESPACE_DIRECTIVES, noteMountMode, refusal } from './refusal.js'
 import { parseUnitText } from './syntax.js'
 import type { AddressFamilyState } from './values/address-families.js'
@@ -612,7 +612,7 @@ function ipFilterDirective(key: 'ipIngressFilterPath' | 'ipEgressFilterPath'): D
         s[key] = []
         return undefined
       }
-      const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
+      const expanded = expandPathSpecifiers(value, ctx.unit, ctx.version)
       if ('error' in expanded) return { ignored: expanded.error }
       if (!isAbsoluteNormalPath(expanded.value)) return { ignored: 'not an absolute path' }
       s[key] = [...s[key], expanded.value]
@@ -1017,7 +1017,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
     apply(_s, value, ctx) {
       if (value === '') return undefined
       // config_parse_pid_file: a failed specifier is ignored; a relative path goes below /run
-      const expanded = expandSpecifiers(value, ctx.unit, ctx.version)
+      const expanded = expandPathSpecifiers(value, ctx.unit, ctx.version)
       if ('error' in expanded) return { ignored: expanded.error }
       const path = expanded.value.startsWith('/') ? expanded.value : `/run/${expanded.value}`
       if (hasDotDot(path) || hasOverlongComponent(path)) {

@@ -183,6 +183,28 @@ function specifierValue(letter: string, unit: UnitName, version: number): string
   }
 }
 
+/** unit_path_printf()'s limit: a path setting expanded to more than PATH_MAX - 1 bytes fails. */
+export const PATH_PRINTF_MAX = 4095
+
+const pathEncoder = new TextEncoder()
+
+/**
+ * expandSpecifiers() for a path (unit_path_printf()): a result over PATH_PRINTF_MAX bytes is an
+ * error, fatal or ignored as a failed specifier is for the same setting (read off 252-262:
+ * RootDirectory= of 4,096 bytes refuses the unit, a ReadWritePaths= entry of 4,096 is skipped).
+ */
+export function expandPathSpecifiers(
+  text: string,
+  unit: UnitName,
+  version: number
+): SpecifierResult {
+  const expanded = expandSpecifiers(text, unit, version)
+  if ('error' in expanded || expanded.value.length * 3 <= PATH_PRINTF_MAX) return expanded
+  return pathEncoder.encode(expanded.value).length > PATH_PRINTF_MAX
+    ? { error: `a path over ${PATH_PRINTF_MAX} bytes` }
+    : expanded
+}
+
 /** specifier_printf(): expands %x; an unknown letter or digit is an error, other characters stay. */
 export function expandSpecifiers(text: string, unit: UnitName, version: number): SpecifierResult {
   if (!text.includes('%')) return { value: text }

@@ -5,7 +5,7 @@
  * options empty, rbind or norbind; an entry that fails is skipped, a syntax error ends the value.
  */
 import type { UnitName } from '../specifiers.js'
-import { expandSpecifiers } from '../specifiers.js'
+import { expandPathSpecifiers } from '../specifiers.js'
 import { extractFirstWord, extractSeparatedWord } from '../words.js'
 import { absolutePathOf, isAbsoluteNormalPath } from './paths.js'
 
@@ -22,7 +22,7 @@ const WHITESPACE = ' \t\n\r'
 
 /** The source, the destination or the options of an entry: whether systemd takes it. */
 function validSource(source: string, unit: UnitName, version: number): boolean {
-  const expanded = expandSpecifiers(source, unit, version)
+  const expanded = expandPathSpecifiers(source, unit, version)
   if ('error' in expanded) return false
   const path = expanded.value.startsWith('-') ? expanded.value.slice(1) : expanded.value
   return isAbsoluteNormalPath(path)

@@ -1,6 +1,6 @@
 /** Exec*= command lines (config_parse_exec): how many commands a line adds, and when it is fatal. */
 import type { UnitName } from '../specifiers.js'
-import { expandSpecifiers } from '../specifiers.js'
+import { expandPathSpecifiers, expandSpecifiers } from '../specifiers.js'
 import { isGlob, stringIsSafe } from '../syntax.js'
 import { extractFirstWord } from '../words.js'
 import { isValidFilename } from './paths.js'
@@ -75,7 +75,7 @@ export function parseExecLine(value: string, unit: UnitName, version: number): E
       // the shell runs it: the program the fix engine looks for is the first word, when there is one
       path = f === '' ? '/bin/sh' : f
     } else {
-      const expanded = expandSpecifiers(f, unit, version)
+      const expanded = expandPathSpecifiers(f, unit, version)
       if ('error' in expanded) return fail(`${expanded.error} in '${f}'`)
       path = expanded.value
       if (path === '') return fail('empty executable path')

@@ -1,6 +1,6 @@
 /** User/group names, host names, paths and device nodes as systemd validates them. */
 import type { UnitName } from '../specifiers.js'
-import { expandSpecifiers } from '../specifiers.js'
+import { expandPathSpecifiers } from '../specifiers.js'
 import { extractFirstWord, extractSeparatedWord } from '../words.js'
 
 /** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
@@ -61,7 +61,7 @@ export function absolutePathOf(
   unit: UnitName,
   version: number
 ): { path: string } | { error: string } {
-  const expanded = expandSpecifiers(value, unit, version)
+  const expanded = expandPathSpecifiers(value, unit, version)
   if ('error' in expanded) return { error: `${expanded.error} in '${value}'` }
   if (!isAbsoluteNormalPath(expanded.value)) {
     return {
@@ -174,13 +174,13 @@ export function addsExecDirectory(
     const parts = splitDirectoryEntry(word.word)
     if (parts === undefined) return false
     const [name, link] = parts
-    const expanded = expandSpecifiers(name, unit, version)
+    const expanded = expandPathSpecifiers(name, unit, version)
     if ('error' in expanded || !isRelativeNormalPath(expanded.value)) continue
     const simple = simplifyPath(expanded.value)
     if (simple === 'private' || simple.startsWith('private/')) continue
     if (link !== undefined && link !== '') {
       if (configuration) continue
-      const target = expandSpecifiers(link, unit, version)
+      const target = expandPathSpecifiers(link, unit, version)
       if ('error' in target || !isRelativeNormalPath(target.value)) continue
     }
     return true
