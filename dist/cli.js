@@ -175,6 +175,7 @@ const pathEncoder = new TextEncoder();
  */
 function expandPathSpecifiers(text, unit, version) {
     const expanded = expandSpecifiers(text, unit, version);
+    // a UTF-16 unit is at most 3 bytes in UTF-8: a short path needs no encoding
     if ('error' in expanded || expanded.value.length * 3 <= PATH_PRINTF_MAX)
         return expanded;
     return pathEncoder.encode(expanded.value).length > PATH_PRINTF_MAX
@@ -541,6 +542,7 @@ function hasDotDot(path) {
 const encoder$3 = new TextEncoder();
 /** path_is_valid(): no component longer than NAME_MAX (255 bytes); the whole length is free. */
 function hasOverlongComponent(path) {
+    // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
     return path.split('/').some((part) => part.length > 85 && encoder$3.encode(part).length > 255);
 }
 /** An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...). */
@@ -4276,10 +4278,11 @@ const DIRECTIVES = {
             if ('error' in expanded)
                 return { ignored: expanded.error };
             const path = expanded.value.startsWith('/') ? expanded.value : `/run/${expanded.value}`;
-            if (hasDotDot(path) || hasOverlongComponent(path)) {
-                // systemd logs "ignoring" here, but returns the error: the unit does not load
-                return { fatal: `'${path}' has '..' or a name over 255 bytes` };
-            }
+            // systemd logs "ignoring" here, but returns the error: the unit does not load
+            if (hasDotDot(path))
+                return { fatal: `'${path}' is not normalized ('..')` };
+            if (hasOverlongComponent(path))
+                return { fatal: `'${path}' has a name over 255 bytes` };
             return undefined;
         }
     },

@@ -1020,10 +1020,9 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       const expanded = expandPathSpecifiers(value, ctx.unit, ctx.version)
       if ('error' in expanded) return { ignored: expanded.error }
       const path = expanded.value.startsWith('/') ? expanded.value : `/run/${expanded.value}`
-      if (hasDotDot(path) || hasOverlongComponent(path)) {
-        // systemd logs "ignoring" here, but returns the error: the unit does not load
-        return { fatal: `'${path}' has '..' or a name over 255 bytes` }
-      }
+      // systemd logs "ignoring" here, but returns the error: the unit does not load
+      if (hasDotDot(path)) return { fatal: `'${path}' is not normalized ('..')` }
+      if (hasOverlongComponent(path)) return { fatal: `'${path}' has a name over 255 bytes` }
       return undefined
     }
   },

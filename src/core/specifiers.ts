@@ -199,6 +199,7 @@ export function expandPathSpecifiers(
   version: number
 ): SpecifierResult {
   const expanded = expandSpecifiers(text, unit, version)
+  // a UTF-16 unit is at most 3 bytes in UTF-8: a short path needs no encoding
   if ('error' in expanded || expanded.value.length * 3 <= PATH_PRINTF_MAX) return expanded
   return pathEncoder.encode(expanded.value).length > PATH_PRINTF_MAX
     ? { error: `a path over ${PATH_PRINTF_MAX} bytes` }

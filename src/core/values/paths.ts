@@ -44,6 +44,7 @@ const encoder = new TextEncoder()
 
 /** path_is_valid(): no component longer than NAME_MAX (255 bytes); the whole length is free. */
 export function hasOverlongComponent(path: string): boolean {
+  // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
   return path.split('/').some((part) => part.length > 85 && encoder.encode(part).length > 255)
 }
 
