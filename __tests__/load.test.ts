@@ -19,6 +19,7 @@ import { loadService } from '../src/core/service.js'
 import { scoreService } from '../src/core/score.js'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import { expandSpecifiers, parseUnitName } from '../src/core/specifiers.js'
+import { engineReport } from './support/engine.js'
 import type { Files, Outcome, Rows } from './support/units.js'
 import {
   BARE,
@@ -986,6 +987,24 @@ describe('templates and specifiers', () => {
     expect(expandSpecifiers('/srv/%D', unitNameOf('a.service'), 256)).toEqual({
       value: '/srv//usr/share'
     })
+  })
+
+  // merged for 251 (systemd's git history; no binary older than 252 was at hand)
+  it.each(['%d', '%y', '%Y', '%q'])('knows %s from systemd 251 on', (specifier) => {
+    const unit = unitNameOf('a.service')
+    expect(expandSpecifiers(`x${specifier}`, unit, 250)).toEqual({
+      error: `unknown specifier ${specifier}`
+    })
+    expect(expandSpecifiers(`x${specifier}`, unit, 251)).toHaveProperty('value')
+  })
+
+  it('refuses a unit that uses %d before 251 where a specifier must expand', () => {
+    const files = { 'a.service': S('ExecStart=/usr/bin/app --credentials %d') }
+    expect(engineReport({ name: 'a.service', files }, { version: 250 })).toMatchObject({
+      status: 'invalid',
+      reason: expect.stringMatching(/unknown specifier %d/)
+    })
+    expect(engineReport({ name: 'a.service', files }, { version: 251 }).status).toBe('scored')
   })
 })
 

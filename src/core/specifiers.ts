@@ -97,6 +97,11 @@ const POSSIBLE_SPECIFIERS = /[0-9A-Za-z]/
 
 /** %D (the data directory) is known from this version (NEWS 256; 252 and 254 refuse it). */
 export const DATA_DIRECTORY_SPECIFIER = 256
+/**
+ * %d (credentials directory), %y/%Y (unit file path, directory) and %q (pretty host name) are known
+ * from 251 (merged for it in 2022; before, unit_full_printf() fails on them as on any unknown letter).
+ */
+export const SPECIFIERS_251 = 251
 
 /** Values for a system unit analysed offline. Host-dependent ones are placeholders of the right shape. */
 function specifierValue(letter: string, unit: UnitName, version: number): string | undefined {
@@ -148,19 +153,22 @@ function specifierValue(letter: string, unit: UnitName, version: number): string
     case 'D':
       return version >= DATA_DIRECTORY_SPECIFIER ? '/usr/share' : undefined
     case 'd':
-      return `/run/credentials/${unit.name}`
+      return version >= SPECIFIERS_251 ? `/run/credentials/${unit.name}` : undefined
     case 'y':
-      return `/etc/systemd/system/${templateOf(unit) ?? unit.name}`
+      return version >= SPECIFIERS_251
+        ? `/etc/systemd/system/${templateOf(unit) ?? unit.name}`
+        : undefined
     case 'Y':
-      return '/etc/systemd/system'
+      return version >= SPECIFIERS_251 ? '/etc/systemd/system' : undefined
     case 'c':
       return `/system.slice/${unit.name}`
     case 'r':
     case 'R':
       return ''
+    case 'q':
+      return version >= SPECIFIERS_251 ? 'localhost' : undefined
     case 'H':
     case 'l':
-    case 'q':
       return 'localhost'
     case 'm':
     case 'b':
