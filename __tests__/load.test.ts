@@ -1120,6 +1120,12 @@ describe('units systemd does not load', () => {
       /over 4095 bytes/
     ],
     [
+      'an absolute ExecStart= path with a name over 255 bytes',
+      { 'a.service': S(`ExecStart=/usr/bin/${'x'.repeat(256)}`) },
+      'invalid',
+      /neither an absolute path nor a plain file name/
+    ],
+    [
       'an ExecStart= program path of 4,096 bytes',
       { 'a.service': S(`ExecStart=${LONG_PATH(4096)}`) },
       'invalid',
@@ -1196,6 +1202,16 @@ describe('units systemd does not load', () => {
   it.each<[string, string, Outcome]>([
     ['ExecStart=true (a plain name) loads', S('ExecStart=true'), BARE_SCORE],
     ['PIDFile=x.pid (below /run) loads', `${H}PIDFile=x.pid\n`, BARE_SCORE],
+    [
+      "an ExecStart= path with a name over 255 bytes after '-' is only ignored",
+      S(`ExecStart=-/usr/bin/${'x'.repeat(256)}\nExecStart=/bin/true`),
+      BARE_SCORE
+    ],
+    [
+      `an ExecStart= path with a name of 255 bytes loads`,
+      S(`ExecStart=/usr/bin/${'x'.repeat(255)}`),
+      BARE_SCORE
+    ],
     ['RootDirectory= of 4,095 bytes loads', `${H}RootDirectory=${LONG_PATH(4095)}\n`, 9.5],
     [
       "RootDirectory= of 4,094 bytes and '%%' loads",

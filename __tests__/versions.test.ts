@@ -745,6 +745,46 @@ const CASES: readonly Case[] = [
     rows: SCORE_ONLY,
     at: [REFUSED, REFUSED, REFUSED, [9.4], [9.4], [9.4], [9.4]]
   },
+  // a service without Type= whose credentials hold an entry is Type=exec from 256 (merged for it; 255
+  // loads these units, 257 refuses them): with ExecStop= alone it is refused
+  {
+    what: 'Credentials: SetCredential= with ExecStop= alone',
+    unit: 'ExecStart=\nExecStop=/usr/bin/true\nRemainAfterExit=yes\nSetCredential=token:x',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Credentials: ImportCredential= with ExecStop= alone',
+    unit: 'ExecStart=\nExecStop=/usr/bin/true\nRemainAfterExit=yes\nImportCredential=app.*',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Credentials: an ImportCredential= glob with a * inside is ignored',
+    unit: 'ExecStart=\nExecStop=/usr/bin/true\nRemainAfterExit=yes\nImportCredential=app*x',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  // RestartForceExitStatus= with Type=oneshot (refused up to 255) counts only exit statuses and
+  // signals systemd knows
+  {
+    what: 'RestartForceExitStatus: an exit status name with Type=oneshot',
+    unit: 'Type=oneshot\nRestartForceExitStatus=NO_NEW_PRIVILEGES',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'RestartForceExitStatus: KSM, an exit status from 254, with Type=oneshot',
+    unit: 'Type=oneshot\nRestartForceExitStatus=KSM',
+    rows: SCORE_ONLY,
+    at: [[9.6], REFUSED, REFUSED, [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'RestartForceExitStatus: an unknown signal name with Type=oneshot',
+    unit: 'Type=oneshot\nRestartForceExitStatus=SIGFOO RTMIN+31 IOT',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
   // image policies (from 254): a policy image_policy_from_string() rejects refuses the unit; from 259
   // unknown partition names and flags are skipped; 252 ignores the keys
   {

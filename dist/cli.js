@@ -801,6 +801,12 @@ const PAM_PRIVATE_PIDS_REFUSED = 261;
  * 259, 261 and 262 load it; 256 unverified, follows 255).
  */
 const ONESHOT_RESTART_FORCE_EXIT_STATUS_REFUSED_UNTIL = 256;
+/**
+ * A service without Type= or BusName= whose credentials (SetCredential=, LoadCredential=,
+ * ImportCredential=, encrypted or not) hold an entry is Type=exec, not simple or oneshot: one with
+ * ExecStop= alone is then refused (257, 259, 262 refuse it, 255 loads it; merged for 256).
+ */
+const CREDENTIALS_IMPLY_EXEC = 256;
 /** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
 const FORKING_PRIVATE_PIDS_REFUSED = 257;
 /** a user manager refuses DynamicUser= (257 does, 255 does not; 256 unverified, follows 255) */
@@ -1070,9 +1076,18 @@ function refusalProne(s) {
         s.privateUsersManaged ||
         s.userNamespacePath !== undefined);
 }
+/** The Type= systemd gives a service that sets none (service_add_extras()). */
+function inferredType(s, version) {
+    if (s.busName)
+        return 'dbus';
+    const credentials = s.setCredentials.size > 0 || s.loadCredentials.size > 0 || s.importCredentials;
+    if (credentials && version >= CREDENTIALS_IMPLY_EXEC)
+        return 'exec';
+    return s.execStart.length ? 'simple' : 'oneshot';
+}
 /** service_verify() and the Type= inference before it: why systemd would refuse this service. */
 function refusal(s, version) {
-    const type = s.type ?? (s.busName ? 'dbus' : s.execStart.length ? 'simple' : 'oneshot');
+    const type = s.type ?? inferredType(s, version);
     const hasSuccessAction = s.successAction !== 'none';
     if (!s.execStart.length && !s.execStop.length && !hasSuccessAction) {
         return 'the service has no ExecStart=, ExecStop= or SuccessAction=; systemd refuses it';
@@ -1799,7 +1814,8 @@ function parseExecLine(value, unit, version) {
                 return fail(`executable name contains special characters: ${path}`);
             if (path.endsWith('/'))
                 return fail(`executable path is a directory: ${path}`);
-            if (!path.startsWith('/') && !isValidFilename(path)) {
+            // path_is_valid() for an absolute path: no name over 255 bytes
+            if (path.startsWith('/') ? hasOverlongComponent(path) : !isValidFilename(path)) {
                 return fail(`neither an absolute path nor a plain file name: ${path}`);
             }
         }
@@ -1837,6 +1853,143 @@ function parseExecLine(value, unit, version) {
         result.commands.push(path);
     } while (semicolon);
     return result;
+}
+
+/**
+ * RestartForceExitStatus= words (config_parse_set_status): an exit status, by number (0-255) or by
+ * name (exit_status_from_string()), or a signal (signal_from_string()); any other word is ignored.
+ * Read off 252, 254 and 255, where a word that counts makes Type=oneshot refused.
+ */
+/** exit_status_mappings[]: the names of ISO C, LSB, BSD and systemd's own exit statuses */
+const EXIT_STATUS_NAMES = new Set([
+    'SUCCESS',
+    'FAILURE',
+    'INVALIDARGUMENT',
+    'NOTIMPLEMENTED',
+    'NOPERMISSION',
+    'NOTINSTALLED',
+    'NOTCONFIGURED',
+    'NOTRUNNING',
+    'USAGE',
+    'DATAERR',
+    'NOINPUT',
+    'NOUSER',
+    'NOHOST',
+    'UNAVAILABLE',
+    'SOFTWARE',
+    'OSERR',
+    'OSFILE',
+    'CANTCREAT',
+    'IOERR',
+    'TEMPFAIL',
+    'PROTOCOL',
+    'NOPERM',
+    'CONFIG',
+    'CHDIR',
+    'NICE',
+    'FDS',
+    'EXEC',
+    'MEMORY',
+    'LIMITS',
+    'OOM_ADJUST',
+    'SIGNAL_MASK',
+    'STDIN',
+    'STDOUT',
+    'CHROOT',
+    'IOPRIO',
+    'TIMERSLACK',
+    'SECUREBITS',
+    'SETSCHEDULER',
+    'CPUAFFINITY',
+    'GROUP',
+    'USER',
+    'CAPABILITIES',
+    'CGROUP',
+    'SETSID',
+    'CONFIRM',
+    'STDERR',
+    'PAM',
+    'NETWORK',
+    'NAMESPACE',
+    'NO_NEW_PRIVILEGES',
+    'SECCOMP',
+    'SELINUX_CONTEXT',
+    'PERSONALITY',
+    'APPARMOR',
+    'ADDRESS_FAMILIES',
+    'RUNTIME_DIRECTORY',
+    'CHOWN',
+    'SMACK_PROCESS_LABEL',
+    'KEYRING',
+    'STATE_DIRECTORY',
+    'CACHE_DIRECTORY',
+    'LOGS_DIRECTORY',
+    'CONFIGURATION_DIRECTORY',
+    'NUMA_POLICY',
+    'CREDENTIALS',
+    'BPF',
+    'EXCEPTION'
+]);
+/** EXIT_KSM: 254 and 255 count it, 252 does not */
+const KSM_EXIT_STATUS = 254;
+/** signal names without "SIG", case-sensitive (IOT, POLL, CLD are not among them) */
+const SIGNAL_NAMES = new Set([
+    'HUP',
+    'INT',
+    'QUIT',
+    'ILL',
+    'TRAP',
+    'ABRT',
+    'BUS',
+    'FPE',
+    'KILL',
+    'USR1',
+    'SEGV',
+    'USR2',
+    'PIPE',
+    'ALRM',
+    'TERM',
+    'STKFLT',
+    'CHLD',
+    'CONT',
+    'STOP',
+    'TSTP',
+    'TTIN',
+    'TTOU',
+    'URG',
+    'XCPU',
+    'XFSZ',
+    'VTALRM',
+    'PROF',
+    'WINCH',
+    'IO',
+    'PWR',
+    'SYS'
+]);
+/** SIGRTMAX - SIGRTMIN on Linux (glibc: 64 - 34) */
+const REALTIME_SIGNALS = 30;
+/** signal_from_string() without numbers (a number is an exit status first) */
+function isSignalName(word) {
+    const name = word.startsWith('SIG') ? word.slice(3) : word;
+    if (SIGNAL_NAMES.has(name))
+        return true;
+    const realtime = /^RT(MIN|MAX)(?:([+-])([0-9]+))?$/.exec(name);
+    if (!realtime)
+        return false;
+    const [, end, sign, digits] = realtime;
+    if (sign === undefined)
+        return true;
+    // RTMIN+n and RTMAX-n, n from 0 to SIGRTMAX - SIGRTMIN
+    return sign === (end === 'MIN' ? '+' : '-') && Number(digits) <= REALTIME_SIGNALS;
+}
+/** Whether systemd takes the word as an exit status or a signal (else it ignores it). */
+function isExitStatusOrSignal(word, version) {
+    if (EXIT_STATUS_NAMES.has(word) || (word === 'KSM' && version >= KSM_EXIT_STATUS))
+        return true;
+    const n = parseCInteger(word);
+    if (n !== undefined)
+        return n >= 0 && n <= 255;
+    return isSignalName(word);
 }
 
 /**
@@ -3601,6 +3754,7 @@ function initialSettings() {
         mountNamespace: 0,
         loadCredentials: NO_CREDENTIALS,
         setCredentials: NO_CREDENTIALS,
+        importCredentials: false,
         defaultDependencies: true,
         type: undefined,
         execStart: NONE$1,
@@ -4350,6 +4504,37 @@ const DIRECTIVES = {
             return undefined;
         }
     },
+    ImportCredential: {
+        section: 'Service',
+        since: 254,
+        // config_parse_import_credential(): GLOB[:RENAME], each a credential name or one ending in '*'
+        // (read off 257 and 262: `foo*`, `*`, `foo:bar`, `foo:`, `foo:ba*` count; `fo*o`, `a/b`,
+        // `foo:a/b`, `%Z` are ignored)
+        apply(s, value, ctx) {
+            if (value === '') {
+                s.importCredentials = false;
+                return undefined;
+            }
+            const split = splitCredential(value);
+            if (split === undefined)
+                return { ignored: 'invalid credential syntax' };
+            const glob = expandSpecifiers(split.id, ctx.unit, ctx.version);
+            if ('error' in glob)
+                return { ignored: `${glob.error} in '${split.id}'` };
+            // a glob may end in '*'; a glob character anywhere else makes it no name
+            const valid = (name) => {
+                const stem = name.endsWith('*') ? name.slice(0, -1) : name;
+                return ((stem === '' && name === '*') || (isValidCredentialName(stem) && !/[*?[\]]/.test(stem)));
+            };
+            if (!valid(glob.value))
+                return { ignored: `'${glob.value}' is not a credential name or glob` };
+            if (split.rest !== undefined && split.rest !== '' && !valid(split.rest)) {
+                return { ignored: `'${split.rest}' is not a credential name to import as` };
+            }
+            s.importCredentials = true;
+            return undefined;
+        }
+    },
     LoadCredential: credentialDirective('loadCredentials', false),
     LoadCredentialEncrypted: credentialDirective('loadCredentials', true, 250),
     SetCredential: credentialDirective('setCredentials', false),
@@ -4381,15 +4566,12 @@ const DIRECTIVES = {
     Restart: enumDirective('restart', RESTART_VALUES),
     RestartForceExitStatus: {
         section: 'Service',
-        apply(s, value) {
+        apply(s, value, ctx) {
             if (value === '') {
                 s.restartForceExitStatus = false;
                 return undefined;
             }
-            const valid = extractWords(value).words.some((word) => {
-                const n = parseCInteger(word);
-                return (n !== undefined && n >= 0 && n <= 255) || /^(SIG)?[A-Z][A-Z0-9+-]*$/.test(word);
-            });
+            const valid = extractWords(value).words.some((word) => isExitStatusOrSignal(word, ctx.version));
             if (valid)
                 s.restartForceExitStatus = true;
             return valid ? undefined : { ignored: 'no valid exit status' };

@@ -141,7 +141,10 @@ const restartArb = pick(
   [10, ['no', 'always', 'on-success', 'on-failure', 'on-abnormal']],
   [2, ['', 'bogus']]
 )
-const restartForceArb = pick([10, ['1', 'SIGTERM', '0 SIGKILL', 'TERM']], [3, ['', 'abc', '256']])
+const restartForceArb = pick(
+  [10, ['1', 'SIGTERM', '0 SIGKILL', 'TERM', 'NO_NEW_PRIVILEGES', 'KSM', 'RTMAX-3', '0x10']],
+  [3, ['', 'abc', '256', 'SIGFOO', 'RTMIN+31', 'IOT', 'SIGterm']]
+)
 const exitTypeArb = pick([10, ['main', 'cgroup']], [2, ['', 'Cgroup']])
 // settings that give a mount namespace (with WorkingDirectory=/proc/sys a refusal from 257)
 const mountApiVfsArb = pick([10, ['yes', 'no']], [2, ['', 'bogus']])
@@ -303,6 +306,10 @@ const deviceAllowArb = pick(
 )
 const mountImagesArb = pick([10, ['/img.raw:/mnt', 'rel.raw:/mnt', '-/opt/a.raw:/opt/a']], [3, ''])
 const credentialArb = pick([10, ['foo:/etc/foo', 'bar:relative']], [3, ''])
+const importCredentialArb = pick(
+  [10, ['app.*', '*', 'token:renamed']],
+  [3, ['', 'a*b', 'x/y', '%Z']]
+)
 // settings no check reads whose bad values refuse the unit
 const pidFileArb = pick(
   [10, ['/run/app.pid', 'app.pid', '/var/run/%p.pid']],
@@ -391,7 +398,9 @@ const SERVICE_DIRECTIVES: [string, Arb<string>, number][] = [
   ['DeviceAllow', deviceAllowArb, 4],
   ['MountImages', mountImagesArb, 1],
   ['LoadCredentialEncrypted', credentialArb, 1],
-  ['LoadCredential', credentialArb, 1]
+  ['LoadCredential', credentialArb, 1],
+  ['ImportCredential', importCredentialArb, 1],
+  ['SetCredential', pick([10, ['token:x', 'a:b c']], [3, ['', 'token', 'token:']]), 1]
 ]
 
 /** keys that are fatal in the unit file when invalid: never join them blindly with the next line */

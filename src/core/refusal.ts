@@ -21,6 +21,12 @@ export const PAM_PRIVATE_PIDS_REFUSED = 261
  * 259, 261 and 262 load it; 256 unverified, follows 255).
  */
 export const ONESHOT_RESTART_FORCE_EXIT_STATUS_REFUSED_UNTIL = 256
+/**
+ * A service without Type= or BusName= whose credentials (SetCredential=, LoadCredential=,
+ * ImportCredential=, encrypted or not) hold an entry is Type=exec, not simple or oneshot: one with
+ * ExecStop= alone is then refused (257, 259, 262 refuse it, 255 loads it; merged for 256).
+ */
+export const CREDENTIALS_IMPLY_EXEC = 256
 /** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
 export const FORKING_PRIVATE_PIDS_REFUSED = 257
 /** a user manager refuses DynamicUser= (257 does, 255 does not; 256 unverified, follows 255) */
@@ -339,9 +345,17 @@ export function refusalProne(s: ServiceSettings): boolean {
   )
 }
 
+/** The Type= systemd gives a service that sets none (service_add_extras()). */
+function inferredType(s: ServiceSettings, version: number): string {
+  if (s.busName) return 'dbus'
+  const credentials = s.setCredentials.size > 0 || s.loadCredentials.size > 0 || s.importCredentials
+  if (credentials && version >= CREDENTIALS_IMPLY_EXEC) return 'exec'
+  return s.execStart.length ? 'simple' : 'oneshot'
+}
+
 /** service_verify() and the Type= inference before it: why systemd would refuse this service. */
 export function refusal(s: ServiceSettings, version: number): string | undefined {
-  const type = s.type ?? (s.busName ? 'dbus' : s.execStart.length ? 'simple' : 'oneshot')
+  const type = s.type ?? inferredType(s, version)
   const hasSuccessAction = s.successAction !== 'none'
   if (!s.execStart.length && !s.execStop.length && !hasSuccessAction) {
     return 'the service has no ExecStart=, ExecStop= or SuccessAction=; systemd refuses it'

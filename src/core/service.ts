@@ -19,6 +19,7 @@ import {
 } from './values/capabilities.js'
 import { isValidBusName } from './values/dbus.js'
 import { parseExecLine } from './values/exec.js'
+import { isExitStatusOrSignal } from './values/exit-status.js'
 import { IMAGE_POLICIES, imagePolicyError } from './values/image-policy.js'
 import type { IpPrefix } from './values/ip.js'
 import { parseIpAssignment } from './values/ip.js'
@@ -42,13 +43,7 @@ import {
   applySyscallFilterAssignment,
   copySyscallFilter
 } from './values/syscalls.js'
-import {
-  cunescapeValid,
-  extractFirstWord,
-  extractWords,
-  parseBoolean,
-  parseCInteger
-} from './words.js'
+import { cunescapeValid, extractFirstWord, extractWords, parseBoolean } from './words.js'
 
 /** The newest systemd version whose behaviour the engine knows, and the oldest it models. */
 export const NEWEST_SYSTEMD_VERSION = 262
@@ -172,6 +167,8 @@ export interface ServiceSettings {
   mountNamespace: number
   loadCredentials: ReadonlyMap<string, boolean>
   setCredentials: ReadonlyMap<string, boolean>
+  /** ImportCredential= took a glob (from 254; with the other credentials it implies Type=exec) */
+  importCredentials: boolean
   defaultDependencies: boolean
   // settings that decide whether systemd accepts the service at all
   type?: string
@@ -296,6 +293,7 @@ export function initialSettings(): ServiceSettings {
     mountNamespace: 0,
     loadCredentials: NO_CREDENTIALS,
     setCredentials: NO_CREDENTIALS,
+    importCredentials: false,
     defaultDependencies: true,
     type: undefined,
     execStart: NONE,
@@ -1085,6 +1083,36 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       return undefined
     }
   },
+  ImportCredential: {
+    section: 'Service',
+    since: 254,
+    // config_parse_import_credential(): GLOB[:RENAME], each a credential name or one ending in '*'
+    // (read off 257 and 262: `foo*`, `*`, `foo:bar`, `foo:`, `foo:ba*` count; `fo*o`, `a/b`,
+    // `foo:a/b`, `%Z` are ignored)
+    apply(s, value, ctx) {
+      if (value === '') {
+        s.importCredentials = false
+        return undefined
+      }
+      const split = splitCredential(value)
+      if (split === undefined) return { ignored: 'invalid credential syntax' }
+      const glob = expandSpecifiers(split.id, ctx.unit, ctx.version)
+      if ('error' in glob) return { ignored: `${glob.error} in '${split.id}'` }
+      // a glob may end in '*'; a glob character anywhere else makes it no name
+      const valid = (name: string): boolean => {
+        const stem = name.endsWith('*') ? name.slice(0, -1) : name
+        return (
+          (stem === '' && name === '*') || (isValidCredentialName(stem) && !/[*?[\]]/.test(stem))
+        )
+      }
+      if (!valid(glob.value)) return { ignored: `'${glob.value}' is not a credential name or glob` }
+      if (split.rest !== undefined && split.rest !== '' && !valid(split.rest)) {
+        return { ignored: `'${split.rest}' is not a credential name to import as` }
+      }
+      s.importCredentials = true
+      return undefined
+    }
+  },
   LoadCredential: credentialDirective('loadCredentials', false),
   LoadCredentialEncrypted: credentialDirective('loadCredentials', true, 250),
   SetCredential: credentialDirective('setCredentials', false),
@@ -1115,15 +1143,14 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   Restart: enumDirective('restart', RESTART_VALUES),
   RestartForceExitStatus: {
     section: 'Service',
-    apply(s, value) {
+    apply(s, value, ctx) {
       if (value === '') {
         s.restartForceExitStatus = false
         return undefined
       }
-      const valid = extractWords(value).words.some((word) => {
-        const n = parseCInteger(word)
-        return (n !== undefined && n >= 0 && n <= 255) || /^(SIG)?[A-Z][A-Z0-9+-]*$/.test(word)
-      })
+      const valid = extractWords(value).words.some((word) =>
+        isExitStatusOrSignal(word, ctx.version)
+      )
       if (valid) s.restartForceExitStatus = true
       return valid ? undefined : { ignored: 'no valid exit status' }
     }

@@ -3,7 +3,7 @@ import type { UnitName } from '../specifiers.js'
 import { expandPathSpecifiers, expandSpecifiers } from '../specifiers.js'
 import { isGlob, stringIsSafe } from '../syntax.js'
 import { extractFirstWord } from '../words.js'
-import { isValidFilename } from './paths.js'
+import { hasOverlongComponent, isValidFilename } from './paths.js'
 
 /**
  * From this version a glob character (`*`, `?`, `[`) in the executable path is a special character
@@ -82,7 +82,8 @@ export function parseExecLine(value: string, unit: UnitName, version: number): E
       if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && isGlob(path)))
         return fail(`executable name contains special characters: ${path}`)
       if (path.endsWith('/')) return fail(`executable path is a directory: ${path}`)
-      if (!path.startsWith('/') && !isValidFilename(path)) {
+      // path_is_valid() for an absolute path: no name over 255 bytes
+      if (path.startsWith('/') ? hasOverlongComponent(path) : !isValidFilename(path)) {
         return fail(`neither an absolute path nor a plain file name: ${path}`)
       }
     }
