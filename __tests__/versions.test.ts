@@ -745,6 +745,20 @@ const CASES: readonly Case[] = [
     rows: SCORE_ONLY,
     at: [REFUSED, REFUSED, REFUSED, [9.4], [9.4], [9.4], [9.4]]
   },
+  // PrivateTmp= became an enum in 257: `connected` is yes (found by a helper's parser probes)
+  {
+    what: 'PrivateTmp: connected',
+    unit: 'PrivateTmp=connected',
+    rows: ['PrivateTmp'],
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0]]
+  },
+  // capability_from_name() reads a number as strtol() does: leading white space is skipped
+  {
+    what: 'Capabilities: a quoted number with a leading space',
+    unit: 'CapabilityBoundingSet=" 21"',
+    rows: ['CapabilityBoundingSet_CAP_SYS_ADMIN'],
+    at: [[7.3, 1], [7.2, 1], [7.2, 1], [7.2, 1], [7.2, 1], [7.2, 1], [7.2, 1]]
+  },
   // a service without Type= whose credentials hold an entry is Type=exec from 256 (merged for it; 255
   // loads these units, 257 refuses them): with ExecStop= alone it is refused
   {

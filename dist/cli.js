@@ -1644,7 +1644,8 @@ function capabilityFromWord(word, version = 0) {
     const named = BY_NAME.get(word.toUpperCase());
     if (named !== undefined)
         return named;
-    const number = parseCInteger(word);
+    // a number as safe_atoi()/strtol() read it: leading white space is skipped (a quoted " 21")
+    const number = parseCInteger(word.replace(/^[ \t\n\v\f\r]+/, ''));
     const limit = version >= CAPABILITY_63_REFUSED ? 63 : 64;
     return number !== undefined && number >= 0 && number < limit ? number : undefined;
 }
@@ -4243,7 +4244,10 @@ const DIRECTIVES = {
         }
     },
     PrivateNetwork: booleanDirective('privateNetwork'),
-    PrivateTmp: whenApplied(booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }), noteMountMode('PrivateTmp=disconnected')),
+    PrivateTmp: whenApplied(
+    // 257 made it an enum: no, connected (= yes), disconnected (found by a helper's probes; 257,
+    // 259, 262 take `connected`)
+    booleanDirective('privateTmp', { extra: [{ value: /^(dis)?connected$/, since: 257 }] }), noteMountMode('PrivateTmp=disconnected')),
     PrivateUsers: whenApplied(booleanDirective('privateUsers', {
         extra: [
             { value: /^(self|identity)$/, since: 257 },

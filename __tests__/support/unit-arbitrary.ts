@@ -101,7 +101,10 @@ const privateUsersArb = fc.oneof(
 )
 const privateTmpArb = fc.oneof(
   { weight: 80, arbitrary: boolArb },
-  { weight: 20, arbitrary: pick([10, 'disconnected'], [2, 'Disconnected']) }
+  {
+    weight: 20,
+    arbitrary: pick([10, ['disconnected', 'connected']], [2, ['Disconnected', 'Connected']])
+  }
 )
 const protectControlGroupsArb = fc.oneof(
   { weight: 80, arbitrary: boolArb },
@@ -170,7 +173,25 @@ const CAPS = [
 const capWordArb: Arb<string> = pick(
   [70, CAPS],
   [8, CAPS.map((c) => c.toLowerCase())],
-  [8, ['21', '0x15', '025', '0o25', '0b10101', '+21', '63', '64', '08', '-1', '0', '39']],
+  [
+    8,
+    [
+      '21',
+      '0x15',
+      '025',
+      '0o25',
+      '0b10101',
+      '+21',
+      '63',
+      '64',
+      '08',
+      '-1',
+      '0',
+      '39',
+      '" 21"',
+      '"21 "'
+    ]
+  ],
   [5, ['CAP_BOGUS', 'SYS_ADMIN', '"CAP_SYS_ADMIN CAP_KILL"', "'CAP_KILL'", 'CAP_"NET_RAW"']]
 )
 

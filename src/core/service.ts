@@ -824,7 +824,9 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   },
   PrivateNetwork: booleanDirective('privateNetwork'),
   PrivateTmp: whenApplied(
-    booleanDirective('privateTmp', { extra: [{ value: /^disconnected$/, since: 257 }] }),
+    // 257 made it an enum: no, connected (= yes), disconnected (found by a helper's probes; 257,
+    // 259, 262 take `connected`)
+    booleanDirective('privateTmp', { extra: [{ value: /^(dis)?connected$/, since: 257 }] }),
     noteMountMode('PrivateTmp=disconnected')
   ),
   PrivateUsers: whenApplied(

@@ -86,7 +86,8 @@ export function capabilityMask(...names: string[]): bigint {
 export function capabilityFromWord(word: string, version = 0): number | undefined {
   const named = BY_NAME.get(word.toUpperCase())
   if (named !== undefined) return named
-  const number = parseCInteger(word)
+  // a number as safe_atoi()/strtol() read it: leading white space is skipped (a quoted " 21")
+  const number = parseCInteger(word.replace(/^[ \t\n\v\f\r]+/, ''))
   const limit = version >= CAPABILITY_63_REFUSED ? 63 : 64
   return number !== undefined && number >= 0 && number < limit ? number : undefined
 }
