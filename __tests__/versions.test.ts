@@ -880,6 +880,12 @@ const CASES: readonly Case[] = [
     at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
   },
   {
+    what: 'Mount namespace: a MountImages= source over 4,095 bytes',
+    unit: `WorkingDirectory=/proc/sys\nMountImages=${`/${'i'.repeat(200)}`.repeat(21).slice(0, 4096)}:/x`,
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
     what: 'Mount namespace: a ReadWritePaths= entry of 4,095 bytes',
     unit: `WorkingDirectory=/proc/sys\nReadWritePaths=/${'e'.repeat(200)}`.padEnd(
       'WorkingDirectory=/proc/sys\nReadWritePaths='.length + 4095,

@@ -35173,7 +35173,7 @@ function credentialDirective(table, encrypted, since) {
                 return { ignored: `'${id}' is not a valid credential name` };
             if (table === 'loadCredentials') {
                 if (rest !== undefined && rest !== '') {
-                    const expanded = expandSpecifiers(rest, ctx.unit, ctx.version);
+                    const expanded = expandPathSpecifiers(rest, ctx.unit, ctx.version);
                     if ('error' in expanded)
                         return { ignored: `${expanded.error} in '${rest}'` };
                     const source = expanded.value;
@@ -35545,10 +35545,10 @@ const DIRECTIVES = {
             let count = 0;
             for (const item of extractWords(value, { unquote: true }).words) {
                 const [source = '', destination] = item.split(':');
-                const src = expandSpecifiers(source.startsWith('-') ? source.slice(1) : source, ctx.unit, ctx.version);
+                const src = expandPathSpecifiers(source.startsWith('-') ? source.slice(1) : source, ctx.unit, ctx.version);
                 const dst = destination === undefined
                     ? undefined
-                    : expandSpecifiers(destination, ctx.unit, ctx.version);
+                    : expandPathSpecifiers(destination, ctx.unit, ctx.version);
                 if ('error' in src || dst === undefined || 'error' in dst)
                     continue;
                 if (isAbsoluteNormalPath(src.value) && isAbsoluteNormalPath(dst.value))

@@ -710,7 +710,7 @@ function credentialDirective(
       if (!isValidCredentialName(id)) return { ignored: `'${id}' is not a valid credential name` }
       if (table === 'loadCredentials') {
         if (rest !== undefined && rest !== '') {
-          const expanded = expandSpecifiers(rest, ctx.unit, ctx.version)
+          const expanded = expandPathSpecifiers(rest, ctx.unit, ctx.version)
           if ('error' in expanded) return { ignored: `${expanded.error} in '${rest}'` }
           const source = expanded.value
           const validSource = source.startsWith('/')
@@ -1069,7 +1069,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       let count = 0
       for (const item of extractWords(value, { unquote: true }).words) {
         const [source = '', destination] = item.split(':')
-        const src = expandSpecifiers(
+        const src = expandPathSpecifiers(
           source.startsWith('-') ? source.slice(1) : source,
           ctx.unit,
           ctx.version
@@ -1077,7 +1077,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
         const dst =
           destination === undefined
             ? undefined
-            : expandSpecifiers(destination, ctx.unit, ctx.version)
+            : expandPathSpecifiers(destination, ctx.unit, ctx.version)
         if ('error' in src || dst === undefined || 'error' in dst) continue
         if (isAbsoluteNormalPath(src.value) && isAbsoluteNormalPath(dst.value)) count++
       }
