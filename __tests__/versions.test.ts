@@ -752,6 +752,19 @@ const CASES: readonly Case[] = [
     rows: ['PrivateTmp'],
     at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0]]
   },
+  // names are matched ignoring ASCII case only: 'ſ' and 'ı' are no S and I (toUpperCase() folds them)
+  {
+    what: 'Capabilities: a name with a non-ASCII letter that upper-cases to ASCII',
+    unit: 'CapabilityBoundingSet=~CAP_\u017fYS_ADMIN',
+    rows: ['CapabilityBoundingSet_CAP_SYS_ADMIN'],
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+  },
+  {
+    what: 'Address families: names with a dotless i',
+    unit: 'RestrictAddressFamilies=~AF_PACKET AF_NETL\u0131NK AF_\u0131NET AF_\u0131NET6 AF_UN\u0131X',
+    rows: SCORE_ONLY,
+    at: [[9.4], [9.2], [9.2], [9.2], [9.2], [9.2], [9.2]]
+  },
   // capability_from_name() reads a number as strtol() does: leading white space is skipped
   {
     what: 'Capabilities: a quoted number with a leading space',

@@ -451,9 +451,19 @@ function extractWords(text, options = {}) {
         position = result.next;
     }
 }
+/**
+ * ASCII case only, as strcasecmp() and ascii_strupper() fold: toUpperCase() would also fold 'ſ' to S,
+ * 'ı' to I and 'ﬀ' to FF, so `CAP_ſYS_ADMIN` would name a capability systemd does not know.
+ */
+function asciiUpper(text) {
+    return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+function asciiLower(text) {
+    return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
 /** parse_boolean(): the spellings systemd accepts, case-insensitively. */
 function parseBoolean(value) {
-    switch (value.toLowerCase()) {
+    switch (asciiLower(value)) {
         case '1':
         case 'yes':
         case 'y':
@@ -1499,7 +1509,7 @@ const AF_NETLINK = 16;
 const AF_PACKET = 17;
 /** af_from_name(), case-insensitive. */
 function addressFamilyFromName(word) {
-    const upper = word.toUpperCase();
+    const upper = asciiUpper(word);
     return Object.hasOwn(FAMILIES, upper) ? FAMILIES[upper] : undefined;
 }
 /**
@@ -1641,7 +1651,7 @@ function capabilityMask(...names) {
  * undefined otherwise.
  */
 function capabilityFromWord(word, version = 0) {
-    const named = BY_NAME.get(word.toUpperCase());
+    const named = BY_NAME.get(asciiUpper(word));
     if (named !== undefined)
         return named;
     // a number as safe_atoi()/strtol() read it: leading white space is skipped (a quoted " 21")
@@ -2191,7 +2201,7 @@ const LOCALHOST_V6 = {
 };
 /** is_localhost(): localhost, localhost.localdomain and *.localhost names, with an optional dot. */
 function isLocalhostName(word) {
-    const name = word.toLowerCase().replace(/\.$/, '');
+    const name = asciiLower(word).replace(/\.$/, '');
     return (name === 'localhost' ||
         name === 'localhost.localdomain' ||
         name.endsWith('.localhost') ||
@@ -3551,7 +3561,7 @@ function copySyscallFilter(filter) {
 function validErrno(text) {
     if (text === 'kill')
         return true;
-    if (ERRNOS.has(text.toUpperCase()))
+    if (ERRNOS.has(asciiUpper(text)))
         return true;
     const number = parseCInteger(text);
     return number !== undefined && number >= 0 && number <= 4095;

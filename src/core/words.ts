@@ -252,9 +252,21 @@ export function extractWords(text: string, options: ExtractOptions = {}): Extrac
   }
 }
 
+/**
+ * ASCII case only, as strcasecmp() and ascii_strupper() fold: toUpperCase() would also fold 'ſ' to S,
+ * 'ı' to I and 'ﬀ' to FF, so `CAP_ſYS_ADMIN` would name a capability systemd does not know.
+ */
+export function asciiUpper(text: string): string {
+  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase())
+}
+
+export function asciiLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
+}
+
 /** parse_boolean(): the spellings systemd accepts, case-insensitively. */
 export function parseBoolean(value: string): boolean | undefined {
-  switch (value.toLowerCase()) {
+  switch (asciiLower(value)) {
     case '1':
     case 'yes':
     case 'y':

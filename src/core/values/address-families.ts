@@ -1,5 +1,5 @@
 /** RestrictAddressFamilies=: the list state and the five buckets systemd-analyze scores. */
-import { extractWords } from '../words.js'
+import { asciiUpper, extractWords } from '../words.js'
 
 /** glibc's AF_* constants (without AF_UNSPEC and AF_MAX); aliases share a number. */
 const FAMILIES: Record<string, number> = {
@@ -61,7 +61,7 @@ export const AF_PACKET = 17
 
 /** af_from_name(), case-insensitive. */
 export function addressFamilyFromName(word: string): number | undefined {
-  const upper = word.toUpperCase()
+  const upper = asciiUpper(word)
   return Object.hasOwn(FAMILIES, upper) ? FAMILIES[upper] : undefined
 }
 

@@ -1,5 +1,5 @@
 /** Capability sets as CapabilityBoundingSet= and AmbientCapabilities= build them (64-bit masks). */
-import { extractWords, parseCInteger } from '../words.js'
+import { asciiUpper, extractWords, parseCInteger } from '../words.js'
 
 /** Capability names known to systemd 252..262, by kernel bit number (none added since Linux 5.9). */
 export const CAPABILITY_NAMES: readonly string[] = [
@@ -84,7 +84,7 @@ export function capabilityMask(...names: string[]): bigint {
  * undefined otherwise.
  */
 export function capabilityFromWord(word: string, version = 0): number | undefined {
-  const named = BY_NAME.get(word.toUpperCase())
+  const named = BY_NAME.get(asciiUpper(word))
   if (named !== undefined) return named
   // a number as safe_atoi()/strtol() read it: leading white space is skipped (a quoted " 21")
   const number = parseCInteger(word.replace(/^[ \t\n\v\f\r]+/, ''))

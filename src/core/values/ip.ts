@@ -1,5 +1,5 @@
 /** IPAddressAllow=/IPAddressDeny= entries as systemd parses them (in_addr_prefix_from_string_auto). */
-import { extractWords, parseCInteger } from '../words.js'
+import { asciiLower, extractWords, parseCInteger } from '../words.js'
 
 export interface IpPrefix {
   family: 4 | 6
@@ -96,7 +96,7 @@ const LOCALHOST_V6: IpPrefix = {
 
 /** is_localhost(): localhost, localhost.localdomain and *.localhost names, with an optional dot. */
 function isLocalhostName(word: string): boolean {
-  const name = word.toLowerCase().replace(/\.$/, '')
+  const name = asciiLower(word).replace(/\.$/, '')
   return (
     name === 'localhost' ||
     name === 'localhost.localdomain' ||

@@ -1,7 +1,7 @@
 /** SystemCallFilter= and SystemCallArchitectures=: the filter state and the group walk systemd-analyze does. */
 import { ERRNO_NAMES } from '../data/errno-names.js'
 import { SYSCALL_GROUPS } from '../data/syscall-groups.js'
-import { extractWords, parseCInteger } from '../words.js'
+import { asciiUpper, extractWords, parseCInteger } from '../words.js'
 
 /** The eleven groups the analyzer checks, by json_field suffix. */
 export const CHECKED_SYSCALL_GROUPS = [
@@ -119,7 +119,7 @@ export function copySyscallFilter(filter: SyscallFilter): SyscallFilter {
 
 function validErrno(text: string): boolean {
   if (text === 'kill') return true
-  if (ERRNOS.has(text.toUpperCase())) return true
+  if (ERRNOS.has(asciiUpper(text))) return true
   const number = parseCInteger(text)
   return number !== undefined && number >= 0 && number <= 4095
 }
