@@ -892,6 +892,26 @@ const CASES: readonly Case[] = [
     rows: SCORE_ONLY,
     at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
   },
+  // found by a helper's probes of exec_needs_mount_namespace(): the names before 231, the '+' of
+  // ExtensionDirectories=, PrivateBPF= (258)
+  {
+    what: 'Mount namespace: ReadOnlyDirectories=, the old name of ReadOnlyPaths=',
+    unit: 'WorkingDirectory=/proc/sys\nReadOnlyDirectories=/srv',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: "Mount namespace: ExtensionDirectories= with '+'",
+    unit: 'WorkingDirectory=/proc/sys\nExtensionDirectories=+/srv/ext',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Mount namespace: PrivateBPF=yes',
+    unit: 'WorkingDirectory=/proc/sys\nPrivateBPF=yes',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], REFUSED, REFUSED, REFUSED]
+  },
   {
     what: 'Mount namespace: a MountImages= source over 4,095 bytes',
     unit: `WorkingDirectory=/proc/sys\nMountImages=${`/${'i'.repeat(200)}`.repeat(21).slice(0, 4096)}:/x`,

@@ -31867,6 +31867,8 @@ const ONESHOT_RESTART_FORCE_EXIT_STATUS_REFUSED_UNTIL = 256;
  * ExecStop= alone is then refused (257, 259, 262 refuse it, 255 loads it; merged for 256).
  */
 const CREDENTIALS_IMPLY_EXEC = 256;
+/** PrivateBPF= arrived in 258 (a helper read it in the source; 257 does not know the key, 259 reads it). */
+const PRIVATE_BPF = 258;
 /** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
 const FORKING_PRIVATE_PIDS_REFUSED = 257;
 /** a user manager refuses DynamicUser= (257 does, 255 does not; 256 unverified, follows 255) */
@@ -31937,12 +31939,15 @@ const MOUNT_NAMESPACE_SETTINGS = {
     BindPaths: { ...BINDS, alone: true },
     BindReadOnlyPaths: { ...BINDS, alone: true },
     TemporaryFileSystem: { ...pathList(/^/, true), alone: true },
-    ExtensionDirectories: { ...pathList(/^-/), alone: true },
+    // read by the *Paths= parser: '-' then '+' (found by a helper's probes at 257, 259, 262)
+    ExtensionDirectories: { ...pathList(/^-?\+?/), alone: true },
     ExtensionImages: { ...pathList(/^-/, true), alone: true },
     PrivateIPC: { kind: 'boolean', when: true, alone: true },
     IPCNamespacePath: { ...NAMESPACE_PATH, alone: true },
     LogNamespace: { ...LOG_NAMESPACE, alone: true },
     BindLogSockets: { kind: 'boolean', when: true, alone: true },
+    // PrivateBPF=yes (from 258) mounts a private bpffs (259 and 262 refuse it with WorkingDirectory=/proc/sys)
+    PrivateBPF: { kind: 'boolean', when: true, alone: true },
     MountFlags: { kind: 'propagation', alone: true },
     NetworkNamespacePath: { ...NAMESPACE_PATH, alone: false },
     // MountAPIVFS=yes mounts the API file systems in a namespace of their own; =no keeps RootDirectory=
@@ -32027,7 +32032,7 @@ const MOUNT_NAMESPACE_DIRECTIVES = (() => {
             mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])
         ]);
     }
-    return Object.fromEntries([...byKey].map(([key, directives]) => [
+    const directives = Object.fromEntries([...byKey].map(([key, directives]) => [
         key,
         directives.length === 1
             ? directives[0]
@@ -32041,6 +32046,13 @@ const MOUNT_NAMESPACE_DIRECTIVES = (() => {
                 }
             }
     ]));
+    // the names before 231, still read into the same lists (found by a helper's probes; 257-262
+    // refuse `ReadOnlyDirectories=/x` with WorkingDirectory=/proc/sys)
+    directives.ReadWriteDirectories = directives.ReadWritePaths;
+    directives.ReadOnlyDirectories = directives.ReadOnlyPaths;
+    directives.InaccessibleDirectories = directives.InaccessiblePaths;
+    directives.PrivateBPF = { ...directives.PrivateBPF, since: PRIVATE_BPF };
+    return directives;
 })();
 /**
  * Settings only the refusal checks read, never a scored row: the fix engine leaves them out of the

@@ -27,6 +27,8 @@ export const ONESHOT_RESTART_FORCE_EXIT_STATUS_REFUSED_UNTIL = 256
  * ExecStop= alone is then refused (257, 259, 262 refuse it, 255 loads it; merged for 256).
  */
 export const CREDENTIALS_IMPLY_EXEC = 256
+/** PrivateBPF= arrived in 258 (a helper read it in the source; 257 does not know the key, 259 reads it). */
+export const PRIVATE_BPF = 258
 /** Type=forking with PrivatePIDs=yes is refused from the version that brought PrivatePIDs=. */
 export const FORKING_PRIVATE_PIDS_REFUSED = 257
 /** a user manager refuses DynamicUser= (257 does, 255 does not; 256 unverified, follows 255) */
@@ -121,12 +123,15 @@ const MOUNT_NAMESPACE_SETTINGS = {
   BindPaths: { ...BINDS, alone: true },
   BindReadOnlyPaths: { ...BINDS, alone: true },
   TemporaryFileSystem: { ...pathList(/^/, true), alone: true },
-  ExtensionDirectories: { ...pathList(/^-/), alone: true },
+  // read by the *Paths= parser: '-' then '+' (found by a helper's probes at 257, 259, 262)
+  ExtensionDirectories: { ...pathList(/^-?\+?/), alone: true },
   ExtensionImages: { ...pathList(/^-/, true), alone: true },
   PrivateIPC: { kind: 'boolean', when: true, alone: true },
   IPCNamespacePath: { ...NAMESPACE_PATH, alone: true },
   LogNamespace: { ...LOG_NAMESPACE, alone: true },
   BindLogSockets: { kind: 'boolean', when: true, alone: true },
+  // PrivateBPF=yes (from 258) mounts a private bpffs (259 and 262 refuse it with WorkingDirectory=/proc/sys)
+  PrivateBPF: { kind: 'boolean', when: true, alone: true },
   MountFlags: { kind: 'propagation', alone: true },
   NetworkNamespacePath: { ...NAMESPACE_PATH, alone: false },
   // MountAPIVFS=yes mounts the API file systems in a namespace of their own; =no keeps RootDirectory=
@@ -218,7 +223,7 @@ export const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = (() => {
       mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])
     ])
   }
-  return Object.fromEntries(
+  const directives: Record<string, Directive> = Object.fromEntries(
     [...byKey].map(([key, directives]): [string, Directive] => [
       key,
       directives.length === 1
@@ -234,6 +239,13 @@ export const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = (() => {
           }
     ])
   )
+  // the names before 231, still read into the same lists (found by a helper's probes; 257-262
+  // refuse `ReadOnlyDirectories=/x` with WorkingDirectory=/proc/sys)
+  directives.ReadWriteDirectories = directives.ReadWritePaths!
+  directives.ReadOnlyDirectories = directives.ReadOnlyPaths!
+  directives.InaccessibleDirectories = directives.InaccessiblePaths!
+  directives.PrivateBPF = { ...directives.PrivateBPF!, since: PRIVATE_BPF }
+  return directives
 })()
 
 /**
