@@ -31608,7 +31608,10 @@ function hasDotDot(path) {
     return path.split('/').includes('..');
 }
 const encoder$2 = new TextEncoder();
-/** path_is_valid(): no component longer than NAME_MAX (255 bytes); the whole length is free. */
+/**
+ * path_is_valid(): no component longer than NAME_MAX (255 bytes). Its total limit (PATH_MAX) is left
+ * to expandPathSpecifiers(), whose 4,095 bytes come first (PIDFile=, which prefixes /run, excepted).
+ */
 function hasOverlongComponent(path) {
     // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
     return path.split('/').some((part) => part.length > 85 && encoder$2.encode(part).length > 255);
@@ -31947,7 +31950,7 @@ const MOUNT_NAMESPACE_SETTINGS = {
     LogNamespace: { ...LOG_NAMESPACE, alone: true },
     BindLogSockets: { kind: 'boolean', when: true, alone: true },
     // PrivateBPF=yes (from 258) mounts a private bpffs (259 and 262 refuse it with WorkingDirectory=/proc/sys)
-    PrivateBPF: { kind: 'boolean', when: true, alone: true },
+    PrivateBPF: { kind: 'boolean', when: true, alone: true, since: PRIVATE_BPF },
     MountFlags: { kind: 'propagation', alone: true },
     NetworkNamespacePath: { ...NAMESPACE_PATH, alone: false },
     // MountAPIVFS=yes mounts the API file systems in a namespace of their own; =no keeps RootDirectory=
@@ -31979,9 +31982,10 @@ function setMountBit(s, bit, on) {
     s.mountNamespace = on ? s.mountNamespace | bit : s.mountNamespace & ~bit;
 }
 /** The directive that keeps a setting's bit of ServiceSettings.mountNamespace up to date. */
-function mountSettingDirective(setting, bit) {
+function mountSettingDirective(setting, bit, since) {
     return {
         section: 'Service',
+        since,
         apply(s, value, ctx) {
             switch (setting.kind) {
                 case 'list':
@@ -32029,7 +32033,7 @@ const MOUNT_NAMESPACE_DIRECTIVES = (() => {
         const key = name.split('=')[0];
         byKey.set(key, [
             ...(byKey.get(key) ?? []),
-            mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])
+            mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name], setting.since)
         ]);
     }
     const directives = Object.fromEntries([...byKey].map(([key, directives]) => [
@@ -32051,7 +32055,6 @@ const MOUNT_NAMESPACE_DIRECTIVES = (() => {
     directives.ReadWriteDirectories = directives.ReadWritePaths;
     directives.ReadOnlyDirectories = directives.ReadOnlyPaths;
     directives.InaccessibleDirectories = directives.InaccessiblePaths;
-    directives.PrivateBPF = { ...directives.PrivateBPF, since: PRIVATE_BPF };
     return directives;
 })();
 /**
@@ -35013,32 +35016,26 @@ function userDirective(key) {
         }
     };
 }
+/**
+ * A path setting whose bad value is fatal (config_parse_unit_path_printf with ltype true), kept in
+ * `key`; without a key (RootVerity=) it is only checked.
+ */
 function rootPathDirective(key, since) {
     return {
         section: 'Service',
         since,
         apply(s, value, ctx) {
             if (value === '') {
-                s[key] = undefined;
+                if (key)
+                    s[key] = undefined;
                 return undefined;
             }
             const resolved = absolutePathOf(value, ctx.unit, ctx.version);
             if ('error' in resolved)
                 return { fatal: resolved.error };
-            s[key] = resolved.path;
+            if (key)
+                s[key] = resolved.path;
             return undefined;
-        }
-    };
-}
-/** A path setting the gate does not score whose bad value is fatal (config_parse_unit_path_printf). */
-function checkedPath() {
-    return {
-        section: 'Service',
-        apply(_s, value, ctx) {
-            if (value === '')
-                return undefined;
-            const resolved = absolutePathOf(value, ctx.unit, ctx.version);
-            return 'error' in resolved ? { fatal: resolved.error } : undefined;
         }
     };
 }
@@ -35524,7 +35521,7 @@ const DIRECTIVES = {
             return undefined;
         }
     },
-    RootVerity: { ...checkedPath(), since: 246 },
+    RootVerity: rootPathDirective(undefined, 246),
     RootImagePolicy: imagePolicyDirective(),
     MountImagePolicy: imagePolicyDirective(),
     ExtensionImagePolicy: imagePolicyDirective(),

@@ -131,7 +131,7 @@ const MOUNT_NAMESPACE_SETTINGS = {
   LogNamespace: { ...LOG_NAMESPACE, alone: true },
   BindLogSockets: { kind: 'boolean', when: true, alone: true },
   // PrivateBPF=yes (from 258) mounts a private bpffs (259 and 262 refuse it with WorkingDirectory=/proc/sys)
-  PrivateBPF: { kind: 'boolean', when: true, alone: true },
+  PrivateBPF: { kind: 'boolean', when: true, alone: true, since: PRIVATE_BPF },
   MountFlags: { kind: 'propagation', alone: true },
   NetworkNamespacePath: { ...NAMESPACE_PATH, alone: false },
   // MountAPIVFS=yes mounts the API file systems in a namespace of their own; =no keeps RootDirectory=
@@ -147,7 +147,7 @@ const MOUNT_NAMESPACE_SETTINGS = {
   ConfigurationDirectory: { ...execDirectories(true), alone: false },
   'PrivateTmp=disconnected': { kind: 'mode', alone: false },
   'ProtectControlGroups=private': { kind: 'mode', alone: false }
-} satisfies Record<string, MountSetting & { alone: boolean }>
+} satisfies Record<string, MountSetting & { alone: boolean; since?: number }>
 
 type MountSettingName = keyof typeof MOUNT_NAMESPACE_SETTINGS
 const MOUNT_SETTING_NAMES = Object.keys(MOUNT_NAMESPACE_SETTINGS) as MountSettingName[]
@@ -173,9 +173,10 @@ function setMountBit(s: ServiceSettings, bit: number, on: boolean): void {
 }
 
 /** The directive that keeps a setting's bit of ServiceSettings.mountNamespace up to date. */
-function mountSettingDirective(setting: MountSetting, bit: number): Directive {
+function mountSettingDirective(setting: MountSetting, bit: number, since?: number): Directive {
   return {
     section: 'Service',
+    since,
     apply(s, value, ctx) {
       switch (setting.kind) {
         case 'list':
@@ -215,12 +216,12 @@ function mountSettingDirective(setting: MountSetting, bit: number): Directive {
 export const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = (() => {
   const byKey = new Map<string, Directive[]>()
   for (const name of MOUNT_SETTING_NAMES) {
-    const setting: MountSetting = MOUNT_NAMESPACE_SETTINGS[name]
+    const setting: MountSetting & { since?: number } = MOUNT_NAMESPACE_SETTINGS[name]
     if (setting.kind === 'mode') continue
     const key = name.split('=')[0]!
     byKey.set(key, [
       ...(byKey.get(key) ?? []),
-      mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name])
+      mountSettingDirective(setting, MOUNT_NAMESPACE_BITS[name], setting.since)
     ])
   }
   const directives: Record<string, Directive> = Object.fromEntries(
@@ -244,7 +245,6 @@ export const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = (() => {
   directives.ReadWriteDirectories = directives.ReadWritePaths!
   directives.ReadOnlyDirectories = directives.ReadOnlyPaths!
   directives.InaccessibleDirectories = directives.InaccessiblePaths!
-  directives.PrivateBPF = { ...directives.PrivateBPF!, since: PRIVATE_BPF }
   return directives
 })()
 

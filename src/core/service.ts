@@ -527,8 +527,12 @@ function userDirective(key: 'user' | 'group'): Directive {
   }
 }
 
+/**
+ * A path setting whose bad value is fatal (config_parse_unit_path_printf with ltype true), kept in
+ * `key`; without a key (RootVerity=) it is only checked.
+ */
 function rootPathDirective(
-  key: 'rootDirectory' | 'rootImage' | 'rootMStack',
+  key: 'rootDirectory' | 'rootImage' | 'rootMStack' | undefined,
   since?: number
 ): Directive {
   return {
@@ -536,25 +540,13 @@ function rootPathDirective(
     since,
     apply(s, value, ctx) {
       if (value === '') {
-        s[key] = undefined
+        if (key) s[key] = undefined
         return undefined
       }
       const resolved = absolutePathOf(value, ctx.unit, ctx.version)
       if ('error' in resolved) return { fatal: resolved.error }
-      s[key] = resolved.path
+      if (key) s[key] = resolved.path
       return undefined
-    }
-  }
-}
-
-/** A path setting the gate does not score whose bad value is fatal (config_parse_unit_path_printf). */
-function checkedPath(): Directive {
-  return {
-    section: 'Service',
-    apply(_s, value, ctx) {
-      if (value === '') return undefined
-      const resolved = absolutePathOf(value, ctx.unit, ctx.version)
-      return 'error' in resolved ? { fatal: resolved.error } : undefined
     }
   }
 }
@@ -1026,7 +1018,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       return undefined
     }
   },
-  RootVerity: { ...checkedPath(), since: 246 },
+  RootVerity: rootPathDirective(undefined, 246),
   RootImagePolicy: imagePolicyDirective(),
   MountImagePolicy: imagePolicyDirective(),
   ExtensionImagePolicy: imagePolicyDirective(),

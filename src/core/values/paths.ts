@@ -42,7 +42,10 @@ export function hasDotDot(path: string): boolean {
 
 const encoder = new TextEncoder()
 
-/** path_is_valid(): no component longer than NAME_MAX (255 bytes); the whole length is free. */
+/**
+ * path_is_valid(): no component longer than NAME_MAX (255 bytes). Its total limit (PATH_MAX) is left
+ * to expandPathSpecifiers(), whose 4,095 bytes come first (PIDFile=, which prefixes /run, excepted).
+ */
 export function hasOverlongComponent(path: string): boolean {
   // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
   return path.split('/').some((part) => part.length > 85 && encoder.encode(part).length > 255)
