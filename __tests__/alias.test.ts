@@ -504,11 +504,16 @@ describe('drop-ins that are links', () => {
     [257, 'loop', 9.4],
     [259, 'loop', 9.2],
     [262, 'loop', 9.2],
+    [257, 'through a file', 9.4],
+    [259, 'through a file', 9.2],
+    [262, 'through a file', 9.2],
+    [257, 'long-named', 9.4],
+    [262, 'long-named', 9.2],
     [262, 'dangling', 9.4],
     [262, 'null', 9.4],
     [262, 'directory', 9.4]
   ])(
-    'at %i a %s link takes its name from service.d (or not, from 259 for a loop)',
+    'at %i a %s link takes its name from service.d (or not, from 259 for a loop, ENOTDIR, ENAMETOOLONG)',
     async (version, kind, score) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropin-link-'))
       try {
@@ -516,6 +521,8 @@ describe('drop-ins that are links', () => {
         write(path.join(dir, 'service.d', '10-a.conf'), conf('PrivateTmp=yes'))
         const target = {
           loop: '../zzl.service.d/10-a.conf',
+          'through a file': '../zzl.service/x.conf',
+          'long-named': `${'n'.repeat(300)}.conf`,
           dangling: 'missing.conf',
           null: '/dev/null',
           directory: '..'
@@ -523,6 +530,24 @@ describe('drop-ins that are links', () => {
         link(target, path.join(dir, 'zzl.service.d', '10-a.conf'))
         const [report] = (await scan([dir], { ...options(), cwd: dir, version })).units
         expect(report).toMatchObject({ unit: 'zzl.service', score })
+        // the Action's base reads the same tree from git objects
+        const git = (...args: string[]): void => {
+          const run = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' })
+          if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr}`)
+        }
+        git('init', '-q')
+        git('add', '-A')
+        git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'units')
+        const repository = Git.open(dir)
+        if (!(repository instanceof Git)) throw repository
+        const tree = repository.tree(repository.commit('HEAD')!)
+        const base = scoreAtBase(
+          new Map([['zzl.service', 'zzl.service']]),
+          { entries: tree, prefix: '', read: (oids) => repository.blobs(oids) },
+          { ...options(), version, suggest: false },
+          templateInstance(version)
+        ).get('zzl.service')
+        expect(base).toMatchObject({ unit: 'zzl.service', score })
       } finally {
         fs.rmSync(dir, { recursive: true, force: true })
       }

@@ -50,6 +50,13 @@ interface Case {
   at: readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]
 }
 
+/** a relative path of `length` bytes, in names of at most 200 */
+function longRelativePath(length: number): string {
+  let path = 'd'.repeat(Math.min(200, length))
+  while (path.length < length) path += '/' + 'd'.repeat(Math.min(200, length - path.length - 1))
+  return path
+}
+
 const NAME = 'probe.service'
 const BASE = '[Unit]\nDescription=Version probe\n\n[Service]\nExecStart=/usr/bin/true\n'
 
@@ -932,7 +939,106 @@ const CASES: readonly Case[] = [
     unit: 'SELinuxContext=-%Z',
     rows: SCORE_ONLY,
     at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
-  }
+  },
+  // MountAPIVFS= and BindLogSockets= (257) are tristates read together, exec directories take a
+  // read-only flag (257), image paths below /proc and /sys are skipped (257): found by a helper's probes
+  {
+    what: 'Mount namespace: MountAPIVFS=yes with BindLogSockets=no',
+    unit: 'WorkingDirectory=/proc/sys\nMountAPIVFS=yes\nBindLogSockets=no',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Mount namespace: MountAPIVFS=yes, then MountAPIVFS= empty',
+    unit: 'WorkingDirectory=/proc/sys\nMountAPIVFS=yes\nMountAPIVFS=',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Mount namespace: BindLogSockets=yes, then BindLogSockets= empty',
+    unit: 'WorkingDirectory=/proc/sys\nBindLogSockets=yes\nBindLogSockets=',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Mount namespace: RootDirectory= with MountAPIVFS=no, then MountAPIVFS= empty',
+    unit: 'WorkingDirectory=/proc/sys\nRootDirectory=/srv\nMountAPIVFS=no\nMountAPIVFS=',
+    rows: SCORE_ONLY,
+    at: [[9.5], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Mount namespace: RootDirectory= and MountAPIVFS=no with BindLogSockets=yes',
+    unit: 'WorkingDirectory=/proc/sys\nRootDirectory=/srv\nMountAPIVFS=no\nBindLogSockets=yes',
+    rows: SCORE_ONLY,
+    at: [[9.5], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Mount namespace: a read-only RuntimeDirectory= by itself',
+    unit: 'WorkingDirectory=/proc/sys\nRuntimeDirectory=app::ro',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Mount namespace: a read-only ConfigurationDirectory= by itself',
+    unit: 'WorkingDirectory=/proc/sys\nConfigurationDirectory=app::ro',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Mount namespace: a read-only StateDirectory=, then StateDirectory= empty',
+    unit: 'WorkingDirectory=/proc/sys\nStateDirectory=app::ro\nStateDirectory=',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Mount namespace: exec directories with a bad flag, a fourth field, no name',
+    unit: 'WorkingDirectory=/proc/sys\nRootDirectory=/\nRuntimeDirectory=app::RO app:a:b:ro :app',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Mount namespace: ExtensionImages= below /dev',
+    unit: 'WorkingDirectory=/proc/sys\nExtensionImages=-/dev/x.raw',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: "Mount namespace: ExtensionImages= after a ':'",
+    unit: 'WorkingDirectory=/proc/sys\nExtensionImages=:/x.raw',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  // an exec directory joined to its directory (/var/lib, /run ...) must stay under 4,096 bytes
+  {
+    what: 'StateDirectory: 4,086 bytes, 4,095 with /var/lib/ (control)',
+    unit: `StateDirectory=${longRelativePath(4086)}`,
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'StateDirectory: 4,087 bytes, 4,096 with /var/lib/',
+    unit: `StateDirectory=${longRelativePath(4087)}`,
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'RuntimeDirectory: 4,091 bytes, 4,096 with /run/, after a shorter entry',
+    unit: `RuntimeDirectory=app ${longRelativePath(4091)}`,
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'MountImages: a source below /proc (DevicePolicy=closed)',
+    unit: 'DevicePolicy=closed\nMountImages=/proc/x.raw:/mnt',
+    rows: ['DeviceAllow'],
+    at: [[9.5, 5], [9.3, 5], [9.3, 5], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0]]
+  },
+  {
+    what: 'MountImages: SOURCE::DEST (DevicePolicy=closed)',
+    unit: 'DevicePolicy=closed\nMountImages=/x.raw::/mnt /dev/y.raw:/dev/z',
+    rows: ['DeviceAllow'],
+    at: [[9.5, 5], [9.3, 5], [9.3, 5], [9.3, 5], [9.3, 5], [9.3, 5], [9.3, 5]]
+  },
 ]
 
 /** The unit's files, relative to the unit directory, exactly as the oracles were given them. */

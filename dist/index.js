@@ -31709,23 +31709,46 @@ function isRelativeNormalPath(path) {
     return !path.startsWith('/') && !hasDotDot(path) && simplifyPath(path) !== '.';
 }
 /**
- * Whether a RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory= or
- * ConfigurationDirectory= value adds a directory (config_parse_exec_directories): each word is
- * NAME[:LINK], both relative paths without '..' (NAME not below "private"; ConfigurationDirectory=
- * takes no LINK), C escapes decoded; an entry that fails is skipped, a syntax error ends the value.
+ * What an exec directory value adds (execDirectoryEntries()), as bits: entries, a read-only one, one
+ * too long to join to its directory.
  */
-function addsExecDirectory(value, configuration, unit, version) {
+const EXEC_DIRECTORY_NONE = 0;
+const EXEC_DIRECTORY_ENTRY = 1;
+const EXEC_DIRECTORY_READ_ONLY = 2;
+const EXEC_DIRECTORY_TOO_LONG = 4;
+const EXEC_DIRECTORY_ALL = 7;
+/**
+ * Whether `name`, joined to the directory `prefix` (/var/lib for StateDirectory=), makes a path
+ * systemd refuses to require mounts for (path_is_valid(): 4,096 bytes or more; all seven builds
+ * refuse such a unit, e.g. a StateDirectory= of 4,087 bytes, and load one of 4,086).
+ */
+function tooLongUnder(prefix, name) {
+    const length = prefix.length + 1 + name.length;
+    return length >= 1366 && prefix.length + 1 + encoder$2.encode(name).length >= 4096;
+}
+/**
+ * What a RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory= or
+ * ConfigurationDirectory= value adds (config_parse_exec_directories(), as from 257): each word is
+ * NAME[:LINK[:FLAGS]], split at every ':' (`a::ro` is NAME a, no LINK, FLAGS ro; `:a` has an empty
+ * NAME), C escapes decoded, a fourth field left unread; NAME and LINK relative paths without '..'
+ * (NAME not below "private"; ConfigurationDirectory= takes no LINK), FLAGS empty or `ro`. An entry
+ * that fails is skipped, a syntax error ends the value. Only the mount-namespace refusal reads this,
+ * and it exists from 257 only, so the older two-field syntax is not modelled. `prefix`: the
+ * directory the names are joined to (undefined in a user's manager, where it is the user's own).
+ */
+function execDirectoryEntries(value, configuration, prefix, unit, version) {
+    let found = EXEC_DIRECTORY_NONE;
     let position = 0;
     for (;;) {
         // words keep their backslashes here (EXTRACT_RETAIN_ESCAPE): the split below decodes them
         const word = extractFirstWord(value, position, { unquote: true, retainEscape: true });
         if (word === undefined || 'error' in word)
-            return false;
+            return found;
         position = word.next;
         const parts = splitDirectoryEntry(word.word);
         if (parts === undefined)
-            return false;
-        const [name, link] = parts;
+            return found;
+        const [name, link, flags] = parts;
         const expanded = expandPathSpecifiers(name, unit, version);
         if ('error' in expanded || !isRelativeNormalPath(expanded.value))
             continue;
@@ -31739,22 +31762,85 @@ function addsExecDirectory(value, configuration, unit, version) {
             if ('error' in target || !isRelativeNormalPath(target.value))
                 continue;
         }
-        return true;
+        if (flags !== undefined && flags !== '' && flags !== 'ro')
+            continue;
+        found |= flags === 'ro' ? EXEC_DIRECTORY_ENTRY | EXEC_DIRECTORY_READ_ONLY : EXEC_DIRECTORY_ENTRY;
+        if (prefix !== undefined && tooLongUnder(prefix, simple))
+            found |= EXEC_DIRECTORY_TOO_LONG;
+        if (found === EXEC_DIRECTORY_ALL)
+            return found;
     }
 }
 /**
- * extract_many_words(":", CUNESCAPE | UNESCAPE_SEPARATORS) for two words: NAME and the LINK after the
- * first run of ':' (a later ':' is left unread); undefined on a bad escape or no NAME at all.
+ * extract_many_words(":", CUNESCAPE | UNESCAPE_SEPARATORS | DONT_COALESCE_SEPARATORS) for three
+ * words: NAME, LINK and FLAGS (a later ':' is left unread); undefined on a bad escape.
  */
 function splitDirectoryEntry(entry) {
-    const options = { unquote: false, escapes: 'cunescape', coalesce: true };
+    const options = { unquote: false, escapes: 'cunescape', coalesce: false };
     const name = extractSeparatedWord(entry, 0, ':', options);
     if (name === 'end' || name === 'error')
         return undefined;
     const link = extractSeparatedWord(entry, name.next, ':', options);
     if (link === 'error')
         return undefined;
-    return [name.word, link === 'end' ? undefined : link.word];
+    if (link === 'end')
+        return [name.word, undefined, undefined];
+    const flags = extractSeparatedWord(entry, link.next, ':', options);
+    if (flags === 'error')
+        return undefined;
+    return [name.word, link.word, flags === 'end' ? undefined : flags.word];
+}
+/**
+ * From here MountImages= and ExtensionImages= skip an image path below /proc or /sys, and
+ * ExtensionImages= one below /dev too (PATH_CHECK_NON_API_VFS; 257, 259, 261 and 262 skip them,
+ * 252, 254 and 255 take them; 256 unverified, follows 255).
+ */
+const IMAGE_PATHS_OUTSIDE_API_FILE_SYSTEMS = 257;
+/** path_below_api_vfs() on a simplified path; with `devOk` (PATH_CHECK_NON_API_VFS_DEV_OK) /dev passes. */
+function isBelowApiFileSystems(path, devOk) {
+    return devOk ? /^\/(proc|sys)(\/|$)/.test(path) : /^\/(proc|sys|dev)(\/|$)/.test(path);
+}
+/** An image's SOURCE or DEST: an absolute path without '..', not below the API file systems (257). */
+function isImagePath(path, devOk, unit, version) {
+    const resolved = absolutePathOf(path, unit, version);
+    if ('error' in resolved)
+        return false;
+    return (version < IMAGE_PATHS_OUTSIDE_API_FILE_SYSTEMS || !isBelowApiFileSystems(resolved.path, devOk));
+}
+/**
+ * How many images a MountImages= (`destination`) or ExtensionImages= value adds
+ * (config_parse_mount_images(), config_parse_extension_images()): each word, quotes removed and
+ * escapes kept, is split at runs of ':' with C escapes decoded (`a::b` and `:a:b` are two fields):
+ * SOURCE[:DEST][:OPTIONS] or SOURCE[:OPTIONS], SOURCE with an optional '-' first. Both must be
+ * absolute paths (isImagePath()); an entry that fails is skipped, a syntax error ends the value.
+ * The partition options are not read: a bad one is skipped alone.
+ */
+function countImages(value, destination, unit, version) {
+    const options = { unquote: false, escapes: 'cunescape', coalesce: true };
+    let count = 0;
+    let position = 0;
+    for (;;) {
+        const word = extractFirstWord(value, position, { unquote: true, retainEscape: true });
+        if (word === undefined || 'error' in word)
+            return count;
+        position = word.next;
+        const source = extractSeparatedWord(word.word, 0, ':', options);
+        if (source === 'error')
+            return count;
+        if (source === 'end')
+            continue;
+        const path = source.word.startsWith('-') ? source.word.slice(1) : source.word;
+        if (!isImagePath(path, destination, unit, version))
+            continue;
+        if (destination) {
+            const target = extractSeparatedWord(word.word, source.next, ':', options);
+            if (target === 'error')
+                return count;
+            if (target === 'end' || !isImagePath(target.word, true, unit, version))
+                continue;
+        }
+        count++;
+    }
 }
 
 /**
@@ -31900,10 +31986,6 @@ function pathList(prefixes, options = false) {
     };
 }
 const BINDS = { kind: 'list', adds: addsBindMount };
-const execDirectories = (configuration) => ({
-    kind: 'list',
-    adds: (value, unit, version) => addsExecDirectory(value, configuration, unit, version)
-});
 /** NetworkNamespacePath=, IPCNamespacePath=: an absolute path. */
 const NAMESPACE_PATH = {
     kind: 'value',
@@ -31944,26 +32026,26 @@ const MOUNT_NAMESPACE_SETTINGS = {
     TemporaryFileSystem: { ...pathList(/^/, true), alone: true },
     // read by the *Paths= parser: '-' then '+' (found by a helper's probes at 257, 259, 262)
     ExtensionDirectories: { ...pathList(/^-?\+?/), alone: true },
-    ExtensionImages: { ...pathList(/^-/, true), alone: true },
+    ExtensionImages: {
+        kind: 'list',
+        adds: (value, unit, version) => countImages(value, false, unit, version) > 0,
+        alone: true
+    },
     PrivateIPC: { kind: 'boolean', when: true, alone: true },
     IPCNamespacePath: { ...NAMESPACE_PATH, alone: true },
     LogNamespace: { ...LOG_NAMESPACE, alone: true },
-    BindLogSockets: { kind: 'boolean', when: true, alone: true },
+    // BindLogSockets= (257) and MountAPIVFS= decide together (effectiveBindLogSockets())
+    'BindLogSockets=yes': { kind: 'tristate', when: true, alone: false, since: 257 },
+    'BindLogSockets=no': { kind: 'tristate', when: false, alone: false, since: 257 },
     // PrivateBPF=yes (from 258) mounts a private bpffs (259 and 262 refuse it with WorkingDirectory=/proc/sys)
     PrivateBPF: { kind: 'boolean', when: true, alone: true, since: PRIVATE_BPF },
     MountFlags: { kind: 'propagation', alone: true },
     NetworkNamespacePath: { ...NAMESPACE_PATH, alone: false },
-    // MountAPIVFS=yes mounts the API file systems in a namespace of their own; =no keeps RootDirectory=
-    // from doing so (checked with 257, 259 and 262: MountAPIVFS=yes alone is refused with
-    // WorkingDirectory=/proc/sys, RootDirectory=/ alone is not, RootDirectory=/ with a RuntimeDirectory=
-    // is again)
-    'MountAPIVFS=yes': { kind: 'boolean', when: true, alone: true },
-    'MountAPIVFS=no': { kind: 'boolean', when: false, alone: false },
-    RuntimeDirectory: { ...execDirectories(false), alone: false },
-    StateDirectory: { ...execDirectories(false), alone: false },
-    CacheDirectory: { ...execDirectories(false), alone: false },
-    LogsDirectory: { ...execDirectories(false), alone: false },
-    ConfigurationDirectory: { ...execDirectories(true), alone: false },
+    // MountAPIVFS= unset is yes with a RootDirectory= other than / or a RootImage=
+    // (effectiveMountAPIVFS(); checked with 257, 259 and 262: MountAPIVFS=yes alone is refused with
+    // WorkingDirectory=/proc/sys through the log sockets it binds, not with BindLogSockets=no)
+    'MountAPIVFS=yes': { kind: 'tristate', when: true, alone: false },
+    'MountAPIVFS=no': { kind: 'tristate', when: false, alone: false },
     'PrivateTmp=disconnected': { kind: 'mode', alone: false },
     'ProtectControlGroups=private': { kind: 'mode', alone: false }
 };
@@ -31971,13 +32053,22 @@ const MOUNT_SETTING_NAMES = Object.keys(MOUNT_NAMESPACE_SETTINGS);
 const MOUNT_NAMESPACE_BITS = Object.fromEntries(MOUNT_SETTING_NAMES.map((name, bit) => [name, 1 << bit]));
 /** the bits that give a mount namespace by themselves */
 const MOUNTS_BY_THEMSELVES = MOUNT_SETTING_NAMES.filter((name) => MOUNT_NAMESPACE_SETTINGS[name].alone).reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0);
-const EXEC_DIRECTORIES = [
-    'RuntimeDirectory',
-    'StateDirectory',
-    'CacheDirectory',
-    'LogsDirectory',
-    'ConfigurationDirectory'
-].reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0);
+/**
+ * The exec directories and the system manager's directory each is in, three bits each in
+ * ServiceSettings.execDirectories (execDirectoryEntries()): entries, a read-only one, one too long.
+ * With a RootDirectory= any entry gives a mount namespace, from 257 a read-only one by itself.
+ */
+const EXEC_DIRECTORIES = {
+    RuntimeDirectory: '/run',
+    StateDirectory: '/var/lib',
+    CacheDirectory: '/var/cache',
+    LogsDirectory: '/var/log',
+    ConfigurationDirectory: '/etc'
+};
+const EXEC_DIRECTORY_KEYS = Object.keys(EXEC_DIRECTORIES);
+const ANY_EXEC_DIRECTORY = EXEC_DIRECTORY_KEYS.reduce((bits, _, index) => bits | (EXEC_DIRECTORY_ENTRY << (3 * index)), 0);
+const READ_ONLY_EXEC_DIRECTORY = ANY_EXEC_DIRECTORY * EXEC_DIRECTORY_READ_ONLY;
+const TOO_LONG_EXEC_DIRECTORY = ANY_EXEC_DIRECTORY * EXEC_DIRECTORY_TOO_LONG;
 function setMountBit(s, bit, on) {
     s.mountNamespace = on ? s.mountNamespace | bit : s.mountNamespace & ~bit;
 }
@@ -31996,7 +32087,12 @@ function mountSettingDirective(setting, bit, since) {
                         setMountBit(s, bit, true);
                     }
                     return undefined;
-                case 'boolean': {
+                case 'boolean':
+                case 'tristate': {
+                    if (value === '' && setting.kind === 'tristate') {
+                        setMountBit(s, bit, false);
+                        return undefined;
+                    }
                     const bool = parseBoolean(value);
                     if (bool === undefined)
                         return { ignored: `'${value}' is not a boolean` };
@@ -32042,6 +32138,7 @@ const MOUNT_NAMESPACE_DIRECTIVES = (() => {
             ? directives[0]
             : {
                 section: 'Service',
+                since: directives[0].since,
                 apply(s, value, ctx) {
                     let outcome;
                     for (const directive of directives)
@@ -32055,14 +32152,38 @@ const MOUNT_NAMESPACE_DIRECTIVES = (() => {
     directives.ReadWriteDirectories = directives.ReadWritePaths;
     directives.ReadOnlyDirectories = directives.ReadOnlyPaths;
     directives.InaccessibleDirectories = directives.InaccessiblePaths;
+    EXEC_DIRECTORY_KEYS.forEach((key, index) => {
+        directives[key] = execDirectoryDirective(key, 3 * index);
+    });
     return directives;
 })();
+/** An exec directory's directive: keeps its three bits of ServiceSettings.execDirectories. */
+function execDirectoryDirective(key, shift) {
+    const all = EXEC_DIRECTORY_ALL << shift;
+    const configuration = key === 'ConfigurationDirectory';
+    return {
+        section: 'Service',
+        apply(s, value, ctx) {
+            if (value === '')
+                s.execDirectories &= ~all;
+            // once every bit is set only an empty assignment can change them
+            else if ((s.execDirectories & all) !== all) {
+                // a user's manager joins the names to the user's own directories, which the gate cannot know
+                const prefix = s.userManager ? undefined : EXEC_DIRECTORIES[key];
+                const found = execDirectoryEntries(value, configuration, prefix, ctx.unit, ctx.version);
+                s.execDirectories |= found << shift;
+            }
+            return undefined;
+        }
+    };
+}
 /**
  * Settings only the refusal checks read, never a scored row: the fix engine leaves them out of the
  * variants it scores (a path in ReadWritePaths= would otherwise make every unit's patch its own).
  */
 const REFUSAL_ONLY_FIELDS = new Set([
     'mountNamespace',
+    'execDirectories',
     'workingDirectory',
     'workingDirectoryHome',
     'privatePIDs',
@@ -32081,7 +32202,37 @@ function noteMountMode(name) {
     const mode = name.split('=')[1];
     return (s, value) => setMountBit(s, bit, value === mode);
 }
-/** exec_needs_mount_namespace(), as systemd asks it when it loads the unit. */
+/** exec_context_with_rootfs(): a RootDirectory= other than /, or a RootImage= */
+function withRootFileSystem(s) {
+    return (s.rootDirectory !== undefined && s.rootDirectory !== '/') || s.rootImage !== undefined;
+}
+/** exec_context_get_effective_mount_apivfs(): MountAPIVFS= if set, else whether there is a root */
+function effectiveMountAPIVFS(s) {
+    const m = s.mountNamespace;
+    if (m & MOUNT_NAMESPACE_BITS['MountAPIVFS=yes'])
+        return true;
+    if (m & MOUNT_NAMESPACE_BITS['MountAPIVFS=no'])
+        return false;
+    return withRootFileSystem(s);
+}
+/**
+ * exec_context_get_effective_bind_log_sockets() (257): always with LogNamespace=, else
+ * BindLogSockets= if set, else with the API file systems, or PrivateDevices= under a root.
+ */
+function effectiveBindLogSockets(s) {
+    const m = s.mountNamespace;
+    if (m & MOUNT_NAMESPACE_BITS.LogNamespace)
+        return true;
+    if (m & MOUNT_NAMESPACE_BITS['BindLogSockets=yes'])
+        return true;
+    if (m & MOUNT_NAMESPACE_BITS['BindLogSockets=no'])
+        return false;
+    return effectiveMountAPIVFS(s) || (withRootFileSystem(s) && s.privateDevices);
+}
+/**
+ * exec_needs_mount_namespace(), as systemd asks it when it loads the unit (only 257 and later ask:
+ * the WorkingDirectory= refusal is theirs).
+ */
 function needsMountNamespace(s, version) {
     const m = s.mountNamespace;
     const bits = MOUNT_NAMESPACE_BITS;
@@ -32089,11 +32240,11 @@ function needsMountNamespace(s, version) {
         s.rootImage !== undefined ||
         s.rootMStack !== undefined ||
         s.mountImages > 0 ||
-        // RootDirectory= other than / mounts the API file systems unless MountAPIVFS=no (MountAPIVFS=yes
-        // does by itself), and any RootDirectory= its exec directories
+        // any RootDirectory= (/ too) with the API file systems or an exec directory
         (s.rootDirectory !== undefined &&
-            ((s.rootDirectory !== '/' && !(m & bits['MountAPIVFS=no'])) ||
-                (m & EXEC_DIRECTORIES) !== 0)) ||
+            (effectiveMountAPIVFS(s) || (s.execDirectories & ANY_EXEC_DIRECTORY) !== 0)) ||
+        effectiveBindLogSockets(s) ||
+        (s.execDirectories & READ_ONLY_EXEC_DIRECTORY) !== 0 ||
         s.privateDevices ||
         s.privateMounts === true ||
         (s.privateMounts === undefined &&
@@ -32191,6 +32342,9 @@ function refusal(s, version) {
         return 'Type=dbus without BusName=; systemd refuses it';
     if (s.pamName && s.killMode !== 'control-group' && s.killMode !== 'mixed') {
         return `PAMName= with KillMode=${s.killMode}; systemd refuses it`;
+    }
+    if (s.execDirectories & TOO_LONG_EXEC_DIRECTORY) {
+        return 'an exec directory (StateDirectory= ...) of 4,096 bytes or more once joined to its directory (/var/lib ...); systemd refuses it';
     }
     if (s.userManager && s.dynamicUser && version >= USER_DYNAMIC_USER_REFUSED) {
         return 'DynamicUser= in a unit of a user manager, which systemd does not support; it refuses it';
@@ -34828,6 +34982,7 @@ function initialSettings() {
         workingDirectory: undefined,
         workingDirectoryHome: false,
         mountNamespace: 0,
+        execDirectories: 0,
         loadCredentials: NO_CREDENTIALS,
         setCredentials: NO_CREDENTIALS,
         importCredentials: false,
@@ -35561,18 +35716,7 @@ const DIRECTIVES = {
                 s.mountImages = 0;
                 return undefined;
             }
-            let count = 0;
-            for (const item of extractWords(value, { unquote: true }).words) {
-                const [source = '', destination] = item.split(':');
-                const src = expandPathSpecifiers(source.startsWith('-') ? source.slice(1) : source, ctx.unit, ctx.version);
-                const dst = destination === undefined
-                    ? undefined
-                    : expandPathSpecifiers(destination, ctx.unit, ctx.version);
-                if ('error' in src || dst === undefined || 'error' in dst)
-                    continue;
-                if (isAbsoluteNormalPath(src.value) && isAbsoluteNormalPath(dst.value))
-                    count++;
-            }
+            const count = countImages(value, true, ctx.unit, ctx.version);
             s.mountImages += count;
             return undefined;
         }
@@ -37702,9 +37846,10 @@ function isDashPrefixName(name) {
     return name.includes('-.') || name.includes('-@');
 }
 /**
- * From here a drop-in that is a link systemd cannot follow for too many levels (a loop) is left out
+ * From here a drop-in that is a link systemd cannot follow for too many levels (a loop), through a
+ * file that is not a directory (ENOTDIR) or to a name over 255 bytes (ENAMETOOLONG) is left out
  * before the file names are matched, so a file of that name in a less specific directory applies:
- * seen in 259 and 262; 252-257 read the loop in its place (and nothing). 258 unverified, follows 257.
+ * seen in 259 and 262; 252-257 read the link in its place (and nothing). 258 unverified, follows 257.
  * A link to nothing, a directory or /dev/null still takes the name in every version.
  */
 const LOOPING_DROP_IN_SKIPPED = 259;
@@ -42912,7 +43057,22 @@ function followError(file) {
     }
 }
 const followable = (file) => followError(file) === undefined;
-const loops = (file) => followError(file) === 'ELOOP';
+/**
+ * Why systemd (from LOOPING_DROP_IN_SKIPPED) leaves a drop-in link out before matching names: a loop,
+ * a path through a file (ENOTDIR) or a name too long (ENAMETOOLONG); undefined for any other link.
+ */
+function skippedLinkReason(file) {
+    switch (followError(file)) {
+        case 'ELOOP':
+            return 'a loop of symbolic links';
+        case 'ENOTDIR':
+            return 'a symbolic link through a file that is not a directory';
+        case 'ENAMETOOLONG':
+            return 'a symbolic link to a name too long';
+        default:
+            return undefined;
+    }
+}
 /** The real path of a directory, its missing tail kept as named (chase() with CHASE_NONEXISTENT). */
 function realPathAsFarAsItGoes(dir) {
     try {
@@ -43276,8 +43436,11 @@ function collectDropIns(id, aliases, directory, reader, version) {
             if (!isDropInFileName(fileName))
                 continue;
             const file = entryPath(dropInDir, fileName);
-            if (entryKind === 'link' && version >= LOOPING_DROP_IN_SKIPPED && loops(file)) {
-                problems.push(`${reader.display(file)}: a loop of symbolic links; systemd skips it`);
+            const skipped = entryKind === 'link' && version >= LOOPING_DROP_IN_SKIPPED
+                ? skippedLinkReason(file)
+                : undefined;
+            if (skipped !== undefined) {
+                problems.push(`${reader.display(file)}: ${skipped}; systemd skips it`);
                 continue;
             }
             const candidate = { directoryRank, fileName, path: file };
@@ -52701,8 +52864,11 @@ class BaseReader {
         let current = start;
         for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
             const entry = this.tree.entries.get(current);
-            if (!entry)
-                return this.dirs.has(current) ? { kind: 'dir', path: current } : { kind: 'missing' };
+            if (!entry) {
+                if (this.dirs.has(current))
+                    return { kind: 'dir', path: current };
+                return { kind: 'missing', path: current };
+            }
             if (entry.mode !== SYMLINK) {
                 return entry.type === 'blob'
                     ? { kind: 'file', path: current, entry }
@@ -52721,6 +52887,23 @@ class BaseReader {
             current = next;
         }
         return { kind: 'error', reason: 'too many levels of symbolic links', loop: true };
+    }
+    /**
+     * Whether the kernel fails to look up a path that is not in the tree with ENAMETOOLONG (a name over
+     * 255 bytes) or ENOTDIR (a file where a directory should be; links along the way are not followed
+     * here), not ENOENT: from 259 systemd leaves such a drop-in link out, as a loop.
+     */
+    lookupFailsEarly(path) {
+        const parts = path.split('/');
+        if (parts.some((part) => part.length > 85 && new TextEncoder().encode(part).length > 255)) {
+            return true;
+        }
+        for (let end = 1; end < parts.length; end++) {
+            const entry = this.tree.entries.get(parts.slice(0, end).join('/'));
+            if (entry !== undefined && entry.mode !== SYMLINK && entry.type === 'blob')
+                return true;
+        }
+        return false;
     }
 }
 /** Reads a resolved file, or says why not. */
@@ -52830,6 +53013,8 @@ scopeOf = () => undefined) {
                 if (options.version >= LOOPING_DROP_IN_SKIPPED) {
                     const target = reader.resolve(join$1(dir.path, file));
                     if (target.kind === 'error' && target.loop)
+                        continue;
+                    if (target.kind === 'missing' && reader.lookupFailsEarly(target.path))
                         continue;
                 }
                 const candidate = {

@@ -154,8 +154,8 @@ const mountApiVfsArb = pick([10, ['yes', 'no']], [2, ['', 'bogus']])
 const logNamespaceArb = pick([10, ['app', 'Foo-1.x']], [4, ['', 'a b', 'a/b', '%i', '.']])
 const namespacePathArb = pick([10, ['/run/netns/app']], [4, ['', 'relative', '/a/../b', '%Z']])
 const execDirectoryArb = pick(
-  [10, ['app', 'app/sub', '%p', 'a:b']],
-  [4, ['', 'private', 'private/x', '../y', '/abs', 'a\\y']]
+  [10, ['app', 'app/sub', '%p', 'a:b', 'app::ro', 'a:b:ro']],
+  [4, ['', 'private', 'private/x', '../y', '/abs', 'a\\y', ':app', 'app::RO', 'a:b:x:ro']]
 )
 
 // prettier-ignore
@@ -325,7 +325,14 @@ const deviceAllowArb = pick(
   ],
   [15, ['', '/dev/sda rwx', '/srv/x r', 'dev/null']]
 )
-const mountImagesArb = pick([10, ['/img.raw:/mnt', 'rel.raw:/mnt', '-/opt/a.raw:/opt/a']], [3, ''])
+const mountImagesArb = pick(
+  [10, ['/img.raw:/mnt', 'rel.raw:/mnt', '-/opt/a.raw:/opt/a', '/img.raw::/mnt', '/dev/a:/dev/b']],
+  [3, ['', '/proc/a.raw:/mnt', '/img.raw:/sys/x', ':/img.raw:/mnt']]
+)
+const extensionImagesArb = pick(
+  [10, ['/srv/ext.raw', '-/srv/ext.raw:root:ro', ':/srv/ext.raw']],
+  [3, ['', '/dev/ext.raw', '/proc/ext.raw', 'rel.raw']]
+)
 const credentialArb = pick([10, ['foo:/etc/foo', 'bar:relative']], [3, ''])
 const importCredentialArb = pick(
   [10, ['app.*', '*', 'token:renamed']],
@@ -380,6 +387,7 @@ const SERVICE_DIRECTIVES: [string, Arb<string>, number][] = [
   ['RestartForceExitStatus', restartForceArb, 1],
   ['ExitType', exitTypeArb, 1],
   ['MountAPIVFS', mountApiVfsArb, 1],
+  ['BindLogSockets', mountApiVfsArb, 1],
   ['LogNamespace', logNamespaceArb, 1],
   ['NetworkNamespacePath', namespacePathArb, 1],
   ['IPCNamespacePath', namespacePathArb, 1],
@@ -418,6 +426,7 @@ const SERVICE_DIRECTIVES: [string, Arb<string>, number][] = [
   ['DevicePolicy', devicePolicyArb, 4],
   ['DeviceAllow', deviceAllowArb, 4],
   ['MountImages', mountImagesArb, 1],
+  ['ExtensionImages', extensionImagesArb, 1],
   ['LoadCredentialEncrypted', credentialArb, 1],
   ['LoadCredential', credentialArb, 1],
   ['ImportCredential', importCredentialArb, 1],

@@ -69,9 +69,10 @@ export interface DropInCandidate {
 }
 
 /**
- * From here a drop-in that is a link systemd cannot follow for too many levels (a loop) is left out
+ * From here a drop-in that is a link systemd cannot follow for too many levels (a loop), through a
+ * file that is not a directory (ENOTDIR) or to a name over 255 bytes (ENAMETOOLONG) is left out
  * before the file names are matched, so a file of that name in a less specific directory applies:
- * seen in 259 and 262; 252-257 read the loop in its place (and nothing). 258 unverified, follows 257.
+ * seen in 259 and 262; 252-257 read the link in its place (and nothing). 258 unverified, follows 257.
  * A link to nothing, a directory or /dev/null still takes the name in every version.
  */
 export const LOOPING_DROP_IN_SKIPPED = 259

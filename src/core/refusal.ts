@@ -7,7 +7,16 @@ import type { Directive, ServiceSettings } from './service.js'
 import type { UnitName } from './specifiers.js'
 import { expandSpecifiers } from './specifiers.js'
 import { addsBindMount } from './values/bind-paths.js'
-import { absolutePathOf, addsExecDirectory, isValidLogNamespace } from './values/paths.js'
+import {
+  absolutePathOf,
+  countImages,
+  EXEC_DIRECTORY_ALL,
+  EXEC_DIRECTORY_ENTRY,
+  EXEC_DIRECTORY_READ_ONLY,
+  EXEC_DIRECTORY_TOO_LONG,
+  execDirectoryEntries,
+  isValidLogNamespace
+} from './values/paths.js'
 import { extractWords, parseBoolean } from './words.js'
 
 /**
@@ -57,6 +66,10 @@ type MountSetting =
     }
   /** a boolean, set when it is `when` */
   | { kind: 'boolean'; when: boolean }
+  /**
+   * one of a tristate's two values (config_parse_tristate(): an empty value unsets it), a bit each
+   */
+  | { kind: 'tristate'; when: boolean }
   /** MountFlags=: set for a propagation other than shared */
   | { kind: 'propagation' }
   /** a value of a scored directive, noted after its assignments (noteMountMode) */
@@ -79,10 +92,6 @@ function pathList(prefixes: RegExp, options = false): MountSetting & { kind: 'li
 }
 
 const BINDS = { kind: 'list', adds: addsBindMount } as const
-const execDirectories = (configuration: boolean): MountSetting => ({
-  kind: 'list',
-  adds: (value, unit, version) => addsExecDirectory(value, configuration, unit, version)
-})
 
 /** NetworkNamespacePath=, IPCNamespacePath=: an absolute path. */
 const NAMESPACE_PATH: MountSetting = {
@@ -125,26 +134,26 @@ const MOUNT_NAMESPACE_SETTINGS = {
   TemporaryFileSystem: { ...pathList(/^/, true), alone: true },
   // read by the *Paths= parser: '-' then '+' (found by a helper's probes at 257, 259, 262)
   ExtensionDirectories: { ...pathList(/^-?\+?/), alone: true },
-  ExtensionImages: { ...pathList(/^-/, true), alone: true },
+  ExtensionImages: {
+    kind: 'list',
+    adds: (value, unit, version) => countImages(value, false, unit, version) > 0,
+    alone: true
+  },
   PrivateIPC: { kind: 'boolean', when: true, alone: true },
   IPCNamespacePath: { ...NAMESPACE_PATH, alone: true },
   LogNamespace: { ...LOG_NAMESPACE, alone: true },
-  BindLogSockets: { kind: 'boolean', when: true, alone: true },
+  // BindLogSockets= (257) and MountAPIVFS= decide together (effectiveBindLogSockets())
+  'BindLogSockets=yes': { kind: 'tristate', when: true, alone: false, since: 257 },
+  'BindLogSockets=no': { kind: 'tristate', when: false, alone: false, since: 257 },
   // PrivateBPF=yes (from 258) mounts a private bpffs (259 and 262 refuse it with WorkingDirectory=/proc/sys)
   PrivateBPF: { kind: 'boolean', when: true, alone: true, since: PRIVATE_BPF },
   MountFlags: { kind: 'propagation', alone: true },
   NetworkNamespacePath: { ...NAMESPACE_PATH, alone: false },
-  // MountAPIVFS=yes mounts the API file systems in a namespace of their own; =no keeps RootDirectory=
-  // from doing so (checked with 257, 259 and 262: MountAPIVFS=yes alone is refused with
-  // WorkingDirectory=/proc/sys, RootDirectory=/ alone is not, RootDirectory=/ with a RuntimeDirectory=
-  // is again)
-  'MountAPIVFS=yes': { kind: 'boolean', when: true, alone: true },
-  'MountAPIVFS=no': { kind: 'boolean', when: false, alone: false },
-  RuntimeDirectory: { ...execDirectories(false), alone: false },
-  StateDirectory: { ...execDirectories(false), alone: false },
-  CacheDirectory: { ...execDirectories(false), alone: false },
-  LogsDirectory: { ...execDirectories(false), alone: false },
-  ConfigurationDirectory: { ...execDirectories(true), alone: false },
+  // MountAPIVFS= unset is yes with a RootDirectory= other than / or a RootImage=
+  // (effectiveMountAPIVFS(); checked with 257, 259 and 262: MountAPIVFS=yes alone is refused with
+  // WorkingDirectory=/proc/sys through the log sockets it binds, not with BindLogSockets=no)
+  'MountAPIVFS=yes': { kind: 'tristate', when: true, alone: false },
+  'MountAPIVFS=no': { kind: 'tristate', when: false, alone: false },
   'PrivateTmp=disconnected': { kind: 'mode', alone: false },
   'ProtectControlGroups=private': { kind: 'mode', alone: false }
 } satisfies Record<string, MountSetting & { alone: boolean; since?: number }>
@@ -158,15 +167,26 @@ const MOUNT_NAMESPACE_BITS = Object.fromEntries(
 const MOUNTS_BY_THEMSELVES = MOUNT_SETTING_NAMES.filter(
   (name) => MOUNT_NAMESPACE_SETTINGS[name].alone
 ).reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0)
-const EXEC_DIRECTORIES = (
-  [
-    'RuntimeDirectory',
-    'StateDirectory',
-    'CacheDirectory',
-    'LogsDirectory',
-    'ConfigurationDirectory'
-  ] as const
-).reduce((bits, name) => bits | MOUNT_NAMESPACE_BITS[name], 0)
+
+/**
+ * The exec directories and the system manager's directory each is in, three bits each in
+ * ServiceSettings.execDirectories (execDirectoryEntries()): entries, a read-only one, one too long.
+ * With a RootDirectory= any entry gives a mount namespace, from 257 a read-only one by itself.
+ */
+const EXEC_DIRECTORIES = {
+  RuntimeDirectory: '/run',
+  StateDirectory: '/var/lib',
+  CacheDirectory: '/var/cache',
+  LogsDirectory: '/var/log',
+  ConfigurationDirectory: '/etc'
+} as const
+const EXEC_DIRECTORY_KEYS = Object.keys(EXEC_DIRECTORIES) as Array<keyof typeof EXEC_DIRECTORIES>
+const ANY_EXEC_DIRECTORY = EXEC_DIRECTORY_KEYS.reduce(
+  (bits, _, index) => bits | (EXEC_DIRECTORY_ENTRY << (3 * index)),
+  0
+)
+const READ_ONLY_EXEC_DIRECTORY = ANY_EXEC_DIRECTORY * EXEC_DIRECTORY_READ_ONLY
+const TOO_LONG_EXEC_DIRECTORY = ANY_EXEC_DIRECTORY * EXEC_DIRECTORY_TOO_LONG
 
 function setMountBit(s: ServiceSettings, bit: number, on: boolean): void {
   s.mountNamespace = on ? s.mountNamespace | bit : s.mountNamespace & ~bit
@@ -186,7 +206,12 @@ function mountSettingDirective(setting: MountSetting, bit: number, since?: numbe
             setMountBit(s, bit, true)
           }
           return undefined
-        case 'boolean': {
+        case 'boolean':
+        case 'tristate': {
+          if (value === '' && setting.kind === 'tristate') {
+            setMountBit(s, bit, false)
+            return undefined
+          }
           const bool = parseBoolean(value)
           if (bool === undefined) return { ignored: `'${value}' is not a boolean` }
           setMountBit(s, bit, bool === setting.when)
@@ -231,6 +256,7 @@ export const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = (() => {
         ? directives[0]!
         : {
             section: 'Service',
+            since: directives[0]!.since,
             apply(s, value, ctx) {
               let outcome: ReturnType<Directive['apply']>
               for (const directive of directives)
@@ -245,8 +271,31 @@ export const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = (() => {
   directives.ReadWriteDirectories = directives.ReadWritePaths!
   directives.ReadOnlyDirectories = directives.ReadOnlyPaths!
   directives.InaccessibleDirectories = directives.InaccessiblePaths!
+  EXEC_DIRECTORY_KEYS.forEach((key, index) => {
+    directives[key] = execDirectoryDirective(key, 3 * index)
+  })
   return directives
 })()
+
+/** An exec directory's directive: keeps its three bits of ServiceSettings.execDirectories. */
+function execDirectoryDirective(key: keyof typeof EXEC_DIRECTORIES, shift: number): Directive {
+  const all = EXEC_DIRECTORY_ALL << shift
+  const configuration = key === 'ConfigurationDirectory'
+  return {
+    section: 'Service',
+    apply(s, value, ctx) {
+      if (value === '') s.execDirectories &= ~all
+      // once every bit is set only an empty assignment can change them
+      else if ((s.execDirectories & all) !== all) {
+        // a user's manager joins the names to the user's own directories, which the gate cannot know
+        const prefix = s.userManager ? undefined : EXEC_DIRECTORIES[key]
+        const found = execDirectoryEntries(value, configuration, prefix, ctx.unit, ctx.version)
+        s.execDirectories |= found << shift
+      }
+      return undefined
+    }
+  }
+}
 
 /**
  * Settings only the refusal checks read, never a scored row: the fix engine leaves them out of the
@@ -254,6 +303,7 @@ export const MOUNT_NAMESPACE_DIRECTIVES: Record<string, Directive> = (() => {
  */
 export const REFUSAL_ONLY_FIELDS: ReadonlySet<string> = new Set([
   'mountNamespace',
+  'execDirectories',
   'workingDirectory',
   'workingDirectoryHome',
   'privatePIDs',
@@ -277,7 +327,35 @@ export function noteMountMode(
   return (s, value) => setMountBit(s, bit, value === mode)
 }
 
-/** exec_needs_mount_namespace(), as systemd asks it when it loads the unit. */
+/** exec_context_with_rootfs(): a RootDirectory= other than /, or a RootImage= */
+function withRootFileSystem(s: ServiceSettings): boolean {
+  return (s.rootDirectory !== undefined && s.rootDirectory !== '/') || s.rootImage !== undefined
+}
+
+/** exec_context_get_effective_mount_apivfs(): MountAPIVFS= if set, else whether there is a root */
+function effectiveMountAPIVFS(s: ServiceSettings): boolean {
+  const m = s.mountNamespace
+  if (m & MOUNT_NAMESPACE_BITS['MountAPIVFS=yes']) return true
+  if (m & MOUNT_NAMESPACE_BITS['MountAPIVFS=no']) return false
+  return withRootFileSystem(s)
+}
+
+/**
+ * exec_context_get_effective_bind_log_sockets() (257): always with LogNamespace=, else
+ * BindLogSockets= if set, else with the API file systems, or PrivateDevices= under a root.
+ */
+function effectiveBindLogSockets(s: ServiceSettings): boolean {
+  const m = s.mountNamespace
+  if (m & MOUNT_NAMESPACE_BITS.LogNamespace) return true
+  if (m & MOUNT_NAMESPACE_BITS['BindLogSockets=yes']) return true
+  if (m & MOUNT_NAMESPACE_BITS['BindLogSockets=no']) return false
+  return effectiveMountAPIVFS(s) || (withRootFileSystem(s) && s.privateDevices)
+}
+
+/**
+ * exec_needs_mount_namespace(), as systemd asks it when it loads the unit (only 257 and later ask:
+ * the WorkingDirectory= refusal is theirs).
+ */
 function needsMountNamespace(s: ServiceSettings, version: number): boolean {
   const m = s.mountNamespace
   const bits = MOUNT_NAMESPACE_BITS
@@ -286,11 +364,11 @@ function needsMountNamespace(s: ServiceSettings, version: number): boolean {
     s.rootImage !== undefined ||
     s.rootMStack !== undefined ||
     s.mountImages > 0 ||
-    // RootDirectory= other than / mounts the API file systems unless MountAPIVFS=no (MountAPIVFS=yes
-    // does by itself), and any RootDirectory= its exec directories
+    // any RootDirectory= (/ too) with the API file systems or an exec directory
     (s.rootDirectory !== undefined &&
-      ((s.rootDirectory !== '/' && !(m & bits['MountAPIVFS=no'])) ||
-        (m & EXEC_DIRECTORIES) !== 0)) ||
+      (effectiveMountAPIVFS(s) || (s.execDirectories & ANY_EXEC_DIRECTORY) !== 0)) ||
+    effectiveBindLogSockets(s) ||
+    (s.execDirectories & READ_ONLY_EXEC_DIRECTORY) !== 0 ||
     s.privateDevices ||
     s.privateMounts === true ||
     (s.privateMounts === undefined &&
@@ -397,6 +475,9 @@ export function refusal(s: ServiceSettings, version: number): string | undefined
   if (type === 'dbus' && !s.busName) return 'Type=dbus without BusName=; systemd refuses it'
   if (s.pamName && s.killMode !== 'control-group' && s.killMode !== 'mixed') {
     return `PAMName= with KillMode=${s.killMode}; systemd refuses it`
+  }
+  if (s.execDirectories & TOO_LONG_EXEC_DIRECTORY) {
+    return 'an exec directory (StateDirectory= ...) of 4,096 bytes or more once joined to its directory (/var/lib ...); systemd refuses it'
   }
   if (s.userManager && s.dynamicUser && version >= USER_DYNAMIC_USER_REFUSED) {
     return 'DynamicUser= in a unit of a user manager, which systemd does not support; it refuses it'

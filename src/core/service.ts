@@ -27,6 +27,7 @@ import type { NamespaceState } from './values/namespaces.js'
 import { applyNamespaceAssignment } from './values/namespaces.js'
 import {
   absolutePathOf,
+  countImages,
   hasDotDot,
   hasOverlongComponent,
   isAbsoluteNormalPath,
@@ -165,6 +166,8 @@ export interface ServiceSettings {
   /** the settings besides the scored ones that decide whether the service gets a mount namespace,
    * one bit each (MOUNT_NAMESPACE_BITS) */
   mountNamespace: number
+  /** RuntimeDirectory= ... ConfigurationDirectory=: three bits each (see refusal.ts) */
+  execDirectories: number
   loadCredentials: ReadonlyMap<string, boolean>
   setCredentials: ReadonlyMap<string, boolean>
   /** ImportCredential= took a glob (from 254; with the other credentials it implies Type=exec) */
@@ -291,6 +294,7 @@ export function initialSettings(): ServiceSettings {
     workingDirectory: undefined,
     workingDirectoryHome: false,
     mountNamespace: 0,
+    execDirectories: 0,
     loadCredentials: NO_CREDENTIALS,
     setCredentials: NO_CREDENTIALS,
     importCredentials: false,
@@ -1058,21 +1062,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
         s.mountImages = 0
         return undefined
       }
-      let count = 0
-      for (const item of extractWords(value, { unquote: true }).words) {
-        const [source = '', destination] = item.split(':')
-        const src = expandPathSpecifiers(
-          source.startsWith('-') ? source.slice(1) : source,
-          ctx.unit,
-          ctx.version
-        )
-        const dst =
-          destination === undefined
-            ? undefined
-            : expandPathSpecifiers(destination, ctx.unit, ctx.version)
-        if ('error' in src || dst === undefined || 'error' in dst) continue
-        if (isAbsoluteNormalPath(src.value) && isAbsoluteNormalPath(dst.value)) count++
-      }
+      const count = countImages(value, true, ctx.unit, ctx.version)
       s.mountImages += count
       return undefined
     }

@@ -34,7 +34,8 @@ type Resolved =
   | { kind: 'file'; path: string; entry: TreeEntry }
   | { kind: 'dir'; path: string }
   | { kind: 'devnull' }
-  | { kind: 'missing' }
+  /** `path`: where the links led, which is not in the tree */
+  | { kind: 'missing'; path: string }
   | { kind: 'error'; reason: string; loop?: true }
 
 const MAX_LINK_HOPS = 40
@@ -147,8 +148,10 @@ class BaseReader {
     let current = start
     for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
       const entry = this.tree.entries.get(current)
-      if (!entry)
-        return this.dirs.has(current) ? { kind: 'dir', path: current } : { kind: 'missing' }
+      if (!entry) {
+        if (this.dirs.has(current)) return { kind: 'dir', path: current }
+        return { kind: 'missing', path: current }
+      }
       if (entry.mode !== SYMLINK) {
         return entry.type === 'blob'
           ? { kind: 'file', path: current, entry }
@@ -166,6 +169,23 @@ class BaseReader {
       current = next
     }
     return { kind: 'error', reason: 'too many levels of symbolic links', loop: true }
+  }
+
+  /**
+   * Whether the kernel fails to look up a path that is not in the tree with ENAMETOOLONG (a name over
+   * 255 bytes) or ENOTDIR (a file where a directory should be; links along the way are not followed
+   * here), not ENOENT: from 259 systemd leaves such a drop-in link out, as a loop.
+   */
+  lookupFailsEarly(path: string): boolean {
+    const parts = path.split('/')
+    if (parts.some((part) => part.length > 85 && new TextEncoder().encode(part).length > 255)) {
+      return true
+    }
+    for (let end = 1; end < parts.length; end++) {
+      const entry = this.tree.entries.get(parts.slice(0, end).join('/'))
+      if (entry !== undefined && entry.mode !== SYMLINK && entry.type === 'blob') return true
+    }
+    return false
   }
 }
 
@@ -285,6 +305,7 @@ export function scoreAtBase(
         if (options.version >= LOOPING_DROP_IN_SKIPPED) {
           const target = reader.resolve(join(dir.path, file))
           if (target.kind === 'error' && target.loop) continue
+          if (target.kind === 'missing' && reader.lookupFailsEarly(target.path)) continue
         }
         const candidate = {
           directoryRank,

@@ -71,7 +71,22 @@ function followError(file: string): string | undefined {
 }
 
 const followable = (file: string): boolean => followError(file) === undefined
-const loops = (file: string): boolean => followError(file) === 'ELOOP'
+/**
+ * Why systemd (from LOOPING_DROP_IN_SKIPPED) leaves a drop-in link out before matching names: a loop,
+ * a path through a file (ENOTDIR) or a name too long (ENAMETOOLONG); undefined for any other link.
+ */
+function skippedLinkReason(file: string): string | undefined {
+  switch (followError(file)) {
+    case 'ELOOP':
+      return 'a loop of symbolic links'
+    case 'ENOTDIR':
+      return 'a symbolic link through a file that is not a directory'
+    case 'ENAMETOOLONG':
+      return 'a symbolic link to a name too long'
+    default:
+      return undefined
+  }
+}
 
 /** The real path of a directory, its missing tail kept as named (chase() with CHASE_NONEXISTENT). */
 function realPathAsFarAsItGoes(dir: string): string {
@@ -476,8 +491,12 @@ function collectDropIns(
     for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
       if (!isDropInFileName(fileName)) continue
       const file = entryPath(dropInDir, fileName)
-      if (entryKind === 'link' && version >= LOOPING_DROP_IN_SKIPPED && loops(file)) {
-        problems.push(`${reader.display(file)}: a loop of symbolic links; systemd skips it`)
+      const skipped =
+        entryKind === 'link' && version >= LOOPING_DROP_IN_SKIPPED
+          ? skippedLinkReason(file)
+          : undefined
+      if (skipped !== undefined) {
+        problems.push(`${reader.display(file)}: ${skipped}; systemd skips it`)
         continue
       }
       const candidate = { directoryRank, fileName, path: file }

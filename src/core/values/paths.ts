@@ -158,26 +158,52 @@ function isRelativeNormalPath(path: string): boolean {
 }
 
 /**
- * Whether a RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory= or
- * ConfigurationDirectory= value adds a directory (config_parse_exec_directories): each word is
- * NAME[:LINK], both relative paths without '..' (NAME not below "private"; ConfigurationDirectory=
- * takes no LINK), C escapes decoded; an entry that fails is skipped, a syntax error ends the value.
+ * What an exec directory value adds (execDirectoryEntries()), as bits: entries, a read-only one, one
+ * too long to join to its directory.
  */
-export function addsExecDirectory(
+export const EXEC_DIRECTORY_NONE = 0
+export const EXEC_DIRECTORY_ENTRY = 1
+export const EXEC_DIRECTORY_READ_ONLY = 2
+export const EXEC_DIRECTORY_TOO_LONG = 4
+export const EXEC_DIRECTORY_ALL = 7
+
+/**
+ * Whether `name`, joined to the directory `prefix` (/var/lib for StateDirectory=), makes a path
+ * systemd refuses to require mounts for (path_is_valid(): 4,096 bytes or more; all seven builds
+ * refuse such a unit, e.g. a StateDirectory= of 4,087 bytes, and load one of 4,086).
+ */
+function tooLongUnder(prefix: string, name: string): boolean {
+  const length = prefix.length + 1 + name.length
+  return length >= 1366 && prefix.length + 1 + encoder.encode(name).length >= 4096
+}
+
+/**
+ * What a RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory= or
+ * ConfigurationDirectory= value adds (config_parse_exec_directories(), as from 257): each word is
+ * NAME[:LINK[:FLAGS]], split at every ':' (`a::ro` is NAME a, no LINK, FLAGS ro; `:a` has an empty
+ * NAME), C escapes decoded, a fourth field left unread; NAME and LINK relative paths without '..'
+ * (NAME not below "private"; ConfigurationDirectory= takes no LINK), FLAGS empty or `ro`. An entry
+ * that fails is skipped, a syntax error ends the value. Only the mount-namespace refusal reads this,
+ * and it exists from 257 only, so the older two-field syntax is not modelled. `prefix`: the
+ * directory the names are joined to (undefined in a user's manager, where it is the user's own).
+ */
+export function execDirectoryEntries(
   value: string,
   configuration: boolean,
+  prefix: string | undefined,
   unit: UnitName,
   version: number
-): boolean {
+): number {
+  let found = EXEC_DIRECTORY_NONE
   let position = 0
   for (;;) {
     // words keep their backslashes here (EXTRACT_RETAIN_ESCAPE): the split below decodes them
     const word = extractFirstWord(value, position, { unquote: true, retainEscape: true })
-    if (word === undefined || 'error' in word) return false
+    if (word === undefined || 'error' in word) return found
     position = word.next
     const parts = splitDirectoryEntry(word.word)
-    if (parts === undefined) return false
-    const [name, link] = parts
+    if (parts === undefined) return found
+    const [name, link, flags] = parts
     const expanded = expandPathSpecifiers(name, unit, version)
     if ('error' in expanded || !isRelativeNormalPath(expanded.value)) continue
     const simple = simplifyPath(expanded.value)
@@ -187,19 +213,83 @@ export function addsExecDirectory(
       const target = expandPathSpecifiers(link, unit, version)
       if ('error' in target || !isRelativeNormalPath(target.value)) continue
     }
-    return true
+    if (flags !== undefined && flags !== '' && flags !== 'ro') continue
+    found |= flags === 'ro' ? EXEC_DIRECTORY_ENTRY | EXEC_DIRECTORY_READ_ONLY : EXEC_DIRECTORY_ENTRY
+    if (prefix !== undefined && tooLongUnder(prefix, simple)) found |= EXEC_DIRECTORY_TOO_LONG
+    if (found === EXEC_DIRECTORY_ALL) return found
   }
 }
 
 /**
- * extract_many_words(":", CUNESCAPE | UNESCAPE_SEPARATORS) for two words: NAME and the LINK after the
- * first run of ':' (a later ':' is left unread); undefined on a bad escape or no NAME at all.
+ * extract_many_words(":", CUNESCAPE | UNESCAPE_SEPARATORS | DONT_COALESCE_SEPARATORS) for three
+ * words: NAME, LINK and FLAGS (a later ':' is left unread); undefined on a bad escape.
  */
-function splitDirectoryEntry(entry: string): [string, string | undefined] | undefined {
-  const options = { unquote: false, escapes: 'cunescape', coalesce: true } as const
+function splitDirectoryEntry(
+  entry: string
+): [string, string | undefined, string | undefined] | undefined {
+  const options = { unquote: false, escapes: 'cunescape', coalesce: false } as const
   const name = extractSeparatedWord(entry, 0, ':', options)
   if (name === 'end' || name === 'error') return undefined
   const link = extractSeparatedWord(entry, name.next, ':', options)
   if (link === 'error') return undefined
-  return [name.word, link === 'end' ? undefined : link.word]
+  if (link === 'end') return [name.word, undefined, undefined]
+  const flags = extractSeparatedWord(entry, link.next, ':', options)
+  if (flags === 'error') return undefined
+  return [name.word, link.word, flags === 'end' ? undefined : flags.word]
+}
+
+/**
+ * From here MountImages= and ExtensionImages= skip an image path below /proc or /sys, and
+ * ExtensionImages= one below /dev too (PATH_CHECK_NON_API_VFS; 257, 259, 261 and 262 skip them,
+ * 252, 254 and 255 take them; 256 unverified, follows 255).
+ */
+export const IMAGE_PATHS_OUTSIDE_API_FILE_SYSTEMS = 257
+
+/** path_below_api_vfs() on a simplified path; with `devOk` (PATH_CHECK_NON_API_VFS_DEV_OK) /dev passes. */
+function isBelowApiFileSystems(path: string, devOk: boolean): boolean {
+  return devOk ? /^\/(proc|sys)(\/|$)/.test(path) : /^\/(proc|sys|dev)(\/|$)/.test(path)
+}
+
+/** An image's SOURCE or DEST: an absolute path without '..', not below the API file systems (257). */
+function isImagePath(path: string, devOk: boolean, unit: UnitName, version: number): boolean {
+  const resolved = absolutePathOf(path, unit, version)
+  if ('error' in resolved) return false
+  return (
+    version < IMAGE_PATHS_OUTSIDE_API_FILE_SYSTEMS || !isBelowApiFileSystems(resolved.path, devOk)
+  )
+}
+
+/**
+ * How many images a MountImages= (`destination`) or ExtensionImages= value adds
+ * (config_parse_mount_images(), config_parse_extension_images()): each word, quotes removed and
+ * escapes kept, is split at runs of ':' with C escapes decoded (`a::b` and `:a:b` are two fields):
+ * SOURCE[:DEST][:OPTIONS] or SOURCE[:OPTIONS], SOURCE with an optional '-' first. Both must be
+ * absolute paths (isImagePath()); an entry that fails is skipped, a syntax error ends the value.
+ * The partition options are not read: a bad one is skipped alone.
+ */
+export function countImages(
+  value: string,
+  destination: boolean,
+  unit: UnitName,
+  version: number
+): number {
+  const options = { unquote: false, escapes: 'cunescape', coalesce: true } as const
+  let count = 0
+  let position = 0
+  for (;;) {
+    const word = extractFirstWord(value, position, { unquote: true, retainEscape: true })
+    if (word === undefined || 'error' in word) return count
+    position = word.next
+    const source = extractSeparatedWord(word.word, 0, ':', options)
+    if (source === 'error') return count
+    if (source === 'end') continue
+    const path = source.word.startsWith('-') ? source.word.slice(1) : source.word
+    if (!isImagePath(path, destination, unit, version)) continue
+    if (destination) {
+      const target = extractSeparatedWord(word.word, source.next, ':', options)
+      if (target === 'error') return count
+      if (target === 'end' || !isImagePath(target.word, true, unit, version)) continue
+    }
+    count++
+  }
 }
