@@ -1028,6 +1028,18 @@ const CASES: readonly Case[] = [
     at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
+    what: 'PIDFile: a relative path of 4,090 bytes, 4,095 with /run/ (control)',
+    unit: `PIDFile=${longRelativePath(4090)}`,
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'PIDFile: a relative path of 4,091 bytes, 4,096 with /run/',
+    unit: `PIDFile=${longRelativePath(4091)}`,
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
     what: 'MountImages: a source below /proc (DevicePolicy=closed)',
     unit: 'DevicePolicy=closed\nMountImages=/proc/x.raw:/mnt',
     rows: ['DeviceAllow'],

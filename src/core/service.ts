@@ -31,6 +31,7 @@ import {
   hasDotDot,
   hasOverlongComponent,
   isAbsoluteNormalPath,
+  isOverPathMax,
   isDeviceNodePath,
   isStrictUserName,
   isValidCredentialName,
@@ -1019,6 +1020,8 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       // systemd logs "ignoring" here, but returns the error: the unit does not load
       if (hasDotDot(path)) return { fatal: `'${path}' is not normalized ('..')` }
       if (hasOverlongComponent(path)) return { fatal: `'${path}' has a name over 255 bytes` }
+      // the /run/ before a relative path can take it to PATH_MAX
+      if (isOverPathMax(simplifyPath(path))) return { fatal: 'the path is 4,096 bytes or more' }
       return undefined
     }
   },

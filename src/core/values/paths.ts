@@ -167,14 +167,19 @@ export const EXEC_DIRECTORY_READ_ONLY = 2
 export const EXEC_DIRECTORY_TOO_LONG = 4
 export const EXEC_DIRECTORY_ALL = 7
 
+/** path_is_valid()'s total limit: a path of PATH_MAX (4,096) bytes or more is no path. */
+export function isOverPathMax(path: string): boolean {
+  // a UTF-16 unit is at most 3 bytes in UTF-8: only a path of over 1,365 units needs encoding
+  return path.length > 1365 && encoder.encode(path).length >= 4096
+}
+
 /**
  * Whether `name`, joined to the directory `prefix` (/var/lib for StateDirectory=), makes a path
- * systemd refuses to require mounts for (path_is_valid(): 4,096 bytes or more; all seven builds
- * refuse such a unit, e.g. a StateDirectory= of 4,087 bytes, and load one of 4,086).
+ * systemd refuses to require mounts for (all seven builds refuse a StateDirectory= of 4,087 bytes
+ * and load one of 4,086).
  */
 function tooLongUnder(prefix: string, name: string): boolean {
-  const length = prefix.length + 1 + name.length
-  return length >= 1366 && prefix.length + 1 + encoder.encode(name).length >= 4096
+  return isOverPathMax(`${prefix}/${name}`)
 }
 
 /**
