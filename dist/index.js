@@ -61831,7 +61831,9 @@ async function gate(env) {
         version: settings.version,
         policy: settings.policy,
         threshold: settings.threshold,
-        cwd: workspace
+        cwd: workspace,
+        // one date for the whole run: exceptions expire on the same day at head and base
+        today: isoToday()
     };
     const scanAt = (i, gateOptions) => scanUnitFile(found.files[i], roots, { ...gateOptions, scope: scopeOf(unitPaths[i]) }, reader);
     // The base, read from git objects. When it cannot be read, units are judged by the threshold, and
@@ -61861,7 +61863,11 @@ async function gate(env) {
         const scoreOnly = { ...options, keepPassingChecks: false, costliestChecks: 0, suggest: false };
         const atBase = scoreBase(new Map(others.map((i) => [unitPaths[i], unitPaths[i]])), scoreOnly);
         if (atBase) {
-            const atHead = new Map(others.map((i) => [unitPaths[i], scanAt(i, scoreOnly)]));
+            // only what the comparison reads is kept of each report (10,000 reports cost ~10 MB)
+            const atHead = new Map(others.map((i) => {
+                const { status, unit, exposure, passed } = scanAt(i, scoreOnly);
+                return [unitPaths[i], { status, unit, exposure, passed }];
+            }));
             const widened = widenToChangedResults(changed, atHead, atBase);
             scope = { ...scope, changed: widened, selected: widened };
         }

@@ -19,6 +19,7 @@ import { gateReport } from './core/report.js'
 import { planAnnotations } from './github/annotations.js'
 import { reviewPullRequest } from './github/review.js'
 import type { BaseTree } from './github/baseline.js'
+import { isoToday } from './core/exceptions.js'
 import { scoreAtBase } from './github/baseline.js'
 import type { Change, UnitChange } from './github/changes.js'
 import {
@@ -325,7 +326,9 @@ async function gate(env: Env): Promise<string | undefined> {
     version: settings.version,
     policy: settings.policy,
     threshold: settings.threshold,
-    cwd: workspace
+    cwd: workspace,
+    // one date for the whole run: exceptions expire on the same day at head and base
+    today: isoToday()
   }
   const scanAt = (i: number, gateOptions: typeof options): UnitReport =>
     scanUnitFile(found.files[i]!, roots, { ...gateOptions, scope: scopeOf(unitPaths[i]!) }, reader)
@@ -360,7 +363,13 @@ async function gate(env: Env): Promise<string | undefined> {
     const scoreOnly = { ...options, keepPassingChecks: false, costliestChecks: 0, suggest: false }
     const atBase = scoreBase(new Map(others.map((i) => [unitPaths[i]!, unitPaths[i]!])), scoreOnly)
     if (atBase) {
-      const atHead = new Map(others.map((i) => [unitPaths[i]!, scanAt(i, scoreOnly)]))
+      // only what the comparison reads is kept of each report (10,000 reports cost ~10 MB)
+      const atHead = new Map(
+        others.map((i) => {
+          const { status, unit, exposure, passed } = scanAt(i, scoreOnly)
+          return [unitPaths[i]!, { status, unit, exposure, passed }]
+        })
+      )
       const widened = widenToChangedResults(changed, atHead, atBase)
       scope = { ...scope, changed: widened, selected: widened }
     }
