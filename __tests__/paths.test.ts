@@ -2,7 +2,9 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import * as path from 'node:path'
-import { baseNameOf, directoryOf, entryPath } from '../src/scan/paths.js'
+import { asciiLower, asciiUpper, lastIndexOfCode } from '../src/core/words.js'
+import { oneDecimal } from '../src/render/text.js'
+import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from '../src/scan/paths.js'
 
 describe('directoryOf and baseNameOf', () => {
   it('agree with path.dirname and path.basename', () => {
@@ -21,6 +23,51 @@ describe('directoryOf and baseNameOf', () => {
         path.dirname(file),
         path.basename(file)
       ])
+  })
+})
+
+describe('sameDirectoryOf', () => {
+  it('gives directoryOf(file), whatever directory came before', () => {
+    const anyPath = fc.string({ unit: fc.constantFrom('/', 'a', '.', 'b'), maxLength: 10 })
+    fc.assert(
+      fc.property(anyPath, anyPath, (file, other) => {
+        const previous = directoryOf(other)
+        const got = sameDirectoryOf(file, previous)
+        expect(got).toBe(directoryOf(file))
+        expect(sameDirectoryOf(file, directoryOf(file))).toBe(directoryOf(file))
+        expect(sameDirectoryOf(file, undefined)).toBe(directoryOf(file))
+      }),
+      { numRuns: 20000 }
+    )
+    const previous = ['/srv', 'units'].join('/')
+    expect(sameDirectoryOf('/srv/units/a.service', previous)).toBe(previous)
+  })
+})
+
+describe('the hand-made string helpers of the hot paths', () => {
+  it('lastIndexOfCode, asciiUpper and asciiLower agree with what they replace', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('/', '.', 'a', 'Z', 'ſ', 'ı', '0'),
+      maxLength: 12
+    })
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(lastIndexOfCode(t, 0x2f)).toBe(t.lastIndexOf('/'))
+        expect(asciiUpper(t)).toBe(t.replace(/[a-z]+/g, (l) => l.toUpperCase()))
+        expect(asciiLower(t)).toBe(t.replace(/[A-Z]+/g, (l) => l.toLowerCase()))
+      }),
+      { numRuns: 20000 }
+    )
+  })
+
+  it('oneDecimal is toFixed(1) for any number', () => {
+    for (let t = 0; t <= 100_000; t++) expect(oneDecimal(t / 10)).toBe((t / 10).toFixed(1))
+    fc.assert(
+      fc.property(fc.double({ noNaN: true }), (x) => {
+        expect(oneDecimal(x)).toBe(x.toFixed(1))
+      }),
+      { numRuns: 20000 }
+    )
   })
 })
 

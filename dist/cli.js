@@ -7,226 +7,21 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
 
 /**
- * Unit names and the %-specifiers systemd expands in the directives that support them, with the
- * values `systemd-analyze security --offline=true` uses for a system unit
- * (unit-file-loading.md 5.6).
- */
-const UNIT_NAME_MAX = 256;
-const VALID_CHARS = /^[A-Za-z0-9:\-_.\\@]+$/;
-/** Parses and validates a unit name (unit_name_is_valid()); undefined when systemd would reject it. */
-function parseUnitName(name) {
-    if (name.length === 0 || name.length >= UNIT_NAME_MAX)
-        return undefined;
-    const dot = name.lastIndexOf('.');
-    if (dot <= 0)
-        return undefined;
-    const type = name.slice(dot + 1);
-    const stem = name.slice(0, dot);
-    if (!/^[a-z]+$/.test(type))
-        return undefined;
-    if (!VALID_CHARS.test(stem))
-        return undefined;
-    const at = stem.indexOf('@');
-    if (at === 0)
-        return undefined;
-    if (at < 0) {
-        return { name, stem, prefix: stem, instance: '', type, isTemplate: false, isInstance: false };
-    }
-    if (stem.indexOf('@', at + 1) >= 0)
-        return undefined;
-    const instance = stem.slice(at + 1);
-    return {
-        name,
-        stem,
-        prefix: stem.slice(0, at),
-        instance,
-        type,
-        isTemplate: instance === '',
-        isInstance: instance !== ''
-    };
-}
-/** The instance unit name systemd-analyze uses for a template file. */
-/** The template an instance is made from (foo@.service for foo@bar.service); undefined otherwise. */
-function templateOf(unit) {
-    return unit.isInstance ? `${unit.prefix}@.${unit.type}` : undefined;
-}
-function instantiate(template, instance) {
-    const name = `${template.prefix}@${instance}.${template.type}`;
-    return parseUnitName(name) ?? { ...template, name, instance, isTemplate: false, isInstance: true };
-}
-/** unit_name_unescape(): '-' becomes '/', \xNN is decoded. */
-function unescapeUnitName(text) {
-    let out = '';
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '-')
-            out += '/';
-        else if (c === '\\' &&
-            text[i + 1] === 'x' &&
-            /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
-            out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
-            i += 3;
-        }
-        else
-            out += c;
-    }
-    return out;
-}
-function unescapePath(text) {
-    if (text === '-')
-        return '/';
-    const unescaped = unescapeUnitName(text);
-    return unescaped.startsWith('/') ? unescaped : '/' + unescaped;
-}
-const POSSIBLE_SPECIFIERS = /[0-9A-Za-z]/;
-/** %D (the data directory) is known from this version (NEWS 256; 252 and 254 refuse it). */
-const DATA_DIRECTORY_SPECIFIER = 256;
-/**
- * %d (credentials directory), %y/%Y (unit file path, directory) and %q (pretty host name) are known
- * from 251 (merged for it in 2022; before, unit_full_printf() fails on them as on any unknown letter).
- */
-const SPECIFIERS_251 = 251;
-/** Values for a system unit analysed offline. Host-dependent ones are placeholders of the right shape. */
-function specifierValue(letter, unit, version) {
-    const prefixLastDash = unit.prefix.lastIndexOf('-');
-    const jPart = prefixLastDash >= 0 ? unit.prefix.slice(prefixLastDash + 1) : unit.prefix;
-    switch (letter) {
-        case 'n':
-            return unit.name;
-        case 'N':
-            return unit.stem;
-        case 'p':
-            return unit.prefix;
-        case 'P':
-            return unescapeUnitName(unit.prefix);
-        case 'i':
-            return unit.instance;
-        case 'I':
-            return unescapeUnitName(unit.instance);
-        case 'j':
-            return jPart;
-        case 'J':
-            return unescapeUnitName(jPart);
-        case 'f':
-            return unescapePath(unit.instance || unit.prefix);
-        case 'u':
-        case 'g':
-            return 'root';
-        case 'U':
-        case 'G':
-            return '0';
-        case 'h':
-            return '/root';
-        case 's':
-            return '/bin/sh';
-        case 't':
-            return '/run';
-        case 'S':
-            return '/var/lib';
-        case 'C':
-            return '/var/cache';
-        case 'L':
-            return '/var/log';
-        case 'E':
-            return '/etc';
-        case 'T':
-            return '/tmp';
-        case 'V':
-            return '/var/tmp';
-        case 'D':
-            return version >= DATA_DIRECTORY_SPECIFIER ? '/usr/share' : undefined;
-        case 'd':
-            return version >= SPECIFIERS_251 ? `/run/credentials/${unit.name}` : undefined;
-        case 'y':
-            return version >= SPECIFIERS_251
-                ? `/etc/systemd/system/${templateOf(unit) ?? unit.name}`
-                : undefined;
-        case 'Y':
-            return version >= SPECIFIERS_251 ? '/etc/systemd/system' : undefined;
-        case 'c':
-            return `/system.slice/${unit.name}`;
-        case 'r':
-        case 'R':
-            return '';
-        case 'q':
-            return version >= SPECIFIERS_251 ? 'localhost' : undefined;
-        case 'H':
-        case 'l':
-            return 'localhost';
-        case 'm':
-        case 'b':
-            return '0123456789abcdef0123456789abcdef';
-        case 'a':
-            return 'x86-64';
-        case 'o':
-            return 'debian';
-        case 'w':
-            return '12';
-        case 'v':
-            return '6.1.0';
-        case 'A':
-        case 'B':
-        case 'M':
-        case 'W':
-            return '';
-        default:
-            return undefined;
-    }
-}
-/** unit_path_printf()'s limit: a path setting expanded to more than PATH_MAX - 1 bytes fails. */
-const PATH_PRINTF_MAX = 4095;
-const pathEncoder = new TextEncoder();
-/**
- * expandSpecifiers() for a path (unit_path_printf()): a result over PATH_PRINTF_MAX bytes is an
- * error, fatal or ignored as a failed specifier is for the same setting (read off 252-262:
- * RootDirectory= of 4,096 bytes refuses the unit, a ReadWritePaths= entry of 4,096 is skipped).
- */
-function expandPathSpecifiers(text, unit, version) {
-    const expanded = expandSpecifiers(text, unit, version);
-    // a UTF-16 unit is at most 3 bytes in UTF-8: a short path needs no encoding
-    if ('error' in expanded || expanded.value.length * 3 <= PATH_PRINTF_MAX)
-        return expanded;
-    return pathEncoder.encode(expanded.value).length > PATH_PRINTF_MAX
-        ? { error: `a path over ${PATH_PRINTF_MAX} bytes` }
-        : expanded;
-}
-/** specifier_printf(): expands %x; an unknown letter or digit is an error, other characters stay. */
-function expandSpecifiers(text, unit, version) {
-    if (!text.includes('%'))
-        return { value: text };
-    let out = '';
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c !== '%') {
-            out += c;
-            continue;
-        }
-        const next = text[i + 1];
-        if (next === undefined) {
-            out += '%';
-            break;
-        }
-        i++;
-        if (next === '%') {
-            out += '%';
-            continue;
-        }
-        const value = specifierValue(next, unit, version);
-        if (value !== undefined)
-            out += value;
-        else if (POSSIBLE_SPECIFIERS.test(next))
-            return { error: `unknown specifier %${next}` };
-        else
-            out += '%' + next;
-    }
-    return { value: out };
-}
-
-/**
  * systemd's extract_first_word(): how a value is split into words. Directives differ in whether they
  * remove quotes (UNQUOTE) and decode C escapes (CUNESCAPE); without UNQUOTE quote characters are
  * ordinary characters. A backslash always makes the next character literal.
  */
+/**
+ * text.lastIndexOf(character) for a one-character search: String.prototype.lastIndexOf is a call
+ * into the runtime, several times slower than this loop for the short names and paths the scan
+ * searches once per file.
+ */
+function lastIndexOfCode(text, code) {
+    for (let i = text.length - 1; i >= 0; i--)
+        if (text.charCodeAt(i) === code)
+            return i;
+    return -1;
+}
 const SEPARATORS = ' \t\n\r';
 /** SEPARATORS by character code (the scans below read codes: no one-character strings) */
 const isSeparator = (code) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
@@ -456,10 +251,23 @@ function extractWords(text, options = {}) {
  * 'ı' to I and 'ﬀ' to FF, so `CAP_ſYS_ADMIN` would name a capability systemd does not know.
  */
 function asciiUpper(text) {
+    // most text holds nothing to fold: a scan is cheaper than a replace that finds nothing
+    if (!hasCodeBetween(text, 0x61, 0x7a))
+        return text;
     return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
 }
 function asciiLower(text) {
+    if (!hasCodeBetween(text, 0x41, 0x5a))
+        return text;
     return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+function hasCodeBetween(text, low, high) {
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= low && c <= high)
+            return true;
+    }
+    return false;
 }
 /** parse_boolean(): the spellings systemd accepts, case-insensitively. */
 function parseBoolean(value) {
@@ -514,6 +322,249 @@ function parseCInteger(text) {
     if (!Number.isSafeInteger(value))
         return undefined;
     return sign === '-' ? -value : value;
+}
+
+/**
+ * Unit names and the %-specifiers systemd expands in the directives that support them, with the
+ * values `systemd-analyze security --offline=true` uses for a system unit
+ * (unit-file-loading.md 5.6).
+ */
+const UNIT_NAME_MAX = 256;
+/** /^[a-z]+$/ on text.slice(start), without the slice and the regular expression (once per file) */
+function lowercaseFrom(text, start) {
+    if (start >= text.length)
+        return false;
+    for (let i = start; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c < 0x61 || c > 0x7a)
+            return false;
+    }
+    return true;
+}
+/** /^[A-Za-z0-9:\-_.\\@]+$/ on text.slice(0, end) (end > 0), likewise */
+function validStemUpTo(text, end) {
+    for (let i = 0; i < end; i++) {
+        const c = text.charCodeAt(i);
+        const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+        const digit = c >= 0x30 && c <= 0x39;
+        // : - _ . \ @
+        if (!letter &&
+            !digit &&
+            c !== 0x3a &&
+            c !== 0x2d &&
+            c !== 0x5f &&
+            c !== 0x2e &&
+            c !== 0x5c &&
+            c !== 0x40)
+            return false;
+    }
+    return true;
+}
+/** Parses and validates a unit name (unit_name_is_valid()); undefined when systemd would reject it. */
+function parseUnitName(name) {
+    if (name.length === 0 || name.length >= UNIT_NAME_MAX)
+        return undefined;
+    const dot = lastIndexOfCode(name, 0x2e);
+    if (dot <= 0)
+        return undefined;
+    if (!lowercaseFrom(name, dot + 1) || !validStemUpTo(name, dot))
+        return undefined;
+    const type = name.slice(dot + 1);
+    const stem = name.slice(0, dot);
+    const at = stem.indexOf('@');
+    if (at === 0)
+        return undefined;
+    if (at < 0) {
+        return { name, stem, prefix: stem, instance: '', type, isTemplate: false, isInstance: false };
+    }
+    if (stem.indexOf('@', at + 1) >= 0)
+        return undefined;
+    const instance = stem.slice(at + 1);
+    return {
+        name,
+        stem,
+        prefix: stem.slice(0, at),
+        instance,
+        type,
+        isTemplate: instance === '',
+        isInstance: instance !== ''
+    };
+}
+/** The instance unit name systemd-analyze uses for a template file. */
+/** The template an instance is made from (foo@.service for foo@bar.service); undefined otherwise. */
+function templateOf(unit) {
+    return unit.isInstance ? `${unit.prefix}@.${unit.type}` : undefined;
+}
+function instantiate(template, instance) {
+    const name = `${template.prefix}@${instance}.${template.type}`;
+    return parseUnitName(name) ?? { ...template, name, instance, isTemplate: false, isInstance: true };
+}
+/** unit_name_unescape(): '-' becomes '/', \xNN is decoded. */
+function unescapeUnitName(text) {
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '-')
+            out += '/';
+        else if (c === '\\' &&
+            text[i + 1] === 'x' &&
+            /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+            out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
+            i += 3;
+        }
+        else
+            out += c;
+    }
+    return out;
+}
+function unescapePath(text) {
+    if (text === '-')
+        return '/';
+    const unescaped = unescapeUnitName(text);
+    return unescaped.startsWith('/') ? unescaped : '/' + unescaped;
+}
+const POSSIBLE_SPECIFIERS = /[0-9A-Za-z]/;
+/** %D (the data directory) is known from this version (NEWS 256; 252 and 254 refuse it). */
+const DATA_DIRECTORY_SPECIFIER = 256;
+/**
+ * %d (credentials directory), %y/%Y (unit file path, directory) and %q (pretty host name) are known
+ * from 251 (merged for it in 2022; before, unit_full_printf() fails on them as on any unknown letter).
+ */
+const SPECIFIERS_251 = 251;
+/** Values for a system unit analysed offline. Host-dependent ones are placeholders of the right shape. */
+function specifierValue(letter, unit, version) {
+    const prefixLastDash = unit.prefix.lastIndexOf('-');
+    const jPart = prefixLastDash >= 0 ? unit.prefix.slice(prefixLastDash + 1) : unit.prefix;
+    switch (letter) {
+        case 'n':
+            return unit.name;
+        case 'N':
+            return unit.stem;
+        case 'p':
+            return unit.prefix;
+        case 'P':
+            return unescapeUnitName(unit.prefix);
+        case 'i':
+            return unit.instance;
+        case 'I':
+            return unescapeUnitName(unit.instance);
+        case 'j':
+            return jPart;
+        case 'J':
+            return unescapeUnitName(jPart);
+        case 'f':
+            return unescapePath(unit.instance || unit.prefix);
+        case 'u':
+        case 'g':
+            return 'root';
+        case 'U':
+        case 'G':
+            return '0';
+        case 'h':
+            return '/root';
+        case 's':
+            return '/bin/sh';
+        case 't':
+            return '/run';
+        case 'S':
+            return '/var/lib';
+        case 'C':
+            return '/var/cache';
+        case 'L':
+            return '/var/log';
+        case 'E':
+            return '/etc';
+        case 'T':
+            return '/tmp';
+        case 'V':
+            return '/var/tmp';
+        case 'D':
+            return version >= DATA_DIRECTORY_SPECIFIER ? '/usr/share' : undefined;
+        case 'd':
+            return version >= SPECIFIERS_251 ? `/run/credentials/${unit.name}` : undefined;
+        case 'y':
+            return version >= SPECIFIERS_251
+                ? `/etc/systemd/system/${templateOf(unit) ?? unit.name}`
+                : undefined;
+        case 'Y':
+            return version >= SPECIFIERS_251 ? '/etc/systemd/system' : undefined;
+        case 'c':
+            return `/system.slice/${unit.name}`;
+        case 'r':
+        case 'R':
+            return '';
+        case 'q':
+            return version >= SPECIFIERS_251 ? 'localhost' : undefined;
+        case 'H':
+        case 'l':
+            return 'localhost';
+        case 'm':
+        case 'b':
+            return '0123456789abcdef0123456789abcdef';
+        case 'a':
+            return 'x86-64';
+        case 'o':
+            return 'debian';
+        case 'w':
+            return '12';
+        case 'v':
+            return '6.1.0';
+        case 'A':
+        case 'B':
+        case 'M':
+        case 'W':
+            return '';
+        default:
+            return undefined;
+    }
+}
+/** unit_path_printf()'s limit: a path setting expanded to more than PATH_MAX - 1 bytes fails. */
+const PATH_PRINTF_MAX = 4095;
+const pathEncoder = new TextEncoder();
+/**
+ * expandSpecifiers() for a path (unit_path_printf()): a result over PATH_PRINTF_MAX bytes is an
+ * error, fatal or ignored as a failed specifier is for the same setting (read off 252-262:
+ * RootDirectory= of 4,096 bytes refuses the unit, a ReadWritePaths= entry of 4,096 is skipped).
+ */
+function expandPathSpecifiers(text, unit, version) {
+    const expanded = expandSpecifiers(text, unit, version);
+    // a UTF-16 unit is at most 3 bytes in UTF-8: a short path needs no encoding
+    if ('error' in expanded || expanded.value.length * 3 <= PATH_PRINTF_MAX)
+        return expanded;
+    return pathEncoder.encode(expanded.value).length > PATH_PRINTF_MAX
+        ? { error: `a path over ${PATH_PRINTF_MAX} bytes` }
+        : expanded;
+}
+/** specifier_printf(): expands %x; an unknown letter or digit is an error, other characters stay. */
+function expandSpecifiers(text, unit, version) {
+    if (!text.includes('%'))
+        return { value: text };
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c !== '%') {
+            out += c;
+            continue;
+        }
+        const next = text[i + 1];
+        if (next === undefined) {
+            out += '%';
+            break;
+        }
+        i++;
+        if (next === '%') {
+            out += '%';
+            continue;
+        }
+        const value = specifierValue(next, unit, version);
+        if (value !== undefined)
+            out += value;
+        else if (POSSIBLE_SPECIFIERS.test(next))
+            return { error: `unknown specifier %${next}` };
+        else
+            out += '%' + next;
+    }
+    return { value: out };
 }
 
 /** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
@@ -1472,12 +1523,14 @@ function endsWithOddBackslashes(text) {
  * fail to load: seen in 261 and 262, not in 259 (260 unverified, follows 259); `]` stays allowed.
  */
 const SECTION_NAME_GLOB_REFUSED = 261;
+/** a service unit's sections (one array, not one per file parsed) */
+const SERVICE_SECTIONS = ['Unit', 'Service', 'Install'];
 /**
  * Parses one unit file or drop-in. `knownSections` are the sections this unit type understands
  * (for a service: Unit, Service, Install); lines in any other section are skipped. `version`: the
  * systemd whose header rules apply (undefined: the oldest's).
  */
-function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install'], version) {
+function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
     const globsRefused = version !== undefined && version >= SECTION_NAME_GLOB_REFUSED;
     const result = {
         assignments: [],
@@ -1513,10 +1566,13 @@ function parseUnitText(bytes, knownSections = ['Unit', 'Service', 'Install'], ve
                 result.fatal = { line, message: `invalid section name in header '${l}'` };
                 return false;
             }
-            if (knownSections.includes(name)) {
-                section = name;
+            const known = knownSections.indexOf(name);
+            if (known >= 0) {
+                // the table's own string, not the slice: each assignment's section is compared with the
+                // directive tables' literals, and a slice would make every comparison a slow runtime call
+                section = knownSections[known];
                 sectionIgnored = false;
-                result.sectionLines[name] ??= line;
+                result.sectionLines[section] ??= line;
             }
             else {
                 section = undefined;
@@ -6667,7 +6723,9 @@ function compile(policy, version, checks) {
         compiled = {
             weights: checks.map((check, i) => overrides[i]?.weight ?? check.weight),
             ranges: checks.map((check, i) => overrides[i]?.range ?? check.range),
-            reasons: overrides.map((override) => override?.reason)
+            reasons: overrides.map((override) => override?.reason),
+            assessors: checks.map((check) => check.assess),
+            bootPhaseExempt: checks.map((check) => check.bootPhaseExempt === true)
         };
         byVersion.set(version, compiled);
     }
@@ -6681,7 +6739,7 @@ function scoreService(service, version, policy, options = {}) {
     const sourceFor = sourceFinder(service);
     const header = service.serviceHeader;
     const table = checksFor(version);
-    const { weights, ranges, reasons } = compile(policy, version, table);
+    const { weights, ranges, reasons, assessors, bootPhaseExempt } = compile(policy, version, table);
     const bootPhase = !service.settings.defaultDependencies;
     const checks = [];
     let weightSum = 0;
@@ -6693,14 +6751,14 @@ function scoreService(service, version, policy, options = {}) {
         let skipped;
         let badness = null;
         let detail;
-        if (check.bootPhaseExempt && bootPhase) {
+        if (bootPhaseExempt[i] && bootPhase) {
             skipped = 'DefaultDependencies=no: special boot-phase service';
         }
         else if (weight === 0) {
             skipped = reasons[i] ?? 'excluded by policy';
         }
         else {
-            const verdict = check.assess(ctx);
+            const verdict = assessors[i](ctx);
             if (verdict.na !== undefined)
                 skipped = verdict.na;
             else {
@@ -6737,7 +6795,7 @@ const scratch = {
 function scoreCostliest(service, version, policy, count) {
     const ctx = contextOf(service, version);
     const table = checksFor(version);
-    const { weights, ranges } = compile(policy, version, table);
+    const { weights, ranges, assessors, bootPhaseExempt } = compile(policy, version, table);
     const bootPhase = !service.settings.defaultDependencies;
     // Scratch rows, reused from unit to unit (scoring never re-enters itself): nothing per row.
     const { costly, badnesses, details, rowExposure } = scratch;
@@ -6745,11 +6803,10 @@ function scoreCostliest(service, version, policy, count) {
     let weightSum = 0;
     let badnessSum = 0;
     for (let i = 0; i < table.length; i++) {
-        const check = table[i];
         const weight = weights[i];
-        if ((check.bootPhaseExempt && bootPhase) || weight === 0)
+        if ((bootPhaseExempt[i] && bootPhase) || weight === 0)
             continue;
-        const verdict = check.assess(ctx);
+        const verdict = assessors[i](ctx);
         if (verdict.na !== undefined)
             continue;
         badnessSum += divRoundUp(verdict.badness * weight, ranges[i]);
@@ -11549,7 +11606,7 @@ function analyzeUnit(source, options) {
             checks: []
         };
     }
-    const fileName = source.main.path.slice(source.main.path.lastIndexOf('/') + 1);
+    const fileName = source.main.path.slice(lastIndexOfCode(source.main.path, 0x2f) + 1);
     const exceptions = resolveExceptions(loaded.comments, options.policy, { path: source.main.path, file: fileName, unit: source.unit.name }, options.today ?? isoToday());
     for (const e of exceptions.reports) {
         if (e.error === undefined)
@@ -11828,6 +11885,16 @@ const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 };
 function painter(enabled) {
     return (style, text) => enabled ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text;
 }
+/**
+ * x.toFixed(1) for a number of tenths (x = t / 10, t whole: a score, a row's exposure), without
+ * Number.prototype.toFixed, a call into the runtime made twice per row of every failing unit.
+ */
+function oneDecimal(x) {
+    const t = Math.round(x * 10);
+    if (t >= 0 && t < 100000 && t / 10 === x)
+        return `${(t - (t % 10)) / 10}.${t % 10}`;
+    return x.toFixed(1);
+}
 /** before(a, b): a is listed before b (higher exposure, then higher weight; ties keep table order) */
 const before = (a, b) => (a.exposure ?? 0) > (b.exposure ?? 0) ||
     ((a.exposure ?? 0) === (b.exposure ?? 0) && a.weight > b.weight);
@@ -11921,7 +11988,7 @@ function createTextStream(head, options) {
         const where = escapeControl(unit.path);
         let text;
         if (unit.status === 'scored') {
-            const score = `${unit.score.toFixed(1)} ${unit.rating}`;
+            const score = `${oneDecimal(unit.score)} ${unit.rating}`;
             // scored as `systemd-analyze --user security` does
             const manager = unit.manager === 'user' ? ' (user unit)' : '';
             text = ` ${where}  ${unit.passed ? score : paint('bold', score)}${manager}\n`;
@@ -11933,7 +12000,7 @@ function createTextStream(head, options) {
                     if (check.file !== file)
                         shownFile = escapeControl((file = check.file));
                     const detail = check.detail ? ` (${escapeControl(check.detail)})` : '';
-                    text += `    ${paint('dim', `+${(check.exposure ?? 0).toFixed(1)}`)} ${check.id}${detail}  ${shownFile}:${check.line}\n`;
+                    text += `    ${paint('dim', `+${oneDecimal(check.exposure ?? 0)}`)} ${check.id}${detail}  ${shownFile}:${check.line}\n`;
                 }
             }
         }
@@ -12250,16 +12317,34 @@ const POSIX = path.sep === '/';
 function directoryOf(file) {
     if (!POSIX)
         return path.dirname(file);
-    const slash = file.lastIndexOf('/');
+    const slash = lastIndexOfCode(file, SLASH);
     if (slash <= 0 || slash === file.length - 1 || file.charCodeAt(slash - 1) === SLASH) {
         return path.posix.dirname(file);
     }
     return file.slice(0, slash);
 }
+/**
+ * directoryOf(file), returned as `previous` itself when that is the answer: the scan takes its units
+ * in path order, so consecutive units share one directory string, which the reader's maps then hash
+ * once and find by identity (a new slice per unit is hashed and compared anew in every map).
+ */
+function sameDirectoryOf(file, previous) {
+    if (POSIX &&
+        previous !== undefined &&
+        previous.length > 0 &&
+        previous.charCodeAt(previous.length - 1) !== SLASH &&
+        file.length > previous.length + 1 &&
+        file.charCodeAt(previous.length) === SLASH &&
+        lastIndexOfCode(file, SLASH) === previous.length &&
+        file.startsWith(previous)) {
+        return previous;
+    }
+    return directoryOf(file);
+}
 function baseNameOf(file) {
     if (!POSIX)
         return path.basename(file);
-    const slash = file.lastIndexOf('/');
+    const slash = lastIndexOfCode(file, SLASH);
     if (slash < 0 || slash === file.length - 1)
         return path.posix.basename(file);
     return file.slice(slash + 1);
@@ -12851,6 +12936,8 @@ function withScanDefaults(options) {
         today: options.today ?? isoToday()
     };
 }
+/** the directory of the unit scanned last (see sameDirectoryOf) */
+let lastUnitDirectory;
 /**
  * Reads one unit file and its drop-ins and analyses it. An alias (a link to another unit file of the
  * directory) is analysed as systemd does: under the name of the file it leads to, with the drop-ins
@@ -12859,7 +12946,7 @@ function withScanDefaults(options) {
 function scanUnitFile(file, roots, options, reader) {
     const read = reader ?? createReader(roots, options.cwd);
     const base = baseNameOf(file);
-    const directory = directoryOf(file);
+    const directory = (lastUnitDirectory = sameDirectoryOf(file, lastUnitDirectory));
     const shown = read.display(file, directory);
     const named = parseUnitName(base);
     if (!named || named.type !== 'service')

@@ -13,6 +13,7 @@ import type { UnitName } from './specifiers.js'
 import type { Suggestion } from './suggest.js'
 import type { ManagerScope, ScopeHint } from './scope.js'
 import { suggestDropIn } from './suggest.js'
+import { lastIndexOfCode } from './words.js'
 
 export const SCHEMA_VERSION = 1
 
@@ -124,7 +125,7 @@ export function analyzeUnit(source: UnitSource, options: GateOptions): UnitRepor
       checks: []
     }
   }
-  const fileName = source.main.path.slice(source.main.path.lastIndexOf('/') + 1)
+  const fileName = source.main.path.slice(lastIndexOfCode(source.main.path, 0x2f) + 1)
   const exceptions = resolveExceptions(
     loaded.comments,
     options.policy,

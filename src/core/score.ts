@@ -235,6 +235,10 @@ interface CompiledPolicy {
   weights: number[]
   ranges: number[]
   reasons: Array<string | undefined>
+  /** each row's assess(), and whether DefaultDependencies=no exempts it: read from arrays, since the
+   * 81 row objects have several shapes and a lookup on them in the scoring loop is megamorphic */
+  assessors: Array<CheckDefinition['assess']>
+  bootPhaseExempt: boolean[]
 }
 
 const compiledPolicies = new WeakMap<Policy, Map<number, CompiledPolicy>>()
@@ -256,7 +260,9 @@ function compile(
     compiled = {
       weights: checks.map((check, i) => overrides[i]?.weight ?? check.weight),
       ranges: checks.map((check, i) => overrides[i]?.range ?? check.range),
-      reasons: overrides.map((override) => override?.reason)
+      reasons: overrides.map((override) => override?.reason),
+      assessors: checks.map((check) => check.assess),
+      bootPhaseExempt: checks.map((check) => check.bootPhaseExempt === true)
     }
     byVersion.set(version, compiled)
   }
@@ -280,7 +286,7 @@ export function scoreService(
   const sourceFor = sourceFinder(service)
   const header = service.serviceHeader
   const table = checksFor(version)
-  const { weights, ranges, reasons } = compile(policy, version, table)
+  const { weights, ranges, reasons, assessors, bootPhaseExempt } = compile(policy, version, table)
   const bootPhase = !service.settings.defaultDependencies
   const checks: CheckResult[] = []
   let weightSum = 0
@@ -292,12 +298,12 @@ export function scoreService(
     let skipped: string | undefined
     let badness: number | null = null
     let detail: string | undefined
-    if (check.bootPhaseExempt && bootPhase) {
+    if (bootPhaseExempt[i] && bootPhase) {
       skipped = 'DefaultDependencies=no: special boot-phase service'
     } else if (weight === 0) {
       skipped = reasons[i] ?? 'excluded by policy'
     } else {
-      const verdict = check.assess(ctx)
+      const verdict = assessors[i]!(ctx)
       if (verdict.na !== undefined) skipped = verdict.na
       else {
         badness = verdict.badness
@@ -346,7 +352,7 @@ function scoreCostliest(
 ): Score {
   const ctx = contextOf(service, version)
   const table = checksFor(version)
-  const { weights, ranges } = compile(policy, version, table)
+  const { weights, ranges, assessors, bootPhaseExempt } = compile(policy, version, table)
   const bootPhase = !service.settings.defaultDependencies
   // Scratch rows, reused from unit to unit (scoring never re-enters itself): nothing per row.
   const { costly, badnesses, details, rowExposure } = scratch
@@ -354,10 +360,9 @@ function scoreCostliest(
   let weightSum = 0
   let badnessSum = 0
   for (let i = 0; i < table.length; i++) {
-    const check = table[i]!
     const weight = weights[i]!
-    if ((check.bootPhaseExempt && bootPhase) || weight === 0) continue
-    const verdict = check.assess(ctx)
+    if ((bootPhaseExempt[i] && bootPhase) || weight === 0) continue
+    const verdict = assessors[i]!(ctx)
     if (verdict.na !== undefined) continue
     badnessSum += divRoundUp(verdict.badness * weight, ranges[i]!)
     weightSum += weight

@@ -3,6 +3,7 @@
  * values `systemd-analyze security --offline=true` uses for a system unit
  * (unit-file-loading.md 5.6).
  */
+import { lastIndexOfCode } from './words.js'
 
 export interface UnitName {
   /** full name, e.g. foo-bar@inst.service */
@@ -20,17 +21,47 @@ export interface UnitName {
 }
 
 const UNIT_NAME_MAX = 256
-const VALID_CHARS = /^[A-Za-z0-9:\-_.\\@]+$/
+
+/** /^[a-z]+$/ on text.slice(start), without the slice and the regular expression (once per file) */
+function lowercaseFrom(text: string, start: number): boolean {
+  if (start >= text.length) return false
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x61 || c > 0x7a) return false
+  }
+  return true
+}
+
+/** /^[A-Za-z0-9:\-_.\\@]+$/ on text.slice(0, end) (end > 0), likewise */
+function validStemUpTo(text: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i)
+    const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)
+    const digit = c >= 0x30 && c <= 0x39
+    // : - _ . \ @
+    if (
+      !letter &&
+      !digit &&
+      c !== 0x3a &&
+      c !== 0x2d &&
+      c !== 0x5f &&
+      c !== 0x2e &&
+      c !== 0x5c &&
+      c !== 0x40
+    )
+      return false
+  }
+  return true
+}
 
 /** Parses and validates a unit name (unit_name_is_valid()); undefined when systemd would reject it. */
 export function parseUnitName(name: string): UnitName | undefined {
   if (name.length === 0 || name.length >= UNIT_NAME_MAX) return undefined
-  const dot = name.lastIndexOf('.')
+  const dot = lastIndexOfCode(name, 0x2e)
   if (dot <= 0) return undefined
+  if (!lowercaseFrom(name, dot + 1) || !validStemUpTo(name, dot)) return undefined
   const type = name.slice(dot + 1)
   const stem = name.slice(0, dot)
-  if (!/^[a-z]+$/.test(type)) return undefined
-  if (!VALID_CHARS.test(stem)) return undefined
   const at = stem.indexOf('@')
   if (at === 0) return undefined
   if (at < 0) {

@@ -210,6 +210,9 @@ function endsWithOddBackslashes(text: string): boolean {
  */
 export const SECTION_NAME_GLOB_REFUSED = 261
 
+/** a service unit's sections (one array, not one per file parsed) */
+const SERVICE_SECTIONS: readonly string[] = ['Unit', 'Service', 'Install']
+
 /**
  * Parses one unit file or drop-in. `knownSections` are the sections this unit type understands
  * (for a service: Unit, Service, Install); lines in any other section are skipped. `version`: the
@@ -217,7 +220,7 @@ export const SECTION_NAME_GLOB_REFUSED = 261
  */
 export function parseUnitText(
   bytes: Uint8Array,
-  knownSections: readonly string[] = ['Unit', 'Service', 'Install'],
+  knownSections: readonly string[] = SERVICE_SECTIONS,
   version?: number
 ): ParsedUnitText {
   const globsRefused = version !== undefined && version >= SECTION_NAME_GLOB_REFUSED
@@ -255,10 +258,13 @@ export function parseUnitText(
         result.fatal = { line, message: `invalid section name in header '${l}'` }
         return false
       }
-      if (knownSections.includes(name)) {
-        section = name
+      const known = knownSections.indexOf(name)
+      if (known >= 0) {
+        // the table's own string, not the slice: each assignment's section is compared with the
+        // directive tables' literals, and a slice would make every comparison a slow runtime call
+        section = knownSections[known]!
         sectionIgnored = false
-        result.sectionLines[name] ??= line
+        result.sectionLines[section] ??= line
       } else {
         section = undefined
         sectionIgnored = true

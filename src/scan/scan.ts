@@ -25,7 +25,7 @@ import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, instantiate, parseUnitName, templateOf } from '../core/specifiers.js'
-import { baseNameOf, directoryOf, entryPath } from './paths.js'
+import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from './paths.js'
 
 /** Files larger than this are reported, not read: no real unit file comes close. */
 export const MAX_UNIT_FILE_BYTES = 64 * 1024 * 1024
@@ -679,6 +679,9 @@ export function unitSources(
   return { names: [names.id, ...names.aliases], fragment: entryPath(directory, names.fragment) }
 }
 
+/** the directory of the unit scanned last (see sameDirectoryOf) */
+let lastUnitDirectory: string | undefined
+
 /**
  * Reads one unit file and its drop-ins and analyses it. An alias (a link to another unit file of the
  * directory) is analysed as systemd does: under the name of the file it leads to, with the drop-ins
@@ -692,7 +695,7 @@ export function scanUnitFile(
 ): UnitReport {
   const read = reader ?? createReader(roots, options.cwd)
   const base = baseNameOf(file)
-  const directory = directoryOf(file)
+  const directory = (lastUnitDirectory = sameDirectoryOf(file, lastUnitDirectory))
   const shown = read.display(file, directory)
   const named = parseUnitName(base)
   if (!named || named.type !== 'service')
