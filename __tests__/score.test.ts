@@ -11,7 +11,13 @@ import * as os from 'os'
 import * as path from 'path'
 import { CHECKS } from '../src/core/checks.js'
 import type { Policy } from '../src/core/policy.js'
-import { DEFAULT_POLICY, parsePolicy, parseThreshold, PolicyError } from '../src/core/policy.js'
+import {
+  DEFAULT_POLICY,
+  parsePolicy,
+  parseThreshold,
+  PolicyError,
+  readPolicyText
+} from '../src/core/policy.js'
 import { analyzeUnit } from '../src/core/report.js'
 import type { Rating, Score } from '../src/core/score.js'
 import { formatExposure, ratingOf, scoreService } from '../src/core/score.js'
@@ -163,6 +169,36 @@ describe('per-row exposure', () => {
 })
 
 describe("the report's score", () => {
+  it('is an error, never a pass, when the policy weighs no row that applies (systemd aborts)', () => {
+    // every row weight 0 but two that do not apply to a root unit (the helper's fuzz case)
+    const policy = parsePolicy(
+      Object.fromEntries(
+        CHECKS.filter((c) => c.id !== 'SupplementaryGroups' && c.id !== 'RemoveIPC').map((c) => [
+          c.id,
+          { weight: 0 }
+        ])
+      ),
+      'nothing-weighed'
+    )
+    const analyse = (unit: string) =>
+      analyzeUnit(
+        {
+          unit: parseUnitName('z.service')!,
+          main: { path: 'z.service', bytes: new TextEncoder().encode(unit) },
+          dropIns: []
+        },
+        { version: VERSION, policy, threshold: 100 }
+      )
+    expect(analyse(ROOT)).toMatchObject({
+      status: 'error',
+      passed: false,
+      score: null,
+      reason: expect.stringMatching(/nothing-weighed weighs none of the checks/)
+    })
+    // with a user the two rows apply again
+    expect(analyse(`${ROOT}User=app\n`)).toMatchObject({ status: 'scored' })
+  })
+
   it('is the number systemd prints: tenths / 10 equals the parsed "9.6" for every exposure', () => {
     for (let tenths = 0; tenths <= 100; tenths++) {
       expect(tenths / 10).toBe(Number(formatExposure(tenths)))
@@ -329,6 +365,46 @@ describe('policies', () => {
         UMask: { weight: 7 }
       }
     )
+  })
+
+  // found by a differential fuzz of 370 policy files against systemd-analyze 252, 257 and 262
+  it('accept a small range on a row of weight 0, which systemd never assesses', () => {
+    expect(parsePolicy({ UMask: { weight: 0, range: 1 } }, 'p').checks.UMask).toEqual({
+      weight: 0,
+      range: 1
+    })
+    expect(() => parsePolicy({ UMask: { weight: 1, range: 1 } }, 'p')).toThrow(/at least 10/)
+  })
+
+  it('take weights and ranges up to 2^32, where sums stay exact', () => {
+    const policy = parsePolicy({ UMask: { weight: 2 ** 32, range: 2 ** 32 } }, 'p')
+    expect(policy.checks.UMask).toEqual({ weight: 2 ** 32, range: 2 ** 32 })
+    expect(() => parsePolicy({ UMask: { weight: 2 ** 32 + 1 } }, 'p')).toThrow(/0 to 4294967296/)
+  })
+
+  it('are read from text that means one thing to systemd and JSON.parse alike', () => {
+    const read = (text: string) => readPolicyText(text, 'p')
+    expect(read('{"UMask":{"weight":7},"$schema":{"weight":1.5}}')).toEqual({
+      UMask: { weight: 7 },
+      $schema: { weight: 1.5 }
+    })
+    // systemd takes the first of two equal keys, JSON.parse the last
+    expect(() => read('{"UMask":{"weight":0},"UMask":{"weight":9}}')).toThrow(
+      /"UMask" appears twice/
+    )
+    expect(() => read('{"UMask":{"weight":0,"weight":9}}')).toThrow(/"weight" appears twice/)
+    expect(() => read('{"UMask":{"weight":1,"x":{"weight":1}},"a":{"weight":1}}')).not.toThrow()
+    expect(() => read('{"a\\u0041":1,"aA":2}')).toThrow(/"aA" appears twice/)
+    // 252 reads 1e3 as no whole number (exp10l) and keeps the default
+    expect(() => read('{"UMask":{"weight":1e3}}')).toThrow(/"UMask".weight is 1e3/)
+    expect(() => read('{"UMask":{"range":100.0}}')).toThrow(/"UMask".range is 100.0/)
+    expect(read('{"hardening-gate":{"threshold":5.5},"UMask":{"weight":-0}}')).toBeDefined()
+    // nesting systemd refuses (262 at 2,049 levels)
+    const deep = (n: number) => `{"UMask":{"x":${'['.repeat(n - 2)}${']'.repeat(n - 2)}}}`
+    expect(() => read(deep(2048))).not.toThrow()
+    expect(() => read(deep(2049))).toThrow(/nested more than 2048/)
+    expect(() => read('{"UMask":')).toThrow(/not valid JSON/)
+    expect(() => read('\ufeff{}')).toThrow(/not valid JSON/)
   })
 
   it('the shipped baseline equals systemd’s defaults', () => {

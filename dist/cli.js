@@ -6256,7 +6256,92 @@ const DEFAULT_FIX = {
     keepCapabilities: []
 };
 const DEFAULT_POLICY = { name: 'systemd defaults', checks: {} };
-const MAX_WEIGHT = 1_000_000;
+/**
+ * The largest weight or range a policy may give: systemd takes any unsigned 64-bit number (and its
+ * sums overflow from about 2^60), the gate's sums stay exact in a double up to 2^32 (81 rows x 10
+ * x 2^32 x 100 < 2^53).
+ */
+const MAX_WEIGHT = 2 ** 32;
+/** systemd refuses JSON nested deeper than this (262 refuses 2,049 levels; 252 and 257 2,050) */
+const MAX_NESTING = 2048;
+/**
+ * Reads a policy file's text. JSON.parse() alone would take three things systemd reads otherwise:
+ * a repeated key (systemd uses the first, JSON.parse() the last: rejected, whichever was meant),
+ * nesting systemd refuses, and a weight or range written with a fraction or an exponent (`1e3`,
+ * `1000.0`: 252 reads 1e3 as no whole number and keeps the default, later builds take 1000).
+ */
+function readPolicyText(text, name) {
+    let document;
+    try {
+        document = JSON.parse(text);
+    }
+    catch (error) {
+        throw new PolicyError(`${name}: not valid JSON (${error.message})`);
+    }
+    const problem = policyTextProblem(text);
+    if (problem !== undefined)
+        throw new PolicyError(`${name}: ${problem}`);
+    return document;
+}
+/** The first of readPolicyText()'s problems in `text`, which JSON.parse() accepted. */
+function policyTextProblem(text) {
+    const stack = [];
+    for (let i = 0; i < text.length;) {
+        const c = text[i];
+        const top = stack[stack.length - 1];
+        if (c === '"') {
+            let end = i + 1;
+            while (text[end] !== '"')
+                end += text[end] === '\\' ? 2 : 1;
+            if (top?.object && top.expectsKey) {
+                const key = JSON.parse(text.slice(i, end + 1));
+                if (top.keys.has(key))
+                    return `the key "${key}" appears twice in one object`;
+                top.keys.add(key);
+                top.key = key;
+                top.expectsKey = false;
+            }
+            i = end + 1;
+        }
+        else if (c === '{' || c === '[') {
+            if (stack.length >= MAX_NESTING)
+                return `nested more than ${MAX_NESTING} levels deep`;
+            stack.push({ object: c === '{', keys: new Set(), key: undefined, expectsKey: c === '{' });
+            i++;
+        }
+        else if (c === '}' || c === ']') {
+            stack.pop();
+            i++;
+        }
+        else if (c === ',') {
+            if (top?.object)
+                top.expectsKey = true;
+            i++;
+        }
+        else if (c === '-' || (c >= '0' && c <= '9')) {
+            let end = i + 1;
+            while (end < text.length && /[0-9eE.+-]/.test(text[end]))
+                end++;
+            const number = text.slice(i, end);
+            const [entry, field] = stack;
+            if (stack.length === 2 &&
+                entry.object &&
+                field.object &&
+                entry.key !== GATE_KEY &&
+                !entry.key.startsWith('$') &&
+                !entry.key.startsWith('//') &&
+                (field.key === 'weight' || field.key === 'range') &&
+                !/^-?(0|[1-9][0-9]*)$/.test(number)) {
+                return `"${entry.key}".${field.key} is ${number}: write it as a whole number without a fraction or an exponent`;
+            }
+            i = end;
+        }
+        else {
+            i++;
+        }
+    }
+    return undefined;
+}
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -6490,8 +6575,8 @@ function parsePolicy(document, name, base = DEFAULT_POLICY) {
         }
         const check = CHECKS_BY_ID.get(key);
         const range = override.range ?? check.range;
-        if (range < check.range) {
-            // systemd aborts when a badness exceeds the policy range.
+        if (range < check.range && (override.weight ?? check.weight) > 0) {
+            // systemd aborts when a badness exceeds the policy range (a row of weight 0 is not assessed)
             throw new PolicyError(`${name}: "${key}".range must be at least ${check.range}`);
         }
         if (typeof entry.reason === 'string')
@@ -11624,6 +11709,19 @@ function analyzeUnit(source, options) {
         keepPassing: options.keepPassingChecks ?? true,
         costliest: options.costliestChecks
     });
+    if (score.weightSum === 0) {
+        // systemd-analyze aborts on such a unit (assert(weight_sum > 0)): there is no score to gate on
+        return {
+            ...base,
+            status: 'error',
+            score: null,
+            exposure: null,
+            rating: null,
+            passed: false,
+            reason: `the policy ${policy.name} weighs none of the checks that apply to this unit: there is nothing to score (systemd-analyze aborts on it)`,
+            checks: []
+        };
+    }
     const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined);
     let suggestion = null;
     if (score.exposure > options.threshold && options.suggest !== false) {
@@ -11712,13 +11810,7 @@ function loadPolicy(nameOrPath, cwd, seen = []) {
             return loadPolicy(`./${nameOrPath}`, cwd, seen);
         throw new PolicyError(`cannot read policy file ${nameOrPath}`);
     }
-    let document;
-    try {
-        document = JSON.parse(text);
-    }
-    catch (error) {
-        throw new PolicyError(`${nameOrPath}: not valid JSON (${error.message})`);
-    }
+    const document = readPolicyText(text, nameOrPath);
     const name = isName ? nameOrPath : path.basename(file);
     const base = baseOf(document, name, path.dirname(file), [...seen, file]);
     return parsePolicy(document, name, base);

@@ -11,7 +11,7 @@ import { inspect } from 'node:util'
 import * as zlib from 'node:zlib'
 import { VERSION } from './cli/run.js'
 import type { Policy } from './core/policy.js'
-import { parsePolicy } from './core/policy.js'
+import { parsePolicy, readPolicyText } from './core/policy.js'
 import type { GateOptions, UnitReport } from './core/report.js'
 import type { ScopeHint } from './core/scope.js'
 import type { UnitName } from './core/specifiers.js'
@@ -225,7 +225,8 @@ function policyAtBase(
   }
   let policy: Policy
   try {
-    policy = parsePolicy(JSON.parse(bytes.toString('utf8')), path.posix.basename(file))
+    const name = path.posix.basename(file)
+    policy = parsePolicy(readPolicyText(bytes.toString('utf8'), name), name)
   } catch (error) {
     notes.warn(
       `The policy file ${file} at the base cannot be used (${(error as Error).message}): the changed one is applied.`,

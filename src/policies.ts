@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Policy } from './core/policy.js'
-import { GATE_KEY, PolicyError, parsePolicy } from './core/policy.js'
+import { GATE_KEY, PolicyError, parsePolicy, readPolicyText } from './core/policy.js'
 
 /** policies/ beside dist/ (bundle) or beside src/ (sources under test). */
 export function builtinPolicyDirectory(): string {
@@ -45,12 +45,7 @@ export function loadPolicy(nameOrPath: string, cwd: string, seen: string[] = [])
     if (isName) return loadPolicy(`./${nameOrPath}`, cwd, seen)
     throw new PolicyError(`cannot read policy file ${nameOrPath}`)
   }
-  let document: unknown
-  try {
-    document = JSON.parse(text)
-  } catch (error) {
-    throw new PolicyError(`${nameOrPath}: not valid JSON (${(error as Error).message})`)
-  }
+  const document = readPolicyText(text, nameOrPath)
   const name = isName ? nameOrPath : path.basename(file)
   const base = baseOf(document, name, path.dirname(file), [...seen, file])
   return parsePolicy(document, name, base)

@@ -147,6 +147,19 @@ export function analyzeUnit(source: UnitSource, options: GateOptions): UnitRepor
     keepPassing: options.keepPassingChecks ?? true,
     costliest: options.costliestChecks
   })
+  if (score.weightSum === 0) {
+    // systemd-analyze aborts on such a unit (assert(weight_sum > 0)): there is no score to gate on
+    return {
+      ...base,
+      status: 'error',
+      score: null,
+      exposure: null,
+      rating: null,
+      passed: false,
+      reason: `the policy ${policy.name} weighs none of the checks that apply to this unit: there is nothing to score (systemd-analyze aborts on it)`,
+      checks: []
+    }
+  }
   const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined)
   let suggestion: Suggestion | null = null
   if (score.exposure > options.threshold && options.suggest !== false) {
