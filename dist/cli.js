@@ -11810,8 +11810,8 @@ function loadPolicy(nameOrPath, cwd, seen = []) {
             return loadPolicy(`./${nameOrPath}`, cwd, seen);
         throw new PolicyError(`cannot read policy file ${nameOrPath}`);
     }
-    const document = readPolicyText(text, nameOrPath);
     const name = isName ? nameOrPath : path.basename(file);
+    const document = readPolicyText(text, name);
     const base = baseOf(document, name, path.dirname(file), [...seen, file]);
     return parsePolicy(document, name, base);
 }

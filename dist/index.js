@@ -42831,8 +42831,8 @@ function loadPolicy(nameOrPath, cwd, seen = []) {
             return loadPolicy(`./${nameOrPath}`, cwd, seen);
         throw new PolicyError(`cannot read policy file ${nameOrPath}`);
     }
-    const document = readPolicyText(text, nameOrPath);
     const name = isName ? nameOrPath : path$2.basename(file);
+    const document = readPolicyText(text, name);
     const base = baseOf(document, name, path$2.dirname(file), [...seen, file]);
     return parsePolicy(document, name, base);
 }

@@ -45,8 +45,8 @@ export function loadPolicy(nameOrPath: string, cwd: string, seen: string[] = [])
     if (isName) return loadPolicy(`./${nameOrPath}`, cwd, seen)
     throw new PolicyError(`cannot read policy file ${nameOrPath}`)
   }
-  const document = readPolicyText(text, nameOrPath)
   const name = isName ? nameOrPath : path.basename(file)
+  const document = readPolicyText(text, name)
   const base = baseOf(document, name, path.dirname(file), [...seen, file])
   return parsePolicy(document, name, base)
 }
