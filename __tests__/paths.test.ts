@@ -2,6 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import * as path from 'node:path'
+import { withoutLeadingDotDot } from '../src/core/values/paths.js'
 import { asciiLower, asciiUpper, lastIndexOfCode } from '../src/core/words.js'
 import { oneDecimal } from '../src/render/text.js'
 import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from '../src/scan/paths.js'
@@ -68,6 +69,19 @@ describe('the hand-made string helpers of the hot paths', () => {
       }),
       { numRuns: 20000 }
     )
+  })
+})
+
+describe('withoutLeadingDotDot', () => {
+  it("drops the '..' and '.' before an absolute path's first name from 255 only", () => {
+    expect(withoutLeadingDotDot('/../srv', 255)).toBe('/srv')
+    expect(withoutLeadingDotDot('/./..//../srv/../x', 262)).toBe('/srv/../x')
+    expect(withoutLeadingDotDot('/..', 262)).toBe('/')
+    expect(withoutLeadingDotDot('/../', 262)).toBe('/')
+    expect(withoutLeadingDotDot('/srv/..', 262)).toBe('/srv/..')
+    expect(withoutLeadingDotDot('../srv', 262)).toBe('../srv')
+    expect(withoutLeadingDotDot('/../srv', 254)).toBe('/../srv')
+    expect(withoutLeadingDotDot('/../srv', undefined)).toBe('/../srv')
   })
 })
 

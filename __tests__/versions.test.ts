@@ -1039,6 +1039,31 @@ const CASES: readonly Case[] = [
     rows: SCORE_ONLY,
     at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
   },
+  // from 255 path_simplify() drops a '..' right after the root: /../srv is /srv
+  {
+    what: 'RootDirectory: /../srv',
+    unit: 'RootDirectory=/../srv',
+    rows: ROOT,
+    at: [REFUSED, REFUSED, [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0], [9.4, 0]]
+  },
+  {
+    what: "RootDirectory: /srv/.. (a '..' after a name, control)",
+    unit: 'RootDirectory=/srv/..',
+    rows: ROOT,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'DeviceAllow: /../dev/null (DevicePolicy=closed)',
+    unit: 'DevicePolicy=closed\nDeviceAllow=/../dev/null rw',
+    rows: ['DeviceAllow'],
+    at: [[9.4, 0], [9.2, 0], [9.3, 5], [9.3, 5], [9.3, 5], [9.3, 5], [9.3, 5]]
+  },
+  {
+    what: 'Mount namespace: ReadOnlyPaths=/../srv',
+    unit: 'WorkingDirectory=/proc/sys\nReadOnlyPaths=/../srv',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
   {
     what: 'MountImages: a source below /proc (DevicePolicy=closed)',
     unit: 'DevicePolicy=closed\nMountImages=/proc/x.raw:/mnt',

@@ -31667,9 +31667,36 @@ function hasOverlongComponent(path) {
     // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
     return path.split('/').some((part) => part.length > 85 && encoder$2.encode(part).length > 255);
 }
-/** An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...). */
-function isAbsoluteNormalPath(path) {
-    return path.startsWith('/') && !hasDotDot(path) && !hasOverlongComponent(path);
+/**
+ * From here path_simplify() drops the '..' right after the root (`/..` is `/`): 255, 257, 259, 261
+ * and 262 take `RootDirectory=/../srv` as /srv, `ReadOnlyPaths=/../srv`, `DeviceAllow=/../dev/null`
+ * and the like; 252 and 254 refuse or skip them. A '..' after another name still makes no path.
+ */
+const LEADING_DOT_DOT_DROPPED = 255;
+/** An absolute path without the '..' (and '.') that come before its first name, from 255. */
+function withoutLeadingDotDot(path, version) {
+    if (version === undefined || version < LEADING_DOT_DOT_DROPPED || !path.startsWith('/')) {
+        return path;
+    }
+    let start = 1;
+    for (;;) {
+        const end = path.indexOf('/', start);
+        const part = path.slice(start, end < 0 ? path.length : end);
+        if (part !== '' && part !== '.' && part !== '..')
+            break;
+        if (end < 0)
+            return '/';
+        start = end + 1;
+    }
+    return start === 1 ? path : '/' + path.slice(start);
+}
+/**
+ * An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...); with the
+ * systemd version, as that version simplifies it (withoutLeadingDotDot()).
+ */
+function isAbsoluteNormalPath(path, version) {
+    const simple = withoutLeadingDotDot(path, version);
+    return simple.startsWith('/') && !hasDotDot(simple) && !hasOverlongComponent(simple);
 }
 /**
  * A path setting's value: specifiers expanded, then an absolute path without '..', simplified
@@ -31679,18 +31706,19 @@ function absolutePathOf(value, unit, version) {
     const expanded = expandPathSpecifiers(value, unit, version);
     if ('error' in expanded)
         return { error: `${expanded.error} in '${value}'` };
-    if (!isAbsoluteNormalPath(expanded.value)) {
+    if (!isAbsoluteNormalPath(expanded.value, version)) {
         return {
             error: `'${expanded.value}' is not an absolute path without '..' and without a name over 255 bytes`
         };
     }
-    return { path: simplifyPath(expanded.value) };
+    return { path: simplifyPath(withoutLeadingDotDot(expanded.value, version)) };
 }
 /** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
-function isDeviceNodePath(path) {
-    if (hasDotDot(path))
+function isDeviceNodePath(path, version) {
+    const dropped = withoutLeadingDotDot(path, version);
+    if (hasDotDot(dropped))
         return false;
-    const simple = simplifyPath(path);
+    const simple = simplifyPath(dropped);
     return (simple === '/dev' ||
         simple.startsWith('/dev/') ||
         simple === '/run/systemd/inaccessible' ||
@@ -31913,7 +31941,7 @@ function validSource(source, unit, version) {
     if ('error' in expanded)
         return false;
     const path = expanded.value.startsWith('-') ? expanded.value.slice(1) : expanded.value;
-    return isAbsoluteNormalPath(path);
+    return isAbsoluteNormalPath(path, version);
 }
 const validDestination = (destination, unit, version) => !('error' in absolutePathOf(destination, unit, version));
 const validOptions = (options) => options === '' || options === 'rbind' || options === 'norbind';
@@ -35306,8 +35334,9 @@ function ipFilterDirective(key) {
             const expanded = expandPathSpecifiers(value, ctx.unit, ctx.version);
             if ('error' in expanded)
                 return { ignored: expanded.error };
-            if (!isAbsoluteNormalPath(expanded.value))
+            if (!isAbsoluteNormalPath(expanded.value, ctx.version)) {
                 return { ignored: 'not an absolute path' };
+            }
             s[key] = [...s[key], expanded.value];
             return undefined;
         }
@@ -35705,9 +35734,10 @@ const DIRECTIVES = {
                 return { ignored: expanded.error };
             let path = expanded.value;
             if (!path.startsWith('block-') && !path.startsWith('char-')) {
-                if (!isDeviceNodePath(path))
+                if (!isDeviceNodePath(path, ctx.version)) {
                     return { ignored: `'${path}' is not a device node path` };
-                path = simplifyPath(path);
+                }
+                path = simplifyPath(withoutLeadingDotDot(path, ctx.version));
             }
             const rights = value.slice(first.next);
             if (rights !== '' && !/^[rwm]+$/.test(rights))
@@ -35729,8 +35759,9 @@ const DIRECTIVES = {
                 return { ignored: expanded.error };
             const path = expanded.value.startsWith('/') ? expanded.value : `/run/${expanded.value}`;
             // systemd logs "ignoring" here, but returns the error: the unit does not load
-            if (hasDotDot(path))
+            if (hasDotDot(withoutLeadingDotDot(path, ctx.version))) {
                 return { fatal: `'${path}' is not normalized ('..')` };
+            }
             if (hasOverlongComponent(path))
                 return { fatal: `'${path}' has a name over 255 bytes` };
             // the /run/ before a relative path can take it to PATH_MAX

@@ -85,9 +85,12 @@ const protectSystemArb = pick(
 const rootDirArb = pick(
   [60, ['/', '/srv/root', '//', '/.', '/var/lib/jail', '/srv/./root/']],
   [15, ''],
-  [2, ['relative', '/srv/../etc']]
+  [2, ['relative', '/srv/../etc', '/../srv', '/./../']]
 )
-const rootImageArb = pick([60, ['/var/lib/machines/img.raw', '/', '/srv/os.img']], [15, ''])
+const rootImageArb = pick(
+  [60, ['/var/lib/machines/img.raw', '/', '/srv/os.img']],
+  [15, ['', '/../srv/os.img']]
+)
 /** RootMStack= (260): fatal when not an absolute path, unknown before */
 const rootMStackArb = pick([60, ['/var/lib/foo.mstack', '/', '//srv/x']], [15, ''], [2, 'relative'])
 
@@ -117,12 +120,22 @@ const protectHostnameArb = fc.oneof(
 /** WorkingDirectory=: fatal when relative or with an unknown specifier (unless '-'); '~' is home */
 const workingDirectoryArb = pick(
   [50, ['/srv/app', '-/srv/missing', '~', '-~', '/proc/sys', '/sys/kernel', '/dev/shm', '/procx']],
-  [10, ['', '%D/app', '/var/lib/%p']],
+  [10, ['', '%D/app', '/var/lib/%p', '/../proc/sys', '/../srv/app']],
   [2, ['relative', '%Z']]
 )
 /** path lists that give the service a mount namespace */
 const pathListArb = pick(
-  [60, ['/srv', '-/srv/missing /var/lib/x', '+/opt', '/run/app:/mnt:rbind', '/tmp:mode=0700']],
+  [
+    60,
+    [
+      '/srv',
+      '-/srv/missing /var/lib/x',
+      '+/opt',
+      '/run/app:/mnt:rbind',
+      '/tmp:mode=0700',
+      '/../srv'
+    ]
+  ],
   [15, ['', 'relative', '%D']],
   // entries systemd skips in one list and not in another, or skipped whole only from 259
   // prettier-ignore
@@ -306,7 +319,7 @@ const ipAllowArb = pick(
   [10, ['', 'bogus', '127.1']]
 )
 const filterPathArb = pick(
-  [70, ['/sys/fs/bpf/ingress', '/sys/fs/bpf/egress']],
+  [70, ['/sys/fs/bpf/ingress', '/sys/fs/bpf/egress', '/../sys/fs/bpf/x']],
   [20, ['', 'relative/path']]
 )
 const devicePolicyArb = pick([80, ['auto', 'closed', 'strict']], [8, ['Closed', '', 'bogus']])
@@ -315,6 +328,7 @@ const deviceAllowArb = pick(
     70,
     [
       '/dev/null rw',
+      '/../dev/null rw',
       '/dev/zero r',
       'char-rtc r',
       'block-loop',

@@ -37,7 +37,8 @@ import {
   isValidCredentialName,
   isValidHostname,
   isValidUserOrGroup,
-  simplifyPath
+  simplifyPath,
+  withoutLeadingDotDot
 } from './values/paths.js'
 import type { SyscallFilter } from './values/syscalls.js'
 import {
@@ -609,7 +610,9 @@ function ipFilterDirective(key: 'ipIngressFilterPath' | 'ipEgressFilterPath'): D
       }
       const expanded = expandPathSpecifiers(value, ctx.unit, ctx.version)
       if ('error' in expanded) return { ignored: expanded.error }
-      if (!isAbsoluteNormalPath(expanded.value)) return { ignored: 'not an absolute path' }
+      if (!isAbsoluteNormalPath(expanded.value, ctx.version)) {
+        return { ignored: 'not an absolute path' }
+      }
       s[key] = [...s[key], expanded.value]
       return undefined
     }
@@ -997,8 +1000,10 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       if ('error' in expanded) return { ignored: expanded.error }
       let path = expanded.value
       if (!path.startsWith('block-') && !path.startsWith('char-')) {
-        if (!isDeviceNodePath(path)) return { ignored: `'${path}' is not a device node path` }
-        path = simplifyPath(path)
+        if (!isDeviceNodePath(path, ctx.version)) {
+          return { ignored: `'${path}' is not a device node path` }
+        }
+        path = simplifyPath(withoutLeadingDotDot(path, ctx.version))
       }
       const rights = value.slice(first.next)
       if (rights !== '' && !/^[rwm]+$/.test(rights))
@@ -1018,7 +1023,9 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       if ('error' in expanded) return { ignored: expanded.error }
       const path = expanded.value.startsWith('/') ? expanded.value : `/run/${expanded.value}`
       // systemd logs "ignoring" here, but returns the error: the unit does not load
-      if (hasDotDot(path)) return { fatal: `'${path}' is not normalized ('..')` }
+      if (hasDotDot(withoutLeadingDotDot(path, ctx.version))) {
+        return { fatal: `'${path}' is not normalized ('..')` }
+      }
       if (hasOverlongComponent(path)) return { fatal: `'${path}' has a name over 255 bytes` }
       // the /run/ before a relative path can take it to PATH_MAX
       if (isOverPathMax(simplifyPath(path))) return { fatal: 'the path is 4,096 bytes or more' }

@@ -25,7 +25,7 @@ function validSource(source: string, unit: UnitName, version: number): boolean {
   const expanded = expandPathSpecifiers(source, unit, version)
   if ('error' in expanded) return false
   const path = expanded.value.startsWith('-') ? expanded.value.slice(1) : expanded.value
-  return isAbsoluteNormalPath(path)
+  return isAbsoluteNormalPath(path, version)
 }
 
 const validDestination = (destination: string, unit: UnitName, version: number): boolean =>

@@ -51,9 +51,36 @@ export function hasOverlongComponent(path: string): boolean {
   return path.split('/').some((part) => part.length > 85 && encoder.encode(part).length > 255)
 }
 
-/** An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...). */
-export function isAbsoluteNormalPath(path: string): boolean {
-  return path.startsWith('/') && !hasDotDot(path) && !hasOverlongComponent(path)
+/**
+ * From here path_simplify() drops the '..' right after the root (`/..` is `/`): 255, 257, 259, 261
+ * and 262 take `RootDirectory=/../srv` as /srv, `ReadOnlyPaths=/../srv`, `DeviceAllow=/../dev/null`
+ * and the like; 252 and 254 refuse or skip them. A '..' after another name still makes no path.
+ */
+export const LEADING_DOT_DOT_DROPPED = 255
+
+/** An absolute path without the '..' (and '.') that come before its first name, from 255. */
+export function withoutLeadingDotDot(path: string, version: number | undefined): string {
+  if (version === undefined || version < LEADING_DOT_DOT_DROPPED || !path.startsWith('/')) {
+    return path
+  }
+  let start = 1
+  for (;;) {
+    const end = path.indexOf('/', start)
+    const part = path.slice(start, end < 0 ? path.length : end)
+    if (part !== '' && part !== '.' && part !== '..') break
+    if (end < 0) return '/'
+    start = end + 1
+  }
+  return start === 1 ? path : '/' + path.slice(start)
+}
+
+/**
+ * An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...); with the
+ * systemd version, as that version simplifies it (withoutLeadingDotDot()).
+ */
+export function isAbsoluteNormalPath(path: string, version?: number): boolean {
+  const simple = withoutLeadingDotDot(path, version)
+  return simple.startsWith('/') && !hasDotDot(simple) && !hasOverlongComponent(simple)
 }
 
 /**
@@ -67,18 +94,19 @@ export function absolutePathOf(
 ): { path: string } | { error: string } {
   const expanded = expandPathSpecifiers(value, unit, version)
   if ('error' in expanded) return { error: `${expanded.error} in '${value}'` }
-  if (!isAbsoluteNormalPath(expanded.value)) {
+  if (!isAbsoluteNormalPath(expanded.value, version)) {
     return {
       error: `'${expanded.value}' is not an absolute path without '..' and without a name over 255 bytes`
     }
   }
-  return { path: simplifyPath(expanded.value) }
+  return { path: simplifyPath(withoutLeadingDotDot(expanded.value, version)) }
 }
 
 /** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
-export function isDeviceNodePath(path: string): boolean {
-  if (hasDotDot(path)) return false
-  const simple = simplifyPath(path)
+export function isDeviceNodePath(path: string, version?: number): boolean {
+  const dropped = withoutLeadingDotDot(path, version)
+  if (hasDotDot(dropped)) return false
+  const simple = simplifyPath(dropped)
   return (
     simple === '/dev' ||
     simple.startsWith('/dev/') ||
