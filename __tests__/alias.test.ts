@@ -453,17 +453,23 @@ describe('looking a unit up by name, as systemd does', () => {
   })
 })
 
+/** The directory made a git repository with everything in it committed, opened as the Action does. */
+function committed(dir: string): Git {
+  const git = (...args: string[]): void => {
+    const run = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' })
+    if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr}`)
+  }
+  git('init', '-q')
+  git('add', '-A')
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'units')
+  const repository = Git.open(dir)
+  if (!(repository instanceof Git)) throw repository
+  return repository
+}
+
 describe('the same tree at a base commit (the Action reads it from git objects)', () => {
   it('gives every unit the verdict, id and exposure the scan gives it', () => {
-    const git = (...args: string[]): void => {
-      const run = spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' })
-      if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr}`)
-    }
-    git('init', '-q')
-    git('add', '-A')
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'units')
-    const repository = Git.open(repo)
-    if (!(repository instanceof Git)) throw repository
+    const repository = committed(repo)
     const head = repository.commit('HEAD')!
     const paths = new Map(
       [...units.keys()].map((p) => [p.slice('repo/'.length), p.slice('repo/'.length)])
@@ -531,15 +537,7 @@ describe('drop-ins that are links', () => {
         const [report] = (await scan([dir], { ...options(), cwd: dir, version })).units
         expect(report).toMatchObject({ unit: 'zzl.service', score })
         // the Action's base reads the same tree from git objects
-        const git = (...args: string[]): void => {
-          const run = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' })
-          if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr}`)
-        }
-        git('init', '-q')
-        git('add', '-A')
-        git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'units')
-        const repository = Git.open(dir)
-        if (!(repository instanceof Git)) throw repository
+        const repository = committed(dir)
         const tree = repository.tree(repository.commit('HEAD')!)
         const base = scoreAtBase(
           new Map([['zzl.service', 'zzl.service']]),
