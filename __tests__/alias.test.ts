@@ -515,6 +515,8 @@ describe('drop-ins that are links', () => {
     [262, 'through a file', 9.2],
     [257, 'long-named', 9.4],
     [262, 'long-named', 9.2],
+    [252, 'through a linked directory', 9.0],
+    [262, 'through a linked directory', 8.8],
     [262, 'dangling', 9.4],
     [262, 'null', 9.4],
     [262, 'directory', 9.4]
@@ -525,10 +527,13 @@ describe('drop-ins that are links', () => {
       try {
         write(path.join(dir, 'zzl.service'), BARE)
         write(path.join(dir, 'service.d', '10-a.conf'), conf('PrivateTmp=yes'))
+        write(path.join(dir, 'shared', 'x.conf'), conf('PrivateDevices=yes'))
+        link('shared', path.join(dir, 'linkdir'))
         const target = {
           loop: '../zzl.service.d/10-a.conf',
           'through a file': '../zzl.service/x.conf',
           'long-named': `${'n'.repeat(300)}.conf`,
+          'through a linked directory': '../linkdir/x.conf',
           dangling: 'missing.conf',
           null: '/dev/null',
           directory: '..'

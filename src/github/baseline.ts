@@ -34,8 +34,8 @@ type Resolved =
   | { kind: 'file'; path: string; entry: TreeEntry }
   | { kind: 'dir'; path: string }
   | { kind: 'devnull' }
-  /** `path`: where the links led, which is not in the tree */
-  | { kind: 'missing'; path: string }
+  /** `path`: where the links led, which is not in the tree; `early`: see BaseReader.resolve() */
+  | { kind: 'missing'; path: string; early?: true }
   | { kind: 'error'; reason: string; loop?: true }
 
 const MAX_LINK_HOPS = 40
@@ -143,51 +143,63 @@ class BaseReader {
     return new TextDecoder().decode(this.bytes(entry) ?? new Uint8Array())
   }
 
-  /** Follows symbolic links inside the tree, as the scanner does in the checkout. */
+  /**
+   * Follows symbolic links inside the tree, as the kernel does in the checkout: a link anywhere on the
+   * path (a linked directory too), '..' taken from the directory reached. A path that is not there
+   * is `missing`, `early` when the lookup fails before it could (a name over 255 bytes, a file where
+   * a directory should be: ENAMETOOLONG, ENOTDIR), which from 259 leaves a drop-in out as a loop does.
+   */
   resolve(start: string): Resolved {
-    let current = start
-    for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
-      const entry = this.tree.entries.get(current)
-      if (!entry) {
-        if (this.dirs.has(current)) return { kind: 'dir', path: current }
-        return { kind: 'missing', path: current }
+    const pending = start.split('/').reverse()
+    let current = ''
+    let hops = 0
+    let followed = start
+    while (pending.length > 0) {
+      const part = pending.pop()!
+      if (part === '' || part === '.') continue
+      if (part === '..') {
+        // the top of the repository has no parent the gate may read
+        if (current === '') return leavesRepository(followed)
+        current = dirOf(current)
+        continue
       }
-      if (entry.mode !== SYMLINK) {
+      const next = join(current, part)
+      const last = pending.every((p) => p === '' || p === '.')
+      if (part.length > 85 && new TextEncoder().encode(part).length > 255) {
+        return { kind: 'missing', path: next, early: true }
+      }
+      const entry = this.tree.entries.get(next)
+      if (entry?.mode === SYMLINK) {
+        if (++hops > MAX_LINK_HOPS) {
+          return { kind: 'error', reason: 'too many levels of symbolic links', loop: true }
+        }
+        const target = (followed = this.linkText(entry))
+        if (target === '/dev/null' && last) return { kind: 'devnull' }
+        if (target.startsWith('/')) return leavesRepository(target)
+        pending.push(...target.split('/').reverse())
+        continue
+      }
+      if (last) {
+        if (!entry) {
+          return this.dirs.has(next) ? { kind: 'dir', path: next } : { kind: 'missing', path: next }
+        }
         return entry.type === 'blob'
-          ? { kind: 'file', path: current, entry }
+          ? { kind: 'file', path: next, entry }
           : { kind: 'error', reason: 'is not a regular file' }
       }
-      const target = this.linkText(entry)
-      if (target === '/dev/null') return { kind: 'devnull' }
-      const next = target.startsWith('/') ? undefined : normalize(join(dirOf(current), target))
-      if (next === undefined) {
-        return {
-          kind: 'error',
-          reason: `symbolic link to ${target} leaves the repository; not followed`
-        }
-      }
+      if (entry) return { kind: 'missing', path: next, early: true }
+      if (!this.dirs.has(next))
+        return { kind: 'missing', path: join(next, pending.reverse().join('/')) }
       current = next
     }
-    return { kind: 'error', reason: 'too many levels of symbolic links', loop: true }
-  }
-
-  /**
-   * Whether the kernel fails to look up a path that is not in the tree with ENAMETOOLONG (a name over
-   * 255 bytes) or ENOTDIR (a file where a directory should be; links along the way are not followed
-   * here), not ENOENT: from 259 systemd leaves such a drop-in link out, as a loop.
-   */
-  lookupFailsEarly(path: string): boolean {
-    const parts = path.split('/')
-    if (parts.some((part) => part.length > 85 && new TextEncoder().encode(part).length > 255)) {
-      return true
-    }
-    for (let end = 1; end < parts.length; end++) {
-      const entry = this.tree.entries.get(parts.slice(0, end).join('/'))
-      if (entry !== undefined && entry.mode !== SYMLINK && entry.type === 'blob') return true
-    }
-    return false
+    return { kind: 'dir', path: current }
   }
 }
+
+const leavesRepository = (target: string): Resolved => ({
+  kind: 'error',
+  reason: `symbolic link to ${target} leaves the repository; not followed`
+})
 
 /** Reads a resolved file, or says why not. */
 function readFile(reader: BaseReader, resolved: Resolved, shown: string): UnitFileInput | string {
@@ -305,7 +317,7 @@ export function scoreAtBase(
         if (options.version >= LOOPING_DROP_IN_SKIPPED) {
           const target = reader.resolve(join(dir.path, file))
           if (target.kind === 'error' && target.loop) continue
-          if (target.kind === 'missing' && reader.lookupFailsEarly(target.path)) continue
+          if (target.kind === 'missing' && target.early) continue
         }
         const candidate = {
           directoryRank,
