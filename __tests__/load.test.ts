@@ -946,7 +946,57 @@ describe('templates and specifiers', () => {
       '[Service]\nExecStart=-/bin/echo %Z\nExecStart=/bin/true\n',
       BARE_SCORE
     ),
-    U('Description=%Z is only ignored', `[Unit]\nDescription=%Z\n${H}`, BARE_SCORE)
+    U('Description=%Z is only ignored', `[Unit]\nDescription=%Z\n${H}`, BARE_SCORE),
+    // unit_name_unescape() and unit_name_path_unescape() can fail (a helper's probes, all builds)
+    U('RootDirectory=%f of instance a is /a', `${H}RootDirectory=%f\n`, 9.5, 'zp@a.service'),
+    U(
+      'RootDirectory=%f of instance -a fails: fatal',
+      `${H}RootDirectory=%f\n`,
+      'invalid',
+      'zp@-a.service'
+    ),
+    U(
+      'RootDirectory=%f of instance a- fails',
+      `${H}RootDirectory=%f\n`,
+      'invalid',
+      'zp@a-.service'
+    ),
+    U(
+      'RootDirectory=%f of instance a--b fails',
+      `${H}RootDirectory=%f\n`,
+      'invalid',
+      'zp@a--b.service'
+    ),
+    U(
+      'RootDirectory=%f of instance .. fails',
+      `${H}RootDirectory=%f\n`,
+      'invalid',
+      'zp@...service'
+    ),
+    U('RootDirectory=%f of prefix x- fails', `${H}RootDirectory=%f\n`, 'invalid', 'x-.service'),
+    U(
+      'WorkingDirectory=/srv/%I with a bad escape fails',
+      `${H}WorkingDirectory=/srv/%I\n`,
+      'invalid',
+      'zp@a\\y.service'
+    ),
+    U(
+      'WorkingDirectory=/srv/%I with \\x41',
+      `${H}WorkingDirectory=/srv/%I\n`,
+      BARE_SCORE,
+      'zp@a\\x41.service'
+    ),
+    U(
+      'ExecStart= argument %P with a bad escape fails',
+      `[Service]\nExecStart=/bin/echo %P\n`,
+      'invalid',
+      'zp\\y.service'
+    ),
+    U(
+      'RootDirectory=%A (empty) unsets it',
+      `${H}RootDirectory=/srv\nRootDirectory=%A\n`,
+      BARE_SCORE
+    )
   ]
   it.each(rows.map((row) => [row[0], row] as const))('%s', (_label, row) => {
     const [label, name, files, expected, checks] = row

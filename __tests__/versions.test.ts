@@ -1064,6 +1064,37 @@ const CASES: readonly Case[] = [
     rows: SCORE_ONLY,
     at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
   },
+  // found by a helper's probes of every path setting (2,179 units at the seven builds)
+  {
+    what: "Exec: a program path ending in '/.' names a directory",
+    unit: 'ExecStartPre=/bin/true/.',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'DeviceAllow: a name over 255 bytes is skipped (DevicePolicy=closed)',
+    unit: `DevicePolicy=closed\nDeviceAllow=/dev/${'n'.repeat(256)} rw`,
+    rows: ['DeviceAllow'],
+    at: [[9.4, 0], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0], [9.2, 0]]
+  },
+  {
+    what: 'LoadCredential: a source with a name over 255 bytes is skipped (no Type=exec)',
+    unit: `ExecStart=\nExecStop=/bin/true\nRemainAfterExit=yes\nLoadCredential=foo:/${'n'.repeat(256)}`,
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'RootDirectory: a value expanding to nothing unsets it',
+    unit: 'RootDirectory=/srv\nRootDirectory=%A',
+    rows: ROOT,
+    at: [[9.6, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1], [9.4, 1]]
+  },
+  {
+    what: "Mount namespace: TemporaryFileSystem= path ending in a backslash is skipped",
+    unit: 'WorkingDirectory=/proc/sys\nTemporaryFileSystem=/srv/x\\\\',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
   {
     what: 'MountImages: a source below /proc (DevicePolicy=closed)',
     unit: 'DevicePolicy=closed\nMountImages=/proc/x.raw:/mnt',

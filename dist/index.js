@@ -31373,6 +31373,7 @@ function parseCInteger(text) {
  * (unit-file-loading.md 5.6).
  */
 const UNIT_NAME_MAX = 256;
+const pathEncoder = new TextEncoder();
 /** /^[a-z]+$/ on text.slice(start), without the slice and the regular expression (once per file) */
 function lowercaseFrom(text, start) {
     if (start >= text.length)
@@ -31449,16 +31450,19 @@ function instantiate(template, instance) {
     const name = `${template.prefix}@${instance}.${template.type}`;
     return parseUnitName(name) ?? { ...template, name, instance, isTemplate: false, isInstance: true };
 }
-/** unit_name_unescape(): '-' becomes '/', \xNN is decoded. */
+/**
+ * unit_name_unescape(): '-' becomes '/', \xNN is decoded; null (EINVAL) for any other backslash,
+ * which makes %I, %P, %J and %f fail (found by a helper's probes at all seven builds).
+ */
 function unescapeUnitName(text) {
     let out = '';
     for (let i = 0; i < text.length; i++) {
         const c = text[i];
         if (c === '-')
             out += '/';
-        else if (c === '\\' &&
-            text[i + 1] === 'x' &&
-            /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+        else if (c === '\\') {
+            if (text[i + 1] !== 'x' || !/^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4)))
+                return null;
             out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
             i += 3;
         }
@@ -31467,11 +31471,21 @@ function unescapeUnitName(text) {
     }
     return out;
 }
+/**
+ * unit_name_path_unescape() (%f): "-" is "/"; otherwise the unescaped name, which must not start or
+ * end with '/', after a '/' that makes a normalized path (no '.', '..' or '//'); else null.
+ */
 function unescapePath(text) {
+    if (text === '')
+        return null;
     if (text === '-')
         return '/';
     const unescaped = unescapeUnitName(text);
-    return unescaped.startsWith('/') ? unescaped : '/' + unescaped;
+    if (unescaped === null || unescaped.startsWith('/') || unescaped.endsWith('/'))
+        return null;
+    const parts = unescaped.split('/');
+    const normalized = parts.every((part) => part !== '' && part !== '.' && part !== '..' && pathEncoder.encode(part).length <= 255);
+    return normalized ? '/' + unescaped : null;
 }
 const POSSIBLE_SPECIFIERS = /[0-9A-Za-z]/;
 /** %D (the data directory) is known from this version (NEWS 256; 252 and 254 refuse it). */
@@ -31481,7 +31495,10 @@ const DATA_DIRECTORY_SPECIFIER = 256;
  * from 251 (merged for it in 2022; before, unit_full_printf() fails on them as on any unknown letter).
  */
 const SPECIFIERS_251 = 251;
-/** Values for a system unit analysed offline. Host-dependent ones are placeholders of the right shape. */
+/**
+ * Values for a system unit analysed offline. Host-dependent ones are placeholders of the right shape.
+ * undefined: no such specifier; null: the specifier fails for this unit (%f of an instance `..`).
+ */
 function specifierValue(letter, unit, version) {
     const prefixLastDash = unit.prefix.lastIndexOf('-');
     const jPart = prefixLastDash >= 0 ? unit.prefix.slice(prefixLastDash + 1) : unit.prefix;
@@ -31570,7 +31587,6 @@ function specifierValue(letter, unit, version) {
 }
 /** unit_path_printf()'s limit: a path setting expanded to more than PATH_MAX - 1 bytes fails. */
 const PATH_PRINTF_MAX = 4095;
-const pathEncoder = new TextEncoder();
 /**
  * expandSpecifiers() for a path (unit_path_printf()): a result over PATH_PRINTF_MAX bytes is an
  * error, fatal or ignored as a failed specifier is for the same setting (read off 252-262:
@@ -31607,6 +31623,8 @@ function expandSpecifiers(text, unit, version) {
             continue;
         }
         const value = specifierValue(next, unit, version);
+        if (value === null)
+            return { error: `%${next} cannot be expanded for ${unit.name}` };
         if (value !== undefined)
             out += value;
         else if (POSSIBLE_SPECIFIERS.test(next))
@@ -31712,6 +31730,20 @@ function absolutePathOf(value, unit, version) {
         };
     }
     return { path: simplifyPath(withoutLeadingDotDot(expanded.value, version)) };
+}
+/**
+ * A setting read by config_parse_unit_path_printf() (RootDirectory=, RootImage=, RootVerity=,
+ * RootMStack=, NetworkNamespacePath=, IPCNamespacePath=, UserNamespacePath=): the specifiers are
+ * expanded first, and an empty result unsets the setting as an empty value does (`RootDirectory=%A`
+ * where the OS image version is empty: found by a helper's probes at all seven builds).
+ */
+function unitPathOf(value, unit, version) {
+    if (value === '')
+        return { unset: true };
+    const expanded = expandPathSpecifiers(value, unit, version);
+    if (!('error' in expanded) && expanded.value === '')
+        return { unset: true };
+    return absolutePathOf(value, unit, version);
 }
 /** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
 function isDeviceNodePath(path, version) {
@@ -32056,37 +32088,46 @@ const PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE = 261;
 const CONTROL_GROUPS_PRIVATE_MOUNTS = 258;
 /**
  * A path list's `adds`: whether a word is an absolute path once `prefixes` are stripped; with
- * `options` a word is PATH:OPTIONS (elsewhere a ':' is part of the path).
+ * `options` a word is PATH:OPTIONS (elsewhere a ':' is part of the path), split as
+ * extract_first_word(":", DONT_COALESCE) does: a backslash makes the next character literal, and one
+ * at the end skips the entry (`/srv/x\\`, found by a helper's probes at 257-262).
  */
 function pathList(prefixes, options = false) {
     return {
         kind: 'list',
         adds: (value, unit, version) => extractWords(value, { unquote: true }).words.some((word) => {
             const unprefixed = word.replace(prefixes, '');
-            const path = options ? unprefixed.split(':')[0] : unprefixed;
-            return !('error' in absolutePathOf(path, unit, version));
+            const path = options ? firstField(unprefixed) : unprefixed;
+            return path !== undefined && !('error' in absolutePathOf(path, unit, version));
         })
     };
 }
+/** PATH of PATH:OPTIONS (TemporaryFileSystem=), undefined when the split fails */
+function firstField(word) {
+    const field = extractSeparatedWord(word, 0, ':', { unquote: false, escapes: 'literal' });
+    return field === 'error' ? undefined : field === 'end' ? '' : field.word;
+}
 const BINDS = { kind: 'list', adds: addsBindMount };
-/** NetworkNamespacePath=, IPCNamespacePath=: an absolute path. */
+/** NetworkNamespacePath=, IPCNamespacePath=: an absolute path (unitPathOf()). */
 const NAMESPACE_PATH = {
     kind: 'value',
-    invalid: (value, unit, version) => {
-        const resolved = absolutePathOf(value, unit, version);
-        return 'error' in resolved ? resolved.error : undefined;
+    read: (value, unit, version) => {
+        const resolved = unitPathOf(value, unit, version);
+        return 'error' in resolved ? { ignored: resolved.error } : !('unset' in resolved);
     }
 };
 /** LogNamespace=: a name systemd takes. */
 const LOG_NAMESPACE = {
     kind: 'value',
-    invalid: (value, unit, version) => {
+    read: (value, unit, version) => {
+        if (value === '')
+            return false;
         const expanded = expandSpecifiers(value, unit, version);
         if ('error' in expanded)
-            return `${expanded.error} in '${value}'`;
+            return { ignored: `${expanded.error} in '${value}'` };
         return isValidLogNamespace(expanded.value)
-            ? undefined
-            : `'${expanded.value}' is not a valid log namespace`;
+            ? true
+            : { ignored: `'${expanded.value}' is not a valid log namespace` };
     }
 };
 /**
@@ -32183,10 +32224,10 @@ function mountSettingDirective(setting, bit, since) {
                     return undefined;
                 }
                 case 'value': {
-                    const invalid = value === '' ? undefined : setting.invalid(value, ctx.unit, ctx.version);
-                    if (invalid !== undefined)
-                        return { ignored: invalid };
-                    setMountBit(s, bit, value !== '');
+                    const read = setting.read(value, ctx.unit, ctx.version);
+                    if (typeof read !== 'boolean')
+                        return read;
+                    setMountBit(s, bit, read);
                     return undefined;
                 }
                 case 'propagation':
@@ -33057,6 +33098,12 @@ function isValidBusName(name) {
  */
 const EXEC_PATH_GLOB_REFUSED = 261;
 /**
+ * From this version an executable path ending in `/.` or `/..` names a directory as one ending in
+ * `/` does (path_implies_directory(); 257, 259, 261 and 262 refuse `ExecStart=/bin/true/.`, 252,
+ * 254 and 255 load it; 256 unverified, follows 255).
+ */
+const EXEC_PATH_DOT_IS_DIRECTORY = 257;
+/**
  * The '|' prefix (NEWS 258): the command line runs through the user's shell, so its first word is
  * the shell's to read and systemd checks nothing of it (257 refuses such a line; 259, 261 and 262
  * take `|foo/bar`, `|%Z` and `|/bin/tru*` alike, and still expand the arguments' specifiers).
@@ -33130,8 +33177,10 @@ function parseExecLine(value, unit, version) {
                 return fail('empty executable path');
             if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && isGlob$1(path)))
                 return fail(`executable name contains special characters: ${path}`);
-            if (path.endsWith('/'))
+            if (path.endsWith('/') ||
+                (version >= EXEC_PATH_DOT_IS_DIRECTORY && (path.endsWith('/.') || path.endsWith('/..')))) {
                 return fail(`executable path is a directory: ${path}`);
+            }
             // path_is_valid() for an absolute path: no name over 255 bytes
             if (path.startsWith('/') ? hasOverlongComponent(path) : !isValidFilename(path)) {
                 return fail(`neither an absolute path nor a plain file name: ${path}`);
@@ -35268,16 +35317,11 @@ function rootPathDirective(key, since) {
         section: 'Service',
         since,
         apply(s, value, ctx) {
-            if (value === '') {
-                if (key)
-                    s[key] = undefined;
-                return undefined;
-            }
-            const resolved = absolutePathOf(value, ctx.unit, ctx.version);
+            const resolved = unitPathOf(value, ctx.unit, ctx.version);
             if ('error' in resolved)
                 return { fatal: resolved.error };
             if (key)
-                s[key] = resolved.path;
+                s[key] = 'unset' in resolved ? undefined : resolved.path;
             return undefined;
         }
     };
@@ -35441,7 +35485,11 @@ function credentialDirective(table, encrypted, since) {
                         return { ignored: `${expanded.error} in '${rest}'` };
                     const source = expanded.value;
                     const validSource = source.startsWith('/')
-                        ? !hasDotDot(source) && !source.includes('//') && !source.split('/').includes('.')
+                        ? // path_is_normalized(), unsimplified: path_is_valid() (no name over 255 bytes) first
+                            !hasDotDot(source) &&
+                                !source.includes('//') &&
+                                !source.split('/').includes('.') &&
+                                !hasOverlongComponent(source)
                         : isValidCredentialName(source);
                     if (!validSource)
                         return { ignored: `'${source}' is not a valid credential source` };
@@ -35574,14 +35622,10 @@ const DIRECTIVES = {
         section: 'Service',
         since: 259,
         apply(s, value, ctx) {
-            if (value === '') {
-                s.userNamespacePath = undefined;
-                return undefined;
-            }
-            const resolved = absolutePathOf(value, ctx.unit, ctx.version);
+            const resolved = unitPathOf(value, ctx.unit, ctx.version);
             if ('error' in resolved)
                 return { ignored: resolved.error };
-            s.userNamespacePath = resolved.path;
+            s.userNamespacePath = 'unset' in resolved ? undefined : resolved.path;
             return undefined;
         }
     },
@@ -35729,12 +35773,13 @@ const DIRECTIVES = {
             const first = extractFirstWord(value, 0, { unquote: true });
             if (first === undefined || 'error' in first)
                 return { ignored: 'invalid syntax' };
-            const expanded = expandSpecifiers(first.word, ctx.unit, ctx.version);
+            // unit_path_printf(): 4,095 bytes at most, then path_is_valid() (no name over 255 bytes)
+            const expanded = expandPathSpecifiers(first.word, ctx.unit, ctx.version);
             if ('error' in expanded)
                 return { ignored: expanded.error };
             let path = expanded.value;
             if (!path.startsWith('block-') && !path.startsWith('char-')) {
-                if (!isDeviceNodePath(path, ctx.version)) {
+                if (hasOverlongComponent(path) || !isDeviceNodePath(path, ctx.version)) {
                     return { ignored: `'${path}' is not a device node path` };
                 }
                 path = simplifyPath(withoutLeadingDotDot(path, ctx.version));

@@ -15,9 +15,10 @@ import {
   EXEC_DIRECTORY_READ_ONLY,
   EXEC_DIRECTORY_TOO_LONG,
   execDirectoryEntries,
-  isValidLogNamespace
+  isValidLogNamespace,
+  unitPathOf
 } from './values/paths.js'
-import { extractWords, parseBoolean } from './words.js'
+import { extractSeparatedWord, extractWords, parseBoolean } from './words.js'
 
 /**
  * Refusals seen from 261 (Ubuntu's 261.3 and Debian's 262; 259 loads such units, no 260 binary was
@@ -59,10 +60,10 @@ type MountSetting =
    * clears it
    */
   | { kind: 'list'; adds: (value: string, unit: UnitName, version: number) => boolean }
-  /** a single value, set unless empty; `invalid` says why systemd ignores a value, if it does */
+  /** a single value: whether it sets or unsets the setting, or why systemd ignores it */
   | {
       kind: 'value'
-      invalid: (value: string, unit: UnitName, version: number) => string | undefined
+      read: (value: string, unit: UnitName, version: number) => boolean | { ignored: string }
     }
   /** a boolean, set when it is `when` */
   | { kind: 'boolean'; when: boolean }
@@ -77,7 +78,9 @@ type MountSetting =
 
 /**
  * A path list's `adds`: whether a word is an absolute path once `prefixes` are stripped; with
- * `options` a word is PATH:OPTIONS (elsewhere a ':' is part of the path).
+ * `options` a word is PATH:OPTIONS (elsewhere a ':' is part of the path), split as
+ * extract_first_word(":", DONT_COALESCE) does: a backslash makes the next character literal, and one
+ * at the end skips the entry (`/srv/x\\`, found by a helper's probes at 257-262).
  */
 function pathList(prefixes: RegExp, options = false): MountSetting & { kind: 'list' } {
   return {
@@ -85,32 +88,39 @@ function pathList(prefixes: RegExp, options = false): MountSetting & { kind: 'li
     adds: (value, unit, version) =>
       extractWords(value, { unquote: true }).words.some((word) => {
         const unprefixed = word.replace(prefixes, '')
-        const path = options ? unprefixed.split(':')[0]! : unprefixed
-        return !('error' in absolutePathOf(path, unit, version))
+        const path = options ? firstField(unprefixed) : unprefixed
+        return path !== undefined && !('error' in absolutePathOf(path, unit, version))
       })
   }
 }
 
+/** PATH of PATH:OPTIONS (TemporaryFileSystem=), undefined when the split fails */
+function firstField(word: string): string | undefined {
+  const field = extractSeparatedWord(word, 0, ':', { unquote: false, escapes: 'literal' })
+  return field === 'error' ? undefined : field === 'end' ? '' : field.word
+}
+
 const BINDS = { kind: 'list', adds: addsBindMount } as const
 
-/** NetworkNamespacePath=, IPCNamespacePath=: an absolute path. */
+/** NetworkNamespacePath=, IPCNamespacePath=: an absolute path (unitPathOf()). */
 const NAMESPACE_PATH: MountSetting = {
   kind: 'value',
-  invalid: (value, unit, version) => {
-    const resolved = absolutePathOf(value, unit, version)
-    return 'error' in resolved ? resolved.error : undefined
+  read: (value, unit, version) => {
+    const resolved = unitPathOf(value, unit, version)
+    return 'error' in resolved ? { ignored: resolved.error } : !('unset' in resolved)
   }
 }
 
 /** LogNamespace=: a name systemd takes. */
 const LOG_NAMESPACE: MountSetting = {
   kind: 'value',
-  invalid: (value, unit, version) => {
+  read: (value, unit, version) => {
+    if (value === '') return false
     const expanded = expandSpecifiers(value, unit, version)
-    if ('error' in expanded) return `${expanded.error} in '${value}'`
+    if ('error' in expanded) return { ignored: `${expanded.error} in '${value}'` }
     return isValidLogNamespace(expanded.value)
-      ? undefined
-      : `'${expanded.value}' is not a valid log namespace`
+      ? true
+      : { ignored: `'${expanded.value}' is not a valid log namespace` }
   }
 }
 
@@ -218,9 +228,9 @@ function mountSettingDirective(setting: MountSetting, bit: number, since?: numbe
           return undefined
         }
         case 'value': {
-          const invalid = value === '' ? undefined : setting.invalid(value, ctx.unit, ctx.version)
-          if (invalid !== undefined) return { ignored: invalid }
-          setMountBit(s, bit, value !== '')
+          const read = setting.read(value, ctx.unit, ctx.version)
+          if (typeof read !== 'boolean') return read
+          setMountBit(s, bit, read)
           return undefined
         }
         case 'propagation':

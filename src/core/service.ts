@@ -38,6 +38,7 @@ import {
   isValidHostname,
   isValidUserOrGroup,
   simplifyPath,
+  unitPathOf,
   withoutLeadingDotDot
 } from './values/paths.js'
 import type { SyscallFilter } from './values/syscalls.js'
@@ -545,13 +546,9 @@ function rootPathDirective(
     section: 'Service',
     since,
     apply(s, value, ctx) {
-      if (value === '') {
-        if (key) s[key] = undefined
-        return undefined
-      }
-      const resolved = absolutePathOf(value, ctx.unit, ctx.version)
+      const resolved = unitPathOf(value, ctx.unit, ctx.version)
       if ('error' in resolved) return { fatal: resolved.error }
-      if (key) s[key] = resolved.path
+      if (key) s[key] = 'unset' in resolved ? undefined : resolved.path
       return undefined
     }
   }
@@ -714,7 +711,11 @@ function credentialDirective(
           if ('error' in expanded) return { ignored: `${expanded.error} in '${rest}'` }
           const source = expanded.value
           const validSource = source.startsWith('/')
-            ? !hasDotDot(source) && !source.includes('//') && !source.split('/').includes('.')
+            ? // path_is_normalized(), unsimplified: path_is_valid() (no name over 255 bytes) first
+              !hasDotDot(source) &&
+              !source.includes('//') &&
+              !source.split('/').includes('.') &&
+              !hasOverlongComponent(source)
             : isValidCredentialName(source)
           if (!validSource) return { ignored: `'${source}' is not a valid credential source` }
         }
@@ -845,13 +846,9 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
     section: 'Service',
     since: 259,
     apply(s, value, ctx) {
-      if (value === '') {
-        s.userNamespacePath = undefined
-        return undefined
-      }
-      const resolved = absolutePathOf(value, ctx.unit, ctx.version)
+      const resolved = unitPathOf(value, ctx.unit, ctx.version)
       if ('error' in resolved) return { ignored: resolved.error }
-      s.userNamespacePath = resolved.path
+      s.userNamespacePath = 'unset' in resolved ? undefined : resolved.path
       return undefined
     }
   },
@@ -996,11 +993,12 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       }
       const first = extractFirstWord(value, 0, { unquote: true })
       if (first === undefined || 'error' in first) return { ignored: 'invalid syntax' }
-      const expanded = expandSpecifiers(first.word, ctx.unit, ctx.version)
+      // unit_path_printf(): 4,095 bytes at most, then path_is_valid() (no name over 255 bytes)
+      const expanded = expandPathSpecifiers(first.word, ctx.unit, ctx.version)
       if ('error' in expanded) return { ignored: expanded.error }
       let path = expanded.value
       if (!path.startsWith('block-') && !path.startsWith('char-')) {
-        if (!isDeviceNodePath(path, ctx.version)) {
+        if (hasOverlongComponent(path) || !isDeviceNodePath(path, ctx.version)) {
           return { ignored: `'${path}' is not a device node path` }
         }
         path = simplifyPath(withoutLeadingDotDot(path, ctx.version))

@@ -21,6 +21,7 @@ export interface UnitName {
 }
 
 const UNIT_NAME_MAX = 256
+const pathEncoder = new TextEncoder()
 
 /** /^[a-z]+$/ on text.slice(start), without the slice and the regular expression (once per file) */
 function lowercaseFrom(text: string, start: number): boolean {
@@ -98,17 +99,17 @@ export function instantiate(template: UnitName, instance: string): UnitName {
   return parseUnitName(name) ?? { ...template, name, instance, isTemplate: false, isInstance: true }
 }
 
-/** unit_name_unescape(): '-' becomes '/', \xNN is decoded. */
-export function unescapeUnitName(text: string): string {
+/**
+ * unit_name_unescape(): '-' becomes '/', \xNN is decoded; null (EINVAL) for any other backslash,
+ * which makes %I, %P, %J and %f fail (found by a helper's probes at all seven builds).
+ */
+export function unescapeUnitName(text: string): string | null {
   let out = ''
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!
     if (c === '-') out += '/'
-    else if (
-      c === '\\' &&
-      text[i + 1] === 'x' &&
-      /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))
-    ) {
+    else if (c === '\\') {
+      if (text[i + 1] !== 'x' || !/^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) return null
       out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16))
       i += 3
     } else out += c
@@ -116,10 +117,20 @@ export function unescapeUnitName(text: string): string {
   return out
 }
 
-function unescapePath(text: string): string {
+/**
+ * unit_name_path_unescape() (%f): "-" is "/"; otherwise the unescaped name, which must not start or
+ * end with '/', after a '/' that makes a normalized path (no '.', '..' or '//'); else null.
+ */
+function unescapePath(text: string): string | null {
+  if (text === '') return null
   if (text === '-') return '/'
   const unescaped = unescapeUnitName(text)
-  return unescaped.startsWith('/') ? unescaped : '/' + unescaped
+  if (unescaped === null || unescaped.startsWith('/') || unescaped.endsWith('/')) return null
+  const parts = unescaped.split('/')
+  const normalized = parts.every(
+    (part) => part !== '' && part !== '.' && part !== '..' && pathEncoder.encode(part).length <= 255
+  )
+  return normalized ? '/' + unescaped : null
 }
 
 export type SpecifierResult = { value: string } | { error: string }
@@ -134,8 +145,15 @@ export const DATA_DIRECTORY_SPECIFIER = 256
  */
 export const SPECIFIERS_251 = 251
 
-/** Values for a system unit analysed offline. Host-dependent ones are placeholders of the right shape. */
-function specifierValue(letter: string, unit: UnitName, version: number): string | undefined {
+/**
+ * Values for a system unit analysed offline. Host-dependent ones are placeholders of the right shape.
+ * undefined: no such specifier; null: the specifier fails for this unit (%f of an instance `..`).
+ */
+function specifierValue(
+  letter: string,
+  unit: UnitName,
+  version: number
+): string | null | undefined {
   const prefixLastDash = unit.prefix.lastIndexOf('-')
   const jPart = prefixLastDash >= 0 ? unit.prefix.slice(prefixLastDash + 1) : unit.prefix
   switch (letter) {
@@ -225,8 +243,6 @@ function specifierValue(letter: string, unit: UnitName, version: number): string
 /** unit_path_printf()'s limit: a path setting expanded to more than PATH_MAX - 1 bytes fails. */
 export const PATH_PRINTF_MAX = 4095
 
-const pathEncoder = new TextEncoder()
-
 /**
  * expandSpecifiers() for a path (unit_path_printf()): a result over PATH_PRINTF_MAX bytes is an
  * error, fatal or ignored as a failed specifier is for the same setting (read off 252-262:
@@ -266,6 +282,7 @@ export function expandSpecifiers(text: string, unit: UnitName, version: number):
       continue
     }
     const value = specifierValue(next, unit, version)
+    if (value === null) return { error: `%${next} cannot be expanded for ${unit.name}` }
     if (value !== undefined) out += value
     else if (POSSIBLE_SPECIFIERS.test(next)) return { error: `unknown specifier %${next}` }
     else out += '%' + next

@@ -11,6 +11,12 @@ import { hasOverlongComponent, isValidFilename } from './paths.js'
  */
 export const EXEC_PATH_GLOB_REFUSED = 261
 /**
+ * From this version an executable path ending in `/.` or `/..` names a directory as one ending in
+ * `/` does (path_implies_directory(); 257, 259, 261 and 262 refuse `ExecStart=/bin/true/.`, 252,
+ * 254 and 255 load it; 256 unverified, follows 255).
+ */
+export const EXEC_PATH_DOT_IS_DIRECTORY = 257
+/**
  * The '|' prefix (NEWS 258): the command line runs through the user's shell, so its first word is
  * the shell's to read and systemd checks nothing of it (257 refuses such a line; 259, 261 and 262
  * take `|foo/bar`, `|%Z` and `|/bin/tru*` alike, and still expand the arguments' specifiers).
@@ -81,7 +87,12 @@ export function parseExecLine(value: string, unit: UnitName, version: number): E
       if (path === '') return fail('empty executable path')
       if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && isGlob(path)))
         return fail(`executable name contains special characters: ${path}`)
-      if (path.endsWith('/')) return fail(`executable path is a directory: ${path}`)
+      if (
+        path.endsWith('/') ||
+        (version >= EXEC_PATH_DOT_IS_DIRECTORY && (path.endsWith('/.') || path.endsWith('/..')))
+      ) {
+        return fail(`executable path is a directory: ${path}`)
+      }
       // path_is_valid() for an absolute path: no name over 255 bytes
       if (path.startsWith('/') ? hasOverlongComponent(path) : !isValidFilename(path)) {
         return fail(`neither an absolute path nor a plain file name: ${path}`)

@@ -102,6 +102,23 @@ export function absolutePathOf(
   return { path: simplifyPath(withoutLeadingDotDot(expanded.value, version)) }
 }
 
+/**
+ * A setting read by config_parse_unit_path_printf() (RootDirectory=, RootImage=, RootVerity=,
+ * RootMStack=, NetworkNamespacePath=, IPCNamespacePath=, UserNamespacePath=): the specifiers are
+ * expanded first, and an empty result unsets the setting as an empty value does (`RootDirectory=%A`
+ * where the OS image version is empty: found by a helper's probes at all seven builds).
+ */
+export function unitPathOf(
+  value: string,
+  unit: UnitName,
+  version: number
+): { path: string } | { error: string } | { unset: true } {
+  if (value === '') return { unset: true }
+  const expanded = expandPathSpecifiers(value, unit, version)
+  if (!('error' in expanded) && expanded.value === '') return { unset: true }
+  return absolutePathOf(value, unit, version)
+}
+
 /** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
 export function isDeviceNodePath(path: string, version?: number): boolean {
   const dropped = withoutLeadingDotDot(path, version)
