@@ -1096,6 +1096,24 @@ const CASES: readonly Case[] = [
     at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
   },
   {
+    what: 'Exec: a program name of 254 ASCII bytes and an é is 256 bytes, too long',
+    unit: `ExecStartPre=${'a'.repeat(254)}é`,
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'Exec: a program name of 253 ASCII bytes and an é is 255 bytes (control)',
+    unit: `ExecStartPre=-${'a'.repeat(253)}é`,
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Exec: \\U0000FFFF is no escape (a noncharacter), so the program has a backslash',
+    unit: 'ExecStartPre=/bin/tr\\U0000FFFF',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
     what: 'MountImages: a source below /proc (DevicePolicy=closed)',
     unit: 'DevicePolicy=closed\nMountImages=/proc/x.raw:/mnt',
     rows: ['DeviceAllow'],

@@ -67,7 +67,9 @@ function cunescapeOne(text, index, acceptNul = false) {
         if (code === undefined ||
             (code === 0 && !acceptNul) ||
             code > 0x10ffff ||
-            (code >= 0xd800 && code <= 0xdfff)) {
+            (code >= 0xd800 && code <= 0xdfff) ||
+            // \U wants unichar_is_valid(): no noncharacter either (\u does not check; a helper's probes)
+            (c === 'U' && ((code >= 0xfdd0 && code <= 0xfdef) || (code & 0xfffe) === 0xfffe))) {
             return undefined;
         }
         return { value: String.fromCodePoint(code), length: count + 1 };
@@ -708,7 +710,12 @@ function isDeviceNodePath(path, version) {
 }
 /** filename_is_valid(): a single path component. */
 function isValidFilename(name) {
-    return (name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/'));
+    return (name.length > 0 &&
+        // 255 bytes, not UTF-16 units (a UTF-16 unit is at most 3 bytes: only a long name needs encoding)
+        (name.length <= 85 || encoder$3.encode(name).length <= 255) &&
+        name !== '.' &&
+        name !== '..' &&
+        !name.includes('/'));
 }
 /** credential_name_valid(): printable ASCII without '/' or ':'; not '.' or '..'. */
 function isValidCredentialName(name) {

@@ -83,7 +83,9 @@ function cunescapeOne(
       code === undefined ||
       (code === 0 && !acceptNul) ||
       code > 0x10ffff ||
-      (code >= 0xd800 && code <= 0xdfff)
+      (code >= 0xd800 && code <= 0xdfff) ||
+      // \U wants unichar_is_valid(): no noncharacter either (\u does not check; a helper's probes)
+      (c === 'U' && ((code >= 0xfdd0 && code <= 0xfdef) || (code & 0xfffe) === 0xfffe))
     ) {
       return undefined
     }

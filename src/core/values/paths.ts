@@ -135,7 +135,12 @@ export function isDeviceNodePath(path: string, version?: number): boolean {
 /** filename_is_valid(): a single path component. */
 export function isValidFilename(name: string): boolean {
   return (
-    name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !name.includes('/')
+    name.length > 0 &&
+    // 255 bytes, not UTF-16 units (a UTF-16 unit is at most 3 bytes: only a long name needs encoding)
+    (name.length <= 85 || encoder.encode(name).length <= 255) &&
+    name !== '.' &&
+    name !== '..' &&
+    !name.includes('/')
   )
 }
 
