@@ -3,7 +3,15 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import * as path from 'node:path'
 import { withoutLeadingDotDot } from '../src/core/values/paths.js'
-import { asciiLower, asciiUpper, lastIndexOfCode } from '../src/core/words.js'
+import {
+  asciiLower,
+  asciiUpper,
+  byteLength,
+  escapedByte,
+  isValidUtf8Value,
+  lastIndexOfCode,
+  rawBytes
+} from '../src/core/words.js'
 import { oneDecimal } from '../src/render/text.js'
 import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from '../src/scan/paths.js'
 
@@ -82,6 +90,26 @@ describe('withoutLeadingDotDot', () => {
     expect(withoutLeadingDotDot('../srv', 262)).toBe('../srv')
     expect(withoutLeadingDotDot('/../srv', 254)).toBe('/../srv')
     expect(withoutLeadingDotDot('/../srv', undefined)).toBe('/../srv')
+  })
+})
+
+describe('escaped bytes', () => {
+  it('stay one byte each, in lengths and in the bytes systemd holds', () => {
+    const cafe = `caf${escapedByte(0xc3)}${escapedByte(0xa9)}`
+    expect(byteLength(cafe)).toBe(5)
+    expect([...rawBytes(cafe)]).toEqual([...new TextEncoder().encode('café')])
+    expect(isValidUtf8Value(cafe)).toBe(true)
+    expect(isValidUtf8Value(`a${escapedByte(0x80)}`)).toBe(false)
+    expect(isValidUtf8Value('a\ufdd0')).toBe(false)
+    expect(escapedByte(0x41)).toBe('A')
+    // text with no escaped byte is plain UTF-8
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (t) => {
+        expect(byteLength(t)).toBe(new TextEncoder().encode(t).length)
+        expect([...rawBytes(t)]).toEqual([...new TextEncoder().encode(t)])
+      }),
+      { numRuns: 5000 }
+    )
   })
 })
 

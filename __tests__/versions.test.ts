@@ -1114,6 +1114,24 @@ const CASES: readonly Case[] = [
     at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
   },
   {
+    what: 'Exec: \\x80 is one raw byte: 254 ASCII bytes and it make a 255-byte name; from 261 not UTF-8',
+    unit: `ExecStartPre=${'a'.repeat(254)}\\x80`,
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], REFUSED, REFUSED]
+  },
+  {
+    what: 'Exec: \\xc3\\xa9 is é, valid UTF-8 from 261 too (control)',
+    unit: 'ExecStartPre=/bin/caf\\xc3\\xa9',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Exec: \\ufdd0 unescapes (a noncharacter), which 261 refuses in a program path',
+    unit: 'ExecStartPre=/bin/tr\\ufdd0',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], REFUSED, REFUSED]
+  },
+  {
     what: 'MountImages: a source below /proc (DevicePolicy=closed)',
     unit: 'DevicePolicy=closed\nMountImages=/proc/x.raw:/mnt',
     rows: ['DeviceAllow'],

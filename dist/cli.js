@@ -25,6 +25,64 @@ function lastIndexOfCode(text, code) {
 const SEPARATORS = ' \t\n\r';
 /** SEPARATORS by character code (the scans below read codes: no one-character strings) */
 const isSeparator = (code) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+/**
+ * A byte that \xNN or an octal escape gives (systemd unescapes them to raw bytes, not code points):
+ * 0x80-0xFF is kept as the lone surrogate U+DC80-U+DCFF, which no decoded unit file holds, so that
+ * byteLength() counts it as one byte and rawBytes() gives the byte back.
+ */
+function escapedByte(code) {
+    return String.fromCharCode(code < 0x80 ? code : 0xdc00 + code);
+}
+const utf8 = new TextEncoder();
+/** The bytes systemd holds for a decoded value: UTF-8, with each escaped byte (escapedByte()) as it was. */
+function rawBytes(text) {
+    const bytes = [];
+    let run = 0;
+    const flush = (end) => {
+        if (end > run)
+            bytes.push(...utf8.encode(text.slice(run, end)));
+    };
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        const lone = c >= 0xdc80 && c <= 0xdcff && !(i > 0 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800);
+        if (!lone)
+            continue;
+        flush(i);
+        bytes.push(c - 0xdc00);
+        run = i + 1;
+    }
+    flush(text.length);
+    return Uint8Array.from(bytes);
+}
+/** The length in bytes of a decoded value (an escaped byte is one). */
+function byteLength(text) {
+    let bytes = text.length;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c < 0x80)
+            continue;
+        if (c < 0x800)
+            bytes += 1;
+        else if ((c & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+            bytes += 2; // a surrogate pair: 4 bytes for 2 units
+            i++;
+        }
+        else if (c < 0xdc80 || c > 0xdcff)
+            bytes += 2;
+    }
+    return bytes;
+}
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const NONCHARACTER$1 = /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/;
+/** utf8_is_valid() on a decoded value's bytes: well-formed UTF-8 without noncharacters. */
+function isValidUtf8Value(text) {
+    try {
+        return !NONCHARACTER$1.test(strictUtf8.decode(rawBytes(text)));
+    }
+    catch {
+        return false;
+    }
+}
 const SIMPLE_ESCAPES = {
     a: '\x07',
     b: '\b',
@@ -59,7 +117,7 @@ function cunescapeOne(text, index, acceptNul = false) {
         const code = hex(2);
         return code === undefined || (code === 0 && !acceptNul)
             ? undefined
-            : { value: String.fromCharCode(code), length: 3 };
+            : { value: escapedByte(code), length: 3 };
     }
     if (c === 'u' || c === 'U') {
         const count = c === 'u' ? 4 : 8;
@@ -81,7 +139,7 @@ function cunescapeOne(text, index, acceptNul = false) {
         const code = parseInt(digits, 8);
         return (code === 0 && !acceptNul) || code > 255
             ? undefined
-            : { value: String.fromCharCode(code), length: 3 };
+            : { value: escapedByte(code), length: 3 };
     }
     return undefined;
 }
@@ -332,7 +390,6 @@ function parseCInteger(text) {
  * (unit-file-loading.md 5.6).
  */
 const UNIT_NAME_MAX = 256;
-const pathEncoder = new TextEncoder();
 /** /^[a-z]+$/ on text.slice(start), without the slice and the regular expression (once per file) */
 function lowercaseFrom(text, start) {
     if (start >= text.length)
@@ -415,7 +472,7 @@ function unescapeUnitName(text) {
         else if (c === '\\') {
             if (text[i + 1] !== 'x' || !/^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4)))
                 return null;
-            out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
+            out += escapedByte(parseInt(text.slice(i + 2, i + 4), 16));
             i += 3;
         }
         else
@@ -436,7 +493,7 @@ function unescapePath(text) {
     if (unescaped === null || unescaped.startsWith('/') || unescaped.endsWith('/'))
         return null;
     const parts = unescaped.split('/');
-    const normalized = parts.every((part) => part !== '' && part !== '.' && part !== '..' && pathEncoder.encode(part).length <= 255);
+    const normalized = parts.every((part) => part !== '' && part !== '.' && part !== '..' && byteLength(part) <= 255);
     return normalized ? '/' + unescaped : null;
 }
 const POSSIBLE_SPECIFIERS = /[0-9A-Za-z]/;
@@ -549,7 +606,7 @@ function expandPathSpecifiers(text, unit, version) {
     // a UTF-16 unit is at most 3 bytes in UTF-8: a short path needs no encoding
     if ('error' in expanded || expanded.value.length * 3 <= PATH_PRINTF_MAX)
         return expanded;
-    return pathEncoder.encode(expanded.value).length > PATH_PRINTF_MAX
+    return byteLength(expanded.value) > PATH_PRINTF_MAX
         ? { error: `a path over ${PATH_PRINTF_MAX} bytes` }
         : expanded;
 }
@@ -628,14 +685,13 @@ function simplifyPath(path) {
 function hasDotDot(path) {
     return path.split('/').includes('..');
 }
-const encoder$3 = new TextEncoder();
 /**
  * path_is_valid(): no component longer than NAME_MAX (255 bytes). Its total limit (PATH_MAX) is left
  * to expandPathSpecifiers(), whose 4,095 bytes come first (PIDFile=, which prefixes /run, excepted).
  */
 function hasOverlongComponent(path) {
     // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
-    return path.split('/').some((part) => part.length > 85 && encoder$3.encode(part).length > 255);
+    return path.split('/').some((part) => part.length > 85 && byteLength(part) > 255);
 }
 /**
  * From here path_simplify() drops the '..' right after the root (`/..` is `/`): 255, 257, 259, 261
@@ -712,7 +768,7 @@ function isDeviceNodePath(path, version) {
 function isValidFilename(name) {
     return (name.length > 0 &&
         // 255 bytes, not UTF-16 units (a UTF-16 unit is at most 3 bytes: only a long name needs encoding)
-        (name.length <= 85 || encoder$3.encode(name).length <= 255) &&
+        (name.length <= 85 || byteLength(name) <= 255) &&
         name !== '.' &&
         name !== '..' &&
         !name.includes('/'));
@@ -788,7 +844,7 @@ const EXEC_DIRECTORY_ALL = 7;
 /** path_is_valid()'s total limit: a path of PATH_MAX (4,096) bytes or more is no path. */
 function isOverPathMax(path) {
     // a UTF-16 unit is at most 3 bytes in UTF-8: only a path of over 1,365 units needs encoding
-    return path.length > 1365 && encoder$3.encode(path).length >= 4096;
+    return path.length > 1365 && byteLength(path) >= 4096;
 }
 /**
  * Whether `name`, joined to the directory `prefix` (/var/lib for StateDirectory=), makes a path
@@ -2061,6 +2117,11 @@ const EXEC_PATH_GLOB_REFUSED = 261;
  */
 const EXEC_PATH_DOT_IS_DIRECTORY = 257;
 /**
+ * From this version the program path, unescaped, must be valid UTF-8 without noncharacters
+ * (`/bin/tru\x80`, `\ufdd0` are refused by 261 and 262, loaded by 259; 260 unverified, follows 259).
+ */
+const EXEC_PATH_UTF8_REQUIRED = 261;
+/**
  * The '|' prefix (NEWS 258): the command line runs through the user's shell, so its first word is
  * the shell's to read and systemd checks nothing of it (257 refuses such a line; 259, 261 and 262
  * take `|foo/bar`, `|%Z` and `|/bin/tru*` alike, and still expand the arguments' specifiers).
@@ -2132,7 +2193,9 @@ function parseExecLine(value, unit, version) {
             path = expanded.value;
             if (path === '')
                 return fail('empty executable path');
-            if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && isGlob(path)))
+            if (!stringIsSafe(path) ||
+                (version >= EXEC_PATH_GLOB_REFUSED && isGlob(path)) ||
+                (version >= EXEC_PATH_UTF8_REQUIRED && !isValidUtf8Value(path)))
                 return fail(`executable name contains special characters: ${path}`);
             if (path.endsWith('/') ||
                 (version >= EXEC_PATH_DOT_IS_DIRECTORY && (path.endsWith('/.') || path.endsWith('/..')))) {

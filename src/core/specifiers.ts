@@ -3,7 +3,7 @@
  * values `systemd-analyze security --offline=true` uses for a system unit
  * (unit-file-loading.md 5.6).
  */
-import { lastIndexOfCode } from './words.js'
+import { byteLength, escapedByte, lastIndexOfCode } from './words.js'
 
 export interface UnitName {
   /** full name, e.g. foo-bar@inst.service */
@@ -21,7 +21,6 @@ export interface UnitName {
 }
 
 const UNIT_NAME_MAX = 256
-const pathEncoder = new TextEncoder()
 
 /** /^[a-z]+$/ on text.slice(start), without the slice and the regular expression (once per file) */
 function lowercaseFrom(text: string, start: number): boolean {
@@ -110,7 +109,7 @@ export function unescapeUnitName(text: string): string | null {
     if (c === '-') out += '/'
     else if (c === '\\') {
       if (text[i + 1] !== 'x' || !/^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) return null
-      out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16))
+      out += escapedByte(parseInt(text.slice(i + 2, i + 4), 16))
       i += 3
     } else out += c
   }
@@ -128,7 +127,7 @@ function unescapePath(text: string): string | null {
   if (unescaped === null || unescaped.startsWith('/') || unescaped.endsWith('/')) return null
   const parts = unescaped.split('/')
   const normalized = parts.every(
-    (part) => part !== '' && part !== '.' && part !== '..' && pathEncoder.encode(part).length <= 255
+    (part) => part !== '' && part !== '.' && part !== '..' && byteLength(part) <= 255
   )
   return normalized ? '/' + unescaped : null
 }
@@ -256,7 +255,7 @@ export function expandPathSpecifiers(
   const expanded = expandSpecifiers(text, unit, version)
   // a UTF-16 unit is at most 3 bytes in UTF-8: a short path needs no encoding
   if ('error' in expanded || expanded.value.length * 3 <= PATH_PRINTF_MAX) return expanded
-  return pathEncoder.encode(expanded.value).length > PATH_PRINTF_MAX
+  return byteLength(expanded.value) > PATH_PRINTF_MAX
     ? { error: `a path over ${PATH_PRINTF_MAX} bytes` }
     : expanded
 }

@@ -37,6 +37,65 @@ const SEPARATORS = ' \t\n\r'
 const isSeparator = (code: number): boolean =>
   code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d
 
+/**
+ * A byte that \xNN or an octal escape gives (systemd unescapes them to raw bytes, not code points):
+ * 0x80-0xFF is kept as the lone surrogate U+DC80-U+DCFF, which no decoded unit file holds, so that
+ * byteLength() counts it as one byte and rawBytes() gives the byte back.
+ */
+export function escapedByte(code: number): string {
+  return String.fromCharCode(code < 0x80 ? code : 0xdc00 + code)
+}
+
+const utf8 = new TextEncoder()
+
+/** The bytes systemd holds for a decoded value: UTF-8, with each escaped byte (escapedByte()) as it was. */
+export function rawBytes(text: string): Uint8Array {
+  const bytes: number[] = []
+  let run = 0
+  const flush = (end: number): void => {
+    if (end > run) bytes.push(...utf8.encode(text.slice(run, end)))
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    const lone =
+      c >= 0xdc80 && c <= 0xdcff && !(i > 0 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800)
+    if (!lone) continue
+    flush(i)
+    bytes.push(c - 0xdc00)
+    run = i + 1
+  }
+  flush(text.length)
+  return Uint8Array.from(bytes)
+}
+
+/** The length in bytes of a decoded value (an escaped byte is one). */
+export function byteLength(text: string): number {
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x80) continue
+    if (c < 0x800) bytes += 1
+    else if ((c & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2 // a surrogate pair: 4 bytes for 2 units
+      i++
+    } else if (c < 0xdc80 || c > 0xdcff) bytes += 2
+  }
+  return bytes
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+const NONCHARACTER =
+  /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/
+
+/** utf8_is_valid() on a decoded value's bytes: well-formed UTF-8 without noncharacters. */
+export function isValidUtf8Value(text: string): boolean {
+  try {
+    return !NONCHARACTER.test(strictUtf8.decode(rawBytes(text)))
+  } catch {
+    return false
+  }
+}
+
 const SIMPLE_ESCAPES: Record<string, string> = {
   a: '\x07',
   b: '\b',
@@ -74,7 +133,7 @@ function cunescapeOne(
     const code = hex(2)
     return code === undefined || (code === 0 && !acceptNul)
       ? undefined
-      : { value: String.fromCharCode(code), length: 3 }
+      : { value: escapedByte(code), length: 3 }
   }
   if (c === 'u' || c === 'U') {
     const count = c === 'u' ? 4 : 8
@@ -97,7 +156,7 @@ function cunescapeOne(
     const code = parseInt(digits, 8)
     return (code === 0 && !acceptNul) || code > 255
       ? undefined
-      : { value: String.fromCharCode(code), length: 3 }
+      : { value: escapedByte(code), length: 3 }
   }
   return undefined
 }

@@ -2,7 +2,7 @@
 import type { UnitName } from '../specifiers.js'
 import { expandPathSpecifiers, expandSpecifiers } from '../specifiers.js'
 import { isGlob, stringIsSafe } from '../syntax.js'
-import { extractFirstWord } from '../words.js'
+import { extractFirstWord, isValidUtf8Value } from '../words.js'
 import { hasOverlongComponent, isValidFilename } from './paths.js'
 
 /**
@@ -16,6 +16,11 @@ export const EXEC_PATH_GLOB_REFUSED = 261
  * 254 and 255 load it; 256 unverified, follows 255).
  */
 export const EXEC_PATH_DOT_IS_DIRECTORY = 257
+/**
+ * From this version the program path, unescaped, must be valid UTF-8 without noncharacters
+ * (`/bin/tru\x80`, `\ufdd0` are refused by 261 and 262, loaded by 259; 260 unverified, follows 259).
+ */
+export const EXEC_PATH_UTF8_REQUIRED = 261
 /**
  * The '|' prefix (NEWS 258): the command line runs through the user's shell, so its first word is
  * the shell's to read and systemd checks nothing of it (257 refuses such a line; 259, 261 and 262
@@ -85,7 +90,11 @@ export function parseExecLine(value: string, unit: UnitName, version: number): E
       if ('error' in expanded) return fail(`${expanded.error} in '${f}'`)
       path = expanded.value
       if (path === '') return fail('empty executable path')
-      if (!stringIsSafe(path) || (version >= EXEC_PATH_GLOB_REFUSED && isGlob(path)))
+      if (
+        !stringIsSafe(path) ||
+        (version >= EXEC_PATH_GLOB_REFUSED && isGlob(path)) ||
+        (version >= EXEC_PATH_UTF8_REQUIRED && !isValidUtf8Value(path))
+      )
         return fail(`executable name contains special characters: ${path}`)
       if (
         path.endsWith('/') ||

@@ -1,7 +1,7 @@
 /** User/group names, host names, paths and device nodes as systemd validates them. */
 import type { UnitName } from '../specifiers.js'
 import { expandPathSpecifiers } from '../specifiers.js'
-import { extractFirstWord, extractSeparatedWord } from '../words.js'
+import { byteLength, extractFirstWord, extractSeparatedWord } from '../words.js'
 
 /** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
 export function isValidUserOrGroup(name: string): boolean {
@@ -40,15 +40,13 @@ export function hasDotDot(path: string): boolean {
   return path.split('/').includes('..')
 }
 
-const encoder = new TextEncoder()
-
 /**
  * path_is_valid(): no component longer than NAME_MAX (255 bytes). Its total limit (PATH_MAX) is left
  * to expandPathSpecifiers(), whose 4,095 bytes come first (PIDFile=, which prefixes /run, excepted).
  */
 export function hasOverlongComponent(path: string): boolean {
   // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
-  return path.split('/').some((part) => part.length > 85 && encoder.encode(part).length > 255)
+  return path.split('/').some((part) => part.length > 85 && byteLength(part) > 255)
 }
 
 /**
@@ -137,7 +135,7 @@ export function isValidFilename(name: string): boolean {
   return (
     name.length > 0 &&
     // 255 bytes, not UTF-16 units (a UTF-16 unit is at most 3 bytes: only a long name needs encoding)
-    (name.length <= 85 || encoder.encode(name).length <= 255) &&
+    (name.length <= 85 || byteLength(name) <= 255) &&
     name !== '.' &&
     name !== '..' &&
     !name.includes('/')
@@ -220,7 +218,7 @@ export const EXEC_DIRECTORY_ALL = 7
 /** path_is_valid()'s total limit: a path of PATH_MAX (4,096) bytes or more is no path. */
 export function isOverPathMax(path: string): boolean {
   // a UTF-16 unit is at most 3 bytes in UTF-8: only a path of over 1,365 units needs encoding
-  return path.length > 1365 && encoder.encode(path).length >= 4096
+  return path.length > 1365 && byteLength(path) >= 4096
 }
 
 /**
