@@ -1132,6 +1132,12 @@ const CASES: readonly Case[] = [
     at: [[9.6], [9.4], [9.4], [9.4], [9.4], REFUSED, REFUSED]
   },
   {
+    what: 'Exec: \\ud800 unescapes to three bytes up to 257, and is no escape from 259',
+    unit: 'ExecStartPre=/bin/tr\\ud800',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], REFUSED, REFUSED, REFUSED]
+  },
+  {
     what: 'MountImages: a source below /proc (DevicePolicy=closed)',
     unit: 'DevicePolicy=closed\nMountImages=/proc/x.raw:/mnt',
     rows: ['DeviceAllow'],

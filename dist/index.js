@@ -31065,6 +31065,12 @@ function lastIndexOfCode(text, code) {
             return i;
     return -1;
 }
+/**
+ * From here `\uD800`-`\uDFFF` is no escape (259 refuses `ExecStart=/bin/tr\ud800` for the backslash
+ * left in it); before, it unescapes to the surrogate's three UTF-8 bytes (252-257 load that unit;
+ * 258 unverified, follows 257).
+ */
+const SURROGATE_ESCAPES_REFUSED = 259;
 const SEPARATORS = ' \t\n\r';
 /** SEPARATORS by character code (the scans below read codes: no one-character strings) */
 const isSeparator = (code) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
@@ -31143,7 +31149,7 @@ const SIMPLE_ESCAPES = {
  * Decodes one C escape starting after the backslash; undefined when systemd rejects it. A NUL
  * (`\\x00`, `\\000`, `\\u0000`) is rejected unless `acceptNul` (UNESCAPE_ACCEPT_NUL).
  */
-function cunescapeOne(text, index, acceptNul = false) {
+function cunescapeOne(text, index, acceptNul = false, version) {
     const c = text[index];
     if (c === undefined)
         return undefined;
@@ -31165,6 +31171,16 @@ function cunescapeOne(text, index, acceptNul = false) {
     if (c === 'u' || c === 'U') {
         const count = c === 'u' ? 4 : 8;
         const code = hex(count);
+        if (c === 'u' &&
+            code !== undefined &&
+            code >= 0xd800 &&
+            code <= 0xdfff &&
+            version !== undefined &&
+            version < SURROGATE_ESCAPES_REFUSED) {
+            // the three bytes UTF-8 would give the code point, raw (escapedByte())
+            const bytes = [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)];
+            return { value: bytes.map(escapedByte).join(''), length: count + 1 };
+        }
         if (code === undefined ||
             (code === 0 && !acceptNul) ||
             code > 0x10ffff ||
@@ -31225,7 +31241,7 @@ function extractFirstWord(text, start, options = {}) {
                 return options.relax ? { word, next: text.length } : { error: 'trailing backslash' };
             }
             if (options.cunescape) {
-                const decoded = cunescapeOne(text, i + 1);
+                const decoded = cunescapeOne(text, i + 1, false, options.version);
                 if (decoded) {
                     word += decoded.value;
                     i += decoded.length;
@@ -33186,7 +33202,7 @@ function parseExecLine(value, unit, version) {
     let semicolon;
     do {
         semicolon = false;
-        const first = extractFirstWord(value, position, { unquote: true, cunescape: true });
+        const first = extractFirstWord(value, position, { unquote: true, cunescape: true, version });
         if (first === undefined)
             return result;
         if ('error' in first) {

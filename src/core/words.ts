@@ -21,7 +21,16 @@ export interface ExtractOptions {
   retainEscape?: boolean
   /** EXTRACT_RELAX: an open quote or a final backslash ends the word instead of failing */
   relax?: boolean
+  /** the systemd whose escapes apply (SURROGATE_ESCAPES_REFUSED); undefined: the newest */
+  version?: number
 }
+
+/**
+ * From here `\uD800`-`\uDFFF` is no escape (259 refuses `ExecStart=/bin/tr\ud800` for the backslash
+ * left in it); before, it unescapes to the surrogate's three UTF-8 bytes (252-257 load that unit;
+ * 258 unverified, follows 257).
+ */
+export const SURROGATE_ESCAPES_REFUSED = 259
 
 export interface ExtractedWords {
   words: string[]
@@ -117,7 +126,8 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 function cunescapeOne(
   text: string,
   index: number,
-  acceptNul = false
+  acceptNul = false,
+  version?: number
 ): { value: string; length: number } | undefined {
   const c = text[index]
   if (c === undefined) return undefined
@@ -138,6 +148,18 @@ function cunescapeOne(
   if (c === 'u' || c === 'U') {
     const count = c === 'u' ? 4 : 8
     const code = hex(count)
+    if (
+      c === 'u' &&
+      code !== undefined &&
+      code >= 0xd800 &&
+      code <= 0xdfff &&
+      version !== undefined &&
+      version < SURROGATE_ESCAPES_REFUSED
+    ) {
+      // the three bytes UTF-8 would give the code point, raw (escapedByte())
+      const bytes = [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
+      return { value: bytes.map(escapedByte).join(''), length: count + 1 }
+    }
     if (
       code === undefined ||
       (code === 0 && !acceptNul) ||
@@ -200,7 +222,7 @@ export function extractFirstWord(
         return options.relax ? { word, next: text.length } : { error: 'trailing backslash' }
       }
       if (options.cunescape) {
-        const decoded = cunescapeOne(text, i + 1)
+        const decoded = cunescapeOne(text, i + 1, false, options.version)
         if (decoded) {
           word += decoded.value
           i += decoded.length

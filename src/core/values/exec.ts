@@ -47,7 +47,7 @@ export function parseExecLine(value: string, unit: UnitName, version: number): E
   let semicolon: boolean
   do {
     semicolon = false
-    const first = extractFirstWord(value, position, { unquote: true, cunescape: true })
+    const first = extractFirstWord(value, position, { unquote: true, cunescape: true, version })
     if (first === undefined) return result
     if ('error' in first) {
       result.ignored = `bad quoting in the command: ${first.error}`
