@@ -31122,11 +31122,15 @@ function byteLength(text) {
     return bytes;
 }
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const NONCHARACTER$1 = /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/;
+/** Noncharacters that systemd's utf8_is_valid() rejects although they are well-formed UTF-8. */
+const NONCHARACTER = /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/;
+function hasNoncharacter(text) {
+    return NONCHARACTER.test(text);
+}
 /** utf8_is_valid() on a decoded value's bytes: well-formed UTF-8 without noncharacters. */
 function isValidUtf8Value(text) {
     try {
-        return !NONCHARACTER$1.test(strictUtf8.decode(rawBytes(text)));
+        return !hasNoncharacter(strictUtf8.decode(rawBytes(text)));
     }
     catch {
         return false;
@@ -31765,6 +31769,13 @@ function hasOverlongComponent(path) {
  * and the like; 252 and 254 refuse or skip them. A '..' after another name still makes no path.
  */
 const LEADING_DOT_DOT_DROPPED = 255;
+/** path_is_normalized(), unsimplified: no name over 255 bytes, no '.' or '..' name, no '//'. */
+function isNormalizedPath(path) {
+    return (!hasDotDot(path) &&
+        !path.includes('//') &&
+        !path.split('/').includes('.') &&
+        !hasOverlongComponent(path));
+}
 /** An absolute path without the '..' (and '.') that come before its first name, from 255. */
 function withoutLeadingDotDot(path, version) {
     if (version === undefined || version < LEADING_DOT_DOT_DROPPED || !path.startsWith('/')) {
@@ -31798,12 +31809,16 @@ function absolutePathOf(value, unit, version) {
     const expanded = expandPathSpecifiers(value, unit, version);
     if ('error' in expanded)
         return { error: `${expanded.error} in '${value}'` };
-    if (!isAbsoluteNormalPath(expanded.value, version)) {
+    return expandedAbsolutePath(expanded.value, version);
+}
+/** absolutePathOf() after the specifiers are expanded. */
+function expandedAbsolutePath(path, version) {
+    if (!isAbsoluteNormalPath(path, version)) {
         return {
-            error: `'${expanded.value}' is not an absolute path without '..' and without a name over 255 bytes`
+            error: `'${path}' is not an absolute path without '..' and without a name over 255 bytes`
         };
     }
-    return { path: simplifyPath(withoutLeadingDotDot(expanded.value, version)) };
+    return { path: simplifyPath(withoutLeadingDotDot(path, version)) };
 }
 /**
  * A setting read by config_parse_unit_path_printf() (RootDirectory=, RootImage=, RootVerity=,
@@ -31815,9 +31830,11 @@ function unitPathOf(value, unit, version) {
     if (value === '')
         return { unset: true };
     const expanded = expandPathSpecifiers(value, unit, version);
-    if (!('error' in expanded) && expanded.value === '')
+    if ('error' in expanded)
+        return { error: `${expanded.error} in '${value}'` };
+    if (expanded.value === '')
         return { unset: true };
-    return absolutePathOf(value, unit, version);
+    return expandedAbsolutePath(expanded.value, version);
 }
 /** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
 function isDeviceNodePath(path, version) {
@@ -32555,13 +32572,6 @@ function refusal(s, version) {
     return contextRefusal(s, type, version);
 }
 
-/**
- * Unit-file syntax exactly as systemd's conf-parser reads it (v252 behaviour; unchanged through v262):
- * physical lines end at LF, CR or NUL; comments are recognised on the raw line before the BOM is
- * stripped; a line ending in an odd number of backslashes continues; UTF-8 is checked per logical
- * line; an invalid section header, invalid UTF-8 or an over-long line stops the parse (fatal).
- * See ../shared/reference/unit-file-loading.md, section 5.
- */
 /** systemd's LONG_LINE_MAX: a physical line of this many bytes or more makes the file fail to load. */
 const LONG_LINE_MAX = 1024 * 1024;
 const LF = 10;
@@ -32571,8 +32581,6 @@ const UTF8_BOM = '\uFEFF';
 const UTF8_BOM_BYTES = 3;
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-/** Noncharacters that systemd's utf8_is_valid() rejects although they are well-formed UTF-8. */
-const NONCHARACTER = /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/;
 function eolKind(code) {
     return code === LF ? 1 : code === CR ? 2 : code === NUL ? 4 : 0;
 }
@@ -32605,17 +32613,7 @@ function* splitLineRanges(length, codeAt) {
         yield [start, length];
 }
 function isSystemdValidUtf8(text) {
-    return !NONCHARACTER.test(text);
-}
-/** UTF-8 length of well-formed text (a surrogate pair is 2 + 2 bytes), without encoding it. */
-function utf8Length(text) {
-    let bytes = text.length;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c >= 0x80)
-            bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
-    }
-    return bytes;
+    return !hasNoncharacter(text);
 }
 /**
  * Feeds the physical lines to `take` (text, systemd-valid UTF-8, length in bytes) until it returns
@@ -32632,7 +32630,7 @@ function eachPhysicalLine(bytes, take) {
     }
     if (whole !== undefined) {
         const text = whole;
-        if (bytes.length < LONG_LINE_MAX && !OTHER_BREAKS.test(text) && !NONCHARACTER.test(text)) {
+        if (bytes.length < LONG_LINE_MAX && !OTHER_BREAKS.test(text) && !hasNoncharacter(text)) {
             const lines = text.split('\n');
             const count = text.endsWith('\n') ? lines.length - 1 : lines.length;
             for (let i = 0; i < count; i++)
@@ -32642,7 +32640,7 @@ function eachPhysicalLine(bytes, take) {
         }
         for (const [s, e] of splitLineRanges(text.length, (i) => text.charCodeAt(i))) {
             const line = text.slice(s, e);
-            if (!take(line, isSystemdValidUtf8(line), utf8Length(line)))
+            if (!take(line, isSystemdValidUtf8(line), byteLength(line)))
                 return;
         }
         return;
@@ -35571,11 +35569,7 @@ function credentialDirective(table, encrypted, since) {
                         return { ignored: `${expanded.error} in '${rest}'` };
                     const source = expanded.value;
                     const validSource = source.startsWith('/')
-                        ? // path_is_normalized(), unsimplified: path_is_valid() (no name over 255 bytes) first
-                            !hasDotDot(source) &&
-                                !source.includes('//') &&
-                                !source.split('/').includes('.') &&
-                                !hasOverlongComponent(source)
+                        ? isNormalizedPath(source)
                         : isValidCredentialName(source);
                     if (!validSource)
                         return { ignored: `'${source}' is not a valid credential source` };

@@ -33,6 +33,7 @@ import {
   isAbsoluteNormalPath,
   isOverPathMax,
   isDeviceNodePath,
+  isNormalizedPath,
   isStrictUserName,
   isValidCredentialName,
   isValidHostname,
@@ -711,11 +712,7 @@ function credentialDirective(
           if ('error' in expanded) return { ignored: `${expanded.error} in '${rest}'` }
           const source = expanded.value
           const validSource = source.startsWith('/')
-            ? // path_is_normalized(), unsimplified: path_is_valid() (no name over 255 bytes) first
-              !hasDotDot(source) &&
-              !source.includes('//') &&
-              !source.split('/').includes('.') &&
-              !hasOverlongComponent(source)
+            ? isNormalizedPath(source)
             : isValidCredentialName(source)
           if (!validSource) return { ignored: `'${source}' is not a valid credential source` }
         }

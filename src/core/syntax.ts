@@ -4,7 +4,7 @@
  * stripped; a line ending in an odd number of backslashes continues; UTF-8 is checked per logical
  * line; an invalid section header, invalid UTF-8 or an over-long line stops the parse (fatal).
  * See ../shared/reference/unit-file-loading.md, section 5.
- */
+ */ import { byteLength, hasNoncharacter } from './words.js'
 
 /** systemd's LONG_LINE_MAX: a physical line of this many bytes or more makes the file fail to load. */
 export const LONG_LINE_MAX = 1024 * 1024
@@ -51,10 +51,6 @@ const UTF8_BOM_BYTES = 3
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 
-/** Noncharacters that systemd's utf8_is_valid() rejects although they are well-formed UTF-8. */
-const NONCHARACTER =
-  /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/
-
 function eolKind(code: number): number {
   return code === LF ? 1 : code === CR ? 2 : code === NUL ? 4 : 0
 }
@@ -90,17 +86,7 @@ function* splitLineRanges(
 }
 
 function isSystemdValidUtf8(text: string): boolean {
-  return !NONCHARACTER.test(text)
-}
-
-/** UTF-8 length of well-formed text (a surrogate pair is 2 + 2 bytes), without encoding it. */
-function utf8Length(text: string): number {
-  let bytes = text.length
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c >= 0x80) bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2
-  }
-  return bytes
+  return !hasNoncharacter(text)
 }
 
 /**
@@ -120,7 +106,7 @@ function eachPhysicalLine(
   }
   if (whole !== undefined) {
     const text = whole
-    if (bytes.length < LONG_LINE_MAX && !OTHER_BREAKS.test(text) && !NONCHARACTER.test(text)) {
+    if (bytes.length < LONG_LINE_MAX && !OTHER_BREAKS.test(text) && !hasNoncharacter(text)) {
       const lines = text.split('\n')
       const count = text.endsWith('\n') ? lines.length - 1 : lines.length
       for (let i = 0; i < count; i++) if (!take(lines[i]!, true, 0)) return
@@ -128,7 +114,7 @@ function eachPhysicalLine(
     }
     for (const [s, e] of splitLineRanges(text.length, (i) => text.charCodeAt(i))) {
       const line = text.slice(s, e)
-      if (!take(line, isSystemdValidUtf8(line), utf8Length(line))) return
+      if (!take(line, isSystemdValidUtf8(line), byteLength(line))) return
     }
     return
   }

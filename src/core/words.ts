@@ -93,13 +93,18 @@ export function byteLength(text: string): number {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+/** Noncharacters that systemd's utf8_is_valid() rejects although they are well-formed UTF-8. */
 const NONCHARACTER =
   /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/
+
+export function hasNoncharacter(text: string): boolean {
+  return NONCHARACTER.test(text)
+}
 
 /** utf8_is_valid() on a decoded value's bytes: well-formed UTF-8 without noncharacters. */
 export function isValidUtf8Value(text: string): boolean {
   try {
-    return !NONCHARACTER.test(strictUtf8.decode(rawBytes(text)))
+    return !hasNoncharacter(strictUtf8.decode(rawBytes(text)))
   } catch {
     return false
   }

@@ -56,6 +56,16 @@ export function hasOverlongComponent(path: string): boolean {
  */
 export const LEADING_DOT_DOT_DROPPED = 255
 
+/** path_is_normalized(), unsimplified: no name over 255 bytes, no '.' or '..' name, no '//'. */
+export function isNormalizedPath(path: string): boolean {
+  return (
+    !hasDotDot(path) &&
+    !path.includes('//') &&
+    !path.split('/').includes('.') &&
+    !hasOverlongComponent(path)
+  )
+}
+
 /** An absolute path without the '..' (and '.') that come before its first name, from 255. */
 export function withoutLeadingDotDot(path: string, version: number | undefined): string {
   if (version === undefined || version < LEADING_DOT_DOT_DROPPED || !path.startsWith('/')) {
@@ -92,12 +102,17 @@ export function absolutePathOf(
 ): { path: string } | { error: string } {
   const expanded = expandPathSpecifiers(value, unit, version)
   if ('error' in expanded) return { error: `${expanded.error} in '${value}'` }
-  if (!isAbsoluteNormalPath(expanded.value, version)) {
+  return expandedAbsolutePath(expanded.value, version)
+}
+
+/** absolutePathOf() after the specifiers are expanded. */
+function expandedAbsolutePath(path: string, version: number): { path: string } | { error: string } {
+  if (!isAbsoluteNormalPath(path, version)) {
     return {
-      error: `'${expanded.value}' is not an absolute path without '..' and without a name over 255 bytes`
+      error: `'${path}' is not an absolute path without '..' and without a name over 255 bytes`
     }
   }
-  return { path: simplifyPath(withoutLeadingDotDot(expanded.value, version)) }
+  return { path: simplifyPath(withoutLeadingDotDot(path, version)) }
 }
 
 /**
@@ -113,8 +128,9 @@ export function unitPathOf(
 ): { path: string } | { error: string } | { unset: true } {
   if (value === '') return { unset: true }
   const expanded = expandPathSpecifiers(value, unit, version)
-  if (!('error' in expanded) && expanded.value === '') return { unset: true }
-  return absolutePathOf(value, unit, version)
+  if ('error' in expanded) return { error: `${expanded.error} in '${value}'` }
+  if (expanded.value === '') return { unset: true }
+  return expandedAbsolutePath(expanded.value, version)
 }
 
 /** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
