@@ -84,8 +84,17 @@ const NONCHARACTER = /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93
 function hasNoncharacter(text) {
     return NONCHARACTER.test(text);
 }
+function isAscii(text) {
+    for (let i = 0; i < text.length; i++)
+        if (text.charCodeAt(i) >= 0x80)
+            return false;
+    return true;
+}
 /** utf8_is_valid() on a decoded value's bytes: well-formed UTF-8 without noncharacters. */
 function isValidUtf8Value(text) {
+    // ASCII is valid UTF-8 without noncharacters: the common case skips the byte round trip.
+    if (isAscii(text))
+        return true;
     try {
         return !hasNoncharacter(strictUtf8.decode(rawBytes(text)));
     }

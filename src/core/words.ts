@@ -101,8 +101,15 @@ export function hasNoncharacter(text: string): boolean {
   return NONCHARACTER.test(text)
 }
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false
+  return true
+}
+
 /** utf8_is_valid() on a decoded value's bytes: well-formed UTF-8 without noncharacters. */
 export function isValidUtf8Value(text: string): boolean {
+  // ASCII is valid UTF-8 without noncharacters: the common case skips the byte round trip.
+  if (isAscii(text)) return true
   try {
     return !hasNoncharacter(strictUtf8.decode(rawBytes(text)))
   } catch {
