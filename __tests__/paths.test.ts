@@ -2,7 +2,12 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import * as path from 'node:path'
-import { withoutLeadingDotDot } from '../src/core/values/paths.js'
+import {
+  hasDotDot,
+  hasOverlongComponent,
+  simplifyPath,
+  withoutLeadingDotDot
+} from '../src/core/values/paths.js'
 import {
   asciiLower,
   asciiUpper,
@@ -54,6 +59,33 @@ describe('sameDirectoryOf', () => {
 })
 
 describe('the hand-made string helpers of the hot paths', () => {
+  it('simplifyPath, hasDotDot and hasOverlongComponent agree with their split-based definitions', () => {
+    const simplified = (p: string): string => {
+      const joined = p
+        .split('/')
+        .filter((part) => part !== '' && part !== '.')
+        .join('/')
+      return p.startsWith('/') ? '/' + joined : joined === '' ? '.' : joined
+    }
+    const long = 'x'.repeat(86)
+    const text = fc.string({
+      unit: fc.constantFrom('/', '.', 'a', 'é', '..', long, 'é'.repeat(128), '€'.repeat(86)),
+      maxLength: 10
+    })
+    fc.assert(
+      fc.property(text, (p) => {
+        expect(simplifyPath(p)).toBe(simplified(p))
+        expect(hasDotDot(p)).toBe(p.split('/').includes('..'))
+        expect(hasOverlongComponent(p)).toBe(
+          p.split('/').some((part) => new TextEncoder().encode(part).length > 255)
+        )
+      }),
+      { numRuns: 20000 }
+    )
+    for (const p of ['/', '//', '', '.', '/a/', 'a//b', '/./a', '...', 'a/..', '/..'])
+      expect(simplifyPath(p)).toBe(simplified(p))
+  })
+
   it('lastIndexOfCode, asciiUpper and asciiLower agree with what they replace', () => {
     const text = fc.string({
       unit: fc.constantFrom('/', '.', 'a', 'Z', 'ſ', 'ı', '0'),

@@ -704,6 +704,8 @@ function isStrictUserName(name) {
 }
 /** path_simplify(): collapses '//', drops '.' components and a trailing '/'. */
 function simplifyPath(path) {
+    if (isSimplePath(path))
+        return path;
     const absolute = path.startsWith('/');
     const parts = path.split('/').filter((part) => part !== '' && part !== '.');
     const joined = parts.join('/');
@@ -711,8 +713,34 @@ function simplifyPath(path) {
         return '/' + joined;
     return joined === '' ? '.' : joined;
 }
+/** Whether path_simplify() leaves the path as it is: no '//', no '.' name, no final '/' (but '/'). */
+function isSimplePath(path) {
+    if (path === '/')
+        return true;
+    const length = path.length;
+    if (length === 0)
+        return false;
+    let nameStart = path.charCodeAt(0) === SLASH$1 ? 1 : 0;
+    for (let i = nameStart; i <= length; i++) {
+        if (i < length && path.charCodeAt(i) !== SLASH$1)
+            continue;
+        // an empty name ('//', a final '/') or a '.' name: path_simplify() changes the path
+        if (i === nameStart || (i === nameStart + 1 && path.charCodeAt(nameStart) === DOT))
+            return false;
+        nameStart = i + 1;
+    }
+    return true;
+}
+const SLASH$1 = 0x2f;
+const DOT = 0x2e;
 function hasDotDot(path) {
-    return path.split('/').includes('..');
+    for (let i = path.indexOf('..'); i >= 0; i = path.indexOf('..', i + 1)) {
+        if ((i === 0 || path.charCodeAt(i - 1) === SLASH$1) &&
+            (i + 2 === path.length || path.charCodeAt(i + 2) === SLASH$1)) {
+            return true;
+        }
+    }
+    return false;
 }
 /**
  * path_is_valid(): no component longer than NAME_MAX (255 bytes). Its total limit (PATH_MAX) is left
@@ -720,6 +748,8 @@ function hasDotDot(path) {
  */
 function hasOverlongComponent(path) {
     // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
+    if (path.length <= 85)
+        return false;
     return path.split('/').some((part) => part.length > 85 && byteLength(part) > 255);
 }
 /**

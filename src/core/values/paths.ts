@@ -29,6 +29,7 @@ export function isStrictUserName(name: string): boolean {
 
 /** path_simplify(): collapses '//', drops '.' components and a trailing '/'. */
 export function simplifyPath(path: string): string {
+  if (isSimplePath(path)) return path
   const absolute = path.startsWith('/')
   const parts = path.split('/').filter((part) => part !== '' && part !== '.')
   const joined = parts.join('/')
@@ -36,8 +37,34 @@ export function simplifyPath(path: string): string {
   return joined === '' ? '.' : joined
 }
 
+/** Whether path_simplify() leaves the path as it is: no '//', no '.' name, no final '/' (but '/'). */
+function isSimplePath(path: string): boolean {
+  if (path === '/') return true
+  const length = path.length
+  if (length === 0) return false
+  let nameStart = path.charCodeAt(0) === SLASH ? 1 : 0
+  for (let i = nameStart; i <= length; i++) {
+    if (i < length && path.charCodeAt(i) !== SLASH) continue
+    // an empty name ('//', a final '/') or a '.' name: path_simplify() changes the path
+    if (i === nameStart || (i === nameStart + 1 && path.charCodeAt(nameStart) === DOT)) return false
+    nameStart = i + 1
+  }
+  return true
+}
+
+const SLASH = 0x2f
+const DOT = 0x2e
+
 export function hasDotDot(path: string): boolean {
-  return path.split('/').includes('..')
+  for (let i = path.indexOf('..'); i >= 0; i = path.indexOf('..', i + 1)) {
+    if (
+      (i === 0 || path.charCodeAt(i - 1) === SLASH) &&
+      (i + 2 === path.length || path.charCodeAt(i + 2) === SLASH)
+    ) {
+      return true
+    }
+  }
+  return false
 }
 
 /**
@@ -46,6 +73,7 @@ export function hasDotDot(path: string): boolean {
  */
 export function hasOverlongComponent(path: string): boolean {
   // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
+  if (path.length <= 85) return false
   return path.split('/').some((part) => part.length > 85 && byteLength(part) > 255)
 }
 
