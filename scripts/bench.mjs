@@ -3,7 +3,7 @@
 //
 // 1. Generates a deterministic tree of N unit files under .bench/tree/ (and the
 //    same units flat under .bench/root/etc/systemd/system/ for systemd-analyze).
-// 2. Times, as whole processes, R runs each of:
+// 2. Times, as whole processes, R rounds of one run each (the rows take turns) of:
 //      a. the gate's CLI on the tree, text report (as CI runs it) and JSON report (a2)
 //      b. a Node baseline that only starts, walks the tree and reads every file
 //      c. systemd-analyze security --offline=true --root=.bench/root <names...>
@@ -637,6 +637,43 @@ function summarise(label, command, walls, rssList, units, extra = {}) {
 
 // ---------------------------------------------------------------- rows
 
+/**
+ * Runs `runs` rounds of one run per row, in row order, and merges each row's runs into one summary
+ * (the first run's details, every run's wall time, peak RSS and exit status). A skipped row is not
+ * run again.
+ */
+function interleave(runs, rows) {
+  const done = rows.map(() => [])
+  for (let r = 0; r < runs; r++) {
+    rows.forEach((row, i) => {
+      if (done[i][0]?.skipped) return
+      done[i].push(row({ runs: 1 }))
+    })
+  }
+  return done.map((results) => {
+    const [first] = results
+    if (first.skipped) return first
+    const walls = results.flatMap((result) => result.wallSeconds)
+    const rss = results.map((result) => result.peakRssMB)
+    const merged = {
+      ...first,
+      runs: walls.length,
+      wallSeconds: walls,
+      medianSeconds: median(walls),
+      minSeconds: Math.min(...walls),
+      peakRssMB: rss.every((x) => x != null) ? Math.max(...rss) : null,
+      unitsPerSecond: (first.unitsPerSecond * first.medianSeconds) / median(walls)
+    }
+    if (first.exitStatuses) merged.exitStatuses = results.flatMap((result) => result.exitStatuses)
+    return merged
+  })
+}
+
+/** The median over rounds of row `over`'s wall time divided by row `under`'s in the same round. */
+function pairedRatio(over, under) {
+  return median(over.wallSeconds.map((wall, r) => wall / under.wallSeconds[r]))
+}
+
 function rowGate(opts, units, format, label) {
   const cmdline = `node dist/cli.js --format ${format} --output /dev/null .bench/tree`
   if (!fs.existsSync(CLI)) {
@@ -878,12 +915,16 @@ function main() {
   runOnce(process.execPath, ['-e', BASELINE_SCRIPT, '.bench/tree'], { stdout: 'pipe' })
   console.log(`bench: ${opts.runs} run(s) per row ...`)
 
-  // The gate as CI runs it (text report) and with the full machine-readable report.
-  const a = rowGate(opts, stats.units, 'text', 'a. gate CLI text')
+  // The gate as CI runs it (text report) and with the full machine-readable report. The rows take
+  // turns, one run each per round: on a shared VM the machine's speed drifts over minutes, and a
+  // drift then slows every row of a round alike instead of one row's whole block.
+  const [a, aJson, b, c] = interleave(opts.runs, [
+    (once) => rowGate(once, stats.units, 'text', 'a. gate CLI text'),
+    (once) => rowGate(once, stats.units, 'json', 'a2. gate CLI json'),
+    (once) => rowBaseline(once, stats.units, stats.files),
+    (once) => rowSystemd(once, names)
+  ])
   if (a.skipped) console.log(`bench: a. gate CLI skipped: ${a.skipped}`)
-  const aJson = rowGate(opts, stats.units, 'json', 'a2. gate CLI json')
-  const b = rowBaseline(opts, stats.units, stats.files)
-  const c = rowSystemd(opts, names)
   if (!c.skipped) {
     if (c.analysedUnits !== names.length) {
       console.log(
@@ -902,6 +943,9 @@ function main() {
   const ok = (r) => !r.skipped
   const ratios = {
     systemdAnalyzeOverGate: ok(a) && ok(c) ? c.medianSeconds / a.medianSeconds : null,
+    // the median of each round's own ratio: the figure a drifting machine moves least
+    pairedSystemdAnalyzeOverGate: ok(a) && ok(c) ? pairedRatio(c, a) : null,
+    pairedGateOverNodeBaseline: ok(a) && ok(b) ? pairedRatio(a, b) : null,
     gateOverNodeBaseline: ok(a) && ok(b) ? a.medianSeconds / b.medianSeconds : null,
     systemdAnalyzeOverGateJson: ok(aJson) && ok(c) ? c.medianSeconds / aJson.medianSeconds : null,
     gateJsonOverNodeBaseline: ok(aJson) && ok(b) ? aJson.medianSeconds / b.medianSeconds : null
@@ -917,6 +961,10 @@ function main() {
     `gate / node-baseline:     ${ratios.gateOverNodeBaseline == null ? 'n/a' : ratios.gateOverNodeBaseline.toFixed(2) + 'x'}`
   )
   const x = (v) => (v == null ? 'n/a' : v.toFixed(2) + 'x')
+  console.log(
+    `per round (median of each round's ratio): systemd-analyze / gate ${x(ratios.pairedSystemdAnalyzeOverGate)}, ` +
+      `gate / node-baseline ${x(ratios.pairedGateOverNodeBaseline)}`
+  )
   console.log(`systemd-analyze / gate json: ${x(ratios.systemdAnalyzeOverGateJson)}`)
   console.log(`gate json / node-baseline:   ${x(ratios.gateJsonOverNodeBaseline)}`)
   if (ok(c)) {
