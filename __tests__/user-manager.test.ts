@@ -12,16 +12,21 @@
  * - from 257 (255 does not; 256 unverified) DynamicUser= makes systemd refuse the unit;
  * - SuccessAction= takes only what a user manager can do: from 254 not reboot* or poweroff*, from
  *   257 nothing but exit and exit-force (an ignored action leaves a unit refused, see ACTIONS).
- * The last test runs every case through the live systemd-analyze in user mode (the host's, or
- * ORACLE_SYSTEMD_ANALYZE=FILE) and requires the engine to agree at its version.
+ * - %u, %U, %g, %G and %h are the user running the manager (systemd-analyze --user: whoever runs it),
+ *   so `User=%u` is root's identity when root runs it and an unprivileged one otherwise.
+ * The live tests run every case through the live systemd-analyze in user mode (the host's, or
+ * ORACLE_SYSTEMD_ANALYZE=FILE; the specifier cases also as nobody, when root can switch to it) and
+ * require the engine to agree at its version.
  */
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import type { UnitReport } from '../src/core/report.js'
+import type { ManagerUser } from '../src/core/specifiers.js'
+import { groupName, invokingUser } from '../src/scan/manager-user.js'
 import { engineReport } from './support/engine.js'
 import type { Observation, Outcome } from './support/outcomes.js'
 import { expected as expectedOf, observe as observeRows, REFUSED } from './support/outcomes.js'
@@ -335,4 +340,208 @@ describe('the user-unit table against the live systemd-analyze --user', () => {
     },
     60_000
   )
+})
+
+const ROOT: ManagerUser = { name: 'root', uid: 0, group: 'root', gid: 0, home: '/root' }
+const NOBODY: ManagerUser = {
+  name: 'nobody',
+  uid: 65534,
+  group: 'nogroup',
+  gid: 65534,
+  home: '/nonexistent'
+}
+
+/**
+ * User units whose identity is a specifier, scored with systemd-analyze --user run by root and by
+ * nobody (Debian's nobody:nogroup, 65534:65534), read off the seven binaries on 2026-12-06 (null:
+ * refused). 252 takes the name "nobody" for worse than another user; %U and %G are numbers.
+ */
+const SPECIFIER_CASES: ReadonlyArray<{
+  what: string
+  unit: string
+  root: readonly (number | null)[]
+  nobody: readonly (number | null)[]
+}> = [
+  {
+    what: 'User=%u',
+    unit: 'User=%u\n',
+    root: [9.8, 9.6, 9.6, 9.6, 9.2, 9.2, 9.2],
+    nobody: [9.7, 9.5, 9.5, 9.5, 9.5, 9.5, 9.5]
+  },
+  {
+    what: "User=bob, then User=%u (the manager's user, not the configured one)",
+    unit: 'User=bob\nUser=%u\n',
+    root: [9.8, 9.6, 9.6, 9.6, 9.2, 9.2, 9.2],
+    nobody: [9.7, 9.5, 9.5, 9.5, 9.5, 9.5, 9.5]
+  },
+  {
+    what: 'User=%U',
+    unit: 'User=%U\n',
+    root: [9.8, 9.6, 9.6, 9.6, 9.2, 9.2, 9.2],
+    nobody: [9.4, 9.2, 9.2, 9.2, 9.2, 9.2, 9.2]
+  },
+  {
+    what: 'User=%g',
+    unit: 'User=%g\n',
+    root: [9.8, 9.6, 9.6, 9.6, 9.2, 9.2, 9.2],
+    nobody: [9.4, 9.2, 9.2, 9.2, 9.2, 9.2, 9.2]
+  },
+  {
+    what: 'User=%G',
+    unit: 'Group=%g\nUser=%G\n',
+    root: [9.8, 9.6, 9.6, 9.6, 9.2, 9.2, 9.2],
+    nobody: [9.4, 9.2, 9.2, 9.2, 9.2, 9.2, 9.2]
+  },
+  {
+    what: 'User=%u with DynamicUser=yes',
+    unit: 'User=%u\nDynamicUser=yes\n',
+    root: [9.0, 8.8, 8.8, null, null, null, null],
+    nobody: [8.9, 8.7, 8.7, null, null, null, null]
+  },
+  {
+    what: 'WorkingDirectory=%h',
+    unit: 'WorkingDirectory=%h\nUser=bob\n',
+    root: [9.4, 9.2, 9.2, 9.2, 9.2, 9.2, 9.2],
+    nobody: [9.4, 9.2, 9.2, 9.2, 9.2, 9.2, 9.2]
+  }
+]
+
+const scoreAs = (unit: string, version: number, managerUser?: ManagerUser): number | null => {
+  const report = engineReport(
+    { name: NAME, files: { [NAME]: BASE + unit } },
+    { version, directory: USER_DIRECTORY, manager: 'user', managerUser }
+  )
+  return report.status === 'scored' ? report.score : null
+}
+
+describe.each(SPECIFIER_CASES)('a user unit with $what', (c) => {
+  it.each(VERSIONS.map((version, i) => [version, i] as const))('systemd %d', (version, i) => {
+    expect(scoreAs(c.unit, version, ROOT)).toBe(c.root[i])
+    expect(scoreAs(c.unit, version)).toBe(c.root[i])
+    expect(scoreAs(c.unit, version, NOBODY)).toBe(c.nobody[i])
+  })
+})
+
+describe('the same units as system units', () => {
+  it('expand %u to root whoever runs the gate, as the system manager does', () => {
+    const system = (unit: string) =>
+      analyzeAsSystem(unit, { ...NOBODY }).score === analyzeAsSystem(unit, undefined).score
+    for (const c of SPECIFIER_CASES) expect(system(c.unit)).toBe(true)
+  })
+})
+
+function analyzeAsSystem(unit: string, managerUser: ManagerUser | undefined): UnitReport {
+  return engineReport({ name: NAME, files: { [NAME]: BASE + unit } }, { version: 262, managerUser })
+}
+
+describe('invokingUser', () => {
+  it("is this process's user, group and home, $HOME first when it is absolute", () => {
+    const user = invokingUser({ HOME: '/srv/home' })!
+    expect(user.uid).toBe(process.getuid!())
+    expect(user.gid).toBe(process.getgid!())
+    expect(user.name).toBe(os.userInfo().username)
+    expect(user.home).toBe('/srv/home')
+    expect(invokingUser({ HOME: 'relative' })!.home).toBe(os.userInfo().homedir)
+    expect(invokingUser({})!.home).toBe(os.userInfo().homedir)
+  })
+
+  it('names a group from /etc/group, root without reading it', () => {
+    const file = 'root:x:0:\nnogroup:x:65534:\n#odd\n\nstaff:x:50:alice,bob\n'
+    expect(groupName(65534, file)).toBe('nogroup')
+    expect(groupName(50, file)).toBe('staff')
+    expect(groupName(0, '')).toBe('root')
+    expect(groupName(1000, file)).toBeUndefined()
+  })
+})
+
+/** systemd-analyze --user run by nobody (through runuser), or why it cannot be here. */
+function asNobody(): { run: (unit: string, work: string) => number | null } | { skip: string } {
+  if (!oracleAvailable()) return { skip: oracleUnavailableReason() }
+  if (process.getuid?.() !== 0) return { skip: 'not running as root, cannot switch to nobody' }
+  const probe = spawnSync('runuser', ['-u', 'nobody', '--', 'true'])
+  if (probe.status !== 0) return { skip: 'runuser -u nobody does not work here' }
+  const entry = spawnSync('getent', ['passwd', 'nobody'], { encoding: 'utf8' }).stdout.trim()
+  if (!entry.startsWith('nobody:x:65534:65534:')) return { skip: `nobody is not 65534:65534 here` }
+  const analyze = process.env.ORACLE_SYSTEMD_ANALYZE || 'systemd-analyze'
+  return {
+    run(unit, work) {
+      const directory = mkdtempSync(path.join(work, 'case-'))
+      chmodSync(directory, 0o755)
+      writeFileSync(path.join(directory, NAME), BASE + unit, { mode: 0o644 })
+      const runtime = path.join(directory, 'runtime')
+      mkdirSync(runtime, { mode: 0o700 })
+      chownSync(runtime, 65534, 65534)
+      const run = spawnSync(
+        'runuser',
+        ['-u', 'nobody', '--', 'env', `XDG_RUNTIME_DIR=${runtime}`, 'HOME=/nonexistent'].concat([
+          analyze,
+          '--user',
+          'security',
+          '--offline=true',
+          '--no-pager',
+          `./${NAME}`
+        ]),
+        { cwd: directory, encoding: 'utf8' }
+      )
+      const score = /Overall exposure level for probe\.service: ([0-9.]+)/.exec(run.stdout)
+      return score ? Number(score[1]) : null
+    }
+  }
+}
+
+describe('the specifier cases against the live systemd-analyze --user, run by nobody', () => {
+  const live = asNobody()
+  if ('skip' in live) console.warn(`SKIPPED live specifier cases as nobody: ${live.skip}`)
+  ;('skip' in live ? it.skip : it)(
+    "every case, at the oracle's own version",
+    () => {
+      if ('skip' in live) return
+      const version = oracleVersion()
+      const column = VERSIONS.indexOf(version as (typeof VERSIONS)[number])
+      const work = mkdtempSync(path.join(os.tmpdir(), 'user-units-nobody-'))
+      chmodSync(work, 0o755)
+      try {
+        const differences: string[] = []
+        for (const c of SPECIFIER_CASES) {
+          const systemd = live.run(c.unit, work)
+          const engine = scoreAs(c.unit, version, NOBODY)
+          if (engine !== systemd)
+            differences.push(`${c.what}: engine ${engine}, systemd ${systemd}`)
+          if (column >= 0 && c.nobody[column] !== systemd) {
+            differences.push(`${c.what}: the table says ${c.nobody[column]}, systemd ${systemd}`)
+          }
+        }
+        expect(differences).toStrictEqual([])
+      } finally {
+        rmSync(work, { recursive: true, force: true })
+      }
+    },
+    60_000
+  )
+})
+
+describe('the CLI with --user', () => {
+  const cli = path.resolve('dist/cli.js')
+  const canSwitch =
+    process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', 'true']).status === 0
+  if (!canSwitch) console.warn('SKIPPED the CLI run by nobody: not root, or no runuser')
+  ;(canSwitch ? it : it.skip)('expands %u to the user running it', () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'user-units-cli-'))
+    chmodSync(work, 0o755)
+    try {
+      writeFileSync(path.join(work, NAME), BASE + 'User=%u\n', { mode: 0o644 })
+      const score = (asNobody: boolean): number => {
+        const command = [process.execPath, cli, '--user', '--format', 'json', '--no-suggest']
+        const args = [...command, '--systemd-version', '252', '--threshold', '10', NAME]
+        const run = asNobody
+          ? spawnSync('runuser', ['-u', 'nobody', '--', ...args], { cwd: work, encoding: 'utf8' })
+          : spawnSync(args[0]!, args.slice(1), { cwd: work, encoding: 'utf8' })
+        return (JSON.parse(run.stdout) as { units: Array<{ score: number }> }).units[0]!.score
+      }
+      expect(score(false)).toBe(9.8)
+      expect(score(true)).toBe(9.7)
+    } finally {
+      rmSync(work, { recursive: true, force: true })
+    }
+  })
 })

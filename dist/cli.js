@@ -560,13 +560,15 @@ function specifierValue(letter, unit, version) {
         case 'f':
             return unescapePath(unit.instance || unit.prefix);
         case 'u':
+            return unit.managerUser?.name ?? 'root';
         case 'g':
-            return 'root';
+            return unit.managerUser?.group ?? 'root';
         case 'U':
+            return String(unit.managerUser?.uid ?? 0);
         case 'G':
-            return '0';
+            return String(unit.managerUser?.gid ?? 0);
         case 'h':
-            return '/root';
+            return unit.managerUser?.home ?? '/root';
         case 's':
             return '/bin/sh';
         case 't':
@@ -11854,9 +11856,10 @@ function renderDropIn(r) {
 
 const SCHEMA_VERSION = 1;
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
-function analyzeUnit(source, options) {
+function analyzeUnit(given, options) {
+    const manager = given.manager === 'user' ? 'user' : undefined;
+    const source = manager === 'user' && options.managerUser ? withManagerUser(given, options.managerUser) : given;
     // the fix engine reads the directives as written: only a unit that may get a suggestion keeps them
-    const manager = source.manager === 'user' ? 'user' : undefined;
     const loaded = loadService({
         ...source,
         version: options.version,
@@ -11944,6 +11947,15 @@ function analyzeUnit(source, options) {
         checks: score.checks,
         exceptions: exceptions.reports,
         suggestion
+    };
+}
+/** The source with its names expanding %u, %U, %g, %G and %h to the user's. */
+function withManagerUser(source, managerUser) {
+    const { unit, requestedAs } = source;
+    return {
+        ...source,
+        unit: { ...unit, managerUser },
+        requestedAs: requestedAs && { ...requestedAs, managerUser }
     };
 }
 /** A unit the scanner could not read (unreadable, not a file, outside the tree, too large). */
@@ -13450,7 +13462,8 @@ function createUnitRenderer(job) {
         costliestChecks: job.costliestChecks,
         today: job.today,
         toolVersion: job.toolVersion,
-        userManager: job.userManager
+        userManager: job.userManager,
+        managerUser: job.managerUser
     };
     const head = {
         threshold: job.threshold / 10,
@@ -13729,6 +13742,53 @@ async function streamReportInWorker(files, job, options) {
     }
 }
 
+/**
+ * The user `systemd-analyze --user` runs as, which a user's service manager expands %u, %U, %g, %G
+ * and %h to: `User=%u` in a user unit is root's when root runs it and unprivileged otherwise (seen at
+ * 252 and 262 run as nobody). Like systemd, the name comes from the password database (not $USER),
+ * the home from $HOME when it is an absolute path (get_home_dir()).
+ */
+/** The user this process runs as; undefined where there are no user ids (not a POSIX system). */
+function invokingUser(env = process.env) {
+    if (typeof process.getuid !== 'function' || typeof process.getgid !== 'function')
+        return undefined;
+    const uid = process.getuid();
+    const gid = process.getgid();
+    let name = String(uid);
+    let home = uid === 0 ? '/root' : '/';
+    try {
+        const info = os.userInfo();
+        name = info.username;
+        home = info.homedir || home;
+    }
+    catch {
+        // no entry in the password database: systemd prints the number, as here
+    }
+    const fromEnvironment = env.HOME;
+    if (fromEnvironment?.startsWith('/'))
+        home = fromEnvironment;
+    return { name, uid, group: groupName(gid, readGroupFile()) ?? String(gid), gid, home };
+}
+function readGroupFile() {
+    try {
+        return fs.readFileSync('/etc/group', 'utf8');
+    }
+    catch {
+        return '';
+    }
+}
+/** The name of a group id in /etc/group's text (name:password:gid:members lines). */
+function groupName(gid, groupFile) {
+    if (gid === 0)
+        return 'root';
+    for (const line of groupFile.split('\n')) {
+        const [name, , id] = line.split(':');
+        if (name && id !== undefined && id !== '' && Number(id) === gid)
+            return name;
+    }
+    return undefined;
+}
+
 /** The command line: arguments → scan → report → exit status (0 pass, 1 gate failed, 2 usage error). */
 const VERSION = '0.1.0';
 /** Suggested drop-ins the text output shows in full. */
@@ -13885,7 +13945,17 @@ async function runCli(argv, io) {
         const suggest = !values['no-suggest'];
         const jobs = parseJobs(values.jobs);
         const userManager = values.user === true;
-        const options = { version, policy, threshold, suggest, toolVersion: VERSION, userManager };
+        // a user's manager expands %u, %U, %g, %G and %h to the user running it, as systemd-analyze --user
+        const managerUser = userManager ? invokingUser(io.env) : undefined;
+        const options = {
+            version,
+            policy,
+            threshold,
+            suggest,
+            toolVersion: VERSION,
+            userManager,
+            managerUser
+        };
         // the rows each report keeps: text shows the few that cost most, --all-checks every one
         const rows = {
             keepPassingChecks: values['all-checks'] === true,
@@ -13980,6 +14050,7 @@ async function runCli(argv, io) {
                 today: isoToday(),
                 toolVersion: VERSION,
                 userManager,
+                managerUser,
                 // a SARIF report is made in this thread: the job never leaves it
                 format: format === 'sarif' ? 'text' : format,
                 color

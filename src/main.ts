@@ -42,6 +42,7 @@ import { bySeverity, describeScore, judge, tenths } from './github/verdict.js'
 import { escapeMarkdown } from './render/escape.js'
 import { renderJsonChunks } from './render/json.js'
 import { codeScanningLimitWarning, renderSarifCounted } from './render/sarif.js'
+import { invokingUser } from './scan/manager-user.js'
 import type { Reader } from './scan/scan.js'
 import { createReader, scanUnitFile, templateInstance, unitSources } from './scan/scan.js'
 
@@ -329,7 +330,10 @@ async function gate(env: Env): Promise<string | undefined> {
     threshold: settings.threshold,
     cwd: workspace,
     // one date for the whole run: exceptions expire on the same day at head and base
-    today: isoToday()
+    today: isoToday(),
+    // the user-units input's units expand %u, %U, %g, %G and %h to the job's user, as
+    // systemd-analyze --user run in the job does
+    managerUser: invokingUser()
   }
   const scanAt = (i: number, gateOptions: typeof options): UnitReport =>
     scanUnitFile(found.files[i]!, roots, { ...gateOptions, scope: scopeOf(unitPaths[i]!) }, reader)

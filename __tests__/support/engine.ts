@@ -4,6 +4,7 @@ import { DEFAULT_POLICY } from '../../src/core/policy.js'
 import type { Policy } from '../../src/core/policy.js'
 import type { UnitReport } from '../../src/core/report.js'
 import { analyzeUnit } from '../../src/core/report.js'
+import type { ManagerUser } from '../../src/core/specifiers.js'
 import { parseUnitName } from '../../src/core/specifiers.js'
 import type { OracleUnit } from './oracle.js'
 
@@ -22,6 +23,8 @@ export function engineReport(
     directory?: string
     /** 'user': scored as systemd-analyze --user scores it (--user) */
     manager?: 'user'
+    /** the user that manager runs as (default root) */
+    managerUser?: ManagerUser
   } = {}
 ): UnitReport {
   const name = parseUnitName(unit.name)
@@ -53,7 +56,8 @@ export function engineReport(
       version: options.version ?? 252,
       policy: options.policy ?? DEFAULT_POLICY,
       threshold: 100,
-      costliestChecks: options.costliestChecks
+      costliestChecks: options.costliestChecks,
+      managerUser: options.managerUser
     }
   )
 }

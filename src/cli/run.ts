@@ -22,6 +22,7 @@ import {
   streamReportInWorker,
   writeAll
 } from '../scan/parallel.js'
+import { invokingUser } from '../scan/manager-user.js'
 import { scanEach } from '../scan/scan.js'
 
 export const VERSION = '0.1.0'
@@ -214,7 +215,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const suggest = !values['no-suggest']
     const jobs = parseJobs(values.jobs)
     const userManager = values.user === true
-    const options = { version, policy, threshold, suggest, toolVersion: VERSION, userManager }
+    // a user's manager expands %u, %U, %g, %G and %h to the user running it, as systemd-analyze --user
+    const managerUser = userManager ? invokingUser(io.env) : undefined
+    const options = {
+      version,
+      policy,
+      threshold,
+      suggest,
+      toolVersion: VERSION,
+      userManager,
+      managerUser
+    }
     // the rows each report keeps: text shows the few that cost most, --all-checks every one
     const rows = {
       keepPassingChecks: values['all-checks'] === true,
@@ -308,6 +319,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         today: isoToday(),
         toolVersion: VERSION,
         userManager,
+        managerUser,
         // a SARIF report is made in this thread: the job never leaves it
         format: format === 'sarif' ? 'text' : format,
         color

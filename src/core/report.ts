@@ -9,7 +9,7 @@ import type { CheckResult } from './score.js'
 import { scoreService } from './score.js'
 import type { Diagnostic, SourceRef, UnitFileInput } from './service.js'
 import { loadService } from './service.js'
-import type { UnitName } from './specifiers.js'
+import type { ManagerUser, UnitName } from './specifiers.js'
 import type { Suggestion } from './suggest.js'
 import type { ManagerScope, ScopeHint } from './scope.js'
 import { suggestDropIn } from './suggest.js'
@@ -71,6 +71,11 @@ export interface GateOptions {
   today?: string
   /** written into suggested drop-ins */
   toolVersion?: string
+  /**
+   * the user a unit scored for a user's manager (manager 'user') runs under: %u, %U, %g, %G, %h
+   * (default root, as systemd-analyze --user run by root)
+   */
+  managerUser?: ManagerUser
 }
 
 export interface UnitSource {
@@ -93,9 +98,11 @@ export interface UnitSource {
 }
 
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
-export function analyzeUnit(source: UnitSource, options: GateOptions): UnitReport {
+export function analyzeUnit(given: UnitSource, options: GateOptions): UnitReport {
+  const manager: ManagerScope | undefined = given.manager === 'user' ? 'user' : undefined
+  const source =
+    manager === 'user' && options.managerUser ? withManagerUser(given, options.managerUser) : given
   // the fix engine reads the directives as written: only a unit that may get a suggestion keeps them
-  const manager: ManagerScope | undefined = source.manager === 'user' ? 'user' : undefined
   const loaded = loadService({
     ...source,
     version: options.version,
@@ -187,6 +194,16 @@ export function analyzeUnit(source: UnitSource, options: GateOptions): UnitRepor
     checks: score.checks,
     exceptions: exceptions.reports,
     suggestion
+  }
+}
+
+/** The source with its names expanding %u, %U, %g, %G and %h to the user's. */
+function withManagerUser(source: UnitSource, managerUser: ManagerUser): UnitSource {
+  const { unit, requestedAs } = source
+  return {
+    ...source,
+    unit: { ...unit, managerUser },
+    requestedAs: requestedAs && { ...requestedAs, managerUser }
   }
 }
 

@@ -18,6 +18,21 @@ export interface UnitName {
   type: string
   isTemplate: boolean
   isInstance: boolean
+  /**
+   * The user a user's service manager runs as, when the unit is scored for one: its %u, %U, %g, %G
+   * and %h are that user's (systemd-analyze --user takes the user running it, from the password
+   * database, not $USER). Undefined: root's, as for the system manager.
+   */
+  managerUser?: ManagerUser
+}
+
+/** A user as the password and group databases give it. */
+export interface ManagerUser {
+  name: string
+  uid: number
+  group: string
+  gid: number
+  home: string
 }
 
 const UNIT_NAME_MAX = 256
@@ -175,13 +190,15 @@ function specifierValue(
     case 'f':
       return unescapePath(unit.instance || unit.prefix)
     case 'u':
+      return unit.managerUser?.name ?? 'root'
     case 'g':
-      return 'root'
+      return unit.managerUser?.group ?? 'root'
     case 'U':
+      return String(unit.managerUser?.uid ?? 0)
     case 'G':
-      return '0'
+      return String(unit.managerUser?.gid ?? 0)
     case 'h':
-      return '/root'
+      return unit.managerUser?.home ?? '/root'
     case 's':
       return '/bin/sh'
     case 't':

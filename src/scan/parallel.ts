@@ -9,6 +9,7 @@ import * as fs from 'node:fs'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import type { Policy } from '../core/policy.js'
+import type { ManagerUser } from '../core/specifiers.js'
 import { createByteBatches } from '../render/batches.js'
 import { unitJson } from '../render/json.js'
 import { createMarkdownStream } from '../render/markdown.js'
@@ -32,6 +33,8 @@ export interface ScanJob {
   toolVersion?: string
   /** --user: every unit is a user manager's */
   userManager?: boolean
+  /** the user that manager runs as (%u, %U, %g, %G, %h) */
+  managerUser?: ManagerUser
   format: 'text' | 'json' | 'markdown'
   color: boolean
 }
@@ -88,7 +91,8 @@ export function createUnitRenderer(job: ScanJob): {
     costliestChecks: job.costliestChecks,
     today: job.today,
     toolVersion: job.toolVersion,
-    userManager: job.userManager
+    userManager: job.userManager,
+    managerUser: job.managerUser
   } satisfies GateOptions & { cwd: string; userManager?: boolean }
   const head = {
     threshold: job.threshold / 10,
