@@ -4238,6 +4238,7 @@ const RECORDED_DIRECTIVES = {
     ExecStartPost: 'Service',
     ExecCondition: 'Service',
     ExecReload: 'Service',
+    ExecReloadPost: 'Service',
     ExecStop: 'Service',
     ExecStopPost: 'Service',
     CPUSchedulingPolicy: 'Service',
@@ -4973,6 +4974,8 @@ const DIRECTIVES = {
     ExecStartPost: execDirective(),
     ExecCondition: execDirective(),
     ExecReload: execDirective(),
+    // NEWS 259; parsed as every Exec*= line, so a bad one refuses the unit (older ones ignore the key)
+    ExecReloadPost: { ...execDirective(), since: 259 },
     ExecStopPost: execDirective(),
     RemainAfterExit: booleanDirective('remainAfterExit'),
     BusName: {

@@ -35288,6 +35288,7 @@ const RECORDED_DIRECTIVES = {
     ExecStartPost: 'Service',
     ExecCondition: 'Service',
     ExecReload: 'Service',
+    ExecReloadPost: 'Service',
     ExecStop: 'Service',
     ExecStopPost: 'Service',
     CPUSchedulingPolicy: 'Service',
@@ -36023,6 +36024,8 @@ const DIRECTIVES = {
     ExecStartPost: execDirective(),
     ExecCondition: execDirective(),
     ExecReload: execDirective(),
+    // NEWS 259; parsed as every Exec*= line, so a bad one refuses the unit (older ones ignore the key)
+    ExecReloadPost: { ...execDirective(), since: 259 },
     ExecStopPost: execDirective(),
     RemainAfterExit: booleanDirective('remainAfterExit'),
     BusName: {

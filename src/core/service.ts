@@ -343,6 +343,7 @@ export const RECORDED_DIRECTIVES: Readonly<Record<string, 'Service' | 'Unit' | '
   ExecStartPost: 'Service',
   ExecCondition: 'Service',
   ExecReload: 'Service',
+  ExecReloadPost: 'Service',
   ExecStop: 'Service',
   ExecStopPost: 'Service',
   CPUSchedulingPolicy: 'Service',
@@ -1113,6 +1114,8 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   ExecStartPost: execDirective(),
   ExecCondition: execDirective(),
   ExecReload: execDirective(),
+  // NEWS 259; parsed as every Exec*= line, so a bad one refuses the unit (older ones ignore the key)
+  ExecReloadPost: { ...execDirective(), since: 259 },
   ExecStopPost: execDirective(),
   RemainAfterExit: booleanDirective('remainAfterExit'),
   BusName: {
