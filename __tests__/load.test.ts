@@ -986,6 +986,28 @@ describe('templates and specifiers', () => {
       BARE_SCORE,
       'zp@a\\x41.service'
     ),
+    // an escaped instance that is not UTF-8 makes no name or path (a helper's probes, all builds)
+    U('User=u%I of instance \\xff fails', `${H}User=u%I\n`, 'invalid', 'zp@\\xff.service'),
+    U('User=u%I of instance \\xc3\\xa9 is é', `${H}User=u%I\n`, 9.2, 'zp@\\xc3\\xa9.service'),
+    U(
+      'WorkingDirectory=/srv/%I of U+FDD0 (\\xef\\xb7\\x90) fails',
+      `${H}WorkingDirectory=/srv/%I\n`,
+      'invalid',
+      'zp@\\xef\\xb7\\x90.service'
+    ),
+    U(
+      'PIDFile=/run/%I of instance \\xff fails',
+      `${H}PIDFile=/run/%I\n`,
+      'invalid',
+      'zp@\\xff.service'
+    ),
+    U(
+      'DeviceAllow=/dev/%I of instance \\xff is skipped',
+      `${H}DevicePolicy=closed\nDeviceAllow=/dev/%I\n`,
+      9.4,
+      'zp@\\xff.service',
+      { DeviceAllow: 0 }
+    ),
     U(
       'ExecStart= argument %P with a bad escape fails',
       `[Service]\nExecStart=/bin/echo %P\n`,

@@ -1137,6 +1137,56 @@ const CASES: readonly Case[] = [
     rows: SCORE_ONLY,
     at: [[9.6], [9.4], [9.4], [9.4], REFUSED, REFUSED, REFUSED]
   },
+  // found by a helper's probes of C escapes outside the program word (3,734 units at the seven builds)
+  {
+    what: 'Exec: an unquoted final backslash in an argument is kept (a relaxed retry), not an error',
+    // a space after the backslash: the line does not continue, the trimmed value ends in it
+    unit: 'ExecStop=/bin/true a \\ ',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Exec: a program word ending in a backslash has a special character',
+    unit: 'ExecStartPre=/bin/true\\ ',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'SetCredential: \\ud800 in the data unescapes up to 257 (Type=exec), no escape from 259',
+    unit: 'ExecStart=\nExecStop=/bin/true\nRemainAfterExit=yes\nSetCredential=foo:a\\ud800b',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'MountImages: a source that unescapes to no UTF-8 is skipped (path_simplify_and_warn)',
+    unit: 'WorkingDirectory=/proc/sys\nMountImages=/srv/a\\x80b:/mnt',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'StateDirectory: a name that unescapes to a noncharacter is skipped (ro: no namespace)',
+    unit: 'WorkingDirectory=/proc/sys\nStateDirectory=a\\ufdd0::ro',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'MountImages: at 257 \\ud800 is three bytes, no UTF-8: that entry alone is skipped',
+    unit: 'WorkingDirectory=/proc/sys\nMountImages=/a\\ud800.img:/m /b.img:/n',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'MountImages: a bad escape in the partition options drops the whole value',
+    unit: 'WorkingDirectory=/proc/sys\nMountImages=/a.img:/m:root:nosuid\\q /b.img:/n',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'MountImages: an image before the bad escape stays (a mount namespace)',
+    unit: 'WorkingDirectory=/proc/sys\nMountImages=/a.img:/m /b.img:/n:root:nosuid\\q',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
   // found by a helper's probes of every key the gate did not read (3,430 units at the seven builds)
   {
     what: 'ExecReloadPost: a bad command refuses the unit from 259 (unknown key before)',

@@ -177,7 +177,7 @@ function cunescapeValid(text, options = {}) {
     for (let i = 0; i < text.length; i++) {
         if (text[i] !== '\\')
             continue;
-        const decoded = cunescapeOne(text, i + 1, options.acceptNul);
+        const decoded = cunescapeOne(text, i + 1, options.acceptNul, options.version);
         if (!decoded)
             return false;
         i += decoded.length;
@@ -208,7 +208,14 @@ function extractFirstWord(text, start, options = {}) {
         const c = text[i];
         if (c === '\\' && escapes) {
             if (i + 1 >= text.length) {
-                return options.relax ? { word, next: text.length } : { error: 'trailing backslash' };
+                if (options.relax)
+                    return { word, next: text.length };
+                // extract_first_word_and_warn() retries a C-unescaping extraction relaxed, which keeps a
+                // final backslash outside quotes (`ExecStop=/bin/true a \ `, trimmed: systemd loads it)
+                if (options.cunescape && quote === undefined) {
+                    return { word: word + '\\', next: text.length };
+                }
+                return { error: 'trailing backslash' };
             }
             if (options.cunescape) {
                 const decoded = cunescapeOne(text, i + 1, false, options.version);
@@ -285,7 +292,7 @@ function extractSeparatedWord(text, start, separators, options) {
                 i++;
                 continue;
             }
-            const decoded = cunescapeOne(text, i + 1);
+            const decoded = cunescapeOne(text, i + 1, false, options.version);
             if (decoded) {
                 word += decoded.value;
                 i += decoded.length;
@@ -675,9 +682,12 @@ function expandSpecifiers(text, unit, version) {
     return { value: out };
 }
 
-/** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
+/**
+ * valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=), which
+ * wants valid UTF-8 (a `%I` of `\xff` is no name).
+ */
 function isValidUserOrGroup(name) {
-    if (name.length === 0)
+    if (name.length === 0 || !isValidUtf8Value(name))
         return false;
     if (/^[0-9]+$/.test(name)) {
         if (name.length > 1 && name.startsWith('0'))
@@ -786,11 +796,16 @@ function withoutLeadingDotDot(path, version) {
 }
 /**
  * An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...); with the
- * systemd version, as that version simplifies it (withoutLeadingDotDot()).
+ * systemd version, as that version simplifies it (withoutLeadingDotDot()). Valid UTF-8 without
+ * noncharacters once unescaped: path_simplify_and_warn() checks utf8_is_valid() first, so a path
+ * with `\x80` (where escapes are decoded) or a `%I` of `\xff` is none (a helper's probes, all builds).
  */
 function isAbsoluteNormalPath(path, version) {
     const simple = withoutLeadingDotDot(path, version);
-    return simple.startsWith('/') && !hasDotDot(simple) && !hasOverlongComponent(simple);
+    return (simple.startsWith('/') &&
+        !hasDotDot(simple) &&
+        !hasOverlongComponent(simple) &&
+        isValidUtf8Value(path));
 }
 /**
  * A path setting's value: specifiers expanded, then an absolute path without '..', simplified
@@ -830,7 +845,7 @@ function unitPathOf(value, unit, version) {
 /** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
 function isDeviceNodePath(path, version) {
     const dropped = withoutLeadingDotDot(path, version);
-    if (hasDotDot(dropped))
+    if (hasDotDot(dropped) || !isValidUtf8Value(path))
         return false;
     const simple = simplifyPath(dropped);
     return (simple === '/dev' ||
@@ -904,7 +919,10 @@ function isValidLogNamespace(name) {
 }
 /** A relative path without '..' that is not '.' after simplification (PATH_CHECK_RELATIVE). */
 function isRelativeNormalPath(path) {
-    return !path.startsWith('/') && !hasDotDot(path) && simplifyPath(path) !== '.';
+    return (!path.startsWith('/') &&
+        !hasDotDot(path) &&
+        simplifyPath(path) !== '.' &&
+        isValidUtf8Value(path));
 }
 /**
  * What an exec directory value adds (execDirectoryEntries()), as bits: entries, a read-only one, one
@@ -947,7 +965,7 @@ function execDirectoryEntries(value, configuration, prefix, unit, version) {
         if (word === undefined || 'error' in word)
             return found;
         position = word.next;
-        const parts = splitDirectoryEntry(word.word);
+        const parts = splitDirectoryEntry(word.word, version);
         if (parts === undefined)
             return found;
         const [name, link, flags] = parts;
@@ -977,8 +995,8 @@ function execDirectoryEntries(value, configuration, prefix, unit, version) {
  * extract_many_words(":", CUNESCAPE | UNESCAPE_SEPARATORS | DONT_COALESCE_SEPARATORS) for three
  * words: NAME, LINK and FLAGS (a later ':' is left unread); undefined on a bad escape.
  */
-function splitDirectoryEntry(entry) {
-    const options = { unquote: false, escapes: 'cunescape', coalesce: false };
+function splitDirectoryEntry(entry, version) {
+    const options = { unquote: false, escapes: 'cunescape', coalesce: false, version };
     const name = extractSeparatedWord(entry, 0, ':', options);
     if (name === 'end' || name === 'error')
         return undefined;
@@ -1015,10 +1033,11 @@ function isImagePath(path, devOk, unit, version) {
  * escapes kept, is split at runs of ':' with C escapes decoded (`a::b` and `:a:b` are two fields):
  * SOURCE[:DEST][:OPTIONS] or SOURCE[:OPTIONS], SOURCE with an optional '-' first. Both must be
  * absolute paths (isImagePath()); an entry that fails is skipped, a syntax error ends the value.
- * The partition options are not read: a bad one is skipped alone.
+ * The partition options are only read for their escapes: a bad partition name or option is skipped
+ * alone, a bad escape ends the value.
  */
 function countImages(value, destination, unit, version) {
-    const options = { unquote: false, escapes: 'cunescape', coalesce: true };
+    const options = { unquote: false, escapes: 'cunescape', coalesce: true, version };
     let count = 0;
     let position = 0;
     for (;;) {
@@ -1034,12 +1053,24 @@ function countImages(value, destination, unit, version) {
         const path = source.word.startsWith('-') ? source.word.slice(1) : source.word;
         if (!isImagePath(path, destination, unit, version))
             continue;
+        let rest = source.next;
         if (destination) {
             const target = extractSeparatedWord(word.word, source.next, ':', options);
             if (target === 'error')
                 return count;
             if (target === 'end' || !isImagePath(target.word, true, unit, version))
                 continue;
+            rest = target.next;
+        }
+        // PARTITION:OPTIONS pairs, read once the paths are good: a bad escape in one (`nosuid\q`)
+        // ends the whole value, this image included (257, 259, 262; an invalid partition name does not)
+        for (let at = rest; at !== null;) {
+            const field = extractSeparatedWord(word.word, at, ':', options);
+            if (field === 'error')
+                return count;
+            if (field === 'end')
+                break;
+            at = field.next;
         }
         count++;
     }
@@ -1119,7 +1150,8 @@ function wholeEntries(value, unit, version) {
         while (at !== null && !broken) {
             const part = extractSeparatedWord(entry.word, at, ':', {
                 unquote: false,
-                escapes: 'cunescape'
+                escapes: 'cunescape',
+                version
             });
             if (part === 'end')
                 break;
@@ -4570,7 +4602,9 @@ function credentialDirective(table, encrypted, since) {
             else {
                 if (rest === undefined || rest === '')
                     return { ignored: 'credential data is empty' };
-                if (encrypted ? !isValidBase64(rest) : !cunescapeValid(rest, { acceptNul: true })) {
+                if (encrypted
+                    ? !isValidBase64(rest)
+                    : !cunescapeValid(rest, { acceptNul: true, version: ctx.version })) {
                     return {
                         ignored: encrypted
                             ? 'encrypted credential data is not Base64'
@@ -4881,6 +4915,8 @@ const DIRECTIVES = {
             }
             if (hasOverlongComponent(path))
                 return { fatal: `'${path}' has a name over 255 bytes` };
+            if (!isValidUtf8Value(path))
+                return { fatal: `'${path}' is not valid UTF-8` };
             // the /run/ before a relative path can take it to PATH_MAX
             if (isOverPathMax(simplifyPath(path)))
                 return { fatal: 'the path is 4,096 bytes or more' };

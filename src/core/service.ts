@@ -48,7 +48,13 @@ import {
   applySyscallFilterAssignment,
   copySyscallFilter
 } from './values/syscalls.js'
-import { cunescapeValid, extractFirstWord, extractWords, parseBoolean } from './words.js'
+import {
+  cunescapeValid,
+  extractFirstWord,
+  extractWords,
+  isValidUtf8Value,
+  parseBoolean
+} from './words.js'
 
 /** The newest systemd version whose behaviour the engine knows, and the oldest it models. */
 export const NEWEST_SYSTEMD_VERSION = 262
@@ -719,7 +725,11 @@ function credentialDirective(
         }
       } else {
         if (rest === undefined || rest === '') return { ignored: 'credential data is empty' }
-        if (encrypted ? !isValidBase64(rest) : !cunescapeValid(rest, { acceptNul: true })) {
+        if (
+          encrypted
+            ? !isValidBase64(rest)
+            : !cunescapeValid(rest, { acceptNul: true, version: ctx.version })
+        ) {
           return {
             ignored: encrypted
               ? 'encrypted credential data is not Base64'
@@ -1023,6 +1033,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
         return { fatal: `'${path}' is not normalized ('..')` }
       }
       if (hasOverlongComponent(path)) return { fatal: `'${path}' has a name over 255 bytes` }
+      if (!isValidUtf8Value(path)) return { fatal: `'${path}' is not valid UTF-8` }
       // the /run/ before a relative path can take it to PATH_MAX
       if (isOverPathMax(simplifyPath(path))) return { fatal: 'the path is 4,096 bytes or more' }
       return undefined

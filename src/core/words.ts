@@ -196,10 +196,13 @@ function cunescapeOne(
 }
 
 /** cunescape() without UNESCAPE_RELAX: whether every backslash starts a valid escape. */
-export function cunescapeValid(text: string, options: { acceptNul?: boolean } = {}): boolean {
+export function cunescapeValid(
+  text: string,
+  options: { acceptNul?: boolean; version?: number } = {}
+): boolean {
   for (let i = 0; i < text.length; i++) {
     if (text[i] !== '\\') continue
-    const decoded = cunescapeOne(text, i + 1, options.acceptNul)
+    const decoded = cunescapeOne(text, i + 1, options.acceptNul, options.version)
     if (!decoded) return false
     i += decoded.length
   }
@@ -231,7 +234,13 @@ export function extractFirstWord(
     const c = text[i]!
     if (c === '\\' && escapes) {
       if (i + 1 >= text.length) {
-        return options.relax ? { word, next: text.length } : { error: 'trailing backslash' }
+        if (options.relax) return { word, next: text.length }
+        // extract_first_word_and_warn() retries a C-unescaping extraction relaxed, which keeps a
+        // final backslash outside quotes (`ExecStop=/bin/true a \ `, trimmed: systemd loads it)
+        if (options.cunescape && quote === undefined) {
+          return { word: word + '\\', next: text.length }
+        }
+        return { error: 'trailing backslash' }
       }
       if (options.cunescape) {
         const decoded = cunescapeOne(text, i + 1, false, options.version)
@@ -289,7 +298,13 @@ export function extractSeparatedWord(
   text: string,
   start: number | null,
   separators: string,
-  options: { unquote: boolean; escapes: 'literal' | 'retain' | 'cunescape'; coalesce?: boolean }
+  options: {
+    unquote: boolean
+    escapes: 'literal' | 'retain' | 'cunescape'
+    coalesce?: boolean
+    /** the systemd whose C escapes apply (SURROGATE_ESCAPES_REFUSED); undefined: the newest */
+    version?: number
+  }
 ): SeparatedWord | 'end' | 'error' {
   if (start === null) return 'end'
   let first = start
@@ -312,7 +327,7 @@ export function extractSeparatedWord(
         i++
         continue
       }
-      const decoded = cunescapeOne(text, i + 1)
+      const decoded = cunescapeOne(text, i + 1, false, options.version)
       if (decoded) {
         word += decoded.value
         i += decoded.length

@@ -81,7 +81,8 @@ function wholeEntries(value: string, unit: UnitName, version: number): boolean {
     while (at !== null && !broken) {
       const part = extractSeparatedWord(entry.word, at, ':', {
         unquote: false,
-        escapes: 'cunescape'
+        escapes: 'cunescape',
+        version
       })
       if (part === 'end') break
       if (part === 'error') broken = true

@@ -1,11 +1,14 @@
 /** User/group names, host names, paths and device nodes as systemd validates them. */
 import type { UnitName } from '../specifiers.js'
 import { expandPathSpecifiers } from '../specifiers.js'
-import { byteLength, extractFirstWord, extractSeparatedWord } from '../words.js'
+import { byteLength, extractFirstWord, extractSeparatedWord, isValidUtf8Value } from '../words.js'
 
-/** valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=). */
+/**
+ * valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=), which
+ * wants valid UTF-8 (a `%I` of `\xff` is no name).
+ */
 export function isValidUserOrGroup(name: string): boolean {
-  if (name.length === 0) return false
+  if (name.length === 0 || !isValidUtf8Value(name)) return false
   if (/^[0-9]+$/.test(name)) {
     if (name.length > 1 && name.startsWith('0')) return false
     const id = Number(name)
@@ -112,11 +115,18 @@ export function withoutLeadingDotDot(path: string, version: number | undefined):
 
 /**
  * An absolute path without '..' after simplification (RootDirectory=, RootImage=, ...); with the
- * systemd version, as that version simplifies it (withoutLeadingDotDot()).
+ * systemd version, as that version simplifies it (withoutLeadingDotDot()). Valid UTF-8 without
+ * noncharacters once unescaped: path_simplify_and_warn() checks utf8_is_valid() first, so a path
+ * with `\x80` (where escapes are decoded) or a `%I` of `\xff` is none (a helper's probes, all builds).
  */
 export function isAbsoluteNormalPath(path: string, version?: number): boolean {
   const simple = withoutLeadingDotDot(path, version)
-  return simple.startsWith('/') && !hasDotDot(simple) && !hasOverlongComponent(simple)
+  return (
+    simple.startsWith('/') &&
+    !hasDotDot(simple) &&
+    !hasOverlongComponent(simple) &&
+    isValidUtf8Value(path)
+  )
 }
 
 /**
@@ -164,7 +174,7 @@ export function unitPathOf(
 /** valid_device_node_path() after simplification: /dev or /run/systemd/inaccessible, no '..'. */
 export function isDeviceNodePath(path: string, version?: number): boolean {
   const dropped = withoutLeadingDotDot(path, version)
-  if (hasDotDot(dropped)) return false
+  if (hasDotDot(dropped) || !isValidUtf8Value(path)) return false
   const simple = simplifyPath(dropped)
   return (
     simple === '/dev' ||
@@ -246,7 +256,12 @@ export function isValidLogNamespace(name: string): boolean {
 
 /** A relative path without '..' that is not '.' after simplification (PATH_CHECK_RELATIVE). */
 function isRelativeNormalPath(path: string): boolean {
-  return !path.startsWith('/') && !hasDotDot(path) && simplifyPath(path) !== '.'
+  return (
+    !path.startsWith('/') &&
+    !hasDotDot(path) &&
+    simplifyPath(path) !== '.' &&
+    isValidUtf8Value(path)
+  )
 }
 
 /**
@@ -298,7 +313,7 @@ export function execDirectoryEntries(
     const word = extractFirstWord(value, position, { unquote: true, retainEscape: true })
     if (word === undefined || 'error' in word) return found
     position = word.next
-    const parts = splitDirectoryEntry(word.word)
+    const parts = splitDirectoryEntry(word.word, version)
     if (parts === undefined) return found
     const [name, link, flags] = parts
     const expanded = expandPathSpecifiers(name, unit, version)
@@ -322,9 +337,10 @@ export function execDirectoryEntries(
  * words: NAME, LINK and FLAGS (a later ':' is left unread); undefined on a bad escape.
  */
 function splitDirectoryEntry(
-  entry: string
+  entry: string,
+  version: number
 ): [string, string | undefined, string | undefined] | undefined {
-  const options = { unquote: false, escapes: 'cunescape', coalesce: false } as const
+  const options = { unquote: false, escapes: 'cunescape', coalesce: false, version } as const
   const name = extractSeparatedWord(entry, 0, ':', options)
   if (name === 'end' || name === 'error') return undefined
   const link = extractSeparatedWord(entry, name.next, ':', options)
@@ -362,7 +378,8 @@ function isImagePath(path: string, devOk: boolean, unit: UnitName, version: numb
  * escapes kept, is split at runs of ':' with C escapes decoded (`a::b` and `:a:b` are two fields):
  * SOURCE[:DEST][:OPTIONS] or SOURCE[:OPTIONS], SOURCE with an optional '-' first. Both must be
  * absolute paths (isImagePath()); an entry that fails is skipped, a syntax error ends the value.
- * The partition options are not read: a bad one is skipped alone.
+ * The partition options are only read for their escapes: a bad partition name or option is skipped
+ * alone, a bad escape ends the value.
  */
 export function countImages(
   value: string,
@@ -370,7 +387,7 @@ export function countImages(
   unit: UnitName,
   version: number
 ): number {
-  const options = { unquote: false, escapes: 'cunescape', coalesce: true } as const
+  const options = { unquote: false, escapes: 'cunescape', coalesce: true, version } as const
   let count = 0
   let position = 0
   for (;;) {
@@ -382,10 +399,20 @@ export function countImages(
     if (source === 'end') continue
     const path = source.word.startsWith('-') ? source.word.slice(1) : source.word
     if (!isImagePath(path, destination, unit, version)) continue
+    let rest = source.next
     if (destination) {
       const target = extractSeparatedWord(word.word, source.next, ':', options)
       if (target === 'error') return count
       if (target === 'end' || !isImagePath(target.word, true, unit, version)) continue
+      rest = target.next
+    }
+    // PARTITION:OPTIONS pairs, read once the paths are good: a bad escape in one (`nosuid\q`)
+    // ends the whole value, this image included (257, 259, 262; an invalid partition name does not)
+    for (let at = rest; at !== null; ) {
+      const field = extractSeparatedWord(word.word, at, ':', options)
+      if (field === 'error') return count
+      if (field === 'end') break
+      at = field.next
     }
     count++
   }
