@@ -408,7 +408,7 @@ export function countImages(
     }
     // PARTITION:OPTIONS pairs, read once the paths are good: a bad escape in one (`nosuid\q`)
     // ends the whole value, this image included (257, 259, 262; an invalid partition name does not)
-    for (let at = rest; at !== null; ) {
+    for (let at = rest; at !== null;) {
       const field = extractSeparatedWord(word.word, at, ':', options)
       if (field === 'error') return count
       if (field === 'end') break
