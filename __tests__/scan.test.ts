@@ -396,3 +396,24 @@ describe('the service manager a unit is for', () => {
     expect(await scored(plain, { userManager: true })).toEqual([['user', 9.8]])
   })
 })
+
+describe('a template whose instance name would be too long', () => {
+  // systemd-analyze names a template foo@.service foo@i.service up to 256 and foo@test_instance.service
+  // from 257; an instance name over 255 characters fails verify_prepare_filename() (a helper's probes)
+  it('is scored while the instance name fits, and an error once it does not', async () => {
+    const dir = path.join(base, 'long-template')
+    write(path.join(dir, `${'a'.repeat(234)}@.service`), H)
+    const at = async (version: number) => {
+      const { units: found } = await scan(['.'], { ...options(), cwd: dir, version })
+      return found.map((u) => [u.status, u.unit])
+    }
+    expect(await at(255)).toEqual([['scored', `${'a'.repeat(234)}@i.service`]])
+    expect(await at(257)).toEqual([['error', `${'a'.repeat(234)}@.service`]])
+    write(path.join(dir, `${'a'.repeat(234)}@.service`), H)
+    fs.renameSync(
+      path.join(dir, `${'a'.repeat(234)}@.service`),
+      path.join(dir, `${'a'.repeat(233)}@.service`)
+    )
+    expect(await at(262)).toEqual([['scored', `${'a'.repeat(233)}@test_instance.service`]])
+  })
+})

@@ -486,10 +486,13 @@ function parseUnitName(name) {
         isInstance: instance !== ''
     };
 }
-/** The instance unit name systemd-analyze uses for a template file. */
 /** The template an instance is made from (foo@.service for foo@bar.service); undefined otherwise. */
 function templateOf(unit) {
     return unit.isInstance ? `${unit.prefix}@.${unit.type}` : undefined;
+}
+/** A template's instance, undefined when that is no valid unit name (too long). */
+function instanceOf(template, instance) {
+    return parseUnitName(`${template.prefix}@${instance}.${template.type}`);
 }
 function instantiate(template, instance) {
     const name = `${template.prefix}@${instance}.${template.type}`;
@@ -13289,7 +13292,11 @@ function scanUnitFile(file, roots, options, reader) {
     const named = parseUnitName(base);
     if (!named || named.type !== 'service')
         return errorReport(shown, base, 'not a valid service unit name');
-    const unit = named.isTemplate ? instantiate(named, templateInstance(options.version)) : named;
+    const instance = templateInstance(options.version);
+    const unit = named.isTemplate ? instanceOf(named, instance) : named;
+    if (!unit) {
+        return errorReport(shown, base, `systemd-analyze would analyse it as ${named.prefix}@${instance}.service, a name over 255 characters: it fails on this file`);
+    }
     let main;
     const kind = read.listDirectory(directory)?.get(base);
     if (kind !== 'file' && kind !== 'link') {

@@ -95,17 +95,26 @@ export function parseUnitName(name: string): UnitName | undefined {
   }
 }
 
-/** The instance unit name systemd-analyze uses for a template file. */
 /** The template an instance is made from (foo@.service for foo@bar.service); undefined otherwise. */
 export function templateOf(unit: UnitName): string | undefined {
   return unit.isInstance ? `${unit.prefix}@.${unit.type}` : undefined
 }
 
-/** The unit name systemd-analyze scores for a file name (templates as their instance). */
+/**
+ * The unit name systemd-analyze scores for a file name (templates as their instance); undefined when
+ * there is none: an invalid name, or a template whose instance name would pass 255 characters
+ * (verify_prepare_filename() fails on it: from a 243-character template name at 257-262, whose
+ * instance is test_instance, from 255 at 252-255; a helper's probes).
+ */
 export function analysedUnitName(fileName: string, templateInstance: string): UnitName | undefined {
   const unit = parseUnitName(fileName)
   if (!unit) return undefined
-  return unit.isTemplate ? instantiate(unit, templateInstance) : unit
+  return unit.isTemplate ? instanceOf(unit, templateInstance) : unit
+}
+
+/** A template's instance, undefined when that is no valid unit name (too long). */
+export function instanceOf(template: UnitName, instance: string): UnitName | undefined {
+  return parseUnitName(`${template.prefix}@${instance}.${template.type}`)
 }
 
 export function instantiate(template: UnitName, instance: string): UnitName {

@@ -24,7 +24,7 @@ import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
-import { analysedUnitName, instantiate, parseUnitName, templateOf } from '../core/specifiers.js'
+import { analysedUnitName, instanceOf, parseUnitName, templateOf } from '../core/specifiers.js'
 import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from './paths.js'
 
 /** Files larger than this are reported, not read: no real unit file comes close. */
@@ -700,7 +700,15 @@ export function scanUnitFile(
   const named = parseUnitName(base)
   if (!named || named.type !== 'service')
     return errorReport(shown, base, 'not a valid service unit name')
-  const unit = named.isTemplate ? instantiate(named, templateInstance(options.version)) : named
+  const instance = templateInstance(options.version)
+  const unit = named.isTemplate ? instanceOf(named, instance) : named
+  if (!unit) {
+    return errorReport(
+      shown,
+      base,
+      `systemd-analyze would analyse it as ${named.prefix}@${instance}.service, a name over 255 characters: it fails on this file`
+    )
+  }
   let main: UnitFileInput | undefined
   const kind = read.listDirectory(directory)?.get(base)
   if (kind !== 'file' && kind !== 'link') {
