@@ -1008,6 +1008,26 @@ describe('templates and specifiers', () => {
       'zp@\\xff.service',
       { DeviceAllow: 0 }
     ),
+    // a decoded \x00 ends the unescaped name (a helper's probes, all builds)
+    U('User=%I of instance a\\x00b is User=a', `${H}User=%I\n`, 9.2, 'zp@a\\x00b.service'),
+    U(
+      'ExecStart=/bin/%I of instance \\x00 is a directory: fatal',
+      '[Service]\nExecStart=/bin/%I\n',
+      'invalid',
+      'zp@\\x00.service'
+    ),
+    U(
+      'RootDirectory=/srv/%f of instance \\x00 is /srv/ (%f is /)',
+      `${H}RootDirectory=/srv/%f\n`,
+      9.5,
+      'zp@\\x00.service'
+    ),
+    U(
+      'RootDirectory=/srv/%f of instance ..\\x00 (.. once cut) fails',
+      `${H}RootDirectory=/srv/%f\n`,
+      'invalid',
+      'zp@\\x2e\\x2e\\x00.service'
+    ),
     U(
       'ExecStart= argument %P with a bad escape fails',
       `[Service]\nExecStart=/bin/echo %P\n`,

@@ -500,7 +500,8 @@ function instantiate(template, instance) {
 }
 /**
  * unit_name_unescape(): '-' becomes '/', \xNN is decoded; null (EINVAL) for any other backslash,
- * which makes %I, %P, %J and %f fail (found by a helper's probes at all seven builds).
+ * which makes %I, %P, %J and %f fail (found by a helper's probes at all seven builds). A decoded
+ * \x00 ends the C string: `a\x00b` unescapes to `a` (User=%I of u@a\x00b.service is User=a).
  */
 function unescapeUnitName(text) {
     let out = '';
@@ -517,7 +518,8 @@ function unescapeUnitName(text) {
         else
             out += c;
     }
-    return out;
+    const nul = out.indexOf('\0');
+    return nul < 0 ? out : out.slice(0, nul);
 }
 /**
  * unit_name_path_unescape() (%f): "-" is "/"; otherwise the unescaped name, which must not start or
@@ -531,6 +533,9 @@ function unescapePath(text) {
     const unescaped = unescapeUnitName(text);
     if (unescaped === null || unescaped.startsWith('/') || unescaped.endsWith('/'))
         return null;
+    // nothing before a \x00: "/" once the slash is put back, a normalized path
+    if (unescaped === '')
+        return '/';
     const parts = unescaped.split('/');
     const normalized = parts.every((part) => part !== '' && part !== '.' && part !== '..' && byteLength(part) <= 255);
     return normalized ? '/' + unescaped : null;

@@ -124,7 +124,8 @@ export function instantiate(template: UnitName, instance: string): UnitName {
 
 /**
  * unit_name_unescape(): '-' becomes '/', \xNN is decoded; null (EINVAL) for any other backslash,
- * which makes %I, %P, %J and %f fail (found by a helper's probes at all seven builds).
+ * which makes %I, %P, %J and %f fail (found by a helper's probes at all seven builds). A decoded
+ * \x00 ends the C string: `a\x00b` unescapes to `a` (User=%I of u@a\x00b.service is User=a).
  */
 export function unescapeUnitName(text: string): string | null {
   let out = ''
@@ -137,7 +138,8 @@ export function unescapeUnitName(text: string): string | null {
       i += 3
     } else out += c
   }
-  return out
+  const nul = out.indexOf('\0')
+  return nul < 0 ? out : out.slice(0, nul)
 }
 
 /**
@@ -149,6 +151,8 @@ function unescapePath(text: string): string | null {
   if (text === '-') return '/'
   const unescaped = unescapeUnitName(text)
   if (unescaped === null || unescaped.startsWith('/') || unescaped.endsWith('/')) return null
+  // nothing before a \x00: "/" once the slash is put back, a normalized path
+  if (unescaped === '') return '/'
   const parts = unescaped.split('/')
   const normalized = parts.every(
     (part) => part !== '' && part !== '.' && part !== '..' && byteLength(part) <= 255
