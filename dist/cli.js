@@ -494,9 +494,16 @@ function templateOf(unit) {
 function instanceOf(template, instance) {
     return parseUnitName(`${template.prefix}@${instance}.${template.type}`);
 }
+/** A template's instance, kept even when its name is too long (for drop-in lookups by name). */
 function instantiate(template, instance) {
     const name = `${template.prefix}@${instance}.${template.type}`;
-    return parseUnitName(name) ?? { ...template, name, instance, isTemplate: false, isInstance: true };
+    return (instanceOf(template, instance) ?? {
+        ...template,
+        name,
+        instance,
+        isTemplate: false,
+        isInstance: true
+    });
 }
 /**
  * unit_name_unescape(): '-' becomes '/', \xNN is decoded; null (EINVAL) for any other backslash,

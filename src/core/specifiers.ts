@@ -117,9 +117,18 @@ export function instanceOf(template: UnitName, instance: string): UnitName | und
   return parseUnitName(`${template.prefix}@${instance}.${template.type}`)
 }
 
+/** A template's instance, kept even when its name is too long (for drop-in lookups by name). */
 export function instantiate(template: UnitName, instance: string): UnitName {
   const name = `${template.prefix}@${instance}.${template.type}`
-  return parseUnitName(name) ?? { ...template, name, instance, isTemplate: false, isInstance: true }
+  return (
+    instanceOf(template, instance) ?? {
+      ...template,
+      name,
+      instance,
+      isTemplate: false,
+      isInstance: true
+    }
+  )
 }
 
 /**
