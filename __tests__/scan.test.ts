@@ -417,3 +417,29 @@ describe('a template whose instance name would be too long', () => {
     expect(await at(262)).toEqual([['scored', `${'a'.repeat(233)}@test_instance.service`]])
   })
 })
+
+describe('an instance named on the command line without a file of its own', () => {
+  // systemd-analyze security --offline=true ./foo@x.service loads foo@.service as foo@x.service
+  // (252 and 262: 9.0 and 8.8 with the instance's drop-in, 9.2 and 9.0 without)
+  it("is its template's, with the instance's drop-ins; a name without a template is missing", async () => {
+    const dir = path.join(base, 'instance-by-name')
+    write(path.join(dir, 'foo@.service'), '[Service]\nExecStart=/bin/true\nUser=%i\n')
+    write(path.join(dir, 'foo@x.service.d', '10.conf'), '[Service]\nNoNewPrivileges=yes\n')
+    const at = async (version: number, inputs: string[]) => {
+      const found = await scan(inputs, { ...options(), cwd: dir, version })
+      return [found.units.map((u) => [u.unit, u.status, u.score]), found.missing]
+    }
+    expect(await at(252, ['foo@x.service', 'foo@y.service'])).toEqual([
+      [
+        ['foo@x.service', 'scored', 9.0],
+        ['foo@y.service', 'scored', 9.2]
+      ],
+      []
+    ])
+    expect(await at(262, ['foo@x.service'])).toEqual([[['foo@x.service', 'scored', 8.8]], []])
+    expect(await at(262, ['bar@x.service', 'foo.service'])).toEqual([
+      [],
+      ['bar@x.service', 'foo.service']
+    ])
+  })
+})

@@ -13155,6 +13155,20 @@ function collectDropIns(id, aliases, directory, reader, version) {
     const orders = choices.orders.map((order) => order.flatMap((candidate) => load(candidate.path) ?? []));
     return { orders, problems, conflicts: choices.conflicts, truncated: choices.truncated };
 }
+/** Whether a path names an instance (foo@x.service) whose template (foo@.service) is beside it. */
+function hasTemplateBeside(file) {
+    const named = parseUnitName(path.basename(file));
+    const template = named && templateOf(named);
+    if (!template)
+        return false;
+    try {
+        fs.lstatSync(path.join(path.dirname(file), template));
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
 /** Directories never searched for units (DEFAULT_IGNORES, by name). */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /**
@@ -13223,12 +13237,16 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
         if (!stat) {
             try {
                 fs.lstatSync(absolute);
-                files.push(absolute);
-                roots.push(path.dirname(absolute));
             }
             catch {
-                missing.push(input);
+                // an instance with no file of its own is its template's, as systemd-analyze takes it
+                if (!hasTemplateBeside(absolute)) {
+                    missing.push(input);
+                    continue;
+                }
             }
+            files.push(absolute);
+            roots.push(path.dirname(absolute));
             continue;
         }
         if (!stat.isDirectory()) {
@@ -13310,8 +13328,11 @@ function scanUnitFile(file, roots, options, reader) {
         return errorReport(shown, base, `systemd-analyze would analyse it as ${named.prefix}@${instance}.service, a name over 255 characters: it fails on this file`);
     }
     let main;
-    const kind = read.listDirectory(directory)?.get(base);
-    if (kind !== 'file' && kind !== 'link') {
+    const listing = read.listDirectory(directory);
+    const kind = listing?.get(base);
+    // an instance named without a file of its own is looked up by name below (its template)
+    const byTemplate = kind === undefined && named.isInstance && listing?.has(templateOf(named));
+    if (kind !== 'file' && kind !== 'link' && !byTemplate) {
         // not an entry systemd looks at (a directory, a FIFO ...: say what it is), or a file given by
         // path in a directory that cannot be listed (read as itself)
         try {
@@ -13885,7 +13906,8 @@ const USAGE = `Usage: systemd-hardening-gate [options] [PATH...]
 Scores systemd service units exactly like 'systemd-analyze security --offline=true'
 and fails when a unit's exposure is above the threshold.
 
-PATH            unit files, or directories searched for *.service (default: .)
+PATH            unit files (an instance foo@x.service may be named beside its template),
+                or directories searched for *.service (default: .)
 --format F      text (default), json, markdown or sarif
 --threshold N   fail units scoring above N (0.0-10.0, one decimal; default 5.0)
 --policy P      built-in policy name or policy JSON file (default: baseline)

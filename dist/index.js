@@ -43975,8 +43975,11 @@ function scanUnitFile(file, roots, options, reader) {
         return errorReport(shown, base, `systemd-analyze would analyse it as ${named.prefix}@${instance}.service, a name over 255 characters: it fails on this file`);
     }
     let main;
-    const kind = read.listDirectory(directory)?.get(base);
-    if (kind !== 'file' && kind !== 'link') {
+    const listing = read.listDirectory(directory);
+    const kind = listing?.get(base);
+    // an instance named without a file of its own is looked up by name below (its template)
+    const byTemplate = kind === undefined && named.isInstance && listing?.has(templateOf(named));
+    if (kind !== 'file' && kind !== 'link' && !byTemplate) {
         // not an entry systemd looks at (a directory, a FIFO ...: say what it is), or a file given by
         // path in a directory that cannot be listed (read as itself)
         try {

@@ -71,7 +71,8 @@ export const USAGE = `Usage: systemd-hardening-gate [options] [PATH...]
 Scores systemd service units exactly like 'systemd-analyze security --offline=true'
 and fails when a unit's exposure is above the threshold.
 
-PATH            unit files, or directories searched for *.service (default: .)
+PATH            unit files (an instance foo@x.service may be named beside its template),
+                or directories searched for *.service (default: .)
 --format F      text (default), json, markdown or sarif
 --threshold N   fail units scoring above N (0.0-10.0, one decimal; default 5.0)
 --policy P      built-in policy name or policy JSON file (default: baseline)

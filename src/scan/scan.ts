@@ -523,6 +523,19 @@ function collectDropIns(
   return { orders, problems, conflicts: choices.conflicts, truncated: choices.truncated }
 }
 
+/** Whether a path names an instance (foo@x.service) whose template (foo@.service) is beside it. */
+function hasTemplateBeside(file: string): boolean {
+  const named = parseUnitName(path.basename(file))
+  const template = named && templateOf(named)
+  if (!template) return false
+  try {
+    fs.lstatSync(path.join(path.dirname(file), template))
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Directories never searched for units (DEFAULT_IGNORES, by name). */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules'])
 
@@ -598,11 +611,15 @@ export async function findUnitFiles(
     if (!stat) {
       try {
         fs.lstatSync(absolute)
-        files.push(absolute)
-        roots.push(path.dirname(absolute))
       } catch {
-        missing.push(input)
+        // an instance with no file of its own is its template's, as systemd-analyze takes it
+        if (!hasTemplateBeside(absolute)) {
+          missing.push(input)
+          continue
+        }
       }
+      files.push(absolute)
+      roots.push(path.dirname(absolute))
       continue
     }
     if (!stat.isDirectory()) {
@@ -710,8 +727,11 @@ export function scanUnitFile(
     )
   }
   let main: UnitFileInput | undefined
-  const kind = read.listDirectory(directory)?.get(base)
-  if (kind !== 'file' && kind !== 'link') {
+  const listing = read.listDirectory(directory)
+  const kind = listing?.get(base)
+  // an instance named without a file of its own is looked up by name below (its template)
+  const byTemplate = kind === undefined && named.isInstance && listing?.has(templateOf(named)!)
+  if (kind !== 'file' && kind !== 'link' && !byTemplate) {
     // not an entry systemd looks at (a directory, a FIFO ...: say what it is), or a file given by
     // path in a directory that cannot be listed (read as itself)
     try {
