@@ -31464,6 +31464,39 @@ function parseCInteger(text) {
 }
 
 /**
+ * The shape of a path's names, as systemd's path_is_valid() and path_is_normalized() judge them. Apart
+ * from values/paths.ts so that specifiers.ts (%f) can use them: values/paths.ts needs specifiers.ts.
+ */
+const SLASH$2 = 0x2f;
+/** Whether a name of the path is '..'. */
+function hasDotDot(path) {
+    for (let i = path.indexOf('..'); i >= 0; i = path.indexOf('..', i + 1)) {
+        if ((i === 0 || path.charCodeAt(i - 1) === SLASH$2) &&
+            (i + 2 === path.length || path.charCodeAt(i + 2) === SLASH$2)) {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * path_is_valid(): no component longer than NAME_MAX (255 bytes). Its total limit (PATH_MAX) is left
+ * to expandPathSpecifiers(), whose 4,095 bytes come first (PIDFile=, which prefixes /run, excepted).
+ */
+function hasOverlongComponent(path) {
+    // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
+    if (path.length <= 85)
+        return false;
+    return path.split('/').some((part) => part.length > 85 && byteLength(part) > 255);
+}
+/** path_is_normalized(), unsimplified: no name over 255 bytes, no '.' or '..' name, no '//'. */
+function isNormalizedPath(path) {
+    return (!hasDotDot(path) &&
+        !path.includes('//') &&
+        !path.split('/').includes('.') &&
+        !hasOverlongComponent(path));
+}
+
+/**
  * Unit names and the %-specifiers systemd expands in the directives that support them, with the
  * values `systemd-analyze security --offline=true` uses for a system unit
  * (unit-file-loading.md 5.6).
@@ -31551,10 +31584,9 @@ function instanceOf(template, instance) {
 }
 /** A template's instance, kept even when its name is too long (for drop-in lookups by name). */
 function instantiate(template, instance) {
-    const name = `${template.prefix}@${instance}.${template.type}`;
     return (instanceOf(template, instance) ?? {
         ...template,
-        name,
+        name: `${template.prefix}@${instance}.${template.type}`,
         instance,
         isTemplate: false,
         isInstance: true
@@ -31595,12 +31627,9 @@ function unescapePath(text) {
     const unescaped = unescapeUnitName(text);
     if (unescaped === null || unescaped.startsWith('/') || unescaped.endsWith('/'))
         return null;
-    // nothing before a \x00: "/" once the slash is put back, a normalized path
-    if (unescaped === '')
-        return '/';
-    const parts = unescaped.split('/');
-    const normalized = parts.every((part) => part !== '' && part !== '.' && part !== '..' && byteLength(part) <= 255);
-    return normalized ? '/' + unescaped : null;
+    // prefixed with '/' again (nothing before a \x00 gives "/"), it must be path_is_normalized()
+    const path = '/' + unescaped;
+    return isNormalizedPath(path) ? path : null;
 }
 const POSSIBLE_SPECIFIERS = /[0-9A-Za-z]/;
 /** %D (the data directory) is known from this version (NEWS 256; 252 and 254 refuse it). */
@@ -31815,38 +31844,12 @@ function isSimplePath(path) {
 }
 const SLASH$1 = 0x2f;
 const DOT = 0x2e;
-function hasDotDot(path) {
-    for (let i = path.indexOf('..'); i >= 0; i = path.indexOf('..', i + 1)) {
-        if ((i === 0 || path.charCodeAt(i - 1) === SLASH$1) &&
-            (i + 2 === path.length || path.charCodeAt(i + 2) === SLASH$1)) {
-            return true;
-        }
-    }
-    return false;
-}
-/**
- * path_is_valid(): no component longer than NAME_MAX (255 bytes). Its total limit (PATH_MAX) is left
- * to expandPathSpecifiers(), whose 4,095 bytes come first (PIDFile=, which prefixes /run, excepted).
- */
-function hasOverlongComponent(path) {
-    // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
-    if (path.length <= 85)
-        return false;
-    return path.split('/').some((part) => part.length > 85 && byteLength(part) > 255);
-}
 /**
  * From here path_simplify() drops the '..' right after the root (`/..` is `/`): 255, 257, 259, 261
  * and 262 take `RootDirectory=/../srv` as /srv, `ReadOnlyPaths=/../srv`, `DeviceAllow=/../dev/null`
  * and the like; 252 and 254 refuse or skip them. A '..' after another name still makes no path.
  */
 const LEADING_DOT_DOT_DROPPED = 255;
-/** path_is_normalized(), unsimplified: no name over 255 bytes, no '.' or '..' name, no '//'. */
-function isNormalizedPath(path) {
-    return (!hasDotDot(path) &&
-        !path.includes('//') &&
-        !path.split('/').includes('.') &&
-        !hasOverlongComponent(path));
-}
 /** An absolute path without the '..' (and '.') that come before its first name, from 255. */
 function withoutLeadingDotDot(path, version) {
     if (version === undefined || version < LEADING_DOT_DOT_DROPPED || !path.startsWith('/')) {

@@ -3,6 +3,7 @@
  * values `systemd-analyze security --offline=true` uses for a system unit
  * (unit-file-loading.md 5.6).
  */
+import { isNormalizedPath } from './values/path-names.js'
 import { byteLength, escapedByte, lastIndexOfCode } from './words.js'
 
 export interface UnitName {
@@ -119,11 +120,10 @@ export function instanceOf(template: UnitName, instance: string): UnitName | und
 
 /** A template's instance, kept even when its name is too long (for drop-in lookups by name). */
 export function instantiate(template: UnitName, instance: string): UnitName {
-  const name = `${template.prefix}@${instance}.${template.type}`
   return (
     instanceOf(template, instance) ?? {
       ...template,
-      name,
+      name: `${template.prefix}@${instance}.${template.type}`,
       instance,
       isTemplate: false,
       isInstance: true
@@ -160,13 +160,9 @@ function unescapePath(text: string): string | null {
   if (text === '-') return '/'
   const unescaped = unescapeUnitName(text)
   if (unescaped === null || unescaped.startsWith('/') || unescaped.endsWith('/')) return null
-  // nothing before a \x00: "/" once the slash is put back, a normalized path
-  if (unescaped === '') return '/'
-  const parts = unescaped.split('/')
-  const normalized = parts.every(
-    (part) => part !== '' && part !== '.' && part !== '..' && byteLength(part) <= 255
-  )
-  return normalized ? '/' + unescaped : null
+  // prefixed with '/' again (nothing before a \x00 gives "/"), it must be path_is_normalized()
+  const path = '/' + unescaped
+  return isNormalizedPath(path) ? path : null
 }
 
 export type SpecifierResult = { value: string } | { error: string }

@@ -2,6 +2,9 @@
 import type { UnitName } from '../specifiers.js'
 import { expandPathSpecifiers } from '../specifiers.js'
 import { byteLength, extractFirstWord, extractSeparatedWord, isValidUtf8Value } from '../words.js'
+import { hasDotDot, hasOverlongComponent } from './path-names.js'
+
+export { hasDotDot, hasOverlongComponent, isNormalizedPath } from './path-names.js'
 
 /**
  * valid_user_group_name() with VALID_USER_RELAX | VALID_USER_ALLOW_NUMERIC (User=, Group=), which
@@ -58,44 +61,12 @@ function isSimplePath(path: string): boolean {
 const SLASH = 0x2f
 const DOT = 0x2e
 
-export function hasDotDot(path: string): boolean {
-  for (let i = path.indexOf('..'); i >= 0; i = path.indexOf('..', i + 1)) {
-    if (
-      (i === 0 || path.charCodeAt(i - 1) === SLASH) &&
-      (i + 2 === path.length || path.charCodeAt(i + 2) === SLASH)
-    ) {
-      return true
-    }
-  }
-  return false
-}
-
-/**
- * path_is_valid(): no component longer than NAME_MAX (255 bytes). Its total limit (PATH_MAX) is left
- * to expandPathSpecifiers(), whose 4,095 bytes come first (PIDFile=, which prefixes /run, excepted).
- */
-export function hasOverlongComponent(path: string): boolean {
-  // a UTF-16 unit is at most 3 bytes in UTF-8: only a part of over 85 units needs encoding
-  if (path.length <= 85) return false
-  return path.split('/').some((part) => part.length > 85 && byteLength(part) > 255)
-}
-
 /**
  * From here path_simplify() drops the '..' right after the root (`/..` is `/`): 255, 257, 259, 261
  * and 262 take `RootDirectory=/../srv` as /srv, `ReadOnlyPaths=/../srv`, `DeviceAllow=/../dev/null`
  * and the like; 252 and 254 refuse or skip them. A '..' after another name still makes no path.
  */
 export const LEADING_DOT_DOT_DROPPED = 255
-
-/** path_is_normalized(), unsimplified: no name over 255 bytes, no '.' or '..' name, no '//'. */
-export function isNormalizedPath(path: string): boolean {
-  return (
-    !hasDotDot(path) &&
-    !path.includes('//') &&
-    !path.split('/').includes('.') &&
-    !hasOverlongComponent(path)
-  )
-}
 
 /** An absolute path without the '..' (and '.') that come before its first name, from 255. */
 export function withoutLeadingDotDot(path: string, version: number | undefined): string {
