@@ -332,8 +332,8 @@ async function gate(env: Env): Promise<string | undefined> {
     // one date for the whole run: exceptions expire on the same day at head and base
     today: isoToday(),
     // the user-units input's units expand %u, %U, %g, %G and %h to the job's user, as
-    // systemd-analyze --user run in the job does
-    managerUser: invokingUser()
+    // systemd-analyze --user run in the job does (no other unit is scored for a user's manager)
+    managerUser: settings.userUnits.length ? invokingUser() : undefined
   }
   const scanAt = (i: number, gateOptions: typeof options): UnitReport =>
     scanUnitFile(found.files[i]!, roots, { ...gateOptions, scope: scopeOf(unitPaths[i]!) }, reader)
