@@ -1371,4 +1371,164 @@ describe('units systemd does not load', () => {
   })
 })
 
+describe('%J of a unit whose prefix ends with "-" makes systemd abort wherever it is expanded', () => {
+  // specifier_string() gives NULL for the empty last part and unit_name_unescape(NULL) fails an
+  // assertion: systemd-analyze dies with SIGABRT (every build from 252 to 262). The gate reports the
+  // unit invalid, saying why; where systemd never expands the %J the unit loads as usual.
+  const U = (body: string): string => `[Unit]\n${body}\n${BARE}`
+  type NamedRow = [label: string, name: string, files: Files, expected: Outcome]
+  const rows: NamedRow[] = [
+    ['Description=%J', 'p-.service', { 'p-.service': U('Description=%J') }, 'aborts'],
+    ['Description=%%J', 'p-.service', { 'p-.service': U('Description=%%J') }, BARE_SCORE],
+    [
+      'Description=%j (empty, no abort)',
+      'p-.service',
+      { 'p-.service': U('Description=%j') },
+      BARE_SCORE
+    ],
+    ['a name without the dash', 'p.service', { 'p.service': U('Description=%J') }, BARE_SCORE],
+    [
+      'a failing specifier first ends the value',
+      'p-.service',
+      { 'p-.service': U('Description=%Z %J') },
+      BARE_SCORE
+    ],
+    ['ExecStart= argument', 'p-.service', { 'p-.service': S('ExecStart=/bin/echo %J') }, 'aborts'],
+    ['a template instance', 'p-@.service', { 'p-@.service': H + 'User=%J\n' }, 'aborts'],
+    [
+      'in a drop-in',
+      'p-.service',
+      { 'p-.service': H, 'p-.service.d/x.conf': U('Documentation=%J') },
+      'aborts'
+    ],
+    [
+      'Environment= word by word: a failing word is skipped',
+      'p-.service',
+      { 'p-.service': H + 'Environment=A=%Z B=%J\n' },
+      'aborts'
+    ],
+    [
+      'Environment= stops at a bad escape',
+      'p-.service',
+      { 'p-.service': H + 'Environment=A=\\q B=%J\n' },
+      BARE_SCORE
+    ],
+    [
+      'SetCredential= without data expands nothing',
+      'p-.service',
+      { 'p-.service': H + 'SetCredential=%J\n' },
+      BARE_SCORE
+    ],
+    [
+      'SetCredential= with data expands the ID',
+      'p-.service',
+      { 'p-.service': H + 'SetCredential=%J:x\n' },
+      'aborts'
+    ],
+    [
+      'every word of a path list',
+      'p-.service',
+      { 'p-.service': H + 'ReadWritePaths=/a %J\n' },
+      'aborts'
+    ],
+    [
+      'a path list that already holds a path',
+      'p-.service',
+      { 'p-.service': H + 'ReadWritePaths=/a\nReadWritePaths=%J\n' },
+      'aborts'
+    ],
+    [
+      'BindPaths= entries after a good one',
+      'p-.service',
+      { 'p-.service': H + 'BindPaths=/a %J\n' },
+      'aborts'
+    ],
+    [
+      'StandardOutput=file:',
+      'p-.service',
+      { 'p-.service': H + 'StandardOutput=file:/log/%J\n' },
+      'aborts'
+    ],
+    [
+      'StandardInput= takes no append:',
+      'p-.service',
+      { 'p-.service': H + 'StandardInput=append:/%J\n' },
+      BARE_SCORE
+    ],
+    [
+      'StandardInputText= after its escapes',
+      'p-.service',
+      { 'p-.service': H + 'StandardInputText=\\x25J\n' },
+      'aborts'
+    ],
+    [
+      'IODeviceWeight= with a weight',
+      'p-.service',
+      { 'p-.service': H + 'IODeviceWeight=%J 10\n' },
+      'aborts'
+    ],
+    [
+      'IODeviceWeight= without one',
+      'p-.service',
+      { 'p-.service': H + 'IODeviceWeight=%J\n' },
+      BARE_SCORE
+    ],
+    [
+      'MountImages= options of a known partition',
+      'p-.service',
+      { 'p-.service': H + 'MountImages=/a:/b:root:%J\n' },
+      'aborts'
+    ],
+    [
+      'MountImages= options of an unknown one',
+      'p-.service',
+      { 'p-.service': H + 'MountImages=/a:/b:bogus:%J\n' },
+      BARE_SCORE
+    ],
+    [
+      'RootImageOptions= of an unknown partition',
+      'p-.service',
+      { 'p-.service': H + 'RootImageOptions=bogus:%J\n' },
+      BARE_SCORE
+    ],
+    [
+      'ExecSearchPath= up to a relative path',
+      'p-.service',
+      { 'p-.service': H + 'ExecSearchPath=rel:%J\n' },
+      BARE_SCORE
+    ],
+    [
+      'ExecSearchPath= absolute paths',
+      'p-.service',
+      { 'p-.service': H + 'ExecSearchPath=/a:%J\n' },
+      'aborts'
+    ],
+    ['StateDirectory= link', 'p-.service', { 'p-.service': H + 'StateDirectory=a:%J\n' }, 'aborts'],
+    [
+      'ConfigurationDirectory= takes no link',
+      'p-.service',
+      { 'p-.service': H + 'ConfigurationDirectory=a:%J\n' },
+      BARE_SCORE
+    ],
+    [
+      'a fatal line before it',
+      'p-.service',
+      { 'p-.service': H + '[Service\nEnvironment=X=%J\n' },
+      'invalid'
+    ],
+    [
+      'a fatal line after it',
+      'p-.service',
+      { 'p-.service': H + 'Environment=X=%J\n[Service\n' },
+      'aborts'
+    ]
+  ]
+  it.each(rows.map((row): [string, NamedRow] => [row[0], row]))(
+    '%s',
+    (_label, [label, name, files, expected]) => {
+      expectOutcome(files, expected, { name, label })
+    }
+  )
+})
+
 oracleAgreement()

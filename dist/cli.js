@@ -212,7 +212,7 @@ function extractFirstWord(text, start, options = {}) {
                     return { word, next: text.length };
                 // extract_first_word_and_warn() retries a C-unescaping extraction relaxed, which keeps a
                 // final backslash outside quotes (`ExecStop=/bin/true a \ `, trimmed: systemd loads it)
-                if (options.cunescape && quote === undefined) {
+                if (options.cunescape && quote === undefined && !options.strictEscapes) {
                     return { word: word + '\\', next: text.length };
                 }
                 return { error: 'trailing backslash' };
@@ -224,6 +224,8 @@ function extractFirstWord(text, start, options = {}) {
                     i += decoded.length;
                 }
                 else {
+                    if (options.strictEscapes)
+                        return { error: 'bad escape' };
                     // systemd retries with relaxed unescaping: the backslash stays.
                     word += '\\' + text[i + 1];
                     i += 1;
@@ -576,6 +578,22 @@ function unescapePath(text) {
     const path = '/' + unescaped;
     return isNormalizedPath(path) ? path : null;
 }
+/**
+ * systemd would abort while loading the unit: %J of a unit whose prefix ends with '-'
+ * (`foo-.service`, `foo-@x.service`) is empty, specifier_string() gives NULL for it, and
+ * unit_name_unescape(NULL) fails an assertion (every build from 252 to 262, wherever a value is
+ * expanded at load). Thrown, as systemd aborts: the unit's load ends there (see unread-expansions.ts
+ * for the settings the gate does not read).
+ */
+class SpecifierAbort extends Error {
+    constructor(unit, version) {
+        super(`systemd ${version} aborts while loading this unit: %J of ${unit.name} is empty (its prefix ` +
+            `'${unit.prefix}' ends with '-'), which fails an assertion in unit_name_unescape(); ` +
+            `systemd-analyze security crashes on it`);
+    }
+}
+/** %J of this unit would make systemd abort (SpecifierAbort). */
+const hasEmptyLastComponent = (unit) => unit.prefix.endsWith('-');
 const POSSIBLE_SPECIFIERS = /[0-9A-Za-z]/;
 /** %D (the data directory) is known from this version (NEWS 256; 252 and 254 refuse it). */
 const DATA_DIRECTORY_SPECIFIER = 256;
@@ -607,6 +625,8 @@ function specifierValue(letter, unit, version) {
         case 'j':
             return jPart;
         case 'J':
+            if (jPart === '')
+                throw new SpecifierAbort(unit, version);
             return unescapeUnitName(jPart);
         case 'f':
             return unescapePath(unit.instance || unit.prefix);
@@ -724,6 +744,105 @@ function expandSpecifiers(text, unit, version) {
             out += '%' + next;
     }
     return { value: out };
+}
+
+/**
+ * RootImagePolicy=, MountImagePolicy=, ExtensionImagePolicy= (config_parse_image_policy): a value
+ * image_policy_from_string() rejects makes the unit fail to load, in the unit file as for User=.
+ * The gate scores nothing from these settings; it only has to know when systemd refuses them.
+ */
+/** The three settings exist from 254 (systemd 252 ignores them as unknown keys). */
+const IMAGE_POLICIES = 254;
+/**
+ * From 259 an unknown partition name or flag is skipped (read off 259, 261 and 262; 254, 255 and
+ * 257 refuse the unit; 258 unverified, follows 257). A repeated rule, a rule without '=' and an
+ * empty rule are refused in every version.
+ */
+const GRACEFUL_IMAGE_POLICY = 259;
+/** partition_designator_from_string()'s names (also the PARTITION of MountImages= options) */
+const DESIGNATORS = new Set([
+    'root',
+    'usr',
+    'home',
+    'srv',
+    'esp',
+    'xbootldr',
+    'swap',
+    'root-verity',
+    'usr-verity',
+    'root-verity-sig',
+    'usr-verity-sig',
+    'tmp',
+    'var'
+]);
+const FLAGS = new Set([
+    'verity',
+    'signed',
+    'encrypted',
+    'unprotected',
+    'unused',
+    'absent',
+    'open',
+    'ignore',
+    'read-only-on',
+    'read-only-off',
+    'growfs-on',
+    'growfs-off'
+]);
+/** Splits as extract_first_word(EXTRACT_DONT_COALESCE_SEPARATORS) does: no quotes, '\x' is x. */
+const SPLIT = { unquote: false, escapes: 'literal', coalesce: false };
+/** strstrip(): the white space systemd strips (WHITESPACE). */
+const strip = (text) => text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '');
+/** Why systemd `version` refuses the policy, or undefined when it takes it. */
+function imagePolicyError(value, version) {
+    // the symbolic policies ("" is a reset, handled by the caller)
+    if (value === '' || value === '-' || value === '*' || value === '~')
+        return undefined;
+    const graceful = version >= GRACEFUL_IMAGE_POLICY;
+    const seen = new Set();
+    let start = 0;
+    for (;;) {
+        const rule = extractSeparatedWord(value, start, ':', SPLIT);
+        if (rule === 'end')
+            return undefined;
+        if (rule === 'error')
+            return 'a backslash at the end';
+        start = rule.next;
+        const name = extractSeparatedWord(rule.word, 0, '=', SPLIT);
+        if (name === 'error')
+            return 'a backslash at the end';
+        if (name === 'end' || name.endedBy === undefined) {
+            return rule.word === '' ? 'an empty rule' : `'${rule.word}' has no '='`;
+        }
+        const designator = strip(name.word);
+        if (designator !== '' && !DESIGNATORS.has(designator)) {
+            if (graceful)
+                continue;
+            return `'${designator}' is not a partition name (from ${GRACEFUL_IMAGE_POLICY} it is skipped)`;
+        }
+        if (seen.has(designator)) {
+            return designator === ''
+                ? 'the default rule (=...) is given twice'
+                : `two rules for '${designator}'`;
+        }
+        seen.add(designator);
+        const flags = strip(rule.word.slice(name.next ?? rule.word.length));
+        if (flags === '' || flags === '-')
+            continue;
+        let at = 0;
+        for (;;) {
+            const flag = extractSeparatedWord(flags, at, '+', SPLIT);
+            if (flag === 'end')
+                break;
+            if (flag === 'error')
+                return 'a backslash at the end';
+            at = flag.next;
+            const word = strip(flag.word);
+            if (!FLAGS.has(word) && !graceful) {
+                return `'${word}' is not a partition policy flag (from ${GRACEFUL_IMAGE_POLICY} it is skipped)`;
+            }
+        }
+    }
 }
 
 /**
@@ -1005,16 +1124,24 @@ function execDirectoryEntries(value, configuration, prefix, unit, version) {
         found |= flags === 'ro' ? EXEC_DIRECTORY_ENTRY | EXEC_DIRECTORY_READ_ONLY : EXEC_DIRECTORY_ENTRY;
         if (prefix !== undefined && tooLongUnder(prefix, simple))
             found |= EXEC_DIRECTORY_TOO_LONG;
-        if (found === EXEC_DIRECTORY_ALL)
+        // nothing left to learn, unless a later entry can make systemd abort (%J)
+        if (found === EXEC_DIRECTORY_ALL && !hasEmptyLastComponent(unit))
             return found;
     }
 }
+/**
+ * From here an exec directory entry is split without coalescing its ':' (`:x` is an empty NAME and
+ * LINK x; up to 255 it is NAME x, and `a::b` is LINK b): read off 252-262 with `StateDirectory=:%J`
+ * of a unit that makes %J abort (255 aborts, 257 does not; 256 unverified, follows 255).
+ */
+const EXEC_DIRECTORY_SEPARATORS_KEPT = 257;
 /**
  * extract_many_words(":", CUNESCAPE | UNESCAPE_SEPARATORS | DONT_COALESCE_SEPARATORS) for three
  * words: NAME, LINK and FLAGS (a later ':' is left unread); undefined on a bad escape.
  */
 function splitDirectoryEntry(entry, version) {
-    const options = { unquote: false, escapes: 'cunescape', coalesce: false, version };
+    const coalesce = version < EXEC_DIRECTORY_SEPARATORS_KEPT;
+    const options = { unquote: false, escapes: 'cunescape', coalesce, version };
     const name = extractSeparatedWord(entry, 0, ':', options);
     if (name === 'end' || name === 'error')
         return undefined;
@@ -1081,14 +1208,24 @@ function countImages(value, destination, unit, version) {
             rest = target.next;
         }
         // PARTITION:OPTIONS pairs, read once the paths are good: a bad escape in one (`nosuid\q`)
-        // ends the whole value, this image included (257, 259, 262; an invalid partition name does not)
+        // ends the whole value, this image included (257, 259, 262; an invalid partition name does not).
+        // The options of a known partition (or a lone OPTIONS, the root's) are expanded: %J can abort.
         for (let at = rest; at !== null;) {
-            const field = extractSeparatedWord(word.word, at, ':', options);
-            if (field === 'error')
+            const partition = extractSeparatedWord(word.word, at, ':', options);
+            if (partition === 'error')
                 return count;
-            if (field === 'end')
+            if (partition === 'end')
                 break;
-            at = field.next;
+            const mountOptions = extractSeparatedWord(word.word, partition.next, ':', options);
+            if (mountOptions === 'error')
+                return count;
+            if (mountOptions === 'end') {
+                expandSpecifiers(partition.word, unit, version);
+                break;
+            }
+            if (DESIGNATORS.has(partition.word))
+                expandSpecifiers(mountOptions.word, unit, version);
+            at = mountOptions.next;
         }
         count++;
     }
@@ -1119,48 +1256,57 @@ function addsBindMount(value, unit, version) {
         ? wholeEntries(value, unit, version)
         : wordByWord(value, unit, version);
 }
-/** Up to 257: source, destination and options read one after the other from the value. */
+/**
+ * Up to 257: source, destination and options read one after the other from the value. Every entry
+ * is read, as systemd reads them all (an entry after a good one can still make it abort: %J).
+ */
 function wordByWord(value, unit, version) {
     const separators = ':' + WHITESPACE$1;
     const flags = { unquote: true, escapes: 'literal' };
+    let adds = false;
     let position = 0;
     for (;;) {
         const source = extractSeparatedWord(value, position, separators, flags);
         if (source === 'end' || source === 'error')
-            return false;
+            return adds;
         position = source.next;
         if (!validSource(source.word, unit, version))
             continue;
-        if (source.endedBy !== ':')
-            return true;
+        if (source.endedBy !== ':') {
+            adds = true;
+            continue;
+        }
         const destination = extractSeparatedWord(value, position, separators, flags);
         if (destination === 'error')
-            return false;
+            return adds;
         if (destination === 'end')
             continue;
         position = destination.next;
         if (!validDestination(destination.word, unit, version))
             continue;
-        if (destination.endedBy !== ':')
-            return true;
+        if (destination.endedBy !== ':') {
+            adds = true;
+            continue;
+        }
         // the options: one word up to whitespace (an ordinary extract_first_word, quotes removed)
         const options = extractSeparatedWord(value, position, WHITESPACE$1, { ...flags, coalesce: true });
         if (options === 'error')
-            return false;
+            return adds;
         const text = options === 'end' ? '' : options.word;
         position = options === 'end' ? null : options.next;
         if (validOptions(text))
-            return true;
+            adds = true;
     }
 }
 /** From 259: each whitespace-separated word is one entry, split at ':' afterwards. */
 function wholeEntries(value, unit, version) {
+    let adds = false;
     let position = 0;
     for (;;) {
         // words keep their backslashes here (EXTRACT_RETAIN_ESCAPE): the split below decodes them
         const entry = extractFirstWord(value, position, { unquote: true, retainEscape: true });
         if (entry === undefined || 'error' in entry)
-            return false;
+            return adds;
         position = entry.next;
         const parts = [];
         let at = 0;
@@ -1187,7 +1333,7 @@ function wholeEntries(value, unit, version) {
             continue;
         if (options !== undefined && !validOptions(options))
             continue;
-        return true;
+        adds = true;
     }
 }
 
@@ -1232,11 +1378,12 @@ const CONTROL_GROUPS_PRIVATE_MOUNTS = 258;
 function pathList(prefixes, options = false) {
     return {
         kind: 'list',
-        adds: (value, unit, version) => extractWords(value, { unquote: true }).words.some((word) => {
+        // every word, not just up to the first path: systemd expands them all (%J can abort it)
+        adds: (value, unit, version) => extractWords(value, { unquote: true }).words.filter((word) => {
             const unprefixed = word.replace(prefixes, '');
             const path = options ? firstField(unprefixed) : unprefixed;
             return path !== undefined && !('error' in absolutePathOf(path, unit, version));
-        })
+        }).length > 0
     };
 }
 /** PATH of PATH:OPTIONS (TemporaryFileSystem=), undefined when the split fails */
@@ -1343,8 +1490,10 @@ function mountSettingDirective(setting, bit, since) {
                 case 'list':
                     if (value === '')
                         setMountBit(s, bit, false);
-                    // once the list holds an entry only an empty assignment can change that: no need to read on
-                    else if (!(s.mountNamespace & bit) && setting.adds(value, ctx.unit, ctx.version)) {
+                    // once the list holds an entry only an empty assignment can change that: no need to read
+                    // on, unless the value can make systemd abort (%J, hasEmptyLastComponent())
+                    else if ((!(s.mountNamespace & bit) || hasEmptyLastComponent(ctx.unit)) &&
+                        setting.adds(value, ctx.unit, ctx.version)) {
                         setMountBit(s, bit, true);
                     }
                     return undefined;
@@ -1916,6 +2065,191 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
     return result;
 }
 
+/**
+ * The settings the gate does not read that systemd still expands while loading a service: there %J
+ * of a unit whose prefix ends with '-' makes systemd abort (SpecifierAbort in specifiers.ts), so
+ * systemd-analyze security crashes on the unit and on every other unit of its run. Read off the
+ * seven builds (252, 254, 255, 257, 259, 261, 262) one key and one value shape at a time; only a
+ * unit whose %J is empty ever looks here. The settings the gate reads expand through
+ * expandSpecifiers() in their own parsers.
+ */
+const value = (since) => since === undefined ? { shape: 'value' } : { shape: 'value', since };
+const words = (cunescape, since) => since === undefined
+    ? { shape: { words: { cunescape } } }
+    : { shape: { words: { cunescape } }, since };
+const CONDITIONS_252 = [
+    'ACPower',
+    'Architecture',
+    'CPUFeature',
+    'CPUPressure',
+    'CPUs',
+    'Capability',
+    'ControlGroupController',
+    'Credential',
+    'DirectoryNotEmpty',
+    'Environment',
+    'FileIsExecutable',
+    'FileNotEmpty',
+    'FirstBoot',
+    'Group',
+    'Host',
+    'IOPressure',
+    'KernelCommandLine',
+    'KernelVersion',
+    'Memory',
+    'MemoryPressure',
+    'NeedsUpdate',
+    'OSRelease',
+    'PathExists',
+    'PathExistsGlob',
+    'PathIsDirectory',
+    'PathIsEncrypted',
+    'PathIsMountPoint',
+    'PathIsReadWrite',
+    'PathIsSymbolicLink',
+    'Security',
+    'User',
+    'Virtualization'
+];
+const CONDITIONS_259 = ['KernelModuleLoaded', 'Version'];
+const CONDITIONS_261 = ['Fraction', 'MachineTag', 'PathIsSocket'];
+/** Settings the gate does not read that systemd expands while loading a service, by SECTION.Key. */
+const UNREAD_EXPANSIONS = new Map([
+    ...CONDITIONS_252.flatMap((c) => [
+        [`Unit.Condition${c}`, value()],
+        [`Unit.Assert${c}`, value()]
+    ]),
+    ['Unit.ConditionFirmware', value()],
+    ...CONDITIONS_259.flatMap((c) => [
+        [`Unit.Condition${c}`, value(259)],
+        [`Unit.Assert${c}`, value(259)]
+    ]),
+    ...CONDITIONS_261.flatMap((c) => [
+        [`Unit.Condition${c}`, value(261)],
+        [`Unit.Assert${c}`, value(261)]
+    ]),
+    ['Unit.Description', value()],
+    ['Unit.Documentation', value()],
+    ['Unit.SourcePath', value()],
+    ['Unit.RebootArgument', value()],
+    ['Unit.JobTimeoutRebootArgument', value()],
+    ['Unit.RequiresMountsFor', words(false)],
+    ['Unit.WantsMountsFor', words(false, 257)],
+    ['Service.AllowedCPUs', value()],
+    ['Service.AllowedMemoryNodes', value()],
+    ['Service.StartupAllowedCPUs', value()],
+    ['Service.StartupAllowedMemoryNodes', value()],
+    ['Service.CPUAffinity', value()],
+    ['Service.NUMAMask', value(259)],
+    ['Service.BindNetworkInterface', value(261)],
+    ['Service.Environment', words(true)],
+    ['Service.UnsetEnvironment', words(true)],
+    ['Service.PassEnvironment', words(false)],
+    ['Service.LogExtraFields', words(true)],
+    ['Service.EnvironmentFile', value()],
+    ['Service.RebootArgument', value()],
+    ['Service.SyslogIdentifier', value()],
+    ['Service.UtmpIdentifier', value()],
+    ['Service.TTYPath', value()],
+    ['Service.StandardInputText', { shape: 'unescaped' }],
+    // the cgroup v1 settings are only read for compatibility from 258 (257 expands them, 259 does not)
+    ...['BlockIODeviceWeight', 'BlockIOReadBandwidth', 'BlockIOWriteBandwidth'].map((key) => [`Service.${key}`, { shape: 'device', until: 258 }]),
+    ...[
+        'IODeviceLatencyTargetSec',
+        'IODeviceWeight',
+        'IOReadBandwidthMax',
+        'IOReadIOPSMax',
+        'IOWriteBandwidthMax',
+        'IOWriteIOPSMax'
+    ].map((key) => [`Service.${key}`, { shape: 'device' }]),
+    ['Service.USBFunctionDescriptors', value()],
+    ['Service.USBFunctionStrings', value()],
+    ['Service.StandardOutput', { shape: 'output' }],
+    ['Service.StandardError', { shape: 'output' }],
+    ['Service.StandardInput', { shape: 'input' }],
+    ['Service.ExecSearchPath', { shape: 'search-path' }],
+    ['Service.RootImageOptions', { shape: 'image-options' }]
+]);
+const OUTPUT_NAMES = ['file:', 'append:', 'truncate:', 'fd:'];
+const INPUT_NAMES = ['file:', 'fd:'];
+/**
+ * Expands what systemd expands of `value` when it loads SECTION.Key (a setting the gate does not
+ * read): throws SpecifierAbort where systemd would abort; a specifier that fails is ignored there as
+ * systemd ignores it.
+ */
+function expandUnreadSetting(sectionKey, value, unit, version) {
+    const expansion = UNREAD_EXPANSIONS.get(sectionKey);
+    if (!expansion || value === '')
+        return;
+    if (version < (expansion.since ?? 0) || version >= (expansion.until ?? Infinity))
+        return;
+    const { shape } = expansion;
+    if (shape === 'value') {
+        expandSpecifiers(value, unit, version);
+    }
+    else if (shape === 'output' || shape === 'input') {
+        const prefix = (shape === 'output' ? OUTPUT_NAMES : INPUT_NAMES).find((p) => value.startsWith(p));
+        if (prefix)
+            expandSpecifiers(value.slice(prefix.length), unit, version);
+    }
+    else if (shape === 'unescaped') {
+        const options = { unquote: false, escapes: 'cunescape', version };
+        const unescaped = extractSeparatedWord(value, 0, '', options);
+        if (typeof unescaped !== 'string')
+            expandSpecifiers(unescaped.word, unit, version);
+    }
+    else if (shape === 'device') {
+        const device = extractFirstWord(value, 0, { unquote: true });
+        if (device && !('error' in device) && device.next < value.length) {
+            expandSpecifiers(device.word, unit, version);
+        }
+    }
+    else if (shape === 'search-path') {
+        const options = { unquote: false, escapes: 'literal', coalesce: false };
+        for (let at = 0;;) {
+            const word = extractSeparatedWord(value, at, ':', options);
+            if (word === 'end' || word === 'error')
+                return;
+            const expanded = expandSpecifiers(word.word, unit, version);
+            if ('error' in expanded || !expanded.value.startsWith('/'))
+                return;
+            at = word.next;
+        }
+    }
+    else if (shape === 'image-options') {
+        const options = { unquote: false, escapes: 'cunescape', coalesce: true, version };
+        for (let position = 0;;) {
+            const word = extractFirstWord(value, position, { unquote: true, retainEscape: true });
+            if (word === undefined || 'error' in word)
+                return;
+            position = word.next;
+            const first = extractSeparatedWord(word.word, 0, ':', options);
+            if (first === 'error')
+                return;
+            if (first === 'end')
+                continue;
+            const second = extractSeparatedWord(word.word, first.next, ':', options);
+            if (second === 'error')
+                return;
+            if (second === 'end')
+                expandSpecifiers(first.word, unit, version);
+            else if (DESIGNATORS.has(first.word))
+                expandSpecifiers(second.word, unit, version);
+        }
+    }
+    else {
+        const { cunescape } = shape.words;
+        const flags = { unquote: true, cunescape, strictEscapes: cunescape, version };
+        for (let position = 0;;) {
+            const word = extractFirstWord(value, position, flags);
+            if (word === undefined || 'error' in word)
+                return;
+            position = word.next;
+            expandSpecifiers(word.word, unit, version);
+        }
+    }
+}
+
 /** RestrictAddressFamilies=: the list state and the five buckets systemd-analyze scores. */
 /** glibc's AF_* constants (without AF_UNSPEC and AF_MAX); aliases share a number. */
 const FAMILIES = {
@@ -2482,104 +2816,6 @@ function isExitStatusOrSignal(word, version) {
     if (n !== undefined)
         return n >= 0 && n <= 255;
     return isSignalName(word);
-}
-
-/**
- * RootImagePolicy=, MountImagePolicy=, ExtensionImagePolicy= (config_parse_image_policy): a value
- * image_policy_from_string() rejects makes the unit fail to load, in the unit file as for User=.
- * The gate scores nothing from these settings; it only has to know when systemd refuses them.
- */
-/** The three settings exist from 254 (systemd 252 ignores them as unknown keys). */
-const IMAGE_POLICIES = 254;
-/**
- * From 259 an unknown partition name or flag is skipped (read off 259, 261 and 262; 254, 255 and
- * 257 refuse the unit; 258 unverified, follows 257). A repeated rule, a rule without '=' and an
- * empty rule are refused in every version.
- */
-const GRACEFUL_IMAGE_POLICY = 259;
-const DESIGNATORS = new Set([
-    'root',
-    'usr',
-    'home',
-    'srv',
-    'esp',
-    'xbootldr',
-    'swap',
-    'root-verity',
-    'usr-verity',
-    'root-verity-sig',
-    'usr-verity-sig',
-    'tmp',
-    'var'
-]);
-const FLAGS = new Set([
-    'verity',
-    'signed',
-    'encrypted',
-    'unprotected',
-    'unused',
-    'absent',
-    'open',
-    'ignore',
-    'read-only-on',
-    'read-only-off',
-    'growfs-on',
-    'growfs-off'
-]);
-/** Splits as extract_first_word(EXTRACT_DONT_COALESCE_SEPARATORS) does: no quotes, '\x' is x. */
-const SPLIT = { unquote: false, escapes: 'literal', coalesce: false };
-/** strstrip(): the white space systemd strips (WHITESPACE). */
-const strip = (text) => text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '');
-/** Why systemd `version` refuses the policy, or undefined when it takes it. */
-function imagePolicyError(value, version) {
-    // the symbolic policies ("" is a reset, handled by the caller)
-    if (value === '' || value === '-' || value === '*' || value === '~')
-        return undefined;
-    const graceful = version >= GRACEFUL_IMAGE_POLICY;
-    const seen = new Set();
-    let start = 0;
-    for (;;) {
-        const rule = extractSeparatedWord(value, start, ':', SPLIT);
-        if (rule === 'end')
-            return undefined;
-        if (rule === 'error')
-            return 'a backslash at the end';
-        start = rule.next;
-        const name = extractSeparatedWord(rule.word, 0, '=', SPLIT);
-        if (name === 'error')
-            return 'a backslash at the end';
-        if (name === 'end' || name.endedBy === undefined) {
-            return rule.word === '' ? 'an empty rule' : `'${rule.word}' has no '='`;
-        }
-        const designator = strip(name.word);
-        if (designator !== '' && !DESIGNATORS.has(designator)) {
-            if (graceful)
-                continue;
-            return `'${designator}' is not a partition name (from ${GRACEFUL_IMAGE_POLICY} it is skipped)`;
-        }
-        if (seen.has(designator)) {
-            return designator === ''
-                ? 'the default rule (=...) is given twice'
-                : `two rules for '${designator}'`;
-        }
-        seen.add(designator);
-        const flags = strip(rule.word.slice(name.next ?? rule.word.length));
-        if (flags === '' || flags === '-')
-            continue;
-        let at = 0;
-        for (;;) {
-            const flag = extractSeparatedWord(flags, at, '+', SPLIT);
-            if (flag === 'end')
-                break;
-            if (flag === 'error')
-                return 'a backslash at the end';
-            at = flag.next;
-            const word = strip(flag.word);
-            if (!FLAGS.has(word) && !graceful) {
-                return `'${word}' is not a partition policy flag (from ${GRACEFUL_IMAGE_POLICY} it is skipped)`;
-            }
-        }
-    }
 }
 
 /** IPAddressAllow=/IPAddressDeny= entries as systemd parses them (in_addr_prefix_from_string_auto). */
@@ -4371,6 +4607,26 @@ function booleanDirective(key, options = {}) {
         }
     };
 }
+/**
+ * ProtectHostname=MODE:NAME (258): systemd expands NAME's specifiers before it reads MODE, so
+ * `yes:%H` names the host (read off 259-262, where the gate took `%H` for a bad host name) and
+ * `bogus:%J` makes systemd abort where %J does (259, 261, 262; 258 assumed alike).
+ */
+const PROTECT_HOSTNAME_NAMES = 258;
+function hostnameExpanded(directive) {
+    return {
+        ...directive,
+        apply(s, value, ctx) {
+            const colon = value.indexOf(':');
+            if (colon < 0 || ctx.version < PROTECT_HOSTNAME_NAMES)
+                return directive.apply(s, value, ctx);
+            const name = expandSpecifiers(value.slice(colon + 1), ctx.unit, ctx.version);
+            if ('error' in name)
+                return { ignored: `${name.error} in '${value}'` };
+            return directive.apply(s, value.slice(0, colon + 1) + name.value, ctx);
+        }
+    };
+}
 function enumDirective(key, values, options = {}) {
     return {
         section: options.section ?? 'Service',
@@ -4597,11 +4853,16 @@ function credentialDirective(table, encrypted, since) {
             const split = splitCredential(value);
             if (split === undefined)
                 return { ignored: 'invalid credential syntax' };
+            // SetCredential= looks for the data before it expands the ID (`SetCredential=%J` of foo-.service
+            // does not make systemd abort)
+            const rest = split.rest;
+            if (table === 'setCredentials' && (rest === undefined || rest === '')) {
+                return { ignored: 'credential data is empty' };
+            }
             const expandedId = expandSpecifiers(split.id, ctx.unit, ctx.version);
             if ('error' in expandedId)
                 return { ignored: `${expandedId.error} in '${split.id}'` };
             const id = expandedId.value;
-            const rest = split.rest;
             if (!isValidCredentialName(id))
                 return { ignored: `'${id}' is not a valid credential name` };
             if (table === 'loadCredentials') {
@@ -4618,11 +4879,10 @@ function credentialDirective(table, encrypted, since) {
                 }
             }
             else {
-                if (rest === undefined || rest === '')
-                    return { ignored: 'credential data is empty' };
+                const data = rest ?? '';
                 if (encrypted
-                    ? !isValidBase64(rest)
-                    : !cunescapeValid(rest, { acceptNul: true, version: ctx.version })) {
+                    ? !isValidBase64(data)
+                    : !cunescapeValid(data, { acceptNul: true, version: ctx.version })) {
                     return {
                         ignored: encrypted
                             ? 'encrypted credential data is not Base64'
@@ -4761,7 +5021,7 @@ const DIRECTIVES = {
     ProtectKernelTunables: booleanDirective('protectKernelTunables'),
     ProtectKernelLogs: booleanDirective('protectKernelLogs', { since: 244 }),
     ProtectClock: booleanDirective('protectClock', { since: 245 }),
-    ProtectHostname: booleanDirective('protectHostname', {
+    ProtectHostname: hostnameExpanded(booleanDirective('protectHostname', {
         since: 242,
         extra: [
             { value: /^private$/, since: 258 },
@@ -4774,7 +5034,7 @@ const DIRECTIVES = {
         ],
         // checked with 259 and 262 (257 keeps the value); 258, which brought the enum, assumed alike
         emptyResetsSince: 258
-    }),
+    })),
     LockPersonality: booleanDirective('lockPersonality'),
     MemoryDenyWriteExecute: booleanDirective('memoryDenyWriteExecute'),
     NoNewPrivileges: booleanDirective('noNewPrivileges'),
@@ -5141,77 +5401,89 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
     }
     for (const comment of parsed.comments)
         comments.push({ file: file.path, ...comment });
-    for (const assignment of parsed.assignments) {
-        const { value, section } = assignment;
-        const info = keyInfo(assignment.key);
-        const key = info.name;
-        if (!ctx.skipRecording && info.recordedIn === section) {
-            record(settings, key, value, ctx.ownsRecorded);
-        }
-        const directive = info.directive;
-        if (!directive) {
-            const known = info.caseOf;
-            if (known) {
+    const abortable = hasEmptyLastComponent(ctx.unit);
+    let line = 0;
+    try {
+        for (const assignment of parsed.assignments) {
+            line = assignment.line;
+            const { value, section } = assignment;
+            const info = keyInfo(assignment.key);
+            const key = info.name;
+            if (!ctx.skipRecording && info.recordedIn === section) {
+                record(settings, key, value, ctx.ownsRecorded);
+            }
+            const directive = info.directive;
+            if (!directive) {
+                if (abortable)
+                    expandUnreadSetting(`${section}.${key}`, value, ctx.unit, ctx.version);
+                const known = info.caseOf;
+                if (known) {
+                    diagnostics.push({
+                        file: file.path,
+                        line: assignment.line,
+                        severity: 'error',
+                        code: 'unknown-key',
+                        key,
+                        message: `'${key}' is not '${known}': keys are case-sensitive, so systemd ignores this line`
+                    });
+                }
+                continue;
+            }
+            const at = { file: file.path, line: assignment.line };
+            if (directive.section !== section) {
                 diagnostics.push({
-                    file: file.path,
-                    line: assignment.line,
+                    ...at,
                     severity: 'error',
-                    code: 'unknown-key',
+                    code: 'wrong-section',
                     key,
-                    message: `'${key}' is not '${known}': keys are case-sensitive, so systemd ignores this line`
+                    message: `${key}= belongs in [${directive.section}]; under [${section}] systemd ignores it`
+                });
+                continue;
+            }
+            if (directive.since !== undefined && ctx.version < directive.since) {
+                diagnostics.push({
+                    ...at,
+                    severity: 'warning',
+                    code: 'ignored-by-version',
+                    key,
+                    message: `${key}= is ignored by systemd ${ctx.version} (it exists from ${directive.since})`
+                });
+                continue;
+            }
+            const outcome = directive.apply(settings, value, ctx);
+            if (outcome === undefined) {
+                sources?.set(key, at);
+            }
+            else if ('fatal' in outcome) {
+                return { fatal: { line: assignment.line, message: `${key}=${value}: ${outcome.fatal}` } };
+            }
+            else if ('dropped' in outcome) {
+                sources?.set(key, at);
+                diagnostics.push({
+                    ...at,
+                    severity: 'warning',
+                    code: 'dropped-words',
+                    key,
+                    message: describeDropped(key, outcome.dropped, outcome.notApplied)
                 });
             }
-            continue;
+            else {
+                diagnostics.push({
+                    ...at,
+                    severity: 'error',
+                    code: outcome.byVersion ? 'ignored-by-version' : 'ignored-value',
+                    key,
+                    message: outcome.byVersion
+                        ? `${key}=${value} is ignored by systemd ${ctx.version}: ${outcome.ignored}`
+                        : `${key}=${value} is ignored by systemd: ${outcome.ignored}; the previous value stays`
+                });
+            }
         }
-        const at = { file: file.path, line: assignment.line };
-        if (directive.section !== section) {
-            diagnostics.push({
-                ...at,
-                severity: 'error',
-                code: 'wrong-section',
-                key,
-                message: `${key}= belongs in [${directive.section}]; under [${section}] systemd ignores it`
-            });
-            continue;
-        }
-        if (directive.since !== undefined && ctx.version < directive.since) {
-            diagnostics.push({
-                ...at,
-                severity: 'warning',
-                code: 'ignored-by-version',
-                key,
-                message: `${key}= is ignored by systemd ${ctx.version} (it exists from ${directive.since})`
-            });
-            continue;
-        }
-        const outcome = directive.apply(settings, value, ctx);
-        if (outcome === undefined) {
-            sources?.set(key, at);
-        }
-        else if ('fatal' in outcome) {
-            return { fatal: { line: assignment.line, message: `${key}=${value}: ${outcome.fatal}` } };
-        }
-        else if ('dropped' in outcome) {
-            sources?.set(key, at);
-            diagnostics.push({
-                ...at,
-                severity: 'warning',
-                code: 'dropped-words',
-                key,
-                message: describeDropped(key, outcome.dropped, outcome.notApplied)
-            });
-        }
-        else {
-            diagnostics.push({
-                ...at,
-                severity: 'error',
-                code: outcome.byVersion ? 'ignored-by-version' : 'ignored-value',
-                key,
-                message: outcome.byVersion
-                    ? `${key}=${value} is ignored by systemd ${ctx.version}: ${outcome.ignored}`
-                    : `${key}=${value} is ignored by systemd: ${outcome.ignored}; the previous value stays`
-            });
-        }
+    }
+    catch (error) {
+        if (!(error instanceof SpecifierAbort))
+            throw error;
+        return { aborted: { line, message: error.message } };
     }
     return { fatal: parsed.fatal, serviceLine: parsed.sectionLines['Service'] };
 }
@@ -5296,11 +5568,12 @@ function loadService(input) {
     const comments = [];
     const mainCtx = input.requestedAs ? { ...ctx, unit: input.requestedAs } : ctx;
     const mainResult = applyFile(main, main.bytes, settings, sources, diagnostics, comments, mainCtx);
-    if (mainResult.fatal) {
+    const mainStop = mainResult.aborted ?? mainResult.fatal;
+    if (mainStop) {
         return {
             status: 'invalid',
-            reason: mainResult.fatal.message,
-            at: { file: main.path, line: mainResult.fatal.line },
+            reason: mainStop.message,
+            at: { file: main.path, line: mainStop.line },
             diagnostics
         };
     }
@@ -5308,6 +5581,14 @@ function loadService(input) {
         if (dropIn.bytes === null || dropIn.bytes.length === 0)
             continue;
         const result = applyFile(dropIn, dropIn.bytes, settings, sources, diagnostics, comments, ctx);
+        if (result.aborted) {
+            return {
+                status: 'invalid',
+                reason: result.aborted.message,
+                at: { file: dropIn.path, line: result.aborted.line },
+                diagnostics
+            };
+        }
         if (result.fatal) {
             diagnostics.push({
                 file: dropIn.path,
@@ -5352,7 +5633,8 @@ function readRawSettings(input) {
         return undefined;
     const ctx = { unit: input.unit, version: input.version };
     const settings = settingsFor(input.manager);
-    if (applyFile(main, main.bytes, settings, undefined, [], [], ctx).fatal)
+    const applied = applyFile(main, main.bytes, settings, undefined, [], [], ctx);
+    if (applied.fatal || applied.aborted)
         return undefined;
     for (const dropIn of input.dropIns)
         applyDropInTo(settings, dropIn, input.unit, input.version);

@@ -47,8 +47,12 @@ export interface OracleRow {
 
 export interface OracleResult {
   name: string
-  /** 'scored', or 'not-loaded' when systemd refuses the unit (masked, bad setting, invalid UTF-8, ...) */
-  status: 'scored' | 'not-loaded'
+  /**
+   * 'scored', 'not-loaded' when systemd refuses the unit (masked, bad setting, invalid UTF-8, ...),
+   * or 'aborted' when systemd-analyze, given this unit alone, aborts on a failed assertion (%J of a
+   * unit whose prefix ends with '-')
+   */
+  status: 'scored' | 'not-loaded' | 'aborted'
   /** overall exposure in tenths (96 for "9.6"), when scored */
   exposure?: number
   /** json_field -> badness (number) or null when the row is N/A, when scored */
@@ -497,6 +501,11 @@ async function attempt(root: string, members: Planned[], ctx: Context): Promise<
     ctx.limiter.run(() => runAnalyze([...common, '--json=short', ...names], timeout, manager.env)),
     ctx.limiter.run(() => runAnalyze([...common, ...names], timeout, manager.env))
   ])
+  // alone in its run, a unit systemd aborts on is an answer (SIGABRT after a failed assertion)
+  const assertion = /Assertion '.*' failed at .*/.exec(text.stderr)
+  if (members.length === 1 && text.signal === 'SIGABRT' && json.signal === 'SIGABRT' && assertion) {
+    return { ok: true, results: [{ name: names[0]!, status: 'aborted', message: assertion[0] }] }
+  }
   for (const [label, run] of [
     ['json', json],
     ['text', text]

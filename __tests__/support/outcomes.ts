@@ -6,18 +6,26 @@ import type { UnitReport } from '../../src/core/report.js'
 
 /** systemd refused to load the unit: the engine must report it invalid. */
 export const REFUSED = 'refused'
+/** systemd aborted while loading it (SIGABRT): the engine must report it invalid, saying so. */
+export const ABORTS = 'aborts'
 
 /** One oracle's answer: refused, or the score followed by the badness of each of the case's rows. */
-export type Outcome = typeof REFUSED | readonly [score: number, ...badness: Array<number | null>]
+export type Outcome =
+  typeof REFUSED | typeof ABORTS | readonly [score: number, ...badness: Array<number | null>]
 
 export interface Observation {
   status: string
+  /** the engine says systemd aborts on it */
+  aborts?: true
   score?: number | null
   rows?: Record<string, number | null | undefined>
 }
 
 /** The engine's report seen as an outcome: status, score and the given rows' badness. */
 export function observe(report: UnitReport, rows: readonly string[]): Observation {
+  if (report.status === 'invalid' && /aborts while loading/.test(report.reason ?? '')) {
+    return { status: report.status, aborts: true }
+  }
   if (report.status !== 'scored') return { status: report.status }
   const badness = (id: string) => report.checks.find((check) => check.id === id)?.badness
   return {
@@ -30,6 +38,7 @@ export function observe(report: UnitReport, rows: readonly string[]): Observatio
 /** What a table's outcome says the engine's report must look like. */
 export function expected(outcome: Outcome, rows: readonly string[]): Observation {
   if (outcome === REFUSED) return { status: 'invalid' }
+  if (outcome === ABORTS) return { status: 'invalid', aborts: true }
   const [score, ...badness] = outcome
   return {
     status: 'scored',

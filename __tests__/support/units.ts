@@ -27,7 +27,8 @@ export const BARE_SCORE = 9.6
 export type Files = Record<string, string | Uint8Array | null>
 
 /** What systemd-analyze says: the printed exposure, or that the unit does not load. */
-export type Outcome = number | 'masked' | 'invalid'
+/** 'aborts': systemd aborts while loading it (the gate reports it invalid, saying so) */
+export type Outcome = number | 'masked' | 'invalid' | 'aborts'
 
 const encoder = new TextEncoder()
 const bytesOf = (content: string | Uint8Array): Uint8Array =>
@@ -80,6 +81,8 @@ export function analyzeText(content: string | Uint8Array): UnitReport {
 }
 
 export function outcomeOf(report: UnitReport): Outcome | 'error' {
+  if (report.status === 'invalid' && /aborts while loading/.test(report.reason ?? ''))
+    return 'aborts'
   return report.status === 'scored' ? (report.score as number) : report.status
 }
 
@@ -146,9 +149,11 @@ export function oracleAgreement(): void {
         const actual: Outcome =
           result.status === 'scored'
             ? (result.exposure as number) / 10
-            : /masked/.test(result.message ?? '')
-              ? 'masked'
-              : 'invalid'
+            : result.status === 'aborted'
+              ? 'aborts'
+              : /masked/.test(result.message ?? '')
+                ? 'masked'
+                : 'invalid'
         const rows = Object.entries(c.rows ?? {}).flatMap(([id, badness]) =>
           result.checks?.[id] === badness
             ? []

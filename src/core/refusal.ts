@@ -5,7 +5,7 @@
  */
 import type { Directive, ServiceSettings } from './service.js'
 import type { UnitName } from './specifiers.js'
-import { expandSpecifiers } from './specifiers.js'
+import { expandSpecifiers, hasEmptyLastComponent } from './specifiers.js'
 import { addsBindMount } from './values/bind-paths.js'
 import {
   absolutePathOf,
@@ -85,12 +85,13 @@ type MountSetting =
 function pathList(prefixes: RegExp, options = false): MountSetting & { kind: 'list' } {
   return {
     kind: 'list',
+    // every word, not just up to the first path: systemd expands them all (%J can abort it)
     adds: (value, unit, version) =>
-      extractWords(value, { unquote: true }).words.some((word) => {
+      extractWords(value, { unquote: true }).words.filter((word) => {
         const unprefixed = word.replace(prefixes, '')
         const path = options ? firstField(unprefixed) : unprefixed
         return path !== undefined && !('error' in absolutePathOf(path, unit, version))
-      })
+      }).length > 0
   }
 }
 
@@ -211,8 +212,12 @@ function mountSettingDirective(setting: MountSetting, bit: number, since?: numbe
       switch (setting.kind) {
         case 'list':
           if (value === '') setMountBit(s, bit, false)
-          // once the list holds an entry only an empty assignment can change that: no need to read on
-          else if (!(s.mountNamespace & bit) && setting.adds(value, ctx.unit, ctx.version)) {
+          // once the list holds an entry only an empty assignment can change that: no need to read
+          // on, unless the value can make systemd abort (%J, hasEmptyLastComponent())
+          else if (
+            (!(s.mountNamespace & bit) || hasEmptyLastComponent(ctx.unit)) &&
+            setting.adds(value, ctx.unit, ctx.version)
+          ) {
             setMountBit(s, bit, true)
           }
           return undefined

@@ -7,9 +7,15 @@
  */
 import type { ManagerScope } from './scope.js'
 import type { UnitName } from './specifiers.js'
-import { expandPathSpecifiers, expandSpecifiers } from './specifiers.js'
+import {
+  SpecifierAbort,
+  expandPathSpecifiers,
+  expandSpecifiers,
+  hasEmptyLastComponent
+} from './specifiers.js'
 import { MOUNT_NAMESPACE_DIRECTIVES, noteMountMode, refusal } from './refusal.js'
 import { parseUnitText } from './syntax.js'
+import { expandUnreadSetting } from './unread-expansions.js'
 import type { AddressFamilyState } from './values/address-families.js'
 import { applyAddressFamilyAssignment } from './values/address-families.js'
 import {
@@ -470,6 +476,26 @@ function booleanDirective(
   }
 }
 
+/**
+ * ProtectHostname=MODE:NAME (258): systemd expands NAME's specifiers before it reads MODE, so
+ * `yes:%H` names the host (read off 259-262, where the gate took `%H` for a bad host name) and
+ * `bogus:%J` makes systemd abort where %J does (259, 261, 262; 258 assumed alike).
+ */
+const PROTECT_HOSTNAME_NAMES = 258
+
+function hostnameExpanded(directive: Directive): Directive {
+  return {
+    ...directive,
+    apply(s, value, ctx) {
+      const colon = value.indexOf(':')
+      if (colon < 0 || ctx.version < PROTECT_HOSTNAME_NAMES) return directive.apply(s, value, ctx)
+      const name = expandSpecifiers(value.slice(colon + 1), ctx.unit, ctx.version)
+      if ('error' in name) return { ignored: `${name.error} in '${value}'` }
+      return directive.apply(s, value.slice(0, colon + 1) + name.value, ctx)
+    }
+  }
+}
+
 function enumDirective<K extends keyof ServiceSettings>(
   key: K,
   values: readonly string[],
@@ -708,10 +734,15 @@ function credentialDirective(
       // quotes are ordinary characters; the rest of the line is the source or the data.
       const split = splitCredential(value)
       if (split === undefined) return { ignored: 'invalid credential syntax' }
+      // SetCredential= looks for the data before it expands the ID (`SetCredential=%J` of foo-.service
+      // does not make systemd abort)
+      const rest = split.rest
+      if (table === 'setCredentials' && (rest === undefined || rest === '')) {
+        return { ignored: 'credential data is empty' }
+      }
       const expandedId = expandSpecifiers(split.id, ctx.unit, ctx.version)
       if ('error' in expandedId) return { ignored: `${expandedId.error} in '${split.id}'` }
       const id = expandedId.value
-      const rest = split.rest
       if (!isValidCredentialName(id)) return { ignored: `'${id}' is not a valid credential name` }
       if (table === 'loadCredentials') {
         if (rest !== undefined && rest !== '') {
@@ -724,11 +755,11 @@ function credentialDirective(
           if (!validSource) return { ignored: `'${source}' is not a valid credential source` }
         }
       } else {
-        if (rest === undefined || rest === '') return { ignored: 'credential data is empty' }
+        const data = rest ?? ''
         if (
           encrypted
-            ? !isValidBase64(rest)
-            : !cunescapeValid(rest, { acceptNul: true, version: ctx.version })
+            ? !isValidBase64(data)
+            : !cunescapeValid(data, { acceptNul: true, version: ctx.version })
         ) {
           return {
             ignored: encrypted
@@ -871,20 +902,22 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   ProtectKernelTunables: booleanDirective('protectKernelTunables'),
   ProtectKernelLogs: booleanDirective('protectKernelLogs', { since: 244 }),
   ProtectClock: booleanDirective('protectClock', { since: 245 }),
-  ProtectHostname: booleanDirective('protectHostname', {
-    since: 242,
-    extra: [
-      { value: /^private$/, since: 258 },
-      // a host name for the unit's namespace: only a valid one (checked with 259)
-      {
-        value: /^(yes|private):/,
-        since: 258,
-        valid: (v) => isValidHostname(v.slice(v.indexOf(':') + 1))
-      }
-    ],
-    // checked with 259 and 262 (257 keeps the value); 258, which brought the enum, assumed alike
-    emptyResetsSince: 258
-  }),
+  ProtectHostname: hostnameExpanded(
+    booleanDirective('protectHostname', {
+      since: 242,
+      extra: [
+        { value: /^private$/, since: 258 },
+        // a host name for the unit's namespace: only a valid one (checked with 259)
+        {
+          value: /^(yes|private):/,
+          since: 258,
+          valid: (v) => isValidHostname(v.slice(v.indexOf(':') + 1))
+        }
+      ],
+      // checked with 259 and 262 (257 keeps the value); 258, which brought the enum, assumed alike
+      emptyResetsSince: 258
+    })
+  ),
   LockPersonality: booleanDirective('lockPersonality'),
   MemoryDenyWriteExecute: booleanDirective('memoryDenyWriteExecute'),
   NoNewPrivileges: booleanDirective('noNewPrivileges'),
@@ -1241,6 +1274,14 @@ function describeDropped(key: string, words: string[], notApplied: string[] = []
   return `${dropped} and stops there: ${list(notApplied)} after it ${notApplied.length === 1 ? 'is' : 'are'} not applied either`
 }
 
+interface AppliedFile {
+  /** the error that stopped the file (the unit fails to load when it is the unit file) */
+  fatal?: { line: number; message: string }
+  /** systemd aborts at this line (SpecifierAbort): the unit does not load, whichever file it is */
+  aborted?: { line: number; message: string }
+  serviceLine?: number
+}
+
 /** Applies the assignments of one file; returns the fatal error, if any, that stopped it. */
 function applyFile(
   file: UnitFileInput,
@@ -1250,7 +1291,7 @@ function applyFile(
   diagnostics: Diagnostic[],
   comments: LoadedService['comments'],
   ctx: Context
-): { fatal?: { line: number; message: string }; serviceLine?: number } {
+): AppliedFile {
   const parsed = parseUnitText(bytes, undefined, ctx.version)
   for (const warning of parsed.warnings) {
     diagnostics.push({
@@ -1262,74 +1303,83 @@ function applyFile(
     })
   }
   for (const comment of parsed.comments) comments.push({ file: file.path, ...comment })
-  for (const assignment of parsed.assignments) {
-    const { value, section } = assignment
-    const info = keyInfo(assignment.key)
-    const key = info.name
-    if (!ctx.skipRecording && info.recordedIn === section) {
-      record(settings, key, value, ctx.ownsRecorded)
-    }
-    const directive = info.directive
-    if (!directive) {
-      const known = info.caseOf
-      if (known) {
+  const abortable = hasEmptyLastComponent(ctx.unit)
+  let line = 0
+  try {
+    for (const assignment of parsed.assignments) {
+      line = assignment.line
+      const { value, section } = assignment
+      const info = keyInfo(assignment.key)
+      const key = info.name
+      if (!ctx.skipRecording && info.recordedIn === section) {
+        record(settings, key, value, ctx.ownsRecorded)
+      }
+      const directive = info.directive
+      if (!directive) {
+        if (abortable) expandUnreadSetting(`${section}.${key}`, value, ctx.unit, ctx.version)
+        const known = info.caseOf
+        if (known) {
+          diagnostics.push({
+            file: file.path,
+            line: assignment.line,
+            severity: 'error',
+            code: 'unknown-key',
+            key,
+            message: `'${key}' is not '${known}': keys are case-sensitive, so systemd ignores this line`
+          })
+        }
+        continue
+      }
+      const at = { file: file.path, line: assignment.line }
+      if (directive.section !== section) {
         diagnostics.push({
-          file: file.path,
-          line: assignment.line,
+          ...at,
           severity: 'error',
-          code: 'unknown-key',
+          code: 'wrong-section',
           key,
-          message: `'${key}' is not '${known}': keys are case-sensitive, so systemd ignores this line`
+          message: `${key}= belongs in [${directive.section}]; under [${section}] systemd ignores it`
+        })
+        continue
+      }
+      if (directive.since !== undefined && ctx.version < directive.since) {
+        diagnostics.push({
+          ...at,
+          severity: 'warning',
+          code: 'ignored-by-version',
+          key,
+          message: `${key}= is ignored by systemd ${ctx.version} (it exists from ${directive.since})`
+        })
+        continue
+      }
+      const outcome = directive.apply(settings, value, ctx)
+      if (outcome === undefined) {
+        sources?.set(key, at)
+      } else if ('fatal' in outcome) {
+        return { fatal: { line: assignment.line, message: `${key}=${value}: ${outcome.fatal}` } }
+      } else if ('dropped' in outcome) {
+        sources?.set(key, at)
+        diagnostics.push({
+          ...at,
+          severity: 'warning',
+          code: 'dropped-words',
+          key,
+          message: describeDropped(key, outcome.dropped, outcome.notApplied)
+        })
+      } else {
+        diagnostics.push({
+          ...at,
+          severity: 'error',
+          code: outcome.byVersion ? 'ignored-by-version' : 'ignored-value',
+          key,
+          message: outcome.byVersion
+            ? `${key}=${value} is ignored by systemd ${ctx.version}: ${outcome.ignored}`
+            : `${key}=${value} is ignored by systemd: ${outcome.ignored}; the previous value stays`
         })
       }
-      continue
     }
-    const at = { file: file.path, line: assignment.line }
-    if (directive.section !== section) {
-      diagnostics.push({
-        ...at,
-        severity: 'error',
-        code: 'wrong-section',
-        key,
-        message: `${key}= belongs in [${directive.section}]; under [${section}] systemd ignores it`
-      })
-      continue
-    }
-    if (directive.since !== undefined && ctx.version < directive.since) {
-      diagnostics.push({
-        ...at,
-        severity: 'warning',
-        code: 'ignored-by-version',
-        key,
-        message: `${key}= is ignored by systemd ${ctx.version} (it exists from ${directive.since})`
-      })
-      continue
-    }
-    const outcome = directive.apply(settings, value, ctx)
-    if (outcome === undefined) {
-      sources?.set(key, at)
-    } else if ('fatal' in outcome) {
-      return { fatal: { line: assignment.line, message: `${key}=${value}: ${outcome.fatal}` } }
-    } else if ('dropped' in outcome) {
-      sources?.set(key, at)
-      diagnostics.push({
-        ...at,
-        severity: 'warning',
-        code: 'dropped-words',
-        key,
-        message: describeDropped(key, outcome.dropped, outcome.notApplied)
-      })
-    } else {
-      diagnostics.push({
-        ...at,
-        severity: 'error',
-        code: outcome.byVersion ? 'ignored-by-version' : 'ignored-value',
-        key,
-        message: outcome.byVersion
-          ? `${key}=${value} is ignored by systemd ${ctx.version}: ${outcome.ignored}`
-          : `${key}=${value} is ignored by systemd: ${outcome.ignored}; the previous value stays`
-      })
-    }
+  } catch (error) {
+    if (!(error instanceof SpecifierAbort)) throw error
+    return { aborted: { line, message: error.message } }
   }
   return { fatal: parsed.fatal, serviceLine: parsed.sectionLines['Service'] }
 }
@@ -1421,17 +1471,26 @@ export function loadService(input: LoadInput): LoadResult {
   const comments: LoadedService['comments'] = []
   const mainCtx = input.requestedAs ? { ...ctx, unit: input.requestedAs } : ctx
   const mainResult = applyFile(main, main.bytes, settings, sources, diagnostics, comments, mainCtx)
-  if (mainResult.fatal) {
+  const mainStop = mainResult.aborted ?? mainResult.fatal
+  if (mainStop) {
     return {
       status: 'invalid',
-      reason: mainResult.fatal.message,
-      at: { file: main.path, line: mainResult.fatal.line },
+      reason: mainStop.message,
+      at: { file: main.path, line: mainStop.line },
       diagnostics
     }
   }
   for (const dropIn of input.dropIns) {
     if (dropIn.bytes === null || dropIn.bytes.length === 0) continue
     const result = applyFile(dropIn, dropIn.bytes, settings, sources, diagnostics, comments, ctx)
+    if (result.aborted) {
+      return {
+        status: 'invalid',
+        reason: result.aborted.message,
+        at: { file: dropIn.path, line: result.aborted.line },
+        diagnostics
+      }
+    }
     if (result.fatal) {
       diagnostics.push({
         file: dropIn.path,
@@ -1475,7 +1534,8 @@ export function readRawSettings(input: LoadInput): ServiceSettings | undefined {
   if (main.bytes === null || main.bytes.length === 0) return undefined
   const ctx: Context = { unit: input.unit, version: input.version }
   const settings = settingsFor(input.manager)
-  if (applyFile(main, main.bytes, settings, undefined, [], [], ctx).fatal) return undefined
+  const applied = applyFile(main, main.bytes, settings, undefined, [], [], ctx)
+  if (applied.fatal || applied.aborted) return undefined
   for (const dropIn of input.dropIns) applyDropInTo(settings, dropIn, input.unit, input.version)
   return settings
 }

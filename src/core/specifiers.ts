@@ -167,6 +167,26 @@ function unescapePath(text: string): string | null {
 
 export type SpecifierResult = { value: string } | { error: string }
 
+/**
+ * systemd would abort while loading the unit: %J of a unit whose prefix ends with '-'
+ * (`foo-.service`, `foo-@x.service`) is empty, specifier_string() gives NULL for it, and
+ * unit_name_unescape(NULL) fails an assertion (every build from 252 to 262, wherever a value is
+ * expanded at load). Thrown, as systemd aborts: the unit's load ends there (see unread-expansions.ts
+ * for the settings the gate does not read).
+ */
+export class SpecifierAbort extends Error {
+  constructor(unit: UnitName, version: number) {
+    super(
+      `systemd ${version} aborts while loading this unit: %J of ${unit.name} is empty (its prefix ` +
+        `'${unit.prefix}' ends with '-'), which fails an assertion in unit_name_unescape(); ` +
+        `systemd-analyze security crashes on it`
+    )
+  }
+}
+
+/** %J of this unit would make systemd abort (SpecifierAbort). */
+export const hasEmptyLastComponent = (unit: UnitName): boolean => unit.prefix.endsWith('-')
+
 const POSSIBLE_SPECIFIERS = /[0-9A-Za-z]/
 
 /** %D (the data directory) is known from this version (NEWS 256; 252 and 254 refuse it). */
@@ -204,6 +224,7 @@ function specifierValue(
     case 'j':
       return jPart
     case 'J':
+      if (jPart === '') throw new SpecifierAbort(unit, version)
       return unescapeUnitName(jPart)
     case 'f':
       return unescapePath(unit.instance || unit.prefix)

@@ -21,6 +21,11 @@ export interface ExtractOptions {
   retainEscape?: boolean
   /** EXTRACT_RELAX: an open quote or a final backslash ends the word instead of failing */
   relax?: boolean
+  /**
+   * with `cunescape`: a bad escape is an error (extract_first_word() itself, as Environment= calls
+   * it); unset, the backslash stays (extract_first_word_and_warn()'s relaxed retry)
+   */
+  strictEscapes?: boolean
   /** the systemd whose escapes apply (SURROGATE_ESCAPES_REFUSED); undefined: the newest */
   version?: number
 }
@@ -237,7 +242,7 @@ export function extractFirstWord(
         if (options.relax) return { word, next: text.length }
         // extract_first_word_and_warn() retries a C-unescaping extraction relaxed, which keeps a
         // final backslash outside quotes (`ExecStop=/bin/true a \ `, trimmed: systemd loads it)
-        if (options.cunescape && quote === undefined) {
+        if (options.cunescape && quote === undefined && !options.strictEscapes) {
           return { word: word + '\\', next: text.length }
         }
         return { error: 'trailing backslash' }
@@ -248,6 +253,7 @@ export function extractFirstWord(
           word += decoded.value
           i += decoded.length
         } else {
+          if (options.strictEscapes) return { error: 'bad escape' }
           // systemd retries with relaxed unescaping: the backslash stays.
           word += '\\' + text[i + 1]
           i += 1

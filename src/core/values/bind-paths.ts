@@ -41,39 +41,50 @@ export function addsBindMount(value: string, unit: UnitName, version: number): b
     : wordByWord(value, unit, version)
 }
 
-/** Up to 257: source, destination and options read one after the other from the value. */
+/**
+ * Up to 257: source, destination and options read one after the other from the value. Every entry
+ * is read, as systemd reads them all (an entry after a good one can still make it abort: %J).
+ */
 function wordByWord(value: string, unit: UnitName, version: number): boolean {
   const separators = ':' + WHITESPACE
   const flags = { unquote: true, escapes: 'literal' } as const
+  let adds = false
   let position: number | null = 0
   for (;;) {
     const source = extractSeparatedWord(value, position, separators, flags)
-    if (source === 'end' || source === 'error') return false
+    if (source === 'end' || source === 'error') return adds
     position = source.next
     if (!validSource(source.word, unit, version)) continue
-    if (source.endedBy !== ':') return true
+    if (source.endedBy !== ':') {
+      adds = true
+      continue
+    }
     const destination = extractSeparatedWord(value, position, separators, flags)
-    if (destination === 'error') return false
+    if (destination === 'error') return adds
     if (destination === 'end') continue
     position = destination.next
     if (!validDestination(destination.word, unit, version)) continue
-    if (destination.endedBy !== ':') return true
+    if (destination.endedBy !== ':') {
+      adds = true
+      continue
+    }
     // the options: one word up to whitespace (an ordinary extract_first_word, quotes removed)
     const options = extractSeparatedWord(value, position, WHITESPACE, { ...flags, coalesce: true })
-    if (options === 'error') return false
+    if (options === 'error') return adds
     const text = options === 'end' ? '' : options.word
     position = options === 'end' ? null : options.next
-    if (validOptions(text)) return true
+    if (validOptions(text)) adds = true
   }
 }
 
 /** From 259: each whitespace-separated word is one entry, split at ':' afterwards. */
 function wholeEntries(value: string, unit: UnitName, version: number): boolean {
+  let adds = false
   let position = 0
   for (;;) {
     // words keep their backslashes here (EXTRACT_RETAIN_ESCAPE): the split below decodes them
     const entry = extractFirstWord(value, position, { unquote: true, retainEscape: true })
-    if (entry === undefined || 'error' in entry) return false
+    if (entry === undefined || 'error' in entry) return adds
     position = entry.next
     const parts: string[] = []
     let at: number | null = 0
@@ -95,6 +106,6 @@ function wholeEntries(value: string, unit: UnitName, version: number): boolean {
     if (broken || rest.length > 0 || !validSource(source, unit, version)) continue
     if (destination !== undefined && !validDestination(destination, unit, version)) continue
     if (options !== undefined && !validOptions(options)) continue
-    return true
+    adds = true
   }
 }

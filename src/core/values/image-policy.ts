@@ -15,7 +15,8 @@ export const IMAGE_POLICIES = 254
  */
 export const GRACEFUL_IMAGE_POLICY = 259
 
-const DESIGNATORS: ReadonlySet<string> = new Set([
+/** partition_designator_from_string()'s names (also the PARTITION of MountImages= options) */
+export const DESIGNATORS: ReadonlySet<string> = new Set([
   'root',
   'usr',
   'home',

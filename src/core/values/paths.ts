@@ -1,7 +1,8 @@
 /** User/group names, host names, paths and device nodes as systemd validates them. */
 import type { UnitName } from '../specifiers.js'
-import { expandPathSpecifiers } from '../specifiers.js'
+import { expandPathSpecifiers, expandSpecifiers, hasEmptyLastComponent } from '../specifiers.js'
 import { byteLength, extractFirstWord, extractSeparatedWord, isValidUtf8Value } from '../words.js'
+import { DESIGNATORS } from './image-policy.js'
 import { hasDotDot, hasOverlongComponent } from './path-names.js'
 
 export { hasDotDot, hasOverlongComponent, isNormalizedPath } from './path-names.js'
@@ -299,9 +300,17 @@ export function execDirectoryEntries(
     if (flags !== undefined && flags !== '' && flags !== 'ro') continue
     found |= flags === 'ro' ? EXEC_DIRECTORY_ENTRY | EXEC_DIRECTORY_READ_ONLY : EXEC_DIRECTORY_ENTRY
     if (prefix !== undefined && tooLongUnder(prefix, simple)) found |= EXEC_DIRECTORY_TOO_LONG
-    if (found === EXEC_DIRECTORY_ALL) return found
+    // nothing left to learn, unless a later entry can make systemd abort (%J)
+    if (found === EXEC_DIRECTORY_ALL && !hasEmptyLastComponent(unit)) return found
   }
 }
+
+/**
+ * From here an exec directory entry is split without coalescing its ':' (`:x` is an empty NAME and
+ * LINK x; up to 255 it is NAME x, and `a::b` is LINK b): read off 252-262 with `StateDirectory=:%J`
+ * of a unit that makes %J abort (255 aborts, 257 does not; 256 unverified, follows 255).
+ */
+export const EXEC_DIRECTORY_SEPARATORS_KEPT = 257
 
 /**
  * extract_many_words(":", CUNESCAPE | UNESCAPE_SEPARATORS | DONT_COALESCE_SEPARATORS) for three
@@ -311,7 +320,8 @@ function splitDirectoryEntry(
   entry: string,
   version: number
 ): [string, string | undefined, string | undefined] | undefined {
-  const options = { unquote: false, escapes: 'cunescape', coalesce: false, version } as const
+  const coalesce = version < EXEC_DIRECTORY_SEPARATORS_KEPT
+  const options = { unquote: false, escapes: 'cunescape', coalesce, version } as const
   const name = extractSeparatedWord(entry, 0, ':', options)
   if (name === 'end' || name === 'error') return undefined
   const link = extractSeparatedWord(entry, name.next, ':', options)
@@ -378,12 +388,20 @@ export function countImages(
       rest = target.next
     }
     // PARTITION:OPTIONS pairs, read once the paths are good: a bad escape in one (`nosuid\q`)
-    // ends the whole value, this image included (257, 259, 262; an invalid partition name does not)
+    // ends the whole value, this image included (257, 259, 262; an invalid partition name does not).
+    // The options of a known partition (or a lone OPTIONS, the root's) are expanded: %J can abort.
     for (let at = rest; at !== null;) {
-      const field = extractSeparatedWord(word.word, at, ':', options)
-      if (field === 'error') return count
-      if (field === 'end') break
-      at = field.next
+      const partition = extractSeparatedWord(word.word, at, ':', options)
+      if (partition === 'error') return count
+      if (partition === 'end') break
+      const mountOptions = extractSeparatedWord(word.word, partition.next, ':', options)
+      if (mountOptions === 'error') return count
+      if (mountOptions === 'end') {
+        expandSpecifiers(partition.word, unit, version)
+        break
+      }
+      if (DESIGNATORS.has(partition.word)) expandSpecifiers(mountOptions.word, unit, version)
+      at = mountOptions.next
     }
     count++
   }
