@@ -192,6 +192,13 @@ const CASES: readonly Case[] = [
     at: [ABORTS, ABORTS, ABORTS, [9.4], [9.4], [9.4], [9.4]]
   },
   {
+    what: 'Abort: %J after the : of ImportCredential= of probe-.service (whole value up to 255)',
+    name: 'probe-.service',
+    unit: 'ImportCredential=x:%J',
+    rows: SCORE_ONLY,
+    at: [[9.6], ABORTS, ABORTS, [9.4], [9.4], [9.4], [9.4]]
+  },
+  {
     what: 'Abort: %J in an Environment= word of probe-.service',
     name: 'probe-.service',
     unit: 'Environment=A=%Z B=%J',
@@ -1058,6 +1065,25 @@ const CASES: readonly Case[] = [
     unit: `StateDirectory=${longRelativePath(4087)}`,
     rows: SCORE_ONLY,
     at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  // from 257 a PIDFile= below /proc, /sys or /dev refuses the unit (found by the %J probes)
+  {
+    what: 'PIDFile: below /dev',
+    unit: 'PIDFile=/dev/null',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'PIDFile: below /proc, reached through /run/..',
+    unit: 'PIDFile=/run/../proc/x',
+    rows: SCORE_ONLY,
+    at: [REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED]
+  },
+  {
+    what: 'PIDFile: /devx is not below /dev (control)',
+    unit: 'PIDFile=/devx',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], [9.4], [9.4], [9.4]]
   },
   // up to 255 the ':' of an exec directory entry are coalesced: ':NAME' is NAME (too long here);
   // from 257 it is an empty name, skipped, with NAME as its link

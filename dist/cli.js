@@ -4935,6 +4935,8 @@ const EMERGENCY_ACTIONS = [
     'soft-reboot-force'
 ];
 /** The directives that matter for the score or for loading, keyed by their exact (case-sensitive) name. */
+/** From here a PIDFile= below /proc, /sys or /dev refuses the unit (256 unverified, follows 255). */
+const PID_FILE_OUTSIDE_API_FILE_SYSTEMS = 257;
 const DIRECTIVES = {
     User: userDirective('user'),
     Group: userDirective('group'),
@@ -5198,6 +5200,12 @@ const DIRECTIVES = {
             // the /run/ before a relative path can take it to PATH_MAX
             if (isOverPathMax(simplifyPath(path)))
                 return { fatal: 'the path is 4,096 bytes or more' };
+            // from 257 (PATH_CHECK_NON_API_VFS): 255 loads PIDFile=/dev/null, 257-262 refuse it
+            if (ctx.version >= PID_FILE_OUTSIDE_API_FILE_SYSTEMS) {
+                if (isBelowApiFileSystems(simplifyPath(path), false)) {
+                    return { fatal: `'${path}' is below /proc, /sys or /dev` };
+                }
+            }
             return undefined;
         }
     },

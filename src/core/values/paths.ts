@@ -340,7 +340,7 @@ function splitDirectoryEntry(
 export const IMAGE_PATHS_OUTSIDE_API_FILE_SYSTEMS = 257
 
 /** path_below_api_vfs() on a simplified path; with `devOk` (PATH_CHECK_NON_API_VFS_DEV_OK) /dev passes. */
-function isBelowApiFileSystems(path: string, devOk: boolean): boolean {
+export function isBelowApiFileSystems(path: string, devOk: boolean): boolean {
   return devOk ? /^\/(proc|sys)(\/|$)/.test(path) : /^\/(proc|sys|dev)(\/|$)/.test(path)
 }
 
