@@ -4934,9 +4934,11 @@ const EMERGENCY_ACTIONS = [
     'soft-reboot',
     'soft-reboot-force'
 ];
-/** The directives that matter for the score or for loading, keyed by their exact (case-sensitive) name. */
 /** From here a PIDFile= below /proc, /sys or /dev refuses the unit (256 unverified, follows 255). */
 const PID_FILE_OUTSIDE_API_FILE_SYSTEMS = 257;
+/** ImportCredential=GLOB:RENAME from here; before, the whole value is the glob (256 unverified). */
+const IMPORT_CREDENTIAL_RENAME = 257;
+/** The directives that matter for the score or for loading, keyed by their exact (case-sensitive) name. */
 const DIRECTIVES = {
     User: userDirective('user'),
     Group: userDirective('group'),
@@ -5265,7 +5267,11 @@ const DIRECTIVES = {
                 s.importCredentials = false;
                 return undefined;
             }
-            const split = splitCredential(value);
+            // up to 255 the whole value is the glob, expanded at once (`x:%J` of foo-.service makes 254
+            // and 255 abort, not 257); its ':' then makes it no name
+            const split = ctx.version < IMPORT_CREDENTIAL_RENAME
+                ? { id: value, rest: undefined }
+                : splitCredential(value);
             if (split === undefined)
                 return { ignored: 'invalid credential syntax' };
             const glob = expandSpecifiers(split.id, ctx.unit, ctx.version);

@@ -815,12 +815,12 @@ const EMERGENCY_ACTIONS = [
   'soft-reboot-force'
 ]
 
-/** The directives that matter for the score or for loading, keyed by their exact (case-sensitive) name. */
 /** From here a PIDFile= below /proc, /sys or /dev refuses the unit (256 unverified, follows 255). */
 const PID_FILE_OUTSIDE_API_FILE_SYSTEMS = 257
 /** ImportCredential=GLOB:RENAME from here; before, the whole value is the glob (256 unverified). */
 const IMPORT_CREDENTIAL_RENAME = 257
 
+/** The directives that matter for the score or for loading, keyed by their exact (case-sensitive) name. */
 export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   User: userDirective('user'),
   Group: userDirective('group'),

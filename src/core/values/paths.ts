@@ -310,7 +310,7 @@ export function execDirectoryEntries(
  * LINK x; up to 255 it is NAME x, and `a::b` is LINK b): read off 252-262 with `StateDirectory=:%J`
  * of a unit that makes %J abort (255 aborts, 257 does not; 256 unverified, follows 255).
  */
-export const EXEC_DIRECTORY_SEPARATORS_KEPT = 257
+const EXEC_DIRECTORY_SEPARATORS_KEPT = 257
 
 /**
  * extract_many_words(":", CUNESCAPE | UNESCAPE_SEPARATORS | DONT_COALESCE_SEPARATORS) for three
