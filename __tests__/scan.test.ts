@@ -418,6 +418,28 @@ describe('a template whose instance name would be too long', () => {
   })
 })
 
+describe('%y of an instance with a file of its own', () => {
+  // %y is the path of the file systemd loads: foo@x.service itself when the directory holds it, the
+  // template otherwise (systemd-analyze --root=ROOT prefixes ROOT to it, so only the name is
+  // compared: its length depends on where systemd-analyze runs)
+  it('names that file, not its template', async () => {
+    const dir = path.join(base, 'instance-fragment')
+    const unit = '[Service]\nExecStart=/bin/true\nProtectHostname=yes:%y\n'
+    write(path.join(dir, 'foo@.service'), unit)
+    write(path.join(dir, 'foo@x.service'), unit)
+    const { units: found } = await scan(['foo@x.service', 'foo@.service'], {
+      ...options(),
+      cwd: dir,
+      version: 262
+    })
+    const expanded = found.map((u) => /'yes:([^']*)'/.exec(u.diagnostics[0]?.message ?? '')?.[1])
+    expect(expanded).toEqual([
+      '/etc/systemd/system/foo@x.service',
+      '/etc/systemd/system/foo@.service'
+    ])
+  })
+})
+
 describe('an instance named on the command line without a file of its own', () => {
   // systemd-analyze security --offline=true ./foo@x.service loads foo@.service as foo@x.service
   // (252 and 262: 9.0 and 8.8 with the instance's drop-in, 9.2 and 9.0 without)

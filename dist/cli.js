@@ -525,6 +525,10 @@ function parseUnitName(name) {
 function templateOf(unit) {
     return unit.isInstance ? `${unit.prefix}@.${unit.type}` : undefined;
 }
+/** The unit as loaded from the directory entry `fragment` (withFragment(foo@x, 'foo@x.service')). */
+function withFragment(unit, fragment) {
+    return fragment === (templateOf(unit) ?? unit.name) ? unit : { ...unit, fragment };
+}
 /** A template's instance, undefined when that is no valid unit name (too long). */
 function instanceOf(template, instance) {
     return parseUnitName(`${template.prefix}@${instance}.${template.type}`);
@@ -662,7 +666,7 @@ function specifierValue(letter, unit, version) {
             return version >= SPECIFIERS_251 ? `/run/credentials/${unit.name}` : undefined;
         case 'y':
             return version >= SPECIFIERS_251
-                ? `/etc/systemd/system/${templateOf(unit) ?? unit.name}`
+                ? `/etc/systemd/system/${unit.fragment ?? templateOf(unit) ?? unit.name}`
                 : undefined;
         case 'Y':
             return version >= SPECIFIERS_251 ? '/etc/systemd/system' : undefined;
@@ -13685,9 +13689,12 @@ function scanUnitFile(file, roots, options, reader) {
     const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const scope = asked ?? userDirectoryOf(toPosix(file));
     const manager = managerAskedBy(asked);
+    // %y names the file loaded: an instance's own file, not its template
+    const loadedAs = withFragment(names.id, names.fragment);
+    const requestedAs = unit.name === names.id.name ? undefined : withFragment(unit, names.fragment);
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
-        unit: names.id,
-        requestedAs: unit.name === names.id.name ? undefined : unit,
+        unit: loadedAs,
+        requestedAs,
         main,
         dropIns,
         sockets,

@@ -31568,6 +31568,10 @@ function parseUnitName(name) {
 function templateOf(unit) {
     return unit.isInstance ? `${unit.prefix}@.${unit.type}` : undefined;
 }
+/** The unit as loaded from the directory entry `fragment` (withFragment(foo@x, 'foo@x.service')). */
+function withFragment(unit, fragment) {
+    return fragment === (templateOf(unit) ?? unit.name) ? unit : { ...unit, fragment };
+}
 /**
  * The unit name systemd-analyze scores for a file name (templates as their instance); undefined when
  * there is none: an invalid name, or a template whose instance name would pass 255 characters
@@ -31717,7 +31721,7 @@ function specifierValue(letter, unit, version) {
             return version >= SPECIFIERS_251 ? `/run/credentials/${unit.name}` : undefined;
         case 'y':
             return version >= SPECIFIERS_251
-                ? `/etc/systemd/system/${templateOf(unit) ?? unit.name}`
+                ? `/etc/systemd/system/${unit.fragment ?? templateOf(unit) ?? unit.name}`
                 : undefined;
         case 'Y':
             return version >= SPECIFIERS_251 ? '/etc/systemd/system' : undefined;
@@ -44332,9 +44336,12 @@ function scanUnitFile(file, roots, options, reader) {
     const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const scope = asked ?? userDirectoryOf(toPosix$3(file));
     const manager = managerAskedBy(asked);
+    // %y names the file loaded: an instance's own file, not its template
+    const loadedAs = withFragment(names.id, names.fragment);
+    const requestedAs = unit.name === names.id.name ? undefined : withFragment(unit, names.fragment);
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
-        unit: names.id,
-        requestedAs: unit.name === names.id.name ? undefined : unit,
+        unit: loadedAs,
+        requestedAs,
         main,
         dropIns,
         sockets,
@@ -53843,10 +53850,11 @@ scopeOf = () => undefined) {
                 if (typeof input !== 'string')
                     dropIns.push(input);
             }
-            const requestedAs = unit.name === names.id.name ? undefined : unit;
+            const requestedAs = unit.name === names.id.name ? undefined : withFragment(unit, names.fragment);
             const scope = scopeOf(current);
             const manager = managerAskedBy(scope);
-            return analyzeUnit({ unit: names.id, requestedAs, main, dropIns, scope, manager }, options);
+            const loadedAs = withFragment(names.id, names.fragment);
+            return analyzeUnit({ unit: loadedAs, requestedAs, main, dropIns, scope, manager }, options);
         };
         // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
         let report;

@@ -25,6 +25,11 @@ export interface UnitName {
    * database, not $USER). Undefined: root's, as for the system manager.
    */
   managerUser?: ManagerUser
+  /**
+   * The directory entry systemd loads the unit from, when it is neither the unit's name nor its
+   * template's (an instance with a file of its own): %y names it.
+   */
+  fragment?: string
 }
 
 /** A user as the password and group databases give it. */
@@ -99,6 +104,11 @@ export function parseUnitName(name: string): UnitName | undefined {
 /** The template an instance is made from (foo@.service for foo@bar.service); undefined otherwise. */
 export function templateOf(unit: UnitName): string | undefined {
   return unit.isInstance ? `${unit.prefix}@.${unit.type}` : undefined
+}
+
+/** The unit as loaded from the directory entry `fragment` (withFragment(foo@x, 'foo@x.service')). */
+export function withFragment(unit: UnitName, fragment: string): UnitName {
+  return fragment === (templateOf(unit) ?? unit.name) ? unit : { ...unit, fragment }
 }
 
 /**
@@ -260,7 +270,7 @@ function specifierValue(
       return version >= SPECIFIERS_251 ? `/run/credentials/${unit.name}` : undefined
     case 'y':
       return version >= SPECIFIERS_251
-        ? `/etc/systemd/system/${templateOf(unit) ?? unit.name}`
+        ? `/etc/systemd/system/${unit.fragment ?? templateOf(unit) ?? unit.name}`
         : undefined
     case 'Y':
       return version >= SPECIFIERS_251 ? '/etc/systemd/system' : undefined

@@ -24,7 +24,13 @@ import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
-import { analysedUnitName, instanceOf, parseUnitName, templateOf } from '../core/specifiers.js'
+import {
+  analysedUnitName,
+  instanceOf,
+  parseUnitName,
+  templateOf,
+  withFragment
+} from '../core/specifiers.js'
 import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from './paths.js'
 
 /** Files larger than this are reported, not read: no real unit file comes close. */
@@ -795,11 +801,14 @@ export function scanUnitFile(
   const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined)
   const scope = asked ?? userDirectoryOf(toPosix(file))
   const manager = managerAskedBy(asked)
+  // %y names the file loaded: an instance's own file, not its template
+  const loadedAs = withFragment(names.id, names.fragment)
+  const requestedAs = unit.name === names.id.name ? undefined : withFragment(unit, names.fragment)
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(
       {
-        unit: names.id,
-        requestedAs: unit.name === names.id.name ? undefined : unit,
+        unit: loadedAs,
+        requestedAs,
         main,
         dropIns,
         sockets,
