@@ -199,6 +199,34 @@ const CASES: readonly Case[] = [
     at: [[9.6], ABORTS, ABORTS, [9.4], [9.4], [9.4], [9.4]]
   },
   {
+    what: 'Abort: %J in NUMAMask= of probe-.service (expanded from 259)',
+    name: 'probe-.service',
+    unit: 'NUMAMask=%J',
+    rows: SCORE_ONLY,
+    at: [[9.6], [9.4], [9.4], [9.4], ABORTS, ABORTS, ABORTS]
+  },
+  {
+    what: 'Abort: %J in BlockIODeviceWeight= of probe-.service (not expanded from 259)',
+    name: 'probe-.service',
+    unit: 'BlockIODeviceWeight=%J 10',
+    rows: SCORE_ONLY,
+    at: [ABORTS, ABORTS, ABORTS, ABORTS, [9.4], [9.4], [9.4]]
+  },
+  {
+    what: 'Abort: %J in RootImageOptions= of probe-.service (the root partition)',
+    name: 'probe-.service',
+    unit: 'RootImageOptions=%J',
+    rows: SCORE_ONLY,
+    at: [ABORTS, ABORTS, ABORTS, ABORTS, ABORTS, ABORTS, ABORTS]
+  },
+  {
+    what: 'Abort: %J in a PassEnvironment= word of probe-.service',
+    name: 'probe-.service',
+    unit: 'PassEnvironment=A %J',
+    rows: SCORE_ONLY,
+    at: [ABORTS, ABORTS, ABORTS, ABORTS, ABORTS, ABORTS, ABORTS]
+  },
+  {
     what: 'Abort: %J in an Environment= word of probe-.service',
     name: 'probe-.service',
     unit: 'Environment=A=%Z B=%J',
