@@ -219,3 +219,82 @@ describe('built-in policies against systemd-analyze', () => {
     120_000
   )
 })
+
+describe('policy files systemd refuses for what their strings hold', () => {
+  // read off 252-262 by a helper's probes: systemd's JSON parser refuses the whole file, where
+  // JSON.parse() (after a lenient UTF-8 decoding) would take it and the gate would score with it
+  const encode = (text: string): Buffer => Buffer.from(text, 'utf8')
+  const reason = (text: string): Buffer =>
+    encode(`{"PrivateNetwork":{"weight":0,"reason":"${text}"}}`)
+  const cases: Array<[label: string, bytes: Buffer, refused: boolean]> = [
+    [
+      'a Latin-1 byte',
+      Buffer.concat([encode('{"UMask":{"reason":"r'), Buffer.from([0xe9]), encode('"}}')]),
+      true
+    ],
+    [
+      'a UTF-8-encoded surrogate',
+      Buffer.concat([
+        encode('{"UMask":{"reason":"'),
+        Buffer.from([0xed, 0xa0, 0x80]),
+        encode('"}}')
+      ]),
+      true
+    ],
+    ['a raw DEL', reason('a\x7fb'), true],
+    ['\\u0000', reason('a\\u0000b'), true],
+    ['a lone \\ud800', reason('a\\ud800b'), true],
+    ['a lone \\udc00', reason('\\udc00'), true],
+    ['\\uffff', reason('\\uffff'), true],
+    ['a raw U+FDD0', reason('\ufdd0'), true],
+    ['a noncharacter in a key', encode('{"$\\ud83f\\udffe":1}'), true],
+    ['a byte-order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), encode('{}')]), true],
+    ['\\u0001 (control)', reason('\\u0001'), false],
+    ['\\u007f (escaped DEL)', reason('\\u007f'), false],
+    ['\\ufeff', reason('\\ufeff'), false],
+    ['U+E000 (private use)', reason('\ue000'), false],
+    ['a surrogate pair (U+1F600)', reason('\\ud83d\\ude00'), false],
+    ['é', reason('réseau'), false]
+  ]
+  let dir: string
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-strings-'))
+    cases.forEach(([, bytes], i) => fs.writeFileSync(path.join(dir, `p${i}.json`), bytes))
+  })
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+  it.each(cases.map((c, i) => [c[0], i, c[2]] as const))('%s', (_label, i, refused) => {
+    const load = () => loadPolicy(`p${i}.json`, dir)
+    if (refused) expect(load).toThrow(PolicyError)
+    // the one weight these files set: PrivateNetwork's (UMask keeps its own)
+    else expect(load().checks['PrivateNetwork']?.weight).toBe(0)
+  })
+
+  maybe('as systemd-analyze --security-policy= refuses or takes the same files', () => {
+    const root = path.join(dir, 'root')
+    fs.mkdirSync(path.join(root, 'etc/systemd/system'), { recursive: true })
+    fs.writeFileSync(
+      path.join(root, 'etc/systemd/system/p.service'),
+      '[Service]\nExecStart=/bin/true\n'
+    )
+    const analyze = process.env.ORACLE_SYSTEMD_ANALYZE || 'systemd-analyze'
+    const verdicts = cases.map(([label], i) => {
+      const run = spawnSync(
+        analyze,
+        [
+          'security',
+          '--offline=true',
+          `--root=${root}`,
+          `--security-policy=${path.join(dir, `p${i}.json`)}`,
+          '--no-pager',
+          'p.service'
+        ],
+        { encoding: 'utf8' }
+      )
+      return [label, /Overall exposure level/.test(run.stdout) ? 'takes' : 'refuses']
+    })
+    expect(verdicts).toEqual(
+      cases.map(([label, , refused]) => [label, refused ? 'refuses' : 'takes'])
+    )
+  })
+})

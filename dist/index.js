@@ -37873,6 +37873,53 @@ const DEFAULT_POLICY = { name: 'systemd defaults', checks: {} };
 const MAX_WEIGHT = 2 ** 32;
 /** systemd refuses JSON nested deeper than this (262 refuses 2,049 levels; 252 and 257 2,050) */
 const MAX_NESTING = 2048;
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/**
+ * A policy file's bytes as text: systemd refuses a file that is not UTF-8 (a Latin-1 `é` in a
+ * "reason"), where a lenient decoding would read U+FFFD and go on. A byte-order mark is kept, for
+ * JSON.parse() to refuse as systemd does.
+ */
+function decodePolicyBytes(bytes, name) {
+    try {
+        return STRICT_UTF8.decode(bytes);
+    }
+    catch {
+        throw new PolicyError(`${name}: not UTF-8 (systemd refuses the file)`);
+    }
+}
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * Why systemd's JSON parser refuses a string JSON.parse() takes: a NUL (`\u0000`), half of a
+ * surrogate pair (`\ud800`) or a noncharacter (U+FDD0, `\uffff`), written raw or escaped; read off
+ * 252-262 by a helper's probes (both accept `\u0001`, `\u007f`, `\ufeff` and U+E000).
+ */
+function stringProblem(value) {
+    if (value.includes('\0'))
+        return 'holds a NUL (\\u0000)';
+    if (LONE_SURROGATE.test(value))
+        return 'holds half of a surrogate pair';
+    if (hasNoncharacter(value))
+        return 'holds a Unicode noncharacter';
+    return undefined;
+}
+/** The first string (key or value) of a parsed document systemd would refuse, with its problem. */
+function badString(value, depth = 0) {
+    if (typeof value === 'string') {
+        const problem = stringProblem(value);
+        return problem && `a string ${problem}`;
+    }
+    if (typeof value !== 'object' || value === null || depth > MAX_NESTING)
+        return undefined;
+    for (const [key, item] of Object.entries(value)) {
+        const problem = Array.isArray(value) ? undefined : stringProblem(key);
+        if (problem)
+            return `a key ${problem}`;
+        const inner = badString(item, depth + 1);
+        if (inner)
+            return inner;
+    }
+    return undefined;
+}
 /**
  * Reads a policy file's text. JSON.parse() alone would take three things systemd reads otherwise:
  * a repeated key (systemd uses the first, JSON.parse() the last: rejected, whichever was meant),
@@ -37890,6 +37937,12 @@ function readPolicyText(text, name) {
     const problem = policyTextProblem(text);
     if (problem !== undefined)
         throw new PolicyError(`${name}: ${problem}`);
+    // a raw DEL is a control character to systemd's tokenizer, even in a string (escaped, it passes)
+    if (text.includes('\x7f'))
+        throw new PolicyError(`${name}: a raw DEL character (0x7f)`);
+    const bad = badString(document);
+    if (bad !== undefined)
+        throw new PolicyError(`${name}: ${bad}, which systemd refuses`);
     return document;
 }
 /** The first of readPolicyText()'s problems in `text`, which JSON.parse() accepted. */
@@ -43387,9 +43440,9 @@ function loadPolicy(nameOrPath, cwd, seen = []) {
     const file = isName
         ? path$2.join(builtinPolicyDirectory(), `${nameOrPath}.json`)
         : path$2.resolve(cwd, nameOrPath);
-    let text;
+    let bytes;
     try {
-        text = fs$5.readFileSync(file, 'utf8');
+        bytes = fs$5.readFileSync(file);
     }
     catch {
         if (isName && !fs$5.existsSync(path$2.resolve(cwd, nameOrPath))) {
@@ -43401,7 +43454,7 @@ function loadPolicy(nameOrPath, cwd, seen = []) {
         throw new PolicyError(`cannot read policy file ${nameOrPath}`);
     }
     const name = isName ? nameOrPath : path$2.basename(file);
-    const document = readPolicyText(text, name);
+    const document = readPolicyText(decodePolicyBytes(bytes, name), name);
     const base = baseOf(document, name, path$2.dirname(file), [...seen, file]);
     return parsePolicy(document, name, base);
 }
@@ -62557,7 +62610,7 @@ function policyAtBase(settings, changes, comparison, git, event, notes) {
     let policy;
     try {
         const name = path$2.posix.basename(file);
-        policy = parsePolicy(readPolicyText(bytes.toString('utf8'), name), name);
+        policy = parsePolicy(readPolicyText(decodePolicyBytes(bytes, name), name), name);
     }
     catch (error) {
         notes.warn(`The policy file ${file} at the base cannot be used (${error.message}): the changed one is applied.`, { file, title });

@@ -11,7 +11,7 @@ import { inspect } from 'node:util'
 import * as zlib from 'node:zlib'
 import { VERSION } from './cli/run.js'
 import type { Policy } from './core/policy.js'
-import { parsePolicy, readPolicyText } from './core/policy.js'
+import { decodePolicyBytes, parsePolicy, readPolicyText } from './core/policy.js'
 import type { GateOptions, UnitReport } from './core/report.js'
 import type { ScopeHint } from './core/scope.js'
 import type { UnitName } from './core/specifiers.js'
@@ -227,7 +227,7 @@ function policyAtBase(
   let policy: Policy
   try {
     const name = path.posix.basename(file)
-    policy = parsePolicy(readPolicyText(bytes.toString('utf8'), name), name)
+    policy = parsePolicy(readPolicyText(decodePolicyBytes(bytes, name), name), name)
   } catch (error) {
     notes.warn(
       `The policy file ${file} at the base cannot be used (${(error as Error).message}): the changed one is applied.`,

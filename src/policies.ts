@@ -3,7 +3,13 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Policy } from './core/policy.js'
-import { GATE_KEY, PolicyError, parsePolicy, readPolicyText } from './core/policy.js'
+import {
+  GATE_KEY,
+  PolicyError,
+  decodePolicyBytes,
+  parsePolicy,
+  readPolicyText
+} from './core/policy.js'
 
 /** policies/ beside dist/ (bundle) or beside src/ (sources under test). */
 export function builtinPolicyDirectory(): string {
@@ -32,9 +38,9 @@ export function loadPolicy(nameOrPath: string, cwd: string, seen: string[] = [])
   const file = isName
     ? path.join(builtinPolicyDirectory(), `${nameOrPath}.json`)
     : path.resolve(cwd, nameOrPath)
-  let text: string
+  let bytes: Uint8Array
   try {
-    text = fs.readFileSync(file, 'utf8')
+    bytes = fs.readFileSync(file)
   } catch {
     if (isName && !fs.existsSync(path.resolve(cwd, nameOrPath))) {
       const known = builtinPolicyNames()
@@ -46,7 +52,7 @@ export function loadPolicy(nameOrPath: string, cwd: string, seen: string[] = [])
     throw new PolicyError(`cannot read policy file ${nameOrPath}`)
   }
   const name = isName ? nameOrPath : path.basename(file)
-  const document = readPolicyText(text, name)
+  const document = readPolicyText(decodePolicyBytes(bytes, name), name)
   const base = baseOf(document, name, path.dirname(file), [...seen, file])
   return parsePolicy(document, name, base)
 }
