@@ -488,8 +488,12 @@ function managerOf(root: string, ctx: Context): { args: string[]; env: NodeJS.Pr
   }
 }
 
-/** Either the results of every member, or the reason the batch output cannot be trusted. */
-type Attempt = { ok: true; results: OracleResult[] } | { ok: false; reason: string }
+/**
+ * Either the results of every member, or the reason the batch output cannot be trusted (`aborted`:
+ * systemd-analyze died on a failed assertion, which one member caused).
+ */
+type Attempt =
+  { ok: true; results: OracleResult[] } | { ok: false; reason: string; aborted?: boolean }
 
 async function attempt(root: string, members: Planned[], ctx: Context): Promise<Attempt> {
   const names = members.map((m) => m.unit.name)
@@ -511,8 +515,10 @@ async function attempt(root: string, members: Planned[], ctx: Context): Promise<
     ['text', text]
   ] as const) {
     if (run.timedOut) return { ok: false, reason: `${label} run timed out after ${timeout} ms` }
-    if (run.signal)
-      return { ok: false, reason: `${label} run killed by ${run.signal}: ${run.stderr}` }
+    if (run.signal) {
+      const reason = `${label} run killed by ${run.signal}: ${run.stderr}`
+      return { ok: false, reason, aborted: run.signal === 'SIGABRT' }
+    }
     if (run.code !== 0 && run.code !== 1) {
       return { ok: false, reason: `${label} run exited ${run.code}: ${run.stderr}` }
     }
@@ -606,6 +612,17 @@ async function runBatch(members: Planned[], ctx: Context): Promise<OracleResult[
       throw new OracleError(
         `systemd-analyze gave no usable answer for ${members[0].unit.name}: ${whole.reason}`
       )
+    }
+    if (whole.aborted) {
+      // a unit made systemd-analyze abort (%J of a name ending in '-'): halve the batch until it
+      // is alone, instead of running every unit on its own
+      await rm(root, { recursive: true, force: true })
+      const half = Math.ceil(members.length / 2)
+      const [first, second] = await Promise.all([
+        runBatch(members.slice(0, half), ctx),
+        runBatch(members.slice(half), ctx)
+      ])
+      return [...first, ...second]
     }
     // fall back to one unit per invocation (same root: its units do not affect one another)
     stats.fallbacks++

@@ -143,7 +143,7 @@ const pathListArb = pick(
         '%t:%Z', '/a\\:b']]
 )
 const userNamespacePathArb = pick([10, ['/proc/1/ns/user', 'relative']], [3, ''])
-const pamNameArb = pick([10, ['login', 'systemd-user', '%p']], [3, ['', '%Z']])
+const pamNameArb = pick([10, ['login', 'systemd-user', '%p', 'pam-%J']], [3, ['', '%Z']])
 
 // The settings service_verify() reads. Valid bus names are the unit's own (%p): systemd refuses two
 // units claiming one name in the same tree.
@@ -354,7 +354,7 @@ const importCredentialArb = pick(
 )
 // settings no check reads whose bad values refuse the unit
 const pidFileArb = pick(
-  [10, ['/run/app.pid', 'app.pid', '/var/run/%p.pid']],
+  [10, ['/run/app.pid', 'app.pid', '/var/run/%p.pid', '/run/%J.pid']],
   [3, ['', '../x.pid', '/run/../x.pid', '/run/%Z.pid', `/run/${'p'.repeat(256)}`]]
 )
 const rootVerityArb = pick([10, ['/srv/os.verity', '']], [3, ['relative', '/a/../b', '%Z']])
@@ -550,6 +550,10 @@ interface Spec {
   continuation: number | undefined
   comments: number[]
   binaryComment: boolean
+  /** the name ends with '-' (`gen-7-.service`): its %J is empty, and systemd aborts where it expands one */
+  dashName: boolean
+  /** a specifier in Description= (expanded at load: %J of a dash name aborts) */
+  descriptionSpecifier: string | undefined
 }
 
 const execArb: Arb<readonly string[]> = fc.oneof(
@@ -612,7 +616,9 @@ const specArb: Arb<Spec> = fc
       ),
       continuation: sometimes(fc.nat(15), 12),
       comments: fc.array(fc.nat(20), { maxLength: 3 }),
-      binaryComment: fc.nat(29).map((n) => n === 0)
+      binaryComment: fc.nat(29).map((n) => n === 0),
+      dashName: fc.nat(9).map((n) => n === 0),
+      descriptionSpecifier: sometimes(fc.constantFrom('%J', '%j', '%P', '%%J'), 10)
     })
   )
 
@@ -635,7 +641,8 @@ function applyContinuation(
   }
 }
 
-function buildUnit(spec: Spec, base: string): OracleUnit {
+function buildUnit(spec: Spec, counted: string): OracleUnit {
+  const base = spec.dashName ? `${counted}-` : counted
   const name = spec.template ? `${base}@inst.service` : `${base}.service`
   const mainFile = spec.template ? `${base}@.service` : name
   const dropinDir = spec.template && spec.templateDropins ? `${base}@.service.d` : `${name}.d`
@@ -645,7 +652,8 @@ function buildUnit(spec: Spec, base: string): OracleUnit {
   for (let f = 0; f < fileCount; f++) {
     const lines: string[] = []
     if (f === 0) {
-      lines.push('[Unit]', `Description=Generated unit ${base}`)
+      const specifier = spec.descriptionSpecifier ? ` ${spec.descriptionSpecifier}` : ''
+      lines.push('[Unit]', `Description=Generated unit ${base}${specifier}`)
       if (spec.defaultDependencies !== undefined) {
         lines.push(`DefaultDependencies=${spec.defaultDependencies}`)
       }
