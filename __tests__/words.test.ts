@@ -137,6 +137,21 @@ describe('extractWords with EXTRACT_RELAX', () => {
   })
 })
 
+describe('extractWords with C escapes', () => {
+  it('keeps a bad escape (the relaxed retry) unless strictEscapes, where it ends the words', () => {
+    // extract_first_word_and_warn() retries relaxed; Environment= calls extract_first_word() itself
+    expect(extractWords('A=\\q B=\\x41', { cunescape: true }).words).toEqual(['A=\\q', 'B=A'])
+    expect(extractWords('A=\\x41 B=\\q C', { cunescape: true, strictEscapes: true })).toMatchObject(
+      {
+        words: ['A=A'],
+        error: 'bad escape'
+      }
+    )
+    expect(extractWords('A \\', { cunescape: true }).words).toEqual(['A', '\\'])
+    expect(extractWords('A \\', { cunescape: true, strictEscapes: true }).words).toEqual(['A'])
+  })
+})
+
 describe('compareBytes', () => {
   it('orders strings as strcmp() orders their UTF-8 bytes', () => {
     const text = fc.string({
