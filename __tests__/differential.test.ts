@@ -12,6 +12,7 @@ import * as path from 'node:path'
 import { dropInDirectoryNames } from '../src/core/dropins.js'
 import { parseUnitName } from '../src/core/specifiers.js'
 import { engineReport } from './support/engine.js'
+import { reportsAbort } from './support/outcomes.js'
 import type { OracleResult, OracleUnit } from './support/oracle.js'
 import {
   oracleAvailable,
@@ -55,7 +56,7 @@ function compare(unit: OracleUnit, oracle: OracleResult, manager: Manager): Disa
   const problems: Disagreement[] = []
   const oursLoaded = ours.status === 'scored'
   // systemd aborting on a unit (%J of a name ending in '-') is no ordinary refusal
-  const oursAborts = ours.status === 'invalid' && /aborts while loading/.test(ours.reason ?? '')
+  const oursAborts = reportsAbort(ours)
   if (oursLoaded !== (oracle.status === 'scored') || oursAborts !== (oracle.status === 'aborted')) {
     problems.push({
       unit: unit.name,

@@ -1160,6 +1160,30 @@ function splitDirectoryEntry(entry, version) {
     return [name.word, link.word, flags === 'end' ? undefined : flags.word];
 }
 /**
+ * One PARTITION:OPTIONS pair of MountImages=, ExtensionImages= or RootImageOptions= from `at` (runs
+ * of ':' are one, C escapes decoded): the options of a known partition, or a lone OPTIONS (the
+ * root's), have their specifiers expanded (%J can make systemd abort). Where the next pair starts
+ * (null: none), or 'error' on a bad escape.
+ */
+function readPartitionOptions(text, at, unit, version) {
+    const options = { unquote: false, escapes: 'cunescape', coalesce: true, version };
+    const partition = extractSeparatedWord(text, at, ':', options);
+    if (partition === 'error')
+        return 'error';
+    if (partition === 'end')
+        return null;
+    const mountOptions = extractSeparatedWord(text, partition.next, ':', options);
+    if (mountOptions === 'error')
+        return 'error';
+    if (mountOptions === 'end') {
+        expandSpecifiers(partition.word, unit, version);
+        return null;
+    }
+    if (DESIGNATORS.has(partition.word))
+        expandSpecifiers(mountOptions.word, unit, version);
+    return mountOptions.next;
+}
+/**
  * From here MountImages= and ExtensionImages= skip an image path below /proc or /sys, and
  * ExtensionImages= one below /dev too (PATH_CHECK_NON_API_VFS; 257, 259, 261 and 262 skip them,
  * 252, 254 and 255 take them; 256 unverified, follows 255).
@@ -1212,24 +1236,12 @@ function countImages(value, destination, unit, version) {
             rest = target.next;
         }
         // PARTITION:OPTIONS pairs, read once the paths are good: a bad escape in one (`nosuid\q`)
-        // ends the whole value, this image included (257, 259, 262; an invalid partition name does not).
-        // The options of a known partition (or a lone OPTIONS, the root's) are expanded: %J can abort.
+        // ends the whole value, this image included (257, 259, 262; an invalid partition name does not)
         for (let at = rest; at !== null;) {
-            const partition = extractSeparatedWord(word.word, at, ':', options);
-            if (partition === 'error')
+            const next = readPartitionOptions(word.word, at, unit, version);
+            if (next === 'error')
                 return count;
-            if (partition === 'end')
-                break;
-            const mountOptions = extractSeparatedWord(word.word, partition.next, ':', options);
-            if (mountOptions === 'error')
-                return count;
-            if (mountOptions === 'end') {
-                expandSpecifiers(partition.word, unit, version);
-                break;
-            }
-            if (DESIGNATORS.has(partition.word))
-                expandSpecifiers(mountOptions.word, unit, version);
-            at = mountOptions.next;
+            at = next;
         }
         count++;
     }
@@ -2221,24 +2233,14 @@ function expandUnreadSetting(sectionKey, value, unit, version) {
         }
     }
     else if (shape === 'image-options') {
-        const options = { unquote: false, escapes: 'cunescape', coalesce: true, version };
+        // PARTITION:OPTIONS words, one pair each (the rest of a word is left unread)
         for (let position = 0;;) {
             const word = extractFirstWord(value, position, { unquote: true, retainEscape: true });
             if (word === undefined || 'error' in word)
                 return;
             position = word.next;
-            const first = extractSeparatedWord(word.word, 0, ':', options);
-            if (first === 'error')
+            if (readPartitionOptions(word.word, 0, unit, version) === 'error')
                 return;
-            if (first === 'end')
-                continue;
-            const second = extractSeparatedWord(word.word, first.next, ':', options);
-            if (second === 'error')
-                return;
-            if (second === 'end')
-                expandSpecifiers(first.word, unit, version);
-            else if (DESIGNATORS.has(first.word))
-                expandSpecifiers(second.word, unit, version);
         }
     }
     else {
@@ -5204,13 +5206,13 @@ const DIRECTIVES = {
             if (!isValidUtf8Value(path))
                 return { fatal: `'${path}' is not valid UTF-8` };
             // the /run/ before a relative path can take it to PATH_MAX
-            if (isOverPathMax(simplifyPath(path)))
+            const simple = simplifyPath(path);
+            if (isOverPathMax(simple))
                 return { fatal: 'the path is 4,096 bytes or more' };
             // from 257 (PATH_CHECK_NON_API_VFS): 255 loads PIDFile=/dev/null, 257-262 refuse it
-            if (ctx.version >= PID_FILE_OUTSIDE_API_FILE_SYSTEMS) {
-                if (isBelowApiFileSystems(simplifyPath(path), false)) {
-                    return { fatal: `'${path}' is below /proc, /sys or /dev` };
-                }
+            if (ctx.version >= PID_FILE_OUTSIDE_API_FILE_SYSTEMS &&
+                isBelowApiFileSystems(simple, false)) {
+                return { fatal: `'${path}' is below /proc, /sys or /dev` };
             }
             return undefined;
         }
@@ -5586,27 +5588,22 @@ function loadService(input) {
     const comments = [];
     const mainCtx = input.requestedAs ? { ...ctx, unit: input.requestedAs } : ctx;
     const mainResult = applyFile(main, main.bytes, settings, sources, diagnostics, comments, mainCtx);
+    /** the unit does not load: refused or aborted at this line of this file */
+    const stoppedAt = (file, stop) => ({
+        status: 'invalid',
+        reason: stop.message,
+        at: { file: file.path, line: stop.line },
+        diagnostics
+    });
     const mainStop = mainResult.aborted ?? mainResult.fatal;
-    if (mainStop) {
-        return {
-            status: 'invalid',
-            reason: mainStop.message,
-            at: { file: main.path, line: mainStop.line },
-            diagnostics
-        };
-    }
+    if (mainStop)
+        return stoppedAt(main, mainStop);
     for (const dropIn of input.dropIns) {
         if (dropIn.bytes === null || dropIn.bytes.length === 0)
             continue;
         const result = applyFile(dropIn, dropIn.bytes, settings, sources, diagnostics, comments, ctx);
-        if (result.aborted) {
-            return {
-                status: 'invalid',
-                reason: result.aborted.message,
-                at: { file: dropIn.path, line: result.aborted.line },
-                diagnostics
-            };
-        }
+        if (result.aborted)
+            return stoppedAt(dropIn, result.aborted);
         if (result.fatal) {
             diagnostics.push({
                 file: dropIn.path,
@@ -7759,6 +7756,16 @@ function buildNameMap({ isFile, links }) {
             const names = reverse.get(name) ?? [];
             return isFile(name) && !aliases.has(name) ? [name, ...names] : names;
         }
+    };
+}
+/**
+ * The names a unit is loaded under: its id, and the name asked for when that is another (an alias),
+ * both naming the directory entry read, which %y gives (an instance's own file, not its template).
+ */
+function loadedNames(asked, names) {
+    return {
+        unit: withFragment(names.id, names.fragment),
+        requestedAs: asked.name === names.id.name ? undefined : withFragment(asked, names.fragment)
     };
 }
 /**
@@ -13742,12 +13749,9 @@ function scanUnitFile(file, roots, options, reader) {
     const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const scope = asked ?? userDirectoryOf(toPosix(file));
     const manager = managerAskedBy(asked);
-    // %y names the file loaded: an instance's own file, not its template
-    const loadedAs = withFragment(names.id, names.fragment);
-    const requestedAs = unit.name === names.id.name ? undefined : withFragment(unit, names.fragment);
+    const loaded = loadedNames(unit, names);
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
-        unit: loadedAs,
-        requestedAs,
+        ...loaded,
         main,
         dropIns,
         sockets,

@@ -21,9 +21,14 @@ export interface Observation {
   rows?: Record<string, number | null | undefined>
 }
 
+/** The engine reports that systemd aborts while loading the unit (SpecifierAbort's message). */
+export function reportsAbort(report: UnitReport): boolean {
+  return report.status === 'invalid' && /aborts while loading/.test(report.reason ?? '')
+}
+
 /** The engine's report seen as an outcome: status, score and the given rows' badness. */
 export function observe(report: UnitReport, rows: readonly string[]): Observation {
-  if (report.status === 'invalid' && /aborts while loading/.test(report.reason ?? '')) {
+  if (reportsAbort(report)) {
     return { status: report.status, aborts: true }
   }
   if (report.status !== 'scored') return { status: report.status }

@@ -17,6 +17,7 @@ import { loadService } from '../../src/core/service.js'
 import type { UnitName } from '../../src/core/specifiers.js'
 import { instantiate, parseUnitName } from '../../src/core/specifiers.js'
 import { oracleAvailable, oracleUnavailableReason, runOracle } from './oracle.js'
+import { reportsAbort } from './outcomes.js'
 
 export const VERSION = 252
 export const BARE = '[Service]\nExecStart=/bin/true\n'
@@ -81,8 +82,7 @@ export function analyzeText(content: string | Uint8Array): UnitReport {
 }
 
 export function outcomeOf(report: UnitReport): Outcome | 'error' {
-  if (report.status === 'invalid' && /aborts while loading/.test(report.reason ?? ''))
-    return 'aborts'
+  if (reportsAbort(report)) return 'aborts'
   return report.status === 'scored' ? (report.score as number) : report.status
 }
 

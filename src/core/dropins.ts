@@ -3,7 +3,7 @@
  * searches for a unit, in precedence order, and how their *.conf files are merged and sorted.
  */
 import type { UnitName } from './specifiers.js'
-import { instantiate, parseUnitName, templateOf } from './specifiers.js'
+import { instantiate, parseUnitName, templateOf, withFragment } from './specifiers.js'
 
 /** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
 function dashPrefixes(unit: UnitName): string[] {
@@ -291,6 +291,20 @@ export interface UnitNames {
   aliases: UnitName[]
   /** the instance asked for is loaded from its template although the directory holds that name */
   templateInstead?: string
+}
+
+/**
+ * The names a unit is loaded under: its id, and the name asked for when that is another (an alias),
+ * both naming the directory entry read, which %y gives (an instance's own file, not its template).
+ */
+export function loadedNames(
+  asked: UnitName,
+  names: UnitNames
+): { unit: UnitName; requestedAs: UnitName | undefined } {
+  return {
+    unit: withFragment(names.id, names.fragment),
+    requestedAs: asked.name === names.id.name ? undefined : withFragment(asked, names.fragment)
+  }
 }
 
 /**

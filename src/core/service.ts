@@ -1074,12 +1074,14 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       if (hasOverlongComponent(path)) return { fatal: `'${path}' has a name over 255 bytes` }
       if (!isValidUtf8Value(path)) return { fatal: `'${path}' is not valid UTF-8` }
       // the /run/ before a relative path can take it to PATH_MAX
-      if (isOverPathMax(simplifyPath(path))) return { fatal: 'the path is 4,096 bytes or more' }
+      const simple = simplifyPath(path)
+      if (isOverPathMax(simple)) return { fatal: 'the path is 4,096 bytes or more' }
       // from 257 (PATH_CHECK_NON_API_VFS): 255 loads PIDFile=/dev/null, 257-262 refuse it
-      if (ctx.version >= PID_FILE_OUTSIDE_API_FILE_SYSTEMS) {
-        if (isBelowApiFileSystems(simplifyPath(path), false)) {
-          return { fatal: `'${path}' is below /proc, /sys or /dev` }
-        }
+      if (
+        ctx.version >= PID_FILE_OUTSIDE_API_FILE_SYSTEMS &&
+        isBelowApiFileSystems(simple, false)
+      ) {
+        return { fatal: `'${path}' is below /proc, /sys or /dev` }
       }
       return undefined
     }
@@ -1488,26 +1490,19 @@ export function loadService(input: LoadInput): LoadResult {
   const comments: LoadedService['comments'] = []
   const mainCtx = input.requestedAs ? { ...ctx, unit: input.requestedAs } : ctx
   const mainResult = applyFile(main, main.bytes, settings, sources, diagnostics, comments, mainCtx)
+  /** the unit does not load: refused or aborted at this line of this file */
+  const stoppedAt = (file: UnitFileInput, stop: { line: number; message: string }): LoadResult => ({
+    status: 'invalid',
+    reason: stop.message,
+    at: { file: file.path, line: stop.line },
+    diagnostics
+  })
   const mainStop = mainResult.aborted ?? mainResult.fatal
-  if (mainStop) {
-    return {
-      status: 'invalid',
-      reason: mainStop.message,
-      at: { file: main.path, line: mainStop.line },
-      diagnostics
-    }
-  }
+  if (mainStop) return stoppedAt(main, mainStop)
   for (const dropIn of input.dropIns) {
     if (dropIn.bytes === null || dropIn.bytes.length === 0) continue
     const result = applyFile(dropIn, dropIn.bytes, settings, sources, diagnostics, comments, ctx)
-    if (result.aborted) {
-      return {
-        status: 'invalid',
-        reason: result.aborted.message,
-        at: { file: dropIn.path, line: result.aborted.line },
-        diagnostics
-      }
-    }
+    if (result.aborted) return stoppedAt(dropIn, result.aborted)
     if (result.fatal) {
       diagnostics.push({
         file: dropIn.path,

@@ -8,7 +8,7 @@
  */
 import { expandSpecifiers } from './specifiers.js'
 import type { UnitName } from './specifiers.js'
-import { DESIGNATORS } from './values/image-policy.js'
+import { readPartitionOptions } from './values/paths.js'
 import { extractFirstWord, extractSeparatedWord } from './words.js'
 
 /**
@@ -191,18 +191,12 @@ export function expandUnreadSetting(
       at = word.next
     }
   } else if (shape === 'image-options') {
-    const options = { unquote: false, escapes: 'cunescape', coalesce: true, version } as const
+    // PARTITION:OPTIONS words, one pair each (the rest of a word is left unread)
     for (let position = 0; ;) {
       const word = extractFirstWord(value, position, { unquote: true, retainEscape: true })
       if (word === undefined || 'error' in word) return
       position = word.next
-      const first = extractSeparatedWord(word.word, 0, ':', options)
-      if (first === 'error') return
-      if (first === 'end') continue
-      const second = extractSeparatedWord(word.word, first.next, ':', options)
-      if (second === 'error') return
-      if (second === 'end') expandSpecifiers(first.word, unit, version)
-      else if (DESIGNATORS.has(first.word)) expandSpecifiers(second.word, unit, version)
+      if (readPartitionOptions(word.word, 0, unit, version) === 'error') return
     }
   } else {
     const { cunescape } = shape.words

@@ -8,6 +8,7 @@ import {
   buildNameMap,
   dropInChoices,
   dropInDirectoryNames,
+  loadedNames,
   LOOPING_DROP_IN_SKIPPED,
   unitDropInDirectories,
   unitNames
@@ -17,7 +18,7 @@ import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy } from '../core/scope.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
-import { analysedUnitName, parseUnitName, templateOf, withFragment } from '../core/specifiers.js'
+import { analysedUnitName, parseUnitName, templateOf } from '../core/specifiers.js'
 import { isAbsoluteLink, MAX_UNIT_FILE_BYTES, worse } from '../scan/scan.js'
 import type { TreeEntry } from './git.js'
 
@@ -335,12 +336,9 @@ export function scoreAtBase(
         const input = readFile(reader, reader.resolve(candidate.real), fromTop(candidate.path))
         if (typeof input !== 'string') dropIns.push(input)
       }
-      const requestedAs =
-        unit.name === names.id.name ? undefined : withFragment(unit, names.fragment)
       const scope = scopeOf(current)
       const manager = managerAskedBy(scope)
-      const loadedAs = withFragment(names.id, names.fragment)
-      return analyzeUnit({ unit: loadedAs, requestedAs, main, dropIns, scope, manager }, options)
+      return analyzeUnit({ ...loadedNames(unit, names), main, dropIns, scope, manager }, options)
     }
     // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
     let report: UnitReport | undefined

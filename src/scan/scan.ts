@@ -13,6 +13,7 @@ import {
   dropInLead,
   isDashPrefixName,
   isDropInFileName,
+  loadedNames,
   LOOPING_DROP_IN_SKIPPED,
   unitDropInDirectories,
   unitNames
@@ -24,13 +25,7 @@ import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
-import {
-  analysedUnitName,
-  instanceOf,
-  parseUnitName,
-  templateOf,
-  withFragment
-} from '../core/specifiers.js'
+import { analysedUnitName, instanceOf, parseUnitName, templateOf } from '../core/specifiers.js'
 import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from './paths.js'
 
 /** Files larger than this are reported, not read: no real unit file comes close. */
@@ -801,14 +796,11 @@ export function scanUnitFile(
   const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined)
   const scope = asked ?? userDirectoryOf(toPosix(file))
   const manager = managerAskedBy(asked)
-  // %y names the file loaded: an instance's own file, not its template
-  const loadedAs = withFragment(names.id, names.fragment)
-  const requestedAs = unit.name === names.id.name ? undefined : withFragment(unit, names.fragment)
+  const loaded = loadedNames(unit, names)
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(
       {
-        unit: loadedAs,
-        requestedAs,
+        ...loaded,
         main,
         dropIns,
         sockets,

@@ -333,6 +333,32 @@ function splitDirectoryEntry(
 }
 
 /**
+ * One PARTITION:OPTIONS pair of MountImages=, ExtensionImages= or RootImageOptions= from `at` (runs
+ * of ':' are one, C escapes decoded): the options of a known partition, or a lone OPTIONS (the
+ * root's), have their specifiers expanded (%J can make systemd abort). Where the next pair starts
+ * (null: none), or 'error' on a bad escape.
+ */
+export function readPartitionOptions(
+  text: string,
+  at: number,
+  unit: UnitName,
+  version: number
+): number | null | 'error' {
+  const options = { unquote: false, escapes: 'cunescape', coalesce: true, version } as const
+  const partition = extractSeparatedWord(text, at, ':', options)
+  if (partition === 'error') return 'error'
+  if (partition === 'end') return null
+  const mountOptions = extractSeparatedWord(text, partition.next, ':', options)
+  if (mountOptions === 'error') return 'error'
+  if (mountOptions === 'end') {
+    expandSpecifiers(partition.word, unit, version)
+    return null
+  }
+  if (DESIGNATORS.has(partition.word)) expandSpecifiers(mountOptions.word, unit, version)
+  return mountOptions.next
+}
+
+/**
  * From here MountImages= and ExtensionImages= skip an image path below /proc or /sys, and
  * ExtensionImages= one below /dev too (PATH_CHECK_NON_API_VFS; 257, 259, 261 and 262 skip them,
  * 252, 254 and 255 take them; 256 unverified, follows 255).
@@ -388,20 +414,11 @@ export function countImages(
       rest = target.next
     }
     // PARTITION:OPTIONS pairs, read once the paths are good: a bad escape in one (`nosuid\q`)
-    // ends the whole value, this image included (257, 259, 262; an invalid partition name does not).
-    // The options of a known partition (or a lone OPTIONS, the root's) are expanded: %J can abort.
+    // ends the whole value, this image included (257, 259, 262; an invalid partition name does not)
     for (let at = rest; at !== null;) {
-      const partition = extractSeparatedWord(word.word, at, ':', options)
-      if (partition === 'error') return count
-      if (partition === 'end') break
-      const mountOptions = extractSeparatedWord(word.word, partition.next, ':', options)
-      if (mountOptions === 'error') return count
-      if (mountOptions === 'end') {
-        expandSpecifiers(partition.word, unit, version)
-        break
-      }
-      if (DESIGNATORS.has(partition.word)) expandSpecifiers(mountOptions.word, unit, version)
-      at = mountOptions.next
+      const next = readPartitionOptions(word.word, at, unit, version)
+      if (next === 'error') return count
+      at = next
     }
     count++
   }
