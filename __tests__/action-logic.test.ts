@@ -16,7 +16,7 @@ import {
   planAnnotations,
   TITLE_LIMIT
 } from '../src/github/annotations.js'
-import { scoreAtBase } from '../src/github/baseline.js'
+import { absoluteLinkInTree, scoreAtBase } from '../src/github/baseline.js'
 import {
   parseNameStatus,
   relativeToWorkspace,
@@ -432,6 +432,35 @@ describe('units at the base, from git objects', () => {
     expect(result.get('u/new.service')).toBeNull()
     // The plain files and drop-ins come in one batch.
     expect(t.reads[0]!.length).toBeGreaterThanOrEqual(3)
+  })
+  it('follows an absolute link only into the top as the checkout has it', () => {
+    const t = tree({
+      'lib/real.service': BARE,
+      'u/abs.service': { link: '/ws/lib/./real.service' },
+      'u/real.service': { link: '/real/ws//lib/real.service' },
+      'u/near.service': { link: '/ws2/lib/real.service' },
+      'u/up.service': { link: '/ws/../ws/lib/real.service' },
+      'u/above.service': { link: '/ws/../../etc/passwd' }
+    })
+    const paths = ['u/abs.service', 'u/real.service', 'u/near.service', 'u/up.service']
+    const result = scoreAtBase(
+      new Map([...paths, 'u/above.service'].map((p) => [p, p])),
+      { ...t.tree, topPaths: ['/ws', '/real/ws'] },
+      options,
+      'i'
+    )
+    const bare = analyze(BARE, 'u/abs.service').exposure
+    expect(result.get('u/abs.service')).toMatchObject({ status: 'scored', exposure: bare })
+    expect(result.get('u/real.service')).toMatchObject({ status: 'scored', exposure: bare })
+    // a sibling of the top, and '..' taken before the top is reached: left to the kernel, not read
+    for (const p of ['u/near.service', 'u/up.service', 'u/above.service']) {
+      expect(result.get(p)).toMatchObject({
+        status: 'error',
+        reason: expect.stringContaining('leaves the repository')
+      })
+    }
+    expect(absoluteLinkInTree('/ws', ['/ws'])).toBe('')
+    expect(absoluteLinkInTree('/wsx/a', ['/ws'])).toBeUndefined()
   })
 })
 

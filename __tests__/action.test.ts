@@ -224,6 +224,29 @@ describe('scope', () => {
     expect(run.code).toBe(0)
   })
 
+  it('follows an absolute link into the checkout at the base as the scan does now', async () => {
+    const r = repo({
+      base: {
+        'units/app.service': LEGACY,
+        'units/app.service.d': { link: '<repo>/shared/app.d' },
+        'shared/app.d/10-hardening.conf': HARDENING_DROP_IN
+      },
+      head: { 'units/app.service': `${LEGACY}# touched\n` }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'fail-on': 'regression' }
+    })
+    const row = run.summary.split('\n').find((line) => line.includes('| units/app.service |'))
+    // the linked drop-in directory applies at the base too: the same score, not an "improvement"
+    const [, base, now] = /\| (\d\.\d) → (\d\.\d) /.exec(row ?? '') ?? []
+    expect(base).toBeDefined()
+    expect(base).toBe(now)
+    expect(run.code).toBe(0)
+  })
+
   it("gates a unit whose alias's drop-in changed, and the instance of a changed template", async () => {
     const r = repo({
       base: {

@@ -197,6 +197,16 @@ function build(r: string): void {
   // an alias of a link out of the tree stays an error
   link(path.join(base, 'outside', 'hardened.service'), at('out/zzout.service'))
   link('zzout.service', at('out/zzalias.service'))
+  // absolute links into the repository: an alias, a linked unit file, a drop-in directory, a
+  // drop-in file (the Action's base follows them inside its tree as the checkout does)
+  write(at('absshared/zzabslinked.service'), `${BARE}PrivateNetwork=yes\n`)
+  write(at('absshared/drop.d/10.conf'), conf('PrivateTmp=yes'))
+  write(at('absshared/20.conf'), conf('NoNewPrivileges=yes'))
+  write(at('abs/zzabsreal.service'), BARE)
+  link(at('abs/zzabsreal.service'), at('abs/zzabsalias.service'))
+  link(at('absshared/zzabslinked.service'), at('abs/zzabslinked.service'))
+  link(at('absshared/drop.d'), at('abs/zzabsreal.service.d'))
+  link(at('absshared/20.conf'), at('abs/zzabsalias.service.d/20.conf'))
 }
 
 beforeAll(async () => {
@@ -476,7 +486,12 @@ describe('the same tree at a base commit (the Action reads it from git objects)'
     )
     const bases = scoreAtBase(
       paths,
-      { entries: repository.tree(head), prefix: '', read: (oids) => repository.blobs(oids) },
+      {
+        entries: repository.tree(head),
+        prefix: '',
+        topPaths: repository.topPaths(),
+        read: (oids) => repository.blobs(oids)
+      },
       { ...options(), suggest: false },
       templateInstance(252)
     )

@@ -53635,6 +53635,22 @@ function normalize(p) {
     }
     return parts.join('/');
 }
+/**
+ * The tree path an absolute link leads to when it names a place below one of the top's paths
+ * (`/work/repo/units/a.service` -> `units/a.service`), or undefined when it leads out of the
+ * repository. '..' before the top is left to the kernel's real directories: not followed.
+ */
+function absoluteLinkInTree(target, topPaths) {
+    const parts = target.split('/').filter((part) => part !== '' && part !== '.');
+    for (const top of topPaths) {
+        const topParts = top.split('/').filter((part) => part !== '' && part !== '.');
+        if (topParts.includes('..') || parts.length < topParts.length)
+            continue;
+        if (topParts.every((part, i) => parts[i] === part))
+            return parts.slice(topParts.length).join('/');
+    }
+    return undefined;
+}
 class BaseReader {
     tree;
     dirs = new Map();
@@ -53675,8 +53691,8 @@ class BaseReader {
     nameMaps = new Map();
     /**
      * A directory's service names, its links classified as the scanner classifies them in the
-     * checkout: a relative link whose target lies in the directory (or below it) is an alias, any
-     * other a linked unit file (a mask too).
+     * checkout: a link (relative, or absolute into the repository) whose target lies in the
+     * directory (or below it) is an alias, any other a linked unit file (a mask too).
      */
     nameMap(dir) {
         let map = this.nameMaps.get(dir);
@@ -53690,7 +53706,9 @@ class BaseReader {
             if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service')
                 continue;
             const text = this.linkText(entry);
-            const target = text.startsWith('/') ? undefined : normalize(join$1(dir, text));
+            const target = text.startsWith('/')
+                ? absoluteLinkInTree(text, this.tree.topPaths ?? [])
+                : normalize(join$1(dir, text));
             // systemd resolves the directories on the way, not the file itself; missing ones stay as named
             const parent = target === undefined ? undefined : this.resolve(dirOf$1(target));
             const here = this.resolve(dir);
@@ -53753,8 +53771,15 @@ class BaseReader {
                 const target = (followed = this.linkText(entry));
                 if (target === '/dev/null' && last)
                     return { kind: 'devnull' };
-                if (target.startsWith('/'))
-                    return leavesRepository(target);
+                if (target.startsWith('/')) {
+                    const inTree = absoluteLinkInTree(target, this.tree.topPaths ?? []);
+                    if (inTree === undefined)
+                        return leavesRepository(target);
+                    // resolution starts again at the top, as the kernel's does at '/'
+                    current = '';
+                    pending.push(...inTree.split('/').reverse());
+                    continue;
+                }
                 pending.push(...target.split('/').reverse());
                 continue;
             }
@@ -62031,6 +62056,17 @@ class Git {
         const prefix = path$2.relative(top, workspace).split(path$2.sep).join('/');
         return new Git(top, prefix.startsWith('..') ? '' : prefix, cleanEnv);
     }
+    /** The top as git names it and its real path, when that differs (a link on the way). */
+    topPaths() {
+        let real = this.top;
+        try {
+            real = fs$5.realpathSync(this.top);
+        }
+        catch {
+            // the top as named is all there is to go by
+        }
+        return real === this.top ? [this.top] : [this.top, real];
+    }
     run(args, input) {
         try {
             return execFileSync('git', ['-c', 'core.fsmonitor=false', '-c', 'core.quotepath=false', '--no-pager', ...args], {
@@ -62715,7 +62751,12 @@ async function gate(env) {
             return undefined;
         const base = comparison.base;
         try {
-            baseTree ??= { entries: git.tree(base), prefix: git.prefix, read: (oids) => git.blobs(oids) };
+            baseTree ??= {
+                entries: git.tree(base),
+                prefix: git.prefix,
+                topPaths: git.topPaths(),
+                read: (oids) => git.blobs(oids)
+            };
             return scoreAtBase(paths, baseTree, gateOptions, templateInstance(settings.version), scopeOf);
         }
         catch (error) {

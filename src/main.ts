@@ -349,7 +349,12 @@ async function gate(env: Env): Promise<string | undefined> {
     if (comparison.kind !== 'base' || !git || baseUnreadable) return undefined
     const base = comparison.base
     try {
-      baseTree ??= { entries: git.tree(base), prefix: git.prefix, read: (oids) => git.blobs(oids) }
+      baseTree ??= {
+        entries: git.tree(base),
+        prefix: git.prefix,
+        topPaths: git.topPaths(),
+        read: (oids) => git.blobs(oids)
+      }
       return scoreAtBase(paths, baseTree, gateOptions, templateInstance(settings.version), scopeOf)
     } catch (error) {
       baseUnreadable = true

@@ -46,7 +46,9 @@ export function writeFiles(dir: string, files: Files): void {
     fs.rmSync(file, { force: true, recursive: true })
     if (content === null) continue
     fs.mkdirSync(path.dirname(file), { recursive: true })
-    if (typeof content === 'object' && !Buffer.isBuffer(content)) fs.symlinkSync(content.link, file)
+    // '<repo>' in a link's text is the repository's directory: absolute links into the checkout
+    if (typeof content === 'object' && !Buffer.isBuffer(content))
+      fs.symlinkSync(content.link.replace('<repo>', dir), file)
     else fs.writeFileSync(file, content)
   }
 }

@@ -29,6 +29,11 @@ export interface BaseTree {
   read(oids: string[]): ReadonlyMap<string, Uint8Array>
   /** the workspace relative to the repository top ('' when equal) */
   prefix: string
+  /**
+   * Where the repository top is in the checkout (absolute; its real path too when it differs): an
+   * absolute link into it is followed inside the tree, as the kernel follows it in the checkout.
+   */
+  topPaths?: readonly string[]
 }
 
 type Resolved =
@@ -57,6 +62,25 @@ function normalize(p: string): string | undefined {
     } else parts.push(part)
   }
   return parts.join('/')
+}
+
+/**
+ * The tree path an absolute link leads to when it names a place below one of the top's paths
+ * (`/work/repo/units/a.service` -> `units/a.service`), or undefined when it leads out of the
+ * repository. '..' before the top is left to the kernel's real directories: not followed.
+ */
+export function absoluteLinkInTree(
+  target: string,
+  topPaths: readonly string[]
+): string | undefined {
+  const parts = target.split('/').filter((part) => part !== '' && part !== '.')
+  for (const top of topPaths) {
+    const topParts = top.split('/').filter((part) => part !== '' && part !== '.')
+    if (topParts.includes('..') || parts.length < topParts.length) continue
+    if (topParts.every((part, i) => parts[i] === part))
+      return parts.slice(topParts.length).join('/')
+  }
+  return undefined
 }
 
 class BaseReader {
@@ -99,8 +123,8 @@ class BaseReader {
 
   /**
    * A directory's service names, its links classified as the scanner classifies them in the
-   * checkout: a relative link whose target lies in the directory (or below it) is an alias, any
-   * other a linked unit file (a mask too).
+   * checkout: a link (relative, or absolute into the repository) whose target lies in the
+   * directory (or below it) is an alias, any other a linked unit file (a mask too).
    */
   nameMap(dir: string): NameMap {
     let map = this.nameMaps.get(dir)
@@ -112,7 +136,9 @@ class BaseReader {
       const entry = entryOf(name)
       if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service') continue
       const text = this.linkText(entry)
-      const target = text.startsWith('/') ? undefined : normalize(join(dir, text))
+      const target = text.startsWith('/')
+        ? absoluteLinkInTree(text, this.tree.topPaths ?? [])
+        : normalize(join(dir, text))
       // systemd resolves the directories on the way, not the file itself; missing ones stay as named
       const parent = target === undefined ? undefined : this.resolve(dirOf(target))
       const here = this.resolve(dir)
@@ -176,7 +202,14 @@ class BaseReader {
         }
         const target = (followed = this.linkText(entry))
         if (target === '/dev/null' && last) return { kind: 'devnull' }
-        if (target.startsWith('/')) return leavesRepository(target)
+        if (target.startsWith('/')) {
+          const inTree = absoluteLinkInTree(target, this.tree.topPaths ?? [])
+          if (inTree === undefined) return leavesRepository(target)
+          // resolution starts again at the top, as the kernel's does at '/'
+          current = ''
+          pending.push(...inTree.split('/').reverse())
+          continue
+        }
         pending.push(...target.split('/').reverse())
         continue
       }

@@ -4,6 +4,7 @@
  * that never run filters, textconv, external diff drivers or hooks; nothing from the tree is executed.
  */
 import { execFileSync } from 'node:child_process'
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 export interface TreeEntry {
@@ -61,6 +62,17 @@ export class Git {
     }
     const prefix = path.relative(top, workspace).split(path.sep).join('/')
     return new Git(top, prefix.startsWith('..') ? '' : prefix, cleanEnv)
+  }
+
+  /** The top as git names it and its real path, when that differs (a link on the way). */
+  topPaths(): string[] {
+    let real = this.top
+    try {
+      real = fs.realpathSync(this.top)
+    } catch {
+      // the top as named is all there is to go by
+    }
+    return real === this.top ? [this.top] : [this.top, real]
   }
 
   private run(args: string[], input?: string): Buffer {
