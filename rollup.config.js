@@ -23,7 +23,13 @@ const plugins = () => [
 export default [
   {
     input: 'src/index.ts',
-    output: { file: `${outDir}/index.js`, format: 'es', sourcemap: false },
+    // one file: the CLI's lazily loaded modules (picomatch) go inline
+    output: {
+      file: `${outDir}/index.js`,
+      format: 'es',
+      sourcemap: false,
+      inlineDynamicImports: true
+    },
     plugins: plugins()
   },
   {

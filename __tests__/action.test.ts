@@ -72,6 +72,8 @@ function reportOf(run: ActionRun) {
     units: Array<{
       path: string
       manager?: 'user'
+      status: 'scored' | 'masked' | 'invalid' | 'error'
+      reason?: string
       score: number | null
       passed: boolean
       checks: Array<{ badness: number | null }>
@@ -355,6 +357,29 @@ describe('scope', () => {
       'units/b.service'
     ])
     expect(broken.code).toBe(1)
+  })
+
+  it('gates units below names globs cannot match: line breaks, a directory name that is not UTF-8', async () => {
+    const r = repo({
+      base: { 'units/bad<xFE>/old.service': HARDENED },
+      head: {
+        'units/nl\nx/lf.service': BARE,
+        'units/ls\u2028x/ls.service': BARE,
+        'units/bad<xFE>/new.service': BARE
+      }
+    })
+    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    expect(run.code).toBe(1)
+    const units = reportOf(run).units
+    expect(units.map((u) => [u.path, u.status])).toEqual([
+      // readdir() names it with U+FFFD, which opens nothing: a unit added in it fails the gate
+      ['units/bad\uFFFD', 'error'],
+      ['units/ls\u2028x/ls.service', 'scored'],
+      ['units/nl\nx/lf.service', 'scored']
+    ])
+    expect(units[0]!.reason).toMatch(/not valid UTF-8: .*the units in it are not gated/)
+    expect(units.every((u) => !u.passed)).toBe(true)
+    expect(run.outputs['failed-units']).toBe('3')
   })
 
   it('gates every unit with scope: all', async () => {

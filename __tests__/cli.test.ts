@@ -55,6 +55,38 @@ describe('systemd-hardening-gate CLI', () => {
     ])
   })
 
+  it('finds units below names globs cannot match, and reports a directory it cannot open', () => {
+    const dir = path.join(tmp, 'odd-names')
+    const unit = '[Service]\nExecStart=/usr/bin/app\n'
+    for (const name of ['nl\nx', 'ls\u2028x', 'skip\rme']) {
+      fs.mkdirSync(path.join(dir, name), { recursive: true })
+      fs.writeFileSync(path.join(dir, name, 'a.service'), unit)
+    }
+    // a directory whose name is not UTF-8 (0xFE), holding a unit
+    const raw = Buffer.concat([Buffer.from(`${dir}/bad`), Buffer.of(0xfe)])
+    fs.mkdirSync(raw)
+    fs.writeFileSync(Buffer.concat([raw, Buffer.from('/b.service')]), unit)
+    const paths = (args: string[]) =>
+      (
+        JSON.parse(run(['--format', 'json', ...args, dir]).stdout) as { units: JsonUnit[] }
+      ).units.map((u) => [path.relative(dir, path.resolve(root, u.path)), u.status, u.passed])
+    const all = [
+      ['bad\uFFFD', 'error', false],
+      ['ls\u2028x/a.service', 'scored', false],
+      ['nl\nx/a.service', 'scored', false],
+      ['skip\rme/a.service', 'scored', false]
+    ]
+    // the walk, and fast-glob with --exclude (its patterns cannot match through a line break)
+    expect(paths([])).toEqual(all)
+    expect(paths(['--exclude', 'nothing'])).toEqual(all)
+    expect(paths(['--exclude', '**/skip*'])).toEqual(
+      all.filter(([p]) => !String(p).startsWith('skip'))
+    )
+    expect(paths(['--exclude', '**/bad*'])).toEqual(all.slice(1))
+    const { stdout } = run(['--no-color', dir])
+    expect(stdout).toMatch(/bad\uFFFD +error: a directory whose name is not valid UTF-8/)
+  })
+
   it('scores the bundled examples as systemd 252 does and fails the gate', () => {
     const { code, stdout } = run(['--format', 'json', '--systemd-version', '252', 'examples'])
     expect(code).toBe(1)

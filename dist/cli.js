@@ -13539,8 +13539,11 @@ const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
  * included, links listed but not followed, directories named x.service listed), keeping each
  * directory's listing for the reader: one getdents() per directory for the whole scan. fast-glob
  * itself costs about twice the time here (measured in the README), so it is used only for --exclude.
+ * Unlike fast-glob, a directory it cannot list is not passed over in silence: it is listed among the
+ * unit files, and scanUnitFile() reports it (units may hide in it). `skip`: entries to leave out,
+ * directories not entered (the --exclude and exclude globs).
  */
-function walkServiceFiles(root, listings) {
+function walkServiceFiles(root, listings, skip) {
     const found = [];
     let realRoot;
     try {
@@ -13559,7 +13562,8 @@ function walkServiceFiles(root, listings) {
             entries = fs.readdirSync(dir, { withFileTypes: true });
         }
         catch {
-            continue; // fast-glob skips what it cannot read as well
+            found.push(dir);
+            continue;
         }
         const listing = listingOf(entries, real);
         listings.set(dir, listing);
@@ -13567,6 +13571,8 @@ function walkServiceFiles(root, listings) {
             if (kind === 'directory' && SKIPPED_DIRECTORIES.has(name))
                 continue;
             const child = dir + path.sep + name;
+            if (skip?.(child, kind))
+                continue;
             if (name.endsWith('.service'))
                 found.push(child);
             if (kind === 'directory')
@@ -13574,6 +13580,62 @@ function walkServiceFiles(root, listings) {
         }
     }
     return found;
+}
+/** Line terminators: a glob (picomatch's `.`) never matches a path through a name holding one. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+/**
+ * What fast-glob cannot find below `root` that `patterns` (relative to it, fast-glob syntax) name and
+ * `ignore` does not: units below a directory whose name holds a line terminator (fast-glob's `**` is
+ * built from `.`), and directories that cannot be listed (a name that is not UTF-8 among them). Found
+ * by walking the tree; matched by picomatch, the matcher fast-glob uses, with the `s` flag. A
+ * pattern that matches a directory takes every unit below it, as fast-glob's callers do.
+ */
+function unitsGlobsMiss(root, patterns, ignore, found, picomatch) {
+    const options = { dot: true, flags: 's' };
+    const wanted = picomatch(patterns.flatMap((p) => [p, `${p}/**`]), options);
+    const ignored = picomatch([...DEFAULT_IGNORES, ...ignore], options);
+    const relative = (entry) => toPosix(path.relative(root, entry));
+    const missed = [];
+    for (const walked of walkServiceFiles(root, new Map(), (child) => ignored(relative(child)))) {
+        const entry = path.normalize(walked);
+        if (found.has(entry))
+            continue;
+        const rel = relative(entry);
+        const unlisted = !entry.endsWith('.service');
+        if (!unlisted && !LINE_TERMINATOR.test(rel.slice(0, rel.lastIndexOf('/') + 1)))
+            continue;
+        // a directory it cannot list: would a unit in it be wanted?
+        if (wanted(unlisted ? `${rel === '' ? '' : `${rel}/`}x.service` : rel))
+            missed.push(entry);
+    }
+    return missed;
+}
+/**
+ * Why the walk could not enter a directory it listed among the unit files (walkServiceFiles), or
+ * undefined when the path is no such directory. readdir() gives a name that is not UTF-8 with U+FFFD
+ * in it, a name that opens nothing.
+ */
+function unlistedDirectoryReason(file) {
+    let stat;
+    try {
+        stat = fs.lstatSync(file);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT' && baseNameOf(file).includes('\uFFFD')) {
+            return 'a directory whose name is not valid UTF-8: the gate cannot open it, so the units in it are not gated (rename it)';
+        }
+        return undefined;
+    }
+    if (!stat.isDirectory())
+        return undefined;
+    try {
+        fs.readdirSync(file);
+        return undefined;
+    }
+    catch (error) {
+        const code = error.code ?? 'error';
+        return `a directory that cannot be listed (${code}): the units in it are not gated`;
+    }
 }
 /**
  * fast-glob, loaded when --exclude needs it: the CLI bundle keeps it in a chunk of its own, a third of
@@ -13618,9 +13680,11 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
             continue;
         }
         roots.push(absolute);
-        const found = exclude.length === 0
-            ? walkServiceFiles(absolute, listings)
-            : (await fastGlob())
+        let found;
+        if (exclude.length === 0)
+            found = walkServiceFiles(absolute, listings);
+        else {
+            found = (await fastGlob())
                 .sync('**/*.service', {
                 cwd: absolute,
                 absolute: true,
@@ -13630,6 +13694,12 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
                 ignore: [...DEFAULT_IGNORES, ...exclude]
             })
                 .map((f) => path.normalize(f));
+            // loaded here, not at the top: the CLI bundle keeps it in the chunk fast-glob is in
+            const picomatch = (await import('./cli-dependencies.js').then(function (n) { return n.a; })).default;
+            const missed = unitsGlobsMiss(absolute, ['**/*.service'], exclude, new Set(found), picomatch);
+            for (const file of missed)
+                found.push(file);
+        }
         // A drop-in directory's own name never ends in .service (it ends in .service.d).
         for (const file of found.sort())
             files.push(file); // no spread: a tree may hold 100,000s
@@ -13683,8 +13753,9 @@ function scanUnitFile(file, roots, options, reader) {
     const directory = (lastUnitDirectory = sameDirectoryOf(file, lastUnitDirectory));
     const shown = read.display(file, directory);
     const named = parseUnitName(base);
-    if (!named || named.type !== 'service')
-        return errorReport(shown, base, 'not a valid service unit name');
+    if (!named || named.type !== 'service') {
+        return errorReport(shown, base, unlistedDirectoryReason(file) ?? 'not a valid service unit name');
+    }
     const instance = templateInstance(options.version);
     const unit = named.isTemplate ? instanceOf(named, instance) : named;
     if (!unit) {

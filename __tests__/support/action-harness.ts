@@ -40,12 +40,20 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim()
 }
 
+/** A path whose `<xFE>` marks stand for that byte: a name that is not UTF-8. */
+function rawPath(name: string): string | Buffer {
+  if (!name.includes('<xFE>')) return name
+  const parts = name.split('<xFE>').map((part) => Buffer.from(part))
+  return Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [Buffer.of(0xfe), part])))
+}
+
+/** Writes `files` below `dir` (a `<xFE>` in a name is that byte). */
 export function writeFiles(dir: string, files: Files): void {
   for (const [name, content] of Object.entries(files)) {
-    const file = path.join(dir, name)
+    const file = rawPath(path.join(dir, name))
     fs.rmSync(file, { force: true, recursive: true })
     if (content === null) continue
-    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.mkdirSync(rawPath(path.dirname(path.join(dir, name))), { recursive: true })
     // '<repo>' in a link's text is the repository's directory: absolute links into the checkout
     if (typeof content === 'object' && !Buffer.isBuffer(content))
       fs.symlinkSync(content.link.replace('<repo>', dir), file)

@@ -123,6 +123,12 @@ export function selectChangedUnits(
         const dirVerb = touched.get(dropInDir)
         if (dirVerb) reasons.push(`drop-in directory link ${dropInDir} ${dirVerb}`)
       }
+    } else {
+      // no unit name: a directory the scan could not list (its report says why), changed with
+      // whatever changed below it
+      const below = `${unitPath}/`
+      for (const [file, verb] of touched)
+        if (file.startsWith(below)) reasons.push(`${file} ${verb}`)
     }
     if (reasons.length)
       selected.set(unitPath, { reasons, basePath: renamedFrom.get(unitPath) ?? unitPath })

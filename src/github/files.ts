@@ -5,7 +5,8 @@
 import fg from 'fast-glob'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { DEFAULT_IGNORES } from '../scan/scan.js'
+import picomatch from 'picomatch'
+import { DEFAULT_IGNORES, unitsGlobsMiss } from '../scan/scan.js'
 
 export interface UnitFiles {
   /** absolute paths, sorted, unique */
@@ -79,6 +80,17 @@ export async function resolveUnitFiles(
       outside.push(absolute)
       for (const unit of await glob('**/*.service', absolute)) found.add(path.normalize(unit))
     }
+  }
+  // What fast-glob cannot see (names holding line breaks, directories it cannot list) is gated too.
+  const inside = entries.flatMap((entry) => {
+    if (fg.isDynamicPattern(entry)) return [entry]
+    const absolute = path.resolve(workspace, entry)
+    if (!isInside(absolute, workspace)) return []
+    const relative = toPosix(path.relative(workspace, absolute))
+    return [relative === '' ? '**/*.service' : `${fg.escapePath(relative)}/**/*.service`]
+  })
+  if (inside.length > 0) {
+    for (const file of unitsGlobsMiss(workspace, inside, exclude, found, picomatch)) found.add(file)
   }
   return { files: [...found].sort(), missing, outside }
 }

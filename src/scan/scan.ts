@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import type Picomatch from 'picomatch'
 import type { AliasedDropInCandidate, AliasLink, NameMap } from '../core/dropins.js'
 import {
   aliasLinkFor,
@@ -545,8 +546,15 @@ const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules'])
  * included, links listed but not followed, directories named x.service listed), keeping each
  * directory's listing for the reader: one getdents() per directory for the whole scan. fast-glob
  * itself costs about twice the time here (measured in the README), so it is used only for --exclude.
+ * Unlike fast-glob, a directory it cannot list is not passed over in silence: it is listed among the
+ * unit files, and scanUnitFile() reports it (units may hide in it). `skip`: entries to leave out,
+ * directories not entered (the --exclude and exclude globs).
  */
-export function walkServiceFiles(root: string, listings: Map<string, Listing>): string[] {
+export function walkServiceFiles(
+  root: string,
+  listings: Map<string, Listing>,
+  skip?: (entry: string, kind: EntryKind) => boolean
+): string[] {
   const found: string[] = []
   let realRoot: string | undefined
   try {
@@ -563,19 +571,83 @@ export function walkServiceFiles(root: string, listings: Map<string, Listing>): 
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true })
     } catch {
-      continue // fast-glob skips what it cannot read as well
+      found.push(dir)
+      continue
     }
     const listing = listingOf(entries, real)
     listings.set(dir, listing)
     for (const [name, kind] of listing.entries) {
       if (kind === 'directory' && SKIPPED_DIRECTORIES.has(name)) continue
       const child = dir + path.sep + name
+      if (skip?.(child, kind)) continue
       if (name.endsWith('.service')) found.push(child)
       if (kind === 'directory')
         pending.push([child, real === undefined ? undefined : entryPath(real, name)])
     }
   }
   return found
+}
+
+/** Line terminators: a glob (picomatch's `.`) never matches a path through a name holding one. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/
+
+/**
+ * What fast-glob cannot find below `root` that `patterns` (relative to it, fast-glob syntax) name and
+ * `ignore` does not: units below a directory whose name holds a line terminator (fast-glob's `**` is
+ * built from `.`), and directories that cannot be listed (a name that is not UTF-8 among them). Found
+ * by walking the tree; matched by picomatch, the matcher fast-glob uses, with the `s` flag. A
+ * pattern that matches a directory takes every unit below it, as fast-glob's callers do.
+ */
+export function unitsGlobsMiss(
+  root: string,
+  patterns: readonly string[],
+  ignore: readonly string[],
+  found: ReadonlySet<string>,
+  picomatch: typeof Picomatch
+): string[] {
+  const options = { dot: true, flags: 's' }
+  const wanted = picomatch(
+    patterns.flatMap((p) => [p, `${p}/**`]),
+    options
+  )
+  const ignored = picomatch([...DEFAULT_IGNORES, ...ignore], options)
+  const relative = (entry: string): string => toPosix(path.relative(root, entry))
+  const missed: string[] = []
+  for (const walked of walkServiceFiles(root, new Map(), (child) => ignored(relative(child)))) {
+    const entry = path.normalize(walked)
+    if (found.has(entry)) continue
+    const rel = relative(entry)
+    const unlisted = !entry.endsWith('.service')
+    if (!unlisted && !LINE_TERMINATOR.test(rel.slice(0, rel.lastIndexOf('/') + 1))) continue
+    // a directory it cannot list: would a unit in it be wanted?
+    if (wanted(unlisted ? `${rel === '' ? '' : `${rel}/`}x.service` : rel)) missed.push(entry)
+  }
+  return missed
+}
+
+/**
+ * Why the walk could not enter a directory it listed among the unit files (walkServiceFiles), or
+ * undefined when the path is no such directory. readdir() gives a name that is not UTF-8 with U+FFFD
+ * in it, a name that opens nothing.
+ */
+function unlistedDirectoryReason(file: string): string | undefined {
+  let stat: fs.Stats
+  try {
+    stat = fs.lstatSync(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && baseNameOf(file).includes('\uFFFD')) {
+      return 'a directory whose name is not valid UTF-8: the gate cannot open it, so the units in it are not gated (rename it)'
+    }
+    return undefined
+  }
+  if (!stat.isDirectory()) return undefined
+  try {
+    fs.readdirSync(file)
+    return undefined
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error'
+    return `a directory that cannot be listed (${code}): the units in it are not gated`
+  }
 }
 
 /**
@@ -629,19 +701,24 @@ export async function findUnitFiles(
       continue
     }
     roots.push(absolute)
-    const found =
-      exclude.length === 0
-        ? walkServiceFiles(absolute, listings)
-        : (await fastGlob())
-            .sync('**/*.service', {
-              cwd: absolute,
-              absolute: true,
-              dot: true,
-              onlyFiles: false,
-              followSymbolicLinks: false,
-              ignore: [...DEFAULT_IGNORES, ...exclude]
-            })
-            .map((f) => path.normalize(f))
+    let found: string[]
+    if (exclude.length === 0) found = walkServiceFiles(absolute, listings)
+    else {
+      found = (await fastGlob())
+        .sync('**/*.service', {
+          cwd: absolute,
+          absolute: true,
+          dot: true,
+          onlyFiles: false,
+          followSymbolicLinks: false,
+          ignore: [...DEFAULT_IGNORES, ...exclude]
+        })
+        .map((f) => path.normalize(f))
+      // loaded here, not at the top: the CLI bundle keeps it in the chunk fast-glob is in
+      const picomatch = (await import('picomatch')).default
+      const missed = unitsGlobsMiss(absolute, ['**/*.service'], exclude, new Set(found), picomatch)
+      for (const file of missed) found.push(file)
+    }
     // A drop-in directory's own name never ends in .service (it ends in .service.d).
     for (const file of found.sort()) files.push(file) // no spread: a tree may hold 100,000s
   }
@@ -716,8 +793,13 @@ export function scanUnitFile(
   const directory = (lastUnitDirectory = sameDirectoryOf(file, lastUnitDirectory))
   const shown = read.display(file, directory)
   const named = parseUnitName(base)
-  if (!named || named.type !== 'service')
-    return errorReport(shown, base, 'not a valid service unit name')
+  if (!named || named.type !== 'service') {
+    return errorReport(
+      shown,
+      base,
+      unlistedDirectoryReason(file) ?? 'not a valid service unit name'
+    )
+  }
   const instance = templateInstance(options.version)
   const unit = named.isTemplate ? instanceOf(named, instance) : named
   if (!unit) {
