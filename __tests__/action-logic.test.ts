@@ -10,6 +10,8 @@ import { DEFAULT_POLICY } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
 import { analyzeUnit } from '../src/core/report.js'
 import { parseUnitName } from '../src/core/specifiers.js'
+import { escapeControl, escapeMarkdown, runnerSafeJson } from '../src/render/escape.js'
+import { relativeUri } from '../src/render/sarif.js'
 import {
   ANNOTATION_LIMITS,
   fileProperty,
@@ -617,7 +619,10 @@ describe('escaping', () => {
   it('keeps file text from forming workflow commands', () => {
     expect(commandSafe('::stop-commands::x')).toBe(':\u200b:stop-commands::x')
     expect(commandSafe(' \u00a0::add-mask::x')).toBe(' \u00a0:\u200b:add-mask::x')
-    expect(commandSafe('a ##[set-output name=x]y')).toBe('a #\u200b#[set-output name=x]y')
+    // shown as an escape, as escapeControl() shows it; a `##[` formed by redaction is broken too
+    expect(commandSafe('a ##[set-output name=x]y')).toBe('a ##\\u005bset-output name=x]y')
+    expect(commandSafe('##ghp_' + 'a'.repeat(36))).toBe('#\u200b#[redacted]')
+    expect(commandSafe('x\u200d\u202ey\ufeff')).toBe('x\\u200d\\u202ey\\ufeff')
     expect(commandSafe('a\r\n::error::b')).toBe('a\\u000d\\u000a::error::b')
     expect(commandSafe('t ghp_' + 'a'.repeat(36))).toBe('t [redacted]')
     expect(redactSecrets('AUTHORIZATION: basic eC1hY2Nlc3M=')).toBe(
@@ -628,6 +633,41 @@ describe('escaping', () => {
     expect(codeFence('plain')).toBe('```')
     expect(codeFence('a ````` b')).toBe('``````')
     expect(fencedBlock('x', 'ini')).toBe('```ini\nx\n```')
+  })
+  it('shows invisible and direction characters as escapes, and keeps JSON readers reading the same', () => {
+    for (const c of [
+      '\u061c',
+      '\u200b',
+      '\u200d',
+      '\u200e',
+      '\u2060',
+      '\u2064',
+      '\u202e',
+      '\ufeff'
+    ]) {
+      expect(escapeControl(`a${c}b`)).toBe(`a\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}b`)
+    }
+    expect(escapeControl('a ##[add-mask]b ##[x')).toBe('a ##\\u005badd-mask]b ##\\u005bx')
+    const json = runnerSafeJson(JSON.stringify({ v: 'x ##[set-output name=a]b' }))
+    expect(json).not.toContain('##[')
+    expect(JSON.parse(json)).toEqual({ v: 'x ##[set-output name=a]b' })
+  })
+  it('keeps GitHub from making links, references and strikes of file text', () => {
+    const shown = escapeMarkdown('see https://evil.example/x and www.evil.example, ~~no~~ GH-12 #3')
+    expect(shown).not.toMatch(/https:\/\/|www\.|[^\\]~|GH-\d|#\d/)
+    expect(shown.replace(/\u200b/g, '').replace(/\\~/g, '~')).toBe(
+      'see https://evil.example/x and www.evil.example, ~~no~~ GH-12 #3'
+    )
+  })
+  it('names a file in SARIF by a relative URI that no #, ? or : can turn into another', () => {
+    expect(relativeUri('units/a b@.service')).toBe('units/a%20b@.service')
+    expect(relativeUri('a#b.service')).toBe('a%23b.service')
+    expect(relativeUri('d/q?r.service')).toBe('d/q%3Fr.service')
+    expect(relativeUri('x:y.service')).toBe('x%3Ay.service')
+    expect(relativeUri('d/x:y.service')).toBe('d/x:y.service')
+    expect(new URL(relativeUri('x:y/a#b?.service'), 'file:///r/').pathname).toBe(
+      '/r/x%3Ay/a%23b%3F.service'
+    )
   })
   it('truncates without splitting a surrogate pair', () => {
     expect(truncateText('ab😀cd', 4)).toBe('ab…')

@@ -795,14 +795,14 @@ describe('untrusted unit files', () => {
     )
     // A name with line breaks or `##[` is not passed as a property at all; the message names it, escaped.
     expect(run.stdout).toContain(
-      '::error title=evil\\u000a%3A%3Aset-output name=passed%3A%3Atrue\\u000d\\u000a#\u200b#[error]x.service%3A cannot be read::'
+      '::error title=evil\\u000a%3A%3Aset-output name=passed%3A%3Atrue\\u000d\\u000a##\\u005berror]x.service%3A cannot be read::'
     )
     const warnings = byName(run, 'warning').join('\n')
     // Inside a command's data `::` is inert; `##[` is broken anyway and `%` is encoded by @actions/core.
     expect(warnings).toContain(
       "line=6::ProtectHome=::stop-commands::pwn is ignored by systemd: '::stop-commands::pwn'"
     )
-    expect(warnings).toContain('yes #\u200b#[set-output name=passed]true')
+    expect(warnings).toContain('yes ##\\u005bset-output name=passed]true')
     expect(warnings).toContain('ProtectSystem=%250A::set-output')
     // The summary: HTML and mentions are inert, the table is not broken by file names.
     // Outside code fences (where mentions and HTML are inert) nothing is live.

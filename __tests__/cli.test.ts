@@ -87,6 +87,47 @@ describe('systemd-hardening-gate CLI', () => {
     expect(stdout).toMatch(/bad\uFFFD +error: a directory whose name is not valid UTF-8/)
   })
 
+  it('prints nothing a CI runner would take for a command, in any format, and bounds long reasons', () => {
+    const dir = path.join(tmp, 'runner')
+    const unit =
+      '[Service]\nExecStart=/usr/bin/app\nUser=##[add-mask]UNSAFE\n' +
+      'NoNewPrivileges=##[set-output name=passed;]true\n'
+    fs.mkdirSync(path.join(dir, '##[warning file=README.md;line=1]forged'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'app.service'), unit)
+    fs.writeFileSync(path.join(dir, '##[warning file=README.md;line=1]forged', 'b.service'), unit)
+    fs.writeFileSync(
+      path.join(dir, 'long.service'),
+      `[Service]\nExecStart=/bin/true\nUser=/${'A'.repeat(300_000)}\n`
+    )
+    // the runner reads `##[` anywhere in a line of stdout or stderr, `::` at a line's start
+    const commandLike = (text: string) =>
+      text.split(/\r?\n/).filter((line) => line.includes('##[') || /^\s*::/.test(line))
+    for (const format of ['text', 'json', 'markdown', 'sarif']) {
+      const { code, stdout, stderr } = run(['--format', format, '--no-color', dir])
+      expect([format, code]).toEqual([format, 1])
+      expect([format, commandLike(stdout + stderr)]).toEqual([format, []])
+      if (format === 'json') {
+        // the same strings for a JSON reader
+        const units = (JSON.parse(stdout) as { units: JsonUnit[] }).units
+        expect(units.map((u) => path.relative(dir, path.resolve(root, u.path)))).toContain(
+          '##[warning file=README.md;line=1]forged/b.service'
+        )
+      }
+      if (format === 'text' || format === 'markdown') {
+        const longest = Math.max(...stdout.split('\n').map((l) => l.length))
+        expect([format, longest < 10_000]).toEqual([format, true])
+      }
+    }
+    // --fix tells what it wrote on stderr: a directory name with line breaks stays on its line
+    const fix = path.join(tmp, 'runner-fix')
+    const odd = path.join(fix, 'x\n::error file=evil.c,line=1::forged\n##[add-mask]y')
+    fs.mkdirSync(odd, { recursive: true })
+    fs.writeFileSync(path.join(odd, 'a.service'), '[Service]\nExecStart=/usr/bin/foo\n')
+    const fixed = run(['--fix', '--no-color', fix])
+    expect(fixed.stderr).toMatch(/^wrote \S*runner-fix\/x\\u000a::error\S* file=evil.c/m)
+    expect(commandLike(fixed.stdout + fixed.stderr)).toEqual([])
+  })
+
   it('scores the bundled examples as systemd 252 does and fails the gate', () => {
     const { code, stdout } = run(['--format', 'json', '--systemd-version', '252', 'examples'])
     expect(code).toBe(1)

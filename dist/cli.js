@@ -8757,8 +8757,9 @@ class VariantScorer {
  */
 /** Printable ASCII only, short: evidence ends up in comments of a generated unit file. */
 function safeText(text, max = 70) {
-    // no control characters, and no backslash: a comment line must never look continued
-    const clean = text.replace(/[^\x20-\x5b\x5d-\x7e]/g, '?');
+    // no control characters, and no backslash: a comment line must never look continued; no `##[`,
+    // which a CI log showing the drop-in would take for a runner command
+    const clean = text.replace(/[^\x20-\x5b\x5d-\x7e]/g, '?').replaceAll('##[', '#?[');
     return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }
 /** A path that can be written into a drop-in as is: absolute, no spaces, quotes or escapes. */
@@ -12461,6 +12462,80 @@ function baseOf(document, name, directory, seen) {
     return loadPolicy(isName ? parent : target, directory, seen);
 }
 
+/** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */
+/**
+ * Shown as escapes: control characters, DEL, C1 controls, line/paragraph separators, bidi overrides,
+ * isolates and marks, zero-width and other invisible characters (a name that looks like another).
+ */
+const UNSAFE = 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/** The same class without the g flag: a test that keeps no lastIndex. */
+const HAS_UNSAFE = new RegExp(UNSAFE.source);
+/**
+ * Text from a file made safe for a terminal and for a CI log: the characters above shown as escapes,
+ * and `##[`, which the Actions runner takes for a command anywhere in a line of a step's output
+ * (stdout and stderr), shown as `##\u005b`. (A runner command at a line start, `::`, needs a line
+ * break, which is escaped.)
+ */
+function escapeControl(text) {
+    // most text is clean: a test is cheaper than a replace that finds nothing
+    const escaped = HAS_UNSAFE.test(text)
+        ? text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        : text;
+    return escaped.includes('##[') ? escaped.replaceAll('##[', '##\\u005b') : escaped;
+}
+/**
+ * JSON text (a unit's entry, a SARIF result) whose strings hold no `##[`: the runner would take it
+ * for a command when the report is printed in a CI log. `\u005b` is `[` to any JSON reader.
+ */
+function runnerSafeJson(json) {
+    return json.includes('##[') ? json.replaceAll('##[', '##\\u005b') : json;
+}
+/** Cuts text to at most `max` UTF-16 units without splitting a surrogate pair. */
+function truncateText(text, max, ellipsis = '…') {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - ellipsis.length);
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end--;
+    return text.slice(0, end) + ellipsis;
+}
+/** The longest reason or message a report line shows: a value can be a megabyte long. */
+const MESSAGE_SHOWN = 2000;
+/** Markdown table cells and inline text: escapes pipes, HTML, mentions, references and backticks. */
+function escapeMarkdown(text) {
+    return (escapeControl(text)
+        .replace(/\\/g, '\\\\')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '\\|')
+        .replace(/`/g, '\\`')
+        .replace(/([*_[\]])/g, '\\$1')
+        .replace(/~/g, '\\~')
+        .replace(/@(?=\w)/g, '@\u200b')
+        .replace(/#(?=\d)/g, '#\u200b')
+        .replace(/\b(GH)-(?=\d)/gi, '$1-\u200b')
+        // bare URLs GitHub would make links of: scheme://, www.
+        .replace(/:\/\//g, ':\u200b//')
+        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u200b.`));
+}
+/** A backtick fence longer than any backtick run in the content (at least 3). */
+function codeFence(content) {
+    let longest = 0;
+    for (const run of content.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    return '`'.repeat(Math.max(3, longest + 1));
+}
+/** A fenced code block that content cannot close; mentions and HTML are inert inside it. */
+function fencedBlock(content, info = '') {
+    const fence = codeFence(content);
+    const body = content.endsWith('\n') ? content : `${content}\n`;
+    return `${fence}${info}\n${body}${fence}`;
+}
+
 /**
  * The JSON report (schemaVersion 1) on one line, written unit by unit so that a large tree never
  * builds one huge string or keeps every report: "passed" comes after "units" for that reason.
@@ -12492,7 +12567,7 @@ const WIDE_NAMES = new Map(CHECKS.filter((check) => /[\u0100-\uffff]/.test(check
 /** One unit's entry in "units". */
 function unitJson(unit) {
     if (!unit.checks.some((row) => WIDE_NAMES.has(row.name)))
-        return JSON.stringify(unit);
+        return runnerSafeJson(JSON.stringify(unit));
     const used = new Set();
     const checks = unit.checks.map((row) => {
         const wide = WIDE_NAMES.get(row.name);
@@ -12506,7 +12581,7 @@ function unitJson(unit) {
         const { from, to } = WIDE_NAMES.get(name);
         json = json.replaceAll(from, to);
     }
-    return json;
+    return runnerSafeJson(json);
 }
 function createJsonStream(head) {
     let count = 0;
@@ -12556,45 +12631,6 @@ function createByteBatches(sink) {
         },
         flush
     };
-}
-
-/** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */
-/** Control characters, DEL, C1 controls, line/paragraph separators and bidi overrides, shown as escapes. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/** The same class without the g flag: a test that keeps no lastIndex. */
-const HAS_UNSAFE = new RegExp(UNSAFE.source);
-function escapeControl(text) {
-    // most text is clean: a test is cheaper than a replace that finds nothing
-    if (!HAS_UNSAFE.test(text))
-        return text;
-    return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-/** Markdown table cells and inline text: escapes pipes, HTML, mentions, references and backticks. */
-function escapeMarkdown(text) {
-    return escapeControl(text)
-        .replace(/\\/g, '\\\\')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '\\|')
-        .replace(/`/g, '\\`')
-        .replace(/([*_[\]])/g, '\\$1')
-        .replace(/@(?=\w)/g, '@\u200b')
-        .replace(/#(?=\d)/g, '#\u200b');
-}
-/** A backtick fence longer than any backtick run in the content (at least 3). */
-function codeFence(content) {
-    let longest = 0;
-    for (const run of content.match(/`+/g) ?? [])
-        longest = Math.max(longest, run.length);
-    return '`'.repeat(Math.max(3, longest + 1));
-}
-/** A fenced code block that content cannot close; mentions and HTML are inert inside it. */
-function fencedBlock(content, info = '') {
-    const fence = codeFence(content);
-    const body = content.endsWith('\n') ? content : `${content}\n`;
-    return `${fence}${info}\n${body}${fence}`;
 }
 
 const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 };
@@ -12721,7 +12757,9 @@ function createTextStream(head, options) {
             }
         }
         else {
-            const label = unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`;
+            const label = unit.status === 'masked'
+                ? 'masked, not scored'
+                : `${unit.status}: ${truncateText(unit.reason ?? '', MESSAGE_SHOWN)}`;
             const at = unit.at ? `  ${escapeControl(unit.at.file)}:${unit.at.line}` : '';
             text = ` ${where}  ${escapeControl(label)}${at}\n`;
         }
@@ -12729,7 +12767,7 @@ function createTextStream(head, options) {
             if (diagnostic.severity === 'notice')
                 continue;
             const color = diagnostic.severity === 'error' ? 'red' : 'yellow';
-            text += `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}\n`;
+            text += `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(truncateText(diagnostic.message, MESSAGE_SHOWN))}\n`;
         }
         for (const exception of unit.exceptions ?? []) {
             if (exception.error !== undefined)
@@ -12738,7 +12776,7 @@ function createTextStream(head, options) {
                 ? `${exception.file}:${exception.line}`
                 : `policy ${exception.policy}`;
             const until = exception.until ? ` until ${exception.until}` : '';
-            text += `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(source)}\n`;
+            text += `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(truncateText(exception.reason, MESSAGE_SHOWN))}  ${escapeControl(source)}\n`;
         }
         if (unit.suggestion) {
             for (const line of renderSuggestion(unit, paint, fullLeft > 0))
@@ -12833,7 +12871,7 @@ function createMarkdownStream(head, details = createHeldBytes()) {
 function failingUnit(unit) {
     const lines = ['', `### ${escapeMarkdown(unit.path)}`, ''];
     if (unit.status !== 'scored') {
-        lines.push(`${escapeMarkdown(unit.status)}: ${escapeMarkdown(unit.reason ?? '')}`);
+        lines.push(`${escapeMarkdown(unit.status)}: ${escapeMarkdown(truncateText(unit.reason ?? '', MESSAGE_SHOWN))}`);
         return lines.join('\n') + '\n';
     }
     lines.push('| Check | Exposure | Detail | Line |');
@@ -12893,10 +12931,20 @@ function fingerprint(text) {
     }
     return hash.toString(16).padStart(16, '0');
 }
+/**
+ * A relative URI reference naming `file`: encodeURI() leaves `#` and `?` (a fragment, a query) and a
+ * `:` in the first segment (a scheme) as they are, which would name another file.
+ */
+function relativeUri(file) {
+    const uri = encodeURI(file).replace(/[#?]/g, (c) => (c === '#' ? '%23' : '%3F'));
+    const slash = uri.indexOf('/');
+    const first = slash < 0 ? uri : uri.slice(0, slash);
+    return first.includes(':') ? first.replaceAll(':', '%3A') + uri.slice(first.length) : uri;
+}
 function location(file, line) {
     return {
         physicalLocation: {
-            artifactLocation: { uri: encodeURI(file) },
+            artifactLocation: { uri: relativeUri(file) },
             region: { startLine: Math.max(1, line) }
         }
     };
@@ -13012,7 +13060,9 @@ function createSarifStream(toolVersion) {
         unit(unit) {
             let text = '';
             for (const result of unitResults(unit)) {
-                const body = JSON.stringify(result, null, 2).split('\n').join(`\n${RESULT_INDENT}`);
+                const body = runnerSafeJson(JSON.stringify(result, null, 2))
+                    .split('\n')
+                    .join(`\n${RESULT_INDENT}`);
                 text += `${count++ ? ',' : ''}\n${RESULT_INDENT}${body}`;
             }
             return text;
@@ -14421,7 +14471,7 @@ async function runCli(argv, io) {
         ({ values, positionals } = parse(argv));
     }
     catch (error) {
-        io.stderr(`systemd-hardening-gate: ${error.message}\n\n${USAGE}`);
+        io.stderr(`systemd-hardening-gate: ${escapeControl(error.message)}\n\n${USAGE}`);
         return 2;
     }
     if (values.help) {
@@ -14691,7 +14741,7 @@ async function runCli(argv, io) {
     }
     catch (error) {
         if (error instanceof UsageError || error instanceof PolicyError) {
-            io.stderr(`systemd-hardening-gate: ${error.message}\n`);
+            io.stderr(`systemd-hardening-gate: ${escapeControl(error.message)}\n`);
             return 2;
         }
         throw error;
@@ -14710,12 +14760,15 @@ function writeDropIn(unit, io, written) {
         if (!suggestion?.phases?.length)
             return;
         const file = path.resolve(io.cwd, suggestion.path);
-        const shown = suggestion.path;
+        // paths and names come from the tree: a line break or `##[` in them must not reach a CI log
+        const shown = escapeControl(suggestion.path);
+        const shownDirectory = escapeControl(path.dirname(suggestion.path));
+        const name = escapeControl(unit.unit);
         const earlier = written.get(file);
         if (earlier) {
             if (earlier.dropIn !== suggestion.dropIn) {
-                io.stderr(`systemd-hardening-gate: ${shown} is ${earlier.unit}'s drop-in, written just now, and ` +
-                    `applies to ${unit.unit} too: ${unit.unit}'s own suggestion is not written (run --fix ` +
+                io.stderr(`systemd-hardening-gate: ${shown} is ${escapeControl(earlier.unit)}'s drop-in, written just now, and ` +
+                    `applies to ${name} too: ${name}'s own suggestion is not written (run --fix ` +
                     `again to see its score with that file)\n`);
             }
             return;
@@ -14730,7 +14783,7 @@ function writeDropIn(unit, io, written) {
         if (directory?.isSymbolicLink()) {
             // systemd skips a relative link (and writing through an absolute one changes another
             // directory, maybe other units'): the link has to become a directory first
-            io.stderr(`systemd-hardening-gate: ${path.dirname(shown)} is a symbolic link: ${shown} not written ` +
+            io.stderr(`systemd-hardening-gate: ${shownDirectory} is a symbolic link: ${shown} not written ` +
                 `through it (make it a directory of its own)\n`);
             return;
         }
@@ -14758,7 +14811,7 @@ function writeDropIn(unit, io, written) {
             io.stderr(`wrote ${shown} (${unit.score?.toFixed(1)} -> ${suggestion.score.toFixed(1)})\n`);
         }
         catch (error) {
-            io.stderr(`systemd-hardening-gate: cannot write ${shown}: ${error.message}\n`);
+            io.stderr(`systemd-hardening-gate: cannot write ${shown}: ${escapeControl(error.message)}\n`);
         }
     }
 }

@@ -39773,8 +39773,9 @@ class VariantScorer {
  */
 /** Printable ASCII only, short: evidence ends up in comments of a generated unit file. */
 function safeText(text, max = 70) {
-    // no control characters, and no backslash: a comment line must never look continued
-    const clean = text.replace(/[^\x20-\x5b\x5d-\x7e]/g, '?');
+    // no control characters, and no backslash: a comment line must never look continued; no `##[`,
+    // which a CI log showing the drop-in would take for a runner command
+    const clean = text.replace(/[^\x20-\x5b\x5d-\x7e]/g, '?').replaceAll('##[', '#?[');
     return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }
 /** A path that can be written into a drop-in as is: absolute, no spaces, quotes or escapes. */
@@ -43487,6 +43488,80 @@ function baseOf(document, name, directory, seen) {
     return loadPolicy(isName ? parent : target, directory, seen);
 }
 
+/** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */
+/**
+ * Shown as escapes: control characters, DEL, C1 controls, line/paragraph separators, bidi overrides,
+ * isolates and marks, zero-width and other invisible characters (a name that looks like another).
+ */
+const UNSAFE = 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/** The same class without the g flag: a test that keeps no lastIndex. */
+const HAS_UNSAFE = new RegExp(UNSAFE.source);
+/**
+ * Text from a file made safe for a terminal and for a CI log: the characters above shown as escapes,
+ * and `##[`, which the Actions runner takes for a command anywhere in a line of a step's output
+ * (stdout and stderr), shown as `##\u005b`. (A runner command at a line start, `::`, needs a line
+ * break, which is escaped.)
+ */
+function escapeControl(text) {
+    // most text is clean: a test is cheaper than a replace that finds nothing
+    const escaped = HAS_UNSAFE.test(text)
+        ? text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        : text;
+    return escaped.includes('##[') ? escaped.replaceAll('##[', '##\\u005b') : escaped;
+}
+/**
+ * JSON text (a unit's entry, a SARIF result) whose strings hold no `##[`: the runner would take it
+ * for a command when the report is printed in a CI log. `\u005b` is `[` to any JSON reader.
+ */
+function runnerSafeJson(json) {
+    return json.includes('##[') ? json.replaceAll('##[', '##\\u005b') : json;
+}
+/** Cuts text to at most `max` UTF-16 units without splitting a surrogate pair. */
+function truncateText(text, max, ellipsis = '…') {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - ellipsis.length);
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end--;
+    return text.slice(0, end) + ellipsis;
+}
+/** The longest reason or message a report line shows: a value can be a megabyte long. */
+const MESSAGE_SHOWN = 2000;
+/** Markdown table cells and inline text: escapes pipes, HTML, mentions, references and backticks. */
+function escapeMarkdown(text) {
+    return (escapeControl(text)
+        .replace(/\\/g, '\\\\')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '\\|')
+        .replace(/`/g, '\\`')
+        .replace(/([*_[\]])/g, '\\$1')
+        .replace(/~/g, '\\~')
+        .replace(/@(?=\w)/g, '@\u200b')
+        .replace(/#(?=\d)/g, '#\u200b')
+        .replace(/\b(GH)-(?=\d)/gi, '$1-\u200b')
+        // bare URLs GitHub would make links of: scheme://, www.
+        .replace(/:\/\//g, ':\u200b//')
+        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u200b.`));
+}
+/** A backtick fence longer than any backtick run in the content (at least 3). */
+function codeFence(content) {
+    let longest = 0;
+    for (const run of content.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    return '`'.repeat(Math.max(3, longest + 1));
+}
+/** A fenced code block that content cannot close; mentions and HTML are inert inside it. */
+function fencedBlock(content, info = '') {
+    const fence = codeFence(content);
+    const body = content.endsWith('\n') ? content : `${content}\n`;
+    return `${fence}${info}\n${body}${fence}`;
+}
+
 /**
  * The JSON report (schemaVersion 1) on one line, written unit by unit so that a large tree never
  * builds one huge string or keeps every report: "passed" comes after "units" for that reason.
@@ -43518,7 +43593,7 @@ const WIDE_NAMES = new Map(CHECKS.filter((check) => /[\u0100-\uffff]/.test(check
 /** One unit's entry in "units". */
 function unitJson(unit) {
     if (!unit.checks.some((row) => WIDE_NAMES.has(row.name)))
-        return JSON.stringify(unit);
+        return runnerSafeJson(JSON.stringify(unit));
     const used = new Set();
     const checks = unit.checks.map((row) => {
         const wide = WIDE_NAMES.get(row.name);
@@ -43532,7 +43607,7 @@ function unitJson(unit) {
         const { from, to } = WIDE_NAMES.get(name);
         json = json.replaceAll(from, to);
     }
-    return json;
+    return runnerSafeJson(json);
 }
 function createJsonStream(head) {
     let count = 0;
@@ -43551,45 +43626,6 @@ function* renderJsonChunks(report) {
     for (const unit of units)
         yield stream.unit(unit);
     yield stream.end(passed);
-}
-
-/** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */
-/** Control characters, DEL, C1 controls, line/paragraph separators and bidi overrides, shown as escapes. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/** The same class without the g flag: a test that keeps no lastIndex. */
-const HAS_UNSAFE = new RegExp(UNSAFE.source);
-function escapeControl(text) {
-    // most text is clean: a test is cheaper than a replace that finds nothing
-    if (!HAS_UNSAFE.test(text))
-        return text;
-    return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-/** Markdown table cells and inline text: escapes pipes, HTML, mentions, references and backticks. */
-function escapeMarkdown(text) {
-    return escapeControl(text)
-        .replace(/\\/g, '\\\\')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '\\|')
-        .replace(/`/g, '\\`')
-        .replace(/([*_[\]])/g, '\\$1')
-        .replace(/@(?=\w)/g, '@\u200b')
-        .replace(/#(?=\d)/g, '#\u200b');
-}
-/** A backtick fence longer than any backtick run in the content (at least 3). */
-function codeFence(content) {
-    let longest = 0;
-    for (const run of content.match(/`+/g) ?? [])
-        longest = Math.max(longest, run.length);
-    return '`'.repeat(Math.max(3, longest + 1));
-}
-/** A fenced code block that content cannot close; mentions and HTML are inert inside it. */
-function fencedBlock(content, info = '') {
-    const fence = codeFence(content);
-    const body = content.endsWith('\n') ? content : `${content}\n`;
-    return `${fence}${info}\n${body}${fence}`;
 }
 
 /** SARIF 2.1.0 log for code scanning: one rule per check, results at the deciding line. */
@@ -43631,10 +43667,20 @@ function fingerprint$1(text) {
     }
     return hash.toString(16).padStart(16, '0');
 }
+/**
+ * A relative URI reference naming `file`: encodeURI() leaves `#` and `?` (a fragment, a query) and a
+ * `:` in the first segment (a scheme) as they are, which would name another file.
+ */
+function relativeUri(file) {
+    const uri = encodeURI(file).replace(/[#?]/g, (c) => (c === '#' ? '%23' : '%3F'));
+    const slash = uri.indexOf('/');
+    const first = slash < 0 ? uri : uri.slice(0, slash);
+    return first.includes(':') ? first.replaceAll(':', '%3A') + uri.slice(first.length) : uri;
+}
 function location(file, line) {
     return {
         physicalLocation: {
-            artifactLocation: { uri: encodeURI(file) },
+            artifactLocation: { uri: relativeUri(file) },
             region: { startLine: Math.max(1, line) }
         }
     };
@@ -43757,7 +43803,9 @@ function createSarifStream(toolVersion) {
         unit(unit) {
             let text = '';
             for (const result of unitResults(unit)) {
-                const body = JSON.stringify(result, null, 2).split('\n').join(`\n${RESULT_INDENT}`);
+                const body = runnerSafeJson(JSON.stringify(result, null, 2))
+                    .split('\n')
+                    .join(`\n${RESULT_INDENT}`);
                 text += `${count++ ? ',' : ''}\n${RESULT_INDENT}${body}`;
             }
             return text;
@@ -44636,16 +44684,6 @@ function commandSafe(text) {
         .replace(/##\[/g, '#\u200b#[')
         .replace(/^(\s*):(?=:)/, '$1:\u200b');
 }
-/** Cuts text to at most `max` UTF-16 units without splitting a surrogate pair. */
-function truncateText(text, max, ellipsis = '…') {
-    if (text.length <= max)
-        return text;
-    let end = Math.max(0, max - ellipsis.length);
-    const code = text.charCodeAt(end - 1);
-    if (code >= 0xd800 && code <= 0xdbff)
-        end--;
-    return text.slice(0, end) + ellipsis;
-}
 
 /** Tenths on the printed scale: 96 → "9.6". */
 const tenths = (value) => (value / 10).toFixed(1);
@@ -44893,10 +44931,9 @@ function diagnosticAnnotations(unit) {
  * such text in a command. The message still names the file, escaped.
  */
 function fileProperty(file) {
-    // eslint-disable-next-line no-control-regex -- control characters are what is refused
-    return file === undefined || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|##\[/.test(file)
-        ? undefined
-        : file;
+    // what escapeControl() would change (control, bidi, invisible characters, `##[`) cannot be the
+    // name of a file in the repository as the runner shows it
+    return file === undefined || escapeControl(file) !== file ? undefined : file;
 }
 function bounded(annotation) {
     const result = {
@@ -65251,7 +65288,7 @@ function logOutcomes(outcomes) {
             : outcome.change === 'new'
                 ? ' (new)'
                 : '';
-        info(commandSafe(`${mark} ${outcome.unit.path}  ${describeScore(outcome.unit)}${base}: ${outcome.reason}`));
+        info(commandSafe(`${mark} ${outcome.unit.path}  ${describeScore(outcome.unit)}${base}: ${truncateText(outcome.reason, MESSAGE_SHOWN)}`));
     }
 }
 function chooseScope(settings, comparison, changes, unitPaths, inputs, event) {

@@ -39,7 +39,7 @@ import { InputError, readSettings } from './github/inputs.js'
 import { buildSummary } from './github/summary.js'
 import type { Outcome } from './github/verdict.js'
 import { bySeverity, describeScore, judge, tenths } from './github/verdict.js'
-import { escapeMarkdown } from './render/escape.js'
+import { escapeMarkdown, MESSAGE_SHOWN, truncateText } from './render/escape.js'
 import { renderJsonChunks } from './render/json.js'
 import { codeScanningLimitWarning, renderSarifCounted } from './render/sarif.js'
 import { invokingUser } from './scan/manager-user.js'
@@ -150,7 +150,7 @@ function logOutcomes(outcomes: readonly Outcome[]): void {
         : ''
     core.info(
       commandSafe(
-        `${mark} ${outcome.unit.path}  ${describeScore(outcome.unit)}${base}: ${outcome.reason}`
+        `${mark} ${outcome.unit.path}  ${describeScore(outcome.unit)}${base}: ${truncateText(outcome.reason, MESSAGE_SHOWN)}`
       )
     )
   }

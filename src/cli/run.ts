@@ -14,6 +14,7 @@ import { createJsonStream } from '../render/json.js'
 import { createByteBatches } from '../render/batches.js'
 import { createMarkdownStream } from '../render/markdown.js'
 import { codeScanningLimitWarning, createSarifStream } from '../render/sarif.js'
+import { escapeControl } from '../render/escape.js'
 import { createTextStream } from '../render/text.js'
 import type { ScanJob } from '../scan/parallel.js'
 import {
@@ -176,7 +177,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     ;({ values, positionals } = parse(argv))
   } catch (error) {
-    io.stderr(`systemd-hardening-gate: ${(error as Error).message}\n\n${USAGE}`)
+    io.stderr(`systemd-hardening-gate: ${escapeControl((error as Error).message)}\n\n${USAGE}`)
     return 2
   }
   if (values.help) {
@@ -431,7 +432,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (showProgress && stream.total >= 500) io.stderr('\n')
   } catch (error) {
     if (error instanceof UsageError || error instanceof PolicyError) {
-      io.stderr(`systemd-hardening-gate: ${error.message}\n`)
+      io.stderr(`systemd-hardening-gate: ${escapeControl(error.message)}\n`)
       return 2
     }
     throw error
@@ -453,13 +454,16 @@ function writeDropIn(unit: UnitReport, io: CliIO, written: WrittenDropIns): void
     const suggestion = unit.suggestion
     if (!suggestion?.phases?.length) return
     const file = path.resolve(io.cwd, suggestion.path)
-    const shown = suggestion.path
+    // paths and names come from the tree: a line break or `##[` in them must not reach a CI log
+    const shown = escapeControl(suggestion.path)
+    const shownDirectory = escapeControl(path.dirname(suggestion.path))
+    const name = escapeControl(unit.unit)
     const earlier = written.get(file)
     if (earlier) {
       if (earlier.dropIn !== suggestion.dropIn) {
         io.stderr(
-          `systemd-hardening-gate: ${shown} is ${earlier.unit}'s drop-in, written just now, and ` +
-            `applies to ${unit.unit} too: ${unit.unit}'s own suggestion is not written (run --fix ` +
+          `systemd-hardening-gate: ${shown} is ${escapeControl(earlier.unit)}'s drop-in, written just now, and ` +
+            `applies to ${name} too: ${name}'s own suggestion is not written (run --fix ` +
             `again to see its score with that file)\n`
         )
       }
@@ -475,7 +479,7 @@ function writeDropIn(unit: UnitReport, io: CliIO, written: WrittenDropIns): void
       // systemd skips a relative link (and writing through an absolute one changes another
       // directory, maybe other units'): the link has to become a directory first
       io.stderr(
-        `systemd-hardening-gate: ${path.dirname(shown)} is a symbolic link: ${shown} not written ` +
+        `systemd-hardening-gate: ${shownDirectory} is a symbolic link: ${shown} not written ` +
           `through it (make it a directory of its own)\n`
       )
       return
@@ -503,7 +507,9 @@ function writeDropIn(unit: UnitReport, io: CliIO, written: WrittenDropIns): void
       written.set(file, { unit: unit.unit, dropIn: suggestion.dropIn })
       io.stderr(`wrote ${shown} (${unit.score?.toFixed(1)} -> ${suggestion.score.toFixed(1)})\n`)
     } catch (error) {
-      io.stderr(`systemd-hardening-gate: cannot write ${shown}: ${(error as Error).message}\n`)
+      io.stderr(
+        `systemd-hardening-gate: cannot write ${shown}: ${escapeControl((error as Error).message)}\n`
+      )
     }
   }
 }

@@ -111,8 +111,9 @@ export interface ServiceProfile {
 
 /** Printable ASCII only, short: evidence ends up in comments of a generated unit file. */
 export function safeText(text: string, max = 70): string {
-  // no control characters, and no backslash: a comment line must never look continued
-  const clean = text.replace(/[^\x20-\x5b\x5d-\x7e]/g, '?')
+  // no control characters, and no backslash: a comment line must never look continued; no `##[`,
+  // which a CI log showing the drop-in would take for a runner command
+  const clean = text.replace(/[^\x20-\x5b\x5d-\x7e]/g, '?').replaceAll('##[', '#?[')
   return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean
 }
 

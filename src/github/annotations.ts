@@ -4,6 +4,7 @@
  * silently, so the most severe come first and a notice counts what was left to the job summary.
  */
 import type { UnitReport } from '../core/report.js'
+import { escapeControl } from '../render/escape.js'
 import { commandSafe, truncateText } from './escape.js'
 import type { FailOn } from './inputs.js'
 import type { Cost, Outcome } from './verdict.js'
@@ -161,10 +162,9 @@ function diagnosticAnnotations(unit: UnitReport): Annotation[] {
  * such text in a command. The message still names the file, escaped.
  */
 export function fileProperty(file: string | undefined): string | undefined {
-  // eslint-disable-next-line no-control-regex -- control characters are what is refused
-  return file === undefined || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|##\[/.test(file)
-    ? undefined
-    : file
+  // what escapeControl() would change (control, bidi, invisible characters, `##[`) cannot be the
+  // name of a file in the repository as the runner shows it
+  return file === undefined || escapeControl(file) !== file ? undefined : file
 }
 
 function bounded(annotation: Annotation): Annotation {

@@ -4,7 +4,7 @@
  */
 import { escapeControl } from '../render/escape.js'
 
-export { codeFence, fencedBlock } from '../render/escape.js'
+export { codeFence, fencedBlock, truncateText } from '../render/escape.js'
 
 const TOKENS = /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g
 const AUTHORIZATION = /\b(authorization:\s*(?:basic|bearer|token)\s+)[A-Za-z0-9+/=._~-]+/gi
@@ -23,13 +23,4 @@ export function commandSafe(text: string): string {
   return redactSecrets(escapeControl(text))
     .replace(/##\[/g, '#\u200b#[')
     .replace(/^(\s*):(?=:)/, '$1:\u200b')
-}
-
-/** Cuts text to at most `max` UTF-16 units without splitting a surrogate pair. */
-export function truncateText(text: string, max: number, ellipsis = '…'): string {
-  if (text.length <= max) return text
-  let end = Math.max(0, max - ellipsis.length)
-  const code = text.charCodeAt(end - 1)
-  if (code >= 0xd800 && code <= 0xdbff) end--
-  return text.slice(0, end) + ellipsis
 }

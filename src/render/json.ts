@@ -4,6 +4,7 @@
  */
 import { CHECKS } from '../core/checks.js'
 import type { GateReport, UnitReport } from '../core/report.js'
+import { runnerSafeJson } from './escape.js'
 
 export type JsonHead = Omit<GateReport, 'units' | 'passed'>
 
@@ -42,7 +43,8 @@ const WIDE_NAMES = new Map(
 
 /** One unit's entry in "units". */
 export function unitJson(unit: UnitReport): string {
-  if (!unit.checks.some((row) => WIDE_NAMES.has(row.name))) return JSON.stringify(unit)
+  if (!unit.checks.some((row) => WIDE_NAMES.has(row.name)))
+    return runnerSafeJson(JSON.stringify(unit))
   const used = new Set<string>()
   const checks = unit.checks.map((row) => {
     const wide = WIDE_NAMES.get(row.name)
@@ -55,7 +57,7 @@ export function unitJson(unit: UnitReport): string {
     const { from, to } = WIDE_NAMES.get(name)!
     json = json.replaceAll(from, to)
   }
-  return json
+  return runnerSafeJson(json)
 }
 
 export interface JsonStream {

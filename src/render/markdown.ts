@@ -4,7 +4,7 @@
  */
 import type { GateReport, UnitReport } from '../core/report.js'
 import { createByteBatches } from './batches.js'
-import { escapeMarkdown, fencedBlock } from './escape.js'
+import { escapeMarkdown, fencedBlock, MESSAGE_SHOWN, truncateText } from './escape.js'
 import { costliest } from './text.js'
 
 export type MarkdownHead = Pick<GateReport, 'threshold' | 'systemdVersion' | 'policy'>
@@ -89,7 +89,9 @@ export function createMarkdownStream(
 function failingUnit(unit: UnitReport): string {
   const lines: string[] = ['', `### ${escapeMarkdown(unit.path)}`, '']
   if (unit.status !== 'scored') {
-    lines.push(`${escapeMarkdown(unit.status)}: ${escapeMarkdown(unit.reason ?? '')}`)
+    lines.push(
+      `${escapeMarkdown(unit.status)}: ${escapeMarkdown(truncateText(unit.reason ?? '', MESSAGE_SHOWN))}`
+    )
     return lines.join('\n') + '\n'
   }
   lines.push('| Check | Exposure | Detail | Line |')

@@ -1,6 +1,7 @@
 /** SARIF 2.1.0 log for code scanning: one rule per check, results at the deciding line. */
 import { CHECKS, docsUrl } from '../core/checks.js'
 import type { GateReport, UnitReport } from '../core/report.js'
+import { runnerSafeJson } from './escape.js'
 
 const TOOL_URI = 'https://github.com/systemd-hardening-gate/systemd-hardening-gate'
 /** Where the per-check pages are published (docs/checks/ of the default branch). */
@@ -43,10 +44,21 @@ function fingerprint(text: string): string {
   return hash.toString(16).padStart(16, '0')
 }
 
+/**
+ * A relative URI reference naming `file`: encodeURI() leaves `#` and `?` (a fragment, a query) and a
+ * `:` in the first segment (a scheme) as they are, which would name another file.
+ */
+export function relativeUri(file: string): string {
+  const uri = encodeURI(file).replace(/[#?]/g, (c) => (c === '#' ? '%23' : '%3F'))
+  const slash = uri.indexOf('/')
+  const first = slash < 0 ? uri : uri.slice(0, slash)
+  return first.includes(':') ? first.replaceAll(':', '%3A') + uri.slice(first.length) : uri
+}
+
 function location(file: string, line: number) {
   return {
     physicalLocation: {
-      artifactLocation: { uri: encodeURI(file) },
+      artifactLocation: { uri: relativeUri(file) },
       region: { startLine: Math.max(1, line) }
     }
   }
@@ -188,7 +200,9 @@ export function createSarifStream(toolVersion: string): SarifStream {
     unit(unit) {
       let text = ''
       for (const result of unitResults(unit)) {
-        const body = JSON.stringify(result, null, 2).split('\n').join(`\n${RESULT_INDENT}`)
+        const body = runnerSafeJson(JSON.stringify(result, null, 2))
+          .split('\n')
+          .join(`\n${RESULT_INDENT}`)
         text += `${count++ ? ',' : ''}\n${RESULT_INDENT}${body}`
       }
       return text

@@ -1,7 +1,7 @@
 /** Human-readable report for terminals and logs. */
 import type { GateReport, UnitReport } from '../core/report.js'
 import { keepBest } from '../core/score.js'
-import { escapeControl } from './escape.js'
+import { escapeControl, MESSAGE_SHOWN, truncateText } from './escape.js'
 
 export interface TextOptions {
   color: boolean
@@ -178,14 +178,16 @@ export function createTextStream(head: TextHead, options: TextOptions): TextStre
       }
     } else {
       const label =
-        unit.status === 'masked' ? 'masked, not scored' : `${unit.status}: ${unit.reason ?? ''}`
+        unit.status === 'masked'
+          ? 'masked, not scored'
+          : `${unit.status}: ${truncateText(unit.reason ?? '', MESSAGE_SHOWN)}`
       const at = unit.at ? `  ${escapeControl(unit.at.file)}:${unit.at.line}` : ''
       text = ` ${where}  ${escapeControl(label)}${at}\n`
     }
     for (const diagnostic of unit.diagnostics) {
       if (diagnostic.severity === 'notice') continue
       const color = diagnostic.severity === 'error' ? 'red' : 'yellow'
-      text += `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(diagnostic.message)}\n`
+      text += `    ${paint(color, diagnostic.severity)} ${escapeControl(diagnostic.file)}:${diagnostic.line} ${escapeControl(truncateText(diagnostic.message, MESSAGE_SHOWN))}\n`
     }
     for (const exception of unit.exceptions ?? []) {
       if (exception.error !== undefined) continue
@@ -194,7 +196,7 @@ export function createTextStream(head: TextHead, options: TextOptions): TextStre
           ? `${exception.file}:${exception.line}`
           : `policy ${exception.policy}`
       const until = exception.until ? ` until ${exception.until}` : ''
-      text += `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(exception.reason)}  ${escapeControl(source)}\n`
+      text += `    ${paint('dim', 'allowed')} ${escapeControl(exception.written.join(', '))}${until}: ${escapeControl(truncateText(exception.reason, MESSAGE_SHOWN))}  ${escapeControl(source)}\n`
     }
     if (unit.suggestion) {
       for (const line of renderSuggestion(unit, paint, fullLeft > 0)) text += `${line}\n`
