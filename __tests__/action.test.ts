@@ -203,15 +203,9 @@ describe('scope', () => {
     expect(run.summary).toContain('drop-in units/legacy-daemon.service.d/10-hardening.conf removed')
   })
 
-  it('scores an aliased unit at the base as now: with the drop-ins of every name', async () => {
-    const r = repo({
-      base: {
-        'units/app.service': LEGACY,
-        'units/alias.service': { link: 'app.service' },
-        'units/alias.service.d/10-hardening.conf': HARDENING_DROP_IN
-      },
-      head: { 'units/app.service': `${LEGACY}# touched\n` }
-    })
+  /** Touches units/app.service of a repository whose base is `base`: its base and head scores. */
+  async function baseAndNowOfTouchedApp(base: Record<string, string | { link: string }>) {
+    const r = repo({ base, head: { 'units/app.service': `${LEGACY}# touched\n` } })
     const run = await runAction({
       workspace: r.dir,
       eventName: 'pull_request',
@@ -219,34 +213,32 @@ describe('scope', () => {
       inputs: { 'fail-on': 'regression' }
     })
     const row = run.summary.split('\n').find((line) => line.includes('| units/app.service |'))
+    const [, before, now] = /\| (\d\.\d) → (\d\.\d) /.exec(row ?? '') ?? []
+    return { code: run.code, before, now }
+  }
+
+  it('scores an aliased unit at the base as now: with the drop-ins of every name', async () => {
+    const { code, before, now } = await baseAndNowOfTouchedApp({
+      'units/app.service': LEGACY,
+      'units/alias.service': { link: 'app.service' },
+      'units/alias.service.d/10-hardening.conf': HARDENING_DROP_IN
+    })
     // the alias's drop-in applies at the base as it does now: the same score, not an "improvement"
-    const [, base, now] = /\| (\d\.\d) → (\d\.\d) /.exec(row ?? '') ?? []
-    expect(base).toBeDefined()
-    expect(base).toBe(now)
-    expect(run.code).toBe(0)
+    expect(before).toBeDefined()
+    expect(before).toBe(now)
+    expect(code).toBe(0)
   })
 
   it('follows an absolute link into the checkout at the base as the scan does now', async () => {
-    const r = repo({
-      base: {
-        'units/app.service': LEGACY,
-        'units/app.service.d': { link: '<repo>/shared/app.d' },
-        'shared/app.d/10-hardening.conf': HARDENING_DROP_IN
-      },
-      head: { 'units/app.service': `${LEGACY}# touched\n` }
+    const { code, before, now } = await baseAndNowOfTouchedApp({
+      'units/app.service': LEGACY,
+      'units/app.service.d': { link: '<repo>/shared/app.d' },
+      'shared/app.d/10-hardening.conf': HARDENING_DROP_IN
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { 'fail-on': 'regression' }
-    })
-    const row = run.summary.split('\n').find((line) => line.includes('| units/app.service |'))
     // the linked drop-in directory applies at the base too: the same score, not an "improvement"
-    const [, base, now] = /\| (\d\.\d) → (\d\.\d) /.exec(row ?? '') ?? []
-    expect(base).toBeDefined()
-    expect(base).toBe(now)
-    expect(run.code).toBe(0)
+    expect(before).toBeDefined()
+    expect(before).toBe(now)
+    expect(code).toBe(0)
   })
 
   it("gates a unit whose alias's drop-in changed, and the instance of a changed template", async () => {
