@@ -23,7 +23,7 @@ import {
   writeFiles
 } from './support/action-harness.js'
 import type { FakeComment } from './support/fake-github.js'
-import { FakeGitHub, human, prFiles } from './support/fake-github.js'
+import { BOT, FakeGitHub, human, prFiles } from './support/fake-github.js'
 
 const BARE = '[Unit]\nDescription=Unhardened\n\n[Service]\nExecStart=/usr/bin/app\n'
 const LEGACY =
@@ -316,6 +316,84 @@ describe('rate limits', () => {
     expect(fake.reviews).toHaveLength(0)
     expect(fake.writes().length).toBeLessThanOrEqual(6)
     expect(warnings(result).join('\n')).toContain('secondary rate limit')
+  })
+})
+
+describe('an API that misbehaves', () => {
+  const body = (
+    res: import('node:http').ServerResponse,
+    status: number,
+    text: string,
+    headers = {}
+  ) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+    res.end(text)
+  }
+
+  it('stops at the first request that times out, well before the budget, keeping the verdict', async () => {
+    const r = repo({ base: {}, head: { 'units/app.service': BARE } })
+    const fake = await fakeFor(r)
+    // writes are never answered (the request timeout is 2 s under the tests' time scale)
+    fake.fault = (request) => request.method !== 'GET'
+    const started = Date.now()
+    const result = await run(r, fake)
+    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(result.code).toBe(1)
+    // the first write timed out; none was sent after it
+    expect(fake.writes()).toHaveLength(1)
+    expect(warnings(result).join('\n')).toContain('the API stopped answering')
+  })
+
+  it('takes an empty or conflicting answer to a list for a failure, not for an empty list', async () => {
+    for (const answer of ['empty', '409'] as const) {
+      const r = repo({ base: {}, head: { 'units/app.service': BARE } })
+      const fake = await fakeFor(r)
+      // the summary comment exists; a list that looked empty would make a second one
+      fake.seedIssueComment(BOT, 'old summary\n<!-- systemd-hardening-gate:summary v1 -->')
+      fake.fault = (request, res) => {
+        if (request.method !== 'GET' || !/\/issues\/42\/comments$/.test(request.path)) return false
+        request.status = answer === 'empty' ? 200 : 409
+        if (answer === 'empty') body(res, 200, '')
+        else body(res, 409, JSON.stringify({ message: 'Conflict' }))
+        return true
+      }
+      const result = await run(r, fake)
+      expect([answer, result.code]).toEqual([answer, 1])
+      expect([answer, fake.issueComments.length]).toEqual([answer, 1])
+      expect([answer, fake.count('POST', /\/issues\/42\/comments$/)]).toEqual([answer, 0])
+      expect([answer, warnings(result).join('\n')]).toEqual([
+        answer,
+        expect.stringContaining(answer === 'empty' ? 'the answer was not JSON' : '409')
+      ])
+    }
+  })
+
+  it('follows no redirect with a write, and keeps a token out of the summary', async () => {
+    const r = repo({ base: {}, head: { 'units/app.service': BARE } })
+    const fake = await fakeFor(r)
+    const elsewhere = await fakeFor(r)
+    const token = `ghs_${'T'.repeat(36)}`
+    fake.fault = (request, res) => {
+      if (request.method === 'POST' && /\/reviews$/.test(request.path)) {
+        request.status = 307
+        body(res, 307, '', { location: `${elsewhere.url}${request.path}` })
+        return true
+      }
+      if (request.method === 'POST' && /\/issues\/42\/comments$/.test(request.path)) {
+        request.status = 500
+        body(res, 500, JSON.stringify({ message: `Bad credentials: ${token} is not valid` }))
+        return true
+      }
+      return false
+    }
+    const result = await run(r, fake, { inputs: { 'github-token': token } })
+    expect(result.code).toBe(1)
+    expect(elsewhere.log).toEqual([])
+    expect(warnings(result).join('\n')).toContain('a write is not followed there')
+    expect(result.summary).toContain('Bad credentials: \\[redacted\\] is not valid')
+    expect(result.summary).not.toMatch(/ghs\\?_T/)
+    const leaks = result.stdout.split('\n').filter((l) => l.includes(token))
+    expect(leaks).toEqual([`::add-mask::${token}`])
   })
 })
 

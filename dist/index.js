@@ -52139,7 +52139,12 @@ function classify(error, request) {
         return error;
     const e = (error ?? {});
     const status = typeof e.status === 'number' ? e.status : undefined;
-    const message = (dataMessage(e.response?.data) ?? e.message ?? String(error)).slice(0, 300);
+    const data = e.response?.data;
+    // an HTML error page (a proxy's 502) says nothing a warning should repeat
+    const page = typeof data === 'string' && /^\s*</.test(data);
+    const message = page
+        ? `HTTP ${status ?? 'error'} (an HTML page, not the API's answer)`
+        : (dataMessage(data) ?? e.message ?? String(error)).slice(0, 300);
     const headers = e.response?.headers ?? {};
     let kind = 'other';
     if ((status === 403 || status === 429) &&
@@ -52159,9 +52164,16 @@ function classify(error, request) {
         kind = 'network';
     return new ApiFailure(kind, status, message, request);
 }
+/** A 2xx answer whose body is not what the call returns (cut short, empty, another shape). */
+function unexpectedAnswer(request, what) {
+    return new ApiFailure('server', undefined, `the answer was not ${what}`, request);
+}
+const isObject = (data) => typeof data === 'object' && data !== null && !Array.isArray(data);
 class ReviewClient {
     octokit;
     records = [];
+    /** set by the first timeout or rate limit given up on: the review stops there */
+    stopped;
     owner;
     repo;
     scale;
@@ -52174,14 +52186,16 @@ class ReviewClient {
         this.repo = options.repo;
         this.scale = options.timeScale ?? 1;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.deadline = Date.now() + (options.budget ?? 5 * 60_000);
+        this.deadline = Date.now() + (options.budget ?? 2 * 60_000);
         this.timeout = options.requestTimeout ?? 30_000;
         this.maxPages = options.maxPages ?? 30;
         const scale = this.scale;
+        // a wait for a rate limit must end before the review's time does
+        const fits = (retryAfter) => Date.now() + retryAfter * 1000 * scale < this.deadline;
         const throttle = {
             // GitHub: wait for the reset once when it is near; secondary limits: retry-after, twice at most
-            onRateLimit: (retryAfter, _o, _k, retryCount) => retryCount < 1 && retryAfter <= 60,
-            onSecondaryRateLimit: (retryAfter, _o, _k, retryCount) => retryCount < 2 && retryAfter <= 120,
+            onRateLimit: (retryAfter, _o, _k, retryCount) => retryCount < 1 && retryAfter <= 60 && fits(retryAfter),
+            onSecondaryRateLimit: (retryAfter, _o, _k, retryCount) => retryCount < 2 && retryAfter <= 120 && fits(retryAfter),
             retryAfterBaseValue: 1000 * scale,
             fallbackSecondaryRateRetryAfter: 60,
             // the plugin's own spacing (1 s between writes, 3 s between notifying creations), scaled
@@ -52193,10 +52207,19 @@ class ReviewClient {
         const wire = (octokit) => {
             octokit.hook.wrap('request', async (request, opts) => {
                 const route = `${opts.method} ${routeOf(opts.url)}`;
-                if (Date.now() > this.deadline) {
+                if (this.stopped)
+                    throw this.stopped;
+                const left = this.deadline - Date.now();
+                if (left <= 0) {
                     throw new ApiFailure('out-of-time', undefined, 'the review ran out of time', route);
                 }
-                opts.request = { ...opts.request, signal: AbortSignal.timeout(this.timeout) };
+                // a write is not sent on to wherever a redirect points (nor is its body)
+                const write = opts.method !== 'GET' && opts.method !== 'HEAD';
+                opts.request = {
+                    ...opts.request,
+                    signal: AbortSignal.timeout(Math.min(this.timeout, left)),
+                    ...(write ? { redirect: 'manual' } : {})
+                };
                 try {
                     const response = await request(opts);
                     this.records.push({
@@ -52204,6 +52227,15 @@ class ReviewClient {
                         route: routeOf(opts.url),
                         status: response.status
                     });
+                    // every REST read answers JSON: an empty body (cut short, a 200 with nothing) is no
+                    // empty list, which the pagination plugin would make of it
+                    if (opts.method === 'GET' &&
+                        (typeof response.data !== 'object' || response.data === null)) {
+                        throw unexpectedAnswer(route, 'JSON');
+                    }
+                    if (response.status >= 300 && response.status < 400) {
+                        throw new ApiFailure('other', response.status, 'redirected elsewhere: a write is not followed there', route);
+                    }
                     return response;
                 }
                 catch (error) {
@@ -52213,6 +52245,11 @@ class ReviewClient {
                         route: routeOf(opts.url),
                         status: typeof status === 'number' ? status : 'error'
                     });
+                    // (no answer at all: octokit gives a fetch failure status 500 but no response)
+                    if (!error.response && isTimeout(error)) {
+                        // a server that stops answering answers no better to the next request
+                        this.stopped = new ApiFailure('out-of-time', undefined, 'the API stopped answering (a request timed out)', route);
+                    }
                     throw error;
                 }
             });
@@ -52225,21 +52262,30 @@ class ReviewClient {
     repoPath() {
         return { owner: this.owner, repo: this.repo };
     }
+    /** The failure of a call; a rate limit given up on stops the review's other calls too. */
+    failed(error, what) {
+        const failure = classify(error, what);
+        if (failure.kind === 'rate-limited')
+            this.stopped ??= failure;
+        return failure;
+    }
     /** Runs an idempotent call, once more after a 5xx or a network error. */
     async idempotent(what, call) {
         try {
             return await call();
         }
         catch (error) {
-            const failure = classify(error, what);
+            const failure = this.failed(error, what);
             if (failure.kind !== 'server' && failure.kind !== 'network')
                 throw failure;
+            if (this.stopped)
+                throw this.stopped;
             await this.sleep(1000 * this.scale);
             try {
                 return await call();
             }
             catch (again) {
-                throw classify(again, what);
+                throw this.failed(again, what);
             }
         }
     }
@@ -52249,7 +52295,7 @@ class ReviewClient {
             return await call();
         }
         catch (error) {
-            throw classify(error, what);
+            throw this.failed(error, what);
         }
     }
     /** Pages of up to 100 items, at most maxPages pages. */
@@ -52257,21 +52303,44 @@ class ReviewClient {
         return this.idempotent(what, async () => {
             const items = [];
             let pages = 0;
+            const seen = this.records.length;
             const iterator = this.octokit.paginate.iterator(route, {
                 ...this.repoPath(),
                 ...params,
                 per_page: 100
             });
             for await (const page of iterator) {
+                // a body cut short or empty comes back as '': not an empty list
+                if (!Array.isArray(page.data))
+                    throw unexpectedAnswer(what, 'a list');
                 items.push(...page.data);
                 if (++pages >= this.maxPages)
                     break;
+            }
+            // the pagination plugin ends a list quietly on a 409 (an empty repository): not here
+            if (this.records.slice(seen).some((record) => record.status === 409)) {
+                throw new ApiFailure('other', 409, 'the list answered 409 Conflict', what);
             }
             return items;
         });
     }
     async getPull(number) {
-        const { data } = await this.idempotent('GET pull request', () => this.octokit.rest.pulls.get({ ...this.repoPath(), pull_number: number }));
+        const { data } = await this.idempotent('GET pull request', async () => {
+            const response = await this.octokit.rest.pulls.get({
+                ...this.repoPath(),
+                pull_number: number
+            });
+            const pull = response.data;
+            if (!isObject(pull) ||
+                typeof pull.number !== 'number' ||
+                !isObject(pull.head) ||
+                typeof pull.head.sha !== 'string' ||
+                !isObject(pull.base) ||
+                typeof pull.base.sha !== 'string') {
+                throw unexpectedAnswer('GET pull request', 'a pull request');
+            }
+            return response;
+        });
         return {
             number: data.number,
             headSha: data.head.sha,
@@ -52286,7 +52355,13 @@ class ReviewClient {
         return pull && { number: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha };
     }
     async login() {
-        const { data } = await this.idempotent('GET /user', () => this.octokit.rest.users.getAuthenticated());
+        const { data } = await this.idempotent('GET /user', async () => {
+            const response = await this.octokit.rest.users.getAuthenticated();
+            const user = response.data;
+            if (!isObject(user) || typeof user.login !== 'string')
+                throw unexpectedAnswer('GET /user', 'a user');
+            return response;
+        });
         return data.login;
     }
     listFiles(number) {
@@ -52364,6 +52439,14 @@ const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $af
     }
   }
 }`;
+/** Whether a request failed because its time ran out (AbortSignal.timeout()). */
+function isTimeout(error) {
+    const e = error;
+    const names = [e?.name, e?.cause?.name];
+    return (names.includes('TimeoutError') ||
+        names.includes('AbortError') ||
+        /timed? ?out|aborted/i.test(e?.message ?? ''));
+}
 /** The route without host and query, for the request log. */
 function routeOf(url) {
     return String(url)
@@ -53496,6 +53579,9 @@ async function reviewPullRequest(input, deps = {}) {
         owner,
         repo,
         timeScale,
+        // scaled in tests too, with floors a loaded machine still meets
+        requestTimeout: Math.max(2_000, 30_000 * timeScale),
+        budget: Math.max(30_000, 120_000 * timeScale),
         ...(deps.sleep ? { sleep: deps.sleep } : {})
     });
     const runId = deps.runId ??
@@ -53593,7 +53679,11 @@ async function reviewPullRequest(input, deps = {}) {
     }
     catch (error) {
         const failure = classify(error, 'review');
-        if (failure.kind === 'read-only' || failure.kind === 'unauthorized') {
+        if (failure.kind === 'unauthorized') {
+            result.status = 'read-only';
+            input.warn(`The pull-request review was not posted: the API refused the token (${failure.status ?? 401} ${failure.message}); check the github-token input. The results are in the annotations and the job summary, and the verdict is unchanged.`);
+        }
+        else if (failure.kind === 'read-only') {
             result.status = 'read-only';
             input.warn(READ_ONLY_WARNING);
         }
@@ -65195,7 +65285,8 @@ class Notes {
     items = [];
     warn(text, properties) {
         warning(commandSafe(text), properties);
-        this.items.push(`⚠️ ${escapeMarkdown(text)}`);
+        // redacted before escaping: markdown's escapes (ghs\_...) would hide a token from the pattern
+        this.items.push(`⚠️ ${escapeMarkdown(redactSecrets(text))}`);
     }
 }
 function commitFacts(git) {

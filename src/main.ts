@@ -54,7 +54,8 @@ class Notes {
   readonly items: string[] = []
   warn(text: string, properties?: core.AnnotationProperties): void {
     core.warning(commandSafe(text), properties)
-    this.items.push(`⚠️ ${escapeMarkdown(text)}`)
+    // redacted before escaping: markdown's escapes (ghs\_...) would hide a token from the pattern
+    this.items.push(`⚠️ ${escapeMarkdown(redactSecrets(text))}`)
   }
 }
 

@@ -136,6 +136,11 @@ export class FakeGitHub {
   graphqlForbidden = false
   /** pulls.listFiles lists at most this many files (GitHub: 3000) */
   maxListedFiles = 3000
+  /**
+   * A fault: called first for every request; true when it answered (or chose never to answer).
+   * The request is logged with status 0 unless it sets one.
+   */
+  fault?: (request: LoggedRequest, res: http.ServerResponse) => boolean
   private nextId = 5000
   private server?: http.Server
   files: FakeFile[]
@@ -251,6 +256,10 @@ export class FakeGitHub {
       path: url.pathname,
       status: 0,
       ...(body !== undefined ? { body } : {})
+    }
+    if (this.fault?.(entry, res)) {
+      this.log.push(entry)
+      return
     }
     const error = (status: number, message: string, headers: Record<string, string> = {}) =>
       this.send(

@@ -21,7 +21,10 @@ export interface ClientOptions {
   timeScale?: number
   /** per-request time limit, ms */
   requestTimeout?: number
-  /** no request starts after this many ms from the client's creation */
+  /**
+   * the review's whole time, ms from the client's creation: no request starts after it, one under
+   * way is cut at it, and no rate-limit wait reaches past it
+   */
   budget?: number
   sleep?: (ms: number) => Promise<void>
   /** pages of 100 read at most per list */
@@ -69,7 +72,12 @@ export function classify(error: unknown, request: string): ApiFailure {
   if (error instanceof ApiFailure) return error
   const e = (error ?? {}) as HttpErrorLike
   const status = typeof e.status === 'number' ? e.status : undefined
-  const message = (dataMessage(e.response?.data) ?? e.message ?? String(error)).slice(0, 300)
+  const data = e.response?.data
+  // an HTML error page (a proxy's 502) says nothing a warning should repeat
+  const page = typeof data === 'string' && /^\s*</.test(data)
+  const message = page
+    ? `HTTP ${status ?? 'error'} (an HTML page, not the API's answer)`
+    : (dataMessage(data) ?? e.message ?? String(error)).slice(0, 300)
   const headers = e.response?.headers ?? {}
   let kind: FailureKind = 'other'
   if (
@@ -127,9 +135,19 @@ export interface RequestRecord {
   status: number | 'error'
 }
 
+/** A 2xx answer whose body is not what the call returns (cut short, empty, another shape). */
+function unexpectedAnswer(request: string, what: string): ApiFailure {
+  return new ApiFailure('server', undefined, `the answer was not ${what}`, request)
+}
+
+const isObject = (data: unknown): data is Record<string, unknown> =>
+  typeof data === 'object' && data !== null && !Array.isArray(data)
+
 export class ReviewClient {
   readonly octokit: Octokit
   readonly records: RequestRecord[] = []
+  /** set by the first timeout or rate limit given up on: the review stops there */
+  private stopped: ApiFailure | undefined
   private readonly owner: string
   private readonly repo: string
   private readonly scale: number
@@ -143,16 +161,19 @@ export class ReviewClient {
     this.repo = options.repo
     this.scale = options.timeScale ?? 1
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
-    this.deadline = Date.now() + (options.budget ?? 5 * 60_000)
+    this.deadline = Date.now() + (options.budget ?? 2 * 60_000)
     this.timeout = options.requestTimeout ?? 30_000
     this.maxPages = options.maxPages ?? 30
     const scale = this.scale
+    // a wait for a rate limit must end before the review's time does
+    const fits = (retryAfter: number): boolean =>
+      Date.now() + retryAfter * 1000 * scale < this.deadline
     const throttle = {
       // GitHub: wait for the reset once when it is near; secondary limits: retry-after, twice at most
       onRateLimit: (retryAfter: number, _o: unknown, _k: unknown, retryCount: number) =>
-        retryCount < 1 && retryAfter <= 60,
+        retryCount < 1 && retryAfter <= 60 && fits(retryAfter),
       onSecondaryRateLimit: (retryAfter: number, _o: unknown, _k: unknown, retryCount: number) =>
-        retryCount < 2 && retryAfter <= 120,
+        retryCount < 2 && retryAfter <= 120 && fits(retryAfter),
       retryAfterBaseValue: 1000 * scale,
       fallbackSecondaryRateRetryAfter: 60,
       // the plugin's own spacing (1 s between writes, 3 s between notifying creations), scaled
@@ -164,10 +185,18 @@ export class ReviewClient {
     const wire = (octokit: { hook: Octokit['hook'] }): void => {
       octokit.hook.wrap('request', async (request, opts) => {
         const route = `${opts.method} ${routeOf(opts.url)}`
-        if (Date.now() > this.deadline) {
+        if (this.stopped) throw this.stopped
+        const left = this.deadline - Date.now()
+        if (left <= 0) {
           throw new ApiFailure('out-of-time', undefined, 'the review ran out of time', route)
         }
-        opts.request = { ...opts.request, signal: AbortSignal.timeout(this.timeout) }
+        // a write is not sent on to wherever a redirect points (nor is its body)
+        const write = opts.method !== 'GET' && opts.method !== 'HEAD'
+        opts.request = {
+          ...opts.request,
+          signal: AbortSignal.timeout(Math.min(this.timeout, left)),
+          ...(write ? { redirect: 'manual' } : {})
+        }
         try {
           const response = await request(opts)
           this.records.push({
@@ -175,6 +204,22 @@ export class ReviewClient {
             route: routeOf(opts.url),
             status: response.status
           })
+          // every REST read answers JSON: an empty body (cut short, a 200 with nothing) is no
+          // empty list, which the pagination plugin would make of it
+          if (
+            opts.method === 'GET' &&
+            (typeof response.data !== 'object' || response.data === null)
+          ) {
+            throw unexpectedAnswer(route, 'JSON')
+          }
+          if (response.status >= 300 && response.status < 400) {
+            throw new ApiFailure(
+              'other',
+              response.status,
+              'redirected elsewhere: a write is not followed there',
+              route
+            )
+          }
           return response
         } catch (error) {
           const status = (error as HttpErrorLike).status
@@ -183,6 +228,16 @@ export class ReviewClient {
             route: routeOf(opts.url),
             status: typeof status === 'number' ? status : 'error'
           })
+          // (no answer at all: octokit gives a fetch failure status 500 but no response)
+          if (!(error as HttpErrorLike).response && isTimeout(error)) {
+            // a server that stops answering answers no better to the next request
+            this.stopped = new ApiFailure(
+              'out-of-time',
+              undefined,
+              'the API stopped answering (a request timed out)',
+              route
+            )
+          }
           throw error
         }
       })
@@ -203,18 +258,26 @@ export class ReviewClient {
     return { owner: this.owner, repo: this.repo }
   }
 
+  /** The failure of a call; a rate limit given up on stops the review's other calls too. */
+  private failed(error: unknown, what: string): ApiFailure {
+    const failure = classify(error, what)
+    if (failure.kind === 'rate-limited') this.stopped ??= failure
+    return failure
+  }
+
   /** Runs an idempotent call, once more after a 5xx or a network error. */
   private async idempotent<T>(what: string, call: () => Promise<T>): Promise<T> {
     try {
       return await call()
     } catch (error) {
-      const failure = classify(error, what)
+      const failure = this.failed(error, what)
       if (failure.kind !== 'server' && failure.kind !== 'network') throw failure
+      if (this.stopped) throw this.stopped
       await this.sleep(1000 * this.scale)
       try {
         return await call()
       } catch (again) {
-        throw classify(again, what)
+        throw this.failed(again, what)
       }
     }
   }
@@ -224,7 +287,7 @@ export class ReviewClient {
     try {
       return await call()
     } catch (error) {
-      throw classify(error, what)
+      throw this.failed(error, what)
     }
   }
 
@@ -237,23 +300,45 @@ export class ReviewClient {
     return this.idempotent(what, async () => {
       const items: T[] = []
       let pages = 0
+      const seen = this.records.length
       const iterator = this.octokit.paginate.iterator(route, {
         ...this.repoPath(),
         ...params,
         per_page: 100
-      } as never) as AsyncIterable<{ data: T[] }>
+      } as never) as AsyncIterable<{ data: unknown }>
       for await (const page of iterator) {
-        items.push(...page.data)
+        // a body cut short or empty comes back as '': not an empty list
+        if (!Array.isArray(page.data)) throw unexpectedAnswer(what, 'a list')
+        items.push(...(page.data as T[]))
         if (++pages >= this.maxPages) break
+      }
+      // the pagination plugin ends a list quietly on a 409 (an empty repository): not here
+      if (this.records.slice(seen).some((record) => record.status === 409)) {
+        throw new ApiFailure('other', 409, 'the list answered 409 Conflict', what)
       }
       return items
     })
   }
 
   async getPull(number: number): Promise<PullFacts> {
-    const { data } = await this.idempotent('GET pull request', () =>
-      this.octokit.rest.pulls.get({ ...this.repoPath(), pull_number: number })
-    )
+    const { data } = await this.idempotent('GET pull request', async () => {
+      const response = await this.octokit.rest.pulls.get({
+        ...this.repoPath(),
+        pull_number: number
+      })
+      const pull: unknown = response.data
+      if (
+        !isObject(pull) ||
+        typeof pull.number !== 'number' ||
+        !isObject(pull.head) ||
+        typeof pull.head.sha !== 'string' ||
+        !isObject(pull.base) ||
+        typeof pull.base.sha !== 'string'
+      ) {
+        throw unexpectedAnswer('GET pull request', 'a pull request')
+      }
+      return response
+    })
     return {
       number: data.number,
       headSha: data.head.sha,
@@ -274,9 +359,13 @@ export class ReviewClient {
   }
 
   async login(): Promise<string> {
-    const { data } = await this.idempotent('GET /user', () =>
-      this.octokit.rest.users.getAuthenticated()
-    )
+    const { data } = await this.idempotent('GET /user', async () => {
+      const response = await this.octokit.rest.users.getAuthenticated()
+      const user: unknown = response.data
+      if (!isObject(user) || typeof user.login !== 'string')
+        throw unexpectedAnswer('GET /user', 'a user')
+      return response
+    })
     return data.login
   }
 
@@ -408,6 +497,17 @@ const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $af
     }
   }
 }`
+
+/** Whether a request failed because its time ran out (AbortSignal.timeout()). */
+function isTimeout(error: unknown): boolean {
+  const e = error as { name?: string; message?: string; cause?: { name?: string } } | undefined
+  const names = [e?.name, e?.cause?.name]
+  return (
+    names.includes('TimeoutError') ||
+    names.includes('AbortError') ||
+    /timed? ?out|aborted/i.test(e?.message ?? '')
+  )
+}
 
 /** The route without host and query, for the request log. */
 function routeOf(url: string): string {

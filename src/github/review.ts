@@ -283,6 +283,9 @@ export async function reviewPullRequest(
     owner,
     repo,
     timeScale,
+    // scaled in tests too, with floors a loaded machine still meets
+    requestTimeout: Math.max(2_000, 30_000 * timeScale),
+    budget: Math.max(30_000, 120_000 * timeScale),
     ...(deps.sleep ? { sleep: deps.sleep } : {})
   })
   const runId =
@@ -384,7 +387,12 @@ export async function reviewPullRequest(
     if (result.status === 'skipped') result.status = 'posted'
   } catch (error) {
     const failure = classify(error, 'review')
-    if (failure.kind === 'read-only' || failure.kind === 'unauthorized') {
+    if (failure.kind === 'unauthorized') {
+      result.status = 'read-only'
+      input.warn(
+        `The pull-request review was not posted: the API refused the token (${failure.status ?? 401} ${failure.message}); check the github-token input. The results are in the annotations and the job summary, and the verdict is unchanged.`
+      )
+    } else if (failure.kind === 'read-only') {
       result.status = 'read-only'
       input.warn(READ_ONLY_WARNING)
     } else {
