@@ -128,6 +128,23 @@ describe('systemd-hardening-gate CLI', () => {
     expect(commandLike(fixed.stdout + fixed.stderr)).toEqual([])
   })
 
+  it('turns unusable globs, policies and outputs into a one-line usage error (exit 2)', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--exclude', '{a,b}'.repeat(10)], /cannot be used: more than 8 brace groups/],
+      [['--exclude', '{1..1000000}'], /cannot be used: a brace range/],
+      [['--exclude', '['.repeat(50_000)], /cannot be used: longer than 4096 characters/],
+      [['--policy', '/dev/zero'], /policy \/dev\/zero is not a regular file/],
+      [['--output', '/dev/full'], /cannot write --output \/dev\/full: ENOSPC/],
+      [['--output', path.join(tmp, 'missing', 'x')], /cannot write --output .*: ENOENT/]
+    ]
+    for (const [args, message] of cases) {
+      const { code, stderr } = run([...args, 'examples'])
+      expect([args[0], code]).toEqual([args[0], 2])
+      expect(stderr).toMatch(message)
+      expect(stderr).not.toMatch(/internal error|\n\s+at /)
+    }
+  })
+
   it('scores the bundled examples as systemd 252 does and fails the gate', () => {
     const { code, stdout } = run(['--format', 'json', '--systemd-version', '252', 'examples'])
     expect(code).toBe(1)

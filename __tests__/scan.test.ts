@@ -250,6 +250,94 @@ describe('scan', () => {
   })
 })
 
+describe('drop-ins systemd reads and the gate cannot', () => {
+  const raw = (dir: string, name: Buffer): Buffer => Buffer.concat([Buffer.from(`${dir}/`), name])
+  const weakening = '[Service]\nDynamicUser=no\nPrivateDevices=no\n'
+
+  it('make the unit an error, never a score without them: a name not UTF-8, one over the size limit', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-dropin-'))
+    try {
+      const hardened = `${H}DynamicUser=yes\nPrivateDevices=yes\n`
+      write(path.join(dir, 'name.service'), hardened)
+      fs.mkdirSync(path.join(dir, 'name.service.d'))
+      fs.writeFileSync(
+        raw(path.join(dir, 'name.service.d'), Buffer.of(0xff, 0x2e, 0x63, 0x6f, 0x6e, 0x66)),
+        weakening
+      )
+      write(path.join(dir, 'size.service'), hardened)
+      write(path.join(dir, 'size.service.d', 'big.conf'), weakening)
+      fs.truncateSync(path.join(dir, 'size.service.d', 'big.conf'), MAX_UNIT_FILE_BYTES + 1)
+      // a drop-in systemd skips as well (a directory, a FIFO) stays a note
+      write(path.join(dir, 'skip.service'), hardened)
+      fs.mkdirSync(path.join(dir, 'skip.service.d', 'a.conf'), { recursive: true })
+      const reports = new Map(
+        (await scan([dir], { ...options(), cwd: dir })).units.map((u) => [u.path, u])
+      )
+      expect(reports.get('name.service')).toMatchObject({
+        status: 'error',
+        passed: false,
+        reason: expect.stringMatching(
+          /name\.service\.d\/\uFFFD\.conf: its name is not valid UTF-8.*systemd reads it/
+        )
+      })
+      expect(reports.get('size.service')).toMatchObject({
+        status: 'error',
+        reason: expect.stringMatching(
+          /big\.conf: file is \d+ bytes, larger than .*systemd reads it/
+        )
+      })
+      expect(reports.get('skip.service')).toMatchObject({ status: 'scored' })
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('units built to exhaust the gate', () => {
+  it('reads 50,000 lines of one list in linear time, and lists at most 1,000 problems', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-huge-'))
+    try {
+      const lines = (n: number, line: (i: number) => string) =>
+        Array.from({ length: n }, (_, i) => line(i)).join('\n') + '\n'
+      write(
+        path.join(dir, 'exec.service'),
+        `[Service]\nType=oneshot\n${lines(50_000, (i) => `ExecStart=/bin/x${i}`)}`
+      )
+      write(
+        path.join(dir, 'deny.service'),
+        `${H}${lines(50_000, (i) => `IPAddressDeny=10.${(i >> 8) & 255}.${i & 255}.0/24`)}`
+      )
+      write(
+        path.join(dir, 'devices.service'),
+        `${H}${lines(20_000, (i) => `DeviceAllow=/dev/tty${i} rw`)}`
+      )
+      write(path.join(dir, 'ignored.service'), `${H}${lines(20_000, () => 'ProtectHome=yes # c')}`)
+      write(path.join(dir, 'comments.service'), `${H}${lines(200_000, () => '# c')}`)
+      const started = performance.now()
+      const reports = new Map(
+        (await scan([dir], { ...options(), cwd: dir, threshold: 50 })).units.map((u) => [u.path, u])
+      )
+      // a copy of the list per line took 50 s for the 50,000 ExecStart= lines
+      expect(performance.now() - started).toBeLessThan(15_000)
+      for (const report of reports.values()) expect(report.status).toBe('scored')
+      const ignored = reports.get('ignored.service')!
+      // 1,000 of the 20,000, the note that there are more, and the fix engine's note
+      expect(ignored.diagnostics).toHaveLength(1_002)
+      expect(ignored.diagnostics[1_000]!.message).toMatch(/more than 1000 problems/)
+      // too large for the fix engine's planning: no drop-in, and a note that says why
+      expect(reports.get('exec.service')!.suggestion).toBeNull()
+      expect(
+        reports
+          .get('exec.service')!
+          .diagnostics.map((d) => d.message)
+          .join('\n')
+      ).toMatch(/more than the 262144 the fix engine plans a drop-in for/)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('drop-in directories beside the units', () => {
   it('finds type-wide, prefix, template and own directories, and none for a unit no directory names', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-dropins-'))

@@ -32833,6 +32833,20 @@ function refusal(s, version) {
     return contextRefusal(s, type, version);
 }
 
+/** Comment lines kept per file (for inline exceptions); a file may hold millions. */
+const MAX_KEPT_COMMENTS = 10_000;
+/** Problems listed per file: a file may hold millions of bad lines. */
+const MAX_LISTED_PROBLEMS = 1_000;
+function addWarning(result, warning) {
+    if (result.warnings.length < MAX_LISTED_PROBLEMS)
+        result.warnings.push(warning);
+    else if (result.warnings.length === MAX_LISTED_PROBLEMS) {
+        result.warnings.push({
+            line: warning.line,
+            message: `more than ${MAX_LISTED_PROBLEMS} lines systemd ignores: the rest are not listed`
+        });
+    }
+}
 /** systemd's LONG_LINE_MAX: a physical line of this many bytes or more makes the file fail to load. */
 const LONG_LINE_MAX = 1024 * 1024;
 const LF = 10;
@@ -33035,7 +33049,7 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
                 section = undefined;
                 sectionIgnored = true;
                 if (!name.startsWith('X-')) {
-                    result.warnings.push({
+                    addWarning(result, {
                         line,
                         message: `unknown section [${name}]: its lines are ignored`
                     });
@@ -33045,17 +33059,17 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
         }
         if (section === undefined) {
             if (!sectionIgnored) {
-                result.warnings.push({ line, message: 'assignment outside of any section is ignored' });
+                addWarning(result, { line, message: 'assignment outside of any section is ignored' });
             }
             return true;
         }
         const eq = l.indexOf('=');
         if (eq < 0) {
-            result.warnings.push({ line, message: "missing '=': line ignored" });
+            addWarning(result, { line, message: "missing '=': line ignored" });
             return true;
         }
         if (eq === 0) {
-            result.warnings.push({ line, message: "missing key name before '=': line ignored" });
+            addWarning(result, { line, message: "missing key name before '=': line ignored" });
             return true;
         }
         result.assignments.push({
@@ -33080,7 +33094,10 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
         }
         const stripped = skipLeadingWhitespace(physicalText);
         if (stripped.length > 0 && (stripped[0] === '#' || stripped[0] === ';')) {
-            result.comments.push({ line: lineNumber, text: stripped });
+            // a file of millions of comment lines keeps the first ones (inline exceptions are read there)
+            if (result.comments.length < MAX_KEPT_COMMENTS) {
+                result.comments.push({ line: lineNumber, text: stripped });
+            }
             return true;
         }
         let text = physicalText;
@@ -35474,6 +35491,38 @@ const OLDEST_SYSTEMD_VERSION = 240;
 // Empty lists, sets and maps shared by every unit's initial settings: the directives replace them
 // (copy-on-write, which the readonly types enforce), none fills them in place.
 const NONE$1 = Object.freeze([]);
+/** Diagnostics listed per unit: a unit of millions of ignored lines would make a report of GBs. */
+const MAX_DIAGNOSTICS = 1_000;
+function addDiagnostic(diagnostics, diagnostic) {
+    if (diagnostics.length < MAX_DIAGNOSTICS)
+        diagnostics.push(diagnostic);
+    else if (diagnostics.length === MAX_DIAGNOSTICS) {
+        diagnostics.push({
+            file: diagnostic.file,
+            line: diagnostic.line,
+            severity: 'warning',
+            code: diagnostic.code,
+            message: `more than ${MAX_DIAGNOSTICS} problems in this unit: the rest are not listed`
+        });
+    }
+}
+/**
+ * The lists each settings object made itself: appended to in place while its lines are read. A
+ * copy per line made a unit of 50,000 ExecStart= lines take a minute (quadratic). A list another
+ * object shares (the fix engine's copies, the shape a patch reads through) is copied first, so no
+ * value is changed in place once another object holds it.
+ */
+const ownLists = new WeakMap();
+function appended(s, list, items) {
+    if (ownLists.get(list) === s) {
+        for (const item of items)
+            list.push(item);
+        return list;
+    }
+    const copy = list.concat(items);
+    ownLists.set(copy, s);
+    return copy;
+}
 const NO_ARCHITECTURES = new Set();
 const NO_CREDENTIALS = new Map();
 /** The settings before any file: a user's manager gives its services KeyringMode=inherit. */
@@ -35805,7 +35854,7 @@ function ipDirective(key) {
                 return undefined;
             }
             const { prefixes, invalid } = parseIpAssignment(value);
-            s[key] = [...s[key], ...prefixes];
+            s[key] = appended(s, s[key], prefixes);
             return invalid.length ? { dropped: invalid } : undefined;
         }
     };
@@ -35824,7 +35873,7 @@ function ipFilterDirective(key) {
             if (!isAbsoluteNormalPath(expanded.value, ctx.version)) {
                 return { ignored: 'not an absolute path' };
             }
-            s[key] = [...s[key], expanded.value];
+            s[key] = appended(s, s[key], [expanded.value]);
             return undefined;
         }
     };
@@ -35837,9 +35886,10 @@ function execDirective(key) {
             if (key) {
                 if (parsed.reset)
                     s[key] = [];
-                s[key] = [...s[key], ...parsed.commands];
-                if (key === 'execStart')
-                    s.execStartLines = parsed.reset ? [] : [...s.execStartLines, value];
+                s[key] = appended(s, s[key], parsed.commands);
+                if (key === 'execStart') {
+                    s.execStartLines = parsed.reset ? [] : appended(s, s.execStartLines, [value]);
+                }
             }
             if (parsed.fatal)
                 return { fatal: parsed.fatal };
@@ -36034,7 +36084,7 @@ const DIRECTIVES = {
                 }
                 groups.push(expanded.value);
             }
-            s.supplementaryGroups = [...s.supplementaryGroups, ...groups];
+            s.supplementaryGroups = appended(s, s.supplementaryGroups, groups);
             return undefined;
         }
     },
@@ -36236,7 +36286,7 @@ const DIRECTIVES = {
             const rights = value.slice(first.next);
             if (rights !== '' && !/^[rwm]+$/.test(rights))
                 return { ignored: `invalid rights '${rights}'` };
-            s.deviceAllow = [...s.deviceAllow, { path, rights }];
+            s.deviceAllow = appended(s, s.deviceAllow, [{ path, rights }]);
             return undefined;
         }
     },
@@ -36466,7 +36516,7 @@ function describeDropped(key, words, notApplied = []) {
 function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
     const parsed = parseUnitText(bytes, undefined, ctx.version);
     for (const warning of parsed.warnings) {
-        diagnostics.push({
+        addDiagnostic(diagnostics, {
             file: file.path,
             line: warning.line,
             severity: 'notice',
@@ -36493,7 +36543,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
                     expandUnreadSetting(`${section}.${key}`, value, ctx.unit, ctx.version);
                 const known = info.caseOf;
                 if (known) {
-                    diagnostics.push({
+                    addDiagnostic(diagnostics, {
                         file: file.path,
                         line: assignment.line,
                         severity: 'error',
@@ -36506,7 +36556,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
             }
             const at = { file: file.path, line: assignment.line };
             if (directive.section !== section) {
-                diagnostics.push({
+                addDiagnostic(diagnostics, {
                     ...at,
                     severity: 'error',
                     code: 'wrong-section',
@@ -36516,7 +36566,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
                 continue;
             }
             if (directive.since !== undefined && ctx.version < directive.since) {
-                diagnostics.push({
+                addDiagnostic(diagnostics, {
                     ...at,
                     severity: 'warning',
                     code: 'ignored-by-version',
@@ -36534,7 +36584,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
             }
             else if ('dropped' in outcome) {
                 sources?.set(key, at);
-                diagnostics.push({
+                addDiagnostic(diagnostics, {
                     ...at,
                     severity: 'warning',
                     code: 'dropped-words',
@@ -36543,7 +36593,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
                 });
             }
             else {
-                diagnostics.push({
+                addDiagnostic(diagnostics, {
                     ...at,
                     severity: 'error',
                     code: outcome.byVersion ? 'ignored-by-version' : 'ignored-value',
@@ -36660,7 +36710,7 @@ function loadService(input) {
         if (result.aborted)
             return stoppedAt(dropIn, result.aborted);
         if (result.fatal) {
-            diagnostics.push({
+            addDiagnostic(diagnostics, {
                 file: dropIn.path,
                 line: result.fatal.line,
                 severity: 'error',
@@ -43289,6 +43339,8 @@ function renderDropIn(r) {
 }
 
 const SCHEMA_VERSION = 1;
+/** Units larger than this (with their drop-ins) get no suggested drop-in; real ones are a few KiB. */
+const SUGGEST_MAX_BYTES = 256 * 1024;
 /** Loads, scores and judges one unit. Pure: the caller supplies the file contents. */
 function analyzeUnit(given, options) {
     const manager = given.manager === 'user' ? 'user' : undefined;
@@ -43356,7 +43408,20 @@ function analyzeUnit(given, options) {
     }
     const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined);
     let suggestion = null;
-    if (score.exposure > options.threshold && options.suggest !== false) {
+    const bytes = (source.main.bytes?.length ?? 0) +
+        source.dropIns.reduce((n, d) => n + (d.bytes?.length ?? 0), 0);
+    const suggesting = score.exposure > options.threshold && options.suggest !== false;
+    if (suggesting && bytes > SUGGEST_MAX_BYTES) {
+        // the fix engine's planning grows faster than the unit: 20,000 write paths took seconds
+        loaded.diagnostics.push({
+            file: source.main.path,
+            line: 1,
+            severity: 'warning',
+            code: 'syntax',
+            message: `the unit and its drop-ins hold ${bytes} bytes, more than the ${SUGGEST_MAX_BYTES} the fix engine plans a drop-in for: none is suggested`
+        });
+    }
+    else if (suggesting) {
         suggestion =
             suggestDropIn({
                 ...source,
@@ -43450,9 +43515,11 @@ function loadPolicy(nameOrPath, cwd, seen = []) {
         : path$2.resolve(cwd, nameOrPath);
     let bytes;
     try {
-        bytes = fs$5.readFileSync(file);
+        bytes = readPolicyFile(file, nameOrPath);
     }
-    catch {
+    catch (error) {
+        if (error instanceof PolicyError)
+            throw error;
         if (isName && !fs$5.existsSync(path$2.resolve(cwd, nameOrPath))) {
             const known = builtinPolicyNames();
             throw new PolicyError(`unknown policy '${nameOrPath}'${known.length ? ` (built-in: ${known.join(', ')})` : ''}`);
@@ -43465,6 +43532,27 @@ function loadPolicy(nameOrPath, cwd, seen = []) {
     const document = readPolicyText(decodePolicyBytes(bytes, name), name);
     const base = baseOf(document, name, path$2.dirname(file), [...seen, file]);
     return parsePolicy(document, name, base);
+}
+/** Policy files larger than this are refused: the built-in ones are a few KiB. */
+const MAX_POLICY_BYTES = 8 * 1024 * 1024;
+/**
+ * A policy file's bytes: a regular file (not a FIFO that blocks, not /dev/zero that never ends),
+ * at most MAX_POLICY_BYTES. Other errors (no such file) are the caller's to explain.
+ */
+function readPolicyFile(file, shown) {
+    const fd = fs$5.openSync(file, fs$5.constants.O_RDONLY | fs$5.constants.O_NONBLOCK);
+    try {
+        const stat = fs$5.fstatSync(fd);
+        if (!stat.isFile())
+            throw new PolicyError(`policy ${shown} is not a regular file`);
+        if (stat.size > MAX_POLICY_BYTES) {
+            throw new PolicyError(`policy ${shown} is ${stat.size} bytes, larger than the ${MAX_POLICY_BYTES} the gate reads`);
+        }
+        return fs$5.readFileSync(fd);
+    }
+    finally {
+        fs$5.closeSync(fd);
+    }
 }
 function baseOf(document, name, directory, seen) {
     if (typeof document !== 'object' || document === null)
@@ -43894,9 +43982,26 @@ const USER_FLAG = {
     evidence: 'the scan was asked for user units (--user)'
 };
 class ReadError extends Error {
+    systemdReads;
+    constructor(message, 
+    /** systemd reads what the gate could not (a drop-in so is no drop-in to leave out) */
+    systemdReads = false) {
+        super(message);
+        this.systemdReads = systemdReads;
+    }
 }
-/** The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. */
-const cannotRead = (error) => new ReadError(`cannot read: ${error.code ?? String(error)}`);
+/**
+ * The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. A
+ * name that is not UTF-8 comes from readdir() with U+FFFD in it, which opens nothing: systemd, which
+ * reads names as bytes, opens it.
+ */
+const cannotRead = (error, file) => {
+    const code = error.code;
+    if (code === 'ENOENT' && file !== undefined && baseNameOf(file).includes('\uFFFD')) {
+        return new ReadError('its name is not valid UTF-8: the gate cannot open it', true);
+    }
+    return new ReadError(`cannot read: ${code ?? String(error)}`, true);
+};
 /** Why following links from `file` leads nowhere (ENOENT, ELOOP ...), or undefined when it leads to something. */
 function followError(file) {
     try {
@@ -44002,7 +44107,7 @@ function readRegularFile(file) {
 }
 function checkSize(size) {
     if (size > MAX_UNIT_FILE_BYTES) {
-        throw new ReadError(`file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`);
+        throw new ReadError(`file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`, true);
     }
 }
 /**
@@ -44179,7 +44284,7 @@ function createReader(roots, cwd, known) {
                 catch (error) {
                     if (error instanceof ReadError)
                         throw error;
-                    throw cannotRead(error);
+                    throw cannotRead(error, file);
                 }
             }
             const shown = display(file);
@@ -44188,7 +44293,7 @@ function createReader(roots, cwd, known) {
                 stat = fs$5.lstatSync(file);
             }
             catch (error) {
-                throw cannotRead(error);
+                throw cannotRead(error, file);
             }
             let target = file;
             if (stat.isSymbolicLink()) {
@@ -44300,6 +44405,7 @@ function collectDropIns(id, aliases, directory, reader, version) {
     });
     const choices = dropInChoices(candidates);
     const inputs = new Map();
+    let unreadable;
     const load = (file) => {
         if (!inputs.has(file)) {
             try {
@@ -44308,14 +44414,25 @@ function collectDropIns(id, aliases, directory, reader, version) {
             catch (error) {
                 if (!(error instanceof ReadError))
                     throw error;
-                problems.push(`${reader.display(file)}: ${error.message}`);
+                // one systemd skips too (a directory, a FIFO, a dangling link ...) is a note; one it reads
+                // would change the score the gate gives without it
+                if (error.systemdReads)
+                    unreadable ??= `${reader.display(file)}: ${error.message}`;
+                else
+                    problems.push(`${reader.display(file)}: ${error.message}`);
                 inputs.set(file, undefined);
             }
         }
         return inputs.get(file);
     };
     const orders = choices.orders.map((order) => order.flatMap((candidate) => load(candidate.path) ?? []));
-    return { orders, problems, conflicts: choices.conflicts, truncated: choices.truncated };
+    return {
+        orders,
+        problems,
+        conflicts: choices.conflicts,
+        truncated: choices.truncated,
+        ...(unreadable !== undefined ? { unreadable } : {})
+    };
 }
 /** Directories never searched for units (DEFAULT_IGNORES, by name). */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
@@ -44366,6 +44483,36 @@ function walkServiceFiles(root, listings, skip) {
     }
     return found;
 }
+/** A glob the gate refuses to use (see checkPatterns). */
+class PatternError extends Error {
+}
+/** Brace groups a pattern may hold: fast-glob expands them all, {a,b}{c,d}... doubling each time. */
+const MAX_BRACE_GROUPS = 8;
+/**
+ * Refuses a glob that would exhaust memory or that picomatch cannot compile ({1..1000000}, twenty
+ * brace groups, thousands of '['), with a message, before fast-glob takes it.
+ */
+function checkPatterns(patterns, picomatch) {
+    for (const pattern of patterns) {
+        const problem = pattern.length > 4096
+            ? 'longer than 4096 characters'
+            : (pattern.match(/\{/g)?.length ?? 0) > MAX_BRACE_GROUPS
+                ? `more than ${MAX_BRACE_GROUPS} brace groups`
+                : /\{[^}]*\.\./.test(pattern)
+                    ? 'a brace range ({1..9}): list the values instead'
+                    : undefined;
+        if (problem === undefined) {
+            try {
+                picomatch.makeRe(pattern, { dot: true });
+                continue;
+            }
+            catch (error) {
+                throw new PatternError(`the glob ${JSON.stringify(pattern)} cannot be used: ${error.message}`);
+            }
+        }
+        throw new PatternError(`the glob ${JSON.stringify(pattern.slice(0, 80))} cannot be used: ${problem}`);
+    }
+}
 /** Line terminators: a glob (picomatch's `.`) never matches a path through a name holding one. */
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 /**
@@ -44400,14 +44547,20 @@ function unitsGlobsMiss(root, patterns, ignore, found, picomatch) {
  * undefined when the path is no such directory. readdir() gives a name that is not UTF-8 with U+FFFD
  * in it, a name that opens nothing.
  */
-function unlistedDirectoryReason(file) {
+function unlistedDirectoryReason(file, kind) {
+    if (kind !== undefined && kind !== 'directory')
+        return undefined;
     let stat;
     try {
         stat = fs$5.lstatSync(file);
     }
     catch (error) {
-        if (error.code === 'ENOENT' && baseNameOf(file).includes('\uFFFD')) {
+        const code = error.code;
+        if (code === 'ENOENT' && baseNameOf(file).includes('\uFFFD')) {
             return 'a directory whose name is not valid UTF-8: the gate cannot open it, so the units in it are not gated (rename it)';
+        }
+        if (code === 'ENAMETOOLONG') {
+            return 'a directory too deep to open (its path is longer than the system allows): the units in it are not gated';
         }
         return undefined;
     }
@@ -44484,7 +44637,8 @@ function scanUnitFile(file, roots, options, reader) {
     const shown = read.display(file, directory);
     const named = parseUnitName(base);
     if (!named || named.type !== 'service') {
-        return errorReport(shown, base, unlistedDirectoryReason(file) ?? 'not a valid service unit name');
+        return errorReport(shown, base, unlistedDirectoryReason(file, read.listDirectory(directory)?.get(base)) ??
+            'not a valid service unit name');
     }
     const instance = templateInstance(options.version);
     const unit = named.isTemplate ? instanceOf(named, instance) : named;
@@ -44542,7 +44696,10 @@ function scanUnitFile(file, roots, options, reader) {
         lookupNotes.push(`systemd-analyze analyses the template ${base} as ${unit.name}, which this directory ` +
             `holds: the score is that unit's (${names.fragment}), not the template's`);
     }
-    const { orders, problems, conflicts, truncated } = collectDropIns(names.id, names.aliases, directory, read, options.version);
+    const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(names.id, names.aliases, directory, read, options.version);
+    if (unreadable !== undefined) {
+        return errorReport(shown, names.id.name, `drop-in ${unreadable}; systemd reads it, so the unit cannot be scored without it`);
+    }
     const sockets = companionSockets(base, directory, read);
     const gateOptions = withScanDefaults(options);
     // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
@@ -64658,6 +64815,7 @@ function isInside(child, parent) {
  * `node_modules` are always skipped. Links are listed, never followed, here.
  */
 async function resolveUnitFiles(entries, exclude, workspace) {
+    checkPatterns([...entries.filter((e) => fg.isDynamicPattern(e)), ...exclude], picomatch);
     const ignore = [...DEFAULT_IGNORES, ...exclude];
     const found = new Set();
     const missing = [];
@@ -64667,6 +64825,8 @@ async function resolveUnitFiles(entries, exclude, workspace) {
         dot: true,
         onlyFiles: false,
         followSymbolicLinks: false,
+        // what it cannot list (EACCES, a path too long) unitsGlobsMiss() reports
+        suppressErrors: true,
         ignore,
         absolute: true
     });
@@ -65698,7 +65858,7 @@ async function run(env = process.env) {
             setFailed(failure);
     }
     catch (error) {
-        if (error instanceof InputError) {
+        if (error instanceof InputError || error instanceof PatternError) {
             setFailed(commandSafe(error.message));
             return;
         }

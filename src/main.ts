@@ -44,7 +44,13 @@ import { renderJsonChunks } from './render/json.js'
 import { codeScanningLimitWarning, renderSarifCounted } from './render/sarif.js'
 import { invokingUser } from './scan/manager-user.js'
 import type { Reader } from './scan/scan.js'
-import { createReader, scanUnitFile, templateInstance, unitSources } from './scan/scan.js'
+import {
+  createReader,
+  PatternError,
+  scanUnitFile,
+  templateInstance,
+  unitSources
+} from './scan/scan.js'
 
 const toPosix = (p: string): string => p.split(path.sep).join('/')
 const short = (sha: string): string => sha.slice(0, 12)
@@ -546,7 +552,7 @@ export async function run(env: Env = process.env): Promise<void> {
     const failure = await gate(env)
     if (failure !== undefined) core.setFailed(failure)
   } catch (error) {
-    if (error instanceof InputError) {
+    if (error instanceof InputError || error instanceof PatternError) {
       core.setFailed(commandSafe(error.message))
       return
     }

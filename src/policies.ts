@@ -40,8 +40,9 @@ export function loadPolicy(nameOrPath: string, cwd: string, seen: string[] = [])
     : path.resolve(cwd, nameOrPath)
   let bytes: Uint8Array
   try {
-    bytes = fs.readFileSync(file)
-  } catch {
+    bytes = readPolicyFile(file, nameOrPath)
+  } catch (error) {
+    if (error instanceof PolicyError) throw error
     if (isName && !fs.existsSync(path.resolve(cwd, nameOrPath))) {
       const known = builtinPolicyNames()
       throw new PolicyError(
@@ -55,6 +56,29 @@ export function loadPolicy(nameOrPath: string, cwd: string, seen: string[] = [])
   const document = readPolicyText(decodePolicyBytes(bytes, name), name)
   const base = baseOf(document, name, path.dirname(file), [...seen, file])
   return parsePolicy(document, name, base)
+}
+
+/** Policy files larger than this are refused: the built-in ones are a few KiB. */
+const MAX_POLICY_BYTES = 8 * 1024 * 1024
+
+/**
+ * A policy file's bytes: a regular file (not a FIFO that blocks, not /dev/zero that never ends),
+ * at most MAX_POLICY_BYTES. Other errors (no such file) are the caller's to explain.
+ */
+function readPolicyFile(file: string, shown: string): Uint8Array {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK)
+  try {
+    const stat = fs.fstatSync(fd)
+    if (!stat.isFile()) throw new PolicyError(`policy ${shown} is not a regular file`)
+    if (stat.size > MAX_POLICY_BYTES) {
+      throw new PolicyError(
+        `policy ${shown} is ${stat.size} bytes, larger than the ${MAX_POLICY_BYTES} the gate reads`
+      )
+    }
+    return fs.readFileSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
 }
 
 function baseOf(

@@ -24,7 +24,7 @@ import {
   writeAll
 } from '../scan/parallel.js'
 import { invokingUser } from '../scan/manager-user.js'
-import { scanEach } from '../scan/scan.js'
+import { PatternError, scanEach } from '../scan/scan.js'
 
 export const VERSION = '0.1.0'
 
@@ -252,12 +252,26 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (stream.missing.length) {
       throw new UsageError(`no such file or directory: ${stream.missing.join(', ')}`)
     }
-    const fd = values.output ? fs.openSync(values.output, 'w') : undefined
+    const outputError = (error: unknown): UsageError =>
+      new UsageError(
+        `cannot write --output ${values.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
+      )
+    let fd: number | undefined
+    try {
+      fd = values.output ? fs.openSync(values.output, 'w') : undefined
+    } catch (error) {
+      throw outputError(error)
+    }
     /** set while standard output is full: the scan waits for it rather than queue its reports */
     let outputFull: Promise<void> | undefined
     const { write, writeBytes, flush } = createByteBatches((bytes) => {
-      if (fd !== undefined) fs.writeSync(fd, bytes)
-      else if (io.stdout(bytes) === false && io.drained && outputFull === undefined) {
+      if (fd !== undefined) {
+        try {
+          fs.writeSync(fd, bytes)
+        } catch (error) {
+          throw outputError(error)
+        }
+      } else if (io.stdout(bytes) === false && io.drained && outputFull === undefined) {
         outputFull = io.drained().then(() => {
           outputFull = undefined
         })
@@ -431,7 +445,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     if (showProgress && stream.total >= 500) io.stderr('\n')
   } catch (error) {
-    if (error instanceof UsageError || error instanceof PolicyError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof PolicyError ||
+      error instanceof PatternError
+    ) {
       io.stderr(`systemd-hardening-gate: ${escapeControl(error.message)}\n`)
       return 2
     }

@@ -17,6 +17,9 @@ import { lastIndexOfCode } from './words.js'
 
 export const SCHEMA_VERSION = 1
 
+/** Units larger than this (with their drop-ins) get no suggested drop-in; real ones are a few KiB. */
+export const SUGGEST_MAX_BYTES = 256 * 1024
+
 export type UnitStatus = 'scored' | 'masked' | 'invalid' | 'error'
 
 /** One row of a unit's assessment (all rows, in systemd's table order). */
@@ -169,7 +172,20 @@ export function analyzeUnit(given: UnitSource, options: GateOptions): UnitReport
   }
   const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined)
   let suggestion: Suggestion | null = null
-  if (score.exposure > options.threshold && options.suggest !== false) {
+  const bytes =
+    (source.main.bytes?.length ?? 0) +
+    source.dropIns.reduce((n, d) => n + (d.bytes?.length ?? 0), 0)
+  const suggesting = score.exposure > options.threshold && options.suggest !== false
+  if (suggesting && bytes > SUGGEST_MAX_BYTES) {
+    // the fix engine's planning grows faster than the unit: 20,000 write paths took seconds
+    loaded.diagnostics.push({
+      file: source.main.path,
+      line: 1,
+      severity: 'warning',
+      code: 'syntax',
+      message: `the unit and its drop-ins hold ${bytes} bytes, more than the ${SUGGEST_MAX_BYTES} the fix engine plans a drop-in for: none is suggested`
+    })
+  } else if (suggesting) {
     suggestion =
       suggestDropIn({
         ...source,

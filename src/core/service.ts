@@ -242,6 +242,40 @@ export type LoadResult = LoadedService | NotLoadedService
 // Empty lists, sets and maps shared by every unit's initial settings: the directives replace them
 // (copy-on-write, which the readonly types enforce), none fills them in place.
 const NONE: readonly never[] = Object.freeze([])
+
+/** Diagnostics listed per unit: a unit of millions of ignored lines would make a report of GBs. */
+export const MAX_DIAGNOSTICS = 1_000
+
+function addDiagnostic(diagnostics: Diagnostic[], diagnostic: Diagnostic): void {
+  if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(diagnostic)
+  else if (diagnostics.length === MAX_DIAGNOSTICS) {
+    diagnostics.push({
+      file: diagnostic.file,
+      line: diagnostic.line,
+      severity: 'warning',
+      code: diagnostic.code,
+      message: `more than ${MAX_DIAGNOSTICS} problems in this unit: the rest are not listed`
+    })
+  }
+}
+
+/**
+ * The lists each settings object made itself: appended to in place while its lines are read. A
+ * copy per line made a unit of 50,000 ExecStart= lines take a minute (quadratic). A list another
+ * object shares (the fix engine's copies, the shape a patch reads through) is copied first, so no
+ * value is changed in place once another object holds it.
+ */
+const ownLists = new WeakMap<readonly unknown[], object>()
+
+function appended<T>(s: object, list: readonly T[], items: readonly T[]): readonly T[] {
+  if (ownLists.get(list) === s) {
+    for (const item of items) (list as T[]).push(item)
+    return list
+  }
+  const copy = list.concat(items)
+  ownLists.set(copy, s)
+  return copy
+}
 const NO_ARCHITECTURES: ReadonlySet<string> = new Set()
 const NO_CREDENTIALS: ReadonlyMap<string, boolean> = new Map()
 
@@ -626,7 +660,7 @@ function ipDirective(key: 'ipAddressDeny' | 'ipAddressAllow'): Directive {
         return undefined
       }
       const { prefixes, invalid } = parseIpAssignment(value)
-      s[key] = [...s[key], ...prefixes]
+      s[key] = appended(s, s[key], prefixes)
       return invalid.length ? { dropped: invalid } : undefined
     }
   }
@@ -645,7 +679,7 @@ function ipFilterDirective(key: 'ipIngressFilterPath' | 'ipEgressFilterPath'): D
       if (!isAbsoluteNormalPath(expanded.value, ctx.version)) {
         return { ignored: 'not an absolute path' }
       }
-      s[key] = [...s[key], expanded.value]
+      s[key] = appended(s, s[key], [expanded.value])
       return undefined
     }
   }
@@ -658,8 +692,10 @@ function execDirective(key?: 'execStart' | 'execStop'): Directive {
       const parsed = parseExecLine(value, ctx.unit, ctx.version)
       if (key) {
         if (parsed.reset) s[key] = []
-        s[key] = [...s[key], ...parsed.commands]
-        if (key === 'execStart') s.execStartLines = parsed.reset ? [] : [...s.execStartLines, value]
+        s[key] = appended(s, s[key], parsed.commands)
+        if (key === 'execStart') {
+          s.execStartLines = parsed.reset ? [] : appended(s, s.execStartLines, [value])
+        }
       }
       if (parsed.fatal) return { fatal: parsed.fatal }
       if (parsed.ignored) return { ignored: parsed.ignored }
@@ -852,7 +888,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
         }
         groups.push(expanded.value)
       }
-      s.supplementaryGroups = [...s.supplementaryGroups, ...groups]
+      s.supplementaryGroups = appended(s, s.supplementaryGroups, groups)
       return undefined
     }
   },
@@ -1053,7 +1089,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       const rights = value.slice(first.next)
       if (rights !== '' && !/^[rwm]+$/.test(rights))
         return { ignored: `invalid rights '${rights}'` }
-      s.deviceAllow = [...s.deviceAllow, { path, rights }]
+      s.deviceAllow = appended(s, s.deviceAllow, [{ path, rights }])
       return undefined
     }
   },
@@ -1313,7 +1349,7 @@ function applyFile(
 ): AppliedFile {
   const parsed = parseUnitText(bytes, undefined, ctx.version)
   for (const warning of parsed.warnings) {
-    diagnostics.push({
+    addDiagnostic(diagnostics, {
       file: file.path,
       line: warning.line,
       severity: 'notice',
@@ -1338,7 +1374,7 @@ function applyFile(
         if (abortable) expandUnreadSetting(`${section}.${key}`, value, ctx.unit, ctx.version)
         const known = info.caseOf
         if (known) {
-          diagnostics.push({
+          addDiagnostic(diagnostics, {
             file: file.path,
             line: assignment.line,
             severity: 'error',
@@ -1351,7 +1387,7 @@ function applyFile(
       }
       const at = { file: file.path, line: assignment.line }
       if (directive.section !== section) {
-        diagnostics.push({
+        addDiagnostic(diagnostics, {
           ...at,
           severity: 'error',
           code: 'wrong-section',
@@ -1361,7 +1397,7 @@ function applyFile(
         continue
       }
       if (directive.since !== undefined && ctx.version < directive.since) {
-        diagnostics.push({
+        addDiagnostic(diagnostics, {
           ...at,
           severity: 'warning',
           code: 'ignored-by-version',
@@ -1377,7 +1413,7 @@ function applyFile(
         return { fatal: { line: assignment.line, message: `${key}=${value}: ${outcome.fatal}` } }
       } else if ('dropped' in outcome) {
         sources?.set(key, at)
-        diagnostics.push({
+        addDiagnostic(diagnostics, {
           ...at,
           severity: 'warning',
           code: 'dropped-words',
@@ -1385,7 +1421,7 @@ function applyFile(
           message: describeDropped(key, outcome.dropped, outcome.notApplied)
         })
       } else {
-        diagnostics.push({
+        addDiagnostic(diagnostics, {
           ...at,
           severity: 'error',
           code: outcome.byVersion ? 'ignored-by-version' : 'ignored-value',
@@ -1504,7 +1540,7 @@ export function loadService(input: LoadInput): LoadResult {
     const result = applyFile(dropIn, dropIn.bytes, settings, sources, diagnostics, comments, ctx)
     if (result.aborted) return stoppedAt(dropIn, result.aborted)
     if (result.fatal) {
-      diagnostics.push({
+      addDiagnostic(diagnostics, {
         file: dropIn.path,
         line: result.fatal.line,
         severity: 'error',

@@ -6,6 +6,22 @@
  * See ../shared/reference/unit-file-loading.md, section 5.
  */ import { byteLength, hasNoncharacter } from './words.js'
 
+/** Comment lines kept per file (for inline exceptions); a file may hold millions. */
+export const MAX_KEPT_COMMENTS = 10_000
+
+/** Problems listed per file: a file may hold millions of bad lines. */
+export const MAX_LISTED_PROBLEMS = 1_000
+
+function addWarning(result: ParsedUnitText, warning: SyntaxProblem): void {
+  if (result.warnings.length < MAX_LISTED_PROBLEMS) result.warnings.push(warning)
+  else if (result.warnings.length === MAX_LISTED_PROBLEMS) {
+    result.warnings.push({
+      line: warning.line,
+      message: `more than ${MAX_LISTED_PROBLEMS} lines systemd ignores: the rest are not listed`
+    })
+  }
+}
+
 /** systemd's LONG_LINE_MAX: a physical line of this many bytes or more makes the file fail to load. */
 export const LONG_LINE_MAX = 1024 * 1024
 
@@ -255,7 +271,7 @@ export function parseUnitText(
         section = undefined
         sectionIgnored = true
         if (!name.startsWith('X-')) {
-          result.warnings.push({
+          addWarning(result, {
             line,
             message: `unknown section [${name}]: its lines are ignored`
           })
@@ -265,17 +281,17 @@ export function parseUnitText(
     }
     if (section === undefined) {
       if (!sectionIgnored) {
-        result.warnings.push({ line, message: 'assignment outside of any section is ignored' })
+        addWarning(result, { line, message: 'assignment outside of any section is ignored' })
       }
       return true
     }
     const eq = l.indexOf('=')
     if (eq < 0) {
-      result.warnings.push({ line, message: "missing '=': line ignored" })
+      addWarning(result, { line, message: "missing '=': line ignored" })
       return true
     }
     if (eq === 0) {
-      result.warnings.push({ line, message: "missing key name before '=': line ignored" })
+      addWarning(result, { line, message: "missing key name before '=': line ignored" })
       return true
     }
     result.assignments.push({
@@ -301,7 +317,10 @@ export function parseUnitText(
     }
     const stripped = skipLeadingWhitespace(physicalText)
     if (stripped.length > 0 && (stripped[0] === '#' || stripped[0] === ';')) {
-      result.comments.push({ line: lineNumber, text: stripped })
+      // a file of millions of comment lines keeps the first ones (inline exceptions are read there)
+      if (result.comments.length < MAX_KEPT_COMMENTS) {
+        result.comments.push({ line: lineNumber, text: stripped })
+      }
       return true
     }
     let text = physicalText

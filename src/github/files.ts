@@ -6,7 +6,7 @@ import fg from 'fast-glob'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import picomatch from 'picomatch'
-import { DEFAULT_IGNORES, unitsGlobsMiss } from '../scan/scan.js'
+import { checkPatterns, DEFAULT_IGNORES, unitsGlobsMiss } from '../scan/scan.js'
 
 export interface UnitFiles {
   /** absolute paths, sorted, unique */
@@ -34,6 +34,7 @@ export async function resolveUnitFiles(
   exclude: readonly string[],
   workspace: string
 ): Promise<UnitFiles> {
+  checkPatterns([...entries.filter((e) => fg.isDynamicPattern(e)), ...exclude], picomatch)
   const ignore = [...DEFAULT_IGNORES, ...exclude]
   const found = new Set<string>()
   const missing: string[] = []
@@ -44,6 +45,8 @@ export async function resolveUnitFiles(
       dot: true,
       onlyFiles: false,
       followSymbolicLinks: false,
+      // what it cannot list (EACCES, a path too long) unitsGlobsMiss() reports
+      suppressErrors: true,
       ignore,
       absolute: true
     })

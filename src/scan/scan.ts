@@ -56,11 +56,28 @@ const USER_FLAG: ScopeHint = {
   evidence: 'the scan was asked for user units (--user)'
 }
 
-class ReadError extends Error {}
+class ReadError extends Error {
+  constructor(
+    message: string,
+    /** systemd reads what the gate could not (a drop-in so is no drop-in to leave out) */
+    readonly systemdReads = false
+  ) {
+    super(message)
+  }
+}
 
-/** The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. */
-const cannotRead = (error: unknown): ReadError =>
-  new ReadError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+/**
+ * The error a failed system call becomes: its code (ENOENT, EACCES...) is what the report says. A
+ * name that is not UTF-8 comes from readdir() with U+FFFD in it, which opens nothing: systemd, which
+ * reads names as bytes, opens it.
+ */
+const cannotRead = (error: unknown, file?: string): ReadError => {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT' && file !== undefined && baseNameOf(file).includes('\uFFFD')) {
+    return new ReadError('its name is not valid UTF-8: the gate cannot open it', true)
+  }
+  return new ReadError(`cannot read: ${code ?? String(error)}`, true)
+}
 
 /** Why following links from `file` leads nowhere (ENOENT, ELOOP ...), or undefined when it leads to something. */
 function followError(file: string): string | undefined {
@@ -192,7 +209,8 @@ function readRegularFile(file: string): Uint8Array {
 function checkSize(size: number): void {
   if (size > MAX_UNIT_FILE_BYTES) {
     throw new ReadError(
-      `file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`
+      `file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} the gate reads`,
+      true
     )
   }
 }
@@ -376,7 +394,7 @@ export function createReader(
           return { path: display(file, directory), bytes: readRegularFile(file) }
         } catch (error) {
           if (error instanceof ReadError) throw error
-          throw cannotRead(error)
+          throw cannotRead(error, file)
         }
       }
       const shown = display(file)
@@ -384,7 +402,7 @@ export function createReader(
       try {
         stat = fs.lstatSync(file)
       } catch (error) {
-        throw cannotRead(error)
+        throw cannotRead(error, file)
       }
       let target = file
       if (stat.isSymbolicLink()) {
@@ -449,6 +467,8 @@ interface CollectedDropIns {
   orders: UnitFileInput[][]
   /** unreadable drop-ins */
   problems: string[]
+  /** a drop-in systemd reads and the gate could not: the unit cannot be scored without it */
+  unreadable?: string
   conflicts: Array<{ fileName: string; paths: string[] }>
   truncated: boolean
 }
@@ -507,13 +527,17 @@ function collectDropIns(
   })
   const choices = dropInChoices(candidates)
   const inputs = new Map<string, UnitFileInput | undefined>()
+  let unreadable: string | undefined
   const load = (file: string): UnitFileInput | undefined => {
     if (!inputs.has(file)) {
       try {
         inputs.set(file, reader.read(file))
       } catch (error) {
         if (!(error instanceof ReadError)) throw error
-        problems.push(`${reader.display(file)}: ${error.message}`)
+        // one systemd skips too (a directory, a FIFO, a dangling link ...) is a note; one it reads
+        // would change the score the gate gives without it
+        if (error.systemdReads) unreadable ??= `${reader.display(file)}: ${error.message}`
+        else problems.push(`${reader.display(file)}: ${error.message}`)
         inputs.set(file, undefined)
       }
     }
@@ -522,7 +546,13 @@ function collectDropIns(
   const orders = choices.orders.map((order) =>
     order.flatMap((candidate) => load(candidate.path) ?? [])
   )
-  return { orders, problems, conflicts: choices.conflicts, truncated: choices.truncated }
+  return {
+    orders,
+    problems,
+    conflicts: choices.conflicts,
+    truncated: choices.truncated,
+    ...(unreadable !== undefined ? { unreadable } : {})
+  }
 }
 
 /** Whether a path names an instance (foo@x.service) whose template (foo@.service) is beside it. */
@@ -588,6 +618,42 @@ export function walkServiceFiles(
   return found
 }
 
+/** A glob the gate refuses to use (see checkPatterns). */
+export class PatternError extends Error {}
+
+/** Brace groups a pattern may hold: fast-glob expands them all, {a,b}{c,d}... doubling each time. */
+const MAX_BRACE_GROUPS = 8
+
+/**
+ * Refuses a glob that would exhaust memory or that picomatch cannot compile ({1..1000000}, twenty
+ * brace groups, thousands of '['), with a message, before fast-glob takes it.
+ */
+export function checkPatterns(patterns: readonly string[], picomatch: typeof Picomatch): void {
+  for (const pattern of patterns) {
+    const problem =
+      pattern.length > 4096
+        ? 'longer than 4096 characters'
+        : (pattern.match(/\{/g)?.length ?? 0) > MAX_BRACE_GROUPS
+          ? `more than ${MAX_BRACE_GROUPS} brace groups`
+          : /\{[^}]*\.\./.test(pattern)
+            ? 'a brace range ({1..9}): list the values instead'
+            : undefined
+    if (problem === undefined) {
+      try {
+        picomatch.makeRe(pattern, { dot: true })
+        continue
+      } catch (error) {
+        throw new PatternError(
+          `the glob ${JSON.stringify(pattern)} cannot be used: ${(error as Error).message}`
+        )
+      }
+    }
+    throw new PatternError(
+      `the glob ${JSON.stringify(pattern.slice(0, 80))} cannot be used: ${problem}`
+    )
+  }
+}
+
 /** Line terminators: a glob (picomatch's `.`) never matches a path through a name holding one. */
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/
 
@@ -630,13 +696,18 @@ export function unitsGlobsMiss(
  * undefined when the path is no such directory. readdir() gives a name that is not UTF-8 with U+FFFD
  * in it, a name that opens nothing.
  */
-function unlistedDirectoryReason(file: string): string | undefined {
+function unlistedDirectoryReason(file: string, kind: EntryKind | undefined): string | undefined {
+  if (kind !== undefined && kind !== 'directory') return undefined
   let stat: fs.Stats
   try {
     stat = fs.lstatSync(file)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && baseNameOf(file).includes('\uFFFD')) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' && baseNameOf(file).includes('\uFFFD')) {
       return 'a directory whose name is not valid UTF-8: the gate cannot open it, so the units in it are not gated (rename it)'
+    }
+    if (code === 'ENAMETOOLONG') {
+      return 'a directory too deep to open (its path is longer than the system allows): the units in it are not gated'
     }
     return undefined
   }
@@ -704,18 +775,22 @@ export async function findUnitFiles(
     let found: string[]
     if (exclude.length === 0) found = walkServiceFiles(absolute, listings)
     else {
-      found = (await fastGlob())
+      const glob = await fastGlob()
+      // loaded here, not at the top: the CLI bundle keeps it in the chunk fast-glob is in
+      const picomatch = (await import('picomatch')).default
+      checkPatterns(exclude, picomatch)
+      found = glob
         .sync('**/*.service', {
           cwd: absolute,
           absolute: true,
           dot: true,
           onlyFiles: false,
           followSymbolicLinks: false,
+          // what it cannot list (EACCES, a path too long) the walk below reports
+          suppressErrors: true,
           ignore: [...DEFAULT_IGNORES, ...exclude]
         })
         .map((f) => path.normalize(f))
-      // loaded here, not at the top: the CLI bundle keeps it in the chunk fast-glob is in
-      const picomatch = (await import('picomatch')).default
       const missed = unitsGlobsMiss(absolute, ['**/*.service'], exclude, new Set(found), picomatch)
       for (const file of missed) found.push(file)
     }
@@ -797,7 +872,8 @@ export function scanUnitFile(
     return errorReport(
       shown,
       base,
-      unlistedDirectoryReason(file) ?? 'not a valid service unit name'
+      unlistedDirectoryReason(file, read.listDirectory(directory)?.get(base)) ??
+        'not a valid service unit name'
     )
   }
   const instance = templateInstance(options.version)
@@ -864,13 +940,20 @@ export function scanUnitFile(
         `holds: the score is that unit's (${names.fragment}), not the template's`
     )
   }
-  const { orders, problems, conflicts, truncated } = collectDropIns(
+  const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(
     names.id,
     names.aliases,
     directory,
     read,
     options.version
   )
+  if (unreadable !== undefined) {
+    return errorReport(
+      shown,
+      names.id.name,
+      `drop-in ${unreadable}; systemd reads it, so the unit cannot be scored without it`
+    )
+  }
   const sockets = companionSockets(base, directory, read)
   const gateOptions = withScanDefaults(options)
   // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
