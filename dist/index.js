@@ -35507,20 +35507,24 @@ function addDiagnostic(diagnostics, diagnostic) {
     }
 }
 /**
- * The lists each settings object made itself: appended to in place while its lines are read. A
- * copy per line made a unit of 50,000 ExecStart= lines take a minute (quadratic). A list another
+ * Lists a settings object made itself once they grew long: appended to in place from then on. A
+ * copy per line made a unit of 50,000 ExecStart= lines take a minute (quadratic); short lists, all
+ * that real units hold, are still copied (the common case pays one length check). A list another
  * object shares (the fix engine's copies, the shape a patch reads through) is copied first, so no
- * value is changed in place once another object holds it.
+ * value another object holds is changed in place.
  */
-const ownLists = new WeakMap();
+const LONG_LIST = 64;
+const ownLongLists = new WeakMap();
 function appended(s, list, items) {
-    if (ownLists.get(list) === s) {
+    if (list.length < LONG_LIST)
+        return [...list, ...items];
+    if (ownLongLists.get(list) === s) {
         for (const item of items)
             list.push(item);
         return list;
     }
-    const copy = list.concat(items);
-    ownLists.set(copy, s);
+    const copy = [...list, ...items];
+    ownLongLists.set(copy, s);
     return copy;
 }
 const NO_ARCHITECTURES = new Set();
