@@ -478,7 +478,9 @@ describe('the verdict', () => {
     expect(compareWithBase(worse, null)).toBe('new')
     expect(compareWithBase(worse, undefined)).toBe('unknown')
     expect(compareWithBase(invalid, legacy)).toBe('worse')
-    expect(compareWithBase(legacy, invalid)).toBe('better')
+    // a unit that could not run at the base: loading now above the threshold is worse
+    expect(compareWithBase(legacy, invalid)).toBe('worse')
+    expect(compareWithBase(good, invalid)).toBe('better')
   })
   it('threshold fails above it; regression fails only new-above or worse; never judges like threshold', () => {
     const bases = new Map<string, UnitReport | null>([['a.service', legacy]])

@@ -491,6 +491,60 @@ describe('fail-on: regression', () => {
     expect(run.summary).toContain('Checks that got worse since the base:')
   })
 
+  it('takes no base that could not run or was never gated as a licence: it judges them as new', async () => {
+    const notes = 'Notes for the deployment, long enough for git to see a rename of this file.\n'
+    const r = repo({
+      base: {
+        // systemd refuses it (no ExecStart=): it could not run
+        'units/broken.service': '[Unit]\nDescription=Broken\n\n[Service]\nType=simple\n',
+        // outside paths (a test fixture) and a text file: never gated
+        'tests/fixtures/unhardened.service': BARE,
+        'docs/NOTES.txt': notes.repeat(20)
+      },
+      head: {
+        'units/broken.service': BARE,
+        'tests/fixtures/unhardened.service': null,
+        'units/fixture.service': BARE,
+        'docs/NOTES.txt': null,
+        'units/notes.service': `[X-Notes]\n${notes.repeat(20).replace(/^/gm, 'Note=')}\n${BARE}`
+      }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { ...inputs, paths: 'units' }
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs['failed-units']).toBe('3')
+    const lines = run.stdout.split('\n')
+    expect(lines.find((l) => l.includes('units/broken.service'))).toMatch(
+      /worse than the base: invalid/
+    )
+    for (const name of ['fixture', 'notes']) {
+      expect(lines.find((l) => l.startsWith(`✗ units/${name}.service`))).toMatch(/\(new\)/)
+    }
+  })
+
+  it('gates the units behind a paths entry that became a link to another directory', async () => {
+    const r = repo({
+      base: { 'units/app.service': HARDENED, 'deploy/units/app.service': BARE },
+      head: { 'units/app.service': null, units: { link: 'deploy/units' } }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { ...inputs, paths: 'units' }
+    })
+    expect(run.code).toBe(1)
+    // under the name it is deployed by, and compared with what units/app.service was
+    expect(reportOf(run).units.map((u) => [u.path, u.status])).toEqual([
+      ['units/app.service', 'scored']
+    ])
+    expect(run.stdout).toMatch(/✗ units\/app\.service .*worse than the base/)
+  })
+
   it('fails a new unit above the threshold and passes a new one below it', async () => {
     const r = repo({
       base: { 'units/legacy.service': LEGACY },

@@ -44848,7 +44848,7 @@ function commandSafe(text) {
 
 /** Tenths on the printed scale: 96 → "9.6". */
 const tenths = (value) => (value / 10).toFixed(1);
-/** Orders states for the regression gate: masked (cannot run) < any score < does not load. */
+/** Orders states for the regression gate: masked (cannot run) < any score < does not load (but see compareWithBase). */
 function rank(unit) {
     if (unit.status === 'masked')
         return -1;
@@ -44861,6 +44861,12 @@ function compareWithBase(unit, base) {
         return 'unknown';
     if (base === null)
         return 'new';
+    // a unit that could not load at the base (systemd refused it, the gate could not read it) could
+    // not run: loading now above the threshold is worse, however "does not load" ranks
+    const loadedNow = unit.status === 'scored' || unit.status === 'masked';
+    if ((base.status === 'invalid' || base.status === 'error') && loadedNow && !unit.passed) {
+        return 'worse';
+    }
     const now = rank(unit);
     const before = rank(base);
     return now > before ? 'worse' : now < before ? 'better' : 'same';
@@ -62341,6 +62347,14 @@ async function resolveUnitFiles(entries, exclude, workspace) {
             missing.push(entry);
             continue;
         }
+        // a link to a directory in the workspace (units -> deploy/units) names that directory: its
+        // units are gated under the link's name, as they are deployed (one leading out of the workspace
+        // stays an entry the scan refuses to follow)
+        if (stat.isSymbolicLink() && linksToDirectoryInside(absolute, workspace)) {
+            for (const unit of await glob('**/*.service', absolute))
+                found.add(path$2.normalize(unit));
+            continue;
+        }
         if (!stat.isDirectory()) {
             found.add(absolute);
             if (!isInside(absolute, workspace))
@@ -62374,6 +62388,36 @@ async function resolveUnitFiles(entries, exclude, workspace) {
             found.add(file);
     }
     return { files: [...found].sort(), missing, outside };
+}
+/** Whether a link leads to a directory inside the workspace. */
+function linksToDirectoryInside(link, workspace) {
+    try {
+        const real = fs$5.realpathSync(link);
+        return fs$5.statSync(real).isDirectory() && isInside(real, fs$5.realpathSync(workspace));
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Whether the `paths`/`exclude` inputs take a workspace-relative unit path (the base side of a rename:
+ * a file the gate never looked at, a test fixture or a text file, is no base to compare with).
+ */
+function inPathsScope(file, entries, exclude) {
+    if (!file.endsWith('.service'))
+        return false;
+    const options = { dot: true, flags: 's' };
+    const ignored = picomatch([...DEFAULT_IGNORES, ...exclude], options);
+    const parts = file.split('/');
+    for (let i = 1; i <= parts.length; i++)
+        if (ignored(parts.slice(0, i).join('/')))
+            return false;
+    return entries.some((entry) => {
+        if (fg.isDynamicPattern(entry))
+            return picomatch([entry, `${entry}/**`], options)(file);
+        const relative = toPosix$2(path$2.normalize(entry)).replace(/^\.\/?|\/$/g, '');
+        return relative === '' || file === relative || file.startsWith(`${relative}/`);
+    });
 }
 /**
  * The directories unit files and drop-ins may resolve into: every top-level entry of the workspace
@@ -63210,10 +63254,20 @@ async function gate(env) {
     // Scores: every applicable row is kept so the savings of a fix are exact.
     const units = gated.map((i) => scanAt(i, { ...options, keepPassingChecks: true }));
     // No drop-in suggestions for the base: only its score is compared.
-    const bases = scoreBase(new Map(gated.map((i) => [
-        unitPaths[i],
-        scope.changed?.get(unitPaths[i])?.basePath ?? unitPaths[i]
-    ])), { ...options, keepPassingChecks: true, suggest: false });
+    const basePathOf = (current) => scope.changed?.get(current)?.basePath ?? current;
+    const bases = scoreBase(new Map(gated.map((i) => [unitPaths[i], basePathOf(unitPaths[i])])), {
+        ...options,
+        keepPassingChecks: true,
+        suggest: false
+    });
+    // renamed from a file the gate did not gate (a fixture outside paths, a text file): a new unit
+    for (const i of gated) {
+        const current = unitPaths[i];
+        const before = basePathOf(current);
+        if (before !== current && !inPathsScope(before, settings.paths, settings.exclude)) {
+            bases?.set(current, null);
+        }
+    }
     // every unit is gated (scope all, no base ...): the comparison only explains why each changed
     if (!selected && scope.changed && bases) {
         const atHead = new Map(units.map((unit, k) => [unitPaths[gated[k]], unit]));

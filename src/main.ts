@@ -32,7 +32,7 @@ import type { Comparison, CommitFacts } from './github/comparison.js'
 import { chooseComparison } from './github/comparison.js'
 import { commandSafe, redactSecrets } from './github/escape.js'
 import { describeEvent, parseEvent } from './github/event.js'
-import { readableRoots, resolveUnitFiles, writeFileSafely } from './github/files.js'
+import { inPathsScope, readableRoots, resolveUnitFiles, writeFileSafely } from './github/files.js'
 import { Git, GitError } from './github/git.js'
 import type { Env, Settings } from './github/inputs.js'
 import { InputError, readSettings } from './github/inputs.js'
@@ -396,15 +396,20 @@ async function gate(env: Env): Promise<string | undefined> {
   // Scores: every applicable row is kept so the savings of a fix are exact.
   const units = gated.map((i) => scanAt(i, { ...options, keepPassingChecks: true }))
   // No drop-in suggestions for the base: only its score is compared.
-  const bases = scoreBase(
-    new Map(
-      gated.map((i) => [
-        unitPaths[i]!,
-        scope.changed?.get(unitPaths[i]!)?.basePath ?? unitPaths[i]!
-      ])
-    ),
-    { ...options, keepPassingChecks: true, suggest: false }
-  )
+  const basePathOf = (current: string): string => scope.changed?.get(current)?.basePath ?? current
+  const bases = scoreBase(new Map(gated.map((i) => [unitPaths[i]!, basePathOf(unitPaths[i]!)])), {
+    ...options,
+    keepPassingChecks: true,
+    suggest: false
+  })
+  // renamed from a file the gate did not gate (a fixture outside paths, a text file): a new unit
+  for (const i of gated) {
+    const current = unitPaths[i]!
+    const before = basePathOf(current)
+    if (before !== current && !inPathsScope(before, settings.paths, settings.exclude)) {
+      bases?.set(current, null)
+    }
+  }
 
   // every unit is gated (scope all, no base ...): the comparison only explains why each changed
   if (!selected && scope.changed && bases) {

@@ -70,6 +70,13 @@ export async function resolveUnitFiles(
       missing.push(entry)
       continue
     }
+    // a link to a directory in the workspace (units -> deploy/units) names that directory: its
+    // units are gated under the link's name, as they are deployed (one leading out of the workspace
+    // stays an entry the scan refuses to follow)
+    if (stat.isSymbolicLink() && linksToDirectoryInside(absolute, workspace)) {
+      for (const unit of await glob('**/*.service', absolute)) found.add(path.normalize(unit))
+      continue
+    }
     if (!stat.isDirectory()) {
       found.add(absolute)
       if (!isInside(absolute, workspace)) outside.push(path.dirname(absolute))
@@ -96,6 +103,37 @@ export async function resolveUnitFiles(
     for (const file of unitsGlobsMiss(workspace, inside, exclude, found, picomatch)) found.add(file)
   }
   return { files: [...found].sort(), missing, outside }
+}
+
+/** Whether a link leads to a directory inside the workspace. */
+function linksToDirectoryInside(link: string, workspace: string): boolean {
+  try {
+    const real = fs.realpathSync(link)
+    return fs.statSync(real).isDirectory() && isInside(real, fs.realpathSync(workspace))
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Whether the `paths`/`exclude` inputs take a workspace-relative unit path (the base side of a rename:
+ * a file the gate never looked at, a test fixture or a text file, is no base to compare with).
+ */
+export function inPathsScope(
+  file: string,
+  entries: readonly string[],
+  exclude: readonly string[]
+): boolean {
+  if (!file.endsWith('.service')) return false
+  const options = { dot: true, flags: 's' }
+  const ignored = picomatch([...DEFAULT_IGNORES, ...exclude], options)
+  const parts = file.split('/')
+  for (let i = 1; i <= parts.length; i++) if (ignored(parts.slice(0, i).join('/'))) return false
+  return entries.some((entry) => {
+    if (fg.isDynamicPattern(entry)) return picomatch([entry, `${entry}/**`], options)(file)
+    const relative = toPosix(path.normalize(entry)).replace(/^\.\/?|\/$/g, '')
+    return relative === '' || file === relative || file.startsWith(`${relative}/`)
+  })
 }
 
 /**

@@ -31,7 +31,7 @@ export interface Outcome {
 /** Tenths on the printed scale: 96 → "9.6". */
 export const tenths = (value: number): string => (value / 10).toFixed(1)
 
-/** Orders states for the regression gate: masked (cannot run) < any score < does not load. */
+/** Orders states for the regression gate: masked (cannot run) < any score < does not load (but see compareWithBase). */
 function rank(unit: UnitReport): number {
   if (unit.status === 'masked') return -1
   if (unit.status === 'scored') return unit.exposure ?? 0
@@ -41,6 +41,12 @@ function rank(unit: UnitReport): number {
 export function compareWithBase(unit: UnitReport, base: UnitReport | null | undefined): BaseChange {
   if (base === undefined) return 'unknown'
   if (base === null) return 'new'
+  // a unit that could not load at the base (systemd refused it, the gate could not read it) could
+  // not run: loading now above the threshold is worse, however "does not load" ranks
+  const loadedNow = unit.status === 'scored' || unit.status === 'masked'
+  if ((base.status === 'invalid' || base.status === 'error') && loadedNow && !unit.passed) {
+    return 'worse'
+  }
   const now = rank(unit)
   const before = rank(base)
   return now > before ? 'worse' : now < before ? 'better' : 'same'
