@@ -760,6 +760,59 @@ describe('inputs', () => {
     }
   })
 
+  it('protects the files a policy extends and links to, and keeps the base policy whole', async () => {
+    const relaxed = '{"hardening-gate":{"threshold":10}}'
+    const cases: Array<
+      [string, Record<string, string | { link: string }>, Record<string, string | { link: string }>]
+    > = [
+      // the named file unchanged in substance, its parent (strict: 3.0) kept at the base
+      [
+        'extends a built-in',
+        { 'policy.json': '{"hardening-gate":{"extends":"strict"}}' },
+        { 'policy.json': '{"hardening-gate": {"extends":"strict"}}\n' }
+      ],
+      // the file it extends relaxed
+      [
+        'extends a file',
+        { 'policy.json': '{"hardening-gate":{"extends":"./shared.json"}}', 'shared.json': '{}' },
+        { 'shared.json': relaxed }
+      ],
+      // a link's target relaxed, and a link retargeted
+      [
+        'link target',
+        { 'policy.json': { link: 'conf/gate.json' }, 'conf/gate.json': '{}' },
+        { 'conf/gate.json': relaxed }
+      ],
+      [
+        'link retargeted',
+        {
+          'policy.json': { link: 'conf/gate.json' },
+          'conf/gate.json': '{}',
+          'conf/lax.json': relaxed
+        },
+        { 'policy.json': { link: 'conf/lax.json' } }
+      ]
+    ]
+    for (const [what, base, head] of cases) {
+      const r = repo({
+        base: { ...base, 'old.service': BARE },
+        head: { ...head, 'new.service': BARE }
+      })
+      const run = await runAction({
+        workspace: r.dir,
+        eventName: 'pull_request',
+        payload: pr(r),
+        inputs: { policy: 'policy.json' }
+      })
+      expect([what, run.code]).toEqual([what, 1])
+      expect([what, byName(run, 'warning').join('\n')]).toEqual([
+        what,
+        expect.stringContaining('applies it as it is at the base')
+      ])
+      expect([what, reportOf(run).threshold]).toEqual([what, what === 'extends a built-in' ? 3 : 5])
+    }
+  })
+
   it('fail-on: never reports with warnings and exits 0', async () => {
     const r = repo({ base: {}, head: { 'app.service': BARE } })
     const run = await runAction({

@@ -12481,34 +12481,36 @@ function builtinPolicyNames() {
         return [];
     }
 }
-/**
- * Loads a policy by built-in name or path (relative to cwd). A policy may extend another
- * ("hardening-gate": { "extends": "baseline" } or a path relative to its own file): the base is loaded
- * first and the file's settings apply on top. Throws PolicyError with a clear message.
- */
-function loadPolicy(nameOrPath, cwd, seen = []) {
+const FILE_SYSTEM = {
+    read: (file, shown) => readPolicyFile(file, shown),
+    exists: (file) => fs.existsSync(file)
+};
+function loadPolicy(nameOrPath, cwd, seen = [], source = FILE_SYSTEM) {
     const isName = /^[a-z0-9-]+$/.test(nameOrPath);
     const file = isName
         ? path.join(builtinPolicyDirectory(), `${nameOrPath}.json`)
         : path.resolve(cwd, nameOrPath);
     let bytes;
     try {
-        bytes = readPolicyFile(file, nameOrPath);
+        // built-in policies come with the gate, whatever the source
+        bytes = isName ? readPolicyFile(file, nameOrPath) : source.read(file, nameOrPath);
+        if (!isName)
+            source.files?.push(file);
     }
     catch (error) {
         if (error instanceof PolicyError)
             throw error;
-        if (isName && !fs.existsSync(path.resolve(cwd, nameOrPath))) {
+        if (isName && !source.exists(path.resolve(cwd, nameOrPath))) {
             const known = builtinPolicyNames();
             throw new PolicyError(`unknown policy '${nameOrPath}'${known.length ? ` (built-in: ${known.join(', ')})` : ''}`);
         }
         if (isName)
-            return loadPolicy(`./${nameOrPath}`, cwd, seen);
+            return loadPolicy(`./${nameOrPath}`, cwd, seen, source);
         throw new PolicyError(`cannot read policy file ${nameOrPath}`);
     }
     const name = isName ? nameOrPath : path.basename(file);
     const document = readPolicyText(decodePolicyBytes(bytes, name), name);
-    const base = baseOf(document, name, path.dirname(file), [...seen, file]);
+    const base = baseOf(document, name, path.dirname(file), [...seen, file], source);
     return parsePolicy(document, name, base);
 }
 /** Policy files larger than this are refused: the built-in ones are a few KiB. */
@@ -12532,7 +12534,7 @@ function readPolicyFile(file, shown) {
         fs.closeSync(fd);
     }
 }
-function baseOf(document, name, directory, seen) {
+function baseOf(document, name, directory, seen, source) {
     if (typeof document !== 'object' || document === null)
         return undefined;
     const gate = document[GATE_KEY];
@@ -12551,7 +12553,7 @@ function baseOf(document, name, directory, seen) {
     if (seen.includes(target) || seen.length > 8) {
         throw new PolicyError(`${name}: "extends" makes a cycle (${[...seen, target].map((f) => path.basename(f)).join(' -> ')})`);
     }
-    return loadPolicy(isName ? parent : target, directory, seen);
+    return loadPolicy(isName ? parent : target, directory, seen, source);
 }
 
 /** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */

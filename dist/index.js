@@ -43507,34 +43507,38 @@ function builtinPolicyNames() {
         return [];
     }
 }
-/**
- * Loads a policy by built-in name or path (relative to cwd). A policy may extend another
- * ("hardening-gate": { "extends": "baseline" } or a path relative to its own file): the base is loaded
- * first and the file's settings apply on top. Throws PolicyError with a clear message.
- */
-function loadPolicy(nameOrPath, cwd, seen = []) {
+const FILE_SYSTEM = {
+    read: (file, shown) => readPolicyFile(file, shown),
+    exists: (file) => fs$5.existsSync(file)
+};
+/** The file system as a source that collects the files read into `files`. */
+const fileSystemSource = (files) => ({ ...FILE_SYSTEM, files });
+function loadPolicy(nameOrPath, cwd, seen = [], source = FILE_SYSTEM) {
     const isName = /^[a-z0-9-]+$/.test(nameOrPath);
     const file = isName
         ? path$2.join(builtinPolicyDirectory(), `${nameOrPath}.json`)
         : path$2.resolve(cwd, nameOrPath);
     let bytes;
     try {
-        bytes = readPolicyFile(file, nameOrPath);
+        // built-in policies come with the gate, whatever the source
+        bytes = isName ? readPolicyFile(file, nameOrPath) : source.read(file, nameOrPath);
+        if (!isName)
+            source.files?.push(file);
     }
     catch (error) {
         if (error instanceof PolicyError)
             throw error;
-        if (isName && !fs$5.existsSync(path$2.resolve(cwd, nameOrPath))) {
+        if (isName && !source.exists(path$2.resolve(cwd, nameOrPath))) {
             const known = builtinPolicyNames();
             throw new PolicyError(`unknown policy '${nameOrPath}'${known.length ? ` (built-in: ${known.join(', ')})` : ''}`);
         }
         if (isName)
-            return loadPolicy(`./${nameOrPath}`, cwd, seen);
+            return loadPolicy(`./${nameOrPath}`, cwd, seen, source);
         throw new PolicyError(`cannot read policy file ${nameOrPath}`);
     }
     const name = isName ? nameOrPath : path$2.basename(file);
     const document = readPolicyText(decodePolicyBytes(bytes, name), name);
-    const base = baseOf(document, name, path$2.dirname(file), [...seen, file]);
+    const base = baseOf(document, name, path$2.dirname(file), [...seen, file], source);
     return parsePolicy(document, name, base);
 }
 /** Policy files larger than this are refused: the built-in ones are a few KiB. */
@@ -43558,7 +43562,7 @@ function readPolicyFile(file, shown) {
         fs$5.closeSync(fd);
     }
 }
-function baseOf(document, name, directory, seen) {
+function baseOf(document, name, directory, seen, source) {
     if (typeof document !== 'object' || document === null)
         return undefined;
     const gate = document[GATE_KEY];
@@ -43577,7 +43581,7 @@ function baseOf(document, name, directory, seen) {
     if (seen.includes(target) || seen.length > 8) {
         throw new PolicyError(`${name}: "extends" makes a cycle (${[...seen, target].map((f) => path$2.basename(f)).join(' -> ')})`);
     }
-    return loadPolicy(isName ? parent : target, directory, seen);
+    return loadPolicy(isName ? parent : target, directory, seen, source);
 }
 
 /** Escaping for text that came from unit files: nothing from a file may steer a terminal or a runner. */
@@ -62736,10 +62740,26 @@ function readPolicy(text, workspace) {
     const name = text === '' ? 'baseline' : text;
     const builtin = /^[a-z0-9-]+$/.test(name) && fs$5.existsSync(path$2.join(builtinPolicyDirectory(), `${name}.json`));
     try {
-        const policy = loadPolicy(name, workspace);
+        const read = [];
+        const policy = loadPolicy(name, workspace, [], fileSystemSource(read));
+        const relative = (file) => toPosix$1(path$2.relative(workspace, file));
+        const policyFiles = new Set();
+        for (const file of read) {
+            policyFiles.add(relative(file));
+            try {
+                policyFiles.add(relative(fs$5.realpathSync(file)));
+            }
+            catch {
+                // read a moment ago: nothing more to add
+            }
+        }
         return builtin
-            ? { policy }
-            : { policy, policyFile: toPosix$1(path$2.relative(workspace, path$2.resolve(workspace, name))) };
+            ? { policy, policyFiles: [] }
+            : {
+                policy,
+                policyFile: relative(path$2.resolve(workspace, name)),
+                policyFiles: [...policyFiles]
+            };
     }
     catch (error) {
         if (error instanceof PolicyError)
@@ -62753,7 +62773,7 @@ function readSettings(env, workspace) {
     const scope = oneOf(Inputs.scope, inputValue(env, Inputs.scope), SCOPES, 'changed');
     const review = parseBooleanInput(Inputs.review, inputValue(env, Inputs.review), false);
     const explicitThreshold = parseThresholdInput(inputValue(env, Inputs.threshold));
-    const { policy, policyFile } = readPolicy(inputValue(env, Inputs.policy), workspace);
+    const { policy, policyFile, policyFiles } = readPolicy(inputValue(env, Inputs.policy), workspace);
     const sarifText = inputValue(env, Inputs.sarifFile);
     if (/[\0\r\n]/.test(sarifText))
         throw new InputError(`Input 'sarif-file' must be one path`);
@@ -62765,6 +62785,7 @@ function readSettings(env, workspace) {
         thresholdFromInput: explicitThreshold !== undefined,
         policy,
         policyFile,
+        policyFiles,
         version,
         failOn,
         scope,
@@ -63092,30 +63113,71 @@ function chooseScope(settings, comparison, changes, unitPaths, inputs, event) {
     };
 }
 /**
- * A policy file the change set modifies is applied as it is at the base: a pull request must not
- * relax its own gate (under pull_request_target the workflow is trusted, the checkout is not). The
- * change takes effect once merged. When the base has no such file, the checked-out one is used.
+ * Policy files as a commit's tree holds them (links followed inside the tree), for loadPolicy():
+ * paths are absolute in the workspace, as the checkout would have them.
  */
-function policyAtBase(settings, changes, comparison, git, event, notes) {
+function baseTreeSource(git, commit, workspace) {
+    const entries = git.tree(commit);
+    const topPath = (file) => {
+        const relative = toPosix(path$2.relative(workspace, file));
+        if (relative === '' || relative.startsWith('..') || path$2.isAbsolute(relative))
+            return undefined;
+        return git.prefix === '' ? relative : `${git.prefix}/${relative}`;
+    };
+    const resolve = (file) => {
+        let at = topPath(file);
+        for (let hops = 0; at !== undefined && hops < 8; hops++) {
+            const entry = entries.get(at);
+            if (entry?.mode !== '120000')
+                return entry?.type === 'blob' ? entry : undefined;
+            const target = new TextDecoder().decode(git.blobs([entry.oid]).get(entry.oid));
+            if (target.startsWith('/'))
+                return undefined;
+            at = path$2.posix.normalize(path$2.posix.join(path$2.posix.dirname(at), target));
+            if (at.startsWith('..'))
+                return undefined;
+        }
+        return undefined;
+    };
+    return {
+        exists: (file) => resolve(file) !== undefined,
+        read(file, shown) {
+            const entry = resolve(file);
+            if (entry === undefined)
+                throw new Error(`${shown}: not in the base commit`);
+            if ((entry.size ?? 0) > 8 * 1024 * 1024) {
+                throw new PolicyError(`policy ${shown} is ${entry.size} bytes at the base, larger than the gate reads`);
+            }
+            const bytes = git.blobs([entry.oid]).get(entry.oid);
+            if (bytes === undefined)
+                throw new Error(`${shown}: cannot read the blob`);
+            return bytes;
+        }
+    };
+}
+/**
+ * A policy the change set modifies (its file, a file it extends, the target of a link among them)
+ * is applied as it is at the base, read from the base commit's tree with the files it extends
+ * there: a pull request must not relax its own gate (under pull_request_target the workflow is
+ * trusted, the checkout is not). The change takes effect once merged. When the base has no such
+ * file, the checked-out one is used.
+ */
+function policyAtBase(settings, changes, comparison, git, event, notes, workspace) {
     const file = settings.policyFile;
     if (!file || !changes || comparison.kind !== 'base' || !git)
         return settings;
-    if (!changes.some((c) => c.path === file || c.oldPath === file))
+    const rests = new Set(settings.policyFiles);
+    if (!changes.some((c) => rests.has(c.path) || (c.oldPath !== undefined && rests.has(c.oldPath))))
         return settings;
     const title = 'Gate policy changed';
-    const top = git.prefix === '' ? file : `${git.prefix}/${file}`;
-    const entry = git.tree(comparison.base).get(top);
-    const bytes = entry && entry.type === 'blob' && entry.mode !== '120000'
-        ? git.blobs([entry.oid]).get(entry.oid)
-        : undefined;
-    if (!bytes) {
+    const atBase = baseTreeSource(git, comparison.base, workspace);
+    if (!atBase.exists(path$2.resolve(workspace, file))) {
         notes.warn(`The policy file ${file} is new in ${describeEvent(event)}: it is applied as checked out.`, { file, title });
         return settings;
     }
     let policy;
     try {
-        const name = path$2.posix.basename(file);
-        policy = parsePolicy(readPolicyText(decodePolicyBytes(bytes, name), name), name);
+        policy = loadPolicy(`./${file}`, workspace, [], atBase);
     }
     catch (error) {
         notes.warn(`The policy file ${file} at the base cannot be used (${error.message}): the changed one is applied.`, { file, title });
@@ -63187,7 +63249,7 @@ async function gate(env) {
     if (comparison.kind === 'unavailable') {
         notes.warn(`No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`);
     }
-    settings = policyAtBase(settings, changes, comparison, git, event, notes);
+    settings = policyAtBase(settings, changes, comparison, git, event, notes, workspace);
     const roots = readableRoots(workspace, found.outside);
     // One reader for every unit: directory listings and links are read once per directory.
     const reader = createReader(roots, workspace);

@@ -11,7 +11,9 @@ import { inspect } from 'node:util'
 import * as zlib from 'node:zlib'
 import { VERSION } from './cli/run.js'
 import type { Policy } from './core/policy.js'
-import { decodePolicyBytes, parsePolicy, readPolicyText } from './core/policy.js'
+import { PolicyError } from './core/policy.js'
+import type { PolicySource } from './policies.js'
+import { loadPolicy } from './policies.js'
 import type { GateOptions, UnitReport } from './core/report.js'
 import type { ScopeHint } from './core/scope.js'
 import type { UnitName } from './core/specifiers.js'
@@ -33,6 +35,7 @@ import { chooseComparison } from './github/comparison.js'
 import { commandSafe, redactSecrets } from './github/escape.js'
 import { describeEvent, parseEvent } from './github/event.js'
 import { inPathsScope, readableRoots, resolveUnitFiles, writeFileSafely } from './github/files.js'
+import type { TreeEntry } from './github/git.js'
 import { Git, GitError } from './github/git.js'
 import type { Env, Settings } from './github/inputs.js'
 import { InputError, readSettings } from './github/inputs.js'
@@ -202,9 +205,51 @@ function chooseScope(
 }
 
 /**
- * A policy file the change set modifies is applied as it is at the base: a pull request must not
- * relax its own gate (under pull_request_target the workflow is trusted, the checkout is not). The
- * change takes effect once merged. When the base has no such file, the checked-out one is used.
+ * Policy files as a commit's tree holds them (links followed inside the tree), for loadPolicy():
+ * paths are absolute in the workspace, as the checkout would have them.
+ */
+function baseTreeSource(git: Git, commit: string, workspace: string): PolicySource {
+  const entries = git.tree(commit)
+  const topPath = (file: string): string | undefined => {
+    const relative = toPosix(path.relative(workspace, file))
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined
+    return git.prefix === '' ? relative : `${git.prefix}/${relative}`
+  }
+  const resolve = (file: string): TreeEntry | undefined => {
+    let at = topPath(file)
+    for (let hops = 0; at !== undefined && hops < 8; hops++) {
+      const entry = entries.get(at)
+      if (entry?.mode !== '120000') return entry?.type === 'blob' ? entry : undefined
+      const target = new TextDecoder().decode(git.blobs([entry.oid]).get(entry.oid))
+      if (target.startsWith('/')) return undefined
+      at = path.posix.normalize(path.posix.join(path.posix.dirname(at), target))
+      if (at.startsWith('..')) return undefined
+    }
+    return undefined
+  }
+  return {
+    exists: (file) => resolve(file) !== undefined,
+    read(file, shown) {
+      const entry = resolve(file)
+      if (entry === undefined) throw new Error(`${shown}: not in the base commit`)
+      if ((entry.size ?? 0) > 8 * 1024 * 1024) {
+        throw new PolicyError(
+          `policy ${shown} is ${entry.size} bytes at the base, larger than the gate reads`
+        )
+      }
+      const bytes = git.blobs([entry.oid]).get(entry.oid)
+      if (bytes === undefined) throw new Error(`${shown}: cannot read the blob`)
+      return bytes
+    }
+  }
+}
+
+/**
+ * A policy the change set modifies (its file, a file it extends, the target of a link among them)
+ * is applied as it is at the base, read from the base commit's tree with the files it extends
+ * there: a pull request must not relax its own gate (under pull_request_target the workflow is
+ * trusted, the checkout is not). The change takes effect once merged. When the base has no such
+ * file, the checked-out one is used.
  */
 function policyAtBase(
   settings: Settings,
@@ -212,19 +257,17 @@ function policyAtBase(
   comparison: Comparison,
   git: Git | undefined,
   event: ReturnType<typeof parseEvent>,
-  notes: Notes
+  notes: Notes,
+  workspace: string
 ): Settings {
   const file = settings.policyFile
   if (!file || !changes || comparison.kind !== 'base' || !git) return settings
-  if (!changes.some((c) => c.path === file || c.oldPath === file)) return settings
+  const rests = new Set(settings.policyFiles)
+  if (!changes.some((c) => rests.has(c.path) || (c.oldPath !== undefined && rests.has(c.oldPath))))
+    return settings
   const title = 'Gate policy changed'
-  const top = git.prefix === '' ? file : `${git.prefix}/${file}`
-  const entry = git.tree(comparison.base).get(top)
-  const bytes =
-    entry && entry.type === 'blob' && entry.mode !== '120000'
-      ? git.blobs([entry.oid]).get(entry.oid)
-      : undefined
-  if (!bytes) {
+  const atBase = baseTreeSource(git, comparison.base, workspace)
+  if (!atBase.exists(path.resolve(workspace, file))) {
     notes.warn(
       `The policy file ${file} is new in ${describeEvent(event)}: it is applied as checked out.`,
       { file, title }
@@ -233,8 +276,7 @@ function policyAtBase(
   }
   let policy: Policy
   try {
-    const name = path.posix.basename(file)
-    policy = parsePolicy(readPolicyText(decodePolicyBytes(bytes, name), name), name)
+    policy = loadPolicy(`./${file}`, workspace, [], atBase)
   } catch (error) {
     notes.warn(
       `The policy file ${file} at the base cannot be used (${(error as Error).message}): the changed one is applied.`,
@@ -321,7 +363,7 @@ async function gate(env: Env): Promise<string | undefined> {
       `No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`
     )
   }
-  settings = policyAtBase(settings, changes, comparison, git, event, notes)
+  settings = policyAtBase(settings, changes, comparison, git, event, notes, workspace)
   const roots = readableRoots(workspace, found.outside)
   // One reader for every unit: directory listings and links are read once per directory.
   const reader = createReader(roots, workspace)

@@ -33,28 +33,54 @@ export function builtinPolicyNames(): string[] {
  * ("hardening-gate": { "extends": "baseline" } or a path relative to its own file): the base is loaded
  * first and the file's settings apply on top. Throws PolicyError with a clear message.
  */
-export function loadPolicy(nameOrPath: string, cwd: string, seen: string[] = []): Policy {
+/**
+ * Where policy files come from: the file system, or (the Action) a base commit's tree. `files`
+ * collects every file read that is not a built-in one, so a caller knows what a policy rests on.
+ */
+export interface PolicySource {
+  /** the bytes of a file named by absolute path; throws PolicyError, or another error when absent */
+  read(file: string, shown: string): Uint8Array
+  exists(file: string): boolean
+  files?: string[]
+}
+
+const FILE_SYSTEM: PolicySource = {
+  read: (file, shown) => readPolicyFile(file, shown),
+  exists: (file) => fs.existsSync(file)
+}
+
+/** The file system as a source that collects the files read into `files`. */
+export const fileSystemSource = (files: string[]): PolicySource => ({ ...FILE_SYSTEM, files })
+
+export function loadPolicy(
+  nameOrPath: string,
+  cwd: string,
+  seen: string[] = [],
+  source: PolicySource = FILE_SYSTEM
+): Policy {
   const isName = /^[a-z0-9-]+$/.test(nameOrPath)
   const file = isName
     ? path.join(builtinPolicyDirectory(), `${nameOrPath}.json`)
     : path.resolve(cwd, nameOrPath)
   let bytes: Uint8Array
   try {
-    bytes = readPolicyFile(file, nameOrPath)
+    // built-in policies come with the gate, whatever the source
+    bytes = isName ? readPolicyFile(file, nameOrPath) : source.read(file, nameOrPath)
+    if (!isName) source.files?.push(file)
   } catch (error) {
     if (error instanceof PolicyError) throw error
-    if (isName && !fs.existsSync(path.resolve(cwd, nameOrPath))) {
+    if (isName && !source.exists(path.resolve(cwd, nameOrPath))) {
       const known = builtinPolicyNames()
       throw new PolicyError(
         `unknown policy '${nameOrPath}'${known.length ? ` (built-in: ${known.join(', ')})` : ''}`
       )
     }
-    if (isName) return loadPolicy(`./${nameOrPath}`, cwd, seen)
+    if (isName) return loadPolicy(`./${nameOrPath}`, cwd, seen, source)
     throw new PolicyError(`cannot read policy file ${nameOrPath}`)
   }
   const name = isName ? nameOrPath : path.basename(file)
   const document = readPolicyText(decodePolicyBytes(bytes, name), name)
-  const base = baseOf(document, name, path.dirname(file), [...seen, file])
+  const base = baseOf(document, name, path.dirname(file), [...seen, file], source)
   return parsePolicy(document, name, base)
 }
 
@@ -85,7 +111,8 @@ function baseOf(
   document: unknown,
   name: string,
   directory: string,
-  seen: string[]
+  seen: string[],
+  source: PolicySource
 ): Policy | undefined {
   if (typeof document !== 'object' || document === null) return undefined
   const gate = (document as Record<string, unknown>)[GATE_KEY]
@@ -104,5 +131,5 @@ function baseOf(
       `${name}: "extends" makes a cycle (${[...seen, target].map((f) => path.basename(f)).join(' -> ')})`
     )
   }
-  return loadPolicy(isName ? parent : target, directory, seen)
+  return loadPolicy(isName ? parent : target, directory, seen, source)
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path'
 import type { Policy } from '../core/policy.js'
 import { PolicyError, parseThreshold } from '../core/policy.js'
 import { NEWEST_SYSTEMD_VERSION, OLDEST_SYSTEMD_VERSION } from '../core/service.js'
-import { builtinPolicyDirectory, loadPolicy } from '../policies.js'
+import { builtinPolicyDirectory, fileSystemSource, loadPolicy } from '../policies.js'
 
 /** Input names as declared in action.yml. */
 export const Inputs = {
@@ -42,6 +42,11 @@ export interface Settings {
   policy: Policy
   /** the policy file, workspace-relative POSIX path (undefined for a built-in policy) */
   policyFile?: string
+  /**
+   * every file in the workspace the policy rests on (the file, the files it extends, the targets
+   * of links among them), workspace-relative POSIX paths: a change to any is a change of the policy
+   */
+  policyFiles: string[]
   version: number
   failOn: FailOn
   scope: Scope
@@ -126,15 +131,33 @@ function parseVersionInput(text: string): number {
 const toPosix = (p: string): string => p.split(path.sep).join('/')
 
 /** The policy: a built-in name, else a file relative to the workspace. */
-function readPolicy(text: string, workspace: string): { policy: Policy; policyFile?: string } {
+function readPolicy(
+  text: string,
+  workspace: string
+): { policy: Policy; policyFile?: string; policyFiles: string[] } {
   const name = text === '' ? 'baseline' : text
   const builtin =
     /^[a-z0-9-]+$/.test(name) && fs.existsSync(path.join(builtinPolicyDirectory(), `${name}.json`))
   try {
-    const policy = loadPolicy(name, workspace)
+    const read: string[] = []
+    const policy = loadPolicy(name, workspace, [], fileSystemSource(read))
+    const relative = (file: string): string => toPosix(path.relative(workspace, file))
+    const policyFiles = new Set<string>()
+    for (const file of read) {
+      policyFiles.add(relative(file))
+      try {
+        policyFiles.add(relative(fs.realpathSync(file)))
+      } catch {
+        // read a moment ago: nothing more to add
+      }
+    }
     return builtin
-      ? { policy }
-      : { policy, policyFile: toPosix(path.relative(workspace, path.resolve(workspace, name))) }
+      ? { policy, policyFiles: [] }
+      : {
+          policy,
+          policyFile: relative(path.resolve(workspace, name)),
+          policyFiles: [...policyFiles]
+        }
   } catch (error) {
     if (error instanceof PolicyError) throw new InputError(`Input 'policy': ${error.message}`)
     throw error
@@ -147,7 +170,7 @@ export function readSettings(env: Env, workspace: string): Settings {
   const scope = oneOf(Inputs.scope, inputValue(env, Inputs.scope), SCOPES, 'changed')
   const review = parseBooleanInput(Inputs.review, inputValue(env, Inputs.review), false)
   const explicitThreshold = parseThresholdInput(inputValue(env, Inputs.threshold))
-  const { policy, policyFile } = readPolicy(inputValue(env, Inputs.policy), workspace)
+  const { policy, policyFile, policyFiles } = readPolicy(inputValue(env, Inputs.policy), workspace)
   const sarifText = inputValue(env, Inputs.sarifFile)
   if (/[\0\r\n]/.test(sarifText)) throw new InputError(`Input 'sarif-file' must be one path`)
   const paths = inputLines(inputValue(env, Inputs.paths))
@@ -158,6 +181,7 @@ export function readSettings(env: Env, workspace: string): Settings {
     thresholdFromInput: explicitThreshold !== undefined,
     policy,
     policyFile,
+    policyFiles,
     version,
     failOn,
     scope,
