@@ -186,6 +186,10 @@ function build(r: string): void {
   write(at('reldir/zzq.service'), BARE)
   write(at('reldir/zzq.service.d/y.conf'), conf('NoNewPrivileges=yes'))
   link('../zzstore/x.conf', at('reldir/zzq.service.d/x.conf')) // a relative drop-in file is read
+  // a weakening drop-in behind a relative directory link: judged with it (the worse), at the base too
+  write(at('reldir/zzweak.service'), `${BARE}PrivateDevices=yes\n`)
+  write(at('reldir/zzweakstore/x.conf'), conf('PrivateDevices=no'))
+  link('zzweakstore', at('reldir/zzweak.service.d'))
   // systemd follows at most 8 names: a chain of 8 links is not found, one of 7 is
   write(at('chain8/zzreal.service'), `${BARE}PrivateTmp=yes\n`)
   for (let i = 1; i <= 8; i++) {
@@ -439,6 +443,30 @@ describe('looking a unit up by name, as systemd does', () => {
     expect(unit('idkept/zzu@.service')).toMatchObject({ status: 'masked' })
     expect(unit('idkept2/zzf@.service')).toMatchObject({ unit: 'zzf@i.service', score: 9.4 })
     expect(unit('idkept2/zzt@.service')).toMatchObject({ unit: 'zzt@i.service', score: 9.6 })
+  })
+
+  it('counts a weakening drop-in behind a relative drop-in directory link, which systemd may read', async () => {
+    // systemd reads it when the text also names a directory from its working directory: the gate
+    // cannot know where the unit is installed, and judges the worse of with and without
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reldir-weak-'))
+    try {
+      const hardened = `${BARE}PrivateDevices=yes\nNoNewPrivileges=yes\n`
+      write(path.join(dir, 'zzw.service'), hardened)
+      write(path.join(dir, 'zzp.service'), hardened)
+      write(path.join(dir, 'weak', 'x.conf'), conf('PrivateDevices=no', 'NoNewPrivileges=no'))
+      link('weak', path.join(dir, 'zzw.service.d'))
+      const reports = new Map(
+        (await scan([dir], { ...options(), cwd: dir })).units.map((u) => [u.path, u])
+      )
+      const report = reports.get('zzw.service')!
+      expect(report.score!).toBeGreaterThan(reports.get('zzp.service')!.score!)
+      expect(report.dropIns).toEqual(['zzw.service.d/x.conf'])
+      expect(report.diagnostics.map((d) => d.message).join('\n')).toMatch(
+        /relative symbolic link: .*judges the worse/
+      )
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('reads no drop-ins through a drop-in directory that is a relative link, and says so', () => {
@@ -814,7 +842,10 @@ describe('aliases against systemd-analyze', () => {
   maybe('every scanned unit gets the verdict, id and exposure systemd gives it', () => {
     const skipped = new Set([
       'repo/out/zzout.service', // links out of the tree are not read, by design
-      'repo/out/zzalias.service'
+      'repo/out/zzalias.service',
+      // systemd-analyze run from / reads no drop-in behind a relative directory link; the gate
+      // judges the worse of with and without (a weakening one counts): deliberately stricter
+      'repo/reldir/zzweak.service'
     ])
     const disagreements: string[] = []
     let compared = 0

@@ -13623,8 +13623,9 @@ function mayHoldDropIns(siblings, id) {
  * systemd-analyze, from wherever it runs), so a relative link names no directory and is skipped.
  */
 const isAbsoluteLink = (text) => text !== undefined && text.startsWith('/');
-const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic link: systemd resolves it from its working directory (/ for ` +
-    `the service manager), finds no directory there and reads none of its drop-ins; make it absolute`;
+const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic link: systemd reads its drop-ins only when the text also names a ` +
+    `directory from its working directory (/ for the service manager, so it depends on where the unit ` +
+    `is installed); the gate scores the unit with and without them and judges the worse; make it absolute`;
 /**
  * Drop-ins beside the unit file for every name of the unit, in systemd's order; unreadable ones
  * become diagnostics.
@@ -13635,16 +13636,18 @@ function collectDropIns(id, aliases, directory, reader, version) {
         return { orders: [[]], problems: [], conflicts: [], truncated: false };
     }
     const candidates = [];
+    // from drop-in directories that are relative links: read by systemd or not, as its working
+    // directory has it (see RELATIVE_DROP_IN_DIRECTORY)
+    const maybeRead = [];
     const problems = [];
     unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
         const kind = siblings.get(name);
         if (kind === undefined)
             return;
         const dropInDir = entryPath(directory, name);
-        if (kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir))) {
+        const relativeLink = kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir));
+        if (relativeLink)
             problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, directory)));
-            return;
-        }
         for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
             if (!isDropInFileName(fileName))
                 continue;
@@ -13657,10 +13660,14 @@ function collectDropIns(id, aliases, directory, reader, version) {
                 continue;
             }
             const candidate = { directoryRank, fileName, path: file };
-            candidates.push(alias === undefined ? candidate : { ...candidate, alias });
+            (relativeLink ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
         }
     });
     const choices = dropInChoices(candidates);
+    // both ways, the worse judged (scanUnitFile): a weakening drop-in behind a relative link counts
+    if (maybeRead.length > 0) {
+        choices.orders = [...choices.orders, ...dropInChoices([...candidates, ...maybeRead]).orders];
+    }
     const inputs = new Map();
     let unreadable;
     const load = (file) => {

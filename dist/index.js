@@ -44374,8 +44374,9 @@ function mayHoldDropIns(siblings, id) {
  * systemd-analyze, from wherever it runs), so a relative link names no directory and is skipped.
  */
 const isAbsoluteLink = (text) => text !== undefined && text.startsWith('/');
-const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic link: systemd resolves it from its working directory (/ for ` +
-    `the service manager), finds no directory there and reads none of its drop-ins; make it absolute`;
+const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic link: systemd reads its drop-ins only when the text also names a ` +
+    `directory from its working directory (/ for the service manager, so it depends on where the unit ` +
+    `is installed); the gate scores the unit with and without them and judges the worse; make it absolute`;
 /**
  * Drop-ins beside the unit file for every name of the unit, in systemd's order; unreadable ones
  * become diagnostics.
@@ -44386,16 +44387,18 @@ function collectDropIns(id, aliases, directory, reader, version) {
         return { orders: [[]], problems: [], conflicts: [], truncated: false };
     }
     const candidates = [];
+    // from drop-in directories that are relative links: read by systemd or not, as its working
+    // directory has it (see RELATIVE_DROP_IN_DIRECTORY)
+    const maybeRead = [];
     const problems = [];
     unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
         const kind = siblings.get(name);
         if (kind === undefined)
             return;
         const dropInDir = entryPath(directory, name);
-        if (kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir))) {
+        const relativeLink = kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir));
+        if (relativeLink)
             problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, directory)));
-            return;
-        }
         for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
             if (!isDropInFileName(fileName))
                 continue;
@@ -44408,10 +44411,14 @@ function collectDropIns(id, aliases, directory, reader, version) {
                 continue;
             }
             const candidate = { directoryRank, fileName, path: file };
-            candidates.push(alias === undefined ? candidate : { ...candidate, alias });
+            (relativeLink ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
         }
     });
     const choices = dropInChoices(candidates);
+    // both ways, the worse judged (scanUnitFile): a weakening drop-in behind a relative link counts
+    if (maybeRead.length > 0) {
+        choices.orders = [...choices.orders, ...dropInChoices([...candidates, ...maybeRead]).orders];
+    }
     const inputs = new Map();
     let unreadable;
     const load = (file) => {
@@ -54303,11 +54310,12 @@ scopeOf = () => undefined) {
             continue;
         }
         const candidates = [];
+        const maybeRead = [];
         unitDropInDirectories(names.id, names.aliases).forEach(({ name, alias }, directoryRank) => {
             const shown = join$1(directory, name);
             const entry = tree.entries.get(shown);
-            if (entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry)))
-                return;
+            // a relative link: systemd may read it or not (its working directory): both, as the scan
+            const relativeLink = entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry));
             const dir = reader.resolve(shown);
             if (dir.kind !== 'dir')
                 return;
@@ -54325,7 +54333,7 @@ scopeOf = () => undefined) {
                     path: join$1(shown, file),
                     real: join$1(dir.path, file)
                 };
-                candidates.push(alias === undefined ? candidate : { ...candidate, alias });
+                (relativeLink ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
             }
         });
         const analyse = (order) => {
@@ -54342,7 +54350,10 @@ scopeOf = () => undefined) {
         };
         // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
         let report;
-        for (const order of dropInChoices(candidates).orders) {
+        const orders = dropInChoices(candidates).orders;
+        if (maybeRead.length > 0)
+            orders.push(...dropInChoices([...candidates, ...maybeRead]).orders);
+        for (const order of orders) {
             const candidate = analyse(order);
             if (!report || worse(candidate, report))
                 report = candidate;

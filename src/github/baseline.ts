@@ -341,10 +341,12 @@ export function scoreAtBase(
       continue
     }
     const candidates: Array<AliasedDropInCandidate & { real: string }> = []
+    const maybeRead: typeof candidates = []
     unitDropInDirectories(names.id, names.aliases).forEach(({ name, alias }, directoryRank) => {
       const shown = join(directory, name)
       const entry = tree.entries.get(shown)
-      if (entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry))) return
+      // a relative link: systemd may read it or not (its working directory): both, as the scan
+      const relativeLink = entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry))
       const dir = reader.resolve(shown)
       if (dir.kind !== 'dir') return
       for (const file of reader.list(dir.path)) {
@@ -359,7 +361,9 @@ export function scoreAtBase(
           path: join(shown, file),
           real: join(dir.path, file)
         }
-        candidates.push(alias === undefined ? candidate : { ...candidate, alias })
+        ;(relativeLink ? maybeRead : candidates).push(
+          alias === undefined ? candidate : { ...candidate, alias }
+        )
       }
     })
     const analyse = (order: typeof candidates): UnitReport => {
@@ -375,7 +379,9 @@ export function scoreAtBase(
     }
     // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
     let report: UnitReport | undefined
-    for (const order of dropInChoices(candidates).orders) {
+    const orders = dropInChoices(candidates).orders
+    if (maybeRead.length > 0) orders.push(...dropInChoices([...candidates, ...maybeRead]).orders)
+    for (const order of orders) {
       const candidate = analyse(order)
       if (!report || worse(candidate, report)) report = candidate
     }
