@@ -526,6 +526,26 @@ describe('fail-on: regression', () => {
     }
   })
 
+  it('keeps a unit file the paths input names gated when the change renames it away', async () => {
+    const r = repo({
+      base: { 'units/app.service': HARDENED },
+      head: { 'units/app.service': null, 'units/app-v2.service': BARE }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { ...inputs, paths: 'units/app.service' }
+    })
+    expect(run.code).toBe(1)
+    expect(reportOf(run).units.map((u) => [u.path, u.status])).toEqual([
+      ['units/app.service', 'error']
+    ])
+    expect(byName(run, 'warning').join('\n')).toContain(
+      'no such file or directory: units/app.service'
+    )
+  })
+
   it('gates the units behind a paths entry that became a link to another directory', async () => {
     const r = repo({
       base: { 'units/app.service': HARDENED, 'deploy/units/app.service': BARE },

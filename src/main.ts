@@ -328,8 +328,14 @@ async function gate(env: Env): Promise<string | undefined> {
   const event = parseEvent(env.GITHUB_EVENT_NAME ?? '', payload)
 
   const found = await resolveUnitFiles(settings.paths, settings.exclude, workspace)
-  for (const entry of found.missing)
+  for (const entry of found.missing) {
     notes.warn(`Input 'paths': no such file or directory: ${entry}`)
+    // a unit file the input names stays gated when a change renames or removes it (an error, so
+    // the change fails), or the gate would look away from what it was told to watch
+    const file = path.resolve(workspace, entry)
+    if (file.endsWith('.service') && !found.files.includes(file)) found.files.push(file)
+  }
+  found.files.sort()
   const unitPaths = found.files.map((f) => toPosix(path.relative(workspace, f)))
   const scopeOf = await userUnitScope(settings, workspace, notes)
 
