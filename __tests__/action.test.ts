@@ -217,25 +217,26 @@ describe('scope', () => {
     return { code: run.code, before, now }
   }
 
-  it('scores an aliased unit at the base as now: with the drop-ins of every name', async () => {
-    const { code, before, now } = await baseAndNowOfTouchedApp({
-      'units/app.service': LEGACY,
-      'units/alias.service': { link: 'app.service' },
-      'units/alias.service.d/10-hardening.conf': HARDENING_DROP_IN
-    })
-    // the alias's drop-in applies at the base as it does now: the same score, not an "improvement"
-    expect(before).toBeDefined()
-    expect(before).toBe(now)
-    expect(code).toBe(0)
-  })
-
-  it('follows an absolute link into the checkout at the base as the scan does now', async () => {
-    const { code, before, now } = await baseAndNowOfTouchedApp({
-      'units/app.service': LEGACY,
-      'units/app.service.d': { link: '<repo>/shared/app.d' },
-      'shared/app.d/10-hardening.conf': HARDENING_DROP_IN
-    })
-    // the linked drop-in directory applies at the base too: the same score, not an "improvement"
+  // the drop-ins apply at the base as they do now: the same score, not an "improvement"
+  it.each([
+    [
+      'an aliased unit: with the drop-ins of every name',
+      {
+        'units/app.service': LEGACY,
+        'units/alias.service': { link: 'app.service' },
+        'units/alias.service.d/10-hardening.conf': HARDENING_DROP_IN
+      }
+    ],
+    [
+      'a unit whose drop-in directory is an absolute link into the checkout',
+      {
+        'units/app.service': LEGACY,
+        'units/app.service.d': { link: '<repo>/shared/app.d' },
+        'shared/app.d/10-hardening.conf': HARDENING_DROP_IN
+      }
+    ]
+  ])('scores %s at the base as now', async (_what, base) => {
+    const { code, before, now } = await baseAndNowOfTouchedApp(base)
     expect(before).toBeDefined()
     expect(before).toBe(now)
     expect(code).toBe(0)

@@ -63156,8 +63156,8 @@ function baseTreeSource(git, commit, workspace) {
             const entry = resolve(file);
             if (entry === undefined)
                 throw new Error(`${shown}: not in the base commit`);
-            if ((entry.size ?? 0) > 8 * 1024 * 1024) {
-                throw new PolicyError(`policy ${shown} is ${entry.size} bytes at the base, larger than the gate reads`);
+            if ((entry.size ?? 0) > MAX_POLICY_BYTES) {
+                throw new PolicyError(`policy ${shown} is ${entry.size} bytes at the base, larger than the ${MAX_POLICY_BYTES} the gate reads`);
             }
             const bytes = git.blobs([entry.oid]).get(entry.oid);
             if (bytes === undefined)

@@ -13,7 +13,7 @@ import { VERSION } from './cli/run.js'
 import type { Policy } from './core/policy.js'
 import { PolicyError } from './core/policy.js'
 import type { PolicySource } from './policies.js'
-import { loadPolicy } from './policies.js'
+import { loadPolicy, MAX_POLICY_BYTES } from './policies.js'
 import type { GateOptions, UnitReport } from './core/report.js'
 import type { ScopeHint } from './core/scope.js'
 import type { UnitName } from './core/specifiers.js'
@@ -232,9 +232,9 @@ function baseTreeSource(git: Git, commit: string, workspace: string): PolicySour
     read(file, shown) {
       const entry = resolve(file)
       if (entry === undefined) throw new Error(`${shown}: not in the base commit`)
-      if ((entry.size ?? 0) > 8 * 1024 * 1024) {
+      if ((entry.size ?? 0) > MAX_POLICY_BYTES) {
         throw new PolicyError(
-          `policy ${shown} is ${entry.size} bytes at the base, larger than the gate reads`
+          `policy ${shown} is ${entry.size} bytes at the base, larger than the ${MAX_POLICY_BYTES} the gate reads`
         )
       }
       const bytes = git.blobs([entry.oid]).get(entry.oid)

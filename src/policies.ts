@@ -85,7 +85,7 @@ export function loadPolicy(
 }
 
 /** Policy files larger than this are refused: the built-in ones are a few KiB. */
-const MAX_POLICY_BYTES = 8 * 1024 * 1024
+export const MAX_POLICY_BYTES = 8 * 1024 * 1024
 
 /**
  * A policy file's bytes: a regular file (not a FIFO that blocks, not /dev/zero that never ends),
