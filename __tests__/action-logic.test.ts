@@ -8,7 +8,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
-import { analyzeUnit } from '../src/core/report.js'
+import { analyzeUnit, errorReport } from '../src/core/report.js'
 import { parseUnitName } from '../src/core/specifiers.js'
 import { escapeControl, escapeMarkdown, runnerSafeJson } from '../src/render/escape.js'
 import { relativeUri } from '../src/render/sarif.js'
@@ -481,6 +481,11 @@ describe('the verdict', () => {
     // a unit that could not run at the base: loading now above the threshold is worse
     expect(compareWithBase(legacy, invalid)).toBe('worse')
     expect(compareWithBase(good, invalid)).toBe('better')
+    // unreadable now (a file padded past the size limit) where it was read before: worse
+    const unreadable = errorReport('a.service', 'a.service', 'file is too large')
+    expect(compareWithBase(unreadable, invalid)).toBe('worse')
+    expect(compareWithBase(unreadable, legacy)).toBe('worse')
+    expect(compareWithBase(unreadable, unreadable)).toBe('same')
   })
   it('threshold fails above it; regression fails only new-above or worse; never judges like threshold', () => {
     const bases = new Map<string, UnitReport | null>([['a.service', legacy]])

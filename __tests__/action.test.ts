@@ -547,6 +547,63 @@ describe('fail-on: regression', () => {
     )
   })
 
+  it.each([
+    // a directory below a paths directory swapped for a link (into node_modules, which is never walked)
+    [
+      'a subdirectory link',
+      'units',
+      { 'units/prod/app.service': null, 'units/prod': { link: '../deploy/prod' } },
+      'units/prod/app.service'
+    ],
+    [
+      'a link into node_modules',
+      'units',
+      { 'units/prod/app.service': null, 'units/prod': { link: '../node_modules/prod' } },
+      'units/prod/app.service'
+    ],
+    // a glob's directory swapped for a link
+    [
+      'a glob whose directory became a link',
+      'unit[s]',
+      { 'units/prod/app.service': null, units: { link: 'deploy' } },
+      'units/prod/app.service'
+    ],
+    // moved out of paths, the content changed too (git: a removal and an addition)
+    [
+      'a unit moved out of paths',
+      'units',
+      { 'units/prod/app.service': null, 'svc/app.service': BARE },
+      'svc/app.service'
+    ],
+    // a backslash in a name: fast-glob's absolute paths made it units/prod/x2db.service
+    [
+      'a name with a backslash',
+      'units',
+      { 'units/prod\\x2db.service': BARE },
+      'units/prod\\x2db.service'
+    ]
+  ])('gates a unit a change hides from the globs: %s', async (_what, paths, head, gated) => {
+    const r = repo({
+      base: {
+        'units/prod/app.service': HARDENED,
+        'units/prod/x2db.service': HARDENED,
+        'deploy/prod/app.service': BARE,
+        'node_modules/prod/app.service': BARE
+      },
+      head
+    })
+    for (const failOn of ['threshold', 'regression']) {
+      const run = await runAction({
+        workspace: r.dir,
+        eventName: 'pull_request',
+        payload: pr(r),
+        inputs: { 'fail-on': failOn, paths }
+      })
+      expect([failOn, run.code]).toEqual([failOn, 1])
+      expect(reportOf(run).units.map((u) => u.path)).toContain(gated)
+    }
+  })
+
   it('gates the units behind a paths entry that became a link to another directory', async () => {
     const r = repo({
       base: { 'units/app.service': HARDENED, 'deploy/units/app.service': BARE },

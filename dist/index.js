@@ -44535,25 +44535,70 @@ const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
  * `ignore` does not: units below a directory whose name holds a line terminator (fast-glob's `**` is
  * built from `.`), and directories that cannot be listed (a name that is not UTF-8 among them). Found
  * by walking the tree; matched by picomatch, the matcher fast-glob uses, with the `s` flag. A
- * pattern that matches a directory takes every unit below it, as fast-glob's callers do.
+ * pattern that matches a directory takes every unit below it, as fast-glob's callers do. With
+ * `followLinks`, also the units below links to directories in the tree, under the link's name.
  */
-function unitsGlobsMiss(root, patterns, ignore, found, picomatch) {
+function unitsGlobsMiss(root, patterns, ignore, found, picomatch, 
+/** walk links to directories in the tree too (the Action: a PR may swap a directory for one) */
+followLinks = false) {
     const options = { dot: true, flags: 's' };
     const wanted = picomatch(patterns.flatMap((p) => [p, `${p}/**`]), options);
     const ignored = picomatch([...DEFAULT_IGNORES, ...ignore], options);
     const relative = (entry) => toPosix$3(path$2.relative(root, entry));
+    const wantedBelow = (rel) => wanted(`${rel === '' ? '' : `${rel}/`}x.service`);
     const missed = [];
-    for (const walked of walkServiceFiles(root, new Map(), (child) => ignored(relative(child)))) {
+    let realRoot;
+    try {
+        realRoot = fs$5.realpathSync(root);
+    }
+    catch {
+        return missed;
+    }
+    // Links to directories in the tree are walked too, under the link's name (units/prod ->
+    // ../deploy/prod: systemd reads units/prod/app.service through it); each real directory once.
+    const links = [];
+    const seen = new Set([realRoot]);
+    const skip = (child, kind) => {
+        if (ignored(relative(child)))
+            return true;
+        if (followLinks && kind === 'link')
+            links.push(child);
+        return false;
+    };
+    const take = (walked, linked) => {
         const entry = path$2.normalize(walked);
         if (found.has(entry))
-            continue;
+            return;
         const rel = relative(entry);
         const unlisted = !entry.endsWith('.service');
-        if (!unlisted && !LINE_TERMINATOR.test(rel.slice(0, rel.lastIndexOf('/') + 1)))
-            continue;
         // a directory it cannot list: would a unit in it be wanted?
-        if (wanted(unlisted ? `${rel === '' ? '' : `${rel}/`}x.service` : rel))
-            missed.push(entry);
+        if (unlisted) {
+            if (wantedBelow(rel))
+                missed.push(entry);
+        }
+        else if (linked || LINE_TERMINATOR.test(rel.slice(0, rel.lastIndexOf('/') + 1))) {
+            if (wanted(rel))
+                missed.push(entry);
+        }
+    };
+    for (const walked of walkServiceFiles(root, new Map(), skip))
+        take(walked, false);
+    for (let link = links.pop(); link !== undefined; link = links.pop()) {
+        let real;
+        try {
+            real = fs$5.realpathSync(link);
+            if (!fs$5.statSync(real).isDirectory())
+                continue;
+        }
+        catch {
+            continue;
+        }
+        const inside = real === realRoot || real.startsWith(`${realRoot}${path$2.sep}`);
+        if (!inside || seen.has(real) || !wantedBelow(relative(link)))
+            continue;
+        seen.add(real);
+        for (const walked of walkServiceFiles(link, new Map(), skip))
+            take(walked, true);
     }
     return missed;
 }
@@ -44878,6 +44923,9 @@ function compareWithBase(unit, base) {
     if ((base.status === 'invalid' || base.status === 'error') && loadedNow && !unit.passed) {
         return 'worse';
     }
+    // the gate cannot read it now (too large, unreadable ...), where it could before: nothing vouches
+    if (unit.status === 'error' && base.status !== 'error')
+        return 'worse';
     const now = rank(unit);
     const before = rank(base);
     return now > before ? 'worse' : now < before ? 'better' : 'same';
@@ -62331,16 +62379,18 @@ async function resolveUnitFiles(entries, exclude, workspace) {
     const found = new Set();
     const missing = [];
     const outside = [];
-    const glob = (pattern, cwd) => fg(pattern, {
+    const glob = async (pattern, cwd) => 
+    // relative, then joined: with `absolute` fast-glob turns every backslash into '/', and the
+    // unit units/a\x2db.service (a valid name) would pass for the file units/a/x2db.service
+    (await fg(pattern, {
         cwd,
         dot: true,
         onlyFiles: false,
         followSymbolicLinks: false,
         // what it cannot list (EACCES, a path too long) unitsGlobsMiss() reports
         suppressErrors: true,
-        ignore,
-        absolute: true
-    });
+        ignore
+    })).map((match) => path$2.join(cwd, match));
     for (const entry of entries) {
         if (fg.isDynamicPattern(entry)) {
             for (const match of await glob(entry, workspace)) {
@@ -62399,8 +62449,9 @@ async function resolveUnitFiles(entries, exclude, workspace) {
         return [relative === '' ? '**/*.service' : `${fg.escapePath(relative)}/**/*.service`];
     });
     if (inside.length > 0) {
-        for (const file of unitsGlobsMiss(workspace, inside, exclude, found, picomatch))
+        for (const file of unitsGlobsMiss(workspace, inside, exclude, found, picomatch, true)) {
             found.add(file);
+        }
     }
     return { files: [...found].sort(), missing, outside };
 }
@@ -63237,8 +63288,6 @@ async function gate(env) {
         if (file.endsWith('.service') && !found.files.includes(file))
             found.files.push(file);
     }
-    found.files.sort();
-    const unitPaths = found.files.map((f) => toPosix(path$2.relative(workspace, f)));
     const scopeOf = await userUnitScope(settings, workspace, notes);
     // The base, from git only: the verdict never needs the network.
     const opened = Git.open(workspace, env);
@@ -63267,6 +63316,27 @@ async function gate(env) {
     if (comparison.kind === 'unavailable') {
         notes.warn(`No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`);
     }
+    // a unit the change moves out of what paths/exclude take (units/a.service -> svc/a.service) stays
+    // gated at its new place: moving it must not take it out of sight
+    // (git sees a move with new content as a removal and an addition: the same file name counts)
+    const inScope = (p) => inPathsScope(p, settings.paths, settings.exclude);
+    const removedNames = new Set((changes ?? [])
+        .filter((c) => c.status === 'D' && inScope(c.path))
+        .map((c) => path$2.posix.basename(c.path)));
+    for (const change of changes ?? []) {
+        if (change.status === 'D' || !change.path.endsWith('.service'))
+            continue;
+        const moved = change.oldPath !== undefined
+            ? inScope(change.oldPath)
+            : removedNames.has(path$2.posix.basename(change.path));
+        if (!moved)
+            continue;
+        const file = path$2.resolve(workspace, change.path);
+        if (!found.files.includes(file))
+            found.files.push(file);
+    }
+    found.files.sort();
+    const unitPaths = found.files.map((f) => toPosix(path$2.relative(workspace, f)));
     settings = policyAtBase(settings, changes, comparison, git, event, notes, workspace);
     const roots = readableRoots(workspace, found.outside);
     // One reader for every unit: directory listings and links are read once per directory.

@@ -335,8 +335,6 @@ async function gate(env: Env): Promise<string | undefined> {
     const file = path.resolve(workspace, entry)
     if (file.endsWith('.service') && !found.files.includes(file)) found.files.push(file)
   }
-  found.files.sort()
-  const unitPaths = found.files.map((f) => toPosix(path.relative(workspace, f)))
   const scopeOf = await userUnitScope(settings, workspace, notes)
 
   // The base, from git only: the verdict never needs the network.
@@ -369,6 +367,27 @@ async function gate(env: Env): Promise<string | undefined> {
       `No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`
     )
   }
+  // a unit the change moves out of what paths/exclude take (units/a.service -> svc/a.service) stays
+  // gated at its new place: moving it must not take it out of sight
+  // (git sees a move with new content as a removal and an addition: the same file name counts)
+  const inScope = (p: string): boolean => inPathsScope(p, settings.paths, settings.exclude)
+  const removedNames = new Set(
+    (changes ?? [])
+      .filter((c) => c.status === 'D' && inScope(c.path))
+      .map((c) => path.posix.basename(c.path))
+  )
+  for (const change of changes ?? []) {
+    if (change.status === 'D' || !change.path.endsWith('.service')) continue
+    const moved =
+      change.oldPath !== undefined
+        ? inScope(change.oldPath)
+        : removedNames.has(path.posix.basename(change.path))
+    if (!moved) continue
+    const file = path.resolve(workspace, change.path)
+    if (!found.files.includes(file)) found.files.push(file)
+  }
+  found.files.sort()
+  const unitPaths = found.files.map((f) => toPosix(path.relative(workspace, f)))
   settings = policyAtBase(settings, changes, comparison, git, event, notes, workspace)
   const roots = readableRoots(workspace, found.outside)
   // One reader for every unit: directory listings and links are read once per directory.

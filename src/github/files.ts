@@ -39,17 +39,20 @@ export async function resolveUnitFiles(
   const found = new Set<string>()
   const missing: string[] = []
   const outside: string[] = []
-  const glob = (pattern: string, cwd: string) =>
-    fg(pattern, {
-      cwd,
-      dot: true,
-      onlyFiles: false,
-      followSymbolicLinks: false,
-      // what it cannot list (EACCES, a path too long) unitsGlobsMiss() reports
-      suppressErrors: true,
-      ignore,
-      absolute: true
-    })
+  const glob = async (pattern: string, cwd: string): Promise<string[]> =>
+    // relative, then joined: with `absolute` fast-glob turns every backslash into '/', and the
+    // unit units/a\x2db.service (a valid name) would pass for the file units/a/x2db.service
+    (
+      await fg(pattern, {
+        cwd,
+        dot: true,
+        onlyFiles: false,
+        followSymbolicLinks: false,
+        // what it cannot list (EACCES, a path too long) unitsGlobsMiss() reports
+        suppressErrors: true,
+        ignore
+      })
+    ).map((match) => path.join(cwd, match))
   for (const entry of entries) {
     if (fg.isDynamicPattern(entry)) {
       for (const match of await glob(entry, workspace)) {
@@ -100,7 +103,9 @@ export async function resolveUnitFiles(
     return [relative === '' ? '**/*.service' : `${fg.escapePath(relative)}/**/*.service`]
   })
   if (inside.length > 0) {
-    for (const file of unitsGlobsMiss(workspace, inside, exclude, found, picomatch)) found.add(file)
+    for (const file of unitsGlobsMiss(workspace, inside, exclude, found, picomatch, true)) {
+      found.add(file)
+    }
   }
   return { files: [...found].sort(), missing, outside }
 }

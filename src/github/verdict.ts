@@ -47,6 +47,8 @@ export function compareWithBase(unit: UnitReport, base: UnitReport | null | unde
   if ((base.status === 'invalid' || base.status === 'error') && loadedNow && !unit.passed) {
     return 'worse'
   }
+  // the gate cannot read it now (too large, unreadable ...), where it could before: nothing vouches
+  if (unit.status === 'error' && base.status !== 'error') return 'worse'
   const now = rank(unit)
   const before = rank(base)
   return now > before ? 'worse' : now < before ? 'better' : 'same'

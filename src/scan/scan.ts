@@ -671,14 +671,17 @@ const LINE_TERMINATOR = /[\n\r\u2028\u2029]/
  * `ignore` does not: units below a directory whose name holds a line terminator (fast-glob's `**` is
  * built from `.`), and directories that cannot be listed (a name that is not UTF-8 among them). Found
  * by walking the tree; matched by picomatch, the matcher fast-glob uses, with the `s` flag. A
- * pattern that matches a directory takes every unit below it, as fast-glob's callers do.
+ * pattern that matches a directory takes every unit below it, as fast-glob's callers do. With
+ * `followLinks`, also the units below links to directories in the tree, under the link's name.
  */
 export function unitsGlobsMiss(
   root: string,
   patterns: readonly string[],
   ignore: readonly string[],
   found: ReadonlySet<string>,
-  picomatch: typeof Picomatch
+  picomatch: typeof Picomatch,
+  /** walk links to directories in the tree too (the Action: a PR may swap a directory for one) */
+  followLinks = false
 ): string[] {
   const options = { dot: true, flags: 's' }
   const wanted = picomatch(
@@ -687,15 +690,48 @@ export function unitsGlobsMiss(
   )
   const ignored = picomatch([...DEFAULT_IGNORES, ...ignore], options)
   const relative = (entry: string): string => toPosix(path.relative(root, entry))
+  const wantedBelow = (rel: string): boolean => wanted(`${rel === '' ? '' : `${rel}/`}x.service`)
   const missed: string[] = []
-  for (const walked of walkServiceFiles(root, new Map(), (child) => ignored(relative(child)))) {
+  let realRoot: string
+  try {
+    realRoot = fs.realpathSync(root)
+  } catch {
+    return missed
+  }
+  // Links to directories in the tree are walked too, under the link's name (units/prod ->
+  // ../deploy/prod: systemd reads units/prod/app.service through it); each real directory once.
+  const links: string[] = []
+  const seen = new Set<string>([realRoot])
+  const skip = (child: string, kind: EntryKind): boolean => {
+    if (ignored(relative(child))) return true
+    if (followLinks && kind === 'link') links.push(child)
+    return false
+  }
+  const take = (walked: string, linked: boolean): void => {
     const entry = path.normalize(walked)
-    if (found.has(entry)) continue
+    if (found.has(entry)) return
     const rel = relative(entry)
     const unlisted = !entry.endsWith('.service')
-    if (!unlisted && !LINE_TERMINATOR.test(rel.slice(0, rel.lastIndexOf('/') + 1))) continue
     // a directory it cannot list: would a unit in it be wanted?
-    if (wanted(unlisted ? `${rel === '' ? '' : `${rel}/`}x.service` : rel)) missed.push(entry)
+    if (unlisted) {
+      if (wantedBelow(rel)) missed.push(entry)
+    } else if (linked || LINE_TERMINATOR.test(rel.slice(0, rel.lastIndexOf('/') + 1))) {
+      if (wanted(rel)) missed.push(entry)
+    }
+  }
+  for (const walked of walkServiceFiles(root, new Map(), skip)) take(walked, false)
+  for (let link = links.pop(); link !== undefined; link = links.pop()) {
+    let real: string
+    try {
+      real = fs.realpathSync(link)
+      if (!fs.statSync(real).isDirectory()) continue
+    } catch {
+      continue
+    }
+    const inside = real === realRoot || real.startsWith(`${realRoot}${path.sep}`)
+    if (!inside || seen.has(real) || !wantedBelow(relative(link))) continue
+    seen.add(real)
+    for (const walked of walkServiceFiles(link, new Map(), skip)) take(walked, true)
   }
   return missed
 }
@@ -788,10 +824,10 @@ export async function findUnitFiles(
       // loaded here, not at the top: the CLI bundle keeps it in the chunk fast-glob is in
       const picomatch = (await import('picomatch')).default
       checkPatterns(exclude, picomatch)
+      // relative, then joined: with `absolute` fast-glob turns every backslash of a name into '/'
       found = glob
         .sync('**/*.service', {
           cwd: absolute,
-          absolute: true,
           dot: true,
           onlyFiles: false,
           followSymbolicLinks: false,
@@ -799,7 +835,7 @@ export async function findUnitFiles(
           suppressErrors: true,
           ignore: [...DEFAULT_IGNORES, ...exclude]
         })
-        .map((f) => path.normalize(f))
+        .map((f) => path.join(absolute, f))
       const missed = unitsGlobsMiss(absolute, ['**/*.service'], exclude, new Set(found), picomatch)
       for (const file of missed) found.push(file)
     }
