@@ -293,6 +293,45 @@ describe('drop-ins systemd reads and the gate cannot', () => {
   })
 })
 
+describe('a template with drop-ins for an instance of its own', () => {
+  it('is judged by that instance when it scores worse than the test instance', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-instance-'))
+    try {
+      const hardened = `${H}PrivateDevices=yes\nNoNewPrivileges=yes\nPrivateNetwork=yes\n`
+      write(path.join(dir, 'zzt@.service'), hardened)
+      write(
+        path.join(dir, 'zzt@web.service.d', 'weak.conf'),
+        '[Service]\nPrivateNetwork=no\nPrivateDevices=no\n'
+      )
+      write(path.join(dir, 'zzh@.service'), hardened)
+      write(path.join(dir, 'zzh@web.service.d', 'more.conf'), '[Service]\nNoNewPrivileges=yes\n')
+      write(path.join(dir, 'plain.service'), hardened)
+      const reports = new Map(
+        (await scan([dir], { ...options(), cwd: dir })).units.map((u) => [u.path, u])
+      )
+      expect(reports.get('zzt@.service')).toMatchObject({ unit: 'zzt@web.service' })
+      expect(reports.get('zzt@.service')!.score!).toBeGreaterThan(
+        reports.get('plain.service')!.score!
+      )
+      expect(
+        reports
+          .get('zzt@.service')!
+          .diagnostics.map((d) => d.message)
+          .join('\n')
+      ).toMatch(
+        /instance zzt@web\.service, with drop-ins of its own beside the template, scores worse/
+      )
+      // an instance that scores no worse leaves the test instance's number (systemd-analyze's)
+      expect(reports.get('zzh@.service')).toMatchObject({
+        unit: 'zzh@i.service',
+        score: reports.get('plain.service')!.score
+      })
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('units built to exhaust the gate', () => {
   it('reads 50,000 lines of one list in linear time, and lists at most 1,000 problems', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-huge-'))

@@ -14012,7 +14012,9 @@ let lastUnitDirectory;
  * directory) is analysed as systemd does: under the name of the file it leads to, with the drop-ins
  * of every name of the unit; the file a unit is read from gets its aliases' drop-ins too.
  */
-function scanUnitFile(file, roots, options, reader) {
+function scanUnitFile(file, roots, options, reader, 
+/** a template analysed as this instance, not systemd-analyze's test instance */
+asInstance) {
     const read = reader ?? createReader(roots, options.cwd);
     const base = baseNameOf(file);
     const directory = (lastUnitDirectory = sameDirectoryOf(file, lastUnitDirectory));
@@ -14022,7 +14024,12 @@ function scanUnitFile(file, roots, options, reader) {
         return errorReport(shown, base, unlistedDirectoryReason(file, read.listDirectory(directory)?.get(base)) ??
             'not a valid service unit name');
     }
-    const instance = templateInstance(options.version);
+    if (named.isTemplate && asInstance === undefined) {
+        const others = instanceDropInDirectories(named.prefix, read.listDirectory(directory));
+        if (others.length > 0)
+            return worstInstance(file, roots, options, read, others);
+    }
+    const instance = asInstance ?? templateInstance(options.version);
     const unit = named.isTemplate ? instanceOf(named, instance) : named;
     if (!unit) {
         return errorReport(shown, base, `systemd-analyze would analyse it as ${named.prefix}@${instance}.service, a name over 255 characters: it fails on this file`);
@@ -14138,6 +14145,56 @@ function scanUnitFile(file, roots, options, reader) {
             severity: 'warning',
             code: 'syntax',
             message: problem
+        });
+    }
+    return report;
+}
+/** Instances most a template is also analysed as (see instanceDropInDirectories). */
+const MAX_INSTANCES = 16;
+/**
+ * The instances of a template that have a drop-in directory of their own beside it and no file
+ * (foo@web.service.d/ beside foo@.service): systemd merges those drop-ins into that instance, so a
+ * change there weakens a real instance that systemd-analyze's test instance never shows.
+ */
+function instanceDropInDirectories(prefix, listing) {
+    if (listing === undefined)
+        return [];
+    const instances = [];
+    const lead = `${prefix}@`;
+    for (const [name, kind] of listing) {
+        if (!name.startsWith(lead) || !name.endsWith('.service.d') || kind === 'file')
+            continue;
+        const instance = name.slice(lead.length, -'.service.d'.length);
+        if (instance === '' || listing.has(`${lead}${instance}.service`))
+            continue;
+        if (parseUnitName(`${lead}${instance}.service`)?.isInstance !== true)
+            continue;
+        instances.push(instance);
+        if (instances.length === MAX_INSTANCES)
+            break;
+    }
+    return instances.sort();
+}
+/** A template judged by its test instance and the instances with drop-ins of their own: the worst. */
+function worstInstance(file, roots, options, read, instances) {
+    const quiet = { ...options, suggest: false };
+    let worst = scanUnitFile(file, roots, quiet, read, templateInstance(options.version));
+    let worstInstanceName;
+    for (const instance of instances) {
+        const report = scanUnitFile(file, roots, quiet, read, instance);
+        if (worse(report, worst))
+            [worst, worstInstanceName] = [report, instance];
+    }
+    const report = options.suggest === false
+        ? worst
+        : scanUnitFile(file, roots, options, read, worstInstanceName ?? templateInstance(options.version));
+    if (worstInstanceName !== undefined) {
+        report.diagnostics.push({
+            file: report.path,
+            line: 1,
+            severity: 'warning',
+            code: 'syntax',
+            message: `the instance ${report.unit}, with drop-ins of its own beside the template, scores worse than systemd-analyze's test instance: the gate judges the template by it`
         });
     }
     return report;

@@ -906,7 +906,9 @@ export function scanUnitFile(
   file: string,
   roots: string[],
   options: ScanOptions,
-  reader?: Reader
+  reader?: Reader,
+  /** a template analysed as this instance, not systemd-analyze's test instance */
+  asInstance?: string
 ): UnitReport {
   const read = reader ?? createReader(roots, options.cwd)
   const base = baseNameOf(file)
@@ -921,7 +923,11 @@ export function scanUnitFile(
         'not a valid service unit name'
     )
   }
-  const instance = templateInstance(options.version)
+  if (named.isTemplate && asInstance === undefined) {
+    const others = instanceDropInDirectories(named.prefix, read.listDirectory(directory))
+    if (others.length > 0) return worstInstance(file, roots, options, read, others)
+  }
+  const instance = asInstance ?? templateInstance(options.version)
   const unit = named.isTemplate ? instanceOf(named, instance) : named
   if (!unit) {
     return errorReport(
@@ -1060,6 +1066,69 @@ export function scanUnitFile(
       severity: 'warning',
       code: 'syntax',
       message: problem
+    })
+  }
+  return report
+}
+
+/** Instances most a template is also analysed as (see instanceDropInDirectories). */
+const MAX_INSTANCES = 16
+
+/**
+ * The instances of a template that have a drop-in directory of their own beside it and no file
+ * (foo@web.service.d/ beside foo@.service): systemd merges those drop-ins into that instance, so a
+ * change there weakens a real instance that systemd-analyze's test instance never shows.
+ */
+function instanceDropInDirectories(
+  prefix: string,
+  listing: ReadonlyMap<string, EntryKind> | undefined
+): string[] {
+  if (listing === undefined) return []
+  const instances: string[] = []
+  const lead = `${prefix}@`
+  for (const [name, kind] of listing) {
+    if (!name.startsWith(lead) || !name.endsWith('.service.d') || kind === 'file') continue
+    const instance = name.slice(lead.length, -'.service.d'.length)
+    if (instance === '' || listing.has(`${lead}${instance}.service`)) continue
+    if (parseUnitName(`${lead}${instance}.service`)?.isInstance !== true) continue
+    instances.push(instance)
+    if (instances.length === MAX_INSTANCES) break
+  }
+  return instances.sort()
+}
+
+/** A template judged by its test instance and the instances with drop-ins of their own: the worst. */
+function worstInstance(
+  file: string,
+  roots: string[],
+  options: ScanOptions,
+  read: Reader,
+  instances: readonly string[]
+): UnitReport {
+  const quiet = { ...options, suggest: false }
+  let worst = scanUnitFile(file, roots, quiet, read, templateInstance(options.version))
+  let worstInstanceName: string | undefined
+  for (const instance of instances) {
+    const report = scanUnitFile(file, roots, quiet, read, instance)
+    if (worse(report, worst)) [worst, worstInstanceName] = [report, instance]
+  }
+  const report =
+    options.suggest === false
+      ? worst
+      : scanUnitFile(
+          file,
+          roots,
+          options,
+          read,
+          worstInstanceName ?? templateInstance(options.version)
+        )
+  if (worstInstanceName !== undefined) {
+    report.diagnostics.push({
+      file: report.path,
+      line: 1,
+      severity: 'warning',
+      code: 'syntax',
+      message: `the instance ${report.unit}, with drop-ins of its own beside the template, scores worse than systemd-analyze's test instance: the gate judges the template by it`
     })
   }
   return report
