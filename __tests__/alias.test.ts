@@ -190,6 +190,9 @@ function build(r: string): void {
   write(at('reldir/zzweak.service'), `${BARE}PrivateDevices=yes\n`)
   write(at('reldir/zzweakstore/x.conf'), conf('PrivateDevices=no'))
   link('zzweakstore', at('reldir/zzweak.service.d'))
+  // a template judged by its instance with drop-ins of its own (the worse), at the base too
+  write(at('inst/zzti@.service'), `${BARE}PrivateDevices=yes\n`)
+  write(at('inst/zzti@web.service.d/weak.conf'), conf('PrivateDevices=no'))
   // systemd follows at most 8 names: a chain of 8 links is not found, one of 7 is
   write(at('chain8/zzreal.service'), `${BARE}PrivateTmp=yes\n`)
   for (let i = 1; i <= 8; i++) {
@@ -845,7 +848,10 @@ describe('aliases against systemd-analyze', () => {
       'repo/out/zzalias.service',
       // systemd-analyze run from / reads no drop-in behind a relative directory link; the gate
       // judges the worse of with and without (a weakening one counts): deliberately stricter
-      'repo/reldir/zzweak.service'
+      'repo/reldir/zzweak.service',
+      // systemd-analyze scores a template as its test instance; the gate judges it by the worse
+      // instance with drop-ins of its own: deliberately stricter
+      'repo/inst/zzti@.service'
     ])
     const disagreements: string[] = []
     let compared = 0

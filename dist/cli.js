@@ -8007,6 +8007,31 @@ function* permutations(items) {
         a.splice(i + 1, a.length - i - 1, ...a.slice(i + 1).reverse());
     }
 }
+/** Instances a template is also analysed as, at most (see instancesWithDropIns). */
+const MAX_TEMPLATE_INSTANCES = 16;
+/**
+ * The instances of template `prefix@.service` that have a drop-in directory of their own beside it
+ * and no unit file (foo@web.service.d/ beside foo@.service): systemd merges those drop-ins into that
+ * instance, so a change there weakens a real instance systemd-analyze's test instance never shows.
+ * `names`: the directory's entries; `isFile`: a regular file (no drop-in directory); `has`: an entry.
+ */
+function instancesWithDropIns(prefix, names, isFile, has) {
+    const instances = [];
+    const lead = `${prefix}@`;
+    for (const name of names) {
+        if (!name.startsWith(lead) || !name.endsWith('.service.d') || isFile(name))
+            continue;
+        const instance = name.slice(lead.length, -'.service.d'.length);
+        if (instance === '' || has(`${lead}${instance}.service`))
+            continue;
+        if (parseUnitName(`${lead}${instance}.service`)?.isInstance !== true)
+            continue;
+        instances.push(instance);
+        if (instances.length === MAX_TEMPLATE_INSTANCES)
+            break;
+    }
+    return instances.sort();
+}
 
 /**
  * The rollout phases of seed 004 ("Phase 1 - the low-risk trio" ... "Phase 5 - network
@@ -14025,7 +14050,10 @@ asInstance) {
             'not a valid service unit name');
     }
     if (named.isTemplate && asInstance === undefined) {
-        const others = instanceDropInDirectories(named.prefix, read.listDirectory(directory));
+        const listing = read.listDirectory(directory);
+        const others = listing
+            ? instancesWithDropIns(named.prefix, listing.keys(), (name) => listing.get(name) === 'file', (name) => listing.has(name))
+            : [];
         if (others.length > 0)
             return worstInstance(file, roots, options, read, others);
     }
@@ -14148,32 +14176,6 @@ asInstance) {
         });
     }
     return report;
-}
-/** Instances most a template is also analysed as (see instanceDropInDirectories). */
-const MAX_INSTANCES = 16;
-/**
- * The instances of a template that have a drop-in directory of their own beside it and no file
- * (foo@web.service.d/ beside foo@.service): systemd merges those drop-ins into that instance, so a
- * change there weakens a real instance that systemd-analyze's test instance never shows.
- */
-function instanceDropInDirectories(prefix, listing) {
-    if (listing === undefined)
-        return [];
-    const instances = [];
-    const lead = `${prefix}@`;
-    for (const [name, kind] of listing) {
-        if (!name.startsWith(lead) || !name.endsWith('.service.d') || kind === 'file')
-            continue;
-        const instance = name.slice(lead.length, -'.service.d'.length);
-        if (instance === '' || listing.has(`${lead}${instance}.service`))
-            continue;
-        if (parseUnitName(`${lead}${instance}.service`)?.isInstance !== true)
-            continue;
-        instances.push(instance);
-        if (instances.length === MAX_INSTANCES)
-            break;
-    }
-    return instances.sort();
 }
 /** A template judged by its test instance and the instances with drop-ins of their own: the worst. */
 function worstInstance(file, roots, options, read, instances) {

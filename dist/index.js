@@ -39023,6 +39023,31 @@ function* permutations(items) {
         a.splice(i + 1, a.length - i - 1, ...a.slice(i + 1).reverse());
     }
 }
+/** Instances a template is also analysed as, at most (see instancesWithDropIns). */
+const MAX_TEMPLATE_INSTANCES = 16;
+/**
+ * The instances of template `prefix@.service` that have a drop-in directory of their own beside it
+ * and no unit file (foo@web.service.d/ beside foo@.service): systemd merges those drop-ins into that
+ * instance, so a change there weakens a real instance systemd-analyze's test instance never shows.
+ * `names`: the directory's entries; `isFile`: a regular file (no drop-in directory); `has`: an entry.
+ */
+function instancesWithDropIns(prefix, names, isFile, has) {
+    const instances = [];
+    const lead = `${prefix}@`;
+    for (const name of names) {
+        if (!name.startsWith(lead) || !name.endsWith('.service.d') || isFile(name))
+            continue;
+        const instance = name.slice(lead.length, -'.service.d'.length);
+        if (instance === '' || has(`${lead}${instance}.service`))
+            continue;
+        if (parseUnitName(`${lead}${instance}.service`)?.isInstance !== true)
+            continue;
+        instances.push(instance);
+        if (instances.length === MAX_TEMPLATE_INSTANCES)
+            break;
+    }
+    return instances.sort();
+}
 
 /**
  * The rollout phases of seed 004 ("Phase 1 - the low-risk trio" ... "Phase 5 - network
@@ -44703,7 +44728,10 @@ asInstance) {
             'not a valid service unit name');
     }
     if (named.isTemplate && asInstance === undefined) {
-        const others = instanceDropInDirectories(named.prefix, read.listDirectory(directory));
+        const listing = read.listDirectory(directory);
+        const others = listing
+            ? instancesWithDropIns(named.prefix, listing.keys(), (name) => listing.get(name) === 'file', (name) => listing.has(name))
+            : [];
         if (others.length > 0)
             return worstInstance(file, roots, options, read, others);
     }
@@ -44826,32 +44854,6 @@ asInstance) {
         });
     }
     return report;
-}
-/** Instances most a template is also analysed as (see instanceDropInDirectories). */
-const MAX_INSTANCES = 16;
-/**
- * The instances of a template that have a drop-in directory of their own beside it and no file
- * (foo@web.service.d/ beside foo@.service): systemd merges those drop-ins into that instance, so a
- * change there weakens a real instance that systemd-analyze's test instance never shows.
- */
-function instanceDropInDirectories(prefix, listing) {
-    if (listing === undefined)
-        return [];
-    const instances = [];
-    const lead = `${prefix}@`;
-    for (const [name, kind] of listing) {
-        if (!name.startsWith(lead) || !name.endsWith('.service.d') || kind === 'file')
-            continue;
-        const instance = name.slice(lead.length, -'.service.d'.length);
-        if (instance === '' || listing.has(`${lead}${instance}.service`))
-            continue;
-        if (parseUnitName(`${lead}${instance}.service`)?.isInstance !== true)
-            continue;
-        instances.push(instance);
-        if (instances.length === MAX_INSTANCES)
-            break;
-    }
-    return instances.sort();
 }
 /** A template judged by its test instance and the instances with drop-ins of their own: the worst. */
 function worstInstance(file, roots, options, read, instances) {
@@ -54343,7 +54345,9 @@ function readFile(reader, resolved, shown) {
  */
 function scoreAtBase(units, tree, options, templateInstance, 
 /** the manager a unit (by its current path) is for, when not its path's (user-units input) */
-scopeOf = () => undefined) {
+scopeOf = () => undefined, 
+/** a template is also judged by its instances with drop-ins of their own, as the scan does */
+judgeInstances = true) {
     const reader = new BaseReader(tree);
     const toTop = (p) => join$1(tree.prefix, p);
     const fromTop = (p) => tree.prefix === ''
@@ -54464,6 +54468,25 @@ scopeOf = () => undefined) {
                 report = candidate;
         }
         result.set(current, report);
+    }
+    if (judgeInstances) {
+        for (const [current, basePath] of units) {
+            const top = toTop(basePath);
+            const named = parseUnitName(baseName$1(top));
+            const atBase = result.get(current);
+            if (!named?.isTemplate || !atBase)
+                continue;
+            const dir = dirOf$1(top);
+            const instances = instancesWithDropIns(named.prefix, reader.list(dir), (name) => tree.entries.get(join$1(dir, name))?.type === 'blob' &&
+                tree.entries.get(join$1(dir, name))?.mode !== SYMLINK, (name) => tree.entries.has(join$1(dir, name)));
+            let worst = atBase;
+            for (const instance of instances) {
+                const other = scoreAtBase(new Map([[current, basePath]]), tree, options, instance, scopeOf, false).get(current);
+                if (other && worse(other, worst))
+                    worst = other;
+            }
+            result.set(current, worst);
+        }
     }
     return result;
 }

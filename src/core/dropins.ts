@@ -511,3 +511,31 @@ function* permutations(items: readonly number[]): Generator<number[]> {
     a.splice(i + 1, a.length - i - 1, ...a.slice(i + 1).reverse())
   }
 }
+
+/** Instances a template is also analysed as, at most (see instancesWithDropIns). */
+export const MAX_TEMPLATE_INSTANCES = 16
+
+/**
+ * The instances of template `prefix@.service` that have a drop-in directory of their own beside it
+ * and no unit file (foo@web.service.d/ beside foo@.service): systemd merges those drop-ins into that
+ * instance, so a change there weakens a real instance systemd-analyze's test instance never shows.
+ * `names`: the directory's entries; `isFile`: a regular file (no drop-in directory); `has`: an entry.
+ */
+export function instancesWithDropIns(
+  prefix: string,
+  names: Iterable<string>,
+  isFile: (name: string) => boolean,
+  has: (name: string) => boolean
+): string[] {
+  const instances: string[] = []
+  const lead = `${prefix}@`
+  for (const name of names) {
+    if (!name.startsWith(lead) || !name.endsWith('.service.d') || isFile(name)) continue
+    const instance = name.slice(lead.length, -'.service.d'.length)
+    if (instance === '' || has(`${lead}${instance}.service`)) continue
+    if (parseUnitName(`${lead}${instance}.service`)?.isInstance !== true) continue
+    instances.push(instance)
+    if (instances.length === MAX_TEMPLATE_INSTANCES) break
+  }
+  return instances.sort()
+}

@@ -5,6 +5,7 @@
 import type { AliasedDropInCandidate, AliasLink, NameMap } from '../core/dropins.js'
 import {
   aliasLinkFor,
+  instancesWithDropIns,
   buildNameMap,
   dropInChoices,
   dropInDirectoryNames,
@@ -259,7 +260,9 @@ export function scoreAtBase(
   options: GateOptions,
   templateInstance: string,
   /** the manager a unit (by its current path) is for, when not its path's (user-units input) */
-  scopeOf: (current: string) => ScopeHint | undefined = () => undefined
+  scopeOf: (current: string) => ScopeHint | undefined = () => undefined,
+  /** a template is also judged by its instances with drop-ins of their own, as the scan does */
+  judgeInstances = true
 ): Map<string, UnitReport | null> {
   const reader = new BaseReader(tree)
   const toTop = (p: string): string => join(tree.prefix, p)
@@ -386,6 +389,36 @@ export function scoreAtBase(
       if (!report || worse(candidate, report)) report = candidate
     }
     result.set(current, report!)
+  }
+  if (judgeInstances) {
+    for (const [current, basePath] of units) {
+      const top = toTop(basePath)
+      const named = parseUnitName(baseName(top))
+      const atBase = result.get(current)
+      if (!named?.isTemplate || !atBase) continue
+      const dir = dirOf(top)
+      const instances = instancesWithDropIns(
+        named.prefix,
+        reader.list(dir),
+        (name) =>
+          tree.entries.get(join(dir, name))?.type === 'blob' &&
+          tree.entries.get(join(dir, name))?.mode !== SYMLINK,
+        (name) => tree.entries.has(join(dir, name))
+      )
+      let worst = atBase
+      for (const instance of instances) {
+        const other = scoreAtBase(
+          new Map([[current, basePath]]),
+          tree,
+          options,
+          instance,
+          scopeOf,
+          false
+        ).get(current)
+        if (other && worse(other, worst)) worst = other
+      }
+      result.set(current, worst)
+    }
   }
   return result
 }

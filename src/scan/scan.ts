@@ -9,6 +9,7 @@ import type Picomatch from 'picomatch'
 import type { AliasedDropInCandidate, AliasLink, NameMap } from '../core/dropins.js'
 import {
   aliasLinkFor,
+  instancesWithDropIns,
   buildNameMap,
   dropInChoices,
   dropInLead,
@@ -924,7 +925,15 @@ export function scanUnitFile(
     )
   }
   if (named.isTemplate && asInstance === undefined) {
-    const others = instanceDropInDirectories(named.prefix, read.listDirectory(directory))
+    const listing = read.listDirectory(directory)
+    const others = listing
+      ? instancesWithDropIns(
+          named.prefix,
+          listing.keys(),
+          (name) => listing.get(name) === 'file',
+          (name) => listing.has(name)
+        )
+      : []
     if (others.length > 0) return worstInstance(file, roots, options, read, others)
   }
   const instance = asInstance ?? templateInstance(options.version)
@@ -1069,32 +1078,6 @@ export function scanUnitFile(
     })
   }
   return report
-}
-
-/** Instances most a template is also analysed as (see instanceDropInDirectories). */
-const MAX_INSTANCES = 16
-
-/**
- * The instances of a template that have a drop-in directory of their own beside it and no file
- * (foo@web.service.d/ beside foo@.service): systemd merges those drop-ins into that instance, so a
- * change there weakens a real instance that systemd-analyze's test instance never shows.
- */
-function instanceDropInDirectories(
-  prefix: string,
-  listing: ReadonlyMap<string, EntryKind> | undefined
-): string[] {
-  if (listing === undefined) return []
-  const instances: string[] = []
-  const lead = `${prefix}@`
-  for (const [name, kind] of listing) {
-    if (!name.startsWith(lead) || !name.endsWith('.service.d') || kind === 'file') continue
-    const instance = name.slice(lead.length, -'.service.d'.length)
-    if (instance === '' || listing.has(`${lead}${instance}.service`)) continue
-    if (parseUnitName(`${lead}${instance}.service`)?.isInstance !== true) continue
-    instances.push(instance)
-    if (instances.length === MAX_INSTANCES) break
-  }
-  return instances.sort()
 }
 
 /** A template judged by its test instance and the instances with drop-ins of their own: the worst. */
