@@ -1782,15 +1782,21 @@ function refusal(s, version) {
 const MAX_KEPT_COMMENTS = 10_000;
 /** Problems listed per file: a file may hold millions of bad lines. */
 const MAX_LISTED_PROBLEMS = 1_000;
+/**
+ * Appends `item` while `list` holds fewer than `max` items; the next one is replaced by `more(item)`,
+ * which says that the rest are not listed, and later ones are dropped.
+ */
+function appendBounded(list, item, max, more) {
+    if (list.length < max)
+        list.push(item);
+    else if (list.length === max)
+        list.push(more(item));
+}
 function addWarning(result, warning) {
-    if (result.warnings.length < MAX_LISTED_PROBLEMS)
-        result.warnings.push(warning);
-    else if (result.warnings.length === MAX_LISTED_PROBLEMS) {
-        result.warnings.push({
-            line: warning.line,
-            message: `more than ${MAX_LISTED_PROBLEMS} lines systemd ignores: the rest are not listed`
-        });
-    }
+    appendBounded(result.warnings, warning, MAX_LISTED_PROBLEMS, ({ line }) => ({
+        line,
+        message: `more than ${MAX_LISTED_PROBLEMS} lines systemd ignores: the rest are not listed`
+    }));
 }
 /** systemd's LONG_LINE_MAX: a physical line of this many bytes or more makes the file fail to load. */
 const LONG_LINE_MAX = 1024 * 1024;
@@ -4439,17 +4445,13 @@ const NONE$1 = Object.freeze([]);
 /** Diagnostics listed per unit: a unit of millions of ignored lines would make a report of GBs. */
 const MAX_DIAGNOSTICS = 1_000;
 function addDiagnostic(diagnostics, diagnostic) {
-    if (diagnostics.length < MAX_DIAGNOSTICS)
-        diagnostics.push(diagnostic);
-    else if (diagnostics.length === MAX_DIAGNOSTICS) {
-        diagnostics.push({
-            file: diagnostic.file,
-            line: diagnostic.line,
-            severity: 'warning',
-            code: diagnostic.code,
-            message: `more than ${MAX_DIAGNOSTICS} problems in this unit: the rest are not listed`
-        });
-    }
+    appendBounded(diagnostics, diagnostic, MAX_DIAGNOSTICS, ({ file, line, code }) => ({
+        file,
+        line,
+        severity: 'warning',
+        code,
+        message: `more than ${MAX_DIAGNOSTICS} problems in this unit: the rest are not listed`
+    }));
 }
 /**
  * Lists a settings object made itself once they grew long: appended to in place from then on. A
@@ -8031,6 +8033,18 @@ function instancesWithDropIns(prefix, names, isFile, has) {
             break;
     }
     return instances.sort();
+}
+/**
+ * dropInChoices() without the drop-ins systemd may or may not read (behind a drop-in directory that
+ * is a relative link: it depends on its working directory), then with them: every pick of both
+ * ways, of which the caller judges the worse.
+ */
+function dropInChoicesEitherWay(candidates, maybeRead) {
+    const choices = dropInChoices(candidates);
+    if (maybeRead.length === 0)
+        return choices;
+    const withThem = dropInChoices([...candidates, ...maybeRead]);
+    return { ...choices, orders: [...choices.orders, ...withThem.orders] };
 }
 
 /**
@@ -12421,31 +12435,32 @@ function analyzeUnit(given, options) {
     }
     const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined);
     let suggestion = null;
-    const bytes = (source.main.bytes?.length ?? 0) +
-        source.dropIns.reduce((n, d) => n + (d.bytes?.length ?? 0), 0);
-    const suggesting = score.exposure > options.threshold && options.suggest !== false;
-    if (suggesting && bytes > SUGGEST_MAX_BYTES) {
+    if (score.exposure > options.threshold && options.suggest !== false) {
+        const bytes = (source.main.bytes?.length ?? 0) +
+            source.dropIns.reduce((n, d) => n + (d.bytes?.length ?? 0), 0);
         // the fix engine's planning grows faster than the unit: 20,000 write paths took seconds
-        loaded.diagnostics.push({
-            file: source.main.path,
-            line: 1,
-            severity: 'warning',
-            code: 'syntax',
-            message: `the unit and its drop-ins hold ${bytes} bytes, more than the ${SUGGEST_MAX_BYTES} the fix engine plans a drop-in for: none is suggested`
-        });
-    }
-    else if (suggesting) {
-        suggestion =
-            suggestDropIn({
-                ...source,
-                loaded,
-                version: options.version,
-                policy,
-                exposure: score.exposure,
-                threshold: options.threshold,
-                exceptions: exceptions.reports,
-                toolVersion: options.toolVersion
-            }) ?? null;
+        if (bytes > SUGGEST_MAX_BYTES) {
+            loaded.diagnostics.push({
+                file: source.main.path,
+                line: 1,
+                severity: 'warning',
+                code: 'syntax',
+                message: `the unit and its drop-ins hold ${bytes} bytes, more than the ${SUGGEST_MAX_BYTES} the fix engine plans a drop-in for: none is suggested`
+            });
+        }
+        else {
+            suggestion =
+                suggestDropIn({
+                    ...source,
+                    loaded,
+                    version: options.version,
+                    policy,
+                    exposure: score.exposure,
+                    threshold: options.threshold,
+                    exceptions: exceptions.reports,
+                    toolVersion: options.toolVersion
+                }) ?? null;
+        }
     }
     return {
         ...base,
@@ -13277,13 +13292,16 @@ class ReadError extends Error {
  * name that is not UTF-8 comes from readdir() with U+FFFD in it, which opens nothing: systemd, which
  * reads names as bytes, opens it.
  */
-const cannotRead = (error, file) => {
-    const code = error.code;
-    if (code === 'ENOENT' && file !== undefined && baseNameOf(file).includes('\uFFFD')) {
-        return new ReadError('its name is not valid UTF-8: the gate cannot open it', true);
-    }
-    return new ReadError(`cannot read: ${code ?? String(error)}`, true);
-};
+const cannotRead = (error, file) => new ReadError(file !== undefined && isLossyName(file, error)
+    ? 'its name is not valid UTF-8: the gate cannot open it'
+    : `cannot read: ${error.code ?? String(error)}`, true);
+/**
+ * Whether opening `file` failed because readdir() gave its name with U+FFFD for bytes that are not
+ * UTF-8 (a name that opens nothing), not because it is missing.
+ */
+function isLossyName(file, error) {
+    return error.code === 'ENOENT' && baseNameOf(file).includes('\uFFFD');
+}
 /** Why following links from `file` leads nowhere (ENOENT, ELOOP ...), or undefined when it leads to something. */
 function followError(file) {
     try {
@@ -13688,11 +13706,8 @@ function collectDropIns(id, aliases, directory, reader, version) {
             (relativeLink ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
         }
     });
-    const choices = dropInChoices(candidates);
     // both ways, the worse judged (scanUnitFile): a weakening drop-in behind a relative link counts
-    if (maybeRead.length > 0) {
-        choices.orders = [...choices.orders, ...dropInChoices([...candidates, ...maybeRead]).orders];
-    }
+    const choices = dropInChoicesEitherWay(candidates, maybeRead);
     const inputs = new Map();
     let unreadable;
     const load = (file) => {
@@ -13903,11 +13918,10 @@ function unlistedDirectoryReason(file, kind) {
         stat = fs.lstatSync(file);
     }
     catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT' && baseNameOf(file).includes('\uFFFD')) {
+        if (isLossyName(file, error)) {
             return 'a directory whose name is not valid UTF-8: the gate cannot open it, so the units in it are not gated (rename it)';
         }
-        if (code === 'ENAMETOOLONG') {
+        if (error.code === 'ENAMETOOLONG') {
             return 'a directory too deep to open (its path is longer than the system allows): the units in it are not gated';
         }
         return undefined;

@@ -32837,15 +32837,21 @@ function refusal(s, version) {
 const MAX_KEPT_COMMENTS = 10_000;
 /** Problems listed per file: a file may hold millions of bad lines. */
 const MAX_LISTED_PROBLEMS = 1_000;
+/**
+ * Appends `item` while `list` holds fewer than `max` items; the next one is replaced by `more(item)`,
+ * which says that the rest are not listed, and later ones are dropped.
+ */
+function appendBounded(list, item, max, more) {
+    if (list.length < max)
+        list.push(item);
+    else if (list.length === max)
+        list.push(more(item));
+}
 function addWarning(result, warning) {
-    if (result.warnings.length < MAX_LISTED_PROBLEMS)
-        result.warnings.push(warning);
-    else if (result.warnings.length === MAX_LISTED_PROBLEMS) {
-        result.warnings.push({
-            line: warning.line,
-            message: `more than ${MAX_LISTED_PROBLEMS} lines systemd ignores: the rest are not listed`
-        });
-    }
+    appendBounded(result.warnings, warning, MAX_LISTED_PROBLEMS, ({ line }) => ({
+        line,
+        message: `more than ${MAX_LISTED_PROBLEMS} lines systemd ignores: the rest are not listed`
+    }));
 }
 /** systemd's LONG_LINE_MAX: a physical line of this many bytes or more makes the file fail to load. */
 const LONG_LINE_MAX = 1024 * 1024;
@@ -35494,17 +35500,13 @@ const NONE$1 = Object.freeze([]);
 /** Diagnostics listed per unit: a unit of millions of ignored lines would make a report of GBs. */
 const MAX_DIAGNOSTICS = 1_000;
 function addDiagnostic(diagnostics, diagnostic) {
-    if (diagnostics.length < MAX_DIAGNOSTICS)
-        diagnostics.push(diagnostic);
-    else if (diagnostics.length === MAX_DIAGNOSTICS) {
-        diagnostics.push({
-            file: diagnostic.file,
-            line: diagnostic.line,
-            severity: 'warning',
-            code: diagnostic.code,
-            message: `more than ${MAX_DIAGNOSTICS} problems in this unit: the rest are not listed`
-        });
-    }
+    appendBounded(diagnostics, diagnostic, MAX_DIAGNOSTICS, ({ file, line, code }) => ({
+        file,
+        line,
+        severity: 'warning',
+        code,
+        message: `more than ${MAX_DIAGNOSTICS} problems in this unit: the rest are not listed`
+    }));
 }
 /**
  * Lists a settings object made itself once they grew long: appended to in place from then on. A
@@ -39047,6 +39049,18 @@ function instancesWithDropIns(prefix, names, isFile, has) {
             break;
     }
     return instances.sort();
+}
+/**
+ * dropInChoices() without the drop-ins systemd may or may not read (behind a drop-in directory that
+ * is a relative link: it depends on its working directory), then with them: every pick of both
+ * ways, of which the caller judges the worse.
+ */
+function dropInChoicesEitherWay(candidates, maybeRead) {
+    const choices = dropInChoices(candidates);
+    if (maybeRead.length === 0)
+        return choices;
+    const withThem = dropInChoices([...candidates, ...maybeRead]);
+    return { ...choices, orders: [...choices.orders, ...withThem.orders] };
 }
 
 /**
@@ -43437,31 +43451,32 @@ function analyzeUnit(given, options) {
     }
     const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined);
     let suggestion = null;
-    const bytes = (source.main.bytes?.length ?? 0) +
-        source.dropIns.reduce((n, d) => n + (d.bytes?.length ?? 0), 0);
-    const suggesting = score.exposure > options.threshold && options.suggest !== false;
-    if (suggesting && bytes > SUGGEST_MAX_BYTES) {
+    if (score.exposure > options.threshold && options.suggest !== false) {
+        const bytes = (source.main.bytes?.length ?? 0) +
+            source.dropIns.reduce((n, d) => n + (d.bytes?.length ?? 0), 0);
         // the fix engine's planning grows faster than the unit: 20,000 write paths took seconds
-        loaded.diagnostics.push({
-            file: source.main.path,
-            line: 1,
-            severity: 'warning',
-            code: 'syntax',
-            message: `the unit and its drop-ins hold ${bytes} bytes, more than the ${SUGGEST_MAX_BYTES} the fix engine plans a drop-in for: none is suggested`
-        });
-    }
-    else if (suggesting) {
-        suggestion =
-            suggestDropIn({
-                ...source,
-                loaded,
-                version: options.version,
-                policy,
-                exposure: score.exposure,
-                threshold: options.threshold,
-                exceptions: exceptions.reports,
-                toolVersion: options.toolVersion
-            }) ?? null;
+        if (bytes > SUGGEST_MAX_BYTES) {
+            loaded.diagnostics.push({
+                file: source.main.path,
+                line: 1,
+                severity: 'warning',
+                code: 'syntax',
+                message: `the unit and its drop-ins hold ${bytes} bytes, more than the ${SUGGEST_MAX_BYTES} the fix engine plans a drop-in for: none is suggested`
+            });
+        }
+        else {
+            suggestion =
+                suggestDropIn({
+                    ...source,
+                    loaded,
+                    version: options.version,
+                    policy,
+                    exposure: score.exposure,
+                    threshold: options.threshold,
+                    exceptions: exceptions.reports,
+                    toolVersion: options.toolVersion
+                }) ?? null;
+        }
     }
     return {
         ...base,
@@ -44028,13 +44043,16 @@ class ReadError extends Error {
  * name that is not UTF-8 comes from readdir() with U+FFFD in it, which opens nothing: systemd, which
  * reads names as bytes, opens it.
  */
-const cannotRead = (error, file) => {
-    const code = error.code;
-    if (code === 'ENOENT' && file !== undefined && baseNameOf(file).includes('\uFFFD')) {
-        return new ReadError('its name is not valid UTF-8: the gate cannot open it', true);
-    }
-    return new ReadError(`cannot read: ${code ?? String(error)}`, true);
-};
+const cannotRead = (error, file) => new ReadError(file !== undefined && isLossyName(file, error)
+    ? 'its name is not valid UTF-8: the gate cannot open it'
+    : `cannot read: ${error.code ?? String(error)}`, true);
+/**
+ * Whether opening `file` failed because readdir() gave its name with U+FFFD for bytes that are not
+ * UTF-8 (a name that opens nothing), not because it is missing.
+ */
+function isLossyName(file, error) {
+    return error.code === 'ENOENT' && baseNameOf(file).includes('\uFFFD');
+}
 /** Why following links from `file` leads nowhere (ENOENT, ELOOP ...), or undefined when it leads to something. */
 function followError(file) {
     try {
@@ -44439,11 +44457,8 @@ function collectDropIns(id, aliases, directory, reader, version) {
             (relativeLink ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
         }
     });
-    const choices = dropInChoices(candidates);
     // both ways, the worse judged (scanUnitFile): a weakening drop-in behind a relative link counts
-    if (maybeRead.length > 0) {
-        choices.orders = [...choices.orders, ...dropInChoices([...candidates, ...maybeRead]).orders];
-    }
+    const choices = dropInChoicesEitherWay(candidates, maybeRead);
     const inputs = new Map();
     let unreadable;
     const load = (file) => {
@@ -44640,11 +44655,10 @@ function unlistedDirectoryReason(file, kind) {
         stat = fs$5.lstatSync(file);
     }
     catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT' && baseNameOf(file).includes('\uFFFD')) {
+        if (isLossyName(file, error)) {
             return 'a directory whose name is not valid UTF-8: the gate cannot open it, so the units in it are not gated (rename it)';
         }
-        if (code === 'ENAMETOOLONG') {
+        if (error.code === 'ENAMETOOLONG') {
             return 'a directory too deep to open (its path is longer than the system allows): the units in it are not gated';
         }
         return undefined;
@@ -54318,6 +54332,17 @@ class BaseReader {
         return { kind: 'dir', path: current };
     }
 }
+/**
+ * The blob a path of the tree (relative to its top) leads to, links followed inside the tree as
+ * the kernel follows them in the checkout, with its bytes; undefined when it leads nowhere there.
+ */
+function blobAt(tree, top) {
+    const reader = new BaseReader(tree);
+    const resolved = reader.resolve(top);
+    if (resolved.kind !== 'file')
+        return undefined;
+    return { entry: resolved.entry, bytes: () => reader.bytes(resolved.entry) };
+}
 const leavesRepository = (target) => ({
     kind: 'error',
     reason: `symbolic link to ${target} leaves the repository; not followed`
@@ -54459,10 +54484,7 @@ judgeInstances = true) {
         };
         // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
         let report;
-        const orders = dropInChoices(candidates).orders;
-        if (maybeRead.length > 0)
-            orders.push(...dropInChoices([...candidates, ...maybeRead]).orders);
-        for (const order of orders) {
+        for (const order of dropInChoicesEitherWay(candidates, maybeRead).orders) {
             const candidate = analyse(order);
             if (!report || worse(candidate, report))
                 report = candidate;
@@ -62519,15 +62541,7 @@ async function resolveUnitFiles(entries, exclude, workspace) {
         }
     }
     // What fast-glob cannot see (names holding line breaks, directories it cannot list) is gated too.
-    const inside = entries.flatMap((entry) => {
-        if (fg.isDynamicPattern(entry))
-            return [entry];
-        const absolute = path$2.resolve(workspace, entry);
-        if (!isInside(absolute, workspace))
-            return [];
-        const relative = toPosix$2(path$2.relative(workspace, absolute));
-        return [relative === '' ? '**/*.service' : `${fg.escapePath(relative)}/**/*.service`];
-    });
+    const inside = scopePatterns(entries, workspace);
     if (inside.length > 0) {
         for (const file of unitsGlobsMiss(workspace, inside, exclude, found, picomatch, true)) {
             found.add(file);
@@ -62546,24 +62560,39 @@ function linksToDirectoryInside(link, workspace) {
     }
 }
 /**
- * Whether the `paths`/`exclude` inputs take a workspace-relative unit path (the base side of a rename:
- * a file the gate never looked at, a test fixture or a text file, is no base to compare with).
+ * The `paths` entries inside the workspace as globs relative to it (a file or directory as its
+ * escaped path, the workspace itself as `**`): a unit is taken when one of them, or `GLOB/**`,
+ * matches it (see unitsGlobsMiss() and pathsScope()).
  */
-function inPathsScope(file, entries, exclude) {
-    if (!file.endsWith('.service'))
-        return false;
+function scopePatterns(entries, workspace) {
+    return entries.flatMap((entry) => {
+        if (fg.isDynamicPattern(entry))
+            return [entry];
+        const absolute = path$2.resolve(workspace, entry);
+        if (!isInside(absolute, workspace))
+            return [];
+        const relative = toPosix$2(path$2.relative(workspace, absolute));
+        return [relative === '' ? '**' : fg.escapePath(relative)];
+    });
+}
+/**
+ * Whether the `paths`/`exclude` inputs take a workspace-relative unit path (the base side of a rename:
+ * a file the gate never looked at, a test fixture or a text file, is no base to compare with). The
+ * globs are compiled once: the caller asks for every change.
+ */
+function pathsScope(entries, exclude, workspace) {
     const options = { dot: true, flags: 's' };
     const ignored = picomatch([...DEFAULT_IGNORES, ...exclude], options);
-    const parts = file.split('/');
-    for (let i = 1; i <= parts.length; i++)
-        if (ignored(parts.slice(0, i).join('/')))
+    const wanted = picomatch(scopePatterns(entries, workspace).flatMap((p) => [p, `${p}/**`]), options);
+    return (file) => {
+        if (!file.endsWith('.service') || !wanted(file))
             return false;
-    return entries.some((entry) => {
-        if (fg.isDynamicPattern(entry))
-            return picomatch([entry, `${entry}/**`], options)(file);
-        const relative = toPosix$2(path$2.normalize(entry)).replace(/^\.\/?|\/$/g, '');
-        return relative === '' || file === relative || file.startsWith(`${relative}/`);
-    });
+        const parts = file.split('/');
+        for (let i = 1; i <= parts.length; i++)
+            if (ignored(parts.slice(0, i).join('/')))
+                return false;
+        return true;
+    };
 }
 /**
  * The directories unit files and drop-ins may resolve into: every top-level entry of the workspace
@@ -63255,42 +63284,26 @@ function chooseScope(settings, comparison, changes, unitPaths, inputs, event) {
     };
 }
 /**
- * Policy files as a commit's tree holds them (links followed inside the tree), for loadPolicy():
- * paths are absolute in the workspace, as the checkout would have them.
+ * Policy files as the base tree holds them (links followed inside it), for loadPolicy(): paths are
+ * absolute in the workspace, as the checkout would have them.
  */
-function baseTreeSource(git, commit, workspace) {
-    const entries = git.tree(commit);
-    const topPath = (file) => {
+function baseTreeSource(tree, workspace) {
+    const blob = (file) => {
         const relative = toPosix(path$2.relative(workspace, file));
         if (relative === '' || relative.startsWith('..') || path$2.isAbsolute(relative))
             return undefined;
-        return git.prefix === '' ? relative : `${git.prefix}/${relative}`;
-    };
-    const resolve = (file) => {
-        let at = topPath(file);
-        for (let hops = 0; at !== undefined && hops < 8; hops++) {
-            const entry = entries.get(at);
-            if (entry?.mode !== '120000')
-                return entry?.type === 'blob' ? entry : undefined;
-            const target = new TextDecoder().decode(git.blobs([entry.oid]).get(entry.oid));
-            if (target.startsWith('/'))
-                return undefined;
-            at = path$2.posix.normalize(path$2.posix.join(path$2.posix.dirname(at), target));
-            if (at.startsWith('..'))
-                return undefined;
-        }
-        return undefined;
+        return blobAt(tree, tree.prefix === '' ? relative : `${tree.prefix}/${relative}`);
     };
     return {
-        exists: (file) => resolve(file) !== undefined,
+        exists: (file) => blob(file) !== undefined,
         read(file, shown) {
-            const entry = resolve(file);
-            if (entry === undefined)
+            const found = blob(file);
+            if (found === undefined)
                 throw new Error(`${shown}: not in the base commit`);
-            if ((entry.size ?? 0) > MAX_POLICY_BYTES) {
-                throw new PolicyError(`policy ${shown} is ${entry.size} bytes at the base, larger than the ${MAX_POLICY_BYTES} the gate reads`);
+            if ((found.entry.size ?? 0) > MAX_POLICY_BYTES) {
+                throw new PolicyError(`policy ${shown} is ${found.entry.size} bytes at the base, larger than the ${MAX_POLICY_BYTES} the gate reads`);
             }
-            const bytes = git.blobs([entry.oid]).get(entry.oid);
+            const bytes = found.bytes();
             if (bytes === undefined)
                 throw new Error(`${shown}: cannot read the blob`);
             return bytes;
@@ -63304,15 +63317,15 @@ function baseTreeSource(git, commit, workspace) {
  * trusted, the checkout is not). The change takes effect once merged. When the base has no such
  * file, the checked-out one is used.
  */
-function policyAtBase(settings, changes, comparison, git, event, notes, workspace) {
+function policyAtBase(settings, changes, comparison, baseTree, event, notes, workspace) {
     const file = settings.policyFile;
-    if (!file || !changes || comparison.kind !== 'base' || !git)
+    if (!file || !changes || comparison.kind !== 'base' || !baseTree)
         return settings;
     const rests = new Set(settings.policyFiles);
     if (!changes.some((c) => rests.has(c.path) || (c.oldPath !== undefined && rests.has(c.oldPath))))
         return settings;
     const title = 'Gate policy changed';
-    const atBase = baseTreeSource(git, comparison.base, workspace);
+    const atBase = baseTreeSource(baseTree(), workspace);
     if (!atBase.exists(path$2.resolve(workspace, file))) {
         notes.warn(`The policy file ${file} is new in ${describeEvent(event)}: it is applied as checked out.`, { file, title });
         return settings;
@@ -63399,7 +63412,7 @@ async function gate(env) {
     // a unit the change moves out of what paths/exclude take (units/a.service -> svc/a.service) stays
     // gated at its new place: moving it must not take it out of sight
     // (git sees a move with new content as a removal and an addition: the same file name counts)
-    const inScope = (p) => inPathsScope(p, settings.paths, settings.exclude);
+    const inScope = pathsScope(settings.paths, settings.exclude, workspace);
     const removedNames = new Set((changes ?? [])
         .filter((c) => c.status === 'D' && inScope(c.path))
         .map((c) => path$2.posix.basename(c.path)));
@@ -63417,7 +63430,17 @@ async function gate(env) {
     }
     found.files.sort();
     const unitPaths = found.files.map((f) => toPosix(path$2.relative(workspace, f)));
-    settings = policyAtBase(settings, changes, comparison, git, event, notes, workspace);
+    // the base commit's tree, read once for the policy and the units
+    let baseTree;
+    const treeAtBase = comparison.kind === 'base' && git
+        ? () => (baseTree ??= {
+            entries: git.tree(comparison.base),
+            prefix: git.prefix,
+            topPaths: git.topPaths(),
+            read: (oids) => git.blobs(oids)
+        })
+        : undefined;
+    settings = policyAtBase(settings, changes, comparison, treeAtBase, event, notes, workspace);
     const roots = readableRoots(workspace, found.outside);
     // One reader for every unit: directory listings and links are read once per directory.
     const reader = createReader(roots, workspace);
@@ -63442,19 +63465,12 @@ async function gate(env) {
     // with scope changed every unit is gated: a unit changed through another file (see
     // widenToChangedResults) cannot be told from one that did not change.
     let baseUnreadable = false;
-    let baseTree;
     const scoreBase = (paths, gateOptions) => {
-        if (comparison.kind !== 'base' || !git || baseUnreadable)
+        if (comparison.kind !== 'base' || !treeAtBase || baseUnreadable)
             return undefined;
         const base = comparison.base;
         try {
-            baseTree ??= {
-                entries: git.tree(base),
-                prefix: git.prefix,
-                topPaths: git.topPaths(),
-                read: (oids) => git.blobs(oids)
-            };
-            return scoreAtBase(paths, baseTree, gateOptions, templateInstance(settings.version), scopeOf);
+            return scoreAtBase(paths, treeAtBase(), gateOptions, templateInstance(settings.version), scopeOf);
         }
         catch (error) {
             baseUnreadable = true;
@@ -63494,7 +63510,7 @@ async function gate(env) {
     for (const i of gated) {
         const current = unitPaths[i];
         const before = basePathOf(current);
-        if (before !== current && !inPathsScope(before, settings.paths, settings.exclude)) {
+        if (before !== current && !inScope(before)) {
             bases?.set(current, null);
         }
     }

@@ -22,7 +22,7 @@ import { planAnnotations } from './github/annotations.js'
 import { reviewPullRequest } from './github/review.js'
 import type { BaseTree } from './github/baseline.js'
 import { isoToday } from './core/exceptions.js'
-import { scoreAtBase } from './github/baseline.js'
+import { blobAt, scoreAtBase } from './github/baseline.js'
 import type { Change, UnitChange } from './github/changes.js'
 import {
   parseNameStatus,
@@ -34,8 +34,7 @@ import type { Comparison, CommitFacts } from './github/comparison.js'
 import { chooseComparison } from './github/comparison.js'
 import { commandSafe, redactSecrets } from './github/escape.js'
 import { describeEvent, parseEvent } from './github/event.js'
-import { inPathsScope, readableRoots, resolveUnitFiles, writeFileSafely } from './github/files.js'
-import type { TreeEntry } from './github/git.js'
+import { pathsScope, readableRoots, resolveUnitFiles, writeFileSafely } from './github/files.js'
 import { Git, GitError } from './github/git.js'
 import type { Env, Settings } from './github/inputs.js'
 import { InputError, readSettings } from './github/inputs.js'
@@ -205,39 +204,26 @@ function chooseScope(
 }
 
 /**
- * Policy files as a commit's tree holds them (links followed inside the tree), for loadPolicy():
- * paths are absolute in the workspace, as the checkout would have them.
+ * Policy files as the base tree holds them (links followed inside it), for loadPolicy(): paths are
+ * absolute in the workspace, as the checkout would have them.
  */
-function baseTreeSource(git: Git, commit: string, workspace: string): PolicySource {
-  const entries = git.tree(commit)
-  const topPath = (file: string): string | undefined => {
+function baseTreeSource(tree: BaseTree, workspace: string): PolicySource {
+  const blob = (file: string): ReturnType<typeof blobAt> => {
     const relative = toPosix(path.relative(workspace, file))
     if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined
-    return git.prefix === '' ? relative : `${git.prefix}/${relative}`
-  }
-  const resolve = (file: string): TreeEntry | undefined => {
-    let at = topPath(file)
-    for (let hops = 0; at !== undefined && hops < 8; hops++) {
-      const entry = entries.get(at)
-      if (entry?.mode !== '120000') return entry?.type === 'blob' ? entry : undefined
-      const target = new TextDecoder().decode(git.blobs([entry.oid]).get(entry.oid))
-      if (target.startsWith('/')) return undefined
-      at = path.posix.normalize(path.posix.join(path.posix.dirname(at), target))
-      if (at.startsWith('..')) return undefined
-    }
-    return undefined
+    return blobAt(tree, tree.prefix === '' ? relative : `${tree.prefix}/${relative}`)
   }
   return {
-    exists: (file) => resolve(file) !== undefined,
+    exists: (file) => blob(file) !== undefined,
     read(file, shown) {
-      const entry = resolve(file)
-      if (entry === undefined) throw new Error(`${shown}: not in the base commit`)
-      if ((entry.size ?? 0) > MAX_POLICY_BYTES) {
+      const found = blob(file)
+      if (found === undefined) throw new Error(`${shown}: not in the base commit`)
+      if ((found.entry.size ?? 0) > MAX_POLICY_BYTES) {
         throw new PolicyError(
-          `policy ${shown} is ${entry.size} bytes at the base, larger than the ${MAX_POLICY_BYTES} the gate reads`
+          `policy ${shown} is ${found.entry.size} bytes at the base, larger than the ${MAX_POLICY_BYTES} the gate reads`
         )
       }
-      const bytes = git.blobs([entry.oid]).get(entry.oid)
+      const bytes = found.bytes()
       if (bytes === undefined) throw new Error(`${shown}: cannot read the blob`)
       return bytes
     }
@@ -255,18 +241,18 @@ function policyAtBase(
   settings: Settings,
   changes: Change[] | undefined,
   comparison: Comparison,
-  git: Git | undefined,
+  baseTree: (() => BaseTree) | undefined,
   event: ReturnType<typeof parseEvent>,
   notes: Notes,
   workspace: string
 ): Settings {
   const file = settings.policyFile
-  if (!file || !changes || comparison.kind !== 'base' || !git) return settings
+  if (!file || !changes || comparison.kind !== 'base' || !baseTree) return settings
   const rests = new Set(settings.policyFiles)
   if (!changes.some((c) => rests.has(c.path) || (c.oldPath !== undefined && rests.has(c.oldPath))))
     return settings
   const title = 'Gate policy changed'
-  const atBase = baseTreeSource(git, comparison.base, workspace)
+  const atBase = baseTreeSource(baseTree(), workspace)
   if (!atBase.exists(path.resolve(workspace, file))) {
     notes.warn(
       `The policy file ${file} is new in ${describeEvent(event)}: it is applied as checked out.`,
@@ -370,7 +356,7 @@ async function gate(env: Env): Promise<string | undefined> {
   // a unit the change moves out of what paths/exclude take (units/a.service -> svc/a.service) stays
   // gated at its new place: moving it must not take it out of sight
   // (git sees a move with new content as a removal and an addition: the same file name counts)
-  const inScope = (p: string): boolean => inPathsScope(p, settings.paths, settings.exclude)
+  const inScope = pathsScope(settings.paths, settings.exclude, workspace)
   const removedNames = new Set(
     (changes ?? [])
       .filter((c) => c.status === 'D' && inScope(c.path))
@@ -388,7 +374,19 @@ async function gate(env: Env): Promise<string | undefined> {
   }
   found.files.sort()
   const unitPaths = found.files.map((f) => toPosix(path.relative(workspace, f)))
-  settings = policyAtBase(settings, changes, comparison, git, event, notes, workspace)
+  // the base commit's tree, read once for the policy and the units
+  let baseTree: BaseTree | undefined
+  const treeAtBase =
+    comparison.kind === 'base' && git
+      ? (): BaseTree =>
+          (baseTree ??= {
+            entries: git.tree(comparison.base),
+            prefix: git.prefix,
+            topPaths: git.topPaths(),
+            read: (oids) => git.blobs(oids)
+          })
+      : undefined
+  settings = policyAtBase(settings, changes, comparison, treeAtBase, event, notes, workspace)
   const roots = readableRoots(workspace, found.outside)
   // One reader for every unit: directory listings and links are read once per directory.
   const reader = createReader(roots, workspace)
@@ -415,21 +413,20 @@ async function gate(env: Env): Promise<string | undefined> {
   // with scope changed every unit is gated: a unit changed through another file (see
   // widenToChangedResults) cannot be told from one that did not change.
   let baseUnreadable = false
-  let baseTree: BaseTree | undefined
   const scoreBase = (
     paths: ReadonlyMap<string, string>,
     gateOptions: GateOptions
   ): Map<string, UnitReport | null> | undefined => {
-    if (comparison.kind !== 'base' || !git || baseUnreadable) return undefined
+    if (comparison.kind !== 'base' || !treeAtBase || baseUnreadable) return undefined
     const base = comparison.base
     try {
-      baseTree ??= {
-        entries: git.tree(base),
-        prefix: git.prefix,
-        topPaths: git.topPaths(),
-        read: (oids) => git.blobs(oids)
-      }
-      return scoreAtBase(paths, baseTree, gateOptions, templateInstance(settings.version), scopeOf)
+      return scoreAtBase(
+        paths,
+        treeAtBase(),
+        gateOptions,
+        templateInstance(settings.version),
+        scopeOf
+      )
     } catch (error) {
       baseUnreadable = true
       notes.warn(
@@ -473,7 +470,7 @@ async function gate(env: Env): Promise<string | undefined> {
   for (const i of gated) {
     const current = unitPaths[i]!
     const before = basePathOf(current)
-    if (before !== current && !inPathsScope(before, settings.paths, settings.exclude)) {
+    if (before !== current && !inScope(before)) {
       bases?.set(current, null)
     }
   }

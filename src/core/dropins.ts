@@ -539,3 +539,18 @@ export function instancesWithDropIns(
   }
   return instances.sort()
 }
+
+/**
+ * dropInChoices() without the drop-ins systemd may or may not read (behind a drop-in directory that
+ * is a relative link: it depends on its working directory), then with them: every pick of both
+ * ways, of which the caller judges the worse.
+ */
+export function dropInChoicesEitherWay<T extends AliasedDropInCandidate>(
+  candidates: readonly T[],
+  maybeRead: readonly T[]
+): DropInChoices<T> {
+  const choices = dropInChoices(candidates)
+  if (maybeRead.length === 0) return choices
+  const withThem = dropInChoices([...candidates, ...maybeRead])
+  return { ...choices, orders: [...choices.orders, ...withThem.orders] }
+}

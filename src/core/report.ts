@@ -172,31 +172,32 @@ export function analyzeUnit(given: UnitSource, options: GateOptions): UnitReport
   }
   const invalidExceptions = exceptions.reports.some((e) => e.error !== undefined)
   let suggestion: Suggestion | null = null
-  const bytes =
-    (source.main.bytes?.length ?? 0) +
-    source.dropIns.reduce((n, d) => n + (d.bytes?.length ?? 0), 0)
-  const suggesting = score.exposure > options.threshold && options.suggest !== false
-  if (suggesting && bytes > SUGGEST_MAX_BYTES) {
+  if (score.exposure > options.threshold && options.suggest !== false) {
+    const bytes =
+      (source.main.bytes?.length ?? 0) +
+      source.dropIns.reduce((n, d) => n + (d.bytes?.length ?? 0), 0)
     // the fix engine's planning grows faster than the unit: 20,000 write paths took seconds
-    loaded.diagnostics.push({
-      file: source.main.path,
-      line: 1,
-      severity: 'warning',
-      code: 'syntax',
-      message: `the unit and its drop-ins hold ${bytes} bytes, more than the ${SUGGEST_MAX_BYTES} the fix engine plans a drop-in for: none is suggested`
-    })
-  } else if (suggesting) {
-    suggestion =
-      suggestDropIn({
-        ...source,
-        loaded,
-        version: options.version,
-        policy,
-        exposure: score.exposure,
-        threshold: options.threshold,
-        exceptions: exceptions.reports,
-        toolVersion: options.toolVersion
-      }) ?? null
+    if (bytes > SUGGEST_MAX_BYTES) {
+      loaded.diagnostics.push({
+        file: source.main.path,
+        line: 1,
+        severity: 'warning',
+        code: 'syntax',
+        message: `the unit and its drop-ins hold ${bytes} bytes, more than the ${SUGGEST_MAX_BYTES} the fix engine plans a drop-in for: none is suggested`
+      })
+    } else {
+      suggestion =
+        suggestDropIn({
+          ...source,
+          loaded,
+          version: options.version,
+          policy,
+          exposure: score.exposure,
+          threshold: options.threshold,
+          exceptions: exceptions.reports,
+          toolVersion: options.toolVersion
+        }) ?? null
+    }
   }
   return {
     ...base,

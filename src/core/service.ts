@@ -14,7 +14,7 @@ import {
   hasEmptyLastComponent
 } from './specifiers.js'
 import { MOUNT_NAMESPACE_DIRECTIVES, noteMountMode, refusal } from './refusal.js'
-import { parseUnitText } from './syntax.js'
+import { appendBounded, parseUnitText } from './syntax.js'
 import { expandUnreadSetting } from './unread-expansions.js'
 import type { AddressFamilyState } from './values/address-families.js'
 import { applyAddressFamilyAssignment } from './values/address-families.js'
@@ -247,16 +247,13 @@ const NONE: readonly never[] = Object.freeze([])
 export const MAX_DIAGNOSTICS = 1_000
 
 function addDiagnostic(diagnostics: Diagnostic[], diagnostic: Diagnostic): void {
-  if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(diagnostic)
-  else if (diagnostics.length === MAX_DIAGNOSTICS) {
-    diagnostics.push({
-      file: diagnostic.file,
-      line: diagnostic.line,
-      severity: 'warning',
-      code: diagnostic.code,
-      message: `more than ${MAX_DIAGNOSTICS} problems in this unit: the rest are not listed`
-    })
-  }
+  appendBounded(diagnostics, diagnostic, MAX_DIAGNOSTICS, ({ file, line, code }): Diagnostic => ({
+    file,
+    line,
+    severity: 'warning',
+    code,
+    message: `more than ${MAX_DIAGNOSTICS} problems in this unit: the rest are not listed`
+  }))
 }
 
 /**

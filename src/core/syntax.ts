@@ -12,14 +12,20 @@ export const MAX_KEPT_COMMENTS = 10_000
 /** Problems listed per file: a file may hold millions of bad lines. */
 export const MAX_LISTED_PROBLEMS = 1_000
 
+/**
+ * Appends `item` while `list` holds fewer than `max` items; the next one is replaced by `more(item)`,
+ * which says that the rest are not listed, and later ones are dropped.
+ */
+export function appendBounded<T>(list: T[], item: T, max: number, more: (item: T) => T): void {
+  if (list.length < max) list.push(item)
+  else if (list.length === max) list.push(more(item))
+}
+
 function addWarning(result: ParsedUnitText, warning: SyntaxProblem): void {
-  if (result.warnings.length < MAX_LISTED_PROBLEMS) result.warnings.push(warning)
-  else if (result.warnings.length === MAX_LISTED_PROBLEMS) {
-    result.warnings.push({
-      line: warning.line,
-      message: `more than ${MAX_LISTED_PROBLEMS} lines systemd ignores: the rest are not listed`
-    })
-  }
+  appendBounded(result.warnings, warning, MAX_LISTED_PROBLEMS, ({ line }) => ({
+    line,
+    message: `more than ${MAX_LISTED_PROBLEMS} lines systemd ignores: the rest are not listed`
+  }))
 }
 
 /** systemd's LONG_LINE_MAX: a physical line of this many bytes or more makes the file fail to load. */

@@ -7,7 +7,7 @@ import {
   aliasLinkFor,
   instancesWithDropIns,
   buildNameMap,
-  dropInChoices,
+  dropInChoicesEitherWay,
   dropInDirectoryNames,
   loadedNames,
   LOOPING_DROP_IN_SKIPPED,
@@ -231,6 +231,20 @@ class BaseReader {
   }
 }
 
+/**
+ * The blob a path of the tree (relative to its top) leads to, links followed inside the tree as
+ * the kernel follows them in the checkout, with its bytes; undefined when it leads nowhere there.
+ */
+export function blobAt(
+  tree: BaseTree,
+  top: string
+): { entry: TreeEntry; bytes: () => Uint8Array | undefined } | undefined {
+  const reader = new BaseReader(tree)
+  const resolved = reader.resolve(top)
+  if (resolved.kind !== 'file') return undefined
+  return { entry: resolved.entry, bytes: () => reader.bytes(resolved.entry) }
+}
+
 const leavesRepository = (target: string): Resolved => ({
   kind: 'error',
   reason: `symbolic link to ${target} leaves the repository; not followed`
@@ -382,9 +396,7 @@ export function scoreAtBase(
     }
     // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
     let report: UnitReport | undefined
-    const orders = dropInChoices(candidates).orders
-    if (maybeRead.length > 0) orders.push(...dropInChoices([...candidates, ...maybeRead]).orders)
-    for (const order of orders) {
+    for (const order of dropInChoicesEitherWay(candidates, maybeRead).orders) {
       const candidate = analyse(order)
       if (!report || worse(candidate, report)) report = candidate
     }

@@ -95,13 +95,7 @@ export async function resolveUnitFiles(
     }
   }
   // What fast-glob cannot see (names holding line breaks, directories it cannot list) is gated too.
-  const inside = entries.flatMap((entry) => {
-    if (fg.isDynamicPattern(entry)) return [entry]
-    const absolute = path.resolve(workspace, entry)
-    if (!isInside(absolute, workspace)) return []
-    const relative = toPosix(path.relative(workspace, absolute))
-    return [relative === '' ? '**/*.service' : `${fg.escapePath(relative)}/**/*.service`]
-  })
+  const inside = scopePatterns(entries, workspace)
   if (inside.length > 0) {
     for (const file of unitsGlobsMiss(workspace, inside, exclude, found, picomatch, true)) {
       found.add(file)
@@ -121,24 +115,42 @@ function linksToDirectoryInside(link: string, workspace: string): boolean {
 }
 
 /**
- * Whether the `paths`/`exclude` inputs take a workspace-relative unit path (the base side of a rename:
- * a file the gate never looked at, a test fixture or a text file, is no base to compare with).
+ * The `paths` entries inside the workspace as globs relative to it (a file or directory as its
+ * escaped path, the workspace itself as `**`): a unit is taken when one of them, or `GLOB/**`,
+ * matches it (see unitsGlobsMiss() and pathsScope()).
  */
-export function inPathsScope(
-  file: string,
+function scopePatterns(entries: readonly string[], workspace: string): string[] {
+  return entries.flatMap((entry) => {
+    if (fg.isDynamicPattern(entry)) return [entry]
+    const absolute = path.resolve(workspace, entry)
+    if (!isInside(absolute, workspace)) return []
+    const relative = toPosix(path.relative(workspace, absolute))
+    return [relative === '' ? '**' : fg.escapePath(relative)]
+  })
+}
+
+/**
+ * Whether the `paths`/`exclude` inputs take a workspace-relative unit path (the base side of a rename:
+ * a file the gate never looked at, a test fixture or a text file, is no base to compare with). The
+ * globs are compiled once: the caller asks for every change.
+ */
+export function pathsScope(
   entries: readonly string[],
-  exclude: readonly string[]
-): boolean {
-  if (!file.endsWith('.service')) return false
+  exclude: readonly string[],
+  workspace: string
+): (file: string) => boolean {
   const options = { dot: true, flags: 's' }
   const ignored = picomatch([...DEFAULT_IGNORES, ...exclude], options)
-  const parts = file.split('/')
-  for (let i = 1; i <= parts.length; i++) if (ignored(parts.slice(0, i).join('/'))) return false
-  return entries.some((entry) => {
-    if (fg.isDynamicPattern(entry)) return picomatch([entry, `${entry}/**`], options)(file)
-    const relative = toPosix(path.normalize(entry)).replace(/^\.\/?|\/$/g, '')
-    return relative === '' || file === relative || file.startsWith(`${relative}/`)
-  })
+  const wanted = picomatch(
+    scopePatterns(entries, workspace).flatMap((p) => [p, `${p}/**`]),
+    options
+  )
+  return (file) => {
+    if (!file.endsWith('.service') || !wanted(file)) return false
+    const parts = file.split('/')
+    for (let i = 1; i <= parts.length; i++) if (ignored(parts.slice(0, i).join('/'))) return false
+    return true
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   aliasLinkFor,
   instancesWithDropIns,
   buildNameMap,
-  dropInChoices,
+  dropInChoicesEitherWay,
   dropInLead,
   isDashPrefixName,
   isDropInFileName,
@@ -72,12 +72,20 @@ class ReadError extends Error {
  * name that is not UTF-8 comes from readdir() with U+FFFD in it, which opens nothing: systemd, which
  * reads names as bytes, opens it.
  */
-const cannotRead = (error: unknown, file?: string): ReadError => {
-  const code = (error as NodeJS.ErrnoException).code
-  if (code === 'ENOENT' && file !== undefined && baseNameOf(file).includes('\uFFFD')) {
-    return new ReadError('its name is not valid UTF-8: the gate cannot open it', true)
-  }
-  return new ReadError(`cannot read: ${code ?? String(error)}`, true)
+const cannotRead = (error: unknown, file?: string): ReadError =>
+  new ReadError(
+    file !== undefined && isLossyName(file, error)
+      ? 'its name is not valid UTF-8: the gate cannot open it'
+      : `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    true
+  )
+
+/**
+ * Whether opening `file` failed because readdir() gave its name with U+FFFD for bytes that are not
+ * UTF-8 (a name that opens nothing), not because it is missing.
+ */
+function isLossyName(file: string, error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT' && baseNameOf(file).includes('\uFFFD')
 }
 
 /** Why following links from `file` leads nowhere (ENOENT, ELOOP ...), or undefined when it leads to something. */
@@ -531,11 +539,8 @@ function collectDropIns(
       )
     }
   })
-  const choices = dropInChoices(candidates)
   // both ways, the worse judged (scanUnitFile): a weakening drop-in behind a relative link counts
-  if (maybeRead.length > 0) {
-    choices.orders = [...choices.orders, ...dropInChoices([...candidates, ...maybeRead]).orders]
-  }
+  const choices = dropInChoicesEitherWay(candidates, maybeRead)
   const inputs = new Map<string, UnitFileInput | undefined>()
   let unreadable: string | undefined
   const load = (file: string): UnitFileInput | undefined => {
@@ -748,11 +753,10 @@ function unlistedDirectoryReason(file: string, kind: EntryKind | undefined): str
   try {
     stat = fs.lstatSync(file)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' && baseNameOf(file).includes('\uFFFD')) {
+    if (isLossyName(file, error)) {
       return 'a directory whose name is not valid UTF-8: the gate cannot open it, so the units in it are not gated (rename it)'
     }
-    if (code === 'ENAMETOOLONG') {
+    if ((error as NodeJS.ErrnoException).code === 'ENAMETOOLONG') {
       return 'a directory too deep to open (its path is longer than the system allows): the units in it are not gated'
     }
     return undefined
