@@ -368,6 +368,25 @@ describe('an API that misbehaves', () => {
     }
   })
 
+  it('takes a list with an entry of another shape for a failure, not skipping the entry', async () => {
+    const r = repo({ base: {}, head: { 'units/app.service': BARE } })
+    const fake = await fakeFor(r)
+    fake.fault = (request, res) => {
+      if (request.method !== 'GET' || !/\/pulls\/42\/files$/.test(request.path)) return false
+      request.status = 200
+      const entry = { sha: 'x', filename: 42, status: 'added', patch: '@@ -0,0 +1 @@\n+x' }
+      body(res, 200, JSON.stringify([entry]))
+      return true
+    }
+    const result = await run(r, fake)
+    expect(result.code).toBe(1)
+    expect(warnings(result).join('\n')).toContain(
+      'the answer was not a list of the expected entries (entry 1)'
+    )
+    // no review was made from a list missing a file
+    expect(fake.count('POST', /\/reviews$/)).toBe(0)
+  })
+
   it('follows no redirect with a write, and keeps a token out of the summary', async () => {
     const r = repo({ base: {}, head: { 'units/app.service': BARE } })
     const fake = await fakeFor(r)

@@ -52463,11 +52463,46 @@ function classify(error, request) {
         kind = 'network';
     return new ApiFailure(kind, status, message, request);
 }
+const isObject = (data) => typeof data === 'object' && data !== null && !Array.isArray(data);
+const optional = (value, type) => value === undefined || value === null || typeof value === type;
+const isUser = (value) => value === null || (isObject(value) && typeof value.login === 'string');
+/** The fields of a listed pull request file the review reads, in the types it reads them as. */
+function isListedFile(item) {
+    return (isObject(item) &&
+        typeof item.filename === 'string' &&
+        typeof item.status === 'string' &&
+        optional(item.previous_filename, 'string') &&
+        optional(item.patch, 'string'));
+}
+function isListedComment(item) {
+    return (isObject(item) &&
+        typeof item.id === 'number' &&
+        optional(item.node_id, 'string') &&
+        typeof item.path === 'string' &&
+        optional(item.line, 'number') &&
+        optional(item.start_line, 'number') &&
+        typeof item.body === 'string' &&
+        isUser(item.user) &&
+        optional(item.in_reply_to_id, 'number'));
+}
+function isListedBody(item) {
+    return (isObject(item) &&
+        typeof item.id === 'number' &&
+        optional(item.body, 'string') &&
+        isUser(item.user));
+}
+function isListedPull(item) {
+    return (isObject(item) &&
+        typeof item.number === 'number' &&
+        isObject(item.head) &&
+        typeof item.head.sha === 'string' &&
+        isObject(item.base) &&
+        typeof item.base.sha === 'string');
+}
 /** A 2xx answer whose body is not what the call returns (cut short, empty, another shape). */
 function unexpectedAnswer(request, what) {
     return new ApiFailure('server', undefined, `the answer was not ${what}`, request);
 }
-const isObject = (data) => typeof data === 'object' && data !== null && !Array.isArray(data);
 class ReviewClient {
     octokit;
     records = [];
@@ -52598,7 +52633,7 @@ class ReviewClient {
         }
     }
     /** Pages of up to 100 items, at most maxPages pages. */
-    async list(what, route, params) {
+    async list(what, route, params, isItem) {
         return this.idempotent(what, async () => {
             const items = [];
             let pages = 0;
@@ -52612,6 +52647,11 @@ class ReviewClient {
                 // a body cut short or empty comes back as '': not an empty list
                 if (!Array.isArray(page.data))
                     throw unexpectedAnswer(what, 'a list');
+                // an entry of another shape fails the list: skipped, it would go unreviewed without a word
+                const strange = page.data.findIndex((item) => !isItem(item));
+                if (strange >= 0) {
+                    throw unexpectedAnswer(what, `a list of the expected entries (entry ${items.length + strange + 1})`);
+                }
                 items.push(...page.data);
                 if (++pages >= this.maxPages)
                     break;
@@ -52649,7 +52689,7 @@ class ReviewClient {
     }
     /** The open pull request whose head is `label` (owner:branch) at `headSha`. */
     async findPull(label, headSha) {
-        const pulls = await this.list('list pull requests', 'GET /repos/{owner}/{repo}/pulls', { head: label, state: 'open' });
+        const pulls = await this.list('list pull requests', 'GET /repos/{owner}/{repo}/pulls', { head: label, state: 'open' }, isListedPull);
         const pull = pulls.find((p) => p.head.sha === headSha);
         return pull && { number: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha };
     }
@@ -52666,22 +52706,20 @@ class ReviewClient {
     listFiles(number) {
         return this.list('list the pull request files', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
             pull_number: number
-        });
+        }, isListedFile);
     }
     listReviewComments(number) {
         return this.list('list review comments', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', {
             pull_number: number
-        });
+        }, isListedComment);
     }
     listReviews(number) {
-        return this.list('list reviews', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
-            pull_number: number
-        });
+        return this.list('list reviews', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { pull_number: number }, isListedBody);
     }
     listIssueComments(number) {
         return this.list('list issue comments', 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
             issue_number: number
-        });
+        }, isListedBody);
     }
     async createReview(number, review) {
         const { data } = await this.once('create the review', () => this.octokit.rest.pulls.createReview({

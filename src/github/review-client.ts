@@ -135,13 +135,65 @@ export interface RequestRecord {
   status: number | 'error'
 }
 
+const isObject = (data: unknown): data is Record<string, unknown> =>
+  typeof data === 'object' && data !== null && !Array.isArray(data)
+
+const optional = (value: unknown, type: 'string' | 'number'): boolean =>
+  value === undefined || value === null || typeof value === type
+const isUser = (value: unknown): boolean =>
+  value === null || (isObject(value) && typeof value.login === 'string')
+
+/** The fields of a listed pull request file the review reads, in the types it reads them as. */
+function isListedFile(item: unknown): item is ListedFile {
+  return (
+    isObject(item) &&
+    typeof item.filename === 'string' &&
+    typeof item.status === 'string' &&
+    optional(item.previous_filename, 'string') &&
+    optional(item.patch, 'string')
+  )
+}
+
+function isListedComment(item: unknown): item is ListedComment {
+  return (
+    isObject(item) &&
+    typeof item.id === 'number' &&
+    optional(item.node_id, 'string') &&
+    typeof item.path === 'string' &&
+    optional(item.line, 'number') &&
+    optional(item.start_line, 'number') &&
+    typeof item.body === 'string' &&
+    isUser(item.user) &&
+    optional(item.in_reply_to_id, 'number')
+  )
+}
+
+function isListedBody(item: unknown): item is ListedBody {
+  return (
+    isObject(item) &&
+    typeof item.id === 'number' &&
+    optional(item.body, 'string') &&
+    isUser(item.user)
+  )
+}
+
+function isListedPull(
+  item: unknown
+): item is { number: number; head: { sha: string }; base: { sha: string } } {
+  return (
+    isObject(item) &&
+    typeof item.number === 'number' &&
+    isObject(item.head) &&
+    typeof item.head.sha === 'string' &&
+    isObject(item.base) &&
+    typeof item.base.sha === 'string'
+  )
+}
+
 /** A 2xx answer whose body is not what the call returns (cut short, empty, another shape). */
 function unexpectedAnswer(request: string, what: string): ApiFailure {
   return new ApiFailure('server', undefined, `the answer was not ${what}`, request)
 }
-
-const isObject = (data: unknown): data is Record<string, unknown> =>
-  typeof data === 'object' && data !== null && !Array.isArray(data)
 
 export class ReviewClient {
   readonly octokit: Octokit
@@ -295,7 +347,8 @@ export class ReviewClient {
   private async list<T>(
     what: string,
     route: string,
-    params: Record<string, unknown>
+    params: Record<string, unknown>,
+    isItem: (item: unknown) => item is T
   ): Promise<T[]> {
     return this.idempotent(what, async () => {
       const items: T[] = []
@@ -309,6 +362,14 @@ export class ReviewClient {
       for await (const page of iterator) {
         // a body cut short or empty comes back as '': not an empty list
         if (!Array.isArray(page.data)) throw unexpectedAnswer(what, 'a list')
+        // an entry of another shape fails the list: skipped, it would go unreviewed without a word
+        const strange = (page.data as unknown[]).findIndex((item) => !isItem(item))
+        if (strange >= 0) {
+          throw unexpectedAnswer(
+            what,
+            `a list of the expected entries (entry ${items.length + strange + 1})`
+          )
+        }
         items.push(...(page.data as T[]))
         if (++pages >= this.maxPages) break
       }
@@ -349,10 +410,11 @@ export class ReviewClient {
 
   /** The open pull request whose head is `label` (owner:branch) at `headSha`. */
   async findPull(label: string, headSha: string): Promise<PullFacts | undefined> {
-    const pulls = await this.list<{ number: number; head: { sha: string }; base: { sha: string } }>(
+    const pulls = await this.list(
       'list pull requests',
       'GET /repos/{owner}/{repo}/pulls',
-      { head: label, state: 'open' }
+      { head: label, state: 'open' },
+      isListedPull
     )
     const pull = pulls.find((p) => p.head.sha === headSha)
     return pull && { number: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha }
@@ -375,7 +437,8 @@ export class ReviewClient {
       'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
       {
         pull_number: number
-      }
+      },
+      isListedFile
     )
   }
 
@@ -385,14 +448,18 @@ export class ReviewClient {
       'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments',
       {
         pull_number: number
-      }
+      },
+      isListedComment
     )
   }
 
   listReviews(number: number): Promise<ListedBody[]> {
-    return this.list('list reviews', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
-      pull_number: number
-    })
+    return this.list(
+      'list reviews',
+      'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+      { pull_number: number },
+      isListedBody
+    )
   }
 
   listIssueComments(number: number): Promise<ListedBody[]> {
@@ -401,7 +468,8 @@ export class ReviewClient {
       'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
       {
         issue_number: number
-      }
+      },
+      isListedBody
     )
   }
 
