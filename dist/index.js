@@ -44771,12 +44771,16 @@ asInstance) {
             return errorReport(shown, unit.name, error.message);
         }
     }
-    if (kind === 'link' && !followable(file)) {
+    const linkError = kind === 'link' ? followError(file) : undefined;
+    if (linkError !== undefined) {
         // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
         // instance's template does (252-262)
         const template = templateOf(named);
         if (template === undefined || !followable(entryPath(directory, template))) {
-            return errorReport(shown, unit.name, `a symbolic link that leads nowhere${template ? `, nor does ${template} beside it` : ''}: ` +
+            const what = linkError === 'ELOOP'
+                ? 'a symbolic link in a loop, or at the end of more than 40 links'
+                : 'a symbolic link that leads nowhere';
+            return errorReport(shown, unit.name, `${what}${template ? `, nor does ${template} beside it` : ''}: ` +
                 `systemd-analyze does not look in its directory and does not find ${unit.name}`);
         }
     }
