@@ -13843,11 +13843,16 @@ const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
  */
 function unitsGlobsMiss(root, patterns, ignore, found, picomatch, 
 /** walk links to directories in the tree too (the Action: a PR may swap a directory for one) */
-followLinks = false) {
+followLinks = false, 
+/** keeps the listings of the directories below `root` (for the reader: none listed twice) */
+listings = new Map()) {
     const options = { dot: true, flags: 's' };
     const wanted = picomatch(patterns.flatMap((p) => [p, `${p}/**`]), options);
     const ignored = picomatch([...DEFAULT_IGNORES, ...ignore], options);
-    const relative = (entry) => toPosix(path.relative(root, entry));
+    // the walk joins names to `root` as given: the relative path is what follows it (path.relative()
+    // was a third of this walk's time)
+    const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+    const relative = (entry) => toPosix(entry.startsWith(prefix) ? entry.slice(prefix.length) : path.relative(root, entry));
     const wantedBelow = (rel) => wanted(`${rel === '' ? '' : `${rel}/`}x.service`);
     const missed = [];
     let realRoot;
@@ -13884,7 +13889,7 @@ followLinks = false) {
                 missed.push(entry);
         }
     };
-    for (const walked of walkServiceFiles(root, new Map(), skip))
+    for (const walked of walkServiceFiles(root, listings, skip))
         take(walked, false);
     for (let link = links.pop(); link !== undefined; link = links.pop()) {
         let real;
@@ -14000,7 +14005,7 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
                 ignore: [...DEFAULT_IGNORES, ...exclude]
             })
                 .map((f) => path.join(absolute, f));
-            const missed = unitsGlobsMiss(absolute, ['**/*.service'], exclude, new Set(found), picomatch);
+            const missed = unitsGlobsMiss(absolute, ['**/*.service'], exclude, new Set(found), picomatch, false, listings);
             for (const file of missed)
                 found.push(file);
         }
