@@ -52473,41 +52473,37 @@ function classify(error, request) {
     return new ApiFailure(kind, status, message, request);
 }
 const isObject = (data) => typeof data === 'object' && data !== null && !Array.isArray(data);
-const optional = (value, type) => value === undefined || value === null || typeof value === type;
-const isUser = (value) => value === null || (isObject(value) && typeof value.login === 'string');
-/** The fields of a listed pull request file the review reads, in the types it reads them as. */
-function isListedFile(item) {
-    return (isObject(item) &&
-        typeof item.filename === 'string' &&
-        typeof item.status === 'string' &&
-        optional(item.previous_filename, 'string') &&
-        optional(item.patch, 'string'));
+const FIELD_CHECKS = {
+    string: (value) => typeof value === 'string',
+    number: (value) => typeof value === 'number',
+    'string?': (value) => value == null || typeof value === 'string',
+    'number?': (value) => value == null || typeof value === 'number',
+    user: (value) => value === null || (isObject(value) && typeof value.login === 'string')
+};
+/** Whether `item` is an object whose fields have the types the review reads them as. */
+function hasFields(item, fields) {
+    return (isObject(item) && Object.entries(fields).every(([name, type]) => FIELD_CHECKS[type](item[name])));
 }
-function isListedComment(item) {
-    return (isObject(item) &&
-        typeof item.id === 'number' &&
-        optional(item.node_id, 'string') &&
-        typeof item.path === 'string' &&
-        optional(item.line, 'number') &&
-        optional(item.start_line, 'number') &&
-        typeof item.body === 'string' &&
-        isUser(item.user) &&
-        optional(item.in_reply_to_id, 'number'));
-}
-function isListedBody(item) {
-    return (isObject(item) &&
-        typeof item.id === 'number' &&
-        optional(item.body, 'string') &&
-        isUser(item.user));
-}
-function isListedPull(item) {
-    return (isObject(item) &&
-        typeof item.number === 'number' &&
-        isObject(item.head) &&
-        typeof item.head.sha === 'string' &&
-        isObject(item.base) &&
-        typeof item.base.sha === 'string');
-}
+const isListedFile = (item) => hasFields(item, {
+    filename: 'string',
+    status: 'string',
+    previous_filename: 'string?',
+    patch: 'string?'
+});
+const isListedComment = (item) => hasFields(item, {
+    id: 'number',
+    node_id: 'string?',
+    path: 'string',
+    line: 'number?',
+    start_line: 'number?',
+    body: 'string',
+    user: 'user',
+    in_reply_to_id: 'number?'
+});
+const isListedBody = (item) => hasFields(item, { id: 'number', body: 'string?', user: 'user' });
+const isListedPull = (item) => hasFields(item, { number: 'number' }) &&
+    hasFields(item.head, { sha: 'string' }) &&
+    hasFields(item.base, { sha: 'string' });
 /** A 2xx answer whose body is not what the call returns (cut short, empty, another shape). */
 function unexpectedAnswer(request, what) {
     return new ApiFailure('server', undefined, `the answer was not ${what}`, request);

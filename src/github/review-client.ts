@@ -138,57 +138,56 @@ export interface RequestRecord {
 const isObject = (data: unknown): data is Record<string, unknown> =>
   typeof data === 'object' && data !== null && !Array.isArray(data)
 
-const optional = (value: unknown, type: 'string' | 'number'): boolean =>
-  value === undefined || value === null || typeof value === type
-const isUser = (value: unknown): boolean =>
-  value === null || (isObject(value) && typeof value.login === 'string')
+/** A field's type as the review reads it: `?` also takes null or no field; `user`: {login} or null. */
+type FieldType = 'string' | 'number' | 'string?' | 'number?' | 'user'
 
-/** The fields of a listed pull request file the review reads, in the types it reads them as. */
-function isListedFile(item: unknown): item is ListedFile {
+const FIELD_CHECKS: Record<FieldType, (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string',
+  number: (value) => typeof value === 'number',
+  'string?': (value) => value == null || typeof value === 'string',
+  'number?': (value) => value == null || typeof value === 'number',
+  user: (value) => value === null || (isObject(value) && typeof value.login === 'string')
+}
+
+/** Whether `item` is an object whose fields have the types the review reads them as. */
+function hasFields(
+  item: unknown,
+  fields: Record<string, FieldType>
+): item is Record<string, unknown> {
   return (
-    isObject(item) &&
-    typeof item.filename === 'string' &&
-    typeof item.status === 'string' &&
-    optional(item.previous_filename, 'string') &&
-    optional(item.patch, 'string')
+    isObject(item) && Object.entries(fields).every(([name, type]) => FIELD_CHECKS[type](item[name]))
   )
 }
 
-function isListedComment(item: unknown): item is ListedComment {
-  return (
-    isObject(item) &&
-    typeof item.id === 'number' &&
-    optional(item.node_id, 'string') &&
-    typeof item.path === 'string' &&
-    optional(item.line, 'number') &&
-    optional(item.start_line, 'number') &&
-    typeof item.body === 'string' &&
-    isUser(item.user) &&
-    optional(item.in_reply_to_id, 'number')
-  )
-}
+const isListedFile = (item: unknown): item is ListedFile =>
+  hasFields(item, {
+    filename: 'string',
+    status: 'string',
+    previous_filename: 'string?',
+    patch: 'string?'
+  })
 
-function isListedBody(item: unknown): item is ListedBody {
-  return (
-    isObject(item) &&
-    typeof item.id === 'number' &&
-    optional(item.body, 'string') &&
-    isUser(item.user)
-  )
-}
+const isListedComment = (item: unknown): item is ListedComment =>
+  hasFields(item, {
+    id: 'number',
+    node_id: 'string?',
+    path: 'string',
+    line: 'number?',
+    start_line: 'number?',
+    body: 'string',
+    user: 'user',
+    in_reply_to_id: 'number?'
+  })
 
-function isListedPull(
+const isListedBody = (item: unknown): item is ListedBody =>
+  hasFields(item, { id: 'number', body: 'string?', user: 'user' })
+
+const isListedPull = (
   item: unknown
-): item is { number: number; head: { sha: string }; base: { sha: string } } {
-  return (
-    isObject(item) &&
-    typeof item.number === 'number' &&
-    isObject(item.head) &&
-    typeof item.head.sha === 'string' &&
-    isObject(item.base) &&
-    typeof item.base.sha === 'string'
-  )
-}
+): item is { number: number; head: { sha: string }; base: { sha: string } } =>
+  hasFields(item, { number: 'number' }) &&
+  hasFields(item.head, { sha: 'string' }) &&
+  hasFields(item.base, { sha: 'string' })
 
 /** A 2xx answer whose body is not what the call returns (cut short, empty, another shape). */
 function unexpectedAnswer(request: string, what: string): ApiFailure {
