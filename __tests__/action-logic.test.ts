@@ -194,13 +194,27 @@ describe('which base the checkout is compared with', () => {
     expect(c.kind).toBe('unavailable')
     expect(c.kind === 'unavailable' && c.reason).toContain('fetch-depth: 2')
   })
-  it('uses the merge base when the head itself is checked out', () => {
+  it('uses the base when the head itself is checked out and holds all of it', () => {
     expect(chooseComparison(prEvent, facts(HEAD, [HEAD, BASE]))).toMatchObject({
       kind: 'base',
       base: BASE,
       head: HEAD
     })
-    expect(chooseComparison(prEvent, facts(HEAD, [HEAD])).kind).toBe('unavailable')
+  })
+  it('refuses the head when the base moved on, or is not there to tell', () => {
+    // the branch forked at OTHER; its base BASE has commits since: the merge is not the head
+    const behind = chooseComparison(prEvent, {
+      ...facts(HEAD, [HEAD, BASE, OTHER]),
+      mergeBase: () => OTHER
+    })
+    expect(behind.kind).toBe('mismatch')
+    expect(behind.kind === 'mismatch' && behind.reason).toContain('lacks commits of its base')
+    expect(behind.kind === 'mismatch' && behind.reason).toContain(
+      'refs/pull/${{ github.event.pull_request.number }}/merge'
+    )
+    const shallow = chooseComparison(prEvent, facts(HEAD, [HEAD]))
+    expect(shallow.kind).toBe('mismatch')
+    expect(shallow.kind === 'mismatch' && shallow.reason).toContain('cannot tell')
   })
   it('refuses a checkout that is not the pull request', () => {
     const c = chooseComparison(
@@ -208,7 +222,7 @@ describe('which base the checkout is compared with', () => {
       facts(OTHER, [OTHER, BASE])
     )
     expect(c.kind).toBe('mismatch')
-    expect(c.kind === 'mismatch' && c.reason).toContain('github.event.pull_request.head.sha')
+    expect(c.kind === 'mismatch' && c.reason).toContain('refs/pull/')
     expect(
       chooseComparison(
         { name: 'merge_group', mergeGroup: { baseSha: BASE, headSha: HEAD } },

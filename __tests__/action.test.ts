@@ -24,6 +24,10 @@ import {
 
 const BARE = '[Unit]\nDescription=Unhardened\n\n[Service]\nExecStart=/usr/bin/app\n'
 const HARDENED = fs.readFileSync(path.join(root, 'examples/baseline.service'), 'utf8')
+/** Takes HARDENED's sandbox away (above the threshold). */
+const WEAKENING_DROP_IN =
+  '[Service]\nDynamicUser=no\nProtectSystem=no\nProtectHome=no\nPrivateTmp=no\nPrivateDevices=no\n' +
+  'PrivateNetwork=no\nNoNewPrivileges=no\nCapabilityBoundingSet=~\nSystemCallFilter=\nRestrictAddressFamilies=\n'
 /** Above the threshold (legacy), with a little hardening that a change can take away. */
 const LEGACY =
   '[Unit]\nDescription=Legacy\n\n[Service]\nExecStart=/usr/bin/legacy\nNoNewPrivileges=yes\nPrivateTmp=yes\nProtectSystem=full\n'
@@ -680,6 +684,40 @@ describe('events', () => {
       expect(run.outputs['failed-units']).toBe('1')
       expect(run.requests).toEqual([])
     }
+  })
+
+  it('refuses a checked-out head that lacks commits of its base, where the merge differs', async () => {
+    // the base gained app.service after the branch forked; the pull request weakens it by a drop-in
+    // the head alone holds no unit for (red team round 3: "nothing to gate", merged 9.6)
+    const r = repo({
+      base: {},
+      head: { 'units/app.service.d/weak.conf': WEAKENING_DROP_IN },
+      mainAfter: { 'units/app.service': HARDENED },
+      checkout: 'head'
+    })
+    const mainTip = execFileSync('git', ['rev-parse', `${r.mergeSha}^1`], { cwd: r.dir })
+      .toString()
+      .trim()
+    for (const eventName of ['pull_request', 'pull_request_target']) {
+      const run = await runAction({
+        workspace: r.dir,
+        eventName,
+        payload: pr(r, { baseSha: mainTip, fork: eventName === 'pull_request_target' })
+      })
+      expect([eventName, run.code]).toEqual([eventName, 1])
+      expect(byName(run, 'error')[0]).toMatch(
+        /^::error::Wrong checkout: the checked-out commit is the pull request's head [0-9a-f]{12}, and lacks commits of its base/
+      )
+    }
+    // the merge commit, as the message says to check out, gates the weakened unit
+    git(r.dir, 'checkout', '-q', '--detach', r.mergeSha)
+    const merged = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request_target',
+      payload: pr(r, { baseSha: mainTip, fork: true })
+    })
+    expect(merged.code).toBe(1)
+    expect(merged.outputs['failed-units']).toBe('1')
   })
 
   it('merge_group compares with the queue base', async () => {

@@ -54708,6 +54708,8 @@ function widenToChangedResults(selected, units, bases) {
 }
 
 const short$1 = (sha) => sha.slice(0, 12);
+const MERGE_CHECKOUT_HINT = '`ref: refs/pull/${{ github.event.pull_request.number }}/merge` with ' +
+    '`persist-credentials: false` (the gate only reads files, it never runs them)';
 const FETCH_HINT = 'check out with `fetch-depth: 0` (actions/checkout) so the base commit is present';
 function chooseComparison(event, facts) {
     const pr = event.pullRequest;
@@ -54734,17 +54736,24 @@ function chooseComparison(event, facts) {
             return {
                 kind: 'mismatch',
                 reason: `the checked-out commit ${short$1(head)} is neither the pull request's head ${short$1(pr.headSha)} nor its merge commit. ` +
-                    `Under pull_request_target, check out the head: \`ref: \${{ github.event.pull_request.head.sha }}\` ` +
-                    `with \`persist-credentials: false\` (the gate only reads files, it never runs them)`
+                    `Under pull_request_target, check out the merge commit: ${MERGE_CHECKOUT_HINT}`
             };
         }
+        // The head itself: what merging it gives is the head only when the head holds all of its base.
+        // Otherwise the merge mixes in base commits the checkout lacks (a unit the base gained, which a
+        // drop-in of the pull request weakens), and the gate would pass a tree it never saw.
         const baseSha = pr.baseSha ? facts.resolve(pr.baseSha) : undefined;
         const base = baseSha ? facts.mergeBase(baseSha, head) : undefined;
-        if (base)
-            return { kind: 'base', base, head, how: 'merge base with the pull request base' };
+        if (base !== undefined && base === baseSha) {
+            return { kind: 'base', base, head, how: 'the pull request base, which the head holds' };
+        }
+        const why = base !== undefined
+            ? `lacks commits of its base ${short$1(baseSha)}, so what would be merged is not in the checkout`
+            : `its base ${pr.baseSha ? short$1(pr.baseSha) : '(not in the event)'} is not in the checkout, so the gate cannot tell whether the head holds all of it`;
         return {
-            kind: 'unavailable',
-            reason: `the pull request's base ${pr.baseSha ? short$1(pr.baseSha) : '(not in the event)'} is not in the checkout: ${FETCH_HINT}`
+            kind: 'mismatch',
+            reason: `the checked-out commit is the pull request's head ${short$1(head)}, and ${why}: the gate scores only a tree it can see. ` +
+                `Check out the merge commit instead (actions/checkout's default under pull_request; under pull_request_target ${MERGE_CHECKOUT_HINT})`
         };
     }
     if (group) {
