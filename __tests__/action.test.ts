@@ -720,6 +720,36 @@ describe('events', () => {
     expect(merged.outputs['failed-units']).toBe('1')
   })
 
+  it('gates every unit by the threshold when .gitattributes changes (the base is read as stored)', async () => {
+    // app.service is untouched; a change of attributes alone can change its checked-out bytes
+    // (red team round 3: working-tree-encoding dropped, a weakening line came back, "nothing to gate")
+    const untouched = repo({
+      base: { 'units/app.service': BARE },
+      head: { 'docs/notes.md': 'notes\n' }
+    })
+    const before = await runAction({
+      workspace: untouched.dir,
+      eventName: 'pull_request',
+      payload: pr(untouched)
+    })
+    expect(before.code).toBe(0)
+    const r = repo({
+      base: { 'units/app.service': BARE },
+      head: { 'units/.gitattributes': '*.service text eol=lf\n' }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'fail-on': 'regression' }
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs['failed-units']).toBe('1')
+    expect(byName(run, 'warning').join('\n')).toContain(
+      'Pull request #42 changes units/.gitattributes: git may check out files it does not touch differently'
+    )
+  })
+
   it('merge_group compares with the queue base', async () => {
     const r = repo({
       base: { 'units/a.service': HARDENED },
@@ -874,6 +904,26 @@ describe('inputs', () => {
       expect(reportOf(run).units.map((u) => u.path)).toEqual(['new.service'])
       expect(run.code).toBe(1)
     }
+  })
+
+  it('applies the policy as at the base when .gitattributes changes, though git sees no change to it', async () => {
+    const r = repo({
+      base: { 'old.service': BARE, 'policy.json': '{"hardening-gate":{"threshold":3}}' },
+      head: { '.gitattributes': 'policy.json text eol=lf\n' }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { policy: 'policy.json' }
+    })
+    expect(byName(run, 'warning')).toContainEqual(
+      expect.stringMatching(
+        /^::warning title=Gate policy changed,file=policy\.json::Pull request #42 changes \.gitattributes, which may change how the policy file policy\.json is checked out: the gate applies it as it is at the base [0-9a-f]{12}\.$/
+      )
+    )
+    expect(reportOf(run).threshold).toBe(3)
+    expect(run.code).toBe(1)
   })
 
   it('protects the files a policy extends and links to, and keeps the base policy whole', async () => {

@@ -63369,12 +63369,15 @@ function baseTreeSource(tree, workspace) {
  * trusted, the checkout is not). The change takes effect once merged. When the base has no such
  * file, the checked-out one is used.
  */
-function policyAtBase(settings, changes, comparison, baseTree, event, notes, workspace) {
+function policyAtBase(settings, changes, comparison, baseTree, event, notes, workspace, 
+/** .gitattributes changed: the policy files may be checked out otherwise, changed or not */
+attributesChanged) {
     const file = settings.policyFile;
     if (!file || !changes || comparison.kind !== 'base' || !baseTree)
         return settings;
     const rests = new Set(settings.policyFiles);
-    if (!changes.some((c) => rests.has(c.path) || (c.oldPath !== undefined && rests.has(c.oldPath))))
+    const touched = changes.some((c) => rests.has(c.path) || (c.oldPath !== undefined && rests.has(c.oldPath)));
+    if (!touched && !attributesChanged)
         return settings;
     const title = 'Gate policy changed';
     const atBase = baseTreeSource(baseTree(), workspace);
@@ -63390,13 +63393,16 @@ function policyAtBase(settings, changes, comparison, baseTree, event, notes, wor
         notes.warn(`The policy file ${file} at the base cannot be used (${error.message}): the changed one is applied.`, { file, title });
         return settings;
     }
-    notes.warn(`The policy file ${file} is changed by ${describeEvent(event)}: the gate applies it as it is at the base ${short(comparison.base)}; the change takes effect once merged.`, { file, title });
+    notes.warn(touched
+        ? `The policy file ${file} is changed by ${describeEvent(event)}: the gate applies it as it is at the base ${short(comparison.base)}; the change takes effect once merged.`
+        : `${capitalized(describeEvent(event))} changes .gitattributes, which may change how the policy file ${file} is checked out: the gate applies it as it is at the base ${short(comparison.base)}.`, { file, title });
     return {
         ...settings,
         policy,
         threshold: settings.thresholdFromInput ? settings.threshold : (policy.threshold ?? 50)
     };
 }
+const capitalized = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 /** What the user-units input says of a unit. */
 const USER_UNITS_INPUT = {
     scope: 'user',
@@ -63461,6 +63467,12 @@ async function gate(env) {
     if (comparison.kind === 'unavailable') {
         notes.warn(`No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`);
     }
+    // The base is read from git objects as stored; what ran at the base was its checkout, which
+    // .gitattributes may convert (working-tree-encoding, eol, ident, filters). A change to them changes
+    // how files the pull request does not touch are checked out (a unit's bytes, a policy's): every
+    // unit is then judged by the threshold, and the policy as at the base.
+    const attributes = (changes ?? []).filter((c) => path$2.posix.basename(c.path) === '.gitattributes' ||
+        (c.oldPath !== undefined && path$2.posix.basename(c.oldPath) === '.gitattributes'));
     // a unit the change moves out of what paths/exclude take (units/a.service -> svc/a.service) stays
     // gated at its new place: moving it must not take it out of sight
     // (git sees a move with new content as a removal and an addition: the same file name counts)
@@ -63492,7 +63504,7 @@ async function gate(env) {
             read: (oids) => git.blobs(oids)
         })
         : undefined;
-    settings = policyAtBase(settings, changes, comparison, treeAtBase, event, notes, workspace);
+    settings = policyAtBase(settings, changes, comparison, treeAtBase, event, notes, workspace, attributes.length > 0);
     const roots = readableRoots(workspace, found.outside);
     // One reader for every unit: directory listings and links are read once per directory.
     const reader = createReader(roots, workspace);
@@ -63517,6 +63529,10 @@ async function gate(env) {
     // with scope changed every unit is gated: a unit changed through another file (see
     // widenToChangedResults) cannot be told from one that did not change.
     let baseUnreadable = false;
+    if (attributes.length > 0 && comparison.kind === 'base') {
+        baseUnreadable = true;
+        notes.warn(`${capitalized(describeEvent(event))} changes ${attributes.map((c) => c.path).join(', ')}: git may check out files it does not touch differently from the base, whose units the gate reads from git objects as stored. Every unit is gated and judged by the threshold.`, { file: attributes[0].path, title: 'Checkout attributes changed' });
+    }
     const scoreBase = (paths, gateOptions) => {
         if (comparison.kind !== 'base' || !treeAtBase || baseUnreadable)
             return undefined;
