@@ -182,6 +182,20 @@ describe('scope', () => {
     expect(byName(run, 'notice')[0]).toContain('No service unit file matches the paths input')
   })
 
+  it('gates a unit of an image tree whose drop-in changed in another directory of the search path', async () => {
+    // red team round 3: rootfs/etc/systemd/system/app.service.d/ weakens rootfs/usr/lib/.../app.service
+    const r = repo({
+      base: { 'rootfs/usr/lib/systemd/system/app.service': HARDENED },
+      head: { 'rootfs/etc/systemd/system/app.service.d/override.conf': WEAKENING_DROP_IN }
+    })
+    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    expect(run.code).toBe(1)
+    expect(run.outputs['failed-units']).toBe('1')
+    expect(run.summary).toContain(
+      'drop-in rootfs/etc/systemd/system/app.service.d/override.conf added'
+    )
+  })
+
   it('gates a unit whose drop-in alone changed, and shows base → head', async () => {
     const r = repo({
       base: {

@@ -7932,6 +7932,81 @@ function unitDropInDirectories(id, aliases) {
     return result;
 }
 /**
+ * systemd's unit search path below a root, highest priority first, as systemd-analyze --root reads
+ * it offline (measured 252-262: the transient and generator directories are not read). Debian's
+ * split-usr builds before 255 search lib/ between usr/local/lib/ and usr/lib/.
+ */
+const SEARCH_PATH = [
+    'etc/systemd/system.control',
+    'run/systemd/system.control',
+    'etc/systemd/system',
+    'etc/systemd/system.attached',
+    'run/systemd/system',
+    'run/systemd/system.attached',
+    'usr/local/lib/systemd/system'
+];
+const SPLIT_USR_UNTIL = 254;
+const searchPaths = new Map();
+function searchPathFor(version) {
+    const splitUsr = version <= SPLIT_USR_UNTIL;
+    let known = searchPaths.get(splitUsr);
+    if (!known) {
+        const path = [
+            ...SEARCH_PATH,
+            ...(splitUsr ? ['lib/systemd/system'] : []),
+            'usr/lib/systemd/system'
+        ];
+        // the longest first: lib/systemd/system is a suffix of usr/lib/systemd/system
+        known = { path, bySuffixLength: [...path].sort((a, b) => b.length - a.length) };
+        searchPaths.set(splitUsr, known);
+    }
+    return known;
+}
+/**
+ * The directories systemd reads a system unit's drop-ins from when its file lies in `directory`:
+ * every directory of the search path below the same root when `directory` is one of them (an image
+ * or overlay tree such as rootfs/usr/lib/systemd/system, whose rootfs/etc/systemd/system/NAME.d/
+ * applies too), else `directory` alone. `sep`: the separator the paths use.
+ */
+function dropInSearchDirectories(directory, version, sep = '/') {
+    const { path, bySuffixLength } = searchPathFor(version);
+    for (const suffix of bySuffixLength) {
+        const tail = sep === '/' ? suffix : suffix.split('/').join(sep);
+        if (directory !== tail && !directory.endsWith(sep + tail))
+            continue;
+        const root = directory.slice(0, directory.length - tail.length);
+        return path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)));
+    }
+    return [directory];
+}
+/**
+ * The drop-in directories systemd walks for a unit (unit_file_find_dropin_paths()): each name's
+ * directories (the id's, then each alias's, see unitDropInDirectories) in every search directory
+ * in turn, then the type-wide one in every search directory. The index is the directory's rank.
+ */
+function searchedDropInDirectories(id, aliases, searchDirectories) {
+    const own = unitDropInDirectories(id, aliases);
+    if (searchDirectories.length === 1) {
+        const directory = searchDirectories[0];
+        return own.map((entry) => ({ ...entry, directory }));
+    }
+    const typeWide = own.pop();
+    const walk = [];
+    for (let start = 0; start < own.length;) {
+        let end = start;
+        while (end < own.length && own[end].alias === own[start].alias)
+            end++;
+        for (const directory of searchDirectories) {
+            for (let k = start; k < end; k++)
+                walk.push({ ...own[k], directory });
+        }
+        start = end;
+    }
+    for (const directory of searchDirectories)
+        walk.push({ ...typeWide, directory });
+    return walk;
+}
+/**
  * Every distinct outcome of systemd's random order of aliases: a file name that no directory of the
  * id holds but directories of two aliases do is read from whichever alias systemd lists first.
  */
@@ -13673,24 +13748,34 @@ const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic l
  * Drop-ins beside the unit file for every name of the unit, in systemd's order; unreadable ones
  * become diagnostics.
  */
-function collectDropIns(id, aliases, directory, reader, version) {
-    const siblings = reader.listDirectory(directory);
-    if (!siblings || (aliases.length === 0 && !mayHoldDropIns(siblings, id))) {
-        return { orders: [[]], problems: [], conflicts: [], truncated: false };
+function collectDropIns(id, aliases, directory, reader, version, 
+/** a system unit: drop-ins come from every directory of the search path its directory is in */
+systemSearchPath) {
+    const searched = systemSearchPath
+        ? dropInSearchDirectories(directory, version, path.sep)
+        : [directory];
+    const listings = new Map();
+    for (const dir of searched) {
+        const listing = reader.listDirectory(dir);
+        if (listing && (aliases.length > 0 || mayHoldDropIns(listing, id)))
+            listings.set(dir, listing);
     }
+    if (listings.size === 0)
+        return { orders: [[]], problems: [], conflicts: [], truncated: false };
     const candidates = [];
     // from drop-in directories that are relative links: read by systemd or not, as its working
     // directory has it (see RELATIVE_DROP_IN_DIRECTORY)
     const maybeRead = [];
     const problems = [];
-    unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
-        const kind = siblings.get(name);
+    searchedDropInDirectories(id, aliases, searched).forEach((searchedDir, directoryRank) => {
+        const { name, alias } = searchedDir;
+        const kind = listings.get(searchedDir.directory)?.get(name);
         if (kind === undefined)
             return;
-        const dropInDir = entryPath(directory, name);
+        const dropInDir = entryPath(searchedDir.directory, name);
         const relativeLink = kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir));
         if (relativeLink)
-            problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, directory)));
+            problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, searchedDir.directory)));
         for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
             if (!isDropInFileName(fileName))
                 continue;
@@ -14136,17 +14221,17 @@ asInstance) {
         lookupNotes.push(`systemd-analyze analyses the template ${base} as ${unit.name}, which this directory ` +
             `holds: the score is that unit's (${names.fragment}), not the template's`);
     }
-    const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(names.id, names.aliases, directory, read, options.version);
+    // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
+    // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
+    const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
+    const manager = managerAskedBy(asked);
+    const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(names.id, names.aliases, directory, read, options.version, manager === undefined);
     if (unreadable !== undefined) {
         return errorReport(shown, names.id.name, `drop-in ${unreadable}; systemd reads it, so the unit cannot be scored without it`);
     }
     const sockets = companionSockets(base, directory, read);
     const gateOptions = withScanDefaults(options);
-    // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
-    // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
-    const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const scope = asked ?? userDirectoryOf(toPosix(file));
-    const manager = managerAskedBy(asked);
     const loaded = loadedNames(unit, names);
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         ...loaded,

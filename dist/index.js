@@ -38948,6 +38948,81 @@ function unitDropInDirectories(id, aliases) {
     return result;
 }
 /**
+ * systemd's unit search path below a root, highest priority first, as systemd-analyze --root reads
+ * it offline (measured 252-262: the transient and generator directories are not read). Debian's
+ * split-usr builds before 255 search lib/ between usr/local/lib/ and usr/lib/.
+ */
+const SEARCH_PATH = [
+    'etc/systemd/system.control',
+    'run/systemd/system.control',
+    'etc/systemd/system',
+    'etc/systemd/system.attached',
+    'run/systemd/system',
+    'run/systemd/system.attached',
+    'usr/local/lib/systemd/system'
+];
+const SPLIT_USR_UNTIL = 254;
+const searchPaths = new Map();
+function searchPathFor(version) {
+    const splitUsr = version <= SPLIT_USR_UNTIL;
+    let known = searchPaths.get(splitUsr);
+    if (!known) {
+        const path = [
+            ...SEARCH_PATH,
+            ...(splitUsr ? ['lib/systemd/system'] : []),
+            'usr/lib/systemd/system'
+        ];
+        // the longest first: lib/systemd/system is a suffix of usr/lib/systemd/system
+        known = { path, bySuffixLength: [...path].sort((a, b) => b.length - a.length) };
+        searchPaths.set(splitUsr, known);
+    }
+    return known;
+}
+/**
+ * The directories systemd reads a system unit's drop-ins from when its file lies in `directory`:
+ * every directory of the search path below the same root when `directory` is one of them (an image
+ * or overlay tree such as rootfs/usr/lib/systemd/system, whose rootfs/etc/systemd/system/NAME.d/
+ * applies too), else `directory` alone. `sep`: the separator the paths use.
+ */
+function dropInSearchDirectories(directory, version, sep = '/') {
+    const { path, bySuffixLength } = searchPathFor(version);
+    for (const suffix of bySuffixLength) {
+        const tail = sep === '/' ? suffix : suffix.split('/').join(sep);
+        if (directory !== tail && !directory.endsWith(sep + tail))
+            continue;
+        const root = directory.slice(0, directory.length - tail.length);
+        return path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)));
+    }
+    return [directory];
+}
+/**
+ * The drop-in directories systemd walks for a unit (unit_file_find_dropin_paths()): each name's
+ * directories (the id's, then each alias's, see unitDropInDirectories) in every search directory
+ * in turn, then the type-wide one in every search directory. The index is the directory's rank.
+ */
+function searchedDropInDirectories(id, aliases, searchDirectories) {
+    const own = unitDropInDirectories(id, aliases);
+    if (searchDirectories.length === 1) {
+        const directory = searchDirectories[0];
+        return own.map((entry) => ({ ...entry, directory }));
+    }
+    const typeWide = own.pop();
+    const walk = [];
+    for (let start = 0; start < own.length;) {
+        let end = start;
+        while (end < own.length && own[end].alias === own[start].alias)
+            end++;
+        for (const directory of searchDirectories) {
+            for (let k = start; k < end; k++)
+                walk.push({ ...own[k], directory });
+        }
+        start = end;
+    }
+    for (const directory of searchDirectories)
+        walk.push({ ...typeWide, directory });
+    return walk;
+}
+/**
  * Every distinct outcome of systemd's random order of aliases: a file name that no directory of the
  * id holds but directories of two aliases do is read from whichever alias systemd lists first.
  */
@@ -44424,24 +44499,34 @@ const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic l
  * Drop-ins beside the unit file for every name of the unit, in systemd's order; unreadable ones
  * become diagnostics.
  */
-function collectDropIns(id, aliases, directory, reader, version) {
-    const siblings = reader.listDirectory(directory);
-    if (!siblings || (aliases.length === 0 && !mayHoldDropIns(siblings, id))) {
-        return { orders: [[]], problems: [], conflicts: [], truncated: false };
+function collectDropIns(id, aliases, directory, reader, version, 
+/** a system unit: drop-ins come from every directory of the search path its directory is in */
+systemSearchPath) {
+    const searched = systemSearchPath
+        ? dropInSearchDirectories(directory, version, path$2.sep)
+        : [directory];
+    const listings = new Map();
+    for (const dir of searched) {
+        const listing = reader.listDirectory(dir);
+        if (listing && (aliases.length > 0 || mayHoldDropIns(listing, id)))
+            listings.set(dir, listing);
     }
+    if (listings.size === 0)
+        return { orders: [[]], problems: [], conflicts: [], truncated: false };
     const candidates = [];
     // from drop-in directories that are relative links: read by systemd or not, as its working
     // directory has it (see RELATIVE_DROP_IN_DIRECTORY)
     const maybeRead = [];
     const problems = [];
-    unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
-        const kind = siblings.get(name);
+    searchedDropInDirectories(id, aliases, searched).forEach((searchedDir, directoryRank) => {
+        const { name, alias } = searchedDir;
+        const kind = listings.get(searchedDir.directory)?.get(name);
         if (kind === undefined)
             return;
-        const dropInDir = entryPath(directory, name);
+        const dropInDir = entryPath(searchedDir.directory, name);
         const relativeLink = kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir));
         if (relativeLink)
-            problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, directory)));
+            problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, searchedDir.directory)));
         for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
             if (!isDropInFileName(fileName))
                 continue;
@@ -44814,17 +44899,17 @@ asInstance) {
         lookupNotes.push(`systemd-analyze analyses the template ${base} as ${unit.name}, which this directory ` +
             `holds: the score is that unit's (${names.fragment}), not the template's`);
     }
-    const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(names.id, names.aliases, directory, read, options.version);
+    // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
+    // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
+    const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
+    const manager = managerAskedBy(asked);
+    const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(names.id, names.aliases, directory, read, options.version, manager === undefined);
     if (unreadable !== undefined) {
         return errorReport(shown, names.id.name, `drop-in ${unreadable}; systemd reads it, so the unit cannot be scored without it`);
     }
     const sockets = companionSockets(base, directory, read);
     const gateOptions = withScanDefaults(options);
-    // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
-    // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
-    const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const scope = asked ?? userDirectoryOf(toPosix$3(file));
-    const manager = managerAskedBy(asked);
     const loaded = loadedNames(unit, names);
     const analyse = (dropIns, suggest = gateOptions.suggest) => analyzeUnit({
         ...loaded,
@@ -54433,12 +54518,14 @@ judgeInstances = true) {
         const unit = analysedUnitName(top.slice(top.lastIndexOf('/') + 1), templateInstance);
         if (!unit)
             continue;
-        for (const name of dropInDirectoryNames(unit)) {
-            const dir = join$1(dirOf$1(top), name);
-            for (const file of reader.list(dir)) {
-                const dropIn = tree.entries.get(join$1(dir, file));
-                if (dropIn)
-                    wanted.push(dropIn.oid);
+        for (const searched of dropInSearchDirectories(dirOf$1(top), options.version)) {
+            for (const name of dropInDirectoryNames(unit)) {
+                const dir = join$1(searched, name);
+                for (const file of reader.list(dir)) {
+                    const dropIn = tree.entries.get(join$1(dir, file));
+                    if (dropIn)
+                        wanted.push(dropIn.oid);
+                }
             }
         }
     }
@@ -54488,8 +54575,13 @@ judgeInstances = true) {
         }
         const candidates = [];
         const maybeRead = [];
-        unitDropInDirectories(names.id, names.aliases).forEach(({ name, alias }, directoryRank) => {
-            const shown = join$1(directory, name);
+        const scope = scopeOf(current);
+        const manager = managerAskedBy(scope);
+        // a system unit's drop-ins come from every directory of the search path its directory is in
+        const searched = manager === undefined ? dropInSearchDirectories(directory, options.version) : [directory];
+        searchedDropInDirectories(names.id, names.aliases, searched).forEach((searchedDir, directoryRank) => {
+            const { name, alias } = searchedDir;
+            const shown = join$1(searchedDir.directory, name);
             const entry = tree.entries.get(shown);
             // a relative link: systemd may read it or not (its working directory): both, as the scan
             const relativeLink = entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry));
@@ -54521,8 +54613,6 @@ judgeInstances = true) {
                 if (typeof input !== 'string')
                     dropIns.push(input);
             }
-            const scope = scopeOf(current);
-            const manager = managerAskedBy(scope);
             return analyzeUnit({ ...loadedNames(unit, names), main, dropIns, scope, manager }, options);
         };
         // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
@@ -54607,7 +54697,9 @@ const join = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
  * template an instance is loaded from); `otherNames` to the unit's other names (its id and aliases),
  * whose drop-in directories systemd reads too.
  */
-function selectChangedUnits(units, changes, templateInstance, aliases = new Map(), otherNames = new Map()) {
+function selectChangedUnits(units, changes, templateInstance, aliases = new Map(), otherNames = new Map(), 
+/** the directories a unit's drop-ins come from, given its file's (see dropInSearchDirectories) */
+searchDirectories = (dir) => [dir]) {
     // Every path a change touched (both sides of a rename), with a description.
     const touched = new Map();
     const renamedFrom = new Map();
@@ -54649,14 +54741,16 @@ function selectChangedUnits(units, changes, templateInstance, aliases = new Map(
         }
         const unit = analysedUnitName(baseName(unitPath), templateInstance);
         if (unit) {
-            const dir = dirOf(unitPath);
             const names = [unit, ...(otherNames.get(unitPath) ?? [])];
-            for (const name of new Set(names.flatMap(dropInDirectoryNames))) {
-                const dropInDir = join(dir, name);
-                reasons.push(...(dropInDirs.get(dropInDir) ?? []));
-                const dirVerb = touched.get(dropInDir);
-                if (dirVerb)
-                    reasons.push(`drop-in directory link ${dropInDir} ${dirVerb}`);
+            const dirNames = new Set(names.flatMap(dropInDirectoryNames));
+            for (const dir of searchDirectories(dirOf(unitPath))) {
+                for (const name of dirNames) {
+                    const dropInDir = join(dir, name);
+                    reasons.push(...(dropInDirs.get(dropInDir) ?? []));
+                    const dirVerb = touched.get(dropInDir);
+                    if (dirVerb)
+                        reasons.push(`drop-in directory link ${dropInDir} ${dirVerb}`);
+                }
             }
         }
         else {
@@ -63322,7 +63416,7 @@ function logOutcomes(outcomes) {
 }
 function chooseScope(settings, comparison, changes, unitPaths, inputs, event) {
     const changed = changes &&
-        selectChangedUnits(unitPaths, changes, templateInstance(settings.version), inputs.aliases, inputs.otherNames);
+        selectChangedUnits(unitPaths, changes, templateInstance(settings.version), inputs.aliases, inputs.otherNames, (dir) => dropInSearchDirectories(dir, settings.version));
     if (settings.scope === 'all')
         return { text: 'all units (scope: all)', changed };
     if (!changes || comparison.kind !== 'base') {

@@ -21,6 +21,7 @@ import { gateReport } from './core/report.js'
 import { planAnnotations } from './github/annotations.js'
 import { reviewPullRequest } from './github/review.js'
 import type { BaseTree } from './github/baseline.js'
+import { dropInSearchDirectories } from './core/dropins.js'
 import { isoToday } from './core/exceptions.js'
 import { blobAt, scoreAtBase } from './github/baseline.js'
 import type { Change, UnitChange } from './github/changes.js'
@@ -189,7 +190,8 @@ function chooseScope(
       changes,
       templateInstance(settings.version),
       inputs.aliases,
-      inputs.otherNames
+      inputs.otherNames,
+      (dir) => dropInSearchDirectories(dir, settings.version)
     )
   if (settings.scope === 'all') return { text: 'all units (scope: all)', changed }
   if (!changes || comparison.kind !== 'base') {

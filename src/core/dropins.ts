@@ -423,6 +423,90 @@ export function unitDropInDirectories(
   return result
 }
 
+/**
+ * systemd's unit search path below a root, highest priority first, as systemd-analyze --root reads
+ * it offline (measured 252-262: the transient and generator directories are not read). Debian's
+ * split-usr builds before 255 search lib/ between usr/local/lib/ and usr/lib/.
+ */
+const SEARCH_PATH = [
+  'etc/systemd/system.control',
+  'run/systemd/system.control',
+  'etc/systemd/system',
+  'etc/systemd/system.attached',
+  'run/systemd/system',
+  'run/systemd/system.attached',
+  'usr/local/lib/systemd/system'
+]
+const SPLIT_USR_UNTIL = 254
+const searchPaths = new Map<boolean, { path: string[]; bySuffixLength: string[] }>()
+
+function searchPathFor(version: number): { path: string[]; bySuffixLength: string[] } {
+  const splitUsr = version <= SPLIT_USR_UNTIL
+  let known = searchPaths.get(splitUsr)
+  if (!known) {
+    const path = [
+      ...SEARCH_PATH,
+      ...(splitUsr ? ['lib/systemd/system'] : []),
+      'usr/lib/systemd/system'
+    ]
+    // the longest first: lib/systemd/system is a suffix of usr/lib/systemd/system
+    known = { path, bySuffixLength: [...path].sort((a, b) => b.length - a.length) }
+    searchPaths.set(splitUsr, known)
+  }
+  return known
+}
+
+/**
+ * The directories systemd reads a system unit's drop-ins from when its file lies in `directory`:
+ * every directory of the search path below the same root when `directory` is one of them (an image
+ * or overlay tree such as rootfs/usr/lib/systemd/system, whose rootfs/etc/systemd/system/NAME.d/
+ * applies too), else `directory` alone. `sep`: the separator the paths use.
+ */
+export function dropInSearchDirectories(directory: string, version: number, sep = '/'): string[] {
+  const { path, bySuffixLength } = searchPathFor(version)
+  for (const suffix of bySuffixLength) {
+    const tail = sep === '/' ? suffix : suffix.split('/').join(sep)
+    if (directory !== tail && !directory.endsWith(sep + tail)) continue
+    const root = directory.slice(0, directory.length - tail.length)
+    return path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)))
+  }
+  return [directory]
+}
+
+export interface SearchedDropInDirectory extends UnitDropInDirectory {
+  /** the search directory that holds it */
+  directory: string
+}
+
+/**
+ * The drop-in directories systemd walks for a unit (unit_file_find_dropin_paths()): each name's
+ * directories (the id's, then each alias's, see unitDropInDirectories) in every search directory
+ * in turn, then the type-wide one in every search directory. The index is the directory's rank.
+ */
+export function searchedDropInDirectories(
+  id: UnitName,
+  aliases: readonly UnitName[],
+  searchDirectories: readonly string[]
+): SearchedDropInDirectory[] {
+  const own = unitDropInDirectories(id, aliases)
+  if (searchDirectories.length === 1) {
+    const directory = searchDirectories[0]!
+    return own.map((entry) => ({ ...entry, directory }))
+  }
+  const typeWide = own.pop()!
+  const walk: SearchedDropInDirectory[] = []
+  for (let start = 0; start < own.length;) {
+    let end = start
+    while (end < own.length && own[end]!.alias === own[start]!.alias) end++
+    for (const directory of searchDirectories) {
+      for (let k = start; k < end; k++) walk.push({ ...own[k]!, directory })
+    }
+    start = end
+  }
+  for (const directory of searchDirectories) walk.push({ ...typeWide, directory })
+  return walk
+}
+
 export interface AliasedDropInCandidate extends DropInCandidate {
   /** index of the alias whose directory holds it (undefined: the id's or the type-wide directory) */
   alias?: number

@@ -11,7 +11,8 @@ import {
   dropInDirectoryNames,
   loadedNames,
   LOOPING_DROP_IN_SKIPPED,
-  unitDropInDirectories,
+  dropInSearchDirectories,
+  searchedDropInDirectories,
   unitNames
 } from '../core/dropins.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
@@ -294,11 +295,13 @@ export function scoreAtBase(
     if (entry) wanted.push(entry.oid)
     const unit = analysedUnitName(top.slice(top.lastIndexOf('/') + 1), templateInstance)
     if (!unit) continue
-    for (const name of dropInDirectoryNames(unit)) {
-      const dir = join(dirOf(top), name)
-      for (const file of reader.list(dir)) {
-        const dropIn = tree.entries.get(join(dir, file))
-        if (dropIn) wanted.push(dropIn.oid)
+    for (const searched of dropInSearchDirectories(dirOf(top), options.version)) {
+      for (const name of dropInDirectoryNames(unit)) {
+        const dir = join(searched, name)
+        for (const file of reader.list(dir)) {
+          const dropIn = tree.entries.get(join(dir, file))
+          if (dropIn) wanted.push(dropIn.oid)
+        }
       }
     }
   }
@@ -359,30 +362,38 @@ export function scoreAtBase(
     }
     const candidates: Array<AliasedDropInCandidate & { real: string }> = []
     const maybeRead: typeof candidates = []
-    unitDropInDirectories(names.id, names.aliases).forEach(({ name, alias }, directoryRank) => {
-      const shown = join(directory, name)
-      const entry = tree.entries.get(shown)
-      // a relative link: systemd may read it or not (its working directory): both, as the scan
-      const relativeLink = entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry))
-      const dir = reader.resolve(shown)
-      if (dir.kind !== 'dir') return
-      for (const file of reader.list(dir.path)) {
-        if (options.version >= LOOPING_DROP_IN_SKIPPED) {
-          const target = reader.resolve(join(dir.path, file))
-          if (target.kind === 'error' && target.loop) continue
-          if (target.kind === 'missing' && target.early) continue
+    const scope = scopeOf(current)
+    const manager = managerAskedBy(scope)
+    // a system unit's drop-ins come from every directory of the search path its directory is in
+    const searched =
+      manager === undefined ? dropInSearchDirectories(directory, options.version) : [directory]
+    searchedDropInDirectories(names.id, names.aliases, searched).forEach(
+      (searchedDir, directoryRank) => {
+        const { name, alias } = searchedDir
+        const shown = join(searchedDir.directory, name)
+        const entry = tree.entries.get(shown)
+        // a relative link: systemd may read it or not (its working directory): both, as the scan
+        const relativeLink = entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry))
+        const dir = reader.resolve(shown)
+        if (dir.kind !== 'dir') return
+        for (const file of reader.list(dir.path)) {
+          if (options.version >= LOOPING_DROP_IN_SKIPPED) {
+            const target = reader.resolve(join(dir.path, file))
+            if (target.kind === 'error' && target.loop) continue
+            if (target.kind === 'missing' && target.early) continue
+          }
+          const candidate = {
+            directoryRank,
+            fileName: file,
+            path: join(shown, file),
+            real: join(dir.path, file)
+          }
+          ;(relativeLink ? maybeRead : candidates).push(
+            alias === undefined ? candidate : { ...candidate, alias }
+          )
         }
-        const candidate = {
-          directoryRank,
-          fileName: file,
-          path: join(shown, file),
-          real: join(dir.path, file)
-        }
-        ;(relativeLink ? maybeRead : candidates).push(
-          alias === undefined ? candidate : { ...candidate, alias }
-        )
       }
-    })
+    )
     const analyse = (order: typeof candidates): UnitReport => {
       const dropIns: UnitFileInput[] = []
       for (const candidate of order) {
@@ -390,8 +401,6 @@ export function scoreAtBase(
         const input = readFile(reader, reader.resolve(candidate.real), fromTop(candidate.path))
         if (typeof input !== 'string') dropIns.push(input)
       }
-      const scope = scopeOf(current)
-      const manager = managerAskedBy(scope)
       return analyzeUnit({ ...loadedNames(unit, names), main, dropIns, scope, manager }, options)
     }
     // systemd lists the aliases in a random order: as in the checkout, the worse pick counts

@@ -73,7 +73,9 @@ export function selectChangedUnits(
   changes: Change[],
   templateInstance: string,
   aliases: ReadonlyMap<string, string[]> = new Map(),
-  otherNames: ReadonlyMap<string, readonly UnitName[]> = new Map()
+  otherNames: ReadonlyMap<string, readonly UnitName[]> = new Map(),
+  /** the directories a unit's drop-ins come from, given its file's (see dropInSearchDirectories) */
+  searchDirectories: (dir: string) => readonly string[] = (dir) => [dir]
 ): Map<string, UnitChange> {
   // Every path a change touched (both sides of a rename), with a description.
   const touched = new Map<string, string>()
@@ -115,13 +117,15 @@ export function selectChangedUnits(
     }
     const unit = analysedUnitName(baseName(unitPath), templateInstance)
     if (unit) {
-      const dir = dirOf(unitPath)
       const names = [unit, ...(otherNames.get(unitPath) ?? [])]
-      for (const name of new Set(names.flatMap(dropInDirectoryNames))) {
-        const dropInDir = join(dir, name)
-        reasons.push(...(dropInDirs.get(dropInDir) ?? []))
-        const dirVerb = touched.get(dropInDir)
-        if (dirVerb) reasons.push(`drop-in directory link ${dropInDir} ${dirVerb}`)
+      const dirNames = new Set(names.flatMap(dropInDirectoryNames))
+      for (const dir of searchDirectories(dirOf(unitPath))) {
+        for (const name of dirNames) {
+          const dropInDir = join(dir, name)
+          reasons.push(...(dropInDirs.get(dropInDir) ?? []))
+          const dirVerb = touched.get(dropInDir)
+          if (dirVerb) reasons.push(`drop-in directory link ${dropInDir} ${dirVerb}`)
+        }
       }
     } else {
       // no unit name: a directory the scan could not list (its report says why), changed with

@@ -17,7 +17,8 @@ import {
   isDropInFileName,
   loadedNames,
   LOOPING_DROP_IN_SKIPPED,
-  unitDropInDirectories,
+  dropInSearchDirectories,
+  searchedDropInDirectories,
   unitNames
 } from '../core/dropins.js'
 import { isoToday } from '../core/exceptions.js'
@@ -504,24 +505,32 @@ function collectDropIns(
   aliases: readonly UnitName[],
   directory: string,
   reader: Reader,
-  version: number
+  version: number,
+  /** a system unit: drop-ins come from every directory of the search path its directory is in */
+  systemSearchPath: boolean
 ): CollectedDropIns {
-  const siblings = reader.listDirectory(directory)
-  if (!siblings || (aliases.length === 0 && !mayHoldDropIns(siblings, id))) {
-    return { orders: [[]], problems: [], conflicts: [], truncated: false }
+  const searched = systemSearchPath
+    ? dropInSearchDirectories(directory, version, path.sep)
+    : [directory]
+  const listings = new Map<string, ReadonlyMap<string, EntryKind>>()
+  for (const dir of searched) {
+    const listing = reader.listDirectory(dir)
+    if (listing && (aliases.length > 0 || mayHoldDropIns(listing, id))) listings.set(dir, listing)
   }
+  if (listings.size === 0) return { orders: [[]], problems: [], conflicts: [], truncated: false }
   const candidates: AliasedDropInCandidate[] = []
   // from drop-in directories that are relative links: read by systemd or not, as its working
   // directory has it (see RELATIVE_DROP_IN_DIRECTORY)
   const maybeRead: AliasedDropInCandidate[] = []
   const problems: string[] = []
-  unitDropInDirectories(id, aliases).forEach(({ name, alias }, directoryRank) => {
-    const kind = siblings.get(name)
+  searchedDropInDirectories(id, aliases, searched).forEach((searchedDir, directoryRank) => {
+    const { name, alias } = searchedDir
+    const kind = listings.get(searchedDir.directory)?.get(name)
     if (kind === undefined) return
-    const dropInDir = entryPath(directory, name)
+    const dropInDir = entryPath(searchedDir.directory, name)
     const relativeLink = kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir))
     if (relativeLink)
-      problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, directory)))
+      problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, searchedDir.directory)))
     for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
       if (!isDropInFileName(fileName)) continue
       const file = entryPath(dropInDir, fileName)
@@ -1023,12 +1032,17 @@ export function scanUnitFile(
         `holds: the score is that unit's (${names.fragment}), not the template's`
     )
   }
+  // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
+  // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
+  const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined)
+  const manager = managerAskedBy(asked)
   const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(
     names.id,
     names.aliases,
     directory,
     read,
-    options.version
+    options.version,
+    manager === undefined
   )
   if (unreadable !== undefined) {
     return errorReport(
@@ -1039,11 +1053,7 @@ export function scanUnitFile(
   }
   const sockets = companionSockets(base, directory, read)
   const gateOptions = withScanDefaults(options)
-  // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
-  // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
-  const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined)
   const scope = asked ?? userDirectoryOf(toPosix(file))
-  const manager = managerAskedBy(asked)
   const loaded = loadedNames(unit, names)
   const analyse = (dropIns: UnitFileInput[], suggest = gateOptions.suggest): UnitReport =>
     analyzeUnit(

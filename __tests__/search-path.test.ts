@@ -1,0 +1,199 @@
+/**
+ * A unit in an image or overlay tree (rootfs/usr/lib/systemd/system/app.service) takes drop-ins
+ * from every directory of systemd's search path below the same root (rootfs/etc/systemd/system/
+ * app.service.d/ ...), the higher-priority directory winning a file name, as `systemd-analyze
+ * --root=rootfs security --offline=true app.service` reads them. Every expected score below was
+ * observed with systemd 252 and 262; where systemd-analyze is installed, the last test asks it again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync, spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { dropInSearchDirectories, searchedDropInDirectories } from '../src/core/dropins.js'
+import { DEFAULT_POLICY } from '../src/core/policy.js'
+import { parseUnitName } from '../src/core/specifiers.js'
+import { scoreAtBase } from '../src/github/baseline.js'
+import { Git } from '../src/github/git.js'
+import { scan, templateInstance } from '../src/scan/scan.js'
+import { oracleAvailable, oracleUnavailableReason } from './support/oracle.js'
+
+/** A drop-in in each directory of the search path (and two that systemd-analyze does not read). */
+const DROP_INS: Array<[directory: string, setting: string, file: string]> = [
+  ['etc/systemd/system', 'PrivateNetwork=yes', 'a-etc'],
+  ['run/systemd/system', 'PrivateTmp=yes', 'a-run'],
+  ['usr/local/lib/systemd/system', 'ProtectHome=yes', 'a-usrlocal'],
+  ['usr/lib/systemd/system', 'NoNewPrivileges=yes', 'a-usrlib'],
+  ['lib/systemd/system', 'ProtectSystem=strict', 'a-lib'],
+  ['etc/systemd/system.control', 'PrivateDevices=yes', 'a-etccontrol'],
+  ['run/systemd/system.control', 'ProtectKernelTunables=yes', 'a-runcontrol'],
+  ['etc/systemd/system.attached', 'RestrictRealtime=yes', 'a-etcattached'],
+  ['run/systemd/system.attached', 'LockPersonality=yes', 'a-runattached'],
+  // not read offline: transient units and generators
+  ['run/systemd/transient', 'ProtectKernelModules=yes', 'a-transient'],
+  ['run/systemd/generator', 'ProtectControlGroups=yes', 'a-gen'],
+  // the same file name twice: /etc wins over /usr/lib
+  ['etc/systemd/system', 'RestrictSUIDSGID=yes', 'zz'],
+  ['usr/lib/systemd/system', 'RestrictSUIDSGID=no\nMemoryDenyWriteExecute=yes', 'zz']
+]
+
+const UNIT_DIRECTORIES = ['usr/lib/systemd/system', 'lib/systemd/system', 'etc/systemd/system']
+
+let base: string
+const root = (unitDirectory: string): string =>
+  path.join(base, unitDirectory.replace(/\//g, '_'), 'rootfs')
+
+beforeAll(() => {
+  base = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-search-path-'))
+  for (const unitDirectory of UNIT_DIRECTORIES) {
+    const r = root(unitDirectory)
+    const write = (file: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(r, file)), { recursive: true })
+      fs.writeFileSync(path.join(r, file), text)
+    }
+    write(`${unitDirectory}/app.service`, '[Service]\nExecStart=/bin/true\n')
+    for (const [directory, setting, file] of DROP_INS)
+      write(`${directory}/app.service.d/${file}.conf`, `[Service]\n${setting}\n`)
+    write('usr/lib/systemd/system/service.d/type-wide.conf', '[Service]\nProtectHostname=yes\n')
+  }
+})
+
+afterAll(() => fs.rmSync(base, { recursive: true, force: true }))
+
+async function gateSays(unitDirectory: string, version: number): Promise<number | null> {
+  const r = root(unitDirectory)
+  const { units } = await scan([r], {
+    cwd: base,
+    version,
+    policy: DEFAULT_POLICY,
+    threshold: 100,
+    suggest: false
+  })
+  const file = path.relative(base, path.join(r, unitDirectory, 'app.service'))
+  return units.find((u) => u.path === file)!.score
+}
+
+describe('drop-ins from the search path of an image tree', () => {
+  it.each<[string, number, number]>([
+    // every directory of the search path but transient and generators
+    ['usr/lib/systemd/system', 252, 7.3],
+    ['lib/systemd/system', 252, 7.3],
+    ['etc/systemd/system', 252, 7.3],
+    ['usr/lib/systemd/system', 262, 7.3],
+    ['etc/systemd/system', 262, 7.3],
+    // from 255 lib/ is no directory of the search path: the unit has its own drop-ins only
+    ['lib/systemd/system', 262, 9.2]
+  ])('a unit in %s at %i scores %d', async (unitDirectory, version, expected) => {
+    expect(await gateSays(unitDirectory, version)).toBe(expected)
+  })
+
+  it('lists the search path below the root, and the directory alone elsewhere', () => {
+    expect(dropInSearchDirectories('img/usr/lib/systemd/system', 262)).toEqual([
+      'img/etc/systemd/system.control',
+      'img/run/systemd/system.control',
+      'img/etc/systemd/system',
+      'img/etc/systemd/system.attached',
+      'img/run/systemd/system',
+      'img/run/systemd/system.attached',
+      'img/usr/local/lib/systemd/system',
+      'img/usr/lib/systemd/system'
+    ])
+    expect(dropInSearchDirectories('lib/systemd/system', 252).slice(-3)).toEqual([
+      'usr/local/lib/systemd/system',
+      'lib/systemd/system',
+      'usr/lib/systemd/system'
+    ])
+    expect(dropInSearchDirectories('deploy/units', 262)).toEqual(['deploy/units'])
+    expect(dropInSearchDirectories('img/lib/systemd/system', 262)).toEqual([
+      'img/lib/systemd/system'
+    ])
+  })
+
+  it("walks each name's directories in every search directory, the type-wide ones last", () => {
+    const id = parseUnitName('foo-bar.service')!
+    const alias = parseUnitName('alias.service')!
+    const walk = searchedDropInDirectories(id, [alias], ['etc', 'usr'])
+    expect(walk.map((d) => `${d.directory}/${d.name}${d.alias === undefined ? '' : '*'}`)).toEqual([
+      'etc/foo-bar.service.d',
+      'etc/foo-.service.d',
+      'usr/foo-bar.service.d',
+      'usr/foo-.service.d',
+      'etc/alias.service.d*',
+      'usr/alias.service.d*',
+      'etc/service.d',
+      'usr/service.d'
+    ])
+  })
+
+  it('reads the same at a base commit (the Action reads it from git objects)', () => {
+    const repo = root('usr/lib/systemd/system')
+    const git = (...args: string[]): string =>
+      execFileSync('git', args, {
+        cwd: repo,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@e',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@e'
+        }
+      }).trim()
+    git('init', '-q')
+    git('add', '-A')
+    git('commit', '-q', '-m', 'image')
+    const opened = Git.open(repo, process.env)
+    if (!(opened instanceof Git)) throw opened
+    const unit = 'usr/lib/systemd/system/app.service'
+    for (const [version, expected] of [
+      [252, 7.3],
+      [262, 7.3]
+    ] as const) {
+      const atBase = scoreAtBase(
+        new Map([[unit, unit]]),
+        {
+          entries: opened.tree('HEAD'),
+          prefix: opened.prefix,
+          topPaths: opened.topPaths(),
+          read: (oids) => opened.blobs(oids)
+        },
+        { version, policy: DEFAULT_POLICY, threshold: 100, keepPassingChecks: false },
+        templateInstance(version),
+        () => undefined
+      )
+      expect([version, atBase.get(unit)?.score]).toEqual([version, expected])
+    }
+  })
+})
+
+const available = oracleAvailable()
+if (!available) console.warn(`SKIPPED search path oracle test: ${oracleUnavailableReason()}`)
+const maybe = available ? it : it.skip
+
+describe('the search path against systemd-analyze --root', () => {
+  maybe('gives the score systemd gives, wherever the unit is', async () => {
+    for (const unitDirectory of UNIT_DIRECTORIES) {
+      const run = spawnSync(
+        'systemd-analyze',
+        [
+          'security',
+          '--offline=true',
+          '--no-pager',
+          `--root=${root(unitDirectory)}`,
+          'app.service'
+        ],
+        { encoding: 'utf8', timeout: 20000 }
+      )
+      const scored = /Overall exposure level for app\.service: (\d+\.\d)/.exec(run.stdout)
+      const version = Number(
+        /systemd (\d+)/.exec(
+          execFileSync('systemd-analyze', ['--version'], { encoding: 'utf8' })
+        )![1]
+      )
+      expect([unitDirectory, scored && Number(scored[1])]).toEqual([
+        unitDirectory,
+        await gateSays(unitDirectory, version)
+      ])
+    }
+  })
+})
