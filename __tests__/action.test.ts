@@ -196,6 +196,20 @@ describe('scope', () => {
     )
   })
 
+  it('gates a unit whose drop-in changed under the name its Alias= gives it once enabled', async () => {
+    // red team round 3: units/webapp.service.d/ weakens app.service once `systemctl enable` links it
+    const r = repo({
+      base: {
+        'units/app.service': `${HARDENED}\n[Install]\nWantedBy=multi-user.target\nAlias=webapp.service\n`
+      },
+      head: { 'units/webapp.service.d/override.conf': WEAKENING_DROP_IN }
+    })
+    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    expect(run.code).toBe(1)
+    expect(run.outputs['failed-units']).toBe('1')
+    expect(run.summary).toContain('drop-in units/webapp.service.d/override.conf added')
+  })
+
   it('gates a unit whose drop-in alone changed, and shows base → head', async () => {
     const r = repo({
       base: {

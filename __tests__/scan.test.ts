@@ -319,7 +319,7 @@ describe('a template with drop-ins for an instance of its own', () => {
           .diagnostics.map((d) => d.message)
           .join('\n')
       ).toMatch(
-        /instance zzt@web\.service, with drop-ins of its own beside the template, scores worse/
+        /instance zzt@web\.service \(with drop-ins of its own beside the template\) scores worse/
       )
       // an instance that scores no worse leaves the test instance's number (systemd-analyze's)
       expect(reports.get('zzh@.service')).toMatchObject({

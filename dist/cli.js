@@ -4441,7 +4441,7 @@ const NEWEST_SYSTEMD_VERSION = 262;
 const OLDEST_SYSTEMD_VERSION = 240;
 // Empty lists, sets and maps shared by every unit's initial settings: the directives replace them
 // (copy-on-write, which the readonly types enforce), none fills them in place.
-const NONE$1 = Object.freeze([]);
+const NONE$2 = Object.freeze([]);
 /** Diagnostics listed per unit: a unit of millions of ignored lines would make a report of GBs. */
 const MAX_DIAGNOSTICS = 1_000;
 function addDiagnostic(diagnostics, diagnostic) {
@@ -4492,7 +4492,7 @@ function initialSettings() {
         user: undefined,
         group: undefined,
         dynamicUser: false,
-        supplementaryGroups: NONE$1,
+        supplementaryGroups: NONE$2,
         privateDevices: false,
         privateMounts: undefined,
         privateNetwork: false,
@@ -4531,12 +4531,12 @@ function initialSettings() {
         addressFamilies: undefined,
         syscallFilter: undefined,
         syscallArchitectures: NO_ARCHITECTURES,
-        ipAddressDeny: NONE$1,
-        ipAddressAllow: NONE$1,
-        ipIngressFilterPath: NONE$1,
-        ipEgressFilterPath: NONE$1,
+        ipAddressDeny: NONE$2,
+        ipAddressAllow: NONE$2,
+        ipIngressFilterPath: NONE$2,
+        ipEgressFilterPath: NONE$2,
         devicePolicy: 'auto',
-        deviceAllow: NONE$1,
+        deviceAllow: NONE$2,
         mountImages: 0,
         workingDirectory: undefined,
         workingDirectoryHome: false,
@@ -4547,8 +4547,8 @@ function initialSettings() {
         importCredentials: false,
         defaultDependencies: true,
         type: undefined,
-        execStart: NONE$1,
-        execStop: NONE$1,
+        execStart: NONE$2,
+        execStop: NONE$2,
         remainAfterExit: false,
         busName: undefined,
         restart: 'no',
@@ -4557,7 +4557,7 @@ function initialSettings() {
         pamName: undefined,
         killMode: 'control-group',
         successAction: 'none',
-        execStartLines: NONE$1,
+        execStartLines: NONE$2,
         recorded: {}
     };
 }
@@ -11699,7 +11699,7 @@ function evaluate(set, ctx) {
     return exposure;
 }
 /** No index (shared: never changed). */
-const NONE = [];
+const NONE$1 = [];
 /** Sets a bit of a SearchContext's masks (indexes below 52). */
 function setBit(ctx, low, high, index) {
     if (index < 30)
@@ -12244,7 +12244,7 @@ function prepare(offered, blockedCount, ctx) {
         ctx.inCurrent.push(0);
         ctx.inSet.push(0);
         ctx.independent.push(0);
-        ctx.against.push(NONE);
+        ctx.against.push(NONE$1);
     }
     if (ctx.fullScoring)
         return candidates;
@@ -13282,6 +13282,59 @@ function createSarifStream(toolVersion) {
 }
 
 /**
+ * The names `systemctl enable` gives a unit from its [Install] section. systemd-analyze on a unit
+ * file in a repository does not see them (nothing is enabled there), but once the unit is deployed
+ * and enabled they are real: an `Alias=webapp.service` becomes a link whose name's drop-in
+ * directories (`webapp.service.d/`) apply to the unit, and a template's `DefaultInstance=root` is
+ * the instance that runs (`foo@root.service`, whose `%i` may be its `User=`).
+ */
+const NONE = { aliases: [] };
+/** Whether the bytes hold `text` (a byte search: most unit files say neither key). */
+function mentions(bytes, text) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(text);
+}
+/**
+ * The install names of `unit` from the [Install] section of its file (drop-ins aside: enable reads
+ * the unit file). Names with specifiers are left out: enable expands them from the unit's own name,
+ * which the checks below do not need to guess.
+ */
+function installNames(bytes, unit) {
+    const plain = !unit.isTemplate && !unit.isInstance;
+    const aliasMentioned = plain && mentions(bytes, 'Alias');
+    const defaultMentioned = unit.isTemplate && mentions(bytes, 'DefaultInstance');
+    if (!aliasMentioned && !defaultMentioned)
+        return NONE;
+    let words = [];
+    let defaultInstance;
+    for (const assignment of parseUnitText(bytes, ['Install']).assignments) {
+        if (assignment.key === 'Alias') {
+            const value = assignment.value.trim();
+            words = value === '' ? [] : [...words, ...value.split(/\s+/)];
+        }
+        else if (assignment.key === 'DefaultInstance') {
+            defaultInstance = assignment.value.trim();
+        }
+    }
+    const aliases = [];
+    for (const word of plain ? words : []) {
+        if (word.includes('%') || word === unit.name)
+            continue;
+        const alias = parseUnitName(word);
+        if (!alias || alias.type !== unit.type || alias.isTemplate || alias.isInstance)
+            continue;
+        if (!aliases.some((known) => known.name === alias.name))
+            aliases.push(alias);
+    }
+    const instance = defaultInstance !== undefined &&
+        defaultInstance !== '' &&
+        !defaultInstance.includes('%') &&
+        parseUnitName(`${unit.prefix}@${defaultInstance}.${unit.type}`)?.isInstance === true
+        ? defaultInstance
+        : undefined;
+    return instance === undefined ? { aliases } : { aliases, defaultInstance: instance };
+}
+
+/**
  * dirname and basename for the scan's hot paths. path.dirname()/basename() validate and walk the
  * whole string in JavaScript, several times per unit file; a search for the last separator gives
  * the same answer for the paths the scan builds. The rarer shapes (no separator, a trailing one,
@@ -13741,6 +13794,9 @@ function mayHoldDropIns(siblings, id) {
  * systemd-analyze, from wherever it runs), so a relative link names no directory and is skipped.
  */
 const isAbsoluteLink = (text) => text !== undefined && text.startsWith('/');
+/** Drop-ins of a name the unit's [Install] Alias= gives it (see installNames). */
+const ENABLED_ALIAS_DROP_INS = (shown, alias) => `${shown} holds drop-ins of ${alias}, the name the unit's Alias= gives it: systemd reads them once ` +
+    `\`systemctl enable\` makes the link; the gate scores the unit with and without them and judges the worse`;
 const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic link: systemd reads its drop-ins only when the text also names a ` +
     `directory from its working directory (/ for the service manager, so it depends on where the unit ` +
     `is installed); the gate scores the unit with and without them and judges the worse; make it absolute`;
@@ -13750,14 +13806,16 @@ const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic l
  */
 function collectDropIns(id, aliases, directory, reader, version, 
 /** a system unit: drop-ins come from every directory of the search path its directory is in */
-systemSearchPath) {
+systemSearchPath, 
+/** names its [Install] Alias= gives it: their drop-ins count once it is enabled */
+enabledAliases = []) {
     const searched = systemSearchPath
         ? dropInSearchDirectories(directory, version, path.sep)
         : [directory];
     const listings = new Map();
     for (const dir of searched) {
         const listing = reader.listDirectory(dir);
-        if (listing && (aliases.length > 0 || mayHoldDropIns(listing, id)))
+        if (listing && (aliases.length + enabledAliases.length > 0 || mayHoldDropIns(listing, id)))
             listings.set(dir, listing);
     }
     if (listings.size === 0)
@@ -13767,15 +13825,20 @@ systemSearchPath) {
     // directory has it (see RELATIVE_DROP_IN_DIRECTORY)
     const maybeRead = [];
     const problems = [];
-    searchedDropInDirectories(id, aliases, searched).forEach((searchedDir, directoryRank) => {
+    const names = enabledAliases.length === 0 ? aliases : [...aliases, ...enabledAliases];
+    searchedDropInDirectories(id, names, searched).forEach((searchedDir, directoryRank) => {
         const { name, alias } = searchedDir;
         const kind = listings.get(searchedDir.directory)?.get(name);
         if (kind === undefined)
             return;
         const dropInDir = entryPath(searchedDir.directory, name);
         const relativeLink = kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir));
+        const shown = reader.display(dropInDir, searchedDir.directory);
         if (relativeLink)
-            problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, searchedDir.directory)));
+            problems.push(RELATIVE_DROP_IN_DIRECTORY(shown));
+        const onceEnabled = alias !== undefined && alias >= aliases.length;
+        if (onceEnabled)
+            problems.push(ENABLED_ALIAS_DROP_INS(shown, names[alias].name));
         for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
             if (!isDropInFileName(fileName))
                 continue;
@@ -13788,7 +13851,7 @@ systemSearchPath) {
                 continue;
             }
             const candidate = { directoryRank, fileName, path: file };
-            (relativeLink ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
+            (relativeLink || onceEnabled ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
         }
     });
     // both ways, the worse judged (scanUnitFile): a weakening drop-in behind a relative link counts
@@ -13822,6 +13885,13 @@ systemSearchPath) {
         truncated: choices.truncated,
         ...(unreadable !== undefined ? { unreadable } : {})
     };
+}
+/** The names the unit's Alias= gives it that it does not have already (see installNames). */
+function enabledAliasesOf(main, names) {
+    if (!main.bytes)
+        return [];
+    const known = new Set([names.id.name, ...names.aliases.map((alias) => alias.name)]);
+    return installNames(main.bytes, names.id).aliases.filter((alias) => !known.has(alias.name));
 }
 /** Whether a path names an instance (foo@x.service) whose template (foo@.service) is beside it. */
 function hasTemplateBeside(file) {
@@ -14153,13 +14223,13 @@ asInstance) {
         return errorReport(shown, base, unlistedDirectoryReason(file, read.listDirectory(directory)?.get(base)) ??
             'not a valid service unit name');
     }
+    // a template is also judged by the instances that really run: see worstInstance
+    let instancesWithOwnDropIns;
     if (named.isTemplate && asInstance === undefined) {
         const listing = read.listDirectory(directory);
-        const others = listing
+        instancesWithOwnDropIns = listing
             ? instancesWithDropIns(named.prefix, listing.keys(), (name) => listing.get(name) === 'file', (name) => listing.has(name))
             : [];
-        if (others.length > 0)
-            return worstInstance(file, roots, options, read, others);
     }
     const instance = asInstance ?? templateInstance(options.version);
     const unit = named.isTemplate ? instanceOf(named, instance) : named;
@@ -14213,6 +14283,20 @@ asInstance) {
             return errorReport(shown, names.id.name, which + error.message);
         }
     }
+    if (instancesWithOwnDropIns !== undefined) {
+        const byDefault = main.bytes ? installNames(main.bytes, named).defaultInstance : undefined;
+        const others = byDefault === undefined ||
+            byDefault === instance ||
+            instancesWithOwnDropIns.includes(byDefault)
+            ? instancesWithOwnDropIns
+            : [...instancesWithOwnDropIns, byDefault];
+        if (others.length > 0) {
+            const why = (name) => name === byDefault
+                ? 'its DefaultInstance=, the one `systemctl enable` starts'
+                : 'with drop-ins of its own beside the template';
+            return worstInstance(file, roots, options, read, others, why);
+        }
+    }
     const lookupNotes = [];
     if ('templateInstead' in names && names.templateInstead !== undefined) {
         lookupNotes.push(`${names.templateInstead}; systemd loads ${unit.name} from ${names.fragment}`);
@@ -14225,7 +14309,7 @@ asInstance) {
     // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
     const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const manager = managerAskedBy(asked);
-    const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(names.id, names.aliases, directory, read, options.version, manager === undefined);
+    const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(names.id, names.aliases, directory, read, options.version, manager === undefined, enabledAliasesOf(main, names));
     if (unreadable !== undefined) {
         return errorReport(shown, names.id.name, `drop-in ${unreadable}; systemd reads it, so the unit cannot be scored without it`);
     }
@@ -14263,7 +14347,7 @@ asInstance) {
             file: shown,
             line: 1,
             severity: 'warning',
-            code: 'syntax',
+            code: 'lookup',
             message: `${paths.map(rel).join(' and ')} belong to different aliases of ${names.id.name}: systemd ` +
                 `reads one ${fileName} of them, whichever alias it lists first (random from run to run); ` +
                 `the gate scores the worse pick${truncated ? ' among the first few' : ''}`
@@ -14279,14 +14363,16 @@ asInstance) {
             file: shown,
             line: 1,
             severity: 'warning',
-            code: 'syntax',
+            code: 'lookup',
             message: problem
         });
     }
     return report;
 }
 /** A template judged by its test instance and the instances with drop-ins of their own: the worst. */
-function worstInstance(file, roots, options, read, instances) {
+function worstInstance(file, roots, options, read, instances, 
+/** why an instance is judged, for the report */
+why) {
     const quiet = { ...options, suggest: false };
     let worst = scanUnitFile(file, roots, quiet, read, templateInstance(options.version));
     let worstInstanceName;
@@ -14303,8 +14389,8 @@ function worstInstance(file, roots, options, read, instances) {
             file: report.path,
             line: 1,
             severity: 'warning',
-            code: 'syntax',
-            message: `the instance ${report.unit}, with drop-ins of its own beside the template, scores worse than systemd-analyze's test instance: the gate judges the template by it`
+            code: 'lookup',
+            message: `the instance ${report.unit} (${why(worstInstanceName)}) scores worse than systemd-analyze's test instance: the gate judges the template by it`
         });
     }
     return report;

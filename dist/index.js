@@ -35496,7 +35496,7 @@ const NEWEST_SYSTEMD_VERSION = 262;
 const OLDEST_SYSTEMD_VERSION = 240;
 // Empty lists, sets and maps shared by every unit's initial settings: the directives replace them
 // (copy-on-write, which the readonly types enforce), none fills them in place.
-const NONE$1 = Object.freeze([]);
+const NONE$2 = Object.freeze([]);
 /** Diagnostics listed per unit: a unit of millions of ignored lines would make a report of GBs. */
 const MAX_DIAGNOSTICS = 1_000;
 function addDiagnostic(diagnostics, diagnostic) {
@@ -35547,7 +35547,7 @@ function initialSettings() {
         user: undefined,
         group: undefined,
         dynamicUser: false,
-        supplementaryGroups: NONE$1,
+        supplementaryGroups: NONE$2,
         privateDevices: false,
         privateMounts: undefined,
         privateNetwork: false,
@@ -35586,12 +35586,12 @@ function initialSettings() {
         addressFamilies: undefined,
         syscallFilter: undefined,
         syscallArchitectures: NO_ARCHITECTURES,
-        ipAddressDeny: NONE$1,
-        ipAddressAllow: NONE$1,
-        ipIngressFilterPath: NONE$1,
-        ipEgressFilterPath: NONE$1,
+        ipAddressDeny: NONE$2,
+        ipAddressAllow: NONE$2,
+        ipIngressFilterPath: NONE$2,
+        ipEgressFilterPath: NONE$2,
         devicePolicy: 'auto',
-        deviceAllow: NONE$1,
+        deviceAllow: NONE$2,
         mountImages: 0,
         workingDirectory: undefined,
         workingDirectoryHome: false,
@@ -35602,8 +35602,8 @@ function initialSettings() {
         importCredentials: false,
         defaultDependencies: true,
         type: undefined,
-        execStart: NONE$1,
-        execStop: NONE$1,
+        execStart: NONE$2,
+        execStop: NONE$2,
         remainAfterExit: false,
         busName: undefined,
         restart: 'no',
@@ -35612,7 +35612,7 @@ function initialSettings() {
         pamName: undefined,
         killMode: 'control-group',
         successAction: 'none',
-        execStartLines: NONE$1,
+        execStartLines: NONE$2,
         recorded: {}
     };
 }
@@ -42715,7 +42715,7 @@ function evaluate(set, ctx) {
     return exposure;
 }
 /** No index (shared: never changed). */
-const NONE = [];
+const NONE$1 = [];
 /** Sets a bit of a SearchContext's masks (indexes below 52). */
 function setBit(ctx, low, high, index) {
     if (index < 30)
@@ -43260,7 +43260,7 @@ function prepare(offered, blockedCount, ctx) {
         ctx.inCurrent.push(0);
         ctx.inSet.push(0);
         ctx.independent.push(0);
-        ctx.against.push(NONE);
+        ctx.against.push(NONE$1);
     }
     if (ctx.fullScoring)
         return candidates;
@@ -44033,6 +44033,59 @@ function renderSarifCounted(report, toolVersion) {
 }
 
 /**
+ * The names `systemctl enable` gives a unit from its [Install] section. systemd-analyze on a unit
+ * file in a repository does not see them (nothing is enabled there), but once the unit is deployed
+ * and enabled they are real: an `Alias=webapp.service` becomes a link whose name's drop-in
+ * directories (`webapp.service.d/`) apply to the unit, and a template's `DefaultInstance=root` is
+ * the instance that runs (`foo@root.service`, whose `%i` may be its `User=`).
+ */
+const NONE = { aliases: [] };
+/** Whether the bytes hold `text` (a byte search: most unit files say neither key). */
+function mentions(bytes, text) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(text);
+}
+/**
+ * The install names of `unit` from the [Install] section of its file (drop-ins aside: enable reads
+ * the unit file). Names with specifiers are left out: enable expands them from the unit's own name,
+ * which the checks below do not need to guess.
+ */
+function installNames(bytes, unit) {
+    const plain = !unit.isTemplate && !unit.isInstance;
+    const aliasMentioned = plain && mentions(bytes, 'Alias');
+    const defaultMentioned = unit.isTemplate && mentions(bytes, 'DefaultInstance');
+    if (!aliasMentioned && !defaultMentioned)
+        return NONE;
+    let words = [];
+    let defaultInstance;
+    for (const assignment of parseUnitText(bytes, ['Install']).assignments) {
+        if (assignment.key === 'Alias') {
+            const value = assignment.value.trim();
+            words = value === '' ? [] : [...words, ...value.split(/\s+/)];
+        }
+        else if (assignment.key === 'DefaultInstance') {
+            defaultInstance = assignment.value.trim();
+        }
+    }
+    const aliases = [];
+    for (const word of plain ? words : []) {
+        if (word.includes('%') || word === unit.name)
+            continue;
+        const alias = parseUnitName(word);
+        if (!alias || alias.type !== unit.type || alias.isTemplate || alias.isInstance)
+            continue;
+        if (!aliases.some((known) => known.name === alias.name))
+            aliases.push(alias);
+    }
+    const instance = defaultInstance !== undefined &&
+        defaultInstance !== '' &&
+        !defaultInstance.includes('%') &&
+        parseUnitName(`${unit.prefix}@${defaultInstance}.${unit.type}`)?.isInstance === true
+        ? defaultInstance
+        : undefined;
+    return instance === undefined ? { aliases } : { aliases, defaultInstance: instance };
+}
+
+/**
  * dirname and basename for the scan's hot paths. path.dirname()/basename() validate and walk the
  * whole string in JavaScript, several times per unit file; a search for the last separator gives
  * the same answer for the paths the scan builds. The rarer shapes (no separator, a trailing one,
@@ -44492,6 +44545,9 @@ function mayHoldDropIns(siblings, id) {
  * systemd-analyze, from wherever it runs), so a relative link names no directory and is skipped.
  */
 const isAbsoluteLink = (text) => text !== undefined && text.startsWith('/');
+/** Drop-ins of a name the unit's [Install] Alias= gives it (see installNames). */
+const ENABLED_ALIAS_DROP_INS = (shown, alias) => `${shown} holds drop-ins of ${alias}, the name the unit's Alias= gives it: systemd reads them once ` +
+    `\`systemctl enable\` makes the link; the gate scores the unit with and without them and judges the worse`;
 const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic link: systemd reads its drop-ins only when the text also names a ` +
     `directory from its working directory (/ for the service manager, so it depends on where the unit ` +
     `is installed); the gate scores the unit with and without them and judges the worse; make it absolute`;
@@ -44501,14 +44557,16 @@ const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic l
  */
 function collectDropIns(id, aliases, directory, reader, version, 
 /** a system unit: drop-ins come from every directory of the search path its directory is in */
-systemSearchPath) {
+systemSearchPath, 
+/** names its [Install] Alias= gives it: their drop-ins count once it is enabled */
+enabledAliases = []) {
     const searched = systemSearchPath
         ? dropInSearchDirectories(directory, version, path$2.sep)
         : [directory];
     const listings = new Map();
     for (const dir of searched) {
         const listing = reader.listDirectory(dir);
-        if (listing && (aliases.length > 0 || mayHoldDropIns(listing, id)))
+        if (listing && (aliases.length + enabledAliases.length > 0 || mayHoldDropIns(listing, id)))
             listings.set(dir, listing);
     }
     if (listings.size === 0)
@@ -44518,15 +44576,20 @@ systemSearchPath) {
     // directory has it (see RELATIVE_DROP_IN_DIRECTORY)
     const maybeRead = [];
     const problems = [];
-    searchedDropInDirectories(id, aliases, searched).forEach((searchedDir, directoryRank) => {
+    const names = enabledAliases.length === 0 ? aliases : [...aliases, ...enabledAliases];
+    searchedDropInDirectories(id, names, searched).forEach((searchedDir, directoryRank) => {
         const { name, alias } = searchedDir;
         const kind = listings.get(searchedDir.directory)?.get(name);
         if (kind === undefined)
             return;
         const dropInDir = entryPath(searchedDir.directory, name);
         const relativeLink = kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir));
+        const shown = reader.display(dropInDir, searchedDir.directory);
         if (relativeLink)
-            problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, searchedDir.directory)));
+            problems.push(RELATIVE_DROP_IN_DIRECTORY(shown));
+        const onceEnabled = alias !== undefined && alias >= aliases.length;
+        if (onceEnabled)
+            problems.push(ENABLED_ALIAS_DROP_INS(shown, names[alias].name));
         for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
             if (!isDropInFileName(fileName))
                 continue;
@@ -44539,7 +44602,7 @@ systemSearchPath) {
                 continue;
             }
             const candidate = { directoryRank, fileName, path: file };
-            (relativeLink ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
+            (relativeLink || onceEnabled ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
         }
     });
     // both ways, the worse judged (scanUnitFile): a weakening drop-in behind a relative link counts
@@ -44573,6 +44636,13 @@ systemSearchPath) {
         truncated: choices.truncated,
         ...(unreadable !== undefined ? { unreadable } : {})
     };
+}
+/** The names the unit's Alias= gives it that it does not have already (see installNames). */
+function enabledAliasesOf(main, names) {
+    if (!main.bytes)
+        return [];
+    const known = new Set([names.id.name, ...names.aliases.map((alias) => alias.name)]);
+    return installNames(main.bytes, names.id).aliases.filter((alias) => !known.has(alias.name));
 }
 /** Directories never searched for units (DEFAULT_IGNORES, by name). */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
@@ -44810,7 +44880,17 @@ function unitSources(file, reader, version) {
     const names = unitNames(reader.nameMap(directory), unit);
     if ('error' in names)
         return undefined;
-    return { names: [names.id, ...names.aliases], fragment: entryPath(directory, names.fragment) };
+    const fragment = entryPath(directory, names.fragment);
+    // and the names its Alias= gives it once enabled, whose drop-in directories then count too
+    let enabled = [];
+    try {
+        enabled = enabledAliasesOf(reader.read(fragment), names);
+    }
+    catch (error) {
+        if (!(error instanceof ReadError))
+            throw error;
+    }
+    return { names: [names.id, ...names.aliases, ...enabled], fragment };
 }
 /** the directory of the unit scanned last (see sameDirectoryOf) */
 let lastUnitDirectory;
@@ -44831,13 +44911,13 @@ asInstance) {
         return errorReport(shown, base, unlistedDirectoryReason(file, read.listDirectory(directory)?.get(base)) ??
             'not a valid service unit name');
     }
+    // a template is also judged by the instances that really run: see worstInstance
+    let instancesWithOwnDropIns;
     if (named.isTemplate && asInstance === undefined) {
         const listing = read.listDirectory(directory);
-        const others = listing
+        instancesWithOwnDropIns = listing
             ? instancesWithDropIns(named.prefix, listing.keys(), (name) => listing.get(name) === 'file', (name) => listing.has(name))
             : [];
-        if (others.length > 0)
-            return worstInstance(file, roots, options, read, others);
     }
     const instance = asInstance ?? templateInstance(options.version);
     const unit = named.isTemplate ? instanceOf(named, instance) : named;
@@ -44891,6 +44971,20 @@ asInstance) {
             return errorReport(shown, names.id.name, which + error.message);
         }
     }
+    if (instancesWithOwnDropIns !== undefined) {
+        const byDefault = main.bytes ? installNames(main.bytes, named).defaultInstance : undefined;
+        const others = byDefault === undefined ||
+            byDefault === instance ||
+            instancesWithOwnDropIns.includes(byDefault)
+            ? instancesWithOwnDropIns
+            : [...instancesWithOwnDropIns, byDefault];
+        if (others.length > 0) {
+            const why = (name) => name === byDefault
+                ? 'its DefaultInstance=, the one `systemctl enable` starts'
+                : 'with drop-ins of its own beside the template';
+            return worstInstance(file, roots, options, read, others, why);
+        }
+    }
     const lookupNotes = [];
     if ('templateInstead' in names && names.templateInstead !== undefined) {
         lookupNotes.push(`${names.templateInstead}; systemd loads ${unit.name} from ${names.fragment}`);
@@ -44903,7 +44997,7 @@ asInstance) {
     // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
     const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const manager = managerAskedBy(asked);
-    const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(names.id, names.aliases, directory, read, options.version, manager === undefined);
+    const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(names.id, names.aliases, directory, read, options.version, manager === undefined, enabledAliasesOf(main, names));
     if (unreadable !== undefined) {
         return errorReport(shown, names.id.name, `drop-in ${unreadable}; systemd reads it, so the unit cannot be scored without it`);
     }
@@ -44941,7 +45035,7 @@ asInstance) {
             file: shown,
             line: 1,
             severity: 'warning',
-            code: 'syntax',
+            code: 'lookup',
             message: `${paths.map(rel).join(' and ')} belong to different aliases of ${names.id.name}: systemd ` +
                 `reads one ${fileName} of them, whichever alias it lists first (random from run to run); ` +
                 `the gate scores the worse pick${truncated ? ' among the first few' : ''}`
@@ -44957,14 +45051,16 @@ asInstance) {
             file: shown,
             line: 1,
             severity: 'warning',
-            code: 'syntax',
+            code: 'lookup',
             message: problem
         });
     }
     return report;
 }
 /** A template judged by its test instance and the instances with drop-ins of their own: the worst. */
-function worstInstance(file, roots, options, read, instances) {
+function worstInstance(file, roots, options, read, instances, 
+/** why an instance is judged, for the report */
+why) {
     const quiet = { ...options, suggest: false };
     let worst = scanUnitFile(file, roots, quiet, read, templateInstance(options.version));
     let worstInstanceName;
@@ -44981,8 +45077,8 @@ function worstInstance(file, roots, options, read, instances) {
             file: report.path,
             line: 1,
             severity: 'warning',
-            code: 'syntax',
-            message: `the instance ${report.unit}, with drop-ins of its own beside the template, scores worse than systemd-analyze's test instance: the gate judges the template by it`
+            code: 'lookup',
+            message: `the instance ${report.unit} (${why(worstInstanceName)}) scores worse than systemd-analyze's test instance: the gate judges the template by it`
         });
     }
     return report;
@@ -45312,7 +45408,9 @@ function diagnosticAnnotations(unit) {
         .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))
         .map((d) => ({
         level: 'warning',
-        title: `${safe(unit.unit)}: systemd ignores this line`,
+        title: d.code === 'lookup'
+            ? `${safe(unit.unit)}: how systemd finds it`
+            : `${safe(unit.unit)}: systemd ignores this line`,
         message: safe(d.message),
         file: d.file,
         line: Math.max(1, d.line)
@@ -54579,8 +54677,15 @@ judgeInstances = true) {
         const manager = managerAskedBy(scope);
         // a system unit's drop-ins come from every directory of the search path its directory is in
         const searched = manager === undefined ? dropInSearchDirectories(directory, options.version) : [directory];
-        searchedDropInDirectories(names.id, names.aliases, searched).forEach((searchedDir, directoryRank) => {
+        // names its Alias= gives it: their drop-ins count once it is enabled (both ways, as the scan)
+        const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)]);
+        const enabled = main.bytes
+            ? installNames(main.bytes, names.id).aliases.filter((a) => !known.has(a.name))
+            : [];
+        const allNames = enabled.length === 0 ? names.aliases : [...names.aliases, ...enabled];
+        searchedDropInDirectories(names.id, allNames, searched).forEach((searchedDir, directoryRank) => {
             const { name, alias } = searchedDir;
+            const onceEnabled = alias !== undefined && alias >= names.aliases.length;
             const shown = join$1(searchedDir.directory, name);
             const entry = tree.entries.get(shown);
             // a relative link: systemd may read it or not (its working directory): both, as the scan
@@ -54602,7 +54707,7 @@ judgeInstances = true) {
                     path: join$1(shown, file),
                     real: join$1(dir.path, file)
                 };
-                (relativeLink ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
+                (relativeLink || onceEnabled ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
             }
         });
         const analyse = (order) => {
@@ -54634,6 +54739,15 @@ judgeInstances = true) {
             const dir = dirOf$1(top);
             const instances = instancesWithDropIns(named.prefix, reader.list(dir), (name) => tree.entries.get(join$1(dir, name))?.type === 'blob' &&
                 tree.entries.get(join$1(dir, name))?.mode !== SYMLINK, (name) => tree.entries.has(join$1(dir, name)));
+            // and its DefaultInstance=, the instance `systemctl enable` starts (as the scan)
+            const file = readFile(reader, reader.resolve(top), basePath);
+            const byDefault = typeof file !== 'string' && file.bytes
+                ? installNames(file.bytes, named).defaultInstance
+                : undefined;
+            if (byDefault !== undefined &&
+                byDefault !== templateInstance &&
+                !instances.includes(byDefault))
+                instances.push(byDefault);
             let worst = atBase;
             for (const instance of instances) {
                 const other = scoreAtBase(new Map([[current, basePath]]), tree, options, instance, scopeOf, false).get(current);

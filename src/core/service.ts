@@ -113,6 +113,8 @@ export interface Diagnostic extends SourceRef {
     | 'dropped-words'
     | 'dropin-stopped'
     | 'invalid-exception'
+    /** how systemd finds the unit and its drop-ins (aliases, links, instances): no line ignored */
+    | 'lookup'
   key?: string
   message: string
 }

@@ -149,7 +149,10 @@ function diagnosticAnnotations(unit: UnitReport): Annotation[] {
     .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))
     .map((d) => ({
       level: 'warning' as const,
-      title: `${safe(unit.unit)}: systemd ignores this line`,
+      title:
+        d.code === 'lookup'
+          ? `${safe(unit.unit)}: how systemd finds it`
+          : `${safe(unit.unit)}: systemd ignores this line`,
       message: safe(d.message),
       file: d.file,
       line: Math.max(1, d.line)

@@ -15,6 +15,7 @@ import {
   searchedDropInDirectories,
   unitNames
 } from '../core/dropins.js'
+import { installNames } from '../core/install.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy } from '../core/scope.js'
@@ -367,9 +368,16 @@ export function scoreAtBase(
     // a system unit's drop-ins come from every directory of the search path its directory is in
     const searched =
       manager === undefined ? dropInSearchDirectories(directory, options.version) : [directory]
-    searchedDropInDirectories(names.id, names.aliases, searched).forEach(
+    // names its Alias= gives it: their drop-ins count once it is enabled (both ways, as the scan)
+    const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)])
+    const enabled = main.bytes
+      ? installNames(main.bytes, names.id).aliases.filter((a) => !known.has(a.name))
+      : []
+    const allNames = enabled.length === 0 ? names.aliases : [...names.aliases, ...enabled]
+    searchedDropInDirectories(names.id, allNames, searched).forEach(
       (searchedDir, directoryRank) => {
         const { name, alias } = searchedDir
+        const onceEnabled = alias !== undefined && alias >= names.aliases.length
         const shown = join(searchedDir.directory, name)
         const entry = tree.entries.get(shown)
         // a relative link: systemd may read it or not (its working directory): both, as the scan
@@ -388,7 +396,7 @@ export function scoreAtBase(
             path: join(shown, file),
             real: join(dir.path, file)
           }
-          ;(relativeLink ? maybeRead : candidates).push(
+          ;(relativeLink || onceEnabled ? maybeRead : candidates).push(
             alias === undefined ? candidate : { ...candidate, alias }
           )
         }
@@ -426,6 +434,18 @@ export function scoreAtBase(
           tree.entries.get(join(dir, name))?.mode !== SYMLINK,
         (name) => tree.entries.has(join(dir, name))
       )
+      // and its DefaultInstance=, the instance `systemctl enable` starts (as the scan)
+      const file = readFile(reader, reader.resolve(top), basePath)
+      const byDefault =
+        typeof file !== 'string' && file.bytes
+          ? installNames(file.bytes, named).defaultInstance
+          : undefined
+      if (
+        byDefault !== undefined &&
+        byDefault !== templateInstance &&
+        !instances.includes(byDefault)
+      )
+        instances.push(byDefault)
       let worst = atBase
       for (const instance of instances) {
         const other = scoreAtBase(

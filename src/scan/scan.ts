@@ -22,6 +22,7 @@ import {
   unitNames
 } from '../core/dropins.js'
 import { isoToday } from '../core/exceptions.js'
+import { installNames } from '../core/install.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { ScopeHint } from '../core/scope.js'
@@ -491,6 +492,11 @@ interface CollectedDropIns {
 export const isAbsoluteLink = (text: string | undefined): boolean =>
   text !== undefined && text.startsWith('/')
 
+/** Drop-ins of a name the unit's [Install] Alias= gives it (see installNames). */
+export const ENABLED_ALIAS_DROP_INS = (shown: string, alias: string): string =>
+  `${shown} holds drop-ins of ${alias}, the name the unit's Alias= gives it: systemd reads them once ` +
+  `\`systemctl enable\` makes the link; the gate scores the unit with and without them and judges the worse`
+
 export const RELATIVE_DROP_IN_DIRECTORY = (shown: string): string =>
   `${shown} is a relative symbolic link: systemd reads its drop-ins only when the text also names a ` +
   `directory from its working directory (/ for the service manager, so it depends on where the unit ` +
@@ -507,7 +513,9 @@ function collectDropIns(
   reader: Reader,
   version: number,
   /** a system unit: drop-ins come from every directory of the search path its directory is in */
-  systemSearchPath: boolean
+  systemSearchPath: boolean,
+  /** names its [Install] Alias= gives it: their drop-ins count once it is enabled */
+  enabledAliases: readonly UnitName[] = []
 ): CollectedDropIns {
   const searched = systemSearchPath
     ? dropInSearchDirectories(directory, version, path.sep)
@@ -515,7 +523,8 @@ function collectDropIns(
   const listings = new Map<string, ReadonlyMap<string, EntryKind>>()
   for (const dir of searched) {
     const listing = reader.listDirectory(dir)
-    if (listing && (aliases.length > 0 || mayHoldDropIns(listing, id))) listings.set(dir, listing)
+    if (listing && (aliases.length + enabledAliases.length > 0 || mayHoldDropIns(listing, id)))
+      listings.set(dir, listing)
   }
   if (listings.size === 0) return { orders: [[]], problems: [], conflicts: [], truncated: false }
   const candidates: AliasedDropInCandidate[] = []
@@ -523,14 +532,17 @@ function collectDropIns(
   // directory has it (see RELATIVE_DROP_IN_DIRECTORY)
   const maybeRead: AliasedDropInCandidate[] = []
   const problems: string[] = []
-  searchedDropInDirectories(id, aliases, searched).forEach((searchedDir, directoryRank) => {
+  const names = enabledAliases.length === 0 ? aliases : [...aliases, ...enabledAliases]
+  searchedDropInDirectories(id, names, searched).forEach((searchedDir, directoryRank) => {
     const { name, alias } = searchedDir
     const kind = listings.get(searchedDir.directory)?.get(name)
     if (kind === undefined) return
     const dropInDir = entryPath(searchedDir.directory, name)
     const relativeLink = kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir))
-    if (relativeLink)
-      problems.push(RELATIVE_DROP_IN_DIRECTORY(reader.display(dropInDir, searchedDir.directory)))
+    const shown = reader.display(dropInDir, searchedDir.directory)
+    if (relativeLink) problems.push(RELATIVE_DROP_IN_DIRECTORY(shown))
+    const onceEnabled = alias !== undefined && alias >= aliases.length
+    if (onceEnabled) problems.push(ENABLED_ALIAS_DROP_INS(shown, names[alias]!.name))
     for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
       if (!isDropInFileName(fileName)) continue
       const file = entryPath(dropInDir, fileName)
@@ -543,7 +555,7 @@ function collectDropIns(
         continue
       }
       const candidate = { directoryRank, fileName, path: file }
-      ;(relativeLink ? maybeRead : candidates).push(
+      ;(relativeLink || onceEnabled ? maybeRead : candidates).push(
         alias === undefined ? candidate : { ...candidate, alias }
       )
     }
@@ -577,6 +589,16 @@ function collectDropIns(
     truncated: choices.truncated,
     ...(unreadable !== undefined ? { unreadable } : {})
   }
+}
+
+/** The names the unit's Alias= gives it that it does not have already (see installNames). */
+function enabledAliasesOf(
+  main: UnitFileInput,
+  names: { id: UnitName; aliases: readonly UnitName[] }
+): UnitName[] {
+  if (!main.bytes) return []
+  const known = new Set([names.id.name, ...names.aliases.map((alias) => alias.name)])
+  return installNames(main.bytes, names.id).aliases.filter((alias) => !known.has(alias.name))
 }
 
 /** Whether a path names an instance (foo@x.service) whose template (foo@.service) is beside it. */
@@ -919,7 +941,15 @@ export function unitSources(
   if (unit?.type !== 'service') return undefined
   const names = unitNames(reader.nameMap(directory), unit)
   if ('error' in names) return undefined
-  return { names: [names.id, ...names.aliases], fragment: entryPath(directory, names.fragment) }
+  const fragment = entryPath(directory, names.fragment)
+  // and the names its Alias= gives it once enabled, whose drop-in directories then count too
+  let enabled: UnitName[] = []
+  try {
+    enabled = enabledAliasesOf(reader.read(fragment), names)
+  } catch (error) {
+    if (!(error instanceof ReadError)) throw error
+  }
+  return { names: [names.id, ...names.aliases, ...enabled], fragment }
 }
 
 /** the directory of the unit scanned last (see sameDirectoryOf) */
@@ -951,9 +981,11 @@ export function scanUnitFile(
         'not a valid service unit name'
     )
   }
+  // a template is also judged by the instances that really run: see worstInstance
+  let instancesWithOwnDropIns: string[] | undefined
   if (named.isTemplate && asInstance === undefined) {
     const listing = read.listDirectory(directory)
-    const others = listing
+    instancesWithOwnDropIns = listing
       ? instancesWithDropIns(
           named.prefix,
           listing.keys(),
@@ -961,7 +993,6 @@ export function scanUnitFile(
           (name) => listing.has(name)
         )
       : []
-    if (others.length > 0) return worstInstance(file, roots, options, read, others)
   }
   const instance = asInstance ?? templateInstance(options.version)
   const unit = named.isTemplate ? instanceOf(named, instance) : named
@@ -1023,6 +1054,22 @@ export function scanUnitFile(
       return errorReport(shown, names.id.name, which + error.message)
     }
   }
+  if (instancesWithOwnDropIns !== undefined) {
+    const byDefault = main.bytes ? installNames(main.bytes, named).defaultInstance : undefined
+    const others =
+      byDefault === undefined ||
+      byDefault === instance ||
+      instancesWithOwnDropIns.includes(byDefault)
+        ? instancesWithOwnDropIns
+        : [...instancesWithOwnDropIns, byDefault]
+    if (others.length > 0) {
+      const why = (name: string): string =>
+        name === byDefault
+          ? 'its DefaultInstance=, the one `systemctl enable` starts'
+          : 'with drop-ins of its own beside the template'
+      return worstInstance(file, roots, options, read, others, why)
+    }
+  }
   const lookupNotes: string[] = []
   if ('templateInstead' in names && names.templateInstead !== undefined) {
     lookupNotes.push(`${names.templateInstead}; systemd loads ${unit.name} from ${names.fragment}`)
@@ -1042,7 +1089,8 @@ export function scanUnitFile(
     directory,
     read,
     options.version,
-    manager === undefined
+    manager === undefined,
+    enabledAliasesOf(main, names)
   )
   if (unreadable !== undefined) {
     return errorReport(
@@ -1087,7 +1135,7 @@ export function scanUnitFile(
       file: shown,
       line: 1,
       severity: 'warning',
-      code: 'syntax',
+      code: 'lookup',
       message:
         `${paths.map(rel).join(' and ')} belong to different aliases of ${names.id.name}: systemd ` +
         `reads one ${fileName} of them, whichever alias it lists first (random from run to run); ` +
@@ -1106,7 +1154,7 @@ export function scanUnitFile(
       file: shown,
       line: 1,
       severity: 'warning',
-      code: 'syntax',
+      code: 'lookup',
       message: problem
     })
   }
@@ -1119,7 +1167,9 @@ function worstInstance(
   roots: string[],
   options: ScanOptions,
   read: Reader,
-  instances: readonly string[]
+  instances: readonly string[],
+  /** why an instance is judged, for the report */
+  why: (instance: string) => string
 ): UnitReport {
   const quiet = { ...options, suggest: false }
   let worst = scanUnitFile(file, roots, quiet, read, templateInstance(options.version))
@@ -1143,8 +1193,8 @@ function worstInstance(
       file: report.path,
       line: 1,
       severity: 'warning',
-      code: 'syntax',
-      message: `the instance ${report.unit}, with drop-ins of its own beside the template, scores worse than systemd-analyze's test instance: the gate judges the template by it`
+      code: 'lookup',
+      message: `the instance ${report.unit} (${why(worstInstanceName)}) scores worse than systemd-analyze's test instance: the gate judges the template by it`
     })
   }
   return report

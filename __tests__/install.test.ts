@@ -1,0 +1,220 @@
+/**
+ * Names `systemctl enable` gives a unit from its [Install] section: systemd-analyze on the
+ * repository does not see them (nothing is enabled there), the deployed unit does. An Alias= name's
+ * drop-in directory counts (the gate judges the worse of with and without, with a warning), and a
+ * template is also judged as its DefaultInstance=. Expected scores were observed with
+ * `systemctl --root=ROOT enable` and `systemd-analyze --root=ROOT security --offline=true` (252 and
+ * 262); where both are installed, the last test does it again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync, spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { installNames } from '../src/core/install.js'
+import { DEFAULT_POLICY } from '../src/core/policy.js'
+import type { UnitReport } from '../src/core/report.js'
+import { parseUnitName } from '../src/core/specifiers.js'
+import { scoreAtBase } from '../src/github/baseline.js'
+import { Git } from '../src/github/git.js'
+import { scan, templateInstance } from '../src/scan/scan.js'
+import { oracleAvailable, oracleUnavailableReason } from './support/oracle.js'
+
+const text = (s: string): Uint8Array => new TextEncoder().encode(s)
+const name = (n: string) => parseUnitName(n)!
+
+describe('installNames', () => {
+  it('takes Alias= names of the same kind, without specifiers, an empty value resetting', () => {
+    const unit = name('app.service')
+    const names = (install: string): string[] =>
+      installNames(text(`[Service]\nExecStart=/x\n[Install]\n${install}\n`), unit).aliases.map(
+        (n) => n.name
+      )
+    expect(names('Alias=web.service api.service\nAlias=web.service')).toEqual([
+      'web.service',
+      'api.service'
+    ])
+    expect(names('Alias=web.service\nAlias=\nAlias=api.service')).toEqual(['api.service'])
+    expect(names('Alias=%p-x.service web.socket w@.service w@i.service app.service')).toEqual([])
+    // only the [Install] section counts
+    expect(
+      installNames(text('[Service]\nExecStart=/x\nAlias=web.service\n'), unit).aliases
+    ).toEqual([])
+    // a template's aliases are left alone (they name templates, instance by instance)
+    expect(installNames(text('[Install]\nAlias=w@.service\n'), name('a@.service')).aliases).toEqual(
+      []
+    )
+  })
+
+  it("takes a template's DefaultInstance= when it is a valid instance without specifiers", () => {
+    const template = name('foo@.service')
+    const of = (value: string): string | undefined =>
+      installNames(text(`[Install]\nDefaultInstance=${value}\n`), template).defaultInstance
+    expect(of('root')).toBe('root')
+    expect(of('%H')).toBeUndefined()
+    expect(of('')).toBeUndefined()
+    expect(of('a/b')).toBeUndefined()
+    expect(installNames(text('[Install]\nDefaultInstance=root\n'), name('foo.service'))).toEqual({
+      aliases: []
+    })
+  })
+})
+
+const HARDENED = fs.readFileSync(path.join(process.cwd(), 'examples/baseline.service'), 'utf8')
+const WEAKENING =
+  '[Service]\nDynamicUser=no\nProtectSystem=no\nProtectHome=no\nPrivateTmp=no\nPrivateDevices=no\n' +
+  'PrivateNetwork=no\nNoNewPrivileges=no\nCapabilityBoundingSet=~\nSystemCallFilter=\nRestrictAddressFamilies=\n'
+const TEMPLATE =
+  '[Unit]\nDescription=t\n[Service]\nExecStart=/usr/bin/foo\nUser=%i\nDynamicUser=no\nPrivateTmp=yes\n' +
+  'NoNewPrivileges=yes\nProtectSystem=strict\n[Install]\nWantedBy=multi-user.target\nDefaultInstance=root\n'
+
+let base: string
+const UNITS = 'etc/systemd/system'
+
+beforeAll(() => {
+  base = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-install-'))
+  const write = (file: string, content: string): void => {
+    fs.mkdirSync(path.dirname(path.join(base, file)), { recursive: true })
+    fs.writeFileSync(path.join(base, file), content)
+  }
+  write(
+    `alias/${UNITS}/app.service`,
+    `${HARDENED}\n[Install]\nWantedBy=multi-user.target\nAlias=webapp.service\n`
+  )
+  write(`alias/${UNITS}/webapp.service.d/weak.conf`, WEAKENING)
+  write(`default/${UNITS}/foo@.service`, TEMPLATE)
+})
+
+afterAll(() => fs.rmSync(base, { recursive: true, force: true }))
+
+async function scanned(tree: string, version: number): Promise<UnitReport> {
+  const { units } = await scan([path.join(base, tree)], {
+    cwd: base,
+    version,
+    policy: DEFAULT_POLICY,
+    threshold: 100,
+    suggest: false
+  })
+  return units[0]!
+}
+
+describe('names the unit has once enabled', () => {
+  it.each([
+    [252, 7.7],
+    [262, 7.6]
+  ])(
+    'counts the drop-ins of an Alias= name (at %i, %d as deployed), saying so',
+    async (version, expected) => {
+      const report = await scanned('alias', version)
+      expect(report).toMatchObject({ unit: 'app.service', score: expected })
+      expect(report.diagnostics).toContainEqual(
+        expect.objectContaining({
+          code: 'lookup',
+          message: expect.stringContaining(
+            "etc/systemd/system/webapp.service.d holds drop-ins of webapp.service, the name the unit's Alias= gives it"
+          )
+        })
+      )
+    }
+  )
+
+  it.each([
+    [252, 9.0],
+    [262, 8.9]
+  ])(
+    'judges a template as its DefaultInstance= too (at %i, %d as enabled)',
+    async (version, expected) => {
+      const report = await scanned('default', version)
+      expect(report).toMatchObject({ unit: 'foo@root.service', score: expected })
+      expect(report.diagnostics.map((d) => d.message).join('\n')).toContain(
+        'the instance foo@root.service (its DefaultInstance=, the one `systemctl enable` starts)'
+      )
+    }
+  )
+
+  it('reads the same at a base commit (the Action reads it from git objects)', async () => {
+    for (const tree of ['alias', 'default']) {
+      const repo = path.join(base, tree)
+      const git = (...args: string[]): string =>
+        execFileSync('git', args, {
+          cwd: repo,
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: 't',
+            GIT_AUTHOR_EMAIL: 't@e',
+            GIT_COMMITTER_NAME: 't',
+            GIT_COMMITTER_EMAIL: 't@e'
+          }
+        })
+      if (!fs.existsSync(path.join(repo, '.git'))) {
+        git('init', '-q')
+        git('add', '-A')
+        git('commit', '-q', '-m', 'units')
+      }
+      const opened = Git.open(repo, process.env)
+      if (!(opened instanceof Git)) throw opened
+      const unit = `${UNITS}/${tree === 'alias' ? 'app.service' : 'foo@.service'}`
+      for (const version of [252, 262]) {
+        const atBase = scoreAtBase(
+          new Map([[unit, unit]]),
+          {
+            entries: opened.tree('HEAD'),
+            prefix: opened.prefix,
+            topPaths: opened.topPaths(),
+            read: (oids) => opened.blobs(oids)
+          },
+          { version, policy: DEFAULT_POLICY, threshold: 100, keepPassingChecks: false },
+          templateInstance(version),
+          () => undefined
+        ).get(unit)
+        const scan = await scanned(tree, version)
+        expect([tree, version, atBase?.unit, atBase?.score]).toEqual([
+          tree,
+          version,
+          scan.unit,
+          scan.score
+        ])
+      }
+    }
+  })
+})
+
+const systemctl = spawnSync('systemctl', ['--version'], { encoding: 'utf8' }).status === 0
+const available = oracleAvailable() && systemctl
+if (!available)
+  console.warn(
+    `SKIPPED install oracle test: ${systemctl ? oracleUnavailableReason() : 'no systemctl'}`
+  )
+const maybe = available ? it : it.skip
+
+describe('against systemctl enable and systemd-analyze --root', () => {
+  maybe('gives the deployed score', async () => {
+    const version = Number(
+      /systemd (\d+)/.exec(execFileSync('systemd-analyze', ['--version'], { encoding: 'utf8' }))![1]
+    )
+    for (const [tree, unit, enabled] of [
+      ['alias', 'app.service', 'app.service'],
+      ['default', 'foo@.service', 'foo@root.service']
+    ] as const) {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-install-root-'))
+      try {
+        fs.cpSync(path.join(base, tree, 'etc'), path.join(root, 'etc'), { recursive: true })
+        fs.rmSync(path.join(root, '.git'), { recursive: true, force: true })
+        execFileSync('systemctl', [`--root=${root}`, 'enable', unit], { stdio: 'ignore' })
+        const run = spawnSync(
+          'systemd-analyze',
+          ['security', '--offline=true', '--no-pager', `--root=${root}`, enabled],
+          { encoding: 'utf8', timeout: 20000 }
+        )
+        const said = /Overall exposure level for \S+: (\d+\.\d)/.exec(run.stdout)
+        expect([tree, said && Number(said[1])]).toEqual([
+          tree,
+          (await scanned(tree, version)).score
+        ])
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true })
+      }
+    }
+  })
+})
