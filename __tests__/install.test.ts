@@ -83,6 +83,13 @@ beforeAll(() => {
   )
   write(`alias/${UNITS}/webapp.service.d/weak.conf`, WEAKENING)
   write(`default/${UNITS}/foo@.service`, TEMPLATE)
+  // enabled by a link, as `systemctl enable foo@root.service` leaves it
+  write(`wants/${UNITS}/foo@.service`, TEMPLATE.replace('DefaultInstance=root\n', ''))
+  fs.mkdirSync(path.join(base, `wants/${UNITS}/multi-user.target.wants`))
+  fs.symlinkSync(
+    '../foo@.service',
+    path.join(base, `wants/${UNITS}/multi-user.target.wants/foo@root.service`)
+  )
 })
 
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }))
@@ -132,8 +139,28 @@ describe('names the unit has once enabled', () => {
     }
   )
 
+  it.each([
+    [252, 9.0],
+    [262, 8.9]
+  ])(
+    'judges a template as the instances links in .wants/ enable (at %i, %d)',
+    async (version, expected) => {
+      const { units } = await scan([path.join(base, 'wants', UNITS, 'foo@.service')], {
+        cwd: base,
+        version,
+        policy: DEFAULT_POLICY,
+        threshold: 100,
+        suggest: false
+      })
+      expect(units[0]).toMatchObject({ unit: 'foo@root.service', score: expected })
+      expect(units[0]!.diagnostics.map((d) => d.message).join('\n')).toContain(
+        'the instance foo@root.service (enabled by wants/etc/systemd/system/multi-user.target.wants/foo@root.service)'
+      )
+    }
+  )
+
   it('reads the same at a base commit (the Action reads it from git objects)', async () => {
-    for (const tree of ['alias', 'default']) {
+    for (const tree of ['alias', 'default', 'wants']) {
       const repo = path.join(base, tree)
       const git = (...args: string[]): string =>
         execFileSync('git', args, {

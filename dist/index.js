@@ -39125,6 +39125,29 @@ function instancesWithDropIns(prefix, names, isFile, has) {
     }
     return instances.sort();
 }
+/** Directories of dependencies that `systemctl enable` fills with links (multi-user.target.wants/). */
+const DEPENDENCY_DIRECTORY = /\.(wants|requires|upholds)$/;
+const isDependencyDirectory = (name) => DEPENDENCY_DIRECTORY.test(name);
+/**
+ * The instances of template `prefix@.service` that links in dependency directories enable
+ * (multi-user.target.wants/foo@root.service): the instances that run, which the test instance may
+ * not show (a `User=%i`). `linkNames`: the entries of those directories.
+ */
+function enabledInstances(prefix, linkNames) {
+    const instances = new Set();
+    const lead = `${prefix}@`;
+    for (const name of linkNames) {
+        if (!name.startsWith(lead) || !name.endsWith('.service'))
+            continue;
+        const instance = name.slice(lead.length, -'.service'.length);
+        if (instance === '' || parseUnitName(name)?.isInstance !== true)
+            continue;
+        instances.add(instance);
+        if (instances.size === MAX_TEMPLATE_INSTANCES)
+            break;
+    }
+    return [...instances].sort();
+}
 /**
  * dropInChoices() without the drop-ins systemd may or may not read (behind a drop-in directory that
  * is a relative link: it depends on its working directory), then with them: every pick of both
@@ -44637,6 +44660,44 @@ enabledAliases = []) {
         ...(unreadable !== undefined ? { unreadable } : {})
     };
 }
+/** Per directory listing: the names of the links in its dependency directories, with their paths. */
+const dependencyLinksOf = new WeakMap();
+/**
+ * The instances of template `prefix@.service` that links in the dependency directories beside it
+ * enable (multi-user.target.wants/foo@root.service), in every directory of the search path for a
+ * system unit, each with the link that enables it.
+ */
+function linkEnabledInstances(prefix, directory, read, options) {
+    const found = new Map();
+    const system = managerAskedBy(options.scope ?? (options.userManager ? USER_FLAG : undefined));
+    const searched = system === undefined
+        ? dropInSearchDirectories(directory, options.version, path$2.sep)
+        : [directory];
+    for (const dir of searched) {
+        const listing = read.listDirectory(dir);
+        if (!listing)
+            continue;
+        let links = dependencyLinksOf.get(listing);
+        if (!links) {
+            links = [];
+            for (const [name, kind] of listing) {
+                if ((kind !== 'directory' && kind !== 'link') || !isDependencyDirectory(name))
+                    continue;
+                for (const link of read.listDirectory(entryPath(dir, name))?.keys() ?? [])
+                    links.push([link, read.display(entryPath(entryPath(dir, name), link))]);
+            }
+            dependencyLinksOf.set(listing, links);
+        }
+        if (links.length === 0)
+            continue;
+        const shownBy = new Map(links);
+        for (const instance of enabledInstances(prefix, shownBy.keys())) {
+            if (!found.has(instance))
+                found.set(instance, shownBy.get(`${prefix}@${instance}.service`));
+        }
+    }
+    return found;
+}
 /** The names the unit's Alias= gives it that it does not have already (see installNames). */
 function enabledAliasesOf(main, names) {
     if (!main.bytes)
@@ -44911,13 +44972,20 @@ asInstance) {
         return errorReport(shown, base, unlistedDirectoryReason(file, read.listDirectory(directory)?.get(base)) ??
             'not a valid service unit name');
     }
-    // a template is also judged by the instances that really run: see worstInstance
-    let instancesWithOwnDropIns;
+    // a template is also judged by the instances that really run (see worstInstance), with why
+    let realInstances;
     if (named.isTemplate && asInstance === undefined) {
+        realInstances = new Map();
         const listing = read.listDirectory(directory);
-        instancesWithOwnDropIns = listing
-            ? instancesWithDropIns(named.prefix, listing.keys(), (name) => listing.get(name) === 'file', (name) => listing.has(name))
-            : [];
+        if (listing) {
+            const withDropIns = instancesWithDropIns(named.prefix, listing.keys(), (name) => listing.get(name) === 'file', (name) => listing.has(name));
+            for (const instance of withDropIns)
+                realInstances.set(instance, 'with drop-ins of its own beside the template');
+        }
+        for (const [instance, link] of linkEnabledInstances(named.prefix, directory, read, options)) {
+            if (!realInstances.has(instance))
+                realInstances.set(instance, `enabled by ${link}`);
+        }
     }
     const instance = asInstance ?? templateInstance(options.version);
     const unit = named.isTemplate ? instanceOf(named, instance) : named;
@@ -44971,18 +45039,14 @@ asInstance) {
             return errorReport(shown, names.id.name, which + error.message);
         }
     }
-    if (instancesWithOwnDropIns !== undefined) {
+    if (realInstances !== undefined) {
         const byDefault = main.bytes ? installNames(main.bytes, named).defaultInstance : undefined;
-        const others = byDefault === undefined ||
-            byDefault === instance ||
-            instancesWithOwnDropIns.includes(byDefault)
-            ? instancesWithOwnDropIns
-            : [...instancesWithOwnDropIns, byDefault];
-        if (others.length > 0) {
-            const why = (name) => name === byDefault
-                ? 'its DefaultInstance=, the one `systemctl enable` starts'
-                : 'with drop-ins of its own beside the template';
-            return worstInstance(file, roots, options, read, others, why);
+        if (byDefault !== undefined && !realInstances.has(byDefault))
+            realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts');
+        realInstances.delete(instance);
+        if (realInstances.size > 0) {
+            const instances = [...realInstances.keys()].slice(0, MAX_TEMPLATE_INSTANCES);
+            return worstInstance(file, roots, options, read, instances, (i) => realInstances.get(i));
         }
     }
     const lookupNotes = [];
@@ -54744,12 +54808,22 @@ judgeInstances = true) {
             const byDefault = typeof file !== 'string' && file.bytes
                 ? installNames(file.bytes, named).defaultInstance
                 : undefined;
-            if (byDefault !== undefined &&
-                byDefault !== templateInstance &&
-                !instances.includes(byDefault))
+            if (byDefault !== undefined)
                 instances.push(byDefault);
+            // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
+            const manager = managerAskedBy(scopeOf(current));
+            const searched = manager === undefined ? dropInSearchDirectories(dir, options.version) : [dir];
+            for (const searchedDir of searched) {
+                for (const name of reader.list(searchedDir)) {
+                    if (!isDependencyDirectory(name))
+                        continue;
+                    const links = reader.list(join$1(searchedDir, name));
+                    instances.push(...enabledInstances(named.prefix, links));
+                }
+            }
             let worst = atBase;
-            for (const instance of instances) {
+            const judged = new Set(instances.filter((instance) => instance !== templateInstance));
+            for (const instance of [...judged].slice(0, MAX_TEMPLATE_INSTANCES)) {
                 const other = scoreAtBase(new Map([[current, basePath]]), tree, options, instance, scopeOf, false).get(current);
                 if (other && worse(other, worst))
                     worst = other;

@@ -624,6 +624,29 @@ export function instancesWithDropIns(
   return instances.sort()
 }
 
+/** Directories of dependencies that `systemctl enable` fills with links (multi-user.target.wants/). */
+const DEPENDENCY_DIRECTORY = /\.(wants|requires|upholds)$/
+
+export const isDependencyDirectory = (name: string): boolean => DEPENDENCY_DIRECTORY.test(name)
+
+/**
+ * The instances of template `prefix@.service` that links in dependency directories enable
+ * (multi-user.target.wants/foo@root.service): the instances that run, which the test instance may
+ * not show (a `User=%i`). `linkNames`: the entries of those directories.
+ */
+export function enabledInstances(prefix: string, linkNames: Iterable<string>): string[] {
+  const instances = new Set<string>()
+  const lead = `${prefix}@`
+  for (const name of linkNames) {
+    if (!name.startsWith(lead) || !name.endsWith('.service')) continue
+    const instance = name.slice(lead.length, -'.service'.length)
+    if (instance === '' || parseUnitName(name)?.isInstance !== true) continue
+    instances.add(instance)
+    if (instances.size === MAX_TEMPLATE_INSTANCES) break
+  }
+  return [...instances].sort()
+}
+
 /**
  * dropInChoices() without the drop-ins systemd may or may not read (behind a drop-in directory that
  * is a relative link: it depends on its working directory), then with them: every pick of both

@@ -12,6 +12,9 @@ import {
   loadedNames,
   LOOPING_DROP_IN_SKIPPED,
   dropInSearchDirectories,
+  enabledInstances,
+  isDependencyDirectory,
+  MAX_TEMPLATE_INSTANCES,
   searchedDropInDirectories,
   unitNames
 } from '../core/dropins.js'
@@ -440,14 +443,20 @@ export function scoreAtBase(
         typeof file !== 'string' && file.bytes
           ? installNames(file.bytes, named).defaultInstance
           : undefined
-      if (
-        byDefault !== undefined &&
-        byDefault !== templateInstance &&
-        !instances.includes(byDefault)
-      )
-        instances.push(byDefault)
+      if (byDefault !== undefined) instances.push(byDefault)
+      // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
+      const manager = managerAskedBy(scopeOf(current))
+      const searched = manager === undefined ? dropInSearchDirectories(dir, options.version) : [dir]
+      for (const searchedDir of searched) {
+        for (const name of reader.list(searchedDir)) {
+          if (!isDependencyDirectory(name)) continue
+          const links = reader.list(join(searchedDir, name))
+          instances.push(...enabledInstances(named.prefix, links))
+        }
+      }
       let worst = atBase
-      for (const instance of instances) {
+      const judged = new Set(instances.filter((instance) => instance !== templateInstance))
+      for (const instance of [...judged].slice(0, MAX_TEMPLATE_INSTANCES)) {
         const other = scoreAtBase(
           new Map([[current, basePath]]),
           tree,

@@ -18,6 +18,9 @@ import {
   loadedNames,
   LOOPING_DROP_IN_SKIPPED,
   dropInSearchDirectories,
+  enabledInstances,
+  isDependencyDirectory,
+  MAX_TEMPLATE_INSTANCES,
   searchedDropInDirectories,
   unitNames
 } from '../core/dropins.js'
@@ -591,6 +594,48 @@ function collectDropIns(
   }
 }
 
+/** Per directory listing: the names of the links in its dependency directories, with their paths. */
+const dependencyLinksOf = new WeakMap<ReadonlyMap<string, EntryKind>, Array<[string, string]>>()
+
+/**
+ * The instances of template `prefix@.service` that links in the dependency directories beside it
+ * enable (multi-user.target.wants/foo@root.service), in every directory of the search path for a
+ * system unit, each with the link that enables it.
+ */
+function linkEnabledInstances(
+  prefix: string,
+  directory: string,
+  read: Reader,
+  options: ScanOptions
+): Map<string, string> {
+  const found = new Map<string, string>()
+  const system = managerAskedBy(options.scope ?? (options.userManager ? USER_FLAG : undefined))
+  const searched =
+    system === undefined
+      ? dropInSearchDirectories(directory, options.version, path.sep)
+      : [directory]
+  for (const dir of searched) {
+    const listing = read.listDirectory(dir)
+    if (!listing) continue
+    let links = dependencyLinksOf.get(listing)
+    if (!links) {
+      links = []
+      for (const [name, kind] of listing) {
+        if ((kind !== 'directory' && kind !== 'link') || !isDependencyDirectory(name)) continue
+        for (const link of read.listDirectory(entryPath(dir, name))?.keys() ?? [])
+          links.push([link, read.display(entryPath(entryPath(dir, name), link))])
+      }
+      dependencyLinksOf.set(listing, links)
+    }
+    if (links.length === 0) continue
+    const shownBy = new Map(links)
+    for (const instance of enabledInstances(prefix, shownBy.keys())) {
+      if (!found.has(instance)) found.set(instance, shownBy.get(`${prefix}@${instance}.service`)!)
+    }
+  }
+  return found
+}
+
 /** The names the unit's Alias= gives it that it does not have already (see installNames). */
 function enabledAliasesOf(
   main: UnitFileInput,
@@ -981,18 +1026,24 @@ export function scanUnitFile(
         'not a valid service unit name'
     )
   }
-  // a template is also judged by the instances that really run: see worstInstance
-  let instancesWithOwnDropIns: string[] | undefined
+  // a template is also judged by the instances that really run (see worstInstance), with why
+  let realInstances: Map<string, string> | undefined
   if (named.isTemplate && asInstance === undefined) {
+    realInstances = new Map()
     const listing = read.listDirectory(directory)
-    instancesWithOwnDropIns = listing
-      ? instancesWithDropIns(
-          named.prefix,
-          listing.keys(),
-          (name) => listing.get(name) === 'file',
-          (name) => listing.has(name)
-        )
-      : []
+    if (listing) {
+      const withDropIns = instancesWithDropIns(
+        named.prefix,
+        listing.keys(),
+        (name) => listing.get(name) === 'file',
+        (name) => listing.has(name)
+      )
+      for (const instance of withDropIns)
+        realInstances.set(instance, 'with drop-ins of its own beside the template')
+    }
+    for (const [instance, link] of linkEnabledInstances(named.prefix, directory, read, options)) {
+      if (!realInstances.has(instance)) realInstances.set(instance, `enabled by ${link}`)
+    }
   }
   const instance = asInstance ?? templateInstance(options.version)
   const unit = named.isTemplate ? instanceOf(named, instance) : named
@@ -1054,20 +1105,14 @@ export function scanUnitFile(
       return errorReport(shown, names.id.name, which + error.message)
     }
   }
-  if (instancesWithOwnDropIns !== undefined) {
+  if (realInstances !== undefined) {
     const byDefault = main.bytes ? installNames(main.bytes, named).defaultInstance : undefined
-    const others =
-      byDefault === undefined ||
-      byDefault === instance ||
-      instancesWithOwnDropIns.includes(byDefault)
-        ? instancesWithOwnDropIns
-        : [...instancesWithOwnDropIns, byDefault]
-    if (others.length > 0) {
-      const why = (name: string): string =>
-        name === byDefault
-          ? 'its DefaultInstance=, the one `systemctl enable` starts'
-          : 'with drop-ins of its own beside the template'
-      return worstInstance(file, roots, options, read, others, why)
+    if (byDefault !== undefined && !realInstances.has(byDefault))
+      realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts')
+    realInstances.delete(instance)
+    if (realInstances.size > 0) {
+      const instances = [...realInstances.keys()].slice(0, MAX_TEMPLATE_INSTANCES)
+      return worstInstance(file, roots, options, read, instances, (i) => realInstances.get(i)!)
     }
   }
   const lookupNotes: string[] = []
