@@ -210,6 +210,23 @@ describe('scope', () => {
     expect(run.summary).toContain('drop-in units/webapp.service.d/override.conf added')
   })
 
+  it('takes Alias= as systemctl does: quoted, or from a drop-in (red team round 4)', async () => {
+    for (const [base, head] of [
+      [{ 'units/app.service': `${HARDENED}\n[Install]\nAlias="webapp.service"\n` }, {}],
+      [
+        { 'units/app.service': HARDENED },
+        { 'units/app.service.d/10-install.conf': '[Install]\nAlias=webapp.service\n' }
+      ]
+    ] as const) {
+      const r = repo({
+        base,
+        head: { ...head, 'units/webapp.service.d/override.conf': WEAKENING_DROP_IN }
+      })
+      const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+      expect([Object.keys(head), run.code]).toEqual([Object.keys(head), 1])
+    }
+  })
+
   it('gates a unit whose drop-in alone changed, and shows base → head', async () => {
     const r = repo({
       base: {

@@ -24,10 +24,10 @@ const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 const name = (n: string) => parseUnitName(n)!
 
 describe('installNames', () => {
-  it('takes Alias= names of the same kind, without specifiers, an empty value resetting', () => {
+  it('takes Alias= names as systemctl does: unquoted, specifiers of the name expanded, an empty value resetting', () => {
     const unit = name('app.service')
     const names = (install: string): string[] =>
-      installNames(text(`[Service]\nExecStart=/x\n[Install]\n${install}\n`), unit).aliases.map(
+      installNames([text(`[Service]\nExecStart=/x\n[Install]\n${install}\n`)], unit).aliases.map(
         (n) => n.name
       )
     expect(names('Alias=web.service api.service\nAlias=web.service')).toEqual([
@@ -35,28 +35,49 @@ describe('installNames', () => {
       'api.service'
     ])
     expect(names('Alias=web.service\nAlias=\nAlias=api.service')).toEqual(['api.service'])
-    expect(names('Alias=%p-x.service web.socket w@.service w@i.service app.service')).toEqual([])
-    // only the [Install] section counts
+    expect(names('Alias="web.service" \'api.service\'')).toEqual(['web.service', 'api.service'])
+    expect(names('Alias=%p-x.service %N-y.service')).toEqual(['app-x.service', 'app-y.service'])
+    // a specifier of the host, another type, template names, itself: none
+    expect(names('Alias=%H.service web.socket w@.service w@i.service app.service')).toEqual([])
+    // only the [Install] section counts, of the file and its drop-ins in order
     expect(
-      installNames(text('[Service]\nExecStart=/x\nAlias=web.service\n'), unit).aliases
+      installNames([text('[Service]\nExecStart=/x\nAlias=web.service\n')], unit).aliases
     ).toEqual([])
-    // a template's aliases are left alone (they name templates, instance by instance)
-    expect(installNames(text('[Install]\nAlias=w@.service\n'), name('a@.service')).aliases).toEqual(
-      []
-    )
+    expect(
+      installNames(
+        [text('[Install]\nAlias=web.service\n'), text('[Install]\nAlias=\nAlias=api.service\n')],
+        unit
+      ).aliases.map((n) => n.name)
+    ).toEqual(['api.service'])
   })
 
-  it("takes a template's DefaultInstance= when it is a valid instance without specifiers", () => {
+  it("gives an instance of a template its template aliases' same instance", () => {
+    const aliases = installNames(
+      [text('[Install]\nAlias=bar@.service plain.service\n')],
+      name('foo@web.service')
+    ).aliases
+    expect(aliases.map((n) => n.name)).toEqual(['bar@web.service'])
+  })
+
+  it("takes a template's DefaultInstance= when it is a valid instance", () => {
     const template = name('foo@.service')
     const of = (value: string): string | undefined =>
-      installNames(text(`[Install]\nDefaultInstance=${value}\n`), template).defaultInstance
+      installNames([text(`[Install]\nDefaultInstance=${value}\n`)], template).defaultInstance
     expect(of('root')).toBe('root')
+    expect(of('%p-x')).toBe('foo-x')
     expect(of('%H')).toBeUndefined()
     expect(of('')).toBeUndefined()
     expect(of('a/b')).toBeUndefined()
-    expect(installNames(text('[Install]\nDefaultInstance=root\n'), name('foo.service'))).toEqual({
+    expect(installNames([text('[Install]\nDefaultInstance=root\n')], name('foo.service'))).toEqual({
       aliases: []
     })
+    // from a drop-in too
+    expect(
+      installNames(
+        [text('[Service]\nExecStart=/x\n'), text('[Install]\nDefaultInstance=db\n')],
+        template
+      ).defaultInstance
+    ).toBe('db')
   })
 })
 

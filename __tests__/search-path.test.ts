@@ -10,7 +10,11 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { dropInSearchDirectories, searchedDropInDirectories } from '../src/core/dropins.js'
+import {
+  dropInSearchDirectories,
+  isMergedUsrDirectory,
+  searchedDropInDirectories
+} from '../src/core/dropins.js'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import { parseUnitName } from '../src/core/specifiers.js'
 import { scoreAtBase } from '../src/github/baseline.js'
@@ -81,10 +85,44 @@ describe('drop-ins from the search path of an image tree', () => {
     ['etc/systemd/system', 252, 7.3],
     ['usr/lib/systemd/system', 262, 7.3],
     ['etc/systemd/system', 262, 7.3],
-    // from 255 lib/ is no directory of the search path: the unit has its own drop-ins only
-    ['lib/systemd/system', 262, 9.2]
+    // from 255 systemd searches no lib/ (systemd-analyze --root finds no unit there), which is
+    // usr/lib/ on the merged-/usr systems it runs on: a unit there takes the drop-ins of the whole
+    // search path and its own (ProtectSystem=strict: 7.1); lib/'s count for the units elsewhere only
+    // maybe (judged both ways: here they harden, so without them, as systemd-analyze: 7.3 above)
+    ['lib/systemd/system', 262, 7.1]
   ])('a unit in %s at %i scores %d', async (unitDirectory, version, expected) => {
     expect(await gateSays(unitDirectory, version)).toBe(expected)
+  })
+
+  it('judges drop-ins in lib/systemd/system both ways from 255 (merged /usr), as read up to 254', async () => {
+    const r = path.join(base, 'merged', 'rootfs')
+    const write = (file: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(r, file)), { recursive: true })
+      fs.writeFileSync(path.join(r, file), text)
+    }
+    write(
+      'usr/lib/systemd/system/app.service',
+      '[Service]\nExecStart=/bin/true\nPrivateNetwork=yes\n'
+    )
+    write('lib/systemd/system/app.service.d/weak.conf', '[Service]\nPrivateNetwork=no\n')
+    const scoreAt = async (version: number) => {
+      const { units } = await scan([r], {
+        cwd: base,
+        version,
+        policy: DEFAULT_POLICY,
+        threshold: 100,
+        suggest: false
+      })
+      return units[0]!
+    }
+    // systemd-analyze --root: 9.0 at 262 (lib/ not read), 9.6 at 252 (read: PrivateNetwork=no);
+    // deployed on merged /usr, 262 reads it too: 9.4, the worse, which the gate gives
+    const at262 = await scoreAt(262)
+    expect(at262.score).toBe(9.4)
+    expect(at262.diagnostics.map((d) => d.message).join('\n')).toContain(
+      'systemd searches no lib/systemd/system from 255, but on a merged-/usr system it is /usr/lib/systemd/system'
+    )
+    expect((await scoreAt(252)).score).toBe(9.6)
   })
 
   it('lists the search path below the root, and the directory alone elsewhere', () => {
@@ -96,7 +134,8 @@ describe('drop-ins from the search path of an image tree', () => {
       'img/run/systemd/system',
       'img/run/systemd/system.attached',
       'img/usr/local/lib/systemd/system',
-      'img/usr/lib/systemd/system'
+      'img/usr/lib/systemd/system',
+      'img/lib/systemd/system'
     ])
     expect(dropInSearchDirectories('lib/systemd/system', 252).slice(-3)).toEqual([
       'usr/local/lib/systemd/system',
@@ -104,9 +143,16 @@ describe('drop-ins from the search path of an image tree', () => {
       'usr/lib/systemd/system'
     ])
     expect(dropInSearchDirectories('deploy/units', 262)).toEqual(['deploy/units'])
-    expect(dropInSearchDirectories('img/lib/systemd/system', 262)).toEqual([
+    expect(dropInSearchDirectories('img/lib/systemd/system', 262).slice(-2)).toEqual([
+      'img/usr/lib/systemd/system',
       'img/lib/systemd/system'
     ])
+    expect(isMergedUsrDirectory('img/lib/systemd/system', 262)).toBe(true)
+    expect(isMergedUsrDirectory('img/lib/systemd/system', 252)).toBe(false)
+    expect(isMergedUsrDirectory('img/usr/lib/systemd/system', 262)).toBe(false)
+    expect(isMergedUsrDirectory('img/usr/local/lib/systemd/system', 262)).toBe(false)
+    expect(isMergedUsrDirectory('lib/systemd/system', 262)).toBe(true)
+    expect(isMergedUsrDirectory('usr/lib/systemd/system', 262)).toBe(false)
   })
 
   it("walks each name's directories in every search directory, the type-wide ones last", () => {

@@ -38950,7 +38950,10 @@ function unitDropInDirectories(id, aliases) {
 /**
  * systemd's unit search path below a root, highest priority first, as systemd-analyze --root reads
  * it offline (measured 252-262: the transient and generator directories are not read). Debian's
- * split-usr builds before 255 search lib/ between usr/local/lib/ and usr/lib/.
+ * split-usr builds before 255 search lib/ between usr/local/lib/ and usr/lib/; from 255 systemd
+ * searches no lib/, but on the merged-/usr systems those versions run lib/ is usr/lib/, so what a
+ * tree keeps in lib/systemd/system is deployed there: read last, and only maybe (see
+ * isMergedUsrDirectory).
  */
 const SEARCH_PATH = [
     'etc/systemd/system.control',
@@ -38967,11 +38970,9 @@ function searchPathFor(version) {
     const splitUsr = version <= SPLIT_USR_UNTIL;
     let known = searchPaths.get(splitUsr);
     if (!known) {
-        const path = [
-            ...SEARCH_PATH,
-            ...(splitUsr ? ['lib/systemd/system'] : []),
-            'usr/lib/systemd/system'
-        ];
+        const path = splitUsr
+            ? [...SEARCH_PATH, 'lib/systemd/system', 'usr/lib/systemd/system']
+            : [...SEARCH_PATH, 'usr/lib/systemd/system', 'lib/systemd/system'];
         // the longest first: lib/systemd/system is a suffix of usr/lib/systemd/system
         known = { path, bySuffixLength: [...path].sort((a, b) => b.length - a.length) };
         searchPaths.set(splitUsr, known);
@@ -38994,6 +38995,23 @@ function dropInSearchDirectories(directory, version, sep = '/') {
         return path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)));
     }
     return [directory];
+}
+/**
+ * Whether systemd reads a search directory of dropInSearchDirectories() only when the tree is
+ * deployed on a merged-/usr system (lib/systemd/system from 255: systemd-analyze --root on the tree
+ * does not read it): its drop-ins are judged both ways, as those behind a relative link.
+ */
+function isMergedUsrDirectory(directory, version, sep = '/') {
+    if (version <= SPLIT_USR_UNTIL)
+        return false;
+    const tail = ['lib', 'systemd', 'system'].join(sep);
+    if (directory !== tail && !directory.endsWith(sep + tail))
+        return false;
+    // the root's own lib/, not usr/lib/ or usr/local/lib/
+    const above = directory.slice(0, directory.length - tail.length).split(sep);
+    above.pop(); // '' after the last separator
+    const last = above.at(-1);
+    return !(last === 'usr' || (last === 'local' && above.at(-2) === 'usr'));
 }
 /**
  * The drop-in directories systemd walks for a unit (unit_file_find_dropin_paths()): each name's
@@ -44068,44 +44086,96 @@ function mentions(bytes, text) {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(text);
 }
 /**
- * The install names of `unit` from the [Install] section of its file (drop-ins aside: enable reads
- * the unit file). Names with specifiers are left out: enable expands them from the unit's own name,
- * which the checks below do not need to guess.
+ * install_name_printf() for the specifiers that depend on the unit alone (%n %N %p %P %i %I %j %J
+ * %%); undefined for any other (the host's name, the machine id ... are not known here).
  */
-function installNames(bytes, unit) {
-    const plain = !unit.isTemplate && !unit.isInstance;
-    const aliasMentioned = plain && mentions(bytes, 'Alias');
-    const defaultMentioned = unit.isTemplate && mentions(bytes, 'DefaultInstance');
+function expandNameSpecifiers(text, file) {
+    if (!text.includes('%'))
+        return text;
+    const stem = file.stem;
+    const values = {
+        n: file.name,
+        N: stem,
+        p: file.prefix,
+        P: file.prefix,
+        i: file.instance,
+        I: file.instance,
+        j: file.prefix.slice(file.prefix.lastIndexOf('-') + 1),
+        J: file.prefix.slice(file.prefix.lastIndexOf('-') + 1),
+        '%': '%'
+    };
+    let result = '';
+    for (let i = 0; i < text.length; i++) {
+        if (text[i] !== '%') {
+            result += text[i];
+            continue;
+        }
+        const value = values[text[i + 1] ?? ''];
+        if (value === undefined)
+            return undefined;
+        result += value;
+        i++;
+    }
+    return result;
+}
+/**
+ * The install names of `unit` (the name analysed: a plain unit, or an instance of a template) from
+ * the [Install] sections of its file and drop-ins, in the order systemd reads them, as `systemctl
+ * enable` takes them (config_parse_strv: words unquoted, an empty value resetting; specifiers
+ * expanded from the file's name, see expandNameSpecifiers). `file`: the name of the file read.
+ */
+function installNames(texts, unit, file = unit) {
+    const template = unit.isInstance || unit.isTemplate;
+    const aliasMentioned = texts.some((bytes) => mentions(bytes, 'Alias'));
+    const defaultMentioned = template && texts.some((bytes) => mentions(bytes, 'DefaultInstance'));
     if (!aliasMentioned && !defaultMentioned)
         return NONE;
     let words = [];
     let defaultInstance;
-    for (const assignment of parseUnitText(bytes, ['Install']).assignments) {
-        if (assignment.key === 'Alias') {
-            const value = assignment.value.trim();
-            words = value === '' ? [] : [...words, ...value.split(/\s+/)];
-        }
-        else if (assignment.key === 'DefaultInstance') {
-            defaultInstance = assignment.value.trim();
+    for (const bytes of texts) {
+        for (const assignment of parseUnitText(bytes, ['Install']).assignments) {
+            if (assignment.key === 'Alias') {
+                if (assignment.value.trim() === '')
+                    words = [];
+                for (let position = 0;;) {
+                    const next = extractFirstWord(assignment.value, position, {
+                        unquote: true,
+                        retainEscape: true
+                    });
+                    if (next === undefined || 'error' in next)
+                        break;
+                    words.push(next.word);
+                    position = next.next;
+                }
+            }
+            else if (assignment.key === 'DefaultInstance') {
+                defaultInstance = assignment.value.trim();
+            }
         }
     }
     const aliases = [];
-    for (const word of plain ? words : []) {
-        if (word.includes('%') || word === unit.name)
-            continue;
-        const alias = parseUnitName(word);
-        if (!alias || alias.type !== unit.type || alias.isTemplate || alias.isInstance)
-            continue;
-        if (!aliases.some((known) => known.name === alias.name))
+    const add = (alias) => {
+        if (alias && alias.name !== unit.name && !aliases.some((known) => known.name === alias.name))
             aliases.push(alias);
+    };
+    for (const word of words) {
+        const expanded = expandNameSpecifiers(word, file);
+        const alias = expanded === undefined ? undefined : parseUnitName(expanded);
+        if (!alias || alias.type !== unit.type)
+            continue;
+        // a template's aliases are templates, the same instance of each is the unit's alias
+        if (template)
+            add(alias.isTemplate && unit.isInstance ? instanceOf(alias, unit.instance) : undefined);
+        else if (!alias.isTemplate && !alias.isInstance)
+            add(alias);
     }
-    const instance = defaultInstance !== undefined &&
-        defaultInstance !== '' &&
-        !defaultInstance.includes('%') &&
-        parseUnitName(`${unit.prefix}@${defaultInstance}.${unit.type}`)?.isInstance === true
-        ? defaultInstance
-        : undefined;
-    return instance === undefined ? { aliases } : { aliases, defaultInstance: instance };
+    const instance = defaultInstance === undefined || defaultInstance === ''
+        ? undefined
+        : expandNameSpecifiers(defaultInstance, file);
+    const valid = instance !== undefined &&
+        instance !== '' &&
+        parseUnitName(`${unit.prefix}@${instance}.${unit.type}`)?.isInstance === true;
+    return valid ? { aliases, defaultInstance: instance } : { aliases };
 }
 
 /**
@@ -44568,6 +44638,9 @@ function mayHoldDropIns(siblings, id) {
  * systemd-analyze, from wherever it runs), so a relative link names no directory and is skipped.
  */
 const isAbsoluteLink = (text) => text !== undefined && text.startsWith('/');
+/** Drop-ins in lib/systemd/system of an image tree, from 255 (see isMergedUsrDirectory). */
+const MERGED_USR_DROP_INS = (shown) => `${shown}: systemd searches no lib/systemd/system from 255, but on a merged-/usr system it is ` +
+    `/usr/lib/systemd/system: the gate scores the unit with and without these drop-ins and judges the worse`;
 /** Drop-ins of a name the unit's [Install] Alias= gives it (see installNames). */
 const ENABLED_ALIAS_DROP_INS = (shown, alias) => `${shown} holds drop-ins of ${alias}, the name the unit's Alias= gives it: systemd reads them once ` +
     `\`systemctl enable\` makes the link; the gate scores the unit with and without them and judges the worse`;
@@ -44613,6 +44686,11 @@ enabledAliases = []) {
         const onceEnabled = alias !== undefined && alias >= aliases.length;
         if (onceEnabled)
             problems.push(ENABLED_ALIAS_DROP_INS(shown, names[alias].name));
+        // lib/systemd/system of an image tree from 255: read once deployed on a merged-/usr system
+        const mergedUsr = searchedDir.directory !== directory &&
+            isMergedUsrDirectory(searchedDir.directory, version, path$2.sep);
+        if (mergedUsr)
+            problems.push(MERGED_USR_DROP_INS(shown));
         for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
             if (!isDropInFileName(fileName))
                 continue;
@@ -44625,7 +44703,7 @@ enabledAliases = []) {
                 continue;
             }
             const candidate = { directoryRank, fileName, path: file };
-            (relativeLink || onceEnabled ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
+            (relativeLink || onceEnabled || mergedUsr ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
         }
     });
     // both ways, the worse judged (scanUnitFile): a weakening drop-in behind a relative link counts
@@ -44663,11 +44741,12 @@ enabledAliases = []) {
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap();
 /**
- * The instances of template `prefix@.service` that links in the dependency directories beside it
- * enable (multi-user.target.wants/foo@root.service), in every directory of the search path for a
- * system unit, each with the link that enables it.
+ * The instances of template `prefix@.service` that run, which its test instance may not show, each
+ * with why: those with drop-in directories of their own and no unit file (foo@web.service.d/), and
+ * those links in dependency directories enable (multi-user.target.wants/foo@root.service), in the
+ * template's directory, or every directory of the search path for a system unit in an image tree.
  */
-function linkEnabledInstances(prefix, directory, read, options) {
+function instancesThatRun(prefix, directory, read, options) {
     const found = new Map();
     const system = managerAskedBy(options.scope ?? (options.userManager ? USER_FLAG : undefined));
     const searched = system === undefined
@@ -44677,6 +44756,10 @@ function linkEnabledInstances(prefix, directory, read, options) {
         const listing = read.listDirectory(dir);
         if (!listing)
             continue;
+        const withDropIns = instancesWithDropIns(prefix, listing.keys(), (name) => listing.get(name) === 'file', (name) => listing.has(name));
+        for (const instance of withDropIns)
+            if (!found.has(instance))
+                found.set(instance, 'with drop-ins of its own beside the template');
         let links = dependencyLinksOf.get(listing);
         if (!links) {
             links = [];
@@ -44692,18 +44775,27 @@ function linkEnabledInstances(prefix, directory, read, options) {
             continue;
         const shownBy = new Map(links);
         for (const instance of enabledInstances(prefix, shownBy.keys())) {
+            const link = shownBy.get(`${prefix}@${instance}.service`);
             if (!found.has(instance))
-                found.set(instance, shownBy.get(`${prefix}@${instance}.service`));
+                found.set(instance, `enabled by ${link}`);
         }
     }
     return found;
 }
-/** The names the unit's Alias= gives it that it does not have already (see installNames). */
-function enabledAliasesOf(main, names) {
-    if (!main.bytes)
+/** What `systemctl enable` reads of a unit: its file and drop-ins (see installNames). */
+function installNamesOf(main, dropIns, id) {
+    const texts = [];
+    for (const input of [main, ...dropIns])
+        if (input.bytes)
+            texts.push(input.bytes);
+    return installNames(texts, id);
+}
+/** The names among `aliases` the unit does not have already. */
+function newAliases(aliases, names) {
+    if (aliases.length === 0)
         return [];
     const known = new Set([names.id.name, ...names.aliases.map((alias) => alias.name)]);
-    return installNames(main.bytes, names.id).aliases.filter((alias) => !known.has(alias.name));
+    return aliases.filter((alias) => !known.has(alias.name));
 }
 /** Directories never searched for units (DEFAULT_IGNORES, by name). */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
@@ -44945,7 +45037,7 @@ function unitSources(file, reader, version) {
     // and the names its Alias= gives it once enabled, whose drop-in directories then count too
     let enabled = [];
     try {
-        enabled = enabledAliasesOf(reader.read(fragment), names);
+        enabled = newAliases(installNamesOf(reader.read(fragment), [], names.id).aliases, names);
     }
     catch (error) {
         if (!(error instanceof ReadError))
@@ -44975,17 +45067,7 @@ asInstance) {
     // a template is also judged by the instances that really run (see worstInstance), with why
     let realInstances;
     if (named.isTemplate && asInstance === undefined) {
-        realInstances = new Map();
-        const listing = read.listDirectory(directory);
-        if (listing) {
-            const withDropIns = instancesWithDropIns(named.prefix, listing.keys(), (name) => listing.get(name) === 'file', (name) => listing.has(name));
-            for (const instance of withDropIns)
-                realInstances.set(instance, 'with drop-ins of its own beside the template');
-        }
-        for (const [instance, link] of linkEnabledInstances(named.prefix, directory, read, options)) {
-            if (!realInstances.has(instance))
-                realInstances.set(instance, `enabled by ${link}`);
-        }
+        realInstances = instancesThatRun(named.prefix, directory, read, options);
     }
     const instance = asInstance ?? templateInstance(options.version);
     const unit = named.isTemplate ? instanceOf(named, instance) : named;
@@ -45039,8 +45121,16 @@ asInstance) {
             return errorReport(shown, names.id.name, which + error.message);
         }
     }
+    // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
+    // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
+    const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
+    const manager = managerAskedBy(asked);
+    const collect = (enabledAliases) => collectDropIns(names.id, names.aliases, directory, read, options.version, manager === undefined, enabledAliases);
+    let collected = collect([]);
+    // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
+    const install = installNamesOf(main, collected.orders[0] ?? [], names.id);
     if (realInstances !== undefined) {
-        const byDefault = main.bytes ? installNames(main.bytes, named).defaultInstance : undefined;
+        const byDefault = install.defaultInstance;
         if (byDefault !== undefined && !realInstances.has(byDefault))
             realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts');
         realInstances.delete(instance);
@@ -45057,11 +45147,10 @@ asInstance) {
         lookupNotes.push(`systemd-analyze analyses the template ${base} as ${unit.name}, which this directory ` +
             `holds: the score is that unit's (${names.fragment}), not the template's`);
     }
-    // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
-    // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
-    const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
-    const manager = managerAskedBy(asked);
-    const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(names.id, names.aliases, directory, read, options.version, manager === undefined, enabledAliasesOf(main, names));
+    const enabledAliases = newAliases(install.aliases, names);
+    if (enabledAliases.length > 0)
+        collected = collect(enabledAliases);
+    const { orders, problems, conflicts, truncated, unreadable } = collected;
     if (unreadable !== undefined) {
         return errorReport(shown, names.id.name, `drop-in ${unreadable}; systemd reads it, so the unit cannot be scored without it`);
     }
@@ -54693,6 +54782,8 @@ judgeInstances = true) {
     }
     reader.prefetch(wanted);
     const result = new Map();
+    /** a template's DefaultInstance= (file and drop-ins), by its current path */
+    const defaultInstances = new Map();
     for (const [current, basePath] of units) {
         const top = toTop(basePath);
         const fileName = top.slice(top.lastIndexOf('/') + 1);
@@ -54735,46 +54826,49 @@ judgeInstances = true) {
             result.set(current, errorReport(basePath, names.id.name, main));
             continue;
         }
-        const candidates = [];
-        const maybeRead = [];
         const scope = scopeOf(current);
         const manager = managerAskedBy(scope);
         // a system unit's drop-ins come from every directory of the search path its directory is in
         const searched = manager === undefined ? dropInSearchDirectories(directory, options.version) : [directory];
-        // names its Alias= gives it: their drop-ins count once it is enabled (both ways, as the scan)
-        const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)]);
-        const enabled = main.bytes
-            ? installNames(main.bytes, names.id).aliases.filter((a) => !known.has(a.name))
-            : [];
-        const allNames = enabled.length === 0 ? names.aliases : [...names.aliases, ...enabled];
-        searchedDropInDirectories(names.id, allNames, searched).forEach((searchedDir, directoryRank) => {
-            const { name, alias } = searchedDir;
-            const onceEnabled = alias !== undefined && alias >= names.aliases.length;
-            const shown = join$1(searchedDir.directory, name);
-            const entry = tree.entries.get(shown);
-            // a relative link: systemd may read it or not (its working directory): both, as the scan
-            const relativeLink = entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry));
-            const dir = reader.resolve(shown);
-            if (dir.kind !== 'dir')
-                return;
-            for (const file of reader.list(dir.path)) {
-                if (options.version >= LOOPING_DROP_IN_SKIPPED) {
-                    const target = reader.resolve(join$1(dir.path, file));
-                    if (target.kind === 'error' && target.loop)
-                        continue;
-                    if (target.kind === 'missing' && target.early)
-                        continue;
+        /** the drop-ins, read surely or maybe (see the scan's collectDropIns) */
+        const collect = (enabled) => {
+            const candidates = [];
+            const maybeRead = [];
+            const allNames = enabled.length === 0 ? names.aliases : [...names.aliases, ...enabled];
+            searchedDropInDirectories(names.id, allNames, searched).forEach((searchedDir, directoryRank) => {
+                const { name, alias } = searchedDir;
+                // names its Alias= gives it: their drop-ins count once it is enabled (both ways, as the scan)
+                const onceEnabled = alias !== undefined && alias >= names.aliases.length;
+                // lib/systemd/system of an image tree from 255: read once deployed on merged /usr
+                const mergedUsr = searchedDir.directory !== directory &&
+                    isMergedUsrDirectory(searchedDir.directory, options.version);
+                const shown = join$1(searchedDir.directory, name);
+                const entry = tree.entries.get(shown);
+                // a relative link: systemd may read it or not (its working directory): both, as the scan
+                const relativeLink = entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry));
+                const dir = reader.resolve(shown);
+                if (dir.kind !== 'dir')
+                    return;
+                for (const file of reader.list(dir.path)) {
+                    if (options.version >= LOOPING_DROP_IN_SKIPPED) {
+                        const target = reader.resolve(join$1(dir.path, file));
+                        if (target.kind === 'error' && target.loop)
+                            continue;
+                        if (target.kind === 'missing' && target.early)
+                            continue;
+                    }
+                    const candidate = {
+                        directoryRank,
+                        fileName: file,
+                        path: join$1(shown, file),
+                        real: join$1(dir.path, file)
+                    };
+                    (relativeLink || onceEnabled || mergedUsr ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
                 }
-                const candidate = {
-                    directoryRank,
-                    fileName: file,
-                    path: join$1(shown, file),
-                    real: join$1(dir.path, file)
-                };
-                (relativeLink || onceEnabled ? maybeRead : candidates).push(alias === undefined ? candidate : { ...candidate, alias });
-            }
-        });
-        const analyse = (order) => {
+            });
+            return { candidates, maybeRead };
+        };
+        const readDropIns = (order) => {
             const dropIns = [];
             for (const candidate of order) {
                 // Unreadable drop-ins are left out, as the scanner leaves them out of the score.
@@ -54782,8 +54876,22 @@ judgeInstances = true) {
                 if (typeof input !== 'string')
                     dropIns.push(input);
             }
-            return analyzeUnit({ ...loadedNames(unit, names), main, dropIns, scope, manager }, options);
+            return dropIns;
         };
+        let { candidates, maybeRead } = collect([]);
+        // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
+        const texts = [
+            main,
+            ...readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? [])
+        ].flatMap((input) => (input.bytes ? [input.bytes] : []));
+        const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)]);
+        const install = installNames(texts, names.id);
+        if (install.defaultInstance !== undefined)
+            defaultInstances.set(current, install.defaultInstance);
+        const enabled = install.aliases.filter((a) => !known.has(a.name));
+        if (enabled.length > 0)
+            ({ candidates, maybeRead } = collect(enabled));
+        const analyse = (order) => analyzeUnit({ ...loadedNames(unit, names), main, dropIns: readDropIns(order), scope, manager }, options);
         // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
         let report;
         for (const order of dropInChoicesEitherWay(candidates, maybeRead).orders) {
@@ -54801,26 +54909,25 @@ judgeInstances = true) {
             if (!named?.isTemplate || !atBase)
                 continue;
             const dir = dirOf$1(top);
-            const instances = instancesWithDropIns(named.prefix, reader.list(dir), (name) => tree.entries.get(join$1(dir, name))?.type === 'blob' &&
-                tree.entries.get(join$1(dir, name))?.mode !== SYMLINK, (name) => tree.entries.has(join$1(dir, name)));
-            // and its DefaultInstance=, the instance `systemctl enable` starts (as the scan)
-            const file = readFile(reader, reader.resolve(top), basePath);
-            const byDefault = typeof file !== 'string' && file.bytes
-                ? installNames(file.bytes, named).defaultInstance
-                : undefined;
-            if (byDefault !== undefined)
-                instances.push(byDefault);
-            // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
             const manager = managerAskedBy(scopeOf(current));
             const searched = manager === undefined ? dropInSearchDirectories(dir, options.version) : [dir];
+            const instances = [];
             for (const searchedDir of searched) {
-                for (const name of reader.list(searchedDir)) {
+                const names = reader.list(searchedDir);
+                // instances with drop-in directories of their own (as the scan)
+                instances.push(...instancesWithDropIns(named.prefix, names, (name) => tree.entries.get(join$1(searchedDir, name))?.type === 'blob' &&
+                    tree.entries.get(join$1(searchedDir, name))?.mode !== SYMLINK, (name) => tree.entries.has(join$1(searchedDir, name))));
+                // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
+                for (const name of names) {
                     if (!isDependencyDirectory(name))
                         continue;
-                    const links = reader.list(join$1(searchedDir, name));
-                    instances.push(...enabledInstances(named.prefix, links));
+                    instances.push(...enabledInstances(named.prefix, reader.list(join$1(searchedDir, name))));
                 }
             }
+            // and its DefaultInstance=, the instance `systemctl enable` starts (as the scan)
+            const byDefault = defaultInstances.get(current);
+            if (byDefault !== undefined)
+                instances.push(byDefault);
             let worst = atBase;
             const judged = new Set(instances.filter((instance) => instance !== templateInstance));
             for (const instance of [...judged].slice(0, MAX_TEMPLATE_INSTANCES)) {

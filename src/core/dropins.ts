@@ -426,7 +426,10 @@ export function unitDropInDirectories(
 /**
  * systemd's unit search path below a root, highest priority first, as systemd-analyze --root reads
  * it offline (measured 252-262: the transient and generator directories are not read). Debian's
- * split-usr builds before 255 search lib/ between usr/local/lib/ and usr/lib/.
+ * split-usr builds before 255 search lib/ between usr/local/lib/ and usr/lib/; from 255 systemd
+ * searches no lib/, but on the merged-/usr systems those versions run lib/ is usr/lib/, so what a
+ * tree keeps in lib/systemd/system is deployed there: read last, and only maybe (see
+ * isMergedUsrDirectory).
  */
 const SEARCH_PATH = [
   'etc/systemd/system.control',
@@ -444,11 +447,9 @@ function searchPathFor(version: number): { path: string[]; bySuffixLength: strin
   const splitUsr = version <= SPLIT_USR_UNTIL
   let known = searchPaths.get(splitUsr)
   if (!known) {
-    const path = [
-      ...SEARCH_PATH,
-      ...(splitUsr ? ['lib/systemd/system'] : []),
-      'usr/lib/systemd/system'
-    ]
+    const path = splitUsr
+      ? [...SEARCH_PATH, 'lib/systemd/system', 'usr/lib/systemd/system']
+      : [...SEARCH_PATH, 'usr/lib/systemd/system', 'lib/systemd/system']
     // the longest first: lib/systemd/system is a suffix of usr/lib/systemd/system
     known = { path, bySuffixLength: [...path].sort((a, b) => b.length - a.length) }
     searchPaths.set(splitUsr, known)
@@ -471,6 +472,22 @@ export function dropInSearchDirectories(directory: string, version: number, sep 
     return path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)))
   }
   return [directory]
+}
+
+/**
+ * Whether systemd reads a search directory of dropInSearchDirectories() only when the tree is
+ * deployed on a merged-/usr system (lib/systemd/system from 255: systemd-analyze --root on the tree
+ * does not read it): its drop-ins are judged both ways, as those behind a relative link.
+ */
+export function isMergedUsrDirectory(directory: string, version: number, sep = '/'): boolean {
+  if (version <= SPLIT_USR_UNTIL) return false
+  const tail = ['lib', 'systemd', 'system'].join(sep)
+  if (directory !== tail && !directory.endsWith(sep + tail)) return false
+  // the root's own lib/, not usr/lib/ or usr/local/lib/
+  const above = directory.slice(0, directory.length - tail.length).split(sep)
+  above.pop() // '' after the last separator
+  const last = above.at(-1)
+  return !(last === 'usr' || (last === 'local' && above.at(-2) === 'usr'))
 }
 
 export interface SearchedDropInDirectory extends UnitDropInDirectory {

@@ -7,12 +7,16 @@
  */
 import { parseUnitText } from './syntax.js'
 import type { UnitName } from './specifiers.js'
-import { parseUnitName } from './specifiers.js'
+import { instanceOf, parseUnitName } from './specifiers.js'
+import { extractFirstWord } from './words.js'
 
 export interface InstallNames {
-  /** Alias= names of a plain unit (not a template or an instance), of its type, without specifiers */
+  /**
+   * Alias= names, as the analysed unit has them: a plain unit's plain aliases; for an instance of
+   * a template, the template aliases (`bar@.service`) as that instance (`bar@web.service`)
+   */
   aliases: UnitName[]
-  /** a template's DefaultInstance=, when it is a valid instance without specifiers */
+  /** a template's DefaultInstance=, when it is a valid instance */
   defaultInstance?: string
 }
 
@@ -24,38 +28,93 @@ function mentions(bytes: Uint8Array, text: string): boolean {
 }
 
 /**
- * The install names of `unit` from the [Install] section of its file (drop-ins aside: enable reads
- * the unit file). Names with specifiers are left out: enable expands them from the unit's own name,
- * which the checks below do not need to guess.
+ * install_name_printf() for the specifiers that depend on the unit alone (%n %N %p %P %i %I %j %J
+ * %%); undefined for any other (the host's name, the machine id ... are not known here).
  */
-export function installNames(bytes: Uint8Array, unit: UnitName): InstallNames {
-  const plain = !unit.isTemplate && !unit.isInstance
-  const aliasMentioned = plain && mentions(bytes, 'Alias')
-  const defaultMentioned = unit.isTemplate && mentions(bytes, 'DefaultInstance')
+function expandNameSpecifiers(text: string, file: UnitName): string | undefined {
+  if (!text.includes('%')) return text
+  const stem = file.stem
+  const values: Record<string, string> = {
+    n: file.name,
+    N: stem,
+    p: file.prefix,
+    P: file.prefix,
+    i: file.instance,
+    I: file.instance,
+    j: file.prefix.slice(file.prefix.lastIndexOf('-') + 1),
+    J: file.prefix.slice(file.prefix.lastIndexOf('-') + 1),
+    '%': '%'
+  }
+  let result = ''
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '%') {
+      result += text[i]
+      continue
+    }
+    const value = values[text[i + 1] ?? '']
+    if (value === undefined) return undefined
+    result += value
+    i++
+  }
+  return result
+}
+
+/**
+ * The install names of `unit` (the name analysed: a plain unit, or an instance of a template) from
+ * the [Install] sections of its file and drop-ins, in the order systemd reads them, as `systemctl
+ * enable` takes them (config_parse_strv: words unquoted, an empty value resetting; specifiers
+ * expanded from the file's name, see expandNameSpecifiers). `file`: the name of the file read.
+ */
+export function installNames(
+  texts: readonly Uint8Array[],
+  unit: UnitName,
+  file: UnitName = unit
+): InstallNames {
+  const template = unit.isInstance || unit.isTemplate
+  const aliasMentioned = texts.some((bytes) => mentions(bytes, 'Alias'))
+  const defaultMentioned = template && texts.some((bytes) => mentions(bytes, 'DefaultInstance'))
   if (!aliasMentioned && !defaultMentioned) return NONE
   let words: string[] = []
   let defaultInstance: string | undefined
-  for (const assignment of parseUnitText(bytes, ['Install']).assignments) {
-    if (assignment.key === 'Alias') {
-      const value = assignment.value.trim()
-      words = value === '' ? [] : [...words, ...value.split(/\s+/)]
-    } else if (assignment.key === 'DefaultInstance') {
-      defaultInstance = assignment.value.trim()
+  for (const bytes of texts) {
+    for (const assignment of parseUnitText(bytes, ['Install']).assignments) {
+      if (assignment.key === 'Alias') {
+        if (assignment.value.trim() === '') words = []
+        for (let position = 0; ;) {
+          const next = extractFirstWord(assignment.value, position, {
+            unquote: true,
+            retainEscape: true
+          })
+          if (next === undefined || 'error' in next) break
+          words.push(next.word)
+          position = next.next
+        }
+      } else if (assignment.key === 'DefaultInstance') {
+        defaultInstance = assignment.value.trim()
+      }
     }
   }
   const aliases: UnitName[] = []
-  for (const word of plain ? words : []) {
-    if (word.includes('%') || word === unit.name) continue
-    const alias = parseUnitName(word)
-    if (!alias || alias.type !== unit.type || alias.isTemplate || alias.isInstance) continue
-    if (!aliases.some((known) => known.name === alias.name)) aliases.push(alias)
+  const add = (alias: UnitName | undefined): void => {
+    if (alias && alias.name !== unit.name && !aliases.some((known) => known.name === alias.name))
+      aliases.push(alias)
+  }
+  for (const word of words) {
+    const expanded = expandNameSpecifiers(word, file)
+    const alias = expanded === undefined ? undefined : parseUnitName(expanded)
+    if (!alias || alias.type !== unit.type) continue
+    // a template's aliases are templates, the same instance of each is the unit's alias
+    if (template)
+      add(alias.isTemplate && unit.isInstance ? instanceOf(alias, unit.instance) : undefined)
+    else if (!alias.isTemplate && !alias.isInstance) add(alias)
   }
   const instance =
-    defaultInstance !== undefined &&
-    defaultInstance !== '' &&
-    !defaultInstance.includes('%') &&
-    parseUnitName(`${unit.prefix}@${defaultInstance}.${unit.type}`)?.isInstance === true
-      ? defaultInstance
-      : undefined
-  return instance === undefined ? { aliases } : { aliases, defaultInstance: instance }
+    defaultInstance === undefined || defaultInstance === ''
+      ? undefined
+      : expandNameSpecifiers(defaultInstance, file)
+  const valid =
+    instance !== undefined &&
+    instance !== '' &&
+    parseUnitName(`${unit.prefix}@${instance}.${unit.type}`)?.isInstance === true
+  return valid ? { aliases, defaultInstance: instance } : { aliases }
 }

@@ -13,6 +13,7 @@ import {
   LOOPING_DROP_IN_SKIPPED,
   dropInSearchDirectories,
   enabledInstances,
+  isMergedUsrDirectory,
   isDependencyDirectory,
   MAX_TEMPLATE_INSTANCES,
   searchedDropInDirectories,
@@ -24,6 +25,7 @@ import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy } from '../core/scope.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
+import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, parseUnitName, templateOf } from '../core/specifiers.js'
 import { isAbsoluteLink, MAX_UNIT_FILE_BYTES, worse } from '../scan/scan.js'
 import type { TreeEntry } from './git.js'
@@ -311,6 +313,8 @@ export function scoreAtBase(
   }
   reader.prefetch(wanted)
   const result = new Map<string, UnitReport | null>()
+  /** a template's DefaultInstance= (file and drop-ins), by its current path */
+  const defaultInstances = new Map<string, string>()
   for (const [current, basePath] of units) {
     const top = toTop(basePath)
     const fileName = top.slice(top.lastIndexOf('/') + 1)
@@ -364,56 +368,80 @@ export function scoreAtBase(
       result.set(current, errorReport(basePath, names.id.name, main))
       continue
     }
-    const candidates: Array<AliasedDropInCandidate & { real: string }> = []
-    const maybeRead: typeof candidates = []
     const scope = scopeOf(current)
     const manager = managerAskedBy(scope)
     // a system unit's drop-ins come from every directory of the search path its directory is in
     const searched =
       manager === undefined ? dropInSearchDirectories(directory, options.version) : [directory]
-    // names its Alias= gives it: their drop-ins count once it is enabled (both ways, as the scan)
-    const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)])
-    const enabled = main.bytes
-      ? installNames(main.bytes, names.id).aliases.filter((a) => !known.has(a.name))
-      : []
-    const allNames = enabled.length === 0 ? names.aliases : [...names.aliases, ...enabled]
-    searchedDropInDirectories(names.id, allNames, searched).forEach(
-      (searchedDir, directoryRank) => {
-        const { name, alias } = searchedDir
-        const onceEnabled = alias !== undefined && alias >= names.aliases.length
-        const shown = join(searchedDir.directory, name)
-        const entry = tree.entries.get(shown)
-        // a relative link: systemd may read it or not (its working directory): both, as the scan
-        const relativeLink = entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry))
-        const dir = reader.resolve(shown)
-        if (dir.kind !== 'dir') return
-        for (const file of reader.list(dir.path)) {
-          if (options.version >= LOOPING_DROP_IN_SKIPPED) {
-            const target = reader.resolve(join(dir.path, file))
-            if (target.kind === 'error' && target.loop) continue
-            if (target.kind === 'missing' && target.early) continue
+    type Candidate = AliasedDropInCandidate & { real: string }
+    /** the drop-ins, read surely or maybe (see the scan's collectDropIns) */
+    const collect = (
+      enabled: readonly UnitName[]
+    ): { candidates: Candidate[]; maybeRead: Candidate[] } => {
+      const candidates: Candidate[] = []
+      const maybeRead: Candidate[] = []
+      const allNames = enabled.length === 0 ? names.aliases : [...names.aliases, ...enabled]
+      searchedDropInDirectories(names.id, allNames, searched).forEach(
+        (searchedDir, directoryRank) => {
+          const { name, alias } = searchedDir
+          // names its Alias= gives it: their drop-ins count once it is enabled (both ways, as the scan)
+          const onceEnabled = alias !== undefined && alias >= names.aliases.length
+          // lib/systemd/system of an image tree from 255: read once deployed on merged /usr
+          const mergedUsr =
+            searchedDir.directory !== directory &&
+            isMergedUsrDirectory(searchedDir.directory, options.version)
+          const shown = join(searchedDir.directory, name)
+          const entry = tree.entries.get(shown)
+          // a relative link: systemd may read it or not (its working directory): both, as the scan
+          const relativeLink = entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry))
+          const dir = reader.resolve(shown)
+          if (dir.kind !== 'dir') return
+          for (const file of reader.list(dir.path)) {
+            if (options.version >= LOOPING_DROP_IN_SKIPPED) {
+              const target = reader.resolve(join(dir.path, file))
+              if (target.kind === 'error' && target.loop) continue
+              if (target.kind === 'missing' && target.early) continue
+            }
+            const candidate = {
+              directoryRank,
+              fileName: file,
+              path: join(shown, file),
+              real: join(dir.path, file)
+            }
+            ;(relativeLink || onceEnabled || mergedUsr ? maybeRead : candidates).push(
+              alias === undefined ? candidate : { ...candidate, alias }
+            )
           }
-          const candidate = {
-            directoryRank,
-            fileName: file,
-            path: join(shown, file),
-            real: join(dir.path, file)
-          }
-          ;(relativeLink || onceEnabled ? maybeRead : candidates).push(
-            alias === undefined ? candidate : { ...candidate, alias }
-          )
         }
-      }
-    )
-    const analyse = (order: typeof candidates): UnitReport => {
+      )
+      return { candidates, maybeRead }
+    }
+    const readDropIns = (order: readonly Candidate[]): UnitFileInput[] => {
       const dropIns: UnitFileInput[] = []
       for (const candidate of order) {
         // Unreadable drop-ins are left out, as the scanner leaves them out of the score.
         const input = readFile(reader, reader.resolve(candidate.real), fromTop(candidate.path))
         if (typeof input !== 'string') dropIns.push(input)
       }
-      return analyzeUnit({ ...loadedNames(unit, names), main, dropIns, scope, manager }, options)
+      return dropIns
     }
+    let { candidates, maybeRead } = collect([])
+    // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
+    const texts = [
+      main,
+      ...readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? [])
+    ].flatMap((input) => (input.bytes ? [input.bytes] : []))
+    const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)])
+    const install = installNames(texts, names.id)
+    if (install.defaultInstance !== undefined)
+      defaultInstances.set(current, install.defaultInstance)
+    const enabled = install.aliases.filter((a) => !known.has(a.name))
+    if (enabled.length > 0) ({ candidates, maybeRead } = collect(enabled))
+    const analyse = (order: readonly Candidate[]): UnitReport =>
+      analyzeUnit(
+        { ...loadedNames(unit, names), main, dropIns: readDropIns(order), scope, manager },
+        options
+      )
     // systemd lists the aliases in a random order: as in the checkout, the worse pick counts
     let report: UnitReport | undefined
     for (const order of dropInChoicesEitherWay(candidates, maybeRead).orders) {
@@ -429,31 +457,31 @@ export function scoreAtBase(
       const atBase = result.get(current)
       if (!named?.isTemplate || !atBase) continue
       const dir = dirOf(top)
-      const instances = instancesWithDropIns(
-        named.prefix,
-        reader.list(dir),
-        (name) =>
-          tree.entries.get(join(dir, name))?.type === 'blob' &&
-          tree.entries.get(join(dir, name))?.mode !== SYMLINK,
-        (name) => tree.entries.has(join(dir, name))
-      )
-      // and its DefaultInstance=, the instance `systemctl enable` starts (as the scan)
-      const file = readFile(reader, reader.resolve(top), basePath)
-      const byDefault =
-        typeof file !== 'string' && file.bytes
-          ? installNames(file.bytes, named).defaultInstance
-          : undefined
-      if (byDefault !== undefined) instances.push(byDefault)
-      // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
       const manager = managerAskedBy(scopeOf(current))
       const searched = manager === undefined ? dropInSearchDirectories(dir, options.version) : [dir]
+      const instances: string[] = []
       for (const searchedDir of searched) {
-        for (const name of reader.list(searchedDir)) {
+        const names = reader.list(searchedDir)
+        // instances with drop-in directories of their own (as the scan)
+        instances.push(
+          ...instancesWithDropIns(
+            named.prefix,
+            names,
+            (name) =>
+              tree.entries.get(join(searchedDir, name))?.type === 'blob' &&
+              tree.entries.get(join(searchedDir, name))?.mode !== SYMLINK,
+            (name) => tree.entries.has(join(searchedDir, name))
+          )
+        )
+        // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
+        for (const name of names) {
           if (!isDependencyDirectory(name)) continue
-          const links = reader.list(join(searchedDir, name))
-          instances.push(...enabledInstances(named.prefix, links))
+          instances.push(...enabledInstances(named.prefix, reader.list(join(searchedDir, name))))
         }
       }
+      // and its DefaultInstance=, the instance `systemctl enable` starts (as the scan)
+      const byDefault = defaultInstances.get(current)
+      if (byDefault !== undefined) instances.push(byDefault)
       let worst = atBase
       const judged = new Set(instances.filter((instance) => instance !== templateInstance))
       for (const instance of [...judged].slice(0, MAX_TEMPLATE_INSTANCES)) {

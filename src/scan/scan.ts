@@ -19,6 +19,7 @@ import {
   LOOPING_DROP_IN_SKIPPED,
   dropInSearchDirectories,
   enabledInstances,
+  isMergedUsrDirectory,
   isDependencyDirectory,
   MAX_TEMPLATE_INSTANCES,
   searchedDropInDirectories,
@@ -495,6 +496,11 @@ interface CollectedDropIns {
 export const isAbsoluteLink = (text: string | undefined): boolean =>
   text !== undefined && text.startsWith('/')
 
+/** Drop-ins in lib/systemd/system of an image tree, from 255 (see isMergedUsrDirectory). */
+export const MERGED_USR_DROP_INS = (shown: string): string =>
+  `${shown}: systemd searches no lib/systemd/system from 255, but on a merged-/usr system it is ` +
+  `/usr/lib/systemd/system: the gate scores the unit with and without these drop-ins and judges the worse`
+
 /** Drop-ins of a name the unit's [Install] Alias= gives it (see installNames). */
 export const ENABLED_ALIAS_DROP_INS = (shown: string, alias: string): string =>
   `${shown} holds drop-ins of ${alias}, the name the unit's Alias= gives it: systemd reads them once ` +
@@ -546,6 +552,11 @@ function collectDropIns(
     if (relativeLink) problems.push(RELATIVE_DROP_IN_DIRECTORY(shown))
     const onceEnabled = alias !== undefined && alias >= aliases.length
     if (onceEnabled) problems.push(ENABLED_ALIAS_DROP_INS(shown, names[alias]!.name))
+    // lib/systemd/system of an image tree from 255: read once deployed on a merged-/usr system
+    const mergedUsr =
+      searchedDir.directory !== directory &&
+      isMergedUsrDirectory(searchedDir.directory, version, path.sep)
+    if (mergedUsr) problems.push(MERGED_USR_DROP_INS(shown))
     for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
       if (!isDropInFileName(fileName)) continue
       const file = entryPath(dropInDir, fileName)
@@ -558,7 +569,7 @@ function collectDropIns(
         continue
       }
       const candidate = { directoryRank, fileName, path: file }
-      ;(relativeLink || onceEnabled ? maybeRead : candidates).push(
+      ;(relativeLink || onceEnabled || mergedUsr ? maybeRead : candidates).push(
         alias === undefined ? candidate : { ...candidate, alias }
       )
     }
@@ -598,11 +609,12 @@ function collectDropIns(
 const dependencyLinksOf = new WeakMap<ReadonlyMap<string, EntryKind>, Array<[string, string]>>()
 
 /**
- * The instances of template `prefix@.service` that links in the dependency directories beside it
- * enable (multi-user.target.wants/foo@root.service), in every directory of the search path for a
- * system unit, each with the link that enables it.
+ * The instances of template `prefix@.service` that run, which its test instance may not show, each
+ * with why: those with drop-in directories of their own and no unit file (foo@web.service.d/), and
+ * those links in dependency directories enable (multi-user.target.wants/foo@root.service), in the
+ * template's directory, or every directory of the search path for a system unit in an image tree.
  */
-function linkEnabledInstances(
+function instancesThatRun(
   prefix: string,
   directory: string,
   read: Reader,
@@ -617,6 +629,14 @@ function linkEnabledInstances(
   for (const dir of searched) {
     const listing = read.listDirectory(dir)
     if (!listing) continue
+    const withDropIns = instancesWithDropIns(
+      prefix,
+      listing.keys(),
+      (name) => listing.get(name) === 'file',
+      (name) => listing.has(name)
+    )
+    for (const instance of withDropIns)
+      if (!found.has(instance)) found.set(instance, 'with drop-ins of its own beside the template')
     let links = dependencyLinksOf.get(listing)
     if (!links) {
       links = []
@@ -630,20 +650,28 @@ function linkEnabledInstances(
     if (links.length === 0) continue
     const shownBy = new Map(links)
     for (const instance of enabledInstances(prefix, shownBy.keys())) {
-      if (!found.has(instance)) found.set(instance, shownBy.get(`${prefix}@${instance}.service`)!)
+      const link = shownBy.get(`${prefix}@${instance}.service`)!
+      if (!found.has(instance)) found.set(instance, `enabled by ${link}`)
     }
   }
   return found
 }
 
-/** The names the unit's Alias= gives it that it does not have already (see installNames). */
-function enabledAliasesOf(
-  main: UnitFileInput,
+/** What `systemctl enable` reads of a unit: its file and drop-ins (see installNames). */
+function installNamesOf(main: UnitFileInput, dropIns: readonly UnitFileInput[], id: UnitName) {
+  const texts: Uint8Array[] = []
+  for (const input of [main, ...dropIns]) if (input.bytes) texts.push(input.bytes)
+  return installNames(texts, id)
+}
+
+/** The names among `aliases` the unit does not have already. */
+function newAliases(
+  aliases: readonly UnitName[],
   names: { id: UnitName; aliases: readonly UnitName[] }
 ): UnitName[] {
-  if (!main.bytes) return []
+  if (aliases.length === 0) return []
   const known = new Set([names.id.name, ...names.aliases.map((alias) => alias.name)])
-  return installNames(main.bytes, names.id).aliases.filter((alias) => !known.has(alias.name))
+  return aliases.filter((alias) => !known.has(alias.name))
 }
 
 /** Whether a path names an instance (foo@x.service) whose template (foo@.service) is beside it. */
@@ -990,7 +1018,7 @@ export function unitSources(
   // and the names its Alias= gives it once enabled, whose drop-in directories then count too
   let enabled: UnitName[] = []
   try {
-    enabled = enabledAliasesOf(reader.read(fragment), names)
+    enabled = newAliases(installNamesOf(reader.read(fragment), [], names.id).aliases, names)
   } catch (error) {
     if (!(error instanceof ReadError)) throw error
   }
@@ -1029,21 +1057,7 @@ export function scanUnitFile(
   // a template is also judged by the instances that really run (see worstInstance), with why
   let realInstances: Map<string, string> | undefined
   if (named.isTemplate && asInstance === undefined) {
-    realInstances = new Map()
-    const listing = read.listDirectory(directory)
-    if (listing) {
-      const withDropIns = instancesWithDropIns(
-        named.prefix,
-        listing.keys(),
-        (name) => listing.get(name) === 'file',
-        (name) => listing.has(name)
-      )
-      for (const instance of withDropIns)
-        realInstances.set(instance, 'with drop-ins of its own beside the template')
-    }
-    for (const [instance, link] of linkEnabledInstances(named.prefix, directory, read, options)) {
-      if (!realInstances.has(instance)) realInstances.set(instance, `enabled by ${link}`)
-    }
+    realInstances = instancesThatRun(named.prefix, directory, read, options)
   }
   const instance = asInstance ?? templateInstance(options.version)
   const unit = named.isTemplate ? instanceOf(named, instance) : named
@@ -1105,8 +1119,25 @@ export function scanUnitFile(
       return errorReport(shown, names.id.name, which + error.message)
     }
   }
+  // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
+  // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
+  const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined)
+  const manager = managerAskedBy(asked)
+  const collect = (enabledAliases: readonly UnitName[]): CollectedDropIns =>
+    collectDropIns(
+      names.id,
+      names.aliases,
+      directory,
+      read,
+      options.version,
+      manager === undefined,
+      enabledAliases
+    )
+  let collected = collect([])
+  // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
+  const install = installNamesOf(main, collected.orders[0] ?? [], names.id)
   if (realInstances !== undefined) {
-    const byDefault = main.bytes ? installNames(main.bytes, named).defaultInstance : undefined
+    const byDefault = install.defaultInstance
     if (byDefault !== undefined && !realInstances.has(byDefault))
       realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts')
     realInstances.delete(instance)
@@ -1124,19 +1155,9 @@ export function scanUnitFile(
         `holds: the score is that unit's (${names.fragment}), not the template's`
     )
   }
-  // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
-  // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
-  const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined)
-  const manager = managerAskedBy(asked)
-  const { orders, problems, conflicts, truncated, unreadable } = collectDropIns(
-    names.id,
-    names.aliases,
-    directory,
-    read,
-    options.version,
-    manager === undefined,
-    enabledAliasesOf(main, names)
-  )
+  const enabledAliases = newAliases(install.aliases, names)
+  if (enabledAliases.length > 0) collected = collect(enabledAliases)
+  const { orders, problems, conflicts, truncated, unreadable } = collected
   if (unreadable !== undefined) {
     return errorReport(
       shown,
