@@ -780,7 +780,7 @@ describe('events', () => {
     expect(before.code).toBe(0)
     const r = repo({
       base: { 'units/app.service': BARE },
-      head: { 'units/.gitattributes': '*.service text eol=lf\n' }
+      head: { 'units/.gitattributes': '*.service ident\n' }
     })
     const run = await runAction({
       workspace: r.dir,
@@ -793,6 +793,46 @@ describe('events', () => {
     expect(byName(run, 'warning').join('\n')).toContain(
       'Pull request #42 changes units/.gitattributes: git may check out files it does not touch differently'
     )
+  })
+
+  it('leaves the comparison alone when a .gitattributes change converts nothing on checkout', async () => {
+    const r = repo({
+      base: { 'units/app.service': BARE },
+      head: { 'docs/.gitattributes': '*.png binary\n*.md text eol=lf\n' }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'fail-on': 'regression' }
+    })
+    expect(run.code).toBe(0)
+    expect(byName(run, 'warning')).toEqual([])
+  })
+
+  it('judges by the threshold a unit whose files git converts on checkout (regression mode)', async () => {
+    // the base is read from the stored blobs, which ran otherwise at the base (red team round 4:
+    // working-tree-encoding in place, the unit edited, "not worse" than the blob while 0.2 -> 7.1)
+    for (const attributes of [undefined, 'units/app.service ident\n']) {
+      const r = repo({
+        base: {
+          'units/app.service': LEGACY,
+          ...(attributes ? { '.gitattributes': attributes } : {})
+        },
+        head: { 'units/app.service': `${LEGACY}# edited\n` }
+      })
+      const run = await runAction({
+        workspace: r.dir,
+        eventName: 'pull_request',
+        payload: pr(r),
+        inputs: { 'fail-on': 'regression' }
+      })
+      expect([attributes, run.code]).toEqual([attributes, attributes ? 1 : 0])
+      if (attributes)
+        expect(byName(run, 'warning').join('\n')).toContain(
+          'units/app.service: git converts units/app.service on checkout (.gitattributes)'
+        )
+    }
   })
 
   it('merge_group compares with the queue base', async () => {
@@ -954,7 +994,7 @@ describe('inputs', () => {
   it('applies the policy as at the base when .gitattributes changes, though git sees no change to it', async () => {
     const r = repo({
       base: { 'old.service': BARE, 'policy.json': '{"hardening-gate":{"threshold":3}}' },
-      head: { '.gitattributes': 'policy.json text eol=lf\n' }
+      head: { '.gitattributes': 'policy.json working-tree-encoding=UTF-8\n' }
     })
     const run = await runAction({
       workspace: r.dir,

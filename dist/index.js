@@ -63189,6 +63189,27 @@ class Git {
             .filter((l) => l.startsWith('parent '))
             .map((l) => l.slice('parent '.length).trim());
     }
+    /**
+     * The files among `paths` (relative to the top) whose checked-out bytes git makes differ from the
+     * stored blob, by the checkout's attributes: working-tree-encoding, ident, a filter, eol=crlf.
+     */
+    convertedOnCheckout(paths) {
+        const converted = new Set();
+        if (paths.length === 0)
+            return converted;
+        const fields = this.run(['check-attr', '-z', '--stdin', 'working-tree-encoding', 'ident', 'filter', 'eol'], `${paths.join('\0')}\0`)
+            .toString('utf8')
+            .split('\0');
+        for (let i = 0; i + 2 < fields.length; i += 3) {
+            const [file, attribute, value] = [fields[i], fields[i + 1], fields[i + 2]];
+            const given = value !== 'unspecified' && value !== 'unset';
+            if ((attribute === 'eol' && value === 'crlf') ||
+                (attribute === 'ident' && value === 'set') ||
+                ((attribute === 'working-tree-encoding' || attribute === 'filter') && given))
+                converted.add(file);
+        }
+        return converted;
+    }
     mergeBase(a, b) {
         try {
             return this.run(['merge-base', a, b]).toString('utf8').trim() || undefined;
@@ -63791,6 +63812,38 @@ attributesChanged) {
         threshold: settings.thresholdFromInput ? settings.threshold : (policy.threshold ?? 50)
     };
 }
+/** Attributes that make checked-out bytes differ from the stored blob (see convertedOnCheckout). */
+const CONVERTING_ATTRIBUTE = /working-tree-encoding|\bident\b|\bfilter\b|\beol\s*=\s*crlf|\bcrlf\b/;
+/** Whether an attributes file may convert checked-out files ('unknown': it could not be read). */
+const mayConvert = (text) => text !== undefined && (text === 'unknown' || CONVERTING_ATTRIBUTE.test(text));
+/** A file's text at the base (undefined: no such file; 'unknown': not readable as text). */
+function attributesText(tree, file) {
+    if (!tree)
+        return undefined;
+    const entry = tree.entries.get(tree.prefix ? `${tree.prefix}/${file}` : file);
+    if (!entry)
+        return undefined;
+    const bytes = entry.type === 'blob' ? tree.read([entry.oid]).get(entry.oid) : undefined;
+    return bytes && bytes.length <= MAX_POLICY_BYTES ? Buffer.from(bytes).toString('utf8') : 'unknown';
+}
+/** A workspace file's text (undefined: no such file; 'unknown': not a small regular file). */
+function workspaceText(workspace, file) {
+    let stat;
+    try {
+        stat = fs$5.lstatSync(path$2.join(workspace, file));
+    }
+    catch {
+        return undefined;
+    }
+    if (!stat.isFile() || stat.size > MAX_POLICY_BYTES)
+        return 'unknown';
+    try {
+        return fs$5.readFileSync(path$2.join(workspace, file), 'utf8');
+    }
+    catch {
+        return 'unknown';
+    }
+}
 const capitalized = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 /** What the user-units input says of a unit. */
 const USER_UNITS_INPUT = {
@@ -63860,7 +63913,7 @@ async function gate(env) {
     // .gitattributes may convert (working-tree-encoding, eol, ident, filters). A change to them changes
     // how files the pull request does not touch are checked out (a unit's bytes, a policy's): every
     // unit is then judged by the threshold, and the policy as at the base.
-    const attributes = (changes ?? []).filter((c) => path$2.posix.basename(c.path) === '.gitattributes' ||
+    const attributeFiles = (changes ?? []).filter((c) => path$2.posix.basename(c.path) === '.gitattributes' ||
         (c.oldPath !== undefined && path$2.posix.basename(c.oldPath) === '.gitattributes'));
     // a unit the change moves out of what paths/exclude take (units/a.service -> svc/a.service) stays
     // gated at its new place: moving it must not take it out of sight
@@ -63893,6 +63946,12 @@ async function gate(env) {
             read: (oids) => git.blobs(oids)
         })
         : undefined;
+    // only a change where a converting attribute is named (before or after, or in a macro of the top
+    // .gitattributes) counts: `*.png binary` converts nothing on checkout
+    const conversionsMayChange = attributeFiles.length > 0 &&
+        [...attributeFiles.flatMap((c) => [c.path, c.oldPath ?? c.path]), '.gitattributes'].some((file) => mayConvert(attributesText(treeAtBase?.(), file)) ||
+            mayConvert(workspaceText(workspace, file)));
+    const attributes = conversionsMayChange ? attributeFiles : [];
     settings = policyAtBase(settings, changes, comparison, treeAtBase, event, notes, workspace, attributes.length > 0);
     const roots = readableRoots(workspace, found.outside);
     // One reader for every unit: directory listings and links are read once per directory.
@@ -63975,6 +64034,34 @@ async function gate(env) {
     if (!selected && scope.changed && bases) {
         const atHead = new Map(units.map((unit, k) => [unitPaths[gated[k]], unit]));
         scope = { ...scope, changed: widenToChangedResults(scope.changed, atHead, bases) };
+    }
+    // A unit whose files git converts on checkout (working-tree-encoding, ident, a filter, eol=crlf)
+    // ran otherwise at the base than its stored blobs read: in regression mode it is judged as new,
+    // by the threshold.
+    if (bases && git && settings.failOn === 'regression') {
+        const filesOf = new Map();
+        units.forEach((unit, k) => {
+            const current = unitPaths[gated[k]];
+            if (!bases.get(current))
+                return;
+            const files = [current, ...(inputs.aliases.get(current) ?? []), ...unit.dropIns];
+            filesOf.set(current, files.map((file) => (git.prefix ? `${git.prefix}/${file}` : file)));
+        });
+        let converted;
+        try {
+            converted = git.convertedOnCheckout([...new Set([...filesOf.values()].flat())]);
+        }
+        catch (error) {
+            notes.warn(`Cannot read the checkout attributes: ${error.message}. Units are judged by the threshold.`);
+        }
+        for (const [current, files] of filesOf) {
+            const which = converted ? files.filter((file) => converted.has(file)) : files;
+            if (which.length === 0)
+                continue;
+            bases.set(current, null);
+            if (converted)
+                notes.warn(`${current}: git converts ${which.join(', ')} on checkout (.gitattributes): the base, read from git objects as stored, cannot be compared with it, so the unit is judged by the threshold.`, { file: current, title: 'Converted on checkout' });
+        }
     }
     const outcomes = judge(units, bases, settings.failOn, settings.threshold, scope.changed);
     const failing = outcomes.filter((o) => o.failed);

@@ -289,6 +289,38 @@ function policyAtBase(
   }
 }
 
+/** Attributes that make checked-out bytes differ from the stored blob (see convertedOnCheckout). */
+const CONVERTING_ATTRIBUTE = /working-tree-encoding|\bident\b|\bfilter\b|\beol\s*=\s*crlf|\bcrlf\b/
+
+/** Whether an attributes file may convert checked-out files ('unknown': it could not be read). */
+const mayConvert = (text: string | undefined): boolean =>
+  text !== undefined && (text === 'unknown' || CONVERTING_ATTRIBUTE.test(text))
+
+/** A file's text at the base (undefined: no such file; 'unknown': not readable as text). */
+function attributesText(tree: BaseTree | undefined, file: string): string | undefined {
+  if (!tree) return undefined
+  const entry = tree.entries.get(tree.prefix ? `${tree.prefix}/${file}` : file)
+  if (!entry) return undefined
+  const bytes = entry.type === 'blob' ? tree.read([entry.oid]).get(entry.oid) : undefined
+  return bytes && bytes.length <= MAX_POLICY_BYTES ? Buffer.from(bytes).toString('utf8') : 'unknown'
+}
+
+/** A workspace file's text (undefined: no such file; 'unknown': not a small regular file). */
+function workspaceText(workspace: string, file: string): string | undefined {
+  let stat: fs.Stats
+  try {
+    stat = fs.lstatSync(path.join(workspace, file))
+  } catch {
+    return undefined
+  }
+  if (!stat.isFile() || stat.size > MAX_POLICY_BYTES) return 'unknown'
+  try {
+    return fs.readFileSync(path.join(workspace, file), 'utf8')
+  } catch {
+    return 'unknown'
+  }
+}
+
 const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
 
 /** What the user-units input says of a unit. */
@@ -367,7 +399,7 @@ async function gate(env: Env): Promise<string | undefined> {
   // .gitattributes may convert (working-tree-encoding, eol, ident, filters). A change to them changes
   // how files the pull request does not touch are checked out (a unit's bytes, a policy's): every
   // unit is then judged by the threshold, and the policy as at the base.
-  const attributes = (changes ?? []).filter(
+  const attributeFiles = (changes ?? []).filter(
     (c) =>
       path.posix.basename(c.path) === '.gitattributes' ||
       (c.oldPath !== undefined && path.posix.basename(c.oldPath) === '.gitattributes')
@@ -405,6 +437,16 @@ async function gate(env: Env): Promise<string | undefined> {
             read: (oids) => git.blobs(oids)
           })
       : undefined
+  // only a change where a converting attribute is named (before or after, or in a macro of the top
+  // .gitattributes) counts: `*.png binary` converts nothing on checkout
+  const conversionsMayChange =
+    attributeFiles.length > 0 &&
+    [...attributeFiles.flatMap((c) => [c.path, c.oldPath ?? c.path]), '.gitattributes'].some(
+      (file) =>
+        mayConvert(attributesText(treeAtBase?.(), file)) ||
+        mayConvert(workspaceText(workspace, file))
+    )
+  const attributes = conversionsMayChange ? attributeFiles : []
   settings = policyAtBase(
     settings,
     changes,
@@ -514,6 +556,39 @@ async function gate(env: Env): Promise<string | undefined> {
   if (!selected && scope.changed && bases) {
     const atHead = new Map(units.map((unit, k) => [unitPaths[gated[k]!]!, unit]))
     scope = { ...scope, changed: widenToChangedResults(scope.changed, atHead, bases) }
+  }
+  // A unit whose files git converts on checkout (working-tree-encoding, ident, a filter, eol=crlf)
+  // ran otherwise at the base than its stored blobs read: in regression mode it is judged as new,
+  // by the threshold.
+  if (bases && git && settings.failOn === 'regression') {
+    const filesOf = new Map<string, string[]>()
+    units.forEach((unit, k) => {
+      const current = unitPaths[gated[k]!]!
+      if (!bases.get(current)) return
+      const files = [current, ...(inputs.aliases.get(current) ?? []), ...unit.dropIns]
+      filesOf.set(
+        current,
+        files.map((file) => (git.prefix ? `${git.prefix}/${file}` : file))
+      )
+    })
+    let converted: Set<string> | undefined
+    try {
+      converted = git.convertedOnCheckout([...new Set([...filesOf.values()].flat())])
+    } catch (error) {
+      notes.warn(
+        `Cannot read the checkout attributes: ${(error as Error).message}. Units are judged by the threshold.`
+      )
+    }
+    for (const [current, files] of filesOf) {
+      const which = converted ? files.filter((file) => converted.has(file)) : files
+      if (which.length === 0) continue
+      bases.set(current, null)
+      if (converted)
+        notes.warn(
+          `${current}: git converts ${which.join(', ')} on checkout (.gitattributes): the base, read from git objects as stored, cannot be compared with it, so the unit is judged by the threshold.`,
+          { file: current, title: 'Converted on checkout' }
+        )
+    }
   }
   const outcomes = judge(units, bases, settings.failOn, settings.threshold, scope.changed)
   const failing = outcomes.filter((o) => o.failed)

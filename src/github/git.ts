@@ -120,6 +120,32 @@ export class Git {
       .map((l) => l.slice('parent '.length).trim())
   }
 
+  /**
+   * The files among `paths` (relative to the top) whose checked-out bytes git makes differ from the
+   * stored blob, by the checkout's attributes: working-tree-encoding, ident, a filter, eol=crlf.
+   */
+  convertedOnCheckout(paths: readonly string[]): Set<string> {
+    const converted = new Set<string>()
+    if (paths.length === 0) return converted
+    const fields = this.run(
+      ['check-attr', '-z', '--stdin', 'working-tree-encoding', 'ident', 'filter', 'eol'],
+      `${paths.join('\0')}\0`
+    )
+      .toString('utf8')
+      .split('\0')
+    for (let i = 0; i + 2 < fields.length; i += 3) {
+      const [file, attribute, value] = [fields[i]!, fields[i + 1]!, fields[i + 2]!]
+      const given = value !== 'unspecified' && value !== 'unset'
+      if (
+        (attribute === 'eol' && value === 'crlf') ||
+        (attribute === 'ident' && value === 'set') ||
+        ((attribute === 'working-tree-encoding' || attribute === 'filter') && given)
+      )
+        converted.add(file)
+    }
+    return converted
+  }
+
   mergeBase(a: string, b: string): string | undefined {
     try {
       return this.run(['merge-base', a, b]).toString('utf8').trim() || undefined
