@@ -210,6 +210,20 @@ describe('scope', () => {
     expect(run.summary).toContain('drop-in units/webapp.service.d/override.conf added')
   })
 
+  it('takes a link in a dependency directory for a name, not a unit file (as systemd does)', async () => {
+    // committed as `systemctl enable` writes it: systemd loads no unit from multi-user.target.wants/
+    const r = repo({
+      base: {},
+      head: {
+        'units/app.service': HARDENED,
+        'units/multi-user.target.wants/app.service': { link: '/etc/systemd/system/app.service' }
+      }
+    })
+    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    expect(run.code).toBe(0)
+    expect(reportOf(run).units.map((u) => u.path)).toEqual(['units/app.service'])
+  })
+
   it('takes Alias= as systemctl does: quoted, or from a drop-in (red team round 4)', async () => {
     for (const [base, head] of [
       [{ 'units/app.service': `${HARDENED}\n[Install]\nAlias="webapp.service"\n` }, {}],

@@ -14060,6 +14060,8 @@ function hasTemplateBeside(file) {
         return false;
     }
 }
+/** Whether a file lies in a dependency directory (x.target.wants/): no unit file for systemd. */
+const inDependencyDirectory = (file) => isDependencyDirectory(baseNameOf(directoryOf(file)));
 /** Directories never searched for units (DEFAULT_IGNORES, by name). */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /**
@@ -14095,13 +14097,16 @@ function walkServiceFiles(root, listings, skip) {
         }
         const listing = listingOf(entries, real);
         listings.set(dir, listing);
+        // a dependency directory (multi-user.target.wants/) holds names, not unit files: systemd loads
+        // none from it (the template judges the instances its links enable, see instancesThatRun)
+        const names = !isDependencyDirectory(baseNameOf(dir));
         for (const [name, kind] of listing.entries) {
             if (kind === 'directory' && SKIPPED_DIRECTORIES.has(name))
                 continue;
             const child = dir + path.sep + name;
             if (skip?.(child, kind))
                 continue;
-            if (name.endsWith('.service'))
+            if (names && name.endsWith('.service'))
                 found.push(child);
             if (kind === 'directory')
                 pending.push([child, real === undefined ? undefined : entryPath(real, name)]);
@@ -14312,7 +14317,8 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
                 suppressErrors: true,
                 ignore: [...DEFAULT_IGNORES, ...exclude]
             })
-                .map((f) => path.join(absolute, f));
+                .map((f) => path.join(absolute, f))
+                .filter((f) => !inDependencyDirectory(f));
             const missed = unitsGlobsMiss(absolute, ['**/*.service'], exclude, new Set(found), picomatch, false, listings);
             for (const file of missed)
                 found.push(file);

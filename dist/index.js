@@ -44797,6 +44797,8 @@ function newAliases(aliases, names) {
     const known = new Set([names.id.name, ...names.aliases.map((alias) => alias.name)]);
     return aliases.filter((alias) => !known.has(alias.name));
 }
+/** Whether a file lies in a dependency directory (x.target.wants/): no unit file for systemd. */
+const inDependencyDirectory = (file) => isDependencyDirectory(baseNameOf(directoryOf(file)));
 /** Directories never searched for units (DEFAULT_IGNORES, by name). */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /**
@@ -44832,13 +44834,16 @@ function walkServiceFiles(root, listings, skip) {
         }
         const listing = listingOf(entries, real);
         listings.set(dir, listing);
+        // a dependency directory (multi-user.target.wants/) holds names, not unit files: systemd loads
+        // none from it (the template judges the instances its links enable, see instancesThatRun)
+        const names = !isDependencyDirectory(baseNameOf(dir));
         for (const [name, kind] of listing.entries) {
             if (kind === 'directory' && SKIPPED_DIRECTORIES.has(name))
                 continue;
             const child = dir + path$2.sep + name;
             if (skip?.(child, kind))
                 continue;
-            if (name.endsWith('.service'))
+            if (names && name.endsWith('.service'))
                 found.push(child);
             if (kind === 'directory')
                 pending.push([child, real === undefined ? undefined : entryPath(real, name)]);
@@ -62933,7 +62938,10 @@ async function resolveUnitFiles(entries, exclude, workspace) {
         // what it cannot list (EACCES, a path too long) unitsGlobsMiss() reports
         suppressErrors: true,
         ignore
-    })).map((match) => path$2.join(cwd, match));
+    }))
+        .map((match) => path$2.join(cwd, match))
+        // a dependency directory (multi-user.target.wants/) holds names, no unit files for systemd
+        .filter((match) => !inDependencyDirectory(match));
     for (const entry of entries) {
         if (fg.isDynamicPattern(entry)) {
             for (const match of await glob(entry, workspace)) {

@@ -6,7 +6,12 @@ import fg from 'fast-glob'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import picomatch from 'picomatch'
-import { checkPatterns, DEFAULT_IGNORES, unitsGlobsMiss } from '../scan/scan.js'
+import {
+  checkPatterns,
+  DEFAULT_IGNORES,
+  inDependencyDirectory,
+  unitsGlobsMiss
+} from '../scan/scan.js'
 
 export interface UnitFiles {
   /** absolute paths, sorted, unique */
@@ -52,7 +57,10 @@ export async function resolveUnitFiles(
         suppressErrors: true,
         ignore
       })
-    ).map((match) => path.join(cwd, match))
+    )
+      .map((match) => path.join(cwd, match))
+      // a dependency directory (multi-user.target.wants/) holds names, no unit files for systemd
+      .filter((match) => !inDependencyDirectory(match))
   for (const entry of entries) {
     if (fg.isDynamicPattern(entry)) {
       for (const match of await glob(entry, workspace)) {

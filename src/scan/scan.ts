@@ -687,6 +687,10 @@ function hasTemplateBeside(file: string): boolean {
   }
 }
 
+/** Whether a file lies in a dependency directory (x.target.wants/): no unit file for systemd. */
+export const inDependencyDirectory = (file: string): boolean =>
+  isDependencyDirectory(baseNameOf(directoryOf(file)))
+
 /** Directories never searched for units (DEFAULT_IGNORES, by name). */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules'])
 
@@ -725,11 +729,14 @@ export function walkServiceFiles(
     }
     const listing = listingOf(entries, real)
     listings.set(dir, listing)
+    // a dependency directory (multi-user.target.wants/) holds names, not unit files: systemd loads
+    // none from it (the template judges the instances its links enable, see instancesThatRun)
+    const names = !isDependencyDirectory(baseNameOf(dir))
     for (const [name, kind] of listing.entries) {
       if (kind === 'directory' && SKIPPED_DIRECTORIES.has(name)) continue
       const child = dir + path.sep + name
       if (skip?.(child, kind)) continue
-      if (name.endsWith('.service')) found.push(child)
+      if (names && name.endsWith('.service')) found.push(child)
       if (kind === 'directory')
         pending.push([child, real === undefined ? undefined : entryPath(real, name)])
     }
@@ -951,6 +958,7 @@ export async function findUnitFiles(
           ignore: [...DEFAULT_IGNORES, ...exclude]
         })
         .map((f) => path.join(absolute, f))
+        .filter((f) => !inDependencyDirectory(f))
       const missed = unitsGlobsMiss(
         absolute,
         ['**/*.service'],
