@@ -125,6 +125,44 @@ describe('drop-ins from the search path of an image tree', () => {
     expect((await scoreAt(252)).score).toBe(9.6)
   })
 
+  it("takes a user unit's drop-ins from a user manager's search path (--user)", async () => {
+    const r = path.join(base, 'user', 'rootfs')
+    const write = (file: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(r, file)), { recursive: true })
+      fs.writeFileSync(path.join(r, file), text)
+    }
+    write(
+      'usr/lib/systemd/user/app.service',
+      '[Service]\nExecStart=/bin/true\nPrivateTmp=yes\nNoNewPrivileges=yes\n'
+    )
+    write('etc/systemd/user/app.service.d/weak.conf', '[Service]\nNoNewPrivileges=no\n')
+    // systemd-analyze --user with XDG_CONFIG_HOME=rootfs/etc, XDG_DATA_HOME=rootfs/usr/lib: 9.6 at
+    // 252, 9.0 at 262 (8.8 without the drop-in)
+    for (const [version, expected] of [
+      [252, 9.6],
+      [262, 9.0]
+    ] as const) {
+      const { units } = await scan([r], {
+        cwd: base,
+        version,
+        policy: DEFAULT_POLICY,
+        threshold: 100,
+        suggest: false,
+        userManager: true
+      })
+      expect([version, units[0]!.score]).toEqual([version, expected])
+    }
+    expect(dropInSearchDirectories('img/usr/lib/systemd/user', 262, '/', 'user')).toEqual([
+      'img/etc/xdg/systemd/user',
+      'img/etc/systemd/user',
+      'img/run/systemd/user',
+      'img/usr/local/share/systemd/user',
+      'img/usr/share/systemd/user',
+      'img/usr/local/lib/systemd/user',
+      'img/usr/lib/systemd/user'
+    ])
+  })
+
   it('lists the search path below the root, and the directory alone elsewhere', () => {
     expect(dropInSearchDirectories('img/usr/lib/systemd/system', 262)).toEqual([
       'img/etc/systemd/system.control',

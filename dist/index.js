@@ -38965,28 +38965,47 @@ const SEARCH_PATH = [
     'usr/local/lib/systemd/system'
 ];
 const SPLIT_USR_UNTIL = 254;
+/**
+ * A user's service manager's search path below a root, without the user's own directories
+ * (~/.config, ~/.local/share, $XDG_RUNTIME_DIR), highest priority first: XDG_CONFIG_DIRS (/etc/xdg),
+ * /etc, /run, XDG_DATA_DIRS (/usr/local/share, /usr/share), then /usr/local/lib and /usr/lib
+ * (measured at 252 and 262 with the host's directories and XDG_CONFIG_DIRS).
+ */
+const USER_SEARCH_PATH = [
+    'etc/xdg/systemd/user',
+    'etc/systemd/user',
+    'run/systemd/user',
+    'usr/local/share/systemd/user',
+    'usr/share/systemd/user',
+    'usr/local/lib/systemd/user',
+    'usr/lib/systemd/user'
+];
 const searchPaths = new Map();
-function searchPathFor(version) {
+function searchPathFor(version, scope) {
     const splitUsr = version <= SPLIT_USR_UNTIL;
-    let known = searchPaths.get(splitUsr);
+    const key = `${scope}${splitUsr}`;
+    let known = searchPaths.get(key);
     if (!known) {
-        const path = splitUsr
-            ? [...SEARCH_PATH, 'lib/systemd/system', 'usr/lib/systemd/system']
-            : [...SEARCH_PATH, 'usr/lib/systemd/system', 'lib/systemd/system'];
+        const path = scope === 'user'
+            ? USER_SEARCH_PATH
+            : splitUsr
+                ? [...SEARCH_PATH, 'lib/systemd/system', 'usr/lib/systemd/system']
+                : [...SEARCH_PATH, 'usr/lib/systemd/system', 'lib/systemd/system'];
         // the longest first: lib/systemd/system is a suffix of usr/lib/systemd/system
         known = { path, bySuffixLength: [...path].sort((a, b) => b.length - a.length) };
-        searchPaths.set(splitUsr, known);
+        searchPaths.set(key, known);
     }
     return known;
 }
 /**
- * The directories systemd reads a system unit's drop-ins from when its file lies in `directory`:
- * every directory of the search path below the same root when `directory` is one of them (an image
- * or overlay tree such as rootfs/usr/lib/systemd/system, whose rootfs/etc/systemd/system/NAME.d/
- * applies too), else `directory` alone. `sep`: the separator the paths use.
+ * The directories systemd reads a unit's drop-ins from when its file lies in `directory`: every
+ * directory of the (system or user manager's) search path below the same root when `directory` is
+ * one of them (an image or overlay tree such as rootfs/usr/lib/systemd/system, whose
+ * rootfs/etc/systemd/system/NAME.d/ applies too), else `directory` alone. `sep`: the separator the
+ * paths use.
  */
-function dropInSearchDirectories(directory, version, sep = '/') {
-    const { path, bySuffixLength } = searchPathFor(version);
+function dropInSearchDirectories(directory, version, sep = '/', scope = 'system') {
+    const { path, bySuffixLength } = searchPathFor(version, scope);
     for (const suffix of bySuffixLength) {
         const tail = sep === '/' ? suffix : suffix.split('/').join(sep);
         if (directory !== tail && !directory.endsWith(sep + tail))
@@ -44652,13 +44671,11 @@ const RELATIVE_DROP_IN_DIRECTORY = (shown) => `${shown} is a relative symbolic l
  * become diagnostics.
  */
 function collectDropIns(id, aliases, directory, reader, version, 
-/** a system unit: drop-ins come from every directory of the search path its directory is in */
-systemSearchPath, 
+/** the manager whose search path the unit's directory may be in (see dropInSearchDirectories) */
+manager, 
 /** names its [Install] Alias= gives it: their drop-ins count once it is enabled */
 enabledAliases = []) {
-    const searched = systemSearchPath
-        ? dropInSearchDirectories(directory, version, path$2.sep)
-        : [directory];
+    const searched = dropInSearchDirectories(directory, version, path$2.sep, manager);
     const listings = new Map();
     for (const dir of searched) {
         const listing = reader.listDirectory(dir);
@@ -44748,10 +44765,8 @@ const dependencyLinksOf = new WeakMap();
  */
 function instancesThatRun(prefix, directory, read, options) {
     const found = new Map();
-    const system = managerAskedBy(options.scope ?? (options.userManager ? USER_FLAG : undefined));
-    const searched = system === undefined
-        ? dropInSearchDirectories(directory, options.version, path$2.sep)
-        : [directory];
+    const manager = managerAskedBy(options.scope ?? (options.userManager ? USER_FLAG : undefined));
+    const searched = dropInSearchDirectories(directory, options.version, path$2.sep, manager ?? 'system');
     for (const dir of searched) {
         const listing = read.listDirectory(dir);
         if (!listing)
@@ -45130,7 +45145,7 @@ asInstance) {
     // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
     const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const manager = managerAskedBy(asked);
-    const collect = (enabledAliases) => collectDropIns(names.id, names.aliases, directory, read, options.version, manager === undefined, enabledAliases);
+    const collect = (enabledAliases) => collectDropIns(names.id, names.aliases, directory, read, options.version, manager ?? 'system', enabledAliases);
     let collected = collect([]);
     // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
     const install = installNamesOf(main, collected.orders[0] ?? [], names.id);
@@ -54834,7 +54849,7 @@ judgeInstances = true) {
         const scope = scopeOf(current);
         const manager = managerAskedBy(scope);
         // a system unit's drop-ins come from every directory of the search path its directory is in
-        const searched = manager === undefined ? dropInSearchDirectories(directory, options.version) : [directory];
+        const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system');
         /** the drop-ins, read surely or maybe (see the scan's collectDropIns) */
         const collect = (enabled) => {
             const candidates = [];
@@ -54915,7 +54930,7 @@ judgeInstances = true) {
                 continue;
             const dir = dirOf$1(top);
             const manager = managerAskedBy(scopeOf(current));
-            const searched = manager === undefined ? dropInSearchDirectories(dir, options.version) : [dir];
+            const searched = dropInSearchDirectories(dir, options.version, '/', manager ?? 'system');
             const instances = [];
             for (const searchedDir of searched) {
                 const names = reader.list(searchedDir);
@@ -63740,7 +63755,14 @@ function logOutcomes(outcomes) {
 }
 function chooseScope(settings, comparison, changes, unitPaths, inputs, event) {
     const changed = changes &&
-        selectChangedUnits(unitPaths, changes, templateInstance(settings.version), inputs.aliases, inputs.otherNames, (dir) => dropInSearchDirectories(dir, settings.version));
+        selectChangedUnits(unitPaths, changes, templateInstance(settings.version), inputs.aliases, inputs.otherNames, 
+        // either manager's: a unit the user-units input names is a user manager's
+        (dir) => [
+            ...new Set([
+                ...dropInSearchDirectories(dir, settings.version),
+                ...dropInSearchDirectories(dir, settings.version, '/', 'user')
+            ])
+        ]);
     if (settings.scope === 'all')
         return { text: 'all units (scope: all)', changed };
     if (!changes || comparison.kind !== 'base') {

@@ -191,7 +191,13 @@ function chooseScope(
       templateInstance(settings.version),
       inputs.aliases,
       inputs.otherNames,
-      (dir) => dropInSearchDirectories(dir, settings.version)
+      // either manager's: a unit the user-units input names is a user manager's
+      (dir) => [
+        ...new Set([
+          ...dropInSearchDirectories(dir, settings.version),
+          ...dropInSearchDirectories(dir, settings.version, '/', 'user')
+        ])
+      ]
     )
   if (settings.scope === 'all') return { text: 'all units (scope: all)', changed }
   if (!changes || comparison.kind !== 'base') {

@@ -441,30 +441,63 @@ const SEARCH_PATH = [
   'usr/local/lib/systemd/system'
 ]
 const SPLIT_USR_UNTIL = 254
-const searchPaths = new Map<boolean, { path: string[]; bySuffixLength: string[] }>()
 
-function searchPathFor(version: number): { path: string[]; bySuffixLength: string[] } {
+/**
+ * A user's service manager's search path below a root, without the user's own directories
+ * (~/.config, ~/.local/share, $XDG_RUNTIME_DIR), highest priority first: XDG_CONFIG_DIRS (/etc/xdg),
+ * /etc, /run, XDG_DATA_DIRS (/usr/local/share, /usr/share), then /usr/local/lib and /usr/lib
+ * (measured at 252 and 262 with the host's directories and XDG_CONFIG_DIRS).
+ */
+const USER_SEARCH_PATH = [
+  'etc/xdg/systemd/user',
+  'etc/systemd/user',
+  'run/systemd/user',
+  'usr/local/share/systemd/user',
+  'usr/share/systemd/user',
+  'usr/local/lib/systemd/user',
+  'usr/lib/systemd/user'
+]
+
+/** Which service manager's search path (see dropInSearchDirectories). */
+export type SearchPathScope = 'system' | 'user'
+
+const searchPaths = new Map<string, { path: string[]; bySuffixLength: string[] }>()
+
+function searchPathFor(
+  version: number,
+  scope: SearchPathScope
+): { path: string[]; bySuffixLength: string[] } {
   const splitUsr = version <= SPLIT_USR_UNTIL
-  let known = searchPaths.get(splitUsr)
+  const key = `${scope}${splitUsr}`
+  let known = searchPaths.get(key)
   if (!known) {
-    const path = splitUsr
-      ? [...SEARCH_PATH, 'lib/systemd/system', 'usr/lib/systemd/system']
-      : [...SEARCH_PATH, 'usr/lib/systemd/system', 'lib/systemd/system']
+    const path =
+      scope === 'user'
+        ? USER_SEARCH_PATH
+        : splitUsr
+          ? [...SEARCH_PATH, 'lib/systemd/system', 'usr/lib/systemd/system']
+          : [...SEARCH_PATH, 'usr/lib/systemd/system', 'lib/systemd/system']
     // the longest first: lib/systemd/system is a suffix of usr/lib/systemd/system
     known = { path, bySuffixLength: [...path].sort((a, b) => b.length - a.length) }
-    searchPaths.set(splitUsr, known)
+    searchPaths.set(key, known)
   }
   return known
 }
 
 /**
- * The directories systemd reads a system unit's drop-ins from when its file lies in `directory`:
- * every directory of the search path below the same root when `directory` is one of them (an image
- * or overlay tree such as rootfs/usr/lib/systemd/system, whose rootfs/etc/systemd/system/NAME.d/
- * applies too), else `directory` alone. `sep`: the separator the paths use.
+ * The directories systemd reads a unit's drop-ins from when its file lies in `directory`: every
+ * directory of the (system or user manager's) search path below the same root when `directory` is
+ * one of them (an image or overlay tree such as rootfs/usr/lib/systemd/system, whose
+ * rootfs/etc/systemd/system/NAME.d/ applies too), else `directory` alone. `sep`: the separator the
+ * paths use.
  */
-export function dropInSearchDirectories(directory: string, version: number, sep = '/'): string[] {
-  const { path, bySuffixLength } = searchPathFor(version)
+export function dropInSearchDirectories(
+  directory: string,
+  version: number,
+  sep = '/',
+  scope: SearchPathScope = 'system'
+): string[] {
+  const { path, bySuffixLength } = searchPathFor(version, scope)
   for (const suffix of bySuffixLength) {
     const tail = sep === '/' ? suffix : suffix.split('/').join(sep)
     if (directory !== tail && !directory.endsWith(sep + tail)) continue

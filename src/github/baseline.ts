@@ -371,8 +371,7 @@ export function scoreAtBase(
     const scope = scopeOf(current)
     const manager = managerAskedBy(scope)
     // a system unit's drop-ins come from every directory of the search path its directory is in
-    const searched =
-      manager === undefined ? dropInSearchDirectories(directory, options.version) : [directory]
+    const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system')
     type Candidate = AliasedDropInCandidate & { real: string }
     /** the drop-ins, read surely or maybe (see the scan's collectDropIns) */
     const collect = (
@@ -458,7 +457,7 @@ export function scoreAtBase(
       if (!named?.isTemplate || !atBase) continue
       const dir = dirOf(top)
       const manager = managerAskedBy(scopeOf(current))
-      const searched = manager === undefined ? dropInSearchDirectories(dir, options.version) : [dir]
+      const searched = dropInSearchDirectories(dir, options.version, '/', manager ?? 'system')
       const instances: string[] = []
       for (const searchedDir of searched) {
         const names = reader.list(searchedDir)

@@ -18,6 +18,7 @@ import {
   loadedNames,
   LOOPING_DROP_IN_SKIPPED,
   dropInSearchDirectories,
+  type SearchPathScope,
   enabledInstances,
   isMergedUsrDirectory,
   isDependencyDirectory,
@@ -521,14 +522,12 @@ function collectDropIns(
   directory: string,
   reader: Reader,
   version: number,
-  /** a system unit: drop-ins come from every directory of the search path its directory is in */
-  systemSearchPath: boolean,
+  /** the manager whose search path the unit's directory may be in (see dropInSearchDirectories) */
+  manager: SearchPathScope,
   /** names its [Install] Alias= gives it: their drop-ins count once it is enabled */
   enabledAliases: readonly UnitName[] = []
 ): CollectedDropIns {
-  const searched = systemSearchPath
-    ? dropInSearchDirectories(directory, version, path.sep)
-    : [directory]
+  const searched = dropInSearchDirectories(directory, version, path.sep, manager)
   const listings = new Map<string, ReadonlyMap<string, EntryKind>>()
   for (const dir of searched) {
     const listing = reader.listDirectory(dir)
@@ -621,11 +620,13 @@ function instancesThatRun(
   options: ScanOptions
 ): Map<string, string> {
   const found = new Map<string, string>()
-  const system = managerAskedBy(options.scope ?? (options.userManager ? USER_FLAG : undefined))
-  const searched =
-    system === undefined
-      ? dropInSearchDirectories(directory, options.version, path.sep)
-      : [directory]
+  const manager = managerAskedBy(options.scope ?? (options.userManager ? USER_FLAG : undefined))
+  const searched = dropInSearchDirectories(
+    directory,
+    options.version,
+    path.sep,
+    manager ?? 'system'
+  )
   for (const dir of searched) {
     const listing = read.listDirectory(dir)
     if (!listing) continue
@@ -1138,7 +1139,7 @@ export function scanUnitFile(
       directory,
       read,
       options.version,
-      manager === undefined,
+      manager ?? 'system',
       enabledAliases
     )
   let collected = collect([])
