@@ -7989,16 +7989,24 @@ function searchPathFor(version, scope) {
  * paths use.
  */
 function dropInSearchDirectories(directory, version, sep = '/', scope = 'system') {
+    const key = `${version}\0${sep}\0${scope}\0${directory}`;
+    if (key === lastSearch.key)
+        return lastSearch.directories;
     const { path, bySuffixLength } = searchPathFor(version, scope);
+    let directories = [directory];
     for (const suffix of bySuffixLength) {
         const tail = sep === '/' ? suffix : suffix.split('/').join(sep);
         if (directory !== tail && !directory.endsWith(sep + tail))
             continue;
         const root = directory.slice(0, directory.length - tail.length);
-        return path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)));
+        directories = path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)));
+        break;
     }
-    return [directory];
+    lastSearch = { key, directories };
+    return directories;
 }
+/** the last answer of dropInSearchDirectories (units come directory by directory) */
+let lastSearch = { key: '', directories: [] };
 /**
  * Whether systemd reads a search directory of dropInSearchDirectories() only when the tree is
  * deployed on a merged-/usr system (lib/systemd/system from 255: systemd-analyze --root on the tree
@@ -13349,9 +13357,14 @@ function createSarifStream(toolVersion) {
  * the instance that runs (`foo@root.service`, whose `%i` may be its `User=`).
  */
 const NONE = { aliases: [] };
+const ALIAS = Buffer.from('Alias');
+const DEFAULT_INSTANCE = Buffer.from('DefaultInstance');
 /** Whether the bytes hold `text` (a byte search: most unit files say neither key). */
 function mentions(bytes, text) {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(text);
+    const buffer = Buffer.isBuffer(bytes)
+        ? bytes
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return buffer.indexOf(text) >= 0;
 }
 /**
  * install_name_printf() for the specifiers that depend on the unit alone (%n %N %p %P %i %I %j %J
@@ -13394,8 +13407,8 @@ function expandNameSpecifiers(text, file) {
  */
 function installNames(texts, unit, file = unit) {
     const template = unit.isInstance || unit.isTemplate;
-    const aliasMentioned = texts.some((bytes) => mentions(bytes, 'Alias'));
-    const defaultMentioned = template && texts.some((bytes) => mentions(bytes, 'DefaultInstance'));
+    const aliasMentioned = texts.some((bytes) => mentions(bytes, ALIAS));
+    const defaultMentioned = template && texts.some((bytes) => mentions(bytes, DEFAULT_INSTANCE));
     if (!aliasMentioned && !defaultMentioned)
         return NONE;
     let words = [];
@@ -13925,38 +13938,44 @@ manager,
 /** names its [Install] Alias= gives it: their drop-ins count once it is enabled */
 enabledAliases = []) {
     const searched = dropInSearchDirectories(directory, version, path.sep, manager);
-    const listings = new Map();
+    // the listings that may hold drop-ins of the unit (most units: one directory, none)
+    const listed = [];
     for (const dir of searched) {
         const listing = reader.listDirectory(dir);
         if (listing && (aliases.length + enabledAliases.length > 0 || mayHoldDropIns(listing, id)))
-            listings.set(dir, listing);
+            listed.push([dir, listing]);
     }
-    if (listings.size === 0)
+    if (listed.length === 0)
         return { orders: [[]], problems: [], conflicts: [], truncated: false };
+    const listingIn = (dir) => listed.find(([listedDir]) => listedDir === dir)?.[1];
     const candidates = [];
     // from drop-in directories that are relative links: read by systemd or not, as its working
     // directory has it (see RELATIVE_DROP_IN_DIRECTORY)
     const maybeRead = [];
     const problems = [];
     const names = enabledAliases.length === 0 ? aliases : [...aliases, ...enabledAliases];
-    searchedDropInDirectories(id, names, searched).forEach((searchedDir, directoryRank) => {
+    // one directory (the usual case): its drop-in directories as they are, no copy per search directory
+    const walk = searched.length === 1
+        ? unitDropInDirectories(id, names)
+        : searchedDropInDirectories(id, names, searched);
+    walk.forEach((searchedDir, directoryRank) => {
         const { name, alias } = searchedDir;
-        const kind = listings.get(searchedDir.directory)?.get(name);
+        const inDirectory = searchedDir.directory ?? directory;
+        const kind = listingIn(inDirectory)?.get(name);
         if (kind === undefined)
             return;
-        const dropInDir = entryPath(searchedDir.directory, name);
+        const dropInDir = entryPath(inDirectory, name);
         const relativeLink = kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir));
-        const shown = reader.display(dropInDir, searchedDir.directory);
+        const shown = () => reader.display(dropInDir, inDirectory);
         if (relativeLink)
-            problems.push(RELATIVE_DROP_IN_DIRECTORY(shown));
+            problems.push(RELATIVE_DROP_IN_DIRECTORY(shown()));
         const onceEnabled = alias !== undefined && alias >= aliases.length;
         if (onceEnabled)
-            problems.push(ENABLED_ALIAS_DROP_INS(shown, names[alias].name));
+            problems.push(ENABLED_ALIAS_DROP_INS(shown(), names[alias].name));
         // lib/systemd/system of an image tree from 255: read once deployed on a merged-/usr system
-        const mergedUsr = searchedDir.directory !== directory &&
-            isMergedUsrDirectory(searchedDir.directory, version, path.sep);
+        const mergedUsr = inDirectory !== directory && isMergedUsrDirectory(inDirectory, version, path.sep);
         if (mergedUsr)
-            problems.push(MERGED_USR_DROP_INS(shown));
+            problems.push(MERGED_USR_DROP_INS(shown()));
         for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
             if (!isDropInFileName(fileName))
                 continue;

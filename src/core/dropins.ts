@@ -497,15 +497,23 @@ export function dropInSearchDirectories(
   sep = '/',
   scope: SearchPathScope = 'system'
 ): string[] {
+  const key = `${version}\0${sep}\0${scope}\0${directory}`
+  if (key === lastSearch.key) return lastSearch.directories
   const { path, bySuffixLength } = searchPathFor(version, scope)
+  let directories = [directory]
   for (const suffix of bySuffixLength) {
     const tail = sep === '/' ? suffix : suffix.split('/').join(sep)
     if (directory !== tail && !directory.endsWith(sep + tail)) continue
     const root = directory.slice(0, directory.length - tail.length)
-    return path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)))
+    directories = path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)))
+    break
   }
-  return [directory]
+  lastSearch = { key, directories }
+  return directories
 }
+
+/** the last answer of dropInSearchDirectories (units come directory by directory) */
+let lastSearch: { key: string; directories: string[] } = { key: '', directories: [] }
 
 /**
  * Whether systemd reads a search directory of dropInSearchDirectories() only when the tree is

@@ -22,9 +22,15 @@ export interface InstallNames {
 
 const NONE: InstallNames = { aliases: [] }
 
+const ALIAS = Buffer.from('Alias')
+const DEFAULT_INSTANCE = Buffer.from('DefaultInstance')
+
 /** Whether the bytes hold `text` (a byte search: most unit files say neither key). */
-function mentions(bytes: Uint8Array, text: string): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(text)
+function mentions(bytes: Uint8Array, text: Buffer): boolean {
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return buffer.indexOf(text) >= 0
 }
 
 /**
@@ -71,8 +77,8 @@ export function installNames(
   file: UnitName = unit
 ): InstallNames {
   const template = unit.isInstance || unit.isTemplate
-  const aliasMentioned = texts.some((bytes) => mentions(bytes, 'Alias'))
-  const defaultMentioned = template && texts.some((bytes) => mentions(bytes, 'DefaultInstance'))
+  const aliasMentioned = texts.some((bytes) => mentions(bytes, ALIAS))
+  const defaultMentioned = template && texts.some((bytes) => mentions(bytes, DEFAULT_INSTANCE))
   if (!aliasMentioned && !defaultMentioned) return NONE
   let words: string[] = []
   let defaultInstance: string | undefined

@@ -19,6 +19,8 @@ import {
   LOOPING_DROP_IN_SKIPPED,
   dropInSearchDirectories,
   type SearchPathScope,
+  type UnitDropInDirectory,
+  unitDropInDirectories,
   enabledInstances,
   isMergedUsrDirectory,
   isDependencyDirectory,
@@ -528,34 +530,42 @@ function collectDropIns(
   enabledAliases: readonly UnitName[] = []
 ): CollectedDropIns {
   const searched = dropInSearchDirectories(directory, version, path.sep, manager)
-  const listings = new Map<string, ReadonlyMap<string, EntryKind>>()
+  // the listings that may hold drop-ins of the unit (most units: one directory, none)
+  const listed: Array<[string, ReadonlyMap<string, EntryKind>]> = []
   for (const dir of searched) {
     const listing = reader.listDirectory(dir)
     if (listing && (aliases.length + enabledAliases.length > 0 || mayHoldDropIns(listing, id)))
-      listings.set(dir, listing)
+      listed.push([dir, listing])
   }
-  if (listings.size === 0) return { orders: [[]], problems: [], conflicts: [], truncated: false }
+  if (listed.length === 0) return { orders: [[]], problems: [], conflicts: [], truncated: false }
+  const listingIn = (dir: string): ReadonlyMap<string, EntryKind> | undefined =>
+    listed.find(([listedDir]) => listedDir === dir)?.[1]
   const candidates: AliasedDropInCandidate[] = []
   // from drop-in directories that are relative links: read by systemd or not, as its working
   // directory has it (see RELATIVE_DROP_IN_DIRECTORY)
   const maybeRead: AliasedDropInCandidate[] = []
   const problems: string[] = []
   const names = enabledAliases.length === 0 ? aliases : [...aliases, ...enabledAliases]
-  searchedDropInDirectories(id, names, searched).forEach((searchedDir, directoryRank) => {
+  // one directory (the usual case): its drop-in directories as they are, no copy per search directory
+  const walk: ReadonlyArray<UnitDropInDirectory & { directory?: string }> =
+    searched.length === 1
+      ? unitDropInDirectories(id, names)
+      : searchedDropInDirectories(id, names, searched)
+  walk.forEach((searchedDir, directoryRank) => {
     const { name, alias } = searchedDir
-    const kind = listings.get(searchedDir.directory)?.get(name)
+    const inDirectory = searchedDir.directory ?? directory
+    const kind = listingIn(inDirectory)?.get(name)
     if (kind === undefined) return
-    const dropInDir = entryPath(searchedDir.directory, name)
+    const dropInDir = entryPath(inDirectory, name)
     const relativeLink = kind === 'link' && !isAbsoluteLink(reader.linkText(dropInDir))
-    const shown = reader.display(dropInDir, searchedDir.directory)
-    if (relativeLink) problems.push(RELATIVE_DROP_IN_DIRECTORY(shown))
+    const shown = (): string => reader.display(dropInDir, inDirectory)
+    if (relativeLink) problems.push(RELATIVE_DROP_IN_DIRECTORY(shown()))
     const onceEnabled = alias !== undefined && alias >= aliases.length
-    if (onceEnabled) problems.push(ENABLED_ALIAS_DROP_INS(shown, names[alias]!.name))
+    if (onceEnabled) problems.push(ENABLED_ALIAS_DROP_INS(shown(), names[alias]!.name))
     // lib/systemd/system of an image tree from 255: read once deployed on a merged-/usr system
     const mergedUsr =
-      searchedDir.directory !== directory &&
-      isMergedUsrDirectory(searchedDir.directory, version, path.sep)
-    if (mergedUsr) problems.push(MERGED_USR_DROP_INS(shown))
+      inDirectory !== directory && isMergedUsrDirectory(inDirectory, version, path.sep)
+    if (mergedUsr) problems.push(MERGED_USR_DROP_INS(shown()))
     for (const [fileName, entryKind] of reader.listDirectory(dropInDir) ?? []) {
       if (!isDropInFileName(fileName)) continue
       const file = entryPath(dropInDir, fileName)
