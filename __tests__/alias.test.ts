@@ -23,8 +23,8 @@ import { DEFAULT_POLICY } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
 import { instantiate, parseUnitName } from '../src/core/specifiers.js'
 import { scoreAtBase } from '../src/github/baseline.js'
-import { Git } from '../src/github/git.js'
 import { scan, templateInstance, type ScanOptions } from '../src/scan/scan.js'
+import { committed } from './support/git-tree.js'
 import { oracleAvailable, oracleUnavailableReason } from './support/oracle.js'
 import { BARE } from './support/units.js'
 
@@ -495,19 +495,6 @@ describe('looking a unit up by name, as systemd does', () => {
 })
 
 /** The directory made a git repository with everything in it committed, opened as the Action does. */
-function committed(dir: string): Git {
-  const git = (...args: string[]): void => {
-    const run = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' })
-    if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr}`)
-  }
-  git('init', '-q')
-  git('add', '-A')
-  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'units')
-  const repository = Git.open(dir)
-  if (!(repository instanceof Git)) throw repository
-  return repository
-}
-
 describe('the same tree at a base commit (the Action reads it from git objects)', () => {
   it('gives every unit the verdict, id and exposure the scan gives it', () => {
     const repository = committed(repo)

@@ -15,9 +15,8 @@ import { installNames } from '../src/core/install.js'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
 import { parseUnitName } from '../src/core/specifiers.js'
-import { scoreAtBase } from '../src/github/baseline.js'
-import { Git } from '../src/github/git.js'
-import { scan, templateInstance } from '../src/scan/scan.js'
+import { scan } from '../src/scan/scan.js'
+import { committed, scoredAtHead } from './support/git-tree.js'
 import { oracleAvailable, oracleUnavailableReason } from './support/oracle.js'
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -184,40 +183,10 @@ describe('names the unit has once enabled', () => {
 
   it('reads the same at a base commit (the Action reads it from git objects)', async () => {
     for (const tree of ['alias', 'default', 'wants']) {
-      const repo = path.join(base, tree)
-      const git = (...args: string[]): string =>
-        execFileSync('git', args, {
-          cwd: repo,
-          encoding: 'utf8',
-          env: {
-            ...process.env,
-            GIT_AUTHOR_NAME: 't',
-            GIT_AUTHOR_EMAIL: 't@e',
-            GIT_COMMITTER_NAME: 't',
-            GIT_COMMITTER_EMAIL: 't@e'
-          }
-        })
-      if (!fs.existsSync(path.join(repo, '.git'))) {
-        git('init', '-q')
-        git('add', '-A')
-        git('commit', '-q', '-m', 'units')
-      }
-      const opened = Git.open(repo, process.env)
-      if (!(opened instanceof Git)) throw opened
+      const repository = committed(path.join(base, tree))
       const unit = `${UNITS}/${tree === 'alias' ? 'app.service' : 'foo@.service'}`
       for (const version of [252, 262]) {
-        const atBase = scoreAtBase(
-          new Map([[unit, unit]]),
-          {
-            entries: opened.tree('HEAD'),
-            prefix: opened.prefix,
-            topPaths: opened.topPaths(),
-            read: (oids) => opened.blobs(oids)
-          },
-          { version, policy: DEFAULT_POLICY, threshold: 100, keepPassingChecks: false },
-          templateInstance(version),
-          () => undefined
-        ).get(unit)
+        const atBase = scoredAtHead(repository, unit, version)
         const scan = await scanned(tree, version)
         expect([tree, version, atBase?.unit, atBase?.score]).toEqual([
           tree,

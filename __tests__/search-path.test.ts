@@ -17,9 +17,8 @@ import {
 } from '../src/core/dropins.js'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import { parseUnitName } from '../src/core/specifiers.js'
-import { scoreAtBase } from '../src/github/baseline.js'
-import { Git } from '../src/github/git.js'
-import { scan, templateInstance } from '../src/scan/scan.js'
+import { scan } from '../src/scan/scan.js'
+import { committed, scoredAtHead } from './support/git-tree.js'
 import { oracleAvailable, oracleUnavailableReason } from './support/oracle.js'
 
 /** A drop-in in each directory of the search path (and two that systemd-analyze does not read). */
@@ -44,6 +43,28 @@ const DROP_INS: Array<[directory: string, setting: string, file: string]> = [
 const UNIT_DIRECTORIES = ['usr/lib/systemd/system', 'lib/systemd/system', 'etc/systemd/system']
 
 let base: string
+
+/** writes files below a root, making their directories */
+const writeIn =
+  (r: string) =>
+  (file: string, text: string): void => {
+    fs.mkdirSync(path.dirname(path.join(r, file)), { recursive: true })
+    fs.writeFileSync(path.join(r, file), text)
+  }
+
+/** the units of a scan of `r` (no suggestions) */
+async function unitsBelow(r: string, version: number, userManager = false) {
+  const { units } = await scan([r], {
+    cwd: base,
+    version,
+    policy: DEFAULT_POLICY,
+    threshold: 100,
+    suggest: false,
+    userManager
+  })
+  return units
+}
+
 const root = (unitDirectory: string): string =>
   path.join(base, unitDirectory.replace(/\//g, '_'), 'rootfs')
 
@@ -51,10 +72,7 @@ beforeAll(() => {
   base = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-search-path-'))
   for (const unitDirectory of UNIT_DIRECTORIES) {
     const r = root(unitDirectory)
-    const write = (file: string, text: string): void => {
-      fs.mkdirSync(path.dirname(path.join(r, file)), { recursive: true })
-      fs.writeFileSync(path.join(r, file), text)
-    }
+    const write = writeIn(r)
     write(`${unitDirectory}/app.service`, '[Service]\nExecStart=/bin/true\n')
     for (const [directory, setting, file] of DROP_INS)
       write(`${directory}/app.service.d/${file}.conf`, `[Service]\n${setting}\n`)
@@ -66,15 +84,8 @@ afterAll(() => fs.rmSync(base, { recursive: true, force: true }))
 
 async function gateSays(unitDirectory: string, version: number): Promise<number | null> {
   const r = root(unitDirectory)
-  const { units } = await scan([r], {
-    cwd: base,
-    version,
-    policy: DEFAULT_POLICY,
-    threshold: 100,
-    suggest: false
-  })
   const file = path.relative(base, path.join(r, unitDirectory, 'app.service'))
-  return units.find((u) => u.path === file)!.score
+  return (await unitsBelow(r, version)).find((u) => u.path === file)!.score
 }
 
 describe('drop-ins from the search path of an image tree', () => {
@@ -96,25 +107,13 @@ describe('drop-ins from the search path of an image tree', () => {
 
   it('judges drop-ins in lib/systemd/system both ways from 255 (merged /usr), as read up to 254', async () => {
     const r = path.join(base, 'merged', 'rootfs')
-    const write = (file: string, text: string): void => {
-      fs.mkdirSync(path.dirname(path.join(r, file)), { recursive: true })
-      fs.writeFileSync(path.join(r, file), text)
-    }
+    const write = writeIn(r)
     write(
       'usr/lib/systemd/system/app.service',
       '[Service]\nExecStart=/bin/true\nPrivateNetwork=yes\n'
     )
     write('lib/systemd/system/app.service.d/weak.conf', '[Service]\nPrivateNetwork=no\n')
-    const scoreAt = async (version: number) => {
-      const { units } = await scan([r], {
-        cwd: base,
-        version,
-        policy: DEFAULT_POLICY,
-        threshold: 100,
-        suggest: false
-      })
-      return units[0]!
-    }
+    const scoreAt = async (version: number) => (await unitsBelow(r, version))[0]!
     // systemd-analyze --root: 9.0 at 262 (lib/ not read), 9.6 at 252 (read: PrivateNetwork=no);
     // deployed on merged /usr, 262 reads it too: 9.4, the worse, which the gate gives
     const at262 = await scoreAt(262)
@@ -127,10 +126,7 @@ describe('drop-ins from the search path of an image tree', () => {
 
   it("takes a user unit's drop-ins from a user manager's search path (--user)", async () => {
     const r = path.join(base, 'user', 'rootfs')
-    const write = (file: string, text: string): void => {
-      fs.mkdirSync(path.dirname(path.join(r, file)), { recursive: true })
-      fs.writeFileSync(path.join(r, file), text)
-    }
+    const write = writeIn(r)
     write(
       'usr/lib/systemd/user/app.service',
       '[Service]\nExecStart=/bin/true\nPrivateTmp=yes\nNoNewPrivileges=yes\n'
@@ -142,15 +138,8 @@ describe('drop-ins from the search path of an image tree', () => {
       [252, 9.6],
       [262, 9.0]
     ] as const) {
-      const { units } = await scan([r], {
-        cwd: base,
-        version,
-        policy: DEFAULT_POLICY,
-        threshold: 100,
-        suggest: false,
-        userManager: true
-      })
-      expect([version, units[0]!.score]).toEqual([version, expected])
+      const [unit] = await unitsBelow(r, version, true)
+      expect([version, unit!.score]).toEqual([version, expected])
     }
     expect(dropInSearchDirectories('img/usr/lib/systemd/user', 262, '/', 'user')).toEqual([
       'img/etc/xdg/systemd/user',
@@ -210,42 +199,13 @@ describe('drop-ins from the search path of an image tree', () => {
   })
 
   it('reads the same at a base commit (the Action reads it from git objects)', () => {
-    const repo = root('usr/lib/systemd/system')
-    const git = (...args: string[]): string =>
-      execFileSync('git', args, {
-        cwd: repo,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 't',
-          GIT_AUTHOR_EMAIL: 't@e',
-          GIT_COMMITTER_NAME: 't',
-          GIT_COMMITTER_EMAIL: 't@e'
-        }
-      }).trim()
-    git('init', '-q')
-    git('add', '-A')
-    git('commit', '-q', '-m', 'image')
-    const opened = Git.open(repo, process.env)
-    if (!(opened instanceof Git)) throw opened
+    const repository = committed(root('usr/lib/systemd/system'))
     const unit = 'usr/lib/systemd/system/app.service'
     for (const [version, expected] of [
       [252, 7.3],
       [262, 7.3]
     ] as const) {
-      const atBase = scoreAtBase(
-        new Map([[unit, unit]]),
-        {
-          entries: opened.tree('HEAD'),
-          prefix: opened.prefix,
-          topPaths: opened.topPaths(),
-          read: (oids) => opened.blobs(oids)
-        },
-        { version, policy: DEFAULT_POLICY, threshold: 100, keepPassingChecks: false },
-        templateInstance(version),
-        () => undefined
-      )
-      expect([version, atBase.get(unit)?.score]).toEqual([version, expected])
+      expect([version, scoredAtHead(repository, unit, version)?.score]).toEqual([version, expected])
     }
   })
 })
