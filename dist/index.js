@@ -55216,6 +55216,82 @@ function chooseComparison(event, facts) {
     };
 }
 
+/**
+ * Checkout conversions. The Action reads the base from git objects as stored, while what ran at the
+ * base was its checkout, which .gitattributes may convert (working-tree-encoding, ident, a filter,
+ * eol=crlf): a change to the attributes changes how untouched files are checked out, and a unit
+ * whose files are converted cannot be compared with its stored blobs.
+ */
+/** Attributes that make checked-out bytes differ from the stored blob (see convertedOnCheckout). */
+const CONVERTING_ATTRIBUTE = /working-tree-encoding|\bident\b|\bfilter\b|\beol\s*=\s*crlf|\bcrlf\b/;
+/** An attributes file larger than this is not read: taken to convert. */
+const MAX_ATTRIBUTES_BYTES = 1024 * 1024;
+const mayConvert = (text) => text !== undefined && (text === 'unknown' || CONVERTING_ATTRIBUTE.test(text));
+/** A workspace-relative file's text at the base. */
+function textAtBase(tree, file) {
+    if (!tree)
+        return undefined;
+    try {
+        const { entries, prefix, read } = tree();
+        const entry = entries.get(prefix ? `${prefix}/${file}` : file);
+        if (!entry)
+            return undefined;
+        const bytes = entry.type === 'blob' ? read([entry.oid]).get(entry.oid) : undefined;
+        return bytes && bytes.length <= MAX_ATTRIBUTES_BYTES
+            ? Buffer.from(bytes).toString('utf8')
+            : 'unknown';
+    }
+    catch {
+        return 'unknown';
+    }
+}
+/** A workspace-relative file's text in the checkout (not a small regular file: 'unknown'). */
+function textInCheckout(workspace, file) {
+    const absolute = path$2.join(workspace, file);
+    const stat = fs$5.lstatSync(absolute, { throwIfNoEntry: false });
+    if (!stat)
+        return undefined;
+    if (!stat.isFile() || stat.size > MAX_ATTRIBUTES_BYTES)
+        return 'unknown';
+    try {
+        return fs$5.readFileSync(absolute, 'utf8');
+    }
+    catch {
+        return 'unknown';
+    }
+}
+/**
+ * The changes to .gitattributes files that may change how files are checked out: all of them when
+ * a converting attribute is named in one, before or after (or in a macro of the top
+ * .gitattributes), none otherwise (`*.png binary` converts nothing).
+ */
+function conversionChanges(changes, workspace, tree) {
+    const isAttributes = (file) => file !== undefined && path$2.posix.basename(file) === '.gitattributes';
+    const touched = changes.filter((c) => isAttributes(c.path) || isAttributes(c.oldPath));
+    if (touched.length === 0)
+        return [];
+    const files = new Set([
+        ...touched.flatMap((c) => [c.path, c.oldPath ?? c.path]),
+        '.gitattributes'
+    ]);
+    const converting = [...files].some((file) => mayConvert(textAtBase(tree, file)) || mayConvert(textInCheckout(workspace, file)));
+    return converting ? touched : [];
+}
+/**
+ * Of `filesOf` (a unit's files, relative to the repository top, by unit), the units with files git
+ * converts on checkout (`converted`: git check-attr, which may throw), with those files.
+ */
+function convertedUnits(filesOf, converted) {
+    const found = new Set(converted([...new Set([...filesOf.values()].flat())]));
+    const result = new Map();
+    for (const [unit, files] of filesOf) {
+        const which = files.filter((file) => found.has(file));
+        if (which.length > 0)
+            result.set(unit, which);
+    }
+    return result;
+}
+
 /** The triggering event, read from GITHUB_EVENT_NAME and the GITHUB_EVENT_PATH payload (pure parsing). */
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
@@ -63861,38 +63937,6 @@ attributesChanged) {
         threshold: settings.thresholdFromInput ? settings.threshold : (policy.threshold ?? 50)
     };
 }
-/** Attributes that make checked-out bytes differ from the stored blob (see convertedOnCheckout). */
-const CONVERTING_ATTRIBUTE = /working-tree-encoding|\bident\b|\bfilter\b|\beol\s*=\s*crlf|\bcrlf\b/;
-/** Whether an attributes file may convert checked-out files ('unknown': it could not be read). */
-const mayConvert = (text) => text !== undefined && (text === 'unknown' || CONVERTING_ATTRIBUTE.test(text));
-/** A file's text at the base (undefined: no such file; 'unknown': not readable as text). */
-function attributesText(tree, file) {
-    if (!tree)
-        return undefined;
-    const entry = tree.entries.get(tree.prefix ? `${tree.prefix}/${file}` : file);
-    if (!entry)
-        return undefined;
-    const bytes = entry.type === 'blob' ? tree.read([entry.oid]).get(entry.oid) : undefined;
-    return bytes && bytes.length <= MAX_POLICY_BYTES ? Buffer.from(bytes).toString('utf8') : 'unknown';
-}
-/** A workspace file's text (undefined: no such file; 'unknown': not a small regular file). */
-function workspaceText(workspace, file) {
-    let stat;
-    try {
-        stat = fs$5.lstatSync(path$2.join(workspace, file));
-    }
-    catch {
-        return undefined;
-    }
-    if (!stat.isFile() || stat.size > MAX_POLICY_BYTES)
-        return 'unknown';
-    try {
-        return fs$5.readFileSync(path$2.join(workspace, file), 'utf8');
-    }
-    catch {
-        return 'unknown';
-    }
-}
 const capitalized = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 /** What the user-units input says of a unit. */
 const USER_UNITS_INPUT = {
@@ -63958,12 +64002,6 @@ async function gate(env) {
     if (comparison.kind === 'unavailable') {
         notes.warn(`No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`);
     }
-    // The base is read from git objects as stored; what ran at the base was its checkout, which
-    // .gitattributes may convert (working-tree-encoding, eol, ident, filters). A change to them changes
-    // how files the pull request does not touch are checked out (a unit's bytes, a policy's): every
-    // unit is then judged by the threshold, and the policy as at the base.
-    const attributeFiles = (changes ?? []).filter((c) => path$2.posix.basename(c.path) === '.gitattributes' ||
-        (c.oldPath !== undefined && path$2.posix.basename(c.oldPath) === '.gitattributes'));
     // a unit the change moves out of what paths/exclude take (units/a.service -> svc/a.service) stays
     // gated at its new place: moving it must not take it out of sight
     // (git sees a move with new content as a removal and an addition: the same file name counts)
@@ -63995,12 +64033,11 @@ async function gate(env) {
             read: (oids) => git.blobs(oids)
         })
         : undefined;
-    // only a change where a converting attribute is named (before or after, or in a macro of the top
-    // .gitattributes) counts: `*.png binary` converts nothing on checkout
-    const conversionsMayChange = attributeFiles.length > 0 &&
-        [...attributeFiles.flatMap((c) => [c.path, c.oldPath ?? c.path]), '.gitattributes'].some((file) => mayConvert(attributesText(treeAtBase?.(), file)) ||
-            mayConvert(workspaceText(workspace, file)));
-    const attributes = conversionsMayChange ? attributeFiles : [];
+    // The base is read from git objects as stored; what ran at the base was its checkout. A change of
+    // .gitattributes that may convert files changes how files the pull request does not touch are
+    // checked out (a unit's bytes, a policy's): every unit is judged by the threshold, the policy as
+    // at the base.
+    const attributes = conversionChanges(changes ?? [], workspace, treeAtBase);
     settings = policyAtBase(settings, changes, comparison, treeAtBase, event, notes, workspace, attributes.length > 0);
     const roots = readableRoots(workspace, found.outside);
     // One reader for every unit: directory listings and links are read once per directory.
@@ -64098,17 +64135,15 @@ async function gate(env) {
         });
         let converted;
         try {
-            converted = git.convertedOnCheckout([...new Set([...filesOf.values()].flat())]);
+            converted = convertedUnits(filesOf, (files) => git.convertedOnCheckout(files));
         }
         catch (error) {
             notes.warn(`Cannot read the checkout attributes: ${error.message}. Units are judged by the threshold.`);
+            converted = filesOf;
         }
-        for (const [current, files] of filesOf) {
-            const which = converted ? files.filter((file) => converted.has(file)) : files;
-            if (which.length === 0)
-                continue;
+        for (const [current, which] of converted) {
             bases.set(current, null);
-            if (converted)
+            if (converted !== filesOf)
                 notes.warn(`${current}: git converts ${which.join(', ')} on checkout (.gitattributes): the base, read from git objects as stored, cannot be compared with it, so the unit is judged by the threshold.`, { file: current, title: 'Converted on checkout' });
         }
     }

@@ -33,6 +33,7 @@ import {
 } from './github/changes.js'
 import type { Comparison, CommitFacts } from './github/comparison.js'
 import { chooseComparison } from './github/comparison.js'
+import { conversionChanges, convertedUnits } from './github/attributes.js'
 import { commandSafe, redactSecrets } from './github/escape.js'
 import { describeEvent, parseEvent } from './github/event.js'
 import { pathsScope, readableRoots, resolveUnitFiles, writeFileSafely } from './github/files.js'
@@ -295,38 +296,6 @@ function policyAtBase(
   }
 }
 
-/** Attributes that make checked-out bytes differ from the stored blob (see convertedOnCheckout). */
-const CONVERTING_ATTRIBUTE = /working-tree-encoding|\bident\b|\bfilter\b|\beol\s*=\s*crlf|\bcrlf\b/
-
-/** Whether an attributes file may convert checked-out files ('unknown': it could not be read). */
-const mayConvert = (text: string | undefined): boolean =>
-  text !== undefined && (text === 'unknown' || CONVERTING_ATTRIBUTE.test(text))
-
-/** A file's text at the base (undefined: no such file; 'unknown': not readable as text). */
-function attributesText(tree: BaseTree | undefined, file: string): string | undefined {
-  if (!tree) return undefined
-  const entry = tree.entries.get(tree.prefix ? `${tree.prefix}/${file}` : file)
-  if (!entry) return undefined
-  const bytes = entry.type === 'blob' ? tree.read([entry.oid]).get(entry.oid) : undefined
-  return bytes && bytes.length <= MAX_POLICY_BYTES ? Buffer.from(bytes).toString('utf8') : 'unknown'
-}
-
-/** A workspace file's text (undefined: no such file; 'unknown': not a small regular file). */
-function workspaceText(workspace: string, file: string): string | undefined {
-  let stat: fs.Stats
-  try {
-    stat = fs.lstatSync(path.join(workspace, file))
-  } catch {
-    return undefined
-  }
-  if (!stat.isFile() || stat.size > MAX_POLICY_BYTES) return 'unknown'
-  try {
-    return fs.readFileSync(path.join(workspace, file), 'utf8')
-  } catch {
-    return 'unknown'
-  }
-}
-
 const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
 
 /** What the user-units input says of a unit. */
@@ -401,15 +370,6 @@ async function gate(env: Env): Promise<string | undefined> {
       `No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`
     )
   }
-  // The base is read from git objects as stored; what ran at the base was its checkout, which
-  // .gitattributes may convert (working-tree-encoding, eol, ident, filters). A change to them changes
-  // how files the pull request does not touch are checked out (a unit's bytes, a policy's): every
-  // unit is then judged by the threshold, and the policy as at the base.
-  const attributeFiles = (changes ?? []).filter(
-    (c) =>
-      path.posix.basename(c.path) === '.gitattributes' ||
-      (c.oldPath !== undefined && path.posix.basename(c.oldPath) === '.gitattributes')
-  )
   // a unit the change moves out of what paths/exclude take (units/a.service -> svc/a.service) stays
   // gated at its new place: moving it must not take it out of sight
   // (git sees a move with new content as a removal and an addition: the same file name counts)
@@ -443,16 +403,11 @@ async function gate(env: Env): Promise<string | undefined> {
             read: (oids) => git.blobs(oids)
           })
       : undefined
-  // only a change where a converting attribute is named (before or after, or in a macro of the top
-  // .gitattributes) counts: `*.png binary` converts nothing on checkout
-  const conversionsMayChange =
-    attributeFiles.length > 0 &&
-    [...attributeFiles.flatMap((c) => [c.path, c.oldPath ?? c.path]), '.gitattributes'].some(
-      (file) =>
-        mayConvert(attributesText(treeAtBase?.(), file)) ||
-        mayConvert(workspaceText(workspace, file))
-    )
-  const attributes = conversionsMayChange ? attributeFiles : []
+  // The base is read from git objects as stored; what ran at the base was its checkout. A change of
+  // .gitattributes that may convert files changes how files the pull request does not touch are
+  // checked out (a unit's bytes, a policy's): every unit is judged by the threshold, the policy as
+  // at the base.
+  const attributes = conversionChanges(changes ?? [], workspace, treeAtBase)
   settings = policyAtBase(
     settings,
     changes,
@@ -577,19 +532,18 @@ async function gate(env: Env): Promise<string | undefined> {
         files.map((file) => (git.prefix ? `${git.prefix}/${file}` : file))
       )
     })
-    let converted: Set<string> | undefined
+    let converted: Map<string, string[]>
     try {
-      converted = git.convertedOnCheckout([...new Set([...filesOf.values()].flat())])
+      converted = convertedUnits(filesOf, (files) => git.convertedOnCheckout(files))
     } catch (error) {
       notes.warn(
         `Cannot read the checkout attributes: ${(error as Error).message}. Units are judged by the threshold.`
       )
+      converted = filesOf
     }
-    for (const [current, files] of filesOf) {
-      const which = converted ? files.filter((file) => converted.has(file)) : files
-      if (which.length === 0) continue
+    for (const [current, which] of converted) {
       bases.set(current, null)
-      if (converted)
+      if (converted !== filesOf)
         notes.warn(
           `${current}: git converts ${which.join(', ')} on checkout (.gitattributes): the base, read from git objects as stored, cannot be compared with it, so the unit is judged by the threshold.`,
           { file: current, title: 'Converted on checkout' }
