@@ -230,6 +230,11 @@ describe('scope', () => {
       [
         { 'units/app.service': HARDENED },
         { 'units/app.service.d/10-install.conf': '[Install]\nAlias=webapp.service\n' }
+      ],
+      // round 5: enable reads no type-wide drop-in, so this empty Alias= empties nothing
+      [
+        { 'units/app.service': `${HARDENED}\n[Install]\nAlias=webapp.service\n` },
+        { 'units/service.d/10-reset.conf': '[Install]\nAlias=\n' }
       ]
     ] as const) {
       const r = repo({
@@ -810,9 +815,13 @@ describe('events', () => {
   })
 
   it('leaves the comparison alone when a .gitattributes change converts nothing on checkout', async () => {
+    // (round 5: the top file's own LFS line, a comment naming crlf, are no macro the change uses)
     const r = repo({
-      base: { 'units/app.service': BARE },
-      head: { 'docs/.gitattributes': '*.png binary\n*.md text eol=lf\n' }
+      base: {
+        'units/app.service': BARE,
+        '.gitattributes': '*.png filter=lfs diff=lfs merge=lfs -text\n# no crlf here\n'
+      },
+      head: { 'docs/.gitattributes': '*.png binary\n*.md text eol=lf linguist-documentation\n' }
     })
     const run = await runAction({
       workspace: r.dir,
@@ -847,6 +856,19 @@ describe('events', () => {
           'units/app.service: git converts units/app.service on checkout (.gitattributes)'
         )
     }
+    // round 5: the file converted was the base's only (renamed out of an attributed directory)
+    const r = repo({
+      base: { 'legacy/app.service': LEGACY, '.gitattributes': 'legacy/*.service ident\n' },
+      head: { 'legacy/app.service': null, 'units/app.service': LEGACY }
+    })
+    const run = await runAction({
+      workspace: r.dir,
+      eventName: 'pull_request',
+      payload: pr(r),
+      inputs: { 'fail-on': 'regression' }
+    })
+    expect(run.code).toBe(1)
+    expect(byName(run, 'warning').join('\n')).toContain('git converts legacy/app.service')
   })
 
   it('merge_group compares with the queue base', async () => {

@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { installNames } from '../src/core/install.js'
+import { aliasesMatching, installNames, installTexts } from '../src/core/install.js'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
 import { parseUnitName } from '../src/core/specifiers.js'
@@ -50,12 +50,44 @@ describe('installNames', () => {
     ).toEqual(['api.service'])
   })
 
-  it("gives an instance of a template its template aliases' same instance", () => {
+  it("gives an instance of a template its template aliases' same instance, and its own", () => {
     const aliases = installNames(
-      [text('[Install]\nAlias=bar@.service plain.service\n')],
+      [text('[Install]\nAlias=bar@.service plain.service baz@web.service qux@db.service\n')],
       name('foo@web.service')
     ).aliases
-    expect(aliases.map((n) => n.name)).toEqual(['bar@web.service'])
+    expect(aliases.map((n) => n.name)).toEqual(['bar@web.service', 'baz@web.service'])
+  })
+
+  it('matches Alias= names with a machine specifier (%a, %H ...) against drop-in directories', () => {
+    const unit = name('app.service')
+    const install = installNames([text('[Install]\nAlias=%a-web.service %u.service\n')], unit)
+    expect(install.aliases.map((n) => n.name)).toEqual(['root.service'])
+    expect(
+      aliasesMatching(
+        install.aliasPatterns,
+        ['x86-64-web.service.d', 'web.service.d', 'arm64-web.service', 'a-web.socket.d'],
+        unit
+      ).map((n) => n.name)
+    ).toEqual(['x86-64-web.service'])
+  })
+
+  it("reads [Install] from the unit file and its own and its template's drop-ins only, as enable", () => {
+    const input = (p: string, t: string) => ({ path: p, bytes: text(t) })
+    const texts = installTexts(
+      input('u/foo@a.service', '[Install]\nAlias=x@.service\n'),
+      [
+        input('u/foo@.service.d/1.conf', '[Install]\nAlias=y@.service\n'),
+        input('u/foo@a.service.d/2.conf', '[Install]\nAlias=z@.service\n'),
+        input('u/service.d/3.conf', '[Install]\nAlias=\n'),
+        input('u/foo-.service.d/4.conf', '[Install]\nAlias=\n')
+      ],
+      name('foo@a.service')
+    )
+    expect(installNames(texts, name('foo@a.service')).aliases.map((n) => n.name)).toEqual([
+      'x@a.service',
+      'y@a.service',
+      'z@a.service'
+    ])
   })
 
   it("takes a template's DefaultInstance= when it is a valid instance", () => {
@@ -68,8 +100,16 @@ describe('installNames', () => {
     expect(of('')).toBeUndefined()
     expect(of('a/b')).toBeUndefined()
     expect(installNames([text('[Install]\nDefaultInstance=root\n')], name('foo.service'))).toEqual({
-      aliases: []
+      aliases: [],
+      aliasPatterns: []
     })
+    // the user enable runs as (root for the system manager); a machine specifier is not known
+    expect(of('%u')).toBe('root')
+    const pi = { name: 'pi', uid: 1000, group: 'pi', gid: 1000 }
+    expect(
+      installNames([text('[Install]\nDefaultInstance=%u\n')], template, pi).defaultInstance
+    ).toBe('pi')
+    expect(of('%a')).toBeUndefined()
     // from a drop-in too
     expect(
       installNames(

@@ -42571,7 +42571,7 @@ function tracedPatch(lines, ctx) {
     const readValues = [];
     for (const value of readObjects) {
         const copy = snapshot(value);
-        if (copy === UNKNOWN)
+        if (copy === UNKNOWN$1)
             return { patch };
         readValues.push(copy);
     }
@@ -42592,43 +42592,43 @@ function tracedPatch(lines, ctx) {
  */
 function snapshot(value) {
     if (typeof value === 'function')
-        return UNKNOWN;
+        return UNKNOWN$1;
     if (typeof value !== 'object' || value === null)
         return value;
     const items = [];
     const add = (item) => {
         const copy = snapshot(item);
         items.push(copy);
-        return copy !== UNKNOWN;
+        return copy !== UNKNOWN$1;
     };
     if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++)
             if (!add(value[i]))
-                return UNKNOWN;
+                return UNKNOWN$1;
         return new Snapshot(Kind.Array, items);
     }
     if (value instanceof Set) {
         for (const item of value)
             if (!add(item))
-                return UNKNOWN;
+                return UNKNOWN$1;
         return new Snapshot(Kind.Set, items);
     }
     if (value instanceof Map) {
         for (const [k, v] of value)
             if (!add(k) || !add(v))
-                return UNKNOWN;
+                return UNKNOWN$1;
         return new Snapshot(Kind.Map, items);
     }
     const prototype = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null)
-        return UNKNOWN;
+        return UNKNOWN$1;
     const keys = Object.keys(value);
     for (const key of keys)
         if (!add(value[key]))
-            return UNKNOWN;
+            return UNKNOWN$1;
     return new Snapshot(Kind.Object, items, keys);
 }
-const UNKNOWN = Symbol('unknown');
+const UNKNOWN$1 = Symbol('unknown');
 /** What a Snapshot copies. */
 const Kind = { Array: 0, Set: 1, Map: 2, Object: 3 };
 class Snapshot {
@@ -44100,14 +44100,8 @@ function renderSarifCounted(report, toolVersion) {
     return { sarif, results: stream.results() };
 }
 
-/**
- * The names `systemctl enable` gives a unit from its [Install] section. systemd-analyze on a unit
- * file in a repository does not see them (nothing is enabled there), but once the unit is deployed
- * and enabled they are real: an `Alias=webapp.service` becomes a link whose name's drop-in
- * directories (`webapp.service.d/`) apply to the unit, and a template's `DefaultInstance=root` is
- * the instance that runs (`foo@root.service`, whose `%i` may be its `User=`).
- */
-const NONE = { aliases: [] };
+const ROOT = { name: 'root', uid: 0, group: 'root', gid: 0 };
+const NONE = { aliases: [], aliasPatterns: [] };
 const ALIAS = Buffer.from('Alias');
 const DEFAULT_INSTANCE = Buffer.from('DefaultInstance');
 /** Whether the bytes hold `text` (a byte search: most unit files say neither key). */
@@ -44117,46 +44111,74 @@ function mentions(bytes, text) {
         : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return buffer.indexOf(text) >= 0;
 }
+/** A specifier of the machine enable runs on: matched as any run of name characters. */
+const UNKNOWN = Symbol('unknown');
 /**
- * install_name_printf() for the specifiers that depend on the unit alone (%n %N %p %P %i %I %j %J
- * %%); undefined for any other (the host's name, the machine id ... are not known here).
+ * install_name_printf(): the specifiers of the unit's name (%n %N %p %P %i %I %j %J %%) and of the
+ * user enable runs as (%u %U %g %G); any other (%a %H %v %m ...) is the machine's, UNKNOWN here.
+ * Pieces in order: text, or UNKNOWN.
  */
-function expandNameSpecifiers(text, file) {
-    if (!text.includes('%'))
-        return text;
-    const stem = file.stem;
+function expandInstallSpecifiers(text, file, user) {
+    const dash = file.prefix.lastIndexOf('-');
     const values = {
         n: file.name,
-        N: stem,
+        N: file.stem,
         p: file.prefix,
         P: file.prefix,
         i: file.instance,
         I: file.instance,
-        j: file.prefix.slice(file.prefix.lastIndexOf('-') + 1),
-        J: file.prefix.slice(file.prefix.lastIndexOf('-') + 1),
+        j: file.prefix.slice(dash + 1),
+        J: file.prefix.slice(dash + 1),
+        u: user.name,
+        U: String(user.uid),
+        g: user.group,
+        G: String(user.gid),
         '%': '%'
     };
-    let result = '';
+    const pieces = [];
+    let literal = '';
     for (let i = 0; i < text.length; i++) {
         if (text[i] !== '%') {
-            result += text[i];
+            literal += text[i];
             continue;
         }
         const value = values[text[i + 1] ?? ''];
-        if (value === undefined)
-            return undefined;
-        result += value;
         i++;
+        if (value !== undefined) {
+            literal += value;
+            continue;
+        }
+        pieces.push(literal, UNKNOWN);
+        literal = '';
     }
-    return result;
+    pieces.push(literal);
+    return pieces;
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The texts `systemctl enable` reads [Install] from: the unit file, and the drop-ins of the unit's
+ * own and its template's directory (NAME.service.d/, foo@.service.d/): not type-wide, dash-prefix
+ * or alias ones (round 5 of the team's red team: an `Alias=` emptied in service.d/ hid an alias).
+ */
+function installTexts(main, dropIns, id) {
+    const template = templateOf(id);
+    const own = new Set([`${id.name}.d`, ...(template ? [`${template}.d`] : [])]);
+    const texts = main.bytes ? [main.bytes] : [];
+    for (const dropIn of dropIns) {
+        const slash = dropIn.path.lastIndexOf('/');
+        const directory = dropIn.path.slice(dropIn.path.lastIndexOf('/', slash - 1) + 1, slash);
+        if (dropIn.bytes && own.has(directory))
+            texts.push(dropIn.bytes);
+    }
+    return texts;
 }
 /**
  * The install names of `unit` (the name analysed: a plain unit, or an instance of a template) from
- * the [Install] sections of its file and drop-ins, in the order systemd reads them, as `systemctl
- * enable` takes them (config_parse_strv: words unquoted, an empty value resetting; specifiers
- * expanded from the file's name, see expandNameSpecifiers). `file`: the name of the file read.
+ * `texts` (see installTexts), in order, as `systemctl enable` takes them (config_parse_strv: words
+ * unquoted, an empty value resetting; specifiers expanded by install_name_printf()). `user`: whom
+ * enable runs as (root for the system manager).
  */
-function installNames(texts, unit, file = unit) {
+function installNames(texts, unit, user = ROOT) {
     const template = unit.isInstance || unit.isTemplate;
     const aliasMentioned = texts.some((bytes) => mentions(bytes, ALIAS));
     const defaultMentioned = template && texts.some((bytes) => mentions(bytes, DEFAULT_INSTANCE));
@@ -44186,28 +44208,67 @@ function installNames(texts, unit, file = unit) {
         }
     }
     const aliases = [];
+    const aliasPatterns = [];
     const add = (alias) => {
         if (alias && alias.name !== unit.name && !aliases.some((known) => known.name === alias.name))
             aliases.push(alias);
     };
     for (const word of words) {
-        const expanded = expandNameSpecifiers(word, file);
-        const alias = expanded === undefined ? undefined : parseUnitName(expanded);
+        const pieces = expandInstallSpecifiers(word, unit, user);
+        if (pieces.includes(UNKNOWN)) {
+            const source = pieces.map((p) => (p === UNKNOWN ? '[^/]+' : escapeRegExp(p))).join('');
+            aliasPatterns.push(new RegExp(`^${source}$`));
+            continue;
+        }
+        const alias = parseUnitName(pieces.join(''));
         if (!alias || alias.type !== unit.type)
             continue;
-        // a template's aliases are templates, the same instance of each is the unit's alias
-        if (template)
-            add(alias.isTemplate && unit.isInstance ? instanceOf(alias, unit.instance) : undefined);
-        else if (!alias.isTemplate && !alias.isInstance)
-            add(alias);
+        if (!template) {
+            if (!alias.isTemplate && !alias.isInstance)
+                add(alias);
+        }
+        else if (unit.isInstance) {
+            // a template's alias template is that instance's alias; an alias instance is the alias of
+            // the same instance only (enable links it to that instance, DefaultInstance= or named)
+            if (alias.isTemplate)
+                add(instanceOf(alias, unit.instance));
+            else if (alias.isInstance && alias.instance === unit.instance)
+                add(alias);
+        }
     }
-    const instance = defaultInstance === undefined || defaultInstance === ''
-        ? undefined
-        : expandNameSpecifiers(defaultInstance, file);
-    const valid = instance !== undefined &&
-        instance !== '' &&
-        parseUnitName(`${unit.prefix}@${instance}.${unit.type}`)?.isInstance === true;
-    return valid ? { aliases, defaultInstance: instance } : { aliases };
+    let instance;
+    if (defaultInstance !== undefined && defaultInstance !== '') {
+        const pieces = expandInstallSpecifiers(defaultInstance, unit, user);
+        const expanded = pieces.includes(UNKNOWN) ? undefined : pieces.join('');
+        if (expanded !== undefined &&
+            expanded !== '' &&
+            parseUnitName(`${unit.prefix}@${expanded}.${unit.type}`)?.isInstance === true)
+            instance = expanded;
+    }
+    const result = { aliases, aliasPatterns };
+    return instance === undefined ? result : { ...result, defaultInstance: instance };
+}
+/**
+ * The alias names among a directory's entries that Alias= patterns with a machine specifier may
+ * name: every `NAME.d` entry (a drop-in directory) whose NAME is a plain unit of the unit's type
+ * the pattern matches.
+ */
+function aliasesMatching(patterns, entries, unit) {
+    const found = [];
+    if (patterns.length === 0)
+        return found;
+    const suffix = `.${unit.type}.d`;
+    for (const entry of entries) {
+        if (!entry.endsWith(suffix))
+            continue;
+        const name = entry.slice(0, -2);
+        if (name === unit.name || !patterns.some((pattern) => pattern.test(name)))
+            continue;
+        const alias = parseUnitName(name);
+        if (alias && !alias.isTemplate && (!alias.isInstance || alias.instance === unit.instance))
+            found.push(alias);
+    }
+    return found;
 }
 
 /**
@@ -44817,19 +44878,21 @@ function instancesThatRun(prefix, directory, read, options) {
     return found;
 }
 /** What `systemctl enable` reads of a unit: its file and drop-ins (see installNames). */
-function installNamesOf(main, dropIns, id) {
-    const texts = [];
-    for (const input of [main, ...dropIns])
-        if (input.bytes)
-            texts.push(input.bytes);
-    return installNames(texts, id);
+function installNamesOf(main, dropIns, id, user) {
+    return installNames(installTexts(main, dropIns, id), id, user);
+}
+/** Alias= names with a machine specifier, as the drop-in directories of the search path name them. */
+function aliasesFound(install, id, searched, read) {
+    if (install.aliasPatterns.length === 0)
+        return [];
+    return searched.flatMap((dir) => aliasesMatching(install.aliasPatterns, read.listDirectory(dir)?.keys() ?? [], id));
 }
 /** The names among `aliases` the unit does not have already. */
 function newAliases(aliases, names) {
     if (aliases.length === 0)
         return [];
     const known = new Set([names.id.name, ...names.aliases.map((alias) => alias.name)]);
-    return aliases.filter((alias) => !known.has(alias.name));
+    return aliases.filter((alias) => !known.has(alias.name) && (known.add(alias.name), true));
 }
 /** Whether a file lies in a dependency directory (x.target.wants/): no unit file for systemd. */
 const inDependencyDirectory = (file) => isDependencyDirectory(baseNameOf(directoryOf(file)));
@@ -45076,7 +45139,14 @@ function unitSources(file, reader, version) {
     // and the names its Alias= gives it once enabled, whose drop-in directories then count too
     let enabled = [];
     try {
-        enabled = newAliases(installNamesOf(reader.read(fragment), [], names.id).aliases, names);
+        const install = installNamesOf(reader.read(fragment), [], names.id);
+        const searched = [
+            ...new Set([
+                ...dropInSearchDirectories(directory, version),
+                ...dropInSearchDirectories(directory, version, path$2.sep, 'user')
+            ])
+        ];
+        enabled = newAliases([...install.aliases, ...aliasesFound(install, names.id, searched, reader)], names);
     }
     catch (error) {
         if (!(error instanceof ReadError))
@@ -45167,7 +45237,7 @@ asInstance) {
     const collect = (enabledAliases) => collectDropIns(names.id, names.aliases, directory, read, options.version, manager ?? 'system', enabledAliases);
     let collected = collect([]);
     // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
-    const install = installNamesOf(main, collected.orders[0] ?? [], names.id);
+    const install = installNamesOf(main, collected.orders[0] ?? [], names.id, manager === 'user' ? options.managerUser : undefined);
     if (realInstances !== undefined) {
         const byDefault = install.defaultInstance;
         if (byDefault !== undefined && !realInstances.has(byDefault))
@@ -45186,7 +45256,8 @@ asInstance) {
         lookupNotes.push(`systemd-analyze analyses the template ${base} as ${unit.name}, which this directory ` +
             `holds: the score is that unit's (${names.fragment}), not the template's`);
     }
-    const enabledAliases = newAliases(install.aliases, names);
+    const searched = dropInSearchDirectories(directory, options.version, path$2.sep, manager ?? 'system');
+    const enabledAliases = newAliases([...install.aliases, ...aliasesFound(install, names.id, searched, read)], names);
     if (enabledAliases.length > 0)
         collected = collect(enabledAliases);
     const { orders, problems, conflicts, truncated, unreadable } = collected;
@@ -54919,15 +54990,14 @@ judgeInstances = true) {
         };
         let { candidates, maybeRead } = collect([]);
         // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
-        const texts = [
-            main,
-            ...readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? [])
-        ].flatMap((input) => (input.bytes ? [input.bytes] : []));
-        const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)]);
-        const install = installNames(texts, names.id);
+        // (as enable reads it: the unit file, its own and its template's drop-ins; see installTexts)
+        const texts = installTexts(main, readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? []), names.id);
+        const install = installNames(texts, names.id, manager === 'user' ? options.managerUser : undefined);
         if (install.defaultInstance !== undefined)
             defaultInstances.set(current, install.defaultInstance);
-        const enabled = install.aliases.filter((a) => !known.has(a.name));
+        const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)]);
+        const matched = searched.flatMap((dir) => aliasesMatching(install.aliasPatterns, reader.list(dir), names.id));
+        const enabled = [...install.aliases, ...matched].filter((a) => !known.has(a.name) && (known.add(a.name), true));
         if (enabled.length > 0)
             ({ candidates, maybeRead } = collect(enabled));
         const analyse = (order) => analyzeUnit({ ...loadedNames(unit, names), main, dropIns: readDropIns(order), scope, manager }, options);
@@ -55226,7 +55296,19 @@ function chooseComparison(event, facts) {
 const CONVERTING_ATTRIBUTE = /working-tree-encoding|\bident\b|\bfilter\b|\beol\s*=\s*crlf|\bcrlf\b/;
 /** An attributes file larger than this is not read: taken to convert. */
 const MAX_ATTRIBUTES_BYTES = 1024 * 1024;
-const mayConvert = (text) => text !== undefined && (text === 'unknown' || CONVERTING_ATTRIBUTE.test(text));
+/** Whether the lines of an attributes file (comments aside; `macros`: only `[attr]` lines) convert. */
+function mayConvert(text, macros = false) {
+    if (text === undefined)
+        return false;
+    if (text === 'unknown')
+        return true;
+    return text.split('\n').some((line) => {
+        const content = line.trimStart();
+        if (content.startsWith('#') || (macros && !content.startsWith('[attr]')))
+            return false;
+        return CONVERTING_ATTRIBUTE.test(content);
+    });
+}
 /** A workspace-relative file's text at the base. */
 function textAtBase(tree, file) {
     if (!tree)
@@ -55270,11 +55352,12 @@ function conversionChanges(changes, workspace, tree) {
     const touched = changes.filter((c) => isAttributes(c.path) || isAttributes(c.oldPath));
     if (touched.length === 0)
         return [];
-    const files = new Set([
-        ...touched.flatMap((c) => [c.path, c.oldPath ?? c.path]),
-        '.gitattributes'
-    ]);
-    const converting = [...files].some((file) => mayConvert(textAtBase(tree, file)) || mayConvert(textInCheckout(workspace, file)));
+    const files = new Set(touched.flatMap((c) => [c.path, c.oldPath ?? c.path]));
+    // a changed file names a converting attribute, or uses a macro of the top file that does (git
+    // reads macros there only): `*.png filter=lfs` in the top file does not make every change count
+    const converting = [...files].some((file) => mayConvert(textAtBase(tree, file)) || mayConvert(textInCheckout(workspace, file))) ||
+        mayConvert(textAtBase(tree, '.gitattributes'), true) ||
+        mayConvert(textInCheckout(workspace, '.gitattributes'), true);
     return converting ? touched : [];
 }
 /**
@@ -64128,9 +64211,20 @@ async function gate(env) {
         const filesOf = new Map();
         units.forEach((unit, k) => {
             const current = unitPaths[gated[k]];
-            if (!bases.get(current))
+            const atBase = bases.get(current);
+            if (!atBase)
                 return;
-            const files = [current, ...(inputs.aliases.get(current) ?? []), ...unit.dropIns];
+            // the head's files and the base's (a unit renamed, a drop-in removed): git converts a path
+            // the same way at both while .gitattributes is unchanged (else every unit is judged anyway)
+            const files = [
+                ...new Set([
+                    current,
+                    basePathOf(current),
+                    ...(inputs.aliases.get(current) ?? []),
+                    ...unit.dropIns,
+                    ...atBase.dropIns
+                ])
+            ];
             filesOf.set(current, files.map((file) => (git.prefix ? `${git.prefix}/${file}` : file)));
         });
         let converted;

@@ -525,8 +525,19 @@ async function gate(env: Env): Promise<string | undefined> {
     const filesOf = new Map<string, string[]>()
     units.forEach((unit, k) => {
       const current = unitPaths[gated[k]!]!
-      if (!bases.get(current)) return
-      const files = [current, ...(inputs.aliases.get(current) ?? []), ...unit.dropIns]
+      const atBase = bases.get(current)
+      if (!atBase) return
+      // the head's files and the base's (a unit renamed, a drop-in removed): git converts a path
+      // the same way at both while .gitattributes is unchanged (else every unit is judged anyway)
+      const files = [
+        ...new Set([
+          current,
+          basePathOf(current),
+          ...(inputs.aliases.get(current) ?? []),
+          ...unit.dropIns,
+          ...atBase.dropIns
+        ])
+      ]
       filesOf.set(
         current,
         files.map((file) => (git.prefix ? `${git.prefix}/${file}` : file))

@@ -5,22 +5,39 @@
  * directories (`webapp.service.d/`) apply to the unit, and a template's `DefaultInstance=root` is
  * the instance that runs (`foo@root.service`, whose `%i` may be its `User=`).
  */
+import type { UnitFileInput } from './service.js'
 import { parseUnitText } from './syntax.js'
 import type { UnitName } from './specifiers.js'
-import { instanceOf, parseUnitName } from './specifiers.js'
+import { instanceOf, parseUnitName, templateOf } from './specifiers.js'
 import { extractFirstWord } from './words.js'
 
 export interface InstallNames {
   /**
    * Alias= names, as the analysed unit has them: a plain unit's plain aliases; for an instance of
-   * a template, the template aliases (`bar@.service`) as that instance (`bar@web.service`)
+   * a template, the template aliases (`bar@.service`) as that instance (`bar@web.service`) and the
+   * instance aliases of that same instance
    */
   aliases: UnitName[]
+  /**
+   * Alias= names with a specifier of the machine they are enabled on (%a, %H, %v ...): any name
+   * they match may be the alias (see aliasesMatching)
+   */
+  aliasPatterns: RegExp[]
   /** a template's DefaultInstance=, when it is a valid instance */
   defaultInstance?: string
 }
 
-const NONE: InstallNames = { aliases: [] }
+/** The user `systemctl enable` runs as, for %u %U %g %G (root for the system manager). */
+export interface InstallUser {
+  name: string
+  uid: number
+  group: string
+  gid: number
+}
+
+const ROOT: InstallUser = { name: 'root', uid: 0, group: 'root', gid: 0 }
+
+const NONE: InstallNames = { aliases: [], aliasPatterns: [] }
 
 const ALIAS = Buffer.from('Alias')
 const DEFAULT_INSTANCE = Buffer.from('DefaultInstance')
@@ -33,48 +50,88 @@ function mentions(bytes: Uint8Array, text: Buffer): boolean {
   return buffer.indexOf(text) >= 0
 }
 
+/** A specifier of the machine enable runs on: matched as any run of name characters. */
+const UNKNOWN = Symbol('unknown')
+
 /**
- * install_name_printf() for the specifiers that depend on the unit alone (%n %N %p %P %i %I %j %J
- * %%); undefined for any other (the host's name, the machine id ... are not known here).
+ * install_name_printf(): the specifiers of the unit's name (%n %N %p %P %i %I %j %J %%) and of the
+ * user enable runs as (%u %U %g %G); any other (%a %H %v %m ...) is the machine's, UNKNOWN here.
+ * Pieces in order: text, or UNKNOWN.
  */
-function expandNameSpecifiers(text: string, file: UnitName): string | undefined {
-  if (!text.includes('%')) return text
-  const stem = file.stem
+function expandInstallSpecifiers(
+  text: string,
+  file: UnitName,
+  user: InstallUser
+): Array<string | typeof UNKNOWN> {
+  const dash = file.prefix.lastIndexOf('-')
   const values: Record<string, string> = {
     n: file.name,
-    N: stem,
+    N: file.stem,
     p: file.prefix,
     P: file.prefix,
     i: file.instance,
     I: file.instance,
-    j: file.prefix.slice(file.prefix.lastIndexOf('-') + 1),
-    J: file.prefix.slice(file.prefix.lastIndexOf('-') + 1),
+    j: file.prefix.slice(dash + 1),
+    J: file.prefix.slice(dash + 1),
+    u: user.name,
+    U: String(user.uid),
+    g: user.group,
+    G: String(user.gid),
     '%': '%'
   }
-  let result = ''
+  const pieces: Array<string | typeof UNKNOWN> = []
+  let literal = ''
   for (let i = 0; i < text.length; i++) {
     if (text[i] !== '%') {
-      result += text[i]
+      literal += text[i]
       continue
     }
     const value = values[text[i + 1] ?? '']
-    if (value === undefined) return undefined
-    result += value
     i++
+    if (value !== undefined) {
+      literal += value
+      continue
+    }
+    pieces.push(literal, UNKNOWN)
+    literal = ''
   }
-  return result
+  pieces.push(literal)
+  return pieces
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * The texts `systemctl enable` reads [Install] from: the unit file, and the drop-ins of the unit's
+ * own and its template's directory (NAME.service.d/, foo@.service.d/): not type-wide, dash-prefix
+ * or alias ones (round 5 of the team's red team: an `Alias=` emptied in service.d/ hid an alias).
+ */
+export function installTexts(
+  main: UnitFileInput,
+  dropIns: readonly UnitFileInput[],
+  id: UnitName
+): Uint8Array[] {
+  const template = templateOf(id)
+  const own = new Set([`${id.name}.d`, ...(template ? [`${template}.d`] : [])])
+  const texts: Uint8Array[] = main.bytes ? [main.bytes] : []
+  for (const dropIn of dropIns) {
+    const slash = dropIn.path.lastIndexOf('/')
+    const directory = dropIn.path.slice(dropIn.path.lastIndexOf('/', slash - 1) + 1, slash)
+    if (dropIn.bytes && own.has(directory)) texts.push(dropIn.bytes)
+  }
+  return texts
 }
 
 /**
  * The install names of `unit` (the name analysed: a plain unit, or an instance of a template) from
- * the [Install] sections of its file and drop-ins, in the order systemd reads them, as `systemctl
- * enable` takes them (config_parse_strv: words unquoted, an empty value resetting; specifiers
- * expanded from the file's name, see expandNameSpecifiers). `file`: the name of the file read.
+ * `texts` (see installTexts), in order, as `systemctl enable` takes them (config_parse_strv: words
+ * unquoted, an empty value resetting; specifiers expanded by install_name_printf()). `user`: whom
+ * enable runs as (root for the system manager).
  */
 export function installNames(
   texts: readonly Uint8Array[],
   unit: UnitName,
-  file: UnitName = unit
+  user: InstallUser = ROOT
 ): InstallNames {
   const template = unit.isInstance || unit.isTemplate
   const aliasMentioned = texts.some((bytes) => mentions(bytes, ALIAS))
@@ -101,26 +158,64 @@ export function installNames(
     }
   }
   const aliases: UnitName[] = []
+  const aliasPatterns: RegExp[] = []
   const add = (alias: UnitName | undefined): void => {
     if (alias && alias.name !== unit.name && !aliases.some((known) => known.name === alias.name))
       aliases.push(alias)
   }
   for (const word of words) {
-    const expanded = expandNameSpecifiers(word, file)
-    const alias = expanded === undefined ? undefined : parseUnitName(expanded)
+    const pieces = expandInstallSpecifiers(word, unit, user)
+    if (pieces.includes(UNKNOWN)) {
+      const source = pieces.map((p) => (p === UNKNOWN ? '[^/]+' : escapeRegExp(p))).join('')
+      aliasPatterns.push(new RegExp(`^${source}$`))
+      continue
+    }
+    const alias = parseUnitName(pieces.join(''))
     if (!alias || alias.type !== unit.type) continue
-    // a template's aliases are templates, the same instance of each is the unit's alias
-    if (template)
-      add(alias.isTemplate && unit.isInstance ? instanceOf(alias, unit.instance) : undefined)
-    else if (!alias.isTemplate && !alias.isInstance) add(alias)
+    if (!template) {
+      if (!alias.isTemplate && !alias.isInstance) add(alias)
+    } else if (unit.isInstance) {
+      // a template's alias template is that instance's alias; an alias instance is the alias of
+      // the same instance only (enable links it to that instance, DefaultInstance= or named)
+      if (alias.isTemplate) add(instanceOf(alias, unit.instance))
+      else if (alias.isInstance && alias.instance === unit.instance) add(alias)
+    }
   }
-  const instance =
-    defaultInstance === undefined || defaultInstance === ''
-      ? undefined
-      : expandNameSpecifiers(defaultInstance, file)
-  const valid =
-    instance !== undefined &&
-    instance !== '' &&
-    parseUnitName(`${unit.prefix}@${instance}.${unit.type}`)?.isInstance === true
-  return valid ? { aliases, defaultInstance: instance } : { aliases }
+  let instance: string | undefined
+  if (defaultInstance !== undefined && defaultInstance !== '') {
+    const pieces = expandInstallSpecifiers(defaultInstance, unit, user)
+    const expanded = pieces.includes(UNKNOWN) ? undefined : pieces.join('')
+    if (
+      expanded !== undefined &&
+      expanded !== '' &&
+      parseUnitName(`${unit.prefix}@${expanded}.${unit.type}`)?.isInstance === true
+    )
+      instance = expanded
+  }
+  const result: InstallNames = { aliases, aliasPatterns }
+  return instance === undefined ? result : { ...result, defaultInstance: instance }
+}
+
+/**
+ * The alias names among a directory's entries that Alias= patterns with a machine specifier may
+ * name: every `NAME.d` entry (a drop-in directory) whose NAME is a plain unit of the unit's type
+ * the pattern matches.
+ */
+export function aliasesMatching(
+  patterns: readonly RegExp[],
+  entries: Iterable<string>,
+  unit: UnitName
+): UnitName[] {
+  const found: UnitName[] = []
+  if (patterns.length === 0) return found
+  const suffix = `.${unit.type}.d`
+  for (const entry of entries) {
+    if (!entry.endsWith(suffix)) continue
+    const name = entry.slice(0, -2)
+    if (name === unit.name || !patterns.some((pattern) => pattern.test(name))) continue
+    const alias = parseUnitName(name)
+    if (alias && !alias.isTemplate && (!alias.isInstance || alias.instance === unit.instance))
+      found.push(alias)
+  }
+  return found
 }

@@ -18,8 +18,16 @@ const MAX_ATTRIBUTES_BYTES = 1024 * 1024
 /** 'unknown': a file that could not be read as text (taken to convert) */
 type Text = string | undefined | 'unknown'
 
-const mayConvert = (text: Text): boolean =>
-  text !== undefined && (text === 'unknown' || CONVERTING_ATTRIBUTE.test(text))
+/** Whether the lines of an attributes file (comments aside; `macros`: only `[attr]` lines) convert. */
+function mayConvert(text: Text, macros = false): boolean {
+  if (text === undefined) return false
+  if (text === 'unknown') return true
+  return text.split('\n').some((line) => {
+    const content = line.trimStart()
+    if (content.startsWith('#') || (macros && !content.startsWith('[attr]'))) return false
+    return CONVERTING_ATTRIBUTE.test(content)
+  })
+}
 
 /** A workspace-relative file's text at the base. */
 function textAtBase(tree: (() => BaseTree) | undefined, file: string): Text {
@@ -64,13 +72,15 @@ export function conversionChanges(
     file !== undefined && path.posix.basename(file) === '.gitattributes'
   const touched = changes.filter((c) => isAttributes(c.path) || isAttributes(c.oldPath))
   if (touched.length === 0) return []
-  const files = new Set([
-    ...touched.flatMap((c) => [c.path, c.oldPath ?? c.path]),
-    '.gitattributes'
-  ])
-  const converting = [...files].some(
-    (file) => mayConvert(textAtBase(tree, file)) || mayConvert(textInCheckout(workspace, file))
-  )
+  const files = new Set(touched.flatMap((c) => [c.path, c.oldPath ?? c.path]))
+  // a changed file names a converting attribute, or uses a macro of the top file that does (git
+  // reads macros there only): `*.png filter=lfs` in the top file does not make every change count
+  const converting =
+    [...files].some(
+      (file) => mayConvert(textAtBase(tree, file)) || mayConvert(textInCheckout(workspace, file))
+    ) ||
+    mayConvert(textAtBase(tree, '.gitattributes'), true) ||
+    mayConvert(textInCheckout(workspace, '.gitattributes'), true)
   return converting ? touched : []
 }
 

@@ -19,7 +19,7 @@ import {
   searchedDropInDirectories,
   unitNames
 } from '../core/dropins.js'
-import { installNames } from '../core/install.js'
+import { aliasesMatching, installNames, installTexts } from '../core/install.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy } from '../core/scope.js'
@@ -426,15 +426,26 @@ export function scoreAtBase(
     }
     let { candidates, maybeRead } = collect([])
     // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
-    const texts = [
+    // (as enable reads it: the unit file, its own and its template's drop-ins; see installTexts)
+    const texts = installTexts(
       main,
-      ...readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? [])
-    ].flatMap((input) => (input.bytes ? [input.bytes] : []))
-    const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)])
-    const install = installNames(texts, names.id)
+      readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? []),
+      names.id
+    )
+    const install = installNames(
+      texts,
+      names.id,
+      manager === 'user' ? options.managerUser : undefined
+    )
     if (install.defaultInstance !== undefined)
       defaultInstances.set(current, install.defaultInstance)
-    const enabled = install.aliases.filter((a) => !known.has(a.name))
+    const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)])
+    const matched = searched.flatMap((dir) =>
+      aliasesMatching(install.aliasPatterns, reader.list(dir), names.id)
+    )
+    const enabled = [...install.aliases, ...matched].filter(
+      (a) => !known.has(a.name) && (known.add(a.name), true)
+    )
     if (enabled.length > 0) ({ candidates, maybeRead } = collect(enabled))
     const analyse = (order: readonly Candidate[]): UnitReport =>
       analyzeUnit(

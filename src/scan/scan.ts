@@ -29,7 +29,8 @@ import {
   unitNames
 } from '../core/dropins.js'
 import { isoToday } from '../core/exceptions.js'
-import { installNames } from '../core/install.js'
+import type { InstallNames, InstallUser } from '../core/install.js'
+import { aliasesMatching, installNames, installTexts } from '../core/install.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { ScopeHint } from '../core/scope.js'
@@ -669,10 +670,26 @@ function instancesThatRun(
 }
 
 /** What `systemctl enable` reads of a unit: its file and drop-ins (see installNames). */
-function installNamesOf(main: UnitFileInput, dropIns: readonly UnitFileInput[], id: UnitName) {
-  const texts: Uint8Array[] = []
-  for (const input of [main, ...dropIns]) if (input.bytes) texts.push(input.bytes)
-  return installNames(texts, id)
+function installNamesOf(
+  main: UnitFileInput,
+  dropIns: readonly UnitFileInput[],
+  id: UnitName,
+  user?: InstallUser
+): InstallNames {
+  return installNames(installTexts(main, dropIns, id), id, user)
+}
+
+/** Alias= names with a machine specifier, as the drop-in directories of the search path name them. */
+function aliasesFound(
+  install: InstallNames,
+  id: UnitName,
+  searched: readonly string[],
+  read: Reader
+): UnitName[] {
+  if (install.aliasPatterns.length === 0) return []
+  return searched.flatMap((dir) =>
+    aliasesMatching(install.aliasPatterns, read.listDirectory(dir)?.keys() ?? [], id)
+  )
 }
 
 /** The names among `aliases` the unit does not have already. */
@@ -682,7 +699,7 @@ function newAliases(
 ): UnitName[] {
   if (aliases.length === 0) return []
   const known = new Set([names.id.name, ...names.aliases.map((alias) => alias.name)])
-  return aliases.filter((alias) => !known.has(alias.name))
+  return aliases.filter((alias) => !known.has(alias.name) && (known.add(alias.name), true))
 }
 
 /** Whether a path names an instance (foo@x.service) whose template (foo@.service) is beside it. */
@@ -1037,7 +1054,17 @@ export function unitSources(
   // and the names its Alias= gives it once enabled, whose drop-in directories then count too
   let enabled: UnitName[] = []
   try {
-    enabled = newAliases(installNamesOf(reader.read(fragment), [], names.id).aliases, names)
+    const install = installNamesOf(reader.read(fragment), [], names.id)
+    const searched = [
+      ...new Set([
+        ...dropInSearchDirectories(directory, version),
+        ...dropInSearchDirectories(directory, version, path.sep, 'user')
+      ])
+    ]
+    enabled = newAliases(
+      [...install.aliases, ...aliasesFound(install, names.id, searched, reader)],
+      names
+    )
   } catch (error) {
     if (!(error instanceof ReadError)) throw error
   }
@@ -1154,7 +1181,12 @@ export function scanUnitFile(
     )
   let collected = collect([])
   // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
-  const install = installNamesOf(main, collected.orders[0] ?? [], names.id)
+  const install = installNamesOf(
+    main,
+    collected.orders[0] ?? [],
+    names.id,
+    manager === 'user' ? options.managerUser : undefined
+  )
   if (realInstances !== undefined) {
     const byDefault = install.defaultInstance
     if (byDefault !== undefined && !realInstances.has(byDefault))
@@ -1174,7 +1206,16 @@ export function scanUnitFile(
         `holds: the score is that unit's (${names.fragment}), not the template's`
     )
   }
-  const enabledAliases = newAliases(install.aliases, names)
+  const searched = dropInSearchDirectories(
+    directory,
+    options.version,
+    path.sep,
+    manager ?? 'system'
+  )
+  const enabledAliases = newAliases(
+    [...install.aliases, ...aliasesFound(install, names.id, searched, read)],
+    names
+  )
   if (enabledAliases.length > 0) collected = collect(enabledAliases)
   const { orders, problems, conflicts, truncated, unreadable } = collected
   if (unreadable !== undefined) {
