@@ -246,6 +246,52 @@ describe('scope', () => {
     }
   })
 
+  it('gates the file a name loads from once the file that shadowed it is removed (red team round 6)', async () => {
+    for (const [base, removed, gated] of [
+      // a copy in etc/ over the vendor unit in usr/lib/
+      [
+        {
+          'rootfs/etc/systemd/system/app.service': HARDENED,
+          'rootfs/usr/lib/systemd/system/app.service': BARE
+        },
+        'rootfs/etc/systemd/system/app.service',
+        'rootfs/usr/lib/systemd/system/app.service'
+      ],
+      // a mask in etc/
+      [
+        {
+          'rootfs/etc/systemd/system/app.service': { link: '/dev/null' },
+          'rootfs/usr/lib/systemd/system/app.service': BARE
+        },
+        'rootfs/etc/systemd/system/app.service',
+        'rootfs/usr/lib/systemd/system/app.service'
+      ],
+      // an instance's own file over its template (which enables that instance)
+      [
+        {
+          'units/foo@web.service': HARDENED,
+          'units/foo@.service': `${BARE}\n[Install]\nDefaultInstance=web\n`
+        },
+        'units/foo@web.service',
+        'units/foo@.service'
+      ]
+    ] as const) {
+      const r = repo({ base, head: { [removed]: null } })
+      const run = await runAction({
+        workspace: r.dir,
+        eventName: 'pull_request',
+        payload: pr(r),
+        inputs: { 'fail-on': 'regression' }
+      })
+      expect([removed, run.code]).toEqual([removed, 1])
+      expect(reportOf(run).units.map((u) => u.path)).toEqual([gated])
+      // (the summary breaks `@name` so that it mentions nobody)
+      expect(run.summary).toContain(
+        `${removed.replace('@', '@\u200b')} removed, which systemd loaded for the name before`
+      )
+    }
+  })
+
   it('gates a unit whose drop-in alone changed, and shows base → head', async () => {
     const r = repo({
       base: {
@@ -821,7 +867,12 @@ describe('events', () => {
         'units/app.service': BARE,
         '.gitattributes': '*.png filter=lfs diff=lfs merge=lfs -text\n# no crlf here\n'
       },
-      head: { 'docs/.gitattributes': '*.png binary\n*.md text eol=lf linguist-documentation\n' }
+      head: {
+        'docs/.gitattributes': '*.png binary\n*.md text eol=lf linguist-documentation\n',
+        // round 6: `git lfs track "*.zip"` converts no unit
+        '.gitattributes':
+          '*.png filter=lfs diff=lfs merge=lfs -text\n# no crlf here\n*.zip filter=lfs diff=lfs merge=lfs -text\n'
+      }
     })
     const run = await runAction({
       workspace: r.dir,

@@ -43084,7 +43084,7 @@ function comment(text, indent = '') {
     }
     let lines = cache.get(text);
     if (lines === undefined) {
-        lines = linesOf(wrapComment(text, indent));
+        lines = linesOf$1(wrapComment(text, indent));
         if (cache.size >= MAX_COMMENTS)
             cache.clear();
         cache.set(text, lines);
@@ -43105,21 +43105,21 @@ function reasonComment(gain, reason) {
     }
     let lines = byGain.get(gain);
     if (lines === undefined) {
-        lines = linesOf(wrapComment(`${gainText(gain)}: ${reason}`, ''));
+        lines = linesOf$1(wrapComment(`${gainText(gain)}: ${reason}`, ''));
         byGain.set(gain, lines);
     }
     return lines;
 }
 const REASONS = new Map();
 /** Lines as text, each with its newline. */
-function linesOf(lines) {
+function linesOf$1(lines) {
     let text = '';
     for (const line of lines)
         text += `${line}\n`;
     return text;
 }
 /** The comment that heads a phase: what to watch. */
-const WATCH = new Map(PHASES.map((phase) => [phase.number, linesOf(wrapComment(`Watch: ${phase.watch}.`, ''))]));
+const WATCH = new Map(PHASES.map((phase) => [phase.number, linesOf$1(wrapComment(`Watch: ${phase.watch}.`, ''))]));
 function wrapComment(text, indent) {
     const words = text.split(/\s+/).filter(Boolean);
     const lines = [];
@@ -55132,9 +55132,33 @@ searchDirectories = (dir) => [dir]) {
             continue;
         dropInDirs.set(dir, [...(dropInDirs.get(dir) ?? []), `drop-in ${file} ${verb}`]);
     }
+    // Unit files gone from a place that shadowed others of the name (a copy or a mask in etc/ over
+    // usr/lib/, an instance's own file over its template): the name now loads from those.
+    const removedFiles = changes.flatMap((c) => c.status === 'D' ? [c.path] : c.status === 'R' && c.oldPath !== undefined ? [c.oldPath] : []);
+    const shadowedBy = new Map();
+    for (const removed of removedFiles) {
+        const name = parseUnitName(baseName(removed));
+        if (!name || units.includes(removed))
+            continue;
+        const template = templateOf(name);
+        // the search path in systemd's order: the removed file shadowed those after it (an instance's
+        // own file also its template beside it)
+        const places = searchDirectories(dirOf(removed));
+        const rank = places.indexOf(dirOf(removed));
+        for (const unitPath of units) {
+            const file = baseName(unitPath);
+            const at = places.indexOf(dirOf(unitPath));
+            const shadowed = at >= 0 && ((file === name.name && at > rank) || (file === template && at >= rank));
+            if (shadowed && !shadowedBy.has(unitPath))
+                shadowedBy.set(unitPath, removed);
+        }
+    }
     const selected = new Map();
     for (const unitPath of units) {
         const reasons = [];
+        const uncovered = shadowedBy.get(unitPath);
+        if (uncovered !== undefined)
+            reasons.push(`${uncovered} removed, which systemd loaded for the name before this file`);
         const own = touched.get(unitPath);
         if (own)
             reasons.push(own === 'renamed' ? `renamed from ${renamedFrom.get(unitPath) ?? '?'}` : `unit file ${own}`);
@@ -55166,7 +55190,11 @@ searchDirectories = (dir) => [dir]) {
                     reasons.push(`${file} ${verb}`);
         }
         if (reasons.length)
-            selected.set(unitPath, { reasons, basePath: renamedFrom.get(unitPath) ?? unitPath });
+            selected.set(unitPath, {
+                reasons,
+                // judged against what ran under the name at the base: the file that shadowed this one
+                basePath: renamedFrom.get(unitPath) ?? uncovered ?? unitPath
+            });
     }
     return selected;
 }
@@ -55296,19 +55324,43 @@ function chooseComparison(event, facts) {
 const CONVERTING_ATTRIBUTE = /working-tree-encoding|\bident\b|\bfilter\b|\beol\s*=\s*crlf|\bcrlf\b/;
 /** An attributes file larger than this is not read: taken to convert. */
 const MAX_ATTRIBUTES_BYTES = 1024 * 1024;
-/** Whether the lines of an attributes file (comments aside; `macros`: only `[attr]` lines) convert. */
-function mayConvert(text, macros = false) {
-    if (text === undefined)
-        return false;
-    if (text === 'unknown')
+/** The lines of an attributes file that matter (comments and blank lines aside), trimmed. */
+const linesOf = (text) => text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+/**
+ * Files a unit's score rests on (units, drop-ins, policies): a pattern ending in another extension
+ * (`*.zip`, `docs/*.png`) matches none of them.
+ */
+const UNIT_INPUT_EXTENSION = /\.(service|socket|conf|json|d)$/;
+function mayMatchUnitInputs(line) {
+    if (line.startsWith('[attr]'))
         return true;
-    return text.split('\n').some((line) => {
-        const content = line.trimStart();
-        if (content.startsWith('#') || (macros && !content.startsWith('[attr]')))
-            return false;
-        return CONVERTING_ATTRIBUTE.test(content);
-    });
+    const pattern = line.split(/\s/, 1)[0].replace(/\/+$/, '');
+    const extension = /\.[A-Za-z0-9_-]+$/.exec(pattern.slice(pattern.lastIndexOf('/') + 1));
+    return extension === null || UNIT_INPUT_EXTENSION.test(extension[0]);
 }
+/** Whether any of `lines` converts files a unit rests on (`macros`: only `[attr]` lines count). */
+function mayConvert(lines, macros = false) {
+    if (lines === 'unknown')
+        return true;
+    return lines.some((line) => (!macros || line.startsWith('[attr]')) &&
+        CONVERTING_ATTRIBUTE.test(line) &&
+        mayMatchUnitInputs(line));
+}
+/** The lines only one of the two versions of a file has (its change), or 'unknown'. */
+function changedLines(before, after) {
+    if (before === 'unknown' || after === 'unknown')
+        return 'unknown';
+    const old = new Set(linesOf(before ?? ''));
+    const now = new Set(linesOf(after ?? ''));
+    return [
+        ...[...old].filter((line) => !now.has(line)),
+        ...[...now].filter((line) => !old.has(line))
+    ];
+}
+const asLines = (text) => text === 'unknown' ? 'unknown' : linesOf(text ?? '');
 /** A workspace-relative file's text at the base. */
 function textAtBase(tree, file) {
     if (!tree)
@@ -55352,12 +55404,12 @@ function conversionChanges(changes, workspace, tree) {
     const touched = changes.filter((c) => isAttributes(c.path) || isAttributes(c.oldPath));
     if (touched.length === 0)
         return [];
-    const files = new Set(touched.flatMap((c) => [c.path, c.oldPath ?? c.path]));
-    // a changed file names a converting attribute, or uses a macro of the top file that does (git
-    // reads macros there only): `*.png filter=lfs` in the top file does not make every change count
-    const converting = [...files].some((file) => mayConvert(textAtBase(tree, file)) || mayConvert(textInCheckout(workspace, file))) ||
-        mayConvert(textAtBase(tree, '.gitattributes'), true) ||
-        mayConvert(textInCheckout(workspace, '.gitattributes'), true);
+    // a line added or removed names a converting attribute for files a unit may rest on, or a change
+    // may use a macro of the top file that does (git reads macros there only): `git lfs track
+    // "*.zip"` does not count, nor does the top file's own `*.png filter=lfs`
+    const converting = touched.some((c) => mayConvert(changedLines(textAtBase(tree, c.oldPath ?? c.path), c.status === 'D' ? undefined : textInCheckout(workspace, c.path)))) ||
+        mayConvert(asLines(textAtBase(tree, '.gitattributes')), true) ||
+        mayConvert(asLines(textInCheckout(workspace, '.gitattributes')), true);
     return converting ? touched : [];
 }
 /**

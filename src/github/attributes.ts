@@ -18,16 +18,50 @@ const MAX_ATTRIBUTES_BYTES = 1024 * 1024
 /** 'unknown': a file that could not be read as text (taken to convert) */
 type Text = string | undefined | 'unknown'
 
-/** Whether the lines of an attributes file (comments aside; `macros`: only `[attr]` lines) convert. */
-function mayConvert(text: Text, macros = false): boolean {
-  if (text === undefined) return false
-  if (text === 'unknown') return true
-  return text.split('\n').some((line) => {
-    const content = line.trimStart()
-    if (content.startsWith('#') || (macros && !content.startsWith('[attr]'))) return false
-    return CONVERTING_ATTRIBUTE.test(content)
-  })
+/** The lines of an attributes file that matter (comments and blank lines aside), trimmed. */
+const linesOf = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+
+/**
+ * Files a unit's score rests on (units, drop-ins, policies): a pattern ending in another extension
+ * (`*.zip`, `docs/*.png`) matches none of them.
+ */
+const UNIT_INPUT_EXTENSION = /\.(service|socket|conf|json|d)$/
+
+function mayMatchUnitInputs(line: string): boolean {
+  if (line.startsWith('[attr]')) return true
+  const pattern = line.split(/\s/, 1)[0]!.replace(/\/+$/, '')
+  const extension = /\.[A-Za-z0-9_-]+$/.exec(pattern.slice(pattern.lastIndexOf('/') + 1))
+  return extension === null || UNIT_INPUT_EXTENSION.test(extension[0])
 }
+
+/** Whether any of `lines` converts files a unit rests on (`macros`: only `[attr]` lines count). */
+function mayConvert(lines: readonly string[] | 'unknown', macros = false): boolean {
+  if (lines === 'unknown') return true
+  return lines.some(
+    (line) =>
+      (!macros || line.startsWith('[attr]')) &&
+      CONVERTING_ATTRIBUTE.test(line) &&
+      mayMatchUnitInputs(line)
+  )
+}
+
+/** The lines only one of the two versions of a file has (its change), or 'unknown'. */
+function changedLines(before: Text, after: Text): string[] | 'unknown' {
+  if (before === 'unknown' || after === 'unknown') return 'unknown'
+  const old = new Set(linesOf(before ?? ''))
+  const now = new Set(linesOf(after ?? ''))
+  return [
+    ...[...old].filter((line) => !now.has(line)),
+    ...[...now].filter((line) => !old.has(line))
+  ]
+}
+
+const asLines = (text: Text): string[] | 'unknown' =>
+  text === 'unknown' ? 'unknown' : linesOf(text ?? '')
 
 /** A workspace-relative file's text at the base. */
 function textAtBase(tree: (() => BaseTree) | undefined, file: string): Text {
@@ -72,15 +106,20 @@ export function conversionChanges(
     file !== undefined && path.posix.basename(file) === '.gitattributes'
   const touched = changes.filter((c) => isAttributes(c.path) || isAttributes(c.oldPath))
   if (touched.length === 0) return []
-  const files = new Set(touched.flatMap((c) => [c.path, c.oldPath ?? c.path]))
-  // a changed file names a converting attribute, or uses a macro of the top file that does (git
-  // reads macros there only): `*.png filter=lfs` in the top file does not make every change count
+  // a line added or removed names a converting attribute for files a unit may rest on, or a change
+  // may use a macro of the top file that does (git reads macros there only): `git lfs track
+  // "*.zip"` does not count, nor does the top file's own `*.png filter=lfs`
   const converting =
-    [...files].some(
-      (file) => mayConvert(textAtBase(tree, file)) || mayConvert(textInCheckout(workspace, file))
+    touched.some((c) =>
+      mayConvert(
+        changedLines(
+          textAtBase(tree, c.oldPath ?? c.path),
+          c.status === 'D' ? undefined : textInCheckout(workspace, c.path)
+        )
+      )
     ) ||
-    mayConvert(textAtBase(tree, '.gitattributes'), true) ||
-    mayConvert(textInCheckout(workspace, '.gitattributes'), true)
+    mayConvert(asLines(textAtBase(tree, '.gitattributes')), true) ||
+    mayConvert(asLines(textInCheckout(workspace, '.gitattributes')), true)
   return converting ? touched : []
 }
 

@@ -5,7 +5,7 @@
  */
 import { dropInDirectoryNames, isDropInFileName } from '../core/dropins.js'
 import type { UnitName } from '../core/specifiers.js'
-import { analysedUnitName } from '../core/specifiers.js'
+import { analysedUnitName, parseUnitName, templateOf } from '../core/specifiers.js'
 
 export interface Change {
   /** git's status letter: A, C, D, M, R, T, U, X */
@@ -103,9 +103,34 @@ export function selectChangedUnits(
     if (!isDropInFileName(baseName(file))) continue
     dropInDirs.set(dir, [...(dropInDirs.get(dir) ?? []), `drop-in ${file} ${verb}`])
   }
+  // Unit files gone from a place that shadowed others of the name (a copy or a mask in etc/ over
+  // usr/lib/, an instance's own file over its template): the name now loads from those.
+  const removedFiles = changes.flatMap((c) =>
+    c.status === 'D' ? [c.path] : c.status === 'R' && c.oldPath !== undefined ? [c.oldPath] : []
+  )
+  const shadowedBy = new Map<string, string>()
+  for (const removed of removedFiles) {
+    const name = parseUnitName(baseName(removed))
+    if (!name || units.includes(removed)) continue
+    const template = templateOf(name)
+    // the search path in systemd's order: the removed file shadowed those after it (an instance's
+    // own file also its template beside it)
+    const places = searchDirectories(dirOf(removed))
+    const rank = places.indexOf(dirOf(removed))
+    for (const unitPath of units) {
+      const file = baseName(unitPath)
+      const at = places.indexOf(dirOf(unitPath))
+      const shadowed =
+        at >= 0 && ((file === name.name && at > rank) || (file === template && at >= rank))
+      if (shadowed && !shadowedBy.has(unitPath)) shadowedBy.set(unitPath, removed)
+    }
+  }
   const selected = new Map<string, UnitChange>()
   for (const unitPath of units) {
     const reasons: string[] = []
+    const uncovered = shadowedBy.get(unitPath)
+    if (uncovered !== undefined)
+      reasons.push(`${uncovered} removed, which systemd loaded for the name before this file`)
     const own = touched.get(unitPath)
     if (own)
       reasons.push(
@@ -135,7 +160,11 @@ export function selectChangedUnits(
         if (file.startsWith(below)) reasons.push(`${file} ${verb}`)
     }
     if (reasons.length)
-      selected.set(unitPath, { reasons, basePath: renamedFrom.get(unitPath) ?? unitPath })
+      selected.set(unitPath, {
+        reasons,
+        // judged against what ran under the name at the base: the file that shadowed this one
+        basePath: renamedFrom.get(unitPath) ?? uncovered ?? unitPath
+      })
   }
   return selected
 }
