@@ -55136,21 +55136,33 @@ searchDirectories = (dir) => [dir]) {
     // usr/lib/, an instance's own file over its template): the name now loads from those.
     const removedFiles = changes.flatMap((c) => c.status === 'D' ? [c.path] : c.status === 'R' && c.oldPath !== undefined ? [c.oldPath] : []);
     const shadowedBy = new Map();
-    for (const removed of removedFiles) {
-        const name = parseUnitName(baseName(removed));
-        if (!name || units.includes(removed))
-            continue;
-        const template = templateOf(name);
-        // the search path in systemd's order: the removed file shadowed those after it (an instance's
-        // own file also its template beside it)
-        const places = searchDirectories(dirOf(removed));
-        const rank = places.indexOf(dirOf(removed));
+    if (removedFiles.length > 0) {
+        const byFileName = new Map();
         for (const unitPath of units) {
             const file = baseName(unitPath);
-            const at = places.indexOf(dirOf(unitPath));
-            const shadowed = at >= 0 && ((file === name.name && at > rank) || (file === template && at >= rank));
-            if (shadowed && !shadowedBy.has(unitPath))
-                shadowedBy.set(unitPath, removed);
+            byFileName.set(file, [...(byFileName.get(file) ?? []), unitPath]);
+        }
+        const present = new Set(units);
+        for (const removed of removedFiles) {
+            const name = parseUnitName(baseName(removed));
+            if (!name || present.has(removed))
+                continue;
+            const template = templateOf(name);
+            // the search path in systemd's order: the removed file shadowed those after it (an
+            // instance's own file also its template beside it)
+            const places = searchDirectories(dirOf(removed));
+            const rank = places.indexOf(dirOf(removed));
+            const later = (unitPath, same) => {
+                const at = places.indexOf(dirOf(unitPath));
+                return at >= 0 && (at > rank || (same && at === rank));
+            };
+            const shadowed = [
+                ...(byFileName.get(name.name) ?? []).filter((unitPath) => later(unitPath, false)),
+                ...(template ? (byFileName.get(template) ?? []) : []).filter((unitPath) => later(unitPath, true))
+            ];
+            for (const unitPath of shadowed)
+                if (!shadowedBy.has(unitPath))
+                    shadowedBy.set(unitPath, removed);
         }
     }
     const selected = new Map();
