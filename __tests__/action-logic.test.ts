@@ -3,8 +3,9 @@
  * scoring at the base from git objects, the verdict, annotation caps, the summary and its limit,
  * escaping; and run()'s handling of unexpected throws.
  */
-import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import { afterAll, afterEach, describe, expect, it, jest } from '@jest/globals'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
@@ -23,8 +24,11 @@ import {
   parseNameStatus,
   relativeToWorkspace,
   selectChangedUnits,
+  uncoveredUnits,
   widenToChangedResults
 } from '../src/github/changes.js'
+import { conversionChanges } from '../src/github/attributes.js'
+import { dropInSearchDirectories } from '../src/core/dropins.js'
 import type { CommitFacts } from '../src/github/comparison.js'
 import { chooseComparison } from '../src/github/comparison.js'
 import {
@@ -237,6 +241,94 @@ describe('which base the checkout is compared with', () => {
     expect(
       chooseComparison({ name: 'push', push: { before: BASE } }, facts(HEAD, [HEAD, BASE]))
     ).toMatchObject({ kind: 'base', base: BASE })
+  })
+})
+
+describe('files a removed one shadowed (uncoveredUnits)', () => {
+  const searched = (dir: string): readonly string[] => {
+    const system = dropInSearchDirectories(dir, 262)
+    return system.length > 1 ? system : dropInSearchDirectories(dir, 262, '/', 'user')
+  }
+  const R = 'img/etc/systemd/system'
+  const U = 'img/usr/lib/systemd/system'
+  it('takes the file that wins now where a removed one won, the first removed one as the base', () => {
+    // etc/ over usr/lib/; with usr/local/lib/ removed too, etc/ ran at the base (round 7)
+    expect(
+      uncoveredUnits(
+        [`${U}/app.service`],
+        [`${R}/app.service`, 'img/usr/local/lib/systemd/system/app.service'],
+        searched
+      )
+    ).toEqual(new Map([[`${U}/app.service`, `${R}/app.service`]]))
+    // a file that still wins keeps the others shadowed
+    expect(
+      uncoveredUnits(
+        [`${R}/app.service`, `${U}/app.service`],
+        ['img/run/systemd/system/app.service'],
+        searched
+      )
+    ).toEqual(new Map())
+    // removing the lower one uncovers nothing
+    expect(uncoveredUnits([`${R}/app.service`], [`${U}/app.service`], searched)).toEqual(new Map())
+  })
+  it("takes an instance's own file, anywhere on the path, over its template", () => {
+    expect(uncoveredUnits([`${R}/app@.service`], [`${U}/app@web.service`], searched)).toEqual(
+      new Map([[`${R}/app@.service`, `${U}/app@web.service`]])
+    )
+    expect(uncoveredUnits(['units/foo@.service'], ['units/foo@web.service'], searched)).toEqual(
+      new Map([['units/foo@.service', 'units/foo@web.service']])
+    )
+  })
+  it("ranks a user unit's directories by the user manager's search path (round 7)", () => {
+    // removing a usr/lib copy that never ran, under the etc/ one that did, uncovers nothing
+    expect(
+      uncoveredUnits(
+        ['img/etc/systemd/user/app.service'],
+        ['img/usr/lib/systemd/user/app.service'],
+        searched
+      )
+    ).toEqual(new Map())
+    expect(
+      uncoveredUnits(
+        ['img/usr/lib/systemd/user/app.service'],
+        ['img/etc/systemd/user/app.service'],
+        searched
+      )
+    ).toEqual(
+      new Map([['img/usr/lib/systemd/user/app.service', 'img/etc/systemd/user/app.service']])
+    )
+  })
+})
+
+describe('.gitattributes changes that convert (conversionChanges)', () => {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-attributes-'))
+  afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }))
+  const counts = (before: string, after: string): boolean => {
+    fs.writeFileSync(path.join(workspace, '.gitattributes'), after)
+    const oid = 'a'.repeat(40)
+    const tree = () => ({
+      entries: new Map<string, TreeEntry>([
+        ['.gitattributes', { mode: '100644', type: 'blob', oid }]
+      ]),
+      prefix: '',
+      read: () => new Map([[oid, new TextEncoder().encode(before)]])
+    })
+    return conversionChanges([{ status: 'M', path: '.gitattributes' }], workspace, tree).length > 0
+  }
+  it('counts a converting line added, removed or moved, for files a unit may rest on', () => {
+    expect(counts('', '*.service ident\n')).toBe(true)
+    // the last matching line decides: swapping them is a change (round 7)
+    expect(
+      counts('*.service -ident\n*.service ident\n', '*.service ident\n*.service -ident\n')
+    ).toBe(true)
+    // a quoted pattern is taken to match whatever follows its quotes
+    expect(counts('"*.service"x.zip ident\n', '')).toBe(true)
+  })
+  it('leaves out lines for other files, comments and non-converting attributes', () => {
+    expect(
+      counts('*.png filter=lfs -text\n', '*.png filter=lfs -text\n*.zip filter=lfs -text\n')
+    ).toBe(false)
+    expect(counts('', '# eol=crlf filter ident\n*.png binary\n*.md text eol=lf\n')).toBe(false)
   })
 })
 

@@ -55096,6 +55096,55 @@ const dirOf = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 const baseName = (p) => p.slice(p.lastIndexOf('/') + 1);
 const join = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
 /**
+ * The units that systemd loads a name from now because a removed file it loaded the name from at
+ * the base is gone, each with that file. Per name and search path, systemd loads the first file in
+ * its order, and an instance's own file (anywhere on the path) before its template: the unit that
+ * wins now, where a removed file won at the base (the one that came first of them).
+ */
+function uncoveredUnits(units, removed, searchDirectories) {
+    const uncovered = new Map();
+    if (removed.length === 0)
+        return uncovered;
+    const present = new Set(units);
+    const byFileName = new Map();
+    for (const unitPath of units) {
+        const file = baseName(unitPath);
+        byFileName.set(file, [...(byFileName.get(file) ?? []), unitPath]);
+    }
+    /** the first of `files` in the search path `places` (undefined: none is on it) */
+    const first = (files, places) => {
+        let best;
+        let bestRank = Infinity;
+        for (const file of files) {
+            const rank = places.indexOf(dirOf(file));
+            if (rank >= 0 && rank < bestRank)
+                [best, bestRank] = [file, rank];
+        }
+        return best;
+    };
+    const seen = new Set();
+    for (const file of removed) {
+        const name = parseUnitName(baseName(file));
+        const places = searchDirectories(dirOf(file));
+        const key = `${places.join('\0')}\0${baseName(file)}`;
+        if (!name || present.has(file) || seen.has(key))
+            continue;
+        seen.add(key);
+        const sameName = (list) => list.filter((other) => baseName(other) === name.name && places.includes(dirOf(other)));
+        const removedHere = sameName(removed).filter((other) => !present.has(other));
+        const atBase = first([...removedHere, ...sameName(byFileName.get(name.name) ?? [])], places);
+        const now = first(sameName(byFileName.get(name.name) ?? []), places);
+        if (atBase !== undefined && !present.has(atBase)) {
+            // a file of the name itself wins now; else an instance's template does (no file of its own)
+            const template = templateOf(name);
+            const winner = now ?? (template ? first(byFileName.get(template) ?? [], places) : undefined);
+            if (winner !== undefined && !uncovered.has(winner))
+                uncovered.set(winner, atBase);
+        }
+    }
+    return uncovered;
+}
+/**
  * The units among `units` (workspace-relative paths of unit files in the checkout) that the changes
  * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target, the
  * template an instance is loaded from); `otherNames` to the unit's other names (its id and aliases),
@@ -55133,38 +55182,8 @@ searchDirectories = (dir) => [dir]) {
         dropInDirs.set(dir, [...(dropInDirs.get(dir) ?? []), `drop-in ${file} ${verb}`]);
     }
     // Unit files gone from a place that shadowed others of the name (a copy or a mask in etc/ over
-    // usr/lib/, an instance's own file over its template): the name now loads from those.
-    const removedFiles = changes.flatMap((c) => c.status === 'D' ? [c.path] : c.status === 'R' && c.oldPath !== undefined ? [c.oldPath] : []);
-    const shadowedBy = new Map();
-    if (removedFiles.length > 0) {
-        const byFileName = new Map();
-        for (const unitPath of units) {
-            const file = baseName(unitPath);
-            byFileName.set(file, [...(byFileName.get(file) ?? []), unitPath]);
-        }
-        const present = new Set(units);
-        for (const removed of removedFiles) {
-            const name = parseUnitName(baseName(removed));
-            if (!name || present.has(removed))
-                continue;
-            const template = templateOf(name);
-            // the search path in systemd's order: the removed file shadowed those after it (an
-            // instance's own file also its template beside it)
-            const places = searchDirectories(dirOf(removed));
-            const rank = places.indexOf(dirOf(removed));
-            const later = (unitPath, same) => {
-                const at = places.indexOf(dirOf(unitPath));
-                return at >= 0 && (at > rank || (same && at === rank));
-            };
-            const shadowed = [
-                ...(byFileName.get(name.name) ?? []).filter((unitPath) => later(unitPath, false)),
-                ...(template ? (byFileName.get(template) ?? []) : []).filter((unitPath) => later(unitPath, true))
-            ];
-            for (const unitPath of shadowed)
-                if (!shadowedBy.has(unitPath))
-                    shadowedBy.set(unitPath, removed);
-        }
-    }
+    // usr/lib/, an instance's own file over its template): the name now loads from another file.
+    const shadowedBy = uncoveredUnits(units, changes.flatMap((c) => c.status === 'D' ? [c.path] : c.status === 'R' && c.oldPath !== undefined ? [c.oldPath] : []), searchDirectories);
     const selected = new Map();
     for (const unitPath of units) {
         const reasons = [];
@@ -55350,6 +55369,9 @@ function mayMatchUnitInputs(line) {
     if (line.startsWith('[attr]'))
         return true;
     const pattern = line.split(/\s/, 1)[0].replace(/\/+$/, '');
+    // a quoted or escaped pattern (git C-unquotes `"*.service"x.zip`) or a bracket: taken to match
+    if (/["\\[]/.test(pattern))
+        return true;
     const extension = /\.[A-Za-z0-9_-]+$/.exec(pattern.slice(pattern.lastIndexOf('/') + 1));
     return extension === null || UNIT_INPUT_EXTENSION.test(extension[0]);
 }
@@ -55361,16 +55383,19 @@ function mayConvert(lines, macros = false) {
         CONVERTING_ATTRIBUTE.test(line) &&
         mayMatchUnitInputs(line));
 }
-/** The lines only one of the two versions of a file has (its change), or 'unknown'. */
+/**
+ * The converting lines of a file's two versions when they differ, in content or in order (the
+ * last line that matches a path decides: swapping `-ident` and `ident` is a change), else none.
+ */
 function changedLines(before, after) {
     if (before === 'unknown' || after === 'unknown')
         return 'unknown';
-    const old = new Set(linesOf(before ?? ''));
-    const now = new Set(linesOf(after ?? ''));
-    return [
-        ...[...old].filter((line) => !now.has(line)),
-        ...[...now].filter((line) => !old.has(line))
-    ];
+    const converting = (text) => linesOf(text ?? '').filter((line) => mayConvert([line]));
+    const old = converting(before);
+    const now = converting(after);
+    return old.length === now.length && old.every((line, i) => line === now[i])
+        ? []
+        : [...old, ...now];
 }
 const asLines = (text) => text === 'unknown' ? 'unknown' : linesOf(text ?? '');
 /** A workspace-relative file's text at the base. */
@@ -63998,13 +64023,13 @@ function logOutcomes(outcomes) {
 function chooseScope(settings, comparison, changes, unitPaths, inputs, event) {
     const changed = changes &&
         selectChangedUnits(unitPaths, changes, templateInstance(settings.version), inputs.aliases, inputs.otherNames, 
-        // either manager's: a unit the user-units input names is a user manager's
-        (dir) => [
-            ...new Set([
-                ...dropInSearchDirectories(dir, settings.version),
-                ...dropInSearchDirectories(dir, settings.version, '/', 'user')
-            ])
-        ]);
+        // the system manager's search path, or the user manager's for a directory of that one
+        (dir) => {
+            const system = dropInSearchDirectories(dir, settings.version);
+            return system.length > 1
+                ? system
+                : dropInSearchDirectories(dir, settings.version, '/', 'user');
+        });
     if (settings.scope === 'all')
         return { text: 'all units (scope: all)', changed };
     if (!changes || comparison.kind !== 'base') {

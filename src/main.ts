@@ -192,13 +192,13 @@ function chooseScope(
       templateInstance(settings.version),
       inputs.aliases,
       inputs.otherNames,
-      // either manager's: a unit the user-units input names is a user manager's
-      (dir) => [
-        ...new Set([
-          ...dropInSearchDirectories(dir, settings.version),
-          ...dropInSearchDirectories(dir, settings.version, '/', 'user')
-        ])
-      ]
+      // the system manager's search path, or the user manager's for a directory of that one
+      (dir) => {
+        const system = dropInSearchDirectories(dir, settings.version)
+        return system.length > 1
+          ? system
+          : dropInSearchDirectories(dir, settings.version, '/', 'user')
+      }
     )
   if (settings.scope === 'all') return { text: 'all units (scope: all)', changed }
   if (!changes || comparison.kind !== 'base') {

@@ -34,6 +34,8 @@ const UNIT_INPUT_EXTENSION = /\.(service|socket|conf|json|d)$/
 function mayMatchUnitInputs(line: string): boolean {
   if (line.startsWith('[attr]')) return true
   const pattern = line.split(/\s/, 1)[0]!.replace(/\/+$/, '')
+  // a quoted or escaped pattern (git C-unquotes `"*.service"x.zip`) or a bracket: taken to match
+  if (/["\\[]/.test(pattern)) return true
   const extension = /\.[A-Za-z0-9_-]+$/.exec(pattern.slice(pattern.lastIndexOf('/') + 1))
   return extension === null || UNIT_INPUT_EXTENSION.test(extension[0])
 }
@@ -49,15 +51,19 @@ function mayConvert(lines: readonly string[] | 'unknown', macros = false): boole
   )
 }
 
-/** The lines only one of the two versions of a file has (its change), or 'unknown'. */
+/**
+ * The converting lines of a file's two versions when they differ, in content or in order (the
+ * last line that matches a path decides: swapping `-ident` and `ident` is a change), else none.
+ */
 function changedLines(before: Text, after: Text): string[] | 'unknown' {
   if (before === 'unknown' || after === 'unknown') return 'unknown'
-  const old = new Set(linesOf(before ?? ''))
-  const now = new Set(linesOf(after ?? ''))
-  return [
-    ...[...old].filter((line) => !now.has(line)),
-    ...[...now].filter((line) => !old.has(line))
-  ]
+  const converting = (text: Text): string[] =>
+    linesOf(text ?? '').filter((line) => mayConvert([line]))
+  const old = converting(before)
+  const now = converting(after)
+  return old.length === now.length && old.every((line, i) => line === now[i])
+    ? []
+    : [...old, ...now]
 }
 
 const asLines = (text: Text): string[] | 'unknown' =>

@@ -63,6 +63,57 @@ const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1)
 const join = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`)
 
 /**
+ * The units that systemd loads a name from now because a removed file it loaded the name from at
+ * the base is gone, each with that file. Per name and search path, systemd loads the first file in
+ * its order, and an instance's own file (anywhere on the path) before its template: the unit that
+ * wins now, where a removed file won at the base (the one that came first of them).
+ */
+export function uncoveredUnits(
+  units: readonly string[],
+  removed: readonly string[],
+  searchDirectories: (dir: string) => readonly string[]
+): Map<string, string> {
+  const uncovered = new Map<string, string>()
+  if (removed.length === 0) return uncovered
+  const present = new Set(units)
+  const byFileName = new Map<string, string[]>()
+  for (const unitPath of units) {
+    const file = baseName(unitPath)
+    byFileName.set(file, [...(byFileName.get(file) ?? []), unitPath])
+  }
+  /** the first of `files` in the search path `places` (undefined: none is on it) */
+  const first = (files: readonly string[], places: readonly string[]): string | undefined => {
+    let best: string | undefined
+    let bestRank = Infinity
+    for (const file of files) {
+      const rank = places.indexOf(dirOf(file))
+      if (rank >= 0 && rank < bestRank) [best, bestRank] = [file, rank]
+    }
+    return best
+  }
+  const seen = new Set<string>()
+  for (const file of removed) {
+    const name = parseUnitName(baseName(file))
+    const places = searchDirectories(dirOf(file))
+    const key = `${places.join('\0')}\0${baseName(file)}`
+    if (!name || present.has(file) || seen.has(key)) continue
+    seen.add(key)
+    const sameName = (list: readonly string[]): string[] =>
+      list.filter((other) => baseName(other) === name.name && places.includes(dirOf(other)))
+    const removedHere = sameName(removed).filter((other) => !present.has(other))
+    const atBase = first([...removedHere, ...sameName(byFileName.get(name.name) ?? [])], places)
+    const now = first(sameName(byFileName.get(name.name) ?? []), places)
+    if (atBase !== undefined && !present.has(atBase)) {
+      // a file of the name itself wins now; else an instance's template does (no file of its own)
+      const template = templateOf(name)
+      const winner = now ?? (template ? first(byFileName.get(template) ?? [], places) : undefined)
+      if (winner !== undefined && !uncovered.has(winner)) uncovered.set(winner, atBase)
+    }
+  }
+  return uncovered
+}
+
+/**
  * The units among `units` (workspace-relative paths of unit files in the checkout) that the changes
  * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target, the
  * template an instance is loaded from); `otherNames` to the unit's other names (its id and aliases),
@@ -104,40 +155,14 @@ export function selectChangedUnits(
     dropInDirs.set(dir, [...(dropInDirs.get(dir) ?? []), `drop-in ${file} ${verb}`])
   }
   // Unit files gone from a place that shadowed others of the name (a copy or a mask in etc/ over
-  // usr/lib/, an instance's own file over its template): the name now loads from those.
-  const removedFiles = changes.flatMap((c) =>
-    c.status === 'D' ? [c.path] : c.status === 'R' && c.oldPath !== undefined ? [c.oldPath] : []
+  // usr/lib/, an instance's own file over its template): the name now loads from another file.
+  const shadowedBy = uncoveredUnits(
+    units,
+    changes.flatMap((c) =>
+      c.status === 'D' ? [c.path] : c.status === 'R' && c.oldPath !== undefined ? [c.oldPath] : []
+    ),
+    searchDirectories
   )
-  const shadowedBy = new Map<string, string>()
-  if (removedFiles.length > 0) {
-    const byFileName = new Map<string, string[]>()
-    for (const unitPath of units) {
-      const file = baseName(unitPath)
-      byFileName.set(file, [...(byFileName.get(file) ?? []), unitPath])
-    }
-    const present = new Set(units)
-    for (const removed of removedFiles) {
-      const name = parseUnitName(baseName(removed))
-      if (!name || present.has(removed)) continue
-      const template = templateOf(name)
-      // the search path in systemd's order: the removed file shadowed those after it (an
-      // instance's own file also its template beside it)
-      const places = searchDirectories(dirOf(removed))
-      const rank = places.indexOf(dirOf(removed))
-      const later = (unitPath: string, same: boolean): boolean => {
-        const at = places.indexOf(dirOf(unitPath))
-        return at >= 0 && (at > rank || (same && at === rank))
-      }
-      const shadowed = [
-        ...(byFileName.get(name.name) ?? []).filter((unitPath) => later(unitPath, false)),
-        ...(template ? (byFileName.get(template) ?? []) : []).filter((unitPath) =>
-          later(unitPath, true)
-        )
-      ]
-      for (const unitPath of shadowed)
-        if (!shadowedBy.has(unitPath)) shadowedBy.set(unitPath, removed)
-    }
-  }
   const selected = new Map<string, UnitChange>()
   for (const unitPath of units) {
     const reasons: string[] = []
