@@ -279,6 +279,45 @@ describe('files a removed one shadowed (uncoveredUnits)', () => {
       new Map([['units/foo@.service', 'units/foo@web.service']])
     )
   })
+  it('takes a file added or renamed above the one that won the name at the base (round 8)', () => {
+    // a weaker copy added in etc/ over the hardened vendor unit: compared with that unit
+    expect(
+      uncoveredUnits(
+        [`${R}/app.service`, `${U}/app.service`],
+        [],
+        searched,
+        new Set([`${R}/app.service`])
+      )
+    ).toEqual(new Map([[`${R}/app.service`, `${U}/app.service`]]))
+    // git mv of a legacy unit to etc/app.service: the name's base is usr/lib's, not legacy's
+    expect(
+      uncoveredUnits(
+        [`${R}/app.service`, `${U}/app.service`],
+        [`${U}/legacy.service`],
+        searched,
+        new Set([`${R}/app.service`])
+      )
+    ).toEqual(new Map([[`${R}/app.service`, `${U}/app.service`]]))
+    // an instance's own file added over its template
+    expect(
+      uncoveredUnits(
+        [`${R}/app@web.service`, `${U}/app@.service`],
+        [],
+        searched,
+        new Set([`${R}/app@web.service`])
+      )
+    ).toEqual(new Map([[`${R}/app@web.service`, `${U}/app@.service`]]))
+    // added below the winner: nothing changes for the name
+    expect(
+      uncoveredUnits(
+        [`${R}/app.service`, `${U}/app.service`],
+        [],
+        searched,
+        new Set([`${U}/app.service`])
+      )
+    ).toEqual(new Map())
+  })
+
   it("ranks a user unit's directories by the user manager's search path (round 7)", () => {
     // removing a usr/lib copy that never ran, under the etc/ one that did, uncovers nothing
     expect(

@@ -63,23 +63,25 @@ const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1)
 const join = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`)
 
 /**
- * The units that systemd loads a name from now because a removed file it loaded the name from at
- * the base is gone, each with that file. Per name and search path, systemd loads the first file in
- * its order, and an instance's own file (anywhere on the path) before its template: the unit that
- * wins now, where a removed file won at the base (the one that came first of them).
+ * The units that systemd loads a name from now where another file won the name at the base, each
+ * with that file: a removed file no longer shadows them, or they were added (or renamed) above the
+ * file that won. Per name and search path, systemd loads the first file in its order, and an
+ * instance's own file (anywhere on the path) before its template. `removed`: files gone (a
+ * rename's source too); `added`: files new at their path (a rename's target too).
  */
 export function uncoveredUnits(
   units: readonly string[],
   removed: readonly string[],
-  searchDirectories: (dir: string) => readonly string[]
+  searchDirectories: (dir: string) => readonly string[],
+  added: ReadonlySet<string> = new Set()
 ): Map<string, string> {
   const uncovered = new Map<string, string>()
-  if (removed.length === 0) return uncovered
+  if (removed.length === 0 && added.size === 0) return uncovered
   const present = new Set(units)
   const byFileName = new Map<string, string[]>()
-  for (const unitPath of units) {
-    const file = baseName(unitPath)
-    byFileName.set(file, [...(byFileName.get(file) ?? []), unitPath])
+  for (const file of [...units, ...removed]) {
+    const name = baseName(file)
+    byFileName.set(name, [...(byFileName.get(name) ?? []), file])
   }
   /** the first of `files` in the search path `places` (undefined: none is on it) */
   const first = (files: readonly string[], places: readonly string[]): string | undefined => {
@@ -91,24 +93,25 @@ export function uncoveredUnits(
     }
     return best
   }
+  const atHead = (file: string): boolean => present.has(file)
+  const atBase = (file: string): boolean => !present.has(file) || !added.has(file)
   const seen = new Set<string>()
-  for (const file of removed) {
+  for (const file of [...removed, ...added]) {
     const name = parseUnitName(baseName(file))
     const places = searchDirectories(dirOf(file))
     const key = `${places.join('\0')}\0${baseName(file)}`
-    if (!name || present.has(file) || seen.has(key)) continue
+    if (!name || seen.has(key)) continue
     seen.add(key)
-    const sameName = (list: readonly string[]): string[] =>
-      list.filter((other) => baseName(other) === name.name && places.includes(dirOf(other)))
-    const removedHere = sameName(removed).filter((other) => !present.has(other))
-    const atBase = first([...removedHere, ...sameName(byFileName.get(name.name) ?? [])], places)
-    const now = first(sameName(byFileName.get(name.name) ?? []), places)
-    if (atBase !== undefined && !present.has(atBase)) {
-      // a file of the name itself wins now; else an instance's template does (no file of its own)
-      const template = templateOf(name)
-      const winner = now ?? (template ? first(byFileName.get(template) ?? [], places) : undefined)
-      if (winner !== undefined && !uncovered.has(winner)) uncovered.set(winner, atBase)
-    }
+    const files = byFileName.get(name.name) ?? []
+    // an instance without a file of its own loads from its template
+    const template = templateOf(name)
+    const templates = template ? (byFileName.get(template) ?? []) : []
+    const winner = (exists: (f: string) => boolean): string | undefined =>
+      first(files.filter(exists), places) ?? first(templates.filter(exists), places)
+    const before = winner(atBase)
+    const now = winner(atHead)
+    if (before !== undefined && now !== undefined && before !== now && !uncovered.has(now))
+      uncovered.set(now, before)
   }
   return uncovered
 }
@@ -161,14 +164,23 @@ export function selectChangedUnits(
     changes.flatMap((c) =>
       c.status === 'D' ? [c.path] : c.status === 'R' && c.oldPath !== undefined ? [c.oldPath] : []
     ),
-    searchDirectories
+    searchDirectories,
+    new Set(
+      changes
+        .filter((c) => c.status === 'A' || c.status === 'R' || c.status === 'C')
+        .map((c) => c.path)
+    )
   )
   const selected = new Map<string, UnitChange>()
   for (const unitPath of units) {
     const reasons: string[] = []
     const uncovered = shadowedBy.get(unitPath)
     if (uncovered !== undefined)
-      reasons.push(`${uncovered} removed, which systemd loaded for the name before this file`)
+      reasons.push(
+        units.includes(uncovered)
+          ? `shadows ${uncovered}, which systemd loaded for the name at the base`
+          : `${uncovered} removed, which systemd loaded for the name before this file`
+      )
     const own = touched.get(unitPath)
     if (own)
       reasons.push(
@@ -200,8 +212,9 @@ export function selectChangedUnits(
     if (reasons.length)
       selected.set(unitPath, {
         reasons,
-        // judged against what ran under the name at the base: the file that shadowed this one
-        basePath: renamedFrom.get(unitPath) ?? uncovered ?? unitPath
+        // judged against what ran under the name at the base (the file that won it), else what
+        // git pairs it with
+        basePath: uncovered ?? renamedFrom.get(unitPath) ?? unitPath
       })
   }
   return selected
