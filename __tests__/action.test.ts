@@ -48,6 +48,10 @@ function repo(spec: Parameters<typeof createRepo>[0]): Repo {
   return r
 }
 
+/** The Action on a pull_request event for `r`, with `inputs`. */
+const runPull = (r: Repo, inputs: Record<string, string> = {}): Promise<ActionRun> =>
+  runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r), inputs })
+
 function pr(r: Repo, extra: Partial<Parameters<typeof pullRequestPayload>[0]> = {}) {
   return pullRequestPayload({ baseSha: r.baseSha, headSha: r.headSha, ...extra })
 }
@@ -151,11 +155,7 @@ describe('a pull request with an unhardened unit (merge-commit checkout, fetch-d
       base: { 'units/legacy.service': LEGACY },
       head: { 'units/app.service': HARDENED }
     })
-    const ok = await runAction({
-      workspace: good.dir,
-      eventName: 'pull_request',
-      payload: pr(good)
-    })
+    const ok = await runPull(good)
     expect(ok.code).toBe(0)
     expect(byName(ok, 'error')).toEqual([])
     expect(ok.outputs).toMatchObject({ passed: 'true', 'max-score': '3.1', 'failed-units': '0' })
@@ -166,7 +166,7 @@ describe('a pull request with an unhardened unit (merge-commit checkout, fetch-d
 describe('scope', () => {
   it('passes with a notice when the pull request changes no unit', async () => {
     const r = repo({ base: { 'units/legacy.service': BARE }, head: { 'README.md': 'docs only\n' } })
-    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    const run = await runPull(r)
     expect(run.code).toBe(0)
     expect(byName(run, 'notice')).toEqual([
       '::notice title=systemd hardening gate::None of the 1 unit files is changed by pull request #42: nothing to gate, the check passes.'
@@ -177,7 +177,7 @@ describe('scope', () => {
 
   it('passes with a notice when the repository has no unit file at all', async () => {
     const r = repo({ base: {}, head: { 'src/main.c': 'int main;\n' } })
-    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    const run = await runPull(r)
     expect(run.code).toBe(0)
     expect(byName(run, 'notice')[0]).toContain('No service unit file matches the paths input')
   })
@@ -188,7 +188,7 @@ describe('scope', () => {
       base: { 'rootfs/usr/lib/systemd/system/app.service': HARDENED },
       head: { 'rootfs/etc/systemd/system/app.service.d/override.conf': WEAKENING_DROP_IN }
     })
-    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    const run = await runPull(r)
     expect(run.code).toBe(1)
     expect(run.outputs['failed-units']).toBe('1')
     expect(run.summary).toContain(
@@ -204,7 +204,7 @@ describe('scope', () => {
       },
       head: { 'units/webapp.service.d/override.conf': WEAKENING_DROP_IN }
     })
-    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    const run = await runPull(r)
     expect(run.code).toBe(1)
     expect(run.outputs['failed-units']).toBe('1')
     expect(run.summary).toContain('drop-in units/webapp.service.d/override.conf added')
@@ -219,7 +219,7 @@ describe('scope', () => {
         'units/multi-user.target.wants/app.service': { link: '/etc/systemd/system/app.service' }
       }
     })
-    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    const run = await runPull(r)
     expect(run.code).toBe(0)
     expect(reportOf(run).units.map((u) => u.path)).toEqual(['units/app.service'])
   })
@@ -241,7 +241,7 @@ describe('scope', () => {
         base,
         head: { ...head, 'units/webapp.service.d/override.conf': WEAKENING_DROP_IN }
       })
-      const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+      const run = await runPull(r)
       expect([Object.keys(head), run.code]).toEqual([Object.keys(head), 1])
     }
   })
@@ -277,12 +277,7 @@ describe('scope', () => {
       ]
     ] as const) {
       const r = repo({ base, head: { [removed]: null } })
-      const run = await runAction({
-        workspace: r.dir,
-        eventName: 'pull_request',
-        payload: pr(r),
-        inputs: { 'fail-on': 'regression' }
-      })
+      const run = await runPull(r, { 'fail-on': 'regression' })
       expect([removed, run.code]).toEqual([removed, 1])
       expect(reportOf(run).units.map((u) => u.path)).toEqual([gated])
       // (the summary breaks `@name` so that it mentions nobody)
@@ -300,12 +295,7 @@ describe('scope', () => {
       },
       head: { 'units/legacy-daemon.service.d/10-hardening.conf': null }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { 'fail-on': 'regression' }
-    })
+    const run = await runPull(r, { 'fail-on': 'regression' })
     expect(run.code).toBe(1)
     const errors = byName(run, 'error')
     expect(errors[0]).toMatch(
@@ -320,12 +310,7 @@ describe('scope', () => {
   /** Touches units/app.service of a repository whose base is `base`: its base and head scores. */
   async function baseAndNowOfTouchedApp(base: Record<string, string | { link: string }>) {
     const r = repo({ base, head: { 'units/app.service': `${LEGACY}# touched\n` } })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { 'fail-on': 'regression' }
-    })
+    const run = await runPull(r, { 'fail-on': 'regression' })
     const row = run.summary.split('\n').find((line) => line.includes('| units/app.service |'))
     const [, before, now] = /\| (\d\.\d) → (\d\.\d) /.exec(row ?? '') ?? []
     return { code: run.code, before, now }
@@ -368,12 +353,7 @@ describe('scope', () => {
       },
       head: { 'units/alias.service.d/10-hardening.conf': null, 'units/web@.service': LEGACY }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { 'fail-on': 'regression' }
-    })
+    const run = await runPull(r, { 'fail-on': 'regression' })
     const gated = reportOf(run).units.map((u) => u.path)
     expect(gated).toEqual(
       expect.arrayContaining(['units/app.service', 'units/alias.service', 'units/web@a.service'])
@@ -407,12 +387,7 @@ describe('scope', () => {
         'units/jobs@.service': HARDENED
       }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { 'fail-on': 'regression' }
-    })
+    const run = await runPull(r, { 'fail-on': 'regression' })
     const gated = reportOf(run).units.map((u) => u.path)
     // none of their files changed (at the head): their results did
     expect(gated).toEqual(
@@ -437,7 +412,7 @@ describe('scope', () => {
     // b.service's blob goes missing: the base tree lists it, reading it fails
     const oid = git(r.dir, 'hash-object', 'units/b.service')
     fs.rmSync(path.join(r.dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2)))
-    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    const run = await runPull(r)
     expect(reportOf(run).units.map((u) => u.path)).toEqual(['units/a.service', 'units/b.service'])
     expect(run.stdout).toContain('✗ units/b.service  8.9 EXPOSED (base error)')
 
@@ -475,7 +450,7 @@ describe('scope', () => {
         'units/bad<xFE>/new.service': BARE
       }
     })
-    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    const run = await runPull(r)
     expect(run.code).toBe(1)
     const units = reportOf(run).units
     expect(units.map((u) => [u.path, u.status])).toEqual([
@@ -500,12 +475,7 @@ describe('scope', () => {
       },
       head: { 'README.md': 'x\n', 'alias.service': null }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { scope: 'all' }
-    })
+    const run = await runPull(r, { scope: 'all' })
     expect(run.code).toBe(1)
     expect(run.outputs['failed-units']).toBe('2')
     expect(reportOf(run).units.map((u) => u.path)).toEqual(['a.service', 'b.service', 'c.service'])
@@ -525,11 +495,9 @@ describe('scope', () => {
         'node_modules/x/d.service': BARE
       }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { paths: 'deploy\n# a comment\nother/*.service\n', exclude: 'deploy/vendor/**' }
+    const run = await runPull(r, {
+      paths: 'deploy\n# a comment\nother/*.service\n',
+      exclude: 'deploy/vendor/**'
     })
     expect(reportOf(run).units.map((u) => u.path)).toEqual(['deploy/a.service', 'other/c.service'])
   })
@@ -541,11 +509,9 @@ describe('user-units', () => {
       base: { 'deploy/agent.service': BARE, 'other/c.service': BARE },
       head: { 'deploy/agent.service': BARE.replace('Unhardened', 'Agent') }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { 'user-units': 'deploy\nmissing/*.service\nnot-there.service', scope: 'all' }
+    const run = await runPull(r, {
+      'user-units': 'deploy\nmissing/*.service\nnot-there.service',
+      scope: 'all'
     })
     const units = reportOf(run).units
     expect(units.map((u) => [u.path, u.manager, u.score])).toEqual([
@@ -624,12 +590,7 @@ describe('fail-on: regression', () => {
         'units/notes.service': `[X-Notes]\n${notes.repeat(20).replace(/^/gm, 'Note=')}\n${BARE}`
       }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { ...inputs, paths: 'units' }
-    })
+    const run = await runPull(r, { ...inputs, paths: 'units' })
     expect(run.code).toBe(1)
     expect(run.outputs['failed-units']).toBe('3')
     const lines = run.stdout.split('\n')
@@ -646,12 +607,7 @@ describe('fail-on: regression', () => {
       base: { 'units/app.service': HARDENED },
       head: { 'units/app.service': null, 'units/app-v2.service': BARE }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { ...inputs, paths: 'units/app.service' }
-    })
+    const run = await runPull(r, { ...inputs, paths: 'units/app.service' })
     expect(run.code).toBe(1)
     expect(reportOf(run).units.map((u) => [u.path, u.status])).toEqual([
       ['units/app.service', 'error']
@@ -707,12 +663,7 @@ describe('fail-on: regression', () => {
       head
     })
     for (const failOn of ['threshold', 'regression']) {
-      const run = await runAction({
-        workspace: r.dir,
-        eventName: 'pull_request',
-        payload: pr(r),
-        inputs: { 'fail-on': failOn, paths }
-      })
+      const run = await runPull(r, { 'fail-on': failOn, paths })
       expect([failOn, run.code]).toEqual([failOn, 1])
       expect(reportOf(run).units.map((u) => u.path)).toContain(gated)
     }
@@ -723,12 +674,7 @@ describe('fail-on: regression', () => {
       base: { 'units/app.service': HARDENED, 'deploy/units/app.service': BARE },
       head: { 'units/app.service': null, units: { link: 'deploy/units' } }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { ...inputs, paths: 'units' }
-    })
+    const run = await runPull(r, { ...inputs, paths: 'units' })
     expect(run.code).toBe(1)
     // under the name it is deployed by, and compared with what units/app.service was
     expect(reportOf(run).units.map((u) => [u.path, u.status])).toEqual([
@@ -837,22 +783,13 @@ describe('events', () => {
       base: { 'units/app.service': BARE },
       head: { 'docs/notes.md': 'notes\n' }
     })
-    const before = await runAction({
-      workspace: untouched.dir,
-      eventName: 'pull_request',
-      payload: pr(untouched)
-    })
+    const before = await runPull(untouched)
     expect(before.code).toBe(0)
     const r = repo({
       base: { 'units/app.service': BARE },
       head: { 'units/.gitattributes': '*.service ident\n' }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { 'fail-on': 'regression' }
-    })
+    const run = await runPull(r, { 'fail-on': 'regression' })
     expect(run.code).toBe(1)
     expect(run.outputs['failed-units']).toBe('1')
     expect(byName(run, 'warning').join('\n')).toContain(
@@ -874,12 +811,7 @@ describe('events', () => {
           '*.png filter=lfs diff=lfs merge=lfs -text\n# no crlf here\n*.zip filter=lfs diff=lfs merge=lfs -text\n'
       }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { 'fail-on': 'regression' }
-    })
+    const run = await runPull(r, { 'fail-on': 'regression' })
     expect(run.code).toBe(0)
     expect(byName(run, 'warning')).toEqual([])
   })
@@ -895,12 +827,7 @@ describe('events', () => {
         },
         head: { 'units/app.service': `${LEGACY}# edited\n` }
       })
-      const run = await runAction({
-        workspace: r.dir,
-        eventName: 'pull_request',
-        payload: pr(r),
-        inputs: { 'fail-on': 'regression' }
-      })
+      const run = await runPull(r, { 'fail-on': 'regression' })
       expect([attributes, run.code]).toEqual([attributes, attributes ? 1 : 0])
       if (attributes)
         expect(byName(run, 'warning').join('\n')).toContain(
@@ -912,12 +839,7 @@ describe('events', () => {
       base: { 'legacy/app.service': LEGACY, '.gitattributes': 'legacy/*.service ident\n' },
       head: { 'legacy/app.service': null, 'units/app.service': LEGACY }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { 'fail-on': 'regression' }
-    })
+    const run = await runPull(r, { 'fail-on': 'regression' })
     expect(run.code).toBe(1)
     expect(byName(run, 'warning').join('\n')).toContain('git converts legacy/app.service')
   })
@@ -1083,12 +1005,7 @@ describe('inputs', () => {
       base: { 'old.service': BARE, 'policy.json': '{"hardening-gate":{"threshold":3}}' },
       head: { '.gitattributes': 'policy.json working-tree-encoding=UTF-8\n' }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { policy: 'policy.json' }
-    })
+    const run = await runPull(r, { policy: 'policy.json' })
     expect(byName(run, 'warning')).toContainEqual(
       expect.stringMatching(
         /^::warning title=Gate policy changed,file=policy\.json::Pull request #42 changes \.gitattributes, which may change how the policy file policy\.json is checked out: the gate applies it as it is at the base [0-9a-f]{12}\.$/
@@ -1136,12 +1053,7 @@ describe('inputs', () => {
         base: { ...base, 'old.service': BARE },
         head: { ...head, 'new.service': BARE }
       })
-      const run = await runAction({
-        workspace: r.dir,
-        eventName: 'pull_request',
-        payload: pr(r),
-        inputs: { policy: 'policy.json' }
-      })
+      const run = await runPull(r, { policy: 'policy.json' })
       expect([what, run.code]).toEqual([what, 1])
       expect([what, byName(run, 'warning').join('\n')]).toEqual([
         what,
@@ -1153,12 +1065,7 @@ describe('inputs', () => {
 
   it('fail-on: never reports with warnings and exits 0', async () => {
     const r = repo({ base: {}, head: { 'app.service': BARE } })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { 'fail-on': 'never' }
-    })
+    const run = await runPull(r, { 'fail-on': 'never' })
     expect(run.code).toBe(0)
     expect(byName(run, 'error')).toEqual([])
     expect(byName(run, 'warning')[0]).toMatch(
@@ -1175,7 +1082,7 @@ describe('annotation limits', () => {
       head[`u${String(i).padStart(2, '0')}.service`] = BARE + 'ProtectHome=yes # c\n'
     head['broken.service'] = '[Service]\nExecStart=/bin/x\nDynamicUser=maybe\n'
     const r = repo({ base: {}, head })
-    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    const run = await runPull(r)
     expect(run.code).toBe(1)
     const errors = byName(run, 'error')
     // 10 annotations plus the step's failure message
@@ -1210,7 +1117,7 @@ describe('untrusted unit files', () => {
         'units/a,b:c%d.service': hostile
       }
     })
-    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    const run = await runPull(r)
     expect(run.code).toBe(1)
     expectOnlyOwnCommands(run)
     // The runner's command parser would see only our own commands, each one line.
@@ -1275,7 +1182,7 @@ describe('untrusted unit files', () => {
       base: {},
       head: { 'app.service': BARE + 'Environment=TOKEN=ghp_' + 'A'.repeat(36) + '\n' }
     })
-    const run = await runAction({ workspace: r.dir, eventName: 'pull_request', payload: pr(r) })
+    const run = await runPull(r)
     expect(run.stdout).toContain('::add-mask::ghs_FAKE')
     expect(run.stdout.replace(/::add-mask::.*/, '')).not.toContain('ghs_FAKE')
     expect(run.summary).not.toContain('ghs_FAKE')
@@ -1360,12 +1267,7 @@ describe('SARIF', () => {
         'results.sarif': { link: '/tmp/gate-sarif-victim' }
       }
     })
-    const run = await runAction({
-      workspace: r.dir,
-      eventName: 'pull_request',
-      payload: pr(r),
-      inputs: { 'sarif-file': 'results.sarif' }
-    })
+    const run = await runPull(r, { 'sarif-file': 'results.sarif' })
     expect(run.code).toBe(1)
     expect(fs.existsSync('/tmp/gate-sarif-victim')).toBe(false)
     expect(fs.lstatSync(path.join(r.dir, 'results.sarif')).isFile()).toBe(true)
