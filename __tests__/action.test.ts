@@ -287,6 +287,18 @@ describe('scope', () => {
     }
   })
 
+  it('judges a template whose instance file went away against its own base too (red team round 9)', async () => {
+    // the weak legacy instance file is removed and the template weakened in the same PR: compared
+    // with the removed file alone, the template looked "not worse"
+    const r = repo({
+      base: { 'units/app@.service': HARDENED, 'units/app@legacy.service': BARE },
+      head: { 'units/app@legacy.service': null, 'units/app@.service': BARE }
+    })
+    const run = await runPull(r, { 'fail-on': 'regression' })
+    expect(run.code).toBe(1)
+    expect(run.outputs['failed-units']).toBe('1')
+  })
+
   it('gates a unit whose drop-in alone changed, and shows base → head', async () => {
     const r = repo({
       base: {

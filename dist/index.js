@@ -45438,6 +45438,12 @@ function rank(unit) {
         return unit.exposure ?? 0;
     return 1000;
 }
+/** Of two results at the base, the one `unit` compares worse with (the first when neither or both). */
+function stricterBase(unit, first, second) {
+    return compareWithBase(unit, second) === 'worse' && compareWithBase(unit, first) !== 'worse'
+        ? second
+        : first;
+}
 function compareWithBase(unit, base) {
     if (base === undefined)
         return 'unknown';
@@ -55182,11 +55188,12 @@ searchDirectories = (dir) => [dir]) {
             continue;
         dropInDirs.set(dir, [...(dropInDirs.get(dir) ?? []), `drop-in ${file} ${verb}`]);
     }
-    // Unit files gone from a place that shadowed others of the name (a copy or a mask in etc/ over
-    // usr/lib/, an instance's own file over its template): the name now loads from another file.
-    const shadowedBy = uncoveredUnits(units, changes.flatMap((c) => c.status === 'D' ? [c.path] : c.status === 'R' && c.oldPath !== undefined ? [c.oldPath] : []), searchDirectories, new Set(changes
+    // A name that loads from another file now (a copy or a mask in etc/ over usr/lib/ removed, an
+    // instance's own file removed over its template, a file added above the one that won).
+    const added = new Set(changes
         .filter((c) => c.status === 'A' || c.status === 'R' || c.status === 'C')
-        .map((c) => c.path)));
+        .map((c) => c.path));
+    const shadowedBy = uncoveredUnits(units, changes.flatMap((c) => c.status === 'D' ? [c.path] : c.status === 'R' && c.oldPath !== undefined ? [c.oldPath] : []), searchDirectories, added);
     const selected = new Map();
     for (const unitPath of units) {
         const reasons = [];
@@ -55225,13 +55232,16 @@ searchDirectories = (dir) => [dir]) {
                 if (file.startsWith(below))
                     reasons.push(`${file} ${verb}`);
         }
-        if (reasons.length)
-            selected.set(unitPath, {
-                reasons,
-                // judged against what ran under the name at the base (the file that won it), else what
-                // git pairs it with
-                basePath: uncovered ?? renamedFrom.get(unitPath) ?? unitPath
-            });
+        if (reasons.length) {
+            const own = renamedFrom.get(unitPath) ?? unitPath;
+            // judged against what ran under the name at the base (the file that won it); a unit that was
+            // there itself also against its own result (a template whose instance file went away)
+            selected.set(unitPath, uncovered === undefined
+                ? { reasons, basePath: own }
+                : added.has(unitPath)
+                    ? { reasons, basePath: uncovered }
+                    : { reasons, basePath: own, alsoBasePath: uncovered });
+        }
     }
     return selected;
 }
@@ -64293,6 +64303,22 @@ async function gate(env) {
         if (before !== current && !inScope(before)) {
             bases?.set(current, null);
         }
+    }
+    // a unit whose name loaded from another file at the base is judged against the stricter of that
+    // file's result and its own (see UnitChange.alsoBasePath)
+    const alsoBases = new Map(gated.flatMap((i) => {
+        const other = scope.changed?.get(unitPaths[i])?.alsoBasePath;
+        return other === undefined ? [] : [[unitPaths[i], other]];
+    }));
+    if (bases && alsoBases.size > 0) {
+        const others = scoreBase(alsoBases, { ...options, keepPassingChecks: true, suggest: false });
+        units.forEach((unit, k) => {
+            const current = unitPaths[gated[k]];
+            const other = others?.get(current);
+            const stricter = other === undefined ? undefined : stricterBase(unit, bases.get(current), other);
+            if (stricter !== undefined)
+                bases.set(current, stricter);
+        });
     }
     // every unit is gated (scope all, no base ...): the comparison only explains why each changed
     if (!selected && scope.changed && bases) {

@@ -42,7 +42,7 @@ import type { Env, Settings } from './github/inputs.js'
 import { InputError, readSettings } from './github/inputs.js'
 import { buildSummary } from './github/summary.js'
 import type { Outcome } from './github/verdict.js'
-import { bySeverity, describeScore, judge, tenths } from './github/verdict.js'
+import { bySeverity, describeScore, judge, stricterBase, tenths } from './github/verdict.js'
 import { escapeMarkdown, MESSAGE_SHOWN, truncateText } from './render/escape.js'
 import { renderJsonChunks } from './render/json.js'
 import { codeScanningLimitWarning, renderSarifCounted } from './render/sarif.js'
@@ -511,6 +511,24 @@ async function gate(env: Env): Promise<string | undefined> {
     if (before !== current && !inScope(before)) {
       bases?.set(current, null)
     }
+  }
+  // a unit whose name loaded from another file at the base is judged against the stricter of that
+  // file's result and its own (see UnitChange.alsoBasePath)
+  const alsoBases = new Map(
+    gated.flatMap((i) => {
+      const other = scope.changed?.get(unitPaths[i]!)?.alsoBasePath
+      return other === undefined ? [] : [[unitPaths[i]!, other] as const]
+    })
+  )
+  if (bases && alsoBases.size > 0) {
+    const others = scoreBase(alsoBases, { ...options, keepPassingChecks: true, suggest: false })
+    units.forEach((unit, k) => {
+      const current = unitPaths[gated[k]!]!
+      const other = others?.get(current)
+      const stricter =
+        other === undefined ? undefined : stricterBase(unit, bases.get(current), other)
+      if (stricter !== undefined) bases.set(current, stricter)
+    })
   }
 
   // every unit is gated (scope all, no base ...): the comparison only explains why each changed

@@ -56,6 +56,11 @@ export interface UnitChange {
   reasons: string[]
   /** where the unit was at the base (its old path when renamed) */
   basePath: string
+  /**
+   * another file whose result at the base counts too: the one the unit's name loaded from at the
+   * base, where the unit itself was there too (judged against the stricter of the two)
+   */
+  alsoBasePath?: string
 }
 
 const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
@@ -157,19 +162,20 @@ export function selectChangedUnits(
     if (!isDropInFileName(baseName(file))) continue
     dropInDirs.set(dir, [...(dropInDirs.get(dir) ?? []), `drop-in ${file} ${verb}`])
   }
-  // Unit files gone from a place that shadowed others of the name (a copy or a mask in etc/ over
-  // usr/lib/, an instance's own file over its template): the name now loads from another file.
+  // A name that loads from another file now (a copy or a mask in etc/ over usr/lib/ removed, an
+  // instance's own file removed over its template, a file added above the one that won).
+  const added = new Set(
+    changes
+      .filter((c) => c.status === 'A' || c.status === 'R' || c.status === 'C')
+      .map((c) => c.path)
+  )
   const shadowedBy = uncoveredUnits(
     units,
     changes.flatMap((c) =>
       c.status === 'D' ? [c.path] : c.status === 'R' && c.oldPath !== undefined ? [c.oldPath] : []
     ),
     searchDirectories,
-    new Set(
-      changes
-        .filter((c) => c.status === 'A' || c.status === 'R' || c.status === 'C')
-        .map((c) => c.path)
-    )
+    added
   )
   const selected = new Map<string, UnitChange>()
   for (const unitPath of units) {
@@ -209,13 +215,19 @@ export function selectChangedUnits(
       for (const [file, verb] of touched)
         if (file.startsWith(below)) reasons.push(`${file} ${verb}`)
     }
-    if (reasons.length)
-      selected.set(unitPath, {
-        reasons,
-        // judged against what ran under the name at the base (the file that won it), else what
-        // git pairs it with
-        basePath: uncovered ?? renamedFrom.get(unitPath) ?? unitPath
-      })
+    if (reasons.length) {
+      const own = renamedFrom.get(unitPath) ?? unitPath
+      // judged against what ran under the name at the base (the file that won it); a unit that was
+      // there itself also against its own result (a template whose instance file went away)
+      selected.set(
+        unitPath,
+        uncovered === undefined
+          ? { reasons, basePath: own }
+          : added.has(unitPath)
+            ? { reasons, basePath: uncovered }
+            : { reasons, basePath: own, alsoBasePath: uncovered }
+      )
+    }
   }
   return selected
 }

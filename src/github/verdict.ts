@@ -38,6 +38,17 @@ function rank(unit: UnitReport): number {
   return 1000
 }
 
+/** Of two results at the base, the one `unit` compares worse with (the first when neither or both). */
+export function stricterBase(
+  unit: UnitReport,
+  first: UnitReport | null | undefined,
+  second: UnitReport | null
+): UnitReport | null | undefined {
+  return compareWithBase(unit, second) === 'worse' && compareWithBase(unit, first) !== 'worse'
+    ? second
+    : first
+}
+
 export function compareWithBase(unit: UnitReport, base: UnitReport | null | undefined): BaseChange {
   if (base === undefined) return 'unknown'
   if (base === null) return 'new'
