@@ -124,6 +124,22 @@ describe('drop-ins from the search path of an image tree', () => {
     expect((await scoreAt(252)).score).toBe(9.6)
   })
 
+  it('says what an absolute link of an image tree names there, which it does not follow', async () => {
+    const r = path.join(base, 'abslink', 'rootfs')
+    writeIn(r)('usr/lib/systemd/system/zzapp.service', '[Service]\nExecStart=/bin/true\n')
+    fs.mkdirSync(path.join(r, 'etc/systemd/system'), { recursive: true })
+    // as `systemctl enable` writes an alias: absolute, for the image's own /usr
+    fs.symlinkSync(
+      '/usr/lib/systemd/system/zzapp.service',
+      path.join(r, 'etc/systemd/system/zzweb.service')
+    )
+    const alias = (await unitsBelow(r, 262)).find((u) => u.unit === 'zzweb.service')!
+    expect(alias.status).toBe('error')
+    expect(alias.reason).toContain(
+      'in the image it names abslink/rootfs/usr/lib/systemd/system/zzapp.service, but the gate follows no absolute link'
+    )
+  })
+
   it("takes a user unit's drop-ins from a user manager's search path (--user)", async () => {
     const r = path.join(base, 'user', 'rootfs')
     const write = writeIn(r)

@@ -44877,6 +44877,25 @@ function instancesThatRun(prefix, directory, read, options) {
     }
     return found;
 }
+/**
+ * For an absolute link in a directory of an image tree's search path (`/usr/lib/systemd/system/x`
+ * as `systemctl enable` writes it): what it names inside the image, which the gate does not follow.
+ */
+function imageLinkHint(file, directory, read, version) {
+    const text = read.linkText(file);
+    if (text === undefined || !text.startsWith('/'))
+        return '';
+    const searched = dropInSearchDirectories(directory, version, path$2.sep);
+    if (searched.length === 1)
+        return '';
+    const suffix = searched.find((dir) => dir === directory);
+    if (suffix === undefined)
+        return '';
+    // the image's root: the search directory's path without its own part (etc/systemd/system ...)
+    const root = searched[0].slice(0, searched[0].length - 'etc/systemd/system.control'.length);
+    return (`; in the image it names ${read.display(path$2.join(root, text))}, but the gate follows no ` +
+        `absolute link out of the scanned tree's root: make the link relative to score it`);
+}
 /** What `systemctl enable` reads of a unit: its file and drop-ins (see installNames). */
 function installNamesOf(main, dropIns, id, user) {
     return installNames(installTexts(main, dropIns, id), id, user);
@@ -45210,7 +45229,8 @@ asInstance) {
                 ? 'a symbolic link in a loop, or at the end of more than 40 links'
                 : 'a symbolic link that leads nowhere';
             return errorReport(shown, unit.name, `${what}${template ? `, nor does ${template} beside it` : ''}: ` +
-                `systemd-analyze does not look in its directory and does not find ${unit.name}`);
+                `systemd-analyze does not look in its directory and does not find ${unit.name}` +
+                imageLinkHint(file, directory, read, options.version));
         }
     }
     // systemd looks the unit up by name: the file, a link, or the template an instance stands for

@@ -669,6 +669,25 @@ function instancesThatRun(
   return found
 }
 
+/**
+ * For an absolute link in a directory of an image tree's search path (`/usr/lib/systemd/system/x`
+ * as `systemctl enable` writes it): what it names inside the image, which the gate does not follow.
+ */
+function imageLinkHint(file: string, directory: string, read: Reader, version: number): string {
+  const text = read.linkText(file)
+  if (text === undefined || !text.startsWith('/')) return ''
+  const searched = dropInSearchDirectories(directory, version, path.sep)
+  if (searched.length === 1) return ''
+  const suffix = searched.find((dir) => dir === directory)
+  if (suffix === undefined) return ''
+  // the image's root: the search directory's path without its own part (etc/systemd/system ...)
+  const root = searched[0]!.slice(0, searched[0]!.length - 'etc/systemd/system.control'.length)
+  return (
+    `; in the image it names ${read.display(path.join(root, text))}, but the gate follows no ` +
+    `absolute link out of the scanned tree's root: make the link relative to score it`
+  )
+}
+
 /** What `systemctl enable` reads of a unit: its file and drop-ins (see installNames). */
 function installNamesOf(
   main: UnitFileInput,
@@ -1143,7 +1162,8 @@ export function scanUnitFile(
         shown,
         unit.name,
         `${what}${template ? `, nor does ${template} beside it` : ''}: ` +
-          `systemd-analyze does not look in its directory and does not find ${unit.name}`
+          `systemd-analyze does not look in its directory and does not find ${unit.name}` +
+          imageLinkHint(file, directory, read, options.version)
       )
     }
   }
