@@ -38998,6 +38998,19 @@ function searchPathFor(version, scope) {
     return known;
 }
 /**
+ * The root below which `directory` is a directory of the (system or user manager's) search path
+ * (`rootfs/` for rootfs/usr/lib/systemd/system; '' for usr/lib/systemd/system itself), or
+ * undefined when it is none. `sep`: the separator the paths use.
+ */
+function searchPathRoot(directory, version, sep = '/', scope = 'system') {
+    for (const suffix of searchPathFor(version, scope).bySuffixLength) {
+        const tail = sep === '/' ? suffix : suffix.split('/').join(sep);
+        if (directory === tail || directory.endsWith(sep + tail))
+            return directory.slice(0, directory.length - tail.length);
+    }
+    return undefined;
+}
+/**
  * The directories systemd reads a unit's drop-ins from when its file lies in `directory`: every
  * directory of the (system or user manager's) search path below the same root when `directory` is
  * one of them (an image or overlay tree such as rootfs/usr/lib/systemd/system, whose
@@ -39008,18 +39021,20 @@ function dropInSearchDirectories(directory, version, sep = '/', scope = 'system'
     const key = `${version}\0${sep}\0${scope}\0${directory}`;
     if (key === lastSearch.key)
         return lastSearch.directories;
-    const { path, bySuffixLength } = searchPathFor(version, scope);
-    let directories = [directory];
-    for (const suffix of bySuffixLength) {
-        const tail = sep === '/' ? suffix : suffix.split('/').join(sep);
-        if (directory !== tail && !directory.endsWith(sep + tail))
-            continue;
-        const root = directory.slice(0, directory.length - tail.length);
-        directories = path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)));
-        break;
-    }
+    const root = searchPathRoot(directory, version, sep, scope);
+    const directories = root === undefined
+        ? [directory]
+        : searchPathFor(version, scope).path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)));
     lastSearch = { key, directories };
     return directories;
+}
+/**
+ * The search directories of a unit file's directory: the system manager's search path, or the
+ * user manager's for a directory of that one (the Action's change detection, which takes both).
+ */
+function eitherSearchDirectories(directory, version) {
+    const system = dropInSearchDirectories(directory, version);
+    return system.length > 1 ? system : dropInSearchDirectories(directory, version, '/', 'user');
 }
 /** the last answer of dropInSearchDirectories (units come directory by directory) */
 let lastSearch = { key: '', directories: [] };
@@ -39031,14 +39046,8 @@ let lastSearch = { key: '', directories: [] };
 function isMergedUsrDirectory(directory, version, sep = '/') {
     if (version <= SPLIT_USR_UNTIL)
         return false;
-    const tail = ['lib', 'systemd', 'system'].join(sep);
-    if (directory !== tail && !directory.endsWith(sep + tail))
-        return false;
-    // the root's own lib/, not usr/lib/ or usr/local/lib/
-    const above = directory.slice(0, directory.length - tail.length).split(sep);
-    above.pop(); // '' after the last separator
-    const last = above.at(-1);
-    return !(last === 'usr' || (last === 'local' && above.at(-2) === 'usr'));
+    const root = searchPathRoot(directory, version, sep);
+    return root !== undefined && directory === root + ['lib', 'systemd', 'system'].join(sep);
 }
 /**
  * The drop-in directories systemd walks for a unit (unit_file_find_dropin_paths()): each name's
@@ -44843,10 +44852,9 @@ const dependencyLinksOf = new WeakMap();
  * those links in dependency directories enable (multi-user.target.wants/foo@root.service), in the
  * template's directory, or every directory of the search path for a system unit in an image tree.
  */
-function instancesThatRun(prefix, directory, read, options) {
+function instancesThatRun(prefix, directory, read, version, manager) {
     const found = new Map();
-    const manager = managerAskedBy(options.scope ?? (options.userManager ? USER_FLAG : undefined));
-    const searched = dropInSearchDirectories(directory, options.version, path$2.sep, manager ?? 'system');
+    const searched = dropInSearchDirectories(directory, version, path$2.sep, manager);
     for (const dir of searched) {
         const listing = read.listDirectory(dir);
         if (!listing)
@@ -44885,14 +44893,9 @@ function imageLinkHint(file, directory, read, version) {
     const text = read.linkText(file);
     if (text === undefined || !text.startsWith('/'))
         return '';
-    const searched = dropInSearchDirectories(directory, version, path$2.sep);
-    if (searched.length === 1)
+    const root = searchPathRoot(directory, version, path$2.sep);
+    if (root === undefined)
         return '';
-    const suffix = searched.find((dir) => dir === directory);
-    if (suffix === undefined)
-        return '';
-    // the image's root: the search directory's path without its own part (etc/systemd/system ...)
-    const root = searched[0].slice(0, searched[0].length - 'etc/systemd/system.control'.length);
     return (`; in the image it names ${read.display(path$2.join(root, text))}, but the gate follows no ` +
         `absolute link out of the scanned tree's root: make the link relative to score it`);
 }
@@ -44908,10 +44911,17 @@ function aliasesFound(install, id, searched, read) {
 }
 /** The names among `aliases` the unit does not have already. */
 function newAliases(aliases, names) {
+    const fresh = [];
     if (aliases.length === 0)
-        return [];
+        return fresh;
     const known = new Set([names.id.name, ...names.aliases.map((alias) => alias.name)]);
-    return aliases.filter((alias) => !known.has(alias.name) && (known.add(alias.name), true));
+    for (const alias of aliases) {
+        if (known.has(alias.name))
+            continue;
+        known.add(alias.name);
+        fresh.push(alias);
+    }
+    return fresh;
 }
 /** Whether a file lies in a dependency directory (x.target.wants/): no unit file for systemd. */
 const inDependencyDirectory = (file) => isDependencyDirectory(baseNameOf(directoryOf(file)));
@@ -45159,12 +45169,7 @@ function unitSources(file, reader, version) {
     let enabled = [];
     try {
         const install = installNamesOf(reader.read(fragment), [], names.id);
-        const searched = [
-            ...new Set([
-                ...dropInSearchDirectories(directory, version),
-                ...dropInSearchDirectories(directory, version, path$2.sep, 'user')
-            ])
-        ];
+        const searched = eitherSearchDirectories(directory, version);
         enabled = newAliases([...install.aliases, ...aliasesFound(install, names.id, searched, reader)], names);
     }
     catch (error) {
@@ -45192,10 +45197,14 @@ asInstance) {
         return errorReport(shown, base, unlistedDirectoryReason(file, read.listDirectory(directory)?.get(base)) ??
             'not a valid service unit name');
     }
+    // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
+    // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
+    const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
+    const manager = managerAskedBy(asked);
     // a template is also judged by the instances that really run (see worstInstance), with why
     let realInstances;
     if (named.isTemplate && asInstance === undefined) {
-        realInstances = instancesThatRun(named.prefix, directory, read, options);
+        realInstances = instancesThatRun(named.prefix, directory, read, options.version, manager ?? 'system');
     }
     const instance = asInstance ?? templateInstance(options.version);
     const unit = named.isTemplate ? instanceOf(named, instance) : named;
@@ -45250,10 +45259,6 @@ asInstance) {
             return errorReport(shown, names.id.name, which + error.message);
         }
     }
-    // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
-    // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
-    const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
-    const manager = managerAskedBy(asked);
     const collect = (enabledAliases) => collectDropIns(names.id, names.aliases, directory, read, options.version, manager ?? 'system', enabledAliases);
     let collected = collect([]);
     // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
@@ -55021,9 +55026,8 @@ judgeInstances = true) {
         const install = installNames(texts, names.id, manager === 'user' ? options.managerUser : undefined);
         if (install.defaultInstance !== undefined)
             defaultInstances.set(current, install.defaultInstance);
-        const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)]);
         const matched = searched.flatMap((dir) => aliasesMatching(install.aliasPatterns, reader.list(dir), names.id));
-        const enabled = [...install.aliases, ...matched].filter((a) => !known.has(a.name) && (known.add(a.name), true));
+        const enabled = newAliases([...install.aliases, ...matched], names);
         if (enabled.length > 0)
             ({ candidates, maybeRead } = collect(enabled));
         const analyse = (order) => analyzeUnit({ ...loadedNames(unit, names), main, dropIns: readDropIns(order), scope, manager }, options);
@@ -64058,14 +64062,7 @@ function logOutcomes(outcomes) {
 }
 function chooseScope(settings, comparison, changes, unitPaths, inputs, event) {
     const changed = changes &&
-        selectChangedUnits(unitPaths, changes, templateInstance(settings.version), inputs.aliases, inputs.otherNames, 
-        // the system manager's search path, or the user manager's for a directory of that one
-        (dir) => {
-            const system = dropInSearchDirectories(dir, settings.version);
-            return system.length > 1
-                ? system
-                : dropInSearchDirectories(dir, settings.version, '/', 'user');
-        });
+        selectChangedUnits(unitPaths, changes, templateInstance(settings.version), inputs.aliases, inputs.otherNames, (dir) => eitherSearchDirectories(dir, settings.version));
     if (settings.scope === 'all')
         return { text: 'all units (scope: all)', changed };
     if (!changes || comparison.kind !== 'base') {

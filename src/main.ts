@@ -21,7 +21,7 @@ import { gateReport } from './core/report.js'
 import { planAnnotations } from './github/annotations.js'
 import { reviewPullRequest } from './github/review.js'
 import type { BaseTree } from './github/baseline.js'
-import { dropInSearchDirectories } from './core/dropins.js'
+import { eitherSearchDirectories } from './core/dropins.js'
 import { isoToday } from './core/exceptions.js'
 import { blobAt, scoreAtBase } from './github/baseline.js'
 import type { Change, UnitChange } from './github/changes.js'
@@ -192,13 +192,7 @@ function chooseScope(
       templateInstance(settings.version),
       inputs.aliases,
       inputs.otherNames,
-      // the system manager's search path, or the user manager's for a directory of that one
-      (dir) => {
-        const system = dropInSearchDirectories(dir, settings.version)
-        return system.length > 1
-          ? system
-          : dropInSearchDirectories(dir, settings.version, '/', 'user')
-      }
+      (dir) => eitherSearchDirectories(dir, settings.version)
     )
   if (settings.scope === 'all') return { text: 'all units (scope: all)', changed }
   if (!changes || comparison.kind !== 'base') {

@@ -485,6 +485,25 @@ function searchPathFor(
 }
 
 /**
+ * The root below which `directory` is a directory of the (system or user manager's) search path
+ * (`rootfs/` for rootfs/usr/lib/systemd/system; '' for usr/lib/systemd/system itself), or
+ * undefined when it is none. `sep`: the separator the paths use.
+ */
+export function searchPathRoot(
+  directory: string,
+  version: number,
+  sep = '/',
+  scope: SearchPathScope = 'system'
+): string | undefined {
+  for (const suffix of searchPathFor(version, scope).bySuffixLength) {
+    const tail = sep === '/' ? suffix : suffix.split('/').join(sep)
+    if (directory === tail || directory.endsWith(sep + tail))
+      return directory.slice(0, directory.length - tail.length)
+  }
+  return undefined
+}
+
+/**
  * The directories systemd reads a unit's drop-ins from when its file lies in `directory`: every
  * directory of the (system or user manager's) search path below the same root when `directory` is
  * one of them (an image or overlay tree such as rootfs/usr/lib/systemd/system, whose
@@ -499,17 +518,24 @@ export function dropInSearchDirectories(
 ): string[] {
   const key = `${version}\0${sep}\0${scope}\0${directory}`
   if (key === lastSearch.key) return lastSearch.directories
-  const { path, bySuffixLength } = searchPathFor(version, scope)
-  let directories = [directory]
-  for (const suffix of bySuffixLength) {
-    const tail = sep === '/' ? suffix : suffix.split('/').join(sep)
-    if (directory !== tail && !directory.endsWith(sep + tail)) continue
-    const root = directory.slice(0, directory.length - tail.length)
-    directories = path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)))
-    break
-  }
+  const root = searchPathRoot(directory, version, sep, scope)
+  const directories =
+    root === undefined
+      ? [directory]
+      : searchPathFor(version, scope).path.map(
+          (entry) => root + (sep === '/' ? entry : entry.split('/').join(sep))
+        )
   lastSearch = { key, directories }
   return directories
+}
+
+/**
+ * The search directories of a unit file's directory: the system manager's search path, or the
+ * user manager's for a directory of that one (the Action's change detection, which takes both).
+ */
+export function eitherSearchDirectories(directory: string, version: number): string[] {
+  const system = dropInSearchDirectories(directory, version)
+  return system.length > 1 ? system : dropInSearchDirectories(directory, version, '/', 'user')
 }
 
 /** the last answer of dropInSearchDirectories (units come directory by directory) */
@@ -522,13 +548,8 @@ let lastSearch: { key: string; directories: string[] } = { key: '', directories:
  */
 export function isMergedUsrDirectory(directory: string, version: number, sep = '/'): boolean {
   if (version <= SPLIT_USR_UNTIL) return false
-  const tail = ['lib', 'systemd', 'system'].join(sep)
-  if (directory !== tail && !directory.endsWith(sep + tail)) return false
-  // the root's own lib/, not usr/lib/ or usr/local/lib/
-  const above = directory.slice(0, directory.length - tail.length).split(sep)
-  above.pop() // '' after the last separator
-  const last = above.at(-1)
-  return !(last === 'usr' || (last === 'local' && above.at(-2) === 'usr'))
+  const root = searchPathRoot(directory, version, sep)
+  return root !== undefined && directory === root + ['lib', 'systemd', 'system'].join(sep)
 }
 
 export interface SearchedDropInDirectory extends UnitDropInDirectory {

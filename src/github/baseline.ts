@@ -27,7 +27,7 @@ import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, parseUnitName, templateOf } from '../core/specifiers.js'
-import { isAbsoluteLink, MAX_UNIT_FILE_BYTES, worse } from '../scan/scan.js'
+import { isAbsoluteLink, MAX_UNIT_FILE_BYTES, newAliases, worse } from '../scan/scan.js'
 import type { TreeEntry } from './git.js'
 
 export interface BaseTree {
@@ -439,13 +439,10 @@ export function scoreAtBase(
     )
     if (install.defaultInstance !== undefined)
       defaultInstances.set(current, install.defaultInstance)
-    const known = new Set([names.id.name, ...names.aliases.map((a) => a.name)])
     const matched = searched.flatMap((dir) =>
       aliasesMatching(install.aliasPatterns, reader.list(dir), names.id)
     )
-    const enabled = [...install.aliases, ...matched].filter(
-      (a) => !known.has(a.name) && (known.add(a.name), true)
-    )
+    const enabled = newAliases([...install.aliases, ...matched], names)
     if (enabled.length > 0) ({ candidates, maybeRead } = collect(enabled))
     const analyse = (order: readonly Candidate[]): UnitReport =>
       analyzeUnit(

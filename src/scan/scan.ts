@@ -18,6 +18,8 @@ import {
   loadedNames,
   LOOPING_DROP_IN_SKIPPED,
   dropInSearchDirectories,
+  eitherSearchDirectories,
+  searchPathRoot,
   type SearchPathScope,
   type UnitDropInDirectory,
   unitDropInDirectories,
@@ -628,16 +630,11 @@ function instancesThatRun(
   prefix: string,
   directory: string,
   read: Reader,
-  options: ScanOptions
+  version: number,
+  manager: SearchPathScope
 ): Map<string, string> {
   const found = new Map<string, string>()
-  const manager = managerAskedBy(options.scope ?? (options.userManager ? USER_FLAG : undefined))
-  const searched = dropInSearchDirectories(
-    directory,
-    options.version,
-    path.sep,
-    manager ?? 'system'
-  )
+  const searched = dropInSearchDirectories(directory, version, path.sep, manager)
   for (const dir of searched) {
     const listing = read.listDirectory(dir)
     if (!listing) continue
@@ -676,12 +673,8 @@ function instancesThatRun(
 function imageLinkHint(file: string, directory: string, read: Reader, version: number): string {
   const text = read.linkText(file)
   if (text === undefined || !text.startsWith('/')) return ''
-  const searched = dropInSearchDirectories(directory, version, path.sep)
-  if (searched.length === 1) return ''
-  const suffix = searched.find((dir) => dir === directory)
-  if (suffix === undefined) return ''
-  // the image's root: the search directory's path without its own part (etc/systemd/system ...)
-  const root = searched[0]!.slice(0, searched[0]!.length - 'etc/systemd/system.control'.length)
+  const root = searchPathRoot(directory, version, path.sep)
+  if (root === undefined) return ''
   return (
     `; in the image it names ${read.display(path.join(root, text))}, but the gate follows no ` +
     `absolute link out of the scanned tree's root: make the link relative to score it`
@@ -712,13 +705,19 @@ function aliasesFound(
 }
 
 /** The names among `aliases` the unit does not have already. */
-function newAliases(
+export function newAliases(
   aliases: readonly UnitName[],
   names: { id: UnitName; aliases: readonly UnitName[] }
 ): UnitName[] {
-  if (aliases.length === 0) return []
+  const fresh: UnitName[] = []
+  if (aliases.length === 0) return fresh
   const known = new Set([names.id.name, ...names.aliases.map((alias) => alias.name)])
-  return aliases.filter((alias) => !known.has(alias.name) && (known.add(alias.name), true))
+  for (const alias of aliases) {
+    if (known.has(alias.name)) continue
+    known.add(alias.name)
+    fresh.push(alias)
+  }
+  return fresh
 }
 
 /** Whether a path names an instance (foo@x.service) whose template (foo@.service) is beside it. */
@@ -1074,12 +1073,7 @@ export function unitSources(
   let enabled: UnitName[] = []
   try {
     const install = installNamesOf(reader.read(fragment), [], names.id)
-    const searched = [
-      ...new Set([
-        ...dropInSearchDirectories(directory, version),
-        ...dropInSearchDirectories(directory, version, path.sep, 'user')
-      ])
-    ]
+    const searched = eitherSearchDirectories(directory, version)
     enabled = newAliases(
       [...install.aliases, ...aliasesFound(install, names.id, searched, reader)],
       names
@@ -1119,10 +1113,20 @@ export function scanUnitFile(
         'not a valid service unit name'
     )
   }
+  // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
+  // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
+  const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined)
+  const manager = managerAskedBy(asked)
   // a template is also judged by the instances that really run (see worstInstance), with why
   let realInstances: Map<string, string> | undefined
   if (named.isTemplate && asInstance === undefined) {
-    realInstances = instancesThatRun(named.prefix, directory, read, options)
+    realInstances = instancesThatRun(
+      named.prefix,
+      directory,
+      read,
+      options.version,
+      manager ?? 'system'
+    )
   }
   const instance = asInstance ?? templateInstance(options.version)
   const unit = named.isTemplate ? instanceOf(named, instance) : named
@@ -1185,10 +1189,6 @@ export function scanUnitFile(
       return errorReport(shown, names.id.name, which + error.message)
     }
   }
-  // asked for (--user, user-units) it is scored for a user's manager; else the whole path guides the
-  // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
-  const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined)
-  const manager = managerAskedBy(asked)
   const collect = (enabledAliases: readonly UnitName[]): CollectedDropIns =>
     collectDropIns(
       names.id,
