@@ -196,6 +196,36 @@ describe('scope', () => {
     )
   })
 
+  it('takes a link between directories of an image tree for an alias, as systemd does (red team round 10)', async () => {
+    const link = { link: '../../../usr/lib/systemd/system/app.service' }
+    // a hardening drop-in of the unit applies under its new name too: nothing got worse
+    const hardenedByDropIn = repo({
+      base: {
+        'rootfs/usr/lib/systemd/system/app.service': BARE,
+        'rootfs/usr/lib/systemd/system/app.service.d/harden.conf': HARDENED.replace(
+          /^[\s\S]*?\[Service\]\n/,
+          '[Service]\n'
+        ).replace(/^ExecStart=.*\n/m, '')
+      },
+      head: { 'rootfs/etc/systemd/system/web.service': link }
+    })
+    const passed = await runPull(hardenedByDropIn)
+    expect(passed.code).toBe(0)
+    // a drop-in under the alias's name weakens the unit itself: judged against the unit's base
+    const weakenedUnderAlias = repo({
+      base: { 'rootfs/usr/lib/systemd/system/app.service': HARDENED },
+      head: {
+        'rootfs/etc/systemd/system/web.service': link,
+        // 3.1 -> 3.6: under the threshold, so a new unit of its own would pass it
+        'rootfs/etc/systemd/system/web.service.d/w.conf':
+          '[Service]\nProtectSystem=no\nPrivateTmp=no\n'
+      }
+    })
+    const failed = await runPull(weakenedUnderAlias, { 'fail-on': 'regression' })
+    expect(failed.code).toBe(1)
+    expect(failed.summary).toContain('drop-in rootfs/etc/systemd/system/web.service.d/w.conf added')
+  })
+
   it('gates a unit whose drop-in changed under the name its Alias= gives it once enabled', async () => {
     // red team round 3: units/webapp.service.d/ weakens app.service once `systemctl enable` links it
     const r = repo({

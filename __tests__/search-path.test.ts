@@ -226,11 +226,114 @@ describe('drop-ins from the search path of an image tree', () => {
   })
 })
 
+/**
+ * Links between the directories of an image's search path, each a root of its own: systemd takes a
+ * link whose target lies in any directory of the search path (or below one) as an alias of the
+ * target's name, looked up on the whole path, and ignores one to its own name. Scores observed with
+ * systemd-analyze 252 --root (every file of a layout is the same unit); the oracle test asks again.
+ */
+const CROSS_DIRECTORY_ALIASES: Record<string, { files: Record<string, string>; score: number }> = {
+  // etc/web.service names usr/lib's app.service: the drop-ins of both names, in both directories
+  'an alias in etc of a unit in usr/lib': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'usr/lib/systemd/system/app.service.d/a.conf': '[Service]\nPrivateNetwork=yes\n',
+      'etc/systemd/system/web.service': '-> ../../../usr/lib/systemd/system/app.service',
+      'etc/systemd/system/web.service.d/b.conf': '[Service]\nPrivateTmp=yes\n',
+      'usr/lib/systemd/system/web.service.d/c.conf': '[Service]\nProtectHome=yes\n'
+    },
+    score: 8.8
+  },
+  // a link to its own name is no alias (systemd ignores it): the name is usr/lib's file
+  'a link in etc to the same name in usr/lib': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'etc/systemd/system/app.service': '-> ../../../usr/lib/systemd/system/app.service',
+      'etc/systemd/system/app.service.d/b.conf': '[Service]\nPrivateTmp=yes\n'
+    },
+    score: 9.4
+  },
+  'an alias in usr/lib of a unit in etc': {
+    files: {
+      'etc/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'usr/lib/systemd/system/web.service': '-> ../../../../etc/systemd/system/app.service',
+      'usr/lib/systemd/system/web.service.d/b.conf': '[Service]\nPrivateNetwork=yes\n'
+    },
+    score: 9.1
+  },
+  // a target below a search directory names the entry of its name on the path, not the file
+  'an alias of a file below usr/lib': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\nPrivateTmp=yes\n',
+      'usr/lib/systemd/system/sub/app.service':
+        '[Service]\nExecStart=/bin/true\nPrivateNetwork=yes\n',
+      'etc/systemd/system/web.service': '-> ../../../usr/lib/systemd/system/sub/app.service',
+      'etc/systemd/system/web.service.d/b.conf': '[Service]\nProtectHome=yes\n'
+    },
+    score: 9.2
+  }
+}
+
+/** writes a layout below a root of its own ('-> target': a symbolic link) */
+function crossDirectoryRoot(layout: string, copy = 'gate'): string {
+  const r = path.join(base, 'cross', copy, layout.replace(/\W+/g, '-'), 'rootfs')
+  for (const [file, text] of Object.entries(CROSS_DIRECTORY_ALIASES[layout]!.files)) {
+    const at = path.join(r, file)
+    fs.mkdirSync(path.dirname(at), { recursive: true })
+    if (text.startsWith('-> ')) fs.symlinkSync(text.slice(3), at)
+    else fs.writeFileSync(at, text)
+  }
+  return r
+}
+
+/** the gate's score of every unit file on the search path of a layout, by its name */
+async function crossDirectoryScores(r: string, version: number): Promise<Map<string, number>> {
+  const scores = new Map<string, number>()
+  for (const unit of await unitsBelow(r, version)) {
+    if (!unit.path.includes('/sub/')) scores.set(path.basename(unit.path), unit.score!)
+  }
+  return scores
+}
+
+describe('names across the search path of an image tree', () => {
+  it.each(Object.keys(CROSS_DIRECTORY_ALIASES))('%s', async (layout) => {
+    const r = crossDirectoryRoot(layout)
+    const scores = await crossDirectoryScores(r, 252)
+    const { score } = CROSS_DIRECTORY_ALIASES[layout]!
+    expect(scores.size).toBeGreaterThan(0)
+    for (const [name, scored] of scores) expect([name, scored]).toEqual([name, score])
+    // the Action's base, read from git objects, names them the same way
+    const repository = committed(r)
+    for (const file of Object.keys(CROSS_DIRECTORY_ALIASES[layout]!.files)) {
+      if (!file.endsWith('.service') || file.includes('/sub/')) continue
+      expect([file, scoredAtHead(repository, file, 252)?.score]).toEqual([file, score])
+    }
+  })
+})
+
 const available = oracleAvailable()
 if (!available) console.warn(`SKIPPED search path oracle test: ${oracleUnavailableReason()}`)
 const maybe = available ? it : it.skip
 
 describe('the search path against systemd-analyze --root', () => {
+  maybe('names a unit across the directories of the path as systemd does', async () => {
+    const version = Number(
+      /systemd (\d+)/.exec(execFileSync('systemd-analyze', ['--version'], { encoding: 'utf8' }))![1]
+    )
+    for (const layout of Object.keys(CROSS_DIRECTORY_ALIASES)) {
+      const r = crossDirectoryRoot(layout, 'oracle')
+      for (const [name, scored] of await crossDirectoryScores(r, version)) {
+        const run = spawnSync(
+          'systemd-analyze',
+          ['security', '--offline=true', '--no-pager', `--root=${r}`, name],
+          { encoding: 'utf8', timeout: 20000 }
+        )
+        const said = /Overall exposure level for \S+: (\d+\.\d)/.exec(run.stdout)
+        expect([layout, name, said && Number(said[1])]).toEqual([layout, name, scored])
+      }
+    }
+  })
+
   maybe('gives the score systemd gives, wherever the unit is', async () => {
     for (const unitDirectory of UNIT_DIRECTORIES) {
       const run = spawnSync(

@@ -38712,15 +38712,19 @@ function compareBytes(a, b) {
     return x.length - y.length;
 }
 /**
- * What a link of `directory` to the file `target` of `targetDirectory` is (both directories
- * resolved, POSIX): an alias when the target lies in the directory or below it, else undefined (a
- * linked unit file).
+ * What a link to the file `target` of `targetDirectory` is (directories resolved, POSIX): an alias
+ * when the target lies in one of the search `directories` (the link's own, or every directory of
+ * the image's search path) or below one, else undefined (a linked unit file).
  */
-function aliasLinkFor(target, targetDirectory, directory) {
-    if (targetDirectory === directory)
-        return { target };
-    const below = directory === '' || directory.endsWith('/') ? directory : `${directory}/`;
-    return targetDirectory.startsWith(below) ? { target } : undefined;
+function aliasLinkFor(target, targetDirectory, directories) {
+    for (const directory of directories) {
+        if (targetDirectory === directory)
+            return { target };
+        const below = directory === '' || directory.endsWith('/') ? directory : `${directory}/`;
+        if (targetDirectory.startsWith(below))
+            return { target };
+    }
+    return undefined;
 }
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 function aliasProblem(alias, target) {
@@ -38780,7 +38784,8 @@ function plainNameMap(isFile) {
         get: (name) => (isFile(name) ? null : undefined),
         refused: new Map(),
         namesOf: (name) => (isFile(name) ? [name] : []),
-        hasLinks: false
+        hasLinks: false,
+        holderOf: () => 0
     };
 }
 /** unit_file_build_name_map() for one directory. */
@@ -38824,11 +38829,63 @@ function buildNameMap({ isFile, links }) {
         get,
         refused,
         hasLinks: true,
+        holderOf: () => 0,
         namesOf: (name) => {
             const names = reverse.get(name) ?? [];
             return isFile(name) && !aliases.has(name) ? [name, ...names] : names;
         }
     };
+}
+/**
+ * unit_file_build_name_map() over the directories of a search path, in the order their entries win
+ * a name: the first directory holding a regular file or a link of a name decides what it is (a
+ * link systemd refuses as an alias leaves the name to the directories after it). The caller puts
+ * the scanned unit file's own directory first, so a file is looked up where it is.
+ */
+function searchPathNameMap(directories) {
+    if (directories.length === 1)
+        return buildNameMap(directories[0]);
+    // the first link of each name that systemd takes, and the first it refuses (its message)
+    const linkOf = new Map();
+    const refusedLinkOf = new Map();
+    directories.forEach(({ links }, holder) => {
+        for (const [name, link] of links) {
+            if (link !== 'linked' && aliasProblem(name, link.target) !== undefined) {
+                if (!refusedLinkOf.has(name))
+                    refusedLinkOf.set(name, link);
+            }
+            else if (!linkOf.has(name))
+                linkOf.set(name, { holder, link });
+        }
+    });
+    const holderOf = (name) => {
+        const link = linkOf.get(name);
+        const before = link?.holder ?? directories.length;
+        for (let holder = 0; holder < before; holder++) {
+            if (directories[holder].isFile(name))
+                return holder;
+        }
+        return link?.holder ?? -1;
+    };
+    const links = new Map();
+    for (const [name, { holder, link }] of linkOf)
+        if (holderOf(name) === holder)
+            links.set(name, link);
+    for (const [name, link] of refusedLinkOf)
+        if (holderOf(name) === -1)
+            links.set(name, link);
+    const map = buildNameMap({
+        isFile: (name) => {
+            const holder = holderOf(name);
+            return holder !== -1 && linkOf.get(name)?.holder !== holder;
+        },
+        links
+    });
+    return { ...map, holderOf: (name) => Math.max(0, holderOf(name)) };
+}
+/** The directories a unit file's names are looked up in: its own first, then its search path's. */
+function nameLookupDirectories(directory, searched) {
+    return searched.length === 1 ? searched : [directory, ...searched.filter((d) => d !== directory)];
 }
 /**
  * The names a unit is loaded under: its id, and the name asked for when that is another (an alias),
@@ -44503,7 +44560,8 @@ function createReader(roots, cwd, known) {
                 listed: false,
                 real: undefined,
                 prefix: undefined,
-                nameMap: undefined
+                nameMap: undefined,
+                nameMapKey: ''
             };
             states.set(dir, state);
         }
@@ -44584,10 +44642,13 @@ function createReader(roots, cwd, known) {
     };
     /**
      * A link named like a service is an alias when its target lies in the same directory (or below it:
-     * systemd then takes the entry of that name in the directory); one leaving the directory is a
-     * linked unit file (a mask too); an unreadable link is no entry at all (undefined).
+     * systemd then takes the entry of that name in the directory), or in a directory of the image's
+     * search path (`searchedReal`); any other is a linked unit file (a mask too); an unreadable link
+     * is no entry at all (undefined).
      */
-    const classifyLink = (dir, name) => {
+    const classifyLink = (dir, name, 
+    /** the search directories, resolved, when the directory is one of an image's search path */
+    searchedReal) => {
         let target;
         try {
             target = path$2.resolve(dir, readLink(path$2.join(dir, name)));
@@ -44606,7 +44667,21 @@ function createReader(roots, cwd, known) {
             return 'linked';
         }
         // systemd resolves the directories on the way, not the file itself; missing ones stay as named
-        return aliasLinkFor(path$2.basename(target), realPathAsFarAsItGoes(parent), realDir) ?? 'linked';
+        const targetDirectory = realPathAsFarAsItGoes(parent);
+        return (aliasLinkFor(path$2.basename(target), targetDirectory, searchedReal ?? [realDir]) ?? 'linked');
+    };
+    /** A directory's entries for a name map, its links classified against the search directories. */
+    const directoryLinks = (dir, searchedReal) => {
+        const listing = listingIn(dir);
+        const links = new Map();
+        for (const name of listing?.links ?? []) {
+            if (parseUnitName(name)?.type !== 'service')
+                continue;
+            const link = classifyLink(dir, name, searchedReal);
+            if (link)
+                links.set(name, link);
+        }
+        return { isFile: (n) => listing?.entries.get(n) === 'file', links };
     };
     return {
         display,
@@ -44621,22 +44696,14 @@ function createReader(roots, cwd, known) {
         listDirectory(dir) {
             return listingIn(dir)?.entries;
         },
-        nameMap(dir) {
+        nameMap(dir, searched = [dir]) {
             const state = stateOf(dir);
-            if (state.nameMap === undefined) {
-                const listing = listingIn(dir);
-                const links = new Map();
-                for (const name of listing?.links ?? []) {
-                    if (parseUnitName(name)?.type !== 'service')
-                        continue;
-                    const link = classifyLink(dir, name);
-                    if (link)
-                        links.set(name, link);
-                }
-                state.nameMap = buildNameMap({
-                    isFile: (n) => listing?.entries.get(n) === 'file',
-                    links
-                });
+            const key = searched.length === 1 ? '' : searched.join('\0');
+            if (state.nameMap === undefined || state.nameMapKey !== key) {
+                const order = nameLookupDirectories(dir, searched);
+                const searchedReal = order.length === 1 ? undefined : order.map(realPathAsFarAsItGoes);
+                state.nameMap = searchPathNameMap(order.map((d) => directoryLinks(d, searchedReal)));
+                state.nameMapKey = key;
             }
             return state.nameMap;
         },
@@ -45161,15 +45228,17 @@ function unitSources(file, reader, version) {
     const unit = analysedUnitName(baseNameOf(file), templateInstance(version));
     if (unit?.type !== 'service')
         return undefined;
-    const names = unitNames(reader.nameMap(directory), unit);
+    const searched = eitherSearchDirectories(directory, version);
+    const map = reader.nameMap(directory, searched);
+    const names = unitNames(map, unit);
     if ('error' in names)
         return undefined;
-    const fragment = entryPath(directory, names.fragment);
+    const lookedUp = nameLookupDirectories(directory, searched);
+    const fragment = entryPath(lookedUp[map.holderOf(names.fragment)], names.fragment);
     // and the names its Alias= gives it once enabled, whose drop-in directories then count too
     let enabled = [];
     try {
         const install = installNamesOf(reader.read(fragment), [], names.id);
-        const searched = eitherSearchDirectories(directory, version);
         enabled = newAliases([...install.aliases, ...aliasesFound(install, names.id, searched, reader)], names);
     }
     catch (error) {
@@ -45242,15 +45311,21 @@ asInstance) {
                 imageLinkHint(file, directory, read, options.version));
         }
     }
-    // systemd looks the unit up by name: the file, a link, or the template an instance stands for
-    const map = read.nameMap(directory);
+    // systemd looks the unit up by name: the file, a link, or the template an instance stands for,
+    // across the search path of an image tree (the file's own directory first)
+    const searched = dropInSearchDirectories(directory, options.version, path$2.sep, manager ?? 'system');
+    const map = read.nameMap(directory, searched);
     const names = main ? { id: unit, fragment: base, aliases: [] } : unitNames(map, unit);
     if ('error' in names) {
         return errorReport(shown, unit.name, `${names.error}; systemd does not find ${unit.name}`);
     }
     if (!main) {
+        const holder = map.holderOf(names.fragment);
+        const fragmentDirectory = nameLookupDirectories(directory, searched)[holder];
         try {
-            main = read.read(names.fragment === base ? file : entryPath(directory, names.fragment), directory);
+            main = read.read(names.fragment === base && holder === 0
+                ? file
+                : entryPath(fragmentDirectory, names.fragment), fragmentDirectory);
         }
         catch (error) {
             if (!(error instanceof ReadError))
@@ -45281,7 +45356,6 @@ asInstance) {
         lookupNotes.push(`systemd-analyze analyses the template ${base} as ${unit.name}, which this directory ` +
             `holds: the score is that unit's (${names.fragment}), not the template's`);
     }
-    const searched = dropInSearchDirectories(directory, options.version, path$2.sep, manager ?? 'system');
     const enabledAliases = newAliases([...install.aliases, ...aliasesFound(install, names.id, searched, read)], names);
     if (enabledAliases.length > 0)
         collected = collect(enabledAliases);
@@ -54744,12 +54818,26 @@ class BaseReader {
     /**
      * A directory's service names, its links classified as the scanner classifies them in the
      * checkout: a link (relative, or absolute into the repository) whose target lies in the
-     * directory (or below it) is an alias, any other a linked unit file (a mask too).
+     * directory (or below it; or in a directory of `searched`, the search path of an image tree the
+     * directory is one of) is an alias, any other a linked unit file (a mask too).
      */
-    nameMap(dir) {
-        let map = this.nameMaps.get(dir);
+    nameMap(dir, searched = [dir]) {
+        const key = searched.length === 1 ? dir : `${dir}\0${searched.join('\0')}`;
+        let map = this.nameMaps.get(key);
         if (map)
             return map;
+        const order = nameLookupDirectories(dir, searched);
+        const searchedResolved = order.length === 1
+            ? undefined
+            : order.map((d) => {
+                const resolved = this.resolve(d);
+                return resolved.kind === 'dir' ? resolved.path : d;
+            });
+        map = searchPathNameMap(order.map((d) => this.directoryLinks(d, searchedResolved)));
+        this.nameMaps.set(key, map);
+        return map;
+    }
+    directoryLinks(dir, searchedResolved) {
         const links = new Map();
         const names = this.list(dir);
         const entryOf = (name) => this.tree.entries.get(join$1(dir, name));
@@ -54770,19 +54858,17 @@ class BaseReader {
                     ? dirOf$1(target)
                     : undefined;
             const link = parentPath !== undefined && here.kind === 'dir'
-                ? aliasLinkFor(baseName$1(target), parentPath, here.path)
+                ? aliasLinkFor(baseName$1(target), parentPath, searchedResolved ?? [here.path])
                 : undefined;
             links.set(name, link ?? 'linked');
         }
-        map = buildNameMap({
+        return {
             isFile: (name) => {
                 const entry = entryOf(name);
                 return entry !== undefined && entry.mode !== SYMLINK && entry.type === 'blob';
             },
             links
-        });
-        this.nameMaps.set(dir, map);
-        return map;
+        };
     }
     /** What a symbolic link's blob says it points to. */
     linkText(entry) {
@@ -54957,20 +55043,26 @@ judgeInstances = true) {
             result.set(current, errorReport(basePath, unit.name, 'is a directory, not a unit file'));
             continue;
         }
-        const names = unitNames(reader.nameMap(directory), unit);
+        const scope = scopeOf(current);
+        const manager = managerAskedBy(scope);
+        // a system unit's drop-ins, and its names, come from every directory of the search path its
+        // directory is in
+        const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system');
+        const map = reader.nameMap(directory, searched);
+        const names = unitNames(map, unit);
         if ('error' in names) {
             result.set(current, errorReport(basePath, unit.name, `${names.error}; systemd does not find ${unit.name}`));
             continue;
         }
-        const main = readFile(reader, names.fragment === fileName ? resolved : reader.resolve(join$1(directory, names.fragment)), basePath);
+        const holder = map.holderOf(names.fragment);
+        const fragmentDirectory = nameLookupDirectories(directory, searched)[holder];
+        const main = readFile(reader, names.fragment === fileName && holder === 0
+            ? resolved
+            : reader.resolve(join$1(fragmentDirectory, names.fragment)), basePath);
         if (typeof main === 'string') {
             result.set(current, errorReport(basePath, names.id.name, main));
             continue;
         }
-        const scope = scopeOf(current);
-        const manager = managerAskedBy(scope);
-        // a system unit's drop-ins come from every directory of the search path its directory is in
-        const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system');
         /** the drop-ins, read surely or maybe (see the scan's collectDropIns) */
         const collect = (enabled) => {
             const candidates = [];

@@ -130,28 +130,35 @@ export function compareBytes(a: string, b: string): number {
 // id's directories first (they win a file name), then those of each alias (in the order of an
 // unordered set, random from run to run), then the type-wide one. Checked against systemd-analyze
 // 252 to 262 on generated directories of links (README, footnote 7 of the parity table).
+// In an image tree the directory is one of a search path (dropInSearchDirectories()): a link whose
+// target lies in any of its directories is an alias, and a name is the entry of the first directory
+// holding it (searchPathNameMap()).
 
 /**
  * One symbolic link named like a unit, pointing at `target`: the name of an entry of the same
- * directory (a link below the directory names the entry of that name beside it, as for systemd).
+ * directory, or of the search path (a link below such a directory names the entry of that name, as
+ * for systemd).
  */
 export interface AliasLink {
   target: string
 }
 
 /**
- * What a link of `directory` to the file `target` of `targetDirectory` is (both directories
- * resolved, POSIX): an alias when the target lies in the directory or below it, else undefined (a
- * linked unit file).
+ * What a link to the file `target` of `targetDirectory` is (directories resolved, POSIX): an alias
+ * when the target lies in one of the search `directories` (the link's own, or every directory of
+ * the image's search path) or below one, else undefined (a linked unit file).
  */
 export function aliasLinkFor(
   target: string,
   targetDirectory: string,
-  directory: string
+  directories: readonly string[]
 ): AliasLink | undefined {
-  if (targetDirectory === directory) return { target }
-  const below = directory === '' || directory.endsWith('/') ? directory : `${directory}/`
-  return targetDirectory.startsWith(below) ? { target } : undefined
+  for (const directory of directories) {
+    if (targetDirectory === directory) return { target }
+    const below = directory === '' || directory.endsWith('/') ? directory : `${directory}/`
+    if (targetDirectory.startsWith(below)) return { target }
+  }
+  return undefined
 }
 
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
@@ -186,6 +193,8 @@ export interface NameMap {
   namesOf(name: string): readonly string[]
   /** false: no links, every unit file is a unit of its own name only */
   hasLinks: boolean
+  /** which directory holds the entry of a name: its index in the list the map was built from */
+  holderOf(name: string): number
 }
 
 /** A directory's entries for buildNameMap(): its regular files, and its links as the caller classified them. */
@@ -234,7 +243,8 @@ function plainNameMap(isFile: (name: string) => boolean): NameMap {
     get: (name) => (isFile(name) ? null : undefined),
     refused: new Map(),
     namesOf: (name) => (isFile(name) ? [name] : []),
-    hasLinks: false
+    hasLinks: false,
+    holderOf: () => 0
   }
 }
 
@@ -275,11 +285,60 @@ export function buildNameMap({ isFile, links }: DirectoryLinks): NameMap {
     get,
     refused,
     hasLinks: true,
+    holderOf: () => 0,
     namesOf: (name) => {
       const names = reverse.get(name) ?? []
       return isFile(name) && !aliases.has(name) ? [name, ...names] : names
     }
   }
+}
+
+/**
+ * unit_file_build_name_map() over the directories of a search path, in the order their entries win
+ * a name: the first directory holding a regular file or a link of a name decides what it is (a
+ * link systemd refuses as an alias leaves the name to the directories after it). The caller puts
+ * the scanned unit file's own directory first, so a file is looked up where it is.
+ */
+export function searchPathNameMap(directories: readonly DirectoryLinks[]): NameMap {
+  if (directories.length === 1) return buildNameMap(directories[0]!)
+  // the first link of each name that systemd takes, and the first it refuses (its message)
+  const linkOf = new Map<string, { holder: number; link: AliasLink | 'linked' }>()
+  const refusedLinkOf = new Map<string, AliasLink>()
+  directories.forEach(({ links }, holder) => {
+    for (const [name, link] of links) {
+      if (link !== 'linked' && aliasProblem(name, link.target) !== undefined) {
+        if (!refusedLinkOf.has(name)) refusedLinkOf.set(name, link)
+      } else if (!linkOf.has(name)) linkOf.set(name, { holder, link })
+    }
+  })
+  const holderOf = (name: string): number => {
+    const link = linkOf.get(name)
+    const before = link?.holder ?? directories.length
+    for (let holder = 0; holder < before; holder++) {
+      if (directories[holder]!.isFile(name)) return holder
+    }
+    return link?.holder ?? -1
+  }
+  const links = new Map<string, AliasLink | 'linked'>()
+  for (const [name, { holder, link }] of linkOf)
+    if (holderOf(name) === holder) links.set(name, link)
+  for (const [name, link] of refusedLinkOf) if (holderOf(name) === -1) links.set(name, link)
+  const map = buildNameMap({
+    isFile: (name) => {
+      const holder = holderOf(name)
+      return holder !== -1 && linkOf.get(name)?.holder !== holder
+    },
+    links
+  })
+  return { ...map, holderOf: (name) => Math.max(0, holderOf(name)) }
+}
+
+/** The directories a unit file's names are looked up in: its own first, then its search path's. */
+export function nameLookupDirectories(
+  directory: string,
+  searched: readonly string[]
+): readonly string[] {
+  return searched.length === 1 ? searched : [directory, ...searched.filter((d) => d !== directory)]
 }
 
 export interface UnitNames {

@@ -2,11 +2,12 @@
  * Units as they were at the base commit, scored from git objects (never from the API, never from the
  * working tree): the unit file and the drop-ins systemd would merge, as the base tree held them.
  */
-import type { AliasedDropInCandidate, AliasLink, NameMap } from '../core/dropins.js'
+import type { AliasedDropInCandidate, AliasLink, DirectoryLinks, NameMap } from '../core/dropins.js'
 import {
   aliasLinkFor,
   instancesWithDropIns,
-  buildNameMap,
+  nameLookupDirectories,
+  searchPathNameMap,
   dropInChoicesEitherWay,
   dropInDirectoryNames,
   loadedNames,
@@ -132,11 +133,27 @@ class BaseReader {
   /**
    * A directory's service names, its links classified as the scanner classifies them in the
    * checkout: a link (relative, or absolute into the repository) whose target lies in the
-   * directory (or below it) is an alias, any other a linked unit file (a mask too).
+   * directory (or below it; or in a directory of `searched`, the search path of an image tree the
+   * directory is one of) is an alias, any other a linked unit file (a mask too).
    */
-  nameMap(dir: string): NameMap {
-    let map = this.nameMaps.get(dir)
+  nameMap(dir: string, searched: readonly string[] = [dir]): NameMap {
+    const key = searched.length === 1 ? dir : `${dir}\0${searched.join('\0')}`
+    let map = this.nameMaps.get(key)
     if (map) return map
+    const order = nameLookupDirectories(dir, searched)
+    const searchedResolved =
+      order.length === 1
+        ? undefined
+        : order.map((d) => {
+            const resolved = this.resolve(d)
+            return resolved.kind === 'dir' ? resolved.path : d
+          })
+    map = searchPathNameMap(order.map((d) => this.directoryLinks(d, searchedResolved)))
+    this.nameMaps.set(key, map)
+    return map
+  }
+
+  private directoryLinks(dir: string, searchedResolved?: readonly string[]): DirectoryLinks {
     const links = new Map<string, AliasLink | 'linked'>()
     const names = this.list(dir)
     const entryOf = (name: string): TreeEntry | undefined => this.tree.entries.get(join(dir, name))
@@ -158,19 +175,17 @@ class BaseReader {
             : undefined
       const link =
         parentPath !== undefined && here.kind === 'dir'
-          ? aliasLinkFor(baseName(target!), parentPath, here.path)
+          ? aliasLinkFor(baseName(target!), parentPath, searchedResolved ?? [here.path])
           : undefined
       links.set(name, link ?? 'linked')
     }
-    map = buildNameMap({
+    return {
       isFile: (name) => {
         const entry = entryOf(name)
         return entry !== undefined && entry.mode !== SYMLINK && entry.type === 'blob'
       },
       links
-    })
-    this.nameMaps.set(dir, map)
-    return map
+    }
   }
 
   /** What a symbolic link's blob says it points to. */
@@ -351,7 +366,13 @@ export function scoreAtBase(
       result.set(current, errorReport(basePath, unit.name, 'is a directory, not a unit file'))
       continue
     }
-    const names = unitNames(reader.nameMap(directory), unit)
+    const scope = scopeOf(current)
+    const manager = managerAskedBy(scope)
+    // a system unit's drop-ins, and its names, come from every directory of the search path its
+    // directory is in
+    const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system')
+    const map = reader.nameMap(directory, searched)
+    const names = unitNames(map, unit)
     if ('error' in names) {
       result.set(
         current,
@@ -359,19 +380,19 @@ export function scoreAtBase(
       )
       continue
     }
+    const holder = map.holderOf(names.fragment)
+    const fragmentDirectory = nameLookupDirectories(directory, searched)[holder]!
     const main = readFile(
       reader,
-      names.fragment === fileName ? resolved : reader.resolve(join(directory, names.fragment)),
+      names.fragment === fileName && holder === 0
+        ? resolved
+        : reader.resolve(join(fragmentDirectory, names.fragment)),
       basePath
     )
     if (typeof main === 'string') {
       result.set(current, errorReport(basePath, names.id.name, main))
       continue
     }
-    const scope = scopeOf(current)
-    const manager = managerAskedBy(scope)
-    // a system unit's drop-ins come from every directory of the search path its directory is in
-    const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system')
     type Candidate = AliasedDropInCandidate & { real: string }
     /** the drop-ins, read surely or maybe (see the scan's collectDropIns) */
     const collect = (

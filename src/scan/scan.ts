@@ -6,11 +6,10 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type Picomatch from 'picomatch'
-import type { AliasedDropInCandidate, AliasLink, NameMap } from '../core/dropins.js'
+import type { AliasedDropInCandidate, AliasLink, DirectoryLinks, NameMap } from '../core/dropins.js'
 import {
   aliasLinkFor,
   instancesWithDropIns,
-  buildNameMap,
   dropInChoicesEitherWay,
   dropInLead,
   isDashPrefixName,
@@ -28,7 +27,9 @@ import {
   isDependencyDirectory,
   MAX_TEMPLATE_INSTANCES,
   searchedDropInDirectories,
-  unitNames
+  unitNames,
+  nameLookupDirectories,
+  searchPathNameMap
 } from '../core/dropins.js'
 import { isoToday } from '../core/exceptions.js'
 import type { InstallNames, InstallUser } from '../core/install.js'
@@ -158,8 +159,11 @@ export interface Reader {
   display(file: string, directory?: string): string
   /** the entries of a directory and what each is (undefined: not a readable directory) */
   listDirectory(dir: string): ReadonlyMap<string, EntryKind> | undefined
-  /** the directory's service names as systemd maps them (its links classified) */
-  nameMap(dir: string): NameMap
+  /**
+   * the service names of a directory as systemd maps them (its links classified); of every
+   * directory of its search path (`searched`, dropInSearchDirectories()) when it is one of an image
+   */
+  nameMap(dir: string, searched?: readonly string[]): NameMap
   /** what a symbolic link says it points to (undefined: not a readable link) */
   linkText(file: string): string | undefined
 }
@@ -256,6 +260,8 @@ export function createReader(
     /** displayPrefix(), once asked for */
     prefix: string | undefined
     nameMap: NameMap | undefined
+    /** the search directories nameMap was built over ('' for the directory alone) */
+    nameMapKey: string
   }
   const states = new Map<string, DirectoryState>()
   let lastDirectory: string | undefined
@@ -269,7 +275,8 @@ export function createReader(
         listed: false,
         real: undefined,
         prefix: undefined,
-        nameMap: undefined
+        nameMap: undefined,
+        nameMapKey: ''
       }
       states.set(dir, state)
     }
@@ -349,10 +356,16 @@ export function createReader(
   }
   /**
    * A link named like a service is an alias when its target lies in the same directory (or below it:
-   * systemd then takes the entry of that name in the directory); one leaving the directory is a
-   * linked unit file (a mask too); an unreadable link is no entry at all (undefined).
+   * systemd then takes the entry of that name in the directory), or in a directory of the image's
+   * search path (`searchedReal`); any other is a linked unit file (a mask too); an unreadable link
+   * is no entry at all (undefined).
    */
-  const classifyLink = (dir: string, name: string): AliasLink | 'linked' | undefined => {
+  const classifyLink = (
+    dir: string,
+    name: string,
+    /** the search directories, resolved, when the directory is one of an image's search path */
+    searchedReal?: readonly string[]
+  ): AliasLink | 'linked' | undefined => {
     let target: string
     try {
       target = path.resolve(dir, readLink(path.join(dir, name)))
@@ -368,7 +381,21 @@ export function createReader(
       return 'linked'
     }
     // systemd resolves the directories on the way, not the file itself; missing ones stay as named
-    return aliasLinkFor(path.basename(target), realPathAsFarAsItGoes(parent), realDir) ?? 'linked'
+    const targetDirectory = realPathAsFarAsItGoes(parent)
+    return (
+      aliasLinkFor(path.basename(target), targetDirectory, searchedReal ?? [realDir]) ?? 'linked'
+    )
+  }
+  /** A directory's entries for a name map, its links classified against the search directories. */
+  const directoryLinks = (dir: string, searchedReal?: readonly string[]): DirectoryLinks => {
+    const listing = listingIn(dir)
+    const links = new Map<string, AliasLink | 'linked'>()
+    for (const name of listing?.links ?? []) {
+      if (parseUnitName(name)?.type !== 'service') continue
+      const link = classifyLink(dir, name, searchedReal)
+      if (link) links.set(name, link)
+    }
+    return { isFile: (n) => listing?.entries.get(n) === 'file', links }
   }
   return {
     display,
@@ -382,20 +409,14 @@ export function createReader(
     listDirectory(dir) {
       return listingIn(dir)?.entries
     },
-    nameMap(dir) {
+    nameMap(dir, searched = [dir]) {
       const state = stateOf(dir)
-      if (state.nameMap === undefined) {
-        const listing = listingIn(dir)
-        const links = new Map<string, AliasLink | 'linked'>()
-        for (const name of listing?.links ?? []) {
-          if (parseUnitName(name)?.type !== 'service') continue
-          const link = classifyLink(dir, name)
-          if (link) links.set(name, link)
-        }
-        state.nameMap = buildNameMap({
-          isFile: (n) => listing?.entries.get(n) === 'file',
-          links
-        })
+      const key = searched.length === 1 ? '' : searched.join('\0')
+      if (state.nameMap === undefined || state.nameMapKey !== key) {
+        const order = nameLookupDirectories(dir, searched)
+        const searchedReal = order.length === 1 ? undefined : order.map(realPathAsFarAsItGoes)
+        state.nameMap = searchPathNameMap(order.map((d) => directoryLinks(d, searchedReal)))
+        state.nameMapKey = key
       }
       return state.nameMap
     },
@@ -1066,14 +1087,16 @@ export function unitSources(
   const directory = directoryOf(file)
   const unit = analysedUnitName(baseNameOf(file), templateInstance(version))
   if (unit?.type !== 'service') return undefined
-  const names = unitNames(reader.nameMap(directory), unit)
+  const searched = eitherSearchDirectories(directory, version)
+  const map = reader.nameMap(directory, searched)
+  const names = unitNames(map, unit)
   if ('error' in names) return undefined
-  const fragment = entryPath(directory, names.fragment)
+  const lookedUp = nameLookupDirectories(directory, searched)
+  const fragment = entryPath(lookedUp[map.holderOf(names.fragment)]!, names.fragment)
   // and the names its Alias= gives it once enabled, whose drop-in directories then count too
   let enabled: UnitName[] = []
   try {
     const install = installNamesOf(reader.read(fragment), [], names.id)
-    const searched = eitherSearchDirectories(directory, version)
     enabled = newAliases(
       [...install.aliases, ...aliasesFound(install, names.id, searched, reader)],
       names
@@ -1171,17 +1194,28 @@ export function scanUnitFile(
       )
     }
   }
-  // systemd looks the unit up by name: the file, a link, or the template an instance stands for
-  const map = read.nameMap(directory)
+  // systemd looks the unit up by name: the file, a link, or the template an instance stands for,
+  // across the search path of an image tree (the file's own directory first)
+  const searched = dropInSearchDirectories(
+    directory,
+    options.version,
+    path.sep,
+    manager ?? 'system'
+  )
+  const map = read.nameMap(directory, searched)
   const names = main ? { id: unit, fragment: base, aliases: [] } : unitNames(map, unit)
   if ('error' in names) {
     return errorReport(shown, unit.name, `${names.error}; systemd does not find ${unit.name}`)
   }
   if (!main) {
+    const holder = map.holderOf(names.fragment)
+    const fragmentDirectory = nameLookupDirectories(directory, searched)[holder]!
     try {
       main = read.read(
-        names.fragment === base ? file : entryPath(directory, names.fragment),
-        directory
+        names.fragment === base && holder === 0
+          ? file
+          : entryPath(fragmentDirectory, names.fragment),
+        fragmentDirectory
       )
     } catch (error) {
       if (!(error instanceof ReadError)) throw error
@@ -1226,12 +1260,6 @@ export function scanUnitFile(
         `holds: the score is that unit's (${names.fragment}), not the template's`
     )
   }
-  const searched = dropInSearchDirectories(
-    directory,
-    options.version,
-    path.sep,
-    manager ?? 'system'
-  )
   const enabledAliases = newAliases(
     [...install.aliases, ...aliasesFound(install, names.id, searched, read)],
     names
