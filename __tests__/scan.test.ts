@@ -330,6 +330,71 @@ describe('a template with drop-ins for an instance of its own', () => {
       fs.rmSync(dir, { recursive: true, force: true })
     }
   })
+  it('judges every such instance, however many there are (red team round 10)', async () => {
+    // the 17th instance, in name order and in directory order, weakens it: 16 were judged at most
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-instances-'))
+    try {
+      const hardened = `${H}PrivateDevices=yes\nNoNewPrivileges=yes\nPrivateNetwork=yes\n`
+      write(path.join(dir, 'many@.service'), hardened)
+      for (let i = 0; i < 40; i++) {
+        const instance = `a${String(i).padStart(2, '0')}`
+        write(
+          path.join(dir, `many@${instance}.service.d`, 'note.conf'),
+          '[Unit]\nDocumentation=x\n'
+        )
+      }
+      write(
+        path.join(dir, 'many@zz.service.d', 'weak.conf'),
+        '[Service]\nPrivateNetwork=no\nPrivateDevices=no\n'
+      )
+      write(path.join(dir, 'plain.service'), hardened)
+      const reports = new Map(
+        (await scan([dir], { ...options(), cwd: dir })).units.map((u) => [u.path, u])
+      )
+      expect(reports.get('many@.service')).toMatchObject({ unit: 'many@zz.service' })
+      expect(reports.get('many@.service')!.score!).toBeGreaterThan(
+        reports.get('plain.service')!.score!
+      )
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('drop-ins of the same name under many names of a unit', () => {
+  it('fails closed when systemd may pick among more orders than the gate scores (red team round 10)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-alias-orders-'))
+    try {
+      write(path.join(dir, 'app.service'), H)
+      const aliases = Array.from({ length: 8 }, (_, i) => `alias${i}.service`)
+      for (const [i, alias] of aliases.entries()) {
+        fs.symlinkSync('app.service', path.join(dir, alias))
+        write(path.join(dir, `${alias}.d`, 'same.conf'), `[Service]\nEnvironment=PICK=${i}\n`)
+      }
+      // seven names: every order scored, as before
+      write(path.join(dir, 'few.service'), H)
+      for (let i = 0; i < 7; i++) {
+        fs.symlinkSync('few.service', path.join(dir, `few${i}.service`))
+        write(
+          path.join(dir, `few${i}.service.d`, 'same.conf'),
+          `[Service]\nEnvironment=PICK=${i}\n`
+        )
+      }
+      const reports = new Map(
+        (await scan([dir], { ...options(), cwd: dir })).units.map((u) => [u.path, u])
+      )
+      expect(reports.get('app.service')).toMatchObject({
+        status: 'error',
+        passed: false,
+        reason: expect.stringContaining(
+          'more than 7 of its names hold drop-ins of the same file name (same.conf)'
+        )
+      })
+      expect(reports.get('few.service')).toMatchObject({ status: 'scored' })
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
 
 describe('units built to exhaust the gate', () => {

@@ -39137,7 +39137,7 @@ function searchedDropInDirectories(id, aliases, searchDirectories) {
  * Every distinct outcome of systemd's random order of aliases: a file name that no directory of the
  * id holds but directories of two aliases do is read from whichever alias systemd lists first.
  */
-function dropInChoices(candidates, limit = 16) {
+function dropInChoices(candidates, limit = MAX_PERMUTATIONS) {
     const first = orderDropIns(candidates);
     if (!candidates.some((c) => c.alias !== undefined)) {
         return { orders: [first], conflicts: [], truncated: false };
@@ -39172,7 +39172,7 @@ function dropInChoices(candidates, limit = 16) {
     const involved = [...new Set(contested.flatMap((c) => [...c.perAlias.keys()]))].sort((a, b) => a - b);
     const orders = [];
     const seen = new Set();
-    // beyond 7 aliases only the first 5040 orders are tried
+    // beyond 7 aliases only the first MAX_PERMUTATIONS orders are tried
     let truncated = involved.length > 7;
     for (const permutation of permutations(involved)) {
         const chosen = contested.map(({ perAlias }) => {
@@ -39194,10 +39194,12 @@ function dropInChoices(candidates, limit = 16) {
     }
     return { orders, conflicts, truncated };
 }
-/** Permutations in lexicographic order, the identity first; at most 5040 (7 elements' worth). */
+/** Orders of aliases tried at most: 7 aliases' worth (each distinct outcome is scored). */
+const MAX_PERMUTATIONS = 5040;
+/** Permutations in lexicographic order, the identity first; at most MAX_PERMUTATIONS. */
 function* permutations(items) {
     const a = [...items];
-    for (let count = 0; count < 5040; count++) {
+    for (let count = 0; count < MAX_PERMUTATIONS; count++) {
         yield [...a];
         let i = a.length - 2;
         while (i >= 0 && a[i] >= a[i + 1])
@@ -39211,8 +39213,6 @@ function* permutations(items) {
         a.splice(i + 1, a.length - i - 1, ...a.slice(i + 1).reverse());
     }
 }
-/** Instances a template is also analysed as, at most (see instancesWithDropIns). */
-const MAX_TEMPLATE_INSTANCES = 16;
 /**
  * The instances of template `prefix@.service` that have a drop-in directory of their own beside it
  * and no unit file (foo@web.service.d/ beside foo@.service): systemd merges those drop-ins into that
@@ -39231,8 +39231,6 @@ function instancesWithDropIns(prefix, names, isFile, has) {
         if (parseUnitName(`${lead}${instance}.service`)?.isInstance !== true)
             continue;
         instances.push(instance);
-        if (instances.length === MAX_TEMPLATE_INSTANCES)
-            break;
     }
     return instances.sort();
 }
@@ -39254,8 +39252,6 @@ function enabledInstances(prefix, linkNames) {
         if (instance === '' || parseUnitName(name)?.isInstance !== true)
             continue;
         instances.add(instance);
-        if (instances.size === MAX_TEMPLATE_INSTANCES)
-            break;
     }
     return [...instances].sort();
 }
@@ -45344,7 +45340,7 @@ asInstance) {
             realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts');
         realInstances.delete(instance);
         if (realInstances.size > 0) {
-            const instances = [...realInstances.keys()].slice(0, MAX_TEMPLATE_INSTANCES);
+            const instances = [...realInstances.keys()];
             return worstInstance(file, roots, options, read, instances, (i) => realInstances.get(i));
         }
     }
@@ -45362,6 +45358,15 @@ asInstance) {
     const { orders, problems, conflicts, truncated, unreadable } = collected;
     if (unreadable !== undefined) {
         return errorReport(shown, names.id.name, `drop-in ${unreadable}; systemd reads it, so the unit cannot be scored without it`);
+    }
+    if (truncated) {
+        // fail closed: the pick left out may be the one that weakens it
+        return errorReport(shown, names.id.name, `more than 7 of its names hold drop-ins of the same file name (${conflicts
+            .slice(0, 3)
+            .map((c) => c.fileName)
+            .join(', ')}${conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : ''}): ` +
+            `systemd reads one of each, whichever name it lists first (random from ` +
+            `run to run), too many ways for the gate to score them all; give the drop-ins distinct names`);
     }
     const sockets = companionSockets(base, directory, read);
     const gateOptions = withScanDefaults(options);
@@ -45400,7 +45405,7 @@ asInstance) {
             code: 'lookup',
             message: `${paths.map(rel).join(' and ')} belong to different aliases of ${names.id.name}: systemd ` +
                 `reads one ${fileName} of them, whichever alias it lists first (random from run to run); ` +
-                `the gate scores the worse pick${truncated ? ' among the first few' : ''}`
+                'the gate scores the worse pick'
         });
     }
     const suggestedIn = report.suggestion ? directoryOf(report.suggestion.path) : undefined;
@@ -55161,7 +55166,7 @@ judgeInstances = true) {
                 instances.push(byDefault);
             let worst = atBase;
             const judged = new Set(instances.filter((instance) => instance !== templateInstance));
-            for (const instance of [...judged].slice(0, MAX_TEMPLATE_INSTANCES)) {
+            for (const instance of judged) {
                 const other = scoreAtBase(new Map([[current, basePath]]), tree, options, instance, scopeOf, false).get(current);
                 if (other && worse(other, worst))
                     worst = other;

@@ -665,7 +665,7 @@ export interface DropInChoices<T> {
  */
 export function dropInChoices<T extends AliasedDropInCandidate>(
   candidates: readonly T[],
-  limit = 16
+  limit = MAX_PERMUTATIONS
 ): DropInChoices<T> {
   const first = orderDropIns(candidates)
   if (!candidates.some((c) => c.alias !== undefined)) {
@@ -698,7 +698,7 @@ export function dropInChoices<T extends AliasedDropInCandidate>(
   )
   const orders: T[][] = []
   const seen = new Set<string>()
-  // beyond 7 aliases only the first 5040 orders are tried
+  // beyond 7 aliases only the first MAX_PERMUTATIONS orders are tried
   let truncated = involved.length > 7
   for (const permutation of permutations(involved)) {
     const chosen = contested.map(({ perAlias }) => {
@@ -719,10 +719,13 @@ export function dropInChoices<T extends AliasedDropInCandidate>(
   return { orders, conflicts, truncated }
 }
 
-/** Permutations in lexicographic order, the identity first; at most 5040 (7 elements' worth). */
+/** Orders of aliases tried at most: 7 aliases' worth (each distinct outcome is scored). */
+const MAX_PERMUTATIONS = 5040
+
+/** Permutations in lexicographic order, the identity first; at most MAX_PERMUTATIONS. */
 function* permutations(items: readonly number[]): Generator<number[]> {
   const a = [...items]
-  for (let count = 0; count < 5040; count++) {
+  for (let count = 0; count < MAX_PERMUTATIONS; count++) {
     yield [...a]
     let i = a.length - 2
     while (i >= 0 && a[i]! >= a[i + 1]!) i--
@@ -733,9 +736,6 @@ function* permutations(items: readonly number[]): Generator<number[]> {
     a.splice(i + 1, a.length - i - 1, ...a.slice(i + 1).reverse())
   }
 }
-
-/** Instances a template is also analysed as, at most (see instancesWithDropIns). */
-export const MAX_TEMPLATE_INSTANCES = 16
 
 /**
  * The instances of template `prefix@.service` that have a drop-in directory of their own beside it
@@ -757,7 +757,6 @@ export function instancesWithDropIns(
     if (instance === '' || has(`${lead}${instance}.service`)) continue
     if (parseUnitName(`${lead}${instance}.service`)?.isInstance !== true) continue
     instances.push(instance)
-    if (instances.length === MAX_TEMPLATE_INSTANCES) break
   }
   return instances.sort()
 }
@@ -780,7 +779,6 @@ export function enabledInstances(prefix: string, linkNames: Iterable<string>): s
     const instance = name.slice(lead.length, -'.service'.length)
     if (instance === '' || parseUnitName(name)?.isInstance !== true) continue
     instances.add(instance)
-    if (instances.size === MAX_TEMPLATE_INSTANCES) break
   }
   return [...instances].sort()
 }

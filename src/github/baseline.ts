@@ -16,7 +16,6 @@ import {
   enabledInstances,
   isMergedUsrDirectory,
   isDependencyDirectory,
-  MAX_TEMPLATE_INSTANCES,
   searchedDropInDirectories,
   unitNames
 } from '../core/dropins.js'
@@ -512,7 +511,7 @@ export function scoreAtBase(
       if (byDefault !== undefined) instances.push(byDefault)
       let worst = atBase
       const judged = new Set(instances.filter((instance) => instance !== templateInstance))
-      for (const instance of [...judged].slice(0, MAX_TEMPLATE_INSTANCES)) {
+      for (const instance of judged) {
         const other = scoreAtBase(
           new Map([[current, basePath]]),
           tree,

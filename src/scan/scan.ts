@@ -25,7 +25,6 @@ import {
   enabledInstances,
   isMergedUsrDirectory,
   isDependencyDirectory,
-  MAX_TEMPLATE_INSTANCES,
   searchedDropInDirectories,
   unitNames,
   nameLookupDirectories,
@@ -1247,7 +1246,7 @@ export function scanUnitFile(
       realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts')
     realInstances.delete(instance)
     if (realInstances.size > 0) {
-      const instances = [...realInstances.keys()].slice(0, MAX_TEMPLATE_INSTANCES)
+      const instances = [...realInstances.keys()]
       return worstInstance(file, roots, options, read, instances, (i) => realInstances.get(i)!)
     }
   }
@@ -1271,6 +1270,19 @@ export function scanUnitFile(
       shown,
       names.id.name,
       `drop-in ${unreadable}; systemd reads it, so the unit cannot be scored without it`
+    )
+  }
+  if (truncated) {
+    // fail closed: the pick left out may be the one that weakens it
+    return errorReport(
+      shown,
+      names.id.name,
+      `more than 7 of its names hold drop-ins of the same file name (${conflicts
+        .slice(0, 3)
+        .map((c) => c.fileName)
+        .join(', ')}${conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : ''}): ` +
+        `systemd reads one of each, whichever name it lists first (random from ` +
+        `run to run), too many ways for the gate to score them all; give the drop-ins distinct names`
     )
   }
   const sockets = companionSockets(base, directory, read)
@@ -1313,7 +1325,7 @@ export function scanUnitFile(
       message:
         `${paths.map(rel).join(' and ')} belong to different aliases of ${names.id.name}: systemd ` +
         `reads one ${fileName} of them, whichever alias it lists first (random from run to run); ` +
-        `the gate scores the worse pick${truncated ? ' among the first few' : ''}`
+        'the gate scores the worse pick'
     })
   }
   const suggestedIn = report.suggestion ? directoryOf(report.suggestion.path) : undefined
