@@ -369,6 +369,23 @@ describe('.gitattributes changes that convert (conversionChanges)', () => {
     ).toBe(false)
     expect(counts('', '# eol=crlf filter ident\n*.png binary\n*.md text eol=lf\n')).toBe(false)
   })
+  it("counts a line that uses a converting macro of the top file, and not the macro's mere presence (red team round 10)", () => {
+    const macro = '[attr]crlfy eol=crlf\n'
+    expect(counts(macro, `${macro}*.png binary\n`)).toBe(false)
+    expect(counts(macro, `${macro}*.service crlfy\n`)).toBe(true)
+    expect(counts(macro, `${macro}*.service -crlfy\n`)).toBe(true)
+    // through another macro
+    expect(counts(`${macro}[attr]win crlfy\n`, `${macro}[attr]win crlfy\n*.conf win\n`)).toBe(true)
+    // the macro itself added or changed
+    expect(counts('*.service crlfy\n', `${macro}*.service crlfy\n`)).toBe(true)
+    expect(counts('[attr]crlfy text\n', '[attr]crlfy eol=crlf\n')).toBe(true)
+  })
+  it('leaves out negative patterns, which git ignores (red team round 10)', () => {
+    expect(counts('', '!*.service ident\n')).toBe(false)
+    expect(counts('', '"!*.service" ident\n')).toBe(false)
+    // an escaped `!` is a literal one: the pattern is taken to match
+    expect(counts('', '\\!*.service ident\n')).toBe(true)
+  })
 })
 
 describe('changed units', () => {

@@ -55492,11 +55492,42 @@ function chooseComparison(event, facts) {
 const CONVERTING_ATTRIBUTE = /working-tree-encoding|\bident\b|\bfilter\b|\beol\s*=\s*crlf|\bcrlf\b/;
 /** An attributes file larger than this is not read: taken to convert. */
 const MAX_ATTRIBUTES_BYTES = 1024 * 1024;
-/** The lines of an attributes file that matter (comments and blank lines aside), trimmed. */
+/**
+ * The lines of an attributes file that matter, trimmed: not comments, blank lines, nor negative
+ * patterns (`!*.service ident`, quoted or not), which git ignores with a warning.
+ */
 const linesOf = (text) => text
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
+    .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('!') && !line.startsWith('"!'));
+/** The attribute names a line sets, unsets or resets (`ident`, `-text`, `!eol`, `eol=lf`). */
+const attributeNames = (line) => line
+    .split(/\s+/)
+    .slice(1)
+    .map((token) => token.replace(/^[-!]/, '').split('=', 1)[0]);
+/**
+ * The macros of a top .gitattributes (`[attr]crlfy eol=crlf`) that convert, directly or through
+ * another such macro: a line using one converts as if it named what the macro sets.
+ */
+function convertingMacros(lines) {
+    const macros = new Set();
+    if (lines === 'unknown')
+        return macros;
+    const definitions = lines.filter((line) => line.startsWith('[attr]'));
+    for (let grown = true; grown;) {
+        grown = false;
+        for (const line of definitions) {
+            const name = line.slice('[attr]'.length).split(/\s/, 1)[0];
+            if (macros.has(name))
+                continue;
+            if (CONVERTING_ATTRIBUTE.test(line) || attributeNames(line).some((n) => macros.has(n))) {
+                macros.add(name);
+                grown = true;
+            }
+        }
+    }
+    return macros;
+}
 /**
  * Files a unit's score rests on (units, drop-ins, policies): a pattern ending in another extension
  * (`*.zip`, `docs/*.png`) matches none of them.
@@ -55512,22 +55543,24 @@ function mayMatchUnitInputs(line) {
     const extension = /\.[A-Za-z0-9_-]+$/.exec(pattern.slice(pattern.lastIndexOf('/') + 1));
     return extension === null || UNIT_INPUT_EXTENSION.test(extension[0]);
 }
-/** Whether any of `lines` converts files a unit rests on (`macros`: only `[attr]` lines count). */
-function mayConvert(lines, macros = false) {
+/**
+ * Whether any of `lines` converts files a unit rests on: it names a converting attribute, or one of
+ * `macros` (the top file's converting macros).
+ */
+function mayConvert(lines, macros = new Set()) {
     if (lines === 'unknown')
         return true;
-    return lines.some((line) => (!macros || line.startsWith('[attr]')) &&
-        CONVERTING_ATTRIBUTE.test(line) &&
+    return lines.some((line) => (CONVERTING_ATTRIBUTE.test(line) || attributeNames(line).some((n) => macros.has(n))) &&
         mayMatchUnitInputs(line));
 }
 /**
  * The converting lines of a file's two versions when they differ, in content or in order (the
  * last line that matches a path decides: swapping `-ident` and `ident` is a change), else none.
  */
-function changedLines(before, after) {
+function changedLines(before, after, macros) {
     if (before === 'unknown' || after === 'unknown')
         return 'unknown';
-    const converting = (text) => linesOf(text ?? '').filter((line) => mayConvert([line]));
+    const converting = (text) => linesOf(text ?? '').filter((line) => mayConvert([line], macros));
     const old = converting(before);
     const now = converting(after);
     return old.length === now.length && old.every((line, i) => line === now[i])
@@ -55570,20 +55603,22 @@ function textInCheckout(workspace, file) {
 }
 /**
  * The changes to .gitattributes files that may change how files are checked out: all of them when
- * a converting attribute is named in one, before or after (or in a macro of the top
- * .gitattributes), none otherwise (`*.png binary` converts nothing).
+ * a line added, removed or moved names a converting attribute (or a macro of the top .gitattributes
+ * that sets one) for files a unit may rest on, none otherwise (`*.png binary` converts nothing).
  */
 function conversionChanges(changes, workspace, tree) {
     const isAttributes = (file) => file !== undefined && path$2.posix.basename(file) === '.gitattributes';
     const touched = changes.filter((c) => isAttributes(c.path) || isAttributes(c.oldPath));
     if (touched.length === 0)
         return [];
-    // a line added or removed names a converting attribute for files a unit may rest on, or a change
-    // may use a macro of the top file that does (git reads macros there only): `git lfs track
-    // "*.zip"` does not count, nor does the top file's own `*.png filter=lfs`
-    const converting = touched.some((c) => mayConvert(changedLines(textAtBase(tree, c.oldPath ?? c.path), c.status === 'D' ? undefined : textInCheckout(workspace, c.path)))) ||
-        mayConvert(asLines(textAtBase(tree, '.gitattributes')), true) ||
-        mayConvert(asLines(textInCheckout(workspace, '.gitattributes')), true);
+    // git reads macros from the top file only: those that convert there, before or after
+    const topBefore = asLines(textAtBase(tree, '.gitattributes'));
+    const topAfter = asLines(textInCheckout(workspace, '.gitattributes'));
+    if (topBefore === 'unknown' || topAfter === 'unknown')
+        return touched;
+    const macros = new Set([...convertingMacros(topBefore), ...convertingMacros(topAfter)]);
+    // `git lfs track "*.zip"` does not count, nor does the top file's own `*.png filter=lfs`
+    const converting = touched.some((c) => mayConvert(changedLines(textAtBase(tree, c.oldPath ?? c.path), c.status === 'D' ? undefined : textInCheckout(workspace, c.path), macros), macros));
     return converting ? touched : [];
 }
 /**
