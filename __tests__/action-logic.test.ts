@@ -21,6 +21,7 @@ import {
 } from '../src/github/annotations.js'
 import { absoluteLinkInTree, scoreAtBase } from '../src/github/baseline.js'
 import {
+  namesakesThatLoad,
   parseNameStatus,
   relativeToWorkspace,
   selectChangedUnits,
@@ -241,6 +242,39 @@ describe('which base the checkout is compared with', () => {
     expect(
       chooseComparison({ name: 'push', push: { before: BASE } }, facts(HEAD, [HEAD, BASE]))
     ).toMatchObject({ kind: 'base', base: BASE })
+  })
+})
+
+describe('files paths leaves out that systemd loads for a gated name (namesakesThatLoad)', () => {
+  const searched = (dir: string): readonly string[] => dropInSearchDirectories(dir, 262)
+  const E = 'img/etc/systemd/system'
+  const U = 'img/usr/lib/systemd/system'
+  const L = 'img/usr/local/lib/systemd/system'
+  const inCheckout =
+    (...files: string[]) =>
+    (file: string): boolean =>
+      files.includes(file)
+  it('takes the first file of the name above a gated one, which shadows it (red team round 10)', () => {
+    const exists = inCheckout(`${E}/app.service`, `${L}/app.service`, `${U}/app.service`)
+    expect(namesakesThatLoad([`${U}/app.service`], [], exists, searched)).toEqual([
+      `${E}/app.service`
+    ])
+    // below it, it shadows nothing; gated already, nothing to add
+    expect(namesakesThatLoad([`${E}/app.service`], [], exists, searched)).toEqual([])
+    expect(
+      namesakesThatLoad([`${U}/app.service`, `${E}/app.service`], [], exists, searched)
+    ).toEqual([])
+  })
+  it('takes the first file of the name of a gated file the change removed', () => {
+    const exists = inCheckout(`${L}/app.service`, `${U}/app.service`)
+    expect(namesakesThatLoad([], [`${E}/app.service`], exists, searched)).toEqual([
+      `${L}/app.service`
+    ])
+  })
+  it('looks at image trees only: a directory outside a search path is one of its own', () => {
+    expect(
+      namesakesThatLoad(['units/app.service'], ['other/app.service'], () => true, searched)
+    ).toEqual([])
   })
 })
 

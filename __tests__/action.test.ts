@@ -226,6 +226,37 @@ describe('scope', () => {
     expect(failed.summary).toContain('drop-in rootfs/etc/systemd/system/web.service.d/w.conf added')
   })
 
+  it('gates a file paths leaves out when systemd loads it for a gated name (red team round 10)', async () => {
+    // a weak copy added in etc/ over the gated usr/lib/ unit
+    const shadowed = repo({
+      base: { 'rootfs/usr/lib/systemd/system/app.service': HARDENED },
+      head: { 'rootfs/etc/systemd/system/app.service': BARE }
+    })
+    const added = await runPull(shadowed, { paths: 'rootfs/usr/lib/systemd/system' })
+    expect(added.code).toBe(1)
+    expect(reportOf(added).units.map((u) => u.path)).toEqual([
+      'rootfs/etc/systemd/system/app.service'
+    ])
+    const excluded = await runPull(shadowed, { exclude: 'rootfs/etc/**' })
+    expect(excluded.code).toBe(1)
+    // the gated etc/ override removed: the weak vendor file loads now
+    const unshadowed = repo({
+      base: {
+        'rootfs/usr/lib/systemd/system/app.service': BARE,
+        'rootfs/etc/systemd/system/app.service': HARDENED
+      },
+      head: { 'rootfs/etc/systemd/system/app.service': null }
+    })
+    const removed = await runPull(unshadowed, {
+      paths: 'rootfs/etc/systemd/system',
+      'fail-on': 'regression'
+    })
+    expect(removed.code).toBe(1)
+    expect(reportOf(removed).units.map((u) => u.path)).toEqual([
+      'rootfs/usr/lib/systemd/system/app.service'
+    ])
+  })
+
   it('gates a unit whose drop-in changed under the name its Alias= gives it once enabled', async () => {
     // red team round 3: units/webapp.service.d/ weakens app.service once `systemctl enable` links it
     const r = repo({

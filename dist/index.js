@@ -55273,6 +55273,38 @@ function uncoveredUnits(units, removed, searchDirectories, added = new Set()) {
     return uncovered;
 }
 /**
+ * Unit files that systemd loads for the name of a gated unit although `paths`/`exclude` leave them
+ * out, on the search path of an image tree: the first file of the name when it ranks above the
+ * gated file (it shadows it: what runs under the name), and for a gated file the change removes,
+ * the first file of its name now. They are gated with the units (a weak etc/ copy added over a
+ * gated usr/lib/ unit, or a gated etc/ override removed, must not pass as "nothing to gate").
+ * Paths are workspace-relative; `exists`: an entry (a file or a link) in the checkout.
+ */
+function namesakesThatLoad(gated, removed, exists, searchDirectories) {
+    const found = new Set();
+    const gatedSet = new Set(gated);
+    const consider = (file, present) => {
+        const places = searchDirectories(dirOf(file));
+        if (places.length === 1)
+            return;
+        const name = baseName(file);
+        const own = places.indexOf(dirOf(file));
+        for (let rank = 0; rank < places.length && (!present || rank < own); rank++) {
+            const namesake = join(places[rank], name);
+            if (namesake === file || !exists(namesake))
+                continue;
+            if (!gatedSet.has(namesake))
+                found.add(namesake);
+            return;
+        }
+    };
+    for (const file of gated)
+        consider(file, true);
+    for (const file of removed)
+        consider(file, false);
+    return [...found].sort();
+}
+/**
  * The units among `units` (workspace-relative paths of unit files in the checkout) that the changes
  * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target, the
  * template an instance is loaded from); `otherNames` to the unit's other names (its id and aliases),
@@ -64358,6 +64390,15 @@ async function gate(env) {
         if (!found.files.includes(file))
             found.files.push(file);
     }
+    // a file paths/exclude leave out that systemd loads for a gated unit's name (an image tree's
+    // etc/ copy over a gated usr/lib/ unit) is gated too: it is what runs under that name
+    const namesakes = namesakesThatLoad(found.files.map((f) => toPosix(path$2.relative(workspace, f))), (changes ?? []).flatMap((c) => c.status === 'D' && inScope(c.path)
+        ? [c.path]
+        : c.status === 'R' && c.oldPath !== undefined && inScope(c.oldPath)
+            ? [c.oldPath]
+            : []), (file) => fs$5.lstatSync(path$2.join(workspace, file), { throwIfNoEntry: false })?.isDirectory() === false, (dir) => eitherSearchDirectories(dir, settings.version));
+    for (const namesake of namesakes)
+        found.files.push(path$2.resolve(workspace, namesake));
     found.files.sort();
     const unitPaths = found.files.map((f) => toPosix(path$2.relative(workspace, f)));
     // the base commit's tree, read once for the policy and the units

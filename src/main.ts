@@ -26,6 +26,7 @@ import { isoToday } from './core/exceptions.js'
 import { blobAt, scoreAtBase } from './github/baseline.js'
 import type { Change, UnitChange } from './github/changes.js'
 import {
+  namesakesThatLoad,
   parseNameStatus,
   relativeToWorkspace,
   selectChangedUnits,
@@ -383,6 +384,22 @@ async function gate(env: Env): Promise<string | undefined> {
     const file = path.resolve(workspace, change.path)
     if (!found.files.includes(file)) found.files.push(file)
   }
+  // a file paths/exclude leave out that systemd loads for a gated unit's name (an image tree's
+  // etc/ copy over a gated usr/lib/ unit) is gated too: it is what runs under that name
+  const namesakes = namesakesThatLoad(
+    found.files.map((f) => toPosix(path.relative(workspace, f))),
+    (changes ?? []).flatMap((c) =>
+      c.status === 'D' && inScope(c.path)
+        ? [c.path]
+        : c.status === 'R' && c.oldPath !== undefined && inScope(c.oldPath)
+          ? [c.oldPath]
+          : []
+    ),
+    (file) =>
+      fs.lstatSync(path.join(workspace, file), { throwIfNoEntry: false })?.isDirectory() === false,
+    (dir) => eitherSearchDirectories(dir, settings.version)
+  )
+  for (const namesake of namesakes) found.files.push(path.resolve(workspace, namesake))
   found.files.sort()
   const unitPaths = found.files.map((f) => toPosix(path.relative(workspace, f)))
   // the base commit's tree, read once for the policy and the units

@@ -122,6 +122,39 @@ export function uncoveredUnits(
 }
 
 /**
+ * Unit files that systemd loads for the name of a gated unit although `paths`/`exclude` leave them
+ * out, on the search path of an image tree: the first file of the name when it ranks above the
+ * gated file (it shadows it: what runs under the name), and for a gated file the change removes,
+ * the first file of its name now. They are gated with the units (a weak etc/ copy added over a
+ * gated usr/lib/ unit, or a gated etc/ override removed, must not pass as "nothing to gate").
+ * Paths are workspace-relative; `exists`: an entry (a file or a link) in the checkout.
+ */
+export function namesakesThatLoad(
+  gated: readonly string[],
+  removed: readonly string[],
+  exists: (file: string) => boolean,
+  searchDirectories: (dir: string) => readonly string[]
+): string[] {
+  const found = new Set<string>()
+  const gatedSet = new Set(gated)
+  const consider = (file: string, present: boolean): void => {
+    const places = searchDirectories(dirOf(file))
+    if (places.length === 1) return
+    const name = baseName(file)
+    const own = places.indexOf(dirOf(file))
+    for (let rank = 0; rank < places.length && (!present || rank < own); rank++) {
+      const namesake = join(places[rank]!, name)
+      if (namesake === file || !exists(namesake)) continue
+      if (!gatedSet.has(namesake)) found.add(namesake)
+      return
+    }
+  }
+  for (const file of gated) consider(file, true)
+  for (const file of removed) consider(file, false)
+  return [...found].sort()
+}
+
+/**
  * The units among `units` (workspace-relative paths of unit files in the checkout) that the changes
  * touch. `aliases` maps a unit to other files its content comes from (a symlinked unit's target, the
  * template an instance is loaded from); `otherNames` to the unit's other names (its id and aliases),
