@@ -187,6 +187,21 @@ describe('suggestions in the CLI', () => {
     expect(document['hardening-gate'].threshold).toBe(5)
   })
 
+  it("gives the drop-in's check the policy it was scored by, when that weighs checks otherwise (parity batch 11)", () => {
+    const scored = (policy: string[]) =>
+      JSON.parse(
+        run(['--format', 'json', '--systemd-version', '252', ...policy, 'examples/bare.service'])
+          .stdout
+      ).units[0].suggestion.dropIn as string
+    // systemd's own weights: the plain command prints the predicted score
+    expect(scored([])).toContain('# Check: systemd-analyze security --offline=true bare.service\n')
+    // network-daemon drops rows systemd counts: the plain command printed 5.4 for a 5.0 drop-in
+    expect(scored(['--policy', 'network-daemon'])).toContain(
+      '# Check: systemd-analyze security --offline=true --security-policy=policy.json bare.service\n' +
+        '# policy.json: systemd-hardening-gate --policy network-daemon --print-policy\n'
+    )
+  })
+
   it('shows drop-ins for the first units only on a large tree, and says how to get all of them', () => {
     const dir = path.join(tmp, 'many')
     fs.mkdirSync(dir)

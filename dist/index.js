@@ -38492,6 +38492,15 @@ function compile(policy, version, checks) {
     }
     return compiled;
 }
+/**
+ * Whether a policy scores a version's checks with weights or ranges other than systemd's own (a
+ * plain `systemd-analyze security` then prints another number: it needs --security-policy).
+ */
+function policyRescores(policy, version) {
+    const table = checksFor(version);
+    const { weights, ranges } = compile(policy, version, table);
+    return table.some((check, i) => weights[i] !== check.weight || ranges[i] !== check.range);
+}
 function scoreService(service, version, policy, options = {}) {
     if (options.costliest !== undefined)
         return scoreCostliest(service, version, policy, options.costliest);
@@ -43261,7 +43270,8 @@ function suggestDropIn(input) {
         notSuggested,
         mode: fix.mode,
         exceptions: input.exceptions ?? [],
-        toolVersion: input.toolVersion
+        toolVersion: input.toolVersion,
+        rescoredBy: policyRescores(input.policy, version) ? input.policy.name : undefined
     });
     // verify: read the file as systemd would, on top of the unit, then the drop-ins after it
     const verified = copySettings(base);
@@ -43544,7 +43554,17 @@ function renderDropIn(r) {
     const unitFile = safeText(r.unitFile, 120);
     out += `${GENERATED_MARKER}${r.toolVersion ? ` ${r.toolVersion}` : ''} for ${unitFile}; --fix rewrites this file.\n`;
     out += comment(`Exposure ${formatExposure(r.from)} ${ratingOf(r.from)} -> ${formatExposure(r.to)} ${ratingOf(r.to)} with this file (target ${formatExposure(r.target)}, systemd ${r.version} rules; ${r.mode === 'baseline' ? 'full baseline' : 'only what the target needs'}).`);
-    out += `# Check: systemd-analyze security --offline=true ${safeText(r.unit, 120)}\n`;
+    if (r.rescoredBy === undefined) {
+        out += `# Check: systemd-analyze security --offline=true ${safeText(r.unit, 120)}\n`;
+    }
+    else {
+        // the numbers above are the policy's: systemd prints them with the policy's weights only
+        out += `# Check: systemd-analyze security --offline=true --security-policy=policy.json ${safeText(r.unit, 120)}\n`;
+        out += comment(`policy.json: systemd-hardening-gate --policy ${safeText(r.rescoredBy, 120)} --print-policy` +
+            (r.exceptions.some((e) => e.error === undefined)
+                ? ', with weight 0 for the checks excepted below'
+                : ''));
+    }
     out += comment('Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. Roll back: delete this file, then systemctl daemon-reload and restart the service.');
     if (r.to > r.target) {
         out += comment(`This does not reach the target: the directives below would break the service, so the remaining exposure needs a justified exception (# hardening-gate: allow CHECK -- reason) or a change to the service.`);

@@ -441,11 +441,14 @@ const jsonLines = (s) => {
   }
 }
 
-/** file -> {code, score, stderr, checks}, from as few systemd-analyze calls as possible. */
-async function runOracle(root, files, opts) {
+/**
+ * file -> {code, score, stderr, checks}, from as few systemd-analyze calls as possible. `extra`:
+ * more arguments for every call (--security-policy=FILE).
+ */
+async function runOracle(root, files, opts, extra = []) {
   const { oracle, timeout, systemdVersion } = opts
   const scope = oracleScope(root, opts)
-  const base = [...scope.args, '--offline=true', '--no-pager']
+  const base = [...scope.args, '--offline=true', '--no-pager', ...extra]
   // run() passes process.env (LD_LIBRARY_PATH for --oracle) plus env.
   const sa = (args, env) =>
     run(oracle, [...base, ...args], { timeout, env: { ...scope.env, ...env } })
@@ -538,7 +541,11 @@ async function checkFixes(pkg, root, files, opts, failures) {
     suggested.set(rel(u), { unit: u, suggestion: s })
   }
   if (!suggested.size) return []
-  const oracle = await runOracle(fixed, [...suggested.keys()], opts)
+  // the drop-ins aim at the policy's scores: systemd prints them with the policy's weights
+  const policyFile = await fixPolicyFile(opts)
+  const oracle = await runOracle(fixed, [...suggested.keys()], opts, [
+    `--security-policy=${policyFile}`
+  ])
   const complaints = await verifyDropIns(fixed, [...suggested.keys()], opts)
   return [...suggested].map(([file, { unit, suggestion }]) => {
     const o = oracle[file]
@@ -555,6 +562,25 @@ async function checkFixes(pkg, root, files, opts, failures) {
       agree: o.score != null && o.score === suggestion.score && verify.length === 0
     }
   })
+}
+
+/** The --fix policy as one systemd --security-policy file (the CLI's --print-policy), made once. */
+async function fixPolicyFile(opts) {
+  const file = path.join(opts.cache, 'fix-policy.json')
+  if (opts.fixPolicyWritten !== file) {
+    const r = await run(
+      process.execPath,
+      [opts.cli, '--policy', opts.fix.policy, '--print-policy'],
+      {
+        timeout: opts.timeout,
+        cwd: opts.cache
+      }
+    )
+    if (r.code !== 0) throw new Error(`--print-policy failed (${r.code}): ${lastLine(r.stderr)}`)
+    fs.writeFileSync(file, r.stdout)
+    opts.fixPolicyWritten = file
+  }
+  return file
 }
 
 /**

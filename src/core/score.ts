@@ -269,6 +269,16 @@ function compile(
   return compiled
 }
 
+/**
+ * Whether a policy scores a version's checks with weights or ranges other than systemd's own (a
+ * plain `systemd-analyze security` then prints another number: it needs --security-policy).
+ */
+export function policyRescores(policy: Policy, version: number): boolean {
+  const table = checksFor(version)
+  const { weights, ranges } = compile(policy, version, table)
+  return table.some((check, i) => weights[i] !== check.weight || ranges[i] !== check.range)
+}
+
 export function scoreService(
   service: LoadedService,
   version: number,

@@ -25,7 +25,7 @@ import { PHASES, phaseOf } from './phases.js'
 import type { FixPreferences, Policy } from './policy.js'
 import { DEFAULT_FIX } from './policy.js'
 import type { Rating } from './score.js'
-import { exposureOfSettings, formatExposure, ratingOf } from './score.js'
+import { exposureOfSettings, formatExposure, policyRescores, ratingOf } from './score.js'
 import type { ServiceProfile, Trait } from './service-profile.js'
 import { buildProfile, isSafePath, recordedView, safeText } from './service-profile.js'
 import type { ScopeHint } from './scope.js'
@@ -2286,7 +2286,8 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
     notSuggested,
     mode: fix.mode,
     exceptions: input.exceptions ?? [],
-    toolVersion: input.toolVersion
+    toolVersion: input.toolVersion,
+    rescoredBy: policyRescores(input.policy, version) ? input.policy.name : undefined
   })
 
   // verify: read the file as systemd would, on top of the unit, then the drop-ins after it
@@ -2632,6 +2633,8 @@ interface RenderInput {
   mode: FixPreferences['mode']
   exceptions: readonly ExceptionReport[]
   toolVersion?: string
+  /** the policy's name when it weighs checks otherwise than systemd (see policyRescores) */
+  rescoredBy?: string
 }
 
 function renderDropIn(r: RenderInput): string {
@@ -2642,7 +2645,18 @@ function renderDropIn(r: RenderInput): string {
   out += comment(
     `Exposure ${formatExposure(r.from)} ${ratingOf(r.from)} -> ${formatExposure(r.to)} ${ratingOf(r.to)} with this file (target ${formatExposure(r.target)}, systemd ${r.version} rules; ${r.mode === 'baseline' ? 'full baseline' : 'only what the target needs'}).`
   )
-  out += `# Check: systemd-analyze security --offline=true ${safeText(r.unit, 120)}\n`
+  if (r.rescoredBy === undefined) {
+    out += `# Check: systemd-analyze security --offline=true ${safeText(r.unit, 120)}\n`
+  } else {
+    // the numbers above are the policy's: systemd prints them with the policy's weights only
+    out += `# Check: systemd-analyze security --offline=true --security-policy=policy.json ${safeText(r.unit, 120)}\n`
+    out += comment(
+      `policy.json: systemd-hardening-gate --policy ${safeText(r.rescoredBy, 120)} --print-policy` +
+        (r.exceptions.some((e) => e.error === undefined)
+          ? ', with weight 0 for the checks excepted below'
+          : '')
+    )
+  }
   out += comment(
     'Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. Roll back: delete this file, then systemctl daemon-reload and restart the service.'
   )
