@@ -124,7 +124,7 @@ describe('drop-ins from the search path of an image tree', () => {
     expect((await scoreAt(252)).score).toBe(9.6)
   })
 
-  it('says what an absolute link of an image tree names there, which it does not follow', async () => {
+  it('reads an absolute alias of an image tree below its root, and says what another absolute link names there', async () => {
     const r = path.join(base, 'abslink', 'rootfs')
     writeIn(r)('usr/lib/systemd/system/zzapp.service', '[Service]\nExecStart=/bin/true\n')
     fs.mkdirSync(path.join(r, 'etc/systemd/system'), { recursive: true })
@@ -133,10 +133,15 @@ describe('drop-ins from the search path of an image tree', () => {
       '/usr/lib/systemd/system/zzapp.service',
       path.join(r, 'etc/systemd/system/zzweb.service')
     )
-    const alias = (await unitsBelow(r, 262)).find((u) => u.unit === 'zzweb.service')!
-    expect(alias.status).toBe('error')
-    expect(alias.reason).toContain(
-      'in the image it names abslink/rootfs/usr/lib/systemd/system/zzapp.service, but the gate follows no absolute link'
+    // a linked unit file outside the search path: not followed out of the scanned tree
+    fs.symlinkSync('/opt/zz/zzother.service', path.join(r, 'etc/systemd/system/zzother.service'))
+    const units = await unitsBelow(r, 262)
+    const alias = units.find((u) => u.path.endsWith('etc/systemd/system/zzweb.service'))!
+    expect(alias).toMatchObject({ status: 'scored', unit: 'zzapp.service' })
+    const linked = units.find((u) => u.unit === 'zzother.service')!
+    expect(linked.status).toBe('error')
+    expect(linked.reason).toContain(
+      'in the image it names abslink/rootfs/opt/zz/zzother.service, but the gate follows no absolute link'
     )
   })
 
@@ -260,6 +265,24 @@ const CROSS_DIRECTORY_ALIASES: Record<string, { files: Record<string, string>; s
       'usr/lib/systemd/system/web.service.d/b.conf': '[Service]\nPrivateNetwork=yes\n'
     },
     score: 9.1
+  },
+  // systemctl enable writes absolute links: systemd --root reads them below the image's root
+  'an absolute alias in etc, as systemctl enable writes it': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'usr/lib/systemd/system/app.service.d/a.conf': '[Service]\nPrivateNetwork=yes\n',
+      'etc/systemd/system/web.service': '-> /usr/lib/systemd/system/app.service',
+      'etc/systemd/system/web.service.d/b.conf': '[Service]\nPrivateTmp=yes\n'
+    },
+    score: 9.0
+  },
+  'an absolute link in etc to the same name in usr/lib': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'etc/systemd/system/app.service': '-> /usr/lib/systemd/system/app.service',
+      'etc/systemd/system/app.service.d/b.conf': '[Service]\nPrivateTmp=yes\n'
+    },
+    score: 9.4
   },
   // a target below a search directory names the entry of its name on the path, not the file
   'an alias of a file below usr/lib': {

@@ -44663,15 +44663,24 @@ function createReader(roots, cwd, known) {
      * is no entry at all (undefined).
      */
     const classifyLink = (dir, name, 
-    /** the search directories, resolved, when the directory is one of an image's search path */
-    searchedReal) => {
-        let target;
+    /** the search path, when the directory is one of an image's: resolved, as named, its root */
+    image) => {
+        let text;
         try {
-            target = path$2.resolve(dir, readLink(path$2.join(dir, name)));
+            text = readLink(path$2.join(dir, name));
         }
         catch {
             return undefined;
         }
+        if (image && path$2.isAbsolute(text)) {
+            // systemd --root reads an absolute link below the image's root (`systemctl enable` writes
+            // aliases so): the directories as named, nothing followed on the way out of the tree
+            const target = path$2.join(image.root, path$2.normalize(text));
+            const alias = aliasLinkFor(path$2.basename(target), path$2.dirname(target), image.named);
+            if (alias)
+                return alias;
+        }
+        const target = path$2.resolve(dir, text);
         const parent = path$2.dirname(target);
         if (parent === dir)
             return { target: path$2.basename(target) };
@@ -44684,16 +44693,16 @@ function createReader(roots, cwd, known) {
         }
         // systemd resolves the directories on the way, not the file itself; missing ones stay as named
         const targetDirectory = realPathAsFarAsItGoes(parent);
-        return (aliasLinkFor(path$2.basename(target), targetDirectory, searchedReal ?? [realDir]) ?? 'linked');
+        return (aliasLinkFor(path$2.basename(target), targetDirectory, image?.real ?? [realDir]) ?? 'linked');
     };
     /** A directory's entries for a name map, its links classified against the search directories. */
-    const directoryLinks = (dir, searchedReal) => {
+    const directoryLinks = (dir, image) => {
         const listing = listingIn(dir);
         const links = new Map();
         for (const name of listing?.links ?? []) {
             if (parseUnitName(name)?.type !== 'service')
                 continue;
-            const link = classifyLink(dir, name, searchedReal);
+            const link = classifyLink(dir, name, image);
             if (link)
                 links.set(name, link);
         }
@@ -44712,13 +44721,15 @@ function createReader(roots, cwd, known) {
         listDirectory(dir) {
             return listingIn(dir)?.entries;
         },
-        nameMap(dir, searched = [dir]) {
+        nameMap(dir, searched = [dir], root) {
             const state = stateOf(dir);
             const key = searched.length === 1 ? '' : searched.join('\0');
             if (state.nameMap === undefined || state.nameMapKey !== key) {
                 const order = nameLookupDirectories(dir, searched);
-                const searchedReal = order.length === 1 ? undefined : order.map(realPathAsFarAsItGoes);
-                state.nameMap = searchPathNameMap(order.map((d) => directoryLinks(d, searchedReal)));
+                const image = order.length === 1 || root === undefined
+                    ? undefined
+                    : { real: order.map(realPathAsFarAsItGoes), named: order, root };
+                state.nameMap = searchPathNameMap(order.map((d) => directoryLinks(d, image)));
                 state.nameMapKey = key;
             }
             return state.nameMap;
@@ -45245,7 +45256,9 @@ function unitSources(file, reader, version) {
     if (unit?.type !== 'service')
         return undefined;
     const searched = eitherSearchDirectories(directory, version);
-    const map = reader.nameMap(directory, searched);
+    const root = searchPathRoot(directory, version, path$2.sep) ??
+        searchPathRoot(directory, version, path$2.sep, 'user');
+    const map = reader.nameMap(directory, searched, root);
     const names = unitNames(map, unit);
     if ('error' in names)
         return undefined;
@@ -45313,7 +45326,20 @@ asInstance) {
             return errorReport(shown, unit.name, error.message);
         }
     }
-    const linkError = kind === 'link' ? followError(file) : undefined;
+    // systemd looks the unit up by name: the file, a link, or the template an instance stands for,
+    // across the search path of an image tree (the file's own directory first)
+    const searched = dropInSearchDirectories(directory, options.version, path$2.sep, manager ?? 'system');
+    const root = searchPathRoot(directory, options.version, path$2.sep, manager ?? 'system');
+    const map = read.nameMap(directory, searched, root);
+    // an absolute alias of an image (as `systemctl enable` writes it) names a unit below the image's
+    // root, where systemd --root looks, and so does one to its own name, which systemd ignores for
+    // the entry of another directory: neither need lead anywhere outside the image
+    const entry = map.get(base);
+    const imageAlias = root !== undefined &&
+        kind === 'link' &&
+        (typeof entry === 'string' || (entry === null && map.holderOf(base) !== 0)) &&
+        isAbsoluteLink(read.linkText(file) ?? '');
+    const linkError = kind === 'link' && !imageAlias ? followError(file) : undefined;
     if (linkError !== undefined) {
         // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
         // instance's template does (252-262)
@@ -45327,10 +45353,6 @@ asInstance) {
                 imageLinkHint(file, directory, read, options.version));
         }
     }
-    // systemd looks the unit up by name: the file, a link, or the template an instance stands for,
-    // across the search path of an image tree (the file's own directory first)
-    const searched = dropInSearchDirectories(directory, options.version, path$2.sep, manager ?? 'system');
-    const map = read.nameMap(directory, searched);
     const names = main ? { id: unit, fragment: base, aliases: [] } : unitNames(map, unit);
     if ('error' in names) {
         return errorReport(shown, unit.name, `${names.error}; systemd does not find ${unit.name}`);
@@ -54846,7 +54868,7 @@ class BaseReader {
      * directory (or below it; or in a directory of `searched`, the search path of an image tree the
      * directory is one of) is an alias, any other a linked unit file (a mask too).
      */
-    nameMap(dir, searched = [dir]) {
+    nameMap(dir, searched = [dir], root) {
         const key = searched.length === 1 ? dir : `${dir}\0${searched.join('\0')}`;
         let map = this.nameMaps.get(key);
         if (map)
@@ -54858,11 +54880,14 @@ class BaseReader {
                 const resolved = this.resolve(d);
                 return resolved.kind === 'dir' ? resolved.path : d;
             });
-        map = searchPathNameMap(order.map((d) => this.directoryLinks(d, searchedResolved)));
+        const image = searchedResolved && root !== undefined ? { named: order, root } : undefined;
+        map = searchPathNameMap(order.map((d) => this.directoryLinks(d, searchedResolved, image)));
         this.nameMaps.set(key, map);
         return map;
     }
-    directoryLinks(dir, searchedResolved) {
+    directoryLinks(dir, searchedResolved, 
+    /** an image's search path as named, and its root (where systemd reads absolute links) */
+    image) {
         const links = new Map();
         const names = this.list(dir);
         const entryOf = (name) => this.tree.entries.get(join$1(dir, name));
@@ -54871,6 +54896,16 @@ class BaseReader {
             if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service')
                 continue;
             const text = this.linkText(entry);
+            if (image && text.startsWith('/')) {
+                // as the scan: an absolute link of an image names a unit below its root
+                const inImage = normalize(text);
+                const below = inImage === undefined ? undefined : image.root + inImage;
+                const alias = below && aliasLinkFor(baseName$1(below), dirOf$1(below), image.named);
+                if (alias) {
+                    links.set(name, alias);
+                    continue;
+                }
+            }
             const target = text.startsWith('/')
                 ? absoluteLinkInTree(text, this.tree.topPaths ?? [])
                 : normalize(join$1(dir, text));
@@ -55052,7 +55087,21 @@ judgeInstances = true) {
         }
         // An alias is the unit of the file it leads to, with the drop-ins of every name (as scanned now).
         const directory = dirOf$1(top);
-        if (resolved.kind === 'error' || resolved.kind === 'missing') {
+        const scope = scopeOf(current);
+        const manager = managerAskedBy(scope);
+        // a system unit's drop-ins, and its names, come from every directory of the search path its
+        // directory is in
+        const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system');
+        const root = searchPathRoot(directory, options.version, '/', manager ?? 'system');
+        const map = reader.nameMap(directory, searched, root);
+        // an absolute alias of an image names a unit below its root, as the scan reads it
+        const own = tree.entries.get(top);
+        const entry = map.get(fileName);
+        const imageAlias = root !== undefined &&
+            own?.mode === SYMLINK &&
+            isAbsoluteLink(reader.linkText(own)) &&
+            (typeof entry === 'string' || (entry === null && map.holderOf(fileName) !== 0));
+        if ((resolved.kind === 'error' || resolved.kind === 'missing') && !imageAlias) {
             // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
             // instance's template does
             const named = parseUnitName(fileName);
@@ -55068,12 +55117,6 @@ judgeInstances = true) {
             result.set(current, errorReport(basePath, unit.name, 'is a directory, not a unit file'));
             continue;
         }
-        const scope = scopeOf(current);
-        const manager = managerAskedBy(scope);
-        // a system unit's drop-ins, and its names, come from every directory of the search path its
-        // directory is in
-        const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system');
-        const map = reader.nameMap(directory, searched);
         const names = unitNames(map, unit);
         if ('error' in names) {
             result.set(current, errorReport(basePath, unit.name, `${names.error}; systemd does not find ${unit.name}`));

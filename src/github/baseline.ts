@@ -8,6 +8,7 @@ import {
   instancesWithDropIns,
   nameLookupDirectories,
   searchPathNameMap,
+  searchPathRoot,
   dropInChoicesEitherWay,
   dropInDirectoryNames,
   loadedNames,
@@ -135,7 +136,7 @@ class BaseReader {
    * directory (or below it; or in a directory of `searched`, the search path of an image tree the
    * directory is one of) is an alias, any other a linked unit file (a mask too).
    */
-  nameMap(dir: string, searched: readonly string[] = [dir]): NameMap {
+  nameMap(dir: string, searched: readonly string[] = [dir], root?: string): NameMap {
     const key = searched.length === 1 ? dir : `${dir}\0${searched.join('\0')}`
     let map = this.nameMaps.get(key)
     if (map) return map
@@ -147,12 +148,18 @@ class BaseReader {
             const resolved = this.resolve(d)
             return resolved.kind === 'dir' ? resolved.path : d
           })
-    map = searchPathNameMap(order.map((d) => this.directoryLinks(d, searchedResolved)))
+    const image = searchedResolved && root !== undefined ? { named: order, root } : undefined
+    map = searchPathNameMap(order.map((d) => this.directoryLinks(d, searchedResolved, image)))
     this.nameMaps.set(key, map)
     return map
   }
 
-  private directoryLinks(dir: string, searchedResolved?: readonly string[]): DirectoryLinks {
+  private directoryLinks(
+    dir: string,
+    searchedResolved?: readonly string[],
+    /** an image's search path as named, and its root (where systemd reads absolute links) */
+    image?: { named: readonly string[]; root: string }
+  ): DirectoryLinks {
     const links = new Map<string, AliasLink | 'linked'>()
     const names = this.list(dir)
     const entryOf = (name: string): TreeEntry | undefined => this.tree.entries.get(join(dir, name))
@@ -160,6 +167,16 @@ class BaseReader {
       const entry = entryOf(name)
       if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service') continue
       const text = this.linkText(entry)
+      if (image && text.startsWith('/')) {
+        // as the scan: an absolute link of an image names a unit below its root
+        const inImage = normalize(text)
+        const below = inImage === undefined ? undefined : image.root + inImage
+        const alias = below && aliasLinkFor(baseName(below), dirOf(below), image.named)
+        if (alias) {
+          links.set(name, alias)
+          continue
+        }
+      }
       const target = text.startsWith('/')
         ? absoluteLinkInTree(text, this.tree.topPaths ?? [])
         : normalize(join(dir, text))
@@ -345,7 +362,22 @@ export function scoreAtBase(
     }
     // An alias is the unit of the file it leads to, with the drop-ins of every name (as scanned now).
     const directory = dirOf(top)
-    if (resolved.kind === 'error' || resolved.kind === 'missing') {
+    const scope = scopeOf(current)
+    const manager = managerAskedBy(scope)
+    // a system unit's drop-ins, and its names, come from every directory of the search path its
+    // directory is in
+    const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system')
+    const root = searchPathRoot(directory, options.version, '/', manager ?? 'system')
+    const map = reader.nameMap(directory, searched, root)
+    // an absolute alias of an image names a unit below its root, as the scan reads it
+    const own = tree.entries.get(top)
+    const entry = map.get(fileName)
+    const imageAlias =
+      root !== undefined &&
+      own?.mode === SYMLINK &&
+      isAbsoluteLink(reader.linkText(own)) &&
+      (typeof entry === 'string' || (entry === null && map.holderOf(fileName) !== 0))
+    if ((resolved.kind === 'error' || resolved.kind === 'missing') && !imageAlias) {
       // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
       // instance's template does
       const named = parseUnitName(fileName)
@@ -365,12 +397,6 @@ export function scoreAtBase(
       result.set(current, errorReport(basePath, unit.name, 'is a directory, not a unit file'))
       continue
     }
-    const scope = scopeOf(current)
-    const manager = managerAskedBy(scope)
-    // a system unit's drop-ins, and its names, come from every directory of the search path its
-    // directory is in
-    const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system')
-    const map = reader.nameMap(directory, searched)
     const names = unitNames(map, unit)
     if ('error' in names) {
       result.set(

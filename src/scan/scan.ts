@@ -162,9 +162,18 @@ export interface Reader {
    * the service names of a directory as systemd maps them (its links classified); of every
    * directory of its search path (`searched`, dropInSearchDirectories()) when it is one of an image
    */
-  nameMap(dir: string, searched?: readonly string[]): NameMap
+  nameMap(dir: string, searched?: readonly string[], root?: string): NameMap
   /** what a symbolic link says it points to (undefined: not a readable link) */
   linkText(file: string): string | undefined
+}
+
+/** The search path of an image tree a directory is one of (see Reader.nameMap). */
+interface ImageSearchPath {
+  /** its directories, resolved */
+  real: readonly string[]
+  /** its directories as named below the root */
+  named: readonly string[]
+  root: string
 }
 
 /** What a directory entry is, as getdents() tells it (no stat needed). */
@@ -362,15 +371,23 @@ export function createReader(
   const classifyLink = (
     dir: string,
     name: string,
-    /** the search directories, resolved, when the directory is one of an image's search path */
-    searchedReal?: readonly string[]
+    /** the search path, when the directory is one of an image's: resolved, as named, its root */
+    image?: ImageSearchPath
   ): AliasLink | 'linked' | undefined => {
-    let target: string
+    let text: string
     try {
-      target = path.resolve(dir, readLink(path.join(dir, name)))
+      text = readLink(path.join(dir, name))
     } catch {
       return undefined
     }
+    if (image && path.isAbsolute(text)) {
+      // systemd --root reads an absolute link below the image's root (`systemctl enable` writes
+      // aliases so): the directories as named, nothing followed on the way out of the tree
+      const target = path.join(image.root, path.normalize(text))
+      const alias = aliasLinkFor(path.basename(target), path.dirname(target), image.named)
+      if (alias) return alias
+    }
+    const target = path.resolve(dir, text)
     const parent = path.dirname(target)
     if (parent === dir) return { target: path.basename(target) }
     let realDir: string
@@ -382,16 +399,16 @@ export function createReader(
     // systemd resolves the directories on the way, not the file itself; missing ones stay as named
     const targetDirectory = realPathAsFarAsItGoes(parent)
     return (
-      aliasLinkFor(path.basename(target), targetDirectory, searchedReal ?? [realDir]) ?? 'linked'
+      aliasLinkFor(path.basename(target), targetDirectory, image?.real ?? [realDir]) ?? 'linked'
     )
   }
   /** A directory's entries for a name map, its links classified against the search directories. */
-  const directoryLinks = (dir: string, searchedReal?: readonly string[]): DirectoryLinks => {
+  const directoryLinks = (dir: string, image?: ImageSearchPath): DirectoryLinks => {
     const listing = listingIn(dir)
     const links = new Map<string, AliasLink | 'linked'>()
     for (const name of listing?.links ?? []) {
       if (parseUnitName(name)?.type !== 'service') continue
-      const link = classifyLink(dir, name, searchedReal)
+      const link = classifyLink(dir, name, image)
       if (link) links.set(name, link)
     }
     return { isFile: (n) => listing?.entries.get(n) === 'file', links }
@@ -408,13 +425,16 @@ export function createReader(
     listDirectory(dir) {
       return listingIn(dir)?.entries
     },
-    nameMap(dir, searched = [dir]) {
+    nameMap(dir, searched = [dir], root) {
       const state = stateOf(dir)
       const key = searched.length === 1 ? '' : searched.join('\0')
       if (state.nameMap === undefined || state.nameMapKey !== key) {
         const order = nameLookupDirectories(dir, searched)
-        const searchedReal = order.length === 1 ? undefined : order.map(realPathAsFarAsItGoes)
-        state.nameMap = searchPathNameMap(order.map((d) => directoryLinks(d, searchedReal)))
+        const image =
+          order.length === 1 || root === undefined
+            ? undefined
+            : { real: order.map(realPathAsFarAsItGoes), named: order, root }
+        state.nameMap = searchPathNameMap(order.map((d) => directoryLinks(d, image)))
         state.nameMapKey = key
       }
       return state.nameMap
@@ -1087,7 +1107,10 @@ export function unitSources(
   const unit = analysedUnitName(baseNameOf(file), templateInstance(version))
   if (unit?.type !== 'service') return undefined
   const searched = eitherSearchDirectories(directory, version)
-  const map = reader.nameMap(directory, searched)
+  const root =
+    searchPathRoot(directory, version, path.sep) ??
+    searchPathRoot(directory, version, path.sep, 'user')
+  const map = reader.nameMap(directory, searched, root)
   const names = unitNames(map, unit)
   if ('error' in names) return undefined
   const lookedUp = nameLookupDirectories(directory, searched)
@@ -1174,7 +1197,26 @@ export function scanUnitFile(
       return errorReport(shown, unit.name, error.message)
     }
   }
-  const linkError = kind === 'link' ? followError(file) : undefined
+  // systemd looks the unit up by name: the file, a link, or the template an instance stands for,
+  // across the search path of an image tree (the file's own directory first)
+  const searched = dropInSearchDirectories(
+    directory,
+    options.version,
+    path.sep,
+    manager ?? 'system'
+  )
+  const root = searchPathRoot(directory, options.version, path.sep, manager ?? 'system')
+  const map = read.nameMap(directory, searched, root)
+  // an absolute alias of an image (as `systemctl enable` writes it) names a unit below the image's
+  // root, where systemd --root looks, and so does one to its own name, which systemd ignores for
+  // the entry of another directory: neither need lead anywhere outside the image
+  const entry = map.get(base)
+  const imageAlias =
+    root !== undefined &&
+    kind === 'link' &&
+    (typeof entry === 'string' || (entry === null && map.holderOf(base) !== 0)) &&
+    isAbsoluteLink(read.linkText(file) ?? '')
+  const linkError = kind === 'link' && !imageAlias ? followError(file) : undefined
   if (linkError !== undefined) {
     // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
     // instance's template does (252-262)
@@ -1193,15 +1235,6 @@ export function scanUnitFile(
       )
     }
   }
-  // systemd looks the unit up by name: the file, a link, or the template an instance stands for,
-  // across the search path of an image tree (the file's own directory first)
-  const searched = dropInSearchDirectories(
-    directory,
-    options.version,
-    path.sep,
-    manager ?? 'system'
-  )
-  const map = read.nameMap(directory, searched)
   const names = main ? { id: unit, fragment: base, aliases: [] } : unitNames(map, unit)
   if ('error' in names) {
     return errorReport(shown, unit.name, `${names.error}; systemd does not find ${unit.name}`)
