@@ -380,6 +380,14 @@ describe('drop-ins of the same name under many names of a unit', () => {
           `[Service]\nEnvironment=PICK=${i}\n`
         )
       }
+      write(path.join(dir, 'maybe.service'), H)
+      for (let i = 0; i < 7; i++) {
+        fs.symlinkSync('maybe.service', path.join(dir, `maybe${i}.service`))
+        write(path.join(dir, `maybe${i}.service.d`, 'same.conf'), '[Service]\nPrivateTmp=yes\n')
+      }
+      fs.symlinkSync('maybe.service', path.join(dir, 'maybe7.service'))
+      write(path.join(dir, 'shared.d', 'same.conf'), '[Service]\nPrivateTmp=no\n')
+      fs.symlinkSync('shared.d', path.join(dir, 'maybe7.service.d'))
       const reports = new Map(
         (await scan([dir], { ...options(), cwd: dir })).units.map((u) => [u.path, u])
       )
@@ -391,6 +399,11 @@ describe('drop-ins of the same name under many names of a unit', () => {
         )
       })
       expect(reports.get('few.service')).toMatchObject({ status: 'scored' })
+      // the eighth name's drop-ins read only maybe (a relative link): the same (round 11, N6)
+      expect(reports.get('maybe.service')).toMatchObject({
+        status: 'error',
+        reason: expect.stringContaining('more than 7 of its names')
+      })
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

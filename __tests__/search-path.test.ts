@@ -319,6 +319,29 @@ async function crossDirectoryScores(r: string, version: number): Promise<Map<str
 }
 
 describe('names across the search path of an image tree', () => {
+  it('takes a name a higher directory holds away from an alias below it (red team round 11, N1)', async () => {
+    // usr/lib/web.service -> app.service with web.service.d/, while etc/web.service is a unit of
+    // its own: systemd reads etc's, so app.service has no name web.service (9.6, not 9.0)
+    const r = path.join(base, 'shadowed-alias', 'rootfs')
+    const write = writeIn(r)
+    write('usr/lib/systemd/system/app.service', '[Service]\nExecStart=/bin/true\n')
+    fs.symlinkSync('app.service', path.join(r, 'usr/lib/systemd/system/web.service'))
+    write(
+      'usr/lib/systemd/system/web.service.d/h.conf',
+      '[Service]\nPrivateNetwork=yes\nPrivateTmp=yes\n'
+    )
+    write('etc/systemd/system/web.service', '[Service]\nExecStart=/bin/true\nProtectHome=yes\n')
+    const scores = new Map(
+      (await unitsBelow(r, 252)).map((u) => [u.path.slice(u.path.indexOf('rootfs/') + 7), u.score])
+    )
+    expect(scores.get('usr/lib/systemd/system/app.service')).toBe(9.6)
+    expect(scores.get('etc/systemd/system/web.service')).toBe(8.8)
+    // the shadowed link itself is still scored as what it names, with its drop-ins
+    expect(scores.get('usr/lib/systemd/system/web.service')).toBe(9.0)
+    const repository = committed(r)
+    expect(scoredAtHead(repository, 'usr/lib/systemd/system/app.service', 252)?.score).toBe(9.6)
+  })
+
   it.each(Object.keys(CROSS_DIRECTORY_ALIASES))('%s', async (layout) => {
     const r = crossDirectoryRoot(layout)
     const scores = await crossDirectoryScores(r, 252)

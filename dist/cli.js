@@ -7830,20 +7830,22 @@ function buildNameMap({ isFile, links }) {
     };
 }
 /**
- * unit_file_build_name_map() over the directories of a search path, in the order their entries win
- * a name: the first directory holding a regular file or a link of a name decides what it is (a
- * link systemd refuses as an alias leaves the name to the directories after it). The caller puts
- * the scanned unit file's own directory first, so a file is looked up where it is.
+ * unit_file_build_name_map() over the directories of a search path, in systemd's order: the first
+ * directory holding a regular file or a link of a name decides what it is (a link systemd refuses
+ * as an alias leaves the name to the directories after it). `own`: the scanned unit file's name and
+ * directory, whose entry decides that one name wherever it stands (a file shadowed by a higher
+ * directory is still scored as itself); every other name goes by systemd's order.
  */
-function searchPathNameMap(directories) {
+function searchPathNameMap(directories, own) {
     if (directories.length === 1)
         return buildNameMap(directories[0]);
+    const accepted = (name, link) => link === 'linked' || aliasProblem(name, link.target) === undefined;
     // the first link of each name that systemd takes, and the first it refuses (its message)
     const linkOf = new Map();
     const refusedLinkOf = new Map();
     directories.forEach(({ links }, holder) => {
         for (const [name, link] of links) {
-            if (link !== 'linked' && aliasProblem(name, link.target) !== undefined) {
+            if (!accepted(name, link)) {
                 if (!refusedLinkOf.has(name))
                     refusedLinkOf.set(name, link);
             }
@@ -7851,7 +7853,20 @@ function searchPathNameMap(directories) {
                 linkOf.set(name, { holder, link });
         }
     });
+    // the scanned file's own entry, when it is one systemd takes
+    if (own !== undefined) {
+        const { links, isFile } = directories[own.holder];
+        const link = links.get(own.name);
+        if (link !== undefined && accepted(own.name, link))
+            linkOf.set(own.name, { holder: own.holder, link });
+        else if (isFile(own.name))
+            linkOf.delete(own.name);
+    }
     const holderOf = (name) => {
+        if (own !== undefined &&
+            name === own.name &&
+            (directories[own.holder].isFile(name) || linkOf.get(name)?.holder === own.holder))
+            return own.holder;
         const link = linkOf.get(name);
         const before = link?.holder ?? directories.length;
         for (let holder = 0; holder < before; holder++) {
@@ -7876,9 +7891,42 @@ function searchPathNameMap(directories) {
     });
     return { ...map, holderOf: (name) => Math.max(0, holderOf(name)) };
 }
-/** The directories a unit file's names are looked up in: its own first, then its search path's. */
+/**
+ * The name maps of image search paths, each made once from `entriesOf` (the entries of the
+ * directories of a search path below `root`), and once more for a file whose own name a higher
+ * directory holds (see searchPathNameMap).
+ */
+function searchPathNameMaps(entriesOf) {
+    const paths = new Map();
+    return (dir, searched, root, ownName) => {
+        const key = searched.join('\0');
+        let path = paths.get(key);
+        if (path === undefined) {
+            const entries = entriesOf(searched, root);
+            path = { entries, map: searchPathNameMap(entries), shadowed: new Map() };
+            paths.set(key, path);
+        }
+        const holder = searched.indexOf(dir);
+        if (ownName === undefined || holder < 0 || path.map.holderOf(ownName) === holder)
+            return path.map;
+        const { isFile, links } = path.entries[holder];
+        if (!isFile(ownName) && !links.has(ownName))
+            return path.map;
+        const ownKey = `${holder}\0${ownName}`;
+        let map = path.shadowed.get(ownKey);
+        if (map === undefined) {
+            map = searchPathNameMap(path.entries, { name: ownName, holder });
+            path.shadowed.set(ownKey, map);
+        }
+        return map;
+    };
+}
+/**
+ * The directories a unit file's names are looked up in: its search path, in systemd's order (with
+ * its own directory first where the path leaves it out).
+ */
 function nameLookupDirectories(directory, searched) {
-    return searched.length === 1 ? searched : [directory, ...searched.filter((d) => d !== directory)];
+    return searched.includes(directory) ? searched : [directory, ...searched];
 }
 /**
  * The names a unit is loaded under: its id, and the name asked for when that is another (an alias),
@@ -8250,7 +8298,12 @@ function dropInChoicesEitherWay(candidates, maybeRead) {
     if (maybeRead.length === 0)
         return choices;
     const withThem = dropInChoices([...candidates, ...maybeRead]);
-    return { ...choices, orders: [...choices.orders, ...withThem.orders] };
+    return {
+        orders: [...choices.orders, ...withThem.orders],
+        // the names in conflict with them, and whether either way had more orders than were tried
+        conflicts: withThem.conflicts.length > 0 ? withThem.conflicts : choices.conflicts,
+        truncated: choices.truncated || withThem.truncated
+    };
 }
 
 /**
@@ -13817,8 +13870,7 @@ function createReader(roots, cwd, known) {
                 listed: false,
                 real: undefined,
                 prefix: undefined,
-                nameMap: undefined,
-                nameMapKey: ''
+                nameMap: undefined
             };
             states.set(dir, state);
         }
@@ -13949,6 +14001,10 @@ function createReader(roots, cwd, known) {
         }
         return { isFile: (n) => listing?.entries.get(n) === 'file', links };
     };
+    const imageNameMap = searchPathNameMaps((searched, root) => {
+        const image = { real: searched.map(realPathAsFarAsItGoes), named: searched, root };
+        return searched.map((d) => directoryLinks(d, image));
+    });
     return {
         display,
         linkText(file) {
@@ -13962,18 +14018,12 @@ function createReader(roots, cwd, known) {
         listDirectory(dir) {
             return listingIn(dir)?.entries;
         },
-        nameMap(dir, searched = [dir], root) {
-            const state = stateOf(dir);
-            const key = searched.length === 1 ? '' : searched.join('\0');
-            if (state.nameMap === undefined || state.nameMapKey !== key) {
-                const order = nameLookupDirectories(dir, searched);
-                const image = order.length === 1 || root === undefined
-                    ? undefined
-                    : { real: order.map(realPathAsFarAsItGoes), named: order, root };
-                state.nameMap = searchPathNameMap(order.map((d) => directoryLinks(d, image)));
-                state.nameMapKey = key;
+        nameMap(dir, searched = [dir], root, ownName) {
+            if (searched.length === 1 || root === undefined) {
+                const state = stateOf(dir);
+                return (state.nameMap ??= buildNameMap(directoryLinks(dir)));
             }
-            return state.nameMap;
+            return imageNameMap(dir, searched, root, ownName);
         },
         read(file, directory = directoryOf(file)) {
             const name = baseNameOf(file);
@@ -14626,17 +14676,18 @@ asInstance) {
         }
     }
     // systemd looks the unit up by name: the file, a link, or the template an instance stands for,
-    // across the search path of an image tree (the file's own directory first)
+    // across the search path of an image tree (the file's own entry deciding its own name)
     const searched = dropInSearchDirectories(directory, options.version, path.sep, manager ?? 'system');
     const root = searchPathRoot(directory, options.version, path.sep, manager ?? 'system');
-    const map = read.nameMap(directory, searched, root);
+    const lookedUp = nameLookupDirectories(directory, searched);
+    const map = read.nameMap(directory, lookedUp, root, base);
     // an absolute alias of an image (as `systemctl enable` writes it) names a unit below the image's
     // root, where systemd --root looks, and so does one to its own name, which systemd ignores for
     // the entry of another directory: neither need lead anywhere outside the image
     const entry = map.get(base);
     const imageAlias = root !== undefined &&
         kind === 'link' &&
-        (typeof entry === 'string' || (entry === null && map.holderOf(base) !== 0)) &&
+        (typeof entry === 'string' || (entry === null && lookedUp[map.holderOf(base)] !== directory)) &&
         isAbsoluteLink(read.linkText(file) ?? '');
     const linkError = kind === 'link' && !imageAlias ? followError(file) : undefined;
     if (linkError !== undefined) {
@@ -14658,9 +14709,9 @@ asInstance) {
     }
     if (!main) {
         const holder = map.holderOf(names.fragment);
-        const fragmentDirectory = nameLookupDirectories(directory, searched)[holder];
+        const fragmentDirectory = lookedUp[holder];
         try {
-            main = read.read(names.fragment === base && holder === 0
+            main = read.read(names.fragment === base && fragmentDirectory === directory
                 ? file
                 : entryPath(fragmentDirectory, names.fragment), fragmentDirectory);
         }

@@ -38846,20 +38846,22 @@ function buildNameMap({ isFile, links }) {
     };
 }
 /**
- * unit_file_build_name_map() over the directories of a search path, in the order their entries win
- * a name: the first directory holding a regular file or a link of a name decides what it is (a
- * link systemd refuses as an alias leaves the name to the directories after it). The caller puts
- * the scanned unit file's own directory first, so a file is looked up where it is.
+ * unit_file_build_name_map() over the directories of a search path, in systemd's order: the first
+ * directory holding a regular file or a link of a name decides what it is (a link systemd refuses
+ * as an alias leaves the name to the directories after it). `own`: the scanned unit file's name and
+ * directory, whose entry decides that one name wherever it stands (a file shadowed by a higher
+ * directory is still scored as itself); every other name goes by systemd's order.
  */
-function searchPathNameMap(directories) {
+function searchPathNameMap(directories, own) {
     if (directories.length === 1)
         return buildNameMap(directories[0]);
+    const accepted = (name, link) => link === 'linked' || aliasProblem(name, link.target) === undefined;
     // the first link of each name that systemd takes, and the first it refuses (its message)
     const linkOf = new Map();
     const refusedLinkOf = new Map();
     directories.forEach(({ links }, holder) => {
         for (const [name, link] of links) {
-            if (link !== 'linked' && aliasProblem(name, link.target) !== undefined) {
+            if (!accepted(name, link)) {
                 if (!refusedLinkOf.has(name))
                     refusedLinkOf.set(name, link);
             }
@@ -38867,7 +38869,20 @@ function searchPathNameMap(directories) {
                 linkOf.set(name, { holder, link });
         }
     });
+    // the scanned file's own entry, when it is one systemd takes
+    if (own !== undefined) {
+        const { links, isFile } = directories[own.holder];
+        const link = links.get(own.name);
+        if (link !== undefined && accepted(own.name, link))
+            linkOf.set(own.name, { holder: own.holder, link });
+        else if (isFile(own.name))
+            linkOf.delete(own.name);
+    }
     const holderOf = (name) => {
+        if (own !== undefined &&
+            name === own.name &&
+            (directories[own.holder].isFile(name) || linkOf.get(name)?.holder === own.holder))
+            return own.holder;
         const link = linkOf.get(name);
         const before = link?.holder ?? directories.length;
         for (let holder = 0; holder < before; holder++) {
@@ -38892,9 +38907,42 @@ function searchPathNameMap(directories) {
     });
     return { ...map, holderOf: (name) => Math.max(0, holderOf(name)) };
 }
-/** The directories a unit file's names are looked up in: its own first, then its search path's. */
+/**
+ * The name maps of image search paths, each made once from `entriesOf` (the entries of the
+ * directories of a search path below `root`), and once more for a file whose own name a higher
+ * directory holds (see searchPathNameMap).
+ */
+function searchPathNameMaps(entriesOf) {
+    const paths = new Map();
+    return (dir, searched, root, ownName) => {
+        const key = searched.join('\0');
+        let path = paths.get(key);
+        if (path === undefined) {
+            const entries = entriesOf(searched, root);
+            path = { entries, map: searchPathNameMap(entries), shadowed: new Map() };
+            paths.set(key, path);
+        }
+        const holder = searched.indexOf(dir);
+        if (ownName === undefined || holder < 0 || path.map.holderOf(ownName) === holder)
+            return path.map;
+        const { isFile, links } = path.entries[holder];
+        if (!isFile(ownName) && !links.has(ownName))
+            return path.map;
+        const ownKey = `${holder}\0${ownName}`;
+        let map = path.shadowed.get(ownKey);
+        if (map === undefined) {
+            map = searchPathNameMap(path.entries, { name: ownName, holder });
+            path.shadowed.set(ownKey, map);
+        }
+        return map;
+    };
+}
+/**
+ * The directories a unit file's names are looked up in: its search path, in systemd's order (with
+ * its own directory first where the path leaves it out).
+ */
 function nameLookupDirectories(directory, searched) {
-    return searched.length === 1 ? searched : [directory, ...searched.filter((d) => d !== directory)];
+    return searched.includes(directory) ? searched : [directory, ...searched];
 }
 /**
  * The names a unit is loaded under: its id, and the name asked for when that is another (an alias),
@@ -39274,7 +39322,12 @@ function dropInChoicesEitherWay(candidates, maybeRead) {
     if (maybeRead.length === 0)
         return choices;
     const withThem = dropInChoices([...candidates, ...maybeRead]);
-    return { ...choices, orders: [...choices.orders, ...withThem.orders] };
+    return {
+        orders: [...choices.orders, ...withThem.orders],
+        // the names in conflict with them, and whether either way had more orders than were tried
+        conflicts: withThem.conflicts.length > 0 ? withThem.conflicts : choices.conflicts,
+        truncated: choices.truncated || withThem.truncated
+    };
 }
 
 /**
@@ -44576,8 +44629,7 @@ function createReader(roots, cwd, known) {
                 listed: false,
                 real: undefined,
                 prefix: undefined,
-                nameMap: undefined,
-                nameMapKey: ''
+                nameMap: undefined
             };
             states.set(dir, state);
         }
@@ -44708,6 +44760,10 @@ function createReader(roots, cwd, known) {
         }
         return { isFile: (n) => listing?.entries.get(n) === 'file', links };
     };
+    const imageNameMap = searchPathNameMaps((searched, root) => {
+        const image = { real: searched.map(realPathAsFarAsItGoes), named: searched, root };
+        return searched.map((d) => directoryLinks(d, image));
+    });
     return {
         display,
         linkText(file) {
@@ -44721,18 +44777,12 @@ function createReader(roots, cwd, known) {
         listDirectory(dir) {
             return listingIn(dir)?.entries;
         },
-        nameMap(dir, searched = [dir], root) {
-            const state = stateOf(dir);
-            const key = searched.length === 1 ? '' : searched.join('\0');
-            if (state.nameMap === undefined || state.nameMapKey !== key) {
-                const order = nameLookupDirectories(dir, searched);
-                const image = order.length === 1 || root === undefined
-                    ? undefined
-                    : { real: order.map(realPathAsFarAsItGoes), named: order, root };
-                state.nameMap = searchPathNameMap(order.map((d) => directoryLinks(d, image)));
-                state.nameMapKey = key;
+        nameMap(dir, searched = [dir], root, ownName) {
+            if (searched.length === 1 || root === undefined) {
+                const state = stateOf(dir);
+                return (state.nameMap ??= buildNameMap(directoryLinks(dir)));
             }
-            return state.nameMap;
+            return imageNameMap(dir, searched, root, ownName);
         },
         read(file, directory = directoryOf(file)) {
             const name = baseNameOf(file);
@@ -45258,11 +45308,11 @@ function unitSources(file, reader, version) {
     const searched = eitherSearchDirectories(directory, version);
     const root = searchPathRoot(directory, version, path$2.sep) ??
         searchPathRoot(directory, version, path$2.sep, 'user');
-    const map = reader.nameMap(directory, searched, root);
+    const lookedUp = nameLookupDirectories(directory, searched);
+    const map = reader.nameMap(directory, lookedUp, root, baseNameOf(file));
     const names = unitNames(map, unit);
     if ('error' in names)
         return undefined;
-    const lookedUp = nameLookupDirectories(directory, searched);
     const fragment = entryPath(lookedUp[map.holderOf(names.fragment)], names.fragment);
     // and the names its Alias= gives it once enabled, whose drop-in directories then count too
     let enabled = [];
@@ -45327,17 +45377,18 @@ asInstance) {
         }
     }
     // systemd looks the unit up by name: the file, a link, or the template an instance stands for,
-    // across the search path of an image tree (the file's own directory first)
+    // across the search path of an image tree (the file's own entry deciding its own name)
     const searched = dropInSearchDirectories(directory, options.version, path$2.sep, manager ?? 'system');
     const root = searchPathRoot(directory, options.version, path$2.sep, manager ?? 'system');
-    const map = read.nameMap(directory, searched, root);
+    const lookedUp = nameLookupDirectories(directory, searched);
+    const map = read.nameMap(directory, lookedUp, root, base);
     // an absolute alias of an image (as `systemctl enable` writes it) names a unit below the image's
     // root, where systemd --root looks, and so does one to its own name, which systemd ignores for
     // the entry of another directory: neither need lead anywhere outside the image
     const entry = map.get(base);
     const imageAlias = root !== undefined &&
         kind === 'link' &&
-        (typeof entry === 'string' || (entry === null && map.holderOf(base) !== 0)) &&
+        (typeof entry === 'string' || (entry === null && lookedUp[map.holderOf(base)] !== directory)) &&
         isAbsoluteLink(read.linkText(file) ?? '');
     const linkError = kind === 'link' && !imageAlias ? followError(file) : undefined;
     if (linkError !== undefined) {
@@ -45359,9 +45410,9 @@ asInstance) {
     }
     if (!main) {
         const holder = map.holderOf(names.fragment);
-        const fragmentDirectory = nameLookupDirectories(directory, searched)[holder];
+        const fragmentDirectory = lookedUp[holder];
         try {
-            main = read.read(names.fragment === base && holder === 0
+            main = read.read(names.fragment === base && fragmentDirectory === directory
                 ? file
                 : entryPath(fragmentDirectory, names.fragment), fragmentDirectory);
         }
@@ -54868,23 +54919,25 @@ class BaseReader {
      * directory (or below it; or in a directory of `searched`, the search path of an image tree the
      * directory is one of) is an alias, any other a linked unit file (a mask too).
      */
-    nameMap(dir, searched = [dir], root) {
-        const key = searched.length === 1 ? dir : `${dir}\0${searched.join('\0')}`;
-        let map = this.nameMaps.get(key);
-        if (map)
+    nameMap(dir, searched = [dir], root, 
+    /** the scanned unit file's name: its own entry decides it (see searchPathNameMap) */
+    ownName) {
+        if (searched.length === 1 || root === undefined) {
+            let map = this.nameMaps.get(dir);
+            if (!map)
+                this.nameMaps.set(dir, (map = buildNameMap(this.directoryLinks(dir))));
             return map;
-        const order = nameLookupDirectories(dir, searched);
-        const searchedResolved = order.length === 1
-            ? undefined
-            : order.map((d) => {
-                const resolved = this.resolve(d);
-                return resolved.kind === 'dir' ? resolved.path : d;
-            });
-        const image = searchedResolved && root !== undefined ? { named: order, root } : undefined;
-        map = searchPathNameMap(order.map((d) => this.directoryLinks(d, searchedResolved, image)));
-        this.nameMaps.set(key, map);
-        return map;
+        }
+        return this.imageNameMap(dir, searched, root, ownName);
     }
+    /** image search paths' name maps: absolute links are read below the image's root */
+    imageNameMap = searchPathNameMaps((searched, root) => {
+        const resolved = searched.map((d) => {
+            const here = this.resolve(d);
+            return here.kind === 'dir' ? here.path : d;
+        });
+        return searched.map((d) => this.directoryLinks(d, resolved, { named: searched, root }));
+    });
     directoryLinks(dir, searchedResolved, 
     /** an image's search path as named, and its root (where systemd reads absolute links) */
     image) {
@@ -55093,14 +55146,16 @@ judgeInstances = true) {
         // directory is in
         const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system');
         const root = searchPathRoot(directory, options.version, '/', manager ?? 'system');
-        const map = reader.nameMap(directory, searched, root);
+        const lookedUp = nameLookupDirectories(directory, searched);
+        const map = reader.nameMap(directory, lookedUp, root, fileName);
         // an absolute alias of an image names a unit below its root, as the scan reads it
         const own = tree.entries.get(top);
         const entry = map.get(fileName);
         const imageAlias = root !== undefined &&
             own?.mode === SYMLINK &&
             isAbsoluteLink(reader.linkText(own)) &&
-            (typeof entry === 'string' || (entry === null && map.holderOf(fileName) !== 0));
+            (typeof entry === 'string' ||
+                (entry === null && lookedUp[map.holderOf(fileName)] !== directory));
         if ((resolved.kind === 'error' || resolved.kind === 'missing') && !imageAlias) {
             // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
             // instance's template does
@@ -55123,8 +55178,8 @@ judgeInstances = true) {
             continue;
         }
         const holder = map.holderOf(names.fragment);
-        const fragmentDirectory = nameLookupDirectories(directory, searched)[holder];
-        const main = readFile(reader, names.fragment === fileName && holder === 0
+        const fragmentDirectory = lookedUp[holder];
+        const main = readFile(reader, names.fragment === fileName && fragmentDirectory === directory
             ? resolved
             : reader.resolve(join$1(fragmentDirectory, names.fragment)), basePath);
         if (typeof main === 'string') {

@@ -294,24 +294,44 @@ export function buildNameMap({ isFile, links }: DirectoryLinks): NameMap {
 }
 
 /**
- * unit_file_build_name_map() over the directories of a search path, in the order their entries win
- * a name: the first directory holding a regular file or a link of a name decides what it is (a
- * link systemd refuses as an alias leaves the name to the directories after it). The caller puts
- * the scanned unit file's own directory first, so a file is looked up where it is.
+ * unit_file_build_name_map() over the directories of a search path, in systemd's order: the first
+ * directory holding a regular file or a link of a name decides what it is (a link systemd refuses
+ * as an alias leaves the name to the directories after it). `own`: the scanned unit file's name and
+ * directory, whose entry decides that one name wherever it stands (a file shadowed by a higher
+ * directory is still scored as itself); every other name goes by systemd's order.
  */
-export function searchPathNameMap(directories: readonly DirectoryLinks[]): NameMap {
+export function searchPathNameMap(
+  directories: readonly DirectoryLinks[],
+  own?: { name: string; holder: number }
+): NameMap {
   if (directories.length === 1) return buildNameMap(directories[0]!)
+  const accepted = (name: string, link: AliasLink | 'linked'): boolean =>
+    link === 'linked' || aliasProblem(name, link.target) === undefined
   // the first link of each name that systemd takes, and the first it refuses (its message)
   const linkOf = new Map<string, { holder: number; link: AliasLink | 'linked' }>()
   const refusedLinkOf = new Map<string, AliasLink>()
   directories.forEach(({ links }, holder) => {
     for (const [name, link] of links) {
-      if (link !== 'linked' && aliasProblem(name, link.target) !== undefined) {
-        if (!refusedLinkOf.has(name)) refusedLinkOf.set(name, link)
+      if (!accepted(name, link)) {
+        if (!refusedLinkOf.has(name)) refusedLinkOf.set(name, link as AliasLink)
       } else if (!linkOf.has(name)) linkOf.set(name, { holder, link })
     }
   })
+  // the scanned file's own entry, when it is one systemd takes
+  if (own !== undefined) {
+    const { links, isFile } = directories[own.holder]!
+    const link = links.get(own.name)
+    if (link !== undefined && accepted(own.name, link))
+      linkOf.set(own.name, { holder: own.holder, link })
+    else if (isFile(own.name)) linkOf.delete(own.name)
+  }
   const holderOf = (name: string): number => {
+    if (
+      own !== undefined &&
+      name === own.name &&
+      (directories[own.holder]!.isFile(name) || linkOf.get(name)?.holder === own.holder)
+    )
+      return own.holder
     const link = linkOf.get(name)
     const before = link?.holder ?? directories.length
     for (let holder = 0; holder < before; holder++) {
@@ -333,12 +353,50 @@ export function searchPathNameMap(directories: readonly DirectoryLinks[]): NameM
   return { ...map, holderOf: (name) => Math.max(0, holderOf(name)) }
 }
 
-/** The directories a unit file's names are looked up in: its own first, then its search path's. */
+/**
+ * The name maps of image search paths, each made once from `entriesOf` (the entries of the
+ * directories of a search path below `root`), and once more for a file whose own name a higher
+ * directory holds (see searchPathNameMap).
+ */
+export function searchPathNameMaps(
+  entriesOf: (searched: readonly string[], root: string) => DirectoryLinks[]
+): (dir: string, searched: readonly string[], root: string, ownName?: string) => NameMap {
+  const paths = new Map<
+    string,
+    { entries: DirectoryLinks[]; map: NameMap; shadowed: Map<string, NameMap> }
+  >()
+  return (dir, searched, root, ownName) => {
+    const key = searched.join('\0')
+    let path = paths.get(key)
+    if (path === undefined) {
+      const entries = entriesOf(searched, root)
+      path = { entries, map: searchPathNameMap(entries), shadowed: new Map() }
+      paths.set(key, path)
+    }
+    const holder = searched.indexOf(dir)
+    if (ownName === undefined || holder < 0 || path.map.holderOf(ownName) === holder)
+      return path.map
+    const { isFile, links } = path.entries[holder]!
+    if (!isFile(ownName) && !links.has(ownName)) return path.map
+    const ownKey = `${holder}\0${ownName}`
+    let map = path.shadowed.get(ownKey)
+    if (map === undefined) {
+      map = searchPathNameMap(path.entries, { name: ownName, holder })
+      path.shadowed.set(ownKey, map)
+    }
+    return map
+  }
+}
+
+/**
+ * The directories a unit file's names are looked up in: its search path, in systemd's order (with
+ * its own directory first where the path leaves it out).
+ */
 export function nameLookupDirectories(
   directory: string,
   searched: readonly string[]
 ): readonly string[] {
-  return searched.length === 1 ? searched : [directory, ...searched.filter((d) => d !== directory)]
+  return searched.includes(directory) ? searched : [directory, ...searched]
 }
 
 export interface UnitNames {
@@ -795,5 +853,10 @@ export function dropInChoicesEitherWay<T extends AliasedDropInCandidate>(
   const choices = dropInChoices(candidates)
   if (maybeRead.length === 0) return choices
   const withThem = dropInChoices([...candidates, ...maybeRead])
-  return { ...choices, orders: [...choices.orders, ...withThem.orders] }
+  return {
+    orders: [...choices.orders, ...withThem.orders],
+    // the names in conflict with them, and whether either way had more orders than were tried
+    conflicts: withThem.conflicts.length > 0 ? withThem.conflicts : choices.conflicts,
+    truncated: choices.truncated || withThem.truncated
+  }
 }

@@ -6,8 +6,9 @@ import type { AliasedDropInCandidate, AliasLink, DirectoryLinks, NameMap } from 
 import {
   aliasLinkFor,
   instancesWithDropIns,
+  buildNameMap,
   nameLookupDirectories,
-  searchPathNameMap,
+  searchPathNameMaps,
   searchPathRoot,
   dropInChoicesEitherWay,
   dropInDirectoryNames,
@@ -136,23 +137,29 @@ class BaseReader {
    * directory (or below it; or in a directory of `searched`, the search path of an image tree the
    * directory is one of) is an alias, any other a linked unit file (a mask too).
    */
-  nameMap(dir: string, searched: readonly string[] = [dir], root?: string): NameMap {
-    const key = searched.length === 1 ? dir : `${dir}\0${searched.join('\0')}`
-    let map = this.nameMaps.get(key)
-    if (map) return map
-    const order = nameLookupDirectories(dir, searched)
-    const searchedResolved =
-      order.length === 1
-        ? undefined
-        : order.map((d) => {
-            const resolved = this.resolve(d)
-            return resolved.kind === 'dir' ? resolved.path : d
-          })
-    const image = searchedResolved && root !== undefined ? { named: order, root } : undefined
-    map = searchPathNameMap(order.map((d) => this.directoryLinks(d, searchedResolved, image)))
-    this.nameMaps.set(key, map)
-    return map
+  nameMap(
+    dir: string,
+    searched: readonly string[] = [dir],
+    root?: string,
+    /** the scanned unit file's name: its own entry decides it (see searchPathNameMap) */
+    ownName?: string
+  ): NameMap {
+    if (searched.length === 1 || root === undefined) {
+      let map = this.nameMaps.get(dir)
+      if (!map) this.nameMaps.set(dir, (map = buildNameMap(this.directoryLinks(dir))))
+      return map
+    }
+    return this.imageNameMap(dir, searched, root, ownName)
   }
+
+  /** image search paths' name maps: absolute links are read below the image's root */
+  private readonly imageNameMap = searchPathNameMaps((searched, root) => {
+    const resolved = searched.map((d) => {
+      const here = this.resolve(d)
+      return here.kind === 'dir' ? here.path : d
+    })
+    return searched.map((d) => this.directoryLinks(d, resolved, { named: searched, root }))
+  })
 
   private directoryLinks(
     dir: string,
@@ -368,7 +375,8 @@ export function scoreAtBase(
     // directory is in
     const searched = dropInSearchDirectories(directory, options.version, '/', manager ?? 'system')
     const root = searchPathRoot(directory, options.version, '/', manager ?? 'system')
-    const map = reader.nameMap(directory, searched, root)
+    const lookedUp = nameLookupDirectories(directory, searched)
+    const map = reader.nameMap(directory, lookedUp, root, fileName)
     // an absolute alias of an image names a unit below its root, as the scan reads it
     const own = tree.entries.get(top)
     const entry = map.get(fileName)
@@ -376,7 +384,8 @@ export function scoreAtBase(
       root !== undefined &&
       own?.mode === SYMLINK &&
       isAbsoluteLink(reader.linkText(own)) &&
-      (typeof entry === 'string' || (entry === null && map.holderOf(fileName) !== 0))
+      (typeof entry === 'string' ||
+        (entry === null && lookedUp[map.holderOf(fileName)] !== directory))
     if ((resolved.kind === 'error' || resolved.kind === 'missing') && !imageAlias) {
       // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
       // instance's template does
@@ -406,10 +415,10 @@ export function scoreAtBase(
       continue
     }
     const holder = map.holderOf(names.fragment)
-    const fragmentDirectory = nameLookupDirectories(directory, searched)[holder]!
+    const fragmentDirectory = lookedUp[holder]!
     const main = readFile(
       reader,
-      names.fragment === fileName && holder === 0
+      names.fragment === fileName && fragmentDirectory === directory
         ? resolved
         : reader.resolve(join(fragmentDirectory, names.fragment)),
       basePath

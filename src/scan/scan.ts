@@ -27,8 +27,9 @@ import {
   isDependencyDirectory,
   searchedDropInDirectories,
   unitNames,
+  buildNameMap,
   nameLookupDirectories,
-  searchPathNameMap
+  searchPathNameMaps
 } from '../core/dropins.js'
 import { isoToday } from '../core/exceptions.js'
 import type { InstallNames, InstallUser } from '../core/install.js'
@@ -162,7 +163,7 @@ export interface Reader {
    * the service names of a directory as systemd maps them (its links classified); of every
    * directory of its search path (`searched`, dropInSearchDirectories()) when it is one of an image
    */
-  nameMap(dir: string, searched?: readonly string[], root?: string): NameMap
+  nameMap(dir: string, searched?: readonly string[], root?: string, ownName?: string): NameMap
   /** what a symbolic link says it points to (undefined: not a readable link) */
   linkText(file: string): string | undefined
 }
@@ -268,8 +269,6 @@ export function createReader(
     /** displayPrefix(), once asked for */
     prefix: string | undefined
     nameMap: NameMap | undefined
-    /** the search directories nameMap was built over ('' for the directory alone) */
-    nameMapKey: string
   }
   const states = new Map<string, DirectoryState>()
   let lastDirectory: string | undefined
@@ -283,8 +282,7 @@ export function createReader(
         listed: false,
         real: undefined,
         prefix: undefined,
-        nameMap: undefined,
-        nameMapKey: ''
+        nameMap: undefined
       }
       states.set(dir, state)
     }
@@ -413,6 +411,10 @@ export function createReader(
     }
     return { isFile: (n) => listing?.entries.get(n) === 'file', links }
   }
+  const imageNameMap = searchPathNameMaps((searched, root) => {
+    const image = { real: searched.map(realPathAsFarAsItGoes), named: searched, root }
+    return searched.map((d) => directoryLinks(d, image))
+  })
   return {
     display,
     linkText(file) {
@@ -425,19 +427,12 @@ export function createReader(
     listDirectory(dir) {
       return listingIn(dir)?.entries
     },
-    nameMap(dir, searched = [dir], root) {
-      const state = stateOf(dir)
-      const key = searched.length === 1 ? '' : searched.join('\0')
-      if (state.nameMap === undefined || state.nameMapKey !== key) {
-        const order = nameLookupDirectories(dir, searched)
-        const image =
-          order.length === 1 || root === undefined
-            ? undefined
-            : { real: order.map(realPathAsFarAsItGoes), named: order, root }
-        state.nameMap = searchPathNameMap(order.map((d) => directoryLinks(d, image)))
-        state.nameMapKey = key
+    nameMap(dir, searched = [dir], root, ownName) {
+      if (searched.length === 1 || root === undefined) {
+        const state = stateOf(dir)
+        return (state.nameMap ??= buildNameMap(directoryLinks(dir)))
       }
-      return state.nameMap
+      return imageNameMap(dir, searched, root, ownName)
     },
     read(file, directory = directoryOf(file)) {
       const name = baseNameOf(file)
@@ -1110,10 +1105,10 @@ export function unitSources(
   const root =
     searchPathRoot(directory, version, path.sep) ??
     searchPathRoot(directory, version, path.sep, 'user')
-  const map = reader.nameMap(directory, searched, root)
+  const lookedUp = nameLookupDirectories(directory, searched)
+  const map = reader.nameMap(directory, lookedUp, root, baseNameOf(file))
   const names = unitNames(map, unit)
   if ('error' in names) return undefined
-  const lookedUp = nameLookupDirectories(directory, searched)
   const fragment = entryPath(lookedUp[map.holderOf(names.fragment)]!, names.fragment)
   // and the names its Alias= gives it once enabled, whose drop-in directories then count too
   let enabled: UnitName[] = []
@@ -1198,7 +1193,7 @@ export function scanUnitFile(
     }
   }
   // systemd looks the unit up by name: the file, a link, or the template an instance stands for,
-  // across the search path of an image tree (the file's own directory first)
+  // across the search path of an image tree (the file's own entry deciding its own name)
   const searched = dropInSearchDirectories(
     directory,
     options.version,
@@ -1206,7 +1201,8 @@ export function scanUnitFile(
     manager ?? 'system'
   )
   const root = searchPathRoot(directory, options.version, path.sep, manager ?? 'system')
-  const map = read.nameMap(directory, searched, root)
+  const lookedUp = nameLookupDirectories(directory, searched)
+  const map = read.nameMap(directory, lookedUp, root, base)
   // an absolute alias of an image (as `systemctl enable` writes it) names a unit below the image's
   // root, where systemd --root looks, and so does one to its own name, which systemd ignores for
   // the entry of another directory: neither need lead anywhere outside the image
@@ -1214,7 +1210,7 @@ export function scanUnitFile(
   const imageAlias =
     root !== undefined &&
     kind === 'link' &&
-    (typeof entry === 'string' || (entry === null && map.holderOf(base) !== 0)) &&
+    (typeof entry === 'string' || (entry === null && lookedUp[map.holderOf(base)] !== directory)) &&
     isAbsoluteLink(read.linkText(file) ?? '')
   const linkError = kind === 'link' && !imageAlias ? followError(file) : undefined
   if (linkError !== undefined) {
@@ -1241,10 +1237,10 @@ export function scanUnitFile(
   }
   if (!main) {
     const holder = map.holderOf(names.fragment)
-    const fragmentDirectory = nameLookupDirectories(directory, searched)[holder]!
+    const fragmentDirectory = lookedUp[holder]!
     try {
       main = read.read(
-        names.fragment === base && holder === 0
+        names.fragment === base && fragmentDirectory === directory
           ? file
           : entryPath(fragmentDirectory, names.fragment),
         fragmentDirectory
