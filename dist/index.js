@@ -54901,6 +54901,8 @@ class BaseReader {
     }
     prefetch(oids) {
         const wanted = oids.filter((oid) => !this.cache.has(oid));
+        if (wanted.length === 0)
+            return;
         for (const [oid, bytes] of this.tree.read(wanted))
             this.cache.set(oid, bytes);
     }
@@ -55091,8 +55093,9 @@ function scoreAtBase(units, tree, options, templateInstance,
 /** the manager a unit (by its current path) is for, when not its path's (user-units input) */
 scopeOf = () => undefined, 
 /** a template is also judged by its instances with drop-ins of their own, as the scan does */
-judgeInstances = true) {
-    const reader = new BaseReader(tree);
+judgeInstances = true, 
+/** the reader of a run judging a template's instances: the tree indexed and blobs read once */
+reader = new BaseReader(tree)) {
     const toTop = (p) => join$1(tree.prefix, p);
     const fromTop = (p) => tree.prefix === ''
         ? p
@@ -55284,8 +55287,23 @@ judgeInstances = true) {
                 instances.push(byDefault);
             let worst = atBase;
             const judged = new Set(instances.filter((instance) => instance !== templateInstance));
+            // every instance's drop-ins in one read (a template may have thousands of instances)
+            const wanted = [];
             for (const instance of judged) {
-                const other = scoreAtBase(new Map([[current, basePath]]), tree, options, instance, scopeOf, false).get(current);
+                const unit = analysedUnitName(baseName$1(top), instance);
+                if (!unit)
+                    continue;
+                for (const searchedDir of searched)
+                    for (const name of dropInDirectoryNames(unit).slice(0, 1))
+                        for (const file of reader.list(join$1(searchedDir, name))) {
+                            const dropIn = tree.entries.get(join$1(join$1(searchedDir, name), file));
+                            if (dropIn)
+                                wanted.push(dropIn.oid);
+                        }
+            }
+            reader.prefetch(wanted);
+            for (const instance of judged) {
+                const other = scoreAtBase(new Map([[current, basePath]]), tree, options, instance, scopeOf, false, reader).get(current);
                 if (other && worse(other, worst))
                     worst = other;
             }

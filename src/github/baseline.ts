@@ -117,6 +117,7 @@ class BaseReader {
 
   prefetch(oids: string[]): void {
     const wanted = oids.filter((oid) => !this.cache.has(oid))
+    if (wanted.length === 0) return
     for (const [oid, bytes] of this.tree.read(wanted)) this.cache.set(oid, bytes)
   }
 
@@ -321,9 +322,10 @@ export function scoreAtBase(
   /** the manager a unit (by its current path) is for, when not its path's (user-units input) */
   scopeOf: (current: string) => ScopeHint | undefined = () => undefined,
   /** a template is also judged by its instances with drop-ins of their own, as the scan does */
-  judgeInstances = true
+  judgeInstances = true,
+  /** the reader of a run judging a template's instances: the tree indexed and blobs read once */
+  reader = new BaseReader(tree)
 ): Map<string, UnitReport | null> {
-  const reader = new BaseReader(tree)
   const toTop = (p: string): string => join(tree.prefix, p)
   const fromTop = (p: string): string =>
     tree.prefix === ''
@@ -546,6 +548,19 @@ export function scoreAtBase(
       if (byDefault !== undefined) instances.push(byDefault)
       let worst = atBase
       const judged = new Set(instances.filter((instance) => instance !== templateInstance))
+      // every instance's drop-ins in one read (a template may have thousands of instances)
+      const wanted: string[] = []
+      for (const instance of judged) {
+        const unit = analysedUnitName(baseName(top), instance)
+        if (!unit) continue
+        for (const searchedDir of searched)
+          for (const name of dropInDirectoryNames(unit).slice(0, 1))
+            for (const file of reader.list(join(searchedDir, name))) {
+              const dropIn = tree.entries.get(join(join(searchedDir, name), file))
+              if (dropIn) wanted.push(dropIn.oid)
+            }
+      }
+      reader.prefetch(wanted)
       for (const instance of judged) {
         const other = scoreAtBase(
           new Map([[current, basePath]]),
@@ -553,7 +568,8 @@ export function scoreAtBase(
           options,
           instance,
           scopeOf,
-          false
+          false,
+          reader
         ).get(current)
         if (other && worse(other, worst)) worst = other
       }
