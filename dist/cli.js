@@ -8267,6 +8267,16 @@ function instancesWithDropIns(prefix, names, isFile, has) {
     }
     return instances.sort();
 }
+/**
+ * The prefixes a template's instances go by: its own, and those of the templates aliased to it
+ * (`bar` for foo@.service with bar@.service -> foo@.service): bar@web.service.d/ reaches foo@web.
+ * `aliases`: the other names of one of its instances.
+ */
+function templatePrefixes(template, aliases) {
+    return [
+        ...new Set([template.prefix, ...aliases.filter((a) => a.isInstance).map((a) => a.prefix)])
+    ];
+}
 /** Directories of dependencies that `systemctl enable` fills with links (multi-user.target.wants/). */
 const DEPENDENCY_DIRECTORY = /\.(wants|requires|upholds)$/;
 const isDependencyDirectory = (name) => DEPENDENCY_DIRECTORY.test(name);
@@ -14648,11 +14658,6 @@ asInstance) {
     // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
     const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const manager = managerAskedBy(asked);
-    // a template is also judged by the instances that really run (see worstInstance), with why
-    let realInstances;
-    if (named.isTemplate && asInstance === undefined) {
-        realInstances = instancesThatRun(named.prefix, directory, read, options.version, manager ?? 'system');
-    }
     const instance = asInstance ?? templateInstance(options.version);
     const unit = named.isTemplate ? instanceOf(named, instance) : named;
     if (!unit) {
@@ -14726,7 +14731,15 @@ asInstance) {
     let collected = collect([]);
     // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
     const install = installNamesOf(main, collected.orders[0] ?? [], names.id, manager === 'user' ? options.managerUser : undefined);
-    if (realInstances !== undefined) {
+    // a template is also judged by the instances that really run (see worstInstance), with why: under
+    // its own name and those of its aliases (bar@web.service.d/ for foo@.service <- bar@.service)
+    if (named.isTemplate && asInstance === undefined) {
+        const realInstances = new Map();
+        for (const prefix of templatePrefixes(named, names.aliases)) {
+            for (const [found, why] of instancesThatRun(prefix, directory, read, options.version, manager ?? 'system'))
+                if (!realInstances.has(found))
+                    realInstances.set(found, why);
+        }
         const byDefault = install.defaultInstance;
         if (byDefault !== undefined && !realInstances.has(byDefault))
             realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts');

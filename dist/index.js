@@ -39291,6 +39291,16 @@ function instancesWithDropIns(prefix, names, isFile, has) {
     }
     return instances.sort();
 }
+/**
+ * The prefixes a template's instances go by: its own, and those of the templates aliased to it
+ * (`bar` for foo@.service with bar@.service -> foo@.service): bar@web.service.d/ reaches foo@web.
+ * `aliases`: the other names of one of its instances.
+ */
+function templatePrefixes(template, aliases) {
+    return [
+        ...new Set([template.prefix, ...aliases.filter((a) => a.isInstance).map((a) => a.prefix)])
+    ];
+}
 /** Directories of dependencies that `systemctl enable` fills with links (multi-user.target.wants/). */
 const DEPENDENCY_DIRECTORY = /\.(wants|requires|upholds)$/;
 const isDependencyDirectory = (name) => DEPENDENCY_DIRECTORY.test(name);
@@ -45349,11 +45359,6 @@ asInstance) {
     // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
     const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined);
     const manager = managerAskedBy(asked);
-    // a template is also judged by the instances that really run (see worstInstance), with why
-    let realInstances;
-    if (named.isTemplate && asInstance === undefined) {
-        realInstances = instancesThatRun(named.prefix, directory, read, options.version, manager ?? 'system');
-    }
     const instance = asInstance ?? templateInstance(options.version);
     const unit = named.isTemplate ? instanceOf(named, instance) : named;
     if (!unit) {
@@ -45427,7 +45432,15 @@ asInstance) {
     let collected = collect([]);
     // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
     const install = installNamesOf(main, collected.orders[0] ?? [], names.id, manager === 'user' ? options.managerUser : undefined);
-    if (realInstances !== undefined) {
+    // a template is also judged by the instances that really run (see worstInstance), with why: under
+    // its own name and those of its aliases (bar@web.service.d/ for foo@.service <- bar@.service)
+    if (named.isTemplate && asInstance === undefined) {
+        const realInstances = new Map();
+        for (const prefix of templatePrefixes(named, names.aliases)) {
+            for (const [found, why] of instancesThatRun(prefix, directory, read, options.version, manager ?? 'system'))
+                if (!realInstances.has(found))
+                    realInstances.set(found, why);
+        }
         const byDefault = install.defaultInstance;
         if (byDefault !== undefined && !realInstances.has(byDefault))
             realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts');
@@ -55268,17 +55281,25 @@ reader = new BaseReader(tree)) {
             const dir = dirOf$1(top);
             const manager = managerAskedBy(scopeOf(current));
             const searched = dropInSearchDirectories(dir, options.version, '/', manager ?? 'system');
+            // under its own name and those of its aliases (as the scan)
+            const unit = analysedUnitName(baseName$1(top), templateInstance);
+            const lookedUp = nameLookupDirectories(dir, searched);
+            const root = searchPathRoot(dir, options.version, '/', manager ?? 'system');
+            const found = unit && unitNames(reader.nameMap(dir, lookedUp, root, baseName$1(top)), unit);
+            const aliases = found && !('error' in found) ? found.aliases : [];
             const instances = [];
-            for (const searchedDir of searched) {
-                const names = reader.list(searchedDir);
-                // instances with drop-in directories of their own (as the scan)
-                instances.push(...instancesWithDropIns(named.prefix, names, (name) => tree.entries.get(join$1(searchedDir, name))?.type === 'blob' &&
-                    tree.entries.get(join$1(searchedDir, name))?.mode !== SYMLINK, (name) => tree.entries.has(join$1(searchedDir, name))));
-                // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
-                for (const name of names) {
-                    if (!isDependencyDirectory(name))
-                        continue;
-                    instances.push(...enabledInstances(named.prefix, reader.list(join$1(searchedDir, name))));
+            for (const prefix of templatePrefixes(named, aliases)) {
+                for (const searchedDir of searched) {
+                    const names = reader.list(searchedDir);
+                    // instances with drop-in directories of their own (as the scan)
+                    instances.push(...instancesWithDropIns(prefix, names, (name) => tree.entries.get(join$1(searchedDir, name))?.type === 'blob' &&
+                        tree.entries.get(join$1(searchedDir, name))?.mode !== SYMLINK, (name) => tree.entries.has(join$1(searchedDir, name))));
+                    // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
+                    for (const name of names) {
+                        if (!isDependencyDirectory(name))
+                            continue;
+                        instances.push(...enabledInstances(prefix, reader.list(join$1(searchedDir, name))));
+                    }
                 }
             }
             // and its DefaultInstance=, the instance `systemctl enable` starts (as the scan)
@@ -55290,11 +55311,11 @@ reader = new BaseReader(tree)) {
             // every instance's drop-ins in one read (a template may have thousands of instances)
             const wanted = [];
             for (const instance of judged) {
-                const unit = analysedUnitName(baseName$1(top), instance);
-                if (!unit)
+                const asInstance = analysedUnitName(baseName$1(top), instance);
+                if (!asInstance)
                     continue;
                 for (const searchedDir of searched)
-                    for (const name of dropInDirectoryNames(unit).slice(0, 1))
+                    for (const name of dropInDirectoryNames(asInstance).slice(0, 1))
                         for (const file of reader.list(join$1(searchedDir, name))) {
                             const dropIn = tree.entries.get(join$1(join$1(searchedDir, name), file));
                             if (dropIn)

@@ -819,6 +819,17 @@ export function instancesWithDropIns(
   return instances.sort()
 }
 
+/**
+ * The prefixes a template's instances go by: its own, and those of the templates aliased to it
+ * (`bar` for foo@.service with bar@.service -> foo@.service): bar@web.service.d/ reaches foo@web.
+ * `aliases`: the other names of one of its instances.
+ */
+export function templatePrefixes(template: UnitName, aliases: readonly UnitName[]): string[] {
+  return [
+    ...new Set([template.prefix, ...aliases.filter((a) => a.isInstance).map((a) => a.prefix)])
+  ]
+}
+
 /** Directories of dependencies that `systemctl enable` fills with links (multi-user.target.wants/). */
 const DEPENDENCY_DIRECTORY = /\.(wants|requires|upholds)$/
 

@@ -9,6 +9,7 @@ import {
   buildNameMap,
   nameLookupDirectories,
   searchPathNameMaps,
+  templatePrefixes,
   searchPathRoot,
   dropInChoicesEitherWay,
   dropInDirectoryNames,
@@ -523,24 +524,32 @@ export function scoreAtBase(
       const dir = dirOf(top)
       const manager = managerAskedBy(scopeOf(current))
       const searched = dropInSearchDirectories(dir, options.version, '/', manager ?? 'system')
+      // under its own name and those of its aliases (as the scan)
+      const unit = analysedUnitName(baseName(top), templateInstance)
+      const lookedUp = nameLookupDirectories(dir, searched)
+      const root = searchPathRoot(dir, options.version, '/', manager ?? 'system')
+      const found = unit && unitNames(reader.nameMap(dir, lookedUp, root, baseName(top)), unit)
+      const aliases = found && !('error' in found) ? found.aliases : []
       const instances: string[] = []
-      for (const searchedDir of searched) {
-        const names = reader.list(searchedDir)
-        // instances with drop-in directories of their own (as the scan)
-        instances.push(
-          ...instancesWithDropIns(
-            named.prefix,
-            names,
-            (name) =>
-              tree.entries.get(join(searchedDir, name))?.type === 'blob' &&
-              tree.entries.get(join(searchedDir, name))?.mode !== SYMLINK,
-            (name) => tree.entries.has(join(searchedDir, name))
+      for (const prefix of templatePrefixes(named, aliases)) {
+        for (const searchedDir of searched) {
+          const names = reader.list(searchedDir)
+          // instances with drop-in directories of their own (as the scan)
+          instances.push(
+            ...instancesWithDropIns(
+              prefix,
+              names,
+              (name) =>
+                tree.entries.get(join(searchedDir, name))?.type === 'blob' &&
+                tree.entries.get(join(searchedDir, name))?.mode !== SYMLINK,
+              (name) => tree.entries.has(join(searchedDir, name))
+            )
           )
-        )
-        // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
-        for (const name of names) {
-          if (!isDependencyDirectory(name)) continue
-          instances.push(...enabledInstances(named.prefix, reader.list(join(searchedDir, name))))
+          // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
+          for (const name of names) {
+            if (!isDependencyDirectory(name)) continue
+            instances.push(...enabledInstances(prefix, reader.list(join(searchedDir, name))))
+          }
         }
       }
       // and its DefaultInstance=, the instance `systemctl enable` starts (as the scan)
@@ -551,10 +560,10 @@ export function scoreAtBase(
       // every instance's drop-ins in one read (a template may have thousands of instances)
       const wanted: string[] = []
       for (const instance of judged) {
-        const unit = analysedUnitName(baseName(top), instance)
-        if (!unit) continue
+        const asInstance = analysedUnitName(baseName(top), instance)
+        if (!asInstance) continue
         for (const searchedDir of searched)
-          for (const name of dropInDirectoryNames(unit).slice(0, 1))
+          for (const name of dropInDirectoryNames(asInstance).slice(0, 1))
             for (const file of reader.list(join(searchedDir, name))) {
               const dropIn = tree.entries.get(join(join(searchedDir, name), file))
               if (dropIn) wanted.push(dropIn.oid)

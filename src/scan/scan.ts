@@ -29,7 +29,8 @@ import {
   unitNames,
   buildNameMap,
   nameLookupDirectories,
-  searchPathNameMaps
+  searchPathNameMaps,
+  templatePrefixes
 } from '../core/dropins.js'
 import { isoToday } from '../core/exceptions.js'
 import type { InstallNames, InstallUser } from '../core/install.js'
@@ -1157,17 +1158,6 @@ export function scanUnitFile(
   // fix engine where the report's path cannot (a scan run inside ~/.config/systemd/user)
   const asked = options.scope ?? (options.userManager ? USER_FLAG : undefined)
   const manager = managerAskedBy(asked)
-  // a template is also judged by the instances that really run (see worstInstance), with why
-  let realInstances: Map<string, string> | undefined
-  if (named.isTemplate && asInstance === undefined) {
-    realInstances = instancesThatRun(
-      named.prefix,
-      directory,
-      read,
-      options.version,
-      manager ?? 'system'
-    )
-  }
   const instance = asInstance ?? templateInstance(options.version)
   const unit = named.isTemplate ? instanceOf(named, instance) : named
   if (!unit) {
@@ -1269,7 +1259,20 @@ export function scanUnitFile(
     names.id,
     manager === 'user' ? options.managerUser : undefined
   )
-  if (realInstances !== undefined) {
+  // a template is also judged by the instances that really run (see worstInstance), with why: under
+  // its own name and those of its aliases (bar@web.service.d/ for foo@.service <- bar@.service)
+  if (named.isTemplate && asInstance === undefined) {
+    const realInstances = new Map<string, string>()
+    for (const prefix of templatePrefixes(named, names.aliases)) {
+      for (const [found, why] of instancesThatRun(
+        prefix,
+        directory,
+        read,
+        options.version,
+        manager ?? 'system'
+      ))
+        if (!realInstances.has(found)) realInstances.set(found, why)
+    }
     const byDefault = install.defaultInstance
     if (byDefault !== undefined && !realInstances.has(byDefault))
       realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts')
