@@ -414,6 +414,20 @@ describe('.gitattributes changes that convert (conversionChanges)', () => {
     expect(counts('*.service crlfy\n', `${macro}*.service crlfy\n`)).toBe(true)
     expect(counts('[attr]crlfy text\n', '[attr]crlfy eol=crlf\n')).toBe(true)
   })
+  it('leaves out a macro defined below the top, which git ignores (red team round 11)', () => {
+    fs.mkdirSync(path.join(workspace, 'units'), { recursive: true })
+    fs.writeFileSync(path.join(workspace, 'units', '.gitattributes'), '[attr]m ident\n')
+    const tree = () => ({
+      entries: new Map<string, TreeEntry>(),
+      prefix: '',
+      read: () => new Map()
+    })
+    const changed = (file: string) =>
+      conversionChanges([{ status: 'A', path: file }], workspace, tree).length > 0
+    expect(changed('units/.gitattributes')).toBe(false)
+    fs.writeFileSync(path.join(workspace, 'units', '.gitattributes'), '*.service ident\n')
+    expect(changed('units/.gitattributes')).toBe(true)
+  })
   it('leaves out negative patterns, which git ignores (red team round 10)', () => {
     expect(counts('', '!*.service ident\n')).toBe(false)
     expect(counts('', '"!*.service" ident\n')).toBe(false)

@@ -55746,10 +55746,12 @@ function mayConvert(lines, macros = new Set()) {
  * The converting lines of a file's two versions when they differ, in content or in order (the
  * last line that matches a path decides: swapping `-ident` and `ident` is a change), else none.
  */
-function changedLines(before, after, macros) {
+function changedLines(before, after, macros, 
+/** the top .gitattributes: git reads `[attr]` macros there only, and ignores them elsewhere */
+top) {
     if (before === 'unknown' || after === 'unknown')
         return 'unknown';
-    const converting = (text) => linesOf(text ?? '').filter((line) => mayConvert([line], macros));
+    const converting = (text) => linesOf(text ?? '').filter((line) => (top || !line.startsWith('[attr]')) && mayConvert([line], macros));
     const old = converting(before);
     const now = converting(after);
     return old.length === now.length && old.every((line, i) => line === now[i])
@@ -55807,7 +55809,7 @@ function conversionChanges(changes, workspace, tree) {
         return touched;
     const macros = new Set([...convertingMacros(topBefore), ...convertingMacros(topAfter)]);
     // `git lfs track "*.zip"` does not count, nor does the top file's own `*.png filter=lfs`
-    const converting = touched.some((c) => mayConvert(changedLines(textAtBase(tree, c.oldPath ?? c.path), c.status === 'D' ? undefined : textInCheckout(workspace, c.path), macros), macros));
+    const converting = touched.some((c) => mayConvert(changedLines(textAtBase(tree, c.oldPath ?? c.path), c.status === 'D' ? undefined : textInCheckout(workspace, c.path), macros, c.path === '.gitattributes' || c.oldPath === '.gitattributes'), macros));
     return converting ? touched : [];
 }
 /**

@@ -98,11 +98,15 @@ function mayConvert(
 function changedLines(
   before: Text,
   after: Text,
-  macros: ReadonlySet<string>
+  macros: ReadonlySet<string>,
+  /** the top .gitattributes: git reads `[attr]` macros there only, and ignores them elsewhere */
+  top: boolean
 ): string[] | 'unknown' {
   if (before === 'unknown' || after === 'unknown') return 'unknown'
   const converting = (text: Text): string[] =>
-    linesOf(text ?? '').filter((line) => mayConvert([line], macros))
+    linesOf(text ?? '').filter(
+      (line) => (top || !line.startsWith('[attr]')) && mayConvert([line], macros)
+    )
   const old = converting(before)
   const now = converting(after)
   return old.length === now.length && old.every((line, i) => line === now[i])
@@ -167,7 +171,8 @@ export function conversionChanges(
       changedLines(
         textAtBase(tree, c.oldPath ?? c.path),
         c.status === 'D' ? undefined : textInCheckout(workspace, c.path),
-        macros
+        macros,
+        c.path === '.gitattributes' || c.oldPath === '.gitattributes'
       ),
       macros
     )
