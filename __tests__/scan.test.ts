@@ -415,6 +415,12 @@ describe('drop-ins of the same name under many names of a unit', () => {
         fs.symlinkSync('maybe.service', path.join(dir, `maybe${i}.service`))
         write(path.join(dir, `maybe${i}.service.d`, 'same.conf'), '[Service]\nPrivateTmp=yes\n')
       }
+      // eight names holding the same bytes leave systemd no choice (round 11, N5)
+      write(path.join(dir, 'same.service'), H)
+      for (let i = 0; i < 8; i++) {
+        fs.symlinkSync('same.service', path.join(dir, `same${i}.service`))
+        write(path.join(dir, `same${i}.service.d`, 'same.conf'), '[Service]\nPrivateTmp=yes\n')
+      }
       fs.symlinkSync('maybe.service', path.join(dir, 'maybe7.service'))
       write(path.join(dir, 'shared.d', 'same.conf'), '[Service]\nPrivateTmp=no\n')
       fs.symlinkSync('shared.d', path.join(dir, 'maybe7.service.d'))
@@ -429,6 +435,7 @@ describe('drop-ins of the same name under many names of a unit', () => {
         )
       })
       expect(reports.get('few.service')).toMatchObject({ status: 'scored' })
+      expect(reports.get('same.service')).toMatchObject({ status: 'scored' })
       // the eighth name's drop-ins read only maybe (a relative link): the same (round 11, N6)
       expect(reports.get('maybe.service')).toMatchObject({
         status: 'error',

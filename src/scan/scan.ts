@@ -644,11 +644,21 @@ function collectDropIns(
   const orders = choices.orders.map((order) =>
     order.flatMap((candidate) => load(candidate.path) ?? [])
   )
+  // names contesting files of the same bytes leave systemd no choice: nothing left out matters
+  const moot =
+    choices.truncated &&
+    choices.conflicts.every(({ paths }) => {
+      const first = load(paths[0]!)?.bytes
+      return paths.every((p) => {
+        const bytes = load(p)?.bytes
+        return first && bytes && Buffer.compare(first, bytes) === 0
+      })
+    })
   return {
     orders,
     problems,
     conflicts: choices.conflicts,
-    truncated: choices.truncated,
+    truncated: choices.truncated && !moot,
     ...(unreadable !== undefined ? { unreadable } : {})
   }
 }
