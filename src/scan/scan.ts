@@ -364,8 +364,8 @@ export function createReader(
   /**
    * A link named like a service is an alias when its target lies in the same directory (or below it:
    * systemd then takes the entry of that name in the directory), or in a directory of the image's
-   * search path (`searchedReal`); any other is a linked unit file (a mask too); an unreadable link
-   * is no entry at all (undefined).
+   * search path (`image`; an absolute link read below its root); any other is a linked unit file (a
+   * mask too); an unreadable link is no entry at all (undefined).
    */
   const classifyLink = (
     dir: string,
