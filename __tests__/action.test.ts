@@ -257,6 +257,20 @@ describe('scope', () => {
     ])
   })
 
+  it("gates a template when an instance's drop-ins change, though a weaker one was there (red team round 12)", async () => {
+    // foo@x was weak already; the template's worst instance stays the same, but foo@y is new above 5
+    const r = repo({
+      base: {
+        'units/foo@.service': HARDENED,
+        'units/foo@x.service.d/w.conf': WEAKENING_DROP_IN
+      },
+      head: { 'units/foo@y.service.d/w.conf': WEAKENING_DROP_IN }
+    })
+    const run = await runPull(r)
+    expect(run.code).toBe(1)
+    expect(run.summary).toContain('drop-in units/foo@\u200by.service.d/w.conf added')
+  })
+
   it('gates a unit whose drop-in changed under the name its Alias= gives it once enabled', async () => {
     // red team round 3: units/webapp.service.d/ weakens app.service once `systemctl enable` links it
     const r = repo({

@@ -55533,13 +55533,35 @@ searchDirectories = (dir) => [dir]) {
         if (unit) {
             const names = [unit, ...(otherNames.get(unitPath) ?? [])];
             const dirNames = new Set(names.flatMap(dropInDirectoryNames));
-            for (const dir of searchDirectories(dirOf(unitPath))) {
+            const searched = searchDirectories(dirOf(unitPath));
+            for (const dir of searched) {
                 for (const name of dirNames) {
                     const dropInDir = join(dir, name);
                     reasons.push(...(dropInDirs.get(dropInDir) ?? []));
                     const dirVerb = touched.get(dropInDir);
                     if (dirVerb)
                         reasons.push(`drop-in directory link ${dropInDir} ${dirVerb}`);
+                }
+            }
+            // a template is judged by the instances that run: a change to any instance's drop-ins or
+            // to a link enabling one changes it (foo@y.service.d/ beside a weaker foo@x.service.d/)
+            if (baseName(unitPath).includes('@.')) {
+                const leads = templatePrefixes(unit, names.slice(1)).map((prefix) => `${prefix}@`);
+                const instanceOf = (name) => leads.some((lead) => name.startsWith(lead)) && parseUnitName(name)?.isInstance === true;
+                const places = new Set(searched);
+                for (const [dropInDir, dirReasons] of dropInDirs) {
+                    const name = baseName(dropInDir);
+                    if (!places.has(dirOf(dropInDir)) || dirNames.has(name))
+                        continue;
+                    if (name.endsWith('.d') && instanceOf(name.slice(0, -2)))
+                        reasons.push(...dirReasons);
+                }
+                for (const [file, verb] of touched) {
+                    const parent = dirOf(file);
+                    if (!places.has(dirOf(parent)) || !isDependencyDirectory(baseName(parent)))
+                        continue;
+                    if (instanceOf(baseName(file)))
+                        reasons.push(`instance link ${file} ${verb}`);
                 }
             }
         }
