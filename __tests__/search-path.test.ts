@@ -284,6 +284,16 @@ const CROSS_DIRECTORY_ALIASES: Record<string, { files: Record<string, string>; s
     },
     score: 9.4
   },
+  // systemd stops a `..` at the image's root
+  'an alias whose relative text climbs above the image root': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'etc/systemd/system/web.service':
+        '-> ../../../../../../../../usr/lib/systemd/system/app.service',
+      'etc/systemd/system/web.service.d/b.conf': '[Service]\nPrivateTmp=yes\n'
+    },
+    score: 9.4
+  },
   // a target below a search directory names the entry of its name on the path, not the file
   'an alias of a file below usr/lib': {
     files: {

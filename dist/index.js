@@ -44734,10 +44734,13 @@ function createReader(roots, cwd, known) {
         catch {
             return undefined;
         }
-        if (image && path$2.isAbsolute(text)) {
-            // systemd --root reads an absolute link below the image's root (`systemctl enable` writes
-            // aliases so): the directories as named, nothing followed on the way out of the tree
-            const target = path$2.join(image.root, path$2.normalize(text));
+        if (image) {
+            // systemd --root reads a link below the image's root: an absolute one (`systemctl enable`
+            // writes aliases so) from there, a `..` stopping there; the directories as named
+            const inImage = path$2.isAbsolute(text)
+                ? path$2.normalize(text)
+                : path$2.normalize(`/${path$2.relative(image.root, dir)}/${text}`);
+            const target = path$2.join(image.root, inImage);
             const alias = aliasLinkFor(path$2.basename(target), path$2.dirname(target), image.named);
             if (alias)
                 return alias;
@@ -45396,14 +45399,14 @@ asInstance) {
     const root = searchPathRoot(directory, options.version, path$2.sep, manager ?? 'system');
     const lookedUp = nameLookupDirectories(directory, searched);
     const map = read.nameMap(directory, lookedUp, root, base);
-    // an absolute alias of an image (as `systemctl enable` writes it) names a unit below the image's
-    // root, where systemd --root looks, and so does one to its own name, which systemd ignores for
-    // the entry of another directory: neither need lead anywhere outside the image
+    // an alias of an image names a unit below the image's root, where systemd --root looks (an
+    // absolute one, as `systemctl enable` writes it, or one whose `..` climbs above the root), and so
+    // does one to its own name, which systemd ignores for the entry of another directory: neither
+    // need lead anywhere from the checkout
     const entry = map.get(base);
     const imageAlias = root !== undefined &&
         kind === 'link' &&
-        (typeof entry === 'string' || (entry === null && lookedUp[map.holderOf(base)] !== directory)) &&
-        isAbsoluteLink(read.linkText(file) ?? '');
+        (typeof entry === 'string' || (entry === null && lookedUp[map.holderOf(base)] !== directory));
     const linkError = kind === 'link' && !imageAlias ? followError(file) : undefined;
     if (linkError !== undefined) {
         // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
@@ -54865,6 +54868,17 @@ const SYMLINK = '120000';
 const dirOf$1 = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 const baseName$1 = (p) => p.slice(p.lastIndexOf('/') + 1);
 const join$1 = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
+/** Normalises a POSIX path below a root, a `..` at the root staying there (as systemd's chase). */
+function clampedBelowRoot(p) {
+    const parts = [];
+    for (const part of p.split('/')) {
+        if (part === '..')
+            parts.pop();
+        else if (part !== '' && part !== '.')
+            parts.push(part);
+    }
+    return parts.join('/');
+}
 /** Normalises a POSIX path relative to the top; undefined when it climbs out. */
 function normalize(p) {
     const parts = [];
@@ -54973,11 +54987,11 @@ class BaseReader {
             if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service')
                 continue;
             const text = this.linkText(entry);
-            if (image && text.startsWith('/')) {
-                // as the scan: an absolute link of an image names a unit below its root
-                const inImage = normalize(text);
-                const below = inImage === undefined ? undefined : image.root + inImage;
-                const alias = below && aliasLinkFor(baseName$1(below), dirOf$1(below), image.named);
+            if (image) {
+                // as the scan: a link of an image names a unit below its root, a `..` stopping there
+                const inImage = clampedBelowRoot(text.startsWith('/') ? text : `${dir.slice(image.root.length)}/${text}`);
+                const below = image.root + inImage;
+                const alias = aliasLinkFor(baseName$1(below), dirOf$1(below), image.named);
                 if (alias) {
                     links.set(name, alias);
                     continue;
@@ -55173,12 +55187,11 @@ reader = new BaseReader(tree)) {
         const root = searchPathRoot(directory, options.version, '/', manager ?? 'system');
         const lookedUp = nameLookupDirectories(directory, searched);
         const map = reader.nameMap(directory, lookedUp, root, fileName);
-        // an absolute alias of an image names a unit below its root, as the scan reads it
+        // an alias of an image names a unit below its root, as the scan reads it
         const own = tree.entries.get(top);
         const entry = map.get(fileName);
         const imageAlias = root !== undefined &&
             own?.mode === SYMLINK &&
-            isAbsoluteLink(reader.linkText(own)) &&
             (typeof entry === 'string' ||
                 (entry === null && lookedUp[map.holderOf(fileName)] !== directory));
         if ((resolved.kind === 'error' || resolved.kind === 'missing') && !imageAlias) {

@@ -62,6 +62,16 @@ const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1)
 const join = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`)
 
+/** Normalises a POSIX path below a root, a `..` at the root staying there (as systemd's chase). */
+function clampedBelowRoot(p: string): string {
+  const parts: string[] = []
+  for (const part of p.split('/')) {
+    if (part === '..') parts.pop()
+    else if (part !== '' && part !== '.') parts.push(part)
+  }
+  return parts.join('/')
+}
+
 /** Normalises a POSIX path relative to the top; undefined when it climbs out. */
 function normalize(p: string): string | undefined {
   const parts: string[] = []
@@ -176,11 +186,13 @@ class BaseReader {
       const entry = entryOf(name)
       if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service') continue
       const text = this.linkText(entry)
-      if (image && text.startsWith('/')) {
-        // as the scan: an absolute link of an image names a unit below its root
-        const inImage = normalize(text)
-        const below = inImage === undefined ? undefined : image.root + inImage
-        const alias = below && aliasLinkFor(baseName(below), dirOf(below), image.named)
+      if (image) {
+        // as the scan: a link of an image names a unit below its root, a `..` stopping there
+        const inImage = clampedBelowRoot(
+          text.startsWith('/') ? text : `${dir.slice(image.root.length)}/${text}`
+        )
+        const below = image.root + inImage
+        const alias = aliasLinkFor(baseName(below), dirOf(below), image.named)
         if (alias) {
           links.set(name, alias)
           continue
@@ -380,13 +392,12 @@ export function scoreAtBase(
     const root = searchPathRoot(directory, options.version, '/', manager ?? 'system')
     const lookedUp = nameLookupDirectories(directory, searched)
     const map = reader.nameMap(directory, lookedUp, root, fileName)
-    // an absolute alias of an image names a unit below its root, as the scan reads it
+    // an alias of an image names a unit below its root, as the scan reads it
     const own = tree.entries.get(top)
     const entry = map.get(fileName)
     const imageAlias =
       root !== undefined &&
       own?.mode === SYMLINK &&
-      isAbsoluteLink(reader.linkText(own)) &&
       (typeof entry === 'string' ||
         (entry === null && lookedUp[map.holderOf(fileName)] !== directory))
     if ((resolved.kind === 'error' || resolved.kind === 'missing') && !imageAlias) {

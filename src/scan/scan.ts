@@ -379,10 +379,13 @@ export function createReader(
     } catch {
       return undefined
     }
-    if (image && path.isAbsolute(text)) {
-      // systemd --root reads an absolute link below the image's root (`systemctl enable` writes
-      // aliases so): the directories as named, nothing followed on the way out of the tree
-      const target = path.join(image.root, path.normalize(text))
+    if (image) {
+      // systemd --root reads a link below the image's root: an absolute one (`systemctl enable`
+      // writes aliases so) from there, a `..` stopping there; the directories as named
+      const inImage = path.isAbsolute(text)
+        ? path.normalize(text)
+        : path.normalize(`/${path.relative(image.root, dir)}/${text}`)
+      const target = path.join(image.root, inImage)
       const alias = aliasLinkFor(path.basename(target), path.dirname(target), image.named)
       if (alias) return alias
     }
@@ -1203,15 +1206,15 @@ export function scanUnitFile(
   const root = searchPathRoot(directory, options.version, path.sep, manager ?? 'system')
   const lookedUp = nameLookupDirectories(directory, searched)
   const map = read.nameMap(directory, lookedUp, root, base)
-  // an absolute alias of an image (as `systemctl enable` writes it) names a unit below the image's
-  // root, where systemd --root looks, and so does one to its own name, which systemd ignores for
-  // the entry of another directory: neither need lead anywhere outside the image
+  // an alias of an image names a unit below the image's root, where systemd --root looks (an
+  // absolute one, as `systemctl enable` writes it, or one whose `..` climbs above the root), and so
+  // does one to its own name, which systemd ignores for the entry of another directory: neither
+  // need lead anywhere from the checkout
   const entry = map.get(base)
   const imageAlias =
     root !== undefined &&
     kind === 'link' &&
-    (typeof entry === 'string' || (entry === null && lookedUp[map.holderOf(base)] !== directory)) &&
-    isAbsoluteLink(read.linkText(file) ?? '')
+    (typeof entry === 'string' || (entry === null && lookedUp[map.holderOf(base)] !== directory))
   const linkError = kind === 'link' && !imageAlias ? followError(file) : undefined
   if (linkError !== undefined) {
     // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
