@@ -350,6 +350,23 @@ describe('names across the search path of an image tree', () => {
     expect(scoredAtHead(committed(r), unit, 252)).toMatchObject({ score: 9.2 })
   })
 
+  it('judges a template by the instances its instance aliases name (red team round 12, R2)', async () => {
+    // bar@web.service -> foo@.service makes bar@web a name of foo@web, with bar@web.service.d/
+    const r = path.join(base, 'instance-alias', 'rootfs')
+    const write = writeIn(r)
+    write(
+      'etc/systemd/system/foo@.service',
+      '[Service]\nExecStart=/bin/true\nPrivateNetwork=yes\nPrivateTmp=yes\nProtectHome=yes\n'
+    )
+    fs.symlinkSync('foo@.service', path.join(r, 'etc/systemd/system/bar@web.service'))
+    write('etc/systemd/system/bar@web.service.d/w.conf', '[Service]\nPrivateNetwork=no\n')
+    // systemd-analyze 252 --root: foo@i 8.8, foo@web 9.2
+    const template = (await unitsBelow(r, 252)).find((u) => u.path.endsWith('foo@.service'))!
+    expect(template).toMatchObject({ unit: 'foo@web.service', score: 9.2 })
+    const unit = 'etc/systemd/system/foo@.service'
+    expect(scoredAtHead(committed(r), unit, 252)).toMatchObject({ score: 9.2 })
+  })
+
   it('takes a name a higher directory holds away from an alias below it (red team round 11, N1)', async () => {
     // usr/lib/web.service -> app.service with web.service.d/, while etc/web.service is a unit of
     // its own: systemd reads etc's, so app.service has no name web.service (9.6, not 9.0)

@@ -7778,7 +7778,8 @@ function plainNameMap(isFile) {
         refused: new Map(),
         namesOf: (name) => (isFile(name) ? [name] : []),
         hasLinks: false,
-        holderOf: () => 0
+        holderOf: () => 0,
+        aliasedInstances: () => []
     };
 }
 /** unit_file_build_name_map() for one directory. */
@@ -7823,6 +7824,17 @@ function buildNameMap({ isFile, links }) {
         refused,
         hasLinks: true,
         holderOf: () => 0,
+        aliasedInstances: (template) => {
+            const instances = [];
+            for (const [key, names] of reverse) {
+                const unit = parseUnitName(key);
+                if (!unit?.isInstance || templateOf(unit) !== template)
+                    continue;
+                if (names.some((name) => name !== key))
+                    instances.push(unit.instance);
+            }
+            return instances.sort(compareBytes);
+        },
         namesOf: (name) => {
             const names = reverse.get(name) ?? [];
             return isFile(name) && !aliases.has(name) ? [name, ...names] : names;
@@ -14752,6 +14764,10 @@ asInstance) {
                 if (!realInstances.has(found))
                     realInstances.set(found, why);
         }
+        // and those an alias names (bar@web.service -> foo@.service): their drop-ins are merged too
+        for (const aliased of map.aliasedInstances(named.name))
+            if (!realInstances.has(aliased))
+                realInstances.set(aliased, 'an alias names it');
         const byDefault = install.defaultInstance;
         if (byDefault !== undefined && !realInstances.has(byDefault))
             realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts');

@@ -38794,7 +38794,8 @@ function plainNameMap(isFile) {
         refused: new Map(),
         namesOf: (name) => (isFile(name) ? [name] : []),
         hasLinks: false,
-        holderOf: () => 0
+        holderOf: () => 0,
+        aliasedInstances: () => []
     };
 }
 /** unit_file_build_name_map() for one directory. */
@@ -38839,6 +38840,17 @@ function buildNameMap({ isFile, links }) {
         refused,
         hasLinks: true,
         holderOf: () => 0,
+        aliasedInstances: (template) => {
+            const instances = [];
+            for (const [key, names] of reverse) {
+                const unit = parseUnitName(key);
+                if (!unit?.isInstance || templateOf(unit) !== template)
+                    continue;
+                if (names.some((name) => name !== key))
+                    instances.push(unit.instance);
+            }
+            return instances.sort(compareBytes);
+        },
         namesOf: (name) => {
             const names = reverse.get(name) ?? [];
             return isFile(name) && !aliases.has(name) ? [name, ...names] : names;
@@ -45453,6 +45465,10 @@ asInstance) {
                 if (!realInstances.has(found))
                     realInstances.set(found, why);
         }
+        // and those an alias names (bar@web.service -> foo@.service): their drop-ins are merged too
+        for (const aliased of map.aliasedInstances(named.name))
+            if (!realInstances.has(aliased))
+                realInstances.set(aliased, 'an alias names it');
         const byDefault = install.defaultInstance;
         if (byDefault !== undefined && !realInstances.has(byDefault))
             realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts');
@@ -55307,9 +55323,11 @@ reader = new BaseReader(tree)) {
             const unit = analysedUnitName(baseName$1(top), templateInstance);
             const lookedUp = nameLookupDirectories(dir, searched);
             const root = searchPathRoot(dir, options.version, '/', manager ?? 'system');
-            const found = unit && unitNames(reader.nameMap(dir, lookedUp, root, baseName$1(top)), unit);
+            const map = reader.nameMap(dir, lookedUp, root, baseName$1(top));
+            const found = unit && unitNames(map, unit);
             const aliases = found && !('error' in found) ? found.aliases : [];
-            const instances = [];
+            // and those an alias names (bar@web.service -> foo@.service)
+            const instances = map.aliasedInstances(baseName$1(top));
             for (const prefix of templatePrefixes(named, aliases)) {
                 for (const searchedDir of searched) {
                     const names = reader.list(searchedDir);

@@ -195,6 +195,11 @@ export interface NameMap {
   hasLinks: boolean
   /** which directory holds the entry of a name: its index in the list the map was built from */
   holderOf(name: string): number
+  /**
+   * the instances of template `template` (foo@.service) that an alias names (bar@web.service ->
+   * foo@.service or -> foo@web.service names web), in byte order
+   */
+  aliasedInstances(template: string): string[]
 }
 
 /** A directory's entries for buildNameMap(): its regular files, and its links as the caller classified them. */
@@ -244,7 +249,8 @@ function plainNameMap(isFile: (name: string) => boolean): NameMap {
     refused: new Map(),
     namesOf: (name) => (isFile(name) ? [name] : []),
     hasLinks: false,
-    holderOf: () => 0
+    holderOf: () => 0,
+    aliasedInstances: () => []
   }
 }
 
@@ -286,6 +292,15 @@ export function buildNameMap({ isFile, links }: DirectoryLinks): NameMap {
     refused,
     hasLinks: true,
     holderOf: () => 0,
+    aliasedInstances: (template) => {
+      const instances: string[] = []
+      for (const [key, names] of reverse) {
+        const unit = parseUnitName(key)
+        if (!unit?.isInstance || templateOf(unit) !== template) continue
+        if (names.some((name) => name !== key)) instances.push(unit.instance!)
+      }
+      return instances.sort(compareBytes)
+    },
     namesOf: (name) => {
       const names = reverse.get(name) ?? []
       return isFile(name) && !aliases.has(name) ? [name, ...names] : names

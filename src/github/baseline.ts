@@ -539,9 +539,11 @@ export function scoreAtBase(
       const unit = analysedUnitName(baseName(top), templateInstance)
       const lookedUp = nameLookupDirectories(dir, searched)
       const root = searchPathRoot(dir, options.version, '/', manager ?? 'system')
-      const found = unit && unitNames(reader.nameMap(dir, lookedUp, root, baseName(top)), unit)
+      const map = reader.nameMap(dir, lookedUp, root, baseName(top))
+      const found = unit && unitNames(map, unit)
       const aliases = found && !('error' in found) ? found.aliases : []
-      const instances: string[] = []
+      // and those an alias names (bar@web.service -> foo@.service)
+      const instances: string[] = map.aliasedInstances(baseName(top))
       for (const prefix of templatePrefixes(named, aliases)) {
         for (const searchedDir of searched) {
           const names = reader.list(searchedDir)

@@ -1286,6 +1286,9 @@ export function scanUnitFile(
       ))
         if (!realInstances.has(found)) realInstances.set(found, why)
     }
+    // and those an alias names (bar@web.service -> foo@.service): their drop-ins are merged too
+    for (const aliased of map.aliasedInstances(named.name))
+      if (!realInstances.has(aliased)) realInstances.set(aliased, 'an alias names it')
     const byDefault = install.defaultInstance
     if (byDefault !== undefined && !realInstances.has(byDefault))
       realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts')
