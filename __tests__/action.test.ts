@@ -269,6 +269,19 @@ describe('scope', () => {
     const run = await runPull(r)
     expect(run.code).toBe(1)
     expect(run.summary).toContain('drop-in units/foo@\u200by.service.d/w.conf added')
+    // in regression mode foo@y is compared with itself at the base, not the worst with the worst
+    const regression = await runPull(r, { 'fail-on': 'regression' })
+    expect(regression.code).toBe(1)
+    expect(reportOf(regression).units[0]).toMatchObject({ unit: 'foo@y.service' })
+    // a change that leaves every instance as it was passes
+    const same = repo({
+      base: {
+        'units/foo@.service': HARDENED,
+        'units/foo@x.service.d/w.conf': WEAKENING_DROP_IN
+      },
+      head: { 'units/foo@x.service.d/w.conf': `# legacy\n${WEAKENING_DROP_IN}` }
+    })
+    expect((await runPull(same, { 'fail-on': 'regression' })).code).toBe(0)
   })
 
   it('gates a unit whose drop-in changed under the name its Alias= gives it once enabled', async () => {

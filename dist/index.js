@@ -55617,6 +55617,32 @@ searchDirectories = (dir) => [dir]) {
     }
     return selected;
 }
+/**
+ * The instances of a template (`unitPath`, workspace-relative) whose own drop-in directories, or
+ * links enabling them in dependency directories, the changes touch (`prefixes`: the template's and
+ * its alias templates', see templatePrefixes): each is compared with itself at the base.
+ */
+function changedInstances(unitPath, changes, prefixes, searchDirectories) {
+    const places = new Set(searchDirectories(dirOf(unitPath)));
+    const instances = new Set();
+    const instanceOf = (name) => {
+        const unit = parseUnitName(name);
+        if (unit?.isInstance && prefixes.includes(unit.prefix))
+            instances.add(unit.instance);
+    };
+    for (const change of changes) {
+        for (const file of [change.path, change.oldPath]) {
+            if (file === undefined)
+                continue;
+            const parent = dirOf(file);
+            if (places.has(dirOf(parent)) && parent.endsWith('.d') && isDropInFileName(baseName(file)))
+                instanceOf(baseName(parent).slice(0, -2));
+            else if (places.has(dirOf(parent)) && isDependencyDirectory(baseName(parent)))
+                instanceOf(baseName(file));
+        }
+    }
+    return [...instances].sort();
+}
 const describeResult = (r) => !r
     ? 'absent'
     : r.status === 'scored'
@@ -64679,6 +64705,17 @@ async function gate(env) {
             return undefined;
         }
     };
+    /** one unit at the base as one instance of it (a template), without its other instances */
+    const scoreBaseAs = (current, basePath, instance) => {
+        if (comparison.kind !== 'base' || !treeAtBase || baseUnreadable)
+            return undefined;
+        try {
+            return scoreAtBase(new Map([[current, basePath]]), treeAtBase(), { ...options, keepPassingChecks: true, suggest: false }, instance, scopeOf, false).get(current);
+        }
+        catch {
+            return undefined;
+        }
+    };
     // A unit none of whose files changed can still change (see widenToChangedResults): with scope
     // changed, the others are scored at both commits, score only (no rows, no drop-ins), to find those.
     if (scope.selected && comparison.kind === 'base') {
@@ -64729,6 +64766,29 @@ async function gate(env) {
             const stricter = other === undefined ? undefined : stricterBase(unit, bases.get(current), other);
             if (stricter !== undefined)
                 bases.set(current, stricter);
+        });
+    }
+    // a template is judged by its worst instance; in regression mode an instance the change touched
+    // is also compared with itself at the base (a second instance weakened to no worse than one that
+    // was weak already is still worse than it was)
+    if (bases && settings.failOn === 'regression' && changes) {
+        units.forEach((unit, k) => {
+            const i = gated[k];
+            const current = unitPaths[i];
+            const named = parseUnitName(path$2.posix.basename(current));
+            if (!named?.isTemplate || compareWithBase(unit, bases.get(current)) === 'worse')
+                return;
+            const prefixes = templatePrefixes(named, inputs.otherNames.get(current) ?? []);
+            const searched = (dir) => eitherSearchDirectories(dir, settings.version);
+            for (const instance of changedInstances(current, changes, prefixes, searched)) {
+                const now = scanUnitFile(found.files[i], roots, { ...options, keepPassingChecks: true, scope: scopeOf(current) }, reader, instance);
+                const then = scoreBaseAs(current, basePathOf(current), instance);
+                if (then !== undefined && compareWithBase(now, then) === 'worse') {
+                    units[k] = now;
+                    bases.set(current, then);
+                    return;
+                }
+            }
         });
     }
     // every unit is gated (scope all, no base ...): the comparison only explains why each changed

@@ -17,15 +17,17 @@ import { loadPolicy, MAX_POLICY_BYTES } from './policies.js'
 import type { GateOptions, UnitReport } from './core/report.js'
 import type { ScopeHint } from './core/scope.js'
 import type { UnitName } from './core/specifiers.js'
+import { parseUnitName } from './core/specifiers.js'
 import { gateReport } from './core/report.js'
 import { planAnnotations } from './github/annotations.js'
 import { reviewPullRequest } from './github/review.js'
 import type { BaseTree } from './github/baseline.js'
-import { eitherSearchDirectories } from './core/dropins.js'
+import { eitherSearchDirectories, templatePrefixes } from './core/dropins.js'
 import { isoToday } from './core/exceptions.js'
 import { blobAt, scoreAtBase } from './github/baseline.js'
 import type { Change, UnitChange } from './github/changes.js'
 import {
+  changedInstances,
   namesakesThatLoad,
   parseNameStatus,
   relativeToWorkspace,
@@ -43,7 +45,14 @@ import type { Env, Settings } from './github/inputs.js'
 import { InputError, readSettings } from './github/inputs.js'
 import { buildSummary } from './github/summary.js'
 import type { Outcome } from './github/verdict.js'
-import { bySeverity, describeScore, judge, stricterBase, tenths } from './github/verdict.js'
+import {
+  bySeverity,
+  compareWithBase,
+  describeScore,
+  judge,
+  stricterBase,
+  tenths
+} from './github/verdict.js'
 import { escapeMarkdown, MESSAGE_SHOWN, truncateText } from './render/escape.js'
 import { renderJsonChunks } from './render/json.js'
 import { codeScanningLimitWarning, renderSarifCounted } from './render/sarif.js'
@@ -485,6 +494,27 @@ async function gate(env: Env): Promise<string | undefined> {
     }
   }
 
+  /** one unit at the base as one instance of it (a template), without its other instances */
+  const scoreBaseAs = (
+    current: string,
+    basePath: string,
+    instance: string
+  ): UnitReport | null | undefined => {
+    if (comparison.kind !== 'base' || !treeAtBase || baseUnreadable) return undefined
+    try {
+      return scoreAtBase(
+        new Map([[current, basePath]]),
+        treeAtBase(),
+        { ...options, keepPassingChecks: true, suggest: false },
+        instance,
+        scopeOf,
+        false
+      ).get(current)
+    } catch {
+      return undefined
+    }
+  }
+
   // A unit none of whose files changed can still change (see widenToChangedResults): with scope
   // changed, the others are scored at both commits, score only (no rows, no drop-ins), to find those.
   if (scope.selected && comparison.kind === 'base') {
@@ -539,6 +569,35 @@ async function gate(env: Env): Promise<string | undefined> {
       const stricter =
         other === undefined ? undefined : stricterBase(unit, bases.get(current), other)
       if (stricter !== undefined) bases.set(current, stricter)
+    })
+  }
+
+  // a template is judged by its worst instance; in regression mode an instance the change touched
+  // is also compared with itself at the base (a second instance weakened to no worse than one that
+  // was weak already is still worse than it was)
+  if (bases && settings.failOn === 'regression' && changes) {
+    units.forEach((unit, k) => {
+      const i = gated[k]!
+      const current = unitPaths[i]!
+      const named = parseUnitName(path.posix.basename(current))
+      if (!named?.isTemplate || compareWithBase(unit, bases.get(current)) === 'worse') return
+      const prefixes = templatePrefixes(named, inputs.otherNames.get(current) ?? [])
+      const searched = (dir: string) => eitherSearchDirectories(dir, settings.version)
+      for (const instance of changedInstances(current, changes, prefixes, searched)) {
+        const now = scanUnitFile(
+          found.files[i]!,
+          roots,
+          { ...options, keepPassingChecks: true, scope: scopeOf(current) },
+          reader,
+          instance
+        )
+        const then = scoreBaseAs(current, basePathOf(current), instance)
+        if (then !== undefined && compareWithBase(now, then) === 'worse') {
+          units[k] = now
+          bases.set(current, then)
+          return
+        }
+      }
     })
   }
 

@@ -289,6 +289,36 @@ export function selectChangedUnits(
   return selected
 }
 
+/**
+ * The instances of a template (`unitPath`, workspace-relative) whose own drop-in directories, or
+ * links enabling them in dependency directories, the changes touch (`prefixes`: the template's and
+ * its alias templates', see templatePrefixes): each is compared with itself at the base.
+ */
+export function changedInstances(
+  unitPath: string,
+  changes: readonly Change[],
+  prefixes: readonly string[],
+  searchDirectories: (dir: string) => readonly string[]
+): string[] {
+  const places = new Set(searchDirectories(dirOf(unitPath)))
+  const instances = new Set<string>()
+  const instanceOf = (name: string): void => {
+    const unit = parseUnitName(name)
+    if (unit?.isInstance && prefixes.includes(unit.prefix)) instances.add(unit.instance!)
+  }
+  for (const change of changes) {
+    for (const file of [change.path, change.oldPath]) {
+      if (file === undefined) continue
+      const parent = dirOf(file)
+      if (places.has(dirOf(parent)) && parent.endsWith('.d') && isDropInFileName(baseName(file)))
+        instanceOf(baseName(parent).slice(0, -2))
+      else if (places.has(dirOf(parent)) && isDependencyDirectory(baseName(parent)))
+        instanceOf(baseName(file))
+    }
+  }
+  return [...instances].sort()
+}
+
 /** What the gate concluded about a unit, as far as a change of it matters. */
 interface UnitResult {
   status: string
