@@ -329,43 +329,40 @@ async function crossDirectoryScores(r: string, version: number): Promise<Map<str
 }
 
 describe('names across the search path of an image tree', () => {
-  it("judges a template by the instances its alias's drop-in directories reach (red team round 11, N9)", async () => {
-    // etc/bar@.service -> usr/lib foo@.service: bar@web.service.d/ is merged into foo@web
-    const r = path.join(base, 'template-alias', 'rootfs')
-    const write = writeIn(r)
-    write(
-      'usr/lib/systemd/system/foo@.service',
-      '[Service]\nExecStart=/bin/true\nPrivateNetwork=yes\nPrivateTmp=yes\nProtectHome=yes\n'
-    )
-    fs.mkdirSync(path.join(r, 'etc/systemd/system'), { recursive: true })
-    fs.symlinkSync(
-      '../../../usr/lib/systemd/system/foo@.service',
-      path.join(r, 'etc/systemd/system/bar@.service')
-    )
-    write('etc/systemd/system/bar@web.service.d/w.conf', '[Service]\nPrivateNetwork=no\n')
-    // systemd-analyze 252 --root: foo@i 8.8, foo@web 9.2
-    const template = (await unitsBelow(r, 252)).find((u) => u.path.endsWith('foo@.service'))!
-    expect(template).toMatchObject({ unit: 'foo@web.service', score: 9.2 })
-    const unit = 'usr/lib/systemd/system/foo@.service'
-    expect(scoredAtHead(committed(r), unit, 252)).toMatchObject({ score: 9.2 })
-  })
-
-  it('judges a template by the instances its instance aliases name (red team round 12, R2)', async () => {
-    // bar@web.service -> foo@.service makes bar@web a name of foo@web, with bar@web.service.d/
-    const r = path.join(base, 'instance-alias', 'rootfs')
-    const write = writeIn(r)
-    write(
-      'etc/systemd/system/foo@.service',
-      '[Service]\nExecStart=/bin/true\nPrivateNetwork=yes\nPrivateTmp=yes\nProtectHome=yes\n'
-    )
-    fs.symlinkSync('foo@.service', path.join(r, 'etc/systemd/system/bar@web.service'))
-    write('etc/systemd/system/bar@web.service.d/w.conf', '[Service]\nPrivateNetwork=no\n')
-    // systemd-analyze 252 --root: foo@i 8.8, foo@web 9.2
-    const template = (await unitsBelow(r, 252)).find((u) => u.path.endsWith('foo@.service'))!
-    expect(template).toMatchObject({ unit: 'foo@web.service', score: 9.2 })
-    const unit = 'etc/systemd/system/foo@.service'
-    expect(scoredAtHead(committed(r), unit, 252)).toMatchObject({ score: 9.2 })
-  })
+  it.each<[string, string, string, string]>([
+    // red team round 11, N9: etc/bar@.service -> usr/lib foo@.service: bar@web.service.d/ reaches foo@web
+    [
+      "an alias template's instance drop-ins",
+      'usr/lib/systemd/system',
+      'etc/systemd/system/bar@.service',
+      '../../../usr/lib/systemd/system/foo@.service'
+    ],
+    // round 12, R2: bar@web.service -> foo@.service makes bar@web a name of foo@web
+    [
+      'an instance alias',
+      'etc/systemd/system',
+      'etc/systemd/system/bar@web.service',
+      'foo@.service'
+    ]
+  ])(
+    'judges a template by the instances %s reach',
+    async (layout, templateDirectory, link, text) => {
+      const r = path.join(base, 'template-aliases', layout.replace(/\W+/g, '-'), 'rootfs')
+      const write = writeIn(r)
+      const unit = `${templateDirectory}/foo@.service`
+      write(
+        unit,
+        '[Service]\nExecStart=/bin/true\nPrivateNetwork=yes\nPrivateTmp=yes\nProtectHome=yes\n'
+      )
+      fs.mkdirSync(path.join(r, path.dirname(link)), { recursive: true })
+      fs.symlinkSync(text, path.join(r, link))
+      write('etc/systemd/system/bar@web.service.d/w.conf', '[Service]\nPrivateNetwork=no\n')
+      // systemd-analyze 252 --root: foo@i 8.8, foo@web 9.2
+      const template = (await unitsBelow(r, 252)).find((u) => u.path.endsWith('foo@.service'))!
+      expect(template).toMatchObject({ unit: 'foo@web.service', score: 9.2 })
+      expect(scoredAtHead(committed(r), unit, 252)).toMatchObject({ score: 9.2 })
+    }
+  )
 
   it('takes a name a higher directory holds away from an alias below it (red team round 11, N1)', async () => {
     // usr/lib/web.service -> app.service with web.service.d/, while etc/web.service is a unit of
