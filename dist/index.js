@@ -55510,24 +55510,11 @@ function namesakesThatLoad(gated, removed, exists, searchDirectories) {
 function selectChangedUnits(units, changes, templateInstance, aliases = new Map(), otherNames = new Map(), 
 /** the directories a unit's drop-ins come from, given its file's (see dropInSearchDirectories) */
 searchDirectories = (dir) => [dir]) {
-    // Every path a change touched (both sides of a rename), with a description.
-    const touched = new Map();
+    const touched = touchedPaths(changes);
     const renamedFrom = new Map();
-    for (const change of changes) {
-        const verb = change.status === 'A'
-            ? 'added'
-            : change.status === 'D'
-                ? 'removed'
-                : change.status === 'R'
-                    ? 'renamed'
-                    : 'changed';
-        touched.set(change.path, verb);
-        if (change.oldPath !== undefined) {
-            touched.set(change.oldPath, change.status === 'R' ? 'renamed' : 'copied');
-            if (change.status === 'R')
-                renamedFrom.set(change.path, change.oldPath);
-        }
-    }
+    for (const change of changes)
+        if (change.status === 'R' && change.oldPath !== undefined)
+            renamedFrom.set(change.path, change.oldPath);
     // Drop-in directories that saw a change, with the changes under each.
     const dropInDirs = new Map();
     for (const [file, verb] of touched) {
@@ -55575,25 +55562,13 @@ searchDirectories = (dir) => [dir]) {
                 }
             }
             // a template is judged by the instances that run: a change to any instance's drop-ins or
-            // to a link enabling one changes it (foo@y.service.d/ beside a weaker foo@x.service.d/)
+            // to a link enabling one changes it (foo@y.service.d/ beside a weaker foo@x.service.d/); the
+            // test instance's drop-ins are counted above
             if (baseName(unitPath).includes('@.')) {
-                const leads = templatePrefixes(unit, names.slice(1)).map((prefix) => `${prefix}@`);
-                const instanceOf = (name) => leads.some((lead) => name.startsWith(lead)) && parseUnitName(name)?.isInstance === true;
-                const places = new Set(searched);
-                for (const [dropInDir, dirReasons] of dropInDirs) {
-                    const name = baseName(dropInDir);
-                    if (!places.has(dirOf(dropInDir)) || dirNames.has(name))
-                        continue;
-                    if (name.endsWith('.d') && instanceOf(name.slice(0, -2)))
-                        reasons.push(...dirReasons);
-                }
-                for (const [file, verb] of touched) {
-                    const parent = dirOf(file);
-                    if (!places.has(dirOf(parent)) || !isDependencyDirectory(baseName(parent)))
-                        continue;
-                    if (instanceOf(baseName(file)))
-                        reasons.push(`instance link ${file} ${verb}`);
-                }
+                const prefixes = templatePrefixes(unit, names.slice(1));
+                for (const [instance, why] of changedInstances(unitPath, touched, prefixes, searchDirectories))
+                    if (instance !== unit.instance)
+                        reasons.push(...why);
             }
         }
         else {
@@ -55617,31 +55592,47 @@ searchDirectories = (dir) => [dir]) {
     }
     return selected;
 }
-/**
- * The instances of a template (`unitPath`, workspace-relative) whose own drop-in directories, or
- * links enabling them in dependency directories, the changes touch (`prefixes`: the template's and
- * its alias templates', see templatePrefixes): each is compared with itself at the base.
- */
-function changedInstances(unitPath, changes, prefixes, searchDirectories) {
-    const places = new Set(searchDirectories(dirOf(unitPath)));
-    const instances = new Set();
-    const instanceOf = (name) => {
-        const unit = parseUnitName(name);
-        if (unit?.isInstance && prefixes.includes(unit.prefix))
-            instances.add(unit.instance);
-    };
+/** Every path a change touched (both sides of a rename), with what happened to it. */
+function touchedPaths(changes) {
+    const touched = new Map();
     for (const change of changes) {
-        for (const file of [change.path, change.oldPath]) {
-            if (file === undefined)
-                continue;
-            const parent = dirOf(file);
-            if (places.has(dirOf(parent)) && parent.endsWith('.d') && isDropInFileName(baseName(file)))
-                instanceOf(baseName(parent).slice(0, -2));
-            else if (places.has(dirOf(parent)) && isDependencyDirectory(baseName(parent)))
-                instanceOf(baseName(file));
-        }
+        const verb = change.status === 'A'
+            ? 'added'
+            : change.status === 'D'
+                ? 'removed'
+                : change.status === 'R'
+                    ? 'renamed'
+                    : 'changed';
+        touched.set(change.path, verb);
+        if (change.oldPath !== undefined)
+            touched.set(change.oldPath, change.status === 'R' ? 'renamed' : 'copied');
     }
-    return [...instances].sort();
+    return touched;
+}
+/**
+ * The instances of a template (`unitPath`, workspace-relative) whose own drop-ins, or links enabling
+ * them in dependency directories, the touched paths (touchedPaths()) hold on its search path, each
+ * with what changed (`prefixes`: the template's and its alias templates', see templatePrefixes).
+ */
+function changedInstances(unitPath, touched, prefixes, searchDirectories) {
+    const places = new Set(searchDirectories(dirOf(unitPath)));
+    const instances = new Map();
+    const add = (name, why) => {
+        const unit = parseUnitName(name);
+        if (!unit?.isInstance || !prefixes.includes(unit.prefix))
+            return;
+        instances.set(unit.instance, [...(instances.get(unit.instance) ?? []), why]);
+    };
+    for (const [file, verb] of touched) {
+        const parent = dirOf(file);
+        if (!places.has(dirOf(parent)))
+            continue;
+        if (parent.endsWith('.d') && isDropInFileName(baseName(file)))
+            add(baseName(parent).slice(0, -2), `drop-in ${file} ${verb}`);
+        else if (isDependencyDirectory(baseName(parent)))
+            add(baseName(file), `instance link ${file} ${verb}`);
+    }
+    return instances;
 }
 const describeResult = (r) => !r
     ? 'absent'
@@ -64772,6 +64763,7 @@ async function gate(env) {
     // is also compared with itself at the base (a second instance weakened to no worse than one that
     // was weak already is still worse than it was)
     if (bases && settings.failOn === 'regression' && changes) {
+        const touched = touchedPaths(changes);
         units.forEach((unit, k) => {
             const i = gated[k];
             const current = unitPaths[i];
@@ -64780,7 +64772,7 @@ async function gate(env) {
                 return;
             const prefixes = templatePrefixes(named, inputs.otherNames.get(current) ?? []);
             const searched = (dir) => eitherSearchDirectories(dir, settings.version);
-            for (const instance of changedInstances(current, changes, prefixes, searched)) {
+            for (const instance of changedInstances(current, touched, prefixes, searched).keys()) {
                 const now = scanUnitFile(found.files[i], roots, { ...options, keepPassingChecks: true, scope: scopeOf(current) }, reader, instance);
                 const then = scoreBaseAs(current, basePathOf(current), instance);
                 if (then !== undefined && compareWithBase(now, then) === 'worse') {

@@ -32,6 +32,7 @@ import {
   parseNameStatus,
   relativeToWorkspace,
   selectChangedUnits,
+  touchedPaths,
   widenToChangedResults
 } from './github/changes.js'
 import type { Comparison, CommitFacts } from './github/comparison.js'
@@ -576,6 +577,7 @@ async function gate(env: Env): Promise<string | undefined> {
   // is also compared with itself at the base (a second instance weakened to no worse than one that
   // was weak already is still worse than it was)
   if (bases && settings.failOn === 'regression' && changes) {
+    const touched = touchedPaths(changes)
     units.forEach((unit, k) => {
       const i = gated[k]!
       const current = unitPaths[i]!
@@ -583,7 +585,7 @@ async function gate(env: Env): Promise<string | undefined> {
       if (!named?.isTemplate || compareWithBase(unit, bases.get(current)) === 'worse') return
       const prefixes = templatePrefixes(named, inputs.otherNames.get(current) ?? [])
       const searched = (dir: string) => eitherSearchDirectories(dir, settings.version)
-      for (const instance of changedInstances(current, changes, prefixes, searched)) {
+      for (const instance of changedInstances(current, touched, prefixes, searched).keys()) {
         const now = scanUnitFile(
           found.files[i]!,
           roots,

@@ -174,24 +174,11 @@ export function selectChangedUnits(
   /** the directories a unit's drop-ins come from, given its file's (see dropInSearchDirectories) */
   searchDirectories: (dir: string) => readonly string[] = (dir) => [dir]
 ): Map<string, UnitChange> {
-  // Every path a change touched (both sides of a rename), with a description.
-  const touched = new Map<string, string>()
+  const touched = touchedPaths(changes)
   const renamedFrom = new Map<string, string>()
-  for (const change of changes) {
-    const verb =
-      change.status === 'A'
-        ? 'added'
-        : change.status === 'D'
-          ? 'removed'
-          : change.status === 'R'
-            ? 'renamed'
-            : 'changed'
-    touched.set(change.path, verb)
-    if (change.oldPath !== undefined) {
-      touched.set(change.oldPath, change.status === 'R' ? 'renamed' : 'copied')
-      if (change.status === 'R') renamedFrom.set(change.path, change.oldPath)
-    }
-  }
+  for (const change of changes)
+    if (change.status === 'R' && change.oldPath !== undefined)
+      renamedFrom.set(change.path, change.oldPath)
   // Drop-in directories that saw a change, with the changes under each.
   const dropInDirs = new Map<string, string[]>()
   for (const [file, verb] of touched) {
@@ -248,22 +235,17 @@ export function selectChangedUnits(
         }
       }
       // a template is judged by the instances that run: a change to any instance's drop-ins or
-      // to a link enabling one changes it (foo@y.service.d/ beside a weaker foo@x.service.d/)
+      // to a link enabling one changes it (foo@y.service.d/ beside a weaker foo@x.service.d/); the
+      // test instance's drop-ins are counted above
       if (baseName(unitPath).includes('@.')) {
-        const leads = templatePrefixes(unit, names.slice(1)).map((prefix) => `${prefix}@`)
-        const instanceOf = (name: string): boolean =>
-          leads.some((lead) => name.startsWith(lead)) && parseUnitName(name)?.isInstance === true
-        const places = new Set(searched)
-        for (const [dropInDir, dirReasons] of dropInDirs) {
-          const name = baseName(dropInDir)
-          if (!places.has(dirOf(dropInDir)) || dirNames.has(name)) continue
-          if (name.endsWith('.d') && instanceOf(name.slice(0, -2))) reasons.push(...dirReasons)
-        }
-        for (const [file, verb] of touched) {
-          const parent = dirOf(file)
-          if (!places.has(dirOf(parent)) || !isDependencyDirectory(baseName(parent))) continue
-          if (instanceOf(baseName(file))) reasons.push(`instance link ${file} ${verb}`)
-        }
+        const prefixes = templatePrefixes(unit, names.slice(1))
+        for (const [instance, why] of changedInstances(
+          unitPath,
+          touched,
+          prefixes,
+          searchDirectories
+        ))
+          if (instance !== unit.instance) reasons.push(...why)
       }
     } else {
       // no unit name: a directory the scan could not list (its report says why), changed with
@@ -289,34 +271,52 @@ export function selectChangedUnits(
   return selected
 }
 
+/** Every path a change touched (both sides of a rename), with what happened to it. */
+export function touchedPaths(changes: readonly Change[]): Map<string, string> {
+  const touched = new Map<string, string>()
+  for (const change of changes) {
+    const verb =
+      change.status === 'A'
+        ? 'added'
+        : change.status === 'D'
+          ? 'removed'
+          : change.status === 'R'
+            ? 'renamed'
+            : 'changed'
+    touched.set(change.path, verb)
+    if (change.oldPath !== undefined)
+      touched.set(change.oldPath, change.status === 'R' ? 'renamed' : 'copied')
+  }
+  return touched
+}
+
 /**
- * The instances of a template (`unitPath`, workspace-relative) whose own drop-in directories, or
- * links enabling them in dependency directories, the changes touch (`prefixes`: the template's and
- * its alias templates', see templatePrefixes): each is compared with itself at the base.
+ * The instances of a template (`unitPath`, workspace-relative) whose own drop-ins, or links enabling
+ * them in dependency directories, the touched paths (touchedPaths()) hold on its search path, each
+ * with what changed (`prefixes`: the template's and its alias templates', see templatePrefixes).
  */
 export function changedInstances(
   unitPath: string,
-  changes: readonly Change[],
+  touched: ReadonlyMap<string, string>,
   prefixes: readonly string[],
   searchDirectories: (dir: string) => readonly string[]
-): string[] {
+): Map<string, string[]> {
   const places = new Set(searchDirectories(dirOf(unitPath)))
-  const instances = new Set<string>()
-  const instanceOf = (name: string): void => {
+  const instances = new Map<string, string[]>()
+  const add = (name: string, why: string): void => {
     const unit = parseUnitName(name)
-    if (unit?.isInstance && prefixes.includes(unit.prefix)) instances.add(unit.instance!)
+    if (!unit?.isInstance || !prefixes.includes(unit.prefix)) return
+    instances.set(unit.instance!, [...(instances.get(unit.instance!) ?? []), why])
   }
-  for (const change of changes) {
-    for (const file of [change.path, change.oldPath]) {
-      if (file === undefined) continue
-      const parent = dirOf(file)
-      if (places.has(dirOf(parent)) && parent.endsWith('.d') && isDropInFileName(baseName(file)))
-        instanceOf(baseName(parent).slice(0, -2))
-      else if (places.has(dirOf(parent)) && isDependencyDirectory(baseName(parent)))
-        instanceOf(baseName(file))
-    }
+  for (const [file, verb] of touched) {
+    const parent = dirOf(file)
+    if (!places.has(dirOf(parent))) continue
+    if (parent.endsWith('.d') && isDropInFileName(baseName(file)))
+      add(baseName(parent).slice(0, -2), `drop-in ${file} ${verb}`)
+    else if (isDependencyDirectory(baseName(parent)))
+      add(baseName(file), `instance link ${file} ${verb}`)
   }
-  return [...instances].sort()
+  return instances
 }
 
 /** What the gate concluded about a unit, as far as a change of it matters. */
