@@ -7934,6 +7934,15 @@ function searchPathNameMaps(entriesOf) {
     };
 }
 /**
+ * Whether a unit file's own name leads on by name where systemd looks it up: an alias, or the entry
+ * of another directory of the search path (`lookedUp`, the map's directories); such a link need
+ * not lead anywhere from the checkout.
+ */
+function leadsByName(map, name, lookedUp, directory) {
+    const entry = map.get(name);
+    return typeof entry === 'string' || (entry === null && lookedUp[map.holderOf(name)] !== directory);
+}
+/**
  * The directories a unit file's names are looked up in: its search path, in systemd's order (with
  * its own directory first where the path leaves it out).
  */
@@ -14714,10 +14723,7 @@ asInstance) {
     // absolute one, as `systemctl enable` writes it, or one whose `..` climbs above the root), and so
     // does one to its own name, which systemd ignores for the entry of another directory: neither
     // need lead anywhere from the checkout
-    const entry = map.get(base);
-    const imageAlias = root !== undefined &&
-        kind === 'link' &&
-        (typeof entry === 'string' || (entry === null && lookedUp[map.holderOf(base)] !== directory));
+    const imageAlias = root !== undefined && kind === 'link' && leadsByName(map, base, lookedUp, directory);
     const linkError = kind === 'link' && !imageAlias ? followError(file) : undefined;
     if (linkError !== undefined) {
         // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an

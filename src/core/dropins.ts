@@ -404,6 +404,21 @@ export function searchPathNameMaps(
 }
 
 /**
+ * Whether a unit file's own name leads on by name where systemd looks it up: an alias, or the entry
+ * of another directory of the search path (`lookedUp`, the map's directories); such a link need
+ * not lead anywhere from the checkout.
+ */
+export function leadsByName(
+  map: NameMap,
+  name: string,
+  lookedUp: readonly string[],
+  directory: string
+): boolean {
+  const entry = map.get(name)
+  return typeof entry === 'string' || (entry === null && lookedUp[map.holderOf(name)] !== directory)
+}
+
+/**
  * The directories a unit file's names are looked up in: its search path, in systemd's order (with
  * its own directory first where the path leaves it out).
  */

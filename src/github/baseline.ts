@@ -7,6 +7,7 @@ import {
   aliasLinkFor,
   instancesWithDropIns,
   buildNameMap,
+  leadsByName,
   nameLookupDirectories,
   searchPathNameMaps,
   templatePrefixes,
@@ -394,12 +395,8 @@ export function scoreAtBase(
     const map = reader.nameMap(directory, lookedUp, root, fileName)
     // an alias of an image names a unit below its root, as the scan reads it
     const own = tree.entries.get(top)
-    const entry = map.get(fileName)
     const imageAlias =
-      root !== undefined &&
-      own?.mode === SYMLINK &&
-      (typeof entry === 'string' ||
-        (entry === null && lookedUp[map.holderOf(fileName)] !== directory))
+      root !== undefined && own?.mode === SYMLINK && leadsByName(map, fileName, lookedUp, directory)
     if ((resolved.kind === 'error' || resolved.kind === 'missing') && !imageAlias) {
       // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
       // instance's template does

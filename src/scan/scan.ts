@@ -28,6 +28,7 @@ import {
   searchedDropInDirectories,
   unitNames,
   buildNameMap,
+  leadsByName,
   nameLookupDirectories,
   searchPathNameMaps,
   templatePrefixes
@@ -1210,11 +1211,8 @@ export function scanUnitFile(
   // absolute one, as `systemctl enable` writes it, or one whose `..` climbs above the root), and so
   // does one to its own name, which systemd ignores for the entry of another directory: neither
   // need lead anywhere from the checkout
-  const entry = map.get(base)
   const imageAlias =
-    root !== undefined &&
-    kind === 'link' &&
-    (typeof entry === 'string' || (entry === null && lookedUp[map.holderOf(base)] !== directory))
+    root !== undefined && kind === 'link' && leadsByName(map, base, lookedUp, directory)
   const linkError = kind === 'link' && !imageAlias ? followError(file) : undefined
   if (linkError !== undefined) {
     // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an
