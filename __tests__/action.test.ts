@@ -783,6 +783,26 @@ describe('fail-on: regression', () => {
     expect(run.stdout).toMatch(/✗ units\/app\.service .*worse than the base/)
   })
 
+  it("gates a unit once where a link leads into an image's search directory (red team round 12, R6a)", async () => {
+    // systemd -> rootfs/usr/lib/systemd/system, for convenience: the unit is systemd's with the
+    // image's drop-ins (hardened by etc/), not a unit of a plain directory systemd/
+    const r = repo({
+      base: {
+        'rootfs/usr/lib/systemd/system/app.service': BARE,
+        'rootfs/etc/systemd/system/app.service.d/harden.conf':
+          '[Service]\nDynamicUser=yes\nPrivateNetwork=yes\nCapabilityBoundingSet=\nSystemCallFilter=@system-service\nProtectSystem=strict\nProtectHome=yes\nPrivateDevices=yes\n',
+        systemd: { link: 'rootfs/usr/lib/systemd/system' }
+      },
+      head: { 'rootfs/usr/lib/systemd/system/app.service': `# edited\n${BARE}` }
+    })
+    const run = await runPull(r, inputs)
+    expect(reportOf(run).units.map((u) => [u.path, u.score])).toEqual([
+      ['rootfs/usr/lib/systemd/system/app.service', expect.any(Number)]
+    ])
+    expect(reportOf(run).units[0]!.score).toBeLessThan(5)
+    expect(run.code).toBe(0)
+  })
+
   it('fails a new unit above the threshold and passes a new one below it', async () => {
     const r = repo({
       base: { 'units/legacy.service': LEGACY },

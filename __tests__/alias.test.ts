@@ -11,9 +11,10 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { AliasedDropInCandidate, AliasLink, NameMap } from '../src/core/dropins.js'
+import type { AliasedDropInCandidate, AliasLink, ImageEntry, NameMap } from '../src/core/dropins.js'
 import {
   aliasProblem,
+  chaseBelowRoot,
   buildNameMap,
   dropInChoices,
   unitDropInDirectories,
@@ -646,6 +647,45 @@ describe('alias helpers (dropins.ts)', () => {
     expect(aliasProblem('a@x.service', 'b@y.service')).toMatch(/another instance/)
     expect(aliasProblem('a@.service', 'b.service')).toMatch(/a plain name, from a template name/)
     expect(aliasProblem('a.service', 'a.service')).toMatch(/itself/)
+  })
+
+  it("follows an image's links below its root as systemd's chase_symlinks does", () => {
+    // '->' a link, '/' a directory, anything else a file
+    const image: Record<string, string> = {
+      usr: '/',
+      'usr/lib': '/',
+      'usr/lib/unit': '/',
+      'usr/lib/unit/app.service': 'file',
+      'usr/lib/unit/alias.service': '-> app.service',
+      opt: '/',
+      'opt/abs': '-> /usr/lib/unit',
+      'opt/rel': '-> ../usr/lib',
+      'opt/loop': '-> loop',
+      'opt/empty': '-> ',
+      'opt/file': 'file'
+    }
+    const entryAt = (below: string): ImageEntry => {
+      const what = image[below]
+      if (what === undefined) return { kind: 'missing' }
+      if (what === '/') return { kind: 'directory' }
+      return what.startsWith('-> ') ? { kind: 'link', text: what.slice(3) } : { kind: 'other' }
+    }
+    const chase = (p: string): string | undefined => chaseBelowRoot(p, entryAt)
+    expect(chase('/opt/abs/app.service')).toBe('usr/lib/unit/app.service')
+    expect(chase('/opt/rel/unit/app.service')).toBe('usr/lib/unit/app.service')
+    // the last component is not followed; `..` stops at the root; `.` and `//` are nothing
+    expect(chase('/opt/abs/alias.service')).toBe('usr/lib/unit/alias.service')
+    expect(chase('/../../usr/./lib//unit/app.service')).toBe('usr/lib/unit/app.service')
+    // `..` steps back from where a link leads, not from the link
+    expect(chase('/opt/abs/../unit/app.service')).toBe('usr/lib/unit/app.service')
+    // a missing rest is kept as written, unless it climbs
+    expect(chase('/opt/gone/x/app.service')).toBe('opt/gone/x/app.service')
+    expect(chase('/opt/abs/gone/app.service')).toBe('usr/lib/unit/gone/app.service')
+    expect(chase('/opt/gone/../app.service')).toBeUndefined()
+    // systemd gives up on a loop, a file on the way and an empty link
+    expect(chase('/opt/loop/app.service')).toBeUndefined()
+    expect(chase('/opt/file/app.service')).toBeUndefined()
+    expect(chase('/opt/empty/app.service')).toBeUndefined()
   })
 
   it("lists the id's directories, then each alias's, then the type-wide one", () => {

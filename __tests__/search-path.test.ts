@@ -237,7 +237,10 @@ describe('drop-ins from the search path of an image tree', () => {
  * target's name, looked up on the whole path, and ignores one to its own name. Scores observed with
  * systemd-analyze 252 --root (every file of a layout is the same unit); the oracle test asks again.
  */
-const CROSS_DIRECTORY_ALIASES: Record<string, { files: Record<string, string>; score: number }> = {
+const CROSS_DIRECTORY_ALIASES: Record<
+  string,
+  { files: Record<string, string>; score: number; notFound?: string[] }
+> = {
   // etc/web.service names usr/lib's app.service: the drop-ins of both names, in both directories
   'an alias in etc of a unit in usr/lib': {
     files: {
@@ -294,6 +297,49 @@ const CROSS_DIRECTORY_ALIASES: Record<string, { files: Record<string, string>; s
     },
     score: 9.4
   },
+  // systemd follows the directories on the way below the root, links among them too (red team
+  // round 12, R1): an absolute link's text from the root, a relative one from where it is
+  'an absolute alias through a directory link of the image': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'usr/lib/systemd/system/app.service.d/a.conf': '[Service]\nPrivateNetwork=yes\n',
+      'opt/link': '-> ../usr/lib/systemd/system',
+      'etc/systemd/system/web.service': '-> /opt/link/app.service',
+      'etc/systemd/system/web.service.d/b.conf': '[Service]\nPrivateTmp=yes\n'
+    },
+    score: 9.0
+  },
+  'a relative alias through an absolute directory link': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'usr/lib/systemd/system/app.service.d/a.conf': '[Service]\nPrivateNetwork=yes\n',
+      'opt/link': '-> /usr/lib/systemd/system',
+      'etc/systemd/system/web.service': '-> ../../../opt/link/app.service',
+      'etc/systemd/system/web.service.d/b.conf': '[Service]\nPrivateTmp=yes\n'
+    },
+    score: 9.0
+  },
+  'an alias through a link to a directory above the unit': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'opt/link': '-> ../usr/lib/systemd',
+      'etc/systemd/system/web.service': '-> /opt/link/system/app.service',
+      'etc/systemd/system/web.service.d/b.conf': '[Service]\nPrivateTmp=yes\n'
+    },
+    score: 9.4
+  },
+  // a `..` after a link steps back from where the link leads: /usr/lib/systemd/systemd/system is no
+  // directory, so web.service names no unit (not found) and app.service has none of its drop-ins
+  "an alias whose '..' follows a directory link": {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'opt/link': '-> /usr/lib/systemd/system',
+      'etc/systemd/system/web.service': '-> /opt/link/../systemd/system/app.service',
+      'etc/systemd/system/web.service.d/b.conf': '[Service]\nPrivateTmp=yes\n'
+    },
+    score: 9.6,
+    notFound: ['web.service']
+  },
   // a target below a search directory names the entry of its name on the path, not the file
   'an alias of a file below usr/lib': {
     files: {
@@ -320,35 +366,59 @@ function crossDirectoryRoot(layout: string, copy = 'gate'): string {
 }
 
 /** the gate's score of every unit file on the search path of a layout, by its name */
-async function crossDirectoryScores(r: string, version: number): Promise<Map<string, number>> {
-  const scores = new Map<string, number>()
+async function crossDirectoryScores(
+  r: string,
+  version: number
+): Promise<Map<string, number | null>> {
+  const scores = new Map<string, number | null>()
   for (const unit of await unitsBelow(r, version)) {
-    if (!unit.path.includes('/sub/')) scores.set(path.basename(unit.path), unit.score!)
+    if (!unit.path.includes('/sub/')) scores.set(path.basename(unit.path), unit.score)
   }
   return scores
 }
 
+/** the score a layout expects of a unit file's name (null: systemd finds no such unit) */
+const expectedScore = (layout: string, name: string): number | null => {
+  const { score, notFound } = CROSS_DIRECTORY_ALIASES[layout]!
+  return notFound?.includes(name) ? null : score
+}
+
 describe('names across the search path of an image tree', () => {
-  it.each<[string, string, string, string]>([
+  // (every row has five elements: jest takes a shorter row's fifth parameter for a callback)
+  it.each<[string, string, string, string, [link: string, text: string] | undefined]>([
     // red team round 11, N9: etc/bar@.service -> usr/lib foo@.service: bar@web.service.d/ reaches foo@web
     [
       "an alias template's instance drop-ins",
       'usr/lib/systemd/system',
       'etc/systemd/system/bar@.service',
-      '../../../usr/lib/systemd/system/foo@.service'
+      '../../../usr/lib/systemd/system/foo@.service',
+      undefined
+    ],
+    // round 12, R1f: the same through a directory link of the image
+    [
+      "an alias template's instance drop-ins through a directory link",
+      'usr/lib/systemd/system',
+      'etc/systemd/system/bar@.service',
+      '/opt/link/foo@.service',
+      ['opt/link', '../usr/lib/systemd/system']
     ],
     // round 12, R2: bar@web.service -> foo@.service makes bar@web a name of foo@web
     [
       'an instance alias',
       'etc/systemd/system',
       'etc/systemd/system/bar@web.service',
-      'foo@.service'
+      'foo@.service',
+      undefined
     ]
   ])(
     'judges a template by the instances %s reach',
-    async (layout, templateDirectory, link, text) => {
+    async (layout, templateDirectory, link, text, directoryLink) => {
       const r = path.join(base, 'template-aliases', layout.replace(/\W+/g, '-'), 'rootfs')
       const write = writeIn(r)
+      if (directoryLink) {
+        fs.mkdirSync(path.join(r, path.dirname(directoryLink[0])), { recursive: true })
+        fs.symlinkSync(directoryLink[1], path.join(r, directoryLink[0]))
+      }
       const unit = `${templateDirectory}/foo@.service`
       write(
         unit,
@@ -390,14 +460,17 @@ describe('names across the search path of an image tree', () => {
   it.each(Object.keys(CROSS_DIRECTORY_ALIASES))('%s', async (layout) => {
     const r = crossDirectoryRoot(layout)
     const scores = await crossDirectoryScores(r, 252)
-    const { score } = CROSS_DIRECTORY_ALIASES[layout]!
     expect(scores.size).toBeGreaterThan(0)
-    for (const [name, scored] of scores) expect([name, scored]).toEqual([name, score])
+    for (const [name, scored] of scores)
+      expect([name, scored]).toEqual([name, expectedScore(layout, name)])
     // the Action's base, read from git objects, names them the same way
     const repository = committed(r)
     for (const file of Object.keys(CROSS_DIRECTORY_ALIASES[layout]!.files)) {
       if (!file.endsWith('.service') || file.includes('/sub/')) continue
-      expect([file, scoredAtHead(repository, file, 252)?.score]).toEqual([file, score])
+      expect([file, scoredAtHead(repository, file, 252)?.score]).toEqual([
+        file,
+        expectedScore(layout, path.basename(file))
+      ])
     }
   })
 })

@@ -7719,6 +7719,54 @@ function aliasLinkFor(target, targetDirectory, directories) {
     }
     return undefined;
 }
+/** systemd's CHASE_SYMLINKS_MAX: the 32nd link on the way is a loop (ELOOP) */
+const CHASE_SYMLINKS_MAX = 32;
+/**
+ * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
+ * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
+ * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
+ * it), the last component is taken as named, and a rest that does not exist is kept as written.
+ * `inImage` is the path from the image's root; `entryAt` says what a path below it is ('/'-separated,
+ * no leading slash), as does the result. Undefined where systemd gives the link up (a loop, a file
+ * where a directory should be, an empty link, `..` after a missing directory): it then ignores it.
+ */
+function chaseBelowRoot(inImage, entryAt) {
+    const done = [];
+    // components still to walk, the next one last
+    const todo = inImage.split('/').reverse();
+    let follows = CHASE_SYMLINKS_MAX;
+    while (todo.length > 0) {
+        const part = todo.pop();
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..') {
+            done.pop();
+            continue;
+        }
+        const last = todo.every((rest) => rest === '' || rest === '.');
+        done.push(part);
+        const entry = entryAt(done.join('/'));
+        if (entry.kind === 'missing') {
+            const rest = todo.reverse().filter((p) => p !== '' && p !== '.');
+            if (rest.includes('..'))
+                return undefined;
+            return [...done, ...rest].join('/');
+        }
+        if (last)
+            break;
+        if (entry.kind === 'other')
+            return undefined;
+        if (entry.kind === 'link') {
+            if (--follows <= 0 || entry.text === '')
+                return undefined;
+            done.pop();
+            if (entry.text.startsWith('/'))
+                done.length = 0;
+            todo.push(...entry.text.split('/').reverse());
+        }
+    }
+    return done.join('/');
+}
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 function aliasProblem(alias, target) {
     const from = parseUnitName(alias);
@@ -13983,11 +14031,11 @@ function createReader(roots, cwd, known) {
     /**
      * A link named like a service is an alias when its target lies in the same directory (or below it:
      * systemd then takes the entry of that name in the directory), or in a directory of the image's
-     * search path (`image`; an absolute link read below its root); any other is a linked unit file (a
-     * mask too); an unreadable link is no entry at all (undefined).
+     * search path (`image`; the target followed below its root, see chaseBelowRoot); any other is a
+     * linked unit file (a mask too); an unreadable link is no entry at all (undefined).
      */
     const classifyLink = (dir, name, 
-    /** the search path, when the directory is one of an image's: resolved, as named, its root */
+    /** the search path, when the directory is one of an image's: as named, and its root */
     image) => {
         let text;
         try {
@@ -13997,15 +14045,14 @@ function createReader(roots, cwd, known) {
             return undefined;
         }
         if (image) {
-            // systemd --root reads a link below the image's root: an absolute one (`systemctl enable`
-            // writes aliases so) from there, a `..` stopping there; the directories as named
-            const inImage = path.isAbsolute(text)
-                ? path.normalize(text)
-                : path.normalize(`/${path.relative(image.root, dir)}/${text}`);
-            const target = path.join(image.root, inImage);
-            const alias = aliasLinkFor(path.basename(target), path.dirname(target), image.named);
-            if (alias)
-                return alias;
+            // systemd --root follows a link's target below the image's root: an absolute one
+            // (`systemctl enable` writes aliases so) from there, a `..` stopping there, a directory that
+            // is a link on the way too
+            const below = chaseBelowRoot(path.isAbsolute(text) ? text : `/${toPosix(path.relative(image.root, dir))}/${text}`, (entry) => imageEntry(image.root, entry));
+            if (below === undefined)
+                return 'linked';
+            const target = path.join(image.root, below);
+            return aliasLinkFor(path.basename(target), path.dirname(target), image.named) ?? 'linked';
         }
         const target = path.resolve(dir, text);
         const parent = path.dirname(target);
@@ -14020,7 +14067,23 @@ function createReader(roots, cwd, known) {
         }
         // systemd resolves the directories on the way, not the file itself; missing ones stay as named
         const targetDirectory = realPathAsFarAsItGoes(parent);
-        return (aliasLinkFor(path.basename(target), targetDirectory, image?.real ?? [realDir]) ?? 'linked');
+        return aliasLinkFor(path.basename(target), targetDirectory, [realDir]) ?? 'linked';
+    };
+    /** What a path below an image's root is (its directory's listing and link texts, cached). */
+    const imageEntry = (root, below) => {
+        const file = path.join(root, below);
+        const kind = listingIn(path.dirname(file))?.entries.get(path.basename(file));
+        if (kind === 'directory')
+            return { kind: 'directory' };
+        if (kind === 'link') {
+            try {
+                return { kind: 'link', text: readLink(file) };
+            }
+            catch {
+                return { kind: 'missing' };
+            }
+        }
+        return kind === undefined ? { kind: 'missing' } : { kind: 'other' };
     };
     /** A directory's entries for a name map, its links classified against the search directories. */
     const directoryLinks = (dir, image) => {
@@ -14036,7 +14099,7 @@ function createReader(roots, cwd, known) {
         return { isFile: (n) => listing?.entries.get(n) === 'file', links };
     };
     const imageNameMap = searchPathNameMaps((searched, root) => {
-        const image = { real: searched.map(realPathAsFarAsItGoes), named: searched, root };
+        const image = { named: searched, root };
         return searched.map((d) => directoryLinks(d, image));
     });
     return {
@@ -14509,6 +14572,14 @@ listings = new Map()) {
     };
     for (const walked of walkServiceFiles(root, listings, skip))
         take(walked, false);
+    // A link into a directory of an image's search path that is gated where it is (a convenience
+    // link, systemd -> rootfs/usr/lib/systemd/system) adds a copy of each unit there scored as a unit
+    // of a plain directory, without the image's drop-ins: those units are gated at their own path.
+    const gatedSearchDirectories = new Set();
+    for (const [dir, listing] of listings) {
+        if (listing.real && isSearchDirectory(listing.real) && wantedBelow(relative(dir)))
+            gatedSearchDirectories.add(listing.real);
+    }
     for (let link = links.pop(); link !== undefined; link = links.pop()) {
         let real;
         try {
@@ -14522,12 +14593,17 @@ listings = new Map()) {
         const inside = real === realRoot || real.startsWith(`${realRoot}${path.sep}`);
         if (!inside || seen.has(real) || !wantedBelow(relative(link)))
             continue;
+        if (gatedSearchDirectories.has(real) && !isSearchDirectory(link))
+            continue;
         seen.add(real);
         for (const walked of walkServiceFiles(link, new Map(), skip))
             take(walked, true);
     }
     return missed;
 }
+/** Whether a directory is one of a system or user manager's search path (of an image, say). */
+const isSearchDirectory = (directory) => searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep) !== undefined ||
+    searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep, 'user') !== undefined;
 /**
  * Why the walk could not enter a directory it listed among the unit files (walkServiceFiles), or
  * undefined when the path is no such directory. readdir() gives a name that is not UTF-8 with U+FFFD

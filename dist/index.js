@@ -38735,6 +38735,54 @@ function aliasLinkFor(target, targetDirectory, directories) {
     }
     return undefined;
 }
+/** systemd's CHASE_SYMLINKS_MAX: the 32nd link on the way is a loop (ELOOP) */
+const CHASE_SYMLINKS_MAX = 32;
+/**
+ * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
+ * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
+ * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
+ * it), the last component is taken as named, and a rest that does not exist is kept as written.
+ * `inImage` is the path from the image's root; `entryAt` says what a path below it is ('/'-separated,
+ * no leading slash), as does the result. Undefined where systemd gives the link up (a loop, a file
+ * where a directory should be, an empty link, `..` after a missing directory): it then ignores it.
+ */
+function chaseBelowRoot(inImage, entryAt) {
+    const done = [];
+    // components still to walk, the next one last
+    const todo = inImage.split('/').reverse();
+    let follows = CHASE_SYMLINKS_MAX;
+    while (todo.length > 0) {
+        const part = todo.pop();
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..') {
+            done.pop();
+            continue;
+        }
+        const last = todo.every((rest) => rest === '' || rest === '.');
+        done.push(part);
+        const entry = entryAt(done.join('/'));
+        if (entry.kind === 'missing') {
+            const rest = todo.reverse().filter((p) => p !== '' && p !== '.');
+            if (rest.includes('..'))
+                return undefined;
+            return [...done, ...rest].join('/');
+        }
+        if (last)
+            break;
+        if (entry.kind === 'other')
+            return undefined;
+        if (entry.kind === 'link') {
+            if (--follows <= 0 || entry.text === '')
+                return undefined;
+            done.pop();
+            if (entry.text.startsWith('/'))
+                done.length = 0;
+            todo.push(...entry.text.split('/').reverse());
+        }
+    }
+    return done.join('/');
+}
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 function aliasProblem(alias, target) {
     const from = parseUnitName(alias);
@@ -44742,11 +44790,11 @@ function createReader(roots, cwd, known) {
     /**
      * A link named like a service is an alias when its target lies in the same directory (or below it:
      * systemd then takes the entry of that name in the directory), or in a directory of the image's
-     * search path (`image`; an absolute link read below its root); any other is a linked unit file (a
-     * mask too); an unreadable link is no entry at all (undefined).
+     * search path (`image`; the target followed below its root, see chaseBelowRoot); any other is a
+     * linked unit file (a mask too); an unreadable link is no entry at all (undefined).
      */
     const classifyLink = (dir, name, 
-    /** the search path, when the directory is one of an image's: resolved, as named, its root */
+    /** the search path, when the directory is one of an image's: as named, and its root */
     image) => {
         let text;
         try {
@@ -44756,15 +44804,14 @@ function createReader(roots, cwd, known) {
             return undefined;
         }
         if (image) {
-            // systemd --root reads a link below the image's root: an absolute one (`systemctl enable`
-            // writes aliases so) from there, a `..` stopping there; the directories as named
-            const inImage = path$2.isAbsolute(text)
-                ? path$2.normalize(text)
-                : path$2.normalize(`/${path$2.relative(image.root, dir)}/${text}`);
-            const target = path$2.join(image.root, inImage);
-            const alias = aliasLinkFor(path$2.basename(target), path$2.dirname(target), image.named);
-            if (alias)
-                return alias;
+            // systemd --root follows a link's target below the image's root: an absolute one
+            // (`systemctl enable` writes aliases so) from there, a `..` stopping there, a directory that
+            // is a link on the way too
+            const below = chaseBelowRoot(path$2.isAbsolute(text) ? text : `/${toPosix$3(path$2.relative(image.root, dir))}/${text}`, (entry) => imageEntry(image.root, entry));
+            if (below === undefined)
+                return 'linked';
+            const target = path$2.join(image.root, below);
+            return aliasLinkFor(path$2.basename(target), path$2.dirname(target), image.named) ?? 'linked';
         }
         const target = path$2.resolve(dir, text);
         const parent = path$2.dirname(target);
@@ -44779,7 +44826,23 @@ function createReader(roots, cwd, known) {
         }
         // systemd resolves the directories on the way, not the file itself; missing ones stay as named
         const targetDirectory = realPathAsFarAsItGoes(parent);
-        return (aliasLinkFor(path$2.basename(target), targetDirectory, image?.real ?? [realDir]) ?? 'linked');
+        return aliasLinkFor(path$2.basename(target), targetDirectory, [realDir]) ?? 'linked';
+    };
+    /** What a path below an image's root is (its directory's listing and link texts, cached). */
+    const imageEntry = (root, below) => {
+        const file = path$2.join(root, below);
+        const kind = listingIn(path$2.dirname(file))?.entries.get(path$2.basename(file));
+        if (kind === 'directory')
+            return { kind: 'directory' };
+        if (kind === 'link') {
+            try {
+                return { kind: 'link', text: readLink(file) };
+            }
+            catch {
+                return { kind: 'missing' };
+            }
+        }
+        return kind === undefined ? { kind: 'missing' } : { kind: 'other' };
     };
     /** A directory's entries for a name map, its links classified against the search directories. */
     const directoryLinks = (dir, image) => {
@@ -44795,7 +44858,7 @@ function createReader(roots, cwd, known) {
         return { isFile: (n) => listing?.entries.get(n) === 'file', links };
     };
     const imageNameMap = searchPathNameMaps((searched, root) => {
-        const image = { real: searched.map(realPathAsFarAsItGoes), named: searched, root };
+        const image = { named: searched, root };
         return searched.map((d) => directoryLinks(d, image));
     });
     return {
@@ -45254,6 +45317,14 @@ listings = new Map()) {
     };
     for (const walked of walkServiceFiles(root, listings, skip))
         take(walked, false);
+    // A link into a directory of an image's search path that is gated where it is (a convenience
+    // link, systemd -> rootfs/usr/lib/systemd/system) adds a copy of each unit there scored as a unit
+    // of a plain directory, without the image's drop-ins: those units are gated at their own path.
+    const gatedSearchDirectories = new Set();
+    for (const [dir, listing] of listings) {
+        if (listing.real && isSearchDirectory(listing.real) && wantedBelow(relative(dir)))
+            gatedSearchDirectories.add(listing.real);
+    }
     for (let link = links.pop(); link !== undefined; link = links.pop()) {
         let real;
         try {
@@ -45267,12 +45338,17 @@ listings = new Map()) {
         const inside = real === realRoot || real.startsWith(`${realRoot}${path$2.sep}`);
         if (!inside || seen.has(real) || !wantedBelow(relative(link)))
             continue;
+        if (gatedSearchDirectories.has(real) && !isSearchDirectory(link))
+            continue;
         seen.add(real);
         for (const walked of walkServiceFiles(link, new Map(), skip))
             take(walked, true);
     }
     return missed;
 }
+/** Whether a directory is one of a system or user manager's search path (of an image, say). */
+const isSearchDirectory = (directory) => searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep) !== undefined ||
+    searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep, 'user') !== undefined;
 /**
  * Why the walk could not enter a directory it listed among the unit files (walkServiceFiles), or
  * undefined when the path is no such directory. readdir() gives a name that is not UTF-8 with U+FFFD
@@ -54890,17 +54966,6 @@ const SYMLINK = '120000';
 const dirOf$1 = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 const baseName$1 = (p) => p.slice(p.lastIndexOf('/') + 1);
 const join$1 = (dir, name) => (dir === '' ? name : `${dir}/${name}`);
-/** Normalises a POSIX path below a root, a `..` at the root staying there (as systemd's chase). */
-function clampedBelowRoot(p) {
-    const parts = [];
-    for (const part of p.split('/')) {
-        if (part === '..')
-            parts.pop();
-        else if (part !== '' && part !== '.')
-            parts.push(part);
-    }
-    return parts.join('/');
-}
 /** Normalises a POSIX path relative to the top; undefined when it climbs out. */
 function normalize(p) {
     const parts = [];
@@ -54991,14 +55056,8 @@ class BaseReader {
         return this.imageNameMap(dir, searched, root, ownName);
     }
     /** image search paths' name maps: absolute links are read below the image's root */
-    imageNameMap = searchPathNameMaps((searched, root) => {
-        const resolved = searched.map((d) => {
-            const here = this.resolve(d);
-            return here.kind === 'dir' ? here.path : d;
-        });
-        return searched.map((d) => this.directoryLinks(d, resolved, { named: searched, root }));
-    });
-    directoryLinks(dir, searchedResolved, 
+    imageNameMap = searchPathNameMaps((searched, root) => searched.map((d) => this.directoryLinks(d, { named: searched, root })));
+    directoryLinks(dir, 
     /** an image's search path as named, and its root (where systemd reads absolute links) */
     image) {
         const links = new Map();
@@ -55010,14 +55069,12 @@ class BaseReader {
                 continue;
             const text = this.linkText(entry);
             if (image) {
-                // as the scan: a link of an image names a unit below its root, a `..` stopping there
-                const inImage = clampedBelowRoot(text.startsWith('/') ? text : `${dir.slice(image.root.length)}/${text}`);
-                const below = image.root + inImage;
-                const alias = aliasLinkFor(baseName$1(below), dirOf$1(below), image.named);
-                if (alias) {
-                    links.set(name, alias);
-                    continue;
-                }
+                // as the scan: the target followed below the image's root (see chaseBelowRoot)
+                const inImage = chaseBelowRoot(text.startsWith('/') ? text : `/${dir.slice(image.root.length)}/${text}`, (below) => this.imageEntry(image.root + below));
+                const below = inImage === undefined ? undefined : image.root + inImage;
+                links.set(name, (below !== undefined && aliasLinkFor(baseName$1(below), dirOf$1(below), image.named)) ||
+                    'linked');
+                continue;
             }
             const target = text.startsWith('/')
                 ? absoluteLinkInTree(text, this.tree.topPaths ?? [])
@@ -55031,7 +55088,7 @@ class BaseReader {
                     ? dirOf$1(target)
                     : undefined;
             const link = parentPath !== undefined && here.kind === 'dir'
-                ? aliasLinkFor(baseName$1(target), parentPath, searchedResolved ?? [here.path])
+                ? aliasLinkFor(baseName$1(target), parentPath, [here.path])
                 : undefined;
             links.set(name, link ?? 'linked');
         }
@@ -55042,6 +55099,15 @@ class BaseReader {
             },
             links
         };
+    }
+    /** What a path of the tree is, for chaseBelowRoot(). */
+    imageEntry(file) {
+        const entry = this.tree.entries.get(file);
+        if (entry?.mode === SYMLINK)
+            return { kind: 'link', text: this.linkText(entry) };
+        if (this.dirs.has(file))
+            return { kind: 'directory' };
+        return entry ? { kind: 'other' } : { kind: 'missing' };
     }
     /** What a symbolic link's blob says it points to. */
     linkText(entry) {

@@ -161,6 +161,61 @@ export function aliasLinkFor(
   return undefined
 }
 
+/** What a path below an image's root is, for chaseBelowRoot(). */
+export type ImageEntry =
+  | { kind: 'link'; text: string }
+  | { kind: 'directory' }
+  /** a regular file, or anything else that is no directory */
+  | { kind: 'other' }
+  | { kind: 'missing' }
+
+/** systemd's CHASE_SYMLINKS_MAX: the 32nd link on the way is a loop (ELOOP) */
+const CHASE_SYMLINKS_MAX = 32
+
+/**
+ * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
+ * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
+ * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
+ * it), the last component is taken as named, and a rest that does not exist is kept as written.
+ * `inImage` is the path from the image's root; `entryAt` says what a path below it is ('/'-separated,
+ * no leading slash), as does the result. Undefined where systemd gives the link up (a loop, a file
+ * where a directory should be, an empty link, `..` after a missing directory): it then ignores it.
+ */
+export function chaseBelowRoot(
+  inImage: string,
+  entryAt: (below: string) => ImageEntry
+): string | undefined {
+  const done: string[] = []
+  // components still to walk, the next one last
+  const todo = inImage.split('/').reverse()
+  let follows = CHASE_SYMLINKS_MAX
+  while (todo.length > 0) {
+    const part = todo.pop()!
+    if (part === '' || part === '.') continue
+    if (part === '..') {
+      done.pop()
+      continue
+    }
+    const last = todo.every((rest) => rest === '' || rest === '.')
+    done.push(part)
+    const entry = entryAt(done.join('/'))
+    if (entry.kind === 'missing') {
+      const rest = todo.reverse().filter((p) => p !== '' && p !== '.')
+      if (rest.includes('..')) return undefined
+      return [...done, ...rest].join('/')
+    }
+    if (last) break
+    if (entry.kind === 'other') return undefined
+    if (entry.kind === 'link') {
+      if (--follows <= 0 || entry.text === '') return undefined
+      done.pop()
+      if (entry.text.startsWith('/')) done.length = 0
+      todo.push(...entry.text.split('/').reverse())
+    }
+  }
+  return done.join('/')
+}
+
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 export function aliasProblem(alias: string, target: string): string | undefined {
   const from = parseUnitName(alias)

@@ -2,9 +2,16 @@
  * Units as they were at the base commit, scored from git objects (never from the API, never from the
  * working tree): the unit file and the drop-ins systemd would merge, as the base tree held them.
  */
-import type { AliasedDropInCandidate, AliasLink, DirectoryLinks, NameMap } from '../core/dropins.js'
+import type {
+  AliasedDropInCandidate,
+  AliasLink,
+  DirectoryLinks,
+  ImageEntry,
+  NameMap
+} from '../core/dropins.js'
 import {
   aliasLinkFor,
+  chaseBelowRoot,
   instancesWithDropIns,
   buildNameMap,
   leadsByName,
@@ -62,16 +69,6 @@ const SYMLINK = '120000'
 const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1)
 const join = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`)
-
-/** Normalises a POSIX path below a root, a `..` at the root staying there (as systemd's chase). */
-function clampedBelowRoot(p: string): string {
-  const parts: string[] = []
-  for (const part of p.split('/')) {
-    if (part === '..') parts.pop()
-    else if (part !== '' && part !== '.') parts.push(part)
-  }
-  return parts.join('/')
-}
 
 /** Normalises a POSIX path relative to the top; undefined when it climbs out. */
 function normalize(p: string): string | undefined {
@@ -166,17 +163,12 @@ class BaseReader {
   }
 
   /** image search paths' name maps: absolute links are read below the image's root */
-  private readonly imageNameMap = searchPathNameMaps((searched, root) => {
-    const resolved = searched.map((d) => {
-      const here = this.resolve(d)
-      return here.kind === 'dir' ? here.path : d
-    })
-    return searched.map((d) => this.directoryLinks(d, resolved, { named: searched, root }))
-  })
+  private readonly imageNameMap = searchPathNameMaps((searched, root) =>
+    searched.map((d) => this.directoryLinks(d, { named: searched, root }))
+  )
 
   private directoryLinks(
     dir: string,
-    searchedResolved?: readonly string[],
     /** an image's search path as named, and its root (where systemd reads absolute links) */
     image?: { named: readonly string[]; root: string }
   ): DirectoryLinks {
@@ -188,16 +180,18 @@ class BaseReader {
       if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service') continue
       const text = this.linkText(entry)
       if (image) {
-        // as the scan: a link of an image names a unit below its root, a `..` stopping there
-        const inImage = clampedBelowRoot(
-          text.startsWith('/') ? text : `${dir.slice(image.root.length)}/${text}`
+        // as the scan: the target followed below the image's root (see chaseBelowRoot)
+        const inImage = chaseBelowRoot(
+          text.startsWith('/') ? text : `/${dir.slice(image.root.length)}/${text}`,
+          (below) => this.imageEntry(image.root + below)
         )
-        const below = image.root + inImage
-        const alias = aliasLinkFor(baseName(below), dirOf(below), image.named)
-        if (alias) {
-          links.set(name, alias)
-          continue
-        }
+        const below = inImage === undefined ? undefined : image.root + inImage
+        links.set(
+          name,
+          (below !== undefined && aliasLinkFor(baseName(below), dirOf(below), image.named)) ||
+            'linked'
+        )
+        continue
       }
       const target = text.startsWith('/')
         ? absoluteLinkInTree(text, this.tree.topPaths ?? [])
@@ -213,7 +207,7 @@ class BaseReader {
             : undefined
       const link =
         parentPath !== undefined && here.kind === 'dir'
-          ? aliasLinkFor(baseName(target!), parentPath, searchedResolved ?? [here.path])
+          ? aliasLinkFor(baseName(target!), parentPath, [here.path])
           : undefined
       links.set(name, link ?? 'linked')
     }
@@ -224,6 +218,14 @@ class BaseReader {
       },
       links
     }
+  }
+
+  /** What a path of the tree is, for chaseBelowRoot(). */
+  private imageEntry(file: string): ImageEntry {
+    const entry = this.tree.entries.get(file)
+    if (entry?.mode === SYMLINK) return { kind: 'link', text: this.linkText(entry) }
+    if (this.dirs.has(file)) return { kind: 'directory' }
+    return entry ? { kind: 'other' } : { kind: 'missing' }
   }
 
   /** What a symbolic link's blob says it points to. */

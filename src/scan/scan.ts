@@ -6,9 +6,16 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type Picomatch from 'picomatch'
-import type { AliasedDropInCandidate, AliasLink, DirectoryLinks, NameMap } from '../core/dropins.js'
+import type {
+  AliasedDropInCandidate,
+  AliasLink,
+  DirectoryLinks,
+  ImageEntry,
+  NameMap
+} from '../core/dropins.js'
 import {
   aliasLinkFor,
+  chaseBelowRoot,
   instancesWithDropIns,
   dropInChoicesEitherWay,
   dropInLead,
@@ -41,6 +48,7 @@ import { analyzeUnit, errorReport } from '../core/report.js'
 import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
+import { NEWEST_SYSTEMD_VERSION } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, instanceOf, parseUnitName, templateOf } from '../core/specifiers.js'
 import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from './paths.js'
@@ -172,8 +180,6 @@ export interface Reader {
 
 /** The search path of an image tree a directory is one of (see Reader.nameMap). */
 interface ImageSearchPath {
-  /** its directories, resolved */
-  real: readonly string[]
   /** its directories as named below the root */
   named: readonly string[]
   root: string
@@ -365,13 +371,13 @@ export function createReader(
   /**
    * A link named like a service is an alias when its target lies in the same directory (or below it:
    * systemd then takes the entry of that name in the directory), or in a directory of the image's
-   * search path (`image`; an absolute link read below its root); any other is a linked unit file (a
-   * mask too); an unreadable link is no entry at all (undefined).
+   * search path (`image`; the target followed below its root, see chaseBelowRoot); any other is a
+   * linked unit file (a mask too); an unreadable link is no entry at all (undefined).
    */
   const classifyLink = (
     dir: string,
     name: string,
-    /** the search path, when the directory is one of an image's: resolved, as named, its root */
+    /** the search path, when the directory is one of an image's: as named, and its root */
     image?: ImageSearchPath
   ): AliasLink | 'linked' | undefined => {
     let text: string
@@ -381,14 +387,16 @@ export function createReader(
       return undefined
     }
     if (image) {
-      // systemd --root reads a link below the image's root: an absolute one (`systemctl enable`
-      // writes aliases so) from there, a `..` stopping there; the directories as named
-      const inImage = path.isAbsolute(text)
-        ? path.normalize(text)
-        : path.normalize(`/${path.relative(image.root, dir)}/${text}`)
-      const target = path.join(image.root, inImage)
-      const alias = aliasLinkFor(path.basename(target), path.dirname(target), image.named)
-      if (alias) return alias
+      // systemd --root follows a link's target below the image's root: an absolute one
+      // (`systemctl enable` writes aliases so) from there, a `..` stopping there, a directory that
+      // is a link on the way too
+      const below = chaseBelowRoot(
+        path.isAbsolute(text) ? text : `/${toPosix(path.relative(image.root, dir))}/${text}`,
+        (entry) => imageEntry(image.root, entry)
+      )
+      if (below === undefined) return 'linked'
+      const target = path.join(image.root, below)
+      return aliasLinkFor(path.basename(target), path.dirname(target), image.named) ?? 'linked'
     }
     const target = path.resolve(dir, text)
     const parent = path.dirname(target)
@@ -401,9 +409,21 @@ export function createReader(
     }
     // systemd resolves the directories on the way, not the file itself; missing ones stay as named
     const targetDirectory = realPathAsFarAsItGoes(parent)
-    return (
-      aliasLinkFor(path.basename(target), targetDirectory, image?.real ?? [realDir]) ?? 'linked'
-    )
+    return aliasLinkFor(path.basename(target), targetDirectory, [realDir]) ?? 'linked'
+  }
+  /** What a path below an image's root is (its directory's listing and link texts, cached). */
+  const imageEntry = (root: string, below: string): ImageEntry => {
+    const file = path.join(root, below)
+    const kind = listingIn(path.dirname(file))?.entries.get(path.basename(file))
+    if (kind === 'directory') return { kind: 'directory' }
+    if (kind === 'link') {
+      try {
+        return { kind: 'link', text: readLink(file) }
+      } catch {
+        return { kind: 'missing' }
+      }
+    }
+    return kind === undefined ? { kind: 'missing' } : { kind: 'other' }
   }
   /** A directory's entries for a name map, its links classified against the search directories. */
   const directoryLinks = (dir: string, image?: ImageSearchPath): DirectoryLinks => {
@@ -417,7 +437,7 @@ export function createReader(
     return { isFile: (n) => listing?.entries.get(n) === 'file', links }
   }
   const imageNameMap = searchPathNameMaps((searched, root) => {
-    const image = { real: searched.map(realPathAsFarAsItGoes), named: searched, root }
+    const image = { named: searched, root }
     return searched.map((d) => directoryLinks(d, image))
   })
   return {
@@ -939,6 +959,14 @@ export function unitsGlobsMiss(
     }
   }
   for (const walked of walkServiceFiles(root, listings, skip)) take(walked, false)
+  // A link into a directory of an image's search path that is gated where it is (a convenience
+  // link, systemd -> rootfs/usr/lib/systemd/system) adds a copy of each unit there scored as a unit
+  // of a plain directory, without the image's drop-ins: those units are gated at their own path.
+  const gatedSearchDirectories = new Set<string>()
+  for (const [dir, listing] of listings) {
+    if (listing.real && isSearchDirectory(listing.real) && wantedBelow(relative(dir)))
+      gatedSearchDirectories.add(listing.real)
+  }
   for (let link = links.pop(); link !== undefined; link = links.pop()) {
     let real: string
     try {
@@ -949,11 +977,17 @@ export function unitsGlobsMiss(
     }
     const inside = real === realRoot || real.startsWith(`${realRoot}${path.sep}`)
     if (!inside || seen.has(real) || !wantedBelow(relative(link))) continue
+    if (gatedSearchDirectories.has(real) && !isSearchDirectory(link)) continue
     seen.add(real)
     for (const walked of walkServiceFiles(link, new Map(), skip)) take(walked, true)
   }
   return missed
 }
+
+/** Whether a directory is one of a system or user manager's search path (of an image, say). */
+const isSearchDirectory = (directory: string): boolean =>
+  searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep) !== undefined ||
+  searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep, 'user') !== undefined
 
 /**
  * Why the walk could not enter a directory it listed among the unit files (walkServiceFiles), or
