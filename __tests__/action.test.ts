@@ -24,6 +24,10 @@ import {
 
 const BARE = '[Unit]\nDescription=Unhardened\n\n[Service]\nExecStart=/usr/bin/app\n'
 const HARDENED = fs.readFileSync(path.join(root, 'examples/baseline.service'), 'utf8')
+/** a drop-in that brings a bare unit under the threshold */
+const HARDEN_DROP_IN =
+  '[Service]\nDynamicUser=yes\nPrivateNetwork=yes\nCapabilityBoundingSet=\n' +
+  'SystemCallFilter=@system-service\nProtectSystem=strict\nProtectHome=yes\nPrivateDevices=yes\n'
 /** Takes HARDENED's sandbox away (above the threshold). */
 const WEAKENING_DROP_IN =
   '[Service]\nDynamicUser=no\nProtectSystem=no\nProtectHome=no\nPrivateTmp=no\nPrivateDevices=no\n' +
@@ -789,8 +793,7 @@ describe('fail-on: regression', () => {
     const r = repo({
       base: {
         'rootfs/usr/lib/systemd/system/app.service': BARE,
-        'rootfs/etc/systemd/system/app.service.d/harden.conf':
-          '[Service]\nDynamicUser=yes\nPrivateNetwork=yes\nCapabilityBoundingSet=\nSystemCallFilter=@system-service\nProtectSystem=strict\nProtectHome=yes\nPrivateDevices=yes\n',
+        'rootfs/etc/systemd/system/app.service.d/harden.conf': HARDEN_DROP_IN,
         systemd: { link: 'rootfs/usr/lib/systemd/system' }
       },
       head: { 'rootfs/usr/lib/systemd/system/app.service': `# edited\n${BARE}` }
@@ -798,6 +801,25 @@ describe('fail-on: regression', () => {
     const run = await runPull(r, inputs)
     expect(reportOf(run).units.map((u) => [u.path, u.score])).toEqual([
       ['rootfs/usr/lib/systemd/system/app.service', expect.any(Number)]
+    ])
+    expect(reportOf(run).units[0]!.score).toBeLessThan(5)
+    expect(run.code).toBe(0)
+  })
+
+  it('gates the units of a search directory that is a link there only (red team round 11, N2b)', async () => {
+    // rootfs/usr/lib/systemd/system -> ../../../opt/units: systemd reads app.service through the
+    // link, hardened by etc/; opt/units is no directory of its own to gate it in
+    const r = repo({
+      base: {
+        'rootfs/opt/units/app.service': BARE,
+        'rootfs/etc/systemd/system/app.service.d/harden.conf': HARDEN_DROP_IN,
+        'rootfs/usr/lib/systemd/system': { link: '../../../opt/units' }
+      },
+      head: { 'rootfs/opt/units/app.service': `# edited\n${BARE}` }
+    })
+    const run = await runPull(r, inputs)
+    expect(reportOf(run).units.map((u) => u.path)).toEqual([
+      'rootfs/usr/lib/systemd/system/app.service'
     ])
     expect(reportOf(run).units[0]!.score).toBeLessThan(5)
     expect(run.code).toBe(0)

@@ -457,6 +457,37 @@ describe('names across the search path of an image tree', () => {
     expect(scoredAtHead(repository, 'usr/lib/systemd/system/app.service', 252)?.score).toBe(9.6)
   })
 
+  it.each<[string, string[]]>([
+    ['walked', []],
+    ['globbed, with an exclude', ['**/nothing/**']]
+  ])(
+    'reads a search directory that is a link as systemd does (red team round 11, N2b): %s',
+    async (_how, exclude) => {
+      // rootfs/usr/lib/systemd/system -> ../../../opt/units: app.service is systemd's, with etc's
+      // drop-in (systemd-analyze 252 --root: 9.0), not a unit of the plain directory opt/units (9.6)
+      const r = path.join(base, 'linked-search-directory', String(exclude.length), 'rootfs')
+      const write = writeIn(r)
+      write('opt/units/app.service', '[Service]\nExecStart=/bin/true\n')
+      write(
+        'etc/systemd/system/app.service.d/h.conf',
+        '[Service]\nPrivateNetwork=yes\nPrivateTmp=yes\n'
+      )
+      fs.mkdirSync(path.join(r, 'usr/lib/systemd'), { recursive: true })
+      fs.symlinkSync('../../../opt/units', path.join(r, 'usr/lib/systemd/system'))
+      const { units } = await scan([r], {
+        cwd: base,
+        version: 252,
+        policy: DEFAULT_POLICY,
+        threshold: 100,
+        suggest: false,
+        exclude
+      })
+      expect(units.map((u) => [u.path.slice(u.path.indexOf('rootfs/')), u.score])).toEqual([
+        ['rootfs/usr/lib/systemd/system/app.service', 9.0]
+      ])
+    }
+  )
+
   it.each(Object.keys(CROSS_DIRECTORY_ALIASES))('%s', async (layout) => {
     const r = crossDirectoryRoot(layout)
     const scores = await crossDirectoryScores(r, 252)

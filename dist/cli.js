@@ -14523,7 +14523,10 @@ const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
  * `followLinks`, also the units below links to directories in the tree, under the link's name.
  */
 function unitsGlobsMiss(root, patterns, ignore, found, picomatch, 
-/** walk links to directories in the tree too (the Action: a PR may swap a directory for one) */
+/**
+ * walk links to directories in the tree too (the Action: a PR may swap a directory for one), or
+ * only those that are a directory of an image's search path (the CLI, as systemd reads them)
+ */
 followLinks = false, 
 /** keeps the listings of the directories below `root` (for the reader: none listed twice) */
 listings = new Map()) {
@@ -14550,7 +14553,7 @@ listings = new Map()) {
     const skip = (child, kind) => {
         if (ignored(relative(child)))
             return true;
-        if (followLinks && kind === 'link')
+        if (kind === 'link' && (followLinks === true || (followLinks && isSearchDirectory(child))))
             links.push(child);
         return false;
     };
@@ -14572,14 +14575,6 @@ listings = new Map()) {
     };
     for (const walked of walkServiceFiles(root, listings, skip))
         take(walked, false);
-    // A link into a directory of an image's search path that is gated where it is (a convenience
-    // link, systemd -> rootfs/usr/lib/systemd/system) adds a copy of each unit there scored as a unit
-    // of a plain directory, without the image's drop-ins: those units are gated at their own path.
-    const gatedSearchDirectories = new Set();
-    for (const [dir, listing] of listings) {
-        if (listing.real && isSearchDirectory(listing.real) && wantedBelow(relative(dir)))
-            gatedSearchDirectories.add(listing.real);
-    }
     for (let link = links.pop(); link !== undefined; link = links.pop()) {
         let real;
         try {
@@ -14593,10 +14588,8 @@ listings = new Map()) {
         const inside = real === realRoot || real.startsWith(`${realRoot}${path.sep}`);
         if (!inside || seen.has(real) || !wantedBelow(relative(link)))
             continue;
-        if (gatedSearchDirectories.has(real) && !isSearchDirectory(link))
-            continue;
         seen.add(real);
-        for (const walked of walkServiceFiles(link, new Map(), skip))
+        for (const walked of walkServiceFiles(link, listings, skip))
             take(walked, true);
     }
     return missed;
@@ -14604,6 +14597,48 @@ listings = new Map()) {
 /** Whether a directory is one of a system or user manager's search path (of an image, say). */
 const isSearchDirectory = (directory) => searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep) !== undefined ||
     searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep, 'user') !== undefined;
+/** The units below a link to a directory inside `root`, under the link's name (none otherwise). */
+function linkedDirectoryUnits(link, root, listings) {
+    try {
+        const real = fs.realpathSync(link);
+        const realRoot = fs.realpathSync(root);
+        const inside = real === realRoot || real.startsWith(`${realRoot}${path.sep}`);
+        if (!inside || !fs.statSync(real).isDirectory())
+            return [];
+    }
+    catch {
+        return [];
+    }
+    return walkServiceFiles(link, listings);
+}
+/**
+ * `files` without the units of a directory that a directory of an image's search path is a link to
+ * (rootfs/usr/lib/systemd/system -> ../../../opt/units): systemd reads them through the link, with
+ * the image's drop-ins, not as units of a plain directory; `listings` give the real directories.
+ */
+function withoutPlainCopies(files, listings) {
+    const searchDirectory = new Map();
+    const isSearch = (dir) => {
+        let result = searchDirectory.get(dir);
+        if (result === undefined)
+            searchDirectory.set(dir, (result = isSearchDirectory(dir)));
+        return result;
+    };
+    // the real directories of the search directories that hold units here
+    const readThroughSearchPath = new Set();
+    for (const file of files) {
+        const dir = directoryOf(file);
+        if (isSearch(dir))
+            readThroughSearchPath.add(listings.get(dir)?.real ?? dir);
+    }
+    if (readThroughSearchPath.size === 0)
+        return [...files];
+    return files.filter((file) => {
+        const dir = directoryOf(file);
+        const real = listings.get(dir)?.real ?? dir;
+        return isSearch(dir) || !readThroughSearchPath.has(real);
+    });
+}
 /**
  * Why the walk could not enter a directory it listed among the unit files (walkServiceFiles), or
  * undefined when the path is no such directory. readdir() gives a name that is not UTF-8 with U+FFFD
@@ -14680,8 +14715,18 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
         }
         roots.push(absolute);
         let found;
-        if (exclude.length === 0)
-            found = walkServiceFiles(absolute, listings);
+        if (exclude.length === 0) {
+            const links = [];
+            found = walkServiceFiles(absolute, listings, (child, kind) => {
+                if (kind === 'link' && isSearchDirectory(child))
+                    links.push(child);
+                return false;
+            });
+            for (const link of links) {
+                for (const file of linkedDirectoryUnits(link, absolute, listings))
+                    found.push(file);
+            }
+        }
         else {
             const glob = await fastGlob();
             // loaded here, not at the top: the CLI bundle keeps it in the chunk fast-glob is in
@@ -14700,10 +14745,11 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
             })
                 .map((f) => path.join(absolute, f))
                 .filter((f) => !inDependencyDirectory(f));
-            const missed = unitsGlobsMiss(absolute, ['**/*.service'], exclude, new Set(found), picomatch, false, listings);
+            const missed = unitsGlobsMiss(absolute, ['**/*.service'], exclude, new Set(found), picomatch, 'search directories', listings);
             for (const file of missed)
                 found.push(file);
         }
+        found = withoutPlainCopies(found, listings);
         // A drop-in directory's own name never ends in .service (it ends in .service.d).
         for (const file of found.sort())
             files.push(file); // no spread: a tree may hold 100,000s

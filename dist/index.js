@@ -45268,7 +45268,10 @@ const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
  * `followLinks`, also the units below links to directories in the tree, under the link's name.
  */
 function unitsGlobsMiss(root, patterns, ignore, found, picomatch, 
-/** walk links to directories in the tree too (the Action: a PR may swap a directory for one) */
+/**
+ * walk links to directories in the tree too (the Action: a PR may swap a directory for one), or
+ * only those that are a directory of an image's search path (the CLI, as systemd reads them)
+ */
 followLinks = false, 
 /** keeps the listings of the directories below `root` (for the reader: none listed twice) */
 listings = new Map()) {
@@ -45295,7 +45298,7 @@ listings = new Map()) {
     const skip = (child, kind) => {
         if (ignored(relative(child)))
             return true;
-        if (followLinks && kind === 'link')
+        if (kind === 'link' && (followLinks === true || (followLinks && isSearchDirectory(child))))
             links.push(child);
         return false;
     };
@@ -45317,14 +45320,6 @@ listings = new Map()) {
     };
     for (const walked of walkServiceFiles(root, listings, skip))
         take(walked, false);
-    // A link into a directory of an image's search path that is gated where it is (a convenience
-    // link, systemd -> rootfs/usr/lib/systemd/system) adds a copy of each unit there scored as a unit
-    // of a plain directory, without the image's drop-ins: those units are gated at their own path.
-    const gatedSearchDirectories = new Set();
-    for (const [dir, listing] of listings) {
-        if (listing.real && isSearchDirectory(listing.real) && wantedBelow(relative(dir)))
-            gatedSearchDirectories.add(listing.real);
-    }
     for (let link = links.pop(); link !== undefined; link = links.pop()) {
         let real;
         try {
@@ -45338,10 +45333,8 @@ listings = new Map()) {
         const inside = real === realRoot || real.startsWith(`${realRoot}${path$2.sep}`);
         if (!inside || seen.has(real) || !wantedBelow(relative(link)))
             continue;
-        if (gatedSearchDirectories.has(real) && !isSearchDirectory(link))
-            continue;
         seen.add(real);
-        for (const walked of walkServiceFiles(link, new Map(), skip))
+        for (const walked of walkServiceFiles(link, listings, skip))
             take(walked, true);
     }
     return missed;
@@ -45349,6 +45342,34 @@ listings = new Map()) {
 /** Whether a directory is one of a system or user manager's search path (of an image, say). */
 const isSearchDirectory = (directory) => searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep) !== undefined ||
     searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep, 'user') !== undefined;
+/**
+ * `files` without the units of a directory that a directory of an image's search path is a link to
+ * (rootfs/usr/lib/systemd/system -> ../../../opt/units): systemd reads them through the link, with
+ * the image's drop-ins, not as units of a plain directory; `listings` give the real directories.
+ */
+function withoutPlainCopies(files, listings) {
+    const searchDirectory = new Map();
+    const isSearch = (dir) => {
+        let result = searchDirectory.get(dir);
+        if (result === undefined)
+            searchDirectory.set(dir, (result = isSearchDirectory(dir)));
+        return result;
+    };
+    // the real directories of the search directories that hold units here
+    const readThroughSearchPath = new Set();
+    for (const file of files) {
+        const dir = directoryOf(file);
+        if (isSearch(dir))
+            readThroughSearchPath.add(listings.get(dir)?.real ?? dir);
+    }
+    if (readThroughSearchPath.size === 0)
+        return [...files];
+    return files.filter((file) => {
+        const dir = directoryOf(file);
+        const real = listings.get(dir)?.real ?? dir;
+        return isSearch(dir) || !readThroughSearchPath.has(real);
+    });
+}
 /**
  * Why the walk could not enter a directory it listed among the unit files (walkServiceFiles), or
  * undefined when the path is no such directory. readdir() gives a name that is not UTF-8 with U+FFFD
@@ -63783,12 +63804,14 @@ async function resolveUnitFiles(entries, exclude, workspace) {
     }
     // What fast-glob cannot see (names holding line breaks, directories it cannot list) is gated too.
     const inside = scopePatterns(entries, workspace);
+    const listings = new Map();
     if (inside.length > 0) {
-        for (const file of unitsGlobsMiss(workspace, inside, exclude, found, picomatch, true)) {
+        for (const file of unitsGlobsMiss(workspace, inside, exclude, found, picomatch, true, listings)) {
             found.add(file);
         }
     }
-    return { files: [...found].sort(), missing, outside };
+    // a unit reached through a link that is a directory of an image's search path is gated there
+    return { files: withoutPlainCopies([...found], listings).sort(), missing, outside };
 }
 /** Whether a link leads to a directory inside the workspace. */
 function linksToDirectoryInside(link, workspace) {

@@ -10,8 +10,10 @@ import {
   checkPatterns,
   DEFAULT_IGNORES,
   inDependencyDirectory,
-  unitsGlobsMiss
+  unitsGlobsMiss,
+  withoutPlainCopies
 } from '../scan/scan.js'
+import type { Listing } from '../scan/scan.js'
 
 export interface UnitFiles {
   /** absolute paths, sorted, unique */
@@ -104,12 +106,22 @@ export async function resolveUnitFiles(
   }
   // What fast-glob cannot see (names holding line breaks, directories it cannot list) is gated too.
   const inside = scopePatterns(entries, workspace)
+  const listings = new Map<string, Listing>()
   if (inside.length > 0) {
-    for (const file of unitsGlobsMiss(workspace, inside, exclude, found, picomatch, true)) {
+    for (const file of unitsGlobsMiss(
+      workspace,
+      inside,
+      exclude,
+      found,
+      picomatch,
+      true,
+      listings
+    )) {
       found.add(file)
     }
   }
-  return { files: [...found].sort(), missing, outside }
+  // a unit reached through a link that is a directory of an image's search path is gated there
+  return { files: withoutPlainCopies([...found], listings).sort(), missing, outside }
 }
 
 /** Whether a link leads to a directory inside the workspace. */

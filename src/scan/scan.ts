@@ -913,8 +913,11 @@ export function unitsGlobsMiss(
   ignore: readonly string[],
   found: ReadonlySet<string>,
   picomatch: typeof Picomatch,
-  /** walk links to directories in the tree too (the Action: a PR may swap a directory for one) */
-  followLinks = false,
+  /**
+   * walk links to directories in the tree too (the Action: a PR may swap a directory for one), or
+   * only those that are a directory of an image's search path (the CLI, as systemd reads them)
+   */
+  followLinks: boolean | 'search directories' = false,
   /** keeps the listings of the directories below `root` (for the reader: none listed twice) */
   listings: Map<string, Listing> = new Map()
 ): string[] {
@@ -943,7 +946,8 @@ export function unitsGlobsMiss(
   const seen = new Set<string>([realRoot])
   const skip = (child: string, kind: EntryKind): boolean => {
     if (ignored(relative(child))) return true
-    if (followLinks && kind === 'link') links.push(child)
+    if (kind === 'link' && (followLinks === true || (followLinks && isSearchDirectory(child))))
+      links.push(child)
     return false
   }
   const take = (walked: string, linked: boolean): void => {
@@ -959,14 +963,6 @@ export function unitsGlobsMiss(
     }
   }
   for (const walked of walkServiceFiles(root, listings, skip)) take(walked, false)
-  // A link into a directory of an image's search path that is gated where it is (a convenience
-  // link, systemd -> rootfs/usr/lib/systemd/system) adds a copy of each unit there scored as a unit
-  // of a plain directory, without the image's drop-ins: those units are gated at their own path.
-  const gatedSearchDirectories = new Set<string>()
-  for (const [dir, listing] of listings) {
-    if (listing.real && isSearchDirectory(listing.real) && wantedBelow(relative(dir)))
-      gatedSearchDirectories.add(listing.real)
-  }
   for (let link = links.pop(); link !== undefined; link = links.pop()) {
     let real: string
     try {
@@ -977,9 +973,8 @@ export function unitsGlobsMiss(
     }
     const inside = real === realRoot || real.startsWith(`${realRoot}${path.sep}`)
     if (!inside || seen.has(real) || !wantedBelow(relative(link))) continue
-    if (gatedSearchDirectories.has(real) && !isSearchDirectory(link)) continue
     seen.add(real)
-    for (const walked of walkServiceFiles(link, new Map(), skip)) take(walked, true)
+    for (const walked of walkServiceFiles(link, listings, skip)) take(walked, true)
   }
   return missed
 }
@@ -988,6 +983,52 @@ export function unitsGlobsMiss(
 const isSearchDirectory = (directory: string): boolean =>
   searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep) !== undefined ||
   searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep, 'user') !== undefined
+
+/** The units below a link to a directory inside `root`, under the link's name (none otherwise). */
+function linkedDirectoryUnits(
+  link: string,
+  root: string,
+  listings: Map<string, Listing>
+): string[] {
+  try {
+    const real = fs.realpathSync(link)
+    const realRoot = fs.realpathSync(root)
+    const inside = real === realRoot || real.startsWith(`${realRoot}${path.sep}`)
+    if (!inside || !fs.statSync(real).isDirectory()) return []
+  } catch {
+    return []
+  }
+  return walkServiceFiles(link, listings)
+}
+
+/**
+ * `files` without the units of a directory that a directory of an image's search path is a link to
+ * (rootfs/usr/lib/systemd/system -> ../../../opt/units): systemd reads them through the link, with
+ * the image's drop-ins, not as units of a plain directory; `listings` give the real directories.
+ */
+export function withoutPlainCopies(
+  files: readonly string[],
+  listings: ReadonlyMap<string, Listing>
+): string[] {
+  const searchDirectory = new Map<string, boolean>()
+  const isSearch = (dir: string): boolean => {
+    let result = searchDirectory.get(dir)
+    if (result === undefined) searchDirectory.set(dir, (result = isSearchDirectory(dir)))
+    return result
+  }
+  // the real directories of the search directories that hold units here
+  const readThroughSearchPath = new Set<string>()
+  for (const file of files) {
+    const dir = directoryOf(file)
+    if (isSearch(dir)) readThroughSearchPath.add(listings.get(dir)?.real ?? dir)
+  }
+  if (readThroughSearchPath.size === 0) return [...files]
+  return files.filter((file) => {
+    const dir = directoryOf(file)
+    const real = listings.get(dir)?.real ?? dir
+    return isSearch(dir) || !readThroughSearchPath.has(real)
+  })
+}
 
 /**
  * Why the walk could not enter a directory it listed among the unit files (walkServiceFiles), or
@@ -1070,8 +1111,16 @@ export async function findUnitFiles(
     }
     roots.push(absolute)
     let found: string[]
-    if (exclude.length === 0) found = walkServiceFiles(absolute, listings)
-    else {
+    if (exclude.length === 0) {
+      const links: string[] = []
+      found = walkServiceFiles(absolute, listings, (child, kind) => {
+        if (kind === 'link' && isSearchDirectory(child)) links.push(child)
+        return false
+      })
+      for (const link of links) {
+        for (const file of linkedDirectoryUnits(link, absolute, listings)) found.push(file)
+      }
+    } else {
       const glob = await fastGlob()
       // loaded here, not at the top: the CLI bundle keeps it in the chunk fast-glob is in
       const picomatch = (await import('picomatch')).default
@@ -1095,11 +1144,12 @@ export async function findUnitFiles(
         exclude,
         new Set(found),
         picomatch,
-        false,
+        'search directories',
         listings
       )
       for (const file of missed) found.push(file)
     }
+    found = withoutPlainCopies(found, listings)
     // A drop-in directory's own name never ends in .service (it ends in .service.d).
     for (const file of found.sort()) files.push(file) // no spread: a tree may hold 100,000s
   }
