@@ -806,6 +806,24 @@ describe('fail-on: regression', () => {
     expect(run.code).toBe(0)
   })
 
+  it('gates the units behind a link into an image the change made, where they were gated (red team round 13, S4c)', async () => {
+    // units/ swapped for a link to an image's search directory holding a legacy weak unit: what was
+    // gated as units/app.service (0.4) is now that unit, gated there too
+    const r = repo({
+      base: {
+        'units/app.service': HARDENED,
+        'rootfs/usr/lib/systemd/system/app.service': BARE
+      },
+      head: {
+        'units/app.service': null,
+        units: { link: 'rootfs/usr/lib/systemd/system' }
+      }
+    })
+    const run = await runPull(r, inputs)
+    expect(reportOf(run).units.map((u) => u.path)).toContain('units/app.service')
+    expect(run.code).toBe(1)
+  })
+
   it('gates the units of a search directory that is a link there only (red team round 11, N2b)', async () => {
     // rootfs/usr/lib/systemd/system -> ../../../opt/units: systemd reads app.service through the
     // link, hardened by etc/; opt/units is no directory of its own to gate it in

@@ -135,6 +135,10 @@ function build(r: string): void {
   write(at('nested/sub/zzsub2.service'), `${BARE}PrivateDevices=yes\n`)
   write(at('nested/zzsub2.service'), BARE)
   link('sub/zzsub2.service', at('nested/zzsubb.service'))
+  // ... but not a missing one named with a trailing slash: systemd gives that link up (round 13, S2)
+  write(at('slash/zzapp.service'), BARE)
+  link('sub/zzapp.service/', at('slash/zzweb.service'))
+  write(at('slash/zzweb.service.d/h.conf'), conf('PrivateTmp=yes'))
   // a link leaving the directory is a linked unit file: its own name, its own drop-ins
   write(at('linked/other/zz.service'), BARE)
   write(at('linked/other/zz.service.d/1.conf'), conf('PrivateDevices=yes'))
@@ -371,6 +375,12 @@ describe('aliases', () => {
       unit: 'zzsub2.service',
       score: 9.6
     })
+  })
+
+  it('gives up a link to a missing file named with a trailing slash, as systemd does (red team round 13, S2f)', () => {
+    // systemd 252: "Unit zzweb.service not found."; zzapp.service without zzweb.service.d: 9.6
+    expect(unit('slash/zzweb.service')).toMatchObject({ status: 'error' })
+    expect(unit('slash/zzapp.service')).toMatchObject({ score: 9.6, dropIns: [] })
   })
 
   it('treats a link leaving the directory as a unit of its own name', () => {
@@ -682,10 +692,23 @@ describe('alias helpers (dropins.ts)', () => {
     expect(chase('/opt/gone/x/app.service')).toBe('opt/gone/x/app.service')
     expect(chase('/opt/abs/gone/app.service')).toBe('usr/lib/unit/gone/app.service')
     expect(chase('/opt/gone/../app.service')).toBeUndefined()
-    // systemd gives up on a loop, a file on the way and an empty link
+    // systemd gives up on a loop, a file on the way and an empty link (red team round 13, S1)
     expect(chase('/opt/loop/app.service')).toBeUndefined()
     expect(chase('/opt/file/app.service')).toBeUndefined()
     expect(chase('/opt/empty/app.service')).toBeUndefined()
+    // ... on a missing target named with a trailing `/` or `/.` (its name is "" or "."; S2) ...
+    expect(chase('/opt/gone/app.service/')).toBeUndefined()
+    expect(chase('/opt/gone/app.service/.')).toBeUndefined()
+    expect(chase('/usr/lib/unit/gone.service/')).toBeUndefined()
+    // ... and on a component over NAME_MAX, walked or missing (S6)
+    expect(chase(`/opt/${'a'.repeat(256)}/app.service`)).toBeUndefined()
+    expect(chase(`/opt/gone/${'é'.repeat(128)}/app.service`)).toBeUndefined()
+    expect(chase(`/opt/gone/${'a'.repeat(255)}`)).toBe(`opt/gone/${'a'.repeat(255)}`)
+    // an existing target with a trailing `/` is still itself; a last link with one is followed
+    expect(chase('/usr/lib/unit/app.service/')).toBe('usr/lib/unit/app.service')
+    expect(chase('/opt/abs/')).toBe('usr/lib/unit')
+    expect(chase('/opt/abs')).toBe('opt/abs')
+    expect(chase('/opt/file/..')).toBeUndefined()
   })
 
   it("lists the id's directories, then each alias's, then the type-wide one", () => {

@@ -340,6 +340,44 @@ const CROSS_DIRECTORY_ALIASES: Record<
     score: 9.6,
     notFound: ['web.service']
   },
+  // a link systemd gives up is no entry: the name falls to the next directory (red team round 13,
+  // S1: `..` stops at the image root, where `rootfs` is a file; the kernel would climb out to sub/)
+  'a link in etc that systemd gives up, over a unit in usr/lib': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'opt/sub/strong.service': '[Service]\nExecStart=/bin/true\nPrivateNetwork=yes\n',
+      rootfs: 'a file where the link needs a directory',
+      'etc/systemd/system/app.service': '-> ../../../../rootfs/opt/sub/strong.service'
+    },
+    score: 9.6
+  },
+  'a link in etc through a loop, over a unit in usr/lib': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'opt/loop': '-> loop',
+      'etc/systemd/system/app.service': '-> /opt/loop/app.service'
+    },
+    score: 9.6
+  },
+  // S2, S6: a missing target named with a trailing `/`, or a name over 255 bytes: no alias
+  'an alias to a missing directory with a trailing slash': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'etc/systemd/system/web.service': '-> /usr/local/lib/systemd/system/app.service/',
+      'etc/systemd/system/web.service.d/b.conf': '[Service]\nPrivateTmp=yes\n'
+    },
+    score: 9.6,
+    notFound: ['web.service']
+  },
+  'an alias through a name over 255 bytes': {
+    files: {
+      'usr/lib/systemd/system/app.service': '[Service]\nExecStart=/bin/true\n',
+      'etc/systemd/system/web.service': `-> ${'a'.repeat(256)}/app.service`,
+      'etc/systemd/system/web.service.d/b.conf': '[Service]\nPrivateTmp=yes\n'
+    },
+    score: 9.6,
+    notFound: ['web.service']
+  },
   // a target below a search directory names the entry of its name on the path, not the file
   'an alias of a file below usr/lib': {
     files: {

@@ -39,14 +39,14 @@ const isSeparator = (code) => code === 0x20 || code === 0x09 || code === 0x0a ||
 function escapedByte(code) {
     return String.fromCharCode(code < 0x80 ? code : 0xdc00 + code);
 }
-const utf8 = new TextEncoder();
+const utf8$1 = new TextEncoder();
 /** The bytes systemd holds for a decoded value: UTF-8, with each escaped byte (escapedByte()) as it was. */
 function rawBytes(text) {
     const bytes = [];
     let run = 0;
     const flush = (end) => {
         if (end > run)
-            bytes.push(...utf8.encode(text.slice(run, end)));
+            bytes.push(...utf8$1.encode(text.slice(run, end)));
     };
     for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
@@ -7721,14 +7721,20 @@ function aliasLinkFor(target, targetDirectory, directories) {
 }
 /** systemd's CHASE_SYMLINKS_MAX: the 32nd link on the way is a loop (ELOOP) */
 const CHASE_SYMLINKS_MAX = 32;
+/** NAME_MAX: a longer path component is refused (EINVAL) */
+const NAME_MAX_BYTES = 255;
+const utf8 = new TextEncoder();
+const tooLong = (part) => part.length > NAME_MAX_BYTES / 3 && utf8.encode(part).length > NAME_MAX_BYTES;
 /**
  * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
  * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
  * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
- * it), the last component is taken as named, and a rest that does not exist is kept as written.
- * `inImage` is the path from the image's root; `entryAt` says what a path below it is ('/'-separated,
- * no leading slash), as does the result. Undefined where systemd gives the link up (a loop, a file
- * where a directory should be, an empty link, `..` after a missing directory): it then ignores it.
+ * it), the last component is taken as named (followed when a `/` ends the text), and a rest that
+ * does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
+ * what a path below it is ('/'-separated, no leading slash), as does the result. Undefined where
+ * systemd gives the link up and ignores it: a loop, a file where a directory should be, an empty
+ * link, a component over NAME_MAX, `..` after a missing directory, or a missing target named with
+ * a trailing `/` or `/.` (its name is then "" or ".").
  */
 function chaseBelowRoot(inImage, entryAt) {
     const done = [];
@@ -7743,27 +7749,31 @@ function chaseBelowRoot(inImage, entryAt) {
             done.pop();
             continue;
         }
-        const last = todo.every((rest) => rest === '' || rest === '.');
+        if (tooLong(part))
+            return undefined;
         done.push(part);
         const entry = entryAt(done.join('/'));
         if (entry.kind === 'missing') {
-            const rest = todo.reverse().filter((p) => p !== '' && p !== '.');
-            if (rest.includes('..'))
+            const rest = todo.reverse();
+            const last = rest[rest.length - 1];
+            if (last === '' || last === '.' || rest.includes('..') || rest.some(tooLong))
                 return undefined;
-            return [...done, ...rest].join('/');
+            return [...done, ...rest.filter((p) => p !== '' && p !== '.')].join('/');
         }
-        if (last)
-            break;
-        if (entry.kind === 'other')
+        // systemd stops following at the last component only when nothing, not even a `/`, follows it
+        if (todo.length === 0 || entry.kind === 'directory')
+            continue;
+        if (entry.kind === 'other') {
+            if (todo.some((p) => p !== '' && p !== '.'))
+                return undefined;
+            continue;
+        }
+        if (--follows <= 0 || entry.text === '')
             return undefined;
-        if (entry.kind === 'link') {
-            if (--follows <= 0 || entry.text === '')
-                return undefined;
-            done.pop();
-            if (entry.text.startsWith('/'))
-                done.length = 0;
-            todo.push(...entry.text.split('/').reverse());
-        }
+        done.pop();
+        if (entry.text.startsWith('/'))
+            done.length = 0;
+        todo.push(...entry.text.split('/').reverse());
     }
     return done.join('/');
 }
@@ -14032,7 +14042,8 @@ function createReader(roots, cwd, known) {
      * A link named like a service is an alias when its target lies in the same directory (or below it:
      * systemd then takes the entry of that name in the directory), or in a directory of the image's
      * search path (`image`; the target followed below its root, see chaseBelowRoot); any other is a
-     * linked unit file (a mask too); an unreadable link is no entry at all (undefined).
+     * linked unit file (a mask too); an unreadable link, or one systemd gives up, is no entry at all
+     * (undefined).
      */
     const classifyLink = (dir, name, 
     /** the search path, when the directory is one of an image's: as named, and its root */
@@ -14049,12 +14060,17 @@ function createReader(roots, cwd, known) {
             // (`systemctl enable` writes aliases so) from there, a `..` stopping there, a directory that
             // is a link on the way too
             const below = chaseBelowRoot(path.isAbsolute(text) ? text : `/${toPosix(path.relative(image.root, dir))}/${text}`, (entry) => imageEntry(image.root, entry));
+            // systemd gives such a link up: no name at all, the next directory's entry wins
             if (below === undefined)
-                return 'linked';
+                return undefined;
             const target = path.join(image.root, below);
             return aliasLinkFor(path.basename(target), path.dirname(target), image.named) ?? 'linked';
         }
         const target = path.resolve(dir, text);
+        // a missing target named with a trailing `/` or `/.` has the name "" or "." for systemd, which
+        // gives the link up (path.resolve() drops them)
+        if (/\/\.?$/.test(text) && !fs.existsSync(target))
+            return undefined;
         const parent = path.dirname(target);
         if (parent === dir)
             return { target: path.basename(target) };
@@ -14612,11 +14628,14 @@ function linkedDirectoryUnits(link, root, listings) {
     return walkServiceFiles(link, listings);
 }
 /**
- * `files` without the units of a directory that a directory of an image's search path is a link to
- * (rootfs/usr/lib/systemd/system -> ../../../opt/units): systemd reads them through the link, with
- * the image's drop-ins, not as units of a plain directory; `listings` give the real directories.
+ * `files` without the units of a plain directory that is also a directory of an image's search path
+ * (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd -> rootfs/usr/lib/systemd/system):
+ * systemd reads them through the search path, with the image's drop-ins, not as units of a plain
+ * directory; `listings` give the real directories. A copy stays when `changed` (paths a change
+ * touched) holds its directory, the search directory, or a directory above either: the change made
+ * or moved the link, and what was gated there before is gated still.
  */
-function withoutPlainCopies(files, listings) {
+function withoutPlainCopies(files, listings, changed = []) {
     const searchDirectory = new Map();
     const isSearch = (dir) => {
         let result = searchDirectory.get(dir);
@@ -14624,19 +14643,29 @@ function withoutPlainCopies(files, listings) {
             searchDirectory.set(dir, (result = isSearchDirectory(dir)));
         return result;
     };
-    // the real directories of the search directories that hold units here
-    const readThroughSearchPath = new Set();
+    const realOf = (dir) => listings.get(dir)?.real ?? dir;
+    // the search directories that hold units here, by their real directory
+    const searchDirectoriesOf = new Map();
     for (const file of files) {
         const dir = directoryOf(file);
-        if (isSearch(dir))
-            readThroughSearchPath.add(listings.get(dir)?.real ?? dir);
+        if (!isSearch(dir))
+            continue;
+        const real = realOf(dir);
+        const known = searchDirectoriesOf.get(real);
+        if (!known)
+            searchDirectoriesOf.set(real, [dir]);
+        else if (!known.includes(dir))
+            known.push(dir);
     }
-    if (readThroughSearchPath.size === 0)
+    if (searchDirectoriesOf.size === 0)
         return [...files];
+    const touched = (dir) => changed.some((c) => dir === c || dir.startsWith(c.endsWith(path.sep) ? c : c + path.sep));
     return files.filter((file) => {
         const dir = directoryOf(file);
-        const real = listings.get(dir)?.real ?? dir;
-        return isSearch(dir) || !readThroughSearchPath.has(real);
+        if (isSearch(dir))
+            return true;
+        const searchDirectories = searchDirectoriesOf.get(realOf(dir));
+        return searchDirectories === undefined || touched(dir) || searchDirectories.some(touched);
     });
 }
 /**

@@ -31082,14 +31082,14 @@ const isSeparator = (code) => code === 0x20 || code === 0x09 || code === 0x0a ||
 function escapedByte(code) {
     return String.fromCharCode(code < 0x80 ? code : 0xdc00 + code);
 }
-const utf8 = new TextEncoder();
+const utf8$1 = new TextEncoder();
 /** The bytes systemd holds for a decoded value: UTF-8, with each escaped byte (escapedByte()) as it was. */
 function rawBytes(text) {
     const bytes = [];
     let run = 0;
     const flush = (end) => {
         if (end > run)
-            bytes.push(...utf8.encode(text.slice(run, end)));
+            bytes.push(...utf8$1.encode(text.slice(run, end)));
     };
     for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
@@ -38737,14 +38737,20 @@ function aliasLinkFor(target, targetDirectory, directories) {
 }
 /** systemd's CHASE_SYMLINKS_MAX: the 32nd link on the way is a loop (ELOOP) */
 const CHASE_SYMLINKS_MAX = 32;
+/** NAME_MAX: a longer path component is refused (EINVAL) */
+const NAME_MAX_BYTES = 255;
+const utf8 = new TextEncoder();
+const tooLong = (part) => part.length > NAME_MAX_BYTES / 3 && utf8.encode(part).length > NAME_MAX_BYTES;
 /**
  * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
  * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
  * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
- * it), the last component is taken as named, and a rest that does not exist is kept as written.
- * `inImage` is the path from the image's root; `entryAt` says what a path below it is ('/'-separated,
- * no leading slash), as does the result. Undefined where systemd gives the link up (a loop, a file
- * where a directory should be, an empty link, `..` after a missing directory): it then ignores it.
+ * it), the last component is taken as named (followed when a `/` ends the text), and a rest that
+ * does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
+ * what a path below it is ('/'-separated, no leading slash), as does the result. Undefined where
+ * systemd gives the link up and ignores it: a loop, a file where a directory should be, an empty
+ * link, a component over NAME_MAX, `..` after a missing directory, or a missing target named with
+ * a trailing `/` or `/.` (its name is then "" or ".").
  */
 function chaseBelowRoot(inImage, entryAt) {
     const done = [];
@@ -38759,27 +38765,31 @@ function chaseBelowRoot(inImage, entryAt) {
             done.pop();
             continue;
         }
-        const last = todo.every((rest) => rest === '' || rest === '.');
+        if (tooLong(part))
+            return undefined;
         done.push(part);
         const entry = entryAt(done.join('/'));
         if (entry.kind === 'missing') {
-            const rest = todo.reverse().filter((p) => p !== '' && p !== '.');
-            if (rest.includes('..'))
+            const rest = todo.reverse();
+            const last = rest[rest.length - 1];
+            if (last === '' || last === '.' || rest.includes('..') || rest.some(tooLong))
                 return undefined;
-            return [...done, ...rest].join('/');
+            return [...done, ...rest.filter((p) => p !== '' && p !== '.')].join('/');
         }
-        if (last)
-            break;
-        if (entry.kind === 'other')
+        // systemd stops following at the last component only when nothing, not even a `/`, follows it
+        if (todo.length === 0 || entry.kind === 'directory')
+            continue;
+        if (entry.kind === 'other') {
+            if (todo.some((p) => p !== '' && p !== '.'))
+                return undefined;
+            continue;
+        }
+        if (--follows <= 0 || entry.text === '')
             return undefined;
-        if (entry.kind === 'link') {
-            if (--follows <= 0 || entry.text === '')
-                return undefined;
-            done.pop();
-            if (entry.text.startsWith('/'))
-                done.length = 0;
-            todo.push(...entry.text.split('/').reverse());
-        }
+        done.pop();
+        if (entry.text.startsWith('/'))
+            done.length = 0;
+        todo.push(...entry.text.split('/').reverse());
     }
     return done.join('/');
 }
@@ -44791,7 +44801,8 @@ function createReader(roots, cwd, known) {
      * A link named like a service is an alias when its target lies in the same directory (or below it:
      * systemd then takes the entry of that name in the directory), or in a directory of the image's
      * search path (`image`; the target followed below its root, see chaseBelowRoot); any other is a
-     * linked unit file (a mask too); an unreadable link is no entry at all (undefined).
+     * linked unit file (a mask too); an unreadable link, or one systemd gives up, is no entry at all
+     * (undefined).
      */
     const classifyLink = (dir, name, 
     /** the search path, when the directory is one of an image's: as named, and its root */
@@ -44808,12 +44819,17 @@ function createReader(roots, cwd, known) {
             // (`systemctl enable` writes aliases so) from there, a `..` stopping there, a directory that
             // is a link on the way too
             const below = chaseBelowRoot(path$2.isAbsolute(text) ? text : `/${toPosix$3(path$2.relative(image.root, dir))}/${text}`, (entry) => imageEntry(image.root, entry));
+            // systemd gives such a link up: no name at all, the next directory's entry wins
             if (below === undefined)
-                return 'linked';
+                return undefined;
             const target = path$2.join(image.root, below);
             return aliasLinkFor(path$2.basename(target), path$2.dirname(target), image.named) ?? 'linked';
         }
         const target = path$2.resolve(dir, text);
+        // a missing target named with a trailing `/` or `/.` has the name "" or "." for systemd, which
+        // gives the link up (path.resolve() drops them)
+        if (/\/\.?$/.test(text) && !fs$5.existsSync(target))
+            return undefined;
         const parent = path$2.dirname(target);
         if (parent === dir)
             return { target: path$2.basename(target) };
@@ -45343,11 +45359,14 @@ listings = new Map()) {
 const isSearchDirectory = (directory) => searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep) !== undefined ||
     searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep, 'user') !== undefined;
 /**
- * `files` without the units of a directory that a directory of an image's search path is a link to
- * (rootfs/usr/lib/systemd/system -> ../../../opt/units): systemd reads them through the link, with
- * the image's drop-ins, not as units of a plain directory; `listings` give the real directories.
+ * `files` without the units of a plain directory that is also a directory of an image's search path
+ * (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd -> rootfs/usr/lib/systemd/system):
+ * systemd reads them through the search path, with the image's drop-ins, not as units of a plain
+ * directory; `listings` give the real directories. A copy stays when `changed` (paths a change
+ * touched) holds its directory, the search directory, or a directory above either: the change made
+ * or moved the link, and what was gated there before is gated still.
  */
-function withoutPlainCopies(files, listings) {
+function withoutPlainCopies(files, listings, changed = []) {
     const searchDirectory = new Map();
     const isSearch = (dir) => {
         let result = searchDirectory.get(dir);
@@ -45355,19 +45374,29 @@ function withoutPlainCopies(files, listings) {
             searchDirectory.set(dir, (result = isSearchDirectory(dir)));
         return result;
     };
-    // the real directories of the search directories that hold units here
-    const readThroughSearchPath = new Set();
+    const realOf = (dir) => listings.get(dir)?.real ?? dir;
+    // the search directories that hold units here, by their real directory
+    const searchDirectoriesOf = new Map();
     for (const file of files) {
         const dir = directoryOf(file);
-        if (isSearch(dir))
-            readThroughSearchPath.add(listings.get(dir)?.real ?? dir);
+        if (!isSearch(dir))
+            continue;
+        const real = realOf(dir);
+        const known = searchDirectoriesOf.get(real);
+        if (!known)
+            searchDirectoriesOf.set(real, [dir]);
+        else if (!known.includes(dir))
+            known.push(dir);
     }
-    if (readThroughSearchPath.size === 0)
+    if (searchDirectoriesOf.size === 0)
         return [...files];
+    const touched = (dir) => changed.some((c) => dir === c || dir.startsWith(c.endsWith(path$2.sep) ? c : c + path$2.sep));
     return files.filter((file) => {
         const dir = directoryOf(file);
-        const real = listings.get(dir)?.real ?? dir;
-        return isSearch(dir) || !readThroughSearchPath.has(real);
+        if (isSearch(dir))
+            return true;
+        const searchDirectories = searchDirectoriesOf.get(realOf(dir));
+        return searchDirectories === undefined || touched(dir) || searchDirectories.some(touched);
     });
 }
 /**
@@ -55092,14 +55121,19 @@ class BaseReader {
             if (image) {
                 // as the scan: the target followed below the image's root (see chaseBelowRoot)
                 const inImage = chaseBelowRoot(text.startsWith('/') ? text : `/${dir.slice(image.root.length)}/${text}`, (below) => this.imageEntry(image.root + below));
-                const below = inImage === undefined ? undefined : image.root + inImage;
-                links.set(name, (below !== undefined && aliasLinkFor(baseName$1(below), dirOf$1(below), image.named)) ||
-                    'linked');
+                // one systemd gives up is no entry at all, as in the scan
+                if (inImage === undefined)
+                    continue;
+                const below = image.root + inImage;
+                links.set(name, aliasLinkFor(baseName$1(below), dirOf$1(below), image.named) ?? 'linked');
                 continue;
             }
             const target = text.startsWith('/')
                 ? absoluteLinkInTree(text, this.tree.topPaths ?? [])
                 : normalize(join$1(dir, text));
+            // as the scan: a missing target named with a trailing `/` or `/.` is given up
+            if (/\/\.?$/.test(text) && (target === undefined || this.resolve(target).kind === 'missing'))
+                continue;
             // systemd resolves the directories on the way, not the file itself; missing ones stay as named
             const parent = target === undefined ? undefined : this.resolve(dirOf$1(target));
             const here = this.resolve(dir);
@@ -63810,8 +63844,7 @@ async function resolveUnitFiles(entries, exclude, workspace) {
             found.add(file);
         }
     }
-    // a unit reached through a link that is a directory of an image's search path is gated there
-    return { files: withoutPlainCopies([...found], listings).sort(), missing, outside };
+    return { files: [...found].sort(), missing, outside, listings };
 }
 /** Whether a link leads to a directory inside the workspace. */
 function linksToDirectoryInside(link, workspace) {
@@ -64700,6 +64733,9 @@ async function gate(env) {
     if (comparison.kind === 'unavailable') {
         notes.warn(`No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`);
     }
+    // a unit reached through a link that is a directory of an image's search path is gated there, not
+    // as a unit of the plain directory too, unless the change made or moved the link
+    found.files = withoutPlainCopies(found.files, found.listings, (changes ?? []).flatMap((c) => [c.path, c.oldPath].flatMap((p) => (p === undefined ? [] : [path$2.resolve(workspace, p)]))));
     // a unit the change moves out of what paths/exclude take (units/a.service -> svc/a.service) stays
     // gated at its new place: moving it must not take it out of sight
     // (git sees a move with new content as a removal and an addition: the same file name counts)

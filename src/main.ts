@@ -64,7 +64,8 @@ import {
   PatternError,
   scanUnitFile,
   templateInstance,
-  unitSources
+  unitSources,
+  withoutPlainCopies
 } from './scan/scan.js'
 
 const toPosix = (p: string): string => p.split(path.sep).join('/')
@@ -375,6 +376,15 @@ async function gate(env: Env): Promise<string | undefined> {
       `No base to compare with: ${comparison.reason}. Every unit is gated${settings.failOn === 'regression' ? ' and treated as new' : ''}.`
     )
   }
+  // a unit reached through a link that is a directory of an image's search path is gated there, not
+  // as a unit of the plain directory too, unless the change made or moved the link
+  found.files = withoutPlainCopies(
+    found.files,
+    found.listings,
+    (changes ?? []).flatMap((c) =>
+      [c.path, c.oldPath].flatMap((p) => (p === undefined ? [] : [path.resolve(workspace, p)]))
+    )
+  )
   // a unit the change moves out of what paths/exclude take (units/a.service -> svc/a.service) stays
   // gated at its new place: moving it must not take it out of sight
   // (git sees a move with new content as a removal and an addition: the same file name counts)

@@ -172,14 +172,22 @@ export type ImageEntry =
 /** systemd's CHASE_SYMLINKS_MAX: the 32nd link on the way is a loop (ELOOP) */
 const CHASE_SYMLINKS_MAX = 32
 
+/** NAME_MAX: a longer path component is refused (EINVAL) */
+const NAME_MAX_BYTES = 255
+const utf8 = new TextEncoder()
+const tooLong = (part: string): boolean =>
+  part.length > NAME_MAX_BYTES / 3 && utf8.encode(part).length > NAME_MAX_BYTES
+
 /**
  * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
  * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
  * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
- * it), the last component is taken as named, and a rest that does not exist is kept as written.
- * `inImage` is the path from the image's root; `entryAt` says what a path below it is ('/'-separated,
- * no leading slash), as does the result. Undefined where systemd gives the link up (a loop, a file
- * where a directory should be, an empty link, `..` after a missing directory): it then ignores it.
+ * it), the last component is taken as named (followed when a `/` ends the text), and a rest that
+ * does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
+ * what a path below it is ('/'-separated, no leading slash), as does the result. Undefined where
+ * systemd gives the link up and ignores it: a loop, a file where a directory should be, an empty
+ * link, a component over NAME_MAX, `..` after a missing directory, or a missing target named with
+ * a trailing `/` or `/.` (its name is then "" or ".").
  */
 export function chaseBelowRoot(
   inImage: string,
@@ -196,22 +204,25 @@ export function chaseBelowRoot(
       done.pop()
       continue
     }
-    const last = todo.every((rest) => rest === '' || rest === '.')
+    if (tooLong(part)) return undefined
     done.push(part)
     const entry = entryAt(done.join('/'))
     if (entry.kind === 'missing') {
-      const rest = todo.reverse().filter((p) => p !== '' && p !== '.')
-      if (rest.includes('..')) return undefined
-      return [...done, ...rest].join('/')
+      const rest = todo.reverse()
+      const last = rest[rest.length - 1]
+      if (last === '' || last === '.' || rest.includes('..') || rest.some(tooLong)) return undefined
+      return [...done, ...rest.filter((p) => p !== '' && p !== '.')].join('/')
     }
-    if (last) break
-    if (entry.kind === 'other') return undefined
-    if (entry.kind === 'link') {
-      if (--follows <= 0 || entry.text === '') return undefined
-      done.pop()
-      if (entry.text.startsWith('/')) done.length = 0
-      todo.push(...entry.text.split('/').reverse())
+    // systemd stops following at the last component only when nothing, not even a `/`, follows it
+    if (todo.length === 0 || entry.kind === 'directory') continue
+    if (entry.kind === 'other') {
+      if (todo.some((p) => p !== '' && p !== '.')) return undefined
+      continue
     }
+    if (--follows <= 0 || entry.text === '') return undefined
+    done.pop()
+    if (entry.text.startsWith('/')) done.length = 0
+    todo.push(...entry.text.split('/').reverse())
   }
   return done.join('/')
 }

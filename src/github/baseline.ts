@@ -185,17 +185,18 @@ class BaseReader {
           text.startsWith('/') ? text : `/${dir.slice(image.root.length)}/${text}`,
           (below) => this.imageEntry(image.root + below)
         )
-        const below = inImage === undefined ? undefined : image.root + inImage
-        links.set(
-          name,
-          (below !== undefined && aliasLinkFor(baseName(below), dirOf(below), image.named)) ||
-            'linked'
-        )
+        // one systemd gives up is no entry at all, as in the scan
+        if (inImage === undefined) continue
+        const below = image.root + inImage
+        links.set(name, aliasLinkFor(baseName(below), dirOf(below), image.named) ?? 'linked')
         continue
       }
       const target = text.startsWith('/')
         ? absoluteLinkInTree(text, this.tree.topPaths ?? [])
         : normalize(join(dir, text))
+      // as the scan: a missing target named with a trailing `/` or `/.` is given up
+      if (/\/\.?$/.test(text) && (target === undefined || this.resolve(target).kind === 'missing'))
+        continue
       // systemd resolves the directories on the way, not the file itself; missing ones stay as named
       const parent = target === undefined ? undefined : this.resolve(dirOf(target))
       const here = this.resolve(dir)

@@ -10,8 +10,7 @@ import {
   checkPatterns,
   DEFAULT_IGNORES,
   inDependencyDirectory,
-  unitsGlobsMiss,
-  withoutPlainCopies
+  unitsGlobsMiss
 } from '../scan/scan.js'
 import type { Listing } from '../scan/scan.js'
 
@@ -22,6 +21,8 @@ export interface UnitFiles {
   missing: string[]
   /** directories outside the workspace that entries named (allowed as link targets) */
   outside: string[]
+  /** the directories the walk listed, with their real paths (see withoutPlainCopies) */
+  listings: ReadonlyMap<string, Listing>
 }
 
 const toPosix = (p: string): string => p.split(path.sep).join('/')
@@ -120,8 +121,7 @@ export async function resolveUnitFiles(
       found.add(file)
     }
   }
-  // a unit reached through a link that is a directory of an image's search path is gated there
-  return { files: withoutPlainCopies([...found], listings).sort(), missing, outside }
+  return { files: [...found].sort(), missing, outside, listings }
 }
 
 /** Whether a link leads to a directory inside the workspace. */

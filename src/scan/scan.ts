@@ -372,7 +372,8 @@ export function createReader(
    * A link named like a service is an alias when its target lies in the same directory (or below it:
    * systemd then takes the entry of that name in the directory), or in a directory of the image's
    * search path (`image`; the target followed below its root, see chaseBelowRoot); any other is a
-   * linked unit file (a mask too); an unreadable link is no entry at all (undefined).
+   * linked unit file (a mask too); an unreadable link, or one systemd gives up, is no entry at all
+   * (undefined).
    */
   const classifyLink = (
     dir: string,
@@ -394,11 +395,15 @@ export function createReader(
         path.isAbsolute(text) ? text : `/${toPosix(path.relative(image.root, dir))}/${text}`,
         (entry) => imageEntry(image.root, entry)
       )
-      if (below === undefined) return 'linked'
+      // systemd gives such a link up: no name at all, the next directory's entry wins
+      if (below === undefined) return undefined
       const target = path.join(image.root, below)
       return aliasLinkFor(path.basename(target), path.dirname(target), image.named) ?? 'linked'
     }
     const target = path.resolve(dir, text)
+    // a missing target named with a trailing `/` or `/.` has the name "" or "." for systemd, which
+    // gives the link up (path.resolve() drops them)
+    if (/\/\.?$/.test(text) && !fs.existsSync(target)) return undefined
     const parent = path.dirname(target)
     if (parent === dir) return { target: path.basename(target) }
     let realDir: string
@@ -1002,13 +1007,17 @@ function linkedDirectoryUnits(
 }
 
 /**
- * `files` without the units of a directory that a directory of an image's search path is a link to
- * (rootfs/usr/lib/systemd/system -> ../../../opt/units): systemd reads them through the link, with
- * the image's drop-ins, not as units of a plain directory; `listings` give the real directories.
+ * `files` without the units of a plain directory that is also a directory of an image's search path
+ * (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd -> rootfs/usr/lib/systemd/system):
+ * systemd reads them through the search path, with the image's drop-ins, not as units of a plain
+ * directory; `listings` give the real directories. A copy stays when `changed` (paths a change
+ * touched) holds its directory, the search directory, or a directory above either: the change made
+ * or moved the link, and what was gated there before is gated still.
  */
 export function withoutPlainCopies(
   files: readonly string[],
-  listings: ReadonlyMap<string, Listing>
+  listings: ReadonlyMap<string, Listing>,
+  changed: readonly string[] = []
 ): string[] {
   const searchDirectory = new Map<string, boolean>()
   const isSearch = (dir: string): boolean => {
@@ -1016,17 +1025,25 @@ export function withoutPlainCopies(
     if (result === undefined) searchDirectory.set(dir, (result = isSearchDirectory(dir)))
     return result
   }
-  // the real directories of the search directories that hold units here
-  const readThroughSearchPath = new Set<string>()
+  const realOf = (dir: string): string => listings.get(dir)?.real ?? dir
+  // the search directories that hold units here, by their real directory
+  const searchDirectoriesOf = new Map<string, string[]>()
   for (const file of files) {
     const dir = directoryOf(file)
-    if (isSearch(dir)) readThroughSearchPath.add(listings.get(dir)?.real ?? dir)
+    if (!isSearch(dir)) continue
+    const real = realOf(dir)
+    const known = searchDirectoriesOf.get(real)
+    if (!known) searchDirectoriesOf.set(real, [dir])
+    else if (!known.includes(dir)) known.push(dir)
   }
-  if (readThroughSearchPath.size === 0) return [...files]
+  if (searchDirectoriesOf.size === 0) return [...files]
+  const touched = (dir: string): boolean =>
+    changed.some((c) => dir === c || dir.startsWith(c.endsWith(path.sep) ? c : c + path.sep))
   return files.filter((file) => {
     const dir = directoryOf(file)
-    const real = listings.get(dir)?.real ?? dir
-    return isSearch(dir) || !readThroughSearchPath.has(real)
+    if (isSearch(dir)) return true
+    const searchDirectories = searchDirectoriesOf.get(realOf(dir))
+    return searchDirectories === undefined || touched(dir) || searchDirectories.some(touched)
   })
 }
 
