@@ -824,6 +824,23 @@ describe('fail-on: regression', () => {
     expect(run.code).toBe(1)
   })
 
+  it('reads an image whose root is a link at the base as in the checkout (red team round 13, S7b)', async () => {
+    // rootfs -> img: a legacy unit above the threshold, edited in a comment, is no worse than before
+    const r = repo({
+      base: {
+        'img/usr/lib/systemd/system/app.service': BARE,
+        'img/etc/systemd/system/app.service.d/w.conf': '[Service]\nPrivateTmp=yes\n',
+        rootfs: { link: 'img' }
+      },
+      head: { 'img/usr/lib/systemd/system/app.service': `${BARE}ProtectKernelTunables=yes\n` }
+    })
+    const run = await runPull(r, inputs)
+    const units = reportOf(run).units
+    expect(units.map((u) => u.path)).toContain('rootfs/usr/lib/systemd/system/app.service')
+    expect(run.stdout).not.toMatch(/error →/)
+    expect(run.code).toBe(0)
+  })
+
   it('gates the units of a search directory that is a link there only (red team round 11, N2b)', async () => {
     // rootfs/usr/lib/systemd/system -> ../../../opt/units: systemd reads app.service through the
     // link, hardened by etc/; opt/units is no directory of its own to gate it in
@@ -833,7 +850,8 @@ describe('fail-on: regression', () => {
         'rootfs/etc/systemd/system/app.service.d/harden.conf': HARDEN_DROP_IN,
         'rootfs/usr/lib/systemd/system': { link: '../../../opt/units' }
       },
-      head: { 'rootfs/opt/units/app.service': `# edited\n${BARE}` }
+      // a change systemd sees (a comment alone leaves the unit as it was: nothing to gate)
+      head: { 'rootfs/opt/units/app.service': `${BARE}ProtectKernelTunables=yes\n` }
     })
     const run = await runPull(r, inputs)
     expect(reportOf(run).units.map((u) => u.path)).toEqual([

@@ -704,10 +704,10 @@ describe('alias helpers (dropins.ts)', () => {
     expect(chase(`/opt/${'a'.repeat(256)}/app.service`)).toBeUndefined()
     expect(chase(`/opt/gone/${'é'.repeat(128)}/app.service`)).toBeUndefined()
     expect(chase(`/opt/gone/${'a'.repeat(255)}`)).toBe(`opt/gone/${'a'.repeat(255)}`)
-    // an existing target with a trailing `/` is still itself; a last link with one is followed
+    // an existing target with a trailing `/` is still itself, a last link too (systemd 252)
     expect(chase('/usr/lib/unit/app.service/')).toBe('usr/lib/unit/app.service')
-    expect(chase('/opt/abs/')).toBe('usr/lib/unit')
-    expect(chase('/opt/abs')).toBe('opt/abs')
+    expect(chase('/opt/abs/')).toBe('opt/abs')
+    expect(chase('/opt/abs/.')).toBe('opt/abs')
     expect(chase('/opt/file/..')).toBeUndefined()
   })
 

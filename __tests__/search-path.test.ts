@@ -378,6 +378,16 @@ const CROSS_DIRECTORY_ALIASES: Record<
     score: 9.6,
     notFound: ['web.service']
   },
+  // a search directory that is a link holds aliases by either path (systemd's expanded search path)
+  'an alias in a search directory that is a link': {
+    files: {
+      'etc/systemd/system': '-> ../../srv/units',
+      'srv/units/app.service': '[Service]\nExecStart=/bin/true\n',
+      'srv/units/web.service': '-> app.service',
+      'srv/units/web.service.d/b.conf': '[Service]\nPrivateTmp=yes\n'
+    },
+    score: 9.4
+  },
   // a target below a search directory names the entry of its name on the path, not the file
   'an alias of a file below usr/lib': {
     files: {

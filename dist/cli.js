@@ -7729,8 +7729,7 @@ const tooLong = (part) => part.length > NAME_MAX_BYTES / 3 && utf8.encode(part).
  * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
  * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
  * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
- * it), the last component is taken as named (followed when a `/` ends the text), and a rest that
- * does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
+ * it), the last component is taken as named, and a rest that does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
  * what a path below it is ('/'-separated, no leading slash), as does the result. Undefined where
  * systemd gives the link up and ignores it: a loop, a file where a directory should be, an empty
  * link, a component over NAME_MAX, `..` after a missing directory, or a missing target named with
@@ -7760,8 +7759,9 @@ function chaseBelowRoot(inImage, entryAt) {
                 return undefined;
             return [...done, ...rest.filter((p) => p !== '' && p !== '.')].join('/');
         }
-        // systemd stops following at the last component only when nothing, not even a `/`, follows it
-        if (todo.length === 0 || entry.kind === 'directory')
+        // the last component is not followed, a trailing `/` or `/.` notwithstanding (systemd 252
+        // takes `web.service -> /opt/link/` as a linked unit file when opt/link is a link to a unit)
+        if (entry.kind === 'directory' || todo.every((p) => p === '' || p === '.'))
             continue;
         if (entry.kind === 'other') {
             if (todo.some((p) => p !== '' && p !== '.'))
@@ -14064,7 +14064,10 @@ function createReader(roots, cwd, known) {
             if (below === undefined)
                 return undefined;
             const target = path.join(image.root, below);
-            return aliasLinkFor(path.basename(target), path.dirname(target), image.named) ?? 'linked';
+            const name = path.basename(target);
+            return (aliasLinkFor(name, path.dirname(target), image.named) ??
+                aliasLinkFor(name, path.dirname(path.join(image.realRoot, below)), image.real) ??
+                'linked');
         }
         const target = path.resolve(dir, text);
         // a missing target named with a trailing `/` or `/.` has the name "" or "." for systemd, which
@@ -14114,8 +14117,17 @@ function createReader(roots, cwd, known) {
         }
         return { isFile: (n) => listing?.entries.get(n) === 'file', links };
     };
+    const realPathOf = (file) => {
+        try {
+            return fs.realpathSync.native(file);
+        }
+        catch {
+            return undefined;
+        }
+    };
     const imageNameMap = searchPathNameMaps((searched, root) => {
-        const image = { named: searched, root };
+        const real = searched.flatMap((d) => realPathOf(d) ?? []);
+        const image = { named: searched, root, real, realRoot: realPathOf(root) ?? root };
         return searched.map((d) => directoryLinks(d, image));
     });
     return {

@@ -38745,8 +38745,7 @@ const tooLong = (part) => part.length > NAME_MAX_BYTES / 3 && utf8.encode(part).
  * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
  * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
  * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
- * it), the last component is taken as named (followed when a `/` ends the text), and a rest that
- * does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
+ * it), the last component is taken as named, and a rest that does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
  * what a path below it is ('/'-separated, no leading slash), as does the result. Undefined where
  * systemd gives the link up and ignores it: a loop, a file where a directory should be, an empty
  * link, a component over NAME_MAX, `..` after a missing directory, or a missing target named with
@@ -38776,8 +38775,9 @@ function chaseBelowRoot(inImage, entryAt) {
                 return undefined;
             return [...done, ...rest.filter((p) => p !== '' && p !== '.')].join('/');
         }
-        // systemd stops following at the last component only when nothing, not even a `/`, follows it
-        if (todo.length === 0 || entry.kind === 'directory')
+        // the last component is not followed, a trailing `/` or `/.` notwithstanding (systemd 252
+        // takes `web.service -> /opt/link/` as a linked unit file when opt/link is a link to a unit)
+        if (entry.kind === 'directory' || todo.every((p) => p === '' || p === '.'))
             continue;
         if (entry.kind === 'other') {
             if (todo.some((p) => p !== '' && p !== '.'))
@@ -44823,7 +44823,10 @@ function createReader(roots, cwd, known) {
             if (below === undefined)
                 return undefined;
             const target = path$2.join(image.root, below);
-            return aliasLinkFor(path$2.basename(target), path$2.dirname(target), image.named) ?? 'linked';
+            const name = path$2.basename(target);
+            return (aliasLinkFor(name, path$2.dirname(target), image.named) ??
+                aliasLinkFor(name, path$2.dirname(path$2.join(image.realRoot, below)), image.real) ??
+                'linked');
         }
         const target = path$2.resolve(dir, text);
         // a missing target named with a trailing `/` or `/.` has the name "" or "." for systemd, which
@@ -44873,8 +44876,17 @@ function createReader(roots, cwd, known) {
         }
         return { isFile: (n) => listing?.entries.get(n) === 'file', links };
     };
+    const realPathOf = (file) => {
+        try {
+            return fs$5.realpathSync.native(file);
+        }
+        catch {
+            return undefined;
+        }
+    };
     const imageNameMap = searchPathNameMaps((searched, root) => {
-        const image = { named: searched, root };
+        const real = searched.flatMap((d) => realPathOf(d) ?? []);
+        const image = { named: searched, root, real, realRoot: realPathOf(root) ?? root };
         return searched.map((d) => directoryLinks(d, image));
     });
     return {
@@ -55106,13 +55118,23 @@ class BaseReader {
         return this.imageNameMap(dir, searched, root, ownName);
     }
     /** image search paths' name maps: absolute links are read below the image's root */
-    imageNameMap = searchPathNameMaps((searched, root) => searched.map((d) => this.directoryLinks(d, { named: searched, root })));
+    imageNameMap = searchPathNameMaps((searched, root) => {
+        // systemd's expanded search path: a directory that is a link holds aliases by either path
+        const real = searched.flatMap((d) => {
+            const here = this.resolve(d);
+            return here.kind === 'dir' ? [here.path] : [];
+        });
+        return searched.map((d) => this.directoryLinks(d, { named: searched, root, real }));
+    });
     directoryLinks(dir, 
-    /** an image's search path as named, and its root (where systemd reads absolute links) */
+    /** an image's search path as named and resolved, and its root (where absolute links start) */
     image) {
         const links = new Map();
-        const names = this.list(dir);
-        const entryOf = (name) => this.tree.entries.get(join$1(dir, name));
+        // a directory reached through a link is listed where it leads, as opendir() reads it
+        const here = this.resolve(dir);
+        const listed = here.kind === 'dir' ? here.path : dir;
+        const names = this.list(listed);
+        const entryOf = (name) => this.tree.entries.get(join$1(listed, name));
         for (const name of names) {
             const entry = entryOf(name);
             if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service')
@@ -55125,7 +55147,9 @@ class BaseReader {
                 if (inImage === undefined)
                     continue;
                 const below = image.root + inImage;
-                links.set(name, aliasLinkFor(baseName$1(below), dirOf$1(below), image.named) ?? 'linked');
+                links.set(name, aliasLinkFor(baseName$1(below), dirOf$1(below), image.named) ??
+                    aliasLinkFor(baseName$1(below), dirOf$1(below), image.real) ??
+                    'linked');
                 continue;
             }
             const target = text.startsWith('/')
@@ -55136,7 +55160,6 @@ class BaseReader {
                 continue;
             // systemd resolves the directories on the way, not the file itself; missing ones stay as named
             const parent = target === undefined ? undefined : this.resolve(dirOf$1(target));
-            const here = this.resolve(dir);
             const parentPath = parent?.kind === 'dir'
                 ? parent.path
                 : parent?.kind === 'missing'

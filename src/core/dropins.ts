@@ -182,8 +182,7 @@ const tooLong = (part: string): boolean =>
  * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
  * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
  * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
- * it), the last component is taken as named (followed when a `/` ends the text), and a rest that
- * does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
+ * it), the last component is taken as named, and a rest that does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
  * what a path below it is ('/'-separated, no leading slash), as does the result. Undefined where
  * systemd gives the link up and ignores it: a loop, a file where a directory should be, an empty
  * link, a component over NAME_MAX, `..` after a missing directory, or a missing target named with
@@ -213,8 +212,9 @@ export function chaseBelowRoot(
       if (last === '' || last === '.' || rest.includes('..') || rest.some(tooLong)) return undefined
       return [...done, ...rest.filter((p) => p !== '' && p !== '.')].join('/')
     }
-    // systemd stops following at the last component only when nothing, not even a `/`, follows it
-    if (todo.length === 0 || entry.kind === 'directory') continue
+    // the last component is not followed, a trailing `/` or `/.` notwithstanding (systemd 252
+    // takes `web.service -> /opt/link/` as a linked unit file when opt/link is a link to a unit)
+    if (entry.kind === 'directory' || todo.every((p) => p === '' || p === '.')) continue
     if (entry.kind === 'other') {
       if (todo.some((p) => p !== '' && p !== '.')) return undefined
       continue

@@ -163,18 +163,27 @@ class BaseReader {
   }
 
   /** image search paths' name maps: absolute links are read below the image's root */
-  private readonly imageNameMap = searchPathNameMaps((searched, root) =>
-    searched.map((d) => this.directoryLinks(d, { named: searched, root }))
-  )
+  private readonly imageNameMap = searchPathNameMaps((searched, root) => {
+    // systemd's expanded search path: a directory that is a link holds aliases by either path
+    const real = searched.flatMap((d) => {
+      const here = this.resolve(d)
+      return here.kind === 'dir' ? [here.path] : []
+    })
+    return searched.map((d) => this.directoryLinks(d, { named: searched, root, real }))
+  })
 
   private directoryLinks(
     dir: string,
-    /** an image's search path as named, and its root (where systemd reads absolute links) */
-    image?: { named: readonly string[]; root: string }
+    /** an image's search path as named and resolved, and its root (where absolute links start) */
+    image?: { named: readonly string[]; root: string; real: readonly string[] }
   ): DirectoryLinks {
     const links = new Map<string, AliasLink | 'linked'>()
-    const names = this.list(dir)
-    const entryOf = (name: string): TreeEntry | undefined => this.tree.entries.get(join(dir, name))
+    // a directory reached through a link is listed where it leads, as opendir() reads it
+    const here = this.resolve(dir)
+    const listed = here.kind === 'dir' ? here.path : dir
+    const names = this.list(listed)
+    const entryOf = (name: string): TreeEntry | undefined =>
+      this.tree.entries.get(join(listed, name))
     for (const name of names) {
       const entry = entryOf(name)
       if (!entry || entry.mode !== SYMLINK || parseUnitName(name)?.type !== 'service') continue
@@ -188,7 +197,12 @@ class BaseReader {
         // one systemd gives up is no entry at all, as in the scan
         if (inImage === undefined) continue
         const below = image.root + inImage
-        links.set(name, aliasLinkFor(baseName(below), dirOf(below), image.named) ?? 'linked')
+        links.set(
+          name,
+          aliasLinkFor(baseName(below), dirOf(below), image.named) ??
+            aliasLinkFor(baseName(below), dirOf(below), image.real) ??
+            'linked'
+        )
         continue
       }
       const target = text.startsWith('/')
@@ -199,7 +213,6 @@ class BaseReader {
         continue
       // systemd resolves the directories on the way, not the file itself; missing ones stay as named
       const parent = target === undefined ? undefined : this.resolve(dirOf(target))
-      const here = this.resolve(dir)
       const parentPath =
         parent?.kind === 'dir'
           ? parent.path

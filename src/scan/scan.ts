@@ -183,6 +183,12 @@ interface ImageSearchPath {
   /** its directories as named below the root */
   named: readonly string[]
   root: string
+  /**
+   * the real paths of those that exist (systemd's expanded search path: a directory that is a link
+   * holds aliases by either path), and of the root
+   */
+  real: readonly string[]
+  realRoot: string
 }
 
 /** What a directory entry is, as getdents() tells it (no stat needed). */
@@ -398,7 +404,12 @@ export function createReader(
       // systemd gives such a link up: no name at all, the next directory's entry wins
       if (below === undefined) return undefined
       const target = path.join(image.root, below)
-      return aliasLinkFor(path.basename(target), path.dirname(target), image.named) ?? 'linked'
+      const name = path.basename(target)
+      return (
+        aliasLinkFor(name, path.dirname(target), image.named) ??
+        aliasLinkFor(name, path.dirname(path.join(image.realRoot, below)), image.real) ??
+        'linked'
+      )
     }
     const target = path.resolve(dir, text)
     // a missing target named with a trailing `/` or `/.` has the name "" or "." for systemd, which
@@ -441,8 +452,16 @@ export function createReader(
     }
     return { isFile: (n) => listing?.entries.get(n) === 'file', links }
   }
+  const realPathOf = (file: string): string | undefined => {
+    try {
+      return fs.realpathSync.native(file)
+    } catch {
+      return undefined
+    }
+  }
   const imageNameMap = searchPathNameMaps((searched, root) => {
-    const image = { named: searched, root }
+    const real = searched.flatMap((d) => realPathOf(d) ?? [])
+    const image = { named: searched, root, real, realRoot: realPathOf(root) ?? root }
     return searched.map((d) => directoryLinks(d, image))
   })
   return {
