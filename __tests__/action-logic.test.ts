@@ -376,18 +376,33 @@ describe('files a removed one shadowed (uncoveredUnits)', () => {
 describe('.gitattributes changes that convert (conversionChanges)', () => {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-attributes-'))
   afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }))
-  const counts = (before: string, after: string): boolean => {
-    fs.writeFileSync(path.join(workspace, '.gitattributes'), after)
-    const oid = 'a'.repeat(40)
+  /**
+   * Whether changing `file` from `before` to `after` counts, with `others` (path: text) unchanged
+   * beside it in the tree and the checkout.
+   */
+  const countsIn = (
+    file: string,
+    before: string,
+    after: string,
+    others: Record<string, string> = {}
+  ): boolean => {
+    const texts = new Map(Object.entries({ ...others, [file]: before }))
+    for (const [other, text] of Object.entries({ ...others, [file]: after })) {
+      fs.mkdirSync(path.dirname(path.join(workspace, other)), { recursive: true })
+      fs.writeFileSync(path.join(workspace, other), text)
+    }
     const tree = () => ({
-      entries: new Map<string, TreeEntry>([
-        ['.gitattributes', { mode: '100644', type: 'blob', oid }]
-      ]),
+      entries: new Map<string, TreeEntry>(
+        [...texts.keys()].map((f) => [f, { mode: '100644', type: 'blob', oid: f }])
+      ),
       prefix: '',
-      read: () => new Map([[oid, new TextEncoder().encode(before)]])
+      read: (oids: string[]) =>
+        new Map(oids.map((oid) => [oid, new TextEncoder().encode(texts.get(oid) ?? '')]))
     })
-    return conversionChanges([{ status: 'M', path: '.gitattributes' }], workspace, tree).length > 0
+    return conversionChanges([{ status: 'M', path: file }], workspace, tree).length > 0
   }
+  const counts = (before: string, after: string): boolean =>
+    countsIn('.gitattributes', before, after)
   it('counts a converting line added, removed or moved, for files a unit may rest on', () => {
     expect(counts('', '*.service ident\n')).toBe(true)
     // the last matching line decides: swapping them is a change (round 7)
@@ -410,15 +425,28 @@ describe('.gitattributes changes that convert (conversionChanges)', () => {
     expect(counts(macro, `${macro}*.service -crlfy\n`)).toBe(true)
     // through another macro
     expect(counts(`${macro}[attr]win crlfy\n`, `${macro}[attr]win crlfy\n*.conf win\n`)).toBe(true)
-    // the macro itself added or changed
+    // the macro itself added or changed, while a line uses it, in this file or another
     expect(counts('*.service crlfy\n', `${macro}*.service crlfy\n`)).toBe(true)
-    expect(counts('[attr]crlfy text\n', '[attr]crlfy eol=crlf\n')).toBe(true)
+    const units = { 'units/app.service': '', 'units/.gitattributes': '*.service crlfy\n' }
+    expect(countsIn('.gitattributes', '[attr]crlfy text\n', macro, units)).toBe(true)
+    // ... and not when no line uses it (red team round 11, N8b)
+    expect(counts('[attr]crlfy text\n', '[attr]crlfy eol=crlf\n')).toBe(false)
+    expect(counts('', '[attr]m ident\n')).toBe(false)
+  })
+  it('leaves out a .gitattributes whose directory holds nothing a unit rests on (red team round 11, N8c)', () => {
+    expect(countsIn('docs/.gitattributes', '', '*.service ident\n', { 'docs/a.md': '' })).toBe(
+      false
+    )
+    const unit = { 'docs/examples/a.service': '' }
+    expect(countsIn('docs/.gitattributes', '', '*.service ident\n', unit)).toBe(true)
   })
   it('leaves out a macro defined below the top, which git ignores (red team round 11)', () => {
     fs.mkdirSync(path.join(workspace, 'units'), { recursive: true })
     fs.writeFileSync(path.join(workspace, 'units', '.gitattributes'), '[attr]m ident\n')
     const tree = () => ({
-      entries: new Map<string, TreeEntry>(),
+      entries: new Map<string, TreeEntry>([
+        ['units/app.service', { mode: '100644', type: 'blob', oid: 'b'.repeat(40) }]
+      ]),
       prefix: '',
       read: () => new Map()
     })

@@ -55931,7 +55931,7 @@ function convertingMacros(lines) {
     for (let grown = true; grown;) {
         grown = false;
         for (const line of definitions) {
-            const name = line.slice('[attr]'.length).split(/\s/, 1)[0];
+            const name = macroName(line);
             if (macros.has(name))
                 continue;
             if (CONVERTING_ATTRIBUTE.test(line) || attributeNames(line).some((n) => macros.has(n))) {
@@ -55968,15 +55968,45 @@ function mayConvert(lines, macros = new Set()) {
         mayMatchUnitInputs(line));
 }
 /**
+ * The macros that some line of `lines` (every .gitattributes, before and after) uses for a file, or
+ * that such a macro sets in turn (`[attr]win crlfy`); undefined when a file could not be read.
+ */
+function usedMacros(lines) {
+    if (lines.includes('unknown'))
+        return undefined;
+    const all = lines.flat();
+    const used = new Set(all.filter((line) => !line.startsWith('[attr]')).flatMap(attributeNames));
+    const definitions = all.filter((line) => line.startsWith('[attr]'));
+    for (let grown = true; grown;) {
+        grown = false;
+        for (const line of definitions) {
+            if (!used.has(macroName(line)))
+                continue;
+            for (const name of attributeNames(line)) {
+                if (used.has(name))
+                    continue;
+                used.add(name);
+                grown = true;
+            }
+        }
+    }
+    return used;
+}
+const macroName = (line) => line.slice('[attr]'.length).split(/\s/, 1)[0];
+/**
  * The converting lines of a file's two versions when they differ, in content or in order (the
  * last line that matches a path decides: swapping `-ident` and `ident` is a change), else none.
  */
 function changedLines(before, after, macros, 
 /** the top .gitattributes: git reads `[attr]` macros there only, and ignores them elsewhere */
-top) {
+top, 
+/** the macros a line uses (undefined: any may be) */
+used) {
     if (before === 'unknown' || after === 'unknown')
         return 'unknown';
-    const converting = (text) => linesOf(text ?? '').filter((line) => (top || !line.startsWith('[attr]')) && mayConvert([line], macros));
+    // a macro no line uses converts nothing, however it is defined
+    const counts = (line) => !line.startsWith('[attr]') || (top && (used === undefined || used.has(macroName(line))));
+    const converting = (text) => linesOf(text ?? '').filter((line) => counts(line) && mayConvert([line], macros));
     const old = converting(before);
     const now = converting(after);
     return old.length === now.length && old.every((line, i) => line === now[i])
@@ -55984,6 +56014,7 @@ top) {
         : [...old, ...now];
 }
 const asLines = (text) => text === 'unknown' ? 'unknown' : linesOf(text ?? '');
+const isAttributes = (file) => file !== undefined && path$2.posix.basename(file) === '.gitattributes';
 /** A workspace-relative file's text at the base. */
 function textAtBase(tree, file) {
     if (!tree)
@@ -56023,7 +56054,6 @@ function textInCheckout(workspace, file) {
  * that sets one) for files a unit may rest on, none otherwise (`*.png binary` converts nothing).
  */
 function conversionChanges(changes, workspace, tree) {
-    const isAttributes = (file) => file !== undefined && path$2.posix.basename(file) === '.gitattributes';
     const touched = changes.filter((c) => isAttributes(c.path) || isAttributes(c.oldPath));
     if (touched.length === 0)
         return [];
@@ -56033,9 +56063,47 @@ function conversionChanges(changes, workspace, tree) {
     if (topBefore === 'unknown' || topAfter === 'unknown')
         return touched;
     const macros = new Set([...convertingMacros(topBefore), ...convertingMacros(topAfter)]);
+    // the files of the tree, before or after (undefined: not known, so any directory may hold units)
+    const files = tree && filesBeforeOrAfter(tree, changes);
+    const attributesFiles = files?.filter(isAttributes) ?? [];
+    const used = files
+        ? usedMacros(attributesFiles.flatMap((file) => [
+            asLines(textAtBase(tree, file)),
+            asLines(textInCheckout(workspace, file))
+        ]))
+        : undefined;
+    /** a .gitattributes below the top matches files of its own directory only */
+    const mayMatchUnits = (file) => {
+        const dir = path$2.posix.dirname(file);
+        if (dir === '.' || !files)
+            return true;
+        return files.some((f) => f.startsWith(`${dir}/`) && UNIT_INPUT_EXTENSION.test(f));
+    };
     // `git lfs track "*.zip"` does not count, nor does the top file's own `*.png filter=lfs`
-    const converting = touched.some((c) => mayConvert(changedLines(textAtBase(tree, c.oldPath ?? c.path), c.status === 'D' ? undefined : textInCheckout(workspace, c.path), macros, c.path === '.gitattributes' || c.oldPath === '.gitattributes'), macros));
+    const converting = touched.some((c) => [c.path, c.oldPath].some((file) => file !== undefined && mayMatchUnits(file)) &&
+        mayConvert(changedLines(textAtBase(tree, c.oldPath ?? c.path), c.status === 'D' ? undefined : textInCheckout(workspace, c.path), macros, c.path === '.gitattributes' || c.oldPath === '.gitattributes', used), macros));
     return converting ? touched : [];
+}
+/** The workspace-relative paths of the files at the base and of those the changes add. */
+function filesBeforeOrAfter(tree, changes) {
+    let entries;
+    let prefix;
+    try {
+        ;
+        ({ entries, prefix } = tree());
+    }
+    catch {
+        return undefined;
+    }
+    const top = prefix ? `${prefix}/` : '';
+    const files = [];
+    for (const file of entries.keys())
+        if (file.startsWith(top))
+            files.push(file.slice(top.length));
+    for (const change of changes)
+        if (change.status !== 'D')
+            files.push(change.path);
+    return files;
 }
 /**
  * Of `filesOf` (a unit's files, relative to the repository top, by unit), the units with files git

@@ -49,7 +49,7 @@ function convertingMacros(lines: readonly string[] | 'unknown'): Set<string> {
   for (let grown = true; grown;) {
     grown = false
     for (const line of definitions) {
-      const name = line.slice('[attr]'.length).split(/\s/, 1)[0]!
+      const name = macroName(line)
       if (macros.has(name)) continue
       if (CONVERTING_ATTRIBUTE.test(line) || attributeNames(line).some((n) => macros.has(n))) {
         macros.add(name)
@@ -92,6 +92,31 @@ function mayConvert(
 }
 
 /**
+ * The macros that some line of `lines` (every .gitattributes, before and after) uses for a file, or
+ * that such a macro sets in turn (`[attr]win crlfy`); undefined when a file could not be read.
+ */
+function usedMacros(lines: ReadonlyArray<readonly string[] | 'unknown'>): Set<string> | undefined {
+  if (lines.includes('unknown')) return undefined
+  const all = (lines as ReadonlyArray<readonly string[]>).flat()
+  const used = new Set(all.filter((line) => !line.startsWith('[attr]')).flatMap(attributeNames))
+  const definitions = all.filter((line) => line.startsWith('[attr]'))
+  for (let grown = true; grown;) {
+    grown = false
+    for (const line of definitions) {
+      if (!used.has(macroName(line))) continue
+      for (const name of attributeNames(line)) {
+        if (used.has(name)) continue
+        used.add(name)
+        grown = true
+      }
+    }
+  }
+  return used
+}
+
+const macroName = (line: string): string => line.slice('[attr]'.length).split(/\s/, 1)[0]!
+
+/**
  * The converting lines of a file's two versions when they differ, in content or in order (the
  * last line that matches a path decides: swapping `-ident` and `ident` is a change), else none.
  */
@@ -100,13 +125,16 @@ function changedLines(
   after: Text,
   macros: ReadonlySet<string>,
   /** the top .gitattributes: git reads `[attr]` macros there only, and ignores them elsewhere */
-  top: boolean
+  top: boolean,
+  /** the macros a line uses (undefined: any may be) */
+  used: ReadonlySet<string> | undefined
 ): string[] | 'unknown' {
   if (before === 'unknown' || after === 'unknown') return 'unknown'
+  // a macro no line uses converts nothing, however it is defined
+  const counts = (line: string): boolean =>
+    !line.startsWith('[attr]') || (top && (used === undefined || used.has(macroName(line))))
   const converting = (text: Text): string[] =>
-    linesOf(text ?? '').filter(
-      (line) => (top || !line.startsWith('[attr]')) && mayConvert([line], macros)
-    )
+    linesOf(text ?? '').filter((line) => counts(line) && mayConvert([line], macros))
   const old = converting(before)
   const now = converting(after)
   return old.length === now.length && old.every((line, i) => line === now[i])
@@ -116,6 +144,9 @@ function changedLines(
 
 const asLines = (text: Text): string[] | 'unknown' =>
   text === 'unknown' ? 'unknown' : linesOf(text ?? '')
+
+const isAttributes = (file: string | undefined): boolean =>
+  file !== undefined && path.posix.basename(file) === '.gitattributes'
 
 /** A workspace-relative file's text at the base. */
 function textAtBase(tree: (() => BaseTree) | undefined, file: string): Text {
@@ -156,8 +187,6 @@ export function conversionChanges(
   workspace: string,
   tree: (() => BaseTree) | undefined
 ): Change[] {
-  const isAttributes = (file: string | undefined): boolean =>
-    file !== undefined && path.posix.basename(file) === '.gitattributes'
   const touched = changes.filter((c) => isAttributes(c.path) || isAttributes(c.oldPath))
   if (touched.length === 0) return []
   // git reads macros from the top file only: those that convert there, before or after
@@ -165,19 +194,58 @@ export function conversionChanges(
   const topAfter = asLines(textInCheckout(workspace, '.gitattributes'))
   if (topBefore === 'unknown' || topAfter === 'unknown') return touched
   const macros = new Set([...convertingMacros(topBefore), ...convertingMacros(topAfter)])
+  // the files of the tree, before or after (undefined: not known, so any directory may hold units)
+  const files = tree && filesBeforeOrAfter(tree, changes)
+  const attributesFiles = files?.filter(isAttributes) ?? []
+  const used = files
+    ? usedMacros(
+        attributesFiles.flatMap((file) => [
+          asLines(textAtBase(tree, file)),
+          asLines(textInCheckout(workspace, file))
+        ])
+      )
+    : undefined
+  /** a .gitattributes below the top matches files of its own directory only */
+  const mayMatchUnits = (file: string): boolean => {
+    const dir = path.posix.dirname(file)
+    if (dir === '.' || !files) return true
+    return files.some((f) => f.startsWith(`${dir}/`) && UNIT_INPUT_EXTENSION.test(f))
+  }
   // `git lfs track "*.zip"` does not count, nor does the top file's own `*.png filter=lfs`
-  const converting = touched.some((c) =>
-    mayConvert(
-      changedLines(
-        textAtBase(tree, c.oldPath ?? c.path),
-        c.status === 'D' ? undefined : textInCheckout(workspace, c.path),
-        macros,
-        c.path === '.gitattributes' || c.oldPath === '.gitattributes'
-      ),
-      macros
-    )
+  const converting = touched.some(
+    (c) =>
+      [c.path, c.oldPath].some((file) => file !== undefined && mayMatchUnits(file)) &&
+      mayConvert(
+        changedLines(
+          textAtBase(tree, c.oldPath ?? c.path),
+          c.status === 'D' ? undefined : textInCheckout(workspace, c.path),
+          macros,
+          c.path === '.gitattributes' || c.oldPath === '.gitattributes',
+          used
+        ),
+        macros
+      )
   )
   return converting ? touched : []
+}
+
+/** The workspace-relative paths of the files at the base and of those the changes add. */
+function filesBeforeOrAfter(
+  tree: () => BaseTree,
+  changes: readonly Change[]
+): string[] | undefined {
+  let entries: BaseTree['entries']
+  let prefix: string
+  try {
+    ;({ entries, prefix } = tree())
+  } catch {
+    return undefined
+  }
+  const top = prefix ? `${prefix}/` : ''
+  const files: string[] = []
+  for (const file of entries.keys()) if (file.startsWith(top)) files.push(file.slice(top.length))
+  for (const change of changes) if (change.status !== 'D') files.push(change.path)
+  return files
 }
 
 /**
