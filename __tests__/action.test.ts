@@ -841,6 +841,41 @@ describe('fail-on: regression', () => {
     expect(run.code).toBe(0)
   })
 
+  it('follows an alias through a directory link of an image whose root is a link, at the base as now', async () => {
+    // rootfs -> img; etc/web.service -> /opt/link/app.service, opt/link -> ../usr/lib/systemd/system:
+    // app.service takes web.service.d's legacy drop-in at both sides
+    const r = repo({
+      base: {
+        'img/usr/lib/systemd/system/app.service': BARE,
+        'img/opt/link': { link: '../usr/lib/systemd/system' },
+        'img/etc/systemd/system/web.service': { link: '/opt/link/app.service' },
+        'img/etc/systemd/system/web.service.d/w.conf': '[Service]\nPrivateTmp=yes\n',
+        rootfs: { link: 'img' }
+      },
+      head: { 'img/usr/lib/systemd/system/app.service': `${BARE}ProtectKernelTunables=yes\n` }
+    })
+    const run = await runPull(r, inputs)
+    expect(run.stdout).not.toMatch(/base error|error →/)
+    expect(run.code).toBe(0)
+  })
+
+  it("keeps a unit's plain copy gated when exclude leaves out its copy in the image (red team round 14, T6)", async () => {
+    const r = repo({
+      base: {
+        'units/app.service': HARDENED,
+        'units/other.service': HARDENED,
+        'rootfs/usr/lib/systemd/system': { link: '../../../../units' }
+      },
+      head: { 'units/app.service': BARE }
+    })
+    const run = await runPull(r, {
+      ...inputs,
+      exclude: 'rootfs/usr/lib/systemd/system/app.service'
+    })
+    expect(reportOf(run).units.map((u) => u.path)).toContain('units/app.service')
+    expect(run.code).toBe(1)
+  })
+
   it('gates the units of a search directory that is a link there only (red team round 11, N2b)', async () => {
     // rootfs/usr/lib/systemd/system -> ../../../opt/units: systemd reads app.service through the
     // link, hardened by etc/; opt/units is no directory of its own to gate it in

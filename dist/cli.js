@@ -14046,7 +14046,7 @@ function createReader(roots, cwd, known) {
      * (undefined).
      */
     const classifyLink = (dir, name, 
-    /** the search path, when the directory is one of an image's: as named, and its root */
+    /** the search path, when the directory is one of an image's: as named and real, its root */
     image) => {
         let text;
         try {
@@ -14066,7 +14066,8 @@ function createReader(roots, cwd, known) {
             const target = path.join(image.root, below);
             const name = path.basename(target);
             return (aliasLinkFor(name, path.dirname(target), image.named) ??
-                aliasLinkFor(name, path.dirname(path.join(image.realRoot, below)), image.real) ??
+                // systemd compares the root as given, not resolved, with the resolved directories
+                aliasLinkFor(name, path.dirname(path.resolve(image.root, below)), image.real) ??
                 'linked');
         }
         const target = path.resolve(dir, text);
@@ -14127,7 +14128,7 @@ function createReader(roots, cwd, known) {
     };
     const imageNameMap = searchPathNameMaps((searched, root) => {
         const real = searched.flatMap((d) => realPathOf(d) ?? []);
-        const image = { named: searched, root, real, realRoot: realPathOf(root) ?? root };
+        const image = { named: searched, root, real };
         return searched.map((d) => directoryLinks(d, image));
     });
     return {
@@ -14640,10 +14641,10 @@ function linkedDirectoryUnits(link, root, listings) {
     return walkServiceFiles(link, listings);
 }
 /**
- * `files` without the units of a plain directory that is also a directory of an image's search path
- * (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd -> rootfs/usr/lib/systemd/system):
- * systemd reads them through the search path, with the image's drop-ins, not as units of a plain
- * directory; `listings` give the real directories. A copy stays when `changed` (paths a change
+ * `files` without the units of a plain directory that `files` also hold in a directory of an image's
+ * search path (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd ->
+ * rootfs/usr/lib/systemd/system): systemd reads them through the search path, with the image's
+ * drop-ins, not as units of a plain directory; `listings` give the real directories. A copy stays when `changed` (paths a change
  * touched) holds its directory, the search directory, or a directory above either: the change made
  * or moved the link, and what was gated there before is gated still.
  */
@@ -14655,14 +14656,17 @@ function withoutPlainCopies(files, listings, changed = []) {
             searchDirectory.set(dir, (result = isSearchDirectory(dir)));
         return result;
     };
-    const realOf = (dir) => listings.get(dir)?.real ?? dir;
-    // the search directories that hold units here, by their real directory
+    const realOf = (file) => {
+        const dir = directoryOf(file);
+        return entryPath(listings.get(dir)?.real ?? dir, baseNameOf(file));
+    };
+    // the units gated in a search directory, by their real path, with the directories holding them
     const searchDirectoriesOf = new Map();
     for (const file of files) {
         const dir = directoryOf(file);
         if (!isSearch(dir))
             continue;
-        const real = realOf(dir);
+        const real = realOf(file);
         const known = searchDirectoriesOf.get(real);
         if (!known)
             searchDirectoriesOf.set(real, [dir]);
@@ -14676,7 +14680,7 @@ function withoutPlainCopies(files, listings, changed = []) {
         const dir = directoryOf(file);
         if (isSearch(dir))
             return true;
-        const searchDirectories = searchDirectoriesOf.get(realOf(dir));
+        const searchDirectories = searchDirectoriesOf.get(realOf(file));
         return searchDirectories === undefined || touched(dir) || searchDirectories.some(touched);
     });
 }

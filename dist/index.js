@@ -44805,7 +44805,7 @@ function createReader(roots, cwd, known) {
      * (undefined).
      */
     const classifyLink = (dir, name, 
-    /** the search path, when the directory is one of an image's: as named, and its root */
+    /** the search path, when the directory is one of an image's: as named and real, its root */
     image) => {
         let text;
         try {
@@ -44825,7 +44825,8 @@ function createReader(roots, cwd, known) {
             const target = path$2.join(image.root, below);
             const name = path$2.basename(target);
             return (aliasLinkFor(name, path$2.dirname(target), image.named) ??
-                aliasLinkFor(name, path$2.dirname(path$2.join(image.realRoot, below)), image.real) ??
+                // systemd compares the root as given, not resolved, with the resolved directories
+                aliasLinkFor(name, path$2.dirname(path$2.resolve(image.root, below)), image.real) ??
                 'linked');
         }
         const target = path$2.resolve(dir, text);
@@ -44886,7 +44887,7 @@ function createReader(roots, cwd, known) {
     };
     const imageNameMap = searchPathNameMaps((searched, root) => {
         const real = searched.flatMap((d) => realPathOf(d) ?? []);
-        const image = { named: searched, root, real, realRoot: realPathOf(root) ?? root };
+        const image = { named: searched, root, real };
         return searched.map((d) => directoryLinks(d, image));
     });
     return {
@@ -45371,10 +45372,10 @@ listings = new Map()) {
 const isSearchDirectory = (directory) => searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep) !== undefined ||
     searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep, 'user') !== undefined;
 /**
- * `files` without the units of a plain directory that is also a directory of an image's search path
- * (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd -> rootfs/usr/lib/systemd/system):
- * systemd reads them through the search path, with the image's drop-ins, not as units of a plain
- * directory; `listings` give the real directories. A copy stays when `changed` (paths a change
+ * `files` without the units of a plain directory that `files` also hold in a directory of an image's
+ * search path (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd ->
+ * rootfs/usr/lib/systemd/system): systemd reads them through the search path, with the image's
+ * drop-ins, not as units of a plain directory; `listings` give the real directories. A copy stays when `changed` (paths a change
  * touched) holds its directory, the search directory, or a directory above either: the change made
  * or moved the link, and what was gated there before is gated still.
  */
@@ -45386,14 +45387,17 @@ function withoutPlainCopies(files, listings, changed = []) {
             searchDirectory.set(dir, (result = isSearchDirectory(dir)));
         return result;
     };
-    const realOf = (dir) => listings.get(dir)?.real ?? dir;
-    // the search directories that hold units here, by their real directory
+    const realOf = (file) => {
+        const dir = directoryOf(file);
+        return entryPath(listings.get(dir)?.real ?? dir, baseNameOf(file));
+    };
+    // the units gated in a search directory, by their real path, with the directories holding them
     const searchDirectoriesOf = new Map();
     for (const file of files) {
         const dir = directoryOf(file);
         if (!isSearch(dir))
             continue;
-        const real = realOf(dir);
+        const real = realOf(file);
         const known = searchDirectoriesOf.get(real);
         if (!known)
             searchDirectoriesOf.set(real, [dir]);
@@ -45407,7 +45411,7 @@ function withoutPlainCopies(files, listings, changed = []) {
         const dir = directoryOf(file);
         if (isSearch(dir))
             return true;
-        const searchDirectories = searchDirectoriesOf.get(realOf(dir));
+        const searchDirectories = searchDirectoriesOf.get(realOf(file));
         return searchDirectories === undefined || touched(dir) || searchDirectories.some(touched);
     });
 }
@@ -55124,7 +55128,10 @@ class BaseReader {
             const here = this.resolve(d);
             return here.kind === 'dir' ? [here.path] : [];
         });
-        return searched.map((d) => this.directoryLinks(d, { named: searched, root, real }));
+        // an image root that is a link (rootfs -> img) is read where it leads, as the kernel reads it
+        const top = root === '' ? undefined : this.resolve(root.replace(/\/$/, ''));
+        const realRoot = top?.kind === 'dir' ? `${top.path}/` : root;
+        return searched.map((d) => this.directoryLinks(d, { named: searched, root, real, realRoot }));
     });
     directoryLinks(dir, 
     /** an image's search path as named and resolved, and its root (where absolute links start) */
@@ -55142,10 +55149,11 @@ class BaseReader {
             const text = this.linkText(entry);
             if (image) {
                 // as the scan: the target followed below the image's root (see chaseBelowRoot)
-                const inImage = chaseBelowRoot(text.startsWith('/') ? text : `/${dir.slice(image.root.length)}/${text}`, (below) => this.imageEntry(image.root + below));
+                const inImage = chaseBelowRoot(text.startsWith('/') ? text : `/${dir.slice(image.root.length)}/${text}`, (below) => this.imageEntry(image.realRoot + below));
                 // one systemd gives up is no entry at all, as in the scan
                 if (inImage === undefined)
                     continue;
+                // as systemd: the root as given, compared with the named and the resolved directories
                 const below = image.root + inImage;
                 links.set(name, aliasLinkFor(baseName$1(below), dirOf$1(below), image.named) ??
                     aliasLinkFor(baseName$1(below), dirOf$1(below), image.real) ??
@@ -55353,8 +55361,10 @@ reader = new BaseReader(tree)) {
         const root = searchPathRoot(directory, options.version, '/', manager ?? 'system');
         const lookedUp = nameLookupDirectories(directory, searched);
         const map = reader.nameMap(directory, lookedUp, root, fileName);
-        // an alias of an image names a unit below its root, as the scan reads it
-        const own = tree.entries.get(top);
+        // an alias of an image names a unit below its root, as the scan reads it (its directory read
+        // where it leads when that is a link, an image root rootfs -> img say)
+        const here = reader.resolve(directory);
+        const own = tree.entries.get(here.kind === 'dir' ? join$1(here.path, fileName) : top);
         const imageAlias = root !== undefined && own?.mode === SYMLINK && leadsByName(map, fileName, lookedUp, directory);
         if ((resolved.kind === 'error' || resolved.kind === 'missing') && !imageAlias) {
             // systemd-analyze searches the directory of a file only if the file leads somewhere, or if an

@@ -169,13 +169,16 @@ class BaseReader {
       const here = this.resolve(d)
       return here.kind === 'dir' ? [here.path] : []
     })
-    return searched.map((d) => this.directoryLinks(d, { named: searched, root, real }))
+    // an image root that is a link (rootfs -> img) is read where it leads, as the kernel reads it
+    const top = root === '' ? undefined : this.resolve(root.replace(/\/$/, ''))
+    const realRoot = top?.kind === 'dir' ? `${top.path}/` : root
+    return searched.map((d) => this.directoryLinks(d, { named: searched, root, real, realRoot }))
   })
 
   private directoryLinks(
     dir: string,
     /** an image's search path as named and resolved, and its root (where absolute links start) */
-    image?: { named: readonly string[]; root: string; real: readonly string[] }
+    image?: { named: readonly string[]; root: string; real: readonly string[]; realRoot: string }
   ): DirectoryLinks {
     const links = new Map<string, AliasLink | 'linked'>()
     // a directory reached through a link is listed where it leads, as opendir() reads it
@@ -192,10 +195,11 @@ class BaseReader {
         // as the scan: the target followed below the image's root (see chaseBelowRoot)
         const inImage = chaseBelowRoot(
           text.startsWith('/') ? text : `/${dir.slice(image.root.length)}/${text}`,
-          (below) => this.imageEntry(image.root + below)
+          (below) => this.imageEntry(image.realRoot + below)
         )
         // one systemd gives up is no entry at all, as in the scan
         if (inImage === undefined) continue
+        // as systemd: the root as given, compared with the named and the resolved directories
         const below = image.root + inImage
         links.set(
           name,
@@ -409,8 +413,10 @@ export function scoreAtBase(
     const root = searchPathRoot(directory, options.version, '/', manager ?? 'system')
     const lookedUp = nameLookupDirectories(directory, searched)
     const map = reader.nameMap(directory, lookedUp, root, fileName)
-    // an alias of an image names a unit below its root, as the scan reads it
-    const own = tree.entries.get(top)
+    // an alias of an image names a unit below its root, as the scan reads it (its directory read
+    // where it leads when that is a link, an image root rootfs -> img say)
+    const here = reader.resolve(directory)
+    const own = tree.entries.get(here.kind === 'dir' ? join(here.path, fileName) : top)
     const imageAlias =
       root !== undefined && own?.mode === SYMLINK && leadsByName(map, fileName, lookedUp, directory)
     if ((resolved.kind === 'error' || resolved.kind === 'missing') && !imageAlias) {

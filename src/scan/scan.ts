@@ -185,10 +185,9 @@ interface ImageSearchPath {
   root: string
   /**
    * the real paths of those that exist (systemd's expanded search path: a directory that is a link
-   * holds aliases by either path), and of the root
+   * holds aliases by either path)
    */
   real: readonly string[]
-  realRoot: string
 }
 
 /** What a directory entry is, as getdents() tells it (no stat needed). */
@@ -384,7 +383,7 @@ export function createReader(
   const classifyLink = (
     dir: string,
     name: string,
-    /** the search path, when the directory is one of an image's: as named, and its root */
+    /** the search path, when the directory is one of an image's: as named and real, its root */
     image?: ImageSearchPath
   ): AliasLink | 'linked' | undefined => {
     let text: string
@@ -407,7 +406,8 @@ export function createReader(
       const name = path.basename(target)
       return (
         aliasLinkFor(name, path.dirname(target), image.named) ??
-        aliasLinkFor(name, path.dirname(path.join(image.realRoot, below)), image.real) ??
+        // systemd compares the root as given, not resolved, with the resolved directories
+        aliasLinkFor(name, path.dirname(path.resolve(image.root, below)), image.real) ??
         'linked'
       )
     }
@@ -461,7 +461,7 @@ export function createReader(
   }
   const imageNameMap = searchPathNameMaps((searched, root) => {
     const real = searched.flatMap((d) => realPathOf(d) ?? [])
-    const image = { named: searched, root, real, realRoot: realPathOf(root) ?? root }
+    const image = { named: searched, root, real }
     return searched.map((d) => directoryLinks(d, image))
   })
   return {
@@ -1026,10 +1026,10 @@ function linkedDirectoryUnits(
 }
 
 /**
- * `files` without the units of a plain directory that is also a directory of an image's search path
- * (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd -> rootfs/usr/lib/systemd/system):
- * systemd reads them through the search path, with the image's drop-ins, not as units of a plain
- * directory; `listings` give the real directories. A copy stays when `changed` (paths a change
+ * `files` without the units of a plain directory that `files` also hold in a directory of an image's
+ * search path (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd ->
+ * rootfs/usr/lib/systemd/system): systemd reads them through the search path, with the image's
+ * drop-ins, not as units of a plain directory; `listings` give the real directories. A copy stays when `changed` (paths a change
  * touched) holds its directory, the search directory, or a directory above either: the change made
  * or moved the link, and what was gated there before is gated still.
  */
@@ -1044,13 +1044,16 @@ export function withoutPlainCopies(
     if (result === undefined) searchDirectory.set(dir, (result = isSearchDirectory(dir)))
     return result
   }
-  const realOf = (dir: string): string => listings.get(dir)?.real ?? dir
-  // the search directories that hold units here, by their real directory
+  const realOf = (file: string): string => {
+    const dir = directoryOf(file)
+    return entryPath(listings.get(dir)?.real ?? dir, baseNameOf(file))
+  }
+  // the units gated in a search directory, by their real path, with the directories holding them
   const searchDirectoriesOf = new Map<string, string[]>()
   for (const file of files) {
     const dir = directoryOf(file)
     if (!isSearch(dir)) continue
-    const real = realOf(dir)
+    const real = realOf(file)
     const known = searchDirectoriesOf.get(real)
     if (!known) searchDirectoriesOf.set(real, [dir])
     else if (!known.includes(dir)) known.push(dir)
@@ -1061,7 +1064,7 @@ export function withoutPlainCopies(
   return files.filter((file) => {
     const dir = directoryOf(file)
     if (isSearch(dir)) return true
-    const searchDirectories = searchDirectoriesOf.get(realOf(dir))
+    const searchDirectories = searchDirectoriesOf.get(realOf(file))
     return searchDirectories === undefined || touched(dir) || searchDirectories.some(touched)
   })
 }
