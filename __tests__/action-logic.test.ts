@@ -28,7 +28,7 @@ import {
   uncoveredUnits,
   widenToChangedResults
 } from '../src/github/changes.js'
-import { conversionChanges } from '../src/github/attributes.js'
+import { conversionChanges, linkTargets } from '../src/github/attributes.js'
 import { dropInSearchDirectories } from '../src/core/dropins.js'
 import type { CommitFacts } from '../src/github/comparison.js'
 import { chooseComparison } from '../src/github/comparison.js'
@@ -433,12 +433,67 @@ describe('.gitattributes changes that convert (conversionChanges)', () => {
     expect(counts('[attr]crlfy text\n', '[attr]crlfy eol=crlf\n')).toBe(false)
     expect(counts('', '[attr]m ident\n')).toBe(false)
   })
-  it('leaves out a .gitattributes whose directory holds nothing a unit rests on (red team round 11, N8c)', () => {
-    expect(countsIn('docs/.gitattributes', '', '*.service ident\n', { 'docs/a.md': '' })).toBe(
-      false
-    )
-    const unit = { 'docs/examples/a.service': '' }
-    expect(countsIn('docs/.gitattributes', '', '*.service ident\n', unit)).toBe(true)
+  it('counts a .gitattributes wherever it is, and one moved to another directory (red team round 15)', () => {
+    // a unit may be a link to a file of any name below it (round 15, A3/A4b)
+    expect(countsIn('docs/.gitattributes', '', '* filter=x\n', { 'docs/a.md': '' })).toBe(true)
+    // the same lines, moved: they match other files now (A1)
+    fs.writeFileSync(path.join(workspace, '.gitattributes'), '')
+    fs.mkdirSync(path.join(workspace, 'docs'), { recursive: true })
+    fs.writeFileSync(path.join(workspace, 'docs', '.gitattributes'), '*.service filter=x\n')
+    const tree = () => ({
+      entries: new Map<string, TreeEntry>([
+        ['.gitattributes', { mode: '100644', type: 'blob', oid: 'top' }]
+      ]),
+      prefix: '',
+      read: () => new Map([['top', new TextEncoder().encode('*.service filter=x\n')]])
+    })
+    const moved = [{ status: 'R', path: 'docs/.gitattributes', oldPath: '.gitattributes' }]
+    expect(conversionChanges(moved, workspace, tree).length).toBe(1)
+  })
+  it('counts a pattern for files unit inputs link to, whatever their extension (red team round 15, A4)', () => {
+    const link = (text: string): Record<string, string> => ({ 'units/app.service.d/h.conf': text })
+    const tree = (others: Record<string, string>) => () => ({
+      entries: new Map<string, TreeEntry>([
+        ['.gitattributes', { mode: '100644', type: 'blob', oid: 'top' }],
+        ...Object.keys(others).map(
+          (f) => [f, { mode: '120000', type: 'blob', oid: f }] as [string, TreeEntry]
+        )
+      ]),
+      prefix: '',
+      read: (oids: string[]) =>
+        new Map(
+          oids.map((oid) => [oid, new TextEncoder().encode(oid === 'top' ? '' : others[oid]!)])
+        )
+    })
+    fs.writeFileSync(path.join(workspace, '.gitattributes'), '*.txt filter=x\n')
+    const change = [{ status: 'M', path: '.gitattributes' }]
+    expect(conversionChanges(change, workspace, tree(link('../../srv/h.txt'))).length).toBe(1)
+    expect(conversionChanges(change, workspace, tree(link('../../srv/h.conf'))).length).toBe(0)
+  })
+  it('names where unit files that are links lead, now and at the base (red team round 15, B3-B7)', () => {
+    fs.mkdirSync(path.join(workspace, 'srv'), { recursive: true })
+    fs.writeFileSync(path.join(workspace, 'srv', 'now.txt'), '')
+    fs.mkdirSync(path.join(workspace, 'units'), { recursive: true })
+    fs.rmSync(path.join(workspace, 'units', 'h.conf'), { force: true })
+    fs.symlinkSync('../srv/now.txt', path.join(workspace, 'units', 'h.conf'))
+    const tree = () => ({
+      entries: new Map<string, TreeEntry>([
+        ['units/h.conf', { mode: '120000', type: 'blob', oid: 'l' }]
+      ]),
+      prefix: '',
+      read: () => new Map([['l', new TextEncoder().encode('../srv/then.txt')]])
+    })
+    expect(linkTargets(['units/h.conf', 'units/app.service'], workspace, tree).sort()).toEqual([
+      'srv/now.txt',
+      'srv/then.txt'
+    ])
+  })
+  it('counts a converting macro redefined, and one defined in quotes (red team round 15)', () => {
+    const macro = '[attr]m filter=x\n*.service m\n'
+    // git takes the last definition (A5)
+    expect(counts(macro, `${macro}[attr]m -diff\n`)).toBe(true)
+    // `"[attr]m"` defines m too (A5c)
+    expect(counts('"[attr]m" filter=x\n*.service m\n', '"[attr]m" filter=x\n')).toBe(true)
   })
   it('leaves out a macro defined below the top, which git ignores (red team round 11)', () => {
     fs.mkdirSync(path.join(workspace, 'units'), { recursive: true })

@@ -55923,7 +55923,18 @@ const MAX_ATTRIBUTES_BYTES = 1024 * 1024;
 const linesOf = (text) => text
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('!') && !line.startsWith('"!'));
+    .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('!') && !line.startsWith('"!'))
+    .map((line) => (line.startsWith('"[attr]') ? unquotedHead(line) : line));
+/** A line whose first token git C-unquotes (`"[attr]m" filter=x` defines the macro m). */
+function unquotedHead(line) {
+    for (let i = 1; i < line.length; i++) {
+        if (line[i] === '\\')
+            i++;
+        else if (line[i] === '"')
+            return line.slice(1, i).replace(/\\(.)/g, '$1') + line.slice(i + 1);
+    }
+    return line;
+}
 /** The attribute names a line sets, unsets or resets (`ident`, `-text`, `!eol`, `eol=lf`). */
 const attributeNames = (line) => line
     .split(/\s+/)
@@ -55957,7 +55968,7 @@ function convertingMacros(lines) {
  * (`*.zip`, `docs/*.png`) matches none of them.
  */
 const UNIT_INPUT_EXTENSION = /\.(service|socket|conf|json|d)$/;
-function mayMatchUnitInputs(line) {
+function mayMatchUnitInputs(line, linked) {
     if (line.startsWith('[attr]'))
         return true;
     const pattern = line.split(/\s/, 1)[0].replace(/\/+$/, '');
@@ -55965,17 +55976,50 @@ function mayMatchUnitInputs(line) {
     if (/["\\[]/.test(pattern))
         return true;
     const extension = /\.[A-Za-z0-9_-]+$/.exec(pattern.slice(pattern.lastIndexOf('/') + 1));
-    return extension === null || UNIT_INPUT_EXTENSION.test(extension[0]);
+    return extension === null || UNIT_INPUT_EXTENSION.test(extension[0]) || linked.has(extension[0]);
+}
+const extensionOf = (file) => /\.[A-Za-z0-9_-]+$/.exec(file.slice(file.lastIndexOf('/') + 1))?.[0];
+/**
+ * The extensions of the files that unit inputs which are links lead to (`h.conf -> ../srv/h.txt`:
+ * `.txt`), at the base and among the files the changes add: a pattern for them matches a file a
+ * unit rests on (red team round 15, A4).
+ */
+function linkedExtensions(base, changes, workspace) {
+    const extensions = new Set();
+    const add = (text) => {
+        const extension = extensionOf(text);
+        if (extension !== undefined && !UNIT_INPUT_EXTENSION.test(extension))
+            extensions.add(extension);
+    };
+    if (base) {
+        const links = [...base.entries].filter(([file, entry]) => entry.mode === '120000' && UNIT_INPUT_EXTENSION.test(file));
+        const texts = base.read(links.map(([, entry]) => entry.oid));
+        for (const [, entry] of links)
+            add(Buffer.from(texts.get(entry.oid) ?? []).toString('utf8'));
+    }
+    for (const change of changes) {
+        if (change.status === 'D' || !UNIT_INPUT_EXTENSION.test(change.path))
+            continue;
+        try {
+            add(fs$5.readlinkSync(path$2.join(workspace, change.path)));
+        }
+        catch {
+            // not a link
+        }
+    }
+    return extensions;
 }
 /**
  * Whether any of `lines` converts files a unit rests on: it names a converting attribute, or one of
  * `macros` (the top file's converting macros).
  */
-function mayConvert(lines, macros = new Set()) {
+function mayConvert(lines, macros = new Set(), 
+/** extensions of the files unit inputs link to (see linkedExtensions) */
+linked = new Set()) {
     if (lines === 'unknown')
         return true;
     return lines.some((line) => (CONVERTING_ATTRIBUTE.test(line) || attributeNames(line).some((n) => macros.has(n))) &&
-        mayMatchUnitInputs(line));
+        mayMatchUnitInputs(line, linked));
 }
 /**
  * The macros that some line of `lines` (every .gitattributes, before and after) uses for a file, or
@@ -56011,12 +56055,14 @@ function changedLines(before, after, macros,
 /** the top .gitattributes: git reads `[attr]` macros there only, and ignores them elsewhere */
 top, 
 /** the macros a line uses (undefined: any may be) */
-used) {
+used, linked) {
     if (before === 'unknown' || after === 'unknown')
         return 'unknown';
     // a macro no line uses converts nothing, however it is defined
     const counts = (line) => !line.startsWith('[attr]') || (top && (used === undefined || used.has(macroName(line))));
-    const converting = (text) => linesOf(text ?? '').filter((line) => counts(line) && mayConvert([line], macros));
+    // a converting macro redefined (git takes the last definition) counts, whatever the new one sets
+    const redefines = (line) => line.startsWith('[attr]') && macros.has(macroName(line));
+    const converting = (text) => linesOf(text ?? '').filter((line) => counts(line) && (mayConvert([line], macros, linked) || redefines(line)));
     const old = converting(before);
     const now = converting(after);
     return old.length === now.length && old.every((line, i) => line === now[i])
@@ -56075,6 +56121,14 @@ function conversionChanges(changes, workspace, tree) {
     const macros = new Set([...convertingMacros(topBefore), ...convertingMacros(topAfter)]);
     // the files of the tree, before or after (undefined: not known, so any directory may hold units)
     const files = tree && filesBeforeOrAfter(tree, changes);
+    let base;
+    try {
+        base = tree?.();
+    }
+    catch {
+        base = undefined;
+    }
+    const linked = linkedExtensions(base, changes, workspace);
     const attributesFiles = files?.filter(isAttributes) ?? [];
     const used = files
         ? usedMacros(attributesFiles.flatMap((file) => [
@@ -56082,16 +56136,19 @@ function conversionChanges(changes, workspace, tree) {
             asLines(textInCheckout(workspace, file))
         ]))
         : undefined;
-    /** a .gitattributes below the top matches files of its own directory only */
-    const mayMatchUnits = (file) => {
-        const dir = path$2.posix.dirname(file);
-        if (dir === '.' || !files)
-            return true;
-        return files.some((f) => f.startsWith(`${dir}/`) && UNIT_INPUT_EXTENSION.test(f));
-    };
+    const convertsBetween = (before, after, top) => mayConvert(changedLines(before, after, macros, top, used, linked), macros, linked);
     // `git lfs track "*.zip"` does not count, nor does the top file's own `*.png filter=lfs`
-    const converting = touched.some((c) => [c.path, c.oldPath].some((file) => file !== undefined && mayMatchUnits(file)) &&
-        mayConvert(changedLines(textAtBase(tree, c.oldPath ?? c.path), c.status === 'D' ? undefined : textInCheckout(workspace, c.path), macros, c.path === '.gitattributes' || c.oldPath === '.gitattributes', used), macros));
+    const converting = touched.some((c) => {
+        const before = textAtBase(tree, c.oldPath ?? c.path);
+        const after = c.status === 'D' ? undefined : textInCheckout(workspace, c.path);
+        const from = c.oldPath ?? c.path;
+        // moved to another directory, the same lines match other files: a removal and an addition
+        if (path$2.posix.dirname(from) !== path$2.posix.dirname(c.path)) {
+            return (convertsBetween(before, undefined, from === '.gitattributes') ||
+                convertsBetween(undefined, after, c.path === '.gitattributes'));
+        }
+        return convertsBetween(before, after, c.path === '.gitattributes');
+    });
     return converting ? touched : [];
 }
 /** The workspace-relative paths of the files at the base and of those the changes add. */
@@ -56114,6 +56171,47 @@ function filesBeforeOrAfter(tree, changes) {
         if (change.status !== 'D')
             files.push(change.path);
     return files;
+}
+/**
+ * Where those of `files` (workspace-relative) that are symbolic links lead, in the checkout and at
+ * the base (workspace-relative, inside the workspace): git converts the file it checks out, which
+ * for a link is its target (red team round 15: a drop-in linked to a converted `h.txt`).
+ */
+function linkTargets(files, workspace, tree) {
+    const targets = new Set();
+    const realWorkspace = fs$5.realpathSync(workspace);
+    let base;
+    try {
+        base = tree?.();
+    }
+    catch {
+        base = undefined;
+    }
+    for (const file of files) {
+        const absolute = path$2.join(workspace, file);
+        if (fs$5.lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) {
+            try {
+                const real = path$2.relative(realWorkspace, fs$5.realpathSync(absolute));
+                if (!real.startsWith('..') && !path$2.isAbsolute(real)) {
+                    targets.add(real.split(path$2.sep).join('/'));
+                }
+            }
+            catch {
+                // a link that leads nowhere converts nothing
+            }
+        }
+        const entry = base?.entries.get(base.prefix ? `${base.prefix}/${file}` : file);
+        if (!base || entry?.mode !== '120000')
+            continue;
+        const bytes = base.read([entry.oid]).get(entry.oid);
+        const text = bytes ? Buffer.from(bytes).toString('utf8') : '';
+        if (text === '' || text.startsWith('/'))
+            continue;
+        const target = path$2.posix.normalize(path$2.posix.join(path$2.posix.dirname(file), text));
+        if (!target.startsWith('../') && target !== '..')
+            targets.add(target);
+    }
+    return [...targets];
 }
 /**
  * Of `filesOf` (a unit's files, relative to the repository top, by unit), the units with files git
@@ -65028,15 +65126,15 @@ async function gate(env) {
                 return;
             // the head's files and the base's (a unit renamed, a drop-in removed): git converts a path
             // the same way at both while .gitattributes is unchanged (else every unit is judged anyway)
-            const files = [
-                ...new Set([
-                    current,
-                    basePathOf(current),
-                    ...(inputs.aliases.get(current) ?? []),
-                    ...unit.dropIns,
-                    ...atBase.dropIns
-                ])
+            const read = [
+                current,
+                basePathOf(current),
+                ...(inputs.aliases.get(current) ?? []),
+                ...unit.dropIns,
+                ...atBase.dropIns
             ];
+            // a file that is a link is checked out where it leads, now and at the base
+            const files = [...new Set([...read, ...linkTargets(read, workspace, treeAtBase)])];
             filesOf.set(current, files.map((file) => (git.prefix ? `${git.prefix}/${file}` : file)));
         });
         let converted;

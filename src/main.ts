@@ -37,7 +37,7 @@ import {
 } from './github/changes.js'
 import type { Comparison, CommitFacts } from './github/comparison.js'
 import { chooseComparison } from './github/comparison.js'
-import { conversionChanges, convertedUnits } from './github/attributes.js'
+import { conversionChanges, convertedUnits, linkTargets } from './github/attributes.js'
 import { commandSafe, redactSecrets } from './github/escape.js'
 import { describeEvent, parseEvent } from './github/event.js'
 import { pathsScope, readableRoots, resolveUnitFiles, writeFileSafely } from './github/files.js'
@@ -629,15 +629,15 @@ async function gate(env: Env): Promise<string | undefined> {
       if (!atBase) return
       // the head's files and the base's (a unit renamed, a drop-in removed): git converts a path
       // the same way at both while .gitattributes is unchanged (else every unit is judged anyway)
-      const files = [
-        ...new Set([
-          current,
-          basePathOf(current),
-          ...(inputs.aliases.get(current) ?? []),
-          ...unit.dropIns,
-          ...atBase.dropIns
-        ])
+      const read = [
+        current,
+        basePathOf(current),
+        ...(inputs.aliases.get(current) ?? []),
+        ...unit.dropIns,
+        ...atBase.dropIns
       ]
+      // a file that is a link is checked out where it leads, now and at the base
+      const files = [...new Set([...read, ...linkTargets(read, workspace, treeAtBase)])]
       filesOf.set(
         current,
         files.map((file) => (git.prefix ? `${git.prefix}/${file}` : file))

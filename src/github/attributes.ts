@@ -30,6 +30,16 @@ const linesOf = (text: string): string[] =>
       (line) =>
         line !== '' && !line.startsWith('#') && !line.startsWith('!') && !line.startsWith('"!')
     )
+    .map((line) => (line.startsWith('"[attr]') ? unquotedHead(line) : line))
+
+/** A line whose first token git C-unquotes (`"[attr]m" filter=x` defines the macro m). */
+function unquotedHead(line: string): string {
+  for (let i = 1; i < line.length; i++) {
+    if (line[i] === '\\') i++
+    else if (line[i] === '"') return line.slice(1, i).replace(/\\(.)/g, '$1') + line.slice(i + 1)
+  }
+  return line
+}
 
 /** The attribute names a line sets, unsets or resets (`ident`, `-text`, `!eol`, `eol=lf`). */
 const attributeNames = (line: string): string[] =>
@@ -66,13 +76,49 @@ function convertingMacros(lines: readonly string[] | 'unknown'): Set<string> {
  */
 const UNIT_INPUT_EXTENSION = /\.(service|socket|conf|json|d)$/
 
-function mayMatchUnitInputs(line: string): boolean {
+function mayMatchUnitInputs(line: string, linked: ReadonlySet<string>): boolean {
   if (line.startsWith('[attr]')) return true
   const pattern = line.split(/\s/, 1)[0]!.replace(/\/+$/, '')
   // a quoted or escaped pattern (git C-unquotes `"*.service"x.zip`) or a bracket: taken to match
   if (/["\\[]/.test(pattern)) return true
   const extension = /\.[A-Za-z0-9_-]+$/.exec(pattern.slice(pattern.lastIndexOf('/') + 1))
-  return extension === null || UNIT_INPUT_EXTENSION.test(extension[0])
+  return extension === null || UNIT_INPUT_EXTENSION.test(extension[0]) || linked.has(extension[0])
+}
+
+const extensionOf = (file: string): string | undefined =>
+  /\.[A-Za-z0-9_-]+$/.exec(file.slice(file.lastIndexOf('/') + 1))?.[0]
+
+/**
+ * The extensions of the files that unit inputs which are links lead to (`h.conf -> ../srv/h.txt`:
+ * `.txt`), at the base and among the files the changes add: a pattern for them matches a file a
+ * unit rests on (red team round 15, A4).
+ */
+function linkedExtensions(
+  base: BaseTree | undefined,
+  changes: readonly Change[],
+  workspace: string
+): Set<string> {
+  const extensions = new Set<string>()
+  const add = (text: string): void => {
+    const extension = extensionOf(text)
+    if (extension !== undefined && !UNIT_INPUT_EXTENSION.test(extension)) extensions.add(extension)
+  }
+  if (base) {
+    const links = [...base.entries].filter(
+      ([file, entry]) => entry.mode === '120000' && UNIT_INPUT_EXTENSION.test(file)
+    )
+    const texts = base.read(links.map(([, entry]) => entry.oid))
+    for (const [, entry] of links) add(Buffer.from(texts.get(entry.oid) ?? []).toString('utf8'))
+  }
+  for (const change of changes) {
+    if (change.status === 'D' || !UNIT_INPUT_EXTENSION.test(change.path)) continue
+    try {
+      add(fs.readlinkSync(path.join(workspace, change.path)))
+    } catch {
+      // not a link
+    }
+  }
+  return extensions
 }
 
 /**
@@ -81,13 +127,15 @@ function mayMatchUnitInputs(line: string): boolean {
  */
 function mayConvert(
   lines: readonly string[] | 'unknown',
-  macros: ReadonlySet<string> = new Set()
+  macros: ReadonlySet<string> = new Set(),
+  /** extensions of the files unit inputs link to (see linkedExtensions) */
+  linked: ReadonlySet<string> = new Set()
 ): boolean {
   if (lines === 'unknown') return true
   return lines.some(
     (line) =>
       (CONVERTING_ATTRIBUTE.test(line) || attributeNames(line).some((n) => macros.has(n))) &&
-      mayMatchUnitInputs(line)
+      mayMatchUnitInputs(line, linked)
   )
 }
 
@@ -127,14 +175,20 @@ function changedLines(
   /** the top .gitattributes: git reads `[attr]` macros there only, and ignores them elsewhere */
   top: boolean,
   /** the macros a line uses (undefined: any may be) */
-  used: ReadonlySet<string> | undefined
+  used: ReadonlySet<string> | undefined,
+  linked: ReadonlySet<string>
 ): string[] | 'unknown' {
   if (before === 'unknown' || after === 'unknown') return 'unknown'
   // a macro no line uses converts nothing, however it is defined
   const counts = (line: string): boolean =>
     !line.startsWith('[attr]') || (top && (used === undefined || used.has(macroName(line))))
+  // a converting macro redefined (git takes the last definition) counts, whatever the new one sets
+  const redefines = (line: string): boolean =>
+    line.startsWith('[attr]') && macros.has(macroName(line))
   const converting = (text: Text): string[] =>
-    linesOf(text ?? '').filter((line) => counts(line) && mayConvert([line], macros))
+    linesOf(text ?? '').filter(
+      (line) => counts(line) && (mayConvert([line], macros, linked) || redefines(line))
+    )
   const old = converting(before)
   const now = converting(after)
   return old.length === now.length && old.every((line, i) => line === now[i])
@@ -196,6 +250,13 @@ export function conversionChanges(
   const macros = new Set([...convertingMacros(topBefore), ...convertingMacros(topAfter)])
   // the files of the tree, before or after (undefined: not known, so any directory may hold units)
   const files = tree && filesBeforeOrAfter(tree, changes)
+  let base: BaseTree | undefined
+  try {
+    base = tree?.()
+  } catch {
+    base = undefined
+  }
+  const linked = linkedExtensions(base, changes, workspace)
   const attributesFiles = files?.filter(isAttributes) ?? []
   const used = files
     ? usedMacros(
@@ -205,27 +266,22 @@ export function conversionChanges(
         ])
       )
     : undefined
-  /** a .gitattributes below the top matches files of its own directory only */
-  const mayMatchUnits = (file: string): boolean => {
-    const dir = path.posix.dirname(file)
-    if (dir === '.' || !files) return true
-    return files.some((f) => f.startsWith(`${dir}/`) && UNIT_INPUT_EXTENSION.test(f))
-  }
+  const convertsBetween = (before: Text, after: Text, top: boolean): boolean =>
+    mayConvert(changedLines(before, after, macros, top, used, linked), macros, linked)
   // `git lfs track "*.zip"` does not count, nor does the top file's own `*.png filter=lfs`
-  const converting = touched.some(
-    (c) =>
-      [c.path, c.oldPath].some((file) => file !== undefined && mayMatchUnits(file)) &&
-      mayConvert(
-        changedLines(
-          textAtBase(tree, c.oldPath ?? c.path),
-          c.status === 'D' ? undefined : textInCheckout(workspace, c.path),
-          macros,
-          c.path === '.gitattributes' || c.oldPath === '.gitattributes',
-          used
-        ),
-        macros
+  const converting = touched.some((c) => {
+    const before = textAtBase(tree, c.oldPath ?? c.path)
+    const after = c.status === 'D' ? undefined : textInCheckout(workspace, c.path)
+    const from = c.oldPath ?? c.path
+    // moved to another directory, the same lines match other files: a removal and an addition
+    if (path.posix.dirname(from) !== path.posix.dirname(c.path)) {
+      return (
+        convertsBetween(before, undefined, from === '.gitattributes') ||
+        convertsBetween(undefined, after, c.path === '.gitattributes')
       )
-  )
+    }
+    return convertsBetween(before, after, c.path === '.gitattributes')
+  })
   return converting ? touched : []
 }
 
@@ -246,6 +302,47 @@ function filesBeforeOrAfter(
   for (const file of entries.keys()) if (file.startsWith(top)) files.push(file.slice(top.length))
   for (const change of changes) if (change.status !== 'D') files.push(change.path)
   return files
+}
+
+/**
+ * Where those of `files` (workspace-relative) that are symbolic links lead, in the checkout and at
+ * the base (workspace-relative, inside the workspace): git converts the file it checks out, which
+ * for a link is its target (red team round 15: a drop-in linked to a converted `h.txt`).
+ */
+export function linkTargets(
+  files: readonly string[],
+  workspace: string,
+  tree: (() => BaseTree) | undefined
+): string[] {
+  const targets = new Set<string>()
+  const realWorkspace = fs.realpathSync(workspace)
+  let base: BaseTree | undefined
+  try {
+    base = tree?.()
+  } catch {
+    base = undefined
+  }
+  for (const file of files) {
+    const absolute = path.join(workspace, file)
+    if (fs.lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      try {
+        const real = path.relative(realWorkspace, fs.realpathSync(absolute))
+        if (!real.startsWith('..') && !path.isAbsolute(real)) {
+          targets.add(real.split(path.sep).join('/'))
+        }
+      } catch {
+        // a link that leads nowhere converts nothing
+      }
+    }
+    const entry = base?.entries.get(base.prefix ? `${base.prefix}/${file}` : file)
+    if (!base || entry?.mode !== '120000') continue
+    const bytes = base.read([entry.oid]).get(entry.oid)
+    const text = bytes ? Buffer.from(bytes).toString('utf8') : ''
+    if (text === '' || text.startsWith('/')) continue
+    const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), text))
+    if (!target.startsWith('../') && target !== '..') targets.add(target)
+  }
+  return [...targets]
 }
 
 /**
