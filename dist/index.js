@@ -55968,6 +55968,8 @@ function convertingMacros(lines) {
  * (`*.zip`, `docs/*.png`) matches none of them.
  */
 const UNIT_INPUT_EXTENSION = /\.(service|socket|conf|json|d)$/;
+/** The extension of a path's last component (`.txt`), if it has one. */
+const extensionOf = (file) => /\.[A-Za-z0-9_-]+$/.exec(file.slice(file.lastIndexOf('/') + 1))?.[0];
 function mayMatchUnitInputs(line, linked) {
     if (line.startsWith('[attr]'))
         return true;
@@ -55975,10 +55977,9 @@ function mayMatchUnitInputs(line, linked) {
     // a quoted or escaped pattern (git C-unquotes `"*.service"x.zip`) or a bracket: taken to match
     if (/["\\[]/.test(pattern))
         return true;
-    const extension = /\.[A-Za-z0-9_-]+$/.exec(pattern.slice(pattern.lastIndexOf('/') + 1));
-    return extension === null || UNIT_INPUT_EXTENSION.test(extension[0]) || linked.has(extension[0]);
+    const extension = extensionOf(pattern);
+    return extension === undefined || UNIT_INPUT_EXTENSION.test(extension) || linked.has(extension);
 }
-const extensionOf = (file) => /\.[A-Za-z0-9_-]+$/.exec(file.slice(file.lastIndexOf('/') + 1))?.[0];
 /**
  * The extensions of the files that unit inputs which are links lead to (`h.conf -> ../srv/h.txt`:
  * `.txt`), at the base and among the files the changes add: a pattern for them matches a file a

@@ -76,17 +76,18 @@ function convertingMacros(lines: readonly string[] | 'unknown'): Set<string> {
  */
 const UNIT_INPUT_EXTENSION = /\.(service|socket|conf|json|d)$/
 
+/** The extension of a path's last component (`.txt`), if it has one. */
+const extensionOf = (file: string): string | undefined =>
+  /\.[A-Za-z0-9_-]+$/.exec(file.slice(file.lastIndexOf('/') + 1))?.[0]
+
 function mayMatchUnitInputs(line: string, linked: ReadonlySet<string>): boolean {
   if (line.startsWith('[attr]')) return true
   const pattern = line.split(/\s/, 1)[0]!.replace(/\/+$/, '')
   // a quoted or escaped pattern (git C-unquotes `"*.service"x.zip`) or a bracket: taken to match
   if (/["\\[]/.test(pattern)) return true
-  const extension = /\.[A-Za-z0-9_-]+$/.exec(pattern.slice(pattern.lastIndexOf('/') + 1))
-  return extension === null || UNIT_INPUT_EXTENSION.test(extension[0]) || linked.has(extension[0])
+  const extension = extensionOf(pattern)
+  return extension === undefined || UNIT_INPUT_EXTENSION.test(extension) || linked.has(extension)
 }
-
-const extensionOf = (file: string): string | undefined =>
-  /\.[A-Za-z0-9_-]+$/.exec(file.slice(file.lastIndexOf('/') + 1))?.[0]
 
 /**
  * The extensions of the files that unit inputs which are links lead to (`h.conf -> ../srv/h.txt`:
