@@ -7729,20 +7729,23 @@ const tooLong = (part) => part.length > NAME_MAX_BYTES / 3 && utf8.encode(part).
  * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
  * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
  * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
- * it), the last component is taken as named, and a rest that does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
- * what a path below it is ('/'-separated, no leading slash), as does the result. Undefined where
- * systemd gives the link up and ignores it: a loop, a file where a directory should be, an empty
- * link, a component over NAME_MAX, `..` after a missing directory, or a missing target named with
- * a trailing `/` or `/.` (its name is then "" or ".").
+ * it), the last component is taken as named, and a rest that does not exist is kept as written.
+ * `inImage` is the path from the image's root; `entryAt` says what a path below it is
+ * ('/'-separated, no leading slash), as does the result. Undefined where systemd gives the link up
+ * and ignores it: a loop, a file where a directory should be, an empty link, a component over
+ * NAME_MAX, `..` after a missing directory, or a missing target named with a trailing `/` or `/.`
+ * (its name is then "" or ".").
  */
 function chaseBelowRoot(inImage, entryAt) {
+    /** an empty component or `.`: no step at all */
+    const noStep = (part) => part === '' || part === '.';
     const done = [];
     // components still to walk, the next one last
     const todo = inImage.split('/').reverse();
     let follows = CHASE_SYMLINKS_MAX;
     while (todo.length > 0) {
         const part = todo.pop();
-        if (part === '' || part === '.')
+        if (noStep(part))
             continue;
         if (part === '..') {
             done.pop();
@@ -7757,17 +7760,14 @@ function chaseBelowRoot(inImage, entryAt) {
             const last = rest[rest.length - 1];
             if (last === '' || last === '.' || rest.includes('..') || rest.some(tooLong))
                 return undefined;
-            return [...done, ...rest.filter((p) => p !== '' && p !== '.')].join('/');
+            return [...done, ...rest.filter((p) => !noStep(p))].join('/');
         }
         // the last component is not followed, a trailing `/` or `/.` notwithstanding (systemd 252
         // takes `web.service -> /opt/link/` as a linked unit file when opt/link is a link to a unit)
-        if (entry.kind === 'directory' || todo.every((p) => p === '' || p === '.'))
+        if (entry.kind === 'directory' || todo.every(noStep))
             continue;
-        if (entry.kind === 'other') {
-            if (todo.some((p) => p !== '' && p !== '.'))
-                return undefined;
-            continue;
-        }
+        if (entry.kind === 'other')
+            return undefined;
         if (--follows <= 0 || entry.text === '')
             return undefined;
         done.pop();
@@ -7777,6 +7777,11 @@ function chaseBelowRoot(inImage, entryAt) {
     }
     return done.join('/');
 }
+/**
+ * Whether a link's text ends in `/` or `/.`: a missing target so named has the name "" or "." for
+ * systemd, which gives the link up (chaseBelowRoot() in an image, the scan and the base elsewhere).
+ */
+const endsInSlash = (text) => /\/\.?$/.test(text);
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 function aliasProblem(alias, target) {
     const from = parseUnitName(alias);
@@ -8204,6 +8209,10 @@ function dropInSearchDirectories(directory, version, sep = '/', scope = 'system'
         : searchPathFor(version, scope).path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)));
     lastSearch = { key, directories };
     return directories;
+}
+/** searchPathRoot() of a system manager's search path, else of a user manager's. */
+function eitherSearchPathRoot(directory, version, sep = '/') {
+    return searchPathRoot(directory, version, sep) ?? searchPathRoot(directory, version, sep, 'user');
 }
 /** the last answer of dropInSearchDirectories (units come directory by directory) */
 let lastSearch = { key: '', directories: [] };
@@ -13859,6 +13868,15 @@ function skippedLinkReason(file) {
             return undefined;
     }
 }
+/** The real path of a file, or undefined when it cannot be resolved. */
+function realPathOf(file) {
+    try {
+        return fs.realpathSync.native(file);
+    }
+    catch {
+        return undefined;
+    }
+}
 /** The real path of a directory, its missing tail kept as named (chase() with CHASE_NONEXISTENT). */
 function realPathAsFarAsItGoes(dir) {
     try {
@@ -14046,7 +14064,7 @@ function createReader(roots, cwd, known) {
      * (undefined).
      */
     const classifyLink = (dir, name, 
-    /** the search path, when the directory is one of an image's: as named and real, its root */
+    /** the search path, when the directory is one of an image's */
     image) => {
         let text;
         try {
@@ -14063,17 +14081,13 @@ function createReader(roots, cwd, known) {
             // systemd gives such a link up: no name at all, the next directory's entry wins
             if (below === undefined)
                 return undefined;
-            const target = path.join(image.root, below);
-            const name = path.basename(target);
-            return (aliasLinkFor(name, path.dirname(target), image.named) ??
-                // systemd compares the root as given, not resolved, with the resolved directories
-                aliasLinkFor(name, path.dirname(path.resolve(image.root, below)), image.real) ??
-                'linked');
+            // below the root as given (not resolved), as systemd compares it with its directories
+            const target = path.resolve(image.root, below);
+            return (aliasLinkFor(path.basename(target), path.dirname(target), image.directories) ?? 'linked');
         }
         const target = path.resolve(dir, text);
-        // a missing target named with a trailing `/` or `/.` has the name "" or "." for systemd, which
-        // gives the link up (path.resolve() drops them)
-        if (/\/\.?$/.test(text) && !fs.existsSync(target))
+        // (path.resolve() drops a trailing slash)
+        if (endsInSlash(text) && !fs.existsSync(target))
             return undefined;
         const parent = path.dirname(target);
         if (parent === dir)
@@ -14118,17 +14132,9 @@ function createReader(roots, cwd, known) {
         }
         return { isFile: (n) => listing?.entries.get(n) === 'file', links };
     };
-    const realPathOf = (file) => {
-        try {
-            return fs.realpathSync.native(file);
-        }
-        catch {
-            return undefined;
-        }
-    };
     const imageNameMap = searchPathNameMaps((searched, root) => {
         const real = searched.flatMap((d) => realPathOf(d) ?? []);
-        const image = { named: searched, root, real };
+        const image = { root, directories: [...searched, ...real] };
         return searched.map((d) => directoryLinks(d, image));
     });
     return {
@@ -14605,17 +14611,8 @@ listings = new Map()) {
     for (const walked of walkServiceFiles(root, listings, skip))
         take(walked, false);
     for (let link = links.pop(); link !== undefined; link = links.pop()) {
-        let real;
-        try {
-            real = fs.realpathSync(link);
-            if (!fs.statSync(real).isDirectory())
-                continue;
-        }
-        catch {
-            continue;
-        }
-        const inside = real === realRoot || real.startsWith(`${realRoot}${path.sep}`);
-        if (!inside || seen.has(real) || !wantedBelow(relative(link)))
+        const real = directoryInside(link, realRoot);
+        if (real === undefined || seen.has(real) || !wantedBelow(relative(link)))
             continue;
         seen.add(real);
         for (const walked of walkServiceFiles(link, listings, skip))
@@ -14624,29 +14621,25 @@ listings = new Map()) {
     return missed;
 }
 /** Whether a directory is one of a system or user manager's search path (of an image, say). */
-const isSearchDirectory = (directory) => searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep) !== undefined ||
-    searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep, 'user') !== undefined;
-/** The units below a link to a directory inside `root`, under the link's name (none otherwise). */
-function linkedDirectoryUnits(link, root, listings) {
+const isSearchDirectory = (directory) => eitherSearchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep) !== undefined;
+/** The real path of a link that leads to a directory at or below `realRoot`, else undefined. */
+function directoryInside(link, realRoot) {
     try {
         const real = fs.realpathSync(link);
-        const realRoot = fs.realpathSync(root);
         const inside = real === realRoot || real.startsWith(`${realRoot}${path.sep}`);
-        if (!inside || !fs.statSync(real).isDirectory())
-            return [];
+        return inside && fs.statSync(real).isDirectory() ? real : undefined;
     }
     catch {
-        return [];
+        return undefined;
     }
-    return walkServiceFiles(link, listings);
 }
 /**
  * `files` without the units of a plain directory that `files` also hold in a directory of an image's
  * search path (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd ->
  * rootfs/usr/lib/systemd/system): systemd reads them through the search path, with the image's
- * drop-ins, not as units of a plain directory; `listings` give the real directories. A copy stays when `changed` (paths a change
- * touched) holds its directory, the search directory, or a directory above either: the change made
- * or moved the link, and what was gated there before is gated still.
+ * drop-ins, not as units of a plain directory; `listings` give the real directories. A copy stays
+ * when `changed` (paths a change touched) holds its directory, the search directory, or a directory
+ * above either: the change made or moved the link, and what was gated there before is gated still.
  */
 function withoutPlainCopies(files, listings, changed = []) {
     const searchDirectory = new Map();
@@ -14767,8 +14760,12 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
                     links.push(child);
                 return false;
             });
+            const realRoot = links.length > 0 ? realPathOf(absolute) : undefined;
             for (const link of links) {
-                for (const file of linkedDirectoryUnits(link, absolute, listings))
+                if (realRoot === undefined || directoryInside(link, realRoot) === undefined)
+                    continue;
+                // under the link's name
+                for (const file of walkServiceFiles(link, listings))
                     found.push(file);
             }
         }

@@ -38745,20 +38745,23 @@ const tooLong = (part) => part.length > NAME_MAX_BYTES / 3 && utf8.encode(part).
  * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
  * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
  * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
- * it), the last component is taken as named, and a rest that does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
- * what a path below it is ('/'-separated, no leading slash), as does the result. Undefined where
- * systemd gives the link up and ignores it: a loop, a file where a directory should be, an empty
- * link, a component over NAME_MAX, `..` after a missing directory, or a missing target named with
- * a trailing `/` or `/.` (its name is then "" or ".").
+ * it), the last component is taken as named, and a rest that does not exist is kept as written.
+ * `inImage` is the path from the image's root; `entryAt` says what a path below it is
+ * ('/'-separated, no leading slash), as does the result. Undefined where systemd gives the link up
+ * and ignores it: a loop, a file where a directory should be, an empty link, a component over
+ * NAME_MAX, `..` after a missing directory, or a missing target named with a trailing `/` or `/.`
+ * (its name is then "" or ".").
  */
 function chaseBelowRoot(inImage, entryAt) {
+    /** an empty component or `.`: no step at all */
+    const noStep = (part) => part === '' || part === '.';
     const done = [];
     // components still to walk, the next one last
     const todo = inImage.split('/').reverse();
     let follows = CHASE_SYMLINKS_MAX;
     while (todo.length > 0) {
         const part = todo.pop();
-        if (part === '' || part === '.')
+        if (noStep(part))
             continue;
         if (part === '..') {
             done.pop();
@@ -38773,17 +38776,14 @@ function chaseBelowRoot(inImage, entryAt) {
             const last = rest[rest.length - 1];
             if (last === '' || last === '.' || rest.includes('..') || rest.some(tooLong))
                 return undefined;
-            return [...done, ...rest.filter((p) => p !== '' && p !== '.')].join('/');
+            return [...done, ...rest.filter((p) => !noStep(p))].join('/');
         }
         // the last component is not followed, a trailing `/` or `/.` notwithstanding (systemd 252
         // takes `web.service -> /opt/link/` as a linked unit file when opt/link is a link to a unit)
-        if (entry.kind === 'directory' || todo.every((p) => p === '' || p === '.'))
+        if (entry.kind === 'directory' || todo.every(noStep))
             continue;
-        if (entry.kind === 'other') {
-            if (todo.some((p) => p !== '' && p !== '.'))
-                return undefined;
-            continue;
-        }
+        if (entry.kind === 'other')
+            return undefined;
         if (--follows <= 0 || entry.text === '')
             return undefined;
         done.pop();
@@ -38793,6 +38793,11 @@ function chaseBelowRoot(inImage, entryAt) {
     }
     return done.join('/');
 }
+/**
+ * Whether a link's text ends in `/` or `/.`: a missing target so named has the name "" or "." for
+ * systemd, which gives the link up (chaseBelowRoot() in an image, the scan and the base elsewhere).
+ */
+const endsInSlash = (text) => /\/\.?$/.test(text);
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 function aliasProblem(alias, target) {
     const from = parseUnitName(alias);
@@ -39220,6 +39225,10 @@ function dropInSearchDirectories(directory, version, sep = '/', scope = 'system'
         : searchPathFor(version, scope).path.map((entry) => root + (sep === '/' ? entry : entry.split('/').join(sep)));
     lastSearch = { key, directories };
     return directories;
+}
+/** searchPathRoot() of a system manager's search path, else of a user manager's. */
+function eitherSearchPathRoot(directory, version, sep = '/') {
+    return searchPathRoot(directory, version, sep) ?? searchPathRoot(directory, version, sep, 'user');
 }
 /**
  * The search directories of a unit file's directory: the system manager's search path, or the
@@ -43945,7 +43954,7 @@ function loadPolicy(nameOrPath, cwd, seen = [], source = FILE_SYSTEM) {
     }
     const name = isName ? nameOrPath : path$2.basename(file);
     const document = readPolicyText(decodePolicyBytes(bytes, name), name);
-    const base = baseOf(document, name, path$2.dirname(file), [...seen, file], source);
+    const base = baseOf$1(document, name, path$2.dirname(file), [...seen, file], source);
     return parsePolicy(document, name, base);
 }
 /** Policy files larger than this are refused: the built-in ones are a few KiB. */
@@ -43969,7 +43978,7 @@ function readPolicyFile(file, shown) {
         fs$5.closeSync(fd);
     }
 }
-function baseOf(document, name, directory, seen, source) {
+function baseOf$1(document, name, directory, seen, source) {
     if (typeof document !== 'object' || document === null)
         return undefined;
     const gate = document[GATE_KEY];
@@ -44618,6 +44627,15 @@ function skippedLinkReason(file) {
             return undefined;
     }
 }
+/** The real path of a file, or undefined when it cannot be resolved. */
+function realPathOf(file) {
+    try {
+        return fs$5.realpathSync.native(file);
+    }
+    catch {
+        return undefined;
+    }
+}
 /** The real path of a directory, its missing tail kept as named (chase() with CHASE_NONEXISTENT). */
 function realPathAsFarAsItGoes(dir) {
     try {
@@ -44805,7 +44823,7 @@ function createReader(roots, cwd, known) {
      * (undefined).
      */
     const classifyLink = (dir, name, 
-    /** the search path, when the directory is one of an image's: as named and real, its root */
+    /** the search path, when the directory is one of an image's */
     image) => {
         let text;
         try {
@@ -44822,17 +44840,13 @@ function createReader(roots, cwd, known) {
             // systemd gives such a link up: no name at all, the next directory's entry wins
             if (below === undefined)
                 return undefined;
-            const target = path$2.join(image.root, below);
-            const name = path$2.basename(target);
-            return (aliasLinkFor(name, path$2.dirname(target), image.named) ??
-                // systemd compares the root as given, not resolved, with the resolved directories
-                aliasLinkFor(name, path$2.dirname(path$2.resolve(image.root, below)), image.real) ??
-                'linked');
+            // below the root as given (not resolved), as systemd compares it with its directories
+            const target = path$2.resolve(image.root, below);
+            return (aliasLinkFor(path$2.basename(target), path$2.dirname(target), image.directories) ?? 'linked');
         }
         const target = path$2.resolve(dir, text);
-        // a missing target named with a trailing `/` or `/.` has the name "" or "." for systemd, which
-        // gives the link up (path.resolve() drops them)
-        if (/\/\.?$/.test(text) && !fs$5.existsSync(target))
+        // (path.resolve() drops a trailing slash)
+        if (endsInSlash(text) && !fs$5.existsSync(target))
             return undefined;
         const parent = path$2.dirname(target);
         if (parent === dir)
@@ -44877,17 +44891,9 @@ function createReader(roots, cwd, known) {
         }
         return { isFile: (n) => listing?.entries.get(n) === 'file', links };
     };
-    const realPathOf = (file) => {
-        try {
-            return fs$5.realpathSync.native(file);
-        }
-        catch {
-            return undefined;
-        }
-    };
     const imageNameMap = searchPathNameMaps((searched, root) => {
         const real = searched.flatMap((d) => realPathOf(d) ?? []);
-        const image = { named: searched, root, real };
+        const image = { root, directories: [...searched, ...real] };
         return searched.map((d) => directoryLinks(d, image));
     });
     return {
@@ -45350,17 +45356,8 @@ listings = new Map()) {
     for (const walked of walkServiceFiles(root, listings, skip))
         take(walked, false);
     for (let link = links.pop(); link !== undefined; link = links.pop()) {
-        let real;
-        try {
-            real = fs$5.realpathSync(link);
-            if (!fs$5.statSync(real).isDirectory())
-                continue;
-        }
-        catch {
-            continue;
-        }
-        const inside = real === realRoot || real.startsWith(`${realRoot}${path$2.sep}`);
-        if (!inside || seen.has(real) || !wantedBelow(relative(link)))
+        const real = directoryInside(link, realRoot);
+        if (real === undefined || seen.has(real) || !wantedBelow(relative(link)))
             continue;
         seen.add(real);
         for (const walked of walkServiceFiles(link, listings, skip))
@@ -45369,15 +45366,25 @@ listings = new Map()) {
     return missed;
 }
 /** Whether a directory is one of a system or user manager's search path (of an image, say). */
-const isSearchDirectory = (directory) => searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep) !== undefined ||
-    searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep, 'user') !== undefined;
+const isSearchDirectory = (directory) => eitherSearchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep) !== undefined;
+/** The real path of a link that leads to a directory at or below `realRoot`, else undefined. */
+function directoryInside(link, realRoot) {
+    try {
+        const real = fs$5.realpathSync(link);
+        const inside = real === realRoot || real.startsWith(`${realRoot}${path$2.sep}`);
+        return inside && fs$5.statSync(real).isDirectory() ? real : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 /**
  * `files` without the units of a plain directory that `files` also hold in a directory of an image's
  * search path (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd ->
  * rootfs/usr/lib/systemd/system): systemd reads them through the search path, with the image's
- * drop-ins, not as units of a plain directory; `listings` give the real directories. A copy stays when `changed` (paths a change
- * touched) holds its directory, the search directory, or a directory above either: the change made
- * or moved the link, and what was gated there before is gated still.
+ * drop-ins, not as units of a plain directory; `listings` give the real directories. A copy stays
+ * when `changed` (paths a change touched) holds its directory, the search directory, or a directory
+ * above either: the change made or moved the link, and what was gated there before is gated still.
  */
 function withoutPlainCopies(files, listings, changed = []) {
     const searchDirectory = new Map();
@@ -45491,8 +45498,7 @@ function unitSources(file, reader, version) {
     if (unit?.type !== 'service')
         return undefined;
     const searched = eitherSearchDirectories(directory, version);
-    const root = searchPathRoot(directory, version, path$2.sep) ??
-        searchPathRoot(directory, version, path$2.sep, 'user');
+    const root = eitherSearchPathRoot(directory, version, path$2.sep);
     const lookedUp = nameLookupDirectories(directory, searched);
     const map = reader.nameMap(directory, lookedUp, root, baseNameOf(file));
     const names = unitNames(map, unit);
@@ -55028,6 +55034,7 @@ async function postReview(plan, planInput, number, headSha, client, fail) {
 }
 
 const MAX_LINK_HOPS = 40;
+/** git's file mode of a symbolic link */
 const SYMLINK = '120000';
 const dirOf$1 = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 const baseName$1 = (p) => p.slice(p.lastIndexOf('/') + 1);
@@ -55131,10 +55138,14 @@ class BaseReader {
         // an image root that is a link (rootfs -> img) is read where it leads, as the kernel reads it
         const top = root === '' ? undefined : this.resolve(root.replace(/\/$/, ''));
         const realRoot = top?.kind === 'dir' ? `${top.path}/` : root;
-        return searched.map((d) => this.directoryLinks(d, { named: searched, root, real, realRoot }));
+        const image = { root, realRoot, directories: [...searched, ...real] };
+        return searched.map((d) => this.directoryLinks(d, image));
     });
     directoryLinks(dir, 
-    /** an image's search path as named and resolved, and its root (where absolute links start) */
+    /**
+     * an image's root (where absolute links start), where it leads, and its search path as named
+     * then as resolved
+     */
     image) {
         const links = new Map();
         // a directory reached through a link is listed where it leads, as opendir() reads it
@@ -55153,18 +55164,16 @@ class BaseReader {
                 // one systemd gives up is no entry at all, as in the scan
                 if (inImage === undefined)
                     continue;
-                // as systemd: the root as given, compared with the named and the resolved directories
+                // as systemd: below the root as given, compared with the named and the resolved directories
                 const below = image.root + inImage;
-                links.set(name, aliasLinkFor(baseName$1(below), dirOf$1(below), image.named) ??
-                    aliasLinkFor(baseName$1(below), dirOf$1(below), image.real) ??
-                    'linked');
+                links.set(name, aliasLinkFor(baseName$1(below), dirOf$1(below), image.directories) ?? 'linked');
                 continue;
             }
             const target = text.startsWith('/')
                 ? absoluteLinkInTree(text, this.tree.topPaths ?? [])
                 : normalize(join$1(dir, text));
             // as the scan: a missing target named with a trailing `/` or `/.` is given up
-            if (/\/\.?$/.test(text) && (target === undefined || this.resolve(target).kind === 'missing'))
+            if (endsInSlash(text) && (target === undefined || this.resolve(target).kind === 'missing'))
                 continue;
             // systemd resolves the directories on the way, not the file itself; missing ones stay as named
             const parent = target === undefined ? undefined : this.resolve(dirOf$1(target));
@@ -55993,7 +56002,7 @@ function linkedExtensions(base, changes, workspace) {
             extensions.add(extension);
     };
     if (base) {
-        const links = [...base.entries].filter(([file, entry]) => entry.mode === '120000' && UNIT_INPUT_EXTENSION.test(file));
+        const links = [...base.entries].filter(([file, entry]) => entry.mode === SYMLINK && UNIT_INPUT_EXTENSION.test(file));
         const texts = base.read(links.map(([, entry]) => entry.oid));
         for (const [, entry] of links)
             add(Buffer.from(texts.get(entry.oid) ?? []).toString('utf8'));
@@ -56120,15 +56129,9 @@ function conversionChanges(changes, workspace, tree) {
     if (topBefore === 'unknown' || topAfter === 'unknown')
         return touched;
     const macros = new Set([...convertingMacros(topBefore), ...convertingMacros(topAfter)]);
-    // the files of the tree, before or after (undefined: not known, so any directory may hold units)
-    const files = tree && filesBeforeOrAfter(tree, changes);
-    let base;
-    try {
-        base = tree?.();
-    }
-    catch {
-        base = undefined;
-    }
+    const base = baseOf(tree);
+    // the files of the tree, before or after (undefined: not known)
+    const files = filesBeforeOrAfter(base, changes);
     const linked = linkedExtensions(base, changes, workspace);
     const attributesFiles = files?.filter(isAttributes) ?? [];
     const used = files
@@ -56152,22 +56155,25 @@ function conversionChanges(changes, workspace, tree) {
     });
     return converting ? touched : [];
 }
-/** The workspace-relative paths of the files at the base and of those the changes add. */
-function filesBeforeOrAfter(tree, changes) {
-    let entries;
-    let prefix;
+/** The base tree, or undefined when there is none or it cannot be read. */
+function baseOf(tree) {
     try {
-        ;
-        ({ entries, prefix } = tree());
+        return tree?.();
     }
     catch {
         return undefined;
     }
-    const top = prefix ? `${prefix}/` : '';
+}
+/** The workspace-relative paths of the files at the base and of those the changes add. */
+function filesBeforeOrAfter(base, changes) {
+    if (!base)
+        return undefined;
+    const top = base.prefix ? `${base.prefix}/` : '';
     const files = [];
-    for (const file of entries.keys())
+    for (const file of base.entries.keys()) {
         if (file.startsWith(top))
             files.push(file.slice(top.length));
+    }
     for (const change of changes)
         if (change.status !== 'D')
             files.push(change.path);
@@ -56181,13 +56187,7 @@ function filesBeforeOrAfter(tree, changes) {
 function linkTargets(files, workspace, tree) {
     const targets = new Set();
     const realWorkspace = fs$5.realpathSync(workspace);
-    let base;
-    try {
-        base = tree?.();
-    }
-    catch {
-        base = undefined;
-    }
+    const base = baseOf(tree);
     for (const file of files) {
         const absolute = path$2.join(workspace, file);
         if (fs$5.lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) {
@@ -56202,14 +56202,14 @@ function linkTargets(files, workspace, tree) {
             }
         }
         const entry = base?.entries.get(base.prefix ? `${base.prefix}/${file}` : file);
-        if (!base || entry?.mode !== '120000')
+        if (!base || entry?.mode !== SYMLINK)
             continue;
         const bytes = base.read([entry.oid]).get(entry.oid);
         const text = bytes ? Buffer.from(bytes).toString('utf8') : '';
         if (text === '' || text.startsWith('/'))
             continue;
-        const target = path$2.posix.normalize(path$2.posix.join(path$2.posix.dirname(file), text));
-        if (!target.startsWith('../') && target !== '..')
+        const target = normalize(`${path$2.posix.dirname(file)}/${text}`);
+        if (target)
             targets.add(target);
     }
     return [...targets];

@@ -182,23 +182,26 @@ const tooLong = (part: string): boolean =>
  * Where the target of an image's alias link leads, as systemd's chase_symlinks(target, root,
  * CHASE_NOFOLLOW | CHASE_NONEXISTENT) resolves it in unit_file_build_name_map(): every directory on
  * the way is followed below the root (an absolute link's text read from the root, `..` stopping at
- * it), the last component is taken as named, and a rest that does not exist is kept as written. `inImage` is the path from the image's root; `entryAt` says
- * what a path below it is ('/'-separated, no leading slash), as does the result. Undefined where
- * systemd gives the link up and ignores it: a loop, a file where a directory should be, an empty
- * link, a component over NAME_MAX, `..` after a missing directory, or a missing target named with
- * a trailing `/` or `/.` (its name is then "" or ".").
+ * it), the last component is taken as named, and a rest that does not exist is kept as written.
+ * `inImage` is the path from the image's root; `entryAt` says what a path below it is
+ * ('/'-separated, no leading slash), as does the result. Undefined where systemd gives the link up
+ * and ignores it: a loop, a file where a directory should be, an empty link, a component over
+ * NAME_MAX, `..` after a missing directory, or a missing target named with a trailing `/` or `/.`
+ * (its name is then "" or ".").
  */
 export function chaseBelowRoot(
   inImage: string,
   entryAt: (below: string) => ImageEntry
 ): string | undefined {
+  /** an empty component or `.`: no step at all */
+  const noStep = (part: string): boolean => part === '' || part === '.'
   const done: string[] = []
   // components still to walk, the next one last
   const todo = inImage.split('/').reverse()
   let follows = CHASE_SYMLINKS_MAX
   while (todo.length > 0) {
     const part = todo.pop()!
-    if (part === '' || part === '.') continue
+    if (noStep(part)) continue
     if (part === '..') {
       done.pop()
       continue
@@ -210,15 +213,12 @@ export function chaseBelowRoot(
       const rest = todo.reverse()
       const last = rest[rest.length - 1]
       if (last === '' || last === '.' || rest.includes('..') || rest.some(tooLong)) return undefined
-      return [...done, ...rest.filter((p) => p !== '' && p !== '.')].join('/')
+      return [...done, ...rest.filter((p) => !noStep(p))].join('/')
     }
     // the last component is not followed, a trailing `/` or `/.` notwithstanding (systemd 252
     // takes `web.service -> /opt/link/` as a linked unit file when opt/link is a link to a unit)
-    if (entry.kind === 'directory' || todo.every((p) => p === '' || p === '.')) continue
-    if (entry.kind === 'other') {
-      if (todo.some((p) => p !== '' && p !== '.')) return undefined
-      continue
-    }
+    if (entry.kind === 'directory' || todo.every(noStep)) continue
+    if (entry.kind === 'other') return undefined
     if (--follows <= 0 || entry.text === '') return undefined
     done.pop()
     if (entry.text.startsWith('/')) done.length = 0
@@ -226,6 +226,12 @@ export function chaseBelowRoot(
   }
   return done.join('/')
 }
+
+/**
+ * Whether a link's text ends in `/` or `/.`: a missing target so named has the name "" or "." for
+ * systemd, which gives the link up (chaseBelowRoot() in an image, the scan and the base elsewhere).
+ */
+export const endsInSlash = (text: string): boolean => /\/\.?$/.test(text)
 
 /** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 export function aliasProblem(alias: string, target: string): string | undefined {
@@ -740,6 +746,15 @@ export function dropInSearchDirectories(
         )
   lastSearch = { key, directories }
   return directories
+}
+
+/** searchPathRoot() of a system manager's search path, else of a user manager's. */
+export function eitherSearchPathRoot(
+  directory: string,
+  version: number,
+  sep = '/'
+): string | undefined {
+  return searchPathRoot(directory, version, sep) ?? searchPathRoot(directory, version, sep, 'user')
 }
 
 /**

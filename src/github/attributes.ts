@@ -7,6 +7,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { BaseTree } from './baseline.js'
+import { normalize, SYMLINK } from './baseline.js'
 import type { Change } from './changes.js'
 
 /** Attributes that make checked-out bytes differ from the stored blob (see convertedOnCheckout). */
@@ -106,7 +107,7 @@ function linkedExtensions(
   }
   if (base) {
     const links = [...base.entries].filter(
-      ([file, entry]) => entry.mode === '120000' && UNIT_INPUT_EXTENSION.test(file)
+      ([file, entry]) => entry.mode === SYMLINK && UNIT_INPUT_EXTENSION.test(file)
     )
     const texts = base.read(links.map(([, entry]) => entry.oid))
     for (const [, entry] of links) add(Buffer.from(texts.get(entry.oid) ?? []).toString('utf8'))
@@ -249,14 +250,9 @@ export function conversionChanges(
   const topAfter = asLines(textInCheckout(workspace, '.gitattributes'))
   if (topBefore === 'unknown' || topAfter === 'unknown') return touched
   const macros = new Set([...convertingMacros(topBefore), ...convertingMacros(topAfter)])
-  // the files of the tree, before or after (undefined: not known, so any directory may hold units)
-  const files = tree && filesBeforeOrAfter(tree, changes)
-  let base: BaseTree | undefined
-  try {
-    base = tree?.()
-  } catch {
-    base = undefined
-  }
+  const base = baseOf(tree)
+  // the files of the tree, before or after (undefined: not known)
+  const files = filesBeforeOrAfter(base, changes)
   const linked = linkedExtensions(base, changes, workspace)
   const attributesFiles = files?.filter(isAttributes) ?? []
   const used = files
@@ -286,21 +282,26 @@ export function conversionChanges(
   return converting ? touched : []
 }
 
-/** The workspace-relative paths of the files at the base and of those the changes add. */
-function filesBeforeOrAfter(
-  tree: () => BaseTree,
-  changes: readonly Change[]
-): string[] | undefined {
-  let entries: BaseTree['entries']
-  let prefix: string
+/** The base tree, or undefined when there is none or it cannot be read. */
+function baseOf(tree: (() => BaseTree) | undefined): BaseTree | undefined {
   try {
-    ;({ entries, prefix } = tree())
+    return tree?.()
   } catch {
     return undefined
   }
-  const top = prefix ? `${prefix}/` : ''
+}
+
+/** The workspace-relative paths of the files at the base and of those the changes add. */
+function filesBeforeOrAfter(
+  base: BaseTree | undefined,
+  changes: readonly Change[]
+): string[] | undefined {
+  if (!base) return undefined
+  const top = base.prefix ? `${base.prefix}/` : ''
   const files: string[] = []
-  for (const file of entries.keys()) if (file.startsWith(top)) files.push(file.slice(top.length))
+  for (const file of base.entries.keys()) {
+    if (file.startsWith(top)) files.push(file.slice(top.length))
+  }
   for (const change of changes) if (change.status !== 'D') files.push(change.path)
   return files
 }
@@ -317,12 +318,7 @@ export function linkTargets(
 ): string[] {
   const targets = new Set<string>()
   const realWorkspace = fs.realpathSync(workspace)
-  let base: BaseTree | undefined
-  try {
-    base = tree?.()
-  } catch {
-    base = undefined
-  }
+  const base = baseOf(tree)
   for (const file of files) {
     const absolute = path.join(workspace, file)
     if (fs.lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) {
@@ -336,12 +332,12 @@ export function linkTargets(
       }
     }
     const entry = base?.entries.get(base.prefix ? `${base.prefix}/${file}` : file)
-    if (!base || entry?.mode !== '120000') continue
+    if (!base || entry?.mode !== SYMLINK) continue
     const bytes = base.read([entry.oid]).get(entry.oid)
     const text = bytes ? Buffer.from(bytes).toString('utf8') : ''
     if (text === '' || text.startsWith('/')) continue
-    const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), text))
-    if (!target.startsWith('../') && target !== '..') targets.add(target)
+    const target = normalize(`${path.posix.dirname(file)}/${text}`)
+    if (target) targets.add(target)
   }
   return [...targets]
 }

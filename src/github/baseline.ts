@@ -12,6 +12,7 @@ import type {
 import {
   aliasLinkFor,
   chaseBelowRoot,
+  endsInSlash,
   instancesWithDropIns,
   buildNameMap,
   leadsByName,
@@ -64,14 +65,15 @@ type Resolved =
   | { kind: 'error'; reason: string; loop?: true }
 
 const MAX_LINK_HOPS = 40
-const SYMLINK = '120000'
+/** git's file mode of a symbolic link */
+export const SYMLINK = '120000'
 
 const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1)
 const join = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`)
 
 /** Normalises a POSIX path relative to the top; undefined when it climbs out. */
-function normalize(p: string): string | undefined {
+export function normalize(p: string): string | undefined {
   const parts: string[] = []
   for (const part of p.split('/')) {
     if (part === '' || part === '.') continue
@@ -172,13 +174,17 @@ class BaseReader {
     // an image root that is a link (rootfs -> img) is read where it leads, as the kernel reads it
     const top = root === '' ? undefined : this.resolve(root.replace(/\/$/, ''))
     const realRoot = top?.kind === 'dir' ? `${top.path}/` : root
-    return searched.map((d) => this.directoryLinks(d, { named: searched, root, real, realRoot }))
+    const image = { root, realRoot, directories: [...searched, ...real] }
+    return searched.map((d) => this.directoryLinks(d, image))
   })
 
   private directoryLinks(
     dir: string,
-    /** an image's search path as named and resolved, and its root (where absolute links start) */
-    image?: { named: readonly string[]; root: string; real: readonly string[]; realRoot: string }
+    /**
+     * an image's root (where absolute links start), where it leads, and its search path as named
+     * then as resolved
+     */
+    image?: { root: string; realRoot: string; directories: readonly string[] }
   ): DirectoryLinks {
     const links = new Map<string, AliasLink | 'linked'>()
     // a directory reached through a link is listed where it leads, as opendir() reads it
@@ -199,21 +205,16 @@ class BaseReader {
         )
         // one systemd gives up is no entry at all, as in the scan
         if (inImage === undefined) continue
-        // as systemd: the root as given, compared with the named and the resolved directories
+        // as systemd: below the root as given, compared with the named and the resolved directories
         const below = image.root + inImage
-        links.set(
-          name,
-          aliasLinkFor(baseName(below), dirOf(below), image.named) ??
-            aliasLinkFor(baseName(below), dirOf(below), image.real) ??
-            'linked'
-        )
+        links.set(name, aliasLinkFor(baseName(below), dirOf(below), image.directories) ?? 'linked')
         continue
       }
       const target = text.startsWith('/')
         ? absoluteLinkInTree(text, this.tree.topPaths ?? [])
         : normalize(join(dir, text))
       // as the scan: a missing target named with a trailing `/` or `/.` is given up
-      if (/\/\.?$/.test(text) && (target === undefined || this.resolve(target).kind === 'missing'))
+      if (endsInSlash(text) && (target === undefined || this.resolve(target).kind === 'missing'))
         continue
       // systemd resolves the directories on the way, not the file itself; missing ones stay as named
       const parent = target === undefined ? undefined : this.resolve(dirOf(target))

@@ -16,6 +16,8 @@ import type {
 import {
   aliasLinkFor,
   chaseBelowRoot,
+  eitherSearchPathRoot,
+  endsInSlash,
   instancesWithDropIns,
   dropInChoicesEitherWay,
   dropInLead,
@@ -139,6 +141,15 @@ function skippedLinkReason(file: string): string | undefined {
   }
 }
 
+/** The real path of a file, or undefined when it cannot be resolved. */
+function realPathOf(file: string): string | undefined {
+  try {
+    return fs.realpathSync.native(file)
+  } catch {
+    return undefined
+  }
+}
+
 /** The real path of a directory, its missing tail kept as named (chase() with CHASE_NONEXISTENT). */
 function realPathAsFarAsItGoes(dir: string): string {
   try {
@@ -180,14 +191,12 @@ export interface Reader {
 
 /** The search path of an image tree a directory is one of (see Reader.nameMap). */
 interface ImageSearchPath {
-  /** its directories as named below the root */
-  named: readonly string[]
   root: string
   /**
-   * the real paths of those that exist (systemd's expanded search path: a directory that is a link
-   * holds aliases by either path)
+   * its directories as named below the root, then the real paths of those that exist (systemd's
+   * expanded search path: a directory that is a link holds aliases by either path)
    */
-  real: readonly string[]
+  directories: readonly string[]
 }
 
 /** What a directory entry is, as getdents() tells it (no stat needed). */
@@ -383,7 +392,7 @@ export function createReader(
   const classifyLink = (
     dir: string,
     name: string,
-    /** the search path, when the directory is one of an image's: as named and real, its root */
+    /** the search path, when the directory is one of an image's */
     image?: ImageSearchPath
   ): AliasLink | 'linked' | undefined => {
     let text: string
@@ -402,19 +411,15 @@ export function createReader(
       )
       // systemd gives such a link up: no name at all, the next directory's entry wins
       if (below === undefined) return undefined
-      const target = path.join(image.root, below)
-      const name = path.basename(target)
+      // below the root as given (not resolved), as systemd compares it with its directories
+      const target = path.resolve(image.root, below)
       return (
-        aliasLinkFor(name, path.dirname(target), image.named) ??
-        // systemd compares the root as given, not resolved, with the resolved directories
-        aliasLinkFor(name, path.dirname(path.resolve(image.root, below)), image.real) ??
-        'linked'
+        aliasLinkFor(path.basename(target), path.dirname(target), image.directories) ?? 'linked'
       )
     }
     const target = path.resolve(dir, text)
-    // a missing target named with a trailing `/` or `/.` has the name "" or "." for systemd, which
-    // gives the link up (path.resolve() drops them)
-    if (/\/\.?$/.test(text) && !fs.existsSync(target)) return undefined
+    // (path.resolve() drops a trailing slash)
+    if (endsInSlash(text) && !fs.existsSync(target)) return undefined
     const parent = path.dirname(target)
     if (parent === dir) return { target: path.basename(target) }
     let realDir: string
@@ -452,16 +457,9 @@ export function createReader(
     }
     return { isFile: (n) => listing?.entries.get(n) === 'file', links }
   }
-  const realPathOf = (file: string): string | undefined => {
-    try {
-      return fs.realpathSync.native(file)
-    } catch {
-      return undefined
-    }
-  }
   const imageNameMap = searchPathNameMaps((searched, root) => {
     const real = searched.flatMap((d) => realPathOf(d) ?? [])
-    const image = { named: searched, root, real }
+    const image = { root, directories: [...searched, ...real] }
     return searched.map((d) => directoryLinks(d, image))
   })
   return {
@@ -988,15 +986,8 @@ export function unitsGlobsMiss(
   }
   for (const walked of walkServiceFiles(root, listings, skip)) take(walked, false)
   for (let link = links.pop(); link !== undefined; link = links.pop()) {
-    let real: string
-    try {
-      real = fs.realpathSync(link)
-      if (!fs.statSync(real).isDirectory()) continue
-    } catch {
-      continue
-    }
-    const inside = real === realRoot || real.startsWith(`${realRoot}${path.sep}`)
-    if (!inside || seen.has(real) || !wantedBelow(relative(link))) continue
+    const real = directoryInside(link, realRoot)
+    if (real === undefined || seen.has(real) || !wantedBelow(relative(link))) continue
     seen.add(real)
     for (const walked of walkServiceFiles(link, listings, skip)) take(walked, true)
   }
@@ -1005,33 +996,26 @@ export function unitsGlobsMiss(
 
 /** Whether a directory is one of a system or user manager's search path (of an image, say). */
 const isSearchDirectory = (directory: string): boolean =>
-  searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep) !== undefined ||
-  searchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep, 'user') !== undefined
+  eitherSearchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep) !== undefined
 
-/** The units below a link to a directory inside `root`, under the link's name (none otherwise). */
-function linkedDirectoryUnits(
-  link: string,
-  root: string,
-  listings: Map<string, Listing>
-): string[] {
+/** The real path of a link that leads to a directory at or below `realRoot`, else undefined. */
+function directoryInside(link: string, realRoot: string): string | undefined {
   try {
     const real = fs.realpathSync(link)
-    const realRoot = fs.realpathSync(root)
     const inside = real === realRoot || real.startsWith(`${realRoot}${path.sep}`)
-    if (!inside || !fs.statSync(real).isDirectory()) return []
+    return inside && fs.statSync(real).isDirectory() ? real : undefined
   } catch {
-    return []
+    return undefined
   }
-  return walkServiceFiles(link, listings)
 }
 
 /**
  * `files` without the units of a plain directory that `files` also hold in a directory of an image's
  * search path (rootfs/usr/lib/systemd/system -> ../../../opt/units, or systemd ->
  * rootfs/usr/lib/systemd/system): systemd reads them through the search path, with the image's
- * drop-ins, not as units of a plain directory; `listings` give the real directories. A copy stays when `changed` (paths a change
- * touched) holds its directory, the search directory, or a directory above either: the change made
- * or moved the link, and what was gated there before is gated still.
+ * drop-ins, not as units of a plain directory; `listings` give the real directories. A copy stays
+ * when `changed` (paths a change touched) holds its directory, the search directory, or a directory
+ * above either: the change made or moved the link, and what was gated there before is gated still.
  */
 export function withoutPlainCopies(
   files: readonly string[],
@@ -1156,8 +1140,11 @@ export async function findUnitFiles(
         if (kind === 'link' && isSearchDirectory(child)) links.push(child)
         return false
       })
+      const realRoot = links.length > 0 ? realPathOf(absolute) : undefined
       for (const link of links) {
-        for (const file of linkedDirectoryUnits(link, absolute, listings)) found.push(file)
+        if (realRoot === undefined || directoryInside(link, realRoot) === undefined) continue
+        // under the link's name
+        for (const file of walkServiceFiles(link, listings)) found.push(file)
       }
     } else {
       const glob = await fastGlob()
@@ -1240,9 +1227,7 @@ export function unitSources(
   const unit = analysedUnitName(baseNameOf(file), templateInstance(version))
   if (unit?.type !== 'service') return undefined
   const searched = eitherSearchDirectories(directory, version)
-  const root =
-    searchPathRoot(directory, version, path.sep) ??
-    searchPathRoot(directory, version, path.sep, 'user')
+  const root = eitherSearchPathRoot(directory, version, path.sep)
   const lookedUp = nameLookupDirectories(directory, searched)
   const map = reader.nameMap(directory, lookedUp, root, baseNameOf(file))
   const names = unitNames(map, unit)
