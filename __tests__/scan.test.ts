@@ -137,6 +137,18 @@ describe('scan', () => {
     expect([...units.keys()].sort()).toEqual(expected.map((n) => `repo/${n}`))
   })
 
+  it('reports the same with the read-ahead worker reading the files first (src/scan/read-ahead.ts)', async () => {
+    let served = 0
+    const ahead = await scan([repo], {
+      ...options(),
+      readAheadFrom: 0,
+      onReadAhead: (count) => (served = count)
+    })
+    expect(new Map(ahead.units.map((u) => [u.path, u]))).toEqual(units)
+    // unit files and the drop-ins beside them (not the huge, linked or FIFO ones) came from it
+    expect(served).toBeGreaterThanOrEqual(10)
+  })
+
   it('skips .git and node_modules', () => {
     expect([...units.keys()].filter((p) => /\.git|node_modules/.test(p))).toEqual([])
   })

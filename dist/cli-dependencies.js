@@ -4995,7 +4995,7 @@ function requirePattern () {
 	    const patterns = micromatch.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
 	    /**
 	     * Sort the patterns by length so that the same depth patterns are processed side by side.
-	     * `a/{b,}/{c,}/*` – `['a///*', 'a/b//*', 'a//c/*', 'a/b/c/*']`
+	     * `a/{b,}/{c,}/*` \u2013 `['a///*', 'a/b//*', 'a//c/*', 'a/b/c/*']`
 	     */
 	    patterns.sort((a, b) => a.length - b.length);
 	    /**

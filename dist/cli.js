@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 /**
  * systemd's extract_first_word(): how a value is split into words. Directives differ in whether they
@@ -345,8 +345,8 @@ function extractWords(text, options = {}) {
     }
 }
 /**
- * ASCII case only, as strcasecmp() and ascii_strupper() fold: toUpperCase() would also fold 'ſ' to S,
- * 'ı' to I and 'ﬀ' to FF, so `CAP_ſYS_ADMIN` would name a capability systemd does not know.
+ * ASCII case only, as strcasecmp() and ascii_strupper() fold: toUpperCase() would also fold '\u017f' to S,
+ * '\u0131' to I and '\ufb00' to FF, so `CAP_\u017fYS_ADMIN` would name a capability systemd does not know.
  */
 function asciiUpper(text) {
     // most text holds nothing to fold: a scan is cheaper than a replace that finds nothing
@@ -390,8 +390,8 @@ function parseBoolean(value) {
 }
 /**
  * systemd's safe_atoi()/safe_atou() with base 0: a `0b`/`0B`/`0o`/`0O` prefix at the very start
- * selects base 2/8, then strtol() reads an optional sign and the digits (base 0: `0x` → 16, a leading
- * `0` → 8, else 10). So `21`, `+21`, `0x15`, `+0x15`, `025`, `0o25`, `0b10101` and `0b+10101` are 21,
+ * selects base 2/8, then strtol() reads an optional sign and the digits (base 0: `0x` \u2192 16, a leading
+ * `0` \u2192 8, else 10). So `21`, `+21`, `0x15`, `+0x15`, `025`, `0o25`, `0b10101` and `0b+10101` are 21,
  * while `+0b10101`, `08` and `0x` are not numbers. Returns undefined for anything else.
  */
 function parseCInteger(text) {
@@ -5864,7 +5864,7 @@ function addressFamilyCheck(id, name, bucket, weight, what) {
     };
 }
 function syscallCheck(group, weight, what) {
-    /** this row's verdicts per shared filter set, keyed by ±version (+ allow-list, - deny-list) */
+    /** this row's verdicts per shared filter set, keyed by \u00b1version (+ allow-list, - deny-list) */
     const verdictsByFilter = new WeakMap();
     const suffix = group.slice(1).replace(/-/g, '_');
     return {
@@ -6085,7 +6085,7 @@ const ROWS = [
         bootPhaseExempt: true,
         directives: ['ProtectHome', 'DynamicUser'],
         good: 'Home directories are hidden from the service.',
-        bad: 'The service can read (and perhaps write) users’ home directories.',
+        bad: 'The service can read (and perhaps write) users\u2019 home directories.',
         fix: ['ProtectHome=yes'],
         breaks: 'Services that serve or back up home directories need ProtectHome=read-only or no.',
         man: `${EXEC}#ProtectHome=`,
@@ -6265,7 +6265,7 @@ const ROWS = [
         weight: 1000,
         good: 'File permissions apply to the service.',
         bad: 'The service may bypass file permission checks.',
-        breaks: 'Backup tools and services running as root that read others’ files need CAP_DAC_READ_SEARCH.'
+        breaks: 'Backup tools and services running as root that read others\u2019 files need CAP_DAC_READ_SEARCH.'
     }),
     capabilityCheck({
         id: 'CAP_KILL',
@@ -6357,7 +6357,7 @@ const ROWS = [
         name: 'CAP_LEASE',
         caps: ['CAP_LEASE'],
         weight: 25,
-        good: 'The service cannot take leases on others’ files.',
+        good: 'The service cannot take leases on others\u2019 files.',
         bad: 'The service may take file leases on any file.',
         breaks: 'Samba-like file servers need it.'
     }),
@@ -6422,7 +6422,7 @@ const ROWS = [
         range: 3,
         since: 247,
         directives: ['ProtectProc'],
-        good: 'Other users’ processes are hidden from the service in /proc.',
+        good: 'Other users\u2019 processes are hidden from the service in /proc.',
         bad: 'The service can see every process and its command line in /proc.',
         fix: ['ProtectProc=invisible'],
         breaks: 'Monitoring agents that inspect other processes need ProtectProc=default.',
@@ -6510,7 +6510,7 @@ const ROWS = [
     addressFamilyCheck('AF_UNIX', 'AF_UNIX', 'unix', 25, 'local (AF_UNIX)'),
     addressFamilyCheck('AF_NETLINK', 'AF_NETLINK', 'netlink', 200, 'kernel netlink'),
     addressFamilyCheck('AF_PACKET', 'AF_PACKET', 'packet', 1000, 'raw packet'),
-    addressFamilyCheck('OTHER', '…', 'other', 1250, 'exotic (Bluetooth, CAN, VSOCK, ...)'),
+    addressFamilyCheck('OTHER', '\u2026', 'other', 1250, 'exotic (Bluetooth, CAN, VSOCK, ...)'),
     {
         id: 'SystemCallArchitectures',
         name: 'SystemCallArchitectures=',
@@ -6548,7 +6548,7 @@ const ROWS = [
         weight: 1000,
         range: 10,
         directives: ['IPAddressDeny', 'IPAddressAllow', 'IPIngressFilterPath', 'IPEgressFilterPath'],
-        good: 'The service’s IP traffic is limited to an allow-list.',
+        good: 'The service\u2019s IP traffic is limited to an allow-list.',
         bad: 'The service may exchange IP packets with any host.',
         fix: ['IPAddressDeny=any'],
         breaks: 'Services that talk to other hosts need IPAddressAllow= entries for them (observe egress first); localhost-only services can use IPAddressAllow=localhost.',
@@ -6873,7 +6873,7 @@ const MAX_WEIGHT = 2 ** 32;
 const MAX_NESTING = 2048;
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
- * A policy file's bytes as text: systemd refuses a file that is not UTF-8 (a Latin-1 `é` in a
+ * A policy file's bytes as text: systemd refuses a file that is not UTF-8 (a Latin-1 `\u00e9` in a
  * "reason"), where a lenient decoding would read U+FFFD and go on. A byte-order mark is kept, for
  * JSON.parse() to refuse as systemd does.
  */
@@ -7319,7 +7319,7 @@ function ratingOf(exposure) {
             return RATINGS[i][1];
     return 'PERFECT';
 }
-/** Tenths as systemd prints them: 96 → "9.6". */
+/** Tenths as systemd prints them: 96 \u2192 "9.6". */
 function formatExposure(tenths) {
     return `${Math.floor(tenths / 10)}.${tenths % 10}`;
 }
@@ -7596,7 +7596,7 @@ function scoreCostliest(service, version, policy, count) {
     return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
 }
 
-/** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
+/** Dash prefixes, longest first: foo-bar-baz.service \u2192 foo-bar-.service, foo-.service. */
 function dashPrefixes(unit) {
     const result = [];
     const suffix = unit.isInstance ? `@${unit.instance}.${unit.type}` : `.${unit.type}`;
@@ -7782,7 +7782,7 @@ function chaseBelowRoot(inImage, entryAt) {
  * systemd, which gives the link up (chaseBelowRoot() in an image, the scan and the base elsewhere).
  */
 const endsInSlash = (text) => /\/\.?$/.test(text);
-/** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
+/** Why systemd refuses `alias` \u2192 `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 function aliasProblem(alias, target) {
     const from = parseUnitName(alias);
     const to = parseUnitName(target);
@@ -11134,7 +11134,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
         const unmanaged = plan.unmanaged.filter((p) => !/^\/(var\/)?tmp(\/|$)/.test(p));
         const avoid = fix.avoid['DynamicUser'] ?? fix.avoid['User'];
         if (fix.identity === 'keep') {
-            block('DynamicUser', 'policy: keep the unit’s identity', lines);
+            block('DynamicUser', 'policy: keep the unit\u2019s identity', lines);
         }
         else if (avoid !== undefined) {
             block('DynamicUser', `policy: ${avoid}`, lines);
@@ -12995,7 +12995,7 @@ function runnerSafeJson(json) {
     return json.includes('##[') ? json.replaceAll('##[', '##\\u005b') : json;
 }
 /** Cuts text to at most `max` UTF-16 units without splitting a surrogate pair. */
-function truncateText(text, max, ellipsis = '…') {
+function truncateText(text, max, ellipsis = '\u2026') {
     if (text.length <= max)
         return text;
     let end = Math.max(0, max - ellipsis.length);
@@ -13051,7 +13051,7 @@ function oneByte(text) {
     return String.fromCharCode(...Array.from(text, (c) => c.charCodeAt(0)));
 }
 /**
- * Check names with a character above U+00FF (systemd's "RestrictAddressFamilies=~…"), each with a
+ * Check names with a character above U+00FF (systemd's "RestrictAddressFamilies=~\u2026"), each with a
  * one-byte stand-in and its JSON written with \u escapes. With such a character inside,
  * JSON.stringify builds a unit's whole entry as UTF-16, which costs several times more to build and
  * to encode (a report of 10,000 units is over 100 MB); the same JSON with the escape stays one-byte.
@@ -13287,7 +13287,7 @@ function createTextStream(head, options) {
         }
         return text;
     };
-    const markOf = (unit) => unit.passed ? paint('green', '✓') : paint('red', '✗');
+    const markOf = (unit) => unit.passed ? paint('green', '\u2713') : paint('red', '\u2717');
     return {
         count,
         unit(unit) {
@@ -13342,9 +13342,9 @@ function createMarkdownStream(head, details = createHeldBytes()) {
     let failed = 0;
     return {
         unit(unit) {
-            const score = unit.score === null ? '–' : unit.score.toFixed(1);
+            const score = unit.score === null ? '\u2013' : unit.score.toFixed(1);
             const rating = unit.rating ?? unit.status;
-            const result = unit.passed ? '✅ pass' : '❌ fail';
+            const result = unit.passed ? '\u2705 pass' : '\u274c fail';
             units++;
             rows.write(`| ${escapeMarkdown(unit.unit)} | ${escapeMarkdown(unit.path)} | ${score} | ${escapeMarkdown(rating)} | ${result} |\n`);
             if (!unit.passed) {
@@ -13355,7 +13355,7 @@ function createMarkdownStream(head, details = createHeldBytes()) {
         end(write, writeBytes) {
             write(`## systemd hardening gate: ${failed === 0 ? 'passed' : `${failed} unit(s) failed`}\n`);
             write('\n');
-            write(`Threshold ${head.threshold.toFixed(1)} · systemd ${head.systemdVersion} · policy ${escapeMarkdown(head.policy)}\n`);
+            write(`Threshold ${head.threshold.toFixed(1)} \u00b7 systemd ${head.systemdVersion} \u00b7 policy ${escapeMarkdown(head.policy)}\n`);
             write('\n');
             if (units === 0) {
                 write('No service units found.\n');
@@ -13805,6 +13805,160 @@ function entryPath(directory, name) {
 }
 
 /**
+ * Read-ahead for large scans: a worker thread opens, reads and closes the files the scan is about to
+ * read, in the order it reads them, into a ring of shared memory, and the scan takes a file's bytes
+ * from there instead of making the three system calls itself (on a 10,000-unit tree they were a
+ * quarter of the scan thread's time). The scan never waits for the worker: a file the worker has not
+ * reached, could not read whole, or was not given is read by the scan as before, so the worker
+ * changes how fast a report comes, never what it says.
+ */
+const LAYOUT = { ready: 0, released: 1, stop: 2, maxFile: 64 * 1024, notRead: -1 };
+const CONTROL_WORDS = 3;
+/** how far past the next file the scan's file is looked for (further: read by the scan itself) */
+const LOOK_AHEAD = 64;
+/** The ring's default size: 128 files of the largest size served, far more of usual unit files. */
+const RING_BYTES = 8 * 1024 * 1024;
+/**
+ * The worker's loop, run from its source text (it uses nothing but its arguments and globals).
+ * Files lie one after the other in the ring, the next one starting at the ring's start when the
+ * largest file would not fit before its end; the worker waits while that space still holds a file
+ * the scan has not released. Opened as the scan opens them: O_NOFOLLOW, O_NONBLOCK.
+ */
+function readAheadLoop(data, fs) {
+    const { layout } = data;
+    const files = data.files.split('\0');
+    files.pop();
+    const control = new Int32Array(data.control);
+    const entries = new Int32Array(data.entries);
+    const size = data.ring.byteLength;
+    const max = layout.maxFile;
+    const flags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+    /** where each file starts, counted from the first byte ever written (not wrapped) */
+    const starts = new Float64Array(files.length);
+    let head = 0;
+    let i = 0;
+    while (i < files.length) {
+        if (Atomics.load(control, layout.stop) !== 0)
+            return;
+        const released = Atomics.load(control, layout.released);
+        if (i < released) {
+            // the scan read these itself: skip to where it is
+            for (; i < released && i < files.length; i++)
+                entries[2 * i + 1] = layout.notRead;
+            Atomics.store(control, layout.ready, i);
+            continue;
+        }
+        let at = head;
+        if ((at % size) + max > size)
+            at += size - (at % size);
+        for (;;) {
+            const oldest = Atomics.load(control, layout.released);
+            const tail = oldest < i ? starts[oldest] : at;
+            if (at + max - tail <= size)
+                break;
+            if (Atomics.load(control, layout.stop) !== 0)
+                return;
+            Atomics.wait(control, layout.released, oldest, 50);
+        }
+        let length = layout.notRead;
+        try {
+            const fd = fs.openSync(files[i], flags);
+            try {
+                const got = fs.readSync(fd, new Uint8Array(data.ring, at % size, max), 0, max, null);
+                if (got < max)
+                    length = got;
+            }
+            finally {
+                fs.closeSync(fd);
+            }
+        }
+        catch {
+            length = layout.notRead;
+        }
+        starts[i] = at;
+        entries[2 * i] = at % size;
+        entries[2 * i + 1] = length;
+        if (length > 0)
+            head = at + length;
+        i++;
+        Atomics.store(control, layout.ready, i);
+    }
+}
+/**
+ * Starts a worker thread that reads `files` ahead of a scan which reads them in about this order
+ * (each file taken lets the worker forget the ones before it). The worker does not keep the process
+ * alive; stop() ends it.
+ */
+function startReadAhead(files, ringBytes = RING_BYTES) {
+    const data = {
+        files: files.length === 0 ? '' : files.join('\0') + '\0',
+        layout: LAYOUT,
+        control: new SharedArrayBuffer(CONTROL_WORDS * 4),
+        entries: new SharedArrayBuffer(Math.max(1, files.length) * 2 * 4),
+        ring: new SharedArrayBuffer(Math.max(ringBytes, LAYOUT.maxFile))
+    };
+    const control = new Int32Array(data.control);
+    const entries = new Int32Array(data.entries);
+    const ring = new Uint8Array(data.ring);
+    const worker = new Worker(`(${readAheadLoop.toString()})(require('node:worker_threads').workerData, require('node:fs'))`, { eval: true, workerData: data });
+    worker.unref();
+    // a worker that failed serves nothing more (its last entries stay final): the scan reads the rest
+    worker.on('error', () => undefined);
+    /** where `file` is at or after `from`: the scan asks in the order given, mostly */
+    const indexFrom = (from, file) => {
+        const end = Math.min(files.length, from + LOOK_AHEAD);
+        for (let i = from; i < end; i++)
+            if (files[i] === file)
+                return i;
+        return undefined;
+    };
+    let served = 0;
+    let stopped = false;
+    const release = (next) => {
+        if (next > Atomics.load(control, LAYOUT.released)) {
+            Atomics.store(control, LAYOUT.released, next);
+            Atomics.notify(control, LAYOUT.released);
+        }
+    };
+    return {
+        take(file) {
+            if (stopped)
+                return undefined;
+            const released = Atomics.load(control, LAYOUT.released);
+            const i = indexFrom(released, file);
+            if (i === undefined)
+                return undefined;
+            if (i >= Atomics.load(control, LAYOUT.ready)) {
+                // the worker is behind: it goes on after this file
+                release(i + 1);
+                return undefined;
+            }
+            const length = entries[2 * i + 1];
+            let bytes;
+            if (length !== LAYOUT.notRead) {
+                // set() copies as memcpy does (Buffer.from() of a shared view goes byte by byte)
+                bytes = Buffer.allocUnsafe(length);
+                bytes.set(ring.subarray(entries[2 * i], entries[2 * i] + length));
+                served++;
+            }
+            release(i + 1);
+            return bytes;
+        },
+        get served() {
+            return served;
+        },
+        stop() {
+            if (stopped)
+                return;
+            stopped = true;
+            Atomics.store(control, LAYOUT.stop, 1);
+            Atomics.notify(control, LAYOUT.released);
+            void worker.terminate();
+        }
+    };
+}
+
+/**
  * The file-system adapter: finds unit files (its own walk; fast-glob for --exclude), reads them and their drop-ins safely
  * (never following a link out of the scanned tree, never reading anything but regular files) and
  * hands their bytes to the pure core.
@@ -13812,6 +13966,38 @@ function entryPath(directory, name) {
 /** Files larger than this are reported, not read: no real unit file comes close. */
 const MAX_UNIT_FILE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_IGNORES = ['**/.git/**', '**/node_modules/**'];
+/** Below this many units, starting the read-ahead worker costs more than it saves. */
+const READ_AHEAD_MIN_UNITS = 500;
+/**
+ * The files a scan of `files` reads, in about its order: each unit file, then the drop-ins of the
+ * directory named after it. A file left out (type-wide and template drop-ins, sockets) is read as
+ * before.
+ */
+function readOrder(files, listings) {
+    // the drop-in directories the walk listed, by the unit file they are named after (a lookup per
+    // directory here, then one per unit file by its own path, which hashes once)
+    const dropInsOf = new Map();
+    for (const [dir, listing] of listings) {
+        if (!dir.endsWith('.service.d'))
+            continue;
+        const names = [];
+        for (const [name, kind] of listing.entries) {
+            if (kind === 'file' && name.endsWith('.conf'))
+                names.push(name);
+        }
+        if (names.length > 0)
+            dropInsOf.set(dir.slice(0, -2), names.sort());
+    }
+    const order = [];
+    for (const file of files) {
+        order.push(file);
+        const names = dropInsOf.get(file);
+        if (names)
+            for (const name of names)
+                order.push(`${file}.d${path.sep}${name}`);
+    }
+    return order;
+}
 /** What --user says of every unit. */
 const USER_FLAG = {
     scope: 'user',
@@ -13962,7 +14148,9 @@ function checkSize(size) {
  * Reads files below the scan roots only; caches directory listings (`known`: listings the walk
  * already made).
  */
-function createReader(roots, cwd, known) {
+function createReader(roots, cwd, known, 
+/** bytes read already (see read-ahead.ts) of a file listed as regular */
+readAhead) {
     const listings = new Map(known);
     const states = new Map();
     let lastDirectory;
@@ -14170,7 +14358,8 @@ function createReader(roots, cwd, known) {
                     }
                 }
                 try {
-                    return { path: display(file, directory), bytes: readRegularFile(file) };
+                    const bytes = readAhead?.take(file) ?? readRegularFile(file);
+                    return { path: display(file, directory), bytes };
                 }
                 catch (error) {
                     if (error instanceof ReadError)
@@ -15056,8 +15245,25 @@ why) {
 /** Finds the units now and analyses them lazily, one bad file never stopping the others. */
 async function scanEach(inputs, options) {
     const { files, roots, missing, listings } = await findUnitFiles(inputs, options.cwd, options.exclude);
-    const reader = createReader(roots, options.cwd, listings);
+    let readAhead;
+    const reader = createReader(roots, options.cwd, listings, {
+        take: (file) => readAhead?.take(file)
+    });
     function* analyse() {
+        // started when the analysis is, not before: a caller may hand the files to worker threads
+        if (options.readAheadFrom !== undefined && files.length >= options.readAheadFrom) {
+            readAhead = startReadAhead(readOrder(files, listings));
+        }
+        try {
+            yield* analyseAll();
+        }
+        finally {
+            if (readAhead)
+                options.onReadAhead?.(readAhead.served);
+            readAhead?.stop();
+        }
+    }
+    function* analyseAll() {
         let suggestions = 0;
         // the options every unit shares, settled once
         const shared = withScanDefaults(options);
@@ -15482,7 +15688,7 @@ function groupName(gid, groupFile) {
     return undefined;
 }
 
-/** The command line: arguments → scan → report → exit status (0 pass, 1 gate failed, 2 usage error). */
+/** The command line: arguments \u2192 scan \u2192 report \u2192 exit status (0 pass, 1 gate failed, 2 usage error). */
 const VERSION = '0.1.0';
 /** Suggested drop-ins the text output shows in full. */
 const TEXT_SUGGESTIONS = 20;
@@ -15657,11 +15863,18 @@ async function runCli(argv, io) {
         };
         // On a terminal, unless the report itself is being printed there.
         const showProgress = io.stderrIsTTY && (format !== 'text' || values.output !== undefined);
+        const cpus = io.cpus ?? os.availableParallelism();
+        const debug = io.env.SYSTEMD_HARDENING_GATE_DEBUG;
         const stream = await scanEach(positionals.length ? positionals : ['.'], {
             ...options,
             cwd: io.cwd,
             exclude: values.exclude,
             ...rows,
+            // a second CPU reads the files while this thread analyses them
+            readAheadFrom: cpus > 1 ? READ_AHEAD_MIN_UNITS : undefined,
+            onReadAhead: debug
+                ? (served) => io.stderr(`scan: ${served} file(s) read ahead\n`)
+                : undefined,
             // text shows the first drop-ins in full; computing the others would only cost time
             suggestLimit: (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
                 ? TEXT_SUGGESTIONS
@@ -15722,7 +15935,6 @@ async function runCli(argv, io) {
             // Worker threads render text and JSON unit by unit (the first drop-ins of a text report are
             // computed here); --suggest in text and --fix need every suggestion in this thread.
             const parallel = !values.fix && (format === 'json' || (format === 'text' && !values.suggest));
-            const cpus = io.cpus ?? os.availableParallelism();
             const workers = !parallel || !io.workerUrl ? 1 : threadsFor(format, jobs, cpus, stream.total);
             // A large JSON or markdown report with drop-ins is made by one worker thread whose memory can
             // be capped, and which writes it itself (see streamReportInWorker).
@@ -15736,7 +15948,7 @@ async function runCli(argv, io) {
                 io.workerUrl !== undefined
                 ? { workerUrl: io.workerUrl, fd: target }
                 : undefined;
-            if (io.env.SYSTEMD_HARDENING_GATE_DEBUG) {
+            if (debug) {
                 const threads = oneWorker
                     ? 'one worker thread'
                     : workers > 1

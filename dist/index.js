@@ -4306,7 +4306,7 @@ function requireDataUrl () {
 	// https://fetch.spec.whatwg.org/#data-url-processor
 	/** @param {URL} dataURL */
 	function dataURLProcessor (dataURL) {
-	  // 1. Assert: dataURL’s scheme is "data".
+	  // 1. Assert: dataURL\u2019s scheme is "data".
 	  assert(dataURL.protocol === 'data:');
 
 	  // 2. Let input be the result of running the URL
@@ -4434,7 +4434,7 @@ function requireDataUrl () {
 	  // 1. Let result be the empty string.
 	  let result = '';
 
-	  // 2. While position doesn’t point past the end of input and the
+	  // 2. While position doesn\u2019t point past the end of input and the
 	  // code point at position within input meets the condition condition:
 	  while (position.position < input.length && condition(input[position.position])) {
 	    // 1. Append that code point to the end of result.
@@ -4699,8 +4699,8 @@ function requireDataUrl () {
 	    // - parameterName is not the empty string
 	    // - parameterName solely contains HTTP token code points
 	    // - parameterValue solely contains HTTP quoted-string token code points
-	    // - mimeType’s parameters[parameterName] does not exist
-	    // then set mimeType’s parameters[parameterName] to parameterValue.
+	    // - mimeType\u2019s parameters[parameterName] does not exist
+	    // then set mimeType\u2019s parameters[parameterName] to parameterValue.
 	    if (
 	      parameterName.length !== 0 &&
 	      HTTP_TOKEN_CODEPOINTS.test(parameterName) &&
@@ -4722,7 +4722,7 @@ function requireDataUrl () {
 	  data = data.replace(ASCII_WHITESPACE_REPLACE_REGEX, '');  // eslint-disable-line
 
 	  let dataLength = data.length;
-	  // 2. If data’s code point length divides by 4 leaving
+	  // 2. If data\u2019s code point length divides by 4 leaving
 	  // no remainder, then:
 	  if (dataLength % 4 === 0) {
 	    // 1. If data ends with one or two U+003D (=) code points,
@@ -4735,7 +4735,7 @@ function requireDataUrl () {
 	    }
 	  }
 
-	  // 3. If data’s code point length divides by 4 leaving
+	  // 3. If data\u2019s code point length divides by 4 leaving
 	  // a remainder of 1, then return failure.
 	  if (dataLength % 4 === 1) {
 	    return 'failure'
@@ -4840,11 +4840,11 @@ function requireDataUrl () {
 	  assert(mimeType !== 'failure');
 	  const { parameters, essence } = mimeType;
 
-	  // 1. Let serialization be the concatenation of mimeType’s
-	  //    type, U+002F (/), and mimeType’s subtype.
+	  // 1. Let serialization be the concatenation of mimeType\u2019s
+	  //    type, U+002F (/), and mimeType\u2019s subtype.
 	  let serialization = essence;
 
-	  // 2. For each name → value of mimeType’s parameters:
+	  // 2. For each name \u2192 value of mimeType\u2019s parameters:
 	  for (let [name, value] of parameters.entries()) {
 	    // 1. Append U+003B (;) to serialization.
 	    serialization += ';';
@@ -4944,8 +4944,8 @@ function requireDataUrl () {
 	 */
 	function isomorphicDecode (input) {
 	  // 1. To isomorphic decode a byte sequence input, return a string whose code point
-	  //    length is equal to input’s length and whose code points have the same values
-	  //    as the values of input’s bytes, in the same order.
+	  //    length is equal to input\u2019s length and whose code points have the same values
+	  //    as the values of input\u2019s bytes, in the same order.
 	  const length = input.length;
 	  if ((2 << 15) - 1 > length) {
 	    return String.fromCharCode.apply(null, input)
@@ -4990,7 +4990,7 @@ function requireDataUrl () {
 	      // 2. If mimeType is a JSON MIME type, then return "application/json".
 	      return 'application/json'
 	    case 'image/svg+xml':
-	      // 3. If mimeType’s essence is "image/svg+xml", then return "image/svg+xml".
+	      // 3. If mimeType\u2019s essence is "image/svg+xml", then return "image/svg+xml".
 	      return 'image/svg+xml'
 	    case 'text/xml':
 	    case 'application/xml':
@@ -5008,7 +5008,7 @@ function requireDataUrl () {
 	    return 'application/xml'
 	  }
 
-	  // 5. If mimeType is supported by the user agent, then return mimeType’s essence.
+	  // 5. If mimeType is supported by the user agent, then return mimeType\u2019s essence.
 	  // Technically, node doesn't support any mimetypes.
 
 	  // 6. Return the empty string.
@@ -5135,14 +5135,14 @@ function requireWebidl () {
 
 	  // 1. If bitLength is 64, then:
 	  if (bitLength === 64) {
-	    // 1. Let upperBound be 2^53 − 1.
+	    // 1. Let upperBound be 2^53 \u2212 1.
 	    upperBound = Math.pow(2, 53) - 1;
 
 	    // 2. If signedness is "unsigned", then let lowerBound be 0.
 	    if (signedness === 'unsigned') {
 	      lowerBound = 0;
 	    } else {
-	      // 3. Otherwise let lowerBound be −2^53 + 1.
+	      // 3. Otherwise let lowerBound be \u22122^53 + 1.
 	      lowerBound = Math.pow(-2, 53) + 1;
 	    }
 	  } else if (signedness === 'unsigned') {
@@ -5151,22 +5151,22 @@ function requireWebidl () {
 	    // 1. Let lowerBound be 0.
 	    lowerBound = 0;
 
-	    // 2. Let upperBound be 2^bitLength − 1.
+	    // 2. Let upperBound be 2^bitLength \u2212 1.
 	    upperBound = Math.pow(2, bitLength) - 1;
 	  } else {
 	    // 3. Otherwise:
 
-	    // 1. Let lowerBound be -2^bitLength − 1.
+	    // 1. Let lowerBound be -2^bitLength \u2212 1.
 	    lowerBound = Math.pow(-2, bitLength) - 1;
 
-	    // 2. Let upperBound be 2^bitLength − 1 − 1.
+	    // 2. Let upperBound be 2^bitLength \u2212 1 \u2212 1.
 	    upperBound = Math.pow(2, bitLength - 1) - 1;
 	  }
 
 	  // 4. Let x be ? ToNumber(V).
 	  let x = Number(V);
 
-	  // 5. If x is −0, then set x to +0.
+	  // 5. If x is \u22120, then set x to +0.
 	  if (x === 0) {
 	    x = 0;
 	  }
@@ -5174,7 +5174,7 @@ function requireWebidl () {
 	  // 6. If the conversion is to an IDL type associated
 	  //    with the [EnforceRange] extended attribute, then:
 	  if (opts?.enforceRange === true) {
-	    // 1. If x is NaN, +∞, or −∞, then throw a TypeError.
+	    // 1. If x is NaN, +\u221e, or \u2212\u221e, then throw a TypeError.
 	    if (
 	      Number.isNaN(x) ||
 	      x === Number.POSITIVE_INFINITY ||
@@ -5211,7 +5211,7 @@ function requireWebidl () {
 
 	    // 2. Round x to the nearest integer, choosing the
 	    //    even integer if it lies halfway between two,
-	    //    and choosing +0 rather than −0.
+	    //    and choosing +0 rather than \u22120.
 	    if (Math.floor(x) % 2 === 0) {
 	      x = Math.floor(x);
 	    } else {
@@ -5222,7 +5222,7 @@ function requireWebidl () {
 	    return x
 	  }
 
-	  // 8. If x is NaN, +0, +∞, or −∞, then return +0.
+	  // 8. If x is NaN, +0, +\u221e, or \u2212\u221e, then return +0.
 	  if (
 	    Number.isNaN(x) ||
 	    (x === 0 && Object.is(0, x)) ||
@@ -5238,8 +5238,8 @@ function requireWebidl () {
 	  // 10. Set x to x modulo 2^bitLength.
 	  x = x % Math.pow(2, bitLength);
 
-	  // 11. If signedness is "signed" and x ≥ 2^bitLength − 1,
-	  //    then return x − 2^bitLength.
+	  // 11. If signedness is "signed" and x \u2265 2^bitLength \u2212 1,
+	  //    then return x \u2212 2^bitLength.
 	  if (signedness === 'signed' && x >= Math.pow(2, bitLength) - 1) {
 	    return x - Math.pow(2, bitLength)
 	  }
@@ -5253,7 +5253,7 @@ function requireWebidl () {
 	  // 1. Let r be floor(abs(n)).
 	  const r = Math.floor(Math.abs(n));
 
-	  // 2. If n < 0, then return -1 × r.
+	  // 2. If n < 0, then return -1 \u00d7 r.
 	  if (n < 0) {
 	    return -1 * r
 	  }
@@ -5619,7 +5619,7 @@ function requireWebidl () {
 
 	  // 2. If Type(V) is not Object, or V does not have a
 	  //    [[TypedArrayName]] internal slot with a value
-	  //    equal to T’s name, then throw a TypeError.
+	  //    equal to T\u2019s name, then throw a TypeError.
 	  if (
 	    webidl.util.Type(V) !== 'Object' ||
 	    !types.isTypedArray(V) ||
@@ -5771,7 +5771,7 @@ function requireUtil$6 () {
 	function responseURL (response) {
 	  // https://fetch.spec.whatwg.org/#responses
 	  // A response has an associated URL. It is a pointer to the last URL
-	  // in response’s URL list and null if response’s URL list is empty.
+	  // in response\u2019s URL list and null if response\u2019s URL list is empty.
 	  const urlList = response.urlList;
 	  const length = urlList.length;
 	  return length === 0 ? null : urlList[length - 1].toString()
@@ -5779,17 +5779,17 @@ function requireUtil$6 () {
 
 	// https://fetch.spec.whatwg.org/#concept-response-location-url
 	function responseLocationURL (response, requestFragment) {
-	  // 1. If response’s status is not a redirect status, then return null.
+	  // 1. If response\u2019s status is not a redirect status, then return null.
 	  if (!redirectStatusSet.has(response.status)) {
 	    return null
 	  }
 
 	  // 2. Let location be the result of extracting header list values given
-	  // `Location` and response’s header list.
+	  // `Location` and response\u2019s header list.
 	  let location = response.headersList.get('location', true);
 
 	  // 3. If location is a header value, then set location to the result of
-	  //    parsing location with response’s URL.
+	  //    parsing location with response\u2019s URL.
 	  if (location !== null && isValidHeaderValue(location)) {
 	    if (!isValidEncodedURL(location)) {
 	      // Some websites respond location header in UTF-8 form without encoding them as ASCII
@@ -5800,7 +5800,7 @@ function requireUtil$6 () {
 	    location = new URL(location, responseURL(response));
 	  }
 
-	  // 4. If location is a URL whose fragment is null, then set location’s
+	  // 4. If location is a URL whose fragment is null, then set location\u2019s
 	  // fragment to requestFragment.
 	  if (location && !location.hash) {
 	    location.hash = requestFragment;
@@ -5845,10 +5845,10 @@ function requireUtil$6 () {
 	}
 
 	function requestBadPort (request) {
-	  // 1. Let url be request’s current URL.
+	  // 1. Let url be request\u2019s current URL.
 	  const url = requestCurrentURL(request);
 
-	  // 2. If url’s scheme is an HTTP(S) scheme and url’s port is a bad port,
+	  // 2. If url\u2019s scheme is an HTTP(S) scheme and url\u2019s port is a bad port,
 	  // then return blocked.
 	  if (urlIsHttpHttpsScheme(url) && badPortsSet.has(url.port)) {
 	    return 'blocked'
@@ -5916,14 +5916,14 @@ function requireUtil$6 () {
 	// https://w3c.github.io/webappsec-referrer-policy/#set-requests-referrer-policy-on-redirect
 	function setRequestReferrerPolicyOnRedirect (request, actualResponse) {
 	  //  Given a request request and a response actualResponse, this algorithm
-	  //  updates request’s referrer policy according to the Referrer-Policy
+	  //  updates request\u2019s referrer policy according to the Referrer-Policy
 	  //  header (if any) in actualResponse.
 
-	  // 1. Let policy be the result of executing § 8.1 Parse a referrer policy
+	  // 1. Let policy be the result of executing \u00a7 8.1 Parse a referrer policy
 	  // from a Referrer-Policy header on actualResponse.
 
 	  // 8.1 Parse a referrer policy from a Referrer-Policy header
-	  // 1. Let policy-tokens be the result of extracting header list values given `Referrer-Policy` and response’s header list.
+	  // 1. Let policy-tokens be the result of extracting header list values given `Referrer-Policy` and response\u2019s header list.
 	  const { headersList } = actualResponse;
 	  // 2. Let policy be the empty string.
 	  // 3. For each token in policy-tokens, if token is a referrer policy and token is not the empty string, then set policy to token.
@@ -5947,7 +5947,7 @@ function requireUtil$6 () {
 	    }
 	  }
 
-	  // 2. If policy is not the empty string, then set request’s referrer policy to policy.
+	  // 2. If policy is not the empty string, then set request\u2019s referrer policy to policy.
 	  if (policy !== '') {
 	    request.referrerPolicy = policy;
 	  }
@@ -5977,16 +5977,16 @@ function requireUtil$6 () {
 
 	  //  https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-mode-header
 
-	  //  1. Assert: r’s url is a potentially trustworthy URL.
+	  //  1. Assert: r\u2019s url is a potentially trustworthy URL.
 	  //  TODO
 
 	  //  2. Let header be a Structured Header whose value is a token.
 	  let header = null;
 
-	  //  3. Set header’s value to r’s mode.
+	  //  3. Set header\u2019s value to r\u2019s mode.
 	  header = httpRequest.mode;
 
-	  //  4. Set a structured field value `Sec-Fetch-Mode`/header in r’s header list.
+	  //  4. Set a structured field value `Sec-Fetch-Mode`/header in r\u2019s header list.
 	  httpRequest.headersList.set('sec-fetch-mode', header, true);
 
 	  //  https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header
@@ -6013,13 +6013,13 @@ function requireUtil$6 () {
 	    return
 	  }
 
-	  // 2. If request’s response tainting is "cors" or request’s mode is "websocket",
-	  //    then append (`Origin`, serializedOrigin) to request’s header list.
-	  // 3. Otherwise, if request’s method is neither `GET` nor `HEAD`, then:
+	  // 2. If request\u2019s response tainting is "cors" or request\u2019s mode is "websocket",
+	  //    then append (`Origin`, serializedOrigin) to request\u2019s header list.
+	  // 3. Otherwise, if request\u2019s method is neither `GET` nor `HEAD`, then:
 	  if (request.responseTainting === 'cors' || request.mode === 'websocket') {
 	    request.headersList.append('origin', serializedOrigin, true);
 	  } else if (request.method !== 'GET' && request.method !== 'HEAD') {
-	    // 1. Switch on request’s referrer policy:
+	    // 1. Switch on request\u2019s referrer policy:
 	    switch (request.referrerPolicy) {
 	      case 'no-referrer':
 	        // Set serializedOrigin to `null`.
@@ -6028,15 +6028,15 @@ function requireUtil$6 () {
 	      case 'no-referrer-when-downgrade':
 	      case 'strict-origin':
 	      case 'strict-origin-when-cross-origin':
-	        // If request’s origin is a tuple origin, its scheme is "https", and
-	        // request’s current URL’s scheme is not "https", then set
+	        // If request\u2019s origin is a tuple origin, its scheme is "https", and
+	        // request\u2019s current URL\u2019s scheme is not "https", then set
 	        // serializedOrigin to `null`.
 	        if (request.origin && urlHasHttpsScheme(request.origin) && !urlHasHttpsScheme(requestCurrentURL(request))) {
 	          serializedOrigin = null;
 	        }
 	        break
 	      case 'same-origin':
-	        // If request’s origin is not same origin with request’s current URL’s
+	        // If request\u2019s origin is not same origin with request\u2019s current URL\u2019s
 	        // origin, then set serializedOrigin to `null`.
 	        if (!sameOrigin(request, requestCurrentURL(request))) {
 	          serializedOrigin = null;
@@ -6045,7 +6045,7 @@ function requireUtil$6 () {
 	        // Do nothing.
 	    }
 
-	    // 2. Append (`Origin`, serializedOrigin) to request’s header list.
+	    // 2. Append (`Origin`, serializedOrigin) to request\u2019s header list.
 	    request.headersList.append('origin', serializedOrigin, true);
 	  }
 	}
@@ -6124,11 +6124,11 @@ function requireUtil$6 () {
 	  // Note: policy cannot (shouldn't) be null or an empty string.
 	  assert(policy);
 
-	  // 2. Let environment be request’s client.
+	  // 2. Let environment be request\u2019s client.
 
 	  let referrerSource = null;
 
-	  // 3. Switch on request’s referrer:
+	  // 3. Switch on request\u2019s referrer:
 	  if (request.referrer === 'client') {
 	    // Note: node isn't a browser and doesn't implement document/iframes,
 	    // so we bypass this step and replace it with our own.
@@ -6142,11 +6142,11 @@ function requireUtil$6 () {
 	    // note: we need to clone it as it's mutated
 	    referrerSource = new URL(globalOrigin);
 	  } else if (request.referrer instanceof URL) {
-	    // Let referrerSource be request’s referrer.
+	    // Let referrerSource be request\u2019s referrer.
 	    referrerSource = request.referrer;
 	  }
 
-	  // 4. Let request’s referrerURL be the result of stripping referrerSource for
+	  // 4. Let request\u2019s referrerURL be the result of stripping referrerSource for
 	  //    use as a referrer.
 	  let referrerURL = stripURLForReferrer(referrerSource);
 
@@ -6175,13 +6175,13 @@ function requireUtil$6 () {
 	    case 'strict-origin-when-cross-origin': {
 	      const currentURL = requestCurrentURL(request);
 
-	      // 1. If the origin of referrerURL and the origin of request’s current
+	      // 1. If the origin of referrerURL and the origin of request\u2019s current
 	      //    URL are the same, then return referrerURL.
 	      if (sameOrigin(referrerURL, currentURL)) {
 	        return referrerURL
 	      }
 
-	      // 2. If referrerURL is a potentially trustworthy URL and request’s
+	      // 2. If referrerURL is a potentially trustworthy URL and request\u2019s
 	      //    current URL is not a potentially trustworthy URL, then return no
 	      //    referrer.
 	      if (isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(currentURL)) {
@@ -6194,14 +6194,14 @@ function requireUtil$6 () {
 	    case 'strict-origin': // eslint-disable-line
 	      /**
 	         * 1. If referrerURL is a potentially trustworthy URL and
-	         * request’s current URL is not a potentially trustworthy URL,
+	         * request\u2019s current URL is not a potentially trustworthy URL,
 	         * then return no referrer.
 	         * 2. Return referrerOrigin
 	        */
 	    case 'no-referrer-when-downgrade': // eslint-disable-line
 	      /**
 	       * 1. If referrerURL is a potentially trustworthy URL and
-	       * request’s current URL is not a potentially trustworthy URL,
+	       * request\u2019s current URL is not a potentially trustworthy URL,
 	       * then return no referrer.
 	       * 2. Return referrerOrigin
 	      */
@@ -6222,26 +6222,26 @@ function requireUtil$6 () {
 
 	  url = new URL(url);
 
-	  // 2. If url’s scheme is a local scheme, then return no referrer.
+	  // 2. If url\u2019s scheme is a local scheme, then return no referrer.
 	  if (url.protocol === 'file:' || url.protocol === 'about:' || url.protocol === 'blank:') {
 	    return 'no-referrer'
 	  }
 
-	  // 3. Set url’s username to the empty string.
+	  // 3. Set url\u2019s username to the empty string.
 	  url.username = '';
 
-	  // 4. Set url’s password to the empty string.
+	  // 4. Set url\u2019s password to the empty string.
 	  url.password = '';
 
-	  // 5. Set url’s fragment to null.
+	  // 5. Set url\u2019s fragment to null.
 	  url.hash = '';
 
 	  // 6. If the origin-only flag is true, then:
 	  if (originOnly) {
-	    // 1. Set url’s path to « the empty string ».
+	    // 1. Set url\u2019s path to \u00ab the empty string \u00bb.
 	    url.pathname = '';
 
-	    // 2. Set url’s query to null.
+	    // 2. Set url\u2019s query to null.
 	    url.search = '';
 	  }
 
@@ -6546,7 +6546,7 @@ function requireUtil$6 () {
 
 	// https://infra.spec.whatwg.org/#serialize-a-javascript-value-to-a-json-string
 	function serializeJavascriptValueToJSONString (value) {
-	  // 1. Let result be ? Call(%JSON.stringify%, undefined, « value »).
+	  // 1. Let result be ? Call(%JSON.stringify%, undefined, \u00ab value \u00bb).
 	  const result = JSON.stringify(value);
 
 	  // 2. If result is undefined, then throw a TypeError.
@@ -6605,9 +6605,9 @@ function requireUtil$6 () {
 	        )
 	      }
 
-	      // 6. Let index be object’s index.
-	      // 7. Let kind be object’s kind.
-	      // 8. Let values be object’s target's value pairs to iterate over.
+	      // 6. Let index be object\u2019s index.
+	      // 7. Let kind be object\u2019s kind.
+	      // 8. Let values be object\u2019s target's value pairs to iterate over.
 	      const index = this.#index;
 	      const values = this.#target[kInternalIterator];
 
@@ -6626,7 +6626,7 @@ function requireUtil$6 () {
 	      // 11. Let pair be the entry in values at index index.
 	      const { [keyIndex]: key, [valueIndex]: value } = values[index];
 
-	      // 12. Set object’s index to index + 1.
+	      // 12. Set object\u2019s index to index + 1.
 	      this.#index = index + 1;
 
 	      // 13. Return the iterator result for pair and kind.
@@ -6637,22 +6637,22 @@ function requireUtil$6 () {
 	      let result;
 	      switch (this.#kind) {
 	        case 'key':
-	          // 1. Let idlKey be pair’s key.
+	          // 1. Let idlKey be pair\u2019s key.
 	          // 2. Let key be the result of converting idlKey to an
 	          //    ECMAScript value.
 	          // 3. result is key.
 	          result = key;
 	          break
 	        case 'value':
-	          // 1. Let idlValue be pair’s value.
+	          // 1. Let idlValue be pair\u2019s value.
 	          // 2. Let value be the result of converting idlValue to
 	          //    an ECMAScript value.
 	          // 3. result is value.
 	          result = value;
 	          break
 	        case 'key+value':
-	          // 1. Let idlKey be pair’s key.
-	          // 2. Let idlValue be pair’s value.
+	          // 1. Let idlKey be pair\u2019s key.
+	          // 2. Let idlValue be pair\u2019s value.
 	          // 3. Let key be the result of converting idlKey to an
 	          //    ECMAScript value.
 	          // 4. Let value be the result of converting idlValue to
@@ -6783,7 +6783,7 @@ function requireUtil$6 () {
 	  //    with taskDestination.
 	  const errorSteps = processBodyError;
 
-	  // 4. Let reader be the result of getting a reader for body’s stream.
+	  // 4. Let reader be the result of getting a reader for body\u2019s stream.
 	  //    If that threw an exception, then run errorSteps with that
 	  //    exception and return.
 	  let reader;
@@ -6835,9 +6835,9 @@ function requireUtil$6 () {
 	  // 1. Assert: input contains no code points greater than U+00FF.
 	  assert(!invalidIsomorphicEncodeValueRegex.test(input));
 
-	  // 2. Return a byte sequence whose length is equal to input’s code
+	  // 2. Return a byte sequence whose length is equal to input\u2019s code
 	  //    point length and whose bytes have the same values as the
-	  //    values of input’s code points, in the same order
+	  //    values of input\u2019s code points, in the same order
 	  return input
 	}
 
@@ -7160,22 +7160,22 @@ function requireUtil$6 () {
 	    // 6.3. Set mimeType to temporaryMimeType.
 	    mimeType = temporaryMimeType;
 
-	    // 6.4. If mimeType’s essence is not essence, then:
+	    // 6.4. If mimeType\u2019s essence is not essence, then:
 	    if (mimeType.essence !== essence) {
 	      // 6.4.1. Set charset to null.
 	      charset = null;
 
-	      // 6.4.2. If mimeType’s parameters["charset"] exists, then set charset to
-	      //        mimeType’s parameters["charset"].
+	      // 6.4.2. If mimeType\u2019s parameters["charset"] exists, then set charset to
+	      //        mimeType\u2019s parameters["charset"].
 	      if (mimeType.parameters.has('charset')) {
 	        charset = mimeType.parameters.get('charset');
 	      }
 
-	      // 6.4.3. Set essence to mimeType’s essence.
+	      // 6.4.3. Set essence to mimeType\u2019s essence.
 	      essence = mimeType.essence;
 	    } else if (!mimeType.parameters.has('charset') && charset !== null) {
-	      // 6.5. Otherwise, if mimeType’s parameters["charset"] does not exist, and
-	      //      charset is non-null, set mimeType’s parameters["charset"] to charset.
+	      // 6.5. Otherwise, if mimeType\u2019s parameters["charset"] does not exist, and
+	      //      charset is non-null, set mimeType\u2019s parameters["charset"] to charset.
 	      mimeType.parameters.set('charset', charset);
 	    }
 	  }
@@ -7293,7 +7293,7 @@ function requireUtil$6 () {
 	    buffer = buffer.subarray(3);
 	  }
 
-	  // 3. Process a queue with an instance of UTF-8’s
+	  // 3. Process a queue with an instance of UTF-8\u2019s
 	  //    decoder, ioQueue, output, and "replacement".
 	  const output = textDecoder.decode(buffer);
 
@@ -7586,7 +7586,7 @@ function requireFormdata () {
 	    // name, value, and filename if given.
 	    const entry = makeEntry(name, value, filename);
 
-	    // 3. Append entry to this’s entry list.
+	    // 3. Append entry to this\u2019s entry list.
 	    this[kState].push(entry);
 	  }
 
@@ -7599,7 +7599,7 @@ function requireFormdata () {
 	    name = webidl.converters.USVString(name, prefix, 'name');
 
 	    // The delete(name) method steps are to remove all entries whose name
-	    // is name from this’s entry list.
+	    // is name from this\u2019s entry list.
 	    this[kState] = this[kState].filter(entry => entry.name !== name);
 	  }
 
@@ -7611,7 +7611,7 @@ function requireFormdata () {
 
 	    name = webidl.converters.USVString(name, prefix, 'name');
 
-	    // 1. If there is no entry whose name is name in this’s entry list,
+	    // 1. If there is no entry whose name is name in this\u2019s entry list,
 	    // then return null.
 	    const idx = this[kState].findIndex((entry) => entry.name === name);
 	    if (idx === -1) {
@@ -7619,7 +7619,7 @@ function requireFormdata () {
 	    }
 
 	    // 2. Return the value of the first entry whose name is name from
-	    // this’s entry list.
+	    // this\u2019s entry list.
 	    return this[kState][idx].value
 	  }
 
@@ -7631,10 +7631,10 @@ function requireFormdata () {
 
 	    name = webidl.converters.USVString(name, prefix, 'name');
 
-	    // 1. If there is no entry whose name is name in this’s entry list,
+	    // 1. If there is no entry whose name is name in this\u2019s entry list,
 	    // then return the empty list.
 	    // 2. Return the values of all entries whose name is name, in order,
-	    // from this’s entry list.
+	    // from this\u2019s entry list.
 	    return this[kState]
 	      .filter((entry) => entry.name === name)
 	      .map((entry) => entry.value)
@@ -7649,7 +7649,7 @@ function requireFormdata () {
 	    name = webidl.converters.USVString(name, prefix, 'name');
 
 	    // The has(name) method steps are to return true if there is an entry
-	    // whose name is name in this’s entry list; otherwise false.
+	    // whose name is name in this\u2019s entry list; otherwise false.
 	    return this[kState].findIndex((entry) => entry.name === name) !== -1
 	  }
 
@@ -7682,7 +7682,7 @@ function requireFormdata () {
 	    // filename if given.
 	    const entry = makeEntry(name, value, filename);
 
-	    // 3. If there are entries in this’s entry list whose name is name, then
+	    // 3. If there are entries in this\u2019s entry list whose name is name, then
 	    // replace the first such entry with entry and remove the others.
 	    const idx = this[kState].findIndex((entry) => entry.name === name);
 	    if (idx !== -1) {
@@ -7692,7 +7692,7 @@ function requireFormdata () {
 	        ...this[kState].slice(idx + 1).filter((entry) => entry.name !== name)
 	      ];
 	    } else {
-	      // 4. Otherwise, append entry to this’s entry list.
+	      // 4. Otherwise, append entry to this\u2019s entry list.
 	      this[kState].push(entry);
 	    }
 	  }
@@ -7857,13 +7857,13 @@ function requireFormdataParser () {
 	 * @param {ReturnType<import('./data-url')['parseMIMEType']>} mimeType
 	 */
 	function multipartFormDataParser (input, mimeType) {
-	  // 1. Assert: mimeType’s essence is "multipart/form-data".
+	  // 1. Assert: mimeType\u2019s essence is "multipart/form-data".
 	  assert(mimeType !== 'failure' && mimeType.essence === 'multipart/form-data');
 
 	  const boundaryString = mimeType.parameters.get('boundary');
 
-	  // 2. If mimeType’s parameters["boundary"] does not exist, return failure.
-	  //    Otherwise, let boundary be the result of UTF-8 decoding mimeType’s
+	  // 2. If mimeType\u2019s parameters["boundary"] does not exist, return failure.
+	  //    Otherwise, let boundary be the result of UTF-8 decoding mimeType\u2019s
 	  //    parameters["boundary"].
 	  if (boundaryString === undefined) {
 	    return 'failure'
@@ -8327,7 +8327,7 @@ function requireBody () {
 	    stream = object;
 	  } else if (isBlobLike(object)) {
 	    // 3. Otherwise, if object is a Blob object, set stream to the
-	    //    result of running object’s get stream.
+	    //    result of running object\u2019s get stream.
 	    stream = object.stream();
 	  } else {
 	    // 4. Otherwise, set stream to a new ReadableStream object, and set
@@ -8378,7 +8378,7 @@ function requireBody () {
 	    // See: https://github.com/nodejs/node/blob/e46c680bf2b211bbd52cf959ca17ee98c7f657f5/lib/internal/url.js#L490
 	    // and https://github.com/nodejs/node/blob/e46c680bf2b211bbd52cf959ca17ee98c7f657f5/lib/internal/url.js#L1100
 
-	    // Set source to the result of running the application/x-www-form-urlencoded serializer with object’s list.
+	    // Set source to the result of running the application/x-www-form-urlencoded serializer with object\u2019s list.
 	    source = object.toString();
 
 	    // Set type to `application/x-www-form-urlencoded;charset=UTF-8`.
@@ -8397,13 +8397,13 @@ function requireBody () {
 	    const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, '0')}`;
 	    const prefix = `--${boundary}\r\nContent-Disposition: form-data`;
 
-	    /*! formdata-polyfill. MIT License. Jimmy Wärting <https://jimmy.warting.se/opensource> */
+	    /*! formdata-polyfill. MIT License. Jimmy W\u00e4rting <https://jimmy.warting.se/opensource> */
 	    const escape = (str) =>
 	      str.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
 	    const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, '\r\n');
 
 	    // Set action to this step: run the multipart/form-data
-	    // encoding algorithm, with object’s entry list and UTF-8.
+	    // encoding algorithm, with object\u2019s entry list and UTF-8.
 	    // - This ensures that the body is immutable and can't be changed afterwords
 	    // - That the content-length is calculated in advance.
 	    // - And that all parts are pre-encoded and ready to be sent.
@@ -8468,10 +8468,10 @@ function requireBody () {
 	    // Set source to object.
 	    source = object;
 
-	    // Set length to object’s size.
+	    // Set length to object\u2019s size.
 	    length = object.size;
 
-	    // If object’s type attribute is not the empty byte sequence, set
+	    // If object\u2019s type attribute is not the empty byte sequence, set
 	    // type to its value.
 	    if (object.type) {
 	      type = object.type;
@@ -8494,7 +8494,7 @@ function requireBody () {
 	  }
 
 	  // 11. If source is a byte sequence, then set action to a
-	  // step that returns source and length to source’s length.
+	  // step that returns source and length to source\u2019s length.
 	  if (typeof source === 'string' || util.isBuffer(source)) {
 	    length = Buffer.byteLength(source);
 	  }
@@ -8566,10 +8566,10 @@ function requireBody () {
 
 	  // https://fetch.spec.whatwg.org/#concept-body-clone
 
-	  // 1. Let « out1, out2 » be the result of teeing body’s stream.
+	  // 1. Let \u00ab out1, out2 \u00bb be the result of teeing body\u2019s stream.
 	  const [out1, out2] = body.stream.tee();
 
-	  // 2. Set body’s stream to out1.
+	  // 2. Set body\u2019s stream to out1.
 	  body.stream = out1;
 
 	  // 3. Return a body whose stream is out2 and other members are copied from body.
@@ -8592,7 +8592,7 @@ function requireBody () {
 	      // The blob() method steps are to return the result of
 	      // running consume body with this and the following step
 	      // given a byte sequence bytes: return a Blob whose
-	      // contents are bytes and whose type attribute is this’s
+	      // contents are bytes and whose type attribute is this\u2019s
 	      // MIME type.
 	      return consumeBody(this, (bytes) => {
 	        let mimeType = bodyMimeType(this);
@@ -8638,7 +8638,7 @@ function requireBody () {
 	        // 1. Let mimeType be the result of get the MIME type with this.
 	        const mimeType = bodyMimeType(this);
 
-	        // 2. If mimeType is non-null, then switch on mimeType’s essence and run
+	        // 2. If mimeType is non-null, then switch on mimeType\u2019s essence and run
 	        //    the corresponding steps:
 	        if (mimeType !== null) {
 	          switch (mimeType.essence) {
@@ -8686,7 +8686,7 @@ function requireBody () {
 	    bytes () {
 	      // The bytes() method steps are to return the result of running consume body
 	      // with this and the following step given a byte sequence bytes: return the
-	      // result of creating a Uint8Array from bytes in this’s relevant realm.
+	      // result of creating a Uint8Array from bytes in this\u2019s relevant realm.
 	      return consumeBody(this, (bytes) => {
 	        return new Uint8Array(bytes)
 	      }, instance)
@@ -8735,15 +8735,15 @@ function requireBody () {
 	    }
 	  };
 
-	  // 5. If object’s body is null, then run successSteps with an
+	  // 5. If object\u2019s body is null, then run successSteps with an
 	  //    empty byte sequence.
 	  if (object[kState].body == null) {
 	    successSteps(Buffer.allocUnsafe(0));
 	    return promise.promise
 	  }
 
-	  // 6. Otherwise, fully read object’s body given successSteps,
-	  //    errorSteps, and object’s relevant global object.
+	  // 6. Otherwise, fully read object\u2019s body given successSteps,
+	  //    errorSteps, and object\u2019s relevant global object.
 	  await fullyReadBody(object[kState].body, successSteps, errorSteps);
 
 	  // 7. Return promise.
@@ -8756,7 +8756,7 @@ function requireBody () {
 
 	  // An object including the Body interface mixin is
 	  // said to be unusable if its body is non-null and
-	  // its body’s stream is disturbed or locked.
+	  // its body\u2019s stream is disturbed or locked.
 	  return body != null && (body.stream.locked || util.isDisturbed(body.stream))
 	}
 
@@ -8774,8 +8774,8 @@ function requireBody () {
 	 */
 	function bodyMimeType (requestOrResponse) {
 	  // 1. Let headers be null.
-	  // 2. If requestOrResponse is a Request object, then set headers to requestOrResponse’s request’s header list.
-	  // 3. Otherwise, set headers to requestOrResponse’s response’s header list.
+	  // 2. If requestOrResponse is a Request object, then set headers to requestOrResponse\u2019s request\u2019s header list.
+	  // 3. Otherwise, set headers to requestOrResponse\u2019s response\u2019s header list.
 	  /** @type {import('./headers').HeadersList} */
 	  const headers = requestOrResponse[kState].headersList;
 
@@ -9702,7 +9702,7 @@ function requireClientH1 () {
 	  // (#5493). setImmediate avoids that, but an *unref'd* Immediate lets poll
 	  // block for ~500ms when the event loop is otherwise idle (#5600 / #5606).
 	  // A ref'd Immediate both keeps the pending request alive and makes poll
-	  // return immediately — the hybrid those issues asked for.
+	  // return immediately \u2014 the hybrid those issues asked for.
 	  socket[kIdleSocketValidationTimeout] = setImmediate(() => {
 	    socket[kIdleSocketValidationTimeout] = null;
 	    socket[kIdleSocketValidation] = 2;
@@ -16140,11 +16140,11 @@ function requirePendingInterceptorsFormatter () {
 	const { Transform } = require$$0$3;
 	const { Console } = require$$1$4;
 
-	const PERSISTENT = process.versions.icu ? '✅' : 'Y ';
-	const NOT_PERSISTENT = process.versions.icu ? '❌' : 'N ';
+	const PERSISTENT = process.versions.icu ? '\u2705' : 'Y ';
+	const NOT_PERSISTENT = process.versions.icu ? '\u274c' : 'N ';
 
 	/**
-	 * Gets the output of `console.table(…)` as a string.
+	 * Gets the output of `console.table(\u2026)` as a string.
 	 */
 	pendingInterceptorsFormatter = class PendingInterceptorsFormatter {
 	  constructor ({ disableColors } = {}) {
@@ -17074,13 +17074,13 @@ function requireHeaders () {
 	        })
 	      }
 
-	      // 2. Append (header’s first item, header’s second item) to headers.
+	      // 2. Append (header\u2019s first item, header\u2019s second item) to headers.
 	      appendHeader(headers, header[0], header[1]);
 	    }
 	  } else if (typeof object === 'object' && object !== null) {
 	    // Note: null should throw
 
-	    // 2. Otherwise, object is a record, then for each key → value in object,
+	    // 2. Otherwise, object is a record, then for each key \u2192 value in object,
 	    //    append (key, value) to headers
 	    const keys = Object.keys(object);
 	    for (let i = 0; i < keys.length; ++i) {
@@ -17118,23 +17118,23 @@ function requireHeaders () {
 	    })
 	  }
 
-	  // 3. If headers’s guard is "immutable", then throw a TypeError.
-	  // 4. Otherwise, if headers’s guard is "request" and name is a
+	  // 3. If headers\u2019s guard is "immutable", then throw a TypeError.
+	  // 4. Otherwise, if headers\u2019s guard is "request" and name is a
 	  //    forbidden header name, return.
-	  // 5. Otherwise, if headers’s guard is "request-no-cors":
+	  // 5. Otherwise, if headers\u2019s guard is "request-no-cors":
 	  //    TODO
 	  // Note: undici does not implement forbidden header names
 	  if (getHeadersGuard(headers) === 'immutable') {
 	    throw new TypeError('immutable')
 	  }
 
-	  // 6. Otherwise, if headers’s guard is "response" and name is a
+	  // 6. Otherwise, if headers\u2019s guard is "response" and name is a
 	  //    forbidden response-header name, return.
 
-	  // 7. Append (name, value) to headers’s header list.
+	  // 7. Append (name, value) to headers\u2019s header list.
 	  return getHeadersList(headers).append(name, value, false)
 
-	  // 8. If headers’s guard is "request-no-cors", then remove
+	  // 8. If headers\u2019s guard is "request-no-cors", then remove
 	  //    privileged no-CORS request headers from headers
 	}
 
@@ -17186,7 +17186,7 @@ function requireHeaders () {
 	    this[kHeadersSortedMap] = null;
 
 	    // 1. If list contains name, then set name to the first such
-	    //    header’s name.
+	    //    header\u2019s name.
 	    const lowercaseName = isLowerCase ? name : name.toLowerCase();
 	    const exists = this[kHeadersMap].get(lowercaseName);
 
@@ -17388,7 +17388,7 @@ function requireHeaders () {
 
 	    // The new Headers(init) constructor steps are:
 
-	    // 1. Set this’s guard to "none".
+	    // 1. Set this\u2019s guard to "none".
 	    this.#guard = 'none';
 
 	    // 2. If init is given, then fill this with init.
@@ -17429,28 +17429,28 @@ function requireHeaders () {
 	      })
 	    }
 
-	    // 2. If this’s guard is "immutable", then throw a TypeError.
-	    // 3. Otherwise, if this’s guard is "request" and name is a
+	    // 2. If this\u2019s guard is "immutable", then throw a TypeError.
+	    // 3. Otherwise, if this\u2019s guard is "request" and name is a
 	    //    forbidden header name, return.
-	    // 4. Otherwise, if this’s guard is "request-no-cors", name
+	    // 4. Otherwise, if this\u2019s guard is "request-no-cors", name
 	    //    is not a no-CORS-safelisted request-header name, and
 	    //    name is not a privileged no-CORS request-header name,
 	    //    return.
-	    // 5. Otherwise, if this’s guard is "response" and name is
+	    // 5. Otherwise, if this\u2019s guard is "response" and name is
 	    //    a forbidden response-header name, return.
 	    // Note: undici does not implement forbidden header names
 	    if (this.#guard === 'immutable') {
 	      throw new TypeError('immutable')
 	    }
 
-	    // 6. If this’s header list does not contain name, then
+	    // 6. If this\u2019s header list does not contain name, then
 	    //    return.
 	    if (!this.#headersList.contains(name, false)) {
 	      return
 	    }
 
-	    // 7. Delete name from this’s header list.
-	    // 8. If this’s guard is "request-no-cors", then remove
+	    // 7. Delete name from this\u2019s header list.
+	    // 8. If this\u2019s guard is "request-no-cors", then remove
 	    //    privileged no-CORS request headers from this.
 	    this.#headersList.delete(name, false);
 	  }
@@ -17473,7 +17473,7 @@ function requireHeaders () {
 	      })
 	    }
 
-	    // 2. Return the result of getting name from this’s header
+	    // 2. Return the result of getting name from this\u2019s header
 	    //    list.
 	    return this.#headersList.get(name, false)
 	  }
@@ -17496,7 +17496,7 @@ function requireHeaders () {
 	      })
 	    }
 
-	    // 2. Return true if this’s header list contains name;
+	    // 2. Return true if this\u2019s header list contains name;
 	    //    otherwise false.
 	    return this.#headersList.contains(name, false)
 	  }
@@ -17530,21 +17530,21 @@ function requireHeaders () {
 	      })
 	    }
 
-	    // 3. If this’s guard is "immutable", then throw a TypeError.
-	    // 4. Otherwise, if this’s guard is "request" and name is a
+	    // 3. If this\u2019s guard is "immutable", then throw a TypeError.
+	    // 4. Otherwise, if this\u2019s guard is "request" and name is a
 	    //    forbidden header name, return.
-	    // 5. Otherwise, if this’s guard is "request-no-cors" and
+	    // 5. Otherwise, if this\u2019s guard is "request-no-cors" and
 	    //    name/value is not a no-CORS-safelisted request-header,
 	    //    return.
-	    // 6. Otherwise, if this’s guard is "response" and name is a
+	    // 6. Otherwise, if this\u2019s guard is "response" and name is a
 	    //    forbidden response-header name, return.
 	    // Note: undici does not implement forbidden header names
 	    if (this.#guard === 'immutable') {
 	      throw new TypeError('immutable')
 	    }
 
-	    // 7. Set (name, value) in this’s header list.
-	    // 8. If this’s guard is "request-no-cors", then remove
+	    // 7. Set (name, value) in this\u2019s header list.
+	    // 8. If this\u2019s guard is "request-no-cors", then remove
 	    //    privileged no-CORS request headers from this
 	    this.#headersList.set(name, value, false);
 	  }
@@ -17553,8 +17553,8 @@ function requireHeaders () {
 	  getSetCookie () {
 	    webidl.brandCheck(this, Headers);
 
-	    // 1. If this’s header list does not contain `Set-Cookie`, then return « ».
-	    // 2. Return the values of all headers in this’s header list whose name is
+	    // 1. If this\u2019s header list does not contain `Set-Cookie`, then return \u00ab \u00bb.
+	    // 2. Return the values of all headers in this\u2019s header list whose name is
 	    //    a byte-case-insensitive match for `Set-Cookie`, in order.
 
 	    const list = this.#headersList.cookies;
@@ -17748,7 +17748,7 @@ function requireResponse () {
 	  // Creates network error Response.
 	  static error () {
 	    // The static error() method steps are to return the result of creating a
-	    // Response object, given a new network error, "immutable", and this’s
+	    // Response object, given a new network error, "immutable", and this\u2019s
 	    // relevant Realm.
 	    const responseObject = fromInnerResponse(makeNetworkError(), 'immutable');
 
@@ -17772,7 +17772,7 @@ function requireResponse () {
 	    const body = extractBody(bytes);
 
 	    // 3. Let responseObject be the result of creating a Response object, given a new response,
-	    //    "response", and this’s relevant Realm.
+	    //    "response", and this\u2019s relevant Realm.
 	    const responseObject = fromInnerResponse(makeResponse({}), 'response');
 
 	    // 4. Perform initialize a response given responseObject, init, and (body, "application/json").
@@ -17790,7 +17790,7 @@ function requireResponse () {
 	    status = webidl.converters['unsigned short'](status);
 
 	    // 1. Let parsedURL be the result of parsing url with current settings
-	    // object’s API base URL.
+	    // object\u2019s API base URL.
 	    // 2. If parsedURL is failure, then throw a TypeError.
 	    // TODO: base-URL?
 	    let parsedURL;
@@ -17806,16 +17806,16 @@ function requireResponse () {
 	    }
 
 	    // 4. Let responseObject be the result of creating a Response object,
-	    // given a new response, "immutable", and this’s relevant Realm.
+	    // given a new response, "immutable", and this\u2019s relevant Realm.
 	    const responseObject = fromInnerResponse(makeResponse({}), 'immutable');
 
-	    // 5. Set responseObject’s response’s status to status.
+	    // 5. Set responseObject\u2019s response\u2019s status to status.
 	    responseObject[kState].status = status;
 
 	    // 6. Let value be parsedURL, serialized and isomorphic encoded.
 	    const value = isomorphicEncode(URLSerializer(parsedURL));
 
-	    // 7. Append `Location`/value to responseObject’s response’s header list.
+	    // 7. Append `Location`/value to responseObject\u2019s response\u2019s header list.
 	    responseObject[kState].headersList.append('location', value, true);
 
 	    // 8. Return responseObject.
@@ -17835,11 +17835,11 @@ function requireResponse () {
 
 	    init = webidl.converters.ResponseInit(init);
 
-	    // 1. Set this’s response to a new response.
+	    // 1. Set this\u2019s response to a new response.
 	    this[kState] = makeResponse({});
 
-	    // 2. Set this’s headers to a new Headers object with this’s relevant
-	    // Realm, whose header list is this’s response’s header list and guard
+	    // 2. Set this\u2019s headers to a new Headers object with this\u2019s relevant
+	    // Realm, whose header list is this\u2019s response\u2019s header list and guard
 	    // is "response".
 	    this[kHeaders] = new Headers(kConstruct);
 	    setHeadersGuard(this[kHeaders], 'response');
@@ -17858,22 +17858,22 @@ function requireResponse () {
 	    initializeResponse(this, init, bodyWithType);
 	  }
 
-	  // Returns response’s type, e.g., "cors".
+	  // Returns response\u2019s type, e.g., "cors".
 	  get type () {
 	    webidl.brandCheck(this, Response);
 
-	    // The type getter steps are to return this’s response’s type.
+	    // The type getter steps are to return this\u2019s response\u2019s type.
 	    return this[kState].type
 	  }
 
-	  // Returns response’s URL, if it has one; otherwise the empty string.
+	  // Returns response\u2019s URL, if it has one; otherwise the empty string.
 	  get url () {
 	    webidl.brandCheck(this, Response);
 
 	    const urlList = this[kState].urlList;
 
-	    // The url getter steps are to return the empty string if this’s
-	    // response’s URL is null; otherwise this’s response’s URL,
+	    // The url getter steps are to return the empty string if this\u2019s
+	    // response\u2019s URL is null; otherwise this\u2019s response\u2019s URL,
 	    // serialized with exclude fragment set to true.
 	    const url = urlList[urlList.length - 1] ?? null;
 
@@ -17888,42 +17888,42 @@ function requireResponse () {
 	  get redirected () {
 	    webidl.brandCheck(this, Response);
 
-	    // The redirected getter steps are to return true if this’s response’s URL
+	    // The redirected getter steps are to return true if this\u2019s response\u2019s URL
 	    // list has more than one item; otherwise false.
 	    return this[kState].urlList.length > 1
 	  }
 
-	  // Returns response’s status.
+	  // Returns response\u2019s status.
 	  get status () {
 	    webidl.brandCheck(this, Response);
 
-	    // The status getter steps are to return this’s response’s status.
+	    // The status getter steps are to return this\u2019s response\u2019s status.
 	    return this[kState].status
 	  }
 
-	  // Returns whether response’s status is an ok status.
+	  // Returns whether response\u2019s status is an ok status.
 	  get ok () {
 	    webidl.brandCheck(this, Response);
 
-	    // The ok getter steps are to return true if this’s response’s status is an
+	    // The ok getter steps are to return true if this\u2019s response\u2019s status is an
 	    // ok status; otherwise false.
 	    return this[kState].status >= 200 && this[kState].status <= 299
 	  }
 
-	  // Returns response’s status message.
+	  // Returns response\u2019s status message.
 	  get statusText () {
 	    webidl.brandCheck(this, Response);
 
-	    // The statusText getter steps are to return this’s response’s status
+	    // The statusText getter steps are to return this\u2019s response\u2019s status
 	    // message.
 	    return this[kState].statusText
 	  }
 
-	  // Returns response’s headers as Headers.
+	  // Returns response\u2019s headers as Headers.
 	  get headers () {
 	    webidl.brandCheck(this, Response);
 
-	    // The headers getter steps are to return this’s headers.
+	    // The headers getter steps are to return this\u2019s headers.
 	    return this[kHeaders]
 	  }
 
@@ -17951,7 +17951,7 @@ function requireResponse () {
 	      })
 	    }
 
-	    // 2. Let clonedResponse be the result of cloning this’s response.
+	    // 2. Let clonedResponse be the result of cloning this\u2019s response.
 	    const clonedResponse = cloneResponse(this[kState]);
 
 	    // Note: To re-register because of a new stream.
@@ -17960,7 +17960,7 @@ function requireResponse () {
 	    }
 
 	    // 3. Return the result of creating a Response object, given
-	    // clonedResponse, this’s headers’s guard, and this’s relevant Realm.
+	    // clonedResponse, this\u2019s headers\u2019s guard, and this\u2019s relevant Realm.
 	    return fromInnerResponse(clonedResponse, getHeadersGuard(this[kHeaders]))
 	  }
 
@@ -18017,7 +18017,7 @@ function requireResponse () {
 	  // To clone a response response, run these steps:
 
 	  // 1. If response is a filtered response, then return a new identical
-	  // filtered response whose internal response is a clone of response’s
+	  // filtered response whose internal response is a clone of response\u2019s
 	  // internal response.
 	  if (response.internalResponse) {
 	    return filterResponse(
@@ -18029,8 +18029,8 @@ function requireResponse () {
 	  // 2. Let newResponse be a copy of response, except for its body.
 	  const newResponse = makeResponse({ ...response, body: null });
 
-	  // 3. If response’s body is non-null, then set newResponse’s body to the
-	  // result of cloning response’s body.
+	  // 3. If response\u2019s body is non-null, then set newResponse\u2019s body to the
+	  // result of cloning response\u2019s body.
 	  if (response.body != null) {
 	    newResponse.body = cloneBody(newResponse, response.body);
 	  }
@@ -18101,10 +18101,10 @@ function requireResponse () {
 	// https://fetch.spec.whatwg.org/#concept-filtered-response
 	function filterResponse (response, type) {
 	  // Set response to the following filtered response with response as its
-	  // internal response, depending on request’s response tainting:
+	  // internal response, depending on request\u2019s response tainting:
 	  if (type === 'basic') {
 	    // A basic filtered response is a filtered response whose type is "basic"
-	    // and header list excludes any headers in internal response’s header list
+	    // and header list excludes any headers in internal response\u2019s header list
 	    // whose name is a forbidden response-header name.
 
 	    // Note: undici does not implement forbidden response-header names
@@ -18114,9 +18114,9 @@ function requireResponse () {
 	    })
 	  } else if (type === 'cors') {
 	    // A CORS filtered response is a filtered response whose type is "cors"
-	    // and header list excludes any headers in internal response’s header
+	    // and header list excludes any headers in internal response\u2019s header
 	    // list whose name is not a CORS-safelisted response-header name, given
-	    // internal response’s CORS-exposed header-name list.
+	    // internal response\u2019s CORS-exposed header-name list.
 
 	    // Note: undici does not implement CORS-safelisted response-header names
 	    return makeFilteredResponse(response, {
@@ -18182,17 +18182,17 @@ function requireResponse () {
 	    }
 	  }
 
-	  // 3. Set response’s response’s status to init["status"].
+	  // 3. Set response\u2019s response\u2019s status to init["status"].
 	  if ('status' in init && init.status != null) {
 	    response[kState].status = init.status;
 	  }
 
-	  // 4. Set response’s response’s status message to init["statusText"].
+	  // 4. Set response\u2019s response\u2019s status message to init["statusText"].
 	  if ('statusText' in init && init.statusText != null) {
 	    response[kState].statusText = init.statusText;
 	  }
 
-	  // 5. If init["headers"] exists, then fill response’s headers with init["headers"].
+	  // 5. If init["headers"] exists, then fill response\u2019s headers with init["headers"].
 	  if ('headers' in init && init.headers != null) {
 	    fill(response[kHeaders], init.headers);
 	  }
@@ -18485,7 +18485,7 @@ function requireRequest () {
 	    // 2. Let fallbackMode be null.
 	    let fallbackMode = null;
 
-	    // 3. Let baseURL be this’s relevant settings object’s API base URL.
+	    // 3. Let baseURL be this\u2019s relevant settings object\u2019s API base URL.
 	    const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
 
 	    // 4. Let signal be null.
@@ -18525,21 +18525,21 @@ function requireRequest () {
 	      // 7. Assert: input is a Request object.
 	      assert(input instanceof Request);
 
-	      // 8. Set request to input’s request.
+	      // 8. Set request to input\u2019s request.
 	      request = input[kState];
 
-	      // 9. Set signal to input’s signal.
+	      // 9. Set signal to input\u2019s signal.
 	      signal = input[kSignal];
 	    }
 
-	    // 7. Let origin be this’s relevant settings object’s origin.
+	    // 7. Let origin be this\u2019s relevant settings object\u2019s origin.
 	    const origin = environmentSettingsObject.settingsObject.origin;
 
 	    // 8. Let window be "client".
 	    let window = 'client';
 
-	    // 9. If request’s window is an environment settings object and its origin
-	    // is same origin with origin, then set window to request’s window.
+	    // 9. If request\u2019s window is an environment settings object and its origin
+	    // is same origin with origin, then set window to request\u2019s window.
 	    if (
 	      request.window?.constructor?.name === 'EnvironmentSettingsObject' &&
 	      sameOrigin(request.window, origin)
@@ -18559,46 +18559,46 @@ function requireRequest () {
 
 	    // 12. Set request to a new request with the following properties:
 	    request = makeRequest({
-	      // URL request’s URL.
+	      // URL request\u2019s URL.
 	      // undici implementation note: this is set as the first item in request's urlList in makeRequest
-	      // method request’s method.
+	      // method request\u2019s method.
 	      method: request.method,
-	      // header list A copy of request’s header list.
+	      // header list A copy of request\u2019s header list.
 	      // undici implementation note: headersList is cloned in makeRequest
 	      headersList: request.headersList,
 	      // unsafe-request flag Set.
 	      unsafeRequest: request.unsafeRequest,
-	      // client This’s relevant settings object.
+	      // client This\u2019s relevant settings object.
 	      client: environmentSettingsObject.settingsObject,
 	      // window window.
 	      window,
-	      // priority request’s priority.
+	      // priority request\u2019s priority.
 	      priority: request.priority,
-	      // origin request’s origin. The propagation of the origin is only significant for navigation requests
+	      // origin request\u2019s origin. The propagation of the origin is only significant for navigation requests
 	      // being handled by a service worker. In this scenario a request can have an origin that is different
 	      // from the current client.
 	      origin: request.origin,
-	      // referrer request’s referrer.
+	      // referrer request\u2019s referrer.
 	      referrer: request.referrer,
-	      // referrer policy request’s referrer policy.
+	      // referrer policy request\u2019s referrer policy.
 	      referrerPolicy: request.referrerPolicy,
-	      // mode request’s mode.
+	      // mode request\u2019s mode.
 	      mode: request.mode,
-	      // credentials mode request’s credentials mode.
+	      // credentials mode request\u2019s credentials mode.
 	      credentials: request.credentials,
-	      // cache mode request’s cache mode.
+	      // cache mode request\u2019s cache mode.
 	      cache: request.cache,
-	      // redirect mode request’s redirect mode.
+	      // redirect mode request\u2019s redirect mode.
 	      redirect: request.redirect,
-	      // integrity metadata request’s integrity metadata.
+	      // integrity metadata request\u2019s integrity metadata.
 	      integrity: request.integrity,
-	      // keepalive request’s keepalive.
+	      // keepalive request\u2019s keepalive.
 	      keepalive: request.keepalive,
-	      // reload-navigation flag request’s reload-navigation flag.
+	      // reload-navigation flag request\u2019s reload-navigation flag.
 	      reloadNavigation: request.reloadNavigation,
-	      // history-navigation flag request’s history-navigation flag.
+	      // history-navigation flag request\u2019s history-navigation flag.
 	      historyNavigation: request.historyNavigation,
-	      // URL list A clone of request’s URL list.
+	      // URL list A clone of request\u2019s URL list.
 	      urlList: [...request.urlList]
 	    });
 
@@ -18606,30 +18606,30 @@ function requireRequest () {
 
 	    // 13. If init is not empty, then:
 	    if (initHasKey) {
-	      // 1. If request’s mode is "navigate", then set it to "same-origin".
+	      // 1. If request\u2019s mode is "navigate", then set it to "same-origin".
 	      if (request.mode === 'navigate') {
 	        request.mode = 'same-origin';
 	      }
 
-	      // 2. Unset request’s reload-navigation flag.
+	      // 2. Unset request\u2019s reload-navigation flag.
 	      request.reloadNavigation = false;
 
-	      // 3. Unset request’s history-navigation flag.
+	      // 3. Unset request\u2019s history-navigation flag.
 	      request.historyNavigation = false;
 
-	      // 4. Set request’s origin to "client".
+	      // 4. Set request\u2019s origin to "client".
 	      request.origin = 'client';
 
-	      // 5. Set request’s referrer to "client"
+	      // 5. Set request\u2019s referrer to "client"
 	      request.referrer = 'client';
 
-	      // 6. Set request’s referrer policy to the empty string.
+	      // 6. Set request\u2019s referrer policy to the empty string.
 	      request.referrerPolicy = '';
 
-	      // 7. Set request’s URL to request’s current URL.
+	      // 7. Set request\u2019s URL to request\u2019s current URL.
 	      request.url = request.urlList[request.urlList.length - 1];
 
-	      // 8. Set request’s URL list to « request’s URL ».
+	      // 8. Set request\u2019s URL list to \u00ab request\u2019s URL \u00bb.
 	      request.urlList = [request.url];
 	    }
 
@@ -18638,7 +18638,7 @@ function requireRequest () {
 	      // 1. Let referrer be init["referrer"].
 	      const referrer = init.referrer;
 
-	      // 2. If referrer is the empty string, then set request’s referrer to "no-referrer".
+	      // 2. If referrer is the empty string, then set request\u2019s referrer to "no-referrer".
 	      if (referrer === '') {
 	        request.referrer = 'no-referrer';
 	      } else {
@@ -18653,22 +18653,22 @@ function requireRequest () {
 	        }
 
 	        // 3. If one of the following is true
-	        // - parsedReferrer’s scheme is "about" and path is the string "client"
-	        // - parsedReferrer’s origin is not same origin with origin
-	        // then set request’s referrer to "client".
+	        // - parsedReferrer\u2019s scheme is "about" and path is the string "client"
+	        // - parsedReferrer\u2019s origin is not same origin with origin
+	        // then set request\u2019s referrer to "client".
 	        if (
 	          (parsedReferrer.protocol === 'about:' && parsedReferrer.hostname === 'client') ||
 	          (origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl))
 	        ) {
 	          request.referrer = 'client';
 	        } else {
-	          // 4. Otherwise, set request’s referrer to parsedReferrer.
+	          // 4. Otherwise, set request\u2019s referrer to parsedReferrer.
 	          request.referrer = parsedReferrer;
 	        }
 	      }
 	    }
 
-	    // 15. If init["referrerPolicy"] exists, then set request’s referrer policy
+	    // 15. If init["referrerPolicy"] exists, then set request\u2019s referrer policy
 	    // to it.
 	    if (init.referrerPolicy !== undefined) {
 	      request.referrerPolicy = init.referrerPolicy;
@@ -18690,23 +18690,23 @@ function requireRequest () {
 	      })
 	    }
 
-	    // 18. If mode is non-null, set request’s mode to mode.
+	    // 18. If mode is non-null, set request\u2019s mode to mode.
 	    if (mode != null) {
 	      request.mode = mode;
 	    }
 
-	    // 19. If init["credentials"] exists, then set request’s credentials mode
+	    // 19. If init["credentials"] exists, then set request\u2019s credentials mode
 	    // to it.
 	    if (init.credentials !== undefined) {
 	      request.credentials = init.credentials;
 	    }
 
-	    // 18. If init["cache"] exists, then set request’s cache mode to it.
+	    // 18. If init["cache"] exists, then set request\u2019s cache mode to it.
 	    if (init.cache !== undefined) {
 	      request.cache = init.cache;
 	    }
 
-	    // 21. If request’s cache mode is "only-if-cached" and request’s mode is
+	    // 21. If request\u2019s cache mode is "only-if-cached" and request\u2019s mode is
 	    // not "same-origin", then throw a TypeError.
 	    if (request.cache === 'only-if-cached' && request.mode !== 'same-origin') {
 	      throw new TypeError(
@@ -18714,17 +18714,17 @@ function requireRequest () {
 	      )
 	    }
 
-	    // 22. If init["redirect"] exists, then set request’s redirect mode to it.
+	    // 22. If init["redirect"] exists, then set request\u2019s redirect mode to it.
 	    if (init.redirect !== undefined) {
 	      request.redirect = init.redirect;
 	    }
 
-	    // 23. If init["integrity"] exists, then set request’s integrity metadata to it.
+	    // 23. If init["integrity"] exists, then set request\u2019s integrity metadata to it.
 	    if (init.integrity != null) {
 	      request.integrity = String(init.integrity);
 	    }
 
-	    // 24. If init["keepalive"] exists, then set request’s keepalive to it.
+	    // 24. If init["keepalive"] exists, then set request\u2019s keepalive to it.
 	    if (init.keepalive !== undefined) {
 	      request.keepalive = Boolean(init.keepalive);
 	    }
@@ -18757,7 +18757,7 @@ function requireRequest () {
 	        // Note: must be in uppercase
 	        method = normalizedMethodRecordsBase[upperCase] ?? method;
 
-	        // 4. Set request’s method to method.
+	        // 4. Set request\u2019s method to method.
 	        request.method = method;
 	      }
 
@@ -18775,17 +18775,17 @@ function requireRequest () {
 	      signal = init.signal;
 	    }
 
-	    // 27. Set this’s request to request.
+	    // 27. Set this\u2019s request to request.
 	    this[kState] = request;
 
-	    // 28. Set this’s signal to a new AbortSignal object with this’s relevant
+	    // 28. Set this\u2019s signal to a new AbortSignal object with this\u2019s relevant
 	    // Realm.
 	    // TODO: could this be simplified with AbortSignal.any
 	    // (https://dom.spec.whatwg.org/#dom-abortsignal-any)
 	    const ac = new AbortController();
 	    this[kSignal] = ac.signal;
 
-	    // 29. If signal is not null, then make this’s signal follow signal.
+	    // 29. If signal is not null, then make this\u2019s signal follow signal.
 	    if (signal != null) {
 	      if (
 	        !signal ||
@@ -18830,16 +18830,16 @@ function requireRequest () {
 	      }
 	    }
 
-	    // 30. Set this’s headers to a new Headers object with this’s relevant
-	    // Realm, whose header list is request’s header list and guard is
+	    // 30. Set this\u2019s headers to a new Headers object with this\u2019s relevant
+	    // Realm, whose header list is request\u2019s header list and guard is
 	    // "request".
 	    this[kHeaders] = new Headers(kConstruct);
 	    setHeadersList(this[kHeaders], request.headersList);
 	    setHeadersGuard(this[kHeaders], 'request');
 
-	    // 31. If this’s request’s mode is "no-cors", then:
+	    // 31. If this\u2019s request\u2019s mode is "no-cors", then:
 	    if (mode === 'no-cors') {
-	      // 1. If this’s request’s method is not a CORS-safelisted method,
+	      // 1. If this\u2019s request\u2019s method is not a CORS-safelisted method,
 	      // then throw a TypeError.
 	      if (!corsSafeListedMethodsSet.has(request.method)) {
 	        throw new TypeError(
@@ -18847,7 +18847,7 @@ function requireRequest () {
 	        )
 	      }
 
-	      // 2. Set this’s headers’s guard to "request-no-cors".
+	      // 2. Set this\u2019s headers\u2019s guard to "request-no-cors".
 	      setHeadersGuard(this[kHeaders], 'request-no-cors');
 	    }
 
@@ -18855,16 +18855,16 @@ function requireRequest () {
 	    if (initHasKey) {
 	      /** @type {HeadersList} */
 	      const headersList = getHeadersList(this[kHeaders]);
-	      // 1. Let headers be a copy of this’s headers and its associated header
+	      // 1. Let headers be a copy of this\u2019s headers and its associated header
 	      // list.
 	      // 2. If init["headers"] exists, then set headers to init["headers"].
 	      const headers = init.headers !== undefined ? init.headers : new HeadersList(headersList);
 
-	      // 3. Empty this’s headers’s header list.
+	      // 3. Empty this\u2019s headers\u2019s header list.
 	      headersList.clear();
 
 	      // 4. If headers is a Headers object, then for each header in its header
-	      // list, append header’s name/header’s value to this’s headers.
+	      // list, append header\u2019s name/header\u2019s value to this\u2019s headers.
 	      if (headers instanceof HeadersList) {
 	        for (const { name, value } of headers.rawValues()) {
 	          headersList.append(name, value, false);
@@ -18872,17 +18872,17 @@ function requireRequest () {
 	        // Note: Copy the `set-cookie` meta-data.
 	        headersList.cookies = headers.cookies;
 	      } else {
-	        // 5. Otherwise, fill this’s headers with headers.
+	        // 5. Otherwise, fill this\u2019s headers with headers.
 	        fillHeaders(this[kHeaders], headers);
 	      }
 	    }
 
-	    // 33. Let inputBody be input’s request’s body if input is a Request
+	    // 33. Let inputBody be input\u2019s request\u2019s body if input is a Request
 	    // object; otherwise null.
 	    const inputBody = input instanceof Request ? input[kState].body : null;
 
 	    // 34. If either init["body"] exists and is non-null or inputBody is
-	    // non-null, and request’s method is `GET` or `HEAD`, then throw a
+	    // non-null, and request\u2019s method is `GET` or `HEAD`, then throw a
 	    // TypeError.
 	    if (
 	      (init.body != null || inputBody != null) &&
@@ -18898,16 +18898,16 @@ function requireRequest () {
 	    if (init.body != null) {
 	      // 1. Let Content-Type be null.
 	      // 2. Set initBody and Content-Type to the result of extracting
-	      // init["body"], with keepalive set to request’s keepalive.
+	      // init["body"], with keepalive set to request\u2019s keepalive.
 	      const [extractedBody, contentType] = extractBody(
 	        init.body,
 	        request.keepalive
 	      );
 	      initBody = extractedBody;
 
-	      // 3, If Content-Type is non-null and this’s headers’s header list does
+	      // 3, If Content-Type is non-null and this\u2019s headers\u2019s header list does
 	      // not contain `Content-Type`, then append `Content-Type`/Content-Type to
-	      // this’s headers.
+	      // this\u2019s headers.
 	      if (contentType && !getHeadersList(this[kHeaders]).contains('content-type', true)) {
 	        this[kHeaders].append('content-type', contentType);
 	      }
@@ -18917,7 +18917,7 @@ function requireRequest () {
 	    // inputBody.
 	    const inputOrInitBody = initBody ?? inputBody;
 
-	    // 38. If inputOrInitBody is non-null and inputOrInitBody’s source is
+	    // 38. If inputOrInitBody is non-null and inputOrInitBody\u2019s source is
 	    // null, then:
 	    if (inputOrInitBody != null && inputOrInitBody.source == null) {
 	      // 1. If initBody is non-null and init["duplex"] does not exist,
@@ -18926,7 +18926,7 @@ function requireRequest () {
 	        throw new TypeError('RequestInit: duplex option is required when sending a body.')
 	      }
 
-	      // 2. If this’s request’s mode is neither "same-origin" nor "cors",
+	      // 2. If this\u2019s request\u2019s mode is neither "same-origin" nor "cors",
 	      // then throw a TypeError.
 	      if (request.mode !== 'same-origin' && request.mode !== 'cors') {
 	        throw new TypeError(
@@ -18934,7 +18934,7 @@ function requireRequest () {
 	        )
 	      }
 
-	      // 3. Set this’s request’s use-CORS-preflight flag.
+	      // 3. Set this\u2019s request\u2019s use-CORS-preflight flag.
 	      request.useCORSPreflightFlag = true;
 	    }
 
@@ -18961,15 +18961,15 @@ function requireRequest () {
 	      };
 	    }
 
-	    // 41. Set this’s request’s body to finalBody.
+	    // 41. Set this\u2019s request\u2019s body to finalBody.
 	    this[kState].body = finalBody;
 	  }
 
-	  // Returns request’s HTTP method, which is "GET" by default.
+	  // Returns request\u2019s HTTP method, which is "GET" by default.
 	  get method () {
 	    webidl.brandCheck(this, Request);
 
-	    // The method getter steps are to return this’s request’s method.
+	    // The method getter steps are to return this\u2019s request\u2019s method.
 	    return this[kState].method
 	  }
 
@@ -18977,7 +18977,7 @@ function requireRequest () {
 	  get url () {
 	    webidl.brandCheck(this, Request);
 
-	    // The url getter steps are to return this’s request’s URL, serialized.
+	    // The url getter steps are to return this\u2019s request\u2019s URL, serialized.
 	    return URLSerializer(this[kState].url)
 	  }
 
@@ -18987,7 +18987,7 @@ function requireRequest () {
 	  get headers () {
 	    webidl.brandCheck(this, Request);
 
-	    // The headers getter steps are to return this’s headers.
+	    // The headers getter steps are to return this\u2019s headers.
 	    return this[kHeaders]
 	  }
 
@@ -18996,41 +18996,41 @@ function requireRequest () {
 	  get destination () {
 	    webidl.brandCheck(this, Request);
 
-	    // The destination getter are to return this’s request’s destination.
+	    // The destination getter are to return this\u2019s request\u2019s destination.
 	    return this[kState].destination
 	  }
 
 	  // Returns the referrer of request. Its value can be a same-origin URL if
 	  // explicitly set in init, the empty string to indicate no referrer, and
-	  // "about:client" when defaulting to the global’s default. This is used
+	  // "about:client" when defaulting to the global\u2019s default. This is used
 	  // during fetching to determine the value of the `Referer` header of the
 	  // request being made.
 	  get referrer () {
 	    webidl.brandCheck(this, Request);
 
-	    // 1. If this’s request’s referrer is "no-referrer", then return the
+	    // 1. If this\u2019s request\u2019s referrer is "no-referrer", then return the
 	    // empty string.
 	    if (this[kState].referrer === 'no-referrer') {
 	      return ''
 	    }
 
-	    // 2. If this’s request’s referrer is "client", then return
+	    // 2. If this\u2019s request\u2019s referrer is "client", then return
 	    // "about:client".
 	    if (this[kState].referrer === 'client') {
 	      return 'about:client'
 	    }
 
-	    // Return this’s request’s referrer, serialized.
+	    // Return this\u2019s request\u2019s referrer, serialized.
 	    return this[kState].referrer.toString()
 	  }
 
 	  // Returns the referrer policy associated with request.
-	  // This is used during fetching to compute the value of the request’s
+	  // This is used during fetching to compute the value of the request\u2019s
 	  // referrer.
 	  get referrerPolicy () {
 	    webidl.brandCheck(this, Request);
 
-	    // The referrerPolicy getter steps are to return this’s request’s referrer policy.
+	    // The referrerPolicy getter steps are to return this\u2019s request\u2019s referrer policy.
 	    return this[kState].referrerPolicy
 	  }
 
@@ -19040,7 +19040,7 @@ function requireRequest () {
 	  get mode () {
 	    webidl.brandCheck(this, Request);
 
-	    // The mode getter steps are to return this’s request’s mode.
+	    // The mode getter steps are to return this\u2019s request\u2019s mode.
 	    return this[kState].mode
 	  }
 
@@ -19048,17 +19048,17 @@ function requireRequest () {
 	  // which is a string indicating whether credentials will be sent with the
 	  // request always, never, or only when sent to a same-origin URL.
 	  get credentials () {
-	    // The credentials getter steps are to return this’s request’s credentials mode.
+	    // The credentials getter steps are to return this\u2019s request\u2019s credentials mode.
 	    return this[kState].credentials
 	  }
 
 	  // Returns the cache mode associated with request,
 	  // which is a string indicating how the request will
-	  // interact with the browser’s cache when fetching.
+	  // interact with the browser\u2019s cache when fetching.
 	  get cache () {
 	    webidl.brandCheck(this, Request);
 
-	    // The cache getter steps are to return this’s request’s cache mode.
+	    // The cache getter steps are to return this\u2019s request\u2019s cache mode.
 	    return this[kState].cache
 	  }
 
@@ -19069,17 +19069,17 @@ function requireRequest () {
 	  get redirect () {
 	    webidl.brandCheck(this, Request);
 
-	    // The redirect getter steps are to return this’s request’s redirect mode.
+	    // The redirect getter steps are to return this\u2019s request\u2019s redirect mode.
 	    return this[kState].redirect
 	  }
 
-	  // Returns request’s subresource integrity metadata, which is a
+	  // Returns request\u2019s subresource integrity metadata, which is a
 	  // cryptographic hash of the resource being fetched. Its value
 	  // consists of multiple hashes separated by whitespace. [SRI]
 	  get integrity () {
 	    webidl.brandCheck(this, Request);
 
-	    // The integrity getter steps are to return this’s request’s integrity
+	    // The integrity getter steps are to return this\u2019s request\u2019s integrity
 	    // metadata.
 	    return this[kState].integrity
 	  }
@@ -19089,7 +19089,7 @@ function requireRequest () {
 	  get keepalive () {
 	    webidl.brandCheck(this, Request);
 
-	    // The keepalive getter steps are to return this’s request’s keepalive.
+	    // The keepalive getter steps are to return this\u2019s request\u2019s keepalive.
 	    return this[kState].keepalive
 	  }
 
@@ -19098,8 +19098,8 @@ function requireRequest () {
 	  get isReloadNavigation () {
 	    webidl.brandCheck(this, Request);
 
-	    // The isReloadNavigation getter steps are to return true if this’s
-	    // request’s reload-navigation flag is set; otherwise false.
+	    // The isReloadNavigation getter steps are to return true if this\u2019s
+	    // request\u2019s reload-navigation flag is set; otherwise false.
 	    return this[kState].reloadNavigation
 	  }
 
@@ -19108,7 +19108,7 @@ function requireRequest () {
 	  get isHistoryNavigation () {
 	    webidl.brandCheck(this, Request);
 
-	    // The isHistoryNavigation getter steps are to return true if this’s request’s
+	    // The isHistoryNavigation getter steps are to return true if this\u2019s request\u2019s
 	    // history-navigation flag is set; otherwise false.
 	    return this[kState].historyNavigation
 	  }
@@ -19119,7 +19119,7 @@ function requireRequest () {
 	  get signal () {
 	    webidl.brandCheck(this, Request);
 
-	    // The signal getter steps are to return this’s signal.
+	    // The signal getter steps are to return this\u2019s signal.
 	    return this[kSignal]
 	  }
 
@@ -19150,12 +19150,12 @@ function requireRequest () {
 	      throw new TypeError('unusable')
 	    }
 
-	    // 2. Let clonedRequest be the result of cloning this’s request.
+	    // 2. Let clonedRequest be the result of cloning this\u2019s request.
 	    const clonedRequest = cloneRequest(this[kState]);
 
 	    // 3. Let clonedRequestObject be the result of creating a Request object,
-	    // given clonedRequest, this’s headers’s guard, and this’s relevant Realm.
-	    // 4. Make clonedRequestObject’s signal follow this’s signal.
+	    // given clonedRequest, this\u2019s headers\u2019s guard, and this\u2019s relevant Realm.
+	    // 4. Make clonedRequestObject\u2019s signal follow this\u2019s signal.
 	    const ac = new AbortController();
 	    if (this.signal.aborted) {
 	      ac.abort(this.signal.reason);
@@ -19261,8 +19261,8 @@ function requireRequest () {
 	  // 1. Let newRequest be a copy of request, except for its body.
 	  const newRequest = makeRequest({ ...request, body: null });
 
-	  // 2. If request’s body is non-null, set newRequest’s body to the
-	  // result of cloning request’s body.
+	  // 2. If request\u2019s body is non-null, set newRequest\u2019s body to the
+	  // result of cloning request\u2019s body.
 	  if (request.body != null) {
 	    newRequest.body = cloneBody(newRequest, request.body);
 	  }
@@ -19528,7 +19528,7 @@ function requireFetch () {
 	      return
 	    }
 
-	    // 1. Set controller’s state to "aborted".
+	    // 1. Set controller\u2019s state to "aborted".
 	    this.state = 'aborted';
 
 	    // 2. Let fallbackError be an "AbortError" DOMException.
@@ -19541,7 +19541,7 @@ function requireFetch () {
 	    //    If that threw an exception, catch it, and let
 	    //    serializedError be StructuredSerialize(fallbackError).
 
-	    // 5. Set controller’s serialized abort reason to serializedError.
+	    // 5. Set controller\u2019s serialized abort reason to serializedError.
 	    this.serializedAbortReason = error;
 
 	    this.connection?.destroy(error);
@@ -19572,24 +19572,24 @@ function requireFetch () {
 	    return p.promise
 	  }
 
-	  // 3. Let request be requestObject’s request.
+	  // 3. Let request be requestObject\u2019s request.
 	  const request = requestObject[kState];
 
-	  // 4. If requestObject’s signal’s aborted flag is set, then:
+	  // 4. If requestObject\u2019s signal\u2019s aborted flag is set, then:
 	  if (requestObject.signal.aborted) {
 	    // 1. Abort the fetch() call with p, request, null, and
-	    //    requestObject’s signal’s abort reason.
+	    //    requestObject\u2019s signal\u2019s abort reason.
 	    abortFetch(p, request, null, requestObject.signal.reason);
 
 	    // 2. Return p.
 	    return p.promise
 	  }
 
-	  // 5. Let globalObject be request’s client’s global object.
+	  // 5. Let globalObject be request\u2019s client\u2019s global object.
 	  const globalObject = request.client.globalObject;
 
 	  // 6. If globalObject is a ServiceWorkerGlobalScope object, then set
-	  // request’s service-workers mode to "none".
+	  // request\u2019s service-workers mode to "none".
 	  if (globalObject?.constructor?.name === 'ServiceWorkerGlobalScope') {
 	    request.serviceWorkers = 'none';
 	  }
@@ -19597,7 +19597,7 @@ function requireFetch () {
 	  // 7. Let responseObject be null.
 	  let responseObject = null;
 
-	  // 8. Let relevantRealm be this’s relevant Realm.
+	  // 8. Let relevantRealm be this\u2019s relevant Realm.
 
 	  // 9. Let locallyAborted be false.
 	  let locallyAborted = false;
@@ -19605,7 +19605,7 @@ function requireFetch () {
 	  // 10. Let controller be null.
 	  let controller = null;
 
-	  // 11. Add the following abort steps to requestObject’s signal:
+	  // 11. Add the following abort steps to requestObject\u2019s signal:
 	  addAbortListener(
 	    requestObject.signal,
 	    () => {
@@ -19615,13 +19615,13 @@ function requireFetch () {
 	      // 2. Assert: controller is non-null.
 	      assert(controller != null);
 
-	      // 3. Abort controller with requestObject’s signal’s abort reason.
+	      // 3. Abort controller with requestObject\u2019s signal\u2019s abort reason.
 	      controller.abort(requestObject.signal.reason);
 
 	      const realResponse = responseObject?.deref();
 
 	      // 4. Abort the fetch() call with p, request, responseObject,
-	      //    and requestObject’s signal’s abort reason.
+	      //    and requestObject\u2019s signal\u2019s abort reason.
 	      abortFetch(p, request, realResponse, requestObject.signal.reason);
 	    }
 	  );
@@ -19640,10 +19640,10 @@ function requireFetch () {
 	      return
 	    }
 
-	    // 2. If response’s aborted flag is set, then:
+	    // 2. If response\u2019s aborted flag is set, then:
 	    if (response.aborted) {
 	      // 1. Let deserializedError be the result of deserialize a serialized
-	      //    abort reason given controller’s serialized abort reason and
+	      //    abort reason given controller\u2019s serialized abort reason and
 	      //    relevantRealm.
 
 	      // 2. Abort the fetch() call with p, request, responseObject, and
@@ -19687,21 +19687,21 @@ function requireFetch () {
 	    return
 	  }
 
-	  // 2. If response’s URL list is null or empty, then return.
+	  // 2. If response\u2019s URL list is null or empty, then return.
 	  if (!response.urlList?.length) {
 	    return
 	  }
 
-	  // 3. Let originalURL be response’s URL list[0].
+	  // 3. Let originalURL be response\u2019s URL list[0].
 	  const originalURL = response.urlList[0];
 
-	  // 4. Let timingInfo be response’s timing info.
+	  // 4. Let timingInfo be response\u2019s timing info.
 	  let timingInfo = response.timingInfo;
 
-	  // 5. Let cacheState be response’s cache state.
+	  // 5. Let cacheState be response\u2019s cache state.
 	  let cacheState = response.cacheState;
 
-	  // 6. If originalURL’s scheme is not an HTTP(S) scheme, then return.
+	  // 6. If originalURL\u2019s scheme is not an HTTP(S) scheme, then return.
 	  if (!urlIsHttpHttpsScheme(originalURL)) {
 	    return
 	  }
@@ -19711,7 +19711,7 @@ function requireFetch () {
 	    return
 	  }
 
-	  // 8. If response’s timing allow passed flag is not set, then:
+	  // 8. If response\u2019s timing allow passed flag is not set, then:
 	  if (!response.timingAllowPassed) {
 	    //  1. Set timingInfo to a the result of creating an opaque timing info for timingInfo.
 	    timingInfo = createOpaqueTimingInfo({
@@ -19722,14 +19722,14 @@ function requireFetch () {
 	    cacheState = '';
 	  }
 
-	  // 9. Set timingInfo’s end time to the coarsened shared current time
-	  // given global’s relevant settings object’s cross-origin isolated
+	  // 9. Set timingInfo\u2019s end time to the coarsened shared current time
+	  // given global\u2019s relevant settings object\u2019s cross-origin isolated
 	  // capability.
-	  // TODO: given global’s relevant settings object’s cross-origin isolated
+	  // TODO: given global\u2019s relevant settings object\u2019s cross-origin isolated
 	  // capability?
 	  timingInfo.endTime = coarsenedSharedCurrentTime();
 
-	  // 10. Set response’s timing info to timingInfo.
+	  // 10. Set response\u2019s timing info to timingInfo.
 	  response.timingInfo = timingInfo;
 
 	  // 11. Mark resource timing for timingInfo, originalURL, initiatorType,
@@ -19754,7 +19754,7 @@ function requireFetch () {
 	    p.reject(error);
 	  }
 
-	  // 2. If request’s body is not null and is readable, then cancel request’s
+	  // 2. If request\u2019s body is not null and is readable, then cancel request\u2019s
 	  // body with error.
 	  if (request.body != null && isReadable(request.body?.stream)) {
 	    request.body.stream.cancel(error).catch((err) => {
@@ -19771,10 +19771,10 @@ function requireFetch () {
 	    return
 	  }
 
-	  // 4. Let response be responseObject’s response.
+	  // 4. Let response be responseObject\u2019s response.
 	  const response = responseObject[kState];
 
-	  // 5. If response’s body is not null and is readable, then error response’s
+	  // 5. If response\u2019s body is not null and is readable, then error response\u2019s
 	  // body with error.
 	  if (response.body != null && isReadable(response.body?.stream)) {
 	    response.body.stream.cancel(error).catch((err) => {
@@ -19807,12 +19807,12 @@ function requireFetch () {
 	  // 2. Let crossOriginIsolatedCapability be false.
 	  let crossOriginIsolatedCapability = false;
 
-	  // 3. If request’s client is non-null, then:
+	  // 3. If request\u2019s client is non-null, then:
 	  if (request.client != null) {
-	    // 1. Set taskDestination to request’s client’s global object.
+	    // 1. Set taskDestination to request\u2019s client\u2019s global object.
 	    taskDestination = request.client.globalObject;
 
-	    // 2. Set crossOriginIsolatedCapability to request’s client’s cross-origin
+	    // 2. Set crossOriginIsolatedCapability to request\u2019s client\u2019s cross-origin
 	    // isolated capability.
 	    crossOriginIsolatedCapability =
 	      request.client.crossOriginIsolatedCapability;
@@ -19853,14 +19853,14 @@ function requireFetch () {
 	    crossOriginIsolatedCapability
 	  };
 
-	  // 7. If request’s body is a byte sequence, then set request’s body to
-	  //    request’s body as a body.
+	  // 7. If request\u2019s body is a byte sequence, then set request\u2019s body to
+	  //    request\u2019s body as a body.
 	  // NOTE: Since fetching is only called from fetch, body should already be
 	  // extracted.
 	  assert(!request.body || request.body.stream);
 
-	  // 8. If request’s window is "client", then set request’s window to request’s
-	  // client, if request’s client’s global object is a Window object; otherwise
+	  // 8. If request\u2019s window is "client", then set request\u2019s window to request\u2019s
+	  // client, if request\u2019s client\u2019s global object is a Window object; otherwise
 	  // "no-window".
 	  if (request.window === 'client') {
 	    // TODO: What if request.client is null?
@@ -19870,8 +19870,8 @@ function requireFetch () {
 	        : 'no-window';
 	  }
 
-	  // 9. If request’s origin is "client", then set request’s origin to request’s
-	  // client’s origin.
+	  // 9. If request\u2019s origin is "client", then set request\u2019s origin to request\u2019s
+	  // client\u2019s origin.
 	  if (request.origin === 'client') {
 	    request.origin = request.client.origin;
 	  }
@@ -19879,28 +19879,28 @@ function requireFetch () {
 	  // 10. If all of the following conditions are true:
 	  // TODO
 
-	  // 11. If request’s policy container is "client", then:
+	  // 11. If request\u2019s policy container is "client", then:
 	  if (request.policyContainer === 'client') {
-	    // 1. If request’s client is non-null, then set request’s policy
-	    // container to a clone of request’s client’s policy container. [HTML]
+	    // 1. If request\u2019s client is non-null, then set request\u2019s policy
+	    // container to a clone of request\u2019s client\u2019s policy container. [HTML]
 	    if (request.client != null) {
 	      request.policyContainer = clonePolicyContainer(
 	        request.client.policyContainer
 	      );
 	    } else {
-	      // 2. Otherwise, set request’s policy container to a new policy
+	      // 2. Otherwise, set request\u2019s policy container to a new policy
 	      // container.
 	      request.policyContainer = makePolicyContainer();
 	    }
 	  }
 
-	  // 12. If request’s header list does not contain `Accept`, then:
+	  // 12. If request\u2019s header list does not contain `Accept`, then:
 	  if (!request.headersList.contains('accept', true)) {
 	    // 1. Let value be `*/*`.
 	    const value = '*/*';
 
 	    // 2. A user agent should set value to the first matching statement, if
-	    // any, switching on request’s destination:
+	    // any, switching on request\u2019s destination:
 	    // "document"
 	    // "frame"
 	    // "iframe"
@@ -19911,19 +19911,19 @@ function requireFetch () {
 	    // `text/css,*/*;q=0.1`
 	    // TODO
 
-	    // 3. Append `Accept`/value to request’s header list.
+	    // 3. Append `Accept`/value to request\u2019s header list.
 	    request.headersList.append('accept', value, true);
 	  }
 
-	  // 13. If request’s header list does not contain `Accept-Language`, then
+	  // 13. If request\u2019s header list does not contain `Accept-Language`, then
 	  // user agents should append `Accept-Language`/an appropriate value to
-	  // request’s header list.
+	  // request\u2019s header list.
 	  if (!request.headersList.contains('accept-language', true)) {
 	    request.headersList.append('accept-language', '*', true);
 	  }
 
-	  // 14. If request’s priority is null, then use request’s initiator and
-	  // destination appropriately in setting request’s priority to a
+	  // 14. If request\u2019s priority is null, then use request\u2019s initiator and
+	  // destination appropriately in setting request\u2019s priority to a
 	  // user-agent-defined object.
 	  if (request.priority === null) ;
 
@@ -19942,13 +19942,13 @@ function requireFetch () {
 
 	// https://fetch.spec.whatwg.org/#concept-main-fetch
 	async function mainFetch (fetchParams, recursive = false) {
-	  // 1. Let request be fetchParams’s request.
+	  // 1. Let request be fetchParams\u2019s request.
 	  const request = fetchParams.request;
 
 	  // 2. Let response be null.
 	  let response = null;
 
-	  // 3. If request’s local-URLs-only flag is set and request’s current URL is
+	  // 3. If request\u2019s local-URLs-only flag is set and request\u2019s current URL is
 	  // not local, then set response to a network error.
 	  if (request.localURLsOnly && !urlIsLocal(requestCurrentURL(request))) {
 	    response = makeNetworkError('local URLs only');
@@ -19969,23 +19969,23 @@ function requireFetch () {
 	  // TODO: should fetching request be blocked as mixed content?
 	  // TODO: should request be blocked by Content Security Policy?
 
-	  // 7. If request’s referrer policy is the empty string, then set request’s
-	  // referrer policy to request’s policy container’s referrer policy.
+	  // 7. If request\u2019s referrer policy is the empty string, then set request\u2019s
+	  // referrer policy to request\u2019s policy container\u2019s referrer policy.
 	  if (request.referrerPolicy === '') {
 	    request.referrerPolicy = request.policyContainer.referrerPolicy;
 	  }
 
-	  // 8. If request’s referrer is not "no-referrer", then set request’s
-	  // referrer to the result of invoking determine request’s referrer.
+	  // 8. If request\u2019s referrer is not "no-referrer", then set request\u2019s
+	  // referrer to the result of invoking determine request\u2019s referrer.
 	  if (request.referrer !== 'no-referrer') {
 	    request.referrer = determineRequestsReferrer(request);
 	  }
 
-	  // 9. Set request’s current URL’s scheme to "https" if all of the following
+	  // 9. Set request\u2019s current URL\u2019s scheme to "https" if all of the following
 	  // conditions are true:
-	  // - request’s current URL’s scheme is "http"
-	  // - request’s current URL’s host is a domain
-	  // - Matching request’s current URL’s host per Known HSTS Host Domain Name
+	  // - request\u2019s current URL\u2019s scheme is "http"
+	  // - request\u2019s current URL\u2019s host is a domain
+	  // - Matching request\u2019s current URL\u2019s host per Known HSTS Host Domain Name
 	  //   Matching results in either a superdomain match with an asserted
 	  //   includeSubDomains directive or a congruent match (with or without an
 	  //   asserted includeSubDomains directive). [HSTS]
@@ -20001,30 +20001,30 @@ function requireFetch () {
 	      const currentURL = requestCurrentURL(request);
 
 	      if (
-	        // - request’s current URL’s origin is same origin with request’s origin,
-	        //   and request’s response tainting is "basic"
+	        // - request\u2019s current URL\u2019s origin is same origin with request\u2019s origin,
+	        //   and request\u2019s response tainting is "basic"
 	        (sameOrigin(currentURL, request.url) && request.responseTainting === 'basic') ||
-	        // request’s current URL’s scheme is "data"
+	        // request\u2019s current URL\u2019s scheme is "data"
 	        (currentURL.protocol === 'data:') ||
-	        // - request’s mode is "navigate" or "websocket"
+	        // - request\u2019s mode is "navigate" or "websocket"
 	        (request.mode === 'navigate' || request.mode === 'websocket')
 	      ) {
-	        // 1. Set request’s response tainting to "basic".
+	        // 1. Set request\u2019s response tainting to "basic".
 	        request.responseTainting = 'basic';
 
 	        // 2. Return the result of running scheme fetch given fetchParams.
 	        return await schemeFetch(fetchParams)
 	      }
 
-	      // request’s mode is "same-origin"
+	      // request\u2019s mode is "same-origin"
 	      if (request.mode === 'same-origin') {
 	        // 1. Return a network error.
 	        return makeNetworkError('request mode cannot be "same-origin"')
 	      }
 
-	      // request’s mode is "no-cors"
+	      // request\u2019s mode is "no-cors"
 	      if (request.mode === 'no-cors') {
-	        // 1. If request’s redirect mode is not "follow", then return a network
+	        // 1. If request\u2019s redirect mode is not "follow", then return a network
 	        // error.
 	        if (request.redirect !== 'follow') {
 	          return makeNetworkError(
@@ -20032,24 +20032,24 @@ function requireFetch () {
 	          )
 	        }
 
-	        // 2. Set request’s response tainting to "opaque".
+	        // 2. Set request\u2019s response tainting to "opaque".
 	        request.responseTainting = 'opaque';
 
 	        // 3. Return the result of running scheme fetch given fetchParams.
 	        return await schemeFetch(fetchParams)
 	      }
 
-	      // request’s current URL’s scheme is not an HTTP(S) scheme
+	      // request\u2019s current URL\u2019s scheme is not an HTTP(S) scheme
 	      if (!urlIsHttpHttpsScheme(requestCurrentURL(request))) {
 	        // Return a network error.
 	        return makeNetworkError('URL scheme must be a HTTP(S) scheme')
 	      }
 
-	      // - request’s use-CORS-preflight flag is set
-	      // - request’s unsafe-request flag is set and either request’s method is
+	      // - request\u2019s use-CORS-preflight flag is set
+	      // - request\u2019s unsafe-request flag is set and either request\u2019s method is
 	      //   not a CORS-safelisted method or CORS-unsafe request-header names with
-	      //   request’s header list is not empty
-	      //    1. Set request’s response tainting to "cors".
+	      //   request\u2019s header list is not empty
+	      //    1. Set request\u2019s response tainting to "cors".
 	      //    2. Let corsWithPreflightResponse be the result of running HTTP fetch
 	      //    given fetchParams and true.
 	      //    3. If corsWithPreflightResponse is a network error, then clear cache
@@ -20058,7 +20058,7 @@ function requireFetch () {
 	      // TODO
 
 	      // Otherwise
-	      //    1. Set request’s response tainting to "cors".
+	      //    1. Set request\u2019s response tainting to "cors".
 	      request.responseTainting = 'cors';
 
 	      //    2. Return the result of running HTTP fetch given fetchParams.
@@ -20074,11 +20074,11 @@ function requireFetch () {
 	  // 13. If response is not a network error and response is not a filtered
 	  // response, then:
 	  if (response.status !== 0 && !response.internalResponse) {
-	    // If request’s response tainting is "cors", then:
+	    // If request\u2019s response tainting is "cors", then:
 	    if (request.responseTainting === 'cors') ;
 
 	    // Set response to the following filtered response with response as its
-	    // internal response, depending on request’s response tainting:
+	    // internal response, depending on request\u2019s response tainting:
 	    if (request.responseTainting === 'basic') {
 	      response = filterResponse(response, 'basic');
 	    } else if (request.responseTainting === 'cors') {
@@ -20091,18 +20091,18 @@ function requireFetch () {
 	  }
 
 	  // 14. Let internalResponse be response, if response is a network error,
-	  // and response’s internal response otherwise.
+	  // and response\u2019s internal response otherwise.
 	  let internalResponse =
 	    response.status === 0 ? response : response.internalResponse;
 
-	  // 15. If internalResponse’s URL list is empty, then set it to a clone of
-	  // request’s URL list.
+	  // 15. If internalResponse\u2019s URL list is empty, then set it to a clone of
+	  // request\u2019s URL list.
 	  if (internalResponse.urlList.length === 0) {
 	    internalResponse.urlList.push(...request.urlList);
 	  }
 
-	  // 16. If request’s timing allow failed flag is unset, then set
-	  // internalResponse’s timing allow passed flag.
+	  // 16. If request\u2019s timing allow failed flag is unset, then set
+	  // internalResponse\u2019s timing allow passed flag.
 	  if (!request.timingAllowFailed) {
 	    response.timingAllowPassed = true;
 	  }
@@ -20115,8 +20115,8 @@ function requireFetch () {
 	  // - should internalResponse to request be blocked due to nosniff
 	  // TODO
 
-	  // 18. If response’s type is "opaque", internalResponse’s status is 206,
-	  // internalResponse’s range-requested flag is set, and request’s header
+	  // 18. If response\u2019s type is "opaque", internalResponse\u2019s status is 206,
+	  // internalResponse\u2019s range-requested flag is set, and request\u2019s header
 	  // list does not contain `Range`, then set response and internalResponse
 	  // to a network error.
 	  if (
@@ -20128,9 +20128,9 @@ function requireFetch () {
 	    response = internalResponse = makeNetworkError();
 	  }
 
-	  // 19. If response is not a network error and either request’s method is
-	  // `HEAD` or `CONNECT`, or internalResponse’s status is a null body status,
-	  // set internalResponse’s body to null and disregard any enqueuing toward
+	  // 19. If response is not a network error and either request\u2019s method is
+	  // `HEAD` or `CONNECT`, or internalResponse\u2019s status is a null body status,
+	  // set internalResponse\u2019s body to null and disregard any enqueuing toward
 	  // it (if any).
 	  if (
 	    response.status !== 0 &&
@@ -20142,14 +20142,14 @@ function requireFetch () {
 	    fetchParams.controller.dump = true;
 	  }
 
-	  // 20. If request’s integrity metadata is not the empty string, then:
+	  // 20. If request\u2019s integrity metadata is not the empty string, then:
 	  if (request.integrity) {
 	    // 1. Let processBodyError be this step: run fetch finale given fetchParams
 	    // and a network error.
 	    const processBodyError = (reason) =>
 	      fetchFinale(fetchParams, makeNetworkError(reason));
 
-	    // 2. If request’s response tainting is "opaque", or response’s body is null,
+	    // 2. If request\u2019s response tainting is "opaque", or response\u2019s body is null,
 	    // then run processBodyError and abort these steps.
 	    if (request.responseTainting === 'opaque' || response.body == null) {
 	      processBodyError(response.error);
@@ -20158,21 +20158,21 @@ function requireFetch () {
 
 	    // 3. Let processBody given bytes be these steps:
 	    const processBody = (bytes) => {
-	      // 1. If bytes do not match request’s integrity metadata,
+	      // 1. If bytes do not match request\u2019s integrity metadata,
 	      // then run processBodyError and abort these steps. [SRI]
 	      if (!bytesMatch(bytes, request.integrity)) {
 	        processBodyError('integrity mismatch');
 	        return
 	      }
 
-	      // 2. Set response’s body to bytes as a body.
+	      // 2. Set response\u2019s body to bytes as a body.
 	      response.body = safelyExtractBody(bytes)[0];
 
 	      // 3. Run fetch finale given fetchParams and response.
 	      fetchFinale(fetchParams, response);
 	    };
 
-	    // 4. Fully read response’s body given processBody and processBodyError.
+	    // 4. Fully read response\u2019s body given processBody and processBodyError.
 	    await fullyReadBody(response.body, processBody, processBodyError);
 	  } else {
 	    // 21. Otherwise, run fetch finale given fetchParams and response.
@@ -20191,16 +20191,16 @@ function requireFetch () {
 	    return Promise.resolve(makeAppropriateNetworkError(fetchParams))
 	  }
 
-	  // 2. Let request be fetchParams’s request.
+	  // 2. Let request be fetchParams\u2019s request.
 	  const { request } = fetchParams;
 
 	  const { protocol: scheme } = requestCurrentURL(request);
 
-	  // 3. Switch on request’s current URL’s scheme and run the associated steps:
+	  // 3. Switch on request\u2019s current URL\u2019s scheme and run the associated steps:
 	  switch (scheme) {
 	    case 'about:': {
-	      // If request’s current URL’s path is the string "blank", then return a new response
-	      // whose status message is `OK`, header list is « (`Content-Type`, `text/html;charset=utf-8`) »,
+	      // If request\u2019s current URL\u2019s path is the string "blank", then return a new response
+	      // whose status message is `OK`, header list is \u00ab (`Content-Type`, `text/html;charset=utf-8`) \u00bb,
 	      // and body is the empty byte sequence as a body.
 
 	      // Otherwise, return a network error.
@@ -20211,7 +20211,7 @@ function requireFetch () {
 	        resolveObjectURL = require$$0$1.resolveObjectURL;
 	      }
 
-	      // 1. Let blobURLEntry be request’s current URL’s blob URL entry.
+	      // 1. Let blobURLEntry be request\u2019s current URL\u2019s blob URL entry.
 	      const blobURLEntry = requestCurrentURL(request);
 
 	      // https://github.com/web-platform-tests/wpt/blob/7b0ebaccc62b566a1965396e5be7bb2bc06f841f/FileAPI/url/resources/fetch-tests.js#L52-L56
@@ -20222,28 +20222,28 @@ function requireFetch () {
 
 	      const blob = resolveObjectURL(blobURLEntry.toString());
 
-	      // 2. If request’s method is not `GET`, blobURLEntry is null, or blobURLEntry’s
+	      // 2. If request\u2019s method is not `GET`, blobURLEntry is null, or blobURLEntry\u2019s
 	      //    object is not a Blob object, then return a network error.
 	      if (request.method !== 'GET' || !isBlobLike(blob)) {
 	        return Promise.resolve(makeNetworkError('invalid method'))
 	      }
 
-	      // 3. Let blob be blobURLEntry’s object.
+	      // 3. Let blob be blobURLEntry\u2019s object.
 	      // Note: done above
 
 	      // 4. Let response be a new response.
 	      const response = makeResponse();
 
-	      // 5. Let fullLength be blob’s size.
+	      // 5. Let fullLength be blob\u2019s size.
 	      const fullLength = blob.size;
 
 	      // 6. Let serializedFullLength be fullLength, serialized and isomorphic encoded.
 	      const serializedFullLength = isomorphicEncode(`${fullLength}`);
 
-	      // 7. Let type be blob’s type.
+	      // 7. Let type be blob\u2019s type.
 	      const type = blob.type;
 
-	      // 8. If request’s header list does not contain `Range`:
+	      // 8. If request\u2019s header list does not contain `Range`:
 	      // 9. Otherwise:
 	      if (!request.headersList.contains('range', true)) {
 	        // 1. Let bodyWithType be the result of safely extracting blob.
@@ -20252,20 +20252,20 @@ function requireFetch () {
 	        // use extractBody directly.
 	        const bodyWithType = extractBody(blob);
 
-	        // 2. Set response’s status message to `OK`.
+	        // 2. Set response\u2019s status message to `OK`.
 	        response.statusText = 'OK';
 
-	        // 3. Set response’s body to bodyWithType’s body.
+	        // 3. Set response\u2019s body to bodyWithType\u2019s body.
 	        response.body = bodyWithType[0];
 
-	        // 4. Set response’s header list to « (`Content-Length`, serializedFullLength), (`Content-Type`, type) ».
+	        // 4. Set response\u2019s header list to \u00ab (`Content-Length`, serializedFullLength), (`Content-Type`, type) \u00bb.
 	        response.headersList.set('content-length', serializedFullLength, true);
 	        response.headersList.set('content-type', type, true);
 	      } else {
-	        // 1. Set response’s range-requested flag.
+	        // 1. Set response\u2019s range-requested flag.
 	        response.rangeRequested = true;
 
-	        // 2. Let rangeHeader be the result of getting `Range` from request’s header list.
+	        // 2. Let rangeHeader be the result of getting `Range` from request\u2019s header list.
 	        const rangeHeader = request.headersList.get('range', true);
 
 	        // 3. Let rangeValue be the result of parsing a single range header value given rangeHeader and true.
@@ -20282,10 +20282,10 @@ function requireFetch () {
 	        // 6. If rangeStart is null:
 	        // 7. Otherwise:
 	        if (rangeStart === null) {
-	          // 1. Set rangeStart to fullLength − rangeEnd.
+	          // 1. Set rangeStart to fullLength \u2212 rangeEnd.
 	          rangeStart = fullLength - rangeEnd;
 
-	          // 2. Set rangeEnd to rangeStart + rangeEnd − 1.
+	          // 2. Set rangeEnd to rangeStart + rangeEnd \u2212 1.
 	          rangeEnd = rangeStart + rangeEnd - 1;
 	        } else {
 	          // 1. If rangeStart is greater than or equal to fullLength, then return a network error.
@@ -20294,7 +20294,7 @@ function requireFetch () {
 	          }
 
 	          // 2. If rangeEnd is null or rangeEnd is greater than or equal to fullLength, then set
-	          //    rangeEnd to fullLength − 1.
+	          //    rangeEnd to fullLength \u2212 1.
 	          if (rangeEnd === null || rangeEnd >= fullLength) {
 	            rangeEnd = fullLength - 1;
 	          }
@@ -20308,24 +20308,24 @@ function requireFetch () {
 	        // Note: same reason as mentioned above as to why we use extractBody
 	        const slicedBodyWithType = extractBody(slicedBlob);
 
-	        // 10. Set response’s body to slicedBodyWithType’s body.
+	        // 10. Set response\u2019s body to slicedBodyWithType\u2019s body.
 	        response.body = slicedBodyWithType[0];
 
-	        // 11. Let serializedSlicedLength be slicedBlob’s size, serialized and isomorphic encoded.
+	        // 11. Let serializedSlicedLength be slicedBlob\u2019s size, serialized and isomorphic encoded.
 	        const serializedSlicedLength = isomorphicEncode(`${slicedBlob.size}`);
 
 	        // 12. Let contentRange be the result of invoking build a content range given rangeStart,
 	        //     rangeEnd, and fullLength.
 	        const contentRange = buildContentRange(rangeStart, rangeEnd, fullLength);
 
-	        // 13. Set response’s status to 206.
+	        // 13. Set response\u2019s status to 206.
 	        response.status = 206;
 
-	        // 14. Set response’s status message to `Partial Content`.
+	        // 14. Set response\u2019s status message to `Partial Content`.
 	        response.statusText = 'Partial Content';
 
-	        // 15. Set response’s header list to « (`Content-Length`, serializedSlicedLength),
-	        //     (`Content-Type`, type), (`Content-Range`, contentRange) ».
+	        // 15. Set response\u2019s header list to \u00ab (`Content-Length`, serializedSlicedLength),
+	        //     (`Content-Type`, type), (`Content-Range`, contentRange) \u00bb.
 	        response.headersList.set('content-length', serializedSlicedLength, true);
 	        response.headersList.set('content-type', type, true);
 	        response.headersList.set('content-range', contentRange, true);
@@ -20336,7 +20336,7 @@ function requireFetch () {
 	    }
 	    case 'data:': {
 	      // 1. Let dataURLStruct be the result of running the
-	      //    data: URL processor on request’s current URL.
+	      //    data: URL processor on request\u2019s current URL.
 	      const currentURL = requestCurrentURL(request);
 	      const dataURLStruct = dataURLProcessor(currentURL);
 
@@ -20346,12 +20346,12 @@ function requireFetch () {
 	        return Promise.resolve(makeNetworkError('failed to fetch the data URL'))
 	      }
 
-	      // 3. Let mimeType be dataURLStruct’s MIME type, serialized.
+	      // 3. Let mimeType be dataURLStruct\u2019s MIME type, serialized.
 	      const mimeType = serializeAMimeType(dataURLStruct.mimeType);
 
 	      // 4. Return a response whose status message is `OK`,
-	      //    header list is « (`Content-Type`, mimeType) »,
-	      //    and body is dataURLStruct’s body as a body.
+	      //    header list is \u00ab (`Content-Type`, mimeType) \u00bb,
+	      //    and body is dataURLStruct\u2019s body as a body.
 	      return Promise.resolve(makeResponse({
 	        statusText: 'OK',
 	        headersList: [
@@ -20380,12 +20380,12 @@ function requireFetch () {
 
 	// https://fetch.spec.whatwg.org/#finalize-response
 	function finalizeResponse (fetchParams, response) {
-	  // 1. Set fetchParams’s request’s done flag.
+	  // 1. Set fetchParams\u2019s request\u2019s done flag.
 	  fetchParams.request.done = true;
 
-	  // 2, If fetchParams’s process response done is not null, then queue a fetch
-	  // task to run fetchParams’s process response done given response, with
-	  // fetchParams’s task destination.
+	  // 2, If fetchParams\u2019s process response done is not null, then queue a fetch
+	  // task to run fetchParams\u2019s process response done given response, with
+	  // fetchParams\u2019s task destination.
 	  if (fetchParams.processResponseDone != null) {
 	    queueMicrotask(() => fetchParams.processResponseDone(response));
 	  }
@@ -20393,12 +20393,12 @@ function requireFetch () {
 
 	// https://fetch.spec.whatwg.org/#fetch-finale
 	function fetchFinale (fetchParams, response) {
-	  // 1. Let timingInfo be fetchParams’s timing info.
+	  // 1. Let timingInfo be fetchParams\u2019s timing info.
 	  let timingInfo = fetchParams.timingInfo;
 
-	  // 2. If response is not a network error and fetchParams’s request’s client is a secure context,
-	  //    then set timingInfo’s server-timing headers to the result of getting, decoding, and splitting
-	  //    `Server-Timing` from response’s internal response’s header list.
+	  // 2. If response is not a network error and fetchParams\u2019s request\u2019s client is a secure context,
+	  //    then set timingInfo\u2019s server-timing headers to the result of getting, decoding, and splitting
+	  //    `Server-Timing` from response\u2019s internal response\u2019s header list.
 	  // TODO
 
 	  // 3. Let processResponseEndOfBody be the following steps:
@@ -20406,29 +20406,29 @@ function requireFetch () {
 	    // 1. Let unsafeEndTime be the unsafe shared current time.
 	    const unsafeEndTime = Date.now(); // ?
 
-	    // 2. If fetchParams’s request’s destination is "document", then set fetchParams’s controller’s
-	    //    full timing info to fetchParams’s timing info.
+	    // 2. If fetchParams\u2019s request\u2019s destination is "document", then set fetchParams\u2019s controller\u2019s
+	    //    full timing info to fetchParams\u2019s timing info.
 	    if (fetchParams.request.destination === 'document') {
 	      fetchParams.controller.fullTimingInfo = timingInfo;
 	    }
 
-	    // 3. Set fetchParams’s controller’s report timing steps to the following steps given a global object global:
+	    // 3. Set fetchParams\u2019s controller\u2019s report timing steps to the following steps given a global object global:
 	    fetchParams.controller.reportTimingSteps = () => {
-	      // 1. If fetchParams’s request’s URL’s scheme is not an HTTP(S) scheme, then return.
+	      // 1. If fetchParams\u2019s request\u2019s URL\u2019s scheme is not an HTTP(S) scheme, then return.
 	      if (fetchParams.request.url.protocol !== 'https:') {
 	        return
 	      }
 
-	      // 2. Set timingInfo’s end time to the relative high resolution time given unsafeEndTime and global.
+	      // 2. Set timingInfo\u2019s end time to the relative high resolution time given unsafeEndTime and global.
 	      timingInfo.endTime = unsafeEndTime;
 
-	      // 3. Let cacheState be response’s cache state.
+	      // 3. Let cacheState be response\u2019s cache state.
 	      let cacheState = response.cacheState;
 
-	      // 4. Let bodyInfo be response’s body info.
+	      // 4. Let bodyInfo be response\u2019s body info.
 	      const bodyInfo = response.bodyInfo;
 
-	      // 5. If response’s timing allow passed flag is not set, then set timingInfo to the result of creating an
+	      // 5. If response\u2019s timing allow passed flag is not set, then set timingInfo to the result of creating an
 	      //    opaque timing info for timingInfo and set cacheState to the empty string.
 	      if (!response.timingAllowPassed) {
 	        timingInfo = createOpaqueTimingInfo(timingInfo);
@@ -20439,22 +20439,22 @@ function requireFetch () {
 	      // 6. Let responseStatus be 0.
 	      let responseStatus = 0;
 
-	      // 7. If fetchParams’s request’s mode is not "navigate" or response’s has-cross-origin-redirects is false:
+	      // 7. If fetchParams\u2019s request\u2019s mode is not "navigate" or response\u2019s has-cross-origin-redirects is false:
 	      if (fetchParams.request.mode !== 'navigator' || !response.hasCrossOriginRedirects) {
-	        // 1. Set responseStatus to response’s status.
+	        // 1. Set responseStatus to response\u2019s status.
 	        responseStatus = response.status;
 
-	        // 2. Let mimeType be the result of extracting a MIME type from response’s header list.
+	        // 2. Let mimeType be the result of extracting a MIME type from response\u2019s header list.
 	        const mimeType = extractMimeType(response.headersList);
 
-	        // 3. If mimeType is not failure, then set bodyInfo’s content type to the result of minimizing a supported MIME type given mimeType.
+	        // 3. If mimeType is not failure, then set bodyInfo\u2019s content type to the result of minimizing a supported MIME type given mimeType.
 	        if (mimeType !== 'failure') {
 	          bodyInfo.contentType = minimizeSupportedMimeType(mimeType);
 	        }
 	      }
 
-	      // 8. If fetchParams’s request’s initiator type is non-null, then mark resource timing given timingInfo,
-	      //    fetchParams’s request’s URL, fetchParams’s request’s initiator type, global, cacheState, bodyInfo,
+	      // 8. If fetchParams\u2019s request\u2019s initiator type is non-null, then mark resource timing given timingInfo,
+	      //    fetchParams\u2019s request\u2019s URL, fetchParams\u2019s request\u2019s initiator type, global, cacheState, bodyInfo,
 	      //    and responseStatus.
 	      if (fetchParams.request.initiatorType != null) {
 	        // TODO: update markresourcetiming
@@ -20464,29 +20464,29 @@ function requireFetch () {
 
 	    // 4. Let processResponseEndOfBodyTask be the following steps:
 	    const processResponseEndOfBodyTask = () => {
-	      // 1. Set fetchParams’s request’s done flag.
+	      // 1. Set fetchParams\u2019s request\u2019s done flag.
 	      fetchParams.request.done = true;
 
-	      // 2. If fetchParams’s process response end-of-body is non-null, then run fetchParams’s process
+	      // 2. If fetchParams\u2019s process response end-of-body is non-null, then run fetchParams\u2019s process
 	      //    response end-of-body given response.
 	      if (fetchParams.processResponseEndOfBody != null) {
 	        queueMicrotask(() => fetchParams.processResponseEndOfBody(response));
 	      }
 
-	      // 3. If fetchParams’s request’s initiator type is non-null and fetchParams’s request’s client’s
-	      //    global object is fetchParams’s task destination, then run fetchParams’s controller’s report
-	      //    timing steps given fetchParams’s request’s client’s global object.
+	      // 3. If fetchParams\u2019s request\u2019s initiator type is non-null and fetchParams\u2019s request\u2019s client\u2019s
+	      //    global object is fetchParams\u2019s task destination, then run fetchParams\u2019s controller\u2019s report
+	      //    timing steps given fetchParams\u2019s request\u2019s client\u2019s global object.
 	      if (fetchParams.request.initiatorType != null) {
 	        fetchParams.controller.reportTimingSteps();
 	      }
 	    };
 
-	    // 5. Queue a fetch task to run processResponseEndOfBodyTask with fetchParams’s task destination
+	    // 5. Queue a fetch task to run processResponseEndOfBodyTask with fetchParams\u2019s task destination
 	    queueMicrotask(() => processResponseEndOfBodyTask());
 	  };
 
-	  // 4. If fetchParams’s process response is non-null, then queue a fetch task to run fetchParams’s
-	  //    process response given response, with fetchParams’s task destination.
+	  // 4. If fetchParams\u2019s process response is non-null, then queue a fetch task to run fetchParams\u2019s
+	  //    process response given response, with fetchParams\u2019s task destination.
 	  if (fetchParams.processResponse != null) {
 	    queueMicrotask(() => {
 	      fetchParams.processResponse(response);
@@ -20494,10 +20494,10 @@ function requireFetch () {
 	    });
 	  }
 
-	  // 5. Let internalResponse be response, if response is a network error; otherwise response’s internal response.
+	  // 5. Let internalResponse be response, if response is a network error; otherwise response\u2019s internal response.
 	  const internalResponse = response.type === 'error' ? response : (response.internalResponse ?? response);
 
-	  // 6. If internalResponse’s body is null, then run processResponseEndOfBody.
+	  // 6. If internalResponse\u2019s body is null, then run processResponseEndOfBody.
 	  // 7. Otherwise:
 	  if (internalResponse.body == null) {
 	    processResponseEndOfBody();
@@ -20510,7 +20510,7 @@ function requireFetch () {
 	    // 2. Let identityTransformAlgorithm be an algorithm which, given chunk, enqueues chunk in transformStream.
 	    // 3. Set up transformStream with transformAlgorithm set to identityTransformAlgorithm and flushAlgorithm
 	    //    set to processResponseEndOfBody.
-	    // 4. Set internalResponse’s body’s stream to the result of internalResponse’s body’s stream piped through transformStream.
+	    // 4. Set internalResponse\u2019s body\u2019s stream to the result of internalResponse\u2019s body\u2019s stream piped through transformStream.
 
 	    finished(internalResponse.body.stream, () => {
 	      processResponseEndOfBody();
@@ -20520,7 +20520,7 @@ function requireFetch () {
 
 	// https://fetch.spec.whatwg.org/#http-fetch
 	async function httpFetch (fetchParams) {
-	  // 1. Let request be fetchParams’s request.
+	  // 1. Let request be fetchParams\u2019s request.
 	  const request = fetchParams.request;
 
 	  // 2. Let response be null.
@@ -20529,10 +20529,10 @@ function requireFetch () {
 	  // 3. Let actualResponse be null.
 	  let actualResponse = null;
 
-	  // 4. Let timingInfo be fetchParams’s timing info.
+	  // 4. Let timingInfo be fetchParams\u2019s timing info.
 	  const timingInfo = fetchParams.timingInfo;
 
-	  // 5. If request’s service-workers mode is "all", then:
+	  // 5. If request\u2019s service-workers mode is "all", then:
 	  if (request.serviceWorkers === 'all') ;
 
 	  // 6. If response is null, then:
@@ -20540,7 +20540,7 @@ function requireFetch () {
 	    // 1. If makeCORSPreflight is true and one of these conditions is true:
 	    // TODO
 
-	    // 2. If request’s redirect mode is "follow", then set request’s
+	    // 2. If request\u2019s redirect mode is "follow", then set request\u2019s
 	    // service-workers mode to "none".
 	    if (request.redirect === 'follow') {
 	      request.serviceWorkers = 'none';
@@ -20550,7 +20550,7 @@ function requireFetch () {
 	    // HTTP-network-or-cache fetch given fetchParams.
 	    actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
 
-	    // 4. If request’s response tainting is "cors" and a CORS check
+	    // 4. If request\u2019s response tainting is "cors" and a CORS check
 	    // for request and response returns failure, then return a network error.
 	    if (
 	      request.responseTainting === 'cors' &&
@@ -20560,15 +20560,15 @@ function requireFetch () {
 	    }
 
 	    // 5. If the TAO check for request and response returns failure, then set
-	    // request’s timing allow failed flag.
+	    // request\u2019s timing allow failed flag.
 	    if (TAOCheck(request, response) === 'failure') {
 	      request.timingAllowFailed = true;
 	    }
 	  }
 
-	  // 7. If either request’s response tainting or response’s type
+	  // 7. If either request\u2019s response tainting or response\u2019s type
 	  // is "opaque", and the cross-origin resource policy check with
-	  // request’s origin, request’s client, request’s destination,
+	  // request\u2019s origin, request\u2019s client, request\u2019s destination,
 	  // and actualResponse returns blocked, then return a network error.
 	  if (
 	    (request.responseTainting === 'opaque' || response.type === 'opaque') &&
@@ -20582,9 +20582,9 @@ function requireFetch () {
 	    return makeNetworkError('blocked')
 	  }
 
-	  // 8. If actualResponse’s status is a redirect status, then:
+	  // 8. If actualResponse\u2019s status is a redirect status, then:
 	  if (redirectStatusSet.has(actualResponse.status)) {
-	    // 1. If actualResponse’s status is not 303, request’s body is not null,
+	    // 1. If actualResponse\u2019s status is not 303, request\u2019s body is not null,
 	    // and the connection uses HTTP/2, then user agents may, and are even
 	    // encouraged to, transmit an RST_STREAM frame.
 	    // See, https://github.com/whatwg/fetch/issues/1288
@@ -20592,7 +20592,7 @@ function requireFetch () {
 	      fetchParams.controller.connection.destroy(undefined, false);
 	    }
 
-	    // 2. Switch on request’s redirect mode:
+	    // 2. Switch on request\u2019s redirect mode:
 	    if (request.redirect === 'error') {
 	      // Set response to a network error.
 	      response = makeNetworkError('unexpected redirect');
@@ -20612,7 +20612,7 @@ function requireFetch () {
 	    }
 	  }
 
-	  // 9. Set response’s timing info to timingInfo.
+	  // 9. Set response\u2019s timing info to timingInfo.
 	  response.timingInfo = timingInfo;
 
 	  // 10. Return response.
@@ -20621,17 +20621,17 @@ function requireFetch () {
 
 	// https://fetch.spec.whatwg.org/#http-redirect-fetch
 	function httpRedirectFetch (fetchParams, response) {
-	  // 1. Let request be fetchParams’s request.
+	  // 1. Let request be fetchParams\u2019s request.
 	  const request = fetchParams.request;
 
 	  // 2. Let actualResponse be response, if response is not a filtered response,
-	  // and response’s internal response otherwise.
+	  // and response\u2019s internal response otherwise.
 	  const actualResponse = response.internalResponse
 	    ? response.internalResponse
 	    : response;
 
-	  // 3. Let locationURL be actualResponse’s location URL given request’s current
-	  // URL’s fragment.
+	  // 3. Let locationURL be actualResponse\u2019s location URL given request\u2019s current
+	  // URL\u2019s fragment.
 	  let locationURL;
 
 	  try {
@@ -20649,22 +20649,22 @@ function requireFetch () {
 	    return Promise.resolve(makeNetworkError(err))
 	  }
 
-	  // 6. If locationURL’s scheme is not an HTTP(S) scheme, then return a network
+	  // 6. If locationURL\u2019s scheme is not an HTTP(S) scheme, then return a network
 	  // error.
 	  if (!urlIsHttpHttpsScheme(locationURL)) {
 	    return Promise.resolve(makeNetworkError('URL scheme must be a HTTP(S) scheme'))
 	  }
 
-	  // 7. If request’s redirect count is 20, then return a network error.
+	  // 7. If request\u2019s redirect count is 20, then return a network error.
 	  if (request.redirectCount === 20) {
 	    return Promise.resolve(makeNetworkError('redirect count exceeded'))
 	  }
 
-	  // 8. Increase request’s redirect count by 1.
+	  // 8. Increase request\u2019s redirect count by 1.
 	  request.redirectCount += 1;
 
-	  // 9. If request’s mode is "cors", locationURL includes credentials, and
-	  // request’s origin is not same origin with locationURL’s origin, then return
+	  // 9. If request\u2019s mode is "cors", locationURL includes credentials, and
+	  // request\u2019s origin is not same origin with locationURL\u2019s origin, then return
 	  //  a network error.
 	  if (
 	    request.mode === 'cors' &&
@@ -20674,7 +20674,7 @@ function requireFetch () {
 	    return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'))
 	  }
 
-	  // 10. If request’s response tainting is "cors" and locationURL includes
+	  // 10. If request\u2019s response tainting is "cors" and locationURL includes
 	  // credentials, then return a network error.
 	  if (
 	    request.responseTainting === 'cors' &&
@@ -20685,8 +20685,8 @@ function requireFetch () {
 	    ))
 	  }
 
-	  // 11. If actualResponse’s status is not 303, request’s body is non-null,
-	  // and request’s body’s source is null, then return a network error.
+	  // 11. If actualResponse\u2019s status is not 303, request\u2019s body is non-null,
+	  // and request\u2019s body\u2019s source is null, then return a network error.
 	  if (
 	    actualResponse.status !== 303 &&
 	    request.body != null &&
@@ -20696,28 +20696,28 @@ function requireFetch () {
 	  }
 
 	  // 12. If one of the following is true
-	  // - actualResponse’s status is 301 or 302 and request’s method is `POST`
-	  // - actualResponse’s status is 303 and request’s method is not `GET` or `HEAD`
+	  // - actualResponse\u2019s status is 301 or 302 and request\u2019s method is `POST`
+	  // - actualResponse\u2019s status is 303 and request\u2019s method is not `GET` or `HEAD`
 	  if (
 	    ([301, 302].includes(actualResponse.status) && request.method === 'POST') ||
 	    (actualResponse.status === 303 &&
 	      !GET_OR_HEAD.includes(request.method))
 	  ) {
 	    // then:
-	    // 1. Set request’s method to `GET` and request’s body to null.
+	    // 1. Set request\u2019s method to `GET` and request\u2019s body to null.
 	    request.method = 'GET';
 	    request.body = null;
 
 	    // 2. For each headerName of request-body-header name, delete headerName from
-	    // request’s header list.
+	    // request\u2019s header list.
 	    for (const headerName of requestBodyHeader) {
 	      request.headersList.delete(headerName);
 	    }
 	  }
 
-	  // 13. If request’s current URL’s origin is not same origin with locationURL’s
+	  // 13. If request\u2019s current URL\u2019s origin is not same origin with locationURL\u2019s
 	  //     origin, then for each headerName of CORS non-wildcard request-header name,
-	  //     delete headerName from request’s header list.
+	  //     delete headerName from request\u2019s header list.
 	  if (!sameOrigin(requestCurrentURL(request), locationURL)) {
 	    // https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name
 	    request.headersList.delete('authorization', true);
@@ -20730,32 +20730,32 @@ function requireFetch () {
 	    request.headersList.delete('host', true);
 	  }
 
-	  // 14. If request’s body is non-null, then set request’s body to the first return
-	  // value of safely extracting request’s body’s source.
+	  // 14. If request\u2019s body is non-null, then set request\u2019s body to the first return
+	  // value of safely extracting request\u2019s body\u2019s source.
 	  if (request.body != null) {
 	    assert(request.body.source != null);
 	    request.body = safelyExtractBody(request.body.source)[0];
 	  }
 
-	  // 15. Let timingInfo be fetchParams’s timing info.
+	  // 15. Let timingInfo be fetchParams\u2019s timing info.
 	  const timingInfo = fetchParams.timingInfo;
 
-	  // 16. Set timingInfo’s redirect end time and post-redirect start time to the
-	  // coarsened shared current time given fetchParams’s cross-origin isolated
+	  // 16. Set timingInfo\u2019s redirect end time and post-redirect start time to the
+	  // coarsened shared current time given fetchParams\u2019s cross-origin isolated
 	  // capability.
 	  timingInfo.redirectEndTime = timingInfo.postRedirectStartTime =
 	    coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
 
-	  // 17. If timingInfo’s redirect start time is 0, then set timingInfo’s
-	  //  redirect start time to timingInfo’s start time.
+	  // 17. If timingInfo\u2019s redirect start time is 0, then set timingInfo\u2019s
+	  //  redirect start time to timingInfo\u2019s start time.
 	  if (timingInfo.redirectStartTime === 0) {
 	    timingInfo.redirectStartTime = timingInfo.startTime;
 	  }
 
-	  // 18. Append locationURL to request’s URL list.
+	  // 18. Append locationURL to request\u2019s URL list.
 	  request.urlList.push(locationURL);
 
-	  // 19. Invoke set request’s referrer policy on redirect on request and
+	  // 19. Invoke set request\u2019s referrer policy on redirect on request and
 	  // actualResponse.
 	  setRequestReferrerPolicyOnRedirect(request, actualResponse);
 
@@ -20769,7 +20769,7 @@ function requireFetch () {
 	  isAuthenticationFetch = false,
 	  isNewConnectionFetch = false
 	) {
-	  // 1. Let request be fetchParams’s request.
+	  // 1. Let request be fetchParams\u2019s request.
 	  const request = fetchParams.request;
 
 	  // 2. Let httpFetchParams be null.
@@ -20783,7 +20783,7 @@ function requireFetch () {
 
 	  // 8. Run these steps, but abort when the ongoing fetch is terminated:
 
-	  //    1. If request’s window is "no-window" and request’s redirect mode is
+	  //    1. If request\u2019s window is "no-window" and request\u2019s redirect mode is
 	  //    "error", then set httpFetchParams to fetchParams and httpRequest to
 	  //    request.
 	  if (request.window === 'no-window' && request.redirect === 'error') {
@@ -20798,7 +20798,7 @@ function requireFetch () {
 	    // 2. Set httpFetchParams to a copy of fetchParams.
 	    httpFetchParams = { ...fetchParams };
 
-	    // 3. Set httpFetchParams’s request to httpRequest.
+	    // 3. Set httpFetchParams\u2019s request to httpRequest.
 	    httpFetchParams.request = httpRequest;
 	  }
 
@@ -20808,14 +20808,14 @@ function requireFetch () {
 	    (request.credentials === 'same-origin' &&
 	      request.responseTainting === 'basic');
 
-	  //    4. Let contentLength be httpRequest’s body’s length, if httpRequest’s
+	  //    4. Let contentLength be httpRequest\u2019s body\u2019s length, if httpRequest\u2019s
 	  //    body is non-null; otherwise null.
 	  const contentLength = httpRequest.body ? httpRequest.body.length : null;
 
 	  //    5. Let contentLengthHeaderValue be null.
 	  let contentLengthHeaderValue = null;
 
-	  //    6. If httpRequest’s body is null and httpRequest’s method is `POST` or
+	  //    6. If httpRequest\u2019s body is null and httpRequest\u2019s method is `POST` or
 	  //    `PUT`, then set contentLengthHeaderValue to `0`.
 	  if (
 	    httpRequest.body == null &&
@@ -20831,22 +20831,22 @@ function requireFetch () {
 	  }
 
 	  //    8. If contentLengthHeaderValue is non-null, then append
-	  //    `Content-Length`/contentLengthHeaderValue to httpRequest’s header
+	  //    `Content-Length`/contentLengthHeaderValue to httpRequest\u2019s header
 	  //    list.
 	  if (contentLengthHeaderValue != null) {
 	    httpRequest.headersList.append('content-length', contentLengthHeaderValue, true);
 	  }
 
 	  //    9. If contentLengthHeaderValue is non-null, then append (`Content-Length`,
-	  //    contentLengthHeaderValue) to httpRequest’s header list.
+	  //    contentLengthHeaderValue) to httpRequest\u2019s header list.
 
-	  //    10. If contentLength is non-null and httpRequest’s keepalive is true,
+	  //    10. If contentLength is non-null and httpRequest\u2019s keepalive is true,
 	  //    then:
 	  if (contentLength != null && httpRequest.keepalive) ;
 
-	  //    11. If httpRequest’s referrer is a URL, then append
-	  //    `Referer`/httpRequest’s referrer, serialized and isomorphic encoded,
-	  //     to httpRequest’s header list.
+	  //    11. If httpRequest\u2019s referrer is a URL, then append
+	  //    `Referer`/httpRequest\u2019s referrer, serialized and isomorphic encoded,
+	  //     to httpRequest\u2019s header list.
 	  if (httpRequest.referrer instanceof URL) {
 	    httpRequest.headersList.append('referer', isomorphicEncode(httpRequest.referrer.href), true);
 	  }
@@ -20857,17 +20857,17 @@ function requireFetch () {
 	  //    13. Append the Fetch metadata headers for httpRequest. [FETCH-METADATA]
 	  appendFetchMetadata(httpRequest);
 
-	  //    14. If httpRequest’s header list does not contain `User-Agent`, then
+	  //    14. If httpRequest\u2019s header list does not contain `User-Agent`, then
 	  //    user agents should append `User-Agent`/default `User-Agent` value to
-	  //    httpRequest’s header list.
+	  //    httpRequest\u2019s header list.
 	  if (!httpRequest.headersList.contains('user-agent', true)) {
 	    httpRequest.headersList.append('user-agent', defaultUserAgent);
 	  }
 
-	  //    15. If httpRequest’s cache mode is "default" and httpRequest’s header
+	  //    15. If httpRequest\u2019s cache mode is "default" and httpRequest\u2019s header
 	  //    list contains `If-Modified-Since`, `If-None-Match`,
 	  //    `If-Unmodified-Since`, `If-Match`, or `If-Range`, then set
-	  //    httpRequest’s cache mode to "no-store".
+	  //    httpRequest\u2019s cache mode to "no-store".
 	  if (
 	    httpRequest.cache === 'default' &&
 	    (httpRequest.headersList.contains('if-modified-since', true) ||
@@ -20879,10 +20879,10 @@ function requireFetch () {
 	    httpRequest.cache = 'no-store';
 	  }
 
-	  //    16. If httpRequest’s cache mode is "no-cache", httpRequest’s prevent
+	  //    16. If httpRequest\u2019s cache mode is "no-cache", httpRequest\u2019s prevent
 	  //    no-cache cache-control header modification flag is unset, and
-	  //    httpRequest’s header list does not contain `Cache-Control`, then append
-	  //    `Cache-Control`/`max-age=0` to httpRequest’s header list.
+	  //    httpRequest\u2019s header list does not contain `Cache-Control`, then append
+	  //    `Cache-Control`/`max-age=0` to httpRequest\u2019s header list.
 	  if (
 	    httpRequest.cache === 'no-cache' &&
 	    !httpRequest.preventNoCacheCacheControlHeaderModification &&
@@ -20891,29 +20891,29 @@ function requireFetch () {
 	    httpRequest.headersList.append('cache-control', 'max-age=0', true);
 	  }
 
-	  //    17. If httpRequest’s cache mode is "no-store" or "reload", then:
+	  //    17. If httpRequest\u2019s cache mode is "no-store" or "reload", then:
 	  if (httpRequest.cache === 'no-store' || httpRequest.cache === 'reload') {
-	    // 1. If httpRequest’s header list does not contain `Pragma`, then append
-	    // `Pragma`/`no-cache` to httpRequest’s header list.
+	    // 1. If httpRequest\u2019s header list does not contain `Pragma`, then append
+	    // `Pragma`/`no-cache` to httpRequest\u2019s header list.
 	    if (!httpRequest.headersList.contains('pragma', true)) {
 	      httpRequest.headersList.append('pragma', 'no-cache', true);
 	    }
 
-	    // 2. If httpRequest’s header list does not contain `Cache-Control`,
-	    // then append `Cache-Control`/`no-cache` to httpRequest’s header list.
+	    // 2. If httpRequest\u2019s header list does not contain `Cache-Control`,
+	    // then append `Cache-Control`/`no-cache` to httpRequest\u2019s header list.
 	    if (!httpRequest.headersList.contains('cache-control', true)) {
 	      httpRequest.headersList.append('cache-control', 'no-cache', true);
 	    }
 	  }
 
-	  //    18. If httpRequest’s header list contains `Range`, then append
-	  //    `Accept-Encoding`/`identity` to httpRequest’s header list.
+	  //    18. If httpRequest\u2019s header list contains `Range`, then append
+	  //    `Accept-Encoding`/`identity` to httpRequest\u2019s header list.
 	  if (httpRequest.headersList.contains('range', true)) {
 	    httpRequest.headersList.append('accept-encoding', 'identity', true);
 	  }
 
-	  //    19. Modify httpRequest’s header list per HTTP. Do not append a given
-	  //    header if httpRequest’s header list contains that header’s name.
+	  //    19. Modify httpRequest\u2019s header list per HTTP. Do not append a given
+	  //    header if httpRequest\u2019s header list contains that header\u2019s name.
 	  //    TODO: https://github.com/whatwg/fetch/issues/1285#issuecomment-896560129
 	  if (!httpRequest.headersList.contains('accept-encoding', true)) {
 	    if (urlHasHttpsScheme(requestCurrentURL(httpRequest))) {
@@ -20925,20 +20925,20 @@ function requireFetch () {
 
 	  httpRequest.headersList.delete('host', true);
 
-	  //    21. If there’s a proxy-authentication entry, use it as appropriate.
+	  //    21. If there\u2019s a proxy-authentication entry, use it as appropriate.
 	  //    TODO: proxy-authentication
 
 	  //    22. Set httpCache to the result of determining the HTTP cache
 	  //    partition, given httpRequest.
 	  //    TODO: cache
 
-	  //    23. If httpCache is null, then set httpRequest’s cache mode to
+	  //    23. If httpCache is null, then set httpRequest\u2019s cache mode to
 	  //    "no-store".
 	  {
 	    httpRequest.cache = 'no-store';
 	  }
 
-	  //    24. If httpRequest’s cache mode is neither "no-store" nor "reload",
+	  //    24. If httpRequest\u2019s cache mode is neither "no-store" nor "reload",
 	  //    then:
 	  if (httpRequest.cache !== 'no-store' && httpRequest.cache !== 'reload') ;
 
@@ -20947,7 +20947,7 @@ function requireFetch () {
 
 	  // 10. If response is null, then:
 	  if (response == null) {
-	    // 1. If httpRequest’s cache mode is "only-if-cached", then return a
+	    // 1. If httpRequest\u2019s cache mode is "only-if-cached", then return a
 	    // network error.
 	    if (httpRequest.cache === 'only-if-cached') {
 	      return makeNetworkError('only if cached')
@@ -20961,7 +20961,7 @@ function requireFetch () {
 	      isNewConnectionFetch
 	    );
 
-	    // 3. If httpRequest’s method is unsafe and forwardResponse’s status is
+	    // 3. If httpRequest\u2019s method is unsafe and forwardResponse\u2019s status is
 	    // in the range 200 to 399, inclusive, invalidate appropriate stored
 	    // responses in httpCache, as per the "Invalidation" chapter of HTTP
 	    // Caching, and set storedResponse to null. [HTTP-CACHING]
@@ -20982,26 +20982,26 @@ function requireFetch () {
 	    }
 	  }
 
-	  // 11. Set response’s URL list to a clone of httpRequest’s URL list.
+	  // 11. Set response\u2019s URL list to a clone of httpRequest\u2019s URL list.
 	  response.urlList = [...httpRequest.urlList];
 
-	  // 12. If httpRequest’s header list contains `Range`, then set response’s
+	  // 12. If httpRequest\u2019s header list contains `Range`, then set response\u2019s
 	  // range-requested flag.
 	  if (httpRequest.headersList.contains('range', true)) {
 	    response.rangeRequested = true;
 	  }
 
-	  // 13. Set response’s request-includes-credentials to includeCredentials.
+	  // 13. Set response\u2019s request-includes-credentials to includeCredentials.
 	  response.requestIncludesCredentials = includeCredentials;
 
-	  // 14. If response’s status is 401, httpRequest’s response tainting is not
-	  // "cors", includeCredentials is true, and request’s window is an environment
+	  // 14. If response\u2019s status is 401, httpRequest\u2019s response tainting is not
+	  // "cors", includeCredentials is true, and request\u2019s window is an environment
 	  // settings object, then:
 	  // TODO
 
-	  // 15. If response’s status is 407, then:
+	  // 15. If response\u2019s status is 407, then:
 	  if (response.status === 407) {
-	    // 1. If request’s window is "no-window", then return a network error.
+	    // 1. If request\u2019s window is "no-window", then return a network error.
 	    if (request.window === 'no-window') {
 	      return makeNetworkError()
 	    }
@@ -21013,7 +21013,7 @@ function requireFetch () {
 	      return makeAppropriateNetworkError(fetchParams)
 	    }
 
-	    // 4. Prompt the end user as appropriate in request’s window and store
+	    // 4. Prompt the end user as appropriate in request\u2019s window and store
 	    // the result as a proxy-authentication entry. [HTTP-AUTH]
 	    // TODO: Invoke some kind of callback?
 
@@ -21025,11 +21025,11 @@ function requireFetch () {
 
 	  // 16. If all of the following are true
 	  if (
-	    // response’s status is 421
+	    // response\u2019s status is 421
 	    response.status === 421 &&
 	    // isNewConnectionFetch is false
 	    !isNewConnectionFetch &&
-	    // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
+	    // request\u2019s body is null, or request\u2019s body is non-null and request\u2019s body\u2019s source is non-null
 	    (request.body == null || request.body.source != null)
 	  ) {
 	    // then:
@@ -21079,38 +21079,38 @@ function requireFetch () {
 	    }
 	  };
 
-	  // 1. Let request be fetchParams’s request.
+	  // 1. Let request be fetchParams\u2019s request.
 	  const request = fetchParams.request;
 
 	  // 2. Let response be null.
 	  let response = null;
 
-	  // 3. Let timingInfo be fetchParams’s timing info.
+	  // 3. Let timingInfo be fetchParams\u2019s timing info.
 	  const timingInfo = fetchParams.timingInfo;
 
-	  // 5. If httpCache is null, then set request’s cache mode to "no-store".
+	  // 5. If httpCache is null, then set request\u2019s cache mode to "no-store".
 	  {
 	    request.cache = 'no-store';
 	  }
 
-	  // 8. Switch on request’s mode:
+	  // 8. Switch on request\u2019s mode:
 	  if (request.mode === 'websocket') ;
 
 	  // 9. Run these steps, but abort when the ongoing fetch is terminated:
 
 	  //    1. If connection is failure, then return a network error.
 
-	  //    2. Set timingInfo’s final connection timing info to the result of
-	  //    calling clamp and coarsen connection timing info with connection’s
-	  //    timing info, timingInfo’s post-redirect start time, and fetchParams’s
+	  //    2. Set timingInfo\u2019s final connection timing info to the result of
+	  //    calling clamp and coarsen connection timing info with connection\u2019s
+	  //    timing info, timingInfo\u2019s post-redirect start time, and fetchParams\u2019s
 	  //    cross-origin isolated capability.
 
-	  //    3. If connection is not an HTTP/2 connection, request’s body is non-null,
-	  //    and request’s body’s source is null, then append (`Transfer-Encoding`,
-	  //    `chunked`) to request’s header list.
+	  //    3. If connection is not an HTTP/2 connection, request\u2019s body is non-null,
+	  //    and request\u2019s body\u2019s source is null, then append (`Transfer-Encoding`,
+	  //    `chunked`) to request\u2019s header list.
 
-	  //    4. Set timingInfo’s final network-request start time to the coarsened
-	  //    shared current time given fetchParams’s cross-origin isolated
+	  //    4. Set timingInfo\u2019s final network-request start time to the coarsened
+	  //    shared current time given fetchParams\u2019s cross-origin isolated
 	  //    capability.
 
 	  //    5. Set response to the result of making an HTTP request over connection
@@ -21119,15 +21119,15 @@ function requireFetch () {
 	  //        - Follow the relevant requirements from HTTP. [HTTP] [HTTP-SEMANTICS]
 	  //        [HTTP-COND] [HTTP-CACHING] [HTTP-AUTH]
 
-	  //        - If request’s body is non-null, and request’s body’s source is null,
+	  //        - If request\u2019s body is non-null, and request\u2019s body\u2019s source is null,
 	  //        then the user agent may have a buffer of up to 64 kibibytes and store
-	  //        a part of request’s body in that buffer. If the user agent reads from
-	  //        request’s body beyond that buffer’s size and the user agent needs to
+	  //        a part of request\u2019s body in that buffer. If the user agent reads from
+	  //        request\u2019s body beyond that buffer\u2019s size and the user agent needs to
 	  //        resend request, then instead return a network error.
 
-	  //        - Set timingInfo’s final network-response start time to the coarsened
-	  //        shared current time given fetchParams’s cross-origin isolated capability,
-	  //        immediately after the user agent’s HTTP parser receives the first byte
+	  //        - Set timingInfo\u2019s final network-response start time to the coarsened
+	  //        shared current time given fetchParams\u2019s cross-origin isolated capability,
+	  //        immediately after the user agent\u2019s HTTP parser receives the first byte
 	  //        of the response (e.g., frame header bytes for HTTP/2 or response status
 	  //        line for HTTP/1.x).
 
@@ -21135,24 +21135,24 @@ function requireFetch () {
 
 	  //        - Any responses whose status is in the range 100 to 199, inclusive,
 	  //        and is not 101, are to be ignored, except for the purposes of setting
-	  //        timingInfo’s final network-response start time above.
+	  //        timingInfo\u2019s final network-response start time above.
 
-	  //    - If request’s header list contains `Transfer-Encoding`/`chunked` and
+	  //    - If request\u2019s header list contains `Transfer-Encoding`/`chunked` and
 	  //    response is transferred via HTTP/1.0 or older, then return a network
 	  //    error.
 
 	  //    - If the HTTP request results in a TLS client certificate dialog, then:
 
-	  //        1. If request’s window is an environment settings object, make the
-	  //        dialog available in request’s window.
+	  //        1. If request\u2019s window is an environment settings object, make the
+	  //        dialog available in request\u2019s window.
 
 	  //        2. Otherwise, return a network error.
 
-	  // To transmit request’s body body, run these steps:
+	  // To transmit request\u2019s body body, run these steps:
 	  let requestBody = null;
-	  // 1. If body is null and fetchParams’s process request end-of-body is
-	  // non-null, then queue a fetch task given fetchParams’s process request
-	  // end-of-body and fetchParams’s task destination.
+	  // 1. If body is null and fetchParams\u2019s process request end-of-body is
+	  // non-null, then queue a fetch task given fetchParams\u2019s process request
+	  // end-of-body and fetchParams\u2019s task destination.
 	  if (request.body == null && fetchParams.processRequestEndOfBody) {
 	    queueMicrotask(() => fetchParams.processRequestEndOfBody());
 	  } else if (request.body != null) {
@@ -21168,8 +21168,8 @@ function requireFetch () {
 	      // 2. Run this step in parallel: transmit bytes.
 	      yield bytes;
 
-	      // 3. If fetchParams’s process request body is non-null, then run
-	      // fetchParams’s process request body given bytes’s length.
+	      // 3. If fetchParams\u2019s process request body is non-null, then run
+	      // fetchParams\u2019s process request body given bytes\u2019s length.
 	      fetchParams.processRequestBodyChunkLength?.(bytes.byteLength);
 	    };
 
@@ -21180,8 +21180,8 @@ function requireFetch () {
 	        return
 	      }
 
-	      // 2. If fetchParams’s process request end-of-body is non-null,
-	      // then run fetchParams’s process request end-of-body.
+	      // 2. If fetchParams\u2019s process request end-of-body is non-null,
+	      // then run fetchParams\u2019s process request end-of-body.
 	      if (fetchParams.processRequestEndOfBody) {
 	        fetchParams.processRequestEndOfBody();
 	      }
@@ -21194,7 +21194,7 @@ function requireFetch () {
 	        return
 	      }
 
-	      // 2. If e is an "AbortError" DOMException, then abort fetchParams’s controller.
+	      // 2. If e is an "AbortError" DOMException, then abort fetchParams\u2019s controller.
 	      if (e.name === 'AbortError') {
 	        fetchParams.controller.abort();
 	      } else {
@@ -21202,8 +21202,8 @@ function requireFetch () {
 	      }
 	    };
 
-	    // 4. Incrementally read request’s body given processBodyChunk, processEndOfBody,
-	    // processBodyError, and fetchParams’s task destination.
+	    // 4. Incrementally read request\u2019s body given processBodyChunk, processEndOfBody,
+	    // processBodyError, and fetchParams\u2019s task destination.
 	    requestBody = (async function * () {
 	      try {
 	        for await (const bytes of request.body.stream) {
@@ -21247,7 +21247,7 @@ function requireFetch () {
 	    await fetchParams.controller.resume();
 	  };
 
-	  // 12. Let cancelAlgorithm be an algorithm that aborts fetchParams’s
+	  // 12. Let cancelAlgorithm be an algorithm that aborts fetchParams\u2019s
 	  // controller with reason, given reason.
 	  const cancelAlgorithm = (reason) => {
 	    // If the aborted fetch was already terminated, then we do not
@@ -21285,10 +21285,10 @@ function requireFetch () {
 
 	  // 17. Run these steps, but abort when the ongoing fetch is terminated:
 
-	  //    1. Set response’s body to a new body whose stream is stream.
+	  //    1. Set response\u2019s body to a new body whose stream is stream.
 	  response.body = { stream, source: null, length: null };
 
-	  //    2. If response is not a network error and request’s cache mode is
+	  //    2. If response is not a network error and request\u2019s cache mode is
 	  //    not "no-store", then update response in httpCache for request.
 	  //    TODO
 
@@ -21296,7 +21296,7 @@ function requireFetch () {
 	  //    to block cookies for request (see section 7 of [COOKIES]), then run the
 	  //    "set-cookie-string" parsing algorithm (see section 5.2 of [COOKIES]) on
 	  //    the value of each header whose name is a byte-case-insensitive match for
-	  //    `Set-Cookie` in response’s header list, if any, and request’s current URL.
+	  //    `Set-Cookie` in response\u2019s header list, if any, and request\u2019s current URL.
 	  //    TODO
 
 	  // 18. If aborted, then:
@@ -21340,7 +21340,7 @@ function requireFetch () {
 	      }
 
 	      if (bytes === undefined) {
-	        // 2. Otherwise, if the bytes transmission for response’s message
+	        // 2. Otherwise, if the bytes transmission for response\u2019s message
 	        // body is done normally and stream is readable, then close
 	        // stream, finalize response for fetchParams and response, and
 	        // abort these in-parallel steps.
@@ -21351,10 +21351,10 @@ function requireFetch () {
 	        return
 	      }
 
-	      // 5. Increase timingInfo’s decoded body size by bytes’s length.
+	      // 5. Increase timingInfo\u2019s decoded body size by bytes\u2019s length.
 	      timingInfo.decodedBodySize += bytes?.byteLength ?? 0;
 
-	      // 6. If bytes is failure, then terminate fetchParams’s controller.
+	      // 6. If bytes is failure, then terminate fetchParams\u2019s controller.
 	      if (isFailure) {
 	        fetchParams.controller.terminate(bytes);
 	        return
@@ -21373,7 +21373,7 @@ function requireFetch () {
 	        return
 	      }
 
-	      // 9. If stream doesn’t need more data ask the user agent to suspend
+	      // 9. If stream doesn\u2019t need more data ask the user agent to suspend
 	      // the ongoing fetch.
 	      if (fetchParams.controller.controller.desiredSize <= 0) {
 	        return
@@ -21385,12 +21385,12 @@ function requireFetch () {
 	  function onAborted (reason) {
 	    // 2. If fetchParams is aborted, then:
 	    if (isAborted(fetchParams)) {
-	      // 1. Set response’s aborted flag.
+	      // 1. Set response\u2019s aborted flag.
 	      response.aborted = true;
 
 	      // 2. If stream is readable, then error stream with the result of
-	      //    deserialize a serialized abort reason given fetchParams’s
-	      //    controller’s serialized abort reason and an
+	      //    deserialize a serialized abort reason given fetchParams\u2019s
+	      //    controller\u2019s serialized abort reason and an
 	      //    implementation-defined realm.
 	      if (isReadable(stream)) {
 	        fetchParams.controller.controller.error(
@@ -21437,9 +21437,9 @@ function requireFetch () {
 	          // TODO (fix): Do we need connection here?
 	          const { connection } = fetchParams.controller;
 
-	          // Set timingInfo’s final connection timing info to the result of calling clamp and coarsen
-	          // connection timing info with connection’s timing info, timingInfo’s post-redirect start
-	          // time, and fetchParams’s cross-origin isolated capability.
+	          // Set timingInfo\u2019s final connection timing info to the result of calling clamp and coarsen
+	          // connection timing info with connection\u2019s timing info, timingInfo\u2019s post-redirect start
+	          // time, and fetchParams\u2019s cross-origin isolated capability.
 	          // TODO: implement connection timing
 	          timingInfo.finalConnectionTimingInfo = clampAndCoarsenConnectionTimingInfo(undefined, timingInfo.postRedirectStartTime, fetchParams.crossOriginIsolatedCapability);
 
@@ -21450,15 +21450,15 @@ function requireFetch () {
 	            this.abort = connection.abort = abort;
 	          }
 
-	          // Set timingInfo’s final network-request start time to the coarsened shared current time given
-	          // fetchParams’s cross-origin isolated capability.
+	          // Set timingInfo\u2019s final network-request start time to the coarsened shared current time given
+	          // fetchParams\u2019s cross-origin isolated capability.
 	          timingInfo.finalNetworkRequestStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
 	        },
 
 	        onResponseStarted () {
-	          // Set timingInfo’s final network-response start time to the coarsened shared current
-	          // time given fetchParams’s cross-origin isolated capability, immediately after the
-	          // user agent’s HTTP parser receives the first byte of the response (e.g., frame header
+	          // Set timingInfo\u2019s final network-response start time to the coarsened shared current
+	          // time given fetchParams\u2019s cross-origin isolated capability, immediately after the
+	          // user agent\u2019s HTTP parser receives the first byte of the response (e.g., frame header
 	          // bytes for HTTP/2 or response status line for HTTP/1.x).
 	          timingInfo.finalNetworkResponseStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
 	        },
@@ -21552,17 +21552,17 @@ function requireFetch () {
 	            return
 	          }
 
-	          // 1. If one or more bytes have been transmitted from response’s
+	          // 1. If one or more bytes have been transmitted from response\u2019s
 	          // message body, then:
 
 	          //  1. Let bytes be the transmitted bytes.
 	          const bytes = chunk;
 
 	          //  2. Let codings be the result of extracting header list values
-	          //  given `Content-Encoding` and response’s header list.
+	          //  given `Content-Encoding` and response\u2019s header list.
 	          //  See pullAlgorithm.
 
-	          //  3. Increase timingInfo’s encoded body size by bytes’s length.
+	          //  3. Increase timingInfo\u2019s encoded body size by bytes\u2019s length.
 	          timingInfo.encodedBodySize += bytes.byteLength;
 
 	          //  4. See pullAlgorithm...
@@ -22064,19 +22064,19 @@ function requireUtil$4 () {
 	 * @param {string?} encodingName
 	 */
 	function readOperation (fr, blob, type, encodingName) {
-	  // 1. If fr’s state is "loading", throw an InvalidStateError
+	  // 1. If fr\u2019s state is "loading", throw an InvalidStateError
 	  //    DOMException.
 	  if (fr[kState] === 'loading') {
 	    throw new DOMException('Invalid state', 'InvalidStateError')
 	  }
 
-	  // 2. Set fr’s state to "loading".
+	  // 2. Set fr\u2019s state to "loading".
 	  fr[kState] = 'loading';
 
-	  // 3. Set fr’s result to null.
+	  // 3. Set fr\u2019s result to null.
 	  fr[kResult] = null;
 
-	  // 4. Set fr’s error to null.
+	  // 4. Set fr\u2019s error to null.
 	  fr[kError] = null;
 
 	  // 5. Let stream be the result of calling get stream on blob.
@@ -22154,11 +22154,11 @@ function requireUtil$4 () {
 	          //    object whose done property is true, queue a task
 	          //    to run the following steps and abort this algorithm:
 	          queueMicrotask(() => {
-	            // 1. Set fr’s state to "done".
+	            // 1. Set fr\u2019s state to "done".
 	            fr[kState] = 'done';
 
 	            // 2. Let result be the result of package data given
-	            //    bytes, type, blob’s type, and encodingName.
+	            //    bytes, type, blob\u2019s type, and encodingName.
 	            try {
 	              const result = packageData(bytes, type, blob.type, encodingName);
 
@@ -22168,7 +22168,7 @@ function requireUtil$4 () {
 	                return
 	              }
 
-	              // 1. Set fr’s result to result.
+	              // 1. Set fr\u2019s result to result.
 	              fr[kResult] = result;
 
 	              // 2. Fire a progress event called load at the fr.
@@ -22176,14 +22176,14 @@ function requireUtil$4 () {
 	            } catch (error) {
 	              // 3. If package data threw an exception error:
 
-	              // 1. Set fr’s error to error.
+	              // 1. Set fr\u2019s error to error.
 	              fr[kError] = error;
 
 	              // 2. Fire a progress event called error at fr.
 	              fireAProgressEvent('error', fr);
 	            }
 
-	            // 5. If fr’s state is not "loading", fire a progress
+	            // 5. If fr\u2019s state is not "loading", fire a progress
 	            //    event called loadend at the fr.
 	            if (fr[kState] !== 'loading') {
 	              fireAProgressEvent('loadend', fr);
@@ -22201,16 +22201,16 @@ function requireUtil$4 () {
 	        //    error error, queue a task to run the following
 	        //    steps and abort this algorithm:
 	        queueMicrotask(() => {
-	          // 1. Set fr’s state to "done".
+	          // 1. Set fr\u2019s state to "done".
 	          fr[kState] = 'done';
 
-	          // 2. Set fr’s error to error.
+	          // 2. Set fr\u2019s error to error.
 	          fr[kError] = error;
 
 	          // 3. Fire a progress event called error at fr.
 	          fireAProgressEvent('error', fr);
 
-	          // 4. If fr’s state is not "loading", fire a progress
+	          // 4. If fr\u2019s state is not "loading", fire a progress
 	          //    event called loadend at fr.
 	          if (fr[kState] !== 'loading') {
 	            fireAProgressEvent('loadend', fr);
@@ -22305,7 +22305,7 @@ function requireUtil$4 () {
 	        const type = parseMIMEType(mimeType);
 
 	        // 2. If type is not failure, set encoding to the result
-	        //    of getting an encoding from type’s parameters["charset"].
+	        //    of getting an encoding from type\u2019s parameters["charset"].
 	        if (type !== 'failure') {
 	          encoding = getEncoding(type.parameters.get('charset'));
 	        }
@@ -22368,7 +22368,7 @@ function requireUtil$4 () {
 	    slice = BOMEncoding === 'UTF-8' ? 3 : 2;
 	  }
 
-	  // 3. Process a queue with an instance of encoding’s
+	  // 3. Process a queue with an instance of encoding\u2019s
 	  //    decoder, ioQueue, output, and "replacement".
 
 	  // 4. Return output.
@@ -22591,7 +22591,7 @@ function requireFilereader () {
 	  get result () {
 	    webidl.brandCheck(this, FileReader);
 
-	    // The result attribute’s getter, when invoked, must return
+	    // The result attribute\u2019s getter, when invoked, must return
 	    // this's result.
 	    return this[kResult]
 	  }
@@ -22602,7 +22602,7 @@ function requireFilereader () {
 	  get error () {
 	    webidl.brandCheck(this, FileReader);
 
-	    // The error attribute’s getter, when invoked, must return
+	    // The error attribute\u2019s getter, when invoked, must return
 	    // this's error.
 	    return this[kError]
 	  }
@@ -25260,7 +25260,7 @@ function requireUtil$1 () {
 
 	  // 2. Let event be the result of creating an event given eventConstructor,
 	  //    in the relevant realm of target.
-	  // 3. Initialize event’s type attribute to e.
+	  // 3. Initialize event\u2019s type attribute to e.
 	  const event = eventFactory(e, eventInitDict);
 
 	  // 4. Initialize any other IDL attributes of event as described in the
@@ -25311,7 +25311,7 @@ function requireUtil$1 () {
 
 	  // 3. Fire an event named message at the WebSocket object, using MessageEvent,
 	  //    with the origin attribute initialized to the serialization of the WebSocket
-	  //    object’s url's origin, and the data attribute initialized to dataForEvent.
+	  //    object\u2019s url's origin, and the data attribute initialized to dataForEvent.
 	  fireEvent('message', ws, createFastMessageEvent, {
 	    origin: ws[kWebSocketURL].origin,
 	    data: dataForEvent
@@ -25669,7 +25669,7 @@ function requireConnection () {
 	 * @param {Partial<import('../../types/websocket').WebSocketInit>} options
 	 */
 	function establishWebSocketConnection (url, protocols, client, ws, onEstablish, options) {
-	  // 1. Let requestURL be a copy of url, with its scheme set to "http", if url’s
+	  // 1. Let requestURL be a copy of url, with its scheme set to "http", if url\u2019s
 	  //    scheme is "ws", and to "https" otherwise.
 	  const requestURL = url;
 
@@ -25697,8 +25697,8 @@ function requireConnection () {
 	    request.headersList = headersList;
 	  }
 
-	  // 3. Append (`Upgrade`, `websocket`) to request’s header list.
-	  // 4. Append (`Connection`, `Upgrade`) to request’s header list.
+	  // 3. Append (`Upgrade`, `websocket`) to request\u2019s header list.
+	  // 4. Append (`Connection`, `Upgrade`) to request\u2019s header list.
 	  // Note: both of these are handled by undici currently.
 	  // https://github.com/nodejs/undici/blob/68c269c4144c446f3f1220951338daef4a6b5ec4/lib/client.js#L1397
 
@@ -25707,16 +25707,16 @@ function requireConnection () {
 	  //    isomorphic encoded.
 	  const keyValue = crypto.randomBytes(16).toString('base64');
 
-	  // 6. Append (`Sec-WebSocket-Key`, keyValue) to request’s
+	  // 6. Append (`Sec-WebSocket-Key`, keyValue) to request\u2019s
 	  //    header list.
 	  request.headersList.append('sec-websocket-key', keyValue);
 
-	  // 7. Append (`Sec-WebSocket-Version`, `13`) to request’s
+	  // 7. Append (`Sec-WebSocket-Version`, `13`) to request\u2019s
 	  //    header list.
 	  request.headersList.append('sec-websocket-version', '13');
 
 	  // 8. For each protocol in protocols, combine
-	  //    (`Sec-WebSocket-Protocol`, protocol) in request’s header
+	  //    (`Sec-WebSocket-Protocol`, protocol) in request\u2019s header
 	  //    list.
 	  for (const protocol of protocols) {
 	    request.headersList.append('sec-websocket-protocol', protocol);
@@ -25728,7 +25728,7 @@ function requireConnection () {
 	  const permessageDeflate = 'permessage-deflate; client_max_window_bits';
 
 	  // 10. Append (`Sec-WebSocket-Extensions`, permessageDeflate) to
-	  //     request’s header list.
+	  //     request\u2019s header list.
 	  request.headersList.append('sec-websocket-extensions', permessageDeflate);
 
 	  // 11. Fetch request with useParallelQueue set to true, and
@@ -25746,7 +25746,7 @@ function requireConnection () {
 	      }
 
 	      // 2. If protocols is not the empty list and extracting header
-	      //    list values given `Sec-WebSocket-Protocol` and response’s
+	      //    list values given `Sec-WebSocket-Protocol` and response\u2019s
 	      //    header list results in null, failure, or the empty byte
 	      //    sequence, then fail the WebSocket connection.
 	      if (protocols.length !== 0 && !response.headersList.get('Sec-WebSocket-Protocol')) {
@@ -26844,15 +26844,15 @@ function requireWebsocket () {
 	      throw new DOMException(e, 'SyntaxError')
 	    }
 
-	    // 4. If urlRecord’s scheme is "http", then set urlRecord’s scheme to "ws".
+	    // 4. If urlRecord\u2019s scheme is "http", then set urlRecord\u2019s scheme to "ws".
 	    if (urlRecord.protocol === 'http:') {
 	      urlRecord.protocol = 'ws:';
 	    } else if (urlRecord.protocol === 'https:') {
-	      // 5. Otherwise, if urlRecord’s scheme is "https", set urlRecord’s scheme to "wss".
+	      // 5. Otherwise, if urlRecord\u2019s scheme is "https", set urlRecord\u2019s scheme to "wss".
 	      urlRecord.protocol = 'wss:';
 	    }
 
-	    // 6. If urlRecord’s scheme is not "ws" or "wss", then throw a "SyntaxError" DOMException.
+	    // 6. If urlRecord\u2019s scheme is not "ws" or "wss", then throw a "SyntaxError" DOMException.
 	    if (urlRecord.protocol !== 'ws:' && urlRecord.protocol !== 'wss:') {
 	      throw new DOMException(
 	        `Expected a ws: or wss: protocol, got ${urlRecord.protocol}`,
@@ -26860,7 +26860,7 @@ function requireWebsocket () {
 	      )
 	    }
 
-	    // 7. If urlRecord’s fragment is non-null, then throw a "SyntaxError"
+	    // 7. If urlRecord\u2019s fragment is non-null, then throw a "SyntaxError"
 	    //    DOMException.
 	    if (urlRecord.hash || urlRecord.href.endsWith('#')) {
 	      throw new DOMException('Got fragment', 'SyntaxError')
@@ -27040,7 +27040,7 @@ function requireWebsocket () {
 	      // described by the ArrayBuffer object that data references. Any
 	      // invocation of this method with this kind of argument that does
 	      // not throw an exception must increase the bufferedAmount attribute
-	      // by the length of data’s buffer in bytes.
+	      // by the length of data\u2019s buffer in bytes.
 
 	      this.#bufferedAmount += data.byteLength;
 	      this.#sendQueue.add(data, () => {
@@ -27056,7 +27056,7 @@ function requireWebsocket () {
 	      // to be sent is the raw data represented by the Blob object. Any
 	      // invocation of this method with a Blob argument that does not throw
 	      // an exception must increase the bufferedAmount attribute by the size
-	      // of the Blob object’s raw data, in bytes.
+	      // of the Blob object\u2019s raw data, in bytes.
 
 	      this.#bufferedAmount += data.size;
 	      this.#sendQueue.add(data, () => {
@@ -27224,7 +27224,7 @@ function requireWebsocket () {
 	    // 1. Change the ready state to OPEN (1).
 	    this[kReadyState] = states.OPEN;
 
-	    // 2. Change the extensions attribute’s value to the extensions in use, if
+	    // 2. Change the extensions attribute\u2019s value to the extensions in use, if
 	    //    it is not the null value.
 	    // https://datatracker.ietf.org/doc/html/rfc6455#section-9.1
 	    const extensions = response.headersList.get('sec-websocket-extensions');
@@ -27233,7 +27233,7 @@ function requireWebsocket () {
 	      this.#extensions = extensions;
 	    }
 
-	    // 3. Change the protocol attribute’s value to the subprotocol in use, if
+	    // 3. Change the protocol attribute\u2019s value to the subprotocol in use, if
 	    //    it is not the null value.
 	    // https://datatracker.ietf.org/doc/html/rfc6455#section-1.9
 	    const protocol = response.headersList.get('sec-websocket-protocol');
@@ -31388,8 +31388,8 @@ function extractWords(text, options = {}) {
     }
 }
 /**
- * ASCII case only, as strcasecmp() and ascii_strupper() fold: toUpperCase() would also fold 'ſ' to S,
- * 'ı' to I and 'ﬀ' to FF, so `CAP_ſYS_ADMIN` would name a capability systemd does not know.
+ * ASCII case only, as strcasecmp() and ascii_strupper() fold: toUpperCase() would also fold '\u017f' to S,
+ * '\u0131' to I and '\ufb00' to FF, so `CAP_\u017fYS_ADMIN` would name a capability systemd does not know.
  */
 function asciiUpper(text) {
     // most text holds nothing to fold: a scan is cheaper than a replace that finds nothing
@@ -31433,8 +31433,8 @@ function parseBoolean(value) {
 }
 /**
  * systemd's safe_atoi()/safe_atou() with base 0: a `0b`/`0B`/`0o`/`0O` prefix at the very start
- * selects base 2/8, then strtol() reads an optional sign and the digits (base 0: `0x` → 16, a leading
- * `0` → 8, else 10). So `21`, `+21`, `0x15`, `+0x15`, `025`, `0o25`, `0b10101` and `0b+10101` are 21,
+ * selects base 2/8, then strtol() reads an optional sign and the digits (base 0: `0x` \u2192 16, a leading
+ * `0` \u2192 8, else 10). So `21`, `+21`, `0x15`, `+0x15`, `025`, `0o25`, `0b10101` and `0b+10101` are 21,
  * while `+0b10101`, `08` and `0x` are not numbers. Returns undefined for anything else.
  */
 function parseCInteger(text) {
@@ -36919,7 +36919,7 @@ function addressFamilyCheck(id, name, bucket, weight, what) {
     };
 }
 function syscallCheck(group, weight, what) {
-    /** this row's verdicts per shared filter set, keyed by ±version (+ allow-list, - deny-list) */
+    /** this row's verdicts per shared filter set, keyed by \u00b1version (+ allow-list, - deny-list) */
     const verdictsByFilter = new WeakMap();
     const suffix = group.slice(1).replace(/-/g, '_');
     return {
@@ -37140,7 +37140,7 @@ const ROWS = [
         bootPhaseExempt: true,
         directives: ['ProtectHome', 'DynamicUser'],
         good: 'Home directories are hidden from the service.',
-        bad: 'The service can read (and perhaps write) users’ home directories.',
+        bad: 'The service can read (and perhaps write) users\u2019 home directories.',
         fix: ['ProtectHome=yes'],
         breaks: 'Services that serve or back up home directories need ProtectHome=read-only or no.',
         man: `${EXEC}#ProtectHome=`,
@@ -37320,7 +37320,7 @@ const ROWS = [
         weight: 1000,
         good: 'File permissions apply to the service.',
         bad: 'The service may bypass file permission checks.',
-        breaks: 'Backup tools and services running as root that read others’ files need CAP_DAC_READ_SEARCH.'
+        breaks: 'Backup tools and services running as root that read others\u2019 files need CAP_DAC_READ_SEARCH.'
     }),
     capabilityCheck({
         id: 'CAP_KILL',
@@ -37412,7 +37412,7 @@ const ROWS = [
         name: 'CAP_LEASE',
         caps: ['CAP_LEASE'],
         weight: 25,
-        good: 'The service cannot take leases on others’ files.',
+        good: 'The service cannot take leases on others\u2019 files.',
         bad: 'The service may take file leases on any file.',
         breaks: 'Samba-like file servers need it.'
     }),
@@ -37477,7 +37477,7 @@ const ROWS = [
         range: 3,
         since: 247,
         directives: ['ProtectProc'],
-        good: 'Other users’ processes are hidden from the service in /proc.',
+        good: 'Other users\u2019 processes are hidden from the service in /proc.',
         bad: 'The service can see every process and its command line in /proc.',
         fix: ['ProtectProc=invisible'],
         breaks: 'Monitoring agents that inspect other processes need ProtectProc=default.',
@@ -37565,7 +37565,7 @@ const ROWS = [
     addressFamilyCheck('AF_UNIX', 'AF_UNIX', 'unix', 25, 'local (AF_UNIX)'),
     addressFamilyCheck('AF_NETLINK', 'AF_NETLINK', 'netlink', 200, 'kernel netlink'),
     addressFamilyCheck('AF_PACKET', 'AF_PACKET', 'packet', 1000, 'raw packet'),
-    addressFamilyCheck('OTHER', '…', 'other', 1250, 'exotic (Bluetooth, CAN, VSOCK, ...)'),
+    addressFamilyCheck('OTHER', '\u2026', 'other', 1250, 'exotic (Bluetooth, CAN, VSOCK, ...)'),
     {
         id: 'SystemCallArchitectures',
         name: 'SystemCallArchitectures=',
@@ -37603,7 +37603,7 @@ const ROWS = [
         weight: 1000,
         range: 10,
         directives: ['IPAddressDeny', 'IPAddressAllow', 'IPIngressFilterPath', 'IPEgressFilterPath'],
-        good: 'The service’s IP traffic is limited to an allow-list.',
+        good: 'The service\u2019s IP traffic is limited to an allow-list.',
         bad: 'The service may exchange IP packets with any host.',
         fix: ['IPAddressDeny=any'],
         breaks: 'Services that talk to other hosts need IPAddressAllow= entries for them (observe egress first); localhost-only services can use IPAddressAllow=localhost.',
@@ -37928,7 +37928,7 @@ const MAX_WEIGHT = 2 ** 32;
 const MAX_NESTING = 2048;
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
- * A policy file's bytes as text: systemd refuses a file that is not UTF-8 (a Latin-1 `é` in a
+ * A policy file's bytes as text: systemd refuses a file that is not UTF-8 (a Latin-1 `\u00e9` in a
  * "reason"), where a lenient decoding would read U+FFFD and go on. A byte-order mark is kept, for
  * JSON.parse() to refuse as systemd does.
  */
@@ -38335,7 +38335,7 @@ function ratingOf(exposure) {
             return RATINGS[i][1];
     return 'PERFECT';
 }
-/** Tenths as systemd prints them: 96 → "9.6". */
+/** Tenths as systemd prints them: 96 \u2192 "9.6". */
 function formatExposure(tenths) {
     return `${Math.floor(tenths / 10)}.${tenths % 10}`;
 }
@@ -38612,7 +38612,7 @@ function scoreCostliest(service, version, policy, count) {
     return { exposure, rating: ratingOf(exposure), weightSum, badnessSum, checks };
 }
 
-/** Dash prefixes, longest first: foo-bar-baz.service → foo-bar-.service, foo-.service. */
+/** Dash prefixes, longest first: foo-bar-baz.service \u2192 foo-bar-.service, foo-.service. */
 function dashPrefixes(unit) {
     const result = [];
     const suffix = unit.isInstance ? `@${unit.instance}.${unit.type}` : `.${unit.type}`;
@@ -38798,7 +38798,7 @@ function chaseBelowRoot(inImage, entryAt) {
  * systemd, which gives the link up (chaseBelowRoot() in an image, the scan and the base elsewhere).
  */
 const endsInSlash = (text) => /\/\.?$/.test(text);
-/** Why systemd refuses `alias` → `target` (unit_validate_alias_symlink_or_warn), or undefined. */
+/** Why systemd refuses `alias` \u2192 `target` (unit_validate_alias_symlink_or_warn), or undefined. */
 function aliasProblem(alias, target) {
     const from = parseUnitName(alias);
     const to = parseUnitName(target);
@@ -42158,7 +42158,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
         const unmanaged = plan.unmanaged.filter((p) => !/^\/(var\/)?tmp(\/|$)/.test(p));
         const avoid = fix.avoid['DynamicUser'] ?? fix.avoid['User'];
         if (fix.identity === 'keep') {
-            block('DynamicUser', 'policy: keep the unit’s identity', lines);
+            block('DynamicUser', 'policy: keep the unit\u2019s identity', lines);
         }
         else if (avoid !== undefined) {
             block('DynamicUser', `policy: ${avoid}`, lines);
@@ -44031,7 +44031,7 @@ function runnerSafeJson(json) {
     return json.includes('##[') ? json.replaceAll('##[', '##\\u005b') : json;
 }
 /** Cuts text to at most `max` UTF-16 units without splitting a surrogate pair. */
-function truncateText(text, max, ellipsis = '…') {
+function truncateText(text, max, ellipsis = '\u2026') {
     if (text.length <= max)
         return text;
     let end = Math.max(0, max - ellipsis.length);
@@ -44087,7 +44087,7 @@ function oneByte(text) {
     return String.fromCharCode(...Array.from(text, (c) => c.charCodeAt(0)));
 }
 /**
- * Check names with a character above U+00FF (systemd's "RestrictAddressFamilies=~…"), each with a
+ * Check names with a character above U+00FF (systemd's "RestrictAddressFamilies=~\u2026"), each with a
  * one-byte stand-in and its JSON written with \u escapes. With such a character inside,
  * JSON.stringify builds a unit's whole entry as UTF-16, which costs several times more to build and
  * to encode (a report of 10,000 units is over 100 MB); the same JSON with the escape stays one-byte.
@@ -44721,7 +44721,9 @@ function checkSize(size) {
  * Reads files below the scan roots only; caches directory listings (`known`: listings the walk
  * already made).
  */
-function createReader(roots, cwd, known) {
+function createReader(roots, cwd, known, 
+/** bytes read already (see read-ahead.ts) of a file listed as regular */
+readAhead) {
     const listings = new Map(known);
     const states = new Map();
     let lastDirectory;
@@ -44929,7 +44931,8 @@ function createReader(roots, cwd, known) {
                     }
                 }
                 try {
-                    return { path: display(file, directory), bytes: readRegularFile(file) };
+                    const bytes = readAhead?.take(file) ?? readRegularFile(file);
+                    return { path: display(file, directory), bytes };
                 }
                 catch (error) {
                     if (error instanceof ReadError)
@@ -45795,7 +45798,7 @@ function groupName(gid, groupFile) {
     return undefined;
 }
 
-/** The command line: arguments → scan → report → exit status (0 pass, 1 gate failed, 2 usage error). */
+/** The command line: arguments \u2192 scan \u2192 report \u2192 exit status (0 pass, 1 gate failed, 2 usage error). */
 const VERSION$7 = '0.1.0';
 new TextEncoder();
 
@@ -45820,7 +45823,7 @@ function commandSafe(text) {
         .replace(/^(\s*):(?=:)/, '$1:\u200b');
 }
 
-/** Tenths on the printed scale: 96 → "9.6". */
+/** Tenths on the printed scale: 96 \u2192 "9.6". */
 const tenths = (value) => (value / 10).toFixed(1);
 /** Orders states for the regression gate: masked (cannot run) < any score < does not load (but see compareWithBase). */
 function rank(unit) {
@@ -45871,7 +45874,7 @@ function judge(units, bases, failOn, threshold, gatedBecause = new Map()) {
             failed = change === 'worse';
             reason =
                 change === 'worse'
-                    ? `worse than the base: ${describeScore(base)} → ${describeScore(unit)}`
+                    ? `worse than the base: ${describeScore(base)} \u2192 ${describeScore(unit)}`
                     : above
                         ? `${notLoaded ? 'does not load' : `above ${limit}`} but not worse than the base (${describeScore(base)})`
                         : `${change === 'better' ? 'better than' : 'same as'} the base`;
@@ -45914,7 +45917,7 @@ function costliest(unit) {
         .map(({ check, points }) => ({ check, points }));
 }
 /**
- * Exact savings: systemd's exposure is ceil(100 × Σ points / Σ weight) over the applicable rows, so
+ * Exact savings: systemd's exposure is ceil(100 \u00d7 \u03a3 points / \u03a3 weight) over the applicable rows, so
  * fixing rows removes their points and keeps the weights. Needs every applicable row (reports made
  * with keepPassingChecks); undefined when the rows do not reproduce the unit's exposure.
  */
@@ -46022,7 +46025,7 @@ function failureAnnotation(outcome, level, threshold) {
             lines.push(`Got worse: ${worse.slice(0, 3).map(costLine).join('; ')}.`);
         return {
             level,
-            title: `${name}: ${describeScore(base)} → ${describeScore(unit)}, worse than the base`,
+            title: `${name}: ${describeScore(base)} \u2192 ${describeScore(unit)}, worse than the base`,
             message: lines.join('\n'),
             ...anchor(unit, worse[0]?.check ?? costliest(unit)[0]?.check)
         };
@@ -46033,7 +46036,7 @@ function failureAnnotation(outcome, level, threshold) {
     if (top.length)
         lines.push(`Costliest: ${top.map(costLine).join('; ')}.`);
     if (plan && plan.top.length) {
-        const saving = `Fixing ${plan.top.length === 1 ? 'it' : `these ${plan.top.length}`} saves ${tenths(unit.exposure - plan.afterTop)} (${tenths(unit.exposure)} → ${tenths(plan.afterTop)})`;
+        const saving = `Fixing ${plan.top.length === 1 ? 'it' : `these ${plan.top.length}`} saves ${tenths(unit.exposure - plan.afterTop)} (${tenths(unit.exposure)} \u2192 ${tenths(plan.afterTop)})`;
         const pass = plan.toPass
             ? plan.toPass.count <= plan.top.length
                 ? ', enough to pass.'
@@ -48038,7 +48041,7 @@ const stringifyIteratively = (rootValue, replacer, spaceParam) => {
  * Converts a JavaScript value to a JSON string.
  *
  * Supports serialization of BigInt values using two strategies:
- * 1. Custom format "123n" → "123" (universal fallback)
+ * 1. Custom format "123n" \u2192 "123" (universal fallback)
  * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
  *
  * All other values are serialized exactly like native JSON.stringify().
@@ -48523,7 +48526,7 @@ async function getResponseData(response) {
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  // carries a (misleading) `charset=utf-8` parameter \u2014 see #751.
   mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
     return response.text().catch(noop$2);
   } else {
@@ -53799,7 +53802,7 @@ function parseGitPatches(text) {
 
 /**
  * Directives where the last assignment wins outright: an insecure line of these can be replaced in
- * place. List-valued settings (paths, capabilities, system calls …) accumulate, so their lines are
+ * place. List-valued settings (paths, capabilities, system calls \u2026) accumulate, so their lines are
  * never replaced, only added to.
  */
 const SINGLE_VALUED = new Set([
@@ -54068,7 +54071,7 @@ function parseMarker(body) {
     return marker;
 }
 // ---- bodies under the limit --------------------------------------------------------------------
-/** The fence (```…) that opens at this line, if it is a fence line. */
+/** The fence (```\u2026) that opens at this line, if it is a fence line. */
 function fenceOf(line) {
     return /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
 }
@@ -54106,7 +54109,7 @@ function truncateMarkdown(text, max, note) {
  * A body made of a required head, optional parts (added in order while they fit) and the marker
  * last. Parts that do not fit are left out whole; a head too long is cut by truncateMarkdown.
  */
-function fitBody(head, optional, marker, limit = BODY_LIMIT, note = '✂️ Cut to fit GitHub’s comment size limit: the job summary has everything.') {
+function fitBody(head, optional, marker, limit = BODY_LIMIT, note = '\u2702\ufe0f Cut to fit GitHub\u2019s comment size limit: the job summary has everything.') {
     const reserve = marker.length + 2;
     let body = truncateMarkdown(head, limit - reserve, note);
     for (const part of optional) {
@@ -54138,7 +54141,7 @@ function whyTable(view) {
     const rows = [];
     for (const phase of view.details.phases ?? []) {
         for (const d of phase.directives) {
-            const gain = d.gain > 0 ? `−${d.gain.toFixed(1)}` : d.gain < 0 ? `+${(-d.gain).toFixed(1)}` : '±0.0';
+            const gain = d.gain > 0 ? `\u2212${d.gain.toFixed(1)}` : d.gain < 0 ? `+${(-d.gain).toFixed(1)}` : '\u00b10.0';
             rows.push(`| ${d.lines.map((l) => untrusted(l, 200)).join('<br>')} | ${gain} | ${untrusted(d.reason, 400)} |`);
         }
     }
@@ -54174,7 +54177,7 @@ function notes(view) {
 }
 function title(unit, view, how, threshold) {
     const after = `${score(view.exposure)}${view.rating ? ` ${view.rating}` : ''}`;
-    return `**systemd hardening gate** · ${untrusted(unit.path)} scores **${untrusted(describeScore(unit))}** (threshold ${tenths(threshold)}): **${after}** ${how}.`;
+    return `**systemd hardening gate** \u00b7 ${untrusted(unit.path)} scores **${untrusted(describeScore(unit))}** (threshold ${tenths(threshold)}): **${after}** ${how}.`;
 }
 function suggestionBody(unit, view, edit, threshold) {
     const where = edit.target === 'unit'
@@ -54246,9 +54249,9 @@ function buildFindings(input) {
             withoutSuggestion++;
             continue;
         }
-        const brief = `- ${untrusted(unit.path)}: ${untrusted(describeScore(unit))} → ${score(view.exposure)} with the drop-in ${untrusted(view.path)}`;
+        const brief = `- ${untrusted(unit.path)}: ${untrusted(describeScore(unit))} \u2192 ${score(view.exposure)} with the drop-in ${untrusted(view.path)}`;
         const item = [
-            `<details><summary>${untrusted(unit.path)}: ${untrusted(describeScore(unit))} → ${score(view.exposure)} with the drop-in ${untrusted(view.path)}</summary>`,
+            `<details><summary>${untrusted(unit.path)}: ${untrusted(describeScore(unit))} \u2192 ${score(view.exposure)} with the drop-in ${untrusted(view.path)}</summary>`,
             '',
             fencedBlock(view.dropIn, 'ini'),
             '',
@@ -54260,7 +54263,7 @@ function buildFindings(input) {
         let why;
         if (!sources) {
             why =
-                'The unit’s files at the pull request’s head could not be read, so no one-click suggestion.';
+                'The unit\u2019s files at the pull request\u2019s head could not be read, so no one-click suggestion.';
         }
         else {
             const result = oneClickEdit(sources, view, {
@@ -54271,7 +54274,7 @@ function buildFindings(input) {
             if ('reasons' in result) {
                 why = vendored
                     ? 'The unit file looks vendored (a third-party directory), so it is not edited.'
-                    : 'No line of the unit’s [Service] section that this pull request changes can take the directives, so no one-click suggestion.';
+                    : 'No line of the unit\u2019s [Service] section that this pull request changes can take the directives, so no one-click suggestion.';
             }
             else if (suggestionBody(unit, view, result, threshold).length > SUGGESTION_LIMIT) {
                 // a suggestion cannot be cut: the drop-in (which re-emits no line of the unit) is shorter
@@ -54317,40 +54320,40 @@ function buildFindings(input) {
 function change(outcome) {
     const { unit, base } = outcome;
     if (outcome.change === 'unknown')
-        return '–';
+        return '\u2013';
     if (outcome.change === 'new' || !base)
         return 'new';
     if (unit.status === 'scored' && base.status === 'scored') {
         const delta = unit.exposure - base.exposure;
-        return delta > 0 ? `+${tenths(delta)} 🔺` : delta < 0 ? `−${tenths(-delta)} 🔽` : '±0.0';
+        return delta > 0 ? `+${tenths(delta)} \ud83d\udd3a` : delta < 0 ? `\u2212${tenths(-delta)} \ud83d\udd3d` : '\u00b10.0';
     }
     return outcome.change;
 }
 function result(outcome, failOn) {
     if (outcome.failed)
-        return failOn === 'never' ? '⚠️ above' : '❌ fail';
-    return outcome.unit.passed ? '✅ pass' : '⚠️ pass (legacy)';
+        return failOn === 'never' ? '\u26a0\ufe0f above' : '\u274c fail';
+    return outcome.unit.passed ? '\u2705 pass' : '\u26a0\ufe0f pass (legacy)';
 }
 function stickyText(input) {
     const sorted = [...input.outcomes].sort(bySeverity);
     const failing = sorted.filter((o) => o.failed).length;
     const limit = tenths(input.threshold);
     const heading = sorted.length === 0
-        ? '### ✅ systemd hardening gate: no service unit changed'
+        ? '### \u2705 systemd hardening gate: no service unit changed'
         : failing === 0
-            ? `### ✅ systemd hardening gate: passed (${sorted.length} unit${sorted.length === 1 ? '' : 's'}, threshold ${limit})`
-            : `### ${input.failOn === 'never' ? '⚠️' : '❌'} systemd hardening gate: ${failing} of ${sorted.length} unit${sorted.length === 1 ? '' : 's'} ${input.failOn === 'never' ? 'above' : 'fail'} the threshold ${limit}`;
+            ? `### \u2705 systemd hardening gate: passed (${sorted.length} unit${sorted.length === 1 ? '' : 's'}, threshold ${limit})`
+            : `### ${input.failOn === 'never' ? '\u26a0\ufe0f' : '\u274c'} systemd hardening gate: ${failing} of ${sorted.length} unit${sorted.length === 1 ? '' : 's'} ${input.failOn === 'never' ? 'above' : 'fail'} the threshold ${limit}`;
     const lines = [heading, ''];
-    lines.push(`Head ${input.headSha.slice(0, 7)}${input.baseSha ? ` compared with base ${input.baseSha.slice(0, 7)}` : ''} · fail-on: ${input.failOn} · verdict: **${input.passed ? 'pass' : input.failOn === 'never' ? 'report only' : 'fail'}**`);
+    lines.push(`Head ${input.headSha.slice(0, 7)}${input.baseSha ? ` compared with base ${input.baseSha.slice(0, 7)}` : ''} \u00b7 fail-on: ${input.failOn} \u00b7 verdict: **${input.passed ? 'pass' : input.failOn === 'never' ? 'report only' : 'fail'}**`);
     if (sorted.length) {
         lines.push('', '| Result | Unit | Base | Head | Change |', '| --- | --- | ---: | ---: | ---: |');
         const shown = sorted.slice(0, 300);
         for (const o of shown) {
-            const base = o.base ? untrusted(describeScore(o.base)) : o.change === 'new' ? 'new' : '–';
+            const base = o.base ? untrusted(describeScore(o.base)) : o.change === 'new' ? 'new' : '\u2013';
             lines.push(`| ${result(o, input.failOn)} | ${untrusted(o.unit.path)} | ${base} | ${untrusted(describeScore(o.unit))} | ${change(o)} |`);
         }
         if (sorted.length > shown.length)
-            lines.push('', `… and ${sorted.length - shown.length} more units: see the job summary.`);
+            lines.push('', `\u2026 and ${sorted.length - shown.length} more units: see the job summary.`);
     }
     const suggestions = input.findings.filter((f) => f.suggestion).length;
     const dropIns = input.findings.length - suggestions;
@@ -54472,7 +54475,7 @@ function planReview(input) {
         const note = input.unitNotes.get(key) ?? 'the gate no longer reports this finding for this pull request';
         updates.push({
             id: comment.id,
-            body: fitBody(`✅ **Resolved at ${short$2(input.headSha)}**: ${note}.`, [], formatMarker({ kind: 'comment', key, fp: marker.fp, state: 'fixed' }), limit),
+            body: fitBody(`\u2705 **Resolved at ${short$2(input.headSha)}**: ${note}.`, [], formatMarker({ kind: 'comment', key, fp: marker.fp, state: 'fixed' }), limit),
             reason: 'fixed'
         });
         if (!repliedByOthers.has(comment.id))
@@ -54556,15 +54559,15 @@ function reviewBody(input, items, overflow, limit) {
     if (brief.length)
         parts.push(brief.join('\n'));
     if (left)
-        parts.push(`… and ${left} more: the job summary lists every unit and its drop-in.`);
-    const head = truncateMarkdown(parts.join('\n\n'), limit - marker.length - 2, '✂️ Cut to fit GitHub’s size limit: the job summary has everything.');
+        parts.push(`\u2026 and ${left} more: the job summary lists every unit and its drop-in.`);
+    const head = truncateMarkdown(parts.join('\n\n'), limit - marker.length - 2, '\u2702\ufe0f Cut to fit GitHub\u2019s size limit: the job summary has everything.');
     return `${head}\n\n${marker}`;
 }
 
 /**
  * The pull-request review: one review per run (event COMMENT, at the head commit) with one-click
  * suggestions and drop-ins for the failing units the pull request touches, one sticky comment with
- * the base → head table, and the gate's earlier comments kept in step. Reporting only: every
+ * the base \u2192 head table, and the gate's earlier comments kept in step. Reporting only: every
  * failure is a warning and the verdict is already decided.
  *
  * The identity whose comments are the gate's own: `github-actions[bot]` for installation tokens
@@ -55826,7 +55829,7 @@ function widenToChangedResults(selected, units, bases) {
             continue;
         widened.set(unitPath, {
             reasons: [
-                `its result changed through other files (names, links or drop-ins): ${describeResult(before)} → ${describeResult(now)}`
+                `its result changed through other files (names, links or drop-ins): ${describeResult(before)} \u2192 ${describeResult(now)}`
             ],
             basePath: unitPath
         });
@@ -61249,7 +61252,7 @@ function requirePattern () {
 	    const patterns = micromatch.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
 	    /**
 	     * Sort the patterns by length so that the same depth patterns are processed side by side.
-	     * `a/{b,}/{c,}/*` – `['a///*', 'a/b//*', 'a//c/*', 'a/b/c/*']`
+	     * `a/{b,}/{c,}/*` \u2013 `['a///*', 'a/b//*', 'a//c/*', 'a/b/c/*']`
 	     */
 	    patterns.sort((a, b) => a.length - b.length);
 	    /**
@@ -64496,23 +64499,23 @@ const md = (text) => escapeMarkdown(truncateText(text, 300));
 function changeCell(outcome) {
     const { unit, base, change } = outcome;
     if (change === 'unknown')
-        return '–';
+        return '\u2013';
     if (change === 'new' || !base)
         return 'new';
     if (unit.status === 'scored' && base.status === 'scored') {
         const delta = unit.exposure - base.exposure;
-        const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
-        const arrow = delta > 0 ? ' 🔺' : delta < 0 ? ' 🔽' : '';
-        return `${base.score.toFixed(1)} → ${unit.score.toFixed(1)} (${sign}${tenths(Math.abs(delta))})${arrow}`;
+        const sign = delta > 0 ? '+' : delta < 0 ? '\u2212' : '\u00b1';
+        const arrow = delta > 0 ? ' \ud83d\udd3a' : delta < 0 ? ' \ud83d\udd3d' : '';
+        return `${base.score.toFixed(1)} \u2192 ${unit.score.toFixed(1)} (${sign}${tenths(Math.abs(delta))})${arrow}`;
     }
-    return `${md(describeScore(base))} → ${md(describeScore(unit))}`;
+    return `${md(describeScore(base))} \u2192 ${md(describeScore(unit))}`;
 }
 function resultCell(outcome, failOn) {
     if (outcome.failed)
-        return failOn === 'never' ? '⚠️ above' : '❌ fail';
+        return failOn === 'never' ? '\u26a0\ufe0f above' : '\u274c fail';
     if (!outcome.unit.passed)
-        return '⚠️ pass (legacy)';
-    return '✅ pass';
+        return '\u26a0\ufe0f pass (legacy)';
+    return '\u2705 pass';
 }
 function checkLink(id, name) {
     const man = CHECKS_BY_ID.get(id)?.man;
@@ -64521,7 +64524,7 @@ function checkLink(id, name) {
 function unitSection(outcome, threshold, failOn) {
     const { unit, base } = outcome;
     const lines = [];
-    const icon = outcome.failed && failOn !== 'never' ? '❌' : '⚠️';
+    const icon = outcome.failed && failOn !== 'never' ? '\u274c' : '\u26a0\ufe0f';
     lines.push(`### ${icon} ${md(unit.path)}: ${md(describeScore(unit))}`);
     lines.push('');
     lines.push(`${md(unit.unit)}: ${md(outcome.reason)}.`);
@@ -64566,7 +64569,7 @@ function unitSection(outcome, threshold, failOn) {
         const pass = plan.toPass
             ? ` Fixing the ${plan.toPass.count} costliest brings it to ${tenths(plan.toPass.exposure)}, at or below ${tenths(threshold)}.`
             : '';
-        lines.push(`Fixing the ${plan.top.length} costliest saves ${tenths(unit.exposure - plan.afterTop)} (${tenths(unit.exposure)} → ${tenths(plan.afterTop)}).${pass}`);
+        lines.push(`Fixing the ${plan.top.length} costliest saves ${tenths(unit.exposure - plan.afterTop)} (${tenths(unit.exposure)} \u2192 ${tenths(plan.afterTop)}).${pass}`);
         lines.push('');
     }
     const suggestion = suggestionOf(unit);
@@ -64594,13 +64597,13 @@ function heading(input) {
     const gated = input.outcomes.length;
     const failing = input.outcomes.filter((o) => o.failed).length;
     if (gated === 0)
-        return '## ✅ systemd hardening gate: nothing to gate';
+        return '## \u2705 systemd hardening gate: nothing to gate';
     if (failing === 0)
-        return `## ✅ systemd hardening gate: passed (${gated} unit${gated === 1 ? '' : 's'})`;
+        return `## \u2705 systemd hardening gate: passed (${gated} unit${gated === 1 ? '' : 's'})`;
     if (input.failOn === 'never') {
-        return `## ⚠️ systemd hardening gate: ${failing} of ${gated} units above the threshold (report only)`;
+        return `## \u26a0\ufe0f systemd hardening gate: ${failing} of ${gated} units above the threshold (report only)`;
     }
-    return `## ❌ systemd hardening gate: ${failing} of ${gated} unit${gated === 1 ? '' : 's'} fail${failing === 1 ? 's' : ''}`;
+    return `## \u274c systemd hardening gate: ${failing} of ${gated} unit${gated === 1 ? '' : 's'} fail${failing === 1 ? 's' : ''}`;
 }
 function criterion(input) {
     const limit = tenths(input.threshold);
@@ -64630,7 +64633,7 @@ function buildSummary(input, limit = SUMMARY_LIMIT) {
     const sorted = [...input.outcomes].sort(bySeverity);
     add(heading(input));
     add('');
-    add(`Gate: ${criterion(input)} · policy ${md(input.policy)} · systemd ${input.version} · scope: ${input.scope} (${sorted.length} of ${input.found} unit file${input.found === 1 ? '' : 's'} found)`);
+    add(`Gate: ${criterion(input)} \u00b7 policy ${md(input.policy)} \u00b7 systemd ${input.version} \u00b7 scope: ${input.scope} (${sorted.length} of ${input.found} unit file${input.found === 1 ? '' : 's'} found)`);
     add('');
     for (const note of input.notes)
         add(`> ${note}`);
@@ -64642,7 +64645,7 @@ function buildSummary(input, limit = SUMMARY_LIMIT) {
             : 'No service unit is changed by this change set: nothing to gate, the check passes.');
         return out.join('\n') + '\n';
     }
-    add('| Result | Unit | Path | Score | Base → now | Why |');
+    add('| Result | Unit | Path | Score | Base \u2192 now | Why |');
     add('| --- | --- | --- | ---: | --- | --- |');
     let rows = 0;
     for (const outcome of sorted) {
@@ -64672,14 +64675,14 @@ function buildSummary(input, limit = SUMMARY_LIMIT) {
     }
     let text = out.join('\n') + '\n';
     if (truncated) {
-        text += `\n> ✂️ This summary was cut to stay under GitHub's 1 MiB limit (${rows} of ${sorted.length} units in the table). The JSON report (the \`report\` output) lists every unit.\n`;
+        text += `\n> \u2702\ufe0f This summary was cut to stay under GitHub's 1 MiB limit (${rows} of ${sorted.length} units in the table). The JSON report (the \`report\` output) lists every unit.\n`;
     }
     return redactSecrets(text);
 }
 
 /**
- * The Action: inputs → the units to gate (changed since the base, from git) → scores, head and base →
- * verdict → report, outputs, annotations, SARIF, job summary. The verdict depends on the scores
+ * The Action: inputs \u2192 the units to gate (changed since the base, from git) \u2192 scores, head and base \u2192
+ * verdict \u2192 report, outputs, annotations, SARIF, job summary. The verdict depends on the scores
  * only: anything that goes wrong while reporting is a warning and never changes the exit code.
  */
 const toPosix = (p) => p.split(path$2.sep).join('/');
@@ -64690,7 +64693,7 @@ class Notes {
     warn(text, properties) {
         warning(commandSafe(text), properties);
         // redacted before escaping: markdown's escapes (ghs\_...) would hide a token from the pattern
-        this.items.push(`⚠️ ${escapeMarkdown(redactSecrets(text))}`);
+        this.items.push(`\u26a0\ufe0f ${escapeMarkdown(redactSecrets(text))}`);
     }
 }
 function commitFacts(git) {
@@ -64777,7 +64780,7 @@ function cliShaped(unit) {
 }
 function logOutcomes(outcomes) {
     for (const outcome of [...outcomes].sort(bySeverity)) {
-        const mark = outcome.failed ? '✗' : outcome.unit.passed ? '✓' : '!';
+        const mark = outcome.failed ? '\u2717' : outcome.unit.passed ? '\u2713' : '!';
         const base = outcome.base
             ? ` (base ${describeScore(outcome.base)})`
             : outcome.change === 'new'

@@ -24,7 +24,7 @@ import {
   writeAll
 } from '../scan/parallel.js'
 import { invokingUser } from '../scan/manager-user.js'
-import { PatternError, scanEach } from '../scan/scan.js'
+import { PatternError, READ_AHEAD_MIN_UNITS, scanEach } from '../scan/scan.js'
 
 export const VERSION = '0.1.0'
 
@@ -235,11 +235,18 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     // On a terminal, unless the report itself is being printed there.
     const showProgress = io.stderrIsTTY && (format !== 'text' || values.output !== undefined)
+    const cpus = io.cpus ?? os.availableParallelism()
+    const debug = io.env.SYSTEMD_HARDENING_GATE_DEBUG
     const stream = await scanEach(positionals.length ? positionals : ['.'], {
       ...options,
       cwd: io.cwd,
       exclude: values.exclude,
       ...rows,
+      // a second CPU reads the files while this thread analyses them
+      readAheadFrom: cpus > 1 ? READ_AHEAD_MIN_UNITS : undefined,
+      onReadAhead: debug
+        ? (served) => io.stderr(`scan: ${served} file(s) read ahead\n`)
+        : undefined,
       // text shows the first drop-ins in full; computing the others would only cost time
       suggestLimit:
         (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
@@ -298,7 +305,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       // Worker threads render text and JSON unit by unit (the first drop-ins of a text report are
       // computed here); --suggest in text and --fix need every suggestion in this thread.
       const parallel = !values.fix && (format === 'json' || (format === 'text' && !values.suggest))
-      const cpus = io.cpus ?? os.availableParallelism()
       const workers = !parallel || !io.workerUrl ? 1 : threadsFor(format, jobs, cpus, stream.total)
       // A large JSON or markdown report with drop-ins is made by one worker thread whose memory can
       // be capped, and which writes it itself (see streamReportInWorker).
@@ -313,7 +319,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         io.workerUrl !== undefined
           ? { workerUrl: io.workerUrl, fd: target }
           : undefined
-      if (io.env.SYSTEMD_HARDENING_GATE_DEBUG) {
+      if (debug) {
         const threads = oneWorker
           ? 'one worker thread'
           : workers > 1

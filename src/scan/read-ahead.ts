@@ -1,0 +1,180 @@
+/**
+ * Read-ahead for large scans: a worker thread opens, reads and closes the files the scan is about to
+ * read, in the order it reads them, into a ring of shared memory, and the scan takes a file's bytes
+ * from there instead of making the three system calls itself (on a 10,000-unit tree they were a
+ * quarter of the scan thread's time). The scan never waits for the worker: a file the worker has not
+ * reached, could not read whole, or was not given is read by the scan as before, so the worker
+ * changes how fast a report comes, never what it says.
+ */
+import { Worker } from 'node:worker_threads'
+
+export interface ReadAhead {
+  /** the bytes of `file` if the worker read it (a copy: the ring is reused), else undefined */
+  take(file: string): Uint8Array | undefined
+  /** files served from the ring so far */
+  readonly served: number
+  /** stops the worker; idempotent */
+  stop(): void
+}
+
+/** Where the worker and the scan meet: the indexes of the shared control words and limits. */
+interface Layout {
+  /** control word: files the worker is done with (read or given up); their entries are final */
+  ready: number
+  /** control word: files the scan is past; the worker skips them and reuses their ring space */
+  released: number
+  /** control word: non-zero when the scan is done */
+  stop: number
+  /** the largest file served: a file that fills this much is read by the scan itself */
+  maxFile: number
+  /** the length entry of a file not served */
+  notRead: number
+}
+
+const LAYOUT: Layout = { ready: 0, released: 1, stop: 2, maxFile: 64 * 1024, notRead: -1 }
+const CONTROL_WORDS = 3
+/** how far past the next file the scan's file is looked for (further: read by the scan itself) */
+const LOOK_AHEAD = 64
+
+/** The ring's default size: 128 files of the largest size served, far more of usual unit files. */
+export const RING_BYTES = 8 * 1024 * 1024
+
+interface ReadAheadData {
+  /** the files, each followed by a NUL (no path holds one): one string is copied faster than many */
+  files: string
+  layout: Layout
+  control: SharedArrayBuffer
+  /** per file: its offset in the ring, then its length (layout.notRead: not served) */
+  entries: SharedArrayBuffer
+  ring: SharedArrayBuffer
+}
+
+/**
+ * The worker's loop, run from its source text (it uses nothing but its arguments and globals).
+ * Files lie one after the other in the ring, the next one starting at the ring's start when the
+ * largest file would not fit before its end; the worker waits while that space still holds a file
+ * the scan has not released. Opened as the scan opens them: O_NOFOLLOW, O_NONBLOCK.
+ */
+function readAheadLoop(data: ReadAheadData, fs: typeof import('node:fs')): void {
+  const { layout } = data
+  const files = data.files.split('\0')
+  files.pop()
+  const control = new Int32Array(data.control)
+  const entries = new Int32Array(data.entries)
+  const size = data.ring.byteLength
+  const max = layout.maxFile
+  const flags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK
+  /** where each file starts, counted from the first byte ever written (not wrapped) */
+  const starts = new Float64Array(files.length)
+  let head = 0
+  let i = 0
+  while (i < files.length) {
+    if (Atomics.load(control, layout.stop) !== 0) return
+    const released = Atomics.load(control, layout.released)
+    if (i < released) {
+      // the scan read these itself: skip to where it is
+      for (; i < released && i < files.length; i++) entries[2 * i + 1] = layout.notRead
+      Atomics.store(control, layout.ready, i)
+      continue
+    }
+    let at = head
+    if ((at % size) + max > size) at += size - (at % size)
+    for (;;) {
+      const oldest = Atomics.load(control, layout.released)
+      const tail = oldest < i ? starts[oldest]! : at
+      if (at + max - tail <= size) break
+      if (Atomics.load(control, layout.stop) !== 0) return
+      Atomics.wait(control, layout.released, oldest, 50)
+    }
+    let length = layout.notRead
+    try {
+      const fd = fs.openSync(files[i]!, flags)
+      try {
+        const got = fs.readSync(fd, new Uint8Array(data.ring, at % size, max), 0, max, null)
+        if (got < max) length = got
+      } finally {
+        fs.closeSync(fd)
+      }
+    } catch {
+      length = layout.notRead
+    }
+    starts[i] = at
+    entries[2 * i] = at % size
+    entries[2 * i + 1] = length
+    if (length > 0) head = at + length
+    i++
+    Atomics.store(control, layout.ready, i)
+  }
+}
+
+/**
+ * Starts a worker thread that reads `files` ahead of a scan which reads them in about this order
+ * (each file taken lets the worker forget the ones before it). The worker does not keep the process
+ * alive; stop() ends it.
+ */
+export function startReadAhead(files: readonly string[], ringBytes = RING_BYTES): ReadAhead {
+  const data: ReadAheadData = {
+    files: files.length === 0 ? '' : files.join('\0') + '\0',
+    layout: LAYOUT,
+    control: new SharedArrayBuffer(CONTROL_WORDS * 4),
+    entries: new SharedArrayBuffer(Math.max(1, files.length) * 2 * 4),
+    ring: new SharedArrayBuffer(Math.max(ringBytes, LAYOUT.maxFile))
+  }
+  const control = new Int32Array(data.control)
+  const entries = new Int32Array(data.entries)
+  const ring = new Uint8Array(data.ring)
+  const worker = new Worker(
+    `(${readAheadLoop.toString()})(require('node:worker_threads').workerData, require('node:fs'))`,
+    { eval: true, workerData: data }
+  )
+  worker.unref()
+  // a worker that failed serves nothing more (its last entries stay final): the scan reads the rest
+  worker.on('error', () => undefined)
+  /** where `file` is at or after `from`: the scan asks in the order given, mostly */
+  const indexFrom = (from: number, file: string): number | undefined => {
+    const end = Math.min(files.length, from + LOOK_AHEAD)
+    for (let i = from; i < end; i++) if (files[i] === file) return i
+    return undefined
+  }
+  let served = 0
+  let stopped = false
+  const release = (next: number): void => {
+    if (next > Atomics.load(control, LAYOUT.released)) {
+      Atomics.store(control, LAYOUT.released, next)
+      Atomics.notify(control, LAYOUT.released)
+    }
+  }
+  return {
+    take(file) {
+      if (stopped) return undefined
+      const released = Atomics.load(control, LAYOUT.released)
+      const i = indexFrom(released, file)
+      if (i === undefined) return undefined
+      if (i >= Atomics.load(control, LAYOUT.ready)) {
+        // the worker is behind: it goes on after this file
+        release(i + 1)
+        return undefined
+      }
+      const length = entries[2 * i + 1]!
+      let bytes: Buffer | undefined
+      if (length !== LAYOUT.notRead) {
+        // set() copies as memcpy does (Buffer.from() of a shared view goes byte by byte)
+        bytes = Buffer.allocUnsafe(length)
+        bytes.set(ring.subarray(entries[2 * i]!, entries[2 * i]! + length))
+        served++
+      }
+      release(i + 1)
+      return bytes
+    },
+    get served() {
+      return served
+    },
+    stop() {
+      if (stopped) return
+      stopped = true
+      Atomics.store(control, LAYOUT.stop, 1)
+      Atomics.notify(control, LAYOUT.released)
+      void worker.terminate()
+    }
+  }
+}
