@@ -13812,8 +13812,17 @@ function entryPath(directory, name) {
  * reached, could not read whole, or was not given is read by the scan as before, so the worker
  * changes how fast a report comes, never what it says.
  */
-const LAYOUT = { ready: 0, released: 1, stop: 2, maxFile: 64 * 1024, notRead: -1 };
-const CONTROL_WORDS = 3;
+// each control word on a cache line of its own: the worker writes `ready` at every file, the scan
+// `released`, and neither line then goes back and forth between the CPUs for the other's writes
+const LAYOUT = {
+    ready: 0,
+    released: 16,
+    stop: 32,
+    waiting: 48,
+    maxFile: 64 * 1024,
+    notRead: -1
+};
+const CONTROL_WORDS = 64;
 /** how far past the next file the scan's file is looked for (further: read by the scan itself) */
 const LOOK_AHEAD = 64;
 /** The ring's default size: 128 files of the largest size served, far more of usual unit files. */
@@ -13858,7 +13867,11 @@ function readAheadLoop(data, fs) {
                 break;
             if (Atomics.load(control, layout.stop) !== 0)
                 return;
+            Atomics.store(control, layout.waiting, 1);
+            // (the scan notifies after storing `released`: a release between the load above and this
+            // wait makes it return at once, as the value differs)
             Atomics.wait(control, layout.released, oldest, 50);
+            Atomics.store(control, layout.waiting, 0);
         }
         let length = layout.notRead;
         try {
@@ -13914,21 +13927,26 @@ function startReadAhead(files, ringBytes = RING_BYTES) {
     };
     let served = 0;
     let stopped = false;
-    const release = (next) => {
-        if (next > Atomics.load(control, LAYOUT.released)) {
-            Atomics.store(control, LAYOUT.released, next);
+    /** the files before this one the scan is past (published to the worker as `released`) */
+    let next = 0;
+    /** what `ready` said when last loaded: the worker's line is read only when it must be */
+    let ready = 0;
+    const release = (after) => {
+        next = after;
+        Atomics.store(control, LAYOUT.released, next);
+        if (Atomics.load(control, LAYOUT.waiting) !== 0)
             Atomics.notify(control, LAYOUT.released);
-        }
     };
     return {
         take(file) {
             if (stopped)
                 return undefined;
-            const released = Atomics.load(control, LAYOUT.released);
-            const i = indexFrom(released, file);
+            const i = indexFrom(next, file);
             if (i === undefined)
                 return undefined;
-            if (i >= Atomics.load(control, LAYOUT.ready)) {
+            if (i >= ready)
+                ready = Atomics.load(control, LAYOUT.ready);
+            if (i >= ready) {
                 // the worker is behind: it goes on after this file
                 release(i + 1);
                 return undefined;
