@@ -13954,7 +13954,7 @@ function startReadAhead(files, ringBytes = RING_BYTES) {
             const length = entries[2 * i + 1];
             let bytes;
             if (length !== LAYOUT.notRead) {
-                // set() copies as memcpy does (Buffer.from() of a shared view goes byte by byte)
+                // a copy of its own: the worker reuses the ring space once released
                 bytes = Buffer.allocUnsafe(length);
                 bytes.set(ring.subarray(entries[2 * i], entries[2 * i] + length));
                 served++;
