@@ -17,6 +17,7 @@ import {
   findUnitFiles,
   MAX_UNIT_FILE_BYTES,
   scan,
+  scanEach,
   type ScanOptions
 } from '../src/scan/scan.js'
 import { BARE, BARE_SCORE } from './support/units.js'
@@ -139,12 +140,18 @@ describe('scan', () => {
 
   it('reports the same with the read-ahead worker reading the files first (src/scan/read-ahead.ts)', async () => {
     let served = 0
-    const ahead = await scan([repo], {
+    const stream = await scanEach([repo], {
       ...options(),
       readAheadFrom: 0,
       onReadAhead: (count) => (served = count)
     })
-    expect(new Map(ahead.units.map((u) => [u.path, u]))).toEqual(units)
+    const reports = stream.units[Symbol.iterator]()
+    const first = reports.next()
+    // the worker, started with the first unit, reads the rest meanwhile (a loaded machine starts it
+    // late: the scan would otherwise read them all itself)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const ahead = [first.value as UnitReport, ...{ [Symbol.iterator]: () => reports }]
+    expect(new Map(ahead.map((u) => [u.path, u]))).toEqual(units)
     // unit files and the drop-ins beside them (not the huge, linked or FIFO ones) came from it
     expect(served).toBeGreaterThanOrEqual(10)
   })
