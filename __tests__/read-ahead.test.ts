@@ -30,8 +30,10 @@ function write(name: string, size: number, seed: number): string {
   return file
 }
 
-/** waits until the worker has had time to read everything it can */
-const settle = (): Promise<unknown> => sleep(300)
+/** waits until the worker is done with every file it was given (or 20 s, and the test fails) */
+async function settle(readAhead: ReadAhead, files: number): Promise<void> {
+  for (let waited = 0; readAhead.done < files && waited < 20000; waited += 10) await sleep(10)
+}
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-ahead-'))
@@ -50,7 +52,7 @@ describe('startReadAhead', () => {
       write('c.service', 4000, 4)
     ]
     const readAhead = start(files)
-    await settle()
+    await settle(readAhead, files.length)
     for (const file of files) expect(readAhead.take(file)).toEqual(fs.readFileSync(file))
     expect(readAhead.served).toBe(4)
   })
@@ -63,7 +65,7 @@ describe('startReadAhead', () => {
     const after = write('after.service', 10, 7)
     const files = [big, link, path.join(dir, 'missing.service'), path.join(dir), after]
     const readAhead = start(files)
-    await settle()
+    await settle(readAhead, files.length)
     expect(readAhead.take(big)).toBeUndefined()
     expect(readAhead.take(link)).toBeUndefined() // O_NOFOLLOW, as the scan opens files
     expect(readAhead.take(files[2]!)).toBeUndefined()
@@ -77,7 +79,7 @@ describe('startReadAhead', () => {
     if (spawnSync('mkfifo', [fifo]).status !== 0) return // no mkfifo: nothing to test
     const next = write('next.service', 50, 8)
     const readAhead = start([fifo, next])
-    await settle()
+    await settle(readAhead, 2)
     expect(readAhead.take(fifo)).toEqual(Buffer.alloc(0)) // as the scan's own read: no writer, EOF
     expect(readAhead.take(next)).toEqual(fs.readFileSync(next))
   })
@@ -88,7 +90,10 @@ describe('startReadAhead', () => {
       write(`ring-${i}.service`, 30 * 1024, 10 + i)
     )
     const readAhead = start(files, 128 * 1024)
-    await settle()
+    // it fills the ring (three files) and waits: nothing is taken before that
+    await settle(readAhead, 3)
+    await sleep(50)
+    expect(readAhead.done).toBe(3)
     for (const file of files) {
       await sleep(20)
       expect(readAhead.take(file)).toEqual(fs.readFileSync(file))
@@ -99,7 +104,7 @@ describe('startReadAhead', () => {
   it('serves files taken out of order within reach, and none the scan has gone past', async () => {
     const files = Array.from({ length: 6 }, (_, i) => write(`order-${i}.service`, 200, 30 + i))
     const readAhead = start(files)
-    await settle()
+    await settle(readAhead, files.length)
     expect(readAhead.take(files[2]!)).toEqual(fs.readFileSync(files[2]!))
     // before the file taken last: gone past, the scan reads it itself
     expect(readAhead.take(files[1]!)).toBeUndefined()
@@ -114,7 +119,7 @@ describe('startReadAhead', () => {
     // asked at once, before the worker thread runs: undefined, or the bytes if it is that fast
     const asked = readAhead.take(files[60]!)
     if (asked !== undefined) expect(asked).toEqual(fs.readFileSync(files[60]!))
-    await settle()
+    await settle(readAhead, files.length)
     // the scan is past the files before it; the worker goes on after it
     expect(readAhead.take(files[0]!)).toBeUndefined()
     expect(readAhead.take(files[61]!)).toEqual(fs.readFileSync(files[61]!))
@@ -124,7 +129,7 @@ describe('startReadAhead', () => {
   it('serves nothing once stopped', async () => {
     const file = write('stopped.service', 10, 90)
     const readAhead = start([file])
-    await settle()
+    await settle(readAhead, 1)
     readAhead.stop()
     readAhead.stop()
     expect(readAhead.take(file)).toBeUndefined()

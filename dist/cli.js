@@ -13965,6 +13965,9 @@ function startReadAhead(files, ringBytes = RING_BYTES) {
         get served() {
             return served;
         },
+        get done() {
+            return Atomics.load(control, LAYOUT.ready);
+        },
         stop() {
             if (stopped)
                 return;

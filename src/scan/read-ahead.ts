@@ -13,6 +13,8 @@ export interface ReadAhead {
   take(file: string): Uint8Array | undefined
   /** files served from the ring so far */
   readonly served: number
+  /** files the worker is done with (read, given up or skipped), from the first in order */
+  readonly done: number
   /** stops the worker; idempotent */
   stop(): void
 }
@@ -186,6 +188,9 @@ export function startReadAhead(files: readonly string[], ringBytes = RING_BYTES)
     },
     get served() {
       return served
+    },
+    get done() {
+      return Atomics.load(control, LAYOUT.ready)
     },
     stop() {
       if (stopped) return
