@@ -12,11 +12,12 @@ import * as path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ReadAhead } from '../src/scan/read-ahead.js'
 import { startReadAhead } from '../src/scan/read-ahead.js'
+import { REGULAR_READ } from '../src/scan/scan.js'
 
 let dir: string
 const started: ReadAhead[] = []
 const start = (files: string[], ring?: number): ReadAhead => {
-  const readAhead = startReadAhead(files, ring)
+  const readAhead = startReadAhead(files, REGULAR_READ, ring)
   started.push(readAhead)
   return readAhead
 }

@@ -7758,7 +7758,7 @@ function chaseBelowRoot(inImage, entryAt) {
         if (entry.kind === 'missing') {
             const rest = todo.reverse();
             const last = rest[rest.length - 1];
-            if (last === '' || last === '.' || rest.includes('..') || rest.some(tooLong))
+            if ((last !== undefined && noStep(last)) || rest.includes('..') || rest.some(tooLong))
                 return undefined;
             return [...done, ...rest.filter((p) => !noStep(p))].join('/');
         }
@@ -13819,13 +13819,12 @@ const LAYOUT = {
     released: 16,
     stop: 32,
     waiting: 48,
-    maxFile: 64 * 1024,
     notRead: -1
 };
 const CONTROL_WORDS = 64;
 /** how far past the next file the scan's file is looked for (further: read by the scan itself) */
 const LOOK_AHEAD = 64;
-/** The ring's default size: 128 files of the largest size served, far more of usual unit files. */
+/** The ring's default size: 128 files of the largest size served (64 KiB), far more of usual ones. */
 const RING_BYTES = 8 * 1024 * 1024;
 /**
  * The worker's loop, run from its source text (it uses nothing but its arguments and globals).
@@ -13840,8 +13839,8 @@ function readAheadLoop(data, fs) {
     const control = new Int32Array(data.control);
     const entries = new Int32Array(data.entries);
     const size = data.ring.byteLength;
-    const max = layout.maxFile;
-    const flags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+    const max = data.read.firstChunk;
+    const { flags } = data.read;
     /** where each file starts, counted from the first byte ever written (not wrapped) */
     const starts = new Float64Array(files.length);
     let head = 0;
@@ -13902,13 +13901,16 @@ function readAheadLoop(data, fs) {
  * (each file taken lets the worker forget the ones before it). The worker does not keep the process
  * alive; stop() ends it.
  */
-function startReadAhead(files, ringBytes = RING_BYTES) {
+function startReadAhead(files, 
+/** opened and read as the scan does */
+read, ringBytes = RING_BYTES) {
     const data = {
         files: files.length === 0 ? '' : files.join('\0') + '\0',
         layout: LAYOUT,
+        read,
         control: new SharedArrayBuffer(CONTROL_WORDS * 4),
         entries: new SharedArrayBuffer(Math.max(1, files.length) * 2 * 4),
-        ring: new SharedArrayBuffer(Math.max(ringBytes, LAYOUT.maxFile))
+        ring: new SharedArrayBuffer(Math.max(ringBytes, read.firstChunk))
     };
     const control = new Int32Array(data.control);
     const entries = new Int32Array(data.entries);
@@ -14128,6 +14130,8 @@ function listingOf(entries, real) {
 const OPEN_REGULAR = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
 const CHUNK_BYTES = 64 * 1024;
 const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+/** how readRegularFile() opens and first reads a file: the read-ahead worker does the same */
+const REGULAR_READ = { flags: OPEN_REGULAR, firstChunk: CHUNK_BYTES };
 /**
  * Reads a file getdents() called regular: open, read, close (readFileSync would stat it too). A
  * file that fills the first chunk is stat'ed, so the size limit is checked before reading on.
@@ -15273,7 +15277,7 @@ async function scanEach(inputs, options) {
     function* analyse() {
         // started when the analysis is, not before: a caller may hand the files to worker threads
         if (options.readAheadFrom !== undefined && files.length >= options.readAheadFrom) {
-            readAhead = startReadAhead(readOrder(files, listings));
+            readAhead = startReadAhead(readOrder(files, listings), REGULAR_READ);
         }
         try {
             yield* analyseAll();

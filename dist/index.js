@@ -38774,7 +38774,7 @@ function chaseBelowRoot(inImage, entryAt) {
         if (entry.kind === 'missing') {
             const rest = todo.reverse();
             const last = rest[rest.length - 1];
-            if (last === '' || last === '.' || rest.includes('..') || rest.some(tooLong))
+            if ((last !== undefined && noStep(last)) || rest.includes('..') || rest.some(tooLong))
                 return undefined;
             return [...done, ...rest.filter((p) => !noStep(p))].join('/');
         }

@@ -212,7 +212,8 @@ export function chaseBelowRoot(
     if (entry.kind === 'missing') {
       const rest = todo.reverse()
       const last = rest[rest.length - 1]
-      if (last === '' || last === '.' || rest.includes('..') || rest.some(tooLong)) return undefined
+      if ((last !== undefined && noStep(last)) || rest.includes('..') || rest.some(tooLong))
+        return undefined
       return [...done, ...rest.filter((p) => !noStep(p))].join('/')
     }
     // the last component is not followed, a trailing `/` or `/.` notwithstanding (systemd 252

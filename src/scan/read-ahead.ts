@@ -29,8 +29,6 @@ interface Layout {
   stop: number
   /** control word: non-zero while the worker waits for the scan to release ring space */
   waiting: number
-  /** the largest file served: a file that fills this much is read by the scan itself */
-  maxFile: number
   /** the length entry of a file not served */
   notRead: number
 }
@@ -42,20 +40,28 @@ const LAYOUT: Layout = {
   released: 16,
   stop: 32,
   waiting: 48,
-  maxFile: 64 * 1024,
   notRead: -1
 }
 const CONTROL_WORDS = 64
 /** how far past the next file the scan's file is looked for (further: read by the scan itself) */
 const LOOK_AHEAD = 64
 
-/** The ring's default size: 128 files of the largest size served, far more of usual unit files. */
+/** The ring's default size: 128 files of the largest size served (64 KiB), far more of usual ones. */
 export const RING_BYTES = 8 * 1024 * 1024
+
+/** How the scan reads a file its listing calls regular (readRegularFile() in scan.ts). */
+export interface RegularRead {
+  /** its open() flags */
+  flags: number
+  /** the size of its first read: a file that fills it is read on by the scan, never served here */
+  firstChunk: number
+}
 
 interface ReadAheadData {
   /** the files, each followed by a NUL (no path holds one): one string is copied faster than many */
   files: string
   layout: Layout
+  read: RegularRead
   control: SharedArrayBuffer
   /** per file: its offset in the ring, then its length (layout.notRead: not served) */
   entries: SharedArrayBuffer
@@ -75,8 +81,8 @@ function readAheadLoop(data: ReadAheadData, fs: typeof import('node:fs')): void 
   const control = new Int32Array(data.control)
   const entries = new Int32Array(data.entries)
   const size = data.ring.byteLength
-  const max = layout.maxFile
-  const flags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK
+  const max = data.read.firstChunk
+  const { flags } = data.read
   /** where each file starts, counted from the first byte ever written (not wrapped) */
   const starts = new Float64Array(files.length)
   let head = 0
@@ -129,13 +135,19 @@ function readAheadLoop(data: ReadAheadData, fs: typeof import('node:fs')): void 
  * (each file taken lets the worker forget the ones before it). The worker does not keep the process
  * alive; stop() ends it.
  */
-export function startReadAhead(files: readonly string[], ringBytes = RING_BYTES): ReadAhead {
+export function startReadAhead(
+  files: readonly string[],
+  /** opened and read as the scan does */
+  read: RegularRead,
+  ringBytes = RING_BYTES
+): ReadAhead {
   const data: ReadAheadData = {
     files: files.length === 0 ? '' : files.join('\0') + '\0',
     layout: LAYOUT,
+    read,
     control: new SharedArrayBuffer(CONTROL_WORDS * 4),
     entries: new SharedArrayBuffer(Math.max(1, files.length) * 2 * 4),
-    ring: new SharedArrayBuffer(Math.max(ringBytes, LAYOUT.maxFile))
+    ring: new SharedArrayBuffer(Math.max(ringBytes, read.firstChunk))
   }
   const control = new Int32Array(data.control)
   const entries = new Int32Array(data.entries)

@@ -54,7 +54,7 @@ import { NEWEST_SYSTEMD_VERSION } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, instanceOf, parseUnitName, templateOf } from '../core/specifiers.js'
 import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from './paths.js'
-import type { ReadAhead } from './read-ahead.js'
+import type { ReadAhead, RegularRead } from './read-ahead.js'
 import { startReadAhead } from './read-ahead.js'
 
 /** Files larger than this are reported, not read: no real unit file comes close. */
@@ -270,6 +270,8 @@ function listingOf(entries: readonly fs.Dirent[], real?: string): Listing {
 const OPEN_REGULAR = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK
 const CHUNK_BYTES = 64 * 1024
 const chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+/** how readRegularFile() opens and first reads a file: the read-ahead worker does the same */
+export const REGULAR_READ: RegularRead = { flags: OPEN_REGULAR, firstChunk: CHUNK_BYTES }
 
 /**
  * Reads a file getdents() called regular: open, read, close (readFileSync would stat it too). A
@@ -1609,7 +1611,7 @@ export async function scanEach(inputs: string[], options: ScanOptions): Promise<
   function* analyse(): Generator<UnitReport> {
     // started when the analysis is, not before: a caller may hand the files to worker threads
     if (options.readAheadFrom !== undefined && files.length >= options.readAheadFrom) {
-      readAhead = startReadAhead(readOrder(files, listings))
+      readAhead = startReadAhead(readOrder(files, listings), REGULAR_READ)
     }
     try {
       yield* analyseAll()
