@@ -128,6 +128,14 @@ describe('a large JSON report with drop-ins', () => {
       const dir = path.join(large, `d${i % 10}`)
       fs.mkdirSync(dir, { recursive: true })
       fs.writeFileSync(path.join(dir, `u${i}.service`), bodies[i % bodies.length]!)
+      if (i % 7 === 0) {
+        // drop-ins the read-ahead reads too, in the directories the main thread's walk listed
+        fs.mkdirSync(path.join(dir, `u${i}.service.d`))
+        fs.writeFileSync(
+          path.join(dir, `u${i}.service.d`, '10-tmp.conf'),
+          '[Service]\nPrivateTmp=yes\n'
+        )
+      }
     }
   })
   afterAll(() => fs.rmSync(large, { recursive: true, force: true }))
@@ -137,6 +145,12 @@ describe('a large JSON report with drop-ins', () => {
     const here = run(['--format', 'json', '--jobs', '1', '.'], large)
     expect(worker.stderr).toContain('one worker thread')
     expect(here.stderr).toContain('one thread')
+    // with a spare CPU that thread has the files read ahead as this one has: both the same bytes
+    const readAhead = /scan: (\d+) file\(s\) read ahead/
+    if (os.availableParallelism() > 1) {
+      expect(Number(readAhead.exec(worker.stderr)?.[1])).toBeGreaterThan(0)
+      expect(here.stderr).toMatch(readAhead)
+    } else expect(worker.stderr).not.toMatch(readAhead)
     expect(worker.code).toBe(1)
     expect(worker.code).toBe(here.code)
     expect(worker.stdout).toBe(here.stdout)

@@ -13574,6 +13574,183 @@ function createSarifStream(toolVersion) {
     };
 }
 
+/**
+ * Read-ahead for large scans: a worker thread opens, reads and closes the files the scan is about to
+ * read, in the order it reads them, into a ring of shared memory, and the scan takes a file's bytes
+ * from there instead of making the three system calls itself (on a 10,000-unit tree they were a
+ * quarter of the scan thread's time). The scan never waits for the worker: a file the worker has not
+ * reached, could not read whole, or was not given is read by the scan as before, so the worker
+ * changes how fast a report comes, never what it says.
+ */
+// each control word on a cache line of its own: the worker writes `ready` at every file, the scan
+// `released`, and neither line then goes back and forth between the CPUs for the other's writes
+const LAYOUT = {
+    ready: 0,
+    released: 16,
+    stop: 32,
+    waiting: 48,
+    notRead: -1
+};
+const CONTROL_WORDS = 64;
+/** how far past the next file the scan's file is looked for (further: read by the scan itself) */
+const LOOK_AHEAD = 64;
+/** The ring's default size: 128 files of the largest size served (64 KiB), far more of usual ones. */
+const RING_BYTES = 8 * 1024 * 1024;
+/**
+ * The worker's loop, run from its source text (it uses nothing but its arguments and globals).
+ * Files lie one after the other in the ring, the next one starting at the ring's start when the
+ * largest file would not fit before its end; the worker waits while that space still holds a file
+ * the scan has not released. Opened as the scan opens them: O_NOFOLLOW, O_NONBLOCK.
+ */
+function readAheadLoop(data, fs) {
+    const { layout } = data;
+    const files = data.files.split('\0');
+    files.pop();
+    const control = new Int32Array(data.control);
+    const entries = new Int32Array(data.entries);
+    const size = data.ring.byteLength;
+    const max = data.read.firstChunk;
+    const { flags } = data.read;
+    /** where each file starts, counted from the first byte ever written (not wrapped) */
+    const starts = new Float64Array(files.length);
+    let head = 0;
+    let i = 0;
+    while (i < files.length) {
+        if (Atomics.load(control, layout.stop) !== 0)
+            return;
+        const released = Atomics.load(control, layout.released);
+        if (i < released) {
+            // the scan read these itself: skip to where it is
+            for (; i < released && i < files.length; i++)
+                entries[2 * i + 1] = layout.notRead;
+            Atomics.store(control, layout.ready, i);
+            continue;
+        }
+        let at = head;
+        if ((at % size) + max > size)
+            at += size - (at % size);
+        for (;;) {
+            const oldest = Atomics.load(control, layout.released);
+            const tail = oldest < i ? starts[oldest] : at;
+            if (at + max - tail <= size)
+                break;
+            if (Atomics.load(control, layout.stop) !== 0)
+                return;
+            Atomics.store(control, layout.waiting, 1);
+            // (the scan notifies after storing `released`: a release between the load above and this
+            // wait makes it return at once, as the value differs)
+            Atomics.wait(control, layout.released, oldest, 50);
+            Atomics.store(control, layout.waiting, 0);
+        }
+        let length = layout.notRead;
+        try {
+            const fd = fs.openSync(files[i], flags);
+            try {
+                const got = fs.readSync(fd, new Uint8Array(data.ring, at % size, max), 0, max, null);
+                if (got < max)
+                    length = got;
+            }
+            finally {
+                fs.closeSync(fd);
+            }
+        }
+        catch {
+            length = layout.notRead;
+        }
+        starts[i] = at;
+        entries[2 * i] = at % size;
+        entries[2 * i + 1] = length;
+        if (length > 0)
+            head = at + length;
+        i++;
+        Atomics.store(control, layout.ready, i);
+    }
+}
+/**
+ * Starts a worker thread that reads `files` ahead of a scan which reads them in about this order
+ * (each file taken lets the worker forget the ones before it). The worker does not keep the process
+ * alive; stop() ends it.
+ */
+function startReadAhead(files, 
+/** opened and read as the scan does */
+read, ringBytes = RING_BYTES) {
+    const data = {
+        files: files.length === 0 ? '' : files.join('\0') + '\0',
+        layout: LAYOUT,
+        read,
+        control: new SharedArrayBuffer(CONTROL_WORDS * 4),
+        entries: new SharedArrayBuffer(Math.max(1, files.length) * 2 * 4),
+        ring: new SharedArrayBuffer(Math.max(ringBytes, read.firstChunk))
+    };
+    const control = new Int32Array(data.control);
+    const entries = new Int32Array(data.entries);
+    const ring = new Uint8Array(data.ring);
+    const worker = new Worker(`(${readAheadLoop.toString()})(require('node:worker_threads').workerData, require('node:fs'))`, { eval: true, workerData: data });
+    worker.unref();
+    // a worker that failed serves nothing more (its last entries stay final): the scan reads the rest
+    worker.on('error', () => undefined);
+    /** where `file` is at or after `from`: the scan asks in the order given, mostly */
+    const indexFrom = (from, file) => {
+        const end = Math.min(files.length, from + LOOK_AHEAD);
+        for (let i = from; i < end; i++)
+            if (files[i] === file)
+                return i;
+        return undefined;
+    };
+    let served = 0;
+    let stopped = false;
+    /** the files before this one the scan is past (published to the worker as `released`) */
+    let next = 0;
+    /** what `ready` said when last loaded: the worker's line is read only when it must be */
+    let ready = 0;
+    const release = (after) => {
+        next = after;
+        Atomics.store(control, LAYOUT.released, next);
+        if (Atomics.load(control, LAYOUT.waiting) !== 0)
+            Atomics.notify(control, LAYOUT.released);
+    };
+    return {
+        take(file) {
+            if (stopped)
+                return undefined;
+            const i = indexFrom(next, file);
+            if (i === undefined)
+                return undefined;
+            if (i >= ready)
+                ready = Atomics.load(control, LAYOUT.ready);
+            if (i >= ready) {
+                // the worker is behind: it goes on after this file
+                release(i + 1);
+                return undefined;
+            }
+            const length = entries[2 * i + 1];
+            let bytes;
+            if (length !== LAYOUT.notRead) {
+                // a copy of its own: the worker reuses the ring space once released
+                bytes = Buffer.allocUnsafe(length);
+                bytes.set(ring.subarray(entries[2 * i], entries[2 * i] + length));
+                served++;
+            }
+            release(i + 1);
+            return bytes;
+        },
+        get served() {
+            return served;
+        },
+        get done() {
+            return Atomics.load(control, LAYOUT.ready);
+        },
+        stop() {
+            if (stopped)
+                return;
+            stopped = true;
+            Atomics.store(control, LAYOUT.stop, 1);
+            Atomics.notify(control, LAYOUT.released);
+            void worker.terminate();
+        }
+    };
+}
+
 const ROOT = { name: 'root', uid: 0, group: 'root', gid: 0 };
 const NONE = { aliases: [], aliasPatterns: [] };
 const ALIAS = Buffer.from('Alias');
@@ -13802,183 +13979,6 @@ function entryPath(directory, name) {
         return path.join(directory, name);
     }
     return directory.endsWith('/') ? directory + name : `${directory}/${name}`;
-}
-
-/**
- * Read-ahead for large scans: a worker thread opens, reads and closes the files the scan is about to
- * read, in the order it reads them, into a ring of shared memory, and the scan takes a file's bytes
- * from there instead of making the three system calls itself (on a 10,000-unit tree they were a
- * quarter of the scan thread's time). The scan never waits for the worker: a file the worker has not
- * reached, could not read whole, or was not given is read by the scan as before, so the worker
- * changes how fast a report comes, never what it says.
- */
-// each control word on a cache line of its own: the worker writes `ready` at every file, the scan
-// `released`, and neither line then goes back and forth between the CPUs for the other's writes
-const LAYOUT = {
-    ready: 0,
-    released: 16,
-    stop: 32,
-    waiting: 48,
-    notRead: -1
-};
-const CONTROL_WORDS = 64;
-/** how far past the next file the scan's file is looked for (further: read by the scan itself) */
-const LOOK_AHEAD = 64;
-/** The ring's default size: 128 files of the largest size served (64 KiB), far more of usual ones. */
-const RING_BYTES = 8 * 1024 * 1024;
-/**
- * The worker's loop, run from its source text (it uses nothing but its arguments and globals).
- * Files lie one after the other in the ring, the next one starting at the ring's start when the
- * largest file would not fit before its end; the worker waits while that space still holds a file
- * the scan has not released. Opened as the scan opens them: O_NOFOLLOW, O_NONBLOCK.
- */
-function readAheadLoop(data, fs) {
-    const { layout } = data;
-    const files = data.files.split('\0');
-    files.pop();
-    const control = new Int32Array(data.control);
-    const entries = new Int32Array(data.entries);
-    const size = data.ring.byteLength;
-    const max = data.read.firstChunk;
-    const { flags } = data.read;
-    /** where each file starts, counted from the first byte ever written (not wrapped) */
-    const starts = new Float64Array(files.length);
-    let head = 0;
-    let i = 0;
-    while (i < files.length) {
-        if (Atomics.load(control, layout.stop) !== 0)
-            return;
-        const released = Atomics.load(control, layout.released);
-        if (i < released) {
-            // the scan read these itself: skip to where it is
-            for (; i < released && i < files.length; i++)
-                entries[2 * i + 1] = layout.notRead;
-            Atomics.store(control, layout.ready, i);
-            continue;
-        }
-        let at = head;
-        if ((at % size) + max > size)
-            at += size - (at % size);
-        for (;;) {
-            const oldest = Atomics.load(control, layout.released);
-            const tail = oldest < i ? starts[oldest] : at;
-            if (at + max - tail <= size)
-                break;
-            if (Atomics.load(control, layout.stop) !== 0)
-                return;
-            Atomics.store(control, layout.waiting, 1);
-            // (the scan notifies after storing `released`: a release between the load above and this
-            // wait makes it return at once, as the value differs)
-            Atomics.wait(control, layout.released, oldest, 50);
-            Atomics.store(control, layout.waiting, 0);
-        }
-        let length = layout.notRead;
-        try {
-            const fd = fs.openSync(files[i], flags);
-            try {
-                const got = fs.readSync(fd, new Uint8Array(data.ring, at % size, max), 0, max, null);
-                if (got < max)
-                    length = got;
-            }
-            finally {
-                fs.closeSync(fd);
-            }
-        }
-        catch {
-            length = layout.notRead;
-        }
-        starts[i] = at;
-        entries[2 * i] = at % size;
-        entries[2 * i + 1] = length;
-        if (length > 0)
-            head = at + length;
-        i++;
-        Atomics.store(control, layout.ready, i);
-    }
-}
-/**
- * Starts a worker thread that reads `files` ahead of a scan which reads them in about this order
- * (each file taken lets the worker forget the ones before it). The worker does not keep the process
- * alive; stop() ends it.
- */
-function startReadAhead(files, 
-/** opened and read as the scan does */
-read, ringBytes = RING_BYTES) {
-    const data = {
-        files: files.length === 0 ? '' : files.join('\0') + '\0',
-        layout: LAYOUT,
-        read,
-        control: new SharedArrayBuffer(CONTROL_WORDS * 4),
-        entries: new SharedArrayBuffer(Math.max(1, files.length) * 2 * 4),
-        ring: new SharedArrayBuffer(Math.max(ringBytes, read.firstChunk))
-    };
-    const control = new Int32Array(data.control);
-    const entries = new Int32Array(data.entries);
-    const ring = new Uint8Array(data.ring);
-    const worker = new Worker(`(${readAheadLoop.toString()})(require('node:worker_threads').workerData, require('node:fs'))`, { eval: true, workerData: data });
-    worker.unref();
-    // a worker that failed serves nothing more (its last entries stay final): the scan reads the rest
-    worker.on('error', () => undefined);
-    /** where `file` is at or after `from`: the scan asks in the order given, mostly */
-    const indexFrom = (from, file) => {
-        const end = Math.min(files.length, from + LOOK_AHEAD);
-        for (let i = from; i < end; i++)
-            if (files[i] === file)
-                return i;
-        return undefined;
-    };
-    let served = 0;
-    let stopped = false;
-    /** the files before this one the scan is past (published to the worker as `released`) */
-    let next = 0;
-    /** what `ready` said when last loaded: the worker's line is read only when it must be */
-    let ready = 0;
-    const release = (after) => {
-        next = after;
-        Atomics.store(control, LAYOUT.released, next);
-        if (Atomics.load(control, LAYOUT.waiting) !== 0)
-            Atomics.notify(control, LAYOUT.released);
-    };
-    return {
-        take(file) {
-            if (stopped)
-                return undefined;
-            const i = indexFrom(next, file);
-            if (i === undefined)
-                return undefined;
-            if (i >= ready)
-                ready = Atomics.load(control, LAYOUT.ready);
-            if (i >= ready) {
-                // the worker is behind: it goes on after this file
-                release(i + 1);
-                return undefined;
-            }
-            const length = entries[2 * i + 1];
-            let bytes;
-            if (length !== LAYOUT.notRead) {
-                // a copy of its own: the worker reuses the ring space once released
-                bytes = Buffer.allocUnsafe(length);
-                bytes.set(ring.subarray(entries[2 * i], entries[2 * i] + length));
-                served++;
-            }
-            release(i + 1);
-            return bytes;
-        },
-        get served() {
-            return served;
-        },
-        get done() {
-            return Atomics.load(control, LAYOUT.ready);
-        },
-        stop() {
-            if (stopped)
-                return;
-            stopped = true;
-            Atomics.store(control, LAYOUT.stop, 1);
-            Atomics.notify(control, LAYOUT.released);
-            void worker.terminate();
-        }
-    };
 }
 
 /**
@@ -15303,7 +15303,7 @@ async function scanEach(inputs, options) {
             yield report;
         }
     }
-    return { missing, total: files.length, files, roots, units: analyse() };
+    return { missing, total: files.length, files, roots, listings, units: analyse() };
 }
 
 /**
@@ -15374,8 +15374,10 @@ function createSpilledBytes(tmpDir = os.tmpdir()) {
  * (see `wantsSuggestion`).
  */
 /** Analyses and renders units (in a worker, or in the main thread for the same result). */
-function createUnitRenderer(job) {
-    const reader = createReader(job.roots, job.cwd);
+function createUnitRenderer(job, 
+/** directories listed already, and files read ahead (see createReader) */
+known) {
+    const reader = createReader(job.roots, job.cwd, known?.listings, known?.readAhead);
     const options = {
         cwd: job.cwd,
         version: job.version,
@@ -15575,9 +15577,13 @@ const WORKER_YOUNG_GENERATION_MB = 24;
  * come. Markdown: the whole report at the end (its heading counts the failures).
  */
 function streamReport(data, port) {
+    const listings = data.listings ?? new Map();
+    const readAhead = data.readAheadFrom !== undefined && data.files.length >= data.readAheadFrom
+        ? startReadAhead(readOrder(data.files, listings), REGULAR_READ)
+        : undefined;
     try {
         const { job } = data;
-        const renderer = createUnitRenderer(job);
+        const renderer = createUnitRenderer(job, { listings, readAhead });
         const out = createByteBatches((bytes) => writeAll(data.fd, bytes));
         const markdown = job.format === 'markdown'
             ? createMarkdownStream({ threshold: job.threshold / 10, systemdVersion: job.version, policy: job.policy.name }, createSpilledBytes())
@@ -15597,7 +15603,7 @@ function streamReport(data, port) {
         }
         markdown?.end(out.write, out.writeBytes);
         out.flush();
-        port.postMessage({ end: true, passed });
+        port.postMessage({ end: true, passed, readAhead: readAhead?.served });
     }
     catch (error) {
         const closed = error.code === 'EPIPE';
@@ -15606,6 +15612,9 @@ function streamReport(data, port) {
             : {
                 error: error instanceof Error ? (error.stack ?? error.message) : String(error)
             });
+    }
+    finally {
+        readAhead?.stop();
     }
 }
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -15632,7 +15641,14 @@ function writeAll(fd, bytes) {
  * resolves with whether every unit passed.
  */
 async function streamReportInWorker(files, job, options) {
-    const data = { kind: 'systemd-hardening-gate/stream', job, files, fd: options.fd };
+    const data = {
+        kind: 'systemd-hardening-gate/stream',
+        job,
+        files,
+        fd: options.fd,
+        listings: options.listings,
+        readAheadFrom: options.readAheadFrom
+    };
     const worker = new Worker(options.workerUrl, {
         workerData: data,
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB }
@@ -15650,8 +15666,11 @@ async function streamReportInWorker(files, job, options) {
                     options.onProgress?.(message.progress, files.length);
                 else {
                     settled = true;
-                    if ('end' in message)
+                    if ('end' in message) {
+                        if (message.readAhead !== undefined)
+                            options.onReadAhead?.(message.readAhead);
                         resolve(message.passed);
+                    }
                     // as a write of this thread would fail: the reader closed the output
                     else if ('closed' in message)
                         reject(Object.assign(new Error('the output was closed'), { code: 'EPIPE' }));
@@ -15890,16 +15909,18 @@ async function runCli(argv, io) {
         const showProgress = io.stderrIsTTY && (format !== 'text' || values.output !== undefined);
         const cpus = io.cpus ?? os.availableParallelism();
         const debug = io.env.SYSTEMD_HARDENING_GATE_DEBUG;
+        // a second CPU reads the files while this thread (or the one worker thread) analyses them
+        const readAheadFrom = cpus > 1 ? READ_AHEAD_MIN_UNITS : undefined;
+        const onReadAhead = debug
+            ? (served) => io.stderr(`scan: ${served} file(s) read ahead\n`)
+            : undefined;
         const stream = await scanEach(positionals.length ? positionals : ['.'], {
             ...options,
             cwd: io.cwd,
             exclude: values.exclude,
             ...rows,
-            // a second CPU reads the files while this thread analyses them
-            readAheadFrom: cpus > 1 ? READ_AHEAD_MIN_UNITS : undefined,
-            onReadAhead: debug
-                ? (served) => io.stderr(`scan: ${served} file(s) read ahead\n`)
-                : undefined,
+            readAheadFrom,
+            onReadAhead,
             // text shows the first drop-ins in full; computing the others would only cost time
             suggestLimit: (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
                 ? TEXT_SUGGESTIONS
@@ -16011,6 +16032,9 @@ async function runCli(argv, io) {
                     writeAll(worker.fd, encoder.encode(start));
                     const workerPassed = await streamReportInWorker(stream.files, job, {
                         ...worker,
+                        listings: stream.listings,
+                        readAheadFrom,
+                        onReadAhead,
                         onProgress: showProgress
                             ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
                             : undefined

@@ -237,16 +237,18 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const showProgress = io.stderrIsTTY && (format !== 'text' || values.output !== undefined)
     const cpus = io.cpus ?? os.availableParallelism()
     const debug = io.env.SYSTEMD_HARDENING_GATE_DEBUG
+    // a second CPU reads the files while this thread (or the one worker thread) analyses them
+    const readAheadFrom = cpus > 1 ? READ_AHEAD_MIN_UNITS : undefined
+    const onReadAhead = debug
+      ? (served: number) => io.stderr(`scan: ${served} file(s) read ahead\n`)
+      : undefined
     const stream = await scanEach(positionals.length ? positionals : ['.'], {
       ...options,
       cwd: io.cwd,
       exclude: values.exclude,
       ...rows,
-      // a second CPU reads the files while this thread analyses them
-      readAheadFrom: cpus > 1 ? READ_AHEAD_MIN_UNITS : undefined,
-      onReadAhead: debug
-        ? (served) => io.stderr(`scan: ${served} file(s) read ahead\n`)
-        : undefined,
+      readAheadFrom,
+      onReadAhead,
       // text shows the first drop-ins in full; computing the others would only cost time
       suggestLimit:
         (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
@@ -362,6 +364,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           writeAll(worker.fd, encoder.encode(start))
           const workerPassed = await streamReportInWorker(stream.files, job, {
             ...worker,
+            listings: stream.listings,
+            readAheadFrom,
+            onReadAhead,
             onProgress: showProgress
               ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
               : undefined

@@ -93,7 +93,10 @@ export const READ_AHEAD_MIN_UNITS = 500
  * directory named after it. A file left out (type-wide and template drop-ins, sockets) is read as
  * before.
  */
-function readOrder(files: readonly string[], listings: ReadonlyMap<string, Listing>): string[] {
+export function readOrder(
+  files: readonly string[],
+  listings: ReadonlyMap<string, Listing>
+): string[] {
   // the drop-in directories the walk listed, by the unit file they are named after (a lookup per
   // directory here, then one per unit file by its own path, which hashes once)
   const dropInsOf = new Map<string, string[]>()
@@ -1593,6 +1596,8 @@ export interface UnitStream {
   files: readonly string[]
   /** the directories reads are confined to */
   roots: readonly string[]
+  /** the directories the walk listed (a reader in another thread need not list them again) */
+  listings: ReadonlyMap<string, Listing>
   /** analyses the units one by one, in path order: a caller that does not keep them keeps memory flat */
   units: Iterable<UnitReport>
 }
@@ -1633,7 +1638,7 @@ export async function scanEach(inputs: string[], options: ScanOptions): Promise<
       yield report
     }
   }
-  return { missing, total: files.length, files, roots, units: analyse() }
+  return { missing, total: files.length, files, roots, listings, units: analyse() }
 }
 
 /** Scans PATH arguments and keeps every report. */
