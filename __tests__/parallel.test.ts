@@ -167,6 +167,8 @@ describe('a large JSON report with drop-ins', () => {
     const worker = run(['--format', 'markdown', '.'], large)
     const here = run(['--format', 'markdown', '--jobs', '1', '.'], large)
     expect(worker.stderr).toContain('one worker thread')
+    // it keeps its report until the end: no read-ahead thread adds to its memory
+    expect(worker.stderr).not.toMatch(/read ahead/)
     expect(here.stderr).toContain('one thread')
     expect(worker.code).toBe(1)
     expect(here.code).toBe(1)

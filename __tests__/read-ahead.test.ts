@@ -102,6 +102,23 @@ describe('startReadAhead', () => {
     expect(readAhead.served).toBe(files.length)
   })
 
+  it('is woken when a quarter of the ring is free, not at every file the scan takes', async () => {
+    // a ring of ~14 files of 30 KiB (with room for one of 64 KiB) and 42 files to read
+    const files = Array.from({ length: 42 }, (_, i) =>
+      write(`wake-${i}.service`, 30 * 1024, 200 + i)
+    )
+    const readAhead = start(files, 512 * 1024)
+    await settle(readAhead, 14)
+    for (const file of files) {
+      await settle(readAhead, Math.min(files.length, files.indexOf(file) + 1))
+      expect(readAhead.take(file)).toEqual(fs.readFileSync(file))
+    }
+    expect(readAhead.served).toBe(files.length)
+    // woken every 3-4 files (a quarter of those in the ring) for the 28 beyond the first fill
+    expect(readAhead.wakeUps).toBeGreaterThan(0)
+    expect(readAhead.wakeUps).toBeLessThanOrEqual(12)
+  })
+
   it('serves files taken out of order within reach, and none the scan has gone past', async () => {
     const files = Array.from({ length: 6 }, (_, i) => write(`order-${i}.service`, 200, 30 + i))
     const readAhead = start(files)

@@ -15,7 +15,7 @@ import { unitJson } from '../render/json.js'
 import { createMarkdownStream } from '../render/markdown.js'
 import { createTextStream, tallyOf } from '../render/text.js'
 import type { UnitTally } from '../render/text.js'
-import { startReadAhead } from './read-ahead.js'
+import { SMALL_RING_BYTES, startReadAhead } from './read-ahead.js'
 import type { ReadAhead } from './read-ahead.js'
 import { REGULAR_READ, createReader, readOrder, scanUnitFile } from './scan.js'
 import type { Listing } from './scan.js'
@@ -312,7 +312,7 @@ function streamReport(data: StreamData, port: NonNullable<typeof parentPort>): v
   const listings = data.listings ?? new Map<string, Listing>()
   const readAhead =
     data.readAheadFrom !== undefined && data.files.length >= data.readAheadFrom
-      ? startReadAhead(readOrder(data.files, listings), REGULAR_READ)
+      ? startReadAhead(readOrder(data.files, listings), REGULAR_READ, SMALL_RING_BYTES)
       : undefined
   try {
     const { job } = data

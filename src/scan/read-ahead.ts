@@ -15,6 +15,8 @@ export interface ReadAhead {
   readonly served: number
   /** files the worker is done with (read, given up or skipped), from the first in order */
   readonly done: number
+  /** times the scan woke the worker, which waited for ring space */
+  readonly wakeUps: number
   /** stops the worker; idempotent */
   stop(): void
 }
@@ -27,8 +29,8 @@ interface Layout {
   released: number
   /** control word: non-zero when the scan is done */
   stop: number
-  /** control word: non-zero while the worker waits for the scan to release ring space */
-  waiting: number
+  /** control word: while the worker waits for ring space, the `released` count it waits for (else 0) */
+  wakeAt: number
   /** the length entry of a file not served */
   notRead: number
 }
@@ -39,7 +41,7 @@ const LAYOUT: Layout = {
   ready: 0,
   released: 16,
   stop: 32,
-  waiting: 48,
+  wakeAt: 48,
   notRead: -1
 }
 const CONTROL_WORDS = 64
@@ -48,6 +50,12 @@ const LOOK_AHEAD = 64
 
 /** The ring's default size: 128 files of the largest size served (64 KiB), far more of usual ones. */
 export const RING_BYTES = 8 * 1024 * 1024
+
+/**
+ * The ring of a scan whose memory is kept small (the one worker thread of a JSON or markdown report):
+ * 32 files of the largest size, thousands of usual ones, still far ahead of the scan.
+ */
+export const SMALL_RING_BYTES = 2 * 1024 * 1024
 
 /** How the scan reads a file its listing calls regular (readRegularFile() in scan.ts). */
 export interface RegularRead {
@@ -103,11 +111,17 @@ function readAheadLoop(data: ReadAheadData, fs: typeof import('node:fs')): void 
       const tail = oldest < i ? starts[oldest]! : at
       if (at + max - tail <= size) break
       if (Atomics.load(control, layout.stop) !== 0) return
-      Atomics.store(control, layout.waiting, 1)
-      // (the scan notifies after storing `released`: a release between the load above and this
-      // wait makes it return at once, as the value differs)
-      Atomics.wait(control, layout.released, oldest, 50)
-      Atomics.store(control, layout.waiting, 0)
+      // woken once a quarter of the files in the ring are released, not at every file: a ring
+      // smaller than the files read would otherwise cost the scan a wake-up call per file
+      const wakeAt = oldest + Math.max(1, (i - oldest) >> 2)
+      Atomics.store(control, layout.wakeAt, wakeAt)
+      for (let now = oldest; now < wakeAt; now = Atomics.load(control, layout.released)) {
+        if (Atomics.load(control, layout.stop) !== 0) return
+        // (the scan notifies after storing `released` when it reaches `wakeAt`: a release between
+        // the load and this wait makes it return at once, as the value differs)
+        Atomics.wait(control, layout.released, now, 50)
+      }
+      Atomics.store(control, layout.wakeAt, 0)
     }
     let length = layout.notRead
     try {
@@ -154,7 +168,9 @@ export function startReadAhead(
   const ring = new Uint8Array(data.ring)
   const worker = new Worker(
     `(${readAheadLoop.toString()})(require('node:worker_threads').workerData, require('node:fs'))`,
-    { eval: true, workerData: data }
+    // a young generation of 1 MB, not V8's default: the loop allocates little but the file list,
+    // and each megabyte a thread reserves there is memory the process holds (~7 MB less RSS)
+    { eval: true, workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 1 } }
   )
   worker.unref()
   // a worker that failed serves nothing more (its last entries stay final): the scan reads the rest
@@ -166,6 +182,7 @@ export function startReadAhead(
     return undefined
   }
   let served = 0
+  let wakeUps = 0
   let stopped = false
   /** the files before this one the scan is past (published to the worker as `released`) */
   let next = 0
@@ -174,7 +191,11 @@ export function startReadAhead(
   const release = (after: number): void => {
     next = after
     Atomics.store(control, LAYOUT.released, next)
-    if (Atomics.load(control, LAYOUT.waiting) !== 0) Atomics.notify(control, LAYOUT.released)
+    const wakeAt = Atomics.load(control, LAYOUT.wakeAt)
+    if (wakeAt !== 0 && next >= wakeAt) {
+      Atomics.notify(control, LAYOUT.released)
+      wakeUps++
+    }
   }
   return {
     take(file) {
@@ -203,6 +224,9 @@ export function startReadAhead(
     },
     get done() {
       return Atomics.load(control, LAYOUT.ready)
+    },
+    get wakeUps() {
+      return wakeUps
     },
     stop() {
       if (stopped) return
