@@ -13597,7 +13597,7 @@ const LOOK_AHEAD = 64;
 /** The ring's default size: 128 files of the largest size served (64 KiB), far more of usual ones. */
 const RING_BYTES = 8 * 1024 * 1024;
 /**
- * The ring of a scan whose memory is kept small (the one worker thread of a JSON or markdown report):
+ * The ring of a scan whose memory is kept small (the one worker thread of a large JSON report):
  * 32 files of the largest size, thousands of usual ones, still far ahead of the scan.
  */
 const SMALL_RING_BYTES = 2 * 1024 * 1024;
@@ -15599,11 +15599,12 @@ const WORKER_YOUNG_GENERATION_MB = 24;
  * come. Markdown: the whole report at the end (its heading counts the failures).
  */
 function streamReport(data, port) {
-    const listings = data.listings ?? new Map();
-    const readAhead = data.readAheadFrom !== undefined && data.files.length >= data.readAheadFrom
-        ? startReadAhead(readOrder(data.files, listings), REGULAR_READ, SMALL_RING_BYTES)
-        : undefined;
+    let readAhead;
     try {
+        const listings = data.listings ?? new Map();
+        if (data.readAheadFrom !== undefined && data.files.length >= data.readAheadFrom) {
+            readAhead = startReadAhead(readOrder(data.files, listings), REGULAR_READ, SMALL_RING_BYTES);
+        }
         const { job } = data;
         const renderer = createUnitRenderer(job, { listings, readAhead });
         const out = createByteBatches((bytes) => writeAll(data.fd, bytes));

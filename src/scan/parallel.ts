@@ -309,12 +309,12 @@ export const WORKER_YOUNG_GENERATION_MB = 24
  * come. Markdown: the whole report at the end (its heading counts the failures).
  */
 function streamReport(data: StreamData, port: NonNullable<typeof parentPort>): void {
-  const listings = data.listings ?? new Map<string, Listing>()
-  const readAhead =
-    data.readAheadFrom !== undefined && data.files.length >= data.readAheadFrom
-      ? startReadAhead(readOrder(data.files, listings), REGULAR_READ, SMALL_RING_BYTES)
-      : undefined
+  let readAhead: ReadAhead | undefined
   try {
+    const listings = data.listings ?? new Map<string, Listing>()
+    if (data.readAheadFrom !== undefined && data.files.length >= data.readAheadFrom) {
+      readAhead = startReadAhead(readOrder(data.files, listings), REGULAR_READ, SMALL_RING_BYTES)
+    }
     const { job } = data
     const renderer = createUnitRenderer(job, { listings, readAhead })
     const out = createByteBatches((bytes) => writeAll(data.fd, bytes))

@@ -52,7 +52,7 @@ const LOOK_AHEAD = 64
 export const RING_BYTES = 8 * 1024 * 1024
 
 /**
- * The ring of a scan whose memory is kept small (the one worker thread of a JSON or markdown report):
+ * The ring of a scan whose memory is kept small (the one worker thread of a large JSON report):
  * 32 files of the largest size, thousands of usual ones, still far ahead of the scan.
  */
 export const SMALL_RING_BYTES = 2 * 1024 * 1024
