@@ -15,9 +15,7 @@ import { unitJson } from '../render/json.js'
 import { createMarkdownStream } from '../render/markdown.js'
 import { createTextStream, tallyOf } from '../render/text.js'
 import type { UnitTally } from '../render/text.js'
-import { SMALL_RING_BYTES, startReadAhead } from './read-ahead.js'
-import type { ReadAhead } from './read-ahead.js'
-import { REGULAR_READ, createReader, readOrder, scanUnitFile } from './scan.js'
+import { createReader, scanUnitFile } from './scan.js'
 import type { Listing } from './scan.js'
 import { createSpilledBytes } from './spill.js'
 
@@ -64,15 +62,10 @@ interface StreamData {
   fd: number
   /** the main thread's walk: the directories it listed, not listed here again */
   listings?: ReadonlyMap<string, Listing>
-  /** read the files ahead from this many units on (see read-ahead.ts); undefined: never */
-  readAheadFrom?: number
 }
 
 type StreamMessage =
-  | { progress: number }
-  | { end: true; passed: boolean; readAhead?: number }
-  | { closed: true }
-  | { error: string }
+  { progress: number } | { end: true; passed: boolean } | { closed: true } | { error: string }
 
 /** A chunk of units: JSON reports come as UTF-8 bytes (moved, not copied, to the main thread). */
 export interface RenderedChunk {
@@ -87,14 +80,14 @@ type Reply = ({ chunk: number } & RenderedChunk) | { chunk: number; error: strin
 /** Analyses and renders units (in a worker, or in the main thread for the same result). */
 export function createUnitRenderer(
   job: ScanJob,
-  /** directories listed already, and files read ahead (see createReader) */
-  known?: { listings?: ReadonlyMap<string, Listing>; readAhead?: Pick<ReadAhead, 'take'> }
+  /** directories listed already (see createReader) */
+  listings?: ReadonlyMap<string, Listing>
 ): {
   renderChunk(files: readonly string[]): RenderedChunk
   /** the full report of one unit, with a suggestion when `suggest` */
   analyse(file: string, suggest: boolean): UnitReport
 } {
-  const reader = createReader(job.roots, job.cwd, known?.listings, known?.readAhead)
+  const reader = createReader(job.roots, job.cwd, listings)
   const options = {
     cwd: job.cwd,
     version: job.version,
@@ -309,14 +302,9 @@ export const WORKER_YOUNG_GENERATION_MB = 24
  * come. Markdown: the whole report at the end (its heading counts the failures).
  */
 function streamReport(data: StreamData, port: NonNullable<typeof parentPort>): void {
-  let readAhead: ReadAhead | undefined
   try {
-    const listings = data.listings ?? new Map<string, Listing>()
-    if (data.readAheadFrom !== undefined && data.files.length >= data.readAheadFrom) {
-      readAhead = startReadAhead(readOrder(data.files, listings), REGULAR_READ, SMALL_RING_BYTES)
-    }
     const { job } = data
-    const renderer = createUnitRenderer(job, { listings, readAhead })
+    const renderer = createUnitRenderer(job, data.listings)
     const out = createByteBatches((bytes) => writeAll(data.fd, bytes))
     const markdown =
       job.format === 'markdown'
@@ -336,7 +324,7 @@ function streamReport(data: StreamData, port: NonNullable<typeof parentPort>): v
     }
     markdown?.end(out.write, out.writeBytes)
     out.flush()
-    port.postMessage({ end: true, passed, readAhead: readAhead?.served } satisfies StreamMessage)
+    port.postMessage({ end: true, passed } satisfies StreamMessage)
   } catch (error) {
     const closed = (error as NodeJS.ErrnoException).code === 'EPIPE'
     port.postMessage(
@@ -346,8 +334,6 @@ function streamReport(data: StreamData, port: NonNullable<typeof parentPort>): v
             error: error instanceof Error ? (error.stack ?? error.message) : String(error)
           } satisfies StreamMessage)
     )
-  } finally {
-    readAhead?.stop()
   }
 }
 
@@ -383,9 +369,6 @@ export async function streamReportInWorker(
     onProgress?: (done: number, total: number) => void
     /** the walk's listings (copied to the worker: cheaper than listing the directories again) */
     listings?: ReadonlyMap<string, Listing>
-    /** see ScanOptions.readAheadFrom and onReadAhead */
-    readAheadFrom?: number
-    onReadAhead?: (served: number) => void
   }
 ): Promise<boolean> {
   const data: StreamData = {
@@ -393,8 +376,7 @@ export async function streamReportInWorker(
     job,
     files,
     fd: options.fd,
-    listings: options.listings,
-    readAheadFrom: options.readAheadFrom
+    listings: options.listings
   }
   const worker = new Worker(options.workerUrl, {
     workerData: data,
@@ -411,10 +393,7 @@ export async function streamReportInWorker(
         if ('progress' in message) options.onProgress?.(message.progress, files.length)
         else {
           settled = true
-          if ('end' in message) {
-            if (message.readAhead !== undefined) options.onReadAhead?.(message.readAhead)
-            resolve(message.passed)
-          }
+          if ('end' in message) resolve(message.passed)
           // as a write of this thread would fail: the reader closed the output
           else if ('closed' in message)
             reject(Object.assign(new Error('the output was closed'), { code: 'EPIPE' }))

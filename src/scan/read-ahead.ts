@@ -51,12 +51,6 @@ const LOOK_AHEAD = 64
 /** The ring's default size: 128 files of the largest size served (64 KiB), far more of usual ones. */
 export const RING_BYTES = 8 * 1024 * 1024
 
-/**
- * The ring of a scan whose memory is kept small (the one worker thread of a large JSON report):
- * 32 files of the largest size, thousands of usual ones, still far ahead of the scan.
- */
-export const SMALL_RING_BYTES = 2 * 1024 * 1024
-
 /** How the scan reads a file its listing calls regular (readRegularFile() in scan.ts). */
 export interface RegularRead {
   /** its open() flags */
@@ -89,6 +83,8 @@ function readAheadLoop(data: ReadAheadData, fs: typeof import('node:fs')): void 
   const control = new Int32Array(data.control)
   const entries = new Int32Array(data.entries)
   const size = data.ring.byteLength
+  // one view for every read (a view per file is garbage for the thread's collector)
+  const ring = new Uint8Array(data.ring)
   const max = data.read.firstChunk
   const { flags } = data.read
   /** where each file starts, counted from the first byte ever written (not wrapped) */
@@ -127,7 +123,7 @@ function readAheadLoop(data: ReadAheadData, fs: typeof import('node:fs')): void 
     try {
       const fd = fs.openSync(files[i]!, flags)
       try {
-        const got = fs.readSync(fd, new Uint8Array(data.ring, at % size, max), 0, max, null)
+        const got = fs.readSync(fd, ring, at % size, max, null)
         if (got < max) length = got
       } finally {
         fs.closeSync(fd)

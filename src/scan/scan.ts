@@ -93,10 +93,7 @@ export const READ_AHEAD_MIN_UNITS = 500
  * directory named after it. A file left out (type-wide and template drop-ins, sockets) is read as
  * before.
  */
-export function readOrder(
-  files: readonly string[],
-  listings: ReadonlyMap<string, Listing>
-): string[] {
+function readOrder(files: readonly string[], listings: ReadonlyMap<string, Listing>): string[] {
   // the drop-in directories the walk listed, by the unit file they are named after (a lookup per
   // directory here, then one per unit file by its own path, which hashes once)
   const dropInsOf = new Map<string, string[]>()
