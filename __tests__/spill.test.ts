@@ -33,6 +33,21 @@ describe('createSpilledBytes', () => {
     expect(Buffer.concat(taken).equals(Buffer.from(text.join('')))).toBe(true)
   })
 
+  it('reads back into one buffer when the taker is done with each piece at once', () => {
+    const held = createSpilledBytes(tmpDir, { takerKeeps: false })!
+    const line = 'a line of a failing unit’s section\n'
+    for (let i = 0; i < 40_000; i++) held.write(line) // about 1.5 MB: two reads
+    const copies: Buffer[] = []
+    const buffers = new Set<ArrayBufferLike>()
+    held.drain((bytes) => {
+      copies.push(Buffer.from(bytes))
+      buffers.add(bytes.buffer)
+    })
+    expect(copies.length).toBeGreaterThan(1)
+    expect(buffers.size).toBe(1)
+    expect(Buffer.concat(copies).equals(Buffer.from(line.repeat(40_000)))).toBe(true)
+  })
+
   it('reads back a report larger than one read', () => {
     const held = createSpilledBytes(tmpDir)!
     const line = 'a line of a failing unit’s section\n'

@@ -15338,7 +15338,7 @@ const READ_BYTES = 1024 * 1024;
  * the process is killed. Undefined when no temporary file can be made (the caller keeps the text in
  * memory then).
  */
-function createSpilledBytes(tmpDir = os.tmpdir()) {
+function createSpilledBytes(tmpDir = os.tmpdir(), { takerKeeps = true } = {}) {
     let dir;
     try {
         dir = fs.mkdtempSync(path.join(tmpDir, 'systemd-hardening-gate-'));
@@ -15368,9 +15368,11 @@ function createSpilledBytes(tmpDir = os.tmpdir()) {
         drain(writeBytes) {
             try {
                 batches.flush();
+                const reused = takerKeeps ? undefined : Buffer.allocUnsafe(Math.min(READ_BYTES, length));
                 for (let at = 0; at < length;) {
-                    // a fresh buffer each time: whoever takes the bytes may keep them (see createByteBatches)
-                    const chunk = Buffer.allocUnsafe(Math.min(READ_BYTES, length - at));
+                    const size = Math.min(READ_BYTES, length - at);
+                    // else a fresh buffer each time: whoever takes the bytes may keep them (createByteBatches)
+                    const chunk = reused ? reused.subarray(0, size) : Buffer.allocUnsafe(size);
                     const got = fs.readSync(fd, chunk, 0, chunk.length, at);
                     if (got === 0)
                         throw new Error('the temporary file of the report was truncated');
@@ -15601,7 +15603,9 @@ function streamReport(data, port) {
         const renderer = createUnitRenderer(job, data.listings);
         const out = createByteBatches((bytes) => writeAll(data.fd, bytes));
         const markdown = job.format === 'markdown'
-            ? createMarkdownStream({ threshold: job.threshold / 10, systemdVersion: job.version, policy: job.policy.name }, createSpilledBytes())
+            ? createMarkdownStream({ threshold: job.threshold / 10, systemdVersion: job.version, policy: job.policy.name }, 
+            // written at once by writeAll(): the spilled report can be read back into one buffer
+            createSpilledBytes(undefined, { takerKeeps: false }))
             : undefined;
         let done = 0;
         let passed = true;

@@ -310,7 +310,8 @@ function streamReport(data: StreamData, port: NonNullable<typeof parentPort>): v
       job.format === 'markdown'
         ? createMarkdownStream(
             { threshold: job.threshold / 10, systemdVersion: job.version, policy: job.policy.name },
-            createSpilledBytes()
+            // written at once by writeAll(): the spilled report can be read back into one buffer
+            createSpilledBytes(undefined, { takerKeeps: false })
           )
         : undefined
     let done = 0
