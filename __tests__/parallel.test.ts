@@ -129,7 +129,7 @@ describe('a large JSON report with drop-ins', () => {
       fs.mkdirSync(dir, { recursive: true })
       fs.writeFileSync(path.join(dir, `u${i}.service`), bodies[i % bodies.length]!)
       if (i % 7 === 0) {
-        // drop-ins the read-ahead reads too, in the directories the main thread's walk listed
+        // drop-in directories: the worker's reader takes the main thread's listings of them
         fs.mkdirSync(path.join(dir, `u${i}.service.d`))
         fs.writeFileSync(
           path.join(dir, `u${i}.service.d`, '10-tmp.conf'),
