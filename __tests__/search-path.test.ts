@@ -536,6 +536,36 @@ describe('names across the search path of an image tree', () => {
     }
   )
 
+  it.each<[string, string[]]>([
+    ['walked', []],
+    ['globbed, with an exclude', ['**/nothing/**']]
+  ])(
+    'reads a directory that two search directories link to once, as the first of them: %s',
+    async (_how, exclude) => {
+      // etc/systemd/system and usr/lib/systemd/system -> opt/units: systemd-analyze 252 --root
+      // takes app.service from etc/systemd/system ("normal unit file"), and only from there
+      const r = path.join(base, 'two-links-one-directory', String(exclude.length), 'rootfs')
+      const write = writeIn(r)
+      write('opt/units/app.service', '[Service]\nExecStart=/bin/true\n')
+      fs.mkdirSync(path.join(r, 'usr/lib/systemd'), { recursive: true })
+      fs.mkdirSync(path.join(r, 'etc/systemd'), { recursive: true })
+      // the usr/lib link made first: walk order is not what decides
+      fs.symlinkSync('../../../opt/units', path.join(r, 'usr/lib/systemd/system'))
+      fs.symlinkSync('../../opt/units', path.join(r, 'etc/systemd/system'))
+      const { units } = await scan([r], {
+        cwd: base,
+        version: 252,
+        policy: DEFAULT_POLICY,
+        threshold: 100,
+        suggest: false,
+        exclude
+      })
+      expect(units.map((u) => [u.path.slice(u.path.indexOf('rootfs/')), u.score])).toEqual([
+        ['rootfs/etc/systemd/system/app.service', 9.6]
+      ])
+    }
+  )
+
   it.each(Object.keys(CROSS_DIRECTORY_ALIASES))('%s', async (layout) => {
     const r = crossDirectoryRoot(layout)
     const scores = await crossDirectoryScores(r, 252)

@@ -8214,6 +8214,14 @@ function dropInSearchDirectories(directory, version, sep = '/', scope = 'system'
 function eitherSearchPathRoot(directory, version, sep = '/') {
     return searchPathRoot(directory, version, sep) ?? searchPathRoot(directory, version, sep, 'user');
 }
+/**
+ * The search directories of a unit file's directory: the system manager's search path, or the
+ * user manager's for a directory of that one (the Action's change detection, which takes both).
+ */
+function eitherSearchDirectories(directory, version) {
+    const system = dropInSearchDirectories(directory, version);
+    return system.length > 1 ? system : dropInSearchDirectories(directory, version, '/', 'user');
+}
 /** the last answer of dropInSearchDirectories (units come directory by directory) */
 let lastSearch = { key: '', directories: [] };
 /**
@@ -14807,24 +14815,8 @@ listings = new Map()) {
     const relative = (entry) => toPosix(entry.startsWith(prefix) ? entry.slice(prefix.length) : path.relative(root, entry));
     const wantedBelow = (rel) => wanted(`${rel === '' ? '' : `${rel}/`}x.service`);
     const missed = [];
-    let realRoot;
-    try {
-        realRoot = fs.realpathSync(root);
-    }
-    catch {
+    if (realPathOf(root) === undefined)
         return missed;
-    }
-    // Links to directories in the tree are walked too, under the link's name (units/prod ->
-    // ../deploy/prod: systemd reads units/prod/app.service through it); each real directory once.
-    const links = [];
-    const seen = new Set([realRoot]);
-    const skip = (child, kind) => {
-        if (ignored(relative(child)))
-            return true;
-        if (kind === 'link' && (followLinks === true || (followLinks && isSearchDirectory(child))))
-            links.push(child);
-        return false;
-    };
     const take = (walked, linked) => {
         const entry = path.normalize(walked);
         if (found.has(entry))
@@ -14841,20 +14833,59 @@ listings = new Map()) {
                 missed.push(entry);
         }
     };
-    for (const walked of walkServiceFiles(root, listings, skip))
-        take(walked, false);
-    for (let link = links.pop(); link !== undefined; link = links.pop()) {
-        const real = directoryInside(link, realRoot);
-        if (real === undefined || seen.has(real) || !wantedBelow(relative(link)))
-            continue;
-        seen.add(real);
-        for (const walked of walkServiceFiles(link, listings, skip))
-            take(walked, true);
-    }
+    walkFollowingLinks(root, listings, {
+        follows: (link) => (followLinks === true || (followLinks && isSearchDirectory(link))) &&
+            wantedBelow(relative(link)),
+        skip: (child) => ignored(relative(child)),
+        found: take
+    });
     return missed;
+}
+/**
+ * Walks `root` (walkServiceFiles) and the links to directories in the tree that `follows` picks,
+ * under the link's name (units/prod -> ../deploy/prod: systemd reads units/prod/app.service through
+ * it), links found below those too; each real directory once. `found` gets each unit file (or
+ * directory it could not list) and whether it lies below a followed link.
+ */
+function walkFollowingLinks(root, listings, options) {
+    let links = [];
+    const skip = (child, kind) => {
+        if (options.skip?.(child, kind))
+            return true;
+        if (kind === 'link' && options.follows(child))
+            links.push(child);
+        return false;
+    };
+    for (const entry of walkServiceFiles(root, listings, skip))
+        options.found(entry, false);
+    // the root's real path only when there is a link to follow (the usual tree has none)
+    const realRoot = links.length > 0 ? realPathOf(root) : undefined;
+    if (realRoot === undefined)
+        return;
+    const seen = new Set([realRoot]);
+    // Two links to one directory: the one systemd reads is walked, the first of its search path
+    // (systemd drops a directory it met already), then by path; the links below them in turn.
+    while (links.length > 0) {
+        const round = links.sort((a, b) => searchDirectoryRank(a) - searchDirectoryRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+        links = [];
+        for (const link of round) {
+            const real = directoryInside(link, realRoot);
+            if (real === undefined || seen.has(real))
+                continue;
+            seen.add(real);
+            for (const entry of walkServiceFiles(link, listings, skip))
+                options.found(entry, true);
+        }
+    }
 }
 /** Whether a directory is one of a system or user manager's search path (of an image, say). */
 const isSearchDirectory = (directory) => eitherSearchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep) !== undefined;
+/** A directory's place in its (system or user manager's) search path; other directories last. */
+function searchDirectoryRank(directory) {
+    const directories = eitherSearchDirectories(directory, NEWEST_SYSTEMD_VERSION);
+    const rank = directories.length > 1 ? directories.indexOf(directory) : -1;
+    return rank < 0 ? Number.MAX_SAFE_INTEGER : rank;
+}
 /** The real path of a link that leads to a directory at or below `realRoot`, else undefined. */
 function directoryInside(link, realRoot) {
     try {
@@ -14985,22 +15016,13 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
             continue;
         }
         roots.push(absolute);
-        let found;
+        let found = [];
         if (exclude.length === 0) {
-            const links = [];
-            found = walkServiceFiles(absolute, listings, (child, kind) => {
-                if (kind === 'link' && isSearchDirectory(child))
-                    links.push(child);
-                return false;
+            // the links of an image's search path are read through, as systemd reads them
+            walkFollowingLinks(absolute, listings, {
+                follows: isSearchDirectory,
+                found: (file) => found.push(file)
             });
-            const realRoot = links.length > 0 ? realPathOf(absolute) : undefined;
-            for (const link of links) {
-                if (realRoot === undefined || directoryInside(link, realRoot) === undefined)
-                    continue;
-                // under the link's name
-                for (const file of walkServiceFiles(link, listings))
-                    found.push(file);
-            }
         }
         else {
             const glob = await fastGlob();

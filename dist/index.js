@@ -45322,24 +45322,8 @@ listings = new Map()) {
     const relative = (entry) => toPosix$3(entry.startsWith(prefix) ? entry.slice(prefix.length) : path$2.relative(root, entry));
     const wantedBelow = (rel) => wanted(`${rel === '' ? '' : `${rel}/`}x.service`);
     const missed = [];
-    let realRoot;
-    try {
-        realRoot = fs$5.realpathSync(root);
-    }
-    catch {
+    if (realPathOf(root) === undefined)
         return missed;
-    }
-    // Links to directories in the tree are walked too, under the link's name (units/prod ->
-    // ../deploy/prod: systemd reads units/prod/app.service through it); each real directory once.
-    const links = [];
-    const seen = new Set([realRoot]);
-    const skip = (child, kind) => {
-        if (ignored(relative(child)))
-            return true;
-        if (kind === 'link' && (followLinks === true || (followLinks && isSearchDirectory(child))))
-            links.push(child);
-        return false;
-    };
     const take = (walked, linked) => {
         const entry = path$2.normalize(walked);
         if (found.has(entry))
@@ -45356,20 +45340,59 @@ listings = new Map()) {
                 missed.push(entry);
         }
     };
-    for (const walked of walkServiceFiles(root, listings, skip))
-        take(walked, false);
-    for (let link = links.pop(); link !== undefined; link = links.pop()) {
-        const real = directoryInside(link, realRoot);
-        if (real === undefined || seen.has(real) || !wantedBelow(relative(link)))
-            continue;
-        seen.add(real);
-        for (const walked of walkServiceFiles(link, listings, skip))
-            take(walked, true);
-    }
+    walkFollowingLinks(root, listings, {
+        follows: (link) => (followLinks === true || (followLinks && isSearchDirectory(link))) &&
+            wantedBelow(relative(link)),
+        skip: (child) => ignored(relative(child)),
+        found: take
+    });
     return missed;
+}
+/**
+ * Walks `root` (walkServiceFiles) and the links to directories in the tree that `follows` picks,
+ * under the link's name (units/prod -> ../deploy/prod: systemd reads units/prod/app.service through
+ * it), links found below those too; each real directory once. `found` gets each unit file (or
+ * directory it could not list) and whether it lies below a followed link.
+ */
+function walkFollowingLinks(root, listings, options) {
+    let links = [];
+    const skip = (child, kind) => {
+        if (options.skip?.(child, kind))
+            return true;
+        if (kind === 'link' && options.follows(child))
+            links.push(child);
+        return false;
+    };
+    for (const entry of walkServiceFiles(root, listings, skip))
+        options.found(entry, false);
+    // the root's real path only when there is a link to follow (the usual tree has none)
+    const realRoot = links.length > 0 ? realPathOf(root) : undefined;
+    if (realRoot === undefined)
+        return;
+    const seen = new Set([realRoot]);
+    // Two links to one directory: the one systemd reads is walked, the first of its search path
+    // (systemd drops a directory it met already), then by path; the links below them in turn.
+    while (links.length > 0) {
+        const round = links.sort((a, b) => searchDirectoryRank(a) - searchDirectoryRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+        links = [];
+        for (const link of round) {
+            const real = directoryInside(link, realRoot);
+            if (real === undefined || seen.has(real))
+                continue;
+            seen.add(real);
+            for (const entry of walkServiceFiles(link, listings, skip))
+                options.found(entry, true);
+        }
+    }
 }
 /** Whether a directory is one of a system or user manager's search path (of an image, say). */
 const isSearchDirectory = (directory) => eitherSearchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path$2.sep) !== undefined;
+/** A directory's place in its (system or user manager's) search path; other directories last. */
+function searchDirectoryRank(directory) {
+    const directories = eitherSearchDirectories(directory, NEWEST_SYSTEMD_VERSION);
+    const rank = directories.length > 1 ? directories.indexOf(directory) : -1;
+    return rank < 0 ? Number.MAX_SAFE_INTEGER : rank;
+}
 /** The real path of a link that leads to a directory at or below `realRoot`, else undefined. */
 function directoryInside(link, realRoot) {
     try {

@@ -999,22 +999,7 @@ export function unitsGlobsMiss(
     toPosix(entry.startsWith(prefix) ? entry.slice(prefix.length) : path.relative(root, entry))
   const wantedBelow = (rel: string): boolean => wanted(`${rel === '' ? '' : `${rel}/`}x.service`)
   const missed: string[] = []
-  let realRoot: string
-  try {
-    realRoot = fs.realpathSync(root)
-  } catch {
-    return missed
-  }
-  // Links to directories in the tree are walked too, under the link's name (units/prod ->
-  // ../deploy/prod: systemd reads units/prod/app.service through it); each real directory once.
-  const links: string[] = []
-  const seen = new Set<string>([realRoot])
-  const skip = (child: string, kind: EntryKind): boolean => {
-    if (ignored(relative(child))) return true
-    if (kind === 'link' && (followLinks === true || (followLinks && isSearchDirectory(child))))
-      links.push(child)
-    return false
-  }
+  if (realPathOf(root) === undefined) return missed
   const take = (walked: string, linked: boolean): void => {
     const entry = path.normalize(walked)
     if (found.has(entry)) return
@@ -1027,19 +1012,69 @@ export function unitsGlobsMiss(
       if (wanted(rel)) missed.push(entry)
     }
   }
-  for (const walked of walkServiceFiles(root, listings, skip)) take(walked, false)
-  for (let link = links.pop(); link !== undefined; link = links.pop()) {
-    const real = directoryInside(link, realRoot)
-    if (real === undefined || seen.has(real) || !wantedBelow(relative(link))) continue
-    seen.add(real)
-    for (const walked of walkServiceFiles(link, listings, skip)) take(walked, true)
-  }
+  walkFollowingLinks(root, listings, {
+    follows: (link) =>
+      (followLinks === true || (followLinks && isSearchDirectory(link))) &&
+      wantedBelow(relative(link)),
+    skip: (child) => ignored(relative(child)),
+    found: take
+  })
   return missed
+}
+
+/**
+ * Walks `root` (walkServiceFiles) and the links to directories in the tree that `follows` picks,
+ * under the link's name (units/prod -> ../deploy/prod: systemd reads units/prod/app.service through
+ * it), links found below those too; each real directory once. `found` gets each unit file (or
+ * directory it could not list) and whether it lies below a followed link.
+ */
+function walkFollowingLinks(
+  root: string,
+  listings: Map<string, Listing>,
+  options: {
+    follows: (link: string) => boolean
+    /** entries neither walked nor followed */
+    skip?: (entry: string, kind: EntryKind) => boolean
+    found: (entry: string, linked: boolean) => void
+  }
+): void {
+  let links: string[] = []
+  const skip = (child: string, kind: EntryKind): boolean => {
+    if (options.skip?.(child, kind)) return true
+    if (kind === 'link' && options.follows(child)) links.push(child)
+    return false
+  }
+  for (const entry of walkServiceFiles(root, listings, skip)) options.found(entry, false)
+  // the root's real path only when there is a link to follow (the usual tree has none)
+  const realRoot = links.length > 0 ? realPathOf(root) : undefined
+  if (realRoot === undefined) return
+  const seen = new Set<string>([realRoot])
+  // Two links to one directory: the one systemd reads is walked, the first of its search path
+  // (systemd drops a directory it met already), then by path; the links below them in turn.
+  while (links.length > 0) {
+    const round = links.sort(
+      (a, b) => searchDirectoryRank(a) - searchDirectoryRank(b) || (a < b ? -1 : a > b ? 1 : 0)
+    )
+    links = []
+    for (const link of round) {
+      const real = directoryInside(link, realRoot)
+      if (real === undefined || seen.has(real)) continue
+      seen.add(real)
+      for (const entry of walkServiceFiles(link, listings, skip)) options.found(entry, true)
+    }
+  }
 }
 
 /** Whether a directory is one of a system or user manager's search path (of an image, say). */
 const isSearchDirectory = (directory: string): boolean =>
   eitherSearchPathRoot(directory, NEWEST_SYSTEMD_VERSION, path.sep) !== undefined
+
+/** A directory's place in its (system or user manager's) search path; other directories last. */
+function searchDirectoryRank(directory: string): number {
+  const directories = eitherSearchDirectories(directory, NEWEST_SYSTEMD_VERSION)
+  const rank = directories.length > 1 ? directories.indexOf(directory) : -1
+  return rank < 0 ? Number.MAX_SAFE_INTEGER : rank
+}
 
 /** The real path of a link that leads to a directory at or below `realRoot`, else undefined. */
 function directoryInside(link: string, realRoot: string): string | undefined {
@@ -1176,19 +1211,13 @@ export async function findUnitFiles(
       continue
     }
     roots.push(absolute)
-    let found: string[]
+    let found: string[] = []
     if (exclude.length === 0) {
-      const links: string[] = []
-      found = walkServiceFiles(absolute, listings, (child, kind) => {
-        if (kind === 'link' && isSearchDirectory(child)) links.push(child)
-        return false
+      // the links of an image's search path are read through, as systemd reads them
+      walkFollowingLinks(absolute, listings, {
+        follows: isSearchDirectory,
+        found: (file) => found.push(file)
       })
-      const realRoot = links.length > 0 ? realPathOf(absolute) : undefined
-      for (const link of links) {
-        if (realRoot === undefined || directoryInside(link, realRoot) === undefined) continue
-        // under the link's name
-        for (const file of walkServiceFiles(link, listings)) found.push(file)
-      }
     } else {
       const glob = await fastGlob()
       // loaded here, not at the top: the CLI bundle keeps it in the chunk fast-glob is in
