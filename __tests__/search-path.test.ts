@@ -52,6 +52,25 @@ const writeIn =
     fs.writeFileSync(path.join(r, file), text)
   }
 
+/** A tree scanned both ways: walked, and globbed with an --exclude that excludes nothing. */
+const WALKED_AND_GLOBBED: Array<[string, string[]]> = [
+  ['walked', []],
+  ['globbed, with an exclude', ['**/nothing/**']]
+]
+
+/** each unit of a scan of `r` at 252 (no suggestions): its path from 'rootfs/', its score */
+async function scoresFromRootfs(r: string, exclude: string[]) {
+  const { units } = await scan([r], {
+    cwd: base,
+    version: 252,
+    policy: DEFAULT_POLICY,
+    threshold: 100,
+    suggest: false,
+    exclude
+  })
+  return units.map((u) => [u.path.slice(u.path.indexOf('rootfs/')), u.score])
+}
+
 /** the units of a scan of `r` (no suggestions) */
 async function unitsBelow(r: string, version: number, userManager = false) {
   const { units } = await scan([r], {
@@ -505,10 +524,7 @@ describe('names across the search path of an image tree', () => {
     expect(scoredAtHead(repository, 'usr/lib/systemd/system/app.service', 252)?.score).toBe(9.6)
   })
 
-  it.each<[string, string[]]>([
-    ['walked', []],
-    ['globbed, with an exclude', ['**/nothing/**']]
-  ])(
+  it.each(WALKED_AND_GLOBBED)(
     'reads a search directory that is a link as systemd does (red team round 11, N2b): %s',
     async (_how, exclude) => {
       // rootfs/usr/lib/systemd/system -> ../../../opt/units: app.service is systemd's, with etc's
@@ -522,24 +538,13 @@ describe('names across the search path of an image tree', () => {
       )
       fs.mkdirSync(path.join(r, 'usr/lib/systemd'), { recursive: true })
       fs.symlinkSync('../../../opt/units', path.join(r, 'usr/lib/systemd/system'))
-      const { units } = await scan([r], {
-        cwd: base,
-        version: 252,
-        policy: DEFAULT_POLICY,
-        threshold: 100,
-        suggest: false,
-        exclude
-      })
-      expect(units.map((u) => [u.path.slice(u.path.indexOf('rootfs/')), u.score])).toEqual([
+      expect(await scoresFromRootfs(r, exclude)).toEqual([
         ['rootfs/usr/lib/systemd/system/app.service', 9.0]
       ])
     }
   )
 
-  it.each<[string, string[]]>([
-    ['walked', []],
-    ['globbed, with an exclude', ['**/nothing/**']]
-  ])(
+  it.each(WALKED_AND_GLOBBED)(
     'reads a directory that two search directories link to once, as the first of them: %s',
     async (_how, exclude) => {
       // etc/systemd/system and usr/lib/systemd/system -> opt/units: systemd-analyze 252 --root
@@ -552,15 +557,7 @@ describe('names across the search path of an image tree', () => {
       // the usr/lib link made first: walk order is not what decides
       fs.symlinkSync('../../../opt/units', path.join(r, 'usr/lib/systemd/system'))
       fs.symlinkSync('../../opt/units', path.join(r, 'etc/systemd/system'))
-      const { units } = await scan([r], {
-        cwd: base,
-        version: 252,
-        policy: DEFAULT_POLICY,
-        threshold: 100,
-        suggest: false,
-        exclude
-      })
-      expect(units.map((u) => [u.path.slice(u.path.indexOf('rootfs/')), u.score])).toEqual([
+      expect(await scoresFromRootfs(r, exclude)).toEqual([
         ['rootfs/etc/systemd/system/app.service', 9.6]
       ])
     }
