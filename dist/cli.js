@@ -14866,9 +14866,12 @@ function walkFollowingLinks(root, listings, options) {
     // Two links to one directory: the one systemd reads is walked, the first of its search path
     // (systemd drops a directory it met already), then by path; the links below them in turn.
     while (links.length > 0) {
-        const round = links.sort((a, b) => searchDirectoryRank(a) - searchDirectoryRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+        // each link ranked once, not at every comparison (the Action follows every link it meets)
+        const round = links
+            .map((link) => ({ link, rank: searchDirectoryRank(link) }))
+            .sort((a, b) => a.rank - b.rank || (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
         links = [];
-        for (const link of round) {
+        for (const { link } of round) {
             const real = directoryInside(link, realRoot);
             if (real === undefined || seen.has(real))
                 continue;
