@@ -432,6 +432,23 @@ function collectUnits(pkgRoot, root, opts, dirs) {
 const oracleName = (f, version) =>
   f.replace(/@\.service$/, `@${version >= 257 ? 'test_instance' : 'i'}.service`)
 
+/**
+ * The instance the CLI judged a template by, when it is another than systemd-analyze's own (the
+ * CLI also scores the instances with drop-in directories of their own beside the template, their
+ * aliases' and DefaultInstance=, and reports the worst: README "Command line"); else undefined.
+ * The oracle is then given that instance, so both tools score the same unit.
+ */
+function judgedInstance(file, unit, version) {
+  if (!file.endsWith('@.service') || typeof unit?.unit !== 'string') return undefined
+  const prefix = path.basename(file).slice(0, -'.service'.length)
+  const named = unit.unit
+  if (!named.startsWith(prefix) || !named.endsWith('.service') || named.includes('/'))
+    return undefined
+  return named === path.basename(oracleName(file, version))
+    ? undefined
+    : path.join(path.dirname(file), named)
+}
+
 /** --json=short prints one array per unit and line. */
 const jsonLines = (s) => {
   try {
@@ -443,9 +460,10 @@ const jsonLines = (s) => {
 
 /**
  * file -> {code, score, stderr, checks}, from as few systemd-analyze calls as possible. `extra`:
- * more arguments for every call (--security-policy=FILE).
+ * more arguments for every call (--security-policy=FILE); `instances`: file -> the instance of a
+ * template to score instead of systemd-analyze's own (judgedInstance).
  */
-async function runOracle(root, files, opts, extra = []) {
+async function runOracle(root, files, opts, extra = [], instances = new Map()) {
   const { oracle, timeout, systemdVersion } = opts
   const scope = oracleScope(root, opts)
   const base = [...scope.args, '--offline=true', '--no-pager', ...extra]
@@ -453,7 +471,7 @@ async function runOracle(root, files, opts, extra = []) {
   const sa = (args, env) =>
     run(oracle, [...base, ...args], { timeout, env: { ...scope.env, ...env } })
   const debug = { SYSTEMD_ANALYZE_DEBUG: '1' } // adds json_field, weight, badness, range to rows
-  const names = files.map((f) => oracleName(f, systemdVersion))
+  const names = files.map((f) => instances.get(f) ?? oracleName(f, systemdVersion))
   const txt = await sa(names)
   const scored = new Map([...txt.stdout.matchAll(OVERALL)].map((m) => [m[1], Number(m[2])]))
   // --json prints one table per loaded unit, in argument order but without its name: map them
@@ -543,16 +561,23 @@ async function checkFixes(pkg, root, files, opts, failures) {
   if (!suggested.size) return []
   // the drop-ins aim at the policy's scores: systemd prints them with the policy's weights
   const policyFile = await fixPolicyFile(opts)
-  const oracle = await runOracle(fixed, [...suggested.keys()], opts, [
-    `--security-policy=${policyFile}`
-  ])
-  const complaints = await verifyDropIns(fixed, [...suggested.keys()], opts)
+  const byFile = new Map([...suggested].map(([file, { unit }]) => [file, unit]))
+  const instances = judgedInstances([...suggested.keys()], byFile, opts)
+  const oracle = await runOracle(
+    fixed,
+    [...suggested.keys()],
+    opts,
+    [`--security-policy=${policyFile}`],
+    instances
+  )
+  const complaints = await verifyDropIns(fixed, [...suggested.keys()], opts, instances)
   return [...suggested].map(([file, { unit, suggestion }]) => {
     const o = oracle[file]
     const verify = complaints.get(path.resolve(opts.cache, suggestion.path)) ?? []
     return {
       pkg,
       unit: file,
+      ...(instances.has(file) ? { instance: instances.get(file) } : {}),
       from: unit.score,
       predicted: suggestion.score,
       oracleStatus: oracleStatus(o),
@@ -588,7 +613,7 @@ async function fixPolicyFile(opts) {
  * about each drop-in the CLI wrote, by the drop-in's path. What it says about the unit itself (a
  * program missing on this machine, say) is not the drop-in's doing.
  */
-async function verifyDropIns(root, files, opts) {
+async function verifyDropIns(root, files, opts, instances = new Map()) {
   const byDropIn = new Map()
   const scope = oracleScope(root, opts)
   const env = { ...scope.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_LOG_LOCATION: '0' }
@@ -596,7 +621,9 @@ async function verifyDropIns(root, files, opts) {
   for (let i = 0; i < files.length; i += 50) {
     const paths = files
       .slice(i, i + 50)
-      .map((f) => path.join(unitDirOf(root, opts), oracleName(f, opts.systemdVersion)))
+      .map((f) =>
+        path.join(unitDirOf(root, opts), instances.get(f) ?? oracleName(f, opts.systemdVersion))
+      )
     const r = await run(opts.oracle, [...manager, 'verify', '--man=no', ...paths], {
       timeout: opts.timeout,
       env
@@ -685,20 +712,25 @@ function summaryLines(s) {
 }
 
 const fixText = (f) =>
-  `${f.pkg}/${f.unit}: ${f.from} -> predicted ${f.predicted}, oracle ${side(f.oracleStatus, f.oracleScore, f.oracleMsg)}` +
+  `${f.pkg}/${f.unit}${f.instance ? ` (as ${f.instance})` : ''}: ${f.from} -> predicted ${f.predicted}, oracle ${side(f.oracleStatus, f.oracleScore, f.oracleMsg)}` +
   (f.verify.length ? `; verify: ${f.verify.join(' | ')}` : '')
 
 function writeReport(cache, res) {
   fs.writeFileSync(path.join(cache, 'results.json'), JSON.stringify(res, null, 1) + '\n')
   const { summary: s, disagreements, failures, rows, fixRows } = res
   const list = (lines, sep = '\n') => (lines.length ? lines.join(sep) : 'None.')
+  // a template both tools scored as the instance the CLI judged it by
+  const named = (r) => (r.instance ? `${r.unit} (as ${r.instance})` : r.unit)
   const unit = (r) =>
-    [`### ${r.pkg} / ${r.unit}\n`, `- oracle: ${side(r.oracleStatus, r.oracleScore, r.oracleMsg)}`]
+    [
+      `### ${r.pkg} / ${named(r)}\n`,
+      `- oracle: ${side(r.oracleStatus, r.oracleScore, r.oracleMsg)}`
+    ]
       .concat(`- ours: ${side(r.oursStatus, r.oursScore, r.oursReason)}`)
       .concat(r.diffs.map((d) => `  - ${diffText(d)}`))
       .join('\n')
   const table = rows.map((r) => {
-    const cells = [r.pkg, r.unit, side(r.oracleStatus, r.oracleScore)]
+    const cells = [r.pkg, named(r), side(r.oracleStatus, r.oracleScore)]
     return `| ${cells.concat(side(r.oursStatus, r.oursScore), r.agree ? 'yes' : '**NO**').join(' | ')} |`
   })
   const md = `# Score parity on Debian packages: systemd-hardening-gate vs \`systemd-analyze security --offline=true\`
@@ -713,7 +745,9 @@ ${summaryLines(s)
 - oracle statuses: ${JSON.stringify(s.oracleStatuses)}; ours: ${JSON.stringify(s.oursStatuses)}
 
 Agreement = same status (masked/masked, oracle refused/ours invalid or error), or both scored with the same
-overall score and, for every row, the same badness (UINT64_MAX = null), weight and range.
+overall score and, for every row, the same badness (UINT64_MAX = null), weight and range. A template the CLI
+judged by another instance than systemd-analyze's own (one with drop-ins of its own, say) is scored by both
+as that instance ("as NAME").
 
 ## Disagreements
 
@@ -791,18 +825,33 @@ function treeDirectories(trees) {
 /** Run both tools on a root and compare them unit by unit (and the drop-ins with --fix). */
 async function checkRoot(pkg, { root, files }, opts, failures) {
   if (!files.length) return { rows: [], fixes: [] }
-  const oracle = await runOracle(root, files, opts)
   const ours = await runOurs(root, opts)
-  const fixes = opts.fix ? await checkFixes(pkg, root, files, opts, failures) : []
   if (ours.error) failures.push({ pkg, stage: 'ours', reason: ours.error })
   // Keyed by the path under the unit directory, not the base name: a package can ship a directory
   // named like a unit with the unit inside (svxlink-gpio in sid), and the CLI reports both.
   const rel = unitPathIn(unitDirOf(root, opts), opts)
   const byFile = new Map(ours.units.map((u) => [rel(u), u]))
+  const instances = judgedInstances(files, byFile, opts)
+  const oracle = await runOracle(root, files, opts, [], instances)
+  const fixes = opts.fix ? await checkFixes(pkg, root, files, opts, failures) : []
   for (const f of files.filter((f) => oracle[f].code === 'TIMEOUT')) {
     failures.push({ pkg, unit: f, stage: 'oracle', reason: 'systemd-analyze timed out' })
   }
-  return { rows: files.map((f) => compareUnit(pkg, f, oracle[f], byFile.get(f))), fixes }
+  const rows = files.map((f) => {
+    const row = compareUnit(pkg, f, oracle[f], byFile.get(f))
+    return instances.has(f) ? { ...row, instance: instances.get(f) } : row
+  })
+  return { rows, fixes }
+}
+
+/** file -> the instance the CLI judged each template by, where that is not systemd-analyze's. */
+function judgedInstances(files, byFile, opts) {
+  const instances = new Map()
+  for (const f of files) {
+    const instance = judgedInstance(f, byFile.get(f), opts.systemdVersion)
+    if (instance !== undefined) instances.set(f, instance)
+  }
+  return instances
 }
 
 async function main() {
