@@ -488,6 +488,20 @@ describe('drop-ins', () => {
     ])
   })
 
+  it('finds the dash-prefix names of a name with a hundred dashes at once (each prefix once, not 2^dashes steps)', () => {
+    const name = `${'a-'.repeat(100)}a`
+    const dirs = dropInDirectoryNames(unitNameOf(`${name}@i.service`))
+    // own, template, the template's 100 dash prefixes, then each instance prefix and its template
+    expect(dirs.slice(0, 3)).toEqual([
+      `${name}@i.service.d`,
+      `${name}@.service.d`,
+      `${'a-'.repeat(100)}.service.d`
+    ])
+    expect(dirs.slice(-3)).toEqual(['a-@i.service.d', 'a-@.service.d', 'service.d'])
+    expect(new Set(dirs).size).toBe(dirs.length)
+    expect(dirs).toHaveLength(1 + 1 + 100 + 2 * 100 + 1)
+  })
+
   it("every drop-in directory but the type-wide, own and template ones is a dash-prefix name of the unit name's lead (what the scan looks for)", () => {
     expect(dropInLead('foo-bar@i.service')).toBe('foo-')
     expect(dropInLead('foo@i.service')).toBe('foo@')

@@ -20,15 +20,35 @@ function dashPrefixes(unit: UnitName): string[] {
   return result
 }
 
+/**
+ * The unit's name, its template's and their dash prefixes, each once, in systemd's order: a name's
+ * names, then those of its longest dash prefix (which holds the shorter prefixes in turn, as
+ * unit_file_find_dirs() recurses on one prefix at a time). Linear in the dashes: recursing on every
+ * prefix, each of which recursed on every shorter one, took 2^dashes steps (a name of 40 dashes
+ * hung the scan).
+ */
 function namesFor(unit: UnitName): string[] {
-  const names = [unit.name]
-  if (unit.isInstance) {
-    const template = parseUnitName(`${unit.prefix}@.${unit.type}`)
-    if (template) names.push(template.name, ...dashPrefixes(template))
+  const names: string[] = []
+  const seen = new Set<string>()
+  const add = (name: string): void => {
+    if (!seen.has(name)) {
+      seen.add(name)
+      names.push(name)
+    }
   }
-  for (const prefixed of dashPrefixes(unit)) {
-    const parsed = parseUnitName(prefixed)
-    if (parsed) names.push(...namesFor(parsed).filter((n) => !names.includes(n)))
+  for (let current: UnitName | undefined = unit; current !== undefined; ) {
+    add(current.name)
+    if (current.isInstance) {
+      const template = parseUnitName(`${current.prefix}@.${current.type}`)
+      if (template) {
+        add(template.name)
+        for (const name of dashPrefixes(template)) add(name)
+      }
+    }
+    // the longest prefix systemd can name (it holds the shorter ones)
+    let next: UnitName | undefined
+    for (const prefixed of dashPrefixes(current)) if ((next = parseUnitName(prefixed))) break
+    current = next
   }
   return names
 }
