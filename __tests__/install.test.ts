@@ -7,6 +7,7 @@
  * 262); where both are installed, the last test does it again.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -69,6 +70,56 @@ describe('installNames', () => {
         unit
       ).map((n) => n.name)
     ).toEqual(['x86-64-web.service'])
+  })
+
+  it('matches such names as the regular expression of their pieces would, in linear time', () => {
+    const unit = name('app.service')
+    // each machine specifier stands for one or more characters (`[^/]+`)
+    const specifier = fc.constantFrom('%a', '%H', '%v', '%m')
+    const literal = fc
+      .array(fc.constantFrom('a', 'b', '-', '.'), { maxLength: 3 })
+      .map((c) => c.join(''))
+    const word = fc
+      .array(fc.oneof(specifier, literal), { minLength: 1, maxLength: 6 })
+      .map((parts) => `${parts.join('')}.service`)
+      .filter((w) => /%[aHvm]/.test(w))
+    const entry = fc
+      .array(fc.constantFrom('a', 'b', '-', '.'), { maxLength: 9 })
+      .map((c) => c.join(''))
+    fc.assert(
+      fc.property(word, fc.array(entry, { maxLength: 8 }), (alias, names) => {
+        const install = installNames([text(`[Install]\nAlias=${alias}\n`)], unit)
+        const source = alias
+          .split(/%[aHvm]/)
+          .map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]+')
+        const re = new RegExp(`^${source}$`)
+        const entries = names.map((n) => `${n}.service.d`)
+        const expected = names
+          .map((n) => `${n}.service`)
+          .filter((n) => n !== unit.name && re.test(n) && name(n) !== undefined)
+        expect(aliasesMatching(install.aliasPatterns, entries, unit).map((n) => n.name)).toEqual(
+          expected
+        )
+      }),
+      { numRuns: 3000 }
+    )
+    // as a regular expression this backtracked for seconds per entry (16 specifiers: never ended)
+    const many = installNames([text(`[Install]\nAlias=${'%a'.repeat(64)}X.service\n`)], unit)
+    const entries = Array.from({ length: 2000 }, (_, i) => `${'a'.repeat(200)}${i}.service.d`)
+    expect(aliasesMatching(many.aliasPatterns, entries, unit)).toEqual([])
+    expect(
+      aliasesMatching(many.aliasPatterns, [`${'a'.repeat(64)}X.service.d`], unit).map((n) => n.name)
+    ).toEqual([`${'a'.repeat(64)}X.service`])
+  })
+
+  it('keeps each Alias= name once, however many lines repeat it', () => {
+    const lines = Array.from({ length: 50_000 }, (_, i) => `Alias=a${i % 25_000}.service`).join(
+      '\n'
+    )
+    const aliases = installNames([text(`[Install]\n${lines}\n`)], name('app.service')).aliases
+    expect(aliases).toHaveLength(25_000)
+    expect(aliases[24_999]!.name).toBe('a24999.service')
   })
 
   it("reads [Install] from the unit file and its own and its template's drop-ins only, as enable", () => {
