@@ -412,6 +412,12 @@ describe('.gitattributes changes that convert (conversionChanges)', () => {
     // a quoted pattern is taken to match whatever follows its quotes
     expect(counts('"*.service"x.zip ident\n', '')).toBe(true)
   })
+  it('reads a pattern that ends in a long run of slashes in linear time', () => {
+    // `/\/+$/` took quadratic time on a pattern like this (a pull request writes .gitattributes)
+    const slashes = `x${'/'.repeat(200_000)}y`
+    expect(counts('', `${slashes} ident\n`)).toBe(true)
+    expect(counts('', `*.service${'/'.repeat(200_000)} ident\n`)).toBe(true)
+  })
   it('leaves out lines for other files, comments and non-converting attributes', () => {
     expect(
       counts('*.png filter=lfs -text\n', '*.png filter=lfs -text\n*.zip filter=lfs -text\n')

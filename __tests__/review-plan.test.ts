@@ -85,6 +85,19 @@ describe('markers', () => {
     expect(parseMarker(`${marker}\nmore text`)).toBeUndefined()
     expect(parseMarker('<!-- systemd-hardening-gate:comment v1 key=x -->')).toBeUndefined()
   })
+
+  it('reads a comment anyone posted in linear time (a run of blanks before text: /\\s+$/ was quadratic)', () => {
+    const marker = formatMarker({
+      kind: 'comment',
+      key: 'c'.repeat(16),
+      fp: 'd'.repeat(16),
+      state: 'fixed'
+    })
+    // GitHub's largest body, blanks and then one letter, many times over: well under a second
+    const blanks = ` ${' \t'.repeat(32_000)}x`
+    for (let i = 0; i < 20; i++) expect(parseMarker(blanks)).toBeUndefined()
+    expect(parseMarker(`${blanks}\n${marker}${' \t\n'.repeat(20_000)}`)?.key).toBe('c'.repeat(16))
+  })
 })
 
 describe('bodies under the limit', () => {

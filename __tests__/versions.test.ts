@@ -1447,4 +1447,17 @@ describe('image policies: what each version refuses', () => {
       from259
     ])
   })
+
+  it('strips the blanks of a long value in linear time (a regular expression took 12.8 s on 100,000)', () => {
+    const blanks = ' \t'.repeat(250_000)
+    // a designator with blanks inside is no partition name (refused before 259, ignored from it);
+    // around a name or a flag they are stripped
+    for (const version of [254, 262]) {
+      expect(imagePolicyError(`root${blanks}x=verity`, version) === undefined).toBe(
+        imagePolicyError('root x=verity', version) === undefined
+      )
+    }
+    expect(imagePolicyError('root x=verity', 254)).toBeDefined()
+    expect(imagePolicyError(`${blanks}root${blanks}=${blanks}verity${blanks}`, 254)).toBeUndefined()
+  })
 })

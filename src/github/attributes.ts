@@ -81,9 +81,16 @@ const UNIT_INPUT_EXTENSION = /\.(service|socket|conf|json|d)$/
 const extensionOf = (file: string): string | undefined =>
   /\.[A-Za-z0-9_-]+$/.exec(file.slice(file.lastIndexOf('/') + 1))?.[0]
 
+/** The text without the slashes that end it (a loop: `/\/+$/` is quadratic on `///...x`). */
+function withoutTrailingSlashes(text: string): string {
+  let end = text.length
+  while (end > 0 && text.charCodeAt(end - 1) === 0x2f) end--
+  return text.slice(0, end)
+}
+
 function mayMatchUnitInputs(line: string, linked: ReadonlySet<string>): boolean {
   if (line.startsWith('[attr]')) return true
-  const pattern = line.split(/\s/, 1)[0]!.replace(/\/+$/, '')
+  const pattern = withoutTrailingSlashes(line.split(/\s/, 1)[0]!)
   // a quoted or escaped pattern (git C-unquotes `"*.service"x.zip`) or a bracket: taken to match
   if (/["\\[]/.test(pattern)) return true
   const extension = extensionOf(pattern)

@@ -60,7 +60,8 @@ export function formatMarker(marker: Marker): string {
  */
 export function parseMarker(body: string | null | undefined): Marker | undefined {
   if (!body) return undefined
-  const trimmed = body.replace(/\s+$/, '')
+  // (trimEnd(), not /\s+$/: that is quadratic on a long run of blanks inside a comment anyone may post)
+  const trimmed = body.trimEnd()
   const last = trimmed.slice(trimmed.lastIndexOf('\n') + 1)
   const match = MARKER.exec(last)
   if (!match) return undefined

@@ -4,6 +4,7 @@
  * The gate scores nothing from these settings; it only has to know when systemd refuses them.
  */
 import { extractSeparatedWord } from '../words.js'
+import { strstrip } from '../syntax.js'
 
 /** The three settings exist from 254 (systemd 252 ignores them as unknown keys). */
 export const IMAGE_POLICIES = 254
@@ -50,8 +51,6 @@ const FLAGS: ReadonlySet<string> = new Set([
 /** Splits as extract_first_word(EXTRACT_DONT_COALESCE_SEPARATORS) does: no quotes, '\x' is x. */
 const SPLIT = { unquote: false, escapes: 'literal', coalesce: false } as const
 
-/** strstrip(): the white space systemd strips (WHITESPACE). */
-const strip = (text: string): string => text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '')
 
 /** Why systemd `version` refuses the policy, or undefined when it takes it. */
 export function imagePolicyError(value: string, version: number): string | undefined {
@@ -70,7 +69,7 @@ export function imagePolicyError(value: string, version: number): string | undef
     if (name === 'end' || name.endedBy === undefined) {
       return rule.word === '' ? 'an empty rule' : `'${rule.word}' has no '='`
     }
-    const designator = strip(name.word)
+    const designator = strstrip(name.word)
     if (designator !== '' && !DESIGNATORS.has(designator)) {
       if (graceful) continue
       return `'${designator}' is not a partition name (from ${GRACEFUL_IMAGE_POLICY} it is skipped)`
@@ -81,7 +80,7 @@ export function imagePolicyError(value: string, version: number): string | undef
         : `two rules for '${designator}'`
     }
     seen.add(designator)
-    const flags = strip(rule.word.slice(name.next ?? rule.word.length))
+    const flags = strstrip(rule.word.slice(name.next ?? rule.word.length))
     if (flags === '' || flags === '-') continue
     let at: number | null = 0
     for (;;) {
@@ -89,7 +88,7 @@ export function imagePolicyError(value: string, version: number): string | undef
       if (flag === 'end') break
       if (flag === 'error') return 'a backslash at the end'
       at = flag.next
-      const word = strip(flag.word)
+      const word = strstrip(flag.word)
       if (!FLAGS.has(word) && !graceful) {
         return `'${word}' is not a partition policy flag (from ${GRACEFUL_IMAGE_POLICY} it is skipped)`
       }
