@@ -75,35 +75,115 @@ export function checkIdsFor(name: string): string[] {
   return CHECKS.filter((c) => c.directives[0] === name).map((c) => c.id)
 }
 
-/** A unit glob: `*` and `?` stay within a path component, `**` crosses them, `{a,b}` alternates. */
-export function globToRegExp(glob: string): RegExp {
-  let out = ''
+/** The longest unit glob a policy may hold (as for --exclude's globs). */
+export const MAX_UNIT_GLOB = 4096
+
+/** A unit glob compiled: whether a name or path matches it. */
+export interface UnitGlob {
+  test(text: string): boolean
+}
+
+/** One step of a unit glob: a character, `?`, `*`, `**` or a `{a,b}` group of literal options. */
+type GlobStep =
+  | { kind: 'char'; code: number }
+  | { kind: 'one' }
+  | { kind: 'star' }
+  | { kind: 'any' }
+  | { kind: 'group'; options: string[] }
+
+const SLASH = 0x2f
+/** what `**` does not cross, as `.` in a regular expression: the line terminators */
+const isLineBreak = (code: number): boolean =>
+  code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029
+
+function globSteps(glob: string): GlobStep[] {
+  const steps: GlobStep[] = []
+  // where the search for a '}' found none: no '{' after it has one either (no quadratic rescans)
+  let noCloseFrom = glob.length + 1
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!
     if (c === '*') {
       if (glob[i + 1] === '*') {
-        out += '.*'
+        steps.push({ kind: 'any' })
         i++
         if (glob[i + 1] === '/') i++
-      } else {
-        out += '[^/]*'
-      }
+      } else steps.push({ kind: 'star' })
     } else if (c === '?') {
-      out += '[^/]'
-    } else if (c === '{') {
+      steps.push({ kind: 'one' })
+    } else if (c === '{' && i < noCloseFrom) {
       const end = glob.indexOf('}', i)
       if (end < 0) {
-        out += '\\{'
+        noCloseFrom = i
+        steps.push({ kind: 'char', code: 0x7b })
         continue
       }
-      const options = glob.slice(i + 1, end).split(',')
-      out += `(?:${options.map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`
+      steps.push({ kind: 'group', options: glob.slice(i + 1, end).split(',') })
       i = end
     } else {
-      out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+      steps.push({ kind: 'char', code: glob.charCodeAt(i) })
     }
   }
-  return new RegExp(`^${out}$`)
+  return steps
+}
+
+/**
+ * A unit glob: `*` and `?` stay within a path component, `**` crosses them, `{a,b}` alternates.
+ * Matched step by step over the set of positions each step can reach (time: steps x length), not as
+ * a regular expression, which backtracked for seconds on `*a*a*a*a*a*a*a*aX` and overflowed the
+ * stack on 50,000 groups (a policy file a pull request may add).
+ */
+export function unitGlob(glob: string): UnitGlob {
+  const steps = globSteps(glob)
+  return {
+    test(text) {
+      const n = text.length
+      // reach[j]: the steps so far can match text[0..j)
+      let reach = new Uint8Array(n + 1)
+      let next = new Uint8Array(n + 1)
+      reach[0] = 1
+      for (const step of steps) {
+        next.fill(0)
+        if (step.kind === 'char' || step.kind === 'one') {
+          for (let j = 0; j < n; j++) {
+            const code = text.charCodeAt(j)
+            if (reach[j] && (step.kind === 'one' ? code !== SLASH : code === step.code))
+              next[j + 1] = 1
+          }
+        } else if (step.kind === 'group') {
+          for (let j = 0; j <= n; j++) {
+            if (!reach[j]) continue
+            for (const option of step.options)
+              if (text.startsWith(option, j)) next[j + option.length] = 1
+          }
+        } else {
+          // `*` (`[^/]*`) or `**` (`.*`): from each position reached, on over what it may cross
+          for (let j = 0; j <= n; j++) {
+            if (reach[j]) next[j] = 1
+            else if (j > 0 && next[j - 1]) {
+              const code = text.charCodeAt(j - 1)
+              if (step.kind === 'star' ? code !== SLASH : !isLineBreak(code)) next[j] = 1
+            }
+          }
+        }
+        if (!next.includes(1)) return false
+        ;[reach, next] = [next, reach]
+      }
+      return reach[n] === 1
+    }
+  }
+}
+
+/** Compiled unit globs, by glob: a policy's globs are tested against every unit. */
+const compiledGlobs = new Map<string, UnitGlob>()
+
+function compiledGlob(glob: string): UnitGlob {
+  let compiled = compiledGlobs.get(glob)
+  if (compiled === undefined) {
+    if (compiledGlobs.size >= 1000) compiledGlobs.clear()
+    compiled = unitGlob(glob)
+    compiledGlobs.set(glob, compiled)
+  }
+  return compiled
 }
 
 /** Whether a unit glob names this unit: by file or unit name, or by path when the glob has a '/'. */
@@ -111,9 +191,10 @@ export function unitMatches(
   glob: string,
   names: { path: string; file: string; unit: string }
 ): boolean {
-  const re = globToRegExp(glob)
-  if (glob.includes('/')) return re.test(names.path) || re.test(names.path.replace(/^\.\//, ''))
-  return re.test(names.file) || re.test(names.unit)
+  const compiled = compiledGlob(glob)
+  if (glob.includes('/'))
+    return compiled.test(names.path) || compiled.test(names.path.replace(/^\.\//, ''))
+  return compiled.test(names.file) || compiled.test(names.unit)
 }
 
 interface ParsedInline {

@@ -6,7 +6,7 @@
  * preferences.
  */
 import { CHECKS_BY_ID } from './checks.js'
-import { checkIdsFor, isIsoDate } from './exceptions.js'
+import { checkIdsFor, isIsoDate, MAX_UNIT_GLOB } from './exceptions.js'
 import { hasNoncharacter } from './words.js'
 
 export const GATE_KEY = 'hardening-gate'
@@ -342,6 +342,12 @@ function parseException(entry: unknown, index: number, name: string): PolicyExce
   }
   if (entry.units === undefined) throw new PolicyError(`${where}: "units" (unit globs) is missing`)
   const units = stringList(entry.units, '"units"', where)
+  const long = units.find((glob) => glob.length > MAX_UNIT_GLOB)
+  if (long !== undefined) {
+    throw new PolicyError(
+      `${where}: a unit glob of ${long.length} characters (at most ${MAX_UNIT_GLOB})`
+    )
+  }
   if (entry.checks === undefined) throw new PolicyError(`${where}: "checks" is missing`)
   const written = stringList(entry.checks, '"checks"', where)
   const checks: string[] = []
