@@ -496,6 +496,33 @@ describe('looking a unit up by name, as systemd does', () => {
     expect(unit('reldir/zzq.service')).toMatchObject({ score: 9.2 })
   })
 
+  it('scores a unit of up to 1,000 names, and fails each name of one with more (n names cost n^2)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-names-'))
+    try {
+      const few = path.join(dir, 'few')
+      const many = path.join(dir, 'many')
+      write(path.join(few, 'app.service'), BARE)
+      write(path.join(many, 'app.service'), BARE)
+      for (let i = 0; i < 999; i++) link('app.service', path.join(few, `al${i}.service`))
+      // took ~20 s before the limit (each name a unit with all 3,001 names)
+      for (let i = 0; i < 3000; i++) link('app.service', path.join(many, `al${i}.service`))
+      const { units } = await scan([dir], { ...options(), cwd: dir })
+      const inFew = units.filter((u) => u.path.startsWith('few/'))
+      const inMany = units.filter((u) => u.path.startsWith('many/'))
+      expect(inFew).toHaveLength(1000)
+      expect(inFew.every((u) => u.status === 'scored' && u.unit === 'app.service')).toBe(true)
+      expect(inMany).toHaveLength(3001)
+      for (const u of inMany) {
+        expect(u).toMatchObject({ status: 'error', passed: false })
+        expect(u.reason).toMatch(
+          /^3001 names lead to app\.service, more than the 1000 the gate follows/
+        )
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('follows at most 8 names', () => {
     expect(unit('chain8/zzh7.service')).toMatchObject({ unit: 'zzreal.service', score: 9.4 })
     expect(unit('chain8/zzh8.service')).toMatchObject({

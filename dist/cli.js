@@ -426,12 +426,12 @@ function parseCInteger(text) {
  * The shape of a path's names, as systemd's path_is_valid() and path_is_normalized() judge them. Apart
  * from values/paths.ts so that specifiers.ts (%f) can use them: values/paths.ts needs specifiers.ts.
  */
-const SLASH$2 = 0x2f;
+const SLASH$3 = 0x2f;
 /** Whether a name of the path is '..'. */
 function hasDotDot(path) {
     for (let i = path.indexOf('..'); i >= 0; i = path.indexOf('..', i + 1)) {
-        if ((i === 0 || path.charCodeAt(i - 1) === SLASH$2) &&
-            (i + 2 === path.length || path.charCodeAt(i + 2) === SLASH$2)) {
+        if ((i === 0 || path.charCodeAt(i - 1) === SLASH$3) &&
+            (i + 2 === path.length || path.charCodeAt(i + 2) === SLASH$3)) {
             return true;
         }
     }
@@ -750,6 +750,332 @@ function expandSpecifiers(text, unit, version) {
     return { value: out };
 }
 
+/** Comment lines kept per file (for inline exceptions); a file may hold millions. */
+const MAX_KEPT_COMMENTS = 10_000;
+/** Problems listed per file: a file may hold millions of bad lines. */
+const MAX_LISTED_PROBLEMS = 1_000;
+/**
+ * Appends `item` while `list` holds fewer than `max` items; the next one is replaced by `more(item)`,
+ * which says that the rest are not listed, and later ones are dropped.
+ */
+function appendBounded(list, item, max, more) {
+    if (list.length < max)
+        list.push(item);
+    else if (list.length === max)
+        list.push(more(item));
+}
+function addWarning(result, warning) {
+    appendBounded(result.warnings, warning, MAX_LISTED_PROBLEMS, ({ line }) => ({
+        line,
+        message: `more than ${MAX_LISTED_PROBLEMS} lines systemd ignores: the rest are not listed`
+    }));
+}
+/** systemd's LONG_LINE_MAX: a physical line of this many bytes or more makes the file fail to load. */
+const LONG_LINE_MAX = 1024 * 1024;
+const LF = 10;
+const CR = 13;
+const NUL = 0;
+const UTF8_BOM = '\uFEFF';
+const UTF8_BOM_BYTES = 3;
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+function eolKind(code) {
+    return code === LF ? 1 : code === CR ? 2 : code === NUL ? 4 : 0;
+}
+/**
+ * Splits into physical lines like systemd's read_line(): LF, CR and NUL each end a line, and a run of
+ * them is one break as long as no kind repeats and nothing follows a NUL.
+ */
+function* splitLineRanges(length, codeAt) {
+    let start = 0;
+    let i = 0;
+    while (i < length) {
+        const kind = eolKind(codeAt(i));
+        if (kind === 0) {
+            i++;
+            continue;
+        }
+        yield [start, i];
+        let seen = kind;
+        i++;
+        while (i < length && (seen & 4) === 0) {
+            const next = eolKind(codeAt(i));
+            if (next === 0 || (seen & next) !== 0)
+                break;
+            seen |= next;
+            i++;
+        }
+        start = i;
+    }
+    if (start < length)
+        yield [start, length];
+}
+function isSystemdValidUtf8(text) {
+    return !hasNoncharacter(text);
+}
+/**
+ * Feeds the physical lines to `take` (text, systemd-valid UTF-8, length in bytes) until it returns
+ * false. The usual file (UTF-8, LF only, no noncharacter, under LONG_LINE_MAX) is split in one go;
+ * its lines are all valid and none can reach the limit, so their byte lengths are not counted.
+ */
+function eachPhysicalLine(bytes, take) {
+    let whole;
+    try {
+        whole = strictDecoder.decode(bytes);
+    }
+    catch {
+        whole = undefined;
+    }
+    if (whole !== undefined) {
+        const text = whole;
+        if (bytes.length < LONG_LINE_MAX && !OTHER_BREAKS.test(text) && !hasNoncharacter(text)) {
+            const lines = text.split('\n');
+            const count = text.endsWith('\n') ? lines.length - 1 : lines.length;
+            for (let i = 0; i < count; i++)
+                if (!take(lines[i], true, 0))
+                    return;
+            return;
+        }
+        for (const [s, e] of splitLineRanges(text.length, (i) => text.charCodeAt(i))) {
+            const line = text.slice(s, e);
+            if (!take(line, isSystemdValidUtf8(line), byteLength(line)))
+                return;
+        }
+        return;
+    }
+    // Some bytes are not UTF-8: decide line by line, since invalid bytes in comments are harmless.
+    // The lenient decoder marks invalid bytes with U+FFFD; the strict one (which throws, slowly) is only
+    // needed when the line also holds a real U+FFFD.
+    for (const [s, e] of splitLineRanges(bytes.length, (i) => bytes[i])) {
+        const raw = bytes.subarray(s, e);
+        const line = lenientDecoder.decode(raw);
+        let valid = isSystemdValidUtf8(line);
+        if (valid && line.includes('\uFFFD') && !(hasEncodedReplacement(raw) && strictlyDecodes(raw))) {
+            valid = false;
+        }
+        if (!take(line, valid, raw.length))
+            return;
+    }
+}
+/** Line ends other than LF (CR and NUL also end a line for systemd). */
+const OTHER_BREAKS = /[\r\0]/;
+/** Whether the bytes hold an encoded U+FFFD (EF BF BD). */
+function hasEncodedReplacement(raw) {
+    for (let i = raw.indexOf(0xef); i >= 0 && i + 2 < raw.length; i = raw.indexOf(0xef, i + 1)) {
+        if (raw[i + 1] === 0xbf && raw[i + 2] === 0xbd)
+            return true;
+    }
+    return false;
+}
+function strictlyDecodes(raw) {
+    try {
+        strictDecoder.decode(raw);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** space, tab, LF, CR: the characters systemd's strstrip() removes */
+const isStripped = (code) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+/** systemd's strstrip(): trims space, tab, CR and LF (not other Unicode spaces). */
+function strstrip(text) {
+    let start = 0;
+    let end = text.length;
+    while (start < end && isStripped(text.charCodeAt(start)))
+        start++;
+    while (end > start && isStripped(text.charCodeAt(end - 1)))
+        end--;
+    return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+function skipLeadingWhitespace(text) {
+    let start = 0;
+    while (start < text.length && isStripped(text.charCodeAt(start)))
+        start++;
+    return start === 0 ? text : text.slice(start);
+}
+/** systemd's string_is_glob(): whether the text holds `*`, `?` or `[`. */
+const isGlob = (text) => /[*?[]/.test(text);
+/** systemd's string_is_safe(): no control characters, quotes or backslashes. */
+function stringIsSafe(text) {
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if ((c > 0 && c < 32) || c === 0x7f || c === 0x22 || c === 0x27 || c === 0x5c)
+            return false;
+    }
+    return true;
+}
+/** Whether systemd's escape scan ends "escaped": the text ends in an odd run of backslashes. */
+function endsWithOddBackslashes(text) {
+    let run = 0;
+    while (run < text.length && text.charCodeAt(text.length - 1 - run) === 0x5c)
+        run++;
+    return run % 2 === 1;
+}
+/**
+ * From here a section name that is empty or holds a glob character (`*`, `?`, `[`) makes the file
+ * fail to load: seen in 261 and 262, not in 259 (260 unverified, follows 259); `]` stays allowed.
+ */
+const SECTION_NAME_GLOB_REFUSED = 261;
+/** a service unit's sections (one array, not one per file parsed) */
+const SERVICE_SECTIONS = ['Unit', 'Service', 'Install'];
+/**
+ * Parses one unit file or drop-in. `knownSections` are the sections this unit type understands
+ * (for a service: Unit, Service, Install); lines in any other section are skipped. `version`: the
+ * systemd whose header rules apply (undefined: the oldest's).
+ */
+function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
+    const globsRefused = version !== undefined && version >= SECTION_NAME_GLOB_REFUSED;
+    const result = {
+        assignments: [],
+        sectionLines: {},
+        comments: [],
+        warnings: [],
+        lineCount: 0
+    };
+    let section;
+    let sectionIgnored = false;
+    let bomSeen = false;
+    /** a continued line so far: its pieces (each final backslash already turned into a space) */
+    let continuation;
+    const parseLogicalLine = (raw, valid, line) => {
+        const l = strstrip(raw);
+        if (l.length === 0)
+            return true;
+        if (!valid) {
+            result.fatal = { line, message: 'line is not valid UTF-8; systemd refuses the file' };
+            return false;
+        }
+        if (l.startsWith('[')) {
+            if (!l.endsWith(']') || l.length < 2) {
+                result.fatal = { line, message: `invalid section header '${l}'` };
+                return false;
+            }
+            const name = l.slice(1, -1);
+            if (!stringIsSafe(name)) {
+                result.fatal = { line, message: `bad characters in section header '${l}'` };
+                return false;
+            }
+            if (globsRefused && (name === '' || isGlob(name))) {
+                result.fatal = { line, message: `invalid section name in header '${l}'` };
+                return false;
+            }
+            const known = knownSections.indexOf(name);
+            if (known >= 0) {
+                // the table's own string, not the slice: each assignment's section is compared with the
+                // directive tables' literals, and a slice would make every comparison a slow runtime call
+                section = knownSections[known];
+                sectionIgnored = false;
+                result.sectionLines[section] ??= line;
+            }
+            else {
+                section = undefined;
+                sectionIgnored = true;
+                if (!name.startsWith('X-')) {
+                    addWarning(result, {
+                        line,
+                        message: `unknown section [${name}]: its lines are ignored`
+                    });
+                }
+            }
+            return true;
+        }
+        if (section === undefined) {
+            if (!sectionIgnored) {
+                addWarning(result, { line, message: 'assignment outside of any section is ignored' });
+            }
+            return true;
+        }
+        const eq = l.indexOf('=');
+        if (eq < 0) {
+            addWarning(result, { line, message: "missing '=': line ignored" });
+            return true;
+        }
+        if (eq === 0) {
+            addWarning(result, { line, message: "missing key name before '=': line ignored" });
+            return true;
+        }
+        result.assignments.push({
+            section,
+            key: strstrip(l.slice(0, eq)),
+            value: strstrip(l.slice(eq + 1)),
+            line
+        });
+        return true;
+    };
+    let lineNumber = 0;
+    let stopped = false;
+    eachPhysicalLine(bytes, (physicalText, physicalValid, physicalBytes) => {
+        lineNumber++;
+        result.lineCount = lineNumber;
+        if (physicalBytes >= LONG_LINE_MAX) {
+            result.fatal = {
+                line: lineNumber,
+                message: 'line longer than 1 MiB; systemd refuses the file'
+            };
+            return !(stopped = true);
+        }
+        const stripped = skipLeadingWhitespace(physicalText);
+        if (stripped.length > 0 && (stripped[0] === '#' || stripped[0] === ';')) {
+            // a file of millions of comment lines keeps the first ones (inline exceptions are read there)
+            if (result.comments.length < MAX_KEPT_COMMENTS) {
+                result.comments.push({ line: lineNumber, text: stripped });
+            }
+            return true;
+        }
+        let text = physicalText;
+        let textBytes = physicalBytes;
+        if (!bomSeen && text.startsWith(UTF8_BOM)) {
+            text = text.slice(1);
+            textBytes = Math.max(0, textBytes - UTF8_BOM_BYTES);
+            bomSeen = true;
+        }
+        // Bytes, not UTF-16 units: systemd compares strlen() of the joined text with LONG_LINE_MAX.
+        if (continuation && continuation.bytes + textBytes > LONG_LINE_MAX) {
+            result.fatal = {
+                line: lineNumber,
+                message: 'continued line longer than 1 MiB; systemd refuses the file'
+            };
+            return !(stopped = true);
+        }
+        // systemd scans the whole joined text for a final unescaped backslash; since the text joined so
+        // far ends in the space that replaced a backslash, only this piece's trailing run can matter.
+        const continues = endsWithOddBackslashes(text);
+        const piece = continues ? text.slice(0, -1) + ' ' : text;
+        if (!continuation && !continues) {
+            // the usual line: no continuation object
+            if (!parseLogicalLine(piece, physicalValid, lineNumber))
+                return !(stopped = true);
+            return true;
+        }
+        let logical;
+        if (continuation) {
+            continuation.parts.push(piece);
+            continuation.bytes += textBytes;
+            continuation.valid &&= physicalValid;
+            logical = continuation;
+        }
+        else {
+            logical = { parts: [piece], valid: physicalValid, line: lineNumber, bytes: textBytes };
+        }
+        if (continues) {
+            continuation = logical;
+            return true;
+        }
+        continuation = undefined;
+        if (!parseLogicalLine(logical.parts.join(''), logical.valid, logical.line)) {
+            return !(stopped = true);
+        }
+        return true;
+    });
+    if (stopped)
+        return result;
+    if (continuation) {
+        parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line);
+    }
+    return result;
+}
+
 /**
  * RootImagePolicy=, MountImagePolicy=, ExtensionImagePolicy= (config_parse_image_policy): a value
  * image_policy_from_string() rejects makes the unit fail to load, in the unit file as for User=.
@@ -795,8 +1121,6 @@ const FLAGS = new Set([
 ]);
 /** Splits as extract_first_word(EXTRACT_DONT_COALESCE_SEPARATORS) does: no quotes, '\x' is x. */
 const SPLIT = { unquote: false, escapes: 'literal', coalesce: false };
-/** strstrip(): the white space systemd strips (WHITESPACE). */
-const strip = (text) => text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '');
 /** Why systemd `version` refuses the policy, or undefined when it takes it. */
 function imagePolicyError(value, version) {
     // the symbolic policies ("" is a reset, handled by the caller)
@@ -818,7 +1142,7 @@ function imagePolicyError(value, version) {
         if (name === 'end' || name.endedBy === undefined) {
             return rule.word === '' ? 'an empty rule' : `'${rule.word}' has no '='`;
         }
-        const designator = strip(name.word);
+        const designator = strstrip(name.word);
         if (designator !== '' && !DESIGNATORS.has(designator)) {
             if (graceful)
                 continue;
@@ -830,7 +1154,7 @@ function imagePolicyError(value, version) {
                 : `two rules for '${designator}'`;
         }
         seen.add(designator);
-        const flags = strip(rule.word.slice(name.next ?? rule.word.length));
+        const flags = strstrip(rule.word.slice(name.next ?? rule.word.length));
         if (flags === '' || flags === '-')
             continue;
         let at = 0;
@@ -841,7 +1165,7 @@ function imagePolicyError(value, version) {
             if (flag === 'error')
                 return 'a backslash at the end';
             at = flag.next;
-            const word = strip(flag.word);
+            const word = strstrip(flag.word);
             if (!FLAGS.has(word) && !graceful) {
                 return `'${word}' is not a partition policy flag (from ${GRACEFUL_IMAGE_POLICY} it is skipped)`;
             }
@@ -899,9 +1223,9 @@ function isSimplePath(path) {
     const length = path.length;
     if (length === 0)
         return false;
-    let nameStart = path.charCodeAt(0) === SLASH$1 ? 1 : 0;
+    let nameStart = path.charCodeAt(0) === SLASH$2 ? 1 : 0;
     for (let i = nameStart; i <= length; i++) {
-        if (i < length && path.charCodeAt(i) !== SLASH$1)
+        if (i < length && path.charCodeAt(i) !== SLASH$2)
             continue;
         // an empty name ('//', a final '/') or a '.' name: path_simplify() changes the path
         if (i === nameStart || (i === nameStart + 1 && path.charCodeAt(nameStart) === DOT))
@@ -910,7 +1234,7 @@ function isSimplePath(path) {
     }
     return true;
 }
-const SLASH$1 = 0x2f;
+const SLASH$2 = 0x2f;
 const DOT = 0x2e;
 /**
  * From here path_simplify() drops the '..' right after the root (`/..` is `/`): 255, 257, 259, 261
@@ -1776,332 +2100,6 @@ function refusal(s, version) {
         return 'DynamicUser= in a unit of a user manager, which systemd does not support; it refuses it';
     }
     return contextRefusal(s, type, version);
-}
-
-/** Comment lines kept per file (for inline exceptions); a file may hold millions. */
-const MAX_KEPT_COMMENTS = 10_000;
-/** Problems listed per file: a file may hold millions of bad lines. */
-const MAX_LISTED_PROBLEMS = 1_000;
-/**
- * Appends `item` while `list` holds fewer than `max` items; the next one is replaced by `more(item)`,
- * which says that the rest are not listed, and later ones are dropped.
- */
-function appendBounded(list, item, max, more) {
-    if (list.length < max)
-        list.push(item);
-    else if (list.length === max)
-        list.push(more(item));
-}
-function addWarning(result, warning) {
-    appendBounded(result.warnings, warning, MAX_LISTED_PROBLEMS, ({ line }) => ({
-        line,
-        message: `more than ${MAX_LISTED_PROBLEMS} lines systemd ignores: the rest are not listed`
-    }));
-}
-/** systemd's LONG_LINE_MAX: a physical line of this many bytes or more makes the file fail to load. */
-const LONG_LINE_MAX = 1024 * 1024;
-const LF = 10;
-const CR = 13;
-const NUL = 0;
-const UTF8_BOM = '\uFEFF';
-const UTF8_BOM_BYTES = 3;
-const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-function eolKind(code) {
-    return code === LF ? 1 : code === CR ? 2 : code === NUL ? 4 : 0;
-}
-/**
- * Splits into physical lines like systemd's read_line(): LF, CR and NUL each end a line, and a run of
- * them is one break as long as no kind repeats and nothing follows a NUL.
- */
-function* splitLineRanges(length, codeAt) {
-    let start = 0;
-    let i = 0;
-    while (i < length) {
-        const kind = eolKind(codeAt(i));
-        if (kind === 0) {
-            i++;
-            continue;
-        }
-        yield [start, i];
-        let seen = kind;
-        i++;
-        while (i < length && (seen & 4) === 0) {
-            const next = eolKind(codeAt(i));
-            if (next === 0 || (seen & next) !== 0)
-                break;
-            seen |= next;
-            i++;
-        }
-        start = i;
-    }
-    if (start < length)
-        yield [start, length];
-}
-function isSystemdValidUtf8(text) {
-    return !hasNoncharacter(text);
-}
-/**
- * Feeds the physical lines to `take` (text, systemd-valid UTF-8, length in bytes) until it returns
- * false. The usual file (UTF-8, LF only, no noncharacter, under LONG_LINE_MAX) is split in one go;
- * its lines are all valid and none can reach the limit, so their byte lengths are not counted.
- */
-function eachPhysicalLine(bytes, take) {
-    let whole;
-    try {
-        whole = strictDecoder.decode(bytes);
-    }
-    catch {
-        whole = undefined;
-    }
-    if (whole !== undefined) {
-        const text = whole;
-        if (bytes.length < LONG_LINE_MAX && !OTHER_BREAKS.test(text) && !hasNoncharacter(text)) {
-            const lines = text.split('\n');
-            const count = text.endsWith('\n') ? lines.length - 1 : lines.length;
-            for (let i = 0; i < count; i++)
-                if (!take(lines[i], true, 0))
-                    return;
-            return;
-        }
-        for (const [s, e] of splitLineRanges(text.length, (i) => text.charCodeAt(i))) {
-            const line = text.slice(s, e);
-            if (!take(line, isSystemdValidUtf8(line), byteLength(line)))
-                return;
-        }
-        return;
-    }
-    // Some bytes are not UTF-8: decide line by line, since invalid bytes in comments are harmless.
-    // The lenient decoder marks invalid bytes with U+FFFD; the strict one (which throws, slowly) is only
-    // needed when the line also holds a real U+FFFD.
-    for (const [s, e] of splitLineRanges(bytes.length, (i) => bytes[i])) {
-        const raw = bytes.subarray(s, e);
-        const line = lenientDecoder.decode(raw);
-        let valid = isSystemdValidUtf8(line);
-        if (valid && line.includes('\uFFFD') && !(hasEncodedReplacement(raw) && strictlyDecodes(raw))) {
-            valid = false;
-        }
-        if (!take(line, valid, raw.length))
-            return;
-    }
-}
-/** Line ends other than LF (CR and NUL also end a line for systemd). */
-const OTHER_BREAKS = /[\r\0]/;
-/** Whether the bytes hold an encoded U+FFFD (EF BF BD). */
-function hasEncodedReplacement(raw) {
-    for (let i = raw.indexOf(0xef); i >= 0 && i + 2 < raw.length; i = raw.indexOf(0xef, i + 1)) {
-        if (raw[i + 1] === 0xbf && raw[i + 2] === 0xbd)
-            return true;
-    }
-    return false;
-}
-function strictlyDecodes(raw) {
-    try {
-        strictDecoder.decode(raw);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** space, tab, LF, CR: the characters systemd's strstrip() removes */
-const isStripped = (code) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
-/** systemd's strstrip(): trims space, tab, CR and LF (not other Unicode spaces). */
-function strstrip(text) {
-    let start = 0;
-    let end = text.length;
-    while (start < end && isStripped(text.charCodeAt(start)))
-        start++;
-    while (end > start && isStripped(text.charCodeAt(end - 1)))
-        end--;
-    return start === 0 && end === text.length ? text : text.slice(start, end);
-}
-function skipLeadingWhitespace(text) {
-    let start = 0;
-    while (start < text.length && isStripped(text.charCodeAt(start)))
-        start++;
-    return start === 0 ? text : text.slice(start);
-}
-/** systemd's string_is_glob(): whether the text holds `*`, `?` or `[`. */
-const isGlob = (text) => /[*?[]/.test(text);
-/** systemd's string_is_safe(): no control characters, quotes or backslashes. */
-function stringIsSafe(text) {
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if ((c > 0 && c < 32) || c === 0x7f || c === 0x22 || c === 0x27 || c === 0x5c)
-            return false;
-    }
-    return true;
-}
-/** Whether systemd's escape scan ends "escaped": the text ends in an odd run of backslashes. */
-function endsWithOddBackslashes(text) {
-    let run = 0;
-    while (run < text.length && text.charCodeAt(text.length - 1 - run) === 0x5c)
-        run++;
-    return run % 2 === 1;
-}
-/**
- * From here a section name that is empty or holds a glob character (`*`, `?`, `[`) makes the file
- * fail to load: seen in 261 and 262, not in 259 (260 unverified, follows 259); `]` stays allowed.
- */
-const SECTION_NAME_GLOB_REFUSED = 261;
-/** a service unit's sections (one array, not one per file parsed) */
-const SERVICE_SECTIONS = ['Unit', 'Service', 'Install'];
-/**
- * Parses one unit file or drop-in. `knownSections` are the sections this unit type understands
- * (for a service: Unit, Service, Install); lines in any other section are skipped. `version`: the
- * systemd whose header rules apply (undefined: the oldest's).
- */
-function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
-    const globsRefused = version !== undefined && version >= SECTION_NAME_GLOB_REFUSED;
-    const result = {
-        assignments: [],
-        sectionLines: {},
-        comments: [],
-        warnings: [],
-        lineCount: 0
-    };
-    let section;
-    let sectionIgnored = false;
-    let bomSeen = false;
-    /** a continued line so far: its pieces (each final backslash already turned into a space) */
-    let continuation;
-    const parseLogicalLine = (raw, valid, line) => {
-        const l = strstrip(raw);
-        if (l.length === 0)
-            return true;
-        if (!valid) {
-            result.fatal = { line, message: 'line is not valid UTF-8; systemd refuses the file' };
-            return false;
-        }
-        if (l.startsWith('[')) {
-            if (!l.endsWith(']') || l.length < 2) {
-                result.fatal = { line, message: `invalid section header '${l}'` };
-                return false;
-            }
-            const name = l.slice(1, -1);
-            if (!stringIsSafe(name)) {
-                result.fatal = { line, message: `bad characters in section header '${l}'` };
-                return false;
-            }
-            if (globsRefused && (name === '' || isGlob(name))) {
-                result.fatal = { line, message: `invalid section name in header '${l}'` };
-                return false;
-            }
-            const known = knownSections.indexOf(name);
-            if (known >= 0) {
-                // the table's own string, not the slice: each assignment's section is compared with the
-                // directive tables' literals, and a slice would make every comparison a slow runtime call
-                section = knownSections[known];
-                sectionIgnored = false;
-                result.sectionLines[section] ??= line;
-            }
-            else {
-                section = undefined;
-                sectionIgnored = true;
-                if (!name.startsWith('X-')) {
-                    addWarning(result, {
-                        line,
-                        message: `unknown section [${name}]: its lines are ignored`
-                    });
-                }
-            }
-            return true;
-        }
-        if (section === undefined) {
-            if (!sectionIgnored) {
-                addWarning(result, { line, message: 'assignment outside of any section is ignored' });
-            }
-            return true;
-        }
-        const eq = l.indexOf('=');
-        if (eq < 0) {
-            addWarning(result, { line, message: "missing '=': line ignored" });
-            return true;
-        }
-        if (eq === 0) {
-            addWarning(result, { line, message: "missing key name before '=': line ignored" });
-            return true;
-        }
-        result.assignments.push({
-            section,
-            key: strstrip(l.slice(0, eq)),
-            value: strstrip(l.slice(eq + 1)),
-            line
-        });
-        return true;
-    };
-    let lineNumber = 0;
-    let stopped = false;
-    eachPhysicalLine(bytes, (physicalText, physicalValid, physicalBytes) => {
-        lineNumber++;
-        result.lineCount = lineNumber;
-        if (physicalBytes >= LONG_LINE_MAX) {
-            result.fatal = {
-                line: lineNumber,
-                message: 'line longer than 1 MiB; systemd refuses the file'
-            };
-            return !(stopped = true);
-        }
-        const stripped = skipLeadingWhitespace(physicalText);
-        if (stripped.length > 0 && (stripped[0] === '#' || stripped[0] === ';')) {
-            // a file of millions of comment lines keeps the first ones (inline exceptions are read there)
-            if (result.comments.length < MAX_KEPT_COMMENTS) {
-                result.comments.push({ line: lineNumber, text: stripped });
-            }
-            return true;
-        }
-        let text = physicalText;
-        let textBytes = physicalBytes;
-        if (!bomSeen && text.startsWith(UTF8_BOM)) {
-            text = text.slice(1);
-            textBytes = Math.max(0, textBytes - UTF8_BOM_BYTES);
-            bomSeen = true;
-        }
-        // Bytes, not UTF-16 units: systemd compares strlen() of the joined text with LONG_LINE_MAX.
-        if (continuation && continuation.bytes + textBytes > LONG_LINE_MAX) {
-            result.fatal = {
-                line: lineNumber,
-                message: 'continued line longer than 1 MiB; systemd refuses the file'
-            };
-            return !(stopped = true);
-        }
-        // systemd scans the whole joined text for a final unescaped backslash; since the text joined so
-        // far ends in the space that replaced a backslash, only this piece's trailing run can matter.
-        const continues = endsWithOddBackslashes(text);
-        const piece = continues ? text.slice(0, -1) + ' ' : text;
-        if (!continuation && !continues) {
-            // the usual line: no continuation object
-            if (!parseLogicalLine(piece, physicalValid, lineNumber))
-                return !(stopped = true);
-            return true;
-        }
-        let logical;
-        if (continuation) {
-            continuation.parts.push(piece);
-            continuation.bytes += textBytes;
-            continuation.valid &&= physicalValid;
-            logical = continuation;
-        }
-        else {
-            logical = { parts: [piece], valid: physicalValid, line: lineNumber, bytes: textBytes };
-        }
-        if (continues) {
-            continuation = logical;
-            return true;
-        }
-        continuation = undefined;
-        if (!parseLogicalLine(logical.parts.join(''), logical.valid, logical.line)) {
-            return !(stopped = true);
-        }
-        return true;
-    });
-    if (stopped)
-        return result;
-    if (continuation) {
-        parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line);
-    }
-    return result;
 }
 
 /**
@@ -6654,6 +6652,18 @@ function isoToday() {
 }
 /** Ids without systemd's quirky trailing ')' resolve to the real id too. */
 const QUIRKY = new Map(CHECKS.filter((c) => c.id.endsWith(')')).map((c) => [c.id.slice(0, -1), c.id]));
+/** The ids of the rows each directive is read first by (a lookup, not a pass over the table per word). */
+const BY_FIRST_DIRECTIVE = new Map();
+for (const check of CHECKS) {
+    const directive = check.directives[0];
+    if (directive === undefined)
+        continue;
+    const ids = BY_FIRST_DIRECTIVE.get(directive);
+    if (ids)
+        ids.push(check.id);
+    else
+        BY_FIRST_DIRECTIVE.set(directive, [check.id]);
+}
 /**
  * The check ids a name covers: a check id (json_field), or a directive name that several rows read
  * first (CapabilityBoundingSet, RestrictNamespaces, RestrictAddressFamilies, SystemCallFilter, User).
@@ -6664,49 +6674,119 @@ function checkIdsFor(name) {
     const quirky = QUIRKY.get(name);
     if (quirky)
         return [quirky];
-    return CHECKS.filter((c) => c.directives[0] === name).map((c) => c.id);
+    return [...(BY_FIRST_DIRECTIVE.get(name) ?? [])];
 }
-/** A unit glob: `*` and `?` stay within a path component, `**` crosses them, `{a,b}` alternates. */
-function globToRegExp(glob) {
-    let out = '';
+/** The longest unit glob a policy may hold (as for --exclude's globs). */
+const MAX_UNIT_GLOB = 4096;
+const SLASH$1 = 0x2f;
+/** what `**` does not cross, as `.` in a regular expression: the line terminators */
+const isLineBreak = (code) => code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029;
+function globSteps(glob) {
+    const steps = [];
+    // where the search for a '}' found none: no '{' after it has one either (no quadratic rescans)
+    let noCloseFrom = glob.length + 1;
     for (let i = 0; i < glob.length; i++) {
         const c = glob[i];
         if (c === '*') {
             if (glob[i + 1] === '*') {
-                out += '.*';
+                steps.push({ kind: 'any' });
                 i++;
                 if (glob[i + 1] === '/')
                     i++;
             }
-            else {
-                out += '[^/]*';
-            }
+            else
+                steps.push({ kind: 'star' });
         }
         else if (c === '?') {
-            out += '[^/]';
+            steps.push({ kind: 'one' });
         }
-        else if (c === '{') {
+        else if (c === '{' && i < noCloseFrom) {
             const end = glob.indexOf('}', i);
             if (end < 0) {
-                out += '\\{';
+                noCloseFrom = i;
+                steps.push({ kind: 'char', code: 0x7b });
                 continue;
             }
-            const options = glob.slice(i + 1, end).split(',');
-            out += `(?:${options.map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+            steps.push({ kind: 'group', options: glob.slice(i + 1, end).split(',') });
             i = end;
         }
         else {
-            out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+            steps.push({ kind: 'char', code: glob.charCodeAt(i) });
         }
     }
-    return new RegExp(`^${out}$`);
+    return steps;
+}
+/**
+ * A unit glob: `*` and `?` stay within a path component, `**` crosses them, `{a,b}` alternates.
+ * Matched step by step over the set of positions each step can reach (time: steps x length), not as
+ * a regular expression, which backtracked for seconds on `*a*a*a*a*a*a*a*aX` and overflowed the
+ * stack on 50,000 groups (a policy file a pull request may add).
+ */
+function unitGlob(glob) {
+    const steps = globSteps(glob);
+    return {
+        test(text) {
+            const n = text.length;
+            // reach[j]: the steps so far can match text[0..j)
+            let reach = new Uint8Array(n + 1);
+            let next = new Uint8Array(n + 1);
+            reach[0] = 1;
+            for (const step of steps) {
+                next.fill(0);
+                if (step.kind === 'char' || step.kind === 'one') {
+                    for (let j = 0; j < n; j++) {
+                        const code = text.charCodeAt(j);
+                        if (reach[j] && (step.kind === 'one' ? code !== SLASH$1 : code === step.code))
+                            next[j + 1] = 1;
+                    }
+                }
+                else if (step.kind === 'group') {
+                    for (let j = 0; j <= n; j++) {
+                        if (!reach[j])
+                            continue;
+                        for (const option of step.options)
+                            if (text.startsWith(option, j))
+                                next[j + option.length] = 1;
+                    }
+                }
+                else {
+                    // `*` (`[^/]*`) or `**` (`.*`): from each position reached, on over what it may cross
+                    for (let j = 0; j <= n; j++) {
+                        if (reach[j])
+                            next[j] = 1;
+                        else if (j > 0 && next[j - 1]) {
+                            const code = text.charCodeAt(j - 1);
+                            if (step.kind === 'star' ? code !== SLASH$1 : !isLineBreak(code))
+                                next[j] = 1;
+                        }
+                    }
+                }
+                if (!next.includes(1))
+                    return false;
+                [reach, next] = [next, reach];
+            }
+            return reach[n] === 1;
+        }
+    };
+}
+/** Compiled unit globs, by glob: a policy's globs are tested against every unit. */
+const compiledGlobs = new Map();
+function compiledGlob(glob) {
+    let compiled = compiledGlobs.get(glob);
+    if (compiled === undefined) {
+        if (compiledGlobs.size >= 1000)
+            compiledGlobs.clear();
+        compiled = unitGlob(glob);
+        compiledGlobs.set(glob, compiled);
+    }
+    return compiled;
 }
 /** Whether a unit glob names this unit: by file or unit name, or by path when the glob has a '/'. */
 function unitMatches(glob, names) {
-    const re = globToRegExp(glob);
+    const compiled = compiledGlob(glob);
     if (glob.includes('/'))
-        return re.test(names.path) || re.test(names.path.replace(/^\.\//, ''));
-    return re.test(names.file) || re.test(names.unit);
+        return compiled.test(names.path) || compiled.test(names.path.replace(/^\.\//, ''));
+    return compiled.test(names.file) || compiled.test(names.unit);
 }
 /** Parses the text after the marker; returns an error message when it does not follow the syntax. */
 function parseInline(rest) {
@@ -7116,6 +7196,10 @@ function parseException(entry, index, name) {
     if (entry.units === undefined)
         throw new PolicyError(`${where}: "units" (unit globs) is missing`);
     const units = stringList(entry.units, '"units"', where);
+    const long = units.find((glob) => glob.length > MAX_UNIT_GLOB);
+    if (long !== undefined) {
+        throw new PolicyError(`${where}: a unit glob of ${long.length} characters (at most ${MAX_UNIT_GLOB})`);
+    }
     if (entry.checks === undefined)
         throw new PolicyError(`${where}: "checks" is missing`);
     const written = stringList(entry.checks, '"checks"', where);
@@ -7612,17 +7696,38 @@ function dashPrefixes(unit) {
     }
     return result;
 }
+/**
+ * The unit's name, its template's and their dash prefixes, each once, in systemd's order: a name's
+ * names, then those of its longest dash prefix (which holds the shorter prefixes in turn, as
+ * unit_file_find_dirs() recurses on one prefix at a time). Linear in the dashes: recursing on every
+ * prefix, each of which recursed on every shorter one, took 2^dashes steps (a name of 40 dashes
+ * hung the scan).
+ */
 function namesFor(unit) {
-    const names = [unit.name];
-    if (unit.isInstance) {
-        const template = parseUnitName(`${unit.prefix}@.${unit.type}`);
-        if (template)
-            names.push(template.name, ...dashPrefixes(template));
-    }
-    for (const prefixed of dashPrefixes(unit)) {
-        const parsed = parseUnitName(prefixed);
-        if (parsed)
-            names.push(...namesFor(parsed).filter((n) => !names.includes(n)));
+    const names = [];
+    const seen = new Set();
+    const add = (name) => {
+        if (!seen.has(name)) {
+            seen.add(name);
+            names.push(name);
+        }
+    };
+    for (let current = unit; current !== undefined;) {
+        add(current.name);
+        if (current.isInstance) {
+            const template = parseUnitName(`${current.prefix}@.${current.type}`);
+            if (template) {
+                add(template.name);
+                for (const name of dashPrefixes(template))
+                    add(name);
+            }
+        }
+        // the longest prefix systemd can name (it holds the shorter ones)
+        let next;
+        for (const prefixed of dashPrefixes(current))
+            if ((next = parseUnitName(prefixed)))
+                break;
+        current = next;
     }
     return names;
 }
@@ -8026,6 +8131,12 @@ function loadedNames(asked, names) {
  * The unit systemd loads when asked for `asked` in a directory (unit_file_find_fragment(); a template
  * file is asked for as the instance systemd-analyze gives it), or why it finds none.
  */
+/**
+ * The most names a unit may have for the gate to score it: each of a unit's names is a unit the scan
+ * scores, with all the others, so n links to one file cost n^2 (5,000 took 21 s, 10,000 over a
+ * minute). Above it every such name is an `error`: the gate fails, not scores less.
+ */
+const MAX_UNIT_NAMES = 1000;
 function unitNames(map, asked) {
     let found = lookUp(map, asked.name);
     const template = templateOf(asked);
@@ -8042,6 +8153,13 @@ function unitNames(map, asked) {
     // no links: the unit file of the name asked for, or of its template; no other name
     if (!map.hasLinks)
         return { id: asked, fragment, aliases: [] };
+    const count = map.namesOf(fragment).length;
+    if (count > MAX_UNIT_NAMES) {
+        return {
+            error: `${count} names lead to ${fragment}, more than the ${MAX_UNIT_NAMES} the gate follows (systemd takes them all; the gate stops there to stay fast)`,
+            tooMany: true
+        };
+    }
     const parsed = parseUnitName(fragment);
     if (!parsed || (parsed.isTemplate && !asked.isInstance)) {
         return { error: `${fragment} is not a unit file for ${asked.name}` };
@@ -13636,7 +13754,54 @@ function expandInstallSpecifiers(text, file, user) {
     pieces.push(literal);
     return pieces;
 }
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * An Alias= name whose UNKNOWN pieces (a machine's specifier) stand for one or more characters: a
+ * match of its literal parts in turn, each leftmost, which is linear in the name. (As a regular
+ * expression, `%a%a%a%a%a%a%a%aX.service` took seconds per directory entry to backtrack, and 16
+ * specifiers never ended.) The names tested are directory entries, which hold no '/'.
+ */
+function namePattern(pieces) {
+    // literal parts, and how many characters at least the unknown pieces before each one take
+    const literals = [''];
+    const gaps = [0];
+    for (const piece of pieces) {
+        if (piece === UNKNOWN) {
+            literals.push('');
+            gaps.push(1);
+        }
+        else
+            literals[literals.length - 1] += piece;
+    }
+    // adjacent unknown pieces: one gap of their count
+    for (let i = literals.length - 2; i > 0; i--) {
+        if (literals[i] === '') {
+            gaps[i + 1] += gaps[i];
+            literals.splice(i, 1);
+            gaps.splice(i, 1);
+        }
+    }
+    const head = literals[0];
+    const tail = literals[literals.length - 1];
+    return {
+        test(name) {
+            if (literals.length === 1)
+                return name === head;
+            if (!name.startsWith(head) || !name.endsWith(tail))
+                return false;
+            const end = name.length - tail.length;
+            let at = head.length;
+            for (let i = 1; i < literals.length - 1; i++) {
+                const found = name.indexOf(literals[i], at + gaps[i]);
+                if (found < 0)
+                    return false;
+                at = found + literals[i].length;
+                if (at > end)
+                    return false;
+            }
+            return at + gaps[literals.length - 1] <= end;
+        }
+    };
+}
 /**
  * The texts `systemctl enable` reads [Install] from: the unit file, and the drop-ins of the unit's
  * own and its template's directory (NAME.service.d/, foo@.service.d/): not type-wide, dash-prefix
@@ -13691,15 +13856,18 @@ function installNames(texts, unit, user = ROOT) {
     }
     const aliases = [];
     const aliasPatterns = [];
+    // (a Set, not a search of the list: 100,000 Alias= names took a minute)
+    const known = new Set([unit.name]);
     const add = (alias) => {
-        if (alias && alias.name !== unit.name && !aliases.some((known) => known.name === alias.name))
+        if (alias && !known.has(alias.name)) {
+            known.add(alias.name);
             aliases.push(alias);
+        }
     };
     for (const word of words) {
         const pieces = expandInstallSpecifiers(word, unit, user);
         if (pieces.includes(UNKNOWN)) {
-            const source = pieces.map((p) => (p === UNKNOWN ? '[^/]+' : escapeRegExp(p))).join('');
-            aliasPatterns.push(new RegExp(`^${source}$`));
+            aliasPatterns.push(namePattern(pieces));
             continue;
         }
         const alias = parseUnitName(pieces.join(''));
@@ -15162,7 +15330,8 @@ asInstance) {
     }
     const names = main ? { id: unit, fragment: base, aliases: [] } : unitNames(map, unit);
     if ('error' in names) {
-        return errorReport(shown, unit.name, `${names.error}; systemd does not find ${unit.name}`);
+        const why = names.tooMany ? names.error : `${names.error}; systemd does not find ${unit.name}`;
+        return errorReport(shown, unit.name, why);
     }
     if (!main) {
         const holder = map.holderOf(names.fragment);

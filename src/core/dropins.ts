@@ -36,7 +36,7 @@ function namesFor(unit: UnitName): string[] {
       names.push(name)
     }
   }
-  for (let current: UnitName | undefined = unit; current !== undefined; ) {
+  for (let current: UnitName | undefined = unit; current !== undefined;) {
     add(current.name)
     if (current.isInstance) {
       const template = parseUnitName(`${current.prefix}@.${current.type}`)
@@ -551,7 +551,20 @@ export function loadedNames(
  * The unit systemd loads when asked for `asked` in a directory (unit_file_find_fragment(); a template
  * file is asked for as the instance systemd-analyze gives it), or why it finds none.
  */
-export function unitNames(map: NameMap, asked: UnitName): UnitNames | { error: string } {
+/**
+ * The most names a unit may have for the gate to score it: each of a unit's names is a unit the scan
+ * scores, with all the others, so n links to one file cost n^2 (5,000 took 21 s, 10,000 over a
+ * minute). Above it every such name is an `error`: the gate fails, not scores less.
+ */
+export const MAX_UNIT_NAMES = 1000
+
+/** Why unitNames() found no unit; `tooMany`: the unit has more names than MAX_UNIT_NAMES. */
+export interface UnitNamesError {
+  error: string
+  tooMany?: true
+}
+
+export function unitNames(map: NameMap, asked: UnitName): UnitNames | UnitNamesError {
   let found = lookUp(map, asked.name)
   const template = templateOf(asked)
   if (found === 'not-found' && template !== undefined) found = lookUp(map, template)
@@ -565,6 +578,13 @@ export function unitNames(map: NameMap, asked: UnitName): UnitNames | { error: s
   const { fragment } = found
   // no links: the unit file of the name asked for, or of its template; no other name
   if (!map.hasLinks) return { id: asked, fragment, aliases: [] }
+  const count = map.namesOf(fragment).length
+  if (count > MAX_UNIT_NAMES) {
+    return {
+      error: `${count} names lead to ${fragment}, more than the ${MAX_UNIT_NAMES} the gate follows (systemd takes them all; the gate stops there to stay fast)`,
+      tooMany: true
+    }
+  }
   const parsed = parseUnitName(fragment)
   if (!parsed || (parsed.isTemplate && !asked.isInstance)) {
     return { error: `${fragment} is not a unit file for ${asked.name}` }

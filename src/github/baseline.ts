@@ -444,7 +444,11 @@ export function scoreAtBase(
     if ('error' in names) {
       result.set(
         current,
-        errorReport(basePath, unit.name, `${names.error}; systemd does not find ${unit.name}`)
+        errorReport(
+          basePath,
+          unit.name,
+          names.tooMany ? names.error : `${names.error}; systemd does not find ${unit.name}`
+        )
       )
       continue
     }

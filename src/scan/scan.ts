@@ -1415,7 +1415,8 @@ export function scanUnitFile(
   }
   const names = main ? { id: unit, fragment: base, aliases: [] } : unitNames(map, unit)
   if ('error' in names) {
-    return errorReport(shown, unit.name, `${names.error}; systemd does not find ${unit.name}`)
+    const why = names.tooMany ? names.error : `${names.error}; systemd does not find ${unit.name}`
+    return errorReport(shown, unit.name, why)
   }
   if (!main) {
     const holder = map.holderOf(names.fragment)
