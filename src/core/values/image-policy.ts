@@ -51,7 +51,6 @@ const FLAGS: ReadonlySet<string> = new Set([
 /** Splits as extract_first_word(EXTRACT_DONT_COALESCE_SEPARATORS) does: no quotes, '\x' is x. */
 const SPLIT = { unquote: false, escapes: 'literal', coalesce: false } as const
 
-
 /** Why systemd `version` refuses the policy, or undefined when it takes it. */
 export function imagePolicyError(value: string, version: number): string | undefined {
   // the symbolic policies ("" is a reset, handled by the caller)
