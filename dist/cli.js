@@ -7724,9 +7724,11 @@ function namesFor(unit) {
         }
         // the longest prefix systemd can name (it holds the shorter ones)
         let next;
-        for (const prefixed of dashPrefixes(current))
-            if ((next = parseUnitName(prefixed)))
+        for (const prefixed of dashPrefixes(current)) {
+            next = parseUnitName(prefixed);
+            if (next)
                 break;
+        }
         current = next;
     }
     return names;
@@ -8128,15 +8130,15 @@ function loadedNames(asked, names) {
     };
 }
 /**
- * The unit systemd loads when asked for `asked` in a directory (unit_file_find_fragment(); a template
- * file is asked for as the instance systemd-analyze gives it), or why it finds none.
- */
-/**
  * The most names a unit may have for the gate to score it: each of a unit's names is a unit the scan
  * scores, with all the others, so n links to one file cost n^2 (5,000 took 21 s, 10,000 over a
  * minute). Above it every such name is an `error`: the gate fails, not scores less.
  */
 const MAX_UNIT_NAMES = 1000;
+/**
+ * The unit systemd loads when asked for `asked` in a directory (unit_file_find_fragment(); a template
+ * file is asked for as the instance systemd-analyze gives it), or why it finds none.
+ */
 function unitNames(map, asked) {
     let found = lookUp(map, asked.name);
     const template = templateOf(asked);
