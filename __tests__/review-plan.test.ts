@@ -83,7 +83,7 @@ describe('markers', () => {
     expect(parseMarker('<!-- systemd-hardening-gate:comment v1 key=x -->')).toBeUndefined()
   })
 
-  it('reads a comment anyone posted in linear time (a run of blanks before text: /\\s+$/ was quadratic)', () => {
+  it("reads a long comment body in linear time (a run of blanks before text: /\\s+$/ was quadratic; the callers read only the gate's own comments, so this is defence in depth)", () => {
     // GitHub's largest body, blanks and then one letter, many times over: well under a second
     const blanks = ` ${' \t'.repeat(32_000)}x`
     for (let i = 0; i < 20; i++) expect(parseMarker(blanks)).toBeUndefined()

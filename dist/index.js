@@ -54242,7 +54242,7 @@ function formatMarker(marker) {
 function parseMarker(body) {
     if (!body)
         return undefined;
-    // (trimEnd(), not /\s+$/: that is quadratic on a long run of blanks inside a comment anyone may post)
+    // (trimEnd(), not /\s+$/: that is quadratic on a long run of blanks inside a body)
     const trimmed = body.trimEnd();
     const last = trimmed.slice(trimmed.lastIndexOf('\n') + 1);
     const match = MARKER.exec(last);

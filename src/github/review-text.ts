@@ -60,7 +60,7 @@ export function formatMarker(marker: Marker): string {
  */
 export function parseMarker(body: string | null | undefined): Marker | undefined {
   if (!body) return undefined
-  // (trimEnd(), not /\s+$/: that is quadratic on a long run of blanks inside a comment anyone may post)
+  // (trimEnd(), not /\s+$/: that is quadratic on a long run of blanks inside a body)
   const trimmed = body.trimEnd()
   const last = trimmed.slice(trimmed.lastIndexOf('\n') + 1)
   const match = MARKER.exec(last)
