@@ -506,7 +506,10 @@ describe('looking a unit up by name, as systemd does', () => {
       for (let i = 0; i < 999; i++) link('app.service', path.join(few, `al${i}.service`))
       // took ~20 s before the limit (each name a unit with all 3,001 names)
       for (let i = 0; i < 3000; i++) link('app.service', path.join(many, `al${i}.service`))
+      // a bound far above its time (~2 s here): the code before took ~20 s
+      const started = performance.now()
       const { units } = await scan([dir], { ...options(), cwd: dir })
+      expect(performance.now() - started).toBeLessThan(15_000)
       const inFew = units.filter((u) => u.path.startsWith('few/'))
       const inMany = units.filter((u) => u.path.startsWith('many/'))
       expect(inFew).toHaveLength(1000)
@@ -534,6 +537,28 @@ describe('looking a unit up by name, as systemd does', () => {
 
 /** The directory made a git repository with everything in it committed, opened as the Action does. */
 describe('the same tree at a base commit (the Action reads it from git objects)', () => {
+  it('indexes a base tree of 200,000 entries in one directory at once (a search per entry took N^2)', () => {
+    // a bound far above its time (~1 s here): the code before took minutes or never ended
+    const started = performance.now()
+    const entries = new Map<string, { mode: string; type: string; oid: string }>()
+    for (let i = 0; i < 200_000; i++)
+      entries.set(`data/f${i}.txt`, { mode: '100644', type: 'blob', oid: 'e' })
+    entries.set('units/app.service', { mode: '100644', type: 'blob', oid: 'unit' })
+    const blobs = new Map([['unit', new TextEncoder().encode(BARE)]])
+    const bases = scoreAtBase(
+      new Map([['units/app.service', 'units/app.service']]),
+      {
+        entries,
+        prefix: '',
+        read: (oids) => new Map(oids.map((o) => [o, blobs.get(o) ?? new Uint8Array()]))
+      },
+      { ...options(), suggest: false },
+      templateInstance(252)
+    )
+    expect(bases.get('units/app.service')).toMatchObject({ status: 'scored', unit: 'app.service' })
+    expect(performance.now() - started).toBeLessThan(15_000)
+  })
+
   it('gives every unit the verdict, id and exposure the scan gives it', () => {
     const repository = committed(repo)
     const head = repository.commit('HEAD')!

@@ -73,6 +73,8 @@ describe('installNames', () => {
   })
 
   it('matches such names as the regular expression of their pieces would, in linear time', () => {
+    // a bound far above its time (~1 s here): the code before took minutes or never ended
+    const started = performance.now()
     const unit = name('app.service')
     // each machine specifier stands for one or more characters (`[^/]+`)
     const specifier = fc.constantFrom('%a', '%H', '%v', '%m')
@@ -111,15 +113,19 @@ describe('installNames', () => {
     expect(
       aliasesMatching(many.aliasPatterns, [`${'a'.repeat(64)}X.service.d`], unit).map((n) => n.name)
     ).toEqual([`${'a'.repeat(64)}X.service`])
+    expect(performance.now() - started).toBeLessThan(15_000)
   })
 
   it('keeps each Alias= name once, however many lines repeat it', () => {
+    // a bound far above its time (~1 s here): the code before took minutes or never ended
+    const started = performance.now()
     const lines = Array.from({ length: 50_000 }, (_, i) => `Alias=a${i % 25_000}.service`).join(
       '\n'
     )
     const aliases = installNames([text(`[Install]\n${lines}\n`)], name('app.service')).aliases
     expect(aliases).toHaveLength(25_000)
     expect(aliases[24_999]!.name).toBe('a24999.service')
+    expect(performance.now() - started).toBeLessThan(15_000)
   })
 
   it("reads [Install] from the unit file and its own and its template's drop-ins only, as enable", () => {

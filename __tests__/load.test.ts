@@ -489,6 +489,8 @@ describe('drop-ins', () => {
   })
 
   it('finds the dash-prefix names of a name with a hundred dashes at once (each prefix once, not 2^dashes steps)', () => {
+    // a bound far above its time (~1 s here): the code before took minutes or never ended
+    const started = performance.now()
     const name = `${'a-'.repeat(100)}a`
     const dirs = dropInDirectoryNames(unitNameOf(`${name}@i.service`))
     // own, template, the template's 100 dash prefixes, then each instance prefix and its template
@@ -500,6 +502,7 @@ describe('drop-ins', () => {
     expect(dirs.slice(-3)).toEqual(['a-@i.service.d', 'a-@.service.d', 'service.d'])
     expect(new Set(dirs).size).toBe(dirs.length)
     expect(dirs).toHaveLength(1 + 1 + 100 + 2 * 100 + 1)
+    expect(performance.now() - started).toBeLessThan(15_000)
   })
 
   it("every drop-in directory but the type-wide, own and template ones is a dash-prefix name of the unit name's lead (what the scan looks for)", () => {

@@ -84,10 +84,13 @@ describe('markers', () => {
   })
 
   it("reads a long comment body in linear time (a run of blanks before text: /\\s+$/ was quadratic; the callers read only the gate's own comments, so this is defence in depth)", () => {
+    // a bound far above its time (~1 s here): the code before took minutes or never ended
+    const started = performance.now()
     // GitHub's largest body, blanks and then one letter, many times over: well under a second
     const blanks = ` ${' \t'.repeat(32_000)}x`
     for (let i = 0; i < 20; i++) expect(parseMarker(blanks)).toBeUndefined()
     expect(parseMarker(`${blanks}\n${marker}${' \t\n'.repeat(20_000)}`)).toEqual(sample)
+    expect(performance.now() - started).toBeLessThan(15_000)
   })
 })
 

@@ -55278,6 +55278,9 @@ class BaseReader {
     cache = new Map();
     constructor(tree) {
         this.tree = tree;
+        // the paths listed so far (a search of a directory's list for each of its entries took N^2 for
+        // a base tree of N entries in one directory)
+        const listed = new Set();
         for (const file of tree.entries.keys()) {
             // Every ancestor directory of every entry.
             let child = file;
@@ -55285,10 +55288,13 @@ class BaseReader {
                 const names = this.dirs.get(dir);
                 const name = child.slice(dir === '' ? 0 : dir.length + 1);
                 if (names) {
-                    if (!names.includes(name))
+                    if (!listed.has(child)) {
+                        listed.add(child);
                         names.push(name);
+                    }
                     break;
                 }
+                listed.add(child);
                 this.dirs.set(dir, [name]);
                 if (dir === '')
                     break;
