@@ -1259,6 +1259,17 @@ describe('inputs', () => {
           'conf/lax.json': relaxed
         },
         { 'policy.json': { link: 'conf/lax.json' } }
+      ],
+      // a directory on the policy's path is a link, retargeted: the file itself is no change
+      // (action audit helper, /tmp/s22/h-action: the lax policy passed the pull request)
+      [
+        'directory link retargeted',
+        {
+          'conf/current': { link: 'strict' },
+          'conf/strict/policy.json': '{}',
+          'conf/lax/policy.json': relaxed
+        },
+        { 'conf/current': { link: 'lax' } }
       ]
     ]
     for (const [what, base, head] of cases) {
@@ -1266,7 +1277,8 @@ describe('inputs', () => {
         base: { ...base, 'old.service': BARE },
         head: { ...head, 'new.service': BARE }
       })
-      const run = await runPull(r, { policy: 'policy.json' })
+      const policy = 'conf/current' in base ? 'conf/current/policy.json' : 'policy.json'
+      const run = await runPull(r, { policy })
       expect([what, run.code]).toEqual([what, 1])
       expect([what, byName(run, 'warning').join('\n')]).toEqual([
         what,

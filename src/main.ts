@@ -246,8 +246,8 @@ function baseTreeSource(tree: BaseTree, workspace: string): PolicySource {
 }
 
 /**
- * A policy the change set modifies (its file, a file it extends, the target of a link among them)
- * is applied as it is at the base, read from the base commit's tree with the files it extends
+ * A policy the change set modifies (its file, a file it extends, the target of a link among them,
+ * a directory on the way to one of them) is applied as it is at the base, read from the base commit's tree with the files it extends
  * there: a pull request must not relax its own gate (under pull_request_target the workflow is
  * trusted, the checkout is not). The change takes effect once merged. When the base has no such
  * file, the checked-out one is used.
@@ -265,9 +265,12 @@ function policyAtBase(
 ): Settings {
   const file = settings.policyFile
   if (!file || !changes || comparison.kind !== 'base' || !baseTree) return settings
-  const rests = new Set(settings.policyFiles)
+  // a change to a policy file, or to a directory on its way (a link retargeted: the file is no
+  // change, yet another one is read)
+  const onPolicyPath = (changed: string): boolean =>
+    settings.policyFiles.some((file) => file === changed || file.startsWith(`${changed}/`))
   const touched = changes.some(
-    (c) => rests.has(c.path) || (c.oldPath !== undefined && rests.has(c.oldPath))
+    (c) => onPolicyPath(c.path) || (c.oldPath !== undefined && onPolicyPath(c.oldPath))
   )
   if (!touched && !attributesChanged) return settings
   const title = 'Gate policy changed'
