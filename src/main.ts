@@ -248,9 +248,9 @@ function baseTreeSource(tree: BaseTree, workspace: string): PolicySource {
 /**
  * A policy the change set modifies (its file, a file it extends, the target of a link among them,
  * a directory on the way to one of them) is applied as it is at the base, read from the base
- * commit's tree with the files it extends there: a pull request must not relax its own gate (under pull_request_target the workflow is
- * trusted, the checkout is not). The change takes effect once merged. When the base has no such
- * file, the checked-out one is used.
+ * commit's tree with the files it extends there: a pull request must not relax its own gate
+ * (under pull_request_target the workflow is trusted, the checkout is not). The change takes
+ * effect once merged. When the base has no such file, the checked-out one is used.
  */
 function policyAtBase(
   settings: Settings,
