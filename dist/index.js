@@ -39151,6 +39151,10 @@ function loadedNames(asked, names) {
  * minute). Above it every such name is an `error`: the gate fails, not scores less.
  */
 const MAX_UNIT_NAMES = 1000;
+/** What a report says of a name unitNames() found no unit for. */
+function unitNamesProblem(problem, asked) {
+    return problem.tooMany ? problem.error : `${problem.error}; systemd does not find ${asked.name}`;
+}
 /**
  * The unit systemd loads when asked for `asked` in a directory (unit_file_find_fragment(); a template
  * file is asked for as the instance systemd-analyze gives it), or why it finds none.
@@ -45788,8 +45792,7 @@ asInstance) {
     }
     const names = main ? { id: unit, fragment: base, aliases: [] } : unitNames(map, unit);
     if ('error' in names) {
-        const why = names.tooMany ? names.error : `${names.error}; systemd does not find ${unit.name}`;
-        return errorReport(shown, unit.name, why);
+        return errorReport(shown, unit.name, unitNamesProblem(names, unit));
     }
     if (!main) {
         const holder = map.holderOf(names.fragment);
@@ -55600,7 +55603,7 @@ reader = new BaseReader(tree)) {
         }
         const names = unitNames(map, unit);
         if ('error' in names) {
-            result.set(current, errorReport(basePath, unit.name, names.tooMany ? names.error : `${names.error}; systemd does not find ${unit.name}`));
+            result.set(current, errorReport(basePath, unit.name, unitNamesProblem(names, unit)));
             continue;
         }
         const holder = map.holderOf(names.fragment);

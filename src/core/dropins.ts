@@ -563,6 +563,11 @@ export interface UnitNamesError {
   tooMany?: true
 }
 
+/** What a report says of a name unitNames() found no unit for. */
+export function unitNamesProblem(problem: UnitNamesError, asked: UnitName): string {
+  return problem.tooMany ? problem.error : `${problem.error}; systemd does not find ${asked.name}`
+}
+
 /**
  * The unit systemd loads when asked for `asked` in a directory (unit_file_find_fragment(); a template
  * file is asked for as the instance systemd-analyze gives it), or why it finds none.

@@ -29,7 +29,8 @@ import {
   isMergedUsrDirectory,
   isDependencyDirectory,
   searchedDropInDirectories,
-  unitNames
+  unitNames,
+  unitNamesProblem
 } from '../core/dropins.js'
 import { aliasesMatching, installNames, installTexts } from '../core/install.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
@@ -449,14 +450,7 @@ export function scoreAtBase(
     }
     const names = unitNames(map, unit)
     if ('error' in names) {
-      result.set(
-        current,
-        errorReport(
-          basePath,
-          unit.name,
-          names.tooMany ? names.error : `${names.error}; systemd does not find ${unit.name}`
-        )
-      )
+      result.set(current, errorReport(basePath, unit.name, unitNamesProblem(names, unit)))
       continue
     }
     const holder = map.holderOf(names.fragment)

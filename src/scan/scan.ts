@@ -36,6 +36,7 @@ import {
   isDependencyDirectory,
   searchedDropInDirectories,
   unitNames,
+  unitNamesProblem,
   buildNameMap,
   leadsByName,
   nameLookupDirectories,
@@ -1415,8 +1416,7 @@ export function scanUnitFile(
   }
   const names = main ? { id: unit, fragment: base, aliases: [] } : unitNames(map, unit)
   if ('error' in names) {
-    const why = names.tooMany ? names.error : `${names.error}; systemd does not find ${unit.name}`
-    return errorReport(shown, unit.name, why)
+    return errorReport(shown, unit.name, unitNamesProblem(names, unit))
   }
   if (!main) {
     const holder = map.holderOf(names.fragment)
