@@ -9,7 +9,12 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { analyzeUnit } from '../src/core/report.js'
 import { parseUnitName } from '../src/core/specifiers.js'
+import { Git, GitError } from '../src/github/git.js'
+import { parsePatch } from '../src/github/review-diff.js'
+import { buildFindings, findingKey } from '../src/github/review-findings.js'
 import { parseMarker } from '../src/github/review-text.js'
+import { sourceReader } from '../src/github/review.js'
+import type { Outcome } from '../src/github/verdict.js'
 import { loadPolicy } from '../src/policies.js'
 import { pullRequestPayload } from './support/action-events.js'
 import type { ActionRun, Files, Repo } from './support/action-harness.js'
@@ -513,11 +518,132 @@ describe('200 failing units in one pull request', () => {
     expect(body).toContain('170 more finding(s) are listed here')
     expect(parseMarker(body)?.items).toHaveLength(170)
     expect(fake.issueComments[0]!.body.length).toBeLessThanOrEqual(65536)
+    // only what can go inline gets its one-click edit worked out; the rest are drop-ins in the body
+    expect(fake.issueComments[0]!.body).toContain(
+      'The review has 30 one-click suggestions and 170 drop-ins'
+    )
     // the request log stays small: lists (2 pages of files), one review, one comment
     expect(fake.log.length).toBeLessThanOrEqual(8)
     const before = fake.log.length
     await run(r, fake)
     expect(fake.log.slice(before).filter((l) => l.method !== 'GET')).toEqual([])
+
+    // ten fixed: the ten inline places they free go to the next units, as one-click suggestions
+    const hardened = fs.readFileSync(path.join(root, 'examples/baseline.service'), 'utf8')
+    const fixed: Files = {}
+    for (let i = 0; i < 10; i++) fixed[`units/svc00${i}.service`] = hardened
+    const next = pushToBranch(r, fixed)
+    fake.setHead(next.headSha, prFiles(next.dir, next.baseSha, next.headSha))
+    await run(next, fake, {
+      payload: pullRequestPayload({ baseSha: next.baseSha, headSha: next.headSha })
+    })
+    expect(fake.count('POST', /\/reviews$/)).toBe(2)
+    const added = fake.reviewComments.slice(30)
+    expect(added.map((c) => c.path)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `units/svc0${30 + i}.service`)
+    )
+    for (const comment of added) expect(comment.body).toContain('```suggestion')
+    expect(
+      fake.reviewComments.slice(0, 10).every((c) => parseMarker(c.body)?.state === 'fixed')
+    ).toBe(true)
+  })
+})
+
+describe("the review's reads of a large pull request", () => {
+  const units = Array.from({ length: 70 }, (_, i) => ({
+    path: `units/s${i}.service`,
+    dropIns: i % 2 ? [`units/s${i}.service.d/a.conf`] : []
+  }))
+  const head: Files = { 'units/linked.service': { link: 's0.service' } }
+  for (const [i, u] of units.entries()) {
+    head[u.path] = BARE.replace('Unhardened', `unit ${i}`)
+    for (const d of u.dropIns) head[d] = `[Service]\nUser=u${i}\n`
+  }
+
+  it('reads the head commit with one git process for 32 units, not one per file', () => {
+    const r = repo({ base: {}, head })
+    const gitRepo = Git.open(r.dir)
+    if (gitRepo instanceof GitError) throw gitRepo
+    const reads: number[] = []
+    const blobs = gitRepo.blobs.bind(gitRepo)
+    gitRepo.blobs = (oids) => {
+      reads.push(oids.length)
+      return blobs(oids)
+    }
+    const options = { version: 259, policy, threshold: 50 }
+    const read = sourceReader({ git: gitRepo, workspace: r.dir, options }, r.headSha, [
+      ...units,
+      { path: 'units/linked.service', dropIns: [] }
+    ])
+    for (const [i, u] of units.entries()) {
+      const sources = read(u.path)!
+      expect(new TextDecoder().decode(sources.main.bytes)).toContain(`unit ${i}`)
+      expect(sources.dropIns.map((d) => d.path)).toEqual(u.dropIns)
+      expect(new TextDecoder().decode(sources.dropIns[0]?.bytes)).toBe(
+        u.dropIns.length ? `[Service]\nUser=u${i}\n` : ''
+      )
+    }
+    // 32 units a process: 48 files, 48 files, 9 files
+    expect(reads).toEqual([48, 48, 9])
+    // a link is not a unit file the review edits; a unit it was not told of is not read
+    expect(read('units/linked.service')).toBeUndefined()
+    expect(read('units/other.service')).toBeUndefined()
+    expect(reads).toHaveLength(3)
+  })
+
+  it('works out one-click edits for the units that can be commented on inline only', () => {
+    const outcomes: Outcome[] = units.slice(0, 6).map((u, i) => ({
+      unit: analyzeUnit(
+        {
+          unit: parseUnitName(`s${i}.service`)!,
+          main: { path: u.path, bytes: new TextEncoder().encode(BARE) },
+          dropIns: []
+        },
+        { version: 259, policy, threshold: 50 }
+      ),
+      change: 'new',
+      failed: true,
+      reason: 'above the threshold'
+    }))
+    const patches = new Map(
+      units.slice(0, 6).map((u) => [
+        u.path,
+        {
+          path: u.path,
+          status: 'added',
+          hunks: parsePatch(
+            '@@ -0,0 +1,5 @@\n+[Unit]\n+Description=Unhardened\n+\n+[Service]\n+ExecStart=/usr/bin/app'
+          )
+        }
+      ])
+    )
+    const asked: string[] = []
+    const build = (oneClick?: { commented: ReadonlySet<string>; inline: number }) =>
+      buildFindings({
+        outcomes,
+        sources: (unitPath) => {
+          asked.push(unitPath)
+          return {
+            unit: parseUnitName(path.posix.basename(unitPath))!,
+            main: { path: unitPath, bytes: new TextEncoder().encode(BARE) },
+            dropIns: []
+          }
+        },
+        patches,
+        toRepo: (p) => p,
+        options: { version: 259, policy, threshold: 50 },
+        ...(oneClick ? { oneClick } : {})
+      }).findings
+    const all = build()
+    expect(asked).toHaveLength(6)
+    expect(all.every((f) => f.suggestion)).toBe(true)
+    asked.length = 0
+    const some = build({ commented: new Set([findingKey('units/s4.service')]), inline: 2 })
+    expect(asked).toEqual(['units/s0.service', 'units/s1.service', 'units/s4.service'])
+    expect(some.map((f) => f.suggestion)).toEqual([true, true, false, false, true, false])
+    // those left out are the same drop-ins, listed with the same item
+    expect(some.map((f) => f.item)).toEqual(all.map((f) => f.item))
+    expect(some.every((f) => f.anchor)).toBe(true)
   })
 })
 

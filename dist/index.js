@@ -54437,6 +54437,8 @@ function buildFindings(input) {
     const findings = [];
     const unitNotes = new Map();
     let withoutSuggestion = 0;
+    let anchored = 0;
+    const wantsEdit = (key) => !input.oneClick || input.oneClick.commented.has(key) || anchored < input.oneClick.inline;
     for (const outcome of [...input.outcomes].sort(bySeverity)) {
         const { unit } = outcome;
         const key = findingKey(unit.path);
@@ -54459,10 +54461,14 @@ function buildFindings(input) {
             '</details>'
         ].join('\n');
         const vendored = isVendored(unit.path);
-        const sources = input.sources(unit.path);
+        const planned = wantsEdit(key);
+        const sources = planned ? input.sources(unit.path) : undefined;
         let edit;
         let why;
-        if (!sources) {
+        if (!planned) {
+            why = 'This pull request has more failing units than the review can comment on inline.';
+        }
+        else if (!sources) {
             why =
                 'The unit\u2019s files at the pull request\u2019s head could not be read, so no one-click suggestion.';
         }
@@ -54493,6 +54499,7 @@ function buildFindings(input) {
                 ...(edit.startLine !== undefined ? { startLine: edit.startLine } : {})
             };
             const body = suggestionBody(unit, view, edit, threshold);
+            anchored++;
             findings.push({
                 key,
                 anchor,
@@ -54506,6 +54513,8 @@ function buildFindings(input) {
         }
         const body = dropInBody(unit, view, why, threshold);
         const anchor = dropInAnchor(unit, input);
+        if (planned && anchor)
+            anchored++;
         findings.push({
             key,
             ...(anchor ? { anchor } : {}),
@@ -54583,6 +54592,18 @@ function commentBody(finding, limit = BODY_LIMIT) {
     return fitBody(finding.body, [], commentMarker(finding), limit);
 }
 const short$2 = (sha) => sha.slice(0, 7);
+/** The finding keys the gate's own inline comments carry, whatever their state. */
+function commentedKeys(comments, identity) {
+    const keys = new Set();
+    for (const comment of comments) {
+        if (comment.inReplyTo !== undefined)
+            continue;
+        const marker = isOwn(comment.author, comment.body, identity);
+        if (marker?.kind === 'comment' && marker.key)
+            keys.add(marker.key);
+    }
+    return keys;
+}
 function planReview(input) {
     const limit = input.limit ?? BODY_LIMIT;
     const maxInline = input.maxInline ?? MAX_INLINE;
@@ -54835,11 +54856,23 @@ async function resolveIdentity(token, client) {
     }
     return { login: ACTIONS_BOT };
 }
-/** Reads a unit's files as the head commit has them (git), else from the checkout. */
-function sourceReader(input, headSha) {
+/** Units whose files one `git cat-file --batch` reads ahead, and the bytes it may hold at once. */
+const READ_AHEAD_UNITS = 32;
+const READ_AHEAD_BYTES = 16 * 1024 * 1024;
+/**
+ * Reads a unit's files as the head commit has them (git), else from the checkout. `units` are the
+ * units the review may ask for, in the order it asks: a miss reads that unit's blobs and the next
+ * few units' in one git process (one per file took ~20 ms each: minutes for a large pull request).
+ */
+function sourceReader(input, headSha, units) {
     const git = input.git;
     const prefix = git?.prefix ?? '';
     const toTop = (p) => (prefix === '' ? p : `${prefix}/${p}`);
+    const position = new Map();
+    units.forEach((u, i) => {
+        if (!position.has(u.path))
+            position.set(u.path, i);
+    });
     let headTree;
     if (git && git.commit(headSha)) {
         try {
@@ -54849,14 +54882,46 @@ function sourceReader(input, headSha) {
             headTree = undefined;
         }
     }
-    const read = (p) => {
+    /** the blob of a file the review may read: a regular file within the size limit */
+    const blobOf = (p) => {
+        const entry = headTree?.get(toTop(p));
+        if (!entry || entry.type !== 'blob' || entry.mode === '120000')
+            return undefined;
+        return (entry.size ?? 0) > MAX_UNIT_FILE_BYTES ? undefined : entry;
+    };
+    const fetched = new Map();
+    const readAhead = (from, p) => {
+        const wanted = new Set([p]);
+        let bytes = blobOf(p)?.size ?? 0;
+        for (let i = from; i < units.length && i < from + READ_AHEAD_UNITS; i++) {
+            for (const file of [units[i].path, ...units[i].dropIns]) {
+                const size = blobOf(file)?.size ?? 0;
+                if (wanted.has(file) || fetched.has(file) || bytes + size > READ_AHEAD_BYTES)
+                    continue;
+                wanted.add(file);
+                bytes += size;
+            }
+        }
+        const oids = [...wanted].map((file) => blobOf(file)?.oid).filter((oid) => oid !== undefined);
+        let blobs;
+        try {
+            blobs = git.blobs(oids);
+        }
+        catch {
+            blobs = new Map();
+        }
+        for (const file of wanted) {
+            const oid = blobOf(file)?.oid;
+            fetched.set(file, oid === undefined ? undefined : blobs.get(oid));
+        }
+    };
+    const read = (p, unitAt) => {
         if (headTree && git) {
-            const entry = headTree.get(toTop(p));
-            if (!entry || entry.type !== 'blob' || entry.mode === '120000')
+            if (!blobOf(p))
                 return undefined;
-            if ((entry.size ?? 0) > MAX_UNIT_FILE_BYTES)
-                return undefined;
-            const bytes = git.blobs([entry.oid]).get(entry.oid);
+            if (!fetched.has(p))
+                readAhead(unitAt, p);
+            const bytes = fetched.get(p);
             return bytes ? { path: p, bytes } : undefined;
         }
         const file = path$2.resolve(input.workspace, p);
@@ -54872,16 +54937,19 @@ function sourceReader(input, headSha) {
             return undefined;
         }
     };
-    return (unitPath, dropIns) => {
+    return (unitPath) => {
+        const at = position.get(unitPath);
+        if (at === undefined)
+            return undefined;
         const unit = analysedUnitName(path$2.posix.basename(unitPath), templateInstance(input.options.version));
         if (!unit)
             return undefined;
-        const main = read(unitPath);
+        const main = read(unitPath, at);
         if (!main)
             return undefined;
         const files = [];
-        for (const d of dropIns) {
-            const f = read(d);
+        for (const d of units[at].dropIns) {
+            const f = read(d, at);
             if (f)
                 files.push(f);
         }
@@ -55005,28 +55073,8 @@ async function reviewPullRequest(input, deps = {}) {
         const identity = await resolveIdentity(input.token, client);
         const listed = await client.listFiles(number);
         const patches = patchesFor(listed, target, input);
-        const read = sourceReader(input, target.headSha);
         const inScope = input.outcomes.filter((o) => touched(o.unit, patches) || input.eventName !== 'workflow_run');
-        const { findings, unitNotes } = buildFindings({
-            outcomes: inScope.filter((o) => touched(o.unit, patches)),
-            sources: (unitPath) => {
-                const unit = inScope.find((o) => o.unit.path === unitPath)?.unit;
-                return unit ? read(unitPath, unit.dropIns) : undefined;
-            },
-            patches,
-            toRepo: (p) => (input.git?.prefix ? `${input.git.prefix}/${p}` : p),
-            options: input.options
-        });
-        // notes for every gated unit, touched or not (a comment may outlive the unit's change)
-        for (const [key, note] of buildFindings({
-            outcomes: inScope,
-            sources: () => undefined,
-            patches: new Map(),
-            toRepo: (p) => p,
-            options: input.options
-        }).unitNotes)
-            if (!unitNotes.has(key))
-                unitNotes.set(key, note);
+        // the gate's own comments first: which findings need their one-click edit worked out
         const comments = toExisting(await client.listReviewComments(number));
         const reviews = (await client.listReviews(number)).map((r) => ({
             id: r.id,
@@ -55038,6 +55086,29 @@ async function reviewPullRequest(input, deps = {}) {
             body: c.body ?? '',
             author: c.user?.login ?? ''
         }));
+        const failing = inScope.filter((o) => o.failed && touched(o.unit, patches)).sort(bySeverity);
+        const sources = sourceReader(input, target.headSha, failing.map((o) => o.unit));
+        const { findings, unitNotes } = buildFindings({
+            outcomes: inScope.filter((o) => touched(o.unit, patches)),
+            sources,
+            patches,
+            toRepo: (p) => (input.git?.prefix ? `${input.git.prefix}/${p}` : p),
+            options: input.options,
+            oneClick: {
+                commented: commentedKeys(comments, identity),
+                inline: deps.maxInline ?? MAX_INLINE
+            }
+        });
+        // notes for every gated unit, touched or not (a comment may outlive the unit's change)
+        for (const [key, note] of buildFindings({
+            outcomes: inScope,
+            sources: () => undefined,
+            patches: new Map(),
+            toRepo: (p) => p,
+            options: input.options
+        }).unitNotes)
+            if (!unitNotes.has(key))
+                unitNotes.set(key, note);
         const sticky = {
             outcomes: inScope,
             failOn: input.failOn,

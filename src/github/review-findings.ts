@@ -27,6 +27,14 @@ export interface FindingsInput {
   /** workspace-relative → repository-relative */
   toRepo(path: string): string
   options: GateOptions
+  /**
+   * Which findings get a one-click edit worked out (each reads the unit's files and runs the
+   * engine): those whose key has a comment of the gate's already, and others in severity order
+   * while fewer than `inline` of them have a line to hang on, which covers every comment the review
+   * can post (MAX_INLINE). The rest are listed in the review's body by their drop-in alone. Absent:
+   * every finding.
+   */
+  oneClick?: { commented: ReadonlySet<string>; inline: number }
 }
 
 /** Room left for the marker and the optional parts: a suggestion body must never be cut. */
@@ -184,6 +192,9 @@ export function buildFindings(input: FindingsInput): Findings {
   const findings: Finding[] = []
   const unitNotes = new Map<string, string>()
   let withoutSuggestion = 0
+  let anchored = 0
+  const wantsEdit = (key: string): boolean =>
+    !input.oneClick || input.oneClick.commented.has(key) || anchored < input.oneClick.inline
   for (const outcome of [...input.outcomes].sort(bySeverity)) {
     const { unit } = outcome
     const key = findingKey(unit.path)
@@ -208,10 +219,13 @@ export function buildFindings(input: FindingsInput): Findings {
       '</details>'
     ].join('\n')
     const vendored = isVendored(unit.path)
-    const sources = input.sources(unit.path)
+    const planned = wantsEdit(key)
+    const sources = planned ? input.sources(unit.path) : undefined
     let edit: OneClick | undefined
     let why: string
-    if (!sources) {
+    if (!planned) {
+      why = 'This pull request has more failing units than the review can comment on inline.'
+    } else if (!sources) {
       why =
         'The unit’s files at the pull request’s head could not be read, so no one-click suggestion.'
     } else {
@@ -239,6 +253,7 @@ export function buildFindings(input: FindingsInput): Findings {
         ...(edit.startLine !== undefined ? { startLine: edit.startLine } : {})
       }
       const body = suggestionBody(unit, view, edit, threshold)
+      anchored++
       findings.push({
         key,
         anchor,
@@ -252,6 +267,7 @@ export function buildFindings(input: FindingsInput): Findings {
     }
     const body = dropInBody(unit, view, why, threshold)
     const anchor = dropInAnchor(unit, input)
+    if (planned && anchor) anchored++
     findings.push({
       key,
       ...(anchor ? { anchor } : {}),

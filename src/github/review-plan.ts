@@ -137,6 +137,20 @@ export function commentBody(finding: Finding, limit = BODY_LIMIT): string {
 
 const short = (sha: string): string => sha.slice(0, 7)
 
+/** The finding keys the gate's own inline comments carry, whatever their state. */
+export function commentedKeys(
+  comments: readonly ExistingComment[],
+  identity: Identity
+): Set<string> {
+  const keys = new Set<string>()
+  for (const comment of comments) {
+    if (comment.inReplyTo !== undefined) continue
+    const marker = isOwn(comment.author, comment.body, identity)
+    if (marker?.kind === 'comment' && marker.key) keys.add(marker.key)
+  }
+  return keys
+}
+
 interface Own {
   comment: ExistingComment
   marker: Marker
