@@ -498,6 +498,38 @@ describe('.gitattributes changes that convert (conversionChanges)', () => {
       'srv/then.txt'
     ])
   })
+  it("reads the base's .gitattributes files, and its links, in one batch each (action audit, A7)", () => {
+    // one git process a file took ~12 ms: 2,000 .gitattributes files 25 s
+    const texts = new Map<string, string>([['.gitattributes', '']])
+    for (let i = 0; i < 2000; i++) texts.set(`d${i}/.gitattributes`, '*.png binary\n')
+    texts.set('d1999/.gitattributes', '*.service m\n')
+    for (let i = 0; i < 500; i++) texts.set(`units/l${i}.service`, `../srv/t${i}.txt`)
+    const reads: number[] = []
+    const tree = () => ({
+      entries: new Map<string, TreeEntry>(
+        [...texts.keys()].map((f) => [
+          f,
+          { mode: f.endsWith('.service') ? '120000' : '100644', type: 'blob', oid: f }
+        ])
+      ),
+      prefix: '',
+      read: (oids: string[]) => {
+        reads.push(oids.length)
+        return new Map(oids.map((oid) => [oid, new TextEncoder().encode(texts.get(oid) ?? '')]))
+      }
+    })
+    fs.writeFileSync(path.join(workspace, '.gitattributes'), '[attr]m eol=crlf\n')
+    const change = [{ status: 'M', path: '.gitattributes' }]
+    // the macro now converts, and a file at the base uses it
+    expect(conversionChanges(change, workspace, tree)).toEqual(change)
+    expect(reads.filter((n) => n > 0)).toEqual([2001, 500])
+    texts.set('d1999/.gitattributes', '*.png binary\n')
+    expect(conversionChanges(change, workspace, tree)).toEqual([])
+    reads.length = 0
+    const links = [...texts.keys()].filter((f) => f.endsWith('.service'))
+    expect(linkTargets(links, workspace, tree)).toHaveLength(500)
+    expect(reads).toEqual([500])
+  })
   it('counts a converting macro redefined, and one defined in quotes (red team round 15)', () => {
     const macro = '[attr]m filter=x\n*.service m\n'
     // git takes the last definition (A5)
