@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { canComment, parseGitPatches, parsePatch } from '../src/github/review-diff.js'
 import type { ExistingComment, Finding, PlanInput } from '../src/github/review-plan.js'
-import { commentBody, planReview } from '../src/github/review-plan.js'
+import { commentBody, planReview, restFingerprint } from '../src/github/review-plan.js'
 import { reviewTarget } from '../src/github/review.js'
 import {
   fingerprint,
@@ -208,6 +208,38 @@ describe('the plan', () => {
     const again = planReview(input({ findings: many, comments, reviews }))
     expect(again.review).toBeUndefined()
     expect(again.updates).toEqual([])
+  })
+
+  it('lists what fits of thousands of findings, counts the rest in one fingerprint, and posts them once (action audit, A6)', () => {
+    // every listed finding's fingerprint is in the marker: with 6,000 the marker alone was ~100 KB
+    // and GitHub refused the review (422, body too long)
+    const brief = '- units/a-long-directory-name/service.service: 9.6 UNSAFE → 2.4 with the drop-in'
+    const many = Array.from({ length: 6000 }, (_, i) =>
+      finding(`u${i}`, { anchor: undefined, brief: `${brief} ${i}` })
+    )
+    const first = planReview(input({ findings: many }))
+    const body = first.review!.body
+    expect(body.length).toBeLessThanOrEqual(65536)
+    const marker = parseMarker(body)!
+    expect(marker.items!.length).toBeGreaterThan(300)
+    for (const fp of marker.items!)
+      expect(many.find((f) => f.fp === fp)!.brief.length).toBeGreaterThan(0)
+    const listed = new Set(marker.items)
+    const counted = many.filter((f) => !listed.has(f.fp))
+    expect(body).toContain(`… and ${counted.length} more`)
+    expect(marker.rest).toBe(restFingerprint([...counted].reverse()))
+    // a later run with the same findings posts nothing; one finding more, a new review
+    const reviews = [{ id: 1, body, author: BOT.login }]
+    expect(planReview(input({ findings: many, reviews })).review).toBeUndefined()
+    const more = [...many, finding('new', { anchor: undefined })]
+    const next = planReview(input({ findings: more, reviews })).review!
+    expect(next.body.length).toBeLessThanOrEqual(65536)
+    // it lists those not listed before (the new one among them, counted)
+    const nextMarker = parseMarker(next.body)!
+    expect(nextMarker.items![0]).toBe(counted[0]!.fp)
+    expect(nextMarker.items).not.toContain(many[0]!.fp)
+    expect(nextMarker.rest).toBeDefined()
+    expect(nextMarker.rest).not.toBe(marker.rest)
   })
 
   it('edits the sticky comment only when its text changed', () => {

@@ -54236,6 +54236,8 @@ function formatMarker(marker) {
         fields.push(`run=${marker.run}`);
     if (marker.items !== undefined)
         fields.push(`items=${marker.items.join(',')}`);
+    if (marker.rest !== undefined)
+        fields.push(`rest=${marker.rest}`);
     return `${MARKER_PREFIX}${marker.kind} v1${fields.map((f) => ` ${f}`).join('')} -->`;
 }
 /**
@@ -54266,6 +54268,8 @@ function parseMarker(body) {
             marker.run = value;
         else if (name === 'items')
             marker.items = value === '' ? [] : value.split(',');
+        else if (name === 'rest' && /^[0-9a-f]{16}$/.test(value))
+            marker.rest = value;
     }
     if (marker.kind === 'comment' && (marker.key === undefined || marker.fp === undefined))
         return undefined;
@@ -54632,11 +54636,15 @@ function planReview(input) {
             live.set(o.marker.key, o);
     }
     const carried = new Set();
+    const carriedRests = new Set();
     for (const review of input.reviews) {
         const marker = isOwn(review.author, review.body, identity);
-        if (marker?.kind === 'review')
-            for (const fp of marker.items ?? [])
-                carried.add(fp);
+        if (marker?.kind !== 'review')
+            continue;
+        for (const fp of marker.items ?? [])
+            carried.add(fp);
+        if (marker.rest)
+            carriedRests.add(marker.rest);
     }
     const updates = [];
     const fresh = [];
@@ -54717,7 +54725,10 @@ function planReview(input) {
         body: commentBody(f, limit)
     }));
     // the review body carries what is not inline, unless an earlier review already did
-    const itemsNow = [...overflow, ...bodyOnly].filter((f) => !carried.has(f.fp));
+    let itemsNow = [...overflow, ...bodyOnly].filter((f) => !carried.has(f.fp));
+    // those an earlier review only counted, unchanged
+    if (itemsNow.length && carriedRests.has(restFingerprint(itemsNow)))
+        itemsNow = [];
     let review;
     if (comments.length || itemsNow.length) {
         review = { body: reviewBody(input, itemsNow, overflow.length, limit), comments };
@@ -54749,39 +54760,49 @@ function planReview(input) {
         deferred: updates.length - kept.length
     };
 }
+/** One fingerprint for findings a review body counts without listing them: their set, in any order. */
+function restFingerprint(findings) {
+    return fingerprint('rest', ...findings.map((f) => f.fp).sort());
+}
 function reviewBody(input, items, overflow, limit) {
-    const marker = formatMarker({
-        kind: 'review',
-        run: input.runId,
-        items: items.map((f) => f.fp)
-    });
     const parts = [input.reviewHead];
     if (overflow > 0) {
         parts.push(`${overflow} more finding(s) are listed here rather than inline, to keep this pull request under ${input.maxInline ?? MAX_INLINE} open review comments.`);
     }
-    // full items while they fit, then one line each, then a count
-    const reserve = marker.length + 400;
+    // full items while they fit, then one line each, then a count; each listed item's fingerprint
+    // goes into the marker (17 characters), the counted ones into one
+    const reserve = formatMarker({ kind: 'review', run: input.runId, items: [], rest: '0'.repeat(16) }).length + 400;
     let used = parts.join('\n\n').length;
     const full = [];
     const brief = [];
-    let left = 0;
+    const listed = [];
+    const left = [];
     for (const item of items) {
-        if (brief.length === 0 && used + item.item.length + 2 < limit - reserve) {
+        const fp = item.fp.length + 1;
+        if (brief.length === 0 && used + item.item.length + 2 + fp < limit - reserve) {
             full.push(item.item);
-            used += item.item.length + 2;
+            used += item.item.length + 2 + fp;
+            listed.push(item);
         }
-        else if (used + item.brief.length + 1 < limit - reserve) {
+        else if (used + item.brief.length + 1 + fp < limit - reserve) {
             brief.push(item.brief);
-            used += item.brief.length + 1;
+            used += item.brief.length + 1 + fp;
+            listed.push(item);
         }
         else
-            left++;
+            left.push(item);
     }
     parts.push(...full);
     if (brief.length)
         parts.push(brief.join('\n'));
-    if (left)
-        parts.push(`\u2026 and ${left} more: the job summary lists every unit and its drop-in.`);
+    if (left.length)
+        parts.push(`\u2026 and ${left.length} more: the job summary lists every unit and its drop-in.`);
+    const marker = formatMarker({
+        kind: 'review',
+        run: input.runId,
+        items: listed.map((f) => f.fp),
+        ...(left.length ? { rest: restFingerprint(left) } : {})
+    });
     const head = truncateMarkdown(parts.join('\n\n'), limit - marker.length - 2, '\u2702\ufe0f Cut to fit GitHub\u2019s size limit: the job summary has everything.');
     return `${head}\n\n${marker}`;
 }

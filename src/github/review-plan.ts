@@ -13,7 +13,14 @@
  *   body, which is only posted when it carries something no earlier review did.
  */
 import type { Marker } from './review-text.js'
-import { BODY_LIMIT, fitBody, formatMarker, parseMarker, truncateMarkdown } from './review-text.js'
+import {
+  BODY_LIMIT,
+  fingerprint,
+  fitBody,
+  formatMarker,
+  parseMarker,
+  truncateMarkdown
+} from './review-text.js'
 
 export interface Identity {
   login: string
@@ -181,9 +188,12 @@ export function planReview(input: PlanInput): ReviewPlan {
     if (!seen || seen.comment.id < o.comment.id) live.set(o.marker.key!, o)
   }
   const carried = new Set<string>()
+  const carriedRests = new Set<string>()
   for (const review of input.reviews) {
     const marker = isOwn(review.author, review.body, identity)
-    if (marker?.kind === 'review') for (const fp of marker.items ?? []) carried.add(fp)
+    if (marker?.kind !== 'review') continue
+    for (const fp of marker.items ?? []) carried.add(fp)
+    if (marker.rest) carriedRests.add(marker.rest)
   }
 
   const updates: Update[] = []
@@ -273,7 +283,9 @@ export function planReview(input: PlanInput): ReviewPlan {
   }))
 
   // the review body carries what is not inline, unless an earlier review already did
-  const itemsNow = [...overflow, ...bodyOnly].filter((f) => !carried.has(f.fp))
+  let itemsNow = [...overflow, ...bodyOnly].filter((f) => !carried.has(f.fp))
+  // those an earlier review only counted, unchanged
+  if (itemsNow.length && carriedRests.has(restFingerprint(itemsNow))) itemsNow = []
   let review: ReviewPlan['review']
   if (comments.length || itemsNow.length) {
     review = { body: reviewBody(input, itemsNow, overflow.length, limit), comments }
@@ -306,41 +318,54 @@ export function planReview(input: PlanInput): ReviewPlan {
   }
 }
 
+/** One fingerprint for findings a review body counts without listing them: their set, in any order. */
+export function restFingerprint(findings: readonly Finding[]): string {
+  return fingerprint('rest', ...findings.map((f) => f.fp).sort())
+}
+
 function reviewBody(
   input: PlanInput,
   items: readonly Finding[],
   overflow: number,
   limit: number
 ): string {
-  const marker = formatMarker({
-    kind: 'review',
-    run: input.runId,
-    items: items.map((f) => f.fp)
-  })
   const parts: string[] = [input.reviewHead]
   if (overflow > 0) {
     parts.push(
       `${overflow} more finding(s) are listed here rather than inline, to keep this pull request under ${input.maxInline ?? MAX_INLINE} open review comments.`
     )
   }
-  // full items while they fit, then one line each, then a count
-  const reserve = marker.length + 400
+  // full items while they fit, then one line each, then a count; each listed item's fingerprint
+  // goes into the marker (17 characters), the counted ones into one
+  const reserve =
+    formatMarker({ kind: 'review', run: input.runId, items: [], rest: '0'.repeat(16) }).length + 400
   let used = parts.join('\n\n').length
   const full: string[] = []
   const brief: string[] = []
-  let left = 0
+  const listed: Finding[] = []
+  const left: Finding[] = []
   for (const item of items) {
-    if (brief.length === 0 && used + item.item.length + 2 < limit - reserve) {
+    const fp = item.fp.length + 1
+    if (brief.length === 0 && used + item.item.length + 2 + fp < limit - reserve) {
       full.push(item.item)
-      used += item.item.length + 2
-    } else if (used + item.brief.length + 1 < limit - reserve) {
+      used += item.item.length + 2 + fp
+      listed.push(item)
+    } else if (used + item.brief.length + 1 + fp < limit - reserve) {
       brief.push(item.brief)
-      used += item.brief.length + 1
-    } else left++
+      used += item.brief.length + 1 + fp
+      listed.push(item)
+    } else left.push(item)
   }
   parts.push(...full)
   if (brief.length) parts.push(brief.join('\n'))
-  if (left) parts.push(`… and ${left} more: the job summary lists every unit and its drop-in.`)
+  if (left.length)
+    parts.push(`… and ${left.length} more: the job summary lists every unit and its drop-in.`)
+  const marker = formatMarker({
+    kind: 'review',
+    run: input.runId,
+    items: listed.map((f) => f.fp),
+    ...(left.length ? { rest: restFingerprint(left) } : {})
+  })
   const head = truncateMarkdown(
     parts.join('\n\n'),
     limit - marker.length - 2,

@@ -36,8 +36,10 @@ export interface Marker {
   state?: CommentState
   /** review: the run that posted it (to recognise a review created before a 5xx) */
   run?: string
-  /** review: fingerprints of the findings the review body carries */
+  /** review: fingerprints of the findings the review body lists */
   items?: string[]
+  /** review: one fingerprint of the findings it only counts (too many to list): see restFingerprint */
+  rest?: string
 }
 
 const MARKER_PREFIX = '<!-- systemd-hardening-gate:'
@@ -51,6 +53,7 @@ export function formatMarker(marker: Marker): string {
   if (marker.state !== undefined) fields.push(`state=${marker.state}`)
   if (marker.run !== undefined) fields.push(`run=${marker.run}`)
   if (marker.items !== undefined) fields.push(`items=${marker.items.join(',')}`)
+  if (marker.rest !== undefined) fields.push(`rest=${marker.rest}`)
   return `${MARKER_PREFIX}${marker.kind} v1${fields.map((f) => ` ${f}`).join('')} -->`
 }
 
@@ -76,6 +79,7 @@ export function parseMarker(body: string | null | undefined): Marker | undefined
       marker.state = value as CommentState
     else if (name === 'run') marker.run = value
     else if (name === 'items') marker.items = value === '' ? [] : value.split(',')
+    else if (name === 'rest' && /^[0-9a-f]{16}$/.test(value)) marker.rest = value
   }
   if (marker.kind === 'comment' && (marker.key === undefined || marker.fp === undefined))
     return undefined
