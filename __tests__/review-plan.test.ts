@@ -210,38 +210,56 @@ describe('the plan', () => {
     expect(again.updates).toEqual([])
   })
 
-  it('lists what fits of thousands of findings, counts the rest in one fingerprint, and posts them once (action audit, A6)', () => {
-    // every listed finding's fingerprint is in the marker: with 6,000 the marker alone was ~100 KB
-    // and GitHub refused the review (422, body too long)
+  it('names up to 1,000 findings in its marker and the rest in one fingerprint, and posts them once (action audit, A6)', () => {
+    // every finding's fingerprint was in the marker: with 6,000 the marker alone was ~100 KB and
+    // GitHub refused the review (422, body too long)
     const brief = '- units/a-long-directory-name/service.service: 9.6 UNSAFE → 2.4 with the drop-in'
     const many = Array.from({ length: 6000 }, (_, i) =>
-      finding(`u${i}`, { anchor: undefined, brief: `${brief} ${i}` })
+      finding(`u${i}`, {
+        anchor: undefined,
+        item: `${'x'.repeat(2000)} ${i}`,
+        brief: `${brief} ${i}`
+      })
     )
     const first = planReview(input({ findings: many }))
     const body = first.review!.body
     expect(body.length).toBeLessThanOrEqual(65536)
     const marker = parseMarker(body)!
-    expect(marker.items!.length).toBeGreaterThan(300)
-    for (const fp of marker.items!)
-      expect(many.find((f) => f.fp === fp)!.brief.length).toBeGreaterThan(0)
-    const listed = new Set(marker.items)
-    const counted = many.filter((f) => !listed.has(f.fp))
-    expect(body).toContain(`… and ${counted.length} more`)
-    expect(marker.rest).toBe(restFingerprint([...counted].reverse()))
+    expect(marker.items).toEqual(many.slice(0, 1000).map((f) => f.fp))
+    expect(marker.rest).toBe(restFingerprint([...many.slice(1000)].reverse()))
+    // 23 drop-ins fill it (one line each would have been read as more of them)
+    const shown = body.split('\n').filter((line) => /^(x{2000}|- units)/.test(line)).length
+    expect(shown).toBeGreaterThan(20)
+    expect(body).toContain(`… and ${6000 - shown} more`)
     // a later run with the same findings posts nothing; one finding more, a new review
     const reviews = [{ id: 1, body, author: BOT.login }]
     expect(planReview(input({ findings: many, reviews })).review).toBeUndefined()
     const more = [...many, finding('new', { anchor: undefined })]
-    const next = planReview(input({ findings: more, reviews })).review!
-    expect(next.body.length).toBeLessThanOrEqual(65536)
-    // it lists those not listed before (the new one among them, counted)
-    const nextMarker = parseMarker(next.body)!
-    expect(nextMarker.items![0]).toBe(counted[0]!.fp)
-    expect(nextMarker.items).not.toContain(many[0]!.fp)
-    expect(nextMarker.rest).toBeDefined()
-    expect(nextMarker.rest).not.toBe(marker.rest)
+    const next = parseMarker(planReview(input({ findings: more, reviews })).review!.body)!
+    expect(next.items![0]).toBe(many[1000]!.fp)
+    expect(next.items).toHaveLength(1000)
+    const named = new Set(next.items)
+    expect(next.rest).toBe(restFingerprint(more.slice(1000).filter((f) => !named.has(f.fp))))
   })
-
+  it('names every finding it only counts while they are fewer than 1,000: a change to one posts that one', () => {
+    // 24 drop-ins fill the body, the other 146 are counted (the 200-unit pull request)
+    const dropIn = 'x'.repeat(2500)
+    const many = Array.from({ length: 170 }, (_, i) =>
+      finding(`u${i}`, { anchor: undefined, item: `${dropIn} ${i}`, brief: `- ${dropIn} ${i}` })
+    )
+    const body = planReview(input({ findings: many })).review!.body
+    expect(body).toMatch(/… and \d+ more/)
+    expect(parseMarker(body)!.items).toHaveLength(170)
+    expect(parseMarker(body)!.rest).toBeUndefined()
+    const reviews = [{ id: 1, body, author: BOT.login }]
+    const changed = [
+      ...many.slice(0, 169),
+      finding('u169', { anchor: undefined, fp: fingerprint('c') })
+    ]
+    const next = planReview(input({ findings: changed, reviews })).review!.body
+    expect(parseMarker(next)!.items).toEqual([fingerprint('c')])
+    expect(planReview(input({ findings: many.slice(1), reviews })).review).toBeUndefined()
+  })
   it('edits the sticky comment only when its text changed', () => {
     const sticky = {
       id: 9,

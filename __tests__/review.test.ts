@@ -516,11 +516,8 @@ describe('200 failing units in one pull request', () => {
     const body = fake.reviews[0]!.body
     expect(body.length).toBeLessThanOrEqual(65536)
     expect(body).toContain('170 more finding(s) are listed here')
-    // those it lists, by fingerprint, and those it counts, in one
-    const marker = parseMarker(body)!
-    const counted = Number(/… and (\d+) more/.exec(body)?.[1] ?? 0)
-    expect(marker.items!.length + counted).toBe(170)
-    expect(marker.rest === undefined).toBe(counted === 0)
+    // its marker names every one, those it lists and those it counts
+    expect(parseMarker(body)?.items).toHaveLength(170)
     expect(fake.issueComments[0]!.body.length).toBeLessThanOrEqual(65536)
     // only what can go inline gets its one-click edit worked out; the rest are drop-ins in the body
     expect(fake.issueComments[0]!.body).toContain(

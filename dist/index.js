@@ -54764,44 +54764,53 @@ function planReview(input) {
 function restFingerprint(findings) {
     return fingerprint('rest', ...findings.map((f) => f.fp).sort());
 }
+/**
+ * Findings a review's marker names one by one (17 characters each: ~17 KB of the 64 KiB body);
+ * beyond them, one fingerprint stands for the set.
+ */
+const MARKER_ITEMS = 1000;
 function reviewBody(input, items, overflow, limit) {
     const parts = [input.reviewHead];
     if (overflow > 0) {
         parts.push(`${overflow} more finding(s) are listed here rather than inline, to keep this pull request under ${input.maxInline ?? MAX_INLINE} open review comments.`);
     }
-    // full items while they fit, then one line each, then a count; each listed item's fingerprint
-    // goes into the marker (17 characters), the counted ones into one
-    const reserve = formatMarker({ kind: 'review', run: input.runId, items: [], rest: '0'.repeat(16) }).length + 400;
+    // full items while they fit, then one line each, then a count; the marker's room comes first
+    const named = Math.min(items.length, MARKER_ITEMS);
+    const reserve = formatMarker({ kind: 'review', run: input.runId, items: [], rest: '0'.repeat(16) }).length +
+        named * 17 +
+        400;
     let used = parts.join('\n\n').length;
     const full = [];
     const brief = [];
     const listed = [];
-    const left = [];
+    const counted = [];
     for (const item of items) {
-        const fp = item.fp.length + 1;
-        if (brief.length === 0 && used + item.item.length + 2 + fp < limit - reserve) {
+        if (brief.length === 0 && used + item.item.length + 2 < limit - reserve) {
             full.push(item.item);
-            used += item.item.length + 2 + fp;
+            used += item.item.length + 2;
             listed.push(item);
         }
-        else if (used + item.brief.length + 1 + fp < limit - reserve) {
+        else if (used + item.brief.length + 1 < limit - reserve) {
             brief.push(item.brief);
-            used += item.brief.length + 1 + fp;
+            used += item.brief.length + 1;
             listed.push(item);
         }
         else
-            left.push(item);
+            counted.push(item);
     }
     parts.push(...full);
     if (brief.length)
         parts.push(brief.join('\n'));
-    if (left.length)
-        parts.push(`\u2026 and ${left.length} more: the job summary lists every unit and its drop-in.`);
+    if (counted.length)
+        parts.push(`\u2026 and ${counted.length} more: the job summary lists every unit and its drop-in.`);
+    // the marker names what the body lists and, as room allows, what it counts; one fingerprint the rest
+    const carried = [...listed, ...counted].slice(0, named);
+    const rest = [...listed, ...counted].slice(named);
     const marker = formatMarker({
         kind: 'review',
         run: input.runId,
-        items: listed.map((f) => f.fp),
-        ...(left.length ? { rest: restFingerprint(left) } : {})
+        items: carried.map((f) => f.fp),
+        ...(rest.length ? { rest: restFingerprint(rest) } : {})
     });
     const head = truncateMarkdown(parts.join('\n\n'), limit - marker.length - 2, '\u2702\ufe0f Cut to fit GitHub\u2019s size limit: the job summary has everything.');
     return `${head}\n\n${marker}`;
