@@ -13,6 +13,7 @@ import { Git, GitError } from '../src/github/git.js'
 import { parsePatch } from '../src/github/review-diff.js'
 import { buildFindings, findingKey } from '../src/github/review-findings.js'
 import { parseMarker } from '../src/github/review-text.js'
+import { pageNumber } from '../src/github/review-client.js'
 import { sourceReader } from '../src/github/review.js'
 import type { Outcome } from '../src/github/verdict.js'
 import { loadPolicy } from '../src/policies.js'
@@ -498,6 +499,41 @@ describe('re-runs after new commits', () => {
     expect(warnings(refused)).toEqual([])
     expect(fake.reviewComments.every((c) => parseMarker(c.body)?.state === 'fixed')).toBe(true)
     expect(fake.issueComments[0]!.body).toContain('### ✅ systemd hardening gate: passed')
+  })
+})
+
+describe('a pull request with more than 3,000 comments by others', () => {
+  it('finds its own comments among the newest and posts nothing new on a re-run (action audit, A5)', async () => {
+    const r = repo({ base: {}, head: { 'units/app.service': BARE } })
+    const fake = await fakeFor(r)
+    for (let i = 0; i < 3100; i++) {
+      fake.seedIssueComment(human('octocat'), `comment ${i}`)
+      fake.seedComment({ user: human('octocat'), body: `note ${i}`, path: 'units/app.service' })
+    }
+    const first = await run(r, fake)
+    expect(first.code).toBe(1)
+    expect(fake.count('POST', /\/reviews$/)).toBe(1)
+    expect(fake.count('POST', /\/issues\/42\/comments$/)).toBe(1)
+    const before = fake.log.length
+    const again = await run(r, fake)
+    expect(again.code).toBe(1)
+    // it read the first 15 and the last 15 pages of each list, not 30 from the start
+    const reads = fake.log.slice(before).filter((l) => l.method === 'GET')
+    expect(reads.filter((l) => /\/issues\/42\/comments/.test(l.path))).toHaveLength(30)
+    expect(fake.log.slice(before).filter((l) => l.method !== 'GET')).toEqual([])
+    expect(warnings(again)).toEqual([])
+  })
+
+  it('takes the last page from the Link header, and nothing from one it cannot read', () => {
+    const link =
+      '<https://api.github.com/repositories/1/issues/42/comments?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/1/issues/42/comments?per_page=100&page=77>; rel="last"'
+    expect(pageNumber(link, 'last')).toBe(77)
+    expect(pageNumber(link, 'next')).toBe(2)
+    expect(pageNumber(link, 'prev')).toBeUndefined()
+    expect(pageNumber(undefined, 'last')).toBeUndefined()
+    expect(pageNumber('<not a url>; rel="last"', 'last')).toBeUndefined()
+    expect(pageNumber('<https://x/y?page=0>; rel="last"', 'last')).toBeUndefined()
+    expect(pageNumber('<https://x/y?page=1e400>; rel="last"', 'last')).toBeUndefined()
   })
 })
 

@@ -53468,6 +53468,22 @@ throttling.triggersNotification = triggersNotification;
  * (idempotent) are retried once on a 5xx or a network error; creations never are: the caller looks
  * for its marker before posting again. Every call is time-bounded and counted.
  */
+/** The page number a Link header gives for `rel` ("last", "next"), if any. */
+function pageNumber(link, rel) {
+    for (const part of (link ?? '').split(',')) {
+        const match = /<([^>]*)>\s*;\s*rel="([^"]*)"/.exec(part);
+        if (match?.[2] !== rel)
+            continue;
+        try {
+            const page = Number(new URL(match[1]).searchParams.get('page'));
+            return Number.isSafeInteger(page) && page > 0 ? page : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return undefined;
+}
 /** An API call that failed, classified for the caller. */
 class ApiFailure extends Error {
     kind;
@@ -53684,29 +53700,46 @@ class ReviewClient {
             throw this.failed(error, what);
         }
     }
-    /** Pages of up to 100 items, at most maxPages pages. */
-    async list(what, route, params, isItem) {
+    /**
+     * Pages of up to 100 items, at most maxPages pages. With `ends`, a list longer than that is read
+     * from both ends (its first and its last pages): the gate's own comments are among the oldest
+     * (its first run) or the newest, and more than 3,000 comments by others between would otherwise
+     * hide the newest from it, and it would post its review and summary comment again on every run.
+     */
+    async list(what, route, params, isItem, ends = false) {
         return this.idempotent(what, async () => {
             const items = [];
-            let pages = 0;
-            const seen = this.records.length;
-            const iterator = this.octokit.paginate.iterator(route, {
-                ...this.repoPath(),
-                ...params,
-                per_page: 100
-            });
-            for await (const page of iterator) {
+            const take = (data) => {
                 // a body cut short or empty comes back as '': not an empty list
-                if (!Array.isArray(page.data))
+                if (!Array.isArray(data))
                     throw unexpectedAnswer(what, 'a list');
                 // an entry of another shape fails the list: skipped, it would go unreviewed without a word
-                const strange = page.data.findIndex((item) => !isItem(item));
+                const strange = data.findIndex((item) => !isItem(item));
                 if (strange >= 0) {
                     throw unexpectedAnswer(what, `a list of the expected entries (entry ${items.length + strange + 1})`);
                 }
-                items.push(...page.data);
+                items.push(...data);
+            };
+            let pages = 0;
+            let lastPage;
+            const seen = this.records.length;
+            const request = { ...this.repoPath(), ...params, per_page: 100 };
+            const iterator = this.octokit.paginate.iterator(route, request);
+            for await (const page of iterator) {
+                take(page.data);
                 if (++pages >= this.maxPages)
                     break;
+                if (ends && pages === Math.floor(this.maxPages / 2)) {
+                    lastPage = pageNumber(page.headers.link, 'last');
+                    if (lastPage !== undefined && lastPage > this.maxPages)
+                        break;
+                    lastPage = undefined;
+                }
+            }
+            if (lastPage !== undefined) {
+                for (let page = lastPage - (this.maxPages - pages) + 1; page <= lastPage; page++) {
+                    take((await this.octokit.request(route, { ...request, page })).data);
+                }
             }
             // the pagination plugin ends a list quietly on a 409 (an empty repository): not here
             if (this.records.slice(seen).some((record) => record.status === 409)) {
@@ -53763,15 +53796,15 @@ class ReviewClient {
     listReviewComments(number) {
         return this.list('list review comments', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', {
             pull_number: number
-        }, isListedComment);
+        }, isListedComment, true);
     }
     listReviews(number) {
-        return this.list('list reviews', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { pull_number: number }, isListedBody);
+        return this.list('list reviews', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { pull_number: number }, isListedBody, true);
     }
     listIssueComments(number) {
         return this.list('list issue comments', 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
             issue_number: number
-        }, isListedBody);
+        }, isListedBody, true);
     }
     async createReview(number, review) {
         const { data } = await this.once('create the review', () => this.octokit.rest.pulls.createReview({

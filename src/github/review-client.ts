@@ -41,6 +41,21 @@ export type FailureKind =
   | 'out-of-time'
   | 'other'
 
+/** The page number a Link header gives for `rel` ("last", "next"), if any. */
+export function pageNumber(link: string | undefined, rel: string): number | undefined {
+  for (const part of (link ?? '').split(',')) {
+    const match = /<([^>]*)>\s*;\s*rel="([^"]*)"/.exec(part)
+    if (match?.[2] !== rel) continue
+    try {
+      const page = Number(new URL(match[1]!).searchParams.get('page'))
+      return Number.isSafeInteger(page) && page > 0 ? page : undefined
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
+}
+
 /** An API call that failed, classified for the caller. */
 export class ApiFailure extends Error {
   constructor(
@@ -342,35 +357,55 @@ export class ReviewClient {
     }
   }
 
-  /** Pages of up to 100 items, at most maxPages pages. */
+  /**
+   * Pages of up to 100 items, at most maxPages pages. With `ends`, a list longer than that is read
+   * from both ends (its first and its last pages): the gate's own comments are among the oldest
+   * (its first run) or the newest, and more than 3,000 comments by others between would otherwise
+   * hide the newest from it, and it would post its review and summary comment again on every run.
+   */
   private async list<T>(
     what: string,
     route: string,
     params: Record<string, unknown>,
-    isItem: (item: unknown) => item is T
+    isItem: (item: unknown) => item is T,
+    ends = false
   ): Promise<T[]> {
     return this.idempotent(what, async () => {
       const items: T[] = []
-      let pages = 0
-      const seen = this.records.length
-      const iterator = this.octokit.paginate.iterator(route, {
-        ...this.repoPath(),
-        ...params,
-        per_page: 100
-      } as never) as AsyncIterable<{ data: unknown }>
-      for await (const page of iterator) {
+      const take = (data: unknown): void => {
         // a body cut short or empty comes back as '': not an empty list
-        if (!Array.isArray(page.data)) throw unexpectedAnswer(what, 'a list')
+        if (!Array.isArray(data)) throw unexpectedAnswer(what, 'a list')
         // an entry of another shape fails the list: skipped, it would go unreviewed without a word
-        const strange = (page.data as unknown[]).findIndex((item) => !isItem(item))
+        const strange = (data as unknown[]).findIndex((item) => !isItem(item))
         if (strange >= 0) {
           throw unexpectedAnswer(
             what,
             `a list of the expected entries (entry ${items.length + strange + 1})`
           )
         }
-        items.push(...(page.data as T[]))
+        items.push(...(data as T[]))
+      }
+      let pages = 0
+      let lastPage: number | undefined
+      const seen = this.records.length
+      const request = { ...this.repoPath(), ...params, per_page: 100 }
+      const iterator = this.octokit.paginate.iterator(route, request as never) as AsyncIterable<{
+        data: unknown
+        headers: Record<string, string | undefined>
+      }>
+      for await (const page of iterator) {
+        take(page.data)
         if (++pages >= this.maxPages) break
+        if (ends && pages === Math.floor(this.maxPages / 2)) {
+          lastPage = pageNumber(page.headers.link, 'last')
+          if (lastPage !== undefined && lastPage > this.maxPages) break
+          lastPage = undefined
+        }
+      }
+      if (lastPage !== undefined) {
+        for (let page = lastPage - (this.maxPages - pages) + 1; page <= lastPage; page++) {
+          take((await this.octokit.request(route, { ...request, page } as never)).data)
+        }
       }
       // the pagination plugin ends a list quietly on a 409 (an empty repository): not here
       if (this.records.slice(seen).some((record) => record.status === 409)) {
@@ -448,7 +483,8 @@ export class ReviewClient {
       {
         pull_number: number
       },
-      isListedComment
+      isListedComment,
+      true
     )
   }
 
@@ -457,7 +493,8 @@ export class ReviewClient {
       'list reviews',
       'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
       { pull_number: number },
-      isListedBody
+      isListedBody,
+      true
     )
   }
 
@@ -468,7 +505,8 @@ export class ReviewClient {
       {
         issue_number: number
       },
-      isListedBody
+      isListedBody,
+      true
     )
   }
 
