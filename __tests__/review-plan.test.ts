@@ -260,6 +260,29 @@ describe('the plan', () => {
     expect(parseMarker(next)!.items).toEqual([fingerprint('c')])
     expect(planReview(input({ findings: many.slice(1), reviews })).review).toBeUndefined()
   })
+  it('reopens a resolved comment only within the 30 open ones (red team, session 23)', () => {
+    // f0 was fixed, then fails again; f1-f30 are open: reopening f0 made 31 open comments
+    const all = Array.from({ length: 31 }, (_, i) => finding(`f${i}`))
+    const resolved = (f: Finding, id: number): ExistingComment =>
+      posted(f, id, {
+        body: fitBody(
+          'Resolved',
+          [],
+          formatMarker({ kind: 'comment', key: f.key, fp: f.fp, state: 'fixed' })
+        )
+      })
+    const comments = [resolved(all[0]!, 100), ...all.slice(1).map((f, i) => posted(f, i + 1))]
+    const full = planReview(input({ findings: all, comments }))
+    expect(full.updates).toEqual([])
+    expect(full.review!.comments).toEqual([])
+    expect(full.review!.body).toContain('item f0')
+    expect(full.overflow).toBe(1)
+    // with one place free it is reopened, in place, and nothing new is posted
+    const room = planReview(input({ findings: all.slice(0, 30), comments: comments.slice(0, 30) }))
+    expect(room.updates.map((u) => [u.id, u.reason])).toEqual([[100, 'reopened']])
+    expect(room.review).toBeUndefined()
+  })
+
   it('edits the sticky comment only when its text changed', () => {
     const sticky = {
       id: 9,

@@ -54680,6 +54680,7 @@ function planReview(input) {
             carriedRests.add(marker.rest);
     }
     const updates = [];
+    // in severity order, what would open an inline comment: a new one, or a resolved one reopened
     const fresh = [];
     const bodyOnly = [];
     let unchanged = 0;
@@ -54690,7 +54691,7 @@ function planReview(input) {
         const current = live.get(finding.key);
         if (!current) {
             if (finding.anchor)
-                fresh.push(finding);
+                fresh.push({ finding });
             else
                 bodyOnly.push(finding);
             continue;
@@ -54709,13 +54710,14 @@ function planReview(input) {
                 reused++;
             continue;
         }
-        if (fits) {
-            updates.push({
-                id: comment.id,
-                body: commentBody(finding, limit),
-                reason: marker.state === 'open' ? 'changed' : 'reopened'
-            });
+        if (fits && marker.state === 'open') {
+            updates.push({ id: comment.id, body: commentBody(finding, limit), reason: 'changed' });
             reused++;
+            continue;
+        }
+        // a resolved comment the finding is back at opens again within the budget, as a new one would
+        if (fits) {
+            fresh.push({ finding, reopens: comment.id });
             continue;
         }
         if (marker.state === 'open') {
@@ -54726,7 +54728,7 @@ function planReview(input) {
             });
         }
         if (finding.anchor)
-            fresh.push(finding);
+            fresh.push({ finding });
         else
             bodyOnly.push(finding);
     }
@@ -54746,8 +54748,16 @@ function planReview(input) {
     }
     // new inline comments, within the per-pull-request budget
     const budget = Math.max(0, maxInline - reused);
-    const inline = fresh.slice(0, budget);
-    const overflow = fresh.slice(budget);
+    for (const { finding, reopens } of fresh.slice(0, budget)) {
+        if (reopens !== undefined)
+            updates.push({ id: reopens, body: commentBody(finding, limit), reason: 'reopened' });
+    }
+    const inline = fresh
+        .slice(0, budget)
+        .filter((f) => f.reopens === undefined)
+        .map((f) => f.finding);
+    // beyond the budget, in the body (a resolved comment stays as it is until there is room)
+    const overflow = fresh.slice(budget).map((f) => f.finding);
     const comments = inline.map((f) => ({
         path: f.anchor.path,
         line: f.anchor.line,

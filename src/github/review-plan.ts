@@ -197,7 +197,8 @@ export function planReview(input: PlanInput): ReviewPlan {
   }
 
   const updates: Update[] = []
-  const fresh: Finding[] = []
+  // in severity order, what would open an inline comment: a new one, or a resolved one reopened
+  const fresh: Array<{ finding: Finding; reopens?: number }> = []
   const bodyOnly: Finding[] = []
   let unchanged = 0
   let reused = 0
@@ -206,7 +207,7 @@ export function planReview(input: PlanInput): ReviewPlan {
     findingKeys.add(finding.key)
     const current = live.get(finding.key)
     if (!current) {
-      if (finding.anchor) fresh.push(finding)
+      if (finding.anchor) fresh.push({ finding })
       else bodyOnly.push(finding)
       continue
     }
@@ -224,13 +225,14 @@ export function planReview(input: PlanInput): ReviewPlan {
       if (!outdated) reused++
       continue
     }
-    if (fits) {
-      updates.push({
-        id: comment.id,
-        body: commentBody(finding, limit),
-        reason: marker.state === 'open' ? 'changed' : 'reopened'
-      })
+    if (fits && marker.state === 'open') {
+      updates.push({ id: comment.id, body: commentBody(finding, limit), reason: 'changed' })
       reused++
+      continue
+    }
+    // a resolved comment the finding is back at opens again within the budget, as a new one would
+    if (fits) {
+      fresh.push({ finding, reopens: comment.id })
       continue
     }
     if (marker.state === 'open') {
@@ -245,7 +247,7 @@ export function planReview(input: PlanInput): ReviewPlan {
         reason: 'superseded'
       })
     }
-    if (finding.anchor) fresh.push(finding)
+    if (finding.anchor) fresh.push({ finding })
     else bodyOnly.push(finding)
   }
 
@@ -270,8 +272,16 @@ export function planReview(input: PlanInput): ReviewPlan {
 
   // new inline comments, within the per-pull-request budget
   const budget = Math.max(0, maxInline - reused)
-  const inline = fresh.slice(0, budget)
-  const overflow = fresh.slice(budget)
+  for (const { finding, reopens } of fresh.slice(0, budget)) {
+    if (reopens !== undefined)
+      updates.push({ id: reopens, body: commentBody(finding, limit), reason: 'reopened' })
+  }
+  const inline = fresh
+    .slice(0, budget)
+    .filter((f) => f.reopens === undefined)
+    .map((f) => f.finding)
+  // beyond the budget, in the body (a resolved comment stays as it is until there is room)
+  const overflow = fresh.slice(budget).map((f) => f.finding)
   const comments: NewComment[] = inline.map((f) => ({
     path: f.anchor!.path,
     line: f.anchor!.line,
