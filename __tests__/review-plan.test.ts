@@ -260,6 +260,26 @@ describe('the plan', () => {
     expect(parseMarker(next)!.items).toEqual([fingerprint('c')])
     expect(planReview(input({ findings: many.slice(1), reviews })).review).toBeUndefined()
   })
+  it('lists every finding on a line of its own before showing drop-ins in full (red team, session 23)', () => {
+    // 67 findings with 3 KB drop-ins: 20 were shown in full and the last few only counted
+    const many = Array.from({ length: 67 }, (_, i) =>
+      finding(`u${i}`, {
+        anchor: undefined,
+        item: `${'x'.repeat(3000)} ${i}`,
+        brief: `- units/u${i}.service: 9.6 UNSAFE → 2.4 with the drop-in units/u${i}.service.d/hardening.conf`
+      })
+    )
+    const body = planReview(input({ findings: many })).review!.body
+    expect(body.length).toBeLessThanOrEqual(65536)
+    expect(body).not.toContain('… and')
+    const inFull = body.split('\n').filter((line) => line.startsWith('x'.repeat(3000))).length
+    const inBrief = body.split('\n').filter((line) => line.startsWith('- units/u')).length
+    expect(inFull).toBeGreaterThan(10)
+    expect(inFull + inBrief).toBe(67)
+    // the full ones first, in order
+    expect(body.indexOf(`${'x'.repeat(3000)} 0`)).toBeLessThan(body.indexOf('- units/u66.service'))
+  })
+
   it('reopens a resolved comment only within the 30 open ones (red team, session 23)', () => {
     // f0 was fixed, then fails again; f1-f30 are open: reopening f0 made 31 open comments
     const all = Array.from({ length: 31 }, (_, i) => finding(`f${i}`))

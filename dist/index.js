@@ -54817,30 +54817,34 @@ function reviewBody(input, items, overflow, limit) {
     if (overflow > 0) {
         parts.push(`${overflow} more finding(s) are listed here rather than inline, to keep this pull request under ${input.maxInline ?? MAX_INLINE} open review comments.`);
     }
-    // full items while they fit, then one line each, then a count; the marker's room comes first
+    // one line each for as many as fit (the marker's room first), then a count; the first ones
+    // shown in full, with their drop-ins, while the room left allows
     const named = Math.min(items.length, MARKER_ITEMS);
-    const reserve = formatMarker({ kind: 'review', run: input.runId, items: [], rest: '0'.repeat(16) }).length +
-        named * 17 +
-        400;
+    const room = limit -
+        400 -
+        named * 17 -
+        formatMarker({ kind: 'review', run: input.runId, items: [], rest: '0'.repeat(16) }).length;
     let used = parts.join('\n\n').length;
-    const full = [];
-    const brief = [];
     const listed = [];
     const counted = [];
     for (const item of items) {
-        if (brief.length === 0 && used + item.item.length + 2 < limit - reserve) {
-            full.push(item.item);
-            used += item.item.length + 2;
-            listed.push(item);
-        }
-        else if (used + item.brief.length + 1 < limit - reserve) {
-            brief.push(item.brief);
+        if (used + item.brief.length + 1 < room) {
             used += item.brief.length + 1;
             listed.push(item);
         }
         else
             counted.push(item);
     }
+    let shownInFull = 0;
+    for (const item of listed) {
+        const more = item.item.length + 2 - (item.brief.length + 1);
+        if (used + more >= room)
+            break;
+        used += more;
+        shownInFull++;
+    }
+    const full = listed.slice(0, shownInFull).map((f) => f.item);
+    const brief = listed.slice(shownInFull).map((f) => f.brief);
     parts.push(...full);
     if (brief.length)
         parts.push(brief.join('\n'));
