@@ -280,6 +280,31 @@ describe('the plan', () => {
     expect(body.indexOf(`${'x'.repeat(3000)} 0`)).toBeLessThan(body.indexOf('- units/u66.service'))
   })
 
+  it('says a unit that still fails is no longer reviewed, not resolved (red team, session 23)', () => {
+    const gone = finding('g')
+    const fixed = finding('f')
+    const unitNotes = new Map([
+      [
+        gone.key,
+        {
+          text: 'units/g.service scores 9.6 UNSAFE; this pull request no longer changes it',
+          failing: true
+        }
+      ],
+      [fixed.key, { text: 'units/f.service now scores 2.1 OK', failing: false }]
+    ])
+    const plan = planReview(
+      input({ findings: [], comments: [posted(gone, 1), posted(fixed, 2)], unitNotes })
+    )
+    const body = (id: number) => plan.updates.find((u) => u.id === id)!.body
+    expect(body(1)).toMatch(
+      /^\*\*No longer reviewed at c{7}\*\*: units\/g.service scores 9.6 UNSAFE/
+    )
+    expect(body(1)).not.toContain('Resolved')
+    expect(body(2)).toMatch(/^✅ \*\*Resolved at c{7}\*\*: units\/f.service now scores 2.1 OK/)
+    expect(plan.updates.map((u) => u.reason)).toEqual(['fixed', 'fixed'])
+  })
+
   it('reopens a resolved comment only within the 30 open ones (red team, session 23)', () => {
     // f0 was fixed, then fails again; f1-f30 are open: reopening f0 made 31 open comments
     const all = Array.from({ length: 31 }, (_, i) => finding(`f${i}`))

@@ -54479,9 +54479,16 @@ function buildFindings(input) {
     for (const outcome of [...input.outcomes].sort(bySeverity)) {
         const { unit } = outcome;
         const key = findingKey(unit.path);
+        const scores = `${untrusted(unit.path)} scores ${untrusted(describeScore(unit))}`;
         unitNotes.set(key, outcome.failed
-            ? `${untrusted(unit.path)} scores ${untrusted(describeScore(unit))}; ${untrusted(outcome.reason)}`
-            : `${untrusted(unit.path)} now scores ${untrusted(describeScore(unit))}, ${untrusted(outcome.reason)}`);
+            ? {
+                text: `${scores}; ${untrusted(outcome.reason)}; ${touched(unit, input.patches) ? 'the gate has no drop-in to suggest for it' : 'this pull request no longer changes it'}`,
+                failing: true
+            }
+            : {
+                text: `${untrusted(unit.path)} now scores ${untrusted(describeScore(unit))}, ${untrusted(outcome.reason)}`,
+                failing: false
+            });
         if (!outcome.failed || !touched(unit, input.patches))
             continue;
         const view = suggestionView(unit);
@@ -54737,10 +54744,15 @@ function planReview(input) {
     for (const [key, { comment, marker }] of live) {
         if (findingKeys.has(key) || marker.state !== 'open')
             continue;
-        const note = input.unitNotes.get(key) ?? 'the gate no longer reports this finding for this pull request';
+        const note = input.unitNotes.get(key);
+        const text = note?.text ?? 'the gate no longer reports this finding for this pull request';
+        // a unit that still fails is not resolved: the comment no longer applies to this pull request
+        const heading = note?.failing
+            ? `**No longer reviewed at ${short$2(input.headSha)}**`
+            : `\u2705 **Resolved at ${short$2(input.headSha)}**`;
         updates.push({
             id: comment.id,
-            body: fitBody(`\u2705 **Resolved at ${short$2(input.headSha)}**: ${note}.`, [], formatMarker({ kind: 'comment', key, fp: marker.fp, state: 'fixed' }), limit),
+            body: fitBody(`${heading}: ${text}.`, [], formatMarker({ kind: 'comment', key, fp: marker.fp, state: 'fixed' }), limit),
             reason: 'fixed'
         });
         if (!repliedByOthers.has(comment.id))

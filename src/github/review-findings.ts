@@ -11,7 +11,7 @@ import { fencedBlock } from './escape.js'
 import type { FailOn } from './inputs.js'
 import type { FilePatch } from './review-diff.js'
 import { hunkOf, rightLines } from './review-diff.js'
-import type { Anchor, Finding } from './review-plan.js'
+import type { Anchor, Finding, UnitNote } from './review-plan.js'
 import type { OneClick, UnitSources } from './review-suggest.js'
 import { isVendored, oneClickEdit } from './review-suggest.js'
 import { BODY_LIMIT, fingerprint, untrusted } from './review-text.js'
@@ -182,7 +182,7 @@ function dropInAnchor(unit: UnitReport, input: FindingsInput): Anchor | undefine
 export interface Findings {
   findings: Finding[]
   /** per finding key, the state of every gated unit (for comments whose finding is gone) */
-  unitNotes: Map<string, string>
+  unitNotes: Map<string, UnitNote>
   /** units that fail without a drop-in to suggest (listed in the sticky comment only) */
   withoutSuggestion: number
 }
@@ -190,7 +190,7 @@ export interface Findings {
 export function buildFindings(input: FindingsInput): Findings {
   const threshold = input.options.threshold
   const findings: Finding[] = []
-  const unitNotes = new Map<string, string>()
+  const unitNotes = new Map<string, UnitNote>()
   let withoutSuggestion = 0
   let anchored = 0
   const wantsEdit = (key: string): boolean =>
@@ -198,11 +198,18 @@ export function buildFindings(input: FindingsInput): Findings {
   for (const outcome of [...input.outcomes].sort(bySeverity)) {
     const { unit } = outcome
     const key = findingKey(unit.path)
+    const scores = `${untrusted(unit.path)} scores ${untrusted(describeScore(unit))}`
     unitNotes.set(
       key,
       outcome.failed
-        ? `${untrusted(unit.path)} scores ${untrusted(describeScore(unit))}; ${untrusted(outcome.reason)}`
-        : `${untrusted(unit.path)} now scores ${untrusted(describeScore(unit))}, ${untrusted(outcome.reason)}`
+        ? {
+            text: `${scores}; ${untrusted(outcome.reason)}; ${touched(unit, input.patches) ? 'the gate has no drop-in to suggest for it' : 'this pull request no longer changes it'}`,
+            failing: true
+          }
+        : {
+            text: `${untrusted(unit.path)} now scores ${untrusted(describeScore(unit))}, ${untrusted(outcome.reason)}`,
+            failing: false
+          }
     )
     if (!outcome.failed || !touched(unit, input.patches)) continue
     const view = suggestionView(unit)

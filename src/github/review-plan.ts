@@ -22,6 +22,14 @@ import {
   truncateMarkdown
 } from './review-text.js'
 
+/** What became of a gated unit, for a comment whose finding is gone. */
+export interface UnitNote {
+  /** markdown-safe: the unit, its score and why it passes or fails */
+  text: string
+  /** it still fails (the pull request no longer changes it, or there is no drop-in to suggest) */
+  failing: boolean
+}
+
 export interface Identity {
   login: string
 }
@@ -78,7 +86,7 @@ export interface PlanInput {
   /** most important first */
   findings: readonly Finding[]
   /** markdown-safe state of every gated unit by finding key, for comments whose finding is gone */
-  unitNotes: ReadonlyMap<string, string>
+  unitNotes: ReadonlyMap<string, UnitNote>
   comments: readonly ExistingComment[]
   reviews: readonly ExistingReview[]
   issueComments: readonly ExistingIssueComment[]
@@ -255,12 +263,16 @@ export function planReview(input: PlanInput): ReviewPlan {
   const resolve: number[] = []
   for (const [key, { comment, marker }] of live) {
     if (findingKeys.has(key) || marker.state !== 'open') continue
-    const note =
-      input.unitNotes.get(key) ?? 'the gate no longer reports this finding for this pull request'
+    const note = input.unitNotes.get(key)
+    const text = note?.text ?? 'the gate no longer reports this finding for this pull request'
+    // a unit that still fails is not resolved: the comment no longer applies to this pull request
+    const heading = note?.failing
+      ? `**No longer reviewed at ${short(input.headSha)}**`
+      : `✅ **Resolved at ${short(input.headSha)}**`
     updates.push({
       id: comment.id,
       body: fitBody(
-        `✅ **Resolved at ${short(input.headSha)}**: ${note}.`,
+        `${heading}: ${text}.`,
         [],
         formatMarker({ kind: 'comment', key, fp: marker.fp, state: 'fixed' }),
         limit
