@@ -54688,7 +54688,7 @@ function planReview(input) {
     }
     const updates = [];
     // in severity order, what would open an inline comment: a new one, or a resolved one reopened
-    const fresh = [];
+    const opening = [];
     const bodyOnly = [];
     let unchanged = 0;
     let reused = 0;
@@ -54698,7 +54698,7 @@ function planReview(input) {
         const current = live.get(finding.key);
         if (!current) {
             if (finding.anchor)
-                fresh.push({ finding });
+                opening.push({ finding });
             else
                 bodyOnly.push(finding);
             continue;
@@ -54724,7 +54724,7 @@ function planReview(input) {
         }
         // a resolved comment the finding is back at opens again within the budget, as a new one would
         if (fits) {
-            fresh.push({ finding, reopens: comment.id });
+            opening.push({ finding, reopens: comment.id });
             continue;
         }
         if (marker.state === 'open') {
@@ -54735,7 +54735,7 @@ function planReview(input) {
             });
         }
         if (finding.anchor)
-            fresh.push({ finding });
+            opening.push({ finding });
         else
             bodyOnly.push(finding);
     }
@@ -54760,16 +54760,16 @@ function planReview(input) {
     }
     // new inline comments, within the per-pull-request budget
     const budget = Math.max(0, maxInline - reused);
-    for (const { finding, reopens } of fresh.slice(0, budget)) {
+    for (const { finding, reopens } of opening.slice(0, budget)) {
         if (reopens !== undefined)
             updates.push({ id: reopens, body: commentBody(finding, limit), reason: 'reopened' });
     }
-    const inline = fresh
+    const inline = opening
         .slice(0, budget)
         .filter((f) => f.reopens === undefined)
         .map((f) => f.finding);
     // beyond the budget, in the body (a resolved comment stays as it is until there is room)
-    const overflow = fresh.slice(budget).map((f) => f.finding);
+    const overflow = opening.slice(budget).map((f) => f.finding);
     const comments = inline.map((f) => ({
         path: f.anchor.path,
         line: f.anchor.line,

@@ -9,8 +9,10 @@
  *   is marked superseded and a new one posted); a finding that is gone is edited to say so and its
  *   thread resolved when nobody else replied. Nothing is ever deleted.
  * - New inline comments go into one review (event COMMENT), at most `maxInline` open inline comments
- *   per pull request; the rest, and findings without a line in the diff, are carried by the review
- *   body, which is only posted when it carries something no earlier review did.
+ *   per pull request (a resolved comment reopened counts as a new one); the rest, and findings
+ *   without a line in the diff, are carried by the review body, which is only posted when it
+ *   carries something no earlier review did (by the fingerprints in its marker: one per finding up
+ *   to 1,000, one for the set beyond).
  */
 import type { Marker } from './review-text.js'
 import {
@@ -206,7 +208,7 @@ export function planReview(input: PlanInput): ReviewPlan {
 
   const updates: Update[] = []
   // in severity order, what would open an inline comment: a new one, or a resolved one reopened
-  const fresh: Array<{ finding: Finding; reopens?: number }> = []
+  const opening: Array<{ finding: Finding; reopens?: number }> = []
   const bodyOnly: Finding[] = []
   let unchanged = 0
   let reused = 0
@@ -215,7 +217,7 @@ export function planReview(input: PlanInput): ReviewPlan {
     findingKeys.add(finding.key)
     const current = live.get(finding.key)
     if (!current) {
-      if (finding.anchor) fresh.push({ finding })
+      if (finding.anchor) opening.push({ finding })
       else bodyOnly.push(finding)
       continue
     }
@@ -240,7 +242,7 @@ export function planReview(input: PlanInput): ReviewPlan {
     }
     // a resolved comment the finding is back at opens again within the budget, as a new one would
     if (fits) {
-      fresh.push({ finding, reopens: comment.id })
+      opening.push({ finding, reopens: comment.id })
       continue
     }
     if (marker.state === 'open') {
@@ -255,7 +257,7 @@ export function planReview(input: PlanInput): ReviewPlan {
         reason: 'superseded'
       })
     }
-    if (finding.anchor) fresh.push({ finding })
+    if (finding.anchor) opening.push({ finding })
     else bodyOnly.push(finding)
   }
 
@@ -284,16 +286,16 @@ export function planReview(input: PlanInput): ReviewPlan {
 
   // new inline comments, within the per-pull-request budget
   const budget = Math.max(0, maxInline - reused)
-  for (const { finding, reopens } of fresh.slice(0, budget)) {
+  for (const { finding, reopens } of opening.slice(0, budget)) {
     if (reopens !== undefined)
       updates.push({ id: reopens, body: commentBody(finding, limit), reason: 'reopened' })
   }
-  const inline = fresh
+  const inline = opening
     .slice(0, budget)
     .filter((f) => f.reopens === undefined)
     .map((f) => f.finding)
   // beyond the budget, in the body (a resolved comment stays as it is until there is room)
-  const overflow = fresh.slice(budget).map((f) => f.finding)
+  const overflow = opening.slice(budget).map((f) => f.finding)
   const comments: NewComment[] = inline.map((f) => ({
     path: f.anchor!.path,
     line: f.anchor!.line,
