@@ -44518,23 +44518,19 @@ function expandInstallSpecifiers(text, file, user) {
  * specifiers never ended.) The names tested are directory entries, which hold no '/'.
  */
 function namePattern(pieces) {
-    // literal parts, and how many characters at least the unknown pieces before each one take
+    // literal parts, and how many characters at least the unknown pieces before each one take;
+    // adjacent unknown pieces make one gap of their count (in this one pass: removing the empty
+    // literals afterwards, one splice each, was quadratic on a long Alias= line)
     const literals = [''];
     const gaps = [0];
     for (const piece of pieces) {
-        if (piece === UNKNOWN) {
+        if (piece !== UNKNOWN)
+            literals[literals.length - 1] += piece;
+        else if (literals.length > 1 && literals[literals.length - 1] === '')
+            gaps[gaps.length - 1]++;
+        else {
             literals.push('');
             gaps.push(1);
-        }
-        else
-            literals[literals.length - 1] += piece;
-    }
-    // adjacent unknown pieces: one gap of their count
-    for (let i = literals.length - 2; i > 0; i--) {
-        if (literals[i] === '') {
-            gaps[i + 1] += gaps[i];
-            literals.splice(i, 1);
-            gaps.splice(i, 1);
         }
     }
     const head = literals[0];
