@@ -65255,7 +65255,7 @@ attributesChanged) {
         return settings;
     // a change to a policy file, or to a directory on its way (a link retargeted: the file is no
     // change, yet another one is read)
-    const onPolicyPath = (changed) => settings.policyFiles.some((file) => file === changed || file.startsWith(`${changed}/`));
+    const onPolicyPath = (changed) => settings.policyFiles.some((policy) => policy === changed || policy.startsWith(`${changed}/`));
     const touched = changes.some((c) => onPolicyPath(c.path) || (c.oldPath !== undefined && onPolicyPath(c.oldPath)));
     if (!touched && !attributesChanged)
         return settings;

@@ -268,7 +268,7 @@ function policyAtBase(
   // a change to a policy file, or to a directory on its way (a link retargeted: the file is no
   // change, yet another one is read)
   const onPolicyPath = (changed: string): boolean =>
-    settings.policyFiles.some((file) => file === changed || file.startsWith(`${changed}/`))
+    settings.policyFiles.some((policy) => policy === changed || policy.startsWith(`${changed}/`))
   const touched = changes.some(
     (c) => onPolicyPath(c.path) || (c.oldPath !== undefined && onPolicyPath(c.oldPath))
   )
