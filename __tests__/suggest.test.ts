@@ -6,8 +6,10 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
+import { checksFor } from '../src/core/checks.js'
 import { parsePolicy } from '../src/core/policy.js'
-import { scoreService } from '../src/core/score.js'
+import { scoreService, settingsRunPrivileged } from '../src/core/score.js'
+import type { LoadedService } from '../src/core/service.js'
 import { DIRECTIVES, RECORDED_DIRECTIVES } from '../src/core/service.js'
 import type { FullSuggestion } from '../src/core/suggest.js'
 import { GENERATED_MARKER } from '../src/core/suggest.js'
@@ -239,6 +241,82 @@ describe('the suggested drop-in', () => {
     expect(s.dropIn).toContain('# Not scored, by justified exception:')
     expect(s.dropIn).toContain('PrivateNetwork: serves HTTP')
     expect(s.notSuggested.map((n) => n.directive)).not.toContain('PrivateNetwork')
+  })
+})
+
+describe('justified exceptions', () => {
+  const everything = parsePolicy({ 'hardening-gate': { fix: { mode: 'baseline' } } }, 'everything')
+  const BARE = '[Service]\nExecStart=/usr/bin/myservice\n'
+  const excepting = (allow: string): UnitFiles => ({
+    name: 'app.service',
+    files: { 'app.service': `${BARE}# hardening-gate: allow ${allow} -- the service needs it\n` }
+  })
+  /** a row's badness in a loaded unit, none when it does not apply */
+  const badnessOf = (id: string, loaded: LoadedService, version: number): number => {
+    const check = checksFor(version).find((c) => c.id === id)!
+    if (check.bootPhaseExempt && !loaded.settings.defaultDependencies) return 0
+    const found = check.assess({
+      settings: loaded.settings,
+      version,
+      runsPrivileged: settingsRunPrivileged(loaded.settings)
+    })
+    return found.na === undefined ? found.badness : 0
+  }
+
+  // The exception says the service needs what the row measures: a drop-in that improves the row
+  // anyway (PrivateDevices=yes for a service that renders with the GPU) would break it.
+  it.each([252, 262])('no drop-in improves the row an exception allows (systemd %d)', (version) => {
+    for (const check of checksFor(version)) {
+      const unit = excepting(check.id)
+      const report = gate(unit, { policy: everything, threshold: 0, version })
+      expect(report.exceptions.map((e) => e.error)).toEqual([undefined])
+      const before = badnessOf(check.id, load(unit, version), version)
+      const s = suggestionOf(report)
+      const after = badnessOf(check.id, load(withDropIn(unit, s), version), version)
+      if (after < before) throw new Error(`${check.id}: ${before} -> ${after}\n${s.dropIn}`)
+    }
+  })
+
+  it('leaves out a directive that improves an excepted row, and says why', () => {
+    const s = suggestionOf(
+      gate(excepting('PrivateDevices'), { policy: everything, threshold: 0, version: 262 })
+    )
+    expect(directiveLines(s).some((l) => l.startsWith('PrivateDevices='))).toBe(false)
+    expect(s.notSuggested).toContainEqual(
+      expect.objectContaining({
+        directive: 'PrivateDevices',
+        reason: 'justified exception (PrivateDevices): the service needs it'
+      })
+    )
+    expect(s.dropIn).toMatch(/# - PrivateDevices= \(would gain -0\.\d\): justified exception/)
+    // an exception of the identity rows keeps the identity: no dynamic user
+    const identity = suggestionOf(
+      gate(excepting('UserOrDynamicUser'), { policy: everything, threshold: 0, version: 262 })
+    )
+    expect(directiveLines(identity).some((l) => l.startsWith('DynamicUser='))).toBe(false)
+  })
+
+  it.each<[string, RegExp, string]>([
+    [
+      'CapabilityBoundingSet_CAP_SYS_ADMIN',
+      /^CapabilityBoundingSet=.*/m,
+      'CapabilityBoundingSet_CAP_SYS_PTRACE'
+    ],
+    ['SystemCallFilter_mount', /^SystemCallFilter=.*/m, 'SystemCallFilter_module'],
+    ['RestrictNamespaces_user', /^RestrictNamespaces=user$/m, 'RestrictNamespaces_mnt'],
+    [
+      'RestrictAddressFamilies_AF_PACKET',
+      /^RestrictAddressFamilies=.*AF_PACKET/m,
+      'RestrictAddressFamilies_OTHER'
+    ]
+  ])('restricts the rest of a list around an excepted %s', (id, line, other) => {
+    const unit = excepting(id)
+    const s = suggestionOf(gate(unit, { policy: everything, threshold: 0, version: 262 }))
+    expect(s.dropIn).toMatch(line)
+    const loaded = load(withDropIn(unit, s), 262)
+    expect(badnessOf(id, loaded, 262)).toBeGreaterThan(0)
+    // the rest of the list is still restricted
+    expect(badnessOf(other, loaded, 262)).toBe(0)
   })
 })
 

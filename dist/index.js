@@ -36872,6 +36872,7 @@ function capabilityCheck(row) {
         fix: [`CapabilityBoundingSet=~${row.caps.join(' ')}`],
         breaks: row.breaks,
         man: `${EXEC}#CapabilityBoundingSet=`,
+        keeps: { capabilities: row.caps },
         assess: ({ settings }) => {
             // most units keep the default set or one of a few: a comparison spares the BigInt work
             const set = settings.capabilityBoundingSet;
@@ -36898,10 +36899,13 @@ function namespaceCheck(type, weight, what) {
         fix: ['RestrictNamespaces=yes'],
         breaks: 'Container runtimes, browsers and build sandboxes create namespaces; list the types they need instead of yes.',
         man: `${EXEC}#RestrictNamespaces=`,
+        keeps: { namespace: type },
         assess: ({ settings }) => bad(namespaceAllowed(settings.restrictNamespaces, type))
     };
 }
-function addressFamilyCheck(id, name, bucket, weight, what) {
+function addressFamilyCheck(id, name, bucket, weight, what, 
+/** the families the row is about (none for the row of every other family) */
+families) {
     return {
         id: `RestrictAddressFamilies_${id}`,
         name: `RestrictAddressFamilies=~${name}`,
@@ -36913,6 +36917,7 @@ function addressFamilyCheck(id, name, bucket, weight, what) {
         fix: ['RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6'],
         breaks: 'A service that talks to the network needs AF_INET/AF_INET6, one that manages interfaces or routes needs AF_NETLINK, and packet capture needs AF_PACKET: allow exactly those families.',
         man: `${EXEC}#RestrictAddressFamilies=`,
+        keeps: families && { addressFamilies: families },
         assess: ({ settings }) => bad(!bucketRestricted(settings.addressFamilies, bucket))
     };
 }
@@ -36931,6 +36936,7 @@ function syscallCheck(group, weight, what) {
         fix: ['SystemCallFilter=@system-service', 'SystemCallFilter=~@privileged @resources'],
         breaks: 'A filtered call kills the service (or fails with SystemCallErrorNumber=). Trace the calls it makes first; deny only what it does not use.',
         man: `${EXEC}#SystemCallFilter=`,
+        keeps: { syscallGroup: group },
         assess: ({ settings, version }) => {
             const filter = settings.syscallFilter;
             if (filter === undefined || (!filter.allowList && filter.names.size === 0))
@@ -36977,6 +36983,7 @@ function uniformRow(row) {
         fix: row.fix,
         breaks: row.breaks,
         man: row.man,
+        keeps: row.keeps,
         assess: row.assess
     };
 }
@@ -37559,10 +37566,13 @@ const ROWS = [
     namespaceCheck('cgroup', 500, 'control group'),
     namespaceCheck('net', 500, 'network'),
     namespaceCheck('uts', 100, 'host name (UTS)'),
-    addressFamilyCheck('AF_INET_INET6', 'AF_(INET|INET6)', 'inet', 1500, 'Internet (IPv4/IPv6)'),
-    addressFamilyCheck('AF_UNIX', 'AF_UNIX', 'unix', 25, 'local (AF_UNIX)'),
-    addressFamilyCheck('AF_NETLINK', 'AF_NETLINK', 'netlink', 200, 'kernel netlink'),
-    addressFamilyCheck('AF_PACKET', 'AF_PACKET', 'packet', 1000, 'raw packet'),
+    addressFamilyCheck('AF_INET_INET6', 'AF_(INET|INET6)', 'inet', 1500, 'Internet (IPv4/IPv6)', [
+        'AF_INET',
+        'AF_INET6'
+    ]),
+    addressFamilyCheck('AF_UNIX', 'AF_UNIX', 'unix', 25, 'local (AF_UNIX)', ['AF_UNIX']),
+    addressFamilyCheck('AF_NETLINK', 'AF_NETLINK', 'netlink', 200, 'kernel netlink', ['AF_NETLINK']),
+    addressFamilyCheck('AF_PACKET', 'AF_PACKET', 'packet', 1000, 'raw packet', ['AF_PACKET']),
     addressFamilyCheck('OTHER', '\u2026', 'other', 1250, 'exotic (Bluetooth, CAN, VSOCK, ...)'),
     {
         id: 'SystemCallArchitectures',
@@ -41662,26 +41672,6 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     };
 }
 
-/**
- * The fix engine: for a unit above the threshold, the drop-in that brings it to the target with the
- * least risk of breaking the service.
- *
- * 1. Candidates: every directive the engine knows how to write, one or two variants each (a safe one
- *    and a stronger one), each with its rollout phase (phases.ts). What the unit shows about itself
- *    (service-profile.ts) removes the candidates that would break it, with the reason.
- * 2. Selection, phase by phase: a phase whose every candidate is needed is taken whole; in the phase
- *    that reaches the target, candidates are taken by score gained until the target is met. Stronger
- *    variants come after the safe ones of their phase. Then every chosen candidate that is not needed
- *    to stay at the target is dropped, riskiest first (unless the policy asks for the full baseline).
- * 3. Scores are exact: every variant is scored by the engine on the unit's own settings with the
- *    drop-in's lines applied where systemd applies the file (its name sorts among the other drop-ins),
- *    then the implied settings; the final drop-in text is loaded and scored again like any unit.
- * 4. Scoring many sets fast, with the same results: a candidate's effect is a patch of settings
- *    fields, made once for every unit whose settings it reads the same way (patchOf); the scorer
- *    takes a set from the variant it scored before (VariantScorer), a candidate that interacts with
- *    no other adds its own change, every set is scored once; drop-ins sorting after ours are applied
- *    once when they read nothing a candidate writes.
- */
 /** First line of every drop-in the engine writes: `--fix` only ever overwrites files that start so. */
 const GENERATED_MARKER = '# Generated by systemd-hardening-gate';
 /** The directives that decide a row (the first of its directives). */
@@ -41690,6 +41680,100 @@ const ROW_DIRECTIVES = new Set(CHECKS.map((c) => c.directives[0]));
 const DROP_IN_NAME = 'hardening.conf';
 function textOf$1(text) {
     return typeof text === 'string' ? text : text();
+}
+const NOTHING_KEPT = {
+    capabilities: new Set(),
+    syscallGroups: new Set(),
+    addressFamilies: new Set(),
+    namespaces: new Set()
+};
+/** RestrictNamespaces= types, in the order systemd-analyze lists its rows. */
+const NAMESPACE_TYPES = ['user', 'mnt', 'ipc', 'pid', 'cgroup', 'net', 'uts'];
+function keptByExceptions(allowed) {
+    const capabilities = new Set();
+    const syscallGroups = new Set();
+    const addressFamilies = new Set();
+    const namespaces = new Set();
+    for (const exception of allowed) {
+        for (const id of exception.checks) {
+            const keeps = CHECKS_BY_ID.get(id)?.keeps;
+            for (const cap of keeps?.capabilities ?? [])
+                capabilities.add(cap);
+            if (keeps?.syscallGroup !== undefined)
+                syscallGroups.add(keeps.syscallGroup);
+            for (const family of keeps?.addressFamilies ?? [])
+                addressFamilies.add(family);
+            if (keeps?.namespace !== undefined)
+                namespaces.add(keeps.namespace);
+        }
+    }
+    return { capabilities, syscallGroups, addressFamilies, namespaces };
+}
+/** The fix preferences with what the exceptions keep: capabilities, families, the network. */
+function fixKeeping(fix, kept) {
+    if (!kept.capabilities.size && !kept.addressFamilies.size)
+        return fix;
+    return {
+        ...fix,
+        // an exception for the Internet families says the service uses the network
+        network: kept.addressFamilies.has('AF_INET') ? 'required' : fix.network,
+        keepCapabilities: [...new Set([...fix.keepCapabilities, ...kept.capabilities])],
+        addressFamilies: [...new Set([...fix.addressFamilies, ...kept.addressFamilies])]
+    };
+}
+/**
+ * Moves to `blocked` every candidate that would make better a row that a justified exception
+ * allows: the exception says the service needs what the row measures (PrivateDevices= off for a
+ * GPU), so a directive that takes it away would break the service, whatever else it gains.
+ * (Lists are restricted around what the exceptions keep first, see Kept: those candidates stay.)
+ */
+function withoutExceptedGains(offered, blocked, allowed, ctx) {
+    const base = settingsWithLines([], ctx);
+    const rows = [];
+    for (const exception of allowed) {
+        for (const id of exception.checks) {
+            const check = CHECKS_BY_ID.get(id);
+            if (check === undefined || (check.since ?? 0) > ctx.version)
+                continue;
+            rows.push({ check, exception, badness: rowBadness(check, base, ctx.version) });
+        }
+    }
+    // a row that is already good cannot be made better
+    const open = rows.filter((row) => row.badness > 0);
+    if (!open.length)
+        return [...offered];
+    return offered.filter((candidate) => {
+        const settings = settingsWithLines(candidate.lines, ctx);
+        const bettered = open.find((row) => rowBadness(row.check, settings, ctx.version) < row.badness);
+        if (bettered === undefined)
+            return true;
+        blocked.push({
+            directive: candidate.directive,
+            reason: `justified exception (${bettered.exception.written.join(', ')}): ${bettered.exception.reason}`,
+            lines: candidate.lines
+        });
+        return false;
+    });
+}
+/** The unit's settings with `lines` in our drop-in, the drop-ins after it and implied settings. */
+function settingsWithLines(lines, ctx) {
+    const settings = copySettings(ctx.base);
+    applyLines(settings, lines, ctx);
+    for (const dropIn of ctx.after)
+        applyDropInTo(settings, dropIn, ctx.unit, ctx.version);
+    applyImpliedSettings(settings, ctx.unit);
+    return settings;
+}
+/** A row's badness; none when it does not apply. */
+function rowBadness(check, settings, version) {
+    if (check.bootPhaseExempt && !settings.defaultDependencies)
+        return 0;
+    const found = check.assess({
+        settings,
+        version,
+        runsPrivileged: settingsRunPrivileged(settings)
+    });
+    return found.na === undefined ? found.badness : 0;
 }
 const CAP_ROOT_ADMIN_DROP = [
     'CAP_SYS_ADMIN',
@@ -41927,7 +42011,7 @@ function userManagerCannot(directive) {
             return 'a user unit: namespaces need PrivateUsers=, which distributions may restrict';
     }
 }
-function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
+function candidatesFor(profile, settings, sources, fix, version, refusedWith, kept = NOTHING_KEPT) {
     const candidates = [];
     const blocked = [];
     const observe = [];
@@ -42453,6 +42537,8 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
     }
     if (root)
         allowedGroups.add('@resources');
+    for (const group of kept.syscallGroups)
+        allowedGroups.add(group);
     const denyRare = RARE_GROUPS.filter((g) => !allowedGroups.has(g));
     const denyAll = CHECKED_SYSCALL_GROUPS.filter((g) => !allowedGroups.has(g));
     const denyRareText = joined(RARE_GROUPS, (g) => !allowedGroups.has(g));
@@ -42544,14 +42630,25 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith) {
         lines: [{ key: 'RestrictSUIDSGID', value: 'yes' }],
         reason: 'it cannot create setuid or setgid files'
     }, ['system-writer', 'login']);
-    offer({
-        id: 'RestrictNamespaces',
-        directive: 'RestrictNamespaces',
-        phase: 4,
-        stage: 0,
-        lines: [{ key: 'RestrictNamespaces', value: 'yes' }],
-        reason: 'it cannot create namespaces (a common step of kernel exploits)'
-    }, ['containers', 'login', 'mount']);
+    // the types a justified exception allows stay allowed (RestrictNamespaces= lists what is allowed)
+    const keptNamespaces = NAMESPACE_TYPES.filter((type) => kept.namespaces.has(type));
+    if (keptNamespaces.length < NAMESPACE_TYPES.length) {
+        offer({
+            id: 'RestrictNamespaces',
+            directive: 'RestrictNamespaces',
+            phase: 4,
+            stage: 0,
+            lines: [
+                {
+                    key: 'RestrictNamespaces',
+                    value: keptNamespaces.length ? keptNamespaces.join(' ') : 'yes'
+                }
+            ],
+            reason: keptNamespaces.length
+                ? `it cannot create namespaces but ${keptNamespaces.join(', ')} (its justified exceptions)`
+                : 'it cannot create namespaces (a common step of kernel exploits)'
+        }, ['containers', 'login', 'mount']);
+    }
     offer({
         id: 'ProtectClock',
         directive: 'ProtectClock',
@@ -43521,8 +43618,11 @@ function suggestDropIn(input) {
     const profile = buildProfile(loaded, unit, input.sockets ?? [], input.scope ?? scopeOfPath(main.path));
     // one shape for every unit's settings (the code below reads many fields by name)
     const settings = shapedSettings(loaded.settings);
-    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, settings, unitSources$1(loaded), fix, version, refusalCheck(loaded, ctx));
-    const candidates = prepare(offered, blocked.length, ctx);
+    const allowed = (input.exceptions ?? []).filter((e) => e.error === undefined);
+    const kept = allowed.length ? keptByExceptions(allowed) : NOTHING_KEPT;
+    const { candidates: offered, blocked, observe: observations } = candidatesFor(profile, settings, unitSources$1(loaded), fixKeeping(fix, kept), version, refusalCheck(loaded, ctx), kept);
+    const usable = allowed.length ? withoutExceptedGains(offered, blocked, allowed, ctx) : offered;
+    const candidates = prepare(usable, blocked.length, ctx);
     const { chosen } = search(candidates, ctx, start, target, fix.mode);
     const { inOrder, gains, phaseScores, to } = rankAndGains(chosen, ctx, start);
     const chosenIds = new Set(chosen.map((c) => c.id));

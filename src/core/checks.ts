@@ -67,7 +67,22 @@ export interface CheckDefinition {
   breaks: string
   /** man page anchor */
   man: string
+  /**
+   * For a row that is one part of a list-valued directive: what the service keeps when a justified
+   * exception allows the row, so that the fix engine can restrict the rest of the list around it.
+   */
+  keeps?: ExceptionKeeps
   assess(ctx: AssessContext): Verdict
+}
+
+/** What a justified exception of a row leaves the service (see CheckDefinition.keeps). */
+export interface ExceptionKeeps {
+  capabilities?: readonly string[]
+  /** a system call group, with its '@' */
+  syscallGroup?: string
+  addressFamilies?: readonly string[]
+  /** a RestrictNamespaces= type name */
+  namespace?: string
 }
 
 const EXEC = 'https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html'
@@ -156,6 +171,7 @@ function capabilityCheck(row: CapabilityRow): CheckDefinition {
     fix: [`CapabilityBoundingSet=~${row.caps.join(' ')}`],
     breaks: row.breaks,
     man: `${EXEC}#CapabilityBoundingSet=`,
+    keeps: { capabilities: row.caps },
     assess: ({ settings }) => {
       // most units keep the default set or one of a few: a comparison spares the BigInt work
       const set = settings.capabilityBoundingSet
@@ -183,6 +199,7 @@ function namespaceCheck(type: string, weight: number, what: string): CheckDefini
     breaks:
       'Container runtimes, browsers and build sandboxes create namespaces; list the types they need instead of yes.',
     man: `${EXEC}#RestrictNamespaces=`,
+    keeps: { namespace: type },
     assess: ({ settings }) => bad(namespaceAllowed(settings.restrictNamespaces, type))
   }
 }
@@ -192,7 +209,9 @@ function addressFamilyCheck(
   name: string,
   bucket: AddressFamilyBucket,
   weight: number,
-  what: string
+  what: string,
+  /** the families the row is about (none for the row of every other family) */
+  families?: readonly string[]
 ): CheckDefinition {
   return {
     id: `RestrictAddressFamilies_${id}`,
@@ -206,6 +225,7 @@ function addressFamilyCheck(
     breaks:
       'A service that talks to the network needs AF_INET/AF_INET6, one that manages interfaces or routes needs AF_NETLINK, and packet capture needs AF_PACKET: allow exactly those families.',
     man: `${EXEC}#RestrictAddressFamilies=`,
+    keeps: families && { addressFamilies: families },
     assess: ({ settings }) => bad(!bucketRestricted(settings.addressFamilies, bucket))
   }
 }
@@ -226,6 +246,7 @@ function syscallCheck(group: string, weight: number, what: string): CheckDefinit
     breaks:
       'A filtered call kills the service (or fails with SystemCallErrorNumber=). Trace the calls it makes first; deny only what it does not use.',
     man: `${EXEC}#SystemCallFilter=`,
+    keeps: { syscallGroup: group },
     assess: ({ settings, version }) => {
       const filter = settings.syscallFilter
       if (filter === undefined || (!filter.allowList && filter.names.size === 0)) return NO_FILTER
@@ -272,6 +293,7 @@ function uniformRow(row: CheckDefinition): CheckDefinition {
     fix: row.fix,
     breaks: row.breaks,
     man: row.man,
+    keeps: row.keeps,
     assess: row.assess
   }
 }
@@ -881,10 +903,13 @@ const ROWS: readonly CheckDefinition[] = [
   namespaceCheck('cgroup', 500, 'control group'),
   namespaceCheck('net', 500, 'network'),
   namespaceCheck('uts', 100, 'host name (UTS)'),
-  addressFamilyCheck('AF_INET_INET6', 'AF_(INET|INET6)', 'inet', 1500, 'Internet (IPv4/IPv6)'),
-  addressFamilyCheck('AF_UNIX', 'AF_UNIX', 'unix', 25, 'local (AF_UNIX)'),
-  addressFamilyCheck('AF_NETLINK', 'AF_NETLINK', 'netlink', 200, 'kernel netlink'),
-  addressFamilyCheck('AF_PACKET', 'AF_PACKET', 'packet', 1000, 'raw packet'),
+  addressFamilyCheck('AF_INET_INET6', 'AF_(INET|INET6)', 'inet', 1500, 'Internet (IPv4/IPv6)', [
+    'AF_INET',
+    'AF_INET6'
+  ]),
+  addressFamilyCheck('AF_UNIX', 'AF_UNIX', 'unix', 25, 'local (AF_UNIX)', ['AF_UNIX']),
+  addressFamilyCheck('AF_NETLINK', 'AF_NETLINK', 'netlink', 200, 'kernel netlink', ['AF_NETLINK']),
+  addressFamilyCheck('AF_PACKET', 'AF_PACKET', 'packet', 1000, 'raw packet', ['AF_PACKET']),
   addressFamilyCheck('OTHER', '…', 'other', 1250, 'exotic (Bluetooth, CAN, VSOCK, ...)'),
   {
     id: 'SystemCallArchitectures',

@@ -18,14 +18,21 @@
  *    no other adds its own change, every set is scored once; drop-ins sorting after ours are applied
  *    once when they read nothing a candidate writes.
  */
-import { CHECKS } from './checks.js'
+import type { CheckDefinition } from './checks.js'
+import { CHECKS, CHECKS_BY_ID } from './checks.js'
 import { compareBytes } from './dropins.js'
 import type { ExceptionReport } from './exceptions.js'
 import { PHASES, phaseOf } from './phases.js'
 import type { FixPreferences, Policy } from './policy.js'
 import { DEFAULT_FIX } from './policy.js'
 import type { Rating } from './score.js'
-import { exposureOfSettings, formatExposure, policyRescores, ratingOf } from './score.js'
+import {
+  exposureOfSettings,
+  formatExposure,
+  policyRescores,
+  ratingOf,
+  settingsRunPrivileged
+} from './score.js'
 import type { ServiceProfile, Trait } from './service-profile.js'
 import { buildProfile, isSafePath, recordedView, safeText } from './service-profile.js'
 import type { ScopeHint } from './scope.js'
@@ -171,6 +178,113 @@ interface Blocked {
   reason: string
   /** lines that would apply it, to say what it would gain */
   lines?: Line[]
+}
+
+/**
+ * What the unit's justified exceptions leave the service in list-valued directives (the rows'
+ * `keeps`): the fix restricts the rest of each list around them.
+ */
+interface Kept {
+  capabilities: ReadonlySet<string>
+  syscallGroups: ReadonlySet<string>
+  addressFamilies: ReadonlySet<string>
+  namespaces: ReadonlySet<string>
+}
+
+const NOTHING_KEPT: Kept = {
+  capabilities: new Set(),
+  syscallGroups: new Set(),
+  addressFamilies: new Set(),
+  namespaces: new Set()
+}
+
+/** RestrictNamespaces= types, in the order systemd-analyze lists its rows. */
+const NAMESPACE_TYPES = ['user', 'mnt', 'ipc', 'pid', 'cgroup', 'net', 'uts'] as const
+
+function keptByExceptions(allowed: readonly ExceptionReport[]): Kept {
+  const capabilities = new Set<string>()
+  const syscallGroups = new Set<string>()
+  const addressFamilies = new Set<string>()
+  const namespaces = new Set<string>()
+  for (const exception of allowed) {
+    for (const id of exception.checks) {
+      const keeps = CHECKS_BY_ID.get(id)?.keeps
+      for (const cap of keeps?.capabilities ?? []) capabilities.add(cap)
+      if (keeps?.syscallGroup !== undefined) syscallGroups.add(keeps.syscallGroup)
+      for (const family of keeps?.addressFamilies ?? []) addressFamilies.add(family)
+      if (keeps?.namespace !== undefined) namespaces.add(keeps.namespace)
+    }
+  }
+  return { capabilities, syscallGroups, addressFamilies, namespaces }
+}
+
+/** The fix preferences with what the exceptions keep: capabilities, families, the network. */
+function fixKeeping(fix: FixPreferences, kept: Kept): FixPreferences {
+  if (!kept.capabilities.size && !kept.addressFamilies.size) return fix
+  return {
+    ...fix,
+    // an exception for the Internet families says the service uses the network
+    network: kept.addressFamilies.has('AF_INET') ? 'required' : fix.network,
+    keepCapabilities: [...new Set([...fix.keepCapabilities, ...kept.capabilities])],
+    addressFamilies: [...new Set([...fix.addressFamilies, ...kept.addressFamilies])]
+  }
+}
+
+/**
+ * Moves to `blocked` every candidate that would make better a row that a justified exception
+ * allows: the exception says the service needs what the row measures (PrivateDevices= off for a
+ * GPU), so a directive that takes it away would break the service, whatever else it gains.
+ * (Lists are restricted around what the exceptions keep first, see Kept: those candidates stay.)
+ */
+function withoutExceptedGains(
+  offered: readonly Candidate[],
+  blocked: Blocked[],
+  allowed: readonly ExceptionReport[],
+  ctx: SearchContext
+): Candidate[] {
+  const base = settingsWithLines([], ctx)
+  const rows: Array<{ check: CheckDefinition; exception: ExceptionReport; badness: number }> = []
+  for (const exception of allowed) {
+    for (const id of exception.checks) {
+      const check = CHECKS_BY_ID.get(id)
+      if (check === undefined || (check.since ?? 0) > ctx.version) continue
+      rows.push({ check, exception, badness: rowBadness(check, base, ctx.version) })
+    }
+  }
+  // a row that is already good cannot be made better
+  const open = rows.filter((row) => row.badness > 0)
+  if (!open.length) return [...offered]
+  return offered.filter((candidate) => {
+    const settings = settingsWithLines(candidate.lines, ctx)
+    const bettered = open.find((row) => rowBadness(row.check, settings, ctx.version) < row.badness)
+    if (bettered === undefined) return true
+    blocked.push({
+      directive: candidate.directive,
+      reason: `justified exception (${bettered.exception.written.join(', ')}): ${bettered.exception.reason}`,
+      lines: candidate.lines
+    })
+    return false
+  })
+}
+
+/** The unit's settings with `lines` in our drop-in, the drop-ins after it and implied settings. */
+function settingsWithLines(lines: readonly Line[], ctx: SearchContext): ServiceSettings {
+  const settings = copySettings(ctx.base)
+  applyLines(settings, lines, ctx)
+  for (const dropIn of ctx.after) applyDropInTo(settings, dropIn, ctx.unit, ctx.version)
+  applyImpliedSettings(settings, ctx.unit)
+  return settings
+}
+
+/** A row's badness; none when it does not apply. */
+function rowBadness(check: CheckDefinition, settings: ServiceSettings, version: number): number {
+  if (check.bootPhaseExempt && !settings.defaultDependencies) return 0
+  const found = check.assess({
+    settings,
+    version,
+    runsPrivileged: settingsRunPrivileged(settings)
+  })
+  return found.na === undefined ? found.badness : 0
 }
 
 const CAP_ROOT_ADMIN_DROP = [
@@ -443,7 +557,8 @@ function candidatesFor(
   sources: UnitSources,
   fix: FixPreferences,
   version: number,
-  refusedWith?: RefusalWith
+  refusedWith?: RefusalWith,
+  kept: Kept = NOTHING_KEPT
 ): { candidates: Candidate[]; blocked: Blocked[]; observe: Observation[] } {
   const candidates: Candidate[] = []
   const blocked: Blocked[] = []
@@ -1056,6 +1171,7 @@ function candidatesFor(
     if (has(trait)) for (const group of groups) allowedGroups.add(group)
   }
   if (root) allowedGroups.add('@resources')
+  for (const group of kept.syscallGroups) allowedGroups.add(group)
   const denyRare = RARE_GROUPS.filter((g) => !allowedGroups.has(g))
   const denyAll = CHECKED_SYSCALL_GROUPS.filter((g) => !allowedGroups.has(g))
   const denyRareText = joined(RARE_GROUPS, (g) => !allowedGroups.has(g))
@@ -1169,17 +1285,28 @@ function candidatesFor(
     },
     ['system-writer', 'login']
   )
-  offer(
-    {
-      id: 'RestrictNamespaces',
-      directive: 'RestrictNamespaces',
-      phase: 4,
-      stage: 0,
-      lines: [{ key: 'RestrictNamespaces', value: 'yes' }],
-      reason: 'it cannot create namespaces (a common step of kernel exploits)'
-    },
-    ['containers', 'login', 'mount']
-  )
+  // the types a justified exception allows stay allowed (RestrictNamespaces= lists what is allowed)
+  const keptNamespaces = NAMESPACE_TYPES.filter((type) => kept.namespaces.has(type))
+  if (keptNamespaces.length < NAMESPACE_TYPES.length) {
+    offer(
+      {
+        id: 'RestrictNamespaces',
+        directive: 'RestrictNamespaces',
+        phase: 4,
+        stage: 0,
+        lines: [
+          {
+            key: 'RestrictNamespaces',
+            value: keptNamespaces.length ? keptNamespaces.join(' ') : 'yes'
+          }
+        ],
+        reason: keptNamespaces.length
+          ? `it cannot create namespaces but ${keptNamespaces.join(', ')} (its justified exceptions)`
+          : 'it cannot create namespaces (a common step of kernel exploits)'
+      },
+      ['containers', 'login', 'mount']
+    )
+  }
   offer(
     {
       id: 'ProtectClock',
@@ -2257,12 +2384,23 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
   )
   // one shape for every unit's settings (the code below reads many fields by name)
   const settings = shapedSettings(loaded.settings)
+  const allowed = (input.exceptions ?? []).filter((e) => e.error === undefined)
+  const kept = allowed.length ? keptByExceptions(allowed) : NOTHING_KEPT
   const {
     candidates: offered,
     blocked,
     observe: observations
-  } = candidatesFor(profile, settings, unitSources(loaded), fix, version, refusalCheck(loaded, ctx))
-  const candidates = prepare(offered, blocked.length, ctx)
+  } = candidatesFor(
+    profile,
+    settings,
+    unitSources(loaded),
+    fixKeeping(fix, kept),
+    version,
+    refusalCheck(loaded, ctx),
+    kept
+  )
+  const usable = allowed.length ? withoutExceptedGains(offered, blocked, allowed, ctx) : offered
+  const candidates = prepare(usable, blocked.length, ctx)
   const { chosen } = search(candidates, ctx, start, target, fix.mode)
   const { inOrder, gains, phaseScores, to } = rankAndGains(chosen, ctx, start)
   const chosenIds = new Set(chosen.map((c) => c.id))
