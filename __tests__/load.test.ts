@@ -8,6 +8,10 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
+import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import {
   dropInDirectoryNames,
   dropInLead,
@@ -344,6 +348,41 @@ describe('directive semantics', () => {
           "RestrictAddressFamilies=: 'AF_BOGUS' not understood; systemd drops it and stops there: 'AF_CAN', 'AF_UNIX' after it are not applied either"
       })
     ])
+  })
+
+  it('reports a system call name no systemd knows, as systemd does', () => {
+    // systemd: "a.service:3: Failed to parse system call, ignoring: ptrce"
+    const names =
+      'ptrce chmod arc_gettls cachestat bogus_call _sysctl usr26 mseal ptrce:EPERM @mount'
+    const text = `${H}SystemCallFilter=~${names}\n`
+    const service = loaded({ 'a.service': text })
+    expect(service.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'dropped-words',
+        line: 3,
+        message:
+          "SystemCallFilter=: 'ptrce', 'bogus_call', 'ptrce:EPERM' not understood; systemd drops them"
+      })
+    ])
+    // the names a version knows and another does not, or only libseccomp knows, are not reported:
+    // every one reported is one the machine's systemd-analyze drops too
+    const analyze = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' })
+    if (analyze.status !== 0) return
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-syscalls-'))
+    try {
+      fs.writeFileSync(path.join(dir, 'a.service'), text)
+      const run = spawnSync(
+        'systemd-analyze',
+        ['security', '--offline=true', '--no-pager', path.join(dir, 'a.service')],
+        { encoding: 'utf8' }
+      )
+      const dropped = [...run.stderr.matchAll(/Failed to parse system call, ignoring: (\S+)/g)]
+      const systemdDrops = new Set(dropped.map((m) => m[1]))
+      expect(systemdDrops.has('ptrce')).toBe(true)
+      expect(systemdDrops.has('bogus_call')).toBe(true)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('reports a key in the wrong case as unknown-key', () => {

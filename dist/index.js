@@ -35255,6 +35255,119 @@ const SYSCALL_GROUPS = {
         'writev'
     ]
 };
+/** System calls known to systemd 252 but in no group except @known ("Ungrouped System Calls"), in printed order. */
+const UNGROUPED_SYSCALLS = [
+    'arc_gettls',
+    'arc_settls',
+    'arc_usr_cmpxchg',
+    'atomic_barrier',
+    'atomic_cmpxchg_32',
+    'cachectl',
+    'dipc',
+    'exec_with_loader',
+    'execv',
+    'futex_requeue',
+    'futex_wait',
+    'futex_wake',
+    'getdomainname',
+    'getdtablesize',
+    'gethostname',
+    'getpagesize',
+    'getxgid',
+    'getxpid',
+    'getxuid',
+    'kern_features',
+    'landlock_add_rule',
+    'landlock_create_ruleset',
+    'landlock_restrict_self',
+    'map_shadow_stack',
+    'memfd_secret',
+    'memory_ordering',
+    'mincore',
+    'multiplexer',
+    'old_adjtimex',
+    'oldumount',
+    'or1k_atomic',
+    'osf_fstat',
+    'osf_fstatfs',
+    'osf_fstatfs64',
+    'osf_getdirentries',
+    'osf_getdomainname',
+    'osf_getitimer',
+    'osf_getrusage',
+    'osf_getsysinfo',
+    'osf_gettimeofday',
+    'osf_lstat',
+    'osf_mount',
+    'osf_proplist_syscall',
+    'osf_select',
+    'osf_set_program_attributes',
+    'osf_setitimer',
+    'osf_setsysinfo',
+    'osf_settimeofday',
+    'osf_shmat',
+    'osf_sigprocmask',
+    'osf_sigstack',
+    'osf_stat',
+    'osf_statfs',
+    'osf_statfs64',
+    'osf_swapon',
+    'osf_syscall',
+    'osf_sysinfo',
+    'osf_usleep_thread',
+    'osf_utimes',
+    'osf_utsname',
+    'osf_wait4',
+    'perfctr',
+    'process_mrelease',
+    's390_guarded_storage',
+    's390_sthyi',
+    'sched_get_affinity',
+    'sched_set_affinity',
+    'seccomp',
+    'sethae',
+    'setpgrp',
+    'spu_create',
+    'spu_run',
+    'syscall',
+    'syslog',
+    'sysmips',
+    'timerfd',
+    'utrap_install'
+];
+/**
+ * Names systemd 253-262's tables or libseccomp 2.5 take as system calls beyond the lists above
+ * (systemd 257's and 262's `syscall-filter`, and the names Debian 12's libseccomp resolves): a
+ * SystemCallFilter= name is reported as unknown only when no version knows it.
+ */
+const NEWER_SYSCALLS = [
+    'arm_sync_file_range',
+    'breakpoint',
+    'cachestat',
+    'fchroot',
+    'file_getattr',
+    'file_setattr',
+    'fstatat',
+    'get_tls',
+    'getxattrat',
+    'listmount',
+    'listns',
+    'listxattrat',
+    'llseek',
+    'lsm_get_self_attr',
+    'lsm_list_modules',
+    'lsm_set_self_attr',
+    'mseal',
+    'newfstat',
+    'open_tree_attr',
+    'removexattrat',
+    'rseq_slice_yield',
+    'setxattrat',
+    'statmount',
+    'uprobe',
+    'usr26',
+    'usr32'
+];
 
 /** SystemCallFilter= and SystemCallArchitectures=: the filter state and the group walk systemd-analyze does. */
 /** The eleven groups the analyzer checks, by json_field suffix. */
@@ -35314,6 +35427,14 @@ const NOT_ON_X86_64 = new Set([
     'open_tree_attr'
 ]);
 const ERRNOS = new Set(ERRNO_NAMES);
+/** Every system call name some version knows: systemd drops any other ("Failed to parse system call"). */
+const KNOWN_SYSCALLS = new Set([
+    ...Object.values(SYSCALL_GROUPS)
+        .flat()
+        .filter((name) => !name.startsWith('@')),
+    ...UNGROUPED_SYSCALLS,
+    ...NEWER_SYSCALLS
+]);
 /**
  * @mount lists open_tree_attr instead of open_tree from this version (upstream PR #38060, July 2025;
  * Debian's 257.13 still lists open_tree, Ubuntu's 259 does not).
@@ -35406,7 +35527,8 @@ function applySyscallFilterAssignment(current, value, version) {
             continue;
         }
         const members = expansion(name, version);
-        if (members === null) {
+        // (an unknown name changes no group's row: dropping it only makes the diagnostic)
+        if (members === null || (members.length === 1 && !KNOWN_SYSCALLS.has(name))) {
             ignored.push(word);
             continue;
         }

@@ -1114,3 +1114,37 @@ export const UNGROUPED_SYSCALLS: readonly string[] = [
   'timerfd',
   'utrap_install'
 ]
+
+/**
+ * Names systemd 253-262's tables or libseccomp 2.5 take as system calls beyond the lists above
+ * (systemd 257's and 262's `syscall-filter`, and the names Debian 12's libseccomp resolves): a
+ * SystemCallFilter= name is reported as unknown only when no version knows it.
+ */
+export const NEWER_SYSCALLS: readonly string[] = [
+  'arm_sync_file_range',
+  'breakpoint',
+  'cachestat',
+  'fchroot',
+  'file_getattr',
+  'file_setattr',
+  'fstatat',
+  'get_tls',
+  'getxattrat',
+  'listmount',
+  'listns',
+  'listxattrat',
+  'llseek',
+  'lsm_get_self_attr',
+  'lsm_list_modules',
+  'lsm_set_self_attr',
+  'mseal',
+  'newfstat',
+  'open_tree_attr',
+  'removexattrat',
+  'rseq_slice_yield',
+  'setxattrat',
+  'statmount',
+  'uprobe',
+  'usr26',
+  'usr32'
+]

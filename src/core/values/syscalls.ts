@@ -1,6 +1,6 @@
 /** SystemCallFilter= and SystemCallArchitectures=: the filter state and the group walk systemd-analyze does. */
 import { ERRNO_NAMES } from '../data/errno-names.js'
-import { SYSCALL_GROUPS } from '../data/syscall-groups.js'
+import { NEWER_SYSCALLS, SYSCALL_GROUPS, UNGROUPED_SYSCALLS } from '../data/syscall-groups.js'
 import { asciiUpper, extractWords, parseCInteger } from '../words.js'
 
 /** The eleven groups the analyzer checks, by json_field suffix. */
@@ -62,6 +62,15 @@ const NOT_ON_X86_64 = new Set([
 ])
 
 const ERRNOS = new Set(ERRNO_NAMES)
+
+/** Every system call name some version knows: systemd drops any other ("Failed to parse system call"). */
+const KNOWN_SYSCALLS: ReadonlySet<string> = new Set([
+  ...Object.values(SYSCALL_GROUPS)
+    .flat()
+    .filter((name) => !name.startsWith('@')),
+  ...UNGROUPED_SYSCALLS,
+  ...NEWER_SYSCALLS
+])
 
 /**
  * @mount lists open_tree_attr instead of open_tree from this version (upstream PR #38060, July 2025;
@@ -169,7 +178,8 @@ export function applySyscallFilterAssignment(
       continue
     }
     const members = expansion(name, version)
-    if (members === null) {
+    // (an unknown name changes no group's row: dropping it only makes the diagnostic)
+    if (members === null || (members.length === 1 && !KNOWN_SYSCALLS.has(name))) {
       ignored.push(word)
       continue
     }
