@@ -219,6 +219,23 @@ describe('systemd-hardening-gate CLI', () => {
     expect(stderr).toMatch(message)
   })
 
+  it('keeps the line breaks of the option parser’s messages', () => {
+    const { code, stderr } = run(['--threshold', '-1', 'examples'])
+    expect(code).toBe(2)
+    expect(stderr).not.toContain('\\u000a')
+    expect(stderr).toMatch(/ambiguous\.\nDid you forget[^\n]*\nTo specify[^\n]*'--threshold=-XYZ'/)
+    // a control character in an argument is still escaped
+    expect(run(['--bo\u001bgus', 'examples']).stderr).toContain('--bo\\u001bgus')
+  })
+
+  it('says so when --no-suggest computed no drop-ins', () => {
+    const { code, stdout } = run(['--no-suggest', 'examples'])
+    expect(code).toBe(1)
+    expect(stdout).not.toContain('Drop-ins are shown')
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('No drop-ins were computed (--no-suggest).')
+    expect(run(['examples']).stdout).not.toContain('--no-suggest')
+  })
+
   it('writes markdown and SARIF', () => {
     const markdown = run(['--format', 'markdown', 'examples'])
     expect(markdown.stdout).toContain(

@@ -13660,7 +13660,11 @@ function createTextStream(head, options) {
             lines.push(total === 0
                 ? 'No service units found.'
                 : `${total} unit(s), ${failed} failed (threshold ${head.threshold.toFixed(1)}, systemd ${head.systemdVersion}, policy ${escapeControl(head.policy)})${extras.length ? `; ${extras.join(', ')}` : ''}`);
-            if (fullLeft < 0 || unsuggested > 0) {
+            if (options.suggest === false) {
+                if (failed > 0)
+                    lines.push('No drop-ins were computed (--no-suggest).');
+            }
+            else if (fullLeft < 0 || unsuggested > 0) {
                 lines.push(`Drop-ins are shown for the first ${options.fullSuggestions ?? 20} failing units: --fix writes all of them, --format json lists them.`);
             }
             return lines.join('\n') + '\n';
@@ -16202,13 +16206,15 @@ and fails when a unit's exposure is above the threshold.
 PATH            unit files (an instance foo@x.service may be named beside its template),
                 or directories searched for *.service (default: .)
 --format F      text (default), json, markdown or sarif
---threshold N   fail units scoring above N (0.0-10.0, one decimal; default 5.0)
+--threshold N   fail units scoring above N (0.0-10.0, one decimal; default: the policy's
+                threshold, 5.0 for baseline, 3.0 for strict)
 --policy P      built-in policy name or policy JSON file (default: baseline)
 --systemd-version N
                 target systemd version, ${OLDEST_SYSTEMD_VERSION}-${NEWEST_SYSTEMD_VERSION} (default ${NEWEST_SYSTEMD_VERSION}; Debian 12 is 252)
 --user          score every unit as a unit of a user's service manager, as
                 'systemd-analyze --user' does (default: as systemd-analyze without --user)
---exclude GLOB  skip matching files (repeatable)
+--exclude GLOB  skip the units below a directory PATH whose path from it matches
+                (repeatable); a file named as a PATH is always scanned
 --output FILE   write the report to FILE instead of standard output
 --all-checks    JSON: list every check row, not only those that cost exposure or were skipped
 --suggest       text: show the drop-in of every failing unit (default: the first 20);
@@ -16280,7 +16286,9 @@ async function runCli(argv, io) {
         ({ values, positionals } = parse(argv));
     }
     catch (error) {
-        io.stderr(`systemd-hardening-gate: ${escapeControl(error.message)}\n\n${USAGE}`);
+        // Node's message has line breaks of its own: each line is escaped, the breaks are kept
+        const message = error.message.split('\n').map(escapeControl).join('\n');
+        io.stderr(`systemd-hardening-gate: ${message}\n\n${USAGE}`);
         return 2;
     }
     if (values.help) {
@@ -16488,7 +16496,8 @@ async function runCli(argv, io) {
                 const text = createTextStream(head, {
                     color,
                     fullSuggestions: TEXT_SUGGESTIONS,
-                    topChecks: TEXT_TOP_CHECKS
+                    topChecks: TEXT_TOP_CHECKS,
+                    suggest
                 });
                 if (oneWorker) {
                     // the worker writes the entries; the opening and the closing are written here

@@ -9,6 +9,8 @@ export interface TextOptions {
   topChecks?: number
   /** failing units whose suggested drop-in is shown in full (the others get one line) */
   fullSuggestions?: number
+  /** false: no drop-ins were computed (--no-suggest), and the summary says so */
+  suggest?: boolean
 }
 
 const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const
@@ -226,7 +228,9 @@ export function createTextStream(head: TextHead, options: TextOptions): TextStre
           ? 'No service units found.'
           : `${total} unit(s), ${failed} failed (threshold ${head.threshold.toFixed(1)}, systemd ${head.systemdVersion}, policy ${escapeControl(head.policy)})${extras.length ? `; ${extras.join(', ')}` : ''}`
       )
-      if (fullLeft < 0 || unsuggested > 0) {
+      if (options.suggest === false) {
+        if (failed > 0) lines.push('No drop-ins were computed (--no-suggest).')
+      } else if (fullLeft < 0 || unsuggested > 0) {
         lines.push(
           `Drop-ins are shown for the first ${options.fullSuggestions ?? 20} failing units: --fix writes all of them, --format json lists them.`
         )
