@@ -181,6 +181,28 @@ describe('installNames', () => {
       installNames([text('[Install]\nDefaultInstance=%u\n')], template, pi).defaultInstance
     ).toBe('pi')
     expect(of('%a')).toBeUndefined()
+    // an old-style Alias= in a dependency directory names an instance enable links and starts
+    const wanted = (alias: string, unit = template): string[] | undefined =>
+      installNames([text(`[Install]\nAlias=${alias}\n`)], unit).wantedInstances
+    expect(wanted('multi-user.target.wants/foo@root.service')).toEqual(['root'])
+    expect(wanted('a.target.requires/foo@x.service b.target.wants/foo@%p.service')).toEqual([
+      'x',
+      'foo'
+    ])
+    expect(wanted('multi-user.target.wants/foo@root.service', name('foo@i.service'))).toEqual([
+      'root'
+    ])
+    // what `systemctl enable` refuses (another template, no instance, another kind of directory,
+    // a machine specifier) or a plain unit's own name names no instance
+    for (const refused of [
+      'multi-user.target.wants/bar@root.service',
+      'multi-user.target.wants/foo@.service',
+      'multi-user.target.upholds/foo@x.service',
+      'a/b.wants/foo@x.service',
+      'multi-user.target.wants/foo@%H.service'
+    ])
+      expect([refused, wanted(refused)]).toEqual([refused, undefined])
+    expect(wanted('multi-user.target.wants/foo.service', name('foo.service'))).toBeUndefined()
     // from a drop-in too
     expect(
       installNames(
@@ -214,6 +236,11 @@ beforeAll(() => {
   )
   write(`alias/${UNITS}/webapp.service.d/weak.conf`, WEAKENING)
   write(`default/${UNITS}/foo@.service`, TEMPLATE)
+  // an old-style Alias= that `systemctl enable` turns into multi-user.target.wants/foo@root.service
+  write(
+    `wanted/${UNITS}/foo@.service`,
+    TEMPLATE.replace('DefaultInstance=root', 'Alias=multi-user.target.wants/foo@root.service')
+  )
   // enabled by a link, as `systemctl enable foo@root.service` leaves it
   write(`wants/${UNITS}/foo@.service`, TEMPLATE.replace('DefaultInstance=root\n', ''))
   fs.mkdirSync(path.join(base, `wants/${UNITS}/multi-user.target.wants`))
@@ -274,6 +301,20 @@ describe('names the unit has once enabled', () => {
     [252, 9.0],
     [262, 8.9]
   ])(
+    'judges a template as the instance its Alias= in a .wants/ directory names (at %i, %d)',
+    async (version, expected) => {
+      const report = await scanned('wanted', version)
+      expect(report).toMatchObject({ unit: 'foo@root.service', score: expected })
+      expect(report.diagnostics.map((d) => d.message).join('\n')).toContain(
+        'the instance foo@root.service (its Alias= names it in a .wants/ directory: `systemctl enable` starts it)'
+      )
+    }
+  )
+
+  it.each([
+    [252, 9.0],
+    [262, 8.9]
+  ])(
     'judges a template as the instances links in .wants/ enable (at %i, %d)',
     async (version, expected) => {
       // the link in multi-user.target.wants/ is a name, no unit file systemd loads: not scanned
@@ -293,7 +334,7 @@ describe('names the unit has once enabled', () => {
   )
 
   it('reads the same at a base commit (the Action reads it from git objects)', async () => {
-    for (const tree of ['alias', 'default', 'wants']) {
+    for (const tree of ['alias', 'default', 'wants', 'wanted']) {
       const repository = committed(path.join(base, tree))
       const unit = `${UNITS}/${tree === 'alias' ? 'app.service' : 'foo@.service'}`
       for (const version of [252, 262]) {
@@ -325,7 +366,8 @@ describe('against systemctl enable and systemd-analyze --root', () => {
     )
     for (const [tree, unit, enabled] of [
       ['alias', 'app.service', 'app.service'],
-      ['default', 'foo@.service', 'foo@root.service']
+      ['default', 'foo@.service', 'foo@root.service'],
+      ['wanted', 'foo@.service', 'foo@root.service']
     ] as const) {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-install-root-'))
       try {

@@ -14092,8 +14092,15 @@ function installNames(texts, unit, user = ROOT) {
             aliases.push(alias);
         }
     };
+    const wantedInstances = [];
     for (const word of words) {
         const pieces = expandInstallSpecifiers(word, unit, user);
+        if (word.includes('/')) {
+            const instance = pieces.includes(UNKNOWN) ? undefined : wantedInstance(pieces.join(''), unit);
+            if (instance !== undefined && !wantedInstances.includes(instance))
+                wantedInstances.push(instance);
+            continue;
+        }
         if (pieces.includes(UNKNOWN)) {
             aliasPatterns.push(namePattern(pieces));
             continue;
@@ -14124,7 +14131,34 @@ function installNames(texts, unit, user = ROOT) {
             instance = expanded;
     }
     const result = { aliases, aliasPatterns };
+    if (wantedInstances.length > 0)
+        result.wantedInstances = wantedInstances;
     return instance === undefined ? result : { ...result, defaultInstance: instance };
+}
+/**
+ * The instance of `unit`'s template that `Alias=DIR/NAME` makes `systemctl enable` link, as it does
+ * (252-262): DIR is a unit's `.wants` or `.requires` directory and NAME an instance of the template
+ * itself (any other such Alias= fails the enable). Undefined for anything else.
+ */
+function wantedInstance(alias, unit) {
+    // (the template is analysed as an instance of it: its test instance)
+    if (!unit.isTemplate && !unit.isInstance)
+        return undefined;
+    const slash = alias.indexOf('/');
+    if (slash !== alias.lastIndexOf('/'))
+        return undefined;
+    const directory = alias.slice(0, slash);
+    const suffix = directory.endsWith('.wants')
+        ? '.wants'
+        : directory.endsWith('.requires')
+            ? '.requires'
+            : undefined;
+    if (suffix === undefined || !parseUnitName(directory.slice(0, -suffix.length)))
+        return undefined;
+    const named = parseUnitName(alias.slice(slash + 1));
+    if (!named?.isInstance || named.prefix !== unit.prefix || named.type !== unit.type)
+        return undefined;
+    return named.instance;
 }
 /**
  * The alias names among a directory's entries that Alias= patterns with a machine specifier may
@@ -15595,6 +15629,10 @@ asInstance) {
         const byDefault = install.defaultInstance;
         if (byDefault !== undefined && !realInstances.has(byDefault))
             realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts');
+        for (const wanted of install.wantedInstances ?? []) {
+            if (!realInstances.has(wanted))
+                realInstances.set(wanted, 'its Alias= names it in a .wants/ directory: `systemctl enable` starts it');
+        }
         realInstances.delete(instance);
         if (realInstances.size > 0) {
             const instances = [...realInstances.keys()];

@@ -44839,8 +44839,15 @@ function installNames(texts, unit, user = ROOT) {
             aliases.push(alias);
         }
     };
+    const wantedInstances = [];
     for (const word of words) {
         const pieces = expandInstallSpecifiers(word, unit, user);
+        if (word.includes('/')) {
+            const instance = pieces.includes(UNKNOWN) ? undefined : wantedInstance(pieces.join(''), unit);
+            if (instance !== undefined && !wantedInstances.includes(instance))
+                wantedInstances.push(instance);
+            continue;
+        }
         if (pieces.includes(UNKNOWN)) {
             aliasPatterns.push(namePattern(pieces));
             continue;
@@ -44871,7 +44878,34 @@ function installNames(texts, unit, user = ROOT) {
             instance = expanded;
     }
     const result = { aliases, aliasPatterns };
+    if (wantedInstances.length > 0)
+        result.wantedInstances = wantedInstances;
     return instance === undefined ? result : { ...result, defaultInstance: instance };
+}
+/**
+ * The instance of `unit`'s template that `Alias=DIR/NAME` makes `systemctl enable` link, as it does
+ * (252-262): DIR is a unit's `.wants` or `.requires` directory and NAME an instance of the template
+ * itself (any other such Alias= fails the enable). Undefined for anything else.
+ */
+function wantedInstance(alias, unit) {
+    // (the template is analysed as an instance of it: its test instance)
+    if (!unit.isTemplate && !unit.isInstance)
+        return undefined;
+    const slash = alias.indexOf('/');
+    if (slash !== alias.lastIndexOf('/'))
+        return undefined;
+    const directory = alias.slice(0, slash);
+    const suffix = directory.endsWith('.wants')
+        ? '.wants'
+        : directory.endsWith('.requires')
+            ? '.requires'
+            : undefined;
+    if (suffix === undefined || !parseUnitName(directory.slice(0, -suffix.length)))
+        return undefined;
+    const named = parseUnitName(alias.slice(slash + 1));
+    if (!named?.isInstance || named.prefix !== unit.prefix || named.type !== unit.type)
+        return undefined;
+    return named.instance;
 }
 /**
  * The alias names among a directory's entries that Alias= patterns with a machine specifier may
@@ -46047,6 +46081,10 @@ asInstance) {
         const byDefault = install.defaultInstance;
         if (byDefault !== undefined && !realInstances.has(byDefault))
             realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts');
+        for (const wanted of install.wantedInstances ?? []) {
+            if (!realInstances.has(wanted))
+                realInstances.set(wanted, 'its Alias= names it in a .wants/ directory: `systemctl enable` starts it');
+        }
         realInstances.delete(instance);
         if (realInstances.size > 0) {
             const instances = [...realInstances.keys()];
@@ -55932,8 +55970,8 @@ reader = new BaseReader(tree)) {
     }
     reader.prefetch(wanted);
     const result = new Map();
-    /** a template's DefaultInstance= (file and drop-ins), by its current path */
-    const defaultInstances = new Map();
+    /** the instances a template's [Install] makes `systemctl enable` start, by its current path */
+    const installedInstances = new Map();
     for (const [current, basePath] of units) {
         const top = toTop(basePath);
         const fileName = top.slice(top.lastIndexOf('/') + 1);
@@ -56046,8 +56084,11 @@ reader = new BaseReader(tree)) {
         // (as enable reads it: the unit file, its own and its template's drop-ins; see installTexts)
         const texts = installTexts(main, readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? []), names.id);
         const install = installNames(texts, names.id, manager === 'user' ? options.managerUser : undefined);
+        const installed = [...(install.wantedInstances ?? [])];
         if (install.defaultInstance !== undefined)
-            defaultInstances.set(current, install.defaultInstance);
+            installed.push(install.defaultInstance);
+        if (installed.length > 0)
+            installedInstances.set(current, installed);
         const matched = searched.flatMap((dir) => aliasesMatching(install.aliasPatterns, reader.list(dir), names.id));
         const enabled = newAliases([...install.aliases, ...matched], names);
         if (enabled.length > 0)
@@ -56095,10 +56136,9 @@ reader = new BaseReader(tree)) {
                     }
                 }
             }
-            // and its DefaultInstance=, the instance `systemctl enable` starts (as the scan)
-            const byDefault = defaultInstances.get(current);
-            if (byDefault !== undefined)
-                instances.push(byDefault);
+            // and its DefaultInstance= and the instances its Alias= links, which `systemctl enable`
+            // starts (as the scan)
+            instances.push(...(installedInstances.get(current) ?? []));
             let worst = atBase;
             const judged = new Set(instances.filter((instance) => instance !== templateInstance));
             // every instance's drop-ins in one read (a template may have thousands of instances)

@@ -25,6 +25,11 @@ export interface InstallNames {
   aliasPatterns: NamePattern[]
   /** a template's DefaultInstance=, when it is a valid instance */
   defaultInstance?: string
+  /**
+   * A template's instances an old-style `Alias=multi-user.target.wants/foo@root.service` names:
+   * `systemctl enable` links each in that dependency directory, so it starts at boot
+   */
+  wantedInstances?: string[]
 }
 
 /** The user `systemctl enable` runs as, for %u %U %g %G (root for the system manager). */
@@ -209,8 +214,15 @@ export function installNames(
       aliases.push(alias)
     }
   }
+  const wantedInstances: string[] = []
   for (const word of words) {
     const pieces = expandInstallSpecifiers(word, unit, user)
+    if (word.includes('/')) {
+      const instance = pieces.includes(UNKNOWN) ? undefined : wantedInstance(pieces.join(''), unit)
+      if (instance !== undefined && !wantedInstances.includes(instance))
+        wantedInstances.push(instance)
+      continue
+    }
     if (pieces.includes(UNKNOWN)) {
       aliasPatterns.push(namePattern(pieces))
       continue
@@ -238,7 +250,31 @@ export function installNames(
       instance = expanded
   }
   const result: InstallNames = { aliases, aliasPatterns }
+  if (wantedInstances.length > 0) result.wantedInstances = wantedInstances
   return instance === undefined ? result : { ...result, defaultInstance: instance }
+}
+
+/**
+ * The instance of `unit`'s template that `Alias=DIR/NAME` makes `systemctl enable` link, as it does
+ * (252-262): DIR is a unit's `.wants` or `.requires` directory and NAME an instance of the template
+ * itself (any other such Alias= fails the enable). Undefined for anything else.
+ */
+function wantedInstance(alias: string, unit: UnitName): string | undefined {
+  // (the template is analysed as an instance of it: its test instance)
+  if (!unit.isTemplate && !unit.isInstance) return undefined
+  const slash = alias.indexOf('/')
+  if (slash !== alias.lastIndexOf('/')) return undefined
+  const directory = alias.slice(0, slash)
+  const suffix = directory.endsWith('.wants')
+    ? '.wants'
+    : directory.endsWith('.requires')
+      ? '.requires'
+      : undefined
+  if (suffix === undefined || !parseUnitName(directory.slice(0, -suffix.length))) return undefined
+  const named = parseUnitName(alias.slice(slash + 1))
+  if (!named?.isInstance || named.prefix !== unit.prefix || named.type !== unit.type)
+    return undefined
+  return named.instance
 }
 
 /**

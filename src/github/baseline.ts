@@ -396,8 +396,8 @@ export function scoreAtBase(
   }
   reader.prefetch(wanted)
   const result = new Map<string, UnitReport | null>()
-  /** a template's DefaultInstance= (file and drop-ins), by its current path */
-  const defaultInstances = new Map<string, string>()
+  /** the instances a template's [Install] makes `systemctl enable` start, by its current path */
+  const installedInstances = new Map<string, string[]>()
   for (const [current, basePath] of units) {
     const top = toTop(basePath)
     const fileName = top.slice(top.lastIndexOf('/') + 1)
@@ -531,8 +531,9 @@ export function scoreAtBase(
       names.id,
       manager === 'user' ? options.managerUser : undefined
     )
-    if (install.defaultInstance !== undefined)
-      defaultInstances.set(current, install.defaultInstance)
+    const installed = [...(install.wantedInstances ?? [])]
+    if (install.defaultInstance !== undefined) installed.push(install.defaultInstance)
+    if (installed.length > 0) installedInstances.set(current, installed)
     const matched = searched.flatMap((dir) =>
       aliasesMatching(install.aliasPatterns, reader.list(dir), names.id)
     )
@@ -590,9 +591,9 @@ export function scoreAtBase(
           }
         }
       }
-      // and its DefaultInstance=, the instance `systemctl enable` starts (as the scan)
-      const byDefault = defaultInstances.get(current)
-      if (byDefault !== undefined) instances.push(byDefault)
+      // and its DefaultInstance= and the instances its Alias= links, which `systemctl enable`
+      // starts (as the scan)
+      instances.push(...(installedInstances.get(current) ?? []))
       let worst = atBase
       const judged = new Set(instances.filter((instance) => instance !== templateInstance))
       // every instance's drop-ins in one read (a template may have thousands of instances)

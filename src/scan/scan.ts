@@ -1472,6 +1472,13 @@ export function scanUnitFile(
     const byDefault = install.defaultInstance
     if (byDefault !== undefined && !realInstances.has(byDefault))
       realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts')
+    for (const wanted of install.wantedInstances ?? []) {
+      if (!realInstances.has(wanted))
+        realInstances.set(
+          wanted,
+          'its Alias= names it in a .wants/ directory: `systemctl enable` starts it'
+        )
+    }
     realInstances.delete(instance)
     if (realInstances.size > 0) {
       const instances = [...realInstances.keys()]
