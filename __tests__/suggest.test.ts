@@ -5,6 +5,7 @@
  * comparison with systemd-analyze itself is in suggest-oracle.test.ts.
  */
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import * as path from 'node:path'
 import { checksFor } from '../src/core/checks.js'
 import { parsePolicy } from '../src/core/policy.js'
@@ -275,6 +276,33 @@ describe('justified exceptions', () => {
       const after = badnessOf(check.id, load(withDropIn(unit, s), version), version)
       if (after < before) throw new Error(`${check.id}: ${before} -> ${after}\n${s.dropIn}`)
     }
+  })
+
+  it('holds for real units: no drop-in improves an excepted row (random rows, fixed seed)', () => {
+    const rows = checksFor(252)
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...CORPUS),
+        fc.constantFrom(...rows.map((c) => c.id)),
+        (unit, id) => {
+          const policy = parsePolicy(
+            {
+              'hardening-gate': {
+                fix: { mode: 'baseline' },
+                exceptions: [{ units: ['*'], checks: [id], reason: 'the service needs it' }]
+              }
+            },
+            'excepting'
+          )
+          const report = gate(unit, { policy, threshold: 0 })
+          if (!report.suggestion || report.status !== 'scored') return
+          const before = badnessOf(id, load(unit), 252)
+          const after = badnessOf(id, load(withDropIn(unit, suggestionOf(report))), 252)
+          expect([unit.name, id, after >= before]).toEqual([unit.name, id, true])
+        }
+      ),
+      { seed: 24, numRuns: 300 }
+    )
   })
 
   it('leaves out a directive that improves an excepted row, and says why', () => {
