@@ -322,3 +322,67 @@ describe('against systemd-analyze', () => {
     }
   })
 })
+
+describe('an exception on its until date', () => {
+  it('still applies, and expires the day after', () => {
+    const last = analyze(
+      `${BASE}# hardening-gate: allow PrivateNetwork until ${TODAY} -- last day\n`
+    )
+    expect(last.exceptions[0]!.error).toBeUndefined()
+    expect(row(last, 'PrivateNetwork')?.badness).toBeNull()
+    expect(last.passed).toBe(true)
+    const past = analyze(
+      `${BASE}# hardening-gate: allow PrivateNetwork until 2026-06-14 -- a day late\n`
+    )
+    expect(past.exceptions[0]!.error).toMatch(/expired on 2026-06-14/)
+  })
+})
+
+describe('a check allowed twice', () => {
+  it('takes the reason of the first exception: inline before the policy', () => {
+    const p = parsePolicy(
+      {
+        'hardening-gate': {
+          exceptions: [
+            { units: 'app.service', checks: 'PrivateNetwork', reason: 'from the policy' }
+          ]
+        }
+      },
+      'repo.json'
+    )
+    const r = analyze(`${BASE}# hardening-gate: allow PrivateNetwork -- from the unit\n`, {
+      policy: p
+    })
+    expect(r.exceptions.map((e) => e.source)).toEqual(['inline', 'policy'])
+    expect(row(r, 'PrivateNetwork')?.skipped).toBe('allowed (units/app.service:4): from the unit')
+  })
+})
+
+// the default of a scan (keepPassingChecks: false, i.e. without --all-checks) must still list N/A and allowed rows
+describe('a report without the passing rows', () => {
+  it('drops badness-0 rows but keeps N/A rows and rows an exception allows', () => {
+    const r = analyzeUnit(
+      {
+        unit: parseUnitName('app.service')!,
+        main: {
+          path: 'units/app.service',
+          bytes: encoder.encode(
+            '[Service]\nExecStart=/bin/true\nPrivateTmp=yes\n# hardening-gate: allow PrivateNetwork -- serves HTTP\n'
+          )
+        },
+        dropIns: []
+      },
+      {
+        version: 252,
+        policy: DEFAULT_POLICY,
+        threshold: 100,
+        today: '2026-06-15',
+        suggest: false,
+        keepPassingChecks: false
+      }
+    )
+    expect(r.checks.find((c) => c.id === 'PrivateTmp')).toBeUndefined()
+    expect(r.checks.find((c) => c.id === 'PrivateNetwork')?.skipped).toMatch(/serves HTTP/)
+    expect(r.checks.find((c) => c.id === 'SupplementaryGroups')?.skipped).toMatch(/runs as root/)
+  })
+})

@@ -1588,3 +1588,59 @@ describe('%J of a unit whose prefix ends with "-" makes systemd abort wherever i
 })
 
 oracleAgreement()
+
+// "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
+describe('Restart= of a Type=oneshot service', () => {
+  it.each(['always', 'on-success'])('Restart=%s is refused', (restart) => {
+    expect(
+      load({ 'a.service': S(`Type=oneshot\nExecStart=/bin/true\nRestart=${restart}`) })
+    ).toMatchObject({
+      status: 'invalid',
+      reason: `Restart=${restart} with Type=oneshot; systemd refuses it`
+    })
+  })
+  it('Restart=on-failure loads', () => {
+    expect(
+      load({ 'a.service': S('Type=oneshot\nExecStart=/bin/true\nRestart=on-failure') }).status
+    ).toBe('loaded')
+  })
+})
+
+// refusal.ts: "252, 254 and 255 refuse it; 257, 259, 261 and 262 load it; 256 unverified, follows 255"
+describe('RestartForceExitStatus= with Type=oneshot at the boundary version', () => {
+  it('is refused through 256 and loads from 257', () => {
+    const files = {
+      'a.service': '[Service]\nType=oneshot\nExecStart=/bin/true\nRestartForceExitStatus=1\n'
+    }
+    expect(loadService({ ...sourceOf(files, 'a.service'), version: 256 })).toMatchObject({
+      status: 'invalid',
+      reason: 'RestartForceExitStatus= with Type=oneshot; systemd refuses it'
+    })
+    expect(loadService({ ...sourceOf(files, 'a.service'), version: 257 }).status).toBe('loaded')
+  })
+})
+
+// refusal.ts: credentials make a Type-less unit Type=exec "257, 259, 262 refuse it, 255 loads it; merged for 256"
+describe('credentials implying Type=exec at the boundary version', () => {
+  it('refuse ExecStop= alone from 256, load it at 255', () => {
+    const files = {
+      'a.service': '[Service]\nExecStop=/usr/bin/true\nRemainAfterExit=yes\nSetCredential=token:x\n'
+    }
+    expect(loadService({ ...sourceOf(files, 'a.service'), version: 256 })).toMatchObject({
+      status: 'invalid',
+      reason: 'Type=exec without ExecStart=; systemd refuses it'
+    })
+    expect(loadService({ ...sourceOf(files, 'a.service'), version: 255 }).status).toBe('loaded')
+  })
+})
+
+// systemd: %j is the prefix after its LAST dash; systemd-analyze 252 scores svc-a-root.service with User=%j as root
+describe('%j of a prefix with several dashes', () => {
+  it('is the part after the last dash', () => {
+    expect(expandSpecifiers('%j', unitNameOf('svc-a-root.service'), 252)).toEqual({ value: 'root' })
+    expect(expandSpecifiers('%J', unitNameOf('a-b-c@i.service'), 252)).toEqual({ value: 'c' })
+    expect(
+      loaded({ 'svc-a-root.service': `${H}User=%j\n` }, 'svc-a-root.service').settings.user
+    ).toBe('root')
+  })
+})

@@ -853,3 +853,44 @@ describe('knowing what would break', () => {
     )
   })
 })
+
+// ports below 1024 need CAP_NET_BIND_SERVICE (net.ipv4.ip_unprivileged_port_start defaults to 1024); 1024 does not
+describe('the privileged-port boundary', () => {
+  const ambient = (port: number): string[] =>
+    directiveLines(
+      full({
+        name: 'app.service',
+        files: { 'app.service': `[Service]\nExecStart=/usr/bin/app --port ${port}\n` }
+      })
+    ).filter((l) => l === 'AmbientCapabilities=CAP_NET_BIND_SERVICE')
+  it('keeps CAP_NET_BIND_SERVICE for port 1023, not for 1024', () => {
+    expect(ambient(1023)).toHaveLength(1)
+    expect(ambient(1024)).toEqual([])
+  })
+})
+
+describe('a unit that sets User=root itself', () => {
+  it('keeps root: no DynamicUser=yes, left out with where User= is set', () => {
+    const s = full({
+      name: 'app.service',
+      files: { 'app.service': '[Service]\nExecStart=/usr/bin/app\nUser=root\n' }
+    })
+    expect(directiveLines(s)).not.toContain('DynamicUser=yes')
+    expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(
+      /^User=root is set explicitly \(.*app\.service:3\)$/
+    )
+  })
+})
+
+describe('a unit that sets UMask= itself', () => {
+  it('keeps it: no UMask= line in the drop-in, left out with where it is set', () => {
+    const s = full({
+      name: 'app.service',
+      files: { 'app.service': '[Service]\nExecStart=/usr/bin/app\nUMask=0027\n' }
+    })
+    expect(directiveLines(s).filter((l) => l.startsWith('UMask='))).toEqual([])
+    expect(s.notSuggested.find((n) => n.directive === 'UMask')?.reason).toMatch(
+      /^UMask= is set in the unit \(.*app\.service:3\)$/
+    )
+  })
+})
