@@ -10,6 +10,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { Policy } from '../src/core/policy.js'
+import { parsePolicy } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
 import { loadPolicy } from '../src/policies.js'
 import { builtinPolicyDirectory } from '../src/policies.js'
@@ -198,6 +199,47 @@ describe(`suggested drop-ins against systemd-analyze (systemd ${VERSION})`, () =
       })
       expect(outcomes.length).toBeGreaterThan(20)
       expect(outcomes.filter((o) => o.engine !== o.systemd)).toEqual([])
+    },
+    300_000
+  )
+
+  // A justified exception gives its row weight 0 (what systemd does with a policy file that says
+  // so) and keeps the fix away from what the row measures (suggest.test.ts): the prediction and the
+  // drop-in must still be systemd's.
+  maybe.each([
+    ['PrivateDevices'],
+    ['UserOrDynamicUser'],
+    ['ProtectSystem'],
+    ['CapabilityBoundingSet_CAP_SYS_ADMIN'],
+    ['SystemCallFilter_mount'],
+    ['RestrictNamespaces_user'],
+    ['RestrictAddressFamilies_AF_PACKET']
+  ])(
+    'with a justified exception for %s, as systemd scores it with that row at weight 0',
+    async (id) => {
+      const policy = parsePolicy(
+        {
+          'hardening-gate': {
+            fix: { mode: 'baseline' },
+            exceptions: [{ units: ['*'], checks: [id], reason: 'the service needs it' }]
+          }
+        },
+        'excepting'
+      )
+      const policyFile = path.join(tmpDir, `gate-exception-${id}.json`)
+      fs.writeFileSync(policyFile, JSON.stringify({ [id]: { weight: 0 } }))
+      try {
+        const { reports, outcomes, withDropIns } = await compare(
+          [...FIXTURES, ...EXAMPLES, ...SYSTEM.slice(0, 30)],
+          { policy, policyFile, threshold: 0 }
+        )
+        expect(reports.some((r) => r.exceptions.some((e) => e.error === undefined))).toBe(true)
+        expect(outcomes.length).toBeGreaterThan(20)
+        expect(outcomes.filter((o) => o.engine !== o.systemd)).toEqual([])
+        expect(verify(withDropIns).complaints).toEqual([])
+      } finally {
+        fs.rmSync(policyFile, { force: true })
+      }
     },
     300_000
   )
