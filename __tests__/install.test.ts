@@ -142,6 +142,21 @@ describe('installNames', () => {
     expect(performance.now() - started).toBeLessThan(15_000)
   })
 
+  it('keeps each instance an Alias= in a .wants/ directory names once, in linear time', () => {
+    // a bound far above its time: a search of the list per name took minutes at 100,000 names
+    const started = performance.now()
+    const lines = Array.from({ length: 100 }, (_, line) =>
+      Array.from(
+        { length: 1000 },
+        (_, i) => `a.target.wants/foo@${(line * 1000 + i) % 50_000}.service`
+      )
+    ).map((words) => `Alias=${words.join(' ')}`)
+    const install = installNames([text(`[Install]\n${lines.join('\n')}\n`)], name('foo@.service'))
+    expect(install.wantedInstances).toHaveLength(50_000)
+    expect(install.wantedInstances![49_999]).toBe('49999')
+    expect(performance.now() - started).toBeLessThan(15_000)
+  })
+
   it("reads [Install] from the unit file and its own and its template's drop-ins only, as enable", () => {
     const input = (p: string, t: string) => ({ path: p, bytes: text(t) })
     const texts = installTexts(
@@ -306,7 +321,7 @@ describe('names the unit has once enabled', () => {
       const report = await scanned('wanted', version)
       expect(report).toMatchObject({ unit: 'foo@root.service', score: expected })
       expect(report.diagnostics.map((d) => d.message).join('\n')).toContain(
-        'the instance foo@root.service (its Alias= names it in a .wants/ directory: `systemctl enable` starts it)'
+        'the instance foo@root.service (its Alias= names it in a .wants/ or .requires/ directory: `systemctl enable` starts it)'
       )
     }
   )

@@ -41851,17 +41851,19 @@ function fixKeeping(fix, kept) {
  */
 function withoutExceptedGains(offered, blocked, allowed, ctx) {
     const base = settingsWithLines([], ctx);
-    const rows = [];
+    // each row once, with the first exception that allows it (as resolveExceptions): a policy may
+    // list thousands of exceptions, but there are 81 rows
+    const rows = new Map();
     for (const exception of allowed) {
         for (const id of exception.checks) {
             const check = CHECKS_BY_ID.get(id);
-            if (check === undefined || (check.since ?? 0) > ctx.version)
+            if (check === undefined || rows.has(id) || (check.since ?? 0) > ctx.version)
                 continue;
-            rows.push({ check, exception, badness: rowBadness(check, base, ctx.version) });
+            rows.set(id, { check, exception, badness: rowBadness(check, base, ctx.version) });
         }
     }
     // a row that is already good cannot be made better
-    const open = rows.filter((row) => row.badness > 0);
+    const open = [...rows.values()].filter((row) => row.badness > 0);
     if (!open.length)
         return [...offered];
     return offered.filter((candidate) => {
@@ -44839,13 +44841,14 @@ function installNames(texts, unit, user = ROOT) {
             aliases.push(alias);
         }
     };
-    const wantedInstances = [];
+    // (a Set, not a search of a list: as for the aliases)
+    const wantedInstances = new Set();
     for (const word of words) {
         const pieces = expandInstallSpecifiers(word, unit, user);
         if (word.includes('/')) {
             const instance = pieces.includes(UNKNOWN) ? undefined : wantedInstance(pieces.join(''), unit);
-            if (instance !== undefined && !wantedInstances.includes(instance))
-                wantedInstances.push(instance);
+            if (instance !== undefined)
+                wantedInstances.add(instance);
             continue;
         }
         if (pieces.includes(UNKNOWN)) {
@@ -44878,8 +44881,8 @@ function installNames(texts, unit, user = ROOT) {
             instance = expanded;
     }
     const result = { aliases, aliasPatterns };
-    if (wantedInstances.length > 0)
-        result.wantedInstances = wantedInstances;
+    if (wantedInstances.size > 0)
+        result.wantedInstances = [...wantedInstances];
     return instance === undefined ? result : { ...result, defaultInstance: instance };
 }
 /**
@@ -46083,7 +46086,7 @@ asInstance) {
             realInstances.set(byDefault, 'its DefaultInstance=, the one `systemctl enable` starts');
         for (const wanted of install.wantedInstances ?? []) {
             if (!realInstances.has(wanted))
-                realInstances.set(wanted, 'its Alias= names it in a .wants/ directory: `systemctl enable` starts it');
+                realInstances.set(wanted, 'its Alias= names it in a .wants/ or .requires/ directory: `systemctl enable` starts it');
         }
         realInstances.delete(instance);
         if (realInstances.size > 0) {

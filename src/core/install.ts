@@ -214,13 +214,13 @@ export function installNames(
       aliases.push(alias)
     }
   }
-  const wantedInstances: string[] = []
+  // (a Set, not a search of a list: as for the aliases)
+  const wantedInstances = new Set<string>()
   for (const word of words) {
     const pieces = expandInstallSpecifiers(word, unit, user)
     if (word.includes('/')) {
       const instance = pieces.includes(UNKNOWN) ? undefined : wantedInstance(pieces.join(''), unit)
-      if (instance !== undefined && !wantedInstances.includes(instance))
-        wantedInstances.push(instance)
+      if (instance !== undefined) wantedInstances.add(instance)
       continue
     }
     if (pieces.includes(UNKNOWN)) {
@@ -250,7 +250,7 @@ export function installNames(
       instance = expanded
   }
   const result: InstallNames = { aliases, aliasPatterns }
-  if (wantedInstances.length > 0) result.wantedInstances = wantedInstances
+  if (wantedInstances.size > 0) result.wantedInstances = [...wantedInstances]
   return instance === undefined ? result : { ...result, defaultInstance: instance }
 }
 

@@ -243,16 +243,21 @@ function withoutExceptedGains(
   ctx: SearchContext
 ): Candidate[] {
   const base = settingsWithLines([], ctx)
-  const rows: Array<{ check: CheckDefinition; exception: ExceptionReport; badness: number }> = []
+  // each row once, with the first exception that allows it (as resolveExceptions): a policy may
+  // list thousands of exceptions, but there are 81 rows
+  const rows = new Map<
+    string,
+    { check: CheckDefinition; exception: ExceptionReport; badness: number }
+  >()
   for (const exception of allowed) {
     for (const id of exception.checks) {
       const check = CHECKS_BY_ID.get(id)
-      if (check === undefined || (check.since ?? 0) > ctx.version) continue
-      rows.push({ check, exception, badness: rowBadness(check, base, ctx.version) })
+      if (check === undefined || rows.has(id) || (check.since ?? 0) > ctx.version) continue
+      rows.set(id, { check, exception, badness: rowBadness(check, base, ctx.version) })
     }
   }
   // a row that is already good cannot be made better
-  const open = rows.filter((row) => row.badness > 0)
+  const open = [...rows.values()].filter((row) => row.badness > 0)
   if (!open.length) return [...offered]
   return offered.filter((candidate) => {
     const settings = settingsWithLines(candidate.lines, ctx)

@@ -1476,7 +1476,7 @@ export function scanUnitFile(
       if (!realInstances.has(wanted))
         realInstances.set(
           wanted,
-          'its Alias= names it in a .wants/ directory: `systemctl enable` starts it'
+          'its Alias= names it in a .wants/ or .requires/ directory: `systemctl enable` starts it'
         )
     }
     realInstances.delete(instance)
