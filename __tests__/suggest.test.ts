@@ -15,6 +15,7 @@ import { DIRECTIVES, RECORDED_DIRECTIVES } from '../src/core/service.js'
 import type { FullSuggestion } from '../src/core/suggest.js'
 import { GENERATED_MARKER } from '../src/core/suggest.js'
 import { capabilityNames } from '../src/core/values/capabilities.js'
+import { groupsOverlap } from '../src/core/values/syscalls.js'
 import { loadPolicy } from '../src/policies.js'
 import { RULE_UNITS, THIRD_PARTY_UNITS } from './suggest-fixtures.js'
 import type { UnitFiles } from './suggest-support.js'
@@ -304,6 +305,38 @@ describe('justified exceptions', () => {
       { seed: 24, numRuns: 300 }
     )
   })
+
+  it('keeps the identity of a service an exception keeps a capability for', () => {
+    // a transient unprivileged user has no capabilities: the kept one would be unusable
+    for (const id of [
+      'CapabilityBoundingSet_CAP_SYS_ADMIN',
+      'CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW'
+    ]) {
+      const s = suggestionOf(
+        gate(excepting(id), { policy: everything, threshold: 0, version: 262 })
+      )
+      expect([id, directiveLines(s).some((l) => l.startsWith('DynamicUser='))]).toEqual([id, false])
+      expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(
+        /^justified exception \(.+\): the service needs it; it keeps CAP_.+, which a dynamic user could not use$/
+      )
+    }
+  })
+
+  it.each(['privileged', 'mount', 'raw_io', 'obsolete'])(
+    'denies no call of an excepted system call group %s, through another group either',
+    (suffix) => {
+      const group = `@${suffix.replace('_', '-')}`
+      const unit = excepting(`SystemCallFilter_${suffix}`)
+      const s = suggestionOf(gate(unit, { policy: everything, threshold: 0, version: 262 }))
+      const filter = load(withDropIn(unit, s), 262).settings.syscallFilter
+      expect(filter).toBeDefined()
+      expect(filter!.allowList).toBe(false)
+      const denied = [...filter!.names].filter((name) => groupsOverlap(group, name, 262))
+      expect([group, denied]).toEqual([group, []])
+      // the rest of the list is still there
+      expect(filter!.names.has('ptrace')).toBe(true)
+    }
+  )
 
   it('leaves out a directive that improves an excepted row, and says why', () => {
     const s = suggestionOf(

@@ -35574,6 +35574,11 @@ function firstUnfilteredMember(filter, group, version) {
     }
     return undefined;
 }
+/** Whether two groups (or names) share a system call: denying one denies part of the other. */
+function groupsOverlap(a, b, version) {
+    const members = new Set(expansion(a, version) ?? []);
+    return (expansion(b, version) ?? []).some((member) => members.has(member));
+}
 const ARCHITECTURES = new Set([
     'native',
     'x86',
@@ -41816,9 +41821,12 @@ function keptByExceptions(allowed) {
     const syscallGroups = new Set();
     const addressFamilies = new Set();
     const namespaces = new Set();
+    let capabilityException;
     for (const exception of allowed) {
         for (const id of exception.checks) {
             const keeps = CHECKS_BY_ID.get(id)?.keeps;
+            if (keeps?.capabilities?.length)
+                capabilityException ??= exception;
             for (const cap of keeps?.capabilities ?? [])
                 capabilities.add(cap);
             if (keeps?.syscallGroup !== undefined)
@@ -41829,7 +41837,7 @@ function keptByExceptions(allowed) {
                 namespaces.add(keeps.namespace);
         }
     }
-    return { capabilities, syscallGroups, addressFamilies, namespaces };
+    return { capabilities, capabilityException, syscallGroups, addressFamilies, namespaces };
 }
 /** The fix preferences with what the exceptions keep: capabilities, families, the network. */
 function fixKeeping(fix, kept) {
@@ -42501,6 +42509,11 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         else if (firstTrait(profile, identityBlockers) !== undefined) {
             block('DynamicUser', firstTrait(profile, identityBlockers), lines);
         }
+        else if (kept.capabilityException !== undefined) {
+            // a transient unprivileged user has no capabilities to use: the service keeps its identity
+            const exception = kept.capabilityException;
+            block('DynamicUser', `justified exception (${exception.written.join(', ')}): ${exception.reason}; it keeps ${[...kept.capabilities].sort().join(' ')}, which a dynamic user could not use`, lines);
+        }
         else if (unmanaged.length) {
             block('DynamicUser', `it writes ${unmanaged.join(', ')}, which a dynamic user cannot own`, lines);
             observe.push({
@@ -42661,8 +42674,14 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
     }
     if (root)
         allowedGroups.add('@resources');
-    for (const group of kept.syscallGroups)
-        allowedGroups.add(group);
+    // a kept group stays allowed, and so does every group sharing a call with it (@privileged holds
+    // chroot and pivot_root of @mount, all of @raw-io ...): which of its calls the service makes is
+    // not known
+    for (const group of kept.syscallGroups) {
+        for (const checked of CHECKED_SYSCALL_GROUPS)
+            if (groupsOverlap(group, checked, version))
+                allowedGroups.add(checked);
+    }
     const denyRare = RARE_GROUPS.filter((g) => !allowedGroups.has(g));
     const denyAll = CHECKED_SYSCALL_GROUPS.filter((g) => !allowedGroups.has(g));
     const denyRareText = joined(RARE_GROUPS, (g) => !allowedGroups.has(g));

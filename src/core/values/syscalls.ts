@@ -234,6 +234,12 @@ export function firstUnfilteredMember(
   return undefined
 }
 
+/** Whether two groups (or names) share a system call: denying one denies part of the other. */
+export function groupsOverlap(a: string, b: string, version: number): boolean {
+  const members = new Set(expansion(a, version) ?? [])
+  return (expansion(b, version) ?? []).some((member) => members.has(member))
+}
+
 export const ARCHITECTURES = new Set([
   'native',
   'x86',
