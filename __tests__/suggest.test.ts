@@ -322,6 +322,20 @@ describe('justified exceptions', () => {
     }
   })
 
+  it('gives a dynamic user the capabilities a policy keeps as ambient ones, and no user namespace', () => {
+    // network-daemon keeps CAP_NET_BIND_SERVICE: in a bounding set alone, an unprivileged process
+    // could not use it
+    const policy = { ...loadPolicy('network-daemon', ROOT), threshold: 0 }
+    const unit = { name: 'vpn.service', files: { 'vpn.service': BARE } }
+    const s = suggestionOf(gate(unit, { policy, threshold: 0, version: 262 }))
+    const lines = directiveLines(s)
+    expect(lines).toContain('DynamicUser=yes')
+    expect(lines).toContain('AmbientCapabilities=CAP_NET_BIND_SERVICE')
+    expect(lines).not.toContain('PrivateUsers=yes')
+    const loaded = load(withDropIn(unit, s), 262)
+    expect(capabilityNames(loaded.settings.ambientCapabilities)).toEqual(['CAP_NET_BIND_SERVICE'])
+  })
+
   it.each(['privileged', 'mount', 'raw_io', 'obsolete'])(
     'denies no call of an excepted system call group %s, through another group either',
     (suffix) => {

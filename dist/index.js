@@ -42488,11 +42488,25 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
                     .join('; ')}`
             });
         }
-        if (has('privileged-port')) {
+        // a transient unprivileged user uses a capability only as an ambient one: the port it binds,
+        // and what the policy says it keeps (fix.keepCapabilities)
+        const ambientNeeded = [
+            ...new Set([
+                ...(has('privileged-port') ? ['CAP_NET_BIND_SERVICE'] : []),
+                ...fix.keepCapabilities
+            ])
+        ].sort();
+        if (ambientNeeded.length) {
+            const port = profile.traits.get('privileged-port');
             lines.push({
                 key: 'AmbientCapabilities',
-                value: 'CAP_NET_BIND_SERVICE',
-                note: `binds ${profile.traits.get('privileged-port')}`
+                value: ambientNeeded.join(' '),
+                note: [
+                    ...(port !== undefined ? [`binds ${port}`] : []),
+                    ...(fix.keepCapabilities.length
+                        ? [`the policy keeps ${fix.keepCapabilities.join(' ')}`]
+                        : [])
+                ].join('; ')
             });
         }
         const unmanaged = plan.unmanaged.filter((p) => !/^\/(var\/)?tmp(\/|$)/.test(p));
@@ -42549,7 +42563,10 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         reason: 'its System V IPC objects and POSIX message queues are removed when it stops',
         requires: nonRoot ? [] : ['DynamicUser']
     }, ['login']);
-    if (nonRoot || identity) {
+    if (fix.keepCapabilities.length) {
+        block('PrivateUsers', `it keeps ${fix.keepCapabilities.join(' ')} (policy or justified exception), which a user namespace would leave it none of on the host`);
+    }
+    else if (nonRoot || identity) {
         offer({
             id: 'PrivateUsers',
             directive: 'PrivateUsers',
