@@ -224,8 +224,11 @@ describe('systemd-hardening-gate CLI', () => {
     expect(code).toBe(2)
     expect(stderr).not.toContain('\\u000a')
     expect(stderr).toMatch(/ambiguous\.\nDid you forget[^\n]*\nTo specify[^\n]*'--threshold=-XYZ'/)
-    // a control character in an argument is still escaped
+    // a control character in an argument is still escaped, a line break too (no forged line)
     expect(run(['--bo\u001bgus', 'examples']).stderr).toContain('--bo\\u001bgus')
+    const forged = run(['--bogus\n1 unit(s), 0 failed', 'examples']).stderr
+    expect(forged).toContain('--bogus\\u000a1 unit(s)')
+    expect(forged.split('\n').some((line) => line.startsWith('1 unit(s)'))).toBe(false)
   })
 
   it('says so when --no-suggest computed no drop-ins', () => {

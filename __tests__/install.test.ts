@@ -213,6 +213,8 @@ describe('installNames', () => {
       'multi-user.target.wants/bar@root.service',
       'multi-user.target.wants/foo@.service',
       'multi-user.target.upholds/foo@x.service',
+      'multi-user.tar.wants/foo@x.service',
+      'foo.bar.wants/foo@x.service',
       'a/b.wants/foo@x.service',
       'multi-user.target.wants/foo@%H.service'
     ])

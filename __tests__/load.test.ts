@@ -385,6 +385,18 @@ describe('directive semantics', () => {
     }
   })
 
+  it('knows @sandbox where systemd does (257 and 262, not 252)', () => {
+    const files = { 'a.service': `${H}SystemCallFilter=~@sandbox @mount\n` }
+    const at = (version: number) => {
+      const result = loadService({ ...sourceOf(files, 'a.service'), version })
+      if (result.status !== 'loaded') throw new Error(`not loaded: ${result.reason}`)
+      return result.diagnostics.map((d) => d.message)
+    }
+    expect(at(252)).toEqual(["SystemCallFilter=: '@sandbox' not understood; systemd drops it"])
+    expect(at(257)).toEqual([])
+    expect(at(262)).toEqual([])
+  })
+
   it('reports a key in the wrong case as unknown-key', () => {
     // systemd: "a.service:3: Unknown key 'nonewprivileges' in section [Service], ignoring."
     const service = loaded({ 'a.service': `${H}nonewprivileges=yes\n` })

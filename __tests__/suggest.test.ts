@@ -364,6 +364,11 @@ describe('justified exceptions', () => {
       })
     )
     expect(s.dropIn).toMatch(/# - PrivateDevices= \(would gain -0\.\d\): justified exception/)
+    // a row that does not apply to root applies under DynamicUser=yes, which implies RemoveIPC=yes
+    const ipc = suggestionOf(
+      gate(excepting('RemoveIPC'), { policy: everything, threshold: 0, version: 262 })
+    )
+    expect(directiveLines(ipc).some((l) => /^(DynamicUser|RemoveIPC)=/.test(l))).toBe(false)
     // an exception of the identity rows keeps the identity: no dynamic user
     const identity = suggestionOf(
       gate(excepting('UserOrDynamicUser'), { policy: everything, threshold: 0, version: 262 })

@@ -4386,7 +4386,20 @@ const KNOWN_SYSCALLS = new Set([
  */
 const MOUNT_GROUP_OPEN_TREE_ATTR = 258;
 /** Group members for a target version (see MOUNT_GROUP_OPEN_TREE_ATTR). */
+/**
+ * @sandbox (landlock and seccomp calls): in 257 and 262, not in 252; 253-256 unverified, taken as
+ * knowing it (a group no row checks: only the "drops it" diagnostic depends on it).
+ */
+const SANDBOX_GROUP = 253;
+const SANDBOX_MEMBERS = [
+    'landlock_add_rule',
+    'landlock_create_ruleset',
+    'landlock_restrict_self',
+    'seccomp'
+];
 function groupMembers(group, version) {
+    if (group === '@sandbox')
+        return version >= SANDBOX_GROUP ? SANDBOX_MEMBERS : undefined;
     const members = Object.hasOwn(SYSCALL_GROUPS, group) ? SYSCALL_GROUPS[group] : undefined;
     if (members && group === '@mount' && version >= MOUNT_GROUP_OPEN_TREE_ATTR) {
         return members.map((m) => (m === 'open_tree' ? 'open_tree_attr' : m));
@@ -10855,12 +10868,12 @@ function withoutExceptedGains(offered, blocked, allowed, ctx) {
         }
     }
     // a row that is already good cannot be made better
-    const open = [...rows.values()].filter((row) => row.badness > 0);
+    const open = [...rows.values()].filter((row) => row.badness !== 0);
     if (!open.length)
         return [...offered];
     return offered.filter((candidate) => {
         const settings = settingsWithLines(candidate.lines, ctx);
-        const bettered = open.find((row) => rowBadness(row.check, settings, ctx.version) < row.badness);
+        const bettered = open.find((row) => better(rowBadness(row.check, settings, ctx.version), row.badness));
         if (bettered === undefined)
             return true;
         blocked.push({
@@ -10880,16 +10893,26 @@ function settingsWithLines(lines, ctx) {
     applyImpliedSettings(settings, ctx.unit);
     return settings;
 }
-/** A row's badness; none when it does not apply. */
+/** A row's badness; undefined when it does not apply. */
 function rowBadness(check, settings, version) {
     if (check.bootPhaseExempt && !settings.defaultDependencies)
-        return 0;
+        return undefined;
     const found = check.assess({
         settings,
         version,
         runsPrivileged: settingsRunPrivileged(settings)
     });
-    return found.na === undefined ? found.badness : 0;
+    return found.na === undefined ? found.badness : undefined;
+}
+/**
+ * Whether a row is better than before: less bad, no longer applying (what it measures is gone), or
+ * applying now with any protection in force (RemoveIPC= does not apply to root; DynamicUser=yes
+ * makes it apply, and implies it).
+ */
+function better(now, before) {
+    if (before === undefined)
+        return now !== undefined;
+    return now === undefined || now < before;
 }
 const CAP_ROOT_ADMIN_DROP = [
     'CAP_SYS_ADMIN',
@@ -14174,6 +14197,20 @@ function installNames(texts, unit, user = ROOT) {
         result.wantedInstances = [...wantedInstances];
     return instance === undefined ? result : { ...result, defaultInstance: instance };
 }
+/** The unit types systemd knows: `systemctl enable` refuses a dependency directory of another. */
+const UNIT_TYPES = new Set([
+    'service',
+    'socket',
+    'target',
+    'device',
+    'mount',
+    'automount',
+    'swap',
+    'timer',
+    'path',
+    'slice',
+    'scope'
+]);
 /**
  * The instance of `unit`'s template that `Alias=DIR/NAME` makes `systemctl enable` link, as it does
  * (252-262): DIR is a unit's `.wants` or `.requires` directory and NAME an instance of the template
@@ -14192,7 +14229,10 @@ function wantedInstance(alias, unit) {
         : directory.endsWith('.requires')
             ? '.requires'
             : undefined;
-    if (suffix === undefined || !parseUnitName(directory.slice(0, -suffix.length)))
+    if (suffix === undefined)
+        return undefined;
+    const owner = parseUnitName(directory.slice(0, -suffix.length));
+    if (owner === undefined || !UNIT_TYPES.has(owner.type))
         return undefined;
     const named = parseUnitName(alias.slice(slash + 1));
     if (!named?.isInstance || named.prefix !== unit.prefix || named.type !== unit.type)
@@ -16363,8 +16403,12 @@ async function runCli(argv, io) {
         ({ values, positionals } = parse(argv));
     }
     catch (error) {
-        // Node's message has line breaks of its own: each line is escaped, the breaks are kept
-        const message = error.message.split('\n').map(escapeControl).join('\n');
+        // Node's message has line breaks of its own, kept when no argument brings one (each line
+        // escaped); an argument's control characters are escaped wherever they are
+        const text = error.message;
+        const message = argv.some((arg) => escapeControl(arg) !== arg)
+            ? escapeControl(text)
+            : text.split('\n').map(escapeControl).join('\n');
         io.stderr(`systemd-hardening-gate: ${message}\n\n${USAGE}`);
         return 2;
     }

@@ -179,8 +179,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     ;({ values, positionals } = parse(argv))
   } catch (error) {
-    // Node's message has line breaks of its own: each line is escaped, the breaks are kept
-    const message = (error as Error).message.split('\n').map(escapeControl).join('\n')
+    // Node's message has line breaks of its own, kept when no argument brings one (each line
+    // escaped); an argument's control characters are escaped wherever they are
+    const text = (error as Error).message
+    const message = argv.some((arg) => escapeControl(arg) !== arg)
+      ? escapeControl(text)
+      : text.split('\n').map(escapeControl).join('\n')
     io.stderr(`systemd-hardening-gate: ${message}\n\n${USAGE}`)
     return 2
   }

@@ -254,6 +254,21 @@ export function installNames(
   return instance === undefined ? result : { ...result, defaultInstance: instance }
 }
 
+/** The unit types systemd knows: `systemctl enable` refuses a dependency directory of another. */
+const UNIT_TYPES: ReadonlySet<string> = new Set([
+  'service',
+  'socket',
+  'target',
+  'device',
+  'mount',
+  'automount',
+  'swap',
+  'timer',
+  'path',
+  'slice',
+  'scope'
+])
+
 /**
  * The instance of `unit`'s template that `Alias=DIR/NAME` makes `systemctl enable` link, as it does
  * (252-262): DIR is a unit's `.wants` or `.requires` directory and NAME an instance of the template
@@ -270,7 +285,9 @@ function wantedInstance(alias: string, unit: UnitName): string | undefined {
     : directory.endsWith('.requires')
       ? '.requires'
       : undefined
-  if (suffix === undefined || !parseUnitName(directory.slice(0, -suffix.length))) return undefined
+  if (suffix === undefined) return undefined
+  const owner = parseUnitName(directory.slice(0, -suffix.length))
+  if (owner === undefined || !UNIT_TYPES.has(owner.type)) return undefined
   const named = parseUnitName(alias.slice(slash + 1))
   if (!named?.isInstance || named.prefix !== unit.prefix || named.type !== unit.type)
     return undefined

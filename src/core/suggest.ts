@@ -251,7 +251,7 @@ function withoutExceptedGains(
   // list thousands of exceptions, but there are 81 rows
   const rows = new Map<
     string,
-    { check: CheckDefinition; exception: ExceptionReport; badness: number }
+    { check: CheckDefinition; exception: ExceptionReport; badness: number | undefined }
   >()
   for (const exception of allowed) {
     for (const id of exception.checks) {
@@ -261,11 +261,13 @@ function withoutExceptedGains(
     }
   }
   // a row that is already good cannot be made better
-  const open = [...rows.values()].filter((row) => row.badness > 0)
+  const open = [...rows.values()].filter((row) => row.badness !== 0)
   if (!open.length) return [...offered]
   return offered.filter((candidate) => {
     const settings = settingsWithLines(candidate.lines, ctx)
-    const bettered = open.find((row) => rowBadness(row.check, settings, ctx.version) < row.badness)
+    const bettered = open.find((row) =>
+      better(rowBadness(row.check, settings, ctx.version), row.badness)
+    )
     if (bettered === undefined) return true
     blocked.push({
       directive: candidate.directive,
@@ -285,15 +287,29 @@ function settingsWithLines(lines: readonly Line[], ctx: SearchContext): ServiceS
   return settings
 }
 
-/** A row's badness; none when it does not apply. */
-function rowBadness(check: CheckDefinition, settings: ServiceSettings, version: number): number {
-  if (check.bootPhaseExempt && !settings.defaultDependencies) return 0
+/** A row's badness; undefined when it does not apply. */
+function rowBadness(
+  check: CheckDefinition,
+  settings: ServiceSettings,
+  version: number
+): number | undefined {
+  if (check.bootPhaseExempt && !settings.defaultDependencies) return undefined
   const found = check.assess({
     settings,
     version,
     runsPrivileged: settingsRunPrivileged(settings)
   })
-  return found.na === undefined ? found.badness : 0
+  return found.na === undefined ? found.badness : undefined
+}
+
+/**
+ * Whether a row is better than before: less bad, no longer applying (what it measures is gone), or
+ * applying now with any protection in force (RemoveIPC= does not apply to root; DynamicUser=yes
+ * makes it apply, and implies it).
+ */
+function better(now: number | undefined, before: number | undefined): boolean {
+  if (before === undefined) return now !== undefined
+  return now === undefined || now < before
 }
 
 const CAP_ROOT_ADMIN_DROP = [

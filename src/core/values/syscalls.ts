@@ -79,7 +79,20 @@ const KNOWN_SYSCALLS: ReadonlySet<string> = new Set([
 export const MOUNT_GROUP_OPEN_TREE_ATTR = 258
 
 /** Group members for a target version (see MOUNT_GROUP_OPEN_TREE_ATTR). */
+/**
+ * @sandbox (landlock and seccomp calls): in 257 and 262, not in 252; 253-256 unverified, taken as
+ * knowing it (a group no row checks: only the "drops it" diagnostic depends on it).
+ */
+export const SANDBOX_GROUP = 253
+const SANDBOX_MEMBERS: readonly string[] = [
+  'landlock_add_rule',
+  'landlock_create_ruleset',
+  'landlock_restrict_self',
+  'seccomp'
+]
+
 export function groupMembers(group: string, version: number): readonly string[] | undefined {
+  if (group === '@sandbox') return version >= SANDBOX_GROUP ? SANDBOX_MEMBERS : undefined
   const members = Object.hasOwn(SYSCALL_GROUPS, group) ? SYSCALL_GROUPS[group] : undefined
   if (members && group === '@mount' && version >= MOUNT_GROUP_OPEN_TREE_ATTR) {
     return members.map((m) => (m === 'open_tree' ? 'open_tree_attr' : m))
