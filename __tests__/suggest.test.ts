@@ -352,6 +352,28 @@ describe('justified exceptions', () => {
     }
   )
 
+  it.each<[number, boolean]>([
+    [249, false],
+    [251, false],
+    [252, true],
+    [262, true]
+  ])(
+    'before 252 ProtectClock= also confines devices: not with a device exception or device use (systemd %d: %s)',
+    (version, offered) => {
+      // (unit.c before systemd PR #25075 added DeviceAllow=char-rtc r for ProtectClock= always)
+      const excepted = suggestionOf(
+        gate(excepting('PrivateDevices'), { policy: everything, threshold: 0, version })
+      )
+      expect(directiveLines(excepted).includes('ProtectClock=yes')).toBe(offered)
+      const serial = {
+        name: 'app.service',
+        files: { 'app.service': '[Service]\nExecStart=/usr/bin/app --device /dev/ttyUSB0\n' }
+      }
+      const uses = suggestionOf(gate(serial, { policy: everything, threshold: 0, version }))
+      expect(directiveLines(uses).includes('ProtectClock=yes')).toBe(offered)
+    }
+  )
+
   it('leaves out a directive that improves an excepted row, and says why', () => {
     const s = suggestionOf(
       gate(excepting('PrivateDevices'), { policy: everything, threshold: 0, version: 262 })

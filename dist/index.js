@@ -41827,6 +41827,8 @@ const NOTHING_KEPT = {
     addressFamilies: new Set(),
     namespaces: new Set()
 };
+/** From this version ProtectClock= adds char-rtc to a device list only when there is one. */
+const PROTECT_CLOCK_KEEPS_DEVICES = 252;
 /** RestrictNamespaces= types, in the order systemd-analyze lists its rows. */
 const NAMESPACE_TYPES = ['user', 'mnt', 'ipc', 'pid', 'cgroup', 'net', 'uts'];
 function keptByExceptions(allowed) {
@@ -41835,8 +41837,11 @@ function keptByExceptions(allowed) {
     const addressFamilies = new Set();
     const namespaces = new Set();
     let capabilityException;
+    let devicesException;
     for (const exception of allowed) {
         for (const id of exception.checks) {
+            if (id === 'PrivateDevices' || id === 'DeviceAllow')
+                devicesException ??= exception;
             const keeps = CHECKS_BY_ID.get(id)?.keeps;
             if (keeps?.capabilities?.length)
                 capabilityException ??= exception;
@@ -41850,7 +41855,14 @@ function keptByExceptions(allowed) {
                 namespaces.add(keeps.namespace);
         }
     }
-    return { capabilities, capabilityException, syscallGroups, addressFamilies, namespaces };
+    return {
+        capabilities,
+        capabilityException,
+        devicesException,
+        syscallGroups,
+        addressFamilies,
+        namespaces
+    };
 }
 /** The fix preferences with what the exceptions keep: capabilities, families, the network. */
 function fixKeeping(fix, kept) {
@@ -42832,14 +42844,24 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
                 : 'it cannot create namespaces (a common step of kernel exploits)'
         }, ['containers', 'login', 'mount']);
     }
-    offer({
-        id: 'ProtectClock',
-        directive: 'ProtectClock',
-        phase: 4,
-        stage: 0,
-        lines: [{ key: 'ProtectClock', value: 'yes' }],
-        reason: 'it cannot set the system or hardware clock'
-    }, ['time', 'login']);
+    // before 252, ProtectClock= also added DeviceAllow=char-rtc r whatever the device policy: with
+    // none set, that confines the service to the RTC and the pseudo devices (systemd PR #25075; the
+    // scores do not change, an automatic device policy counts as none)
+    const clockConfinesDevices = version < PROTECT_CLOCK_KEEPS_DEVICES;
+    if (clockConfinesDevices && kept.devicesException !== undefined) {
+        const exception = kept.devicesException;
+        block('ProtectClock', `justified exception (${exception.written.join(', ')}): ${exception.reason}; before systemd 252 ProtectClock= also limits its devices to the RTC`);
+    }
+    else {
+        offer({
+            id: 'ProtectClock',
+            directive: 'ProtectClock',
+            phase: 4,
+            stage: 0,
+            lines: [{ key: 'ProtectClock', value: 'yes' }],
+            reason: 'it cannot set the system or hardware clock'
+        }, clockConfinesDevices ? ['time', 'login', 'devices'] : ['time', 'login']);
+    }
     offer({
         id: 'ProtectHostname',
         directive: 'ProtectHostname',

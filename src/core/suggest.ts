@@ -188,6 +188,8 @@ interface Kept {
   capabilities: ReadonlySet<string>
   /** the first exception that keeps a capability (a dynamic user could not use it) */
   capabilityException?: ExceptionReport
+  /** the first exception of a device row (PrivateDevices, DeviceAllow): it uses devices */
+  devicesException?: ExceptionReport
   syscallGroups: ReadonlySet<string>
   addressFamilies: ReadonlySet<string>
   namespaces: ReadonlySet<string>
@@ -200,6 +202,9 @@ const NOTHING_KEPT: Kept = {
   namespaces: new Set()
 }
 
+/** From this version ProtectClock= adds char-rtc to a device list only when there is one. */
+const PROTECT_CLOCK_KEEPS_DEVICES = 252
+
 /** RestrictNamespaces= types, in the order systemd-analyze lists its rows. */
 const NAMESPACE_TYPES = ['user', 'mnt', 'ipc', 'pid', 'cgroup', 'net', 'uts'] as const
 
@@ -209,8 +214,10 @@ function keptByExceptions(allowed: readonly ExceptionReport[]): Kept {
   const addressFamilies = new Set<string>()
   const namespaces = new Set<string>()
   let capabilityException: ExceptionReport | undefined
+  let devicesException: ExceptionReport | undefined
   for (const exception of allowed) {
     for (const id of exception.checks) {
+      if (id === 'PrivateDevices' || id === 'DeviceAllow') devicesException ??= exception
       const keeps = CHECKS_BY_ID.get(id)?.keeps
       if (keeps?.capabilities?.length) capabilityException ??= exception
       for (const cap of keeps?.capabilities ?? []) capabilities.add(cap)
@@ -219,7 +226,14 @@ function keptByExceptions(allowed: readonly ExceptionReport[]): Kept {
       if (keeps?.namespace !== undefined) namespaces.add(keeps.namespace)
     }
   }
-  return { capabilities, capabilityException, syscallGroups, addressFamilies, namespaces }
+  return {
+    capabilities,
+    capabilityException,
+    devicesException,
+    syscallGroups,
+    addressFamilies,
+    namespaces
+  }
 }
 
 /** The fix preferences with what the exceptions keep: capabilities, families, the network. */
@@ -1365,17 +1379,29 @@ function candidatesFor(
       ['containers', 'login', 'mount']
     )
   }
-  offer(
-    {
-      id: 'ProtectClock',
-      directive: 'ProtectClock',
-      phase: 4,
-      stage: 0,
-      lines: [{ key: 'ProtectClock', value: 'yes' }],
-      reason: 'it cannot set the system or hardware clock'
-    },
-    ['time', 'login']
-  )
+  // before 252, ProtectClock= also added DeviceAllow=char-rtc r whatever the device policy: with
+  // none set, that confines the service to the RTC and the pseudo devices (systemd PR #25075; the
+  // scores do not change, an automatic device policy counts as none)
+  const clockConfinesDevices = version < PROTECT_CLOCK_KEEPS_DEVICES
+  if (clockConfinesDevices && kept.devicesException !== undefined) {
+    const exception = kept.devicesException
+    block(
+      'ProtectClock',
+      `justified exception (${exception.written.join(', ')}): ${exception.reason}; before systemd 252 ProtectClock= also limits its devices to the RTC`
+    )
+  } else {
+    offer(
+      {
+        id: 'ProtectClock',
+        directive: 'ProtectClock',
+        phase: 4,
+        stage: 0,
+        lines: [{ key: 'ProtectClock', value: 'yes' }],
+        reason: 'it cannot set the system or hardware clock'
+      },
+      clockConfinesDevices ? ['time', 'login', 'devices'] : ['time', 'login']
+    )
+  }
   offer(
     {
       id: 'ProtectHostname',
