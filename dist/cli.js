@@ -4385,7 +4385,6 @@ const KNOWN_SYSCALLS = new Set([
  * Debian's 257.13 still lists open_tree, Ubuntu's 259 does not).
  */
 const MOUNT_GROUP_OPEN_TREE_ATTR = 258;
-/** Group members for a target version (see MOUNT_GROUP_OPEN_TREE_ATTR). */
 /**
  * @sandbox (landlock and seccomp calls): in 257 and 262, not in 252; 253-256 unverified, taken as
  * knowing it (a group no row checks: only the "drops it" diagnostic depends on it).
@@ -4397,6 +4396,7 @@ const SANDBOX_MEMBERS = [
     'landlock_restrict_self',
     'seccomp'
 ];
+/** Group members for a target version (see MOUNT_GROUP_OPEN_TREE_ATTR and SANDBOX_GROUP). */
 function groupMembers(group, version) {
     if (group === '@sandbox')
         return version >= SANDBOX_GROUP ? SANDBOX_MEMBERS : undefined;
@@ -10890,11 +10890,15 @@ function withoutExceptedGains(offered, blocked, allowed, ctx) {
             return true;
         blocked.push({
             directive: candidate.directive,
-            reason: `justified exception (${bettered.exception.written.join(', ')}): ${bettered.exception.reason}`,
+            reason: exceptionReason(bettered.exception),
             lines: candidate.lines
         });
         return false;
     });
+}
+/** Why a directive is left out for an exception: the checks it names and its reason. */
+function exceptionReason(exception) {
+    return `justified exception (${exception.written.join(', ')}): ${exception.reason}`;
 }
 /** The unit's settings with `lines` in our drop-in, the drop-ins after it and implied settings. */
 function settingsWithLines(lines, ctx) {
@@ -11545,7 +11549,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         else if (kept.capabilityException !== undefined) {
             // a transient unprivileged user has no capabilities to use: the service keeps its identity
             const exception = kept.capabilityException;
-            block('DynamicUser', `justified exception (${exception.written.join(', ')}): ${exception.reason}; it keeps ${[...kept.capabilities].sort().join(' ')}, which a dynamic user could not use`, lines);
+            block('DynamicUser', `${exceptionReason(exception)}; it keeps ${[...kept.capabilities].sort().join(' ')}, which a dynamic user could not use`, lines);
         }
         else if (unmanaged.length) {
             block('DynamicUser', `it writes ${unmanaged.join(', ')}, which a dynamic user cannot own`, lines);
@@ -11834,7 +11838,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
     const clockConfinesDevices = version < PROTECT_CLOCK_KEEPS_DEVICES;
     if (clockConfinesDevices && kept.devicesException !== undefined) {
         const exception = kept.devicesException;
-        block('ProtectClock', `justified exception (${exception.written.join(', ')}): ${exception.reason}; before systemd 252 ProtectClock= also limits its devices to the RTC`);
+        block('ProtectClock', `${exceptionReason(exception)}; before systemd 252 ProtectClock= also limits its devices to the RTC`);
     }
     else {
         offer({

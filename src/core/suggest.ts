@@ -285,11 +285,16 @@ function withoutExceptedGains(
     if (bettered === undefined) return true
     blocked.push({
       directive: candidate.directive,
-      reason: `justified exception (${bettered.exception.written.join(', ')}): ${bettered.exception.reason}`,
+      reason: exceptionReason(bettered.exception),
       lines: candidate.lines
     })
     return false
   })
+}
+
+/** Why a directive is left out for an exception: the checks it names and its reason. */
+function exceptionReason(exception: ExceptionReport): string {
+  return `justified exception (${exception.written.join(', ')}): ${exception.reason}`
 }
 
 /** The unit's settings with `lines` in our drop-in, the drop-ins after it and implied settings. */
@@ -1044,7 +1049,7 @@ function candidatesFor(
       const exception = kept.capabilityException
       block(
         'DynamicUser',
-        `justified exception (${exception.written.join(', ')}): ${exception.reason}; it keeps ${[...kept.capabilities].sort().join(' ')}, which a dynamic user could not use`,
+        `${exceptionReason(exception)}; it keeps ${[...kept.capabilities].sort().join(' ')}, which a dynamic user could not use`,
         lines
       )
     } else if (unmanaged.length) {
@@ -1387,7 +1392,7 @@ function candidatesFor(
     const exception = kept.devicesException
     block(
       'ProtectClock',
-      `justified exception (${exception.written.join(', ')}): ${exception.reason}; before systemd 252 ProtectClock= also limits its devices to the RTC`
+      `${exceptionReason(exception)}; before systemd 252 ProtectClock= also limits its devices to the RTC`
     )
   } else {
     offer(

@@ -286,14 +286,11 @@ export function planReview(input: PlanInput): ReviewPlan {
 
   // new inline comments, within the per-pull-request budget
   const budget = Math.max(0, maxInline - reused)
+  const inline: Finding[] = []
   for (const { finding, reopens } of opening.slice(0, budget)) {
-    if (reopens !== undefined)
-      updates.push({ id: reopens, body: commentBody(finding, limit), reason: 'reopened' })
+    if (reopens === undefined) inline.push(finding)
+    else updates.push({ id: reopens, body: commentBody(finding, limit), reason: 'reopened' })
   }
-  const inline = opening
-    .slice(0, budget)
-    .filter((f) => f.reopens === undefined)
-    .map((f) => f.finding)
   // beyond the budget, in the body (a resolved comment stays as it is until there is room)
   const overflow = opening.slice(budget).map((f) => f.finding)
   const comments: NewComment[] = inline.map((f) => ({

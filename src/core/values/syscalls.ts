@@ -78,7 +78,6 @@ const KNOWN_SYSCALLS: ReadonlySet<string> = new Set([
  */
 export const MOUNT_GROUP_OPEN_TREE_ATTR = 258
 
-/** Group members for a target version (see MOUNT_GROUP_OPEN_TREE_ATTR). */
 /**
  * @sandbox (landlock and seccomp calls): in 257 and 262, not in 252; 253-256 unverified, taken as
  * knowing it (a group no row checks: only the "drops it" diagnostic depends on it).
@@ -91,6 +90,7 @@ const SANDBOX_MEMBERS: readonly string[] = [
   'seccomp'
 ]
 
+/** Group members for a target version (see MOUNT_GROUP_OPEN_TREE_ATTR and SANDBOX_GROUP). */
 export function groupMembers(group: string, version: number): readonly string[] | undefined {
   if (group === '@sandbox') return version >= SANDBOX_GROUP ? SANDBOX_MEMBERS : undefined
   const members = Object.hasOwn(SYSCALL_GROUPS, group) ? SYSCALL_GROUPS[group] : undefined
