@@ -198,6 +198,14 @@ function build(r: string): void {
   // a template judged by its instance with drop-ins of its own (the worse), at the base too
   write(at('inst/zzti@.service'), `${BARE}PrivateDevices=yes\n`)
   write(at('inst/zzti@web.service.d/weak.conf'), conf('PrivateDevices=no'))
+  // an instance may hold more '@' (systemd splits at the first): a unit file of such a name, an
+  // alias to it, and drop-ins of such an instance beside its template (judged by the worse)
+  write(at('atat/zzat@a@b.service'), `${BARE}User=%i\nPrivateTmp=yes\n`)
+  link('zzat@a@b.service', at('atat/zzal@a@b.service'))
+  link('zzat@a@b.service', at('atat/zzal@c@d.service'))
+  write(at('atat/zzat@.service.d/x.conf'), conf('NoNewPrivileges=yes'))
+  write(at('atat/zzti2@.service'), `${BARE}PrivateDevices=yes\n`)
+  write(at('atat/zzti2@w@x.service.d/weak.conf'), conf('PrivateDevices=no'))
   // systemd follows at most 8 names: a chain of 8 links is not found, one of 7 is
   write(at('chain8/zzreal.service'), `${BARE}PrivateTmp=yes\n`)
   for (let i = 1; i <= 8; i++) {
@@ -361,6 +369,25 @@ describe('aliases', () => {
       passed: false,
       reason: expect.stringMatching(reason)
     })
+  })
+
+  it("takes the instance of a name with more '@' from its first one, as systemd does (red team, session 24)", () => {
+    // systemd 252: zzat@a@b.service 8.8 (User=a@b, its template's drop-in read) for the file and
+    // the alias of the same instance; the alias to another instance is not found; the template
+    // with drop-ins of zzti2@w@x.service beside it is judged by that instance, 9.6 (test instance 9.0)
+    for (const name of ['atat/zzat@a@b.service', 'atat/zzal@a@b.service'])
+      expect(unit(name)).toMatchObject({
+        unit: 'zzat@a@b.service',
+        score: 8.8,
+        dropIns: ['repo/atat/zzat@.service.d/x.conf']
+      })
+    expect(unit('atat/zzal@c@d.service')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('another instance')
+    })
+    expect(unit('atat/zzti2@.service')).toMatchObject({ unit: 'zzti2@w@x.service', score: 9.6 })
+    expect(parseUnitName('a@b@c.target')).toMatchObject({ prefix: 'a', instance: 'b@c' })
+    expect(parseUnitName('a@@.service')).toMatchObject({ prefix: 'a', instance: '@' })
   })
 
   it('takes a link below the directory as an alias of the file of that name in it', () => {
@@ -953,7 +980,8 @@ describe('aliases against systemd-analyze', () => {
       'repo/reldir/zzweak.service',
       // systemd-analyze scores a template as its test instance; the gate judges it by the worse
       // instance with drop-ins of its own: deliberately stricter
-      'repo/inst/zzti@.service'
+      'repo/inst/zzti@.service',
+      'repo/atat/zzti2@.service'
     ])
     const disagreements: string[] = []
     let compared = 0

@@ -207,6 +207,9 @@ describe('installNames', () => {
     expect(wanted('multi-user.target.wants/foo@root.service', name('foo@i.service'))).toEqual([
       'root'
     ])
+    // a directory of an instance with more '@' (systemctl 252 links it) and such an instance
+    expect(wanted('a@b@c.target.wants/foo@root.service')).toEqual(['root'])
+    expect(wanted('multi-user.target.wants/foo@x@y.service')).toEqual(['x@y'])
     // what `systemctl enable` refuses (another template, no instance, another kind of directory,
     // a machine specifier) or a plain unit's own name names no instance
     for (const refused of [

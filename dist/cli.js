@@ -508,8 +508,8 @@ function parseUnitName(name) {
     if (at < 0) {
         return { name, stem, prefix: stem, instance: '', type, isTemplate: false, isInstance: false };
     }
-    if (stem.indexOf('@', at + 1) >= 0)
-        return undefined;
+    // the instance may hold more '@' (foo@a@b.service is foo@.service's instance a@b): systemd splits
+    // at the first one (unit_name_is_valid, unit_name_to_instance)
     const instance = stem.slice(at + 1);
     return {
         name,
