@@ -261,6 +261,17 @@ beforeAll(() => {
     `wanted/${UNITS}/foo@.service`,
     TEMPLATE.replace('DefaultInstance=root', 'Alias=multi-user.target.wants/foo@root.service')
   )
+  // an old-style Alias= in the test instance's own drop-in directory: enabling the template does
+  // not read it (systemctl 252 links foo@web only), so foo@root is not judged
+  write(
+    `testdrop/${UNITS}/foo@.service`,
+    TEMPLATE.replace('DefaultInstance=root', 'Alias=multi-user.target.wants/foo@web.service')
+  )
+  for (const instance of ['i', 'test_instance'])
+    write(
+      `testdrop/${UNITS}/foo@${instance}.service.d/a.conf`,
+      '[Install]\nAlias=multi-user.target.wants/foo@root.service\n'
+    )
   // enabled by a link, as `systemctl enable foo@root.service` leaves it
   write(`wants/${UNITS}/foo@.service`, TEMPLATE.replace('DefaultInstance=root\n', ''))
   fs.mkdirSync(path.join(base, `wants/${UNITS}/multi-user.target.wants`))
@@ -353,8 +364,19 @@ describe('names the unit has once enabled', () => {
     }
   )
 
+  it.each([
+    [252, 'foo@i.service', 8.7],
+    [262, 'foo@test_instance.service', 8.5]
+  ])(
+    "reads no [Install] of the test instance's own drop-ins for a template (at %i, %s %d)",
+    async (version, unit, expected) => {
+      const report = await scanned('testdrop', version)
+      expect(report).toMatchObject({ unit, score: expected })
+    }
+  )
+
   it('reads the same at a base commit (the Action reads it from git objects)', async () => {
-    for (const tree of ['alias', 'default', 'wants', 'wanted']) {
+    for (const tree of ['alias', 'default', 'wants', 'wanted', 'testdrop']) {
       const repository = committed(path.join(base, tree))
       const unit = `${UNITS}/${tree === 'alias' ? 'app.service' : 'foo@.service'}`
       for (const version of [252, 262]) {
@@ -387,13 +409,19 @@ describe('against systemctl enable and systemd-analyze --root', () => {
     for (const [tree, unit, enabled] of [
       ['alias', 'app.service', 'app.service'],
       ['default', 'foo@.service', 'foo@root.service'],
-      ['wanted', 'foo@.service', 'foo@root.service']
+      ['wanted', 'foo@.service', 'foo@root.service'],
+      ['testdrop', 'foo@.service', 'foo@web.service']
     ] as const) {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-install-root-'))
       try {
         fs.cpSync(path.join(base, tree, 'etc'), path.join(root, 'etc'), { recursive: true })
         fs.rmSync(path.join(root, '.git'), { recursive: true, force: true })
         execFileSync('systemctl', [`--root=${root}`, 'enable', unit], { stdio: 'ignore' })
+        const wants = path.join(root, UNITS, 'multi-user.target.wants')
+        expect([tree, fs.readdirSync(wants).includes('foo@root.service')]).toEqual([
+          tree,
+          tree === 'default' || tree === 'wanted'
+        ])
         const run = spawnSync(
           'systemd-analyze',
           ['security', '--offline=true', '--no-pager', `--root=${root}`, enabled],

@@ -14121,10 +14121,15 @@ function namePattern(pieces) {
  * The texts `systemctl enable` reads [Install] from: the unit file, and the drop-ins of the unit's
  * own and its template's directory (NAME.service.d/, foo@.service.d/): not type-wide, dash-prefix
  * or alias ones (round 5 of the team's red team: an `Alias=` emptied in service.d/ hid an alias).
+ * `asTemplate`: `id` is the test instance a template is analysed as, and enable is given the
+ * template, so it reads the template's directory only (not foo@i.service.d/; red team, session 24).
  */
-function installTexts(main, dropIns, id) {
+function installTexts(main, dropIns, id, asTemplate = false) {
     const template = templateOf(id);
-    const own = new Set([`${id.name}.d`, ...(template ? [`${template}.d`] : [])]);
+    const own = new Set([
+        ...(asTemplate ? [] : [`${id.name}.d`]),
+        ...(template ? [`${template}.d`] : [])
+    ]);
     const texts = main.bytes ? [main.bytes] : [];
     for (const dropIn of dropIns) {
         const slash = dropIn.path.lastIndexOf('/');
@@ -15202,8 +15207,8 @@ function imageLinkHint(file, directory, read, version) {
         `absolute link out of the scanned tree's root: make the link relative to score it`);
 }
 /** What `systemctl enable` reads of a unit: its file and drop-ins (see installNames). */
-function installNamesOf(main, dropIns, id, user) {
-    return installNames(installTexts(main, dropIns, id), id, user);
+function installNamesOf(main, dropIns, id, user, asTemplate = false) {
+    return installNames(installTexts(main, dropIns, id, asTemplate), id, user);
 }
 /** Alias= names with a machine specifier, as the drop-in directories of the search path name them. */
 function aliasesFound(install, id, searched, read) {
@@ -15717,7 +15722,7 @@ asInstance) {
     const collect = (enabledAliases) => collectDropIns(names.id, names.aliases, directory, read, options.version, manager ?? 'system', enabledAliases);
     let collected = collect([]);
     // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
-    const install = installNamesOf(main, collected.orders[0] ?? [], names.id, manager === 'user' ? options.managerUser : undefined);
+    const install = installNamesOf(main, collected.orders[0] ?? [], names.id, manager === 'user' ? options.managerUser : undefined, named.isTemplate && asInstance === undefined);
     // a template is also judged by the instances that really run (see worstInstance), with why: under
     // its own name and those of its aliases (bar@web.service.d/ for foo@.service <- bar@.service)
     if (named.isTemplate && asInstance === undefined) {

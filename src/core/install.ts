@@ -152,14 +152,20 @@ function namePattern(pieces: ReadonlyArray<string | typeof UNKNOWN>): NamePatter
  * The texts `systemctl enable` reads [Install] from: the unit file, and the drop-ins of the unit's
  * own and its template's directory (NAME.service.d/, foo@.service.d/): not type-wide, dash-prefix
  * or alias ones (round 5 of the team's red team: an `Alias=` emptied in service.d/ hid an alias).
+ * `asTemplate`: `id` is the test instance a template is analysed as, and enable is given the
+ * template, so it reads the template's directory only (not foo@i.service.d/; red team, session 24).
  */
 export function installTexts(
   main: UnitFileInput,
   dropIns: readonly UnitFileInput[],
-  id: UnitName
+  id: UnitName,
+  asTemplate = false
 ): Uint8Array[] {
   const template = templateOf(id)
-  const own = new Set([`${id.name}.d`, ...(template ? [`${template}.d`] : [])])
+  const own = new Set([
+    ...(asTemplate ? [] : [`${id.name}.d`]),
+    ...(template ? [`${template}.d`] : [])
+  ])
   const texts: Uint8Array[] = main.bytes ? [main.bytes] : []
   for (const dropIn of dropIns) {
     const slash = dropIn.path.lastIndexOf('/')

@@ -524,7 +524,8 @@ export function scoreAtBase(
     const texts = installTexts(
       main,
       readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? []),
-      names.id
+      names.id,
+      parseUnitName(fileName)?.isTemplate === true
     )
     const install = installNames(
       texts,

@@ -822,9 +822,10 @@ function installNamesOf(
   main: UnitFileInput,
   dropIns: readonly UnitFileInput[],
   id: UnitName,
-  user?: InstallUser
+  user?: InstallUser,
+  asTemplate = false
 ): InstallNames {
-  return installNames(installTexts(main, dropIns, id), id, user)
+  return installNames(installTexts(main, dropIns, id, asTemplate), id, user)
 }
 
 /** Alias= names with a machine specifier, as the drop-in directories of the search path name them. */
@@ -1450,7 +1451,8 @@ export function scanUnitFile(
     main,
     collected.orders[0] ?? [],
     names.id,
-    manager === 'user' ? options.managerUser : undefined
+    manager === 'user' ? options.managerUser : undefined,
+    named.isTemplate && asInstance === undefined
   )
   // a template is also judged by the instances that really run (see worstInstance), with why: under
   // its own name and those of its aliases (bar@web.service.d/ for foo@.service <- bar@.service)
