@@ -385,6 +385,42 @@ describe('directive semantics', () => {
     }
   })
 
+  it('says why an allow list drops a system call with an error number, as systemd does', () => {
+    // systemd: "Allow-listed system calls cannot take error number, ignoring: ptrace:EPERM"
+    const text = `${H}SystemCallFilter=@system-service ptrace:EPERM ptrce kill:kill\n`
+    const service = loaded({ 'a.service': text })
+    expect(service.diagnostics.map((d) => d.message)).toEqual([
+      "SystemCallFilter=: 'ptrce' not understood; systemd drops it; 'ptrace:EPERM', 'kill:kill': " +
+        'a system call the list allows cannot take an error number; systemd drops them'
+    ])
+    expect(
+      loaded({ 'a.service': `${H}SystemCallFilter=ptrace:1\n` }).diagnostics.map((d) => d.message)
+    ).toEqual([
+      "SystemCallFilter=: 'ptrace:1': a system call the list allows cannot take an error number; systemd drops it"
+    ])
+    // a deny list takes them; a word whose error number is not one is not understood either way
+    expect(loaded({ 'a.service': `${H}SystemCallFilter=~ptrace:EPERM\n` }).diagnostics).toEqual([])
+    expect(
+      loaded({ 'a.service': `${H}SystemCallFilter=ptrace:EBOGUS\n` }).diagnostics.map(
+        (d) => d.message
+      )
+    ).toEqual(["SystemCallFilter=: 'ptrace:EBOGUS' not understood; systemd drops it"])
+    if (spawnSync('systemd-analyze', ['--version']).status !== 0) return
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-syscalls-'))
+    try {
+      fs.writeFileSync(path.join(dir, 'a.service'), text)
+      const run = spawnSync(
+        'systemd-analyze',
+        ['security', '--offline=true', '--no-pager', path.join(dir, 'a.service')],
+        { encoding: 'utf8' }
+      )
+      const said = [...run.stderr.matchAll(/cannot take error number, ignoring: (\S+)/g)]
+      expect(said.map((m) => m[1])).toEqual(['ptrace:EPERM', 'kill:kill'])
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('knows @sandbox where systemd does (257 and 262, not 252)', () => {
     const files = { 'a.service': `${H}SystemCallFilter=~@sandbox @mount\n` }
     const at = (version: number) => {

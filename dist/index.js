@@ -35491,6 +35491,14 @@ function expand$1(name, version, into, depth = 0) {
 function copySyscallFilter(filter) {
     return { allowList: filter.allowList, names: new Set(filter.names), shared: false };
 }
+/**
+ * Whether a word of an allow list carries an error number (`ptrace:EPERM`): systemd drops it with
+ * "Allow-listed system calls cannot take error number" (config_parse_syscall_filter).
+ */
+function errnoInAllowList(word) {
+    const colon = word.indexOf(':');
+    return colon >= 0 && validErrno(word.slice(colon + 1));
+}
 function validErrno(text) {
     if (text === 'kill')
         return true;
@@ -36390,7 +36398,14 @@ const DIRECTIVES = {
         apply(s, value, ctx) {
             const { next, ignored } = applySyscallFilterAssignment(s.syscallFilter, value, ctx.version);
             s.syscallFilter = next;
-            return ignored.length ? { dropped: ignored } : undefined;
+            if (!ignored.length)
+                return undefined;
+            if (value.startsWith('~') || !ignored.some(errnoInAllowList))
+                return { dropped: ignored };
+            return {
+                dropped: ignored.filter((word) => !errnoInAllowList(word)),
+                errnoInAllowList: ignored.filter(errnoInAllowList)
+            };
         }
     },
     SystemCallArchitectures: {
@@ -36646,12 +36661,19 @@ function keyInfo(key) {
     }
     return info;
 }
-function describeDropped(key, words, notApplied = []) {
+function describeDropped(key, words, notApplied = [], errnoInAllowList = []) {
     const list = (items) => {
         const shown = items.slice(0, 5).map((w) => `'${w}'`);
         return shown.join(', ') + (items.length > 5 ? ` and ${items.length - 5} more` : '');
     };
-    const dropped = `${key}=: ${list(words)} not understood; systemd drops ${words.length === 1 ? 'it' : 'them'}`;
+    const them = (items) => (items.length === 1 ? 'it' : 'them');
+    const withErrno = errnoInAllowList.length
+        ? `${list(errnoInAllowList)}: a system call the list allows cannot take an error number; systemd drops ${them(errnoInAllowList)}`
+        : '';
+    if (!words.length)
+        return `${key}=: ${withErrno}`;
+    const dropped = `${key}=: ${list(words)} not understood; systemd drops ${them(words)}` +
+        (withErrno ? `; ${withErrno}` : '');
     if (!notApplied.length)
         return dropped;
     return `${dropped} and stops there: ${list(notApplied)} after it ${notApplied.length === 1 ? 'is' : 'are'} not applied either`;
@@ -36733,7 +36755,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
                     severity: 'warning',
                     code: 'dropped-words',
                     key,
-                    message: describeDropped(key, outcome.dropped, outcome.notApplied)
+                    message: describeDropped(key, outcome.dropped, outcome.notApplied, outcome.errnoInAllowList)
                 });
             }
             else {

@@ -53,7 +53,8 @@ import type { SyscallFilter } from './values/syscalls.js'
 import {
   applyArchitecturesAssignment,
   applySyscallFilterAssignment,
-  copySyscallFilter
+  copySyscallFilter,
+  errnoInAllowList
 } from './values/syscalls.js'
 import {
   cunescapeValid,
@@ -436,8 +437,9 @@ type Outcome =
   | undefined
   | { ignored: string; byVersion?: number }
   | { fatal: string }
-  /** words systemd does not understand and, when it stops at one, the words it then skips */
-  | { dropped: string[]; notApplied?: string[] }
+  /** words systemd does not understand and, when it stops at one, the words it then skips; words
+   * of a system call allow list with an error number, which systemd drops for that */
+  | { dropped: string[]; notApplied?: string[]; errnoInAllowList?: string[] }
 
 export interface Directive {
   section: 'Service' | 'Unit'
@@ -1053,7 +1055,12 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
     apply(s, value, ctx) {
       const { next, ignored } = applySyscallFilterAssignment(s.syscallFilter, value, ctx.version)
       s.syscallFilter = next
-      return ignored.length ? { dropped: ignored } : undefined
+      if (!ignored.length) return undefined
+      if (value.startsWith('~') || !ignored.some(errnoInAllowList)) return { dropped: ignored }
+      return {
+        dropped: ignored.filter((word) => !errnoInAllowList(word)),
+        errnoInAllowList: ignored.filter(errnoInAllowList)
+      }
     }
   },
   SystemCallArchitectures: {
@@ -1321,12 +1328,24 @@ function keyInfo(key: string): KeyInfo {
   return info
 }
 
-function describeDropped(key: string, words: string[], notApplied: string[] = []): string {
+function describeDropped(
+  key: string,
+  words: string[],
+  notApplied: string[] = [],
+  errnoInAllowList: string[] = []
+): string {
   const list = (items: string[]): string => {
     const shown = items.slice(0, 5).map((w) => `'${w}'`)
     return shown.join(', ') + (items.length > 5 ? ` and ${items.length - 5} more` : '')
   }
-  const dropped = `${key}=: ${list(words)} not understood; systemd drops ${words.length === 1 ? 'it' : 'them'}`
+  const them = (items: string[]): string => (items.length === 1 ? 'it' : 'them')
+  const withErrno = errnoInAllowList.length
+    ? `${list(errnoInAllowList)}: a system call the list allows cannot take an error number; systemd drops ${them(errnoInAllowList)}`
+    : ''
+  if (!words.length) return `${key}=: ${withErrno}`
+  const dropped =
+    `${key}=: ${list(words)} not understood; systemd drops ${them(words)}` +
+    (withErrno ? `; ${withErrno}` : '')
   if (!notApplied.length) return dropped
   return `${dropped} and stops there: ${list(notApplied)} after it ${notApplied.length === 1 ? 'is' : 'are'} not applied either`
 }
@@ -1420,7 +1439,12 @@ function applyFile(
           severity: 'warning',
           code: 'dropped-words',
           key,
-          message: describeDropped(key, outcome.dropped, outcome.notApplied)
+          message: describeDropped(
+            key,
+            outcome.dropped,
+            outcome.notApplied,
+            outcome.errnoInAllowList
+          )
         })
       } else {
         addDiagnostic(diagnostics, {

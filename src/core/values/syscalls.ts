@@ -139,6 +139,15 @@ export function copySyscallFilter(filter: SyscallFilter): SyscallFilter {
   return { allowList: filter.allowList, names: new Set(filter.names), shared: false }
 }
 
+/**
+ * Whether a word of an allow list carries an error number (`ptrace:EPERM`): systemd drops it with
+ * "Allow-listed system calls cannot take error number" (config_parse_syscall_filter).
+ */
+export function errnoInAllowList(word: string): boolean {
+  const colon = word.indexOf(':')
+  return colon >= 0 && validErrno(word.slice(colon + 1))
+}
+
 function validErrno(text: string): boolean {
   if (text === 'kill') return true
   if (ERRNOS.has(asciiUpper(text))) return true
