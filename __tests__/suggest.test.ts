@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import * as path from 'node:path'
 import { checksFor } from '../src/core/checks.js'
 import { parsePolicy } from '../src/core/policy.js'
-import { scoreService, settingsRunPrivileged } from '../src/core/score.js'
+import { rowBadness, scoreService, settingsRunPrivileged } from '../src/core/score.js'
 import type { LoadedService } from '../src/core/service.js'
 import { DIRECTIVES, RECORDED_DIRECTIVES } from '../src/core/service.js'
 import type { FullSuggestion } from '../src/core/suggest.js'
@@ -256,13 +256,10 @@ describe('justified exceptions', () => {
   /** a row's badness in a loaded unit, none when it does not apply */
   const badnessOf = (id: string, loaded: LoadedService, version: number): number => {
     const check = checksFor(version).find((c) => c.id === id)!
-    if (check.bootPhaseExempt && !loaded.settings.defaultDependencies) return 0
-    const found = check.assess({
-      settings: loaded.settings,
-      version,
-      runsPrivileged: settingsRunPrivileged(loaded.settings)
-    })
-    return found.na === undefined ? found.badness : 0
+    const { settings } = loaded
+    return (
+      rowBadness(check, { settings, version, runsPrivileged: settingsRunPrivileged(settings) }) ?? 0
+    )
   }
 
   // The exception says the service needs what the row measures: a drop-in that improves the row

@@ -7606,14 +7606,19 @@ const NO_ROW = [0, 0];
 function rowWeight(check, policy) {
     return policy.checks[check.id]?.weight ?? check.weight;
 }
+/** A row's badness, undefined when it does not apply (N/A, or a boot-phase service it exempts). */
+function rowBadness(check, ctx) {
+    if (check.bootPhaseExempt && !ctx.settings.defaultDependencies)
+        return undefined;
+    const verdict = check.assess(ctx);
+    return verdict.na === undefined ? verdict.badness : undefined;
+}
 /** ceil(badness * weight / range) of a row, or -1 when it is not applicable (weight must be > 0). */
 function rowBadnessShare(check, ctx, policy, weight) {
-    if (check.bootPhaseExempt && !ctx.settings.defaultDependencies)
+    const badness = rowBadness(check, ctx);
+    if (badness === undefined)
         return -1;
-    const verdict = check.assess(ctx);
-    if (verdict.na !== undefined)
-        return -1;
-    return divRoundUp(verdict.badness * weight, policy.checks[check.id]?.range ?? check.range);
+    return divRoundUp(badness * weight, policy.checks[check.id]?.range ?? check.range);
 }
 /** exposure (tenths) from the two sums */
 function exposureOfSums(badnessSum, weightSum) {
@@ -10898,7 +10903,7 @@ function withoutExceptedGains(offered, blocked, allowed, ctx) {
             const check = CHECKS_BY_ID.get(id);
             if (check === undefined || rows.has(id) || (check.since ?? 0) > ctx.version)
                 continue;
-            rows.set(id, { check, exception, badness: rowBadness(check, base, ctx.version) });
+            rows.set(id, { check, exception, badness: badnessUnder(check, base, ctx.version) });
         }
     }
     // a row that is already good cannot be made better
@@ -10907,7 +10912,7 @@ function withoutExceptedGains(offered, blocked, allowed, ctx) {
         return [...offered];
     return offered.filter((candidate) => {
         const settings = settingsWithLines(candidate.lines, ctx);
-        const bettered = open.find((row) => better(rowBadness(row.check, settings, ctx.version), row.badness));
+        const bettered = open.find((row) => better(badnessUnder(row.check, settings, ctx.version), row.badness));
         if (bettered === undefined)
             return true;
         blocked.push({
@@ -10931,16 +10936,9 @@ function settingsWithLines(lines, ctx) {
     applyImpliedSettings(settings, ctx.unit);
     return settings;
 }
-/** A row's badness; undefined when it does not apply. */
-function rowBadness(check, settings, version) {
-    if (check.bootPhaseExempt && !settings.defaultDependencies)
-        return undefined;
-    const found = check.assess({
-        settings,
-        version,
-        runsPrivileged: settingsRunPrivileged(settings)
-    });
-    return found.na === undefined ? found.badness : undefined;
+/** A row's badness under settings (undefined: it does not apply). */
+function badnessUnder(check, settings, version) {
+    return rowBadness(check, { settings, version, runsPrivileged: settingsRunPrivileged(settings) });
 }
 /**
  * Whether a row is better than before: less bad, no longer applying (what it measures is gone), or

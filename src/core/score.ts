@@ -92,6 +92,13 @@ export function rowWeight(check: CheckDefinition, policy: Policy): number {
   return policy.checks[check.id]?.weight ?? check.weight
 }
 
+/** A row's badness, undefined when it does not apply (N/A, or a boot-phase service it exempts). */
+export function rowBadness(check: CheckDefinition, ctx: AssessContext): number | undefined {
+  if (check.bootPhaseExempt && !ctx.settings.defaultDependencies) return undefined
+  const verdict = check.assess(ctx)
+  return verdict.na === undefined ? verdict.badness : undefined
+}
+
 /** ceil(badness * weight / range) of a row, or -1 when it is not applicable (weight must be > 0). */
 export function rowBadnessShare(
   check: CheckDefinition,
@@ -99,10 +106,9 @@ export function rowBadnessShare(
   policy: Policy,
   weight: number
 ): number {
-  if (check.bootPhaseExempt && !ctx.settings.defaultDependencies) return -1
-  const verdict = check.assess(ctx)
-  if (verdict.na !== undefined) return -1
-  return divRoundUp(verdict.badness * weight, policy.checks[check.id]?.range ?? check.range)
+  const badness = rowBadness(check, ctx)
+  if (badness === undefined) return -1
+  return divRoundUp(badness * weight, policy.checks[check.id]?.range ?? check.range)
 }
 
 /** exposure (tenths) from the two sums */

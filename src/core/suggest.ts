@@ -31,6 +31,7 @@ import {
   formatExposure,
   policyRescores,
   ratingOf,
+  rowBadness,
   settingsRunPrivileged
 } from './score.js'
 import type { ServiceProfile, Trait } from './service-profile.js'
@@ -271,7 +272,7 @@ function withoutExceptedGains(
     for (const id of exception.checks) {
       const check = CHECKS_BY_ID.get(id)
       if (check === undefined || rows.has(id) || (check.since ?? 0) > ctx.version) continue
-      rows.set(id, { check, exception, badness: rowBadness(check, base, ctx.version) })
+      rows.set(id, { check, exception, badness: badnessUnder(check, base, ctx.version) })
     }
   }
   // a row that is already good cannot be made better
@@ -280,7 +281,7 @@ function withoutExceptedGains(
   return offered.filter((candidate) => {
     const settings = settingsWithLines(candidate.lines, ctx)
     const bettered = open.find((row) =>
-      better(rowBadness(row.check, settings, ctx.version), row.badness)
+      better(badnessUnder(row.check, settings, ctx.version), row.badness)
     )
     if (bettered === undefined) return true
     blocked.push({
@@ -306,19 +307,13 @@ function settingsWithLines(lines: readonly Line[], ctx: SearchContext): ServiceS
   return settings
 }
 
-/** A row's badness; undefined when it does not apply. */
-function rowBadness(
+/** A row's badness under settings (undefined: it does not apply). */
+function badnessUnder(
   check: CheckDefinition,
   settings: ServiceSettings,
   version: number
 ): number | undefined {
-  if (check.bootPhaseExempt && !settings.defaultDependencies) return undefined
-  const found = check.assess({
-    settings,
-    version,
-    runsPrivileged: settingsRunPrivileged(settings)
-  })
-  return found.na === undefined ? found.badness : undefined
+  return rowBadness(check, { settings, version, runsPrivileged: settingsRunPrivileged(settings) })
 }
 
 /**
