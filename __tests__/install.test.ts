@@ -272,6 +272,15 @@ beforeAll(() => {
       `testdrop/${UNITS}/foo@${instance}.service.d/a.conf`,
       '[Install]\nAlias=multi-user.target.wants/foo@root.service\n'
     )
+  // ... nor does a file of the same name there hide the template's own [Install] (red team,
+  // session 25: the drop-ins resolved for the test instance had lost foo@.service.d/a.conf)
+  write(`masked/${UNITS}/foo@.service`, TEMPLATE.replace('DefaultInstance=root\n', ''))
+  write(
+    `masked/${UNITS}/foo@.service.d/a.conf`,
+    '[Install]\nAlias=multi-user.target.wants/foo@root.service\n'
+  )
+  for (const instance of ['i', 'test_instance'])
+    write(`masked/${UNITS}/foo@${instance}.service.d/a.conf`, '[Service]\nPrivateTmp=yes\n')
   // enabled by a link, as `systemctl enable foo@root.service` leaves it
   write(`wants/${UNITS}/foo@.service`, TEMPLATE.replace('DefaultInstance=root\n', ''))
   fs.mkdirSync(path.join(base, `wants/${UNITS}/multi-user.target.wants`))
@@ -375,8 +384,19 @@ describe('names the unit has once enabled', () => {
     }
   )
 
+  it.each([
+    [252, 9.0],
+    [262, 8.9]
+  ])(
+    "reads a template's [Install] its test instance's drop-in of the same name masks (at %i, %d)",
+    async (version, expected) => {
+      const report = await scanned('masked', version)
+      expect(report).toMatchObject({ unit: 'foo@root.service', score: expected })
+    }
+  )
+
   it('reads the same at a base commit (the Action reads it from git objects)', async () => {
-    for (const tree of ['alias', 'default', 'wants', 'wanted', 'testdrop']) {
+    for (const tree of ['alias', 'default', 'wants', 'wanted', 'testdrop', 'masked']) {
       const repository = committed(path.join(base, tree))
       const unit = `${UNITS}/${tree === 'alias' ? 'app.service' : 'foo@.service'}`
       for (const version of [252, 262]) {
@@ -410,7 +430,8 @@ describe('against systemctl enable and systemd-analyze --root', () => {
       ['alias', 'app.service', 'app.service'],
       ['default', 'foo@.service', 'foo@root.service'],
       ['wanted', 'foo@.service', 'foo@root.service'],
-      ['testdrop', 'foo@.service', 'foo@web.service']
+      ['testdrop', 'foo@.service', 'foo@web.service'],
+      ['masked', 'foo@.service', 'foo@root.service']
     ] as const) {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-install-root-'))
       try {
@@ -420,7 +441,7 @@ describe('against systemctl enable and systemd-analyze --root', () => {
         const wants = path.join(root, UNITS, 'multi-user.target.wants')
         expect([tree, fs.readdirSync(wants).includes('foo@root.service')]).toEqual([
           tree,
-          tree === 'default' || tree === 'wanted'
+          tree === 'default' || tree === 'wanted' || tree === 'masked'
         ])
         const run = spawnSync(
           'systemd-analyze',

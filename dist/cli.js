@@ -14160,6 +14160,15 @@ function installTexts(main, dropIns, id, asTemplate = false) {
     return texts;
 }
 /**
+ * Whether drop-ins resolved for `id` hold one of its own directory (NAME.service.d/): for a template
+ * scored as its test instance, such a file masks a same-named one of the template's directory,
+ * which `systemctl enable` of the template reads, so installTexts() needs the template's own.
+ */
+function holdsOwnDropIn(dropIns, id) {
+    const own = `/${id.name}.d/`;
+    return dropIns.some((dropIn) => `/${dropIn.path}`.includes(own));
+}
+/**
  * The install names of `unit` (the name analysed: a plain unit, or an instance of a template) from
  * `texts` (see installTexts), in order, as `systemctl enable` takes them (config_parse_strv: words
  * unquoted, an empty value resetting; specifiers expanded by install_name_printf()). `user`: whom
@@ -14311,6 +14320,155 @@ function aliasesMatching(patterns, entries, unit) {
             found.push(alias);
     }
     return found;
+}
+
+/**
+ * The service instances other units start. A template is scored by systemd-analyze as a test
+ * instance, but what runs is the instance something starts: a target that wants `foo@root.service`,
+ * a timer whose `Unit=` is `backup@daily.service`, a socket whose `Service=` names one. The scan
+ * reads the units of other types beside a template (targets, timers, paths, sockets ...) for the
+ * names they start, and judges the template as each such instance too.
+ */
+/**
+ * Dependencies that start the unit they name (config_parse_unit_deps); Requisite=, PartOf=,
+ * After= and the like do not.
+ */
+const STARTING_DEPENDENCIES = new Set([
+    'Wants',
+    'Requires',
+    'BindsTo',
+    'Upholds',
+    'OnFailure',
+    'OnSuccess'
+]);
+/** The section a unit type triggers another unit from, and its key (config_parse_trigger_unit). */
+const TRIGGERS = {
+    timer: ['Timer', 'Unit'],
+    path: ['Path', 'Unit'],
+    socket: ['Socket', 'Service']
+};
+/** Specifiers of the unit's own name (%n %N %p %P %i %I %j %J %f), and %% */
+const NAME_SPECIFIERS = 'nNpPiIjJf%';
+/**
+ * Whether a name has no specifier but those of the naming unit's name: one of the machine it runs
+ * on (%H, %m, %b ...) or of a user is not known here, and the gate's stand-in would name an
+ * instance that never runs.
+ */
+function onlyNameSpecifiers(name) {
+    for (let i = name.indexOf('%'); i >= 0; i = name.indexOf('%', i + 2))
+        if (!NAME_SPECIFIERS.includes(name[i + 1] ?? '%'))
+            return false;
+    return true;
+}
+/**
+ * The service instances a unit file of another type starts: named in Wants=, Requires=, BindsTo=,
+ * Upholds=, OnFailure=, OnSuccess= or [Install] Also= (enabling it enables them), or triggered (a
+ * timer's or path's Unit=, a socket's Service=, or by default the service of the trigger's own
+ * name; not for a socket with Accept=yes, whose instances are named per connection). `unit`: the
+ * name the file is loaded as (its specifiers expand with it). Names with a specifier that cannot be
+ * expanded, invalid names and names of other types are left out; every name is kept, so a template
+ * is judged by more instances rather than fewer (a trigger's first Unit= is the one systemd uses).
+ */
+function servicesStartedBy(bytes, unit, version) {
+    const trigger = TRIGGERS[unit.type];
+    const sections = trigger ? ['Unit', 'Install', trigger[0]] : ['Unit', 'Install'];
+    const started = [];
+    const add = (name, key, line) => {
+        if (!onlyNameSpecifiers(name))
+            return;
+        const expanded = expandSpecifiers(name, unit, version);
+        if ('error' in expanded)
+            return;
+        const service = parseUnitName(expanded.value);
+        if (service?.isInstance && service.type === 'service')
+            started.push({ service, key, line });
+    };
+    let triggered = false;
+    let accepts = false;
+    for (const { section, key, value, line } of parseUnitText(bytes, sections, version).assignments) {
+        if (trigger && section === trigger[0]) {
+            if (key === trigger[1] && value !== '') {
+                triggered = true;
+                add(value, key, line);
+            }
+            else if (unit.type === 'socket' && key === 'Accept') {
+                accepts = parseBoolean(value) ?? accepts;
+            }
+            continue;
+        }
+        const words = section === 'Unit' ? STARTING_DEPENDENCIES.has(key) : key === 'Also';
+        if (!words)
+            continue;
+        // as systemd splits them: escapes kept, quotes not removed (a quoted name is no unit name)
+        for (let position = 0;;) {
+            const next = extractFirstWord(value, position, { retainEscape: true });
+            if (next === undefined || 'error' in next)
+                break;
+            add(next.word, key, line);
+            position = next.next;
+        }
+    }
+    if (trigger && !triggered && !(unit.type === 'socket' && accepts) && unit.isInstance)
+        add(`${unit.prefix}@${unit.instance}.service`, undefined, 1);
+    return started;
+}
+/** Unit types whose files are read for the services they start (every type with unit files but service). */
+const STARTING_TYPES = new Set([
+    'socket',
+    'target',
+    'mount',
+    'automount',
+    'swap',
+    'timer',
+    'path',
+    'slice'
+]);
+/**
+ * The entries of a directory to read for the services they start (servicesStartedBy): units of
+ * other types than service, not templates (systemd loads a template only as an instance).
+ */
+function startingUnitsAmong(names) {
+    const units = [];
+    for (const name of names) {
+        // (most entries are services: told apart before any parsing)
+        if (name.endsWith('.service'))
+            continue;
+        const unit = parseUnitName(name);
+        if (unit && !unit.isTemplate && STARTING_TYPES.has(unit.type))
+            units.push(unit);
+    }
+    return units;
+}
+/**
+ * The instances of timers, paths and sockets among the links of dependency directories
+ * (timers.target.wants/backup@daily.timer): each, loaded from its template, starts the service
+ * it triggers.
+ */
+function enabledTriggers(linkNames) {
+    const triggers = [];
+    for (const name of linkNames) {
+        if (name.endsWith('.service'))
+            continue;
+        const unit = parseUnitName(name);
+        if (unit?.isInstance && TRIGGERS[unit.type] !== undefined)
+            triggers.push(unit);
+    }
+    return triggers;
+}
+/**
+ * Why an instance is judged: `shown` is the file `unit` was loaded from (its template for an
+ * instance) as the report shows it, `enabledBy` the link that enables it, if any.
+ */
+function startedWhy(started, unit, shown, enabledBy) {
+    const where = shown.endsWith(`/${unit.name}`) || shown === unit.name;
+    const source = (line) => {
+        const at = line === undefined ? shown : `${shown}:${line}`;
+        return where ? at : `${unit.name} (${at})`;
+    };
+    const why = started.key === undefined
+        ? `triggered by ${source()}`
+        : `named by ${started.key}= in ${source(started.line)}`;
+    return enabledBy === undefined ? why : `${why}, which ${enabledBy} enables`;
 }
 
 /**
@@ -15173,6 +15331,44 @@ enabledAliases = []) {
 }
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap();
+/** Per directory listing: the service instances its units of other types start, with why. */
+const startedByOthersOf = new WeakMap();
+/**
+ * The service instances the units of other types in a directory start (a target's Wants=, a
+ * timer's Unit= ...; see servicesStartedBy), each with why; read once per directory.
+ */
+function startedByOthers(dir, listing, read, version) {
+    let started = startedByOthersOf.get(listing);
+    if (started)
+        return started;
+    started = [];
+    for (const unit of startingUnitsAmong(listing.keys())) {
+        const kind = listing.get(unit.name);
+        if (kind === 'file' || kind === 'link')
+            started.push(...servicesStartedByFile(entryPath(dir, unit.name), dir, unit, read, version));
+    }
+    startedByOthersOf.set(listing, started);
+    return started;
+}
+/** servicesStartedBy() of one file, loaded as `unit`; nothing when it cannot be read. */
+function servicesStartedByFile(file, dir, unit, read, version, enabledBy) {
+    let bytes;
+    try {
+        bytes = read.read(file, dir).bytes;
+    }
+    catch (error) {
+        if (!(error instanceof ReadError))
+            throw error;
+        return [];
+    }
+    if (!bytes)
+        return [];
+    const shown = read.display(file, dir);
+    return servicesStartedBy(bytes, unit, version).map((started) => [
+        started.service,
+        startedWhy(started, unit, shown, enabledBy)
+    ]);
+}
 /**
  * The instances of template `prefix@.service` that run, which its test instance may not show, each
  * with why: those with drop-in directories of their own and no unit file (foo@web.service.d/), and
@@ -15201,6 +15397,9 @@ function instancesThatRun(prefix, directory, read, version, manager) {
             }
             dependencyLinksOf.set(listing, links);
         }
+        for (const [service, why] of startedByOthers(dir, listing, read, version))
+            if (service.prefix === prefix && !found.has(service.instance))
+                found.set(service.instance, why);
         if (links.length === 0)
             continue;
         const shownBy = new Map(links);
@@ -15208,6 +15407,21 @@ function instancesThatRun(prefix, directory, read, version, manager) {
             const link = shownBy.get(`${prefix}@${instance}.service`);
             if (!found.has(instance))
                 found.set(instance, `enabled by ${link}`);
+        }
+        // an enabled instance of a timer, path or socket template starts the service it triggers
+        // (timers.target.wants/backup@daily.timer -> backup@daily.service, or its Unit=)
+        for (const trigger of enabledTriggers(shownBy.keys())) {
+            const template = templateOf(trigger);
+            const holder = searched.find((d) => {
+                const kind = read.listDirectory(d)?.get(template);
+                return kind === 'file' || kind === 'link';
+            });
+            if (holder === undefined)
+                continue;
+            const file = entryPath(holder, template);
+            for (const [service, why] of servicesStartedByFile(file, holder, trigger, read, version, shownBy.get(trigger.name)))
+                if (service.prefix === prefix && !found.has(service.instance))
+                    found.set(service.instance, why);
         }
     }
     return found;
@@ -15741,8 +15955,18 @@ asInstance) {
     }
     const collect = (enabledAliases) => collectDropIns(names.id, names.aliases, directory, read, options.version, manager ?? 'system', enabledAliases);
     let collected = collect([]);
-    // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
-    const install = installNamesOf(main, collected.orders[0] ?? [], names.id, manager === 'user' ? options.managerUser : undefined, named.isTemplate && asInstance === undefined);
+    // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins); for a
+    // template, as enable reads the template's name (its test instance's drop-ins mask same-named
+    // ones of the template's directory for that instance only)
+    const asTemplate = named.isTemplate && asInstance === undefined;
+    let installDropIns = collected.orders[0] ?? [];
+    if (asTemplate && holdsOwnDropIn(installDropIns, names.id)) {
+        const template = parseUnitName(templateOf(names.id));
+        installDropIns =
+            collectDropIns(template, [], directory, read, options.version, manager ?? 'system')
+                .orders[0] ?? [];
+    }
+    const install = installNamesOf(main, installDropIns, names.id, manager === 'user' ? options.managerUser : undefined, asTemplate);
     // a template is also judged by the instances that really run (see worstInstance), with why: under
     // its own name and those of its aliases (bar@web.service.d/ for foo@.service <- bar@.service)
     if (named.isTemplate && asInstance === undefined) {

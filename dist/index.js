@@ -44907,6 +44907,15 @@ function installTexts(main, dropIns, id, asTemplate = false) {
     return texts;
 }
 /**
+ * Whether drop-ins resolved for `id` hold one of its own directory (NAME.service.d/): for a template
+ * scored as its test instance, such a file masks a same-named one of the template's directory,
+ * which `systemctl enable` of the template reads, so installTexts() needs the template's own.
+ */
+function holdsOwnDropIn(dropIns, id) {
+    const own = `/${id.name}.d/`;
+    return dropIns.some((dropIn) => `/${dropIn.path}`.includes(own));
+}
+/**
  * The install names of `unit` (the name analysed: a plain unit, or an instance of a template) from
  * `texts` (see installTexts), in order, as `systemctl enable` takes them (config_parse_strv: words
  * unquoted, an empty value resetting; specifiers expanded by install_name_printf()). `user`: whom
@@ -45058,6 +45067,155 @@ function aliasesMatching(patterns, entries, unit) {
             found.push(alias);
     }
     return found;
+}
+
+/**
+ * The service instances other units start. A template is scored by systemd-analyze as a test
+ * instance, but what runs is the instance something starts: a target that wants `foo@root.service`,
+ * a timer whose `Unit=` is `backup@daily.service`, a socket whose `Service=` names one. The scan
+ * reads the units of other types beside a template (targets, timers, paths, sockets ...) for the
+ * names they start, and judges the template as each such instance too.
+ */
+/**
+ * Dependencies that start the unit they name (config_parse_unit_deps); Requisite=, PartOf=,
+ * After= and the like do not.
+ */
+const STARTING_DEPENDENCIES = new Set([
+    'Wants',
+    'Requires',
+    'BindsTo',
+    'Upholds',
+    'OnFailure',
+    'OnSuccess'
+]);
+/** The section a unit type triggers another unit from, and its key (config_parse_trigger_unit). */
+const TRIGGERS = {
+    timer: ['Timer', 'Unit'],
+    path: ['Path', 'Unit'],
+    socket: ['Socket', 'Service']
+};
+/** Specifiers of the unit's own name (%n %N %p %P %i %I %j %J %f), and %% */
+const NAME_SPECIFIERS = 'nNpPiIjJf%';
+/**
+ * Whether a name has no specifier but those of the naming unit's name: one of the machine it runs
+ * on (%H, %m, %b ...) or of a user is not known here, and the gate's stand-in would name an
+ * instance that never runs.
+ */
+function onlyNameSpecifiers(name) {
+    for (let i = name.indexOf('%'); i >= 0; i = name.indexOf('%', i + 2))
+        if (!NAME_SPECIFIERS.includes(name[i + 1] ?? '%'))
+            return false;
+    return true;
+}
+/**
+ * The service instances a unit file of another type starts: named in Wants=, Requires=, BindsTo=,
+ * Upholds=, OnFailure=, OnSuccess= or [Install] Also= (enabling it enables them), or triggered (a
+ * timer's or path's Unit=, a socket's Service=, or by default the service of the trigger's own
+ * name; not for a socket with Accept=yes, whose instances are named per connection). `unit`: the
+ * name the file is loaded as (its specifiers expand with it). Names with a specifier that cannot be
+ * expanded, invalid names and names of other types are left out; every name is kept, so a template
+ * is judged by more instances rather than fewer (a trigger's first Unit= is the one systemd uses).
+ */
+function servicesStartedBy(bytes, unit, version) {
+    const trigger = TRIGGERS[unit.type];
+    const sections = trigger ? ['Unit', 'Install', trigger[0]] : ['Unit', 'Install'];
+    const started = [];
+    const add = (name, key, line) => {
+        if (!onlyNameSpecifiers(name))
+            return;
+        const expanded = expandSpecifiers(name, unit, version);
+        if ('error' in expanded)
+            return;
+        const service = parseUnitName(expanded.value);
+        if (service?.isInstance && service.type === 'service')
+            started.push({ service, key, line });
+    };
+    let triggered = false;
+    let accepts = false;
+    for (const { section, key, value, line } of parseUnitText(bytes, sections, version).assignments) {
+        if (trigger && section === trigger[0]) {
+            if (key === trigger[1] && value !== '') {
+                triggered = true;
+                add(value, key, line);
+            }
+            else if (unit.type === 'socket' && key === 'Accept') {
+                accepts = parseBoolean(value) ?? accepts;
+            }
+            continue;
+        }
+        const words = section === 'Unit' ? STARTING_DEPENDENCIES.has(key) : key === 'Also';
+        if (!words)
+            continue;
+        // as systemd splits them: escapes kept, quotes not removed (a quoted name is no unit name)
+        for (let position = 0;;) {
+            const next = extractFirstWord(value, position, { retainEscape: true });
+            if (next === undefined || 'error' in next)
+                break;
+            add(next.word, key, line);
+            position = next.next;
+        }
+    }
+    if (trigger && !triggered && !(unit.type === 'socket' && accepts) && unit.isInstance)
+        add(`${unit.prefix}@${unit.instance}.service`, undefined, 1);
+    return started;
+}
+/** Unit types whose files are read for the services they start (every type with unit files but service). */
+const STARTING_TYPES = new Set([
+    'socket',
+    'target',
+    'mount',
+    'automount',
+    'swap',
+    'timer',
+    'path',
+    'slice'
+]);
+/**
+ * The entries of a directory to read for the services they start (servicesStartedBy): units of
+ * other types than service, not templates (systemd loads a template only as an instance).
+ */
+function startingUnitsAmong(names) {
+    const units = [];
+    for (const name of names) {
+        // (most entries are services: told apart before any parsing)
+        if (name.endsWith('.service'))
+            continue;
+        const unit = parseUnitName(name);
+        if (unit && !unit.isTemplate && STARTING_TYPES.has(unit.type))
+            units.push(unit);
+    }
+    return units;
+}
+/**
+ * The instances of timers, paths and sockets among the links of dependency directories
+ * (timers.target.wants/backup@daily.timer): each, loaded from its template, starts the service
+ * it triggers.
+ */
+function enabledTriggers(linkNames) {
+    const triggers = [];
+    for (const name of linkNames) {
+        if (name.endsWith('.service'))
+            continue;
+        const unit = parseUnitName(name);
+        if (unit?.isInstance && TRIGGERS[unit.type] !== undefined)
+            triggers.push(unit);
+    }
+    return triggers;
+}
+/**
+ * Why an instance is judged: `shown` is the file `unit` was loaded from (its template for an
+ * instance) as the report shows it, `enabledBy` the link that enables it, if any.
+ */
+function startedWhy(started, unit, shown, enabledBy) {
+    const where = shown.endsWith(`/${unit.name}`) || shown === unit.name;
+    const source = (line) => {
+        const at = line === undefined ? shown : `${shown}:${line}`;
+        return where ? at : `${unit.name} (${at})`;
+    };
+    const why = started.key === undefined
+        ? `triggered by ${source()}`
+        : `named by ${started.key}= in ${source(started.line)}`;
+    return enabledBy === undefined ? why : `${why}, which ${enabledBy} enables`;
 }
 
 /**
@@ -45690,6 +45848,44 @@ enabledAliases = []) {
 }
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap();
+/** Per directory listing: the service instances its units of other types start, with why. */
+const startedByOthersOf = new WeakMap();
+/**
+ * The service instances the units of other types in a directory start (a target's Wants=, a
+ * timer's Unit= ...; see servicesStartedBy), each with why; read once per directory.
+ */
+function startedByOthers(dir, listing, read, version) {
+    let started = startedByOthersOf.get(listing);
+    if (started)
+        return started;
+    started = [];
+    for (const unit of startingUnitsAmong(listing.keys())) {
+        const kind = listing.get(unit.name);
+        if (kind === 'file' || kind === 'link')
+            started.push(...servicesStartedByFile(entryPath(dir, unit.name), dir, unit, read, version));
+    }
+    startedByOthersOf.set(listing, started);
+    return started;
+}
+/** servicesStartedBy() of one file, loaded as `unit`; nothing when it cannot be read. */
+function servicesStartedByFile(file, dir, unit, read, version, enabledBy) {
+    let bytes;
+    try {
+        bytes = read.read(file, dir).bytes;
+    }
+    catch (error) {
+        if (!(error instanceof ReadError))
+            throw error;
+        return [];
+    }
+    if (!bytes)
+        return [];
+    const shown = read.display(file, dir);
+    return servicesStartedBy(bytes, unit, version).map((started) => [
+        started.service,
+        startedWhy(started, unit, shown, enabledBy)
+    ]);
+}
 /**
  * The instances of template `prefix@.service` that run, which its test instance may not show, each
  * with why: those with drop-in directories of their own and no unit file (foo@web.service.d/), and
@@ -45718,6 +45914,9 @@ function instancesThatRun(prefix, directory, read, version, manager) {
             }
             dependencyLinksOf.set(listing, links);
         }
+        for (const [service, why] of startedByOthers(dir, listing, read, version))
+            if (service.prefix === prefix && !found.has(service.instance))
+                found.set(service.instance, why);
         if (links.length === 0)
             continue;
         const shownBy = new Map(links);
@@ -45725,6 +45924,21 @@ function instancesThatRun(prefix, directory, read, version, manager) {
             const link = shownBy.get(`${prefix}@${instance}.service`);
             if (!found.has(instance))
                 found.set(instance, `enabled by ${link}`);
+        }
+        // an enabled instance of a timer, path or socket template starts the service it triggers
+        // (timers.target.wants/backup@daily.timer -> backup@daily.service, or its Unit=)
+        for (const trigger of enabledTriggers(shownBy.keys())) {
+            const template = templateOf(trigger);
+            const holder = searched.find((d) => {
+                const kind = read.listDirectory(d)?.get(template);
+                return kind === 'file' || kind === 'link';
+            });
+            if (holder === undefined)
+                continue;
+            const file = entryPath(holder, template);
+            for (const [service, why] of servicesStartedByFile(file, holder, trigger, read, version, shownBy.get(trigger.name)))
+                if (service.prefix === prefix && !found.has(service.instance))
+                    found.set(service.instance, why);
         }
     }
     return found;
@@ -46193,8 +46407,18 @@ asInstance) {
     }
     const collect = (enabledAliases) => collectDropIns(names.id, names.aliases, directory, read, options.version, manager ?? 'system', enabledAliases);
     let collected = collect([]);
-    // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
-    const install = installNamesOf(main, collected.orders[0] ?? [], names.id, manager === 'user' ? options.managerUser : undefined, named.isTemplate && asInstance === undefined);
+    // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins); for a
+    // template, as enable reads the template's name (its test instance's drop-ins mask same-named
+    // ones of the template's directory for that instance only)
+    const asTemplate = named.isTemplate && asInstance === undefined;
+    let installDropIns = collected.orders[0] ?? [];
+    if (asTemplate && holdsOwnDropIn(installDropIns, names.id)) {
+        const template = parseUnitName(templateOf(names.id));
+        installDropIns =
+            collectDropIns(template, [], directory, read, options.version, manager ?? 'system')
+                .orders[0] ?? [];
+    }
+    const install = installNamesOf(main, installDropIns, names.id, manager === 'user' ? options.managerUser : undefined, asTemplate);
     // a template is also judged by the instances that really run (see worstInstance), with why: under
     // its own name and those of its aliases (bar@web.service.d/ for foo@.service <- bar@.service)
     if (named.isTemplate && asInstance === undefined) {
@@ -56161,11 +56385,13 @@ reader = new BaseReader(tree)) {
             continue;
         }
         /** the drop-ins, read surely or maybe (see the scan's collectDropIns) */
-        const collect = (enabled) => {
+        const collect = (enabled, 
+        /** the name whose drop-ins: the unit's id, or its template's name as enable reads it */
+        id = names.id) => {
             const candidates = [];
             const maybeRead = [];
-            const allNames = enabled.length === 0 ? names.aliases : [...names.aliases, ...enabled];
-            searchedDropInDirectories(names.id, allNames, searched).forEach((searchedDir, directoryRank) => {
+            const allNames = id !== names.id ? [] : enabled.length === 0 ? names.aliases : [...names.aliases, ...enabled];
+            searchedDropInDirectories(id, allNames, searched).forEach((searchedDir, directoryRank) => {
                 const { name, alias } = searchedDir;
                 // names its Alias= gives it: their drop-ins count once it is enabled (both ways, as the scan)
                 const onceEnabled = alias !== undefined && alias >= names.aliases.length;
@@ -56210,8 +56436,16 @@ reader = new BaseReader(tree)) {
         };
         let { candidates, maybeRead } = collect([]);
         // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
-        // (as enable reads it: the unit file, its own and its template's drop-ins; see installTexts)
-        const texts = installTexts(main, readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? []), names.id, parseUnitName(fileName)?.isTemplate === true);
+        // (as enable reads it: the unit file, its own and its template's drop-ins, see installTexts;
+        // for a template, those the template's name has, see the scan)
+        const asTemplate = parseUnitName(fileName)?.isTemplate === true;
+        let installDropIns = readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? []);
+        if (asTemplate && holdsOwnDropIn(installDropIns, names.id)) {
+            const template = parseUnitName(templateOf(names.id));
+            const own = collect([], template).candidates;
+            installDropIns = readDropIns(dropInChoicesEitherWay(own, []).orders[0] ?? []);
+        }
+        const texts = installTexts(main, installDropIns, names.id, asTemplate);
         const install = installNames(texts, names.id, manager === 'user' ? options.managerUser : undefined);
         const installed = [...(install.wantedInstances ?? [])];
         if (install.defaultInstance !== undefined)
@@ -56232,6 +56466,23 @@ reader = new BaseReader(tree)) {
         }
         result.set(current, report);
     }
+    /** the services the file at `path`, loaded as `unit`, starts; read once each */
+    const startedBy = new Map();
+    const startedInstances = (path, unit, prefix) => {
+        const key = `${path}\n${unit.name}`;
+        let started = startedBy.get(key);
+        if (started === undefined) {
+            const input = readFile(reader, reader.resolve(path), path);
+            started =
+                typeof input === 'string' || !input.bytes
+                    ? []
+                    : servicesStartedBy(input.bytes, unit, options.version);
+            startedBy.set(key, started);
+        }
+        return started
+            .filter(({ service }) => service.prefix === prefix)
+            .map(({ service }) => service.instance);
+    };
     if (judgeInstances) {
         for (const [current, basePath] of units) {
             const top = toTop(basePath);
@@ -56257,11 +56508,23 @@ reader = new BaseReader(tree)) {
                     // instances with drop-in directories of their own (as the scan)
                     instances.push(...instancesWithDropIns(prefix, names, (name) => tree.entries.get(join$1(searchedDir, name))?.type === 'blob' &&
                         tree.entries.get(join$1(searchedDir, name))?.mode !== SYMLINK, (name) => tree.entries.has(join$1(searchedDir, name))));
-                    // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
+                    // the instances the units of other types beside it start (a target's Wants=, a timer's
+                    // Unit= ...; as the scan)
+                    for (const other of startingUnitsAmong(names))
+                        instances.push(...startedInstances(join$1(searchedDir, other.name), other, prefix));
+                    // and the instances links in dependency directories enable (multi-user.target.wants/foo@x),
+                    // directly or by the timer, path or socket they enable (timers.target.wants/foo@x.timer)
                     for (const name of names) {
                         if (!isDependencyDirectory(name))
                             continue;
-                        instances.push(...enabledInstances(prefix, reader.list(join$1(searchedDir, name))));
+                        const links = reader.list(join$1(searchedDir, name));
+                        instances.push(...enabledInstances(prefix, links));
+                        for (const trigger of enabledTriggers(links)) {
+                            const template = templateOf(trigger);
+                            const holder = searched.find((d) => reader.list(d).includes(template));
+                            if (holder !== undefined)
+                                instances.push(...startedInstances(join$1(holder, template), trigger, prefix));
+                        }
                     }
                 }
             }

@@ -176,6 +176,16 @@ export function installTexts(
 }
 
 /**
+ * Whether drop-ins resolved for `id` hold one of its own directory (NAME.service.d/): for a template
+ * scored as its test instance, such a file masks a same-named one of the template's directory,
+ * which `systemctl enable` of the template reads, so installTexts() needs the template's own.
+ */
+export function holdsOwnDropIn(dropIns: readonly UnitFileInput[], id: UnitName): boolean {
+  const own = `/${id.name}.d/`
+  return dropIns.some((dropIn) => `/${dropIn.path}`.includes(own))
+}
+
+/**
  * The install names of `unit` (the name analysed: a plain unit, or an instance of a template) from
  * `texts` (see installTexts), in order, as `systemctl enable` takes them (config_parse_strv: words
  * unquoted, an empty value resetting; specifiers expanded by install_name_printf()). `user`: whom

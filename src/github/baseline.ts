@@ -32,7 +32,7 @@ import {
   unitNames,
   unitNamesProblem
 } from '../core/dropins.js'
-import { aliasesMatching, installNames, installTexts } from '../core/install.js'
+import { aliasesMatching, holdsOwnDropIn, installNames, installTexts } from '../core/install.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy } from '../core/scope.js'
@@ -40,6 +40,8 @@ import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, parseUnitName, templateOf } from '../core/specifiers.js'
+import type { StartedService } from '../core/started-services.js'
+import { enabledTriggers, servicesStartedBy, startingUnitsAmong } from '../core/started-services.js'
 import { isAbsoluteLink, MAX_UNIT_FILE_BYTES, newAliases, worse } from '../scan/scan.js'
 import type { TreeEntry } from './git.js'
 
@@ -469,44 +471,45 @@ export function scoreAtBase(
     type Candidate = AliasedDropInCandidate & { real: string }
     /** the drop-ins, read surely or maybe (see the scan's collectDropIns) */
     const collect = (
-      enabled: readonly UnitName[]
+      enabled: readonly UnitName[],
+      /** the name whose drop-ins: the unit's id, or its template's name as enable reads it */
+      id = names.id
     ): { candidates: Candidate[]; maybeRead: Candidate[] } => {
       const candidates: Candidate[] = []
       const maybeRead: Candidate[] = []
-      const allNames = enabled.length === 0 ? names.aliases : [...names.aliases, ...enabled]
-      searchedDropInDirectories(names.id, allNames, searched).forEach(
-        (searchedDir, directoryRank) => {
-          const { name, alias } = searchedDir
-          // names its Alias= gives it: their drop-ins count once it is enabled (both ways, as the scan)
-          const onceEnabled = alias !== undefined && alias >= names.aliases.length
-          // lib/systemd/system of an image tree from 255: read once deployed on merged /usr
-          const mergedUsr =
-            searchedDir.directory !== directory &&
-            isMergedUsrDirectory(searchedDir.directory, options.version)
-          const shown = join(searchedDir.directory, name)
-          const entry = tree.entries.get(shown)
-          // a relative link: systemd may read it or not (its working directory): both, as the scan
-          const relativeLink = entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry))
-          const dir = reader.resolve(shown)
-          if (dir.kind !== 'dir') return
-          for (const file of reader.list(dir.path)) {
-            if (options.version >= LOOPING_DROP_IN_SKIPPED) {
-              const target = reader.resolve(join(dir.path, file))
-              if (target.kind === 'error' && target.loop) continue
-              if (target.kind === 'missing' && target.early) continue
-            }
-            const candidate = {
-              directoryRank,
-              fileName: file,
-              path: join(shown, file),
-              real: join(dir.path, file)
-            }
-            ;(relativeLink || onceEnabled || mergedUsr ? maybeRead : candidates).push(
-              alias === undefined ? candidate : { ...candidate, alias }
-            )
+      const allNames =
+        id !== names.id ? [] : enabled.length === 0 ? names.aliases : [...names.aliases, ...enabled]
+      searchedDropInDirectories(id, allNames, searched).forEach((searchedDir, directoryRank) => {
+        const { name, alias } = searchedDir
+        // names its Alias= gives it: their drop-ins count once it is enabled (both ways, as the scan)
+        const onceEnabled = alias !== undefined && alias >= names.aliases.length
+        // lib/systemd/system of an image tree from 255: read once deployed on merged /usr
+        const mergedUsr =
+          searchedDir.directory !== directory &&
+          isMergedUsrDirectory(searchedDir.directory, options.version)
+        const shown = join(searchedDir.directory, name)
+        const entry = tree.entries.get(shown)
+        // a relative link: systemd may read it or not (its working directory): both, as the scan
+        const relativeLink = entry?.mode === SYMLINK && !isAbsoluteLink(reader.linkText(entry))
+        const dir = reader.resolve(shown)
+        if (dir.kind !== 'dir') return
+        for (const file of reader.list(dir.path)) {
+          if (options.version >= LOOPING_DROP_IN_SKIPPED) {
+            const target = reader.resolve(join(dir.path, file))
+            if (target.kind === 'error' && target.loop) continue
+            if (target.kind === 'missing' && target.early) continue
           }
+          const candidate = {
+            directoryRank,
+            fileName: file,
+            path: join(shown, file),
+            real: join(dir.path, file)
+          }
+          ;(relativeLink || onceEnabled || mergedUsr ? maybeRead : candidates).push(
+            alias === undefined ? candidate : { ...candidate, alias }
+          )
         }
-      )
+      })
       return { candidates, maybeRead }
     }
     const readDropIns = (order: readonly Candidate[]): UnitFileInput[] => {
@@ -520,13 +523,16 @@ export function scoreAtBase(
     }
     let { candidates, maybeRead } = collect([])
     // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
-    // (as enable reads it: the unit file, its own and its template's drop-ins; see installTexts)
-    const texts = installTexts(
-      main,
-      readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? []),
-      names.id,
-      parseUnitName(fileName)?.isTemplate === true
-    )
+    // (as enable reads it: the unit file, its own and its template's drop-ins, see installTexts;
+    // for a template, those the template's name has, see the scan)
+    const asTemplate = parseUnitName(fileName)?.isTemplate === true
+    let installDropIns = readDropIns(dropInChoicesEitherWay(candidates, []).orders[0] ?? [])
+    if (asTemplate && holdsOwnDropIn(installDropIns, names.id)) {
+      const template = parseUnitName(templateOf(names.id)!)!
+      const own = collect([], template).candidates
+      installDropIns = readDropIns(dropInChoicesEitherWay(own, []).orders[0] ?? [])
+    }
+    const texts = installTexts(main, installDropIns, names.id, asTemplate)
     const install = installNames(
       texts,
       names.id,
@@ -552,6 +558,23 @@ export function scoreAtBase(
       if (!report || worse(candidate, report)) report = candidate
     }
     result.set(current, report!)
+  }
+  /** the services the file at `path`, loaded as `unit`, starts; read once each */
+  const startedBy = new Map<string, StartedService[]>()
+  const startedInstances = (path: string, unit: UnitName, prefix: string): string[] => {
+    const key = `${path}\n${unit.name}`
+    let started = startedBy.get(key)
+    if (started === undefined) {
+      const input = readFile(reader, reader.resolve(path), path)
+      started =
+        typeof input === 'string' || !input.bytes
+          ? []
+          : servicesStartedBy(input.bytes, unit, options.version)
+      startedBy.set(key, started)
+    }
+    return started
+      .filter(({ service }) => service.prefix === prefix)
+      .map(({ service }) => service.instance)
   }
   if (judgeInstances) {
     for (const [current, basePath] of units) {
@@ -585,10 +608,22 @@ export function scoreAtBase(
               (name) => tree.entries.has(join(searchedDir, name))
             )
           )
-          // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
+          // the instances the units of other types beside it start (a target's Wants=, a timer's
+          // Unit= ...; as the scan)
+          for (const other of startingUnitsAmong(names))
+            instances.push(...startedInstances(join(searchedDir, other.name), other, prefix))
+          // and the instances links in dependency directories enable (multi-user.target.wants/foo@x),
+          // directly or by the timer, path or socket they enable (timers.target.wants/foo@x.timer)
           for (const name of names) {
             if (!isDependencyDirectory(name)) continue
-            instances.push(...enabledInstances(prefix, reader.list(join(searchedDir, name))))
+            const links = reader.list(join(searchedDir, name))
+            instances.push(...enabledInstances(prefix, links))
+            for (const trigger of enabledTriggers(links)) {
+              const template = templateOf(trigger)!
+              const holder = searched.find((d) => reader.list(d).includes(template))
+              if (holder !== undefined)
+                instances.push(...startedInstances(join(holder, template), trigger, prefix))
+            }
           }
         }
       }

@@ -45,13 +45,19 @@ import {
 } from '../core/dropins.js'
 import { isoToday } from '../core/exceptions.js'
 import type { InstallNames, InstallUser } from '../core/install.js'
-import { aliasesMatching, installNames, installTexts } from '../core/install.js'
+import { aliasesMatching, holdsOwnDropIn, installNames, installTexts } from '../core/install.js'
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import { NEWEST_SYSTEMD_VERSION } from '../core/service.js'
+import {
+  enabledTriggers,
+  servicesStartedBy,
+  startedWhy,
+  startingUnitsAmong
+} from '../core/started-services.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, instanceOf, parseUnitName, templateOf } from '../core/specifiers.js'
 import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from './paths.js'
@@ -756,6 +762,55 @@ function collectDropIns(
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap<ReadonlyMap<string, EntryKind>, Array<[string, string]>>()
 
+/** Per directory listing: the service instances its units of other types start, with why. */
+const startedByOthersOf = new WeakMap<ReadonlyMap<string, EntryKind>, Array<[UnitName, string]>>()
+
+/**
+ * The service instances the units of other types in a directory start (a target's Wants=, a
+ * timer's Unit= ...; see servicesStartedBy), each with why; read once per directory.
+ */
+function startedByOthers(
+  dir: string,
+  listing: ReadonlyMap<string, EntryKind>,
+  read: Reader,
+  version: number
+): Array<[UnitName, string]> {
+  let started = startedByOthersOf.get(listing)
+  if (started) return started
+  started = []
+  for (const unit of startingUnitsAmong(listing.keys())) {
+    const kind = listing.get(unit.name)
+    if (kind === 'file' || kind === 'link')
+      started.push(...servicesStartedByFile(entryPath(dir, unit.name), dir, unit, read, version))
+  }
+  startedByOthersOf.set(listing, started)
+  return started
+}
+
+/** servicesStartedBy() of one file, loaded as `unit`; nothing when it cannot be read. */
+function servicesStartedByFile(
+  file: string,
+  dir: string,
+  unit: UnitName,
+  read: Reader,
+  version: number,
+  enabledBy?: string
+): Array<[UnitName, string]> {
+  let bytes: Uint8Array | null
+  try {
+    bytes = read.read(file, dir).bytes
+  } catch (error) {
+    if (!(error instanceof ReadError)) throw error
+    return []
+  }
+  if (!bytes) return []
+  const shown = read.display(file, dir)
+  return servicesStartedBy(bytes, unit, version).map((started) => [
+    started.service,
+    startedWhy(started, unit, shown, enabledBy)
+  ])
+}
+
 /**
  * The instances of template `prefix@.service` that run, which its test instance may not show, each
  * with why: those with drop-in directories of their own and no unit file (foo@web.service.d/), and
@@ -792,11 +847,35 @@ function instancesThatRun(
       }
       dependencyLinksOf.set(listing, links)
     }
+    for (const [service, why] of startedByOthers(dir, listing, read, version))
+      if (service.prefix === prefix && !found.has(service.instance))
+        found.set(service.instance, why)
     if (links.length === 0) continue
     const shownBy = new Map(links)
     for (const instance of enabledInstances(prefix, shownBy.keys())) {
       const link = shownBy.get(`${prefix}@${instance}.service`)!
       if (!found.has(instance)) found.set(instance, `enabled by ${link}`)
+    }
+    // an enabled instance of a timer, path or socket template starts the service it triggers
+    // (timers.target.wants/backup@daily.timer -> backup@daily.service, or its Unit=)
+    for (const trigger of enabledTriggers(shownBy.keys())) {
+      const template = templateOf(trigger)!
+      const holder = searched.find((d) => {
+        const kind = read.listDirectory(d)?.get(template)
+        return kind === 'file' || kind === 'link'
+      })
+      if (holder === undefined) continue
+      const file = entryPath(holder, template)
+      for (const [service, why] of servicesStartedByFile(
+        file,
+        holder,
+        trigger,
+        read,
+        version,
+        shownBy.get(trigger.name)
+      ))
+        if (service.prefix === prefix && !found.has(service.instance))
+          found.set(service.instance, why)
     }
   }
   return found
@@ -1446,13 +1525,23 @@ export function scanUnitFile(
       enabledAliases
     )
   let collected = collect([])
-  // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins)
+  // the names `systemctl enable` gives it, from its [Install] section (file and drop-ins); for a
+  // template, as enable reads the template's name (its test instance's drop-ins mask same-named
+  // ones of the template's directory for that instance only)
+  const asTemplate = named.isTemplate && asInstance === undefined
+  let installDropIns = collected.orders[0] ?? []
+  if (asTemplate && holdsOwnDropIn(installDropIns, names.id)) {
+    const template = parseUnitName(templateOf(names.id)!)!
+    installDropIns =
+      collectDropIns(template, [], directory, read, options.version, manager ?? 'system')
+        .orders[0] ?? []
+  }
   const install = installNamesOf(
     main,
-    collected.orders[0] ?? [],
+    installDropIns,
     names.id,
     manager === 'user' ? options.managerUser : undefined,
-    named.isTemplate && asInstance === undefined
+    asTemplate
   )
   // a template is also judged by the instances that really run (see worstInstance), with why: under
   // its own name and those of its aliases (bar@web.service.d/ for foo@.service <- bar@.service)
