@@ -656,6 +656,20 @@ describe('changed units', () => {
     ])
   })
 
+  it("takes another instance's drop-ins for a template only, not an instance named with '@.'", () => {
+    // ins@a@.service is the instance 'a@' (systemd splits at the first '@'): the drop-ins of
+    // ins@b.service are not its own; they are the template's other instance's (red team, session 25)
+    const selected = selectChangedUnits(
+      ['u/ins@a@.service', 'u/tpl@.service'],
+      [
+        { status: 'A', path: 'u/ins@b.service.d/x.conf' },
+        { status: 'A', path: 'u/tpl@b.service.d/x.conf' }
+      ],
+      'i'
+    )
+    expect([...selected.keys()]).toEqual(['u/tpl@.service'])
+  })
+
   it('adds the units whose result differs from the base, whatever file changed it', () => {
     const result = (unit: string, status: string, exposure: number | null, passed = false) => ({
       status,

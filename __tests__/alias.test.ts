@@ -690,6 +690,12 @@ describe('suggested drop-ins of aliases', () => {
       write(path.join(dir, 'u', 'zzsugalias.service.d', '10.conf'), conf('PrivateTmp=yes'))
       write(path.join(dir, 't', 'zztpl@.service'), BARE)
       link('zztpl@.service', path.join(dir, 't', 'zzother@.service'))
+      // instances whose names hold '@.' ('a@' and '.x'): an alias of one gets that instance's
+      // directory, not the template's, which every instance reads (red team, session 25)
+      write(path.join(dir, 'i', 'zzins@a@.service'), BARE)
+      link('zzins@a@.service', path.join(dir, 'i', 'zzinsal@a@.service'))
+      write(path.join(dir, 'i', 'zzdot@.x.service'), BARE)
+      link('zzdot@.x.service', path.join(dir, 'i', 'zzdotal@.x.service'))
       const scanned = async () =>
         new Map(
           (await scan([dir], { ...options(), cwd: dir, threshold: 50 })).units.map((u) => [
@@ -703,6 +709,8 @@ describe('suggested drop-ins of aliases', () => {
       expect(suggested('u/zzsug.service')).toBe('u/zzsug.service.d/hardening.conf')
       expect(suggested('t/zzother@.service')).toBe('t/zztpl@.service.d/hardening.conf')
       expect(suggested('t/zztpl@.service')).toBe('t/zztpl@.service.d/hardening.conf')
+      expect(suggested('i/zzinsal@a@.service')).toBe('i/zzins@a@.service.d/hardening.conf')
+      expect(suggested('i/zzdotal@.x.service')).toBe('i/zzdot@.x.service.d/hardening.conf')
       // written once, the drop-in brings the unit to the promised score under either name
       for (const report of [
         before.get('u/zzsugalias.service')!,

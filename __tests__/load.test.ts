@@ -398,6 +398,12 @@ describe('directive semantics', () => {
     ).toEqual([
       "SystemCallFilter=: 'ptrace:1': a system call the list allows cannot take an error number; systemd drops it"
     ])
+    // no name before the error number: "Failed to parse syscall:errno" (red team, session 25)
+    expect(
+      loaded({ 'a.service': `${H}SystemCallFilter=read :EPERM\n` }).diagnostics.map(
+        (d) => d.message
+      )
+    ).toEqual(["SystemCallFilter=: ':EPERM' not understood; systemd drops it"])
     // a deny list takes them; a word whose error number is not one is not understood either way
     expect(loaded({ 'a.service': `${H}SystemCallFilter=~ptrace:EPERM\n` }).diagnostics).toEqual([])
     expect(

@@ -4441,8 +4441,9 @@ function copySyscallFilter(filter) {
  * "Allow-listed system calls cannot take error number" (config_parse_syscall_filter).
  */
 function errnoInAllowList(word) {
+    // (no name before it: "Failed to parse syscall:errno", not understood)
     const colon = word.indexOf(':');
-    return colon >= 0 && validErrno(word.slice(colon + 1));
+    return colon > 0 && validErrno(word.slice(colon + 1));
 }
 function validErrno(text) {
     if (text === 'kill')
@@ -12905,7 +12906,7 @@ function placement(main, dropIns, aliasOf) {
     // file itself suggests the same file.
     const owner = aliasOf === undefined
         ? fileName
-        : fileName.includes('@.')
+        : parseUnitName(fileName)?.isTemplate === true
             ? `${aliasOf.prefix}@.${aliasOf.type}`
             : aliasOf.name;
     const directory = `${dirnameOf(main.path)}${owner}.d/`;

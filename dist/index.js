@@ -35496,8 +35496,9 @@ function copySyscallFilter(filter) {
  * "Allow-listed system calls cannot take error number" (config_parse_syscall_filter).
  */
 function errnoInAllowList(word) {
+    // (no name before it: "Failed to parse syscall:errno", not understood)
     const colon = word.indexOf(':');
-    return colon >= 0 && validErrno(word.slice(colon + 1));
+    return colon > 0 && validErrno(word.slice(colon + 1));
 }
 function validErrno(text) {
     if (text === 'kill')
@@ -43921,7 +43922,7 @@ function placement(main, dropIns, aliasOf) {
     // file itself suggests the same file.
     const owner = aliasOf === undefined
         ? fileName
-        : fileName.includes('@.')
+        : parseUnitName(fileName)?.isTemplate === true
             ? `${aliasOf.prefix}@.${aliasOf.type}`
             : aliasOf.name;
     const directory = `${dirnameOf(main.path)}${owner}.d/`;
@@ -56750,7 +56751,7 @@ searchDirectories = (dir) => [dir]) {
             // a template is judged by the instances that run: a change to any instance's drop-ins or
             // to a link enabling one changes it (foo@y.service.d/ beside a weaker foo@x.service.d/); the
             // test instance's drop-ins are counted above
-            if (baseName(unitPath).includes('@.')) {
+            if (parseUnitName(baseName(unitPath))?.isTemplate === true) {
                 const prefixes = templatePrefixes(unit, names.slice(1));
                 for (const [instance, why] of changedInstances(unitPath, touched, prefixes, searchDirectories))
                     if (instance !== unit.instance)

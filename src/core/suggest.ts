@@ -50,6 +50,7 @@ import {
 } from './service.js'
 import { REFUSAL_ONLY_DIRECTIVES, refusal, refusalProne } from './refusal.js'
 import type { UnitName } from './specifiers.js'
+import { parseUnitName } from './specifiers.js'
 import { capabilityNames } from './values/capabilities.js'
 import type { Patch } from './variant-score.js'
 import { isUnscoredField, patchFrom, shapedSettings, VariantScorer } from './variant-score.js'
@@ -2566,7 +2567,7 @@ function placement(
   const owner =
     aliasOf === undefined
       ? fileName
-      : fileName.includes('@.')
+      : parseUnitName(fileName)?.isTemplate === true
         ? `${aliasOf.prefix}@.${aliasOf.type}`
         : aliasOf.name
   const directory = `${dirnameOf(main.path)}${owner}.d/`

@@ -240,7 +240,7 @@ export function selectChangedUnits(
       // a template is judged by the instances that run: a change to any instance's drop-ins or
       // to a link enabling one changes it (foo@y.service.d/ beside a weaker foo@x.service.d/); the
       // test instance's drop-ins are counted above
-      if (baseName(unitPath).includes('@.')) {
+      if (parseUnitName(baseName(unitPath))?.isTemplate === true) {
         const prefixes = templatePrefixes(unit, names.slice(1))
         for (const [instance, why] of changedInstances(
           unitPath,

@@ -144,8 +144,9 @@ export function copySyscallFilter(filter: SyscallFilter): SyscallFilter {
  * "Allow-listed system calls cannot take error number" (config_parse_syscall_filter).
  */
 export function errnoInAllowList(word: string): boolean {
+  // (no name before it: "Failed to parse syscall:errno", not understood)
   const colon = word.indexOf(':')
-  return colon >= 0 && validErrno(word.slice(colon + 1))
+  return colon > 0 && validErrno(word.slice(colon + 1))
 }
 
 function validErrno(text: string): boolean {
