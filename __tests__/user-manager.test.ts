@@ -232,6 +232,31 @@ describe('the same file, not asked for as a user unit', () => {
   })
 })
 
+describe("a user unit's keyring", () => {
+  // systemd --user: "KeyringMode= Service shares key material with other service 0.2" for a unit
+  // that does not set it (inherit is the user manager's default), 9.8 -> 9.6 with private at 252
+  it('is left out of the drop-in with why and its gain, not as set explicitly (parity batch 22)', () => {
+    const keyring = (unit: string) => {
+      const report = engineReport(
+        { name: NAME, files: { [NAME]: unit } },
+        { version: 252, directory: USER_DIRECTORY, manager: 'user', threshold: 5 }
+      )
+      return report.suggestion!.notSuggested.find((n) => n.directive === 'KeyringMode')
+    }
+    expect(keyring(BASE)).toEqual({
+      directive: 'KeyringMode',
+      reason: expect.stringMatching(
+        /^a user's service manager gives its services the user's keyring/
+      ),
+      gain: 0.2
+    })
+    expect(keyring(`${BASE}KeyringMode=shared\n`)).toMatchObject({
+      reason: 'KeyringMode=shared is set explicitly',
+      gain: 0.2
+    })
+  })
+})
+
 /**
  * A one-shot user unit that only has SuccessAction=: systemd loads it (true) when the user manager
  * takes the action, and refuses it when it ignores it (same seven binaries, same way).

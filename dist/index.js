@@ -42145,7 +42145,11 @@ function planPaths(profile) {
     return plan;
 }
 function unitSources$1(loaded) {
-    return { umask: loaded.sources.get('UMask'), user: loaded.sources.get('User') };
+    return {
+        umask: loaded.sources.get('UMask'),
+        user: loaded.sources.get('User'),
+        keyringMode: loaded.sources.get('KeyringMode')
+    };
 }
 /**
  * The check for units where a hardening line can make systemd refuse the whole unit (a
@@ -42896,7 +42900,15 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         reason: 'it cannot change the host name'
     }, ['hostname', 'containers', 'login']);
     if (settings.keyringMode !== 'private') {
-        block('KeyringMode', `KeyringMode=${settings.keyringMode} is set explicitly`);
+        // a user's manager gives its services the user's keyring unless told otherwise: what the
+        // service does with it (Kerberos tickets, ecryptfs, keyctl) is not in the unit
+        const lines = [{ key: 'KeyringMode', value: 'private' }];
+        if (userManager !== undefined && sources.keyringMode === undefined)
+            block('KeyringMode', "a user's service manager gives its services the user's keyring (KeyringMode=inherit " +
+                'by default): KeyringMode=private if it uses no keys of the session (Kerberos ' +
+                'tickets, ecryptfs, keyctl)', lines);
+        else
+            block('KeyringMode', `KeyringMode=${settings.keyringMode} is set explicitly`, lines);
     }
     if (settings.notifyAccess === 'all') {
         offer({

@@ -25,6 +25,8 @@ export function engineReport(
     manager?: 'user'
     /** the user that manager runs as (default root) */
     managerUser?: ManagerUser
+    /** default 100: every unit passes, so none gets a drop-in */
+    threshold?: number
   } = {}
 ): UnitReport {
   const name = parseUnitName(unit.name)
@@ -55,7 +57,7 @@ export function engineReport(
     {
       version: options.version ?? 252,
       policy: options.policy ?? DEFAULT_POLICY,
-      threshold: 100,
+      threshold: options.threshold ?? 100,
       costliestChecks: options.costliestChecks,
       managerUser: options.managerUser
     }

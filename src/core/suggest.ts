@@ -525,10 +525,15 @@ function planPaths(profile: ServiceProfile): PathPlan {
 interface UnitSources {
   umask?: SourceRef
   user?: SourceRef
+  keyringMode?: SourceRef
 }
 
 function unitSources(loaded: LoadedService): UnitSources {
-  return { umask: loaded.sources.get('UMask'), user: loaded.sources.get('User') }
+  return {
+    umask: loaded.sources.get('UMask'),
+    user: loaded.sources.get('User'),
+    keyringMode: loaded.sources.get('KeyringMode')
+  }
 }
 
 /** Why systemd would refuse the unit with these lines added (undefined: it loads it). */
@@ -1415,7 +1420,18 @@ function candidatesFor(
     ['hostname', 'containers', 'login']
   )
   if (settings.keyringMode !== 'private') {
-    block('KeyringMode', `KeyringMode=${settings.keyringMode} is set explicitly`)
+    // a user's manager gives its services the user's keyring unless told otherwise: what the
+    // service does with it (Kerberos tickets, ecryptfs, keyctl) is not in the unit
+    const lines = [{ key: 'KeyringMode', value: 'private' }]
+    if (userManager !== undefined && sources.keyringMode === undefined)
+      block(
+        'KeyringMode',
+        "a user's service manager gives its services the user's keyring (KeyringMode=inherit " +
+          'by default): KeyringMode=private if it uses no keys of the session (Kerberos ' +
+          'tickets, ecryptfs, keyctl)',
+        lines
+      )
+    else block('KeyringMode', `KeyringMode=${settings.keyringMode} is set explicitly`, lines)
   }
   if (settings.notifyAccess === 'all') {
     offer(
