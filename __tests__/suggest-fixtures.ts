@@ -82,6 +82,11 @@ export const RULE_UNITS = {
     'home-backup.service',
     '[Service]\nUser=alice\nExecStart=/usr/local/bin/backup-agent --output /home/alice/backups\n'
   ),
+  // a data directory in a home directory given as an option (parity batch 22: Node-RED's -u)
+  homeDataDirectory: unit(
+    'home-data.service',
+    '[Service]\nUser=olaf\nExecStart=/usr/bin/node-red -u /home/olaf/.node-red --settings /home/olaf/settings.js\n'
+  ),
   etcWrites: unit(
     'etc-writer.service',
     '[Service]\nExecStart=/usr/local/bin/confd --output /etc/haproxy/haproxy.cfg --interval 60\n'

@@ -565,10 +565,16 @@ describe('knowing what would break', () => {
   })
 
   it('certificates and data in home directories: ProtectHome=read-only, writable where it writes', () => {
-    expect(directiveLines(full(rule('homeCertificate')))).toContain('ProtectHome=read-only')
+    const certificate = directiveLines(full(rule('homeCertificate')))
+    expect(certificate).toContain('ProtectHome=read-only')
+    expect(certificate.filter((l) => l.includes('/home/'))).toEqual([])
     const backup = directiveLines(full(rule('homeWrites')))
     expect(backup).toContain('ProtectHome=read-only')
     expect(backup).toContain('ReadWritePaths=-/home/alice/backups')
+    // a directory given by any option is where it keeps its data; a script beside it is read
+    const data = directiveLines(full(rule('homeDataDirectory')))
+    expect(data).toContain('ProtectHome=read-only')
+    expect(data).toContain('ReadWritePaths=-/home/olaf/.node-red')
   })
 
   it('/etc writes: the path is declared under strict, never ProtectSystem=full (which makes /etc read-only)', () => {

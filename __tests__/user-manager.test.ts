@@ -241,7 +241,7 @@ describe("a user unit's keyring", () => {
         { name: NAME, files: { [NAME]: unit } },
         { version: 252, directory: USER_DIRECTORY, manager: 'user', threshold: 5 }
       )
-      return report.suggestion!.notSuggested.find((n) => n.directive === 'KeyringMode')
+      return report.suggestion!.notSuggested!.find((n) => n.directive === 'KeyringMode')
     }
     expect(keyring(BASE)).toEqual({
       directive: 'KeyringMode',

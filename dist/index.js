@@ -41364,6 +41364,10 @@ const WRITE_PREFIXES = [
     '/var/mail/'
 ];
 const FILE_EXTENSION = /\.(pid|log|sock|socket|db|sqlite3?|lock|json|txt|out|err|csv|dat|state|journal)$/i;
+/** something in a user's home directory, not the directory itself */
+const HOME_ENTRY = /^\/(home\/[^/]+|root)\/./;
+/** files a service reads and does not write: configuration, keys, programs */
+const READ_FILE = /\.(conf|cfg|cnf|ini|ya?ml|toml|xml|properties|env|pem|crt|cert|key|pub|p12|jks|js|mjs|cjs|py|sh|rb|pl|php|jar|war|so|bin|x86_64|exe)$/i;
 function normalisePath(path) {
     let p = path.replace(/\/+/g, '/');
     if (p.length > 1 && p.endsWith('/'))
@@ -41712,7 +41716,10 @@ function buildProfile(loaded, unit, sockets = [], scope) {
                     WRITE_FLAG.test(flagName) &&
                     !/conf|config|cfg|cert|key|ca|include|bin|exec|root$/i.test(flagName);
                 const byPlace = WRITE_PREFIXES.some((p) => normal.startsWith(p) || `${normal}/` === p);
-                if (byFlag || byPlace)
+                // a directory in a home directory given to it (node-red -u /home/pi/.node-red, hass -c
+                // /home/ha/.homeassistant) is where it keeps its data; a configuration file there is read
+                const byHome = HOME_ENTRY.test(normal) && !READ_FILE.test(normal);
+                if (byFlag || byPlace || byHome)
                     addWrite(path, `${command.directive} ${safeText(word, 50)}`);
             }
         }
