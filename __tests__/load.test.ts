@@ -439,6 +439,65 @@ describe('directive semantics', () => {
     expect(at(262)).toEqual([])
   })
 
+  it('reports keys systemd does not know in a section, as systemd does (parity batch 22)', () => {
+    // systemd 252-262: "Unknown key 'After' in section [Service], ignoring."
+    const text =
+      '[Unit]\nDescription=x\nBogus=1\nX-Extension=1\nWantedBy=a.target\n' +
+      '[Service]\nExecStart=/usr/bin/prometheus \\\n  --config.file=/etc/p.yml\n' +
+      '  --web.listen-address=:9090\nAfter=network.target\nDescription=y\nPrivateTmp=yes\n' +
+      'MemoryTHP=never\n[Install]\nWantedBy=multi-user.target\nAlias=b.service\nFoo=bar\n'
+    const expected = [
+      "3 Unknown key 'Bogus' in [Unit]: systemd ignores the line",
+      '5 WantedBy= belongs in [Install]; under [Unit] systemd ignores it',
+      "9 Unknown key '--web.listen-address' in [Service]: systemd ignores the line (a command-line " +
+        'option on a line of its own: does the line before it lack its continuation backslash?)',
+      '10 After= belongs in [Unit]; under [Service] systemd ignores it',
+      '11 Description= belongs in [Unit]; under [Service] systemd ignores it',
+      "17 Unknown key 'Foo' in [Install]: systemd ignores the line"
+    ]
+    const at = (version: number): string[] => {
+      const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version })
+      if (result.status !== 'loaded') throw new Error(result.reason)
+      return result.diagnostics
+        .filter((d) => d.code === 'unknown-key' || d.code === 'wrong-section')
+        .map((d) => `${d.line} ${d.message}`)
+    }
+    expect(at(252)).toEqual(
+      expected
+        .slice(0, 5)
+        .concat(["13 Unknown key 'MemoryTHP' in [Service]: systemd ignores the line", expected[5]!])
+    )
+    // MemoryTHP= is known at 262 and not at 257: between them, not reported
+    expect(at(258)).toEqual(expected)
+    expect(at(262)).toEqual(expected)
+    // what systemd itself says, where it is installed (same lines but the continued one, which
+    // systemd numbers by its last line)
+    if (spawnSync('systemd-analyze', ['--version']).status !== 0) return
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-keys-'))
+    try {
+      fs.writeFileSync(path.join(dir, 'a.service'), text)
+      const run = spawnSync(
+        'systemd-analyze',
+        ['security', '--offline=true', '--no-pager', path.join(dir, 'a.service')],
+        { encoding: 'utf8' }
+      )
+      const said = [
+        ...run.stderr.matchAll(/a\.service:(\d+): Unknown key '([^']+)' in section \[(\w+)\]/g)
+      ]
+      expect(said.map((m) => `${m[1]} ${m[2]} ${m[3]}`)).toEqual([
+        '3 Bogus Unit',
+        '5 WantedBy Unit',
+        '9 --web.listen-address Service',
+        '10 After Service',
+        '11 Description Service',
+        '13 MemoryTHP Service',
+        '17 Foo Install'
+      ])
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('reports a key in the wrong case as unknown-key', () => {
     // systemd: "a.service:3: Unknown key 'nonewprivileges' in section [Service], ignoring."
     const service = loaded({ 'a.service': `${H}nonewprivileges=yes\n` })
@@ -458,8 +517,11 @@ describe('directive semantics', () => {
     ])
   })
 
-  it('ignores unknown keys and X- keys without a diagnostic', () => {
-    expect(loaded({ 'a.service': `${H}Foo=bar\nX-Bar=1\n` }).diagnostics).toEqual([])
+  it('ignores X- keys without a diagnostic, and says when it ignores an unknown key', () => {
+    expect(loaded({ 'a.service': `${H}X-Bar=1\n` }).diagnostics).toEqual([])
+    expect(loaded({ 'a.service': `${H}Foo=bar\nX-Bar=1\n` }).diagnostics).toEqual([
+      expect.objectContaining({ code: 'unknown-key', key: 'Foo', line: 3, severity: 'warning' })
+    ])
   })
 })
 

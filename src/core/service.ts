@@ -49,6 +49,7 @@ import {
   unitPathOf,
   withoutLeadingDotDot
 } from './values/paths.js'
+import { homeSection, keyMasks, unknownKeyMessage } from './unknown-keys.js'
 import type { SyscallFilter } from './values/syscalls.js'
 import {
   applyArchitecturesAssignment,
@@ -1305,12 +1306,26 @@ interface KeyInfo {
   recordedIn: string | undefined
   /** for a key the gate does not read: the directive it names but for its case, if any */
   caseOf: string | undefined
+  /** which measured systemd versions know it, by section (see unknown-keys.ts) */
+  masks: readonly number[]
+  /** the section every measured version knows it in: no need to look further there */
+  home: string | undefined
+}
+
+function keyInfoOf(
+  name: string,
+  directive: Directive | undefined,
+  recordedIn: string | undefined,
+  caseOf: string | undefined
+): KeyInfo {
+  const masks = keyMasks(name)
+  return { name, directive, recordedIn, caseOf, masks, home: homeSection(masks) }
 }
 
 const KEY_INFO = new Map<string, KeyInfo>(
   [...new Set([...Object.keys(DIRECTIVES), ...Object.keys(RECORDED_DIRECTIVES)])].map((name) => [
     name,
-    { name, directive: DIRECTIVES[name], recordedIn: RECORDED_DIRECTIVES[name], caseOf: undefined }
+    keyInfoOf(name, DIRECTIVES[name], RECORDED_DIRECTIVES[name], undefined)
   ])
 )
 const KNOWN_KEYS = KEY_INFO.size
@@ -1322,7 +1337,7 @@ function keyInfo(key: string): KeyInfo {
     // a copy: the key may be a slice that keeps the whole file it came from in memory
     const name = (' ' + key).slice(1)
     const caseOf = LOWERCASE_DIRECTIVES.get(name.toLowerCase())
-    info = { name, directive: undefined, recordedIn: undefined, caseOf }
+    info = keyInfoOf(name, undefined, undefined, caseOf)
     if (KEY_INFO.size < KNOWN_KEYS + 4096) KEY_INFO.set(name, info)
   }
   return info
@@ -1403,6 +1418,17 @@ function applyFile(
             key,
             message: `'${key}' is not '${known}': keys are case-sensitive, so systemd ignores this line`
           })
+        } else if (section !== info.home) {
+          const unknown = unknownKeyMessage(key, section, info.masks, ctx.version)
+          if (unknown !== undefined)
+            addDiagnostic(diagnostics, {
+              file: file.path,
+              line: assignment.line,
+              severity: 'warning',
+              code: unknown.startsWith('Unknown') ? 'unknown-key' : 'wrong-section',
+              key,
+              message: unknown
+            })
         }
         continue
       }
