@@ -16,10 +16,12 @@ import * as path from 'node:path'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
 import { parseUnitName } from '../src/core/specifiers.js'
+import type { StartingUnit, UnitSource } from '../src/core/started-services.js'
 import {
-  enabledTriggers,
-  servicesStartedBy,
-  startingUnitsAmong
+  enabledStartingUnits,
+  instancesStarted,
+  startingUnitsAmong,
+  unitsStartedBy
 } from '../src/core/started-services.js'
 import { scan } from '../src/scan/scan.js'
 import { committed, scoredAtHead } from './support/git-tree.js'
@@ -30,9 +32,11 @@ const name = (n: string) => parseUnitName(n)!
 
 /** the service names a unit file named `unit` starts */
 const started = (unit: string, content: string, version = 252): string[] =>
-  servicesStartedBy(text(content), name(unit), version).map(({ service }) => service.name)
+  unitsStartedBy(text(content), name(unit), version)
+    .filter(({ unit }) => unit.type === 'service')
+    .map(({ unit }) => unit.name)
 
-describe('servicesStartedBy', () => {
+describe('unitsStartedBy', () => {
   it('takes the dependencies that start a unit, and Also=, word by word', () => {
     expect(
       started(
@@ -51,31 +55,49 @@ describe('servicesStartedBy', () => {
       'foo@g.service',
       'foo@h.service'
     ])
-    // ordering and weaker dependencies start nothing; nor do plain services, templates, other
-    // types, quoted words (systemd keeps the quotes: "Failed to add dependency"), other sections
+    // ordering and weaker dependencies start nothing; nor do templates, quoted words (systemd
+    // keeps the quotes: "Failed to add dependency"), other sections
     expect(
       started(
         'app.target',
         '[Unit]\nRequisite=foo@a.service\nPartOf=foo@b.service\nAfter=foo@c.service\n' +
-          'Wants=plain.service foo@.service foo@x.socket "foo@q.service"\n[Service]\nWants=foo@s.service\n'
+          'Wants=foo@.service "foo@q.service"\n[Service]\nWants=foo@s.service\n'
       )
     ).toEqual([])
+    // Upholds= and OnSuccess= exist from 249 (red team, session 25)
+    const newer = '[Unit]\nUpholds=foo@a.service\nOnSuccess=foo@b.service\n'
+    expect(started('app.target', newer, 248)).toEqual([])
+    expect(started('app.target', newer, 249)).toEqual(['foo@a.service', 'foo@b.service'])
   })
 
-  it("expands the naming unit's specifiers, leaving out a name that needs the machine's", () => {
+  it('keeps the escapes of a dependency and drops those of Also=, as systemd does', () => {
+    // install.c's config_parse_also unescapes (flags 0): enable links foo@root.service (red team)
+    expect(started('x.target', '[Install]\nAlso=foo@r\\oot.service\n')).toEqual([
+      'foo@root.service'
+    ])
+    expect(started('x.target', '[Unit]\nWants=foo@r\\oot.service\n')).toEqual([
+      'foo@r\\oot.service'
+    ])
+  })
+
+  it("expands unit_name_printf's specifiers of the name, leaves out the machine's, drops the rest", () => {
     expect(started('app-x.target', '[Unit]\nWants=foo@%p.service foo@%j.service\n')).toEqual([
       'foo@app-x.service',
       'foo@x.service'
     ])
-    expect(
-      started('app.target', '[Unit]\nWants=foo@%H.service foo@%m.service foo@%u.service\n')
-    ).toEqual([])
     expect(started('app.target', '[Unit]\nWants=foo@%n.service foo@%i.service\n')).toEqual([
       'foo@app.target.service'
     ])
+    // %H, %m, %u: valid where it runs, unknown here; %I, %J, %P, %f: "Invalid slot", ignored
+    expect(
+      started(
+        'a@b.target',
+        '[Unit]\nWants=foo@%H.service foo@%m.service foo@%u.service foo@%I.service foo@%P.service foo@%J.service foo@%f.service\n'
+      )
+    ).toEqual([])
   })
 
-  it("takes a trigger's first Unit= or Service=, else the service of its own instance name", () => {
+  it("takes a trigger's first valid Unit=, a socket's last valid Service=, else the service of its name", () => {
     expect(started('nightly.timer', '[Timer]\nOnCalendar=daily\nUnit=foo@root.service\n')).toEqual([
       'foo@root.service'
     ])
@@ -85,14 +107,42 @@ describe('servicesStartedBy', () => {
     expect(started('w.path', '[Path]\nUnit=w@y.service\n')).toEqual(['w@y.service'])
     expect(started('s@a.socket', '[Socket]\nListenStream=1\n')).toEqual(['s@a.service'])
     expect(started('s.socket', '[Socket]\nService=s@b.service\n')).toEqual(['s@b.service'])
-    // a socket with Accept=yes starts an instance per connection, named then
+    // "Multiple units to trigger specified, ignoring": the first; a socket's Service=: the last
+    expect(started('x.timer', '[Timer]\nUnit=foo@web.service\nUnit=foo@root.service\n')).toEqual([
+      'foo@web.service'
+    ])
+    expect(started('s.socket', '[Socket]\nService=s@b.service\nService=s@c.service\n')).toEqual([
+      's@c.service'
+    ])
+    // values systemd ignores leave the default (red team, session 25): not a unit, itself, a
+    // specifier it refuses, a template; a socket's non-service or template
+    for (const value of [
+      'bogus',
+      'foo@root.timer',
+      'foo@%z.service',
+      'foo@%I.service',
+      'foo@.service'
+    ])
+      expect([value, started('foo@root.timer', `[Timer]\nUnit=${value}\n`)]).toEqual([
+        value,
+        ['foo@root.service']
+      ])
+    for (const value of ['bar.target', 'foo@.service'])
+      expect([value, started('foo@root.socket', `[Socket]\nService=${value}\n`)]).toEqual([
+        value,
+        ['foo@root.service']
+      ])
+    // one with a specifier of the machine is a trigger, of a name unknown here: no default
+    expect(started('foo@root.timer', '[Timer]\nUnit=foo@%H.service\n')).toEqual([])
+    // a socket with Accept=yes names its instances per connection; with a Service= it does not load
     expect(started('s@a.socket', '[Socket]\nListenStream=1\nAccept=yes\n')).toEqual([])
+    expect(started('s.socket', '[Socket]\nAccept=yes\nService=s@b.service\n')).toEqual([])
     // Unit= of another section, or of a type that has none, is not a trigger
     expect(started('foo@x.target', '[Unit]\nDescription=t\n')).toEqual([])
-    expect(started('t.timer', '[Unit]\nUnit=foo@x.service\n')).toEqual([])
+    expect(started('t.timer', '[Unit]\nUnit=foo@x.service\n')).toEqual(['t.service'])
   })
 
-  it('reads units of other types, not services or templates; trigger instances among links', () => {
+  it('reads units of other types, not services or templates; enabled ones among links', () => {
     expect(
       startingUnitsAmong([
         'a.service',
@@ -106,10 +156,55 @@ describe('servicesStartedBy', () => {
       ]).map((u) => u.name)
     ).toEqual(['b.target', 'c@x.timer', 'd.socket'])
     expect(
-      enabledTriggers(['a@x.timer', 'b@y.service', 'c@.timer', 'd@z.path', 'e@w.target']).map(
-        (u) => u.name
-      )
-    ).toEqual(['a@x.timer', 'd@z.path'])
+      enabledStartingUnits([
+        ['a@x.timer', 'w/a@x.timer'],
+        ['b@y.service', 'w/b@y.service'],
+        ['c@.timer', 'w/c@.timer'],
+        ['d@z.path', 'w/d@z.path'],
+        ['e@w.target', 'w/e@w.target']
+      ]).map((u) => [u.unit.name, u.via])
+    ).toEqual([
+      ['a@x.timer', 'which w/a@x.timer enables'],
+      ['d@z.path', 'which w/d@z.path enables'],
+      ['e@w.target', 'which w/e@w.target enables']
+    ])
+  })
+
+  it('follows the units of other types started in turn, each read once, however many', () => {
+    const files: Record<string, string> = {
+      'app.target': '[Unit]\nWants=foo@root.timer app.target\n',
+      'foo@.timer': '[Timer]\nOnCalendar=daily\n'
+    }
+    const reads: string[] = []
+    const load = (unit: ReturnType<typeof name>): UnitSource | undefined => {
+      const file =
+        files[unit.name] !== undefined
+          ? unit.name
+          : unit.isInstance
+            ? `${unit.prefix}@.${unit.type}`
+            : undefined
+      if (file === undefined || files[file] === undefined) return undefined
+      reads.push(unit.name)
+      return { bytes: text(files[file]!), shown: `d/${file}` }
+    }
+    const roots: StartingUnit[] = [{ unit: name('app.target') }]
+    expect(instancesStarted(roots, load, 252)).toEqual(
+      new Map([
+        [
+          'foo@root.service',
+          'triggered by foo@root.timer (d/foo@.timer), which Wants= in d/app.target:2 names'
+        ]
+      ])
+    )
+    expect(reads).toEqual(['app.target', 'foo@root.timer'])
+    // 150,000 names in one unit (lines under 1 MB each): no stack overflow (red team, session 25)
+    const many = Array.from(
+      { length: 15 },
+      (_, l) =>
+        'Wants=' + Array.from({ length: 10_000 }, (_, i) => `foo@n${l}x${i}.service`).join(' ')
+    ).join('\n')
+    files['big.target'] = `[Unit]\n${many}\n`
+    expect(instancesStarted([{ unit: name('big.target') }], load, 252).size).toBe(150_000)
   })
 })
 
@@ -127,11 +222,37 @@ const TREES: Record<string, Record<string, string | { link: string }>> = {
     'foo@.timer': '[Timer]\nOnCalendar=daily\n[Install]\nWantedBy=timers.target\n',
     'timers.target.wants/foo@root.timer': { link: '../foo@.timer' }
   },
-  // none of these starts foo@root: a template target, Accept=yes, a weaker dependency
+  // started in turn (red team, session 25): an enabled instance of a target template, and the
+  // instance of a timer template a target wants
+  'target-template': {
+    'app@.target': '[Unit]\nWants=foo@%i.service\n',
+    'multi-user.target.wants/app@root.target': { link: '../app@.target' }
+  },
+  'timer-by-target': {
+    'app.target': '[Unit]\nWants=foo@root.timer\n',
+    'foo@.timer': '[Timer]\nOnCalendar=daily\n'
+  },
+  // an image tree: the copy in usr/lib counts when etc/ has none
+  'image-unmasked': {
+    '../../../usr/lib/systemd/system/x.target': '[Unit]\nWants=foo@root.service\n'
+  },
+  // none of these starts foo@root: a template target, Accept=yes (with a Service= the socket does
+  // not load), a weaker dependency, a copy in usr/lib that etc/ masks or shadows, an enabled
+  // timer instance with a file of its own (not its template's)
   unstarted: {
     'app@.target': '[Unit]\nWants=foo@root.service\n',
     'foo@root.socket': '[Socket]\nListenStream=/run/foo.sock\nAccept=yes\n',
-    'other.target': '[Unit]\nPartOf=foo@root.service\nAfter=foo@root.service\n'
+    'bar.socket': '[Socket]\nListenStream=/run/bar.sock\nAccept=yes\nService=foo@root.service\n',
+    'other.target': '[Unit]\nPartOf=foo@root.service\nAfter=foo@root.service\n',
+    'x.target': { link: '/dev/null' },
+    'y.target': '',
+    'z.timer': '[Timer]\nOnCalendar=daily\nUnit=foo@web.service\n',
+    '../../../usr/lib/systemd/system/x.target': '[Unit]\nWants=foo@root.service\n',
+    '../../../usr/lib/systemd/system/y.target': '[Unit]\nWants=foo@root.service\n',
+    '../../../usr/lib/systemd/system/z.timer': '[Timer]\nUnit=foo@root.service\n',
+    'foo@.timer': '[Timer]\nUnit=foo@root.service\n',
+    'foo@web.timer': '[Timer]\nUnit=foo@web.service\n',
+    'timers.target.wants/foo@web.timer': { link: '../foo@web.timer' }
   }
 }
 
@@ -154,7 +275,8 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }))
 
 async function scanned(tree: string, version: number): Promise<UnitReport> {
-  const { units } = await scan([path.join(base, tree, UNITS)], {
+  // the whole tree: an image's usr/lib/systemd/system is read too
+  const { units } = await scan([path.join(base, tree)], {
     cwd: base,
     version,
     policy: DEFAULT_POLICY,
@@ -175,7 +297,18 @@ describe('a template judged as the instances other units start', () => {
       'enabled-timer',
       'triggered by foo@root.timer (enabled-timer/etc/systemd/system/foo@.timer), which ' +
         'enabled-timer/etc/systemd/system/timers.target.wants/foo@root.timer enables'
-    ]
+    ],
+    [
+      'target-template',
+      'named by Wants= in app@root.target (target-template/etc/systemd/system/app@.target:2), ' +
+        'which target-template/etc/systemd/system/multi-user.target.wants/app@root.target enables'
+    ],
+    [
+      'timer-by-target',
+      'triggered by foo@root.timer (timer-by-target/etc/systemd/system/foo@.timer), which ' +
+        'Wants= in timer-by-target/etc/systemd/system/app.target:2 names'
+    ],
+    ['image-unmasked', 'named by Wants= in image-unmasked/usr/lib/systemd/system/x.target:2']
   ])('%s: foo@root.service, saying why', async (tree, why) => {
     for (const [version, score] of [
       [252, 9.0],

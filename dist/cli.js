@@ -14867,93 +14867,128 @@ function aliasesMatching(patterns, entries, unit) {
  * The service instances other units start. A template is scored by systemd-analyze as a test
  * instance, but what runs is the instance something starts: a target that wants `foo@root.service`,
  * a timer whose `Unit=` is `backup@daily.service`, a socket whose `Service=` names one. The scan
- * reads the units of other types beside a template (targets, timers, paths, sockets ...) for the
- * names they start, and judges the template as each such instance too.
+ * reads the units of other types beside a template (targets, timers, paths, sockets ...) and the
+ * instances of them that are enabled or named in turn, for the services they start, and judges the
+ * template as each such instance too. How a name is read follows systemd: config_parse_unit_deps
+ * (words with escapes kept), config_parse_trigger_unit (the first valid Unit=, else the service of
+ * the trigger's own name), config_parse_socket_service (the last valid Service=), install.c's
+ * config_parse_also (words unescaped), and unit_name_printf's specifiers.
  */
 /**
- * Dependencies that start the unit they name (config_parse_unit_deps); Requisite=, PartOf=,
- * After= and the like do not.
+ * Dependencies that start the unit they name (config_parse_unit_deps), with the first version that
+ * knows each; Requisite=, PartOf=, After= and the like start nothing.
  */
-const STARTING_DEPENDENCIES = new Set([
-    'Wants',
-    'Requires',
-    'BindsTo',
-    'Upholds',
-    'OnFailure',
-    'OnSuccess'
+const STARTING_DEPENDENCIES = new Map([
+    ['Wants', 0],
+    ['Requires', 0],
+    ['BindsTo', 0],
+    ['OnFailure', 0],
+    ['Upholds', 249],
+    ['OnSuccess', 249]
 ]);
-/** The section a unit type triggers another unit from, and its key (config_parse_trigger_unit). */
+/** The section a unit type triggers another unit from, and its key. */
 const TRIGGERS = {
     timer: ['Timer', 'Unit'],
     path: ['Path', 'Unit'],
     socket: ['Socket', 'Service']
 };
-/** Specifiers of the unit's own name (%n %N %p %P %i %I %j %J %f), and %% */
-const NAME_SPECIFIERS = 'nNpPiIjJf%';
+/** unit_name_printf()'s specifiers of the unit's own name (and %%), which the gate expands */
+const NAME_SPECIFIERS = 'ijnNp%';
+/** its specifiers of the machine and the manager's user: valid, but unknown here */
+const MACHINE_SPECIFIERS = 'aAbBHlmMovwWgGuU';
 /**
- * Whether a name has no specifier but those of the naming unit's name: one of the machine it runs
- * on (%H, %m, %b ...) or of a user is not known here, and the gate's stand-in would name an
- * instance that never runs.
+ * A name as systemd resolves it for `unit`: the name, 'unknown' (a machine or user specifier:
+ * valid where it runs, unknown here), or undefined (a specifier systemd refuses: "Invalid slot").
  */
-function onlyNameSpecifiers(name) {
-    for (let i = name.indexOf('%'); i >= 0; i = name.indexOf('%', i + 2))
-        if (!NAME_SPECIFIERS.includes(name[i + 1] ?? '%'))
-            return false;
-    return true;
+function resolveName(name, unit, version) {
+    let unknown = false;
+    for (let i = name.indexOf('%'); i >= 0; i = name.indexOf('%', i + 2)) {
+        const letter = name[i + 1] ?? '';
+        if (MACHINE_SPECIFIERS.includes(letter) && letter !== '')
+            unknown = true;
+        else if (letter === '' || !NAME_SPECIFIERS.includes(letter))
+            return undefined;
+    }
+    if (unknown)
+        return 'unknown';
+    const expanded = expandSpecifiers(name, unit, version);
+    return 'error' in expanded ? undefined : expanded.value;
 }
 /**
- * The service instances a unit file of another type starts: named in Wants=, Requires=, BindsTo=,
- * Upholds=, OnFailure=, OnSuccess= or [Install] Also= (enabling it enables them), or triggered (a
- * timer's or path's Unit=, a socket's Service=, or by default the service of the trigger's own
- * name; not for a socket with Accept=yes, whose instances are named per connection). `unit`: the
- * name the file is loaded as (its specifiers expand with it). Names with a specifier that cannot be
- * expanded, invalid names and names of other types are left out; every name is kept, so a template
- * is judged by more instances rather than fewer (a trigger's first Unit= is the one systemd uses).
+ * The units a unit file starts: named in Wants=, Requires=, BindsTo=, OnFailure=, Upholds= and
+ * OnSuccess= (from 249) or [Install] Also= (enabling it enables them), or triggered: a timer's or
+ * path's first valid Unit=, a socket's last valid Service=, else the service of the trigger's own
+ * name (none for a socket with Accept=yes, whose instances are named per connection; a socket with
+ * Accept=yes and a Service= does not load). `unit`: the name the file is loaded as (its specifiers
+ * expand with it). Names systemd would not resolve or accept are left out, and so are names with
+ * a specifier of the machine, which cannot be known here.
  */
-function servicesStartedBy(bytes, unit, version) {
+function unitsStartedBy(bytes, unit, version) {
     const trigger = TRIGGERS[unit.type];
     const sections = trigger ? ['Unit', 'Install', trigger[0]] : ['Unit', 'Install'];
     const started = [];
-    const add = (name, key, line) => {
-        if (!onlyNameSpecifiers(name))
-            return;
-        const expanded = expandSpecifiers(name, unit, version);
-        if ('error' in expanded)
-            return;
-        const service = parseUnitName(expanded.value);
-        if (service?.isInstance && service.type === 'service')
-            started.push({ service, key, line });
-    };
-    let triggered = false;
+    let triggered;
     let accepts = false;
+    let service;
     for (const { section, key, value, line } of parseUnitText(bytes, sections, version).assignments) {
         if (trigger && section === trigger[0]) {
             if (key === trigger[1] && value !== '') {
-                triggered = true;
-                add(value, key, line);
+                const name = resolveName(value, unit, version);
+                if (name === undefined)
+                    continue;
+                const named = name === 'unknown' ? undefined : parseUnitName(name);
+                if (unit.type === 'socket') {
+                    // must load as a service (no template); the last one wins
+                    if (name === 'unknown')
+                        service = 'unknown';
+                    else if (named?.type === 'service' && !named.isTemplate)
+                        service = { unit: named, key, line };
+                }
+                else if (triggered === undefined) {
+                    // the first valid one, of any type but itself (not a template: it cannot load)
+                    if (name === 'unknown')
+                        triggered = 'unknown';
+                    else if (named && !named.isTemplate && named.name !== unit.name)
+                        triggered = { unit: named, key, line };
+                }
             }
             else if (unit.type === 'socket' && key === 'Accept') {
                 accepts = parseBoolean(value) ?? accepts;
             }
             continue;
         }
-        const words = section === 'Unit' ? STARTING_DEPENDENCIES.has(key) : key === 'Also';
-        if (!words)
+        const since = section === 'Unit' ? STARTING_DEPENDENCIES.get(key) : undefined;
+        const also = section === 'Install' && key === 'Also';
+        if ((since === undefined || version < since) && !also)
             continue;
-        // as systemd splits them: escapes kept, quotes not removed (a quoted name is no unit name)
+        // dependencies keep escapes and quotes (a quoted name is no unit name); Also= unescapes
         for (let position = 0;;) {
-            const next = extractFirstWord(value, position, { retainEscape: true });
+            const next = extractFirstWord(value, position, also ? {} : { retainEscape: true });
             if (next === undefined || 'error' in next)
                 break;
-            add(next.word, key, line);
             position = next.next;
+            const name = resolveName(next.word, unit, version);
+            const named = name === undefined || name === 'unknown' ? undefined : parseUnitName(name);
+            if (named && !named.isTemplate)
+                started.push({ unit: named, key, line });
         }
     }
-    if (trigger && !triggered && !(unit.type === 'socket' && accepts) && unit.isInstance)
-        add(`${unit.prefix}@${unit.instance}.service`, undefined, 1);
+    if (unit.type === 'socket') {
+        // "Explicit service configuration for accepting socket units not supported. Refusing."
+        if (accepts && service !== undefined)
+            return [];
+        triggered = service ?? (accepts ? 'unknown' : undefined);
+    }
+    if (trigger && triggered === undefined) {
+        const own = parseUnitName(`${unit.stem}.service`);
+        if (own)
+            triggered = { unit: own, key: undefined, line: 1 };
+    }
+    if (triggered !== undefined && triggered !== 'unknown')
+        started.push(triggered);
     return started;
 }
-/** Unit types whose files are read for the services they start (every type with unit files but service). */
+/** Unit types whose files are read for the units they start (every type with unit files but service). */
 const STARTING_TYPES = new Set([
     'socket',
     'target',
@@ -14965,8 +15000,8 @@ const STARTING_TYPES = new Set([
     'slice'
 ]);
 /**
- * The entries of a directory to read for the services they start (servicesStartedBy): units of
- * other types than service, not templates (systemd loads a template only as an instance).
+ * The entries of a directory that start units when loaded on their own: units of other types than
+ * service, not templates (systemd loads a template only as an instance).
  */
 function startingUnitsAmong(names) {
     const units = [];
@@ -14981,35 +15016,65 @@ function startingUnitsAmong(names) {
     return units;
 }
 /**
- * The instances of timers, paths and sockets among the links of dependency directories
- * (timers.target.wants/backup@daily.timer): each, loaded from its template, starts the service
- * it triggers.
+ * The service instances that run because other units start them, each with why: from `roots` (the
+ * units of other types beside a template, and the instances links in dependency directories
+ * enable), through every unit of another type they start in turn. `load` finds the file systemd
+ * loads a unit from (its own, else its template's, the first on the search path), undefined when
+ * there is none. Each unit is read once; services are not read (the scan reads each service once:
+ * what one service starts is not followed).
  */
-function enabledTriggers(linkNames) {
-    const triggers = [];
-    for (const name of linkNames) {
+function instancesStarted(roots, load, version) {
+    const found = new Map();
+    const visited = new Set();
+    const queue = [];
+    const enqueue = (starting) => {
+        if (visited.has(starting.unit.name))
+            return;
+        visited.add(starting.unit.name);
+        queue.push(starting);
+    };
+    for (const root of roots)
+        enqueue(root);
+    for (let i = 0; i < queue.length; i++) {
+        const { unit, via } = queue[i];
+        const source = load(unit);
+        if (!source?.bytes)
+            continue;
+        const own = source.shown === unit.name || source.shown.endsWith(`/${unit.name}`);
+        for (const started of unitsStartedBy(source.bytes, unit, version)) {
+            const place = `${source.shown}${started.key === undefined ? '' : `:${started.line}`}`;
+            const where = own ? place : `${unit.name} (${place})`;
+            const then = via === undefined ? '' : `, ${via}`;
+            if (started.unit.type === 'service') {
+                if (started.unit.isInstance && !found.has(started.unit.name))
+                    found.set(started.unit.name, (started.key === undefined
+                        ? `triggered by ${where}`
+                        : `named by ${started.key}= in ${where}`) + then);
+            }
+            else if (STARTING_TYPES.has(started.unit.type)) {
+                const how = started.key === undefined
+                    ? `which ${where} triggers`
+                    : `which ${started.key}= in ${where} names`;
+                enqueue({ unit: started.unit, via: how + then });
+            }
+        }
+    }
+    return found;
+}
+/**
+ * The units links in dependency directories enable that start others: instances and plain units of
+ * other types than service (timers.target.wants/backup@daily.timer), each with the link's path.
+ */
+function enabledStartingUnits(links) {
+    const units = [];
+    for (const [name, shown] of links) {
         if (name.endsWith('.service'))
             continue;
         const unit = parseUnitName(name);
-        if (unit?.isInstance && TRIGGERS[unit.type] !== undefined)
-            triggers.push(unit);
+        if (unit && !unit.isTemplate && STARTING_TYPES.has(unit.type))
+            units.push({ unit, via: `which ${shown} enables` });
     }
-    return triggers;
-}
-/**
- * Why an instance is judged: `shown` is the file `unit` was loaded from (its template for an
- * instance) as the report shows it, `enabledBy` the link that enables it, if any.
- */
-function startedWhy(started, unit, shown, enabledBy) {
-    const where = shown.endsWith(`/${unit.name}`) || shown === unit.name;
-    const source = (line) => {
-        const at = line === undefined ? shown : `${shown}:${line}`;
-        return where ? at : `${unit.name} (${at})`;
-    };
-    const why = started.key === undefined
-        ? `triggered by ${source()}`
-        : `named by ${started.key}= in ${source(started.line)}`;
-    return enabledBy === undefined ? why : `${why}, which ${enabledBy} enables`;
+    return units;
 }
 
 /**
@@ -15872,43 +15937,86 @@ enabledAliases = []) {
 }
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap();
-/** Per directory listing: the service instances its units of other types start, with why. */
-const startedByOthersOf = new WeakMap();
-/**
- * The service instances the units of other types in a directory start (a target's Wants=, a
- * timer's Unit= ...; see servicesStartedBy), each with why; read once per directory.
- */
-function startedByOthers(dir, listing, read, version) {
-    let started = startedByOthersOf.get(listing);
-    if (started)
-        return started;
-    started = [];
-    for (const unit of startingUnitsAmong(listing.keys())) {
-        const kind = listing.get(unit.name);
-        if (kind === 'file' || kind === 'link')
-            started.push(...servicesStartedByFile(entryPath(dir, unit.name), dir, unit, read, version));
+function dependencyLinks(dir, listing, read) {
+    let links = dependencyLinksOf.get(listing);
+    if (!links) {
+        links = [];
+        for (const [name, kind] of listing) {
+            if ((kind !== 'directory' && kind !== 'link') || !isDependencyDirectory(name))
+                continue;
+            for (const link of read.listDirectory(entryPath(dir, name))?.keys() ?? [])
+                links.push([link, read.display(entryPath(entryPath(dir, name), link))]);
+        }
+        dependencyLinksOf.set(listing, links);
     }
-    startedByOthersOf.set(listing, started);
-    return started;
+    return links;
 }
-/** servicesStartedBy() of one file, loaded as `unit`; nothing when it cannot be read. */
-function servicesStartedByFile(file, dir, unit, read, version, enabledBy) {
-    let bytes;
-    try {
-        bytes = read.read(file, dir).bytes;
+/** Per search path (its directories) and version: the service instances other units start. */
+const startedOnSearchPath = new Map();
+/**
+ * The service instances the units of other types on a search path start (a target's Wants=, a
+ * timer's Unit=, an enabled timer's default ...; see instancesStarted), by template prefix and
+ * instance, each with why; worked out once per search path.
+ */
+function instancesStartedOn(searched, read, version) {
+    const key = `${version}\0${searched.join('\0')}`;
+    let found = startedOnSearchPath.get(key);
+    if (found)
+        return found;
+    const roots = [];
+    const named = new Set();
+    for (const dir of searched) {
+        const listing = read.listDirectory(dir);
+        if (!listing)
+            continue;
+        for (const unit of startingUnitsAmong(listing.keys())) {
+            if (named.has(unit.name))
+                continue;
+            named.add(unit.name);
+            roots.push({ unit });
+        }
+        for (const starting of enabledStartingUnits(dependencyLinks(dir, listing, read)))
+            roots.push(starting);
     }
-    catch (error) {
-        if (!(error instanceof ReadError))
-            throw error;
-        return [];
+    // the file systemd loads a unit from: the first of its name on the search path, else its
+    // template's; an empty file or a link to /dev/null masks it
+    const load = (unit) => {
+        for (const name of [unit.name, templateOf(unit)]) {
+            if (name === undefined)
+                continue;
+            for (const dir of searched) {
+                const kind = read.listDirectory(dir)?.get(name);
+                if (kind !== 'file' && kind !== 'link')
+                    continue;
+                const file = entryPath(dir, name);
+                try {
+                    const bytes = read.read(file, dir).bytes;
+                    return { bytes: bytes?.length ? bytes : null, shown: read.display(file, dir) };
+                }
+                catch (error) {
+                    if (!(error instanceof ReadError))
+                        throw error;
+                    return undefined;
+                }
+            }
+        }
+        return undefined;
+    };
+    found = new Map();
+    if (roots.length > 0) {
+        for (const [name, why] of instancesStarted(roots, load, version)) {
+            const service = parseUnitName(name);
+            let byInstance = found.get(service.prefix);
+            if (!byInstance)
+                found.set(service.prefix, (byInstance = new Map()));
+            byInstance.set(service.instance, why);
+        }
     }
-    if (!bytes)
-        return [];
-    const shown = read.display(file, dir);
-    return servicesStartedBy(bytes, unit, version).map((started) => [
-        started.service,
-        startedWhy(started, unit, shown, enabledBy)
-    ]);
+    // (bounded: a scan of many image trees keeps the last thousand)
+    if (startedOnSearchPath.size >= 1000)
+        startedOnSearchPath.clear();
+    startedOnSearchPath.set(key, found);
+    return found;
 }
 /**
  * The instances of template `prefix@.service` that run, which its test instance may not show, each
@@ -15927,20 +16035,7 @@ function instancesThatRun(prefix, directory, read, version, manager) {
         for (const instance of withDropIns)
             if (!found.has(instance))
                 found.set(instance, 'with drop-ins of its own beside the template');
-        let links = dependencyLinksOf.get(listing);
-        if (!links) {
-            links = [];
-            for (const [name, kind] of listing) {
-                if ((kind !== 'directory' && kind !== 'link') || !isDependencyDirectory(name))
-                    continue;
-                for (const link of read.listDirectory(entryPath(dir, name))?.keys() ?? [])
-                    links.push([link, read.display(entryPath(entryPath(dir, name), link))]);
-            }
-            dependencyLinksOf.set(listing, links);
-        }
-        for (const [service, why] of startedByOthers(dir, listing, read, version))
-            if (service.prefix === prefix && !found.has(service.instance))
-                found.set(service.instance, why);
+        const links = dependencyLinks(dir, listing, read);
         if (links.length === 0)
             continue;
         const shownBy = new Map(links);
@@ -15949,22 +16044,11 @@ function instancesThatRun(prefix, directory, read, version, manager) {
             if (!found.has(instance))
                 found.set(instance, `enabled by ${link}`);
         }
-        // an enabled instance of a timer, path or socket template starts the service it triggers
-        // (timers.target.wants/backup@daily.timer -> backup@daily.service, or its Unit=)
-        for (const trigger of enabledTriggers(shownBy.keys())) {
-            const template = templateOf(trigger);
-            const holder = searched.find((d) => {
-                const kind = read.listDirectory(d)?.get(template);
-                return kind === 'file' || kind === 'link';
-            });
-            if (holder === undefined)
-                continue;
-            const file = entryPath(holder, template);
-            for (const [service, why] of servicesStartedByFile(file, holder, trigger, read, version, shownBy.get(trigger.name)))
-                if (service.prefix === prefix && !found.has(service.instance))
-                    found.set(service.instance, why);
-        }
     }
+    // and those the units of other types on the search path start
+    for (const [instance, why] of instancesStartedOn(searched, read, version).get(prefix) ?? [])
+        if (!found.has(instance))
+            found.set(instance, why);
     return found;
 }
 /**

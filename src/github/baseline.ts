@@ -40,8 +40,12 @@ import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, parseUnitName, templateOf } from '../core/specifiers.js'
-import type { StartedService } from '../core/started-services.js'
-import { enabledTriggers, servicesStartedBy, startingUnitsAmong } from '../core/started-services.js'
+import type { StartingUnit, UnitSource } from '../core/started-services.js'
+import {
+  enabledStartingUnits,
+  instancesStarted,
+  startingUnitsAmong
+} from '../core/started-services.js'
 import { isAbsoluteLink, MAX_UNIT_FILE_BYTES, newAliases, worse } from '../scan/scan.js'
 import type { TreeEntry } from './git.js'
 
@@ -559,22 +563,55 @@ export function scoreAtBase(
     }
     result.set(current, report!)
   }
-  /** the services the file at `path`, loaded as `unit`, starts; read once each */
-  const startedBy = new Map<string, StartedService[]>()
-  const startedInstances = (path: string, unit: UnitName, prefix: string): string[] => {
-    const key = `${path}\n${unit.name}`
-    let started = startedBy.get(key)
-    if (started === undefined) {
-      const input = readFile(reader, reader.resolve(path), path)
-      started =
-        typeof input === 'string' || !input.bytes
-          ? []
-          : servicesStartedBy(input.bytes, unit, options.version)
-      startedBy.set(key, started)
+  /** per search path: the service instances the units of other types start, by prefix (as the scan) */
+  const startedOnSearchPath = new Map<string, Map<string, string[]>>()
+  const instancesStartedOn = (searched: readonly string[]): Map<string, string[]> => {
+    const key = searched.join('\0')
+    let found = startedOnSearchPath.get(key)
+    if (found) return found
+    const isUnitFile = (dir: string, name: string): boolean =>
+      tree.entries.get(join(dir, name))?.type === 'blob'
+    const roots: StartingUnit[] = []
+    const named = new Set<string>()
+    for (const dir of searched) {
+      const names = reader.list(dir)
+      for (const unit of startingUnitsAmong(names)) {
+        if (named.has(unit.name)) continue
+        named.add(unit.name)
+        roots.push({ unit })
+      }
+      for (const name of names) {
+        if (!isDependencyDirectory(name)) continue
+        const links = join(dir, name)
+        for (const starting of enabledStartingUnits(
+          reader.list(links).map((link): [string, string] => [link, join(links, link)])
+        ))
+          roots.push(starting)
+      }
     }
-    return started
-      .filter(({ service }) => service.prefix === prefix)
-      .map(({ service }) => service.instance)
+    // the file systemd loads a unit from: the first of its name, else its template's (as the scan)
+    const load = (unit: UnitName): UnitSource | undefined => {
+      for (const name of [unit.name, templateOf(unit)]) {
+        if (name === undefined) continue
+        const dir = searched.find((d) => isUnitFile(d, name))
+        if (dir === undefined) continue
+        const input = readFile(reader, reader.resolve(join(dir, name)), join(dir, name))
+        if (typeof input === 'string') return undefined
+        return { bytes: input.bytes?.length ? input.bytes : null, shown: join(dir, name) }
+      }
+      return undefined
+    }
+    found = new Map()
+    if (roots.length > 0) {
+      for (const name of instancesStarted(roots, load, options.version).keys()) {
+        const service = parseUnitName(name)!
+        let instances = found.get(service.prefix)
+        if (!instances) found.set(service.prefix, (instances = []))
+        instances.push(service.instance)
+      }
+    }
+    startedOnSearchPath.set(key, found)
+    return found
   }
   if (judgeInstances) {
     for (const [current, basePath] of units) {
@@ -598,38 +635,30 @@ export function scoreAtBase(
         for (const searchedDir of searched) {
           const names = reader.list(searchedDir)
           // instances with drop-in directories of their own (as the scan)
-          instances.push(
-            ...instancesWithDropIns(
-              prefix,
-              names,
-              (name) =>
-                tree.entries.get(join(searchedDir, name))?.type === 'blob' &&
-                tree.entries.get(join(searchedDir, name))?.mode !== SYMLINK,
-              (name) => tree.entries.has(join(searchedDir, name))
-            )
-          )
-          // the instances the units of other types beside it start (a target's Wants=, a timer's
-          // Unit= ...; as the scan)
-          for (const other of startingUnitsAmong(names))
-            instances.push(...startedInstances(join(searchedDir, other.name), other, prefix))
-          // and the instances links in dependency directories enable (multi-user.target.wants/foo@x),
-          // directly or by the timer, path or socket they enable (timers.target.wants/foo@x.timer)
+          // (loops, not push(...list): a list of 130,000 overflows the call stack)
+          for (const instance of instancesWithDropIns(
+            prefix,
+            names,
+            (name) =>
+              tree.entries.get(join(searchedDir, name))?.type === 'blob' &&
+              tree.entries.get(join(searchedDir, name))?.mode !== SYMLINK,
+            (name) => tree.entries.has(join(searchedDir, name))
+          ))
+            instances.push(instance)
+          // and the instances links in dependency directories enable (multi-user.target.wants/foo@x)
           for (const name of names) {
             if (!isDependencyDirectory(name)) continue
-            const links = reader.list(join(searchedDir, name))
-            instances.push(...enabledInstances(prefix, links))
-            for (const trigger of enabledTriggers(links)) {
-              const template = templateOf(trigger)!
-              const holder = searched.find((d) => reader.list(d).includes(template))
-              if (holder !== undefined)
-                instances.push(...startedInstances(join(holder, template), trigger, prefix))
-            }
+            for (const instance of enabledInstances(prefix, reader.list(join(searchedDir, name))))
+              instances.push(instance)
           }
         }
+        // the instances the units of other types on the search path start (as the scan)
+        for (const instance of instancesStartedOn(searched).get(prefix) ?? [])
+          instances.push(instance)
       }
       // and its DefaultInstance= and the instances its Alias= links, which `systemctl enable`
       // starts (as the scan)
-      instances.push(...(installedInstances.get(current) ?? []))
+      for (const instance of installedInstances.get(current) ?? []) instances.push(instance)
       let worst = atBase
       const judged = new Set(instances.filter((instance) => instance !== templateInstance))
       // every instance's drop-ins in one read (a template may have thousands of instances)

@@ -52,10 +52,10 @@ import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import { NEWEST_SYSTEMD_VERSION } from '../core/service.js'
+import type { StartingUnit, UnitSource } from '../core/started-services.js'
 import {
-  enabledTriggers,
-  servicesStartedBy,
-  startedWhy,
+  enabledStartingUnits,
+  instancesStarted,
   startingUnitsAmong
 } from '../core/started-services.js'
 import type { UnitName } from '../core/specifiers.js'
@@ -762,53 +762,86 @@ function collectDropIns(
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap<ReadonlyMap<string, EntryKind>, Array<[string, string]>>()
 
-/** Per directory listing: the service instances its units of other types start, with why. */
-const startedByOthersOf = new WeakMap<ReadonlyMap<string, EntryKind>, Array<[UnitName, string]>>()
-
-/**
- * The service instances the units of other types in a directory start (a target's Wants=, a
- * timer's Unit= ...; see servicesStartedBy), each with why; read once per directory.
- */
-function startedByOthers(
+function dependencyLinks(
   dir: string,
   listing: ReadonlyMap<string, EntryKind>,
-  read: Reader,
-  version: number
-): Array<[UnitName, string]> {
-  let started = startedByOthersOf.get(listing)
-  if (started) return started
-  started = []
-  for (const unit of startingUnitsAmong(listing.keys())) {
-    const kind = listing.get(unit.name)
-    if (kind === 'file' || kind === 'link')
-      started.push(...servicesStartedByFile(entryPath(dir, unit.name), dir, unit, read, version))
+  read: Reader
+): Array<[string, string]> {
+  let links = dependencyLinksOf.get(listing)
+  if (!links) {
+    links = []
+    for (const [name, kind] of listing) {
+      if ((kind !== 'directory' && kind !== 'link') || !isDependencyDirectory(name)) continue
+      for (const link of read.listDirectory(entryPath(dir, name))?.keys() ?? [])
+        links.push([link, read.display(entryPath(entryPath(dir, name), link))])
+    }
+    dependencyLinksOf.set(listing, links)
   }
-  startedByOthersOf.set(listing, started)
-  return started
+  return links
 }
 
-/** servicesStartedBy() of one file, loaded as `unit`; nothing when it cannot be read. */
-function servicesStartedByFile(
-  file: string,
-  dir: string,
-  unit: UnitName,
+/** Per search path (its directories) and version: the service instances other units start. */
+const startedOnSearchPath = new Map<string, Map<string, Map<string, string>>>()
+
+/**
+ * The service instances the units of other types on a search path start (a target's Wants=, a
+ * timer's Unit=, an enabled timer's default ...; see instancesStarted), by template prefix and
+ * instance, each with why; worked out once per search path.
+ */
+function instancesStartedOn(
+  searched: readonly string[],
   read: Reader,
-  version: number,
-  enabledBy?: string
-): Array<[UnitName, string]> {
-  let bytes: Uint8Array | null
-  try {
-    bytes = read.read(file, dir).bytes
-  } catch (error) {
-    if (!(error instanceof ReadError)) throw error
-    return []
+  version: number
+): Map<string, Map<string, string>> {
+  const key = `${version}\0${searched.join('\0')}`
+  let found = startedOnSearchPath.get(key)
+  if (found) return found
+  const roots: StartingUnit[] = []
+  const named = new Set<string>()
+  for (const dir of searched) {
+    const listing = read.listDirectory(dir)
+    if (!listing) continue
+    for (const unit of startingUnitsAmong(listing.keys())) {
+      if (named.has(unit.name)) continue
+      named.add(unit.name)
+      roots.push({ unit })
+    }
+    for (const starting of enabledStartingUnits(dependencyLinks(dir, listing, read)))
+      roots.push(starting)
   }
-  if (!bytes) return []
-  const shown = read.display(file, dir)
-  return servicesStartedBy(bytes, unit, version).map((started) => [
-    started.service,
-    startedWhy(started, unit, shown, enabledBy)
-  ])
+  // the file systemd loads a unit from: the first of its name on the search path, else its
+  // template's; an empty file or a link to /dev/null masks it
+  const load = (unit: UnitName): UnitSource | undefined => {
+    for (const name of [unit.name, templateOf(unit)]) {
+      if (name === undefined) continue
+      for (const dir of searched) {
+        const kind = read.listDirectory(dir)?.get(name)
+        if (kind !== 'file' && kind !== 'link') continue
+        const file = entryPath(dir, name)
+        try {
+          const bytes = read.read(file, dir).bytes
+          return { bytes: bytes?.length ? bytes : null, shown: read.display(file, dir) }
+        } catch (error) {
+          if (!(error instanceof ReadError)) throw error
+          return undefined
+        }
+      }
+    }
+    return undefined
+  }
+  found = new Map()
+  if (roots.length > 0) {
+    for (const [name, why] of instancesStarted(roots, load, version)) {
+      const service = parseUnitName(name)!
+      let byInstance = found.get(service.prefix)
+      if (!byInstance) found.set(service.prefix, (byInstance = new Map()))
+      byInstance.set(service.instance, why)
+    }
+  }
+  // (bounded: a scan of many image trees keeps the last thousand)
+  if (startedOnSearchPath.size >= 1000) startedOnSearchPath.clear()
+  startedOnSearchPath.set(key, found)
+  return found
 }
 
 /**
@@ -837,47 +870,17 @@ function instancesThatRun(
     )
     for (const instance of withDropIns)
       if (!found.has(instance)) found.set(instance, 'with drop-ins of its own beside the template')
-    let links = dependencyLinksOf.get(listing)
-    if (!links) {
-      links = []
-      for (const [name, kind] of listing) {
-        if ((kind !== 'directory' && kind !== 'link') || !isDependencyDirectory(name)) continue
-        for (const link of read.listDirectory(entryPath(dir, name))?.keys() ?? [])
-          links.push([link, read.display(entryPath(entryPath(dir, name), link))])
-      }
-      dependencyLinksOf.set(listing, links)
-    }
-    for (const [service, why] of startedByOthers(dir, listing, read, version))
-      if (service.prefix === prefix && !found.has(service.instance))
-        found.set(service.instance, why)
+    const links = dependencyLinks(dir, listing, read)
     if (links.length === 0) continue
     const shownBy = new Map(links)
     for (const instance of enabledInstances(prefix, shownBy.keys())) {
       const link = shownBy.get(`${prefix}@${instance}.service`)!
       if (!found.has(instance)) found.set(instance, `enabled by ${link}`)
     }
-    // an enabled instance of a timer, path or socket template starts the service it triggers
-    // (timers.target.wants/backup@daily.timer -> backup@daily.service, or its Unit=)
-    for (const trigger of enabledTriggers(shownBy.keys())) {
-      const template = templateOf(trigger)!
-      const holder = searched.find((d) => {
-        const kind = read.listDirectory(d)?.get(template)
-        return kind === 'file' || kind === 'link'
-      })
-      if (holder === undefined) continue
-      const file = entryPath(holder, template)
-      for (const [service, why] of servicesStartedByFile(
-        file,
-        holder,
-        trigger,
-        read,
-        version,
-        shownBy.get(trigger.name)
-      ))
-        if (service.prefix === prefix && !found.has(service.instance))
-          found.set(service.instance, why)
-    }
   }
+  // and those the units of other types on the search path start
+  for (const [instance, why] of instancesStartedOn(searched, read, version).get(prefix) ?? [])
+    if (!found.has(instance)) found.set(instance, why)
   return found
 }
 
