@@ -323,6 +323,28 @@ describe('a template judged as the instances other units start', () => {
     }
   })
 
+  it('says an instance another unit starts does not load, when it does not (User=00)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-started-invalid-'))
+    try {
+      fs.writeFileSync(path.join(dir, 'foo@.service'), '[Service]\nExecStart=/bin/true\nUser=%i\n')
+      fs.writeFileSync(path.join(dir, 'app.target'), '[Unit]\nWants=foo@00.service\n')
+      const { units } = await scan([dir], {
+        cwd: dir,
+        version: 252,
+        policy: DEFAULT_POLICY,
+        threshold: 100,
+        suggest: false
+      })
+      expect(units[0]).toMatchObject({ unit: 'foo@00.service', status: 'invalid', passed: false })
+      expect(units[0]!.diagnostics.map((d) => d.message)).toContain(
+        'the instance foo@00.service (named by Wants= in app.target:2) does not load (invalid): ' +
+          'the gate judges the template by it'
+      )
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('not when nothing starts it', async () => {
     expect(await scanned('unstarted', 252)).toMatchObject({ unit: 'foo@i.service', score: 8.7 })
     expect(await scanned('unstarted', 262)).toMatchObject({

@@ -1709,7 +1709,10 @@ function worstInstance(
       line: 1,
       severity: 'warning',
       code: 'lookup',
-      message: `the instance ${report.unit} (${why(worstInstanceName)}) scores worse than systemd-analyze's test instance: the gate judges the template by it`
+      message:
+        report.status === 'scored'
+          ? `the instance ${report.unit} (${why(worstInstanceName)}) scores worse than systemd-analyze's test instance: the gate judges the template by it`
+          : `the instance ${report.unit} (${why(worstInstanceName)}) does not load (${report.status}): the gate judges the template by it`
     })
   }
   return report
