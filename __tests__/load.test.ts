@@ -43,6 +43,26 @@ const LONG_PATH = (bytes: number): string =>
   `/${'d'.repeat(200)}`.repeat(Math.ceil(bytes / 201)).slice(0, bytes)
 const S = (body: string): string => `[Service]\n${body}\n`
 
+/**
+ * What the machine's systemd-analyze logs while it loads `text` as a.service (its warnings on
+ * stderr); undefined when it is not installed.
+ */
+function systemdWarnings(text: string): string | undefined {
+  if (spawnSync('systemd-analyze', ['--version']).status !== 0) return undefined
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-warnings-'))
+  try {
+    fs.writeFileSync(path.join(dir, 'a.service'), text)
+    const run = spawnSync(
+      'systemd-analyze',
+      ['security', '--offline=true', '--no-pager', path.join(dir, 'a.service')],
+      { encoding: 'utf8' }
+    )
+    return run.stderr
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 function loaded(files: Files, name = 'a.service'): LoadedService {
   const result = load(files, name)
   if (result.status !== 'loaded') throw new Error(`not loaded: ${result.reason}`)
@@ -366,23 +386,12 @@ describe('directive semantics', () => {
     ])
     // the names a version knows and another does not, or only libseccomp knows, are not reported:
     // every one reported is one the machine's systemd-analyze drops too
-    const analyze = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' })
-    if (analyze.status !== 0) return
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-syscalls-'))
-    try {
-      fs.writeFileSync(path.join(dir, 'a.service'), text)
-      const run = spawnSync(
-        'systemd-analyze',
-        ['security', '--offline=true', '--no-pager', path.join(dir, 'a.service')],
-        { encoding: 'utf8' }
-      )
-      const dropped = [...run.stderr.matchAll(/Failed to parse system call, ignoring: (\S+)/g)]
-      const systemdDrops = new Set(dropped.map((m) => m[1]))
-      expect(systemdDrops.has('ptrce')).toBe(true)
-      expect(systemdDrops.has('bogus_call')).toBe(true)
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
+    const warnings = systemdWarnings(text)
+    if (warnings === undefined) return
+    const dropped = [...warnings.matchAll(/Failed to parse system call, ignoring: (\S+)/g)]
+    const systemdDrops = new Set(dropped.map((m) => m[1]))
+    expect(systemdDrops.has('ptrce')).toBe(true)
+    expect(systemdDrops.has('bogus_call')).toBe(true)
   })
 
   it('says why an allow list drops a system call with an error number, as systemd does', () => {
@@ -411,20 +420,10 @@ describe('directive semantics', () => {
         (d) => d.message
       )
     ).toEqual(["SystemCallFilter=: 'ptrace:EBOGUS' not understood; systemd drops it"])
-    if (spawnSync('systemd-analyze', ['--version']).status !== 0) return
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-syscalls-'))
-    try {
-      fs.writeFileSync(path.join(dir, 'a.service'), text)
-      const run = spawnSync(
-        'systemd-analyze',
-        ['security', '--offline=true', '--no-pager', path.join(dir, 'a.service')],
-        { encoding: 'utf8' }
-      )
-      const said = [...run.stderr.matchAll(/cannot take error number, ignoring: (\S+)/g)]
-      expect(said.map((m) => m[1])).toEqual(['ptrace:EPERM', 'kill:kill'])
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
+    const warnings = systemdWarnings(text)
+    if (warnings === undefined) return
+    const said = [...warnings.matchAll(/cannot take error number, ignoring: (\S+)/g)]
+    expect(said.map((m) => m[1])).toEqual(['ptrace:EPERM', 'kill:kill'])
   })
 
   it('knows @sandbox where systemd does (257 and 262, not 252)', () => {
@@ -472,30 +471,20 @@ describe('directive semantics', () => {
     expect(at(262)).toEqual(expected)
     // what systemd itself says, where it is installed (same lines but the continued one, which
     // systemd numbers by its last line)
-    if (spawnSync('systemd-analyze', ['--version']).status !== 0) return
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-keys-'))
-    try {
-      fs.writeFileSync(path.join(dir, 'a.service'), text)
-      const run = spawnSync(
-        'systemd-analyze',
-        ['security', '--offline=true', '--no-pager', path.join(dir, 'a.service')],
-        { encoding: 'utf8' }
-      )
-      const said = [
-        ...run.stderr.matchAll(/a\.service:(\d+): Unknown key '([^']+)' in section \[(\w+)\]/g)
-      ]
-      expect(said.map((m) => `${m[1]} ${m[2]} ${m[3]}`)).toEqual([
-        '3 Bogus Unit',
-        '5 WantedBy Unit',
-        '9 --web.listen-address Service',
-        '10 After Service',
-        '11 Description Service',
-        '13 MemoryTHP Service',
-        '17 Foo Install'
-      ])
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
+    const warnings = systemdWarnings(text)
+    if (warnings === undefined) return
+    const said = [
+      ...warnings.matchAll(/a\.service:(\d+): Unknown key '([^']+)' in section \[(\w+)\]/g)
+    ]
+    expect(said.map((m) => `${m[1]} ${m[2]} ${m[3]}`)).toEqual([
+      '3 Bogus Unit',
+      '5 WantedBy Unit',
+      '9 --web.listen-address Service',
+      '10 After Service',
+      '11 Description Service',
+      '13 MemoryTHP Service',
+      '17 Foo Install'
+    ])
   })
 
   it('reports a key in the wrong case as unknown-key', () => {
