@@ -197,6 +197,14 @@ describe('unitsStartedBy', () => {
       ])
     )
     expect(reads).toEqual(['app.target', 'foo@root.timer'])
+    // a chain of 20,000 targets, each wanting the next: linear, and each why one hop long
+    for (let i = 0; i < 20_000; i++)
+      files[`c${i}.target`] = `[Unit]\nWants=c${i + 1}.target foo@c${i}.service\n`
+    const chain = instancesStarted([{ unit: name('c0.target') }], load, 252)
+    expect(chain.size).toBe(20_000)
+    expect(chain.get('foo@c5.service')).toBe(
+      'named by Wants= in d/c5.target:2, which Wants= in d/c4.target:2 names, itself started'
+    )
     // 150,000 names in one unit (lines under 1 MB each): no stack overflow (red team, session 25)
     const many = Array.from(
       { length: 15 },

@@ -15055,7 +15055,8 @@ function instancesStarted(roots, load, version) {
                 const how = started.key === undefined
                     ? `which ${where} triggers`
                     : `which ${started.key}= in ${where} names`;
-                enqueue({ unit: started.unit, via: how + then });
+                // one hop of why, not the whole chain (a chain of 10,000 targets would repeat it each time)
+                enqueue({ unit: started.unit, via: via === undefined ? how : `${how}, itself started` });
             }
         }
     }
