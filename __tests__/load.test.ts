@@ -487,6 +487,23 @@ describe('directive semantics', () => {
     ])
   })
 
+  it('reports a key a measured version no longer reads, as removed (red team, session 25)', () => {
+    // systemd 262: "Support for option MemoryLimit= has been removed and it is ignored"
+    const text = `${H}MemoryLimit=1G\nCPUShares=10\n`
+    const at = (version: number): string[] => {
+      const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version })
+      if (result.status !== 'loaded') throw new Error(result.reason)
+      return result.diagnostics.map((d) => `${d.code} ${d.line} ${d.message}`)
+    }
+    expect(at(262)).toEqual([
+      'ignored-by-version 3 MemoryLimit= is no longer supported by systemd 262 (257 read it): it ignores the line',
+      'ignored-by-version 4 CPUShares= is no longer supported by systemd 262 (257 read it): it ignores the line'
+    ])
+    // read at 257; between 257 and 262 when it went is not known: nothing said
+    expect(at(257)).toEqual([])
+    expect(at(260)).toEqual([])
+  })
+
   it('reports a key in the wrong case as unknown-key', () => {
     // systemd: "a.service:3: Unknown key 'nonewprivileges' in section [Service], ignoring."
     const service = loaded({ 'a.service': `${H}nonewprivileges=yes\n` })

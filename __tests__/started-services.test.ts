@@ -201,6 +201,7 @@ describe('unitsStartedBy', () => {
     for (let i = 0; i < 20_000; i++)
       files[`c${i}.target`] = `[Unit]\nWants=c${i + 1}.target foo@c${i}.service\n`
     const chain = instancesStarted([{ unit: name('c0.target') }], load, 252)
+    if (chain === 'too many') throw new Error('too many')
     expect(chain.size).toBe(20_000)
     expect(chain.get('foo@c5.service')).toBe(
       'named by Wants= in d/c5.target:2, which Wants= in d/c4.target:2 names, itself started'
@@ -212,7 +213,40 @@ describe('unitsStartedBy', () => {
         'Wants=' + Array.from({ length: 10_000 }, (_, i) => `foo@n${l}x${i}.service`).join(' ')
     ).join('\n')
     files['big.target'] = `[Unit]\n${many}\n`
-    expect(instancesStarted([{ unit: name('big.target') }], load, 252).size).toBe(150_000)
+    const big = instancesStarted([{ unit: name('big.target') }], load, 252)
+    expect(big !== 'too many' && big.size).toBe(150_000)
+  })
+
+  it("drops a template's dependency on an instance of itself that grows, as systemd does", () => {
+    // "Dropping dependency Wants=t@%it.target that likely leads to infinite recursion" (252, red
+    // team session 25: the gate followed it, and with two such names it never ended)
+    const files: Record<string, string> = {
+      't@.target':
+        '[Unit]\nWants=t@%ia.target t@%ib.target t@%n.target foo@%i.service t@x%i.target\n'
+    }
+    const load = (unit: ReturnType<typeof name>): UnitSource | undefined =>
+      unit.prefix === 't' ? { bytes: text(files['t@.target']!), shown: 't@.target' } : undefined
+    const found = instancesStarted([{ unit: name('t@roo.target') }], load, 252)
+    expect(found === 'too many' ? found : [...found.keys()]).toEqual(['foo@roo.service'])
+    // %i alone is the same instance (visited once); another template's is followed
+    expect(started('t@a.target', '[Unit]\nWants=t@%i.target u@%ix.target\n')).toEqual([])
+    expect(
+      unitsStartedBy(text('[Unit]\nWants=t@%i.target u@%ix.target\n'), name('t@a.target'), 252).map(
+        (s) => s.unit.name
+      )
+    ).toEqual(['t@a.target', 'u@ax.target'])
+  })
+
+  it('gives up past 50,000 units of other types (two templates naming each other without end)', () => {
+    const load = (unit: ReturnType<typeof name>): UnitSource | undefined =>
+      unit.prefix === 'a'
+        ? { bytes: text('[Unit]\nWants=b@%ix.target b@%iy.target\n'), shown: 'a@.target' }
+        : unit.prefix === 'b'
+          ? { bytes: text('[Unit]\nWants=a@%ix.target a@%iy.target\n'), shown: 'b@.target' }
+          : undefined
+    const started = performance.now()
+    expect(instancesStarted([{ unit: name('a@r.target') }], load, 252)).toBe('too many')
+    expect(performance.now() - started).toBeLessThan(20_000)
   })
 })
 
@@ -348,6 +382,34 @@ describe('a template judged as the instances other units start', () => {
         'the instance foo@00.service (named by Wants= in app.target:2) does not load (invalid): ' +
           'the gate judges the template by it'
       )
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('fails a template when the units beside it start too many to follow (scan and base)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-started-many-'))
+    try {
+      const units = path.join(dir, UNITS)
+      fs.mkdirSync(units, { recursive: true })
+      fs.writeFileSync(path.join(units, 'foo@.service'), TEMPLATE)
+      fs.writeFileSync(path.join(units, 'start.target'), '[Unit]\nWants=a@r.target\n')
+      fs.writeFileSync(path.join(units, 'a@.target'), '[Unit]\nWants=b@%ix.target b@%iy.target\n')
+      fs.writeFileSync(path.join(units, 'b@.target'), '[Unit]\nWants=a@%ix.target a@%iy.target\n')
+      const { units: reports } = await scan([dir], {
+        cwd: dir,
+        version: 252,
+        policy: DEFAULT_POLICY,
+        threshold: 100,
+        suggest: false
+      })
+      expect(reports[0]).toMatchObject({
+        status: 'error',
+        passed: false,
+        reason: expect.stringContaining('start more than 50,000 others')
+      })
+      const atBase = scoredAtHead(committed(dir), `${UNITS}/foo@.service`, 252)
+      expect(atBase).toMatchObject({ status: 'error', reason: reports[0]!.reason })
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -49,7 +49,7 @@ import {
   unitPathOf,
   withoutLeadingDotDot
 } from './values/paths.js'
-import { homeSection, keyMasks, unknownKeyMessage } from './unknown-keys.js'
+import { homeSection, ignoredKey, keyMasks } from './unknown-keys.js'
 import type { SyscallFilter } from './values/syscalls.js'
 import {
   applyArchitecturesAssignment,
@@ -1419,15 +1419,15 @@ function applyFile(
             message: `'${key}' is not '${known}': keys are case-sensitive, so systemd ignores this line`
           })
         } else if (section !== info.home) {
-          const unknown = unknownKeyMessage(key, section, info.masks, ctx.version)
-          if (unknown !== undefined)
+          const ignored = ignoredKey(key, section, info.masks, ctx.version)
+          if (ignored !== undefined)
             addDiagnostic(diagnostics, {
               file: file.path,
               line: assignment.line,
               severity: 'warning',
-              code: unknown.startsWith('Unknown') ? 'unknown-key' : 'wrong-section',
+              code: ignored.code,
               key,
-              message: unknown
+              message: ignored.message
             })
         }
         continue

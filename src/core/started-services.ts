@@ -68,6 +68,29 @@ function resolveName(
 }
 
 /**
+ * Whether a dependency's written name holds more than the instance where the instance goes (`%n`,
+ * `%N`, or `%i` with more text): systemd drops such a dependency on another instance of the unit's
+ * own template, which would name instances without end ("Dropping dependency Wants=t@%it.target
+ * that likely leads to infinite recursion", contains_instance_specifier_superset()).
+ */
+function instanceSuperset(format: string): boolean {
+  const at = format.indexOf('@')
+  if (at < 0) return false
+  const dot = format.lastIndexOf('.')
+  const instance = format.slice(at + 1, dot > at ? dot : format.length)
+  if (instance === '%i') return false
+  let percent = false
+  for (const c of instance) {
+    if (c === '%') percent = !percent
+    else if (percent) {
+      if (c === 'n' || c === 'N' || c === 'i') return true
+      percent = false
+    }
+  }
+  return false
+}
+
+/**
  * The units a unit file starts: named in Wants=, Requires=, BindsTo=, OnFailure=, Upholds= and
  * OnSuccess= (from 249) or [Install] Also= (enabling it enables them), or triggered: a timer's or
  * path's first valid Unit=, a socket's last valid Service=, else the service of the trigger's own
@@ -115,7 +138,14 @@ export function unitsStartedBy(bytes: Uint8Array, unit: UnitName, version: numbe
       position = next.next
       const name = resolveName(next.word, unit, version)
       const named = name === undefined || name === 'unknown' ? undefined : parseUnitName(name)
-      if (named && !named.isTemplate) started.push({ unit: named, key, line })
+      if (!named || named.isTemplate) continue
+      const recursive =
+        !also &&
+        named.isInstance &&
+        named.prefix === unit.prefix &&
+        named.type === unit.type &&
+        instanceSuperset(next.word)
+      if (!recursive) started.push({ unit: named, key, line })
     }
   }
   if (unit.type === 'socket') {
@@ -183,7 +213,7 @@ export function instancesStarted(
   roots: readonly StartingUnit[],
   load: (unit: UnitName) => UnitSource | undefined,
   version: number
-): Map<string, string> {
+): Map<string, string> | 'too many' {
   const found = new Map<string, string>()
   const visited = new Set<string>()
   const queue: StartingUnit[] = []
@@ -194,6 +224,8 @@ export function instancesStarted(
   }
   for (const root of roots) enqueue(root)
   for (let i = 0; i < queue.length; i++) {
+    // (instances of templates naming each other's, %i grown each time, branch without end)
+    if (i >= MAX_STARTING_UNITS) return 'too many'
     const { unit, via } = queue[i]!
     const source = load(unit)
     if (!source?.bytes) continue
@@ -222,6 +254,9 @@ export function instancesStarted(
   }
   return found
 }
+
+/** Units of other types the walk reads at most: past it, the template is not judged (fails). */
+export const MAX_STARTING_UNITS = 50_000
 
 /**
  * The units links in dependency directories enable that start others: instances and plain units of

@@ -49,25 +49,59 @@ function consultedFor(version: number): number {
   return mask
 }
 
+/** What the gate says of a key systemd ignores, and its diagnostic code. */
+export interface IgnoredKey {
+  code: 'unknown-key' | 'wrong-section' | 'ignored-by-version'
+  message: string
+}
+
 /**
- * What to say of a key systemd `version` does not know in `section` (undefined: it knows it, or a
- * version around it does). `masks`: keyMasks(key).
+ * The measured version a target is judged by for keys that were removed: itself when measured, the
+ * newest past the last (undefined between two measurements: when it went is not known).
  */
-export function unknownKeyMessage(
+function measuredAt(version: number): number | undefined {
+  const last = UNIT_KEY_VERSIONS.length - 1
+  if (version > UNIT_KEY_VERSIONS[last]!) return last
+  const index = UNIT_KEY_VERSIONS.indexOf(version)
+  return index < 0 ? undefined : index
+}
+
+/**
+ * What to say of a key systemd `version` ignores in `section` (undefined: it reads it, or a version
+ * around it may). `masks`: keyMasks(key).
+ */
+export function ignoredKey(
   key: string,
   section: string,
   masks: readonly number[],
   version: number
-): string | undefined {
+): IgnoredKey | undefined {
   const index = sectionIndex(section)
-  const around = consultedFor(version)
   // extension keys (X-...) are ignored without a word
-  if (index < 0 || (masks[index]! & around) !== 0 || key.startsWith('X-')) return undefined
+  if (index < 0 || key.startsWith('X-')) return undefined
+  const mask = masks[index]!
+  const at = measuredAt(version)
+  if (at !== undefined && (mask & (1 << at)) === 0 && (mask & ((1 << at) - 1)) !== 0) {
+    // known before, gone from this version's table: "Support for option X= has been removed"
+    const last = UNIT_KEY_VERSIONS[31 - Math.clz32(mask & ((1 << at) - 1))]!
+    return {
+      code: 'ignored-by-version',
+      message: `${key}= is no longer supported by systemd ${version} (${last} read it): it ignores the line`
+    }
+  }
+  const around = consultedFor(version)
+  if ((mask & around) !== 0) return undefined
   const other = SECTIONS.find((_, i) => i !== index && (masks[i]! & around) !== 0)
   if (other !== undefined)
-    return `${key}= belongs in [${other}]; under [${section}] systemd ignores it`
+    return {
+      code: 'wrong-section',
+      message: `${key}= belongs in [${other}]; under [${section}] systemd ignores it`
+    }
   const option = key.startsWith('-')
     ? ' (a command-line option on a line of its own: does the line before it lack its continuation backslash?)'
     : ''
-  return `Unknown key '${key}' in [${section}]: systemd ignores the line${option}`
+  return {
+    code: 'unknown-key',
+    message: `Unknown key '${key}' in [${section}]: systemd ignores the line${option}`
+  }
 }

@@ -46,7 +46,13 @@ import {
   instancesStarted,
   startingUnitsAmong
 } from '../core/started-services.js'
-import { isAbsoluteLink, MAX_UNIT_FILE_BYTES, newAliases, worse } from '../scan/scan.js'
+import {
+  isAbsoluteLink,
+  MAX_UNIT_FILE_BYTES,
+  newAliases,
+  TOO_MANY_STARTED,
+  worse
+} from '../scan/scan.js'
 import type { TreeEntry } from './git.js'
 
 export interface BaseTree {
@@ -564,8 +570,8 @@ export function scoreAtBase(
     result.set(current, report!)
   }
   /** per search path: the service instances the units of other types start, by prefix (as the scan) */
-  const startedOnSearchPath = new Map<string, Map<string, string[]>>()
-  const instancesStartedOn = (searched: readonly string[]): Map<string, string[]> => {
+  const startedOnSearchPath = new Map<string, Map<string, string[]> | 'too many'>()
+  const instancesStartedOn = (searched: readonly string[]): Map<string, string[]> | 'too many' => {
     const key = searched.join('\0')
     let found = startedOnSearchPath.get(key)
     if (found) return found
@@ -601,9 +607,12 @@ export function scoreAtBase(
       }
       return undefined
     }
-    found = new Map()
-    if (roots.length > 0) {
-      for (const name of instancesStarted(roots, load, options.version).keys()) {
+    const started = roots.length > 0 ? instancesStarted(roots, load, options.version) : undefined
+    if (started === 'too many') {
+      found = started
+    } else {
+      found = new Map()
+      for (const name of started?.keys() ?? []) {
         const service = parseUnitName(name)!
         let instances = found.get(service.prefix)
         if (!instances) found.set(service.prefix, (instances = []))
@@ -631,6 +640,7 @@ export function scoreAtBase(
       const aliases = found && !('error' in found) ? found.aliases : []
       // and those an alias names (bar@web.service -> foo@.service)
       const instances: string[] = map.aliasedInstances(baseName(top))
+      let tooMany = false
       for (const prefix of templatePrefixes(named, aliases)) {
         for (const searchedDir of searched) {
           const names = reader.list(searchedDir)
@@ -652,9 +662,18 @@ export function scoreAtBase(
               instances.push(instance)
           }
         }
-        // the instances the units of other types on the search path start (as the scan)
-        for (const instance of instancesStartedOn(searched).get(prefix) ?? [])
-          instances.push(instance)
+        // the instances the units of other types on the search path start (as the scan, which
+        // fails closed when they are too many to follow)
+        const started = instancesStartedOn(searched)
+        if (started === 'too many') {
+          tooMany = true
+          break
+        }
+        for (const instance of started.get(prefix) ?? []) instances.push(instance)
+      }
+      if (tooMany) {
+        result.set(current, errorReport(basePath, atBase.unit, TOO_MANY_STARTED))
+        continue
       }
       // and its DefaultInstance= and the instances its Alias= links, which `systemctl enable`
       // starts (as the scan)

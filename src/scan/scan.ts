@@ -56,6 +56,7 @@ import type { StartingUnit, UnitSource } from '../core/started-services.js'
 import {
   enabledStartingUnits,
   instancesStarted,
+  MAX_STARTING_UNITS,
   startingUnitsAmong
 } from '../core/started-services.js'
 import type { UnitName } from '../core/specifiers.js'
@@ -780,8 +781,14 @@ function dependencyLinks(
   return links
 }
 
+/** Why a template is not judged when the units beside it start too many others to follow. */
+export const TOO_MANY_STARTED =
+  `the units of other types on its search path start more than ${MAX_STARTING_UNITS.toLocaleString('en-US')} ` +
+  `others (instances of templates that name each other's without end?): the gate cannot tell ` +
+  `which instances of this template run`
+
 /** Per search path (its directories) and version: the service instances other units start. */
-const startedOnSearchPath = new Map<string, Map<string, Map<string, string>>>()
+const startedOnSearchPath = new Map<string, Map<string, Map<string, string>> | 'too many'>()
 
 /**
  * The service instances the units of other types on a search path start (a target's Wants=, a
@@ -792,7 +799,7 @@ function instancesStartedOn(
   searched: readonly string[],
   read: Reader,
   version: number
-): Map<string, Map<string, string>> {
+): Map<string, Map<string, string>> | 'too many' {
   const key = `${version}\0${searched.join('\0')}`
   let found = startedOnSearchPath.get(key)
   if (found) return found
@@ -829,9 +836,12 @@ function instancesStartedOn(
     }
     return undefined
   }
-  found = new Map()
-  if (roots.length > 0) {
-    for (const [name, why] of instancesStarted(roots, load, version)) {
+  const started = roots.length > 0 ? instancesStarted(roots, load, version) : undefined
+  if (started === 'too many') {
+    found = started
+  } else {
+    found = new Map()
+    for (const [name, why] of started ?? []) {
       const service = parseUnitName(name)!
       let byInstance = found.get(service.prefix)
       if (!byInstance) found.set(service.prefix, (byInstance = new Map()))
@@ -856,7 +866,7 @@ function instancesThatRun(
   read: Reader,
   version: number,
   manager: SearchPathScope
-): Map<string, string> {
+): Map<string, string> | 'too many' {
   const found = new Map<string, string>()
   const searched = dropInSearchDirectories(directory, version, path.sep, manager)
   for (const dir of searched) {
@@ -879,7 +889,9 @@ function instancesThatRun(
     }
   }
   // and those the units of other types on the search path start
-  for (const [instance, why] of instancesStartedOn(searched, read, version).get(prefix) ?? [])
+  const started = instancesStartedOn(searched, read, version)
+  if (started === 'too many') return started
+  for (const [instance, why] of started.get(prefix) ?? [])
     if (!found.has(instance)) found.set(instance, why)
   return found
 }
@@ -1551,13 +1563,16 @@ export function scanUnitFile(
   if (named.isTemplate && asInstance === undefined) {
     const realInstances = new Map<string, string>()
     for (const prefix of templatePrefixes(named, names.aliases)) {
-      for (const [found, why] of instancesThatRun(
+      const running = instancesThatRun(
         prefix,
         directory,
         read,
         options.version,
         manager ?? 'system'
-      ))
+      )
+      // fail closed: which instances run is not known
+      if (running === 'too many') return errorReport(shown, names.id.name, TOO_MANY_STARTED)
+      for (const [found, why] of running)
         if (!realInstances.has(found)) realInstances.set(found, why)
     }
     // and those an alias names (bar@web.service -> foo@.service): their drop-ins are merged too
