@@ -55,15 +55,20 @@ describe('unitsStartedBy', () => {
       'foo@g.service',
       'foo@h.service'
     ])
-    // ordering and weaker dependencies start nothing; nor do templates, quoted words (systemd
-    // keeps the quotes: "Failed to add dependency"), other sections
+    // ordering and weaker dependencies start nothing; nor do quoted words (systemd keeps the
+    // quotes: "Failed to add dependency"), other sections
     expect(
       started(
         'app.target',
         '[Unit]\nRequisite=foo@a.service\nPartOf=foo@b.service\nAfter=foo@c.service\n' +
-          'Wants=foo@.service "foo@q.service"\n[Service]\nWants=foo@s.service\n'
+          'Wants="foo@q.service"\n[Service]\nWants=foo@s.service\n'
       )
     ).toEqual([])
+    // a template stands for its instance of the naming unit's instance, else of its prefix
+    // (resolve_template; parity batch 23: systemd 252 "Unit foo@app.service has alias foo@.service")
+    expect(started('app.target', '[Unit]\nWants=foo@.service\n')).toEqual(['foo@app.service'])
+    expect(started('b@x.target', '[Unit]\nWants=foo@.service\n')).toEqual(['foo@x.service'])
+    expect(started('app.target', '[Install]\nAlso=foo@.service\n')).toEqual([])
     // Upholds= and OnSuccess= exist from 249 (red team, session 25)
     const newer = '[Unit]\nUpholds=foo@a.service\nOnSuccess=foo@b.service\n'
     expect(started('app.target', newer, 248)).toEqual([])
@@ -85,8 +90,10 @@ describe('unitsStartedBy', () => {
       'foo@app-x.service',
       'foo@x.service'
     ])
+    // (%i of a plain unit is empty: foo@.service, the template, as foo@app.service)
     expect(started('app.target', '[Unit]\nWants=foo@%n.service foo@%i.service\n')).toEqual([
-      'foo@app.target.service'
+      'foo@app.target.service',
+      'foo@app.service'
     ])
     // %H, %m, %u: valid where it runs, unknown here; %I, %J, %P, %f: "Invalid slot", ignored
     expect(
@@ -107,6 +114,11 @@ describe('unitsStartedBy', () => {
     expect(started('w.path', '[Path]\nUnit=w@y.service\n')).toEqual(['w@y.service'])
     expect(started('s@a.socket', '[Socket]\nListenStream=1\n')).toEqual(['s@a.service'])
     expect(started('s.socket', '[Socket]\nService=s@b.service\n')).toEqual(['s@b.service'])
+    // a template as its instance, and then the first: "Triggers: w@x.service", "Multiple units to
+    // trigger specified, ignoring: w@root.service" (252)
+    expect(started('x.timer', '[Timer]\nUnit=w@.service\nUnit=w@root.service\n')).toEqual([
+      'w@x.service'
+    ])
     // "Multiple units to trigger specified, ignoring": the first; a socket's Service=: the last
     expect(started('x.timer', '[Timer]\nUnit=foo@web.service\nUnit=foo@root.service\n')).toEqual([
       'foo@web.service'
@@ -115,7 +127,8 @@ describe('unitsStartedBy', () => {
       's@c.service'
     ])
     // values systemd ignores leave the default (red team, session 25): not a unit, itself, a
-    // specifier it refuses, a template; a socket's non-service or template
+    // specifier it refuses (the template here is its own instance, the default's name); a
+    // socket's non-service or template (loaded as it is, it fails)
     for (const value of [
       'bogus',
       'foo@root.timer',

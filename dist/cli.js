@@ -14970,6 +14970,16 @@ function instanceSuperset(format) {
     return false;
 }
 /**
+ * A template named as a dependency or trigger stands for its instance of the naming unit's
+ * instance, or of its prefix when it has none (resolve_template(): `Wants=foo@.service` in
+ * app.target starts foo@app.service); other names stand for themselves.
+ */
+function resolveTemplate(named, unit) {
+    if (!named.isTemplate)
+        return named;
+    return instanceOf(named, unit.isInstance ? unit.instance : unit.prefix);
+}
+/**
  * The units a unit file starts: named in Wants=, Requires=, BindsTo=, OnFailure=, Upholds= and
  * OnSuccess= (from 249) or [Install] Also= (enabling it enables them), or triggered: a timer's or
  * path's first valid Unit=, a socket's last valid Service=, else the service of the trigger's own
@@ -15000,11 +15010,12 @@ function unitsStartedBy(bytes, unit, version) {
                         service = { unit: named, key, line };
                 }
                 else if (triggered === undefined) {
-                    // the first valid one, of any type but itself (not a template: it cannot load)
+                    // the first valid one, of any type but itself (a template: as its instance)
+                    const resolved = named && resolveTemplate(named, unit);
                     if (name === 'unknown')
                         triggered = 'unknown';
-                    else if (named && !named.isTemplate && named.name !== unit.name)
-                        triggered = { unit: named, key, line };
+                    else if (resolved && resolved.name !== unit.name)
+                        triggered = { unit: resolved, key, line };
                 }
             }
             else if (unit.type === 'socket' && key === 'Accept') {
@@ -15023,8 +15034,10 @@ function unitsStartedBy(bytes, unit, version) {
                 break;
             position = next.next;
             const name = resolveName(next.word, unit, version);
-            const named = name === undefined || name === 'unknown' ? undefined : parseUnitName(name);
-            if (!named || named.isTemplate)
+            const parsed = name === undefined || name === 'unknown' ? undefined : parseUnitName(name);
+            // (enable of a template with no instance links nothing: Also= takes instances only)
+            const named = parsed && (also ? (parsed.isTemplate ? undefined : parsed) : resolveTemplate(parsed, unit));
+            if (!named)
                 continue;
             const recursive = !also &&
                 named.isInstance &&

@@ -11,7 +11,7 @@
  */
 import { parseUnitText } from './syntax.js'
 import type { UnitName } from './specifiers.js'
-import { expandSpecifiers, parseUnitName } from './specifiers.js'
+import { expandSpecifiers, instanceOf, parseUnitName } from './specifiers.js'
 import { extractFirstWord, parseBoolean } from './words.js'
 
 /** A unit another unit's file names as one to start, and where. */
@@ -91,6 +91,16 @@ function instanceSuperset(format: string): boolean {
 }
 
 /**
+ * A template named as a dependency or trigger stands for its instance of the naming unit's
+ * instance, or of its prefix when it has none (resolve_template(): `Wants=foo@.service` in
+ * app.target starts foo@app.service); other names stand for themselves.
+ */
+function resolveTemplate(named: UnitName, unit: UnitName): UnitName | undefined {
+  if (!named.isTemplate) return named
+  return instanceOf(named, unit.isInstance ? unit.instance : unit.prefix)
+}
+
+/**
  * The units a unit file starts: named in Wants=, Requires=, BindsTo=, OnFailure=, Upholds= and
  * OnSuccess= (from 249) or [Install] Also= (enabling it enables them), or triggered: a timer's or
  * path's first valid Unit=, a socket's last valid Service=, else the service of the trigger's own
@@ -118,10 +128,11 @@ export function unitsStartedBy(bytes: Uint8Array, unit: UnitName, version: numbe
           else if (named?.type === 'service' && !named.isTemplate)
             service = { unit: named, key, line }
         } else if (triggered === undefined) {
-          // the first valid one, of any type but itself (not a template: it cannot load)
+          // the first valid one, of any type but itself (a template: as its instance)
+          const resolved = named && resolveTemplate(named, unit)
           if (name === 'unknown') triggered = 'unknown'
-          else if (named && !named.isTemplate && named.name !== unit.name)
-            triggered = { unit: named, key, line }
+          else if (resolved && resolved.name !== unit.name)
+            triggered = { unit: resolved, key, line }
         }
       } else if (unit.type === 'socket' && key === 'Accept') {
         accepts = parseBoolean(value) ?? accepts
@@ -137,8 +148,11 @@ export function unitsStartedBy(bytes: Uint8Array, unit: UnitName, version: numbe
       if (next === undefined || 'error' in next) break
       position = next.next
       const name = resolveName(next.word, unit, version)
-      const named = name === undefined || name === 'unknown' ? undefined : parseUnitName(name)
-      if (!named || named.isTemplate) continue
+      const parsed = name === undefined || name === 'unknown' ? undefined : parseUnitName(name)
+      // (enable of a template with no instance links nothing: Also= takes instances only)
+      const named =
+        parsed && (also ? (parsed.isTemplate ? undefined : parsed) : resolveTemplate(parsed, unit))
+      if (!named) continue
       const recursive =
         !also &&
         named.isInstance &&
