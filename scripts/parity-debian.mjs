@@ -402,7 +402,12 @@ function oracleScope(root, opts) {
   return { args: ['--user', 'security'], env: { ...env, XDG_RUNTIME_DIR: runtime } }
 }
 
-const wanted = (n) => /\.(service|socket)$|\.service\.d$/.test(n) || n === 'service.d'
+// the services and their drop-ins, and what may start a template's instances: units of other types
+// and dependency directories (the CLI judges a template by those instances too)
+const wanted = (n) =>
+  /\.(service|socket|target|timer|path|slice|mount|automount|swap)$|\.(service\.d|wants|requires|upholds)$/.test(
+    n
+  ) || n === 'service.d'
 
 /**
  * Build the root's unit directory (unitDirOf) from the unit directories of a package tree (by
