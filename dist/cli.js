@@ -16018,6 +16018,7 @@ enabledAliases = []) {
 }
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap();
+/** The links in a directory's dependency directories (multi-user.target.wants/x), with their paths. */
 function dependencyLinks(dir, listing, read) {
     let links = dependencyLinksOf.get(listing);
     if (!links) {
@@ -16688,7 +16689,7 @@ asInstance) {
     const install = installNamesOf(main, installDropIns, names.id, manager === 'user' ? options.managerUser : undefined, asTemplate);
     // a template is also judged by the instances that really run (see worstInstance), with why: under
     // its own name and those of its aliases (bar@web.service.d/ for foo@.service <- bar@.service)
-    if (named.isTemplate && asInstance === undefined) {
+    if (asTemplate) {
         const realInstances = new Map();
         for (const prefix of templatePrefixes(named, names.aliases)) {
             const running = instancesThatRun(prefix, directory, read, options.version, manager ?? 'system');

@@ -46535,6 +46535,7 @@ enabledAliases = []) {
 }
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap();
+/** The links in a directory's dependency directories (multi-user.target.wants/x), with their paths. */
 function dependencyLinks(dir, listing, read) {
     let links = dependencyLinksOf.get(listing);
     if (!links) {
@@ -47140,7 +47141,7 @@ asInstance) {
     const install = installNamesOf(main, installDropIns, names.id, manager === 'user' ? options.managerUser : undefined, asTemplate);
     // a template is also judged by the instances that really run (see worstInstance), with why: under
     // its own name and those of its aliases (bar@web.service.d/ for foo@.service <- bar@.service)
-    if (named.isTemplate && asInstance === undefined) {
+    if (asTemplate) {
         const realInstances = new Map();
         for (const prefix of templatePrefixes(named, names.aliases)) {
             const running = instancesThatRun(prefix, directory, read, options.version, manager ?? 'system');
@@ -57198,7 +57199,14 @@ reader = new BaseReader(tree)) {
         let found = startedOnSearchPath.get(key);
         if (found)
             return found;
-        const isUnitFile = (dir, name) => tree.entries.get(join$1(dir, name))?.type === 'blob';
+        // (the names of each directory as a set: a directory that is a link lists where it leads)
+        const listed = new Map();
+        const lists = (dir, name) => {
+            let names = listed.get(dir);
+            if (!names)
+                listed.set(dir, (names = new Set(reader.list(dir))));
+            return names.has(name);
+        };
         const roots = [];
         const named = new Set();
         for (const dir of searched) {
@@ -57222,13 +57230,18 @@ reader = new BaseReader(tree)) {
             for (const name of [unit.name, templateOf(unit)]) {
                 if (name === undefined)
                     continue;
-                const dir = searched.find((d) => isUnitFile(d, name));
-                if (dir === undefined)
-                    continue;
-                const input = readFile(reader, reader.resolve(join$1(dir, name)), join$1(dir, name));
-                if (typeof input === 'string')
-                    return undefined;
-                return { bytes: input.bytes?.length ? input.bytes : null, shown: join$1(dir, name) };
+                for (const dir of searched) {
+                    if (!lists(dir, name))
+                        continue;
+                    const resolved = reader.resolve(join$1(dir, name));
+                    // (a directory of that name is no unit file: the search goes on, as the scan's)
+                    if (resolved.kind === 'dir')
+                        continue;
+                    const input = readFile(reader, resolved, join$1(dir, name));
+                    if (typeof input === 'string')
+                        return undefined;
+                    return { bytes: input.bytes?.length ? input.bytes : null, shown: join$1(dir, name) };
+                }
             }
             return undefined;
         };

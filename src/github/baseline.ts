@@ -575,8 +575,13 @@ export function scoreAtBase(
     const key = searched.join('\0')
     let found = startedOnSearchPath.get(key)
     if (found) return found
-    const isUnitFile = (dir: string, name: string): boolean =>
-      tree.entries.get(join(dir, name))?.type === 'blob'
+    // (the names of each directory as a set: a directory that is a link lists where it leads)
+    const listed = new Map<string, Set<string>>()
+    const lists = (dir: string, name: string): boolean => {
+      let names = listed.get(dir)
+      if (!names) listed.set(dir, (names = new Set(reader.list(dir))))
+      return names.has(name)
+    }
     const roots: StartingUnit[] = []
     const named = new Set<string>()
     for (const dir of searched) {
@@ -599,11 +604,15 @@ export function scoreAtBase(
     const load = (unit: UnitName): UnitSource | undefined => {
       for (const name of [unit.name, templateOf(unit)]) {
         if (name === undefined) continue
-        const dir = searched.find((d) => isUnitFile(d, name))
-        if (dir === undefined) continue
-        const input = readFile(reader, reader.resolve(join(dir, name)), join(dir, name))
-        if (typeof input === 'string') return undefined
-        return { bytes: input.bytes?.length ? input.bytes : null, shown: join(dir, name) }
+        for (const dir of searched) {
+          if (!lists(dir, name)) continue
+          const resolved = reader.resolve(join(dir, name))
+          // (a directory of that name is no unit file: the search goes on, as the scan's)
+          if (resolved.kind === 'dir') continue
+          const input = readFile(reader, resolved, join(dir, name))
+          if (typeof input === 'string') return undefined
+          return { bytes: input.bytes?.length ? input.bytes : null, shown: join(dir, name) }
+        }
       }
       return undefined
     }

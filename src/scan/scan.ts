@@ -763,6 +763,7 @@ function collectDropIns(
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap<ReadonlyMap<string, EntryKind>, Array<[string, string]>>()
 
+/** The links in a directory's dependency directories (multi-user.target.wants/x), with their paths. */
 function dependencyLinks(
   dir: string,
   listing: ReadonlyMap<string, EntryKind>,
@@ -1561,7 +1562,7 @@ export function scanUnitFile(
   )
   // a template is also judged by the instances that really run (see worstInstance), with why: under
   // its own name and those of its aliases (bar@web.service.d/ for foo@.service <- bar@.service)
-  if (named.isTemplate && asInstance === undefined) {
+  if (asTemplate) {
     const realInstances = new Map<string, string>()
     for (const prefix of templatePrefixes(named, names.aliases)) {
       const running = instancesThatRun(
