@@ -16,9 +16,8 @@ import * as path from 'node:path'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
 import { parseUnitName } from '../src/core/specifiers.js'
-import type { StartingUnit, UnitSource } from '../src/core/started-services.js'
+import type { StartingUnit, UnitLookup, UnitSource } from '../src/core/started-services.js'
 import {
-  enabledStartingUnits,
   instancesStarted,
   startingUnitsAmong,
   unitsStartedBy
@@ -168,19 +167,41 @@ describe('unitsStartedBy', () => {
         'multi-user.target.wants'
       ]).map((u) => u.name)
     ).toEqual(['b.target', 'c@x.timer', 'd.socket'])
-    expect(
-      enabledStartingUnits([
-        ['a@x.timer', 'w/a@x.timer'],
-        ['b@y.service', 'w/b@y.service'],
-        ['c@.timer', 'w/c@.timer'],
-        ['d@z.path', 'w/d@z.path'],
-        ['e@w.target', 'w/e@w.target']
-      ]).map((u) => [u.unit.name, u.via])
-    ).toEqual([
-      ['a@x.timer', 'which w/a@x.timer enables'],
-      ['d@z.path', 'which w/d@z.path enables'],
-      ['e@w.target', 'which w/e@w.target enables']
-    ])
+    // links in dependency directories: what they name starts, a template as its owner's instance
+    // (red team 4, session 25: t@.target.wants/foo@.service, root.target.wants/foo@.service)
+    const files: Record<string, string> = {
+      'a@.timer': '[Timer]\nOnCalendar=daily\n',
+      't@.target': '[Unit]\nDescription=t\n'
+    }
+    const lookup: UnitLookup = {
+      load: (unit) => {
+        const file = unit.isInstance ? `${unit.prefix}@.${unit.type}` : unit.name
+        return files[file] === undefined ? undefined : { bytes: text(files[file]!), shown: file }
+      },
+      dependencies: (unit) =>
+        unit.prefix === 't' ? [['foo@.service', 'w/t@.target.wants/foo@.service']] : []
+    }
+    const enabled = instancesStarted(
+      [],
+      [
+        ['a@x.timer', 'w/timers.target.wants/a@x.timer'],
+        ['b@y.service', 'w/multi-user.target.wants/b@y.service'],
+        ['c@.timer', 'w/t@.target.wants/c@.timer'],
+        ['foo@.service', 'w/root.target.wants/foo@.service'],
+        ['t@r.target', 'w/multi-user.target.wants/t@r.target']
+      ],
+      lookup,
+      252
+    )
+    expect(enabled === 'too many' ? enabled : Object.fromEntries(enabled)).toEqual({
+      'a@x.service':
+        'triggered by a@x.timer (a@.timer), which w/timers.target.wants/a@x.timer enables',
+      'b@y.service': 'enabled by w/multi-user.target.wants/b@y.service',
+      'foo@root.service': 'enabled by w/root.target.wants/foo@.service as foo@root.service',
+      'foo@r.service':
+        'enabled by w/t@.target.wants/foo@.service as foo@r.service, which t@r.target starts, ' +
+        'itself started'
+    })
   })
 
   it('follows the units of other types started in turn, each read once, however many', () => {
@@ -201,7 +222,7 @@ describe('unitsStartedBy', () => {
       return { bytes: text(files[file]!), shown: `d/${file}` }
     }
     const roots: StartingUnit[] = [{ unit: name('app.target') }]
-    expect(instancesStarted(roots, load, 252)).toEqual(
+    expect(instancesStarted(roots, [], { load, dependencies: () => [] }, 252)).toEqual(
       new Map([
         [
           'foo@root.service',
@@ -213,7 +234,12 @@ describe('unitsStartedBy', () => {
     // a chain of 20,000 targets, each wanting the next: linear, and each why one hop long
     for (let i = 0; i < 20_000; i++)
       files[`c${i}.target`] = `[Unit]\nWants=c${i + 1}.target foo@c${i}.service\n`
-    const chain = instancesStarted([{ unit: name('c0.target') }], load, 252)
+    const chain = instancesStarted(
+      [{ unit: name('c0.target') }],
+      [],
+      { load, dependencies: () => [] },
+      252
+    )
     if (chain === 'too many') throw new Error('too many')
     expect(chain.size).toBe(20_000)
     expect(chain.get('foo@c5.service')).toBe(
@@ -226,7 +252,12 @@ describe('unitsStartedBy', () => {
         'Wants=' + Array.from({ length: 10_000 }, (_, i) => `foo@n${l}x${i}.service`).join(' ')
     ).join('\n')
     files['big.target'] = `[Unit]\n${many}\n`
-    const big = instancesStarted([{ unit: name('big.target') }], load, 252)
+    const big = instancesStarted(
+      [{ unit: name('big.target') }],
+      [],
+      { load, dependencies: () => [] },
+      252
+    )
     expect(big !== 'too many' && big.size).toBe(150_000)
   })
 
@@ -239,7 +270,12 @@ describe('unitsStartedBy', () => {
     }
     const load = (unit: ReturnType<typeof name>): UnitSource | undefined =>
       unit.prefix === 't' ? { bytes: text(files['t@.target']!), shown: 't@.target' } : undefined
-    const found = instancesStarted([{ unit: name('t@roo.target') }], load, 252)
+    const found = instancesStarted(
+      [{ unit: name('t@roo.target') }],
+      [],
+      { load, dependencies: () => [] },
+      252
+    )
     expect(found === 'too many' ? found : [...found.keys()]).toEqual(['foo@roo.service'])
     // %i alone is the same instance (visited once); another template's is followed
     expect(started('t@a.target', '[Unit]\nWants=t@%i.target u@%ix.target\n')).toEqual([])
@@ -250,6 +286,24 @@ describe('unitsStartedBy', () => {
     ).toEqual(['t@a.target', 'u@ax.target'])
   })
 
+  it('gives up in bounded time and memory when each unit names thousands (red team 4)', () => {
+    const many = (other: string): string =>
+      '[Unit]\nWants=' +
+      Array.from({ length: 2000 }, (_, k) => `${other}@%i${k}.target`).join(' ') +
+      '\n'
+    const load = (unit: ReturnType<typeof name>): UnitSource | undefined =>
+      unit.prefix === 'a'
+        ? { bytes: text(many('b')), shown: 'a@.target' }
+        : unit.prefix === 'b'
+          ? { bytes: text(many('a')), shown: 'b@.target' }
+          : undefined
+    const started = performance.now()
+    expect(
+      instancesStarted([{ unit: name('a@r.target') }], [], { load, dependencies: () => [] }, 252)
+    ).toBe('too many')
+    expect(performance.now() - started).toBeLessThan(20_000)
+  })
+
   it('gives up past 50,000 units of other types (two templates naming each other without end)', () => {
     const load = (unit: ReturnType<typeof name>): UnitSource | undefined =>
       unit.prefix === 'a'
@@ -258,7 +312,9 @@ describe('unitsStartedBy', () => {
           ? { bytes: text('[Unit]\nWants=a@%ix.target a@%iy.target\n'), shown: 'b@.target' }
           : undefined
     const started = performance.now()
-    expect(instancesStarted([{ unit: name('a@r.target') }], load, 252)).toBe('too many')
+    expect(
+      instancesStarted([{ unit: name('a@r.target') }], [], { load, dependencies: () => [] }, 252)
+    ).toBe('too many')
     expect(performance.now() - started).toBeLessThan(20_000)
   })
 })
@@ -286,6 +342,13 @@ const TREES: Record<string, Record<string, string | { link: string }>> = {
   'timer-by-target': {
     'app.target': '[Unit]\nWants=foo@root.timer\n',
     'foo@.timer': '[Timer]\nOnCalendar=daily\n'
+  },
+  // a template linked in a dependency directory: its owner's instance (red team 4, session 25)
+  'template-link': {
+    'root.target.wants/foo@.service': { link: '../foo@.service' },
+    't@.target': '[Unit]\nDescription=t\n',
+    't@.target.wants/foo@.service': { link: '../foo@.service' },
+    'multi-user.target.wants/t@web.target': { link: '../t@.target' }
   },
   // an image tree: the copy in usr/lib counts when etc/ has none
   'image-unmasked': {
@@ -363,7 +426,11 @@ describe('a template judged as the instances other units start', () => {
       'triggered by foo@root.timer (timer-by-target/etc/systemd/system/foo@.timer), which ' +
         'Wants= in timer-by-target/etc/systemd/system/app.target:2 names'
     ],
-    ['image-unmasked', 'named by Wants= in image-unmasked/usr/lib/systemd/system/x.target:2']
+    ['image-unmasked', 'named by Wants= in image-unmasked/usr/lib/systemd/system/x.target:2'],
+    [
+      'template-link',
+      'enabled by template-link/etc/systemd/system/root.target.wants/foo@.service as foo@root.service'
+    ]
   ])('%s: foo@root.service, saying why', async (tree, why) => {
     for (const [version, score] of [
       [252, 9.0],

@@ -14988,7 +14988,9 @@ function resolveTemplate(named, unit) {
  * expand with it). Names systemd would not resolve or accept are left out, and so are names with
  * a specifier of the machine, which cannot be known here.
  */
-function unitsStartedBy(bytes, unit, version) {
+function unitsStartedBy(bytes, unit, version, 
+/** whether an instance loads from the file this unit does (default: yes, its template) */
+sameFile = () => true) {
     const trigger = TRIGGERS[unit.type];
     const sections = trigger ? ['Unit', 'Install', trigger[0]] : ['Unit', 'Install'];
     const started = [];
@@ -15039,11 +15041,14 @@ function unitsStartedBy(bytes, unit, version) {
             const named = parsed && (also ? (parsed.isTemplate ? undefined : parsed) : resolveTemplate(parsed, unit));
             if (!named)
                 continue;
+            // (systemd tests the name as written, before a template is resolved, and only against an
+            // instance that loads from the same file: unit_is_likely_recursive_template_dependency)
             const recursive = !also &&
-                named.isInstance &&
-                named.prefix === unit.prefix &&
-                named.type === unit.type &&
-                instanceSuperset(next.word);
+                parsed.isInstance &&
+                parsed.prefix === unit.prefix &&
+                parsed.type === unit.type &&
+                instanceSuperset(next.word) &&
+                sameFile(parsed);
             if (!recursive)
                 started.push({ unit: named, key, line });
         }
@@ -15090,36 +15095,78 @@ function startingUnitsAmong(names) {
     }
     return units;
 }
+/** The unit a dependency directory belongs to (`t@.target` for .../t@.target.wants/x). */
+function ownerOfLink(shown) {
+    const end = shown.lastIndexOf('/');
+    const directory = shown.slice(shown.lastIndexOf('/', end - 1) + 1, end);
+    const owner = /^(.+)\.(wants|requires|upholds)$/.exec(directory);
+    return owner ? parseUnitName(owner[1]) : undefined;
+}
 /**
  * The service instances that run because other units start them, each with why: from `roots` (the
- * units of other types beside a template, and the instances links in dependency directories
- * enable), through every unit of another type they start in turn. `load` finds the file systemd
- * loads a unit from (its own, else its template's, the first on the search path), undefined when
- * there is none. Each unit is read once; services are not read (the scan reads each service once:
- * what one service starts is not followed).
+ * units of other types beside a template) and `links` (the entries of the dependency directories
+ * on the search path: timers.target.wants/backup@daily.timer), through every unit of another type
+ * they start in turn, with the entries of its own dependency directories (a template entry stands
+ * for the instance of its owner: t@.target.wants/foo@.service for t@root.target starts
+ * foo@root.service). Each unit is read once; services are not read (the scan reads each service
+ * once: what one service starts is not followed).
  */
-function instancesStarted(roots, load, version) {
+function instancesStarted(roots, links, lookup, version) {
     const found = new Map();
     const visited = new Set();
     const queue = [];
+    // (instances of templates naming each other's, %i grown each time, branch without end: the
+    // units and the names are both bounded, so memory and time are)
+    let tooMany = false;
+    let names = 0;
     const enqueue = (starting) => {
         if (visited.has(starting.unit.name))
             return;
+        if (visited.size >= MAX_STARTING_UNITS) {
+            tooMany = true;
+            return;
+        }
         visited.add(starting.unit.name);
         queue.push(starting);
     };
+    /** an entry of a dependency directory: what it names starts when its owner does */
+    const linked = (name, shown, owner, via) => {
+        names++;
+        const parsed = parseUnitName(name);
+        if (!parsed)
+            return;
+        const unit = parsed.isTemplate
+            ? owner && !owner.isTemplate
+                ? resolveTemplate(parsed, owner)
+                : undefined
+            : parsed;
+        if (!unit)
+            return;
+        const then = via === undefined ? '' : `, ${via}`;
+        if (unit.type === 'service') {
+            if (unit.isInstance && !found.has(unit.name))
+                found.set(unit.name, `enabled by ${shown}${unit.name === name ? '' : ` as ${unit.name}`}${then}`);
+        }
+        else if (STARTING_TYPES.has(unit.type)) {
+            const how = `which ${shown} enables${unit.name === name ? '' : ` as ${unit.name}`}`;
+            enqueue({ unit, via: via === undefined ? how : `${how}, itself started` });
+        }
+    };
     for (const root of roots)
         enqueue(root);
-    for (let i = 0; i < queue.length; i++) {
-        // (instances of templates naming each other's, %i grown each time, branch without end)
-        if (i >= MAX_STARTING_UNITS)
-            return 'too many';
+    for (const [name, shown] of links)
+        linked(name, shown, ownerOfLink(shown));
+    for (let i = 0; i < queue.length && !tooMany; i++) {
         const { unit, via } = queue[i];
-        const source = load(unit);
+        const source = lookup.load(unit);
         if (!source?.bytes)
             continue;
         const own = source.shown === unit.name || source.shown.endsWith(`/${unit.name}`);
-        for (const started of unitsStartedBy(source.bytes, unit, version)) {
+        const startedByUnit = unitsStartedBy(source.bytes, unit, version, (named) => lookup.load(named)?.shown === source.shown);
+        names += startedByUnit.length;
+        if (names > MAX_STARTED_NAMES)
+            return 'too many';
+        for (const started of startedByUnit) {
             const place = `${source.shown}${started.key === undefined ? '' : `:${started.line}`}`;
             const where = own ? place : `${unit.name} (${place})`;
             const then = via === undefined ? '' : `, ${via}`;
@@ -15137,26 +15184,19 @@ function instancesStarted(roots, load, version) {
                 enqueue({ unit: started.unit, via: via === undefined ? how : `${how}, itself started` });
             }
         }
+        // and what its own dependency directories hold
+        const byLinks = via === undefined ? `which ${unit.name} starts` : `which ${unit.name} starts, itself started`;
+        for (const [name, shown] of lookup.dependencies(unit))
+            linked(name, shown, unit, byLinks);
+        if (names > MAX_STARTED_NAMES)
+            return 'too many';
     }
-    return found;
+    return tooMany ? 'too many' : found;
 }
 /** Units of other types the walk reads at most: past it, the template is not judged (fails). */
 const MAX_STARTING_UNITS = 50_000;
-/**
- * The units links in dependency directories enable that start others: instances and plain units of
- * other types than service (timers.target.wants/backup@daily.timer), each with the link's path.
- */
-function enabledStartingUnits(links) {
-    const units = [];
-    for (const [name, shown] of links) {
-        if (name.endsWith('.service'))
-            continue;
-        const unit = parseUnitName(name);
-        if (unit && !unit.isTemplate && STARTING_TYPES.has(unit.type))
-            units.push({ unit, via: `which ${shown} enables` });
-    }
-    return units;
-}
+/** Names those units may hold in all, likewise. */
+const MAX_STARTED_NAMES = 2_000_000;
 
 /**
  * dirname and basename for the scan's hot paths. path.dirname()/basename() validate and walk the
@@ -16018,6 +16058,8 @@ enabledAliases = []) {
 }
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap();
+/** The dependency directories of a unit name, as systemctl enable fills them. */
+const DEPENDENCY_SUFFIXES = ['.wants', '.requires', '.upholds'];
 /** The links in a directory's dependency directories (multi-user.target.wants/x), with their paths. */
 function dependencyLinks(dir, listing, read) {
     let links = dependencyLinksOf.get(listing);
@@ -16052,6 +16094,7 @@ function instancesStartedOn(searched, read, version) {
     if (found)
         return found;
     const roots = [];
+    const links = [];
     const named = new Set();
     for (const dir of searched) {
         const listing = read.listDirectory(dir);
@@ -16063,8 +16106,8 @@ function instancesStartedOn(searched, read, version) {
             named.add(unit.name);
             roots.push({ unit });
         }
-        for (const starting of enabledStartingUnits(dependencyLinks(dir, listing, read)))
-            roots.push(starting);
+        for (const link of dependencyLinks(dir, listing, read))
+            links.push(link);
     }
     // the file systemd loads a unit from: the first of its name on the search path, else its
     // template's; an empty file or a link to /dev/null masks it
@@ -16090,7 +16133,23 @@ function instancesStartedOn(searched, read, version) {
         }
         return undefined;
     };
-    const started = roots.length > 0 ? instancesStarted(roots, load, version) : undefined;
+    // the entries of a unit's own dependency directories (and its template's) on the search path
+    const dependencies = function* (unit) {
+        for (const dir of searched) {
+            for (const name of [unit.name, templateOf(unit)]) {
+                if (name === undefined)
+                    continue;
+                for (const suffix of DEPENDENCY_SUFFIXES) {
+                    const at = entryPath(dir, name + suffix);
+                    for (const entry of read.listDirectory(at)?.keys() ?? [])
+                        yield [entry, read.display(entryPath(at, entry))];
+                }
+            }
+        }
+    };
+    const started = roots.length > 0 || links.length > 0
+        ? instancesStarted(roots, links, { load, dependencies }, version)
+        : undefined;
     if (started === 'too many') {
         found = started;
     }

@@ -109,7 +109,13 @@ function resolveTemplate(named: UnitName, unit: UnitName): UnitName | undefined 
  * expand with it). Names systemd would not resolve or accept are left out, and so are names with
  * a specifier of the machine, which cannot be known here.
  */
-export function unitsStartedBy(bytes: Uint8Array, unit: UnitName, version: number): StartedUnit[] {
+export function unitsStartedBy(
+  bytes: Uint8Array,
+  unit: UnitName,
+  version: number,
+  /** whether an instance loads from the file this unit does (default: yes, its template) */
+  sameFile: (named: UnitName) => boolean = () => true
+): StartedUnit[] {
   const trigger = TRIGGERS[unit.type]
   const sections = trigger ? ['Unit', 'Install', trigger[0]] : ['Unit', 'Install']
   const started: StartedUnit[] = []
@@ -153,12 +159,15 @@ export function unitsStartedBy(bytes: Uint8Array, unit: UnitName, version: numbe
       const named =
         parsed && (also ? (parsed.isTemplate ? undefined : parsed) : resolveTemplate(parsed, unit))
       if (!named) continue
+      // (systemd tests the name as written, before a template is resolved, and only against an
+      // instance that loads from the same file: unit_is_likely_recursive_template_dependency)
       const recursive =
         !also &&
-        named.isInstance &&
-        named.prefix === unit.prefix &&
-        named.type === unit.type &&
-        instanceSuperset(next.word)
+        parsed.isInstance &&
+        parsed.prefix === unit.prefix &&
+        parsed.type === unit.type &&
+        instanceSuperset(next.word) &&
+        sameFile(parsed)
       if (!recursive) started.push({ unit: named, key, line })
     }
   }
@@ -215,36 +224,94 @@ export interface StartingUnit {
   via?: string
 }
 
+/** What the walk is given to look units up with (the scan's reader, or the Action's base). */
+export interface UnitLookup {
+  /** the file systemd loads a unit from (its own, else its template's, the first on the search
+   * path), undefined when there is none */
+  load(unit: UnitName): UnitSource | undefined
+  /** the entries of the unit's dependency directories (NAME.wants/, .requires/, .upholds/, and
+   * its template's), with their paths as shown */
+  dependencies(unit: UnitName): Iterable<[string, string]>
+}
+
+/** The unit a dependency directory belongs to (`t@.target` for .../t@.target.wants/x). */
+function ownerOfLink(shown: string): UnitName | undefined {
+  const end = shown.lastIndexOf('/')
+  const directory = shown.slice(shown.lastIndexOf('/', end - 1) + 1, end)
+  const owner = /^(.+)\.(wants|requires|upholds)$/.exec(directory)
+  return owner ? parseUnitName(owner[1]!) : undefined
+}
+
 /**
  * The service instances that run because other units start them, each with why: from `roots` (the
- * units of other types beside a template, and the instances links in dependency directories
- * enable), through every unit of another type they start in turn. `load` finds the file systemd
- * loads a unit from (its own, else its template's, the first on the search path), undefined when
- * there is none. Each unit is read once; services are not read (the scan reads each service once:
- * what one service starts is not followed).
+ * units of other types beside a template) and `links` (the entries of the dependency directories
+ * on the search path: timers.target.wants/backup@daily.timer), through every unit of another type
+ * they start in turn, with the entries of its own dependency directories (a template entry stands
+ * for the instance of its owner: t@.target.wants/foo@.service for t@root.target starts
+ * foo@root.service). Each unit is read once; services are not read (the scan reads each service
+ * once: what one service starts is not followed).
  */
 export function instancesStarted(
   roots: readonly StartingUnit[],
-  load: (unit: UnitName) => UnitSource | undefined,
+  links: Iterable<[string, string]>,
+  lookup: UnitLookup,
   version: number
 ): Map<string, string> | 'too many' {
   const found = new Map<string, string>()
   const visited = new Set<string>()
   const queue: StartingUnit[] = []
+  // (instances of templates naming each other's, %i grown each time, branch without end: the
+  // units and the names are both bounded, so memory and time are)
+  let tooMany = false
+  let names = 0
   const enqueue = (starting: StartingUnit): void => {
     if (visited.has(starting.unit.name)) return
+    if (visited.size >= MAX_STARTING_UNITS) {
+      tooMany = true
+      return
+    }
     visited.add(starting.unit.name)
     queue.push(starting)
   }
+  /** an entry of a dependency directory: what it names starts when its owner does */
+  const linked = (name: string, shown: string, owner: UnitName | undefined, via?: string): void => {
+    names++
+    const parsed = parseUnitName(name)
+    if (!parsed) return
+    const unit = parsed.isTemplate
+      ? owner && !owner.isTemplate
+        ? resolveTemplate(parsed, owner)
+        : undefined
+      : parsed
+    if (!unit) return
+    const then = via === undefined ? '' : `, ${via}`
+    if (unit.type === 'service') {
+      if (unit.isInstance && !found.has(unit.name))
+        found.set(
+          unit.name,
+          `enabled by ${shown}${unit.name === name ? '' : ` as ${unit.name}`}${then}`
+        )
+    } else if (STARTING_TYPES.has(unit.type)) {
+      const how = `which ${shown} enables${unit.name === name ? '' : ` as ${unit.name}`}`
+      enqueue({ unit, via: via === undefined ? how : `${how}, itself started` })
+    }
+  }
   for (const root of roots) enqueue(root)
-  for (let i = 0; i < queue.length; i++) {
-    // (instances of templates naming each other's, %i grown each time, branch without end)
-    if (i >= MAX_STARTING_UNITS) return 'too many'
+  for (const [name, shown] of links) linked(name, shown, ownerOfLink(shown))
+  for (let i = 0; i < queue.length && !tooMany; i++) {
     const { unit, via } = queue[i]!
-    const source = load(unit)
+    const source = lookup.load(unit)
     if (!source?.bytes) continue
     const own = source.shown === unit.name || source.shown.endsWith(`/${unit.name}`)
-    for (const started of unitsStartedBy(source.bytes, unit, version)) {
+    const startedByUnit = unitsStartedBy(
+      source.bytes,
+      unit,
+      version,
+      (named) => lookup.load(named)?.shown === source.shown
+    )
+    names += startedByUnit.length
+    if (names > MAX_STARTED_NAMES) return 'too many'
+    for (const started of startedByUnit) {
       const place = `${source.shown}${started.key === undefined ? '' : `:${started.line}`}`
       const where = own ? place : `${unit.name} (${place})`
       const then = via === undefined ? '' : `, ${via}`
@@ -265,24 +332,16 @@ export function instancesStarted(
         enqueue({ unit: started.unit, via: via === undefined ? how : `${how}, itself started` })
       }
     }
+    // and what its own dependency directories hold
+    const byLinks =
+      via === undefined ? `which ${unit.name} starts` : `which ${unit.name} starts, itself started`
+    for (const [name, shown] of lookup.dependencies(unit)) linked(name, shown, unit, byLinks)
+    if (names > MAX_STARTED_NAMES) return 'too many'
   }
-  return found
+  return tooMany ? 'too many' : found
 }
 
 /** Units of other types the walk reads at most: past it, the template is not judged (fails). */
 export const MAX_STARTING_UNITS = 50_000
-
-/**
- * The units links in dependency directories enable that start others: instances and plain units of
- * other types than service (timers.target.wants/backup@daily.timer), each with the link's path.
- */
-export function enabledStartingUnits(links: Iterable<[string, string]>): StartingUnit[] {
-  const units: StartingUnit[] = []
-  for (const [name, shown] of links) {
-    if (name.endsWith('.service')) continue
-    const unit = parseUnitName(name)
-    if (unit && !unit.isTemplate && STARTING_TYPES.has(unit.type))
-      units.push({ unit, via: `which ${shown} enables` })
-  }
-  return units
-}
+/** Names those units may hold in all, likewise. */
+const MAX_STARTED_NAMES = 2_000_000

@@ -41,11 +41,7 @@ import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, parseUnitName, templateOf } from '../core/specifiers.js'
 import type { StartingUnit, UnitSource } from '../core/started-services.js'
-import {
-  enabledStartingUnits,
-  instancesStarted,
-  startingUnitsAmong
-} from '../core/started-services.js'
+import { instancesStarted, startingUnitsAmong } from '../core/started-services.js'
 import {
   isAbsoluteLink,
   MAX_UNIT_FILE_BYTES,
@@ -583,6 +579,7 @@ export function scoreAtBase(
       return names.has(name)
     }
     const roots: StartingUnit[] = []
+    const links: Array<[string, string]> = []
     const named = new Set<string>()
     for (const dir of searched) {
       const names = reader.list(dir)
@@ -593,11 +590,8 @@ export function scoreAtBase(
       }
       for (const name of names) {
         if (!isDependencyDirectory(name)) continue
-        const links = join(dir, name)
-        for (const starting of enabledStartingUnits(
-          reader.list(links).map((link): [string, string] => [link, join(links, link)])
-        ))
-          roots.push(starting)
+        for (const link of reader.list(join(dir, name)))
+          links.push([link, join(join(dir, name), link)])
       }
     }
     // the file systemd loads a unit from: the first of its name, else its template's (as the scan)
@@ -616,7 +610,20 @@ export function scoreAtBase(
       }
       return undefined
     }
-    const started = roots.length > 0 ? instancesStarted(roots, load, options.version) : undefined
+    // the entries of a unit's own dependency directories (and its template's), as the scan
+    const dependencies = function* (unit: UnitName): Iterable<[string, string]> {
+      for (const dir of searched)
+        for (const name of [unit.name, templateOf(unit)]) {
+          if (name === undefined) continue
+          for (const suffix of ['.wants', '.requires', '.upholds'])
+            for (const entry of reader.list(join(dir, name + suffix)))
+              yield [entry, join(join(dir, name + suffix), entry)]
+        }
+    }
+    const started =
+      roots.length > 0 || links.length > 0
+        ? instancesStarted(roots, links, { load, dependencies }, options.version)
+        : undefined
     if (started === 'too many') {
       found = started
     } else {

@@ -54,7 +54,6 @@ import type { UnitFileInput } from '../core/service.js'
 import { NEWEST_SYSTEMD_VERSION } from '../core/service.js'
 import type { StartingUnit, UnitSource } from '../core/started-services.js'
 import {
-  enabledStartingUnits,
   instancesStarted,
   MAX_STARTING_UNITS,
   startingUnitsAmong
@@ -763,6 +762,9 @@ function collectDropIns(
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap<ReadonlyMap<string, EntryKind>, Array<[string, string]>>()
 
+/** The dependency directories of a unit name, as systemctl enable fills them. */
+const DEPENDENCY_SUFFIXES = ['.wants', '.requires', '.upholds']
+
 /** The links in a directory's dependency directories (multi-user.target.wants/x), with their paths. */
 function dependencyLinks(
   dir: string,
@@ -806,6 +808,7 @@ function instancesStartedOn(
   let found = startedOnSearchPath.get(key)
   if (found) return found
   const roots: StartingUnit[] = []
+  const links: Array<[string, string]> = []
   const named = new Set<string>()
   for (const dir of searched) {
     const listing = read.listDirectory(dir)
@@ -815,8 +818,7 @@ function instancesStartedOn(
       named.add(unit.name)
       roots.push({ unit })
     }
-    for (const starting of enabledStartingUnits(dependencyLinks(dir, listing, read)))
-      roots.push(starting)
+    for (const link of dependencyLinks(dir, listing, read)) links.push(link)
   }
   // the file systemd loads a unit from: the first of its name on the search path, else its
   // template's; an empty file or a link to /dev/null masks it
@@ -838,7 +840,23 @@ function instancesStartedOn(
     }
     return undefined
   }
-  const started = roots.length > 0 ? instancesStarted(roots, load, version) : undefined
+  // the entries of a unit's own dependency directories (and its template's) on the search path
+  const dependencies = function* (unit: UnitName): Iterable<[string, string]> {
+    for (const dir of searched) {
+      for (const name of [unit.name, templateOf(unit)]) {
+        if (name === undefined) continue
+        for (const suffix of DEPENDENCY_SUFFIXES) {
+          const at = entryPath(dir, name + suffix)
+          for (const entry of read.listDirectory(at)?.keys() ?? [])
+            yield [entry, read.display(entryPath(at, entry))]
+        }
+      }
+    }
+  }
+  const started =
+    roots.length > 0 || links.length > 0
+      ? instancesStarted(roots, links, { load, dependencies }, version)
+      : undefined
   if (started === 'too many') {
     found = started
   } else {
