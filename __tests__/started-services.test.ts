@@ -343,6 +343,11 @@ const TREES: Record<string, Record<string, string | { link: string }>> = {
     't@.target.wants/foo@.service': { link: '../foo@.service' },
     'multi-user.target.wants/t@web.target': { link: '../t@.target' }
   },
+  // ... also in the type-wide directory every target reads (red team 5, session 25)
+  typewide: {
+    'root.target': '[Unit]\nDescription=r\n',
+    'target.wants/foo@.service': { link: '../foo@.service' }
+  },
   // an image tree: the copy in usr/lib counts when etc/ has none
   'image-unmasked': {
     '../../../usr/lib/systemd/system/x.target': '[Unit]\nWants=foo@root.service\n'
@@ -363,7 +368,10 @@ const TREES: Record<string, Record<string, string | { link: string }>> = {
     '../../../usr/lib/systemd/system/z.timer': '[Timer]\nUnit=foo@root.service\n',
     'foo@.timer': '[Timer]\nUnit=foo@root.service\n',
     'foo@web.timer': '[Timer]\nUnit=foo@web.service\n',
-    'timers.target.wants/foo@web.timer': { link: '../foo@web.timer' }
+    'timers.target.wants/foo@web.timer': { link: '../foo@web.timer' },
+    // a dependency directory's plain file or link to /dev/null: "Non-symlink in dependency dir"
+    'root.target.wants/foo@.service': '[Service]\nExecStart=/x\n',
+    'root.target.requires/foo@.service': { link: '/dev/null' }
   }
 }
 
@@ -420,6 +428,11 @@ describe('a template judged as the instances other units start', () => {
         'Wants= in timer-by-target/etc/systemd/system/app.target:2 names'
     ],
     ['image-unmasked', 'named by Wants= in image-unmasked/usr/lib/systemd/system/x.target:2'],
+    [
+      'typewide',
+      'enabled by typewide/etc/systemd/system/target.wants/foo@.service as foo@root.service, ' +
+        'which root.target starts'
+    ],
     [
       'template-link',
       'enabled by template-link/etc/systemd/system/root.target.wants/foo@.service as foo@root.service'
@@ -479,7 +492,7 @@ describe('a template judged as the instances other units start', () => {
       expect(reports[0]).toMatchObject({
         status: 'error',
         passed: false,
-        reason: expect.stringContaining('start more than 50,000 others')
+        reason: expect.stringContaining('start more than the gate follows (50,000 units')
       })
       const atBase = scoredAtHead(committed(dir), `${UNITS}/foo@.service`, 252)
       expect(atBase).toMatchObject({ status: 'error', reason: reports[0]!.reason })

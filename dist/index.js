@@ -39484,6 +39484,14 @@ function dropInDirectoryNames(unit) {
     return [...new Set(dirs)];
 }
 /**
+ * The dependency directories systemd reads for a unit (process_deps(): the drop-in directory
+ * names with `.wants`, `.requires`, and from 249 `.upholds`), most specific first.
+ */
+function dependencyDirectoryNames(unit, version) {
+    const suffixes = version >= 249 ? ['.wants', '.requires', '.upholds'] : ['.wants', '.requires'];
+    return [...namesFor(unit), unit.type].flatMap((name) => suffixes.map((s) => name + s));
+}
+/**
  * A unit name up to and including its first '-', '@' or '.'. Every drop-in directory name of a unit
  * but the type-wide one (NAME.d, template and dash-prefix names) keeps that much of the unit's name,
  * so a directory holding no `.d` entry of this lead holds no drop-ins for the unit but type-wide ones.
@@ -46575,8 +46583,17 @@ enabledAliases = []) {
 }
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap();
-/** The dependency directories of a unit name, as systemctl enable fills them. */
-const DEPENDENCY_SUFFIXES = ['.wants', '.requires', '.upholds'];
+/**
+ * The entries of a dependency directory systemd takes, with their paths as shown: links, not to
+ * /dev/null ("Non-symlink in dependency dir, ignoring"; a masked one is ignored too).
+ */
+function* realLinks(at, read) {
+    for (const [entry, kind] of read.listDirectory(at) ?? []) {
+        const file = entryPath(at, entry);
+        if (kind === 'link' && read.linkText(file) !== '/dev/null')
+            yield [entry, read.display(file)];
+    }
+}
 /** The links in a directory's dependency directories (multi-user.target.wants/x), with their paths. */
 function dependencyLinks(dir, listing, read) {
     let links = dependencyLinksOf.get(listing);
@@ -46595,9 +46612,9 @@ function dependencyLinks(dir, listing, read) {
 /** Why a template is not judged when the units beside it start too many others to follow. */
 const TOO_MANY_STARTED = 
 // (not toLocaleString(): Intl's number formats cost ~15 ms of every start)
-`the units of other types on its search path start more than ${String(MAX_STARTING_UNITS).replace(/\B(?=(\d{3})+$)/g, ',')} ` +
-    `others (instances of templates that name each other's without end?): the gate cannot tell ` +
-    `which instances of this template run`;
+`the units of other types on its search path start more than the gate follows (${String(MAX_STARTING_UNITS).replace(/\B(?=(\d{3})+$)/g, ',')} ` +
+    `units, or their names in all; instances of templates that name each other's without end?): ` +
+    `the gate cannot tell which instances of this template run`;
 /** Per search path (its directories) and version: the service instances other units start. */
 const startedOnSearchPath = new Map();
 /**
@@ -46623,8 +46640,10 @@ function instancesStartedOn(searched, read, version) {
             named.add(unit.name);
             roots.push({ unit });
         }
-        for (const link of dependencyLinks(dir, listing, read))
-            links.push(link);
+        for (const [name, kind] of listing)
+            if ((kind === 'directory' || kind === 'link') && isDependencyDirectory(name))
+                for (const link of realLinks(entryPath(dir, name), read))
+                    links.push(link);
     }
     // the file systemd loads a unit from: the first of its name on the search path, else its
     // template's; an empty file or a link to /dev/null masks it
@@ -46650,19 +46669,12 @@ function instancesStartedOn(searched, read, version) {
         }
         return undefined;
     };
-    // the entries of a unit's own dependency directories (and its template's) on the search path
+    // the entries of a unit's dependency directories on the search path (its own, its template's,
+    // its dash prefixes' and its type's)
     const dependencies = function* (unit) {
-        for (const dir of searched) {
-            for (const name of [unit.name, templateOf(unit)]) {
-                if (name === undefined)
-                    continue;
-                for (const suffix of DEPENDENCY_SUFFIXES) {
-                    const at = entryPath(dir, name + suffix);
-                    for (const entry of read.listDirectory(at)?.keys() ?? [])
-                        yield [entry, read.display(entryPath(at, entry))];
-                }
-            }
-        }
+        for (const dir of searched)
+            for (const name of dependencyDirectoryNames(unit, version))
+                yield* realLinks(entryPath(dir, name), read);
     };
     const started = roots.length > 0 || links.length > 0
         ? instancesStarted(roots, links, { load, dependencies }, version)
@@ -57251,6 +57263,17 @@ reader = new BaseReader(tree)) {
         }
         result.set(current, report);
     }
+    /** the links of a dependency directory systemd takes (not to /dev/null), as the scan's realLinks */
+    const realLinks = function* (at) {
+        const resolved = reader.resolve(at);
+        if (resolved.kind !== 'dir')
+            return;
+        for (const entry of reader.list(resolved.path)) {
+            const link = tree.entries.get(join$1(resolved.path, entry));
+            if (link?.mode === SYMLINK && reader.linkText(link) !== '/dev/null')
+                yield [entry, join$1(at, entry)];
+        }
+    };
     /** per search path: the service instances the units of other types start, by prefix (as the scan) */
     const startedOnSearchPath = new Map();
     const instancesStartedOn = (searched) => {
@@ -57277,12 +57300,10 @@ reader = new BaseReader(tree)) {
                 named.add(unit.name);
                 roots.push({ unit });
             }
-            for (const name of names) {
-                if (!isDependencyDirectory(name))
-                    continue;
-                for (const link of reader.list(join$1(dir, name)))
-                    links.push([link, join$1(join$1(dir, name), link)]);
-            }
+            for (const name of names)
+                if (isDependencyDirectory(name))
+                    for (const link of realLinks(join$1(dir, name)))
+                        links.push(link);
         }
         // the file systemd loads a unit from: the first of its name, else its template's (as the scan)
         const load = (unit) => {
@@ -57304,16 +57325,11 @@ reader = new BaseReader(tree)) {
             }
             return undefined;
         };
-        // the entries of a unit's own dependency directories (and its template's), as the scan
+        // the entries of a unit's dependency directories on the search path (as the scan)
         const dependencies = function* (unit) {
             for (const dir of searched)
-                for (const name of [unit.name, templateOf(unit)]) {
-                    if (name === undefined)
-                        continue;
-                    for (const suffix of ['.wants', '.requires', '.upholds'])
-                        for (const entry of reader.list(join$1(dir, name + suffix)))
-                            yield [entry, join$1(join$1(dir, name + suffix), entry)];
-                }
+                for (const name of dependencyDirectoryNames(unit, options.version))
+                    yield* realLinks(join$1(dir, name));
         };
         const started = roots.length > 0 || links.length > 0
             ? instancesStarted(roots, links, { load, dependencies }, options.version)

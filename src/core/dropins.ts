@@ -64,6 +64,15 @@ export function dropInDirectoryNames(unit: UnitName): string[] {
 }
 
 /**
+ * The dependency directories systemd reads for a unit (process_deps(): the drop-in directory
+ * names with `.wants`, `.requires`, and from 249 `.upholds`), most specific first.
+ */
+export function dependencyDirectoryNames(unit: UnitName, version: number): string[] {
+  const suffixes = version >= 249 ? ['.wants', '.requires', '.upholds'] : ['.wants', '.requires']
+  return [...namesFor(unit), unit.type].flatMap((name) => suffixes.map((s) => name + s))
+}
+
+/**
  * A unit name up to and including its first '-', '@' or '.'. Every drop-in directory name of a unit
  * but the type-wide one (NAME.d, template and dash-prefix names) keeps that much of the unit's name,
  * so a directory holding no `.d` entry of this lead holds no drop-ins for the unit but type-wide ones.

@@ -20,6 +20,7 @@ import {
   searchPathNameMaps,
   templatePrefixes,
   searchPathRoot,
+  dependencyDirectoryNames,
   dropInChoicesEitherWay,
   dropInDirectoryNames,
   loadedNames,
@@ -565,6 +566,16 @@ export function scoreAtBase(
     }
     result.set(current, report!)
   }
+  /** the links of a dependency directory systemd takes (not to /dev/null), as the scan's realLinks */
+  const realLinks = function* (at: string): Iterable<[string, string]> {
+    const resolved = reader.resolve(at)
+    if (resolved.kind !== 'dir') return
+    for (const entry of reader.list(resolved.path)) {
+      const link = tree.entries.get(join(resolved.path, entry))
+      if (link?.mode === SYMLINK && reader.linkText(link) !== '/dev/null')
+        yield [entry, join(at, entry)]
+    }
+  }
   /** per search path: the service instances the units of other types start, by prefix (as the scan) */
   const startedOnSearchPath = new Map<string, Map<string, string[]> | 'too many'>()
   const instancesStartedOn = (searched: readonly string[]): Map<string, string[]> | 'too many' => {
@@ -588,11 +599,9 @@ export function scoreAtBase(
         named.add(unit.name)
         roots.push({ unit })
       }
-      for (const name of names) {
-        if (!isDependencyDirectory(name)) continue
-        for (const link of reader.list(join(dir, name)))
-          links.push([link, join(join(dir, name), link)])
-      }
+      for (const name of names)
+        if (isDependencyDirectory(name))
+          for (const link of realLinks(join(dir, name))) links.push(link)
     }
     // the file systemd loads a unit from: the first of its name, else its template's (as the scan)
     const load = (unit: UnitName): UnitSource | undefined => {
@@ -610,15 +619,11 @@ export function scoreAtBase(
       }
       return undefined
     }
-    // the entries of a unit's own dependency directories (and its template's), as the scan
+    // the entries of a unit's dependency directories on the search path (as the scan)
     const dependencies = function* (unit: UnitName): Iterable<[string, string]> {
       for (const dir of searched)
-        for (const name of [unit.name, templateOf(unit)]) {
-          if (name === undefined) continue
-          for (const suffix of ['.wants', '.requires', '.upholds'])
-            for (const entry of reader.list(join(dir, name + suffix)))
-              yield [entry, join(join(dir, name + suffix), entry)]
-        }
+        for (const name of dependencyDirectoryNames(unit, options.version))
+          yield* realLinks(join(dir, name))
     }
     const started =
       roots.length > 0 || links.length > 0

@@ -19,6 +19,7 @@ import {
   eitherSearchPathRoot,
   endsInSlash,
   instancesWithDropIns,
+  dependencyDirectoryNames,
   dropInChoicesEitherWay,
   dropInLead,
   isDashPrefixName,
@@ -762,8 +763,16 @@ function collectDropIns(
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap<ReadonlyMap<string, EntryKind>, Array<[string, string]>>()
 
-/** The dependency directories of a unit name, as systemctl enable fills them. */
-const DEPENDENCY_SUFFIXES = ['.wants', '.requires', '.upholds']
+/**
+ * The entries of a dependency directory systemd takes, with their paths as shown: links, not to
+ * /dev/null ("Non-symlink in dependency dir, ignoring"; a masked one is ignored too).
+ */
+function* realLinks(at: string, read: Reader): Iterable<[string, string]> {
+  for (const [entry, kind] of read.listDirectory(at) ?? []) {
+    const file = entryPath(at, entry)
+    if (kind === 'link' && read.linkText(file) !== '/dev/null') yield [entry, read.display(file)]
+  }
+}
 
 /** The links in a directory's dependency directories (multi-user.target.wants/x), with their paths. */
 function dependencyLinks(
@@ -787,9 +796,9 @@ function dependencyLinks(
 /** Why a template is not judged when the units beside it start too many others to follow. */
 export const TOO_MANY_STARTED =
   // (not toLocaleString(): Intl's number formats cost ~15 ms of every start)
-  `the units of other types on its search path start more than ${String(MAX_STARTING_UNITS).replace(/\B(?=(\d{3})+$)/g, ',')} ` +
-  `others (instances of templates that name each other's without end?): the gate cannot tell ` +
-  `which instances of this template run`
+  `the units of other types on its search path start more than the gate follows (${String(MAX_STARTING_UNITS).replace(/\B(?=(\d{3})+$)/g, ',')} ` +
+  `units, or their names in all; instances of templates that name each other's without end?): ` +
+  `the gate cannot tell which instances of this template run`
 
 /** Per search path (its directories) and version: the service instances other units start. */
 const startedOnSearchPath = new Map<string, Map<string, Map<string, string>> | 'too many'>()
@@ -818,7 +827,9 @@ function instancesStartedOn(
       named.add(unit.name)
       roots.push({ unit })
     }
-    for (const link of dependencyLinks(dir, listing, read)) links.push(link)
+    for (const [name, kind] of listing)
+      if ((kind === 'directory' || kind === 'link') && isDependencyDirectory(name))
+        for (const link of realLinks(entryPath(dir, name), read)) links.push(link)
   }
   // the file systemd loads a unit from: the first of its name on the search path, else its
   // template's; an empty file or a link to /dev/null masks it
@@ -840,18 +851,12 @@ function instancesStartedOn(
     }
     return undefined
   }
-  // the entries of a unit's own dependency directories (and its template's) on the search path
+  // the entries of a unit's dependency directories on the search path (its own, its template's,
+  // its dash prefixes' and its type's)
   const dependencies = function* (unit: UnitName): Iterable<[string, string]> {
-    for (const dir of searched) {
-      for (const name of [unit.name, templateOf(unit)]) {
-        if (name === undefined) continue
-        for (const suffix of DEPENDENCY_SUFFIXES) {
-          const at = entryPath(dir, name + suffix)
-          for (const entry of read.listDirectory(at)?.keys() ?? [])
-            yield [entry, read.display(entryPath(at, entry))]
-        }
-      }
-    }
+    for (const dir of searched)
+      for (const name of dependencyDirectoryNames(unit, version))
+        yield* realLinks(entryPath(dir, name), read)
   }
   const started =
     roots.length > 0 || links.length > 0
