@@ -502,6 +502,23 @@ describe('directive semantics', () => {
     // read at 257; between 257 and 262 when it went is not known: nothing said
     expect(at(257)).toEqual([])
     expect(at(260)).toEqual([])
+    // keys removed long ago, which the dumps omit: "Support for option Capabilities= has been
+    // removed" at 252, 257 and 262 (was worded "Unknown key": red team 3)
+    const legacy = `[Unit]\nIgnoreOnSnapshot=yes\n${H}Capabilities=x\nSysVStartPriority=1\n`
+    const result = loadService({ ...sourceOf({ 'a.service': legacy }, 'a.service'), version: 252 })
+    if (result.status !== 'loaded') throw new Error(result.reason)
+    expect(result.diagnostics.map((d) => `${d.code} ${d.line} ${d.key}`)).toEqual([
+      'ignored-by-version 2 IgnoreOnSnapshot',
+      'ignored-by-version 5 Capabilities',
+      'ignored-by-version 6 SysVStartPriority'
+    ])
+    const warnings = systemdWarnings(legacy)
+    if (warnings === undefined) return
+    expect(
+      [...warnings.matchAll(/:(\d+): Support for option (\w+)= has been removed/g)].map(
+        (m) => `${m[1]} ${m[2]}`
+      )
+    ).toEqual(['2 IgnoreOnSnapshot', '5 Capabilities', '6 SysVStartPriority'])
   })
 
   it('reports a key in the wrong case as unknown-key', () => {

@@ -34568,6 +34568,14 @@ function consultedFor(version) {
     return mask;
 }
 /**
+ * Keys systemd still names but ignores, which --dump-configuration-items omits: 252, 257 and 262 say
+ * "Support for option Capabilities= has been removed and it is ignored" (measured, session 25).
+ */
+const LEGACY_KEYS = {
+    Unit: new Set(['IgnoreOnSnapshot']),
+    Service: new Set(['Capabilities', 'SysVStartPriority', 'BusPolicy', 'NetClass'])
+};
+/**
  * The measured version a target is judged by for keys that were removed: itself when measured, the
  * newest past the last (undefined between two measurements: when it went is not known).
  */
@@ -34587,6 +34595,11 @@ function ignoredKey(key, section, masks, version) {
     // extension keys (X-...) are ignored without a word
     if (index < 0 || key.startsWith('X-'))
         return undefined;
+    if (LEGACY_KEYS[section]?.has(key))
+        return {
+            code: 'ignored-by-version',
+            message: `${key}= is no longer supported by systemd: it ignores the line`
+        };
     const mask = masks[index];
     const at = measuredAt(version);
     if (at !== undefined && (mask & (1 << at)) === 0 && (mask & ((1 << at) - 1)) !== 0) {

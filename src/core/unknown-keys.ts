@@ -49,6 +49,15 @@ function consultedFor(version: number): number {
   return mask
 }
 
+/**
+ * Keys systemd still names but ignores, which --dump-configuration-items omits: 252, 257 and 262 say
+ * "Support for option Capabilities= has been removed and it is ignored" (measured, session 25).
+ */
+const LEGACY_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
+  Unit: new Set(['IgnoreOnSnapshot']),
+  Service: new Set(['Capabilities', 'SysVStartPriority', 'BusPolicy', 'NetClass'])
+}
+
 /** What the gate says of a key systemd ignores, and its diagnostic code. */
 export interface IgnoredKey {
   code: 'unknown-key' | 'wrong-section' | 'ignored-by-version'
@@ -79,6 +88,11 @@ export function ignoredKey(
   const index = sectionIndex(section)
   // extension keys (X-...) are ignored without a word
   if (index < 0 || key.startsWith('X-')) return undefined
+  if (LEGACY_KEYS[section]?.has(key))
+    return {
+      code: 'ignored-by-version',
+      message: `${key}= is no longer supported by systemd: it ignores the line`
+    }
   const mask = masks[index]!
   const at = measuredAt(version)
   if (at !== undefined && (mask & (1 << at)) === 0 && (mask & ((1 << at) - 1)) !== 0) {
