@@ -348,6 +348,12 @@ const TREES: Record<string, Record<string, string | { link: string }>> = {
     'root.target': '[Unit]\nDescription=r\n',
     'target.wants/foo@.service': { link: '../foo@.service' }
   },
+  // ... and that of an alias name: the instance of the unit it leads to (red team 5)
+  'alias-owner': {
+    'root.target': '[Unit]\nDescription=r\n',
+    'app.target': { link: 'root.target' },
+    'app.target.requires/foo@.service': { link: '../foo@.service' }
+  },
   // an image tree: the copy in usr/lib counts when etc/ has none
   'image-unmasked': {
     '../../../usr/lib/systemd/system/x.target': '[Unit]\nWants=foo@root.service\n'
@@ -432,6 +438,10 @@ describe('a template judged as the instances other units start', () => {
       'typewide',
       'enabled by typewide/etc/systemd/system/target.wants/foo@.service as foo@root.service, ' +
         'which root.target starts'
+    ],
+    [
+      'alias-owner',
+      'enabled by alias-owner/etc/systemd/system/app.target.requires/foo@.service as foo@root.service'
     ],
     [
       'template-link',

@@ -15175,8 +15175,10 @@ function instancesStarted(roots, links, lookup, version) {
     };
     for (const root of roots)
         enqueue(root);
-    for (const [name, shown] of links)
-        linked(name, shown, ownerOfLink(shown));
+    for (const [name, shown] of links) {
+        const owner = ownerOfLink(shown);
+        linked(name, shown, owner && (lookup.idOf?.(owner) ?? owner));
+    }
     for (let i = 0; i < queue.length && !tooMany; i++) {
         const { unit, via } = queue[i];
         const source = lookup.load(unit);
@@ -15207,8 +15209,9 @@ function instancesStarted(roots, links, lookup, version) {
         }
         // and what its own dependency directories hold
         const byLinks = via === undefined ? `which ${unit.name} starts` : `which ${unit.name} starts, itself started`;
+        const id = lookup.idOf?.(unit) ?? unit;
         for (const [name, shown] of lookup.dependencies(unit))
-            linked(name, shown, unit, byLinks);
+            linked(name, shown, id, byLinks);
         if (names > MAX_STARTED_NAMES)
             return 'too many';
     }
@@ -16172,8 +16175,26 @@ function instancesStartedOn(searched, read, version) {
             for (const name of dependencyDirectoryNames(unit, version))
                 yield* realLinks(entryPath(dir, name), read);
     };
+    // the unit an alias link on the search path leads to (a few hops), else the name itself
+    const idOf = (unit) => {
+        let id = unit;
+        for (let hop = 0; hop < 8; hop++) {
+            // (the first entry of the name decides: a file there is the unit itself)
+            const dir = searched.find((d) => read.listDirectory(d)?.has(id.name));
+            const link = dir !== undefined && read.listDirectory(dir)?.get(id.name) === 'link';
+            const text = link ? read.linkText(entryPath(dir, id.name)) : undefined;
+            const next = text === undefined ? undefined : parseUnitName(text.slice(text.lastIndexOf('/') + 1));
+            if (!next ||
+                next.type !== id.type ||
+                next.isTemplate !== id.isTemplate ||
+                next.name === id.name)
+                break;
+            id = next;
+        }
+        return id;
+    };
     const started = roots.length > 0 || links.length > 0
-        ? instancesStarted(roots, links, { load, dependencies }, version)
+        ? instancesStarted(roots, links, { load, dependencies, idOf }, version)
         : undefined;
     if (started === 'too many') {
         found = started;

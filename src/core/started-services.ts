@@ -232,6 +232,9 @@ export interface UnitLookup {
   /** the entries of the unit's dependency directories (NAME.wants/, .requires/, .upholds/, and
    * its template's), with their paths as shown */
   dependencies(unit: UnitName): Iterable<[string, string]>
+  /** the unit a name stands for: the one an alias link leads to (app.target -> root.target), else
+   * itself (a template entry of the alias's dependency directory is the instance of that one) */
+  idOf?(unit: UnitName): UnitName
 }
 
 /** The unit a dependency directory belongs to (`t@.target` for .../t@.target.wants/x). */
@@ -297,7 +300,10 @@ export function instancesStarted(
     }
   }
   for (const root of roots) enqueue(root)
-  for (const [name, shown] of links) linked(name, shown, ownerOfLink(shown))
+  for (const [name, shown] of links) {
+    const owner = ownerOfLink(shown)
+    linked(name, shown, owner && (lookup.idOf?.(owner) ?? owner))
+  }
   for (let i = 0; i < queue.length && !tooMany; i++) {
     const { unit, via } = queue[i]!
     const source = lookup.load(unit)
@@ -335,7 +341,8 @@ export function instancesStarted(
     // and what its own dependency directories hold
     const byLinks =
       via === undefined ? `which ${unit.name} starts` : `which ${unit.name} starts, itself started`
-    for (const [name, shown] of lookup.dependencies(unit)) linked(name, shown, unit, byLinks)
+    const id = lookup.idOf?.(unit) ?? unit
+    for (const [name, shown] of lookup.dependencies(unit)) linked(name, shown, id, byLinks)
     if (names > MAX_STARTED_NAMES) return 'too many'
   }
   return tooMany ? 'too many' : found

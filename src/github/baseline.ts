@@ -625,9 +625,29 @@ export function scoreAtBase(
         for (const name of dependencyDirectoryNames(unit, options.version))
           yield* realLinks(join(dir, name))
     }
+    // the unit an alias link on the search path leads to (a few hops), else the name (as the scan)
+    const idOf = (unit: UnitName): UnitName => {
+      let id = unit
+      for (let hop = 0; hop < 8; hop++) {
+        const dir = searched.find((d) => lists(d, id.name))
+        const entry = dir === undefined ? undefined : tree.entries.get(join(dir, id.name))
+        const text = entry?.mode === SYMLINK ? reader.linkText(entry) : undefined
+        const next =
+          text === undefined ? undefined : parseUnitName(text.slice(text.lastIndexOf('/') + 1))
+        if (
+          !next ||
+          next.type !== id.type ||
+          next.isTemplate !== id.isTemplate ||
+          next.name === id.name
+        )
+          break
+        id = next
+      }
+      return id
+    }
     const started =
       roots.length > 0 || links.length > 0
-        ? instancesStarted(roots, links, { load, dependencies }, options.version)
+        ? instancesStarted(roots, links, { load, dependencies, idOf }, options.version)
         : undefined
     if (started === 'too many') {
       found = started

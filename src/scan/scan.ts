@@ -858,9 +858,30 @@ function instancesStartedOn(
       for (const name of dependencyDirectoryNames(unit, version))
         yield* realLinks(entryPath(dir, name), read)
   }
+  // the unit an alias link on the search path leads to (a few hops), else the name itself
+  const idOf = (unit: UnitName): UnitName => {
+    let id = unit
+    for (let hop = 0; hop < 8; hop++) {
+      // (the first entry of the name decides: a file there is the unit itself)
+      const dir = searched.find((d) => read.listDirectory(d)?.has(id.name))
+      const link = dir !== undefined && read.listDirectory(dir)?.get(id.name) === 'link'
+      const text = link ? read.linkText(entryPath(dir, id.name)) : undefined
+      const next =
+        text === undefined ? undefined : parseUnitName(text.slice(text.lastIndexOf('/') + 1))
+      if (
+        !next ||
+        next.type !== id.type ||
+        next.isTemplate !== id.isTemplate ||
+        next.name === id.name
+      )
+        break
+      id = next
+    }
+    return id
+  }
   const started =
     roots.length > 0 || links.length > 0
-      ? instancesStarted(roots, links, { load, dependencies }, version)
+      ? instancesStarted(roots, links, { load, dependencies, idOf }, version)
       : undefined
   if (started === 'too many') {
     found = started
