@@ -15221,6 +15221,96 @@ function instancesStarted(roots, links, lookup, version) {
 const MAX_STARTING_UNITS = 50_000;
 /** Names those units may hold in all, likewise. */
 const MAX_STARTED_NAMES = 2_000_000;
+/**
+ * instancesStarted() on a search path (`searched`, most specific first), by template prefix and
+ * instance, each with why: the units of other types in its directories (the first of each name),
+ * the links of their dependency directories, and the lookups of the walk, all through `view`.
+ */
+function instancesStartedOnSearchPath(searched, view, version) {
+    // the links of a dependency directory systemd takes: links, not to /dev/null ("Non-symlink in
+    // dependency dir, ignoring"; a masked one is ignored too)
+    const realLinks = function* (at) {
+        for (const name of view.names(at)) {
+            const entry = view.entry(at, name);
+            if (entry?.kind === 'link' && entry.text !== '/dev/null')
+                yield [name, view.shown(at, name)];
+        }
+    };
+    const roots = [];
+    const links = [];
+    const named = new Set();
+    for (const dir of searched) {
+        const names = [...view.names(dir)];
+        for (const unit of startingUnitsAmong(names)) {
+            if (named.has(unit.name))
+                continue;
+            named.add(unit.name);
+            roots.push({ unit });
+        }
+        for (const name of names)
+            if (isDependencyDirectory(name))
+                for (const link of realLinks(view.path(dir, name)))
+                    links.push(link);
+    }
+    const lookup = {
+        // the first file of its name on the search path, else its template's; an empty file or a
+        // link to /dev/null masks it (a directory of that name is no unit file: the search goes on)
+        load(unit) {
+            for (const name of [unit.name, templateOf(unit)]) {
+                if (name === undefined)
+                    continue;
+                for (const dir of searched) {
+                    const kind = view.entry(dir, name)?.kind;
+                    if (kind !== 'file' && kind !== 'link')
+                        continue;
+                    const bytes = view.read(dir, name);
+                    if (bytes === undefined)
+                        return undefined;
+                    return { bytes: bytes?.length ? bytes : null, shown: view.shown(dir, name) };
+                }
+            }
+            return undefined;
+        },
+        // its own, its template's, its dash prefixes' and its type's
+        *dependencies(unit) {
+            for (const dir of searched)
+                for (const name of dependencyDirectoryNames(unit, version))
+                    yield* realLinks(view.path(dir, name));
+        },
+        // the unit an alias link leads to (a few hops; the first entry of the name decides: a file
+        // there is the unit itself), else the name
+        idOf(unit) {
+            let id = unit;
+            for (let hop = 0; hop < 8; hop++) {
+                const dir = searched.find((d) => view.entry(d, id.name) !== undefined);
+                const entry = dir === undefined ? undefined : view.entry(dir, id.name);
+                const text = entry?.kind === 'link' ? entry.text : undefined;
+                const next = text === undefined ? undefined : parseUnitName(text.slice(text.lastIndexOf('/') + 1));
+                if (!next ||
+                    next.type !== id.type ||
+                    next.isTemplate !== id.isTemplate ||
+                    next.name === id.name)
+                    break;
+                id = next;
+            }
+            return id;
+        }
+    };
+    const started = roots.length > 0 || links.length > 0
+        ? instancesStarted(roots, links, lookup, version)
+        : undefined;
+    if (started === 'too many')
+        return started;
+    const byPrefix = new Map();
+    for (const [name, why] of started ?? []) {
+        const service = parseUnitName(name);
+        let byInstance = byPrefix.get(service.prefix);
+        if (!byInstance)
+            byPrefix.set(service.prefix, (byInstance = new Map()));
+        byInstance.set(service.instance, why);
+    }
+    return byPrefix;
+}
 
 /**
  * dirname and basename for the scan's hot paths. path.dirname()/basename() validate and walk the
@@ -16082,17 +16172,6 @@ enabledAliases = []) {
 }
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap();
-/**
- * The entries of a dependency directory systemd takes, with their paths as shown: links, not to
- * /dev/null ("Non-symlink in dependency dir, ignoring"; a masked one is ignored too).
- */
-function* realLinks(at, read) {
-    for (const [entry, kind] of read.listDirectory(at) ?? []) {
-        const file = entryPath(at, entry);
-        if (kind === 'link' && read.linkText(file) !== '/dev/null')
-            yield [entry, read.display(file)];
-    }
-}
 /** The links in a directory's dependency directories (multi-user.target.wants/x), with their paths. */
 function dependencyLinks(dir, listing, read) {
     let links = dependencyLinksOf.get(listing);
@@ -16118,97 +16197,36 @@ const TOO_MANY_STARTED =
 const startedOnSearchPath = new Map();
 /**
  * The service instances the units of other types on a search path start (a target's Wants=, a
- * timer's Unit=, an enabled timer's default ...; see instancesStarted), by template prefix and
- * instance, each with why; worked out once per search path.
+ * timer's Unit=, an enabled timer's default ...; see instancesStartedOnSearchPath), by template
+ * prefix and instance, each with why; worked out once per search path.
  */
 function instancesStartedOn(searched, read, version) {
     const key = `${version}\0${searched.join('\0')}`;
     let found = startedOnSearchPath.get(key);
     if (found)
         return found;
-    const roots = [];
-    const links = [];
-    const named = new Set();
-    for (const dir of searched) {
-        const listing = read.listDirectory(dir);
-        if (!listing)
-            continue;
-        for (const unit of startingUnitsAmong(listing.keys())) {
-            if (named.has(unit.name))
-                continue;
-            named.add(unit.name);
-            roots.push({ unit });
-        }
-        for (const [name, kind] of listing)
-            if ((kind === 'directory' || kind === 'link') && isDependencyDirectory(name))
-                for (const link of realLinks(entryPath(dir, name), read))
-                    links.push(link);
-    }
-    // the file systemd loads a unit from: the first of its name on the search path, else its
-    // template's; an empty file or a link to /dev/null masks it
-    const load = (unit) => {
-        for (const name of [unit.name, templateOf(unit)]) {
-            if (name === undefined)
-                continue;
-            for (const dir of searched) {
-                const kind = read.listDirectory(dir)?.get(name);
-                if (kind !== 'file' && kind !== 'link')
-                    continue;
-                const file = entryPath(dir, name);
-                try {
-                    const bytes = read.read(file, dir).bytes;
-                    return { bytes: bytes?.length ? bytes : null, shown: read.display(file, dir) };
-                }
-                catch (error) {
-                    if (!(error instanceof ReadError))
-                        throw error;
-                    return undefined;
-                }
+    const view = {
+        names: (dir) => read.listDirectory(dir)?.keys() ?? [],
+        entry(dir, name) {
+            const kind = read.listDirectory(dir)?.get(name);
+            if (kind === 'link')
+                return { kind, text: read.linkText(entryPath(dir, name)) ?? '' };
+            return kind === undefined ? undefined : { kind };
+        },
+        read(dir, name) {
+            try {
+                return read.read(entryPath(dir, name), dir).bytes;
             }
-        }
-        return undefined;
+            catch (error) {
+                if (!(error instanceof ReadError))
+                    throw error;
+                return undefined;
+            }
+        },
+        shown: (dir, name) => read.display(entryPath(dir, name), dir),
+        path: entryPath
     };
-    // the entries of a unit's dependency directories on the search path (its own, its template's,
-    // its dash prefixes' and its type's)
-    const dependencies = function* (unit) {
-        for (const dir of searched)
-            for (const name of dependencyDirectoryNames(unit, version))
-                yield* realLinks(entryPath(dir, name), read);
-    };
-    // the unit an alias link on the search path leads to (a few hops), else the name itself
-    const idOf = (unit) => {
-        let id = unit;
-        for (let hop = 0; hop < 8; hop++) {
-            // (the first entry of the name decides: a file there is the unit itself)
-            const dir = searched.find((d) => read.listDirectory(d)?.has(id.name));
-            const link = dir !== undefined && read.listDirectory(dir)?.get(id.name) === 'link';
-            const text = link ? read.linkText(entryPath(dir, id.name)) : undefined;
-            const next = text === undefined ? undefined : parseUnitName(text.slice(text.lastIndexOf('/') + 1));
-            if (!next ||
-                next.type !== id.type ||
-                next.isTemplate !== id.isTemplate ||
-                next.name === id.name)
-                break;
-            id = next;
-        }
-        return id;
-    };
-    const started = roots.length > 0 || links.length > 0
-        ? instancesStarted(roots, links, { load, dependencies, idOf }, version)
-        : undefined;
-    if (started === 'too many') {
-        found = started;
-    }
-    else {
-        found = new Map();
-        for (const [name, why] of started ?? []) {
-            const service = parseUnitName(name);
-            let byInstance = found.get(service.prefix);
-            if (!byInstance)
-                found.set(service.prefix, (byInstance = new Map()));
-            byInstance.set(service.instance, why);
-        }
-    }
+    found = instancesStartedOnSearchPath(searched, view, version);
     // (bounded: a scan of many image trees keeps the last thousand)
     if (startedOnSearchPath.size >= 1000)
         startedOnSearchPath.clear();

@@ -45968,6 +45968,96 @@ function instancesStarted(roots, links, lookup, version) {
 const MAX_STARTING_UNITS = 50_000;
 /** Names those units may hold in all, likewise. */
 const MAX_STARTED_NAMES = 2_000_000;
+/**
+ * instancesStarted() on a search path (`searched`, most specific first), by template prefix and
+ * instance, each with why: the units of other types in its directories (the first of each name),
+ * the links of their dependency directories, and the lookups of the walk, all through `view`.
+ */
+function instancesStartedOnSearchPath(searched, view, version) {
+    // the links of a dependency directory systemd takes: links, not to /dev/null ("Non-symlink in
+    // dependency dir, ignoring"; a masked one is ignored too)
+    const realLinks = function* (at) {
+        for (const name of view.names(at)) {
+            const entry = view.entry(at, name);
+            if (entry?.kind === 'link' && entry.text !== '/dev/null')
+                yield [name, view.shown(at, name)];
+        }
+    };
+    const roots = [];
+    const links = [];
+    const named = new Set();
+    for (const dir of searched) {
+        const names = [...view.names(dir)];
+        for (const unit of startingUnitsAmong(names)) {
+            if (named.has(unit.name))
+                continue;
+            named.add(unit.name);
+            roots.push({ unit });
+        }
+        for (const name of names)
+            if (isDependencyDirectory(name))
+                for (const link of realLinks(view.path(dir, name)))
+                    links.push(link);
+    }
+    const lookup = {
+        // the first file of its name on the search path, else its template's; an empty file or a
+        // link to /dev/null masks it (a directory of that name is no unit file: the search goes on)
+        load(unit) {
+            for (const name of [unit.name, templateOf(unit)]) {
+                if (name === undefined)
+                    continue;
+                for (const dir of searched) {
+                    const kind = view.entry(dir, name)?.kind;
+                    if (kind !== 'file' && kind !== 'link')
+                        continue;
+                    const bytes = view.read(dir, name);
+                    if (bytes === undefined)
+                        return undefined;
+                    return { bytes: bytes?.length ? bytes : null, shown: view.shown(dir, name) };
+                }
+            }
+            return undefined;
+        },
+        // its own, its template's, its dash prefixes' and its type's
+        *dependencies(unit) {
+            for (const dir of searched)
+                for (const name of dependencyDirectoryNames(unit, version))
+                    yield* realLinks(view.path(dir, name));
+        },
+        // the unit an alias link leads to (a few hops; the first entry of the name decides: a file
+        // there is the unit itself), else the name
+        idOf(unit) {
+            let id = unit;
+            for (let hop = 0; hop < 8; hop++) {
+                const dir = searched.find((d) => view.entry(d, id.name) !== undefined);
+                const entry = dir === undefined ? undefined : view.entry(dir, id.name);
+                const text = entry?.kind === 'link' ? entry.text : undefined;
+                const next = text === undefined ? undefined : parseUnitName(text.slice(text.lastIndexOf('/') + 1));
+                if (!next ||
+                    next.type !== id.type ||
+                    next.isTemplate !== id.isTemplate ||
+                    next.name === id.name)
+                    break;
+                id = next;
+            }
+            return id;
+        }
+    };
+    const started = roots.length > 0 || links.length > 0
+        ? instancesStarted(roots, links, lookup, version)
+        : undefined;
+    if (started === 'too many')
+        return started;
+    const byPrefix = new Map();
+    for (const [name, why] of started ?? []) {
+        const service = parseUnitName(name);
+        let byInstance = byPrefix.get(service.prefix);
+        if (!byInstance)
+            byPrefix.set(service.prefix, (byInstance = new Map()));
+        byInstance.set(service.instance, why);
+    }
+    return byPrefix;
+}
 
 /**
  * dirname and basename for the scan's hot paths. path.dirname()/basename() validate and walk the
@@ -46599,17 +46689,6 @@ enabledAliases = []) {
 }
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap();
-/**
- * The entries of a dependency directory systemd takes, with their paths as shown: links, not to
- * /dev/null ("Non-symlink in dependency dir, ignoring"; a masked one is ignored too).
- */
-function* realLinks(at, read) {
-    for (const [entry, kind] of read.listDirectory(at) ?? []) {
-        const file = entryPath(at, entry);
-        if (kind === 'link' && read.linkText(file) !== '/dev/null')
-            yield [entry, read.display(file)];
-    }
-}
 /** The links in a directory's dependency directories (multi-user.target.wants/x), with their paths. */
 function dependencyLinks(dir, listing, read) {
     let links = dependencyLinksOf.get(listing);
@@ -46635,97 +46714,36 @@ const TOO_MANY_STARTED =
 const startedOnSearchPath = new Map();
 /**
  * The service instances the units of other types on a search path start (a target's Wants=, a
- * timer's Unit=, an enabled timer's default ...; see instancesStarted), by template prefix and
- * instance, each with why; worked out once per search path.
+ * timer's Unit=, an enabled timer's default ...; see instancesStartedOnSearchPath), by template
+ * prefix and instance, each with why; worked out once per search path.
  */
 function instancesStartedOn(searched, read, version) {
     const key = `${version}\0${searched.join('\0')}`;
     let found = startedOnSearchPath.get(key);
     if (found)
         return found;
-    const roots = [];
-    const links = [];
-    const named = new Set();
-    for (const dir of searched) {
-        const listing = read.listDirectory(dir);
-        if (!listing)
-            continue;
-        for (const unit of startingUnitsAmong(listing.keys())) {
-            if (named.has(unit.name))
-                continue;
-            named.add(unit.name);
-            roots.push({ unit });
-        }
-        for (const [name, kind] of listing)
-            if ((kind === 'directory' || kind === 'link') && isDependencyDirectory(name))
-                for (const link of realLinks(entryPath(dir, name), read))
-                    links.push(link);
-    }
-    // the file systemd loads a unit from: the first of its name on the search path, else its
-    // template's; an empty file or a link to /dev/null masks it
-    const load = (unit) => {
-        for (const name of [unit.name, templateOf(unit)]) {
-            if (name === undefined)
-                continue;
-            for (const dir of searched) {
-                const kind = read.listDirectory(dir)?.get(name);
-                if (kind !== 'file' && kind !== 'link')
-                    continue;
-                const file = entryPath(dir, name);
-                try {
-                    const bytes = read.read(file, dir).bytes;
-                    return { bytes: bytes?.length ? bytes : null, shown: read.display(file, dir) };
-                }
-                catch (error) {
-                    if (!(error instanceof ReadError))
-                        throw error;
-                    return undefined;
-                }
+    const view = {
+        names: (dir) => read.listDirectory(dir)?.keys() ?? [],
+        entry(dir, name) {
+            const kind = read.listDirectory(dir)?.get(name);
+            if (kind === 'link')
+                return { kind, text: read.linkText(entryPath(dir, name)) ?? '' };
+            return kind === undefined ? undefined : { kind };
+        },
+        read(dir, name) {
+            try {
+                return read.read(entryPath(dir, name), dir).bytes;
             }
-        }
-        return undefined;
+            catch (error) {
+                if (!(error instanceof ReadError))
+                    throw error;
+                return undefined;
+            }
+        },
+        shown: (dir, name) => read.display(entryPath(dir, name), dir),
+        path: entryPath
     };
-    // the entries of a unit's dependency directories on the search path (its own, its template's,
-    // its dash prefixes' and its type's)
-    const dependencies = function* (unit) {
-        for (const dir of searched)
-            for (const name of dependencyDirectoryNames(unit, version))
-                yield* realLinks(entryPath(dir, name), read);
-    };
-    // the unit an alias link on the search path leads to (a few hops), else the name itself
-    const idOf = (unit) => {
-        let id = unit;
-        for (let hop = 0; hop < 8; hop++) {
-            // (the first entry of the name decides: a file there is the unit itself)
-            const dir = searched.find((d) => read.listDirectory(d)?.has(id.name));
-            const link = dir !== undefined && read.listDirectory(dir)?.get(id.name) === 'link';
-            const text = link ? read.linkText(entryPath(dir, id.name)) : undefined;
-            const next = text === undefined ? undefined : parseUnitName(text.slice(text.lastIndexOf('/') + 1));
-            if (!next ||
-                next.type !== id.type ||
-                next.isTemplate !== id.isTemplate ||
-                next.name === id.name)
-                break;
-            id = next;
-        }
-        return id;
-    };
-    const started = roots.length > 0 || links.length > 0
-        ? instancesStarted(roots, links, { load, dependencies, idOf }, version)
-        : undefined;
-    if (started === 'too many') {
-        found = started;
-    }
-    else {
-        found = new Map();
-        for (const [name, why] of started ?? []) {
-            const service = parseUnitName(name);
-            let byInstance = found.get(service.prefix);
-            if (!byInstance)
-                found.set(service.prefix, (byInstance = new Map()));
-            byInstance.set(service.instance, why);
-        }
-    }
+    found = instancesStartedOnSearchPath(searched, view, version);
     // (bounded: a scan of many image trees keeps the last thousand)
     if (startedOnSearchPath.size >= 1000)
         startedOnSearchPath.clear();
@@ -57297,108 +57315,44 @@ reader = new BaseReader(tree)) {
         }
         result.set(current, report);
     }
-    /** the links of a dependency directory systemd takes (not to /dev/null), as the scan's realLinks */
-    const realLinks = function* (at) {
-        const resolved = reader.resolve(at);
-        if (resolved.kind !== 'dir')
-            return;
-        for (const entry of reader.list(resolved.path)) {
-            const link = tree.entries.get(join$1(resolved.path, entry));
-            if (link?.mode === SYMLINK && reader.linkText(link) !== '/dev/null')
-                yield [entry, join$1(at, entry)];
-        }
-    };
-    /** per search path: the service instances the units of other types start, by prefix (as the scan) */
+    /** per search path: the service instances the units of other types start (as the scan) */
     const startedOnSearchPath = new Map();
+    // (a directory that is a link lists where it leads; each listing taken once, as a set)
+    const listed = new Map();
+    const listing = (dir) => {
+        if (!listed.has(dir)) {
+            const resolved = reader.resolve(dir);
+            listed.set(dir, resolved.kind === 'dir'
+                ? { path: resolved.path, names: new Set(reader.list(resolved.path)) }
+                : undefined);
+        }
+        return listed.get(dir);
+    };
+    const view = {
+        names: (dir) => listing(dir)?.names ?? [],
+        entry(dir, name) {
+            const at = listing(dir);
+            if (!at?.names.has(name))
+                return undefined;
+            const entry = tree.entries.get(join$1(at.path, name));
+            if (entry?.mode === SYMLINK)
+                return { kind: 'link', text: reader.linkText(entry) };
+            return { kind: entry?.type === 'blob' ? 'file' : 'directory' };
+        },
+        read(dir, name) {
+            const input = readFile(reader, reader.resolve(join$1(dir, name)), join$1(dir, name));
+            return typeof input === 'string' ? undefined : input.bytes;
+        },
+        shown: join$1,
+        path: join$1
+    };
     const instancesStartedOn = (searched) => {
         const key = searched.join('\0');
         let found = startedOnSearchPath.get(key);
-        if (found)
-            return found;
-        // (the names of each directory as a set: a directory that is a link lists where it leads)
-        const listed = new Map();
-        const lists = (dir, name) => {
-            let names = listed.get(dir);
-            if (!names)
-                listed.set(dir, (names = new Set(reader.list(dir))));
-            return names.has(name);
-        };
-        const roots = [];
-        const links = [];
-        const named = new Set();
-        for (const dir of searched) {
-            const names = reader.list(dir);
-            for (const unit of startingUnitsAmong(names)) {
-                if (named.has(unit.name))
-                    continue;
-                named.add(unit.name);
-                roots.push({ unit });
-            }
-            for (const name of names)
-                if (isDependencyDirectory(name))
-                    for (const link of realLinks(join$1(dir, name)))
-                        links.push(link);
+        if (found === undefined) {
+            found = instancesStartedOnSearchPath(searched, view, options.version);
+            startedOnSearchPath.set(key, found);
         }
-        // the file systemd loads a unit from: the first of its name, else its template's (as the scan)
-        const load = (unit) => {
-            for (const name of [unit.name, templateOf(unit)]) {
-                if (name === undefined)
-                    continue;
-                for (const dir of searched) {
-                    if (!lists(dir, name))
-                        continue;
-                    const resolved = reader.resolve(join$1(dir, name));
-                    // (a directory of that name is no unit file: the search goes on, as the scan's)
-                    if (resolved.kind === 'dir')
-                        continue;
-                    const input = readFile(reader, resolved, join$1(dir, name));
-                    if (typeof input === 'string')
-                        return undefined;
-                    return { bytes: input.bytes?.length ? input.bytes : null, shown: join$1(dir, name) };
-                }
-            }
-            return undefined;
-        };
-        // the entries of a unit's dependency directories on the search path (as the scan)
-        const dependencies = function* (unit) {
-            for (const dir of searched)
-                for (const name of dependencyDirectoryNames(unit, options.version))
-                    yield* realLinks(join$1(dir, name));
-        };
-        // the unit an alias link on the search path leads to (a few hops), else the name (as the scan)
-        const idOf = (unit) => {
-            let id = unit;
-            for (let hop = 0; hop < 8; hop++) {
-                const dir = searched.find((d) => lists(d, id.name));
-                const entry = dir === undefined ? undefined : tree.entries.get(join$1(dir, id.name));
-                const text = entry?.mode === SYMLINK ? reader.linkText(entry) : undefined;
-                const next = text === undefined ? undefined : parseUnitName(text.slice(text.lastIndexOf('/') + 1));
-                if (!next ||
-                    next.type !== id.type ||
-                    next.isTemplate !== id.isTemplate ||
-                    next.name === id.name)
-                    break;
-                id = next;
-            }
-            return id;
-        };
-        const started = roots.length > 0 || links.length > 0
-            ? instancesStarted(roots, links, { load, dependencies, idOf }, options.version)
-            : undefined;
-        if (started === 'too many') {
-            found = started;
-        }
-        else {
-            found = new Map();
-            for (const name of started?.keys() ?? []) {
-                const service = parseUnitName(name);
-                let instances = found.get(service.prefix);
-                if (!instances)
-                    found.set(service.prefix, (instances = []));
-                instances.push(service.instance);
-            }
-        }
-        startedOnSearchPath.set(key, found);
         return found;
     };
     if (judgeInstances) {
@@ -57444,7 +57398,7 @@ reader = new BaseReader(tree)) {
                     tooMany = true;
                     break;
                 }
-                for (const instance of started.get(prefix) ?? [])
+                for (const instance of started.get(prefix)?.keys() ?? [])
                     instances.push(instance);
             }
             if (tooMany) {

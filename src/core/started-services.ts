@@ -11,7 +11,8 @@
  */
 import { parseUnitText } from './syntax.js'
 import type { UnitName } from './specifiers.js'
-import { expandSpecifiers, instanceOf, parseUnitName } from './specifiers.js'
+import { dependencyDirectoryNames, isDependencyDirectory } from './dropins.js'
+import { expandSpecifiers, instanceOf, parseUnitName, templateOf } from './specifiers.js'
 import { extractFirstWord, parseBoolean } from './words.js'
 
 /** A unit another unit's file names as one to start, and where. */
@@ -352,3 +353,112 @@ export function instancesStarted(
 export const MAX_STARTING_UNITS = 50_000
 /** Names those units may hold in all, likewise. */
 const MAX_STARTED_NAMES = 2_000_000
+
+/** What a directory entry is, as an adapter sees it (the scan's file system, the Action's git tree). */
+export type SearchPathEntry =
+  { kind: 'file' } | { kind: 'link'; text: string } | { kind: 'directory' | 'other' } | undefined
+
+/** The directories of a search path as the walk reads them (injected: the scan, the Action's base). */
+export interface SearchPathView {
+  /** the names of a directory's entries (none when it is no directory) */
+  names(dir: string): Iterable<string>
+  /** what an entry is (a link to a directory counts as a directory where the adapter can tell) */
+  entry(dir: string, name: string): SearchPathEntry
+  /** a unit file's bytes (null: a link to /dev/null); undefined when it cannot be read */
+  read(dir: string, name: string): Uint8Array | null | undefined
+  /** the path of an entry, as reports show it */
+  shown(dir: string, name: string): string
+  /** the path of an entry, to list or look up further */
+  path(dir: string, name: string): string
+}
+
+/**
+ * instancesStarted() on a search path (`searched`, most specific first), by template prefix and
+ * instance, each with why: the units of other types in its directories (the first of each name),
+ * the links of their dependency directories, and the lookups of the walk, all through `view`.
+ */
+export function instancesStartedOnSearchPath(
+  searched: readonly string[],
+  view: SearchPathView,
+  version: number
+): Map<string, Map<string, string>> | 'too many' {
+  // the links of a dependency directory systemd takes: links, not to /dev/null ("Non-symlink in
+  // dependency dir, ignoring"; a masked one is ignored too)
+  const realLinks = function* (at: string): Iterable<[string, string]> {
+    for (const name of view.names(at)) {
+      const entry = view.entry(at, name)
+      if (entry?.kind === 'link' && entry.text !== '/dev/null') yield [name, view.shown(at, name)]
+    }
+  }
+  const roots: StartingUnit[] = []
+  const links: Array<[string, string]> = []
+  const named = new Set<string>()
+  for (const dir of searched) {
+    const names = [...view.names(dir)]
+    for (const unit of startingUnitsAmong(names)) {
+      if (named.has(unit.name)) continue
+      named.add(unit.name)
+      roots.push({ unit })
+    }
+    for (const name of names)
+      if (isDependencyDirectory(name))
+        for (const link of realLinks(view.path(dir, name))) links.push(link)
+  }
+  const lookup: UnitLookup = {
+    // the first file of its name on the search path, else its template's; an empty file or a
+    // link to /dev/null masks it (a directory of that name is no unit file: the search goes on)
+    load(unit) {
+      for (const name of [unit.name, templateOf(unit)]) {
+        if (name === undefined) continue
+        for (const dir of searched) {
+          const kind = view.entry(dir, name)?.kind
+          if (kind !== 'file' && kind !== 'link') continue
+          const bytes = view.read(dir, name)
+          if (bytes === undefined) return undefined
+          return { bytes: bytes?.length ? bytes : null, shown: view.shown(dir, name) }
+        }
+      }
+      return undefined
+    },
+    // its own, its template's, its dash prefixes' and its type's
+    *dependencies(unit) {
+      for (const dir of searched)
+        for (const name of dependencyDirectoryNames(unit, version))
+          yield* realLinks(view.path(dir, name))
+    },
+    // the unit an alias link leads to (a few hops; the first entry of the name decides: a file
+    // there is the unit itself), else the name
+    idOf(unit) {
+      let id = unit
+      for (let hop = 0; hop < 8; hop++) {
+        const dir = searched.find((d) => view.entry(d, id.name) !== undefined)
+        const entry = dir === undefined ? undefined : view.entry(dir, id.name)
+        const text = entry?.kind === 'link' ? entry.text : undefined
+        const next =
+          text === undefined ? undefined : parseUnitName(text.slice(text.lastIndexOf('/') + 1))
+        if (
+          !next ||
+          next.type !== id.type ||
+          next.isTemplate !== id.isTemplate ||
+          next.name === id.name
+        )
+          break
+        id = next
+      }
+      return id
+    }
+  }
+  const started =
+    roots.length > 0 || links.length > 0
+      ? instancesStarted(roots, links, lookup, version)
+      : undefined
+  if (started === 'too many') return started
+  const byPrefix = new Map<string, Map<string, string>>()
+  for (const [name, why] of started ?? []) {
+    const service = parseUnitName(name)!
+    let byInstance = byPrefix.get(service.prefix)
+    if (!byInstance) byPrefix.set(service.prefix, (byInstance = new Map()))
+    byInstance.set(service.instance, why)
+  }
+  return byPrefix
+}

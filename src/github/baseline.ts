@@ -20,7 +20,6 @@ import {
   searchPathNameMaps,
   templatePrefixes,
   searchPathRoot,
-  dependencyDirectoryNames,
   dropInChoicesEitherWay,
   dropInDirectoryNames,
   loadedNames,
@@ -41,8 +40,8 @@ import { analyzeUnit, errorReport } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, parseUnitName, templateOf } from '../core/specifiers.js'
-import type { StartingUnit, UnitSource } from '../core/started-services.js'
-import { instancesStarted, startingUnitsAmong } from '../core/started-services.js'
+import type { SearchPathView } from '../core/started-services.js'
+import { instancesStartedOnSearchPath } from '../core/started-services.js'
 import {
   isAbsoluteLink,
   MAX_UNIT_FILE_BYTES,
@@ -566,101 +565,47 @@ export function scoreAtBase(
     }
     result.set(current, report!)
   }
-  /** the links of a dependency directory systemd takes (not to /dev/null), as the scan's realLinks */
-  const realLinks = function* (at: string): Iterable<[string, string]> {
-    const resolved = reader.resolve(at)
-    if (resolved.kind !== 'dir') return
-    for (const entry of reader.list(resolved.path)) {
-      const link = tree.entries.get(join(resolved.path, entry))
-      if (link?.mode === SYMLINK && reader.linkText(link) !== '/dev/null')
-        yield [entry, join(at, entry)]
+  /** per search path: the service instances the units of other types start (as the scan) */
+  const startedOnSearchPath = new Map<string, Map<string, Map<string, string>> | 'too many'>()
+  // (a directory that is a link lists where it leads; each listing taken once, as a set)
+  const listed = new Map<string, { path: string; names: Set<string> } | undefined>()
+  const listing = (dir: string): { path: string; names: Set<string> } | undefined => {
+    if (!listed.has(dir)) {
+      const resolved = reader.resolve(dir)
+      listed.set(
+        dir,
+        resolved.kind === 'dir'
+          ? { path: resolved.path, names: new Set(reader.list(resolved.path)) }
+          : undefined
+      )
     }
+    return listed.get(dir)
   }
-  /** per search path: the service instances the units of other types start, by prefix (as the scan) */
-  const startedOnSearchPath = new Map<string, Map<string, string[]> | 'too many'>()
-  const instancesStartedOn = (searched: readonly string[]): Map<string, string[]> | 'too many' => {
+  const view: SearchPathView = {
+    names: (dir) => listing(dir)?.names ?? [],
+    entry(dir, name) {
+      const at = listing(dir)
+      if (!at?.names.has(name)) return undefined
+      const entry = tree.entries.get(join(at.path, name))
+      if (entry?.mode === SYMLINK) return { kind: 'link', text: reader.linkText(entry) }
+      return { kind: entry?.type === 'blob' ? 'file' : 'directory' }
+    },
+    read(dir, name) {
+      const input = readFile(reader, reader.resolve(join(dir, name)), join(dir, name))
+      return typeof input === 'string' ? undefined : input.bytes
+    },
+    shown: join,
+    path: join
+  }
+  const instancesStartedOn = (
+    searched: readonly string[]
+  ): Map<string, Map<string, string>> | 'too many' => {
     const key = searched.join('\0')
     let found = startedOnSearchPath.get(key)
-    if (found) return found
-    // (the names of each directory as a set: a directory that is a link lists where it leads)
-    const listed = new Map<string, Set<string>>()
-    const lists = (dir: string, name: string): boolean => {
-      let names = listed.get(dir)
-      if (!names) listed.set(dir, (names = new Set(reader.list(dir))))
-      return names.has(name)
+    if (found === undefined) {
+      found = instancesStartedOnSearchPath(searched, view, options.version)
+      startedOnSearchPath.set(key, found)
     }
-    const roots: StartingUnit[] = []
-    const links: Array<[string, string]> = []
-    const named = new Set<string>()
-    for (const dir of searched) {
-      const names = reader.list(dir)
-      for (const unit of startingUnitsAmong(names)) {
-        if (named.has(unit.name)) continue
-        named.add(unit.name)
-        roots.push({ unit })
-      }
-      for (const name of names)
-        if (isDependencyDirectory(name))
-          for (const link of realLinks(join(dir, name))) links.push(link)
-    }
-    // the file systemd loads a unit from: the first of its name, else its template's (as the scan)
-    const load = (unit: UnitName): UnitSource | undefined => {
-      for (const name of [unit.name, templateOf(unit)]) {
-        if (name === undefined) continue
-        for (const dir of searched) {
-          if (!lists(dir, name)) continue
-          const resolved = reader.resolve(join(dir, name))
-          // (a directory of that name is no unit file: the search goes on, as the scan's)
-          if (resolved.kind === 'dir') continue
-          const input = readFile(reader, resolved, join(dir, name))
-          if (typeof input === 'string') return undefined
-          return { bytes: input.bytes?.length ? input.bytes : null, shown: join(dir, name) }
-        }
-      }
-      return undefined
-    }
-    // the entries of a unit's dependency directories on the search path (as the scan)
-    const dependencies = function* (unit: UnitName): Iterable<[string, string]> {
-      for (const dir of searched)
-        for (const name of dependencyDirectoryNames(unit, options.version))
-          yield* realLinks(join(dir, name))
-    }
-    // the unit an alias link on the search path leads to (a few hops), else the name (as the scan)
-    const idOf = (unit: UnitName): UnitName => {
-      let id = unit
-      for (let hop = 0; hop < 8; hop++) {
-        const dir = searched.find((d) => lists(d, id.name))
-        const entry = dir === undefined ? undefined : tree.entries.get(join(dir, id.name))
-        const text = entry?.mode === SYMLINK ? reader.linkText(entry) : undefined
-        const next =
-          text === undefined ? undefined : parseUnitName(text.slice(text.lastIndexOf('/') + 1))
-        if (
-          !next ||
-          next.type !== id.type ||
-          next.isTemplate !== id.isTemplate ||
-          next.name === id.name
-        )
-          break
-        id = next
-      }
-      return id
-    }
-    const started =
-      roots.length > 0 || links.length > 0
-        ? instancesStarted(roots, links, { load, dependencies, idOf }, options.version)
-        : undefined
-    if (started === 'too many') {
-      found = started
-    } else {
-      found = new Map()
-      for (const name of started?.keys() ?? []) {
-        const service = parseUnitName(name)!
-        let instances = found.get(service.prefix)
-        if (!instances) found.set(service.prefix, (instances = []))
-        instances.push(service.instance)
-      }
-    }
-    startedOnSearchPath.set(key, found)
     return found
   }
   if (judgeInstances) {
@@ -710,7 +655,7 @@ export function scoreAtBase(
           tooMany = true
           break
         }
-        for (const instance of started.get(prefix) ?? []) instances.push(instance)
+        for (const instance of started.get(prefix)?.keys() ?? []) instances.push(instance)
       }
       if (tooMany) {
         result.set(current, errorReport(basePath, atBase.unit, TOO_MANY_STARTED))

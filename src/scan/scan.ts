@@ -19,7 +19,6 @@ import {
   eitherSearchPathRoot,
   endsInSlash,
   instancesWithDropIns,
-  dependencyDirectoryNames,
   dropInChoicesEitherWay,
   dropInLead,
   isDashPrefixName,
@@ -53,12 +52,8 @@ import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import { NEWEST_SYSTEMD_VERSION } from '../core/service.js'
-import type { StartingUnit, UnitSource } from '../core/started-services.js'
-import {
-  instancesStarted,
-  MAX_STARTING_UNITS,
-  startingUnitsAmong
-} from '../core/started-services.js'
+import type { SearchPathView } from '../core/started-services.js'
+import { instancesStartedOnSearchPath, MAX_STARTING_UNITS } from '../core/started-services.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, instanceOf, parseUnitName, templateOf } from '../core/specifiers.js'
 import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from './paths.js'
@@ -763,17 +758,6 @@ function collectDropIns(
 /** Per directory listing: the names of the links in its dependency directories, with their paths. */
 const dependencyLinksOf = new WeakMap<ReadonlyMap<string, EntryKind>, Array<[string, string]>>()
 
-/**
- * The entries of a dependency directory systemd takes, with their paths as shown: links, not to
- * /dev/null ("Non-symlink in dependency dir, ignoring"; a masked one is ignored too).
- */
-function* realLinks(at: string, read: Reader): Iterable<[string, string]> {
-  for (const [entry, kind] of read.listDirectory(at) ?? []) {
-    const file = entryPath(at, entry)
-    if (kind === 'link' && read.linkText(file) !== '/dev/null') yield [entry, read.display(file)]
-  }
-}
-
 /** The links in a directory's dependency directories (multi-user.target.wants/x), with their paths. */
 function dependencyLinks(
   dir: string,
@@ -805,8 +789,8 @@ const startedOnSearchPath = new Map<string, Map<string, Map<string, string>> | '
 
 /**
  * The service instances the units of other types on a search path start (a target's Wants=, a
- * timer's Unit=, an enabled timer's default ...; see instancesStarted), by template prefix and
- * instance, each with why; worked out once per search path.
+ * timer's Unit=, an enabled timer's default ...; see instancesStartedOnSearchPath), by template
+ * prefix and instance, each with why; worked out once per search path.
  */
 function instancesStartedOn(
   searched: readonly string[],
@@ -816,84 +800,25 @@ function instancesStartedOn(
   const key = `${version}\0${searched.join('\0')}`
   let found = startedOnSearchPath.get(key)
   if (found) return found
-  const roots: StartingUnit[] = []
-  const links: Array<[string, string]> = []
-  const named = new Set<string>()
-  for (const dir of searched) {
-    const listing = read.listDirectory(dir)
-    if (!listing) continue
-    for (const unit of startingUnitsAmong(listing.keys())) {
-      if (named.has(unit.name)) continue
-      named.add(unit.name)
-      roots.push({ unit })
-    }
-    for (const [name, kind] of listing)
-      if ((kind === 'directory' || kind === 'link') && isDependencyDirectory(name))
-        for (const link of realLinks(entryPath(dir, name), read)) links.push(link)
-  }
-  // the file systemd loads a unit from: the first of its name on the search path, else its
-  // template's; an empty file or a link to /dev/null masks it
-  const load = (unit: UnitName): UnitSource | undefined => {
-    for (const name of [unit.name, templateOf(unit)]) {
-      if (name === undefined) continue
-      for (const dir of searched) {
-        const kind = read.listDirectory(dir)?.get(name)
-        if (kind !== 'file' && kind !== 'link') continue
-        const file = entryPath(dir, name)
-        try {
-          const bytes = read.read(file, dir).bytes
-          return { bytes: bytes?.length ? bytes : null, shown: read.display(file, dir) }
-        } catch (error) {
-          if (!(error instanceof ReadError)) throw error
-          return undefined
-        }
+  const view: SearchPathView = {
+    names: (dir) => read.listDirectory(dir)?.keys() ?? [],
+    entry(dir, name) {
+      const kind = read.listDirectory(dir)?.get(name)
+      if (kind === 'link') return { kind, text: read.linkText(entryPath(dir, name)) ?? '' }
+      return kind === undefined ? undefined : { kind }
+    },
+    read(dir, name) {
+      try {
+        return read.read(entryPath(dir, name), dir).bytes
+      } catch (error) {
+        if (!(error instanceof ReadError)) throw error
+        return undefined
       }
-    }
-    return undefined
+    },
+    shown: (dir, name) => read.display(entryPath(dir, name), dir),
+    path: entryPath
   }
-  // the entries of a unit's dependency directories on the search path (its own, its template's,
-  // its dash prefixes' and its type's)
-  const dependencies = function* (unit: UnitName): Iterable<[string, string]> {
-    for (const dir of searched)
-      for (const name of dependencyDirectoryNames(unit, version))
-        yield* realLinks(entryPath(dir, name), read)
-  }
-  // the unit an alias link on the search path leads to (a few hops), else the name itself
-  const idOf = (unit: UnitName): UnitName => {
-    let id = unit
-    for (let hop = 0; hop < 8; hop++) {
-      // (the first entry of the name decides: a file there is the unit itself)
-      const dir = searched.find((d) => read.listDirectory(d)?.has(id.name))
-      const link = dir !== undefined && read.listDirectory(dir)?.get(id.name) === 'link'
-      const text = link ? read.linkText(entryPath(dir, id.name)) : undefined
-      const next =
-        text === undefined ? undefined : parseUnitName(text.slice(text.lastIndexOf('/') + 1))
-      if (
-        !next ||
-        next.type !== id.type ||
-        next.isTemplate !== id.isTemplate ||
-        next.name === id.name
-      )
-        break
-      id = next
-    }
-    return id
-  }
-  const started =
-    roots.length > 0 || links.length > 0
-      ? instancesStarted(roots, links, { load, dependencies, idOf }, version)
-      : undefined
-  if (started === 'too many') {
-    found = started
-  } else {
-    found = new Map()
-    for (const [name, why] of started ?? []) {
-      const service = parseUnitName(name)!
-      let byInstance = found.get(service.prefix)
-      if (!byInstance) found.set(service.prefix, (byInstance = new Map()))
-      byInstance.set(service.instance, why)
-    }
-  }
+  found = instancesStartedOnSearchPath(searched, view, version)
   // (bounded: a scan of many image trees keeps the last thousand)
   if (startedOnSearchPath.size >= 1000) startedOnSearchPath.clear()
   startedOnSearchPath.set(key, found)
