@@ -26,7 +26,7 @@ export function homeSection(masks: readonly number[]): string | undefined {
   return homes.length === 1 ? homes[0] : undefined
 }
 
-export function sectionIndex(section: string): number {
+function sectionIndex(section: string): number {
   return section === 'Service' ? 1 : section === 'Unit' ? 0 : section === 'Install' ? 2 : -1
 }
 
