@@ -487,6 +487,51 @@ describe('directive semantics', () => {
     ])
   })
 
+  it('says which key an unknown one likely misspells, and where a key of another unit type goes', () => {
+    const text =
+      '[Unit]\nafter=network.target\nWantedby=x.target\n' +
+      '[Service]\nExecStart=/bin/true\nProtectSytem=strict\nNoNewPrivilege=yes\n' +
+      'RestrictAdressFamilies=AF_UNIX\nMemoryMx=1G\nIAccounting=yes\nUsr=a\n' +
+      'OnCalendar=daily\nListenStream=80\nWhere=/mnt\n[Install]\nWantedBi=multi-user.target\n'
+    const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version: 252 })
+    if (result.status !== 'loaded') throw new Error(result.reason)
+    const unknown = "Unknown key '"
+    expect(result.diagnostics.map((d) => `${d.line} ${d.severity} ${d.message}`)).toEqual([
+      `2 warning ${unknown}after' in [Unit]: systemd ignores the line; did you mean After=?`,
+      `3 warning ${unknown}Wantedby' in [Unit]: systemd ignores the line; did you mean WantedBy= in [Install]?`,
+      // a misspelt directive the checks read looks like hardening and does nothing: an error
+      `6 error ${unknown}ProtectSytem' in [Service]: systemd ignores the line; did you mean ProtectSystem=?`,
+      `7 error ${unknown}NoNewPrivilege' in [Service]: systemd ignores the line; did you mean NoNewPrivileges=?`,
+      `8 error ${unknown}RestrictAdressFamilies' in [Service]: systemd ignores the line; did you mean RestrictAddressFamilies=?`,
+      `9 warning ${unknown}MemoryMx' in [Service]: systemd ignores the line; did you mean MemoryMax=?`,
+      // as close to IPAccounting= as to IOAccounting=; a three-letter key is too short to guess at
+      `10 warning ${unknown}IAccounting' in [Service]: systemd ignores the line`,
+      `11 warning ${unknown}Usr' in [Service]: systemd ignores the line`,
+      `12 warning ${unknown}OnCalendar' in [Service]: systemd ignores the line (OnCalendar= is a key of [Timer], in .timer units: a service does not take it)`,
+      `13 warning ${unknown}ListenStream' in [Service]: systemd ignores the line (ListenStream= is a key of [Socket], in .socket units: a service does not take it)`,
+      `14 warning ${unknown}Where' in [Service]: systemd ignores the line (Where= is a key of [Automount], [Mount], in .automount, .mount units: a service does not take it)`,
+      `16 warning ${unknown}WantedBi' in [Install]: systemd ignores the line; did you mean WantedBy=?`
+    ])
+    // none of the lines applies: the score is the bare service's
+    expect(scoreService(result, 252, DEFAULT_POLICY).exposure).toBe(
+      scoreService(loaded({ 'a.service': '[Service]\nExecStart=/bin/true\n' }), 252, DEFAULT_POLICY)
+        .exposure
+    )
+    // guesses are made for a unit's first 100 problems only (a file of thousands is no typo)
+    const many = `${H}${Array.from({ length: 300 }, () => 'ProtectSytem=x\n').join('')}`
+    const listed = loaded({ 'a.service': many }).diagnostics
+    expect(listed).toHaveLength(300)
+    expect(listed.filter((d) => d.message.includes('did you mean')).length).toBe(100)
+    // what systemd says of the same lines, where it is installed: the same keys, unknown
+    const warnings = systemdWarnings(text)
+    if (warnings === undefined) return
+    expect(
+      [...warnings.matchAll(/a\.service:(\d+): Unknown key '([^']+)'/g)].map(
+        (m) => `${m[1]} ${m[2]}`
+      )
+    ).toEqual(result.diagnostics.map((d) => `${d.line} ${d.key}`))
+  })
+
   it('reports a key a measured version no longer reads, as removed (red team, session 25)', () => {
     // systemd 262: "Support for option MemoryLimit= has been removed and it is ignored"
     const text = `${H}MemoryLimit=1G\nCPUShares=10\n`

@@ -34212,7 +34212,7 @@ const UNIT_KEYS = {
         SurviveFinalKillSignal: 6,
         Upholds: 7,
         Wants: 7,
-        WantsMountsFor: 6
+        WantsMountsFor: 6,
     },
     Service: {
         AllowedCPUs: 7,
@@ -34513,7 +34513,7 @@ const UNIT_KEYS = {
         UtmpMode: 7,
         WatchdogSec: 7,
         WatchdogSignal: 7,
-        WorkingDirectory: 7
+        WorkingDirectory: 7,
     },
     Install: {
         Alias: 7,
@@ -34521,8 +34521,112 @@ const UNIT_KEYS = {
         DefaultInstance: 7,
         RequiredBy: 7,
         UpheldBy: 6,
-        WantedBy: 7
+        WantedBy: 7,
     }
+};
+/** Keys only other unit types take (no measured version reads them in a service), and where. */
+const OTHER_TYPE_KEYS = {
+    Accept: ['Socket'],
+    AcceptFileDescriptors: ['Socket'],
+    AccuracySec: ['Timer'],
+    ActivatingConcurrencyMax: ['Slice'],
+    Backlog: ['Socket'],
+    BindIPv6Only: ['Socket'],
+    BindToDevice: ['Socket'],
+    Broadcast: ['Socket'],
+    ConcurrencyHardMax: ['Slice'],
+    ConcurrencySoftMax: ['Slice'],
+    DeferAcceptSec: ['Socket'],
+    DeferReactivation: ['Timer'],
+    DeferTrigger: ['Socket'],
+    DeferTriggerMaxSec: ['Socket'],
+    DirectoryMode: ['Automount', 'Mount', 'Path', 'Socket'],
+    DirectoryNotEmpty: ['Path'],
+    ExecStopPre: ['Socket'],
+    ExtraOptions: ['Automount'],
+    FileDescriptorName: ['Socket'],
+    FixedRandomDelay: ['Timer'],
+    FlushPending: ['Socket'],
+    ForceUnmount: ['Mount'],
+    FreeBind: ['Socket'],
+    IPTOS: ['Socket'],
+    IPTTL: ['Socket'],
+    KeepAlive: ['Socket'],
+    KeepAliveIntervalSec: ['Socket'],
+    KeepAliveProbes: ['Socket'],
+    KeepAliveTimeSec: ['Socket'],
+    LazyUnmount: ['Mount'],
+    ListenDatagram: ['Socket'],
+    ListenFIFO: ['Socket'],
+    ListenMessageQueue: ['Socket'],
+    ListenNetlink: ['Socket'],
+    ListenSequentialPacket: ['Socket'],
+    ListenSpecial: ['Socket'],
+    ListenStream: ['Socket'],
+    ListenUSBFunction: ['Socket'],
+    MakeDirectory: ['Path'],
+    Mark: ['Socket'],
+    MaxConnections: ['Socket'],
+    MaxConnectionsPerSource: ['Socket'],
+    MessageQueueMaxMessages: ['Socket'],
+    MessageQueueMessageSize: ['Socket'],
+    NoDelay: ['Socket'],
+    OnActiveSec: ['Timer'],
+    OnBootSec: ['Timer'],
+    OnCalendar: ['Timer'],
+    OnClockChange: ['Timer'],
+    OnStartupSec: ['Timer'],
+    OnTimezoneChange: ['Timer'],
+    OnUnitActiveSec: ['Timer'],
+    OnUnitInactiveSec: ['Timer'],
+    Options: ['Mount', 'Swap'],
+    PassCredentials: ['Socket'],
+    PassFileDescriptorsToExec: ['Socket'],
+    PassPIDFD: ['Socket'],
+    PassPacketInfo: ['Socket'],
+    PassSecurity: ['Socket'],
+    PathChanged: ['Path'],
+    PathExists: ['Path'],
+    PathExistsGlob: ['Path'],
+    PathModified: ['Path'],
+    Persistent: ['Timer'],
+    PipeSize: ['Socket'],
+    PollLimitBurst: ['Socket'],
+    PollLimitIntervalSec: ['Socket'],
+    Priority: ['Socket', 'Swap'],
+    RandomizedDelaySec: ['Timer'],
+    RandomizedOffsetSec: ['Timer'],
+    ReadWriteOnly: ['Mount'],
+    ReceiveBuffer: ['Socket'],
+    RemainAfterElapse: ['Timer'],
+    RemoveOnStop: ['Socket'],
+    ReusePort: ['Socket'],
+    SELinuxContextFromNet: ['Socket'],
+    SendBuffer: ['Socket'],
+    Service: ['Socket'],
+    SloppyOptions: ['Mount'],
+    SmackLabel: ['Socket'],
+    SmackLabelIPIn: ['Socket'],
+    SmackLabelIPOut: ['Socket'],
+    SocketGroup: ['Socket'],
+    SocketMode: ['Socket'],
+    SocketProtocol: ['Socket'],
+    SocketUser: ['Socket'],
+    Symlinks: ['Socket'],
+    TCPCongestion: ['Socket'],
+    TimeoutIdleSec: ['Automount'],
+    Timestamping: ['Socket'],
+    Transparent: ['Socket'],
+    TriggerLimitBurst: ['Path', 'Socket'],
+    TriggerLimitIntervalSec: ['Path', 'Socket'],
+    Unit: ['Path', 'Timer'],
+    WakeSystem: ['Timer'],
+    What: ['Mount', 'Swap'],
+    Where: ['Automount', 'Mount'],
+    Writable: ['Socket'],
+    XAttrAccept: ['Socket'],
+    XAttrEntryPoint: ['Socket'],
+    XAttrListen: ['Socket']
 };
 
 /**
@@ -34575,6 +34679,103 @@ const LEGACY_KEYS = {
     Unit: new Set(['IgnoreOnSnapshot']),
     Service: new Set(['Capabilities', 'SysVStartPriority', 'BusPolicy', 'NetClass'])
 };
+/** The longest distance from a key to the one it is taken to misspell, by the key's length. */
+function typoBudget(length) {
+    return length <= 3 ? 0 : length <= 6 ? 1 : 2;
+}
+/** Rows of editDistance(), kept between calls: a key is checked against hundreds of known ones. */
+let rows = [new Int32Array(0), new Int32Array(0), new Int32Array(0)];
+/**
+ * The number of single-character edits (insert, delete, substitute, swap two neighbours) from `a`
+ * to `b` when it is at most `max`, else max + 1. Only the diagonal band of width max is filled, and
+ * a row past the budget ends it.
+ */
+function editDistance(a, b, max) {
+    const far = max + 1;
+    if (Math.abs(a.length - b.length) > max)
+        return far;
+    const width = b.length + 1;
+    if (rows[0].length < width)
+        rows = rows.map(() => new Int32Array(width * 2));
+    let [before, previous, current] = rows;
+    before.fill(far, 0, width);
+    for (let j = 0; j < width; j++)
+        previous[j] = j <= max ? j : far;
+    for (let i = 1; i <= a.length; i++) {
+        current.fill(far, 0, width);
+        if (i <= max)
+            current[0] = i;
+        let best = current[0];
+        const to = Math.min(b.length, i + max);
+        for (let j = Math.max(1, i - max); j <= to; j++) {
+            const same = a.charCodeAt(i - 1) === b.charCodeAt(j - 1);
+            let d = Math.min(previous[j - 1] + (same ? 0 : 1), previous[j] + 1, current[j - 1] + 1);
+            if (i > 1 &&
+                j > 1 &&
+                a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+                a.charCodeAt(i - 2) === b.charCodeAt(j - 1))
+                d = Math.min(d, before[j - 2] + 1);
+            current[j] = Math.min(d, far);
+            if (d < best)
+                best = d;
+        }
+        if (best > max)
+            return far;
+        [before, previous, current] = [previous, current, before];
+    }
+    return Math.min(previous[b.length], far);
+}
+/** The keys the versions consulted (a mask) know in the three sections, by length. */
+const keysByLength = new Map();
+function knownKeysByLength(around) {
+    let byLength = keysByLength.get(around);
+    if (byLength !== undefined)
+        return byLength;
+    byLength = [];
+    for (const key of new Set(SECTIONS.flatMap((section) => Object.keys(UNIT_KEYS[section])))) {
+        const masks = keyMasks(key);
+        let sections = 0;
+        masks.forEach((mask, i) => {
+            if ((mask & around) !== 0)
+                sections |= 1 << i;
+        });
+        if (sections === 0)
+            continue;
+        for (let n = byLength.length; n <= key.length; n++)
+            byLength.push([]);
+        byLength[key.length].push({ key, lower: key.toLowerCase(), sections });
+    }
+    keysByLength.set(around, byLength);
+    return byLength;
+}
+/**
+ * The known key `key` most likely misspells (a case slip, a letter left out, doubled or swapped),
+ * preferring one of `index`'s section, with where it is known; undefined when none is close or two
+ * are equally close.
+ */
+function misspelled(key, index, around) {
+    const byLength = knownKeysByLength(around);
+    let max = typoBudget(key.length);
+    if (key.length > byLength.length - 1 + max)
+        return undefined;
+    const lower = key.toLowerCase();
+    let found = [];
+    const last = Math.min(byLength.length - 1, key.length + max);
+    for (let n = Math.max(0, key.length - max); n <= last; n++) {
+        for (const known of byLength[n]) {
+            const distance = editDistance(lower, known.lower, max);
+            if (distance > max)
+                continue;
+            if (distance < max)
+                found = [];
+            max = distance;
+            found.push(known);
+        }
+    }
+    const here = found.filter((f) => (f.sections & (1 << index)) !== 0);
+    const pick = here.length > 0 ? here : found;
+    return pick.length === 1 ? pick[0] : undefined;
+}
 /**
  * The measured version a target is judged by for keys that were removed: itself when measured, the
  * newest past the last (undefined between two measurements: when it went is not known).
@@ -34590,7 +34791,7 @@ function measuredAt(version) {
  * What to say of a key systemd `version` ignores in `section` (undefined: it reads it, or a version
  * around it may). `masks`: keyMasks(key).
  */
-function ignoredKey(key, section, masks, version) {
+function ignoredKey(key, section, masks, version, guess = true) {
     const index = sectionIndex(section);
     // extension keys (X-...) are ignored without a word
     if (index < 0 || key.startsWith('X-'))
@@ -34619,12 +34820,28 @@ function ignoredKey(key, section, masks, version) {
             code: 'wrong-section',
             message: `${key}= belongs in [${other}]; under [${section}] systemd ignores it`
         };
-    const option = key.startsWith('-')
-        ? ' (a command-line option on a line of its own: does the line before it lack its continuation backslash?)'
-        : '';
+    const unknown = `Unknown key '${key}' in [${section}]: systemd ignores the line`;
+    if (key.startsWith('-'))
+        return {
+            code: 'unknown-key',
+            message: `${unknown} (a command-line option on a line of its own: does the line before it lack its continuation backslash?)`
+        };
+    const types = Object.hasOwn(OTHER_TYPE_KEYS, key) ? OTHER_TYPE_KEYS[key] : undefined;
+    if (types !== undefined)
+        return {
+            code: 'unknown-key',
+            message: `${unknown} (${key}= is a key of ${types.map((t) => `[${t}]`).join(', ')}, in ${types.map((t) => `.${t.toLowerCase()}`).join(', ')} units: a service does not take it)`
+        };
+    const meant = guess ? misspelled(key, index, around) : undefined;
+    if (meant === undefined)
+        return { code: 'unknown-key', message: unknown };
+    const where = (meant.sections & (1 << index)) !== 0
+        ? ''
+        : ` in [${SECTIONS.find((_, i) => (meant.sections & (1 << i)) !== 0)}]`;
     return {
         code: 'unknown-key',
-        message: `Unknown key '${key}' in [${section}]: systemd ignores the line${option}`
+        message: `${unknown}; did you mean ${meant.key}=${where}?`,
+        meant: meant.key
     };
 }
 
@@ -36193,6 +36410,8 @@ const OLDEST_SYSTEMD_VERSION = 240;
 const NONE$2 = Object.freeze([]);
 /** Diagnostics listed per unit: a unit of millions of ignored lines would make a report of GBs. */
 const MAX_DIAGNOSTICS = 1_000;
+/** Problems of a unit after which an unknown key gets no "did you mean". */
+const MAX_GUESSED = 100;
 function addDiagnostic(diagnostics, diagnostic) {
     appendBounded(diagnostics, diagnostic, MAX_DIAGNOSTICS, ({ file, line, code }) => ({
         file,
@@ -37271,12 +37490,18 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
                     });
                 }
                 else if (section !== info.home) {
-                    const ignored = ignoredKey(key, section, info.masks, ctx.version);
+                    // a guess at the key meant (~7 us) for a unit's first problems only: a file of thousands
+                    // of unknown keys is not a typo
+                    const guess = diagnostics.length < MAX_GUESSED;
+                    const ignored = ignoredKey(key, section, info.masks, ctx.version, guess);
                     if (ignored !== undefined)
                         addDiagnostic(diagnostics, {
                             file: file.path,
                             line: assignment.line,
-                            severity: 'warning',
+                            // a misspelt directive of the checks looks like hardening and does nothing
+                            severity: ignored.meant !== undefined && Object.hasOwn(DIRECTIVES, ignored.meant)
+                                ? 'error'
+                                : 'warning',
                             code: ignored.code,
                             key,
                             message: ignored.message

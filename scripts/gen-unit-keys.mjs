@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Regenerates src/core/data/unit-keys.ts: the keys systemd knows in a service's [Unit], [Service]
-// and [Install] sections, and which of the measured versions know each.
+// and [Install] sections, and which of the measured versions know each; and the keys only other
+// unit types take ([Timer], [Socket] ...), to say where a stray one belongs.
 //
 // Usage: node scripts/gen-unit-keys.mjs VERSION=DUMP [VERSION=DUMP ...]
 //
@@ -75,6 +76,33 @@ for (const section of SECTIONS) {
     out += `    ${/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : JSON.stringify(key)}: ${mask},\n`
   }
   out += '  },\n'
+}
+out = out.replace(/,\n$/, '\n') + '}\n'
+
+// keys no service section takes in any measured version, with the sections of other unit types
+// that take them
+const serviceKeys = new Set(parsed.flatMap((p) => SECTIONS.flatMap((s) => [...(p.get(s) ?? [])])))
+const elsewhere = new Map()
+for (const p of parsed)
+  for (const [section, keys] of p) {
+    if (SECTIONS.includes(section)) continue
+    for (const key of keys) {
+      if (serviceKeys.has(key)) continue
+      if (!elsewhere.has(key)) elsewhere.set(key, new Set())
+      elsewhere.get(key).add(section)
+    }
+  }
+if (elsewhere.size === 0) throw new Error('no keys of other unit types in the dumps')
+out += `
+/** Keys only other unit types take (no measured version reads them in a service), and where. */
+export const OTHER_TYPE_KEYS: Readonly<Record<string, readonly string[]>> = {
+`
+for (const key of [...elsewhere.keys()].sort()) {
+  const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : JSON.stringify(key)
+  out += `  ${name}: [${[...elsewhere.get(key)]
+    .sort()
+    .map((s) => `'${s}'`)
+    .join(', ')}],\n`
 }
 out = out.replace(/,\n$/, '\n') + '}\n'
 writeFileSync(outFile, out)

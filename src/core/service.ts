@@ -249,6 +249,8 @@ const NONE: readonly never[] = Object.freeze([])
 
 /** Diagnostics listed per unit: a unit of millions of ignored lines would make a report of GBs. */
 export const MAX_DIAGNOSTICS = 1_000
+/** Problems of a unit after which an unknown key gets no "did you mean". */
+const MAX_GUESSED = 100
 
 function addDiagnostic(diagnostics: Diagnostic[], diagnostic: Diagnostic): void {
   appendBounded(diagnostics, diagnostic, MAX_DIAGNOSTICS, ({ file, line, code }): Diagnostic => ({
@@ -1419,12 +1421,19 @@ function applyFile(
             message: `'${key}' is not '${known}': keys are case-sensitive, so systemd ignores this line`
           })
         } else if (section !== info.home) {
-          const ignored = ignoredKey(key, section, info.masks, ctx.version)
+          // a guess at the key meant (~7 us) for a unit's first problems only: a file of thousands
+          // of unknown keys is not a typo
+          const guess = diagnostics.length < MAX_GUESSED
+          const ignored = ignoredKey(key, section, info.masks, ctx.version, guess)
           if (ignored !== undefined)
             addDiagnostic(diagnostics, {
               file: file.path,
               line: assignment.line,
-              severity: 'warning',
+              // a misspelt directive of the checks looks like hardening and does nothing
+              severity:
+                ignored.meant !== undefined && Object.hasOwn(DIRECTIVES, ignored.meant)
+                  ? 'error'
+                  : 'warning',
               code: ignored.code,
               key,
               message: ignored.message

@@ -4,7 +4,7 @@
  * (data/unit-keys.ts): a key is reported unknown only when no measured version around the target
  * knows it, so a version between two measurements never gets a false report.
  */
-import { UNIT_KEY_VERSIONS, UNIT_KEYS } from './data/unit-keys.js'
+import { OTHER_TYPE_KEYS, UNIT_KEY_VERSIONS, UNIT_KEYS } from './data/unit-keys.js'
 
 /** The sections of a service unit, in the order of a key's masks. */
 const SECTIONS = ['Unit', 'Service', 'Install'] as const
@@ -62,6 +62,111 @@ const LEGACY_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
 export interface IgnoredKey {
   code: 'unknown-key' | 'wrong-section' | 'ignored-by-version'
   message: string
+  /** for a key no version knows: the known key it most likely misspells */
+  meant?: string
+}
+
+/** The longest distance from a key to the one it is taken to misspell, by the key's length. */
+function typoBudget(length: number): number {
+  return length <= 3 ? 0 : length <= 6 ? 1 : 2
+}
+
+/** Rows of editDistance(), kept between calls: a key is checked against hundreds of known ones. */
+let rows = [new Int32Array(0), new Int32Array(0), new Int32Array(0)]
+
+/**
+ * The number of single-character edits (insert, delete, substitute, swap two neighbours) from `a`
+ * to `b` when it is at most `max`, else max + 1. Only the diagonal band of width max is filled, and
+ * a row past the budget ends it.
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  const far = max + 1
+  if (Math.abs(a.length - b.length) > max) return far
+  const width = b.length + 1
+  if (rows[0]!.length < width) rows = rows.map(() => new Int32Array(width * 2))
+  let [before, previous, current] = rows as [Int32Array, Int32Array, Int32Array]
+  before.fill(far, 0, width)
+  for (let j = 0; j < width; j++) previous[j] = j <= max ? j : far
+  for (let i = 1; i <= a.length; i++) {
+    current.fill(far, 0, width)
+    if (i <= max) current[0] = i
+    let best = current[0]!
+    const to = Math.min(b.length, i + max)
+    for (let j = Math.max(1, i - max); j <= to; j++) {
+      const same = a.charCodeAt(i - 1) === b.charCodeAt(j - 1)
+      let d = Math.min(previous[j - 1]! + (same ? 0 : 1), previous[j]! + 1, current[j - 1]! + 1)
+      if (
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+      )
+        d = Math.min(d, before[j - 2]! + 1)
+      current[j] = Math.min(d, far)
+      if (d < best) best = d
+    }
+    if (best > max) return far
+    ;[before, previous, current] = [previous, current, before]
+  }
+  return Math.min(previous[b.length]!, far)
+}
+
+interface KnownKey {
+  key: string
+  lower: string
+  /** the section indexes whose key it is at the versions consulted */
+  sections: number
+}
+
+/** The keys the versions consulted (a mask) know in the three sections, by length. */
+const keysByLength = new Map<number, KnownKey[][]>()
+
+function knownKeysByLength(around: number): KnownKey[][] {
+  let byLength = keysByLength.get(around)
+  if (byLength !== undefined) return byLength
+  byLength = []
+  for (const key of new Set(SECTIONS.flatMap((section) => Object.keys(UNIT_KEYS[section]!)))) {
+    const masks = keyMasks(key)
+    let sections = 0
+    masks.forEach((mask, i) => {
+      if ((mask & around) !== 0) sections |= 1 << i
+    })
+    if (sections === 0) continue
+    for (let n = byLength.length; n <= key.length; n++) byLength.push([])
+    byLength[key.length]!.push({ key, lower: key.toLowerCase(), sections })
+  }
+  keysByLength.set(around, byLength)
+  return byLength
+}
+
+/**
+ * The known key `key` most likely misspells (a case slip, a letter left out, doubled or swapped),
+ * preferring one of `index`'s section, with where it is known; undefined when none is close or two
+ * are equally close.
+ */
+function misspelled(
+  key: string,
+  index: number,
+  around: number
+): { key: string; sections: number } | undefined {
+  const byLength = knownKeysByLength(around)
+  let max = typoBudget(key.length)
+  if (key.length > byLength.length - 1 + max) return undefined
+  const lower = key.toLowerCase()
+  let found: KnownKey[] = []
+  const last = Math.min(byLength.length - 1, key.length + max)
+  for (let n = Math.max(0, key.length - max); n <= last; n++) {
+    for (const known of byLength[n]!) {
+      const distance = editDistance(lower, known.lower, max)
+      if (distance > max) continue
+      if (distance < max) found = []
+      max = distance
+      found.push(known)
+    }
+  }
+  const here = found.filter((f) => (f.sections & (1 << index)) !== 0)
+  const pick = here.length > 0 ? here : found
+  return pick.length === 1 ? pick[0] : undefined
 }
 
 /**
@@ -83,7 +188,8 @@ export function ignoredKey(
   key: string,
   section: string,
   masks: readonly number[],
-  version: number
+  version: number,
+  guess = true
 ): IgnoredKey | undefined {
   const index = sectionIndex(section)
   // extension keys (X-...) are ignored without a word
@@ -111,11 +217,27 @@ export function ignoredKey(
       code: 'wrong-section',
       message: `${key}= belongs in [${other}]; under [${section}] systemd ignores it`
     }
-  const option = key.startsWith('-')
-    ? ' (a command-line option on a line of its own: does the line before it lack its continuation backslash?)'
-    : ''
+  const unknown = `Unknown key '${key}' in [${section}]: systemd ignores the line`
+  if (key.startsWith('-'))
+    return {
+      code: 'unknown-key',
+      message: `${unknown} (a command-line option on a line of its own: does the line before it lack its continuation backslash?)`
+    }
+  const types = Object.hasOwn(OTHER_TYPE_KEYS, key) ? OTHER_TYPE_KEYS[key]! : undefined
+  if (types !== undefined)
+    return {
+      code: 'unknown-key',
+      message: `${unknown} (${key}= is a key of ${types.map((t) => `[${t}]`).join(', ')}, in ${types.map((t) => `.${t.toLowerCase()}`).join(', ')} units: a service does not take it)`
+    }
+  const meant = guess ? misspelled(key, index, around) : undefined
+  if (meant === undefined) return { code: 'unknown-key', message: unknown }
+  const where =
+    (meant.sections & (1 << index)) !== 0
+      ? ''
+      : ` in [${SECTIONS.find((_, i) => (meant.sections & (1 << i)) !== 0)}]`
   return {
     code: 'unknown-key',
-    message: `Unknown key '${key}' in [${section}]: systemd ignores the line${option}`
+    message: `${unknown}; did you mean ${meant.key}=${where}?`,
+    meant: meant.key
   }
 }

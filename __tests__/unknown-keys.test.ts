@@ -1,0 +1,89 @@
+/**
+ * The guess at the key an unknown one misspells (unknown-keys.ts): the banded edit distance it
+ * stands on agrees with the textbook one, and every key some measured systemd knows is guessed
+ * back from its own slips.
+ */
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { UNIT_KEYS } from '../src/core/data/unit-keys.js'
+import { editDistance, ignoredKey, keyMasks } from '../src/core/unknown-keys.js'
+
+/** Optimal string alignment distance, the whole table filled. */
+function textbook(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0))
+  )
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)
+      )
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1)
+    }
+  return d[a.length]![b.length]!
+}
+
+describe('editDistance', () => {
+  it('is the textbook distance up to the budget, and budget + 1 beyond', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 12 })
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 4 }), (a, b, max) => {
+        expect(editDistance(a, b, max)).toBe(Math.min(textbook(a, b), max + 1))
+      }),
+      { numRuns: 3000 }
+    )
+  })
+
+  it('counts a swap of neighbours as one edit', () => {
+    expect(editDistance('protectsytsem', 'protectsystem', 2)).toBe(1)
+    expect(editDistance('ab', 'ba', 0)).toBe(1)
+  })
+})
+
+describe('the key an unknown one misspells', () => {
+  const serviceKeys = Object.keys(UNIT_KEYS.Service!).filter((key) => keyMasks(key)[1] === 7)
+  const guess = (key: string, section = 'Service'): string | undefined =>
+    ignoredKey(key, section, keyMasks(key), 262)?.meant
+
+  it('takes each [Service] key back from a letter left out, when no other key is as close', () => {
+    let guessed = 0
+    for (const key of serviceKeys.filter((k) => k.length > 6)) {
+      const slip = key.slice(0, 3) + key.slice(4)
+      if (keyMasks(slip).some((mask) => mask !== 0)) continue
+      const meant = guess(slip)
+      // an ambiguous slip gets no guess; a guess is never another key than the one slipped
+      if (meant !== undefined) {
+        expect(meant).toBe(key)
+        guessed++
+      }
+    }
+    expect(guessed).toBeGreaterThan(serviceKeys.length * 0.8)
+  })
+
+  it('guesses nothing for a key no known one is close to, nor for a known key', () => {
+    expect(guess('Completely')).toBeUndefined()
+    expect(guess('ProtectSystem')).toBeUndefined()
+    expect(ignoredKey('ProtectSystem', 'Service', keyMasks('ProtectSystem'), 262)).toBeUndefined()
+    // a key longer than any known one plus the budget is not looked at
+    expect(guess('P'.repeat(100_000))).toBeUndefined()
+  })
+
+  it('prefers a key of the section the line is in, else names the section of the one it finds', () => {
+    // "Before" is a [Unit] key only
+    expect(ignoredKey('Befor', 'Service', keyMasks('Befor'), 262)?.message).toMatch(
+      /did you mean Before= in \[Unit\]\?$/
+    )
+    expect(ignoredKey('Befor', 'Unit', keyMasks('Befor'), 262)?.message).toMatch(
+      /did you mean Before=\?$/
+    )
+  })
+
+  it('guesses only keys the target version may know', () => {
+    // MemoryTHP= is known from 262 on (252 and 257 do not take it)
+    expect(guess('MemoryTHPP')).toBe('MemoryTHP')
+    expect(ignoredKey('MemoryTHPP', 'Service', keyMasks('MemoryTHPP'), 252)?.meant).toBeUndefined()
+  })
+})
