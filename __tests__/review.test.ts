@@ -227,6 +227,36 @@ describe('a pull request that modifies a unit', () => {
   })
 })
 
+describe('a pull request that adds a misspelt directive', () => {
+  it('suggests the directive meant in place of the line that does nothing', async () => {
+    const r = repo({
+      base: { 'units/legacy.service': LEGACY },
+      head: {
+        'units/legacy.service': LEGACY.replace(
+          'Restart=on-failure\n',
+          'Restart=on-failure\nPrivteTmp=yes\nNoNewPrivilege=yes\n'
+        )
+      }
+    })
+    const fake = await fakeFor(r)
+    const result = await run(r, fake)
+    expect(result.code).toBe(1)
+    expect(errors422(fake)).toEqual([])
+    // the annotation says what the line was meant to be
+    expect(result.commands.join('\n')).toMatch(/did you mean PrivateTmp=\?/)
+    const comment = fake.reviewComments[0]!
+    expect(comment.body).toContain('```suggestion\n')
+    git(r.dir, 'checkout', '-q', '--detach', r.headSha)
+    const applied = applySuggestion(r.dir, comment)
+    expect(applied.score).toBe(promised(comment.body))
+    // the misspelt lines are gone, each replaced by the directive it meant
+    expect(applied.text).not.toMatch(/PrivteTmp|NoNewPrivilege=/)
+    expect(applied.text).toMatch(/^PrivateTmp=yes$/m)
+    expect(applied.text).toMatch(/^NoNewPrivileges=yes$/m)
+    expect(comment.start_line).toBe(8)
+  })
+})
+
 describe('a pull request that only adds a drop-in', () => {
   it('suggests the directives in that drop-in', async () => {
     const r = repo({

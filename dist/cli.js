@@ -3157,7 +3157,7 @@ const UNIT_KEYS = {
         SurviveFinalKillSignal: 6,
         Upholds: 7,
         Wants: 7,
-        WantsMountsFor: 6,
+        WantsMountsFor: 6
     },
     Service: {
         AllowedCPUs: 7,
@@ -3458,7 +3458,7 @@ const UNIT_KEYS = {
         UtmpMode: 7,
         WatchdogSec: 7,
         WatchdogSignal: 7,
-        WorkingDirectory: 7,
+        WorkingDirectory: 7
     },
     Install: {
         Alias: 7,
@@ -3466,7 +3466,7 @@ const UNIT_KEYS = {
         DefaultInstance: 7,
         RequiredBy: 7,
         UpheldBy: 6,
-        WantedBy: 7,
+        WantedBy: 7
     }
 };
 /** Keys only other unit types take (no measured version reads them in a service), and where. */

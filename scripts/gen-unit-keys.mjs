@@ -64,20 +64,20 @@ export const UNIT_KEY_VERSIONS: readonly number[] = [${versions.join(', ')}]
 /** Per section of a service unit: every key some measured version knows, with its mask. */
 export const UNIT_KEYS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
 `
-for (const section of SECTIONS) {
+const name = (key) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : JSON.stringify(key))
+const sections = SECTIONS.map((section) => {
   const all = new Set(parsed.flatMap((p) => [...(p.get(section) ?? [])]))
   if (all.size === 0) throw new Error(`no [${section}] keys in the dumps`)
-  out += `  ${section}: {\n`
-  for (const key of [...all].sort()) {
+  const entries = [...all].sort().map((key) => {
     let mask = 0
     parsed.forEach((p, i) => {
       if (p.get(section)?.has(key)) mask |= 1 << i
     })
-    out += `    ${/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : JSON.stringify(key)}: ${mask},\n`
-  }
-  out += '  },\n'
-}
-out = out.replace(/,\n$/, '\n') + '}\n'
+    return `    ${name(key)}: ${mask}`
+  })
+  return `  ${section}: {\n${entries.join(',\n')}\n  }`
+})
+out += sections.join(',\n') + '\n}\n'
 
 // keys no service section takes in any measured version, with the sections of other unit types
 // that take them
@@ -97,13 +97,16 @@ out += `
 /** Keys only other unit types take (no measured version reads them in a service), and where. */
 export const OTHER_TYPE_KEYS: Readonly<Record<string, readonly string[]>> = {
 `
-for (const key of [...elsewhere.keys()].sort()) {
-  const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : JSON.stringify(key)
-  out += `  ${name}: [${[...elsewhere.get(key)]
+out +=
+  [...elsewhere.keys()]
     .sort()
-    .map((s) => `'${s}'`)
-    .join(', ')}],\n`
-}
-out = out.replace(/,\n$/, '\n') + '}\n'
+    .map(
+      (key) =>
+        `  ${name(key)}: [${[...elsewhere.get(key)]
+          .sort()
+          .map((s) => `'${s}'`)
+          .join(', ')}]`
+    )
+    .join(',\n') + '\n}\n'
 writeFileSync(outFile, out)
 console.log(`wrote ${outFile}: systemd ${versions.join(', ')}`)

@@ -241,3 +241,11 @@ export function ignoredKey(
     meant: meant.key
   }
 }
+
+/**
+ * The key a line's `key` misspells when systemd `version` does not know it in `section` (the one
+ * its "did you mean" names), else undefined: such a line does nothing, so a fix may take its place.
+ */
+export function misspeltKey(key: string, section: string, version: number): string | undefined {
+  return ignoredKey(key, section, keyMasks(key), version)?.meant
+}

@@ -2,13 +2,15 @@
  * One-click suggestions (pure): the fix engine's drop-in turned into an edit of a file the pull
  * request changes, as a GitHub ```suggestion``` that replaces lines start_line..line. The edit
  * re-emits the anchor line and adds the drop-in's directives after it (replacing a line that sets
- * the same single-valued directive when it sits in the same hunk), and is only offered when the
- * engine, run on the edited file, gives exactly the score the drop-in promises.
+ * the same single-valued directive, or a misspelling of a directive it sets, when it sits in the
+ * same hunk), and is only offered when the engine, run on the edited file, gives exactly the score
+ * the drop-in promises.
  */
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
+import { misspeltKey } from '../core/unknown-keys.js'
 import type { FilePatch } from './review-diff.js'
 import { hunkOf } from './review-diff.js'
 
@@ -166,14 +168,18 @@ function editFile(
     const trimmed = line.trim()
     if (trimmed.startsWith('#') || trimmed.startsWith(';') || !trimmed.includes('=')) continue
     if (continues(line) || continues(lines[i - 1])) continue
-    const key = keyOf(trimmed)
-    if (!SINGLE_VALUED.has(key) || !hunk.text.has(i + 1)) continue
+    // a line of a misspelt key (ProtectSytem=) does nothing: the directive it meant takes its place
+    const written = keyOf(trimmed)
+    const key = SINGLE_VALUED.has(written)
+      ? written
+      : misspeltKey(written, 'Service', options.version)
+    if (key === undefined || !hunk.text.has(i + 1)) continue
     const same = adding.filter((d) => keyOf(d) === key)
     if (same.length !== 1) continue
     // a later line of the same key, before the anchor, would win over the replaced one
     const later = lines
       .slice(i + 1, anchor + 1)
-      .some((l) => l.trim().includes('=') && keyOf(l.trim()) === key)
+      .some((l) => l.trim().includes('=') && [key, written].includes(keyOf(l.trim())))
     if (later) continue
     adding.splice(adding.indexOf(same[0]!), 1)
     replaced.push({ line: i + 1, from: line, to: same[0]! })

@@ -131,7 +131,7 @@ export const UNIT_KEYS: Readonly<Record<string, Readonly<Record<string, number>>
     SurviveFinalKillSignal: 6,
     Upholds: 7,
     Wants: 7,
-    WantsMountsFor: 6,
+    WantsMountsFor: 6
   },
   Service: {
     AllowedCPUs: 7,
@@ -432,7 +432,7 @@ export const UNIT_KEYS: Readonly<Record<string, Readonly<Record<string, number>>
     UtmpMode: 7,
     WatchdogSec: 7,
     WatchdogSignal: 7,
-    WorkingDirectory: 7,
+    WorkingDirectory: 7
   },
   Install: {
     Alias: 7,
@@ -440,7 +440,7 @@ export const UNIT_KEYS: Readonly<Record<string, Readonly<Record<string, number>>
     DefaultInstance: 7,
     RequiredBy: 7,
     UpheldBy: 6,
-    WantedBy: 7,
+    WantedBy: 7
   }
 }
 
