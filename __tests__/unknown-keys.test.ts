@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { UNIT_KEYS } from '../src/core/data/unit-keys.js'
+import { UNIT_KEY_VERSIONS, UNIT_KEYS } from '../src/core/data/unit-keys.js'
 import { editDistance, ignoredKey, keyMasks } from '../src/core/unknown-keys.js'
 
 /** Optimal string alignment distance, the whole table filled. */
@@ -44,7 +44,10 @@ describe('editDistance', () => {
 })
 
 describe('the key an unknown one misspells', () => {
-  const serviceKeys = Object.keys(UNIT_KEYS.Service!).filter((key) => keyMasks(key)[1] === 7)
+  const everywhere = (1 << UNIT_KEY_VERSIONS.length) - 1
+  const serviceKeys = Object.keys(UNIT_KEYS.Service!).filter(
+    (key) => keyMasks(key)[1] === everywhere
+  )
   const guess = (key: string, section = 'Service'): string | undefined =>
     ignoredKey(key, section, keyMasks(key), 262)?.meant
 
@@ -85,5 +88,23 @@ describe('the key an unknown one misspells', () => {
     // MemoryTHP= is known from 262 on (252 and 257 do not take it)
     expect(guess('MemoryTHPP')).toBe('MemoryTHP')
     expect(ignoredKey('MemoryTHPP', 'Service', keyMasks('MemoryTHPP'), 252)?.meant).toBeUndefined()
+  })
+})
+
+describe('which versions a key is judged by', () => {
+  const reported = (key: string, version: number): string | undefined =>
+    ignoredKey(key, 'Service', keyMasks(key), version)?.code
+
+  it('reports a key at a measured version that does not know it, and not where one around may', () => {
+    // measured with --dump-configuration-items and systemd-analyze of Debian's 252, 254
+    // (bookworm-backports), 257 and 262: PrivatePIDs= is "Unknown key" at 254, read from 257
+    expect(UNIT_KEY_VERSIONS).toEqual([252, 254, 257, 262])
+    expect(reported('PrivatePIDs', 254)).toBe('unknown-key')
+    expect(reported('PrivatePIDs', 255)).toBeUndefined()
+    expect(reported('PrivatePIDs', 257)).toBeUndefined()
+    // DelegateSubgroup= is read from 254: unknown at 252 only
+    expect(reported('DelegateSubgroup', 252)).toBe('unknown-key')
+    expect(reported('DelegateSubgroup', 253)).toBeUndefined()
+    expect(reported('DelegateSubgroup', 254)).toBeUndefined()
   })
 })

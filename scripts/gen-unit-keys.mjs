@@ -6,8 +6,9 @@
 // Usage: node scripts/gen-unit-keys.mjs VERSION=DUMP [VERSION=DUMP ...]
 //
 // Each DUMP is the output of `systemd --dump-configuration-items` of that version (252: this
-// machine's /lib/systemd/systemd; 257 and 262: the same binary of the oracle builds the parity
-// runs use). With no argument it dumps this machine's systemd only.
+// machine's /lib/systemd/systemd; 254: Debian bookworm-backports' systemd package, run with its
+// libsystemd-shared-254.so on LD_LIBRARY_PATH; 257 and 262: the same binary of the oracle builds
+// the parity runs use). With no argument it dumps this machine's systemd only.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'

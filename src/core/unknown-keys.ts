@@ -50,7 +50,7 @@ function consultedFor(version: number): number {
 }
 
 /**
- * Keys systemd still names but ignores, which --dump-configuration-items omits: 252, 257 and 262 say
+ * Keys systemd still names but ignores, which --dump-configuration-items omits: 252-262 say
  * "Support for option Capabilities= has been removed and it is ignored" (measured, session 25).
  */
 const LEGACY_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
