@@ -458,13 +458,14 @@ describe('directive semantics', () => {
       const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version })
       if (result.status !== 'loaded') throw new Error(result.reason)
       return result.diagnostics
-        .filter((d) => d.code === 'unknown-key' || d.code === 'wrong-section')
+        .filter((d) => d.code !== 'ignored-value')
         .map((d) => `${d.line} ${d.message}`)
     }
+    // systemd 252: "Unknown key 'MemoryTHP'"; the gate says it is a key of a newer systemd
     expect(at(252)).toEqual(
       expected
         .slice(0, 5)
-        .concat(["13 Unknown key 'MemoryTHP' in [Service]: systemd ignores the line", expected[5]!])
+        .concat(['13 MemoryTHP= is ignored by systemd 252 (systemd 262 reads it)', expected[5]!])
     )
     // MemoryTHP= is known at 262 and not at 257: between them, not reported
     expect(at(258)).toEqual(expected)

@@ -84,6 +84,14 @@ describe('the key an unknown one misspells', () => {
     )
   })
 
+  it('says a key of a newer systemd is one, and guesses nothing for it', () => {
+    // PrivatePIDs= is read from 257 (it is not a misspelt PrivateIPC= at 252)
+    expect(ignoredKey('PrivatePIDs', 'Service', keyMasks('PrivatePIDs'), 252)).toEqual({
+      code: 'ignored-by-version',
+      message: 'PrivatePIDs= is ignored by systemd 252 (systemd 257 reads it)'
+    })
+  })
+
   it('guesses only keys the target version may know', () => {
     // MemoryTHP= is known from 262 on (252 and 257 do not take it)
     expect(guess('MemoryTHPP')).toBe('MemoryTHP')
@@ -99,11 +107,11 @@ describe('which versions a key is judged by', () => {
     // measured with --dump-configuration-items and systemd-analyze of Debian's 252, 254
     // (bookworm-backports), 257 and 262: PrivatePIDs= is "Unknown key" at 254, read from 257
     expect(UNIT_KEY_VERSIONS).toEqual([252, 254, 257, 262])
-    expect(reported('PrivatePIDs', 254)).toBe('unknown-key')
+    expect(reported('PrivatePIDs', 254)).toBe('ignored-by-version')
     expect(reported('PrivatePIDs', 255)).toBeUndefined()
     expect(reported('PrivatePIDs', 257)).toBeUndefined()
     // DelegateSubgroup= is read from 254: unknown at 252 only
-    expect(reported('DelegateSubgroup', 252)).toBe('unknown-key')
+    expect(reported('DelegateSubgroup', 252)).toBe('ignored-by-version')
     expect(reported('DelegateSubgroup', 253)).toBeUndefined()
     expect(reported('DelegateSubgroup', 254)).toBeUndefined()
   })

@@ -3765,6 +3765,14 @@ function ignoredKey(key, section, masks, version, guess = true) {
             code: 'wrong-section',
             message: `${key}= belongs in [${other}]; under [${section}] systemd ignores it`
         };
+    if (mask !== 0) {
+        // a key of a newer systemd: not a typo to guess at
+        const first = UNIT_KEY_VERSIONS[31 - Math.clz32(mask & -mask)];
+        return {
+            code: 'ignored-by-version',
+            message: `${key}= is ignored by systemd ${version} (systemd ${first} reads it)`
+        };
+    }
     const unknown = `Unknown key '${key}' in [${section}]: systemd ignores the line`;
     if (key.startsWith('-'))
         return {
