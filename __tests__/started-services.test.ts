@@ -17,8 +17,11 @@ import { DEFAULT_POLICY } from '../src/core/policy.js'
 import type { UnitReport } from '../src/core/report.js'
 import { parseUnitName } from '../src/core/specifiers.js'
 import type { StartingUnit, UnitLookup, UnitSource } from '../src/core/started-services.js'
+import type { SearchPathView } from '../src/core/started-services.js'
 import {
   instancesStarted,
+  instancesStartedOnSearchPath,
+  MAX_JUDGED_INSTANCES,
   startingUnitsAmong,
   unitsStartedBy
 } from '../src/core/started-services.js'
@@ -245,11 +248,11 @@ describe('unitsStartedBy', () => {
     expect(chain.get('foo@c5.service')).toBe(
       'named by Wants= in d/c5.target:2, which Wants= in d/c4.target:2 names, itself started'
     )
-    // 150,000 names in one unit (lines under 1 MB each): no stack overflow (red team, session 25)
+    // 99,000 names in one unit (lines under 1 MB each): no stack overflow (red team, session 25)
     const many = Array.from(
-      { length: 15 },
+      { length: 11 },
       (_, l) =>
-        'Wants=' + Array.from({ length: 10_000 }, (_, i) => `foo@n${l}x${i}.service`).join(' ')
+        'Wants=' + Array.from({ length: 9_000 }, (_, i) => `foo@n${l}x${i}.service`).join(' ')
     ).join('\n')
     files['big.target'] = `[Unit]\n${many}\n`
     const big = instancesStarted(
@@ -258,7 +261,42 @@ describe('unitsStartedBy', () => {
       { load, dependencies: () => [] },
       252
     )
-    expect(big !== 'too many' && big.size).toBe(150_000)
+    expect(big !== 'too many' && big.size).toBe(99_000)
+    // past 100,000 names it gives up (27,000 instances x 71 links took 25 s and 1.6 GB)
+    files['big.target'] +=
+      `Wants=${Array.from({ length: 1_001 }, (_, i) => `foo@m${i}.service`).join(' ')}\n`
+    expect(
+      instancesStarted([{ unit: name('big.target') }], [], { load, dependencies: () => [] }, 252)
+    ).toBe('too many')
+  })
+
+  it('lists only the dependency directories a search directory holds (each failed listing costs)', () => {
+    // 1,000 instances of a target, and the dependency directory of their template
+    const dirs: Record<string, Record<string, string>> = {
+      d: { 't@.target': '', 't@.target.wants': '' },
+      'd/t@.target.wants': { 'foo@.service': '../foo@.service' }
+    }
+    for (let k = 0; k < 1_000; k++) dirs.d![`t@${k}.target`] = ''
+    const listed: string[] = []
+    const view: SearchPathView = {
+      names(dir) {
+        listed.push(dir)
+        return Object.keys(dirs[dir] ?? {})
+      },
+      entry(dir, name) {
+        const entries = dirs[dir]
+        if (entries === undefined || !Object.hasOwn(entries, name)) return undefined
+        if (dirs[`${dir}/${name}`] !== undefined) return { kind: 'directory' }
+        return dir === 'd' ? { kind: 'file' } : { kind: 'link', text: entries[name]! }
+      },
+      read: () => new TextEncoder().encode('[Unit]\nDescription=t\n'),
+      shown: (dir, name) => `${dir}/${name}`,
+      path: (dir, name) => `${dir}/${name}`
+    }
+    const found = instancesStartedOnSearchPath(['d'], view, 252)
+    expect(found !== 'too many' && found.get('foo')?.size).toBe(1_000)
+    // the search directory, then t@.target.wants/ for the template and for each instance
+    expect(new Set(listed)).toEqual(new Set(['d', 'd/t@.target.wants']))
   })
 
   it("drops a template's dependency on an instance of itself that grows, as systemd does", () => {
@@ -506,6 +544,36 @@ describe('a template judged as the instances other units start', () => {
       })
       const atBase = scoredAtHead(committed(dir), `${UNITS}/foo@.service`, 252)
       expect(atBase).toMatchObject({ status: 'error', reason: reports[0]!.reason })
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('fails a template when more of its instances run than the gate scores (scan and base)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-instances-many-'))
+    try {
+      const units = path.join(dir, UNITS)
+      const wants = path.join(units, 'multi-user.target.wants')
+      fs.mkdirSync(wants, { recursive: true })
+      fs.writeFileSync(path.join(units, 'foo@.service'), TEMPLATE)
+      for (let k = 0; k <= MAX_JUDGED_INSTANCES; k++)
+        fs.symlinkSync('../foo@.service', path.join(wants, `foo@${k}.service`))
+      const options = { cwd: dir, version: 252, policy: DEFAULT_POLICY, threshold: 100 }
+      const { units: reports } = await scan([units], { ...options, suggest: false })
+      const template = reports.find((r) => r.path.endsWith('/foo@.service'))
+      expect(template).toMatchObject({
+        status: 'error',
+        passed: false,
+        reason: expect.stringContaining('more than 10,000 of its instances run')
+      })
+      const atBase = scoredAtHead(committed(dir), `${UNITS}/foo@.service`, 252)
+      expect(atBase).toMatchObject({ status: 'error', reason: template!.reason })
+      // one fewer is judged, instance by instance
+      fs.unlinkSync(path.join(wants, 'foo@0.service'))
+      const fewer = await scan([units], { ...options, suggest: false })
+      expect(fewer.units.find((r) => r.path.endsWith('/foo@.service'))).toMatchObject({
+        status: 'scored'
+      })
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -41,11 +41,12 @@ import type { UnitFileInput } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, parseUnitName, templateOf } from '../core/specifiers.js'
 import type { SearchPathView } from '../core/started-services.js'
-import { instancesStartedOnSearchPath } from '../core/started-services.js'
+import { instancesStartedOnSearchPath, MAX_JUDGED_INSTANCES } from '../core/started-services.js'
 import {
   isAbsoluteLink,
   MAX_UNIT_FILE_BYTES,
   newAliases,
+  TOO_MANY_INSTANCES,
   TOO_MANY_STARTED,
   worse
 } from '../scan/scan.js'
@@ -666,6 +667,10 @@ export function scoreAtBase(
       for (const instance of installedInstances.get(current) ?? []) instances.push(instance)
       let worst = atBase
       const judged = new Set(instances.filter((instance) => instance !== templateInstance))
+      if (judged.size > MAX_JUDGED_INSTANCES) {
+        result.set(current, errorReport(basePath, atBase.unit, TOO_MANY_INSTANCES))
+        continue
+      }
       // every instance's drop-ins in one read (a template may have thousands of instances)
       const wanted: string[] = []
       for (const instance of judged) {

@@ -53,7 +53,12 @@ import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
 import type { UnitFileInput } from '../core/service.js'
 import { NEWEST_SYSTEMD_VERSION } from '../core/service.js'
 import type { SearchPathView } from '../core/started-services.js'
-import { instancesStartedOnSearchPath, MAX_STARTING_UNITS } from '../core/started-services.js'
+import {
+  instancesStartedOnSearchPath,
+  MAX_JUDGED_INSTANCES,
+  MAX_STARTED_NAMES,
+  MAX_STARTING_UNITS
+} from '../core/started-services.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, instanceOf, parseUnitName, templateOf } from '../core/specifiers.js'
 import { baseNameOf, directoryOf, entryPath, sameDirectoryOf } from './paths.js'
@@ -777,15 +782,29 @@ function dependencyLinks(
   return links
 }
 
+/** 50000 as 50,000 */
+const thousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',')
+
 /** Why a template is not judged when the units beside it start too many others to follow. */
 export const TOO_MANY_STARTED =
   // (not toLocaleString(): Intl's number formats cost ~15 ms of every start)
-  `the units of other types on its search path start more than the gate follows (${String(MAX_STARTING_UNITS).replace(/\B(?=(\d{3})+$)/g, ',')} ` +
-  `units, or their names in all; instances of templates that name each other's without end?): ` +
+  `the units of other types on its search path start more than the gate follows ` +
+  `(${thousands(MAX_STARTING_UNITS)} units, or ${thousands(MAX_STARTED_NAMES)} names in all; ` +
+  `instances of templates that name each other's without end?): ` +
   `the gate cannot tell which instances of this template run`
 
+/** Why a template is not judged when more of its instances run than the gate scores. */
+export const TOO_MANY_INSTANCES =
+  `more than ${thousands(MAX_JUDGED_INSTANCES)} of its instances ` +
+  `run (enabled, started by other units, or with drop-ins of their own), more than the gate ` +
+  `scores one by one: it cannot tell which of them is the worst`
+
 /** Per search path (its directories) and version: the service instances other units start. */
-const startedOnSearchPath = new Map<string, Map<string, Map<string, string>> | 'too many'>()
+// (per reader, so per scan: a later scan in the same process sees the files as they are then)
+const startedOnSearchPath = new WeakMap<
+  Reader,
+  Map<string, Map<string, Map<string, string>> | 'too many'>
+>()
 
 /**
  * The service instances the units of other types on a search path start (a target's Wants=, a
@@ -798,7 +817,9 @@ function instancesStartedOn(
   version: number
 ): Map<string, Map<string, string>> | 'too many' {
   const key = `${version}\0${searched.join('\0')}`
-  let found = startedOnSearchPath.get(key)
+  let memo = startedOnSearchPath.get(read)
+  if (memo === undefined) startedOnSearchPath.set(read, (memo = new Map()))
+  let found = memo.get(key)
   if (found) return found
   const view: SearchPathView = {
     names: (dir) => read.listDirectory(dir)?.keys() ?? [],
@@ -820,8 +841,8 @@ function instancesStartedOn(
   }
   found = instancesStartedOnSearchPath(searched, view, version)
   // (bounded: a scan of many image trees keeps the last thousand)
-  if (startedOnSearchPath.size >= 1000) startedOnSearchPath.clear()
-  startedOnSearchPath.set(key, found)
+  if (memo.size >= 1000) memo.clear()
+  memo.set(key, found)
   return found
 }
 
@@ -1560,6 +1581,9 @@ export function scanUnitFile(
         )
     }
     realInstances.delete(instance)
+    // fail closed: the worst of them is not known
+    if (realInstances.size > MAX_JUDGED_INSTANCES)
+      return errorReport(shown, names.id.name, TOO_MANY_INSTANCES)
     if (realInstances.size > 0) {
       const instances = [...realInstances.keys()]
       return worstInstance(file, roots, options, read, instances, (i) => realInstances.get(i)!)
