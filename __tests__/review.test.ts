@@ -199,13 +199,14 @@ function pushToBranch(r: Repo, files: Files): Repo {
 }
 
 describe('a pull request that modifies a unit', () => {
-  it('suggests inside the changed hunk, replacing the insecure line it adds', async () => {
+  /** LEGACY with `added` after its Restart= line: the run, its one comment, the comment applied */
+  async function suggestedAfter(added: string) {
     const r = repo({
       base: { 'units/legacy.service': LEGACY },
       head: {
         'units/legacy.service': LEGACY.replace(
           'Restart=on-failure\n',
-          'Restart=on-failure\nNoNewPrivileges=no\nProtectSystem=no\n'
+          `Restart=on-failure\n${added}`
         )
       }
     })
@@ -220,35 +221,21 @@ describe('a pull request that modifies a unit', () => {
     git(r.dir, 'checkout', '-q', '--detach', r.headSha)
     const applied = applySuggestion(r.dir, comment)
     expect(applied.score).toBe(promised(comment.body))
+    return { result, comment, applied }
+  }
+
+  it('suggests inside the changed hunk, replacing the insecure line it adds', async () => {
+    const { comment, applied } = await suggestedAfter('NoNewPrivileges=no\nProtectSystem=no\n')
     // the insecure lines are replaced, not overridden further down
     expect(applied.text).not.toContain('NoNewPrivileges=no')
     expect(comment.body).toMatch(/and replaces line 8/)
     expect(comment.start_line).toBe(8)
   })
-})
 
-describe('a pull request that adds a misspelt directive', () => {
-  it('suggests the directive meant in place of the line that does nothing', async () => {
-    const r = repo({
-      base: { 'units/legacy.service': LEGACY },
-      head: {
-        'units/legacy.service': LEGACY.replace(
-          'Restart=on-failure\n',
-          'Restart=on-failure\nPrivteTmp=yes\nNoNewPrivilege=yes\n'
-        )
-      }
-    })
-    const fake = await fakeFor(r)
-    const result = await run(r, fake)
-    expect(result.code).toBe(1)
-    expect(errors422(fake)).toEqual([])
+  it('suggests the directive a misspelt line meant in its place (the line does nothing)', async () => {
+    const { result, comment, applied } = await suggestedAfter('PrivteTmp=yes\nNoNewPrivilege=yes\n')
     // the annotation says what the line was meant to be
     expect(result.commands.join('\n')).toMatch(/did you mean PrivateTmp=\?/)
-    const comment = fake.reviewComments[0]!
-    expect(comment.body).toContain('```suggestion\n')
-    git(r.dir, 'checkout', '-q', '--detach', r.headSha)
-    const applied = applySuggestion(r.dir, comment)
-    expect(applied.score).toBe(promised(comment.body))
     // the misspelt lines are gone, each replaced by the directive it meant
     expect(applied.text).not.toMatch(/PrivteTmp|NoNewPrivilege=/)
     expect(applied.text).toMatch(/^PrivateTmp=yes$/m)
