@@ -21,6 +21,7 @@ import {
 import type { LoadedService } from '../src/core/service.js'
 import { loadService } from '../src/core/service.js'
 import { scoreService } from '../src/core/score.js'
+import { CHECK_DIRECTIVES } from '../src/core/checks.js'
 import { DEFAULT_POLICY } from '../src/core/policy.js'
 import { expandSpecifiers, parseUnitName } from '../src/core/specifiers.js'
 import { engineReport } from './support/engine.js'
@@ -492,9 +493,13 @@ describe('directive semantics', () => {
     const text =
       '[Unit]\nafter=network.target\nWantedby=x.target\n' +
       '[Service]\nExecStart=/bin/true\nProtectSytem=strict\nNoNewPrivilege=yes\n' +
-      'RestrictAdressFamilies=AF_UNIX\nMemoryMx=1G\nIAccounting=yes\nUsr=a\n' +
+      'RestrictAdressFamilies=AF_UNIX\nRestrt=always\nIAccounting=yes\nUsr=a\n' +
       'OnCalendar=daily\nListenStream=80\nWhere=/mnt\n[Install]\nWantedBi=multi-user.target\n'
-    const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version: 252 })
+    const result = loadService({
+      ...sourceOf({ 'a.service': text }, 'a.service'),
+      version: 252,
+      hardeningKeys: CHECK_DIRECTIVES
+    })
     if (result.status !== 'loaded') throw new Error(result.reason)
     const unknown = "Unknown key '"
     expect(result.diagnostics.map((d) => `${d.line} ${d.severity} ${d.message}`)).toEqual([
@@ -504,7 +509,8 @@ describe('directive semantics', () => {
       `6 error ${unknown}ProtectSytem' in [Service]: systemd ignores the line; did you mean ProtectSystem=?`,
       `7 error ${unknown}NoNewPrivilege' in [Service]: systemd ignores the line; did you mean NoNewPrivileges=?`,
       `8 error ${unknown}RestrictAdressFamilies' in [Service]: systemd ignores the line; did you mean RestrictAddressFamilies=?`,
-      `9 warning ${unknown}MemoryMx' in [Service]: systemd ignores the line; did you mean MemoryMax=?`,
+      // a slip of a key the checks do not read is a warning
+      `9 warning ${unknown}Restrt' in [Service]: systemd ignores the line; did you mean Restart=?`,
       // as close to IPAccounting= as to IOAccounting=; a three-letter key is too short to guess at
       `10 warning ${unknown}IAccounting' in [Service]: systemd ignores the line`,
       `11 warning ${unknown}Usr' in [Service]: systemd ignores the line`,
@@ -573,6 +579,16 @@ describe('directive semantics', () => {
     expect(service.settings.noNewPrivileges).toBe(false)
     expect(service.diagnostics).toEqual([
       expect.objectContaining({ code: 'unknown-key', key: 'nonewprivileges', line: 3 })
+    ])
+    // an error for a key the checks read, a warning for others
+    const result = loadService({
+      ...sourceOf({ 'a.service': `${H}nonewprivileges=yes\nrestart=always\n` }, 'a.service'),
+      version: 252,
+      hardeningKeys: CHECK_DIRECTIVES
+    })
+    expect(result.diagnostics.map((d) => `${d.key} ${d.severity}`)).toEqual([
+      'nonewprivileges error',
+      'restart warning'
     ])
   })
 

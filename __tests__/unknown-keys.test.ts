@@ -6,7 +6,8 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { UNIT_KEY_VERSIONS, UNIT_KEYS } from '../src/core/data/unit-keys.js'
-import { editDistance, ignoredKey, keyMasks } from '../src/core/unknown-keys.js'
+import { readsKeyAt } from '../src/core/service.js'
+import { editDistance, ignoredKey, keyMasks, misspeltKey } from '../src/core/unknown-keys.js'
 
 /** Optimal string alignment distance, the whole table filled. */
 function textbook(a: string, b: string): number {
@@ -89,6 +90,25 @@ describe('the key an unknown one misspells', () => {
     expect(ignoredKey('PrivatePIDs', 'Service', keyMasks('PrivatePIDs'), 252)).toEqual({
       code: 'ignored-by-version',
       message: 'PrivatePIDs= is ignored by systemd 252 (systemd 257 reads it)'
+    })
+  })
+
+  it('guesses only keys the target reads (red team, session 26)', () => {
+    // ProtectClock= exists from 245, PrivatePIDs= from 257; 262 no longer reads CPUShares=
+    expect(misspeltKey('ProtectClok', 'Service', 240, readsKeyAt)).toBeUndefined()
+    expect(misspeltKey('ProtectClok', 'Service', 245, readsKeyAt)).toBe('ProtectClock')
+    expect(misspeltKey('PrivatePID', 'Service', 255, readsKeyAt)).toBeUndefined()
+    expect(misspeltKey('PrivatePID', 'Service', 257, readsKeyAt)).toBe('PrivatePIDs')
+    expect(misspeltKey('CPUShars', 'Service', 262)).toBeUndefined()
+    expect(misspeltKey('CPUShars', 'Service', 257)).toBe('CPUShares')
+  })
+
+  it('says a key of a newer systemd in the wrong section belongs elsewhere, guessing nothing', () => {
+    // MemoryZSwapMax= is a [Service] key from 254, not a misspelt MemorySwapMax=
+    expect(ignoredKey('MemoryZSwapMax', 'Unit', keyMasks('MemoryZSwapMax'), 252)).toEqual({
+      code: 'wrong-section',
+      message:
+        'MemoryZSwapMax= belongs in [Service] (systemd 254 reads it there); under [Unit] systemd ignores it'
     })
   })
 

@@ -931,7 +931,8 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
         sectionLines: {},
         comments: [],
         warnings: [],
-        lineCount: 0
+        lineCount: 0,
+        continued: []
     };
     let section;
     let sectionIgnored = false;
@@ -1063,6 +1064,8 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
             return true;
         }
         continuation = undefined;
+        if (logical.line < lineNumber)
+            result.continued.push([logical.line, lineNumber]);
         if (!parseLogicalLine(logical.parts.join(''), logical.valid, logical.line)) {
             return !(stopped = true);
         }
@@ -1071,6 +1074,7 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
     if (stopped)
         return result;
     if (continuation) {
+        result.continued.push([continuation.line, lineNumber]);
         parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line);
     }
     return result;
@@ -3670,36 +3674,40 @@ function editDistance(a, b, max) {
     }
     return Math.min(previous[b.length], far);
 }
-/** The keys the versions consulted (a mask) know in the three sections, by length. */
-const keysByLength = new Map();
-function knownKeysByLength(around) {
-    let byLength = keysByLength.get(around);
-    if (byLength !== undefined)
-        return byLength;
-    byLength = [];
+/** Every key some measured version knows in the three sections, by length. */
+let keysByLength;
+function knownKeysByLength() {
+    if (keysByLength !== undefined)
+        return keysByLength;
+    const byLength = [];
     for (const key of new Set(SECTIONS.flatMap((section) => Object.keys(UNIT_KEYS[section])))) {
-        const masks = keyMasks(key);
-        let sections = 0;
-        masks.forEach((mask, i) => {
-            if ((mask & around) !== 0)
-                sections |= 1 << i;
-        });
-        if (sections === 0)
-            continue;
         for (let n = byLength.length; n <= key.length; n++)
             byLength.push([]);
-        byLength[key.length].push({ key, lower: key.toLowerCase(), sections });
+        byLength[key.length].push({ key, lower: key.toLowerCase(), masks: keyMasks(key) });
     }
-    keysByLength.set(around, byLength);
-    return byLength;
+    return (keysByLength = byLength);
+}
+/**
+ * The measured version whose keys a guess for `version` is drawn from, as a bit: the newest at or
+ * below it (a key it reads is read from then on, unless removed: 262 no longer reads CPUShares=),
+ * else the oldest, the caller leaving out what is newer than the target.
+ */
+function guessedFrom(version) {
+    let index = 0;
+    UNIT_KEY_VERSIONS.forEach((v, i) => {
+        if (v <= version)
+            index = i;
+    });
+    return 1 << index;
 }
 /**
  * The known key `key` most likely misspells (a case slip, a letter left out, doubled or swapped),
- * preferring one of `index`'s section, with where it is known; undefined when none is close or two
- * are equally close.
+ * preferring one of `index`'s section, with the sections the target reads it in; undefined when
+ * none is close, two are equally close, or the closest is one the target does not read (PrivatePID=
+ * at 255 is a PrivatePIDs= of 257 written early, not a slip of PrivateIPC=).
  */
-function misspelled(key, index, around) {
-    const byLength = knownKeysByLength(around);
+function misspelled(key, index, version, readsAt) {
+    const byLength = knownKeysByLength();
     let max = typoBudget(key.length);
     if (key.length > byLength.length - 1 + max)
         return undefined;
@@ -3717,8 +3725,17 @@ function misspelled(key, index, around) {
             found.push(known);
         }
     }
-    const here = found.filter((f) => (f.sections & (1 << index)) !== 0);
-    const pick = here.length > 0 ? here : found;
+    const bit = guessedFrom(version);
+    const read = found.map((f) => ({
+        key: f.key,
+        sections: readsAt(f.key, version)
+            ? f.masks.reduce((all, mask, i) => ((mask & bit) !== 0 ? all | (1 << i) : all), 0)
+            : 0
+    }));
+    if (read.some((r) => r.sections === 0))
+        return undefined;
+    const here = read.filter((r) => (r.sections & (1 << index)) !== 0);
+    const pick = here.length > 0 ? here : read;
     return pick.length === 1 ? pick[0] : undefined;
 }
 /**
@@ -3734,9 +3751,11 @@ function measuredAt(version) {
 }
 /**
  * What to say of a key systemd `version` ignores in `section` (undefined: it reads it, or a version
- * around it may). `masks`: keyMasks(key).
+ * around it may). `masks`: keyMasks(key). `guess`: whether to guess at the key a misspelt one
+ * meant, and `readsAt` what the tables cannot tell, whether the target reads a known key (the
+ * directives' first versions below the measured ones).
  */
-function ignoredKey(key, section, masks, version, guess = true) {
+function ignoredKey(key, section, masks, version, guess = true, readsAt = () => true) {
     const index = sectionIndex(section);
     // extension keys (X-...) are ignored without a word
     if (index < 0 || key.startsWith('X-'))
@@ -3765,14 +3784,19 @@ function ignoredKey(key, section, masks, version, guess = true) {
             code: 'wrong-section',
             message: `${key}= belongs in [${other}]; under [${section}] systemd ignores it`
         };
-    if (mask !== 0) {
-        // a key of a newer systemd: not a typo to guess at
-        const first = UNIT_KEY_VERSIONS[31 - Math.clz32(mask & -mask)];
+    // a key of a newer systemd: not a typo to guess at
+    const firstReading = (m) => UNIT_KEY_VERSIONS[31 - Math.clz32(m & -m)];
+    if (mask !== 0)
         return {
             code: 'ignored-by-version',
-            message: `${key}= is ignored by systemd ${version} (systemd ${first} reads it)`
+            message: `${key}= is ignored by systemd ${version} (systemd ${firstReading(mask)} reads it)`
         };
-    }
+    const newer = masks.findIndex((m) => m !== 0);
+    if (newer >= 0)
+        return {
+            code: 'wrong-section',
+            message: `${key}= belongs in [${SECTIONS[newer]}] (systemd ${firstReading(masks[newer])} reads it there); under [${section}] systemd ignores it`
+        };
     const unknown = `Unknown key '${key}' in [${section}]: systemd ignores the line`;
     if (key.startsWith('-'))
         return {
@@ -3785,7 +3809,7 @@ function ignoredKey(key, section, masks, version, guess = true) {
             code: 'unknown-key',
             message: `${unknown} (${key}= is a key of ${types.map((t) => `[${t}]`).join(', ')}, in ${types.map((t) => `.${t.toLowerCase()}`).join(', ')} units: a service does not take it)`
         };
-    const meant = guess ? misspelled(key, index, around) : undefined;
+    const meant = guess ? misspelled(key, index, version, readsAt) : undefined;
     if (meant === undefined)
         return { code: 'unknown-key', message: unknown };
     const where = (meant.sections & (1 << index)) !== 0
@@ -6372,6 +6396,14 @@ const KEY_INFO = new Map([...new Set([...Object.keys(DIRECTIVES), ...Object.keys
     keyInfoOf(name, DIRECTIVES[name], RECORDED_DIRECTIVES[name], undefined)
 ]));
 const KNOWN_KEYS = KEY_INFO.size;
+/**
+ * Whether systemd `version` reads a key the measured tables list (unknown-keys.ts), as far as the
+ * directives' first versions tell: the tables start at 252, targets go down to 240.
+ */
+function readsKeyAt(key, version) {
+    const since = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key].since : undefined;
+    return since === undefined || version >= since;
+}
 /** What a key is; the keys the gate does not read (Description=, After= ...) are remembered too. */
 function keyInfo(key) {
     let info = KEY_INFO.get(key);
@@ -6436,7 +6468,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
                     addDiagnostic(diagnostics, {
                         file: file.path,
                         line: assignment.line,
-                        severity: 'error',
+                        severity: ctx.hardeningKeys?.has(known) ? 'error' : 'warning',
                         code: 'unknown-key',
                         key,
                         message: `'${key}' is not '${known}': keys are case-sensitive, so systemd ignores this line`
@@ -6446,13 +6478,13 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
                     // a guess at the key meant (~7 us) for a unit's first problems only: a file of thousands
                     // of unknown keys is not a typo
                     const guess = diagnostics.length < MAX_GUESSED;
-                    const ignored = ignoredKey(key, section, info.masks, ctx.version, guess);
+                    const ignored = ignoredKey(key, section, info.masks, ctx.version, guess, readsKeyAt);
                     if (ignored !== undefined)
                         addDiagnostic(diagnostics, {
                             file: file.path,
                             line: assignment.line,
                             // a misspelt directive of the checks looks like hardening and does nothing
-                            severity: ignored.meant !== undefined && Object.hasOwn(DIRECTIVES, ignored.meant)
+                            severity: ignored.meant !== undefined && ctx.hardeningKeys?.has(ignored.meant)
                                 ? 'error'
                                 : 'warning',
                             code: ignored.code,
@@ -6594,7 +6626,8 @@ function loadService(input) {
         unit: input.unit,
         version: input.version,
         ownsRecorded: true,
-        skipRecording: input.record === false
+        skipRecording: input.record === false,
+        hardeningKeys: input.hardeningKeys
     };
     const settings = settingsFor(input.manager);
     const sources = new Map();
@@ -7571,6 +7604,8 @@ const ROWS = [
 ];
 /** The table as the scoring loop reads it: every row of one shape (see uniformRow). */
 const CHECKS = ROWS.map(uniformRow);
+/** The directives the checks read (a misspelling of one looks like hardening and does nothing). */
+const CHECK_DIRECTIVES = new Set(CHECKS.flatMap((c) => c.directives));
 const CHECKS_BY_ID = new Map(CHECKS.map((c) => [c.id, c]));
 /**
  * The repository path of a check's documentation page, for links: `docs/checks/<id>.md` with the id
@@ -14018,6 +14053,10 @@ function renderDropIn(r) {
     return out;
 }
 
+/**
+ * The report: one entry per unit, the JSON interface of the CLI (schemaVersion 1) and the input of
+ * every renderer and GitHub adapter.
+ */
 const SCHEMA_VERSION = 1;
 /** Units larger than this (with their drop-ins) get no suggested drop-in; real ones are a few KiB. */
 const SUGGEST_MAX_BYTES = 256 * 1024;
@@ -14030,7 +14069,8 @@ function analyzeUnit(given, options) {
         ...source,
         version: options.version,
         record: options.suggest !== false,
-        manager
+        manager,
+        hardeningKeys: CHECK_DIRECTIVES
     });
     const base = {
         path: source.main.path,

@@ -31986,7 +31986,8 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
         sectionLines: {},
         comments: [],
         warnings: [],
-        lineCount: 0
+        lineCount: 0,
+        continued: []
     };
     let section;
     let sectionIgnored = false;
@@ -32118,6 +32119,8 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
             return true;
         }
         continuation = undefined;
+        if (logical.line < lineNumber)
+            result.continued.push([logical.line, lineNumber]);
         if (!parseLogicalLine(logical.parts.join(''), logical.valid, logical.line)) {
             return !(stopped = true);
         }
@@ -32126,6 +32129,7 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
     if (stopped)
         return result;
     if (continuation) {
+        result.continued.push([continuation.line, lineNumber]);
         parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line);
     }
     return result;
@@ -34725,36 +34729,40 @@ function editDistance(a, b, max) {
     }
     return Math.min(previous[b.length], far);
 }
-/** The keys the versions consulted (a mask) know in the three sections, by length. */
-const keysByLength = new Map();
-function knownKeysByLength(around) {
-    let byLength = keysByLength.get(around);
-    if (byLength !== undefined)
-        return byLength;
-    byLength = [];
+/** Every key some measured version knows in the three sections, by length. */
+let keysByLength;
+function knownKeysByLength() {
+    if (keysByLength !== undefined)
+        return keysByLength;
+    const byLength = [];
     for (const key of new Set(SECTIONS.flatMap((section) => Object.keys(UNIT_KEYS[section])))) {
-        const masks = keyMasks(key);
-        let sections = 0;
-        masks.forEach((mask, i) => {
-            if ((mask & around) !== 0)
-                sections |= 1 << i;
-        });
-        if (sections === 0)
-            continue;
         for (let n = byLength.length; n <= key.length; n++)
             byLength.push([]);
-        byLength[key.length].push({ key, lower: key.toLowerCase(), sections });
+        byLength[key.length].push({ key, lower: key.toLowerCase(), masks: keyMasks(key) });
     }
-    keysByLength.set(around, byLength);
-    return byLength;
+    return (keysByLength = byLength);
+}
+/**
+ * The measured version whose keys a guess for `version` is drawn from, as a bit: the newest at or
+ * below it (a key it reads is read from then on, unless removed: 262 no longer reads CPUShares=),
+ * else the oldest, the caller leaving out what is newer than the target.
+ */
+function guessedFrom(version) {
+    let index = 0;
+    UNIT_KEY_VERSIONS.forEach((v, i) => {
+        if (v <= version)
+            index = i;
+    });
+    return 1 << index;
 }
 /**
  * The known key `key` most likely misspells (a case slip, a letter left out, doubled or swapped),
- * preferring one of `index`'s section, with where it is known; undefined when none is close or two
- * are equally close.
+ * preferring one of `index`'s section, with the sections the target reads it in; undefined when
+ * none is close, two are equally close, or the closest is one the target does not read (PrivatePID=
+ * at 255 is a PrivatePIDs= of 257 written early, not a slip of PrivateIPC=).
  */
-function misspelled(key, index, around) {
-    const byLength = knownKeysByLength(around);
+function misspelled(key, index, version, readsAt) {
+    const byLength = knownKeysByLength();
     let max = typoBudget(key.length);
     if (key.length > byLength.length - 1 + max)
         return undefined;
@@ -34772,8 +34780,17 @@ function misspelled(key, index, around) {
             found.push(known);
         }
     }
-    const here = found.filter((f) => (f.sections & (1 << index)) !== 0);
-    const pick = here.length > 0 ? here : found;
+    const bit = guessedFrom(version);
+    const read = found.map((f) => ({
+        key: f.key,
+        sections: readsAt(f.key, version)
+            ? f.masks.reduce((all, mask, i) => ((mask & bit) !== 0 ? all | (1 << i) : all), 0)
+            : 0
+    }));
+    if (read.some((r) => r.sections === 0))
+        return undefined;
+    const here = read.filter((r) => (r.sections & (1 << index)) !== 0);
+    const pick = here.length > 0 ? here : read;
     return pick.length === 1 ? pick[0] : undefined;
 }
 /**
@@ -34789,9 +34806,11 @@ function measuredAt(version) {
 }
 /**
  * What to say of a key systemd `version` ignores in `section` (undefined: it reads it, or a version
- * around it may). `masks`: keyMasks(key).
+ * around it may). `masks`: keyMasks(key). `guess`: whether to guess at the key a misspelt one
+ * meant, and `readsAt` what the tables cannot tell, whether the target reads a known key (the
+ * directives' first versions below the measured ones).
  */
-function ignoredKey(key, section, masks, version, guess = true) {
+function ignoredKey(key, section, masks, version, guess = true, readsAt = () => true) {
     const index = sectionIndex(section);
     // extension keys (X-...) are ignored without a word
     if (index < 0 || key.startsWith('X-'))
@@ -34820,14 +34839,19 @@ function ignoredKey(key, section, masks, version, guess = true) {
             code: 'wrong-section',
             message: `${key}= belongs in [${other}]; under [${section}] systemd ignores it`
         };
-    if (mask !== 0) {
-        // a key of a newer systemd: not a typo to guess at
-        const first = UNIT_KEY_VERSIONS[31 - Math.clz32(mask & -mask)];
+    // a key of a newer systemd: not a typo to guess at
+    const firstReading = (m) => UNIT_KEY_VERSIONS[31 - Math.clz32(m & -m)];
+    if (mask !== 0)
         return {
             code: 'ignored-by-version',
-            message: `${key}= is ignored by systemd ${version} (systemd ${first} reads it)`
+            message: `${key}= is ignored by systemd ${version} (systemd ${firstReading(mask)} reads it)`
         };
-    }
+    const newer = masks.findIndex((m) => m !== 0);
+    if (newer >= 0)
+        return {
+            code: 'wrong-section',
+            message: `${key}= belongs in [${SECTIONS[newer]}] (systemd ${firstReading(masks[newer])} reads it there); under [${section}] systemd ignores it`
+        };
     const unknown = `Unknown key '${key}' in [${section}]: systemd ignores the line`;
     if (key.startsWith('-'))
         return {
@@ -34840,7 +34864,7 @@ function ignoredKey(key, section, masks, version, guess = true) {
             code: 'unknown-key',
             message: `${unknown} (${key}= is a key of ${types.map((t) => `[${t}]`).join(', ')}, in ${types.map((t) => `.${t.toLowerCase()}`).join(', ')} units: a service does not take it)`
         };
-    const meant = guess ? misspelled(key, index, around) : undefined;
+    const meant = guess ? misspelled(key, index, version, readsAt) : undefined;
     if (meant === undefined)
         return { code: 'unknown-key', message: unknown };
     const where = (meant.sections & (1 << index)) !== 0
@@ -34856,8 +34880,8 @@ function ignoredKey(key, section, masks, version, guess = true) {
  * The key a line's `key` misspells when systemd `version` does not know it in `section` (the one
  * its "did you mean" names), else undefined: such a line does nothing, so a fix may take its place.
  */
-function misspeltKey(key, section, version) {
-    return ignoredKey(key, section, keyMasks(key), version)?.meant;
+function misspeltKey(key, section, version, readsAt) {
+    return ignoredKey(key, section, keyMasks(key), version, true, readsAt)?.meant;
 }
 
 // GENERATED by scripts/gen-errno-names.mjs from os.constants.errno and the Linux/glibc errno headers.
@@ -37434,6 +37458,14 @@ const KEY_INFO = new Map([...new Set([...Object.keys(DIRECTIVES), ...Object.keys
     keyInfoOf(name, DIRECTIVES[name], RECORDED_DIRECTIVES[name], undefined)
 ]));
 const KNOWN_KEYS = KEY_INFO.size;
+/**
+ * Whether systemd `version` reads a key the measured tables list (unknown-keys.ts), as far as the
+ * directives' first versions tell: the tables start at 252, targets go down to 240.
+ */
+function readsKeyAt(key, version) {
+    const since = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key].since : undefined;
+    return since === undefined || version >= since;
+}
 /** What a key is; the keys the gate does not read (Description=, After= ...) are remembered too. */
 function keyInfo(key) {
     let info = KEY_INFO.get(key);
@@ -37498,7 +37530,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
                     addDiagnostic(diagnostics, {
                         file: file.path,
                         line: assignment.line,
-                        severity: 'error',
+                        severity: ctx.hardeningKeys?.has(known) ? 'error' : 'warning',
                         code: 'unknown-key',
                         key,
                         message: `'${key}' is not '${known}': keys are case-sensitive, so systemd ignores this line`
@@ -37508,13 +37540,13 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
                     // a guess at the key meant (~7 us) for a unit's first problems only: a file of thousands
                     // of unknown keys is not a typo
                     const guess = diagnostics.length < MAX_GUESSED;
-                    const ignored = ignoredKey(key, section, info.masks, ctx.version, guess);
+                    const ignored = ignoredKey(key, section, info.masks, ctx.version, guess, readsKeyAt);
                     if (ignored !== undefined)
                         addDiagnostic(diagnostics, {
                             file: file.path,
                             line: assignment.line,
                             // a misspelt directive of the checks looks like hardening and does nothing
-                            severity: ignored.meant !== undefined && Object.hasOwn(DIRECTIVES, ignored.meant)
+                            severity: ignored.meant !== undefined && ctx.hardeningKeys?.has(ignored.meant)
                                 ? 'error'
                                 : 'warning',
                             code: ignored.code,
@@ -37656,7 +37688,8 @@ function loadService(input) {
         unit: input.unit,
         version: input.version,
         ownsRecorded: true,
-        skipRecording: input.record === false
+        skipRecording: input.record === false,
+        hardeningKeys: input.hardeningKeys
     };
     const settings = settingsFor(input.manager);
     const sources = new Map();
@@ -38633,6 +38666,8 @@ const ROWS = [
 ];
 /** The table as the scoring loop reads it: every row of one shape (see uniformRow). */
 const CHECKS = ROWS.map(uniformRow);
+/** The directives the checks read (a misspelling of one looks like hardening and does nothing). */
+const CHECK_DIRECTIVES = new Set(CHECKS.flatMap((c) => c.directives));
 const CHECKS_BY_ID = new Map(CHECKS.map((c) => [c.id, c]));
 /**
  * The repository path of a check's documentation page, for links: `docs/checks/<id>.md` with the id
@@ -45041,6 +45076,10 @@ function renderDropIn(r) {
     return out;
 }
 
+/**
+ * The report: one entry per unit, the JSON interface of the CLI (schemaVersion 1) and the input of
+ * every renderer and GitHub adapter.
+ */
 const SCHEMA_VERSION = 1;
 /** Units larger than this (with their drop-ins) get no suggested drop-in; real ones are a few KiB. */
 const SUGGEST_MAX_BYTES = 256 * 1024;
@@ -45053,7 +45092,8 @@ function analyzeUnit(given, options) {
         ...source,
         version: options.version,
         record: options.suggest !== false,
-        manager
+        manager,
+        hardeningKeys: CHECK_DIRECTIVES
     });
     const base = {
         path: source.main.path,
@@ -55840,7 +55880,6 @@ function lastServiceSection(lines) {
     }
     return { header, last: end };
 }
-const continues = (line) => line !== undefined && /\\\s*$/.test(line) && !/^\s*[#;]/.test(line);
 /**
  * The edit of one file, or why there is none. `fileIndex` is -1 for the unit file, else the index
  * of the drop-in in `sources.dropIns`.
@@ -55850,16 +55889,22 @@ function editFile(sources, fileIndex, patch, directives, expected, options) {
     const text = textOf(file);
     if (text === undefined)
         return `${file.path} is not UTF-8 text`;
-    if (text.includes('\r'))
-        return `${file.path} has CR line breaks`;
+    if (text.includes('\r') || text.includes('\0'))
+        return `${file.path} has CR or NUL line breaks`;
     const lines = text.split('\n');
     const section = lastServiceSection(lines);
     if (!section)
         return `${file.path} has no [Service] section`;
-    // the anchor: the section's last line that the diff shows and that does not continue
+    // lines as systemd reads them: a continued line goes on over comment lines, and no edit may
+    // split one (`ExecStart=env \` + `# note` + `  UMASK=0027 app` is one ExecStart=)
+    const parsed = parseUnitText(file.bytes);
+    const midContinuation = (n) => parsed.continued.some(([from, to]) => from <= n && n < to);
+    const continued = (n) => parsed.continued.some(([from, to]) => from <= n && n <= to);
+    const assignments = parsed.assignments.filter((a) => a.section === 'Service' && a.line > section.header + 1);
+    // the anchor: the section's last line that the diff shows and that no continuation goes past
     let anchor = -1;
     for (let i = section.last; i >= section.header; i--) {
-        if (hunkOf(patch, i + 1) && !continues(lines[i]) && !continues(lines[i - 1] ?? '')) {
+        if (hunkOf(patch, i + 1) && !midContinuation(i + 1)) {
             anchor = i;
             break;
         }
@@ -55871,31 +55916,28 @@ function editFile(sources, fileIndex, patch, directives, expected, options) {
     // (replaced lines are checked below, with the range)
     const adding = [...directives];
     const replaced = [];
-    for (let i = section.header + 1; i <= anchor; i++) {
-        const line = lines[i];
-        const trimmed = line.trim();
-        if (trimmed.startsWith('#') || trimmed.startsWith(';') || !trimmed.includes('='))
-            continue;
-        if (continues(line) || continues(lines[i - 1]))
+    for (const assignment of assignments) {
+        const i = assignment.line - 1;
+        if (i > anchor)
+            break;
+        if (continued(assignment.line) || !hunk.text.has(i + 1))
             continue;
         // a line of a misspelt key (ProtectSytem=) does nothing: the directive it meant takes its place
-        const written = keyOf(trimmed);
+        const written = assignment.key;
         const key = SINGLE_VALUED.has(written)
             ? written
-            : misspeltKey(written, 'Service', options.version);
-        if (key === undefined || !hunk.text.has(i + 1))
+            : misspeltKey(written, 'Service', options.version, readsKeyAt);
+        if (key === undefined)
             continue;
         const same = adding.filter((d) => keyOf(d) === key);
         if (same.length !== 1)
             continue;
         // a later line of the same key, before the anchor, would win over the replaced one
-        const later = lines
-            .slice(i + 1, anchor + 1)
-            .some((l) => l.trim().includes('=') && [key, written].includes(keyOf(l.trim())));
+        const later = assignments.some((a) => a.line > assignment.line && a.line <= anchor + 1 && [key, written].includes(a.key));
         if (later)
             continue;
         adding.splice(adding.indexOf(same[0]), 1);
-        replaced.push({ line: i + 1, from: line, to: same[0] });
+        replaced.push({ line: i + 1, from: lines[i], to: same[0] });
     }
     const start = replaced.length ? replaced[0].line - 1 : anchor;
     const replacement = [];

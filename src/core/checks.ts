@@ -1003,6 +1003,9 @@ const ROWS: readonly CheckDefinition[] = [
 /** The table as the scoring loop reads it: every row of one shape (see uniformRow). */
 export const CHECKS: readonly CheckDefinition[] = ROWS.map(uniformRow)
 
+/** The directives the checks read (a misspelling of one looks like hardening and does nothing). */
+export const CHECK_DIRECTIVES: ReadonlySet<string> = new Set(CHECKS.flatMap((c) => c.directives))
+
 export const CHECKS_BY_ID: ReadonlyMap<string, CheckDefinition> = new Map(
   CHECKS.map((c) => [c.id, c])
 )

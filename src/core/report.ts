@@ -2,6 +2,7 @@
  * The report: one entry per unit, the JSON interface of the CLI (schemaVersion 1) and the input of
  * every renderer and GitHub adapter.
  */
+import { CHECK_DIRECTIVES } from './checks.js'
 import type { ExceptionReport } from './exceptions.js'
 import { isoToday, policyWithExceptions, resolveExceptions } from './exceptions.js'
 import type { Policy } from './policy.js'
@@ -110,7 +111,8 @@ export function analyzeUnit(given: UnitSource, options: GateOptions): UnitReport
     ...source,
     version: options.version,
     record: options.suggest !== false,
-    manager
+    manager,
+    hardeningKeys: CHECK_DIRECTIVES
   })
   const base = {
     path: source.main.path,

@@ -99,6 +99,11 @@ export interface LoadInput {
   record?: boolean
   /** the service manager that loads it (default: the system's) */
   manager?: ManagerScope
+  /**
+   * the directives the checks read: a key that is one of them but for its case or a slip of a
+   * letter is an error, as it looks like hardening and does nothing (default: none, warnings)
+   */
+  hardeningKeys?: ReadonlySet<string>
 }
 
 export type Severity = 'error' | 'warning' | 'notice'
@@ -433,6 +438,8 @@ interface Context {
   ownsRecorded?: boolean
   /** settings.recorded is not kept */
   skipRecording?: boolean
+  /** see LoadInput */
+  hardeningKeys?: ReadonlySet<string>
 }
 
 /** What applying one assignment did. */
@@ -1332,6 +1339,15 @@ const KEY_INFO = new Map<string, KeyInfo>(
 )
 const KNOWN_KEYS = KEY_INFO.size
 
+/**
+ * Whether systemd `version` reads a key the measured tables list (unknown-keys.ts), as far as the
+ * directives' first versions tell: the tables start at 252, targets go down to 240.
+ */
+export function readsKeyAt(key: string, version: number): boolean {
+  const since = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key]!.since : undefined
+  return since === undefined || version >= since
+}
+
 /** What a key is; the keys the gate does not read (Description=, After= ...) are remembered too. */
 function keyInfo(key: string): KeyInfo {
   let info = KEY_INFO.get(key)
@@ -1415,7 +1431,7 @@ function applyFile(
           addDiagnostic(diagnostics, {
             file: file.path,
             line: assignment.line,
-            severity: 'error',
+            severity: ctx.hardeningKeys?.has(known) ? 'error' : 'warning',
             code: 'unknown-key',
             key,
             message: `'${key}' is not '${known}': keys are case-sensitive, so systemd ignores this line`
@@ -1424,14 +1440,14 @@ function applyFile(
           // a guess at the key meant (~7 us) for a unit's first problems only: a file of thousands
           // of unknown keys is not a typo
           const guess = diagnostics.length < MAX_GUESSED
-          const ignored = ignoredKey(key, section, info.masks, ctx.version, guess)
+          const ignored = ignoredKey(key, section, info.masks, ctx.version, guess, readsKeyAt)
           if (ignored !== undefined)
             addDiagnostic(diagnostics, {
               file: file.path,
               line: assignment.line,
               // a misspelt directive of the checks looks like hardening and does nothing
               severity:
-                ignored.meant !== undefined && Object.hasOwn(DIRECTIVES, ignored.meant)
+                ignored.meant !== undefined && ctx.hardeningKeys?.has(ignored.meant)
                   ? 'error'
                   : 'warning',
               code: ignored.code,
@@ -1580,7 +1596,8 @@ export function loadService(input: LoadInput): LoadResult {
     unit: input.unit,
     version: input.version,
     ownsRecorded: true,
-    skipRecording: input.record === false
+    skipRecording: input.record === false,
+    hardeningKeys: input.hardeningKeys
   }
   const settings = settingsFor(input.manager)
   const sources = new Map<string, SourceRef>()

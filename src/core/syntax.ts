@@ -62,6 +62,9 @@ export interface ParsedUnitText {
   fatal?: SyntaxProblem
   /** total physical lines read */
   lineCount: number
+  /** the first and last physical line of each logical line continued over several (comment
+   * lines inside one included), in file order */
+  continued: Array<[number, number]>
 }
 
 const LF = 10
@@ -237,7 +240,8 @@ export function parseUnitText(
     sectionLines: {},
     comments: [],
     warnings: [],
-    lineCount: 0
+    lineCount: 0,
+    continued: []
   }
   let section: string | undefined
   let sectionIgnored = false
@@ -367,6 +371,7 @@ export function parseUnitText(
       return true
     }
     continuation = undefined
+    if (logical.line < lineNumber) result.continued.push([logical.line, lineNumber])
     if (!parseLogicalLine(logical.parts.join(''), logical.valid, logical.line)) {
       return !(stopped = true)
     }
@@ -374,6 +379,7 @@ export function parseUnitText(
   })
   if (stopped) return result
   if (continuation) {
+    result.continued.push([continuation.line, lineNumber])
     parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line)
   }
   return result

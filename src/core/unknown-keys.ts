@@ -114,42 +114,49 @@ export function editDistance(a: string, b: string, max: number): number {
 interface KnownKey {
   key: string
   lower: string
-  /** the section indexes whose key it is at the versions consulted */
-  sections: number
+  /** keyMasks(key) */
+  masks: readonly number[]
 }
 
-/** The keys the versions consulted (a mask) know in the three sections, by length. */
-const keysByLength = new Map<number, KnownKey[][]>()
+/** Every key some measured version knows in the three sections, by length. */
+let keysByLength: KnownKey[][] | undefined
 
-function knownKeysByLength(around: number): KnownKey[][] {
-  let byLength = keysByLength.get(around)
-  if (byLength !== undefined) return byLength
-  byLength = []
+function knownKeysByLength(): KnownKey[][] {
+  if (keysByLength !== undefined) return keysByLength
+  const byLength: KnownKey[][] = []
   for (const key of new Set(SECTIONS.flatMap((section) => Object.keys(UNIT_KEYS[section]!)))) {
-    const masks = keyMasks(key)
-    let sections = 0
-    masks.forEach((mask, i) => {
-      if ((mask & around) !== 0) sections |= 1 << i
-    })
-    if (sections === 0) continue
     for (let n = byLength.length; n <= key.length; n++) byLength.push([])
-    byLength[key.length]!.push({ key, lower: key.toLowerCase(), sections })
+    byLength[key.length]!.push({ key, lower: key.toLowerCase(), masks: keyMasks(key) })
   }
-  keysByLength.set(around, byLength)
-  return byLength
+  return (keysByLength = byLength)
+}
+
+/**
+ * The measured version whose keys a guess for `version` is drawn from, as a bit: the newest at or
+ * below it (a key it reads is read from then on, unless removed: 262 no longer reads CPUShares=),
+ * else the oldest, the caller leaving out what is newer than the target.
+ */
+function guessedFrom(version: number): number {
+  let index = 0
+  UNIT_KEY_VERSIONS.forEach((v, i) => {
+    if (v <= version) index = i
+  })
+  return 1 << index
 }
 
 /**
  * The known key `key` most likely misspells (a case slip, a letter left out, doubled or swapped),
- * preferring one of `index`'s section, with where it is known; undefined when none is close or two
- * are equally close.
+ * preferring one of `index`'s section, with the sections the target reads it in; undefined when
+ * none is close, two are equally close, or the closest is one the target does not read (PrivatePID=
+ * at 255 is a PrivatePIDs= of 257 written early, not a slip of PrivateIPC=).
  */
 function misspelled(
   key: string,
   index: number,
-  around: number
+  version: number,
+  readsAt: (key: string, version: number) => boolean
 ): { key: string; sections: number } | undefined {
-  const byLength = knownKeysByLength(around)
+  const byLength = knownKeysByLength()
   let max = typoBudget(key.length)
   if (key.length > byLength.length - 1 + max) return undefined
   const lower = key.toLowerCase()
@@ -164,8 +171,16 @@ function misspelled(
       found.push(known)
     }
   }
-  const here = found.filter((f) => (f.sections & (1 << index)) !== 0)
-  const pick = here.length > 0 ? here : found
+  const bit = guessedFrom(version)
+  const read = found.map((f) => ({
+    key: f.key,
+    sections: readsAt(f.key, version)
+      ? f.masks.reduce((all, mask, i) => ((mask & bit) !== 0 ? all | (1 << i) : all), 0)
+      : 0
+  }))
+  if (read.some((r) => r.sections === 0)) return undefined
+  const here = read.filter((r) => (r.sections & (1 << index)) !== 0)
+  const pick = here.length > 0 ? here : read
   return pick.length === 1 ? pick[0] : undefined
 }
 
@@ -182,14 +197,17 @@ function measuredAt(version: number): number | undefined {
 
 /**
  * What to say of a key systemd `version` ignores in `section` (undefined: it reads it, or a version
- * around it may). `masks`: keyMasks(key).
+ * around it may). `masks`: keyMasks(key). `guess`: whether to guess at the key a misspelt one
+ * meant, and `readsAt` what the tables cannot tell, whether the target reads a known key (the
+ * directives' first versions below the measured ones).
  */
 export function ignoredKey(
   key: string,
   section: string,
   masks: readonly number[],
   version: number,
-  guess = true
+  guess = true,
+  readsAt: (key: string, version: number) => boolean = () => true
 ): IgnoredKey | undefined {
   const index = sectionIndex(section)
   // extension keys (X-...) are ignored without a word
@@ -217,14 +235,19 @@ export function ignoredKey(
       code: 'wrong-section',
       message: `${key}= belongs in [${other}]; under [${section}] systemd ignores it`
     }
-  if (mask !== 0) {
-    // a key of a newer systemd: not a typo to guess at
-    const first = UNIT_KEY_VERSIONS[31 - Math.clz32(mask & -mask)]!
+  // a key of a newer systemd: not a typo to guess at
+  const firstReading = (m: number): number => UNIT_KEY_VERSIONS[31 - Math.clz32(m & -m)]!
+  if (mask !== 0)
     return {
       code: 'ignored-by-version',
-      message: `${key}= is ignored by systemd ${version} (systemd ${first} reads it)`
+      message: `${key}= is ignored by systemd ${version} (systemd ${firstReading(mask)} reads it)`
     }
-  }
+  const newer = masks.findIndex((m) => m !== 0)
+  if (newer >= 0)
+    return {
+      code: 'wrong-section',
+      message: `${key}= belongs in [${SECTIONS[newer]}] (systemd ${firstReading(masks[newer]!)} reads it there); under [${section}] systemd ignores it`
+    }
   const unknown = `Unknown key '${key}' in [${section}]: systemd ignores the line`
   if (key.startsWith('-'))
     return {
@@ -237,7 +260,7 @@ export function ignoredKey(
       code: 'unknown-key',
       message: `${unknown} (${key}= is a key of ${types.map((t) => `[${t}]`).join(', ')}, in ${types.map((t) => `.${t.toLowerCase()}`).join(', ')} units: a service does not take it)`
     }
-  const meant = guess ? misspelled(key, index, around) : undefined
+  const meant = guess ? misspelled(key, index, version, readsAt) : undefined
   if (meant === undefined) return { code: 'unknown-key', message: unknown }
   const where =
     (meant.sections & (1 << index)) !== 0
@@ -254,6 +277,11 @@ export function ignoredKey(
  * The key a line's `key` misspells when systemd `version` does not know it in `section` (the one
  * its "did you mean" names), else undefined: such a line does nothing, so a fix may take its place.
  */
-export function misspeltKey(key: string, section: string, version: number): string | undefined {
-  return ignoredKey(key, section, keyMasks(key), version)?.meant
+export function misspeltKey(
+  key: string,
+  section: string,
+  version: number,
+  readsAt?: (key: string, version: number) => boolean
+): string | undefined {
+  return ignoredKey(key, section, keyMasks(key), version, true, readsAt)?.meant
 }

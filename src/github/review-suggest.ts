@@ -9,7 +9,9 @@
 import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit } from '../core/report.js'
 import type { UnitFileInput } from '../core/service.js'
+import { readsKeyAt } from '../core/service.js'
 import type { UnitName } from '../core/specifiers.js'
+import { parseUnitText } from '../core/syntax.js'
 import { misspeltKey } from '../core/unknown-keys.js'
 import type { FilePatch } from './review-diff.js'
 import { hunkOf } from './review-diff.js'
@@ -127,9 +129,6 @@ function lastServiceSection(lines: string[]): Section | undefined {
   return { header, last: end }
 }
 
-const continues = (line: string | undefined): boolean =>
-  line !== undefined && /\\\s*$/.test(line) && !/^\s*[#;]/.test(line)
-
 /**
  * The edit of one file, or why there is none. `fileIndex` is -1 for the unit file, else the index
  * of the drop-in in `sources.dropIns`.
@@ -145,14 +144,24 @@ function editFile(
   const file = fileIndex < 0 ? sources.main : sources.dropIns[fileIndex]!
   const text = textOf(file)
   if (text === undefined) return `${file.path} is not UTF-8 text`
-  if (text.includes('\r')) return `${file.path} has CR line breaks`
+  if (text.includes('\r') || text.includes('\0')) return `${file.path} has CR or NUL line breaks`
   const lines = text.split('\n')
   const section = lastServiceSection(lines)
   if (!section) return `${file.path} has no [Service] section`
-  // the anchor: the section's last line that the diff shows and that does not continue
+  // lines as systemd reads them: a continued line goes on over comment lines, and no edit may
+  // split one (`ExecStart=env \` + `# note` + `  UMASK=0027 app` is one ExecStart=)
+  const parsed = parseUnitText(file.bytes!)
+  const midContinuation = (n: number): boolean =>
+    parsed.continued.some(([from, to]) => from <= n && n < to)
+  const continued = (n: number): boolean =>
+    parsed.continued.some(([from, to]) => from <= n && n <= to)
+  const assignments = parsed.assignments.filter(
+    (a) => a.section === 'Service' && a.line > section.header + 1
+  )
+  // the anchor: the section's last line that the diff shows and that no continuation goes past
   let anchor = -1
   for (let i = section.last; i >= section.header; i--) {
-    if (hunkOf(patch, i + 1) && !continues(lines[i]) && !continues(lines[i - 1] ?? '')) {
+    if (hunkOf(patch, i + 1) && !midContinuation(i + 1)) {
       anchor = i
       break
     }
@@ -163,26 +172,25 @@ function editFile(
   // (replaced lines are checked below, with the range)
   const adding = [...directives]
   const replaced: OneClick['replaced'] = []
-  for (let i = section.header + 1; i <= anchor; i++) {
-    const line = lines[i]!
-    const trimmed = line.trim()
-    if (trimmed.startsWith('#') || trimmed.startsWith(';') || !trimmed.includes('=')) continue
-    if (continues(line) || continues(lines[i - 1])) continue
+  for (const assignment of assignments) {
+    const i = assignment.line - 1
+    if (i > anchor) break
+    if (continued(assignment.line) || !hunk.text.has(i + 1)) continue
     // a line of a misspelt key (ProtectSytem=) does nothing: the directive it meant takes its place
-    const written = keyOf(trimmed)
+    const written = assignment.key
     const key = SINGLE_VALUED.has(written)
       ? written
-      : misspeltKey(written, 'Service', options.version)
-    if (key === undefined || !hunk.text.has(i + 1)) continue
+      : misspeltKey(written, 'Service', options.version, readsKeyAt)
+    if (key === undefined) continue
     const same = adding.filter((d) => keyOf(d) === key)
     if (same.length !== 1) continue
     // a later line of the same key, before the anchor, would win over the replaced one
-    const later = lines
-      .slice(i + 1, anchor + 1)
-      .some((l) => l.trim().includes('=') && [key, written].includes(keyOf(l.trim())))
+    const later = assignments.some(
+      (a) => a.line > assignment.line && a.line <= anchor + 1 && [key, written].includes(a.key)
+    )
     if (later) continue
     adding.splice(adding.indexOf(same[0]!), 1)
-    replaced.push({ line: i + 1, from: line, to: same[0]! })
+    replaced.push({ line: i + 1, from: lines[i]!, to: same[0]! })
   }
   const start = replaced.length ? replaced[0]!.line - 1 : anchor
   const replacement: string[] = []
