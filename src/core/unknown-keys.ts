@@ -2,7 +2,9 @@
  * Keys systemd does not know in a service's sections: it logs "Unknown key 'After' in section
  * [Service], ignoring." and goes on. The gate says so too, from the keys the measured versions know
  * (data/unit-keys.ts): a key is reported unknown only when no measured version around the target
- * knows it, so a version between two measurements never gets a false report.
+ * knows it, so a version between two measurements never gets a false report. It also says what
+ * systemd does not: the key a misspelt one likely meant, where a key of another unit type or of a
+ * newer systemd belongs.
  */
 import { OTHER_TYPE_KEYS, UNIT_KEY_VERSIONS, UNIT_KEYS } from './data/unit-keys.js'
 
