@@ -5,7 +5,9 @@
  * every fixed example is also run through it and must score exactly as the engine does.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync } from 'fs'
+import { spawnSync } from 'child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs'
+import { tmpdir } from 'os'
 import * as path from 'path'
 import { isDeepStrictEqual } from 'util'
 import { CHECKS, CHECKS_BY_ID } from '../src/core/checks.js'
@@ -383,6 +385,45 @@ describeOracle('check examples against systemd-analyze', () => {
         weight: check.weight,
         range: check.range
       })
+    }
+  })
+})
+
+describe('the DeviceAllow= row names the entries as systemd does (parity batch 24)', () => {
+  const text =
+    '[Service]\nExecStart=/usr/bin/true\nDevicePolicy=closed\nDeviceAllow=/dev/null wr\n' +
+    'DeviceAllow=char-tty\nDeviceAllow=/dev/null m\nDeviceAllow=/dev/zero mr\nProtectClock=yes\n'
+  // systemd 252, 254, 257 and 262 print the same: newest first (it prepends each entry, the
+  // implied char-rtc of ProtectClock= last of all), rights in r, w, m order, none written = rwm
+  const expected = 'char-rtc:r /dev/zero:rm /dev/null:m char-tty:rwm /dev/null:rw'
+
+  it('lists them newest first, with their rights in systemd order', () => {
+    const report = analyzeUnit(
+      {
+        unit: parseUnitName('d.service')!,
+        main: { path: 'd.service', bytes: encoder.encode(text) },
+        dropIns: []
+      },
+      { version: VERSION, policy: DEFAULT_POLICY, threshold: 100, suggest: false }
+    )
+    expect(report.checks.find((c) => c.id === 'DeviceAllow')?.detail).toBe(`allows ${expected}`)
+  })
+
+  const withOracle = oracle ? it : it.skip
+  withOracle('as systemd-analyze prints them', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'gate-deviceallow-'))
+    try {
+      const dir = path.join(root, 'etc/systemd/system')
+      mkdirSync(dir, { recursive: true })
+      writeFileSync(path.join(dir, 'd.service'), text)
+      const run = spawnSync(
+        process.env.ORACLE_SYSTEMD_ANALYZE || 'systemd-analyze',
+        ['security', '--offline=true', `--root=${root}`, 'd.service'],
+        { encoding: 'utf8', env: { ...process.env, SYSTEMD_COLORS: '0', SYSTEMD_PAGER: 'cat' } }
+      )
+      expect(run.stdout).toMatch(new RegExp(`DeviceAllow=.*: ${expected} +0\\.1`))
+    } finally {
+      rmSync(root, { recursive: true, force: true })
     }
   })
 })

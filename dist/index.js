@@ -38649,7 +38649,10 @@ const ROWS = [
             const entries = [...settings.deviceAllow, ...impliedDeviceEntries(settings, version)];
             if (entries.length === 0)
                 return GOOD;
-            return verdict(5, `allows ${entries.map((e) => `${e.path}:${e.rights}`).join(' ')}`);
+            // as systemd lists them: newest first (it prepends each), rights as r, w, m (none: all three)
+            const rights = (r) => r === '' ? 'rwm' : ['r', 'w', 'm'].filter((c) => r.includes(c)).join('');
+            const shown = entries.map((e) => `${e.path}:${rights(e.rights)}`).reverse();
+            return verdict(5, `allows ${shown.join(' ')}`);
         }
     },
     {
