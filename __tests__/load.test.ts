@@ -539,6 +539,44 @@ describe('directive semantics', () => {
     ).toEqual(result.diagnostics.map((d) => `${d.line} ${d.key}`))
   })
 
+  it('echoes what systemd warns of lines it reads (parity batch 24)', () => {
+    const text =
+      '[Service]\nExecStart=/usr/bin/true\nUser=nobody\nDelegate=cpu bogus\n' +
+      'Environment="__X__" A=1 1B=2 C%i=3\nStandardOutput=syslog\nStandardError=syslog+console\n' +
+      'ReadWritePaths=${STATE_DIR} -$LOGDIR /var/lib/x -+/ok\nReadOnlyPaths=relative\n' +
+      'InaccessiblePaths=/ok\nEnvironment=GOOD=1\nDelegate=yes\nUser=app\n'
+    const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version: 252 })
+    if (result.status !== 'loaded') throw new Error(result.reason)
+    const warned = result.diagnostics.filter((d) => d.code === 'systemd-warning')
+    expect(warned.map((d) => `${d.line} ${d.key}`)).toEqual([
+      '3 User',
+      '4 Delegate',
+      '5 Environment',
+      '6 StandardOutput',
+      '7 StandardError',
+      '8 ReadWritePaths',
+      '9 ReadOnlyPaths'
+    ])
+    expect(warned.map((d) => d.message)).toEqual([
+      expect.stringMatching(/^User=nobody: systemd warns that this is not safe/),
+      "Delegate=: 'bogus' is not a control group controller systemd 252 knows; it leaves it out",
+      "Environment=: '__X__', '1B=2' are not NAME=VALUE assignments; systemd leaves them out",
+      'StandardOutput=syslog is obsolete: systemd reads it as journal (the journal forwards to syslog where one runs)',
+      expect.stringMatching(/^StandardError=syslog\+console is obsolete: .* as journal\+console/),
+      "ReadWritePaths=: '${STATE_DIR}', '$LOGDIR' are not absolute paths; systemd leaves them out (unit files expand no $VARIABLES)",
+      "ReadOnlyPaths=: 'relative' is not an absolute path; systemd leaves it out"
+    ])
+    const warnings = systemdWarnings(text)
+    if (warnings === undefined) return
+    // systemd 252 warns on the same lines, one line of its log per word
+    const lines = [
+      ...warnings.matchAll(
+        /a\.service:(\d+): (Special user|Invalid controller|Invalid environment|Standard output type|\w+= path is not absolute)/g
+      )
+    ].map((m) => Number(m[1]))
+    expect([...new Set(lines)]).toEqual(warned.map((d) => d.line))
+  })
+
   it('reports a key a measured version no longer reads, as removed (red team, session 25)', () => {
     // systemd 262: "Support for option MemoryLimit= has been removed and it is ignored"
     const text = `${H}MemoryLimit=1G\nCPUShares=10\n`

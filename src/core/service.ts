@@ -50,6 +50,8 @@ import {
   withoutLeadingDotDot
 } from './values/paths.js'
 import { homeSection, ignoredKey, keyMasks } from './unknown-keys.js'
+import type { LoadWarning } from './load-warnings.js'
+import { LOAD_WARNINGS } from './load-warnings.js'
 import type { SyscallFilter } from './values/syscalls.js'
 import {
   applyArchitecturesAssignment,
@@ -122,6 +124,8 @@ export interface Diagnostic extends SourceRef {
     | 'invalid-exception'
     /** how systemd finds the unit and its drop-ins (aliases, links, instances): no line ignored */
     | 'lookup'
+    /** what systemd warns of a line it reads (User=nobody, a path left out of ReadWritePaths=) */
+    | 'systemd-warning'
   key?: string
   message: string
 }
@@ -1319,6 +1323,8 @@ interface KeyInfo {
   masks: readonly number[]
   /** the section every measured version knows it in: no need to look further there */
   home: string | undefined
+  /** what systemd warns of an assignment of it, if it ever does (see load-warnings.ts) */
+  warn: LoadWarning | undefined
 }
 
 function keyInfoOf(
@@ -1328,7 +1334,8 @@ function keyInfoOf(
   caseOf: string | undefined
 ): KeyInfo {
   const masks = keyMasks(name)
-  return { name, directive, recordedIn, caseOf, masks, home: homeSection(masks) }
+  const warn = Object.hasOwn(LOAD_WARNINGS, name) ? LOAD_WARNINGS[name] : undefined
+  return { name, directive, recordedIn, caseOf, masks, home: homeSection(masks), warn }
 }
 
 const KEY_INFO = new Map<string, KeyInfo>(
@@ -1424,6 +1431,22 @@ function applyFile(
         record(settings, key, value, ctx.ownsRecorded)
       }
       const directive = info.directive
+      if (
+        info.warn !== undefined &&
+        section === 'Service' &&
+        (directive?.since === undefined || ctx.version >= directive.since)
+      ) {
+        const warning = info.warn(value, ctx.unit, ctx.version)
+        if (warning !== undefined)
+          addDiagnostic(diagnostics, {
+            file: file.path,
+            line: assignment.line,
+            severity: 'warning',
+            code: 'systemd-warning',
+            key,
+            message: warning
+          })
+      }
       if (!directive) {
         if (abortable) expandUnreadSetting(`${section}.${key}`, value, ctx.unit, ctx.version)
         const known = info.caseOf

@@ -1,0 +1,115 @@
+/**
+ * Warnings systemd logs while it loads a line it still reads: the unit loads and no score changes,
+ * but the line does not do all that it says (a path left out of ReadWritePaths=, an Environment=
+ * word dropped) or is unsafe (User=nobody). Each was seen in systemd-analyze 252, 254, 257 and 262
+ * on real units (parity batch 24). One function per key, looked up once per key (see keyInfo()).
+ */
+import type { UnitName } from './specifiers.js'
+import { expandSpecifiers } from './specifiers.js'
+import { absolutePathOf } from './values/paths.js'
+import { extractWords, parseBoolean } from './words.js'
+
+/** What systemd warns of an assignment of the key, or undefined. */
+export type LoadWarning = (value: string, unit: UnitName, version: number) => string | undefined
+
+const list = (items: readonly string[]): string =>
+  items
+    .slice(0, 3)
+    .map((item) => `'${item}'`)
+    .join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '')
+
+/**
+ * config_parse_namespace_path_strv(): each word, after an optional '-' and '+', must be an absolute
+ * path once its specifiers are expanded ("ReadWritePaths= path is not absolute, ignoring: $LOGDIR").
+ */
+function pathListWarning(key: string): LoadWarning {
+  return (value, unit, version) => {
+    const bad: string[] = []
+    for (const word of extractWords(value, { unquote: true }).words) {
+      const path = word.replace(/^-?\+?/, '')
+      if ('error' in absolutePathOf(path, unit, version)) bad.push(path)
+    }
+    if (bad.length === 0) return undefined
+    // (unit files expand no environment variables: a $NAME there is the text "$NAME")
+    return `${key}=: ${list(bad)} ${bad.length === 1 ? 'is not an absolute path' : 'are not absolute paths'}; systemd leaves ${bad.length === 1 ? 'it' : 'them'} out${bad.some((b) => b.includes('$')) ? ' (unit files expand no $VARIABLES)' : ''}`
+  }
+}
+
+/** A name env_name_is_valid() takes: letters, digits and '_', not starting with a digit. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** config_parse_environ(): "Invalid environment assignment, ignoring: NAME". */
+const environmentWarning: LoadWarning = (value) => {
+  const bad = extractWords(value, { unquote: true, cunescape: true }).words.filter((word) => {
+    const eq = word.indexOf('=')
+    const name = eq < 0 ? word : word.slice(0, eq)
+    // a specifier may make a valid name: not judged here
+    return !name.includes('%') && (eq < 0 || !ENV_NAME.test(name))
+  })
+  if (bad.length === 0) return undefined
+  return `Environment=: ${list(bad)} ${bad.length === 1 ? 'is not a NAME=VALUE assignment' : 'are not NAME=VALUE assignments'}; systemd leaves ${bad.length === 1 ? 'it' : 'them'} out`
+}
+
+/** cgroup_controller_to_string()'s names, 252-262 (measured one by one with each build). */
+const CONTROLLERS = new Set([
+  'cpu',
+  'cpuacct',
+  'cpuset',
+  'io',
+  'blkio',
+  'memory',
+  'devices',
+  'pids',
+  'bpf-firewall',
+  'bpf-devices',
+  'bpf-foreign',
+  'bpf-socket-bind',
+  'bpf-restrict-network-interfaces'
+])
+/** known to 262, not to 257; between them not measured */
+const BIND_NETWORK_INTERFACE = 'bpf-bind-network-interface'
+
+/** config_parse_delegate(): "Invalid controller name 'bogus', ignoring". */
+const delegateWarning: LoadWarning = (value, _unit, version) => {
+  if (version < 252 || value === '' || parseBoolean(value) !== undefined) return undefined
+  const bad = extractWords(value, { unquote: true }).words.filter(
+    (word) => !CONTROLLERS.has(word) && !(word === BIND_NETWORK_INTERFACE && version > 257)
+  )
+  if (bad.length === 0) return undefined
+  return `Delegate=: ${list(bad)} ${bad.length === 1 ? 'is not a control group controller' : 'are not control group controllers'} systemd ${version} knows; it leaves ${bad.length === 1 ? 'it' : 'them'} out`
+}
+
+/** "Special user nobody configured, this is not safe!" (config_parse_user_group_compat()). */
+const userWarning: LoadWarning = (value, unit, version) => {
+  const expanded = value.includes('%') ? expandSpecifiers(value, unit, version) : { value }
+  if ('error' in expanded || expanded.value !== 'nobody') return undefined
+  return "User=nobody: systemd warns that this is not safe (what runs as 'nobody' shares its files and processes with everything else that does); use DynamicUser=yes or a user of its own"
+}
+
+/** "Standard output type syslog is obsolete, automatically updating to journal." */
+function outputWarning(key: string): LoadWarning {
+  return (value) =>
+    value === 'syslog' || value === 'syslog+console'
+      ? `${key}=${value} is obsolete: systemd reads it as ${value.replace('syslog', 'journal')} (the journal forwards to syslog where one runs)`
+      : undefined
+}
+
+export const LOAD_WARNINGS: Readonly<Record<string, LoadWarning>> = {
+  ...Object.fromEntries(
+    [
+      'ReadWritePaths',
+      'ReadOnlyPaths',
+      'InaccessiblePaths',
+      'ExecPaths',
+      'NoExecPaths',
+      'ReadWriteDirectories',
+      'ReadOnlyDirectories',
+      'InaccessibleDirectories'
+    ].map((key) => [key, pathListWarning(key)])
+  ),
+  Environment: environmentWarning,
+  Delegate: delegateWarning,
+  User: userWarning,
+  StandardOutput: outputWarning('StandardOutput'),
+  StandardError: outputWarning('StandardError')
+}
