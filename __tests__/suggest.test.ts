@@ -971,3 +971,33 @@ describe('a unit that sets UMask= itself', () => {
     )
   })
 })
+
+describe('a drop-in that sorts after the suggested one (parity batch 24)', () => {
+  it('names the line that undoes each directive, instead of leaving it out without a word', () => {
+    const unit = {
+      name: 'w.service',
+      files: {
+        'w.service': '[Service]\nExecStart=/usr/bin/w\n',
+        // systemctl edit's file sorts after hardening.conf: its lines win
+        'w.service.d/override.conf':
+          '[Service]\nProtectSystem=no\nPrivateDevices=no\nSystemCallFilter=\nRestrictNamespaces=no\n'
+      }
+    }
+    const s = full(unit)
+    expect(s.reachesTarget).toBe(false)
+    const said = (directive: string): string | undefined =>
+      s.notSuggested.find((n) => n.directive === directive)?.reason
+    expect(said('PrivateDevices')).toBe(
+      'w.service.d/override.conf:3 sets it again, and systemd reads that drop-in after ' +
+        "hardening.conf: the gate's line would change nothing (edit or remove that line)"
+    )
+    expect(said('SystemCallFilter')).toMatch(/^w\.service\.d\/override\.conf:4 sets it again/)
+    expect(said('RestrictNamespaces')).toMatch(/^w\.service\.d\/override\.conf:5 sets it again/)
+    // what the override does not touch is suggested as before
+    expect(directiveLines(s)).toContain('ProtectKernelModules=yes')
+    expect(said('ProtectKernelModules')).toBeUndefined()
+    // without it, nothing of the kind is said
+    const alone = full({ name: 'w.service', files: { 'w.service': unit.files['w.service'] } })
+    expect(alone.notSuggested.filter((n) => n.reason.includes('sets it again'))).toEqual([])
+  })
+})

@@ -44839,6 +44839,8 @@ function suggestDropIn(input) {
         .filter((o) => o.when === undefined || o.when.some((id) => chosenIds.has(id)))
         .map((o) => textOf$1(o.text));
     const notSuggested = blockedGains(blocked, candidates.length, inOrder, to, ctx);
+    if (to > target && after.length > 0)
+        notSuggested.push(...setAgainLater(after, candidates, chosenIds, path));
     // the file
     const text = renderDropIn({
         unitFile: fileName,
@@ -45042,6 +45044,38 @@ function rankAndGains(chosen, ctx, start) {
         previous = now;
     }
     return { inOrder, gains, phaseScores, to: previous };
+}
+/**
+ * The directives a drop-in that sorts after ours sets again (an override.conf of `systemctl edit`
+ * with ProtectSystem=no): whatever ours says, that line wins, so the search found no gain in them and
+ * left them out. Said with the line, for a suggestion short of its target: otherwise the drop-in
+ * would look weaker than it could be for no reason given (parity batch 24).
+ */
+function setAgainLater(after, candidates, chosen, path) {
+    const lastSet = new Map();
+    for (const dropIn of after) {
+        if (!dropIn.bytes)
+            continue;
+        for (const a of parseUnitText(dropIn.bytes).assignments)
+            if (a.section === 'Service')
+                lastSet.set(a.key, `${dropIn.path}:${a.line}`);
+    }
+    const ours = path.slice(path.lastIndexOf('/') + 1);
+    const settled = new Set(candidates.filter((c) => chosen.has(c.id)).map((c) => c.directive));
+    const said = [];
+    for (const c of candidates) {
+        if (settled.has(c.directive))
+            continue;
+        const where = c.lines.map((l) => lastSet.get(l.key)).find((w) => w !== undefined);
+        if (where === undefined)
+            continue;
+        settled.add(c.directive);
+        said.push({
+            directive: c.directive,
+            reason: `${where} sets it again, and systemd reads that drop-in after ${ours}: the gate's line would change nothing (edit or remove that line)`
+        });
+    }
+    return said;
 }
 /** What the blocked directives would have gained on top of the suggestion (`to`: its score). */
 function blockedGains(blocked, candidateCount, inOrder, to, ctx) {
