@@ -392,6 +392,13 @@ const TREES: Record<string, Record<string, string | { link: string }>> = {
     'app.target': { link: 'root.target' },
     'app.target.requires/foo@.service': { link: '../foo@.service' }
   },
+  // a service instance that runs, through its template's dependency directory (red team 5's
+  // LOW 2, session 26: services are not read, their dependency directories are)
+  'service-template-dir': {
+    'bar@.service': '[Service]\nExecStart=/usr/bin/bar\n',
+    'bar@.service.wants/foo@.service': { link: '../foo@.service' },
+    'multi-user.target.wants/bar@root.service': { link: '../bar@.service' }
+  },
   // an image tree: the copy in usr/lib counts when etc/ has none
   'image-unmasked': {
     '../../../usr/lib/systemd/system/x.target': '[Unit]\nWants=foo@root.service\n'
@@ -446,15 +453,22 @@ async function scanned(tree: string, version: number): Promise<UnitReport> {
     threshold: 100,
     suggest: false
   })
-  // the template is the only service: other units are read, not scored
-  expect(units).toHaveLength(1)
-  return units[0]!
+  // the template is the only foo@ service: other units are read, not scored (a service starting
+  // it is scored as itself)
+  const foo = units.filter((u) => u.path.endsWith('/foo@.service'))
+  expect(foo).toHaveLength(1)
+  return foo[0]!
 }
 
 describe('a template judged as the instances other units start', () => {
   it.each([
     ['target', 'named by Wants= in target/etc/systemd/system/app.target:2'],
     ['timer', 'named by Unit= in timer/etc/systemd/system/nightly.timer:3'],
+    [
+      'service-template-dir',
+      'enabled by service-template-dir/etc/systemd/system/bar@.service.wants/foo@.service as ' +
+        'foo@root.service, which bar@root.service starts, itself started'
+    ],
     ['socket', 'triggered by socket/etc/systemd/system/foo@root.socket'],
     [
       'enabled-timer',

@@ -46305,7 +46305,8 @@ function ownerOfLink(shown) {
  * they start in turn, with the entries of its own dependency directories (a template entry stands
  * for the instance of its owner: t@.target.wants/foo@.service for t@root.target starts
  * foo@root.service). Each unit is read once; services are not read (the scan reads each service
- * once: what one service starts is not followed).
+ * once: what one service's file names is not followed), but the dependency directories of a service
+ * instance that runs are (bar@.service.wants/foo@.service for bar@root.service).
  */
 function instancesStarted(roots, links, lookup, version) {
     const found = new Map();
@@ -46315,14 +46316,18 @@ function instancesStarted(roots, links, lookup, version) {
     // units and the names are both bounded, so memory and time are)
     let tooMany = false;
     let names = 0;
+    let servicesVisited = 0;
     const enqueue = (starting) => {
         if (visited.has(starting.unit.name))
             return;
-        if (visited.size >= MAX_STARTING_UNITS) {
+        // (a service instance costs a few lookups, no read: the names bound holds those)
+        if (!starting.directoriesOnly && visited.size - servicesVisited >= MAX_STARTING_UNITS) {
             tooMany = true;
             return;
         }
         visited.add(starting.unit.name);
+        if (starting.directoriesOnly)
+            servicesVisited++;
         queue.push(starting);
     };
     /** an entry of a dependency directory: what it names starts when its owner does */
@@ -46339,14 +46344,28 @@ function instancesStarted(roots, links, lookup, version) {
         if (!unit)
             return;
         const then = via === undefined ? '' : `, ${via}`;
+        const as = unit.name === name ? '' : ` as ${unit.name}`;
         if (unit.type === 'service') {
             if (unit.isInstance && !found.has(unit.name))
-                found.set(unit.name, `enabled by ${shown}${unit.name === name ? '' : ` as ${unit.name}`}${then}`);
+                found.set(unit.name, `enabled by ${shown}${as}${then}`);
+            startedService(unit, `which ${shown} enables${as}`, via);
         }
         else if (STARTING_TYPES.has(unit.type)) {
-            const how = `which ${shown} enables${unit.name === name ? '' : ` as ${unit.name}`}`;
+            const how = `which ${shown} enables${as}`;
             enqueue({ unit, via: via === undefined ? how : `${how}, itself started` });
         }
+    };
+    /**
+     * A service instance that runs starts what its template's dependency directories hold
+     * (bar@.service.wants/foo@.service for bar@root.service: foo@root.service); its file is not read
+     */
+    const startedService = (unit, how, via) => {
+        if (unit.isInstance)
+            enqueue({
+                unit,
+                via: via === undefined ? how : `${how}, itself started`,
+                directoriesOnly: true
+            });
     };
     for (const root of roots)
         enqueue(root);
@@ -46355,31 +46374,34 @@ function instancesStarted(roots, links, lookup, version) {
         linked(name, shown, owner && (lookup.idOf?.(owner) ?? owner));
     }
     for (let i = 0; i < queue.length && !tooMany; i++) {
-        const { unit, via } = queue[i];
-        const source = lookup.load(unit);
-        if (!source?.bytes)
-            continue;
-        const own = source.shown === unit.name || source.shown.endsWith(`/${unit.name}`);
-        const startedByUnit = unitsStartedBy(source.bytes, unit, version, (named) => lookup.load(named)?.shown === source.shown);
-        names += startedByUnit.length;
-        if (names > MAX_STARTED_NAMES)
-            return 'too many';
-        for (const started of startedByUnit) {
-            const place = `${source.shown}${started.key === undefined ? '' : `:${started.line}`}`;
-            const where = own ? place : `${unit.name} (${place})`;
-            const then = via === undefined ? '' : `, ${via}`;
-            if (started.unit.type === 'service') {
-                if (started.unit.isInstance && !found.has(started.unit.name))
-                    found.set(started.unit.name, (started.key === undefined
-                        ? `triggered by ${where}`
-                        : `named by ${started.key}= in ${where}`) + then);
-            }
-            else if (STARTING_TYPES.has(started.unit.type)) {
-                const how = started.key === undefined
+        const { unit, via, directoriesOnly } = queue[i];
+        if (!directoriesOnly) {
+            const source = lookup.load(unit);
+            if (!source?.bytes)
+                continue;
+            const own = source.shown === unit.name || source.shown.endsWith(`/${unit.name}`);
+            const startedByUnit = unitsStartedBy(source.bytes, unit, version, (named) => lookup.load(named)?.shown === source.shown);
+            names += startedByUnit.length;
+            if (names > MAX_STARTED_NAMES)
+                return 'too many';
+            for (const started of startedByUnit) {
+                const place = `${source.shown}${started.key === undefined ? '' : `:${started.line}`}`;
+                const where = own ? place : `${unit.name} (${place})`;
+                const then = via === undefined ? '' : `, ${via}`;
+                const hop = started.key === undefined
                     ? `which ${where} triggers`
                     : `which ${started.key}= in ${where} names`;
-                // one hop of why, not the whole chain (a chain of 10,000 targets would repeat it each time)
-                enqueue({ unit: started.unit, via: via === undefined ? how : `${how}, itself started` });
+                if (started.unit.type === 'service') {
+                    if (started.unit.isInstance && !found.has(started.unit.name))
+                        found.set(started.unit.name, (started.key === undefined
+                            ? `triggered by ${where}`
+                            : `named by ${started.key}= in ${where}`) + then);
+                    startedService(started.unit, hop, via);
+                }
+                else if (STARTING_TYPES.has(started.unit.type)) {
+                    // one hop of why, not the whole chain (a chain of 10,000 targets would repeat it each time)
+                    enqueue({ unit: started.unit, via: via === undefined ? hop : `${hop}, itself started` });
+                }
             }
         }
         // and what its own dependency directories hold
