@@ -15606,7 +15606,7 @@ function instancesStarted(roots, links, lookup, version) {
      * (bar@.service.wants/foo@.service for bar@root.service: foo@root.service); its file is not read
      */
     const startedService = (unit, how, via) => {
-        if (unit.isInstance)
+        if (unit.isInstance && lookup.hasDependencies?.(unit) !== false)
             enqueue({
                 unit,
                 via: via === undefined ? how : `${how}, itself started`,
@@ -15688,6 +15688,8 @@ function instancesStartedOnSearchPath(searched, view, version) {
     const roots = [];
     const links = [];
     const named = new Set();
+    /** the dependency directories the search path holds, by name */
+    const present = new Set();
     for (const dir of searched) {
         const names = [...view.names(dir)];
         for (const unit of startingUnitsAmong(names)) {
@@ -15697,9 +15699,11 @@ function instancesStartedOnSearchPath(searched, view, version) {
             roots.push({ unit });
         }
         for (const name of names)
-            if (isDependencyDirectory(name))
+            if (isDependencyDirectory(name)) {
+                present.add(name);
                 for (const link of realLinks(view.path(dir, name)))
                     links.push(link);
+            }
     }
     const lookup = {
         // the first file of its name on the search path, else its template's; an empty file or a
@@ -15722,13 +15726,17 @@ function instancesStartedOnSearchPath(searched, view, version) {
         },
         // its own, its template's, its dash prefixes' and its type's
         *dependencies(unit) {
+            if (present.size === 0)
+                return;
+            const names = dependencyDirectoryNames(unit, version).filter((name) => present.has(name));
             for (const dir of searched)
-                for (const name of dependencyDirectoryNames(unit, version))
+                for (const name of names)
                     // listed only where the directory has the entry: most units have none, and a listing
                     // that fails costs an exception (1,000 instances of a target: 2 s)
                     if (view.entry(dir, name) !== undefined)
                         yield* realLinks(view.path(dir, name));
         },
+        hasDependencies: (unit) => present.size > 0 && dependencyDirectoryNames(unit, version).some((name) => present.has(name)),
         // the unit an alias link leads to (a few hops; the first entry of the name decides: a file
         // there is the unit itself), else the name
         idOf(unit) {

@@ -238,6 +238,8 @@ export interface UnitLookup {
   /** the unit a name stands for: the one an alias link leads to (app.target -> root.target), else
    * itself (a template entry of the alias's dependency directory is the instance of that one) */
   idOf?(unit: UnitName): UnitName
+  /** whether the unit has a dependency directory at all (default: it may); most have none */
+  hasDependencies?(unit: UnitName): boolean
 }
 
 /** The unit a dependency directory belongs to (`t@.target` for .../t@.target.wants/x). */
@@ -310,7 +312,7 @@ export function instancesStarted(
    * (bar@.service.wants/foo@.service for bar@root.service: foo@root.service); its file is not read
    */
   const startedService = (unit: UnitName, how: string, via?: string): void => {
-    if (unit.isInstance)
+    if (unit.isInstance && lookup.hasDependencies?.(unit) !== false)
       enqueue({
         unit,
         via: via === undefined ? how : `${how}, itself started`,
@@ -419,6 +421,8 @@ export function instancesStartedOnSearchPath(
   const roots: StartingUnit[] = []
   const links: Array<[string, string]> = []
   const named = new Set<string>()
+  /** the dependency directories the search path holds, by name */
+  const present = new Set<string>()
   for (const dir of searched) {
     const names = [...view.names(dir)]
     for (const unit of startingUnitsAmong(names)) {
@@ -427,8 +431,10 @@ export function instancesStartedOnSearchPath(
       roots.push({ unit })
     }
     for (const name of names)
-      if (isDependencyDirectory(name))
+      if (isDependencyDirectory(name)) {
+        present.add(name)
         for (const link of realLinks(view.path(dir, name))) links.push(link)
+      }
   }
   const lookup: UnitLookup = {
     // the first file of its name on the search path, else its template's; an empty file or a
@@ -448,12 +454,16 @@ export function instancesStartedOnSearchPath(
     },
     // its own, its template's, its dash prefixes' and its type's
     *dependencies(unit) {
+      if (present.size === 0) return
+      const names = dependencyDirectoryNames(unit, version).filter((name) => present.has(name))
       for (const dir of searched)
-        for (const name of dependencyDirectoryNames(unit, version))
+        for (const name of names)
           // listed only where the directory has the entry: most units have none, and a listing
           // that fails costs an exception (1,000 instances of a target: 2 s)
           if (view.entry(dir, name) !== undefined) yield* realLinks(view.path(dir, name))
     },
+    hasDependencies: (unit) =>
+      present.size > 0 && dependencyDirectoryNames(unit, version).some((name) => present.has(name)),
     // the unit an alias link leads to (a few hops; the first entry of the name decides: a file
     // there is the unit itself), else the name
     idOf(unit) {
