@@ -260,6 +260,30 @@ describe('systemd-hardening-gate CLI', () => {
     expect(run(['--format', 'sarif', '--output', out, 'examples']).stderr).toBe('')
   })
 
+  it('files each diagnostic under the SARIF rule of its kind (red team, session 26)', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'rules-'))
+    fs.writeFileSync(
+      path.join(dir, 'a.service'),
+      '[Service]\nExecStart=/bin/true\nUser=nobody\nProtectSystem=bogus\n'
+    )
+    const out = path.join(tmp, 'rules.sarif')
+    run(['--format', 'sarif', '--output', out, dir])
+    const log = JSON.parse(fs.readFileSync(out, 'utf8')).runs[0]
+    const ruled = (line: number): string | undefined =>
+      log.results.find(
+        (r: {
+          ruleId: string
+          locations: Array<{ physicalLocation: { region: { startLine: number } } }>
+        }) => !/^[A-Z]/.test(r.ruleId) && r.locations[0]!.physicalLocation.region.startLine === line
+      )?.ruleId
+    // User=nobody is read (with a warning), ProtectSystem=bogus is ignored
+    expect([ruled(3), ruled(4)]).toEqual(['systemd-warning', 'ignored-directive'])
+    const rules = new Set(log.tool.driver.rules.map((r: { id: string }) => r.id))
+    expect(
+      ['systemd-warning', 'ignored-directive', 'unit-lookup'].every((id) => rules.has(id))
+    ).toBe(true)
+  })
+
   it('warns when a SARIF log has more results than code scanning keeps', () => {
     // a bare unit has 74 results: 340 of them pass 25,000
     const dir = fs.mkdtempSync(path.join(tmp, 'many-'))

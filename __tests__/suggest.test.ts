@@ -973,31 +973,51 @@ describe('a unit that sets UMask= itself', () => {
 })
 
 describe('a drop-in that sorts after the suggested one (parity batch 24)', () => {
-  it('names the line that undoes each directive, instead of leaving it out without a word', () => {
-    const unit = {
-      name: 'w.service',
-      files: {
-        'w.service': '[Service]\nExecStart=/usr/bin/w\n',
-        // systemctl edit's file sorts after hardening.conf: its lines win
-        'w.service.d/override.conf':
-          '[Service]\nProtectSystem=no\nPrivateDevices=no\nSystemCallFilter=\nRestrictNamespaces=no\n'
-      }
+  const unitWith = (override: string): UnitFiles => ({
+    name: 'w.service',
+    files: {
+      'w.service': '[Service]\nExecStart=/usr/bin/w\n',
+      // systemctl edit's file sorts after hardening.conf: its lines win
+      'w.service.d/override.conf': `[Service]\n${override}`
     }
-    const s = full(unit)
-    expect(s.reachesTarget).toBe(false)
-    const said = (directive: string): string | undefined =>
-      s.notSuggested.find((n) => n.directive === directive)?.reason
-    expect(said('PrivateDevices')).toBe(
-      'w.service.d/override.conf:3 sets it again, and systemd reads that drop-in after ' +
-        "hardening.conf: the gate's line would change nothing (edit or remove that line)"
+  })
+  const said = (s: FullSuggestion, directive: string): string | undefined =>
+    s.notSuggested.find((n) => n.directive === directive)?.reason
+
+  it('names the line that undoes a directive, instead of leaving it out without a word', () => {
+    const s = full(
+      unitWith('ProtectSystem=no\nPrivateDevices=no\nSystemCallFilter=\nRestrictNamespaces=no\n')
     )
-    expect(said('SystemCallFilter')).toMatch(/^w\.service\.d\/override\.conf:4 sets it again/)
-    expect(said('RestrictNamespaces')).toMatch(/^w\.service\.d\/override\.conf:5 sets it again/)
+    expect(s.reachesTarget).toBe(false)
+    expect(said(s, 'PrivateDevices')).toBe(
+      'w.service.d/override.conf:3 sets it again, and systemd reads that drop-in after ' +
+        "hardening.conf: the gate's line gains this only placed after that one (in a drop-in " +
+        'whose name sorts later, or merged into that line)'
+    )
+    expect(s.notSuggested.find((n) => n.directive === 'PrivateDevices')?.gain).toBeGreaterThan(0)
+    expect(said(s, 'SystemCallFilter')).toMatch(/^w\.service\.d\/override\.conf:4 sets it again/)
+    expect(said(s, 'RestrictNamespaces')).toMatch(/^w\.service\.d\/override\.conf:5 sets it again/)
     // what the override does not touch is suggested as before
     expect(directiveLines(s)).toContain('ProtectKernelModules=yes')
-    expect(said('ProtectKernelModules')).toBeUndefined()
+    expect(said(s, 'ProtectKernelModules')).toBeUndefined()
     // without it, nothing of the kind is said
-    const alone = full({ name: 'w.service', files: { 'w.service': unit.files['w.service'] } })
+    const alone = full({
+      name: 'w.service',
+      files: { 'w.service': '[Service]\nExecStart=/usr/bin/w\n' }
+    })
     expect(alone.notSuggested.filter((n) => n.reason.includes('sets it again'))).toEqual([])
+  })
+
+  it('names no later line that hardens, adds to a list or changes nothing (red team, session 26)', () => {
+    // named as undoing the gate's lines, their removal made units worse (red team: 3.0 for 1.7)
+    const s = full(
+      unitWith(
+        'PrivateTmp=yes\nProtectSystem=bogus\n' +
+          'ReadWritePaths=/var/lib/w\nCapabilityBoundingSet=CAP_NET_ADMIN\nProtectHome=no\n'
+      )
+    )
+    expect(
+      s.notSuggested.filter((n) => n.reason.includes('sets it again')).map((n) => n.directive)
+    ).toEqual(['ProtectHome'])
   })
 })

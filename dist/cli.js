@@ -3829,36 +3829,69 @@ const list = (items) => items
     .map((item) => `'${item}'`)
     .join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '');
 /**
- * config_parse_namespace_path_strv(): each word, after an optional '-' and '+', must be an absolute
- * path once its specifiers are expanded ("ReadWritePaths= path is not absolute, ignoring: $LOGDIR").
+ * config_parse_namespace_path_strv(): each word, after an optional '-' and '+', must be an absolute,
+ * normalized path once its specifiers are expanded ("ReadWritePaths= path is not absolute, ignoring:
+ * $LOGDIR", "... is not normalized", "Failed to resolve unit specifiers").
  */
 function pathListWarning(key) {
     return (value, unit, version) => {
-        const bad = [];
+        const relative = [];
+        const unnormal = [];
+        const unresolved = [];
         for (const word of extractWords(value, { unquote: true }).words) {
             const path = word.replace(/^-?\+?/, '');
-            if ('error' in absolutePathOf(path, unit, version))
-                bad.push(path);
+            if (!('error' in absolutePathOf(path, unit, version)))
+                continue;
+            const expanded = path.includes('%') ? expandSpecifiers(path, unit, version) : { value: path };
+            if ('error' in expanded)
+                unresolved.push(path);
+            else if (!expanded.value.startsWith('/'))
+                relative.push(path);
+            else
+                unnormal.push(path);
         }
-        if (bad.length === 0)
+        const parts = [];
+        const are = (items, what) => `${list(items)} ${items.length === 1 ? 'is' : 'are'} ${what}`;
+        if (relative.length > 0)
+            parts.push(are(relative, relative.length === 1 ? 'not an absolute path' : 'not absolute paths') +
+                (relative.some((r) => r.includes('$')) ? ' (unit files expand no $VARIABLES)' : ''));
+        if (unnormal.length > 0)
+            parts.push(are(unnormal, "not normalized (a '..', or a name over 255 bytes)"));
+        if (unresolved.length > 0)
+            parts.push(`${list(unresolved)} ${unresolved.length === 1 ? 'has' : 'have'} specifiers systemd cannot resolve`);
+        if (parts.length === 0)
             return undefined;
-        // (unit files expand no environment variables: a $NAME there is the text "$NAME")
-        return `${key}=: ${list(bad)} ${bad.length === 1 ? 'is not an absolute path' : 'are not absolute paths'}; systemd leaves ${bad.length === 1 ? 'it' : 'them'} out${bad.some((b) => b.includes('$')) ? ' (unit files expand no $VARIABLES)' : ''}`;
+        const count = relative.length + unnormal.length + unresolved.length;
+        return `${key}=: ${parts.join('; ')}; systemd leaves ${count === 1 ? 'it' : 'them'} out`;
     };
 }
 /** A name env_name_is_valid() takes: letters, digits and '_', not starting with a digit. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** config_parse_environ(): "Invalid environment assignment, ignoring: NAME". */
-const environmentWarning = (value) => {
-    const bad = extractWords(value, { unquote: true, cunescape: true }).words.filter((word) => {
-        const eq = word.indexOf('=');
-        const name = eq < 0 ? word : word.slice(0, eq);
-        // a specifier may make a valid name: not judged here
-        return !name.includes('%') && (eq < 0 || !ENV_NAME.test(name));
+/**
+ * config_parse_environ(): each word unquoted and unescaped, its specifiers expanded, must be
+ * NAME=VALUE ("Invalid environment assignment, ignoring: NAME"); at a word it cannot split (a bad
+ * escape, an open quote) it stops ("Invalid syntax, ignoring").
+ */
+const environmentWarning = (value, unit, version) => {
+    const extracted = extractWords(value, {
+        unquote: true,
+        cunescape: true,
+        strictEscapes: true,
+        version
     });
-    if (bad.length === 0)
-        return undefined;
-    return `Environment=: ${list(bad)} ${bad.length === 1 ? 'is not a NAME=VALUE assignment' : 'are not NAME=VALUE assignments'}; systemd leaves ${bad.length === 1 ? 'it' : 'them'} out`;
+    const bad = extracted.words.filter((word) => {
+        const expanded = word.includes('%') ? expandSpecifiers(word, unit, version) : { value: word };
+        if ('error' in expanded)
+            return true;
+        const eq = expanded.value.indexOf('=');
+        return eq < 0 || !ENV_NAME.test(expanded.value.slice(0, eq));
+    });
+    const parts = [];
+    if (bad.length > 0)
+        parts.push(`${list(bad)} ${bad.length === 1 ? 'is not a NAME=VALUE assignment' : 'are not NAME=VALUE assignments'}; systemd leaves ${bad.length === 1 ? 'it' : 'them'} out`);
+    if (extracted.error !== undefined)
+        parts.push(`systemd cannot split '${extracted.rest.trim()}' (${extracted.error}) and ignores it ("Invalid syntax")`);
+    return parts.length === 0 ? undefined : `Environment=: ${parts.join('; ')}`;
 };
 /** cgroup_controller_to_string()'s names, 252-262 (measured one by one with each build). */
 const CONTROLLERS = new Set([
@@ -13817,7 +13850,7 @@ function suggestDropIn(input) {
         .map((o) => textOf(o.text));
     const notSuggested = blockedGains(blocked, candidates.length, inOrder, to, ctx);
     if (to > target && after.length > 0)
-        notSuggested.push(...setAgainLater(after, candidates, chosenIds, path));
+        notSuggested.push(...undoneLater(after, candidates, inOrder, base, unit, version, input.policy, path));
     // the file
     const text = renderDropIn({
         unitFile: fileName,
@@ -14023,12 +14056,14 @@ function rankAndGains(chosen, ctx, start) {
     return { inOrder, gains, phaseScores, to: previous };
 }
 /**
- * The directives a drop-in that sorts after ours sets again (an override.conf of `systemctl edit`
- * with ProtectSystem=no): whatever ours says, that line wins, so the search found no gain in them and
- * left them out. Said with the line, for a suggestion short of its target: otherwise the drop-in
- * would look weaker than it could be for no reason given (parity batch 24).
+ * The directives a drop-in that sorts after ours undoes (an override.conf of `systemctl edit` with
+ * ProtectSystem=no): whatever ours says there, that line wins, so the search found no gain in them
+ * and left them out. Said with the line, for a suggestion short of its target, when the directive
+ * placed after every drop-in would lower the exposure: a later line that hardens too, adds to a
+ * list or changes nothing is not named, and the advice is to place the line later, not to remove
+ * the other (red team, session 26: removing an allow list the gate's deny list lost to made it worse).
  */
-function setAgainLater(after, candidates, chosen, path) {
+function undoneLater(after, candidates, chosen, base, unit, version, policy, path) {
     const lastSet = new Map();
     for (const dropIn of after) {
         if (!dropIn.bytes)
@@ -14037,19 +14072,39 @@ function setAgainLater(after, candidates, chosen, path) {
             if (a.section === 'Service')
                 lastSet.set(a.key, `${dropIn.path}:${a.line}`);
     }
+    // the suggestion as systemd would read it: the unit, ours, then the later drop-ins
+    const suggested = copySettings(base);
+    for (const c of chosen)
+        for (const line of c.lines)
+            applyServiceAssignment(suggested, line.key, line.value, unit, version);
+    for (const dropIn of after)
+        applyDropInTo(suggested, dropIn, unit, version);
+    const exposureOf = (s) => {
+        const copy = copySettings(s);
+        applyImpliedSettings(copy, unit);
+        return exposureOfSettings(copy, version, policy);
+    };
+    const now = exposureOf(suggested);
     const ours = path.slice(path.lastIndexOf('/') + 1);
-    const settled = new Set(candidates.filter((c) => chosen.has(c.id)).map((c) => c.directive));
+    const settled = new Set(chosen.map((c) => c.directive));
     const said = [];
     for (const c of candidates) {
         if (settled.has(c.directive))
             continue;
-        const where = c.lines.map((l) => lastSet.get(l.key)).find((w) => w !== undefined);
+        const where = lastSet.get(c.directive);
         if (where === undefined)
+            continue;
+        const last = copySettings(suggested);
+        for (const line of c.lines)
+            applyServiceAssignment(last, line.key, line.value, unit, version);
+        const gain = now - exposureOf(last);
+        if (gain <= 0)
             continue;
         settled.add(c.directive);
         said.push({
             directive: c.directive,
-            reason: `${where} sets it again, and systemd reads that drop-in after ${ours}: the gate's line would change nothing (edit or remove that line)`
+            reason: `${where} sets it again, and systemd reads that drop-in after ${ours}: the gate's line gains this only placed after that one (in a drop-in whose name sorts later, or merged into that line)`,
+            gain: Math.round(gain)
         });
     }
     return said;
@@ -14893,6 +14948,22 @@ const EXTRA_RULES = [
         }
     },
     {
+        id: 'systemd-warning',
+        name: 'SystemdWarning',
+        shortDescription: { text: 'A line systemd reads but warns about' },
+        fullDescription: {
+            text: 'systemd applies the line but logs a warning: part of it is left out (a path that is not absolute, an Environment= word that is no assignment) or it is unsafe (User=nobody).'
+        }
+    },
+    {
+        id: 'unit-lookup',
+        name: 'UnitLookup',
+        shortDescription: { text: 'How systemd finds this unit' },
+        fullDescription: {
+            text: 'A fact of how systemd finds the unit, its names and its drop-ins (an alias, a link, an instance judged instead of the test instance) that decides what is scored.'
+        }
+    },
+    {
         id: 'unit-unreadable',
         name: 'UnitUnreadable',
         shortDescription: { text: 'The gate could not read this unit' },
@@ -14901,6 +14972,8 @@ const EXTRA_RULES = [
         }
     }
 ];
+/** The rules of the diagnostics that are not lines systemd ignores. */
+const DIAGNOSTIC_RULES = { 'systemd-warning': 'systemd-warning', lookup: 'unit-lookup' };
 /** FNV-1a, 64-bit, hex: stable fingerprints without line numbers. */
 function fingerprint(text) {
     let hash = 0xcbf29ce484222325n;
@@ -14961,7 +15034,9 @@ function unitResults(unit) {
         if (diagnostic.severity === 'notice')
             continue;
         results.push({
-            ruleId: 'ignored-directive',
+            ruleId: diagnostic.code === 'systemd-warning' || diagnostic.code === 'lookup'
+                ? DIAGNOSTIC_RULES[diagnostic.code]
+                : 'ignored-directive',
             level: diagnostic.severity === 'error' ? 'error' : 'warning',
             message: { text: diagnostic.message },
             locations: [location(diagnostic.file, diagnostic.line)],

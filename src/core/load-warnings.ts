@@ -19,35 +19,74 @@ const list = (items: readonly string[]): string =>
     .join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '')
 
 /**
- * config_parse_namespace_path_strv(): each word, after an optional '-' and '+', must be an absolute
- * path once its specifiers are expanded ("ReadWritePaths= path is not absolute, ignoring: $LOGDIR").
+ * config_parse_namespace_path_strv(): each word, after an optional '-' and '+', must be an absolute,
+ * normalized path once its specifiers are expanded ("ReadWritePaths= path is not absolute, ignoring:
+ * $LOGDIR", "... is not normalized", "Failed to resolve unit specifiers").
  */
 function pathListWarning(key: string): LoadWarning {
   return (value, unit, version) => {
-    const bad: string[] = []
+    const relative: string[] = []
+    const unnormal: string[] = []
+    const unresolved: string[] = []
     for (const word of extractWords(value, { unquote: true }).words) {
       const path = word.replace(/^-?\+?/, '')
-      if ('error' in absolutePathOf(path, unit, version)) bad.push(path)
+      if (!('error' in absolutePathOf(path, unit, version))) continue
+      const expanded = path.includes('%') ? expandSpecifiers(path, unit, version) : { value: path }
+      if ('error' in expanded) unresolved.push(path)
+      else if (!expanded.value.startsWith('/')) relative.push(path)
+      else unnormal.push(path)
     }
-    if (bad.length === 0) return undefined
-    // (unit files expand no environment variables: a $NAME there is the text "$NAME")
-    return `${key}=: ${list(bad)} ${bad.length === 1 ? 'is not an absolute path' : 'are not absolute paths'}; systemd leaves ${bad.length === 1 ? 'it' : 'them'} out${bad.some((b) => b.includes('$')) ? ' (unit files expand no $VARIABLES)' : ''}`
+    const parts: string[] = []
+    const are = (items: string[], what: string): string =>
+      `${list(items)} ${items.length === 1 ? 'is' : 'are'} ${what}`
+    if (relative.length > 0)
+      parts.push(
+        are(relative, relative.length === 1 ? 'not an absolute path' : 'not absolute paths') +
+          (relative.some((r) => r.includes('$')) ? ' (unit files expand no $VARIABLES)' : '')
+      )
+    if (unnormal.length > 0)
+      parts.push(are(unnormal, "not normalized (a '..', or a name over 255 bytes)"))
+    if (unresolved.length > 0)
+      parts.push(
+        `${list(unresolved)} ${unresolved.length === 1 ? 'has' : 'have'} specifiers systemd cannot resolve`
+      )
+    if (parts.length === 0) return undefined
+    const count = relative.length + unnormal.length + unresolved.length
+    return `${key}=: ${parts.join('; ')}; systemd leaves ${count === 1 ? 'it' : 'them'} out`
   }
 }
 
 /** A name env_name_is_valid() takes: letters, digits and '_', not starting with a digit. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
-/** config_parse_environ(): "Invalid environment assignment, ignoring: NAME". */
-const environmentWarning: LoadWarning = (value) => {
-  const bad = extractWords(value, { unquote: true, cunescape: true }).words.filter((word) => {
-    const eq = word.indexOf('=')
-    const name = eq < 0 ? word : word.slice(0, eq)
-    // a specifier may make a valid name: not judged here
-    return !name.includes('%') && (eq < 0 || !ENV_NAME.test(name))
+/**
+ * config_parse_environ(): each word unquoted and unescaped, its specifiers expanded, must be
+ * NAME=VALUE ("Invalid environment assignment, ignoring: NAME"); at a word it cannot split (a bad
+ * escape, an open quote) it stops ("Invalid syntax, ignoring").
+ */
+const environmentWarning: LoadWarning = (value, unit, version) => {
+  const extracted = extractWords(value, {
+    unquote: true,
+    cunescape: true,
+    strictEscapes: true,
+    version
   })
-  if (bad.length === 0) return undefined
-  return `Environment=: ${list(bad)} ${bad.length === 1 ? 'is not a NAME=VALUE assignment' : 'are not NAME=VALUE assignments'}; systemd leaves ${bad.length === 1 ? 'it' : 'them'} out`
+  const bad = extracted.words.filter((word) => {
+    const expanded = word.includes('%') ? expandSpecifiers(word, unit, version) : { value: word }
+    if ('error' in expanded) return true
+    const eq = expanded.value.indexOf('=')
+    return eq < 0 || !ENV_NAME.test(expanded.value.slice(0, eq))
+  })
+  const parts: string[] = []
+  if (bad.length > 0)
+    parts.push(
+      `${list(bad)} ${bad.length === 1 ? 'is not a NAME=VALUE assignment' : 'are not NAME=VALUE assignments'}; systemd leaves ${bad.length === 1 ? 'it' : 'them'} out`
+    )
+  if (extracted.error !== undefined)
+    parts.push(
+      `systemd cannot split '${extracted.rest.trim()}' (${extracted.error}) and ignores it ("Invalid syntax")`
+    )
+  return parts.length === 0 ? undefined : `Environment=: ${parts.join('; ')}`
 }
 
 /** cgroup_controller_to_string()'s names, 252-262 (measured one by one with each build). */

@@ -2511,7 +2511,9 @@ export function suggestDropIn(input: SuggestInput): FullSuggestion | undefined {
     .map((o) => textOf(o.text))
   const notSuggested = blockedGains(blocked, candidates.length, inOrder, to, ctx)
   if (to > target && after.length > 0)
-    notSuggested.push(...setAgainLater(after, candidates, chosenIds, path))
+    notSuggested.push(
+      ...undoneLater(after, candidates, inOrder, base, unit, version, input.policy, path)
+    )
 
   // the file
   const text = renderDropIn({
@@ -2757,15 +2759,21 @@ function rankAndGains(
 }
 
 /**
- * The directives a drop-in that sorts after ours sets again (an override.conf of `systemctl edit`
- * with ProtectSystem=no): whatever ours says, that line wins, so the search found no gain in them and
- * left them out. Said with the line, for a suggestion short of its target: otherwise the drop-in
- * would look weaker than it could be for no reason given (parity batch 24).
+ * The directives a drop-in that sorts after ours undoes (an override.conf of `systemctl edit` with
+ * ProtectSystem=no): whatever ours says there, that line wins, so the search found no gain in them
+ * and left them out. Said with the line, for a suggestion short of its target, when the directive
+ * placed after every drop-in would lower the exposure: a later line that hardens too, adds to a
+ * list or changes nothing is not named, and the advice is to place the line later, not to remove
+ * the other (red team, session 26: removing an allow list the gate's deny list lost to made it worse).
  */
-function setAgainLater(
+function undoneLater(
   after: readonly UnitFileInput[],
   candidates: readonly Candidate[],
-  chosen: ReadonlySet<string>,
+  chosen: readonly Candidate[],
+  base: ServiceSettings,
+  unit: UnitName,
+  version: number,
+  policy: Policy,
   path: string
 ): SuggestionDetails['notSuggested'] {
   const lastSet = new Map<string, string>()
@@ -2774,17 +2782,34 @@ function setAgainLater(
     for (const a of parseUnitText(dropIn.bytes).assignments)
       if (a.section === 'Service') lastSet.set(a.key, `${dropIn.path}:${a.line}`)
   }
+  // the suggestion as systemd would read it: the unit, ours, then the later drop-ins
+  const suggested = copySettings(base)
+  for (const c of chosen)
+    for (const line of c.lines)
+      applyServiceAssignment(suggested, line.key, line.value, unit, version)
+  for (const dropIn of after) applyDropInTo(suggested, dropIn, unit, version)
+  const exposureOf = (s: ServiceSettings): number => {
+    const copy = copySettings(s)
+    applyImpliedSettings(copy, unit)
+    return exposureOfSettings(copy, version, policy)
+  }
+  const now = exposureOf(suggested)
   const ours = path.slice(path.lastIndexOf('/') + 1)
-  const settled = new Set(candidates.filter((c) => chosen.has(c.id)).map((c) => c.directive))
+  const settled = new Set(chosen.map((c) => c.directive))
   const said: SuggestionDetails['notSuggested'] = []
   for (const c of candidates) {
     if (settled.has(c.directive)) continue
-    const where = c.lines.map((l) => lastSet.get(l.key)).find((w) => w !== undefined)
+    const where = lastSet.get(c.directive)
     if (where === undefined) continue
+    const last = copySettings(suggested)
+    for (const line of c.lines) applyServiceAssignment(last, line.key, line.value, unit, version)
+    const gain = now - exposureOf(last)
+    if (gain <= 0) continue
     settled.add(c.directive)
     said.push({
       directive: c.directive,
-      reason: `${where} sets it again, and systemd reads that drop-in after ${ours}: the gate's line would change nothing (edit or remove that line)`
+      reason: `${where} sets it again, and systemd reads that drop-in after ${ours}: the gate's line gains this only placed after that one (in a drop-in whose name sorts later, or merged into that line)`,
+      gain: Math.round(gain)
     })
   }
   return said

@@ -152,7 +152,9 @@ function diagnosticAnnotations(unit: UnitReport): Annotation[] {
       title:
         d.code === 'lookup'
           ? `${safe(unit.unit)}: how systemd finds it`
-          : `${safe(unit.unit)}: systemd ignores this line`,
+          : d.code === 'systemd-warning'
+            ? `${safe(unit.unit)}: systemd warns about this line`
+            : `${safe(unit.unit)}: systemd ignores this line`,
       message: safe(d.message),
       file: d.file,
       line: Math.max(1, d.line)

@@ -25,6 +25,22 @@ const EXTRA_RULES = [
     }
   },
   {
+    id: 'systemd-warning',
+    name: 'SystemdWarning',
+    shortDescription: { text: 'A line systemd reads but warns about' },
+    fullDescription: {
+      text: 'systemd applies the line but logs a warning: part of it is left out (a path that is not absolute, an Environment= word that is no assignment) or it is unsafe (User=nobody).'
+    }
+  },
+  {
+    id: 'unit-lookup',
+    name: 'UnitLookup',
+    shortDescription: { text: 'How systemd finds this unit' },
+    fullDescription: {
+      text: 'A fact of how systemd finds the unit, its names and its drop-ins (an alias, a link, an instance judged instead of the test instance) that decides what is scored.'
+    }
+  },
+  {
     id: 'unit-unreadable',
     name: 'UnitUnreadable',
     shortDescription: { text: 'The gate could not read this unit' },
@@ -33,6 +49,9 @@ const EXTRA_RULES = [
     }
   }
 ]
+
+/** The rules of the diagnostics that are not lines systemd ignores. */
+const DIAGNOSTIC_RULES = { 'systemd-warning': 'systemd-warning', lookup: 'unit-lookup' } as const
 
 /** FNV-1a, 64-bit, hex: stable fingerprints without line numbers. */
 function fingerprint(text: string): string {
@@ -95,7 +114,10 @@ function unitResults(unit: UnitReport) {
   for (const diagnostic of unit.diagnostics) {
     if (diagnostic.severity === 'notice') continue
     results.push({
-      ruleId: 'ignored-directive',
+      ruleId:
+        diagnostic.code === 'systemd-warning' || diagnostic.code === 'lookup'
+          ? DIAGNOSTIC_RULES[diagnostic.code]
+          : 'ignored-directive',
       level: diagnostic.severity === 'error' ? 'error' : 'warning',
       message: { text: diagnostic.message },
       locations: [location(diagnostic.file, diagnostic.line)],
