@@ -1021,3 +1021,36 @@ describe('a drop-in that sorts after the suggested one (parity batch 24)', () =>
     ).toEqual(['ProtectHome'])
   })
 })
+
+describe('what to observe before the file-system step (parity batch 24)', () => {
+  const whichFiles = (s: FullSuggestion): string[] =>
+    s.observe.filter((o) => o.startsWith('Which files does it write?'))
+  const install = '\n[Install]\nWantedBy=multi-user.target\n'
+
+  it('names as declared only what the drop-in declares', () => {
+    // DynamicUser=: only the state directory of the usual places is declared
+    const dynamic = full({
+      name: 'dyn.service',
+      files: { 'dyn.service': '[Service]\nExecStart=/usr/bin/dyn\n' }
+    })
+    expect(directiveLines(dynamic)).toContain('DynamicUser=yes')
+    expect(whichFiles(dynamic)).toEqual([
+      expect.stringContaining(
+        'of the usual places /var/lib/dyn is declared, as its StateDirectory='
+      )
+    ])
+    expect(whichFiles(dynamic)[0]).not.toContain('/var/log/dyn')
+    // a unit that keeps its user: ProtectSystem=strict with the usual places as write paths
+    const kept = full({
+      name: 'keep.service',
+      files: { 'keep.service': `[Service]\nExecStart=/usr/bin/keep\nUser=keep\n${install}` }
+    })
+    const strict = directiveLines(kept).find((l) => l.startsWith('ReadWritePaths='))
+    expect(strict).toContain('/var/log/keep')
+    expect(whichFiles(kept)).toEqual([
+      expect.stringContaining(
+        'the usual places (/var/lib/keep, /var/log/keep, /var/cache/keep) are declared'
+      )
+    ])
+  })
+})

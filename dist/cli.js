@@ -12352,14 +12352,21 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         requires: needsPrivateTmp
     }, ['system-writer', 'package-manager', 'login']);
     if (!declared) {
+        const shows = profile.writes.some((w) => !w.conventional)
+            ? 'The unit shows some'
+            : 'The unit shows none';
+        const usual = profile.writes.filter((w) => w.conventional).map((w) => w.path);
+        const check = 'check `ls -l /proc/PID/fd` and the journal for "Read-only file system", and declare what it writes with';
         observe.push({
-            text: () => `Which files does it write? ${profile.writes.some((w) => !w.conventional) ? 'The unit shows some' : 'The unit shows none'}${profile.writes.some((w) => w.conventional)
-                ? `; the usual places (${profile.writes
-                    .filter((w) => w.conventional)
-                    .map((w) => w.path)
-                    .join(', ')}) are declared, and ignored when missing`
-                : ''}. Before ProtectSystem=strict or DynamicUser=, check \`ls -l /proc/PID/fd\` and the journal for "Read-only file system", and declare what it writes with ReadWritePaths= or StateDirectory=/LogsDirectory=.`,
-            when: ['ProtectSystem', 'DynamicUser']
+            text: () => `Which files does it write? ${shows}${usual.length > 0 ? `; the usual places (${usual.join(', ')}) are declared, and ignored when missing` : ''}. Before ProtectSystem=strict, ${check} ReadWritePaths= or StateDirectory=/LogsDirectory=.`,
+            when: ['ProtectSystem']
+        });
+        // a dynamic user's drop-in declares only the state directory of the usual places (parity
+        // batch 24: the text said all three were)
+        const state = usual.filter((p) => p.startsWith('/var/lib/'));
+        observe.push({
+            text: () => `Which files does it write? ${shows}${state.length > 0 ? `; of the usual places ${state.join(', ')} is declared, as its StateDirectory=` : ''}. Before DynamicUser=, ${check} StateDirectory=/LogsDirectory=/CacheDirectory=: a dynamic user can write nowhere else.`,
+            when: ['DynamicUser']
         });
     }
     offer({
