@@ -582,6 +582,21 @@ describe('directive semantics', () => {
     expect([...new Set(lines)]).toEqual(warned.map((d) => d.line))
   })
 
+  it('says a PIDFile= below /var/run is read below /run, from 257 as systemd (parity batch 25)', () => {
+    // 257 and 262: "PIDFile= references a path below legacy directory /var/run/, updating
+    // /var/run/foo.pid -> /run/foo.pid"; 252 and 254 say nothing
+    const text = `${H}PIDFile=/var/run/foo.pid\nPIDFile=/run/x.pid\nPIDFile=/var/runx/a.pid\n`
+    const at = (version: number): string[] => {
+      const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version })
+      if (result.status !== 'loaded') throw new Error(result.reason)
+      return result.diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`)
+    }
+    expect(at(252)).toEqual([])
+    expect(at(257)).toEqual([
+      '3 systemd-warning PIDFile=/var/run/foo.pid: /var/run is a legacy name of /run; systemd 257 reads it as /run/foo.pid and warns that the unit file should say so'
+    ])
+  })
+
   it('reports a key a measured version no longer reads, as removed (red team, session 25)', () => {
     // systemd 262: "Support for option MemoryLimit= has been removed and it is ignored"
     const text = `${H}MemoryLimit=1G\nCPUShares=10\n`

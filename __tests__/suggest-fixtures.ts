@@ -46,6 +46,15 @@ export const RULE_UNITS = {
     '[Service]\nUser=web\nExecStart=/usr/local/bin/webd --systemd\n',
     { 'port-socket.socket': '[Socket]\nListenStream=443\n\n[Install]\nWantedBy=sockets.target\n' }
   ),
+  // root may be started without its socket and bind the port itself
+  portFromRootSocket: unit(
+    'port-root-socket.service',
+    '[Service]\nExecStart=/usr/local/bin/webd --systemd\n',
+    {
+      'port-root-socket.socket':
+        '[Socket]\nListenStream=443\n\n[Install]\nWantedBy=sockets.target\n'
+    }
+  ),
   networkDaemon: unit(
     'net-daemon.service',
     '[Unit]\nAfter=network-online.target\nWants=network-online.target\n\n[Service]\nUser=fetch\nExecStart=/usr/local/bin/fetcher --upstream https://example.org/feed\n'

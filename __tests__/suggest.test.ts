@@ -453,7 +453,7 @@ describe('knowing what would break', () => {
     }
   )
 
-  it.each([['portInExecStart'], ['portInEnvironment'], ['portFromSocket']] as const)(
+  it.each([['portInExecStart'], ['portInEnvironment'], ['portFromRootSocket']] as const)(
     'privileged port (%s): CAP_NET_BIND_SERVICE stays in the bounding and ambient sets',
     (key) => {
       const unit = rule(key)
@@ -466,6 +466,14 @@ describe('knowing what would break', () => {
       expect(capabilityNames(settings.capabilityBoundingSet)).not.toContain('CAP_SYS_ADMIN')
     }
   )
+
+  it("a socket's privileged port gives a user no new capability: systemd binds it (parity batch 25)", () => {
+    // User=web without CAP_NET_BIND_SERVICE could never bind 443 itself: the unit relies on the socket
+    const unit = rule('portFromSocket')
+    const settings = load(withDropIn(unit, full(unit))).settings
+    expect(capabilityNames(settings.ambientCapabilities)).toEqual([])
+    expect(capabilityNames(settings.capabilityBoundingSet)).not.toContain('CAP_NET_BIND_SERVICE')
+  })
 
   it('network use: no PrivateNetwork=, and AF_UNIX AF_INET AF_INET6 stay allowed', () => {
     for (const key of ['networkDaemon', 'portInExecStart', 'jitJava'] as const) {
@@ -1053,4 +1061,20 @@ describe('what to observe before the file-system step (parity batch 24)', () => 
       )
     ])
   })
+})
+
+describe('per-connection login daemons (parity batch 25)', () => {
+  it.each(['in.telnetd', 'tinysshd', 'in.rlogind', 'in.rshd'])(
+    '%s keeps root and its capabilities: it starts user sessions',
+    (program) => {
+      const s = full({
+        name: 'remote@1.service',
+        files: {
+          'remote@.service': `[Service]\nExecStart=-/usr/sbin/${program}\nStandardInput=socket\n`
+        }
+      })
+      expect(directiveLines(s)).not.toContain('DynamicUser=yes')
+      expect(directiveLines(s)).not.toContain('CapabilityBoundingSet=')
+    }
+  )
 })

@@ -183,7 +183,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   ],
   // login and sessions
   [
-    /^(agetty|getty|mingetty|mgetty|login|sulogin|systemd-sulogin-shell|sshd|dropbear|xrdp|gdm.*|lightdm|sddm|cron|crond|anacron|atd|systemd-user-sessions|screen|tmux)$/,
+    /^(agetty|getty|mingetty|mgetty|login|sulogin|systemd-sulogin-shell|sshd|dropbear|tinysshd|in\.telnetd|telnetd|utelnetd|in\.rlogind|rlogind|in\.rshd|rshd|in\.rexecd|rexecd|shellinaboxd|xrdp|gdm.*|lightdm|sddm|cron|crond|anacron|atd|systemd-user-sessions|screen|tmux)$/,
     ['login'],
     'starts user sessions or jobs'
   ],
@@ -868,6 +868,8 @@ interface PortHit {
   port: number
   evidence: string
   local: boolean
+  /** a socket unit's: systemd binds it and hands the service the socket */
+  bySocket?: boolean
 }
 
 const LOCAL_HOST = /^(127\.[0-9.]+|localhost|\[?::1\]?|ip6-localhost)$/
@@ -1128,7 +1130,8 @@ export function buildProfile(
           ports.push({
             port,
             evidence: `${socket.path}: ${a.key}=${safeText(v, 40)}`,
-            local: LOCAL_HOST.test(host)
+            local: LOCAL_HOST.test(host),
+            bySocket: true
           })
         }
         note('network', `${socket.path}: ${a.key}=${safeText(v, 40)}`)
@@ -1162,7 +1165,10 @@ export function buildProfile(
     }
   }
   if (ports.length) note('network', ports[0]!.evidence)
-  const privileged = ports.find((p) => p.port < 1024)
+  // A socket unit's port is bound by systemd, which hands the service the socket. Root may also be
+  // started without it and bind the port itself, so keeps CAP_NET_BIND_SERVICE; a user without it
+  // never could, so the unit relies on the socket and gets no new privilege for it (parity batch 25)
+  const privileged = ports.find((p) => p.port < 1024 && (!p.bySocket || runsAsRoot))
   if (privileged) note('privileged-port', `port ${privileged.port} (${privileged.evidence})`)
   const after = [
     ...(rec.After ?? []),
