@@ -3833,8 +3833,13 @@ const list = (items) => items
  * normalized path once its specifiers are expanded ("ReadWritePaths= path is not absolute, ignoring:
  * $LOGDIR", "... is not normalized", "Failed to resolve unit specifiers").
  */
+/** Words that are plainly absolute, normalized paths (the usual line): no need to look closer. */
+const PLAIN_PATHS = /^(?:[-+]{0,2}\/[\w/.@:+-]*(?:[ \t]+|$))*$/;
+const DOT_COMPONENT = /\/\.{1,2}(?:[/ \t]|$)|\/\//;
 function pathListWarning(key) {
     return (value, unit, version) => {
+        if (PLAIN_PATHS.test(value) && !DOT_COMPONENT.test(value))
+            return undefined;
         const relative = [];
         const unnormal = [];
         const unresolved = [];
@@ -3872,7 +3877,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * NAME=VALUE ("Invalid environment assignment, ignoring: NAME"); at a word it cannot split (a bad
  * escape, an open quote) it stops ("Invalid syntax, ignoring").
  */
+/** NAME=VALUE words with nothing to unquote, unescape or expand (the usual line) */
+const PLAIN_ASSIGNMENTS = /^(?:[A-Za-z_]\w*=[^\s"'\\%]*(?:[ \t]+|$))*$/;
 const environmentWarning = (value, unit, version) => {
+    if (PLAIN_ASSIGNMENTS.test(value))
+        return undefined;
     const extracted = extractWords(value, {
         unquote: true,
         cunescape: true,
