@@ -544,7 +544,7 @@ describe('directive semantics', () => {
       '[Service]\nExecStart=/usr/bin/true\nUser=nobody\nDelegate=cpu bogus\n' +
       'Environment="__X__" A=1 1B=2 C%i=3\nStandardOutput=syslog\nStandardError=syslog+console\n' +
       'ReadWritePaths=${STATE_DIR} -$LOGDIR /var/lib/x -+/ok\nReadOnlyPaths=relative /a/../b %Z/x\n' +
-      'InaccessiblePaths=/ok\nEnvironment=GOOD=1\nDelegate=yes\nUser=app\n' +
+      `InaccessiblePaths=/ok /a/ /c// /${'x'.repeat(300)}\nEnvironment=GOOD=1\nDelegate=yes\nUser=app\n` +
       'Environment=OK=1 A\\=B C=2\nEnvironment=%%A=1 A-B=1 _A=1\n'
     const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version: 252 })
     if (result.status !== 'loaded') throw new Error(result.reason)
@@ -557,6 +557,7 @@ describe('directive semantics', () => {
       '7 StandardError',
       '8 ReadWritePaths',
       '9 ReadOnlyPaths',
+      '10 InaccessiblePaths',
       '14 Environment',
       '15 Environment'
     ])
@@ -568,6 +569,7 @@ describe('directive semantics', () => {
       expect.stringMatching(/^StandardError=syslog\+console is obsolete: .* as journal\+console/),
       "ReadWritePaths=: '${STATE_DIR}', '$LOGDIR' are not absolute paths (unit files expand no $VARIABLES); systemd leaves them out",
       "ReadOnlyPaths=: 'relative' is not an absolute path; '/a/../b' is not normalized (a '..', or a name over 255 bytes); '%Z/x' has specifiers systemd cannot resolve; systemd leaves them out",
+      `InaccessiblePaths=: '/${'x'.repeat(300)}' is not normalized (a '..', or a name over 255 bytes); systemd leaves it out`,
       `Environment=: systemd cannot split 'A\\=B C=2' (bad escape) and ignores it ("Invalid syntax")`,
       "Environment=: '%%A=1', 'A-B=1' are not NAME=VALUE assignments; systemd leaves them out"
     ])
@@ -576,7 +578,7 @@ describe('directive semantics', () => {
     // systemd 252 warns on the same lines, one line of its log per word
     const lines = [
       ...warnings.matchAll(
-        /a\.service:(\d+): (Special user|Invalid controller|Invalid environment|Invalid syntax|Standard output type|\w+= path is not|Failed to resolve unit specifiers)/g
+        /a\.service:(\d+): (Special user|Invalid controller|Invalid environment|Invalid syntax|Standard output type|\w+= path (?:is not|has invalid length)|Failed to resolve unit specifiers)/g
       )
     ].map((m) => Number(m[1]))
     expect([...new Set(lines)]).toEqual(warned.map((d) => d.line))

@@ -34895,8 +34895,9 @@ const list = (items) => items
  * normalized path once its specifiers are expanded ("ReadWritePaths= path is not absolute, ignoring:
  * $LOGDIR", "... is not normalized", "Failed to resolve unit specifiers").
  */
-/** Words that are plainly absolute, normalized paths (the usual line): no need to look closer. */
-const PLAIN_PATHS = /^(?:[-+]{0,2}\/[\w/.@:+-]*(?:[ \t]+|$))*$/;
+/** Words that are plainly absolute, normalized paths (the usual line): no need to look closer
+ * (a word of up to 255 characters has no component over NAME_MAX). */
+const PLAIN_PATHS = /^(?:[-+]{0,2}\/[\w/.@:+-]{0,254}(?:[ \t]+|$))*$/;
 const DOT_COMPONENT = /\/\.{1,2}(?:[/ \t]|$)|\/\//;
 function pathListWarning(key) {
     return (value, unit, version) => {
