@@ -66,7 +66,12 @@ export function gate(unit: UnitFiles, options: RunOptions = {}): UnitReport {
         bytes: bytes(unit.files[mainFile]!)
       },
       dropIns,
-      sockets,
+      // beside the unit file, as the scan finds them
+      sockets: sockets.map((socket) =>
+        options.directory === undefined
+          ? socket
+          : { ...socket, path: `${options.directory}/${socket.path}` }
+      ),
       manager: options.manager
     },
     {

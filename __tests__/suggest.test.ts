@@ -1078,3 +1078,18 @@ describe('per-connection login daemons (parity batch 25)', () => {
     }
   )
 })
+
+describe('reasons that quote a socket unit (parity batch 25)', () => {
+  it('name the socket by its file name, whole, wherever the gate runs from', () => {
+    const s = suggestionOf(
+      gate(rule('portFromRootSocket'), {
+        policy: STRICT_ALL,
+        threshold: 0,
+        directory: 'units/some/deeper/packaging/directory'
+      })
+    )
+    const reasons = s.notSuggested.map((n) => n.reason).join('\n')
+    expect(reasons).toContain('port 443 (port-root-socket.socket: ListenStream=443)')
+    expect(reasons).not.toContain('...')
+  })
+})

@@ -11507,6 +11507,9 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     for (const socket of sockets) {
         if (!socket.bytes)
             continue;
+        // its file name: it lies beside the unit, and a reason that quotes it is cut at 70 characters
+        // (a path from the working directory left "port 69 (units/some/deeper/dir/x.socket: Liste...")
+        const socketName = safeText(socket.path.slice(socket.path.lastIndexOf('/') + 1), 40);
         const parsed = parseUnitText(socket.bytes, ['Unit', 'Socket', 'Install']);
         for (const a of parsed.assignments) {
             if (a.section !== 'Socket')
@@ -11524,15 +11527,15 @@ function buildProfile(loaded, unit, sockets = [], scope) {
                         .replace(/^\[|\]$/g, '');
                     ports.push({
                         port,
-                        evidence: `${socket.path}: ${a.key}=${safeText(v, 40)}`,
+                        evidence: `${socketName}: ${a.key}=${safeText(v, 40)}`,
                         local: LOCAL_HOST.test(host),
                         bySocket: true
                     });
                 }
-                note('network', `${socket.path}: ${a.key}=${safeText(v, 40)}`);
+                note('network', `${socketName}: ${a.key}=${safeText(v, 40)}`);
             }
             else if (a.key === 'ListenNetlink') {
-                note('netlink', `${socket.path}: ListenNetlink=${safeText(a.value, 40)}`);
+                note('netlink', `${socketName}: ListenNetlink=${safeText(a.value, 40)}`);
             }
         }
     }
