@@ -53,6 +53,12 @@ describe('the one-click edit', () => {
     expect(edit.line).toBeGreaterThanOrEqual(4)
   })
 
+  it('adds nothing after a line that continues at the end of the file (it would join it)', () => {
+    const edit = editOf('[Service]\nUser=app\nExecStart=/usr/bin/app \\')
+    expect(edit.line).toBeLessThan(3)
+    expect(edit.replacement.at(-1)).not.toMatch(/\\$/)
+  })
+
   it('does not replace a line of a key the target reads, nor one of a key another version reads', () => {
     // ProtectHome= is spelt right; MemoryZSwapMax= is a key of 254 (not a MemorySwapMax= slip)
     const edit = editOf(

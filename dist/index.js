@@ -56193,7 +56193,9 @@ function editFile(sources, fileIndex, patch, directives, expected, options) {
     // lines as systemd reads them: a continued line goes on over comment lines, and no edit may
     // split one (`ExecStart=env \` + `# note` + `  UMASK=0027 app` is one ExecStart=)
     const parsed = parseUnitText(file.bytes);
-    const midContinuation = (n) => parsed.continued.some(([from, to]) => from <= n && n < to);
+    // (a span the file ends in still continues: a line added after it would join it)
+    const openAtEnd = (to) => /(?:^|[^\\])(?:\\\\)*\\\s*$/.test(lines[to - 1] ?? '');
+    const midContinuation = (n) => parsed.continued.some(([from, to]) => from <= n && (n < to || openAtEnd(to)));
     const continued = (n) => parsed.continued.some(([from, to]) => from <= n && n <= to);
     const assignments = parsed.assignments.filter((a) => a.section === 'Service' && a.line > section.header + 1);
     // the anchor: the section's last line that the diff shows and that no continuation goes past

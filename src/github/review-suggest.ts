@@ -151,8 +151,10 @@ function editFile(
   // lines as systemd reads them: a continued line goes on over comment lines, and no edit may
   // split one (`ExecStart=env \` + `# note` + `  UMASK=0027 app` is one ExecStart=)
   const parsed = parseUnitText(file.bytes!)
+  // (a span the file ends in still continues: a line added after it would join it)
+  const openAtEnd = (to: number): boolean => /(?:^|[^\\])(?:\\\\)*\\\s*$/.test(lines[to - 1] ?? '')
   const midContinuation = (n: number): boolean =>
-    parsed.continued.some(([from, to]) => from <= n && n < to)
+    parsed.continued.some(([from, to]) => from <= n && (n < to || openAtEnd(to)))
   const continued = (n: number): boolean =>
     parsed.continued.some(([from, to]) => from <= n && n <= to)
   const assignments = parsed.assignments.filter(
