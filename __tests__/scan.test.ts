@@ -726,3 +726,29 @@ describe('an instance named on the command line without a file of its own', () =
     ])
   })
 })
+
+describe('the socket that starts a template, one instance per connection (parity batch 25)', () => {
+  it.each([
+    ['yes', true],
+    ['no', false]
+  ])('with Accept=%s, is read for its ports: %s', async (accept, read) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-accept-'))
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'echo.socket'),
+        `[Socket]\nListenStream=7\nAccept=${accept}\n[Install]\nWantedBy=sockets.target\n`
+      )
+      fs.writeFileSync(
+        path.join(dir, 'echo@.service'),
+        '[Service]\nExecStart=/usr/local/bin/echod\nStandardInput=socket\n'
+      )
+      const { units } = await scan([dir], { ...options(), cwd: dir, threshold: 0 })
+      const suggestion = units[0]!.suggestion as { notSuggested: Array<{ reason: string }> }
+      const reasons = suggestion.notSuggested.map((n) => n.reason).join('\n')
+      // root keeps CAP_NET_BIND_SERVICE for port 7 only when the socket is known to start it
+      expect(reasons.includes('echo.socket: ListenStream=7')).toBe(read)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -46529,6 +46529,15 @@ function instancesStarted(roots, links, lookup, version) {
     }
     return tooMany ? 'too many' : found;
 }
+/** Whether a socket unit's file takes Accept=yes (the last valid assignment): its service is a
+ * template, an instance per connection. */
+function socketAccepts(bytes) {
+    let accepts = false;
+    for (const { section, key, value } of parseUnitText(bytes, ['Socket']).assignments)
+        if (section === 'Socket' && key === 'Accept')
+            accepts = parseBoolean(value) ?? accepts;
+    return accepts;
+}
 /** Units of other types the walk reads at most: past it, the template is not judged (fails). */
 const MAX_STARTING_UNITS = 50_000;
 /** Names those units may hold in all, likewise (27,000 instances x 71 template links, 1.9M names,
@@ -47691,17 +47700,25 @@ function unlistedDirectoryReason(file, kind) {
 }
 /** NAME.socket beside NAME.service (the fix engine reads the ports it is handed); unreadable: none. */
 function companionSockets(serviceFile, directory, reader) {
-    const socket = `${serviceFile.slice(0, -'.service'.length)}.socket`;
-    if (!reader.listDirectory(directory)?.has(socket))
-        return [];
-    try {
-        return [reader.read(path$2.join(directory, socket))];
-    }
-    catch (error) {
-        if (error instanceof ReadError)
-            return [];
-        throw error;
-    }
+    const stem = serviceFile.slice(0, -'.service'.length);
+    const read = (name) => {
+        if (!reader.listDirectory(directory)?.has(name))
+            return undefined;
+        try {
+            return reader.read(path$2.join(directory, name));
+        }
+        catch (error) {
+            if (error instanceof ReadError)
+                return undefined;
+            throw error;
+        }
+    };
+    const own = read(`${stem}.socket`);
+    // a template's instances are also what foo.socket with Accept=yes starts, one per connection
+    // (in.telnetd, tftpd: parity batch 25, where the gate said "the unit shows no ports")
+    const perConnection = stem.endsWith('@') ? read(`${stem.slice(0, -1)}.socket`) : undefined;
+    const accepts = perConnection?.bytes != null && socketAccepts(perConnection.bytes);
+    return [...(own ? [own] : []), ...(accepts ? [perConnection] : [])];
 }
 /** The report that fails the gate first: not passed, then not loaded, then the higher exposure. */
 function worse(a, b) {

@@ -371,6 +371,15 @@ export function instancesStarted(
   return tooMany ? 'too many' : found
 }
 
+/** Whether a socket unit's file takes Accept=yes (the last valid assignment): its service is a
+ * template, an instance per connection. */
+export function socketAccepts(bytes: Uint8Array): boolean {
+  let accepts = false
+  for (const { section, key, value } of parseUnitText(bytes, ['Socket']).assignments)
+    if (section === 'Socket' && key === 'Accept') accepts = parseBoolean(value) ?? accepts
+  return accepts
+}
+
 /** Units of other types the walk reads at most: past it, the template is not judged (fails). */
 export const MAX_STARTING_UNITS = 50_000
 /** Names those units may hold in all, likewise (27,000 instances x 71 template links, 1.9M names,

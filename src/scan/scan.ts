@@ -57,7 +57,8 @@ import {
   instancesStartedOnSearchPath,
   MAX_JUDGED_INSTANCES,
   MAX_STARTED_NAMES,
-  MAX_STARTING_UNITS
+  MAX_STARTING_UNITS,
+  socketAccepts
 } from '../core/started-services.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, instanceOf, parseUnitName, templateOf } from '../core/specifiers.js'
@@ -1346,14 +1347,22 @@ export async function findUnitFiles(
 
 /** NAME.socket beside NAME.service (the fix engine reads the ports it is handed); unreadable: none. */
 function companionSockets(serviceFile: string, directory: string, reader: Reader): UnitFileInput[] {
-  const socket = `${serviceFile.slice(0, -'.service'.length)}.socket`
-  if (!reader.listDirectory(directory)?.has(socket)) return []
-  try {
-    return [reader.read(path.join(directory, socket))]
-  } catch (error) {
-    if (error instanceof ReadError) return []
-    throw error
+  const stem = serviceFile.slice(0, -'.service'.length)
+  const read = (name: string): UnitFileInput | undefined => {
+    if (!reader.listDirectory(directory)?.has(name)) return undefined
+    try {
+      return reader.read(path.join(directory, name))
+    } catch (error) {
+      if (error instanceof ReadError) return undefined
+      throw error
+    }
   }
+  const own = read(`${stem}.socket`)
+  // a template's instances are also what foo.socket with Accept=yes starts, one per connection
+  // (in.telnetd, tftpd: parity batch 25, where the gate said "the unit shows no ports")
+  const perConnection = stem.endsWith('@') ? read(`${stem.slice(0, -1)}.socket`) : undefined
+  const accepts = perConnection?.bytes != null && socketAccepts(perConnection.bytes)
+  return [...(own ? [own] : []), ...(accepts ? [perConnection!] : [])]
 }
 
 /** The report that fails the gate first: not passed, then not loaded, then the higher exposure. */
