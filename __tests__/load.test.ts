@@ -584,6 +584,19 @@ describe('directive semantics', () => {
     expect([...new Set(lines)]).toEqual(warned.map((d) => d.line))
   })
 
+  it('lists an error past the cap of 1,000 problems that warnings filled (red team, session 26)', () => {
+    const text = `${H}${'Environment=bad\n'.repeat(1_200)}ProtectSystem=bogus\nProtectHome=bogus\n`
+    const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version: 252 })
+    if (result.status !== 'loaded') throw new Error(result.reason)
+    const listed = result.diagnostics
+    expect(listed).toHaveLength(1_003)
+    expect(listed[1_000]!.message).toMatch(/from here only errors are listed, up to 100 in all/)
+    expect(listed.slice(1_001).map((d) => `${d.line} ${d.key} ${d.severity}`)).toEqual([
+      '1203 ProtectSystem error',
+      '1204 ProtectHome error'
+    ])
+  })
+
   it('says a PIDFile= below /var/run is read below /run, from 257 as systemd (parity batch 25)', () => {
     // 257 and 262: "PIDFile= references a path below legacy directory /var/run/, updating
     // /var/run/foo.pid -> /run/foo.pid"; 252 and 254 say nothing

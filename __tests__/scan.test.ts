@@ -497,6 +497,7 @@ describe('units built to exhaust the gate', () => {
       // 1,000 of the 20,000, the note that there are more, and the fix engine's note
       expect(ignored.diagnostics).toHaveLength(1_002)
       expect(ignored.diagnostics[1_000]!.message).toMatch(/more than 1000 problems/)
+      // (no error past the cap: the thousand listed are errors already)
       // too large for the fix engine's planning: no drop-in, and a note that says why
       expect(reports.get('exec.service')!.suggestion).toBeNull()
       expect(

@@ -36606,13 +36606,32 @@ const NONE$2 = Object.freeze([]);
 const MAX_DIAGNOSTICS = 1_000;
 /** Problems of a unit after which an unknown key gets no "did you mean". */
 const MAX_GUESSED = 100;
+/**
+ * Errors listed past the cap while fewer are listed: a thousand warnings (Environment= words, say)
+ * must not hide the one ignored hardening line after them (red team, session 26).
+ */
+const MAX_LISTED_ERRORS = 100;
+/** the errors a full list holds, counted once it is full */
+const listedErrors = new WeakMap();
 function addDiagnostic(diagnostics, diagnostic) {
+    if (diagnostics.length >= MAX_DIAGNOSTICS && diagnostic.severity === 'error') {
+        if (diagnostics.length === MAX_DIAGNOSTICS)
+            addDiagnosticBounded(diagnostics, diagnostic);
+        const errors = listedErrors.get(diagnostics) ?? diagnostics.filter((d) => d.severity === 'error').length;
+        if (errors < MAX_LISTED_ERRORS)
+            diagnostics.push(diagnostic);
+        listedErrors.set(diagnostics, Math.min(errors + 1, MAX_LISTED_ERRORS));
+        return;
+    }
+    addDiagnosticBounded(diagnostics, diagnostic);
+}
+function addDiagnosticBounded(diagnostics, diagnostic) {
     appendBounded(diagnostics, diagnostic, MAX_DIAGNOSTICS, ({ file, line, code }) => ({
         file,
         line,
         severity: 'warning',
         code,
-        message: `more than ${MAX_DIAGNOSTICS} problems in this unit: the rest are not listed`
+        message: `more than ${MAX_DIAGNOSTICS} problems in this unit: from here only errors are listed, up to ${MAX_LISTED_ERRORS} in all`
     }));
 }
 /**
