@@ -3828,15 +3828,15 @@ const list = (items) => items
     .slice(0, 3)
     .map((item) => `'${item}'`)
     .join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '');
+/** Words that are plainly absolute, normalized paths (the usual line): no need to look closer
+ * (a word of up to 255 characters has no component over NAME_MAX). */
+const PLAIN_PATHS = /^(?:[-+]{0,2}\/[\w/.@:+-]{0,254}(?:[ \t]+|$))*$/;
+const DOT_COMPONENT = /\/\.{1,2}(?:[/ \t]|$)|\/\//;
 /**
  * config_parse_namespace_path_strv(): each word, after an optional '-' and '+', must be an absolute,
  * normalized path once its specifiers are expanded ("ReadWritePaths= path is not absolute, ignoring:
  * $LOGDIR", "... is not normalized", "Failed to resolve unit specifiers").
  */
-/** Words that are plainly absolute, normalized paths (the usual line): no need to look closer
- * (a word of up to 255 characters has no component over NAME_MAX). */
-const PLAIN_PATHS = /^(?:[-+]{0,2}\/[\w/.@:+-]{0,254}(?:[ \t]+|$))*$/;
-const DOT_COMPONENT = /\/\.{1,2}(?:[/ \t]|$)|\/\//;
 function pathListWarning(key) {
     return (value, unit, version) => {
         if (PLAIN_PATHS.test(value) && !DOT_COMPONENT.test(value))
@@ -3846,14 +3846,13 @@ function pathListWarning(key) {
         const unresolved = [];
         for (const word of extractWords(value, { unquote: true }).words) {
             const path = word.replace(/^-?\+?/, '');
-            if (!('error' in absolutePathOf(path, unit, version)))
-                continue;
-            const expanded = path.includes('%') ? expandSpecifiers(path, unit, version) : { value: path };
+            // (the expansion and checks of absolutePathOf(), told apart)
+            const expanded = expandPathSpecifiers(path, unit, version);
             if ('error' in expanded)
                 unresolved.push(path);
             else if (!expanded.value.startsWith('/'))
                 relative.push(path);
-            else
+            else if (!isAbsoluteNormalPath(expanded.value, version))
                 unnormal.push(path);
         }
         const parts = [];
@@ -3873,13 +3872,13 @@ function pathListWarning(key) {
 }
 /** A name env_name_is_valid() takes: letters, digits and '_', not starting with a digit. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** NAME=VALUE words with nothing to unquote, unescape or expand (the usual line) */
+const PLAIN_ASSIGNMENTS = /^(?:[A-Za-z_]\w*=[^\s"'\\%]*(?:[ \t]+|$))*$/;
 /**
  * config_parse_environ(): each word unquoted and unescaped, its specifiers expanded, must be
  * NAME=VALUE ("Invalid environment assignment, ignoring: NAME"); at a word it cannot split (a bad
  * escape, an open quote) it stops ("Invalid syntax, ignoring").
  */
-/** NAME=VALUE words with nothing to unquote, unescape or expand (the usual line) */
-const PLAIN_ASSIGNMENTS = /^(?:[A-Za-z_]\w*=[^\s"'\\%]*(?:[ \t]+|$))*$/;
 const environmentWarning = (value, unit, version) => {
     if (PLAIN_ASSIGNMENTS.test(value))
         return undefined;
@@ -15031,8 +15030,11 @@ const EXTRA_RULES = [
         }
     }
 ];
-/** The rules of the diagnostics that are not lines systemd ignores. */
-const DIAGNOSTIC_RULES = { 'systemd-warning': 'systemd-warning', lookup: 'unit-lookup' };
+/** The rules of the diagnostics that are not lines systemd ignores (those are 'ignored-directive'). */
+const DIAGNOSTIC_RULES = {
+    'systemd-warning': 'systemd-warning',
+    lookup: 'unit-lookup'
+};
 /** FNV-1a, 64-bit, hex: stable fingerprints without line numbers. */
 function fingerprint(text) {
     let hash = 0xcbf29ce484222325n;
@@ -15093,9 +15095,7 @@ function unitResults(unit) {
         if (diagnostic.severity === 'notice')
             continue;
         results.push({
-            ruleId: diagnostic.code === 'systemd-warning' || diagnostic.code === 'lookup'
-                ? DIAGNOSTIC_RULES[diagnostic.code]
-                : 'ignored-directive',
+            ruleId: DIAGNOSTIC_RULES[diagnostic.code] ?? 'ignored-directive',
             level: diagnostic.severity === 'error' ? 'error' : 'warning',
             message: { text: diagnostic.message },
             locations: [location(diagnostic.file, diagnostic.line)],
@@ -15697,6 +15697,8 @@ function instancesStarted(roots, links, lookup, version) {
     let tooMany = false;
     let names = 0;
     let servicesVisited = 0;
+    // one hop of why, not the whole chain (a chain of 10,000 targets would repeat it each time)
+    const hop = (how, via) => via === undefined ? how : `${how}, itself started`;
     const enqueue = (starting) => {
         if (visited.has(starting.unit.name))
             return;
@@ -15731,8 +15733,7 @@ function instancesStarted(roots, links, lookup, version) {
             startedService(unit, `which ${shown} enables${as}`, via);
         }
         else if (STARTING_TYPES.has(unit.type)) {
-            const how = `which ${shown} enables${as}`;
-            enqueue({ unit, via: via === undefined ? how : `${how}, itself started` });
+            enqueue({ unit, via: hop(`which ${shown} enables${as}`, via) });
         }
     };
     /**
@@ -15741,11 +15742,7 @@ function instancesStarted(roots, links, lookup, version) {
      */
     const startedService = (unit, how, via) => {
         if (unit.isInstance && lookup.hasDependencies?.(unit) !== false)
-            enqueue({
-                unit,
-                via: via === undefined ? how : `${how}, itself started`,
-                directoriesOnly: true
-            });
+            enqueue({ unit, via: hop(how, via), directoriesOnly: true });
     };
     for (const root of roots)
         enqueue(root);
@@ -15768,7 +15765,7 @@ function instancesStarted(roots, links, lookup, version) {
                 const place = `${source.shown}${started.key === undefined ? '' : `:${started.line}`}`;
                 const where = own ? place : `${unit.name} (${place})`;
                 const then = via === undefined ? '' : `, ${via}`;
-                const hop = started.key === undefined
+                const how = started.key === undefined
                     ? `which ${where} triggers`
                     : `which ${started.key}= in ${where} names`;
                 if (started.unit.type === 'service') {
@@ -15776,16 +15773,15 @@ function instancesStarted(roots, links, lookup, version) {
                         found.set(started.unit.name, (started.key === undefined
                             ? `triggered by ${where}`
                             : `named by ${started.key}= in ${where}`) + then);
-                    startedService(started.unit, hop, via);
+                    startedService(started.unit, how, via);
                 }
                 else if (STARTING_TYPES.has(started.unit.type)) {
-                    // one hop of why, not the whole chain (a chain of 10,000 targets would repeat it each time)
-                    enqueue({ unit: started.unit, via: via === undefined ? hop : `${hop}, itself started` });
+                    enqueue({ unit: started.unit, via: hop(how, via) });
                 }
             }
         }
         // and what its own dependency directories hold
-        const byLinks = via === undefined ? `which ${unit.name} starts` : `which ${unit.name} starts, itself started`;
+        const byLinks = hop(`which ${unit.name} starts`, via);
         const id = lookup.idOf?.(unit) ?? unit;
         for (const [name, shown] of lookup.dependencies(unit))
             linked(name, shown, id, byLinks);
@@ -15848,6 +15844,10 @@ function instancesStartedOnSearchPath(searched, view, version) {
                     links.push(link);
             }
     }
+    /** the unit's dependency directory names the search path holds */
+    const presentNames = (unit) => present.size === 0
+        ? []
+        : dependencyDirectoryNames(unit, version).filter((name) => present.has(name));
     const lookup = {
         // the first file of its name on the search path, else its template's; an empty file or a
         // link to /dev/null masks it (a directory of that name is no unit file: the search goes on)
@@ -15869,9 +15869,7 @@ function instancesStartedOnSearchPath(searched, view, version) {
         },
         // its own, its template's, its dash prefixes' and its type's
         *dependencies(unit) {
-            if (present.size === 0)
-                return;
-            const names = dependencyDirectoryNames(unit, version).filter((name) => present.has(name));
+            const names = presentNames(unit);
             for (const dir of searched)
                 for (const name of names)
                     // listed only where the directory has the entry: most units have none, and a listing
@@ -15879,7 +15877,7 @@ function instancesStartedOnSearchPath(searched, view, version) {
                     if (view.entry(dir, name) !== undefined)
                         yield* realLinks(view.path(dir, name));
         },
-        hasDependencies: (unit) => present.size > 0 && dependencyDirectoryNames(unit, version).some((name) => present.has(name)),
+        hasDependencies: (unit) => presentNames(unit).length > 0,
         // the unit an alias link leads to (a few hops; the first entry of the name decides: a file
         // there is the unit itself), else the name
         idOf(unit) {
@@ -17288,7 +17286,10 @@ async function findUnitFiles(inputs, cwd, exclude = []) {
     // one directory (the usual call) lists each file once: only several inputs can repeat one
     return { files: inputs.length > 1 ? [...new Set(files)] : files, roots, missing, listings };
 }
-/** NAME.socket beside NAME.service (the fix engine reads the ports it is handed); unreadable: none. */
+/**
+ * NAME.socket beside NAME.service, and for a template foo@.service foo.socket when it takes
+ * Accept=yes (the fix engine reads the ports it is handed); unreadable: none.
+ */
 function companionSockets(serviceFile, directory, reader) {
     const stem = serviceFile.slice(0, -'.service'.length);
     const read = (name) => {
@@ -17304,11 +17305,13 @@ function companionSockets(serviceFile, directory, reader) {
         }
     };
     const own = read(`${stem}.socket`);
+    const sockets = own ? [own] : [];
     // a template's instances are also what foo.socket with Accept=yes starts, one per connection
     // (in.telnetd, tftpd: parity batch 25, where the gate said "the unit shows no ports")
     const perConnection = stem.endsWith('@') ? read(`${stem.slice(0, -1)}.socket`) : undefined;
-    const accepts = perConnection?.bytes != null && socketAccepts(perConnection.bytes);
-    return [...(own ? [own] : []), ...(accepts ? [perConnection] : [])];
+    if (perConnection?.bytes && socketAccepts(perConnection.bytes))
+        sockets.push(perConnection);
+    return sockets;
 }
 /** The report that fails the gate first: not passed, then not loaded, then the higher exposure. */
 function worse(a, b) {

@@ -5,8 +5,8 @@
  * on real units (parity batch 24). One function per key, looked up once per key (see keyInfo()).
  */
 import type { UnitName } from './specifiers.js'
-import { expandSpecifiers } from './specifiers.js'
-import { absolutePathOf } from './values/paths.js'
+import { expandPathSpecifiers, expandSpecifiers } from './specifiers.js'
+import { isAbsoluteNormalPath } from './values/paths.js'
 import { extractWords, parseBoolean } from './words.js'
 
 /** What systemd warns of an assignment of the key, or undefined. */
@@ -18,16 +18,16 @@ const list = (items: readonly string[]): string =>
     .map((item) => `'${item}'`)
     .join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '')
 
-/**
- * config_parse_namespace_path_strv(): each word, after an optional '-' and '+', must be an absolute,
- * normalized path once its specifiers are expanded ("ReadWritePaths= path is not absolute, ignoring:
- * $LOGDIR", "... is not normalized", "Failed to resolve unit specifiers").
- */
 /** Words that are plainly absolute, normalized paths (the usual line): no need to look closer
  * (a word of up to 255 characters has no component over NAME_MAX). */
 const PLAIN_PATHS = /^(?:[-+]{0,2}\/[\w/.@:+-]{0,254}(?:[ \t]+|$))*$/
 const DOT_COMPONENT = /\/\.{1,2}(?:[/ \t]|$)|\/\//
 
+/**
+ * config_parse_namespace_path_strv(): each word, after an optional '-' and '+', must be an absolute,
+ * normalized path once its specifiers are expanded ("ReadWritePaths= path is not absolute, ignoring:
+ * $LOGDIR", "... is not normalized", "Failed to resolve unit specifiers").
+ */
 function pathListWarning(key: string): LoadWarning {
   return (value, unit, version) => {
     if (PLAIN_PATHS.test(value) && !DOT_COMPONENT.test(value)) return undefined
@@ -36,11 +36,11 @@ function pathListWarning(key: string): LoadWarning {
     const unresolved: string[] = []
     for (const word of extractWords(value, { unquote: true }).words) {
       const path = word.replace(/^-?\+?/, '')
-      if (!('error' in absolutePathOf(path, unit, version))) continue
-      const expanded = path.includes('%') ? expandSpecifiers(path, unit, version) : { value: path }
+      // (the expansion and checks of absolutePathOf(), told apart)
+      const expanded = expandPathSpecifiers(path, unit, version)
       if ('error' in expanded) unresolved.push(path)
       else if (!expanded.value.startsWith('/')) relative.push(path)
-      else unnormal.push(path)
+      else if (!isAbsoluteNormalPath(expanded.value, version)) unnormal.push(path)
     }
     const parts: string[] = []
     const are = (items: string[], what: string): string =>
@@ -65,14 +65,14 @@ function pathListWarning(key: string): LoadWarning {
 /** A name env_name_is_valid() takes: letters, digits and '_', not starting with a digit. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
+/** NAME=VALUE words with nothing to unquote, unescape or expand (the usual line) */
+const PLAIN_ASSIGNMENTS = /^(?:[A-Za-z_]\w*=[^\s"'\\%]*(?:[ \t]+|$))*$/
+
 /**
  * config_parse_environ(): each word unquoted and unescaped, its specifiers expanded, must be
  * NAME=VALUE ("Invalid environment assignment, ignoring: NAME"); at a word it cannot split (a bad
  * escape, an open quote) it stops ("Invalid syntax, ignoring").
  */
-/** NAME=VALUE words with nothing to unquote, unescape or expand (the usual line) */
-const PLAIN_ASSIGNMENTS = /^(?:[A-Za-z_]\w*=[^\s"'\\%]*(?:[ \t]+|$))*$/
-
 const environmentWarning: LoadWarning = (value, unit, version) => {
   if (PLAIN_ASSIGNMENTS.test(value)) return undefined
   const extracted = extractWords(value, {

@@ -274,6 +274,9 @@ export function instancesStarted(
   let tooMany = false
   let names = 0
   let servicesVisited = 0
+  // one hop of why, not the whole chain (a chain of 10,000 targets would repeat it each time)
+  const hop = (how: string, via: string | undefined): string =>
+    via === undefined ? how : `${how}, itself started`
   const enqueue = (starting: StartingUnit): void => {
     if (visited.has(starting.unit.name)) return
     // (a service instance costs a few lookups, no read: the names bound holds those)
@@ -303,8 +306,7 @@ export function instancesStarted(
         found.set(unit.name, `enabled by ${shown}${as}${then}`)
       startedService(unit, `which ${shown} enables${as}`, via)
     } else if (STARTING_TYPES.has(unit.type)) {
-      const how = `which ${shown} enables${as}`
-      enqueue({ unit, via: via === undefined ? how : `${how}, itself started` })
+      enqueue({ unit, via: hop(`which ${shown} enables${as}`, via) })
     }
   }
   /**
@@ -313,11 +315,7 @@ export function instancesStarted(
    */
   const startedService = (unit: UnitName, how: string, via?: string): void => {
     if (unit.isInstance && lookup.hasDependencies?.(unit) !== false)
-      enqueue({
-        unit,
-        via: via === undefined ? how : `${how}, itself started`,
-        directoriesOnly: true
-      })
+      enqueue({ unit, via: hop(how, via), directoriesOnly: true })
   }
   for (const root of roots) enqueue(root)
   for (const [name, shown] of links) {
@@ -342,7 +340,7 @@ export function instancesStarted(
         const place = `${source.shown}${started.key === undefined ? '' : `:${started.line}`}`
         const where = own ? place : `${unit.name} (${place})`
         const then = via === undefined ? '' : `, ${via}`
-        const hop =
+        const how =
           started.key === undefined
             ? `which ${where} triggers`
             : `which ${started.key}= in ${where} names`
@@ -354,16 +352,14 @@ export function instancesStarted(
                 ? `triggered by ${where}`
                 : `named by ${started.key}= in ${where}`) + then
             )
-          startedService(started.unit, hop, via)
+          startedService(started.unit, how, via)
         } else if (STARTING_TYPES.has(started.unit.type)) {
-          // one hop of why, not the whole chain (a chain of 10,000 targets would repeat it each time)
-          enqueue({ unit: started.unit, via: via === undefined ? hop : `${hop}, itself started` })
+          enqueue({ unit: started.unit, via: hop(how, via) })
         }
       }
     }
     // and what its own dependency directories hold
-    const byLinks =
-      via === undefined ? `which ${unit.name} starts` : `which ${unit.name} starts, itself started`
+    const byLinks = hop(`which ${unit.name} starts`, via)
     const id = lookup.idOf?.(unit) ?? unit
     for (const [name, shown] of lookup.dependencies(unit)) linked(name, shown, id, byLinks)
     if (names > MAX_STARTED_NAMES) return 'too many'
@@ -445,6 +441,11 @@ export function instancesStartedOnSearchPath(
         for (const link of realLinks(view.path(dir, name))) links.push(link)
       }
   }
+  /** the unit's dependency directory names the search path holds */
+  const presentNames = (unit: UnitName): string[] =>
+    present.size === 0
+      ? []
+      : dependencyDirectoryNames(unit, version).filter((name) => present.has(name))
   const lookup: UnitLookup = {
     // the first file of its name on the search path, else its template's; an empty file or a
     // link to /dev/null masks it (a directory of that name is no unit file: the search goes on)
@@ -463,16 +464,14 @@ export function instancesStartedOnSearchPath(
     },
     // its own, its template's, its dash prefixes' and its type's
     *dependencies(unit) {
-      if (present.size === 0) return
-      const names = dependencyDirectoryNames(unit, version).filter((name) => present.has(name))
+      const names = presentNames(unit)
       for (const dir of searched)
         for (const name of names)
           // listed only where the directory has the entry: most units have none, and a listing
           // that fails costs an exception (1,000 instances of a target: 2 s)
           if (view.entry(dir, name) !== undefined) yield* realLinks(view.path(dir, name))
     },
-    hasDependencies: (unit) =>
-      present.size > 0 && dependencyDirectoryNames(unit, version).some((name) => present.has(name)),
+    hasDependencies: (unit) => presentNames(unit).length > 0,
     // the unit an alias link leads to (a few hops; the first entry of the name decides: a file
     // there is the unit itself), else the name
     idOf(unit) {

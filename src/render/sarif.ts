@@ -1,6 +1,7 @@
 /** SARIF 2.1.0 log for code scanning: one rule per check, results at the deciding line. */
 import { CHECKS, docsUrl } from '../core/checks.js'
 import type { GateReport, UnitReport } from '../core/report.js'
+import type { Diagnostic } from '../core/service.js'
 import { runnerSafeJson } from './escape.js'
 
 const TOOL_URI = 'https://github.com/systemd-hardening-gate/systemd-hardening-gate'
@@ -50,8 +51,11 @@ const EXTRA_RULES = [
   }
 ]
 
-/** The rules of the diagnostics that are not lines systemd ignores. */
-const DIAGNOSTIC_RULES = { 'systemd-warning': 'systemd-warning', lookup: 'unit-lookup' } as const
+/** The rules of the diagnostics that are not lines systemd ignores (those are 'ignored-directive'). */
+const DIAGNOSTIC_RULES: Partial<Record<Diagnostic['code'], string>> = {
+  'systemd-warning': 'systemd-warning',
+  lookup: 'unit-lookup'
+}
 
 /** FNV-1a, 64-bit, hex: stable fingerprints without line numbers. */
 function fingerprint(text: string): string {
@@ -114,10 +118,7 @@ function unitResults(unit: UnitReport) {
   for (const diagnostic of unit.diagnostics) {
     if (diagnostic.severity === 'notice') continue
     results.push({
-      ruleId:
-        diagnostic.code === 'systemd-warning' || diagnostic.code === 'lookup'
-          ? DIAGNOSTIC_RULES[diagnostic.code]
-          : 'ignored-directive',
+      ruleId: DIAGNOSTIC_RULES[diagnostic.code] ?? 'ignored-directive',
       level: diagnostic.severity === 'error' ? 'error' : 'warning',
       message: { text: diagnostic.message },
       locations: [location(diagnostic.file, diagnostic.line)],

@@ -1345,7 +1345,10 @@ export async function findUnitFiles(
   return { files: inputs.length > 1 ? [...new Set(files)] : files, roots, missing, listings }
 }
 
-/** NAME.socket beside NAME.service (the fix engine reads the ports it is handed); unreadable: none. */
+/**
+ * NAME.socket beside NAME.service, and for a template foo@.service foo.socket when it takes
+ * Accept=yes (the fix engine reads the ports it is handed); unreadable: none.
+ */
 function companionSockets(serviceFile: string, directory: string, reader: Reader): UnitFileInput[] {
   const stem = serviceFile.slice(0, -'.service'.length)
   const read = (name: string): UnitFileInput | undefined => {
@@ -1358,11 +1361,12 @@ function companionSockets(serviceFile: string, directory: string, reader: Reader
     }
   }
   const own = read(`${stem}.socket`)
+  const sockets = own ? [own] : []
   // a template's instances are also what foo.socket with Accept=yes starts, one per connection
   // (in.telnetd, tftpd: parity batch 25, where the gate said "the unit shows no ports")
   const perConnection = stem.endsWith('@') ? read(`${stem.slice(0, -1)}.socket`) : undefined
-  const accepts = perConnection?.bytes != null && socketAccepts(perConnection.bytes)
-  return [...(own ? [own] : []), ...(accepts ? [perConnection!] : [])]
+  if (perConnection?.bytes && socketAccepts(perConnection.bytes)) sockets.push(perConnection)
+  return sockets
 }
 
 /** The report that fails the gate first: not passed, then not loaded, then the higher exposure. */
