@@ -753,3 +753,77 @@ describe('the socket that starts a template, one instance per connection (parity
     }
   })
 })
+
+describe('the sockets that activate a service, as systemd reads them', () => {
+  /** The reasons the suggestion gives for what it leaves out, for each service of the tree. */
+  async function reasonsOf(files: Record<string, string>): Promise<Record<string, string>> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-activates-'))
+    try {
+      for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+        fs.writeFileSync(path.join(dir, name), text)
+      }
+      const { units } = await scan([dir], { ...options(), cwd: dir, threshold: 0 })
+      return Object.fromEntries(
+        units.map((u) => [
+          u.unit,
+          (u.suggestion as { notSuggested: Array<{ reason: string }> }).notSuggested
+            .map((n) => n.reason)
+            .join('\n')
+        ])
+      )
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  const daemon = (name: string): string => `[Service]\nExecStart=/usr/local/bin/${name}\n`
+
+  it("a socket whose Service= names another service is that one's, not its namesake's", async () => {
+    const reasons = await reasonsOf({
+      'web.socket': '[Socket]\nListenStream=80\nService=front.service\n',
+      'web.service': daemon('webd'),
+      'front.service': daemon('frontd')
+    })
+    expect(reasons['front.service']).toContain('web.socket: ListenStream=80')
+    expect(reasons['web.service']).not.toContain('ListenStream')
+  })
+
+  it('a socket naming an instance counts for its template', async () => {
+    const reasons = await reasonsOf({
+      'db.socket': '[Socket]\nListenStream=443\nService=db@main.service\n',
+      'db@.service': daemon('dbd')
+    })
+    // (scored as its test instance, as systemd-analyze does with a template's file)
+    expect(Object.keys(reasons)).toEqual(['db@i.service'])
+    expect(reasons['db@i.service']).toContain('db.socket: ListenStream=443')
+  })
+
+  it('the ports come from the socket after its drop-ins (an empty Listen*= drops those before)', async () => {
+    const reasons = await reasonsOf({
+      'a.socket': '[Socket]\nListenStream=8080\n',
+      'a.socket.d/10-port.conf': '[Socket]\nListenStream=\nListenStream=443\n',
+      'a.service': daemon('a'),
+      'b.socket': '[Socket]\nListenStream=443\n',
+      'b.socket.d/local.conf': '[Socket]\nListenDatagram=\nListenStream=/run/b.sock\n',
+      'b.service': daemon('b'),
+      'c.socket': '[Socket]\nListenStream=443\n',
+      'c.socket.d/moved.conf': '[Socket]\nService=c2.service\n',
+      'c.service': daemon('c'),
+      'c2.service': daemon('c2')
+    })
+    expect(reasons['a.service']).toContain('a.socket: ListenStream=443')
+    expect(reasons['a.service']).not.toContain('8080')
+    expect(reasons['b.service']).not.toContain('ListenStream=443')
+    // a drop-in moved c.socket to c2.service
+    expect(reasons['c2.service']).toContain('c.socket: ListenStream=443')
+    expect(reasons['c.service']).not.toContain('ListenStream')
+  })
+
+  it('a socket taking Accept=yes starts instances of NAME@.service, not NAME.service', async () => {
+    const reasons = await reasonsOf({
+      'echo.socket': '[Socket]\nListenStream=7\nAccept=yes\n',
+      'echo.service': daemon('echod')
+    })
+    expect(reasons['echo.service']).not.toContain('ListenStream=7')
+  })
+})

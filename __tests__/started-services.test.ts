@@ -22,6 +22,7 @@ import {
   instancesStarted,
   instancesStartedOnSearchPath,
   MAX_JUDGED_INSTANCES,
+  socketActivates,
   startingUnitsAmong,
   unitsStartedBy
 } from '../src/core/started-services.js'
@@ -459,6 +460,45 @@ async function scanned(tree: string, version: number): Promise<UnitReport> {
   expect(foo).toHaveLength(1)
   return foo[0]!
 }
+
+describe('socketActivates', () => {
+  const activates = (name: string, ...files: string[]): string => {
+    const result = socketActivates(
+      files.map((text) => new TextEncoder().encode(text)),
+      parseUnitName(name)!,
+      252
+    )
+    return typeof result === 'string' ? result : `${result.unit.name} (${result.key ?? 'own name'})`
+  }
+  it('reads Service= and Accept= from the file and then its drop-ins, the last valid one winning', () => {
+    expect(activates('a.socket', '[Socket]\nListenStream=1\n')).toBe('a.service (own name)')
+    expect(activates('a.socket', '[Socket]\nService=b.service\n')).toBe('b.service (Service)')
+    expect(
+      activates('a.socket', '[Socket]\nService=b.service\n', '[Socket]\nService=c.service\n')
+    ).toBe('c.service (Service)')
+    // a template, another type, a bad specifier: ignored, the one before stays
+    expect(
+      activates('a.socket', '[Socket]\nService=b.service\nService=t@.service\nService=x.target\n')
+    ).toBe('b.service (Service)')
+    expect(activates('a@x.socket', '[Socket]\nService=%i-%p.service\n')).toBe(
+      'x-a.service (Service)'
+    )
+    expect(activates('a.socket', '[Socket]\nService=%H.service\n')).toBe('unknown')
+    // lines outside [Socket], or before any section of a drop-in, are not its
+    expect(activates('a.socket', 'Service=b.service\n[Unit]\nService=c.service\n')).toBe(
+      'a.service (own name)'
+    )
+  })
+  it('takes Accept=yes as an instance per connection, and refuses it with Service=', () => {
+    expect(activates('e.socket', '[Socket]\nAccept=yes\n')).toBe('per-connection')
+    expect(activates('e.socket', '[Socket]\nAccept=yes\n', '[Socket]\nAccept=no\n')).toBe(
+      'e.service (own name)'
+    )
+    expect(activates('e.socket', '[Socket]\nAccept=yes\n', '[Socket]\nService=f.service\n')).toBe(
+      'refused'
+    )
+  })
+})
 
 describe('a template judged as the instances other units start', () => {
   it.each([

@@ -50,7 +50,7 @@ function layout(unit: UnitFiles) {
   }))
   const socketFile = `${mainFile.replace(/\.service$/, '')}.socket`
   const sockets = Object.hasOwn(unit.files, socketFile)
-    ? [{ path: socketFile, bytes: bytes(unit.files[socketFile]!) }]
+    ? [{ main: { path: socketFile, bytes: bytes(unit.files[socketFile]!) }, dropIns: [] }]
     : []
   return { name, mainFile, dropIns, sockets }
 }
@@ -70,7 +70,10 @@ export function gate(unit: UnitFiles, options: RunOptions = {}): UnitReport {
       sockets: sockets.map((socket) =>
         options.directory === undefined
           ? socket
-          : { ...socket, path: `${options.directory}/${socket.path}` }
+          : {
+              ...socket,
+              main: { ...socket.main, path: `${options.directory}/${socket.main.path}` }
+            }
       ),
       manager: options.manager
     },

@@ -42425,7 +42425,7 @@ function pathsInWord(word) {
     return out;
 }
 // ---------------------------------------------------------------------------------------------------
-/** The needs of a loaded service. `sockets`: its companion .socket unit files, if any. */
+/** The needs of a loaded service. `sockets`: the socket units that activate it, if any. */
 function buildProfile(loaded, unit, sockets = [], scope) {
     // (one shape for every unit's settings and recorded directives: see shapedSettings)
     const s = shapedSettings(loaded.settings);
@@ -42546,17 +42546,26 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     // ports: companion sockets, arguments, environment
     const ports = [];
     for (const socket of sockets) {
-        if (!socket.bytes)
-            continue;
         // its file name: it lies beside the unit, and a reason that quotes it is cut at 70 characters
         // (a path from the working directory left "port 69 (units/some/deeper/dir/x.socket: Liste...")
-        const socketName = safeText(socket.path.slice(socket.path.lastIndexOf('/') + 1), 40);
-        const parsed = parseUnitText(socket.bytes, ['Unit', 'Socket', 'Install']);
-        for (const a of parsed.assignments) {
-            if (a.section !== 'Socket')
+        const socketName = safeText(socket.main.path.slice(socket.main.path.lastIndexOf('/') + 1), 40);
+        // what it listens on once its drop-ins are read: an empty Listen*= drops all before it
+        let listens = [];
+        for (const file of [socket.main, ...socket.dropIns]) {
+            if (!file.bytes)
                 continue;
-            if (/^Listen(Stream|Datagram|SequentialPacket)$/.test(a.key)) {
-                const v = a.value.trim();
+            for (const a of parseUnitText(file.bytes, ['Unit', 'Socket', 'Install']).assignments) {
+                if (a.section !== 'Socket' || !/^Listen[A-Z]/.test(a.key))
+                    continue;
+                if (a.value.trim() === '')
+                    listens = [];
+                else
+                    listens.push({ key: a.key, value: a.value });
+            }
+        }
+        for (const { key, value } of listens) {
+            if (/^Listen(Stream|Datagram|SequentialPacket)$/.test(key)) {
+                const v = value.trim();
                 if (v.startsWith('/') || v.startsWith('@'))
                     continue; // AF_UNIX socket
                 const m = /(?:^|:)(\d{1,5})$/.exec(v);
@@ -42568,15 +42577,15 @@ function buildProfile(loaded, unit, sockets = [], scope) {
                         .replace(/^\[|\]$/g, '');
                     ports.push({
                         port,
-                        evidence: `${socketName}: ${a.key}=${safeText(v, 40)}`,
+                        evidence: `${socketName}: ${key}=${safeText(v, 40)}`,
                         local: LOCAL_HOST.test(host),
                         bySocket: true
                     });
                 }
-                note('network', `${socketName}: ${a.key}=${safeText(v, 40)}`);
+                note('network', `${socketName}: ${key}=${safeText(v, 40)}`);
             }
-            else if (a.key === 'ListenNetlink') {
-                note('netlink', `${socketName}: ListenNetlink=${safeText(a.value, 40)}`);
+            else if (key === 'ListenNetlink') {
+                note('netlink', `${socketName}: ListenNetlink=${safeText(value, 40)}`);
             }
         }
     }
@@ -46325,33 +46334,23 @@ sameFile = () => true) {
     const sections = trigger ? ['Unit', 'Install', trigger[0]] : ['Unit', 'Install'];
     const started = [];
     let triggered;
-    let accepts = false;
-    let service;
+    const socket = unit.type === 'socket' ? socketReader(unit, version) : undefined;
     for (const { section, key, value, line } of parseUnitText(bytes, sections, version).assignments) {
         if (trigger && section === trigger[0]) {
-            if (key === trigger[1] && value !== '') {
+            if (socket) {
+                socket.take(key, value, line);
+            }
+            else if (key === trigger[1] && value !== '' && triggered === undefined) {
+                // the first valid one, of any type but itself (a template: as its instance)
                 const name = resolveName(value, unit, version);
                 if (name === undefined)
                     continue;
                 const named = name === 'unknown' ? undefined : parseUnitName(name);
-                if (unit.type === 'socket') {
-                    // must load as a service (no template); the last one wins
-                    if (name === 'unknown')
-                        service = 'unknown';
-                    else if (named?.type === 'service' && !named.isTemplate)
-                        service = { unit: named, key, line };
-                }
-                else if (triggered === undefined) {
-                    // the first valid one, of any type but itself (a template: as its instance)
-                    const resolved = named && resolveTemplate(named, unit);
-                    if (name === 'unknown')
-                        triggered = 'unknown';
-                    else if (resolved && resolved.name !== unit.name)
-                        triggered = { unit: resolved, key, line };
-                }
-            }
-            else if (unit.type === 'socket' && key === 'Accept') {
-                accepts = parseBoolean(value) ?? accepts;
+                const resolved = named && resolveTemplate(named, unit);
+                if (name === 'unknown')
+                    triggered = 'unknown';
+                else if (resolved && resolved.name !== unit.name)
+                    triggered = { unit: resolved, key, line };
             }
             continue;
         }
@@ -46383,20 +46382,63 @@ sameFile = () => true) {
                 started.push({ unit: named, key, line });
         }
     }
-    if (unit.type === 'socket') {
-        // "Explicit service configuration for accepting socket units not supported. Refusing."
-        if (accepts && service !== undefined)
+    if (socket) {
+        const activated = socket.activates();
+        if (activated === 'refused')
             return [];
-        triggered = service ?? (accepts ? 'unknown' : undefined);
+        // (per connection: instances named when a connection comes, not known here)
+        if (typeof activated !== 'string')
+            started.push(activated);
+        return started;
     }
-    if (trigger && triggered === undefined) {
-        const own = parseUnitName(`${unit.stem}.service`);
-        if (own)
-            triggered = { unit: own, key: undefined, line: 1 };
-    }
+    if (trigger && triggered === undefined)
+        triggered = ownService(unit);
     if (triggered !== undefined && triggered !== 'unknown')
         started.push(triggered);
     return started;
+}
+/** The service of a trigger's own name (NAME.socket, NAME.timer: NAME.service). */
+function ownService(unit) {
+    const own = parseUnitName(`${unit.stem}.service`);
+    return own && { unit: own, key: undefined, line: 1 };
+}
+/** A reader of a socket unit's [Socket] assignments, in the order systemd applies them. */
+function socketReader(unit, version) {
+    let service;
+    let accepts = false;
+    return {
+        take(key, value, line) {
+            if (key === 'Service' && value !== '') {
+                const name = resolveName(value, unit, version);
+                if (name === 'unknown')
+                    service = 'unknown';
+                else if (name !== undefined) {
+                    // must load as a service (no template); the last one wins
+                    const named = parseUnitName(name);
+                    if (named?.type === 'service' && !named.isTemplate)
+                        service = { unit: named, key, line };
+                }
+            }
+            else if (key === 'Accept') {
+                accepts = parseBoolean(value) ?? accepts;
+            }
+        },
+        activates() {
+            if (accepts)
+                return service === undefined ? 'per-connection' : 'refused';
+            return service ?? ownService(unit) ?? 'unknown';
+        }
+    };
+}
+/** The service a socket unit activates, from its file and then its drop-ins (see SocketActivation). */
+function socketActivates(files, unit, version) {
+    const socket = socketReader(unit, version);
+    for (const bytes of files)
+        for (const { section, key, value, line } of parseUnitText(bytes, ['Socket'], version)
+            .assignments)
+            if (section === 'Socket')
+                socket.take(key, value, line);
+    return socket.activates();
 }
 /** Unit types whose files are read for the units they start (every type with unit files but service). */
 const STARTING_TYPES = new Set([
@@ -46543,15 +46585,6 @@ function instancesStarted(roots, links, lookup, version) {
             return 'too many';
     }
     return tooMany ? 'too many' : found;
-}
-/** Whether a socket unit's file takes Accept=yes (the last valid assignment): its service is a
- * template, an instance per connection. */
-function socketAccepts(bytes) {
-    let accepts = false;
-    for (const { section, key, value } of parseUnitText(bytes, ['Socket']).assignments)
-        if (section === 'Socket' && key === 'Accept')
-            accepts = parseBoolean(value) ?? accepts;
-    return accepts;
 }
 /** Units of other types the walk reads at most: past it, the template is not judged (fails). */
 const MAX_STARTING_UNITS = 50_000;
@@ -47715,17 +47748,31 @@ function unlistedDirectoryReason(file, kind) {
         return `a directory that cannot be listed (${code}): the units in it are not gated`;
     }
 }
+/** A directory's socket units by the service file each activates, computed once per listing. */
+const socketsByListing = new WeakMap();
 /**
- * NAME.socket beside NAME.service, and for a template foo@.service foo.socket when it takes
- * Accept=yes (the fix engine reads the ports it is handed); unreadable: none.
+ * The socket units beside a service file that activate it, each with its drop-ins beside it
+ * (NAME.socket.d/*.conf), for the ports the fix engine is handed: NAME.socket unless its Service=
+ * names another, one whose Service= names it, and for a template foo@.service foo.socket with
+ * Accept=yes (an instance per connection) and sockets naming one of its instances. Unreadable
+ * files: left out.
  */
-function companionSockets(serviceFile, directory, reader) {
-    const stem = serviceFile.slice(0, -'.service'.length);
-    const read = (name) => {
-        if (!reader.listDirectory(directory)?.has(name))
-            return undefined;
+function activatingSockets(serviceFile, directory, reader, version) {
+    const listing = reader.listDirectory(directory);
+    if (listing === undefined)
+        return [];
+    let memo = socketsByListing.get(listing);
+    if (memo?.version !== version) {
+        memo = { version, byService: socketsByService(directory, listing, reader, version) };
+        socketsByListing.set(listing, memo);
+    }
+    return memo.byService.get(serviceFile) ?? [];
+}
+function socketsByService(directory, listing, reader, version) {
+    const byService = new Map();
+    const read = (file) => {
         try {
-            return reader.read(path$2.join(directory, name));
+            return reader.read(file);
         }
         catch (error) {
             if (error instanceof ReadError)
@@ -47733,14 +47780,44 @@ function companionSockets(serviceFile, directory, reader) {
             throw error;
         }
     };
-    const own = read(`${stem}.socket`);
-    const sockets = own ? [own] : [];
-    // a template's instances are also what foo.socket with Accept=yes starts, one per connection
-    // (in.telnetd, tftpd: parity batch 25, where the gate said "the unit shows no ports")
-    const perConnection = stem.endsWith('@') ? read(`${stem.slice(0, -1)}.socket`) : undefined;
-    if (perConnection?.bytes && socketAccepts(perConnection.bytes))
-        sockets.push(perConnection);
-    return sockets;
+    for (const [name, kind] of listing) {
+        if (!name.endsWith('.socket') || (kind !== 'file' && kind !== 'link'))
+            continue;
+        const unit = parseUnitName(name);
+        const main = unit && read(path$2.join(directory, name));
+        if (!unit || !main?.bytes)
+            continue; // masked: activates nothing
+        const dropIns = [];
+        const dropInDirectory = path$2.join(directory, `${name}.d`);
+        const dropInListing = listing.get(`${name}.d`) === 'directory' ? reader.listDirectory(dropInDirectory) : undefined;
+        for (const dropInName of [...(dropInListing?.keys() ?? [])].sort()) {
+            const dropInKind = dropInListing?.get(dropInName);
+            if (!dropInName.endsWith('.conf') || (dropInKind !== 'file' && dropInKind !== 'link'))
+                continue;
+            const dropIn = read(path$2.join(dropInDirectory, dropInName));
+            if (dropIn)
+                dropIns.push(dropIn);
+        }
+        const files = [main.bytes, ...dropIns.flatMap((d) => (d.bytes ? [d.bytes] : []))];
+        const activated = socketActivates(files, unit, version);
+        if (activated === 'refused' || activated === 'unknown')
+            continue;
+        const service = activated === 'per-connection' ? undefined : activated.unit;
+        // a template's file is read for its instances: the socket counts for both names
+        const serviceFiles = service === undefined
+            ? [`${unit.prefix}@.service`]
+            : service.isInstance
+                ? [service.name, `${service.prefix}@.service`]
+                : [service.name];
+        for (const serviceFile of serviceFiles) {
+            const list = byService.get(serviceFile);
+            if (list)
+                list.push({ main, dropIns });
+            else
+                byService.set(serviceFile, [{ main, dropIns }]);
+        }
+    }
+    return byService;
 }
 /** The report that fails the gate first: not passed, then not loaded, then the higher exposure. */
 function worse(a, b) {
@@ -47951,7 +48028,7 @@ asInstance) {
             `systemd reads one of each, whichever name it lists first (random from ` +
             `run to run), too many ways for the gate to score them all; give the drop-ins distinct names`);
     }
-    const sockets = companionSockets(base, directory, read);
+    const sockets = activatingSockets(base, directory, read, options.version);
     const gateOptions = withScanDefaults(options);
     const scope = asked ?? userDirectoryOf(toPosix$3(file));
     const loaded = loadedNames(unit, names);

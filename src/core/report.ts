@@ -8,7 +8,7 @@ import { isoToday, policyWithExceptions, resolveExceptions } from './exceptions.
 import type { Policy } from './policy.js'
 import type { CheckResult } from './score.js'
 import { scoreService } from './score.js'
-import type { Diagnostic, SourceRef, UnitFileInput } from './service.js'
+import type { Diagnostic, SocketUnitFiles, SourceRef, UnitFileInput } from './service.js'
 import { loadService } from './service.js'
 import type { ManagerUser, UnitName } from './specifiers.js'
 import type { Suggestion } from './suggest.js'
@@ -88,8 +88,9 @@ export interface UnitSource {
   requestedAs?: UnitName
   main: UnitFileInput
   dropIns: UnitFileInput[]
-  /** the unit's companion socket units (NAME.socket), which show the ports it is handed */
-  sockets?: UnitFileInput[]
+  /** the socket units that activate it (NAME.socket, one naming it in Service= ...), which show the
+   * ports it is handed */
+  sockets?: SocketUnitFiles[]
   /** which service manager loads it, when the caller knows more than main.path shows (the fix
    * engine's guide: a user's manager cannot apply most hardening) */
   scope?: ScopeHint

@@ -6,7 +6,7 @@
  * why it left a directive out; facts the unit does not show become "observe first" notes.
  */
 import { parseUnitText } from './syntax.js'
-import type { LoadedService, ServiceSettings, UnitFileInput } from './service.js'
+import type { LoadedService, ServiceSettings, SocketUnitFiles } from './service.js'
 import { RECORDED_DIRECTIVES } from './service.js'
 import type { ScopeHint } from './scope.js'
 import { USER_ONLY_TARGETS } from './scope.js'
@@ -991,11 +991,11 @@ function pathsInWord(word: string): string[] {
 
 // ---------------------------------------------------------------------------------------------------
 
-/** The needs of a loaded service. `sockets`: its companion .socket unit files, if any. */
+/** The needs of a loaded service. `sockets`: the socket units that activate it, if any. */
 export function buildProfile(
   loaded: LoadedService,
   unit: UnitName,
-  sockets: readonly UnitFileInput[] = [],
+  sockets: readonly SocketUnitFiles[] = [],
   scope?: ScopeHint
 ): ServiceProfile {
   // (one shape for every unit's settings and recorded directives: see shapedSettings)
@@ -1113,15 +1113,22 @@ export function buildProfile(
   // ports: companion sockets, arguments, environment
   const ports: PortHit[] = []
   for (const socket of sockets) {
-    if (!socket.bytes) continue
     // its file name: it lies beside the unit, and a reason that quotes it is cut at 70 characters
     // (a path from the working directory left "port 69 (units/some/deeper/dir/x.socket: Liste...")
-    const socketName = safeText(socket.path.slice(socket.path.lastIndexOf('/') + 1), 40)
-    const parsed = parseUnitText(socket.bytes, ['Unit', 'Socket', 'Install'])
-    for (const a of parsed.assignments) {
-      if (a.section !== 'Socket') continue
-      if (/^Listen(Stream|Datagram|SequentialPacket)$/.test(a.key)) {
-        const v = a.value.trim()
+    const socketName = safeText(socket.main.path.slice(socket.main.path.lastIndexOf('/') + 1), 40)
+    // what it listens on once its drop-ins are read: an empty Listen*= drops all before it
+    let listens: Array<{ key: string; value: string }> = []
+    for (const file of [socket.main, ...socket.dropIns]) {
+      if (!file.bytes) continue
+      for (const a of parseUnitText(file.bytes, ['Unit', 'Socket', 'Install']).assignments) {
+        if (a.section !== 'Socket' || !/^Listen[A-Z]/.test(a.key)) continue
+        if (a.value.trim() === '') listens = []
+        else listens.push({ key: a.key, value: a.value })
+      }
+    }
+    for (const { key, value } of listens) {
+      if (/^Listen(Stream|Datagram|SequentialPacket)$/.test(key)) {
+        const v = value.trim()
         if (v.startsWith('/') || v.startsWith('@')) continue // AF_UNIX socket
         const m = /(?:^|:)(\d{1,5})$/.exec(v)
         if (m) {
@@ -1132,14 +1139,14 @@ export function buildProfile(
             .replace(/^\[|\]$/g, '')
           ports.push({
             port,
-            evidence: `${socketName}: ${a.key}=${safeText(v, 40)}`,
+            evidence: `${socketName}: ${key}=${safeText(v, 40)}`,
             local: LOCAL_HOST.test(host),
             bySocket: true
           })
         }
-        note('network', `${socketName}: ${a.key}=${safeText(v, 40)}`)
-      } else if (a.key === 'ListenNetlink') {
-        note('netlink', `${socketName}: ListenNetlink=${safeText(a.value, 40)}`)
+        note('network', `${socketName}: ${key}=${safeText(v, 40)}`)
+      } else if (key === 'ListenNetlink') {
+        note('netlink', `${socketName}: ListenNetlink=${safeText(value, 40)}`)
       }
     }
   }

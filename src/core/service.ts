@@ -83,6 +83,12 @@ export interface UnitFileInput {
   bytes: Uint8Array | null
 }
 
+/** A socket unit that activates a service: its file, then its drop-ins in the order systemd reads them. */
+export interface SocketUnitFiles {
+  main: UnitFileInput
+  dropIns: UnitFileInput[]
+}
+
 export interface LoadInput {
   unit: UnitName
   /**

@@ -121,28 +121,19 @@ export function unitsStartedBy(
   const sections = trigger ? ['Unit', 'Install', trigger[0]] : ['Unit', 'Install']
   const started: StartedUnit[] = []
   let triggered: StartedUnit | 'unknown' | undefined
-  let accepts = false
-  let service: StartedUnit | 'unknown' | undefined
+  const socket = unit.type === 'socket' ? socketReader(unit, version) : undefined
   for (const { section, key, value, line } of parseUnitText(bytes, sections, version).assignments) {
     if (trigger && section === trigger[0]) {
-      if (key === trigger[1] && value !== '') {
+      if (socket) {
+        socket.take(key, value, line)
+      } else if (key === trigger[1] && value !== '' && triggered === undefined) {
+        // the first valid one, of any type but itself (a template: as its instance)
         const name = resolveName(value, unit, version)
         if (name === undefined) continue
         const named = name === 'unknown' ? undefined : parseUnitName(name)
-        if (unit.type === 'socket') {
-          // must load as a service (no template); the last one wins
-          if (name === 'unknown') service = 'unknown'
-          else if (named?.type === 'service' && !named.isTemplate)
-            service = { unit: named, key, line }
-        } else if (triggered === undefined) {
-          // the first valid one, of any type but itself (a template: as its instance)
-          const resolved = named && resolveTemplate(named, unit)
-          if (name === 'unknown') triggered = 'unknown'
-          else if (resolved && resolved.name !== unit.name)
-            triggered = { unit: resolved, key, line }
-        }
-      } else if (unit.type === 'socket' && key === 'Accept') {
-        accepts = parseBoolean(value) ?? accepts
+        const resolved = named && resolveTemplate(named, unit)
+        if (name === 'unknown') triggered = 'unknown'
+        else if (resolved && resolved.name !== unit.name) triggered = { unit: resolved, key, line }
       }
       continue
     }
@@ -172,17 +163,73 @@ export function unitsStartedBy(
       if (!recursive) started.push({ unit: named, key, line })
     }
   }
-  if (unit.type === 'socket') {
-    // "Explicit service configuration for accepting socket units not supported. Refusing."
-    if (accepts && service !== undefined) return []
-    triggered = service ?? (accepts ? 'unknown' : undefined)
+  if (socket) {
+    const activated = socket.activates()
+    if (activated === 'refused') return []
+    // (per connection: instances named when a connection comes, not known here)
+    if (typeof activated !== 'string') started.push(activated)
+    return started
   }
-  if (trigger && triggered === undefined) {
-    const own = parseUnitName(`${unit.stem}.service`)
-    if (own) triggered = { unit: own, key: undefined, line: 1 }
-  }
+  if (trigger && triggered === undefined) triggered = ownService(unit)
   if (triggered !== undefined && triggered !== 'unknown') started.push(triggered)
   return started
+}
+
+/** The service of a trigger's own name (NAME.socket, NAME.timer: NAME.service). */
+function ownService(unit: UnitName): StartedUnit | undefined {
+  const own = parseUnitName(`${unit.stem}.service`)
+  return own && { unit: own, key: undefined, line: 1 }
+}
+
+/**
+ * What a socket unit starts, as systemd reads its [Socket] lines (its file's, then its drop-ins'):
+ * the last valid Service= (a service, no template), else the service of the socket's own name; with
+ * Accept=yes an instance of NAME@.service per connection ('per-connection'), and with both it does
+ * not load ("Explicit service configuration for accepting socket units not supported").
+ * 'unknown': Service= names it with a specifier of the machine.
+ */
+export type SocketActivation = StartedUnit | 'unknown' | 'per-connection' | 'refused'
+
+/** A reader of a socket unit's [Socket] assignments, in the order systemd applies them. */
+function socketReader(
+  unit: UnitName,
+  version: number
+): { take(key: string, value: string, line: number): void; activates(): SocketActivation } {
+  let service: StartedUnit | 'unknown' | undefined
+  let accepts = false
+  return {
+    take(key, value, line) {
+      if (key === 'Service' && value !== '') {
+        const name = resolveName(value, unit, version)
+        if (name === 'unknown') service = 'unknown'
+        else if (name !== undefined) {
+          // must load as a service (no template); the last one wins
+          const named = parseUnitName(name)
+          if (named?.type === 'service' && !named.isTemplate) service = { unit: named, key, line }
+        }
+      } else if (key === 'Accept') {
+        accepts = parseBoolean(value) ?? accepts
+      }
+    },
+    activates() {
+      if (accepts) return service === undefined ? 'per-connection' : 'refused'
+      return service ?? ownService(unit) ?? 'unknown'
+    }
+  }
+}
+
+/** The service a socket unit activates, from its file and then its drop-ins (see SocketActivation). */
+export function socketActivates(
+  files: readonly Uint8Array[],
+  unit: UnitName,
+  version: number
+): SocketActivation {
+  const socket = socketReader(unit, version)
+  for (const bytes of files)
+    for (const { section, key, value, line } of parseUnitText(bytes, ['Socket'], version)
+      .assignments)
+      if (section === 'Socket') socket.take(key, value, line)
+  return socket.activates()
 }
 
 /** Unit types whose files are read for the units they start (every type with unit files but service). */
@@ -365,15 +412,6 @@ export function instancesStarted(
     if (names > MAX_STARTED_NAMES) return 'too many'
   }
   return tooMany ? 'too many' : found
-}
-
-/** Whether a socket unit's file takes Accept=yes (the last valid assignment): its service is a
- * template, an instance per connection. */
-export function socketAccepts(bytes: Uint8Array): boolean {
-  let accepts = false
-  for (const { section, key, value } of parseUnitText(bytes, ['Socket']).assignments)
-    if (section === 'Socket' && key === 'Accept') accepts = parseBoolean(value) ?? accepts
-  return accepts
 }
 
 /** Units of other types the walk reads at most: past it, the template is not judged (fails). */

@@ -39,7 +39,13 @@ import { buildProfile, isSafePath, recordedView, safeText } from './service-prof
 import type { ScopeHint } from './scope.js'
 import { scopeOfPath } from './scope.js'
 import { parseUnitText } from './syntax.js'
-import type { LoadedService, ServiceSettings, SourceRef, UnitFileInput } from './service.js'
+import type {
+  LoadedService,
+  ServiceSettings,
+  SocketUnitFiles,
+  SourceRef,
+  UnitFileInput
+} from './service.js'
 import {
   applyDropInTo,
   applyImpliedSettings,
@@ -121,8 +127,8 @@ export interface SuggestInput {
   requestedAs?: UnitName
   main: UnitFileInput
   dropIns: UnitFileInput[]
-  /** companion socket units (NAME.socket) */
-  sockets?: UnitFileInput[]
+  /** the socket units that activate it (see UnitSource) */
+  sockets?: SocketUnitFiles[]
   loaded: LoadedService
   version: number
   /** the unit's effective policy (exceptions at weight 0) */

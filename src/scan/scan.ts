@@ -50,7 +50,7 @@ import type { GateOptions, UnitReport } from '../core/report.js'
 import { analyzeUnit, errorReport } from '../core/report.js'
 import type { ScopeHint } from '../core/scope.js'
 import { managerAskedBy, userDirectoryOf } from '../core/scope.js'
-import type { UnitFileInput } from '../core/service.js'
+import type { SocketUnitFiles, UnitFileInput } from '../core/service.js'
 import { NEWEST_SYSTEMD_VERSION } from '../core/service.js'
 import type { SearchPathView } from '../core/started-services.js'
 import {
@@ -58,7 +58,7 @@ import {
   MAX_JUDGED_INSTANCES,
   MAX_STARTED_NAMES,
   MAX_STARTING_UNITS,
-  socketAccepts
+  socketActivates
 } from '../core/started-services.js'
 import type { UnitName } from '../core/specifiers.js'
 import { analysedUnitName, instanceOf, parseUnitName, templateOf } from '../core/specifiers.js'
@@ -1345,28 +1345,84 @@ export async function findUnitFiles(
   return { files: inputs.length > 1 ? [...new Set(files)] : files, roots, missing, listings }
 }
 
+/** A directory's socket units by the service file each activates, computed once per listing. */
+const socketsByListing = new WeakMap<
+  ReadonlyMap<string, EntryKind>,
+  { version: number; byService: Map<string, SocketUnitFiles[]> }
+>()
+
 /**
- * NAME.socket beside NAME.service, and for a template foo@.service foo.socket when it takes
- * Accept=yes (the fix engine reads the ports it is handed); unreadable: none.
+ * The socket units beside a service file that activate it, each with its drop-ins beside it
+ * (NAME.socket.d/*.conf), for the ports the fix engine is handed: NAME.socket unless its Service=
+ * names another, one whose Service= names it, and for a template foo@.service foo.socket with
+ * Accept=yes (an instance per connection) and sockets naming one of its instances. Unreadable
+ * files: left out.
  */
-function companionSockets(serviceFile: string, directory: string, reader: Reader): UnitFileInput[] {
-  const stem = serviceFile.slice(0, -'.service'.length)
-  const read = (name: string): UnitFileInput | undefined => {
-    if (!reader.listDirectory(directory)?.has(name)) return undefined
+function activatingSockets(
+  serviceFile: string,
+  directory: string,
+  reader: Reader,
+  version: number
+): SocketUnitFiles[] {
+  const listing = reader.listDirectory(directory)
+  if (listing === undefined) return []
+  let memo = socketsByListing.get(listing)
+  if (memo?.version !== version) {
+    memo = { version, byService: socketsByService(directory, listing, reader, version) }
+    socketsByListing.set(listing, memo)
+  }
+  return memo.byService.get(serviceFile) ?? []
+}
+
+function socketsByService(
+  directory: string,
+  listing: ReadonlyMap<string, EntryKind>,
+  reader: Reader,
+  version: number
+): Map<string, SocketUnitFiles[]> {
+  const byService = new Map<string, SocketUnitFiles[]>()
+  const read = (file: string): UnitFileInput | undefined => {
     try {
-      return reader.read(path.join(directory, name))
+      return reader.read(file)
     } catch (error) {
       if (error instanceof ReadError) return undefined
       throw error
     }
   }
-  const own = read(`${stem}.socket`)
-  const sockets = own ? [own] : []
-  // a template's instances are also what foo.socket with Accept=yes starts, one per connection
-  // (in.telnetd, tftpd: parity batch 25, where the gate said "the unit shows no ports")
-  const perConnection = stem.endsWith('@') ? read(`${stem.slice(0, -1)}.socket`) : undefined
-  if (perConnection?.bytes && socketAccepts(perConnection.bytes)) sockets.push(perConnection)
-  return sockets
+  for (const [name, kind] of listing) {
+    if (!name.endsWith('.socket') || (kind !== 'file' && kind !== 'link')) continue
+    const unit = parseUnitName(name)
+    const main = unit && read(path.join(directory, name))
+    if (!unit || !main?.bytes) continue // masked: activates nothing
+    const dropIns: UnitFileInput[] = []
+    const dropInDirectory = path.join(directory, `${name}.d`)
+    const dropInListing =
+      listing.get(`${name}.d`) === 'directory' ? reader.listDirectory(dropInDirectory) : undefined
+    for (const dropInName of [...(dropInListing?.keys() ?? [])].sort()) {
+      const dropInKind = dropInListing?.get(dropInName)
+      if (!dropInName.endsWith('.conf') || (dropInKind !== 'file' && dropInKind !== 'link'))
+        continue
+      const dropIn = read(path.join(dropInDirectory, dropInName))
+      if (dropIn) dropIns.push(dropIn)
+    }
+    const files = [main.bytes, ...dropIns.flatMap((d) => (d.bytes ? [d.bytes] : []))]
+    const activated = socketActivates(files, unit, version)
+    if (activated === 'refused' || activated === 'unknown') continue
+    const service = activated === 'per-connection' ? undefined : activated.unit
+    // a template's file is read for its instances: the socket counts for both names
+    const serviceFiles =
+      service === undefined
+        ? [`${unit.prefix}@.service`]
+        : service.isInstance
+          ? [service.name, `${service.prefix}@.service`]
+          : [service.name]
+    for (const serviceFile of serviceFiles) {
+      const list = byService.get(serviceFile)
+      if (list) list.push({ main, dropIns })
+      else byService.set(serviceFile, [{ main, dropIns }])
+    }
+  }
+  return byService
 }
 
 /** The report that fails the gate first: not passed, then not loaded, then the higher exposure. */
@@ -1637,7 +1693,7 @@ export function scanUnitFile(
         `run to run), too many ways for the gate to score them all; give the drop-ins distinct names`
     )
   }
-  const sockets = companionSockets(base, directory, read)
+  const sockets = activatingSockets(base, directory, read, options.version)
   const gateOptions = withScanDefaults(options)
   const scope = asked ?? userDirectoryOf(toPosix(file))
   const loaded = loadedNames(unit, names)
