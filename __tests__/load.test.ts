@@ -545,7 +545,8 @@ describe('directive semantics', () => {
       'Environment="__X__" A=1 1B=2 C%i=3\nStandardOutput=syslog\nStandardError=syslog+console\n' +
       'ReadWritePaths=${STATE_DIR} -$LOGDIR /var/lib/x -+/ok\nReadOnlyPaths=relative /a/../b %Z/x\n' +
       `InaccessiblePaths=/ok /a/ /c// /${'x'.repeat(300)}\nEnvironment=GOOD=1\nDelegate=yes\nUser=app\n` +
-      'Environment=OK=1 A\\=B C=2\nEnvironment=%%A=1 A-B=1 _A=1\n'
+      'Environment=OK=1 A\\=B C=2\nEnvironment=%%A=1 A-B=1 _A=1\n' +
+      'Environment="D=\\xef\\xbf\\xbe" "E=\\xc3" F=\\u00e9 G=\\xc3\\xa9 "H=\\x01"\n'
     const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version: 252 })
     if (result.status !== 'loaded') throw new Error(result.reason)
     const warned = result.diagnostics.filter((d) => d.code === 'systemd-warning')
@@ -559,7 +560,8 @@ describe('directive semantics', () => {
       '9 ReadOnlyPaths',
       '10 InaccessiblePaths',
       '14 Environment',
-      '15 Environment'
+      '15 Environment',
+      '16 Environment'
     ])
     expect(warned.map((d) => d.message)).toEqual([
       expect.stringMatching(/^User=nobody: systemd warns that this is not safe/),
@@ -571,7 +573,9 @@ describe('directive semantics', () => {
       "ReadOnlyPaths=: 'relative' is not an absolute path; '/a/../b' is not normalized (a '..', or a name over 255 bytes); '%Z/x' has specifiers systemd cannot resolve; systemd leaves them out",
       `InaccessiblePaths=: '/${'x'.repeat(300)}' is not normalized (a '..', or a name over 255 bytes); systemd leaves it out`,
       `Environment=: systemd cannot split 'A\\=B C=2' (bad escape) and ignores it ("Invalid syntax")`,
-      "Environment=: '%%A=1', 'A-B=1' are not NAME=VALUE assignments; systemd leaves them out"
+      "Environment=: '%%A=1', 'A-B=1' are not NAME=VALUE assignments; systemd leaves them out",
+      // a byte sequence no UTF-8 and a noncharacter (U+FFFE): control characters are fine
+      "Environment=: the values of 'D', 'E' are not valid UTF-8 once unescaped; systemd leaves them out"
     ])
     const warnings = systemdWarnings(text)
     if (warnings === undefined) return

@@ -34950,16 +34950,24 @@ const environmentWarning = (value, unit, version) => {
         strictEscapes: true,
         version
     });
-    const bad = extracted.words.filter((word) => {
+    const bad = [];
+    /** names whose value, unescaped, is no valid UTF-8 (env_value_is_valid(); "\xff") */
+    const notUtf8 = [];
+    for (const word of extracted.words) {
         const expanded = word.includes('%') ? expandSpecifiers(word, unit, version) : { value: word };
-        if ('error' in expanded)
-            return true;
-        const eq = expanded.value.indexOf('=');
-        return eq < 0 || !ENV_NAME.test(expanded.value.slice(0, eq));
-    });
+        const eq = 'error' in expanded ? -1 : expanded.value.indexOf('=');
+        if ('error' in expanded || eq < 0 || !ENV_NAME.test(expanded.value.slice(0, eq)))
+            bad.push(word);
+        else if (!isValidUtf8Value(expanded.value.slice(eq + 1)))
+            notUtf8.push(expanded.value.slice(0, eq));
+    }
     const parts = [];
     if (bad.length > 0)
         parts.push(`${list(bad)} ${bad.length === 1 ? 'is not a NAME=VALUE assignment' : 'are not NAME=VALUE assignments'}; systemd leaves ${bad.length === 1 ? 'it' : 'them'} out`);
+    if (notUtf8.length > 0)
+        parts.push(notUtf8.length === 1
+            ? `the value of ${list(notUtf8)} is not valid UTF-8 once unescaped; systemd leaves it out`
+            : `the values of ${list(notUtf8)} are not valid UTF-8 once unescaped; systemd leaves them out`);
     if (extracted.error !== undefined)
         parts.push(`systemd cannot split '${extracted.rest.trim()}' (${extracted.error}) and ignores it ("Invalid syntax")`);
     return parts.length === 0 ? undefined : `Environment=: ${parts.join('; ')}`;
