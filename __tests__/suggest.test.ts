@@ -17,6 +17,7 @@ import { GENERATED_MARKER } from '../src/core/suggest.js'
 import { capabilityNames } from '../src/core/values/capabilities.js'
 import { groupsOverlap } from '../src/core/values/syscalls.js'
 import { loadPolicy } from '../src/policies.js'
+import { createTextStream } from '../src/render/text.js'
 import { RULE_UNITS, THIRD_PARTY_UNITS } from './suggest-fixtures.js'
 import type { UnitFiles } from './suggest-support.js'
 import {
@@ -49,6 +50,21 @@ const CORPUS: UnitFiles[] = [
 ]
 
 describe('the suggested drop-in', () => {
+  it('writes a directive that changes the score by less than 0.05 as 0.0, not -0.0', () => {
+    const [bare] = exampleUnits(ROOT).filter((u) => u.name === 'bare.service')
+    const report = gate(bare!, { policy: STRICT_ALL, threshold: 0 })
+    const s = suggestionOf(report)
+    const gains = s.phases.flatMap((p) => p.directives.map((d) => d.gain))
+    expect(gains).toContain(0)
+    expect(s.dropIn).toMatch(/^# 0\.0: /m)
+    const text = createTextStream(
+      { threshold: 0, systemdVersion: 252, policy: 'strict' },
+      { color: false }
+    ).unit(report)
+    expect(text).toMatch(/ 0\.0 {2}/)
+    expect(`${s.dropIn}${text}`).not.toContain('-0.0')
+  })
+
   it('is computed for units above the threshold only, beside the unit file', () => {
     const [bare] = exampleUnits(ROOT).filter((u) => u.name === 'bare.service')
     const report = gate(bare!)

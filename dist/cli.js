@@ -13809,7 +13809,9 @@ function search(candidates, ctx, start, target, mode) {
 // ---------------------------------------------------------------------------------------------------
 // the file
 function gainText(tenths) {
-    return tenths >= 0 ? `-${formatExposure(tenths)}` : `+${formatExposure(-tenths)}`;
+    if (tenths === 0)
+        return '0.0'; // not "-0.0"
+    return tenths > 0 ? `-${formatExposure(tenths)}` : `+${formatExposure(-tenths)}`;
 }
 /** Comment lines wrapped at 100 columns, each starting with '# ' (and an indent on continuation). */
 /** The comment's lines, each with its newline. */
@@ -14764,7 +14766,8 @@ function costliest(unit, count) {
     }
     return top;
 }
-const signed = (gain) => gain >= 0 ? `-${gain.toFixed(1)}` : `+${(-gain).toFixed(1)}`;
+/** A score change: what a directive takes off (-), adds (+), or 0.0 (no "-0.0") */
+const signed = (gain) => gain > 0 ? `-${gain.toFixed(1)}` : gain < 0 ? `+${(-gain).toFixed(1)}` : '0.0';
 /** The suggested drop-in: its directives phase by phase with their gains, then what to check. */
 function renderSuggestion(unit, paint, full) {
     const s = unit.suggestion;

@@ -44832,7 +44832,9 @@ function search(candidates, ctx, start, target, mode) {
 // ---------------------------------------------------------------------------------------------------
 // the file
 function gainText(tenths) {
-    return tenths >= 0 ? `-${formatExposure(tenths)}` : `+${formatExposure(-tenths)}`;
+    if (tenths === 0)
+        return '0.0'; // not "-0.0"
+    return tenths > 0 ? `-${formatExposure(tenths)}` : `+${formatExposure(-tenths)}`;
 }
 /** Comment lines wrapped at 100 columns, each starting with '# ' (and an indent on continuation). */
 /** The comment's lines, each with its newline. */

@@ -2374,7 +2374,8 @@ function search(
 // the file
 
 function gainText(tenths: number): string {
-  return tenths >= 0 ? `-${formatExposure(tenths)}` : `+${formatExposure(-tenths)}`
+  if (tenths === 0) return '0.0' // not "-0.0"
+  return tenths > 0 ? `-${formatExposure(tenths)}` : `+${formatExposure(-tenths)}`
 }
 
 /** Comment lines wrapped at 100 columns, each starting with '# ' (and an indent on continuation). */

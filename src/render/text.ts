@@ -48,8 +48,9 @@ export function costliest(unit: UnitReport, count: number): Check[] {
 
 type Paint = ReturnType<typeof painter>
 
+/** A score change: what a directive takes off (-), adds (+), or 0.0 (no "-0.0") */
 const signed = (gain: number): string =>
-  gain >= 0 ? `-${gain.toFixed(1)}` : `+${(-gain).toFixed(1)}`
+  gain > 0 ? `-${gain.toFixed(1)}` : gain < 0 ? `+${(-gain).toFixed(1)}` : '0.0'
 
 /** The suggested drop-in: its directives phase by phase with their gains, then what to check. */
 function renderSuggestion(unit: UnitReport, paint: Paint, full: boolean): string[] {
