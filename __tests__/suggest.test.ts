@@ -955,6 +955,36 @@ describe('knowing what would break', () => {
   })
 })
 
+// chroot() is in @mount: haproxy, avahi-daemon and vsftpd failed to start in a booted container
+// with the baseline drop-in's ~@mount (session 27's runtime test, /tmp/s27/rt)
+describe('a daemon that chroots itself', () => {
+  const filterOf = (command: string, policy = STRICT_ALL): string[] => {
+    const unit = { name: 'd.service', files: { 'd.service': `[Service]\nExecStart=${command}\n` } }
+    const s = suggestionOf(gate(unit, { policy, threshold: policy.threshold }))
+    const caps = capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)
+    expect(caps).toContain('CAP_SYS_CHROOT')
+    return directiveLines(s).filter((l) => l.startsWith('SystemCallFilter='))
+  }
+  it.each([
+    '/usr/sbin/haproxy -Ws -f /etc/haproxy/haproxy.cfg',
+    '/usr/sbin/avahi-daemon -s',
+    '/usr/sbin/vsftpd /etc/vsftpd.conf',
+    '/usr/sbin/named -f -u bind',
+    '/usr/sbin/openvpn --chroot /var/empty --config /etc/openvpn/a.conf',
+    '/usr/sbin/dhcpd -chroot /var/lib/dhcp',
+    '/usr/sbin/mydnsd -t /var/lib/mydns --chroot=/var/lib/mydns',
+    '/usr/bin/rsync --daemon --no-detach'
+  ])('keeps chroot() allowed: %s', (command) => {
+    for (const policy of [BASELINE, STRICT_ALL]) {
+      const filters = filterOf(command, policy)
+      for (const line of filters) expect(line).not.toMatch(/@mount|@privileged/)
+    }
+  })
+  it('a daemon that does not is still denied @mount', () => {
+    expect(filterOf('/usr/sbin/nginx -g "daemon off;"').join('\n')).toMatch(/~.*@mount/)
+  })
+})
+
 // ports below 1024 need CAP_NET_BIND_SERVICE (net.ipv4.ip_unprivileged_port_start defaults to 1024); 1024 does not
 describe('the privileged-port boundary', () => {
   const ambient = (port: number): string[] =>

@@ -10644,6 +10644,15 @@ const PROGRAMS = [
         ['drops-privileges'],
         'starts as root and switches user itself'
     ],
+    // daemons that chroot() themselves by default or in their packaged configuration (privilege
+    // separation): chroot is in @mount, which a filter would deny (haproxy, avahi-daemon and vsftpd
+    // failed to start in a booted container with ~@mount, session 27)
+    [
+        /^(avahi-daemon|vsftpd|haproxy|master|postfix|smtpd|dovecot|proftpd|pure-ftpd|bftpd|in\.ftpd|openntpd|ntpd|named|rsyncd|in\.tftpd|tftpd|atftpd|unbound|nsd|sshd)$/,
+        // (as root: it keeps its identity and the capabilities to switch user, as those above)
+        ['chroot', 'drops-privileges'],
+        'chroots itself'
+    ],
     // network daemons
     [
         /^(nginx|apache2|httpd|lighttpd|caddy|traefik|haproxy|envoy|varnishd|squid|squid3|sshd|dropbear|named|unbound|dnsmasq|pdns_server|pdns_recursor|knotd|kresd|coredns|nsd|cloudflared|ngrok|frpc|frps|tailscaled|headscale|zerotier-one|openvpn|wg-quick|charon|ipsec|strongswan|xl2tpd|pppd|postgres|postmaster|pg_ctlcluster|mysqld|mariadbd|mysqld_safe|mongod|mongos|redis-server|valkey-server|keydb-server|memcached|etcd|consul|nomad|vault|mosquitto|nats-server|prometheus|alertmanager|.*_exporter|grafana-server|grafana|influxd|telegraf|loki|promtail|chronyd|ntpd|ntpsec|openntpd|smbd|nmbd|winbindd|cupsd|cups-browsed|avahi-daemon|dhclient|dhcpd|dhcpcd|udhcpc|kea-.*|NetworkManager|systemd-networkd|systemd-resolved|systemd-timesyncd|vsftpd|proftpd|pure-ftpd|master|postfix|exim4?|dovecot|opendkim|spamd|clamd|freshclam|transmission-daemon|syncthing|dockerd|containerd|kubelet|k3s|snmpd|slapd|krb5kdc|radiusd|freeradius|asterisk|murmurd|minidlna|jellyfin|plexmediaserver|apt-cacher-ng|tor|privoxy|i2pd|bitcoind|geth|ipfs|rpcbind|nfsd|sssd|nslcd|ypbind|xinetd|inetd|php-fpm[0-9.]*|gunicorn|uvicorn|uwsgi|puma|unicorn|kibana|elasticsearch|opensearch|rabbitmq-server|beam\.smp|kafka-server-start\.sh|zookeeper-server-start\.sh|cassandra|minio|gitea|forgejo|gitlab-.*|mattermost|rocketchat|nextcloud|wordpress|ntfy|home-assistant|hass|gns3server|qbittorrent-nox|deluged|sabnzbd|nzbget|sonarr|radarr|lidarr|prowlarr|jackett|wpa_supplicant|hostapd|iwd|connmand|ModemManager|tincd|vpnc|openconnect|fail2ban-server|crowdsec|zabbix_agentd|zabbix_server|netdata|collectd|nrpe|monit|datadog-agent|amazon-ssm-agent|google_guest_agent|waagent|cloud-init)$/,
@@ -11851,6 +11860,22 @@ function buildProfile(loaded, unit, sockets = [], scope) {
         .find((w) => /^--?(user|uid|username)(=|$)/.test(w));
     if (userFlag !== undefined)
         note('drops-privileges', `${userFlag} switches user itself`);
+    // an option that makes a daemon chroot() itself (--chroot, openvpn/dhcpd -chroot, named -t,
+    // rsync --daemon: "use chroot" is its modules' default)
+    const chrootFlag = sandboxedArgs
+        .filter((c) => c.directive === 'ExecStart')
+        .flatMap((c) => {
+        const program = basename(c.argv[0] ?? '');
+        return c.argv
+            .slice(1)
+            .filter((w) => /^--?chroot(=|$)/.test(w) ||
+            (program === 'named' && /^-t/.test(w)) ||
+            (program === 'rsync' && w === '--daemon'));
+    })[0];
+    if (chrootFlag !== undefined) {
+        note('chroot', `${chrootFlag} chroots it`);
+        note('drops-privileges', `${chrootFlag} chroots it (as root)`);
+    }
     const etcWrite = writes.find((w) => w.path === '/etc' || w.path.startsWith('/etc/'));
     if (etcWrite)
         note('etc-write', etcWrite.evidence);
@@ -12085,7 +12110,8 @@ const TRAIT_CAPABILITIES = {
         'CAP_IPC_LOCK',
         'CAP_AUDIT_WRITE'
     ],
-    login: ['CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL']
+    login: ['CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL'],
+    chroot: ['CAP_SYS_CHROOT']
 };
 /** Syscall groups each trait needs allowed. */
 const TRAIT_SYSCALLS = {
@@ -12100,6 +12126,8 @@ const TRAIT_SYSCALLS = {
     multiarch: ['@cpu-emulation'],
     realtime: ['@resources'],
     'drops-privileges': ['@privileged', '@resources'],
+    // chroot() is in @mount (and @privileged)
+    chroot: ['@mount', '@privileged'],
     setuid: ['@privileged'],
     login: ['@privileged', '@resources'],
     'system-writer': ['@privileged'],

@@ -41,6 +41,7 @@ export type Trait =
   | 'system-writer'
   | 'devices'
   | 'drops-privileges'
+  | 'chroot'
   | 'debug'
   | 'bpf'
   | 'swap'
@@ -203,6 +204,15 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid|pdns_server|pdns_recursor|dnsdist|murmurd|radosgw|apachectl|bftpd|mosquitto|nrpe|prosody|prosodyctl|h2o|samba|incrond|cron|crond|cronie|fcron|anacron|atd|mfsmaster|mfschunkserver|mfsmetalogger|mfscgiserv|lfscgiserv|rspamd)$/,
     ['drops-privileges'],
     'starts as root and switches user itself'
+  ],
+  // daemons that chroot() themselves by default or in their packaged configuration (privilege
+  // separation): chroot is in @mount, which a filter would deny (haproxy, avahi-daemon and vsftpd
+  // failed to start in a booted container with ~@mount, session 27)
+  [
+    /^(avahi-daemon|vsftpd|haproxy|master|postfix|smtpd|dovecot|proftpd|pure-ftpd|bftpd|in\.ftpd|openntpd|ntpd|named|rsyncd|in\.tftpd|tftpd|atftpd|unbound|nsd|sshd)$/,
+    // (as root: it keeps its identity and the capabilities to switch user, as those above)
+    ['chroot', 'drops-privileges'],
+    'chroots itself'
   ],
   // network daemons
   [
@@ -1411,6 +1421,25 @@ export function buildProfile(
     .flatMap((c) => c.argv.slice(1))
     .find((w) => /^--?(user|uid|username)(=|$)/.test(w))
   if (userFlag !== undefined) note('drops-privileges', `${userFlag} switches user itself`)
+  // an option that makes a daemon chroot() itself (--chroot, openvpn/dhcpd -chroot, named -t,
+  // rsync --daemon: "use chroot" is its modules' default)
+  const chrootFlag = sandboxedArgs
+    .filter((c) => c.directive === 'ExecStart')
+    .flatMap((c) => {
+      const program = basename(c.argv[0] ?? '')
+      return c.argv
+        .slice(1)
+        .filter(
+          (w) =>
+            /^--?chroot(=|$)/.test(w) ||
+            (program === 'named' && /^-t/.test(w)) ||
+            (program === 'rsync' && w === '--daemon')
+        )
+    })[0]
+  if (chrootFlag !== undefined) {
+    note('chroot', `${chrootFlag} chroots it`)
+    note('drops-privileges', `${chrootFlag} chroots it (as root)`)
+  }
   const etcWrite = writes.find((w) => w.path === '/etc' || w.path.startsWith('/etc/'))
   if (etcWrite) note('etc-write', etcWrite.evidence)
   const tmpSocket = writes.find(

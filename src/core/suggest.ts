@@ -408,7 +408,8 @@ const TRAIT_CAPABILITIES: Partial<Record<Trait, string[]>> = {
     'CAP_IPC_LOCK',
     'CAP_AUDIT_WRITE'
   ],
-  login: ['CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL']
+  login: ['CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL'],
+  chroot: ['CAP_SYS_CHROOT']
 }
 
 /** Syscall groups each trait needs allowed. */
@@ -424,6 +425,8 @@ const TRAIT_SYSCALLS: Partial<Record<Trait, string[]>> = {
   multiarch: ['@cpu-emulation'],
   realtime: ['@resources'],
   'drops-privileges': ['@privileged', '@resources'],
+  // chroot() is in @mount (and @privileged)
+  chroot: ['@mount', '@privileged'],
   setuid: ['@privileged'],
   login: ['@privileged', '@resources'],
   'system-writer': ['@privileged'],
