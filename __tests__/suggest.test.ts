@@ -8,6 +8,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import * as path from 'node:path'
 import { checksFor } from '../src/core/checks.js'
+import type { Policy } from '../src/core/policy.js'
 import { parsePolicy } from '../src/core/policy.js'
 import { rowBadness, scoreService, settingsRunPrivileged } from '../src/core/score.js'
 import type { LoadedService } from '../src/core/service.js'
@@ -958,9 +959,10 @@ describe('knowing what would break', () => {
 // chroot() is in @mount: haproxy, avahi-daemon and vsftpd failed to start in a booted container
 // with the baseline drop-in's ~@mount (session 27's runtime test, /tmp/s27/rt)
 describe('a daemon that chroots itself', () => {
-  const filterOf = (command: string, policy = STRICT_ALL): string[] => {
+  const filterOf = (command: string, policy: Policy = STRICT_ALL): string[] => {
     const unit = { name: 'd.service', files: { 'd.service': `[Service]\nExecStart=${command}\n` } }
-    const s = suggestionOf(gate(unit, { policy, threshold: policy.threshold }))
+    // (the baseline policy at its 5.0, strict at 0: every directive the unit tolerates)
+    const s = suggestionOf(gate(unit, { policy, threshold: policy === BASELINE ? 50 : 0 }))
     const caps = capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)
     expect(caps).toContain('CAP_SYS_CHROOT')
     return directiveLines(s).filter((l) => l.startsWith('SystemCallFilter='))
@@ -983,6 +985,42 @@ describe('a daemon that chroots itself', () => {
   it('a daemon that does not is still denied @mount', () => {
     expect(filterOf('/usr/sbin/nginx -g "daemon off;"').join('\n')).toMatch(/~.*@mount/)
   })
+})
+
+// Debian's dnsmasq and memcached units run a helper script of the package, which then runs the
+// daemon as root: both failed with the strict drop-in's DynamicUser=yes in a booted container
+// (session 27), and unbound and dnsmasq without AF_NETLINK (getifaddrs(), interface lists)
+describe("a helper in a daemon's own directory", () => {
+  const strict = (command: string): { lines: string[]; reason?: string } => {
+    const unit = {
+      name: 'd.service',
+      files: { 'd.service': `[Service]\nType=forking\nExecStart=${command}\n` }
+    }
+    const s = full(unit)
+    return {
+      lines: directiveLines(s),
+      reason: s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason
+    }
+  }
+  it.each([
+    ['/usr/share/dnsmasq/systemd-helper exec', /dnsmasq/],
+    ['/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached.conf', /memcached/]
+  ])('counts as that daemon: %s', (command, reason) => {
+    const { lines, reason: why } = strict(command)
+    expect(lines.some((l) => l.startsWith('DynamicUser'))).toBe(false)
+    expect(why).toMatch(reason)
+  })
+  it('unless the directory names no program the gate knows', () => {
+    expect(strict('/opt/shop/scripts/start-shop').lines).toContain('DynamicUser=yes')
+    expect(strict('/usr/share/scripts/helper').lines).toContain('DynamicUser=yes')
+  })
+  it.each(['/usr/sbin/unbound -d -p', '/usr/share/dnsmasq/systemd-helper exec'])(
+    '%s keeps AF_NETLINK',
+    (command) => {
+      const families = strict(command).lines.find((l) => l.startsWith('RestrictAddressFamilies='))
+      expect(families).toMatch(/AF_NETLINK/)
+    }
+  )
 })
 
 // ports below 1024 need CAP_NET_BIND_SERVICE (net.ipv4.ip_unprivileged_port_start defaults to 1024); 1024 does not

@@ -41684,7 +41684,7 @@ const PROGRAMS = [
     ],
     // manages interfaces, routes, firewall (netlink, CAP_NET_ADMIN)
     [
-        /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ifupdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|ModemManager|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|avahi-daemon|systemd-resolved|dnsmasq|ntpd|ntpsec|named|smbd|nmbd|systemd-network-generator|systemd-networkd-wait-online)$/,
+        /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ifupdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|ModemManager|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|avahi-daemon|systemd-resolved|dnsmasq|unbound|minidlna|ntpd|ntpsec|named|smbd|nmbd|systemd-network-generator|systemd-networkd-wait-online)$/,
         ['netlink'],
         'manages or watches network interfaces'
     ],
@@ -42277,12 +42277,42 @@ function scriptOf(argv) {
         return undefined;
     return argv[index];
 }
+/** Directory names that say nothing of the program below them. */
+const GENERIC_DIRECTORIES = new Set([
+    'usr',
+    'local',
+    'share',
+    'lib',
+    'lib64',
+    'libexec',
+    'bin',
+    'sbin',
+    'opt',
+    'etc',
+    'scripts',
+    'script',
+    'helpers',
+    'init.d'
+]);
+/** The innermost directory of a program's path named after a program the table knows. */
+function daemonDirectoryOf(program) {
+    const parts = program.split('/').slice(0, -1).reverse();
+    return parts.find((p) => p !== '' && !GENERIC_DIRECTORIES.has(p) && programTraits(p).length > 0);
+}
 /** The program names a command runs: argv0, and what an interpreter or wrapper starts. */
 function programsOf(argv) {
     const names = [];
     const first = basename(argv[0] ?? '');
     if (first)
         names.push(first);
+    // a helper in a daemon's own directory runs that daemon (Debian's
+    // /usr/share/dnsmasq/systemd-helper, /usr/share/memcached/scripts/systemd-memcached-wrapper:
+    // both failed as a dynamic user in a booted container, session 27)
+    if (first && programTraits(first).length === 0) {
+        const owner = daemonDirectoryOf(argv[0]);
+        if (owner !== undefined)
+            names.push(owner);
+    }
     // options of wrappers that take a value
     const withValue = /^-(u|g|n|c|s|p|t|k|U|G)$|^--(user|group|uid|gid|chuid|adjustment|signal|kill-after|reuid|regid|groups|pidfile|make-pidfile|name)$/;
     if (first === 'start-stop-daemon') {
