@@ -987,6 +987,23 @@ describe('a daemon that chroots itself', () => {
   })
 })
 
+// Debian's squid.service sets NotifyAccess=all for its worker's READY=1: with the strict drop-in's
+// NotifyAccess=exec it timed out starting in a booted container (session 27)
+it('keeps a NotifyAccess=all the unit sets', () => {
+  const unit = {
+    name: 'squid.service',
+    files: {
+      'squid.service':
+        '[Service]\nType=notify\nGroup=proxy\nExecStart=/usr/sbin/squid --foreground -sYC\nNotifyAccess=all\n'
+    }
+  }
+  const s = full(unit)
+  expect(directiveLines(s).some((l) => l.startsWith('NotifyAccess'))).toBe(false)
+  expect(s.notSuggested.find((n) => n.directive === 'NotifyAccess')?.reason).toBe(
+    'NotifyAccess=all is set in the unit (squid.service:5): a process other than the main one sends its notifications'
+  )
+})
+
 // Debian's dnsmasq and memcached units run a helper script of the package, which then runs the
 // daemon as root: both failed with the strict drop-in's DynamicUser=yes in a booted container
 // (session 27), and unbound and dnsmasq without AF_NETLINK (getifaddrs(), interface lists)

@@ -38707,7 +38707,7 @@ const ROWS = [
         good: 'Only the main process may send status notifications.',
         bad: 'Any process of the service may send status notifications to systemd.',
         fix: ['NotifyAccess=main'],
-        breaks: 'Services whose helper processes report readiness need NotifyAccess=exec.',
+        breaks: 'Services whose worker or helper processes report readiness need NotifyAccess=all.',
         man: `${SERVICE}#NotifyAccess=`,
         assess: ({ settings }) => bad(settings.notifyAccess === 'all')
     },
@@ -43274,7 +43274,8 @@ function unitSources$1(loaded) {
     return {
         umask: loaded.sources.get('UMask'),
         user: loaded.sources.get('User'),
-        keyringMode: loaded.sources.get('KeyringMode')
+        keyringMode: loaded.sources.get('KeyringMode'),
+        notifyAccess: loaded.sources.get('NotifyAccess')
     };
 }
 /**
@@ -44044,14 +44045,10 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
             block('KeyringMode', `KeyringMode=${settings.keyringMode} is set explicitly`, lines);
     }
     if (settings.notifyAccess === 'all') {
-        offer({
-            id: 'NotifyAccess',
-            directive: 'NotifyAccess',
-            phase: 4,
-            stage: 1,
-            lines: [{ key: 'NotifyAccess', value: 'exec' }],
-            reason: 'status notifications only from the main process and the Exec*= commands (observe: helpers that send them need all)'
-        }, ['login']);
+        // a unit sets `all` for a process other than the main one that reports readiness (squid's
+        // worker: with `exec` it never started, "reception only permitted for main PID", session 27)
+        const where = sources.notifyAccess;
+        block('NotifyAccess', `NotifyAccess=all is set in the unit${where ? ` (${where.file}:${where.line})` : ''}: a process other than the main one sends its notifications`);
     }
     if (settings.delegate)
         block('Delegate', 'Delegate= is set explicitly: it manages its own control groups');

@@ -141,8 +141,9 @@ const ENGINE: Record<string, { writes: string; leavesOut: string }> = {
   },
   NotifyAccess: {
     writes:
-      '`NotifyAccess=exec` for a unit that sets `all`, as a stronger step (observe first: helper processes that send notifications need `all`).',
-    leavesOut: 'login sessions.'
+      'nothing: only a unit that sets `all` fails the check, and it sets `all` for a process other than the main one that sends the notifications (a worker that reports READY=1).',
+    leavesOut:
+      "every unit that sets `all` (squid's worker sends its readiness: with `exec` it never started)."
   },
   RemoveIPC: {
     writes: '`RemoveIPC=yes` for an unprivileged service (it does not apply to root).',

@@ -847,7 +847,7 @@ const ROWS: readonly CheckDefinition[] = [
     good: 'Only the main process may send status notifications.',
     bad: 'Any process of the service may send status notifications to systemd.',
     fix: ['NotifyAccess=main'],
-    breaks: 'Services whose helper processes report readiness need NotifyAccess=exec.',
+    breaks: 'Services whose worker or helper processes report readiness need NotifyAccess=all.',
     man: `${SERVICE}#NotifyAccess=`,
     assess: ({ settings }) => bad(settings.notifyAccess === 'all')
   },

@@ -536,13 +536,15 @@ interface UnitSources {
   umask?: SourceRef
   user?: SourceRef
   keyringMode?: SourceRef
+  notifyAccess?: SourceRef
 }
 
 function unitSources(loaded: LoadedService): UnitSources {
   return {
     umask: loaded.sources.get('UMask'),
     user: loaded.sources.get('User'),
-    keyringMode: loaded.sources.get('KeyringMode')
+    keyringMode: loaded.sources.get('KeyringMode'),
+    notifyAccess: loaded.sources.get('NotifyAccess')
   }
 }
 
@@ -1451,17 +1453,12 @@ function candidatesFor(
     else block('KeyringMode', `KeyringMode=${settings.keyringMode} is set explicitly`, lines)
   }
   if (settings.notifyAccess === 'all') {
-    offer(
-      {
-        id: 'NotifyAccess',
-        directive: 'NotifyAccess',
-        phase: 4,
-        stage: 1,
-        lines: [{ key: 'NotifyAccess', value: 'exec' }],
-        reason:
-          'status notifications only from the main process and the Exec*= commands (observe: helpers that send them need all)'
-      },
-      ['login']
+    // a unit sets `all` for a process other than the main one that reports readiness (squid's
+    // worker: with `exec` it never started, "reception only permitted for main PID", session 27)
+    const where = sources.notifyAccess
+    block(
+      'NotifyAccess',
+      `NotifyAccess=all is set in the unit${where ? ` (${where.file}:${where.line})` : ''}: a process other than the main one sends its notifications`
     )
   }
   if (settings.delegate)
