@@ -987,6 +987,46 @@ describe('a daemon that chroots itself', () => {
   })
 })
 
+// vsftpd's local users log in to their home directories: ProtectHome=yes broke every login in
+// the booted container (session 27)
+it.each([
+  '/usr/sbin/vsftpd /etc/vsftpd.conf',
+  '/usr/sbin/dovecot -F',
+  '/usr/sbin/smbd --foreground'
+])('%s leaves home directories as they are', (command) => {
+  const unit = { name: 'd.service', files: { 'd.service': `[Service]\nExecStart=${command}\n` } }
+  for (const policy of [BASELINE, STRICT_ALL]) {
+    const s = suggestionOf(gate(unit, { policy, threshold: policy === BASELINE ? 50 : 0 }))
+    expect(directiveLines(s).filter((l) => l.startsWith('ProtectHome'))).toEqual([])
+  }
+})
+
+it('root that keeps CAP_SETUID in its bounding set keeps its identity', () => {
+  // Debian's memcached.service: CapabilityBoundingSet=CAP_SETGID CAP_SETUID CAP_SYS_RESOURCE
+  const unit = (bounding: string) => ({
+    name: 'cache.service',
+    files: {
+      'cache.service': `[Service]\nExecStart=/opt/cache/bin/cached\nCapabilityBoundingSet=${bounding}\n`
+    }
+  })
+  const kept = full(unit('CAP_SETGID CAP_SETUID CAP_SYS_RESOURCE'))
+  expect(directiveLines(kept).some((l) => l.startsWith('DynamicUser'))).toBe(false)
+  expect(kept.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(
+    /the unit keeps CAP_SETUID: it switches user itself/
+  )
+  expect(directiveLines(full(unit('CAP_SYS_RESOURCE')))).toContain('DynamicUser=yes')
+})
+
+it("a syslog daemon may write the log sockets in Debian's haproxy and postfix chroots", () => {
+  const unit = {
+    name: 'rsyslog.service',
+    files: { 'rsyslog.service': '[Service]\nType=notify\nExecStart=/usr/sbin/rsyslogd -n -iNONE\n' }
+  }
+  const rw = directiveLines(full(unit)).find((l) => l.startsWith('ReadWritePaths='))
+  expect(rw).toMatch(/ -\/var\/lib\/haproxy(\/dev)?( |$)/)
+  expect(rw).toMatch(/ -\/var\/spool\/postfix\/dev( |$)/)
+})
+
 // Debian's squid.service sets NotifyAccess=all for its worker's READY=1: with the strict drop-in's
 // NotifyAccess=exec it timed out starting in a booted container (session 27)
 it('keeps a NotifyAccess=all the unit sets', () => {
@@ -1031,13 +1071,43 @@ describe("a helper in a daemon's own directory", () => {
     expect(strict('/opt/shop/scripts/start-shop').lines).toContain('DynamicUser=yes')
     expect(strict('/usr/share/scripts/helper').lines).toContain('DynamicUser=yes')
   })
-  it.each(['/usr/sbin/unbound -d -p', '/usr/share/dnsmasq/systemd-helper exec'])(
-    '%s keeps AF_NETLINK',
-    (command) => {
-      const families = strict(command).lines.find((l) => l.startsWith('RestrictAddressFamilies='))
-      expect(families).toMatch(/AF_NETLINK/)
+  it("keeps what binding the daemon's default port needs when the unit shows no port", () => {
+    // stock dnsmasq binds 53 from its configuration: as a dynamic user without capabilities it
+    // failed ("failed to create listening socket for 127.0.0.1: Permission denied")
+    const dnsmasq = strict('/usr/share/dnsmasq/systemd-helper exec').lines
+    expect(dnsmasq.find((l) => l.startsWith('CapabilityBoundingSet='))).not.toMatch(
+      /^CapabilityBoundingSet=$|~.*CAP_NET_BIND_SERVICE/
+    )
+    // a daemon run as a dynamic user keeps the capability as an ambient one
+    const unit = {
+      name: 'dns.service',
+      files: {
+        'dns.service': '[Service]\nExecStart=/usr/bin/coredns -conf /etc/coredns/Corefile\n'
+      }
     }
-  )
+    const s = suggestionOf(gate(unit))
+    expect(directiveLines(s)).toContain('AmbientCapabilities=CAP_NET_BIND_SERVICE')
+    expect(s.dropIn).toMatch(/binds port 53 \(coredns's default\)/)
+    // a port the unit shows decides
+    const shown = {
+      name: 'dns.service',
+      files: {
+        'dns.service':
+          '[Service]\nExecStart=/usr/bin/coredns -dns.port=1053\nEnvironment=PORT=1053\n'
+      }
+    }
+    expect(directiveLines(suggestionOf(gate(shown)))).not.toContain(
+      'AmbientCapabilities=CAP_NET_BIND_SERVICE'
+    )
+  })
+  it.each([
+    '/usr/sbin/unbound -d -p',
+    '/usr/share/dnsmasq/systemd-helper exec',
+    '/usr/bin/prometheus-node-exporter'
+  ])('%s keeps AF_NETLINK', (command) => {
+    const families = strict(command).lines.find((l) => l.startsWith('RestrictAddressFamilies='))
+    expect(families).toMatch(/AF_NETLINK/)
+  })
 })
 
 // ports below 1024 need CAP_NET_BIND_SERVICE (net.ipv4.ip_unprivileged_port_start defaults to 1024); 1024 does not

@@ -222,9 +222,17 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   ],
   // manages interfaces, routes, firewall (netlink, CAP_NET_ADMIN)
   [
-    /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ifupdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|ModemManager|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|avahi-daemon|systemd-resolved|dnsmasq|unbound|minidlna|ntpd|ntpsec|named|smbd|nmbd|systemd-network-generator|systemd-networkd-wait-online)$/,
+    /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ifupdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|ModemManager|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|avahi-daemon|systemd-resolved|dnsmasq|ntpd|ntpsec|named|smbd|nmbd|systemd-network-generator|systemd-networkd-wait-online)$/,
     ['netlink'],
     'manages or watches network interfaces'
+  ],
+  // getifaddrs() asks the kernel by netlink: a daemon that lists the interfaces needs AF_NETLINK
+  // (unbound "getifaddrs: Address family not supported", node_exporter's netdev collector, in the
+  // booted container, session 27)
+  [
+    /^(node_exporter|prometheus-node-exporter|zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|datadog-agent|glances|vnstatd|kea-dhcp4|kea-dhcp6|dhcpd|miniupnpd|mdns-repeater|unbound|minidlna)$/,
+    ['netlink'],
+    'lists the network interfaces'
   ],
   [
     /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|systemd-network-generator)$/,
@@ -364,6 +372,13 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     'configuration management (it may change anything)'
   ],
   [/^(code-server|jupyterhub|ttyd|gotty|shellinaboxd|wetty)$/, ['login'], 'gives users a shell'],
+  // (vsftpd's local users: with ProtectHome=yes "500 OOPS: cannot change directory" in the booted
+  // container, session 27; IMAP and SMB servers keep mail and shares there)
+  [
+    /^(vsftpd|proftpd|pure-ftpd|bftpd|in\.ftpd|ftpd|dovecot|smbd)$/,
+    ['login'],
+    'logs users in and serves their home directories'
+  ],
   [
     // (not kill, pkill, killall: in ExecReload= and ExecStop= they signal the service itself)
     /^(earlyoom|nohang|oomd|systemd-oomd)$/,
@@ -460,7 +475,18 @@ export const KNOWN_PATHS: ReadonlyArray<[RegExp, string[]]> = [
     ['/var/lib/samba', '/var/cache/samba', '/var/log/samba', '/run/samba']
   ],
   [/^(cron|crond)$/, ['/var/spool/cron']],
-  [/^(rsyslogd|syslog-ng|syslogd)$/, ['/var/log', '/var/spool/rsyslog', '/var/lib/rsyslog']],
+  // (and the log sockets Debian's haproxy and postfix have it create in their chroots: with
+  // ProtectSystem=strict haproxy's log was lost in the booted container, session 27)
+  [
+    /^(rsyslogd|syslog-ng|syslogd)$/,
+    [
+      '/var/log',
+      '/var/spool/rsyslog',
+      '/var/lib/rsyslog',
+      '/var/lib/haproxy/dev',
+      '/var/spool/postfix/dev'
+    ]
+  ],
   [/^(mandb)$/, ['/var/cache/man']],
   [
     /^(elasticsearch|opensearch)$/,
@@ -822,6 +848,31 @@ function scriptOf(argv: readonly string[]): string | undefined {
   if (index === undefined || argv[index - 1] === '-m' || argv[index - 1] === '-e') return undefined
   return argv[index]
 }
+
+/** Daemons that listen on a port below 1024 unless configured otherwise, by that port. */
+const DEFAULT_PORTS: ReadonlyMap<string, number> = new Map(
+  (
+    [
+      [21, 'vsftpd proftpd pure-ftpd bftpd in.ftpd'],
+      [22, 'sshd dropbear'],
+      [25, 'master postfix smtpd exim exim4 sendmail'],
+      [53, 'named unbound dnsmasq nsd knotd kresd coredns pdns_server pdns_recursor dnsdist'],
+      [67, 'dhcpd kea-dhcp4'],
+      [69, 'in.tftpd tftpd atftpd'],
+      [80, 'nginx apache2 httpd lighttpd caddy traefik h2o'],
+      [88, 'krb5kdc'],
+      [111, 'rpcbind'],
+      [123, 'ntpd ntpsec openntpd chronyd'],
+      [137, 'nmbd'],
+      [143, 'dovecot'],
+      [161, 'snmpd'],
+      [389, 'slapd'],
+      [445, 'smbd'],
+      [631, 'cupsd'],
+      [873, 'rsyncd']
+    ] as const
+  ).flatMap(([port, names]) => names.split(' ').map((name) => [name, port] as const))
+)
 
 /** Directory names that say nothing of the program below them. */
 const GENERIC_DIRECTORIES = new Set([
@@ -1221,6 +1272,17 @@ export function buildProfile(
   // never could, so the unit relies on the socket and gets no new privilege for it (parity batch 25)
   const privileged = ports.find((p) => p.port < 1024 && (!p.bySocket || runsAsRoot))
   if (privileged) note('privileged-port', `port ${privileged.port} (${privileged.evidence})`)
+  else if (ports.length === 0) {
+    // a unit that shows no port: the daemon's own default (stock dnsmasq binds 53 from its
+    // configuration, which failed as a dynamic user without capabilities, session 27)
+    for (const command of sandboxedArgs) {
+      if (command.directive !== 'ExecStart') continue
+      const program = programsOf(command.argv).find((name) => DEFAULT_PORTS.has(name))
+      if (program === undefined) continue
+      note('privileged-port', `port ${DEFAULT_PORTS.get(program)} (${program}'s default)`)
+      break
+    }
+  }
   const after = [
     ...(rec.After ?? []),
     ...(rec.Wants ?? []),
@@ -1258,6 +1320,13 @@ export function buildProfile(
   if (explicitBoundingSet)
     for (const cap of capabilityNames(s.capabilityBoundingSet)) neededCapabilities.add(cap)
   for (const cap of capabilityNames(s.ambientCapabilities)) neededCapabilities.add(cap)
+  // root that keeps the capabilities to switch user does so itself (Debian's memcached wrapper:
+  // as a dynamic user "Only root wants to run systemd-memcached-wrapper", session 27)
+  const switchCap = ['CAP_SETUID', 'CAP_SETGID'].find(
+    (cap) => explicitBoundingSet && neededCapabilities.has(cap)
+  )
+  if (runsAsRoot && switchCap !== undefined)
+    note('drops-privileges', `the unit keeps ${switchCap}: it switches user itself`)
   if (neededCapabilities.has('CAP_NET_ADMIN')) note('net-admin', 'the unit grants CAP_NET_ADMIN')
   if (neededCapabilities.has('CAP_SYS_TIME')) note('time', 'the unit grants CAP_SYS_TIME')
   if (neededCapabilities.has('CAP_SYS_MODULE')) note('modules', 'the unit grants CAP_SYS_MODULE')
