@@ -8,7 +8,8 @@
 #   runtime-check.sh boot | stop             boot or power off the container
 #   runtime-check.sh check POLICY UNIT...    test the gate's drop-in of each unit under POLICY
 #                                            (baseline, strict0 = strict at threshold 0, or any
-#                                            built-in policy name at its own threshold)
+#                                            built-in policy name at its own threshold;
+#                                            none: no drop-in, the control)
 #   runtime-check.sh bisect UNIT DROPIN      name the directives of a drop-in that break UNIT
 #
 # RUNTIME_DIR (default /var/tmp/hardening-gate-runtime) holds the root file system, the drop-ins,
@@ -171,6 +172,11 @@ test_unit() {
 check() {
   local policy=$1
   shift
+  if [ "$policy" = none ]; then
+    # the control: what the service does with no drop-in (node_exporter dies on its own reload)
+    for unit in "$@"; do test_unit "$unit" none control; done
+    return
+  fi
   dropins "$policy" "$@"
   local unit
   for unit in "$@"; do
