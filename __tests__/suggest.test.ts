@@ -974,7 +974,7 @@ describe('a daemon that chroots itself', () => {
     '/usr/sbin/named -f -u bind',
     '/usr/sbin/openvpn --chroot /var/empty --config /etc/openvpn/a.conf',
     '/usr/sbin/dhcpd -chroot /var/lib/dhcp',
-    '/usr/sbin/mydnsd -t /var/lib/mydns --chroot=/var/lib/mydns',
+    '/usr/sbin/mydnsd --chroot=/var/lib/mydns',
     '/usr/bin/rsync --daemon --no-detach'
   ])('keeps chroot() allowed: %s', (command) => {
     for (const policy of [BASELINE, STRICT_ALL]) {

@@ -11746,7 +11746,8 @@ function buildProfile(loaded, unit, sockets = [], scope) {
         neededCapabilities.add(cap);
     // root that keeps the capabilities to switch user does so itself (Debian's memcached wrapper:
     // as a dynamic user "Only root wants to run systemd-memcached-wrapper", session 27)
-    const switchCap = ['CAP_SETUID', 'CAP_SETGID'].find((cap) => explicitBoundingSet && neededCapabilities.has(cap));
+    const bounding = explicitBoundingSet ? capabilityNames(s.capabilityBoundingSet) : [];
+    const switchCap = ['CAP_SETUID', 'CAP_SETGID'].find((cap) => bounding.includes(cap));
     if (runsAsRoot && switchCap !== undefined)
         note('drops-privileges', `the unit keeps ${switchCap}: it switches user itself`);
     if (neededCapabilities.has('CAP_NET_ADMIN'))
@@ -11954,17 +11955,13 @@ function buildProfile(loaded, unit, sockets = [], scope) {
         .find((w) => /^--?(user|uid|username)(=|$)/.test(w));
     if (userFlag !== undefined)
         note('drops-privileges', `${userFlag} switches user itself`);
-    // an option that makes a daemon chroot() itself (--chroot, openvpn/dhcpd -chroot, named -t,
-    // rsync --daemon: "use chroot" is its modules' default)
+    // an option that makes a daemon chroot() itself (openvpn --chroot, dhcpd -chroot; rsync --daemon:
+    // "use chroot" is its modules' default)
     const chrootFlag = sandboxedArgs
         .filter((c) => c.directive === 'ExecStart')
         .flatMap((c) => {
-        const program = basename(c.argv[0] ?? '');
-        return c.argv
-            .slice(1)
-            .filter((w) => /^--?chroot(=|$)/.test(w) ||
-            (program === 'named' && /^-t/.test(w)) ||
-            (program === 'rsync' && w === '--daemon'));
+        const rsync = basename(c.argv[0] ?? '') === 'rsync';
+        return c.argv.slice(1).filter((w) => /^--?chroot(=|$)/.test(w) || (rsync && w === '--daemon'));
     })[0];
     if (chrootFlag !== undefined) {
         note('chroot', `${chrootFlag} chroots it`);
