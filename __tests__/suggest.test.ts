@@ -1027,6 +1027,62 @@ it("a syslog daemon may write the log sockets in Debian's haproxy and postfix ch
   expect(rw).toMatch(/ -\/var\/spool\/postfix\/dev( |$)/)
 })
 
+// the second booted-container run (session 27): Debian 12's units as they are, and what broke them
+describe("Debian's services that a drop-in broke at run time", () => {
+  const dropIn = (text: string, policy: Policy): string[] => {
+    const unit = { name: 'd.service', files: { 'd.service': `[Service]\n${text}\n` } }
+    return directiveLines(
+      suggestionOf(gate(unit, { policy, threshold: policy === BASELINE ? 50 : 0 }))
+    )
+  }
+  const line = (lines: string[], key: string): string =>
+    lines.filter((l) => l.startsWith(`${key}=`)).join('\n')
+  it('fail2ban and php-fpm log to files in /var/log itself, which logrotate replaces', () => {
+    const fail2ban = dropIn('Type=simple\nExecStart=/usr/bin/fail2ban-server -xf start', STRICT_ALL)
+    expect(line(fail2ban, 'ReadWritePaths')).toMatch(/(^| )-\/var\/log( |$)/)
+    const php = dropIn(
+      'Type=notify\nExecStart=/usr/sbin/php-fpm8.2 --nodaemonize --fpm-config /etc/php/8.2/fpm/php-fpm.conf',
+      STRICT_ALL
+    )
+    expect(line(php, 'ReadWritePaths')).toMatch(/(^| )-\/var\/log( |$)/)
+  })
+  it('munin-node: its log directory, and the chown of its ExecStartPre', () => {
+    const munin = dropIn(
+      'ExecStartPre=/usr/bin/install -o munin -g munin -d /run/munin\nExecStart=/usr/sbin/munin-node --foreground',
+      STRICT_ALL
+    )
+    expect(line(munin, 'ReadWritePaths')).toMatch(/-\/var\/log\/munin( |$)/)
+    expect(line(munin, 'SystemCallFilter')).not.toMatch(/@privileged/)
+  })
+  it('postfix through postmulti: its spool, /var/mail, netlink and chroot', () => {
+    const postfix = dropIn(
+      'Type=forking\nExecStartPre=/usr/lib/postfix/configure-instance.sh -\nExecStart=/usr/sbin/postmulti -i - -p start',
+      STRICT_ALL
+    )
+    expect(line(postfix, 'ReadWritePaths')).toMatch(/-\/var\/spool\/postfix( |$)/)
+    expect(line(postfix, 'ReadWritePaths')).toMatch(/-\/var\/mail( |$)/)
+    expect(line(postfix, 'RestrictAddressFamilies')).toMatch(/AF_NETLINK/)
+    expect(line(postfix, 'SystemCallFilter')).not.toMatch(/@mount/)
+    expect(postfix.some((l) => l.startsWith('DynamicUser'))).toBe(false)
+  })
+  it('lldpd chroots, lists interfaces and keeps CAP_NET_ADMIN; knotd drops capabilities itself', () => {
+    for (const policy of [BASELINE, STRICT_ALL]) {
+      const lldpd = dropIn('ExecStart=/usr/sbin/lldpd $DAEMON_ARGS $LLDPD_OPTIONS', policy)
+      expect(line(lldpd, 'SystemCallFilter')).not.toMatch(/@mount|@privileged/)
+      expect(line(lldpd, 'CapabilityBoundingSet')).not.toMatch(
+        /^CapabilityBoundingSet=$|~.*CAP_NET_ADMIN/
+      )
+    }
+    const lldpd = dropIn('ExecStart=/usr/sbin/lldpd', STRICT_ALL)
+    expect(line(lldpd, 'RestrictAddressFamilies')).toMatch(/AF_NETLINK/)
+    const knot = dropIn(
+      'ExecStart=/usr/sbin/knotd -m "$KNOT_CONF_MAX_SIZE" $KNOTD_ARGS',
+      STRICT_ALL
+    )
+    expect(line(knot, 'SystemCallFilter')).not.toMatch(/@privileged/)
+  })
+})
+
 // Debian's squid.service sets NotifyAccess=all for its worker's READY=1: with the strict drop-in's
 // NotifyAccess=exec it timed out starting in a booted container (session 27)
 it('keeps a NotifyAccess=all the unit sets', () => {

@@ -201,7 +201,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   ],
   // privilege-dropping daemons (start as root, switch user themselves)
   [
-    /^(nginx|apache2|httpd|lighttpd|master|postfix|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid|pdns_server|pdns_recursor|dnsdist|murmurd|radosgw|apachectl|bftpd|mosquitto|nrpe|prosody|prosodyctl|h2o|samba|incrond|cron|crond|cronie|fcron|anacron|atd|mfsmaster|mfschunkserver|mfsmetalogger|mfscgiserv|lfscgiserv|rspamd)$/,
+    /^(nginx|apache2|httpd|lighttpd|master|postfix|postmulti|exim4?|dovecot|vsftpd|proftpd|pure-ftpd|cupsd|avahi-daemon|smbd|nmbd|winbindd|named|unbound|dnsmasq|ntpd|ntpsec|chronyd|squid|haproxy|varnishd|memcached|tor|privoxy|openvpn|rsyncd|xinetd|inetd|polkitd|dbus-daemon|dbus-broker|dbus-broker-launch|rsyslogd|colord|rtkit-daemon|mysqld_safe|pg_ctlcluster|snmpd|slapd|openntpd|radiusd|freeradius|asterisk|bird|squid3|opendkim|spamd|clamd|freshclam|saslauthd|nslcd|sssd|gssproxy|rpcbind|rpc\..*|nfsd|ypbind|cups-browsed|udisksd|accounts-daemon|systemd-logind|php-fpm[0-9.]*|php\d*-fpm|uwsgi|gunicorn|supervisord|start-stop-daemon|runuser|su|sudo|setpriv|gosu|su-exec|s6-setuidgid|pdns_server|pdns_recursor|dnsdist|murmurd|radosgw|apachectl|bftpd|mosquitto|nrpe|prosody|prosodyctl|h2o|samba|incrond|cron|crond|cronie|fcron|anacron|atd|mfsmaster|mfschunkserver|mfsmetalogger|mfscgiserv|lfscgiserv|rspamd|knotd)$/,
     ['drops-privileges'],
     'starts as root and switches user itself'
   ],
@@ -209,14 +209,14 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   // separation): chroot is in @mount, which a filter would deny (haproxy, avahi-daemon and vsftpd
   // failed to start in a booted container with ~@mount, session 27)
   [
-    /^(avahi-daemon|vsftpd|haproxy|master|postfix|smtpd|dovecot|proftpd|pure-ftpd|bftpd|in\.ftpd|openntpd|ntpd|named|rsyncd|in\.tftpd|tftpd|atftpd|unbound|nsd|sshd)$/,
+    /^(avahi-daemon|vsftpd|haproxy|lldpd|master|postfix|postmulti|smtpd|dovecot|proftpd|pure-ftpd|bftpd|in\.ftpd|openntpd|ntpd|named|rsyncd|in\.tftpd|tftpd|atftpd|unbound|nsd|sshd)$/,
     // (as root: it keeps its identity and the capabilities to switch user, as those above)
     ['chroot', 'drops-privileges'],
     'chroots itself'
   ],
   // network daemons
   [
-    /^(nginx|apache2|httpd|lighttpd|caddy|traefik|haproxy|envoy|varnishd|squid|squid3|sshd|dropbear|named|unbound|dnsmasq|pdns_server|pdns_recursor|knotd|kresd|coredns|nsd|cloudflared|ngrok|frpc|frps|tailscaled|headscale|zerotier-one|openvpn|wg-quick|charon|ipsec|strongswan|xl2tpd|pppd|postgres|postmaster|pg_ctlcluster|mysqld|mariadbd|mysqld_safe|mongod|mongos|redis-server|valkey-server|keydb-server|memcached|etcd|consul|nomad|vault|mosquitto|nats-server|prometheus|alertmanager|.*_exporter|grafana-server|grafana|influxd|telegraf|loki|promtail|chronyd|ntpd|ntpsec|openntpd|smbd|nmbd|winbindd|cupsd|cups-browsed|avahi-daemon|dhclient|dhcpd|dhcpcd|udhcpc|kea-.*|NetworkManager|systemd-networkd|systemd-resolved|systemd-timesyncd|vsftpd|proftpd|pure-ftpd|master|postfix|exim4?|dovecot|opendkim|spamd|clamd|freshclam|transmission-daemon|syncthing|dockerd|containerd|kubelet|k3s|snmpd|slapd|krb5kdc|radiusd|freeradius|asterisk|murmurd|minidlna|jellyfin|plexmediaserver|apt-cacher-ng|tor|privoxy|i2pd|bitcoind|geth|ipfs|rpcbind|nfsd|sssd|nslcd|ypbind|xinetd|inetd|php-fpm[0-9.]*|gunicorn|uvicorn|uwsgi|puma|unicorn|kibana|elasticsearch|opensearch|rabbitmq-server|beam\.smp|kafka-server-start\.sh|zookeeper-server-start\.sh|cassandra|minio|gitea|forgejo|gitlab-.*|mattermost|rocketchat|nextcloud|wordpress|ntfy|home-assistant|hass|gns3server|qbittorrent-nox|deluged|sabnzbd|nzbget|sonarr|radarr|lidarr|prowlarr|jackett|wpa_supplicant|hostapd|iwd|connmand|ModemManager|tincd|vpnc|openconnect|fail2ban-server|crowdsec|zabbix_agentd|zabbix_server|netdata|collectd|nrpe|monit|datadog-agent|amazon-ssm-agent|google_guest_agent|waagent|cloud-init)$/,
+    /^(nginx|apache2|httpd|lighttpd|caddy|traefik|haproxy|envoy|varnishd|squid|squid3|sshd|dropbear|named|unbound|dnsmasq|pdns_server|pdns_recursor|knotd|kresd|coredns|nsd|cloudflared|ngrok|frpc|frps|tailscaled|headscale|zerotier-one|openvpn|wg-quick|charon|ipsec|strongswan|xl2tpd|pppd|postgres|postmaster|pg_ctlcluster|mysqld|mariadbd|mysqld_safe|mongod|mongos|redis-server|valkey-server|keydb-server|memcached|etcd|consul|nomad|vault|mosquitto|nats-server|prometheus|alertmanager|.*_exporter|grafana-server|grafana|influxd|telegraf|loki|promtail|chronyd|ntpd|ntpsec|openntpd|smbd|nmbd|winbindd|cupsd|cups-browsed|avahi-daemon|dhclient|dhcpd|dhcpcd|udhcpc|kea-.*|NetworkManager|systemd-networkd|systemd-resolved|systemd-timesyncd|vsftpd|proftpd|pure-ftpd|master|postfix|postmulti|exim4?|dovecot|opendkim|spamd|clamd|freshclam|transmission-daemon|syncthing|dockerd|containerd|kubelet|k3s|snmpd|slapd|krb5kdc|radiusd|freeradius|asterisk|murmurd|minidlna|jellyfin|plexmediaserver|apt-cacher-ng|tor|privoxy|i2pd|bitcoind|geth|ipfs|rpcbind|nfsd|sssd|nslcd|ypbind|xinetd|inetd|php-fpm[0-9.]*|gunicorn|uvicorn|uwsgi|puma|unicorn|kibana|elasticsearch|opensearch|rabbitmq-server|beam\.smp|kafka-server-start\.sh|zookeeper-server-start\.sh|cassandra|minio|gitea|forgejo|gitlab-.*|mattermost|rocketchat|nextcloud|wordpress|ntfy|home-assistant|hass|gns3server|qbittorrent-nox|deluged|sabnzbd|nzbget|sonarr|radarr|lidarr|prowlarr|jackett|wpa_supplicant|hostapd|iwd|connmand|ModemManager|tincd|vpnc|openconnect|fail2ban-server|crowdsec|zabbix_agentd|zabbix_server|netdata|collectd|nrpe|monit|datadog-agent|amazon-ssm-agent|google_guest_agent|waagent|cloud-init)$/,
     ['network'],
     'a network service'
   ],
@@ -230,12 +230,12 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   // (unbound "getifaddrs: Address family not supported", node_exporter's netdev collector, in the
   // booted container, session 27)
   [
-    /^(node_exporter|prometheus-node-exporter|zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|datadog-agent|glances|vnstatd|kea-dhcp4|kea-dhcp6|dhcpd|miniupnpd|mdns-repeater|unbound|minidlna)$/,
+    /^(node_exporter|prometheus-node-exporter|zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|datadog-agent|glances|vnstatd|kea-dhcp4|kea-dhcp6|dhcpd|miniupnpd|mdns-repeater|unbound|minidlna|master|postfix|postmulti|lldpd)$/,
     ['netlink'],
     'lists the network interfaces'
   ],
   [
-    /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|systemd-network-generator)$/,
+    /^(NetworkManager|systemd-networkd|wpa_supplicant|hostapd|iwd|connmand|dhclient|dhcpcd|udhcpc|ifup|ifdown|ip|tc|wg|wg-quick|openvpn|tailscaled|zerotier-one|charon|ipsec|strongswan|keepalived|bird|bird6|frr|zebra|bgpd|ospfd|tincd|vpnc|openconnect|pppd|nft|iptables|ip6tables|iptables-restore|ip6tables-restore|ebtables|ipset|ufw|firewalld|fail2ban-server|netfilter-persistent|shorewall|crowdsec-firewall-bouncer|conntrackd|ethtool|brctl|vconfig|dockerd|containerd|libvirtd|lxd|incusd|systemd-network-generator|lldpd)$/,
     ['net-admin'],
     'configures interfaces, routes or the firewall'
   ],
@@ -377,7 +377,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   [
     /^(vsftpd|proftpd|pure-ftpd|bftpd|in\.ftpd|ftpd|dovecot|smbd)$/,
     ['login'],
-    'logs users in and serves their home directories'
+    'logs users in to their homes'
   ],
   [
     // (not kill, pkill, killall: in ExecReload= and ExecStop= they signal the service itself)
@@ -466,7 +466,7 @@ export const KNOWN_PATHS: ReadonlyArray<[RegExp, string[]]> = [
   [/^(named)$/, ['/var/cache/bind', '/var/lib/bind', '/run/named']],
   [/^(dnsmasq)$/, ['/var/lib/misc']],
   [/^(squid|squid3)$/, ['/var/spool/squid', '/var/log/squid', '/var/cache/squid']],
-  [/^(master|postfix)$/, ['/var/spool/postfix', '/var/lib/postfix']],
+  [/^(master|postfix|postmulti)$/, ['/var/spool/postfix', '/var/lib/postfix', '/var/mail']],
   [/^(dovecot)$/, ['/var/lib/dovecot', '/run/dovecot', '/var/mail']],
   [/^(chronyd)$/, ['/var/lib/chrony', '/var/log/chrony', '/run/chrony']],
   [/^(ntpd|ntpsec)$/, ['/var/lib/ntp', '/var/lib/ntpsec', '/var/log/ntpsec']],
@@ -501,12 +501,14 @@ export const KNOWN_PATHS: ReadonlyArray<[RegExp, string[]]> = [
   [/^(grafana-server|grafana)$/, ['/var/lib/grafana', '/var/log/grafana']],
   [/^(jenkins)$/, ['/var/lib/jenkins', '/var/cache/jenkins', '/var/log/jenkins']],
   [/^(slapd)$/, ['/var/lib/ldap', '/run/slapd']],
-  [/^(fail2ban-server)$/, ['/var/lib/fail2ban', '/run/fail2ban']],
+  // (Debian's logs are files in /var/log itself, which logrotate replaces: the directory, session 27)
+  [/^(fail2ban-server)$/, ['/var/lib/fail2ban', '/run/fail2ban', '/var/log']],
   [/^(cupsd)$/, ['/var/spool/cups', '/var/cache/cups', '/var/log/cups', '/run/cups', '/etc/cups']],
   [/^(sshd)$/, ['/run/sshd']],
   [/^(snmpd)$/, ['/var/lib/snmp']],
   [/^(haproxy)$/, ['/run/haproxy']],
-  [/^(php-fpm[0-9.]*|php\d*-fpm)$/, ['/run/php', '/var/log/php-fpm', '/var/lib/php']]
+  [/^(php-fpm[0-9.]*|php\d*-fpm)$/, ['/run/php', '/var/log', '/var/lib/php']],
+  [/^(munin-node)$/, ['/var/log/munin', '/var/lib/munin-node', '/run/munin']]
 ]
 
 /** Program names too generic to name a data directory after. */
@@ -855,7 +857,7 @@ const DEFAULT_PORTS: ReadonlyMap<string, number> = new Map(
     [
       [21, 'vsftpd proftpd pure-ftpd bftpd in.ftpd'],
       [22, 'sshd dropbear'],
-      [25, 'master postfix smtpd exim exim4 sendmail'],
+      [25, 'master postfix postmulti smtpd exim exim4 sendmail'],
       [53, 'named unbound dnsmasq nsd knotd kresd coredns pdns_server pdns_recursor dnsdist'],
       [67, 'dhcpd kea-dhcp4'],
       [69, 'in.tftpd tftpd atftpd'],

@@ -432,7 +432,10 @@ const TRAIT_SYSCALLS: Partial<Record<Trait, string[]>> = {
   'system-writer': ['@privileged'],
   'net-admin': ['@privileged'],
   bpf: ['@privileged'],
-  monitor: ['@debug']
+  monitor: ['@debug'],
+  // its Exec*= steps run in the same filter: install -o, chown and cp -a make @chown's calls, which
+  // are in @privileged (munin-node's ExecStartPre failed under ~@privileged, session 27)
+  'setup-as-root': ['@privileged']
 }
 
 const TRAIT_CAPABILITY_ENTRIES = Object.entries(TRAIT_CAPABILITIES) as ReadonlyArray<
@@ -781,7 +784,7 @@ function candidatesFor(
   const declared = profile.declaresWrites
   if (plan.mustExist.length) {
     observe.push({
-      text: `${plan.mustExist.join(', ')} must exist before the service starts once ProtectSystem=strict is on (it cannot create it in a read-only directory): check a tmpfiles.d rule or the package creates it.`,
+      text: `${[...new Set(plan.mustExist)].join(', ')} must exist before the service starts once ProtectSystem=strict is on (it cannot create it in a read-only directory): check a tmpfiles.d rule or the package creates it.`,
       when: ['ProtectSystem']
     })
   }
