@@ -1083,6 +1083,30 @@ describe("Debian's services that a drop-in broke at run time", () => {
   })
 })
 
+// lldpd's unit sets ProtectKernelTunables=no, munin-node's PrivateDevices=false: the drop-ins of the
+// second booted-container run turned both on without a word (session 27)
+it('says when it turns on a switch the unit turns off', () => {
+  const unit = (lines: string) => ({
+    name: 'd.service',
+    files: { 'd.service': `[Service]\nExecStart=/usr/local/bin/d\n${lines}` }
+  })
+  const s = full(
+    unit('ProtectKernelTunables=no\nPrivateDevices=false\nPrivateTmp=no\nPrivateTmp=yes\n')
+  )
+  const notes = s.observe.filter((o) => o.includes('is turned off in the unit'))
+  expect(notes).toEqual([
+    "PrivateDevices= is turned off in the unit (d.service:4) and the drop-in turns it on: check why it was off first (a comment there, the package's changelog).",
+    "ProtectKernelTunables= is turned off in the unit (d.service:3) and the drop-in turns it on: check why it was off first (a comment there, the package's changelog)."
+  ])
+  expect(s.dropIn).toContain('# - ProtectKernelTunables= is turned off in the unit (d.service:3)')
+  // none when the drop-in leaves the switch alone (a login service keeps its devices)
+  const login = full({
+    name: 'getty.service',
+    files: { 'getty.service': '[Service]\nExecStart=/sbin/agetty tty1\nPrivateDevices=no\n' }
+  })
+  expect(login.observe.some((o) => o.includes('is turned off'))).toBe(false)
+})
+
 // Debian's squid.service sets NotifyAccess=all for its worker's READY=1: with the strict drop-in's
 // NotifyAccess=exec it timed out starting in a booted container (session 27)
 it('keeps a NotifyAccess=all the unit sets', () => {

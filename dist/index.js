@@ -43336,12 +43336,45 @@ function planPaths(profile) {
     }
     return plan;
 }
+/** Sandboxing switches, by the setting that holds each (false or 'no': off). */
+const SWITCHES = [
+    ['NoNewPrivileges', 'noNewPrivileges'],
+    ['PrivateTmp', 'privateTmp'],
+    ['PrivateDevices', 'privateDevices'],
+    ['PrivateNetwork', 'privateNetwork'],
+    ['PrivateUsers', 'privateUsers'],
+    ['PrivateMounts', 'privateMounts'],
+    ['ProtectSystem', 'protectSystem'],
+    ['ProtectHome', 'protectHome'],
+    ['ProtectKernelTunables', 'protectKernelTunables'],
+    ['ProtectKernelModules', 'protectKernelModules'],
+    ['ProtectKernelLogs', 'protectKernelLogs'],
+    ['ProtectControlGroups', 'protectControlGroups'],
+    ['ProtectClock', 'protectClock'],
+    ['ProtectHostname', 'protectHostname'],
+    ['LockPersonality', 'lockPersonality'],
+    ['MemoryDenyWriteExecute', 'memoryDenyWriteExecute'],
+    ['RestrictRealtime', 'restrictRealtime'],
+    ['RestrictSUIDSGID', 'restrictSUIDSGID'],
+    ['RemoveIPC', 'removeIPC'],
+    ['DynamicUser', 'dynamicUser']
+];
 function unitSources$1(loaded) {
+    // as the unit's lines leave them, before the settings other ones imply
+    const written = loaded.raw ?? loaded.settings;
+    const turnedOff = [];
+    for (const [directive, field] of SWITCHES) {
+        const at = loaded.sources.get(directive);
+        const value = written[field];
+        if (at !== undefined && (value === false || value === 'no'))
+            turnedOff.push({ directive, at });
+    }
     return {
         umask: loaded.sources.get('UMask'),
         user: loaded.sources.get('User'),
         keyringMode: loaded.sources.get('KeyringMode'),
-        notifyAccess: loaded.sources.get('NotifyAccess')
+        notifyAccess: loaded.sources.get('NotifyAccess'),
+        turnedOff
     };
 }
 /**
@@ -44234,6 +44267,14 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         observe.push({
             text: 'PrivateDevices=yes hides hardware: if it uses serial ports, disks or GPUs, use DevicePolicy=closed with DeviceAllow= for them instead.',
             when: ['PrivateDevices']
+        });
+    }
+    // a switch the unit's author turned off may be off for a reason the unit does not show (lldpd's
+    // ProtectKernelTunables=no, munin-node's PrivateDevices=false): the drop-in turns it on again
+    for (const { directive, at } of sources.turnedOff) {
+        observe.push({
+            text: `${directive}= is turned off in the unit (${safeText(at.file.slice(at.file.lastIndexOf('/') + 1), 60)}:${at.line}) and the drop-in turns it on: check why it was off first (a comment there, the package's changelog).`,
+            when: candidates.filter((c) => c.directive === directive).map((c) => c.id)
         });
     }
     return { candidates, blocked, observe };
