@@ -73,6 +73,25 @@ case "$unit" in
     done
     [ "$(state /var/lib/probe/cron.stamp)" -gt "$lib0" ] && [ "$(state /root/cron.stamp)" -gt "$root0" ] &&
       echo 'job ran' ;;
+  cups)
+    limit lpstat -r | grep -q 'is running' &&
+      limit curl -fsS -o /dev/null -w '%{http_code}\n' http://127.0.0.1:631/ &&
+      limit lpadmin -p probe -E -v file:///dev/null && limit lpstat -p probe && lpadmin -x probe ;;
+  fail2ban)
+    # a ban must reach the firewall
+    limit fail2ban-client ping && limit fail2ban-client status sshd | head -3 || exit 1
+    limit fail2ban-client set sshd banip 192.0.2.7 > /dev/null
+    sleep 1
+    banned=$(iptables -S 2> /dev/null | grep -c 192.0.2.7)
+    limit fail2ban-client set sshd unbanip 192.0.2.7 > /dev/null
+    [ "$banned" -gt 0 ] && echo 'ban reached iptables' ;;
+  snmpd) limit snmpget -v2c -c public 127.0.0.1 1.3.6.1.2.1.1.1.0 1.3.6.1.2.1.1.3.0 ;;
+  nagios-nrpe-server) limit /usr/lib/nagios/plugins/check_nrpe -H 127.0.0.1 ;;
+  munin-node)
+    reply=$(printf 'list\nfetch uptime\nquit\n' | limit nc -q3 127.0.0.1 4949)
+    echo "$reply" | tail -2
+    echo "$reply" | grep -q 'uptime.value' ;;
+  lldpd) limit lldpcli show chassis | grep -q ChassisID && echo 'lldpcli ok' ;;
   *)
     echo "no probe for $unit"
     exit 3 ;;

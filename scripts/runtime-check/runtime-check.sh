@@ -25,6 +25,7 @@ NODE=$REPO/node_modules/.bin/node
 PACKAGES=systemd,systemd-sysv,dbus,libpam-systemd,nginx,apache2,lighttpd,redis-server,redis-tools,memcached,\
 postgresql,mariadb-server,openssh-server,openssh-client,haproxy,unbound,dns-root-data,dnsmasq,mosquitto,\
 mosquitto-clients,prometheus-node-exporter,rsyslog,cron,squid,vsftpd,tor,avahi-daemon,avahi-utils,dnsutils,\
+cups,fail2ban,python3-systemd,iptables,snmpd,snmp,nagios-nrpe-server,nagios-nrpe-plugin,munin-node,lldpd,\
 curl,netcat-openbsd,logrotate,iproute2,procps
 
 # a command inside the container (host PID 1 is not systemd here: no machinectl, so nsenter)
@@ -51,6 +52,8 @@ setup() {
   sed -i 's/^#write_enable=YES/write_enable=YES/' "$ROOT/etc/vsftpd.conf"
   printf '* * * * * root mkdir -p /var/lib/probe; date >> /var/lib/probe/cron.stamp; date >> /root/cron.stamp\n' \
     > "$ROOT/etc/cron.d/probe"
+  # fail2ban's sshd jail reads the journal (Debian 12 has no /var/log/auth.log without rsyslog)
+  printf '[sshd]\nbackend = systemd\n' > "$ROOT/etc/fail2ban/jail.d/probe.conf"
   install -m 755 "$HERE/probe.sh" "$ROOT/usr/local/sbin/probe"
   mkdir -p -m 700 "$ROOT/root/.ssh"
   ssh-keygen -q -t ed25519 -N '' -f "$ROOT/root/.ssh/probe" -C probe
