@@ -1065,6 +1065,19 @@ describe("Debian's services that a drop-in broke at run time", () => {
     expect(line(postfix, 'SystemCallFilter')).not.toMatch(/@mount/)
     expect(postfix.some((l) => l.startsWith('DynamicUser'))).toBe(false)
   })
+  it('pgbouncer writes its log and PID file with PostgreSQL; dnsdist runs LuaJIT (round 3)', () => {
+    const pgbouncer = dropIn(
+      'Type=notify\nUser=postgres\nExecStart=/usr/sbin/pgbouncer /etc/pgbouncer/pgbouncer.ini',
+      STRICT_ALL
+    )
+    expect(line(pgbouncer, 'ReadWritePaths')).toMatch(/-\/var\/log\/postgresql( |$)/)
+    expect(line(pgbouncer, 'ReadWritePaths')).toMatch(/-\/run\/postgresql( |$)/)
+    // not RuntimeDirectory=postgresql: systemd would remove PostgreSQL's socket directory when
+    // pgbouncer stops
+    expect(line(pgbouncer, 'RuntimeDirectory')).toBe('')
+    const dnsdist = dropIn('ExecStart=/usr/bin/dnsdist --supervised --disable-syslog', STRICT_ALL)
+    expect(line(dnsdist, 'MemoryDenyWriteExecute')).toBe('')
+  })
   it('lldpd chroots, lists interfaces and keeps CAP_NET_ADMIN; knotd drops capabilities itself', () => {
     for (const policy of [BASELINE, STRICT_ALL]) {
       const lldpd = dropIn('ExecStart=/usr/sbin/lldpd $DAEMON_ARGS $LLDPD_OPTIONS', policy)

@@ -41632,6 +41632,8 @@ const PROGRAMS = [
     ],
     [/^(luajit|openresty|julia|raku|perl6)$/, ['jit'], 'JIT runtime'],
     [/^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/, ['jit'], 'PostgreSQL LLVM JIT'],
+    // (dnsdist aborted under MemoryDenyWriteExecute=: "lua_atpanic triggered", session 27)
+    [/^(dnsdist|kresd|rspamd|openresty|tarantool|luajit)$/, ['jit'], 'LuaJIT'],
     [
         /^(chromium|chromium-browser|chrome|google-chrome|firefox|electron)$/,
         ['jit', 'containers'],
@@ -41905,6 +41907,9 @@ const KNOWN_PATHS = [
         /^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/,
         ['/var/lib/postgresql', '/var/log/postgresql', '/run/postgresql']
     ],
+    // Debian's pgbouncer.ini logs to /var/log/postgresql and keeps its PID file in /run/postgresql
+    // (strict's ProtectSystem= stopped it starting in the booted container, session 27)
+    [/^(pgbouncer)$/, ['/var/log/postgresql', '/run/postgresql']],
     [
         /^(mysqld|mariadbd|mysqld_safe|mariadbd-safe)$/,
         ['/var/lib/mysql', '/var/log/mysql', '/run/mysqld']
@@ -43311,7 +43316,11 @@ function planPaths(profile) {
                         profile.managed.runtime.some((n) => n.split('/')[0] === name));
                 if (declared)
                     continue;
-                if (key === 'RuntimeDirectory' && !dropsPrivileges) {
+                // RuntimeDirectory= removes the directory when the service stops: not one it shares with
+                // another service (pgbouncer's usual /run/postgresql is PostgreSQL's socket directory)
+                const shared = write.conventional === true &&
+                    !profile.programs.some((p) => p.startsWith(name) || name.startsWith(p));
+                if (key === 'RuntimeDirectory' && !dropsPrivileges && !shared) {
                     if (!plan.runtime.some((r) => r.name === name))
                         plan.runtime.push({ name, evidence: write.evidence });
                 }

@@ -170,6 +170,8 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   ],
   [/^(luajit|openresty|julia|raku|perl6)$/, ['jit'], 'JIT runtime'],
   [/^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/, ['jit'], 'PostgreSQL LLVM JIT'],
+  // (dnsdist aborted under MemoryDenyWriteExecute=: "lua_atpanic triggered", session 27)
+  [/^(dnsdist|kresd|rspamd|openresty|tarantool|luajit)$/, ['jit'], 'LuaJIT'],
   [
     /^(chromium|chromium-browser|chrome|google-chrome|firefox|electron)$/,
     ['jit', 'containers'],
@@ -444,6 +446,9 @@ export const KNOWN_PATHS: ReadonlyArray<[RegExp, string[]]> = [
     /^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/,
     ['/var/lib/postgresql', '/var/log/postgresql', '/run/postgresql']
   ],
+  // Debian's pgbouncer.ini logs to /var/log/postgresql and keeps its PID file in /run/postgresql
+  // (strict's ProtectSystem= stopped it starting in the booted container, session 27)
+  [/^(pgbouncer)$/, ['/var/log/postgresql', '/run/postgresql']],
   [
     /^(mysqld|mariadbd|mysqld_safe|mariadbd-safe)$/,
     ['/var/lib/mysql', '/var/log/mysql', '/run/mysqld']

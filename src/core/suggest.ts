@@ -513,7 +513,12 @@ function planPaths(profile: ServiceProfile): PathPlan {
           (key === 'RuntimeDirectory' &&
             profile.managed.runtime.some((n) => n.split('/')[0] === name))
         if (declared) continue
-        if (key === 'RuntimeDirectory' && !dropsPrivileges) {
+        // RuntimeDirectory= removes the directory when the service stops: not one it shares with
+        // another service (pgbouncer's usual /run/postgresql is PostgreSQL's socket directory)
+        const shared =
+          write.conventional === true &&
+          !profile.programs.some((p) => p.startsWith(name) || name.startsWith(p))
+        if (key === 'RuntimeDirectory' && !dropsPrivileges && !shared) {
           if (!plan.runtime.some((r) => r.name === name))
             plan.runtime.push({ name, evidence: write.evidence })
         } else {
