@@ -1078,6 +1078,25 @@ describe("Debian's services that a drop-in broke at run time", () => {
     const dnsdist = dropIn('ExecStart=/usr/bin/dnsdist --supervised --disable-syslog', STRICT_ALL)
     expect(line(dnsdist, 'MemoryDenyWriteExecute')).toBe('')
   })
+  it('RemoveIPC= only for a user named after the service (pgbouncer as postgres took its shared memory)', () => {
+    const suggestion = (name: string, text: string): FullSuggestion =>
+      full({ name, files: { [name]: `[Service]\n${text}\n` } })
+    const pgbouncer = suggestion(
+      'pgbouncer.service',
+      'Type=notify\nUser=postgres\nExecStart=/usr/sbin/pgbouncer /etc/pgbouncer/pgbouncer.ini'
+    )
+    expect(line(directiveLines(pgbouncer), 'RemoveIPC')).toBe('')
+    expect(pgbouncer.notSuggested.find((n) => n.directive === 'RemoveIPC')?.reason).toMatch(
+      /^User=postgres is not named after the service/
+    )
+    const shop = suggestion('shop.service', 'User=shop\nExecStart=/opt/shop/bin/server')
+    expect(line(directiveLines(shop), 'RemoveIPC')).toBe('RemoveIPC=yes')
+    const postgres = suggestion(
+      'pg.service',
+      'User=postgres\nExecStart=/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main'
+    )
+    expect(line(directiveLines(postgres), 'RemoveIPC')).toBe('RemoveIPC=yes')
+  })
   it('lldpd chroots, lists interfaces and keeps CAP_NET_ADMIN; knotd drops capabilities itself', () => {
     for (const policy of [BASELINE, STRICT_ALL]) {
       const lldpd = dropIn('ExecStart=/usr/sbin/lldpd $DAEMON_ARGS $LLDPD_OPTIONS', policy)

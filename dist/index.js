@@ -43860,15 +43860,27 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         block('DynamicUser', `runs as User=${safeText(user, 20)} already (a stable UID: keep it)`);
     }
     const nonRoot = !root;
-    offer({
-        id: 'RemoveIPC',
-        directive: 'RemoveIPC',
-        phase: 3,
-        stage: 0,
-        lines: [{ key: 'RemoveIPC', value: 'yes' }],
-        reason: 'its System V IPC objects and POSIX message queues are removed when it stops',
-        requires: nonRoot ? [] : ['DynamicUser']
-    }, ['login']);
+    // RemoveIPC= removes every IPC object and shared memory segment of the user when the service
+    // stops: of other services too where the user is theirs as well (pgbouncer as User=postgres took
+    // PostgreSQL's "/PostgreSQL.*" segments in the booted container, session 27; www-data)
+    const related = (a, b) => a.startsWith(b) || b.startsWith(a);
+    const sharedUser = nonRoot &&
+        user !== undefined &&
+        !settings.dynamicUser &&
+        !related(user, profile.name) &&
+        !profile.programs.some((program) => related(user, program));
+    if (sharedUser)
+        block('RemoveIPC', `User=${safeText(user, 20)} is not named after the service: other services may run as it, and RemoveIPC= would remove their IPC objects and shared memory when this one stops`);
+    else
+        offer({
+            id: 'RemoveIPC',
+            directive: 'RemoveIPC',
+            phase: 3,
+            stage: 0,
+            lines: [{ key: 'RemoveIPC', value: 'yes' }],
+            reason: 'its System V IPC objects and POSIX message queues are removed when it stops',
+            requires: nonRoot ? [] : ['DynamicUser']
+        }, ['login']);
     if (fix.keepCapabilities.length) {
         block('PrivateUsers', `it keeps ${fix.keepCapabilities.join(' ')} (policy or justified exception), which a user namespace would leave it none of on the host`);
     }
