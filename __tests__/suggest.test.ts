@@ -1065,7 +1065,7 @@ describe("Debian's services that a drop-in broke at run time", () => {
     expect(line(postfix, 'SystemCallFilter')).not.toMatch(/@mount/)
     expect(postfix.some((l) => l.startsWith('DynamicUser'))).toBe(false)
   })
-  it('pgbouncer writes its log and PID file with PostgreSQL; dnsdist runs LuaJIT (round 3)', () => {
+  it('pgbouncer writes with PostgreSQL; dnsdist runs LuaJIT; alertmanager keeps silences (round 3)', () => {
     const pgbouncer = dropIn(
       'Type=notify\nUser=postgres\nExecStart=/usr/sbin/pgbouncer /etc/pgbouncer/pgbouncer.ini',
       STRICT_ALL
@@ -1075,8 +1075,18 @@ describe("Debian's services that a drop-in broke at run time", () => {
     // not RuntimeDirectory=postgresql: systemd would remove PostgreSQL's socket directory when
     // pgbouncer stops
     expect(line(pgbouncer, 'RuntimeDirectory')).toBe('')
-    const dnsdist = dropIn('ExecStart=/usr/bin/dnsdist --supervised --disable-syslog', STRICT_ALL)
-    expect(line(dnsdist, 'MemoryDenyWriteExecute')).toBe('')
+    for (const command of [
+      '/usr/bin/dnsdist --supervised --disable-syslog',
+      '/usr/sbin/pdns_recursor --daemon=no --write-pid=no'
+    ])
+      expect(line(dropIn(`ExecStart=${command}`, STRICT_ALL), 'MemoryDenyWriteExecute')).toBe('')
+    const alertmanager = dropIn(
+      'User=prometheus\nExecStart=/usr/bin/prometheus-alertmanager $ARGS',
+      STRICT_ALL
+    )
+    expect(line(alertmanager, 'ReadWritePaths')).toMatch(
+      /-\/var\/lib\/prometheus(\/alertmanager)?( |$)/
+    )
   })
   it('RemoveIPC= only for a user named after the service (pgbouncer as postgres took its shared memory)', () => {
     const suggestion = (name: string, text: string): FullSuggestion =>

@@ -10609,8 +10609,13 @@ const PROGRAMS = [
     ],
     [/^(luajit|openresty|julia|raku|perl6)$/, ['jit'], 'JIT runtime'],
     [/^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/, ['jit'], 'PostgreSQL LLVM JIT'],
-    // (dnsdist aborted under MemoryDenyWriteExecute=: "lua_atpanic triggered", session 27)
-    [/^(dnsdist|kresd|rspamd|openresty|tarantool|luajit)$/, ['jit'], 'LuaJIT'],
+    // (dnsdist, and pdns_recursor with a Lua script, aborted under MemoryDenyWriteExecute=:
+    // "lua_atpanic triggered", session 27)
+    [
+        /^(dnsdist|pdns_recursor|pdns_server|kresd|rspamd|openresty|tarantool|luajit)$/,
+        ['jit'],
+        'LuaJIT'
+    ],
     [
         /^(chromium|chromium-browser|chrome|google-chrome|firefox|electron)$/,
         ['jit', 'containers'],
@@ -10887,6 +10892,9 @@ const KNOWN_PATHS = [
     // Debian's pgbouncer.ini logs to /var/log/postgresql and keeps its PID file in /run/postgresql
     // (strict's ProtectSystem= stopped it starting in the booted container, session 27)
     [/^(pgbouncer)$/, ['/var/log/postgresql', '/run/postgresql']],
+    // (alertmanager's silences were lost at each restart under strict: Debian keeps them there)
+    [/^(alertmanager|prometheus-alertmanager)$/, ['/var/lib/prometheus/alertmanager']],
+    [/^(prometheus)$/, ['/var/lib/prometheus']],
     [
         /^(mysqld|mariadbd|mysqld_safe|mariadbd-safe)$/,
         ['/var/lib/mysql', '/var/log/mysql', '/run/mysqld']
@@ -12855,7 +12863,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
             phase: 3,
             stage: 0,
             lines: [{ key: 'RemoveIPC', value: 'yes' }],
-            reason: 'its System V IPC objects and POSIX message queues are removed when it stops',
+            reason: "its user's System V IPC objects, POSIX message queues and shared memory are removed when it stops",
             requires: nonRoot ? [] : ['DynamicUser']
         }, ['login']);
     if (fix.keepCapabilities.length) {

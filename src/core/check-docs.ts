@@ -146,8 +146,10 @@ const ENGINE: Record<string, { writes: string; leavesOut: string }> = {
       "every unit that sets `all` (squid's worker sends its readiness: with `exec` it never started)."
   },
   RemoveIPC: {
-    writes: '`RemoveIPC=yes` for an unprivileged service (it does not apply to root).',
-    leavesOut: 'services that share System V IPC objects with other services of the same user.'
+    writes:
+      '`RemoveIPC=yes` for an unprivileged service whose `User=` is named after it or its program (it does not apply to root).',
+    leavesOut:
+      'services run as a user other services may share (`User=postgres` for pgbouncer, `www-data`): systemd removes every IPC object and shared memory segment of the user when the service stops, theirs too.'
   },
   Delegate: {
     writes: 'nothing: delegation set in the unit is needed by the service (container managers).',

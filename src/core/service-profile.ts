@@ -170,8 +170,13 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   ],
   [/^(luajit|openresty|julia|raku|perl6)$/, ['jit'], 'JIT runtime'],
   [/^(postgres|postmaster|pg_ctl|pg_ctlcluster)$/, ['jit'], 'PostgreSQL LLVM JIT'],
-  // (dnsdist aborted under MemoryDenyWriteExecute=: "lua_atpanic triggered", session 27)
-  [/^(dnsdist|kresd|rspamd|openresty|tarantool|luajit)$/, ['jit'], 'LuaJIT'],
+  // (dnsdist, and pdns_recursor with a Lua script, aborted under MemoryDenyWriteExecute=:
+  // "lua_atpanic triggered", session 27)
+  [
+    /^(dnsdist|pdns_recursor|pdns_server|kresd|rspamd|openresty|tarantool|luajit)$/,
+    ['jit'],
+    'LuaJIT'
+  ],
   [
     /^(chromium|chromium-browser|chrome|google-chrome|firefox|electron)$/,
     ['jit', 'containers'],
@@ -449,6 +454,9 @@ export const KNOWN_PATHS: ReadonlyArray<[RegExp, string[]]> = [
   // Debian's pgbouncer.ini logs to /var/log/postgresql and keeps its PID file in /run/postgresql
   // (strict's ProtectSystem= stopped it starting in the booted container, session 27)
   [/^(pgbouncer)$/, ['/var/log/postgresql', '/run/postgresql']],
+  // (alertmanager's silences were lost at each restart under strict: Debian keeps them there)
+  [/^(alertmanager|prometheus-alertmanager)$/, ['/var/lib/prometheus/alertmanager']],
+  [/^(prometheus)$/, ['/var/lib/prometheus']],
   [
     /^(mysqld|mariadbd|mysqld_safe|mariadbd-safe)$/,
     ['/var/lib/mysql', '/var/log/mysql', '/run/mysqld']

@@ -1170,7 +1170,8 @@ function candidatesFor(
         phase: 3,
         stage: 0,
         lines: [{ key: 'RemoveIPC', value: 'yes' }],
-        reason: 'its System V IPC objects and POSIX message queues are removed when it stops',
+        reason:
+          "its user's System V IPC objects, POSIX message queues and shared memory are removed when it stops",
         requires: nonRoot ? [] : ['DynamicUser']
       },
       ['login']
