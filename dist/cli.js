@@ -12264,6 +12264,13 @@ const MANAGED_ROOTS = [
     ['/var/log/', 'LogsDirectory'],
     ['/run/', 'RuntimeDirectory']
 ];
+/**
+ * Whether two names are one's prefix of the other (php-fpm8.2 and php, postgres and postgresql):
+ * a directory or user named after the service's program or unit, not another service's.
+ */
+function namesRelated(a, b) {
+    return a.startsWith(b) || b.startsWith(a);
+}
 function planPaths(profile) {
     const plan = { readWrite: [], runtime: [], managed: [], unmanaged: [], mustExist: [] };
     const dropsPrivileges = profile.traits.has('drops-privileges');
@@ -12303,8 +12310,7 @@ function planPaths(profile) {
                     continue;
                 // RuntimeDirectory= removes the directory when the service stops: not one it shares with
                 // another service (pgbouncer's usual /run/postgresql is PostgreSQL's socket directory)
-                const shared = write.conventional === true &&
-                    !profile.programs.some((p) => p.startsWith(name) || name.startsWith(p));
+                const shared = write.conventional === true && !profile.programs.some((p) => namesRelated(p, name));
                 if (key === 'RuntimeDirectory' && !dropsPrivileges && !shared) {
                     if (!plan.runtime.some((r) => r.name === name))
                         plan.runtime.push({ name, evidence: write.evidence });
@@ -12848,12 +12854,11 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
     // RemoveIPC= removes every IPC object and shared memory segment of the user when the service
     // stops: of other services too where the user is theirs as well (pgbouncer as User=postgres took
     // PostgreSQL's "/PostgreSQL.*" segments in the booted container, session 27; www-data)
-    const related = (a, b) => a.startsWith(b) || b.startsWith(a);
     const sharedUser = nonRoot &&
         user !== undefined &&
         !settings.dynamicUser &&
-        !related(user, profile.name) &&
-        !profile.programs.some((program) => related(user, program));
+        !namesRelated(user, profile.name) &&
+        !profile.programs.some((program) => namesRelated(user, program));
     if (sharedUser)
         block('RemoveIPC', `User=${safeText(user, 20)} is not named after the service: other services may run as it, and RemoveIPC= would remove their IPC objects and shared memory when this one stops`);
     else

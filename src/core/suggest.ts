@@ -475,6 +475,14 @@ const MANAGED_ROOTS: ReadonlyArray<[string, string]> = [
   ['/run/', 'RuntimeDirectory']
 ]
 
+/**
+ * Whether two names are one's prefix of the other (php-fpm8.2 and php, postgres and postgresql):
+ * a directory or user named after the service's program or unit, not another service's.
+ */
+function namesRelated(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a)
+}
+
 function planPaths(profile: ServiceProfile): PathPlan {
   const plan: PathPlan = { readWrite: [], runtime: [], managed: [], unmanaged: [], mustExist: [] }
   const dropsPrivileges = profile.traits.has('drops-privileges')
@@ -516,8 +524,7 @@ function planPaths(profile: ServiceProfile): PathPlan {
         // RuntimeDirectory= removes the directory when the service stops: not one it shares with
         // another service (pgbouncer's usual /run/postgresql is PostgreSQL's socket directory)
         const shared =
-          write.conventional === true &&
-          !profile.programs.some((p) => p.startsWith(name) || name.startsWith(p))
+          write.conventional === true && !profile.programs.some((p) => namesRelated(p, name))
         if (key === 'RuntimeDirectory' && !dropsPrivileges && !shared) {
           if (!plan.runtime.some((r) => r.name === name))
             plan.runtime.push({ name, evidence: write.evidence })
@@ -1150,13 +1157,12 @@ function candidatesFor(
   // RemoveIPC= removes every IPC object and shared memory segment of the user when the service
   // stops: of other services too where the user is theirs as well (pgbouncer as User=postgres took
   // PostgreSQL's "/PostgreSQL.*" segments in the booted container, session 27; www-data)
-  const related = (a: string, b: string): boolean => a.startsWith(b) || b.startsWith(a)
   const sharedUser =
     nonRoot &&
     user !== undefined &&
     !settings.dynamicUser &&
-    !related(user, profile.name) &&
-    !profile.programs.some((program) => related(user, program))
+    !namesRelated(user, profile.name) &&
+    !profile.programs.some((program) => namesRelated(user, program))
   if (sharedUser)
     block(
       'RemoveIPC',
