@@ -809,7 +809,11 @@ describe('the sockets that activate a service, as systemd reads them', () => {
       'c.socket': '[Socket]\nListenStream=443\n',
       'c.socket.d/moved.conf': '[Socket]\nService=c2.service\n',
       'c.service': daemon('c'),
-      'c2.service': daemon('c2')
+      'c2.service': daemon('c2'),
+      // a hidden file is no drop-in systemd reads
+      'd.socket': '[Socket]\nListenStream=/run/d.sock\n',
+      'd.socket.d/.port.conf': '[Socket]\nListenStream=443\n',
+      'd.service': daemon('d')
     })
     expect(reasons['a.service']).toContain('a.socket: ListenStream=443')
     expect(reasons['a.service']).not.toContain('8080')
@@ -817,6 +821,7 @@ describe('the sockets that activate a service, as systemd reads them', () => {
     // a drop-in moved c.socket to c2.service
     expect(reasons['c2.service']).toContain('c.socket: ListenStream=443')
     expect(reasons['c.service']).not.toContain('ListenStream')
+    expect(reasons['d.service']).not.toContain('ListenStream=443')
   })
 
   it('a socket taking Accept=yes starts instances of NAME@.service, not NAME.service', async () => {

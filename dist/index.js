@@ -42574,6 +42574,8 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     const programs = [];
     /** sandboxed commands whose program the table knows for more than being a script or a setup step */
     const knownCommands = new Set();
+    /** the first daemon with a default port below 1024 that a sandboxed ExecStart= runs */
+    let defaultPortProgram;
     for (const command of commands) {
         for (const name of programsOf(command.argv)) {
             if (!programs.includes(name))
@@ -42581,6 +42583,8 @@ function buildProfile(loaded, unit, sockets = [], scope) {
             // '+' commands run outside the sandbox: what they do needs no exception
             if (command.unsandboxed)
                 continue;
+            if (command.directive === 'ExecStart' && DEFAULT_PORTS.has(name))
+                defaultPortProgram ??= name;
             if (command.elevated)
                 note('drops-privileges', `${command.directive}=! runs ${name} as root, which changes credentials itself`);
             for (const [trait, evidence] of programTraits(name)) {
@@ -42729,18 +42733,10 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     const privileged = ports.find((p) => p.port < 1024 && (!p.bySocket || runsAsRoot));
     if (privileged)
         note('privileged-port', `port ${privileged.port} (${privileged.evidence})`);
-    else if (ports.length === 0) {
+    else if (ports.length === 0 && defaultPortProgram !== undefined) {
         // a unit that shows no port: the daemon's own default (stock dnsmasq binds 53 from its
         // configuration, which failed as a dynamic user without capabilities, session 27)
-        for (const command of sandboxedArgs) {
-            if (command.directive !== 'ExecStart')
-                continue;
-            const program = programsOf(command.argv).find((name) => DEFAULT_PORTS.has(name));
-            if (program === undefined)
-                continue;
-            note('privileged-port', `port ${DEFAULT_PORTS.get(program)} (${program}'s default)`);
-            break;
-        }
+        note('privileged-port', `port ${DEFAULT_PORTS.get(defaultPortProgram)} (${defaultPortProgram}'s default)`);
     }
     const after = [
         ...(rec.After ?? []),
@@ -47996,11 +47992,16 @@ function socketsByService(directory, listing, reader, version) {
         const dropIns = [];
         const dropInDirectory = path$2.join(directory, `${name}.d`);
         const dropInListing = listing.get(`${name}.d`) === 'directory' ? reader.listDirectory(dropInDirectory) : undefined;
-        for (const dropInName of [...(dropInListing?.keys() ?? [])].sort()) {
-            const dropInKind = dropInListing?.get(dropInName);
-            if (!dropInName.endsWith('.conf') || (dropInKind !== 'file' && dropInKind !== 'link'))
-                continue;
-            const dropIn = read(path$2.join(dropInDirectory, dropInName));
+        // systemd's rules for the names it reads and their order (no hidden file, byte order)
+        const candidates = [...(dropInListing ?? [])]
+            .filter(([, kind]) => kind === 'file' || kind === 'link')
+            .map(([fileName]) => ({
+            fileName,
+            directoryRank: 0,
+            path: path$2.join(dropInDirectory, fileName)
+        }));
+        for (const candidate of orderDropIns(candidates)) {
+            const dropIn = read(candidate.path);
             if (dropIn)
                 dropIns.push(dropIn);
         }

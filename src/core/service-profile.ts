@@ -1141,11 +1141,14 @@ export function buildProfile(
   const programs: string[] = []
   /** sandboxed commands whose program the table knows for more than being a script or a setup step */
   const knownCommands = new Set<Command>()
+  /** the first daemon with a default port below 1024 that a sandboxed ExecStart= runs */
+  let defaultPortProgram: string | undefined
   for (const command of commands) {
     for (const name of programsOf(command.argv)) {
       if (!programs.includes(name)) programs.push(name)
       // '+' commands run outside the sandbox: what they do needs no exception
       if (command.unsandboxed) continue
+      if (command.directive === 'ExecStart' && DEFAULT_PORTS.has(name)) defaultPortProgram ??= name
       if (command.elevated)
         note(
           'drops-privileges',
@@ -1287,16 +1290,13 @@ export function buildProfile(
   // never could, so the unit relies on the socket and gets no new privilege for it (parity batch 25)
   const privileged = ports.find((p) => p.port < 1024 && (!p.bySocket || runsAsRoot))
   if (privileged) note('privileged-port', `port ${privileged.port} (${privileged.evidence})`)
-  else if (ports.length === 0) {
+  else if (ports.length === 0 && defaultPortProgram !== undefined) {
     // a unit that shows no port: the daemon's own default (stock dnsmasq binds 53 from its
     // configuration, which failed as a dynamic user without capabilities, session 27)
-    for (const command of sandboxedArgs) {
-      if (command.directive !== 'ExecStart') continue
-      const program = programsOf(command.argv).find((name) => DEFAULT_PORTS.has(name))
-      if (program === undefined) continue
-      note('privileged-port', `port ${DEFAULT_PORTS.get(program)} (${program}'s default)`)
-      break
-    }
+    note(
+      'privileged-port',
+      `port ${DEFAULT_PORTS.get(defaultPortProgram)} (${defaultPortProgram}'s default)`
+    )
   }
   const after = [
     ...(rec.After ?? []),

@@ -25,6 +25,7 @@ import {
   isDropInFileName,
   loadedNames,
   LOOPING_DROP_IN_SKIPPED,
+  orderDropIns,
   dropInSearchDirectories,
   eitherSearchDirectories,
   searchPathRoot,
@@ -1398,11 +1399,16 @@ function socketsByService(
     const dropInDirectory = path.join(directory, `${name}.d`)
     const dropInListing =
       listing.get(`${name}.d`) === 'directory' ? reader.listDirectory(dropInDirectory) : undefined
-    for (const dropInName of [...(dropInListing?.keys() ?? [])].sort()) {
-      const dropInKind = dropInListing?.get(dropInName)
-      if (!dropInName.endsWith('.conf') || (dropInKind !== 'file' && dropInKind !== 'link'))
-        continue
-      const dropIn = read(path.join(dropInDirectory, dropInName))
+    // systemd's rules for the names it reads and their order (no hidden file, byte order)
+    const candidates = [...(dropInListing ?? [])]
+      .filter(([, kind]) => kind === 'file' || kind === 'link')
+      .map(([fileName]) => ({
+        fileName,
+        directoryRank: 0,
+        path: path.join(dropInDirectory, fileName)
+      }))
+    for (const candidate of orderDropIns(candidates)) {
+      const dropIn = read(candidate.path)
       if (dropIn) dropIns.push(dropIn)
     }
     const files = [main.bytes, ...dropIns.flatMap((d) => (d.bytes ? [d.bytes] : []))]
