@@ -291,6 +291,18 @@ describe('parseUnitText: encoding and size limits', () => {
     expect(parse(`[Service]\n${line(1048576)}\n`).fatal?.line).toBe(2)
   })
 
+  it('says when the file ends inside a continued line', () => {
+    const of = (text: string) => {
+      const parsed = parseUnitText(new TextEncoder().encode(text))
+      return [parsed.continued, parsed.openAtEnd]
+    }
+    expect(of('[Service]\nA=1 \\\n  2\n')).toEqual([[[2, 3]], undefined])
+    expect(of('[Service]\nA=1 \\\n# note\n  2 \\\n')).toEqual([[[2, 4]], true])
+    expect(of('[Service]\nA=1 \\')).toEqual([[[2, 2]], true])
+    // an escaped backslash does not continue
+    expect(of('[Service]\nA=1 \\\\\n')).toEqual([[], undefined])
+  })
+
   it('counts bytes, not characters', () => {
     // 'é' is 2 bytes: 4 + 2 * 524286 = 1048576
     expect(parse(`[Service]\nX-A=${'é'.repeat(524286)}\n`).fatal?.line).toBe(2)

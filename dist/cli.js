@@ -1075,6 +1075,7 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
         return result;
     if (continuation) {
         result.continued.push([continuation.line, lineNumber]);
+        result.openAtEnd = true;
         parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line);
     }
     return result;

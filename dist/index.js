@@ -32130,6 +32130,7 @@ function parseUnitText(bytes, knownSections = SERVICE_SECTIONS, version) {
         return result;
     if (continuation) {
         result.continued.push([continuation.line, lineNumber]);
+        result.openAtEnd = true;
         parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line);
     }
     return result;
@@ -56517,8 +56518,8 @@ function editFile(sources, fileIndex, patch, directives, expected, options) {
     // split one (`ExecStart=env \` + `# note` + `  UMASK=0027 app` is one ExecStart=)
     const parsed = parseUnitText(file.bytes);
     // (a span the file ends in still continues: a line added after it would join it)
-    const openAtEnd = (to) => /(?:^|[^\\])(?:\\\\)*\\\s*$/.test(lines[to - 1] ?? '');
-    const midContinuation = (n) => parsed.continued.some(([from, to]) => from <= n && (n < to || openAtEnd(to)));
+    const openSpan = parsed.openAtEnd ? parsed.continued.at(-1) : undefined;
+    const midContinuation = (n) => parsed.continued.some((span) => span[0] <= n && (n < span[1] || span === openSpan));
     const continued = (n) => parsed.continued.some(([from, to]) => from <= n && n <= to);
     const assignments = parsed.assignments.filter((a) => a.section === 'Service' && a.line > section.header + 1);
     // the anchor: the section's last line that the diff shows and that no continuation goes past

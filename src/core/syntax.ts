@@ -65,6 +65,9 @@ export interface ParsedUnitText {
   /** the first and last physical line of each logical line continued over several (comment
    * lines inside one included), in file order */
   continued: Array<[number, number]>
+  /** the file ends inside a continued line (its last span of `continued`): a line added after the
+   * end would join it */
+  openAtEnd?: true
 }
 
 const LF = 10
@@ -380,6 +383,7 @@ export function parseUnitText(
   if (stopped) return result
   if (continuation) {
     result.continued.push([continuation.line, lineNumber])
+    result.openAtEnd = true
     parseLogicalLine(continuation.parts.join(''), continuation.valid, continuation.line)
   }
   return result

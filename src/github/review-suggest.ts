@@ -152,9 +152,9 @@ function editFile(
   // split one (`ExecStart=env \` + `# note` + `  UMASK=0027 app` is one ExecStart=)
   const parsed = parseUnitText(file.bytes!)
   // (a span the file ends in still continues: a line added after it would join it)
-  const openAtEnd = (to: number): boolean => /(?:^|[^\\])(?:\\\\)*\\\s*$/.test(lines[to - 1] ?? '')
+  const openSpan = parsed.openAtEnd ? parsed.continued.at(-1) : undefined
   const midContinuation = (n: number): boolean =>
-    parsed.continued.some(([from, to]) => from <= n && (n < to || openAtEnd(to)))
+    parsed.continued.some((span) => span[0] <= n && (n < span[1] || span === openSpan))
   const continued = (n: number): boolean =>
     parsed.continued.some(([from, to]) => from <= n && n <= to)
   const assignments = parsed.assignments.filter(
