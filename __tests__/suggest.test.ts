@@ -1323,6 +1323,53 @@ describe('a drop-in that sorts after the suggested one (parity batch 24)', () =>
   })
 })
 
+describe('rolling back a DynamicUser= drop-in', () => {
+  // systemd moves a dynamic user's managed directories into private/ and moves one back only at a
+  // start that still declares it: deleting the drop-in leaves what only the drop-in declares there
+  // the drop-in's header comment as one line (it wraps at 100 columns)
+  const rollbackLine = (dropIn: string): string =>
+    dropIn
+      .split('\n')
+      .filter((line) => line.startsWith('#'))
+      .map((line) => line.replace(/^#/, ''))
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .match(/Roll back:.*?restart[^.]*\./)![0]
+
+  it('says to keep the directories only the drop-in declares for one restart', () => {
+    const s = full({
+      name: 'dyn.service',
+      files: { 'dyn.service': '[Service]\nExecStart=/usr/bin/dyn --cache-dir /var/cache/dyn/c\n' }
+    })
+    expect(directiveLines(s)).toContain('DynamicUser=yes')
+    expect(directiveLines(s)).toContain('StateDirectory=dyn')
+    expect(directiveLines(s)).toContain('CacheDirectory=dyn')
+    expect(rollbackLine(s.dropIn)).toBe(
+      "Roll back: DynamicUser= moves /var/lib/dyn, /var/cache/dyn into private/ (owned by a transient UID), and deleting this file leaves them there: first cut this file down to [Service] and StateDirectory=dyn, CacheDirectory=dyn, then systemctl daemon-reload and restart the service (systemd moves them back and gives them to the service's user); then delete the file, daemon-reload and restart."
+    )
+  })
+
+  it('says to delete the file where the unit declares the directories itself', () => {
+    const declared = full({
+      name: 'dyn.service',
+      files: { 'dyn.service': '[Service]\nExecStart=/usr/bin/dyn\nStateDirectory=dyn\n' }
+    })
+    expect(directiveLines(declared)).toContain('DynamicUser=yes')
+    expect(rollbackLine(declared.dropIn)).toBe(
+      'Roll back: delete this file, then systemctl daemon-reload and restart the service.'
+    )
+    // and without DynamicUser= (a unit that keeps its user)
+    const kept = full({
+      name: 'keep.service',
+      files: { 'keep.service': '[Service]\nExecStart=/usr/bin/keep\nUser=keep\n' }
+    })
+    expect(directiveLines(kept)).not.toContain('DynamicUser=yes')
+    expect(rollbackLine(kept.dropIn)).toBe(
+      'Roll back: delete this file, then systemctl daemon-reload and restart the service.'
+    )
+  })
+})
+
 describe('what to observe before the file-system step (parity batch 24)', () => {
   const whichFiles = (s: FullSuggestion): string[] =>
     s.observe.filter((o) => o.startsWith('Which files does it write?'))

@@ -12268,6 +12268,38 @@ const MANAGED_ROOTS = [
 function namesRelated(a, b) {
     return a.startsWith(b) || b.startsWith(a);
 }
+/** Where DynamicUser= keeps each managed directory it moves: below private/ of these roots. */
+const MOVED_BY_DYNAMIC_USER = [
+    ['StateDirectory', '/var/lib/', 'state'],
+    ['CacheDirectory', '/var/cache/', 'cache'],
+    ['LogsDirectory', '/var/log/', 'logs']
+];
+/**
+ * How to roll back a DynamicUser= drop-in. systemd moves the state, cache and logs directories of a
+ * dynamic user into private/ and gives them to its transient UID, and moves one back (giving it to
+ * the service's user) only at a start that still declares it with DynamicUser= off (execute.c,
+ * setup_exec_directory()). Deleting the file takes back the directories only it declares: they
+ * stay in private/, owned by a UID that no longer exists (the runtime check, session 27).
+ */
+function dynamicUserRollback(lines, profile) {
+    const moved = [];
+    for (const [key, root, declaredIn] of MOVED_BY_DYNAMIC_USER) {
+        const declared = profile.managed[declaredIn];
+        const names = lines
+            .filter((line) => line.key === key)
+            .flatMap((line) => line.value.split(' '))
+            .filter((name) => !declared.includes(name));
+        if (names.length)
+            moved.push({ key, root, names });
+    }
+    if (!moved.length)
+        return undefined;
+    return () => {
+        const paths = moved.flatMap(({ root, names }) => names.map((name) => `${root}${name}`));
+        const keep = moved.map(({ key, names }) => `${key}=${names.join(' ')}`);
+        return `Roll back: DynamicUser= moves ${paths.join(', ')} into private/ (owned by a transient UID), and deleting this file leaves ${paths.length > 1 ? 'them' : 'it'} there: first cut this file down to [Service] and ${keep.join(', ')}, then systemctl daemon-reload and restart the service (systemd moves ${paths.length > 1 ? 'them' : 'it'} back and gives ${paths.length > 1 ? 'them' : 'it'} to the service's user); then delete the file, daemon-reload and restart.`;
+    };
+}
 function planPaths(profile) {
     const plan = { readWrite: [], runtime: [], managed: [], unmanaged: [], mustExist: [] };
     const dropsPrivileges = profile.traits.has('drops-privileges');
@@ -12836,7 +12868,8 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
                 stage: 0,
                 lines,
                 reason: 'runs as a transient unprivileged user (implies NoNewPrivileges, PrivateTmp, ProtectSystem=strict, RestrictSUIDSGID, ProtectHome=read-only); data goes to systemd-managed directories',
-                requires: []
+                requires: [],
+                rollback: dynamicUserRollback(lines, profile)
             }, identityBlockers);
             observe.push({
                 text: 'DynamicUser=: files it reads must be readable by an unprivileged user (keys, certificates: LoadCredential=); data it keeps must live in the declared StateDirectory=/CacheDirectory=/LogsDirectory=.',
@@ -13361,6 +13394,7 @@ function indexed(c, index) {
         supersedes: c.supersedes,
         requires: c.requires,
         excludes: c.excludes,
+        rollback: c.rollback,
         index
     };
 }
@@ -14485,7 +14519,8 @@ function renderDropIn(r) {
                 ? ', with weight 0 for the checks excepted below'
                 : ''));
     }
-    out += comment('Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. Roll back: delete this file, then systemctl daemon-reload and restart the service.');
+    const rollbacks = r.inOrder.flatMap((c) => (c.rollback === undefined ? [] : [textOf(c.rollback)]));
+    out += comment(`Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. ${rollbacks.length ? rollbacks.join(' ') : 'Roll back: delete this file, then systemctl daemon-reload and restart the service.'}`);
     if (r.to > r.target) {
         out += comment(`This does not reach the target: the directives below would break the service, so the remaining exposure needs a justified exception (# hardening-gate: allow CHECK -- reason) or a change to the service.`);
     }

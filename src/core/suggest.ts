@@ -174,6 +174,11 @@ interface Candidate {
   requires?: string[]
   /** candidates it cannot be chosen with */
   excludes?: string[]
+  /**
+   * What deleting the file does not undo once the candidate has been applied, and how to undo it
+   * (the drop-in's roll-back line says it when the candidate is chosen)
+   */
+  rollback?: Text
 }
 
 /** A fact to check before rolling out; shown when one of `when` is chosen (always without `when`). */
@@ -481,6 +486,38 @@ const MANAGED_ROOTS: ReadonlyArray<[string, string]> = [
  */
 function namesRelated(a: string, b: string): boolean {
   return a.startsWith(b) || b.startsWith(a)
+}
+
+/** Where DynamicUser= keeps each managed directory it moves: below private/ of these roots. */
+const MOVED_BY_DYNAMIC_USER: ReadonlyArray<[string, string, keyof ServiceProfile['managed']]> = [
+  ['StateDirectory', '/var/lib/', 'state'],
+  ['CacheDirectory', '/var/cache/', 'cache'],
+  ['LogsDirectory', '/var/log/', 'logs']
+]
+
+/**
+ * How to roll back a DynamicUser= drop-in. systemd moves the state, cache and logs directories of a
+ * dynamic user into private/ and gives them to its transient UID, and moves one back (giving it to
+ * the service's user) only at a start that still declares it with DynamicUser= off (execute.c,
+ * setup_exec_directory()). Deleting the file takes back the directories only it declares: they
+ * stay in private/, owned by a UID that no longer exists (the runtime check, session 27).
+ */
+function dynamicUserRollback(lines: readonly Line[], profile: ServiceProfile): Text | undefined {
+  const moved: Array<{ key: string; root: string; names: string[] }> = []
+  for (const [key, root, declaredIn] of MOVED_BY_DYNAMIC_USER) {
+    const declared = profile.managed[declaredIn]
+    const names = lines
+      .filter((line) => line.key === key)
+      .flatMap((line) => line.value.split(' '))
+      .filter((name) => !declared.includes(name))
+    if (names.length) moved.push({ key, root, names })
+  }
+  if (!moved.length) return undefined
+  return () => {
+    const paths = moved.flatMap(({ root, names }) => names.map((name) => `${root}${name}`))
+    const keep = moved.map(({ key, names }) => `${key}=${names.join(' ')}`)
+    return `Roll back: DynamicUser= moves ${paths.join(', ')} into private/ (owned by a transient UID), and deleting this file leaves ${paths.length > 1 ? 'them' : 'it'} there: first cut this file down to [Service] and ${keep.join(', ')}, then systemctl daemon-reload and restart the service (systemd moves ${paths.length > 1 ? 'them' : 'it'} back and gives ${paths.length > 1 ? 'them' : 'it'} to the service's user); then delete the file, daemon-reload and restart.`
+  }
 }
 
 function planPaths(profile: ServiceProfile): PathPlan {
@@ -1141,7 +1178,8 @@ function candidatesFor(
           lines,
           reason:
             'runs as a transient unprivileged user (implies NoNewPrivileges, PrivateTmp, ProtectSystem=strict, RestrictSUIDSGID, ProtectHome=read-only); data goes to systemd-managed directories',
-          requires: []
+          requires: [],
+          rollback: dynamicUserRollback(lines, profile)
         },
         identityBlockers
       )
@@ -1805,6 +1843,7 @@ function indexed(c: Candidate, index: number): Candidate & Indexed {
     supersedes: c.supersedes,
     requires: c.requires,
     excludes: c.excludes,
+    rollback: c.rollback,
     index
   }
 }
@@ -3046,8 +3085,9 @@ function renderDropIn(r: RenderInput): string {
           : '')
     )
   }
+  const rollbacks = r.inOrder.flatMap((c) => (c.rollback === undefined ? [] : [textOf(c.rollback)]))
   out += comment(
-    'Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. Roll back: delete this file, then systemctl daemon-reload and restart the service.'
+    `Roll it out one phase at a time (canary host, then 5-10%, then the rest); each phase says what to watch. ${rollbacks.length ? rollbacks.join(' ') : 'Roll back: delete this file, then systemctl daemon-reload and restart the service.'}`
   )
   if (r.to > r.target) {
     out += comment(
