@@ -1065,6 +1065,41 @@ describe("Debian's services that a drop-in broke at run time", () => {
     expect(line(postfix, 'SystemCallFilter')).not.toMatch(/@mount/)
     expect(postfix.some((l) => l.startsWith('DynamicUser'))).toBe(false)
   })
+  it('mail servers deliver as their recipients and spamd keeps their preferences: their homes stay', () => {
+    // local delivery reads ~/.forward and may write ~/Maildir as the recipient: with ProtectHome=
+    // a .forward is skipped and the mail stays here; spamd --create-prefs writes ~/.spamassassin
+    const units = {
+      postfix: 'Type=forking\nExecStart=/usr/sbin/postmulti -i - -p start',
+      master: 'Type=forking\nExecStart=/usr/lib/postfix/sbin/master -w',
+      exim4: 'Type=forking\nExecStart=/usr/sbin/exim4 -bd -q30m',
+      opensmtpd: 'Type=forking\nExecStart=/usr/sbin/smtpd',
+      sendmail: 'Type=forking\nExecStart=/usr/sbin/sendmail-mta -bd -q15m',
+      spamd:
+        'Type=forking\nEnvironmentFile=-/etc/default/spamd\nExecStart=/usr/sbin/spamd --pidfile=/run/spamd.pid $OPTIONS'
+    }
+    for (const [name, text] of Object.entries(units)) {
+      for (const policy of [BASELINE, STRICT_ALL]) {
+        const unit = {
+          name: `${name}.service`,
+          files: { [`${name}.service`]: `[Service]\n${text}\n` }
+        }
+        const s = suggestionOf(gate(unit, { policy, threshold: policy === BASELINE ? 50 : 0 }))
+        expect([name, line(directiveLines(s), 'ProtectHome')]).toEqual([name, ''])
+        expect([name, s.notSuggested.find((n) => n.directive === 'ProtectHome')?.reason]).toEqual([
+          name,
+          expect.stringMatching(
+            name === 'spamd'
+              ? /^ExecStart runs spamd \(keeps user preferences in ~\/.spamassassin\)$/
+              : /^ExecStart runs [a-z0-9-]+ \(local delivery: ~\/.forward, ~\/Maildir\)$/
+          )
+        ])
+      }
+    }
+    // a mail client that only sends keeps ProtectHome=
+    expect(line(dropIn('ExecStart=/usr/bin/msmtpd --port=2500', STRICT_ALL), 'ProtectHome')).toBe(
+      'ProtectHome=yes'
+    )
+  })
   it('pgbouncer writes with PostgreSQL; dnsdist runs LuaJIT; alertmanager keeps silences (round 3)', () => {
     const pgbouncer = dropIn(
       'Type=notify\nUser=postgres\nExecStart=/usr/sbin/pgbouncer /etc/pgbouncer/pgbouncer.ini',

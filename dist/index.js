@@ -41849,6 +41849,14 @@ const PROGRAMS = [
         ['login'],
         'logs users in to their homes'
     ],
+    // (a mail server's local delivery runs as the recipient, reads ~/.forward and may write ~/Maildir;
+    // with their homes hidden a user's .forward is skipped and the mail stays on this host)
+    [
+        /^(master|postfix|postmulti|exim4?|sendmail|sendmail-mta|smtpd|opensmtpd)$/,
+        ['home-write'],
+        'delivers mail as recipients: ~/.forward, ~/Maildir'
+    ],
+    [/^(spamd)$/, ['home-write'], 'keeps user preferences in ~/.spamassassin'],
     [
         // (not kill, pkill, killall: in ExecReload= and ExecStop= they signal the service itself)
         /^(earlyoom|nohang|oomd|systemd-oomd)$/,
@@ -43564,7 +43572,16 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         reason: 'its own /tmp and /var/tmp: no temp-file races with other services'
     }, ['shared-tmp', 'login']);
     const homeWrites = profile.writes.filter((w) => /^\/(home|root)(\/|$)/.test(w.path) || w.path.startsWith('/run/user/'));
-    if (has('home-write') || has('home-read') || has('system-writer') || has('reads-everything')) {
+    if (has('home-write') && homeWrites.length === 0) {
+        // it writes in homes the unit does not name (a mail server delivering to its recipients)
+        block('ProtectHome', firstTrait(profile, ['home-write']), [
+            { key: 'ProtectHome', value: 'yes' }
+        ]);
+    }
+    else if (has('home-write') ||
+        has('home-read') ||
+        has('system-writer') ||
+        has('reads-everything')) {
         const lines = [{ key: 'ProtectHome', value: 'read-only' }];
         if (homeWrites.length) {
             lines.push({

@@ -386,6 +386,14 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     ['login'],
     'logs users in to their homes'
   ],
+  // (a mail server's local delivery runs as the recipient, reads ~/.forward and may write ~/Maildir;
+  // with their homes hidden a user's .forward is skipped and the mail stays on this host)
+  [
+    /^(master|postfix|postmulti|exim4?|sendmail|sendmail-mta|smtpd|opensmtpd)$/,
+    ['home-write'],
+    'local delivery: ~/.forward, ~/Maildir'
+  ],
+  [/^(spamd)$/, ['home-write'], 'keeps user preferences in ~/.spamassassin'],
   [
     // (not kill, pkill, killall: in ExecReload= and ExecStop= they signal the service itself)
     /^(earlyoom|nohang|oomd|systemd-oomd)$/,

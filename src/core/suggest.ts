@@ -797,7 +797,17 @@ function candidatesFor(
   const homeWrites = profile.writes.filter(
     (w) => /^\/(home|root)(\/|$)/.test(w.path) || w.path.startsWith('/run/user/')
   )
-  if (has('home-write') || has('home-read') || has('system-writer') || has('reads-everything')) {
+  if (has('home-write') && homeWrites.length === 0) {
+    // it writes in homes the unit does not name (a mail server delivering to its recipients)
+    block('ProtectHome', firstTrait(profile, ['home-write'])!, [
+      { key: 'ProtectHome', value: 'yes' }
+    ])
+  } else if (
+    has('home-write') ||
+    has('home-read') ||
+    has('system-writer') ||
+    has('reads-everything')
+  ) {
     const lines: Line[] = [{ key: 'ProtectHome', value: 'read-only' }]
     if (homeWrites.length) {
       lines.push({
