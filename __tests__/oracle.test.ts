@@ -130,6 +130,13 @@ describeOracle('systemd-analyze oracle', () => {
     }
   })
 
+  it('fails, not every unit, when systemd-analyze cannot read the policy file', async () => {
+    const missing = '/nonexistent/oracle-policy.json'
+    await expect(
+      runOracle([{ name: 'p.service', files: { 'p.service': BARE } }], { policyFile: missing })
+    ).rejects.toThrow(/^systemd-analyze cannot use the policy file: .*oracle-policy\.json/)
+  })
+
   it('loads most generated units', async () => {
     const units = fc.sample(unitArbitrary('selfcheck'), { numRuns: 60, seed: 42 })
     expect(new Set(units.map((u) => u.name)).size).toBe(units.length)

@@ -226,7 +226,9 @@ describe(`suggested drop-ins against systemd-analyze (systemd ${VERSION})`, () =
         },
         'excepting'
       )
-      const policyFile = path.join(tmpDir, `gate-exception-${id}.json`)
+      // (a directory of this run's own: another run of this test may remove a shared path)
+      const policyDir = fs.mkdtempSync(path.join(tmpDir, 'gate-exception-'))
+      const policyFile = path.join(policyDir, `${id}.json`)
       fs.writeFileSync(policyFile, JSON.stringify({ [id]: { weight: 0 } }))
       try {
         const { reports, outcomes, withDropIns } = await compare(
@@ -238,7 +240,7 @@ describe(`suggested drop-ins against systemd-analyze (systemd ${VERSION})`, () =
         expect(outcomes.filter((o) => o.engine !== o.systemd)).toEqual([])
         expect(verify(withDropIns).complaints).toEqual([])
       } finally {
-        fs.rmSync(policyFile, { force: true })
+        fs.rmSync(policyDir, { recursive: true, force: true })
       }
     },
     300_000

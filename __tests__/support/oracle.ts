@@ -505,6 +505,11 @@ async function attempt(root: string, members: Planned[], ctx: Context): Promise<
     ctx.limiter.run(() => runAnalyze([...common, '--json=short', ...names], timeout, manager.env)),
     ctx.limiter.run(() => runAnalyze([...common, ...names], timeout, manager.env))
   ])
+  // a policy file systemd cannot read fails every run: the harness's fault, not the units' (a test
+  // that removed a shared file another run was reading had every unit "not loaded")
+  if (ctx.policyFile !== undefined && text.stderr.includes(`'${ctx.policyFile}'`)) {
+    throw new OracleError(`systemd-analyze cannot use the policy file: ${text.stderr.trim()}`)
+  }
   // alone in its run, a unit systemd aborts on is an answer (SIGABRT after a failed assertion)
   const assertion = /Assertion '.*' failed at .*/.exec(text.stderr)
   if (members.length === 1 && text.signal === 'SIGABRT' && json.signal === 'SIGABRT' && assertion) {
