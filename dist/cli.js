@@ -10831,7 +10831,7 @@ const PROGRAMS = [
     [
         /^(master|postfix|postmulti|exim4?|sendmail|sendmail-mta|smtpd|opensmtpd)$/,
         ['home-write'],
-        'delivers mail as recipients: ~/.forward, ~/Maildir'
+        'local delivery: ~/.forward, ~/Maildir'
     ],
     [/^(spamd)$/, ['home-write'], 'keeps user preferences in ~/.spamassassin'],
     [

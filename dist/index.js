@@ -41854,7 +41854,7 @@ const PROGRAMS = [
     [
         /^(master|postfix|postmulti|exim4?|sendmail|sendmail-mta|smtpd|opensmtpd)$/,
         ['home-write'],
-        'delivers mail as recipients: ~/.forward, ~/Maildir'
+        'local delivery: ~/.forward, ~/Maildir'
     ],
     [/^(spamd)$/, ['home-write'], 'keeps user preferences in ~/.spamassassin'],
     [
