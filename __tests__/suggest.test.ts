@@ -1100,6 +1100,45 @@ describe("Debian's services that a drop-in broke at run time", () => {
       'ProtectHome=yes'
     )
   })
+  it("the kernel's NFS server works in the namespaces of the daemons that configure it", () => {
+    // an export's path is resolved in rpc.mountd's (exportfs's) mount namespace: ProtectSystem=
+    // there would export a read-only bind mount, ProtectHome= an empty /home; rpc.nfsd starts the
+    // server in its network namespace and writes /proc/fs/nfsd (ProtectKernelTunables=)
+    const units = {
+      'nfs-server':
+        'Type=oneshot\nRemainAfterExit=yes\nExecStartPre=-/usr/sbin/exportfs -r\nExecStart=/usr/sbin/rpc.nfsd\nExecStop=/usr/sbin/rpc.nfsd 0\nExecStopPost=/usr/sbin/exportfs -au',
+      'nfs-mountd': 'Type=forking\nExecStart=/usr/sbin/rpc.mountd',
+      'nfs-idmapd': 'Type=forking\nExecStart=/usr/sbin/rpc.idmapd',
+      'rpc-statd': 'Type=forking\nExecStart=/sbin/rpc.statd',
+      nfsdcld: 'Type=forking\nExecStart=/usr/sbin/nfsdcld'
+    }
+    for (const [name, text] of Object.entries(units)) {
+      const unit = {
+        name: `${name}.service`,
+        files: { [`${name}.service`]: `[Service]\n${text}\n` }
+      }
+      const s = suggestionOf(gate(unit, { policy: STRICT_ALL, threshold: 0 }))
+      expect([name, directiveLines(s)]).toEqual([name, []])
+      const reasons = new Map(s.notSuggested.map((n) => [n.directive, n.reason]))
+      for (const directive of [
+        'ProtectSystem',
+        'ProtectHome',
+        'PrivateTmp',
+        'ProtectKernelTunables',
+        'PrivateNetwork',
+        'CapabilityBoundingSet',
+        'SystemCallFilter'
+      ]) {
+        expect([name, directive, reasons.get(directive)]).toEqual([
+          name,
+          directive,
+          expect.stringMatching(/ runs [a-z.]+ \(configures the kernel's NFS server\)/)
+        ])
+      }
+      // and no advice to add PrivateNetwork= to a service without sockets of its own
+      expect(s.observe.filter((o) => o.includes('PrivateNetwork=yes'))).toEqual([])
+    }
+  })
   it('pgbouncer writes with PostgreSQL; dnsdist runs LuaJIT; alertmanager keeps silences (round 3)', () => {
     const pgbouncer = dropIn(
       'Type=notify\nUser=postgres\nExecStart=/usr/sbin/pgbouncer /etc/pgbouncer/pgbouncer.ini',

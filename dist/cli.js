@@ -10724,6 +10724,15 @@ const PROGRAMS = [
         ['mount'],
         'mounts file systems'
     ],
+    // (the kernel's NFS server resolves an export's path in the mount namespace of the rpc.mountd or
+    // exportfs that hands it over, so ProtectSystem= there exports a read-only bind mount and
+    // ProtectHome= hides /home; it serves in the network namespace of the rpc.nfsd that starts it,
+    // which writes /proc/fs/nfsd, read-only under ProtectKernelTunables=; its state is /var/lib/nfs)
+    [
+        /^(rpc\.nfsd|rpc\.mountd|exportfs|nfsdcld|nfsdcltrack|fsidd|rpc\.idmapd|nfsidmap|rpc\.statd|sm-notify|rpc\.svcgssd|rpc\.gssd|blkmapd)$/,
+        ['kernel-nfs', 'network'],
+        "configures the kernel's NFS server"
+    ],
     // real time, host name, devices
     [
         /^(jackd|jackdbus|pipewire|pipewire-pulse|wireplumber|pulseaudio|rtkit-daemon|chronyd|ptp4l|phc2sys)$/,
@@ -12255,6 +12264,12 @@ const TRAIT_SYSCALL_ENTRIES = Object.entries(TRAIT_SYSCALLS);
 const RARE_GROUPS = CHECKED_SYSCALL_GROUPS.filter((g) => g !== '@privileged' && g !== '@resources');
 /** What a login session may do, a package manager's scripts and containers may do too. */
 const LOGIN_LIKE = ['package-manager', 'containers'];
+/**
+ * What breaks containers breaks the kernel's NFS server too: it works in the namespaces of the
+ * daemons that configure it and with their capabilities (none of it could be run here, so nothing
+ * it might need is taken away)
+ */
+const CONTAINER_LIKE = ['kernel-nfs'];
 function firstTrait(profile, traits) {
     for (const trait of traits) {
         const evidence = profile.traits.get(trait);
@@ -12499,7 +12514,10 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         }
         // a package manager's scripts, and containers, may do anything a login session does
         const why = firstTrait(profile, breaking) ??
-            (breaking.includes('login') ? firstTrait(profile, LOGIN_LIKE) : undefined);
+            (breaking.includes('login') ? firstTrait(profile, LOGIN_LIKE) : undefined) ??
+            (breaking.includes('login') || breaking.includes('containers')
+                ? firstTrait(profile, CONTAINER_LIKE)
+                : undefined);
         if (why !== undefined) {
             block(candidate.directive, why, candidate.lines);
             return false;

@@ -32,6 +32,7 @@ export type Trait =
   | 'sysctl'
   | 'kmsg'
   | 'containers'
+  | 'kernel-nfs'
   | 'mount'
   | 'realtime'
   | 'hostname'
@@ -283,6 +284,15 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     /^(mount|umount|automount|autofs|sshfs|rclone|s3fs|gcsfuse|goofys|fusermount3?|mount\..*|glusterd|glusterfsd|ceph-.*|zfs|zpool|zed|lvm|vgchange|cryptsetup|udisksd|nfsd|rpc\.mountd|systemd-remount-fs|systemd-volatile-root|systemd-repart|systemd-growfs|snapd|e2scrub.*)$/,
     ['mount'],
     'mounts file systems'
+  ],
+  // (the kernel's NFS server resolves an export's path in the mount namespace of the rpc.mountd or
+  // exportfs that hands it over, so ProtectSystem= there exports a read-only bind mount and
+  // ProtectHome= hides /home; it serves in the network namespace of the rpc.nfsd that starts it,
+  // which writes /proc/fs/nfsd, read-only under ProtectKernelTunables=; its state is /var/lib/nfs)
+  [
+    /^(rpc\.nfsd|rpc\.mountd|exportfs|nfsdcld|nfsdcltrack|fsidd|rpc\.idmapd|nfsidmap|rpc\.statd|sm-notify|rpc\.svcgssd|rpc\.gssd|blkmapd)$/,
+    ['kernel-nfs', 'network'],
+    "configures the kernel's NFS server"
   ],
   // real time, host name, devices
   [

@@ -454,6 +454,13 @@ const RARE_GROUPS = CHECKED_SYSCALL_GROUPS.filter((g) => g !== '@privileged' && 
 /** What a login session may do, a package manager's scripts and containers may do too. */
 const LOGIN_LIKE: readonly Trait[] = ['package-manager', 'containers']
 
+/**
+ * What breaks containers breaks the kernel's NFS server too: it works in the namespaces of the
+ * daemons that configure it and with their capabilities (none of it could be run here, so nothing
+ * it might need is taken away)
+ */
+const CONTAINER_LIKE: readonly Trait[] = ['kernel-nfs']
+
 function firstTrait(profile: ServiceProfile, traits: readonly Trait[]): string | undefined {
   for (const trait of traits) {
     const evidence = profile.traits.get(trait)
@@ -736,7 +743,10 @@ function candidatesFor(
     // a package manager's scripts, and containers, may do anything a login session does
     const why =
       firstTrait(profile, breaking) ??
-      (breaking.includes('login') ? firstTrait(profile, LOGIN_LIKE) : undefined)
+      (breaking.includes('login') ? firstTrait(profile, LOGIN_LIKE) : undefined) ??
+      (breaking.includes('login') || breaking.includes('containers')
+        ? firstTrait(profile, CONTAINER_LIKE)
+        : undefined)
     if (why !== undefined) {
       block(candidate.directive, why, candidate.lines)
       return false
