@@ -1139,6 +1139,40 @@ describe("Debian's services that a drop-in broke at run time", () => {
       expect(s.observe.filter((o) => o.includes('PrivateNetwork=yes'))).toEqual([])
     }
   })
+  it('the audit daemon keeps its netlink socket, its capabilities and its log', () => {
+    // audit rules and the daemon's registration go over NETLINK_AUDIT with CAP_AUDIT_CONTROL:
+    // without either auditd cannot start (Debian's unit, which also loads the rules)
+    const debian = dropIn(
+      'Type=forking\nPIDFile=/run/auditd.pid\nExecStart=/sbin/auditd\nExecStartPost=-/sbin/augenrules --load',
+      STRICT_ALL
+    )
+    const plain = dropIn('Type=forking\nExecStart=/sbin/auditd', STRICT_ALL)
+    for (const lines of [debian, plain]) {
+      expect(line(lines, 'RestrictAddressFamilies')).toMatch(/AF_NETLINK/)
+      expect(line(lines, 'CapabilityBoundingSet')).not.toMatch(/CAP_AUDIT_(CONTROL|READ|WRITE)/)
+    }
+    expect(line(plain, 'ReadWritePaths')).toMatch(/-\/var\/log\/audit( |$)/)
+    const baseline = dropIn('Type=forking\nExecStart=/sbin/auditd', BASELINE)
+    expect(line(baseline, 'CapabilityBoundingSet')).not.toMatch(/CAP_AUDIT_CONTROL/)
+  })
+  it('security policies load through /sys with CAP_MAC_ADMIN; thermald tunes /sys', () => {
+    const apparmor = dropIn(
+      'Type=oneshot\nExecStart=/sbin/apparmor_parser -r /etc/apparmor.d',
+      STRICT_ALL
+    )
+    expect(line(apparmor, 'ProtectKernelTunables')).toBe('')
+    expect(line(apparmor, 'CapabilityBoundingSet')).not.toMatch(/CAP_MAC_ADMIN/)
+    const thermald = dropIn('ExecStart=/usr/sbin/thermald --no-daemon --dbus-enable', STRICT_ALL)
+    expect(line(thermald, 'ProtectKernelTunables')).toBe('')
+  })
+  it("the kernel's SMB server and SCSI target are configured like its NFS server: no drop-in", () => {
+    for (const text of [
+      'ExecStart=/usr/sbin/ksmbd.mountd -n',
+      'Type=oneshot\nRemainAfterExit=yes\nExecStart=/usr/bin/targetctl restore'
+    ]) {
+      expect([text, dropIn(text, STRICT_ALL)]).toEqual([text, []])
+    }
+  })
   it('pgbouncer writes with PostgreSQL; dnsdist runs LuaJIT; alertmanager keeps silences (round 3)', () => {
     const pgbouncer = dropIn(
       'Type=notify\nUser=postgres\nExecStart=/usr/sbin/pgbouncer /etc/pgbouncer/pgbouncer.ini',

@@ -41727,7 +41727,7 @@ const PROGRAMS = [
         'loads kernel modules'
     ],
     [
-        /^(sysctl|systemd-sysctl|tuned|tuned-ppd|power-profiles-daemon|irqbalance|cpupower|procps|ksmtuned|numad|kubelet|k3s|dockerd|libvirtd)$/,
+        /^(sysctl|systemd-sysctl|tuned|tuned-ppd|power-profiles-daemon|irqbalance|cpupower|procps|ksmtuned|numad|thermald|kubelet|k3s|dockerd|libvirtd)$/,
         ['sysctl'],
         'changes kernel tunables'
     ],
@@ -41753,8 +41753,15 @@ const PROGRAMS = [
     // which writes /proc/fs/nfsd, read-only under ProtectKernelTunables=; its state is /var/lib/nfs)
     [
         /^(rpc\.nfsd|rpc\.mountd|exportfs|nfsdcld|nfsdcltrack|fsidd|rpc\.idmapd|nfsidmap|rpc\.statd|sm-notify|rpc\.svcgssd|rpc\.gssd|blkmapd)$/,
-        ['kernel-nfs', 'network'],
+        ['kernel-server', 'network'],
         "configures the kernel's NFS server"
+    ],
+    // (the same for the kernel's SMB server and its SCSI target (LIO), whose file backstores are
+    // paths too)
+    [
+        /^(ksmbd\.mountd|ksmbd\.control|targetctl|targetcli)$/,
+        ['kernel-server', 'network'],
+        'configures a file or block server in the kernel'
     ],
     // real time, host name, devices
     [
@@ -41818,6 +41825,13 @@ const PROGRAMS = [
         'watches other processes'
     ],
     [/^(auditd)$/, ['kmsg'], 'the audit daemon'],
+    // (audit rules, the audit daemon's registration and the audit log come over an AF_NETLINK socket
+    // and need CAP_AUDIT_CONTROL/CAP_AUDIT_READ: without them auditd cannot start)
+    [
+        /^(auditd|auditctl|augenrules|audispd|audisp-.*|auditbeat|go-audit|laurel)$/,
+        ['audit', 'netlink'],
+        'talks to the kernel audit subsystem'
+    ],
     // seen on units in public repositories (the GitHub corpus in the README): programs whose needs a
     // drop-in broke when the engine did not know them
     [
@@ -41878,10 +41892,12 @@ const PROGRAMS = [
         'backs up files from all over the system'
     ],
     [
-        /^(setsebool|semodule|restorecon|restorecond|fixfiles|load_policy|augenrules|auditctl|aa-enforce|apparmor_parser)$/,
-        ['system-writer'],
+        // (AppArmor's and SELinux's policies load through /sys/kernel/security and /sys/fs/selinux)
+        /^(setsebool|semodule|restorecon|restorecond|fixfiles|load_policy|aa-enforce|apparmor_parser)$/,
+        ['system-writer', 'security-policy'],
         'changes the security policy'
     ],
+    [/^(augenrules)$/, ['system-writer'], 'writes the audit rules in /etc/audit'],
     [
         /^(btuart|hciattach|cec-client|cec-ctl|rfkill|iw)$/,
         ['devices'],
@@ -41960,6 +41976,7 @@ const KNOWN_PATHS = [
     [/^(squid|squid3)$/, ['/var/spool/squid', '/var/log/squid', '/var/cache/squid']],
     [/^(master|postfix|postmulti)$/, ['/var/spool/postfix', '/var/lib/postfix', '/var/mail']],
     [/^(dovecot)$/, ['/var/lib/dovecot', '/run/dovecot', '/var/mail']],
+    [/^(auditd)$/, ['/var/log/audit']],
     [/^(chronyd)$/, ['/var/lib/chrony', '/var/log/chrony', '/run/chrony']],
     [/^(ntpd|ntpsec)$/, ['/var/lib/ntp', '/var/lib/ntpsec', '/var/log/ntpsec']],
     [
@@ -43254,7 +43271,9 @@ const TRAIT_CAPABILITIES = {
         'CAP_AUDIT_WRITE'
     ],
     login: ['CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL'],
-    chroot: ['CAP_SYS_CHROOT']
+    chroot: ['CAP_SYS_CHROOT'],
+    audit: ['CAP_AUDIT_CONTROL', 'CAP_AUDIT_READ', 'CAP_AUDIT_WRITE'],
+    'security-policy': ['CAP_MAC_ADMIN', 'CAP_MAC_OVERRIDE']
 };
 /** Syscall groups each trait needs allowed. */
 const TRAIT_SYSCALLS = {
@@ -43292,7 +43311,7 @@ const LOGIN_LIKE = ['package-manager', 'containers'];
  * daemons that configure it and with their capabilities (none of it could be run here, so nothing
  * it might need is taken away)
  */
-const CONTAINER_LIKE = ['kernel-nfs'];
+const CONTAINER_LIKE = ['kernel-server'];
 function firstTrait(profile, traits) {
     for (const trait of traits) {
         const evidence = profile.traits.get(trait);
@@ -43712,7 +43731,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         stage: 0,
         lines: [{ key: 'ProtectKernelTunables', value: 'yes' }],
         reason: '/proc/sys and /sys read-only: it cannot retune the kernel'
-    }, ['sysctl', 'containers']);
+    }, ['sysctl', 'security-policy', 'containers']);
     offer({
         id: 'ProtectKernelModules',
         directive: 'ProtectKernelModules',
@@ -43844,7 +43863,9 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         'setup-as-root',
         'signals',
         'reads-everything',
-        'user-specifiers'
+        'user-specifiers',
+        'audit',
+        'security-policy'
     ];
     let identity = false;
     const explicitRoot = (user === 'root' || user === '0') && sources.user !== undefined;

@@ -32,7 +32,9 @@ export type Trait =
   | 'sysctl'
   | 'kmsg'
   | 'containers'
-  | 'kernel-nfs'
+  | 'kernel-server'
+  | 'audit'
+  | 'security-policy'
   | 'mount'
   | 'realtime'
   | 'hostname'
@@ -265,7 +267,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     'loads kernel modules'
   ],
   [
-    /^(sysctl|systemd-sysctl|tuned|tuned-ppd|power-profiles-daemon|irqbalance|cpupower|procps|ksmtuned|numad|kubelet|k3s|dockerd|libvirtd)$/,
+    /^(sysctl|systemd-sysctl|tuned|tuned-ppd|power-profiles-daemon|irqbalance|cpupower|procps|ksmtuned|numad|thermald|kubelet|k3s|dockerd|libvirtd)$/,
     ['sysctl'],
     'changes kernel tunables'
   ],
@@ -291,8 +293,15 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   // which writes /proc/fs/nfsd, read-only under ProtectKernelTunables=; its state is /var/lib/nfs)
   [
     /^(rpc\.nfsd|rpc\.mountd|exportfs|nfsdcld|nfsdcltrack|fsidd|rpc\.idmapd|nfsidmap|rpc\.statd|sm-notify|rpc\.svcgssd|rpc\.gssd|blkmapd)$/,
-    ['kernel-nfs', 'network'],
+    ['kernel-server', 'network'],
     "configures the kernel's NFS server"
+  ],
+  // (the same for the kernel's SMB server and its SCSI target (LIO), whose file backstores are
+  // paths too)
+  [
+    /^(ksmbd\.mountd|ksmbd\.control|targetctl|targetcli)$/,
+    ['kernel-server', 'network'],
+    'configures a file or block server in the kernel'
   ],
   // real time, host name, devices
   [
@@ -356,6 +365,13 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     'watches other processes'
   ],
   [/^(auditd)$/, ['kmsg'], 'the audit daemon'],
+  // (audit rules, the audit daemon's registration and the audit log come over an AF_NETLINK socket
+  // and need CAP_AUDIT_CONTROL/CAP_AUDIT_READ: without them auditd cannot start)
+  [
+    /^(auditd|auditctl|augenrules|audispd|audisp-.*|auditbeat|go-audit|laurel)$/,
+    ['audit', 'netlink'],
+    'talks to the kernel audit subsystem'
+  ],
   // seen on units in public repositories (the GitHub corpus in the README): programs whose needs a
   // drop-in broke when the engine did not know them
   [
@@ -416,10 +432,12 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     'backs up files from all over the system'
   ],
   [
-    /^(setsebool|semodule|restorecon|restorecond|fixfiles|load_policy|augenrules|auditctl|aa-enforce|apparmor_parser)$/,
-    ['system-writer'],
+    // (AppArmor's and SELinux's policies load through /sys/kernel/security and /sys/fs/selinux)
+    /^(setsebool|semodule|restorecon|restorecond|fixfiles|load_policy|aa-enforce|apparmor_parser)$/,
+    ['system-writer', 'security-policy'],
     'changes the security policy'
   ],
+  [/^(augenrules)$/, ['system-writer'], 'writes the audit rules in /etc/audit'],
   [
     /^(btuart|hciattach|cec-client|cec-ctl|rfkill|iw)$/,
     ['devices'],
@@ -499,6 +517,7 @@ export const KNOWN_PATHS: ReadonlyArray<[RegExp, string[]]> = [
   [/^(squid|squid3)$/, ['/var/spool/squid', '/var/log/squid', '/var/cache/squid']],
   [/^(master|postfix|postmulti)$/, ['/var/spool/postfix', '/var/lib/postfix', '/var/mail']],
   [/^(dovecot)$/, ['/var/lib/dovecot', '/run/dovecot', '/var/mail']],
+  [/^(auditd)$/, ['/var/log/audit']],
   [/^(chronyd)$/, ['/var/lib/chrony', '/var/log/chrony', '/run/chrony']],
   [/^(ntpd|ntpsec)$/, ['/var/lib/ntp', '/var/lib/ntpsec', '/var/log/ntpsec']],
   [

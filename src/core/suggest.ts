@@ -414,7 +414,9 @@ const TRAIT_CAPABILITIES: Partial<Record<Trait, string[]>> = {
     'CAP_AUDIT_WRITE'
   ],
   login: ['CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL'],
-  chroot: ['CAP_SYS_CHROOT']
+  chroot: ['CAP_SYS_CHROOT'],
+  audit: ['CAP_AUDIT_CONTROL', 'CAP_AUDIT_READ', 'CAP_AUDIT_WRITE'],
+  'security-policy': ['CAP_MAC_ADMIN', 'CAP_MAC_OVERRIDE']
 }
 
 /** Syscall groups each trait needs allowed. */
@@ -459,7 +461,7 @@ const LOGIN_LIKE: readonly Trait[] = ['package-manager', 'containers']
  * daemons that configure it and with their capabilities (none of it could be run here, so nothing
  * it might need is taken away)
  */
-const CONTAINER_LIKE: readonly Trait[] = ['kernel-nfs']
+const CONTAINER_LIKE: readonly Trait[] = ['kernel-server']
 
 function firstTrait(profile: ServiceProfile, traits: readonly Trait[]): string | undefined {
   for (const trait of traits) {
@@ -950,7 +952,7 @@ function candidatesFor(
       lines: [{ key: 'ProtectKernelTunables', value: 'yes' }],
       reason: '/proc/sys and /sys read-only: it cannot retune the kernel'
     },
-    ['sysctl', 'containers']
+    ['sysctl', 'security-policy', 'containers']
   )
   offer(
     {
@@ -1109,7 +1111,9 @@ function candidatesFor(
     'setup-as-root',
     'signals',
     'reads-everything',
-    'user-specifiers'
+    'user-specifiers',
+    'audit',
+    'security-policy'
   ]
   let identity = false
   const explicitRoot = (user === 'root' || user === '0') && sources.user !== undefined
