@@ -694,8 +694,16 @@ describe('knowing what would break', () => {
         expect(lines.some((l) => l.startsWith(`${directive}=`))).toBe(false)
       expect(lines.find((l) => l.startsWith('RestrictAddressFamilies=AF'))).toMatch(/AF_NETLINK/)
       expect(s.notSuggested.find((n) => n.directive === 'DynamicUser')?.reason).toMatch(reason)
+      // a mount it makes would stay in a mount namespace of its own (session 28: every directive
+      // that makes one is left out, not only PrivateMounts=)
+      for (const directive of ['ProtectKernelModules', 'ProtectControlGroups', 'ProtectKernelLogs'])
+        expect([directive, s.notSuggested.find((n) => n.directive === directive)?.reason]).toEqual([
+          directive,
+          expect.stringMatching(reason)
+        ])
       // what cannot break it still goes in
-      expect(lines).toContain('ProtectKernelModules=yes')
+      expect(lines).toContain('LockPersonality=yes')
+      expect(lines).toContain('SystemCallArchitectures=native')
     }
   )
 
@@ -1173,6 +1181,111 @@ describe("Debian's services that a drop-in broke at run time", () => {
       expect([text, dropIn(text, STRICT_ALL)]).toEqual([text, []])
     }
   })
+  it.each([
+    // [unit text, lines the drop-in must have, lines it must not have, capabilities it keeps]
+    [
+      'ExecStart=/usr/libexec/bluetooth/bluetoothd',
+      [/^RestrictAddressFamilies=.*AF_BLUETOOTH/],
+      []
+    ],
+    ['Type=forking\nExecStart=/sbin/iscsid', [/^RestrictAddressFamilies=.*AF_NETLINK/], []],
+    ['ExecStart=/usr/sbin/ulogd', [/^RestrictAddressFamilies=.*AF_NETLINK/], []],
+    [
+      'ExecStart=/usr/sbin/ptp4l -f /etc/linuxptp/ptp4l.conf -i eth0',
+      [/^ReadWritePaths=.*-?\/run( |$)/],
+      [/^PrivateDevices=/]
+    ],
+    ['ExecStart=/usr/sbin/rasdaemon -f -r', [], [/^DynamicUser=/, /^ProtectKernelTunables=/]],
+    [
+      'Type=oneshot\nRemainAfterExit=yes\nExecStart=/etc/init.d/kdump-tools start',
+      [],
+      [/^SystemCallFilter=.*@reboot/]
+    ],
+    [
+      'User=root\nExecStart=/usr/sbin/clamonacc -F --log=/var/log/clamav/clamonacc.log --move=/root/quarantine',
+      [],
+      []
+    ],
+    [
+      'Type=oneshot\nExecStart=/lib/apparmor/apparmor.systemd reload',
+      [],
+      [/^ProtectKernelTunables=/]
+    ],
+    ['ExecStart=/usr/sbin/bird -f -u bird -g bird', [/^ReadWritePaths=.*-\/run\/bird( |$)/], []],
+    [
+      'ExecStart=/usr/sbin/conntrackd -C /etc/conntrackd/conntrackd.conf',
+      [/^ReadWritePaths=.*-?\/run( |$)/],
+      []
+    ],
+    [
+      'ExecStart=/usr/sbin/tuned -l -P',
+      [/^RestrictAddressFamilies=.*AF_NETLINK/, /^ReadWritePaths=.*-\/etc\/tuned( |$)/],
+      [/^PrivateDevices=/]
+    ],
+    ['ExecStart=/usr/sbin/virtlogd', [], [/^DynamicUser=/]],
+    ['ExecStart=/usr/sbin/corosync -f', [], [/^DynamicUser=/]],
+    ['ExecStart=/usr/sbin/pacemakerd', [], [/^DynamicUser=/, /^ProtectSystem=/]],
+    ['Type=forking\nExecStart=/sbin/mdmon --foreground md127', [], [/^ProtectKernelTunables=/]],
+    [
+      'ExecStart=/sbin/mdadm --monitor --scan',
+      [],
+      [/^NoNewPrivileges=/, /^ProtectSystem=strict/, /^SystemCallFilter=.*@privileged/]
+    ],
+    [
+      'Type=forking\nExecStart=/usr/sbin/automount $OPTIONS --pid-file /var/run/autofs.pid',
+      [],
+      [
+        /^ProtectSystem=/,
+        /^ProtectHome=/,
+        /^PrivateTmp=/,
+        /^PrivateDevices=/,
+        /^ProtectKernelModules=/
+      ]
+    ],
+    [
+      'ExecStart=/usr/libexec/upowerd\nRestrictAddressFamilies=AF_UNIX AF_NETLINK',
+      [],
+      [/^PrivateNetwork=/]
+    ],
+    ['ExecStart=/sbin/multipathd -d -s', [/^RestrictAddressFamilies=.*AF_NETLINK/], []],
+    ['ExecStart=/usr/sbin/NetworkManager --no-daemon', [], [/^ProtectKernelTunables=/]],
+    ['ExecStart=/usr/sbin/qemu-ga', [/^RestrictAddressFamilies=.*AF_NETLINK/], [/^ProtectClock=/]],
+    [
+      'ExecStart=/usr/sbin/ModemManager\nRestrictAddressFamilies=AF_NETLINK AF_UNIX AF_QIPCRTR',
+      [],
+      [/^RestrictAddressFamilies=(?!.*AF_QIPCRTR)AF/]
+    ]
+  ] as const)(
+    "Debian 12's system daemons, a desk review (session 28): %s",
+    (text, must, mustNot) => {
+      const lines = dropIn(text, STRICT_ALL)
+      for (const pattern of must)
+        expect([pattern.source, lines.some((l) => pattern.test(l))]).toEqual([pattern.source, true])
+      for (const pattern of mustNot)
+        expect([pattern.source, lines.filter((l) => pattern.test(l))]).toEqual([pattern.source, []])
+    }
+  )
+  it.each([
+    ['ExecStart=/usr/sbin/ulogd', 'CAP_NET_ADMIN'],
+    ['ExecStart=/usr/sbin/ptp4l -f /etc/linuxptp/ptp4l.conf -i eth0', 'CAP_NET_ADMIN'],
+    ['Type=oneshot\nRemainAfterExit=yes\nExecStart=/etc/init.d/kdump-tools start', 'CAP_SYS_BOOT'],
+    [
+      'User=root\nExecStart=/usr/sbin/clamonacc -F --log=/var/log/clamav/clamonacc.log --move=/root/quarantine',
+      'CAP_SYS_ADMIN'
+    ],
+    ['Type=oneshot\nExecStart=/lib/apparmor/apparmor.systemd reload', 'CAP_MAC_ADMIN'],
+    ['ExecStart=/usr/sbin/bird -f -u bird -g bird', 'CAP_NET_BROADCAST'],
+    ['Type=forking\nExecStart=/sbin/auditd', 'CAP_AUDIT_CONTROL']
+  ] as const)(
+    "Debian 12's system daemons, a desk review (session 28): %s keeps %s",
+    (text, cap) => {
+      const unit = { name: 'd.service', files: { 'd.service': `[Service]\n${text}\n` } }
+      const s = suggestionOf(gate(unit, { policy: STRICT_ALL, threshold: 0 }))
+      expect(capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)).toContain(
+        cap
+      )
+    }
+  )
   it('pgbouncer writes with PostgreSQL; dnsdist runs LuaJIT; alertmanager keeps silences (round 3)', () => {
     const pgbouncer = dropIn(
       'Type=notify\nUser=postgres\nExecStart=/usr/sbin/pgbouncer /etc/pgbouncer/pgbouncer.ini',

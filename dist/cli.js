@@ -1875,7 +1875,7 @@ function mountSettingDirective(setting, bit, since) {
  * The directives behind MOUNT_NAMESPACE_SETTINGS, by key ("MountAPIVFS=yes" and "MountAPIVFS=no"
  * are both MountAPIVFS=: it keeps both bits).
  */
-const MOUNT_NAMESPACE_DIRECTIVES = (() => {
+const MOUNT_NAMESPACE_DIRECTIVES$1 = (() => {
     const byKey = new Map();
     for (const name of MOUNT_SETTING_NAMES) {
         const setting = MOUNT_NAMESPACE_SETTINGS[name];
@@ -1946,7 +1946,7 @@ const REFUSAL_ONLY_FIELDS = new Set([
 ]);
 /** The directives that write nothing but REFUSAL_ONLY_FIELDS. */
 const REFUSAL_ONLY_DIRECTIVES = new Set([
-    ...Object.keys(MOUNT_NAMESPACE_DIRECTIVES),
+    ...Object.keys(MOUNT_NAMESPACE_DIRECTIVES$1),
     'WorkingDirectory',
     'PrivatePIDs',
     'UserNamespacePath'
@@ -2343,6 +2343,13 @@ const AF_PACKET = 17;
 function addressFamilyFromName(word) {
     const upper = asciiUpper(word);
     return Object.hasOwn(FAMILIES, upper) ? FAMILIES[upper] : undefined;
+}
+/** A family's name as glibc spells it first (AF_UNIX, not AF_LOCAL; AF_NETLINK, not AF_ROUTE). */
+function addressFamilyName(family) {
+    for (const name in FAMILIES)
+        if (FAMILIES[name] === family)
+            return name;
+    return undefined;
 }
 /**
  * From this version a word that names no family ends the assignment: the words after it are not
@@ -6375,7 +6382,7 @@ const DIRECTIVES = {
             return undefined;
         }
     },
-    ...MOUNT_NAMESPACE_DIRECTIVES,
+    ...MOUNT_NAMESPACE_DIRECTIVES$1,
     // Settings the gate does not score, read only because a bad value makes the unit fail to load.
     PIDFile: {
         section: 'Service',
@@ -10704,7 +10711,7 @@ const PROGRAMS = [
         'loads kernel modules'
     ],
     [
-        /^(sysctl|systemd-sysctl|tuned|tuned-ppd|power-profiles-daemon|irqbalance|cpupower|procps|ksmtuned|numad|thermald|kubelet|k3s|dockerd|libvirtd)$/,
+        /^(sysctl|systemd-sysctl|tuned|tuned-ppd|power-profiles-daemon|irqbalance|cpupower|procps|ksmtuned|numad|thermald|kubelet|k3s|dockerd|libvirtd|NetworkManager|connmand|ifup|ifdown|ifupdown|rasdaemon|ras-mc-ctl)$/,
         ['sysctl'],
         'changes kernel tunables'
     ],
@@ -10720,7 +10727,7 @@ const PROGRAMS = [
         'creates containers or namespaces'
     ],
     [
-        /^(mount|umount|automount|autofs|sshfs|rclone|s3fs|gcsfuse|goofys|fusermount3?|mount\..*|glusterd|glusterfsd|ceph-.*|zfs|zpool|zed|lvm|vgchange|cryptsetup|udisksd|nfsd|rpc\.mountd|systemd-remount-fs|systemd-volatile-root|systemd-repart|systemd-growfs|snapd|e2scrub.*)$/,
+        /^(mount|umount|automount|autofs|sshfs|rclone|s3fs|gcsfuse|goofys|fusermount3?|mount\..*|glusterd|glusterfsd|ceph-.*|zfs|zpool|zed|lvm|vgchange|cryptsetup|udisksd|systemd-remount-fs|systemd-volatile-root|systemd-repart|systemd-growfs|snapd|e2scrub.*)$/,
         ['mount'],
         'mounts file systems'
     ],
@@ -10736,7 +10743,7 @@ const PROGRAMS = [
     // (the same for the kernel's SMB server and its SCSI target (LIO), whose file backstores are
     // paths too)
     [
-        /^(ksmbd\.mountd|ksmbd\.control|targetctl|targetcli)$/,
+        /^(ksmbd\.mountd|ksmbd\.control|targetctl|targetcli|targetclid)$/,
         ['kernel-server', 'network'],
         'configures a file or block server in the kernel'
     ],
@@ -10809,6 +10816,48 @@ const PROGRAMS = [
         ['audit', 'netlink'],
         'talks to the kernel audit subsystem'
     ],
+    // a desk review of Debian 12's system daemons (session 28), each need from the daemon's source or
+    // documentation: BlueZ's management interface is an AF_BLUETOOTH socket (bluetoothd exits
+    // without it); open-iscsi's NETLINK_ISCSI; NFLOG and conntrack over NETLINK_NETFILTER with
+    // CAP_NET_ADMIN; PTP hardware clocks (/dev/ptpN) and SIOCSHWTSTAMP (CAP_NET_ADMIN); md arrays
+    // driven through /sys/block/mdX/md (mdmon unblocks writes there); kexec for crash dumps
+    [
+        /^(bluetoothd|bluealsa|btattach|obexd|bluetooth-meshd)$/,
+        ['bluetooth'],
+        'uses Bluetooth sockets'
+    ],
+    [/^(iscsid|iscsiadm|iscsistart|iscsiuio)$/, ['netlink'], 'iSCSI over NETLINK_ISCSI'],
+    [/^(ulogd|conntrackd)$/, ['netlink', 'net-admin'], 'netfilter over NETLINK_NETFILTER'],
+    [
+        /^(ptp4l|phc2sys|timemaster|ts2phc)$/,
+        ['devices', 'net-admin', 'packet', 'time'],
+        'PTP hardware clocks and timestamps'
+    ],
+    [/^(mdadm|mdmon|mdcheck|checkarray)$/, ['sysctl', 'devices'], 'drives md arrays in /sys'],
+    // (an init script as much as a task of unknown needs: what that keeps, and kexec's @reboot)
+    [
+        /^(kdump-tools|kdump-config|kexec)$/,
+        [...MAY_CHANGE_ANYTHING, 'reboot'],
+        'loads the crash kernel and reboots'
+    ],
+    // getifaddrs() for guest-network-get-interfaces, settimeofday() for guest-set-time
+    [/^(qemu-ga)$/, ['netlink', 'time'], 'the QEMU guest agent'],
+    // fanotify permission events need CAP_SYS_ADMIN (clamonacc exits without)
+    [/^(clamonacc|fapolicyd)$/, ['fanotify', 'reads-everything'], 'fanotify access events'],
+    // (a udev event reaches only a listener in the host's network namespace: systemd.exec(5),
+    // PrivateNetwork=)
+    [
+        /^(multipathd|udisksd|upowerd|tuned|pcscd|thermald|usbguard-daemon|power-profiles-daemon|iio-sensor-proxy)$/,
+        ['uevents', 'netlink'],
+        'listens to udev events'
+    ],
+    [/^(udisksd|tuned)$/, ['devices'], 'opens devices'],
+    [/^(virtlogd|virtlockd)$/, ['system-writer'], "keeps libvirt's logs and locks"],
+    [/^(pacemakerd)$/, MAY_CHANGE_ANYTHING, 'runs cluster resource agents as root'],
+    [/^(corosync)$/, ['system-writer', 'realtime'], 'cluster engine (real-time, root)'],
+    // (the alert goes through sendmail, setgid in postfix and exim: no NoNewPrivileges=, and its queue
+    // under /var/spool stays writable)
+    [/^(mdadm|smartd|logwatch|logcheck|apticron)$/, ['sends-mail'], 'mails alerts via sendmail'],
     // seen on units in public repositories (the GitHub corpus in the README): programs whose needs a
     // drop-in broke when the engine did not know them
     [
@@ -10870,7 +10919,7 @@ const PROGRAMS = [
     ],
     [
         // (AppArmor's and SELinux's policies load through /sys/kernel/security and /sys/fs/selinux)
-        /^(setsebool|semodule|restorecon|restorecond|fixfiles|load_policy|aa-enforce|apparmor_parser)$/,
+        /^(setsebool|semodule|restorecon|restorecond|fixfiles|load_policy|aa-enforce|apparmor_parser|apparmor\.systemd|lxc-apparmor-load)$/,
         ['system-writer', 'security-policy'],
         'changes the security policy'
     ],
@@ -10954,6 +11003,15 @@ const KNOWN_PATHS = [
     [/^(master|postfix|postmulti)$/, ['/var/spool/postfix', '/var/lib/postfix', '/var/mail']],
     [/^(dovecot)$/, ['/var/lib/dovecot', '/run/dovecot', '/var/mail']],
     [/^(auditd)$/, ['/var/log/audit']],
+    [/^(rasdaemon)$/, ['/var/lib/rasdaemon']],
+    [/^(bird)$/, ['/run/bird']],
+    // (Debian's conntrackd.conf: LockFile /var/lock/conntrackd.lock, Path /var/run/conntrackd.sock;
+    // ptp4l's uds_address /var/run/ptp4l, phc2sys's /var/run/phc2sys.PID)
+    [/^(conntrackd|ptp4l|phc2sys|timemaster)$/, ['/run', '/run/lock']],
+    [/^(tuned)$/, ['/etc/tuned', '/run/tuned', '/var/log/tuned']],
+    [/^(mdadm|mdcheck|checkarray)$/, ['/var/lib/mdcheck', '/run/mdadm']],
+    [/^(virtlogd|virtlockd)$/, ['/var/log/libvirt', '/run/libvirt']],
+    [/^(corosync)$/, ['/var/log/corosync', '/var/lib/corosync']],
     [/^(chronyd)$/, ['/var/lib/chrony', '/var/log/chrony', '/run/chrony']],
     [/^(ntpd|ntpsec)$/, ['/var/lib/ntp', '/var/lib/ntpsec', '/var/log/ntpsec']],
     [
@@ -11772,9 +11830,10 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     }
     const neededFamilies = new Set();
     if (families !== undefined && families !== 'none' && families.allowList) {
-        for (const name of ['AF_UNIX', 'AF_INET', 'AF_INET6', 'AF_NETLINK', 'AF_PACKET']) {
-            const number = addressFamilyFromName(name);
-            if (number !== undefined && families.families.has(number))
+        // every family the unit allows (the drop-in's list replaces it: ModemManager's AF_QIPCRTR)
+        for (const number of families.families) {
+            const name = addressFamilyName(number);
+            if (name !== undefined)
                 neededFamilies.add(name);
         }
         if (neededFamilies.has('AF_NETLINK'))
@@ -12205,7 +12264,8 @@ const CAP_ROOT_ADMIN_DROP = [
 const TRAIT_CAPABILITIES = {
     time: ['CAP_SYS_TIME'],
     modules: ['CAP_SYS_MODULE'],
-    'net-admin': ['CAP_NET_ADMIN', 'CAP_NET_RAW'],
+    // (BIRD sets all three with CAP_NET_BIND_SERVICE when it switches user, and dies without one)
+    'net-admin': ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_NET_BROADCAST'],
     packet: ['CAP_NET_RAW'],
     kmsg: ['CAP_SYSLOG'],
     realtime: ['CAP_SYS_NICE'],
@@ -12250,6 +12310,8 @@ const TRAIT_CAPABILITIES = {
     login: ['CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL'],
     chroot: ['CAP_SYS_CHROOT'],
     audit: ['CAP_AUDIT_CONTROL', 'CAP_AUDIT_READ', 'CAP_AUDIT_WRITE'],
+    fanotify: ['CAP_SYS_ADMIN'],
+    bluetooth: ['CAP_NET_ADMIN', 'CAP_NET_BIND_SERVICE', 'CAP_NET_RAW'],
     'security-policy': ['CAP_MAC_ADMIN', 'CAP_MAC_OVERRIDE']
 };
 /** Syscall groups each trait needs allowed. */
@@ -12273,6 +12335,8 @@ const TRAIT_SYSCALLS = {
     'net-admin': ['@privileged'],
     bpf: ['@privileged'],
     monitor: ['@debug'],
+    // sendmail (postdrop, exim) is setgid and runs in the same filter
+    'sends-mail': ['@privileged'],
     // its Exec*= steps run in the same filter: install -o, chown and cp -a make @chown's calls, which
     // are in @privileged (munin-node's ExecStartPre failed under ~@privileged, session 27)
     'setup-as-root': ['@privileged']
@@ -12281,6 +12345,25 @@ const TRAIT_CAPABILITY_ENTRIES = Object.entries(TRAIT_CAPABILITIES);
 const TRAIT_SYSCALL_ENTRIES = Object.entries(TRAIT_SYSCALLS);
 /** Groups that are denied in the safe variant; @privileged and @resources only in the stronger one. */
 const RARE_GROUPS = CHECKED_SYSCALL_GROUPS.filter((g) => g !== '@privileged' && g !== '@resources');
+/**
+ * Directives that give the service a mount namespace of its own, which "disconnects propagation of
+ * mounts from the unit's processes to the host" (systemd.exec(5)): a daemon that mounts for the
+ * host (autofs, udisksd, rclone mount, snapd ...) would mount where no one else sees it.
+ */
+const MOUNT_NAMESPACE_DIRECTIVES = new Set([
+    'PrivateTmp',
+    'PrivateDevices',
+    'PrivateMounts',
+    'ProtectSystem',
+    'ProtectHome',
+    'ProtectKernelTunables',
+    'ProtectKernelModules',
+    'ProtectKernelLogs',
+    'ProtectControlGroups',
+    'ProtectProc',
+    'ProcSubset',
+    'DynamicUser'
+]);
 /** What a login session may do, a package manager's scripts and containers may do too. */
 const LOGIN_LIKE = ['package-manager', 'containers'];
 /**
@@ -12531,6 +12614,10 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
             block(candidate.directive, `systemd ${version} would refuse the unit: ${refused}`, candidate.lines);
             return false;
         }
+        if (MOUNT_NAMESPACE_DIRECTIVES.has(candidate.directive) && has('mount')) {
+            block(candidate.directive, profile.traits.get('mount'), candidate.lines);
+            return false;
+        }
         // a package manager's scripts, and containers, may do anything a login session does
         const why = firstTrait(profile, breaking) ??
             (breaking.includes('login') ? firstTrait(profile, LOGIN_LIKE) : undefined) ??
@@ -12576,7 +12663,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         stage: 0,
         lines: nnpLines,
         reason: 'setuid programs and file capabilities cannot raise its privileges'
-    }, ['setuid', 'login']);
+    }, ['setuid', 'sends-mail', 'login']);
     offer({
         id: 'PrivateTmp',
         directive: 'PrivateTmp',
@@ -12682,7 +12769,7 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
             : 'the whole OS read-only; only the paths below stay writable (observe first)',
         supersedes: full ? 'ProtectSystem-full' : undefined,
         requires: needsPrivateTmp
-    }, ['system-writer', 'package-manager', 'login']);
+    }, ['system-writer', 'package-manager', 'login', 'sends-mail']);
     if (!declared) {
         const shows = profile.writes.some((w) => !w.conventional)
             ? 'The unit shows some'
@@ -12842,7 +12929,11 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         'reads-everything',
         'user-specifiers',
         'audit',
-        'security-policy'
+        'security-policy',
+        'bluetooth',
+        'uevents',
+        'fanotify',
+        'sends-mail'
     ];
     let identity = false;
     const explicitRoot = (user === 'root' || user === '0') && sources.user !== undefined;
@@ -13267,6 +13358,8 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         families.add('AF_NETLINK');
     if (has('packet'))
         families.add('AF_PACKET');
+    if (has('bluetooth'))
+        families.add('AF_BLUETOOTH');
     const familyList = [
         'AF_UNIX',
         'AF_INET',
@@ -13303,7 +13396,9 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
             stage: 0,
             lines: [{ key: 'PrivateNetwork', value: 'yes' }],
             reason: `no network but its own loopback (${firstTrait(profile, ['no-network']) ?? 'policy: network none'})`
-        }, ['containers', 'login', 'net-admin']);
+        }, 
+        // (netlink in a network namespace of its own sees its loopback only, and no udev events)
+        ['containers', 'login', 'net-admin', 'netlink', 'uevents', 'bluetooth']);
         offer({
             id: 'IPAddressDeny',
             directive: 'IPAddressDeny',
@@ -13436,6 +13531,8 @@ function familyReason(family, profile, network) {
         return `AF_NETLINK (${profile.traits.get('netlink')})`;
     if (family === 'AF_PACKET' && profile.traits.has('packet'))
         return `AF_PACKET (${profile.traits.get('packet')})`;
+    if (family === 'AF_BLUETOOTH' && profile.traits.has('bluetooth'))
+        return `AF_BLUETOOTH (${profile.traits.get('bluetooth')})`;
     return `${family} (set in the unit or the policy)`;
 }
 /** The candidate with its index, every field present (one object shape for the search). */

@@ -12,7 +12,7 @@ import type { ScopeHint } from './scope.js'
 import { USER_ONLY_TARGETS } from './scope.js'
 import { settingsRunPrivileged } from './score.js'
 import type { UnitName } from './specifiers.js'
-import { addressFamilyFromName } from './values/address-families.js'
+import { addressFamilyName } from './values/address-families.js'
 import { capabilityNames, grantsEveryCapability } from './values/capabilities.js'
 import { shapedSettings } from './variant-score.js'
 import { extractFirstWord, extractWords } from './words.js'
@@ -35,6 +35,10 @@ export type Trait =
   | 'kernel-server'
   | 'audit'
   | 'security-policy'
+  | 'bluetooth'
+  | 'uevents'
+  | 'fanotify'
+  | 'sends-mail'
   | 'mount'
   | 'realtime'
   | 'hostname'
@@ -267,7 +271,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     'loads kernel modules'
   ],
   [
-    /^(sysctl|systemd-sysctl|tuned|tuned-ppd|power-profiles-daemon|irqbalance|cpupower|procps|ksmtuned|numad|thermald|kubelet|k3s|dockerd|libvirtd)$/,
+    /^(sysctl|systemd-sysctl|tuned|tuned-ppd|power-profiles-daemon|irqbalance|cpupower|procps|ksmtuned|numad|thermald|kubelet|k3s|dockerd|libvirtd|NetworkManager|connmand|ifup|ifdown|ifupdown|rasdaemon|ras-mc-ctl)$/,
     ['sysctl'],
     'changes kernel tunables'
   ],
@@ -283,7 +287,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     'creates containers or namespaces'
   ],
   [
-    /^(mount|umount|automount|autofs|sshfs|rclone|s3fs|gcsfuse|goofys|fusermount3?|mount\..*|glusterd|glusterfsd|ceph-.*|zfs|zpool|zed|lvm|vgchange|cryptsetup|udisksd|nfsd|rpc\.mountd|systemd-remount-fs|systemd-volatile-root|systemd-repart|systemd-growfs|snapd|e2scrub.*)$/,
+    /^(mount|umount|automount|autofs|sshfs|rclone|s3fs|gcsfuse|goofys|fusermount3?|mount\..*|glusterd|glusterfsd|ceph-.*|zfs|zpool|zed|lvm|vgchange|cryptsetup|udisksd|systemd-remount-fs|systemd-volatile-root|systemd-repart|systemd-growfs|snapd|e2scrub.*)$/,
     ['mount'],
     'mounts file systems'
   ],
@@ -299,7 +303,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   // (the same for the kernel's SMB server and its SCSI target (LIO), whose file backstores are
   // paths too)
   [
-    /^(ksmbd\.mountd|ksmbd\.control|targetctl|targetcli)$/,
+    /^(ksmbd\.mountd|ksmbd\.control|targetctl|targetcli|targetclid)$/,
     ['kernel-server', 'network'],
     'configures a file or block server in the kernel'
   ],
@@ -372,6 +376,48 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     ['audit', 'netlink'],
     'talks to the kernel audit subsystem'
   ],
+  // a desk review of Debian 12's system daemons (session 28), each need from the daemon's source or
+  // documentation: BlueZ's management interface is an AF_BLUETOOTH socket (bluetoothd exits
+  // without it); open-iscsi's NETLINK_ISCSI; NFLOG and conntrack over NETLINK_NETFILTER with
+  // CAP_NET_ADMIN; PTP hardware clocks (/dev/ptpN) and SIOCSHWTSTAMP (CAP_NET_ADMIN); md arrays
+  // driven through /sys/block/mdX/md (mdmon unblocks writes there); kexec for crash dumps
+  [
+    /^(bluetoothd|bluealsa|btattach|obexd|bluetooth-meshd)$/,
+    ['bluetooth'],
+    'uses Bluetooth sockets'
+  ],
+  [/^(iscsid|iscsiadm|iscsistart|iscsiuio)$/, ['netlink'], 'iSCSI over NETLINK_ISCSI'],
+  [/^(ulogd|conntrackd)$/, ['netlink', 'net-admin'], 'netfilter over NETLINK_NETFILTER'],
+  [
+    /^(ptp4l|phc2sys|timemaster|ts2phc)$/,
+    ['devices', 'net-admin', 'packet', 'time'],
+    'PTP hardware clocks and timestamps'
+  ],
+  [/^(mdadm|mdmon|mdcheck|checkarray)$/, ['sysctl', 'devices'], 'drives md arrays in /sys'],
+  // (an init script as much as a task of unknown needs: what that keeps, and kexec's @reboot)
+  [
+    /^(kdump-tools|kdump-config|kexec)$/,
+    [...MAY_CHANGE_ANYTHING, 'reboot'],
+    'loads the crash kernel and reboots'
+  ],
+  // getifaddrs() for guest-network-get-interfaces, settimeofday() for guest-set-time
+  [/^(qemu-ga)$/, ['netlink', 'time'], 'the QEMU guest agent'],
+  // fanotify permission events need CAP_SYS_ADMIN (clamonacc exits without)
+  [/^(clamonacc|fapolicyd)$/, ['fanotify', 'reads-everything'], 'fanotify access events'],
+  // (a udev event reaches only a listener in the host's network namespace: systemd.exec(5),
+  // PrivateNetwork=)
+  [
+    /^(multipathd|udisksd|upowerd|tuned|pcscd|thermald|usbguard-daemon|power-profiles-daemon|iio-sensor-proxy)$/,
+    ['uevents', 'netlink'],
+    'listens to udev events'
+  ],
+  [/^(udisksd|tuned)$/, ['devices'], 'opens devices'],
+  [/^(virtlogd|virtlockd)$/, ['system-writer'], "keeps libvirt's logs and locks"],
+  [/^(pacemakerd)$/, MAY_CHANGE_ANYTHING, 'runs cluster resource agents as root'],
+  [/^(corosync)$/, ['system-writer', 'realtime'], 'cluster engine (real-time, root)'],
+  // (the alert goes through sendmail, setgid in postfix and exim: no NoNewPrivileges=, and its queue
+  // under /var/spool stays writable)
+  [/^(mdadm|smartd|logwatch|logcheck|apticron)$/, ['sends-mail'], 'mails alerts via sendmail'],
   // seen on units in public repositories (the GitHub corpus in the README): programs whose needs a
   // drop-in broke when the engine did not know them
   [
@@ -433,7 +479,7 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   ],
   [
     // (AppArmor's and SELinux's policies load through /sys/kernel/security and /sys/fs/selinux)
-    /^(setsebool|semodule|restorecon|restorecond|fixfiles|load_policy|aa-enforce|apparmor_parser)$/,
+    /^(setsebool|semodule|restorecon|restorecond|fixfiles|load_policy|aa-enforce|apparmor_parser|apparmor\.systemd|lxc-apparmor-load)$/,
     ['system-writer', 'security-policy'],
     'changes the security policy'
   ],
@@ -518,6 +564,15 @@ export const KNOWN_PATHS: ReadonlyArray<[RegExp, string[]]> = [
   [/^(master|postfix|postmulti)$/, ['/var/spool/postfix', '/var/lib/postfix', '/var/mail']],
   [/^(dovecot)$/, ['/var/lib/dovecot', '/run/dovecot', '/var/mail']],
   [/^(auditd)$/, ['/var/log/audit']],
+  [/^(rasdaemon)$/, ['/var/lib/rasdaemon']],
+  [/^(bird)$/, ['/run/bird']],
+  // (Debian's conntrackd.conf: LockFile /var/lock/conntrackd.lock, Path /var/run/conntrackd.sock;
+  // ptp4l's uds_address /var/run/ptp4l, phc2sys's /var/run/phc2sys.PID)
+  [/^(conntrackd|ptp4l|phc2sys|timemaster)$/, ['/run', '/run/lock']],
+  [/^(tuned)$/, ['/etc/tuned', '/run/tuned', '/var/log/tuned']],
+  [/^(mdadm|mdcheck|checkarray)$/, ['/var/lib/mdcheck', '/run/mdadm']],
+  [/^(virtlogd|virtlockd)$/, ['/var/log/libvirt', '/run/libvirt']],
+  [/^(corosync)$/, ['/var/log/corosync', '/var/lib/corosync']],
   [/^(chronyd)$/, ['/var/lib/chrony', '/var/log/chrony', '/run/chrony']],
   [/^(ntpd|ntpsec)$/, ['/var/lib/ntp', '/var/lib/ntpsec', '/var/log/ntpsec']],
   [
@@ -1355,9 +1410,10 @@ export function buildProfile(
   }
   const neededFamilies = new Set<string>()
   if (families !== undefined && families !== 'none' && families.allowList) {
-    for (const name of ['AF_UNIX', 'AF_INET', 'AF_INET6', 'AF_NETLINK', 'AF_PACKET']) {
-      const number = addressFamilyFromName(name)
-      if (number !== undefined && families.families.has(number)) neededFamilies.add(name)
+    // every family the unit allows (the drop-in's list replaces it: ModemManager's AF_QIPCRTR)
+    for (const number of families.families) {
+      const name = addressFamilyName(number)
+      if (name !== undefined) neededFamilies.add(name)
     }
     if (neededFamilies.has('AF_NETLINK'))
       note('netlink', 'RestrictAddressFamilies= already allows AF_NETLINK')

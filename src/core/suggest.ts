@@ -371,7 +371,8 @@ const CAP_ROOT_ADMIN_DROP = [
 const TRAIT_CAPABILITIES: Partial<Record<Trait, string[]>> = {
   time: ['CAP_SYS_TIME'],
   modules: ['CAP_SYS_MODULE'],
-  'net-admin': ['CAP_NET_ADMIN', 'CAP_NET_RAW'],
+  // (BIRD sets all three with CAP_NET_BIND_SERVICE when it switches user, and dies without one)
+  'net-admin': ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_NET_BROADCAST'],
   packet: ['CAP_NET_RAW'],
   kmsg: ['CAP_SYSLOG'],
   realtime: ['CAP_SYS_NICE'],
@@ -416,6 +417,8 @@ const TRAIT_CAPABILITIES: Partial<Record<Trait, string[]>> = {
   login: ['CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL'],
   chroot: ['CAP_SYS_CHROOT'],
   audit: ['CAP_AUDIT_CONTROL', 'CAP_AUDIT_READ', 'CAP_AUDIT_WRITE'],
+  fanotify: ['CAP_SYS_ADMIN'],
+  bluetooth: ['CAP_NET_ADMIN', 'CAP_NET_BIND_SERVICE', 'CAP_NET_RAW'],
   'security-policy': ['CAP_MAC_ADMIN', 'CAP_MAC_OVERRIDE']
 }
 
@@ -440,6 +443,8 @@ const TRAIT_SYSCALLS: Partial<Record<Trait, string[]>> = {
   'net-admin': ['@privileged'],
   bpf: ['@privileged'],
   monitor: ['@debug'],
+  // sendmail (postdrop, exim) is setgid and runs in the same filter
+  'sends-mail': ['@privileged'],
   // its Exec*= steps run in the same filter: install -o, chown and cp -a make @chown's calls, which
   // are in @privileged (munin-node's ExecStartPre failed under ~@privileged, session 27)
   'setup-as-root': ['@privileged']
@@ -452,6 +457,26 @@ const TRAIT_SYSCALL_ENTRIES = Object.entries(TRAIT_SYSCALLS) as ReadonlyArray<[T
 
 /** Groups that are denied in the safe variant; @privileged and @resources only in the stronger one. */
 const RARE_GROUPS = CHECKED_SYSCALL_GROUPS.filter((g) => g !== '@privileged' && g !== '@resources')
+
+/**
+ * Directives that give the service a mount namespace of its own, which "disconnects propagation of
+ * mounts from the unit's processes to the host" (systemd.exec(5)): a daemon that mounts for the
+ * host (autofs, udisksd, rclone mount, snapd ...) would mount where no one else sees it.
+ */
+const MOUNT_NAMESPACE_DIRECTIVES: ReadonlySet<string> = new Set([
+  'PrivateTmp',
+  'PrivateDevices',
+  'PrivateMounts',
+  'ProtectSystem',
+  'ProtectHome',
+  'ProtectKernelTunables',
+  'ProtectKernelModules',
+  'ProtectKernelLogs',
+  'ProtectControlGroups',
+  'ProtectProc',
+  'ProcSubset',
+  'DynamicUser'
+])
 
 /** What a login session may do, a package manager's scripts and containers may do too. */
 const LOGIN_LIKE: readonly Trait[] = ['package-manager', 'containers']
@@ -742,6 +767,10 @@ function candidatesFor(
       )
       return false
     }
+    if (MOUNT_NAMESPACE_DIRECTIVES.has(candidate.directive) && has('mount')) {
+      block(candidate.directive, profile.traits.get('mount')!, candidate.lines)
+      return false
+    }
     // a package manager's scripts, and containers, may do anything a login session does
     const why =
       firstTrait(profile, breaking) ??
@@ -793,7 +822,7 @@ function candidatesFor(
       lines: nnpLines,
       reason: 'setuid programs and file capabilities cannot raise its privileges'
     },
-    ['setuid', 'login']
+    ['setuid', 'sends-mail', 'login']
   )
   offer(
     {
@@ -920,7 +949,7 @@ function candidatesFor(
       supersedes: full ? 'ProtectSystem-full' : undefined,
       requires: needsPrivateTmp
     },
-    ['system-writer', 'package-manager', 'login']
+    ['system-writer', 'package-manager', 'login', 'sends-mail']
   )
   if (!declared) {
     const shows = profile.writes.some((w) => !w.conventional)
@@ -1113,7 +1142,11 @@ function candidatesFor(
     'reads-everything',
     'user-specifiers',
     'audit',
-    'security-policy'
+    'security-policy',
+    'bluetooth',
+    'uevents',
+    'fanotify',
+    'sends-mail'
   ]
   let identity = false
   const explicitRoot = (user === 'root' || user === '0') && sources.user !== undefined
@@ -1610,6 +1643,7 @@ function candidatesFor(
   }
   if (has('netlink')) families.add('AF_NETLINK')
   if (has('packet')) families.add('AF_PACKET')
+  if (has('bluetooth')) families.add('AF_BLUETOOTH')
   const familyList = [
     'AF_UNIX',
     'AF_INET',
@@ -1654,7 +1688,8 @@ function candidatesFor(
         lines: [{ key: 'PrivateNetwork', value: 'yes' }],
         reason: `no network but its own loopback (${firstTrait(profile, ['no-network']) ?? 'policy: network none'})`
       },
-      ['containers', 'login', 'net-admin']
+      // (netlink in a network namespace of its own sees its loopback only, and no udev events)
+      ['containers', 'login', 'net-admin', 'netlink', 'uevents', 'bluetooth']
     )
     offer(
       {
@@ -1792,6 +1827,8 @@ function familyReason(family: string, profile: ServiceProfile, network: string):
     return `AF_NETLINK (${profile.traits.get('netlink')})`
   if (family === 'AF_PACKET' && profile.traits.has('packet'))
     return `AF_PACKET (${profile.traits.get('packet')})`
+  if (family === 'AF_BLUETOOTH' && profile.traits.has('bluetooth'))
+    return `AF_BLUETOOTH (${profile.traits.get('bluetooth')})`
   return `${family} (set in the unit or the policy)`
 }
 

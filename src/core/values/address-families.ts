@@ -65,6 +65,12 @@ export function addressFamilyFromName(word: string): number | undefined {
   return Object.hasOwn(FAMILIES, upper) ? FAMILIES[upper] : undefined
 }
 
+/** A family's name as glibc spells it first (AF_UNIX, not AF_LOCAL; AF_NETLINK, not AF_ROUTE). */
+export function addressFamilyName(family: number): string | undefined {
+  for (const name in FAMILIES) if (FAMILIES[name] === family) return name
+  return undefined
+}
+
 export interface AddressFamilyList {
   allowList: boolean
   families: Set<number>
