@@ -18,7 +18,7 @@ import {
   isDashPrefixName,
   orderDropIns
 } from '../src/core/dropins.js'
-import type { LoadedService } from '../src/core/service.js'
+import type { Diagnostic, LoadedService } from '../src/core/service.js'
 import { loadService } from '../src/core/service.js'
 import { scoreService } from '../src/core/score.js'
 import { CHECK_DIRECTIVES } from '../src/core/checks.js'
@@ -1207,6 +1207,28 @@ describe('drop-ins', () => {
     expect(service.diagnostics).toContainEqual(
       expect.objectContaining({ code: 'dropin-stopped', file: 'a.service.d/a.conf', line: 3 })
     )
+  })
+
+  it('lists no syntax notice for lines systemd never reads after a fatal error (parity batch 26)', () => {
+    // config_parse() returns at the first error: systemd says nothing of the lines after it
+    const invalid = load({ 'a.service': '[Service]\nfoo\nExecStart=@x@/y\nbar\n' }, 'a.service')
+    expect(invalid.status).toBe('invalid')
+    const drop = loaded({
+      'a.service': H,
+      'a.service.d/a.conf': '[Service]\nbaz\nUser=00\nqux\n'
+    })
+    const notices = (service: { diagnostics: Diagnostic[] }): Array<[string, number]> =>
+      service.diagnostics.filter((d) => d.code === 'syntax').map((d) => [d.file, d.line])
+    expect(notices(invalid as { diagnostics: Diagnostic[] })).toEqual([['a.service', 2]])
+    expect(notices(drop)).toEqual([['a.service.d/a.conf', 2]])
+    expect(drop.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'dropin-stopped', file: 'a.service.d/a.conf', line: 3 })
+    )
+    // a file that reads to its end keeps every notice
+    expect(notices(loaded({ 'a.service': '[Service]\nfoo\nExecStart=/bin/true\nbar\n' }))).toEqual([
+      ['a.service', 2],
+      ['a.service', 4]
+    ])
   })
 
   it('treats a drop-in linked to /dev/null as empty; it still hides the same name elsewhere', () => {

@@ -37689,15 +37689,23 @@ function describeDropped(key, words, notApplied = [], errnoInAllowList = []) {
 /** Applies the assignments of one file; returns the fatal error, if any, that stopped it. */
 function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
     const parsed = parseUnitText(bytes, undefined, ctx.version);
-    for (const warning of parsed.warnings) {
-        addDiagnostic(diagnostics, {
-            file: file.path,
-            line: warning.line,
-            severity: 'notice',
-            code: 'syntax',
-            message: warning.message
-        });
-    }
+    // the parser's notices as systemd reads the lines: none after a line that stops the file
+    // (config_parse() returns at the first error), so they are listed up to the assignment applied
+    let noticed = 0;
+    const noticeBefore = (stop) => {
+        for (; noticed < parsed.warnings.length; noticed++) {
+            const warning = parsed.warnings[noticed];
+            if (warning.line >= stop)
+                return;
+            addDiagnostic(diagnostics, {
+                file: file.path,
+                line: warning.line,
+                severity: 'notice',
+                code: 'syntax',
+                message: warning.message
+            });
+        }
+    };
     for (const comment of parsed.comments)
         comments.push({ file: file.path, ...comment });
     const abortable = hasEmptyLastComponent(ctx.unit);
@@ -37705,6 +37713,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
     try {
         for (const assignment of parsed.assignments) {
             line = assignment.line;
+            noticeBefore(line);
             const { value, section } = assignment;
             const info = keyInfo(assignment.key);
             const key = info.name;
@@ -37816,6 +37825,7 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
             throw error;
         return { aborted: { line, message: error.message } };
     }
+    noticeBefore(Infinity);
     return { fatal: parsed.fatal, serviceLine: parsed.sectionLines['Service'] };
 }
 /** The settings applyImpliedSettings() may change (the fix engine restores them between variants). */

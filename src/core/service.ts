@@ -1435,14 +1435,21 @@ function applyFile(
   ctx: Context
 ): AppliedFile {
   const parsed = parseUnitText(bytes, undefined, ctx.version)
-  for (const warning of parsed.warnings) {
-    addDiagnostic(diagnostics, {
-      file: file.path,
-      line: warning.line,
-      severity: 'notice',
-      code: 'syntax',
-      message: warning.message
-    })
+  // the parser's notices as systemd reads the lines: none after a line that stops the file
+  // (config_parse() returns at the first error), so they are listed up to the assignment applied
+  let noticed = 0
+  const noticeBefore = (stop: number): void => {
+    for (; noticed < parsed.warnings.length; noticed++) {
+      const warning = parsed.warnings[noticed]!
+      if (warning.line >= stop) return
+      addDiagnostic(diagnostics, {
+        file: file.path,
+        line: warning.line,
+        severity: 'notice',
+        code: 'syntax',
+        message: warning.message
+      })
+    }
   }
   for (const comment of parsed.comments) comments.push({ file: file.path, ...comment })
   const abortable = hasEmptyLastComponent(ctx.unit)
@@ -1450,6 +1457,7 @@ function applyFile(
   try {
     for (const assignment of parsed.assignments) {
       line = assignment.line
+      noticeBefore(line)
       const { value, section } = assignment
       const info = keyInfo(assignment.key)
       const key = info.name
@@ -1562,6 +1570,7 @@ function applyFile(
     if (!(error instanceof SpecifierAbort)) throw error
     return { aborted: { line, message: error.message } }
   }
+  noticeBefore(Infinity)
   return { fatal: parsed.fatal, serviceLine: parsed.sectionLines['Service'] }
 }
 
