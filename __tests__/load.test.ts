@@ -616,6 +616,22 @@ describe('directive semantics', () => {
     ])
   })
 
+  it('says which Exec*= words keep an unknown escape, as systemd (parity batch 26)', () => {
+    // extract_first_word_and_warn(): "Ignoring unknown escape sequences: "a\-b""
+    const text = `${H.replace('ExecStart=/bin/true\n', '')}ExecStart=/bin/echo a\\-b "c\\qd" e\\n\nExecStop=/usr/bin/find /tmp -exec echo {} \\; ok\\x41\nExecReload=/bin/kill -HUP \\$MAINPID\n`
+    const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version: 252 })
+    if (result.status !== 'loaded') throw new Error(result.reason)
+    const warned = result.diagnostics.filter((d) => d.code === 'systemd-warning')
+    expect(warned.map((d) => `${d.line} ${d.message}`)).toEqual([
+      '2 Ignoring unknown escape sequences: "a\\-b", "c\\qd" (systemd keeps the backslash)',
+      '4 Ignoring unknown escape sequences: "\\$MAINPID" (systemd keeps the backslash)'
+    ])
+    const warnings = systemdWarnings(text)
+    if (warnings === undefined) return
+    const lines = [...warnings.matchAll(/a\.service:(\d+): Ignoring unknown escape sequences/g)]
+    expect([...new Set(lines.map((m) => Number(m[1])))]).toEqual([2, 4])
+  })
+
   it('reports a key a measured version no longer reads, as removed (red team, session 25)', () => {
     // systemd 262: "Support for option MemoryLimit= has been removed and it is ignored"
     const text = `${H}MemoryLimit=1G\nCPUShares=10\n`

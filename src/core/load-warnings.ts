@@ -7,7 +7,7 @@
 import type { UnitName } from './specifiers.js'
 import { expandPathSpecifiers, expandSpecifiers } from './specifiers.js'
 import { isAbsoluteNormalPath } from './values/paths.js'
-import { extractWords, isValidUtf8Value, parseBoolean } from './words.js'
+import { extractFirstWord, extractWords, isValidUtf8Value, parseBoolean } from './words.js'
 
 /** What systemd warns of an assignment of the key, or undefined. */
 export type LoadWarning = (value: string, unit: UnitName, version: number) => string | undefined
@@ -167,6 +167,39 @@ const pidFileWarning: LoadWarning = (value, unit, version) => {
   return `PIDFile=${path}: /var/run is a legacy name of /run; systemd ${version} reads it as /run${path.slice('/var/run'.length) || '/'} and warns that the unit file should say so`
 }
 
+/**
+ * extract_first_word_and_warn(), which config_parse_exec() reads each word with: a word whose
+ * escapes cunescape() refuses (`\-`, a final backslash) is read again relaxed, the backslash kept,
+ * and systemd logs "Ignoring unknown escape sequences" with the word (parity batch 26).
+ */
+const execEscapeWarning: LoadWarning = (value, _unit, version) => {
+  if (!value.includes('\\')) return undefined
+  const kept: string[] = []
+  for (let position = 0; ;) {
+    // an escaped command separator `\;` is read as a word ';' before any unescaping
+    while (position < value.length && ' \t\n\r'.includes(value[position]!)) position++
+    if (
+      value.startsWith('\\;', position) &&
+      (position + 2 === value.length || ' \t\n\r'.includes(value[position + 2]!))
+    ) {
+      position += 2
+      continue
+    }
+    const options = { unquote: true, cunescape: true, version }
+    const strict = extractFirstWord(value, position, { ...options, strictEscapes: true })
+    if (strict === undefined) break
+    if ('error' in strict) {
+      const relaxed = extractFirstWord(value, position, options)
+      if (relaxed === undefined || 'error' in relaxed) break
+      kept.push(relaxed.word)
+      position = relaxed.next
+    } else position = strict.next
+  }
+  if (kept.length === 0) return undefined
+  const words = kept.slice(0, 3).map((word) => `"${word}"`)
+  return `Ignoring unknown escape sequences: ${words.join(', ')}${kept.length > 3 ? ` and ${kept.length - 3} more` : ''} (systemd keeps the backslash)`
+}
+
 export const LOAD_WARNINGS: Readonly<Record<string, LoadWarning>> = {
   ...Object.fromEntries(
     [
@@ -185,5 +218,16 @@ export const LOAD_WARNINGS: Readonly<Record<string, LoadWarning>> = {
   User: userWarning,
   PIDFile: pidFileWarning,
   StandardOutput: outputWarning('StandardOutput'),
-  StandardError: outputWarning('StandardError')
+  StandardError: outputWarning('StandardError'),
+  ...Object.fromEntries(
+    [
+      'ExecCondition',
+      'ExecStartPre',
+      'ExecStart',
+      'ExecStartPost',
+      'ExecReload',
+      'ExecStop',
+      'ExecStopPost'
+    ].map((key) => [key, execEscapeWarning])
+  )
 }
