@@ -12370,6 +12370,12 @@ const TRAIT_CAPABILITIES = {
     bluetooth: ['CAP_NET_ADMIN', 'CAP_NET_BIND_SERVICE', 'CAP_NET_RAW'],
     'security-policy': ['CAP_MAC_ADMIN', 'CAP_MAC_OVERRIDE']
 };
+/** Socket families each trait needs allowed. */
+const TRAIT_FAMILIES = [
+    ['netlink', 'AF_NETLINK'],
+    ['packet', 'AF_PACKET'],
+    ['bluetooth', 'AF_BLUETOOTH']
+];
 /** Syscall groups each trait needs allowed. */
 const TRAIT_SYSCALLS = {
     time: ['@clock'],
@@ -12423,9 +12429,9 @@ const MOUNT_NAMESPACE_DIRECTIVES = new Set([
 /** What a login session may do, a package manager's scripts and containers may do too. */
 const LOGIN_LIKE = ['package-manager', 'containers'];
 /**
- * What breaks containers breaks the kernel's NFS server too: it works in the namespaces of the
- * daemons that configure it and with their capabilities (none of it could be run here, so nothing
- * it might need is taken away)
+ * What breaks containers breaks the kernel's file and block servers too (NFS, SMB, LIO): they work
+ * in the namespaces of the daemons that configure them and with their capabilities (none of it
+ * could be run here, so nothing they might need is taken away)
  */
 const CONTAINER_LIKE = ['kernel-server'];
 function firstTrait(profile, traits) {
@@ -12436,11 +12442,12 @@ function firstTrait(profile, traits) {
     }
     return undefined;
 }
+/** systemd's managed directories: where each lives, its key, and the profile's list of them */
 const MANAGED_ROOTS = [
-    ['/var/lib/', 'StateDirectory'],
-    ['/var/cache/', 'CacheDirectory'],
-    ['/var/log/', 'LogsDirectory'],
-    ['/run/', 'RuntimeDirectory']
+    ['/var/lib/', 'StateDirectory', 'state'],
+    ['/var/cache/', 'CacheDirectory', 'cache'],
+    ['/var/log/', 'LogsDirectory', 'logs'],
+    ['/run/', 'RuntimeDirectory', 'runtime']
 ];
 /**
  * Whether two names are one's prefix of the other (php-fpm8.2 and php, postgres and postgresql):
@@ -12449,12 +12456,6 @@ const MANAGED_ROOTS = [
 function namesRelated(a, b) {
     return a.startsWith(b) || b.startsWith(a);
 }
-/** Where DynamicUser= keeps each managed directory it moves: below private/ of these roots. */
-const MOVED_BY_DYNAMIC_USER = [
-    ['StateDirectory', '/var/lib/', 'state'],
-    ['CacheDirectory', '/var/cache/', 'cache'],
-    ['LogsDirectory', '/var/log/', 'logs']
-];
 /**
  * How to roll back a DynamicUser= drop-in. systemd moves the state, cache and logs directories of a
  * dynamic user into private/ and gives them to its transient UID, and moves one back (giving it to
@@ -12464,7 +12465,10 @@ const MOVED_BY_DYNAMIC_USER = [
  */
 function dynamicUserRollback(lines, profile) {
     const moved = [];
-    for (const [key, root, declaredIn] of MOVED_BY_DYNAMIC_USER) {
+    for (const [root, key, declaredIn] of MANAGED_ROOTS) {
+        // (a runtime directory is removed at stop, not moved, unless preserved)
+        if (key === 'RuntimeDirectory')
+            continue;
         const declared = profile.managed[declaredIn];
         const names = lines
             .filter((line) => line.key === key)
@@ -12501,7 +12505,7 @@ function planPaths(profile) {
         const dir = write.file ? write.path.slice(0, write.path.lastIndexOf('/')) || '/' : write.path;
         const managedRoot = MANAGED_ROOTS.find(([root]) => `${dir}/`.startsWith(root) && dir.length > root.length - 1);
         if (managedRoot && dir.length >= managedRoot[0].length) {
-            const [root, key] = managedRoot;
+            const [root, key, declaredIn] = managedRoot;
             const name = dir.slice(root.length).split('/')[0];
             const top = `${root}${name}`;
             if (/^[A-Za-z0-9._-]+$/.test(name) && !name.includes('%')) {
@@ -12509,14 +12513,7 @@ function planPaths(profile) {
                 // where the unit shows them
                 if (!write.conventional || key === 'StateDirectory')
                     plan.managed.push({ key, name, evidence: write.evidence });
-                const declared = (key === 'StateDirectory' &&
-                    profile.managed.state.some((n) => n.split('/')[0] === name)) ||
-                    (key === 'CacheDirectory' &&
-                        profile.managed.cache.some((n) => n.split('/')[0] === name)) ||
-                    (key === 'LogsDirectory' && profile.managed.logs.some((n) => n.split('/')[0] === name)) ||
-                    (key === 'RuntimeDirectory' &&
-                        profile.managed.runtime.some((n) => n.split('/')[0] === name));
-                if (declared)
+                if (profile.managed[declaredIn].some((n) => n.split('/')[0] === name))
                     continue;
                 // RuntimeDirectory= removes the directory when the service stops: not one it shares with
                 // another service (pgbouncer's usual /run/postgresql is PostgreSQL's socket directory)
@@ -13410,12 +13407,9 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         families.add('AF_INET');
         families.add('AF_INET6');
     }
-    if (has('netlink'))
-        families.add('AF_NETLINK');
-    if (has('packet'))
-        families.add('AF_PACKET');
-    if (has('bluetooth'))
-        families.add('AF_BLUETOOTH');
+    for (const [trait, family] of TRAIT_FAMILIES)
+        if (has(trait))
+            families.add(family);
     const familyList = [
         'AF_UNIX',
         'AF_INET',
@@ -13583,12 +13577,10 @@ function familyReason(family, profile, network) {
     if (family === 'AF_INET' || family === 'AF_INET6') {
         return `${family} (${network === 'yes' ? 'network' : 'network not ruled out'})`;
     }
-    if (family === 'AF_NETLINK' && profile.traits.has('netlink'))
-        return `AF_NETLINK (${profile.traits.get('netlink')})`;
-    if (family === 'AF_PACKET' && profile.traits.has('packet'))
-        return `AF_PACKET (${profile.traits.get('packet')})`;
-    if (family === 'AF_BLUETOOTH' && profile.traits.has('bluetooth'))
-        return `AF_BLUETOOTH (${profile.traits.get('bluetooth')})`;
+    const trait = TRAIT_FAMILIES.find(([, f]) => f === family)?.[0];
+    const evidence = trait === undefined ? undefined : profile.traits.get(trait);
+    if (evidence !== undefined)
+        return `${family} (${evidence})`;
     return `${family} (set in the unit or the policy)`;
 }
 /** The candidate with its index, every field present (one object shape for the search). */

@@ -422,6 +422,13 @@ const TRAIT_CAPABILITIES: Partial<Record<Trait, string[]>> = {
   'security-policy': ['CAP_MAC_ADMIN', 'CAP_MAC_OVERRIDE']
 }
 
+/** Socket families each trait needs allowed. */
+const TRAIT_FAMILIES: ReadonlyArray<[Trait, string]> = [
+  ['netlink', 'AF_NETLINK'],
+  ['packet', 'AF_PACKET'],
+  ['bluetooth', 'AF_BLUETOOTH']
+]
+
 /** Syscall groups each trait needs allowed. */
 const TRAIT_SYSCALLS: Partial<Record<Trait, string[]>> = {
   time: ['@clock'],
@@ -482,9 +489,9 @@ const MOUNT_NAMESPACE_DIRECTIVES: ReadonlySet<string> = new Set([
 const LOGIN_LIKE: readonly Trait[] = ['package-manager', 'containers']
 
 /**
- * What breaks containers breaks the kernel's NFS server too: it works in the namespaces of the
- * daemons that configure it and with their capabilities (none of it could be run here, so nothing
- * it might need is taken away)
+ * What breaks containers breaks the kernel's file and block servers too (NFS, SMB, LIO): they work
+ * in the namespaces of the daemons that configure them and with their capabilities (none of it
+ * could be run here, so nothing they might need is taken away)
  */
 const CONTAINER_LIKE: readonly Trait[] = ['kernel-server']
 
@@ -507,11 +514,12 @@ interface PathPlan {
   mustExist: string[]
 }
 
-const MANAGED_ROOTS: ReadonlyArray<[string, string]> = [
-  ['/var/lib/', 'StateDirectory'],
-  ['/var/cache/', 'CacheDirectory'],
-  ['/var/log/', 'LogsDirectory'],
-  ['/run/', 'RuntimeDirectory']
+/** systemd's managed directories: where each lives, its key, and the profile's list of them */
+const MANAGED_ROOTS: ReadonlyArray<[string, string, keyof ServiceProfile['managed']]> = [
+  ['/var/lib/', 'StateDirectory', 'state'],
+  ['/var/cache/', 'CacheDirectory', 'cache'],
+  ['/var/log/', 'LogsDirectory', 'logs'],
+  ['/run/', 'RuntimeDirectory', 'runtime']
 ]
 
 /**
@@ -522,13 +530,6 @@ function namesRelated(a: string, b: string): boolean {
   return a.startsWith(b) || b.startsWith(a)
 }
 
-/** Where DynamicUser= keeps each managed directory it moves: below private/ of these roots. */
-const MOVED_BY_DYNAMIC_USER: ReadonlyArray<[string, string, keyof ServiceProfile['managed']]> = [
-  ['StateDirectory', '/var/lib/', 'state'],
-  ['CacheDirectory', '/var/cache/', 'cache'],
-  ['LogsDirectory', '/var/log/', 'logs']
-]
-
 /**
  * How to roll back a DynamicUser= drop-in. systemd moves the state, cache and logs directories of a
  * dynamic user into private/ and gives them to its transient UID, and moves one back (giving it to
@@ -538,7 +539,9 @@ const MOVED_BY_DYNAMIC_USER: ReadonlyArray<[string, string, keyof ServiceProfile
  */
 function dynamicUserRollback(lines: readonly Line[], profile: ServiceProfile): Text | undefined {
   const moved: Array<{ key: string; root: string; names: string[] }> = []
-  for (const [key, root, declaredIn] of MOVED_BY_DYNAMIC_USER) {
+  for (const [root, key, declaredIn] of MANAGED_ROOTS) {
+    // (a runtime directory is removed at stop, not moved, unless preserved)
+    if (key === 'RuntimeDirectory') continue
     const declared = profile.managed[declaredIn]
     const names = lines
       .filter((line) => line.key === key)
@@ -575,7 +578,7 @@ function planPaths(profile: ServiceProfile): PathPlan {
       ([root]) => `${dir}/`.startsWith(root) && dir.length > root.length - 1
     )
     if (managedRoot && dir.length >= managedRoot[0].length) {
-      const [root, key] = managedRoot
+      const [root, key, declaredIn] = managedRoot
       const name = dir.slice(root.length).split('/')[0]!
       const top = `${root}${name}`
       if (/^[A-Za-z0-9._-]+$/.test(name) && !name.includes('%')) {
@@ -583,15 +586,7 @@ function planPaths(profile: ServiceProfile): PathPlan {
         // where the unit shows them
         if (!write.conventional || key === 'StateDirectory')
           plan.managed.push({ key, name, evidence: write.evidence })
-        const declared =
-          (key === 'StateDirectory' &&
-            profile.managed.state.some((n) => n.split('/')[0] === name)) ||
-          (key === 'CacheDirectory' &&
-            profile.managed.cache.some((n) => n.split('/')[0] === name)) ||
-          (key === 'LogsDirectory' && profile.managed.logs.some((n) => n.split('/')[0] === name)) ||
-          (key === 'RuntimeDirectory' &&
-            profile.managed.runtime.some((n) => n.split('/')[0] === name))
-        if (declared) continue
+        if (profile.managed[declaredIn].some((n) => n.split('/')[0] === name)) continue
         // RuntimeDirectory= removes the directory when the service stops: not one it shares with
         // another service (pgbouncer's usual /run/postgresql is PostgreSQL's socket directory)
         const shared =
@@ -1641,9 +1636,7 @@ function candidatesFor(
     families.add('AF_INET')
     families.add('AF_INET6')
   }
-  if (has('netlink')) families.add('AF_NETLINK')
-  if (has('packet')) families.add('AF_PACKET')
-  if (has('bluetooth')) families.add('AF_BLUETOOTH')
+  for (const [trait, family] of TRAIT_FAMILIES) if (has(trait)) families.add(family)
   const familyList = [
     'AF_UNIX',
     'AF_INET',
@@ -1823,12 +1816,9 @@ function familyReason(family: string, profile: ServiceProfile, network: string):
   if (family === 'AF_INET' || family === 'AF_INET6') {
     return `${family} (${network === 'yes' ? 'network' : 'network not ruled out'})`
   }
-  if (family === 'AF_NETLINK' && profile.traits.has('netlink'))
-    return `AF_NETLINK (${profile.traits.get('netlink')})`
-  if (family === 'AF_PACKET' && profile.traits.has('packet'))
-    return `AF_PACKET (${profile.traits.get('packet')})`
-  if (family === 'AF_BLUETOOTH' && profile.traits.has('bluetooth'))
-    return `AF_BLUETOOTH (${profile.traits.get('bluetooth')})`
+  const trait = TRAIT_FAMILIES.find(([, f]) => f === family)?.[0]
+  const evidence = trait === undefined ? undefined : profile.traits.get(trait)
+  if (evidence !== undefined) return `${family} (${evidence})`
   return `${family} (set in the unit or the policy)`
 }
 
