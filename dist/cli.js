@@ -6697,7 +6697,8 @@ function applyFile(file, bytes, settings, sources, diagnostics, comments, ctx) {
     try {
         for (const assignment of parsed.assignments) {
             line = assignment.line;
-            noticeBefore(line);
+            if (noticed < parsed.warnings.length)
+                noticeBefore(line);
             const { value, section } = assignment;
             const info = keyInfo(assignment.key);
             const key = info.name;

@@ -1457,7 +1457,7 @@ function applyFile(
   try {
     for (const assignment of parsed.assignments) {
       line = assignment.line
-      noticeBefore(line)
+      if (noticed < parsed.warnings.length) noticeBefore(line)
       const { value, section } = assignment
       const info = keyInfo(assignment.key)
       const key = info.name
