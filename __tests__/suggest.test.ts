@@ -1344,6 +1344,14 @@ describe("Debian's services that a drop-in broke at run time", () => {
     )
     expect(line(knot, 'SystemCallFilter')).not.toMatch(/@privileged/)
   })
+  it("alertmanager's gossip lists the interfaces for its address (round 4)", () => {
+    // "Failed to get interface addresses: route ip+net: netlinkrib: address family not supported"
+    const alertmanager = dropIn(
+      'User=prometheus\nExecStart=/usr/bin/prometheus-alertmanager $ARGS',
+      STRICT_ALL
+    )
+    expect(line(alertmanager, 'RestrictAddressFamilies')).toMatch(/AF_NETLINK/)
+  })
 })
 
 // lldpd's unit sets ProtectKernelTunables=no, munin-node's PrivateDevices=false: the drop-ins of the
