@@ -1352,6 +1352,14 @@ describe("Debian's services that a drop-in broke at run time", () => {
     )
     expect(line(alertmanager, 'RestrictAddressFamilies')).toMatch(/AF_NETLINK/)
   })
+  it("NUT's upsd starts as root and switches to its user itself (round 4)", () => {
+    // "getuid gave 0, but seteuid(0) failed: Operation not permitted" under ~@privileged
+    const upsd = dropIn(
+      'EnvironmentFile=-/etc/nut/nut.conf\nExecStart=/sbin/upsd -F\nExecReload=/sbin/upsd -c reload -P $MAINPID',
+      STRICT_ALL
+    )
+    expect(line(upsd, 'SystemCallFilter')).not.toMatch(/@privileged/)
+  })
 })
 
 // lldpd's unit sets ProtectKernelTunables=no, munin-node's PrivateDevices=false: the drop-ins of the

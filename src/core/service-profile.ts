@@ -219,6 +219,9 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     ['drops-privileges'],
     'starts as root and switches user itself'
   ],
+  // (NUT's daemons and drivers become their user through one become_user(): upsd failed under
+  // ~@privileged, "getuid gave 0, but seteuid(0) failed", in the booted container, round 4)
+  [/^(upsd|upsmon|upsdrvctl)$/, ['drops-privileges'], 'starts as root and switches user itself'],
   // daemons that chroot() themselves by default or in their packaged configuration (privilege
   // separation): chroot is in @mount, which a filter would deny (haproxy, avahi-daemon and vsftpd
   // failed to start in a booted container with ~@mount, session 27)
