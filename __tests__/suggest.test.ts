@@ -1360,6 +1360,26 @@ describe("Debian's services that a drop-in broke at run time", () => {
     )
     expect(line(upsd, 'SystemCallFilter')).not.toMatch(/@privileged/)
   })
+  it("kresd's cache is knot-resolver's; its instances share /run/knot-resolver (round 4)", () => {
+    const kresd = directiveLines(
+      suggestionOf(
+        gate(
+          {
+            name: 'kresd@1.service',
+            files: {
+              'kresd@.service':
+                '[Service]\nType=notify\nUser=knot-resolver\nWorkingDirectory=/var/lib/knot-resolver\nExecStart=/usr/sbin/kresd -c /etc/knot-resolver/kresd.conf -n\nExecStopPost=/usr/bin/env rm -f "/run/knot-resolver/control/%i"\n'
+            }
+          },
+          { policy: STRICT_ALL, threshold: 0 }
+        )
+      )
+    )
+    expect(line(kresd, 'ReadWritePaths')).toMatch(/-\/var\/cache\/knot-resolver( |$)/)
+    // RuntimeDirectory=knot-resolver: the first instance to stop would remove it for all of them
+    expect(line(kresd, 'RuntimeDirectory')).toBe('')
+    expect(line(kresd, 'ReadWritePaths')).toMatch(/-\/run\/knot-resolver( |$)/)
+  })
 })
 
 // lldpd's unit sets ProtectKernelTunables=no, munin-node's PrivateDevices=false: the drop-ins of the

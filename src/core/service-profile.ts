@@ -543,6 +543,9 @@ export const KNOWN_PATHS: ReadonlyArray<[RegExp, string[]]> = [
   // (alertmanager's silences were lost at each restart under strict: Debian keeps them there)
   [/^(alertmanager|prometheus-alertmanager)$/, ['/var/lib/prometheus/alertmanager']],
   [/^(prometheus)$/, ['/var/lib/prometheus']],
+  // Debian's knot-resolver keeps kresd's cache under the package's name (strict's ProtectSystem=
+  // stopped it starting: "can't open cache path '/var/cache/knot-resolver'", round 4)
+  [/^(kresd)$/, ['/var/cache/knot-resolver', '/var/lib/knot-resolver', '/run/knot-resolver']],
   [
     /^(mysqld|mariadbd|mysqld_safe|mariadbd-safe)$/,
     ['/var/lib/mysql', '/var/log/mysql', '/run/mysqld']

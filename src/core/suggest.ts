@@ -591,7 +591,10 @@ function planPaths(profile: ServiceProfile): PathPlan {
         // another service (pgbouncer's usual /run/postgresql is PostgreSQL's socket directory)
         const shared =
           write.conventional === true && !profile.programs.some((p) => namesRelated(p, name))
-        if (key === 'RuntimeDirectory' && !dropsPrivileges && !shared) {
+        // nor one every instance of a template shares: the first to stop removes the others'
+        // sockets (kresd@1's /run/knot-resolver, whose control/%i each instance writes, round 4)
+        const instances = profile.unit.includes('@')
+        if (key === 'RuntimeDirectory' && !dropsPrivileges && !shared && !instances) {
           if (!plan.runtime.some((r) => r.name === name))
             plan.runtime.push({ name, evidence: write.evidence })
         } else {
