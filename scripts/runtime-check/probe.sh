@@ -92,6 +92,159 @@ case "$unit" in
     echo "$reply" | tail -2
     echo "$reply" | grep -q 'uptime.value' ;;
   lldpd) limit lldpcli show chassis | grep -q ChassisID && echo 'lldpcli ok' ;;
+  postfix@-)
+    # SMTP in, local delivery out to /var/mail
+    printf 'Subject: probe\r\n\r\nmark-%s\r\n' "$stamp" |
+      limit curl -fsS --mail-from root@gatect --mail-rcpt probe@gatect -T - smtp://127.0.0.1/ || exit 1
+    for _ in $(seq 1 10); do
+      grep -qs "mark-$stamp" /var/mail/probe && echo 'delivered to /var/mail/probe' && exit 0
+      sleep 1
+    done
+    exit 1 ;;
+  dovecot)
+    # an IMAP login and an APPEND to the INBOX (/var/mail/probe), found again by a search
+    printf 'Subject: imap\r\n\r\nimap-%s\r\n' "$stamp" > /tmp/imap-probe
+    limit curl -fsS -u probe:probe-pw -T /tmp/imap-probe imap://127.0.0.1/INBOX || exit 1
+    limit curl -fsS -u probe:probe-pw imap://127.0.0.1/INBOX -X "SEARCH BODY imap-$stamp" | tr -d '\r' |
+      grep -q '^\* SEARCH [0-9]' && echo 'appended and found' ;;
+  named)
+    # a dynamic update (the zone's journal in /var/lib/bind), then the answer
+    printf 'server 127.0.0.1 5300\nzone gate.test\nupdate delete p.gate.test TXT\nupdate add p.gate.test 60 TXT "%s"\nsend\n' \
+      "$stamp" | limit nsupdate || exit 1
+    answer=$(limit dig +short +time=3 +tries=1 -p 5300 @127.0.0.1 p.gate.test TXT)
+    echo "$answer"
+    [ "$answer" = "\"$stamp\"" ] && limit rndc status | grep -q 'server is up' ;;
+  knot)
+    # a zone transaction through knotc, written to the zone file in /var/lib/knot
+    limit knotc zone-begin knot.test > /dev/null && limit knotc zone-unset knot.test p > /dev/null 2>&1
+    limit knotc zone-set knot.test p 60 TXT "$stamp" > /dev/null && limit knotc zone-commit knot.test > /dev/null ||
+      { limit knotc zone-abort knot.test; exit 1; }
+    answer=$(limit dig +short +time=3 +tries=1 -p 5301 @127.0.0.1 p.knot.test TXT)
+    echo "$answer"
+    sleep 1
+    [ "$answer" = "\"$stamp\"" ] && grep -q "$stamp" /var/lib/knot/knot.test.zone ;;
+  pdns-recursor)
+    answer=$(limit dig +short +time=3 +tries=1 -p 5302 @127.0.0.1 lua.test A)
+    echo "$answer"
+    [ "$answer" = 10.9.8.7 ] && limit rec_control ping | grep -q pong ;;
+  dnsdist)
+    # its own Lua rule, and a query forwarded to pdns-recursor
+    answer=$(limit dig +short +time=3 +tries=1 -p 5303 @127.0.0.1 dnsdist.test A)
+    forwarded=$(limit dig +short +time=3 +tries=1 -p 5303 @127.0.0.1 lua.test A)
+    echo "$answer $forwarded"
+    [ "$answer" = 10.7.7.7 ] && [ "$forwarded" = 10.9.8.7 ] ;;
+  kresd@1)
+    answer=$(limit dig +short +time=3 +tries=1 -p 5304 @127.0.0.1 kresd.gate.lan A)
+    echo "$answer"
+    [ "$answer" = 10.6.6.6 ] && echo 'cache.count()' | limit nc -q1 -U /run/knot-resolver/control/1 | grep -q '[0-9]' ;;
+  smbd)
+    # an upload to the [homes] share
+    printf 'smb-%s' "$stamp" > /tmp/smb-probe
+    limit smbclient -U probe%probe-pw //127.0.0.1/probe -c 'put /tmp/smb-probe smb-up.txt' > /dev/null 2>&1
+    grep -q "smb-$stamp" /home/probe/smb-up.txt && echo 'upload ok' ;;
+  nmbd)
+    answer=$(limit nmblookup -U 10.99.0.1 GATECT 2>&1 | grep 'GATECT<00>')
+    echo "$answer"
+    [ -n "$answer" ] ;;
+  rsync)
+    printf 'rsync-%s' "$stamp" > /tmp/rsync-probe
+    limit rsync /tmp/rsync-probe rsync://127.0.0.1/probe/up.txt &&
+      grep -q "rsync-$stamp" /srv/rsync-probe/up.txt && echo 'upload ok' ;;
+  varnish)
+    # a request through the cache, and a new VCL compiled (in /var/lib/varnish) and discarded
+    limit curl -fsS -o /dev/null -w '%{http_code}\n' http://127.0.0.1:6081/ || exit 1
+    limit varnishadm vcl.load "p$stamp" /etc/varnish/default.vcl > /dev/null &&
+      limit varnishadm vcl.discard "p$stamp" > /dev/null && echo 'VCL compiled' ;;
+  php8.2-fpm)
+    # a FastCGI request that saves a session (/var/lib/php/sessions)
+    id=$(SCRIPT_FILENAME=/var/www/html/probe.php REQUEST_METHOD=GET QUERY_STRING="s=$stamp" \
+      limit cgi-fcgi -bind -connect /run/php/php8.2-fpm.sock | tr -d '\r' | tail -1)
+    echo "session $id"
+    [ -n "$id" ] && grep -q "$stamp" "/var/lib/php/sessions/sess_$id" ;;
+  tomcat10)
+    # a JSP compiled (in /var/cache/tomcat10) that writes below its webapps; tomcat starts slowly
+    for _ in $(seq 1 40); do nc -z 127.0.0.1 8080 && break; sleep 1; done
+    limit curl -fsS "http://127.0.0.1:8080/probe.jsp?s=$stamp" | grep -q "wrote $stamp" &&
+      [ "$(cat /var/lib/tomcat10/webapps/ROOT/probe.txt)" = "$stamp" ] && echo 'JSP wrote its file' ;;
+  pgbouncer)
+    limit psql -h 127.0.0.1 -p 6432 -U postgres -qAt probe -c \
+      "create table if not exists pgb(x bigint); insert into pgb values($stamp); select count(*) from pgb" ;;
+  prometheus-alertmanager)
+    id=$(limit amtool --alertmanager.url=http://127.0.0.1:9093 silence add "probe=$stamp" -c probe -d 1h) || exit 1
+    limit amtool --alertmanager.url=http://127.0.0.1:9093 silence query -q "probe=$stamp" | grep -qx "$id" &&
+      echo "silence $id" ;;
+  prometheus)
+    # its own scrape stored in its TSDB (/var/lib/prometheus/metrics2)
+    for _ in $(seq 1 30); do
+      out=$(limit curl -fsS 'http://127.0.0.1:9090/api/v1/query?query=prometheus_tsdb_head_samples_appended_total')
+      echo "$out" | grep -q '"value":\[[0-9.]*,"[1-9]' && echo 'samples appended' && exit 0
+      sleep 1
+    done
+    echo "$out"
+    exit 1 ;;
+  privoxy) limit curl -fsS -o /dev/null -w '%{http_code}\n' -x http://127.0.0.1:8118 http://127.0.0.1:80/ ;;
+  tinyproxy) limit curl -fsS -o /dev/null -w '%{http_code}\n' -x http://127.0.0.1:8888 http://127.0.0.1:80/ ;;
+  coturn)
+    # a TURN allocation with the user from its SQLite database (/var/lib/turn), data relayed
+    out=$(limit turnutils_uclient -y -u probe -w probe-pw -r 3478 -n 2 -m 1 -l 100 127.0.0.1 2>&1)
+    echo "$out" | grep -E 'Total (lost|transmit)' | tr '\n' ' '
+    echo "$out" | grep -q 'Total lost packets 0 ' ;;
+  redis-sentinel)
+    # a SENTINEL SET, which rewrites its configuration file (/etc/redis/sentinel.conf)
+    value=$((30000 + stamp % 1000))
+    limit redis-cli -p 26379 sentinel set mymaster down-after-milliseconds "$value" | grep -q OK &&
+      grep -q "down-after-milliseconds mymaster $value" /etc/redis/sentinel.conf && echo "config rewritten" ;;
+  chrony)
+    # an NTP answer served from its local clock, and chronyc through its socket in /run/chrony
+    python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)
+s.sendto(b"\x23" + 47 * b"\0", ("127.0.0.1", 123))
+data = s.recv(48); print("stratum", data[1]); sys.exit(0 if data[1] == 10 else 1)' || exit 1
+    limit chronyc -n tracking | grep -q 'Stratum *: 10' ;;
+  zabbix-agent)
+    # items that read other processes, the interfaces and the file systems
+    python3 -c '
+import socket, struct
+def get(key):
+    s = socket.create_connection(("127.0.0.1", 10050), 5)
+    s.sendall(b"ZBXD\x01" + struct.pack("<Q", len(key)) + key.encode())
+    data = b""
+    while chunk := s.recv(4096): data += chunk
+    return data[13:].decode()
+items = {k: get(k) for k in ["agent.ping", "proc.num[zabbix_agentd]", "net.if.discovery", "vfs.fs.size[/,total]"]}
+print(items["agent.ping"], items["proc.num[zabbix_agentd]"], items["vfs.fs.size[/,total]"])
+ok = items["agent.ping"] == "1" and int(items["proc.num[zabbix_agentd]"]) > 1 and "\"lo\"" in items["net.if.discovery"] and int(items["vfs.fs.size[/,total]"]) > 0
+raise SystemExit(0 if ok else 1)' ;;
+  nut-server)
+    # the dummy UPS's status, and a variable set through upsd (a login; the driver takes it, and
+    # puts back its file's value later). Debian 12's dummy-ups aborts when upsd goes away (a stop,
+    # a reload: "send_to_all: write ... Broken pipe", SIGABRT) and is restarted 15 s later
+    value=$((stamp % 50 + 50))
+    for _ in $(seq 1 25); do
+      limit upsc dummy@127.0.0.1 ups.status 2> /dev/null | grep -qx OL && break
+      sleep 1
+    done
+    limit upsc dummy@127.0.0.1 ups.status 2> /dev/null | grep -qx OL || exit 1
+    limit upsrw -s "battery.charge=$value" -u probe -p probe-pw dummy@127.0.0.1 2>&1 | grep -qx OK &&
+      echo "OL, set $value" ;;
+  radicale)
+    # a calendar and an event written to /var/lib/radicale/collections
+    limit curl -sS -o /dev/null -u probe:probe-pw -X MKCALENDAR http://127.0.0.1:5232/probe/cal/
+    printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:probe\r\nBEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240101T000000Z\r\nSUMMARY:probe\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+      "$stamp" > /tmp/radicale-probe.ics
+    limit curl -fsS -u probe:probe-pw -H 'Content-Type: text/calendar' -T /tmp/radicale-probe.ics \
+      "http://127.0.0.1:5232/probe/cal/$stamp.ics" || exit 1
+    [ -f "/var/lib/radicale/collections/collection-root/probe/cal/$stamp.ics" ] && echo 'event stored' ;;
+  nftables) limit nft list set inet probe seen | grep -q 192.0.2.9 && echo 'ruleset loaded' ;;
+  logrotate)
+    # a oneshot: its last run succeeded and rotated the probe's log (which gets a line for the next)
+    started=$(systemctl show -P ExecMainStartTimestamp logrotate.service)
+    result=$(systemctl show -P Result logrotate.service)
+    echo "result $result"
+    rotated=$(stat -c %Z /var/log/probe-rotate.log.1 2> /dev/null || echo 0)
+    echo "line $stamp" >> /var/log/probe-rotate.log
+    [ "$result" = success ] && [ -n "$started" ] && [ "$rotated" -ge "$(date -d "$started" +%s)" ] ;;
   *)
     echo "no probe for $unit"
     exit 3 ;;

@@ -4,7 +4,8 @@
 # A score can be checked offline (the differential tests); this is the check that cannot.
 # Not part of `npm test`: it needs root, systemd-nspawn and Debian's mirror (docs/runtime-check.md).
 #
-#   runtime-check.sh setup                   build the root file system (once, ~3 minutes)
+#   runtime-check.sh setup                   build the root file system (once, ~8 minutes)
+#   runtime-check.sh configure               configure its services again (after a change here)
 #   runtime-check.sh boot | stop             boot or power off the container
 #   runtime-check.sh check POLICY UNIT...    test the gate's drop-in of each unit under POLICY
 #                                            (baseline, strict0 = strict at threshold 0, or any
@@ -26,7 +27,10 @@ PACKAGES=systemd,systemd-sysv,dbus,libpam-systemd,nginx,apache2,lighttpd,redis-s
 postgresql,mariadb-server,openssh-server,openssh-client,haproxy,unbound,dns-root-data,dnsmasq,mosquitto,\
 mosquitto-clients,prometheus-node-exporter,rsyslog,cron,squid,vsftpd,tor,avahi-daemon,avahi-utils,dnsutils,\
 cups,fail2ban,python3-systemd,iptables,snmpd,snmp,nagios-nrpe-server,nagios-nrpe-plugin,munin-node,lldpd,\
-curl,netcat-openbsd,logrotate,iproute2,procps
+curl,netcat-openbsd,logrotate,iproute2,procps,\
+postfix,bind9,knot,dovecot-imapd,samba,smbclient,rsync,varnish,php8.2-fpm,libfcgi-bin,tomcat10,pgbouncer,\
+dnsdist,pdns-recursor,prometheus-alertmanager,prometheus,privoxy,tinyproxy,coturn,redis-sentinel,chrony,\
+nftables,zabbix-agent,nut-server,knot-resolver,radicale
 
 # a command inside the container (host PID 1 is not systemd here: no machinectl, so nsenter)
 inside() {
@@ -40,6 +44,11 @@ setup() {
     apt-get install -y systemd-container mmdebstrap
   mkdir -p "$WORK"
   nice -n 19 mmdebstrap --variant=important --include="$PACKAGES" bookworm "$ROOT" http://deb.debian.org/debian
+  configure
+}
+
+# the services' configuration for the probes (again after a change: each step can run twice)
+configure() {
   echo gatect > "$ROOT/etc/hostname"
   # one port 80 and one port 53: apache2 8081, lighttpd 8082, dnsmasq 5354 (unbound keeps 53)
   sed -i 's/^Listen 80$/Listen 8081/' "$ROOT/etc/apache2/ports.conf"
@@ -47,8 +56,9 @@ setup() {
   sed -i 's/^server.port *= *80$/server.port = 8082/' "$ROOT/etc/lighttpd/lighttpd.conf"
   printf 'port=5354\nlisten-address=127.0.0.1\nbind-interfaces\naddress=/gate.lan/10.1.2.3\n' \
     > "$ROOT/etc/dnsmasq.d/probe.conf"
-  printf '\nlisten stats\n    bind 127.0.0.1:8404\n    mode http\n    stats enable\n    stats uri /stats\n' \
-    >> "$ROOT/etc/haproxy/haproxy.cfg"
+  grep -q '^listen stats' "$ROOT/etc/haproxy/haproxy.cfg" ||
+    printf '\nlisten stats\n    bind 127.0.0.1:8404\n    mode http\n    stats enable\n    stats uri /stats\n' \
+      >> "$ROOT/etc/haproxy/haproxy.cfg"
   sed -i 's/^#write_enable=YES/write_enable=YES/' "$ROOT/etc/vsftpd.conf"
   printf '* * * * * root mkdir -p /var/lib/probe; date >> /var/lib/probe/cron.stamp; date >> /root/cron.stamp\n' \
     > "$ROOT/etc/cron.d/probe"
@@ -56,10 +66,171 @@ setup() {
   printf '[sshd]\nbackend = systemd\n' > "$ROOT/etc/fail2ban/jail.d/probe.conf"
   install -m 755 "$HERE/probe.sh" "$ROOT/usr/local/sbin/probe"
   mkdir -p -m 700 "$ROOT/root/.ssh"
-  ssh-keygen -q -t ed25519 -N '' -f "$ROOT/root/.ssh/probe" -C probe
+  [ -f "$ROOT/root/.ssh/probe" ] || ssh-keygen -q -t ed25519 -N '' -f "$ROOT/root/.ssh/probe" -C probe
   cp "$ROOT/root/.ssh/probe.pub" "$ROOT/root/.ssh/authorized_keys"
-  chroot "$ROOT" useradd -m -s /bin/bash probe
+  chroot "$ROOT" id probe > /dev/null 2>&1 || chroot "$ROOT" useradd -m -s /bin/bash probe
   echo 'probe:probe-pw' | chroot "$ROOT" chpasswd
+
+  # Other ports: named 5300, knotd 5301, pdns_recursor 5302, dnsdist 5303 (forwarding to
+  # pdns_recursor), kresd 5304; varnish 6081 in front of nginx; tomcat 8080, pgbouncer 6432,
+  # alertmanager 9093, prometheus 9090, privoxy 8118, tinyproxy 8888, coturn 3478, sentinel 26379,
+  # zabbix-agent 10050, upsd 3493, radicale 5232; chronyd serves NTP on 123 without touching the
+  # clock (-x: nspawn keeps CAP_SYS_TIME from the container, the unit's condition is dropped)
+  # postfix: SMTP on 25 and local delivery to /var/mail; dovecot: IMAP on 143 from /var/mail
+  echo gatect > "$ROOT/etc/mailname"
+  chroot "$ROOT" postconf -e myhostname=gatect mydestination='gatect, localhost' inet_interfaces=all \
+    inet_protocols=ipv4 mynetworks=127.0.0.0/8 relayhost=
+  # bind9: a zone open to dynamic updates from 127.0.0.1, its journal in /var/lib/bind
+  cat > "$ROOT/etc/bind/named.conf.options" << 'EOF'
+options {
+	directory "/var/cache/bind";
+	listen-on port 5300 { 127.0.0.1; };
+	listen-on-v6 { none; };
+	recursion no;
+	dnssec-validation auto;
+};
+EOF
+  printf 'zone "gate.test" { type master; file "/var/lib/bind/db.gate.test"; allow-update { 127.0.0.1; }; };\n' \
+    > "$ROOT/etc/bind/named.conf.local"
+  [ -f "$ROOT/var/lib/bind/db.gate.test" ] || {
+    printf '$TTL 60\n@ IN SOA ns.gate.test. root.gate.test. 1 60 60 600 60\n@ IN NS ns.gate.test.\nns IN A 127.0.0.1\n' \
+      > "$ROOT/var/lib/bind/db.gate.test"
+    chroot "$ROOT" chown bind:bind /var/lib/bind/db.gate.test
+  }
+  # knot: a zone edited through knotc, written back to its file at once
+  cat > "$ROOT/etc/knot/knot.conf" << 'EOF'
+server:
+    rundir: "/run/knot"
+    user: knot:knot
+    listen: 127.0.0.1@5301
+log:
+  - target: syslog
+    any: info
+database:
+    storage: "/var/lib/knot"
+zone:
+  - domain: knot.test
+    storage: "/var/lib/knot"
+    file: "knot.test.zone"
+    zonefile-sync: 0
+    zonefile-load: difference-no-serial
+    journal-content: all
+EOF
+  [ -f "$ROOT/var/lib/knot/knot.test.zone" ] || {
+    printf '$TTL 60\n@ IN SOA ns.knot.test. root.knot.test. 1 60 60 600 60\n@ IN NS ns.knot.test.\nns IN A 127.0.0.1\n' \
+      > "$ROOT/var/lib/knot/knot.test.zone"
+    chroot "$ROOT" chown knot:knot /var/lib/knot/knot.test.zone
+  }
+  # pdns-recursor with a Lua script (LuaJIT), dnsdist forwarding to it with Lua rules
+  sed -i '/^local-address=/d; /^local-port=/d; /^lua-dns-script=/d' "$ROOT/etc/powerdns/recursor.conf"
+  printf 'local-address=127.0.0.1\nlocal-port=5302\nlua-dns-script=/etc/powerdns/probe.lua\n' \
+    >> "$ROOT/etc/powerdns/recursor.conf"
+  cat > "$ROOT/etc/powerdns/probe.lua" << 'EOF'
+function preresolve(dq)
+  if dq.qname:equal("lua.test") then
+    local x = 0
+    for i = 1, 1000000 do x = x + i % 7 end
+    dq:addAnswer(pdns.A, "10.9.8.7")
+    return true
+  end
+  return false
+end
+EOF
+  cat > "$ROOT/etc/dnsdist/dnsdist.conf" << 'EOF'
+setLocal('127.0.0.1:5303')
+newServer({address = '127.0.0.1:5302', name = 'recursor'})
+local x = 0
+for i = 1, 3000000 do x = x + i % 7 end
+addAction('dnsdist.test.', SpoofAction('10.7.7.7'))
+EOF
+  # knot-resolver: kresd@1 on 5304 with a local name (its cache in /var/cache/knot-resolver)
+  printf "net.listen('127.0.0.1', 5304, { kind = 'dns' })\nmodules = { 'hints > iterate' }\nhints['kresd.gate.lan'] = '10.6.6.6'\ncache.size = 20 * MB\n" \
+    > "$ROOT/etc/knot-resolver/kresd.conf"
+  # samba: the [homes] share writable (an upload to the probe user's home); nmbd on a veth pair
+  # (loopback has no broadcast; the container's kernel has no dummy interfaces)
+  sed -i '/^\[homes\]/,/^\[/ s/^\(\s*read only = \)yes/\1no/' "$ROOT/etc/samba/smb.conf"
+  printf 'probe-pw\nprobe-pw\n' | chroot "$ROOT" smbpasswd -s -a probe > /dev/null
+  cat > "$ROOT/etc/systemd/system/probe-veth.service" << 'EOF'
+[Unit]
+Description=a broadcast interface for nmbd's probe
+Before=nmbd.service smbd.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'ip link add v0 type veth peer name v1; ip addr add 10.99.0.1/24 dev v0; ip link set v1 up; ip link set v0 up'
+[Install]
+WantedBy=multi-user.target
+EOF
+  ln -sf /etc/systemd/system/probe-veth.service "$ROOT/etc/systemd/system/multi-user.target.wants/"
+  # rsync daemon: a writable module (chrooted, as nobody)
+  printf 'uid = nobody\ngid = nogroup\nuse chroot = yes\n[probe]\n  path = /srv/rsync-probe\n  read only = no\n' \
+    > "$ROOT/etc/rsyncd.conf"
+  mkdir -p "$ROOT/srv/rsync-probe"
+  chroot "$ROOT" chown nobody:nogroup /srv/rsync-probe
+  # varnish in front of nginx (tomcat has 8080)
+  sed -i 's/\.port = "8080";/.port = "80";/' "$ROOT/etc/varnish/default.vcl"
+  # php-fpm: a page that saves a session (in /var/lib/php/sessions)
+  printf '<?php session_start(); $_SESSION["x"] = $_GET["s"] ?? "x"; echo session_id(), "\\n"; session_write_close();\n' \
+    > "$ROOT/var/www/html/probe.php"
+  # tomcat: a JSP (compiled in its work directory) that writes a file in its webapps
+  cat > "$ROOT/var/lib/tomcat10/webapps/ROOT/probe.jsp" << 'EOF'
+<%@ page import="java.nio.file.*" %><%
+Path f = Paths.get(System.getProperty("catalina.base"), "webapps", "ROOT", "probe.txt");
+Files.writeString(f, request.getParameter("s"));
+out.print("wrote " + Files.readString(f));
+%>
+EOF
+  touch "$ROOT/var/lib/tomcat10/webapps/ROOT/probe.txt"
+  chroot "$ROOT" chown tomcat:tomcat /var/lib/tomcat10/webapps/ROOT/probe.txt
+  # pgbouncer: a database through PostgreSQL's socket, trust on loopback
+  grep -q '^probe = ' "$ROOT/etc/pgbouncer/pgbouncer.ini" ||
+    sed -i 's/^\[databases\]$/[databases]\nprobe = host=\/var\/run\/postgresql dbname=postgres user=postgres/' \
+      "$ROOT/etc/pgbouncer/pgbouncer.ini"
+  sed -i 's/^auth_type = .*/auth_type = trust/' "$ROOT/etc/pgbouncer/pgbouncer.ini"
+  echo '"postgres" ""' > "$ROOT/etc/pgbouncer/userlist.txt"
+  # coturn: long-term credentials, its user in its SQLite database
+  printf 'listening-ip=127.0.0.1\nlistening-port=3478\nrelay-ip=127.0.0.1\nrealm=gatect\nlt-cred-mech\nno-tls\nno-dtls\nsyslog\nallow-loopback-peers\ncli-password=probe-cli\n' \
+    > "$ROOT/etc/turnserver.conf"
+  chroot "$ROOT" turnadmin -a -u probe -r gatect -p probe-pw > /dev/null 2>&1
+  chroot "$ROOT" chown -R turnserver:turnserver /var/lib/turn
+  # chrony: an NTP server for 127.0.0.1 from its local clock
+  sed -i '/^ConditionCapability=CAP_SYS_TIME$/d' "$ROOT/usr/lib/systemd/system/chrony.service"
+  sed -i 's/^DAEMON_OPTS=.*/DAEMON_OPTS="-F 1 -x"/' "$ROOT/etc/default/chrony"
+  printf 'allow 127.0.0.1\nlocal stratum 10\n' > "$ROOT/etc/chrony/conf.d/probe.conf"
+  # zabbix-agent: its default configuration (Server=127.0.0.1)
+  # nut: a dummy UPS (its driver enabled), upsd on loopback
+  sed -i 's/^MODE=.*/MODE=standalone/' "$ROOT/etc/nut/nut.conf"
+  grep -q '^\[dummy\]' "$ROOT/etc/nut/ups.conf" ||
+    printf '[dummy]\n  driver = dummy-ups\n  port = dummy.dev\n  desc = "probe"\n' >> "$ROOT/etc/nut/ups.conf"
+  printf 'ups.status: OL\nbattery.charge: 100\nups.model: probe\n' > "$ROOT/etc/nut/dummy.dev"
+  printf 'LISTEN 127.0.0.1 3493\n' > "$ROOT/etc/nut/upsd.conf"
+  printf '[probe]\n  password = probe-pw\n  actions = SET\n  instcmds = ALL\n' > "$ROOT/etc/nut/upsd.users"
+  chroot "$ROOT" sh -c 'chgrp nut /etc/nut/*; chmod 640 /etc/nut/*'
+  mkdir -p "$ROOT/etc/systemd/system/nut-driver.target.wants"
+  ln -sf /usr/lib/systemd/system/nut-driver@.service \
+    "$ROOT/etc/systemd/system/nut-driver.target.wants/nut-driver@dummy.service"
+  # radicale: a user (plain htpasswd) who creates a calendar and an event
+  cat > "$ROOT/etc/radicale/config" << 'EOF'
+[server]
+hosts = 127.0.0.1:5232
+[auth]
+type = htpasswd
+htpasswd_filename = /etc/radicale/users
+htpasswd_encryption = plain
+[storage]
+filesystem_folder = /var/lib/radicale/collections
+EOF
+  echo 'probe:probe-pw' > "$ROOT/etc/radicale/users"
+  chroot "$ROOT" sh -c 'chgrp radicale /etc/radicale/users; chmod 640 /etc/radicale/users'
+  # (Debian 12's package leaves its collections to root)
+  chroot "$ROOT" chown radicale:radicale /var/lib/radicale/collections
+  # nftables: a table of the probe's own; logrotate.service: a log it rotates at each run
+  grep -q 'table inet probe' "$ROOT/etc/nftables.conf" ||
+    printf 'table inet probe {\n\tset seen {\n\t\ttype ipv4_addr\n\t\telements = { 192.0.2.9 }\n\t}\n}\n' \
+      >> "$ROOT/etc/nftables.conf"
+  printf '/var/log/probe-rotate.log {\n  size 1\n  rotate 2\n  missingok\n  create 0640 root adm\n}\n' \
+    > "$ROOT/etc/logrotate.d/zz-probe"
+  echo start >> "$ROOT/var/log/probe-rotate.log"
 }
 
 boot() {
@@ -75,6 +246,11 @@ boot() {
   done
   [ -n "$leader" ] || { echo "the container did not boot: $WORK/nspawn.log" >&2; exit 1; }
   echo "$leader" > "$WORK/leader.pid"
+  # until systemd's private socket is there, systemctl says "offline" at once, even with --wait
+  for _ in $(seq 1 30); do
+    [ "$(inside systemctl is-system-running 2> /dev/null)" != offline ] && break
+    sleep 1
+  done
   inside systemctl is-system-running --wait
 }
 
@@ -221,9 +397,10 @@ bisect() {
 
 case ${1:-} in
   setup) setup ;;
+  configure) configure ;;
   boot) boot ;;
   stop) inside systemctl poweroff ;;
   check) shift && check "$@" ;;
   bisect) shift && bisect "$@" ;;
-  *) sed -n '2,16p' "$0" && exit 2 ;;
+  *) sed -n '2,17p' "$0" && exit 2 ;;
 esac
