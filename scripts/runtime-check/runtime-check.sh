@@ -235,9 +235,10 @@ EOF
 
 boot() {
   # --register=no --keep-unit: without a systemd on the host, nspawn cannot create its scope
-  # ("Failed to open system bus"); loopback only
+  # ("Failed to open system bus"); loopback only. The console's output goes to nspawn.log: with
+  # --console=passive nothing read it, and at poweroff systemd blocked writing its status lines
   nohup nice -n 19 systemd-nspawn -D "$ROOT" -b --machine=gatect --private-network --register=no \
-    --keep-unit --console=passive > "$WORK/nspawn.log" 2>&1 &
+    --keep-unit --console=read-only > "$WORK/nspawn.log" 2>&1 &
   echo $! > "$WORK/nspawn.pid"
   local leader=
   for _ in $(seq 1 30); do
