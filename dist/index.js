@@ -41739,6 +41739,9 @@ const PROGRAMS = [
         ['drops-privileges'],
         'starts as root and switches user itself'
     ],
+    // (NUT's daemons and drivers become their user through one become_user(): upsd failed under
+    // ~@privileged, "getuid gave 0, but seteuid(0) failed", in the booted container, round 4)
+    [/^(upsd|upsmon|upsdrvctl)$/, ['drops-privileges'], 'starts as root and switches user itself'],
     // daemons that chroot() themselves by default or in their packaged configuration (privilege
     // separation): chroot is in @mount, which a filter would deny (haproxy, avahi-daemon and vsftpd
     // failed to start in a booted container with ~@mount, session 27)
@@ -41762,9 +41765,10 @@ const PROGRAMS = [
     ],
     // getifaddrs() asks the kernel by netlink: a daemon that lists the interfaces needs AF_NETLINK
     // (unbound "getifaddrs: Address family not supported", node_exporter's netdev collector, in the
-    // booted container, session 27)
+    // booted container, session 27; alertmanager's gossip looks for its address among them at every
+    // start and exits without: "Failed to get interface addresses: route ip+net: netlinkrib", round 4)
     [
-        /^(node_exporter|prometheus-node-exporter|zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|datadog-agent|glances|vnstatd|kea-dhcp4|kea-dhcp6|dhcpd|miniupnpd|mdns-repeater|unbound|minidlna|master|postfix|postmulti|lldpd)$/,
+        /^(node_exporter|prometheus-node-exporter|alertmanager|prometheus-alertmanager|zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|datadog-agent|glances|vnstatd|kea-dhcp4|kea-dhcp6|dhcpd|miniupnpd|mdns-repeater|unbound|minidlna|master|postfix|postmulti|lldpd)$/,
         ['netlink'],
         'lists the network interfaces'
     ],
@@ -42058,6 +42062,9 @@ const KNOWN_PATHS = [
     // (alertmanager's silences were lost at each restart under strict: Debian keeps them there)
     [/^(alertmanager|prometheus-alertmanager)$/, ['/var/lib/prometheus/alertmanager']],
     [/^(prometheus)$/, ['/var/lib/prometheus']],
+    // Debian's knot-resolver keeps kresd's cache under the package's name (strict's ProtectSystem=
+    // stopped it starting: "can't open cache path '/var/cache/knot-resolver'", round 4)
+    [/^(kresd)$/, ['/var/cache/knot-resolver', '/var/lib/knot-resolver', '/run/knot-resolver']],
     [
         /^(mysqld|mariadbd|mysqld_safe|mariadbd-safe)$/,
         ['/var/lib/mysql', '/var/log/mysql', '/run/mysqld']
@@ -43542,7 +43549,10 @@ function planPaths(profile) {
                 // RuntimeDirectory= removes the directory when the service stops: not one it shares with
                 // another service (pgbouncer's usual /run/postgresql is PostgreSQL's socket directory)
                 const shared = write.conventional === true && !profile.programs.some((p) => namesRelated(p, name));
-                if (key === 'RuntimeDirectory' && !dropsPrivileges && !shared) {
+                // nor one every instance of a template shares: the first to stop removes the others'
+                // sockets (kresd@1's /run/knot-resolver, whose control/%i each instance writes, round 4)
+                const instances = profile.unit.includes('@');
+                if (key === 'RuntimeDirectory' && !dropsPrivileges && !shared && !instances) {
                     if (!plan.runtime.some((r) => r.name === name))
                         plan.runtime.push({ name, evidence: write.evidence });
                 }
