@@ -1251,6 +1251,11 @@ describe("Debian's services that a drop-in broke at run time", () => {
     ['ExecStart=/usr/sbin/NetworkManager --no-daemon', [], [/^ProtectKernelTunables=/]],
     ['ExecStart=/usr/sbin/qemu-ga', [/^RestrictAddressFamilies=.*AF_NETLINK/], [/^ProtectClock=/]],
     [
+      'User=consul\nExecStart=/usr/bin/consul agent -config-dir=/etc/consul.d/',
+      [/^RestrictAddressFamilies=.*AF_NETLINK/],
+      []
+    ],
+    [
       'ExecStart=/usr/sbin/ModemManager\nRestrictAddressFamilies=AF_NETLINK AF_UNIX AF_QIPCRTR',
       [],
       [/^RestrictAddressFamilies=(?!.*AF_QIPCRTR)AF/]

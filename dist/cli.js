@@ -10743,9 +10743,10 @@ const PROGRAMS = [
     // getifaddrs() asks the kernel by netlink: a daemon that lists the interfaces needs AF_NETLINK
     // (unbound "getifaddrs: Address family not supported", node_exporter's netdev collector, in the
     // booted container, session 27; alertmanager's gossip looks for its address among them at every
-    // start and exits without: "Failed to get interface addresses: route ip+net: netlinkrib", round 4)
+    // start and exits without: "Failed to get interface addresses: route ip+net: netlinkrib", round 4;
+    // consul and serf bind the same gossip library (memberlist, go-sockaddr) to 0.0.0.0 by default)
     [
-        /^(node_exporter|prometheus-node-exporter|alertmanager|prometheus-alertmanager|zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|datadog-agent|glances|vnstatd|kea-dhcp4|kea-dhcp6|dhcpd|miniupnpd|mdns-repeater|unbound|minidlna|master|postfix|postmulti|lldpd)$/,
+        /^(node_exporter|prometheus-node-exporter|alertmanager|prometheus-alertmanager|consul|serf|zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|datadog-agent|glances|vnstatd|kea-dhcp4|kea-dhcp6|dhcpd|miniupnpd|mdns-repeater|unbound|minidlna|master|postfix|postmulti|lldpd)$/,
         ['netlink'],
         'lists the network interfaces'
     ],
