@@ -1223,6 +1223,11 @@ describe("Debian's services that a drop-in broke at run time", () => {
       [/^PrivateDevices=/]
     ],
     ['ExecStart=/usr/sbin/virtlogd', [], [/^DynamicUser=/]],
+    [
+      'Type=dbus\nBusName=org.usbguard1\nExecStart=/usr/sbin/usbguard-dbus --system',
+      [],
+      [/^DynamicUser=/]
+    ],
     ['ExecStart=/usr/sbin/corosync -f', [], [/^DynamicUser=/]],
     ['ExecStart=/usr/sbin/pacemakerd', [], [/^DynamicUser=/, /^ProtectSystem=/]],
     ['Type=forking\nExecStart=/sbin/mdmon --foreground md127', [], [/^ProtectKernelTunables=/]],

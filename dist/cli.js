@@ -10917,6 +10917,9 @@ const PROGRAMS = [
     [/^(virtlogd|virtlockd)$/, ['system-writer'], "keeps libvirt's logs and locks"],
     [/^(pacemakerd)$/, MAY_CHANGE_ANYTHING, 'runs cluster resource agents as root'],
     [/^(corosync)$/, ['system-writer', 'realtime'], 'cluster engine (real-time, root)'],
+    // (usbguard-daemon.conf admits IPCAllowedUsers=root only: its D-Bus bridge as a dynamic user is
+    // refused)
+    [/^(usbguard-dbus)$/, ['root-client'], 'a client the usbguard daemon admits as root only'],
     // (the alert goes through sendmail, setgid in postfix and exim: no NoNewPrivileges=, and its queue
     // under /var/spool stays writable)
     [/^(mdadm|smartd|logwatch|logcheck|apticron)$/, ['sends-mail'], 'mails alerts via sendmail'],
@@ -12998,7 +13001,8 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         'bluetooth',
         'uevents',
         'fanotify',
-        'sends-mail'
+        'sends-mail',
+        'root-client'
     ];
     let identity = false;
     const explicitRoot = (user === 'root' || user === '0') && sources.user !== undefined;

@@ -39,6 +39,7 @@ export type Trait =
   | 'uevents'
   | 'fanotify'
   | 'sends-mail'
+  | 'root-client'
   | 'mount'
   | 'realtime'
   | 'hostname'
@@ -420,6 +421,9 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   [/^(virtlogd|virtlockd)$/, ['system-writer'], "keeps libvirt's logs and locks"],
   [/^(pacemakerd)$/, MAY_CHANGE_ANYTHING, 'runs cluster resource agents as root'],
   [/^(corosync)$/, ['system-writer', 'realtime'], 'cluster engine (real-time, root)'],
+  // (usbguard-daemon.conf admits IPCAllowedUsers=root only: its D-Bus bridge as a dynamic user is
+  // refused)
+  [/^(usbguard-dbus)$/, ['root-client'], 'a client the usbguard daemon admits as root only'],
   // (the alert goes through sendmail, setgid in postfix and exim: no NoNewPrivileges=, and its queue
   // under /var/spool stays writable)
   [/^(mdadm|smartd|logwatch|logcheck|apticron)$/, ['sends-mail'], 'mails alerts via sendmail'],

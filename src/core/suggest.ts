@@ -1144,7 +1144,8 @@ function candidatesFor(
     'bluetooth',
     'uevents',
     'fanotify',
-    'sends-mail'
+    'sends-mail',
+    'root-client'
   ]
   let identity = false
   const explicitRoot = (user === 'root' || user === '0') && sources.user !== undefined
