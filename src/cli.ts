@@ -2,7 +2,9 @@
  * Entry point of the `systemd-hardening-gate` command (bundled as dist/cli.js). The same file is the
  * script of the scan's worker threads.
  */
+import { setFlagsFromString } from 'node:v8'
 import { runCli } from './cli/run.js'
+import { tieringFor } from './cli/tiering.js'
 import { serveScanWorker } from './scan/parallel.js'
 
 if (!serveScanWorker()) main()
@@ -23,7 +25,8 @@ function main(): void {
     stderr: (text) => process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
-    env: process.env
+    env: process.env,
+    tiering: tieringFor(process.execArgv, setFlagsFromString)
   }).then(
     (code) => {
       process.exitCode = code

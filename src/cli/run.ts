@@ -24,6 +24,7 @@ import {
   writeAll
 } from '../scan/parallel.js'
 import { invokingUser } from '../scan/manager-user.js'
+import type { RunShape } from './tiering.js'
 import { PatternError, READ_AHEAD_MIN_UNITS, scanEach } from '../scan/scan.js'
 
 export const VERSION = '0.1.0'
@@ -119,6 +120,9 @@ export interface CliIO {
   isTTY: boolean
   stderrIsTTY: boolean
   env: Record<string, string | undefined>
+  /** the command's own process: chooses V8's tiering for the run once the walk has counted its
+   * units (tiering.ts); true when it chose efficiency mode */
+  tiering?: (run: RunShape) => boolean
 }
 
 class UsageError extends Error {}
@@ -245,6 +249,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const showProgress = io.stderrIsTTY && (format !== 'text' || values.output !== undefined)
     const cpus = io.cpus ?? os.availableParallelism()
     const debug = io.env.SYSTEMD_HARDENING_GATE_DEBUG
+    // text and SARIF show the first drop-ins in full; computing the others would only cost time
+    const fewDropIns = (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
     const stream = await scanEach(positionals.length ? positionals : ['.'], {
       ...options,
       cwd: io.cwd,
@@ -255,11 +261,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       onReadAhead: debug
         ? (served) => io.stderr(`scan: ${served} file(s) read ahead\n`)
         : undefined,
-      // text shows the first drop-ins in full; computing the others would only cost time
-      suggestLimit:
-        (format === 'text' || format === 'sarif') && !values.fix && !values.suggest
-          ? TEXT_SUGGESTIONS
-          : undefined,
+      suggestLimit: fewDropIns ? TEXT_SUGGESTIONS : undefined,
       onProgress: showProgress
         ? (done, total) => io.stderr(`\rscanned ${done}/${total} units`)
         : undefined
@@ -267,6 +269,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (stream.missing.length) {
       throw new UsageError(`no such file or directory: ${stream.missing.join(', ')}`)
     }
+    const efficient = io.tiering?.({
+      format,
+      everyDropIn: suggest && !fewDropIns,
+      units: stream.total,
+      cpus
+    })
+    if (debug && efficient) io.stderr(`scan: V8's efficiency mode\n`)
     const outputError = (error: unknown): UsageError =>
       new UsageError(
         `cannot write --output ${values.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
