@@ -632,6 +632,52 @@ describe('directive semantics', () => {
     expect([...new Set(lines.map((m) => Number(m[1])))]).toEqual([2, 4])
   })
 
+  it("notes the '!!' prefix from 258, which ignores it (batch 26's 262 log; 257 has no notice)", () => {
+    const text = `${H.replace('ExecStart=/bin/true\n', '')}ExecStart=!!/bin/true\nExecStartPre=-!!/bin/true\nExecStartPost=!/bin/true ; !!-/bin/true x\\-y\nExecReload=!/bin/kill -HUP $MAINPID\n`
+    const notices = (version: number): string[] => {
+      const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version })
+      if (result.status !== 'loaded') throw new Error(result.reason)
+      return result.diagnostics
+        .filter((d) => d.code === 'systemd-warning')
+        .map((d) => `${d.line} ${d.message}`)
+    }
+    const note = (version: number): string =>
+      `The '!!' prefix is no longer supported: systemd ${version} ignores it, the command runs with the unit's credentials (remove the prefix)`
+    expect(notices(262)).toEqual([
+      `2 ${note(262)}`,
+      `3 ${note(262)}`,
+      `4 ${note(262)}; Ignoring unknown escape sequences: "x\\-y" (systemd keeps the backslash)`
+    ])
+    expect(notices(258)).toHaveLength(3)
+    expect(notices(257)).toEqual([
+      '4 Ignoring unknown escape sequences: "x\\-y" (systemd keeps the backslash)'
+    ])
+    // the machine's systemd-analyze (252) has no notice; ORACLE_SYSTEMD_ANALYZE may be 258 or newer
+    const warnings = systemdWarnings(text)
+    if (warnings !== undefined) expect(warnings).not.toMatch(/!! modifier/)
+    const oracle = process.env.ORACLE_SYSTEMD_ANALYZE
+    if (!oracle) return
+    const version = Number(
+      /systemd (\d+)/.exec(spawnSync(oracle, ['--version'], { encoding: 'utf8' }).stdout)?.[1]
+    )
+    if (!(version >= 258)) return
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-bang-'))
+    try {
+      fs.writeFileSync(path.join(dir, 'a.service'), text)
+      const log = spawnSync(
+        oracle,
+        ['security', '--offline=true', '--no-pager', path.join(dir, 'a.service')],
+        {
+          encoding: 'utf8'
+        }
+      ).stderr
+      const lines = [...log.matchAll(/a\.service:(\d+): The !! modifier/g)].map((m) => Number(m[1]))
+      expect([...new Set(lines)]).toEqual([2, 3, 4])
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('reports a key a measured version no longer reads, as removed (red team, session 25)', () => {
     // systemd 262: "Support for option MemoryLimit= has been removed and it is ignored"
     const text = `${H}MemoryLimit=1G\nCPUShares=10\n`

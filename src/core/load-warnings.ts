@@ -6,6 +6,7 @@
  */
 import type { UnitName } from './specifiers.js'
 import { expandPathSpecifiers, expandSpecifiers } from './specifiers.js'
+import { EXEC_AMBIENT_HACK_REMOVED, parseExecLine } from './values/exec.js'
 import { isAbsoluteNormalPath } from './values/paths.js'
 import { extractFirstWord, extractWords, isValidUtf8Value, parseBoolean } from './words.js'
 
@@ -200,6 +201,21 @@ const execEscapeWarning: LoadWarning = (value, _unit, version) => {
   return `Ignoring unknown escape sequences: ${words.join(', ')}${kept.length > 3 ? ` and ${kept.length - 3} more` : ''} (systemd keeps the backslash)`
 }
 
+/** config_parse_exec() from 258: a notice for the '!!' prefix, which it ignores (values/exec.ts). */
+const execAmbientHackWarning: LoadWarning = (value, unit, version) => {
+  if (version < EXEC_AMBIENT_HACK_REMOVED || !value.includes('!!')) return undefined
+  if (!parseExecLine(value, unit, version).ambientHack) return undefined
+  return `The '!!' prefix is no longer supported: systemd ${version} ignores it, the command runs with the unit's credentials (remove the prefix)`
+}
+
+/** Both notices an Exec*= line can get; systemd logs them on lines of their own. */
+const execWarning: LoadWarning = (value, unit, version) => {
+  const notices = [execAmbientHackWarning, execEscapeWarning]
+    .map((warning) => warning(value, unit, version))
+    .filter((notice) => notice !== undefined)
+  return notices.length ? notices.join('; ') : undefined
+}
+
 export const LOAD_WARNINGS: Readonly<Record<string, LoadWarning>> = {
   ...Object.fromEntries(
     [
@@ -228,6 +244,6 @@ export const LOAD_WARNINGS: Readonly<Record<string, LoadWarning>> = {
       'ExecReload',
       'ExecStop',
       'ExecStopPost'
-    ].map((key) => [key, execEscapeWarning])
+    ].map((key) => [key, execWarning])
   )
 }

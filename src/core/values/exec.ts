@@ -28,6 +28,14 @@ export const EXEC_PATH_UTF8_REQUIRED = 261
  */
 export const EXEC_VIA_SHELL = 258
 
+/**
+ * The '!!' prefix (run as root only where the kernel lacks ambient capabilities) is gone from 258
+ * (systemd PR #35587, kernel baseline 4.3): the second '!' undoes the first and systemd logs a
+ * notice; the command runs as the unit says, as '!!' always did on a kernel with ambient
+ * capabilities. 257 has no such notice, 262 prints it (their systemd-analyze).
+ */
+export const EXEC_AMBIENT_HACK_REMOVED = 258
+
 export interface ExecParse {
   /** commands appended by this line (an empty assignment resets: see `reset`) */
   commands: string[]
@@ -36,6 +44,8 @@ export interface ExecParse {
   fatal?: string
   /** the rest of the line was ignored ('-' prefix, or a first word with bad quoting) */
   ignored?: string
+  /** a command of the line has the '!!' prefix, which the version no longer supports */
+  ambientHack?: boolean
 }
 
 const WHITESPACE = ' \t\n\r'
@@ -71,7 +81,10 @@ export function parseExecLine(value: string, unit: UnitName, version: number): E
       else if (c === ':' && !noEnv) noEnv = true
       else if (c === '+' && privileged === 0) privileged = 1
       else if (c === '!' && privileged === 0) privileged = 2
-      else if (c === '!' && privileged === 2) privileged = 3
+      else if (c === '!' && privileged === 2) {
+        privileged = 3
+        if (version >= EXEC_AMBIENT_HACK_REMOVED) result.ambientHack = true
+      }
       else if (c === '|' && !viaShell && version >= EXEC_VIA_SHELL) viaShell = true
       else break
       f = f.slice(1)
