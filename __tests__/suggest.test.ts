@@ -707,6 +707,31 @@ describe('knowing what would break', () => {
     }
   )
 
+  it("a '!' command runs as root whatever User= says: the bounding set keeps what root needs", () => {
+    const unit = (service: string) => ({
+      name: 'app.service',
+      files: { 'app.service': `[Service]\nUser=app\n${service}` }
+    })
+    for (const service of [
+      'ExecStart=!/usr/bin/app\n',
+      'ExecStartPre=!/bin/chown -R app /var/lib/app\nExecStart=/usr/bin/app\n'
+    ]) {
+      const bounding = directiveLines(full(unit(service))).filter((l) =>
+        l.startsWith('CapabilityBoundingSet=')
+      )
+      // root with no capabilities could neither switch user nor chown: only root's admin ones go
+      expect([service, bounding]).toEqual([
+        service,
+        [expect.stringMatching(/^CapabilityBoundingSet=~CAP_SYS_ADMIN /)]
+      ])
+      expect(bounding[0]).not.toMatch(/CAP_SETUID|CAP_SETGID|CAP_CHOWN/)
+    }
+    // '!!' changes nothing on a kernel with ambient capabilities (4.3 on), and is ignored from 258
+    expect(directiveLines(full(unit('ExecStart=!!/usr/bin/app\n')))).toContain(
+      'CapabilityBoundingSet='
+    )
+  })
+
   it('the same program in a long-running service, or run as another user, is not such a task', () => {
     const daemon = {
       name: 'vendor-daemon.service',

@@ -42401,7 +42401,8 @@ function splitCommands(line, directive) {
         if (argv.length === 0) {
             const prefix = EXEC_PREFIX.exec(next.word)?.[0] ?? '';
             unsandboxed = prefix.includes('+');
-            elevated = prefix.includes('!');
+            // '!!' ran as root only on kernels without ambient capabilities (none since 4.3; gone in 258)
+            elevated = prefix.includes('!') && !prefix.includes('!!');
             argv.push(next.word.slice(prefix.length));
             // '@' means the next word is argv[0]: the path stays what runs.
             if (prefix.includes('@')) {
@@ -44222,7 +44223,9 @@ function candidatesFor(profile, settings, sources, fix, version, refusedWith, ke
         return lines;
     };
     const userCapLines = () => capLines(userNeededList);
-    if (nonRoot) {
+    // a '!' command runs as root whatever User= says, within the bounding set: root's rules apply
+    const rootCommand = profile.commands.some((c) => c.elevated && !c.unsandboxed);
+    if (nonRoot && !rootCommand) {
         offer({
             id: 'CapabilityBoundingSet',
             directive: 'CapabilityBoundingSet',

@@ -83,7 +83,7 @@ export interface Command {
   directive: string
   /** '+' prefix: runs with full privileges, outside the sandbox */
   unsandboxed: boolean
-  /** '!' prefix: runs as root whatever User= says, and changes credentials itself */
+  /** '!' prefix (not '!!'): runs as root whatever User= says, and changes credentials itself */
   elevated: boolean
 }
 
@@ -870,7 +870,8 @@ function splitCommands(line: string, directive: string): Command[] {
     if (argv.length === 0) {
       const prefix = EXEC_PREFIX.exec(next.word)?.[0] ?? ''
       unsandboxed = prefix.includes('+')
-      elevated = prefix.includes('!')
+      // '!!' ran as root only on kernels without ambient capabilities (none since 4.3; gone in 258)
+      elevated = prefix.includes('!') && !prefix.includes('!!')
       argv.push(next.word.slice(prefix.length))
       // '@' means the next word is argv[0]: the path stays what runs.
       if (prefix.includes('@')) {

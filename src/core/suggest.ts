@@ -1339,7 +1339,9 @@ function candidatesFor(
     return lines
   }
   const userCapLines = (): Line[] => capLines(userNeededList)
-  if (nonRoot) {
+  // a '!' command runs as root whatever User= says, within the bounding set: root's rules apply
+  const rootCommand = profile.commands.some((c) => c.elevated && !c.unsandboxed)
+  if (nonRoot && !rootCommand) {
     offer(
       {
         id: 'CapabilityBoundingSet',
