@@ -84,8 +84,7 @@ export function parseExecLine(value: string, unit: UnitName, version: number): E
       else if (c === '!' && privileged === 2) {
         privileged = 3
         if (version >= EXEC_AMBIENT_HACK_REMOVED) result.ambientHack = true
-      }
-      else if (c === '|' && !viaShell && version >= EXEC_VIA_SHELL) viaShell = true
+      } else if (c === '|' && !viaShell && version >= EXEC_VIA_SHELL) viaShell = true
       else break
       f = f.slice(1)
     }
