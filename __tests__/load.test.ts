@@ -632,6 +632,36 @@ describe('directive semantics', () => {
     expect([...new Set(lines.map((m) => Number(m[1])))]).toEqual([2, 4])
   })
 
+  it.each([
+    // value, warned at 252, warned at 262 (both checked with their systemd-analyze)
+    ['BindPaths=/a:', true, true],
+    ['BindPaths=/a::rbind', true, true],
+    ['BindPaths=/a:/b:bad', true, true],
+    ['BindPaths=x:/y', true, true],
+    ['BindPaths=/a/../b', true, true],
+    ['BindPaths=-/a:/b:norbind /c', false, false],
+    ['BindPaths="/a b:/c"', false, false],
+    ['BindReadOnlyPaths=/a:relative', true, true],
+    ['BindReadOnlyPaths=-/run/systemd/notify:@CHROOT@/run/systemd/notify', true, true],
+    ['BindPaths=%J/x', true, true],
+    ['BindPaths=/a\\y:/b', false, true],
+    ['TemporaryFileSystem=/a/../b', true, true],
+    ['TemporaryFileSystem=@CHROOT@/dev:ro', true, true],
+    ['TemporaryFileSystem=/ok:mode=0755 %J/x', true, true],
+    ['TemporaryFileSystem=-/a', true, true],
+    ['TemporaryFileSystem=/run/x:ro,mode=0700 /tmp', false, false]
+  ])('says when systemd skips a bind or a tmpfs: %s (parity batch 27)', (line, at252, at262) => {
+    const text = `${H}${line}\n`
+    const warned = (version: number): boolean => {
+      const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version })
+      if (result.status !== 'loaded') throw new Error(result.reason)
+      return result.diagnostics.some((d) => d.code === 'systemd-warning' && d.line === 3)
+    }
+    expect([warned(252), warned(262)]).toEqual([at252, at262])
+    const warnings = systemdWarnings(text)
+    if (warnings !== undefined) expect(/a\.service:3: /.test(warnings)).toBe(at252)
+  })
+
   it("notes the '!!' prefix from 258, which ignores it (batch 26's 262 log; 257 has no notice)", () => {
     const text = `${H.replace('ExecStart=/bin/true\n', '')}ExecStart=!!/bin/true\nExecStartPre=-!!/bin/true\nExecStartPost=!/bin/true ; !!-/bin/true x\\-y\nExecReload=!/bin/kill -HUP $MAINPID\n`
     const notices = (version: number): string[] => {

@@ -32652,61 +32652,72 @@ const validDestination = (destination, unit, version) => !('error' in absolutePa
 const validOptions = (options) => options === '' || options === 'rbind' || options === 'norbind';
 /** Whether the value of a BindPaths= or BindReadOnlyPaths= assignment adds a bind mount. */
 function addsBindMount(value, unit, version) {
-    return version >= BIND_PATHS_BY_WHOLE_ENTRY
-        ? wholeEntries(value, unit, version)
-        : wordByWord(value, unit, version);
+    return bindEntries(value, unit, version).adds;
+}
+/** The value of a BindPaths= or BindReadOnlyPaths= assignment, read as systemd reads it. */
+function bindEntries(value, unit, version) {
+    const entries = { adds: false, skipped: [] };
+    if (version >= BIND_PATHS_BY_WHOLE_ENTRY)
+        wholeEntries(value, unit, version, entries);
+    else
+        wordByWord(value, unit, version, entries);
+    return entries;
 }
 /**
  * Up to 257: source, destination and options read one after the other from the value. Every entry
  * is read, as systemd reads them all (an entry after a good one can still make it abort: %J).
  */
-function wordByWord(value, unit, version) {
+function wordByWord(value, unit, version, entries) {
     const separators = ':' + WHITESPACE$1;
     const flags = { unquote: true, escapes: 'literal' };
-    let adds = false;
     let position = 0;
     for (;;) {
         const source = extractSeparatedWord(value, position, separators, flags);
         if (source === 'end' || source === 'error')
-            return adds;
+            return;
         position = source.next;
-        if (!validSource(source.word, unit, version))
+        if (!validSource(source.word, unit, version)) {
+            entries.skipped.push(source.word);
             continue;
+        }
         if (source.endedBy !== ':') {
-            adds = true;
+            entries.adds = true;
             continue;
         }
         const destination = extractSeparatedWord(value, position, separators, flags);
         if (destination === 'error')
-            return adds;
+            return;
         if (destination === 'end')
             continue;
         position = destination.next;
-        if (!validDestination(destination.word, unit, version))
+        if (!validDestination(destination.word, unit, version)) {
+            entries.skipped.push(destination.word);
             continue;
+        }
         if (destination.endedBy !== ':') {
-            adds = true;
+            entries.adds = true;
             continue;
         }
         // the options: one word up to whitespace (an ordinary extract_first_word, quotes removed)
         const options = extractSeparatedWord(value, position, WHITESPACE$1, { ...flags, coalesce: true });
         if (options === 'error')
-            return adds;
+            return;
         const text = options === 'end' ? '' : options.word;
         position = options === 'end' ? null : options.next;
         if (validOptions(text))
-            adds = true;
+            entries.adds = true;
+        else
+            entries.skipped.push(text);
     }
 }
 /** From 259: each whitespace-separated word is one entry, split at ':' afterwards. */
-function wholeEntries(value, unit, version) {
-    let adds = false;
+function wholeEntries(value, unit, version, entries) {
     let position = 0;
     for (;;) {
         // words keep their backslashes here (EXTRACT_RETAIN_ESCAPE): the split below decodes them
         const entry = extractFirstWord(value, position, { unquote: true, retainEscape: true });
         if (entry === undefined || 'error' in entry)
-            return adds;
+            return;
         position = entry.next;
         const parts = [];
         let at = 0;
@@ -32727,13 +32738,15 @@ function wholeEntries(value, unit, version) {
             }
         }
         const [source = '', destination, options, ...rest] = parts;
-        if (broken || rest.length > 0 || !validSource(source, unit, version))
+        if (broken ||
+            rest.length > 0 ||
+            !validSource(source, unit, version) ||
+            (destination !== undefined && !validDestination(destination, unit, version)) ||
+            (options !== undefined && !validOptions(options))) {
+            entries.skipped.push(entry.word);
             continue;
-        if (destination !== undefined && !validDestination(destination, unit, version))
-            continue;
-        if (options !== undefined && !validOptions(options))
-            continue;
-        adds = true;
+        }
+        entries.adds = true;
     }
 }
 
@@ -34950,6 +34963,43 @@ function pathListWarning(key) {
         return `${key}=: ${parts.join('; ')}; systemd leaves ${count === 1 ? 'it' : 'them'} out`;
     };
 }
+/** SOURCE[:DESTINATION[:rbind|norbind]] entries of plain absolute paths (the usual line) */
+const PLAIN_BINDS = /^(?:-?\/[\w/.@+-]{0,254}(?::\/[\w/.@+-]{0,254}(?::(?:rbind|norbind))?)?(?:[ \t]+|$))*$/;
+/**
+ * config_parse_bind_paths(): an entry whose source, destination or options systemd refuses is
+ * skipped with a warning ("BindPaths= path is not absolute, ignoring: @DIR@/dev/log"); a sandbox
+ * built of such lines binds nothing (parity batch 27: an unbound drop-in's @PLACEHOLDER@ paths).
+ */
+function bindPathsWarning(key) {
+    return (value, unit, version) => {
+        if (PLAIN_BINDS.test(value) && !DOT_COMPONENT.test(value))
+            return undefined;
+        const { skipped } = bindEntries(value, unit, version);
+        if (skipped.length === 0)
+            return undefined;
+        const one = skipped.length === 1;
+        return `${key}=: ${list(skipped)} ${one ? 'is not a bind' : 'are not binds'} systemd takes (absolute, normalized paths, rbind or norbind); it leaves ${one ? 'it' : 'them'} out`;
+    };
+}
+/** PATH[:OPTIONS] words of plain absolute paths (the usual line) */
+const PLAIN_TEMPORARY = /^(?:\/[\w/.@+-]{0,254}(?::\S*)?(?:[ \t]+|$))*$/;
+/**
+ * config_parse_temporary_filesystems(): each word's PATH, before the first ':', must be an absolute,
+ * normalized path once its specifiers are expanded, or the word is skipped with a warning.
+ */
+const temporaryFileSystemWarning = (value, unit, version) => {
+    if (PLAIN_TEMPORARY.test(value) && !DOT_COMPONENT.test(value))
+        return undefined;
+    const skipped = extractWords(value, { unquote: true }).words.filter((word) => {
+        const field = extractSeparatedWord(word, 0, ':', { unquote: false, escapes: 'literal' });
+        const path = field === 'error' ? undefined : field === 'end' ? '' : field.word;
+        return path === undefined || 'error' in absolutePathOf(path, unit, version);
+    });
+    if (skipped.length === 0)
+        return undefined;
+    const one = skipped.length === 1;
+    return `TemporaryFileSystem=: ${list(skipped)} ${one ? 'has no absolute path' : 'have no absolute paths'} systemd takes; it mounts nothing there`;
+};
 /** A name env_name_is_valid() takes: letters, digits and '_', not starting with a digit. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** NAME=VALUE words with nothing to unquote, unescape or expand (the usual line) */
@@ -35108,6 +35158,9 @@ const LOAD_WARNINGS = {
         'ReadOnlyDirectories',
         'InaccessibleDirectories'
     ].map((key) => [key, pathListWarning(key)])),
+    BindPaths: bindPathsWarning('BindPaths'),
+    BindReadOnlyPaths: bindPathsWarning('BindReadOnlyPaths'),
+    TemporaryFileSystem: temporaryFileSystemWarning,
     Environment: environmentWarning,
     Delegate: delegateWarning,
     User: userWarning,

@@ -6,9 +6,16 @@
  */
 import type { UnitName } from './specifiers.js'
 import { expandPathSpecifiers, expandSpecifiers } from './specifiers.js'
+import { bindEntries } from './values/bind-paths.js'
 import { EXEC_AMBIENT_HACK_REMOVED, parseExecLine } from './values/exec.js'
-import { isAbsoluteNormalPath } from './values/paths.js'
-import { extractFirstWord, extractWords, isValidUtf8Value, parseBoolean } from './words.js'
+import { absolutePathOf, isAbsoluteNormalPath } from './values/paths.js'
+import {
+  extractFirstWord,
+  extractSeparatedWord,
+  extractWords,
+  isValidUtf8Value,
+  parseBoolean
+} from './words.js'
 
 /** What systemd warns of an assignment of the key, or undefined. */
 export type LoadWarning = (value: string, unit: UnitName, version: number) => string | undefined
@@ -61,6 +68,44 @@ function pathListWarning(key: string): LoadWarning {
     const count = relative.length + unnormal.length + unresolved.length
     return `${key}=: ${parts.join('; ')}; systemd leaves ${count === 1 ? 'it' : 'them'} out`
   }
+}
+
+/** SOURCE[:DESTINATION[:rbind|norbind]] entries of plain absolute paths (the usual line) */
+const PLAIN_BINDS =
+  /^(?:-?\/[\w/.@+-]{0,254}(?::\/[\w/.@+-]{0,254}(?::(?:rbind|norbind))?)?(?:[ \t]+|$))*$/
+
+/**
+ * config_parse_bind_paths(): an entry whose source, destination or options systemd refuses is
+ * skipped with a warning ("BindPaths= path is not absolute, ignoring: @DIR@/dev/log"); a sandbox
+ * built of such lines binds nothing (parity batch 27: an unbound drop-in's @PLACEHOLDER@ paths).
+ */
+function bindPathsWarning(key: string): LoadWarning {
+  return (value, unit, version) => {
+    if (PLAIN_BINDS.test(value) && !DOT_COMPONENT.test(value)) return undefined
+    const { skipped } = bindEntries(value, unit, version)
+    if (skipped.length === 0) return undefined
+    const one = skipped.length === 1
+    return `${key}=: ${list(skipped)} ${one ? 'is not a bind' : 'are not binds'} systemd takes (absolute, normalized paths, rbind or norbind); it leaves ${one ? 'it' : 'them'} out`
+  }
+}
+
+/** PATH[:OPTIONS] words of plain absolute paths (the usual line) */
+const PLAIN_TEMPORARY = /^(?:\/[\w/.@+-]{0,254}(?::\S*)?(?:[ \t]+|$))*$/
+
+/**
+ * config_parse_temporary_filesystems(): each word's PATH, before the first ':', must be an absolute,
+ * normalized path once its specifiers are expanded, or the word is skipped with a warning.
+ */
+const temporaryFileSystemWarning: LoadWarning = (value, unit, version) => {
+  if (PLAIN_TEMPORARY.test(value) && !DOT_COMPONENT.test(value)) return undefined
+  const skipped = extractWords(value, { unquote: true }).words.filter((word) => {
+    const field = extractSeparatedWord(word, 0, ':', { unquote: false, escapes: 'literal' })
+    const path = field === 'error' ? undefined : field === 'end' ? '' : field.word
+    return path === undefined || 'error' in absolutePathOf(path, unit, version)
+  })
+  if (skipped.length === 0) return undefined
+  const one = skipped.length === 1
+  return `TemporaryFileSystem=: ${list(skipped)} ${one ? 'has no absolute path' : 'have no absolute paths'} systemd takes; it mounts nothing there`
 }
 
 /** A name env_name_is_valid() takes: letters, digits and '_', not starting with a digit. */
@@ -229,6 +274,9 @@ export const LOAD_WARNINGS: Readonly<Record<string, LoadWarning>> = {
       'InaccessibleDirectories'
     ].map((key) => [key, pathListWarning(key)])
   ),
+  BindPaths: bindPathsWarning('BindPaths'),
+  BindReadOnlyPaths: bindPathsWarning('BindReadOnlyPaths'),
+  TemporaryFileSystem: temporaryFileSystemWarning,
   Environment: environmentWarning,
   Delegate: delegateWarning,
   User: userWarning,

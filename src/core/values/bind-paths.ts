@@ -34,57 +34,76 @@ const validDestination = (destination: string, unit: UnitName, version: number):
 const validOptions = (options: string): boolean =>
   options === '' || options === 'rbind' || options === 'norbind'
 
+/** What systemd makes of a BindPaths= or BindReadOnlyPaths= value. */
+export interface BindEntries {
+  /** an entry adds a bind mount */
+  adds: boolean
+  /** the parts of entries systemd skips (a source, destination or options it refuses) */
+  skipped: string[]
+}
+
 /** Whether the value of a BindPaths= or BindReadOnlyPaths= assignment adds a bind mount. */
 export function addsBindMount(value: string, unit: UnitName, version: number): boolean {
-  return version >= BIND_PATHS_BY_WHOLE_ENTRY
-    ? wholeEntries(value, unit, version)
-    : wordByWord(value, unit, version)
+  return bindEntries(value, unit, version).adds
+}
+
+/** The value of a BindPaths= or BindReadOnlyPaths= assignment, read as systemd reads it. */
+export function bindEntries(value: string, unit: UnitName, version: number): BindEntries {
+  const entries: BindEntries = { adds: false, skipped: [] }
+  if (version >= BIND_PATHS_BY_WHOLE_ENTRY) wholeEntries(value, unit, version, entries)
+  else wordByWord(value, unit, version, entries)
+  return entries
 }
 
 /**
  * Up to 257: source, destination and options read one after the other from the value. Every entry
  * is read, as systemd reads them all (an entry after a good one can still make it abort: %J).
  */
-function wordByWord(value: string, unit: UnitName, version: number): boolean {
+function wordByWord(value: string, unit: UnitName, version: number, entries: BindEntries): void {
   const separators = ':' + WHITESPACE
   const flags = { unquote: true, escapes: 'literal' } as const
-  let adds = false
   let position: number | null = 0
   for (;;) {
     const source = extractSeparatedWord(value, position, separators, flags)
-    if (source === 'end' || source === 'error') return adds
+    if (source === 'end' || source === 'error') return
     position = source.next
-    if (!validSource(source.word, unit, version)) continue
+    if (!validSource(source.word, unit, version)) {
+      entries.skipped.push(source.word)
+      continue
+    }
     if (source.endedBy !== ':') {
-      adds = true
+      entries.adds = true
       continue
     }
     const destination = extractSeparatedWord(value, position, separators, flags)
-    if (destination === 'error') return adds
+    if (destination === 'error') return
     if (destination === 'end') continue
     position = destination.next
-    if (!validDestination(destination.word, unit, version)) continue
+    if (!validDestination(destination.word, unit, version)) {
+      entries.skipped.push(destination.word)
+      continue
+    }
     if (destination.endedBy !== ':') {
-      adds = true
+      entries.adds = true
       continue
     }
     // the options: one word up to whitespace (an ordinary extract_first_word, quotes removed)
     const options = extractSeparatedWord(value, position, WHITESPACE, { ...flags, coalesce: true })
-    if (options === 'error') return adds
+    if (options === 'error') return
     const text = options === 'end' ? '' : options.word
     position = options === 'end' ? null : options.next
-    if (validOptions(text)) adds = true
+    if (validOptions(text)) entries.adds = true
+    else entries.skipped.push(text)
   }
 }
 
 /** From 259: each whitespace-separated word is one entry, split at ':' afterwards. */
-function wholeEntries(value: string, unit: UnitName, version: number): boolean {
-  let adds = false
+function wholeEntries(value: string, unit: UnitName, version: number, entries: BindEntries): void {
   let position = 0
   for (;;) {
     // words keep their backslashes here (EXTRACT_RETAIN_ESCAPE): the split below decodes them
     const entry = extractFirstWord(value, position, { unquote: true, retainEscape: true })
-    if (entry === undefined || 'error' in entry) return adds
+    if (entry === undefined || 'error' in entry) return
     position = entry.next
     const parts: string[] = []
     let at: number | null = 0
@@ -103,9 +122,16 @@ function wholeEntries(value: string, unit: UnitName, version: number): boolean {
       }
     }
     const [source = '', destination, options, ...rest] = parts
-    if (broken || rest.length > 0 || !validSource(source, unit, version)) continue
-    if (destination !== undefined && !validDestination(destination, unit, version)) continue
-    if (options !== undefined && !validOptions(options)) continue
-    adds = true
+    if (
+      broken ||
+      rest.length > 0 ||
+      !validSource(source, unit, version) ||
+      (destination !== undefined && !validDestination(destination, unit, version)) ||
+      (options !== undefined && !validOptions(options))
+    ) {
+      entries.skipped.push(entry.word)
+      continue
+    }
+    entries.adds = true
   }
 }
