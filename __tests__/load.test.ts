@@ -662,6 +662,34 @@ describe('directive semantics', () => {
     if (warnings !== undefined) expect(/a\.service:3: /.test(warnings)).toBe(at252)
   })
 
+  it.each([
+    // value, warned (the same at 252, 254, 257 and 262: checked with their systemd-analyze)
+    ['EnvironmentFile=rel', true],
+    ['EnvironmentFile=-rel', true],
+    ['EnvironmentFile=/a/../b', true],
+    ['EnvironmentFile=-/ok', false],
+    ['EnvironmentFile=/a b', false],
+    ['EnvironmentFile=%J/x', true],
+    ['EnvironmentFile=/etc/%p.env', false],
+    ['EnvironmentFile=--/x', true],
+    ['EnvironmentFile=/a//b/./c', false],
+    ['EnvironmentFile="/etc/default/x"', true],
+    ['EnvironmentFile=', false],
+    ['EnvironmentFile=@initconfdir@/zfs', true],
+    ['KillMode=none', true],
+    ['KillMode=mixed', false]
+  ])('warns as systemd of %s (parity batch 27)', (line, expected) => {
+    const text = `${H}${line}\n`
+    for (const version of [252, 262]) {
+      const result = loadService({ ...sourceOf({ 'a.service': text }, 'a.service'), version })
+      if (result.status !== 'loaded') throw new Error(result.reason)
+      const warned = result.diagnostics.some((d) => d.code === 'systemd-warning' && d.line === 3)
+      expect([version, warned]).toEqual([version, expected])
+    }
+    const warnings = systemdWarnings(text)
+    if (warnings !== undefined) expect(/a\.service:3: /.test(warnings)).toBe(expected)
+  })
+
   it("notes the '!!' prefix from 258, which ignores it (batch 26's 262 log; 257 has no notice)", () => {
     const text = `${H.replace('ExecStart=/bin/true\n', '')}ExecStart=!!/bin/true\nExecStartPre=-!!/bin/true\nExecStartPost=!/bin/true ; !!-/bin/true x\\-y\nExecReload=!/bin/kill -HUP $MAINPID\n`
     const notices = (version: number): string[] => {

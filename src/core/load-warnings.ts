@@ -108,6 +108,28 @@ const temporaryFileSystemWarning: LoadWarning = (value, unit, version) => {
   return `TemporaryFileSystem=: ${list(skipped)} ${one ? 'has no absolute path' : 'have no absolute paths'} systemd takes; it mounts nothing there`
 }
 
+/**
+ * config_parse_unit_env_file(): after one optional '-', the whole value (no unquoting) must be an
+ * absolute, normalized path once its specifiers are expanded, or no file is read ("EnvironmentFile=
+ * path is not absolute, ignoring: @initconfdir@/zfs", parity batch 27; the same at 252 to 262).
+ */
+const environmentFileWarning: LoadWarning = (value, unit, version) => {
+  const path = value.startsWith('-') ? value.slice(1) : value
+  if (value === '' || (path.startsWith('/') && !path.includes('%') && !DOT_COMPONENT.test(path)))
+    return undefined
+  const expanded = expandPathSpecifiers(path, unit, version)
+  if ('error' in expanded)
+    return `EnvironmentFile=: '${path}' has specifiers systemd cannot resolve; it reads no file`
+  if (isAbsoluteNormalPath(expanded.value, version)) return undefined
+  return `EnvironmentFile=: '${path}' is not ${expanded.value.startsWith('/') ? "normalized (a '..', or a name over 255 bytes)" : 'an absolute path'}; systemd reads no file`
+}
+
+/** config_parse_kill_mode(): KillMode=none loads, with a warning (252 to 262, parity batch 27). */
+const killModeWarning: LoadWarning = (value) =>
+  value === 'none'
+    ? "KillMode=none: systemd warns that it is unsafe (the service's processes are left running when it stops, out of systemd's hands)"
+    : undefined
+
 /** A name env_name_is_valid() takes: letters, digits and '_', not starting with a digit. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -278,6 +300,8 @@ export const LOAD_WARNINGS: Readonly<Record<string, LoadWarning>> = {
   BindReadOnlyPaths: bindPathsWarning('BindReadOnlyPaths'),
   TemporaryFileSystem: temporaryFileSystemWarning,
   Environment: environmentWarning,
+  EnvironmentFile: environmentFileWarning,
+  KillMode: killModeWarning,
   Delegate: delegateWarning,
   User: userWarning,
   PIDFile: pidFileWarning,
