@@ -1387,6 +1387,20 @@ describe("Debian's services that a drop-in broke at run time", () => {
     )
     expect(line(alertmanager, 'RestrictAddressFamilies')).toMatch(/AF_NETLINK/)
   })
+  it('radvd and corosync look for their addresses among the interfaces (round 5)', () => {
+    // radvd stayed active and sent no advertisement ("getifaddrs failed on v0: Address family not
+    // supported by protocol"); corosync exited: "No valid name found for local host"
+    const radvd = dropIn(
+      'Type=forking\nExecStartPre=/usr/sbin/radvd --logmethod stderr_clean --configtest\nExecStart=/usr/sbin/radvd --logmethod stderr_clean\nPIDFile=/run/radvd.pid\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE  CAP_NET_RAW\nPrivateTmp=yes\nPrivateDevices=yes\nProtectSystem=full\nProtectHome=yes\nNoNewPrivileges=yes',
+      STRICT_ALL
+    )
+    expect(line(radvd, 'RestrictAddressFamilies')).toMatch(/AF_NETLINK/)
+    const corosync = dropIn(
+      'Type=notify\nEnvironmentFile=-/etc/default/corosync\nExecStart=/usr/sbin/corosync -f $COROSYNC_OPTIONS\nExecStop=/usr/sbin/corosync-cfgtool -H --force\nPrivateTmp=yes',
+      STRICT_ALL
+    )
+    expect(line(corosync, 'RestrictAddressFamilies')).toMatch(/AF_NETLINK/)
+  })
   it("NUT's upsd starts as root and switches to its user itself (round 4)", () => {
     // "getuid gave 0, but seteuid(0) failed: Operation not permitted" under ~@privileged
     const upsd = dropIn(

@@ -248,9 +248,13 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
   // (unbound "getifaddrs: Address family not supported", node_exporter's netdev collector, in the
   // booted container, session 27; alertmanager's gossip looks for its address among them at every
   // start and exits without: "Failed to get interface addresses: route ip+net: netlinkrib", round 4;
-  // consul and serf bind the same gossip library (memberlist, go-sockaddr) to 0.0.0.0 by default)
+  // consul and serf bind the same gossip library (memberlist, go-sockaddr) to 0.0.0.0 by default).
+  // Round 5: radvd reads each interface's link-local address by getifaddrs() and otherwise sends no
+  // advertisement at all, still active ("getifaddrs failed on v0", "interface is not ready", at its
+  // debug level only); corosync finds which node of its nodelist it is by matching the addresses
+  // against the interfaces, and exits without ("No valid name found for local host")
   [
-    /^(node_exporter|prometheus-node-exporter|alertmanager|prometheus-alertmanager|consul|serf|zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|datadog-agent|glances|vnstatd|kea-dhcp4|kea-dhcp6|dhcpd|miniupnpd|mdns-repeater|unbound|minidlna|master|postfix|postmulti|lldpd)$/,
+    /^(node_exporter|prometheus-node-exporter|alertmanager|prometheus-alertmanager|consul|serf|zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|datadog-agent|glances|vnstatd|kea-dhcp4|kea-dhcp6|dhcpd|miniupnpd|mdns-repeater|unbound|minidlna|master|postfix|postmulti|lldpd|radvd|corosync)$/,
     ['netlink'],
     'lists the network interfaces'
   ],
