@@ -1401,6 +1401,18 @@ describe("Debian's services that a drop-in broke at run time", () => {
     )
     expect(line(corosync, 'RestrictAddressFamilies')).toMatch(/AF_NETLINK/)
   })
+  it('ufw applies its sysctl.conf at each start: /proc/sys stays writable (round 5)', () => {
+    // ufw-init runs `sysctl -e -p /etc/ufw/sysctl.conf || true`: under ProtectKernelTunables= the
+    // keys were "permission denied", under ProcSubset=pid silently skipped; the unit stayed active
+    for (const policy of [BASELINE, STRICT_ALL]) {
+      const ufw = dropIn(
+        'Type=oneshot\nRemainAfterExit=yes\nExecStart=/lib/ufw/ufw-init start quiet\nExecStop=/lib/ufw/ufw-init stop',
+        policy
+      )
+      expect(line(ufw, 'ProtectKernelTunables')).toBe('')
+      expect(line(ufw, 'ProcSubset')).toBe('')
+    }
+  })
   it("NUT's upsd starts as root and switches to its user itself (round 4)", () => {
     // "getuid gave 0, but seteuid(0) failed: Operation not permitted" under ~@privileged
     const upsd = dropIn(

@@ -285,6 +285,17 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     ['sysctl'],
     'changes kernel tunables'
   ],
+  // firewall front ends that apply kernel tunables with their rules: ufw-init runs `sysctl -e -p
+  // /etc/ufw/sysctl.conf || true` at each start (no ICMP redirects, bogus ICMP errors ignored);
+  // under ProtectKernelTunables= each key was "permission denied", under ProcSubset=pid sysctl -e
+  // found no /proc/sys and said nothing, the unit active and the rules loaded both times (round 5).
+  // shorewall writes IP_FORWARDING, ROUTE_FILTER and LOG_MARTIANS, firewalld turns forwarding on
+  // for masquerading (from their documentation, not run)
+  [
+    /^(ufw|shorewall|shorewall6|shorewall-lite|firewalld)$/,
+    ['sysctl'],
+    'applies kernel tunables with its firewall rules'
+  ],
   [
     /^(dmesg|klogd|rsyslogd|syslog-ng|syslogd|systemd-journald|journalbeat|fluent-bit|td-agent-bit)$/,
     ['kmsg'],
