@@ -1401,6 +1401,18 @@ describe("Debian's services that a drop-in broke at run time", () => {
     )
     expect(line(corosync, 'RestrictAddressFamilies')).toMatch(/AF_NETLINK/)
   })
+  it("radvd sets its interfaces' hop limit through /proc/sys (round 5)", () => {
+    // AdvCurHopLimit (64 by default), AdvLinkMTU and the timers: v0's hop_limit stayed 50 under
+    // both drop-ins while radvd advertised 64
+    for (const policy of [BASELINE, STRICT_ALL]) {
+      const lines = dropIn(
+        'Type=forking\nExecStart=/usr/sbin/radvd --logmethod stderr_clean\nPIDFile=/run/radvd.pid',
+        policy
+      )
+      expect(line(lines, 'ProtectKernelTunables')).toBe('')
+      expect(line(lines, 'ProcSubset')).toBe('')
+    }
+  })
   it('ufw applies its sysctl.conf at each start: /proc/sys stays writable (round 5)', () => {
     // ufw-init runs `sysctl -e -p /etc/ufw/sysctl.conf || true`: under ProtectKernelTunables= the
     // keys were "permission denied", under ProcSubset=pid silently skipped; the unit stayed active

@@ -296,6 +296,10 @@ export const PROGRAMS: ReadonlyArray<[RegExp, Trait[], string?]> = [
     ['sysctl'],
     'applies kernel tunables with its firewall rules'
   ],
+  // radvd sets on each interface it advertises on the values it tells the hosts (AdvCurHopLimit, 64
+  // by default; AdvLinkMTU, AdvReachableTime, AdvRetransTimer) through /proc/sys/net/ipv6: under
+  // either drop-in v0's hop_limit stayed as it was, radvd active and advertising (round 5)
+  [/^(radvd)$/, ['sysctl'], 'sets the interface values it advertises'],
   [
     /^(dmesg|klogd|rsyslogd|syslog-ng|syslogd|systemd-journald|journalbeat|fluent-bit|td-agent-bit)$/,
     ['kmsg'],
