@@ -1413,6 +1413,38 @@ describe("Debian's services that a drop-in broke at run time", () => {
       expect(line(lines, 'ProcSubset')).toBe('')
     }
   })
+  it("an init script's stop finds its daemon in /proc after it switched user (round 5)", () => {
+    // slapd's generated unit without CAP_SYS_PTRACE: start-stop-daemon --exec could not read
+    // /proc/PID/exe of slapd (running as openldap), the stop found nothing, slapd stayed, and the
+    // next start failed "bind(8) failed errno=98 (Address already in use)"
+    const dropped = (lines: string[]): boolean =>
+      /^CapabilityBoundingSet=~.*CAP_SYS_PTRACE/m.test(line(lines, 'CapabilityBoundingSet'))
+    const generated =
+      'Type=forking\nKillMode=process\nGuessMainPID=no\nRemainAfterExit=yes\nSuccessExitStatus=5 6\nExecStart=/etc/init.d/slapd start\nExecStop=/etc/init.d/slapd stop'
+    for (const policy of [BASELINE, STRICT_ALL]) {
+      const slapd = dropIn(generated, policy)
+      // (strict at 0 still takes away the other administration capabilities)
+      if (policy === STRICT_ALL)
+        expect(line(slapd, 'CapabilityBoundingSet')).toMatch(/CAP_SYS_ADMIN/)
+      expect(dropped(slapd)).toBe(false)
+      // the same daemon stopped by pkill from a unit of its own
+      const pkill = dropIn(
+        'ExecStart=/usr/sbin/slapd -h ldap:/// -u openldap -g openldap\nExecStop=/usr/bin/pkill -x slapd',
+        policy
+      )
+      expect(dropped(pkill)).toBe(false)
+    }
+    // a daemon that keeps its user (root) reads its own /proc/PID/exe: no CAP_SYS_PTRACE kept
+    const root = line(
+      dropIn(
+        'Type=forking\nExecStart=/etc/init.d/probe-daemon start\nExecStop=/etc/init.d/probe-daemon stop',
+        STRICT_ALL
+      ),
+      'CapabilityBoundingSet'
+    )
+    expect(root).not.toBe('')
+    expect(root).not.toMatch(/^CapabilityBoundingSet=[^~\n]*CAP_SYS_PTRACE/m)
+  })
   it('ufw applies its sysctl.conf at each start: /proc/sys stays writable (round 5)', () => {
     // ufw-init runs `sysctl -e -p /etc/ufw/sysctl.conf || true`: under ProtectKernelTunables= the
     // keys were "permission denied", under ProcSubset=pid silently skipped; the unit stayed active

@@ -397,6 +397,8 @@ const TRAIT_CAPABILITIES: Partial<Record<Trait, string[]>> = {
   'setup-as-root': ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID'],
   monitor: ['CAP_SYS_PTRACE', 'CAP_DAC_READ_SEARCH'],
   signals: ['CAP_KILL', 'CAP_SYS_RESOURCE'],
+  // (reading /proc/PID/exe of a process of another user is a ptrace access check)
+  'finds-process': ['CAP_SYS_PTRACE'],
   'reads-everything': ['CAP_DAC_READ_SEARCH', 'CAP_DAC_OVERRIDE'],
   'drops-privileges': [
     'CAP_SETUID',
