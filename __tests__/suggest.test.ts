@@ -1445,6 +1445,15 @@ describe("Debian's services that a drop-in broke at run time", () => {
     expect(root).not.toBe('')
     expect(root).not.toMatch(/^CapabilityBoundingSet=[^~\n]*CAP_SYS_PTRACE/m)
   })
+  it('slapd writes its online configuration, cn=config, to slapd.d (round 5)', () => {
+    // ldapmodify -Y EXTERNAL of cn=config: "Other (e.g., implementation specific) error (80)"
+    const slapd = dropIn(
+      'Type=forking\nKillMode=process\nRemainAfterExit=yes\nExecStart=/etc/init.d/slapd start\nExecStop=/etc/init.d/slapd stop',
+      STRICT_ALL
+    )
+    expect(line(slapd, 'ReadWritePaths')).toMatch(/-\/etc\/ldap\/slapd\.d( |$)/)
+    expect(line(slapd, 'ReadWritePaths')).toMatch(/-\/var\/lib\/ldap( |$)/)
+  })
   it('ufw applies its sysctl.conf at each start: /proc/sys stays writable (round 5)', () => {
     // ufw-init runs `sysctl -e -p /etc/ufw/sysctl.conf || true`: under ProtectKernelTunables= the
     // keys were "permission denied", under ProcSubset=pid silently skipped; the unit stayed active

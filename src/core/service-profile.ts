@@ -637,7 +637,10 @@ export const KNOWN_PATHS: ReadonlyArray<[RegExp, string[]]> = [
   [/^(rabbitmq-server|beam\.smp)$/, ['/var/lib/rabbitmq', '/var/log/rabbitmq']],
   [/^(grafana-server|grafana)$/, ['/var/lib/grafana', '/var/log/grafana']],
   [/^(jenkins)$/, ['/var/lib/jenkins', '/var/cache/jenkins', '/var/log/jenkins']],
-  [/^(slapd)$/, ['/var/lib/ldap', '/run/slapd']],
+  // (and its online configuration, cn=config, the default of Debian's and Red Hat's packages: an
+  // ldapmodify of cn=config writes slapd.d, which under ProtectSystem=strict failed with "Other
+  // (e.g., implementation specific) error (80)", slapd active and answering, round 5)
+  [/^(slapd)$/, ['/var/lib/ldap', '/run/slapd', '/etc/ldap/slapd.d', '/etc/openldap/slapd.d']],
   // (Debian's logs are files in /var/log itself, which logrotate replaces: the directory, session 27)
   [/^(fail2ban-server)$/, ['/var/lib/fail2ban', '/run/fail2ban', '/var/log']],
   [/^(cupsd)$/, ['/var/spool/cups', '/var/cache/cups', '/var/log/cups', '/run/cups', '/etc/cups']],
