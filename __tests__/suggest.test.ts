@@ -1427,12 +1427,18 @@ describe("Debian's services that a drop-in broke at run time", () => {
       if (policy === STRICT_ALL)
         expect(line(slapd, 'CapabilityBoundingSet')).toMatch(/CAP_SYS_ADMIN/)
       expect(dropped(slapd)).toBe(false)
-      // the same daemon stopped by pkill from a unit of its own
-      const pkill = dropIn(
-        'ExecStart=/usr/sbin/slapd -h ldap:/// -u openldap -g openldap\nExecStop=/usr/bin/pkill -x slapd',
+      // the same daemon stopped by start-stop-daemon --exec from a unit of its own
+      const ssd = dropIn(
+        'ExecStart=/usr/sbin/slapd -h ldap:/// -u openldap -g openldap\nExecStop=/sbin/start-stop-daemon --stop --pidfile /run/slapd/slapd.pid --exec /usr/sbin/slapd',
         policy
       )
-      expect(dropped(pkill)).toBe(false)
+      expect(dropped(ssd)).toBe(false)
+      // by its PID file alone (nginx's ExecStop=, passed in the first run): /proc/PID/exe unread
+      const nginx = dropIn(
+        "ExecStart=/usr/sbin/nginx -g 'daemon on; master_process on;'\nExecStop=-/sbin/start-stop-daemon --quiet --stop --retry QUIT/5 --pidfile /run/nginx.pid",
+        STRICT_ALL
+      )
+      if (policy === STRICT_ALL) expect(dropped(nginx)).toBe(true)
     }
     // a daemon that keeps its user (root) reads its own /proc/PID/exe: no CAP_SYS_PTRACE kept
     const root = line(

@@ -1292,25 +1292,25 @@ export function buildProfile(
       }
     }
   }
-  // An init script's stop (start-stop-daemon --stop --exec, killproc) and pkill, killall or pidof
-  // find the daemon in /proc by its program (/proc/PID/exe): once it has switched to its own user,
-  // root reads that link only with CAP_SYS_PTRACE, the stop finds nothing and the daemon stays
-  // running. slapd (Debian 12 has an init script only; the generated unit has KillMode=process)
-  // then failed its next start with "bind(8) failed errno=98 (Address already in use)", round 5
+  // An init script's stop and start-stop-daemon --exec find the daemon in /proc by its program
+  // (/proc/PID/exe): once it has switched to its own user, root reads that link only with
+  // CAP_SYS_PTRACE, the stop finds nothing and the daemon stays running. slapd (Debian 12 has an
+  // init script only; the generated unit has KillMode=process) then failed its next start with
+  // "bind(8) failed errno=98 (Address already in use)", round 5. (By --pidfile alone, as nginx's
+  // ExecStop=, or by name, as pkill and pidof: /proc/PID/stat, which anyone reads.)
   if (traits.has('drops-privileges')) {
     const finder = commands.find(
       (c) =>
         !c.unsandboxed &&
         (c.directive === 'ExecStop' || c.directive === 'ExecReload') &&
         (/^\/etc\/(rc\.d\/)?init\.d\//.test(c.argv[0] ?? '') ||
-          /^(start-stop-daemon|killproc|pkill|killall|pidof|pgrep)$/.test(
-            basename(c.argv[0] ?? '')
-          ))
+          (basename(c.argv[0] ?? '') === 'start-stop-daemon' &&
+            c.argv.some((w) => /^(--exec|-x)(=|$)/.test(w))))
     )
     if (finder !== undefined)
       note(
         'finds-process',
-        `${finder.directive} runs ${basename(finder.argv[0] ?? '')}, which finds the daemon in /proc after it switched user`
+        `${finder.directive} runs ${basename(finder.argv[0] ?? '')}, which finds the daemon by /proc/PID/exe after it switched user`
       )
   }
   const sandboxedArgs = commands.filter((c) => !c.unsandboxed)
