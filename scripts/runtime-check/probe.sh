@@ -6,6 +6,15 @@
 unit=${1%.service}
 stamp=$(date +%s%N)
 limit() { timeout 15 "$@"; }
+# probe.sh UNIT prepare: the harness runs it before each start, so that the probe can tell what the
+# start did (ufw's sysctl.conf: its keys put back to the kernel's defaults first)
+if [ "${2:-}" = prepare ]; then
+  case "$unit" in
+    ufw) sysctl -q -w net.ipv4.conf.default.accept_redirects=1 net.ipv4.icmp_ignore_bogus_error_responses=0 ;;
+    radvd) sysctl -q -w net.ipv6.conf.v0.hop_limit=50 ;;
+  esac
+  exit 0
+fi
 case "$unit" in
   nginx) limit curl -fsS -o /dev/null -w '%{http_code}\n' http://127.0.0.1:80/ ;;
   apache2) limit curl -fsS -o /dev/null -w '%{http_code}\n' http://127.0.0.1:8081/ ;;
@@ -245,6 +254,83 @@ raise SystemExit(0 if ok else 1)' ;;
     rotated=$(stat -c %Z /var/log/probe-rotate.log.1 2> /dev/null || echo 0)
     echo "line $stamp" >> /var/log/probe-rotate.log
     [ "$result" = success ] && [ -n "$started" ] && [ "$rotated" -ge "$(date -d "$started" +%s)" ] ;;
+  radvd)
+    # a router advertisement with its prefix, solicited on v1 (the other end of v0); and v0's own
+    # hop limit set to the one it advertises (AdvCurHopLimit, 64), through /proc/sys/net/ipv6
+    answer=$(limit rdisc6 -1 -r 3 -w 3000 v1 2>&1)
+    echo "$answer" | grep -i prefix
+    echo "v0 hop_limit $(sysctl -n net.ipv6.conf.v0.hop_limit)"
+    echo "$answer" | grep -q '2001:db8:99::/64' && [ "$(sysctl -n net.ipv6.conf.v0.hop_limit)" = 64 ] ;;
+  keepalived)
+    # VRRP: the instance becomes master and puts its virtual address on v0
+    for _ in $(seq 1 15); do
+      ip -4 addr show dev v0 | grep -q 'inet 10.99.0.100/' && echo 'master, 10.99.0.100 on v0' && exit 0
+      sleep 1
+    done
+    exit 1 ;;
+  corosync)
+    # a quorate single-node ring, and a key written to and read from its CMAP (libqb IPC)
+    limit corosync-quorumtool -s | grep -q '^Quorate: *Yes' || exit 1
+    limit corosync-cmapctl -s probe.stamp str "s$stamp" > /dev/null &&
+      limit corosync-cmapctl -g probe.stamp | grep -q "= s$stamp" && echo 'quorate, cmap written' ;;
+  openvpn-server@probe | openvpn@probe2)
+    # a client with the static key (a TUN device of its own) gets the server's authenticated replies
+    case $unit in
+      openvpn-server@probe) dev=tun0 net=10.8.0 port=1194 ;;
+      *) dev=tun2 net=10.8.1 port=1195 ;;
+    esac
+    ip addr show "$dev" 2> /dev/null | grep -q "inet $net.1" || { echo "no $dev $net.1"; exit 1; }
+    out=$(timeout 8 openvpn --dev tun9 --ifconfig "$net.2" "$net.1" --remote 127.0.0.1 "$port" --nobind \
+      --secret /etc/openvpn/server/static.key 1 --cipher AES-256-CBC --data-ciphers AES-256-CBC --ping 1 \
+      --verb 3 2>&1)
+    echo "$out" | grep -q 'Peer Connection Initiated' && echo 'peer connection initiated' ;;
+  ufw)
+    # a oneshot that loads its rules (and the user's rule) into iptables and applies the kernel
+    # tunables of /etc/ufw/sysctl.conf (sysctl -e -p || true: a failure is silent)
+    limit iptables -S ufw-user-input 2> /dev/null | grep -q 'dport 2222 -j ACCEPT' &&
+      limit ufw status | grep -q '^2222/tcp *ALLOW' && echo 'rules loaded' || exit 1
+    tunables=$(sysctl -n net.ipv4.conf.default.accept_redirects net.ipv4.icmp_ignore_bogus_error_responses | tr '\n' ' ')
+    echo "accept_redirects, icmp_ignore_bogus_error_responses: $tunables"
+    [ "$tunables" = '0 1 ' ] ;;
+  apt-daily)
+    # a oneshot: its last run succeeded and updated the package lists (a local file:// repository;
+    # apt.systemd.daily touches update-stamp after a successful update)
+    started=$(systemctl show -P ExecMainStartTimestamp apt-daily.service)
+    result=$(systemctl show -P Result apt-daily.service)
+    stamp=$(stat -c %Y /var/lib/apt/periodic/update-stamp 2> /dev/null || echo 0)
+    echo "result $result"
+    [ "$result" = success ] && [ -n "$started" ] && [ "$stamp" -ge "$(date -d "$started" +%s)" ] ;;
+  apt-daily-upgrade)
+    result=$(systemctl show -P Result apt-daily-upgrade.service)
+    echo "result $result"
+    [ "$result" = success ] ;;
+  slapd)
+    # a search, an entry added to its database (/var/lib/ldap), and cn=config changed online through
+    # ldapi as root (written to /etc/ldap/slapd.d)
+    limit ldapsearch -x -LLL -H ldap://127.0.0.1 -b dc=nodomain -s base dn | grep -q '^dn: dc=nodomain' || exit 1
+    printf 'dn: cn=p%s,dc=nodomain\nobjectClass: organizationalRole\ncn: p%s\n' "$stamp" "$stamp" |
+      limit ldapadd -x -D cn=admin,dc=nodomain -w probe-pw -H ldap://127.0.0.1 > /dev/null || exit 1
+    value=$((500 + stamp % 100))
+    printf 'dn: cn=config\nchangetype: modify\nreplace: olcSizeLimit\nolcSizeLimit: %s\n' "$value" |
+      limit ldapmodify -Q -Y EXTERNAL -H ldapi:/// > /dev/null || exit 1
+    grep -q "olcSizeLimit: $value" '/etc/ldap/slapd.d/cn=config.ldif' && echo 'entry added, cn=config written' ;;
+  monit)
+    # its HTTP interface answers for the process it watches (cron)
+    limit monit summary | grep -q "^ *cron " && echo 'monit watches cron' ;;
+  ntpsec)
+    # mode 6 queries answered (its system variables), and a mode 3 client request answered
+    limit ntpq -c 'rv 0 version' 127.0.0.1 | grep -q 'ntpd ntpsec' || exit 1
+    python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)
+s.sendto(b"\x23" + 47 * b"\0", ("127.0.0.1", 123))
+data = s.recv(48); print("mode", data[0] & 7, "stratum", data[1]); sys.exit(0 if data[0] & 7 == 4 else 1)' ;;
+  rngd)
+    # it reads the hardware source (boot with NSPAWN_BIND=/dev/hwrng) and feeds /dev/random
+    pid=$(systemctl show -P MainPID rngd.service)
+    fds=$(ls -l "/proc/$pid/fd" 2> /dev/null)
+    echo "$fds" | grep -o '/dev/[a-z]*' | sort -u | tr '\n' ' '
+    echo "$fds" | grep -q /dev/hwrng && echo "$fds" | grep -q /dev/random ;;
   *)
     echo "no probe for $unit"
     exit 3 ;;

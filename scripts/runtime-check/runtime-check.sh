@@ -30,7 +30,9 @@ cups,fail2ban,python3-systemd,iptables,snmpd,snmp,nagios-nrpe-server,nagios-nrpe
 curl,netcat-openbsd,logrotate,iproute2,procps,\
 postfix,bind9,knot,dovecot-imapd,samba,smbclient,rsync,varnish,php8.2-fpm,libfcgi-bin,tomcat10,pgbouncer,\
 dnsdist,pdns-recursor,prometheus-alertmanager,prometheus,privoxy,tinyproxy,coturn,redis-sentinel,chrony,\
-nftables,zabbix-agent,nut-server,knot-resolver,radicale
+nftables,zabbix-agent,nut-server,knot-resolver,radicale,\
+radvd,ndisc6,keepalived,corosync,openvpn,ufw,rng-tools5,lvm2,slapd,ldap-utils,monit,apt-utils
+# ntpsec conflicts with chrony (PACKAGES=... or chroot ROOT apt-get install ntpsec, which removes it)
 
 # a command inside the container (host PID 1 is not systemd here: no machinectl, so nsenter)
 inside() {
@@ -194,9 +196,20 @@ EOF
   chroot "$ROOT" turnadmin -a -u probe -r gatect -p probe-pw > /dev/null 2>&1
   chroot "$ROOT" chown -R turnserver:turnserver /var/lib/turn
   # chrony: an NTP server for 127.0.0.1 from its local clock
-  sed -i '/^ConditionCapability=CAP_SYS_TIME$/d' "$ROOT/usr/lib/systemd/system/chrony.service"
-  sed -i 's/^DAEMON_OPTS=.*/DAEMON_OPTS="-F 1 -x"/' "$ROOT/etc/default/chrony"
-  printf 'allow 127.0.0.1\nlocal stratum 10\n' > "$ROOT/etc/chrony/conf.d/probe.conf"
+  # (ntpsec conflicts with chrony: a root file system of its own, or chrony removed for it)
+  if [ -f "$ROOT/usr/lib/systemd/system/chrony.service" ]; then
+    sed -i '/^ConditionCapability=CAP_SYS_TIME$/d' "$ROOT/usr/lib/systemd/system/chrony.service"
+    sed -i 's/^DAEMON_OPTS=.*/DAEMON_OPTS="-F 1 -x"/' "$ROOT/etc/default/chrony"
+    printf 'allow 127.0.0.1\nlocal stratum 10\n' > "$ROOT/etc/chrony/conf.d/probe.conf"
+  fi
+  # ntpsec: no servers (no network), the clock left alone (disable kernel, disable ntp), mode 6
+  # queries from 127.0.0.1; the unit's ConditionCapability=CAP_SYS_TIME dropped as chrony's
+  if [ -f "$ROOT/usr/lib/systemd/system/ntpsec.service" ]; then
+    sed -i '/^ConditionCapability=CAP_SYS_TIME$/d' "$ROOT/usr/lib/systemd/system/ntpsec.service"
+    printf '%s\n' 'driftfile /var/lib/ntpsec/ntp.drift' 'statsdir /var/log/ntpsec/' 'statistics loopstats' \
+      'filegen loopstats file loopstats type day enable' 'disable kernel' 'disable ntp' \
+      'restrict default kod nomodify nopeer noquery limited' 'restrict 127.0.0.1' > "$ROOT/etc/ntpsec/ntp.conf"
+  fi
   # zabbix-agent: its default configuration (Server=127.0.0.1)
   # nut: a dummy UPS (its driver enabled), upsd on loopback
   sed -i 's/^MODE=.*/MODE=standalone/' "$ROOT/etc/nut/nut.conf"
@@ -231,14 +244,59 @@ EOF
   printf '/var/log/probe-rotate.log {\n  size 1\n  rotate 2\n  missingok\n  create 0640 root adm\n}\n' \
     > "$ROOT/etc/logrotate.d/zz-probe"
   echo start >> "$ROOT/var/log/probe-rotate.log"
+
+  # Session 29. radvd: router advertisements on v0 (probe-veth's pair), read by rdisc6 on v1
+  printf 'interface v0 {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 4;\n  prefix 2001:db8:99::/64 { };\n};\n' \
+    > "$ROOT/etc/radvd.conf"
+  sed -i 's/^Before=nmbd.service smbd.service$/Before=nmbd.service smbd.service radvd.service keepalived.service/' \
+    "$ROOT/etc/systemd/system/probe-veth.service"
+  # keepalived: one VRRP instance on v0 that becomes master and holds a virtual address
+  printf '%s\n' 'global_defs {' '  router_id gatect' '}' 'vrrp_instance probe {' '  state BACKUP' \
+    '  interface v0' '  virtual_router_id 51' '  priority 100' '  advert_int 1' '  virtual_ipaddress {' \
+    '    10.99.0.100/24 dev v0' '  }' '}' > "$ROOT/etc/keepalived/keepalived.conf"
+  # corosync: Debian's configuration is one node on 127.0.0.1 (knet), kept as it is
+  # openvpn: a point-to-point server with a static key on a TUN device (boot with
+  # NSPAWN_BIND=/dev/net/tun); the probe connects a client with the same key
+  [ -f "$ROOT/etc/openvpn/server/static.key" ] ||
+    chroot "$ROOT" openvpn --genkey secret /etc/openvpn/server/static.key
+  printf '%s\n' 'dev tun0' 'proto udp' 'lport 1194' 'ifconfig 10.8.0.1 10.8.0.2' 'secret static.key 0' \
+    'cipher AES-256-CBC' 'data-ciphers AES-256-CBC' 'user nobody' 'group nogroup' 'persist-tun' 'persist-key' \
+    'keepalive 2 10' 'verb 3' > "$ROOT/etc/openvpn/server/probe.conf"
+  # and the older openvpn@.service (--daemon, its PID file in /run/openvpn): the same on 1195, tun2
+  sed 's/^dev tun0$/dev tun2/; s/^lport 1194$/lport 1195/; s/^ifconfig .*/ifconfig 10.8.1.1 10.8.1.2/; s|^secret static.key|secret /etc/openvpn/server/static.key|' \
+    "$ROOT/etc/openvpn/server/probe.conf" > "$ROOT/etc/openvpn/probe2.conf"
+  # ufw: enabled, with a rule of its own
+  sed -i 's/^ENABLED=.*/ENABLED=yes/' "$ROOT/etc/ufw/ufw.conf"
+  grep -q 'dport 2222' "$ROOT/etc/ufw/user.rules" ||
+    sed -i 's/^### RULES ###$/### RULES ###\n\n### tuple ### allow tcp 2222 0.0.0.0\/0 any 0.0.0.0\/0 in\n-A ufw-user-input -p tcp --dport 2222 -j ACCEPT/' \
+      "$ROOT/etc/ufw/user.rules"
+  # apt-daily: a local file:// repository (the container has no network), its list fetched at each run
+  mkdir -p "$ROOT/srv/repo"
+  cp "$ROOT"/var/cache/apt/archives/ndisc6_*.deb "$ROOT/srv/repo/" 2> /dev/null
+  chroot "$ROOT" sh -c 'cd /srv/repo && apt-ftparchive packages . > Packages && apt-ftparchive release . > Release'
+  echo 'deb [trusted=yes] file:/srv/repo ./' > "$ROOT/etc/apt/sources.list.d/probe.list"
+  # monit (an init script only): its HTTP interface on 127.0.0.1, watching cron
+  printf '%s\n' 'set daemon 10' 'set httpd port 2812 and use address 127.0.0.1 allow 127.0.0.1' \
+    'check process cron with pidfile /run/crond.pid' > "$ROOT/etc/monit/conf.d/probe"
+  chmod 600 "$ROOT/etc/monit/conf.d/probe"
+  # slapd (an init script only): the database's root DN gets a password; cn=config stays root's over
+  # ldapi (the probe changes it online: /etc/ldap/slapd.d)
+  printf 'dn: olcDatabase={1}mdb,cn=config\nchangetype: modify\nreplace: olcRootPW\nolcRootPW: probe-pw\n' |
+    chroot "$ROOT" slapmodify -q -n0 -F /etc/ldap/slapd.d
+  chroot "$ROOT" chown -R openldap:openldap /etc/ldap/slapd.d
+  printf 'APT::Periodic::Update-Package-Lists "always";\nAPT::Periodic::Download-Upgradeable-Packages "always";\nAPT::Periodic::RandomSleep "0";\n' \
+    > "$ROOT/etc/apt/apt.conf.d/99probe"
 }
 
 boot() {
   # --register=no --keep-unit: without a systemd on the host, nspawn cannot create its scope
   # ("Failed to open system bus"); loopback only. The console's output goes to nspawn.log: with
   # --console=passive nothing read it, and at poweroff systemd blocked writing its status lines
+  # NSPAWN_BIND: host devices for the container, e.g. "/dev/net/tun /dev/hwrng" (openvpn, rngd)
+  local binds=() device
+  for device in ${NSPAWN_BIND:-}; do binds+=("--bind=$device"); done
   nohup nice -n 19 systemd-nspawn -D "$ROOT" -b --machine=gatect --private-network --register=no \
-    --keep-unit --console=read-only > "$WORK/nspawn.log" 2>&1 &
+    --keep-unit --console=read-only "${binds[@]}" > "$WORK/nspawn.log" 2>&1 &
   echo $! > "$WORK/nspawn.pid"
   local leader=
   for _ in $(seq 1 30); do
@@ -263,6 +321,14 @@ dropins() {
   for unit in "$@"; do
     local file=$ROOT/usr/lib/systemd/system/$unit
     case $unit in *@*.service) file=$ROOT/usr/lib/systemd/system/${unit%%@*}@.service ;; esac
+    if [ ! -e "$file" ]; then
+      # a service with an init script only (slapd, monit): the unit systemd-sysv-generator made,
+      # copied to /etc/systemd/system (the same unit; systemd-analyze --offline finds no generated one)
+      file=$ROOT/etc/systemd/system/$unit
+      [ -s "$file" ] || {
+        inside cat "/run/systemd/generator.late/$unit" > "$file" && inside systemctl daemon-reload
+      } || rm -f "$file"
+    fi
     files+=("$file")
   done
   local options
@@ -317,6 +383,7 @@ test_unit() {
   if [ "$dropin" != none ]; then mkdir -p "$dir" && cp "$dropin" "$dir/hardening.conf"; fi
   inside systemctl daemon-reload
   inside systemctl reset-failed "$unit" 2> /dev/null
+  inside /usr/local/sbin/probe "$unit" prepare >> "$log" 2>&1
   inside systemctl restart "$unit" >> "$log" 2>&1
   local active probe reload=- rotate=- restart offline
   active=$(settled "$unit")
@@ -333,6 +400,7 @@ test_unit() {
     rotate="$(inside systemctl is-active "$unit")/$(probed "$unit")"
   fi
   inside systemctl stop "$unit" >> "$log" 2>&1
+  inside /usr/local/sbin/probe "$unit" prepare >> "$log" 2>&1
   inside systemctl start "$unit" >> "$log" 2>&1
   restart="$(settled "$unit")/$(probed "$unit")"
   offline=$(inside systemd-analyze security --offline=true --no-pager "$unit" 2>&1 |
@@ -342,6 +410,7 @@ test_unit() {
   rm -rf "$dir"
   inside systemctl daemon-reload
   inside systemctl reset-failed "$unit" 2> /dev/null
+  inside /usr/local/sbin/probe "$unit" prepare >> "$log" 2>&1
   inside systemctl restart "$unit" >> "$log" 2>&1
   local restored
   restored="$(settled "$unit")/$(probed "$unit")"
