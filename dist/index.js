@@ -41867,9 +41867,13 @@ const PROGRAMS = [
     // (unbound "getifaddrs: Address family not supported", node_exporter's netdev collector, in the
     // booted container, session 27; alertmanager's gossip looks for its address among them at every
     // start and exits without: "Failed to get interface addresses: route ip+net: netlinkrib", round 4;
-    // consul and serf bind the same gossip library (memberlist, go-sockaddr) to 0.0.0.0 by default)
+    // consul and serf bind the same gossip library (memberlist, go-sockaddr) to 0.0.0.0 by default).
+    // Round 5: radvd reads each interface's link-local address by getifaddrs() and otherwise sends no
+    // advertisement at all, still active ("getifaddrs failed on v0", "interface is not ready", at its
+    // debug level only); corosync finds which node of its nodelist it is by matching the addresses
+    // against the interfaces, and exits without ("No valid name found for local host")
     [
-        /^(node_exporter|prometheus-node-exporter|alertmanager|prometheus-alertmanager|consul|serf|zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|datadog-agent|glances|vnstatd|kea-dhcp4|kea-dhcp6|dhcpd|miniupnpd|mdns-repeater|unbound|minidlna|master|postfix|postmulti|lldpd)$/,
+        /^(node_exporter|prometheus-node-exporter|alertmanager|prometheus-alertmanager|consul|serf|zabbix_agentd|zabbix_agent2|netdata|collectd|telegraf|datadog-agent|glances|vnstatd|kea-dhcp4|kea-dhcp6|dhcpd|miniupnpd|mdns-repeater|unbound|minidlna|master|postfix|postmulti|lldpd|radvd|corosync)$/,
         ['netlink'],
         'lists the network interfaces'
     ],
@@ -41900,6 +41904,21 @@ const PROGRAMS = [
         ['sysctl'],
         'changes kernel tunables'
     ],
+    // firewall front ends that apply kernel tunables with their rules: ufw-init runs `sysctl -e -p
+    // /etc/ufw/sysctl.conf || true` at each start (no ICMP redirects, bogus ICMP errors ignored);
+    // under ProtectKernelTunables= each key was "permission denied", under ProcSubset=pid sysctl -e
+    // found no /proc/sys and said nothing, the unit active and the rules loaded both times (round 5).
+    // shorewall writes IP_FORWARDING, ROUTE_FILTER and LOG_MARTIANS, firewalld turns forwarding on
+    // for masquerading (from their documentation, not run)
+    [
+        /^(ufw|shorewall|shorewall6|shorewall-lite|firewalld)$/,
+        ['sysctl'],
+        'applies kernel tunables with its firewall rules'
+    ],
+    // radvd sets on each interface it advertises on the values it tells the hosts (AdvCurHopLimit, 64
+    // by default; AdvLinkMTU, AdvReachableTime, AdvRetransTimer) through /proc/sys/net/ipv6: under
+    // either drop-in v0's hop_limit stayed as it was, radvd active and advertising (round 5)
+    [/^(radvd)$/, ['sysctl'], 'sets the interface values it advertises'],
     [
         /^(dmesg|klogd|rsyslogd|syslog-ng|syslogd|systemd-journald|journalbeat|fluent-bit|td-agent-bit)$/,
         ['kmsg'],
@@ -42235,7 +42254,10 @@ const KNOWN_PATHS = [
     [/^(rabbitmq-server|beam\.smp)$/, ['/var/lib/rabbitmq', '/var/log/rabbitmq']],
     [/^(grafana-server|grafana)$/, ['/var/lib/grafana', '/var/log/grafana']],
     [/^(jenkins)$/, ['/var/lib/jenkins', '/var/cache/jenkins', '/var/log/jenkins']],
-    [/^(slapd)$/, ['/var/lib/ldap', '/run/slapd']],
+    // (and its online configuration, cn=config, the default of Debian's and Red Hat's packages: an
+    // ldapmodify of cn=config writes slapd.d, which under ProtectSystem=strict failed with "Other
+    // (e.g., implementation specific) error (80)", slapd active and answering, round 5)
+    [/^(slapd)$/, ['/var/lib/ldap', '/run/slapd', '/etc/ldap/slapd.d', '/etc/openldap/slapd.d']],
     // (Debian's logs are files in /var/log itself, which logrotate replaces: the directory, session 27)
     [/^(fail2ban-server)$/, ['/var/lib/fail2ban', '/run/fail2ban', '/var/log']],
     [/^(cupsd)$/, ['/var/spool/cups', '/var/cache/cups', '/var/log/cups', '/run/cups', '/etc/cups']],
@@ -42862,6 +42884,21 @@ function buildProfile(loaded, unit, sockets = [], scope) {
             }
         }
     }
+    // An init script's stop and start-stop-daemon --exec find the daemon in /proc by its program
+    // (/proc/PID/exe): once it has switched to its own user, root reads that link only with
+    // CAP_SYS_PTRACE, the stop finds nothing and the daemon stays running. slapd (Debian 12 has an
+    // init script only; the generated unit has KillMode=process) then failed its next start with
+    // "bind(8) failed errno=98 (Address already in use)", round 5. (By --pidfile alone, as nginx's
+    // ExecStop=, or by name, as pkill and pidof: /proc/PID/stat, which anyone reads.)
+    if (traits.has('drops-privileges')) {
+        const finder = commands.find((c) => !c.unsandboxed &&
+            (c.directive === 'ExecStop' || c.directive === 'ExecReload') &&
+            (/^\/etc\/(rc\.d\/)?init\.d\//.test(c.argv[0] ?? '') ||
+                (basename(c.argv[0] ?? '') === 'start-stop-daemon' &&
+                    c.argv.some((w) => /^(--exec|-x)(=|$)/.test(w)))));
+        if (finder !== undefined)
+            note('finds-process', `${finder.directive} runs ${basename(finder.argv[0] ?? '')}, which finds the daemon by /proc/PID/exe after it switched user`);
+    }
     const sandboxedArgs = commands.filter((c) => !c.unsandboxed);
     // A one-shot or early-boot task that runs as root a program the table does not know (a setup script,
     // say: these were most of the drop-ins that broke a service in public repositories): what it
@@ -43482,6 +43519,8 @@ const TRAIT_CAPABILITIES = {
     'setup-as-root': ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID'],
     monitor: ['CAP_SYS_PTRACE', 'CAP_DAC_READ_SEARCH'],
     signals: ['CAP_KILL', 'CAP_SYS_RESOURCE'],
+    // (reading /proc/PID/exe of a process of another user is a ptrace access check)
+    'finds-process': ['CAP_SYS_PTRACE'],
     'reads-everything': ['CAP_DAC_READ_SEARCH', 'CAP_DAC_OVERRIDE'],
     'drops-privileges': [
         'CAP_SETUID',
