@@ -135,6 +135,11 @@ export const RULE_UNITS = {
     'early-task.service',
     '[Unit]\nDefaultDependencies=no\nBefore=sysinit.target\n\n[Service]\nExecStart=/usr/libexec/vendor-early-task\n'
   ),
+  // as systemd-sysv-generator writes it for /etc/init.d/vendor-agent (runtime round 5: slapd, monit)
+  initScript: unit(
+    'vendor-agent.service',
+    '[Unit]\nSourcePath=/etc/init.d/vendor-agent\n\n[Service]\nType=forking\nRestart=no\nTimeoutSec=5min\nKillMode=process\nGuessMainPID=no\nRemainAfterExit=yes\nSuccessExitStatus=5 6\nExecStart=/etc/init.d/vendor-agent start\nExecStop=/etc/init.d/vendor-agent stop\n'
+  ),
   userSpecifiers: unit(
     'notifier.service',
     '[Service]\nExecStart=/usr/bin/notifier --config "%h/.config/notifier/client.yml"\n'

@@ -678,7 +678,8 @@ describe('knowing what would break', () => {
 
   it.each([
     ['oneShotTask', /^Type=oneshot: first-boot-setup runs as root/],
-    ['earlyBootTask', /^DefaultDependencies=no: vendor-early-task runs as root in early boot/]
+    ['earlyBootTask', /^DefaultDependencies=no: vendor-early-task runs as root in early boot/],
+    ['initScript', /^vendor-agent is an init script run as root/]
   ] as const)(
     'a root task of unknown needs (%s) keeps its identity, the file system, the devices, /sys and netlink',
     (key, reason) => {

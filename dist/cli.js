@@ -11882,8 +11882,13 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     // say: these were most of the drop-ins that broke a service in public repositories): what it
     // changes is not in the unit, so it keeps its identity, the file system, the devices, /sys and
     // netlink (interfaces, rfkill).
+    // A SysV init script run by its generated unit (or a unit written like one) is such a program too:
+    // what it starts, as whom and where it writes is in the script (runtime round 5: the unknown
+    // script got DynamicUser=yes and an empty bounding set).
     const settings = loaded.settings;
-    if (runsAsRoot && (settings.type === 'oneshot' || !settings.defaultDependencies)) {
+    const initScript = sandboxedArgs.find((c) => c.directive === 'ExecStart' && /^\/etc\/(rc\.d\/)?init\.d\/./.test(c.argv[0] ?? ''));
+    if (runsAsRoot &&
+        (settings.type === 'oneshot' || !settings.defaultDependencies || initScript !== undefined)) {
         // (a unit whose ExecStart= does nothing, such as a one-shot with only ExecStop=, by what it
         // does run; one that runs nothing but `true` or `sleep` has no needs to keep)
         const doing = sandboxedArgs.filter((c) => !/^(true|false|sleep|echo|:)$/.test(basename(c.argv[0] ?? '')));
@@ -11892,9 +11897,11 @@ function buildProfile(loaded, unit, sockets = [], scope) {
         const known = main.some((c) => knownCommands.has(c));
         const program = main[0] ? basename(main[0].argv[0] ?? '') : '';
         if (!known && program !== '') {
-            const evidence = settings.defaultDependencies
-                ? `Type=oneshot: ${program} runs as root, a task of unknown needs`
-                : `DefaultDependencies=no: ${program} runs as root in early boot`;
+            const evidence = initScript
+                ? `${program} is an init script run as root: what it starts is not in the unit`
+                : settings.defaultDependencies
+                    ? `Type=oneshot: ${program} runs as root, a task of unknown needs`
+                    : `DefaultDependencies=no: ${program} runs as root in early boot`;
             for (const trait of ['system-writer', 'devices', 'mount', 'sysctl', 'netlink'])
                 note(trait, evidence);
         }
