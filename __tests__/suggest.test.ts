@@ -1402,14 +1402,22 @@ describe("Debian's services that a drop-in broke at run time", () => {
     )
     expect(line(corosync, 'RestrictAddressFamilies')).toMatch(/AF_NETLINK/)
   })
-  it("radvd sets its interfaces' hop limit through /proc/sys (round 5)", () => {
+  it.each([
     // AdvCurHopLimit (64 by default), AdvLinkMTU and the timers: v0's hop_limit stayed 50 under
     // both drop-ins while radvd advertised 64
+    [
+      "radvd sets its interfaces' hop limit",
+      'Type=forking\nExecStart=/usr/sbin/radvd --logmethod stderr_clean\nPIDFile=/run/radvd.pid'
+    ],
+    // ufw-init runs `sysctl -e -p /etc/ufw/sysctl.conf || true`: under ProtectKernelTunables= the
+    // keys were "permission denied", under ProcSubset=pid silently skipped; the unit stayed active
+    [
+      'ufw applies its sysctl.conf at each start',
+      'Type=oneshot\nRemainAfterExit=yes\nExecStart=/lib/ufw/ufw-init start quiet\nExecStop=/lib/ufw/ufw-init stop'
+    ]
+  ])('%s: /proc/sys stays writable (round 5)', (_, service) => {
     for (const policy of [BASELINE, STRICT_ALL]) {
-      const lines = dropIn(
-        'Type=forking\nExecStart=/usr/sbin/radvd --logmethod stderr_clean\nPIDFile=/run/radvd.pid',
-        policy
-      )
+      const lines = dropIn(service, policy)
       expect(line(lines, 'ProtectKernelTunables')).toBe('')
       expect(line(lines, 'ProcSubset')).toBe('')
     }
@@ -1460,18 +1468,6 @@ describe("Debian's services that a drop-in broke at run time", () => {
     )
     expect(line(slapd, 'ReadWritePaths')).toMatch(/-\/etc\/ldap\/slapd\.d( |$)/)
     expect(line(slapd, 'ReadWritePaths')).toMatch(/-\/var\/lib\/ldap( |$)/)
-  })
-  it('ufw applies its sysctl.conf at each start: /proc/sys stays writable (round 5)', () => {
-    // ufw-init runs `sysctl -e -p /etc/ufw/sysctl.conf || true`: under ProtectKernelTunables= the
-    // keys were "permission denied", under ProcSubset=pid silently skipped; the unit stayed active
-    for (const policy of [BASELINE, STRICT_ALL]) {
-      const ufw = dropIn(
-        'Type=oneshot\nRemainAfterExit=yes\nExecStart=/lib/ufw/ufw-init start quiet\nExecStop=/lib/ufw/ufw-init stop',
-        policy
-      )
-      expect(line(ufw, 'ProtectKernelTunables')).toBe('')
-      expect(line(ufw, 'ProcSubset')).toBe('')
-    }
   })
   it("NUT's upsd starts as root and switches to its user itself (round 4)", () => {
     // "getuid gave 0, but seteuid(0) failed: Operation not permitted" under ~@privileged
