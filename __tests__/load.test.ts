@@ -663,7 +663,8 @@ describe('directive semantics', () => {
   })
 
   it.each([
-    // value, warned (the same at 252, 254, 257 and 262: checked with their systemd-analyze)
+    // value, warned (the same at 252 and 262, EnvironmentFile= and KillMode= also 254 and 257:
+    // checked with their systemd-analyze)
     ['EnvironmentFile=rel', true],
     ['EnvironmentFile=-rel', true],
     ['EnvironmentFile=/a/../b', true],
@@ -677,7 +678,29 @@ describe('directive semantics', () => {
     ['EnvironmentFile=', false],
     ['EnvironmentFile=@initconfdir@/zfs', true],
     ['KillMode=none', true],
-    ['KillMode=mixed', false]
+    ['KillMode=mixed', false],
+    // (systemd also refuses LimitNICE=-1:5 and LimitNICE=-5:infinity: not modelled, silent)
+    ['LimitNOFILE=-1', true],
+    ['LimitRTTIME=-1', true],
+    ['LimitCPU=-1', true],
+    ['LimitSTACK=-8M', true],
+    ['LimitNOFILE=1024:-1', true],
+    ['LimitNOFILE= -1', true],
+    ['LimitCORE=unlimited', true],
+    ['LimitNOFILE=Infinity', true],
+    ['LimitNICE=unlimited', true],
+    ['LimitNPROC=abc', true],
+    ['LimitNOFILE=', true],
+    ['LimitNOFILE=1024:', true],
+    ['LimitNOFILE=:1024', true],
+    ['LimitNICE=', true],
+    ['LimitNICE=-5', false],
+    ['LimitMEMLOCK=infinity', false],
+    ['LimitCORE=0', false],
+    ['LimitNOFILE=65536:524288', false],
+    ['LimitCPU=5min', false],
+    ['LimitRTTIME=infinity:infinity', false],
+    ['LimitAS=1G', false]
   ])('warns as systemd of %s (parity batch 27)', (line, expected) => {
     const text = `${H}${line}\n`
     for (const version of [252, 262]) {

@@ -3959,6 +3959,45 @@ const environmentFileWarning = (value, unit, version) => {
 const killModeWarning = (value) => value === 'none'
     ? "KillMode=none: systemd warns that it is unsafe (the service's processes are left running when it stops, out of systemd's hands)"
     : undefined;
+/** The rlimits of systemd.exec(5), Limit*=; only LimitNICE= takes a sign. */
+const LIMIT_KEYS = [
+    'LimitCPU',
+    'LimitFSIZE',
+    'LimitDATA',
+    'LimitSTACK',
+    'LimitCORE',
+    'LimitRSS',
+    'LimitNOFILE',
+    'LimitAS',
+    'LimitNPROC',
+    'LimitMEMLOCK',
+    'LimitLOCKS',
+    'LimitSIGPENDING',
+    'LimitMSGQUEUE',
+    'LimitNICE',
+    'LimitRTPRIO',
+    'LimitRTTIME'
+];
+/**
+ * config_parse_rlimit(): a value rlimit_parse() refuses leaves the limit at its default ("Failed to
+ * parse resource value, ignoring: -1", parity batch 27's mpd units). Only what no limit takes is
+ * said: an empty value or half of SOFT:HARD, a negative number where there is no sign (-1 for no
+ * limit), a word other than `infinity` (`unlimited`). Not modelled, silent here: units and ranges,
+ * a soft limit above the hard one, LimitNICE='s values (checked with 252 and 262).
+ */
+function limitWarning(key) {
+    const signed = key === 'LimitNICE';
+    return (value) => {
+        const colon = value.indexOf(':');
+        const parts = colon < 0 ? [value] : [value.slice(0, colon), value.slice(colon + 1)];
+        const bad = parts.find((part) => part === '' ||
+            (!signed && part.startsWith('-')) ||
+            (part !== 'infinity' && /^[A-Za-z]+$/.test(part)));
+        if (bad === undefined)
+            return undefined;
+        return `${key}=${value}: systemd cannot read ${bad === '' ? 'an empty limit' : `'${bad}'`} (no limit is 'infinity') and keeps the default limit`;
+    };
+}
 /** A name env_name_is_valid() takes: letters, digits and '_', not starting with a digit. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** NAME=VALUE words with nothing to unquote, unescape or expand (the usual line) */
@@ -4123,6 +4162,7 @@ const LOAD_WARNINGS = {
     Environment: environmentWarning,
     EnvironmentFile: environmentFileWarning,
     KillMode: killModeWarning,
+    ...Object.fromEntries(LIMIT_KEYS.map((key) => [key, limitWarning(key)])),
     Delegate: delegateWarning,
     User: userWarning,
     PIDFile: pidFileWarning,
