@@ -1422,6 +1422,22 @@ describe("Debian's services that a drop-in broke at run time", () => {
       expect(line(lines, 'ProcSubset')).toBe('')
     }
   })
+  it('an IPVS load balancer loads ip_vs itself: no ProtectKernelModules=, @module and CAP_SYS_MODULE stay', () => {
+    for (const service of [
+      'Type=notify\nEnvironmentFile=-/etc/default/keepalived\nExecStart=/usr/sbin/keepalived --dont-fork $DAEMON_ARGS\nExecReload=/bin/kill -HUP $MAINPID',
+      'Type=oneshot\nRemainAfterExit=yes\nExecStart=/sbin/ipvsadm-restore\nExecStop=/sbin/ipvsadm -C'
+    ]) {
+      for (const policy of [BASELINE, STRICT_ALL]) {
+        const unit = { name: 'd.service', files: { 'd.service': `[Service]\n${service}\n` } }
+        const s = suggestionOf(gate(unit, { policy, threshold: policy === BASELINE ? 50 : 0 }))
+        const lines = directiveLines(s)
+        expect(line(lines, 'ProtectKernelModules')).toBe('')
+        expect(line(lines, 'SystemCallFilter')).not.toMatch(/@module/)
+        const kept = capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)
+        expect(kept).toEqual(expect.arrayContaining(['CAP_SYS_MODULE', 'CAP_NET_ADMIN']))
+      }
+    }
+  })
   it("an init script's stop finds its daemon in /proc after it switched user (round 5)", () => {
     // slapd's generated unit without CAP_SYS_PTRACE: start-stop-daemon --exec could not read
     // /proc/PID/exe of slapd (running as openldap), the stop found nothing, slapd stayed, and the
