@@ -32342,6 +32342,32 @@ function absolutePathOf(value, unit, version) {
         return { error: `${expanded.error} in '${value}'` };
     return expandedAbsolutePath(expanded.value, version);
 }
+/**
+ * The words of a path list systemd skips: a word is taken when it is an absolute path once `prefixes`
+ * are stripped; with `options` a word is PATH:OPTIONS (TemporaryFileSystem=; elsewhere a ':' is part
+ * of the path), split as extract_first_word(":", DONT_COALESCE) does: a backslash makes the next
+ * character literal, and one at the end skips the entry (`/srv/x\\`, found by a helper's probes at
+ * 257-262). Every word is read, not just up to the first path: systemd expands them all (%J can
+ * abort it).
+ */
+function pathListWords(value, prefixes, options, unit, version) {
+    const skipped = [];
+    let taken = 0;
+    for (const word of extractWords(value, { unquote: true }).words) {
+        const unprefixed = word.replace(prefixes, '');
+        const path = options ? firstField(unprefixed) : unprefixed;
+        if (path !== undefined && !('error' in absolutePathOf(path, unit, version)))
+            taken++;
+        else
+            skipped.push(word);
+    }
+    return { taken, skipped };
+}
+/** PATH of PATH:OPTIONS (TemporaryFileSystem=), undefined when the split fails */
+function firstField(word) {
+    const field = extractSeparatedWord(word, 0, ':', { unquote: false, escapes: 'literal' });
+    return field === 'error' ? undefined : field === 'end' ? '' : field.word;
+}
 /** absolutePathOf() after the specifiers are expanded. */
 function expandedAbsolutePath(path, version) {
     if (!isAbsoluteNormalPath(path, version)) {
@@ -32782,27 +32808,12 @@ const WORKING_DIRECTORY_CHECKS = 257;
 const PRIVATE_TMP_NEEDS_MOUNT_NAMESPACE = 261;
 /** ProtectControlGroups=private counts as a mount namespace from here (259 checked, 257 not). */
 const CONTROL_GROUPS_PRIVATE_MOUNTS = 258;
-/**
- * A path list's `adds`: whether a word is an absolute path once `prefixes` are stripped; with
- * `options` a word is PATH:OPTIONS (elsewhere a ':' is part of the path), split as
- * extract_first_word(":", DONT_COALESCE) does: a backslash makes the next character literal, and one
- * at the end skips the entry (`/srv/x\\`, found by a helper's probes at 257-262).
- */
+/** A path list's `adds`: whether systemd takes a word of it (pathListWords()). */
 function pathList(prefixes, options = false) {
     return {
         kind: 'list',
-        // every word, not just up to the first path: systemd expands them all (%J can abort it)
-        adds: (value, unit, version) => extractWords(value, { unquote: true }).words.filter((word) => {
-            const unprefixed = word.replace(prefixes, '');
-            const path = options ? firstField(unprefixed) : unprefixed;
-            return path !== undefined && !('error' in absolutePathOf(path, unit, version));
-        }).length > 0
+        adds: (value, unit, version) => pathListWords(value, prefixes, options, unit, version).taken > 0
     };
-}
-/** PATH of PATH:OPTIONS (TemporaryFileSystem=), undefined when the split fails */
-function firstField(word) {
-    const field = extractSeparatedWord(word, 0, ':', { unquote: false, escapes: 'literal' });
-    return field === 'error' ? undefined : field === 'end' ? '' : field.word;
 }
 const BINDS = { kind: 'list', adds: addsBindMount };
 /** NetworkNamespacePath=, IPCNamespacePath=: an absolute path (unitPathOf()). */
@@ -34990,11 +35001,8 @@ const PLAIN_TEMPORARY = /^(?:\/[\w/.@+-]{0,254}(?::\S*)?(?:[ \t]+|$))*$/;
 const temporaryFileSystemWarning = (value, unit, version) => {
     if (PLAIN_TEMPORARY.test(value) && !DOT_COMPONENT.test(value))
         return undefined;
-    const skipped = extractWords(value, { unquote: true }).words.filter((word) => {
-        const field = extractSeparatedWord(word, 0, ':', { unquote: false, escapes: 'literal' });
-        const path = field === 'error' ? undefined : field === 'end' ? '' : field.word;
-        return path === undefined || 'error' in absolutePathOf(path, unit, version);
-    });
+    // (TemporaryFileSystem= takes no '-' or '+' before its paths)
+    const { skipped } = pathListWords(value, /^/, true, unit, version);
     if (skipped.length === 0)
         return undefined;
     const one = skipped.length === 1;

@@ -8,14 +8,8 @@ import type { UnitName } from './specifiers.js'
 import { expandPathSpecifiers, expandSpecifiers } from './specifiers.js'
 import { bindEntries } from './values/bind-paths.js'
 import { EXEC_AMBIENT_HACK_REMOVED, parseExecLine } from './values/exec.js'
-import { absolutePathOf, isAbsoluteNormalPath } from './values/paths.js'
-import {
-  extractFirstWord,
-  extractSeparatedWord,
-  extractWords,
-  isValidUtf8Value,
-  parseBoolean
-} from './words.js'
+import { isAbsoluteNormalPath, pathListWords } from './values/paths.js'
+import { extractFirstWord, extractWords, isValidUtf8Value, parseBoolean } from './words.js'
 
 /** What systemd warns of an assignment of the key, or undefined. */
 export type LoadWarning = (value: string, unit: UnitName, version: number) => string | undefined
@@ -98,11 +92,8 @@ const PLAIN_TEMPORARY = /^(?:\/[\w/.@+-]{0,254}(?::\S*)?(?:[ \t]+|$))*$/
  */
 const temporaryFileSystemWarning: LoadWarning = (value, unit, version) => {
   if (PLAIN_TEMPORARY.test(value) && !DOT_COMPONENT.test(value)) return undefined
-  const skipped = extractWords(value, { unquote: true }).words.filter((word) => {
-    const field = extractSeparatedWord(word, 0, ':', { unquote: false, escapes: 'literal' })
-    const path = field === 'error' ? undefined : field === 'end' ? '' : field.word
-    return path === undefined || 'error' in absolutePathOf(path, unit, version)
-  })
+  // (TemporaryFileSystem= takes no '-' or '+' before its paths)
+  const { skipped } = pathListWords(value, /^/, true, unit, version)
   if (skipped.length === 0) return undefined
   const one = skipped.length === 1
   return `TemporaryFileSystem=: ${list(skipped)} ${one ? 'has no absolute path' : 'have no absolute paths'} systemd takes; it mounts nothing there`

@@ -8,7 +8,6 @@ import type { UnitName } from './specifiers.js'
 import { expandSpecifiers, hasEmptyLastComponent } from './specifiers.js'
 import { addsBindMount } from './values/bind-paths.js'
 import {
-  absolutePathOf,
   countImages,
   EXEC_DIRECTORY_ALL,
   EXEC_DIRECTORY_ENTRY,
@@ -16,9 +15,10 @@ import {
   EXEC_DIRECTORY_TOO_LONG,
   execDirectoryEntries,
   isValidLogNamespace,
+  pathListWords,
   unitPathOf
 } from './values/paths.js'
-import { extractSeparatedWord, extractWords, parseBoolean } from './words.js'
+import { parseBoolean } from './words.js'
 
 /**
  * Refusals seen from 261 (Ubuntu's 261.3 and Debian's 262; 259 loads such units, no 260 binary was
@@ -76,29 +76,12 @@ type MountSetting =
   /** a value of a scored directive, noted after its assignments (noteMountMode) */
   | { kind: 'mode' }
 
-/**
- * A path list's `adds`: whether a word is an absolute path once `prefixes` are stripped; with
- * `options` a word is PATH:OPTIONS (elsewhere a ':' is part of the path), split as
- * extract_first_word(":", DONT_COALESCE) does: a backslash makes the next character literal, and one
- * at the end skips the entry (`/srv/x\\`, found by a helper's probes at 257-262).
- */
+/** A path list's `adds`: whether systemd takes a word of it (pathListWords()). */
 function pathList(prefixes: RegExp, options = false): MountSetting & { kind: 'list' } {
   return {
     kind: 'list',
-    // every word, not just up to the first path: systemd expands them all (%J can abort it)
-    adds: (value, unit, version) =>
-      extractWords(value, { unquote: true }).words.filter((word) => {
-        const unprefixed = word.replace(prefixes, '')
-        const path = options ? firstField(unprefixed) : unprefixed
-        return path !== undefined && !('error' in absolutePathOf(path, unit, version))
-      }).length > 0
+    adds: (value, unit, version) => pathListWords(value, prefixes, options, unit, version).taken > 0
   }
-}
-
-/** PATH of PATH:OPTIONS (TemporaryFileSystem=), undefined when the split fails */
-function firstField(word: string): string | undefined {
-  const field = extractSeparatedWord(word, 0, ':', { unquote: false, escapes: 'literal' })
-  return field === 'error' ? undefined : field === 'end' ? '' : field.word
 }
 
 const BINDS = { kind: 'list', adds: addsBindMount } as const

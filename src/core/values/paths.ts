@@ -1,7 +1,13 @@
 /** User/group names, host names, paths and device nodes as systemd validates them. */
 import type { UnitName } from '../specifiers.js'
 import { expandPathSpecifiers, expandSpecifiers, hasEmptyLastComponent } from '../specifiers.js'
-import { byteLength, extractFirstWord, extractSeparatedWord, isValidUtf8Value } from '../words.js'
+import {
+  byteLength,
+  extractFirstWord,
+  extractSeparatedWord,
+  extractWords,
+  isValidUtf8Value
+} from '../words.js'
 import { DESIGNATORS } from './image-policy.js'
 import { hasDotDot, hasOverlongComponent } from './path-names.js'
 
@@ -113,6 +119,38 @@ export function absolutePathOf(
   const expanded = expandPathSpecifiers(value, unit, version)
   if ('error' in expanded) return { error: `${expanded.error} in '${value}'` }
   return expandedAbsolutePath(expanded.value, version)
+}
+
+/**
+ * The words of a path list systemd skips: a word is taken when it is an absolute path once `prefixes`
+ * are stripped; with `options` a word is PATH:OPTIONS (TemporaryFileSystem=; elsewhere a ':' is part
+ * of the path), split as extract_first_word(":", DONT_COALESCE) does: a backslash makes the next
+ * character literal, and one at the end skips the entry (`/srv/x\\`, found by a helper's probes at
+ * 257-262). Every word is read, not just up to the first path: systemd expands them all (%J can
+ * abort it).
+ */
+export function pathListWords(
+  value: string,
+  prefixes: RegExp,
+  options: boolean,
+  unit: UnitName,
+  version: number
+): { taken: number; skipped: string[] } {
+  const skipped: string[] = []
+  let taken = 0
+  for (const word of extractWords(value, { unquote: true }).words) {
+    const unprefixed = word.replace(prefixes, '')
+    const path = options ? firstField(unprefixed) : unprefixed
+    if (path !== undefined && !('error' in absolutePathOf(path, unit, version))) taken++
+    else skipped.push(word)
+  }
+  return { taken, skipped }
+}
+
+/** PATH of PATH:OPTIONS (TemporaryFileSystem=), undefined when the split fails */
+function firstField(word: string): string | undefined {
+  const field = extractSeparatedWord(word, 0, ':', { unquote: false, escapes: 'literal' })
+  return field === 'error' ? undefined : field === 'end' ? '' : field.word
 }
 
 /** absolutePathOf() after the specifiers are expanded. */
