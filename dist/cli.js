@@ -11847,6 +11847,8 @@ function pathsInWord(word) {
     return out;
 }
 // ---------------------------------------------------------------------------------------------------
+/** A command that runs a SysV init script (/etc/init.d/NAME, Red Hat's /etc/rc.d/init.d/NAME). */
+const runsInitScript = (c) => /^\/etc\/(rc\.d\/)?init\.d\/./.test(c.argv[0] ?? '');
 /** The needs of a loaded service. `sockets`: the socket units that activate it, if any. */
 function buildProfile(loaded, unit, sockets = [], scope) {
     // (one shape for every unit's settings and recorded directives: see shapedSettings)
@@ -11920,16 +11922,15 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     // init script only; the generated unit has KillMode=process) then failed its next start with
     // "bind(8) failed errno=98 (Address already in use)", round 5. (By --pidfile alone, as nginx's
     // ExecStop=, or by name, as pkill and pidof: /proc/PID/stat, which anyone reads.)
+    const sandboxedArgs = commands.filter((c) => !c.unsandboxed);
     if (traits.has('drops-privileges')) {
-        const finder = commands.find((c) => !c.unsandboxed &&
-            (c.directive === 'ExecStop' || c.directive === 'ExecReload') &&
-            (/^\/etc\/(rc\.d\/)?init\.d\//.test(c.argv[0] ?? '') ||
+        const finder = sandboxedArgs.find((c) => (c.directive === 'ExecStop' || c.directive === 'ExecReload') &&
+            (runsInitScript(c) ||
                 (basename(c.argv[0] ?? '') === 'start-stop-daemon' &&
                     c.argv.some((w) => /^(--exec|-x)(=|$)/.test(w)))));
         if (finder !== undefined)
             note('finds-process', `${finder.directive} runs ${basename(finder.argv[0] ?? '')}, which finds the daemon by /proc/PID/exe after it switched user`);
     }
-    const sandboxedArgs = commands.filter((c) => !c.unsandboxed);
     // A one-shot or early-boot task that runs as root a program the table does not know (a setup script,
     // say: these were most of the drop-ins that broke a service in public repositories): what it
     // changes is not in the unit, so it keeps its identity, the file system, the devices, /sys and
@@ -11938,7 +11939,7 @@ function buildProfile(loaded, unit, sockets = [], scope) {
     // what it starts, as whom and where it writes is in the script (runtime round 5: the unknown
     // script got DynamicUser=yes and an empty bounding set).
     const settings = loaded.settings;
-    const initScript = sandboxedArgs.find((c) => c.directive === 'ExecStart' && /^\/etc\/(rc\.d\/)?init\.d\/./.test(c.argv[0] ?? ''));
+    const initScript = sandboxedArgs.find((c) => c.directive === 'ExecStart' && runsInitScript(c));
     if (runsAsRoot &&
         (settings.type === 'oneshot' || !settings.defaultDependencies || initScript !== undefined)) {
         // (a unit whose ExecStart= does nothing, such as a one-shot with only ExecStop=, by what it

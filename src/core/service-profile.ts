@@ -1230,6 +1230,9 @@ function pathsInWord(word: string): string[] {
 
 // ---------------------------------------------------------------------------------------------------
 
+/** A command that runs a SysV init script (/etc/init.d/NAME, Red Hat's /etc/rc.d/init.d/NAME). */
+const runsInitScript = (c: Command): boolean => /^\/etc\/(rc\.d\/)?init\.d\/./.test(c.argv[0] ?? '')
+
 /** The needs of a loaded service. `sockets`: the socket units that activate it, if any. */
 export function buildProfile(
   loaded: LoadedService,
@@ -1302,12 +1305,12 @@ export function buildProfile(
   // init script only; the generated unit has KillMode=process) then failed its next start with
   // "bind(8) failed errno=98 (Address already in use)", round 5. (By --pidfile alone, as nginx's
   // ExecStop=, or by name, as pkill and pidof: /proc/PID/stat, which anyone reads.)
+  const sandboxedArgs = commands.filter((c) => !c.unsandboxed)
   if (traits.has('drops-privileges')) {
-    const finder = commands.find(
+    const finder = sandboxedArgs.find(
       (c) =>
-        !c.unsandboxed &&
         (c.directive === 'ExecStop' || c.directive === 'ExecReload') &&
-        (/^\/etc\/(rc\.d\/)?init\.d\//.test(c.argv[0] ?? '') ||
+        (runsInitScript(c) ||
           (basename(c.argv[0] ?? '') === 'start-stop-daemon' &&
             c.argv.some((w) => /^(--exec|-x)(=|$)/.test(w))))
     )
@@ -1317,7 +1320,6 @@ export function buildProfile(
         `${finder.directive} runs ${basename(finder.argv[0] ?? '')}, which finds the daemon by /proc/PID/exe after it switched user`
       )
   }
-  const sandboxedArgs = commands.filter((c) => !c.unsandboxed)
   // A one-shot or early-boot task that runs as root a program the table does not know (a setup script,
   // say: these were most of the drop-ins that broke a service in public repositories): what it
   // changes is not in the unit, so it keeps its identity, the file system, the devices, /sys and
@@ -1326,9 +1328,7 @@ export function buildProfile(
   // what it starts, as whom and where it writes is in the script (runtime round 5: the unknown
   // script got DynamicUser=yes and an empty bounding set).
   const settings = loaded.settings
-  const initScript = sandboxedArgs.find(
-    (c) => c.directive === 'ExecStart' && /^\/etc\/(rc\.d\/)?init\.d\/./.test(c.argv[0] ?? '')
-  )
+  const initScript = sandboxedArgs.find((c) => c.directive === 'ExecStart' && runsInitScript(c))
   if (
     runsAsRoot &&
     (settings.type === 'oneshot' || !settings.defaultDependencies || initScript !== undefined)
