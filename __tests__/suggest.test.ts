@@ -1063,12 +1063,14 @@ it("a syslog daemon may write the log sockets in Debian's haproxy and postfix ch
 
 // the second booted-container run (session 27): Debian 12's units as they are, and what broke them
 describe("Debian's services that a drop-in broke at run time", () => {
-  const dropIn = (text: string, policy: Policy): string[] => {
-    const unit = { name: 'd.service', files: { 'd.service': `[Service]\n${text}\n` } }
-    return directiveLines(
-      suggestionOf(gate(unit, { policy, threshold: policy === BASELINE ? 50 : 0 }))
-    )
-  }
+  const unitOf = (text: string): UnitFiles => ({
+    name: 'd.service',
+    files: { 'd.service': `[Service]\n${text}\n` }
+  })
+  const suggestionFor = (text: string, policy: Policy): FullSuggestion =>
+    suggestionOf(gate(unitOf(text), { policy, threshold: policy === BASELINE ? 50 : 0 }))
+  const dropIn = (text: string, policy: Policy): string[] =>
+    directiveLines(suggestionFor(text, policy))
   const line = (lines: string[], key: string): string =>
     lines.filter((l) => l.startsWith(`${key}=`)).join('\n')
   it('fail2ban and php-fpm log to files in /var/log itself, which logrotate replaces', () => {
@@ -1428,12 +1430,13 @@ describe("Debian's services that a drop-in broke at run time", () => {
       'Type=oneshot\nRemainAfterExit=yes\nExecStart=/sbin/ipvsadm-restore\nExecStop=/sbin/ipvsadm -C'
     ]) {
       for (const policy of [BASELINE, STRICT_ALL]) {
-        const unit = { name: 'd.service', files: { 'd.service': `[Service]\n${service}\n` } }
-        const s = suggestionOf(gate(unit, { policy, threshold: policy === BASELINE ? 50 : 0 }))
+        const s = suggestionFor(service, policy)
         const lines = directiveLines(s)
         expect(line(lines, 'ProtectKernelModules')).toBe('')
         expect(line(lines, 'SystemCallFilter')).not.toMatch(/@module/)
-        const kept = capabilityNames(load(withDropIn(unit, s)).settings.capabilityBoundingSet)
+        const kept = capabilityNames(
+          load(withDropIn(unitOf(service), s)).settings.capabilityBoundingSet
+        )
         expect(kept).toEqual(expect.arrayContaining(['CAP_SYS_MODULE', 'CAP_NET_ADMIN']))
       }
     }
